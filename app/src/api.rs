@@ -1,0 +1,313 @@
+//! The one typed client of Linju's HTTP API. Every call is same-origin, sends the session
+//! cookie and the `X-Requested-With: linju` header the server's CSRF defence asks for, and
+//! turns any refusal into an [`ApiError`] carrying the server's problem document.
+
+use std::cell::RefCell;
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::Page;
+use shared::accounts::{CreateUser, LoginRequest, Principal, ResetPassword, UpdateUser, UserView};
+use shared::audit::AuditEntry;
+use shared::error::{ErrorCode, FieldError, Problem};
+use shared::i18n::Lang;
+use shared::places::{
+    CreatePlace, PlaceSummary, PlaceView, ResidentInput, ResidentSensitive, ResidentView, SearchResults,
+    UpdatePlace,
+};
+
+use crate::i18n::Key;
+
+const BASE: &str = "/api/v1";
+
+/// Why a call failed: the server said no (with a problem document), or we never got a
+/// readable answer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    Problem(Box<Problem>),
+    Network,
+    BadResponse,
+}
+
+impl ApiError {
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            ApiError::Problem(p) => Some(p.code),
+            _ => None,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Problem(p) => Some(p.status),
+            _ => None,
+        }
+    }
+
+    pub fn is(&self, code: ErrorCode) -> bool {
+        self.code() == Some(code)
+    }
+
+    /// The message in the user's current language.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ApiError::Problem(p) => match lang {
+                Lang::ZhCn if !p.messages.zh_cn.is_empty() => p.messages.zh_cn.clone(),
+                Lang::En if !p.messages.en.is_empty() => p.messages.en.clone(),
+                _ => p.code.message(lang).to_string(),
+            },
+            ApiError::Network => Key::NetworkError.text().get(lang).to_string(),
+            ApiError::BadResponse => Key::UnexpectedResponse.text().get(lang).to_string(),
+        }
+    }
+
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            ApiError::Problem(p) => p.errors.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::Problem(p) => p.retry_after,
+            _ => None,
+        }
+    }
+
+    /// For version conflicts: the record as the server has it now.
+    pub fn current<T: DeserializeOwned>(&self) -> Option<T> {
+        match self {
+            ApiError::Problem(p) => p.current.clone().and_then(|v| serde_json::from_value(v).ok()),
+            _ => None,
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+thread_local! {
+    static ON_UNAUTHENTICATED: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
+    static LANG: RefCell<Lang> = const { RefCell::new(Lang::ZhCn) };
+}
+
+/// What to do when any call finds the session gone (the shell sends the user to sign in).
+pub fn on_unauthenticated(f: impl Fn() + 'static) {
+    ON_UNAUTHENTICATED.with(|cell| *cell.borrow_mut() = Some(Box::new(f)));
+}
+
+/// The language the server should answer in (`Accept-Language`).
+pub fn set_language(lang: Lang) {
+    LANG.with(|l| *l.borrow_mut() = lang);
+}
+
+fn prepare(builder: RequestBuilder) -> RequestBuilder {
+    let lang = LANG.with(|l| *l.borrow());
+    builder
+        .header("X-Requested-With", "linju")
+        .header("Accept", "application/json, application/problem+json")
+        .header("Accept-Language", lang.tag())
+        .credentials(web_sys::RequestCredentials::Include)
+}
+
+async fn finish<T: DeserializeOwned>(path: &str, response: Result<Response, gloo_net::Error>) -> ApiResult<T> {
+    let response = response.map_err(|_| ApiError::Network)?;
+    let status = response.status();
+    let body = response.text().await.map_err(|_| ApiError::Network)?;
+    if (200..300).contains(&status) {
+        let text = if body.trim().is_empty() { "null" } else { body.as_str() };
+        return serde_json::from_str(text).map_err(|_| ApiError::BadResponse);
+    }
+    let problem = serde_json::from_str::<Problem>(&body).unwrap_or_else(|_| synthesize(status));
+    if status == 401 && !path.starts_with("/auth/") {
+        ON_UNAUTHENTICATED.with(|cell| {
+            if let Some(f) = cell.borrow().as_ref() {
+                f()
+            }
+        });
+    }
+    Err(ApiError::Problem(Box::new(problem)))
+}
+
+/// A problem document for answers that did not carry one (a proxy's 502, say).
+fn synthesize(status: u16) -> Problem {
+    let code = match status {
+        401 => ErrorCode::Unauthenticated,
+        403 => ErrorCode::Forbidden,
+        404 => ErrorCode::NotFound,
+        409 => ErrorCode::VersionConflict,
+        413 => ErrorCode::PayloadTooLarge,
+        422 => ErrorCode::ValidationFailed,
+        429 => ErrorCode::LoginThrottled,
+        502..=504 => ErrorCode::Unavailable,
+        _ => ErrorCode::Internal,
+    };
+    let mut p = Problem::new(code, LANG.with(|l| *l.borrow()));
+    p.status = status;
+    p
+}
+
+fn url(path: &str) -> String {
+    format!("{BASE}{path}")
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    finish(path, prepare(Request::get(&url(path))).send().await).await
+}
+
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
+    let req = prepare(Request::post(&url(path))).json(body).map_err(|_| ApiError::BadResponse)?;
+    finish(path, req.send().await).await
+}
+
+pub async fn post_empty<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    finish(path, prepare(Request::post(&url(path))).send().await).await
+}
+
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
+    let req = prepare(Request::put(&url(path))).json(body).map_err(|_| ApiError::BadResponse)?;
+    finish(path, req.send().await).await
+}
+
+pub async fn delete(path: &str) -> ApiResult<()> {
+    finish(path, prepare(Request::delete(&url(path))).send().await).await
+}
+
+/// Percent-encode a query value (UTF-8), so Chinese names travel intact.
+pub fn encode(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+// ---- accounts ----
+
+pub async fn login(username: &str, password: &str) -> ApiResult<Principal> {
+    post("/auth/login", &LoginRequest { username: username.to_string(), password: password.to_string() }).await
+}
+
+pub async fn logout() -> ApiResult<()> {
+    post_empty("/auth/logout").await
+}
+
+pub async fn me() -> ApiResult<Principal> {
+    get("/auth/me").await
+}
+
+pub async fn users() -> ApiResult<Vec<UserView>> {
+    get("/users").await
+}
+
+pub async fn user(id: i64) -> ApiResult<UserView> {
+    get(&format!("/users/{id}")).await
+}
+
+pub async fn create_user(input: &CreateUser) -> ApiResult<UserView> {
+    post("/users", input).await
+}
+
+pub async fn update_user(id: i64, input: &UpdateUser) -> ApiResult<UserView> {
+    put(&format!("/users/{id}"), input).await
+}
+
+pub async fn reset_password(id: i64, input: &ResetPassword) -> ApiResult<()> {
+    post(&format!("/users/{id}/password"), input).await
+}
+
+// ---- places ----
+
+pub async fn roots() -> ApiResult<Vec<PlaceSummary>> {
+    get("/places").await
+}
+
+pub async fn place(id: i64) -> ApiResult<PlaceView> {
+    get(&format!("/places/{id}")).await
+}
+
+pub async fn children(id: i64) -> ApiResult<Vec<PlaceSummary>> {
+    get(&format!("/places/{id}/children")).await
+}
+
+pub async fn create_place(input: &CreatePlace) -> ApiResult<PlaceView> {
+    post("/places", input).await
+}
+
+pub async fn update_place(id: i64, input: &UpdatePlace) -> ApiResult<PlaceView> {
+    put(&format!("/places/{id}"), input).await
+}
+
+pub async fn delete_place(id: i64, version: i64) -> ApiResult<()> {
+    delete(&format!("/places/{id}?version={version}")).await
+}
+
+pub async fn household_residents(id: i64) -> ApiResult<Vec<ResidentView>> {
+    get(&format!("/places/{id}/residents")).await
+}
+
+pub async fn search(q: &str) -> ApiResult<SearchResults> {
+    get(&format!("/search?q={}", encode(q))).await
+}
+
+/// Every grid, with its community's name, walking down from the streets (for grid pickers).
+pub async fn all_grids() -> ApiResult<Vec<(PlaceSummary, String)>> {
+    let mut grids = Vec::new();
+    for street in roots().await? {
+        for community in children(street.id).await? {
+            if community.kind != shared::places::PlaceKind::Community {
+                continue;
+            }
+            for grid in children(community.id).await? {
+                if grid.kind == shared::places::PlaceKind::Grid {
+                    grids.push((grid, community.name.clone()));
+                }
+            }
+        }
+    }
+    Ok(grids)
+}
+
+// ---- residents ----
+
+pub async fn resident(id: i64) -> ApiResult<ResidentView> {
+    get(&format!("/residents/{id}")).await
+}
+
+pub async fn resident_sensitive(id: i64) -> ApiResult<ResidentSensitive> {
+    get(&format!("/residents/{id}/sensitive")).await
+}
+
+pub async fn create_resident(input: &ResidentInput) -> ApiResult<ResidentView> {
+    post("/residents", input).await
+}
+
+pub async fn update_resident(id: i64, input: &ResidentInput) -> ApiResult<ResidentView> {
+    put(&format!("/residents/{id}"), input).await
+}
+
+pub async fn delete_resident(id: i64, version: i64) -> ApiResult<()> {
+    delete(&format!("/residents/{id}?version={version}")).await
+}
+
+// ---- audit ----
+
+pub async fn audit(offset: u64, limit: u64) -> ApiResult<Page<AuditEntry>> {
+    get(&format!("/audit?offset={offset}&limit={limit}")).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encode_keeps_unreserved_and_escapes_the_rest() {
+        assert_eq!(encode("a-b_c.d~"), "a-b_c.d~");
+        assert_eq!(encode("张 3"), "%E5%BC%A0%203");
+        assert_eq!(encode("a&b=c"), "a%26b%3Dc");
+    }
+}

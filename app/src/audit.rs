@@ -1,0 +1,97 @@
+//! The audit log for administrators: who read or changed what, newest first, page by page.
+
+use leptos::prelude::*;
+use shared::accounts::Permission;
+use shared::audit::AuditEntry;
+
+use crate::accounts::RequirePermission;
+use crate::api;
+use crate::i18n::{Key, set_title, use_i18n};
+use crate::ui::{ErrorBox, Loading, fmt_time};
+
+const PAGE: u64 = 50;
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::ViewAudit>
+            <AuditLog/>
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn AuditLog() -> impl IntoView {
+    let i18n = use_i18n();
+    let offset = RwSignal::new(0u64);
+    let page = LocalResource::new(move || {
+        let offset = offset.get();
+        async move { api::audit(offset, PAGE).await }
+    });
+    Effect::new(move |_| set_title(i18n.t(Key::AuditTitle), i18n.get()));
+
+    view! {
+        <div class="page-head">
+            <h1>{move || i18n.t(Key::AuditTitle)}</h1>
+            <p class="lead">{move || i18n.t(Key::AuditIntro)}</p>
+        </div>
+        {move || match page.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| page.refetch())/> }.into_any(),
+            Some(Ok(p)) if p.items.is_empty() => view! { <p class="empty">{move || i18n.t(Key::NoAudit)}</p> }.into_any(),
+            Some(Ok(p)) => {
+                let from = p.offset + 1;
+                let to = p.offset + p.items.len() as u64;
+                let total = p.total;
+                let has_prev = p.offset > 0;
+                let has_next = to < total;
+                view! {
+                    <ol class="audit-list" data-testid="audit-list">
+                        {p.items.into_iter().map(entry).collect_view()}
+                    </ol>
+                    <nav class="pager" aria-label=move || i18n.t(Key::AuditTitle)>
+                        <button type="button" class="button button-secondary" disabled=!has_prev
+                            on:click=move |_| offset.update(|o| *o = o.saturating_sub(PAGE))>
+                            {move || i18n.t(Key::Previous)}
+                        </button>
+                        <span class="pager-status">
+                            {move || i18n.fmt(Key::PageOf, &[("from", &from.to_string()), ("to", &to.to_string()), ("total", &total.to_string())])}
+                        </span>
+                        <button type="button" class="button button-secondary" disabled=!has_next
+                            on:click=move |_| offset.update(|o| *o += PAGE)>
+                            {move || i18n.t(Key::Next)}
+                        </button>
+                    </nav>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+fn entry(e: AuditEntry) -> impl IntoView {
+    let i18n = use_i18n();
+    let who = e.actor_name.clone();
+    let target = match (&e.entity, e.entity_id) {
+        (Some(kind), Some(id)) => Some(format!("{kind} #{id}")),
+        (Some(kind), None) => Some(kind.clone()),
+        _ => None,
+    };
+    let sensitive = e.action.ends_with(".reveal");
+    view! {
+        <li class="card audit-entry" class:is-sensitive=sensitive data-testid="audit-entry">
+            <p class="audit-head">
+                <time class="mono">{fmt_time(e.at)}</time>
+                <span class="badge mono">{e.action.clone()}</span>
+            </p>
+            <dl class="audit-facts">
+                <div>
+                    <dt>{move || i18n.t(Key::Who)}</dt>
+                    <dd>{move || who.clone().unwrap_or_else(|| i18n.t(Key::System).to_string())}</dd>
+                </div>
+                {target.map(|t| view! { <div><dt>{move || i18n.t(Key::Target)}</dt><dd class="mono">{t}</dd></div> })}
+                {e.detail.clone().map(|d| view! { <div><dt>{move || i18n.t(Key::Detail)}</dt><dd>{d}</dd></div> })}
+                {e.ip.clone().map(|ip| view! { <div><dt>{move || i18n.t(Key::Ip)}</dt><dd class="mono">{ip}</dd></div> })}
+            </dl>
+        </li>
+    }
+}

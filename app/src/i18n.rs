@@ -1,0 +1,323 @@
+//! Every word the app shows, in Chinese first and English second. Components never hold
+//! user-visible text: they name a [`Key`] and read it through the [`I18n`] context, so a
+//! language switch re-renders every label at once. Labels that travel with API types
+//! (roles, place kinds, special groups, error codes) come from `shared` via their `.text()`.
+
+use leptos::prelude::*;
+use shared::i18n::{Lang, Text};
+
+const STORAGE_KEY: &str = "linju.lang";
+
+macro_rules! keys {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// One user-visible text. `{n}`, `{name}` … are filled in by [`I18n::fmt`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+
+            pub fn text(self) -> Text {
+                match self { $(Key::$key => Text::new($zh, $en)),* }
+            }
+        }
+    };
+}
+
+keys! {
+    // Brand and shell
+    AppName => "邻聚", "Linju";
+    AppTagline => "社区网格治理", "Community grid governance";
+    SkipToContent => "跳到主要内容", "Skip to main content";
+    Menu => "菜单", "Menu";
+    MainNav => "主导航", "Main navigation";
+    NavHome => "首页", "Home";
+    NavPlaces => "网格", "Grids";
+    NavSearch => "搜索", "Search";
+    NavUsers => "用户管理", "Users";
+    NavAudit => "操作日志", "Audit log";
+    SwitchLanguage => "English", "中文";
+    SwitchLanguageLabel => "切换到英文界面", "Switch to Chinese";
+    Logout => "退出登录", "Sign out";
+    SignedInAs => "当前用户", "Signed in as";
+    Loading => "正在加载…", "Loading…";
+    Saving => "正在保存…", "Saving…";
+    Retry => "重试", "Try again";
+    NetworkError => "网络连接失败，请检查网络后重试。", "Could not reach the server; check the connection and try again.";
+    UnexpectedResponse => "服务器返回了无法识别的内容。", "The server sent a response we could not read.";
+    NotFoundTitle => "找不到这个页面", "Page not found";
+    NotFoundBody => "地址可能有误，或该页面已不存在。", "The address may be wrong, or the page no longer exists.";
+    BackHome => "返回首页", "Back to home";
+    NoPermission => "您没有权限查看此页面。", "You are not allowed to see this page.";
+    Cancel => "取消", "Cancel";
+    Save => "保存", "Save";
+    Edit => "编辑", "Edit";
+    Delete => "删除", "Delete";
+    ConfirmDelete => "确认删除", "Yes, delete";
+    DeleteQuestion => "确定要删除“{name}”吗？此操作无法撤销。", "Delete “{name}”? This cannot be undone.";
+    Deleted => "已删除。", "Deleted.";
+    Saved => "已保存。", "Saved.";
+    Required => "必填", "required";
+    Optional => "选填", "optional";
+    Yes => "是", "Yes";
+    No => "否", "No";
+    Previous => "上一页", "Previous";
+    Next => "下一页", "Next";
+    PageOf => "第 {from}–{to} 条，共 {total} 条", "{from}–{to} of {total}";
+    FixFields => "请修改标出的内容后再提交。", "Please correct the marked fields and submit again.";
+
+    // Login
+    LoginTitle => "登录邻聚", "Sign in to Linju";
+    LoginIntro => "请使用社区发放的账号登录。", "Sign in with the account your community gave you.";
+    Username => "用户名", "Username";
+    Password => "密码", "Password";
+    LoginButton => "登录", "Sign in";
+    LoggingIn => "正在登录…", "Signing in…";
+    RetryAfter => "请在 {n} 秒后再试。", "Please try again in {n} seconds.";
+    LoginHelp => "忘记密码请联系社区工作人员重置。", "Forgot your password? Ask community staff to reset it.";
+
+    // Home
+    Welcome => "您好，{name}", "Hello, {name}";
+    YourRoles => "您的身份", "Your roles";
+    YourGrids => "负责网格", "Your grids";
+    QuickLinks => "常用功能", "Quick links";
+    QuickPlaces => "浏览网格", "Browse grids";
+    QuickPlacesHint => "社区、网格、楼栋和住户", "Community, grids, buildings and households";
+    QuickPlacesHintPublic => "社区、网格、楼栋及负责人", "Community, grids, buildings and their leaders";
+    QuickSearch => "查找居民或地点", "Find a resident or place";
+    QuickSearchHint => "按姓名、楼栋或地址查找", "By name, building or address";
+    QuickSearchHintPublic => "按名称或地址查找地点", "Find places by name or address";
+    QuickUsers => "管理账号", "Manage accounts";
+    QuickUsersHint => "新建账号、分配角色和网格", "Create accounts, assign roles and grids";
+    QuickAudit => "查看操作日志", "Read the audit log";
+    QuickAuditHint => "谁在何时查看或修改了什么", "Who read or changed what, and when";
+    NoGridsAssigned => "尚未分配网格，请联系管理员。", "No grid assigned yet; please ask an administrator.";
+
+    // Places
+    PlacesTitle => "网格浏览", "Browse grids";
+    PlacesIntro => "从街道、社区逐级查看网格、楼栋和住户。", "Go down from street and community to grids, buildings and households.";
+    Breadcrumbs => "当前位置", "You are here";
+    AllPlaces => "全部", "All";
+    Code => "编号", "Code";
+    Name => "名称", "Name";
+    Address => "地址", "Address";
+    Leaders => "负责人", "Leaders";
+    NoLeaders => "尚未登记负责人", "No leaders registered";
+    LeaderTitle => "职务", "Title";
+    LeaderName => "姓名", "Name";
+    AddLeader => "添加负责人", "Add a leader";
+    RemoveLeader => "移除", "Remove";
+    ChildrenOf => "下属{kind}", "{kind}";
+    NoChildren => "暂无下属{kind}。", "No {kind} yet.";
+    ChildCount => "{n} 个{kind}", "{n} {kind}";
+    ResidentCount => "{n} 位居民", "{n} residents";
+    PeopleHidden => "住户和居民信息仅对本网格的网格员和社区工作人员开放。", "Households and residents are shown only to the grid's workers and community staff.";
+    AddChild => "新增{kind}", "Add a {kind}";
+    EditPlace => "编辑{kind}", "Edit this {kind}";
+    PlaceCreated => "已新增“{name}”。", "“{name}” was added.";
+    ResidentsOfHousehold => "本户居民", "Residents of this household";
+    NoResidents => "本户暂无登记居民。", "No residents registered in this household.";
+    AddResident => "登记居民", "Register a resident";
+    OpenPlace => "查看", "Open";
+
+    // Residents
+    ResidentTitle => "居民信息", "Resident";
+    BirthYear => "出生年份", "Year of birth";
+    IdNumber => "身份证号", "ID card number";
+    Phone => "联系电话", "Phone";
+    SpecialGroups => "特殊群体", "Special groups";
+    NoSpecialGroups => "无", "None";
+    Household => "所在户", "Household";
+    UpdatedAt => "最近更新", "Last updated";
+    NotRecorded => "未登记", "Not recorded";
+    MaskedNote => "为保护隐私，身份证号和电话已部分隐藏。", "ID number and phone are partly hidden to protect privacy.";
+    Reveal => "查看完整信息", "Show full record";
+    RevealNote => "查看完整信息会记入操作日志。", "Viewing the full record is written to the audit log.";
+    HideSensitive => "隐藏完整信息", "Hide full record";
+    SensitiveTitle => "完整信息", "Full record";
+    EditResident => "修改居民信息", "Edit resident";
+    EditResidentNote => "修改需读取完整信息，会记入操作日志。", "Editing loads the full record and is written to the audit log.";
+    ResidentCreated => "已登记居民“{name}”。", "Resident “{name}” was registered.";
+    IdNumberHint => "18 位，最后一位可以是 X", "18 characters; the last may be X";
+    PhoneHint => "手机 11 位，或带区号的座机，如 021-12345678", "11-digit mobile, or landline with area code such as 021-12345678";
+
+    // Search
+    SearchTitle => "搜索", "Search";
+    SearchLabel => "姓名、楼栋或地址", "Name, building or address";
+    SearchLabelPublic => "地点名称或地址", "Place name or address";
+    SearchButton => "搜索", "Search";
+    SearchPlaces => "地点", "Places";
+    SearchResidents => "居民", "Residents";
+    SearchNothing => "没有找到与“{q}”相关的结果。", "Nothing found for “{q}”.";
+    SearchHint => "请输入至少一个字。", "Type at least one character.";
+    SearchScopeNote => "只显示您有权查看的居民。", "Only residents you are allowed to see are shown.";
+
+    // Users
+    UsersTitle => "用户管理", "Users";
+    NewUser => "新建用户", "New user";
+    DisplayName => "姓名", "Full name";
+    Roles => "角色", "Roles";
+    Grids => "网格", "Grids";
+    GridsHint => "网格员只能查看所选网格的居民。", "Grid workers see only residents of the chosen grids.";
+    NoGridsAvailable => "暂无可选网格。", "No grids to choose from.";
+    Disabled => "已停用", "Disabled";
+    Active => "正常", "Active";
+    AccountDisabled => "停用此账号", "Disable this account";
+    Status => "状态", "Status";
+    CreatedAt => "创建时间", "Created";
+    CreateUser => "创建用户", "Create user";
+    UserCreated => "已创建用户“{name}”。", "User “{name}” was created.";
+    EditUser => "编辑用户", "Edit user";
+    ResetPassword => "重置密码", "Reset password";
+    NewPassword => "新密码", "New password";
+    PasswordHint => "至少 10 个字符", "At least 10 characters";
+    PasswordReset => "密码已重置。", "The password was reset.";
+    VersionConflictReloaded => "该用户已被他人修改，已载入最新内容，请核对后再保存。", "Someone else changed this user; the latest version is loaded — check it and save again.";
+    NoUsers => "暂无用户。", "No users.";
+    BackToUsers => "返回用户列表", "Back to users";
+
+    // Audit
+    AuditTitle => "操作日志", "Audit log";
+    AuditIntro => "记录登录、修改和查看敏感信息的操作。", "Sign-ins, changes and reads of sensitive data.";
+    When => "时间", "When";
+    Who => "操作人", "Who";
+    Action => "操作", "Action";
+    Target => "对象", "Record";
+    Detail => "详情", "Detail";
+    Ip => "IP", "IP";
+    NoAudit => "暂无记录。", "No entries.";
+    System => "系统", "System";
+}
+
+/// The language context. `Copy`, so closures can capture it freely.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// Create the context with the stored choice (Chinese by default) and provide it.
+    pub fn provide() -> I18n {
+        let stored = storage()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|tag| Lang::from_tag(&tag))
+            .unwrap_or_default();
+        let i18n = I18n { lang: RwSignal::new(stored) };
+        set_document_lang(stored);
+        provide_context(i18n);
+        i18n
+    }
+
+    pub fn get(self) -> Lang {
+        self.lang.get()
+    }
+
+    /// The text of a key in the current language (tracked: re-runs on a switch).
+    pub fn t(self, key: Key) -> &'static str {
+        key.text().get(self.lang.get())
+    }
+
+    /// A shared bilingual label in the current language.
+    pub fn text(self, text: Text) -> &'static str {
+        text.get(self.lang.get())
+    }
+
+    /// A key with `{name}`-style placeholders filled in.
+    pub fn fmt(self, key: Key, args: &[(&str, &str)]) -> String {
+        fill(self.t(key), args)
+    }
+
+    pub fn set(self, lang: Lang) {
+        self.lang.set(lang);
+        if let Some(s) = storage() {
+            let _ = s.set_item(STORAGE_KEY, lang.tag());
+        }
+        set_document_lang(lang);
+    }
+
+    pub fn toggle(self) {
+        let next = match self.lang.get_untracked() {
+            Lang::ZhCn => Lang::En,
+            Lang::En => Lang::ZhCn,
+        };
+        self.set(next);
+    }
+}
+
+/// Plural labels of place kinds, for headings and counts ("4 grids"); Chinese has no plural.
+pub fn kind_plural(kind: shared::places::PlaceKind) -> Text {
+    use shared::places::PlaceKind::*;
+    match kind {
+        Street => Text::new("街道", "Streets"),
+        Community => Text::new("社区", "Communities"),
+        Grid => Text::new("网格", "Grids"),
+        MicroGrid => Text::new("微网格", "Micro-grids"),
+        Building => Text::new("楼栋", "Buildings"),
+        Household => Text::new("户", "Households"),
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn set_document_lang(lang: Lang) {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = el.set_attribute("lang", lang.tag());
+    }
+}
+
+/// Set the browser tab's title: "<page> · 邻聚".
+pub fn set_title(page: &str, lang: Lang) {
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        let app = Key::AppName.text().get(lang);
+        if page.is_empty() {
+            doc.set_title(app);
+        } else {
+            doc.set_title(&format!("{page} · {app}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_both_languages() {
+        for key in Key::ALL {
+            let t = key.text();
+            assert!(!t.zh.trim().is_empty() && !t.en.trim().is_empty(), "{key:?}");
+        }
+    }
+
+    #[test]
+    fn placeholders_match_in_both_languages() {
+        for key in Key::ALL {
+            let t = key.text();
+            let names = |s: &str| {
+                let mut v: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string())).collect();
+                v.sort();
+                v
+            };
+            assert_eq!(names(t.zh), names(t.en), "{key:?}");
+        }
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders() {
+        assert_eq!(fill("{n} 位居民", &[("n", "3")]), "3 位居民");
+    }
+}

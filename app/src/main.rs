@@ -1,0 +1,62 @@
+//! Linju in the browser: mounts the app, sets up language and session, and maps routes to
+//! the pages of each area.
+
+mod accounts;
+mod api;
+mod audit;
+mod home;
+mod i18n;
+mod places;
+mod shell;
+mod ui;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use accounts::{LoginPage, RequireAuth, Session, UserEditPage, UsersPage};
+use i18n::I18n;
+use shell::{NotFound, Shell};
+
+fn main() {
+    console_error_panic_hook::set_once();
+    // The page shows a loading line until the app is ready; the app takes over from here.
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+        el.remove();
+    }
+    leptos::mount::mount_to_body(App);
+}
+
+/// Wrap a page so only signed-in users see it.
+macro_rules! protected {
+    ($page:ident) => {
+        || view! { <RequireAuth><$page/></RequireAuth> }
+    };
+}
+
+#[component]
+fn App() -> impl IntoView {
+    I18n::provide();
+    Session::provide();
+    view! {
+        <Router>
+            <Shell>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/") view=protected!(HomePage)/>
+                    <Route path=path!("/places") view=protected!(PlacesRootPage)/>
+                    <Route path=path!("/places/:id") view=protected!(PlacePage)/>
+                    <Route path=path!("/residents/:id") view=protected!(ResidentPage)/>
+                    <Route path=path!("/search") view=protected!(SearchPage)/>
+                    <Route path=path!("/admin/users") view=protected!(UsersPage)/>
+                    <Route path=path!("/admin/users/:id") view=protected!(UserEditPage)/>
+                    <Route path=path!("/admin/audit") view=protected!(AuditPage)/>
+                </Routes>
+            </Shell>
+        </Router>
+    }
+}
+
+use audit::AuditPage;
+use home::HomePage;
+use places::{PlacePage, PlacesRootPage, ResidentPage, SearchPage};

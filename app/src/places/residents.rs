@@ -1,0 +1,412 @@
+//! Residents: the list of a household, one resident's page with masked fields and the
+//! explicit, audited "show full record", and the form that registers or changes a resident.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use shared::accounts::Permission;
+use shared::error::{ErrorCode, FieldError};
+use shared::places::{ResidentInput, ResidentSensitive, ResidentView, SpecialGroup, validate_resident};
+
+use crate::accounts::use_session;
+use crate::api::{self, ApiError};
+use crate::i18n::{Key, set_title, use_i18n};
+use crate::ui::{ErrorBox, FormError, Loading, Notice, TextField, fmt_time};
+
+#[component]
+pub fn HouseholdResidents(household_id: i64, grid: Option<i64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let list = LocalResource::new(move || api::household_residents(household_id));
+    let adding = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+    let may_add = move || session.may_in_grid(Permission::EditPeople, grid);
+    let may_view = move || session.may_in_grid(Permission::ViewPeople, grid);
+
+    view! {
+        <section aria-labelledby="residents-title">
+            <div class="section-head">
+                <h2 id="residents-title">{move || i18n.t(Key::ResidentsOfHousehold)}</h2>
+                <Show when=may_add>
+                    <button type="button" class="button button-primary" data-testid="add-resident"
+                        aria-expanded=move || adding.get().to_string()
+                        on:click=move |_| { notice.set(None); adding.update(|a| *a = !*a); }>
+                        {move || i18n.t(Key::AddResident)}
+                    </button>
+                </Show>
+            </div>
+            <Notice message=notice/>
+            {move || adding.get().then(|| view! {
+                <ResidentForm household_id existing=None
+                    on_saved=Callback::new(move |r: ResidentView| {
+                        adding.set(false);
+                        notice.set(Some(i18n.fmt(Key::ResidentCreated, &[("name", &r.name)])));
+                        list.refetch();
+                    })
+                    on_cancel=Callback::new(move |_| adding.set(false))/>
+            })}
+            {move || if !may_view() {
+                view! { <p class="alert alert-info" data-testid="people-hidden">{move || i18n.t(Key::PeopleHidden)}</p> }.into_any()
+            } else {
+                match list.get() {
+                    None => view! { <Loading/> }.into_any(),
+                    Some(Err(e)) if e.status() == Some(403) => view! {
+                        <p class="alert alert-info" data-testid="people-hidden">{move || i18n.t(Key::PeopleHidden)}</p>
+                    }.into_any(),
+                    Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| list.refetch())/> }.into_any(),
+                    Some(Ok(items)) if items.is_empty() => view! {
+                        <p class="empty" data-testid="no-residents">{move || i18n.t(Key::NoResidents)}</p>
+                    }.into_any(),
+                    Some(Ok(items)) => view! {
+                        <ul class="cards resident-cards" data-testid="resident-list">
+                            {items.into_iter().map(|r| view! { <li><ResidentCard resident=r/></li> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            }}
+        </section>
+    }
+}
+
+/// One resident as a link card (masked fields only).
+#[component]
+pub fn ResidentCard(resident: ResidentView, #[prop(optional)] show_address: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let r = resident;
+    let birth = r.birth_year;
+    view! {
+        <a class="card resident-card" href=format!("/residents/{}", r.id) data-testid="resident-item" data-name=r.name.clone()>
+            <span class="resident-card-name">{r.name.clone()}</span>
+            <span class="resident-card-meta">
+                {birth.map(|y| view! { <span>{move || format!("{} {}", i18n.t(Key::BirthYear), y)}</span> })}
+                {r.phone_masked.clone().map(|p| view! { <span class="mono">{p}</span> })}
+            </span>
+            {show_address.then(|| view! { <span class="resident-card-address">{r.address.clone()}</span> })}
+        </a>
+    }
+}
+
+#[component]
+pub fn ResidentPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    move || match id.get() {
+        Some(id) => view! { <ResidentDetail id/> }.into_any(),
+        None => view! { <crate::shell::NotFound/> }.into_any(),
+    }
+}
+
+#[component]
+fn ResidentDetail(id: i64) -> impl IntoView {
+    let resident = LocalResource::new(move || api::resident(id));
+    move || match resident.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(e)) if e.status() == Some(404) => view! { <crate::shell::NotFound/> }.into_any(),
+        Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| resident.refetch())/> }.into_any(),
+        Some(Ok(r)) => view! { <ResidentBody resident=r reload=Callback::new(move |_| resident.refetch())/> }.into_any(),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    View,
+    Edit,
+    Delete,
+}
+
+#[component]
+fn ResidentBody(resident: ResidentView, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let grid = Some(resident.grid_id);
+    let may_reveal = move || session.may_in_grid(Permission::RevealSensitive, grid);
+    let may_edit = move || session.may_in_grid(Permission::EditPeople, grid);
+    let sensitive = RwSignal::new(None::<ResidentSensitive>);
+    let reveal_error = RwSignal::new(None::<ApiError>);
+    let revealing = RwSignal::new(false);
+    let mode = RwSignal::new(Mode::View);
+    let notice = RwSignal::new(None::<String>);
+    let delete_error = RwSignal::new(None::<ApiError>);
+    let id = resident.id;
+    let household = resident.household_id;
+    {
+        let name = resident.name.clone();
+        Effect::new(move |_| set_title(&name, i18n.get()));
+    }
+
+    let reveal = move || {
+        revealing.set(true);
+        reveal_error.set(None);
+        spawn_local(async move {
+            match api::resident_sensitive(id).await {
+                Ok(s) => sensitive.set(Some(s)),
+                Err(e) => reveal_error.set(Some(e)),
+            }
+            revealing.set(false);
+        });
+    };
+
+    let do_delete = {
+        let version = resident.version;
+        move |_| {
+            let navigate = navigate.clone();
+            delete_error.set(None);
+            spawn_local(async move {
+                match api::delete_resident(id, version).await {
+                    Ok(()) => navigate(&format!("/places/{household}"), NavigateOptions { replace: true, ..Default::default() }),
+                    Err(e) => delete_error.set(Some(e)),
+                }
+            });
+        }
+    };
+
+    let not_recorded = move || i18n.t(Key::NotRecorded).to_string();
+    let id_masked = resident.id_number_masked.clone();
+    let phone_masked = resident.phone_masked.clone();
+    let birth = resident.birth_year;
+    let edit_resident = resident.clone();
+    let delete_name = resident.name.clone();
+
+    view! {
+        <nav class="breadcrumbs" aria-label=move || i18n.t(Key::Breadcrumbs) data-testid="breadcrumbs">
+            <ol>
+                <li><a href="/places">{move || i18n.t(Key::AllPlaces)}</a></li>
+                <li><a href=format!("/places/{household}") data-testid="household-link">{resident.address.clone()}</a></li>
+                <li><span aria-current="page">{resident.name.clone()}</span></li>
+            </ol>
+        </nav>
+        <div class="page-head">
+            <p class="kind-label"><span class="badge">{move || i18n.t(Key::ResidentTitle)}</span></p>
+            <h1 data-testid="resident-name">{resident.name.clone()}</h1>
+        </div>
+        <Notice message=notice/>
+        <section class="card" aria-labelledby="resident-facts-title">
+            <h2 id="resident-facts-title" class="visually-hidden">{move || i18n.t(Key::ResidentTitle)}</h2>
+            <dl class="facts">
+                <div><dt>{move || i18n.t(Key::Household)}</dt>
+                    <dd><a href=format!("/places/{household}")>{resident.address.clone()}</a></dd></div>
+                <div><dt>{move || i18n.t(Key::BirthYear)}</dt>
+                    <dd>{move || birth.map(|y| y.to_string()).unwrap_or_else(not_recorded)}</dd></div>
+                <div><dt>{move || i18n.t(Key::IdNumber)}</dt>
+                    <dd class="mono" data-testid="resident-id-masked">{let v = id_masked.clone(); move || v.clone().unwrap_or_else(not_recorded)}</dd></div>
+                <div><dt>{move || i18n.t(Key::Phone)}</dt>
+                    <dd class="mono" data-testid="resident-phone-masked">{let v = phone_masked.clone(); move || v.clone().unwrap_or_else(not_recorded)}</dd></div>
+                <div><dt>{move || i18n.t(Key::UpdatedAt)}</dt><dd>{fmt_time(resident.updated_at)}</dd></div>
+            </dl>
+            <p class="hint">{move || i18n.t(Key::MaskedNote)}</p>
+        </section>
+
+        <Show when=may_reveal>
+            <section class="card sensitive" aria-labelledby="sensitive-title">
+                <h2 id="sensitive-title">{move || i18n.t(Key::SensitiveTitle)}</h2>
+                <FormError error=reveal_error/>
+                {move || match sensitive.get() {
+                    None => view! {
+                        <p class="hint">{move || i18n.t(Key::RevealNote)}</p>
+                        <button type="button" class="button button-secondary" data-testid="reveal-button"
+                            disabled=move || revealing.get() on:click=move |_| reveal()>
+                            {move || if revealing.get() { i18n.t(Key::Loading) } else { i18n.t(Key::Reveal) }}
+                        </button>
+                    }.into_any(),
+                    Some(s) => {
+                        let groups = s.special_groups.clone();
+                        view! {
+                            <dl class="facts" data-testid="sensitive-panel">
+                                <div><dt>{move || i18n.t(Key::IdNumber)}</dt>
+                                    <dd class="mono" data-testid="sensitive-id-number">{s.id_number.clone().unwrap_or_else(not_recorded)}</dd></div>
+                                <div><dt>{move || i18n.t(Key::Phone)}</dt>
+                                    <dd class="mono" data-testid="sensitive-phone">{s.phone.clone().unwrap_or_else(not_recorded)}</dd></div>
+                                <div><dt>{move || i18n.t(Key::SpecialGroups)}</dt>
+                                    <dd data-testid="sensitive-groups">
+                                        {move || if groups.is_empty() {
+                                            i18n.t(Key::NoSpecialGroups).to_string()
+                                        } else {
+                                            groups.iter().map(|g| i18n.text(g.text())).collect::<Vec<_>>().join("、")
+                                        }}
+                                    </dd></div>
+                            </dl>
+                            <button type="button" class="button button-quiet" data-testid="hide-sensitive"
+                                on:click=move |_| sensitive.set(None)>
+                                {move || i18n.t(Key::HideSensitive)}
+                            </button>
+                        }.into_any()
+                    }
+                }}
+            </section>
+        </Show>
+
+        <Show when=may_edit>
+            <div class="toolbar" role="group">
+                <button type="button" class="button button-secondary" data-testid="edit-resident"
+                    aria-expanded=move || (mode.get() == Mode::Edit).to_string()
+                    on:click=move |_| { notice.set(None); mode.update(|m| *m = if *m == Mode::Edit { Mode::View } else { Mode::Edit }); }>
+                    {move || i18n.t(Key::EditResident)}
+                </button>
+                <button type="button" class="button button-danger-quiet" data-testid="delete-resident"
+                    on:click=move |_| { notice.set(None); mode.set(Mode::Delete); }>
+                    {move || i18n.t(Key::Delete)}
+                </button>
+            </div>
+        </Show>
+        {
+            let do_delete = do_delete.clone();
+            move || match mode.get() {
+            Mode::View => ().into_any(),
+            Mode::Edit => view! {
+                <ResidentEditLoader resident=edit_resident.clone()
+                    on_saved=Callback::new(move |_r: ResidentView| {
+                        mode.set(Mode::View);
+                        sensitive.set(None);
+                        notice.set(Some(i18n.t(Key::Saved).to_string()));
+                        reload.run(());
+                    })
+                    on_cancel=Callback::new(move |_| mode.set(Mode::View))/>
+            }.into_any(),
+            Mode::Delete => {
+                let name = delete_name.clone();
+                let do_delete = do_delete.clone();
+                view! {
+                    <div class="card confirm" role="alertdialog" aria-labelledby="confirm-delete-text" data-testid="confirm-delete">
+                        <p id="confirm-delete-text">{move || i18n.fmt(Key::DeleteQuestion, &[("name", &name)])}</p>
+                        <FormError error=delete_error/>
+                        <div class="actions">
+                            <button type="button" class="button button-danger" data-testid="confirm-delete-button" on:click=do_delete>
+                                {move || i18n.t(Key::ConfirmDelete)}
+                            </button>
+                            <button type="button" class="button button-secondary" on:click=move |_| mode.set(Mode::View)>
+                                {move || i18n.t(Key::Cancel)}
+                            </button>
+                        </div>
+                    </div>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+/// Editing needs the full record (an audited read), then shows the form.
+#[component]
+fn ResidentEditLoader(resident: ResidentView, on_saved: Callback<ResidentView>, on_cancel: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = resident.id;
+    let full = LocalResource::new(move || api::resident_sensitive(id));
+    view! {
+        <p class="hint">{move || i18n.t(Key::EditResidentNote)}</p>
+        {move || match full.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| full.refetch())/> }.into_any(),
+            Some(Ok(s)) => view! {
+                <ResidentForm household_id=resident.household_id existing=Some((resident.clone(), s)) on_saved on_cancel/>
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn ResidentForm(
+    household_id: i64,
+    existing: Option<(ResidentView, ResidentSensitive)>,
+    on_saved: Callback<ResidentView>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let editing = existing.is_some();
+    let name = RwSignal::new(existing.as_ref().map(|(v, _)| v.name.clone()).unwrap_or_default());
+    let id_number = RwSignal::new(existing.as_ref().and_then(|(_, s)| s.id_number.clone()).unwrap_or_default());
+    let phone = RwSignal::new(existing.as_ref().and_then(|(_, s)| s.phone.clone()).unwrap_or_default());
+    let groups = RwSignal::new(existing.as_ref().map(|(_, s)| s.special_groups.clone()).unwrap_or_default());
+    let version = StoredValue::new(existing.as_ref().map(|(v, _)| v.version));
+    let resident_id = existing.as_ref().map(|(v, _)| v.id);
+    let field_errors = RwSignal::new(Vec::<FieldError>::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let opt = |s: String| if s.trim().is_empty() { None } else { Some(s.trim().to_string()) };
+        let input = ResidentInput {
+            household_id,
+            name: name.get_untracked().trim().to_string(),
+            id_number: opt(id_number.get_untracked()),
+            phone: opt(phone.get_untracked()),
+            special_groups: groups.get_untracked(),
+            version: version.get_value(),
+        };
+        error.set(None);
+        if let Err(errs) = validate_resident(&input) {
+            field_errors.set(errs.to_field_errors(i18n.lang.get_untracked()));
+            return;
+        }
+        field_errors.set(Vec::new());
+        busy.set(true);
+        spawn_local(async move {
+            let result = match resident_id {
+                Some(id) => api::update_resident(id, &input).await,
+                None => api::create_resident(&input).await,
+            };
+            match result {
+                Ok(r) => on_saved.run(r),
+                Err(e) => {
+                    if e.is(ErrorCode::VersionConflict) {
+                        if let Some(now) = e.current::<ResidentView>() {
+                            version.set_value(Some(now.version));
+                        }
+                    }
+                    field_errors.set(e.field_errors());
+                    error.set(Some(e));
+                }
+            }
+            busy.set(false);
+        });
+    };
+
+    let prefix = if editing { "edit-resident" } else { "new-resident" };
+    view! {
+        <form class="card form" on:submit=submit novalidate data-testid="resident-form" aria-labelledby=format!("{prefix}-title")>
+            <h2 id=format!("{prefix}-title")>{move || if editing { i18n.t(Key::EditResident) } else { i18n.t(Key::AddResident) }}</h2>
+            <FormError error/>
+            <TextField id=if editing { "edit-resident-name" } else { "new-resident-name" } label=Key::DisplayName value=name
+                errors=field_errors field="name" required=true testid="resident-name-input"/>
+            <div class="form-grid">
+                <TextField id=if editing { "edit-resident-id" } else { "new-resident-id" } label=Key::IdNumber value=id_number
+                    errors=field_errors field="id_number" hint=Key::IdNumberHint testid="resident-id-input"/>
+                <TextField id=if editing { "edit-resident-phone" } else { "new-resident-phone" } label=Key::Phone value=phone
+                    errors=field_errors field="phone" kind="tel" inputmode="tel" hint=Key::PhoneHint testid="resident-phone-input"/>
+            </div>
+            <fieldset class="field choice-group">
+                <legend>{move || i18n.t(Key::SpecialGroups)}</legend>
+                <div class="choices">
+                    {SpecialGroup::ALL.into_iter().map(|g| {
+                        let input_id = format!("{prefix}-group-{}", g.as_str());
+                    let for_id = input_id.clone();
+                        view! {
+                            <label class="choice" for=for_id>
+                                <input type="checkbox" id=input_id
+                                    prop:checked=move || groups.with(|v| v.contains(&g))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        groups.update(|v| { v.retain(|x| *x != g); if on { v.push(g); v.sort(); } });
+                                    }/>
+                                <span>{move || i18n.text(g.text())}</span>
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
+            <div class="actions">
+                <button type="submit" class="button button-primary" data-testid="resident-save" disabled=move || busy.get()>
+                    {move || if busy.get() { i18n.t(Key::Saving) } else { i18n.t(Key::Save) }}
+                </button>
+                <button type="button" class="button button-secondary" on:click=move |_| on_cancel.run(())>
+                    {move || i18n.t(Key::Cancel)}
+                </button>
+            </div>
+        </form>
+    }
+}

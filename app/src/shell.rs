@@ -1,0 +1,175 @@
+//! The frame around every page: skip link, brand, navigation by role (collapsing to a menu
+//! on phones), the language switch and sign-out.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_location;
+use shared::accounts::Permission;
+
+use crate::accounts::{Auth, use_session};
+use crate::api;
+use crate::i18n::{Key, set_title, use_i18n};
+
+#[derive(Clone, Copy)]
+struct NavItem {
+    href: &'static str,
+    key: Key,
+    testid: &'static str,
+    needs: Option<Permission>,
+}
+
+const NAV: [NavItem; 5] = [
+    NavItem { href: "/", key: Key::NavHome, testid: "nav-home", needs: None },
+    NavItem { href: "/places", key: Key::NavPlaces, testid: "nav-places", needs: None },
+    NavItem { href: "/search", key: Key::NavSearch, testid: "nav-search", needs: None },
+    NavItem { href: "/admin/users", key: Key::NavUsers, testid: "nav-users", needs: Some(Permission::ManageUsers) },
+    NavItem { href: "/admin/audit", key: Key::NavAudit, testid: "nav-audit", needs: Some(Permission::ViewAudit) },
+];
+
+/// Is `path` the page of this nav item or below it?
+fn is_current(href: &str, path: &str) -> bool {
+    if href == "/" {
+        path == "/"
+    } else {
+        path == href || path.starts_with(&format!("{href}/")) || (href == "/places" && path.starts_with("/residents/"))
+    }
+}
+
+#[component]
+pub fn Shell(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let location = use_location();
+    let menu_open = RwSignal::new(false);
+    let signed_in = Memo::new(move |_| session.auth.with(|a| matches!(a, Auth::SignedIn(_))));
+
+    // Close the phone menu whenever the page changes.
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
+    // Tell the API which language to answer in.
+    Effect::new(move |_| api::set_language(i18n.get()));
+
+    let logout = move |_| {
+        spawn_local(async move {
+            let _ = api::logout().await;
+            session.auth.set(Auth::SignedOut);
+        });
+    };
+
+    let nav_links = move || {
+        let path = location.pathname.get();
+        NAV.into_iter()
+            .filter(|item| item.needs.is_none_or(|p| session.may(p)))
+            .map(|item| {
+                let current = is_current(item.href, &path);
+                view! {
+                    <li>
+                        <a href=item.href data-testid=item.testid class="nav-link"
+                            aria-current=current.then_some("page")>
+                            {move || i18n.t(item.key)}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+
+    let user_line = move || {
+        session.principal().map(|p| {
+            let roles = p.roles.clone();
+            view! {
+                <p class="user-line">
+                    <span class="visually-hidden">{move || i18n.t(Key::SignedInAs)}": "</span>
+                    <span class="user-name" data-testid="user-name">{p.display_name.clone()}</span>
+                    <span class="user-roles">
+                        {move || roles.iter().map(|r| i18n.text(r.text())).collect::<Vec<_>>().join("、")}
+                    </span>
+                </p>
+            }
+        })
+    };
+
+    let lang_button = move || {
+        view! {
+            <button type="button" class="button button-quiet lang-switch" data-testid="lang-switch"
+                lang=move || if i18n.get() == shared::i18n::Lang::ZhCn { "en" } else { "zh-CN" }
+                aria-label=move || i18n.t(Key::SwitchLanguageLabel)
+                on:click=move |_| i18n.toggle()>
+                {move || i18n.t(Key::SwitchLanguage)}
+            </button>
+        }
+    };
+
+    view! {
+        <a class="skip-link" href="#main">{move || i18n.t(Key::SkipToContent)}</a>
+        <header class="site-header">
+            <div class="header-bar">
+                <a href="/" class="brand" data-testid="brand">
+                    <span class="brand-mark" aria-hidden="true">"邻"</span>
+                    <span class="brand-text">
+                        <span class="brand-name">{move || i18n.t(Key::AppName)}</span>
+                        <span class="brand-tagline">{move || i18n.t(Key::AppTagline)}</span>
+                    </span>
+                </a>
+                <Show
+                    when=move || signed_in.get()
+                    fallback=move || view! { <div class="header-tools">{lang_button()}</div> }
+                >
+                    <button type="button" class="button button-quiet menu-toggle" data-testid="menu-toggle"
+                        aria-expanded=move || menu_open.get().to_string() aria-controls="site-menu"
+                        on:click=move |_| menu_open.update(|o| *o = !*o)>
+                        <span class="menu-icon" aria-hidden="true"></span>
+                        {move || i18n.t(Key::Menu)}
+                    </button>
+                </Show>
+            </div>
+            <Show when=move || signed_in.get()>
+                <div id="site-menu" class="site-menu" class:is-open=move || menu_open.get()>
+                    <nav aria-label=move || i18n.t(Key::MainNav) data-testid="nav">
+                        <ul class="nav-list">{nav_links}</ul>
+                    </nav>
+                    <div class="account">
+                        {user_line}
+                        {lang_button()}
+                        <button type="button" class="button button-quiet" data-testid="logout" on:click=logout>
+                            {move || i18n.t(Key::Logout)}
+                        </button>
+                    </div>
+                </div>
+            </Show>
+        </header>
+        <main id="main" class="site-main" tabindex="-1">
+            {children()}
+        </main>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    Effect::new(move |_| set_title(i18n.t(Key::NotFoundTitle), i18n.get()));
+    view! {
+        <section class="card not-found" data-testid="not-found">
+            <h1>{move || i18n.t(Key::NotFoundTitle)}</h1>
+            <p>{move || i18n.t(Key::NotFoundBody)}</p>
+            <p><a class="button button-primary" href="/">{move || i18n.t(Key::BackHome)}</a></p>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_current;
+
+    #[test]
+    fn nav_marks_the_section_of_the_page() {
+        assert!(is_current("/", "/"));
+        assert!(!is_current("/", "/places"));
+        assert!(is_current("/places", "/places/12"));
+        assert!(is_current("/places", "/residents/4"));
+        assert!(!is_current("/places", "/placesx"));
+        assert!(is_current("/admin/users", "/admin/users/3"));
+    }
+}

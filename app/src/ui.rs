@@ -1,0 +1,188 @@
+//! Small building blocks every area uses: loading and error states, labelled fields with
+//! their errors, and formatting. They keep pages consistent and accessible by default.
+
+use leptos::prelude::*;
+use shared::error::FieldError;
+use shared::i18n::Text;
+use time::{OffsetDateTime, UtcOffset};
+
+use crate::api::ApiError;
+use crate::i18n::{Key, use_i18n};
+
+/// A visible "loading" line (never a blank screen).
+#[component]
+pub fn Loading() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="loading" role="status" data-testid="loading">
+            <span class="spinner" aria-hidden="true"></span>
+            <span>{move || i18n.t(Key::Loading)}</span>
+        </div>
+    }
+}
+
+/// A failed call, in the user's language, with an optional way to try again.
+#[component]
+pub fn ErrorBox(error: ApiError, #[prop(optional, into)] retry: Option<Callback<()>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let message = move || error.message(i18n.get());
+    view! {
+        <div class="alert alert-error" role="alert" data-testid="error-banner">
+            <p>{message}</p>
+            {retry.map(|retry| view! {
+                <button type="button" class="button button-secondary" on:click=move |_| retry.run(())>
+                    {move || i18n.t(Key::Retry)}
+                </button>
+            })}
+        </div>
+    }
+}
+
+/// A form-level error slot: empty until something fails, then announced (aria-live).
+#[component]
+pub fn FormError(error: RwSignal<Option<ApiError>>, #[prop(optional)] testid: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let testid = if testid.is_empty() { "form-error" } else { testid };
+    view! {
+        <div class="form-error-slot" aria-live="assertive" aria-atomic="true">
+            {move || error.get().map(|e| {
+                let msg = e.message(i18n.get());
+                let extra = if e.field_errors().is_empty() { None } else { Some(i18n.t(Key::FixFields)) };
+                let wait = e.retry_after().map(|n| i18n.fmt(Key::RetryAfter, &[("n", &n.to_string())]));
+                view! {
+                    <div class="alert alert-error" role="alert" data-testid=testid>
+                        <p>{msg}</p>
+                        {extra.map(|x| view! { <p>{x}</p> })}
+                        {wait.map(|x| view! { <p>{x}</p> })}
+                    </div>
+                }
+            })}
+        </div>
+    }
+}
+
+/// A calm confirmation after a change, announced politely.
+#[component]
+pub fn Notice(message: RwSignal<Option<String>>) -> impl IntoView {
+    view! {
+        <div class="notice-slot" aria-live="polite" aria-atomic="true">
+            {move || message.get().map(|m| view! {
+                <div class="alert alert-success" role="status" data-testid="notice"><p>{m}</p></div>
+            })}
+        </div>
+    }
+}
+
+/// Field errors of one field (server-side names such as `name` or `leaders/0/name`).
+pub fn errors_for(errors: &[FieldError], field: &str) -> Vec<FieldError> {
+    errors.iter().filter(|e| e.field == field).cloned().collect()
+}
+
+/// A labelled text input with its hint and its errors, wired for screen readers.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    label: Key,
+    value: RwSignal<String>,
+    errors: RwSignal<Vec<FieldError>>,
+    /// The field's name in the API's error list.
+    field: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] hint: Option<Key>,
+    #[prop(optional)] testid: &'static str,
+    #[prop(optional)] inputmode: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let hint_id = format!("{id}-hint");
+    let err_id = format!("{id}-error");
+    let has_error = move || errors.with(|e| e.iter().any(|x| x.field == field));
+    let described = {
+        let hint_id = hint_id.clone();
+        let err_id = err_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if has_error() {
+                ids.push(err_id.clone());
+            }
+            if ids.is_empty() { None } else { Some(ids.join(" ")) }
+        }
+    };
+    let testid = if testid.is_empty() { id } else { testid };
+    view! {
+        <div class="field" class:field-invalid=has_error>
+            <label for=id>
+                {move || i18n.t(label)}
+                {(!required).then(|| view! { <span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span> })}
+            </label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{move || i18n.t(h)}</p> })}
+            <input
+                id=id
+                name=field
+                type=kind
+                autocomplete=autocomplete
+                inputmode=(!inputmode.is_empty()).then_some(inputmode)
+                required=required
+                aria-invalid=move || if has_error() { "true" } else { "false" }
+                aria-describedby=described
+                data-testid=testid
+                bind:value=value
+            />
+            <FieldErrorList errors field id=err_id />
+        </div>
+    }
+}
+
+/// The messages of one field's errors, in the current language.
+#[component]
+pub fn FieldErrorList(errors: RwSignal<Vec<FieldError>>, field: &'static str, id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {move || {
+            let mine = errors.with(|e| errors_for(e, field));
+            (!mine.is_empty()).then(|| {
+                let text = mine.iter().map(|e| e.code.message(i18n.get())).collect::<Vec<_>>().join(" ");
+                view! { <p class="field-error" id=id.clone() data-testid=format!("error-{field}")>{text}</p> }
+            })
+        }}
+    }
+}
+
+/// A bilingual label from `shared`, tracked.
+pub fn label(text: Text) -> impl Fn() -> &'static str + Copy + 'static {
+    let i18n = use_i18n();
+    move || i18n.text(text)
+}
+
+/// Show a UTC time as Beijing time (UTC+8, no daylight saving): `2026-11-29 14:05`.
+pub fn fmt_time(t: OffsetDateTime) -> String {
+    let local = t.to_offset(UtcOffset::from_hms(8, 0, 0).expect("valid offset"));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        local.year(),
+        u8::from(local.month()),
+        local.day(),
+        local.hour(),
+        local.minute()
+    )
+}
+
+/// Lower-case a label for use inside an English sentence; Chinese is unchanged.
+pub fn in_sentence(s: &str) -> String {
+    s.to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_show_in_beijing() {
+        let t = OffsetDateTime::from_unix_timestamp(0).unwrap();
+        assert_eq!(fmt_time(t), "1970-01-01 08:00");
+    }
+}

@@ -1,0 +1,75 @@
+// Signing in: every demo role sees the navigation it should, a wrong password is explained,
+// and a signed-out visitor comes back to the page they asked for.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useLinju, login, loginHome } from '../support.mjs';
+
+const env = useLinju();
+
+const ROLES = [
+  { user: 'admin', sees: ['nav-home', 'nav-places', 'nav-search', 'nav-users', 'nav-audit'], hidden: [] },
+  { user: 'staff', sees: ['nav-home', 'nav-places', 'nav-search'], hidden: ['nav-users', 'nav-audit'] },
+  { user: 'mediator', sees: ['nav-home', 'nav-places'], hidden: ['nav-users', 'nav-audit'] },
+  { user: 'gridworker', sees: ['nav-home', 'nav-places', 'nav-search'], hidden: ['nav-users', 'nav-audit'] },
+  { user: 'resident', sees: ['nav-home', 'nav-places'], hidden: ['nav-users', 'nav-audit'] },
+];
+
+for (const { user, sees, hidden } of ROLES) {
+  test(`${user} signs in and sees the right navigation`, async () => {
+    const page = await env.newPage();
+    await loginHome(page, env.url, user);
+    const nav = page.getByTestId('nav');
+    for (const id of sees) assert.ok(await nav.getByTestId(id).isVisible(), `${user} should see ${id}`);
+    for (const id of hidden) assert.equal(await nav.getByTestId(id).count(), 0, `${user} should not see ${id}`);
+    const navText = await nav.innerText();
+    if (user === 'admin') assert.match(navText, /用户管理/);
+    else assert.doesNotMatch(navText, /用户管理/);
+    // Direct visits to an admin page are refused politely, not with a blank screen.
+    if (user !== 'admin') {
+      await page.goto(`${env.url}/admin/users`);
+      await page.getByTestId('no-permission').waitFor();
+    }
+    assert.deepEqual(env.consoleErrors, []);
+  });
+}
+
+test('a wrong password shows the error message', async () => {
+  const page = await env.newPage();
+  await login(page, env.url, 'staff', 'not-the-password');
+  const error = page.getByTestId('login-error');
+  await error.waitFor();
+  assert.match(await error.innerText(), /用户名或密码不正确/);
+  // Still on the sign-in page, password emptied, focus back in the form.
+  assert.match(page.url(), /\/login/);
+  assert.equal(await page.getByTestId('login-password').inputValue(), '');
+});
+
+test('empty fields are marked before anything is sent', async () => {
+  const page = await env.newPage();
+  await page.goto(`${env.url}/login`);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('error-username').waitFor();
+  assert.match(await page.getByTestId('error-username').innerText(), /此项必填/);
+  assert.equal(await page.getByTestId('login-username').getAttribute('aria-invalid'), 'true');
+});
+
+test('a signed-out visitor signs in and lands where they wanted', async () => {
+  const page = await env.newPage();
+  await page.goto(`${env.url}/search?q=${encodeURIComponent('幸福')}`);
+  await page.waitForURL(/\/login\?next=/);
+  await page.getByTestId('login-username').fill('staff');
+  await page.getByTestId('login-password').fill('linju-demo');
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL(/\/search\?q=/);
+  await page.getByTestId('search-results').waitFor();
+  assert.equal(await page.getByTestId('search-input').inputValue(), '幸福');
+});
+
+test('signing out returns to the sign-in page and protects pages again', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'staff');
+  await page.getByTestId('logout').click();
+  await page.getByTestId('login-form').waitFor();
+  await page.goto(`${env.url}/places`);
+  await page.getByTestId('login-form').waitFor();
+});

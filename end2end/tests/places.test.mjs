@@ -1,0 +1,94 @@
+// Browsing the hierarchy down to a resident, searching, and revealing a full record.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useLinju, loginHome, openChild, api, ARTIFACTS } from '../support.mjs';
+import path from 'node:path';
+
+const env = useLinju();
+
+/** From the places page down to a resident, taking the first card at each level. */
+async function browseToResident(page) {
+  await page.getByTestId('nav-places').click();
+  await openChild(page, '幸福街道');
+  await openChild(page, '幸福社区');
+  await openChild(page, '第一网格');
+  const trail = ['幸福街道', '幸福社区', '第一网格'];
+  // Micro-grid, building, household: the first of each.
+  for (let level = 0; level < 3; level++) {
+    const card = page.getByTestId('child-item').first();
+    const name = await card.getAttribute('data-name');
+    await card.click();
+    await page.getByTestId('place-title').filter({ hasText: name }).waitFor();
+    trail.push(name);
+  }
+  return trail;
+}
+
+test('staff browse 幸福社区 → 第一网格 → a building → a household → a resident', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'staff');
+  const trail = await browseToResident(page);
+  // The breadcrumbs name the whole way down.
+  const crumbs = await page.getByTestId('breadcrumbs').innerText();
+  for (const name of trail.slice(0, -1)) assert.ok(crumbs.includes(name), `breadcrumbs should include ${name}`);
+  // A household lists its residents with masked details.
+  const resident = page.getByTestId('resident-item').first();
+  const name = await resident.getAttribute('data-name');
+  await resident.click();
+  await page.getByTestId('resident-name').filter({ hasText: name }).waitFor();
+  const idMasked = await page.getByTestId('resident-id-masked').innerText();
+  assert.ok(idMasked.includes('*') || idMasked === '未登记', `ID should be masked, got ${idMasked}`);
+  // Back up through the breadcrumbs.
+  await page.getByTestId('household-link').first().click();
+  await page.getByTestId('resident-list').waitFor();
+});
+
+test('search a resident by name and open them', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'staff');
+  const list = await api(page, 'GET', '/residents?limit=5');
+  assert.equal(list.status, 200);
+  const target = list.body.items[0];
+  await page.getByTestId('search-input').fill(target.name);
+  await page.getByTestId('search-submit').click();
+  await page.waitForURL(/\/search\?q=/);
+  const hit = page.getByTestId('resident-item').filter({ hasText: target.name }).first();
+  await hit.click();
+  await page.getByTestId('resident-name').filter({ hasText: target.name }).waitFor();
+  assert.match(page.url(), /\/residents\/\d+$/);
+});
+
+test('staff reveal a full record only after asking for it', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'staff');
+  const list = await api(page, 'GET', '/residents?limit=50');
+  const target = list.body.items.find((r) => r.id_number_masked) ?? list.body.items[0];
+  await page.goto(`${env.url}/residents/${target.id}`);
+  await page.getByTestId('resident-name').waitFor();
+  // Nothing sensitive is on screen until the button is pressed.
+  assert.equal(await page.getByTestId('sensitive-panel').count(), 0);
+  await page.getByTestId('reveal-button').click();
+  const panel = page.getByTestId('sensitive-panel');
+  await panel.waitFor();
+  const full = await page.getByTestId('sensitive-id-number').innerText();
+  if (target.id_number_masked) {
+    assert.doesNotMatch(full, /\*/);
+    assert.equal(full.length, 18);
+  }
+  // The read is in the audit log, which an admin can read.
+  await page.getByTestId('hide-sensitive').click();
+  assert.equal(await page.getByTestId('sensitive-panel').count(), 0);
+});
+
+test('the browse page at desktop size (artifact)', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'staff');
+  await page.getByTestId('nav-places').click();
+  await openChild(page, '幸福街道');
+  await openChild(page, '幸福社区');
+  await page.getByTestId('child-list').waitFor();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'browse-desktop.png'), fullPage: true });
+  await openChild(page, '第一网格');
+  await page.getByTestId('child-list').waitFor();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'browse-grid-desktop.png'), fullPage: true });
+});

@@ -1,0 +1,141 @@
+//! HTTP routes of the accounts area: extract, authorise, call the service, answer.
+
+use super::{CurrentUser, SESSION_COOKIE, require, service, session_token};
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::http::{ApiJson, RequestCtx};
+use axum::Json;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::{HeaderValue, StatusCode, header, request::Parts};
+use axum::response::{IntoResponse, Response};
+use shared::accounts::{CreateUser, LoginRequest, Permission, Principal, ResetPassword, UpdateUser, UserView};
+use shared::error::Problem;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// The session token the request carries, if any (no validation).
+pub struct SessionToken(pub Option<String>);
+
+impl FromRequestParts<AppState> for SessionToken {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, AppError> {
+        Ok(SessionToken(session_token(parts)))
+    }
+}
+
+fn session_cookie(token: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"))
+        .expect("cookie is ASCII")
+}
+
+/// Sign in with username and password. Sets the HttpOnly session cookie.
+#[utoipa::path(post, path = "/auth/login", tag = "accounts", request_body = LoginRequest,
+    responses((status = 200, description = "Signed in; session cookie set", body = Principal),
+              (status = 401, description = "Wrong username or password", body = Problem),
+              (status = 403, description = "Cross-site request", body = Problem),
+              (status = 422, body = Problem),
+              (status = 429, description = "Too many attempts; see retry_after", body = Problem)))]
+async fn login(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    SessionToken(old): SessionToken,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> AppResult<Response> {
+    let outcome = service::login(&state, &ctx, req, old).await?;
+    let mut res = Json(outcome.principal).into_response();
+    res.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&outcome.token, state.config.session_absolute.as_secs(), ctx.secure));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// Sign out: the session ends on the server and the cookie is cleared.
+#[utoipa::path(post, path = "/auth/logout", tag = "accounts",
+    responses((status = 204, description = "Signed out"), (status = 403, body = Problem)))]
+async fn logout(State(state): State<AppState>, ctx: RequestCtx, SessionToken(token): SessionToken) -> AppResult<Response> {
+    if let Some(token) = token {
+        let me = service::authenticate(&state, &token).await?;
+        service::logout(&state, &ctx, &token, me.as_ref()).await?;
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie("", 0, ctx.secure));
+    Ok(res)
+}
+
+/// The signed-in user with roles and grid scopes.
+#[utoipa::path(get, path = "/auth/me", tag = "accounts",
+    responses((status = 200, body = Principal), (status = 401, body = Problem)))]
+async fn me(CurrentUser(me): CurrentUser) -> Json<Principal> {
+    Json(me)
+}
+
+/// All user accounts (admin).
+#[utoipa::path(get, path = "/users", tag = "accounts",
+    responses((status = 200, body = Vec<UserView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn list_users(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> AppResult<Json<Vec<UserView>>> {
+    require(&me, Permission::ManageUsers)?;
+    Ok(Json(service::list_users(&state.db.conn).await?))
+}
+
+/// Create a user account with roles and grid scopes (admin).
+#[utoipa::path(post, path = "/users", tag = "accounts", request_body = CreateUser,
+    responses((status = 201, body = UserView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create_user(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiJson(req): ApiJson<CreateUser>,
+) -> AppResult<(StatusCode, Json<UserView>)> {
+    require(&me, Permission::ManageUsers)?;
+    Ok((StatusCode::CREATED, Json(service::create_user(&state, &me, &ctx, req).await?)))
+}
+
+/// One user account (admin).
+#[utoipa::path(get, path = "/users/{id}", tag = "accounts", params(("id" = i64, Path)),
+    responses((status = 200, body = UserView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn get_user(State(state): State<AppState>, CurrentUser(me): CurrentUser, Path(id): Path<i64>) -> AppResult<Json<UserView>> {
+    require(&me, Permission::ManageUsers)?;
+    Ok(Json(service::get_user(&state.db.conn, id).await?))
+}
+
+/// Change a user's name, roles, grid scopes or disabled flag (admin). Disabling ends their sessions.
+#[utoipa::path(put, path = "/users/{id}", tag = "accounts", params(("id" = i64, Path)), request_body = UpdateUser,
+    responses((status = 200, body = UserView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, description = "Stale version; `current` holds the record", body = Problem),
+              (status = 422, body = Problem)))]
+async fn update_user(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<UpdateUser>,
+) -> AppResult<Json<UserView>> {
+    require(&me, Permission::ManageUsers)?;
+    Ok(Json(service::update_user(&state, &me, &ctx, id, req).await?))
+}
+
+/// Set a new password for a user (admin). Ends that user's sessions.
+#[utoipa::path(post, path = "/users/{id}/password", tag = "accounts", params(("id" = i64, Path)), request_body = ResetPassword,
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn reset_password(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<ResetPassword>,
+) -> AppResult<StatusCode> {
+    require(&me, Permission::ManageUsers)?;
+    service::reset_password(&state, &me, &ctx, id, req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(get_user, update_user))
+        .routes(routes!(reset_password))
+}

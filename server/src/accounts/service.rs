@@ -1,0 +1,416 @@
+//! Accounts rules and transactions: login with throttling, sessions, user administration.
+
+use super::password;
+use super::store::{login_throttle, session, user, user_grid, user_role};
+use crate::AppState;
+use crate::audit::{self, Record};
+use crate::error::{AppError, AppResult};
+use crate::http::RequestCtx;
+use crate::places::store::place;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sha2::{Digest, Sha256};
+use shared::accounts::{CreateUser, LoginRequest, Principal, ResetPassword, Role, UpdateUser, UserView, parse_roles};
+use shared::error::{ErrorCode, FieldErrorCode, FieldErrors};
+use shared::places::PlaceKind;
+use shared::validate::{Name, NewPassword, Username};
+use std::collections::HashMap;
+use time::{Duration, OffsetDateTime};
+
+/// Failures counted within this window.
+const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+/// An account is locked for a growing time after this many failures in the window.
+const ACCOUNT_FREE_FAILURES: i32 = 5;
+const ACCOUNT_MAX_LOCK: Duration = Duration::minutes(15);
+/// One address may fail this often in the window before it is blocked (password spraying).
+const IP_FREE_FAILURES: i32 = 50;
+const IP_LOCK: Duration = Duration::minutes(5);
+/// `last_seen_at` is refreshed at most this often, so reads do not all become writes.
+const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn new_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+pub async fn load_principal(conn: &impl ConnectionTrait, u: &user::Model) -> AppResult<Principal> {
+    let roles = user_role::Entity::find()
+        .filter(user_role::Column::UserId.eq(u.id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|r| Role::parse(&r.role))
+        .collect::<Vec<_>>();
+    let grid_ids = user_grid::Entity::find()
+        .filter(user_grid::Column::UserId.eq(u.id))
+        .order_by_asc(user_grid::Column::GridId)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|g| g.grid_id)
+        .collect();
+    let mut roles = roles;
+    roles.sort();
+    Ok(Principal { user_id: u.id, username: u.username.clone(), display_name: u.display_name.clone(), roles, grid_ids })
+}
+
+fn throttle_keys(username: &str, ip: Option<&str>) -> Vec<String> {
+    let mut keys = vec![format!("user:{}", username.trim().to_lowercase())];
+    if let Some(ip) = ip {
+        keys.push(format!("ip:{ip}"));
+    }
+    keys
+}
+
+fn seconds_until(t: OffsetDateTime) -> u64 {
+    let s = (t - now()).as_seconds_f64().ceil();
+    if s < 1.0 { 1 } else { s as u64 }
+}
+
+pub struct LoginOutcome {
+    pub principal: Principal,
+    pub token: String,
+}
+
+pub async fn login(state: &AppState, ctx: &RequestCtx, req: LoginRequest, old_token: Option<String>) -> AppResult<LoginOutcome> {
+    let keys = throttle_keys(&req.username, ctx.ip.as_deref());
+    // Refuse early while any key is blocked, even a correct password: no guessing in a lock.
+    let blocks = login_throttle::Entity::find().filter(login_throttle::Column::Key.is_in(keys.clone())).all(&state.db.conn).await?;
+    if let Some(until) = blocks.iter().filter_map(|b| b.blocked_until).filter(|t| *t > now()).max() {
+        return Err(AppError::Throttled { retry_after: seconds_until(until) });
+    }
+
+    let username = Username::parse(&req.username).ok();
+    let found = match &username {
+        Some(u) => user::Entity::find().filter(user::Column::Username.eq(u.as_str())).one(&state.db.conn).await?,
+        None => None,
+    };
+    let ok = password::verify(req.password, found.as_ref().map(|u| u.password_hash.clone())).await;
+    let txn = state.db.begin_write().await?;
+    match found.filter(|u| ok && !u.disabled) {
+        Some(u) => {
+            login_throttle::Entity::delete_many().filter(login_throttle::Column::Key.eq(keys[0].clone())).exec(&*txn).await?;
+            // A fresh id at every login: a session id planted before login is worthless.
+            if let Some(old) = old_token {
+                session::Entity::delete_by_id(hash_token(&old)).exec(&*txn).await?;
+            }
+            let token = new_token();
+            let t = now();
+            session::ActiveModel {
+                id_hash: Set(hash_token(&token)),
+                user_id: Set(u.id),
+                created_at: Set(t),
+                last_seen_at: Set(t),
+                expires_at: Set(t + Duration::try_from(state.config.session_absolute).unwrap_or(Duration::hours(12))),
+                ip: Set(ctx.ip.clone()),
+                user_agent: Set(ctx.user_agent.clone()),
+            }
+            .insert(&*txn)
+            .await?;
+            let principal = load_principal(&*txn, &u).await?;
+            audit::record(&*txn, Some(&principal), ctx, Record::new("auth.login", "user", u.id)).await?;
+            txn.commit().await?;
+            Ok(LoginOutcome { principal, token })
+        }
+        None => {
+            for key in &keys {
+                count_failure(&*txn, key).await?;
+            }
+            let name: String = req.username.trim().chars().take(32).collect();
+            audit::record(&*txn, None, ctx, Record { action: "auth.login_failed", entity: None, entity_id: None, detail: Some(name) })
+                .await?;
+            txn.commit().await?;
+            Err(AppError::Code(ErrorCode::InvalidCredentials))
+        }
+    }
+}
+
+async fn count_failure(conn: &impl ConnectionTrait, key: &str) -> AppResult<()> {
+    let t = now();
+    let existing = login_throttle::Entity::find_by_id(key.to_string()).one(conn).await?;
+    let (failures, window) = match &existing {
+        Some(e) if e.window_started_at + THROTTLE_WINDOW > t => (e.failures + 1, e.window_started_at),
+        _ => (1, t),
+    };
+    let blocked_until = if key.starts_with("user:") && failures >= ACCOUNT_FREE_FAILURES {
+        // 30 s after the fifth failure, doubling after each further one, at most 15 minutes.
+        let exp = (failures - ACCOUNT_FREE_FAILURES).min(10) as u32;
+        Some(t + (Duration::seconds(30) * 2i32.pow(exp)).min(ACCOUNT_MAX_LOCK))
+    } else if key.starts_with("ip:") && failures >= IP_FREE_FAILURES {
+        Some(t + IP_LOCK)
+    } else {
+        None
+    };
+    let model = login_throttle::ActiveModel {
+        key: Set(key.to_string()),
+        failures: Set(failures),
+        window_started_at: Set(window),
+        blocked_until: Set(blocked_until),
+    };
+    if existing.is_some() {
+        model.update(conn).await?;
+    } else {
+        model.insert(conn).await?;
+    }
+    Ok(())
+}
+
+/// The user behind a session token, when the session is alive. Expired sessions are removed.
+pub async fn authenticate(state: &AppState, token: &str) -> AppResult<Option<Principal>> {
+    let id_hash = hash_token(token);
+    let Some(s) = session::Entity::find_by_id(id_hash.clone()).one(&state.db.conn).await? else {
+        return Ok(None);
+    };
+    let t = now();
+    let idle = Duration::try_from(state.config.session_idle).unwrap_or(Duration::hours(2));
+    let user = user::Entity::find_by_id(s.user_id).one(&state.db.conn).await?;
+    let alive = s.expires_at > t && s.last_seen_at + idle > t;
+    let user = match user {
+        Some(u) if alive && !u.disabled => u,
+        _ => {
+            let txn = state.db.begin_write().await?;
+            session::Entity::delete_by_id(id_hash).exec(&*txn).await?;
+            txn.commit().await?;
+            return Ok(None);
+        }
+    };
+    if s.last_seen_at + TOUCH_EVERY < t {
+        let txn = state.db.begin_write().await?;
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(t))
+            .filter(session::Column::IdHash.eq(id_hash))
+            .exec(&*txn)
+            .await?;
+        txn.commit().await?;
+    }
+    Ok(Some(load_principal(&state.db.conn, &user).await?))
+}
+
+pub async fn logout(state: &AppState, ctx: &RequestCtx, token: &str, me: Option<&Principal>) -> AppResult<()> {
+    let txn = state.db.begin_write().await?;
+    session::Entity::delete_by_id(hash_token(token)).exec(&*txn).await?;
+    if let Some(me) = me {
+        audit::record(&*txn, Some(me), ctx, Record::new("auth.logout", "user", me.user_id)).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn roles_and_grids(conn: &impl ConnectionTrait, ids: &[i64]) -> AppResult<(HashMap<i64, Vec<Role>>, HashMap<i64, Vec<i64>>)> {
+    let mut roles: HashMap<i64, Vec<Role>> = HashMap::new();
+    for r in user_role::Entity::find().filter(user_role::Column::UserId.is_in(ids.to_vec())).all(conn).await? {
+        if let Some(role) = Role::parse(&r.role) {
+            roles.entry(r.user_id).or_default().push(role);
+        }
+    }
+    roles.values_mut().for_each(|v| v.sort());
+    let mut grids: HashMap<i64, Vec<i64>> = HashMap::new();
+    for g in user_grid::Entity::find()
+        .filter(user_grid::Column::UserId.is_in(ids.to_vec()))
+        .order_by_asc(user_grid::Column::GridId)
+        .all(conn)
+        .await?
+    {
+        grids.entry(g.user_id).or_default().push(g.grid_id);
+    }
+    Ok((roles, grids))
+}
+
+fn view(u: user::Model, roles: Vec<Role>, grid_ids: Vec<i64>) -> UserView {
+    UserView {
+        id: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        roles,
+        grid_ids,
+        disabled: u.disabled,
+        version: u.version,
+        created_at: u.created_at,
+    }
+}
+
+pub async fn list_users(conn: &impl ConnectionTrait) -> AppResult<Vec<UserView>> {
+    let users = user::Entity::find().order_by_asc(user::Column::Username).all(conn).await?;
+    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
+    let (mut roles, mut grids) = roles_and_grids(conn, &ids).await?;
+    Ok(users
+        .into_iter()
+        .map(|u| {
+            let (r, g) = (roles.remove(&u.id).unwrap_or_default(), grids.remove(&u.id).unwrap_or_default());
+            view(u, r, g)
+        })
+        .collect())
+}
+
+pub async fn get_user(conn: &impl ConnectionTrait, id: i64) -> AppResult<UserView> {
+    let u = user::Entity::find_by_id(id).one(conn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let (mut roles, mut grids) = roles_and_grids(conn, &[id]).await?;
+    Ok(view(u, roles.remove(&id).unwrap_or_default(), grids.remove(&id).unwrap_or_default()))
+}
+
+/// Every named grid must exist and be a grid.
+async fn check_grids(conn: &impl ConnectionTrait, grid_ids: &[i64], errs: &mut FieldErrors) -> AppResult<Vec<i64>> {
+    let mut ids = grid_ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(ids);
+    }
+    let found = place::Entity::find()
+        .filter(place::Column::Id.is_in(ids.clone()))
+        .filter(place::Column::Kind.eq(PlaceKind::Grid.as_str()))
+        .all(conn)
+        .await?;
+    if found.len() != ids.len() {
+        errs.add("grid_ids", FieldErrorCode::UnknownReference);
+    }
+    Ok(ids)
+}
+
+async fn write_roles_and_grids(conn: &impl ConnectionTrait, user_id: i64, roles: &[Role], grid_ids: &[i64]) -> AppResult<()> {
+    user_role::Entity::delete_many().filter(user_role::Column::UserId.eq(user_id)).exec(conn).await?;
+    user_grid::Entity::delete_many().filter(user_grid::Column::UserId.eq(user_id)).exec(conn).await?;
+    for r in roles {
+        user_role::ActiveModel { user_id: Set(user_id), role: Set(r.as_str().to_string()) }.insert(conn).await?;
+    }
+    for g in grid_ids {
+        user_grid::ActiveModel { user_id: Set(user_id), grid_id: Set(*g) }.insert(conn).await?;
+    }
+    Ok(())
+}
+
+/// Insert a user without permission checks: for seeding and tools. The caller validated.
+pub async fn insert_user(
+    conn: &impl ConnectionTrait,
+    username: &str,
+    display_name: &str,
+    password_hash: String,
+    roles: &[Role],
+    grid_ids: &[i64],
+) -> AppResult<i64> {
+    let t = now();
+    let u = user::ActiveModel {
+        username: Set(username.to_string()),
+        display_name: Set(display_name.to_string()),
+        password_hash: Set(password_hash),
+        disabled: Set(false),
+        version: Set(1),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    write_roles_and_grids(conn, u.id, roles, grid_ids).await?;
+    Ok(u.id)
+}
+
+pub async fn create_user(state: &AppState, me: &Principal, ctx: &RequestCtx, req: CreateUser) -> AppResult<UserView> {
+    let mut errs = FieldErrors::new();
+    let username = errs.check("username", Username::parse(&req.username));
+    let display = errs.check("display_name", Name::parse(&req.display_name));
+    let password = errs.check("password", NewPassword::parse(&req.password));
+    let roles = errs.check("roles", parse_roles(&req.roles));
+    let hash = match &password {
+        Some(p) => Some(password::hash(p.expose().to_string()).await),
+        None => None,
+    };
+    let txn = state.db.begin_write().await?;
+    let grid_ids = check_grids(&*txn, &req.grid_ids, &mut errs).await?;
+    if let Some(u) = &username {
+        if user::Entity::find().filter(user::Column::Username.eq(u.as_str())).one(&*txn).await?.is_some() {
+            errs.add("username", FieldErrorCode::Duplicate);
+        }
+    }
+    errs.into_result()?;
+    let (username, display, roles, hash) = (username.expect("checked"), display.expect("checked"), roles.expect("checked"), hash.expect("checked"));
+    let id = insert_user(&*txn, username.as_str(), display.as_str(), hash, &roles, &grid_ids).await?;
+    let detail = format!("roles={}", roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","));
+    audit::record(&*txn, Some(me), ctx, Record::new("user.create", "user", id).detail(detail)).await?;
+    let out = get_user(&*txn, id).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+pub async fn update_user(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64, req: UpdateUser) -> AppResult<UserView> {
+    let mut errs = FieldErrors::new();
+    let display = errs.check("display_name", Name::parse(&req.display_name));
+    let roles = errs.check("roles", parse_roles(&req.roles));
+    // Nobody can lock themselves out: an admin keeps their own admin role and account.
+    if id == me.user_id {
+        if req.disabled {
+            errs.add("disabled", FieldErrorCode::NotAllowed);
+        }
+        if roles.as_ref().is_some_and(|r| !r.contains(&Role::Admin)) && me.has_role(Role::Admin) {
+            errs.add("roles", FieldErrorCode::NotAllowed);
+        }
+    }
+    let txn = state.db.begin_write().await?;
+    let current = get_user(&*txn, id).await?;
+    let grid_ids = check_grids(&*txn, &req.grid_ids, &mut errs).await?;
+    errs.into_result()?;
+    if current.version != req.version {
+        return Err(AppError::conflict(&current));
+    }
+    let res = user::Entity::update_many()
+        .col_expr(user::Column::DisplayName, Expr::value(display.expect("checked").into_string()))
+        .col_expr(user::Column::Disabled, Expr::value(req.disabled))
+        .col_expr(user::Column::Version, Expr::value(req.version + 1))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now()))
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::Version.eq(req.version))
+        .exec(&*txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::conflict(&current));
+    }
+    let roles = roles.expect("checked");
+    write_roles_and_grids(&*txn, id, &roles, &grid_ids).await?;
+    if req.disabled {
+        // Disabling ends every session at once, not at their next expiry.
+        session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&*txn).await?;
+    }
+    let detail = format!(
+        "roles={} grids={:?} disabled={}",
+        roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","),
+        grid_ids,
+        req.disabled
+    );
+    audit::record(&*txn, Some(me), ctx, Record::new("user.update", "user", id).detail(detail)).await?;
+    let out = get_user(&*txn, id).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+pub async fn reset_password(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64, req: ResetPassword) -> AppResult<()> {
+    let password = NewPassword::parse(&req.password).map_err(|c| AppError::field("password", c))?;
+    let hash = password::hash(password.expose().to_string()).await;
+    let txn = state.db.begin_write().await?;
+    let current = get_user(&*txn, id).await?;
+    let res = user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(hash))
+        .col_expr(user::Column::Version, Expr::value(req.version + 1))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now()))
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::Version.eq(req.version))
+        .exec(&*txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::conflict(&current));
+    }
+    // A reset password means the old one may be known: end every session of that user.
+    session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&*txn).await?;
+    audit::record(&*txn, Some(me), ctx, Record::new("user.reset_password", "user", id)).await?;
+    txn.commit().await?;
+    Ok(())
+}

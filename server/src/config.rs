@@ -1,0 +1,80 @@
+//! Configuration from the environment, read once at start.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub host: IpAddr,
+    pub port: u16,
+    pub database_url: String,
+    /// Connections per process; PostgreSQL deployments size this against max_connections.
+    pub db_max_connections: u32,
+    pub site_dir: PathBuf,
+    /// Seed the demo community and accounts into an empty database.
+    pub demo: bool,
+    pub demo_password: String,
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
+    /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy.
+    pub trust_proxy: bool,
+    /// Extra origins accepted for state-changing requests (e.g. the public https URL).
+    pub public_origins: Vec<String>,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn env_parse<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
+    match env(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|_| format!("{name} has an invalid value: {v}")),
+    }
+}
+
+fn env_flag(name: &str, default: bool) -> bool {
+    match env(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
+        Some("1" | "true" | "yes" | "on") => true,
+        Some("0" | "false" | "no" | "off") => false,
+        _ => default,
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, String> {
+        Ok(Config {
+            host: env_parse("HOST", IpAddr::from([127, 0, 0, 1]))?,
+            port: env_parse("PORT", 8080)?,
+            database_url: env("DATABASE_URL").unwrap_or_else(|| "sqlite://data/linju.db?mode=rwc".to_string()),
+            db_max_connections: env_parse("LINJU_DB_MAX_CONNECTIONS", 10)?,
+            site_dir: env("LINJU_SITE_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("target/site")),
+            demo: env_flag("LINJU_DEMO", false),
+            demo_password: env("LINJU_DEMO_PASSWORD").unwrap_or_else(|| "linju-demo".to_string()),
+            session_idle: Duration::from_secs(60 * env_parse::<u64>("LINJU_SESSION_IDLE_MINUTES", 120)?),
+            session_absolute: Duration::from_secs(3600 * env_parse::<u64>("LINJU_SESSION_ABSOLUTE_HOURS", 12)?),
+            trust_proxy: env_flag("LINJU_TRUST_PROXY", false),
+            public_origins: env("LINJU_PUBLIC_ORIGINS")
+                .map(|v| v.split(',').map(|s| s.trim().trim_end_matches('/').to_string()).collect())
+                .unwrap_or_default(),
+        })
+    }
+
+    /// A configuration for tests and tools: given database, no demo data.
+    pub fn for_database(database_url: &str) -> Config {
+        Config {
+            host: IpAddr::from([127, 0, 0, 1]),
+            port: 0,
+            database_url: database_url.to_string(),
+            db_max_connections: 10,
+            site_dir: PathBuf::from("target/site"),
+            demo: false,
+            demo_password: "linju-demo".to_string(),
+            session_idle: Duration::from_secs(7200),
+            session_absolute: Duration::from_secs(12 * 3600),
+            trust_proxy: false,
+            public_origins: Vec::new(),
+        }
+    }
+}

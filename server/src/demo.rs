@@ -1,0 +1,407 @@
+//! Demo and benchmark data. `make run` seeds 幸福社区 (modelled on the seed article: four grids,
+//! thirty buildings, residents including 张阿姨 and 瞿奶奶) into an empty database, with the five
+//! demo accounts. `server seed --residents N --seed S` builds a district of any size for
+//! benchmarks. Both are deterministic: the same seed gives the same data.
+
+use crate::accounts::{password, service as accounts};
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use crate::places::store::{place, place_leader, resident, resident_group};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, Set};
+use serde_json::json;
+use shared::accounts::Role;
+use shared::places::{LeaderTitle, PlaceKind, SpecialGroup};
+use shared::validate::IdCardNumber;
+use time::OffsetDateTime;
+
+/// The demo accounts: username, display name, roles, and whether scoped to the first grid.
+pub const DEMO_ACCOUNTS: [(&str, &str, Role, bool); 5] = [
+    ("admin", "李书记", Role::Admin, false),
+    ("staff", "王干事", Role::Staff, false),
+    ("mediator", "陈调解员", Role::Mediator, false),
+    ("gridworker", "赵网格员", Role::GridWorker, true),
+    ("resident", "刘先生", Role::Resident, false),
+];
+
+/// A small deterministic generator (SplitMix64): the data must not change between runs.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const SURNAMES: [&str; 24] = [
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋",
+];
+const GIVEN: [&str; 32] = [
+    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞", "平", "刚",
+    "桂英", "建国", "建华", "玉兰", "国强", "淑珍", "志明", "海燕", "子涵", "浩然",
+];
+const GRID_NAMES: [&str; 10] = ["第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十"];
+
+/// The shape of a generated data set.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub seed: u64,
+    pub streets: usize,
+    pub communities_per_street: usize,
+    pub grids_per_community: usize,
+    pub micro_grids_per_grid: usize,
+    /// Buildings in each micro-grid, cycling when there are more micro-grids than entries.
+    pub buildings_per_micro_grid: Vec<usize>,
+    pub households_per_building: usize,
+    /// Residents per household: 1 ..= this.
+    pub max_residents_per_household: u64,
+}
+
+impl Plan {
+    /// 幸福社区: one street, one community, four grids of two micro-grids, 30 buildings.
+    pub fn demo() -> Plan {
+        Plan {
+            seed: 2026,
+            streets: 1,
+            communities_per_street: 1,
+            grids_per_community: 4,
+            micro_grids_per_grid: 2,
+            buildings_per_micro_grid: vec![4, 4, 4, 4, 4, 4, 3, 3],
+            households_per_building: 6,
+            max_residents_per_household: 3,
+        }
+    }
+
+    /// A district of about `residents` people (2.5 per household, 12 households per building).
+    pub fn district(residents: usize, seed: u64) -> Plan {
+        let households = residents.div_ceil(2).max(1) * 4 / 5; // mean of 1..=4 is 2.5
+        let buildings = households.div_ceil(12).max(1);
+        let micro_grids = buildings.div_ceil(10).max(1);
+        let grids = micro_grids.div_ceil(4).max(1);
+        let communities = grids.div_ceil(8).max(1);
+        let streets = communities.div_ceil(6).max(1);
+        Plan {
+            seed,
+            streets,
+            communities_per_street: communities.div_ceil(streets),
+            grids_per_community: 8,
+            micro_grids_per_grid: 4,
+            buildings_per_micro_grid: vec![10],
+            households_per_building: 12,
+            max_residents_per_household: 4,
+        }
+    }
+}
+
+#[derive(Default, Debug)]
+pub struct Counts {
+    pub places: u64,
+    pub residents: u64,
+}
+
+/// Rows waiting to be written in batches.
+#[derive(Default)]
+struct Batch {
+    places: Vec<place::ActiveModel>,
+    leaders: Vec<place_leader::ActiveModel>,
+    residents: Vec<resident::ActiveModel>,
+    groups: Vec<resident_group::ActiveModel>,
+}
+
+const CHUNK: usize = 400;
+
+impl Batch {
+    async fn flush(&mut self, conn: &impl ConnectionTrait, all: bool) -> AppResult<()> {
+        async fn chunked<E: EntityTrait>(conn: &impl ConnectionTrait, rows: &mut Vec<E::ActiveModel>, all: bool) -> AppResult<()>
+        where
+            E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + Send,
+        {
+            while rows.len() >= CHUNK || (all && !rows.is_empty()) {
+                let n = rows.len().min(CHUNK);
+                let part: Vec<_> = rows.drain(..n).collect();
+                E::insert_many(part).exec_without_returning(conn).await?;
+            }
+            Ok(())
+        }
+        // Parents before children: places, then leaders and residents, then their tags.
+        chunked::<place::Entity>(conn, &mut self.places, all).await?;
+        if all || self.leaders.len() >= CHUNK {
+            chunked::<place::Entity>(conn, &mut self.places, true).await?;
+            chunked::<place_leader::Entity>(conn, &mut self.leaders, true).await?;
+        }
+        if all || self.residents.len() >= CHUNK {
+            chunked::<place::Entity>(conn, &mut self.places, true).await?;
+            chunked::<resident::Entity>(conn, &mut self.residents, true).await?;
+            chunked::<resident_group::Entity>(conn, &mut self.groups, true).await?;
+        }
+        Ok(())
+    }
+}
+
+fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> serde_json::Value {
+    json!({"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]})
+}
+
+struct Generator {
+    rng: Rng,
+    now: OffsetDateTime,
+    next_place: i64,
+    next_resident: i64,
+    batch: Batch,
+    counts: Counts,
+    demo: bool,
+}
+
+impl Generator {
+    #[allow(clippy::too_many_arguments)]
+    fn place(
+        &mut self,
+        kind: PlaceKind,
+        parent: Option<i64>,
+        grid: Option<i64>,
+        code: String,
+        name: String,
+        address: Option<String>,
+        bounds: Option<(f64, f64, f64, f64)>,
+    ) -> i64 {
+        self.next_place += 1;
+        let id = self.next_place;
+        let grid_id = if kind == PlaceKind::Grid { Some(id) } else { grid };
+        self.batch.places.push(place::ActiveModel {
+            id: Set(id),
+            kind: Set(kind.as_str().to_string()),
+            parent_id: Set(parent),
+            code: Set(code),
+            name: Set(name),
+            address: Set(address),
+            geometry: Set(bounds.map(|(a, b, c, d)| rect(a, b, c, d).to_string())),
+            min_lon: Set(bounds.map(|b| b.0)),
+            min_lat: Set(bounds.map(|b| b.1)),
+            max_lon: Set(bounds.map(|b| b.2)),
+            max_lat: Set(bounds.map(|b| b.3)),
+            grid_id: Set(grid_id),
+            version: Set(1),
+            created_at: Set(self.now),
+            updated_at: Set(self.now),
+        });
+        self.counts.places += 1;
+        id
+    }
+
+    fn leader(&mut self, place_id: i64, title: LeaderTitle, name: String) {
+        self.batch.leaders.push(place_leader::ActiveModel {
+            place_id: Set(place_id),
+            position: Set(0),
+            title: Set(serde_json::to_value(title).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()),
+            name: Set(name),
+            user_id: Set(None),
+            ..Default::default()
+        });
+    }
+
+    fn person_name(&mut self) -> String {
+        format!("{}{}", self.rng.pick(&SURNAMES), self.rng.pick(&GIVEN))
+    }
+
+    fn resident(&mut self, household: i64, grid: i64, name: String, birth_year: u16, groups: &[SpecialGroup]) {
+        self.next_resident += 1;
+        let id = self.next_resident;
+        // Unique by construction: the area code carries the thousands, the sequence the rest.
+        let first17 = format!(
+            "{:06}{:04}{:02}{:02}{:03}",
+            310000 + (id / 1000) % 1000,
+            birth_year,
+            1 + self.rng.below(12),
+            1 + self.rng.below(28),
+            id % 1000
+        );
+        let id_number = format!("{first17}{}", IdCardNumber::check_char(&first17));
+        let phone = format!("13{}{:09}", 5 + id % 5, (id * 7919) % 1_000_000_000);
+        self.batch.residents.push(resident::ActiveModel {
+            id: Set(id),
+            household_id: Set(household),
+            grid_id: Set(grid),
+            name: Set(name),
+            id_number: Set(Some(id_number)),
+            phone: Set(Some(phone)),
+            birth_year: Set(Some(i32::from(birth_year))),
+            version: Set(1),
+            created_at: Set(self.now),
+            updated_at: Set(self.now),
+        });
+        for g in groups {
+            self.batch.groups.push(resident_group::ActiveModel { resident_id: Set(id), group_name: Set(g.as_str().to_string()) });
+        }
+        self.counts.residents += 1;
+    }
+
+    /// Residents of one household; the demo's first households hold the article's people.
+    fn household_people(&mut self, household: i64, grid: i64, grid_index: usize, household_index: usize, max: u64) {
+        if self.demo && household_index == 0 {
+            let named: &[(&str, u16, &[SpecialGroup])] = match grid_index {
+                0 => &[("张秀兰", 1956, &[SpecialGroup::LivingAlone, SpecialGroup::ChronicIllness])],
+                1 => &[("钱卫国", 1968, &[SpecialGroup::Disabled])],
+                2 => &[("孙玉珍", 1950, &[SpecialGroup::EmptyNest]), ("孙国强", 1949, &[SpecialGroup::EmptyNest])],
+                _ => &[("周建军", 1975, &[SpecialGroup::LowIncome])],
+            };
+            for (name, year, groups) in named {
+                self.resident(household, grid, name.to_string(), *year, groups);
+            }
+            return;
+        }
+        if self.demo && grid_index == 0 && household_index == 1 {
+            self.resident(household, grid, "瞿桂英".to_string(), 1944, &[SpecialGroup::Elderly, SpecialGroup::LivingAlone]);
+            return;
+        }
+        let n = 1 + self.rng.below(max);
+        let surname = *self.rng.pick(&SURNAMES);
+        for _ in 0..n {
+            let name = format!("{surname}{}", self.rng.pick(&GIVEN));
+            let year = 1935 + self.rng.below(85) as u16;
+            let mut groups = Vec::new();
+            if 2026 - year >= 80 {
+                groups.push(SpecialGroup::Elderly);
+            }
+            if n == 1 && 2026 - year >= 65 && self.rng.below(3) == 0 {
+                groups.push(SpecialGroup::LivingAlone);
+            }
+            if self.rng.below(40) == 0 {
+                groups.push(SpecialGroup::Disabled);
+            }
+            self.resident(household, grid, name, year, &groups);
+        }
+    }
+}
+
+/// Write a whole data set in one transaction. The database must be empty of places.
+pub async fn generate(db: &Db, plan: &Plan, demo: bool) -> AppResult<Counts> {
+    let txn = db.begin_write().await?;
+    let mut g = Generator {
+        rng: Rng(plan.seed),
+        now: OffsetDateTime::now_utc(),
+        next_place: 0,
+        next_resident: 0,
+        batch: Batch::default(),
+        counts: Counts::default(),
+        demo,
+    };
+    // Communities are laid out on a square of tiles near 121.45°E 31.22°N, 0.008° × 0.006° each.
+    let (tile_w, tile_h) = (0.008, 0.006);
+    let total_communities = plan.streets * plan.communities_per_street;
+    let per_row = (total_communities as f64).sqrt().ceil() as usize;
+    let mut community_index = 0;
+    let mut grid_counter = 0;
+    let mut building_counter = 0;
+    let mut micro_counter = 0;
+    for s in 0..plan.streets {
+        let (street_code, street_name) = if demo { ("XF".to_string(), "幸福街道".to_string()) } else { (format!("S{:02}", s + 1), format!("第{}街道", s + 1)) };
+        let street = g.place(PlaceKind::Street, None, None, street_code.clone(), street_name, None, None);
+        for c in 0..plan.communities_per_street {
+            let (cx, cy) = ((community_index % per_row) as f64, (community_index / per_row) as f64);
+            community_index += 1;
+            let (x0, y0) = (121.45 + cx * tile_w, 31.22 + cy * tile_h);
+            let ccode = format!("{street_code}-C{:02}", c + 1);
+            let cname = if demo { "幸福社区".to_string() } else { format!("第{}社区", community_index) };
+            let community = g.place(PlaceKind::Community, Some(street), None, ccode.clone(), cname.clone(), None, Some((x0, y0, x0 + tile_w, y0 + tile_h)));
+            let secretary = g.person_name();
+            g.leader(community, LeaderTitle::PartySecretary, secretary);
+            // Grids are vertical strips of the community; micro-grids horizontal bands of a grid.
+            let gw = tile_w / plan.grids_per_community as f64;
+            for gi in 0..plan.grids_per_community {
+                let gx0 = x0 + gi as f64 * gw;
+                let gcode = format!("{ccode}-G{}", gi + 1);
+                let gname = format!("{}网格", GRID_NAMES.get(gi).copied().unwrap_or("另一"));
+                grid_counter += 1;
+                let grid = g.place(PlaceKind::Grid, Some(community), None, gcode.clone(), gname, None, Some((gx0, y0, gx0 + gw, y0 + tile_h)));
+                let leader = g.person_name();
+                g.leader(grid, LeaderTitle::GridLeader, leader);
+                let mh = tile_h / plan.micro_grids_per_grid as f64;
+                for mi in 0..plan.micro_grids_per_grid {
+                    let my0 = y0 + mi as f64 * mh;
+                    let mcode = format!("{gcode}-M{}", mi + 1);
+                    let micro = g.place(PlaceKind::MicroGrid, Some(grid), Some(grid), mcode, format!("{}微网格", mi + 1), None, Some((gx0, my0, gx0 + gw, my0 + mh)));
+                    let nb = plan.buildings_per_micro_grid[micro_counter % plan.buildings_per_micro_grid.len()];
+                    micro_counter += 1;
+                    for bi in 0..nb {
+                        building_counter += 1;
+                        // Buildings sit in a row along the band, each a small footprint.
+                        let bw = gw / (nb as f64 + 1.0);
+                        let bx = gx0 + bw * (bi as f64 + 0.5);
+                        let by = my0 + mh * 0.3;
+                        let bname = format!("{building_counter}栋");
+                        let bcode = format!("{ccode}-B{building_counter:04}");
+                        let building = g.place(PlaceKind::Building, Some(micro), Some(grid), bcode.clone(), bname.clone(), Some(format!("{cname}{bname}")), Some((bx, by, bx + bw * 0.6, by + mh * 0.4)));
+                        if bi == 0 {
+                            let leader = g.person_name();
+                            g.leader(building, LeaderTitle::BuildingLeader, leader);
+                        }
+                        for hi in 0..plan.households_per_building {
+                            let room = format!("{}{:02}", hi / 2 + 1, hi % 2 + 1);
+                            let hname = format!("{room}室");
+                            let household = g.place(PlaceKind::Household, Some(building), Some(grid), format!("{bcode}-{room}"), hname.clone(), Some(format!("{cname}{bname}{hname}")), None);
+                            let first_in_grid = mi == 0 && bi == 0;
+                            let index = if first_in_grid { hi } else { usize::MAX };
+                            g.household_people(household, grid, gi, index, plan.max_residents_per_household);
+                            g.batch.flush(&*txn, false).await?;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let _ = grid_counter;
+    g.batch.flush(&*txn, true).await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // Ids were given explicitly; move the sequences past them.
+        for table in ["places", "residents"] {
+            txn.execute_unprepared(&format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+                .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(g.counts)
+}
+
+/// Seed the demo community and accounts, once: only into a database without places or users.
+pub async fn seed_if_empty(db: &Db, demo_password: &str) -> AppResult<bool> {
+    let has_places = place::Entity::find().count(&db.conn).await? > 0;
+    let has_users = crate::accounts::store::user::Entity::find().count(&db.conn).await? > 0;
+    if has_places || has_users {
+        return Ok(false);
+    }
+    let counts = generate(db, &Plan::demo(), true).await?;
+    let first_grid = place::Entity::find()
+        .filter_kind(PlaceKind::Grid)
+        .one(&db.conn)
+        .await?
+        .ok_or_else(|| AppError::Internal("demo has no grid".into()))?;
+    let hash = password::hash(demo_password.to_string()).await;
+    let txn = db.begin_write().await?;
+    for (username, display, role, scoped) in DEMO_ACCOUNTS {
+        let grids = if scoped { vec![first_grid.id] } else { vec![] };
+        accounts::insert_user(&*txn, username, display, hash.clone(), &[role], &grids).await?;
+    }
+    txn.commit().await?;
+    tracing::info!(places = counts.places, residents = counts.residents, "demo data seeded");
+    Ok(true)
+}
+
+trait FilterKind {
+    fn filter_kind(self, kind: PlaceKind) -> Self;
+}
+
+impl FilterKind for sea_orm::Select<place::Entity> {
+    fn filter_kind(self, kind: PlaceKind) -> Self {
+        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+        self.filter(place::Column::Kind.eq(kind.as_str())).order_by_asc(place::Column::Id)
+    }
+}

@@ -1,0 +1,168 @@
+//! Cross-cutting HTTP concerns: request context, problem rendering, CSRF defence and
+//! security headers.
+
+use crate::AppState;
+use crate::error::{AppError, ProblemSpec};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use shared::error::ErrorCode;
+use shared::i18n::Lang;
+use std::net::SocketAddr;
+
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Who is asking and from where, for audit records and language choice.
+#[derive(Clone, Debug)]
+pub struct RequestCtx {
+    pub request_id: Option<String>,
+    pub ip: Option<String>,
+    pub lang: Lang,
+    pub user_agent: Option<String>,
+    pub secure: bool,
+}
+
+fn lang_of(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+fn request_id_of(headers: &HeaderMap) -> Option<String> {
+    headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+impl FromRequestParts<AppState> for RequestCtx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        let forwarded = || {
+            parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(|s| s.trim().to_string())
+        };
+        let ip = if state.config.trust_proxy { forwarded().or(peer) } else { peer };
+        Ok(RequestCtx {
+            request_id: request_id_of(&parts.headers),
+            ip,
+            lang: lang_of(&parts.headers),
+            user_agent: parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(256).collect()),
+            secure: is_secure(&parts.headers, state.config.trust_proxy),
+        })
+    }
+}
+
+fn is_secure(headers: &HeaderMap, trust_proxy: bool) -> bool {
+    trust_proxy && headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+}
+
+/// Renders every error under `/api` as a problem document in the request's language,
+/// including the framework's own (unknown route, wrong method).
+pub async fn render_problems(req: Request, next: Next) -> Response {
+    let lang = lang_of(req.headers());
+    let request_id = request_id_of(req.headers());
+    let is_api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if let Some(spec) = res.extensions().get::<ProblemSpec>().cloned() {
+        let mut out = spec.into_response_with(lang, request_id);
+        for (k, v) in res.headers() {
+            if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+                out.headers_mut().insert(k.clone(), v.clone());
+            }
+        }
+        return out;
+    }
+    let status = res.status();
+    if is_api && (status.is_client_error() || status.is_server_error()) {
+        let code = match status {
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => ErrorCode::NotFound,
+            StatusCode::UNAUTHORIZED => ErrorCode::Unauthenticated,
+            StatusCode::FORBIDDEN => ErrorCode::Forbidden,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+            StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+            StatusCode::TOO_MANY_REQUESTS => ErrorCode::LoginThrottled,
+            s if s.is_client_error() => ErrorCode::MalformedRequest,
+            _ => ErrorCode::Internal,
+        };
+        let mut out = ProblemSpec::of(code).into_response_with(lang, request_id);
+        // Keep the framework's status (405 stays 405) while speaking problem+json.
+        *out.status_mut() = status;
+        if let Some(allow) = res.headers().get(header::ALLOW) {
+            out.headers_mut().insert(header::ALLOW, allow.clone());
+        }
+        return out;
+    }
+    res
+}
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// CSRF defence for the API. A state-changing request must
+/// 1. carry `X-Requested-With` (a custom header forces a CORS preflight cross-site),
+/// 2. come from our own origin: `Origin` equal to this server's, or `Sec-Fetch-Site: same-origin`,
+/// 3. not use a content type an HTML form can send.
+pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if is_unsafe(req.method()) && req.uri().path().starts_with("/api/") {
+        let h = req.headers();
+        if h.get("x-requested-with").is_none() || !same_origin(h, &state) {
+            tracing::warn!(path = %req.uri().path(), origin = ?h.get(header::ORIGIN), "cross-site request refused");
+            return AppError::Code(ErrorCode::CsrfRejected).into_response();
+        }
+        let ct = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+        if ct.starts_with("application/x-www-form-urlencoded") || ct.starts_with("multipart/form-data") || ct.starts_with("text/plain") {
+            return AppError::Code(ErrorCode::UnsupportedMediaType).into_response();
+        }
+    }
+    next.run(req).await
+}
+
+fn same_origin(h: &HeaderMap, state: &AppState) -> bool {
+    if let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let origin = origin.trim_end_matches('/');
+        if state.config.public_origins.iter().any(|o| o == origin) {
+            return true;
+        }
+        let Some(host) = h.get(header::HOST).and_then(|v| v.to_str().ok()) else { return false };
+        let scheme = if is_secure(h, state.config.trust_proxy) { "https" } else { "http" };
+        let forwarded_host = state
+            .config
+            .trust_proxy
+            .then(|| h.get("x-forwarded-host").and_then(|v| v.to_str().ok()))
+            .flatten();
+        return origin == format!("{scheme}://{}", forwarded_host.unwrap_or(host));
+    }
+    h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("same-origin")
+}
+
+/// Headers every response gets: no sniffing, no framing, a strict content security policy
+/// (the app is one wasm module and one stylesheet from our own origin).
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; \
+             connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        ),
+    );
+    h.insert("permissions-policy", HeaderValue::from_static("geolocation=(self), camera=(self), microphone=()"));
+    res
+}
+
+/// A JSON request body whose rejections are problem documents like every other error.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct ApiJson<T>(pub T);

@@ -1,0 +1,181 @@
+//! Linju's server: the JSON API under `/api/v1`, the OpenAPI document, health checks and the
+//! built browser app. Each area (accounts, places, audit …) owns its routes, services and
+//! storage; this file wires them together.
+
+pub mod accounts;
+pub mod audit;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod places;
+pub mod site;
+
+use axum::Router;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use config::Config;
+use db::Db;
+use error::{AppError, ProblemSpec};
+use shared::error::ErrorCode;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub site: Arc<site::Site>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Linju API",
+        description = "邻聚 — community grid governance. Errors are application/problem+json with a stable `code`. \
+            State-changing requests need the `X-Requested-With` header and a same-origin `Origin`.",
+        version = "1"
+    ),
+    paths(openapi_document),
+    components(schemas(shared::error::Problem, shared::error::ErrorCode, shared::error::FieldErrorCode)),
+    tags(
+        (name = "accounts", description = "Sign-in, sessions and user administration"),
+        (name = "places", description = "The grid hierarchy: street → community → grid → micro-grid → building → household"),
+        (name = "residents", description = "The residents registry; sensitive fields are masked unless revealed (audited)"),
+        (name = "audit", description = "Who read or changed what"),
+        (name = "operations", description = "Health and the API description")
+    )
+)]
+struct ApiDoc;
+
+/// Liveness: the process answers.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "Process is up", body = String)))]
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers.
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses((status = 200, description = "Database reachable", body = String), (status = 503, body = shared::error::Problem)))]
+async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError> {
+    match state.db.ping().await {
+        Ok(()) => Ok("ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not reachable");
+            Err(AppError::Code(ErrorCode::Unavailable))
+        }
+    }
+}
+
+/// This document. (Documented here; served by the route in `router`.)
+#[utoipa::path(get, path = "/api/openapi.json", tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3 description of this API", content_type = "application/json", body = Object)))]
+#[allow(dead_code)]
+async fn openapi_document() {}
+
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", accounts::router().merge(places::router()).merge(audit::router()))
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .split_for_parts()
+}
+
+/// The OpenAPI document as served, for tools and tests.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().1
+}
+
+async fn asset(State(state): State<AppState>, Path(name): Path<String>, headers: HeaderMap) -> Response {
+    state.site.asset(&name, &headers).await
+}
+
+/// Deep links (`/places/12`) get the app; unknown API paths get a problem document.
+async fn fallback(State(state): State<AppState>, req: Request) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/api/") || path == "/api" {
+        return ProblemSpec::of(ErrorCode::NotFound).into_response_with(shared::i18n::Lang::ZhCn, None);
+    }
+    if path.starts_with("/assets/") || req.method() != axum::http::Method::GET {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    state.site.index(req.headers()).await
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api();
+    let doc = Arc::new(doc.to_pretty_json().unwrap_or_default());
+    let request_id = axum::http::HeaderName::from_static(http::REQUEST_ID);
+    api.route(
+        "/api/openapi.json",
+        get(move || {
+            let doc = doc.clone();
+            async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], doc.as_ref().clone()) }
+        }),
+    )
+    .route("/assets/{name}", get(asset))
+    .fallback(fallback)
+    .layer(middleware::from_fn_with_state(state.clone(), http::csrf_guard))
+    .layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+            .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                let id = req.headers().get(http::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+            }))
+            .layer(PropagateRequestIdLayer::new(request_id))
+            .layer(middleware::from_fn(http::security_headers))
+            .layer(middleware::from_fn(http::render_problems)),
+    )
+    .with_state(state)
+}
+
+/// Connect, migrate, seed the demo if asked, and build the state.
+pub async fn prepare(config: Config) -> Result<AppState, String> {
+    let db = Db::connect(&config.database_url, config.db_max_connections).await.map_err(|e| format!("database: {e}"))?;
+    db.migrate().await.map_err(|e| format!("migrations: {e}"))?;
+    if config.demo {
+        demo::seed_if_empty(&db, &config.demo_password).await.map_err(|e| format!("demo data: {e}"))?;
+    }
+    let site = site::Site::load(&config.site_dir);
+    Ok(AppState { db, config: Arc::new(config), site: Arc::new(site) })
+}
+
+/// Serve until SIGTERM or Ctrl-C; in-flight requests are allowed to finish.
+pub async fn serve(app: Router, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// How long graceful shutdown may take before the process exits anyway.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);

@@ -1,0 +1,8 @@
+//! Places: the grid hierarchy from street to household, and the residents registry.
+
+pub mod residents;
+pub mod routes;
+pub mod service;
+pub mod store;
+
+pub use routes::router;

@@ -1,0 +1,200 @@
+//! HTTP routes of the places area.
+
+use super::{residents, service};
+use crate::AppState;
+use crate::accounts::CurrentUser;
+use crate::error::AppResult;
+use crate::http::{ApiJson, RequestCtx};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use shared::Page;
+use shared::error::Problem;
+use shared::places::{CreatePlace, PlaceSummary, PlaceView, ResidentInput, ResidentSensitive, ResidentView, SearchResults, UpdatePlace};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct VersionParam {
+    /// The version the client last saw.
+    pub version: i64,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ResidentQuery {
+    /// Part of a name.
+    pub q: Option<String>,
+    /// Only residents living under this place (any level).
+    pub place_id: Option<i64>,
+    pub offset: Option<u64>,
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SearchQuery {
+    /// Name, address or code.
+    pub q: String,
+}
+
+/// The top of the hierarchy: streets.
+#[utoipa::path(get, path = "/places", tag = "places",
+    responses((status = 200, body = Vec<PlaceSummary>), (status = 401, body = Problem)))]
+async fn roots(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> AppResult<Json<Vec<PlaceSummary>>> {
+    Ok(Json(service::roots(&state.db.conn, &me).await?))
+}
+
+/// Create a place under its parent. Streets to buildings: admins; households: people editors of that grid.
+#[utoipa::path(post, path = "/places", tag = "places", request_body = CreatePlace,
+    responses((status = 201, body = PlaceView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiJson(req): ApiJson<CreatePlace>,
+) -> AppResult<(StatusCode, Json<PlaceView>)> {
+    Ok((StatusCode::CREATED, Json(service::create(&state, &me, &ctx, req).await?)))
+}
+
+/// One place with its breadcrumb path, leaders and geometry.
+#[utoipa::path(get, path = "/places/{id}", tag = "places", params(("id" = i64, Path)),
+    responses((status = 200, body = PlaceView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn get(State(state): State<AppState>, CurrentUser(me): CurrentUser, Path(id): Path<i64>) -> AppResult<Json<PlaceView>> {
+    Ok(Json(service::get(&state.db.conn, &me, id).await?))
+}
+
+/// Change a place; `version` must be the one last read (409 otherwise, with the current record).
+#[utoipa::path(put, path = "/places/{id}", tag = "places", params(("id" = i64, Path)), request_body = UpdatePlace,
+    responses((status = 200, body = PlaceView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn update(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<UpdatePlace>,
+) -> AppResult<Json<PlaceView>> {
+    Ok(Json(service::update(&state, &me, &ctx, id, req).await?))
+}
+
+/// Delete an empty place (no children, no residents).
+#[utoipa::path(delete, path = "/places/{id}", tag = "places", params(("id" = i64, Path), VersionParam),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, description = "Stale version, or the place still has children or residents", body = Problem)))]
+async fn delete(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Query(v): Query<VersionParam>,
+) -> AppResult<StatusCode> {
+    service::delete(&state, &me, &ctx, id, v.version).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The places one level down. A building's children are households: people's data.
+#[utoipa::path(get, path = "/places/{id}/children", tag = "places", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<PlaceSummary>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn children(State(state): State<AppState>, CurrentUser(me): CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<PlaceSummary>>> {
+    Ok(Json(service::children(&state.db.conn, &me, id).await?))
+}
+
+/// The residents of one household (masked).
+#[utoipa::path(get, path = "/places/{id}/residents", tag = "places", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ResidentView>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn household_residents(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<ResidentView>>> {
+    Ok(Json(residents::of_household(&state.db.conn, &me, id).await?))
+}
+
+/// Search the hierarchy by name, address or code, and residents by name (within scope).
+#[utoipa::path(get, path = "/search", tag = "places", params(SearchQuery),
+    responses((status = 200, body = SearchResults), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn search(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query(q): Query<SearchQuery>) -> AppResult<Json<SearchResults>> {
+    Ok(Json(residents::search(&state.db.conn, &me, &q.q).await?))
+}
+
+/// Residents in the user's scope, optionally under a place and matching a name.
+#[utoipa::path(get, path = "/residents", tag = "residents", params(ResidentQuery),
+    responses((status = 200, body = Page<ResidentView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn list_residents(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<ResidentQuery>,
+) -> AppResult<Json<Page<ResidentView>>> {
+    Ok(Json(residents::list(&state.db.conn, &me, q.q.as_deref(), q.place_id, q.offset, q.limit).await?))
+}
+
+/// Register a resident in a household.
+#[utoipa::path(post, path = "/residents", tag = "residents", request_body = ResidentInput,
+    responses((status = 201, body = ResidentView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create_resident(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiJson(req): ApiJson<ResidentInput>,
+) -> AppResult<(StatusCode, Json<ResidentView>)> {
+    Ok((StatusCode::CREATED, Json(residents::create(&state, &me, &ctx, req).await?)))
+}
+
+/// One resident (masked).
+#[utoipa::path(get, path = "/residents/{id}", tag = "residents", params(("id" = i64, Path)),
+    responses((status = 200, body = ResidentView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn get_resident(State(state): State<AppState>, CurrentUser(me): CurrentUser, Path(id): Path<i64>) -> AppResult<Json<ResidentView>> {
+    Ok(Json(residents::get(&state.db.conn, &me, id).await?))
+}
+
+/// Change a resident; `version` is required.
+#[utoipa::path(put, path = "/residents/{id}", tag = "residents", params(("id" = i64, Path)), request_body = ResidentInput,
+    responses((status = 200, body = ResidentView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn update_resident(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<ResidentInput>,
+) -> AppResult<Json<ResidentView>> {
+    Ok(Json(residents::update(&state, &me, &ctx, id, req).await?))
+}
+
+/// Remove a resident from the registry.
+#[utoipa::path(delete, path = "/residents/{id}", tag = "residents", params(("id" = i64, Path), VersionParam),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn delete_resident(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Query(v): Query<VersionParam>,
+) -> AppResult<StatusCode> {
+    residents::delete(&state, &me, &ctx, id, v.version).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The full record: identity number, phone, special groups. Every call is audit-logged.
+#[utoipa::path(get, path = "/residents/{id}/sensitive", tag = "residents", params(("id" = i64, Path)),
+    responses((status = 200, body = ResidentSensitive), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn reveal(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<([(axum::http::HeaderName, &'static str); 1], Json<ResidentSensitive>)> {
+    let out = residents::reveal(&state, &me, &ctx, id).await?;
+    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], Json(out)))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(roots, create))
+        .routes(routes!(get, update, delete))
+        .routes(routes!(children))
+        .routes(routes!(household_residents))
+        .routes(routes!(search))
+        .routes(routes!(list_residents, create_resident))
+        .routes(routes!(get_resident, update_resident, delete_resident))
+        .routes(routes!(reveal))
+}

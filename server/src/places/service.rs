@@ -1,0 +1,393 @@
+//! The hierarchy's rules and transactions: browsing with scope, and admin edits with
+//! versions. Households are people's data and follow the people permissions.
+
+use super::store::{place, place_leader, resident};
+use crate::AppState;
+use crate::accounts::{require, require_in_grid};
+use crate::audit::{self, Record};
+use crate::error::{AppError, AppResult};
+use crate::http::RequestCtx;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use shared::accounts::{Permission, Principal};
+use shared::error::{ErrorCode, FieldErrorCode, FieldErrors};
+use shared::places::{CreatePlace, Leader, LeaderTitle, PlaceKind, PlaceRef, PlaceSummary, PlaceView, UpdatePlace, ValidPlace, validate_place};
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+pub fn kind_of(m: &place::Model) -> PlaceKind {
+    PlaceKind::parse(&m.kind).unwrap_or(PlaceKind::Household)
+}
+
+pub fn to_ref(m: &place::Model) -> PlaceRef {
+    PlaceRef { id: m.id, kind: kind_of(m), code: m.code.clone(), name: m.name.clone() }
+}
+
+pub async fn find(conn: &impl ConnectionTrait, id: i64) -> AppResult<place::Model> {
+    place::Entity::find_by_id(id).one(conn).await?.ok_or(AppError::Code(ErrorCode::NotFound))
+}
+
+/// Households are people's data: only users who may see people in that grid see them.
+/// Outside their scope a household does not exist for them (404), so ids reveal nothing.
+pub fn check_visible(me: &Principal, m: &place::Model) -> AppResult<()> {
+    if kind_of(m).holds_people() {
+        require(me, Permission::ViewPeople)?;
+        if !me.may_in_grid(Permission::ViewPeople, m.grid_id) {
+            return Err(AppError::Code(ErrorCode::NotFound));
+        }
+    }
+    Ok(())
+}
+
+/// The ancestors of a place, from the street down to its parent.
+pub async fn path_of(conn: &impl ConnectionTrait, m: &place::Model) -> AppResult<Vec<PlaceRef>> {
+    let mut path = Vec::new();
+    let mut next = m.parent_id;
+    while let Some(id) = next {
+        let p = find(conn, id).await?;
+        path.push(to_ref(&p));
+        next = p.parent_id;
+    }
+    path.reverse();
+    Ok(path)
+}
+
+async fn leaders_of(conn: &impl ConnectionTrait, place_id: i64) -> AppResult<Vec<Leader>> {
+    Ok(place_leader::Entity::find()
+        .filter(place_leader::Column::PlaceId.eq(place_id))
+        .order_by_asc(place_leader::Column::Position)
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|l| {
+            let title: LeaderTitle = serde_json::from_value(serde_json::Value::String(l.title)).ok()?;
+            Some(Leader { title, name: l.name, user_id: l.user_id })
+        })
+        .collect())
+}
+
+async fn child_counts(conn: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap<i64, u64>> {
+    let rows: Vec<(Option<i64>, i64)> = place::Entity::find()
+        .select_only()
+        .column(place::Column::ParentId)
+        .column_as(place::Column::Id.count(), "n")
+        .filter(place::Column::ParentId.is_in(ids.to_vec()))
+        .group_by(place::Column::ParentId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(p, n)| p.map(|p| (p, n as u64))).collect())
+}
+
+async fn count_residents_by(conn: &impl ConnectionTrait, col: resident::Column, ids: Vec<i64>) -> AppResult<HashMap<i64, u64>> {
+    let rows: Vec<(i64, i64)> = resident::Entity::find()
+        .select_only()
+        .column(col)
+        .column_as(resident::Column::Id.count(), "n")
+        .filter(col.is_in(ids))
+        .group_by(col)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|(k, n)| (k, n as u64)).collect())
+}
+
+/// Residents under each place, for the levels where this is cheap to count.
+async fn resident_counts(conn: &impl ConnectionTrait, children: &[place::Model]) -> AppResult<HashMap<i64, u64>> {
+    let Some(kind) = children.first().map(kind_of) else { return Ok(HashMap::new()) };
+    let ids: Vec<i64> = children.iter().map(|c| c.id).collect();
+    match kind {
+        PlaceKind::Grid => count_residents_by(conn, resident::Column::GridId, ids).await,
+        PlaceKind::Household => count_residents_by(conn, resident::Column::HouseholdId, ids).await,
+        PlaceKind::Building => {
+            let households: Vec<(i64, Option<i64>)> = place::Entity::find()
+                .select_only()
+                .column(place::Column::Id)
+                .column(place::Column::ParentId)
+                .filter(place::Column::ParentId.is_in(ids))
+                .into_tuple()
+                .all(conn)
+                .await?;
+            let per_household =
+                count_residents_by(conn, resident::Column::HouseholdId, households.iter().map(|h| h.0).collect()).await?;
+            let mut out = HashMap::new();
+            for (h, b) in households {
+                if let Some(b) = b {
+                    *out.entry(b).or_insert(0) += per_household.get(&h).copied().unwrap_or(0);
+                }
+            }
+            Ok(out)
+        }
+        _ => Ok(HashMap::new()),
+    }
+}
+
+async fn summaries(conn: &impl ConnectionTrait, me: &Principal, rows: Vec<place::Model>) -> AppResult<Vec<PlaceSummary>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let counts = child_counts(conn, &ids).await?;
+    let residents = if me.may(Permission::ViewPeople) { resident_counts(conn, &rows).await? } else { HashMap::new() };
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let visible = me.may_in_grid(Permission::ViewPeople, r.grid_id) && matches!(kind_of(&r), PlaceKind::Grid | PlaceKind::Building | PlaceKind::Household);
+            PlaceSummary {
+                id: r.id,
+                kind: kind_of(&r),
+                child_count: counts.get(&r.id).copied().unwrap_or(0),
+                resident_count: visible.then(|| residents.get(&r.id).copied().unwrap_or(0)),
+                code: r.code,
+                name: r.name,
+                address: r.address,
+            }
+        })
+        .collect())
+}
+
+pub async fn roots(conn: &impl ConnectionTrait, me: &Principal) -> AppResult<Vec<PlaceSummary>> {
+    let rows = place::Entity::find()
+        .filter(place::Column::ParentId.is_null())
+        .order_by_asc(place::Column::Code)
+        .all(conn)
+        .await?;
+    summaries(conn, me, rows).await
+}
+
+pub async fn children(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppResult<Vec<PlaceSummary>> {
+    let parent = find(conn, id).await?;
+    check_visible(me, &parent)?;
+    if kind_of(&parent).child().is_some_and(PlaceKind::holds_people) && !me.may_in_grid(Permission::ViewPeople, parent.grid_id) {
+        return Err(AppError::Code(ErrorCode::Forbidden));
+    }
+    let rows = place::Entity::find()
+        .filter(place::Column::ParentId.eq(id))
+        .order_by_asc(place::Column::Code)
+        .order_by_asc(place::Column::Id)
+        .all(conn)
+        .await?;
+    summaries(conn, me, rows).await
+}
+
+pub async fn view(conn: &impl ConnectionTrait, m: place::Model) -> AppResult<PlaceView> {
+    let path = path_of(conn, &m).await?;
+    let leaders = leaders_of(conn, m.id).await?;
+    let child_count = child_counts(conn, &[m.id]).await?.get(&m.id).copied().unwrap_or(0);
+    Ok(PlaceView {
+        id: m.id,
+        kind: kind_of(&m),
+        parent_id: m.parent_id,
+        code: m.code,
+        name: m.name,
+        address: m.address,
+        geometry: m.geometry.as_deref().and_then(|g| serde_json::from_str(g).ok()),
+        leaders,
+        child_count,
+        path,
+        version: m.version,
+    })
+}
+
+pub async fn get(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppResult<PlaceView> {
+    let m = find(conn, id).await?;
+    check_visible(me, &m)?;
+    view(conn, m).await
+}
+
+/// Who may write a place: admins for the structure; people-editors of that grid for households.
+fn require_edit(me: &Principal, kind: PlaceKind, grid_id: Option<i64>) -> AppResult<()> {
+    if kind.holds_people() {
+        require(me, Permission::EditPeople)?;
+        require_in_grid(me, Permission::EditPeople, grid_id)
+    } else {
+        require(me, Permission::EditPlaces)
+    }
+}
+
+async fn code_taken(conn: &impl ConnectionTrait, kind: PlaceKind, code: &str, except: Option<i64>) -> AppResult<bool> {
+    let mut q = place::Entity::find().filter(place::Column::Kind.eq(kind.as_str())).filter(place::Column::Code.eq(code));
+    if let Some(id) = except {
+        q = q.filter(place::Column::Id.ne(id));
+    }
+    Ok(q.one(conn).await?.is_some())
+}
+
+async fn write_leaders(conn: &impl ConnectionTrait, place_id: i64, leaders: &[Leader]) -> AppResult<()> {
+    place_leader::Entity::delete_many().filter(place_leader::Column::PlaceId.eq(place_id)).exec(conn).await?;
+    for (i, l) in leaders.iter().enumerate() {
+        place_leader::ActiveModel {
+            place_id: Set(place_id),
+            position: Set(i as i32),
+            title: Set(serde_json::to_value(l.title).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()),
+            name: Set(l.name.clone()),
+            user_id: Set(l.user_id),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn geometry_columns(v: &ValidPlace) -> (Option<String>, [Option<f64>; 4]) {
+    match &v.geometry {
+        Some((json, checked)) => {
+            let b = checked.bbox;
+            (Some(json.to_string()), [Some(b.min_lon), Some(b.min_lat), Some(b.max_lon), Some(b.max_lat)])
+        }
+        None => (None, [None; 4]),
+    }
+}
+
+/// Insert a checked place under a parent without permission checks (service and seeding).
+pub async fn insert(conn: &impl ConnectionTrait, kind: PlaceKind, parent: Option<&place::Model>, v: &ValidPlace) -> AppResult<place::Model> {
+    let t = OffsetDateTime::now_utc();
+    let (geometry, [min_lon, min_lat, max_lon, max_lat]) = geometry_columns(v);
+    let m = place::ActiveModel {
+        kind: Set(kind.as_str().to_string()),
+        parent_id: Set(parent.map(|p| p.id)),
+        code: Set(v.code.as_str().to_string()),
+        name: Set(v.name.as_str().to_string()),
+        address: Set(v.address.clone()),
+        geometry: Set(geometry),
+        min_lon: Set(min_lon),
+        min_lat: Set(min_lat),
+        max_lon: Set(max_lon),
+        max_lat: Set(max_lat),
+        grid_id: Set(parent.and_then(|p| p.grid_id)),
+        version: Set(1),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    // A grid is its own grid: scope checks then need one column at every level below.
+    let m = if kind == PlaceKind::Grid {
+        let mut am: place::ActiveModel = m.into();
+        am.grid_id = Set(Some(*am.id.as_ref()));
+        am.update(conn).await?
+    } else {
+        m
+    };
+    write_leaders(conn, m.id, &v.leaders).await?;
+    Ok(m)
+}
+
+pub async fn create(state: &AppState, me: &Principal, ctx: &RequestCtx, req: CreatePlace) -> AppResult<PlaceView> {
+    let txn = state.db.begin_write().await?;
+    let parent = match req.parent_id {
+        Some(id) => Some(place::Entity::find_by_id(id).one(&*txn).await?.ok_or_else(|| AppError::field("parent_id", FieldErrorCode::UnknownReference))?),
+        None => None,
+    };
+    require_edit(me, req.kind, parent.as_ref().and_then(|p| p.grid_id))?;
+    let mut v = validate_place(
+        req.kind,
+        parent.as_ref().map(kind_of),
+        &req.code,
+        &req.name,
+        req.address.as_deref(),
+        req.geometry.as_ref(),
+        &req.leaders,
+    );
+    if let Ok(ok) = &v {
+        if code_taken(&*txn, req.kind, ok.code.as_str(), None).await? {
+            let mut e = FieldErrors::new();
+            e.add("code", FieldErrorCode::Duplicate);
+            v = Err(e);
+        }
+    }
+    let v = v?;
+    let m = insert(&*txn, req.kind, parent.as_ref(), &v).await?;
+    audit::record(&*txn, Some(me), ctx, Record::new("place.create", req.kind.as_str(), m.id).detail(m.code.clone())).await?;
+    let out = view(&*txn, m).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+pub async fn update(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64, req: UpdatePlace) -> AppResult<PlaceView> {
+    let txn = state.db.begin_write().await?;
+    let current = find(&*txn, id).await?;
+    let kind = kind_of(&current);
+    check_visible(me, &current)?;
+    require_edit(me, kind, current.grid_id)?;
+    let parent_kind = match current.parent_id {
+        Some(p) => Some(kind_of(&find(&*txn, p).await?)),
+        None => None,
+    };
+    let mut v = validate_place(kind, parent_kind, &req.code, &req.name, req.address.as_deref(), req.geometry.as_ref(), &req.leaders);
+    if let Ok(ok) = &v {
+        if code_taken(&*txn, kind, ok.code.as_str(), Some(id)).await? {
+            let mut e = FieldErrors::new();
+            e.add("code", FieldErrorCode::Duplicate);
+            v = Err(e);
+        }
+    }
+    let v = v?;
+    if current.version != req.version {
+        return Err(AppError::conflict(&view(&*txn, current).await?));
+    }
+    let (geometry, [min_lon, min_lat, max_lon, max_lat]) = geometry_columns(&v);
+    let res = place::Entity::update_many()
+        .col_expr(place::Column::Code, Expr::value(v.code.as_str()))
+        .col_expr(place::Column::Name, Expr::value(v.name.as_str()))
+        .col_expr(place::Column::Address, Expr::value(v.address.clone()))
+        .col_expr(place::Column::Geometry, Expr::value(geometry))
+        .col_expr(place::Column::MinLon, Expr::value(min_lon))
+        .col_expr(place::Column::MinLat, Expr::value(min_lat))
+        .col_expr(place::Column::MaxLon, Expr::value(max_lon))
+        .col_expr(place::Column::MaxLat, Expr::value(max_lat))
+        .col_expr(place::Column::Version, Expr::value(req.version + 1))
+        .col_expr(place::Column::UpdatedAt, Expr::value(OffsetDateTime::now_utc()))
+        .filter(place::Column::Id.eq(id))
+        .filter(place::Column::Version.eq(req.version))
+        .exec(&*txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::conflict(&view(&*txn, current).await?));
+    }
+    write_leaders(&*txn, id, &v.leaders).await?;
+    audit::record(&*txn, Some(me), ctx, Record::new("place.update", kind.as_str(), id)).await?;
+    let out = view(&*txn, find(&*txn, id).await?).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+pub async fn delete(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64, version: i64) -> AppResult<()> {
+    let txn = state.db.begin_write().await?;
+    let current = find(&*txn, id).await?;
+    let kind = kind_of(&current);
+    check_visible(me, &current)?;
+    require_edit(me, kind, current.grid_id)?;
+    if current.version != version {
+        return Err(AppError::conflict(&view(&*txn, current).await?));
+    }
+    let has_children = place::Entity::find().filter(place::Column::ParentId.eq(id)).one(&*txn).await?.is_some();
+    let has_residents = resident::Entity::find()
+        .filter(Condition::any().add(resident::Column::HouseholdId.eq(id)).add(resident::Column::GridId.eq(id)))
+        .one(&*txn)
+        .await?
+        .is_some();
+    if has_children || has_residents {
+        return Err(AppError::Code(ErrorCode::InUse));
+    }
+    place::Entity::delete_many()
+        .filter(place::Column::Id.eq(id))
+        .filter(place::Column::Version.eq(version))
+        .exec(&*txn)
+        .await?;
+    audit::record(&*txn, Some(me), ctx, Record::new("place.delete", kind.as_str(), id).detail(current.code)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Escape `%`, `_` and `\` so user text is matched literally inside LIKE.
+pub fn like_pattern(q: &str) -> String {
+    let mut out = String::from("%");
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}

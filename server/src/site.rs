@@ -1,0 +1,124 @@
+//! Serves the built browser app. At start the files of the site directory are read once,
+//! named by content hash (so they can be cached for a year), and compressed on first use.
+//! `index.html` is never cached, so a new release is picked up on the next visit.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+use tokio::sync::OnceCell;
+
+struct Asset {
+    content_type: &'static str,
+    raw: Arc<Vec<u8>>,
+    gzip: OnceCell<Arc<Vec<u8>>>,
+    brotli: OnceCell<Arc<Vec<u8>>>,
+}
+
+impl Asset {
+    fn new(content_type: &'static str, raw: Vec<u8>) -> Self {
+        Asset { content_type, raw: Arc::new(raw), gzip: OnceCell::new(), brotli: OnceCell::new() }
+    }
+}
+
+pub struct Site {
+    index: Asset,
+    assets: HashMap<String, Asset>,
+    pub built: bool,
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    hex::encode(&Sha256::digest(bytes)[..6])
+}
+
+const NOT_BUILT: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>邻聚 Linju</title>\
+<p>前端尚未构建，请运行 <code>make run</code>。 The app is not built yet: run <code>make run</code>.</p></html>";
+
+impl Site {
+    /// Read the site directory written by `make app`: index.html (template), app.js,
+    /// app_bg.wasm and app.css. A missing directory serves a page that says so; the API works.
+    pub fn load(dir: &Path) -> Site {
+        match Self::try_load(dir) {
+            Ok(site) => site,
+            Err(e) => {
+                tracing::warn!(dir = %dir.display(), error = %e, "browser app not found; serving a placeholder page");
+                Site { index: Asset::new("text/html; charset=utf-8", NOT_BUILT.as_bytes().to_vec()), assets: HashMap::new(), built: false }
+            }
+        }
+    }
+
+    fn try_load(dir: &Path) -> std::io::Result<Site> {
+        let template = std::fs::read_to_string(dir.join("index.html"))?;
+        let mut assets = HashMap::new();
+        let mut add = |stem: &str, ext: &str, content_type: &'static str, bytes: Vec<u8>| -> String {
+            let name = format!("{stem}.{}.{ext}", short_hash(&bytes));
+            assets.insert(name.clone(), Asset::new(content_type, bytes));
+            format!("/assets/{name}")
+        };
+        let js = add("app", "js", "text/javascript; charset=utf-8", std::fs::read(dir.join("app.js"))?);
+        let wasm = add("app_bg", "wasm", "application/wasm", std::fs::read(dir.join("app_bg.wasm"))?);
+        let css = add("app", "css", "text/css; charset=utf-8", std::fs::read(dir.join("app.css"))?);
+        let boot = format!("import init from \"{js}\";\ninit({{ module_or_path: \"{wasm}\" }});\n");
+        let boot = add("boot", "js", "text/javascript; charset=utf-8", boot.into_bytes());
+        let html = template.replace("{{app.css}}", &css).replace("{{boot.js}}", &boot).replace("{{app.wasm}}", &wasm);
+        Ok(Site { index: Asset::new("text/html; charset=utf-8", html.into_bytes()), assets, built: true })
+    }
+
+    pub async fn index(&self, headers: &HeaderMap) -> Response {
+        respond(&self.index, headers, "no-cache").await
+    }
+
+    pub async fn asset(&self, name: &str, headers: &HeaderMap) -> Response {
+        match self.assets.get(name) {
+            Some(a) => respond(a, headers, "public, max-age=31536000, immutable").await,
+            None => StatusCode::NOT_FOUND.into_response(),
+        }
+    }
+}
+
+fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
+    headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.split(';').next().map(str::trim) == Some(encoding)))
+}
+
+async fn compress(raw: Arc<Vec<u8>>, brotli: bool) -> Arc<Vec<u8>> {
+    tokio::task::spawn_blocking(move || {
+        let mut out = Vec::with_capacity(raw.len() / 3);
+        if brotli {
+            let params = brotli::enc::BrotliEncoderParams { quality: 9, lgwin: 22, ..Default::default() };
+            brotli::BrotliCompress(&mut raw.as_slice(), &mut out, &params).expect("in-memory brotli");
+        } else {
+            let mut enc = flate2::write::GzEncoder::new(&mut out, flate2::Compression::best());
+            enc.write_all(&raw).expect("in-memory gzip");
+            enc.finish().expect("in-memory gzip");
+        }
+        Arc::new(out)
+    })
+    .await
+    .expect("compression task")
+}
+
+async fn respond(a: &Asset, headers: &HeaderMap, cache: &'static str) -> Response {
+    let (body, encoding) = if accepts(headers, "br") {
+        (a.brotli.get_or_init(|| compress(a.raw.clone(), true)).await.clone(), Some("br"))
+    } else if accepts(headers, "gzip") {
+        (a.gzip.get_or_init(|| compress(a.raw.clone(), false)).await.clone(), Some("gzip"))
+    } else {
+        (a.raw.clone(), None)
+    };
+    let mut res = Response::new(Body::from(body.as_ref().clone()));
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(a.content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some(e) = encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+    }
+    res
+}

@@ -1,0 +1,279 @@
+//! Users, roles and what each role may do. The permission table below is the single source
+//! of truth: the server checks every request against it, the browser hides what it forbids.
+
+use crate::i18n::{Lang, Text};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 居民
+    Resident,
+    /// 网格员 — scoped to their grids.
+    GridWorker,
+    /// 调解员
+    Mediator,
+    /// 社区工作人员
+    Staff,
+    /// 书记 / 管理员
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Resident, Role::GridWorker, Role::Mediator, Role::Staff, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Resident => "resident",
+            Role::GridWorker => "grid_worker",
+            Role::Mediator => "mediator",
+            Role::Staff => "staff",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn text(self) -> Text {
+        match self {
+            Role::Resident => Text::new("居民", "Resident"),
+            Role::GridWorker => Text::new("网格员", "Grid worker"),
+            Role::Mediator => Text::new("调解员", "Mediator"),
+            Role::Staff => Text::new("社区工作人员", "Community staff"),
+            Role::Admin => Text::new("书记/管理员", "Secretary / admin"),
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        self.text().get(lang)
+    }
+}
+
+/// Everything a request may ask to do. Each API operation names exactly one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// See the hierarchy down to buildings: names, codes, shapes, leaders.
+    ViewPlaces,
+    /// Create, change and delete streets, communities, grids, micro-grids, buildings.
+    EditPlaces,
+    /// See households and residents (masked).
+    ViewPeople,
+    /// Register and change households and residents.
+    EditPeople,
+    /// Read full ID numbers, phones and special-group tags — always audit-logged.
+    RevealSensitive,
+    /// Import and export the hierarchy and residents in bulk.
+    BulkData,
+    /// Create users, set roles and scopes, reset passwords, disable accounts.
+    ManageUsers,
+    /// Read the audit log.
+    ViewAudit,
+}
+
+/// How far one role reaches for one permission.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reach {
+    Nothing,
+    /// Only records in the grids the user is assigned to.
+    OwnGrids,
+    /// The whole community.
+    Everything,
+}
+
+/// The permission table. Residents and mediators reach people through their own cases
+/// (later areas), not through the registry of residents.
+pub fn reach(role: Role, permission: Permission) -> Reach {
+    use Permission::*;
+    use Reach::*;
+    match (role, permission) {
+        (_, ViewPlaces) => Everything,
+        (Role::Admin, _) => Everything,
+        (Role::Staff, EditPlaces | ManageUsers | ViewAudit | BulkData) => Nothing,
+        (Role::Staff, ViewPeople | EditPeople | RevealSensitive) => Everything,
+        (Role::GridWorker, ViewPeople | EditPeople | RevealSensitive) => OwnGrids,
+        (Role::GridWorker, _) => Nothing,
+        (Role::Mediator | Role::Resident, _) => Nothing,
+    }
+}
+
+/// The signed-in user as the rules see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Principal {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    /// Grids this user works in (grid workers, building leaders).
+    pub grid_ids: Vec<i64>,
+}
+
+/// Which records a query may return for a user and a permission.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    None,
+    Grids(Vec<i64>),
+    All,
+}
+
+impl Principal {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn reach(&self, permission: Permission) -> Reach {
+        self.roles.iter().map(|r| reach(*r, permission)).max().unwrap_or(Reach::Nothing)
+    }
+
+    pub fn may(&self, permission: Permission) -> bool {
+        match self.reach(permission) {
+            Reach::Nothing => false,
+            Reach::OwnGrids => !self.grid_ids.is_empty(),
+            Reach::Everything => true,
+        }
+    }
+
+    pub fn scope(&self, permission: Permission) -> Scope {
+        match self.reach(permission) {
+            Reach::Nothing => Scope::None,
+            Reach::OwnGrids if self.grid_ids.is_empty() => Scope::None,
+            Reach::OwnGrids => Scope::Grids(self.grid_ids.clone()),
+            Reach::Everything => Scope::All,
+        }
+    }
+
+    /// May this user act on a record that lies in `grid_id` (None: above grid level)?
+    pub fn may_in_grid(&self, permission: Permission, grid_id: Option<i64>) -> bool {
+        match self.scope(permission) {
+            Scope::None => false,
+            Scope::All => true,
+            Scope::Grids(ids) => grid_id.is_some_and(|g| ids.contains(&g)),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// A user as the admin screens show it. Never carries the password hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub grid_ids: Vec<i64>,
+    pub disabled: bool,
+    pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateUser {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub roles: Vec<Role>,
+    #[serde(default)]
+    pub grid_ids: Vec<i64>,
+}
+
+/// Changes to a user; `version` is the version the editor saw.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateUser {
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    #[serde(default)]
+    pub grid_ids: Vec<i64>,
+    pub disabled: bool,
+    pub version: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResetPassword {
+    pub password: String,
+    pub version: i64,
+}
+
+/// Validated form of a role list: at least one role, no repeats, sorted.
+pub fn parse_roles(roles: &[Role]) -> Result<Vec<Role>, crate::error::FieldErrorCode> {
+    let mut out = roles.to_vec();
+    out.sort();
+    out.dedup();
+    if out.is_empty() { Err(crate::error::FieldErrorCode::Required) } else { Ok(out) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(roles: &[Role], grids: &[i64]) -> Principal {
+        Principal {
+            user_id: 1,
+            username: "u".into(),
+            display_name: "U".into(),
+            roles: roles.to_vec(),
+            grid_ids: grids.to_vec(),
+        }
+    }
+
+    #[test]
+    fn every_role_sees_the_hierarchy() {
+        for role in Role::ALL {
+            assert!(user(&[role], &[]).may(Permission::ViewPlaces), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn grid_workers_reach_only_their_grids() {
+        let gw = user(&[Role::GridWorker], &[3, 4]);
+        assert_eq!(gw.scope(Permission::ViewPeople), Scope::Grids(vec![3, 4]));
+        assert!(gw.may_in_grid(Permission::RevealSensitive, Some(3)));
+        assert!(!gw.may_in_grid(Permission::RevealSensitive, Some(5)));
+        assert!(!gw.may_in_grid(Permission::ViewPeople, None));
+        assert!(!gw.may(Permission::EditPlaces));
+        let unassigned = user(&[Role::GridWorker], &[]);
+        assert_eq!(unassigned.scope(Permission::ViewPeople), Scope::None);
+    }
+
+    #[test]
+    fn residents_and_mediators_do_not_browse_people() {
+        for role in [Role::Resident, Role::Mediator] {
+            let u = user(&[role], &[1]);
+            for p in [Permission::ViewPeople, Permission::RevealSensitive, Permission::EditPlaces, Permission::ManageUsers] {
+                assert!(!u.may(p), "{role:?} {p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn roles_combine_to_the_widest_reach() {
+        let u = user(&[Role::Resident, Role::Staff], &[]);
+        assert_eq!(u.scope(Permission::ViewPeople), Scope::All);
+        assert!(!u.may(Permission::ManageUsers));
+        assert!(user(&[Role::Admin], &[]).may(Permission::ManageUsers));
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+            assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
+        }
+        assert_eq!(parse_roles(&[Role::Staff, Role::Admin, Role::Staff]).unwrap(), vec![Role::Staff, Role::Admin]);
+        assert!(parse_roles(&[]).is_err());
+    }
+}

@@ -1,0 +1,258 @@
+//! The error vocabulary of the API: stable machine codes with a human message in each
+//! language. Responses are RFC 9457 `application/problem+json` documents built from these.
+
+use crate::i18n::{Lang, Text};
+use serde::{Deserialize, Serialize};
+
+/// A stable machine code for every error the API can answer with. Clients switch on this,
+/// never on the message text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    ValidationFailed,
+    MalformedRequest,
+    Unauthenticated,
+    InvalidCredentials,
+    LoginThrottled,
+    Forbidden,
+    CsrfRejected,
+    UnsupportedMediaType,
+    NotFound,
+    VersionConflict,
+    AlreadyExists,
+    InUse,
+    PayloadTooLarge,
+    Internal,
+    Unavailable,
+}
+
+impl ErrorCode {
+    pub fn status(self) -> u16 {
+        use ErrorCode::*;
+        match self {
+            ValidationFailed => 422,
+            MalformedRequest => 400,
+            Unauthenticated | InvalidCredentials => 401,
+            LoginThrottled => 429,
+            Forbidden | CsrfRejected => 403,
+            UnsupportedMediaType => 415,
+            NotFound => 404,
+            VersionConflict | AlreadyExists | InUse => 409,
+            PayloadTooLarge => 413,
+            Internal => 500,
+            Unavailable => 503,
+        }
+    }
+
+    pub fn text(self) -> Text {
+        use ErrorCode::*;
+        match self {
+            ValidationFailed => Text::new("提交的内容有误，请按提示修改。", "Some fields are not valid; please correct them."),
+            MalformedRequest => Text::new("请求格式不正确。", "The request could not be read."),
+            Unauthenticated => Text::new("请先登录。", "Please sign in first."),
+            InvalidCredentials => Text::new("用户名或密码不正确。", "Wrong username or password."),
+            LoginThrottled => Text::new("登录尝试过多，请稍后再试。", "Too many sign-in attempts; please try again later."),
+            Forbidden => Text::new("您没有权限执行此操作。", "You are not allowed to do this."),
+            CsrfRejected => Text::new("请求来源未通过安全校验。", "The request was refused because it did not come from this site."),
+            UnsupportedMediaType => Text::new("不支持的内容类型，请以 JSON 提交。", "Unsupported content type; send JSON."),
+            NotFound => Text::new("找不到该记录。", "Not found."),
+            VersionConflict => Text::new("该记录已被他人修改，请刷新后重试。", "Someone else changed this record; reload and try again."),
+            AlreadyExists => Text::new("已存在相同的记录。", "A record with the same key already exists."),
+            InUse => Text::new("该记录仍被其他数据引用，不能删除。", "This record is still in use and cannot be deleted."),
+            PayloadTooLarge => Text::new("提交的内容过大。", "The request is too large."),
+            Internal => Text::new("服务器内部错误，请稍后再试。", "Something went wrong on our side; please try again."),
+            Unavailable => Text::new("服务暂时不可用。", "The service is temporarily unavailable."),
+        }
+    }
+
+    pub fn message(self, lang: Lang) -> &'static str {
+        self.text().get(lang)
+    }
+}
+
+/// Why one field was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FieldErrorCode {
+    Required,
+    TooShort,
+    TooLong,
+    InvalidFormat,
+    InvalidChecksum,
+    OutOfRange,
+    Duplicate,
+    UnknownReference,
+    InvalidParent,
+    InvalidGeometry,
+    NotAllowed,
+}
+
+impl FieldErrorCode {
+    pub fn text(self) -> Text {
+        use FieldErrorCode::*;
+        match self {
+            Required => Text::new("此项必填。", "This field is required."),
+            TooShort => Text::new("内容太短。", "Too short."),
+            TooLong => Text::new("内容太长。", "Too long."),
+            InvalidFormat => Text::new("格式不正确。", "Invalid format."),
+            InvalidChecksum => Text::new("校验位不正确，请核对号码。", "The check digit is wrong; please check the number."),
+            OutOfRange => Text::new("超出允许范围。", "Out of the allowed range."),
+            Duplicate => Text::new("已被使用。", "Already in use."),
+            UnknownReference => Text::new("引用的记录不存在。", "Refers to a record that does not exist."),
+            InvalidParent => Text::new("上级类型不正确。", "The parent is of the wrong level."),
+            InvalidGeometry => Text::new("地理图形无效。", "The geometry is not valid."),
+            NotAllowed => Text::new("不允许的取值。", "This value is not allowed."),
+        }
+    }
+
+    pub fn message(self, lang: Lang) -> &'static str {
+        self.text().get(lang)
+    }
+}
+
+/// One refused field. `field` is a JSON-pointer-like path (`name`, `roles`, `rows/3/phone`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    pub field: String,
+    pub code: FieldErrorCode,
+    pub message: String,
+}
+
+/// Collects field errors while validating a whole request, so a user sees every problem at
+/// once rather than one per submit.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<(String, FieldErrorCode)>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: impl Into<String>, code: FieldErrorCode) {
+        self.0.push((field.into(), code));
+    }
+
+    /// Record the error of a parse, keeping the value when it succeeded.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, FieldErrorCode>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(code) => {
+                self.add(field, code);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_result(self) -> Result<(), FieldErrors> {
+        if self.is_empty() { Ok(()) } else { Err(self) }
+    }
+
+    pub fn to_field_errors(&self, lang: Lang) -> Vec<FieldError> {
+        self.0
+            .iter()
+            .map(|(field, code)| FieldError {
+                field: field.clone(),
+                code: *code,
+                message: code.message(lang).to_string(),
+            })
+            .collect()
+    }
+}
+
+/// Both languages' messages, so a client can show either without another round trip.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Messages {
+    #[serde(rename = "zh-CN")]
+    pub zh_cn: String,
+    pub en: String,
+}
+
+/// An RFC 9457 problem document with Linju's extensions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    /// A URI naming the problem type: `urn:linju:problem:<code>`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short English summary of the problem type.
+    pub title: String,
+    pub status: u16,
+    pub code: ErrorCode,
+    /// The human message in the language the request asked for.
+    pub detail: String,
+    pub messages: Messages,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// For throttling: seconds until another attempt may succeed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    /// For version conflicts: the record as it is now, so the client can merge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub current: Option<serde_json::Value>,
+}
+
+impl Problem {
+    pub fn new(code: ErrorCode, lang: Lang) -> Self {
+        let text = code.text();
+        Problem {
+            kind: format!("urn:linju:problem:{}", code_name(code)),
+            title: text.en.to_string(),
+            status: code.status(),
+            code,
+            detail: text.get(lang).to_string(),
+            messages: Messages { zh_cn: text.zh.to_string(), en: text.en.to_string() },
+            errors: Vec::new(),
+            request_id: None,
+            retry_after: None,
+            current: None,
+        }
+    }
+}
+
+/// The snake_case name of a code, as it appears in JSON.
+pub fn code_name(code: ErrorCode) -> String {
+    serde_json::to_value(code)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_carries_both_languages_and_a_stable_type() {
+        let p = Problem::new(ErrorCode::VersionConflict, Lang::En);
+        assert_eq!(p.status, 409);
+        assert_eq!(p.kind, "urn:linju:problem:version_conflict");
+        assert_eq!(p.detail, p.messages.en);
+        assert!(p.messages.zh_cn.contains("修改"));
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["code"], "version_conflict");
+        assert!(json.get("errors").is_none(), "empty field errors are omitted");
+    }
+
+    #[test]
+    fn field_errors_collect_everything() {
+        let mut errs = FieldErrors::new();
+        assert_eq!(errs.check("a", Ok::<_, FieldErrorCode>(1)), Some(1));
+        assert_eq!(errs.check::<i32>("b", Err(FieldErrorCode::Required)), None);
+        errs.add("c", FieldErrorCode::TooLong);
+        let out = errs.to_field_errors(Lang::ZhCn);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].field, "b");
+        assert_eq!(out[0].message, "此项必填。");
+    }
+}

@@ -1,0 +1,165 @@
+//! GeoJSON geometry as the hierarchy stores it (WGS-84 longitude/latitude). This module
+//! checks structure and computes bounding boxes; topology (overlaps, containment) belongs to
+//! the map area.
+
+use crate::error::FieldErrorCode;
+use serde_json::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GeometryType {
+    Point,
+    Polygon,
+    MultiPolygon,
+}
+
+impl GeometryType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GeometryType::Point => "Point",
+            GeometryType::Polygon => "Polygon",
+            GeometryType::MultiPolygon => "MultiPolygon",
+        }
+    }
+}
+
+/// A bounding box: minimum and maximum longitude and latitude.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BBox {
+    pub min_lon: f64,
+    pub min_lat: f64,
+    pub max_lon: f64,
+    pub max_lat: f64,
+}
+
+impl BBox {
+    fn of_point(lon: f64, lat: f64) -> Self {
+        BBox { min_lon: lon, min_lat: lat, max_lon: lon, max_lat: lat }
+    }
+    fn extend(&mut self, lon: f64, lat: f64) {
+        self.min_lon = self.min_lon.min(lon);
+        self.min_lat = self.min_lat.min(lat);
+        self.max_lon = self.max_lon.max(lon);
+        self.max_lat = self.max_lat.max(lat);
+    }
+}
+
+/// A checked geometry: its type and bounding box; the JSON itself is stored as given.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckedGeometry {
+    pub kind: GeometryType,
+    pub bbox: BBox,
+}
+
+fn position(v: &Value) -> Result<(f64, f64), FieldErrorCode> {
+    let arr = v.as_array().ok_or(FieldErrorCode::InvalidGeometry)?;
+    if arr.len() < 2 {
+        return Err(FieldErrorCode::InvalidGeometry);
+    }
+    let lon = arr[0].as_f64().ok_or(FieldErrorCode::InvalidGeometry)?;
+    let lat = arr[1].as_f64().ok_or(FieldErrorCode::InvalidGeometry)?;
+    if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+        return Err(FieldErrorCode::OutOfRange);
+    }
+    Ok((lon, lat))
+}
+
+fn polygon(v: &Value, bbox: &mut Option<BBox>) -> Result<(), FieldErrorCode> {
+    let rings = v.as_array().ok_or(FieldErrorCode::InvalidGeometry)?;
+    if rings.is_empty() {
+        return Err(FieldErrorCode::InvalidGeometry);
+    }
+    for ring in rings {
+        let pts = ring.as_array().ok_or(FieldErrorCode::InvalidGeometry)?;
+        // A closed ring needs at least three distinct corners plus the closing repeat.
+        if pts.len() < 4 {
+            return Err(FieldErrorCode::InvalidGeometry);
+        }
+        let parsed: Vec<(f64, f64)> = pts.iter().map(position).collect::<Result<_, _>>()?;
+        if parsed.first() != parsed.last() {
+            return Err(FieldErrorCode::InvalidGeometry);
+        }
+        if signed_area(&parsed).abs() < 1e-14 {
+            return Err(FieldErrorCode::InvalidGeometry);
+        }
+        for (lon, lat) in parsed {
+            match bbox {
+                Some(b) => b.extend(lon, lat),
+                None => *bbox = Some(BBox::of_point(lon, lat)),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Twice the signed area of a closed ring (shoelace formula); zero means degenerate.
+pub fn signed_area(ring: &[(f64, f64)]) -> f64 {
+    ring.windows(2).map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1).sum()
+}
+
+/// Check a GeoJSON geometry object against the types a place of some level may have.
+pub fn check_geometry(v: &Value, allowed: &[GeometryType]) -> Result<CheckedGeometry, FieldErrorCode> {
+    let obj = v.as_object().ok_or(FieldErrorCode::InvalidGeometry)?;
+    let kind = match obj.get("type").and_then(Value::as_str) {
+        Some("Point") => GeometryType::Point,
+        Some("Polygon") => GeometryType::Polygon,
+        Some("MultiPolygon") => GeometryType::MultiPolygon,
+        _ => return Err(FieldErrorCode::InvalidGeometry),
+    };
+    if !allowed.contains(&kind) {
+        return Err(FieldErrorCode::NotAllowed);
+    }
+    let coords = obj.get("coordinates").ok_or(FieldErrorCode::InvalidGeometry)?;
+    let mut bbox = None;
+    match kind {
+        GeometryType::Point => {
+            let (lon, lat) = position(coords)?;
+            bbox = Some(BBox::of_point(lon, lat));
+        }
+        GeometryType::Polygon => polygon(coords, &mut bbox)?,
+        GeometryType::MultiPolygon => {
+            let polys = coords.as_array().ok_or(FieldErrorCode::InvalidGeometry)?;
+            if polys.is_empty() {
+                return Err(FieldErrorCode::InvalidGeometry);
+            }
+            for p in polys {
+                polygon(p, &mut bbox)?;
+            }
+        }
+    }
+    Ok(CheckedGeometry { kind, bbox: bbox.ok_or(FieldErrorCode::InvalidGeometry)? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const AREAS: &[GeometryType] = &[GeometryType::Polygon, GeometryType::MultiPolygon];
+
+    #[test]
+    fn polygon_bbox() {
+        let g = json!({"type":"Polygon","coordinates":[[[121.0,31.0],[121.01,31.0],[121.01,31.02],[121.0,31.0]]]});
+        let c = check_geometry(&g, AREAS).unwrap();
+        assert_eq!(c.bbox, BBox { min_lon: 121.0, min_lat: 31.0, max_lon: 121.01, max_lat: 31.02 });
+    }
+
+    #[test]
+    fn rejects_open_short_degenerate_and_out_of_range_rings() {
+        let open = json!({"type":"Polygon","coordinates":[[[0.0,0.0],[1.0,0.0],[1.0,1.0],[0.0,1.0]]]});
+        assert_eq!(check_geometry(&open, AREAS), Err(FieldErrorCode::InvalidGeometry));
+        let short = json!({"type":"Polygon","coordinates":[[[0.0,0.0],[1.0,0.0],[0.0,0.0]]]});
+        assert_eq!(check_geometry(&short, AREAS), Err(FieldErrorCode::InvalidGeometry));
+        let flat = json!({"type":"Polygon","coordinates":[[[0.0,0.0],[1.0,0.0],[2.0,0.0],[0.0,0.0]]]});
+        assert_eq!(check_geometry(&flat, AREAS), Err(FieldErrorCode::InvalidGeometry));
+        let far = json!({"type":"Polygon","coordinates":[[[0.0,0.0],[181.0,0.0],[1.0,1.0],[0.0,0.0]]]});
+        assert_eq!(check_geometry(&far, AREAS), Err(FieldErrorCode::OutOfRange));
+    }
+
+    #[test]
+    fn point_only_where_allowed() {
+        let p = json!({"type":"Point","coordinates":[121.4, 31.2]});
+        assert_eq!(check_geometry(&p, AREAS), Err(FieldErrorCode::NotAllowed));
+        assert!(check_geometry(&p, &[GeometryType::Point]).is_ok());
+        assert_eq!(check_geometry(&json!({"type":"LineString"}), AREAS), Err(FieldErrorCode::InvalidGeometry));
+    }
+}

@@ -1,0 +1,540 @@
+//! The grid hierarchy: street → community → grid → micro-grid → building → household, and
+//! the residents who live in households. The base data every later area refers to.
+
+use crate::error::{FieldErrorCode, FieldErrors};
+use crate::geo::{self, CheckedGeometry, GeometryType};
+use crate::i18n::{Lang, Text};
+use crate::validate::{Code, IdCardNumber, Name, Phone, optional_text};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceKind {
+    Street,
+    Community,
+    Grid,
+    MicroGrid,
+    Building,
+    Household,
+}
+
+impl PlaceKind {
+    pub const ALL: [PlaceKind; 6] = [
+        PlaceKind::Street,
+        PlaceKind::Community,
+        PlaceKind::Grid,
+        PlaceKind::MicroGrid,
+        PlaceKind::Building,
+        PlaceKind::Household,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceKind::Street => "street",
+            PlaceKind::Community => "community",
+            PlaceKind::Grid => "grid",
+            PlaceKind::MicroGrid => "micro_grid",
+            PlaceKind::Building => "building",
+            PlaceKind::Household => "household",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PlaceKind> {
+        PlaceKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The level a place of this kind must hang under; streets are the roots.
+    pub fn parent(self) -> Option<PlaceKind> {
+        match self {
+            PlaceKind::Street => None,
+            PlaceKind::Community => Some(PlaceKind::Street),
+            PlaceKind::Grid => Some(PlaceKind::Community),
+            PlaceKind::MicroGrid => Some(PlaceKind::Grid),
+            PlaceKind::Building => Some(PlaceKind::MicroGrid),
+            PlaceKind::Household => Some(PlaceKind::Building),
+        }
+    }
+
+    pub fn child(self) -> Option<PlaceKind> {
+        PlaceKind::ALL.into_iter().find(|k| k.parent() == Some(self))
+    }
+
+    /// Households and residents are people's data; everything above is public structure.
+    pub fn holds_people(self) -> bool {
+        self == PlaceKind::Household
+    }
+
+    /// The shapes a place of this kind may carry.
+    pub fn geometry_types(self) -> &'static [GeometryType] {
+        match self {
+            PlaceKind::Street | PlaceKind::Community | PlaceKind::Grid | PlaceKind::MicroGrid => {
+                &[GeometryType::Polygon, GeometryType::MultiPolygon]
+            }
+            PlaceKind::Building => &[GeometryType::Point, GeometryType::Polygon],
+            PlaceKind::Household => &[],
+        }
+    }
+
+    pub fn text(self) -> Text {
+        match self {
+            PlaceKind::Street => Text::new("街道", "Street"),
+            PlaceKind::Community => Text::new("社区", "Community"),
+            PlaceKind::Grid => Text::new("网格", "Grid"),
+            PlaceKind::MicroGrid => Text::new("微网格", "Micro-grid"),
+            PlaceKind::Building => Text::new("楼栋", "Building"),
+            PlaceKind::Household => Text::new("户", "Household"),
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        self.text().get(lang)
+    }
+}
+
+/// Titles of the people who lead a level of the hierarchy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LeaderTitle {
+    /// 网格长
+    GridLeader,
+    /// 微网格长
+    MicroGridLeader,
+    /// 楼栋长
+    BuildingLeader,
+    /// 楼院长
+    CourtyardLeader,
+    /// 网格党支部书记
+    PartySecretary,
+}
+
+impl LeaderTitle {
+    pub const ALL: [LeaderTitle; 5] = [
+        LeaderTitle::GridLeader,
+        LeaderTitle::MicroGridLeader,
+        LeaderTitle::BuildingLeader,
+        LeaderTitle::CourtyardLeader,
+        LeaderTitle::PartySecretary,
+    ];
+
+    pub fn text(self) -> Text {
+        match self {
+            LeaderTitle::GridLeader => Text::new("网格长", "Grid leader"),
+            LeaderTitle::MicroGridLeader => Text::new("微网格长", "Micro-grid leader"),
+            LeaderTitle::BuildingLeader => Text::new("楼栋长", "Building leader"),
+            LeaderTitle::CourtyardLeader => Text::new("楼院长", "Courtyard leader"),
+            LeaderTitle::PartySecretary => Text::new("党支部书记", "Party branch secretary"),
+        }
+    }
+
+    /// The levels at which this title exists.
+    pub fn fits(self, kind: PlaceKind) -> bool {
+        match self {
+            LeaderTitle::GridLeader => kind == PlaceKind::Grid,
+            LeaderTitle::MicroGridLeader => kind == PlaceKind::MicroGrid,
+            LeaderTitle::BuildingLeader | LeaderTitle::CourtyardLeader => kind == PlaceKind::Building,
+            LeaderTitle::PartySecretary => matches!(kind, PlaceKind::Community | PlaceKind::Grid),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Leader {
+    pub title: LeaderTitle,
+    pub name: String,
+    /// The leader's account, when they have one.
+    #[serde(default)]
+    pub user_id: Option<i64>,
+}
+
+/// A short reference to a place, for breadcrumbs and links.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlaceRef {
+    pub id: i64,
+    pub kind: PlaceKind,
+    pub code: String,
+    pub name: String,
+}
+
+/// One place with what a browsing page shows about it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlaceView {
+    pub id: i64,
+    pub kind: PlaceKind,
+    pub parent_id: Option<i64>,
+    pub code: String,
+    pub name: String,
+    pub address: Option<String>,
+    /// GeoJSON geometry (WGS-84).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub geometry: Option<Value>,
+    pub leaders: Vec<Leader>,
+    /// Direct children (grids of a community, buildings of a micro-grid …).
+    pub child_count: u64,
+    /// From the street down to this place's parent.
+    pub path: Vec<PlaceRef>,
+    pub version: i64,
+}
+
+/// A new place. `parent_id` must name a place of the level above.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatePlace {
+    pub kind: PlaceKind,
+    pub parent_id: Option<i64>,
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub geometry: Option<Value>,
+    #[serde(default)]
+    pub leaders: Vec<Leader>,
+}
+
+/// Changes to a place; `version` is the version the editor saw.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdatePlace {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub geometry: Option<Value>,
+    #[serde(default)]
+    pub leaders: Vec<Leader>,
+    pub version: i64,
+}
+
+/// The checked content of a place, whether created or updated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidPlace {
+    pub code: Code,
+    pub name: Name,
+    pub address: Option<String>,
+    pub geometry: Option<(Value, CheckedGeometry)>,
+    pub leaders: Vec<Leader>,
+}
+
+/// Check a place's fields for its level. `parent_kind` is the kind of the named parent as
+/// the database knows it (None when there is no parent or it does not exist).
+pub fn validate_place(
+    kind: PlaceKind,
+    parent_kind: Option<PlaceKind>,
+    code: &str,
+    name: &str,
+    address: Option<&str>,
+    geometry: Option<&Value>,
+    leaders: &[Leader],
+) -> Result<ValidPlace, FieldErrors> {
+    let mut errs = FieldErrors::new();
+    if parent_kind != kind.parent() {
+        let code = match (kind.parent(), parent_kind) {
+            (Some(_), None) => FieldErrorCode::Required,
+            (None, Some(_)) => FieldErrorCode::NotAllowed,
+            _ => FieldErrorCode::InvalidParent,
+        };
+        errs.add("parent_id", code);
+    }
+    let code = errs.check("code", Code::parse(code));
+    let name = errs.check("name", Name::parse(name));
+    let address = errs.check("address", optional_text(address, 200)).flatten();
+    let geometry = match geometry.filter(|g| !g.is_null()) {
+        None => None,
+        Some(g) => errs
+            .check("geometry", geo::check_geometry(g, kind.geometry_types()))
+            .map(|c| (g.clone(), c)),
+    };
+    let mut clean_leaders = Vec::new();
+    for (i, l) in leaders.iter().enumerate() {
+        if !l.title.fits(kind) {
+            errs.add(format!("leaders/{i}/title"), FieldErrorCode::NotAllowed);
+        }
+        if let Some(n) = errs.check(&format!("leaders/{i}/name"), Name::parse(&l.name)) {
+            clean_leaders.push(Leader { title: l.title, name: n.into_string(), user_id: l.user_id });
+        }
+    }
+    errs.into_result()?;
+    Ok(ValidPlace {
+        code: code.expect("checked"),
+        name: name.expect("checked"),
+        address,
+        geometry,
+        leaders: clean_leaders,
+    })
+}
+
+/// Special groups a resident may belong to. Health and family facts: sensitive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SpecialGroup {
+    /// 独居
+    LivingAlone,
+    /// 高龄 (80+)
+    Elderly,
+    /// 空巢
+    EmptyNest,
+    /// 失独
+    LostOnlyChild,
+    /// 残疾
+    Disabled,
+    /// 低保
+    LowIncome,
+    /// 慢性病
+    ChronicIllness,
+    /// 留守儿童
+    LeftBehindChild,
+}
+
+impl SpecialGroup {
+    pub const ALL: [SpecialGroup; 8] = [
+        SpecialGroup::LivingAlone,
+        SpecialGroup::Elderly,
+        SpecialGroup::EmptyNest,
+        SpecialGroup::LostOnlyChild,
+        SpecialGroup::Disabled,
+        SpecialGroup::LowIncome,
+        SpecialGroup::ChronicIllness,
+        SpecialGroup::LeftBehindChild,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpecialGroup::LivingAlone => "living_alone",
+            SpecialGroup::Elderly => "elderly",
+            SpecialGroup::EmptyNest => "empty_nest",
+            SpecialGroup::LostOnlyChild => "lost_only_child",
+            SpecialGroup::Disabled => "disabled",
+            SpecialGroup::LowIncome => "low_income",
+            SpecialGroup::ChronicIllness => "chronic_illness",
+            SpecialGroup::LeftBehindChild => "left_behind_child",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SpecialGroup> {
+        SpecialGroup::ALL.into_iter().find(|g| g.as_str() == s)
+    }
+
+    pub fn text(self) -> Text {
+        match self {
+            SpecialGroup::LivingAlone => Text::new("独居", "Living alone"),
+            SpecialGroup::Elderly => Text::new("高龄", "Aged 80+"),
+            SpecialGroup::EmptyNest => Text::new("空巢", "Empty nest"),
+            SpecialGroup::LostOnlyChild => Text::new("失独", "Lost only child"),
+            SpecialGroup::Disabled => Text::new("残疾", "Disabled"),
+            SpecialGroup::LowIncome => Text::new("低保", "Minimum living allowance"),
+            SpecialGroup::ChronicIllness => Text::new("慢性病", "Chronic illness"),
+            SpecialGroup::LeftBehindChild => Text::new("留守儿童", "Left-behind child"),
+        }
+    }
+}
+
+/// A resident as lists show them: identity numbers and phone masked, no special-group tags.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResidentView {
+    pub id: i64,
+    pub household_id: i64,
+    pub grid_id: i64,
+    pub name: String,
+    pub birth_year: Option<u16>,
+    pub id_number_masked: Option<String>,
+    pub phone_masked: Option<String>,
+    /// The household's address, e.g. `幸福社区 3栋 2单元 501`.
+    pub address: String,
+    pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+/// The full, sensitive record. Every response carrying one is an audited read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResidentSensitive {
+    pub id: i64,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub special_groups: Vec<SpecialGroup>,
+}
+
+/// A new resident or changes to one (`version` required on update).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResidentInput {
+    pub household_id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub id_number: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub special_groups: Vec<SpecialGroup>,
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidResident {
+    pub household_id: i64,
+    pub name: Name,
+    pub id_number: Option<IdCardNumber>,
+    pub phone: Option<Phone>,
+    pub special_groups: Vec<SpecialGroup>,
+}
+
+fn optional<T>(s: Option<&str>, parse: fn(&str) -> Result<T, FieldErrorCode>) -> Result<Option<T>, FieldErrorCode> {
+    match s.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => parse(t).map(Some),
+    }
+}
+
+pub fn validate_resident(input: &ResidentInput) -> Result<ValidResident, FieldErrors> {
+    let mut errs = FieldErrors::new();
+    let name = errs.check("name", Name::parse(&input.name));
+    let id_number = errs.check("id_number", optional(input.id_number.as_deref(), IdCardNumber::parse)).flatten();
+    let phone = errs.check("phone", optional(input.phone.as_deref(), Phone::parse)).flatten();
+    let mut groups = input.special_groups.clone();
+    groups.sort();
+    groups.dedup();
+    errs.into_result()?;
+    Ok(ValidResident {
+        household_id: input.household_id,
+        name: name.expect("checked"),
+        id_number,
+        phone,
+        special_groups: groups,
+    })
+}
+
+/// A row of a hierarchy search: a place or a resident, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchResults {
+    pub places: Vec<PlaceRefWithPath>,
+    pub residents: Vec<ResidentView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlaceRefWithPath {
+    pub place: PlaceRef,
+    /// Human-readable location, e.g. `幸福社区 / 第一网格 / 3栋`.
+    pub location: String,
+}
+
+/// The outcome of a bulk import: nothing is written unless every row is acceptable.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportReport {
+    pub accepted: u64,
+    pub rejected: Vec<RejectedRow>,
+    /// True when the rows were written (only when `rejected` is empty).
+    pub committed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RejectedRow {
+    /// 1-based row (CSV line after the header, or feature index + 1).
+    pub row: u64,
+    pub errors: Vec<crate::error::FieldError>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn levels_chain_from_street_to_household() {
+        let mut kind = PlaceKind::Street;
+        let mut chain = vec![kind];
+        while let Some(c) = kind.child() {
+            assert_eq!(c.parent(), Some(kind));
+            chain.push(c);
+            kind = c;
+        }
+        assert_eq!(chain, PlaceKind::ALL.to_vec());
+        for k in PlaceKind::ALL {
+            assert_eq!(PlaceKind::parse(k.as_str()), Some(k));
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+    }
+
+    #[test]
+    fn a_place_must_hang_under_the_level_above() {
+        let ok = validate_place(PlaceKind::Grid, Some(PlaceKind::Community), "g1", "第一网格", None, None, &[]);
+        assert_eq!(ok.unwrap().code.as_str(), "G1");
+        let wrong = validate_place(PlaceKind::Grid, Some(PlaceKind::Street), "g1", "第一网格", None, None, &[]).unwrap_err();
+        assert_eq!(wrong.0, vec![("parent_id".to_string(), FieldErrorCode::InvalidParent)]);
+        let missing = validate_place(PlaceKind::Building, None, "b1", "1栋", None, None, &[]).unwrap_err();
+        assert_eq!(missing.0[0].1, FieldErrorCode::Required);
+        let root = validate_place(PlaceKind::Street, Some(PlaceKind::Street), "s", "街道", None, None, &[]).unwrap_err();
+        assert_eq!(root.0[0].1, FieldErrorCode::NotAllowed);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let leaders = [Leader { title: LeaderTitle::BuildingLeader, name: "".into(), user_id: None }];
+        let point = json!({"type":"Point","coordinates":[121.0,31.0]});
+        let errs = validate_place(PlaceKind::Grid, Some(PlaceKind::Community), "", "", None, Some(&point), &leaders).unwrap_err();
+        let fields: Vec<&str> = errs.0.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["code", "name", "geometry", "leaders/0/title", "leaders/0/name"]);
+    }
+
+    #[test]
+    fn households_carry_no_geometry() {
+        let poly = json!({"type":"Polygon","coordinates":[[[0.0,0.0],[1.0,0.0],[1.0,1.0],[0.0,0.0]]]});
+        let errs = validate_place(PlaceKind::Household, Some(PlaceKind::Building), "h1", "501", None, Some(&poly), &[]).unwrap_err();
+        assert_eq!(errs.0[0], ("geometry".to_string(), FieldErrorCode::NotAllowed));
+        assert!(validate_place(PlaceKind::Household, Some(PlaceKind::Building), "h1", "501", None, Some(&Value::Null), &[]).is_ok());
+    }
+
+    #[test]
+    fn residents_validate_optional_sensitive_fields() {
+        let mut input = ResidentInput {
+            household_id: 1,
+            name: " 张阿姨 ".into(),
+            id_number: Some("".into()),
+            phone: None,
+            special_groups: vec![SpecialGroup::LivingAlone, SpecialGroup::LivingAlone],
+            version: None,
+        };
+        let ok = validate_resident(&input).unwrap();
+        assert_eq!(ok.name.as_str(), "张阿姨");
+        assert_eq!(ok.id_number, None);
+        assert_eq!(ok.special_groups, vec![SpecialGroup::LivingAlone]);
+        input.id_number = Some("110105194912310021".into());
+        input.phone = Some("123".into());
+        let errs = validate_resident(&input).unwrap_err();
+        assert_eq!(errs.0, vec![
+            ("id_number".to_string(), FieldErrorCode::InvalidChecksum),
+            ("phone".to_string(), FieldErrorCode::InvalidFormat),
+        ]);
+    }
+}
+
+/// A child row when browsing one level down.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlaceSummary {
+    pub id: i64,
+    pub kind: PlaceKind,
+    pub code: String,
+    pub name: String,
+    pub address: Option<String>,
+    pub child_count: u64,
+    /// Residents registered under this place; only for users who may see people.
+    pub resident_count: Option<u64>,
+}
