@@ -15,6 +15,7 @@ macro_rules! keys {
         pub enum Key { $($key),* }
 
         impl Key {
+            #[cfg(test)]
             pub const ALL: &'static [Key] = &[$(Key::$key),*];
 
             pub fn text(self) -> Text {
@@ -51,16 +52,11 @@ keys! {
     NoPermission => "您没有权限查看此页面。", "You are not allowed to see this page.";
     Cancel => "取消", "Cancel";
     Save => "保存", "Save";
-    Edit => "编辑", "Edit";
     Delete => "删除", "Delete";
     ConfirmDelete => "确认删除", "Yes, delete";
     DeleteQuestion => "确定要删除“{name}”吗？此操作无法撤销。", "Delete “{name}”? This cannot be undone.";
-    Deleted => "已删除。", "Deleted.";
     Saved => "已保存。", "Saved.";
-    Required => "必填", "required";
     Optional => "选填", "optional";
-    Yes => "是", "Yes";
-    No => "否", "No";
     Previous => "上一页", "Previous";
     Next => "下一页", "Next";
     PageOf => "第 {from}–{to} 条，共 {total} 条", "{from}–{to} of {total}";
@@ -118,7 +114,6 @@ keys! {
     ResidentsOfHousehold => "本户居民", "Residents of this household";
     NoResidents => "本户暂无登记居民。", "No residents registered in this household.";
     AddResident => "登记居民", "Register a resident";
-    OpenPlace => "查看", "Open";
 
     // Residents
     ResidentTitle => "居民信息", "Resident";
@@ -161,9 +156,7 @@ keys! {
     GridsHint => "网格员只能查看所选网格的居民。", "Grid workers see only residents of the chosen grids.";
     NoGridsAvailable => "暂无可选网格。", "No grids to choose from.";
     Disabled => "已停用", "Disabled";
-    Active => "正常", "Active";
     AccountDisabled => "停用此账号", "Disable this account";
-    Status => "状态", "Status";
     CreatedAt => "创建时间", "Created";
     CreateUser => "创建用户", "Create user";
     UserCreated => "已创建用户“{name}”。", "User “{name}” was created.";
@@ -179,9 +172,7 @@ keys! {
     // Audit
     AuditTitle => "操作日志", "Audit log";
     AuditIntro => "记录登录、修改和查看敏感信息的操作。", "Sign-ins, changes and reads of sensitive data.";
-    When => "时间", "When";
     Who => "操作人", "Who";
-    Action => "操作", "Action";
     Target => "对象", "Record";
     Detail => "详情", "Detail";
     Ip => "IP", "IP";

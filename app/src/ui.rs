@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use shared::error::FieldError;
-use shared::i18n::Text;
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::api::ApiError;
@@ -150,12 +149,6 @@ pub fn FieldErrorList(errors: RwSignal<Vec<FieldError>>, field: &'static str, id
             })
         }}
     }
-}
-
-/// A bilingual label from `shared`, tracked.
-pub fn label(text: Text) -> impl Fn() -> &'static str + Copy + 'static {
-    let i18n = use_i18n();
-    move || i18n.text(text)
 }
 
 /// Show a UTC time as Beijing time (UTC+8, no daylight saving): `2026-11-29 14:05`.

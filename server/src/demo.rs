@@ -225,7 +225,7 @@ impl Generator {
             id % 1000
         );
         let id_number = format!("{first17}{}", IdCardNumber::check_char(&first17));
-        let phone = format!("13{}{:09}", 5 + id % 5, (id * 7919) % 1_000_000_000);
+        let phone = format!("13{}{:08}", 5 + id % 5, (id * 7919) % 100_000_000);
         self.batch.residents.push(resident::ActiveModel {
             id: Set(id),
             household_id: Set(household),

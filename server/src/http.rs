@@ -166,3 +166,8 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 #[derive(axum::extract::FromRequest)]
 #[from_request(via(axum::Json), rejection(AppError))]
 pub struct ApiJson<T>(pub T);
+
+/// A path parameter; one that does not parse (`/residents/abc`) names nothing: 404.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct ApiPath<T>(pub T);

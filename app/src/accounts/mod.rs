@@ -77,10 +77,6 @@ impl Session {
     pub fn may_in_grid(self, permission: Permission, grid: Option<i64>) -> bool {
         self.auth.with(|a| matches!(a, Auth::SignedIn(p) if p.may_in_grid(permission, grid)))
     }
-
-    pub fn has_role(self, role: Role) -> bool {
-        self.auth.with(|a| matches!(a, Auth::SignedIn(p) if p.has_role(role)))
-    }
 }
 
 pub fn use_session() -> Session {

@@ -3,9 +3,9 @@
 use super::{CurrentUser, SESSION_COOKIE, require, service, session_token};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
-use crate::http::{ApiJson, RequestCtx};
+use crate::http::{ApiJson, ApiPath, RequestCtx};
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use shared::accounts::{CreateUser, LoginRequest, Permission, Principal, ResetPassword, UpdateUser, UserView};
@@ -93,7 +93,7 @@ async fn create_user(
 /// One user account (admin).
 #[utoipa::path(get, path = "/users/{id}", tag = "accounts", params(("id" = i64, Path)),
     responses((status = 200, body = UserView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn get_user(State(state): State<AppState>, CurrentUser(me): CurrentUser, Path(id): Path<i64>) -> AppResult<Json<UserView>> {
+async fn get_user(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Json<UserView>> {
     require(&me, Permission::ManageUsers)?;
     Ok(Json(service::get_user(&state.db.conn, id).await?))
 }
@@ -107,7 +107,7 @@ async fn update_user(
     State(state): State<AppState>,
     ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UpdateUser>,
 ) -> AppResult<Json<UserView>> {
     require(&me, Permission::ManageUsers)?;
@@ -122,7 +122,7 @@ async fn reset_password(
     State(state): State<AppState>,
     ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ResetPassword>,
 ) -> AppResult<StatusCode> {
     require(&me, Permission::ManageUsers)?;

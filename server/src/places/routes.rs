@@ -4,9 +4,9 @@ use super::{residents, service};
 use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::error::AppResult;
-use crate::http::{ApiJson, RequestCtx};
+use crate::http::{ApiJson, ApiPath, RequestCtx};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::Page;
@@ -58,7 +58,7 @@ async fn create(
 /// One place with its breadcrumb path, leaders and geometry.
 #[utoipa::path(get, path = "/places/{id}", tag = "places", params(("id" = i64, Path)),
     responses((status = 200, body = PlaceView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn get(State(state): State<AppState>, CurrentUser(me): CurrentUser, Path(id): Path<i64>) -> AppResult<Json<PlaceView>> {
+async fn get(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Json<PlaceView>> {
     Ok(Json(service::get(&state.db.conn, &me, id).await?))
 }
 
@@ -70,7 +70,7 @@ async fn update(
     State(state): State<AppState>,
     ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UpdatePlace>,
 ) -> AppResult<Json<PlaceView>> {
     Ok(Json(service::update(&state, &me, &ctx, id, req).await?))
@@ -84,7 +84,7 @@ async fn delete(
     State(state): State<AppState>,
     ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     Query(v): Query<VersionParam>,
 ) -> AppResult<StatusCode> {
     service::delete(&state, &me, &ctx, id, v.version).await?;
@@ -94,7 +94,7 @@ async fn delete(
 /// The places one level down. A building's children are households: people's data.
 #[utoipa::path(get, path = "/places/{id}/children", tag = "places", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<PlaceSummary>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn children(State(state): State<AppState>, CurrentUser(me): CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<PlaceSummary>>> {
+async fn children(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Json<Vec<PlaceSummary>>> {
     Ok(Json(service::children(&state.db.conn, &me, id).await?))
 }
 
@@ -104,7 +104,7 @@ async fn children(State(state): State<AppState>, CurrentUser(me): CurrentUser, P
 async fn household_residents(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Vec<ResidentView>>> {
     Ok(Json(residents::of_household(&state.db.conn, &me, id).await?))
 }
@@ -142,7 +142,7 @@ async fn create_resident(
 /// One resident (masked).
 #[utoipa::path(get, path = "/residents/{id}", tag = "residents", params(("id" = i64, Path)),
     responses((status = 200, body = ResidentView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn get_resident(State(state): State<AppState>, CurrentUser(me): CurrentUser, Path(id): Path<i64>) -> AppResult<Json<ResidentView>> {
+async fn get_resident(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Json<ResidentView>> {
     Ok(Json(residents::get(&state.db.conn, &me, id).await?))
 }
 
@@ -154,7 +154,7 @@ async fn update_resident(
     State(state): State<AppState>,
     ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ResidentInput>,
 ) -> AppResult<Json<ResidentView>> {
     Ok(Json(residents::update(&state, &me, &ctx, id, req).await?))
@@ -167,7 +167,7 @@ async fn delete_resident(
     State(state): State<AppState>,
     ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     Query(v): Query<VersionParam>,
 ) -> AppResult<StatusCode> {
     residents::delete(&state, &me, &ctx, id, v.version).await?;
@@ -181,7 +181,7 @@ async fn reveal(
     State(state): State<AppState>,
     ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<([(axum::http::HeaderName, &'static str); 1], Json<ResidentSensitive>)> {
     let out = residents::reveal(&state, &me, &ctx, id).await?;
     Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], Json(out)))

@@ -1,0 +1,178 @@
+//! The authorization matrix: every operation of the OpenAPI document × every role (and a grid
+//! worker of another grid, and nobody signed in) → the status that role must get. An
+//! operation missing from the table fails the test, so new endpoints cannot skip this.
+
+use crate::both;
+use crate::common::{Api, TestApp};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+/// Columns of the table, in this order.
+const WHO: [&str; 7] = ["admin", "staff", "mediator", "gridworker", "resident", "gw_other", "anonymous"];
+
+struct Case {
+    method: Method,
+    /// The OpenAPI path template this case exercises.
+    template: &'static str,
+    path: String,
+    body: Option<Value>,
+    expect: [u16; 7],
+}
+
+fn case(method: Method, template: &'static str, path: String, body: Option<Value>, expect: [u16; 7]) -> Case {
+    Case { method, template, path, body, expect }
+}
+
+async fn every_operation_answers_each_role_as_the_permission_table_says(app: &TestApp) {
+    let admin = app.login("admin").await;
+    let grid2 = app.place_id("XF-C01-G2").await;
+    let (status, body) = admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "gw2", "display_name": "第二网格员", "password": "linju-demo", "roles": ["grid_worker"], "grid_ids": [grid2]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    let building = app.place_id("XF-C01-B0001").await;
+    let household = app.place_id("XF-C01-B0001-101").await;
+    let r1 = app.resident_id("张秀兰").await;
+    let user = app.user_id("resident").await;
+
+    let mut clients: Vec<Api> = Vec::new();
+    for who in WHO {
+        clients.push(match who {
+            "anonymous" => app.anonymous(),
+            "gw_other" => app.login("gw2").await,
+            name => app.login(name).await,
+        });
+    }
+
+    let place_body = json!({"code": "XF-C01-B0001", "name": "1栋", "version": 0});
+    let resident_body = json!({"household_id": household, "name": "张秀兰", "version": 0});
+    use Method as M;
+    let cases = vec![
+        case(M::GET, "/healthz", "/healthz".into(), None, [200; 7]),
+        case(M::GET, "/readyz", "/readyz".into(), None, [200; 7]),
+        case(M::GET, "/api/openapi.json", "/api/openapi.json".into(), None, [200; 7]),
+        case(M::GET, "/api/v1/auth/me", "/api/v1/auth/me".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(
+            M::POST,
+            "/api/v1/auth/login",
+            "/api/v1/auth/login".into(),
+            Some(json!({"username": "no-such-user", "password": "not-the-password"})),
+            [401; 7],
+        ),
+        case(M::GET, "/api/v1/users", "/api/v1/users".into(), None, [200, 403, 403, 403, 403, 403, 401]),
+        case(
+            M::POST,
+            "/api/v1/users",
+            "/api/v1/users".into(),
+            Some(json!({"username": "", "display_name": "", "password": "", "roles": []})),
+            [422, 403, 403, 403, 403, 403, 401],
+        ),
+        case(M::GET, "/api/v1/users/{id}", format!("/api/v1/users/{user}"), None, [200, 403, 403, 403, 403, 403, 401]),
+        case(
+            M::PUT,
+            "/api/v1/users/{id}",
+            format!("/api/v1/users/{user}"),
+            Some(json!({"display_name": "刘先生", "roles": ["resident"], "grid_ids": [], "disabled": false, "version": 0})),
+            [409, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/users/{id}/password",
+            format!("/api/v1/users/{user}/password"),
+            Some(json!({"password": "short", "version": 1})),
+            [422, 403, 403, 403, 403, 403, 401],
+        ),
+        case(M::GET, "/api/v1/places", "/api/v1/places".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(
+            M::POST,
+            "/api/v1/places",
+            "/api/v1/places".into(),
+            Some(json!({"kind": "street", "parent_id": null, "code": "", "name": ""})),
+            [422, 403, 403, 403, 403, 403, 401],
+        ),
+        case(M::GET, "/api/v1/places/{id}", format!("/api/v1/places/{building}"), None, [200, 200, 200, 200, 200, 200, 401]),
+        // A household is people's data: hidden from other grids, refused to roles without people access.
+        case(M::GET, "/api/v1/places/{id}", format!("/api/v1/places/{household}"), None, [200, 200, 403, 200, 403, 404, 401]),
+        case(M::PUT, "/api/v1/places/{id}", format!("/api/v1/places/{building}"), Some(place_body), [409, 403, 403, 403, 403, 403, 401]),
+        case(M::DELETE, "/api/v1/places/{id}", format!("/api/v1/places/{building}?version=0"), None, [409, 403, 403, 403, 403, 403, 401]),
+        case(
+            M::GET,
+            "/api/v1/places/{id}/children",
+            format!("/api/v1/places/{building}/children"),
+            None,
+            [200, 200, 403, 200, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/places/{id}/residents",
+            format!("/api/v1/places/{household}/residents"),
+            None,
+            [200, 200, 403, 200, 403, 404, 401],
+        ),
+        case(M::GET, "/api/v1/search", "/api/v1/search?q=%E5%BC%A0".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(M::GET, "/api/v1/residents", "/api/v1/residents".into(), None, [200, 200, 403, 200, 403, 200, 401]),
+        case(
+            M::POST,
+            "/api/v1/residents",
+            "/api/v1/residents".into(),
+            Some(json!({"household_id": household, "name": ""})),
+            [422, 422, 403, 422, 403, 422, 401],
+        ),
+        case(M::GET, "/api/v1/residents/{id}", format!("/api/v1/residents/{r1}"), None, [200, 200, 403, 200, 403, 404, 401]),
+        case(M::PUT, "/api/v1/residents/{id}", format!("/api/v1/residents/{r1}"), Some(resident_body), [409, 409, 403, 409, 403, 404, 401]),
+        case(
+            M::DELETE,
+            "/api/v1/residents/{id}",
+            format!("/api/v1/residents/{r1}?version=0"),
+            None,
+            [409, 409, 403, 409, 403, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/residents/{id}/sensitive",
+            format!("/api/v1/residents/{r1}/sensitive"),
+            None,
+            [200, 200, 403, 200, 403, 404, 401],
+        ),
+        case(M::GET, "/api/v1/audit", "/api/v1/audit".into(), None, [200, 403, 403, 403, 403, 403, 401]),
+        // Last: it ends the sessions used above.
+        case(M::POST, "/api/v1/auth/logout", "/api/v1/auth/logout".into(), None, [204; 7]),
+    ];
+
+    // Every operation of the document has a row, and every row names a documented operation.
+    let (_, doc) = app.anonymous().get("/api/openapi.json").await;
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| ops.as_object().unwrap().keys().map(move |m| (m.to_uppercase(), path.clone())))
+        .collect();
+    let tested: BTreeSet<(String, String)> = cases.iter().map(|c| (c.method.to_string(), c.template.to_string())).collect();
+    assert_eq!(documented, tested, "the matrix must cover exactly the documented operations");
+
+    let mut failures = Vec::new();
+    for c in &cases {
+        for (i, who) in WHO.iter().enumerate() {
+            let mut req = clients[i].request(c.method.clone(), &c.path);
+            if let Some(b) = &c.body {
+                let mut b = b.clone();
+                if c.template == "/api/v1/auth/login" {
+                    // One unknown name per column, so the per-account lock does not kick in.
+                    b["username"] = json!(format!("nobody-{who}"));
+                }
+                req = req.json(&b);
+            }
+            let (status, body) = clients[i].send(req).await;
+            if status.as_u16() != c.expect[i] {
+                failures.push(format!("{} {} as {who}: expected {}, got {} {body}", c.method, c.path, c.expect[i], status));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "authorization matrix mismatches:\n{}", failures.join("\n"));
+}
+both!(every_operation_answers_each_role_as_the_permission_table_says);

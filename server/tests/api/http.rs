@@ -1,0 +1,60 @@
+//! HTTP behaviour shared by every area: problem documents, headers, the SPA fallback.
+
+use crate::both;
+use crate::common::TestApp;
+use reqwest::{Method, StatusCode};
+
+async fn errors_are_problem_documents_in_the_asked_language(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let res = staff.request(Method::GET, "/api/v1/no-such-thing").header("accept-language", "en-GB,en;q=0.9").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "not_found");
+    assert_eq!(body["detail"], "Not found.");
+    assert_eq!(body["request_id"], id.as_str());
+
+    let res = staff.request(Method::PATCH, "/api/v1/places").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+
+    let res = staff.request(Method::POST, "/api/v1/residents").header("content-type", "application/json").body("{not json").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "malformed_request");
+    assert_eq!(body["detail"], "请求格式不正确。", "Chinese when no language is asked for");
+
+    let (status, body) = staff.get("/api/v1/residents/abc").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["code"], "not_found");
+}
+both!(errors_are_problem_documents_in_the_asked_language);
+
+async fn deep_links_get_the_app_and_every_response_is_hardened(app: &TestApp) {
+    let res = reqwest::get(format!("{}/places/12", app.base)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"), "{csp}");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(res.text().await.unwrap().contains("邻聚"));
+    assert_eq!(reqwest::get(format!("{}/assets/app.nothing.js", app.base)).await.unwrap().status(), StatusCode::NOT_FOUND);
+}
+both!(deep_links_get_the_app_and_every_response_is_hardened);
+
+async fn health_and_openapi(app: &TestApp) {
+    let anon = app.anonymous();
+    assert_eq!(anon.get("/healthz").await, (StatusCode::OK, serde_json::Value::String("ok".into())));
+    assert_eq!(anon.get("/readyz").await.0, StatusCode::OK);
+    let (status, doc) = anon.get("/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for schema in ["Problem", "Principal", "PlaceView", "ResidentView", "ResidentSensitive", "UserView", "CreatePlace"] {
+        assert!(doc["components"]["schemas"].get(schema).is_some(), "schema {schema} is documented");
+    }
+    let login = &doc["paths"]["/api/v1/auth/login"]["post"];
+    assert!(login["responses"].get("429").is_some());
+}
+both!(health_and_openapi);

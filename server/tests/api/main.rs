@@ -1,0 +1,10 @@
+//! API integration tests. Each runs against a fresh database on SQLite and on PostgreSQL.
+
+mod common;
+
+mod authz;
+mod http;
+mod places;
+mod residents;
+mod sessions;
+mod users;

@@ -1,0 +1,165 @@
+//! Sessions: login rotates the id, logout and disabling end sessions, CSRF and throttling.
+
+use crate::both;
+use crate::common::{Api, PASSWORD, TestApp};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+async fn login_sets_a_hardened_cookie_and_me_answers(app: &TestApp) {
+    let anon = app.anonymous();
+    let res = anon
+        .request(Method::POST, "/api/v1/auth/login")
+        .json(&json!({"username": "Admin", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "usernames are case-insensitive");
+    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(cookie.starts_with("linju_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http without a trusted proxy is not marked Secure");
+
+    let (status, body) = anon.get("/api/v1/auth/me").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["code"], "unauthenticated");
+
+    let admin = app.login("admin").await;
+    let (status, me) = admin.get("/api/v1/auth/me").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["username"], "admin");
+    assert_eq!(me["roles"], json!(["admin"]));
+}
+both!(login_sets_a_hardened_cookie_and_me_answers);
+
+async fn login_rotates_the_session_id(app: &TestApp) {
+    let mut api = app.anonymous();
+    api.login("staff", PASSWORD).await;
+    let first = api.token.clone().unwrap();
+    api.login("staff", PASSWORD).await;
+    let second = api.token.clone().unwrap();
+    assert_ne!(first, second, "every login issues a new session id");
+    let old = Api { token: Some(first), ..api.clone() };
+    assert_eq!(old.get("/api/v1/auth/me").await.0, StatusCode::UNAUTHORIZED, "the session presented at login is ended");
+    assert_eq!(api.get("/api/v1/auth/me").await.0, StatusCode::OK);
+}
+both!(login_rotates_the_session_id);
+
+async fn logout_ends_the_session_on_the_server(app: &TestApp) {
+    let api = app.login("staff").await;
+    let copy = api.clone();
+    let res = api.request(Method::POST, "/api/v1/auth/logout").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let cleared = res.headers().get("set-cookie").unwrap().to_str().unwrap();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    // A copy of the cookie kept elsewhere is worthless now.
+    assert_eq!(copy.get("/api/v1/auth/me").await.0, StatusCode::UNAUTHORIZED);
+}
+both!(logout_ends_the_session_on_the_server);
+
+async fn disabling_a_user_ends_their_sessions_at_once(app: &TestApp) {
+    let admin = app.login("admin").await;
+    let staff = app.login("staff").await;
+    assert_eq!(staff.get("/api/v1/residents").await.0, StatusCode::OK);
+    let id = app.user_id("staff").await;
+    let (_, user) = admin.get(&format!("/api/v1/users/{id}")).await;
+    let (status, body) = admin
+        .put(
+            &format!("/api/v1/users/{id}"),
+            json!({"display_name": user["display_name"], "roles": user["roles"], "grid_ids": [], "disabled": true, "version": user["version"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(staff.get("/api/v1/residents").await.0, StatusCode::UNAUTHORIZED);
+    let mut again = app.anonymous();
+    let (status, body) = again.login("staff", PASSWORD).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a disabled account cannot sign in");
+    assert_eq!(body["code"], "invalid_credentials");
+}
+both!(disabling_a_user_ends_their_sessions_at_once);
+
+async fn cross_site_and_form_requests_are_refused(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let household = app.place_id("XF-C01-B0001-101").await;
+    let body = json!({"household_id": household, "name": "新住户"});
+    let url = format!("{}/api/v1/residents", app.base);
+    let cookie = format!("linju_session={}", staff.token.clone().unwrap());
+    let http = reqwest::Client::new();
+
+    // No X-Requested-With: the kind of request a cross-site form could make.
+    let res = http.post(&url).header("cookie", &cookie).header("origin", &app.base).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["code"], "csrf_rejected");
+
+    // Another origin.
+    let res = http
+        .post(&url)
+        .header("cookie", &cookie)
+        .header("x-requested-with", "x")
+        .header("origin", "https://evil.example")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // No Origin but the browser says same-origin: accepted.
+    let res = http
+        .post(&url)
+        .header("cookie", &cookie)
+        .header("x-requested-with", "x")
+        .header("sec-fetch-site", "same-origin")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    // Cross-site even for login (login CSRF).
+    let res = http
+        .post(format!("{}/api/v1/auth/login", app.base))
+        .header("x-requested-with", "x")
+        .header("sec-fetch-site", "cross-site")
+        .json(&json!({"username": "staff", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // A form content type is refused even from our origin.
+    let res = staff
+        .request(Method::POST, "/api/v1/residents")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("name=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // Nothing was written by the refused requests: exactly one new resident.
+    let (_, page) = staff.get("/api/v1/residents?q=新住户").await;
+    assert_eq!(page["total"], 1);
+}
+both!(cross_site_and_form_requests_are_refused);
+
+async fn repeated_failures_throttle_the_account_without_telling_who_exists(app: &TestApp) {
+    let mut api = app.anonymous();
+    api.lang = Some("en");
+    for i in 0..5 {
+        let (status, body) = api.login("gridworker", "wrong-password").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {i}");
+        assert_eq!(body["detail"], "Wrong username or password.");
+    }
+    let (status, body) = api.login("gridworker", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits out the lock");
+    assert_eq!(body["code"], "login_throttled");
+    let retry = body["retry_after"].as_u64().unwrap();
+    assert!((1..=30).contains(&retry), "retry_after {retry}");
+    // Other accounts are not locked by it.
+    assert_eq!(app.anonymous().login("staff", PASSWORD).await.0, StatusCode::OK);
+
+    // An unknown user gets the same answer as a wrong password, and is throttled the same way.
+    let (status, unknown) = api.login("nobody-here", "whatever-pass").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown["code"], "invalid_credentials");
+    assert_eq!(app.audit("auth.login_failed").await.len(), 6);
+}
+both!(repeated_failures_throttle_the_account_without_telling_who_exists);
