@@ -1,0 +1,95 @@
+# Linju — two commands: `make run` and `make test`. Every other target is a step of those.
+# Everything is installed from crates.io, npm and Debian packages by name; nothing downloads
+# prebuilt binaries.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+PORT ?= 8080
+SITE := target/site
+WASM_TARGET := wasm32-unknown-unknown
+# The wasm-bindgen CLI must match the library version locked in Cargo.lock exactly.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3; exit}' Cargo.lock)
+WASM_OPT := end2end/node_modules/.bin/wasm-opt
+# Features Chromium and the Rust wasm target both use; wasm-opt must keep them.
+WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+                 --enable-mutable-globals --enable-reference-types --enable-multivalue
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CARGO_BIN):$(PATH)
+
+.PHONY: run test setup tools wasm-target wasm-bindgen-cli npm chromium app server-debug server-release \
+        test-rust test-e2e bench clean
+
+## make run — build everything and serve the demo on http://127.0.0.1:$(PORT)
+run: tools app server-release
+	@mkdir -p data
+	LINJU_DEMO=$${LINJU_DEMO:-1} PORT=$(PORT) LINJU_SITE_DIR=$(SITE) target/release/server serve
+
+## make test — unit, API (SQLite and PostgreSQL) and browser tests
+test: tools app server-debug
+	@mkdir -p target/test-logs
+	@rm -f target/test-logs/*.log
+	@status=0; \
+	pg_url="$$(.ci/postgres.sh)"; \
+	echo "== unit and API tests (SQLite and PostgreSQL at $${pg_url%%@*}@…)"; \
+	LINJU_TEST_POSTGRES_URL="$$pg_url" cargo test -p shared -p migrations -p server 2>&1 | tee target/test-logs/rust.log || status=1; \
+	echo "== browser tests (headless Chromium)"; \
+	$(MAKE) --no-print-directory test-e2e 2>&1 | tee target/test-logs/e2e.log || status=1; \
+	passed=$$(cat target/test-logs/*.log | awk '/^test result:/ {for (i=1;i<=NF;i++) if ($$i ~ /^passed;?$$/) s+=$$(i-1)} /^# pass / {s+=$$3} END {print s+0}'); \
+	failed=$$(cat target/test-logs/*.log | awk '/^test result:/ {for (i=1;i<=NF;i++) if ($$i ~ /^failed;?$$/) s+=$$(i-1)} /^# fail / {s+=$$3} END {print s+0}'); \
+	echo "== summary"; \
+	echo "$$passed passed, $$failed failed"; \
+	exit $$status
+
+test-rust: server-debug
+	LINJU_TEST_POSTGRES_URL="$$(.ci/postgres.sh)" cargo test -p shared -p migrations -p server
+
+test-e2e: npm chromium
+	cd end2end && LINJU_SERVER_BIN=../target/debug/server LINJU_SITE_DIR=../$(SITE) \
+		node --test --test-concurrency=1 --test-reporter=tap tests/
+
+## make bench — generate a district of 200,000 residents and measure the hierarchy API
+bench: server-release
+	@echo "bench: see README (Benchmarks); run per issue"
+
+setup tools: wasm-target wasm-bindgen-cli npm
+
+wasm-target:
+	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+
+wasm-bindgen-cli:
+	@if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $(WASM_BINDGEN_VERSION)"; then \
+		echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); \
+	fi
+
+npm: end2end/node_modules/.package-lock.json
+
+end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lock.json
+	cd end2end && npm ci --no-audit --no-fund
+	@touch $@
+
+chromium:
+	@command -v chromium >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk; }
+
+## The browser app: wasm (size-optimised profile) → wasm-bindgen → wasm-opt → target/site
+app: wasm-target wasm-bindgen-cli npm
+	cargo build -p app --target $(WASM_TARGET) --profile wasm-release
+	@mkdir -p $(SITE)
+	wasm-bindgen --target web --no-typescript --out-dir $(SITE) --out-name app \
+		target/$(WASM_TARGET)/wasm-release/app.wasm
+	$(WASM_OPT) -Oz $(WASM_FEATURES) $(SITE)/app_bg.wasm -o $(SITE)/app_bg.wasm
+	cp style/main.css $(SITE)/app.css
+	cp app/index.html $(SITE)/index.html
+	@ls -l $(SITE) | awk 'NR>1 {printf "  %-14s %8d bytes\n", $$9, $$5}'
+
+server-debug:
+	cargo build -p server
+
+server-release:
+	cargo build --release -p server
+
+clean:
+	cargo clean
+	rm -rf end2end/node_modules end2end/artifacts
