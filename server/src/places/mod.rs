@@ -4,5 +4,6 @@ pub mod residents;
 pub mod routes;
 pub mod service;
 pub mod store;
+pub mod transfer;
 
 pub use routes::router;

@@ -1,17 +1,21 @@
 //! HTTP routes of the places area.
 
-use super::{residents, service};
+use super::{residents, service, transfer};
 use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::error::AppResult;
 use crate::http::{ApiJson, ApiPath, RequestCtx};
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use crate::error::AppError;
+use shared::error::ErrorCode;
 use serde::Deserialize;
 use shared::Page;
 use shared::error::Problem;
-use shared::places::{CreatePlace, PlaceSummary, PlaceView, ResidentInput, ResidentSensitive, ResidentView, SearchResults, UpdatePlace};
+use shared::places::{ImportReport, CreatePlace, PlaceSummary, PlaceView, ResidentInput, ResidentSensitive, ResidentView, SearchResults, UpdatePlace};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -187,8 +191,89 @@ async fn reveal(
     Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], Json(out)))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ImportParams {
+    /// Check every row and report, but write nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// The whole hierarchy with geometry as a GeoJSON FeatureCollection (admin; audited).
+#[utoipa::path(get, path = "/places/export", tag = "places",
+    responses((status = 200, description = "GeoJSON FeatureCollection; properties: kind, code, name, parent_code, address, leaders",
+               content_type = "application/geo+json", body = Object),
+              (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn export_places(State(state): State<AppState>, ctx: RequestCtx, CurrentUser(me): CurrentUser) -> AppResult<impl IntoResponse> {
+    let doc = transfer::export_places(&state, &me, &ctx).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json"), (header::CONTENT_DISPOSITION, "attachment; filename=\"linju-places.geojson\"")],
+        doc.to_string(),
+    ))
+}
+
+/// Import places from a GeoJSON FeatureCollection: new codes are created under `parent_code`,
+/// known codes updated. All rows are checked; nothing is written unless every row is accepted.
+#[utoipa::path(post, path = "/places/import", tag = "places", params(ImportParams),
+    request_body(content = Object, content_type = "application/geo+json"),
+    responses((status = 200, body = ImportReport), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn import_places(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    Query(p): Query<ImportParams>,
+    ApiJson(doc): ApiJson<serde_json::Value>,
+) -> AppResult<Json<ImportReport>> {
+    Ok(Json(transfer::import_places(&state, &me, &ctx, doc, p.dry_run).await?))
+}
+
+/// All residents as CSV with full identity numbers and phones (admin; audited bulk read).
+#[utoipa::path(get, path = "/residents/export", tag = "residents",
+    responses((status = 200, description = "CSV: household_code,name,id_number,phone,special_groups", content_type = "text/csv", body = String),
+              (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn export_residents(State(state): State<AppState>, ctx: RequestCtx, CurrentUser(me): CurrentUser) -> AppResult<impl IntoResponse> {
+    let csv = transfer::export_residents(&state, &me, &ctx).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"linju-residents.csv\""),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        csv,
+    ))
+}
+
+/// Import new residents from CSV (the export's columns). Nothing is written unless every row is accepted.
+#[utoipa::path(post, path = "/residents/import", tag = "residents", params(ImportParams),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = ImportReport), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 415, body = Problem), (status = 422, body = Problem)))]
+async fn import_residents(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    Query(p): Query<ImportParams>,
+    headers: axum::http::HeaderMap,
+    body: String,
+) -> AppResult<Json<ImportReport>> {
+    let csv = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/csv"));
+    if !csv {
+        return Err(AppError::Code(ErrorCode::UnsupportedMediaType));
+    }
+    Ok(Json(transfer::import_residents(&state, &me, &ctx, &body, p.dry_run).await?))
+}
+
+/// Bulk imports may be larger than ordinary requests.
+const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
+
 pub fn router() -> OpenApiRouter<AppState> {
+    let transfers = OpenApiRouter::new()
+        .routes(routes!(export_places))
+        .routes(routes!(import_places))
+        .routes(routes!(export_residents))
+        .routes(routes!(import_residents))
+        .layer(DefaultBodyLimit::max(IMPORT_LIMIT));
     OpenApiRouter::new()
+        .merge(transfers)
         .routes(routes!(roots, create))
         .routes(routes!(get, update, delete))
         .routes(routes!(children))

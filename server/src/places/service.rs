@@ -210,7 +210,7 @@ async fn code_taken(conn: &impl ConnectionTrait, kind: PlaceKind, code: &str, ex
     Ok(q.one(conn).await?.is_some())
 }
 
-async fn write_leaders(conn: &impl ConnectionTrait, place_id: i64, leaders: &[Leader]) -> AppResult<()> {
+pub async fn replace_leaders(conn: &impl ConnectionTrait, place_id: i64, leaders: &[Leader]) -> AppResult<()> {
     place_leader::Entity::delete_many().filter(place_leader::Column::PlaceId.eq(place_id)).exec(conn).await?;
     for (i, l) in leaders.iter().enumerate() {
         place_leader::ActiveModel {
@@ -268,7 +268,7 @@ pub async fn insert(conn: &impl ConnectionTrait, kind: PlaceKind, parent: Option
     } else {
         m
     };
-    write_leaders(conn, m.id, &v.leaders).await?;
+    replace_leaders(conn, m.id, &v.leaders).await?;
     Ok(m)
 }
 
@@ -344,7 +344,7 @@ pub async fn update(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64,
     if res.rows_affected != 1 {
         return Err(AppError::conflict(&view(&*txn, current).await?));
     }
-    write_leaders(&*txn, id, &v.leaders).await?;
+    replace_leaders(&*txn, id, &v.leaders).await?;
     audit::record(&*txn, Some(me), ctx, Record::new("place.update", kind.as_str(), id)).await?;
     let out = view(&*txn, find(&*txn, id).await?).await?;
     txn.commit().await?;

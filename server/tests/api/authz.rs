@@ -139,6 +139,17 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             None,
             [200, 200, 403, 200, 403, 404, 401],
         ),
+        case(M::GET, "/api/v1/places/export", "/api/v1/places/export".into(), None, [200, 403, 403, 403, 403, 403, 401]),
+        case(
+            M::POST,
+            "/api/v1/places/import",
+            "/api/v1/places/import?dry_run=true".into(),
+            Some(json!({"type": "FeatureCollection", "features": []})),
+            [200, 403, 403, 403, 403, 403, 401],
+        ),
+        case(M::GET, "/api/v1/residents/export", "/api/v1/residents/export".into(), None, [200, 403, 403, 403, 403, 403, 401]),
+        // Sent as CSV below.
+        case(M::POST, "/api/v1/residents/import", "/api/v1/residents/import?dry_run=true".into(), None, [200, 403, 403, 403, 403, 403, 401]),
         case(M::GET, "/api/v1/audit", "/api/v1/audit".into(), None, [200, 403, 403, 403, 403, 403, 401]),
         // Last: it ends the sessions used above.
         case(M::POST, "/api/v1/auth/logout", "/api/v1/auth/logout".into(), None, [204; 7]),
@@ -166,6 +177,9 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
                     b["username"] = json!(format!("nobody-{who}"));
                 }
                 req = req.json(&b);
+            }
+            if c.template == "/api/v1/residents/import" {
+                req = req.header("content-type", "text/csv").body("household_code,name\n");
             }
             let (status, body) = clients[i].send(req).await;
             if status.as_u16() != c.expect[i] {

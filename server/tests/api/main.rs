@@ -7,4 +7,5 @@ mod http;
 mod places;
 mod residents;
 mod sessions;
+mod transfer;
 mod users;

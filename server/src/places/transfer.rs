@@ -1,0 +1,317 @@
+//! Bulk transfer: the hierarchy with its geometry as GeoJSON, residents as CSV. Imports check
+//! every row and write nothing unless all rows are acceptable (one transaction), and answer
+//! with a report of the rejected rows.
+
+use super::residents;
+use super::service::{self as places, kind_of};
+use super::store::{place, place_leader, resident, resident_group};
+use crate::AppState;
+use crate::accounts::require;
+use crate::audit::{self, Record};
+use crate::error::{AppError, AppResult};
+use crate::http::RequestCtx;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::{Value, json};
+use shared::accounts::{Permission, Principal};
+use shared::error::{FieldErrorCode, FieldErrors};
+use shared::i18n::Lang;
+use shared::places::{ImportReport, Leader, PlaceKind, RejectedRow, ResidentInput, SpecialGroup, ValidPlace, validate_place, validate_resident};
+use std::collections::{HashMap, HashSet};
+use time::OffsetDateTime;
+
+/// Every place as a GeoJSON feature, parents before children.
+pub async fn export_places(state: &AppState, me: &Principal, ctx: &RequestCtx) -> AppResult<Value> {
+    require(me, Permission::BulkData)?;
+    let conn = &state.db.conn;
+    let rows = place::Entity::find().order_by_asc(place::Column::Id).all(conn).await?;
+    let codes: HashMap<i64, String> = rows.iter().map(|p| (p.id, p.code.clone())).collect();
+    let mut leaders: HashMap<i64, Vec<Value>> = HashMap::new();
+    for l in place_leader::Entity::find().order_by_asc(place_leader::Column::Position).all(conn).await? {
+        leaders.entry(l.place_id).or_default().push(json!({"title": l.title, "name": l.name}));
+    }
+    let mut sorted = rows;
+    sorted.sort_by_key(|p| (kind_of(p), p.id));
+    let features: Vec<Value> = sorted
+        .iter()
+        .map(|p| {
+            json!({
+                "type": "Feature",
+                "geometry": p.geometry.as_deref().and_then(|g| serde_json::from_str::<Value>(g).ok()),
+                "properties": {
+                    "kind": p.kind,
+                    "code": p.code,
+                    "name": p.name,
+                    "parent_code": p.parent_id.and_then(|id| codes.get(&id)),
+                    "address": p.address,
+                    "leaders": leaders.remove(&p.id).unwrap_or_default(),
+                }
+            })
+        })
+        .collect();
+    let txn = state.db.begin_write().await?;
+    audit::record(&*txn, Some(me), ctx, Record { action: "places.export", entity: None, entity_id: None, detail: Some(format!("{} places", features.len())) })
+        .await?;
+    txn.commit().await?;
+    Ok(json!({"type": "FeatureCollection", "features": features}))
+}
+
+struct PlaceRow {
+    kind: PlaceKind,
+    parent_code: Option<String>,
+    valid: ValidPlace,
+}
+
+fn reject(rejected: &mut Vec<RejectedRow>, row: usize, errs: FieldErrors, lang: Lang) {
+    rejected.push(RejectedRow { row: row as u64, errors: errs.to_field_errors(lang) });
+}
+
+fn one(field: &str, code: FieldErrorCode) -> FieldErrors {
+    let mut e = FieldErrors::new();
+    e.add(field, code);
+    e
+}
+
+/// Import a FeatureCollection of places. A feature whose kind and code exist already updates
+/// that place (name, address, geometry, leaders); a new code creates it under `parent_code`,
+/// which must exist or come earlier in the file.
+pub async fn import_places(state: &AppState, me: &Principal, ctx: &RequestCtx, doc: Value, dry_run: bool) -> AppResult<ImportReport> {
+    require(me, Permission::BulkData)?;
+    let features = doc
+        .get("features")
+        .and_then(Value::as_array)
+        .filter(|_| doc.get("type").and_then(Value::as_str) == Some("FeatureCollection"))
+        .ok_or_else(|| AppError::field("features", FieldErrorCode::InvalidFormat))?;
+    let txn = state.db.begin_write().await?;
+    let existing = place::Entity::find().all(&*txn).await?;
+    let mut known: HashMap<(PlaceKind, String), place::Model> = existing.into_iter().map(|p| ((kind_of(&p), p.code.clone()), p)).collect();
+    let mut in_file: HashSet<(PlaceKind, String)> = HashSet::new();
+    let mut rows = Vec::new();
+    let mut rejected = Vec::new();
+    for (i, f) in features.iter().enumerate() {
+        let row = i + 1;
+        let props = f.get("properties").cloned().unwrap_or(Value::Null);
+        let text = |k: &str| props.get(k).and_then(Value::as_str).map(str::to_string);
+        let Some(kind) = text("kind").and_then(|k| PlaceKind::parse(&k)) else {
+            reject(&mut rejected, row, one("kind", FieldErrorCode::InvalidFormat), ctx.lang);
+            continue;
+        };
+        let parent_code = text("parent_code").map(|c| c.trim().to_ascii_uppercase());
+        let parent_kind = kind.parent();
+        let parent_ok = match (&parent_code, parent_kind) {
+            (None, None) => true,
+            (Some(c), Some(pk)) => known.contains_key(&(pk, c.clone())) || in_file.contains(&(pk, c.clone())),
+            _ => false,
+        };
+        let leaders: Vec<Leader> = match props.get("leaders") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(v) => match serde_json::from_value(v.clone()) {
+                Ok(l) => l,
+                Err(_) => {
+                    reject(&mut rejected, row, one("leaders", FieldErrorCode::InvalidFormat), ctx.lang);
+                    continue;
+                }
+            },
+        };
+        let geometry = f.get("geometry").filter(|g| !g.is_null());
+        let mut result = validate_place(
+            kind,
+            if parent_ok { parent_kind } else { None },
+            text("code").as_deref().unwrap_or(""),
+            text("name").as_deref().unwrap_or(""),
+            text("address").as_deref(),
+            geometry,
+            &leaders,
+        );
+        if let (Err(errs), false, Some(_)) = (&mut result, parent_ok, parent_kind) {
+            // Say which reference is unknown rather than "required".
+            errs.0.retain(|(f, _)| f != "parent_id");
+            errs.add("parent_code", FieldErrorCode::UnknownReference);
+        }
+        match result {
+            Ok(valid) => {
+                let key = (kind, valid.code.as_str().to_string());
+                if !in_file.insert(key.clone()) {
+                    reject(&mut rejected, row, one("code", FieldErrorCode::Duplicate), ctx.lang);
+                    continue;
+                }
+                if let Some(current) = known.get(&key) {
+                    // Updates may not move a place to another parent.
+                    let current_parent = current.parent_id.and_then(|pid| known.values().find(|p| p.id == pid).map(|p| p.code.clone()));
+                    if current_parent != parent_code {
+                        reject(&mut rejected, row, one("parent_code", FieldErrorCode::NotAllowed), ctx.lang);
+                        continue;
+                    }
+                }
+                rows.push(PlaceRow { kind, parent_code, valid });
+            }
+            Err(errs) => reject(&mut rejected, row, errs, ctx.lang),
+        }
+    }
+    let accepted = rows.len() as u64;
+    if !rejected.is_empty() || dry_run {
+        return Ok(ImportReport { accepted, rejected, committed: false });
+    }
+    let now = OffsetDateTime::now_utc();
+    for r in rows {
+        let key = (r.kind, r.valid.code.as_str().to_string());
+        if let Some(current) = known.get(&key).cloned() {
+            let (geometry, bbox) = match &r.valid.geometry {
+                Some((g, c)) => (Some(g.to_string()), Some(c.bbox)),
+                None => (None, None),
+            };
+            place::Entity::update_many()
+                .col_expr(place::Column::Name, Expr::value(r.valid.name.as_str()))
+                .col_expr(place::Column::Address, Expr::value(r.valid.address.clone()))
+                .col_expr(place::Column::Geometry, Expr::value(geometry))
+                .col_expr(place::Column::MinLon, Expr::value(bbox.map(|b| b.min_lon)))
+                .col_expr(place::Column::MinLat, Expr::value(bbox.map(|b| b.min_lat)))
+                .col_expr(place::Column::MaxLon, Expr::value(bbox.map(|b| b.max_lon)))
+                .col_expr(place::Column::MaxLat, Expr::value(bbox.map(|b| b.max_lat)))
+                .col_expr(place::Column::Version, Expr::value(current.version + 1))
+                .col_expr(place::Column::UpdatedAt, Expr::value(now))
+                .filter(place::Column::Id.eq(current.id))
+                .exec(&*txn)
+                .await?;
+            places::replace_leaders(&*txn, current.id, &r.valid.leaders).await?;
+        } else {
+            let parent = match (&r.parent_code, r.kind.parent()) {
+                (Some(c), Some(pk)) => known.get(&(pk, c.clone())).cloned(),
+                _ => None,
+            };
+            let m = places::insert(&*txn, r.kind, parent.as_ref(), &r.valid).await?;
+            known.insert(key, m);
+        }
+    }
+    audit::record(&*txn, Some(me), ctx, Record { action: "places.import", entity: None, entity_id: None, detail: Some(format!("{accepted} places")) })
+        .await?;
+    txn.commit().await?;
+    Ok(ImportReport { accepted, rejected, committed: true })
+}
+
+pub const RESIDENT_COLUMNS: [&str; 5] = ["household_code", "name", "id_number", "phone", "special_groups"];
+
+/// Residents as CSV with full identity numbers and phones: an audited bulk read.
+pub async fn export_residents(state: &AppState, me: &Principal, ctx: &RequestCtx) -> AppResult<String> {
+    require(me, Permission::BulkData)?;
+    let conn = &state.db.conn;
+    let households: HashMap<i64, String> = place::Entity::find()
+        .filter(place::Column::Kind.eq(PlaceKind::Household.as_str()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.code))
+        .collect();
+    let mut groups: HashMap<i64, Vec<String>> = HashMap::new();
+    for g in resident_group::Entity::find().all(conn).await? {
+        groups.entry(g.resident_id).or_default().push(g.group_name);
+    }
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(RESIDENT_COLUMNS).map_err(|e| AppError::Internal(e.to_string()))?;
+    let rows = resident::Entity::find().order_by_asc(resident::Column::Id).all(conn).await?;
+    for r in &rows {
+        let mut g = groups.remove(&r.id).unwrap_or_default();
+        g.sort();
+        out.write_record([
+            households.get(&r.household_id).map(String::as_str).unwrap_or(""),
+            r.name.as_str(),
+            r.id_number.as_deref().unwrap_or(""),
+            r.phone.as_deref().unwrap_or(""),
+            g.join(";").as_str(),
+        ])
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    }
+    let bytes = out.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
+    let txn = state.db.begin_write().await?;
+    audit::record(&*txn, Some(me), ctx, Record { action: "residents.export", entity: None, entity_id: None, detail: Some(format!("{} residents", rows.len())) })
+        .await?;
+    txn.commit().await?;
+    String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Import residents from CSV (header row with the export's columns; `special_groups` separated
+/// by `;`). New residents only; all rows are checked before any is written.
+pub async fn import_residents(state: &AppState, me: &Principal, ctx: &RequestCtx, body: &str, dry_run: bool) -> AppResult<ImportReport> {
+    require(me, Permission::BulkData)?;
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader.headers().map_err(|_| AppError::field("header", FieldErrorCode::InvalidFormat))?.iter().map(str::to_string).collect();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (Some(c_household), Some(c_name)) = (col("household_code"), col("name")) else {
+        return Err(AppError::field("header", FieldErrorCode::Required));
+    };
+    let (c_id, c_phone, c_groups) = (col("id_number"), col("phone"), col("special_groups"));
+    let txn = state.db.begin_write().await?;
+    let households: HashMap<String, place::Model> = place::Entity::find()
+        .filter(place::Column::Kind.eq(PlaceKind::Household.as_str()))
+        .all(&*txn)
+        .await?
+        .into_iter()
+        .map(|p| (p.code.clone(), p))
+        .collect();
+    let taken: HashSet<String> = resident::Entity::find()
+        .filter(resident::Column::IdNumber.is_not_null())
+        .all(&*txn)
+        .await?
+        .into_iter()
+        .filter_map(|r| r.id_number)
+        .collect();
+    let mut seen = HashSet::new();
+    let mut rows = Vec::new();
+    let mut rejected = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i + 1;
+        let Ok(record) = record else {
+            reject(&mut rejected, row, one("row", FieldErrorCode::InvalidFormat), ctx.lang);
+            continue;
+        };
+        let get = |c: Option<usize>| c.and_then(|c| record.get(c)).map(str::to_string).filter(|s| !s.is_empty());
+        let mut errs = FieldErrors::new();
+        let household = get(Some(c_household)).map(|c| c.to_ascii_uppercase()).and_then(|c| households.get(&c).cloned());
+        if household.is_none() {
+            errs.add("household_code", FieldErrorCode::UnknownReference);
+        }
+        let mut groups = Vec::new();
+        for g in get(c_groups).unwrap_or_default().split(';').map(str::trim).filter(|g| !g.is_empty()) {
+            match SpecialGroup::parse(g) {
+                Some(g) => groups.push(g),
+                None => errs.add("special_groups", FieldErrorCode::NotAllowed),
+            }
+        }
+        let input = ResidentInput {
+            household_id: household.as_ref().map(|h| h.id).unwrap_or(0),
+            name: get(Some(c_name)).unwrap_or_default(),
+            id_number: get(c_id),
+            phone: get(c_phone),
+            special_groups: groups,
+            version: None,
+        };
+        let valid = match validate_resident(&input) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                errs.0.extend(e.0);
+                None
+            }
+        };
+        if let Some(n) = valid.as_ref().and_then(|v| v.id_number.as_ref()) {
+            if taken.contains(n.as_str()) || !seen.insert(n.as_str().to_string()) {
+                errs.add("id_number", FieldErrorCode::Duplicate);
+            }
+        }
+        match (errs.is_empty(), household, valid) {
+            (true, Some(h), Some(v)) => rows.push((h, v)),
+            _ => reject(&mut rejected, row, errs, ctx.lang),
+        }
+    }
+    let accepted = rows.len() as u64;
+    if !rejected.is_empty() || dry_run {
+        return Ok(ImportReport { accepted, rejected, committed: false });
+    }
+    for (h, v) in &rows {
+        residents::insert(&*txn, h, v).await?;
+    }
+    audit::record(&*txn, Some(me), ctx, Record { action: "residents.import", entity: None, entity_id: None, detail: Some(format!("{accepted} residents")) })
+        .await?;
+    txn.commit().await?;
+    Ok(ImportReport { accepted, rejected, committed: true })
+}
+
