@@ -7,5 +7,6 @@ mod http;
 mod places;
 mod residents;
 mod sessions;
+mod storage;
 mod transfer;
 mod users;

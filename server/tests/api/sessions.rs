@@ -163,3 +163,36 @@ async fn repeated_failures_throttle_the_account_without_telling_who_exists(app: 
     assert_eq!(app.audit("auth.login_failed").await.len(), 6);
 }
 both!(repeated_failures_throttle_the_account_without_telling_who_exists);
+
+/// Move a session's clock: `column` set `secs` into the past (negative: future).
+async fn age_sessions(app: &TestApp, column: &str, secs: i64) {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{EntityTrait, Iterable};
+    use server::accounts::store::session;
+    let col = session::Column::iter().find(|c| format!("{c:?}").to_lowercase() == column.replace('_', "")).unwrap();
+    session::Entity::update_many()
+        .col_expr(col, Expr::value(time::OffsetDateTime::now_utc() - time::Duration::seconds(secs)))
+        .exec(&app.state.db.conn)
+        .await
+        .unwrap();
+}
+
+async fn idle_and_absolute_timeouts_end_sessions(app: &TestApp) {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    use server::accounts::store::session;
+    let staff = app.login("staff").await;
+    // Used within the idle limit (2 h by default): alive, and the use is recorded.
+    age_sessions(app, "last_seen_at", 3600).await;
+    assert_eq!(staff.get("/api/v1/auth/me").await.0, StatusCode::OK);
+    assert_eq!(staff.get("/api/v1/auth/me").await.0, StatusCode::OK, "the first use refreshed last_seen_at");
+    // Idle past the limit: gone, and removed from the database.
+    age_sessions(app, "last_seen_at", 3 * 3600).await;
+    assert_eq!(staff.get("/api/v1/auth/me").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(session::Entity::find().count(&app.state.db.conn).await.unwrap(), 0);
+
+    // Past the absolute limit even though just used.
+    let staff = app.login("staff").await;
+    age_sessions(app, "expires_at", 1).await;
+    assert_eq!(staff.get("/api/v1/auth/me").await.0, StatusCode::UNAUTHORIZED);
+}
+both!(idle_and_absolute_timeouts_end_sessions);
