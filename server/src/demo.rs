@@ -64,6 +64,8 @@ pub struct Plan {
     pub households_per_building: usize,
     /// Residents per household: 1 ..= this.
     pub max_residents_per_household: u64,
+    /// Stop adding households once this many residents exist.
+    pub target_residents: Option<u64>,
 }
 
 impl Plan {
@@ -78,6 +80,7 @@ impl Plan {
             buildings_per_micro_grid: vec![4, 4, 4, 4, 4, 4, 3, 3],
             households_per_building: 6,
             max_residents_per_household: 3,
+            target_residents: None,
         }
     }
 
@@ -98,6 +101,7 @@ impl Plan {
             buildings_per_micro_grid: vec![10],
             households_per_building: 12,
             max_residents_per_household: 4,
+            target_residents: Some(residents as u64),
         }
     }
 }
@@ -345,6 +349,9 @@ pub async fn generate(db: &Db, plan: &Plan, demo: bool) -> AppResult<Counts> {
                             g.leader(building, LeaderTitle::BuildingLeader, leader);
                         }
                         for hi in 0..plan.households_per_building {
+                            if plan.target_residents.is_some_and(|t| g.counts.residents >= t) {
+                                break;
+                            }
                             let room = format!("{}{:02}", hi / 2 + 1, hi % 2 + 1);
                             let hname = format!("{room}室");
                             let household = g.place(PlaceKind::Household, Some(building), Some(grid), format!("{bcode}-{room}"), hname.clone(), Some(format!("{cname}{bname}{hname}")), None);

@@ -33,13 +33,30 @@ fn unique_name() -> String {
 
 impl TestApp {
     pub async fn sqlite() -> TestApp {
-        let dir = std::env::temp_dir().join(format!("linju-test-{}", unique_name()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let url = format!("sqlite://{}/linju.db?mode=rwc", dir.display());
-        Self::start(&url, None, Some(TempDir(dir))).await
+        Self::sqlite_with(true).await
+    }
+
+    /// A migrated SQLite database without the demo data.
+    pub async fn sqlite_empty() -> TestApp {
+        Self::sqlite_with(false).await
     }
 
     pub async fn postgres() -> TestApp {
+        Self::postgres_with(true).await
+    }
+
+    pub async fn postgres_empty() -> TestApp {
+        Self::postgres_with(false).await
+    }
+
+    async fn sqlite_with(demo: bool) -> TestApp {
+        let dir = std::env::temp_dir().join(format!("linju-test-{}", unique_name()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/linju.db?mode=rwc", dir.display());
+        Self::start(&url, None, Some(TempDir(dir)), demo).await
+    }
+
+    async fn postgres_with(demo: bool) -> TestApp {
         let admin_url = std::env::var("LINJU_TEST_POSTGRES_URL").expect(
             "LINJU_TEST_POSTGRES_URL is not set: PostgreSQL tests need a server (make test starts one), e.g. \
              postgres://linju:linju@127.0.0.1:5432/postgres",
@@ -51,12 +68,12 @@ impl TestApp {
         admin.close().await.ok();
         let (prefix, _) = admin_url.rsplit_once('/').expect("database URL ends with /dbname");
         let url = format!("{prefix}/{name}");
-        Self::start(&url, Some((admin_url, name)), None).await
+        Self::start(&url, Some((admin_url, name)), None, demo).await
     }
 
-    async fn start(url: &str, pg_cleanup: Option<(String, String)>, dir: Option<TempDir>) -> TestApp {
+    async fn start(url: &str, pg_cleanup: Option<(String, String)>, dir: Option<TempDir>, demo: bool) -> TestApp {
         let mut config = Config::for_database(url);
-        config.demo = true;
+        config.demo = demo;
         config.db_max_connections = 5;
         config.site_dir = std::path::PathBuf::from("/nonexistent-site");
         let state = server::prepare(config).await.expect("server prepares");
