@@ -49,9 +49,9 @@ test-e2e: npm chromium
 	cd end2end && LINJU_SERVER_BIN=../target/debug/server LINJU_SITE_DIR=../$(SITE) \
 		node --test --test-concurrency=1 --test-reporter=tap tests/
 
-## make bench — generate a district of 200,000 residents and measure the hierarchy API
-bench: server-release
-	@echo "bench: see README (Benchmarks); run per issue"
+## make bench — generate a district of 200,000 residents and time the hierarchy API
+bench:
+	LINJU_BENCH_POSTGRES_URL="$$(.ci/postgres.sh)" cargo bench -p server --bench hierarchy
 
 setup tools: wasm-target wasm-bindgen-cli npm
 
