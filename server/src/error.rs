@@ -87,7 +87,9 @@ impl ProblemSpec {
     pub fn render(&self, lang: Lang, request_id: Option<String>) -> Problem {
         let mut p = Problem::new(self.code, lang);
         p.errors = self.errors.to_field_errors(lang);
-        p.retry_after = self.retry_after;
+        if let Some(s) = self.retry_after {
+            p = p.with_retry_after(s, lang);
+        }
         p.current = self.current.clone();
         p.request_id = request_id;
         p

@@ -220,6 +220,22 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// Throttling answers say how long to wait, in both languages.
+    pub fn with_retry_after(mut self, seconds: u64, lang: Lang) -> Self {
+        self.retry_after = Some(seconds);
+        if self.code == ErrorCode::LoginThrottled {
+            self.messages.zh_cn = format!("登录尝试过多，请 {seconds} 秒后再试。");
+            self.messages.en = format!("Too many sign-in attempts; try again in {seconds} s.");
+            self.detail = match lang {
+                Lang::ZhCn => self.messages.zh_cn.clone(),
+                Lang::En => self.messages.en.clone(),
+            };
+        }
+        self
+    }
+}
+
 /// The snake_case name of a code, as it appears in JSON.
 pub fn code_name(code: ErrorCode) -> String {
     serde_json::to_value(code)
@@ -242,6 +258,14 @@ mod tests {
         let json = serde_json::to_value(&p).unwrap();
         assert_eq!(json["code"], "version_conflict");
         assert!(json.get("errors").is_none(), "empty field errors are omitted");
+    }
+
+    #[test]
+    fn throttling_says_how_long_to_wait() {
+        let p = Problem::new(ErrorCode::LoginThrottled, Lang::En).with_retry_after(42, Lang::En);
+        assert_eq!(p.detail, "Too many sign-in attempts; try again in 42 s.");
+        assert_eq!(p.messages.zh_cn, "登录尝试过多，请 42 秒后再试。");
+        assert_eq!(p.retry_after, Some(42));
     }
 
     #[test]

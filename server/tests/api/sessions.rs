@@ -153,6 +153,7 @@ async fn repeated_failures_throttle_the_account_without_telling_who_exists(app: 
     assert_eq!(body["code"], "login_throttled");
     let retry = body["retry_after"].as_u64().unwrap();
     assert!((1..=30).contains(&retry), "retry_after {retry}");
+    assert_eq!(body["detail"], format!("Too many sign-in attempts; try again in {retry} s."));
     // Other accounts are not locked by it.
     assert_eq!(app.anonymous().login("staff", PASSWORD).await.0, StatusCode::OK);
 
