@@ -4,6 +4,8 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod calendar;
+pub mod cases;
 pub mod error;
 pub mod geo;
 pub mod i18n;

@@ -1,0 +1,194 @@
+//! Working time: deadlines in working hours or working days, skipping weekends and public
+//! holidays and counting adjusted working days (调休). Times are stored in UTC and counted
+//! on the Asia/Shanghai clock (UTC+8, no daylight saving).
+
+use std::collections::BTreeSet;
+use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, Weekday};
+
+/// China Standard Time.
+pub const SHANGHAI: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
+    Ok(o) => o,
+    Err(_) => panic!("valid offset"),
+};
+
+/// A time limit as the SLA tables state it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case", tag = "unit", content = "amount")]
+pub enum Limit {
+    WorkingHours(u32),
+    WorkingDays(u32),
+}
+
+/// The office calendar: working hours of a day, public holidays, and weekend days that are
+/// working days by adjustment (调休).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkCalendar {
+    pub day_start: Time,
+    pub day_end: Time,
+    pub holidays: BTreeSet<Date>,
+    pub adjusted_workdays: BTreeSet<Date>,
+}
+
+impl Default for WorkCalendar {
+    /// 9:00–17:00, no holidays configured.
+    fn default() -> Self {
+        WorkCalendar {
+            day_start: Time::from_hms(9, 0, 0).expect("valid"),
+            day_end: Time::from_hms(17, 0, 0).expect("valid"),
+            holidays: BTreeSet::new(),
+            adjusted_workdays: BTreeSet::new(),
+        }
+    }
+}
+
+impl WorkCalendar {
+    pub fn is_working_day(&self, d: Date) -> bool {
+        if self.adjusted_workdays.contains(&d) {
+            return true;
+        }
+        if self.holidays.contains(&d) {
+            return false;
+        }
+        !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)
+    }
+
+    fn at(d: Date, t: Time) -> OffsetDateTime {
+        PrimitiveDateTime::new(d, t).assume_offset(SHANGHAI)
+    }
+
+    /// The first working moment at or after `t` (local clock).
+    fn next_working_moment(&self, t: OffsetDateTime) -> OffsetDateTime {
+        let local = t.to_offset(SHANGHAI);
+        let (mut d, time) = (local.date(), local.time());
+        if self.is_working_day(d) && time < self.day_end {
+            return if time < self.day_start { Self::at(d, self.day_start) } else { local };
+        }
+        loop {
+            d = d.next_day().expect("date in range");
+            if self.is_working_day(d) {
+                return Self::at(d, self.day_start);
+            }
+        }
+    }
+
+    /// `start` plus `limit` of working time. A report made out of hours starts counting at
+    /// the next working moment; a day limit ends at the close of the n-th working day after
+    /// the day counting starts, as time-limit tables are read.
+    pub fn deadline(&self, start: OffsetDateTime, limit: Limit) -> OffsetDateTime {
+        let mut t = self.next_working_moment(start);
+        match limit {
+            Limit::WorkingHours(h) => {
+                let mut left = Duration::hours(i64::from(h));
+                loop {
+                    let end_of_day = Self::at(t.to_offset(SHANGHAI).date(), self.day_end);
+                    let today = end_of_day - t;
+                    if left <= today {
+                        return (t + left).to_offset(UtcOffset::UTC);
+                    }
+                    left -= today;
+                    t = self.next_working_moment(end_of_day);
+                }
+            }
+            Limit::WorkingDays(n) => {
+                let mut d = t.to_offset(SHANGHAI).date();
+                let mut counted = 0;
+                while counted < n {
+                    d = d.next_day().expect("date in range");
+                    if self.is_working_day(d) {
+                        counted += 1;
+                    }
+                }
+                if n == 0 {
+                    d = t.to_offset(SHANGHAI).date();
+                }
+                Self::at(d, self.day_end).to_offset(UtcOffset::UTC)
+            }
+        }
+    }
+
+    /// Working time between two moments (zero when `to` is not after `from`): how long a
+    /// case has really been waiting, or how much working time is left before a deadline.
+    pub fn working_time_between(&self, from: OffsetDateTime, to: OffsetDateTime) -> Duration {
+        let mut total = Duration::ZERO;
+        let mut t = self.next_working_moment(from);
+        while t < to {
+            let end_of_day = Self::at(t.to_offset(SHANGHAI).date(), self.day_end);
+            let stop = if to < end_of_day { to } else { end_of_day };
+            total += stop - t;
+            t = self.next_working_moment(end_of_day);
+        }
+        total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    fn cal() -> WorkCalendar {
+        let mut c = WorkCalendar::default();
+        // National Day 2026: 1–7 October off; Sunday 27 September and Saturday 10 October worked.
+        for day in 1..=7 {
+            c.holidays.insert(Date::from_calendar_date(2026, time::Month::October, day).unwrap());
+        }
+        c.adjusted_workdays.insert(date!(2026 - 09 - 27));
+        c.adjusted_workdays.insert(date!(2026 - 10 - 10));
+        c
+    }
+
+    #[test]
+    fn four_working_hours_within_a_day() {
+        // Tuesday 10:00 Shanghai (02:00 UTC) + 4 h = 14:00 Shanghai.
+        let d = cal().deadline(datetime!(2026-11-24 02:00 UTC), Limit::WorkingHours(4));
+        assert_eq!(d, datetime!(2026-11-24 06:00 UTC));
+    }
+
+    #[test]
+    fn hours_carry_over_the_weekend() {
+        // Friday 15:00 + 4 h: 2 h on Friday, 2 h from Monday 9:00 → Monday 11:00.
+        let d = cal().deadline(datetime!(2026-11-27 15:00 +8), Limit::WorkingHours(4));
+        assert_eq!(d, datetime!(2026-11-30 11:00 +8));
+    }
+
+    #[test]
+    fn a_report_at_night_starts_counting_next_morning() {
+        let d = cal().deadline(datetime!(2026-11-24 22:30 +8), Limit::WorkingHours(2));
+        assert_eq!(d, datetime!(2026-11-25 11:00 +8));
+        let early = cal().deadline(datetime!(2026-11-24 07:00 +8), Limit::WorkingHours(1));
+        assert_eq!(early, datetime!(2026-11-24 10:00 +8));
+    }
+
+    #[test]
+    fn holidays_are_skipped_and_adjusted_days_are_worked() {
+        let c = cal();
+        assert!(!c.is_working_day(date!(2026 - 10 - 05)));
+        assert!(c.is_working_day(date!(2026 - 09 - 27)), "Sunday worked by adjustment");
+        assert!(!c.is_working_day(date!(2026 - 10 - 11)));
+        // Wednesday 30 September 16:00 + 2 h: 1 h that day, the next working moment is
+        // Thursday 8 October 9:00 → 10:00.
+        assert_eq!(c.deadline(datetime!(2026-09-30 16:00 +8), Limit::WorkingHours(2)), datetime!(2026-10-08 10:00 +8));
+        // 3 working days from Wednesday 30 September: 8, 9, 10 (the adjusted Saturday) October.
+        assert_eq!(c.deadline(datetime!(2026-09-30 11:00 +8), Limit::WorkingDays(3)), datetime!(2026-10-10 17:00 +8));
+    }
+
+    #[test]
+    fn working_days_end_at_close_of_business() {
+        // Friday → 1 working day → Monday 17:00.
+        assert_eq!(cal().deadline(datetime!(2026-11-27 10:00 +8), Limit::WorkingDays(1)), datetime!(2026-11-30 17:00 +8));
+        assert_eq!(cal().deadline(datetime!(2026-11-27 10:00 +8), Limit::WorkingDays(0)), datetime!(2026-11-27 17:00 +8));
+    }
+
+    #[test]
+    fn working_time_between_skips_nights_and_weekends() {
+        let c = cal();
+        let w = c.working_time_between(datetime!(2026-11-27 16:00 +8), datetime!(2026-11-30 10:30 +8));
+        assert_eq!(w, Duration::minutes(150));
+        assert_eq!(c.working_time_between(datetime!(2026-11-30 10:00 +8), datetime!(2026-11-27 10:00 +8)), Duration::ZERO);
+        // Deadline and working time agree: the deadline is exactly the limit away.
+        let start = datetime!(2026-09-29 14:20 +8);
+        let end = c.deadline(start, Limit::WorkingHours(13));
+        assert_eq!(c.working_time_between(start, end), Duration::hours(13));
+    }
+}

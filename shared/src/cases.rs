@@ -1,0 +1,361 @@
+//! The case lifecycle, following GB/T 30428: reported (上报) → registered (立案) or refused
+//! (不予立案) → dispatched (派遣) → in progress (处置) → handled (反馈) → verified (核查) →
+//! closed (结案); failed verification sends a case back (返工); postponement (缓办) is
+//! requested and approved; a closed case may be reopened within a window.
+//!
+//! This table is the one place that says which move exists and who may make it: the board
+//! offers only these moves and the server refuses every other.
+
+use crate::accounts::{Principal, Role};
+use crate::i18n::{Lang, Text};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Reported,
+    Registered,
+    Dispatched,
+    InProgress,
+    PostponeRequested,
+    Postponed,
+    Handled,
+    Verified,
+    Closed,
+    Refused,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 10] = [
+        Stage::Reported,
+        Stage::Registered,
+        Stage::Dispatched,
+        Stage::InProgress,
+        Stage::PostponeRequested,
+        Stage::Postponed,
+        Stage::Handled,
+        Stage::Verified,
+        Stage::Closed,
+        Stage::Refused,
+    ];
+
+    /// The status board's columns, left to right.
+    pub const BOARD: [Stage; 8] = [
+        Stage::Reported,
+        Stage::Registered,
+        Stage::Dispatched,
+        Stage::InProgress,
+        Stage::Postponed,
+        Stage::Handled,
+        Stage::Verified,
+        Stage::Closed,
+    ];
+
+    pub fn text(self) -> Text {
+        match self {
+            Stage::Reported => Text::new("上报", "Reported"),
+            Stage::Registered => Text::new("立案", "Registered"),
+            Stage::Dispatched => Text::new("派遣", "Dispatched"),
+            Stage::InProgress => Text::new("处置中", "In progress"),
+            Stage::PostponeRequested => Text::new("申请缓办", "Postponement requested"),
+            Stage::Postponed => Text::new("缓办", "Postponed"),
+            Stage::Handled => Text::new("已反馈", "Handled"),
+            Stage::Verified => Text::new("已核查", "Verified"),
+            Stage::Closed => Text::new("结案", "Closed"),
+            Stage::Refused => Text::new("不予立案", "Refused"),
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        self.text().get(lang)
+    }
+
+    /// Open cases count against deadlines; closed and refused ones do not.
+    pub fn is_open(self) -> bool {
+        !matches!(self, Stage::Closed | Stage::Refused)
+    }
+
+    /// The deadline clock stops while a postponement is approved.
+    pub fn clock_runs(self) -> bool {
+        self.is_open() && self != Stage::Postponed
+    }
+}
+
+/// Why a report is not registered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalReason {
+    Duplicate,
+    NotOurResponsibility,
+    InsufficientInformation,
+}
+
+/// A move of a case from one stage to another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Register,
+    Refuse,
+    Dispatch,
+    Start,
+    RequestPostpone,
+    ApprovePostpone,
+    RejectPostpone,
+    Resume,
+    Feedback,
+    VerifyPass,
+    VerifyFail,
+    Close,
+    Reopen,
+}
+
+/// What a move needs from the person making it, so the board can open a small form first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Needs {
+    Nothing,
+    /// A refusal reason (and a note).
+    RefusalReason,
+    /// Responsible party, assignee (deadline comes from the SLA table).
+    Assignment,
+    /// A reason and a new deadline.
+    PostponeReason,
+    /// What was done, with a photo.
+    Feedback,
+    /// A note on what the verifier found.
+    Note,
+}
+
+/// Facts about the actor's relation to one case that the rules need.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CaseRelation {
+    /// The actor reported this case.
+    pub is_reporter: bool,
+    /// The actor is the assignee.
+    pub is_assignee: bool,
+    /// The case lies in one of the actor's grids.
+    pub in_own_grid: bool,
+    /// For reopening: the case closed recently enough.
+    pub within_reopen_window: bool,
+}
+
+impl Action {
+    pub const ALL: [Action; 13] = [
+        Action::Register,
+        Action::Refuse,
+        Action::Dispatch,
+        Action::Start,
+        Action::RequestPostpone,
+        Action::ApprovePostpone,
+        Action::RejectPostpone,
+        Action::Resume,
+        Action::Feedback,
+        Action::VerifyPass,
+        Action::VerifyFail,
+        Action::Close,
+        Action::Reopen,
+    ];
+
+    /// The move's start and end stage.
+    pub fn edge(self) -> (Stage, Stage) {
+        use Stage::*;
+        match self {
+            Action::Register => (Reported, Registered),
+            Action::Refuse => (Reported, Refused),
+            Action::Dispatch => (Registered, Dispatched),
+            Action::Start => (Dispatched, InProgress),
+            Action::RequestPostpone => (InProgress, PostponeRequested),
+            Action::ApprovePostpone => (PostponeRequested, Postponed),
+            Action::RejectPostpone => (PostponeRequested, InProgress),
+            Action::Resume => (Postponed, InProgress),
+            Action::Feedback => (InProgress, Handled),
+            Action::VerifyPass => (Handled, Verified),
+            Action::VerifyFail => (Handled, InProgress),
+            Action::Close => (Verified, Closed),
+            Action::Reopen => (Closed, Registered),
+        }
+    }
+
+    pub fn from(self) -> Stage {
+        self.edge().0
+    }
+
+    pub fn to(self) -> Stage {
+        self.edge().1
+    }
+
+    pub fn needs(self) -> Needs {
+        match self {
+            Action::Refuse => Needs::RefusalReason,
+            Action::Dispatch => Needs::Assignment,
+            Action::RequestPostpone => Needs::PostponeReason,
+            Action::Feedback => Needs::Feedback,
+            Action::VerifyFail | Action::RejectPostpone | Action::Reopen => Needs::Note,
+            _ => Needs::Nothing,
+        }
+    }
+
+    /// Failed verification is rework (返工) and counts in the rework rate.
+    pub fn is_rework(self) -> bool {
+        self == Action::VerifyFail
+    }
+
+    pub fn text(self) -> Text {
+        match self {
+            Action::Register => Text::new("立案", "Register"),
+            Action::Refuse => Text::new("不予立案", "Refuse"),
+            Action::Dispatch => Text::new("派遣", "Dispatch"),
+            Action::Start => Text::new("开始处置", "Start work"),
+            Action::RequestPostpone => Text::new("申请缓办", "Request postponement"),
+            Action::ApprovePostpone => Text::new("批准缓办", "Approve postponement"),
+            Action::RejectPostpone => Text::new("驳回缓办", "Reject postponement"),
+            Action::Resume => Text::new("恢复处置", "Resume"),
+            Action::Feedback => Text::new("处置反馈", "Report as handled"),
+            Action::VerifyPass => Text::new("核查通过", "Verified on site"),
+            Action::VerifyFail => Text::new("核查不通过（返工）", "Verification failed (rework)"),
+            Action::Close => Text::new("结案", "Close"),
+            Action::Reopen => Text::new("重新办理", "Reopen"),
+        }
+    }
+
+    /// May this actor make this move on a case they stand in `rel` to?
+    pub fn allowed_for(self, who: &Principal, rel: CaseRelation) -> bool {
+        let office = who.has_role(Role::Staff) || who.has_role(Role::Admin);
+        let field = who.has_role(Role::GridWorker) && rel.in_own_grid;
+        match self {
+            // Registering, refusing, dispatching, deciding on postponements and closing are
+            // the office's decisions.
+            Action::Register | Action::Refuse | Action::Dispatch | Action::ApprovePostpone | Action::RejectPostpone | Action::Close => {
+                office
+            }
+            // The work itself: whoever it is assigned to, the grid's workers, or the office.
+            Action::Start | Action::RequestPostpone | Action::Resume | Action::Feedback => office || field || rel.is_assignee,
+            // Verification is done on site by the grid's workers (or the office), never by
+            // the one who did the work.
+            Action::VerifyPass | Action::VerifyFail => (office || field) && !rel.is_assignee,
+            // The reporter may reopen within the window; the office may always.
+            Action::Reopen => office || (rel.is_reporter && rel.within_reopen_window),
+        }
+    }
+}
+
+/// The move from `from` to `to`, if the lifecycle has one (a board drop between columns).
+pub fn action_between(from: Stage, to: Stage) -> Option<Action> {
+    Action::ALL.into_iter().find(|a| a.edge() == (from, to))
+}
+
+/// Every move this actor may make on a case in `stage`: what the UI offers.
+pub fn legal_actions(stage: Stage, who: &Principal, rel: CaseRelation) -> Vec<Action> {
+    Action::ALL.into_iter().filter(|a| a.from() == stage && a.allowed_for(who, rel)).collect()
+}
+
+/// Why a move was refused, for the message the user sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MoveRefusal {
+    /// No such move from the case's current stage.
+    NotFromThisStage,
+    /// The move exists but this actor may not make it.
+    NotYours,
+}
+
+/// Check a move: the one function both the board and the server call.
+pub fn check_move(stage: Stage, action: Action, who: &Principal, rel: CaseRelation) -> Result<Stage, MoveRefusal> {
+    if action.from() != stage {
+        return Err(MoveRefusal::NotFromThisStage);
+    }
+    if !action.allowed_for(who, rel) {
+        return Err(MoveRefusal::NotYours);
+    }
+    Ok(action.to())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn who(roles: &[Role]) -> Principal {
+        Principal { user_id: 7, username: "u".into(), display_name: "U".into(), roles: roles.to_vec(), grid_ids: vec![1] }
+    }
+
+    const NONE: CaseRelation = CaseRelation { is_reporter: false, is_assignee: false, in_own_grid: false, within_reopen_window: false };
+
+    #[test]
+    fn every_stage_but_the_end_has_a_way_forward_and_moves_are_unique() {
+        for s in Stage::ALL {
+            let out: Vec<_> = Action::ALL.iter().filter(|a| a.from() == s).collect();
+            assert_eq!(out.is_empty(), s == Stage::Refused, "{s:?}");
+        }
+        for a in Action::ALL {
+            assert_eq!(action_between(a.from(), a.to()), Some(a), "one action per edge");
+        }
+        assert_eq!(action_between(Stage::Reported, Stage::Closed), None);
+    }
+
+    /// The whole table: every action × every role × relation to the case.
+    #[test]
+    fn who_may_make_each_move() {
+        let staff = who(&[Role::Staff]);
+        let admin = who(&[Role::Admin]);
+        let gw = who(&[Role::GridWorker]);
+        let resident = who(&[Role::Resident]);
+        let mediator = who(&[Role::Mediator]);
+        let own = CaseRelation { in_own_grid: true, ..NONE };
+        let assigned = CaseRelation { is_assignee: true, in_own_grid: true, ..NONE };
+        let reporter_in_window = CaseRelation { is_reporter: true, within_reopen_window: true, ..NONE };
+        let reporter_late = CaseRelation { is_reporter: true, ..NONE };
+        for a in Action::ALL {
+            let office_only = matches!(
+                a,
+                Action::Register | Action::Refuse | Action::Dispatch | Action::ApprovePostpone | Action::RejectPostpone | Action::Close
+            );
+            let verification = matches!(a, Action::VerifyPass | Action::VerifyFail);
+            assert!(a.allowed_for(&staff, NONE), "staff may {a:?}");
+            assert!(a.allowed_for(&admin, NONE), "admin may {a:?}");
+            assert_eq!(a.allowed_for(&gw, own), !office_only && a != Action::Reopen, "grid worker in own grid: {a:?}");
+            assert!(!a.allowed_for(&gw, NONE), "grid worker outside their grids: {a:?}");
+            assert_eq!(a.allowed_for(&gw, assigned), !office_only && !verification && a != Action::Reopen, "assignee: {a:?}");
+            assert!(!a.allowed_for(&mediator, NONE), "mediator: {a:?}");
+            assert_eq!(a.allowed_for(&resident, reporter_in_window), a == Action::Reopen, "reporter: {a:?}");
+            assert!(!a.allowed_for(&resident, reporter_late), "reporter after the window: {a:?}");
+            assert!(!a.allowed_for(&resident, NONE), "other resident: {a:?}");
+        }
+        assert!(!Action::VerifyPass.allowed_for(&staff, CaseRelation { is_assignee: true, ..NONE }), "nobody verifies their own work");
+    }
+
+    #[test]
+    fn legal_actions_follow_stage_and_role() {
+        let gw = who(&[Role::GridWorker]);
+        let own = CaseRelation { in_own_grid: true, ..NONE };
+        assert_eq!(legal_actions(Stage::InProgress, &gw, own), vec![Action::RequestPostpone, Action::Feedback]);
+        assert_eq!(legal_actions(Stage::Reported, &gw, own), vec![]);
+        assert_eq!(legal_actions(Stage::Reported, &who(&[Role::Staff]), NONE), vec![Action::Register, Action::Refuse]);
+        assert_eq!(legal_actions(Stage::Handled, &gw, own), vec![Action::VerifyPass, Action::VerifyFail]);
+    }
+
+    #[test]
+    fn check_move_names_the_reason() {
+        let gw = who(&[Role::GridWorker]);
+        let own = CaseRelation { in_own_grid: true, ..NONE };
+        assert_eq!(check_move(Stage::Reported, Action::Close, &gw, own), Err(MoveRefusal::NotFromThisStage));
+        assert_eq!(check_move(Stage::Reported, Action::Register, &gw, own), Err(MoveRefusal::NotYours));
+        assert_eq!(check_move(Stage::Handled, Action::VerifyFail, &gw, own), Ok(Stage::InProgress));
+        assert!(Action::VerifyFail.is_rework());
+    }
+
+    #[test]
+    fn clocks_and_openness() {
+        assert!(!Stage::Closed.is_open() && !Stage::Refused.is_open());
+        assert!(Stage::Postponed.is_open() && !Stage::Postponed.clock_runs());
+        assert!(Stage::InProgress.clock_runs());
+        for s in Stage::BOARD {
+            assert_ne!(s.label(Lang::ZhCn), s.label(Lang::En));
+        }
+        assert_eq!(Action::Dispatch.needs(), Needs::Assignment);
+    }
+}
