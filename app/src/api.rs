@@ -13,8 +13,7 @@ use shared::audit::AuditEntry;
 use shared::error::{ErrorCode, FieldError, Problem};
 use shared::i18n::Lang;
 use shared::places::{
-    CreatePlace, PlaceSummary, PlaceView, ResidentInput, ResidentSensitive, ResidentView, SearchResults,
-    UpdatePlace,
+    CreatePlace, PlaceSummary, PlaceView, ResidentInput, ResidentSensitive, ResidentView, SearchResults, UpdatePlace,
 };
 
 use crate::i18n::Key;

@@ -299,7 +299,8 @@ mod tests {
         for key in Key::ALL {
             let t = key.text();
             let names = |s: &str| {
-                let mut v: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string())).collect();
+                let mut v: Vec<String> =
+                    s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string())).collect();
                 v.sort();
                 v
             };

@@ -43,10 +43,15 @@ pub fn Shell(children: Children) -> impl IntoView {
     let menu_open = RwSignal::new(false);
     let signed_in = Memo::new(move |_| session.auth.with(|a| matches!(a, Auth::SignedIn(_))));
 
-    // Close the phone menu whenever the page changes.
-    Effect::new(move |_| {
-        location.pathname.track();
+    // On every page change: close the phone menu and move focus to the new page's content,
+    // so keyboard and screen-reader users start at the top of what they asked for.
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
         menu_open.set(false);
+        if previous.is_some_and(|p| p != path) {
+            request_animation_frame(focus_main);
+        }
+        path
     });
     // Tell the API which language to answer in.
     Effect::new(move |_| api::set_language(i18n.get()));
@@ -95,7 +100,7 @@ pub fn Shell(children: Children) -> impl IntoView {
         view! {
             <button type="button" class="button button-quiet lang-switch" data-testid="lang-switch"
                 lang=move || if i18n.get() == shared::i18n::Lang::ZhCn { "en" } else { "zh-CN" }
-                aria-label=move || i18n.t(Key::SwitchLanguageLabel)
+                title=move || i18n.t(Key::SwitchLanguageLabel)
                 on:click=move |_| i18n.toggle()>
                 {move || i18n.t(Key::SwitchLanguage)}
             </button>
@@ -143,6 +148,17 @@ pub fn Shell(children: Children) -> impl IntoView {
         <main id="main" class="site-main" tabindex="-1">
             {children()}
         </main>
+    }
+}
+
+fn focus_main() {
+    use wasm_bindgen::JsCast;
+    if let Some(main) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("main"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = main.focus();
     }
 }
 

@@ -37,13 +37,22 @@ pub fn ErrorBox(error: ApiError, #[prop(optional, into)] retry: Option<Callback<
     }
 }
 
-/// A form-level error slot: empty until something fails, then announced (aria-live).
+/// A form-level error slot: empty until something fails, then announced (aria-live). With
+/// `fields`, problems found before sending are summarised here too.
 #[component]
-pub fn FormError(error: RwSignal<Option<ApiError>>, #[prop(optional)] testid: &'static str) -> impl IntoView {
+pub fn FormError(
+    error: RwSignal<Option<ApiError>>,
+    #[prop(optional)] testid: &'static str,
+    #[prop(optional)] fields: Option<RwSignal<Vec<FieldError>>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let testid = if testid.is_empty() { "form-error" } else { testid };
+    let local = move || error.with(Option::is_none) && fields.is_some_and(|f| f.with(|f| !f.is_empty()));
     view! {
         <div class="form-error-slot" aria-live="assertive" aria-atomic="true">
+            {move || local().then(|| view! {
+                <div class="alert alert-error" role="alert" data-testid="form-fix-fields"><p>{i18n.t(Key::FixFields)}</p></div>
+            })}
             {move || error.get().map(|e| {
                 let msg = e.message(i18n.get());
                 let extra = if e.field_errors().is_empty() { None } else { Some(i18n.t(Key::FixFields)) };
@@ -70,6 +79,20 @@ pub fn Notice(message: RwSignal<Option<String>>) -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// Move focus to the first field marked invalid, once the page has shown the marks.
+pub fn focus_first_invalid() {
+    request_animation_frame(|| {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("main [aria-invalid='true']").ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
 }
 
 /// Field errors of one field (server-side names such as `name` or `leaders/0/name`).

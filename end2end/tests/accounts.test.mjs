@@ -73,3 +73,19 @@ test('signing out returns to the sign-in page and protects pages again', async (
   await page.goto(`${env.url}/places`);
   await page.getByTestId('login-form').waitFor();
 });
+
+test('an expired session sends the user to sign in and back again', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'staff');
+  await page.getByTestId('nav-places').click();
+  await page.getByTestId('child-list').waitFor();
+  // The session ends behind the app's back (timeout, sign-out elsewhere).
+  await page.context().clearCookies();
+  await page.getByTestId('child-item').first().click();
+  await page.waitForURL(/\/login\?next=%2Fplaces%2F\d+/);
+  await page.getByTestId('login-username').fill('staff');
+  await page.getByTestId('login-password').fill('linju-demo');
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL(/\/places\/\d+$/);
+  await page.getByTestId('child-list').waitFor();
+});

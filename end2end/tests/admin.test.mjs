@@ -1,7 +1,7 @@
 // An administrator creates a user with a role and a grid; the new user can sign in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useLinju, loginHome, login } from '../support.mjs';
+import { useLinju, loginHome, login, openChild } from '../support.mjs';
 
 const env = useLinju();
 
@@ -29,8 +29,8 @@ test('an admin creates a user', async () => {
   await page.getByTestId('notice').filter({ hasText: '王丽' }).waitFor();
   const row = page.locator('[data-testid="user-row"][data-username="wangli"]');
   await row.waitFor();
+  await row.filter({ hasText: '第三网格' }).waitFor();
   assert.match(await row.innerText(), /网格员/);
-  assert.match(await row.innerText(), /第三网格/);
 
   // A duplicate username is refused next to the field.
   await page.getByTestId('new-user-button').click();
@@ -44,8 +44,9 @@ test('an admin creates a user', async () => {
   // The new account works.
   await page.getByTestId('logout').click();
   await page.getByTestId('login-form').waitFor();
-  await loginHome(page, env.url, 'wangli');
-  assert.match(await page.getByTestId('home-grids').innerText(), /第三网格/);
+  await login(page, env.url, 'wangli', 'a-long-password-1');
+  await page.getByTestId('home-welcome').waitFor();
+  await page.getByTestId('home-grids').filter({ hasText: '第三网格' }).waitFor();
 });
 
 test('an admin edits a user and resets their password', async () => {
@@ -74,4 +75,32 @@ test('the audit log lists sign-ins', async () => {
   await page.getByTestId('nav-audit').click();
   await page.getByTestId('audit-list').waitFor();
   assert.ok((await page.getByTestId('audit-entry').count()) > 0);
+});
+
+test('an admin adds, renames and deletes a micro-grid', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'admin');
+  await page.getByTestId('nav-places').click();
+  await openChild(page, '幸福街道');
+  await openChild(page, '幸福社区');
+  await openChild(page, '第四网格');
+
+  await page.getByTestId('add-child').click();
+  const form = page.getByTestId('place-form');
+  await form.getByTestId('place-name').fill('测试微网格');
+  await form.getByTestId('place-code-input').fill('xf-test-m9');
+  await form.getByTestId('place-save').click();
+  await page.getByTestId('notice').filter({ hasText: '测试微网格' }).waitFor();
+  await openChild(page, '测试微网格');
+  assert.equal(await page.getByTestId('place-code').innerText(), 'XF-TEST-M9');
+
+  await page.getByTestId('edit-place').click();
+  await page.getByTestId('place-name').fill('改名微网格');
+  await page.getByTestId('place-save').click();
+  await page.getByTestId('place-title').filter({ hasText: '改名微网格' }).waitFor();
+
+  await page.getByTestId('delete-place').click();
+  await page.getByTestId('confirm-delete-button').click();
+  await page.getByTestId('place-title').filter({ hasText: '第四网格' }).waitFor();
+  assert.equal(await page.getByTestId('child-item').filter({ hasText: '改名微网格' }).count(), 0);
 });

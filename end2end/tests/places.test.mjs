@@ -92,3 +92,26 @@ test('the browse page at desktop size (artifact)', async () => {
   await page.getByTestId('child-list').waitFor();
   await page.screenshot({ path: path.join(ARTIFACTS, 'browse-grid-desktop.png'), fullPage: true });
 });
+
+test('staff register a resident in a household, fixing a wrong phone first', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'staff');
+  const list = await api(page, 'GET', '/residents?limit=1');
+  const household = list.body.items[0].household_id;
+  await page.goto(`${env.url}/places/${household}`);
+  await page.getByTestId('resident-list').waitFor();
+  await page.getByTestId('add-resident').click();
+  const form = page.getByTestId('resident-form');
+  await form.getByTestId('resident-name-input').fill('张桂芳');
+  await form.getByTestId('resident-phone-input').fill('12345');
+  await form.getByTestId('resident-save').click();
+  await form.getByTestId('error-phone').waitFor();
+  // Focus goes to the field to fix.
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'resident-phone-input');
+  await form.getByTestId('resident-phone-input').fill('13812345678');
+  await form.getByTestId('resident-save').click();
+  await page.getByTestId('notice').filter({ hasText: '张桂芳' }).waitFor();
+  await page.getByTestId('resident-item').filter({ hasText: '张桂芳' }).click();
+  await page.getByTestId('resident-name').filter({ hasText: '张桂芳' }).waitFor();
+  assert.equal(await page.getByTestId('resident-phone-masked').innerText(), '138****5678');
+});

@@ -40,7 +40,7 @@ test('grid worker finds residents of 第一网格 but not of 第二网格', asyn
   await page.getByTestId('login-form').waitFor();
 
   await loginHome(page, env.url, 'gridworker');
-  assert.match(await page.getByTestId('home-grids').innerText(), /第一网格/);
+  await page.getByTestId('home-grids').filter({ hasText: '第一网格' }).waitFor();
 
   // Own grid: found and opened.
   const own = residents['第一网格'];

@@ -56,7 +56,11 @@ pub fn LoginPage() -> impl IntoView {
         let mut missing = Vec::new();
         for (field, value) in [("username", &u), ("password", &p)] {
             if value.is_empty() {
-                missing.push(FieldError { field: field.into(), code: FieldErrorCode::Required, message: String::new() });
+                missing.push(FieldError {
+                    field: field.into(),
+                    code: FieldErrorCode::Required,
+                    message: String::new(),
+                });
             }
         }
         field_errors.set(missing.clone());

@@ -110,7 +110,10 @@ pub fn RequireAuth(children: ChildrenFn) -> impl IntoView {
         let target = match session.auth.get() {
             Auth::SignedOut => "/login".to_string(),
             Auth::NeedsLogin => {
-                let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                let search = location.search.get_untracked();
+                let search = search.trim_start_matches('?');
+                let path = location.pathname.get_untracked();
+                let here = if search.is_empty() { path } else { format!("{path}?{search}") };
                 if here == "/" || here.is_empty() {
                     "/login".to_string()
                 } else {
@@ -157,7 +160,11 @@ pub fn RequirePermission(permission: Permission, children: ChildrenFn) -> impl I
 
 /// A set of checkboxes for roles.
 #[component]
-pub fn RolePicker(id: &'static str, roles: RwSignal<Vec<Role>>, errors: RwSignal<Vec<shared::error::FieldError>>) -> impl IntoView {
+pub fn RolePicker(
+    id: &'static str,
+    roles: RwSignal<Vec<Role>>,
+    errors: RwSignal<Vec<shared::error::FieldError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <fieldset class="field choice-group" data-testid=format!("{id}-roles")>

@@ -14,10 +14,9 @@ use shared::validate::{Name, NewPassword, Username};
 
 use super::RequirePermission;
 use super::RolePicker;
-use super::login::focus;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time};
+use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid};
 
 type Grids = Vec<(PlaceSummary, String)>;
 
@@ -90,7 +89,8 @@ fn UsersList() -> impl IntoView {
 fn user_card(u: UserView, names: &HashMap<i64, String>) -> impl IntoView + use<> {
     let i18n = use_i18n();
     let roles = u.roles.clone();
-    let grids: Vec<String> = u.grid_ids.iter().map(|id| names.get(id).cloned().unwrap_or_else(|| format!("#{id}"))).collect();
+    let grids: Vec<String> =
+        u.grid_ids.iter().map(|id| names.get(id).cloned().unwrap_or_else(|| format!("#{id}"))).collect();
     let disabled = u.disabled;
     let href = format!("/admin/users/{}", u.id);
     view! {
@@ -191,8 +191,8 @@ fn NewUserForm(
         }
         field_errors.set(errs.clone());
         error.set(None);
-        if let Some(first) = errs.first() {
-            focus(&format!("new-user-{}", first.field.replace('_', "-")));
+        if !errs.is_empty() {
+            focus_first_invalid();
             return;
         }
         let input = CreateUser {
@@ -209,6 +209,7 @@ fn NewUserForm(
                 Err(e) => {
                     field_errors.set(e.field_errors());
                     error.set(Some(e));
+                    focus_first_invalid();
                 }
             }
             busy.set(false);
@@ -218,7 +219,7 @@ fn NewUserForm(
     view! {
         <form class="card form" on:submit=submit novalidate data-testid="new-user-form" aria-labelledby="new-user-title">
             <h2 id="new-user-title">{move || i18n.t(Key::NewUser)}</h2>
-            <FormError error/>
+            <FormError error fields=field_errors/>
             <div class="form-grid">
                 <TextField id="new-user-username" label=Key::Username value=username errors=field_errors field="username"
                     required=true autocomplete="off" testid="new-user-username"/>
@@ -283,7 +284,9 @@ fn UserEditor(user: UserView, grids: LocalResource<Result<Grids, ApiError>>) -> 
     let error = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    Effect::new(move |_| set_title(&format!("{} · {}", i18n.t(Key::EditUser), current.with(|u| u.display_name.clone())), i18n.get()));
+    Effect::new(move |_| {
+        set_title(&format!("{} · {}", i18n.t(Key::EditUser), current.with(|u| u.display_name.clone())), i18n.get())
+    });
 
     let load = move |u: UserView| {
         display_name.set(u.display_name.clone());
@@ -309,6 +312,7 @@ fn UserEditor(user: UserView, grids: LocalResource<Result<Grids, ApiError>>) -> 
         error.set(None);
         notice.set(None);
         if !errs.is_empty() {
+            focus_first_invalid();
             return;
         }
         let input = UpdateUser {
@@ -336,6 +340,7 @@ fn UserEditor(user: UserView, grids: LocalResource<Result<Grids, ApiError>>) -> 
                 Err(e) => {
                     field_errors.set(e.field_errors());
                     error.set(Some(e));
+                    focus_first_invalid();
                 }
             }
             busy.set(false);
@@ -351,7 +356,7 @@ fn UserEditor(user: UserView, grids: LocalResource<Result<Grids, ApiError>>) -> 
         <Notice message=notice/>
         <form class="card form" on:submit=submit novalidate data-testid="user-edit-form" aria-labelledby="edit-user-title">
             <h2 id="edit-user-title">{move || i18n.t(Key::EditUser)}</h2>
-            <FormError error/>
+            <FormError error fields=field_errors/>
             <TextField id="edit-user-display-name" label=Key::DisplayName value=display_name errors=field_errors
                 field="display_name" required=true/>
             <RolePicker id="edit-user" roles errors=field_errors/>
@@ -393,7 +398,8 @@ fn PasswordReset(id: i64, current: RwSignal<UserView>) -> impl IntoView {
             return;
         }
         field_errors.set(Vec::new());
-        let input = ResetPassword { password: password.get_untracked(), version: current.with_untracked(|u| u.version) };
+        let input =
+            ResetPassword { password: password.get_untracked(), version: current.with_untracked(|u| u.version) };
         busy.set(true);
         spawn_local(async move {
             match api::reset_password(id, &input).await {
@@ -406,13 +412,14 @@ fn PasswordReset(id: i64, current: RwSignal<UserView>) -> impl IntoView {
                     }
                 }
                 Err(e) => {
-                    if e.is(ErrorCode::VersionConflict) {
-                        if let Ok(u) = api::user(id).await {
-                            current.set(u);
-                        }
+                    if e.is(ErrorCode::VersionConflict)
+                        && let Ok(u) = api::user(id).await
+                    {
+                        current.set(u);
                     }
                     field_errors.set(e.field_errors());
                     error.set(Some(e));
+                    focus_first_invalid();
                 }
             }
             busy.set(false);
@@ -423,7 +430,7 @@ fn PasswordReset(id: i64, current: RwSignal<UserView>) -> impl IntoView {
         <form class="card form" on:submit=submit novalidate data-testid="password-form" aria-labelledby="reset-title">
             <h2 id="reset-title">{move || i18n.t(Key::ResetPassword)}</h2>
             <Notice message=notice/>
-            <FormError error/>
+            <FormError error fields=field_errors/>
             <TextField id="reset-password" label=Key::NewPassword value=password errors=field_errors field="password"
                 kind="password" autocomplete="new-password" required=true hint=Key::PasswordHint/>
             <div class="actions">

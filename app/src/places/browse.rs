@@ -106,11 +106,14 @@ fn PlaceBody(place: PlaceView, reload: Callback<()>) -> impl IntoView {
     let may_edit = move || session.may(Permission::EditPlaces);
     let may_add_child = move || match child_kind {
         None => false,
-        Some(PlaceKind::Household) => session.may(Permission::EditPlaces) || session.may_in_grid(Permission::EditPeople, grid),
+        Some(PlaceKind::Household) => {
+            session.may(Permission::EditPlaces) || session.may_in_grid(Permission::EditPeople, grid)
+        }
         Some(_) => session.may(Permission::EditPlaces),
     };
     // A building's children are households: people's data, shown only within the user's reach.
-    let people_visible = move || child_kind != Some(PlaceKind::Household) || session.may_in_grid(Permission::ViewPeople, grid);
+    let people_visible =
+        move || child_kind != Some(PlaceKind::Household) || session.may_in_grid(Permission::ViewPeople, grid);
 
     let kind_label = move || i18n.text(kind.text());
     let kind_in_sentence = move || in_sentence(i18n.text(kind.text()));
@@ -307,7 +310,8 @@ fn ChildCards(list: Vec<PlaceSummary>, kind: PlaceKind) -> impl IntoView {
                     <li>
                         <a class="card place-card" href=format!("/places/{}", c.id) data-testid="child-item" data-name=c.name.clone()>
                             <span class="place-card-name">{c.name.clone()}</span>
-                            {c.address.clone().map(|a| view! { <span class="place-card-address">{a}</span> })}
+                            // A household's address only repeats its building's; its name says it all.
+                            {c.address.clone().filter(|_| c.kind != PlaceKind::Household).map(|a| view! { <span class="place-card-address">{a}</span> })}
                             <span class="place-card-meta">
                                 {grandchild.filter(|_| count > 0).map(|g| view! {
                                     <span>{move || i18n.fmt(Key::ChildCount, &[("n", &count.to_string()), ("kind", &in_sentence(i18n.text(kind_plural(g))))])}</span>

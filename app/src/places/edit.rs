@@ -9,7 +9,7 @@ use shared::places::{CreatePlace, Leader, LeaderTitle, PlaceKind, PlaceView, Upd
 
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, use_i18n};
-use crate::ui::{FieldErrorList, FormError, TextField, in_sentence};
+use crate::ui::{FieldErrorList, FormError, TextField, focus_first_invalid, in_sentence};
 
 #[derive(Clone, Copy)]
 struct LeaderRow {
@@ -67,10 +67,19 @@ pub fn PlaceForm(
         let addr = if addr.trim().is_empty() { None } else { Some(addr.trim().to_string()) };
         // The same checks the server runs (the parent's level is the server's to check).
         let parent_kind = if editing { kind.parent() } else { kind.parent().filter(|_| parent_id.is_some()) };
-        let checked = validate_place(kind, parent_kind, &code.get_untracked(), &name.get_untracked(), addr.as_deref(), None, &list);
+        let checked = validate_place(
+            kind,
+            parent_kind,
+            &code.get_untracked(),
+            &name.get_untracked(),
+            addr.as_deref(),
+            None,
+            &list,
+        );
         error.set(None);
         if let Err(errs) = checked {
             field_errors.set(errs.to_field_errors(i18n.lang.get_untracked()));
+            focus_first_invalid();
             return;
         }
         field_errors.set(Vec::new());
@@ -105,13 +114,14 @@ pub fn PlaceForm(
             match result {
                 Ok(p) => on_saved.run(p),
                 Err(e) => {
-                    if e.is(ErrorCode::VersionConflict) {
-                        if let Some(now) = e.current::<PlaceView>() {
-                            version.set_value(now.version);
-                        }
+                    if e.is(ErrorCode::VersionConflict)
+                        && let Some(now) = e.current::<PlaceView>()
+                    {
+                        version.set_value(now.version);
                     }
                     field_errors.set(e.field_errors());
                     error.set(Some(e));
+                    focus_first_invalid();
                 }
             }
             busy.set(false);
@@ -129,7 +139,7 @@ pub fn PlaceForm(
     view! {
         <form class="card form" on:submit=submit novalidate data-testid="place-form" aria-labelledby=format!("{prefix}-title")>
             <h2 id=format!("{prefix}-title")>{heading}</h2>
-            <FormError error/>
+            <FormError error fields=field_errors/>
             <div class="form-grid">
                 <TextField id=if editing { "edit-place-name" } else { "new-place-name" } label=Key::Name value=name
                     errors=field_errors field="name" required=true testid="place-name"/>

@@ -48,8 +48,16 @@ mod tests {
 
     #[test]
     fn grid_is_found_on_the_path_or_is_the_place() {
-        assert_eq!(grid_of(&place(PlaceKind::Grid, 3, vec![r(1, PlaceKind::Street), r(2, PlaceKind::Community)])), Some(3));
-        let path = vec![r(1, PlaceKind::Street), r(2, PlaceKind::Community), r(3, PlaceKind::Grid), r(4, PlaceKind::MicroGrid)];
+        assert_eq!(
+            grid_of(&place(PlaceKind::Grid, 3, vec![r(1, PlaceKind::Street), r(2, PlaceKind::Community)])),
+            Some(3)
+        );
+        let path = vec![
+            r(1, PlaceKind::Street),
+            r(2, PlaceKind::Community),
+            r(3, PlaceKind::Grid),
+            r(4, PlaceKind::MicroGrid),
+        ];
         assert_eq!(grid_of(&place(PlaceKind::Building, 5, path)), Some(3));
         assert_eq!(grid_of(&place(PlaceKind::Community, 2, vec![r(1, PlaceKind::Street)])), None);
     }

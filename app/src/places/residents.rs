@@ -13,7 +13,7 @@ use shared::places::{ResidentInput, ResidentSensitive, ResidentView, SpecialGrou
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{ErrorBox, FormError, Loading, Notice, TextField, fmt_time};
+use crate::ui::{ErrorBox, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid};
 
 #[component]
 pub fn HouseholdResidents(household_id: i64, grid: Option<i64>) -> impl IntoView {
@@ -105,7 +105,9 @@ fn ResidentDetail(id: i64) -> impl IntoView {
         None => view! { <Loading/> }.into_any(),
         Some(Err(e)) if e.status() == Some(404) => view! { <crate::shell::NotFound/> }.into_any(),
         Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| resident.refetch())/> }.into_any(),
-        Some(Ok(r)) => view! { <ResidentBody resident=r reload=Callback::new(move |_| resident.refetch())/> }.into_any(),
+        Some(Ok(r)) => {
+            view! { <ResidentBody resident=r reload=Callback::new(move |_| resident.refetch())/> }.into_any()
+        }
     }
 }
 
@@ -132,6 +134,8 @@ fn ResidentBody(resident: ResidentView, reload: Callback<()>) -> impl IntoView {
     let delete_error = RwSignal::new(None::<ApiError>);
     let id = resident.id;
     let household = resident.household_id;
+    let household_place = LocalResource::new(move || api::place(household));
+    let address = resident.address.clone();
     {
         let name = resident.name.clone();
         Effect::new(move |_| set_title(&name, i18n.get()));
@@ -156,7 +160,10 @@ fn ResidentBody(resident: ResidentView, reload: Callback<()>) -> impl IntoView {
             delete_error.set(None);
             spawn_local(async move {
                 match api::delete_resident(id, version).await {
-                    Ok(()) => navigate(&format!("/places/{household}"), NavigateOptions { replace: true, ..Default::default() }),
+                    Ok(()) => navigate(
+                        &format!("/places/{household}"),
+                        NavigateOptions { replace: true, ..Default::default() },
+                    ),
                     Err(e) => delete_error.set(Some(e)),
                 }
             });
@@ -174,7 +181,15 @@ fn ResidentBody(resident: ResidentView, reload: Callback<()>) -> impl IntoView {
         <nav class="breadcrumbs" aria-label=move || i18n.t(Key::Breadcrumbs) data-testid="breadcrumbs">
             <ol>
                 <li><a href="/places">{move || i18n.t(Key::AllPlaces)}</a></li>
-                <li><a href=format!("/places/{household}") data-testid="household-link">{resident.address.clone()}</a></li>
+                // The household's own path once it is known; its address until then.
+                {move || household_place.get().and_then(|r| r.ok()).map(|p| {
+                    p.path.into_iter().map(|r| view! {
+                        <li><a href=format!("/places/{}", r.id)>{r.name}</a></li>
+                    }).collect_view()
+                })}
+                <li><a href=format!("/places/{household}") data-testid="household-link">
+                    {move || household_place.get().and_then(|r| r.ok()).map(|p| p.name).unwrap_or_else(|| address.clone())}
+                </a></li>
                 <li><span aria-current="page">{resident.name.clone()}</span></li>
             </ol>
         </nav>
@@ -289,7 +304,11 @@ fn ResidentBody(resident: ResidentView, reload: Callback<()>) -> impl IntoView {
 
 /// Editing needs the full record (an audited read), then shows the form.
 #[component]
-fn ResidentEditLoader(resident: ResidentView, on_saved: Callback<ResidentView>, on_cancel: Callback<()>) -> impl IntoView {
+fn ResidentEditLoader(
+    resident: ResidentView,
+    on_saved: Callback<ResidentView>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = resident.id;
     let full = LocalResource::new(move || api::resident_sensitive(id));
@@ -341,6 +360,7 @@ fn ResidentForm(
         error.set(None);
         if let Err(errs) = validate_resident(&input) {
             field_errors.set(errs.to_field_errors(i18n.lang.get_untracked()));
+            focus_first_invalid();
             return;
         }
         field_errors.set(Vec::new());
@@ -353,13 +373,14 @@ fn ResidentForm(
             match result {
                 Ok(r) => on_saved.run(r),
                 Err(e) => {
-                    if e.is(ErrorCode::VersionConflict) {
-                        if let Some(now) = e.current::<ResidentView>() {
-                            version.set_value(Some(now.version));
-                        }
+                    if e.is(ErrorCode::VersionConflict)
+                        && let Some(now) = e.current::<ResidentView>()
+                    {
+                        version.set_value(Some(now.version));
                     }
                     field_errors.set(e.field_errors());
                     error.set(Some(e));
+                    focus_first_invalid();
                 }
             }
             busy.set(false);
@@ -370,7 +391,7 @@ fn ResidentForm(
     view! {
         <form class="card form" on:submit=submit novalidate data-testid="resident-form" aria-labelledby=format!("{prefix}-title")>
             <h2 id=format!("{prefix}-title")>{move || if editing { i18n.t(Key::EditResident) } else { i18n.t(Key::AddResident) }}</h2>
-            <FormError error/>
+            <FormError error fields=field_errors/>
             <TextField id=if editing { "edit-resident-name" } else { "new-resident-name" } label=Key::DisplayName value=name
                 errors=field_errors field="name" required=true testid="resident-name-input"/>
             <div class="form-grid">
