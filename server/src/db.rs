@@ -5,12 +5,21 @@
 //! the process behind one async mutex, so every write transaction starts only when it can
 //! finish. PostgreSQL needs no such queue.
 
+use crate::error::AppError;
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+use shared::error::ErrorCode;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// How long a write waits for its turn before the request is answered 503.
+const WRITER_WAIT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub struct Db {
@@ -51,14 +60,17 @@ impl Db {
             .min_connections(1)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(30))
-            .sqlx_logging(false);
+            .sqlx_logging(false)
+            // Every pooled SQLite connection gets the same settings. WAL lets readers proceed
+            // while one writer writes; the busy timeout covers other processes (tools).
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5))
+            });
         let conn = Database::connect(opts).await?;
         let sqlite = conn.get_database_backend() == DbBackend::Sqlite;
-        if sqlite {
-            // WAL lets readers proceed while one writer writes; it is a property of the file.
-            conn.execute_unprepared("PRAGMA journal_mode = WAL;").await?;
-            conn.execute_unprepared("PRAGMA synchronous = NORMAL;").await?;
-        }
         Ok(Db { conn, writer: sqlite.then(|| Arc::new(Mutex::new(()))) })
     }
 
@@ -70,13 +82,20 @@ impl Db {
         Migrator::up(&self.conn, None).await
     }
 
-    pub async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
-        let slot = match &self.writer {
-            Some(m) => Some(m.clone().lock_owned().await),
-            None => None,
+    /// Start a write transaction. On SQLite: wait (at most `WRITER_WAIT`) for the writer slot,
+    /// then `BEGIN IMMEDIATE`, so the write lock is held from the first statement and a
+    /// transaction that reads before it writes cannot meet a newer snapshot.
+    pub async fn begin_write(&self) -> Result<WriteTxn, AppError> {
+        let Some(m) = &self.writer else {
+            return Ok(WriteTxn { txn: self.conn.begin().await?, _slot: None });
         };
-        let txn = self.conn.begin().await?;
-        Ok(WriteTxn { txn, _slot: slot })
+        let slot = tokio::time::timeout(WRITER_WAIT, m.clone().lock_owned()).await.map_err(|_| {
+            tracing::warn!("gave up waiting for the database writer");
+            AppError::Code(ErrorCode::Unavailable)
+        })?;
+        let options = TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
+        let txn = self.conn.begin_with_options(options).await?;
+        Ok(WriteTxn { txn, _slot: Some(slot) })
     }
 
     pub async fn ping(&self) -> Result<(), DbErr> {

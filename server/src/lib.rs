@@ -147,6 +147,7 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
     if config.demo {
         demo::seed_if_empty(&db, &config.demo_password).await.map_err(|e| format!("demo data: {e}"))?;
     }
+    tokio::task::spawn_blocking(accounts::password::warm_up).await.map_err(|e| format!("warm-up: {e}"))?;
     let site = site::Site::load(&config.site_dir);
     Ok(AppState { db, config: Arc::new(config), site: Arc::new(site) })
 }

@@ -4,6 +4,11 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::OnceLock;
+use tokio::sync::Semaphore;
+
+/// Each hash takes 19 MiB and a core for a while; at most this many run at once, the rest
+/// queue. A flood of logins then costs time, not memory.
+static PERMITS: Semaphore = Semaphore::const_new(2);
 
 fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19 * 1024, 2, 1, None).expect("valid argon2 params"))
@@ -15,12 +20,19 @@ pub fn hash_blocking(password: &str) -> String {
 }
 
 pub async fn hash(password: String) -> String {
+    let _permit = PERMITS.acquire().await.expect("semaphore never closes");
     tokio::task::spawn_blocking(move || hash_blocking(&password)).await.expect("hashing task")
+}
+
+/// Compute the dummy hash now, so the first unknown-user login is not slower than others.
+pub fn warm_up() {
+    let _ = dummy_hash();
 }
 
 /// Verify against a stored hash. For unknown users pass `None`: a dummy hash is verified
 /// instead so that the answer takes as long as for a real account (no user enumeration).
 pub async fn verify(password: String, stored: Option<String>) -> bool {
+    let _permit = PERMITS.acquire().await.expect("semaphore never closes");
     tokio::task::spawn_blocking(move || {
         let real = stored.is_some();
         let hash = stored.unwrap_or_else(|| dummy_hash().to_string());

@@ -7,8 +7,8 @@ use crate::audit::{self, Record};
 use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
 use crate::places::store::place;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use sha2::{Digest, Sha256};
 use shared::accounts::{CreateUser, LoginRequest, Principal, ResetPassword, Role, UpdateUser, UserView, parse_roles};
 use shared::error::{ErrorCode, FieldErrorCode, FieldErrors};
@@ -23,7 +23,8 @@ const THROTTLE_WINDOW: Duration = Duration::minutes(15);
 const ACCOUNT_FREE_FAILURES: i32 = 5;
 const ACCOUNT_MAX_LOCK: Duration = Duration::minutes(15);
 /// One address may fail this often in the window before it is blocked (password spraying).
-const IP_FREE_FAILURES: i32 = 50;
+/// Generous, because a whole office may sit behind one address.
+const IP_FREE_FAILURES: i32 = 100;
 const IP_LOCK: Duration = Duration::minutes(5);
 /// `last_seen_at` is refreshed at most this often, so reads do not all become writes.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
@@ -65,7 +66,9 @@ pub async fn load_principal(conn: &impl ConnectionTrait, u: &user::Model) -> App
 }
 
 fn throttle_keys(username: &str, ip: Option<&str>) -> Vec<String> {
-    let mut keys = vec![format!("user:{}", username.trim().to_lowercase())];
+    // Bounded: the key column holds 128 characters and usernames are at most 32.
+    let name: String = username.trim().to_lowercase().chars().take(64).collect();
+    let mut keys = vec![format!("user:{name}")];
     if let Some(ip) = ip {
         keys.push(format!("ip:{ip}"));
     }
@@ -82,13 +85,52 @@ pub struct LoginOutcome {
     pub token: String,
 }
 
-pub async fn login(state: &AppState, ctx: &RequestCtx, req: LoginRequest, old_token: Option<String>) -> AppResult<LoginOutcome> {
-    let keys = throttle_keys(&req.username, ctx.ip.as_deref());
-    // Refuse early while any key is blocked, even a correct password: no guessing in a lock.
-    let blocks = login_throttle::Entity::find().filter(login_throttle::Column::Key.is_in(keys.clone())).all(&state.db.conn).await?;
-    if let Some(until) = blocks.iter().filter_map(|b| b.blocked_until).filter(|t| *t > now()).max() {
+/// How long a key is locked once its free attempts are used: 30 s, doubling with each
+/// further attempt, at most 15 minutes for an account and 5 minutes for an address.
+fn lock_for(key: &str, attempts: i32) -> Option<Duration> {
+    let (free, max) = if key.starts_with("user:") { (ACCOUNT_FREE_FAILURES, ACCOUNT_MAX_LOCK) } else { (IP_FREE_FAILURES, IP_LOCK) };
+    (attempts >= free).then(|| (Duration::seconds(30) * 2i32.pow((attempts - free).clamp(0, 10) as u32)).min(max))
+}
+
+/// Reserve one attempt for each key before the password is checked, atomically, so that
+/// guesses sent in parallel are counted like guesses sent one by one. The attempt that
+/// uses the last free one already sets the lock: parallel attempts behind it are refused.
+async fn reserve_attempt(state: &AppState, keys: &[String]) -> AppResult<()> {
+    let txn = state.db.begin_write().await?;
+    let t = now();
+    for key in keys {
+        login_throttle::Entity::insert(login_throttle::ActiveModel {
+            key: Set(key.clone()),
+            failures: Set(0),
+            window_started_at: Set(t),
+            blocked_until: Set(None),
+        })
+        .on_conflict(OnConflict::column(login_throttle::Column::Key).do_nothing().to_owned())
+        .exec_without_returning(&*txn)
+        .await?;
+    }
+    // On PostgreSQL the rows are locked until commit; SQLite's writer is already exclusive.
+    let rows = login_throttle::Entity::find().filter(login_throttle::Column::Key.is_in(keys.to_vec())).lock_exclusive().all(&*txn).await?;
+    if let Some(until) = rows.iter().filter_map(|r| r.blocked_until).filter(|b| *b > t).max() {
         return Err(AppError::Throttled { retry_after: seconds_until(until) });
     }
+    for r in rows {
+        let (attempts, window) = if r.window_started_at + THROTTLE_WINDOW > t { (r.failures + 1, r.window_started_at) } else { (1, t) };
+        login_throttle::Entity::update_many()
+            .col_expr(login_throttle::Column::Failures, Expr::value(attempts))
+            .col_expr(login_throttle::Column::WindowStartedAt, Expr::value(window))
+            .col_expr(login_throttle::Column::BlockedUntil, Expr::value(lock_for(&r.key, attempts).map(|d| t + d)))
+            .filter(login_throttle::Column::Key.eq(r.key.clone()))
+            .exec(&*txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn login(state: &AppState, ctx: &RequestCtx, req: LoginRequest, old_token: Option<String>) -> AppResult<LoginOutcome> {
+    let keys = throttle_keys(&req.username, ctx.ip.as_deref());
+    reserve_attempt(state, &keys).await?;
 
     let username = Username::parse(&req.username).ok();
     let found = match &username {
@@ -97,9 +139,19 @@ pub async fn login(state: &AppState, ctx: &RequestCtx, req: LoginRequest, old_to
     };
     let ok = password::verify(req.password, found.as_ref().map(|u| u.password_hash.clone())).await;
     let txn = state.db.begin_write().await?;
+    let known_name = found.as_ref().map(|u| u.username.clone());
     match found.filter(|u| ok && !u.disabled) {
         Some(u) => {
+            // Success clears the account's count and gives the address its attempt back.
             login_throttle::Entity::delete_many().filter(login_throttle::Column::Key.eq(keys[0].clone())).exec(&*txn).await?;
+            if let Some(ip_key) = keys.get(1) {
+                login_throttle::Entity::update_many()
+                    .col_expr(login_throttle::Column::Failures, Expr::col(login_throttle::Column::Failures).sub(1))
+                    .filter(login_throttle::Column::Key.eq(ip_key.clone()))
+                    .filter(login_throttle::Column::Failures.gt(0))
+                    .exec(&*txn)
+                    .await?;
+            }
             // A fresh id at every login: a session id planted before login is worthless.
             if let Some(old) = old_token {
                 session::Entity::delete_by_id(hash_token(&old)).exec(&*txn).await?;
@@ -123,46 +175,14 @@ pub async fn login(state: &AppState, ctx: &RequestCtx, req: LoginRequest, old_to
             Ok(LoginOutcome { principal, token })
         }
         None => {
-            for key in &keys {
-                count_failure(&*txn, key).await?;
-            }
-            let name: String = req.username.trim().chars().take(32).collect();
-            audit::record(&*txn, None, ctx, Record { action: "auth.login_failed", entity: None, entity_id: None, detail: Some(name) })
-                .await?;
+            // Name the account only when it exists: a password typed into the name field
+            // must not end up in the log.
+            let detail = known_name.unwrap_or_else(|| "(unknown user)".to_string());
+            audit::record(&*txn, None, ctx, Record { action: "auth.login_failed", entity: None, entity_id: None, detail: Some(detail) }).await?;
             txn.commit().await?;
             Err(AppError::Code(ErrorCode::InvalidCredentials))
         }
     }
-}
-
-async fn count_failure(conn: &impl ConnectionTrait, key: &str) -> AppResult<()> {
-    let t = now();
-    let existing = login_throttle::Entity::find_by_id(key.to_string()).one(conn).await?;
-    let (failures, window) = match &existing {
-        Some(e) if e.window_started_at + THROTTLE_WINDOW > t => (e.failures + 1, e.window_started_at),
-        _ => (1, t),
-    };
-    let blocked_until = if key.starts_with("user:") && failures >= ACCOUNT_FREE_FAILURES {
-        // 30 s after the fifth failure, doubling after each further one, at most 15 minutes.
-        let exp = (failures - ACCOUNT_FREE_FAILURES).min(10) as u32;
-        Some(t + (Duration::seconds(30) * 2i32.pow(exp)).min(ACCOUNT_MAX_LOCK))
-    } else if key.starts_with("ip:") && failures >= IP_FREE_FAILURES {
-        Some(t + IP_LOCK)
-    } else {
-        None
-    };
-    let model = login_throttle::ActiveModel {
-        key: Set(key.to_string()),
-        failures: Set(failures),
-        window_started_at: Set(window),
-        blocked_until: Set(blocked_until),
-    };
-    if existing.is_some() {
-        model.update(conn).await?;
-    } else {
-        model.insert(conn).await?;
-    }
-    Ok(())
 }
 
 /// The user behind a session token, when the session is alive. Expired sessions are removed.

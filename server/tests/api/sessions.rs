@@ -197,3 +197,22 @@ async fn idle_and_absolute_timeouts_end_sessions(app: &TestApp) {
     assert_eq!(staff.get("/api/v1/auth/me").await.0, StatusCode::UNAUTHORIZED);
 }
 both!(idle_and_absolute_timeouts_end_sessions);
+
+async fn guesses_sent_in_parallel_are_throttled_like_guesses_in_a_row(app: &TestApp) {
+    let mut tasks = Vec::new();
+    for _ in 0..40 {
+        let mut api = app.anonymous();
+        tasks.push(tokio::spawn(async move { api.login("mediator", "a-wrong-guess").await.0 }));
+    }
+    let mut wrong = 0;
+    let mut throttled = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            StatusCode::UNAUTHORIZED => wrong += 1,
+            StatusCode::TOO_MANY_REQUESTS => throttled += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!((wrong, throttled), (5, 35), "only the five free attempts reach the password check");
+}
+both!(guesses_sent_in_parallel_are_throttled_like_guesses_in_a_row);
