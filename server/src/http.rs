@@ -40,13 +40,16 @@ impl FromRequestParts<AppState> for RequestCtx {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        // The proxy appends the address it saw; everything left of it was written by the
+        // client and may be forged. So: the rightmost entry, and only if it is an address.
         let forwarded = || {
             parts
                 .headers
                 .get("x-forwarded-for")
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .map(|s| s.trim().to_string())
+                .and_then(|v| v.rsplit(',').next())
+                .and_then(|s| s.trim().parse::<std::net::IpAddr>().ok())
+                .map(|ip| ip.to_string())
         };
         let ip = if state.config.trust_proxy { forwarded().or(peer) } else { peer };
         Ok(RequestCtx {
@@ -61,6 +64,18 @@ impl FromRequestParts<AppState> for RequestCtx {
 
 fn is_secure(headers: &HeaderMap, trust_proxy: bool) -> bool {
     trust_proxy && headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+}
+
+/// Keep a caller's `X-Request-Id` only when it is a plain token of at most 64 characters;
+/// otherwise drop it so a fresh one is made. It is logged and stored with audit records.
+pub async fn sanitize_request_id(mut req: Request, next: Next) -> Response {
+    let ok = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        (1..=64).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    });
+    if !ok {
+        req.headers_mut().remove(REQUEST_ID);
+    }
+    next.run(req).await
 }
 
 /// Renders every error under `/api` as a problem document in the request's language,
@@ -106,11 +121,19 @@ fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// CSRF defence for the API. A state-changing request must
+/// CSRF defence for the API. Any request a browser marks as cross-site is refused; a
+/// state-changing request must also
 /// 1. carry `X-Requested-With` (a custom header forces a CORS preflight cross-site),
 /// 2. come from our own origin: `Origin` equal to this server's, or `Sec-Fetch-Site: same-origin`,
 /// 3. not use a content type an HTML form can send.
 pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    // Browsers say where a request comes from. The API answers no other site, not even for
+    // reads: some reads (a full record, an export) are audited actions in the user's name.
+    let fetch_site = req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if req.uri().path().starts_with("/api/") && matches!(fetch_site, Some("cross-site" | "same-site")) {
+        tracing::warn!(path = %req.uri().path(), "cross-site API request refused");
+        return AppError::Code(ErrorCode::CsrfRejected).into_response();
+    }
     if is_unsafe(req.method()) && req.uri().path().starts_with("/api/") {
         let h = req.headers();
         if h.get("x-requested-with").is_none() || !same_origin(h, &state) {

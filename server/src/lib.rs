@@ -128,6 +128,7 @@ pub fn router(state: AppState) -> Router {
     .layer(middleware::from_fn_with_state(state.clone(), http::csrf_guard))
     .layer(
         ServiceBuilder::new()
+            .layer(middleware::from_fn(http::sanitize_request_id))
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
             .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
                 let id = req.headers().get(http::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");

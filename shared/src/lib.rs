@@ -29,5 +29,6 @@ pub const DEFAULT_PAGE_SIZE: u64 = 50;
 /// Clamp a client's requested paging to sane bounds.
 pub fn clamp_paging(offset: Option<u64>, limit: Option<u64>) -> (u64, u64) {
     let limit = limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
-    (offset.unwrap_or(0), limit)
+    // Far beyond any real list, and far inside what databases accept as an offset.
+    (offset.unwrap_or(0).min(1 << 40), limit)
 }

@@ -347,7 +347,6 @@ pub struct ResidentView {
     pub household_id: i64,
     pub grid_id: i64,
     pub name: String,
-    pub birth_year: Option<u16>,
     pub id_number_masked: Option<String>,
     pub phone_masked: Option<String>,
     /// The household's address, e.g. `幸福社区 3栋 2单元 501`.
@@ -362,57 +361,87 @@ pub struct ResidentView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResidentSensitive {
     pub id: i64,
+    /// From the identity number; with the masked number it would narrow the number down, so
+    /// it is only part of the full record.
+    pub birth_year: Option<u16>,
     pub id_number: Option<String>,
     pub phone: Option<String>,
     pub special_groups: Vec<SpecialGroup>,
 }
 
 /// A new resident or changes to one (`version` required on update).
+///
+/// The sensitive fields follow "absent means unchanged", so a name can be corrected without
+/// reading (and auditing) the full record: on update, a missing `id_number`, `phone` or
+/// `special_groups` keeps the stored value, an empty string or list clears it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResidentInput {
     pub household_id: i64,
     pub name: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_number: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default)]
-    pub special_groups: Vec<SpecialGroup>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub special_groups: Option<Vec<SpecialGroup>>,
     #[serde(default)]
     pub version: Option<i64>,
+}
+
+/// A change to one optional field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change<T> {
+    Keep,
+    Clear,
+    Set(T),
+}
+
+impl<T> Change<T> {
+    /// The value after the change, given the stored one.
+    pub fn apply(self, current: Option<T>) -> Option<T> {
+        match self {
+            Change::Keep => current,
+            Change::Clear => None,
+            Change::Set(v) => Some(v),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidResident {
     pub household_id: i64,
     pub name: Name,
-    pub id_number: Option<IdCardNumber>,
-    pub phone: Option<Phone>,
-    pub special_groups: Vec<SpecialGroup>,
+    pub id_number: Change<IdCardNumber>,
+    pub phone: Change<Phone>,
+    /// None: keep the stored groups.
+    pub special_groups: Option<Vec<SpecialGroup>>,
 }
 
-fn optional<T>(s: Option<&str>, parse: fn(&str) -> Result<T, FieldErrorCode>) -> Result<Option<T>, FieldErrorCode> {
+fn change<T>(s: Option<&str>, parse: fn(&str) -> Result<T, FieldErrorCode>) -> Result<Change<T>, FieldErrorCode> {
     match s.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(t) => parse(t).map(Some),
+        None => Ok(Change::Keep),
+        Some("") => Ok(Change::Clear),
+        Some(t) => parse(t).map(Change::Set),
     }
 }
 
 pub fn validate_resident(input: &ResidentInput) -> Result<ValidResident, FieldErrors> {
     let mut errs = FieldErrors::new();
     let name = errs.check("name", Name::parse(&input.name));
-    let id_number = errs.check("id_number", optional(input.id_number.as_deref(), IdCardNumber::parse)).flatten();
-    let phone = errs.check("phone", optional(input.phone.as_deref(), Phone::parse)).flatten();
-    let mut groups = input.special_groups.clone();
-    groups.sort();
-    groups.dedup();
+    let id_number = errs.check("id_number", change(input.id_number.as_deref(), IdCardNumber::parse));
+    let phone = errs.check("phone", change(input.phone.as_deref(), Phone::parse));
+    let groups = input.special_groups.clone().map(|mut g| {
+        g.sort();
+        g.dedup();
+        g
+    });
     errs.into_result()?;
     Ok(ValidResident {
         household_id: input.household_id,
         name: name.expect("checked"),
-        id_number,
-        phone,
+        id_number: id_number.expect("checked"),
+        phone: phone.expect("checked"),
         special_groups: groups,
     })
 }
@@ -508,13 +537,15 @@ mod tests {
             name: " 张阿姨 ".into(),
             id_number: Some("".into()),
             phone: None,
-            special_groups: vec![SpecialGroup::LivingAlone, SpecialGroup::LivingAlone],
+            special_groups: Some(vec![SpecialGroup::LivingAlone, SpecialGroup::LivingAlone]),
             version: None,
         };
         let ok = validate_resident(&input).unwrap();
         assert_eq!(ok.name.as_str(), "张阿姨");
-        assert_eq!(ok.id_number, None);
-        assert_eq!(ok.special_groups, vec![SpecialGroup::LivingAlone]);
+        assert_eq!(ok.id_number, Change::Clear, "empty clears");
+        assert_eq!(ok.phone, Change::Keep, "absent keeps");
+        assert_eq!(ok.phone.clone().apply(Some(Phone::parse("13812345678").unwrap())).unwrap().as_str(), "13812345678");
+        assert_eq!(ok.special_groups, Some(vec![SpecialGroup::LivingAlone]));
         input.id_number = Some("110105194912310021".into());
         input.phone = Some("123".into());
         let errs = validate_resident(&input).unwrap_err();

@@ -198,6 +198,18 @@ impl Phone {
     }
 }
 
+impl AsRef<str> for IdCardNumber {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Phone {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Keep the first `head` and last `tail` characters, star the rest.
 fn mask_middle(s: &str, head: usize, tail: usize) -> String {
     let chars: Vec<char> = s.chars().collect();

@@ -73,14 +73,11 @@ pub fn HouseholdResidents(household_id: i64, grid: Option<i64>) -> impl IntoView
 /// One resident as a link card (masked fields only).
 #[component]
 pub fn ResidentCard(resident: ResidentView, #[prop(optional)] show_address: bool) -> impl IntoView {
-    let i18n = use_i18n();
     let r = resident;
-    let birth = r.birth_year;
     view! {
         <a class="card resident-card" href=format!("/residents/{}", r.id) data-testid="resident-item" data-name=r.name.clone()>
             <span class="resident-card-name">{r.name.clone()}</span>
             <span class="resident-card-meta">
-                {birth.map(|y| view! { <span>{move || format!("{} {}", i18n.t(Key::BirthYear), y)}</span> })}
                 {r.phone_masked.clone().map(|p| view! { <span class="mono">{p}</span> })}
             </span>
             {show_address.then(|| view! { <span class="resident-card-address">{r.address.clone()}</span> })}
@@ -173,7 +170,6 @@ fn ResidentBody(resident: ResidentView, reload: Callback<()>) -> impl IntoView {
     let not_recorded = move || i18n.t(Key::NotRecorded).to_string();
     let id_masked = resident.id_number_masked.clone();
     let phone_masked = resident.phone_masked.clone();
-    let birth = resident.birth_year;
     let edit_resident = resident.clone();
     let delete_name = resident.name.clone();
 
@@ -203,8 +199,6 @@ fn ResidentBody(resident: ResidentView, reload: Callback<()>) -> impl IntoView {
             <dl class="facts">
                 <div><dt>{move || i18n.t(Key::Household)}</dt>
                     <dd><a href=format!("/places/{household}")>{resident.address.clone()}</a></dd></div>
-                <div><dt>{move || i18n.t(Key::BirthYear)}</dt>
-                    <dd>{move || birth.map(|y| y.to_string()).unwrap_or_else(not_recorded)}</dd></div>
                 <div><dt>{move || i18n.t(Key::IdNumber)}</dt>
                     <dd class="mono" data-testid="resident-id-masked">{let v = id_masked.clone(); move || v.clone().unwrap_or_else(not_recorded)}</dd></div>
                 <div><dt>{move || i18n.t(Key::Phone)}</dt>
@@ -230,6 +224,8 @@ fn ResidentBody(resident: ResidentView, reload: Callback<()>) -> impl IntoView {
                         let groups = s.special_groups.clone();
                         view! {
                             <dl class="facts" data-testid="sensitive-panel">
+                                <div><dt>{move || i18n.t(Key::BirthYear)}</dt>
+                                    <dd>{s.birth_year.map(|y| y.to_string()).unwrap_or_else(not_recorded)}</dd></div>
                                 <div><dt>{move || i18n.t(Key::IdNumber)}</dt>
                                     <dd class="mono" data-testid="sensitive-id-number">{s.id_number.clone().unwrap_or_else(not_recorded)}</dd></div>
                                 <div><dt>{move || i18n.t(Key::Phone)}</dt>
@@ -348,13 +344,13 @@ fn ResidentForm(
         if busy.get_untracked() {
             return;
         }
-        let opt = |s: String| if s.trim().is_empty() { None } else { Some(s.trim().to_string()) };
+        // The form shows the full record, so it sends every field: an emptied field clears it.
         let input = ResidentInput {
             household_id,
             name: name.get_untracked().trim().to_string(),
-            id_number: opt(id_number.get_untracked()),
-            phone: opt(phone.get_untracked()),
-            special_groups: groups.get_untracked(),
+            id_number: Some(id_number.get_untracked().trim().to_string()),
+            phone: Some(phone.get_untracked().trim().to_string()),
+            special_groups: Some(groups.get_untracked()),
             version: version.get_value(),
         };
         error.set(None);

@@ -278,6 +278,17 @@ pub async fn get_user(conn: &impl ConnectionTrait, id: i64) -> AppResult<UserVie
     Ok(view(u, roles.remove(&id).unwrap_or_default(), grids.remove(&id).unwrap_or_default()))
 }
 
+async fn has_enabled_admin(conn: &impl ConnectionTrait) -> AppResult<bool> {
+    let admins: Vec<i64> = user_role::Entity::find()
+        .filter(user_role::Column::Role.eq(Role::Admin.as_str()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| r.user_id)
+        .collect();
+    Ok(user::Entity::find().filter(user::Column::Id.is_in(admins)).filter(user::Column::Disabled.eq(false)).one(conn).await?.is_some())
+}
+
 /// Every named grid must exist and be a grid.
 async fn check_grids(conn: &impl ConnectionTrait, grid_ids: &[i64], errs: &mut FieldErrors) -> AppResult<Vec<i64>> {
     let mut ids = grid_ids.to_vec();
@@ -392,10 +403,14 @@ pub async fn update_user(state: &AppState, me: &Principal, ctx: &RequestCtx, id:
         .exec(&*txn)
         .await?;
     if res.rows_affected != 1 {
-        return Err(AppError::conflict(&current));
+        return Err(AppError::conflict(&get_user(&*txn, id).await?));
     }
     let roles = roles.expect("checked");
     write_roles_and_grids(&*txn, id, &roles, &grid_ids).await?;
+    if !has_enabled_admin(&*txn).await? {
+        // Two admins demoting each other at once must not leave the community without one.
+        return Err(AppError::field("roles", FieldErrorCode::NotAllowed));
+    }
     if req.disabled {
         // Disabling ends every session at once, not at their next expiry.
         session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&*txn).await?;
@@ -416,7 +431,7 @@ pub async fn reset_password(state: &AppState, me: &Principal, ctx: &RequestCtx, 
     let password = NewPassword::parse(&req.password).map_err(|c| AppError::field("password", c))?;
     let hash = password::hash(password.expose().to_string()).await;
     let txn = state.db.begin_write().await?;
-    let current = get_user(&*txn, id).await?;
+    get_user(&*txn, id).await?;
     let res = user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(hash))
         .col_expr(user::Column::Version, Expr::value(req.version + 1))
@@ -426,7 +441,7 @@ pub async fn reset_password(state: &AppState, me: &Principal, ctx: &RequestCtx, 
         .exec(&*txn)
         .await?;
     if res.rows_affected != 1 {
-        return Err(AppError::conflict(&current));
+        return Err(AppError::conflict(&get_user(&*txn, id).await?));
     }
     // A reset password means the old one may be known: end every session of that user.
     session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&*txn).await?;

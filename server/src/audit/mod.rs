@@ -52,6 +52,11 @@ impl<'a> Record<'a> {
     pub fn new(action: &'a str, entity: &'a str, entity_id: i64) -> Self {
         Record { action, entity: Some(entity), entity_id: Some(entity_id), detail: None }
     }
+    /// An action on no single record (an export, an import).
+    pub fn global(action: &'a str, detail: impl Into<String>) -> Self {
+        Record { action, entity: None, entity_id: None, detail: Some(detail.into()) }
+    }
+
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self
@@ -73,6 +78,14 @@ pub async fn record(conn: &impl ConnectionTrait, actor: Option<&Principal>, ctx:
     }
     .insert(conn)
     .await?;
+    Ok(())
+}
+
+/// Record an audited read in a transaction of its own (reads change nothing else).
+pub async fn record_now(state: &AppState, actor: Option<&Principal>, ctx: &RequestCtx, rec: Record<'_>) -> AppResult<()> {
+    let txn = state.db.begin_write().await?;
+    record(&*txn, actor, ctx, rec).await?;
+    txn.commit().await?;
     Ok(())
 }
 

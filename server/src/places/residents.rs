@@ -11,11 +11,12 @@ use crate::http::RequestCtx;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use shared::accounts::{Permission, Principal, Scope};
-use shared::error::{ErrorCode, FieldErrorCode, FieldErrors};
+use shared::error::{ErrorCode, FieldErrorCode};
 use shared::places::{
-    PlaceKind, PlaceRefWithPath, ResidentInput, ResidentSensitive, ResidentView, SearchResults, SpecialGroup, ValidResident,
+    Change, PlaceKind, PlaceRefWithPath, ResidentInput, ResidentSensitive, ResidentView, SearchResults, SpecialGroup, ValidResident,
     validate_resident,
 };
+use shared::validate::IdCardNumber;
 use shared::validate::{mask_id_number, mask_phone};
 use shared::{Page, clamp_paging};
 use std::collections::HashMap;
@@ -80,7 +81,6 @@ pub async fn views(conn: &impl ConnectionTrait, rows: Vec<resident::Model>) -> A
                 household_id: r.household_id,
                 grid_id: r.grid_id,
                 name: r.name,
-                birth_year: r.birth_year.and_then(|y| u16::try_from(y).ok()),
                 id_number_masked: r.id_number.as_deref().map(mask_id_number),
                 phone_masked: r.phone.as_deref().map(mask_phone),
                 address,
@@ -107,6 +107,9 @@ pub async fn list(
         cond = cond.add(under_place(&p));
     }
     if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+        if q.chars().count() > 64 {
+            return Err(AppError::field("q", FieldErrorCode::TooLong));
+        }
         cond = cond.add(name_like(q));
     }
     let (offset, limit) = clamp_paging(offset, limit);
@@ -153,10 +156,14 @@ async fn groups_of(conn: &impl ConnectionTrait, id: i64) -> AppResult<Vec<Specia
 pub async fn reveal(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64) -> AppResult<ResidentSensitive> {
     let r = find_visible(&state.db.conn, me, id, Permission::RevealSensitive).await?;
     let special_groups = groups_of(&state.db.conn, id).await?;
-    let txn = state.db.begin_write().await?;
-    audit::record(&*txn, Some(me), ctx, Record::new("resident.reveal", "resident", id)).await?;
-    txn.commit().await?;
-    Ok(ResidentSensitive { id, id_number: r.id_number, phone: r.phone, special_groups })
+    audit::record_now(state, Some(me), ctx, Record::new("resident.reveal", "resident", id)).await?;
+    Ok(ResidentSensitive {
+        id,
+        birth_year: r.birth_year.and_then(|y| u16::try_from(y).ok()),
+        id_number: r.id_number,
+        phone: r.phone,
+        special_groups,
+    })
 }
 
 async fn write_groups(conn: &impl ConnectionTrait, id: i64, groups: &[SpecialGroup]) -> AppResult<()> {
@@ -179,29 +186,60 @@ async fn household_for(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> 
     }
 }
 
-async fn id_number_taken(conn: &impl ConnectionTrait, v: &ValidResident, except: Option<i64>) -> AppResult<bool> {
-    let Some(n) = &v.id_number else { return Ok(false) };
-    let mut q = resident::Entity::find().filter(resident::Column::IdNumber.eq(n.as_str()));
+async fn id_number_taken(conn: &impl ConnectionTrait, id_number: Option<&str>, except: Option<i64>) -> AppResult<bool> {
+    let Some(n) = id_number else { return Ok(false) };
+    let mut q = resident::Entity::find().filter(resident::Column::IdNumber.eq(n));
     if let Some(id) = except {
         q = q.filter(resident::Column::Id.ne(id));
     }
     Ok(q.one(conn).await?.is_some())
 }
 
-fn validated(input: &ResidentInput) -> Result<ValidResident, FieldErrors> {
-    validate_resident(input)
+/// A duplicate identity number tells the caller that this person is registered somewhere,
+/// perhaps outside their grids. The answer is needed to avoid double registration; every
+/// such answer is audited so that probing for people shows up.
+async fn refuse_duplicate(state: &AppState, me: &Principal, ctx: &RequestCtx, txn: crate::db::WriteTxn) -> AppError {
+    drop(txn);
+    match audit::record_now(state, Some(me), ctx, Record::global("resident.duplicate_id_number", "")).await {
+        Ok(()) => AppError::field("id_number", FieldErrorCode::Duplicate),
+        Err(e) => e,
+    }
+}
+
+/// The stored text after applying a change to an optional field.
+fn merged<T: AsRef<str>>(change: &Change<T>, current: Option<String>) -> Option<String> {
+    match change {
+        Change::Keep => current,
+        Change::Clear => None,
+        Change::Set(v) => Some(v.as_ref().to_string()),
+    }
+}
+
+/// The current record of a resident inside a transaction, for a 409 answer — or 404 when it
+/// has meanwhile left the caller's scope or been removed.
+async fn current_for_conflict(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppError {
+    let now = match resident::Entity::find_by_id(id).one(conn).await {
+        Ok(Some(r)) if me.may_in_grid(Permission::ViewPeople, Some(r.grid_id)) => r,
+        Ok(_) => return AppError::Code(ErrorCode::NotFound),
+        Err(e) => return e.into(),
+    };
+    match views(conn, vec![now]).await {
+        Ok(mut v) => AppError::conflict(&v.remove(0)),
+        Err(e) => e,
+    }
 }
 
 /// Insert a checked resident without permission checks (service, import and seeding).
 pub async fn insert(conn: &impl ConnectionTrait, household: &place::Model, v: &ValidResident) -> AppResult<resident::Model> {
     let t = OffsetDateTime::now_utc();
+    let id_number = v.id_number.clone().apply(None);
     let r = resident::ActiveModel {
         household_id: Set(household.id),
         grid_id: Set(household.grid_id.ok_or_else(|| AppError::Internal(format!("household {} has no grid", household.id)))?),
         name: Set(v.name.as_str().to_string()),
-        id_number: Set(v.id_number.as_ref().map(|n| n.as_str().to_string())),
-        phone: Set(v.phone.as_ref().map(|p| p.as_str().to_string())),
-        birth_year: Set(v.id_number.as_ref().map(|n| i32::from(n.birth_year()))),
+        id_number: Set(id_number.as_ref().map(|n| n.as_str().to_string())),
+        phone: Set(v.phone.clone().apply(None).map(|p| p.as_str().to_string())),
+        birth_year: Set(id_number.as_ref().map(|n| i32::from(n.birth_year()))),
         version: Set(1),
         created_at: Set(t),
         updated_at: Set(t),
@@ -209,7 +247,7 @@ pub async fn insert(conn: &impl ConnectionTrait, household: &place::Model, v: &V
     }
     .insert(conn)
     .await?;
-    write_groups(conn, r.id, &v.special_groups).await?;
+    write_groups(conn, r.id, v.special_groups.as_deref().unwrap_or_default()).await?;
     Ok(r)
 }
 
@@ -217,9 +255,9 @@ pub async fn create(state: &AppState, me: &Principal, ctx: &RequestCtx, input: R
     require(me, Permission::EditPeople)?;
     let txn = state.db.begin_write().await?;
     let household = household_for(&*txn, me, input.household_id).await?;
-    let v = validated(&input)?;
-    if id_number_taken(&*txn, &v, None).await? {
-        return Err(AppError::field("id_number", FieldErrorCode::Duplicate));
+    let v = validate_resident(&input)?;
+    if id_number_taken(&*txn, merged(&v.id_number, None).as_deref(), None).await? {
+        return Err(refuse_duplicate(state, me, ctx, txn).await);
     }
     let r = insert(&*txn, &household, &v).await?;
     audit::record(&*txn, Some(me), ctx, Record::new("resident.create", "resident", r.id)).await?;
@@ -233,21 +271,23 @@ pub async fn update(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64,
     let txn = state.db.begin_write().await?;
     let current = find_visible(&*txn, me, id, Permission::EditPeople).await?;
     let household = household_for(&*txn, me, input.household_id).await?;
-    let v = validated(&input)?;
-    if id_number_taken(&*txn, &v, Some(id)).await? {
-        return Err(AppError::field("id_number", FieldErrorCode::Duplicate));
-    }
-    let stale = || async { Ok::<_, AppError>(AppError::conflict(&views(&*txn, vec![current.clone()]).await?.remove(0))) };
+    let v = validate_resident(&input)?;
     if current.version != version {
-        return Err(stale().await?);
+        return Err(current_for_conflict(&*txn, me, id).await);
     }
+    let id_number = merged(&v.id_number, current.id_number.clone());
+    let phone = merged(&v.phone, current.phone.clone());
+    if id_number_taken(&*txn, id_number.as_deref(), Some(id)).await? {
+        return Err(refuse_duplicate(state, me, ctx, txn).await);
+    }
+    let birth_year = id_number.as_deref().and_then(|n| IdCardNumber::parse(n).ok()).map(|n| i32::from(n.birth_year()));
     let res = resident::Entity::update_many()
         .col_expr(resident::Column::HouseholdId, Expr::value(household.id))
         .col_expr(resident::Column::GridId, Expr::value(household.grid_id))
         .col_expr(resident::Column::Name, Expr::value(v.name.as_str()))
-        .col_expr(resident::Column::IdNumber, Expr::value(v.id_number.as_ref().map(|n| n.as_str().to_string())))
-        .col_expr(resident::Column::Phone, Expr::value(v.phone.as_ref().map(|p| p.as_str().to_string())))
-        .col_expr(resident::Column::BirthYear, Expr::value(v.id_number.as_ref().map(|n| i32::from(n.birth_year()))))
+        .col_expr(resident::Column::IdNumber, Expr::value(id_number))
+        .col_expr(resident::Column::Phone, Expr::value(phone))
+        .col_expr(resident::Column::BirthYear, Expr::value(birth_year))
         .col_expr(resident::Column::Version, Expr::value(version + 1))
         .col_expr(resident::Column::UpdatedAt, Expr::value(OffsetDateTime::now_utc()))
         .filter(resident::Column::Id.eq(id))
@@ -255,9 +295,11 @@ pub async fn update(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64,
         .exec(&*txn)
         .await?;
     if res.rows_affected != 1 {
-        return Err(stale().await?);
+        return Err(current_for_conflict(&*txn, me, id).await);
     }
-    write_groups(&*txn, id, &v.special_groups).await?;
+    if let Some(groups) = &v.special_groups {
+        write_groups(&*txn, id, groups).await?;
+    }
     audit::record(&*txn, Some(me), ctx, Record::new("resident.update", "resident", id)).await?;
     let r = resident::Entity::find_by_id(id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
     let out = views(&*txn, vec![r]).await?.remove(0);
@@ -269,9 +311,16 @@ pub async fn delete(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64,
     let txn = state.db.begin_write().await?;
     let current = find_visible(&*txn, me, id, Permission::EditPeople).await?;
     if current.version != version {
-        return Err(AppError::conflict(&views(&*txn, vec![current]).await?.remove(0)));
+        return Err(current_for_conflict(&*txn, me, id).await);
     }
-    resident::Entity::delete_by_id(id).exec(&*txn).await?;
+    let res = resident::Entity::delete_many()
+        .filter(resident::Column::Id.eq(id))
+        .filter(resident::Column::Version.eq(version))
+        .exec(&*txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(current_for_conflict(&*txn, me, id).await);
+    }
     audit::record(&*txn, Some(me), ctx, Record::new("resident.delete", "resident", id)).await?;
     txn.commit().await?;
     Ok(())

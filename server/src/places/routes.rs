@@ -255,7 +255,7 @@ async fn import_residents(
     headers: axum::http::HeaderMap,
     body: String,
 ) -> AppResult<Json<ImportReport>> {
-    let csv = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/csv"));
+    let csv = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.to_ascii_lowercase().starts_with("text/csv"));
     if !csv {
         return Err(AppError::Code(ErrorCode::UnsupportedMediaType));
     }

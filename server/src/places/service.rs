@@ -210,7 +210,21 @@ async fn code_taken(conn: &impl ConnectionTrait, kind: PlaceKind, code: &str, ex
     Ok(q.one(conn).await?.is_some())
 }
 
+/// Leaders may name an account; it must exist.
+async fn check_leader_accounts(conn: &impl ConnectionTrait, leaders: &[Leader]) -> AppResult<()> {
+    use crate::accounts::store::user;
+    for (i, l) in leaders.iter().enumerate() {
+        if let Some(uid) = l.user_id {
+            if user::Entity::find_by_id(uid).one(conn).await?.is_none() {
+                return Err(AppError::field(&format!("leaders/{i}/user_id"), FieldErrorCode::UnknownReference));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub async fn replace_leaders(conn: &impl ConnectionTrait, place_id: i64, leaders: &[Leader]) -> AppResult<()> {
+    check_leader_accounts(conn, leaders).await?;
     place_leader::Entity::delete_many().filter(place_leader::Column::PlaceId.eq(place_id)).exec(conn).await?;
     for (i, l) in leaders.iter().enumerate() {
         place_leader::ActiveModel {
@@ -227,11 +241,13 @@ pub async fn replace_leaders(conn: &impl ConnectionTrait, place_id: i64, leaders
     Ok(())
 }
 
-fn geometry_columns(v: &ValidPlace) -> (Option<String>, [Option<f64>; 4]) {
+pub fn geometry_columns(v: &ValidPlace) -> (Option<String>, [Option<f64>; 4]) {
     match &v.geometry {
         Some((json, checked)) => {
             let b = checked.bbox;
-            (Some(json.to_string()), [Some(b.min_lon), Some(b.min_lat), Some(b.max_lon), Some(b.max_lat)])
+            // Only what a geometry is: other members a client sent are not stored.
+            let clean = serde_json::json!({"type": json["type"], "coordinates": json["coordinates"]});
+            (Some(clean.to_string()), [Some(b.min_lon), Some(b.min_lat), Some(b.max_lon), Some(b.max_lat)])
         }
         None => (None, [None; 4]),
     }
@@ -342,7 +358,8 @@ pub async fn update(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64,
         .exec(&*txn)
         .await?;
     if res.rows_affected != 1 {
-        return Err(AppError::conflict(&view(&*txn, current).await?));
+        // Someone else's write landed between our read and our update: answer with theirs.
+        return Err(AppError::conflict(&view(&*txn, find(&*txn, id).await?).await?));
     }
     replace_leaders(&*txn, id, &v.leaders).await?;
     audit::record(&*txn, Some(me), ctx, Record::new("place.update", kind.as_str(), id)).await?;
@@ -369,11 +386,14 @@ pub async fn delete(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64,
     if has_children || has_residents {
         return Err(AppError::Code(ErrorCode::InUse));
     }
-    place::Entity::delete_many()
+    let res = place::Entity::delete_many()
         .filter(place::Column::Id.eq(id))
         .filter(place::Column::Version.eq(version))
         .exec(&*txn)
         .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::conflict(&view(&*txn, find(&*txn, id).await?).await?));
+    }
     audit::record(&*txn, Some(me), ctx, Record::new("place.delete", kind.as_str(), id).detail(current.code)).await?;
     txn.commit().await?;
     Ok(())

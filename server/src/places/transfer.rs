@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use shared::accounts::{Permission, Principal};
 use shared::error::{FieldErrorCode, FieldErrors};
 use shared::i18n::Lang;
-use shared::places::{ImportReport, Leader, PlaceKind, RejectedRow, ResidentInput, SpecialGroup, ValidPlace, validate_place, validate_resident};
+use shared::places::{Change, ImportReport, Leader, PlaceKind, RejectedRow, ResidentInput, SpecialGroup, ValidPlace, validate_place, validate_resident};
 use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 
@@ -49,10 +49,7 @@ pub async fn export_places(state: &AppState, me: &Principal, ctx: &RequestCtx) -
             })
         })
         .collect();
-    let txn = state.db.begin_write().await?;
-    audit::record(&*txn, Some(me), ctx, Record { action: "places.export", entity: None, entity_id: None, detail: Some(format!("{} places", features.len())) })
-        .await?;
-    txn.commit().await?;
+    audit::record_now(state, Some(me), ctx, Record::global("places.export", format!("{} places", features.len()))).await?;
     Ok(json!({"type": "FeatureCollection", "features": features}))
 }
 
@@ -82,8 +79,13 @@ pub async fn import_places(state: &AppState, me: &Principal, ctx: &RequestCtx, d
         .and_then(Value::as_array)
         .filter(|_| doc.get("type").and_then(Value::as_str) == Some("FeatureCollection"))
         .ok_or_else(|| AppError::field("features", FieldErrorCode::InvalidFormat))?;
-    let txn = state.db.begin_write().await?;
-    let existing = place::Entity::find().all(&*txn).await?;
+    // A dry run only reads; a real import holds the writer for its whole check-and-write.
+    let txn = if dry_run { None } else { Some(state.db.begin_write().await?) };
+    let existing = match &txn {
+        Some(t) => place::Entity::find().all(&**t).await?,
+        None => place::Entity::find().all(&state.db.conn).await?,
+    };
+    let code_of: HashMap<i64, String> = existing.iter().map(|p| (p.id, p.code.clone())).collect();
     let mut known: HashMap<(PlaceKind, String), place::Model> = existing.into_iter().map(|p| ((kind_of(&p), p.code.clone()), p)).collect();
     let mut in_file: HashSet<(PlaceKind, String)> = HashSet::new();
     let mut rows = Vec::new();
@@ -137,7 +139,7 @@ pub async fn import_places(state: &AppState, me: &Principal, ctx: &RequestCtx, d
                 }
                 if let Some(current) = known.get(&key) {
                     // Updates may not move a place to another parent.
-                    let current_parent = current.parent_id.and_then(|pid| known.values().find(|p| p.id == pid).map(|p| p.code.clone()));
+                    let current_parent = current.parent_id.and_then(|pid| code_of.get(&pid).cloned());
                     if current_parent != parent_code {
                         reject(&mut rejected, row, one("parent_code", FieldErrorCode::NotAllowed), ctx.lang);
                         continue;
@@ -149,30 +151,32 @@ pub async fn import_places(state: &AppState, me: &Principal, ctx: &RequestCtx, d
         }
     }
     let accepted = rows.len() as u64;
-    if !rejected.is_empty() || dry_run {
+    let Some(txn) = txn.filter(|_| rejected.is_empty()) else {
         return Ok(ImportReport { accepted, rejected, committed: false });
-    }
+    };
     let now = OffsetDateTime::now_utc();
     for r in rows {
         let key = (r.kind, r.valid.code.as_str().to_string());
         if let Some(current) = known.get(&key).cloned() {
-            let (geometry, bbox) = match &r.valid.geometry {
-                Some((g, c)) => (Some(g.to_string()), Some(c.bbox)),
-                None => (None, None),
-            };
-            place::Entity::update_many()
+            let (geometry, [min_lon, min_lat, max_lon, max_lat]) = places::geometry_columns(&r.valid);
+            let res = place::Entity::update_many()
                 .col_expr(place::Column::Name, Expr::value(r.valid.name.as_str()))
                 .col_expr(place::Column::Address, Expr::value(r.valid.address.clone()))
                 .col_expr(place::Column::Geometry, Expr::value(geometry))
-                .col_expr(place::Column::MinLon, Expr::value(bbox.map(|b| b.min_lon)))
-                .col_expr(place::Column::MinLat, Expr::value(bbox.map(|b| b.min_lat)))
-                .col_expr(place::Column::MaxLon, Expr::value(bbox.map(|b| b.max_lon)))
-                .col_expr(place::Column::MaxLat, Expr::value(bbox.map(|b| b.max_lat)))
+                .col_expr(place::Column::MinLon, Expr::value(min_lon))
+                .col_expr(place::Column::MinLat, Expr::value(min_lat))
+                .col_expr(place::Column::MaxLon, Expr::value(max_lon))
+                .col_expr(place::Column::MaxLat, Expr::value(max_lat))
                 .col_expr(place::Column::Version, Expr::value(current.version + 1))
                 .col_expr(place::Column::UpdatedAt, Expr::value(now))
                 .filter(place::Column::Id.eq(current.id))
+                .filter(place::Column::Version.eq(current.version))
                 .exec(&*txn)
                 .await?;
+            if res.rows_affected != 1 {
+                // Edited by someone else during the import: nothing of the import is kept.
+                return Err(AppError::Code(shared::error::ErrorCode::VersionConflict));
+            }
             places::replace_leaders(&*txn, current.id, &r.valid.leaders).await?;
         } else {
             let parent = match (&r.parent_code, r.kind.parent()) {
@@ -183,13 +187,17 @@ pub async fn import_places(state: &AppState, me: &Principal, ctx: &RequestCtx, d
             known.insert(key, m);
         }
     }
-    audit::record(&*txn, Some(me), ctx, Record { action: "places.import", entity: None, entity_id: None, detail: Some(format!("{accepted} places")) })
-        .await?;
+    audit::record(&*txn, Some(me), ctx, Record::global("places.import", format!("{accepted} places"))).await?;
     txn.commit().await?;
     Ok(ImportReport { accepted, rejected, committed: true })
 }
 
 pub const RESIDENT_COLUMNS: [&str; 5] = ["household_code", "name", "id_number", "phone", "special_groups"];
+
+/// A cell that a spreadsheet would run as a formula gets a leading apostrophe.
+fn spreadsheet_safe(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() }
+}
 
 /// Residents as CSV with full identity numbers and phones: an audited bulk read.
 pub async fn export_residents(state: &AppState, me: &Principal, ctx: &RequestCtx) -> AppResult<String> {
@@ -214,7 +222,7 @@ pub async fn export_residents(state: &AppState, me: &Principal, ctx: &RequestCtx
         g.sort();
         out.write_record([
             households.get(&r.household_id).map(String::as_str).unwrap_or(""),
-            r.name.as_str(),
+            spreadsheet_safe(&r.name).as_str(),
             r.id_number.as_deref().unwrap_or(""),
             r.phone.as_deref().unwrap_or(""),
             g.join(";").as_str(),
@@ -222,10 +230,7 @@ pub async fn export_residents(state: &AppState, me: &Principal, ctx: &RequestCtx
         .map_err(|e| AppError::Internal(e.to_string()))?;
     }
     let bytes = out.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
-    let txn = state.db.begin_write().await?;
-    audit::record(&*txn, Some(me), ctx, Record { action: "residents.export", entity: None, entity_id: None, detail: Some(format!("{} residents", rows.len())) })
-        .await?;
-    txn.commit().await?;
+    audit::record_now(state, Some(me), ctx, Record::global("residents.export", format!("{} residents", rows.len()))).await?;
     String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
 }
 
@@ -240,19 +245,21 @@ pub async fn import_residents(state: &AppState, me: &Principal, ctx: &RequestCtx
         return Err(AppError::field("header", FieldErrorCode::Required));
     };
     let (c_id, c_phone, c_groups) = (col("id_number"), col("phone"), col("special_groups"));
-    let txn = state.db.begin_write().await?;
-    let households: HashMap<String, place::Model> = place::Entity::find()
-        .filter(place::Column::Kind.eq(PlaceKind::Household.as_str()))
-        .all(&*txn)
-        .await?
+    let txn = if dry_run { None } else { Some(state.db.begin_write().await?) };
+    let households_query = place::Entity::find().filter(place::Column::Kind.eq(PlaceKind::Household.as_str()));
+    let households: HashMap<String, place::Model> = match &txn {
+        Some(t) => households_query.all(&**t).await?,
+        None => households_query.all(&state.db.conn).await?,
+    }
         .into_iter()
         .map(|p| (p.code.clone(), p))
         .collect();
-    let taken: HashSet<String> = resident::Entity::find()
-        .filter(resident::Column::IdNumber.is_not_null())
-        .all(&*txn)
-        .await?
-        .into_iter()
+    let taken_query = resident::Entity::find().filter(resident::Column::IdNumber.is_not_null());
+    let taken: HashSet<String> = match &txn {
+        Some(t) => taken_query.all(&**t).await?,
+        None => taken_query.all(&state.db.conn).await?,
+    }
+    .into_iter()
         .filter_map(|r| r.id_number)
         .collect();
     let mut seen = HashSet::new();
@@ -282,7 +289,7 @@ pub async fn import_residents(state: &AppState, me: &Principal, ctx: &RequestCtx
             name: get(Some(c_name)).unwrap_or_default(),
             id_number: get(c_id),
             phone: get(c_phone),
-            special_groups: groups,
+            special_groups: Some(groups),
             version: None,
         };
         let valid = match validate_resident(&input) {
@@ -292,7 +299,7 @@ pub async fn import_residents(state: &AppState, me: &Principal, ctx: &RequestCtx
                 None
             }
         };
-        if let Some(n) = valid.as_ref().and_then(|v| v.id_number.as_ref()) {
+        if let Some(Change::Set(n)) = valid.as_ref().map(|v| &v.id_number) {
             if taken.contains(n.as_str()) || !seen.insert(n.as_str().to_string()) {
                 errs.add("id_number", FieldErrorCode::Duplicate);
             }
@@ -303,14 +310,13 @@ pub async fn import_residents(state: &AppState, me: &Principal, ctx: &RequestCtx
         }
     }
     let accepted = rows.len() as u64;
-    if !rejected.is_empty() || dry_run {
+    let Some(txn) = txn.filter(|_| rejected.is_empty()) else {
         return Ok(ImportReport { accepted, rejected, committed: false });
-    }
+    };
     for (h, v) in &rows {
         residents::insert(&*txn, h, v).await?;
     }
-    audit::record(&*txn, Some(me), ctx, Record { action: "residents.import", entity: None, entity_id: None, detail: Some(format!("{accepted} residents")) })
-        .await?;
+    audit::record(&*txn, Some(me), ctx, Record::global("residents.import", format!("{accepted} residents"))).await?;
     txn.commit().await?;
     Ok(ImportReport { accepted, rejected, committed: true })
 }

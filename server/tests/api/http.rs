@@ -58,3 +58,25 @@ async fn health_and_openapi(app: &TestApp) {
     assert!(login["responses"].get("429").is_some());
 }
 both!(health_and_openapi);
+
+async fn cross_site_reads_and_forged_request_ids_are_refused(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let id = app.resident_id("张秀兰").await;
+    // A top-level navigation from another site carries the Lax cookie; the API refuses it.
+    let res = staff.request(Method::GET, &format!("/api/v1/residents/{id}/sensitive")).header("sec-fetch-site", "cross-site").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(app.audit("resident.reveal").await.is_empty(), "no audited read happened");
+    let res = staff.request(Method::GET, &format!("/api/v1/residents/{id}/sensitive")).header("sec-fetch-site", "same-origin").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // An over-long or odd request id is replaced, never stored.
+    let long = "x".repeat(300);
+    let res = staff.request(Method::GET, &format!("/api/v1/residents/{id}/sensitive")).header("x-request-id", &long).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let echoed = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert_ne!(echoed, long);
+    assert_eq!(app.audit("resident.reveal").await[0].request_id.as_deref(), Some(echoed.as_str()));
+    let res = staff.request(Method::GET, "/healthz").header("x-request-id", "ticket-42").send().await.unwrap();
+    assert_eq!(res.headers()["x-request-id"], "ticket-42", "a plain caller id is kept for tracing");
+}
+both!(cross_site_reads_and_forged_request_ids_are_refused);
