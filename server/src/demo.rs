@@ -289,6 +289,13 @@ impl Generator {
 /// Write a whole data set in one transaction. The database must be empty of places.
 pub async fn generate(db: &Db, plan: &Plan, demo: bool) -> AppResult<Counts> {
     let txn = db.begin_write().await?;
+    let counts = generate_in(&*txn, plan, demo).await?;
+    txn.commit().await?;
+    Ok(counts)
+}
+
+/// The generator inside a transaction the caller commits.
+pub async fn generate_in(txn: &impl ConnectionTrait, plan: &Plan, demo: bool) -> AppResult<Counts> {
     let mut g = Generator {
         rng: Rng(plan.seed),
         now: OffsetDateTime::now_utc(),
@@ -358,7 +365,7 @@ pub async fn generate(db: &Db, plan: &Plan, demo: bool) -> AppResult<Counts> {
                             let first_in_grid = mi == 0 && bi == 0;
                             let index = if first_in_grid { hi } else { usize::MAX };
                             g.household_people(household, grid, gi, index, plan.max_residents_per_household);
-                            g.batch.flush(&*txn, false).await?;
+                            g.batch.flush(txn, false).await?;
                         }
                     }
                 }
@@ -366,7 +373,7 @@ pub async fn generate(db: &Db, plan: &Plan, demo: bool) -> AppResult<Counts> {
         }
     }
     let _ = grid_counter;
-    g.batch.flush(&*txn, true).await?;
+    g.batch.flush(txn, true).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         // Ids were given explicitly; move the sequences past them.
         for table in ["places", "residents"] {
@@ -374,7 +381,6 @@ pub async fn generate(db: &Db, plan: &Plan, demo: bool) -> AppResult<Counts> {
                 .await?;
         }
     }
-    txn.commit().await?;
     Ok(g.counts)
 }
 
@@ -385,14 +391,15 @@ pub async fn seed_if_empty(db: &Db, demo_password: &str) -> AppResult<bool> {
     if has_places || has_users {
         return Ok(false);
     }
-    let counts = generate(db, &Plan::demo(), true).await?;
+    let hash = password::hash(demo_password.to_string()).await;
+    // Places, people and accounts in one transaction: a failed seed leaves nothing behind.
+    let txn = db.begin_write().await?;
+    let counts = generate_in(&*txn, &Plan::demo(), true).await?;
     let first_grid = place::Entity::find()
         .filter_kind(PlaceKind::Grid)
-        .one(&db.conn)
+        .one(&*txn)
         .await?
         .ok_or_else(|| AppError::Internal("demo has no grid".into()))?;
-    let hash = password::hash(demo_password.to_string()).await;
-    let txn = db.begin_write().await?;
     for (username, display, role, scoped) in DEMO_ACCOUNTS {
         let grids = if scoped { vec![first_grid.id] } else { vec![] };
         accounts::insert_user(&*txn, username, display, hash.clone(), &[role], &grids).await?;

@@ -153,6 +153,22 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
     Ok(AppState { db, config: Arc::new(config), site: Arc::new(site) })
 }
 
+/// Housekeeping while serving: expired sessions and old throttle rows are removed every
+/// ten minutes (any process may do it; the deletes are idempotent).
+pub fn start_housekeeping(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match accounts::service::purge_expired(&state).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions and throttle rows removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+            }
+        }
+    });
+}
+
 /// Serve until SIGTERM or Ctrl-C; in-flight requests are allowed to finish.
 pub async fn serve(app: Router, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())

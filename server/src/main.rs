@@ -62,6 +62,7 @@ async fn serve(config: Config) -> ExitCode {
         }
     };
     let site_built = state.site.built;
+    server::start_housekeeping(state.clone());
     let app = server::router(state);
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,

@@ -20,3 +20,39 @@ pub struct AuditEntry {
     pub request_id: Option<String>,
     pub ip: Option<String>,
 }
+
+/// Human words for the audit actions the server writes. Unknown actions show as they are.
+pub fn action_text(action: &str) -> Option<crate::i18n::Text> {
+    use crate::i18n::Text;
+    Some(match action {
+        "auth.login" => Text::new("登录", "Signed in"),
+        "auth.login_failed" => Text::new("登录失败", "Failed sign-in"),
+        "auth.logout" => Text::new("退出登录", "Signed out"),
+        "user.create" => Text::new("创建用户", "Created a user"),
+        "user.update" => Text::new("修改用户", "Changed a user"),
+        "user.reset_password" => Text::new("重置密码", "Reset a password"),
+        "place.create" => Text::new("新增地点", "Created a place"),
+        "place.update" => Text::new("修改地点", "Changed a place"),
+        "place.delete" => Text::new("删除地点", "Deleted a place"),
+        "places.export" => Text::new("导出网格数据", "Exported the hierarchy"),
+        "places.import" => Text::new("导入网格数据", "Imported the hierarchy"),
+        "resident.create" => Text::new("登记居民", "Registered a resident"),
+        "resident.update" => Text::new("修改居民信息", "Changed a resident"),
+        "resident.delete" => Text::new("删除居民", "Removed a resident"),
+        "resident.reveal" => Text::new("查看完整信息", "Read a full record"),
+        "resident.duplicate_id_number" => Text::new("身份证号重复提示", "Duplicate ID number answered"),
+        "residents.export" => Text::new("导出居民数据", "Exported residents"),
+        "residents.import" => Text::new("导入居民数据", "Imported residents"),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn known_actions_have_words_in_both_languages() {
+        let t = super::action_text("resident.reveal").unwrap();
+        assert_eq!((t.zh, t.en), ("查看完整信息", "Read a full record"));
+        assert!(super::action_text("something.else").is_none());
+    }
+}

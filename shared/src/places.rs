@@ -168,6 +168,8 @@ pub struct PlaceView {
     pub id: i64,
     pub kind: PlaceKind,
     pub parent_id: Option<i64>,
+    /// The grid this place lies in (itself for a grid); none above grid level.
+    pub grid_id: Option<i64>,
     pub code: String,
     pub name: String,
     pub address: Option<String>,

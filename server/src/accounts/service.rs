@@ -449,3 +449,23 @@ pub async fn reset_password(state: &AppState, me: &Principal, ctx: &RequestCtx, 
     txn.commit().await?;
     Ok(())
 }
+
+/// Remove sessions past their limits and throttle rows whose window and lock are over.
+pub async fn purge_expired(state: &AppState) -> AppResult<u64> {
+    let t = now();
+    let idle = Duration::try_from(state.config.session_idle).unwrap_or(Duration::hours(2));
+    let txn = state.db.begin_write().await?;
+    let sessions = session::Entity::delete_many()
+        .filter(sea_orm::Condition::any().add(session::Column::ExpiresAt.lt(t)).add(session::Column::LastSeenAt.lt(t - idle)))
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    let throttles = login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::WindowStartedAt.lt(t - THROTTLE_WINDOW))
+        .filter(sea_orm::Condition::any().add(login_throttle::Column::BlockedUntil.is_null()).add(login_throttle::Column::BlockedUntil.lt(t)))
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    txn.commit().await?;
+    Ok(sessions + throttles)
+}

@@ -15,7 +15,7 @@ use shared::error::ErrorCode;
 use serde::Deserialize;
 use shared::Page;
 use shared::error::Problem;
-use shared::places::{ImportReport, CreatePlace, PlaceSummary, PlaceView, ResidentInput, ResidentSensitive, ResidentView, SearchResults, UpdatePlace};
+use shared::places::{ImportReport, PlaceRefWithPath, CreatePlace, PlaceSummary, PlaceView, ResidentInput, ResidentSensitive, ResidentView, SearchResults, UpdatePlace};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -45,6 +45,13 @@ pub struct SearchQuery {
     responses((status = 200, body = Vec<PlaceSummary>), (status = 401, body = Problem)))]
 async fn roots(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> AppResult<Json<Vec<PlaceSummary>>> {
     Ok(Json(service::roots(&state.db.conn, &me).await?))
+}
+
+/// Every grid with its location, for pickers (grids are public structure).
+#[utoipa::path(get, path = "/grids", tag = "places",
+    responses((status = 200, body = Vec<PlaceRefWithPath>), (status = 401, body = Problem)))]
+async fn grids(State(state): State<AppState>, CurrentUser(_me): CurrentUser) -> AppResult<Json<Vec<PlaceRefWithPath>>> {
+    Ok(Json(service::grids(&state.db.conn).await?))
 }
 
 /// Create a place under its parent. Streets to buildings: admins; households: people editors of that grid.
@@ -275,6 +282,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(transfers)
         .routes(routes!(roots, create))
+        .routes(routes!(grids))
         .routes(routes!(get, update, delete))
         .routes(routes!(children))
         .routes(routes!(household_residents))

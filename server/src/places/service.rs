@@ -152,6 +152,30 @@ pub async fn roots(conn: &impl ConnectionTrait, me: &Principal) -> AppResult<Vec
     summaries(conn, me, rows).await
 }
 
+/// Every grid with where it is ("幸福街道 / 幸福社区 / 第一网格"), for pickers.
+pub async fn grids(conn: &impl ConnectionTrait) -> AppResult<Vec<shared::places::PlaceRefWithPath>> {
+    let grids = place::Entity::find().filter(place::Column::Kind.eq(PlaceKind::Grid.as_str())).order_by_asc(place::Column::Code).all(conn).await?;
+    let mut upper_ids: Vec<i64> = grids.iter().filter_map(|g| g.parent_id).collect();
+    let communities: HashMap<i64, place::Model> =
+        place::Entity::find().filter(place::Column::Id.is_in(upper_ids.clone())).all(conn).await?.into_iter().map(|p| (p.id, p)).collect();
+    upper_ids = communities.values().filter_map(|c| c.parent_id).collect();
+    let streets: HashMap<i64, place::Model> =
+        place::Entity::find().filter(place::Column::Id.is_in(upper_ids)).all(conn).await?.into_iter().map(|p| (p.id, p)).collect();
+    Ok(grids
+        .iter()
+        .map(|g| {
+            let community = g.parent_id.and_then(|c| communities.get(&c));
+            let street = community.and_then(|c| c.parent_id).and_then(|s| streets.get(&s));
+            let location = [street.map(|s| s.name.as_str()), community.map(|c| c.name.as_str()), Some(g.name.as_str())]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" / ");
+            shared::places::PlaceRefWithPath { place: to_ref(g), location }
+        })
+        .collect())
+}
+
 pub async fn children(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppResult<Vec<PlaceSummary>> {
     let parent = find(conn, id).await?;
     check_visible(me, &parent)?;
@@ -175,6 +199,7 @@ pub async fn view(conn: &impl ConnectionTrait, m: place::Model) -> AppResult<Pla
         id: m.id,
         kind: kind_of(&m),
         parent_id: m.parent_id,
+        grid_id: m.grid_id,
         code: m.code,
         name: m.name,
         address: m.address,

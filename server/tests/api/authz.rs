@@ -88,6 +88,7 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             [422, 403, 403, 403, 403, 403, 401],
         ),
         case(M::GET, "/api/v1/places", "/api/v1/places".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(M::GET, "/api/v1/grids", "/api/v1/grids".into(), None, [200, 200, 200, 200, 200, 200, 401]),
         case(
             M::POST,
             "/api/v1/places",

@@ -39,6 +39,11 @@ async fn browsing_goes_from_street_to_household(app: &TestApp) {
     let path: Vec<&str> = view["path"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
     assert_eq!(path, ["幸福街道", "幸福社区", "第一网格", "1微网格"]);
     assert_eq!(view["geometry"]["type"], "Polygon");
+    assert_eq!(view["grid_id"], app.place_id("XF-C01-G1").await);
+    let (_, grids) = gw.get("/api/v1/grids").await;
+    let locations: Vec<&str> = grids.as_array().unwrap().iter().map(|g| g["location"].as_str().unwrap()).collect();
+    assert_eq!(locations[0], "幸福街道 / 幸福社区 / 第一网格");
+    assert_eq!(locations.len(), 4);
     assert_eq!(view["leaders"][0]["title"], "building_leader");
 
     let (_, households) = gw.get(&format!("/api/v1/places/{building}/children")).await;

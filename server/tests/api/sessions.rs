@@ -216,3 +216,26 @@ async fn guesses_sent_in_parallel_are_throttled_like_guesses_in_a_row(app: &Test
     assert_eq!((wrong, throttled), (5, 35), "only the five free attempts reach the password check");
 }
 both!(guesses_sent_in_parallel_are_throttled_like_guesses_in_a_row);
+
+async fn housekeeping_removes_only_dead_sessions(app: &TestApp) {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    use server::accounts::store::session;
+    let alive = app.login("staff").await;
+    let _dead = app.login("admin").await;
+    // Age the admin's session past the absolute limit only.
+    {
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let admin_id = app.user_id("admin").await;
+        session::Entity::update_many()
+            .col_expr(session::Column::ExpiresAt, Expr::value(time::OffsetDateTime::now_utc() - time::Duration::minutes(1)))
+            .filter(session::Column::UserId.eq(admin_id))
+            .exec(&app.state.db.conn)
+            .await
+            .unwrap();
+    }
+    assert_eq!(server::accounts::service::purge_expired(&app.state).await.unwrap(), 1);
+    assert_eq!(session::Entity::find().count(&app.state.db.conn).await.unwrap(), 1);
+    assert_eq!(alive.get("/api/v1/auth/me").await.0, StatusCode::OK);
+}
+both!(housekeeping_removes_only_dead_sessions);
