@@ -42,7 +42,28 @@ impl Default for WorkCalendar {
     }
 }
 
+/// Longest limit accepted in a rule (about two years of working days), and how far the
+/// calendar looks for a working day before it gives up: both keep every loop finite.
+pub const MAX_WORKING_DAYS: u32 = 500;
+pub const MAX_WORKING_HOURS: u32 = 4000;
+const SEARCH_DAYS: u32 = 3660;
+
+impl Limit {
+    /// A rule's limit must be positive and at most about two years of working time.
+    pub fn is_valid(self) -> bool {
+        match self {
+            Limit::WorkingHours(h) => (1..=MAX_WORKING_HOURS).contains(&h),
+            Limit::WorkingDays(d) => (1..=MAX_WORKING_DAYS).contains(&d),
+        }
+    }
+}
+
 impl WorkCalendar {
+    /// A calendar needs a working day that starts before it ends.
+    pub fn new(day_start: Time, day_end: Time) -> Option<WorkCalendar> {
+        (day_start < day_end).then(|| WorkCalendar { day_start, day_end, ..WorkCalendar::default() })
+    }
+
     pub fn is_working_day(&self, d: Date) -> bool {
         if self.adjusted_workdays.contains(&d) {
             return true;
@@ -64,19 +85,31 @@ impl WorkCalendar {
         if self.is_working_day(d) && time < self.day_end {
             return if time < self.day_start { Self::at(d, self.day_start) } else { local };
         }
-        loop {
-            d = d.next_day().expect("date in range");
+        for _ in 0..SEARCH_DAYS {
+            d = match d.next_day() {
+                Some(n) => n,
+                None => break,
+            };
             if self.is_working_day(d) {
                 return Self::at(d, self.day_start);
             }
         }
+        // Ten years without a working day: a broken calendar; count on from here.
+        t
     }
 
     /// `start` plus `limit` of working time. A report made out of hours starts counting at
     /// the next working moment; a day limit ends at the close of the n-th working day after
     /// the day counting starts, as time-limit tables are read.
     pub fn deadline(&self, start: OffsetDateTime, limit: Limit) -> OffsetDateTime {
+        let limit = match limit {
+            Limit::WorkingHours(h) => Limit::WorkingHours(h.min(MAX_WORKING_HOURS)),
+            Limit::WorkingDays(d) => Limit::WorkingDays(d.min(MAX_WORKING_DAYS)),
+        };
         let mut t = self.next_working_moment(start);
+        if self.day_start >= self.day_end {
+            return t;
+        }
         match limit {
             Limit::WorkingHours(h) => {
                 let mut left = Duration::hours(i64::from(h));
@@ -87,14 +120,23 @@ impl WorkCalendar {
                         return (t + left).to_offset(UtcOffset::UTC);
                     }
                     left -= today;
-                    t = self.next_working_moment(end_of_day);
+                    let next = self.next_working_moment(end_of_day);
+                    if next <= t {
+                        return (t + left).to_offset(UtcOffset::UTC);
+                    }
+                    t = next;
                 }
             }
             Limit::WorkingDays(n) => {
                 let mut d = t.to_offset(SHANGHAI).date();
                 let mut counted = 0;
-                while counted < n {
-                    d = d.next_day().expect("date in range");
+                let mut steps = 0;
+                while counted < n && steps < SEARCH_DAYS * 2 {
+                    steps += 1;
+                    d = match d.next_day() {
+                        Some(next) => next,
+                        None => break,
+                    };
                     if self.is_working_day(d) {
                         counted += 1;
                     }
@@ -111,12 +153,19 @@ impl WorkCalendar {
     /// case has really been waiting, or how much working time is left before a deadline.
     pub fn working_time_between(&self, from: OffsetDateTime, to: OffsetDateTime) -> Duration {
         let mut total = Duration::ZERO;
+        if self.day_start >= self.day_end {
+            return total;
+        }
         let mut t = self.next_working_moment(from);
         while t < to {
             let end_of_day = Self::at(t.to_offset(SHANGHAI).date(), self.day_end);
             let stop = if to < end_of_day { to } else { end_of_day };
             total += stop - t;
-            t = self.next_working_moment(end_of_day);
+            let next = self.next_working_moment(end_of_day);
+            if next <= t {
+                break;
+            }
+            t = next;
         }
         total
     }
@@ -178,6 +227,23 @@ mod tests {
         // Friday → 1 working day → Monday 17:00.
         assert_eq!(cal().deadline(datetime!(2026-11-27 10:00 +8), Limit::WorkingDays(1)), datetime!(2026-11-30 17:00 +8));
         assert_eq!(cal().deadline(datetime!(2026-11-27 10:00 +8), Limit::WorkingDays(0)), datetime!(2026-11-27 17:00 +8));
+    }
+
+    #[test]
+    fn extreme_limits_and_broken_calendars_still_answer() {
+        let start = datetime!(2026-11-24 10:00 +8);
+        assert!(cal().deadline(start, Limit::WorkingDays(u32::MAX)) > start);
+        assert!(!Limit::WorkingDays(0).is_valid() && !Limit::WorkingHours(u32::MAX).is_valid() && Limit::WorkingHours(4).is_valid());
+        assert!(WorkCalendar::new(Time::from_hms(17, 0, 0).unwrap(), Time::from_hms(9, 0, 0).unwrap()).is_none());
+        let broken = WorkCalendar { day_start: Time::from_hms(17, 0, 0).unwrap(), ..WorkCalendar::default() };
+        assert_eq!(broken.working_time_between(start, start + Duration::days(3)), Duration::ZERO);
+        let mut no_days = WorkCalendar::default();
+        let mut d = date!(2026 - 11 - 24);
+        for _ in 0..4000 {
+            no_days.holidays.insert(d);
+            d = d.next_day().unwrap();
+        }
+        assert!(no_days.deadline(start, Limit::WorkingHours(1)) >= start, "terminates");
     }
 
     #[test]

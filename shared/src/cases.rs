@@ -137,6 +137,8 @@ pub struct CaseRelation {
     pub is_reporter: bool,
     /// The actor is the assignee.
     pub is_assignee: bool,
+    /// The actor reported the case as handled (gave the feedback being verified).
+    pub gave_feedback: bool,
     /// The case lies in one of the actor's grids.
     pub in_own_grid: bool,
     /// For reopening: the case closed recently enough.
@@ -236,7 +238,7 @@ impl Action {
             Action::Start | Action::RequestPostpone | Action::Resume | Action::Feedback => office || field || rel.is_assignee,
             // Verification is done on site by the grid's workers (or the office), never by
             // the one who did the work.
-            Action::VerifyPass | Action::VerifyFail => (office || field) && !rel.is_assignee,
+            Action::VerifyPass | Action::VerifyFail => (office || field) && !rel.is_assignee && !rel.gave_feedback,
             // The reporter may reopen within the window; the office may always.
             Action::Reopen => office || (rel.is_reporter && rel.within_reopen_window),
         }
@@ -283,7 +285,8 @@ mod tests {
         Principal { user_id: 7, username: "u".into(), display_name: "U".into(), roles: roles.to_vec(), grid_ids: vec![1] }
     }
 
-    const NONE: CaseRelation = CaseRelation { is_reporter: false, is_assignee: false, in_own_grid: false, within_reopen_window: false };
+    const NONE: CaseRelation =
+        CaseRelation { is_reporter: false, is_assignee: false, gave_feedback: false, in_own_grid: false, within_reopen_window: false };
 
     #[test]
     fn every_stage_but_the_end_has_a_way_forward_and_moves_are_unique() {
@@ -326,6 +329,7 @@ mod tests {
             assert!(!a.allowed_for(&resident, NONE), "other resident: {a:?}");
         }
         assert!(!Action::VerifyPass.allowed_for(&staff, CaseRelation { is_assignee: true, ..NONE }), "nobody verifies their own work");
+        assert!(!Action::VerifyFail.allowed_for(&gw, CaseRelation { gave_feedback: true, ..own }), "nor work they reported as done");
     }
 
     #[test]
