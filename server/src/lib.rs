@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cases;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -52,6 +53,7 @@ pub struct AppState {
         (name = "accounts", description = "Sign-in, sessions and user administration"),
         (name = "places", description = "The grid hierarchy: street → community → grid → micro-grid → building → household"),
         (name = "residents", description = "The residents registry; sensitive fields are masked unless revealed (audited)"),
+        (name = "cases", description = "Problems raised, from report to verified closure"),
         (name = "audit", description = "Who read or changed what"),
         (name = "operations", description = "Health and the API description")
     )
@@ -85,7 +87,7 @@ async fn openapi_document() {}
 
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", accounts::router().merge(places::router()).merge(audit::router()))
+        .nest("/api/v1", accounts::router().merge(places::router()).merge(cases::router()).merge(audit::router()))
         .routes(routes!(healthz))
         .routes(routes!(readyz))
         .split_for_parts()

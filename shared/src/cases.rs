@@ -363,3 +363,311 @@ mod tests {
         assert_eq!(Action::Dispatch.needs(), Needs::Assignment);
     }
 }
+
+/// How urgent a case is; with the category it picks the time limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    Normal,
+    Urgent,
+    Critical,
+}
+
+impl Urgency {
+    pub const ALL: [Urgency; 3] = [Urgency::Normal, Urgency::Urgent, Urgency::Critical];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Normal => "normal",
+            Urgency::Urgent => "urgent",
+            Urgency::Critical => "critical",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Urgency> {
+        Urgency::ALL.into_iter().find(|u| u.as_str() == s)
+    }
+    pub fn text(self) -> Text {
+        match self {
+            Urgency::Normal => Text::new("一般", "Normal"),
+            Urgency::Urgent => Text::new("紧急", "Urgent"),
+            Urgency::Critical => Text::new("特急", "Critical"),
+        }
+    }
+}
+
+/// Where a case came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// 居民上报
+    ResidentReport,
+    /// 网格员巡查
+    Patrol,
+    /// 入户走访 / 敲门问需
+    Visit,
+    /// 网格议事决定
+    Council,
+    /// 调解转办
+    Mediation,
+    /// 书记信箱
+    Mailbox,
+    /// 12345 热线
+    Hotline,
+    /// Open311
+    Open311,
+}
+
+impl Source {
+    pub const ALL: [Source; 8] = [
+        Source::ResidentReport,
+        Source::Patrol,
+        Source::Visit,
+        Source::Council,
+        Source::Mediation,
+        Source::Mailbox,
+        Source::Hotline,
+        Source::Open311,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::ResidentReport => "resident_report",
+            Source::Patrol => "patrol",
+            Source::Visit => "visit",
+            Source::Council => "council",
+            Source::Mediation => "mediation",
+            Source::Mailbox => "mailbox",
+            Source::Hotline => "hotline",
+            Source::Open311 => "open311",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+    pub fn text(self) -> Text {
+        match self {
+            Source::ResidentReport => Text::new("居民上报", "Resident report"),
+            Source::Patrol => Text::new("网格巡查", "Patrol"),
+            Source::Visit => Text::new("入户走访", "Door-knock visit"),
+            Source::Council => Text::new("网格议事", "Council decision"),
+            Source::Mediation => Text::new("调解转办", "Mediation referral"),
+            Source::Mailbox => Text::new("书记信箱", "Secretary's mailbox"),
+            Source::Hotline => Text::new("12345热线", "12345 hotline"),
+            Source::Open311 => Text::new("Open311", "Open311"),
+        }
+    }
+    /// Which sources a user may file directly. Council, mediation, mailbox and Open311 cases
+    /// are created by those areas, not typed in.
+    pub fn may_file(self, who: &Principal) -> bool {
+        let office = who.has_role(Role::Staff) || who.has_role(Role::Admin);
+        match self {
+            Source::ResidentReport => true,
+            Source::Patrol | Source::Visit => office || who.has_role(Role::GridWorker),
+            Source::Hotline => office,
+            Source::Council | Source::Mediation | Source::Mailbox | Source::Open311 => false,
+        }
+    }
+}
+
+/// A category of the two-level tree (top level: 部件 facilities / 事件 events / 服务 services).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Category {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+/// A party that can be made responsible for a case (社区, 物业, 供暖公司 …).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResponsibleParty {
+    pub id: i64,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+/// What the case forms need.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseMeta {
+    pub categories: Vec<Category>,
+    pub parties: Vec<ResponsibleParty>,
+}
+
+/// A new report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateCase {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// A second-level category.
+    pub category_id: i64,
+    pub urgency: Urgency,
+    pub source: Source,
+    /// Where: a place (grid, micro-grid, building, or a household the reporter may see).
+    pub place_id: i64,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    /// Hide the reporter's name from everyone but the office.
+    #[serde(default)]
+    pub reporter_hidden: bool,
+}
+
+/// A case in lists and on cards.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseSummary {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub stage: Stage,
+    pub category_id: i64,
+    pub urgency: Urgency,
+    pub source: Source,
+    pub grid_id: Option<i64>,
+    pub place_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub responsible_party_id: Option<i64>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub deadline_at: Option<time::OffsetDateTime>,
+    pub overdue: bool,
+    pub rework_count: i32,
+    #[serde(with = "time::serde::rfc3339")]
+    pub stage_entered_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    pub version: i64,
+}
+
+/// One entry of a case's history (append-only).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseEvent {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: time::OffsetDateTime,
+    pub actor_name: Option<String>,
+    /// `created` or an action name.
+    pub action: String,
+    pub from_stage: Option<Stage>,
+    pub to_stage: Option<Stage>,
+    pub note: Option<String>,
+}
+
+/// A case with its history and the moves the asking user may make now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub summary: CaseSummary,
+    pub description: String,
+    pub reporter_name: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub history: Vec<CaseEvent>,
+    pub legal_actions: Vec<Action>,
+}
+
+/// A move request from the board or a case page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MoveCase {
+    pub action: Action,
+    /// The version the client saw.
+    pub version: i64,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub refusal_reason: Option<RefusalReason>,
+    #[serde(default)]
+    pub responsible_party_id: Option<i64>,
+    #[serde(default)]
+    pub assignee_id: Option<i64>,
+    /// For a postponement request: the proposed new deadline.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub postpone_until: Option<time::OffsetDateTime>,
+}
+
+/// Check that a move carries what it needs (`Action::needs`).
+pub fn validate_move(m: &MoveCase) -> Result<(), crate::error::FieldErrors> {
+    use crate::error::{FieldErrorCode, FieldErrors};
+    let mut errs = FieldErrors::new();
+    let note = crate::validate::optional_text(m.note.as_deref(), 1000);
+    if note.is_err() {
+        errs.add("note", FieldErrorCode::TooLong);
+    }
+    let has_note = matches!(note, Ok(Some(_)));
+    match m.action.needs() {
+        Needs::RefusalReason if m.refusal_reason.is_none() => errs.add("refusal_reason", FieldErrorCode::Required),
+        Needs::Assignment if m.responsible_party_id.is_none() => errs.add("responsible_party_id", FieldErrorCode::Required),
+        Needs::PostponeReason => {
+            if !has_note {
+                errs.add("note", FieldErrorCode::Required);
+            }
+            if m.postpone_until.is_none() {
+                errs.add("postpone_until", FieldErrorCode::Required);
+            }
+        }
+        Needs::Feedback | Needs::Note if !has_note => errs.add("note", FieldErrorCode::Required),
+        _ => {}
+    }
+    errs.into_result()
+}
+
+/// Check a new report's own fields (references are checked by the server).
+pub fn validate_case(c: &CreateCase) -> Result<(String, String), crate::error::FieldErrors> {
+    use crate::error::{FieldErrorCode, FieldErrors};
+    let mut errs = FieldErrors::new();
+    let title = c.title.trim();
+    match title.chars().count() {
+        0 => errs.add("title", FieldErrorCode::Required),
+        n if n > 100 => errs.add("title", FieldErrorCode::TooLong),
+        _ => {}
+    }
+    let description = c.description.trim();
+    if description.chars().count() > 4000 {
+        errs.add("description", FieldErrorCode::TooLong);
+    }
+    match (c.lon, c.lat) {
+        (None, None) => {}
+        (Some(lon), Some(lat)) if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) => {}
+        _ => errs.add("lon", FieldErrorCode::OutOfRange),
+    }
+    errs.into_result()?;
+    Ok((title.to_string(), description.to_string()))
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    #[test]
+    fn moves_must_carry_what_they_need() {
+        let base = MoveCase { action: Action::Refuse, version: 1, note: None, refusal_reason: None, responsible_party_id: None, assignee_id: None, postpone_until: None };
+        assert_eq!(validate_move(&base).unwrap_err().0[0].0, "refusal_reason");
+        assert!(validate_move(&MoveCase { refusal_reason: Some(RefusalReason::Duplicate), ..base.clone() }).is_ok());
+        let feedback = MoveCase { action: Action::Feedback, ..base.clone() };
+        assert_eq!(validate_move(&feedback).unwrap_err().0[0].0, "note");
+        assert!(validate_move(&MoveCase { note: Some("已修复".into()), ..feedback }).is_ok());
+        let postpone = MoveCase { action: Action::RequestPostpone, note: Some("等材料".into()), ..base.clone() };
+        assert_eq!(validate_move(&postpone).unwrap_err().0[0].0, "postpone_until");
+        assert!(validate_move(&MoveCase { action: Action::Register, ..base }).is_ok());
+    }
+
+    #[test]
+    fn who_may_file_what() {
+        let p = |roles: &[Role]| Principal { user_id: 1, username: "u".into(), display_name: "U".into(), roles: roles.to_vec(), grid_ids: vec![] };
+        assert!(Source::ResidentReport.may_file(&p(&[Role::Resident])));
+        assert!(!Source::Patrol.may_file(&p(&[Role::Resident])));
+        assert!(Source::Patrol.may_file(&p(&[Role::GridWorker])));
+        assert!(!Source::Hotline.may_file(&p(&[Role::GridWorker])));
+        assert!(Source::Hotline.may_file(&p(&[Role::Staff])));
+        assert!(!Source::Council.may_file(&p(&[Role::Admin])), "created by the council area");
+    }
+}

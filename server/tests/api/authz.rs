@@ -36,6 +36,14 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
     assert_eq!(status, StatusCode::CREATED, "{body}");
 
     let building = app.place_id("XF-C01-B0001").await;
+    let resident_user = app.login("resident").await;
+    let (_, meta) = resident_user.get("/api/v1/cases/meta").await;
+    let leaf = meta["categories"].as_array().unwrap().iter().find(|c| !c["parent_id"].is_null()).unwrap()["id"].clone();
+    let (status, filed) = resident_user
+        .post("/api/v1/cases", json!({"title": "井盖缺失", "category_id": leaf, "urgency": "normal", "source": "resident_report", "place_id": building}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    let case_id = filed["id"].as_i64().unwrap();
     let household = app.place_id("XF-C01-B0001-101").await;
     let r1 = app.resident_id("张秀兰").await;
     let user = app.user_id("resident").await;
@@ -151,6 +159,24 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         case(M::GET, "/api/v1/residents/export", "/api/v1/residents/export".into(), None, [200, 403, 403, 403, 403, 403, 401]),
         // Sent as CSV below.
         case(M::POST, "/api/v1/residents/import", "/api/v1/residents/import?dry_run=true".into(), None, [200, 403, 403, 403, 403, 403, 401]),
+        case(M::GET, "/api/v1/cases/meta", "/api/v1/cases/meta".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(M::GET, "/api/v1/cases", "/api/v1/cases".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(
+            M::POST,
+            "/api/v1/cases",
+            "/api/v1/cases".into(),
+            Some(json!({"title": "", "category_id": 0, "urgency": "normal", "source": "resident_report", "place_id": building})),
+            [422, 422, 422, 422, 422, 422, 401],
+        ),
+        // Seen by the office, the grid's worker and the reporter; no one else learns it exists.
+        case(M::GET, "/api/v1/cases/{id}", format!("/api/v1/cases/{case_id}"), None, [200, 200, 404, 200, 200, 404, 401]),
+        case(
+            M::POST,
+            "/api/v1/cases/{id}/moves",
+            format!("/api/v1/cases/{case_id}/moves"),
+            Some(json!({"action": "register", "version": 999})),
+            [409, 409, 404, 409, 409, 404, 401],
+        ),
         case(M::GET, "/api/v1/audit", "/api/v1/audit".into(), None, [200, 403, 403, 403, 403, 403, 401]),
         // Last: it ends the sessions used above.
         case(M::POST, "/api/v1/auth/logout", "/api/v1/auth/logout".into(), None, [204; 7]),

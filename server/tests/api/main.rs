@@ -3,6 +3,7 @@
 mod common;
 
 mod authz;
+mod cases;
 mod http;
 mod places;
 mod residents;

@@ -1,0 +1,7 @@
+//! Cases: every problem raised, from report to verified closure (GB/T 30428 lifecycle).
+
+pub mod routes;
+pub mod service;
+pub mod store;
+
+pub use routes::router;

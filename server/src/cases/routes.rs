@@ -1,0 +1,95 @@
+//! HTTP routes of the cases area.
+
+use super::service::{self, Filter};
+use crate::AppState;
+use crate::accounts::CurrentUser;
+use crate::error::AppResult;
+use crate::http::{ApiJson, ApiPath, RequestCtx};
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use shared::Page;
+use shared::cases::{CaseMeta, CaseSummary, CaseView, CreateCase, MoveCase, Stage};
+use shared::error::Problem;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct CaseQuery {
+    pub stage: Option<Stage>,
+    pub grid_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    /// Only cases the user reported ("my reports").
+    #[serde(default)]
+    pub mine: bool,
+    /// Only open cases past their deadline.
+    #[serde(default)]
+    pub overdue: bool,
+    /// Part of the title or case number.
+    pub q: Option<String>,
+    pub offset: Option<u64>,
+    pub limit: Option<u64>,
+}
+
+/// Categories and responsible parties for the case forms.
+#[utoipa::path(get, path = "/cases/meta", tag = "cases", responses((status = 200, body = CaseMeta), (status = 401, body = Problem)))]
+async fn meta(State(state): State<AppState>, CurrentUser(_me): CurrentUser) -> AppResult<Json<CaseMeta>> {
+    Ok(Json(service::meta(&state.db.conn).await?))
+}
+
+/// Cases the user may see, newest first.
+#[utoipa::path(get, path = "/cases", tag = "cases", params(CaseQuery),
+    responses((status = 200, body = Page<CaseSummary>), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query(q): Query<CaseQuery>) -> AppResult<Json<Page<CaseSummary>>> {
+    let f = Filter {
+        stage: q.stage,
+        grid_id: q.grid_id,
+        assignee_id: q.assignee_id,
+        mine: q.mine,
+        overdue: q.overdue,
+        q: q.q,
+        offset: q.offset,
+        limit: q.limit,
+    };
+    Ok(Json(service::list(&state.db.conn, &me, f).await?))
+}
+
+/// File a report. Residents file resident reports; grid workers also patrol and visit
+/// findings; the office also hotline calls.
+#[utoipa::path(post, path = "/cases", tag = "cases", request_body = CreateCase,
+    responses((status = 201, body = CaseView), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn create(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiJson(req): ApiJson<CreateCase>,
+) -> AppResult<(StatusCode, Json<CaseView>)> {
+    Ok((StatusCode::CREATED, Json(service::create(&state, &me, &ctx, req).await?)))
+}
+
+/// One case with its history and the moves the user may make now.
+#[utoipa::path(get, path = "/cases/{id}", tag = "cases", params(("id" = i64, Path)),
+    responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn get(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Json<CaseView>> {
+    Ok(Json(service::get(&state.db.conn, &me, id).await?))
+}
+
+/// Move a case along its lifecycle. A stale `version` gets 409 with the current case; a move
+/// that does not exist from the case's stage gets 422 `illegal_move`; one the user may not
+/// make gets 403.
+#[utoipa::path(post, path = "/cases/{id}/moves", tag = "cases", params(("id" = i64, Path)), request_body = MoveCase,
+    responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn make_move(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<MoveCase>,
+) -> AppResult<Json<CaseView>> {
+    Ok(Json(service::make_move(&state, &me, &ctx, id, req).await?))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(meta)).routes(routes!(list, create)).routes(routes!(get)).routes(routes!(make_move))
+}

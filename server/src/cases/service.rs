@@ -1,0 +1,405 @@
+//! Case rules and transactions: filing a report, the lifecycle moves with their effects
+//! (deadlines from the SLA table and the working calendar, rework, postponement), the
+//! append-only history, and who may see which case.
+
+use super::store::{calendar_day, case, category, event, party, sla_rule};
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::http::RequestCtx;
+use crate::places::service::{self as places};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::accounts::{Principal, Role};
+use shared::calendar::{Limit, WorkCalendar};
+use shared::cases::{
+    Action, CaseEvent, CaseMeta, CaseRelation, CaseSummary, CaseView, Category, CreateCase, MoveCase, MoveRefusal, ResponsibleParty,
+    Source, Stage, Urgency, check_move, legal_actions, validate_case, validate_move,
+};
+use shared::error::{ErrorCode, FieldErrorCode};
+use shared::{Page, clamp_paging};
+use time::OffsetDateTime;
+
+/// A closed case may be reopened by its reporter for this long.
+const REOPEN_WINDOW: time::Duration = time::Duration::days(15);
+
+fn name_of<T: Serialize>(v: T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn parse<T: DeserializeOwned>(s: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+}
+
+fn is_office(me: &Principal) -> bool {
+    me.has_role(Role::Staff) || me.has_role(Role::Admin)
+}
+
+/// Cases a user may see: the office all; grid workers their grids' and those assigned to
+/// them; everyone their own reports.
+fn visible(me: &Principal) -> Condition {
+    if is_office(me) {
+        return Condition::all();
+    }
+    let mut c = Condition::any().add(case::Column::ReporterId.eq(me.user_id)).add(case::Column::AssigneeId.eq(me.user_id));
+    if me.has_role(Role::GridWorker) && !me.grid_ids.is_empty() {
+        c = c.add(case::Column::GridId.is_in(me.grid_ids.clone()));
+    }
+    c
+}
+
+fn may_see(me: &Principal, c: &case::Model) -> bool {
+    is_office(me)
+        || c.reporter_id == Some(me.user_id)
+        || c.assignee_id == Some(me.user_id)
+        || (me.has_role(Role::GridWorker) && c.grid_id.is_some_and(|g| me.grid_ids.contains(&g)))
+}
+
+fn relation(me: &Principal, c: &case::Model, now: OffsetDateTime) -> CaseRelation {
+    CaseRelation {
+        is_reporter: c.reporter_id == Some(me.user_id),
+        is_assignee: c.assignee_id == Some(me.user_id),
+        gave_feedback: c.feedback_by == Some(me.user_id),
+        in_own_grid: c.grid_id.is_some_and(|g| me.grid_ids.contains(&g)),
+        within_reopen_window: c.closed_at.is_some_and(|t| t + REOPEN_WINDOW > now),
+    }
+}
+
+fn stage_of(c: &case::Model) -> Stage {
+    parse(&c.stage).unwrap_or(Stage::Reported)
+}
+
+pub fn summary(c: &case::Model, now: OffsetDateTime) -> CaseSummary {
+    let stage = stage_of(c);
+    CaseSummary {
+        id: c.id,
+        number: c.number.clone(),
+        title: c.title.clone(),
+        stage,
+        category_id: c.category_id,
+        urgency: Urgency::parse(&c.urgency).unwrap_or(Urgency::Normal),
+        source: Source::parse(&c.source).unwrap_or(Source::ResidentReport),
+        grid_id: c.grid_id,
+        place_id: c.place_id,
+        assignee_id: c.assignee_id,
+        responsible_party_id: c.responsible_party_id,
+        deadline_at: c.deadline_at,
+        overdue: stage.clock_runs() && c.deadline_at.is_some_and(|d| d < now),
+        rework_count: c.rework_count,
+        stage_entered_at: c.stage_entered_at,
+        created_at: c.created_at,
+        version: c.version,
+    }
+}
+
+pub async fn meta(conn: &impl ConnectionTrait) -> AppResult<CaseMeta> {
+    let categories = category::Entity::find()
+        .filter(category::Column::Active.eq(true))
+        .order_by_asc(category::Column::Position)
+        .order_by_asc(category::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|c| Category { id: c.id, parent_id: c.parent_id, code: c.code, name_zh: c.name_zh, name_en: c.name_en })
+        .collect();
+    let parties = party::Entity::find()
+        .filter(party::Column::Active.eq(true))
+        .order_by_asc(party::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| ResponsibleParty { id: p.id, code: p.code, name_zh: p.name_zh, name_en: p.name_en })
+        .collect();
+    Ok(CaseMeta { categories, parties })
+}
+
+/// The office calendar: weekdays 9:00–17:00 plus the configured holidays and 调休 days.
+pub async fn calendar(conn: &impl ConnectionTrait) -> AppResult<WorkCalendar> {
+    let mut cal = WorkCalendar::default();
+    for d in calendar_day::Entity::find().all(conn).await? {
+        if d.kind == "workday" {
+            cal.adjusted_workdays.insert(d.day);
+        } else {
+            cal.holidays.insert(d.day);
+        }
+    }
+    Ok(cal)
+}
+
+async fn limit_for(conn: &impl ConnectionTrait, category_id: i64, urgency: &str) -> AppResult<Option<Limit>> {
+    let rule = sla_rule::Entity::find()
+        .filter(sla_rule::Column::CategoryId.eq(category_id))
+        .filter(sla_rule::Column::Urgency.eq(urgency))
+        .one(conn)
+        .await?;
+    Ok(rule.and_then(|r| {
+        let amount = u32::try_from(r.amount).ok()?;
+        let limit = match r.unit.as_str() {
+            "working_hours" => Limit::WorkingHours(amount),
+            "working_days" => Limit::WorkingDays(amount),
+            _ => return None,
+        };
+        limit.is_valid().then_some(limit)
+    }))
+}
+
+/// A sortable key that puts a case last in its column. Moves write only the moved case.
+fn rank_last(now: OffsetDateTime) -> String {
+    format!("{:020}", now.unix_timestamp_nanos() / 1000)
+}
+
+async fn history(conn: &impl ConnectionTrait, case_id: i64) -> AppResult<Vec<CaseEvent>> {
+    Ok(event::Entity::find()
+        .filter(event::Column::CaseId.eq(case_id))
+        .order_by_asc(event::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|e| CaseEvent {
+            at: e.at,
+            actor_name: e.actor_name,
+            action: e.action,
+            from_stage: e.from_stage.as_deref().and_then(parse),
+            to_stage: e.to_stage.as_deref().and_then(parse),
+            note: e.note,
+        })
+        .collect())
+}
+
+async fn view(conn: &impl ConnectionTrait, me: &Principal, c: case::Model) -> AppResult<CaseView> {
+    let now = OffsetDateTime::now_utc();
+    let rel = relation(me, &c, now);
+    // The reporter's name is the office's and the reporter's to see when they asked to hide it.
+    let reporter_name = if c.reporter_hidden && !is_office(me) && !rel.is_reporter { None } else { c.reporter_name.clone() };
+    Ok(CaseView {
+        summary: summary(&c, now),
+        legal_actions: legal_actions(stage_of(&c), me, rel),
+        history: history(conn, c.id).await?,
+        description: c.description,
+        reporter_name,
+        lon: c.lon,
+        lat: c.lat,
+    })
+}
+
+async fn find_visible(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppResult<case::Model> {
+    match case::Entity::find_by_id(id).one(conn).await? {
+        Some(c) if may_see(me, &c) => Ok(c),
+        _ => Err(AppError::Code(ErrorCode::NotFound)),
+    }
+}
+
+pub async fn get(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppResult<CaseView> {
+    let c = find_visible(conn, me, id).await?;
+    view(conn, me, c).await
+}
+
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub stage: Option<Stage>,
+    pub grid_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub mine: bool,
+    pub overdue: bool,
+    pub q: Option<String>,
+    pub offset: Option<u64>,
+    pub limit: Option<u64>,
+}
+
+pub async fn list(conn: &impl ConnectionTrait, me: &Principal, f: Filter) -> AppResult<Page<CaseSummary>> {
+    let now = OffsetDateTime::now_utc();
+    let mut cond = Condition::all().add(visible(me));
+    if let Some(s) = f.stage {
+        cond = cond.add(case::Column::Stage.eq(name_of(s)));
+    }
+    if let Some(g) = f.grid_id {
+        cond = cond.add(case::Column::GridId.eq(g));
+    }
+    if let Some(a) = f.assignee_id {
+        cond = cond.add(case::Column::AssigneeId.eq(a));
+    }
+    if f.mine {
+        cond = cond.add(case::Column::ReporterId.eq(me.user_id));
+    }
+    if f.overdue {
+        let running: Vec<String> = Stage::ALL.into_iter().filter(|s| s.clock_runs()).map(name_of).collect();
+        cond = cond.add(case::Column::DeadlineAt.lt(now)).add(case::Column::Stage.is_in(running));
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        if q.chars().count() > 64 {
+            return Err(AppError::field("q", FieldErrorCode::TooLong));
+        }
+        use sea_orm::sea_query::{ExprTrait, LikeExpr};
+        let like = LikeExpr::new(places::like_pattern(q)).escape('\\');
+        cond = cond.add(
+            Condition::any()
+                .add(Expr::col((case::Entity, case::Column::Title)).like(like.clone()))
+                .add(Expr::col((case::Entity, case::Column::Number)).like(like)),
+        );
+    }
+    let (offset, limit) = clamp_paging(f.offset, f.limit);
+    let total = case::Entity::find().filter(cond.clone()).count(conn).await?;
+    let rows = case::Entity::find().filter(cond).order_by_desc(case::Column::Id).offset(offset).limit(limit).all(conn).await?;
+    Ok(Page { items: rows.iter().map(|c| summary(c, now)).collect(), total, offset, limit })
+}
+
+async fn append(conn: &impl ConnectionTrait, case_id: i64, me: &Principal, action: &str, from: Option<Stage>, to: Option<Stage>, note: Option<String>) -> AppResult<()> {
+    event::ActiveModel {
+        case_id: Set(case_id),
+        at: Set(OffsetDateTime::now_utc()),
+        actor_id: Set(Some(me.user_id)),
+        actor_name: Set(Some(me.display_name.clone())),
+        action: Set(action.to_string()),
+        from_stage: Set(from.map(name_of)),
+        to_stage: Set(to.map(name_of)),
+        note: Set(note),
+        detail: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn create(state: &AppState, me: &Principal, _ctx: &RequestCtx, req: CreateCase) -> AppResult<CaseView> {
+    let (title, description) = validate_case(&req)?;
+    if !req.source.may_file(me) {
+        return Err(AppError::field("source", FieldErrorCode::NotAllowed));
+    }
+    let txn = state.db.begin_write().await?;
+    let cat = category::Entity::find_by_id(req.category_id).one(&*txn).await?;
+    if !cat.is_some_and(|c| c.active && c.parent_id.is_some()) {
+        return Err(AppError::field("category_id", FieldErrorCode::UnknownReference));
+    }
+    // The place must be one the reporter may see (a household only within people scope).
+    let place = match places::find(&*txn, req.place_id).await {
+        Ok(p) if places::check_visible(me, &p).is_ok() => p,
+        _ => return Err(AppError::field("place_id", FieldErrorCode::UnknownReference)),
+    };
+    let now = OffsetDateTime::now_utc();
+    let c = case::ActiveModel {
+        // Unique until the id is known (the column holds 24 characters).
+        number: Set(format!("tmp-{}", &uuid::Uuid::new_v4().simple().to_string()[..16])),
+        title: Set(title),
+        description: Set(description),
+        category_id: Set(req.category_id),
+        urgency: Set(req.urgency.as_str().to_string()),
+        source: Set(req.source.as_str().to_string()),
+        stage: Set(name_of(Stage::Reported)),
+        grid_id: Set(place.grid_id),
+        place_id: Set(Some(place.id)),
+        lon: Set(req.lon),
+        lat: Set(req.lat),
+        reporter_id: Set(Some(me.user_id)),
+        reporter_name: Set(Some(me.display_name.clone())),
+        reporter_hidden: Set(req.reporter_hidden),
+        stage_entered_at: Set(now),
+        board_rank: Set(rank_last(now)),
+        rework_count: Set(0),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    // Case numbers read like the office's register: year and a running number.
+    let number = format!("{}-{:06}", now.to_offset(shared::calendar::SHANGHAI).year(), c.id);
+    case::Entity::update_many().col_expr(case::Column::Number, Expr::value(number)).filter(case::Column::Id.eq(c.id)).exec(&*txn).await?;
+    append(&*txn, c.id, me, "created", None, Some(Stage::Reported), None).await?;
+    let c = case::Entity::find_by_id(c.id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let out = view(&*txn, me, c).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Make one lifecycle move. The shared table decides whether it exists and who may make it;
+/// this applies its effects and appends it to the history, all in one transaction.
+pub async fn make_move(state: &AppState, me: &Principal, _ctx: &RequestCtx, id: i64, m: MoveCase) -> AppResult<CaseView> {
+    validate_move(&m)?;
+    let txn = state.db.begin_write().await?;
+    let c = find_visible(&*txn, me, id).await?;
+    let now = OffsetDateTime::now_utc();
+    if c.version != m.version {
+        return Err(AppError::conflict(&view(&*txn, me, c).await?));
+    }
+    let from = stage_of(&c);
+    let to = match check_move(from, m.action, me, relation(me, &c, now)) {
+        Ok(to) => to,
+        Err(MoveRefusal::NotFromThisStage) => return Err(AppError::Code(ErrorCode::IllegalMove)),
+        Err(MoveRefusal::NotYours) => return Err(AppError::Code(ErrorCode::Forbidden)),
+    };
+    let note = shared::validate::optional_text(m.note.as_deref(), 1000).ok().flatten();
+    let mut q = case::Entity::update_many()
+        .col_expr(case::Column::Stage, Expr::value(name_of(to)))
+        .col_expr(case::Column::StageEnteredAt, Expr::value(now))
+        .col_expr(case::Column::BoardRank, Expr::value(rank_last(now)))
+        .col_expr(case::Column::Version, Expr::value(c.version + 1))
+        .col_expr(case::Column::UpdatedAt, Expr::value(now));
+    let mut detail = None;
+    match m.action {
+        Action::Register | Action::Reopen => {
+            // The clock starts at registration (again, for a reopened case).
+            let cal = calendar(&*txn).await?;
+            let deadline = limit_for(&*txn, c.category_id, &c.urgency).await?.map(|l| cal.deadline(now, l));
+            q = q
+                .col_expr(case::Column::RegisteredAt, Expr::value(now))
+                .col_expr(case::Column::DeadlineAt, Expr::value(deadline))
+                .col_expr(case::Column::ClosedAt, Expr::value(Option::<OffsetDateTime>::None));
+        }
+        Action::Refuse => {
+            detail = m.refusal_reason.map(name_of);
+            q = q.col_expr(case::Column::ClosedAt, Expr::value(Some(now)));
+        }
+        Action::Dispatch => {
+            let party_id = m.responsible_party_id.expect("validated");
+            if party::Entity::find_by_id(party_id).one(&*txn).await?.is_none_or(|p| !p.active) {
+                return Err(AppError::field("responsible_party_id", FieldErrorCode::UnknownReference));
+            }
+            if let Some(a) = m.assignee_id {
+                if crate::accounts::store::user::Entity::find_by_id(a).one(&*txn).await?.is_none_or(|u| u.disabled) {
+                    return Err(AppError::field("assignee_id", FieldErrorCode::UnknownReference));
+                }
+            }
+            q = q.col_expr(case::Column::ResponsiblePartyId, Expr::value(party_id)).col_expr(case::Column::AssigneeId, Expr::value(m.assignee_id));
+        }
+        Action::RequestPostpone => {
+            let until = m.postpone_until.expect("validated");
+            if until <= now {
+                return Err(AppError::field("postpone_until", FieldErrorCode::OutOfRange));
+            }
+            q = q.col_expr(case::Column::PostponeUntil, Expr::value(Some(until)));
+        }
+        Action::ApprovePostpone => {
+            q = q.col_expr(case::Column::DeadlineAt, Expr::value(c.postpone_until));
+        }
+        Action::RejectPostpone => {
+            q = q.col_expr(case::Column::PostponeUntil, Expr::value(Option::<OffsetDateTime>::None));
+        }
+        Action::Feedback => {
+            q = q.col_expr(case::Column::FeedbackBy, Expr::value(Some(me.user_id)));
+        }
+        Action::VerifyFail => {
+            q = q.col_expr(case::Column::ReworkCount, Expr::value(c.rework_count + 1));
+        }
+        Action::Close => {
+            q = q.col_expr(case::Column::ClosedAt, Expr::value(Some(now)));
+        }
+        Action::Start | Action::Resume | Action::VerifyPass => {}
+    }
+    let res = q.filter(case::Column::Id.eq(id)).filter(case::Column::Version.eq(m.version)).exec(&*txn).await?;
+    if res.rows_affected != 1 {
+        let current = case::Entity::find_by_id(id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+        return Err(AppError::conflict(&view(&*txn, me, current).await?));
+    }
+    let note = match detail {
+        Some(reason) => Some(note.map(|n| format!("[{reason}] {n}")).unwrap_or(format!("[{reason}]"))),
+        None => note,
+    };
+    append(&*txn, id, me, &name_of(m.action), Some(from), Some(to), note).await?;
+    let c = case::Entity::find_by_id(id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let out = view(&*txn, me, c).await?;
+    txn.commit().await?;
+    Ok(out)
+}

@@ -1,0 +1,133 @@
+//! Storage of the cases area.
+
+pub mod category {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_categories")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub parent_id: Option<i64>,
+        pub code: String,
+        pub class: String,
+        pub name_zh: String,
+        pub name_en: String,
+        pub position: i32,
+        pub active: bool,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod party {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "responsible_parties")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub code: String,
+        pub name_zh: String,
+        pub name_en: String,
+        pub active: bool,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod sla_rule {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sla_rules")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub category_id: i64,
+        pub urgency: String,
+        pub unit: String,
+        pub amount: i32,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod calendar_day {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "calendar_days")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub day: TimeDate,
+        /// `holiday` or `workday` (an adjusted working day, 调休).
+        pub kind: String,
+        pub name: Option<String>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod case {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "cases")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub number: String,
+        pub title: String,
+        pub description: String,
+        pub category_id: i64,
+        pub urgency: String,
+        pub source: String,
+        pub stage: String,
+        pub grid_id: Option<i64>,
+        pub place_id: Option<i64>,
+        pub lon: Option<f64>,
+        pub lat: Option<f64>,
+        pub reporter_id: Option<i64>,
+        pub reporter_name: Option<String>,
+        pub reporter_hidden: bool,
+        pub responsible_party_id: Option<i64>,
+        pub assignee_id: Option<i64>,
+        pub feedback_by: Option<i64>,
+        pub deadline_at: Option<TimeDateTimeWithTimeZone>,
+        pub postpone_until: Option<TimeDateTimeWithTimeZone>,
+        pub stage_entered_at: TimeDateTimeWithTimeZone,
+        pub registered_at: Option<TimeDateTimeWithTimeZone>,
+        pub closed_at: Option<TimeDateTimeWithTimeZone>,
+        pub rework_count: i32,
+        pub board_rank: String,
+        pub version: i64,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod event {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_events")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub case_id: i64,
+        pub at: TimeDateTimeWithTimeZone,
+        pub actor_id: Option<i64>,
+        pub actor_name: Option<String>,
+        pub action: String,
+        pub from_stage: Option<String>,
+        pub to_stage: Option<String>,
+        pub note: Option<String>,
+        pub detail: Option<String>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,138 @@
+//! Cases: filing, the whole lifecycle with its roles, deadlines, rework, history, versions.
+
+use crate::both;
+use crate::common::{Api, TestApp};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn category(api: &Api, code: &str) -> i64 {
+    let (_, meta) = api.get("/api/v1/cases/meta").await;
+    meta["categories"].as_array().unwrap().iter().find(|c| c["code"] == code).unwrap()["id"].as_i64().unwrap()
+}
+
+async fn party(api: &Api, code: &str) -> i64 {
+    let (_, meta) = api.get("/api/v1/cases/meta").await;
+    meta["parties"].as_array().unwrap().iter().find(|c| c["code"] == code).unwrap()["id"].as_i64().unwrap()
+}
+
+async fn mv(api: &Api, case: &Value, body: Value) -> (StatusCode, Value) {
+    let mut body = body;
+    body["version"] = case["version"].clone();
+    api.post(&format!("/api/v1/cases/{}/moves", case["id"]), body).await
+}
+
+fn ts(v: &Value) -> time::OffsetDateTime {
+    time::OffsetDateTime::parse(v.as_str().unwrap(), &time::format_description::well_known::Rfc3339).unwrap()
+}
+
+async fn a_report_goes_from_resident_to_verified_closure(app: &TestApp) {
+    let resident = app.login("resident").await;
+    let gw = app.login("gridworker").await;
+    let staff = app.login("staff").await;
+    let mediator = app.login("mediator").await;
+    let building = app.place_id("XF-C01-B0001").await;
+    let rubbish = category(&resident, "E-ENV-01").await;
+
+    let (status, c) = resident
+        .post(
+            "/api/v1/cases",
+            json!({"title": "楼下垃圾堆放", "description": "3天没人清理", "category_id": rubbish, "urgency": "normal",
+                   "source": "resident_report", "place_id": building, "reporter_hidden": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    assert_eq!(c["stage"], "reported");
+    assert!(c["number"].as_str().unwrap().ends_with(&format!("-{:06}", c["id"].as_i64().unwrap())));
+    assert_eq!(c["grid_id"], app.place_id("XF-C01-G1").await);
+    assert_eq!(c["legal_actions"], json!([]), "a resident has nothing to do on a new report");
+    assert_eq!(c["reporter_name"], "刘先生", "reporters see their own name");
+
+    // Who sees it: the grid's worker and the office, not the mediator.
+    let (_, gw_view) = gw.get(&format!("/api/v1/cases/{}", c["id"])).await;
+    assert_eq!(gw_view["reporter_name"], Value::Null, "the reporter asked to stay anonymous");
+    assert_eq!(mediator.get(&format!("/api/v1/cases/{}", c["id"])).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(mediator.get("/api/v1/cases").await.1["total"], 0);
+
+    // Registration is the office's; the deadline comes from the SLA table (4 working hours).
+    assert_eq!(mv(&gw, &c, json!({"action": "register"})).await.0, StatusCode::FORBIDDEN);
+    let (status, c) = mv(&staff, &c, json!({"action": "register"})).await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    let expected = shared::calendar::WorkCalendar::default().deadline(ts(&c["stage_entered_at"]), shared::calendar::Limit::WorkingHours(4));
+    assert_eq!(ts(&c["deadline_at"]), expected);
+
+    let (status, err) = mv(&staff, &c, json!({"action": "dispatch"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["errors"][0]["field"], "responsible_party_id");
+    let gw_id = app.user_id("gridworker").await;
+    let property = party(&staff, "PROPERTY").await;
+    let (_, c) = mv(&staff, &c, json!({"action": "dispatch", "responsible_party_id": property, "assignee_id": gw_id})).await;
+    assert_eq!((c["stage"].clone(), c["assignee_id"].clone()), (json!("dispatched"), json!(gw_id)));
+
+    let (_, c) = mv(&gw, &c, json!({"action": "start"})).await;
+    assert_eq!(c["legal_actions"], json!(["request_postpone", "feedback"]));
+    let (_, c) = mv(&gw, &c, json!({"action": "feedback", "note": "已联系物业清运"})).await;
+    assert_eq!(c["stage"], "handled");
+    assert_eq!(mv(&gw, &c, json!({"action": "verify_pass"})).await.0, StatusCode::FORBIDDEN, "no verifying one's own work");
+
+    // Failed verification: back to work, counted as rework.
+    let (_, c) = mv(&staff, &c, json!({"action": "verify_fail", "note": "仍有垃圾"})).await;
+    assert_eq!((c["stage"].clone(), c["rework_count"].clone()), (json!("in_progress"), json!(1)));
+    let (_, c) = mv(&gw, &c, json!({"action": "feedback", "note": "已全部清理"})).await;
+    let (_, c) = mv(&staff, &c, json!({"action": "verify_pass"})).await;
+    let (status, closed) = mv(&staff, &c, json!({"action": "close"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(closed["stage"], "closed");
+    assert!(!closed["overdue"].as_bool().unwrap());
+
+    // A stale version is refused with the current case; an impossible move says so.
+    let (status, stale) = mv(&staff, &c, json!({"action": "close"})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(stale["current"]["stage"], "closed");
+    let (status, illegal) = mv(&staff, &closed, json!({"action": "close"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(illegal["code"], "illegal_move");
+
+    // The reporter may reopen within the window.
+    let (_, mine) = resident.get(&format!("/api/v1/cases/{}", c["id"])).await;
+    assert_eq!(mine["legal_actions"], json!(["reopen"]));
+    let (status, reopened) = mv(&resident, &mine, json!({"action": "reopen", "note": "又堆起来了"})).await;
+    assert_eq!(status, StatusCode::OK, "{reopened}");
+    assert_eq!(reopened["stage"], "registered");
+
+    let actions: Vec<&str> = reopened["history"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(
+        actions,
+        ["created", "register", "dispatch", "start", "feedback", "verify_fail", "feedback", "verify_pass", "close", "reopen"]
+    );
+    assert_eq!(reopened["history"][5]["note"], "仍有垃圾");
+    assert_eq!(reopened["history"][5]["actor_name"], "王干事");
+    let (_, mine) = resident.get("/api/v1/cases?mine=true").await;
+    assert_eq!(mine["total"], 1);
+}
+both!(a_report_goes_from_resident_to_verified_closure);
+
+async fn filing_checks_source_category_and_place(app: &TestApp) {
+    let resident = app.login("resident").await;
+    let building = app.place_id("XF-C01-B0001").await;
+    let household = app.place_id("XF-C01-B0001-101").await;
+    let leaf = category(&resident, "E-SAF-01").await;
+    let top = category(&resident, "E-SAF").await;
+    let report = |category_id: i64, source: &str, place_id: i64| {
+        json!({"title": "飞线充电", "category_id": category_id, "urgency": "urgent", "source": source, "place_id": place_id})
+    };
+    let (status, e) = resident.post("/api/v1/cases", report(leaf, "patrol", building)).await;
+    assert_eq!((status, e["errors"][0]["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("source")));
+    let (_, e) = resident.post("/api/v1/cases", report(top, "resident_report", building)).await;
+    assert_eq!(e["errors"][0]["field"], "category_id", "cases take a second-level category");
+    let (_, e) = resident.post("/api/v1/cases", report(leaf, "resident_report", household)).await;
+    assert_eq!(e["errors"][0]["field"], "place_id", "a household is not the resident's to see");
+    let (status, _) = resident.post("/api/v1/cases", report(leaf, "resident_report", building)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let gw = app.login("gridworker").await;
+    assert_eq!(gw.post("/api/v1/cases", report(leaf, "patrol", household)).await.0, StatusCode::CREATED);
+    let (_, overdue) = gw.get("/api/v1/cases?overdue=true").await;
+    assert_eq!(overdue["total"], 0, "unregistered reports have no deadline yet");
+    let (_, found) = gw.get("/api/v1/cases?q=%E9%A3%9E%E7%BA%BF").await;
+    assert_eq!(found["total"], 2);
+}
+both!(filing_checks_source_category_and_place);
