@@ -314,6 +314,8 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(Index::create().name("ix_case_events_case").table(CaseEvents::Table).col(CaseEvents::CaseId).col(CaseEvents::Id).to_owned())
             .await?;
+        // The live stream looks at the last seconds of changes.
+        m.create_index(Index::create().name("ix_case_events_at").table(CaseEvents::Table).col(CaseEvents::At).to_owned()).await?;
 
         // Default reference data.
         let db = m.get_connection();

@@ -4,11 +4,13 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod board;
 pub mod cases;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod places;
 pub mod site;
@@ -37,6 +39,10 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub site: Arc<site::Site>,
+    /// Committed changes, for live boards.
+    pub live: Arc<events::Live>,
+    /// Set when the server stops: long-lived streams end so shutdown can finish.
+    pub shutdown: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 #[derive(OpenApi)]
@@ -54,6 +60,7 @@ pub struct AppState {
         (name = "places", description = "The grid hierarchy: street → community → grid → micro-grid → building → household"),
         (name = "residents", description = "The residents registry; sensitive fields are masked unless revealed (audited)"),
         (name = "cases", description = "Problems raised, from report to verified closure"),
+        (name = "board", description = "The status board and its live stream"),
         (name = "audit", description = "Who read or changed what"),
         (name = "operations", description = "Health and the API description")
     )
@@ -87,7 +94,7 @@ async fn openapi_document() {}
 
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", accounts::router().merge(places::router()).merge(cases::router()).merge(audit::router()))
+        .nest("/api/v1", accounts::router().merge(places::router()).merge(cases::router()).merge(board::router()).merge(audit::router()))
         .routes(routes!(healthz))
         .routes(routes!(readyz))
         .split_for_parts()
@@ -152,12 +159,19 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
     }
     tokio::task::spawn_blocking(accounts::password::warm_up).await.map_err(|e| format!("warm-up: {e}"))?;
     let site = site::Site::load(&config.site_dir);
-    Ok(AppState { db, config: Arc::new(config), site: Arc::new(site) })
+    Ok(AppState {
+        db,
+        config: Arc::new(config),
+        site: Arc::new(site),
+        live: Arc::new(events::Live::default()),
+        shutdown: Arc::new(tokio::sync::watch::channel(false).0),
+    })
 }
 
 /// Housekeeping while serving: expired sessions and old throttle rows are removed every
 /// ten minutes (any process may do it; the deletes are idempotent).
 pub fn start_housekeeping(state: AppState) {
+    state.live.start_poller(state.db.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
@@ -174,11 +188,20 @@ pub fn start_housekeeping(state: AppState) {
 /// Serve until SIGTERM or Ctrl-C; in-flight requests are allowed to finish.
 pub async fn serve(app: Router, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown_signal(None))
         .await
 }
 
-async fn shutdown_signal() {
+/// Like `serve`, and ends the state's live streams when the signal comes.
+pub async fn serve_state(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let stop = state.shutdown.clone();
+    let app = router(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal(Some(stop)))
+        .await
+}
+
+async fn shutdown_signal(stop: Option<Arc<tokio::sync::watch::Sender<bool>>>) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -195,6 +218,9 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down: finishing in-flight requests");
+    if let Some(stop) = stop {
+        let _ = stop.send(true);
+    }
 }
 
 /// How long graceful shutdown may take before the process exits anyway.

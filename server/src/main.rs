@@ -63,7 +63,6 @@ async fn serve(config: Config) -> ExitCode {
     };
     let site_built = state.site.built;
     server::start_housekeeping(state.clone());
-    let app = server::router(state);
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,
         Err(e) => {
@@ -83,7 +82,7 @@ async fn serve(config: Config) -> ExitCode {
     }
     // Tests and scripts wait for this exact line.
     println!("Linju is listening on http://{local}");
-    match server::serve(app, listener).await {
+    match server::serve_state(state, listener).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("server error: {e}");

@@ -592,6 +592,23 @@ pub struct MoveCase {
     /// For a postponement request: the proposed new deadline.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub postpone_until: Option<time::OffsetDateTime>,
+    /// Board position in the target column: after this card …
+    #[serde(default)]
+    pub after_id: Option<i64>,
+    /// … and before this one. Neither: at the end.
+    #[serde(default)]
+    pub before_id: Option<i64>,
+}
+
+/// Reorder a card within its column.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reorder {
+    pub version: i64,
+    #[serde(default)]
+    pub after_id: Option<i64>,
+    #[serde(default)]
+    pub before_id: Option<i64>,
 }
 
 /// Check that a move carries what it needs (`Action::needs`).
@@ -649,7 +666,17 @@ mod form_tests {
 
     #[test]
     fn moves_must_carry_what_they_need() {
-        let base = MoveCase { action: Action::Refuse, version: 1, note: None, refusal_reason: None, responsible_party_id: None, assignee_id: None, postpone_until: None };
+        let base = MoveCase {
+            action: Action::Refuse,
+            version: 1,
+            note: None,
+            refusal_reason: None,
+            responsible_party_id: None,
+            assignee_id: None,
+            postpone_until: None,
+            after_id: None,
+            before_id: None,
+        };
         assert_eq!(validate_move(&base).unwrap_err().0[0].0, "refusal_reason");
         assert!(validate_move(&MoveCase { refusal_reason: Some(RefusalReason::Duplicate), ..base.clone() }).is_ok());
         let feedback = MoveCase { action: Action::Feedback, ..base.clone() };

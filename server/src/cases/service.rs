@@ -24,11 +24,11 @@ use time::OffsetDateTime;
 /// A closed case may be reopened by its reporter for this long.
 const REOPEN_WINDOW: time::Duration = time::Duration::days(15);
 
-fn name_of<T: Serialize>(v: T) -> String {
+pub fn name_of<T: Serialize>(v: T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
-fn parse<T: DeserializeOwned>(s: &str) -> Option<T> {
+pub fn parse<T: DeserializeOwned>(s: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
 }
 
@@ -38,7 +38,7 @@ fn is_office(me: &Principal) -> bool {
 
 /// Cases a user may see: the office all; grid workers their grids' and those assigned to
 /// them; everyone their own reports.
-fn visible(me: &Principal) -> Condition {
+pub fn visible(me: &Principal) -> Condition {
     if is_office(me) {
         return Condition::all();
     }
@@ -50,10 +50,15 @@ fn visible(me: &Principal) -> Condition {
 }
 
 fn may_see(me: &Principal, c: &case::Model) -> bool {
+    may_see_parts(me, c.grid_id, c.reporter_id, c.assignee_id)
+}
+
+/// The visibility rule on the fields it needs (also used for live changes).
+pub fn may_see_parts(me: &Principal, grid_id: Option<i64>, reporter_id: Option<i64>, assignee_id: Option<i64>) -> bool {
     is_office(me)
-        || c.reporter_id == Some(me.user_id)
-        || c.assignee_id == Some(me.user_id)
-        || (me.has_role(Role::GridWorker) && c.grid_id.is_some_and(|g| me.grid_ids.contains(&g)))
+        || reporter_id == Some(me.user_id)
+        || assignee_id == Some(me.user_id)
+        || (me.has_role(Role::GridWorker) && grid_id.is_some_and(|g| me.grid_ids.contains(&g)))
 }
 
 fn relation(me: &Principal, c: &case::Model, now: OffsetDateTime) -> CaseRelation {
@@ -66,7 +71,7 @@ fn relation(me: &Principal, c: &case::Model, now: OffsetDateTime) -> CaseRelatio
     }
 }
 
-fn stage_of(c: &case::Model) -> Stage {
+pub fn stage_of(c: &case::Model) -> Stage {
     parse(&c.stage).unwrap_or(Stage::Reported)
 }
 
@@ -145,13 +150,16 @@ async fn limit_for(conn: &impl ConnectionTrait, category_id: i64, urgency: &str)
 }
 
 /// A sortable key that puts a case last in its column. Moves write only the moved case.
-fn rank_last(now: OffsetDateTime) -> String {
-    format!("{:020}", now.unix_timestamp_nanos() / 1000)
+pub fn rank_last(now: OffsetDateTime) -> String {
+    // Never ends in the zero digit, so keys between two of these always exist.
+    format!("{:020}i", now.unix_timestamp_nanos() / 1000)
 }
 
 async fn history(conn: &impl ConnectionTrait, case_id: i64) -> AppResult<Vec<CaseEvent>> {
     Ok(event::Entity::find()
         .filter(event::Column::CaseId.eq(case_id))
+        // Reordering on the board is not part of the case's story.
+        .filter(event::Column::Action.ne("reorder"))
         .order_by_asc(event::Column::Id)
         .all(conn)
         .await?
@@ -244,8 +252,17 @@ pub async fn list(conn: &impl ConnectionTrait, me: &Principal, f: Filter) -> App
     Ok(Page { items: rows.iter().map(|c| summary(c, now)).collect(), total, offset, limit })
 }
 
-async fn append(conn: &impl ConnectionTrait, case_id: i64, me: &Principal, action: &str, from: Option<Stage>, to: Option<Stage>, note: Option<String>) -> AppResult<()> {
-    event::ActiveModel {
+/// Append to a case's history; returns the entry's id (the live stream's cursor).
+pub async fn append(
+    conn: &impl ConnectionTrait,
+    case_id: i64,
+    me: &Principal,
+    action: &str,
+    from: Option<Stage>,
+    to: Option<Stage>,
+    note: Option<String>,
+) -> AppResult<i64> {
+    let e = event::ActiveModel {
         case_id: Set(case_id),
         at: Set(OffsetDateTime::now_utc()),
         actor_id: Set(Some(me.user_id)),
@@ -259,7 +276,7 @@ async fn append(conn: &impl ConnectionTrait, case_id: i64, me: &Principal, actio
     }
     .insert(conn)
     .await?;
-    Ok(())
+    Ok(e.id)
 }
 
 pub async fn create(state: &AppState, me: &Principal, _ctx: &RequestCtx, req: CreateCase) -> AppResult<CaseView> {
@@ -307,11 +324,31 @@ pub async fn create(state: &AppState, me: &Principal, _ctx: &RequestCtx, req: Cr
     // Case numbers read like the office's register: year and a running number.
     let number = format!("{}-{:06}", now.to_offset(shared::calendar::SHANGHAI).year(), c.id);
     case::Entity::update_many().col_expr(case::Column::Number, Expr::value(number)).filter(case::Column::Id.eq(c.id)).exec(&*txn).await?;
-    append(&*txn, c.id, me, "created", None, Some(Stage::Reported), None).await?;
+    let event_id = append(&*txn, c.id, me, "created", None, Some(Stage::Reported), None).await?;
     let c = case::Entity::find_by_id(c.id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
-    let out = view(&*txn, me, c).await?;
+    let out = view(&*txn, me, c.clone()).await?;
     txn.commit().await?;
+    state.live.publish(crate::events::Change::of(event_id, "created", &c));
     Ok(out)
+}
+
+/// The key that puts a card after `after_id` and before `before_id` in `stage`'s column
+/// (neighbours from another column are ignored); last in the column without neighbours.
+pub async fn placed_rank(conn: &impl ConnectionTrait, stage: Stage, after_id: Option<i64>, before_id: Option<i64>, now: OffsetDateTime) -> AppResult<String> {
+    let rank_of = |id: Option<i64>| async move {
+        match id {
+            Some(id) => Ok::<_, AppError>(
+                case::Entity::find_by_id(id).one(conn).await?.filter(|c| c.stage == name_of(stage)).map(|c| c.board_rank),
+            ),
+            None => Ok(None),
+        }
+    };
+    let (lo, hi) = (rank_of(after_id).await?, rank_of(before_id).await?);
+    Ok(match (lo, hi) {
+        (None, None) => rank_last(now),
+        (lo, hi) if lo.is_some() && hi.is_some() && lo >= hi => rank_last(now),
+        (lo, hi) => shared::board::rank_between(lo.as_deref(), hi.as_deref()),
+    })
 }
 
 /// Make one lifecycle move. The shared table decides whether it exists and who may make it;
@@ -331,10 +368,11 @@ pub async fn make_move(state: &AppState, me: &Principal, _ctx: &RequestCtx, id: 
         Err(MoveRefusal::NotYours) => return Err(AppError::Code(ErrorCode::Forbidden)),
     };
     let note = shared::validate::optional_text(m.note.as_deref(), 1000).ok().flatten();
+    let rank = placed_rank(&*txn, to, m.after_id, m.before_id, now).await?;
     let mut q = case::Entity::update_many()
         .col_expr(case::Column::Stage, Expr::value(name_of(to)))
         .col_expr(case::Column::StageEnteredAt, Expr::value(now))
-        .col_expr(case::Column::BoardRank, Expr::value(rank_last(now)))
+        .col_expr(case::Column::BoardRank, Expr::value(rank))
         .col_expr(case::Column::Version, Expr::value(c.version + 1))
         .col_expr(case::Column::UpdatedAt, Expr::value(now));
     let mut detail = None;
@@ -397,9 +435,10 @@ pub async fn make_move(state: &AppState, me: &Principal, _ctx: &RequestCtx, id: 
         Some(reason) => Some(note.map(|n| format!("[{reason}] {n}")).unwrap_or(format!("[{reason}]"))),
         None => note,
     };
-    append(&*txn, id, me, &name_of(m.action), Some(from), Some(to), note).await?;
+    let event_id = append(&*txn, id, me, &name_of(m.action), Some(from), Some(to), note).await?;
     let c = case::Entity::find_by_id(id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
-    let out = view(&*txn, me, c).await?;
+    let out = view(&*txn, me, c.clone()).await?;
     txn.commit().await?;
+    state.live.publish(crate::events::Change::of(event_id, &name_of(m.action), &c));
     Ok(out)
 }

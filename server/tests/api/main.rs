@@ -3,6 +3,7 @@
 mod common;
 
 mod authz;
+mod board;
 mod cases;
 mod http;
 mod places;

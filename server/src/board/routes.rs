@@ -1,0 +1,119 @@
+//! HTTP routes of the board: the board itself, reordering, and the live stream (SSE).
+
+use super::service::{self, BoardFilter};
+use crate::AppState;
+use crate::accounts::CurrentUser;
+use crate::cases::service::may_see_parts;
+use crate::error::AppResult;
+use crate::events::{Change, Live};
+use crate::http::{ApiJson, ApiPath};
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures::Stream;
+use serde::Deserialize;
+use shared::accounts::Principal;
+use shared::board::{Board, Card, LiveChange};
+use shared::cases::{Reorder, Source};
+use shared::error::Problem;
+use std::collections::{HashSet, VecDeque};
+use std::convert::Infallible;
+use std::sync::Arc;
+use tokio::sync::broadcast::error::RecvError;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct BoardQuery {
+    pub grid_id: Option<i64>,
+    pub category_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub source: Option<Source>,
+    #[serde(default)]
+    pub overdue: bool,
+    /// Part of the title or number.
+    pub q: Option<String>,
+}
+
+/// The status board: a column per stage with cards in order, and the header figures.
+#[utoipa::path(get, path = "/board", tag = "board", params(BoardQuery),
+    responses((status = 200, body = Board), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn board(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query(q): Query<BoardQuery>) -> AppResult<Json<Board>> {
+    let f = BoardFilter { grid_id: q.grid_id, category_id: q.category_id, assignee_id: q.assignee_id, source: q.source, overdue: q.overdue, q: q.q };
+    Ok(Json(service::board(&state.db.conn, &me, &f).await?))
+}
+
+/// Move a card within its column (between `after_id` and `before_id`).
+#[utoipa::path(post, path = "/cases/{id}/rank", tag = "board", params(("id" = i64, Path)), request_body = Reorder,
+    responses((status = 200, body = Card), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem)))]
+async fn reorder(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<Reorder>) -> AppResult<Json<Card>> {
+    Ok(Json(service::reorder(&state, &me, id, r).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LiveQuery {
+    /// Resume after this change (the board's `cursor`); `Last-Event-ID` does the same.
+    pub since: Option<i64>,
+}
+
+fn visible(me: &Principal, c: &Change) -> bool {
+    may_see_parts(me, c.grid_id, c.reporter_id, c.assignee_id)
+}
+
+fn sse_event(c: &LiveChange) -> Event {
+    Event::default().event("case").id(c.id.to_string()).json_data(c).unwrap_or_else(|_| Event::default().comment("unencodable"))
+}
+
+/// Changes to the cases the user may see, as server-sent events (`event: case`, JSON
+/// `LiveChange`). Given `since` or `Last-Event-ID`, missed changes are sent first. An
+/// `event: resync` asks the client to reload the board (it fell too far behind).
+#[utoipa::path(get, path = "/live", tag = "board", params(LiveQuery),
+    responses((status = 200, description = "text/event-stream of LiveChange", content_type = "text/event-stream", body = LiveChange),
+              (status = 401, body = Problem)))]
+async fn live(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    headers: HeaderMap,
+    Query(q): Query<LiveQuery>,
+) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let since = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).or(q.since);
+    // Subscribe before reading the history, so nothing falls between the two.
+    let rx = state.live.subscribe();
+    let replay: VecDeque<Arc<Change>> = match since {
+        Some(s) => Live::changes_since(&state.db, Some(s), None, 1000).await?.into_iter().map(Arc::new).collect(),
+        None => VecDeque::new(),
+    };
+    let shutdown = state.shutdown.subscribe();
+    // Changes sent from the history may come again from the bus: send each once.
+    let replayed: HashSet<i64> = replay.iter().map(|c| c.public.id).collect();
+    let stream = futures::stream::unfold((replay, rx, me, replayed, shutdown), |(mut replay, mut rx, me, replayed, mut shutdown)| async move {
+        loop {
+            if let Some(c) = replay.pop_front() {
+                if visible(&me, &c) {
+                    return Some((Ok(sse_event(&c.public)), (replay, rx, me, replayed, shutdown)));
+                }
+                continue;
+            }
+            tokio::select! {
+                _ = shutdown.changed() => return None,
+                msg = rx.recv() => match msg {
+                    Ok(c) if !replayed.contains(&c.public.id) && visible(&me, &c) => {
+                        return Some((Ok(sse_event(&c.public)), (replay, rx, me, replayed, shutdown)));
+                    }
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(_)) => {
+                        let resync = Event::default().event("resync").data("{}");
+                        return Some((Ok(resync), (replay, rx, me, replayed, shutdown)));
+                    }
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(board)).routes(routes!(reorder)).routes(routes!(live))
+}

@@ -1,0 +1,135 @@
+//! The status board: columns, order, figures, and the live stream of changes.
+
+use crate::both;
+use crate::common::{Api, TestApp};
+use futures::StreamExt;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+async fn file(api: &Api, app: &TestApp, title: &str) -> Value {
+    let (_, meta) = api.get("/api/v1/cases/meta").await;
+    let cat = meta["categories"].as_array().unwrap().iter().find(|c| c["code"] == "E-ENV-01").unwrap()["id"].clone();
+    let place = app.place_id("XF-C01-B0002").await;
+    let (status, c) = api
+        .post("/api/v1/cases", json!({"title": title, "category_id": cat, "urgency": "normal", "source": "resident_report", "place_id": place}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    c
+}
+
+fn column<'a>(board: &'a Value, stage: &str) -> &'a Value {
+    board["columns"].as_array().unwrap().iter().find(|c| c["stage"] == stage).unwrap()
+}
+
+fn titles(col: &Value) -> Vec<String> {
+    col["cards"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap().to_string()).collect()
+}
+
+async fn the_board_shows_columns_in_order_with_figures(app: &TestApp) {
+    let resident = app.login("resident").await;
+    let staff = app.login("staff").await;
+    for t in ["甲", "乙", "丙"] {
+        file(&resident, app, t).await;
+    }
+    let (status, board) = staff.get("/api/v1/board").await;
+    assert_eq!(status, StatusCode::OK);
+    let stages: Vec<&str> = board["columns"].as_array().unwrap().iter().map(|c| c["stage"].as_str().unwrap()).collect();
+    assert_eq!(stages, ["reported", "registered", "dispatched", "in_progress", "postponed", "handled", "verified", "closed"]);
+    let reported = column(&board, "reported");
+    assert_eq!(titles(reported), ["甲", "乙", "丙"], "new reports go last");
+    assert_eq!(reported["total"], 3);
+    assert_eq!(board["figures"]["open"], 3);
+    assert_eq!(board["figures"]["closure_rate"], Value::Null, "nothing is due yet");
+
+    // Drag 丙 between 甲 and 乙: one card changes.
+    let cards = reported["cards"].as_array().unwrap();
+    let (a, b, c) = (&cards[0], &cards[1], &cards[2]);
+    let (status, moved) = staff
+        .post(&format!("/api/v1/cases/{}/rank", c["id"]), json!({"version": c["version"], "after_id": a["id"], "before_id": b["id"]}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    let (_, board) = staff.get("/api/v1/board").await;
+    assert_eq!(titles(column(&board, "reported")), ["甲", "丙", "乙"]);
+    // A move to another column can say where the card lands.
+    let (status, _) = staff
+        .post(&format!("/api/v1/cases/{}/moves", b["id"]), json!({"action": "register", "version": b["version"]}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let b2 = staff.get(&format!("/api/v1/cases/{}", a["id"])).await.1;
+    let (status, _) = staff
+        .post(&format!("/api/v1/cases/{}/moves", a["id"]), json!({"action": "register", "version": b2["version"], "before_id": b["id"]}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, board) = staff.get("/api/v1/board").await;
+    assert_eq!(titles(column(&board, "registered")), ["甲", "乙"]);
+    // Filters narrow the board and its figures.
+    let (_, filtered) = staff.get("/api/v1/board?q=%E4%B8%99").await;
+    assert_eq!(filtered["figures"]["open"], 1);
+    // The reporter sees their cards but may not reorder them.
+    let (_, mine) = resident.get("/api/v1/board").await;
+    assert_eq!(column(&mine, "registered")["total"], 2);
+    let card = &column(&mine, "reported")["cards"][0];
+    assert_eq!(resident.post(&format!("/api/v1/cases/{}/rank", card["id"]), json!({"version": card["version"]})).await.0, StatusCode::FORBIDDEN);
+}
+both!(the_board_shows_columns_in_order_with_figures);
+
+/// Read server-sent events until `want` `case` events arrived or the time is up.
+async fn read_events(api: &Api, path: &str, last_id: Option<i64>, want: usize, limit: Duration) -> Vec<Value> {
+    let mut req = api.request(Method::GET, path);
+    if let Some(id) = last_id {
+        req = req.header("last-event-id", id.to_string());
+    }
+    let res = req.send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    let mut stream = res.bytes_stream();
+    let mut buf = String::new();
+    let mut events = Vec::new();
+    let deadline = tokio::time::Instant::now() + limit;
+    while events.len() < want {
+        let chunk = match tokio::time::timeout_at(deadline, stream.next()).await {
+            Ok(Some(Ok(c))) => c,
+            _ => break,
+        };
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            if block.lines().any(|l| l == "event: case") {
+                let data = block.lines().find_map(|l| l.strip_prefix("data: ")).unwrap();
+                events.push(serde_json::from_str(data).unwrap());
+            }
+        }
+    }
+    events
+}
+
+async fn every_open_board_sees_a_move_live_and_reconnects_resume(app: &TestApp) {
+    let resident = app.login("resident").await;
+    let staff = app.login("staff").await;
+    let mediator = app.login("mediator").await;
+    let c = file(&resident, app, "井盖松动").await;
+    let (_, board) = staff.get("/api/v1/board").await;
+    let cursor = board["cursor"].as_i64().unwrap();
+
+    let watcher = staff.clone();
+    let watching = tokio::spawn(async move { read_events(&watcher, "/api/v1/live", None, 1, Duration::from_secs(10)).await });
+    let outsider = mediator.clone();
+    let not_watching = tokio::spawn(async move { read_events(&outsider, "/api/v1/live", None, 1, Duration::from_millis(1500)).await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, moved) = staff.post(&format!("/api/v1/cases/{}/moves", c["id"]), json!({"action": "register", "version": c["version"]})).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let seen = watching.await.unwrap();
+    assert_eq!(seen.len(), 1, "the other board got the move");
+    assert_eq!(seen[0]["case_id"], c["id"]);
+    assert_eq!(seen[0]["stage"], "registered");
+    assert_eq!(seen[0]["version"], moved["version"]);
+    assert!(not_watching.await.unwrap().is_empty(), "a mediator's stream carries no case they may not see");
+
+    // A client that was away asks for what it missed since the board it loaded.
+    let missed = read_events(&staff, "/api/v1/live", Some(cursor), 1, Duration::from_secs(5)).await;
+    assert_eq!(missed.len(), 1);
+    assert_eq!(missed[0]["action"], "register");
+}
+both!(every_open_board_sees_a_move_live_and_reconnects_resume);
