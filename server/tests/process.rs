@@ -74,3 +74,87 @@ fn wait(child: &mut std::process::Child, limit: Duration) -> Option<std::process
     child.kill().ok();
     None
 }
+
+/// Start the binary on a database; returns the child and its address.
+fn start(db_url: &str) -> (std::process::Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("serve")
+        .env("PORT", "0")
+        .env("DATABASE_URL", db_url)
+        .env("LINJU_DEMO", "1")
+        .env("LINJU_SITE_DIR", "/nonexistent")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines {
+        if let Some(addr) = line.unwrap().strip_prefix("Linju is listening on http://") {
+            return (child, addr.to_string());
+        }
+    }
+    panic!("server did not start");
+}
+
+/// Two server processes on one database: a session made on one works on the other, and a
+/// change made through one reaches a live board connected to the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_share_sessions_and_live_changes() {
+    use futures::StreamExt;
+    let dir = std::env::temp_dir().join(format!("linju-two-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/linju.db?mode=rwc", dir.display());
+    let (mut a, addr_a) = start(&url);
+    let (mut b, addr_b) = start(&url);
+    let http = reqwest::Client::new();
+    let res = http
+        .post(format!("http://{addr_a}/api/v1/auth/login"))
+        .header("origin", format!("http://{addr_a}"))
+        .header("x-requested-with", "t")
+        .json(&serde_json::json!({"username": "staff", "password": "linju-demo"}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    // The session lives in the database: process B knows it.
+    let me = http.get(format!("http://{addr_b}/api/v1/auth/me")).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(me.status(), 200);
+
+    let stream = http.get(format!("http://{addr_a}/api/v1/live")).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(stream.status(), 200);
+    let mut body = stream.bytes_stream();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let meta: serde_json::Value = http.get(format!("http://{addr_b}/api/v1/cases/meta")).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+    let cat = meta["categories"].as_array().unwrap().iter().find(|c| !c["parent_id"].is_null()).unwrap()["id"].clone();
+    let grids: serde_json::Value = http.get(format!("http://{addr_b}/api/v1/grids")).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+    let created: serde_json::Value = http
+        .post(format!("http://{addr_b}/api/v1/cases"))
+        .header("cookie", &cookie)
+        .header("origin", format!("http://{addr_b}"))
+        .header("x-requested-with", "t")
+        .json(&serde_json::json!({"title": "12345 热线：路灯不亮", "category_id": cat, "urgency": "normal", "source": "hotline", "place_id": grids[0]["place"]["id"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut text = String::new();
+    while !text.contains("event: case") {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), body.next()).await.expect("a change within 5 s").unwrap().unwrap();
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(text.contains(&format!("\"case_id\":{}", created["id"])), "{text}");
+    eprintln!("change through B reached a board on A after {:?}", started.elapsed());
+    for c in [&mut a, &mut b] {
+        Command::new("kill").args(["-TERM", &c.id().to_string()]).status().unwrap();
+    }
+    // Open live streams must not hold up shutdown.
+    for c in [&mut a, &mut b] {
+        assert_eq!(wait(c, Duration::from_secs(20)).and_then(|s| s.code()), Some(0));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
