@@ -49,9 +49,9 @@ test-e2e: npm chromium
 	cd end2end && LINJU_SERVER_BIN=../target/debug/server LINJU_SITE_DIR=../$(SITE) \
 		node --test --test-concurrency=1 --test-reporter=tap tests/
 
-## make bench — generate a district of 200,000 residents and time the hierarchy API
+## make bench — the hierarchy on a 200,000-resident district; the board with 10,000 cases
 bench:
-	LINJU_BENCH_POSTGRES_URL="$$(.ci/postgres.sh)" cargo bench -p server --bench hierarchy
+	LINJU_BENCH_POSTGRES_URL="$$(.ci/postgres.sh)" cargo bench -p server --bench hierarchy --bench board
 
 setup tools: wasm-target wasm-bindgen-cli npm
 
