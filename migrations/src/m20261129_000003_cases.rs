@@ -75,6 +75,8 @@ enum Cases {
     RegisteredAt,
     ClosedAt,
     ReworkCount,
+    RatingScore,
+    RatingNote,
     BoardRank,
     Version,
     CreatedAt,
@@ -94,6 +96,18 @@ enum CaseEvents {
     ToStage,
     Note,
     Detail,
+}
+
+#[derive(DeriveIden)]
+enum Notifications {
+    Table,
+    Id,
+    UserId,
+    CaseId,
+    Action,
+    Stage,
+    CreatedAt,
+    ReadAt,
 }
 
 #[derive(DeriveIden)]
@@ -246,6 +260,8 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null(Cases::RegisteredAt))
                 .col(timestamp_with_time_zone_null(Cases::ClosedAt))
                 .col(integer(Cases::ReworkCount).default(0))
+                .col(integer_null(Cases::RatingScore))
+                .col(text_null(Cases::RatingNote))
                 .col(string_len(Cases::BoardRank, 64))
                 .col(big_integer(Cases::Version).default(1))
                 .col(timestamp_with_time_zone(Cases::CreatedAt))
@@ -314,6 +330,38 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(Index::create().name("ix_case_events_case").table(CaseEvents::Table).col(CaseEvents::CaseId).col(CaseEvents::Id).to_owned())
             .await?;
+        m.create_table(
+            Table::create()
+                .table(Notifications::Table)
+                .col(pk_auto(Notifications::Id).big_integer())
+                .col(big_integer(Notifications::UserId))
+                .col(big_integer(Notifications::CaseId))
+                .col(string_len(Notifications::Action, 32))
+                .col(string_len_null(Notifications::Stage, 24))
+                .col(timestamp_with_time_zone(Notifications::CreatedAt))
+                .col(timestamp_with_time_zone_null(Notifications::ReadAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_notifications_user")
+                        .from(Notifications::Table, Notifications::UserId)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_notifications_case")
+                        .from(Notifications::Table, Notifications::CaseId)
+                        .to(Cases::Table, Cases::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create().name("ix_notifications_user").table(Notifications::Table).col(Notifications::UserId).col(Notifications::Id).to_owned(),
+        )
+        .await?;
+        m.create_index(Index::create().name("ix_cases_location").table(Cases::Table).col(Cases::Lon).col(Cases::Lat).to_owned()).await?;
         // The live stream looks at the last seconds of changes.
         m.create_index(Index::create().name("ix_case_events_at").table(CaseEvents::Table).col(CaseEvents::At).to_owned()).await?;
 
@@ -374,6 +422,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for t in [
+            Notifications::Table.into_iden(),
             CaseEvents::Table.into_iden(),
             Cases::Table.into_iden(),
             CalendarDays::Table.into_iden(),

@@ -83,6 +83,8 @@ async fn run(label: &str, url: &str) {
             registered_at: Set(Some(now)),
             closed_at: Set(None),
             rework_count: Set(0),
+            rating_score: Set(None),
+            rating_note: Set(None),
             board_rank: Set(format!("{:020}i", i)),
             version: Set(1),
             created_at: Set(now),

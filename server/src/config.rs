@@ -21,6 +21,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Extra origins accepted for state-changing requests (e.g. the public https URL).
     pub public_origins: Vec<String>,
+    /// Open cases of the same category this near a new report are offered as duplicates.
+    pub duplicate_radius_m: f64,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -58,6 +60,7 @@ impl Config {
             public_origins: env("LINJU_PUBLIC_ORIGINS")
                 .map(|v| v.split(',').map(|s| s.trim().trim_end_matches('/').to_string()).collect())
                 .unwrap_or_default(),
+            duplicate_radius_m: env_parse("LINJU_DUPLICATE_RADIUS_M", 50.0)?,
         })
     }
 
@@ -75,6 +78,7 @@ impl Config {
             session_absolute: Duration::from_secs(12 * 3600),
             trust_proxy: false,
             public_origins: Vec::new(),
+            duplicate_radius_m: 50.0,
         }
     }
 }

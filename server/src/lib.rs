@@ -157,6 +157,7 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
     if config.demo {
         demo::seed_if_empty(&db, &config.demo_password).await.map_err(|e| format!("demo data: {e}"))?;
     }
+    let _ = cases::service::DUPLICATE_RADIUS_M.set(config.duplicate_radius_m);
     tokio::task::spawn_blocking(accounts::password::warm_up).await.map_err(|e| format!("warm-up: {e}"))?;
     let site = site::Site::load(&config.site_dir);
     Ok(AppState {

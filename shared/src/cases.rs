@@ -572,6 +572,57 @@ pub struct CaseView {
     pub lat: Option<f64>,
     pub history: Vec<CaseEvent>,
     pub legal_actions: Vec<Action>,
+    /// The reporter's satisfaction after closing (回访).
+    pub rating: Option<Rating>,
+    /// For the office: open cases of the same category at the same place or nearby.
+    pub possible_duplicates: Vec<CaseSummary>,
+}
+
+/// The reporter's satisfaction with a closed case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Rating {
+    /// 1 (very dissatisfied) to 5 (very satisfied).
+    pub score: u8,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl Rating {
+    pub fn validate(&self) -> Result<(), crate::error::FieldErrors> {
+        let mut errs = crate::error::FieldErrors::new();
+        if !(1..=5).contains(&self.score) {
+            errs.add("score", crate::error::FieldErrorCode::OutOfRange);
+        }
+        if crate::validate::optional_text(self.note.as_deref(), 500).is_err() {
+            errs.add("note", crate::error::FieldErrorCode::TooLong);
+        }
+        errs.into_result()
+    }
+}
+
+/// A message to a user about a change to a case they reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Notification {
+    pub id: i64,
+    pub case_id: i64,
+    pub case_number: String,
+    pub case_title: String,
+    /// The move that happened (an `Action` name).
+    pub action: String,
+    pub stage: Option<Stage>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    pub read: bool,
+}
+
+/// Mark notifications read: these ids, or all when empty.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MarkRead {
+    #[serde(default)]
+    pub ids: Vec<i64>,
 }
 
 /// A move request from the board or a case page.
@@ -685,6 +736,14 @@ mod form_tests {
         let postpone = MoveCase { action: Action::RequestPostpone, note: Some("等材料".into()), ..base.clone() };
         assert_eq!(validate_move(&postpone).unwrap_err().0[0].0, "postpone_until");
         assert!(validate_move(&MoveCase { action: Action::Register, ..base }).is_ok());
+    }
+
+    #[test]
+    fn ratings_are_one_to_five() {
+        assert!(Rating { score: 5, note: None }.validate().is_ok());
+        assert!(Rating { score: 0, note: None }.validate().is_err());
+        assert!(Rating { score: 6, note: None }.validate().is_err());
+        assert!(Rating { score: 3, note: Some("很".repeat(501)) }.validate().is_err());
     }
 
     #[test]

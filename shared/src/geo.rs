@@ -129,12 +129,42 @@ pub fn check_geometry(v: &Value, allowed: &[GeometryType]) -> Result<CheckedGeom
     Ok(CheckedGeometry { kind, bbox: bbox.ok_or(FieldErrorCode::InvalidGeometry)? })
 }
 
+/// Great-circle distance in metres between two WGS-84 points (haversine; ample for the
+/// tens of metres duplicate detection works with).
+pub fn distance_m(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
+    const R: f64 = 6_371_008.8;
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = (lat2 - lat1).to_radians();
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * R * a.sqrt().asin()
+}
+
+/// A box around a point that holds every point within `metres` of it (for index lookups).
+pub fn bbox_around(lon: f64, lat: f64, metres: f64) -> BBox {
+    let dlat = metres / 111_320.0;
+    let dlon = metres / (111_320.0 * lat.to_radians().cos().max(0.01));
+    BBox { min_lon: lon - dlon, min_lat: lat - dlat, max_lon: lon + dlon, max_lat: lat + dlat }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
     const AREAS: &[GeometryType] = &[GeometryType::Polygon, GeometryType::MultiPolygon];
+
+    #[test]
+    fn distances_and_boxes() {
+        // 0.001° of latitude is about 111 m anywhere.
+        let d = distance_m(121.45, 31.22, 121.45, 31.221);
+        assert!((d - 111.2).abs() < 0.5, "{d}");
+        assert_eq!(distance_m(121.45, 31.22, 121.45, 31.22), 0.0);
+        let b = bbox_around(121.45, 31.22, 50.0);
+        for (lon, lat) in [(b.min_lon, 31.22), (b.max_lon, 31.22), (121.45, b.min_lat), (121.45, b.max_lat)] {
+            assert!(distance_m(121.45, 31.22, lon, lat) >= 49.9);
+        }
+    }
 
     #[test]
     fn polygon_bbox() {

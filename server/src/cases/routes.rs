@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::Page;
-use shared::cases::{CaseMeta, CaseSummary, CaseView, CreateCase, MoveCase, Stage};
+use shared::cases::{CaseMeta, CaseSummary, CaseView, CreateCase, MarkRead, MoveCase, Notification, Rating, Stage};
 use shared::error::Problem;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -90,6 +90,59 @@ async fn make_move(
     Ok(Json(service::make_move(&state, &me, &ctx, id, req).await?))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DuplicateQuery {
+    pub category_id: i64,
+    pub place_id: Option<i64>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+}
+
+/// Open cases of the same category at the same place or nearby, to offer before filing a
+/// new one (only cases the user may see).
+#[utoipa::path(get, path = "/cases/duplicates", tag = "cases", params(DuplicateQuery),
+    responses((status = 200, body = Vec<CaseSummary>), (status = 401, body = Problem)))]
+async fn duplicates(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query(q): Query<DuplicateQuery>) -> AppResult<Json<Vec<CaseSummary>>> {
+    Ok(Json(service::duplicates(&state.db.conn, &me, q.category_id, q.place_id, q.lon.zip(q.lat), None).await?))
+}
+
+/// The reporter rates a closed case (回访).
+#[utoipa::path(post, path = "/cases/{id}/rating", tag = "cases", params(("id" = i64, Path)), request_body = Rating,
+    responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
+async fn rate(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<Rating>) -> AppResult<Json<CaseView>> {
+    Ok(Json(service::rate(&state, &me, id, r).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct NotificationQuery {
+    #[serde(default)]
+    pub unread: bool,
+}
+
+/// The user's notifications about cases they reported, newest first.
+#[utoipa::path(get, path = "/notifications", tag = "cases", params(NotificationQuery),
+    responses((status = 200, body = Vec<Notification>), (status = 401, body = Problem)))]
+async fn notifications(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query(q): Query<NotificationQuery>) -> AppResult<Json<Vec<Notification>>> {
+    Ok(Json(service::notifications(&state.db.conn, &me, q.unread).await?))
+}
+
+/// Mark notifications read (all of them when `ids` is empty).
+#[utoipa::path(post, path = "/notifications/read", tag = "cases", request_body = MarkRead,
+    responses((status = 204), (status = 401, body = Problem)))]
+async fn mark_read(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiJson(r): ApiJson<MarkRead>) -> AppResult<StatusCode> {
+    service::mark_read(&state, &me, &r.ids).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(meta)).routes(routes!(list, create)).routes(routes!(get)).routes(routes!(make_move))
+    OpenApiRouter::new()
+        .routes(routes!(meta))
+        .routes(routes!(duplicates))
+        .routes(routes!(list, create))
+        .routes(routes!(get))
+        .routes(routes!(make_move))
+        .routes(routes!(rate))
+        .routes(routes!(notifications))
+        .routes(routes!(mark_read))
 }

@@ -2,24 +2,32 @@
 //! (deadlines from the SLA table and the working calendar, rework, postponement), the
 //! append-only history, and who may see which case.
 
-use super::store::{calendar_day, case, category, event, party, sla_rule};
+use super::store::{calendar_day, case, category, event, notification, party, sla_rule};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
 use crate::places::service::{self as places};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::accounts::{Principal, Role};
 use shared::calendar::{Limit, WorkCalendar};
 use shared::cases::{
-    Action, CaseEvent, CaseMeta, CaseRelation, CaseSummary, CaseView, Category, CreateCase, MoveCase, MoveRefusal, ResponsibleParty,
-    Source, Stage, Urgency, check_move, legal_actions, validate_case, validate_move,
+    Action, CaseEvent, CaseMeta, CaseRelation, CaseSummary, CaseView, Category, CreateCase, MoveCase, MoveRefusal, Notification, Rating,
+    ResponsibleParty, Source, Stage, Urgency, check_move, legal_actions, validate_case, validate_move,
 };
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::{Page, clamp_paging};
 use time::OffsetDateTime;
+
+/// How near an open case of the same category must be to be offered as a duplicate; set
+/// from `LINJU_DUPLICATE_RADIUS_M` at start.
+pub static DUPLICATE_RADIUS_M: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+
+fn duplicate_radius() -> f64 {
+    *DUPLICATE_RADIUS_M.get().unwrap_or(&50.0)
+}
 
 /// A closed case may be reopened by its reporter for this long.
 const REOPEN_WINDOW: time::Duration = time::Duration::days(15);
@@ -180,15 +188,144 @@ async fn view(conn: &impl ConnectionTrait, me: &Principal, c: case::Model) -> Ap
     let rel = relation(me, &c, now);
     // The reporter's name is the office's and the reporter's to see when they asked to hide it.
     let reporter_name = if c.reporter_hidden && !is_office(me) && !rel.is_reporter { None } else { c.reporter_name.clone() };
+    let possible_duplicates = if is_office(me) && stage_of(&c).is_open() {
+        duplicates(conn, me, c.category_id, c.place_id, c.lon.zip(c.lat), Some(c.id)).await?
+    } else {
+        Vec::new()
+    };
     Ok(CaseView {
         summary: summary(&c, now),
         legal_actions: legal_actions(stage_of(&c), me, rel),
         history: history(conn, c.id).await?,
+        rating: c.rating_score.map(|s| Rating { score: s.clamp(1, 5) as u8, note: c.rating_note.clone() }),
+        possible_duplicates,
         description: c.description,
         reporter_name,
         lon: c.lon,
         lat: c.lat,
     })
+}
+
+/// Open cases the user may see, of the same category, at the same place or within the
+/// duplicate radius of the point.
+pub async fn duplicates(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    category_id: i64,
+    place_id: Option<i64>,
+    point: Option<(f64, f64)>,
+    except: Option<i64>,
+) -> AppResult<Vec<CaseSummary>> {
+    let open: Vec<String> = Stage::ALL.into_iter().filter(|s| s.is_open()).map(name_of).collect();
+    let radius = duplicate_radius();
+    let mut near = Condition::any();
+    if let Some(p) = place_id {
+        near = near.add(case::Column::PlaceId.eq(p));
+    }
+    if let Some((lon, lat)) = point {
+        let b = shared::geo::bbox_around(lon, lat, radius);
+        near = near.add(
+            Condition::all()
+                .add(case::Column::Lon.between(b.min_lon, b.max_lon))
+                .add(case::Column::Lat.between(b.min_lat, b.max_lat)),
+        );
+    }
+    if place_id.is_none() && point.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut q = case::Entity::find()
+        .filter(visible(me))
+        .filter(case::Column::CategoryId.eq(category_id))
+        .filter(case::Column::Stage.is_in(open))
+        .filter(near);
+    if let Some(id) = except {
+        q = q.filter(case::Column::Id.ne(id));
+    }
+    let now = OffsetDateTime::now_utc();
+    Ok(q.order_by_desc(case::Column::Id)
+        .limit(20)
+        .all(conn)
+        .await?
+        .into_iter()
+        // The box is a prefilter; the circle decides (same-place matches always count).
+        .filter(|c| {
+            c.place_id.is_some() && c.place_id == place_id
+                || match (point, c.lon.zip(c.lat)) {
+                    (Some((lon, lat)), Some((clon, clat))) => shared::geo::distance_m(lon, lat, clon, clat) <= radius,
+                    _ => false,
+                }
+        })
+        .take(10)
+        .map(|c| summary(&c, now))
+        .collect())
+}
+
+/// The reporter's satisfaction rating of a closed case (回访); may be given again to change it.
+pub async fn rate(state: &AppState, me: &Principal, id: i64, r: Rating) -> AppResult<CaseView> {
+    r.validate()?;
+    let txn = state.db.begin_write().await?;
+    let c = find_visible(&*txn, me, id).await?;
+    if c.reporter_id != Some(me.user_id) {
+        return Err(AppError::Code(ErrorCode::Forbidden));
+    }
+    if stage_of(&c) != Stage::Closed {
+        return Err(AppError::Code(ErrorCode::IllegalMove));
+    }
+    let note = shared::validate::optional_text(r.note.as_deref(), 500).ok().flatten();
+    case::Entity::update_many()
+        .col_expr(case::Column::RatingScore, Expr::value(i32::from(r.score)))
+        .col_expr(case::Column::RatingNote, Expr::value(note.clone()))
+        .col_expr(case::Column::Version, Expr::col(case::Column::Version).add(1))
+        .filter(case::Column::Id.eq(id))
+        .exec(&*txn)
+        .await?;
+    append(&*txn, id, me, "rating", Some(Stage::Closed), Some(Stage::Closed), Some(format!("{}/5 {}", r.score, note.unwrap_or_default()).trim().to_string()))
+        .await?;
+    let c = case::Entity::find_by_id(id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let out = view(&*txn, me, c).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+pub async fn notifications(conn: &impl ConnectionTrait, me: &Principal, unread_only: bool) -> AppResult<Vec<Notification>> {
+    let mut q = notification::Entity::find().filter(notification::Column::UserId.eq(me.user_id));
+    if unread_only {
+        q = q.filter(notification::Column::ReadAt.is_null());
+    }
+    let rows = q.order_by_desc(notification::Column::Id).limit(100).all(conn).await?;
+    let ids: Vec<i64> = rows.iter().map(|n| n.case_id).collect();
+    let cases: std::collections::HashMap<i64, case::Model> =
+        case::Entity::find().filter(case::Column::Id.is_in(ids)).all(conn).await?.into_iter().map(|c| (c.id, c)).collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|n| {
+            let c = cases.get(&n.case_id)?;
+            Some(Notification {
+                id: n.id,
+                case_id: n.case_id,
+                case_number: c.number.clone(),
+                case_title: c.title.clone(),
+                action: n.action,
+                stage: n.stage.as_deref().and_then(parse),
+                created_at: n.created_at,
+                read: n.read_at.is_some(),
+            })
+        })
+        .collect())
+}
+
+pub async fn mark_read(state: &AppState, me: &Principal, ids: &[i64]) -> AppResult<()> {
+    let txn = state.db.begin_write().await?;
+    let mut q = notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(Some(OffsetDateTime::now_utc())))
+        .filter(notification::Column::UserId.eq(me.user_id))
+        .filter(notification::Column::ReadAt.is_null());
+    if !ids.is_empty() {
+        q = q.filter(notification::Column::Id.is_in(ids.to_vec()));
+    }
+    q.exec(&*txn).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 async fn find_visible(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppResult<case::Model> {
@@ -436,6 +573,20 @@ pub async fn make_move(state: &AppState, me: &Principal, _ctx: &RequestCtx, id: 
         None => note,
     };
     let event_id = append(&*txn, id, me, &name_of(m.action), Some(from), Some(to), note).await?;
+    // The reporter hears of every step of their report (not of their own moves).
+    if let Some(reporter) = c.reporter_id.filter(|r| *r != me.user_id) {
+        notification::ActiveModel {
+            user_id: Set(reporter),
+            case_id: Set(id),
+            action: Set(name_of(m.action)),
+            stage: Set(Some(name_of(to))),
+            created_at: Set(now),
+            read_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&*txn)
+        .await?;
+    }
     let c = case::Entity::find_by_id(id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
     let out = view(&*txn, me, c.clone()).await?;
     txn.commit().await?;

@@ -100,6 +100,8 @@ pub mod case {
         pub registered_at: Option<TimeDateTimeWithTimeZone>,
         pub closed_at: Option<TimeDateTimeWithTimeZone>,
         pub rework_count: i32,
+        pub rating_score: Option<i32>,
+        pub rating_note: Option<String>,
         pub board_rank: String,
         pub version: i64,
         pub created_at: TimeDateTimeWithTimeZone,
@@ -126,6 +128,25 @@ pub mod event {
         pub to_stage: Option<String>,
         pub note: Option<String>,
         pub detail: Option<String>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod notification {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notifications")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub user_id: i64,
+        pub case_id: i64,
+        pub action: String,
+        pub stage: Option<String>,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub read_at: Option<TimeDateTimeWithTimeZone>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -177,6 +177,23 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             Some(json!({"action": "register", "version": 999})),
             [409, 409, 404, 409, 409, 404, 401],
         ),
+        case(
+            M::GET,
+            "/api/v1/cases/duplicates",
+            format!("/api/v1/cases/duplicates?category_id={leaf}&place_id={building}"),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        // Only the reporter rates, and only a closed case.
+        case(
+            M::POST,
+            "/api/v1/cases/{id}/rating",
+            format!("/api/v1/cases/{case_id}/rating"),
+            Some(json!({"score": 5})),
+            [403, 403, 404, 403, 422, 404, 401],
+        ),
+        case(M::GET, "/api/v1/notifications", "/api/v1/notifications".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(M::POST, "/api/v1/notifications/read", "/api/v1/notifications/read".into(), Some(json!({"ids": []})), [204, 204, 204, 204, 204, 204, 401]),
         case(M::GET, "/api/v1/board", "/api/v1/board".into(), None, [200, 200, 200, 200, 200, 200, 401]),
         case(
             M::POST,

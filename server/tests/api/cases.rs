@@ -136,3 +136,63 @@ async fn filing_checks_source_category_and_place(app: &TestApp) {
     assert_eq!(found["total"], 2);
 }
 both!(filing_checks_source_category_and_place);
+
+async fn duplicates_ratings_and_notifications(app: &TestApp) {
+    let resident = app.login("resident").await;
+    let staff = app.login("staff").await;
+    let building = app.place_id("XF-C01-B0003").await;
+    let hazard = category(&resident, "E-SAF-02").await;
+    let report = |title: &str, lon: f64| {
+        json!({"title": title, "category_id": hazard, "urgency": "urgent", "source": "resident_report", "place_id": building,
+               "lon": lon, "lat": 31.2212})
+    };
+    let (_, first) = resident.post("/api/v1/cases", report("车库井口没有护栏", 121.4512)).await;
+    // Before filing again, the reporter is offered their open report at the same place.
+    let (_, offered) = resident.get(&format!("/api/v1/cases/duplicates?category_id={hazard}&place_id={building}")).await;
+    assert_eq!(offered[0]["id"], first["id"]);
+    let (_, second) = resident.post("/api/v1/cases", report("井口危险", 121.4513)).await;
+    let (_, seen_by_office) = staff.get(&format!("/api/v1/cases/{}", second["id"])).await;
+    assert_eq!(seen_by_office["possible_duplicates"][0]["id"], first["id"], "about 10 m apart, same category");
+    assert_eq!(resident.get(&format!("/api/v1/cases/{}", second["id"])).await.1["possible_duplicates"], json!([]));
+    // Far away is not a duplicate.
+    let gw = app.login("gridworker").await;
+    let (_, far) = gw.get(&format!("/api/v1/cases/duplicates?category_id={hazard}&lon=121.46&lat=31.23")).await;
+    assert_eq!(far, json!([]));
+
+    // The office refuses the second as a duplicate; the reporter is told.
+    let (status, refused) = mv(&staff, &seen_by_office, json!({"action": "refuse", "refusal_reason": "duplicate", "note": "与前一件相同"})).await;
+    assert_eq!(status, StatusCode::OK, "{refused}");
+    assert_eq!(refused["stage"], "refused");
+    let (_, notes) = resident.get("/api/v1/notifications?unread=true").await;
+    assert_eq!(notes[0]["action"], "refuse");
+    assert_eq!(notes[0]["case_id"], second["id"]);
+    assert_eq!(resident.post("/api/v1/notifications/read", json!({"ids": []})).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(resident.get("/api/v1/notifications?unread=true").await.1, json!([]));
+
+    // Rating: only the reporter, only once closed.
+    let (status, _) = resident.post(&format!("/api/v1/cases/{}/rating", first["id"]), json!({"score": 5})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not closed yet");
+    let mut c = first.clone();
+    let gw_id = app.user_id("gridworker").await;
+    let property = party(&staff, "PROPERTY").await;
+    for (who, body) in [
+        (&staff, json!({"action": "register"})),
+        (&staff, json!({"action": "dispatch", "responsible_party_id": property, "assignee_id": gw_id})),
+        (&gw, json!({"action": "start"})),
+        (&gw, json!({"action": "feedback", "note": "已加装护栏"})),
+        (&staff, json!({"action": "verify_pass"})),
+        (&staff, json!({"action": "close"})),
+    ] {
+        let (status, next) = mv(who, &c, body).await;
+        assert_eq!(status, StatusCode::OK, "{next}");
+        c = next;
+    }
+    assert_eq!(staff.post(&format!("/api/v1/cases/{}/rating", c["id"]), json!({"score": 5})).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(resident.post(&format!("/api/v1/cases/{}/rating", c["id"]), json!({"score": 9})).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, rated) = resident.post(&format!("/api/v1/cases/{}/rating", c["id"]), json!({"score": 5, "note": "很及时"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(rated["rating"], json!({"score": 5, "note": "很及时"}));
+    let (_, all) = resident.get("/api/v1/notifications").await;
+    assert_eq!(all.as_array().unwrap().len(), 7, "refusal plus six steps of the first report");
+}
+both!(duplicates_ratings_and_notifications);
