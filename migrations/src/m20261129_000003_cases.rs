@@ -111,6 +111,23 @@ enum Notifications {
 }
 
 #[derive(DeriveIden)]
+enum WipLimits {
+    Table,
+    Stage,
+    Soft,
+    Hard,
+}
+
+#[derive(DeriveIden)]
+enum UserSettings {
+    Table,
+    UserId,
+    Key,
+    Value,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
 enum Places {
     Table,
     Id,
@@ -361,6 +378,33 @@ impl MigrationTrait for Migration {
             Index::create().name("ix_notifications_user").table(Notifications::Table).col(Notifications::UserId).col(Notifications::Id).to_owned(),
         )
         .await?;
+        m.create_table(
+            Table::create()
+                .table(WipLimits::Table)
+                .col(string_len(WipLimits::Stage, 24).primary_key())
+                .col(integer_null(WipLimits::Soft))
+                .col(integer_null(WipLimits::Hard))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(UserSettings::Table)
+                .col(big_integer(UserSettings::UserId))
+                .col(string_len(UserSettings::Key, 64))
+                .col(text(UserSettings::Value))
+                .col(timestamp_with_time_zone(UserSettings::UpdatedAt))
+                .primary_key(Index::create().col(UserSettings::UserId).col(UserSettings::Key))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_user_settings_user")
+                        .from(UserSettings::Table, UserSettings::UserId)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
         m.create_index(Index::create().name("ix_cases_location").table(Cases::Table).col(Cases::Lon).col(Cases::Lat).to_owned()).await?;
         // The live stream looks at the last seconds of changes.
         m.create_index(Index::create().name("ix_case_events_at").table(CaseEvents::Table).col(CaseEvents::At).to_owned()).await?;
@@ -422,6 +466,8 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for t in [
+            UserSettings::Table.into_iden(),
+            WipLimits::Table.into_iden(),
             Notifications::Table.into_iden(),
             CaseEvents::Table.into_iden(),
             Cases::Table.into_iden(),

@@ -60,6 +60,10 @@ pub struct Card {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Column {
     pub stage: Stage,
+    /// Above this many cards the column warns.
+    pub soft_limit: Option<u32>,
+    /// At this many cards no more may be moved in.
+    pub hard_limit: Option<u32>,
     /// Cards in order (at most `shown` of them).
     pub cards: Vec<Card>,
     /// All cards of the column under the filter.
@@ -119,6 +123,34 @@ pub struct Board {
     pub figures: Figures,
     /// The newest change included: a live stream started from here misses nothing.
     pub cursor: i64,
+}
+
+/// Work-in-progress limits of one column.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WipLimit {
+    pub stage: Stage,
+    pub soft: Option<u32>,
+    pub hard: Option<u32>,
+}
+
+impl WipLimit {
+    /// Soft must not exceed hard; zero is no limit at all and is refused.
+    pub fn validate(&self) -> Result<(), crate::error::FieldErrorCode> {
+        match (self.soft, self.hard) {
+            (Some(0), _) | (_, Some(0)) => Err(crate::error::FieldErrorCode::OutOfRange),
+            (Some(s), Some(h)) if s > h => Err(crate::error::FieldErrorCode::OutOfRange),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Undo one's own last move.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Undo {
+    /// The case's version right after the move being undone.
+    pub version: i64,
 }
 
 /// A change to a case, as the live stream sends it.

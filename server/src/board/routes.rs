@@ -14,7 +14,8 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
 use serde::Deserialize;
 use shared::accounts::Principal;
-use shared::board::{Board, Card, LiveChange};
+use shared::board::{Board, Card, LiveChange, Undo, WipLimit};
+use shared::cases::CaseView;
 use shared::cases::{Reorder, Source};
 use shared::error::Problem;
 use std::collections::{HashSet, VecDeque};
@@ -114,6 +115,46 @@ async fn live(
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
+/// Set work-in-progress limits per column (admin): soft warns, hard refuses.
+#[utoipa::path(put, path = "/board/limits", tag = "board", request_body = Vec<WipLimit>,
+    responses((status = 200, body = Vec<WipLimit>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn set_limits(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiJson(limits): ApiJson<Vec<WipLimit>>) -> AppResult<Json<Vec<WipLimit>>> {
+    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    Ok(Json(service::set_limits(&state, &limits).await?))
+}
+
+/// Take back one's own last move, while nothing else has happened to the case (Ctrl+Z).
+#[utoipa::path(post, path = "/cases/{id}/undo", tag = "board", params(("id" = i64, Path)), request_body = Undo,
+    responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn undo(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(u): ApiJson<Undo>) -> AppResult<Json<CaseView>> {
+    Ok(Json(crate::cases::service::undo(&state, &me, id, u.version).await?))
+}
+
+/// One of the user's saved settings, e.g. `board.filters` (null when never saved).
+#[utoipa::path(get, path = "/settings/{key}", tag = "board", params(("key" = String, Path)),
+    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn get_setting(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(key): ApiPath<String>) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(service::get_setting(&state.db.conn, &me, &key).await?))
+}
+
+/// Save one of the user's settings (JSON, at most 8 KB).
+#[utoipa::path(put, path = "/settings/{key}", tag = "board", params(("key" = String, Path)), request_body = Object,
+    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem)))]
+async fn put_setting(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(key): ApiPath<String>,
+    ApiJson(value): ApiJson<serde_json::Value>,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(service::put_setting(&state, &me, &key, value).await?))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(board)).routes(routes!(reorder)).routes(routes!(live))
+    OpenApiRouter::new()
+        .routes(routes!(board))
+        .routes(routes!(set_limits))
+        .routes(routes!(reorder))
+        .routes(routes!(undo))
+        .routes(routes!(get_setting, put_setting))
+        .routes(routes!(live))
 }

@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::accounts::store::user;
 use crate::cases::service::{self as cases, name_of, summary};
-use crate::cases::store::{case, event};
+use crate::cases::store::{case, event, user_setting, wip_limit};
 use crate::error::{AppError, AppResult};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -119,11 +119,15 @@ pub async fn board(conn: &impl ConnectionTrait, me: &Principal, f: &BoardFilter)
     assignees.dedup();
     let names: HashMap<i64, String> =
         user::Entity::find().filter(user::Column::Id.is_in(assignees)).all(conn).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
+    let limits: HashMap<String, wip_limit::Model> =
+        wip_limit::Entity::find().all(conn).await?.into_iter().map(|l| (l.stage.clone(), l)).collect();
     let columns = columns
         .into_iter()
         .map(|(stage, total, rows)| Column {
             stage,
             total,
+            soft_limit: limits.get(&name_of(stage)).and_then(|l| l.soft).and_then(|v| u32::try_from(v).ok()),
+            hard_limit: limits.get(&name_of(stage)).and_then(|l| l.hard).and_then(|v| u32::try_from(v).ok()),
             cards: rows
                 .iter()
                 .map(|r| Card { case: summary(r, now), rank: r.board_rank.clone(), assignee_name: r.assignee_id.and_then(|a| names.get(&a).cloned()) })
@@ -166,8 +170,79 @@ pub async fn reorder(state: &AppState, me: &Principal, id: i64, r: Reorder) -> A
     if res.rows_affected != 1 {
         return Err(AppError::conflict(&card_of(&updated)));
     }
-    let event_id = cases::append(&*txn, id, me, "reorder", Some(stage), Some(stage), None).await?;
+    let event_id = cases::append(&*txn, id, me, "reorder", Some(stage), Some(stage), None, None).await?;
     txn.commit().await?;
     state.live.publish(crate::events::Change::of(event_id, "reorder", &updated));
     Ok(card_of(&updated))
+}
+
+/// Set the work-in-progress limits (admin). Columns not named keep theirs.
+pub async fn set_limits(state: &AppState, limits: &[shared::board::WipLimit]) -> AppResult<Vec<shared::board::WipLimit>> {
+    use sea_orm::{ActiveModelTrait, Set};
+    let mut errs = shared::error::FieldErrors::new();
+    for (i, l) in limits.iter().enumerate() {
+        if let Err(code) = l.validate() {
+            errs.add(format!("{i}/hard"), code);
+        }
+    }
+    errs.into_result()?;
+    let txn = state.db.begin_write().await?;
+    for l in limits {
+        wip_limit::Entity::delete_by_id(name_of(l.stage)).exec(&*txn).await?;
+        if l.soft.is_some() || l.hard.is_some() {
+            wip_limit::ActiveModel {
+                stage: Set(name_of(l.stage)),
+                soft: Set(l.soft.map(|v| Ord::min(v, i32::MAX as u32) as i32)),
+                hard: Set(l.hard.map(|v| Ord::min(v, i32::MAX as u32) as i32)),
+            }
+            .insert(&*txn)
+            .await?;
+        }
+    }
+    let out = wip_limit::Entity::find()
+        .all(&*txn)
+        .await?
+        .into_iter()
+        .filter_map(|l| {
+            Some(shared::board::WipLimit {
+                stage: cases::parse(&l.stage)?,
+                soft: l.soft.and_then(|v| u32::try_from(v).ok()),
+                hard: l.hard.and_then(|v| u32::try_from(v).ok()),
+            })
+        })
+        .collect();
+    txn.commit().await?;
+    Ok(out)
+}
+
+fn setting_key(key: &str) -> AppResult<String> {
+    let ok = (1..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.'));
+    if ok { Ok(key.to_string()) } else { Err(AppError::Code(ErrorCode::NotFound)) }
+}
+
+/// One of the user's saved settings (for example the board's filters), or null.
+pub async fn get_setting(conn: &impl ConnectionTrait, me: &Principal, key: &str) -> AppResult<serde_json::Value> {
+    let key = setting_key(key)?;
+    Ok(user_setting::Entity::find_by_id((me.user_id, key))
+        .one(conn)
+        .await?
+        .and_then(|s| serde_json::from_str(&s.value).ok())
+        .unwrap_or(serde_json::Value::Null))
+}
+
+/// Save one of the user's settings (at most 8 KB of JSON).
+pub async fn put_setting(state: &AppState, me: &Principal, key: &str, value: serde_json::Value) -> AppResult<serde_json::Value> {
+    use sea_orm::{ActiveModelTrait, Set};
+    let key = setting_key(key)?;
+    let text = value.to_string();
+    if text.len() > 8192 {
+        return Err(AppError::Code(ErrorCode::PayloadTooLarge));
+    }
+    let txn = state.db.begin_write().await?;
+    user_setting::Entity::delete_by_id((me.user_id, key.clone())).exec(&*txn).await?;
+    user_setting::ActiveModel { user_id: Set(me.user_id), key: Set(key), value: Set(text), updated_at: Set(OffsetDateTime::now_utc()) }
+        .insert(&*txn)
+        .await?;
+    txn.commit().await?;
+    Ok(value)
 }

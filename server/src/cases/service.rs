@@ -2,7 +2,7 @@
 //! (deadlines from the SLA table and the working calendar, rework, postponement), the
 //! append-only history, and who may see which case.
 
-use super::store::{calendar_day, case, category, event, notification, party, sla_rule};
+use super::store::{calendar_day, case, category, event, notification, party, sla_rule, wip_limit};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
@@ -279,8 +279,8 @@ pub async fn rate(state: &AppState, me: &Principal, id: i64, r: Rating) -> AppRe
         .filter(case::Column::Id.eq(id))
         .exec(&*txn)
         .await?;
-    append(&*txn, id, me, "rating", Some(Stage::Closed), Some(Stage::Closed), Some(format!("{}/5 {}", r.score, note.unwrap_or_default()).trim().to_string()))
-        .await?;
+    let text = format!("{}/5 {}", r.score, note.unwrap_or_default()).trim().to_string();
+    append(&*txn, id, me, "rating", Some(Stage::Closed), Some(Stage::Closed), Some(text), None).await?;
     let c = case::Entity::find_by_id(id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
     let out = view(&*txn, me, c).await?;
     txn.commit().await?;
@@ -398,6 +398,7 @@ pub async fn append(
     from: Option<Stage>,
     to: Option<Stage>,
     note: Option<String>,
+    detail: Option<String>,
 ) -> AppResult<i64> {
     let e = event::ActiveModel {
         case_id: Set(case_id),
@@ -408,7 +409,7 @@ pub async fn append(
         from_stage: Set(from.map(name_of)),
         to_stage: Set(to.map(name_of)),
         note: Set(note),
-        detail: Set(None),
+        detail: Set(detail),
         ..Default::default()
     }
     .insert(conn)
@@ -461,11 +462,100 @@ pub async fn create(state: &AppState, me: &Principal, _ctx: &RequestCtx, req: Cr
     // Case numbers read like the office's register: year and a running number.
     let number = format!("{}-{:06}", now.to_offset(shared::calendar::SHANGHAI).year(), c.id);
     case::Entity::update_many().col_expr(case::Column::Number, Expr::value(number)).filter(case::Column::Id.eq(c.id)).exec(&*txn).await?;
-    let event_id = append(&*txn, c.id, me, "created", None, Some(Stage::Reported), None).await?;
+    let event_id = append(&*txn, c.id, me, "created", None, Some(Stage::Reported), None, None).await?;
     let c = case::Entity::find_by_id(c.id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
     let out = view(&*txn, me, c.clone()).await?;
     txn.commit().await?;
     state.live.publish(crate::events::Change::of(event_id, "created", &c));
+    Ok(out)
+}
+
+/// The hard work-in-progress limit of a column refuses one card more.
+async fn check_wip(conn: &impl ConnectionTrait, stage: Stage) -> AppResult<()> {
+    let Some(hard) = wip_limit::Entity::find_by_id(name_of(stage)).one(conn).await?.and_then(|l| l.hard) else { return Ok(()) };
+    let n = case::Entity::find().filter(case::Column::Stage.eq(name_of(stage))).count(conn).await?;
+    if n >= Ord::max(hard, 0) as u64 { Err(AppError::Code(ErrorCode::WipLimitReached)) } else { Ok(()) }
+}
+
+/// The fields a move changes, kept with the move so that it can be undone.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Snapshot {
+    stage: String,
+    stage_entered_at: OffsetDateTime,
+    board_rank: String,
+    deadline_at: Option<OffsetDateTime>,
+    registered_at: Option<OffsetDateTime>,
+    closed_at: Option<OffsetDateTime>,
+    responsible_party_id: Option<i64>,
+    assignee_id: Option<i64>,
+    feedback_by: Option<i64>,
+    postpone_until: Option<OffsetDateTime>,
+    rework_count: i32,
+}
+
+impl Snapshot {
+    fn of(c: &case::Model) -> Snapshot {
+        Snapshot {
+            stage: c.stage.clone(),
+            stage_entered_at: c.stage_entered_at,
+            board_rank: c.board_rank.clone(),
+            deadline_at: c.deadline_at,
+            registered_at: c.registered_at,
+            closed_at: c.closed_at,
+            responsible_party_id: c.responsible_party_id,
+            assignee_id: c.assignee_id,
+            feedback_by: c.feedback_by,
+            postpone_until: c.postpone_until,
+            rework_count: c.rework_count,
+        }
+    }
+}
+
+/// How long after a move its maker may take it back.
+const UNDO_WINDOW: time::Duration = time::Duration::minutes(10);
+
+/// Undo one's own last move (Ctrl+Z on the board): only while nothing else happened to the
+/// case since, within the undo window; the case returns to exactly where it was.
+pub async fn undo(state: &AppState, me: &Principal, id: i64, version: i64) -> AppResult<CaseView> {
+    let txn = state.db.begin_write().await?;
+    let c = find_visible(&*txn, me, id).await?;
+    if c.version != version {
+        return Err(AppError::conflict(&view(&*txn, me, c).await?));
+    }
+    let last = event::Entity::find().filter(event::Column::CaseId.eq(id)).order_by_desc(event::Column::Id).one(&*txn).await?;
+    let now = OffsetDateTime::now_utc();
+    let snapshot = last
+        .filter(|e| e.actor_id == Some(me.user_id) && e.at + UNDO_WINDOW > now && parse::<Action>(&e.action).is_some())
+        .and_then(|e| e.detail)
+        .and_then(|d| serde_json::from_str::<Snapshot>(&d).ok())
+        .ok_or(AppError::Code(ErrorCode::CannotUndo))?;
+    let back: Stage = parse(&snapshot.stage).unwrap_or(Stage::Reported);
+    let res = case::Entity::update_many()
+        .col_expr(case::Column::Stage, Expr::value(snapshot.stage.clone()))
+        .col_expr(case::Column::StageEnteredAt, Expr::value(snapshot.stage_entered_at))
+        .col_expr(case::Column::BoardRank, Expr::value(snapshot.board_rank.clone()))
+        .col_expr(case::Column::DeadlineAt, Expr::value(snapshot.deadline_at))
+        .col_expr(case::Column::RegisteredAt, Expr::value(snapshot.registered_at))
+        .col_expr(case::Column::ClosedAt, Expr::value(snapshot.closed_at))
+        .col_expr(case::Column::ResponsiblePartyId, Expr::value(snapshot.responsible_party_id))
+        .col_expr(case::Column::AssigneeId, Expr::value(snapshot.assignee_id))
+        .col_expr(case::Column::FeedbackBy, Expr::value(snapshot.feedback_by))
+        .col_expr(case::Column::PostponeUntil, Expr::value(snapshot.postpone_until))
+        .col_expr(case::Column::ReworkCount, Expr::value(snapshot.rework_count))
+        .col_expr(case::Column::Version, Expr::value(version + 1))
+        .col_expr(case::Column::UpdatedAt, Expr::value(now))
+        .filter(case::Column::Id.eq(id))
+        .filter(case::Column::Version.eq(version))
+        .exec(&*txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::Code(ErrorCode::CannotUndo));
+    }
+    let event_id = append(&*txn, id, me, "undo", Some(stage_of(&c)), Some(back), None, None).await?;
+    let c = case::Entity::find_by_id(id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let out = view(&*txn, me, c.clone()).await?;
+    txn.commit().await?;
+    state.live.publish(crate::events::Change::of(event_id, "undo", &c));
     Ok(out)
 }
 
@@ -504,6 +594,7 @@ pub async fn make_move(state: &AppState, me: &Principal, _ctx: &RequestCtx, id: 
         Err(MoveRefusal::NotFromThisStage) => return Err(AppError::Code(ErrorCode::IllegalMove)),
         Err(MoveRefusal::NotYours) => return Err(AppError::Code(ErrorCode::Forbidden)),
     };
+    check_wip(&*txn, to).await?;
     let note = shared::validate::optional_text(m.note.as_deref(), 1000).ok().flatten();
     let rank = placed_rank(&*txn, to, m.after_id, m.before_id, now).await?;
     let mut q = case::Entity::update_many()
@@ -572,7 +663,8 @@ pub async fn make_move(state: &AppState, me: &Principal, _ctx: &RequestCtx, id: 
         Some(reason) => Some(note.map(|n| format!("[{reason}] {n}")).unwrap_or(format!("[{reason}]"))),
         None => note,
     };
-    let event_id = append(&*txn, id, me, &name_of(m.action), Some(from), Some(to), note).await?;
+    let snapshot = serde_json::to_string(&Snapshot::of(&c)).ok();
+    let event_id = append(&*txn, id, me, &name_of(m.action), Some(from), Some(to), note, snapshot).await?;
     // The reporter hears of every step of their report (not of their own moves).
     if let Some(reporter) = c.reporter_id.filter(|r| *r != me.user_id) {
         notification::ActiveModel {

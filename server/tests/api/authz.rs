@@ -195,6 +195,16 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         case(M::GET, "/api/v1/notifications", "/api/v1/notifications".into(), None, [200, 200, 200, 200, 200, 200, 401]),
         case(M::POST, "/api/v1/notifications/read", "/api/v1/notifications/read".into(), Some(json!({"ids": []})), [204, 204, 204, 204, 204, 204, 401]),
         case(M::GET, "/api/v1/board", "/api/v1/board".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(M::PUT, "/api/v1/board/limits", "/api/v1/board/limits".into(), Some(json!([])), [200, 403, 403, 403, 403, 403, 401]),
+        case(
+            M::POST,
+            "/api/v1/cases/{id}/undo",
+            format!("/api/v1/cases/{case_id}/undo"),
+            Some(json!({"version": 999})),
+            [409, 409, 404, 409, 409, 404, 401],
+        ),
+        case(M::GET, "/api/v1/settings/{key}", "/api/v1/settings/board.filters".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(M::PUT, "/api/v1/settings/{key}", "/api/v1/settings/board.filters".into(), Some(json!({"grid_id": 1})), [200, 200, 200, 200, 200, 200, 401]),
         case(
             M::POST,
             "/api/v1/cases/{id}/rank",

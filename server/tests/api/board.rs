@@ -133,3 +133,45 @@ async fn every_open_board_sees_a_move_live_and_reconnects_resume(app: &TestApp) 
     assert_eq!(missed[0]["action"], "register");
 }
 both!(every_open_board_sees_a_move_live_and_reconnects_resume);
+
+async fn wip_limits_undo_and_saved_filters(app: &TestApp) {
+    let resident = app.login("resident").await;
+    let staff = app.login("staff").await;
+    let admin = app.login("admin").await;
+    let a = file(&resident, app, "一").await;
+    let b = file(&resident, app, "二").await;
+
+    let (status, limits) = admin.put("/api/v1/board/limits", json!([{"stage": "registered", "soft": 1, "hard": 1}])).await;
+    assert_eq!(status, StatusCode::OK, "{limits}");
+    assert_eq!(admin.put("/api/v1/board/limits", json!([{"stage": "registered", "soft": 3, "hard": 2}])).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, a2) = staff.post(&format!("/api/v1/cases/{}/moves", a["id"]), json!({"action": "register", "version": a["version"]})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, full) = staff.post(&format!("/api/v1/cases/{}/moves", b["id"]), json!({"action": "register", "version": b["version"]})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(full["code"], "wip_limit_reached");
+    let (_, board) = staff.get("/api/v1/board").await;
+    assert_eq!((column(&board, "registered")["soft_limit"].clone(), column(&board, "registered")["hard_limit"].clone()), (json!(1), json!(1)));
+
+    // Ctrl+Z: the move is taken back exactly; a second undo has nothing to take back.
+    assert!(a2["deadline_at"].is_string());
+    let other = app.login("admin").await;
+    assert_eq!(other.post(&format!("/api/v1/cases/{}/undo", a["id"]), json!({"version": a2["version"]})).await.1["code"], "cannot_undo", "not their move");
+    let (status, back) = staff.post(&format!("/api/v1/cases/{}/undo", a["id"]), json!({"version": a2["version"]})).await;
+    assert_eq!(status, StatusCode::OK, "{back}");
+    assert_eq!(back["stage"], "reported");
+    assert_eq!(back["deadline_at"], Value::Null);
+    assert_eq!(back["stage_entered_at"], a["stage_entered_at"]);
+    let (status, again) = staff.post(&format!("/api/v1/cases/{}/undo", a["id"]), json!({"version": back["version"]})).await;
+    assert_eq!((status, again["code"].clone()), (StatusCode::CONFLICT, json!("cannot_undo")));
+    // Now there is room in the column again.
+    let (status, _) = staff.post(&format!("/api/v1/cases/{}/moves", b["id"]), json!({"action": "register", "version": b["version"]})).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Saved filters are per user.
+    assert_eq!(staff.get("/api/v1/settings/board.filters").await.1, Value::Null);
+    staff.put("/api/v1/settings/board.filters", json!({"grid_id": 3, "overdue": true})).await;
+    assert_eq!(staff.get("/api/v1/settings/board.filters").await.1, json!({"grid_id": 3, "overdue": true}));
+    assert_eq!(admin.get("/api/v1/settings/board.filters").await.1, Value::Null);
+    assert_eq!(staff.get("/api/v1/settings/Bad%20Key").await.0, StatusCode::NOT_FOUND);
+}
+both!(wip_limits_undo_and_saved_filters);
