@@ -13,7 +13,8 @@ use shared::audit::AuditEntry;
 use shared::error::{ErrorCode, FieldError, Problem};
 use shared::i18n::Lang;
 use shared::places::{
-    CreatePlace, PlaceSummary, PlaceView, ResidentInput, ResidentSensitive, ResidentView, SearchResults, UpdatePlace,
+    CreatePlace, ImportReport, PlaceRefWithPath, PlaceSummary, PlaceView, ResidentInput, ResidentSensitive, ResidentView,
+    SearchResults, UpdatePlace,
 };
 
 use crate::i18n::Key;
@@ -253,22 +254,9 @@ pub async fn search(q: &str) -> ApiResult<SearchResults> {
     get(&format!("/search?q={}", encode(q))).await
 }
 
-/// Every grid, with its community's name, walking down from the streets (for grid pickers).
-pub async fn all_grids() -> ApiResult<Vec<(PlaceSummary, String)>> {
-    let mut grids = Vec::new();
-    for street in roots().await? {
-        for community in children(street.id).await? {
-            if community.kind != shared::places::PlaceKind::Community {
-                continue;
-            }
-            for grid in children(community.id).await? {
-                if grid.kind == shared::places::PlaceKind::Grid {
-                    grids.push((grid, community.name.clone()));
-                }
-            }
-        }
-    }
-    Ok(grids)
+/// Every grid with where it lies ("幸福街道 / 幸福社区 / 第一网格"), for grid pickers.
+pub async fn grids() -> ApiResult<Vec<PlaceRefWithPath>> {
+    get("/grids").await
 }
 
 // ---- residents ----
@@ -293,6 +281,65 @@ pub async fn delete_resident(id: i64, version: i64) -> ApiResult<()> {
     delete(&format!("/residents/{id}?version={version}")).await
 }
 
+// ---- bulk data (admin) ----
+
+/// A file the server sends as a download: its bytes, type and suggested name.
+pub struct Download {
+    pub bytes: Vec<u8>,
+    pub content_type: String,
+    pub filename: String,
+}
+
+/// Fetch a download (same-origin, with the CSRF header); failures are problems as usual.
+pub async fn download(path: &str, fallback_name: &str) -> ApiResult<Download> {
+    let response = prepare(Request::get(&url(path))).send().await.map_err(|_| ApiError::Network)?;
+    let status = response.status();
+    if !(200..300).contains(&status) {
+        return finish::<()>(path, Ok(response)).await.and(Err(ApiError::BadResponse));
+    }
+    let content_type = response.headers().get("content-type").unwrap_or_else(|| "application/octet-stream".into());
+    let filename = response
+        .headers()
+        .get("content-disposition")
+        .and_then(|d| filename_of(&d))
+        .unwrap_or_else(|| fallback_name.to_string());
+    let bytes = response.binary().await.map_err(|_| ApiError::Network)?;
+    Ok(Download { bytes, content_type, filename })
+}
+
+/// The `filename="…"` of a Content-Disposition header.
+fn filename_of(disposition: &str) -> Option<String> {
+    let rest = disposition.split(';').map(str::trim).find_map(|p| p.strip_prefix("filename="))?;
+    let name = rest.trim_matches('"').trim();
+    (!name.is_empty() && !name.contains(['/', '\\'])).then(|| name.to_string())
+}
+
+pub async fn export_places() -> ApiResult<Download> {
+    download("/places/export", "linju-places.geojson").await
+}
+
+pub async fn export_residents() -> ApiResult<Download> {
+    download("/residents/export", "linju-residents.csv").await
+}
+
+async fn post_text(path: &str, content_type: &str, body: String) -> ApiResult<ImportReport> {
+    let req = prepare(Request::post(&url(path)))
+        .header("Content-Type", content_type)
+        .body(body)
+        .map_err(|_| ApiError::BadResponse)?;
+    finish(path, req.send().await).await
+}
+
+/// Check (`dry_run`) or import a GeoJSON FeatureCollection of places, sent as the file has it.
+pub async fn import_places(geojson: String, dry_run: bool) -> ApiResult<ImportReport> {
+    post_text(&format!("/places/import?dry_run={dry_run}"), "application/json", geojson).await
+}
+
+/// Check (`dry_run`) or import residents from CSV text.
+pub async fn import_residents(csv: String, dry_run: bool) -> ApiResult<ImportReport> {
+    post_text(&format!("/residents/import?dry_run={dry_run}"), "text/csv; charset=utf-8", csv).await
+}
+
 // ---- audit ----
 
 pub async fn audit(offset: u64, limit: u64) -> ApiResult<Page<AuditEntry>> {
@@ -308,5 +355,12 @@ mod tests {
         assert_eq!(encode("a-b_c.d~"), "a-b_c.d~");
         assert_eq!(encode("张 3"), "%E5%BC%A0%203");
         assert_eq!(encode("a&b=c"), "a%26b%3Dc");
+    }
+
+    #[test]
+    fn download_names_come_from_the_disposition_header() {
+        assert_eq!(filename_of("attachment; filename=\"linju-residents.csv\"").as_deref(), Some("linju-residents.csv"));
+        assert_eq!(filename_of("attachment"), None);
+        assert_eq!(filename_of("attachment; filename=\"../x\""), None);
     }
 }

@@ -71,24 +71,60 @@ fn AuditLog() -> impl IntoView {
 fn entry(e: AuditEntry) -> impl IntoView {
     let i18n = use_i18n();
     let who = e.actor_name.clone();
-    let target = match (&e.entity, e.entity_id) {
-        (Some(kind), Some(id)) => Some(format!("{kind} #{id}")),
-        (Some(kind), None) => Some(kind.clone()),
+    // "居民 #12" / "resident #12": the record's kind in the reader's language.
+    let entity_key = match e.entity.as_deref() {
+        Some("resident") => Some(Key::EntityResident),
+        Some("user") => Some(Key::EntityUser),
+        Some("place") => Some(Key::EntityPlace),
         _ => None,
     };
-    let sensitive = e.action.ends_with(".reveal");
+    let target = e.entity.clone().map(|kind| {
+        let id = e.entity_id;
+        move || {
+            let kind = entity_key.map(|k| i18n.t(k).to_string()).unwrap_or_else(|| kind.clone());
+            match id {
+                Some(id) => format!("{kind} #{id}"),
+                None => kind,
+            }
+        }
+    });
+    // Records that still have a page link to it (a deleted one answers "not found").
+    let link = match (e.entity.as_deref(), e.entity_id) {
+        (Some("resident"), Some(id)) => Some(format!("/residents/{id}")),
+        (Some("place"), Some(id)) => Some(format!("/places/{id}")),
+        (Some("user"), Some(id)) => Some(format!("/admin/users/{id}")),
+        _ => None,
+    };
+    // Reads of full records, one at a time or in bulk, stand out.
+    let sensitive = e.action.ends_with(".reveal") || e.action == "residents.export";
+    let action = e.action.clone();
+    let words = shared::audit::action_text(&e.action);
     view! {
         <li class="card audit-entry" class:is-sensitive=sensitive data-testid="audit-entry">
             <p class="audit-head">
                 <time class="mono">{fmt_time(e.at)}</time>
-                <span class="badge mono">{e.action.clone()}</span>
+                {match words {
+                    Some(t) => view! {
+                        <span class="badge" data-testid="audit-action" data-action=action.clone() title=action.clone()>
+                            {move || i18n.text(t)}
+                        </span>
+                    }.into_any(),
+                    None => view! { <span class="badge mono" data-testid="audit-action" data-action=action.clone()>{action.clone()}</span> }.into_any(),
+                }}
             </p>
             <dl class="audit-facts">
                 <div>
                     <dt>{move || i18n.t(Key::Who)}</dt>
                     <dd>{move || who.clone().unwrap_or_else(|| i18n.t(Key::System).to_string())}</dd>
                 </div>
-                {target.map(|t| view! { <div><dt>{move || i18n.t(Key::Target)}</dt><dd class="mono">{t}</dd></div> })}
+                {target.map(|t| view! {
+                    <div><dt>{move || i18n.t(Key::Target)}</dt><dd class="mono">
+                        {match link {
+                            Some(href) => view! { <a href=href>{t}</a> }.into_any(),
+                            None => t.into_any(),
+                        }}
+                    </dd></div>
+                })}
                 {e.detail.clone().map(|d| view! { <div><dt>{move || i18n.t(Key::Detail)}</dt><dd>{d}</dd></div> })}
                 {e.ip.clone().map(|ip| view! { <div><dt>{move || i18n.t(Key::Ip)}</dt><dd class="mono">{ip}</dd></div> })}
             </dl>

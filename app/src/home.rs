@@ -81,6 +81,7 @@ fn Home(principal: Principal) -> impl IntoView {
                 {card("/search", Key::QuickSearch, if people { Key::QuickSearchHint } else { Key::QuickSearchHintPublic }, "quick-search")}
                 {move || session.may(Permission::ManageUsers).then(|| card("/admin/users", Key::QuickUsers, Key::QuickUsersHint, "quick-users"))}
                 {move || session.may(Permission::ViewAudit).then(|| card("/admin/audit", Key::QuickAudit, Key::QuickAuditHint, "quick-audit"))}
+                {move || session.may(Permission::BulkData).then(|| card("/admin/data", Key::QuickData, Key::QuickDataHint, "quick-data"))}
             </ul>
         </section>
     }

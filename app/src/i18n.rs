@@ -37,6 +37,7 @@ keys! {
     NavSearch => "搜索", "Search";
     NavUsers => "用户管理", "Users";
     NavAudit => "操作日志", "Audit log";
+    NavData => "数据导入导出", "Import & export";
     SwitchLanguage => "English", "中文";
     SwitchLanguageLabel => "切换到英文界面", "Switch to Chinese";
     Logout => "退出登录", "Sign out";
@@ -87,6 +88,8 @@ keys! {
     QuickUsersHint => "新建账号、分配角色和网格", "Create accounts, assign roles and grids";
     QuickAudit => "查看操作日志", "Read the audit log";
     QuickAuditHint => "谁在何时查看或修改了什么", "Who read or changed what, and when";
+    QuickData => "导入导出数据", "Import and export data";
+    QuickDataHint => "下载或批量导入网格层级和居民", "Download or bulk-import the hierarchy and residents";
     NoGridsAssigned => "尚未分配网格，请联系管理员。", "No grid assigned yet; please ask an administrator.";
 
     // Places
@@ -131,7 +134,16 @@ keys! {
     HideSensitive => "隐藏完整信息", "Hide full record";
     SensitiveTitle => "完整信息", "Full record";
     EditResident => "修改居民信息", "Edit resident";
-    EditResidentNote => "修改需读取完整信息，会记入操作日志。", "Editing loads the full record and is written to the audit log.";
+    EditSensitiveTitle => "身份证号、电话和特殊群体", "ID number, phone and special groups";
+    EditSensitiveKept => "这些信息保持不变。如需修改，请先读取完整信息（会记入操作日志）。", "These stay as they are. To change them, first load the full record (this is written to the audit log).";
+    EditSensitiveLoad => "读取完整信息以修改", "Load the full record to change them";
+    EditSensitiveLoaded => "已读取完整信息（已记入操作日志）。清空某项即删除该信息。", "Full record loaded (written to the audit log). Emptying a field removes it.";
+    MoveHousehold => "迁到其他户", "Move to another household";
+    MoveHouseholdCancel => "不迁户", "Keep the household";
+    MoveHouseholdSearch => "查找户（编号、门牌或地址）", "Find a household (code, number or address)";
+    MoveHouseholdNone => "没有找到与“{q}”相关的户。", "No household found for “{q}”.";
+    MoveHouseholdPick => "选择新的户", "Choose the new household";
+    CurrentHousehold => "当前所在户", "Current household";
     ResidentCreated => "已登记居民“{name}”。", "Resident “{name}” was registered.";
     IdNumberHint => "18 位，最后一位可以是 X", "18 characters; the last may be X";
     PhoneHint => "手机 11 位，或带区号的座机，如 021-12345678", "11-digit mobile, or landline with area code such as 021-12345678";
@@ -169,6 +181,59 @@ keys! {
     NoUsers => "暂无用户。", "No users.";
     BackToUsers => "返回用户列表", "Back to users";
 
+    // Bulk data
+    DataTitle => "数据导入导出", "Import & export";
+    DataIntro => "下载网格层级和居民数据，或从文件批量导入。导入时先检查每一行，全部通过后才能写入；只要有一行有问题，就不会写入任何内容。", "Download the hierarchy and the residents, or import them from a file. An import first checks every row and can only be written when all rows pass; if any row has a problem, nothing is written.";
+    DataPlacesTitle => "网格层级", "Hierarchy";
+    DataPlacesIntro => "街道、社区、网格、微网格、楼栋和户，包括编号、负责人和地图图形（GeoJSON 格式）。", "Streets, communities, grids, micro-grids, buildings and households with codes, leaders and map shapes (GeoJSON).";
+    DataResidentsTitle => "居民", "Residents";
+    DataResidentsIntro => "全部居民的所在户、姓名、身份证号、电话和特殊群体（CSV 格式，UTF-8 编码）。", "Every resident's household, name, ID number, phone and special groups (CSV, UTF-8).";
+    DownloadPlaces => "下载网格层级（GeoJSON）", "Download the hierarchy (GeoJSON)";
+    DownloadResidents => "下载居民数据（CSV）", "Download residents (CSV)";
+    Downloading => "正在准备下载…", "Preparing the download…";
+    Downloaded => "已下载“{file}”。", "Downloaded “{file}”.";
+    ExportWarningTitle => "导出前请确认", "Before you export";
+    ExportWarning => "此文件包含全部居民完整的身份证号、电话号码和特殊群体信息，导出操作会记入操作日志。请只保存在单位的电脑上，不要通过微信、QQ 或邮件转发，用完及时删除。", "This file holds every resident's full ID number, phone and special groups, and the export is written to the audit log. Keep it on an office computer only, do not forward it by WeChat, QQ or e-mail, and delete it when you are done.";
+    ExportConfirm => "我已了解，下载", "I understand, download";
+    ImportTitle => "导入", "Import";
+    ImportPlacesHint => "GeoJSON 要素集合（FeatureCollection），每个要素的 properties 包括 kind、code、name、parent_code、address、leaders。已有编号的地点会被更新，新编号会新建在 parent_code 之下。", "A GeoJSON FeatureCollection; each feature's properties hold kind, code, name, parent_code, address and leaders. Places whose code exists are updated; new codes are created under parent_code.";
+    ImportResidentsHint => "CSV 文件（UTF-8 编码），第一行为下面的表头。多个特殊群体用英文分号“;”分隔。只能新增居民；身份证号已登记的行会被拒绝。", "A CSV file (UTF-8) whose first line is the header below. Separate several special groups with semicolons (;). Adds new residents only; rows whose ID number is already registered are refused.";
+    ImportColumns => "表头：", "Header: ";
+    NoFileChosen => "未选择文件", "No file chosen";
+    ImportGroupCodes => "特殊群体代码", "Special group codes";
+    ChooseGeoJson => "选择 GeoJSON 文件", "Choose a GeoJSON file";
+    ChooseCsv => "选择 CSV 文件", "Choose a CSV file";
+    Checking => "正在检查文件…", "Checking the file…";
+    Importing => "正在导入…", "Importing…";
+    CheckAgain => "重新检查", "Check again";
+    CheckResult => "检查结果：{file}", "Check of {file}";
+    RowsAccepted => "可以导入：{n} 行", "Can be imported: {n}";
+    RowsRejected => "有问题：{n} 行", "With problems: {n}";
+    NothingWritten => "尚未写入任何内容。请修改文件中标出的行，然后重新选择文件。", "Nothing has been written. Correct the rows listed below in the file, then choose it again.";
+    ReadyToImport => "全部 {n} 行检查通过，尚未写入。", "Every row passed the check ({n} in all); nothing is written yet.";
+    ImportNow => "立即导入 {n} 行", "Import now ({n})";
+    ImportDone => "已导入 {n} 行。", "Imported: {n}.";
+    ImportNotCommitted => "文件在检查后发生了变化，未写入任何内容，请重新检查。", "The data changed after the check; nothing was written. Please check again.";
+    ImportEmpty => "文件中没有可导入的行。", "The file has no rows to import.";
+    RejectedRows => "有问题的行", "Rows with problems";
+    RowNumberCsv => "行号从表头下一行开始计：第 1 行是表头下面的第一行。", "Rows are counted from the line below the header: row 1 is the first line after the header.";
+    RowNumberGeoJson => "行号是地点在文件中的顺序：第 1 行是第一个要素（feature）。", "Rows are the order of places in the file: row 1 is the first feature.";
+    ColRow => "行", "Row";
+    ColField => "字段", "Field";
+    ColProblem => "问题", "Problem";
+    MoreProblems => "另有 {n} 个问题未列出。", "Not listed here: {n} more.";
+    FileNotUtf8 => "文件不是 UTF-8 编码。请在 Excel 中选择“另存为 → CSV UTF-8（逗号分隔）”后再导入。", "The file is not UTF-8. In Excel choose “Save as → CSV UTF-8 (comma delimited)” and import it again.";
+    FileNotJson => "文件不是有效的 JSON，请选择导出的 GeoJSON 文件。", "The file is not valid JSON; choose a GeoJSON file such as the export.";
+    FileTooLarge => "文件超过 64 MB，请分成几个文件导入。", "The file is larger than 64 MB; split it into several files.";
+    FileUnreadable => "无法读取这个文件。", "The file could not be read.";
+    FieldHouseholdCode => "户编号", "Household code";
+    FieldKind => "层级", "Level";
+    FieldParentCode => "上级编号", "Parent code";
+    FieldGeometry => "地图图形", "Map shape";
+    FieldRow => "整行", "Whole row";
+    FieldHeader => "表头", "Header";
+    FieldFeatures => "文件内容", "File content";
+
     // Audit
     AuditTitle => "操作日志", "Audit log";
     AuditIntro => "记录登录、修改和查看敏感信息的操作。", "Sign-ins, changes and reads of sensitive data.";
@@ -178,6 +243,9 @@ keys! {
     Ip => "IP", "IP";
     NoAudit => "暂无记录。", "No entries.";
     System => "系统", "System";
+    EntityResident => "居民", "resident";
+    EntityUser => "用户", "user";
+    EntityPlace => "地点", "place";
 }
 
 /// The language context. `Copy`, so closures can capture it freely.

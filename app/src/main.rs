@@ -51,6 +51,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=protected!(UsersPage)/>
                     <Route path=path!("/admin/users/:id") view=protected!(UserEditPage)/>
                     <Route path=path!("/admin/audit") view=protected!(AuditPage)/>
+                    <Route path=path!("/admin/data") view=protected!(DataPage)/>
                 </Routes>
             </Shell>
         </Router>
@@ -59,4 +60,4 @@ fn App() -> impl IntoView {
 
 use audit::AuditPage;
 use home::HomePage;
-use places::{PlacePage, PlacesRootPage, ResidentPage, SearchPage};
+use places::{DataPage, PlacePage, PlacesRootPage, ResidentPage, SearchPage};

@@ -18,12 +18,13 @@ struct NavItem {
     needs: Option<Permission>,
 }
 
-const NAV: [NavItem; 5] = [
+const NAV: [NavItem; 6] = [
     NavItem { href: "/", key: Key::NavHome, testid: "nav-home", needs: None },
     NavItem { href: "/places", key: Key::NavPlaces, testid: "nav-places", needs: None },
     NavItem { href: "/search", key: Key::NavSearch, testid: "nav-search", needs: None },
     NavItem { href: "/admin/users", key: Key::NavUsers, testid: "nav-users", needs: Some(Permission::ManageUsers) },
     NavItem { href: "/admin/audit", key: Key::NavAudit, testid: "nav-audit", needs: Some(Permission::ViewAudit) },
+    NavItem { href: "/admin/data", key: Key::NavData, testid: "nav-data", needs: Some(Permission::BulkData) },
 ];
 
 /// Is `path` the page of this nav item or below it?

@@ -75,6 +75,8 @@ test('the audit log lists sign-ins', async () => {
   await page.getByTestId('nav-audit').click();
   await page.getByTestId('audit-list').waitFor();
   assert.ok((await page.getByTestId('audit-entry').count()) > 0);
+  // Actions read as words, in the interface language.
+  await page.locator('[data-testid="audit-action"][data-action="auth.login"]').filter({ hasText: '登录' }).first().waitFor();
 });
 
 test('an admin adds, renames and deletes a micro-grid', async () => {

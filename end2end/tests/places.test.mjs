@@ -115,3 +115,62 @@ test('staff register a resident in a household, fixing a wrong phone first', asy
   await page.getByTestId('resident-name').filter({ hasText: '张桂芳' }).waitFor();
   assert.equal(await page.getByTestId('resident-phone-masked').innerText(), '138****5678');
 });
+
+test('staff rename a resident without reading the full record, then change the phone after loading it', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'staff');
+  const list = await api(page, 'GET', '/residents?limit=50');
+  const target = list.body.items.find((r) => r.phone_masked) ?? list.body.items[0];
+  const reads = [];
+  page.on('request', (r) => { if (r.url().includes('/sensitive')) reads.push(r.url()); });
+  await page.goto(`${env.url}/residents/${target.id}`);
+  await page.getByTestId('resident-name').waitFor();
+  const phoneBefore = await page.getByTestId('resident-phone-masked').innerText();
+
+  // A plain edit: the sensitive fields are kept, and nothing sensitive is read.
+  await page.getByTestId('edit-resident').click();
+  const form = page.getByTestId('resident-form');
+  await form.getByTestId('sensitive-kept').waitFor();
+  assert.equal(await form.getByTestId('resident-phone-input').count(), 0);
+  await form.getByTestId('resident-name-input').fill(`${target.name}改`);
+  await form.getByTestId('resident-save').click();
+  await page.getByTestId('resident-name').filter({ hasText: `${target.name}改` }).waitFor();
+  await page.getByTestId('notice').waitFor();
+  assert.equal(await page.getByTestId('resident-phone-masked').innerText(), phoneBefore, 'the phone is unchanged');
+  assert.deepEqual(reads, [], 'a plain edit reads no full record');
+
+  // Changing the phone: load the full record (an audited read) first.
+  await page.getByTestId('edit-resident').click();
+  await form.getByTestId('load-sensitive').click();
+  await form.getByTestId('sensitive-loaded').waitFor();
+  assert.equal(reads.length, 1);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'resident-edit-desktop.png'), fullPage: true });
+  assert.doesNotMatch(await form.getByTestId('resident-phone-input').inputValue(), /\*/);
+  await form.getByTestId('resident-phone-input').fill('13700001111');
+  await form.getByTestId('resident-save').click();
+  await page.getByTestId('resident-phone-masked').filter({ hasText: '137****1111' }).waitFor();
+});
+
+test('staff move a resident to another household found by its code', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'staff');
+  const list = await api(page, 'GET', '/residents?limit=50');
+  const target = list.body.items[0];
+  const other = list.body.items.find((r) => r.household_id !== target.household_id);
+  const place = await api(page, 'GET', `/places/${other.household_id}`);
+  await page.goto(`${env.url}/residents/${target.id}`);
+  await page.getByTestId('resident-name').waitFor();
+  await page.getByTestId('edit-resident').click();
+  const form = page.getByTestId('resident-form');
+  assert.equal(await form.getByTestId('resident-household').innerText(), target.address);
+  await form.getByTestId('move-household').click();
+  await form.getByTestId('move-household-query').fill(place.body.code.toLowerCase());
+  // Enter searches; it does not submit the form.
+  await form.getByTestId('move-household-query').press('Enter');
+  await form.getByTestId('household-choice').first().check();
+  await form.getByTestId('resident-save').click();
+  await page.getByTestId('notice').waitFor();
+  await page.getByTestId('household-link').filter({ hasText: place.body.name }).waitFor();
+  const moved = await api(page, 'GET', `/residents/${target.id}`);
+  assert.equal(moved.body.household_id, other.household_id);
+});

@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use shared::accounts::{CreateUser, Permission, ResetPassword, Role, UpdateUser, UserView, parse_roles};
 use shared::error::{ErrorCode, FieldError, FieldErrorCode};
-use shared::places::PlaceSummary;
+use shared::places::PlaceRefWithPath;
 use shared::validate::{Name, NewPassword, Username};
 
 use super::RequirePermission;
@@ -18,15 +18,24 @@ use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid};
 
-type Grids = Vec<(PlaceSummary, String)>;
+type Grids = Vec<PlaceRefWithPath>;
 
 fn local_error(field: &str, code: FieldErrorCode) -> FieldError {
     FieldError { field: field.to_string(), code, message: String::new() }
 }
 
-/// Grid names by id, for showing a user's scope.
+/// Grid names by id, for showing a user's scope: "幸福社区 · 第一网格" (the street is implied).
 fn grid_names(grids: &Grids) -> HashMap<i64, String> {
-    grids.iter().map(|(g, community)| (g.id, format!("{community} · {}", g.name))).collect()
+    grids.iter().map(|g| (g.place.id, short_location(g))).collect()
+}
+
+/// A grid's community and name, "幸福社区 · 第一网格", from its full location.
+fn short_location(g: &PlaceRefWithPath) -> String {
+    let parts: Vec<&str> = g.location.split(" / ").map(str::trim).filter(|p| !p.is_empty()).collect();
+    match parts.as_slice() {
+        [.., community, _grid] => format!("{community} · {}", g.place.name),
+        _ => g.place.name.clone(),
+    }
 }
 
 #[component]
@@ -42,7 +51,7 @@ pub fn UsersPage() -> impl IntoView {
 fn UsersList() -> impl IntoView {
     let i18n = use_i18n();
     let users = LocalResource::new(api::users);
-    let grids = LocalResource::new(api::all_grids);
+    let grids = LocalResource::new(api::grids);
     let creating = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
     Effect::new(move |_| set_title(i18n.t(Key::UsersTitle), i18n.get()));
@@ -131,19 +140,22 @@ fn GridPicker(
                 Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{move || i18n.t(Key::NoGridsAvailable)}</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <div class="choices">
-                        {list.into_iter().map(|(g, community)| {
-                            let gid = g.id;
+                        {list.into_iter().map(|g| {
+                            let gid = g.place.id;
+                            let label = short_location(&g);
+                            let location = g.location.clone();
+                            let name = g.place.name.clone();
                             let input_id = format!("{id}-grid-{gid}");
                     let for_id = input_id.clone();
                             view! {
                                 <label class="choice" for=for_id>
-                                    <input type="checkbox" id=input_id data-testid="grid-choice" data-name=g.name.clone()
+                                    <input type="checkbox" id=input_id data-testid="grid-choice" data-name=name
                                         prop:checked=move || selected.with(|s| s.contains(&gid))
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
                                             selected.update(|s| { s.retain(|x| *x != gid); if on { s.push(gid); s.sort(); } });
                                         }/>
-                                    <span>{format!("{} · {}", community, g.name)}</span>
+                                    <span title=location>{label}</span>
                                 </label>
                             }
                         }).collect_view()}
@@ -260,7 +272,7 @@ pub fn UserEditPage() -> impl IntoView {
 fn UserEdit(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let user = LocalResource::new(move || api::user(id));
-    let grids = LocalResource::new(api::all_grids);
+    let grids = LocalResource::new(api::grids);
     view! {
         <p class="back"><a href="/admin/users">{move || format!("← {}", i18n.t(Key::BackToUsers))}</a></p>
         {move || match user.get() {

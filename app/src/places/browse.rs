@@ -8,7 +8,6 @@ use shared::accounts::Permission;
 use shared::places::{PlaceKind, PlaceSummary, PlaceView};
 
 use super::edit::PlaceForm;
-use super::grid_of;
 use super::residents::HouseholdResidents;
 use super::search::SearchBox;
 use crate::accounts::use_session;
@@ -53,11 +52,13 @@ pub fn PlacePage() -> impl IntoView {
 #[component]
 fn PlaceDetail(id: i64) -> impl IntoView {
     let place = LocalResource::new(move || api::place(id));
+    // Lives above the body, so "saved" survives the reload that follows a save.
+    let notice = RwSignal::new(None::<String>);
     move || match place.get() {
         None => view! { <Loading/> }.into_any(),
         Some(Err(e)) if e.status() == Some(404) => view! { <crate::shell::NotFound/> }.into_any(),
         Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| place.refetch())/> }.into_any(),
-        Some(Ok(p)) => view! { <PlaceBody place=p reload=Callback::new(move |_| place.refetch())/> }.into_any(),
+        Some(Ok(p)) => view! { <PlaceBody place=p notice reload=Callback::new(move |_| place.refetch())/> }.into_any(),
     }
 }
 
@@ -86,15 +87,14 @@ enum Panel {
 }
 
 #[component]
-fn PlaceBody(place: PlaceView, reload: Callback<()>) -> impl IntoView {
+fn PlaceBody(place: PlaceView, notice: RwSignal<Option<String>>, reload: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
-    let grid = grid_of(&place);
+    let grid = place.grid_id;
     let kind = place.kind;
     let child_kind = kind.child();
     let panel = RwSignal::new(Panel::None);
-    let notice = RwSignal::new(None::<String>);
     let delete_error = RwSignal::new(None::<ApiError>);
     let children_version = RwSignal::new(0u32);
 

@@ -8,12 +8,12 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::accounts::Permission;
 use shared::error::{ErrorCode, FieldError};
-use shared::places::{ResidentInput, ResidentSensitive, ResidentView, SpecialGroup, validate_resident};
+use shared::places::{PlaceKind, PlaceRefWithPath, ResidentInput, ResidentSensitive, ResidentView, SpecialGroup, validate_resident};
 
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{ErrorBox, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid};
+use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid};
 
 #[component]
 pub fn HouseholdResidents(household_id: i64, grid: Option<i64>) -> impl IntoView {
@@ -98,12 +98,14 @@ pub fn ResidentPage() -> impl IntoView {
 #[component]
 fn ResidentDetail(id: i64) -> impl IntoView {
     let resident = LocalResource::new(move || api::resident(id));
+    // Lives above the body, so "saved" survives the reload that follows a save.
+    let notice = RwSignal::new(None::<String>);
     move || match resident.get() {
         None => view! { <Loading/> }.into_any(),
         Some(Err(e)) if e.status() == Some(404) => view! { <crate::shell::NotFound/> }.into_any(),
         Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| resident.refetch())/> }.into_any(),
         Some(Ok(r)) => {
-            view! { <ResidentBody resident=r reload=Callback::new(move |_| resident.refetch())/> }.into_any()
+            view! { <ResidentBody resident=r notice reload=Callback::new(move |_| resident.refetch())/> }.into_any()
         }
     }
 }
@@ -116,7 +118,7 @@ enum Mode {
 }
 
 #[component]
-fn ResidentBody(resident: ResidentView, reload: Callback<()>) -> impl IntoView {
+fn ResidentBody(resident: ResidentView, notice: RwSignal<Option<String>>, reload: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
@@ -127,7 +129,6 @@ fn ResidentBody(resident: ResidentView, reload: Callback<()>) -> impl IntoView {
     let reveal_error = RwSignal::new(None::<ApiError>);
     let revealing = RwSignal::new(false);
     let mode = RwSignal::new(Mode::View);
-    let notice = RwSignal::new(None::<String>);
     let delete_error = RwSignal::new(None::<ApiError>);
     let id = resident.id;
     let household = resident.household_id;
@@ -267,7 +268,8 @@ fn ResidentBody(resident: ResidentView, reload: Callback<()>) -> impl IntoView {
             move || match mode.get() {
             Mode::View => ().into_any(),
             Mode::Edit => view! {
-                <ResidentEditLoader resident=edit_resident.clone()
+                <ResidentForm household_id=edit_resident.household_id existing=Some(edit_resident.clone())
+                    known=sensitive.get_untracked()
                     on_saved=Callback::new(move |_r: ResidentView| {
                         mode.set(Mode::View);
                         sensitive.set(None);
@@ -298,59 +300,76 @@ fn ResidentBody(resident: ResidentView, reload: Callback<()>) -> impl IntoView {
     }
 }
 
-/// Editing needs the full record (an audited read), then shows the form.
-#[component]
-fn ResidentEditLoader(
-    resident: ResidentView,
-    on_saved: Callback<ResidentView>,
-    on_cancel: Callback<()>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = resident.id;
-    let full = LocalResource::new(move || api::resident_sensitive(id));
-    view! {
-        <p class="hint">{move || i18n.t(Key::EditResidentNote)}</p>
-        {move || match full.get() {
-            None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| full.refetch())/> }.into_any(),
-            Some(Ok(s)) => view! {
-                <ResidentForm household_id=resident.household_id existing=Some((resident.clone(), s)) on_saved on_cancel/>
-            }.into_any(),
-        }}
-    }
-}
-
+/// Registers a resident, or changes one. A plain change (name, household) needs no audited
+/// read: the sensitive fields are sent only once the user has loaded the full record to change
+/// them (absent fields stay as they are on the server).
 #[component]
 fn ResidentForm(
     household_id: i64,
-    existing: Option<(ResidentView, ResidentSensitive)>,
+    existing: Option<ResidentView>,
+    /// The full record, when this page has read it already.
+    #[prop(optional_no_strip)]
+    known: Option<ResidentSensitive>,
     on_saved: Callback<ResidentView>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let editing = existing.is_some();
-    let name = RwSignal::new(existing.as_ref().map(|(v, _)| v.name.clone()).unwrap_or_default());
-    let id_number = RwSignal::new(existing.as_ref().and_then(|(_, s)| s.id_number.clone()).unwrap_or_default());
-    let phone = RwSignal::new(existing.as_ref().and_then(|(_, s)| s.phone.clone()).unwrap_or_default());
-    let groups = RwSignal::new(existing.as_ref().map(|(_, s)| s.special_groups.clone()).unwrap_or_default());
-    let version = StoredValue::new(existing.as_ref().map(|(v, _)| v.version));
-    let resident_id = existing.as_ref().map(|(v, _)| v.id);
+    let name = RwSignal::new(existing.as_ref().map(|v| v.name.clone()).unwrap_or_default());
+    let id_number = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let groups = RwSignal::new(Vec::<SpecialGroup>::new());
+    // New residents have nothing to protect yet; existing ones start with the sensitive fields kept.
+    let sensitive_open = RwSignal::new(!editing);
+    let fill = move |s: &ResidentSensitive| {
+        id_number.set(s.id_number.clone().unwrap_or_default());
+        phone.set(s.phone.clone().unwrap_or_default());
+        groups.set(s.special_groups.clone());
+        sensitive_open.set(true);
+    };
+    if let Some(s) = &known {
+        fill(s);
+    }
+    let household = RwSignal::new(household_id);
+    let household_label = RwSignal::new(existing.as_ref().map(|v| v.address.clone()).unwrap_or_default());
+    let original_household = (household_id, household_label.get_untracked());
+    let version = StoredValue::new(existing.as_ref().map(|v| v.version));
+    let resident_id = existing.as_ref().map(|v| v.id);
     let field_errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
+    let loading_sensitive = RwSignal::new(false);
+    let load_error = RwSignal::new(None::<ApiError>);
+
+    let load_sensitive = move |_| {
+        let Some(id) = resident_id else { return };
+        loading_sensitive.set(true);
+        load_error.set(None);
+        spawn_local(async move {
+            match api::resident_sensitive(id).await {
+                Ok(s) => {
+                    fill(&s);
+                    focus_by_id("edit-resident-id");
+                }
+                Err(e) => load_error.set(Some(e)),
+            }
+            loading_sensitive.set(false);
+        });
+    };
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
             return;
         }
-        // The form shows the full record, so it sends every field: an emptied field clears it.
+        // Sensitive fields travel only when shown: then an emptied field clears the value.
+        let open = sensitive_open.get_untracked();
         let input = ResidentInput {
-            household_id,
+            household_id: household.get_untracked(),
             name: name.get_untracked().trim().to_string(),
-            id_number: Some(id_number.get_untracked().trim().to_string()),
-            phone: Some(phone.get_untracked().trim().to_string()),
-            special_groups: Some(groups.get_untracked()),
+            id_number: open.then(|| id_number.get_untracked().trim().to_string()),
+            phone: open.then(|| phone.get_untracked().trim().to_string()),
+            special_groups: open.then(|| groups.get_untracked()),
             version: version.get_value(),
         };
         error.set(None);
@@ -384,12 +403,8 @@ fn ResidentForm(
     };
 
     let prefix = if editing { "edit-resident" } else { "new-resident" };
-    view! {
-        <form class="card form" on:submit=submit novalidate data-testid="resident-form" aria-labelledby=format!("{prefix}-title")>
-            <h2 id=format!("{prefix}-title")>{move || if editing { i18n.t(Key::EditResident) } else { i18n.t(Key::AddResident) }}</h2>
-            <FormError error fields=field_errors/>
-            <TextField id=if editing { "edit-resident-name" } else { "new-resident-name" } label=Key::DisplayName value=name
-                errors=field_errors field="name" required=true testid="resident-name-input"/>
+    let sensitive_fields = move || {
+        view! {
             <div class="form-grid">
                 <TextField id=if editing { "edit-resident-id" } else { "new-resident-id" } label=Key::IdNumber value=id_number
                     errors=field_errors field="id_number" hint=Key::IdNumberHint testid="resident-id-input"/>
@@ -401,10 +416,10 @@ fn ResidentForm(
                 <div class="choices">
                     {SpecialGroup::ALL.into_iter().map(|g| {
                         let input_id = format!("{prefix}-group-{}", g.as_str());
-                    let for_id = input_id.clone();
+                        let for_id = input_id.clone();
                         view! {
                             <label class="choice" for=for_id>
-                                <input type="checkbox" id=input_id
+                                <input type="checkbox" id=input_id data-testid=format!("resident-group-{}", g.as_str())
                                     prop:checked=move || groups.with(|v| v.contains(&g))
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
@@ -416,6 +431,42 @@ fn ResidentForm(
                     }).collect_view()}
                 </div>
             </fieldset>
+        }
+    };
+
+    view! {
+        <form class="card form" on:submit=submit novalidate data-testid="resident-form" aria-labelledby=format!("{prefix}-title")>
+            <h2 id=format!("{prefix}-title")>{move || if editing { i18n.t(Key::EditResident) } else { i18n.t(Key::AddResident) }}</h2>
+            <FormError error fields=field_errors/>
+            <TextField id=if editing { "edit-resident-name" } else { "new-resident-name" } label=Key::DisplayName value=name
+                errors=field_errors field="name" required=true testid="resident-name-input"/>
+            {editing.then(|| view! {
+                <HouseholdChooser household household_label original=original_household.clone() errors=field_errors/>
+            })}
+            {move || if !editing {
+                sensitive_fields().into_any()
+            } else {
+                view! {
+                    <fieldset class="field sensitive-edit" data-testid="sensitive-edit">
+                        <legend>{move || i18n.t(Key::EditSensitiveTitle)}</legend>
+                        {move || if sensitive_open.get() {
+                            view! {
+                                <p class="hint" data-testid="sensitive-loaded">{move || i18n.t(Key::EditSensitiveLoaded)}</p>
+                                {sensitive_fields()}
+                            }.into_any()
+                        } else {
+                            view! {
+                                <p class="hint" data-testid="sensitive-kept">{move || i18n.t(Key::EditSensitiveKept)}</p>
+                                <FormError error=load_error testid="load-sensitive-error"/>
+                                <button type="button" class="button button-secondary" data-testid="load-sensitive"
+                                    disabled=move || loading_sensitive.get() on:click=load_sensitive>
+                                    {move || if loading_sensitive.get() { i18n.t(Key::Loading) } else { i18n.t(Key::EditSensitiveLoad) }}
+                                </button>
+                            }.into_any()
+                        }}
+                    </fieldset>
+                }.into_any()
+            }}
             <div class="actions">
                 <button type="submit" class="button button-primary" data-testid="resident-save" disabled=move || busy.get()>
                     {move || if busy.get() { i18n.t(Key::Saving) } else { i18n.t(Key::Save) }}
@@ -426,4 +477,124 @@ fn ResidentForm(
             </div>
         </form>
     }
+}
+
+/// The resident's household, and a way to move them to another one found by search.
+#[component]
+fn HouseholdChooser(
+    household: RwSignal<i64>,
+    household_label: RwSignal<String>,
+    original: (i64, String),
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let moving = RwSignal::new(false);
+    let query = RwSignal::new(String::new());
+    let searched = RwSignal::new(None::<String>);
+    let results = RwSignal::new(None::<Result<Vec<PlaceRefWithPath>, ApiError>>);
+    let searching = RwSignal::new(false);
+    let original = StoredValue::new(original);
+
+    let run_search = move || {
+        let q = query.get_untracked().trim().to_string();
+        if q.is_empty() || searching.get_untracked() {
+            return;
+        }
+        searching.set(true);
+        spawn_local(async move {
+            let found = api::search(&q)
+                .await
+                .map(|r| r.places.into_iter().filter(|p| p.place.kind == PlaceKind::Household).collect::<Vec<_>>());
+            results.set(Some(found));
+            searched.set(Some(q));
+            searching.set(false);
+        });
+    };
+    let toggle = move |_| {
+        let now = !moving.get_untracked();
+        moving.set(now);
+        if now {
+            focus_by_id("move-household-query");
+        } else {
+            let (id, label) = original.get_value();
+            household.set(id);
+            household_label.set(label);
+            results.set(None);
+            searched.set(None);
+        }
+    };
+    let changed = move || household.get() != original.with_value(|o| o.0);
+
+    view! {
+        <fieldset class="field household-chooser" data-testid="household-chooser">
+            <legend>{move || i18n.t(Key::CurrentHousehold)}</legend>
+            <p class="household-current" class:is-changed=changed data-testid="resident-household">{move || household_label.get()}</p>
+            <FieldErrorList errors field="household_id" id="edit-resident-household-error".to_string()/>
+            <button type="button" class="button button-quiet" data-testid="move-household"
+                aria-expanded=move || moving.get().to_string() on:click=toggle>
+                {move || if moving.get() { i18n.t(Key::MoveHouseholdCancel) } else { i18n.t(Key::MoveHousehold) }}
+            </button>
+            {move || moving.get().then(|| view! {
+                <div class="move-household">
+                    <label for="move-household-query">{move || i18n.t(Key::MoveHouseholdSearch)}</label>
+                    <div class="search-row">
+                        <input id="move-household-query" type="search" autocomplete="off" data-testid="move-household-query"
+                            bind:value=query
+                            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                                // Enter searches here instead of submitting the whole form.
+                                if ev.key() == "Enter" { ev.prevent_default(); run_search(); }
+                            }/>
+                        <button type="button" class="button button-secondary" data-testid="move-household-search"
+                            disabled=move || searching.get() on:click=move |_| run_search()>
+                            {move || i18n.t(Key::SearchButton)}
+                        </button>
+                    </div>
+                    <div aria-live="polite">
+                        {move || match results.get() {
+                            None => ().into_any(),
+                            Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+                            Some(Ok(list)) if list.is_empty() => {
+                                let q = searched.get().unwrap_or_default();
+                                view! { <p class="empty">{move || i18n.fmt(Key::MoveHouseholdNone, &[("q", &q)])}</p> }.into_any()
+                            }
+                            Some(Ok(list)) => view! {
+                                <fieldset class="choice-group">
+                                    <legend>{move || i18n.t(Key::MoveHouseholdPick)}</legend>
+                                    <div class="choices choices-stacked">
+                                        {list.into_iter().map(|p| {
+                                            let pid = p.place.id;
+                                            let input_id = format!("move-household-{pid}");
+                                            let for_id = input_id.clone();
+                                            let location = p.location.clone();
+                                            view! {
+                                                <label class="choice" for=for_id>
+                                                    <input type="radio" name="move-household" id=input_id data-testid="household-choice"
+                                                        prop:checked=move || household.get() == pid
+                                                        on:change=move |_| { household.set(pid); household_label.set(location.clone()); }/>
+                                                    <span>{p.location.clone()}</span>
+                                                </label>
+                                            }
+                                        }).collect_view()}
+                                    </div>
+                                </fieldset>
+                            }.into_any(),
+                        }}
+                    </div>
+                </div>
+            })}
+        </fieldset>
+    }
+}
+
+fn focus_by_id(id: &'static str) {
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
 }
