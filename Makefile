@@ -33,7 +33,7 @@ test: tools app server-debug
 	@status=0; \
 	pg_url="$$(.ci/postgres.sh)"; \
 	echo "== unit and API tests (SQLite and PostgreSQL at $${pg_url%%@*}@…)"; \
-	LINJU_TEST_POSTGRES_URL="$$pg_url" cargo test -p shared -p migrations -p server 2>&1 | tee target/test-logs/rust.log || status=1; \
+	LINJU_TEST_POSTGRES_URL="$$pg_url" cargo test -p shared -p migrations -p server -p app 2>&1 | tee target/test-logs/rust.log || status=1; \
 	echo "== browser tests (headless Chromium)"; \
 	$(MAKE) --no-print-directory test-e2e 2>&1 | tee target/test-logs/e2e.log || status=1; \
 	passed=$$(cat target/test-logs/*.log | awk '/^test result:/ {for (i=1;i<=NF;i++) if ($$i ~ /^passed;?$$/) s+=$$(i-1)} /^# pass / {s+=$$3} END {print s+0}'); \
@@ -43,7 +43,7 @@ test: tools app server-debug
 	exit $$status
 
 test-rust: server-debug
-	LINJU_TEST_POSTGRES_URL="$$(.ci/postgres.sh)" cargo test -p shared -p migrations -p server
+	LINJU_TEST_POSTGRES_URL="$$(.ci/postgres.sh)" cargo test -p shared -p migrations -p server -p app
 
 test-e2e: npm chromium
 	cd end2end && LINJU_SERVER_BIN=../target/debug/server LINJU_SITE_DIR=../$(SITE) \

@@ -229,7 +229,9 @@ pub async fn export_residents(state: &AppState, me: &Principal, ctx: &RequestCtx
         ])
         .map_err(|e| AppError::Internal(e.to_string()))?;
     }
-    let bytes = out.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut bytes = out.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
+    // A byte-order mark makes Excel on Chinese Windows read the file as UTF-8.
+    bytes.splice(0..0, "\u{feff}".bytes());
     audit::record_now(state, Some(me), ctx, Record::global("residents.export", format!("{} residents", rows.len()))).await?;
     String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
 }
@@ -284,9 +286,14 @@ pub async fn import_residents(state: &AppState, me: &Principal, ctx: &RequestCtx
                 None => errs.add("special_groups", FieldErrorCode::NotAllowed),
             }
         }
+        // Undo the export's spreadsheet guard ('=…) so a round trip keeps names as they were.
+        let name = get(Some(c_name)).map(|n| match n.strip_prefix('\'') {
+            Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_string(),
+            _ => n,
+        });
         let input = ResidentInput {
             household_id: household.as_ref().map(|h| h.id).unwrap_or(0),
-            name: get(Some(c_name)).unwrap_or_default(),
+            name: name.unwrap_or_default(),
             id_number: get(c_id),
             phone: get(c_phone),
             special_groups: Some(groups),

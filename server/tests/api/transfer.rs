@@ -83,7 +83,7 @@ async fn residents_import_all_or_nothing_and_export_is_audited(app: &TestApp) {
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let text = res.text().await.unwrap();
-    assert!(text.starts_with("household_code,name,id_number,phone,special_groups\n"));
+    assert!(text.starts_with("\u{feff}household_code,name,id_number,phone,special_groups\n"), "with a BOM for spreadsheets");
     assert!(text.contains("XF-C01-B0005-101,甲,11010519491231002X,13812345678,elderly;living_alone"), "full values in the export");
     assert_eq!(text.lines().count(), 1 + 363 + 2);
     assert_eq!(app.audit("residents.export").await.len(), 1);
