@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_foundation;
 mod m20261129_000002_session_expiry_index;
 mod m20261129_000003_cases;
+mod m20261129_000004_api_keys;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_foundation::Migration),
             Box::new(m20261129_000002_session_expiry_index::Migration),
             Box::new(m20261129_000003_cases::Migration),
+            Box::new(m20261129_000004_api_keys::Migration),
         ]
     }
 }

@@ -18,6 +18,9 @@ enum CaseCategories {
     NameEn,
     Position,
     Active,
+    /// Shown through Open311 and other public channels. Errands and neighbour matters are
+    /// about people and stay internal.
+    Public,
 }
 
 #[derive(DeriveIden)]
@@ -200,6 +203,7 @@ impl MigrationTrait for Migration {
                 .col(string_len(CaseCategories::NameEn, 64))
                 .col(integer(CaseCategories::Position).default(0))
                 .col(boolean(CaseCategories::Active).default(true))
+                .col(boolean(CaseCategories::Public).default(true))
                 .foreign_key(
                     ForeignKey::create()
                         .name("fk_case_categories_parent")
@@ -424,10 +428,19 @@ impl MigrationTrait for Migration {
         for (ti, (code, class, zh, en, leaves)) in TREE.iter().enumerate() {
             next_id += 1;
             let top = next_id;
+            let public = !(code.starts_with("S-") || code.starts_with("E-NEI"));
             let q = Query::insert()
                 .into_table(CaseCategories::Table)
-                .columns([CaseCategories::Id, CaseCategories::Code, CaseCategories::Class, CaseCategories::NameZh, CaseCategories::NameEn, CaseCategories::Position])
-                .values_panic([top.into(), (*code).into(), (*class).into(), (*zh).into(), (*en).into(), (ti as i32).into()])
+                .columns([
+                    CaseCategories::Id,
+                    CaseCategories::Code,
+                    CaseCategories::Class,
+                    CaseCategories::NameZh,
+                    CaseCategories::NameEn,
+                    CaseCategories::Position,
+                    CaseCategories::Public,
+                ])
+                .values_panic([top.into(), (*code).into(), (*class).into(), (*zh).into(), (*en).into(), (ti as i32).into(), public.into()])
                 .to_owned();
             db.execute(&q).await?;
             for (li, (lcode, lzh, len, (unit, amount))) in leaves.iter().enumerate() {
@@ -442,8 +455,18 @@ impl MigrationTrait for Migration {
                         CaseCategories::NameZh,
                         CaseCategories::NameEn,
                         CaseCategories::Position,
+                        CaseCategories::Public,
                     ])
-                    .values_panic([next_id.into(), top.into(), (*lcode).into(), (*class).into(), (*lzh).into(), (*len).into(), (li as i32).into()])
+                    .values_panic([
+                        next_id.into(),
+                        top.into(),
+                        (*lcode).into(),
+                        (*class).into(),
+                        (*lzh).into(),
+                        (*len).into(),
+                        (li as i32).into(),
+                        public.into(),
+                    ])
                     .to_owned();
                 db.execute(&q).await?;
                 for (urgency, unit, amount) in limits(unit, *amount) {

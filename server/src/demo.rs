@@ -404,6 +404,7 @@ pub async fn seed_if_empty(db: &Db, demo_password: &str) -> AppResult<bool> {
         let grids = if scoped { vec![first_grid.id] } else { vec![] };
         accounts::insert_user(&*txn, username, display, hash.clone(), &[role], &grids).await?;
     }
+    crate::open311::keys::insert(&*txn, "演示 Open311 客户端", crate::open311::keys::DEMO_KEY, None).await?;
     txn.commit().await?;
     tracing::info!(places = counts.places, residents = counts.residents, "demo data seeded");
     Ok(true)

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod open311;
 pub mod places;
 pub mod site;
 
@@ -61,6 +62,7 @@ pub struct AppState {
         (name = "residents", description = "The residents registry; sensitive fields are masked unless revealed (audited)"),
         (name = "cases", description = "Problems raised, from report to verified closure"),
         (name = "board", description = "The status board and its live stream"),
+        (name = "open311", description = "Open311 GeoReport v2 (at /open311/v2, by API key) and its keys"),
         (name = "audit", description = "Who read or changed what"),
         (name = "operations", description = "Health and the API description")
     )
@@ -93,11 +95,14 @@ async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError>
 async fn openapi_document() {}
 
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", accounts::router().merge(places::router()).merge(cases::router()).merge(board::router()).merge(audit::router()))
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", accounts::router().merge(places::router()).merge(cases::router()).merge(board::router()).merge(open311::keys::router()).merge(audit::router()))
         .routes(routes!(healthz))
         .routes(routes!(readyz))
-        .split_for_parts()
+        .split_for_parts();
+    // Open311 routes are plain axum routes (outside /api, by API key); documented here.
+    doc.merge(open311::Open311Doc::openapi());
+    (router, doc)
 }
 
 /// The OpenAPI document as served, for tools and tests.
@@ -132,6 +137,7 @@ pub fn router(state: AppState) -> Router {
             async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], doc.as_ref().clone()) }
         }),
     )
+    .merge(open311::router())
     .route("/assets/{name}", get(asset))
     .fallback(fallback)
     .layer(middleware::from_fn_with_state(state.clone(), http::csrf_guard))

@@ -140,6 +140,57 @@ pub fn distance_m(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
     2.0 * R * a.sqrt().asin()
 }
 
+/// Is the point inside a ring (ray casting)? Points exactly on an edge count as inside,
+/// so a report on a grid's border is not refused.
+fn in_ring(ring: &[(f64, f64)], lon: f64, lat: f64) -> bool {
+    let mut inside = false;
+    for w in ring.windows(2) {
+        let ((x1, y1), (x2, y2)) = (w[0], w[1]);
+        // On the segment: collinear and within its box.
+        let cross = (x2 - x1) * (lat - y1) - (y2 - y1) * (lon - x1);
+        if cross.abs() < 1e-12 && lon >= x1.min(x2) && lon <= x1.max(x2) && lat >= y1.min(y2) && lat <= y1.max(y2) {
+            return true;
+        }
+        if (y1 > lat) != (y2 > lat) && lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1 {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
+fn ring_points(v: &Value) -> Option<Vec<(f64, f64)>> {
+    v.as_array()?.iter().map(|p| Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?))).collect()
+}
+
+fn in_polygon(rings: &Value, lon: f64, lat: f64) -> bool {
+    let Some(rings) = rings.as_array() else { return false };
+    let mut rings = rings.iter().filter_map(ring_points);
+    let Some(outer) = rings.next() else { return false };
+    // Inside the outer ring and not strictly inside a hole.
+    in_ring(&outer, lon, lat)
+        && rings.all(|hole| {
+            let on_edge = hole.windows(2).any(|w| {
+                let ((x1, y1), (x2, y2)) = (w[0], w[1]);
+                ((x2 - x1) * (lat - y1) - (y2 - y1) * (lon - x1)).abs() < 1e-12
+                    && lon >= x1.min(x2)
+                    && lon <= x1.max(x2)
+                    && lat >= y1.min(y2)
+                    && lat <= y1.max(y2)
+            });
+            on_edge || !in_ring(&hole, lon, lat)
+        })
+}
+
+/// Does a GeoJSON Polygon or MultiPolygon contain the point (edges included)?
+pub fn contains(geometry: &Value, lon: f64, lat: f64) -> bool {
+    let coords = &geometry["coordinates"];
+    match geometry["type"].as_str() {
+        Some("Polygon") => in_polygon(coords, lon, lat),
+        Some("MultiPolygon") => coords.as_array().is_some_and(|ps| ps.iter().any(|p| in_polygon(p, lon, lat))),
+        _ => false,
+    }
+}
+
 /// A box around a point that holds every point within `metres` of it (for index lookups).
 pub fn bbox_around(lon: f64, lat: f64, metres: f64) -> BBox {
     let dlat = metres / 111_320.0;
@@ -153,6 +204,29 @@ mod tests {
     use serde_json::json;
 
     const AREAS: &[GeometryType] = &[GeometryType::Polygon, GeometryType::MultiPolygon];
+
+    #[test]
+    fn point_in_polygon_with_holes_edges_and_vertices() {
+        // A 4 × 4 square with a 2 × 2 hole in the middle.
+        let g = json!({"type": "Polygon", "coordinates": [
+            [[0.0, 0.0], [4.0, 0.0], [4.0, 4.0], [0.0, 4.0], [0.0, 0.0]],
+            [[1.0, 1.0], [3.0, 1.0], [3.0, 3.0], [1.0, 3.0], [1.0, 1.0]]
+        ]});
+        assert!(contains(&g, 0.5, 0.5));
+        assert!(!contains(&g, 2.0, 2.0), "in the hole");
+        assert!(contains(&g, 1.0, 2.0), "on the hole's edge belongs to the polygon");
+        assert!(contains(&g, 4.0, 2.0), "on the outer edge");
+        assert!(contains(&g, 0.0, 0.0), "on a vertex");
+        assert!(!contains(&g, 4.5, 2.0));
+        assert!(!contains(&g, -0.0001, 2.0));
+        let multi = json!({"type": "MultiPolygon", "coordinates": [
+            [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]],
+            [[[5.0, 5.0], [6.0, 5.0], [6.0, 6.0], [5.0, 6.0], [5.0, 5.0]]]
+        ]});
+        assert!(contains(&multi, 5.5, 5.5));
+        assert!(!contains(&multi, 3.0, 3.0));
+        assert!(!contains(&json!({"type": "Point", "coordinates": [0.0, 0.0]}), 0.0, 0.0));
+    }
 
     #[test]
     fn distances_and_boxes() {

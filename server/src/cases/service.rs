@@ -403,7 +403,8 @@ pub async fn append(
     let e = event::ActiveModel {
         case_id: Set(case_id),
         at: Set(OffsetDateTime::now_utc()),
-        actor_id: Set(Some(me.user_id)),
+        // Machine clients (Open311) act under user id 0: no account, but a name.
+        actor_id: Set((me.user_id != 0).then_some(me.user_id)),
         actor_name: Set(Some(me.display_name.clone())),
         action: Set(action.to_string()),
         from_stage: Set(from.map(name_of)),
@@ -423,15 +424,50 @@ pub async fn create(state: &AppState, me: &Principal, _ctx: &RequestCtx, req: Cr
         return Err(AppError::field("source", FieldErrorCode::NotAllowed));
     }
     let txn = state.db.begin_write().await?;
-    let cat = category::Entity::find_by_id(req.category_id).one(&*txn).await?;
-    if !cat.is_some_and(|c| c.active && c.parent_id.is_some()) {
-        return Err(AppError::field("category_id", FieldErrorCode::UnknownReference));
-    }
     // The place must be one the reporter may see (a household only within people scope).
     let place = match places::find(&*txn, req.place_id).await {
         Ok(p) if places::check_visible(me, &p).is_ok() => p,
         _ => return Err(AppError::field("place_id", FieldErrorCode::UnknownReference)),
     };
+    let c = file_in(&*txn, me, &req, title, description, &place).await?;
+    let out = view(&*txn, me, c.case.clone()).await?;
+    txn.commit().await?;
+    state.live.publish(crate::events::Change::of(c.event_id, "created", &c.case));
+    Ok(out)
+}
+
+/// A filed case and the history entry that records it.
+pub struct Filed {
+    pub case: case::Model,
+    pub event_id: i64,
+}
+
+impl std::ops::Deref for Filed {
+    type Target = case::Model;
+    fn deref(&self) -> &case::Model {
+        &self.case
+    }
+}
+
+impl Clone for Filed {
+    fn clone(&self) -> Self {
+        Filed { case: self.case.clone(), event_id: self.event_id }
+    }
+}
+
+/// Write a new case at a checked place, inside the caller's transaction (also used by Open311).
+pub async fn file_in(
+    txn: &impl ConnectionTrait,
+    me: &Principal,
+    req: &CreateCase,
+    title: String,
+    description: String,
+    place: &crate::places::store::place::Model,
+) -> AppResult<Filed> {
+    let cat = category::Entity::find_by_id(req.category_id).one(txn).await?;
+    if !cat.is_some_and(|c| c.active && c.parent_id.is_some()) {
+        return Err(AppError::field("category_id", FieldErrorCode::UnknownReference));
+    }
     let now = OffsetDateTime::now_utc();
     let c = case::ActiveModel {
         // Unique until the id is known (the column holds 24 characters).
@@ -446,7 +482,7 @@ pub async fn create(state: &AppState, me: &Principal, _ctx: &RequestCtx, req: Cr
         place_id: Set(Some(place.id)),
         lon: Set(req.lon),
         lat: Set(req.lat),
-        reporter_id: Set(Some(me.user_id)),
+        reporter_id: Set((me.user_id != 0).then_some(me.user_id)),
         reporter_name: Set(Some(me.display_name.clone())),
         reporter_hidden: Set(req.reporter_hidden),
         stage_entered_at: Set(now),
@@ -457,17 +493,14 @@ pub async fn create(state: &AppState, me: &Principal, _ctx: &RequestCtx, req: Cr
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&*txn)
+    .insert(txn)
     .await?;
     // Case numbers read like the office's register: year and a running number.
     let number = format!("{}-{:06}", now.to_offset(shared::calendar::SHANGHAI).year(), c.id);
-    case::Entity::update_many().col_expr(case::Column::Number, Expr::value(number)).filter(case::Column::Id.eq(c.id)).exec(&*txn).await?;
-    let event_id = append(&*txn, c.id, me, "created", None, Some(Stage::Reported), None, None).await?;
-    let c = case::Entity::find_by_id(c.id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
-    let out = view(&*txn, me, c.clone()).await?;
-    txn.commit().await?;
-    state.live.publish(crate::events::Change::of(event_id, "created", &c));
-    Ok(out)
+    case::Entity::update_many().col_expr(case::Column::Number, Expr::value(number)).filter(case::Column::Id.eq(c.id)).exec(txn).await?;
+    let event_id = append(txn, c.id, me, "created", None, Some(Stage::Reported), None, None).await?;
+    let c = case::Entity::find_by_id(c.id).one(txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    Ok(Filed { case: c, event_id })
 }
 
 /// The hard work-in-progress limit of a column refuses one card more.

@@ -14,6 +14,7 @@ pub mod category {
         pub name_en: String,
         pub position: i32,
         pub active: bool,
+        pub public: bool,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

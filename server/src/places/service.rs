@@ -436,3 +436,26 @@ pub fn like_pattern(q: &str) -> String {
     out.push('%');
     out
 }
+
+/// The deepest micro-grid, or else grid, whose shape contains the point (WGS-84).
+pub async fn locate(conn: &impl ConnectionTrait, lon: f64, lat: f64) -> AppResult<Option<place::Model>> {
+    for kind in [PlaceKind::MicroGrid, PlaceKind::Grid] {
+        // The bounding-box columns narrow it down; the shape decides.
+        let candidates = place::Entity::find()
+            .filter(place::Column::Kind.eq(kind.as_str()))
+            .filter(place::Column::MinLon.lte(lon))
+            .filter(place::Column::MaxLon.gte(lon))
+            .filter(place::Column::MinLat.lte(lat))
+            .filter(place::Column::MaxLat.gte(lat))
+            .order_by_asc(place::Column::Id)
+            .all(conn)
+            .await?;
+        for p in candidates {
+            let inside = p.geometry.as_deref().and_then(|g| serde_json::from_str(g).ok()).is_some_and(|g| shared::geo::contains(&g, lon, lat));
+            if inside {
+                return Ok(Some(p));
+            }
+        }
+    }
+    Ok(None)
+}

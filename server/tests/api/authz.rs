@@ -214,6 +214,13 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         ),
         // A stream: only the status is read.
         case(M::GET, "/api/v1/live", "/api/v1/live".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(M::POST, "/api/v1/open311/keys", "/api/v1/open311/keys".into(), Some(json!({"name": ""})), [422, 403, 403, 403, 403, 403, 401]),
+        case(M::GET, "/api/v1/open311/keys", "/api/v1/open311/keys".into(), None, [200, 403, 403, 403, 403, 403, 401]),
+        // Open311 is public for reading and by API key for writing, whoever is signed in.
+        case(M::GET, "/open311/v2/{file}", "/open311/v2/services.json".into(), None, [200; 7]),
+        case(M::POST, "/open311/v2/{file}", "/open311/v2/requests.json".into(), None, [403; 7]),
+        case(M::GET, "/open311/v2/services/{file}", "/open311/v2/services/E-ENV-01.json".into(), None, [200; 7]),
+        case(M::GET, "/open311/v2/requests/{file}", format!("/open311/v2/requests/{case_id}.json"), None, [200; 7]),
         case(M::GET, "/api/v1/audit", "/api/v1/audit".into(), None, [200, 403, 403, 403, 403, 403, 401]),
         // Last: it ends the sessions used above.
         case(M::POST, "/api/v1/auth/logout", "/api/v1/auth/logout".into(), None, [204; 7]),
@@ -241,6 +248,9 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
                     b["username"] = json!(format!("nobody-{who}"));
                 }
                 req = req.json(&b);
+            }
+            if c.template == "/open311/v2/{file}" && c.method == M::POST {
+                req = req.header("content-type", "application/x-www-form-urlencoded").body("service_code=E-ENV-01");
             }
             if c.template == "/api/v1/residents/import" {
                 req = req.header("content-type", "text/csv").body("household_code,name\n");

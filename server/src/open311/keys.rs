@@ -1,0 +1,116 @@
+//! API keys for Open311 clients: issued by admins, shown once, stored as a hash.
+
+use crate::AppState;
+use crate::accounts::{CurrentUser, require};
+use crate::audit::{self, Record};
+use crate::error::{AppError, AppResult};
+use crate::http::{ApiJson, RequestCtx};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use shared::accounts::Permission;
+use shared::error::Problem;
+use shared::validate::Name;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub mod api_key {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "api_keys")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: String,
+        pub key_hash: String,
+        pub created_by: Option<i64>,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub disabled: bool,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The demo's Open311 key (demo mode only).
+pub const DEMO_KEY: &str = "linju-demo-open311";
+
+fn hash(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+/// The client name behind a key, when the key is valid.
+pub async fn check(state: &AppState, key: &str) -> Result<Option<String>, sea_orm::DbErr> {
+    Ok(api_key::Entity::find()
+        .filter(api_key::Column::KeyHash.eq(hash(key)))
+        .filter(api_key::Column::Disabled.eq(false))
+        .one(&state.db.conn)
+        .await?
+        .map(|k| k.name))
+}
+
+/// Store a key (for seeding and for the admin endpoint).
+pub async fn insert(conn: &impl ConnectionTrait, name: &str, key: &str, created_by: Option<i64>) -> AppResult<api_key::Model> {
+    Ok(api_key::ActiveModel {
+        name: Set(name.to_string()),
+        key_hash: Set(hash(key)),
+        created_by: Set(created_by),
+        created_at: Set(time::OffsetDateTime::now_utc()),
+        disabled: Set(false),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?)
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NewApiKey {
+    /// Who uses it, e.g. "12345 热线平台".
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ApiKeyView {
+    pub id: i64,
+    pub name: String,
+    pub disabled: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Only in the answer that creates the key; it cannot be read again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+/// Issue an Open311 API key (admin). The key is shown in this answer only.
+#[utoipa::path(post, path = "/open311/keys", tag = "open311", request_body = NewApiKey,
+    responses((status = 201, body = ApiKeyView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create(State(state): State<AppState>, ctx: RequestCtx, CurrentUser(me): CurrentUser, ApiJson(req): ApiJson<NewApiKey>) -> AppResult<(StatusCode, Json<ApiKeyView>)> {
+    require(&me, Permission::ManageUsers)?;
+    let name = Name::parse(&req.name).map_err(|c| AppError::field("name", c))?;
+    let key = {
+        use rand::RngCore;
+        let mut b = [0u8; 24];
+        rand::rngs::OsRng.fill_bytes(&mut b);
+        format!("l311_{}", hex::encode(b))
+    };
+    let txn = state.db.begin_write().await?;
+    let k = insert(&*txn, name.as_str(), &key, Some(me.user_id)).await?;
+    audit::record(&*txn, Some(&me), &ctx, Record::new("open311.key_create", "api_key", k.id).detail(name.as_str())).await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(ApiKeyView { id: k.id, name: k.name, disabled: false, created_at: k.created_at, key: Some(key) })))
+}
+
+/// The issued keys (admin), without the keys themselves.
+#[utoipa::path(get, path = "/open311/keys", tag = "open311",
+    responses((status = 200, body = Vec<ApiKeyView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> AppResult<Json<Vec<ApiKeyView>>> {
+    require(&me, Permission::ManageUsers)?;
+    let rows = api_key::Entity::find().order_by_asc(api_key::Column::Id).all(&state.db.conn).await?;
+    Ok(Json(rows.into_iter().map(|k| ApiKeyView { id: k.id, name: k.name, disabled: k.disabled, created_at: k.created_at, key: None }).collect()))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create, list))
+}
