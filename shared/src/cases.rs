@@ -255,6 +255,13 @@ pub fn legal_actions(stage: Stage, who: &Principal, rel: CaseRelation) -> Vec<Ac
     Action::ALL.into_iter().filter(|a| a.from() == stage && a.allowed_for(who, rel)).collect()
 }
 
+/// History entries whose notes the reporter sees. The others' notes (dispatch details, a
+/// failed verification, a postponement) are the office's working notes; the reporter still
+/// sees that the step happened and who took it.
+pub fn note_is_public(action: &str) -> bool {
+    matches!(action, "created" | "refuse" | "feedback" | "close" | "reopen" | "rating")
+}
+
 /// Why a move was refused, for the message the user sees.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

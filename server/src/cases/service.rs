@@ -163,7 +163,8 @@ pub fn rank_last(now: OffsetDateTime) -> String {
     format!("{:020}i", now.unix_timestamp_nanos() / 1000)
 }
 
-async fn history(conn: &impl ConnectionTrait, case_id: i64) -> AppResult<Vec<CaseEvent>> {
+/// The timeline; `public_only` hides the office's working notes (for reporters).
+async fn history(conn: &impl ConnectionTrait, case_id: i64, public_only: bool) -> AppResult<Vec<CaseEvent>> {
     Ok(event::Entity::find()
         .filter(event::Column::CaseId.eq(case_id))
         // Reordering on the board is not part of the case's story.
@@ -175,10 +176,10 @@ async fn history(conn: &impl ConnectionTrait, case_id: i64) -> AppResult<Vec<Cas
         .map(|e| CaseEvent {
             at: e.at,
             actor_name: e.actor_name,
-            action: e.action,
             from_stage: e.from_stage.as_deref().and_then(parse),
             to_stage: e.to_stage.as_deref().and_then(parse),
-            note: e.note,
+            note: e.note.filter(|_| !public_only || shared::cases::note_is_public(&e.action)),
+            action: e.action,
         })
         .collect())
 }
@@ -196,7 +197,7 @@ async fn view(conn: &impl ConnectionTrait, me: &Principal, c: case::Model) -> Ap
     Ok(CaseView {
         summary: summary(&c, now),
         legal_actions: legal_actions(stage_of(&c), me, rel),
-        history: history(conn, c.id).await?,
+        history: history(conn, c.id, !(is_office(me) || rel.in_own_grid || rel.is_assignee)).await?,
         rating: c.rating_score.map(|s| Rating { score: s.clamp(1, 5) as u8, note: c.rating_note.clone() }),
         possible_duplicates,
         description: c.description,

@@ -104,8 +104,11 @@ async fn a_report_goes_from_resident_to_verified_closure(app: &TestApp) {
         actions,
         ["created", "register", "dispatch", "start", "feedback", "verify_fail", "feedback", "verify_pass", "close", "reopen"]
     );
-    assert_eq!(reopened["history"][5]["note"], "仍有垃圾");
     assert_eq!(reopened["history"][5]["actor_name"], "王干事");
+    assert_eq!(reopened["history"][5]["note"], Value::Null, "the office's working note is not for the reporter");
+    assert_eq!(reopened["history"][4]["note"], "已联系物业清运", "what was done is");
+    let (_, staff_view) = staff.get(&format!("/api/v1/cases/{}", c["id"])).await;
+    assert_eq!(staff_view["history"][5]["note"], "仍有垃圾");
     let (_, mine) = resident.get("/api/v1/cases?mine=true").await;
     assert_eq!(mine["total"], 1);
 }
