@@ -10,26 +10,7 @@ use std::time::Duration;
 fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
     let dir = std::env::temp_dir().join(format!("linju-proc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .arg("serve")
-        .env("PORT", "0")
-        .env("DATABASE_URL", format!("sqlite://{}/linju.db?mode=rwc", dir.display()))
-        .env("LINJU_DEMO", "1")
-        .env("LINJU_SITE_DIR", "/nonexistent")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut printed = Vec::new();
-    let addr = loop {
-        let line = lines.next().expect("server printed its address").unwrap();
-        printed.push(line.clone());
-        if let Some(url) = line.strip_prefix("Linju is listening on http://") {
-            break url.to_string();
-        }
-    };
+    let (mut child, addr, printed) = start_printing(&format!("sqlite://{}/linju.db?mode=rwc", dir.display()));
     assert!(printed.iter().any(|l| l.contains("gridworker")), "demo accounts are listed: {printed:?}");
 
     // Send the headers and half of the body, then ask the server to stop.
@@ -77,6 +58,12 @@ fn wait(child: &mut std::process::Child, limit: Duration) -> Option<std::process
 
 /// Start the binary on a database; returns the child and its address.
 fn start(db_url: &str) -> (std::process::Child, String) {
+    let (child, addr, _) = start_printing(db_url);
+    (child, addr)
+}
+
+/// Start the binary in demo mode; returns the child, its address and what it printed first.
+fn start_printing(db_url: &str) -> (std::process::Child, String, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .arg("serve")
         .env("PORT", "0")
@@ -88,13 +75,15 @@ fn start(db_url: &str) -> (std::process::Child, String) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    for line in lines {
-        if let Some(addr) = line.unwrap().strip_prefix("Linju is listening on http://") {
-            return (child, addr.to_string());
+    let mut printed = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if let Some(addr) = line.strip_prefix("Linju is listening on http://") {
+            return (child, addr.to_string(), printed);
         }
+        printed.push(line);
     }
-    panic!("server did not start");
+    panic!("server did not start: {printed:?}");
 }
 
 /// Two server processes on one database: a session made on one works on the other, and a
