@@ -5,6 +5,9 @@
 use std::collections::BTreeSet;
 use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, Weekday};
 
+// Dates travel as `YYYY-MM-DD`.
+time::serde::format_description!(pub ymd, Date, "[year]-[month]-[day]");
+
 /// China Standard Time.
 pub const SHANGHAI: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
     Ok(o) => o,

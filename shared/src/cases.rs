@@ -764,3 +764,35 @@ mod form_tests {
         assert!(!Source::Council.may_file(&p(&[Role::Admin])), "created by the council area");
     }
 }
+
+/// One row of the SLA table: the time limit for a category at an urgency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SlaRule {
+    pub category_id: i64,
+    pub urgency: Urgency,
+    pub limit: crate::calendar::Limit,
+}
+
+/// A day of the office calendar that differs from the usual week.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalendarDay {
+    /// `YYYY-MM-DD`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    #[serde(with = "crate::calendar::ymd")]
+    pub day: time::Date,
+    pub kind: DayKind,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    /// A public holiday: no working hours.
+    Holiday,
+    /// A weekend day worked by adjustment (调休).
+    Workday,
+}

@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::Page;
-use shared::cases::{CaseMeta, CaseSummary, CaseView, CreateCase, MarkRead, MoveCase, Notification, Rating, Stage};
+use shared::cases::{CalendarDay, SlaRule, CaseMeta, CaseSummary, CaseView, CreateCase, MarkRead, MoveCase, Notification, Rating, Stage};
 use shared::error::Problem;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -135,6 +135,45 @@ async fn mark_read(State(state): State<AppState>, CurrentUser(me): CurrentUser, 
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The SLA table: time limits per category and urgency.
+#[utoipa::path(get, path = "/cases/sla", tag = "cases", responses((status = 200, body = Vec<SlaRule>), (status = 401, body = Problem)))]
+async fn sla(State(state): State<AppState>, CurrentUser(_me): CurrentUser) -> AppResult<Json<Vec<SlaRule>>> {
+    Ok(Json(service::sla_rules(&state.db.conn).await?))
+}
+
+/// Change time limits (admin). New deadlines use them; existing ones stay.
+#[utoipa::path(put, path = "/cases/sla", tag = "cases", request_body = Vec<SlaRule>,
+    responses((status = 200, body = Vec<SlaRule>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn set_sla(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiJson(rules): ApiJson<Vec<SlaRule>>) -> AppResult<Json<Vec<SlaRule>>> {
+    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    Ok(Json(service::set_sla_rules(&state, &rules).await?))
+}
+
+/// The office calendar's exceptions: public holidays and adjusted working days (调休).
+#[utoipa::path(get, path = "/calendar", tag = "cases", responses((status = 200, body = Vec<CalendarDay>), (status = 401, body = Problem)))]
+async fn calendar(State(state): State<AppState>, CurrentUser(_me): CurrentUser) -> AppResult<Json<Vec<CalendarDay>>> {
+    Ok(Json(service::calendar_days(&state.db.conn).await?))
+}
+
+/// Mark days as holidays or adjusted working days (admin).
+#[utoipa::path(put, path = "/calendar", tag = "cases", request_body = Vec<CalendarDay>,
+    responses((status = 200, body = Vec<CalendarDay>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn set_calendar(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiJson(days): ApiJson<Vec<CalendarDay>>) -> AppResult<Json<Vec<CalendarDay>>> {
+    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    Ok(Json(service::set_calendar_days(&state, &days).await?))
+}
+
+/// Make a day ordinary again (admin).
+#[utoipa::path(delete, path = "/calendar/{day}", tag = "cases", params(("day" = String, Path, description = "YYYY-MM-DD")),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn clear_calendar(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(day): ApiPath<String>) -> AppResult<StatusCode> {
+    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let day = time::Date::parse(&day, &format).map_err(|_| crate::error::AppError::Code(shared::error::ErrorCode::NotFound))?;
+    service::clear_calendar_day(&state, day).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(meta))
@@ -145,4 +184,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rate))
         .routes(routes!(notifications))
         .routes(routes!(mark_read))
+        .routes(routes!(sla, set_sla))
+        .routes(routes!(calendar, set_calendar))
+        .routes(routes!(clear_calendar))
 }

@@ -195,6 +195,11 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         case(M::GET, "/api/v1/notifications", "/api/v1/notifications".into(), None, [200, 200, 200, 200, 200, 200, 401]),
         case(M::POST, "/api/v1/notifications/read", "/api/v1/notifications/read".into(), Some(json!({"ids": []})), [204, 204, 204, 204, 204, 204, 401]),
         case(M::GET, "/api/v1/board", "/api/v1/board".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(M::GET, "/api/v1/cases/sla", "/api/v1/cases/sla".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(M::PUT, "/api/v1/cases/sla", "/api/v1/cases/sla".into(), Some(json!([])), [200, 403, 403, 403, 403, 403, 401]),
+        case(M::GET, "/api/v1/calendar", "/api/v1/calendar".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(M::PUT, "/api/v1/calendar", "/api/v1/calendar".into(), Some(json!([])), [200, 403, 403, 403, 403, 403, 401]),
+        case(M::DELETE, "/api/v1/calendar/{day}", "/api/v1/calendar/2026-10-01".into(), None, [204, 403, 403, 403, 403, 403, 401]),
         case(M::PUT, "/api/v1/board/limits", "/api/v1/board/limits".into(), Some(json!([])), [200, 403, 403, 403, 403, 403, 401]),
         case(
             M::POST,

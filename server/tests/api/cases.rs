@@ -199,3 +199,45 @@ async fn duplicates_ratings_and_notifications(app: &TestApp) {
     assert_eq!(all.as_array().unwrap().len(), 7, "refusal plus six steps of the first report");
 }
 both!(duplicates_ratings_and_notifications);
+
+async fn admins_configure_time_limits_and_the_calendar(app: &TestApp) {
+    let admin = app.login("admin").await;
+    let staff = app.login("staff").await;
+    let rubbish = category(&admin, "E-ENV-01").await;
+    let (_, rules) = admin.get("/api/v1/cases/sla").await;
+    let rule = rules.as_array().unwrap().iter().find(|r| r["category_id"] == rubbish && r["urgency"] == "normal").unwrap();
+    assert_eq!(rule["limit"], json!({"unit": "working_hours", "amount": 4}), "CJ/T 315: exposed rubbish, 4 working hours");
+
+    let two_days = json!([{"category_id": rubbish, "urgency": "normal", "limit": {"unit": "working_days", "amount": 2}}]);
+    assert_eq!(staff.put("/api/v1/cases/sla", two_days.clone()).await.0, StatusCode::FORBIDDEN);
+    let (status, _) = admin.put("/api/v1/cases/sla", two_days).await;
+    assert_eq!(status, StatusCode::OK);
+    let bad = json!([{"category_id": rubbish, "urgency": "normal", "limit": {"unit": "working_days", "amount": 0}}]);
+    assert_eq!(admin.put("/api/v1/cases/sla", bad).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Tomorrow and the day after are holidays: registration today ends two working days later.
+    let today = time::OffsetDateTime::now_utc().to_offset(shared::calendar::SHANGHAI).date();
+    let d1 = today.next_day().unwrap();
+    let d2 = d1.next_day().unwrap();
+    let holidays = json!([{"day": d1.to_string(), "kind": "holiday", "name": "测试假日"}, {"day": d2.to_string(), "kind": "holiday"}]);
+    let (status, days) = admin.put("/api/v1/calendar", holidays).await;
+    assert_eq!(status, StatusCode::OK, "{days}");
+    assert_eq!(days[0]["day"], d1.to_string());
+
+    let resident = app.login("resident").await;
+    let building = app.place_id("XF-C01-B0001").await;
+    let (_, c) = resident
+        .post("/api/v1/cases", json!({"title": "垃圾", "category_id": rubbish, "urgency": "normal", "source": "resident_report", "place_id": building}))
+        .await;
+    let (_, c) = mv(&staff, &c, json!({"action": "register"})).await;
+    let mut cal = shared::calendar::WorkCalendar::default();
+    cal.holidays.insert(d1);
+    cal.holidays.insert(d2);
+    let expected = cal.deadline(ts(&c["stage_entered_at"]), shared::calendar::Limit::WorkingDays(2));
+    assert_eq!(ts(&c["deadline_at"]), expected);
+    assert!(ts(&c["deadline_at"]).to_offset(shared::calendar::SHANGHAI).date() > d2, "the holidays were skipped");
+
+    assert_eq!(admin.delete(&format!("/api/v1/calendar/{d1}")).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(admin.get("/api/v1/calendar").await.1.as_array().unwrap().len(), 1);
+}
+both!(admins_configure_time_limits_and_the_calendar);
