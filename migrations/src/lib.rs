@@ -6,6 +6,7 @@ mod m20261129_000001_foundation;
 mod m20261129_000002_session_expiry_index;
 mod m20261129_000003_cases;
 mod m20261129_000004_api_keys;
+mod m20261129_000005_case_photos;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_session_expiry_index::Migration),
             Box::new(m20261129_000003_cases::Migration),
             Box::new(m20261129_000004_api_keys::Migration),
+            Box::new(m20261129_000005_case_photos::Migration),
         ]
     }
 }

@@ -23,6 +23,8 @@ pub struct Config {
     pub public_origins: Vec<String>,
     /// Open cases of the same category this near a new report are offered as duplicates.
     pub duplicate_radius_m: f64,
+    /// Where photos are stored (a directory shared by all server processes).
+    pub upload_dir: PathBuf,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -61,6 +63,7 @@ impl Config {
                 .map(|v| v.split(',').map(|s| s.trim().trim_end_matches('/').to_string()).collect())
                 .unwrap_or_default(),
             duplicate_radius_m: env_parse("LINJU_DUPLICATE_RADIUS_M", 50.0)?,
+            upload_dir: env("LINJU_UPLOAD_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("data/uploads")),
         })
     }
 
@@ -79,6 +82,7 @@ impl Config {
             trust_proxy: false,
             public_origins: Vec::new(),
             duplicate_radius_m: 50.0,
+            upload_dir: std::env::temp_dir().join(format!("linju-uploads-{}", std::process::id())),
         }
     }
 }

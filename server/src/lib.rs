@@ -96,7 +96,7 @@ async fn openapi_document() {}
 
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", accounts::router().merge(places::router()).merge(cases::router()).merge(board::router()).merge(open311::keys::router()).merge(audit::router()))
+        .nest("/api/v1", accounts::router().merge(places::router()).merge(cases::router()).merge(cases::photos::router()).merge(board::router()).merge(open311::keys::router()).merge(audit::router()))
         .routes(routes!(healthz))
         .routes(routes!(readyz))
         .split_for_parts();

@@ -54,6 +54,8 @@ pub struct Card {
     pub case: CaseSummary,
     pub rank: String,
     pub assignee_name: Option<String>,
+    /// The first photo, for the card's thumbnail (`/api/v1/photos/{id}/thumb`).
+    pub photo_id: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

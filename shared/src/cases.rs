@@ -796,3 +796,32 @@ pub enum DayKind {
     /// A weekend day worked by adjustment (调休).
     Workday,
 }
+
+/// What a photo shows: the problem as reported, or the result of the work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PhotoKind {
+    Report,
+    Feedback,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Photo {
+    pub id: i64,
+    pub case_id: i64,
+    pub kind: PhotoKind,
+    pub width: u32,
+    pub height: u32,
+    /// `/api/v1/photos/{id}` and `/api/v1/photos/{id}/thumb`.
+    pub url: String,
+    pub thumb_url: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+}
+
+/// Upload limits: what phones produce, nothing else.
+pub const PHOTO_MAX_BYTES: usize = 12 * 1024 * 1024;
+pub const PHOTO_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
+pub const PHOTOS_PER_CASE: u64 = 12;

@@ -117,6 +117,8 @@ pub async fn board(conn: &impl ConnectionTrait, me: &Principal, f: &BoardFilter)
     }
     assignees.sort();
     assignees.dedup();
+    let shown: Vec<i64> = columns.iter().flat_map(|(_, _, rows)| rows.iter().map(|r| r.id)).collect();
+    let photos = crate::cases::photos::first_photos(conn, shown).await?;
     let names: HashMap<i64, String> =
         user::Entity::find().filter(user::Column::Id.is_in(assignees)).all(conn).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
     let limits: HashMap<String, wip_limit::Model> =
@@ -130,7 +132,12 @@ pub async fn board(conn: &impl ConnectionTrait, me: &Principal, f: &BoardFilter)
             hard_limit: limits.get(&name_of(stage)).and_then(|l| l.hard).and_then(|v| u32::try_from(v).ok()),
             cards: rows
                 .iter()
-                .map(|r| Card { case: summary(r, now), rank: r.board_rank.clone(), assignee_name: r.assignee_id.and_then(|a| names.get(&a).cloned()) })
+                .map(|r| Card {
+                    case: summary(r, now),
+                    rank: r.board_rank.clone(),
+                    assignee_name: r.assignee_id.and_then(|a| names.get(&a).cloned()),
+                    photo_id: photos.get(&r.id).copied(),
+                })
                 .collect(),
         })
         .collect();
@@ -153,7 +160,7 @@ pub async fn reorder(state: &AppState, me: &Principal, id: i64, r: Reorder) -> A
     }
     let now = OffsetDateTime::now_utc();
     let stage = cases::stage_of(&c);
-    let card_of = |c: &case::Model| Card { case: summary(c, now), rank: c.board_rank.clone(), assignee_name: None };
+    let card_of = |c: &case::Model| Card { case: summary(c, now), rank: c.board_rank.clone(), assignee_name: None, photo_id: None };
     if c.version != r.version {
         return Err(AppError::conflict(&card_of(&c)));
     }

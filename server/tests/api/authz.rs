@@ -44,6 +44,15 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         .await;
     assert_eq!(status, StatusCode::CREATED, "{filed}");
     let case_id = filed["id"].as_i64().unwrap();
+    let photo = resident_user
+        .request(reqwest::Method::POST, &format!("/api/v1/cases/{case_id}/photos?kind=report"))
+        .header("content-type", "image/png")
+        .body(crate::cases::png(40, 30))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(photo.status(), StatusCode::CREATED);
+    let photo_id = photo.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
     let household = app.place_id("XF-C01-B0001-101").await;
     let r1 = app.resident_id("张秀兰").await;
     let user = app.user_id("resident").await;
@@ -195,6 +204,11 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         case(M::GET, "/api/v1/notifications", "/api/v1/notifications".into(), None, [200, 200, 200, 200, 200, 200, 401]),
         case(M::POST, "/api/v1/notifications/read", "/api/v1/notifications/read".into(), Some(json!({"ids": []})), [204, 204, 204, 204, 204, 204, 401]),
         case(M::GET, "/api/v1/board", "/api/v1/board".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        // Sent as an (empty) PNG below: those who may see the case get 422, the rest 404.
+        case(M::POST, "/api/v1/cases/{id}/photos", format!("/api/v1/cases/{case_id}/photos?kind=report"), None, [422, 422, 404, 422, 422, 404, 401]),
+        case(M::GET, "/api/v1/cases/{id}/photos", format!("/api/v1/cases/{case_id}/photos"), None, [200, 200, 404, 200, 200, 404, 401]),
+        case(M::GET, "/api/v1/photos/{id}", format!("/api/v1/photos/{photo_id}"), None, [200, 200, 404, 200, 200, 404, 401]),
+        case(M::GET, "/api/v1/photos/{id}/thumb", format!("/api/v1/photos/{photo_id}/thumb"), None, [200, 200, 404, 200, 200, 404, 401]),
         case(M::GET, "/api/v1/cases/sla", "/api/v1/cases/sla".into(), None, [200, 200, 200, 200, 200, 200, 401]),
         case(M::PUT, "/api/v1/cases/sla", "/api/v1/cases/sla".into(), Some(json!([])), [200, 403, 403, 403, 403, 403, 401]),
         case(M::GET, "/api/v1/calendar", "/api/v1/calendar".into(), None, [200, 200, 200, 200, 200, 200, 401]),
@@ -256,6 +270,9 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             }
             if c.template == "/open311/v2/{file}" && c.method == M::POST {
                 req = req.header("content-type", "application/x-www-form-urlencoded").body("service_code=E-ENV-01");
+            }
+            if c.template == "/api/v1/cases/{id}/photos" && c.method == M::POST {
+                req = req.header("content-type", "image/png").body(Vec::<u8>::new());
             }
             if c.template == "/api/v1/residents/import" {
                 req = req.header("content-type", "text/csv").body("household_code,name\n");

@@ -241,3 +241,48 @@ async fn admins_configure_time_limits_and_the_calendar(app: &TestApp) {
     assert_eq!(admin.get("/api/v1/calendar").await.1.as_array().unwrap().len(), 1);
 }
 both!(admins_configure_time_limits_and_the_calendar);
+
+/// A small PNG made here, for upload tests.
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7 % 256) as u8, (y * 5 % 256) as u8, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+async fn photos_are_checked_and_shown_only_to_those_who_see_the_case(app: &TestApp) {
+    let resident = app.login("resident").await;
+    let mediator = app.login("mediator").await;
+    let staff = app.login("staff").await;
+    let building = app.place_id("XF-C01-B0001").await;
+    let cat = category(&resident, "C-PUB-01").await;
+    let (_, c) = resident
+        .post("/api/v1/cases", json!({"title": "井盖缺失", "category_id": cat, "urgency": "urgent", "source": "resident_report", "place_id": building}))
+        .await;
+    let upload = |api: &Api, ct: &str, body: Vec<u8>, kind: &str| {
+        api.request(reqwest::Method::POST, &format!("/api/v1/cases/{}/photos?kind={kind}", c["id"])).header("content-type", ct.to_string()).body(body)
+    };
+    let res = upload(&resident, "image/png", png(1200, 900), "report").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let photo: Value = res.json().await.unwrap();
+    assert_eq!((photo["width"].clone(), photo["height"].clone()), (json!(1200), json!(900)));
+    assert_eq!(upload(&resident, "image/gif", png(10, 10), "report").send().await.unwrap().status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let fake = upload(&resident, "image/png", b"definitely not a png".to_vec(), "report").send().await.unwrap();
+    assert_eq!(fake.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(upload(&resident, "image/png", png(10, 10), "feedback").send().await.unwrap().status(), StatusCode::FORBIDDEN, "residents do not report work done");
+    let big = upload(&resident, "image/png", vec![0u8; 13 * 1024 * 1024], "report").send().await.unwrap();
+    assert_eq!(big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    let thumb = staff.request(reqwest::Method::GET, photo["thumb_url"].as_str().unwrap()).send().await.unwrap();
+    assert_eq!(thumb.status(), StatusCode::OK);
+    assert_eq!(thumb.headers()["content-type"], "image/jpeg");
+    let t = image::load_from_memory(&thumb.bytes().await.unwrap()).unwrap();
+    assert_eq!((t.width(), t.height()), (320, 240));
+    assert_eq!(mediator.get(photo["url"].as_str().unwrap()).await.0, StatusCode::NOT_FOUND);
+    let (_, board) = staff.get("/api/v1/board").await;
+    let card = &board["columns"][0]["cards"].as_array().unwrap().iter().find(|k| k["id"] == c["id"]).unwrap().clone();
+    assert_eq!(card["photo_id"], photo["id"], "the card shows the photo");
+    let (_, list) = resident.get(&format!("/api/v1/cases/{}/photos", c["id"])).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+both!(photos_are_checked_and_shown_only_to_those_who_see_the_case);

@@ -1,0 +1,261 @@
+//! Case photos. Uploads are checked (type by content, size, dimensions), re-encoded — which
+//! also drops EXIF data such as the GPS position of a resident's phone — and stored with a
+//! thumbnail in the upload directory. They are served only to those who may see the case.
+
+use super::service::{self as cases, stage_of};
+use super::store::case;
+use crate::AppState;
+use crate::accounts::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::http::ApiPath;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use shared::accounts::Principal;
+use shared::cases::{Action, PHOTO_MAX_BYTES, PHOTO_TYPES, PHOTOS_PER_CASE, Photo, PhotoKind};
+use shared::error::{ErrorCode, FieldErrorCode, Problem};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub mod photo {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_photos")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub case_id: i64,
+        pub kind: String,
+        pub file_name: String,
+        pub thumb_name: String,
+        pub width: i32,
+        pub height: i32,
+        pub bytes: i64,
+        pub uploaded_by: Option<i64>,
+        pub created_at: TimeDateTimeWithTimeZone,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+const MAX_SIDE: u32 = 2048;
+const THUMB_SIDE: u32 = 320;
+/// Larger images are refused before decoding (a small file can declare a huge canvas).
+const MAX_PIXELS_SIDE: u32 = 12_000;
+
+/// Decode, check and re-encode an upload: (photo, thumbnail, width, height) as JPEG.
+pub fn process(bytes: &[u8], declared: &str) -> Result<(Vec<u8>, Vec<u8>, u32, u32), FieldErrorCode> {
+    use image::{ImageFormat, ImageReader, Limits};
+    let format = image::guess_format(bytes).map_err(|_| FieldErrorCode::InvalidFormat)?;
+    let expected = match declared {
+        "image/jpeg" => ImageFormat::Jpeg,
+        "image/png" => ImageFormat::Png,
+        "image/webp" => ImageFormat::WebP,
+        _ => return Err(FieldErrorCode::NotAllowed),
+    };
+    if format != expected {
+        return Err(FieldErrorCode::InvalidFormat);
+    }
+    let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_PIXELS_SIDE);
+    limits.max_image_height = Some(MAX_PIXELS_SIDE);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|_| FieldErrorCode::InvalidFormat)?;
+    let img = if img.width() > MAX_SIDE || img.height() > MAX_SIDE { img.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle) } else { img };
+    let thumb = img.thumbnail(THUMB_SIDE, THUMB_SIDE);
+    let encode = |i: &image::DynamicImage, quality: u8| -> Result<Vec<u8>, FieldErrorCode> {
+        let mut out = Vec::new();
+        let rgb = i.to_rgb8();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality).encode_image(&rgb).map_err(|_| FieldErrorCode::InvalidFormat)?;
+        Ok(out)
+    };
+    Ok((encode(&img, 85)?, encode(&thumb, 75)?, img.width(), img.height()))
+}
+
+fn kind_name(k: PhotoKind) -> &'static str {
+    match k {
+        PhotoKind::Report => "report",
+        PhotoKind::Feedback => "feedback",
+    }
+}
+
+fn view(p: &photo::Model) -> Photo {
+    Photo {
+        id: p.id,
+        case_id: p.case_id,
+        kind: if p.kind == "feedback" { PhotoKind::Feedback } else { PhotoKind::Report },
+        width: p.width.max(0) as u32,
+        height: p.height.max(0) as u32,
+        url: format!("/api/v1/photos/{}", p.id),
+        thumb_url: format!("/api/v1/photos/{}/thumb", p.id),
+        created_at: p.created_at,
+    }
+}
+
+async fn visible_case(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppResult<case::Model> {
+    match case::Entity::find_by_id(id).one(conn).await? {
+        Some(c) if cases::may_see_parts(me, c.grid_id, c.reporter_id, c.assignee_id) => Ok(c),
+        _ => Err(AppError::Code(ErrorCode::NotFound)),
+    }
+}
+
+/// The first photo of each case, for board cards.
+pub async fn first_photos(conn: &impl ConnectionTrait, case_ids: Vec<i64>) -> AppResult<std::collections::HashMap<i64, i64>> {
+    let mut out = std::collections::HashMap::new();
+    for p in photo::Entity::find().filter(photo::Column::CaseId.is_in(case_ids)).order_by_asc(photo::Column::Id).all(conn).await? {
+        out.entry(p.case_id).or_insert(p.id);
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct UploadQuery {
+    pub kind: PhotoKind,
+}
+
+/// Add a photo to an open case: the body is the image itself (`image/jpeg`, `image/png` or
+/// `image/webp`, at most 12 MB). Report photos by anyone who may see the case; result photos
+/// by those who may report it handled.
+#[utoipa::path(post, path = "/cases/{id}/photos", tag = "cases", params(("id" = i64, Path), UploadQuery),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 201, body = Photo), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+async fn upload(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    Query(q): Query<UploadQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<(StatusCode, Json<Photo>)> {
+    let c = visible_case(&state.db.conn, &me, id).await?;
+    let stage = stage_of(&c);
+    if !stage.is_open() {
+        return Err(AppError::Code(ErrorCode::IllegalMove));
+    }
+    if q.kind == PhotoKind::Feedback {
+        let now = time::OffsetDateTime::now_utc();
+        let rel = shared::cases::CaseRelation {
+            is_reporter: c.reporter_id == Some(me.user_id),
+            is_assignee: c.assignee_id == Some(me.user_id),
+            gave_feedback: c.feedback_by == Some(me.user_id),
+            in_own_grid: c.grid_id.is_some_and(|g| me.grid_ids.contains(&g)),
+            within_reopen_window: c.closed_at.is_some_and(|t| t + time::Duration::days(15) > now),
+        };
+        if !Action::Feedback.allowed_for(&me, rel) {
+            return Err(AppError::Code(ErrorCode::Forbidden));
+        }
+    }
+    let declared = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if !PHOTO_TYPES.contains(&declared.as_str()) {
+        return Err(AppError::Code(ErrorCode::UnsupportedMediaType));
+    }
+    if photo::Entity::find().filter(photo::Column::CaseId.eq(id)).count(&state.db.conn).await? >= PHOTOS_PER_CASE {
+        return Err(AppError::field("photos", FieldErrorCode::OutOfRange));
+    }
+    let (full, thumb, width, height) = tokio::task::spawn_blocking(move || process(&body, &declared))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|code| AppError::field("photo", code))?;
+    let name = hex::encode(&Sha256::digest(&full)[..16]);
+    let (file_name, thumb_name) = (format!("{name}.jpg"), format!("{name}-t.jpg"));
+    let dir = state.config.upload_dir.clone();
+    let size = full.len() as i64;
+    let (f, t) = (file_name.clone(), thumb_name.clone());
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(&f), &full)?;
+        std::fs::write(dir.join(&t), &thumb)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::Internal(format!("cannot store photo: {e}")))?;
+    let txn = state.db.begin_write().await?;
+    let p = photo::ActiveModel {
+        case_id: Set(id),
+        kind: Set(kind_name(q.kind).to_string()),
+        file_name: Set(file_name),
+        thumb_name: Set(thumb_name),
+        width: Set(width as i32),
+        height: Set(height as i32),
+        bytes: Set(size),
+        uploaded_by: Set(Some(me.user_id)),
+        created_at: Set(time::OffsetDateTime::now_utc()),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    cases::append(&*txn, id, &me, "photo", Some(stage), Some(stage), None, None).await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(view(&p))))
+}
+
+/// The photos of a case.
+#[utoipa::path(get, path = "/cases/{id}/photos", tag = "cases", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Photo>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Json<Vec<Photo>>> {
+    visible_case(&state.db.conn, &me, id).await?;
+    let rows = photo::Entity::find().filter(photo::Column::CaseId.eq(id)).order_by_asc(photo::Column::Id).all(&state.db.conn).await?;
+    Ok(Json(rows.iter().map(view).collect()))
+}
+
+async fn serve(state: &AppState, me: &Principal, id: i64, thumb: bool) -> AppResult<Response> {
+    let p = photo::Entity::find_by_id(id).one(&state.db.conn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    visible_case(&state.db.conn, me, p.case_id).await?;
+    let path = state.config.upload_dir.join(if thumb { &p.thumb_name } else { &p.file_name });
+    let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::Internal(format!("photo {id} missing: {e}")))?;
+    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, max-age=86400")], bytes).into_response())
+}
+
+/// A photo (JPEG), for those who may see its case.
+#[utoipa::path(get, path = "/photos/{id}", tag = "cases", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn full(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Response> {
+    serve(&state, &me, id, false).await
+}
+
+/// A photo's thumbnail (JPEG, at most 320 px).
+#[utoipa::path(get, path = "/photos/{id}/thumb", tag = "cases", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn thumb(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Response> {
+    serve(&state, &me, id, true).await
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload, list))
+        .layer(DefaultBodyLimit::max(PHOTO_MAX_BYTES))
+        .routes(routes!(full))
+        .routes(routes!(thumb))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(w: u32, h: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn uploads_are_checked_resized_and_thumbnailed() {
+        let (full, thumb, w, h) = process(&png(3000, 1500), "image/png").unwrap();
+        assert_eq!((w, h), (2048, 1024));
+        assert_eq!(image::guess_format(&full).unwrap(), image::ImageFormat::Jpeg);
+        let t = image::load_from_memory(&thumb).unwrap();
+        assert_eq!((t.width(), t.height()), (320, 160));
+        assert_eq!(process(&png(10, 10), "image/jpeg"), Err(FieldErrorCode::InvalidFormat), "content must match the declared type");
+        assert_eq!(process(b"GIF89a....", "image/gif"), Err(FieldErrorCode::NotAllowed));
+        assert_eq!(process(b"not an image at all", "image/png"), Err(FieldErrorCode::InvalidFormat));
+    }
+}
