@@ -122,3 +122,64 @@ async fn respond(a: &Asset, headers: &HeaderMap, cache: &'static str) -> Respons
     }
     res
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::to_bytes;
+
+    fn site_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("linju-site-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "<link href=\"{{app.css}}\"><script type=\"module\" src=\"{{boot.js}}\"></script>").unwrap();
+        std::fs::write(dir.join("app.js"), "export default function init() {}".repeat(50)).unwrap();
+        std::fs::write(dir.join("app_bg.wasm"), b"\0asm fake module").unwrap();
+        std::fs::write(dir.join("app.css"), "body { font-size: 18px; }".repeat(50)).unwrap();
+        dir
+    }
+
+    #[tokio::test]
+    async fn assets_are_hashed_cached_for_a_year_and_compressed() {
+        let dir = site_dir();
+        let site = Site::load(&dir);
+        assert!(site.built);
+        let mut h = HeaderMap::new();
+        let index = site.index(&h).await;
+        assert_eq!(index.headers()[header::CACHE_CONTROL], "no-cache");
+        let html = String::from_utf8(to_bytes(index.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
+        let css = html.split('"').find(|s| s.starts_with("/assets/app.") && s.ends_with(".css")).expect("hashed stylesheet");
+        let boot = html.split('"').find(|s| s.starts_with("/assets/boot.")).expect("hashed boot script");
+        assert!(!html.contains("{{"), "placeholders are filled: {html}");
+
+        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, deflate, br"));
+        let res = site.asset(css.trim_start_matches("/assets/"), &h).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+        let compressed = to_bytes(res.into_body(), usize::MAX).await.unwrap();
+        let mut plain = Vec::new();
+        brotli::BrotliDecompress(&mut compressed.as_ref(), &mut plain).unwrap();
+        assert_eq!(plain, std::fs::read(dir.join("app.css")).unwrap());
+
+        let gz = HeaderMap::from_iter([(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"))]);
+        assert_eq!(site.asset(css.trim_start_matches("/assets/"), &gz).await.headers()[header::CONTENT_ENCODING], "gzip");
+        let boot_js = to_bytes(site.asset(boot.trim_start_matches("/assets/"), &HeaderMap::new()).await.into_body(), usize::MAX).await.unwrap();
+        let boot_js = String::from_utf8(boot_js.to_vec()).unwrap();
+        assert!(boot_js.contains("/assets/app_bg.") && boot_js.contains(".wasm"), "{boot_js}");
+        assert_eq!(site.asset("app.0000.css", &h).await.status(), StatusCode::NOT_FOUND);
+
+        // A new build gets new names: old pages never load new code under an old name.
+        std::fs::write(dir.join("app.css"), "body { font-size: 20px; }").unwrap();
+        let html2 = String::from_utf8(to_bytes(Site::load(&dir).index(&HeaderMap::new()).await.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
+        assert!(!html2.contains(css));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[tokio::test]
+    async fn a_missing_build_serves_a_page_that_says_so() {
+        let site = Site::load(std::path::Path::new("/nonexistent-linju-site"));
+        assert!(!site.built);
+        let body = to_bytes(site.index(&HeaderMap::new()).await.into_body(), usize::MAX).await.unwrap();
+        assert!(String::from_utf8_lossy(&body).contains("make run"));
+    }
+}
