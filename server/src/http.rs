@@ -151,8 +151,10 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
 fn same_origin(h: &HeaderMap, state: &AppState) -> bool {
     if let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         let origin = origin.trim_end_matches('/');
-        if state.config.public_origins.iter().any(|o| o == origin) {
-            return true;
+        // With the public origins configured, only they count: a forged Host header (DNS
+        // rebinding) cannot make another origin look like ours.
+        if !state.config.public_origins.is_empty() {
+            return state.config.public_origins.iter().any(|o| o == origin);
         }
         let Some(host) = h.get(header::HOST).and_then(|v| v.to_str().ok()) else { return false };
         let scheme = if is_secure(h, state.config.trust_proxy) { "https" } else { "http" };
@@ -169,8 +171,13 @@ fn same_origin(h: &HeaderMap, state: &AppState) -> bool {
 /// Headers every response gets: no sniffing, no framing, a strict content security policy
 /// (the app is one wasm module and one stylesheet from our own origin).
 pub async fn security_headers(req: Request, next: Next) -> Response {
+    let https = req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if https {
+        // Behind a TLS proxy: browsers should never come back over plain http.
+        h.insert("strict-transport-security", HeaderValue::from_static("max-age=31536000"));
+    }
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));

@@ -50,10 +50,15 @@ impl TestApp {
     }
 
     async fn sqlite_with(demo: bool) -> TestApp {
+        Self::sqlite_configured(demo, |_| {}).await
+    }
+
+    /// A demo SQLite app with a configuration change.
+    pub async fn sqlite_configured(demo: bool, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let dir = std::env::temp_dir().join(format!("linju-test-{}", unique_name()));
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}/linju.db?mode=rwc", dir.display());
-        Self::start(&url, None, Some(TempDir(dir)), demo).await
+        Self::start_configured(&url, None, Some(TempDir(dir)), demo, tweak).await
     }
 
     async fn postgres_with(demo: bool) -> TestApp {
@@ -72,10 +77,21 @@ impl TestApp {
     }
 
     async fn start(url: &str, pg_cleanup: Option<(String, String)>, dir: Option<TempDir>, demo: bool) -> TestApp {
+        Self::start_configured(url, pg_cleanup, dir, demo, |_| {}).await
+    }
+
+    async fn start_configured(
+        url: &str,
+        pg_cleanup: Option<(String, String)>,
+        dir: Option<TempDir>,
+        demo: bool,
+        tweak: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let mut config = Config::for_database(url);
         config.demo = demo;
         config.db_max_connections = 5;
         config.site_dir = std::path::PathBuf::from("/nonexistent-site");
+        tweak(&mut config);
         let state = server::prepare(config).await.expect("server prepares");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -239,3 +239,23 @@ async fn housekeeping_removes_only_dead_sessions(app: &TestApp) {
     assert_eq!(alive.get("/api/v1/auth/me").await.0, StatusCode::OK);
 }
 both!(housekeeping_removes_only_dead_sessions);
+
+#[tokio::test]
+async fn configured_public_origins_are_the_only_ones_accepted() {
+    let app = TestApp::sqlite_configured(true, |c| c.public_origins = vec!["https://linju.example.org".into()]).await;
+    // The Host-derived origin no longer counts (a rebinding attacker controls Host).
+    let mut api = app.anonymous();
+    assert_eq!(api.login("staff", PASSWORD).await.0, StatusCode::FORBIDDEN);
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/login", app.base))
+        .header("x-requested-with", "x")
+        .header("origin", "https://linju.example.org")
+        .json(&json!({"username": "staff", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = api.request(Method::GET, "/healthz").header("x-forwarded-proto", "https").send().await.unwrap();
+    assert_eq!(res.headers()["strict-transport-security"], "max-age=31536000");
+    app.cleanup().await;
+}
