@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod map;
 pub mod open311;
 pub mod places;
 pub mod site;
@@ -62,6 +63,7 @@ pub struct AppState {
         (name = "residents", description = "The residents registry; sensitive fields are masked unless revealed (audited)"),
         (name = "cases", description = "Problems raised, from report to verified closure"),
         (name = "board", description = "The status board and its live stream"),
+        (name = "map", description = "Map features by bounding box and layer; where a point lies"),
         (name = "open311", description = "Open311 GeoReport v2 (at /open311/v2, by API key) and its keys"),
         (name = "audit", description = "Who read or changed what"),
         (name = "operations", description = "Health and the API description")
@@ -96,7 +98,7 @@ async fn openapi_document() {}
 
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", accounts::router().merge(places::router()).merge(cases::router()).merge(cases::photos::router()).merge(board::router()).merge(open311::keys::router()).merge(audit::router()))
+        .nest("/api/v1", accounts::router().merge(places::router()).merge(cases::router()).merge(cases::photos::router()).merge(board::router()).merge(map::router()).merge(open311::keys::router()).merge(audit::router()))
         .routes(routes!(healthz))
         .routes(routes!(readyz))
         .split_for_parts();

@@ -10,6 +10,7 @@ pub mod cases;
 pub mod error;
 pub mod geo;
 pub mod i18n;
+pub mod map;
 pub mod places;
 pub mod validate;
 

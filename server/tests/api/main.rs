@@ -6,6 +6,7 @@ mod authz;
 mod board;
 mod cases;
 mod http;
+mod map;
 mod open311;
 mod places;
 mod residents;
