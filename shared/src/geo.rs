@@ -191,6 +191,96 @@ pub fn contains(geometry: &Value, lon: f64, lat: f64) -> bool {
     }
 }
 
+type Pt = (f64, f64);
+
+fn orient(a: Pt, b: Pt, c: Pt) -> f64 {
+    (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+}
+
+/// Do two segments cross at a point inside both (not merely touch or overlap collinearly)?
+fn properly_cross(p1: Pt, p2: Pt, q1: Pt, q2: Pt) -> bool {
+    const EPS: f64 = 1e-12;
+    let (d1, d2) = (orient(q1, q2, p1), orient(q1, q2, p2));
+    let (d3, d4) = (orient(p1, p2, q1), orient(p1, p2, q2));
+    ((d1 > EPS && d2 < -EPS) || (d1 < -EPS && d2 > EPS)) && ((d3 > EPS && d4 < -EPS) || (d3 < -EPS && d4 > EPS))
+}
+
+/// The rings of a Polygon or MultiPolygon as point lists (outer rings and holes alike).
+pub fn rings_of(geometry: &Value) -> Vec<Vec<Pt>> {
+    let coords = &geometry["coordinates"];
+    let polys: Vec<&Value> = match geometry["type"].as_str() {
+        Some("Polygon") => vec![coords],
+        Some("MultiPolygon") => coords.as_array().map(|a| a.iter().collect()).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    polys.into_iter().filter_map(Value::as_array).flatten().filter_map(ring_points).collect()
+}
+
+fn edges(rings: &[Vec<Pt>]) -> impl Iterator<Item = (Pt, Pt)> + '_ {
+    rings.iter().flat_map(|r| r.windows(2).map(|w| (w[0], w[1])))
+}
+
+/// A point strictly inside (not on the boundary).
+fn strictly_inside(geometry: &Value, rings: &[Vec<Pt>], p: Pt) -> bool {
+    let on_boundary = edges(rings).any(|(a, b)| {
+        orient(a, b, p).abs() < 1e-12 && p.0 >= a.0.min(b.0) && p.0 <= a.0.max(b.0) && p.1 >= a.1.min(b.1) && p.1 <= a.1.max(b.1)
+    });
+    !on_boundary && contains(geometry, p.0, p.1)
+}
+
+/// Points that lie inside a shape near each of its edges (a little inward from the middle
+/// of the edge): probes for overlap that vertices alone would miss.
+fn inner_probes(geometry: &Value, rings: &[Vec<Pt>]) -> Vec<Pt> {
+    let mut out = Vec::new();
+    for (a, b) in edges(rings) {
+        let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len = (dx * dx + dy * dy).sqrt();
+        if len == 0.0 {
+            continue;
+        }
+        let step = len * 1e-3;
+        for sign in [1.0, -1.0] {
+            let p = (mid.0 - sign * dy / len * step, mid.1 + sign * dx / len * step);
+            if strictly_inside(geometry, rings, p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Do two areas overlap (share more than boundary)? Neighbouring grids that share a border
+/// do not.
+pub fn overlaps(a: &Value, b: &Value) -> bool {
+    let (ra, rb) = (rings_of(a), rings_of(b));
+    if edges(&ra).any(|(p1, p2)| edges(&rb).any(|(q1, q2)| properly_cross(p1, p2, q1, q2))) {
+        return true;
+    }
+    let vertex_in = |g: &Value, rg: &[Vec<Pt>], pts: &[Vec<Pt>]| pts.iter().flatten().any(|p| strictly_inside(g, rg, *p));
+    if vertex_in(b, &rb, &ra) || vertex_in(a, &ra, &rb) {
+        return true;
+    }
+    inner_probes(a, &ra).into_iter().any(|p| strictly_inside(b, &rb, p))
+}
+
+/// Does `outer` contain all of `inner` (boundaries may touch)?
+pub fn covers(outer: &Value, inner: &Value) -> bool {
+    let (ro, ri) = (rings_of(outer), rings_of(inner));
+    if edges(&ri).any(|(p1, p2)| edges(&ro).any(|(q1, q2)| properly_cross(p1, p2, q1, q2))) {
+        return false;
+    }
+    ri.iter().flatten().all(|p| contains(outer, p.0, p.1)) && inner_probes(inner, &ri).into_iter().all(|p| contains(outer, p.0, p.1))
+}
+
+/// Does a ring cross itself (two non-neighbouring edges properly crossing)?
+pub fn self_intersects(geometry: &Value) -> bool {
+    rings_of(geometry).iter().any(|r| {
+        let e: Vec<(Pt, Pt)> = r.windows(2).map(|w| (w[0], w[1])).collect();
+        (0..e.len()).any(|i| (i + 2..e.len()).any(|j| !(i == 0 && j == e.len() - 1) && properly_cross(e[i].0, e[i].1, e[j].0, e[j].1)))
+    })
+}
+
 /// A box around a point that holds every point within `metres` of it (for index lookups).
 pub fn bbox_around(lon: f64, lat: f64, metres: f64) -> BBox {
     let dlat = metres / 111_320.0;
@@ -226,6 +316,43 @@ mod tests {
         assert!(contains(&multi, 5.5, 5.5));
         assert!(!contains(&multi, 3.0, 3.0));
         assert!(!contains(&json!({"type": "Point", "coordinates": [0.0, 0.0]}), 0.0, 0.0));
+    }
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Value {
+        json!({"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]})
+    }
+
+    #[test]
+    fn neighbours_touch_but_do_not_overlap() {
+        let a = rect(0.0, 0.0, 2.0, 2.0);
+        assert!(!overlaps(&a, &rect(2.0, 0.0, 4.0, 2.0)), "shared edge");
+        assert!(!overlaps(&a, &rect(2.0, 2.0, 3.0, 3.0)), "shared corner");
+        assert!(!overlaps(&a, &rect(5.0, 5.0, 6.0, 6.0)));
+        assert!(overlaps(&a, &rect(1.0, 1.0, 3.0, 3.0)), "crossing edges");
+        assert!(overlaps(&a, &rect(0.5, 0.5, 1.0, 1.0)), "inside");
+        assert!(overlaps(&rect(0.5, 0.5, 1.0, 1.0), &a), "around");
+        assert!(overlaps(&a, &a.clone()), "identical");
+        assert!(overlaps(&a, &rect(0.0, 0.0, 2.0, 1.0)), "sharing three edges");
+    }
+
+    #[test]
+    fn children_must_lie_inside() {
+        let parent = rect(0.0, 0.0, 4.0, 4.0);
+        assert!(covers(&parent, &rect(0.0, 0.0, 2.0, 4.0)), "touching the border is inside");
+        assert!(covers(&parent, &rect(1.0, 1.0, 2.0, 2.0)));
+        assert!(!covers(&parent, &rect(3.0, 3.0, 5.0, 5.0)));
+        assert!(!covers(&parent, &rect(5.0, 5.0, 6.0, 6.0)));
+        // A U-shaped parent does not cover a rectangle across its notch.
+        let u = json!({"type": "Polygon", "coordinates": [[[0.0,0.0],[3.0,0.0],[3.0,3.0],[2.0,3.0],[2.0,1.0],[1.0,1.0],[1.0,3.0],[0.0,3.0],[0.0,0.0]]]});
+        assert!(!covers(&u, &rect(0.5, 2.0, 2.5, 2.5)));
+        assert!(covers(&u, &rect(0.0, 0.0, 3.0, 1.0)));
+    }
+
+    #[test]
+    fn bow_ties_cross_themselves() {
+        let bow = json!({"type": "Polygon", "coordinates": [[[0.0,0.0],[2.0,2.0],[2.0,0.0],[0.0,2.0],[0.0,0.0]]]});
+        assert!(self_intersects(&bow));
+        assert!(!self_intersects(&rect(0.0, 0.0, 1.0, 1.0)));
     }
 
     #[test]
