@@ -10,6 +10,8 @@ use serde::de::DeserializeOwned;
 use shared::Page;
 use shared::accounts::{CreateUser, LoginRequest, Principal, ResetPassword, UpdateUser, UserView};
 use shared::audit::AuditEntry;
+use shared::board::{Board, Card, Undo};
+use shared::cases::{CaseMeta, CaseSummary, CaseView, CreateCase, MarkRead, MoveCase, Notification, Rating, Reorder};
 use shared::error::{ErrorCode, FieldError, Problem};
 use shared::i18n::Lang;
 use shared::places::{
@@ -344,6 +346,80 @@ pub async fn import_residents(csv: String, dry_run: bool) -> ApiResult<ImportRep
 
 pub async fn audit(offset: u64, limit: u64) -> ApiResult<Page<AuditEntry>> {
     get(&format!("/audit?offset={offset}&limit={limit}")).await
+}
+
+// ---- cases ----
+
+pub async fn case_meta() -> ApiResult<CaseMeta> {
+    get("/cases/meta").await
+}
+
+/// Cases the user reported ("我的上报"), newest first.
+pub async fn my_cases(offset: u64, limit: u64) -> ApiResult<Page<CaseSummary>> {
+    get(&format!("/cases?mine=true&offset={offset}&limit={limit}")).await
+}
+
+pub async fn create_case(input: &CreateCase) -> ApiResult<CaseView> {
+    post("/cases", input).await
+}
+
+/// Open cases of the same category at this place or near this point.
+pub async fn duplicates(category_id: i64, place_id: Option<i64>, point: Option<(f64, f64)>) -> ApiResult<Vec<CaseSummary>> {
+    let mut path = format!("/cases/duplicates?category_id={category_id}");
+    if let Some(p) = place_id {
+        path.push_str(&format!("&place_id={p}"));
+    }
+    if let Some((lon, lat)) = point {
+        path.push_str(&format!("&lon={lon}&lat={lat}"));
+    }
+    get(&path).await
+}
+
+pub async fn case(id: i64) -> ApiResult<CaseView> {
+    get(&format!("/cases/{id}")).await
+}
+
+pub async fn move_case(id: i64, input: &MoveCase) -> ApiResult<CaseView> {
+    post(&format!("/cases/{id}/moves"), input).await
+}
+
+pub async fn rank_case(id: i64, input: &Reorder) -> ApiResult<Card> {
+    post(&format!("/cases/{id}/rank"), input).await
+}
+
+/// Take back one's own last move; `version` is the case's version right after it.
+pub async fn undo_case(id: i64, version: i64) -> ApiResult<CaseView> {
+    post(&format!("/cases/{id}/undo"), &Undo { version }).await
+}
+
+pub async fn rate_case(id: i64, input: &Rating) -> ApiResult<CaseView> {
+    post(&format!("/cases/{id}/rating"), input).await
+}
+
+pub async fn notifications(unread: bool) -> ApiResult<Vec<Notification>> {
+    get(if unread { "/notifications?unread=true" } else { "/notifications" }).await
+}
+
+/// Mark these notifications read (all of them when `ids` is empty).
+pub async fn mark_read(ids: Vec<i64>) -> ApiResult<()> {
+    post("/notifications/read", &MarkRead { ids }).await
+}
+
+// ---- board ----
+
+/// The board under a filter (`query` is the encoded query string, possibly empty).
+pub async fn board(query: &str) -> ApiResult<Board> {
+    get(&if query.is_empty() { "/board".to_string() } else { format!("/board?{query}") }).await
+}
+
+/// One of the user's saved settings (None when never saved or unreadable).
+pub async fn setting<T: DeserializeOwned>(key: &str) -> ApiResult<Option<T>> {
+    let value: serde_json::Value = get(&format!("/settings/{key}")).await?;
+    Ok(serde_json::from_value(value).ok())
+}
+
+pub async fn save_setting<T: Serialize>(key: &str, value: &T) -> ApiResult<serde_json::Value> {
+    put(&format!("/settings/{key}"), value).await
 }
 
 #[cfg(test)]

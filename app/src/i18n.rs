@@ -234,6 +234,126 @@ keys! {
     FieldHeader => "表头", "Header";
     FieldFeatures => "文件内容", "File content";
 
+    // Navigation for cases and the board
+    NavBoard => "看板", "Board";
+    NavReport => "上报问题", "Report a problem";
+    NavMyReports => "我的上报", "My reports";
+    All => "全部", "All";
+    Dismiss => "知道了", "Dismiss";
+    Submit => "提交", "Submit";
+    ChooseOne => "请选择", "Choose…";
+    Sending => "正在提交…", "Sending…";
+
+    // Reporting a problem
+    ReportTitle => "上报问题", "Report a problem";
+    ReportIntro => "告诉我们哪里出了问题，社区会尽快处理，并通知您处理进展。", "Tell us what is wrong and where; the community will handle it and keep you informed.";
+    CaseTitleLabel => "问题简述", "What is the problem?";
+    CaseTitleHint => "一句话说明，如“3栋门口路灯不亮”", "One line, e.g. “Street light out at building 3”";
+    CategoryGroup => "问题类别", "Kind of problem";
+    CategoryItem => "具体问题", "Problem";
+    Category => "类别", "Category";
+    Urgency => "紧急程度", "Urgency";
+    CaseSource => "来源", "Source";
+    Where => "问题地点", "Where";
+    ChosenPlace => "已选地点", "Chosen place";
+    NoPlaceChosen => "尚未选择地点。", "No place chosen yet.";
+    FindPlace => "查找楼栋或地址", "Find a building or address";
+    NoPlaceFound => "没有找到这个地点，请换个说法或按网格选择。", "No such place; try other words or choose a grid.";
+    OrChooseGrid => "或按网格选择", "Or choose a grid";
+    UseMyLocation => "使用我的位置", "Use my location";
+    Locating => "正在定位…", "Finding your location…";
+    LocationSet => "已记录位置：经度 {lon}，纬度 {lat}", "Location recorded: longitude {lon}, latitude {lat}";
+    ClearLocation => "清除位置", "Clear location";
+    LocationFailed => "无法获取位置，可以只选择地点。", "Could not get your location; choosing the place is enough.";
+    CaseDescription => "详细描述", "Details";
+    HideMyName => "不公开我的姓名", "Hide my name";
+    HideMyNameHint => "勾选后，只有社区工作人员能看到是谁上报的。", "Only community staff will see who reported it.";
+    PossibleDuplicates => "可能重复", "Possible duplicates";
+    PossibleDuplicatesIntro => "附近已有同类问题正在处理。如果是同一件事，可以不必重复上报；如果不是，请点“仍然上报”。", "Cases of the same kind nearby are already being handled. If it is the same problem there is no need to report it again; otherwise press “Report anyway”.";
+    ReportSubmit => "提交上报", "Send report";
+    ReportAnyway => "仍然上报", "Report anyway";
+    ReportFiled => "已收到您的上报，处理进展会通知您。", "Your report was received; we will let you know how it goes.";
+
+    // My reports and one case
+    MyReportsTitle => "我的上报", "My reports";
+    NoReports => "您还没有上报过问题。", "You have not reported anything yet.";
+    Overdue => "超期", "Overdue";
+    CaseTitle => "事件详情", "Case";
+    WhatNext => "办理", "Next steps";
+    NoActions => "您目前不需要对此事件做任何操作。", "There is nothing for you to do on this case now.";
+    MoveDone => "已{action}，当前环节：{stage}。", "Done: {action}. Now: {stage}.";
+    CaseChangedReloaded => "此事件刚被他人更新，已显示最新状态，请核对后再操作。", "Someone else just changed this case; the latest state is shown — check it and try again.";
+    UndoMove => "撤销刚才的操作", "Undo that";
+    Undone => "已撤销。", "Undone.";
+    ReworkCount => "返工 {n} 次", "Reworked {n}×";
+    Reporter => "上报人", "Reported by";
+    ReporterHidden => "（不公开）", "(hidden)";
+    ReportedAt => "上报时间", "Reported";
+    Deadline => "办理时限", "Deadline";
+    History => "办理记录", "History";
+    Satisfaction => "满意度", "Satisfaction";
+    ScoreOf => "{n} 分", "{n} of 5";
+    RateTitle => "请为处理结果打分", "Rate how it was handled";
+    Note => "说明", "Note";
+    RefusalReason => "不予立案的理由", "Reason for refusing";
+    ResponsibleParty => "责任单位", "Responsible party";
+    Assignee => "办理人", "Assignee";
+    NoAssignee => "未指派", "Unassigned";
+    Myself => "我自己", "Myself";
+    DeadlineFromSla => "办理时限按类别和紧急程度自动计算。", "The deadline follows from the category and urgency.";
+    PostponeUntil => "延期至", "Postpone until";
+    PostponeReason => "缓办理由", "Why postpone";
+    WhatWasDone => "处置情况", "What was done";
+    PhotoLater => "暂不支持上传照片，请用文字说明处置结果。", "Photos cannot be attached yet; describe the result in words.";
+
+    // Notifications
+    Notifications => "消息", "Notifications";
+    NotificationsUnread => "消息（{n} 条未读）", "Notifications ({n} unread)";
+    MarkAllRead => "全部标为已读", "Mark all as read";
+    NoNotifications => "暂无消息。", "No notifications.";
+    Unread => "未读", "Unread";
+
+    // Board
+    BoardTitle => "事件看板", "Case board";
+    BoardHelp => "用鼠标拖动卡片；或用 Tab 选中卡片，按空格拿起，用方向键移动，再按空格放下，按 Esc 取消。按 Enter 打开事件，Ctrl+Z 撤销您的上一步。", "Drag cards with the mouse; or Tab to a card, press Space to pick it up, move it with the arrow keys, press Space to drop it and Escape to cancel. Enter opens the case; Ctrl+Z undoes your last move.";
+    BoardEmpty => "没有符合条件的事件。", "No cases match.";
+    FigureOpen => "在办", "Open";
+    FigureOverdue => "超期", "Overdue";
+    FigureClosure => "结案率", "Closure rate";
+    FigureOnTime => "按期结案率", "Closed on time";
+    FigureRework => "返工率", "Rework rate";
+    FilterGrid => "网格", "Grid";
+    FilterText => "标题或编号", "Title or number";
+    OnlyOverdue => "只看超期", "Overdue only";
+    ClearFilters => "清除筛选", "Clear filters";
+    Swimlanes => "分组", "Swimlanes";
+    LanesNone => "不分组", "None";
+    LanesGrid => "按网格", "By grid";
+    LanesAssignee => "按办理人", "By assignee";
+    LanesCategory => "按类别", "By category";
+    NoGrid => "未划网格", "No grid";
+    DraggableCard => "可拖动的事件卡片", "movable case card";
+    AgeInColumn => "在本环节停留的时间", "Time in this stage";
+    InColumnFor => "已停留 {t}", "{t} in stage";
+    SoftLimit => "建议上限 {n}", "Soft limit {n}";
+    HardLimit => "上限 {n}", "Limit {n}";
+    WipOver => "本列事件过多，请优先处理。", "Too many cases here; deal with these first.";
+    WipFull => "本列已满，不能再移入。", "This column is full; nothing more can be moved in.";
+    MoreCards => "另有 {n} 件未显示，请用筛选缩小范围。", "{n} more not shown; narrow the filter.";
+    PickedUp => "已拿起“{title}”，位于“{stage}”列第 {pos} 个（共 {n} 个）。用方向键移动，空格放下，Esc 取消。", "Picked up “{title}” in {stage}, position {pos} of {n}. Arrow keys move, Space drops, Escape cancels.";
+    KeyboardAt => "“{stage}”列，第 {pos} 个（共 {n} 个）。", "{stage}, position {pos} of {n}.";
+    DroppedUnchanged => "已放下“{title}”，位置未变。", "Dropped “{title}”; it did not move.";
+    MoveCancelled => "已取消，卡片回到原位。", "Cancelled; the card is back where it was.";
+    MovedTo => "“{title}”已移到“{stage}”。", "“{title}” moved to {stage}.";
+    Reordered => "已调整“{title}”的顺序。", "Reordered “{title}”.";
+    NoSuchMove => "不能从“{from}”直接移到“{to}”，卡片已回到原位。", "A case cannot go from {from} straight to {to}; the card is back where it was.";
+    NotYourMove => "您不能对此事件执行“{action}”，卡片已回到原位。", "You may not “{action}” this case; the card is back where it was.";
+    MoveNeedsInput => "“{action}”需要填写几项内容。", "“{action}” needs a few details.";
+    MoveRefused => "未能移动：{reason} 卡片已回到原位。", "Not moved: {reason} The card is back where it was.";
+    MoveConflict => "“{title}”刚被他人移动，看板已更新为最新状态。", "“{title}” was just moved by someone else; the board now shows the latest state.";
+    UndoneTo => "已撤销：“{title}”回到“{stage}”。", "Undone: “{title}” is back in {stage}.";
+    NothingToUndo => "没有可以撤销的操作。", "Nothing to undo.";
+
     // Audit
     AuditTitle => "操作日志", "Audit log";
     AuditIntro => "记录登录、修改和查看敏感信息的操作。", "Sign-ins, changes and reads of sensitive data.";

@@ -4,6 +4,8 @@
 mod accounts;
 mod api;
 mod audit;
+mod board;
+mod cases;
 mod home;
 mod i18n;
 mod places;
@@ -48,6 +50,11 @@ fn App() -> impl IntoView {
                     <Route path=path!("/places/:id") view=protected!(PlacePage)/>
                     <Route path=path!("/residents/:id") view=protected!(ResidentPage)/>
                     <Route path=path!("/search") view=protected!(SearchPage)/>
+                    <Route path=path!("/report") view=protected!(ReportPage)/>
+                    <Route path=path!("/cases") view=protected!(MyReportsPage)/>
+                    <Route path=path!("/cases/:id") view=protected!(CasePage)/>
+                    <Route path=path!("/notifications") view=protected!(NotificationsPage)/>
+                    <Route path=path!("/board") view=protected!(BoardPage)/>
                     <Route path=path!("/admin/users") view=protected!(UsersPage)/>
                     <Route path=path!("/admin/users/:id") view=protected!(UserEditPage)/>
                     <Route path=path!("/admin/audit") view=protected!(AuditPage)/>
@@ -59,5 +66,7 @@ fn App() -> impl IntoView {
 }
 
 use audit::AuditPage;
+use board::BoardPage;
+use cases::{CasePage, MyReportsPage, NotificationsPage, ReportPage};
 use home::HomePage;
 use places::{DataPage, PlacePage, PlacesRootPage, ResidentPage, SearchPage};

@@ -8,6 +8,7 @@ use shared::accounts::Permission;
 
 use crate::accounts::{Auth, use_session};
 use crate::api;
+use crate::cases::Bell;
 use crate::i18n::{Key, set_title, use_i18n};
 
 #[derive(Clone, Copy)]
@@ -16,15 +17,20 @@ struct NavItem {
     key: Key,
     testid: &'static str,
     needs: Option<Permission>,
+    /// Only for those who work the board (office and grid workers).
+    board: bool,
 }
 
-const NAV: [NavItem; 6] = [
-    NavItem { href: "/", key: Key::NavHome, testid: "nav-home", needs: None },
-    NavItem { href: "/places", key: Key::NavPlaces, testid: "nav-places", needs: None },
-    NavItem { href: "/search", key: Key::NavSearch, testid: "nav-search", needs: None },
-    NavItem { href: "/admin/users", key: Key::NavUsers, testid: "nav-users", needs: Some(Permission::ManageUsers) },
-    NavItem { href: "/admin/audit", key: Key::NavAudit, testid: "nav-audit", needs: Some(Permission::ViewAudit) },
-    NavItem { href: "/admin/data", key: Key::NavData, testid: "nav-data", needs: Some(Permission::BulkData) },
+const NAV: [NavItem; 9] = [
+    NavItem { href: "/", key: Key::NavHome, testid: "nav-home", needs: None, board: false },
+    NavItem { href: "/board", key: Key::NavBoard, testid: "nav-board", needs: None, board: true },
+    NavItem { href: "/report", key: Key::NavReport, testid: "nav-report", needs: None, board: false },
+    NavItem { href: "/cases", key: Key::NavMyReports, testid: "nav-my-reports", needs: None, board: false },
+    NavItem { href: "/places", key: Key::NavPlaces, testid: "nav-places", needs: None, board: false },
+    NavItem { href: "/search", key: Key::NavSearch, testid: "nav-search", needs: None, board: false },
+    NavItem { href: "/admin/users", key: Key::NavUsers, testid: "nav-users", needs: Some(Permission::ManageUsers), board: false },
+    NavItem { href: "/admin/audit", key: Key::NavAudit, testid: "nav-audit", needs: Some(Permission::ViewAudit), board: false },
+    NavItem { href: "/admin/data", key: Key::NavData, testid: "nav-data", needs: Some(Permission::BulkData), board: false },
 ];
 
 /// Is `path` the page of this nav item or below it?
@@ -68,6 +74,7 @@ pub fn Shell(children: Children) -> impl IntoView {
         let path = location.pathname.get();
         NAV.into_iter()
             .filter(|item| item.needs.is_none_or(|p| session.may(p)))
+            .filter(|item| !item.board || session.principal().is_some_and(|p| crate::board::may_use_board(&p)))
             .map(|item| {
                 let current = is_current(item.href, &path);
                 view! {
@@ -123,6 +130,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                     when=move || signed_in.get()
                     fallback=move || view! { <div class="header-tools">{lang_button()}</div> }
                 >
+                    <Bell/>
                     <button type="button" class="button button-quiet menu-toggle" data-testid="menu-toggle"
                         aria-expanded=move || menu_open.get().to_string() aria-controls="site-menu"
                         on:click=move |_| menu_open.update(|o| *o = !*o)>

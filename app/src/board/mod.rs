@@ -1,0 +1,1010 @@
+//! The status board: a column per stage (`Stage::BOARD`), cards in order, the header
+//! figures, filters saved per user, swimlanes, WIP limits, and moving cards with the mouse
+//! or the keyboard. A drop between columns is the lifecycle's `action_between(from, to)` and
+//! is offered only when `check_move` allows it for this user; the server decides in the end.
+//! Other people's changes arrive over the live stream (SSE) without a reload.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+use shared::accounts::{Principal, Role};
+use shared::board::{Board, Card, LiveChange};
+use shared::cases::{Action, CaseMeta, CaseRelation, CaseView, MoveCase, MoveRefusal, Needs, Reorder, Source, Stage, action_between, check_move};
+use shared::error::ErrorCode;
+use shared::i18n::Lang;
+use shared::places::PlaceRefWithPath;
+
+use crate::accounts::use_session;
+use crate::api::{self, ApiError};
+use crate::cases::{MoveDialog, category_label, category_name, deadline_text, fmt_span, now, stage_slug};
+use crate::i18n::{Key, set_title, use_i18n};
+use crate::ui::{ErrorBox, Loading};
+
+const SETTINGS_KEY: &str = "board.filters";
+
+/// How the board is split into rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lanes {
+    #[default]
+    None,
+    Grid,
+    Assignee,
+    Category,
+}
+
+impl Lanes {
+    const ALL: [Lanes; 4] = [Lanes::None, Lanes::Grid, Lanes::Assignee, Lanes::Category];
+    fn as_str(self) -> &'static str {
+        match self {
+            Lanes::None => "none",
+            Lanes::Grid => "grid",
+            Lanes::Assignee => "assignee",
+            Lanes::Category => "category",
+        }
+    }
+    fn key(self) -> Key {
+        match self {
+            Lanes::None => Key::LanesNone,
+            Lanes::Grid => Key::LanesGrid,
+            Lanes::Assignee => Key::LanesAssignee,
+            Lanes::Category => Key::LanesCategory,
+        }
+    }
+}
+
+/// The user's filters (saved as the `board.filters` setting).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Filters {
+    #[serde(default)]
+    pub grid_id: Option<i64>,
+    #[serde(default)]
+    pub category_id: Option<i64>,
+    #[serde(default)]
+    pub assignee_id: Option<i64>,
+    #[serde(default)]
+    pub source: Option<Source>,
+    #[serde(default)]
+    pub overdue: bool,
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub lanes: Lanes,
+}
+
+impl Filters {
+    /// The board's query string.
+    pub fn query(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(g) = self.grid_id {
+            parts.push(format!("grid_id={g}"));
+        }
+        if let Some(c) = self.category_id {
+            parts.push(format!("category_id={c}"));
+        }
+        if let Some(a) = self.assignee_id {
+            parts.push(format!("assignee_id={a}"));
+        }
+        if let Some(s) = self.source {
+            parts.push(format!("source={}", s.as_str()));
+        }
+        if self.overdue {
+            parts.push("overdue=true".into());
+        }
+        if !self.q.trim().is_empty() {
+            parts.push(format!("q={}", api::encode(self.q.trim())));
+        }
+        parts.join("&")
+    }
+
+    fn is_filtered(&self) -> bool {
+        Filters { lanes: Lanes::None, ..self.clone() } != Filters::default()
+    }
+}
+
+/// A rate as a whole percentage, "—" when there is nothing to divide by.
+pub fn fmt_rate(r: Option<f64>) -> String {
+    match r {
+        Some(r) if r.is_finite() => format!("{}%", (r * 100.0).round() as i64),
+        _ => "—".into(),
+    }
+}
+
+/// Where a dropped card lands: after which card and before which, in a column's order
+/// (`ids`, without the moving card). `before`: the card it was dropped on; none: at the end
+/// of the cell, i.e. after `cell_last` (or the column's last card).
+pub fn neighbours(ids: &[i64], before: Option<i64>, cell_last: Option<i64>) -> (Option<i64>, Option<i64>) {
+    match before {
+        Some(b) => {
+            let pos = ids.iter().position(|x| *x == b);
+            (pos.and_then(|p| p.checked_sub(1)).map(|p| ids[p]), Some(b))
+        }
+        None => {
+            let after = cell_last.or(ids.last().copied());
+            let next = after.and_then(|a| ids.iter().position(|x| *x == a)).and_then(|p| ids.get(p + 1).copied());
+            (after, next)
+        }
+    }
+}
+
+/// The moves a user may make on the board: office or grid workers.
+pub fn may_use_board(p: &Principal) -> bool {
+    p.has_role(Role::Staff) || p.has_role(Role::Admin) || p.has_role(Role::GridWorker)
+}
+
+/// The actor's relation to a card, as far as the board knows it (the server knows the rest).
+fn relation(p: &Principal, card: &Card) -> CaseRelation {
+    CaseRelation {
+        is_assignee: card.case.assignee_id == Some(p.user_id),
+        in_own_grid: card.case.grid_id.is_some_and(|g| p.grid_ids.contains(&g)),
+        ..CaseRelation::default()
+    }
+}
+
+/// A card being moved with the keyboard: where it is now (column, position).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Pick {
+    id: i64,
+    col: usize,
+    idx: usize,
+}
+
+/// A move waiting for the input it needs.
+#[derive(Clone, Debug)]
+struct Pending {
+    card: Card,
+    action: Action,
+    after_id: Option<i64>,
+    before_id: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Message {
+    error: bool,
+    text: String,
+}
+
+fn column_index(stage: Stage) -> Option<usize> {
+    Stage::BOARD.iter().position(|s| *s == stage)
+}
+
+fn focus_card(id: i64) {
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(&format!("[data-card-id='{id}']")).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
+#[component]
+pub fn BoardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    Effect::new(move |_| set_title(i18n.t(Key::BoardTitle), i18n.get()));
+    move || {
+        session.principal().map(|p| {
+            if may_use_board(&p) {
+                view! { <BoardView principal=p/> }.into_any()
+            } else {
+                view! { <div class="alert alert-info" role="status" data-testid="forbidden"><p>{move || i18n.t(Key::NoPermission)}</p></div> }.into_any()
+            }
+        })
+    }
+}
+
+#[component]
+fn BoardView(principal: Principal) -> impl IntoView {
+    let i18n = use_i18n();
+    let me = StoredValue::new(principal.clone());
+    let meta = LocalResource::new(api::case_meta);
+    let grids = LocalResource::new(api::grids);
+    let filters = RwSignal::new(Filters::default());
+    let settings_loaded = RwSignal::new(false);
+    let board = RwSignal::new(None::<Result<Board, ApiError>>);
+    let picked = RwSignal::new(None::<Pick>);
+    let pending = RwSignal::new(None::<Pending>);
+    let message = RwSignal::new(None::<Message>);
+    let live_text = RwSignal::new(String::new());
+    let last_move = RwSignal::new(None::<(i64, i64)>);
+    let generation = StoredValue::new(0u64);
+    let dragging = StoredValue::new(None::<i64>);
+    let live_started = StoredValue::new(false);
+    // The live stream belongs to the page, not to the effect that opens it.
+    let live = StoredValue::new_local(None::<LiveStream>);
+    on_cleanup(move || {
+        live.update_value(|l| {
+            if let Some(l) = l.take() {
+                l.0.close();
+            }
+        })
+    });
+
+    let lang = move || i18n.lang.get_untracked();
+    let stage_name = move |s: Stage| s.text().get(lang()).to_string();
+    let say = move |text: String| live_text.set(text);
+    let tell = move |error: bool, text: String| {
+        live_text.set(text.clone());
+        message.set(Some(Message { error, text }));
+    };
+
+    // Load (or reload) the board under the current filters; stale answers are dropped.
+    let reload = move || {
+        let q = filters.with_untracked(Filters::query);
+        let gen_now = generation.with_value(|g| g + 1);
+        generation.set_value(gen_now);
+        spawn_local(async move {
+            let r = api::board(&q).await;
+            if generation.get_value() == gen_now {
+                // Re-rendering replaces the cards: keep the keyboard focus on the same card.
+                let focused = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.active_element())
+                    .and_then(|e| e.get_attribute("data-card-id"))
+                    .and_then(|s| s.parse::<i64>().ok());
+                board.set(Some(r));
+                if let Some(id) = focused {
+                    focus_card(id);
+                }
+            }
+        });
+    };
+
+    // Saved filters first, then the board.
+    spawn_local(async move {
+        if let Ok(Some(f)) = api::setting::<Filters>(SETTINGS_KEY).await {
+            filters.set(f);
+        }
+        settings_loaded.set(true);
+    });
+    Effect::new(move |_| {
+        if settings_loaded.get() {
+            filters.with(|_| ());
+            reload();
+        }
+    });
+    let set_filters = move |f: Filters| {
+        filters.set(f.clone());
+        spawn_local(async move {
+            let _ = api::save_setting(SETTINGS_KEY, &f).await;
+        });
+    };
+
+    // Live: other people's moves appear without a reload.
+    Effect::new(move |_| {
+        let Some(Ok(cursor)) = board.with(|b| b.as_ref().map(|b| b.as_ref().map(|b| b.cursor).map_err(|_| ()))) else { return };
+        if live_started.get_value() {
+            return;
+        }
+        live_started.set_value(true);
+        live.set_value(start_live(cursor, board, reload));
+    });
+
+    // Ctrl+Z: undo my last move.
+    let undo = move || {
+        let Some((id, version)) = last_move.get_untracked() else {
+            tell(false, i18n.t(Key::NothingToUndo).to_string());
+            return;
+        };
+        spawn_local(async move {
+            match api::undo_case(id, version).await {
+                Ok(v) => {
+                    last_move.set(None);
+                    tell(false, i18n.fmt(Key::UndoneTo, &[("title", &v.summary.title), ("stage", &stage_name(v.summary.stage))]));
+                    reload();
+                    focus_card(id);
+                }
+                Err(e) => {
+                    tell(true, e.message(lang()));
+                    reload();
+                }
+            }
+        });
+    };
+    let key_handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if (ev.ctrl_key() || ev.meta_key()) && !ev.shift_key() && ev.key().eq_ignore_ascii_case("z") {
+            let in_field = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element())
+                .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+            if !in_field && pending.with_untracked(Option::is_none) {
+                ev.prevent_default();
+                undo();
+            }
+        }
+    });
+    on_cleanup(move || key_handle.remove());
+
+    let handle_error = move |e: ApiError, id: i64| {
+        if e.is(ErrorCode::VersionConflict) {
+            // Someone else moved it first: show the board as it is now.
+            let title = e.current::<CaseView>().map(|c| c.summary.title).unwrap_or_default();
+            tell(true, i18n.fmt(Key::MoveConflict, &[("title", &title)]));
+        } else {
+            tell(true, i18n.fmt(Key::MoveRefused, &[("reason", &e.message(lang()))]));
+        }
+        reload();
+        focus_card(id);
+    };
+
+    let moved = move |card_id: i64, v: CaseView| {
+        last_move.set(Some((card_id, v.summary.version)));
+        tell(false, i18n.fmt(Key::MovedTo, &[("title", &v.summary.title), ("stage", &stage_name(v.summary.stage))]));
+        reload();
+        focus_card(card_id);
+    };
+
+    // Try to put `card` into column `to` between `after_id` and `before_id`.
+    let attempt = move |card: Card, to: Stage, after_id: Option<i64>, before_id: Option<i64>| {
+        let from = card.case.stage;
+        let id = card.case.id;
+        let version = card.case.version;
+        if from == to {
+            spawn_local(async move {
+                match api::rank_case(id, &Reorder { version, after_id, before_id }).await {
+                    Ok(_) => {
+                        tell(false, i18n.fmt(Key::Reordered, &[("title", &card.case.title)]));
+                        reload();
+                        focus_card(id);
+                    }
+                    Err(e) => handle_error(e, id),
+                }
+            });
+            return;
+        }
+        let Some(action) = action_between(from, to) else {
+            tell(true, i18n.fmt(Key::NoSuchMove, &[("from", &stage_name(from)), ("to", &stage_name(to))]));
+            focus_card(id);
+            return;
+        };
+        let who = me.get_value();
+        if let Err(refusal) = check_move(from, action, &who, relation(&who, &card)) {
+            let key = match refusal {
+                MoveRefusal::NotFromThisStage => Key::NoSuchMove,
+                MoveRefusal::NotYours => Key::NotYourMove,
+            };
+            tell(true, i18n.fmt(key, &[("from", &stage_name(from)), ("to", &stage_name(to)), ("action", action.text().get(lang()))]));
+            focus_card(id);
+            return;
+        }
+        if action.needs() != Needs::Nothing {
+            say(i18n.fmt(Key::MoveNeedsInput, &[("action", action.text().get(lang()))]));
+            pending.set(Some(Pending { card, action, after_id, before_id }));
+            return;
+        }
+        spawn_local(async move {
+            let m = MoveCase {
+                action,
+                version,
+                note: None,
+                refusal_reason: None,
+                responsible_party_id: None,
+                assignee_id: None,
+                postpone_until: None,
+                after_id,
+                before_id,
+            };
+            match api::move_case(id, &m).await {
+                Ok(v) => moved(id, v),
+                Err(e) => handle_error(e, id),
+            }
+        });
+    };
+
+    // The columns as shown: the board, with a keyboard-picked card at its new place.
+    let shown = Memo::new(move |_| {
+        let b = board.with(|b| b.as_ref().and_then(|b| b.as_ref().ok()).cloned())?;
+        let mut cols: Vec<Vec<Card>> = Stage::BOARD
+            .iter()
+            .map(|s| b.columns.iter().find(|c| c.stage == *s).map(|c| c.cards.clone()).unwrap_or_default())
+            .collect();
+        if let Some(p) = picked.get() {
+            let mut card = None;
+            for col in cols.iter_mut() {
+                if let Some(i) = col.iter().position(|c| c.case.id == p.id) {
+                    card = Some(col.remove(i));
+                }
+            }
+            if let Some(card) = card {
+                let col = &mut cols[p.col.min(Stage::BOARD.len() - 1)];
+                col.insert(p.idx.min(col.len()), card);
+            }
+        }
+        Some((b, cols))
+    });
+    // Where a card is on the board as loaded (column, position).
+    let origin = move |id: i64| -> Option<(usize, usize, Card)> {
+        board.with_untracked(|b| {
+            let b = b.as_ref()?.as_ref().ok()?;
+            for c in &b.columns {
+                if let Some(i) = c.cards.iter().position(|x| x.case.id == id) {
+                    return Some((column_index(c.stage)?, i, c.cards[i].clone()));
+                }
+            }
+            None
+        })
+    };
+    let count_in = move |col: usize, without: i64| -> usize {
+        shown.with_untracked(|s| s.as_ref().map(|(_, cols)| cols[col].iter().filter(|c| c.case.id != without).count()).unwrap_or(0))
+    };
+    let announce_position = move |p: Pick| {
+        let n = count_in(p.col, p.id) + 1;
+        say(i18n.fmt(
+            Key::KeyboardAt,
+            &[("stage", &stage_name(Stage::BOARD[p.col])), ("pos", &(p.idx + 1).to_string()), ("n", &n.to_string())],
+        ));
+    };
+
+    let on_card_key = move |ev: web_sys::KeyboardEvent, id: i64| {
+        let key = ev.key();
+        let current = picked.get_untracked().filter(|p| p.id == id);
+        match (key.as_str(), current) {
+            (" " | "Spacebar", None) => {
+                ev.prevent_default();
+                // From here on the page-wide listener has the keys (the pick re-renders the
+                // board, and keys must not get lost while focus is being restored).
+                ev.stop_propagation();
+                let Some((col, idx, card)) = origin(id) else { return };
+                let p = Pick { id, col, idx };
+                picked.set(Some(p));
+                message.set(None);
+                say(i18n.fmt(
+                    Key::PickedUp,
+                    &[("title", &card.case.title), ("stage", &stage_name(Stage::BOARD[col])), ("pos", &(idx + 1).to_string()), ("n", &count_in(col, -1).to_string())],
+                ));
+                focus_card(id);
+            }
+            (" " | "Spacebar" | "Enter", Some(p)) => {
+                ev.prevent_default();
+                picked.set(None);
+                let Some((ocol, oidx, card)) = origin(id) else { return };
+                if ocol == p.col && oidx == p.idx {
+                    say(i18n.fmt(Key::DroppedUnchanged, &[("title", &card.case.title)]));
+                    focus_card(id);
+                    return;
+                }
+                // Neighbours in the target column as it was shown at the drop.
+                let ids: Vec<i64> = board.with_untracked(|b| {
+                    b.as_ref()
+                        .and_then(|b| b.as_ref().ok())
+                        .and_then(|b| b.columns.iter().find(|c| c.stage == Stage::BOARD[p.col]))
+                        .map(|c| c.cards.iter().map(|x| x.case.id).filter(|x| *x != id).collect())
+                        .unwrap_or_default()
+                });
+                let idx = p.idx.min(ids.len());
+                let after = idx.checked_sub(1).map(|i| ids[i]);
+                let before = ids.get(idx).copied();
+                attempt(card, Stage::BOARD[p.col], after, before);
+            }
+            ("Escape", Some(_)) => {
+                ev.prevent_default();
+                picked.set(None);
+                say(i18n.t(Key::MoveCancelled).to_string());
+                focus_card(id);
+            }
+            ("ArrowLeft" | "ArrowRight", Some(mut p)) => {
+                ev.prevent_default();
+                let last = Stage::BOARD.len() - 1;
+                p.col = if key == "ArrowLeft" { p.col.saturating_sub(1) } else { (p.col + 1).min(last) };
+                p.idx = p.idx.min(count_in(p.col, id));
+                picked.set(Some(p));
+                announce_position(p);
+                focus_card(id);
+            }
+            ("ArrowUp" | "ArrowDown", Some(mut p)) => {
+                ev.prevent_default();
+                p.idx = if key == "ArrowUp" { p.idx.saturating_sub(1) } else { (p.idx + 1).min(count_in(p.col, id)) };
+                picked.set(Some(p));
+                announce_position(p);
+                focus_card(id);
+            }
+            ("Enter", None) => {
+                // Follow the card's own link, so the router handles it like a click.
+                use wasm_bindgen::JsCast;
+                ev.prevent_default();
+                if let Some(a) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector(&format!("[data-card-id='{id}'] a")).ok().flatten())
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    a.click();
+                }
+            }
+            _ => {}
+        }
+    };
+
+    // While a card is picked up, every key belongs to it, wherever the focus is.
+    let pick_keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if let Some(p) = picked.get_untracked() {
+            if pending.with_untracked(Option::is_none) {
+                on_card_key(ev, p.id);
+            }
+        }
+    });
+    on_cleanup(move || pick_keys.remove());
+
+    // ---- mouse: HTML5 drag and drop ----
+    let clear_marks = move || {
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            if let Ok(list) = doc.query_selector_all(".drop-before, .drop-into") {
+                for i in 0..list.length() {
+                    if let Some(el) = list.item(i).and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok()) {
+                        let _ = el.class_list().remove_2("drop-before", "drop-into");
+                    }
+                }
+            }
+        }
+    };
+    // The card under the pointer in a list (the first whose middle is below it).
+    let card_below = |list: &web_sys::Element, y: f64, skip: Option<i64>| -> Option<web_sys::Element> {
+        let nodes = list.query_selector_all("[data-card-id]").ok()?;
+        for i in 0..nodes.length() {
+            let el: web_sys::Element = wasm_bindgen::JsCast::dyn_into(nodes.item(i)?).ok()?;
+            let id: Option<i64> = el.get_attribute("data-card-id").and_then(|s| s.parse().ok());
+            if id == skip {
+                continue;
+            }
+            let r = el.get_bounding_client_rect();
+            if y < r.top() + r.height() / 2.0 {
+                return Some(el);
+            }
+        }
+        None
+    };
+    let on_drag_over = move |ev: web_sys::DragEvent| {
+        if dragging.get_value().is_none() {
+            return;
+        }
+        ev.prevent_default();
+        let Some(list) = ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+        clear_marks();
+        let _ = list.class_list().add_1("drop-into");
+        if let Some(el) = card_below(&list, ev.client_y() as f64, dragging.get_value()) {
+            let _ = el.class_list().add_1("drop-before");
+        }
+    };
+    let on_drop = move |ev: web_sys::DragEvent, col: usize| {
+        ev.prevent_default();
+        clear_marks();
+        let Some(id) = dragging.get_value() else { return };
+        dragging.set_value(None);
+        let Some(list) = ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+        let before = card_below(&list, ev.client_y() as f64, Some(id)).and_then(|e| e.get_attribute("data-card-id")).and_then(|s| s.parse().ok());
+        let cell_last: Option<i64> = list
+            .query_selector_all("[data-card-id]")
+            .ok()
+            .and_then(|n| {
+                let mut last = None;
+                for i in 0..n.length() {
+                    let v: Option<i64> = n.item(i).and_then(|x| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(x).ok()).and_then(|e| e.get_attribute("data-card-id")).and_then(|s| s.parse().ok());
+                    if v.is_some() && v != Some(id) {
+                        last = v;
+                    }
+                }
+                last
+            });
+        let Some((ocol, _, card)) = origin(id) else { return };
+        let ids: Vec<i64> = board.with_untracked(|b| {
+            b.as_ref()
+                .and_then(|b| b.as_ref().ok())
+                .and_then(|b| b.columns.iter().find(|c| c.stage == Stage::BOARD[col]))
+                .map(|c| c.cards.iter().map(|x| x.case.id).filter(|x| *x != id).collect())
+                .unwrap_or_default()
+        });
+        let (after, before) = neighbours(&ids, before, cell_last);
+        if ocol == col {
+            // Same place as before: nothing to do.
+            let old: Vec<i64> = board.with_untracked(|b| {
+                b.as_ref().and_then(|b| b.as_ref().ok()).map(|b| b.columns[ocol].cards.iter().map(|x| x.case.id).collect()).unwrap_or_default()
+            });
+            let pos = old.iter().position(|x| *x == id);
+            let prev = pos.and_then(|p| p.checked_sub(1)).map(|p| old[p]);
+            if prev == after {
+                return;
+            }
+        }
+        attempt(card, Stage::BOARD[col], after, before);
+    };
+
+    // ---- the parts of the page ----
+    let grid_name = move |id: Option<i64>| -> String {
+        match id {
+            None => i18n.t(Key::NoGrid).to_string(),
+            Some(id) => grids.get().and_then(Result::ok).and_then(|g| g.into_iter().find(|g| g.place.id == id)).map(|g| g.place.name).unwrap_or_else(|| format!("#{id}")),
+        }
+    };
+    let item_name = move |meta: Option<&CaseMeta>, id: i64, lang: Lang| -> String {
+        meta.and_then(|m| m.categories.iter().find(|c| c.id == id)).map(|c| category_name(c, lang)).unwrap_or_default()
+    };
+
+    let card_view = move |card: Card, col: usize| {
+        let id = card.case.id;
+        let c = card.case.clone();
+        let t = now();
+        let is_picked = move || picked.with(|p| p.is_some_and(|p| p.id == id));
+        let category = item_name(meta.get().and_then(Result::ok).as_ref(), c.category_id, i18n.get());
+        let grid = grid_name(c.grid_id);
+        let age = fmt_span((t - c.stage_entered_at).whole_seconds(), i18n.get());
+        let deadline = c.deadline_at.filter(|_| c.stage.clock_runs()).map(|d| deadline_text(d, t, i18n.get()));
+        let assignee = card.assignee_name.clone();
+        let title = c.title.clone();
+        view! {
+            <li class="board-card-slot">
+                <article class=format!("board-card urgency-{}", c.urgency.as_str()) class:is-overdue=c.overdue class:is-picked=is_picked
+                    tabindex="0" draggable="true" data-testid="board-card" data-card-id=id data-number=c.number.clone()
+                    data-title=title.clone() data-stage=stage_slug(Stage::BOARD[col])
+                    aria-roledescription=move || i18n.t(Key::DraggableCard)
+                    aria-describedby="board-help"
+                    aria-label=move || format!("{} {}", c.number, title)
+                    on:keydown=move |ev| if picked.with_untracked(Option::is_none) { on_card_key(ev, id) }
+                    on:dragstart=move |ev: web_sys::DragEvent| {
+                        dragging.set_value(Some(id));
+                        picked.set(None);
+                        if let Some(dt) = ev.data_transfer() {
+                            let _ = dt.set_data("text/plain", &id.to_string());
+                            dt.set_effect_allowed("move");
+                        }
+                    }
+                    on:dragend=move |_| { dragging.set_value(None); clear_marks(); }>
+                    <p class="board-card-top">
+                        <span class="mono board-card-number">{card.case.number.clone()}</span>
+                        {card.case.overdue.then(|| view! { <span class="badge badge-danger" data-testid="card-overdue">{i18n.t(Key::Overdue)}</span> })}
+                    </p>
+                    <a class="board-card-title" href=format!("/cases/{id}") tabindex="-1" draggable="false">{card.case.title.clone()}</a>
+                    <p class="board-card-meta">
+                        <span>{category}</span>
+                        <span>{grid}</span>
+                        <span data-testid="card-assignee">{assignee.unwrap_or_else(|| i18n.t(Key::NoAssignee).to_string())}</span>
+                    </p>
+                    <p class="board-card-times">
+                        <span title=i18n.t(Key::AgeInColumn)>{i18n.fmt(Key::InColumnFor, &[("t", &age)])}</span>
+                        {deadline.map(|d| view! { <span class="board-card-deadline" class:is-late=card.case.overdue>{d}</span> })}
+                    </p>
+                </article>
+            </li>
+        }
+    };
+
+    let lane_of = move |lanes: Lanes, card: &Card| -> (String, String) {
+        let lang = i18n.get();
+        match lanes {
+            Lanes::None => (String::new(), String::new()),
+            Lanes::Grid => (format!("g{}", card.case.grid_id.unwrap_or(0)), grid_name(card.case.grid_id)),
+            Lanes::Assignee => (
+                format!("a{}", card.case.assignee_id.unwrap_or(0)),
+                card.assignee_name.clone().unwrap_or_else(|| i18n.t(Key::NoAssignee).to_string()),
+            ),
+            Lanes::Category => (format!("c{}", card.case.category_id), category_label(meta.get().and_then(Result::ok).as_ref(), card.case.category_id, lang)),
+        }
+    };
+
+    let columns_row = move |b: &Board, cols: &[Vec<Card>], lane: Option<&str>, lanes: Lanes, labelled: bool| {
+        Stage::BOARD
+            .iter()
+            .enumerate()
+            .map(|(ci, stage)| {
+                let stage = *stage;
+                let column = b.columns.iter().find(|c| c.stage == stage).cloned();
+                let total = column.as_ref().map(|c| c.total).unwrap_or(0);
+                let soft = column.as_ref().and_then(|c| c.soft_limit);
+                let hard = column.as_ref().and_then(|c| c.hard_limit);
+                let over_soft = soft.is_some_and(|s| total > s as u64);
+                let full = hard.is_some_and(|h| total >= h as u64);
+                let cards: Vec<Card> = cols[ci].iter().filter(|c| lane.is_none_or(|l| lane_of(lanes, c).0 == l)).cloned().collect();
+                let head_id = format!("col-{}-{}", stage_slug(stage), lane.unwrap_or("all"));
+                let head_ref = head_id.clone();
+                view! {
+                    <section class="board-column" class:wip-soft=over_soft class:wip-full=full
+                        data-testid="column" data-stage=stage_slug(stage) aria-labelledby=head_ref>
+                        <header class="board-column-head">
+                            <h2 id=head_id class:visually-hidden=!labelled>{i18n.text(stage.text())}</h2>
+                            {labelled.then(|| view! {
+                                <span class="board-column-count" data-testid="column-count">{total}</span>
+                            })}
+                            {(labelled && (soft.is_some() || hard.is_some())).then(|| view! {
+                                <span class="board-column-limits" data-testid="column-limits">
+                                    {soft.map(|s| i18n.fmt(Key::SoftLimit, &[("n", &s.to_string())]))}
+                                    {(soft.is_some() && hard.is_some()).then_some(" · ")}
+                                    {hard.map(|h| i18n.fmt(Key::HardLimit, &[("n", &h.to_string())]))}
+                                </span>
+                            })}
+                            {(labelled && over_soft).then(|| view! { <p class="wip-warning" role="note">{i18n.t(if full { Key::WipFull } else { Key::WipOver })}</p> })}
+                        </header>
+                        <ol class="board-cards" data-testid="column-cards" data-stage=stage_slug(stage)
+                            on:dragover=on_drag_over
+                            on:dragleave=move |_| ()
+                            on:drop=move |ev| on_drop(ev, ci)>
+                            {cards.into_iter().map(|c| card_view(c, ci)).collect_view()}
+                        </ol>
+                        {(labelled && total as usize > cols[ci].len()).then(|| view! {
+                            <p class="hint">{i18n.fmt(Key::MoreCards, &[("n", &(total as usize - cols[ci].len()).to_string())])}</p>
+                        })}
+                    </section>
+                }
+            })
+            .collect_view()
+    };
+
+    let board_body = move || {
+        let Some((b, cols)) = shown.get() else { return ().into_any() };
+        let lanes = filters.with(|f| f.lanes);
+        if lanes == Lanes::None {
+            return view! { <div class="board-columns" data-testid="board-columns">{columns_row(&b, &cols, None, lanes, true)}</div> }.into_any();
+        }
+        let mut keys: Vec<(String, String)> = cols.iter().flatten().map(|c| lane_of(lanes, c)).collect();
+        keys.sort_by(|a, b| a.1.cmp(&b.1));
+        keys.dedup();
+        view! {
+            <div class="board-columns board-head-row" aria-hidden="true">
+                {Stage::BOARD.iter().map(|s| {
+                    let total = b.columns.iter().find(|c| c.stage == *s).map(|c| c.total).unwrap_or(0);
+                    view! { <div class="board-column board-column-label"><span>{i18n.text(s.text())}</span>" "<span class="board-column-count">{total}</span></div> }
+                }).collect_view()}
+            </div>
+            {if keys.is_empty() { Some(view! { <p class="empty">{i18n.t(Key::BoardEmpty)}</p> }) } else { None }}
+            {keys.into_iter().map(|(k, name)| view! {
+                <section class="lane" data-testid="lane" aria-label=name.clone()>
+                    <h2 class="lane-title">{name.clone()}</h2>
+                    <div class="board-columns">{columns_row(&b, &cols, Some(&k), lanes, false)}</div>
+                </section>
+            }).collect_view()}
+        }
+        .into_any()
+    };
+
+    let figures = move || {
+        board.with(|b| b.as_ref().and_then(|b| b.as_ref().ok()).map(|b| b.figures)).map(|f| {
+            let item = |key: Key, value: String, testid: &'static str, warn: bool| view! {
+                <div class="figure" class:is-warn=warn>
+                    <dt>{i18n.t(key)}</dt>
+                    <dd data-testid=testid>{value}</dd>
+                </div>
+            };
+            view! {
+                <dl class="figures" data-testid="figures">
+                    {item(Key::FigureOpen, f.open.to_string(), "figure-open", false)}
+                    {item(Key::FigureOverdue, f.overdue.to_string(), "figure-overdue", f.overdue > 0)}
+                    {item(Key::FigureClosure, fmt_rate(f.closure_rate), "figure-closure", false)}
+                    {item(Key::FigureOnTime, fmt_rate(f.on_time_rate), "figure-on-time", false)}
+                    {item(Key::FigureRework, fmt_rate(f.rework_rate), "figure-rework", false)}
+                </dl>
+            }
+        })
+    };
+
+    // The filter bar; every change is saved for next time.
+    let assignee_options = move || {
+        let mut v: Vec<(i64, String)> = board
+            .with(|b| b.as_ref().and_then(|b| b.as_ref().ok()).map(|b| b.columns.iter().flat_map(|c| c.cards.iter()).filter_map(|c| Some((c.case.assignee_id?, c.assignee_name.clone()?))).collect()))
+            .unwrap_or_default();
+        if let Some(a) = filters.with(|f| f.assignee_id) {
+            if !v.iter().any(|(id, _)| *id == a) {
+                v.push((a, format!("#{a}")));
+            }
+        }
+        v.sort();
+        v.dedup();
+        v
+    };
+    let q_text = RwSignal::new(String::new());
+    Effect::new(move |_| q_text.set(filters.with(|f| f.q.clone())));
+    let filter_bar = move || {
+        view! {
+            <form class="board-filters" data-testid="board-filters" on:submit=move |ev| {
+                ev.prevent_default();
+                let mut f = filters.get_untracked();
+                f.q = q_text.get_untracked();
+                set_filters(f);
+            }>
+                <div class="field">
+                    <label for="f-grid">{move || i18n.t(Key::FilterGrid)}</label>
+                    <select id="f-grid" data-testid="filter-grid" on:change=move |ev| { let mut f = filters.get_untracked(); f.grid_id = event_target_value(&ev).parse().ok(); set_filters(f); }>
+                        <option value="">{move || i18n.t(Key::All)}</option>
+                        {move || grids.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|g: PlaceRefWithPath| {
+                            let id = g.place.id;
+                            view! { <option value=id.to_string() selected=move || filters.with(|f| f.grid_id == Some(id))>{g.place.name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-category">{move || i18n.t(Key::Category)}</label>
+                    <select id="f-category" data-testid="filter-category" on:change=move |ev| { let mut f = filters.get_untracked(); f.category_id = event_target_value(&ev).parse().ok(); set_filters(f); }>
+                        <option value="">{move || i18n.t(Key::All)}</option>
+                        {move || meta.get().and_then(Result::ok).map(|m| {
+                            let lang = i18n.get();
+                            m.categories.iter().filter(|g| g.parent_id.is_none()).map(|g| {
+                                let items: Vec<_> = m.categories.iter().filter(|c| c.parent_id == Some(g.id)).cloned().collect();
+                                view! {
+                                    <optgroup label=category_name(g, lang)>
+                                        {items.into_iter().map(|c| { let id = c.id; view! {
+                                            <option value=id.to_string() selected=move || filters.with(|f| f.category_id == Some(id))>{category_name(&c, lang)}</option>
+                                        } }).collect_view()}
+                                    </optgroup>
+                                }
+                            }).collect_view()
+                        })}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-assignee">{move || i18n.t(Key::Assignee)}</label>
+                    <select id="f-assignee" data-testid="filter-assignee" on:change=move |ev| { let mut f = filters.get_untracked(); f.assignee_id = event_target_value(&ev).parse().ok(); set_filters(f); }>
+                        <option value="">{move || i18n.t(Key::All)}</option>
+                        {move || assignee_options().into_iter().map(|(id, n)| view! {
+                            <option value=id.to_string() selected=move || filters.with(|f| f.assignee_id == Some(id))>{n}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-source">{move || i18n.t(Key::CaseSource)}</label>
+                    <select id="f-source" data-testid="filter-source" on:change=move |ev| { let mut f = filters.get_untracked(); f.source = Source::parse(&event_target_value(&ev)); set_filters(f); }>
+                        <option value="">{move || i18n.t(Key::All)}</option>
+                        {Source::ALL.into_iter().map(|s| view! {
+                            <option value=s.as_str() selected=move || filters.with(|f| f.source == Some(s))>{move || i18n.text(s.text())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-lanes">{move || i18n.t(Key::Swimlanes)}</label>
+                    <select id="f-lanes" data-testid="filter-lanes" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        let mut f = filters.get_untracked();
+                        f.lanes = Lanes::ALL.into_iter().find(|l| l.as_str() == v).unwrap_or_default();
+                        set_filters(f);
+                    }>
+                        {Lanes::ALL.into_iter().map(|l| view! {
+                            <option value=l.as_str() selected=move || filters.with(|f| f.lanes == l)>{move || i18n.t(l.key())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field field-search">
+                    <label for="f-q">{move || i18n.t(Key::FilterText)}</label>
+                    <div class="search-row">
+                        <input id="f-q" type="search" data-testid="filter-q" autocomplete="off" bind:value=q_text/>
+                        <button type="submit" class="button button-secondary">{move || i18n.t(Key::SearchButton)}</button>
+                    </div>
+                </div>
+                <label class="choice">
+                    <input type="checkbox" data-testid="filter-overdue" prop:checked=move || filters.with(|f| f.overdue)
+                        on:change=move |ev| { let mut f = filters.get_untracked(); f.overdue = event_target_checked(&ev); set_filters(f); }/>
+                    {move || i18n.t(Key::OnlyOverdue)}
+                </label>
+                {move || filters.with(Filters::is_filtered).then(|| view! {
+                    <button type="button" class="button button-quiet" data-testid="filter-clear"
+                        on:click=move |_| { let lanes = filters.with_untracked(|f| f.lanes); set_filters(Filters { lanes, ..Filters::default() }); }>
+                        {i18n.t(Key::ClearFilters)}
+                    </button>
+                })}
+            </form>
+        }
+    };
+
+    let parties = move || meta.get().and_then(Result::ok).map(|m| m.parties).unwrap_or_default();
+    let dialog = move || {
+        pending.get().map(|p| {
+            let id = p.card.case.id;
+            let mut people = assignee_options();
+            let me_id = me.with_value(|m| m.user_id);
+            people.retain(|(i, _)| *i != me_id);
+            people.insert(0, (me_id, i18n.t(Key::Myself).to_string()));
+            view! {
+                <MoveDialog case_id=id version=p.card.case.version action=p.action modal=true
+                    parties=parties() assignees=people after_id=p.after_id before_id=p.before_id
+                    on_done=Callback::new(move |v: CaseView| { pending.set(None); moved(id, v); })
+                    on_cancel=Callback::new(move |_| {
+                        pending.set(None);
+                        tell(false, i18n.t(Key::MoveCancelled).to_string());
+                        focus_card(id);
+                    })
+                    on_error=Callback::new(move |e: ApiError| {
+                        if e.is(ErrorCode::VersionConflict) {
+                            pending.set(None);
+                            handle_error(e, id);
+                        }
+                    })/>
+            }
+        })
+    };
+
+    view! {
+        <div class="board-page" data-testid="board-page">
+            <div class="page-head board-head">
+                <h1>{move || i18n.t(Key::BoardTitle)}</h1>
+                {figures}
+            </div>
+            {filter_bar}
+            <p class="hint" id="board-help">{move || i18n.t(Key::BoardHelp)}</p>
+            <div class="visually-hidden" aria-live="assertive" aria-atomic="true" data-testid="board-live">{move || live_text.get()}</div>
+            {move || message.get().map(|m| view! {
+                <div class="alert board-message" class:alert-error=m.error class:alert-success=!m.error role="status" data-testid="board-message">
+                    <p>{m.text.clone()}</p>
+                    <button type="button" class="button button-quiet" on:click=move |_| message.set(None)>{i18n.t(Key::Dismiss)}</button>
+                </div>
+            })}
+            {move || match board.with(|b| b.as_ref().map(|b| b.as_ref().err().cloned())) {
+                None => view! { <Loading/> }.into_any(),
+                Some(Some(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| reload())/> }.into_any(),
+                Some(None) => board_body().into_any(),
+            }}
+            {dialog}
+        </div>
+    }
+}
+
+/// Listen to the live stream from `cursor`. A change to a card we show at an older version
+/// (or to one we do not show) reloads the board; `resync` does too. The browser reconnects
+/// by itself and resumes with `Last-Event-ID`.
+type LiveStream = (
+    web_sys::EventSource,
+    wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+    wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+);
+
+fn start_live(cursor: i64, board: RwSignal<Option<Result<Board, ApiError>>>, reload: impl Fn() + Copy + 'static) -> Option<LiveStream> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let es = web_sys::EventSource::new(&format!("/api/v1/live?since={cursor}")).ok()?;
+    let on_case = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+        let Some(text) = ev.data().as_string() else { return };
+        let Ok(change) = serde_json::from_str::<LiveChange>(&text) else { return };
+        let known = board.with_untracked(|b| {
+            b.as_ref().and_then(|b| b.as_ref().ok()).and_then(|b| {
+                b.columns.iter().flat_map(|c| c.cards.iter()).find(|c| c.case.id == change.case_id).map(|c| (c.case.version, c.case.stage, c.rank.clone()))
+            })
+        });
+        let fresh = matches!(&known, Some((v, s, r)) if *v >= change.version && *s == change.stage && *r == change.rank);
+        if !fresh {
+            reload();
+        }
+    });
+    let on_resync = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_ev: web_sys::MessageEvent| reload());
+    let _ = es.add_event_listener_with_callback("case", on_case.as_ref().unchecked_ref());
+    let _ = es.add_event_listener_with_callback("resync", on_resync.as_ref().unchecked_ref());
+    Some((es, on_case, on_resync))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_make_a_query_and_survive_json() {
+        let f = Filters { grid_id: Some(3), source: Some(Source::Patrol), overdue: true, q: " 井盖 ".into(), ..Filters::default() };
+        assert_eq!(f.query(), "grid_id=3&source=patrol&overdue=true&q=%E4%BA%95%E7%9B%96");
+        assert_eq!(Filters::default().query(), "");
+        let back: Filters = serde_json::from_value(serde_json::to_value(&f).unwrap()).unwrap();
+        assert_eq!(back, f);
+        let partial: Filters = serde_json::from_str(r#"{"lanes":"grid"}"#).unwrap();
+        assert_eq!(partial.lanes, Lanes::Grid);
+        assert!(!partial.is_filtered());
+    }
+
+    #[test]
+    fn rates_are_whole_percentages() {
+        assert_eq!(fmt_rate(Some(0.755)), "76%");
+        assert_eq!(fmt_rate(Some(0.0)), "0%");
+        assert_eq!(fmt_rate(None), "—");
+    }
+
+    #[test]
+    fn drops_land_between_neighbours() {
+        let ids = [1, 2, 3];
+        assert_eq!(neighbours(&ids, Some(2), None), (Some(1), Some(2)));
+        assert_eq!(neighbours(&ids, Some(1), None), (None, Some(1)));
+        assert_eq!(neighbours(&ids, None, None), (Some(3), None));
+        assert_eq!(neighbours(&ids, None, Some(1)), (Some(1), Some(2)));
+        assert_eq!(neighbours(&[], None, None), (None, None));
+    }
+
+    #[test]
+    fn board_drops_follow_the_shared_rules() {
+        // The board asks the shared table; an illegal drop has no action.
+        assert_eq!(action_between(Stage::Reported, Stage::Closed), None);
+        assert_eq!(action_between(Stage::Reported, Stage::Registered), Some(Action::Register));
+        assert_eq!(Action::Dispatch.needs(), Needs::Assignment);
+    }
+}

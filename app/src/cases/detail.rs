@@ -1,0 +1,493 @@
+//! One case: its facts, its history as a timeline, the moves the user may make now (exactly
+//! the server's `legal_actions`), the small form a move needs, and the reporter's rating.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use shared::cases::{Action, CaseView, MoveCase, Needs, Rating, RefusalReason, ResponsibleParty, Stage, validate_move};
+use shared::error::{ErrorCode, FieldError};
+use shared::i18n::Lang;
+use time::OffsetDateTime;
+
+use super::{REFUSAL_REASONS, StageBadge, action_label, category_label, deadline_text, now, refusal_text};
+use crate::accounts::use_session;
+use crate::api::{self, ApiError};
+use crate::i18n::{Key, set_title, use_i18n};
+use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, fmt_time};
+
+/// The API's name of an action (`verify_fail`), for test ids and messages.
+pub fn action_slug(a: Action) -> String {
+    serde_json::to_value(a).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// `YYYY-MM-DD` (a date input) → the end of that working day in Beijing, 18:00 +08:00.
+pub fn parse_day(s: &str) -> Option<OffsetDateTime> {
+    let mut it = s.trim().split('-');
+    let y: i32 = it.next()?.parse().ok()?;
+    let m: u8 = it.next()?.parse().ok()?;
+    let d: u8 = it.next()?.parse().ok()?;
+    let date = time::Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()?;
+    let t = time::Time::from_hms(18, 0, 0).ok()?;
+    Some(date.with_time(t).assume_offset(time::UtcOffset::from_hms(8, 0, 0).ok()?))
+}
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let case = RwSignal::new(None::<Result<CaseView, ApiError>>);
+    let load = move || {
+        let id = id.get_untracked();
+        spawn_local(async move { case.set(Some(api::case(id).await)) });
+    };
+    Effect::new(move |_| {
+        id.track();
+        case.set(None);
+        load();
+    });
+    let notice = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if query.read().get("filed").is_some() {
+            notice.set(Some(i18n.t(Key::ReportFiled).to_string()));
+        }
+    });
+    Effect::new(move |_| {
+        let title = case.with(|c| c.as_ref().and_then(|c| c.as_ref().ok()).map(|c| c.summary.title.clone()));
+        set_title(&title.unwrap_or_else(|| i18n.t(Key::CaseTitle).to_string()), i18n.get());
+    });
+    view! {
+        <p class="back"><a href="/cases" data-testid="back-to-reports">{move || format!("‹ {}", i18n.t(Key::MyReportsTitle))}</a></p>
+        <Notice message=notice/>
+        {move || match case.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| load())/> }.into_any(),
+            Some(Ok(c)) => view! { <CaseDetail case=c on_change=Callback::new(move |v: CaseView| case.set(Some(Ok(v)))) notice/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn CaseDetail(case: CaseView, on_change: Callback<CaseView>, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let meta = LocalResource::new(api::case_meta);
+    let open = RwSignal::new(None::<Action>);
+    let error = RwSignal::new(None::<ApiError>);
+    let undo_version = RwSignal::new(None::<i64>);
+    let s = case.summary.clone();
+    let id = s.id;
+    let version = s.version;
+    let stage = s.stage;
+
+    let done = Callback::new(move |(action, v): (Action, CaseView)| {
+        open.set(None);
+        error.set(None);
+        undo_version.set(Some(v.summary.version));
+        let lang = i18n.lang.get_untracked();
+        notice.set(Some(i18n.fmt(Key::MoveDone, &[("action", action.text().get(lang)), ("stage", v.summary.stage.text().get(lang))])));
+        on_change.run(v);
+    });
+    let failed = Callback::new(move |e: ApiError| {
+        if e.is(ErrorCode::VersionConflict) {
+            if let Some(current) = e.current::<CaseView>() {
+                open.set(None);
+                notice.set(Some(i18n.t(Key::CaseChangedReloaded).to_string()));
+                on_change.run(current);
+                return;
+            }
+        }
+        error.set(Some(e));
+    });
+    let run = move |action: Action| {
+        if action.needs() != Needs::Nothing {
+            open.set(Some(action));
+            return;
+        }
+        error.set(None);
+        spawn_local(async move {
+            let m = MoveCase {
+                action,
+                version,
+                note: None,
+                refusal_reason: None,
+                responsible_party_id: None,
+                assignee_id: None,
+                postpone_until: None,
+                after_id: None,
+                before_id: None,
+            };
+            match api::move_case(id, &m).await {
+                Ok(v) => done.run((action, v)),
+                Err(e) => failed.run(e),
+            }
+        });
+    };
+    let undo = move |_| {
+        let Some(v) = undo_version.get_untracked() else { return };
+        spawn_local(async move {
+            match api::undo_case(id, v).await {
+                Ok(view) => {
+                    undo_version.set(None);
+                    notice.set(Some(i18n.t(Key::Undone).to_string()));
+                    on_change.run(view);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    let is_reporter = {
+        let me = session.principal();
+        let reporter = case.reporter_name.clone();
+        me.is_some_and(|p| reporter.as_deref() == Some(p.display_name.as_str()) || p.has_role(shared::accounts::Role::Resident))
+    };
+    let can_rate = stage == Stage::Closed && case.rating.is_none() && is_reporter;
+    let actions = case.legal_actions.clone();
+    let history = case.history.clone();
+    let dups = case.possible_duplicates.clone();
+    let rating = case.rating.clone();
+    let description = case.description.clone();
+    let reporter = case.reporter_name.clone();
+    let me_id = session.principal().map(|p| p.user_id);
+
+    view! {
+        <article class="case" data-testid="case-detail" data-stage=super::stage_slug(stage) data-version=version>
+            <header class="page-head case-head">
+                <p class="case-number mono" data-testid="case-number">{s.number.clone()}</p>
+                <h1 data-testid="case-title-text">{s.title.clone()}</h1>
+                <div class="badges">
+                    <StageBadge stage/>
+                    <span class="badge">{move || i18n.text(s.urgency.text())}</span>
+                    {s.overdue.then(|| view! { <span class="badge badge-danger" data-testid="overdue">{move || i18n.t(Key::Overdue)}</span> })}
+                    {(s.rework_count > 0).then(|| view! { <span class="badge badge-warn">{move || i18n.fmt(Key::ReworkCount, &[("n", &s.rework_count.to_string())])}</span> })}
+                </div>
+            </header>
+            <FormError error testid="move-error"/>
+            {move || undo_version.get().map(|_| view! {
+                <p><button type="button" class="button button-quiet" data-testid="undo" on:click=undo>{i18n.t(Key::UndoMove)}</button></p>
+            })}
+            <section class="card" aria-labelledby="case-actions-title">
+                <h2 id="case-actions-title">{move || i18n.t(Key::WhatNext)}</h2>
+                {if actions.is_empty() {
+                    view! { <p class="muted" data-testid="no-actions">{move || i18n.t(Key::NoActions)}</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="actions" data-testid="case-actions">
+                            {actions.iter().map(|a| {
+                                let a = *a;
+                                view! {
+                                    <button type="button" class=if a.needs() == Needs::Nothing { "button button-primary" } else { "button button-secondary" }
+                                        data-testid=format!("action-{}", action_slug(a))
+                                        aria-expanded=move || (a.needs() != Needs::Nothing).then(|| (open.get() == Some(a)).to_string())
+                                        on:click=move |_| run(a)>
+                                        {move || i18n.text(a.text())}
+                                    </button>
+                                }
+                            }).collect_view()}
+                        </div>
+                    }.into_any()
+                }}
+                {move || open.get().map(|a| view! {
+                    <MoveDialog case_id=id version action=a modal=false
+                        parties=meta.get().and_then(Result::ok).map(|m| m.parties).unwrap_or_default()
+                        assignees=me_id.map(|m| vec![(m, i18n.t(Key::Myself).to_string())]).unwrap_or_default()
+                        on_done=Callback::new(move |v| done.run((a, v)))
+                        on_cancel=Callback::new(move |_| open.set(None))
+                        on_error=failed/>
+                })}
+            </section>
+            <section class="card">
+                <dl class="facts">
+                    <div><dt>{move || i18n.t(Key::Category)}</dt>
+                        <dd data-testid="case-category-text">{move || category_label(meta.get().and_then(Result::ok).as_ref(), s.category_id, i18n.get())}</dd></div>
+                    <div><dt>{move || i18n.t(Key::CaseSource)}</dt><dd>{move || i18n.text(s.source.text())}</dd></div>
+                    <div><dt>{move || i18n.t(Key::Reporter)}</dt>
+                        <dd>{move || reporter.clone().unwrap_or_else(|| i18n.t(Key::ReporterHidden).to_string())}</dd></div>
+                    <div><dt>{move || i18n.t(Key::ReportedAt)}</dt><dd>{fmt_time(s.created_at)}</dd></div>
+                    {s.deadline_at.map(|d| view! {
+                        <div><dt>{move || i18n.t(Key::Deadline)}</dt>
+                            <dd>{fmt_time(d)}" · "{move || deadline_text(d, now(), i18n.get())}</dd></div>
+                    })}
+                    {(!description.is_empty()).then(|| view! {
+                        <div><dt>{move || i18n.t(Key::CaseDescription)}</dt><dd class="case-description">{description.clone()}</dd></div>
+                    })}
+                </dl>
+            </section>
+            {(!dups.is_empty()).then(|| view! {
+                <section class="card" aria-labelledby="dups-title">
+                    <h2 id="dups-title">{move || i18n.t(Key::PossibleDuplicates)}</h2>
+                    <ul class="case-list">
+                        {dups.into_iter().map(|c| view! {
+                            <li><a class="case-link" href=format!("/cases/{}", c.id)><span class="mono">{c.number.clone()}</span>" "{c.title.clone()}" "<StageBadge stage=c.stage/></a></li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+            {rating.map(|r| view! {
+                <section class="card" data-testid="rating-shown">
+                    <h2>{move || i18n.t(Key::Satisfaction)}</h2>
+                    <p><span class="stars" aria-hidden="true">{"★".repeat(r.score as usize)}{"☆".repeat(5 - r.score as usize)}</span>
+                        " "{move || i18n.fmt(Key::ScoreOf, &[("n", &r.score.to_string())])}</p>
+                    {r.note.clone().map(|n| view! { <p>{n}</p> })}
+                </section>
+            })}
+            {can_rate.then(|| view! { <RateForm case_id=id on_done=on_change/> })}
+            <section aria-labelledby="history-title">
+                <h2 id="history-title">{move || i18n.t(Key::History)}</h2>
+                <ol class="timeline" data-testid="timeline">
+                    {history.into_iter().map(|e| view! {
+                        <li class="timeline-item" data-testid="timeline-item" data-action=e.action.clone()>
+                            <p class="timeline-head">
+                                <strong>{let a = e.action.clone(); move || action_label(&a, i18n.get())}</strong>
+                                {e.to_stage.map(|to| view! { " → "<StageBadge stage=to/> })}
+                            </p>
+                            <p class="timeline-meta muted">
+                                <time>{fmt_time(e.at)}</time>
+                                {e.actor_name.clone().map(|n| view! { " · "{n} })}
+                            </p>
+                            {e.note.clone().map(|n| view! { <p class="timeline-note">{n}</p> })}
+                        </li>
+                    }).collect_view()}
+                </ol>
+            </section>
+        </article>
+    }
+}
+
+#[component]
+fn RateForm(case_id: i64, on_done: Callback<CaseView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let score = RwSignal::new(0u8);
+    let note = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let s = score.get_untracked();
+        if s == 0 {
+            errors.set(vec![FieldError { field: "score".into(), code: shared::error::FieldErrorCode::Required, message: String::new() }]);
+            return;
+        }
+        let n = note.get_untracked().trim().to_string();
+        spawn_local(async move {
+            match api::rate_case(case_id, &Rating { score: s, note: (!n.is_empty()).then_some(n) }).await {
+                Ok(v) => on_done.run(v),
+                Err(e) => {
+                    errors.set(e.field_errors());
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <form class="card form" on:submit=submit data-testid="rate-form">
+            <h2>{move || i18n.t(Key::RateTitle)}</h2>
+            <FormError error fields=errors/>
+            <fieldset class="field">
+                <legend>{move || i18n.t(Key::Satisfaction)}</legend>
+                <div class="choices choices-row">
+                    {(1u8..=5).map(|n| view! {
+                        <label class="choice">
+                            <input type="radio" name="score" data-testid=format!("score-{n}") prop:checked=move || score.get() == n on:change=move |_| score.set(n)/>
+                            {move || i18n.fmt(Key::ScoreOf, &[("n", &n.to_string())])}
+                        </label>
+                    }).collect_view()}
+                </div>
+                <FieldErrorList errors field="score" id="score-error".to_string()/>
+            </fieldset>
+            <div class="field">
+                <label for="rate-note">{move || i18n.t(Key::Note)}<span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span></label>
+                <textarea id="rate-note" rows="3" maxlength="500" bind:value=note></textarea>
+            </div>
+            <div class="actions"><button type="submit" class="button button-primary" data-testid="rate-submit">{move || i18n.t(Key::Submit)}</button></div>
+        </form>
+    }
+}
+
+/// The small form a move needs (`Action::needs`): a refusal reason, an assignment, a
+/// postponement, what was done, or a note. On the board it is a modal dialog.
+#[component]
+pub fn MoveDialog(
+    case_id: i64,
+    version: i64,
+    action: Action,
+    #[prop(optional)] modal: bool,
+    parties: Vec<ResponsibleParty>,
+    /// Known people to assign to: (user id, name).
+    assignees: Vec<(i64, String)>,
+    #[prop(optional_no_strip)] after_id: Option<i64>,
+    #[prop(optional_no_strip)] before_id: Option<i64>,
+    on_done: Callback<CaseView>,
+    on_cancel: Callback<()>,
+    #[prop(optional)] on_error: Option<Callback<ApiError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let needs = action.needs();
+    let note = RwSignal::new(String::new());
+    let reason = RwSignal::new(None::<RefusalReason>);
+    let party = RwSignal::new(None::<i64>);
+    let assignee = RwSignal::new(None::<i64>);
+    let until = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let busy = RwSignal::new(false);
+    let note_required = matches!(needs, Needs::PostponeReason | Needs::Feedback | Needs::Note);
+
+    // Start in the form: the first field takes the focus.
+    request_animation_frame(|| {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("[data-testid='move-dialog'] select, [data-testid='move-dialog'] input, [data-testid='move-dialog'] textarea").ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let n = note.get_untracked().trim().to_string();
+        let m = MoveCase {
+            action,
+            version,
+            note: (!n.is_empty()).then_some(n),
+            refusal_reason: reason.get_untracked(),
+            responsible_party_id: party.get_untracked(),
+            assignee_id: assignee.get_untracked(),
+            postpone_until: parse_day(&until.get_untracked()),
+            after_id,
+            before_id,
+        };
+        if let Err(errs) = validate_move(&m) {
+            errors.set(errs.0.into_iter().map(|(field, code)| FieldError { field, code, message: String::new() }).collect());
+            crate::ui::focus_first_invalid();
+            return;
+        }
+        errors.set(Vec::new());
+        error.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            let r = api::move_case(case_id, &m).await;
+            busy.set(false);
+            match r {
+                Ok(v) => on_done.run(v),
+                Err(e) => {
+                    errors.set(e.field_errors());
+                    error.set(Some(e.clone()));
+                    if let Some(cb) = on_error {
+                        cb.run(e);
+                    }
+                }
+            }
+        });
+    };
+    let invalid = move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f)).to_string();
+    let lang = move || i18n.get();
+    let name_of = move |p: &ResponsibleParty| if lang() == Lang::En { p.name_en.clone() } else { p.name_zh.clone() };
+
+    let form = view! {
+        <div class="card move-dialog" role=modal.then_some("dialog") aria-modal=modal.then_some("true") aria-labelledby="move-title"
+            data-testid="move-dialog" data-action=action_slug(action)
+            on:keydown=move |ev| if ev.key() == "Escape" { ev.stop_propagation(); on_cancel.run(()); }>
+            <h2 id="move-title">{move || i18n.text(action.text())}</h2>
+            <form on:submit=submit novalidate>
+                <FormError error fields=errors testid="move-form-error"/>
+                {(needs == Needs::RefusalReason).then(|| view! {
+                    <fieldset class="field" class:field-invalid=move || invalid("refusal_reason")() == "true">
+                        <legend>{move || i18n.t(Key::RefusalReason)}</legend>
+                        <div class="choices choices-stacked">
+                            {REFUSAL_REASONS.into_iter().map(|r| view! {
+                                <label class="choice">
+                                    <input type="radio" name="refusal" data-testid=format!("refusal-{}", serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())
+                                        aria-invalid=invalid("refusal_reason")
+                                        prop:checked=move || reason.get() == Some(r) on:change=move |_| reason.set(Some(r))/>
+                                    {move || i18n.text(refusal_text(r))}
+                                </label>
+                            }).collect_view()}
+                        </div>
+                        <FieldErrorList errors field="refusal_reason" id="refusal-error".to_string()/>
+                    </fieldset>
+                })}
+                {(needs == Needs::Assignment).then(|| {
+                    let parties = parties.clone();
+                    let assignees = assignees.clone();
+                    view! {
+                        <div class="field" class:field-invalid=move || invalid("responsible_party_id")() == "true">
+                            <label for="move-party">{move || i18n.t(Key::ResponsibleParty)}</label>
+                            <select id="move-party" data-testid="move-party" aria-invalid=invalid("responsible_party_id")
+                                on:change=move |ev| party.set(event_target_value(&ev).parse().ok())>
+                                <option value="">{move || i18n.t(Key::ChooseOne)}</option>
+                                {parties.into_iter().map(|p| { let id = p.id; view! { <option value=id.to_string()>{move || name_of(&p)}</option> } }).collect_view()}
+                            </select>
+                            <FieldErrorList errors field="responsible_party_id" id="party-error".to_string()/>
+                        </div>
+                        <div class="field">
+                            <label for="move-assignee">{move || i18n.t(Key::Assignee)}<span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span></label>
+                            <select id="move-assignee" data-testid="move-assignee" on:change=move |ev| assignee.set(event_target_value(&ev).parse().ok())>
+                                <option value="">{move || i18n.t(Key::NoAssignee)}</option>
+                                {assignees.into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
+                            </select>
+                            <p class="hint">{move || i18n.t(Key::DeadlineFromSla)}</p>
+                        </div>
+                    }
+                })}
+                {(needs == Needs::PostponeReason).then(|| view! {
+                    <div class="field" class:field-invalid=move || invalid("postpone_until")() == "true">
+                        <label for="move-until">{move || i18n.t(Key::PostponeUntil)}</label>
+                        <input id="move-until" type="date" data-testid="move-until" aria-invalid=invalid("postpone_until") bind:value=until/>
+                        <FieldErrorList errors field="postpone_until" id="until-error".to_string()/>
+                    </div>
+                })}
+                <div class="field" class:field-invalid=move || invalid("note")() == "true">
+                    <label for="move-note">
+                        {move || i18n.t(match needs { Needs::Feedback => Key::WhatWasDone, Needs::PostponeReason => Key::PostponeReason, _ => Key::Note })}
+                        {(!note_required).then(|| view! { <span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span> })}
+                    </label>
+                    {(needs == Needs::Feedback).then(|| view! { <p class="hint">{move || i18n.t(Key::PhotoLater)}</p> })}
+                    <textarea id="move-note" rows="3" maxlength="1000" data-testid="move-note" aria-invalid=invalid("note") bind:value=note></textarea>
+                    <FieldErrorList errors field="note" id="note-error".to_string()/>
+                </div>
+                <div class="actions">
+                    <button type="submit" class="button button-primary" data-testid="move-submit" disabled=move || busy.get()>
+                        {move || if busy.get() { i18n.t(Key::Sending).to_string() } else { i18n.text(action.text()).to_string() }}
+                    </button>
+                    <button type="button" class="button button-quiet" data-testid="move-cancel" on:click=move |_| on_cancel.run(())>
+                        {move || i18n.t(Key::Cancel)}
+                    </button>
+                </div>
+            </form>
+        </div>
+    };
+    if modal {
+        view! { <div class="dialog-backdrop" on:click=move |ev| {
+            use wasm_bindgen::JsCast;
+            // A click on the backdrop itself (not inside the dialog) cancels.
+            if ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|e| e.class_list().contains("dialog-backdrop")) {
+                on_cancel.run(());
+            }
+        }>{form}</div> }.into_any()
+    } else {
+        form.into_any()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_end_at_six_in_beijing() {
+        let t = parse_day("2026-03-02").unwrap();
+        assert_eq!(t.to_offset(time::UtcOffset::UTC).hour(), 10);
+        assert!(parse_day("2026-13-01").is_none());
+        assert!(parse_day("").is_none());
+        assert_eq!(action_slug(Action::VerifyFail), "verify_fail");
+    }
+}

@@ -1,0 +1,94 @@
+//! Notifications about cases the user reported: the bell with the unread count in the header
+//! and the list page.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_location;
+
+use super::{StageBadge, action_label};
+use crate::api;
+use crate::i18n::{Key, set_title, use_i18n};
+use crate::ui::{ErrorBox, Loading, fmt_time};
+
+/// The bell: a link to the notifications with the number of unread ones (refreshed on every
+/// page change and every half minute).
+#[component]
+pub fn Bell() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let tick = RwSignal::new(0u32);
+    let handle = set_interval_with_handle(move || tick.update(|t| *t += 1), Duration::from_secs(30)).ok();
+    on_cleanup(move || {
+        if let Some(h) = handle {
+            h.clear();
+        }
+    });
+    let unread = LocalResource::new(move || {
+        location.pathname.track();
+        tick.track();
+        async move { api::notifications(true).await.map(|v| v.len()).unwrap_or(0) }
+    });
+    let count = move || unread.get().unwrap_or(0);
+    view! {
+        <a href="/notifications" class="button button-quiet bell" data-testid="bell"
+            aria-label=move || i18n.fmt(Key::NotificationsUnread, &[("n", &count().to_string())])>
+            <svg class="bell-icon" aria-hidden="true" viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9"/>
+                <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0"/>
+            </svg>
+            <span class="bell-text" aria-hidden="true">{move || i18n.t(Key::Notifications)}</span>
+            {move || (count() > 0).then(|| view! { <span class="bell-count" data-testid="bell-count" aria-hidden="true">{count()}</span> })}
+        </a>
+    }
+}
+
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    Effect::new(move |_| set_title(i18n.t(Key::Notifications), i18n.get()));
+    let list = LocalResource::new(|| api::notifications(false));
+    let mark_all = move |_| {
+        spawn_local(async move {
+            let _ = api::mark_read(Vec::new()).await;
+            list.refetch();
+        });
+    };
+    view! {
+        <div class="page-head section-head">
+            <h1>{move || i18n.t(Key::Notifications)}</h1>
+            <button type="button" class="button button-quiet" data-testid="mark-all-read" on:click=mark_all>{move || i18n.t(Key::MarkAllRead)}</button>
+        </div>
+        {move || match list.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| list.refetch())/> }.into_any(),
+            Some(Ok(items)) if items.is_empty() => view! { <p class="empty" data-testid="no-notifications">{i18n.t(Key::NoNotifications)}</p> }.into_any(),
+            Some(Ok(items)) => view! {
+                <ul class="notification-list" data-testid="notifications">
+                    {items.into_iter().map(|n| {
+                        let id = n.id;
+                        let action = n.action.clone();
+                        view! {
+                            <li>
+                                <a class="card notification" class:is-unread=!n.read href=format!("/cases/{}", n.case_id) data-testid="notification"
+                                    on:click=move |_| spawn_local(async move { let _ = api::mark_read(vec![id]).await; })>
+                                    <span class="notification-head">
+                                        {(!n.read).then(|| view! { <span class="badge badge-warn">{move || i18n.t(Key::Unread)}</span> })}
+                                        <strong>{n.case_title.clone()}</strong>
+                                        <span class="mono muted">{n.case_number.clone()}</span>
+                                    </span>
+                                    <span class="notification-body">
+                                        {move || action_label(&action, i18n.get())}
+                                        {n.stage.map(|s| view! { " → "<StageBadge stage=s/> })}
+                                        <span class="muted">" · "{fmt_time(n.created_at)}</span>
+                                    </span>
+                                </a>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+        }}
+    }
+}

@@ -1,0 +1,376 @@
+//! "上报问题 / Report a problem": one phone-first form for every role. The category is picked
+//! group → item, the place by search or by grid, the location optionally from the phone; open
+//! cases of the same kind nearby are offered before a new one is filed.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use shared::accounts::Principal;
+use shared::cases::{CaseSummary, CreateCase, Source, Urgency};
+use shared::error::{FieldError, FieldErrorCode};
+use shared::places::PlaceRefWithPath;
+
+use super::{StageBadge, category_label, category_name};
+use crate::accounts::use_session;
+use crate::api::{self, ApiError};
+use crate::i18n::{Key, set_title, use_i18n};
+use crate::ui::{FieldErrorList, FormError, focus_first_invalid};
+
+fn local_error(field: &str, code: FieldErrorCode) -> FieldError {
+    FieldError { field: field.to_string(), code, message: String::new() }
+}
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let session = use_session();
+    move || session.principal().map(|p| view! { <ReportForm principal=p/> })
+}
+
+#[component]
+fn ReportForm(principal: Principal) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    Effect::new(move |_| set_title(i18n.t(Key::ReportTitle), i18n.get()));
+    let meta = LocalResource::new(api::case_meta);
+    let grids = LocalResource::new(api::grids);
+
+    let sources: Vec<Source> = Source::ALL.into_iter().filter(|s| s.may_file(&principal)).collect();
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let group = RwSignal::new(None::<i64>);
+    let category = RwSignal::new(None::<i64>);
+    let urgency = RwSignal::new(Urgency::Normal);
+    let source = RwSignal::new(sources.first().copied().unwrap_or(Source::ResidentReport));
+    let place = RwSignal::new(None::<PlaceRefWithPath>);
+    let place_q = RwSignal::new(String::new());
+    let place_results = RwSignal::new(None::<Result<Vec<PlaceRefWithPath>, ApiError>>);
+    let point = RwSignal::new(None::<(f64, f64)>);
+    let locating = RwSignal::new(false);
+    let locate_failed = RwSignal::new(false);
+    let hidden = RwSignal::new(false);
+    let duplicates = RwSignal::new(None::<Vec<CaseSummary>>);
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+
+    // A field the user changes loses its old error mark.
+    let clear = move |fields: &'static [&'static str]| errors.update(|e| e.retain(|x| !fields.contains(&x.field.as_str())));
+    Effect::new(move |_| {
+        title.track();
+        clear(&["title"]);
+    });
+    Effect::new(move |_| {
+        group.track();
+        category.track();
+        clear(&["category_group", "category_id"]);
+    });
+    Effect::new(move |_| {
+        place.track();
+        clear(&["place_id"]);
+    });
+
+    // A different category or place makes the duplicate check stale.
+    Effect::new(move |_| {
+        category.track();
+        place.track();
+        point.track();
+        duplicates.set(None);
+    });
+
+    let search_place = move || {
+        let q = place_q.get_untracked().trim().to_string();
+        if q.is_empty() {
+            return;
+        }
+        place_results.set(None);
+        spawn_local(async move {
+            place_results.set(Some(api::search(&q).await.map(|r| r.places)));
+        });
+    };
+
+    let use_location = move |_| {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
+            locate_failed.set(true);
+            return;
+        };
+        locating.set(true);
+        locate_failed.set(false);
+        let ok = Closure::once_into_js(move |pos: web_sys::Position| {
+            let c = pos.coords();
+            point.set(Some((c.longitude(), c.latitude())));
+            locating.set(false);
+        });
+        let fail = Closure::once_into_js(move |_e: wasm_bindgen::JsValue| {
+            locating.set(false);
+            locate_failed.set(true);
+        });
+        let opts = web_sys::PositionOptions::new();
+        opts.set_timeout(15_000);
+        if geo.get_current_position_with_error_callback_and_options(ok.unchecked_ref(), Some(fail.unchecked_ref()), &opts).is_err() {
+            locating.set(false);
+            locate_failed.set(true);
+        }
+    };
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        error.set(None);
+        let mut local = Vec::new();
+        if title.get_untracked().trim().is_empty() {
+            local.push(local_error("title", FieldErrorCode::Required));
+        }
+        if category.get_untracked().is_none() {
+            local.push(local_error(if group.get_untracked().is_none() { "category_group" } else { "category_id" }, FieldErrorCode::Required));
+        }
+        if place.with_untracked(Option::is_none) {
+            local.push(local_error("place_id", FieldErrorCode::Required));
+        }
+        errors.set(local);
+        if !errors.with_untracked(Vec::is_empty) {
+            focus_first_invalid();
+            return;
+        }
+        let (Some(category_id), Some(place_id)) = (category.get_untracked(), place.with_untracked(|p| p.as_ref().map(|p| p.place.id)))
+        else {
+            return;
+        };
+        let input = CreateCase {
+            title: title.get_untracked().trim().to_string(),
+            description: description.get_untracked().trim().to_string(),
+            category_id,
+            urgency: urgency.get_untracked(),
+            source: source.get_untracked(),
+            place_id,
+            lon: point.get_untracked().map(|p| p.0),
+            lat: point.get_untracked().map(|p| p.1),
+            reporter_hidden: hidden.get_untracked(),
+        };
+        let checked = duplicates.with_untracked(Option::is_some);
+        let navigate = navigate.clone();
+        busy.set(true);
+        spawn_local(async move {
+            // First time: offer open cases of the same kind here before filing another.
+            if !checked {
+                match api::duplicates(category_id, Some(place_id), point.get_untracked()).await {
+                    Ok(list) if !list.is_empty() => {
+                        duplicates.set(Some(list));
+                        busy.set(false);
+                        request_animation_frame(|| focus_by_id("duplicates-title"));
+                        return;
+                    }
+                    _ => duplicates.set(Some(Vec::new())),
+                }
+            }
+            match api::create_case(&input).await {
+                Ok(view) => {
+                    busy.set(false);
+                    navigate(&format!("/cases/{}?filed=1", view.summary.id), Default::default());
+                }
+                Err(e) => {
+                    busy.set(false);
+                    errors.set(e.field_errors());
+                    error.set(Some(e));
+                    focus_first_invalid();
+                }
+            }
+        });
+    };
+
+    let groups = move || {
+        meta.get().and_then(Result::ok).map(|m| m.categories.iter().filter(|c| c.parent_id.is_none()).cloned().collect::<Vec<_>>()).unwrap_or_default()
+    };
+    let items = move || {
+        let g = group.get();
+        meta.get()
+            .and_then(Result::ok)
+            .map(|m| m.categories.iter().filter(|c| c.parent_id.is_some() && c.parent_id == g).cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let invalid = move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f));
+    let many_sources = sources.len() > 1;
+
+    view! {
+        <div class="page-head">
+            <h1>{move || i18n.t(Key::ReportTitle)}</h1>
+            <p class="lead">{move || i18n.t(Key::ReportIntro)}</p>
+        </div>
+        <form class="card form report-form" on:submit=submit novalidate data-testid="report-form">
+            <FormError error fields=errors/>
+            <div class="field" class:field-invalid=invalid("title")>
+                <label for="case-title">{move || i18n.t(Key::CaseTitleLabel)}</label>
+                <p class="hint" id="case-title-hint">{move || i18n.t(Key::CaseTitleHint)}</p>
+                <input id="case-title" type="text" maxlength="100" autocomplete="off" data-testid="case-title"
+                    aria-describedby="case-title-hint" aria-invalid=move || invalid("title")().to_string() bind:value=title/>
+                <FieldErrorList errors field="title" id="case-title-error".to_string()/>
+            </div>
+            <div class="form-grid">
+                <div class="field" class:field-invalid=invalid("category_group")>
+                    <label for="case-group">{move || i18n.t(Key::CategoryGroup)}</label>
+                    <select id="case-group" data-testid="case-group" aria-invalid=move || invalid("category_group")().to_string()
+                        on:change=move |ev| {
+                            group.set(event_target_value(&ev).parse().ok());
+                            category.set(None);
+                        }>
+                        <option value="" selected=move || group.get().is_none()>{move || i18n.t(Key::ChooseOne)}</option>
+                        {move || groups().into_iter().map(|g| {
+                            let id = g.id;
+                            view! { <option value=id.to_string() selected=move || group.get() == Some(id)>{category_name(&g, i18n.get())}</option> }
+                        }).collect_view()}
+                    </select>
+                    <FieldErrorList errors field="category_group" id="case-group-error".to_string()/>
+                </div>
+                <div class="field" class:field-invalid=invalid("category_id")>
+                    <label for="case-category">{move || i18n.t(Key::CategoryItem)}</label>
+                    <select id="case-category" data-testid="case-category" disabled=move || group.get().is_none()
+                        aria-invalid=move || invalid("category_id")().to_string()
+                        on:change=move |ev| category.set(event_target_value(&ev).parse().ok())>
+                        <option value="" selected=move || category.get().is_none()>{move || i18n.t(Key::ChooseOne)}</option>
+                        {move || items().into_iter().map(|c| {
+                            let id = c.id;
+                            view! { <option value=id.to_string() selected=move || category.get() == Some(id)>{category_name(&c, i18n.get())}</option> }
+                        }).collect_view()}
+                    </select>
+                    <FieldErrorList errors field="category_id" id="case-category-error".to_string()/>
+                </div>
+            </div>
+            <fieldset class="field">
+                <legend>{move || i18n.t(Key::Urgency)}</legend>
+                <div class="choices choices-row">
+                    {Urgency::ALL.into_iter().map(|u| view! {
+                        <label class="choice">
+                            <input type="radio" name="urgency" value=u.as_str() data-testid=format!("urgency-{}", u.as_str())
+                                prop:checked=move || urgency.get() == u on:change=move |_| urgency.set(u)/>
+                            {move || i18n.text(u.text())}
+                        </label>
+                    }).collect_view()}
+                </div>
+            </fieldset>
+            {many_sources.then(|| view! {
+                <div class="field">
+                    <label for="case-source">{move || i18n.t(Key::CaseSource)}</label>
+                    <select id="case-source" data-testid="case-source"
+                        on:change=move |ev| if let Some(s) = Source::parse(&event_target_value(&ev)) { source.set(s) }>
+                        {sources.iter().map(|s| {
+                            let s = *s;
+                            view! { <option value=s.as_str() selected=move || source.get() == s>{move || i18n.text(s.text())}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
+            <fieldset class="field where" class:field-invalid=invalid("place_id")>
+                <legend>{move || i18n.t(Key::Where)}</legend>
+                <p class="place-chosen" data-testid="place-chosen" aria-live="polite">
+                    {move || match place.get() {
+                        Some(p) => view! { <span>{i18n.t(Key::ChosenPlace)}": "<strong>{p.place.name.clone()}</strong>" "<span class="muted">{p.location.clone()}</span></span> }.into_any(),
+                        None => view! { <span class="muted">{i18n.t(Key::NoPlaceChosen)}</span> }.into_any(),
+                    }}
+                </p>
+                <label for="place-q">{move || i18n.t(Key::FindPlace)}</label>
+                <div class="search-row">
+                    <input id="place-q" type="search" autocomplete="off" enterkeyhint="search" data-testid="place-q"
+                        bind:value=place_q
+                        on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); search_place(); }/>
+                    <button type="button" class="button button-secondary" data-testid="place-search" on:click=move |_| search_place()>
+                        {move || i18n.t(Key::SearchButton)}
+                    </button>
+                </div>
+                {move || place_results.get().map(|r| match r {
+                    Err(e) => view! { <p class="field-error">{e.message(i18n.get())}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoPlaceFound)}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="choice-list" data-testid="place-results">
+                            {list.into_iter().take(8).map(|p| {
+                                let chosen = p.clone();
+                                let id = p.place.id;
+                                view! {
+                                    <li>
+                                        <button type="button" class="button button-quiet choice-button" data-testid="place-result"
+                                            aria-pressed=move || place.with(|c| c.as_ref().map(|c| c.place.id) == Some(id)).to_string()
+                                            on:click=move |_| { place.set(Some(chosen.clone())); place_results.set(None); }>
+                                            <strong>{p.place.name.clone()}</strong>
+                                            <span class="muted">{p.location.clone()}</span>
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                })}
+                <label for="place-grid">{move || i18n.t(Key::OrChooseGrid)}</label>
+                <select id="place-grid" data-testid="place-grid" on:change=move |ev| {
+                    let id: Option<i64> = event_target_value(&ev).parse().ok();
+                    let found = grids.get().and_then(Result::ok).and_then(|g| g.into_iter().find(|g| Some(g.place.id) == id));
+                    if found.is_some() { place.set(found); }
+                }>
+                    <option value="">{move || i18n.t(Key::ChooseOne)}</option>
+                    {move || grids.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|g| {
+                        let id = g.place.id;
+                        view! { <option value=id.to_string() selected=move || place.with(|p| p.as_ref().map(|p| p.place.id) == Some(id))>{g.place.name.clone()}</option> }
+                    }).collect_view()}
+                </select>
+                <FieldErrorList errors field="place_id" id="place-error".to_string()/>
+                <div class="locate">
+                    <button type="button" class="button button-quiet" data-testid="use-location" on:click=use_location disabled=move || locating.get()>
+                        {move || if locating.get() { i18n.t(Key::Locating) } else { i18n.t(Key::UseMyLocation) }}
+                    </button>
+                    {move || point.get().map(|(lon, lat)| view! {
+                        <span class="muted" data-testid="location-set">{i18n.fmt(Key::LocationSet, &[("lon", &format!("{lon:.5}")), ("lat", &format!("{lat:.5}"))])}</span>
+                        " "
+                        <button type="button" class="button button-quiet" on:click=move |_| point.set(None)>{i18n.t(Key::ClearLocation)}</button>
+                    })}
+                    {move || locate_failed.get().then(|| view! { <p class="hint" role="status">{i18n.t(Key::LocationFailed)}</p> })}
+                </div>
+            </fieldset>
+            <div class="field">
+                <label for="case-description">{move || i18n.t(Key::CaseDescription)}
+                    <span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span></label>
+                <textarea id="case-description" rows="4" maxlength="4000" data-testid="case-description" bind:value=description></textarea>
+            </div>
+            <label class="choice">
+                <input type="checkbox" data-testid="case-hidden" bind:checked=hidden/>
+                {move || i18n.t(Key::HideMyName)}
+            </label>
+            <p class="hint">{move || i18n.t(Key::HideMyNameHint)}</p>
+            {move || duplicates.get().filter(|d| !d.is_empty()).map(|list| view! {
+                <section class="alert alert-info duplicates" data-testid="duplicates" aria-labelledby="duplicates-title">
+                    <h2 id="duplicates-title" tabindex="-1">{i18n.t(Key::PossibleDuplicates)}</h2>
+                    <p>{i18n.t(Key::PossibleDuplicatesIntro)}</p>
+                    <ul class="case-list">
+                        {list.into_iter().map(|c| view! {
+                            <li><a href=format!("/cases/{}", c.id) class="case-link">
+                                <span class="mono">{c.number.clone()}</span>" "{c.title.clone()}" "<StageBadge stage=c.stage/>
+                            </a></li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+            <div class="actions">
+                <button type="submit" class="button button-primary button-block" data-testid="report-submit" disabled=move || busy.get()>
+                    {move || if busy.get() { i18n.t(Key::Sending) }
+                        else if duplicates.with(|d| d.as_ref().is_some_and(|d| !d.is_empty())) { i18n.t(Key::ReportAnyway) }
+                        else { i18n.t(Key::ReportSubmit) }}
+                </button>
+            </div>
+            {move || category.get().map(|id| view! {
+                <p class="hint">{category_label(meta.get().and_then(Result::ok).as_ref(), id, i18n.get())}</p>
+            })}
+        </form>
+    }
+}
+
+pub(crate) fn focus_by_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}

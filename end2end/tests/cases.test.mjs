@@ -1,0 +1,99 @@
+// Cases on a phone (390×844): a resident reports a problem through the form, is offered a
+// possible duplicate on the second report, and finds both in 我的上报.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { useLinju, login, ARTIFACTS } from '../support.mjs';
+
+const env = useLinju({ viewport: { width: 390, height: 844 } });
+
+async function noHorizontalScroll(page) {
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  assert.ok(scroll <= client, `page is ${scroll}px wide in a ${client}px viewport`);
+}
+
+async function smallTargets(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('main a, main button, main input:not([type=radio]):not([type=checkbox]), main select, main label.choice, header a.bell')]
+      .filter((el) => el.offsetParent !== null)
+      .map((el) => ({ text: (el.textContent || el.id).trim().slice(0, 20), h: el.getBoundingClientRect().height }))
+      .filter((x) => x.h < 44));
+}
+
+async function fillReport(page, title) {
+  await page.getByTestId('case-title').fill(title);
+  await page.getByTestId('case-group').selectOption({ label: '公用设施' });
+  await page.getByTestId('case-category').selectOption({ label: '井盖破损或缺失' });
+  await page.getByTestId('urgency-urgent').check();
+  await page.getByTestId('place-q').fill('XF-C01-B0001');
+  await page.getByTestId('place-search').click();
+  await page.getByTestId('place-result').first().click();
+  await page.getByTestId('place-chosen').filter({ hasText: '1栋' }).waitFor();
+}
+
+test('a resident reports a problem on a phone and sees it in 我的上报', async () => {
+  const page = await env.newPage();
+  await login(page, env.url, 'resident');
+  await page.getByTestId('home-welcome').waitFor();
+
+  await page.getByTestId('menu-toggle').click();
+  await page.getByTestId('nav-report').click();
+  await page.getByTestId('report-form').waitFor();
+  assert.equal(await page.getByTestId('case-source').count(), 0, 'a resident files resident reports only');
+
+  // Nothing filled: every missing piece is marked at once.
+  await page.getByTestId('report-submit').click();
+  await page.getByTestId('error-title').waitFor();
+  await page.getByTestId('error-category_group').waitFor();
+  await page.getByTestId('error-place_id').waitFor();
+
+  await fillReport(page, '1栋门口井盖松动');
+  await page.getByTestId('case-description').fill('踩上去会晃，晚上看不清。');
+  await page.getByTestId('case-hidden').check();
+  await noHorizontalScroll(page);
+  assert.deepEqual(await smallTargets(page), []);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'report-phone.png'), fullPage: true });
+  await page.getByTestId('report-submit').click();
+
+  await page.getByTestId('case-detail').waitFor();
+  assert.equal(await page.getByTestId('case-title-text').textContent(), '1栋门口井盖松动');
+  await page.getByTestId('notice').filter({ hasText: '已收到您的上报' }).waitFor();
+  assert.match(await page.getByTestId('case-detail').getAttribute('data-stage'), /reported/);
+  assert.match(await page.getByTestId('case-category-text').textContent(), /公用设施 \/ 井盖破损或缺失/);
+  await page.getByTestId('timeline-item').first().waitFor();
+  assert.equal(await page.getByTestId('case-actions').count(), 0, 'a resident has no moves on a fresh report');
+  await noHorizontalScroll(page);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'case-phone.png'), fullPage: true });
+
+  // The same problem again: the open case is offered as a possible duplicate first.
+  await page.goto(`${env.url}/report`);
+  await page.getByTestId('report-form').waitFor();
+  await fillReport(page, '井盖又松了');
+  await page.getByTestId('report-submit').click();
+  await page.getByTestId('duplicates').filter({ hasText: '1栋门口井盖松动' }).waitFor();
+  assert.equal((await page.getByTestId('report-submit').textContent()).trim(), '仍然上报');
+  await page.getByTestId('report-submit').click();
+  await page.getByTestId('case-detail').waitFor();
+
+  await page.getByTestId('menu-toggle').click();
+  await page.getByTestId('nav-my-reports').click();
+  await page.getByTestId('my-reports').waitFor();
+  const titles = await page.getByTestId('my-report').evaluateAll((els) => els.map((e) => e.dataset.title));
+  assert.deepEqual(titles.sort(), ['1栋门口井盖松动', '井盖又松了'].sort());
+  await noHorizontalScroll(page);
+  assert.deepEqual(await smallTargets(page), []);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'my-reports-phone.png'), fullPage: true });
+  assert.deepEqual(env.consoleErrors, []);
+});
+
+test('the board is not offered to residents', async () => {
+  const page = await env.newPage();
+  await login(page, env.url, 'resident');
+  await page.getByTestId('home-welcome').waitFor();
+  assert.equal(await page.getByTestId('nav-board').count(), 0);
+  await page.goto(`${env.url}/board`);
+  await page.getByTestId('forbidden').waitFor();
+});
