@@ -109,6 +109,7 @@ enum Notifications {
     CaseId,
     Action,
     Stage,
+    ActorName,
     CreatedAt,
     ReadAt,
 }
@@ -359,6 +360,7 @@ impl MigrationTrait for Migration {
                 .col(big_integer(Notifications::CaseId))
                 .col(string_len(Notifications::Action, 32))
                 .col(string_len_null(Notifications::Stage, 24))
+                .col(string_len_null(Notifications::ActorName, 64))
                 .col(timestamp_with_time_zone(Notifications::CreatedAt))
                 .col(timestamp_with_time_zone_null(Notifications::ReadAt))
                 .foreign_key(

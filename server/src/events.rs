@@ -34,6 +34,7 @@ impl Change {
                 stage: stage_of(c),
                 rank: c.board_rank.clone(),
                 action: action.to_string(),
+                grid_id: c.grid_id,
             },
             grid_id: c.grid_id,
             reporter_id: c.reporter_id,

@@ -56,6 +56,8 @@ pub struct Card {
     pub assignee_name: Option<String>,
     /// The first photo, for the card's thumbnail (`/api/v1/photos/{id}/thumb`).
     pub photo_id: Option<i64>,
+    /// The moves the asking user may make on this card now.
+    pub legal_actions: Vec<crate::cases::Action>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -166,6 +168,8 @@ pub struct LiveChange {
     pub stage: Stage,
     pub rank: String,
     pub action: String,
+    /// The case's grid, so a board filtered to one grid can skip others' changes.
+    pub grid_id: Option<i64>,
 }
 
 #[cfg(test)]

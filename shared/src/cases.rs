@@ -581,6 +581,8 @@ pub struct CaseView {
     pub legal_actions: Vec<Action>,
     /// The reporter's satisfaction after closing (回访).
     pub rating: Option<Rating>,
+    /// The asking user reported this case and it is closed: they may rate it.
+    pub may_rate: bool,
     /// For the office: open cases of the same category at the same place or nearby.
     pub possible_duplicates: Vec<CaseSummary>,
 }
@@ -619,6 +621,8 @@ pub struct Notification {
     /// The move that happened (an `Action` name).
     pub action: String,
     pub stage: Option<Stage>,
+    /// Who made it.
+    pub actor_name: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     pub read: bool,
@@ -825,3 +829,13 @@ pub struct Photo {
 pub const PHOTO_MAX_BYTES: usize = 12 * 1024 * 1024;
 pub const PHOTO_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
 pub const PHOTOS_PER_CASE: u64 = 12;
+
+/// Someone a case can be assigned to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Assignee {
+    pub id: i64,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub grid_ids: Vec<i64>,
+}

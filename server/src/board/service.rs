@@ -137,6 +137,7 @@ pub async fn board(conn: &impl ConnectionTrait, me: &Principal, f: &BoardFilter)
                     rank: r.board_rank.clone(),
                     assignee_name: r.assignee_id.and_then(|a| names.get(&a).cloned()),
                     photo_id: photos.get(&r.id).copied(),
+                    legal_actions: shared::cases::legal_actions(stage, me, cases::relation(me, r, now)),
                 })
                 .collect(),
         })
@@ -160,7 +161,13 @@ pub async fn reorder(state: &AppState, me: &Principal, id: i64, r: Reorder) -> A
     }
     let now = OffsetDateTime::now_utc();
     let stage = cases::stage_of(&c);
-    let card_of = |c: &case::Model| Card { case: summary(c, now), rank: c.board_rank.clone(), assignee_name: None, photo_id: None };
+    let card_of = |c: &case::Model| Card {
+        case: summary(c, now),
+        rank: c.board_rank.clone(),
+        assignee_name: None,
+        photo_id: None,
+        legal_actions: shared::cases::legal_actions(cases::stage_of(c), me, cases::relation(me, c, now)),
+    };
     if c.version != r.version {
         return Err(AppError::conflict(&card_of(&c)));
     }

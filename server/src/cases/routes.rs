@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::Page;
-use shared::cases::{CalendarDay, SlaRule, CaseMeta, CaseSummary, CaseView, CreateCase, MarkRead, MoveCase, Notification, Rating, Stage};
+use shared::cases::{Assignee, CalendarDay, SlaRule, CaseMeta, CaseSummary, CaseView, CreateCase, MarkRead, MoveCase, Notification, Rating, Stage};
 use shared::error::Problem;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -174,6 +174,19 @@ async fn clear_calendar(State(state): State<AppState>, CurrentUser(me): CurrentU
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AssigneeQuery {
+    /// Only people who may work in this grid.
+    pub grid_id: Option<i64>,
+}
+
+/// People cases can be assigned to (for the dispatch form and the board's filter).
+#[utoipa::path(get, path = "/assignees", tag = "cases", params(AssigneeQuery),
+    responses((status = 200, body = Vec<Assignee>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn assignees(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query(q): Query<AssigneeQuery>) -> AppResult<Json<Vec<Assignee>>> {
+    Ok(Json(service::assignees(&state.db.conn, &me, q.grid_id).await?))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(meta))
@@ -187,4 +200,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sla, set_sla))
         .routes(routes!(calendar, set_calendar))
         .routes(routes!(clear_calendar))
+        .routes(routes!(assignees))
 }

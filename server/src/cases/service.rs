@@ -69,7 +69,7 @@ pub fn may_see_parts(me: &Principal, grid_id: Option<i64>, reporter_id: Option<i
         || (me.has_role(Role::GridWorker) && grid_id.is_some_and(|g| me.grid_ids.contains(&g)))
 }
 
-fn relation(me: &Principal, c: &case::Model, now: OffsetDateTime) -> CaseRelation {
+pub fn relation(me: &Principal, c: &case::Model, now: OffsetDateTime) -> CaseRelation {
     CaseRelation {
         is_reporter: c.reporter_id == Some(me.user_id),
         is_assignee: c.assignee_id == Some(me.user_id),
@@ -199,6 +199,7 @@ async fn view(conn: &impl ConnectionTrait, me: &Principal, c: case::Model) -> Ap
         legal_actions: legal_actions(stage_of(&c), me, rel),
         history: history(conn, c.id, !(is_office(me) || rel.in_own_grid || rel.is_assignee)).await?,
         rating: c.rating_score.map(|s| Rating { score: s.clamp(1, 5) as u8, note: c.rating_note.clone() }),
+        may_rate: rel.is_reporter && stage_of(&c) == Stage::Closed,
         possible_duplicates,
         description: c.description,
         reporter_name,
@@ -308,6 +309,7 @@ pub async fn notifications(conn: &impl ConnectionTrait, me: &Principal, unread_o
                 case_title: c.title.clone(),
                 action: n.action,
                 stage: n.stage.as_deref().and_then(parse),
+                actor_name: n.actor_name,
                 created_at: n.created_at,
                 read: n.read_at.is_some(),
             })
@@ -706,6 +708,7 @@ pub async fn make_move(state: &AppState, me: &Principal, _ctx: &RequestCtx, id: 
             case_id: Set(id),
             action: Set(name_of(m.action)),
             stage: Set(Some(name_of(to))),
+            actor_name: Set(Some(me.display_name.clone())),
             created_at: Set(now),
             read_at: Set(None),
             ..Default::default()
@@ -827,4 +830,30 @@ pub async fn clear_calendar_day(state: &AppState, day: time::Date) -> AppResult<
     calendar_day::Entity::delete_by_id(day).exec(&*txn).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// People a case can be assigned to: enabled grid workers (of the grid, when given) and staff.
+pub async fn assignees(conn: &impl ConnectionTrait, me: &Principal, grid_id: Option<i64>) -> AppResult<Vec<shared::cases::Assignee>> {
+    use crate::accounts::store::{user, user_grid, user_role};
+    if !(is_office(me) || me.has_role(Role::GridWorker)) {
+        return Err(AppError::Code(ErrorCode::Forbidden));
+    }
+    let roles = user_role::Entity::find()
+        .filter(user_role::Column::Role.is_in([Role::GridWorker.as_str(), Role::Staff.as_str()]))
+        .all(conn)
+        .await?;
+    let ids: Vec<i64> = roles.iter().map(|r| r.user_id).collect();
+    let users = user::Entity::find().filter(user::Column::Id.is_in(ids.clone())).filter(user::Column::Disabled.eq(false)).order_by_asc(user::Column::DisplayName).all(conn).await?;
+    let grids = user_grid::Entity::find().filter(user_grid::Column::UserId.is_in(ids)).all(conn).await?;
+    Ok(users
+        .into_iter()
+        .map(|u| {
+            let mut r: Vec<Role> = roles.iter().filter(|x| x.user_id == u.id).filter_map(|x| Role::parse(&x.role)).collect();
+            r.sort();
+            let g: Vec<i64> = grids.iter().filter(|x| x.user_id == u.id).map(|x| x.grid_id).collect();
+            shared::cases::Assignee { id: u.id, display_name: u.display_name, roles: r, grid_ids: g }
+        })
+        // Staff go anywhere; grid workers only to their grids.
+        .filter(|a| grid_id.is_none() || a.roles.contains(&Role::Staff) || grid_id.is_some_and(|g| a.grid_ids.contains(&g)))
+        .collect())
 }

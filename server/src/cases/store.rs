@@ -146,6 +146,7 @@ pub mod notification {
         pub case_id: i64,
         pub action: String,
         pub stage: Option<String>,
+        pub actor_name: Option<String>,
         pub created_at: TimeDateTimeWithTimeZone,
         pub read_at: Option<TimeDateTimeWithTimeZone>,
     }

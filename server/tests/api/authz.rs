@@ -211,6 +211,7 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         case(M::GET, "/api/v1/photos/{id}/thumb", format!("/api/v1/photos/{photo_id}/thumb"), None, [200, 200, 404, 200, 200, 404, 401]),
         case(M::GET, "/api/v1/map/features", "/api/v1/map/features?bbox=121.44,31.21,121.47,31.24&layers=grids,cases".into(), None, [200, 200, 200, 200, 200, 200, 401]),
         case(M::GET, "/api/v1/map/locate", "/api/v1/map/locate?lon=121.4505&lat=31.2205".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(M::GET, "/api/v1/assignees", "/api/v1/assignees".into(), None, [200, 200, 403, 200, 403, 200, 401]),
         case(M::GET, "/api/v1/cases/sla", "/api/v1/cases/sla".into(), None, [200, 200, 200, 200, 200, 200, 401]),
         case(M::PUT, "/api/v1/cases/sla", "/api/v1/cases/sla".into(), Some(json!([])), [200, 403, 403, 403, 403, 403, 401]),
         case(M::GET, "/api/v1/calendar", "/api/v1/calendar".into(), None, [200, 200, 200, 200, 200, 200, 401]),

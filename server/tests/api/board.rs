@@ -38,6 +38,13 @@ async fn the_board_shows_columns_in_order_with_figures(app: &TestApp) {
     assert_eq!(stages, ["reported", "registered", "dispatched", "in_progress", "postponed", "handled", "verified", "closed"]);
     let reported = column(&board, "reported");
     assert_eq!(titles(reported), ["甲", "乙", "丙"], "new reports go last");
+    assert_eq!(reported["cards"][0]["legal_actions"], json!(["register", "refuse"]), "each card says what this user may do");
+    let gw = app.login("gridworker").await;
+    let (_, people) = gw.get(&format!("/api/v1/assignees?grid_id={}", app.place_id("XF-C01-G1").await)).await;
+    let names: Vec<&str> = people.as_array().unwrap().iter().map(|p| p["display_name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"赵网格员") && names.contains(&"王干事"), "{names:?}");
+    let (_, other) = gw.get(&format!("/api/v1/assignees?grid_id={}", app.place_id("XF-C01-G2").await)).await;
+    assert!(!other.as_array().unwrap().iter().any(|p| p["display_name"] == "赵网格员"), "not a worker of the second grid");
     assert_eq!(reported["total"], 3);
     assert_eq!(board["figures"]["open"], 3);
     assert_eq!(board["figures"]["closure_rate"], Value::Null, "nothing is due yet");

@@ -95,6 +95,8 @@ async fn a_report_goes_from_resident_to_verified_closure(app: &TestApp) {
     // The reporter may reopen within the window.
     let (_, mine) = resident.get(&format!("/api/v1/cases/{}", c["id"])).await;
     assert_eq!(mine["legal_actions"], json!(["reopen"]));
+    assert_eq!(mine["may_rate"], true);
+    assert_eq!(staff.get(&format!("/api/v1/cases/{}", c["id"])).await.1["may_rate"], false);
     let (status, reopened) = mv(&resident, &mine, json!({"action": "reopen", "note": "又堆起来了"})).await;
     assert_eq!(status, StatusCode::OK, "{reopened}");
     assert_eq!(reopened["stage"], "registered");
@@ -168,6 +170,7 @@ async fn duplicates_ratings_and_notifications(app: &TestApp) {
     assert_eq!(refused["stage"], "refused");
     let (_, notes) = resident.get("/api/v1/notifications?unread=true").await;
     assert_eq!(notes[0]["action"], "refuse");
+    assert_eq!(notes[0]["actor_name"], "王干事");
     assert_eq!(notes[0]["case_id"], second["id"]);
     assert_eq!(resident.post("/api/v1/notifications/read", json!({"ids": []})).await.0, StatusCode::NO_CONTENT);
     assert_eq!(resident.get("/api/v1/notifications?unread=true").await.1, json!([]));
