@@ -94,6 +94,9 @@ pub enum FieldErrorCode {
     UnknownReference,
     InvalidParent,
     InvalidGeometry,
+    SelfIntersecting,
+    Overlaps,
+    OutsideParent,
     NotAllowed,
 }
 
@@ -111,6 +114,9 @@ impl FieldErrorCode {
             UnknownReference => Text::new("引用的记录不存在。", "Refers to a record that does not exist."),
             InvalidParent => Text::new("上级类型不正确。", "The parent is of the wrong level."),
             InvalidGeometry => Text::new("地理图形无效。", "The geometry is not valid."),
+            SelfIntersecting => Text::new("边界自相交，请检查顶点顺序。", "The boundary crosses itself; check the order of the corners."),
+            Overlaps => Text::new("与相邻区域重叠。", "Overlaps a neighbouring area."),
+            OutsideParent => Text::new("超出了上级区域的范围。", "Reaches outside the area it belongs to."),
             NotAllowed => Text::new("不允许的取值。", "This value is not allowed."),
         }
     }

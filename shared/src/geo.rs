@@ -78,6 +78,9 @@ fn polygon(v: &Value, bbox: &mut Option<BBox>) -> Result<(), FieldErrorCode> {
         if parsed.first() != parsed.last() {
             return Err(FieldErrorCode::InvalidGeometry);
         }
+        if ring_self_intersects(&parsed) {
+            return Err(FieldErrorCode::SelfIntersecting);
+        }
         if signed_area(&parsed).abs() < 1e-14 {
             return Err(FieldErrorCode::InvalidGeometry);
         }
@@ -273,12 +276,14 @@ pub fn covers(outer: &Value, inner: &Value) -> bool {
     ri.iter().flatten().all(|p| contains(outer, p.0, p.1)) && inner_probes(inner, &ri).into_iter().all(|p| contains(outer, p.0, p.1))
 }
 
+fn ring_self_intersects(r: &[Pt]) -> bool {
+    let e: Vec<(Pt, Pt)> = r.windows(2).map(|w| (w[0], w[1])).collect();
+    (0..e.len()).any(|i| (i + 2..e.len()).any(|j| !(i == 0 && j == e.len() - 1) && properly_cross(e[i].0, e[i].1, e[j].0, e[j].1)))
+}
+
 /// Does a ring cross itself (two non-neighbouring edges properly crossing)?
 pub fn self_intersects(geometry: &Value) -> bool {
-    rings_of(geometry).iter().any(|r| {
-        let e: Vec<(Pt, Pt)> = r.windows(2).map(|w| (w[0], w[1])).collect();
-        (0..e.len()).any(|i| (i + 2..e.len()).any(|j| !(i == 0 && j == e.len() - 1) && properly_cross(e[i].0, e[i].1, e[j].0, e[j].1)))
-    })
+    rings_of(geometry).iter().any(|r| ring_self_intersects(r))
 }
 
 /// A box around a point that holds every point within `metres` of it (for index lookups).
@@ -352,6 +357,7 @@ mod tests {
     fn bow_ties_cross_themselves() {
         let bow = json!({"type": "Polygon", "coordinates": [[[0.0,0.0],[2.0,2.0],[2.0,0.0],[0.0,2.0],[0.0,0.0]]]});
         assert!(self_intersects(&bow));
+        assert_eq!(check_geometry(&bow, AREAS), Err(FieldErrorCode::SelfIntersecting), "refused where shapes are checked");
         assert!(!self_intersects(&rect(0.0, 0.0, 1.0, 1.0)));
     }
 

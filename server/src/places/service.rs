@@ -313,6 +313,58 @@ pub async fn insert(conn: &impl ConnectionTrait, kind: PlaceKind, parent: Option
     Ok(m)
 }
 
+/// Topology of an area's shape among its neighbours (that it does not cross itself is
+/// checked with its shape): it must not overlap a sibling of its level (sharing a border is fine), must lie inside its parent,
+/// and (when changed) must still hold its children. Errors name the place in the way:
+/// `geometry/overlaps/<code>`, `geometry/children/<code>`.
+async fn check_topology(
+    conn: &impl ConnectionTrait,
+    kind: PlaceKind,
+    parent: Option<&place::Model>,
+    id: Option<i64>,
+    v: &ValidPlace,
+) -> AppResult<()> {
+    let Some((g, checked)) = &v.geometry else { return Ok(()) };
+    if !matches!(kind, PlaceKind::Grid | PlaceKind::MicroGrid) || checked.kind == shared::geo::GeometryType::Point {
+        return Ok(());
+    }
+    let mut errs = FieldErrors::new();
+    let b = checked.bbox;
+    let mut siblings = place::Entity::find()
+        .filter(place::Column::Kind.eq(kind.as_str()))
+        .filter(place::Column::MinLon.lte(b.max_lon))
+        .filter(place::Column::MaxLon.gte(b.min_lon))
+        .filter(place::Column::MinLat.lte(b.max_lat))
+        .filter(place::Column::MaxLat.gte(b.min_lat));
+    siblings = match parent {
+        Some(p) => siblings.filter(place::Column::ParentId.eq(p.id)),
+        None => siblings.filter(place::Column::ParentId.is_null()),
+    };
+    if let Some(id) = id {
+        siblings = siblings.filter(place::Column::Id.ne(id));
+    }
+    for s in siblings.all(conn).await? {
+        let other: Option<serde_json::Value> = s.geometry.as_deref().and_then(|x| serde_json::from_str(x).ok());
+        if other.is_some_and(|o| shared::geo::overlaps(g, &o)) {
+            errs.add(format!("geometry/overlaps/{}", s.code), FieldErrorCode::Overlaps);
+        }
+    }
+    if let Some(pg) = parent.and_then(|p| p.geometry.as_deref()).and_then(|x| serde_json::from_str::<serde_json::Value>(x).ok()) {
+        if !shared::geo::covers(&pg, g) {
+            errs.add("geometry", FieldErrorCode::OutsideParent);
+        }
+    }
+    if let Some(id) = id {
+        for c in place::Entity::find().filter(place::Column::ParentId.eq(id)).all(conn).await? {
+            let cg: Option<serde_json::Value> = c.geometry.as_deref().and_then(|x| serde_json::from_str(x).ok());
+            if cg.is_some_and(|cg| kind_of(&c) != PlaceKind::Building && !shared::geo::covers(g, &cg)) {
+                errs.add(format!("geometry/children/{}", c.code), FieldErrorCode::OutsideParent);
+            }
+        }
+    }
+    Ok(errs.into_result()?)
+}
+
 pub async fn create(state: &AppState, me: &Principal, ctx: &RequestCtx, req: CreatePlace) -> AppResult<PlaceView> {
     let txn = state.db.begin_write().await?;
     let parent = match req.parent_id {
@@ -337,6 +389,7 @@ pub async fn create(state: &AppState, me: &Principal, ctx: &RequestCtx, req: Cre
         }
     }
     let v = v?;
+    check_topology(&*txn, req.kind, parent.as_ref(), None, &v).await?;
     let m = insert(&*txn, req.kind, parent.as_ref(), &v).await?;
     audit::record(&*txn, Some(me), ctx, Record::new("place.create", req.kind.as_str(), m.id).detail(m.code.clone())).await?;
     let out = view(&*txn, m).await?;
@@ -350,10 +403,11 @@ pub async fn update(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64,
     let kind = kind_of(&current);
     check_visible(me, &current)?;
     require_edit(me, kind, current.grid_id)?;
-    let parent_kind = match current.parent_id {
-        Some(p) => Some(kind_of(&find(&*txn, p).await?)),
+    let parent = match current.parent_id {
+        Some(p) => Some(find(&*txn, p).await?),
         None => None,
     };
+    let parent_kind = parent.as_ref().map(kind_of);
     let mut v = validate_place(kind, parent_kind, &req.code, &req.name, req.address.as_deref(), req.geometry.as_ref(), &req.leaders);
     if let Ok(ok) = &v {
         if code_taken(&*txn, kind, ok.code.as_str(), Some(id)).await? {
@@ -366,6 +420,7 @@ pub async fn update(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64,
     if current.version != req.version {
         return Err(AppError::conflict(&view(&*txn, current).await?));
     }
+    check_topology(&*txn, kind, parent.as_ref(), Some(id), &v).await?;
     let (geometry, [min_lon, min_lat, max_lon, max_lat]) = geometry_columns(&v);
     let res = place::Entity::update_many()
         .col_expr(place::Column::Code, Expr::value(v.code.as_str()))

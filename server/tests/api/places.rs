@@ -137,3 +137,37 @@ async fn search_finds_places_and_scoped_residents(app: &TestApp) {
     assert_eq!(staff.get("/api/v1/search?q=").await.0, StatusCode::UNPROCESSABLE_ENTITY);
 }
 both!(search_finds_places_and_scoped_residents);
+
+fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Value {
+    json!({"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]})
+}
+
+async fn area_edits_keep_grids_apart_and_inside_their_parent(app: &TestApp) {
+    let admin = app.login("admin").await;
+    let grid1 = app.place_id("XF-C01-G1").await;
+    let m1 = app.place_id("XF-C01-G1-M1").await;
+    let new_micro = |code: &str, g: Value| json!({"kind": "micro_grid", "parent_id": grid1, "code": code, "name": "新微网格", "geometry": g});
+
+    // The first grid is 121.450–121.452 E; its micro-grids are bands split at 31.223 N.
+    let (status, e) = admin.post("/api/v1/places", new_micro("M-X", rect(121.4505, 31.2205, 121.4515, 31.2215))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["errors"][0]["field"], "geometry/overlaps/XF-C01-G1-M1", "the error names the neighbour in the way");
+    assert_eq!(e["errors"][0]["code"], "overlaps");
+    let (_, e) = admin.post("/api/v1/places", new_micro("M-X", rect(121.451, 31.2205, 121.453, 31.2215))).await;
+    let codes: Vec<&str> = e["errors"].as_array().unwrap().iter().map(|x| x["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"outside_parent"), "{e}");
+    let bow = json!({"type": "Polygon", "coordinates": [[[121.4501, 31.2201], [121.4509, 31.2209], [121.4509, 31.2201], [121.4501, 31.2209], [121.4501, 31.2201]]]});
+    let (_, e) = admin.post("/api/v1/places", new_micro("M-X", bow)).await;
+    assert_eq!(e["errors"][0]["code"], "self_intersecting");
+
+    // Shrink the first band; the freed strip takes a new micro-grid that only touches its neighbours.
+    let (status, shrunk) = admin.put(&format!("/api/v1/places/{m1}"), json!({"code": "XF-C01-G1-M1", "name": "1微网格", "geometry": rect(121.45, 31.22, 121.452, 31.222), "version": 1})).await;
+    assert_eq!(status, StatusCode::OK, "{shrunk}");
+    let (status, created) = admin.post("/api/v1/places", new_micro("XF-C01-G1-M3", rect(121.45, 31.222, 121.452, 31.223))).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    // A grid may not shrink away from its micro-grids.
+    let (status, e) = admin.put(&format!("/api/v1/places/{grid1}"), json!({"code": "XF-C01-G1", "name": "第一网格", "geometry": rect(121.45, 31.22, 121.452, 31.224), "version": 1})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["errors"][0]["field"], "geometry/children/XF-C01-G1-M2");
+}
+both!(area_edits_keep_grids_apart_and_inside_their_parent);
