@@ -485,6 +485,46 @@ pub struct Category {
     pub code: String,
     pub name_zh: String,
     pub name_en: String,
+    /// `component` (部件), `event` (事件) or `service` (服务).
+    #[serde(default)]
+    pub class: String,
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// Shown through Open311 and other public channels.
+    #[serde(default = "yes")]
+    pub public: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A new category or changes to one (admin). `parent_id` and `code` are fixed once created.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CategoryInput {
+    #[serde(default)]
+    pub parent_id: Option<i64>,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    #[serde(default)]
+    pub class: Option<String>,
+    #[serde(default = "yes")]
+    pub active: bool,
+    #[serde(default = "yes")]
+    pub public: bool,
+}
+
+/// A new responsible party or changes to one (admin).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartyInput {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    #[serde(default = "yes")]
+    pub active: bool,
 }
 
 /// A party that can be made responsible for a case (社区, 物业, 供暖公司 …).
@@ -495,6 +535,8 @@ pub struct ResponsibleParty {
     pub code: String,
     pub name_zh: String,
     pub name_en: String,
+    #[serde(default = "yes")]
+    pub active: bool,
 }
 
 /// What the case forms need.

@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::Page;
-use shared::cases::{Assignee, CalendarDay, SlaRule, CaseMeta, CaseSummary, CaseView, CreateCase, MarkRead, MoveCase, Notification, Rating, Stage};
+use shared::cases::{Assignee, CalendarDay, Category, CategoryInput, PartyInput, ResponsibleParty, SlaRule, CaseMeta, CaseSummary, CaseView, CreateCase, MarkRead, MoveCase, Notification, Rating, Stage};
 use shared::error::Problem;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -31,10 +31,60 @@ pub struct CaseQuery {
     pub limit: Option<u64>,
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct MetaQuery {
+    /// Include inactive categories and parties (admins).
+    #[serde(default)]
+    pub all: bool,
+}
+
 /// Categories and responsible parties for the case forms.
-#[utoipa::path(get, path = "/cases/meta", tag = "cases", responses((status = 200, body = CaseMeta), (status = 401, body = Problem)))]
-async fn meta(State(state): State<AppState>, CurrentUser(_me): CurrentUser) -> AppResult<Json<CaseMeta>> {
-    Ok(Json(service::meta(&state.db.conn).await?))
+#[utoipa::path(get, path = "/cases/meta", tag = "cases", params(MetaQuery), responses((status = 200, body = CaseMeta), (status = 401, body = Problem)))]
+async fn meta(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query(q): Query<MetaQuery>) -> AppResult<Json<CaseMeta>> {
+    let all = q.all && me.may(shared::accounts::Permission::ManageUsers);
+    Ok(Json(service::meta(&state.db.conn, all).await?))
+}
+
+/// Add a category (admin): a group (no parent, with a class) or an item under a group.
+#[utoipa::path(post, path = "/cases/categories", tag = "cases", request_body = CategoryInput,
+    responses((status = 201, body = Category), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create_category(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiJson(input): ApiJson<CategoryInput>) -> AppResult<(StatusCode, Json<Category>)> {
+    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    Ok((StatusCode::CREATED, Json(service::save_category(&state, None, input).await?)))
+}
+
+/// Rename, (de)activate or (un)publish a category (admin).
+#[utoipa::path(put, path = "/cases/categories/{id}", tag = "cases", params(("id" = i64, Path)), request_body = CategoryInput,
+    responses((status = 200, body = Category), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_category(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<CategoryInput>,
+) -> AppResult<Json<Category>> {
+    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    Ok(Json(service::save_category(&state, Some(id), input).await?))
+}
+
+/// Add a responsible party (admin).
+#[utoipa::path(post, path = "/cases/parties", tag = "cases", request_body = PartyInput,
+    responses((status = 201, body = ResponsibleParty), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create_party(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiJson(input): ApiJson<PartyInput>) -> AppResult<(StatusCode, Json<ResponsibleParty>)> {
+    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    Ok((StatusCode::CREATED, Json(service::save_party(&state, None, input).await?)))
+}
+
+/// Rename or (de)activate a responsible party (admin).
+#[utoipa::path(put, path = "/cases/parties/{id}", tag = "cases", params(("id" = i64, Path)), request_body = PartyInput,
+    responses((status = 200, body = ResponsibleParty), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_party(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<PartyInput>,
+) -> AppResult<Json<ResponsibleParty>> {
+    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    Ok(Json(service::save_party(&state, Some(id), input).await?))
 }
 
 /// Cases the user may see, newest first.
@@ -201,4 +251,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(calendar, set_calendar))
         .routes(routes!(clear_calendar))
         .routes(routes!(assignees))
+        .routes(routes!(create_category))
+        .routes(routes!(update_category))
+        .routes(routes!(create_party))
+        .routes(routes!(update_party))
 }

@@ -289,3 +289,42 @@ async fn photos_are_checked_and_shown_only_to_those_who_see_the_case(app: &TestA
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
 both!(photos_are_checked_and_shown_only_to_those_who_see_the_case);
+
+async fn admins_configure_categories_and_parties(app: &TestApp) {
+    let admin = app.login("admin").await;
+    let staff = app.login("staff").await;
+    let (status, group) = admin.post("/api/v1/cases/categories", json!({"code": "e-pet", "name_zh": "宠物管理", "name_en": "Pets", "class": "event"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{group}");
+    let (status, item) = admin
+        .post("/api/v1/cases/categories", json!({"parent_id": group["id"], "code": "E-PET-01", "name_zh": "犬只扰民", "name_en": "Barking dogs"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(item["class"], "event", "items take their group's class");
+    let (status, dup) = admin.post("/api/v1/cases/categories", json!({"code": "E-PET-01", "name_zh": "x", "name_en": "x", "class": "event"})).await;
+    assert_eq!((status, dup["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("duplicate")));
+    assert_eq!(staff.post("/api/v1/cases/categories", json!({"code": "X", "name_zh": "x", "name_en": "x", "class": "event"})).await.0, StatusCode::FORBIDDEN);
+    // Its time limit, then a report in it gets the deadline.
+    let rule = json!([{"category_id": item["id"], "urgency": "normal", "limit": {"unit": "working_days", "amount": 3}}]);
+    assert_eq!(admin.put("/api/v1/cases/sla", rule).await.0, StatusCode::OK);
+    let (_, meta) = staff.get("/api/v1/cases/meta").await;
+    assert!(meta["categories"].as_array().unwrap().iter().any(|c| c["code"] == "E-PET-01"));
+
+    // Retired, it disappears from the forms but stays for admins and old cases.
+    let (status, retired) = admin
+        .put(&format!("/api/v1/cases/categories/{}", item["id"]), json!({"parent_id": group["id"], "code": "E-PET-01", "name_zh": "犬只扰民", "name_en": "Barking dogs", "active": false}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{retired}");
+    let (_, meta) = staff.get("/api/v1/cases/meta").await;
+    assert!(!meta["categories"].as_array().unwrap().iter().any(|c| c["code"] == "E-PET-01"));
+    let (_, all) = admin.get("/api/v1/cases/meta?all=true").await;
+    assert!(all["categories"].as_array().unwrap().iter().any(|c| c["code"] == "E-PET-01" && c["active"] == false));
+    let (status, _) = admin.put(&format!("/api/v1/cases/categories/{}", item["id"]), json!({"parent_id": group["id"], "code": "E-PET-02", "name_zh": "x", "name_en": "x"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "codes are fixed once created");
+
+    let (status, p) = admin.post("/api/v1/cases/parties", json!({"code": "water", "name_zh": "自来水公司", "name_en": "Water company"})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(p["code"], "WATER");
+    let (_, meta) = staff.get("/api/v1/cases/meta").await;
+    assert!(meta["parties"].as_array().unwrap().iter().any(|x| x["name_zh"] == "自来水公司"));
+}
+both!(admins_configure_categories_and_parties);
