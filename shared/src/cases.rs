@@ -704,6 +704,23 @@ pub struct MoveCase {
     pub before_id: Option<i64>,
 }
 
+impl MoveCase {
+    /// A move with nothing but its action and the version it is based on.
+    pub fn new(action: Action, version: i64) -> MoveCase {
+        MoveCase {
+            action,
+            version,
+            note: None,
+            refusal_reason: None,
+            responsible_party_id: None,
+            assignee_id: None,
+            postpone_until: None,
+            after_id: None,
+            before_id: None,
+        }
+    }
+}
+
 /// Reorder a card within its column.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -770,17 +787,7 @@ mod form_tests {
 
     #[test]
     fn moves_must_carry_what_they_need() {
-        let base = MoveCase {
-            action: Action::Refuse,
-            version: 1,
-            note: None,
-            refusal_reason: None,
-            responsible_party_id: None,
-            assignee_id: None,
-            postpone_until: None,
-            after_id: None,
-            before_id: None,
-        };
+        let base = MoveCase::new(Action::Refuse, 1);
         assert_eq!(validate_move(&base).unwrap_err().0[0].0, "refusal_reason");
         assert!(validate_move(&MoveCase { refusal_reason: Some(RefusalReason::Duplicate), ..base.clone() }).is_ok());
         let feedback = MoveCase { action: Action::Feedback, ..base.clone() };
