@@ -29,6 +29,8 @@ export async function startServer() {
     DATABASE_URL: `sqlite://${path.join(dir, 'linju.db')}?mode=rwc`,
     LINJU_SITE_DIR: SITE_DIR,
     LINJU_DEMO: '1',
+    // Photos go to the test's own directory, removed with it.
+    LINJU_UPLOAD_DIR: path.join(dir, 'uploads'),
     RUST_LOG: process.env.RUST_LOG ?? 'warn',
   };
   const child = spawn(SERVER_BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -11,7 +11,9 @@ use shared::Page;
 use shared::accounts::{CreateUser, LoginRequest, Principal, ResetPassword, UpdateUser, UserView};
 use shared::audit::AuditEntry;
 use shared::board::{Board, Card, Undo};
-use shared::cases::{CaseMeta, CaseSummary, CaseView, CreateCase, MarkRead, MoveCase, Notification, Rating, Reorder};
+use shared::cases::{
+    Assignee, CaseMeta, CaseSummary, CaseView, CreateCase, MarkRead, MoveCase, Notification, Photo, PhotoKind, Rating, Reorder,
+};
 use shared::error::{ErrorCode, FieldError, Problem};
 use shared::i18n::Lang;
 use shared::places::{
@@ -394,6 +396,34 @@ pub async fn undo_case(id: i64, version: i64) -> ApiResult<CaseView> {
 
 pub async fn rate_case(id: i64, input: &Rating) -> ApiResult<CaseView> {
     post(&format!("/cases/{id}/rating"), input).await
+}
+
+/// Upload one photo (the file itself as the body) to a case.
+pub async fn upload_photo(case_id: i64, kind: PhotoKind, file: web_sys::File) -> ApiResult<Photo> {
+    let kind = match kind {
+        PhotoKind::Report => "report",
+        PhotoKind::Feedback => "feedback",
+    };
+    let path = format!("/cases/{case_id}/photos?kind={kind}");
+    let content_type = file.type_();
+    let req = prepare(Request::post(&url(&path)))
+        .header("Content-Type", &content_type)
+        .body(wasm_bindgen::JsValue::from(file))
+        .map_err(|_| ApiError::BadResponse)?;
+    finish(&path, req.send().await).await
+}
+
+pub async fn photos(case_id: i64) -> ApiResult<Vec<Photo>> {
+    get(&format!("/cases/{case_id}/photos")).await
+}
+
+/// The people a case may be assigned to (office and grid workers), optionally for one grid.
+pub async fn assignees(grid_id: Option<i64>) -> ApiResult<Vec<Assignee>> {
+    get(&match grid_id {
+        Some(g) => format!("/assignees?grid_id={g}"),
+        None => "/assignees".to_string(),
+    })
+    .await
 }
 
 pub async fn notifications(unread: bool) -> ApiResult<Vec<Notification>> {

@@ -304,7 +304,25 @@ keys! {
     PostponeUntil => "延期至", "Postpone until";
     PostponeReason => "缓办理由", "Why postpone";
     WhatWasDone => "处置情况", "What was done";
-    PhotoLater => "暂不支持上传照片，请用文字说明处置结果。", "Photos cannot be attached yet; describe the result in words.";
+    PhotoLater => "可附一张处置后的照片。", "You may attach a photo of the result.";
+    AddPhotos => "添加照片", "Add photos";
+    AddPhoto => "添加照片", "Add a photo";
+    Photos => "照片", "Photos";
+    NoPhotos => "还没有照片。", "No photos yet.";
+    PhotoLimits => "JPEG、PNG 或 WebP，每张不超过 {mb} MB；上传时会去掉位置信息。", "JPEG, PNG or WebP, at most {mb} MB each; location data is removed on upload.";
+    PhotoWrongType => "不是支持的图片格式（只支持 JPEG、PNG、WebP）", "not a supported image type (JPEG, PNG or WebP only)";
+    PhotoTooLarge => "文件太大，每张照片不超过 12 MB", "too large; each photo must be at most 12 MB";
+    PhotoTooMany => "照片太多，每个问题最多 12 张", "too many photos; at most 12 per case";
+    PhotoN => "照片 {n}", "Photo {n}";
+    RemovePhotoN => "移除照片 {n}", "Remove photo {n}";
+    ReportPhoto => "上报照片", "Report photo";
+    FeedbackPhoto => "处置照片", "Result photo";
+    Uploading => "正在上传照片…", "Uploading photos…";
+    PhotoUploadFailed => "问题已上报，但有照片没有传上去，可在此页重新添加。", "The report was filed, but some photos did not upload; you can add them again here.";
+    Close => "关闭", "Close";
+    CardPhotoAlt => "问题照片", "Photo of the problem";
+    FiltersToggle => "筛选", "Filters";
+    TouchLifted => "已拿起“{title}”，拖到目标列后松手。", "Picked up “{title}”; drag it to a column and lift your finger.";
 
     // Notifications
     Notifications => "消息", "Notifications";

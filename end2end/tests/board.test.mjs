@@ -147,6 +147,15 @@ test('two staff on one board: mouse, keyboard, illegal drop, dispatch form, undo
   const { scroll, client } = await a.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
   assert.ok(scroll <= client, `board page is ${scroll}px wide in a ${client}px viewport`);
   await a.screenshot({ path: path.join(ARTIFACTS, 'board-phone.png'), fullPage: true });
+  // On a phone the filters fold behind a button.
+  assert.equal(await a.getByTestId('board-filters').isVisible(), false);
+  assert.equal(await a.getByTestId('filters-toggle').getAttribute('aria-expanded'), 'false');
+  await a.getByTestId('filters-toggle').click();
+  await a.getByTestId('filter-q').waitFor();
+  assert.equal(await a.getByTestId('filters-toggle').getAttribute('aria-expanded'), 'true');
+  await a.screenshot({ path: path.join(ARTIFACTS, 'board-phone-filters.png'), fullPage: true });
+  await a.getByTestId('filters-toggle').click();
+  await a.getByTestId('board-filters').waitFor({ state: 'hidden' });
   await b.close();
   assert.deepEqual(env.consoleErrors, []);
 
@@ -197,4 +206,44 @@ test('a move from the case page, filters saved per user, swimlanes', async () =>
   assert.equal(await page.getByTestId('filter-q').inputValue(), '楼道');
   await page.getByTestId('filter-clear').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=board-card]').length === 3);
+});
+
+// Touch: pointer events as a touch screen sends them. A long press lifts the card; moving
+// sooner is a scroll and moves nothing.
+async function touch(page, title, stage, { hold }) {
+  const from = await card(page, title).boundingBox();
+  const to = await cells(page, stage).boundingBox();
+  const x0 = from.x + from.width / 2, y0 = from.y + from.height / 2;
+  const x1 = to.x + to.width / 2, y1 = to.y + Math.min(to.height / 2, 60);
+  const send = (type, x, y) => page.evaluate(({ title, type, x, y }) => {
+    const el = document.querySelector(`[data-testid=board-card][data-title="${title}"]`);
+    el.dispatchEvent(new PointerEvent(type, { pointerId: 7, pointerType: 'touch', isPrimary: true, clientX: x, clientY: y, bubbles: true, cancelable: true }));
+  }, { title, type, x, y });
+  await send('pointerdown', x0, y0);
+  if (hold) await page.waitForTimeout(600);
+  for (let i = 1; i <= 5; i++) await send('pointermove', x0 + ((x1 - x0) * i) / 5, y0 + ((y1 - y0) * i) / 5);
+  if (hold) assert.equal(await cells(page, stage).evaluate((el) => el.classList.contains('drop-into')), true, 'the target column is highlighted');
+  await send('pointerup', x1, y1);
+}
+
+test('touch: a long press drags a card; a quick swipe does not', async () => {
+  const page = await env.newPage();
+  await login(page, env.url, 'staff');
+  await page.getByTestId('home-welcome').waitFor();
+  await fileCases(page, ['7栋水管漏水']);
+  await page.goto(`${env.url}/board`);
+  await waitStage(page, '7栋水管漏水', 'reported');
+
+  await touch(page, '7栋水管漏水', 'registered', { hold: false });
+  await page.waitForTimeout(300);
+  assert.equal(await stageOf(page, '7栋水管漏水'), 'reported');
+
+  await touch(page, '7栋水管漏水', 'dispatched', { hold: true });
+  await page.getByTestId('board-message').filter({ hasText: '不能从“上报”直接移到“派遣”' }).waitFor();
+  assert.equal(await stageOf(page, '7栋水管漏水'), 'reported');
+
+  await touch(page, '7栋水管漏水', 'registered', { hold: true });
+  await waitStage(page, '7栋水管漏水', 'registered');
+  assert.equal(await page.locator('.is-lifted, .drop-into').count(), 0);
+  assert.deepEqual(env.consoleErrors, []);
 });

@@ -53,6 +53,16 @@ impl Lanes {
     }
 }
 
+/// A card under a finger: lifted (`active`) once the long press completes.
+#[derive(Clone, Copy)]
+struct TouchDrag {
+    id: i64,
+    x: f64,
+    y: f64,
+    active: bool,
+    timer: i32,
+}
+
 /// The user's filters (saved as the `board.filters` setting).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Filters {
@@ -203,7 +213,9 @@ fn BoardView(principal: Principal) -> impl IntoView {
     let me = StoredValue::new(principal.clone());
     let meta = LocalResource::new(api::case_meta);
     let grids = LocalResource::new(api::grids);
+    let people = LocalResource::new(|| api::assignees(None));
     let filters = RwSignal::new(Filters::default());
+    let filters_open = RwSignal::new(false);
     let settings_loaded = RwSignal::new(false);
     let board = RwSignal::new(None::<Result<Board, ApiError>>);
     let picked = RwSignal::new(None::<Pick>);
@@ -213,6 +225,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
     let last_move = RwSignal::new(None::<(i64, i64)>);
     let generation = StoredValue::new(0u64);
     let dragging = StoredValue::new(None::<i64>);
+    let touch = StoredValue::new(None::<TouchDrag>);
     let live_started = StoredValue::new(false);
     // The live stream belongs to the page, not to the effect that opens it.
     let live = StoredValue::new_local(None::<LiveStream>);
@@ -281,7 +294,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
             return;
         }
         live_started.set_value(true);
-        live.set_value(start_live(cursor, board, reload));
+        live.set_value(start_live(cursor, board, filters, reload));
     });
 
     // Ctrl+Z: undo my last move.
@@ -362,7 +375,11 @@ fn BoardView(principal: Principal) -> impl IntoView {
             return;
         };
         let who = me.get_value();
-        if let Err(refusal) = check_move(from, action, &who, relation(&who, &card)) {
+        // The server's word on this card first (`legal_actions`), the shared table as a backstop.
+        let refused = check_move(from, action, &who, relation(&who, &card))
+            .err()
+            .or_else(|| (!card.legal_actions.contains(&action)).then_some(MoveRefusal::NotYours));
+        if let Some(refusal) = refused {
             let key = match refusal {
                 MoveRefusal::NotFromThisStage => Key::NoSuchMove,
                 MoveRefusal::NotYours => Key::NotYourMove,
@@ -377,17 +394,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            let m = MoveCase {
-                action,
-                version,
-                note: None,
-                refusal_reason: None,
-                responsible_party_id: None,
-                assignee_id: None,
-                postpone_until: None,
-                after_id,
-                before_id,
-            };
+            let m = MoveCase { after_id, before_id, ..MoveCase::new(action, version) };
             match api::move_case(id, &m).await {
                 Ok(v) => moved(id, v),
                 Err(e) => handle_error(e, id),
@@ -568,13 +575,8 @@ fn BoardView(principal: Principal) -> impl IntoView {
             let _ = el.class_list().add_1("drop-before");
         }
     };
-    let on_drop = move |ev: web_sys::DragEvent, col: usize| {
-        ev.prevent_default();
-        clear_marks();
-        let Some(id) = dragging.get_value() else { return };
-        dragging.set_value(None);
-        let Some(list) = ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
-        let before = card_below(&list, ev.client_y() as f64, Some(id)).and_then(|e| e.get_attribute("data-card-id")).and_then(|s| s.parse().ok());
+    let drop_at = move |list: web_sys::Element, col: usize, y: f64, id: i64| {
+        let before = card_below(&list, y, Some(id)).and_then(|e| e.get_attribute("data-card-id")).and_then(|s| s.parse().ok());
         let cell_last: Option<i64> = list
             .query_selector_all("[data-card-id]")
             .ok()
@@ -610,6 +612,120 @@ fn BoardView(principal: Principal) -> impl IntoView {
         }
         attempt(card, Stage::BOARD[col], after, before);
     };
+
+    let on_drop = move |ev: web_sys::DragEvent, col: usize| {
+        ev.prevent_default();
+        clear_marks();
+        let Some(id) = dragging.get_value() else { return };
+        dragging.set_value(None);
+        let Some(list) = ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+        drop_at(list, col, ev.client_y() as f64, id);
+    };
+
+    // ---- touch: a long press lifts the card, moving the finger drags it ----
+    // The column list under a point, and its index.
+    let list_at = |x: f64, y: f64| -> Option<(web_sys::Element, usize)> {
+        let el = web_sys::window()?.document()?.element_from_point(x as f32, y as f32)?;
+        let list = el.closest("[data-testid=column-cards]").ok()??;
+        let slug = list.get_attribute("data-stage")?;
+        let col = Stage::BOARD.iter().position(|s| stage_slug(*s) == slug)?;
+        Some((list, col))
+    };
+    let touch_down = move |ev: web_sys::PointerEvent, id: i64| {
+        if ev.pointer_type() != "touch" || picked.with_untracked(Option::is_some) {
+            return;
+        }
+        let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
+        let lift = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let still = touch.with_value(|t| t.as_ref().is_some_and(|t| t.id == id && !t.active));
+            if !still {
+                return;
+            }
+            touch.update_value(|t| if let Some(t) = t { t.active = true });
+            dragging.set_value(Some(id));
+            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(&format!("[data-card-id='{id}']")).ok().flatten()) {
+                let _ = el.class_list().add_1("is-lifted");
+            }
+            let title = board.with_untracked(|b| {
+                b.as_ref().and_then(|b| b.as_ref().ok()).and_then(|b| b.columns.iter().flat_map(|c| c.cards.iter()).find(|c| c.case.id == id).map(|c| c.case.title.clone()))
+            });
+            say(i18n.fmt(Key::TouchLifted, &[("title", &title.unwrap_or_default())]));
+        });
+        let timer = web_sys::window()
+            .and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(wasm_bindgen::JsCast::unchecked_ref(&lift), 450).ok())
+            .unwrap_or(0);
+        touch.set_value(Some(TouchDrag { id, x, y, active: false, timer }));
+    };
+    let touch_end = move || {
+        if let Some(t) = touch.get_value() {
+            if let Some(w) = web_sys::window() {
+                w.clear_timeout_with_handle(t.timer);
+            }
+            if t.active {
+                if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(&format!("[data-card-id='{}']", t.id)).ok().flatten()) {
+                    let _ = el.class_list().remove_1("is-lifted");
+                }
+            }
+        }
+        touch.set_value(None);
+    };
+    let touch_move = move |ev: web_sys::PointerEvent| {
+        let Some(t) = touch.get_value() else { return };
+        let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
+        if !t.active {
+            // Moving before the long press completes is a scroll, not a drag.
+            if (x - t.x).abs() > 10.0 || (y - t.y).abs() > 10.0 {
+                touch_end();
+            }
+            return;
+        }
+        ev.prevent_default();
+        clear_marks();
+        if let Some((list, _)) = list_at(x, y) {
+            let _ = list.class_list().add_1("drop-into");
+            if let Some(el) = card_below(&list, y, Some(t.id)) {
+                let _ = el.class_list().add_1("drop-before");
+            }
+        }
+    };
+    let touch_up = move |ev: web_sys::PointerEvent| {
+        let Some(t) = touch.get_value() else { return };
+        touch_end();
+        if !t.active {
+            return;
+        }
+        ev.prevent_default();
+        clear_marks();
+        dragging.set_value(None);
+        let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
+        match list_at(x, y) {
+            Some((list, col)) => drop_at(list, col, y, t.id),
+            None => say(i18n.t(Key::MoveCancelled).to_string()),
+        }
+    };
+    // While a card is lifted the page must not scroll under the finger.
+    {
+        use wasm_bindgen::JsCast;
+        let stop = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            if touch.try_with_value(|t| t.as_ref().is_some_and(|t| t.active)).unwrap_or(false) {
+                ev.prevent_default();
+            }
+        });
+        let opts = web_sys::AddEventListenerOptions::new();
+        opts.set_passive(false);
+        if let Some(w) = web_sys::window() {
+            let _ = w.add_event_listener_with_callback_and_add_event_listener_options("touchmove", stop.as_ref().unchecked_ref(), &opts);
+        }
+        let held = StoredValue::new_local(Some(stop));
+        on_cleanup(move || {
+            if let Some(Some(stop)) = held.try_update_value(Option::take) {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.remove_event_listener_with_callback("touchmove", stop.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+
 
     // ---- the parts of the page ----
     let grid_name = move |id: Option<i64>| -> String {
@@ -650,11 +766,20 @@ fn BoardView(principal: Principal) -> impl IntoView {
                             dt.set_effect_allowed("move");
                         }
                     }
-                    on:dragend=move |_| { dragging.set_value(None); clear_marks(); }>
+                    on:dragend=move |_| { dragging.set_value(None); clear_marks(); }
+                    on:pointerdown=move |ev| touch_down(ev, id)
+                    on:pointermove=touch_move
+                    on:pointerup=touch_up
+                    on:pointercancel=move |_| { touch_end(); clear_marks(); dragging.set_value(None); }
+                    on:contextmenu=move |ev| if touch.with_value(Option::is_some) { ev.prevent_default() }>
                     <p class="board-card-top">
                         <span class="mono board-card-number">{card.case.number.clone()}</span>
                         {card.case.overdue.then(|| view! { <span class="badge badge-danger" data-testid="card-overdue">{i18n.t(Key::Overdue)}</span> })}
                     </p>
+                    {card.photo_id.map(|p| view! {
+                        <img class="board-card-photo" src=format!("/api/v1/photos/{p}/thumb") loading="lazy" width="56" height="56"
+                            draggable="false" data-testid="card-photo" alt=move || i18n.t(Key::CardPhotoAlt)/>
+                    })}
                     <a class="board-card-title" href=format!("/cases/{id}") tabindex="-1" draggable="false">{card.case.title.clone()}</a>
                     <p class="board-card-meta">
                         <span>{category}</span>
@@ -782,6 +907,14 @@ fn BoardView(principal: Principal) -> impl IntoView {
         let mut v: Vec<(i64, String)> = board
             .with(|b| b.as_ref().and_then(|b| b.as_ref().ok()).map(|b| b.columns.iter().flat_map(|c| c.cards.iter()).filter_map(|c| Some((c.case.assignee_id?, c.assignee_name.clone()?))).collect()))
             .unwrap_or_default();
+        // Everyone who may take cases (the server says who), not only those on the board now.
+        if let Some(Ok(list)) = people.get() {
+            for a in list {
+                if !v.iter().any(|(id, _)| *id == a.id) {
+                    v.push((a.id, a.display_name));
+                }
+            }
+        }
         if let Some(a) = filters.with(|f| f.assignee_id) {
             if !v.iter().any(|(id, _)| *id == a) {
                 v.push((a, format!("#{a}")));
@@ -795,7 +928,13 @@ fn BoardView(principal: Principal) -> impl IntoView {
     Effect::new(move |_| q_text.set(filters.with(|f| f.q.clone())));
     let filter_bar = move || {
         view! {
-            <form class="board-filters" data-testid="board-filters" on:submit=move |ev| {
+            <button type="button" class="button button-secondary board-filters-toggle" data-testid="filters-toggle"
+                aria-controls="board-filters" aria-expanded=move || filters_open.get().to_string()
+                on:click=move |_| filters_open.update(|o| *o = !*o)>
+                {move || i18n.t(Key::FiltersToggle)}
+                {move || filters.with(Filters::is_filtered).then(|| " •")}
+            </button>
+            <form class="board-filters" id="board-filters" class:is-open=move || filters_open.get() data-testid="board-filters" on:submit=move |ev| {
                 ev.prevent_default();
                 let mut f = filters.get_untracked();
                 f.q = q_text.get_untracked();
@@ -893,7 +1032,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
             people.insert(0, (me_id, i18n.t(Key::Myself).to_string()));
             view! {
                 <MoveDialog case_id=id version=p.card.case.version action=p.action modal=true
-                    parties=parties() assignees=people after_id=p.after_id before_id=p.before_id
+                    parties=parties() assignees=people grid_id=p.card.case.grid_id after_id=p.after_id before_id=p.before_id
                     on_done=Callback::new(move |v: CaseView| { pending.set(None); moved(id, v); })
                     on_cancel=Callback::new(move |_| {
                         pending.set(None);
@@ -944,7 +1083,12 @@ type LiveStream = (
     wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
 );
 
-fn start_live(cursor: i64, board: RwSignal<Option<Result<Board, ApiError>>>, reload: impl Fn() + Copy + 'static) -> Option<LiveStream> {
+fn start_live(
+    cursor: i64,
+    board: RwSignal<Option<Result<Board, ApiError>>>,
+    filters: RwSignal<Filters>,
+    reload: impl Fn() + Copy + 'static,
+) -> Option<LiveStream> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
     let es = web_sys::EventSource::new(&format!("/api/v1/live?since={cursor}")).ok()?;
@@ -957,7 +1101,9 @@ fn start_live(cursor: i64, board: RwSignal<Option<Result<Board, ApiError>>>, rel
             })
         });
         let fresh = matches!(&known, Some((v, s, r)) if *v >= change.version && *s == change.stage && *r == change.rank);
-        if !fresh {
+        // A board filtered to one grid skips other grids' cases it does not show.
+        let elsewhere = known.is_none() && filters.with_untracked(|f| f.grid_id.is_some_and(|g| change.grid_id != Some(g)));
+        if !fresh && !elsewhere {
             reload();
         }
     });

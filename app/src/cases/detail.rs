@@ -50,7 +50,9 @@ pub fn CasePage() -> impl IntoView {
     });
     let notice = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        if query.read().get("filed").is_some() {
+        if query.read().get("photo_failed").is_some() {
+            notice.set(Some(i18n.t(Key::PhotoUploadFailed).to_string()));
+        } else if query.read().get("filed").is_some() {
             notice.set(Some(i18n.t(Key::ReportFiled).to_string()));
         }
     });
@@ -108,17 +110,7 @@ fn CaseDetail(case: CaseView, on_change: Callback<CaseView>, notice: RwSignal<Op
         }
         error.set(None);
         spawn_local(async move {
-            let m = MoveCase {
-                action,
-                version,
-                note: None,
-                refusal_reason: None,
-                responsible_party_id: None,
-                assignee_id: None,
-                postpone_until: None,
-                after_id: None,
-                before_id: None,
-            };
+            let m = MoveCase::new(action, version);
             match api::move_case(id, &m).await {
                 Ok(v) => done.run((action, v)),
                 Err(e) => failed.run(e),
@@ -139,12 +131,7 @@ fn CaseDetail(case: CaseView, on_change: Callback<CaseView>, notice: RwSignal<Op
         });
     };
 
-    let is_reporter = {
-        let me = session.principal();
-        let reporter = case.reporter_name.clone();
-        me.is_some_and(|p| reporter.as_deref() == Some(p.display_name.as_str()) || p.has_role(shared::accounts::Role::Resident))
-    };
-    let can_rate = stage == Stage::Closed && case.rating.is_none() && is_reporter;
+    let can_rate = case.may_rate;
     let actions = case.legal_actions.clone();
     let history = case.history.clone();
     let dups = case.possible_duplicates.clone();
@@ -194,6 +181,7 @@ fn CaseDetail(case: CaseView, on_change: Callback<CaseView>, notice: RwSignal<Op
                     <MoveDialog case_id=id version action=a modal=false
                         parties=meta.get().and_then(Result::ok).map(|m| m.parties).unwrap_or_default()
                         assignees=me_id.map(|m| vec![(m, i18n.t(Key::Myself).to_string())]).unwrap_or_default()
+                        grid_id=s.grid_id
                         on_done=Callback::new(move |v| done.run((a, v)))
                         on_cancel=Callback::new(move |_| open.set(None))
                         on_error=failed/>
@@ -216,6 +204,7 @@ fn CaseDetail(case: CaseView, on_change: Callback<CaseView>, notice: RwSignal<Op
                     })}
                 </dl>
             </section>
+            <super::photos::Gallery case_id=id may_add=!matches!(stage, Stage::Closed | Stage::Refused)/>
             {(!dups.is_empty()).then(|| view! {
                 <section class="card" aria-labelledby="dups-title">
                     <h2 id="dups-title">{move || i18n.t(Key::PossibleDuplicates)}</h2>
@@ -316,8 +305,10 @@ pub fn MoveDialog(
     action: Action,
     #[prop(optional)] modal: bool,
     parties: Vec<ResponsibleParty>,
-    /// Known people to assign to: (user id, name).
+    /// Known people to assign to: (user id, name), used when the assignee list cannot be read.
     assignees: Vec<(i64, String)>,
+    /// The case's grid: the assignee list is for it.
+    #[prop(optional_no_strip)] grid_id: Option<i64>,
     #[prop(optional_no_strip)] after_id: Option<i64>,
     #[prop(optional_no_strip)] before_id: Option<i64>,
     on_done: Callback<CaseView>,
@@ -335,6 +326,23 @@ pub fn MoveDialog(
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let busy = RwSignal::new(false);
     let note_required = matches!(needs, Needs::PostponeReason | Needs::Feedback | Needs::Note);
+    let photo = RwSignal::new_local(Vec::<super::photos::Picked>::new());
+    // The people who may take the case (office and grid workers for its grid).
+    let fallback = assignees.clone();
+    let people = RwSignal::new(assignees);
+    if needs == Needs::Assignment {
+        spawn_local(async move {
+            if let Ok(list) = api::assignees(grid_id).await {
+                let mut v = fallback;
+                for a in list {
+                    if !v.iter().any(|x| x.0 == a.id) {
+                        v.push((a.id, a.display_name));
+                    }
+                }
+                people.set(v);
+            }
+        });
+    }
 
     // Start in the form: the first field takes the focus.
     request_animation_frame(|| {
@@ -373,7 +381,19 @@ pub fn MoveDialog(
         errors.set(Vec::new());
         error.set(None);
         busy.set(true);
+        let picked = photo.get_untracked();
         spawn_local(async move {
+            // The result photo goes up first; a refused photo stops the move.
+            if !picked.is_empty() {
+                if let Err(e) = super::photos::upload_all(case_id, shared::cases::PhotoKind::Feedback, picked.clone()).await {
+                    busy.set(false);
+                    errors.set(e.field_errors());
+                    error.set(Some(e));
+                    return;
+                }
+                super::photos::release(&picked);
+                photo.set(Vec::new());
+            }
             let r = api::move_case(case_id, &m).await;
             busy.set(false);
             match r {
@@ -417,7 +437,6 @@ pub fn MoveDialog(
                 })}
                 {(needs == Needs::Assignment).then(|| {
                     let parties = parties.clone();
-                    let assignees = assignees.clone();
                     view! {
                         <div class="field" class:field-invalid=move || invalid("responsible_party_id")() == "true">
                             <label for="move-party">{move || i18n.t(Key::ResponsibleParty)}</label>
@@ -432,7 +451,7 @@ pub fn MoveDialog(
                             <label for="move-assignee">{move || i18n.t(Key::Assignee)}<span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span></label>
                             <select id="move-assignee" data-testid="move-assignee" on:change=move |ev| assignee.set(event_target_value(&ev).parse().ok())>
                                 <option value="">{move || i18n.t(Key::NoAssignee)}</option>
-                                {assignees.into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
+                                {move || people.get().into_iter().map(|(id, n)| view! { <option value=id.to_string() selected=move || assignee.get() == Some(id)>{n}</option> }).collect_view()}
                             </select>
                             <p class="hint">{move || i18n.t(Key::DeadlineFromSla)}</p>
                         </div>
@@ -454,6 +473,13 @@ pub fn MoveDialog(
                     <textarea id="move-note" rows="3" maxlength="1000" data-testid="move-note" aria-invalid=invalid("note") bind:value=note></textarea>
                     <FieldErrorList errors field="note" id="note-error".to_string()/>
                 </div>
+                {(needs == Needs::Feedback).then(|| view! {
+                    <div class="field">
+                        <p class="label">{move || i18n.t(Key::AddPhoto)}<span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span></p>
+                        <super::photos::PhotoPicker picked=photo id="feedback-photo-input"/>
+                        <FieldErrorList errors field="photo" id="photo-error".to_string()/>
+                    </div>
+                })}
                 <div class="actions">
                     <button type="submit" class="button button-primary" data-testid="move-submit" disabled=move || busy.get()>
                         {move || if busy.get() { i18n.t(Key::Sending).to_string() } else { i18n.text(action.text()).to_string() }}

@@ -5,6 +5,7 @@
 mod detail;
 mod list;
 mod notify;
+pub mod photos;
 mod report;
 
 pub use detail::{CasePage, MoveDialog};
@@ -96,6 +97,9 @@ pub fn action_label(name: &str, lang: Lang) -> String {
     if name == "created" {
         return Text::new("上报", "Reported").get(lang).to_string();
     }
+    if name == "photo" {
+        return Text::new("添加照片", "Photo added").get(lang).to_string();
+    }
     if name == "undo" {
         return Text::new("撤销", "Undone").get(lang).to_string();
     }
@@ -154,6 +158,7 @@ mod tests {
         assert_eq!(action_label("register", Lang::ZhCn), "立案");
         assert_eq!(action_label("verify_fail", Lang::En), "Verification failed (rework)");
         assert_eq!(action_label("created", Lang::ZhCn), "上报");
+        assert_eq!(action_label("photo", Lang::En), "Photo added");
         for s in Stage::ALL {
             assert_eq!(serde_json::to_value(s).unwrap().as_str().unwrap(), stage_slug(s));
         }

@@ -53,6 +53,8 @@ fn ReportForm(principal: Principal) -> impl IntoView {
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
+    let photos = RwSignal::new_local(Vec::<super::photos::Picked>::new());
+    let uploading = RwSignal::new(false);
 
     // A field the user changes loses its old error mark.
     let clear = move |fields: &'static [&'static str]| errors.update(|e| e.retain(|x| !fields.contains(&x.field.as_str())));
@@ -169,8 +171,19 @@ fn ReportForm(principal: Principal) -> impl IntoView {
             }
             match api::create_case(&input).await {
                 Ok(view) => {
+                    let id = view.summary.id;
+                    // The photos go up right after the case exists; then the user lands on it.
+                    let picked = photos.get_untracked();
+                    let mut failed = false;
+                    if !picked.is_empty() {
+                        uploading.set(true);
+                        failed = super::photos::upload_all(id, shared::cases::PhotoKind::Report, picked.clone()).await.is_err();
+                        super::photos::release(&picked);
+                        uploading.set(false);
+                    }
                     busy.set(false);
-                    navigate(&format!("/cases/{}?filed=1", view.summary.id), Default::default());
+                    let extra = if failed { "&photo_failed=1" } else { "" };
+                    navigate(&format!("/cases/{id}?filed=1{extra}"), Default::default());
                 }
                 Err(e) => {
                     busy.set(false);
@@ -332,6 +345,10 @@ fn ReportForm(principal: Principal) -> impl IntoView {
                     <span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span></label>
                 <textarea id="case-description" rows="4" maxlength="4000" data-testid="case-description" bind:value=description></textarea>
             </div>
+            <fieldset class="field">
+                <legend>{move || i18n.t(Key::Photos)}<span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span></legend>
+                <super::photos::PhotoPicker picked=photos multiple=true id="report-photo-input"/>
+            </fieldset>
             <label class="choice">
                 <input type="checkbox" data-testid="case-hidden" bind:checked=hidden/>
                 {move || i18n.t(Key::HideMyName)}
@@ -352,7 +369,8 @@ fn ReportForm(principal: Principal) -> impl IntoView {
             })}
             <div class="actions">
                 <button type="submit" class="button button-primary button-block" data-testid="report-submit" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n.t(Key::Sending) }
+                    {move || if uploading.get() { i18n.t(Key::Uploading) }
+                        else if busy.get() { i18n.t(Key::Sending) }
                         else if duplicates.with(|d| d.as_ref().is_some_and(|d| !d.is_empty())) { i18n.t(Key::ReportAnyway) }
                         else { i18n.t(Key::ReportSubmit) }}
                 </button>
