@@ -148,10 +148,7 @@ pub async fn board(conn: &impl ConnectionTrait, me: &Principal, f: &BoardFilter)
 /// Move a card within its column: one row written, with a version check.
 pub async fn reorder(state: &AppState, me: &Principal, id: i64, r: Reorder) -> AppResult<Card> {
     let txn = state.db.begin_write().await?;
-    let c = match case::Entity::find_by_id(id).one(&*txn).await? {
-        Some(c) if cases::may_see_parts(me, c.grid_id, c.reporter_id, c.assignee_id) => c,
-        _ => return Err(AppError::Code(ErrorCode::NotFound)),
-    };
+    let c = cases::find_visible(&*txn, me, id).await?;
     // Ordering is the office's and the grid's workers' tool, not the reporter's.
     if !(me.has_role(shared::accounts::Role::Staff)
         || me.has_role(shared::accounts::Role::Admin)

@@ -3,7 +3,6 @@
 //! thumbnail in the upload directory. They are served only to those who may see the case.
 
 use super::service::{self as cases, stage_of};
-use super::store::case;
 use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -99,13 +98,6 @@ fn view(p: &photo::Model) -> Photo {
     }
 }
 
-async fn visible_case(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppResult<case::Model> {
-    match case::Entity::find_by_id(id).one(conn).await? {
-        Some(c) if cases::may_see_parts(me, c.grid_id, c.reporter_id, c.assignee_id) => Ok(c),
-        _ => Err(AppError::Code(ErrorCode::NotFound)),
-    }
-}
-
 /// The first photo of each case, for board cards.
 pub async fn first_photos(conn: &impl ConnectionTrait, case_ids: Vec<i64>) -> AppResult<std::collections::HashMap<i64, i64>> {
     let mut out = std::collections::HashMap::new();
@@ -135,23 +127,14 @@ async fn upload(
     headers: HeaderMap,
     body: Bytes,
 ) -> AppResult<(StatusCode, Json<Photo>)> {
-    let c = visible_case(&state.db.conn, &me, id).await?;
+    let c = cases::find_visible(&state.db.conn, &me, id).await?;
     let stage = stage_of(&c);
     if !stage.is_open() {
         return Err(AppError::Code(ErrorCode::IllegalMove));
     }
-    if q.kind == PhotoKind::Feedback {
-        let now = time::OffsetDateTime::now_utc();
-        let rel = shared::cases::CaseRelation {
-            is_reporter: c.reporter_id == Some(me.user_id),
-            is_assignee: c.assignee_id == Some(me.user_id),
-            gave_feedback: c.feedback_by == Some(me.user_id),
-            in_own_grid: c.grid_id.is_some_and(|g| me.grid_ids.contains(&g)),
-            within_reopen_window: c.closed_at.is_some_and(|t| t + time::Duration::days(15) > now),
-        };
-        if !Action::Feedback.allowed_for(&me, rel) {
-            return Err(AppError::Code(ErrorCode::Forbidden));
-        }
+    // Result photos follow the Feedback move's own rule.
+    if q.kind == PhotoKind::Feedback && !Action::Feedback.allowed_for(&me, cases::relation(&me, &c, time::OffsetDateTime::now_utc())) {
+        return Err(AppError::Code(ErrorCode::Forbidden));
     }
     let declared = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if !PHOTO_TYPES.contains(&declared.as_str()) {
@@ -201,14 +184,14 @@ async fn upload(
 #[utoipa::path(get, path = "/cases/{id}/photos", tag = "cases", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<Photo>), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Json<Vec<Photo>>> {
-    visible_case(&state.db.conn, &me, id).await?;
+    cases::find_visible(&state.db.conn, &me, id).await?;
     let rows = photo::Entity::find().filter(photo::Column::CaseId.eq(id)).order_by_asc(photo::Column::Id).all(&state.db.conn).await?;
     Ok(Json(rows.iter().map(view).collect()))
 }
 
 async fn serve(state: &AppState, me: &Principal, id: i64, thumb: bool) -> AppResult<Response> {
     let p = photo::Entity::find_by_id(id).one(&state.db.conn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
-    visible_case(&state.db.conn, me, p.case_id).await?;
+    cases::find_visible(&state.db.conn, me, p.case_id).await?;
     let path = state.config.upload_dir.join(if thumb { &p.thumb_name } else { &p.file_name });
     let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::Internal(format!("photo {id} missing: {e}")))?;
     Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, max-age=86400")], bytes).into_response())

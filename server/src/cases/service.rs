@@ -428,7 +428,8 @@ pub async fn mark_read(state: &AppState, me: &Principal, ids: &[i64]) -> AppResu
     Ok(())
 }
 
-async fn find_visible(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppResult<case::Model> {
+/// A case the user may see, or 404 (outside their view a case does not exist for them).
+pub async fn find_visible(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppResult<case::Model> {
     match case::Entity::find_by_id(id).one(conn).await? {
         Some(c) if may_see(me, &c) => Ok(c),
         _ => Err(AppError::Code(ErrorCode::NotFound)),
