@@ -12,13 +12,14 @@ use shared::accounts::{CreateUser, LoginRequest, Principal, ResetPassword, Updat
 use shared::audit::AuditEntry;
 use shared::board::{Board, Card, Undo};
 use shared::cases::{
-    Assignee, CaseMeta, CaseSummary, CaseView, CreateCase, MarkRead, MoveCase, Notification, Photo, PhotoKind, Rating, Reorder,
+    Assignee, CaseMeta, CaseSummary, CaseView, CreateCase, MarkRead, MoveCase, Notification, Photo,
+    PhotoKind, Rating, Reorder,
 };
 use shared::error::{ErrorCode, FieldError, Problem};
 use shared::i18n::Lang;
 use shared::places::{
-    CreatePlace, ImportReport, PlaceRefWithPath, PlaceSummary, PlaceView, ResidentInput, ResidentSensitive, ResidentView,
-    SearchResults, UpdatePlace,
+    CreatePlace, ImportReport, PlaceRefWithPath, PlaceSummary, PlaceView, ResidentInput,
+    ResidentSensitive, ResidentView, SearchResults, UpdatePlace,
 };
 
 use crate::i18n::Key;
@@ -83,7 +84,10 @@ impl ApiError {
     /// For version conflicts: the record as the server has it now.
     pub fn current<T: DeserializeOwned>(&self) -> Option<T> {
         match self {
-            ApiError::Problem(p) => p.current.clone().and_then(|v| serde_json::from_value(v).ok()),
+            ApiError::Problem(p) => p
+                .current
+                .clone()
+                .and_then(|v| serde_json::from_value(v).ok()),
             _ => None,
         }
     }
@@ -115,12 +119,19 @@ fn prepare(builder: RequestBuilder) -> RequestBuilder {
         .credentials(web_sys::RequestCredentials::Include)
 }
 
-async fn finish<T: DeserializeOwned>(path: &str, response: Result<Response, gloo_net::Error>) -> ApiResult<T> {
+async fn finish<T: DeserializeOwned>(
+    path: &str,
+    response: Result<Response, gloo_net::Error>,
+) -> ApiResult<T> {
     let response = response.map_err(|_| ApiError::Network)?;
     let status = response.status();
     let body = response.text().await.map_err(|_| ApiError::Network)?;
     if (200..300).contains(&status) {
-        let text = if body.trim().is_empty() { "null" } else { body.as_str() };
+        let text = if body.trim().is_empty() {
+            "null"
+        } else {
+            body.as_str()
+        };
         return serde_json::from_str(text).map_err(|_| ApiError::BadResponse);
     }
     let problem = serde_json::from_str::<Problem>(&body).unwrap_or_else(|_| synthesize(status));
@@ -161,7 +172,9 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
-    let req = prepare(Request::post(&url(path))).json(body).map_err(|_| ApiError::BadResponse)?;
+    let req = prepare(Request::post(&url(path)))
+        .json(body)
+        .map_err(|_| ApiError::BadResponse)?;
     finish(path, req.send().await).await
 }
 
@@ -170,7 +183,9 @@ pub async fn post_empty<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
 }
 
 pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
-    let req = prepare(Request::put(&url(path))).json(body).map_err(|_| ApiError::BadResponse)?;
+    let req = prepare(Request::put(&url(path)))
+        .json(body)
+        .map_err(|_| ApiError::BadResponse)?;
     finish(path, req.send().await).await
 }
 
@@ -183,7 +198,9 @@ pub fn encode(value: &str) -> String {
     let mut out = String::new();
     for b in value.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -193,7 +210,14 @@ pub fn encode(value: &str) -> String {
 // ---- accounts ----
 
 pub async fn login(username: &str, password: &str) -> ApiResult<Principal> {
-    post("/auth/login", &LoginRequest { username: username.to_string(), password: password.to_string() }).await
+    post(
+        "/auth/login",
+        &LoginRequest {
+            username: username.to_string(),
+            password: password.to_string(),
+        },
+    )
+    .await
 }
 
 pub async fn logout() -> ApiResult<()> {
@@ -296,24 +320,39 @@ pub struct Download {
 
 /// Fetch a download (same-origin, with the CSRF header); failures are problems as usual.
 pub async fn download(path: &str, fallback_name: &str) -> ApiResult<Download> {
-    let response = prepare(Request::get(&url(path))).send().await.map_err(|_| ApiError::Network)?;
+    let response = prepare(Request::get(&url(path)))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
     let status = response.status();
     if !(200..300).contains(&status) {
-        return finish::<()>(path, Ok(response)).await.and(Err(ApiError::BadResponse));
+        return finish::<()>(path, Ok(response))
+            .await
+            .and(Err(ApiError::BadResponse));
     }
-    let content_type = response.headers().get("content-type").unwrap_or_else(|| "application/octet-stream".into());
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .unwrap_or_else(|| "application/octet-stream".into());
     let filename = response
         .headers()
         .get("content-disposition")
         .and_then(|d| filename_of(&d))
         .unwrap_or_else(|| fallback_name.to_string());
     let bytes = response.binary().await.map_err(|_| ApiError::Network)?;
-    Ok(Download { bytes, content_type, filename })
+    Ok(Download {
+        bytes,
+        content_type,
+        filename,
+    })
 }
 
 /// The `filename="…"` of a Content-Disposition header.
 fn filename_of(disposition: &str) -> Option<String> {
-    let rest = disposition.split(';').map(str::trim).find_map(|p| p.strip_prefix("filename="))?;
+    let rest = disposition
+        .split(';')
+        .map(str::trim)
+        .find_map(|p| p.strip_prefix("filename="))?;
     let name = rest.trim_matches('"').trim();
     (!name.is_empty() && !name.contains(['/', '\\'])).then(|| name.to_string())
 }
@@ -336,12 +375,22 @@ async fn post_text(path: &str, content_type: &str, body: String) -> ApiResult<Im
 
 /// Check (`dry_run`) or import a GeoJSON FeatureCollection of places, sent as the file has it.
 pub async fn import_places(geojson: String, dry_run: bool) -> ApiResult<ImportReport> {
-    post_text(&format!("/places/import?dry_run={dry_run}"), "application/json", geojson).await
+    post_text(
+        &format!("/places/import?dry_run={dry_run}"),
+        "application/json",
+        geojson,
+    )
+    .await
 }
 
 /// Check (`dry_run`) or import residents from CSV text.
 pub async fn import_residents(csv: String, dry_run: bool) -> ApiResult<ImportReport> {
-    post_text(&format!("/residents/import?dry_run={dry_run}"), "text/csv; charset=utf-8", csv).await
+    post_text(
+        &format!("/residents/import?dry_run={dry_run}"),
+        "text/csv; charset=utf-8",
+        csv,
+    )
+    .await
 }
 
 // ---- audit ----
@@ -366,7 +415,11 @@ pub async fn create_case(input: &CreateCase) -> ApiResult<CaseView> {
 }
 
 /// Open cases of the same category at this place or near this point.
-pub async fn duplicates(category_id: i64, place_id: Option<i64>, point: Option<(f64, f64)>) -> ApiResult<Vec<CaseSummary>> {
+pub async fn duplicates(
+    category_id: i64,
+    place_id: Option<i64>,
+    point: Option<(f64, f64)>,
+) -> ApiResult<Vec<CaseSummary>> {
     let mut path = format!("/cases/duplicates?category_id={category_id}");
     if let Some(p) = place_id {
         path.push_str(&format!("&place_id={p}"));
@@ -427,7 +480,12 @@ pub async fn assignees(grid_id: Option<i64>) -> ApiResult<Vec<Assignee>> {
 }
 
 pub async fn notifications(unread: bool) -> ApiResult<Vec<Notification>> {
-    get(if unread { "/notifications?unread=true" } else { "/notifications" }).await
+    get(if unread {
+        "/notifications?unread=true"
+    } else {
+        "/notifications"
+    })
+    .await
 }
 
 /// Mark these notifications read (all of them when `ids` is empty).
@@ -439,7 +497,12 @@ pub async fn mark_read(ids: Vec<i64>) -> ApiResult<()> {
 
 /// The board under a filter (`query` is the encoded query string, possibly empty).
 pub async fn board(query: &str) -> ApiResult<Board> {
-    get(&if query.is_empty() { "/board".to_string() } else { format!("/board?{query}") }).await
+    get(&if query.is_empty() {
+        "/board".to_string()
+    } else {
+        format!("/board?{query}")
+    })
+    .await
 }
 
 /// One of the user's saved settings (None when never saved or unreadable).
@@ -465,7 +528,10 @@ mod tests {
 
     #[test]
     fn download_names_come_from_the_disposition_header() {
-        assert_eq!(filename_of("attachment; filename=\"linju-residents.csv\"").as_deref(), Some("linju-residents.csv"));
+        assert_eq!(
+            filename_of("attachment; filename=\"linju-residents.csv\"").as_deref(),
+            Some("linju-residents.csv")
+        );
         assert_eq!(filename_of("attachment"), None);
         assert_eq!(filename_of("attachment; filename=\"../x\""), None);
     }

@@ -81,7 +81,9 @@ fn entry(e: AuditEntry) -> impl IntoView {
     let target = e.entity.clone().map(|kind| {
         let id = e.entity_id;
         move || {
-            let kind = entity_key.map(|k| i18n.t(k).to_string()).unwrap_or_else(|| kind.clone());
+            let kind = entity_key
+                .map(|k| i18n.t(k).to_string())
+                .unwrap_or_else(|| kind.clone());
             match id {
                 Some(id) => format!("{kind} #{id}"),
                 None => kind,

@@ -399,7 +399,9 @@ impl I18n {
             .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
             .and_then(|tag| Lang::from_tag(&tag))
             .unwrap_or_default();
-        let i18n = I18n { lang: RwSignal::new(stored) };
+        let i18n = I18n {
+            lang: RwSignal::new(stored),
+        };
         set_document_lang(stored);
         provide_context(i18n);
         i18n
@@ -471,7 +473,10 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 fn set_document_lang(lang: Lang) {
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let _ = el.set_attribute("lang", lang.tag());
     }
 }
@@ -496,7 +501,10 @@ mod tests {
     fn every_key_has_both_languages() {
         for key in Key::ALL {
             let t = key.text();
-            assert!(!t.zh.trim().is_empty() && !t.en.trim().is_empty(), "{key:?}");
+            assert!(
+                !t.zh.trim().is_empty() && !t.en.trim().is_empty(),
+                "{key:?}"
+            );
         }
     }
 
@@ -505,8 +513,11 @@ mod tests {
         for key in Key::ALL {
             let t = key.text();
             let names = |s: &str| {
-                let mut v: Vec<String> =
-                    s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string())).collect();
+                let mut v: Vec<String> = s
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                    .collect();
                 v.sort();
                 v
             };

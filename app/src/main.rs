@@ -23,7 +23,10 @@ use shell::{NotFound, Shell};
 fn main() {
     console_error_panic_hook::set_once();
     // The page shows a loading line until the app is ready; the app takes over from here.
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
         el.remove();
     }
     leptos::mount::mount_to_body(App);

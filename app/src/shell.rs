@@ -22,15 +22,69 @@ struct NavItem {
 }
 
 const NAV: [NavItem; 9] = [
-    NavItem { href: "/", key: Key::NavHome, testid: "nav-home", needs: None, board: false },
-    NavItem { href: "/board", key: Key::NavBoard, testid: "nav-board", needs: None, board: true },
-    NavItem { href: "/report", key: Key::NavReport, testid: "nav-report", needs: None, board: false },
-    NavItem { href: "/cases", key: Key::NavMyReports, testid: "nav-my-reports", needs: None, board: false },
-    NavItem { href: "/places", key: Key::NavPlaces, testid: "nav-places", needs: None, board: false },
-    NavItem { href: "/search", key: Key::NavSearch, testid: "nav-search", needs: None, board: false },
-    NavItem { href: "/admin/users", key: Key::NavUsers, testid: "nav-users", needs: Some(Permission::ManageUsers), board: false },
-    NavItem { href: "/admin/audit", key: Key::NavAudit, testid: "nav-audit", needs: Some(Permission::ViewAudit), board: false },
-    NavItem { href: "/admin/data", key: Key::NavData, testid: "nav-data", needs: Some(Permission::BulkData), board: false },
+    NavItem {
+        href: "/",
+        key: Key::NavHome,
+        testid: "nav-home",
+        needs: None,
+        board: false,
+    },
+    NavItem {
+        href: "/board",
+        key: Key::NavBoard,
+        testid: "nav-board",
+        needs: None,
+        board: true,
+    },
+    NavItem {
+        href: "/report",
+        key: Key::NavReport,
+        testid: "nav-report",
+        needs: None,
+        board: false,
+    },
+    NavItem {
+        href: "/cases",
+        key: Key::NavMyReports,
+        testid: "nav-my-reports",
+        needs: None,
+        board: false,
+    },
+    NavItem {
+        href: "/places",
+        key: Key::NavPlaces,
+        testid: "nav-places",
+        needs: None,
+        board: false,
+    },
+    NavItem {
+        href: "/search",
+        key: Key::NavSearch,
+        testid: "nav-search",
+        needs: None,
+        board: false,
+    },
+    NavItem {
+        href: "/admin/users",
+        key: Key::NavUsers,
+        testid: "nav-users",
+        needs: Some(Permission::ManageUsers),
+        board: false,
+    },
+    NavItem {
+        href: "/admin/audit",
+        key: Key::NavAudit,
+        testid: "nav-audit",
+        needs: Some(Permission::ViewAudit),
+        board: false,
+    },
+    NavItem {
+        href: "/admin/data",
+        key: Key::NavData,
+        testid: "nav-data",
+        needs: Some(Permission::BulkData),
+        board: false,
+    },
 ];
 
 /// Is `path` the page of this nav item or below it?
@@ -38,7 +92,9 @@ fn is_current(href: &str, path: &str) -> bool {
     if href == "/" {
         path == "/"
     } else {
-        path == href || path.starts_with(&format!("{href}/")) || (href == "/places" && path.starts_with("/residents/"))
+        path == href
+            || path.starts_with(&format!("{href}/"))
+            || (href == "/places" && path.starts_with("/residents/"))
     }
 }
 
@@ -74,7 +130,12 @@ pub fn Shell(children: Children) -> impl IntoView {
         let path = location.pathname.get();
         NAV.into_iter()
             .filter(|item| item.needs.is_none_or(|p| session.may(p)))
-            .filter(|item| !item.board || session.principal().is_some_and(|p| crate::board::may_use_board(&p)))
+            .filter(|item| {
+                !item.board
+                    || session
+                        .principal()
+                        .is_some_and(|p| crate::board::may_use_board(&p))
+            })
             .map(|item| {
                 let current = is_current(item.href, &path);
                 view! {

@@ -22,7 +22,10 @@ pub fn Loading() -> impl IntoView {
 
 /// A failed call, in the user's language, with an optional way to try again.
 #[component]
-pub fn ErrorBox(error: ApiError, #[prop(optional, into)] retry: Option<Callback<()>>) -> impl IntoView {
+pub fn ErrorBox(
+    error: ApiError,
+    #[prop(optional, into)] retry: Option<Callback<()>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let message = move || error.message(i18n.get());
     view! {
@@ -46,8 +49,13 @@ pub fn FormError(
     #[prop(optional)] fields: Option<RwSignal<Vec<FieldError>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let testid = if testid.is_empty() { "form-error" } else { testid };
-    let local = move || error.with(Option::is_none) && fields.is_some_and(|f| f.with(|f| !f.is_empty()));
+    let testid = if testid.is_empty() {
+        "form-error"
+    } else {
+        testid
+    };
+    let local =
+        move || error.with(Option::is_none) && fields.is_some_and(|f| f.with(|f| !f.is_empty()));
     view! {
         <div class="form-error-slot" aria-live="assertive" aria-atomic="true">
             {move || local().then(|| view! {
@@ -87,7 +95,11 @@ pub fn focus_first_invalid() {
         use wasm_bindgen::JsCast;
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
-            .and_then(|d| d.query_selector("main [aria-invalid='true']").ok().flatten())
+            .and_then(|d| {
+                d.query_selector("main [aria-invalid='true']")
+                    .ok()
+                    .flatten()
+            })
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
         {
             let _ = el.focus();
@@ -97,7 +109,11 @@ pub fn focus_first_invalid() {
 
 /// Field errors of one field (server-side names such as `name` or `leaders/0/name`).
 pub fn errors_for(errors: &[FieldError], field: &str) -> Vec<FieldError> {
-    errors.iter().filter(|e| e.field == field).cloned().collect()
+    errors
+        .iter()
+        .filter(|e| e.field == field)
+        .cloned()
+        .collect()
 }
 
 /// A labelled text input with its hint and its errors, wired for screen readers.
@@ -131,7 +147,11 @@ pub fn TextField(
             if has_error() {
                 ids.push(err_id.clone());
             }
-            if ids.is_empty() { None } else { Some(ids.join(" ")) }
+            if ids.is_empty() {
+                None
+            } else {
+                Some(ids.join(" "))
+            }
         }
     };
     let testid = if testid.is_empty() { id } else { testid };
@@ -161,7 +181,11 @@ pub fn TextField(
 
 /// The messages of one field's errors, in the current language.
 #[component]
-pub fn FieldErrorList(errors: RwSignal<Vec<FieldError>>, field: &'static str, id: String) -> impl IntoView {
+pub fn FieldErrorList(
+    errors: RwSignal<Vec<FieldError>>,
+    field: &'static str,
+    id: String,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         {move || {

@@ -186,10 +186,32 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("uq_places_kind_code").table(Places::Table).col(Places::Kind).col(Places::Code).unique().to_owned())
-            .await?;
-        m.create_index(Index::create().name("ix_places_parent").table(Places::Table).col(Places::ParentId).to_owned()).await?;
-        m.create_index(Index::create().name("ix_places_grid").table(Places::Table).col(Places::GridId).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("uq_places_kind_code")
+                .table(Places::Table)
+                .col(Places::Kind)
+                .col(Places::Code)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_places_parent")
+                .table(Places::Table)
+                .col(Places::ParentId)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_places_grid")
+                .table(Places::Table)
+                .col(Places::GridId)
+                .to_owned(),
+        )
+        .await?;
         m.create_index(
             Index::create()
                 .name("ix_places_bbox")
@@ -201,14 +223,25 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_places_name").table(Places::Table).col(Places::Name).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("ix_places_name")
+                .table(Places::Table)
+                .col(Places::Name)
+                .to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
                 .table(UserGrids::Table)
                 .col(big_integer(UserGrids::UserId))
                 .col(big_integer(UserGrids::GridId))
-                .primary_key(Index::create().col(UserGrids::UserId).col(UserGrids::GridId))
+                .primary_key(
+                    Index::create()
+                        .col(UserGrids::UserId)
+                        .col(UserGrids::GridId),
+                )
                 .foreign_key(
                     ForeignKey::create()
                         .name("fk_user_grids_user")
@@ -247,7 +280,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_sessions_user").table(Sessions::Table).col(Sessions::UserId).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("ix_sessions_user")
+                .table(Sessions::Table)
+                .col(Sessions::UserId)
+                .to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -286,8 +326,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_place_leaders_place").table(PlaceLeaders::Table).col(PlaceLeaders::PlaceId).to_owned())
-            .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_place_leaders_place")
+                .table(PlaceLeaders::Table)
+                .col(PlaceLeaders::PlaceId)
+                .to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -319,20 +365,51 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("uq_residents_id_number").table(Residents::Table).col(Residents::IdNumber).unique().to_owned())
-            .await?;
-        m.create_index(Index::create().name("ix_residents_household").table(Residents::Table).col(Residents::HouseholdId).to_owned())
-            .await?;
-        m.create_index(Index::create().name("ix_residents_grid_name").table(Residents::Table).col(Residents::GridId).col(Residents::Name).to_owned())
-            .await?;
-        m.create_index(Index::create().name("ix_residents_name").table(Residents::Table).col(Residents::Name).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("uq_residents_id_number")
+                .table(Residents::Table)
+                .col(Residents::IdNumber)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_residents_household")
+                .table(Residents::Table)
+                .col(Residents::HouseholdId)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_residents_grid_name")
+                .table(Residents::Table)
+                .col(Residents::GridId)
+                .col(Residents::Name)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_residents_name")
+                .table(Residents::Table)
+                .col(Residents::Name)
+                .to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
                 .table(ResidentGroups::Table)
                 .col(big_integer(ResidentGroups::ResidentId))
                 .col(string_len(ResidentGroups::GroupName, 32))
-                .primary_key(Index::create().col(ResidentGroups::ResidentId).col(ResidentGroups::GroupName))
+                .primary_key(
+                    Index::create()
+                        .col(ResidentGroups::ResidentId)
+                        .col(ResidentGroups::GroupName),
+                )
                 .foreign_key(
                     ForeignKey::create()
                         .name("fk_resident_groups_resident")
@@ -360,9 +437,23 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_audit_at").table(AuditLog::Table).col(AuditLog::At).to_owned()).await?;
-        m.create_index(Index::create().name("ix_audit_entity").table(AuditLog::Table).col(AuditLog::Entity).col(AuditLog::EntityId).to_owned())
-            .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_audit_at")
+                .table(AuditLog::Table)
+                .col(AuditLog::At)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_audit_entity")
+                .table(AuditLog::Table)
+                .col(AuditLog::Entity)
+                .col(AuditLog::EntityId)
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 

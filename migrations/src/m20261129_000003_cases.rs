@@ -144,50 +144,163 @@ enum Users {
 }
 
 /// (top code, class, 中文, English, [(leaf code, 中文, English, normal limit)]).
-type Leaf = (&'static str, &'static str, &'static str, (&'static str, i32));
+type Leaf = (
+    &'static str,
+    &'static str,
+    &'static str,
+    (&'static str, i32),
+);
 const TREE: &[(&str, &str, &str, &str, &[Leaf])] = &[
-    ("C-PUB", "component", "公用设施", "Public facilities", &[
-        ("C-PUB-01", "井盖破损或缺失", "Damaged or missing manhole cover", ("working_hours", 4)),
-        ("C-PUB-02", "路灯故障", "Street light out", ("working_days", 2)),
-        ("C-PUB-03", "消防设施损坏", "Damaged fire equipment", ("working_days", 1)),
-    ]),
-    ("C-ROAD", "component", "道路交通", "Roads and traffic", &[
-        ("C-ROAD-01", "道路破损", "Damaged road or alley", ("working_days", 3)),
-        ("C-ROAD-02", "停车设施损坏", "Damaged parking facilities", ("working_days", 5)),
-    ]),
-    ("E-ENV", "event", "市容环境", "Street environment", &[
-        ("E-ENV-01", "暴露垃圾", "Exposed rubbish", ("working_hours", 4)),
-        ("E-ENV-02", "道路积水", "Standing water", ("working_hours", 8)),
-    ]),
-    ("E-SAF", "event", "安全隐患", "Safety hazards", &[
-        ("E-SAF-01", "飞线充电", "E-bikes charged on dangling cables", ("working_hours", 8)),
-        ("E-SAF-02", "无防护设施（井口、坑洞）", "Unguarded well or pit", ("working_hours", 4)),
-        ("E-SAF-03", "消防通道堵塞", "Blocked fire lane", ("working_hours", 8)),
-    ]),
-    ("E-NEI", "event", "邻里事务", "Neighbourhood matters", &[
-        ("E-NEI-01", "噪音扰民", "Noise nuisance", ("working_days", 3)),
-        ("E-NEI-02", "漏水渗水", "Water leak", ("working_days", 3)),
-    ]),
-    ("S-ERR", "service", "代理代办", "Errands", &[
-        ("S-ERR-01", "代购药品", "Buy medicine", ("working_days", 1)),
-        ("S-ERR-02", "代缴费用", "Pay bills", ("working_days", 3)),
-    ]),
-    ("S-REP", "service", "维修服务", "Repairs", &[
-        ("S-REP-01", "水电维修", "Plumbing and electrical repair", ("working_days", 2)),
-    ]),
+    (
+        "C-PUB",
+        "component",
+        "公用设施",
+        "Public facilities",
+        &[
+            (
+                "C-PUB-01",
+                "井盖破损或缺失",
+                "Damaged or missing manhole cover",
+                ("working_hours", 4),
+            ),
+            (
+                "C-PUB-02",
+                "路灯故障",
+                "Street light out",
+                ("working_days", 2),
+            ),
+            (
+                "C-PUB-03",
+                "消防设施损坏",
+                "Damaged fire equipment",
+                ("working_days", 1),
+            ),
+        ],
+    ),
+    (
+        "C-ROAD",
+        "component",
+        "道路交通",
+        "Roads and traffic",
+        &[
+            (
+                "C-ROAD-01",
+                "道路破损",
+                "Damaged road or alley",
+                ("working_days", 3),
+            ),
+            (
+                "C-ROAD-02",
+                "停车设施损坏",
+                "Damaged parking facilities",
+                ("working_days", 5),
+            ),
+        ],
+    ),
+    (
+        "E-ENV",
+        "event",
+        "市容环境",
+        "Street environment",
+        &[
+            (
+                "E-ENV-01",
+                "暴露垃圾",
+                "Exposed rubbish",
+                ("working_hours", 4),
+            ),
+            (
+                "E-ENV-02",
+                "道路积水",
+                "Standing water",
+                ("working_hours", 8),
+            ),
+        ],
+    ),
+    (
+        "E-SAF",
+        "event",
+        "安全隐患",
+        "Safety hazards",
+        &[
+            (
+                "E-SAF-01",
+                "飞线充电",
+                "E-bikes charged on dangling cables",
+                ("working_hours", 8),
+            ),
+            (
+                "E-SAF-02",
+                "无防护设施（井口、坑洞）",
+                "Unguarded well or pit",
+                ("working_hours", 4),
+            ),
+            (
+                "E-SAF-03",
+                "消防通道堵塞",
+                "Blocked fire lane",
+                ("working_hours", 8),
+            ),
+        ],
+    ),
+    (
+        "E-NEI",
+        "event",
+        "邻里事务",
+        "Neighbourhood matters",
+        &[
+            (
+                "E-NEI-01",
+                "噪音扰民",
+                "Noise nuisance",
+                ("working_days", 3),
+            ),
+            ("E-NEI-02", "漏水渗水", "Water leak", ("working_days", 3)),
+        ],
+    ),
+    (
+        "S-ERR",
+        "service",
+        "代理代办",
+        "Errands",
+        &[
+            ("S-ERR-01", "代购药品", "Buy medicine", ("working_days", 1)),
+            ("S-ERR-02", "代缴费用", "Pay bills", ("working_days", 3)),
+        ],
+    ),
+    (
+        "S-REP",
+        "service",
+        "维修服务",
+        "Repairs",
+        &[(
+            "S-REP-01",
+            "水电维修",
+            "Plumbing and electrical repair",
+            ("working_days", 2),
+        )],
+    ),
 ];
 
 const PARTIES: &[(&str, &str, &str)] = &[
     ("COMMUNITY", "社区居委会", "Residents' committee"),
     ("PROPERTY", "物业公司", "Property management company"),
     ("HEATING", "供暖公司", "Heating company"),
-    ("STREET-URBAN", "街道城管科", "Street office, urban management"),
+    (
+        "STREET-URBAN",
+        "街道城管科",
+        "Street office, urban management",
+    ),
     ("POLICE", "社区民警", "Community police"),
 ];
 
 /// Urgent cases get half the normal limit (at least 1), critical ones 2 working hours.
 fn limits(unit: &'static str, amount: i32) -> [(&'static str, &'static str, i32); 3] {
-    [("normal", unit, amount), ("urgent", unit, Ord::max(amount / 2, 1)), ("critical", "working_hours", 2)]
+    [
+        ("normal", unit, amount),
+        ("urgent", unit, Ord::max(amount / 2, 1)),
+        ("critical", "working_hours", 2),
+    ]
 }
 
 #[async_trait::async_trait]
@@ -244,8 +357,16 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("uq_sla_rules").table(SlaRules::Table).col(SlaRules::CategoryId).col(SlaRules::Urgency).unique().to_owned())
-            .await?;
+        m.create_index(
+            Index::create()
+                .name("uq_sla_rules")
+                .table(SlaRules::Table)
+                .col(SlaRules::CategoryId)
+                .col(SlaRules::Urgency)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(CalendarDays::Table)
@@ -288,9 +409,24 @@ impl MigrationTrait for Migration {
                 .col(big_integer(Cases::Version).default(1))
                 .col(timestamp_with_time_zone(Cases::CreatedAt))
                 .col(timestamp_with_time_zone(Cases::UpdatedAt))
-                .foreign_key(ForeignKey::create().name("fk_cases_category").from(Cases::Table, Cases::CategoryId).to(CaseCategories::Table, CaseCategories::Id))
-                .foreign_key(ForeignKey::create().name("fk_cases_grid").from(Cases::Table, Cases::GridId).to(Places::Table, Places::Id))
-                .foreign_key(ForeignKey::create().name("fk_cases_place").from(Cases::Table, Cases::PlaceId).to(Places::Table, Places::Id))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_cases_category")
+                        .from(Cases::Table, Cases::CategoryId)
+                        .to(CaseCategories::Table, CaseCategories::Id),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_cases_grid")
+                        .from(Cases::Table, Cases::GridId)
+                        .to(Places::Table, Places::Id),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_cases_place")
+                        .from(Cases::Table, Cases::PlaceId)
+                        .to(Places::Table, Places::Id),
+                )
                 .foreign_key(
                     ForeignKey::create()
                         .name("fk_cases_reporter")
@@ -350,8 +486,15 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_case_events_case").table(CaseEvents::Table).col(CaseEvents::CaseId).col(CaseEvents::Id).to_owned())
-            .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_case_events_case")
+                .table(CaseEvents::Table)
+                .col(CaseEvents::CaseId)
+                .col(CaseEvents::Id)
+                .to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(Notifications::Table)
@@ -381,7 +524,12 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            Index::create().name("ix_notifications_user").table(Notifications::Table).col(Notifications::UserId).col(Notifications::Id).to_owned(),
+            Index::create()
+                .name("ix_notifications_user")
+                .table(Notifications::Table)
+                .col(Notifications::UserId)
+                .col(Notifications::Id)
+                .to_owned(),
         )
         .await?;
         m.create_table(
@@ -400,7 +548,11 @@ impl MigrationTrait for Migration {
                 .col(string_len(UserSettings::Key, 64))
                 .col(text(UserSettings::Value))
                 .col(timestamp_with_time_zone(UserSettings::UpdatedAt))
-                .primary_key(Index::create().col(UserSettings::UserId).col(UserSettings::Key))
+                .primary_key(
+                    Index::create()
+                        .col(UserSettings::UserId)
+                        .col(UserSettings::Key),
+                )
                 .foreign_key(
                     ForeignKey::create()
                         .name("fk_user_settings_user")
@@ -411,9 +563,24 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_cases_location").table(Cases::Table).col(Cases::Lon).col(Cases::Lat).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("ix_cases_location")
+                .table(Cases::Table)
+                .col(Cases::Lon)
+                .col(Cases::Lat)
+                .to_owned(),
+        )
+        .await?;
         // The live stream looks at the last seconds of changes.
-        m.create_index(Index::create().name("ix_case_events_at").table(CaseEvents::Table).col(CaseEvents::At).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("ix_case_events_at")
+                .table(CaseEvents::Table)
+                .col(CaseEvents::At)
+                .to_owned(),
+        )
+        .await?;
 
         // Default reference data.
         let db = m.get_connection();
@@ -421,8 +588,18 @@ impl MigrationTrait for Migration {
         for (pi, (code, zh, en)) in PARTIES.iter().enumerate() {
             let q = Query::insert()
                 .into_table(ResponsibleParties::Table)
-                .columns([ResponsibleParties::Id, ResponsibleParties::Code, ResponsibleParties::NameZh, ResponsibleParties::NameEn])
-                .values_panic([(pi as i64 + 1).into(), (*code).into(), (*zh).into(), (*en).into()])
+                .columns([
+                    ResponsibleParties::Id,
+                    ResponsibleParties::Code,
+                    ResponsibleParties::NameZh,
+                    ResponsibleParties::NameEn,
+                ])
+                .values_panic([
+                    (pi as i64 + 1).into(),
+                    (*code).into(),
+                    (*zh).into(),
+                    (*en).into(),
+                ])
                 .to_owned();
             db.execute(&q).await?;
         }
@@ -442,7 +619,15 @@ impl MigrationTrait for Migration {
                     CaseCategories::Position,
                     CaseCategories::Public,
                 ])
-                .values_panic([top.into(), (*code).into(), (*class).into(), (*zh).into(), (*en).into(), (ti as i32).into(), public.into()])
+                .values_panic([
+                    top.into(),
+                    (*code).into(),
+                    (*class).into(),
+                    (*zh).into(),
+                    (*en).into(),
+                    (ti as i32).into(),
+                    public.into(),
+                ])
                 .to_owned();
             db.execute(&q).await?;
             for (li, (lcode, lzh, len, (unit, amount))) in leaves.iter().enumerate() {
@@ -474,7 +659,12 @@ impl MigrationTrait for Migration {
                 for (urgency, unit, amount) in limits(unit, *amount) {
                     let q = Query::insert()
                         .into_table(SlaRules::Table)
-                        .columns([SlaRules::CategoryId, SlaRules::Urgency, SlaRules::Unit, SlaRules::Amount])
+                        .columns([
+                            SlaRules::CategoryId,
+                            SlaRules::Urgency,
+                            SlaRules::Unit,
+                            SlaRules::Amount,
+                        ])
                         .values_panic([next_id.into(), urgency.into(), unit.into(), amount.into()])
                         .to_owned();
                     db.execute(&q).await?;

@@ -34,6 +34,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table(ApiKeys::Table).to_owned()).await
+        m.drop_table(Table::drop().table(ApiKeys::Table).to_owned())
+            .await
     }
 }

@@ -52,10 +52,18 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_case_photos_case").table(CasePhotos::Table).col(CasePhotos::CaseId).to_owned()).await
+        m.create_index(
+            Index::create()
+                .name("ix_case_photos_case")
+                .table(CasePhotos::Table)
+                .col(CasePhotos::CaseId)
+                .to_owned(),
+        )
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table(CasePhotos::Table).to_owned()).await
+        m.drop_table(Table::drop().table(CasePhotos::Table).to_owned())
+            .await
     }
 }

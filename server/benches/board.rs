@@ -31,7 +31,13 @@ async fn login(http: &reqwest::Client, base: &str, user: &str) -> String {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+    res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
 }
 
 async fn run(label: &str, url: &str) {
@@ -54,7 +60,14 @@ async fn run(label: &str, url: &str) {
         .unwrap()
         .unwrap()
         .id;
-    let stages = [Stage::Reported, Stage::Registered, Stage::Dispatched, Stage::InProgress, Stage::Handled, Stage::Verified];
+    let stages = [
+        Stage::Reported,
+        Stage::Registered,
+        Stage::Dispatched,
+        Stage::InProgress,
+        Stage::Handled,
+        Stage::Verified,
+    ];
     let now = time::OffsetDateTime::now_utc();
     let txn = state.db.begin_write().await.unwrap();
     let mut batch = Vec::new();
@@ -92,24 +105,41 @@ async fn run(label: &str, url: &str) {
             ..Default::default()
         });
         if batch.len() == 500 {
-            case::Entity::insert_many(std::mem::take(&mut batch)).exec_without_returning(&*txn).await.unwrap();
+            case::Entity::insert_many(std::mem::take(&mut batch))
+                .exec_without_returning(&*txn)
+                .await
+                .unwrap();
         }
     }
     txn.commit().await.unwrap();
-    let ids: Vec<(i64, i64)> = case::Entity::find().all(&state.db.conn).await.unwrap().iter().map(|c| (c.id, c.version)).collect();
+    let ids: Vec<(i64, i64)> = case::Entity::find()
+        .all(&state.db.conn)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| (c.id, c.version))
+        .collect();
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = server::router(state.clone());
     tokio::spawn(async move { server::serve(app, listener).await.unwrap() });
-    let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
     let staff = login(&http, &base, "staff").await;
 
     let mut board_ms = Vec::new();
     let mut bytes = 0;
     for _ in 0..40 {
         let t = Instant::now();
-        let res = http.get(format!("{base}/api/v1/board")).header("cookie", &staff).send().await.unwrap();
+        let res = http
+            .get(format!("{base}/api/v1/board"))
+            .header("cookie", &staff)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         bytes = res.bytes().await.unwrap().len();
         board_ms.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -125,7 +155,12 @@ async fn run(label: &str, url: &str) {
     // One watcher; 50 movers reorder cards (always a legal move) as fast as they can.
     let sent: Arc<Mutex<HashMap<(i64, i64), Instant>>> = Arc::new(Mutex::new(HashMap::new()));
     let latencies: Arc<Mutex<Vec<f64>>> = Arc::new(Mutex::new(Vec::new()));
-    let watch = http.get(format!("{base}/api/v1/live")).header("cookie", &staff).send().await.unwrap();
+    let watch = http
+        .get(format!("{base}/api/v1/live"))
+        .header("cookie", &staff)
+        .send()
+        .await
+        .unwrap();
     let (sent_w, lat_w) = (sent.clone(), latencies.clone());
     let total = MOVERS * MOVES_EACH;
     let watcher = tokio::spawn(async move {
@@ -133,16 +168,26 @@ async fn run(label: &str, url: &str) {
         let mut buf = String::new();
         let mut seen = 0;
         while seen < total {
-            let Ok(Some(Ok(chunk))) = tokio::time::timeout(Duration::from_secs(30), body.next()).await else { break };
+            let Ok(Some(Ok(chunk))) =
+                tokio::time::timeout(Duration::from_secs(30), body.next()).await
+            else {
+                break;
+            };
             let arrived = Instant::now();
             buf.push_str(&String::from_utf8_lossy(&chunk));
             while let Some(end) = buf.find("\n\n") {
                 let block: String = buf.drain(..end + 2).collect();
                 if let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: ")) {
                     let v: serde_json::Value = serde_json::from_str(data).unwrap();
-                    let key = (v["case_id"].as_i64().unwrap(), v["version"].as_i64().unwrap());
+                    let key = (
+                        v["case_id"].as_i64().unwrap(),
+                        v["version"].as_i64().unwrap(),
+                    );
                     if let Some(t0) = sent_w.lock().unwrap().remove(&key) {
-                        lat_w.lock().unwrap().push((arrived - t0).as_secs_f64() * 1000.0);
+                        lat_w
+                            .lock()
+                            .unwrap()
+                            .push((arrived - t0).as_secs_f64() * 1000.0);
                         seen += 1;
                     }
                 }
@@ -153,11 +198,19 @@ async fn run(label: &str, url: &str) {
     let started = Instant::now();
     for m in 0..MOVERS {
         let (http, base, staff, sent) = (http.clone(), base.clone(), staff.clone(), sent.clone());
-        let mine: Vec<(i64, i64)> = ids.iter().skip(m).step_by(MOVERS).take(MOVES_EACH).copied().collect();
+        let mine: Vec<(i64, i64)> = ids
+            .iter()
+            .skip(m)
+            .step_by(MOVERS)
+            .take(MOVES_EACH)
+            .copied()
+            .collect();
         movers.push(tokio::spawn(async move {
             let mut conflicts = 0;
             for (id, version) in mine {
-                sent.lock().unwrap().insert((id, version + 1), Instant::now());
+                sent.lock()
+                    .unwrap()
+                    .insert((id, version + 1), Instant::now());
                 let res = http
                     .post(format!("{base}/api/v1/cases/{id}/rank"))
                     .header("cookie", &staff)
@@ -203,18 +256,30 @@ async fn run(label: &str, url: &str) {
 
 #[tokio::main]
 async fn main() {
-    println!("Linju board benchmark: {CASES} open cases, {MOVERS} concurrent movers × {MOVES_EACH} moves, one watching client");
+    println!(
+        "Linju board benchmark: {CASES} open cases, {MOVERS} concurrent movers × {MOVES_EACH} moves, one watching client"
+    );
     let dir = std::env::temp_dir().join(format!("linju-board-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    run("SQLite", &format!("sqlite://{}/bench.db?mode=rwc", dir.display())).await;
+    run(
+        "SQLite",
+        &format!("sqlite://{}/bench.db?mode=rwc", dir.display()),
+    )
+    .await;
     std::fs::remove_dir_all(&dir).ok();
     if let Ok(admin_url) = std::env::var("LINJU_BENCH_POSTGRES_URL") {
         use sea_orm::ConnectionTrait;
         let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
         let name = format!("linju_board_bench_{}", std::process::id());
-        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
         let (prefix, _) = admin_url.rsplit_once('/').unwrap();
         run("PostgreSQL", &format!("{prefix}/{name}")).await;
-        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok();
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await
+            .ok();
     }
 }

@@ -34,7 +34,10 @@ fn env(name: &str) -> Option<String> {
 fn env_parse<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
     match env(name) {
         None => Ok(default),
-        Some(v) => v.trim().parse().map_err(|_| format!("{name} has an invalid value: {v}")),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name} has an invalid value: {v}")),
     }
 }
 
@@ -51,19 +54,32 @@ impl Config {
         Ok(Config {
             host: env_parse("HOST", IpAddr::from([127, 0, 0, 1]))?,
             port: env_parse("PORT", 8080)?,
-            database_url: env("DATABASE_URL").unwrap_or_else(|| "sqlite://data/linju.db?mode=rwc".to_string()),
+            database_url: env("DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/linju.db?mode=rwc".to_string()),
             db_max_connections: env_parse("LINJU_DB_MAX_CONNECTIONS", 10)?,
-            site_dir: env("LINJU_SITE_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("target/site")),
+            site_dir: env("LINJU_SITE_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("target/site")),
             demo: env_flag("LINJU_DEMO", false),
             demo_password: env("LINJU_DEMO_PASSWORD").unwrap_or_else(|| "linju-demo".to_string()),
-            session_idle: Duration::from_secs(60 * env_parse::<u64>("LINJU_SESSION_IDLE_MINUTES", 120)?),
-            session_absolute: Duration::from_secs(3600 * env_parse::<u64>("LINJU_SESSION_ABSOLUTE_HOURS", 12)?),
+            session_idle: Duration::from_secs(
+                60 * env_parse::<u64>("LINJU_SESSION_IDLE_MINUTES", 120)?,
+            ),
+            session_absolute: Duration::from_secs(
+                3600 * env_parse::<u64>("LINJU_SESSION_ABSOLUTE_HOURS", 12)?,
+            ),
             trust_proxy: env_flag("LINJU_TRUST_PROXY", false),
             public_origins: env("LINJU_PUBLIC_ORIGINS")
-                .map(|v| v.split(',').map(|s| s.trim().trim_end_matches('/').to_string()).collect())
+                .map(|v| {
+                    v.split(',')
+                        .map(|s| s.trim().trim_end_matches('/').to_string())
+                        .collect()
+                })
                 .unwrap_or_default(),
             duplicate_radius_m: env_parse("LINJU_DUPLICATE_RADIUS_M", 50.0)?,
-            upload_dir: env("LINJU_UPLOAD_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("data/uploads")),
+            upload_dir: env("LINJU_UPLOAD_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("data/uploads")),
         })
     }
 

@@ -9,8 +9,8 @@ use crate::error::AppError;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use shared::error::ErrorCode;
 use std::ops::Deref;
@@ -51,7 +51,9 @@ impl Db {
         if let Some(path) = sqlite_file_path(url) {
             if let Some(dir) = std::path::Path::new(&path).parent() {
                 if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        DbErr::Custom(format!("cannot create {}: {e}", dir.display()))
+                    })?;
                 }
             }
         }
@@ -71,7 +73,10 @@ impl Db {
             });
         let conn = Database::connect(opts).await?;
         let sqlite = conn.get_database_backend() == DbBackend::Sqlite;
-        Ok(Db { conn, writer: sqlite.then(|| Arc::new(Mutex::new(()))) })
+        Ok(Db {
+            conn,
+            writer: sqlite.then(|| Arc::new(Mutex::new(()))),
+        })
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -87,15 +92,26 @@ impl Db {
     /// transaction that reads before it writes cannot meet a newer snapshot.
     pub async fn begin_write(&self) -> Result<WriteTxn, AppError> {
         let Some(m) = &self.writer else {
-            return Ok(WriteTxn { txn: self.conn.begin().await?, _slot: None });
+            return Ok(WriteTxn {
+                txn: self.conn.begin().await?,
+                _slot: None,
+            });
         };
-        let slot = tokio::time::timeout(WRITER_WAIT, m.clone().lock_owned()).await.map_err(|_| {
-            tracing::warn!("gave up waiting for the database writer");
-            AppError::Code(ErrorCode::Unavailable)
-        })?;
-        let options = TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
+        let slot = tokio::time::timeout(WRITER_WAIT, m.clone().lock_owned())
+            .await
+            .map_err(|_| {
+                tracing::warn!("gave up waiting for the database writer");
+                AppError::Code(ErrorCode::Unavailable)
+            })?;
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
         let txn = self.conn.begin_with_options(options).await?;
-        Ok(WriteTxn { txn, _slot: Some(slot) })
+        Ok(WriteTxn {
+            txn,
+            _slot: Some(slot),
+        })
     }
 
     pub async fn ping(&self) -> Result<(), DbErr> {
@@ -115,8 +131,14 @@ fn sqlite_file_path(url: &str) -> Option<String> {
 mod tests {
     #[test]
     fn sqlite_paths() {
-        assert_eq!(super::sqlite_file_path("sqlite://data/linju.db?mode=rwc").as_deref(), Some("data/linju.db"));
-        assert_eq!(super::sqlite_file_path("sqlite:///tmp/x.db?mode=rwc").as_deref(), Some("/tmp/x.db"));
+        assert_eq!(
+            super::sqlite_file_path("sqlite://data/linju.db?mode=rwc").as_deref(),
+            Some("data/linju.db")
+        );
+        assert_eq!(
+            super::sqlite_file_path("sqlite:///tmp/x.db?mode=rwc").as_deref(),
+            Some("/tmp/x.db")
+        );
         assert_eq!(super::sqlite_file_path("postgres://u@h/db"), None);
         assert_eq!(super::sqlite_file_path("sqlite::memory:"), None);
     }

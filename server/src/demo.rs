@@ -43,13 +43,17 @@ impl Rng {
 }
 
 const SURNAMES: [&str; 24] = [
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋",
 ];
 const GIVEN: [&str; 32] = [
-    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞", "平", "刚",
-    "桂英", "建国", "建华", "玉兰", "国强", "淑珍", "志明", "海燕", "子涵", "浩然",
+    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
+    "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建国", "建华", "玉兰", "国强", "淑珍",
+    "志明", "海燕", "子涵", "浩然",
 ];
-const GRID_NAMES: [&str; 10] = ["第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十"];
+const GRID_NAMES: [&str; 10] = [
+    "第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十",
+];
 
 /// The shape of a generated data set.
 #[derive(Clone, Debug)]
@@ -125,7 +129,11 @@ const CHUNK: usize = 400;
 
 impl Batch {
     async fn flush(&mut self, conn: &impl ConnectionTrait, all: bool) -> AppResult<()> {
-        async fn chunked<E: EntityTrait>(conn: &impl ConnectionTrait, rows: &mut Vec<E::ActiveModel>, all: bool) -> AppResult<()>
+        async fn chunked<E: EntityTrait>(
+            conn: &impl ConnectionTrait,
+            rows: &mut Vec<E::ActiveModel>,
+            all: bool,
+        ) -> AppResult<()>
         where
             E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + Send,
         {
@@ -179,7 +187,11 @@ impl Generator {
     ) -> i64 {
         self.next_place += 1;
         let id = self.next_place;
-        let grid_id = if kind == PlaceKind::Grid { Some(id) } else { grid };
+        let grid_id = if kind == PlaceKind::Grid {
+            Some(id)
+        } else {
+            grid
+        };
         self.batch.places.push(place::ActiveModel {
             id: Set(id),
             kind: Set(kind.as_str().to_string()),
@@ -205,7 +217,10 @@ impl Generator {
         self.batch.leaders.push(place_leader::ActiveModel {
             place_id: Set(place_id),
             position: Set(0),
-            title: Set(serde_json::to_value(title).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()),
+            title: Set(serde_json::to_value(title)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()),
             name: Set(name),
             user_id: Set(None),
             ..Default::default()
@@ -216,7 +231,14 @@ impl Generator {
         format!("{}{}", self.rng.pick(&SURNAMES), self.rng.pick(&GIVEN))
     }
 
-    fn resident(&mut self, household: i64, grid: i64, name: String, birth_year: u16, groups: &[SpecialGroup]) {
+    fn resident(
+        &mut self,
+        household: i64,
+        grid: i64,
+        name: String,
+        birth_year: u16,
+        groups: &[SpecialGroup],
+    ) {
         self.next_resident += 1;
         let id = self.next_resident;
         // Unique by construction: the area code carries the thousands, the sequence the rest.
@@ -243,18 +265,35 @@ impl Generator {
             updated_at: Set(self.now),
         });
         for g in groups {
-            self.batch.groups.push(resident_group::ActiveModel { resident_id: Set(id), group_name: Set(g.as_str().to_string()) });
+            self.batch.groups.push(resident_group::ActiveModel {
+                resident_id: Set(id),
+                group_name: Set(g.as_str().to_string()),
+            });
         }
         self.counts.residents += 1;
     }
 
     /// Residents of one household; the demo's first households hold the article's people.
-    fn household_people(&mut self, household: i64, grid: i64, grid_index: usize, household_index: usize, max: u64) {
+    fn household_people(
+        &mut self,
+        household: i64,
+        grid: i64,
+        grid_index: usize,
+        household_index: usize,
+        max: u64,
+    ) {
         if self.demo && household_index == 0 {
             let named: &[(&str, u16, &[SpecialGroup])] = match grid_index {
-                0 => &[("张秀兰", 1956, &[SpecialGroup::LivingAlone, SpecialGroup::ChronicIllness])],
+                0 => &[(
+                    "张秀兰",
+                    1956,
+                    &[SpecialGroup::LivingAlone, SpecialGroup::ChronicIllness],
+                )],
                 1 => &[("钱卫国", 1968, &[SpecialGroup::Disabled])],
-                2 => &[("孙玉珍", 1950, &[SpecialGroup::EmptyNest]), ("孙国强", 1949, &[SpecialGroup::EmptyNest])],
+                2 => &[
+                    ("孙玉珍", 1950, &[SpecialGroup::EmptyNest]),
+                    ("孙国强", 1949, &[SpecialGroup::EmptyNest]),
+                ],
                 _ => &[("周建军", 1975, &[SpecialGroup::LowIncome])],
             };
             for (name, year, groups) in named {
@@ -263,7 +302,13 @@ impl Generator {
             return;
         }
         if self.demo && grid_index == 0 && household_index == 1 {
-            self.resident(household, grid, "瞿桂英".to_string(), 1944, &[SpecialGroup::Elderly, SpecialGroup::LivingAlone]);
+            self.resident(
+                household,
+                grid,
+                "瞿桂英".to_string(),
+                1944,
+                &[SpecialGroup::Elderly, SpecialGroup::LivingAlone],
+            );
             return;
         }
         let n = 1 + self.rng.below(max);
@@ -314,15 +359,42 @@ pub async fn generate_in(txn: &impl ConnectionTrait, plan: &Plan, demo: bool) ->
     let mut building_counter = 0;
     let mut micro_counter = 0;
     for s in 0..plan.streets {
-        let (street_code, street_name) = if demo { ("XF".to_string(), "幸福街道".to_string()) } else { (format!("S{:02}", s + 1), format!("第{}街道", s + 1)) };
-        let street = g.place(PlaceKind::Street, None, None, street_code.clone(), street_name, None, None);
+        let (street_code, street_name) = if demo {
+            ("XF".to_string(), "幸福街道".to_string())
+        } else {
+            (format!("S{:02}", s + 1), format!("第{}街道", s + 1))
+        };
+        let street = g.place(
+            PlaceKind::Street,
+            None,
+            None,
+            street_code.clone(),
+            street_name,
+            None,
+            None,
+        );
         for c in 0..plan.communities_per_street {
-            let (cx, cy) = ((community_index % per_row) as f64, (community_index / per_row) as f64);
+            let (cx, cy) = (
+                (community_index % per_row) as f64,
+                (community_index / per_row) as f64,
+            );
             community_index += 1;
             let (x0, y0) = (121.45 + cx * tile_w, 31.22 + cy * tile_h);
             let ccode = format!("{street_code}-C{:02}", c + 1);
-            let cname = if demo { "幸福社区".to_string() } else { format!("第{}社区", community_index) };
-            let community = g.place(PlaceKind::Community, Some(street), None, ccode.clone(), cname.clone(), None, Some((x0, y0, x0 + tile_w, y0 + tile_h)));
+            let cname = if demo {
+                "幸福社区".to_string()
+            } else {
+                format!("第{}社区", community_index)
+            };
+            let community = g.place(
+                PlaceKind::Community,
+                Some(street),
+                None,
+                ccode.clone(),
+                cname.clone(),
+                None,
+                Some((x0, y0, x0 + tile_w, y0 + tile_h)),
+            );
             let secretary = g.person_name();
             g.leader(community, LeaderTitle::PartySecretary, secretary);
             // Grids are vertical strips of the community; micro-grids horizontal bands of a grid.
@@ -332,15 +404,32 @@ pub async fn generate_in(txn: &impl ConnectionTrait, plan: &Plan, demo: bool) ->
                 let gcode = format!("{ccode}-G{}", gi + 1);
                 let gname = format!("{}网格", GRID_NAMES.get(gi).copied().unwrap_or("另一"));
                 grid_counter += 1;
-                let grid = g.place(PlaceKind::Grid, Some(community), None, gcode.clone(), gname, None, Some((gx0, y0, gx0 + gw, y0 + tile_h)));
+                let grid = g.place(
+                    PlaceKind::Grid,
+                    Some(community),
+                    None,
+                    gcode.clone(),
+                    gname,
+                    None,
+                    Some((gx0, y0, gx0 + gw, y0 + tile_h)),
+                );
                 let leader = g.person_name();
                 g.leader(grid, LeaderTitle::GridLeader, leader);
                 let mh = tile_h / plan.micro_grids_per_grid as f64;
                 for mi in 0..plan.micro_grids_per_grid {
                     let my0 = y0 + mi as f64 * mh;
                     let mcode = format!("{gcode}-M{}", mi + 1);
-                    let micro = g.place(PlaceKind::MicroGrid, Some(grid), Some(grid), mcode, format!("{}微网格", mi + 1), None, Some((gx0, my0, gx0 + gw, my0 + mh)));
-                    let nb = plan.buildings_per_micro_grid[micro_counter % plan.buildings_per_micro_grid.len()];
+                    let micro = g.place(
+                        PlaceKind::MicroGrid,
+                        Some(grid),
+                        Some(grid),
+                        mcode,
+                        format!("{}微网格", mi + 1),
+                        None,
+                        Some((gx0, my0, gx0 + gw, my0 + mh)),
+                    );
+                    let nb = plan.buildings_per_micro_grid
+                        [micro_counter % plan.buildings_per_micro_grid.len()];
                     micro_counter += 1;
                     for bi in 0..nb {
                         building_counter += 1;
@@ -350,21 +439,46 @@ pub async fn generate_in(txn: &impl ConnectionTrait, plan: &Plan, demo: bool) ->
                         let by = my0 + mh * 0.3;
                         let bname = format!("{building_counter}栋");
                         let bcode = format!("{ccode}-B{building_counter:04}");
-                        let building = g.place(PlaceKind::Building, Some(micro), Some(grid), bcode.clone(), bname.clone(), Some(format!("{cname}{bname}")), Some((bx, by, bx + bw * 0.6, by + mh * 0.4)));
+                        let building = g.place(
+                            PlaceKind::Building,
+                            Some(micro),
+                            Some(grid),
+                            bcode.clone(),
+                            bname.clone(),
+                            Some(format!("{cname}{bname}")),
+                            Some((bx, by, bx + bw * 0.6, by + mh * 0.4)),
+                        );
                         if bi == 0 {
                             let leader = g.person_name();
                             g.leader(building, LeaderTitle::BuildingLeader, leader);
                         }
                         for hi in 0..plan.households_per_building {
-                            if plan.target_residents.is_some_and(|t| g.counts.residents >= t) {
+                            if plan
+                                .target_residents
+                                .is_some_and(|t| g.counts.residents >= t)
+                            {
                                 break;
                             }
                             let room = format!("{}{:02}", hi / 2 + 1, hi % 2 + 1);
                             let hname = format!("{room}室");
-                            let household = g.place(PlaceKind::Household, Some(building), Some(grid), format!("{bcode}-{room}"), hname.clone(), Some(format!("{cname}{bname}{hname}")), None);
+                            let household = g.place(
+                                PlaceKind::Household,
+                                Some(building),
+                                Some(grid),
+                                format!("{bcode}-{room}"),
+                                hname.clone(),
+                                Some(format!("{cname}{bname}{hname}")),
+                                None,
+                            );
                             let first_in_grid = mi == 0 && bi == 0;
                             let index = if first_in_grid { hi } else { usize::MAX };
-                            g.household_people(household, grid, gi, index, plan.max_residents_per_household);
+                            g.household_people(
+                                household,
+                                grid,
+                                gi,
+                                index,
+                                plan.max_residents_per_household,
+                            );
                             g.batch.flush(txn, false).await?;
                         }
                     }
@@ -387,7 +501,10 @@ pub async fn generate_in(txn: &impl ConnectionTrait, plan: &Plan, demo: bool) ->
 /// Seed the demo community and accounts, once: only into a database without places or users.
 pub async fn seed_if_empty(db: &Db, demo_password: &str) -> AppResult<bool> {
     let has_places = place::Entity::find().count(&db.conn).await? > 0;
-    let has_users = crate::accounts::store::user::Entity::find().count(&db.conn).await? > 0;
+    let has_users = crate::accounts::store::user::Entity::find()
+        .count(&db.conn)
+        .await?
+        > 0;
     if has_places || has_users {
         return Ok(false);
     }
@@ -404,9 +521,19 @@ pub async fn seed_if_empty(db: &Db, demo_password: &str) -> AppResult<bool> {
         let grids = if scoped { vec![first_grid.id] } else { vec![] };
         accounts::insert_user(&*txn, username, display, hash.clone(), &[role], &grids).await?;
     }
-    crate::open311::keys::insert(&*txn, "演示 Open311 客户端", crate::open311::keys::DEMO_KEY, None).await?;
+    crate::open311::keys::insert(
+        &*txn,
+        "演示 Open311 客户端",
+        crate::open311::keys::DEMO_KEY,
+        None,
+    )
+    .await?;
     txn.commit().await?;
-    tracing::info!(places = counts.places, residents = counts.residents, "demo data seeded");
+    tracing::info!(
+        places = counts.places,
+        residents = counts.residents,
+        "demo data seeded"
+    );
     Ok(true)
 }
 
@@ -417,6 +544,7 @@ trait FilterKind {
 impl FilterKind for sea_orm::Select<place::Entity> {
     fn filter_kind(self, kind: PlaceKind) -> Self {
         use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
-        self.filter(place::Column::Kind.eq(kind.as_str())).order_by_asc(place::Column::Id)
+        self.filter(place::Column::Kind.eq(kind.as_str()))
+            .order_by_asc(place::Column::Id)
     }
 }

@@ -35,7 +35,9 @@ impl AppError {
     }
 
     pub fn conflict<T: serde::Serialize>(current: &T) -> AppError {
-        AppError::Conflict { current: serde_json::to_value(current).unwrap_or_default() }
+        AppError::Conflict {
+            current: serde_json::to_value(current).unwrap_or_default(),
+        }
     }
 }
 
@@ -48,7 +50,9 @@ impl From<FieldErrors> for AppError {
 impl From<JsonRejection> for AppError {
     fn from(r: JsonRejection) -> Self {
         match r {
-            JsonRejection::MissingJsonContentType(_) => AppError::Code(ErrorCode::UnsupportedMediaType),
+            JsonRejection::MissingJsonContentType(_) => {
+                AppError::Code(ErrorCode::UnsupportedMediaType)
+            }
             JsonRejection::BytesRejection(_) => AppError::Code(ErrorCode::PayloadTooLarge),
             other => {
                 tracing::debug!(error = %other.body_text(), "unreadable JSON body");
@@ -81,7 +85,12 @@ pub struct ProblemSpec {
 
 impl ProblemSpec {
     pub fn of(code: ErrorCode) -> Self {
-        ProblemSpec { code, errors: FieldErrors::new(), retry_after: None, current: None }
+        ProblemSpec {
+            code,
+            errors: FieldErrors::new(),
+            retry_after: None,
+            current: None,
+        }
     }
 
     pub fn render(&self, lang: Lang, request_id: Option<String>) -> Problem {
@@ -96,12 +105,17 @@ impl ProblemSpec {
     }
 
     pub fn into_response_with(self, lang: Lang, request_id: Option<String>) -> Response {
-        let status = StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&self.render(lang, request_id)).unwrap_or_default();
         let mut res = (status, body).into_response();
-        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if let Some(s) = self.retry_after {
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         res.extensions_mut().insert(self);
         res
@@ -112,13 +126,22 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let spec = match self {
             AppError::Code(code) => ProblemSpec::of(code),
-            AppError::Validation(errors) => ProblemSpec { errors, ..ProblemSpec::of(ErrorCode::ValidationFailed) },
-            AppError::Throttled { retry_after } => {
-                ProblemSpec { retry_after: Some(retry_after), ..ProblemSpec::of(ErrorCode::LoginThrottled) }
-            }
-            AppError::Conflict { current } => ProblemSpec { current: Some(current), ..ProblemSpec::of(ErrorCode::VersionConflict) },
+            AppError::Validation(errors) => ProblemSpec {
+                errors,
+                ..ProblemSpec::of(ErrorCode::ValidationFailed)
+            },
+            AppError::Throttled { retry_after } => ProblemSpec {
+                retry_after: Some(retry_after),
+                ..ProblemSpec::of(ErrorCode::LoginThrottled)
+            },
+            AppError::Conflict { current } => ProblemSpec {
+                current: Some(current),
+                ..ProblemSpec::of(ErrorCode::VersionConflict)
+            },
             AppError::Db(err) => match err.sql_err() {
-                Some(SqlErr::UniqueConstraintViolation(_)) => ProblemSpec::of(ErrorCode::AlreadyExists),
+                Some(SqlErr::UniqueConstraintViolation(_)) => {
+                    ProblemSpec::of(ErrorCode::AlreadyExists)
+                }
                 Some(SqlErr::ForeignKeyConstraintViolation(_)) => ProblemSpec::of(ErrorCode::InUse),
                 _ => {
                     tracing::error!(error = %err, "database error");

@@ -56,7 +56,10 @@ pub struct Live {
 
 impl Default for Live {
     fn default() -> Self {
-        Live { tx: broadcast::channel(4096).0, published: Mutex::new(HashMap::new()) }
+        Live {
+            tx: broadcast::channel(4096).0,
+            published: Mutex::new(HashMap::new()),
+        }
     }
 }
 
@@ -76,12 +79,22 @@ impl Live {
 
     fn forget_old(&self) {
         let limit = Duration::from_secs(LOOK_BACK.whole_seconds() as u64 * 2);
-        self.published.lock().expect("not poisoned").retain(|_, at| at.elapsed() < limit);
+        self.published
+            .lock()
+            .expect("not poisoned")
+            .retain(|_, at| at.elapsed() < limit);
     }
 
     /// Changes after `since` from the history (for reconnecting clients and the poller).
-    pub async fn changes_since(db: &Db, since: Option<i64>, after: Option<OffsetDateTime>, limit: u64) -> Result<Vec<Change>, sea_orm::DbErr> {
-        let mut q = event::Entity::find().order_by_asc(event::Column::Id).limit(limit);
+    pub async fn changes_since(
+        db: &Db,
+        since: Option<i64>,
+        after: Option<OffsetDateTime>,
+        limit: u64,
+    ) -> Result<Vec<Change>, sea_orm::DbErr> {
+        let mut q = event::Entity::find()
+            .order_by_asc(event::Column::Id)
+            .limit(limit);
         if let Some(id) = since {
             q = q.filter(event::Column::Id.gt(id));
         }
@@ -90,9 +103,21 @@ impl Live {
         }
         let events = q.all(&db.conn).await?;
         let ids: Vec<i64> = events.iter().map(|e| e.case_id).collect();
-        let cases: HashMap<i64, case::Model> =
-            case::Entity::find().filter(case::Column::Id.is_in(ids)).all(&db.conn).await?.into_iter().map(|c| (c.id, c)).collect();
-        Ok(events.into_iter().filter_map(|e| cases.get(&e.case_id).map(|c| Change::of(e.id, &e.action, c))).collect())
+        let cases: HashMap<i64, case::Model> = case::Entity::find()
+            .filter(case::Column::Id.is_in(ids))
+            .all(&db.conn)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        Ok(events
+            .into_iter()
+            .filter_map(|e| {
+                cases
+                    .get(&e.case_id)
+                    .map(|c| Change::of(e.id, &e.action, c))
+            })
+            .collect())
     }
 
     /// Watch the history for changes made by other processes.

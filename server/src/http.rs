@@ -32,14 +32,20 @@ fn lang_of(headers: &HeaderMap) -> Lang {
 }
 
 fn request_id_of(headers: &HeaderMap) -> Option<String> {
-    headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_string)
+    headers
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 impl FromRequestParts<AppState> for RequestCtx {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
         // The proxy appends the address it saw; everything left of it was written by the
         // client and may be forged. So: the rightmost entry, and only if it is an address.
         let forwarded = || {
@@ -51,27 +57,45 @@ impl FromRequestParts<AppState> for RequestCtx {
                 .and_then(|s| s.trim().parse::<std::net::IpAddr>().ok())
                 .map(|ip| ip.to_string())
         };
-        let ip = if state.config.trust_proxy { forwarded().or(peer) } else { peer };
+        let ip = if state.config.trust_proxy {
+            forwarded().or(peer)
+        } else {
+            peer
+        };
         Ok(RequestCtx {
             request_id: request_id_of(&parts.headers),
             ip,
             lang: lang_of(&parts.headers),
-            user_agent: parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(256).collect()),
+            user_agent: parts
+                .headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|s| s.chars().take(256).collect()),
             secure: is_secure(&parts.headers, state.config.trust_proxy),
         })
     }
 }
 
 fn is_secure(headers: &HeaderMap, trust_proxy: bool) -> bool {
-    trust_proxy && headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+    trust_proxy
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            == Some("https")
 }
 
 /// Keep a caller's `X-Request-Id` only when it is a plain token of at most 64 characters;
 /// otherwise drop it so a fresh one is made. It is logged and stored with audit records.
 pub async fn sanitize_request_id(mut req: Request, next: Next) -> Response {
-    let ok = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).is_some_and(|v| {
-        (1..=64).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    });
+    let ok = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            (1..=64).contains(&v.len())
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
     if !ok {
         req.headers_mut().remove(REQUEST_ID);
     }
@@ -129,8 +153,13 @@ fn is_unsafe(method: &Method) -> bool {
 pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     // Browsers say where a request comes from. The API answers no other site, not even for
     // reads: some reads (a full record, an export) are audited actions in the user's name.
-    let fetch_site = req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    if req.uri().path().starts_with("/api/") && matches!(fetch_site, Some("cross-site" | "same-site")) {
+    let fetch_site = req
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok());
+    if req.uri().path().starts_with("/api/")
+        && matches!(fetch_site, Some("cross-site" | "same-site"))
+    {
         tracing::warn!(path = %req.uri().path(), "cross-site API request refused");
         return AppError::Code(ErrorCode::CsrfRejected).into_response();
     }
@@ -140,8 +169,15 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
             tracing::warn!(path = %req.uri().path(), origin = ?h.get(header::ORIGIN), "cross-site request refused");
             return AppError::Code(ErrorCode::CsrfRejected).into_response();
         }
-        let ct = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
-        if ct.starts_with("application/x-www-form-urlencoded") || ct.starts_with("multipart/form-data") || ct.starts_with("text/plain") {
+        let ct = h
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if ct.starts_with("application/x-www-form-urlencoded")
+            || ct.starts_with("multipart/form-data")
+            || ct.starts_with("text/plain")
+        {
             return AppError::Code(ErrorCode::UnsupportedMediaType).into_response();
         }
     }
@@ -156,8 +192,14 @@ fn same_origin(h: &HeaderMap, state: &AppState) -> bool {
         if !state.config.public_origins.is_empty() {
             return state.config.public_origins.iter().any(|o| o == origin);
         }
-        let Some(host) = h.get(header::HOST).and_then(|v| v.to_str().ok()) else { return false };
-        let scheme = if is_secure(h, state.config.trust_proxy) { "https" } else { "http" };
+        let Some(host) = h.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+            return false;
+        };
+        let scheme = if is_secure(h, state.config.trust_proxy) {
+            "https"
+        } else {
+            "http"
+        };
         let forwarded_host = state
             .config
             .trust_proxy
@@ -171,14 +213,24 @@ fn same_origin(h: &HeaderMap, state: &AppState) -> bool {
 /// Headers every response gets: no sniffing, no framing, a strict content security policy
 /// (the app is one wasm module and one stylesheet from our own origin).
 pub async fn security_headers(req: Request, next: Next) -> Response {
-    let https = req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
+    let https = req
+        .headers()
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        == Some("https");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     if https {
         // Behind a TLS proxy: browsers should never come back over plain http.
-        h.insert("strict-transport-security", HeaderValue::from_static("max-age=31536000"));
+        h.insert(
+            "strict-transport-security",
+            HeaderValue::from_static("max-age=31536000"),
+        );
     }
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert(
@@ -188,7 +240,10 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
              connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
         ),
     );
-    h.insert("permissions-policy", HeaderValue::from_static("geolocation=(self), camera=(self), microphone=()"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("geolocation=(self), camera=(self), microphone=()"),
+    );
     res
 }
 

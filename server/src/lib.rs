@@ -98,7 +98,17 @@ async fn openapi_document() {}
 
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", accounts::router().merge(places::router()).merge(cases::router()).merge(cases::photos::router()).merge(board::router()).merge(map::router()).merge(open311::keys::router()).merge(audit::router()))
+        .nest(
+            "/api/v1",
+            accounts::router()
+                .merge(places::router())
+                .merge(cases::router())
+                .merge(cases::photos::router())
+                .merge(board::router())
+                .merge(map::router())
+                .merge(open311::keys::router())
+                .merge(audit::router()),
+        )
         .routes(routes!(healthz))
         .routes(routes!(readyz))
         .split_for_parts();
@@ -112,7 +122,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api().1
 }
 
-async fn asset(State(state): State<AppState>, Path(name): Path<String>, headers: HeaderMap) -> Response {
+async fn asset(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     state.site.asset(&name, &headers).await
 }
 
@@ -120,7 +134,8 @@ async fn asset(State(state): State<AppState>, Path(name): Path<String>, headers:
 async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     let path = req.uri().path();
     if path.starts_with("/api/") || path == "/api" {
-        return ProblemSpec::of(ErrorCode::NotFound).into_response_with(shared::i18n::Lang::ZhCn, None);
+        return ProblemSpec::of(ErrorCode::NotFound)
+            .into_response_with(shared::i18n::Lang::ZhCn, None);
     }
     if path.starts_with("/assets/") || req.method() != axum::http::Method::GET {
         return StatusCode::NOT_FOUND.into_response();
@@ -160,13 +175,19 @@ pub fn router(state: AppState) -> Router {
 
 /// Connect, migrate, seed the demo if asked, and build the state.
 pub async fn prepare(config: Config) -> Result<AppState, String> {
-    let db = Db::connect(&config.database_url, config.db_max_connections).await.map_err(|e| format!("database: {e}"))?;
+    let db = Db::connect(&config.database_url, config.db_max_connections)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
     db.migrate().await.map_err(|e| format!("migrations: {e}"))?;
     if config.demo {
-        demo::seed_if_empty(&db, &config.demo_password).await.map_err(|e| format!("demo data: {e}"))?;
+        demo::seed_if_empty(&db, &config.demo_password)
+            .await
+            .map_err(|e| format!("demo data: {e}"))?;
     }
     let _ = cases::service::DUPLICATE_RADIUS_M.set(config.duplicate_radius_m);
-    tokio::task::spawn_blocking(accounts::password::warm_up).await.map_err(|e| format!("warm-up: {e}"))?;
+    tokio::task::spawn_blocking(accounts::password::warm_up)
+        .await
+        .map_err(|e| format!("warm-up: {e}"))?;
     let site = site::Site::load(&config.site_dir);
     Ok(AppState {
         db,
@@ -186,7 +207,9 @@ pub fn start_housekeeping(state: AppState) {
         loop {
             tick.tick().await;
             match accounts::service::purge_expired(&state).await {
-                Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions and throttle rows removed"),
+                Ok(n) if n > 0 => {
+                    tracing::info!(removed = n, "expired sessions and throttle rows removed")
+                }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
             }
@@ -196,18 +219,27 @@ pub fn start_housekeeping(state: AppState) {
 
 /// Serve until SIGTERM or Ctrl-C; in-flight requests are allowed to finish.
 pub async fn serve(app: Router, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal(None))
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal(None))
+    .await
 }
 
 /// Like `serve`, and ends the state's live streams when the signal comes.
-pub async fn serve_state(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+pub async fn serve_state(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
     let stop = state.shutdown.clone();
     let app = router(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal(Some(stop)))
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal(Some(stop)))
+    .await
 }
 
 async fn shutdown_signal(stop: Option<Arc<tokio::sync::watch::Sender<bool>>>) {

@@ -16,9 +16,13 @@ fn usage() -> ExitCode {
 #[tokio::main]
 async fn main() -> ExitCode {
     let json_logs = std::env::var("LINJU_LOG_FORMAT").is_ok_and(|v| v == "json");
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
     if json_logs {
-        tracing_subscriber::fmt().with_env_filter(filter).json().init();
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .json()
+            .init();
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
@@ -33,7 +37,10 @@ async fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         None | Some("serve") => serve(config).await,
         Some("migrate") => {
-            let cfg = Config { demo: false, ..config };
+            let cfg = Config {
+                demo: false,
+                ..config
+            };
             match server::prepare(cfg).await {
                 Ok(_) => {
                     println!("migrations applied");
@@ -70,11 +77,17 @@ async fn serve(config: Config) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let local = listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| addr.to_string());
+    let local = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| addr.to_string());
     if demo {
         println!("Demo accounts (password: {demo_password}):");
         for (username, display, role, _) in demo::DEMO_ACCOUNTS {
-            println!("  {username:<11} {display} ({})", role.label(shared::i18n::Lang::ZhCn));
+            println!(
+                "  {username:<11} {display} ({})",
+                role.label(shared::i18n::Lang::ZhCn)
+            );
         }
     }
     if !site_built {
@@ -102,8 +115,13 @@ async fn seed(config: Config, args: &[String]) -> ExitCode {
             _ => return usage(),
         }
     }
-    let Some(residents) = residents else { return usage() };
-    let cfg = Config { demo: false, ..config };
+    let Some(residents) = residents else {
+        return usage();
+    };
+    let cfg = Config {
+        demo: false,
+        ..config
+    };
     let state = match server::prepare(cfg).await {
         Ok(s) => s,
         Err(e) => {
@@ -115,7 +133,12 @@ async fn seed(config: Config, args: &[String]) -> ExitCode {
     let started = std::time::Instant::now();
     match demo::generate(&state.db, &plan, false).await {
         Ok(c) => {
-            println!("generated {} places and {} residents in {:.1} s ({plan:?})", c.places, c.residents, started.elapsed().as_secs_f64());
+            println!(
+                "generated {} places and {} residents in {:.1} s ({plan:?})",
+                c.places,
+                c.residents,
+                started.elapsed().as_secs_f64()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

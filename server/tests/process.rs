@@ -10,8 +10,12 @@ use std::time::Duration;
 fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
     let dir = std::env::temp_dir().join(format!("linju-proc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let (mut child, addr, printed) = start_printing(&format!("sqlite://{}/linju.db?mode=rwc", dir.display()));
-    assert!(printed.iter().any(|l| l.contains("gridworker")), "demo accounts are listed: {printed:?}");
+    let (mut child, addr, printed) =
+        start_printing(&format!("sqlite://{}/linju.db?mode=rwc", dir.display()));
+    assert!(
+        printed.iter().any(|l| l.contains("gridworker")),
+        "demo accounts are listed: {printed:?}"
+    );
 
     // Send the headers and half of the body, then ask the server to stop.
     let body = r#"{"username":"admin","password":"linju-demo"}"#;
@@ -27,19 +31,33 @@ fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
     conn.flush().unwrap();
     std::thread::sleep(Duration::from_millis(300));
     let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     std::thread::sleep(Duration::from_millis(300));
-    assert!(child.try_wait().unwrap().is_none(), "still serving the request in flight");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "still serving the request in flight"
+    );
 
     conn.write_all(body[10..].as_bytes()).unwrap();
     let mut response = String::new();
-    conn.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
     conn.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("\"username\":\"admin\""));
 
     let status = wait(&mut child, Duration::from_secs(20));
-    assert_eq!(status.and_then(|s| s.code()), Some(0), "clean exit after the last request");
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(0),
+        "clean exit after the last request"
+    );
     assert!(TcpStream::connect(&addr).is_err(), "no longer listening");
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -105,19 +123,57 @@ async fn two_processes_share_sessions_and_live_changes() {
         .send()
         .await
         .unwrap();
-    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     // The session lives in the database: process B knows it.
-    let me = http.get(format!("http://{addr_b}/api/v1/auth/me")).header("cookie", &cookie).send().await.unwrap();
+    let me = http
+        .get(format!("http://{addr_b}/api/v1/auth/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(me.status(), 200);
 
-    let stream = http.get(format!("http://{addr_a}/api/v1/live")).header("cookie", &cookie).send().await.unwrap();
+    let stream = http
+        .get(format!("http://{addr_a}/api/v1/live"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(stream.status(), 200);
     let mut body = stream.bytes_stream();
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    let meta: serde_json::Value = http.get(format!("http://{addr_b}/api/v1/cases/meta")).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
-    let cat = meta["categories"].as_array().unwrap().iter().find(|c| !c["parent_id"].is_null()).unwrap()["id"].clone();
-    let grids: serde_json::Value = http.get(format!("http://{addr_b}/api/v1/grids")).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+    let meta: serde_json::Value = http
+        .get(format!("http://{addr_b}/api/v1/cases/meta"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let cat = meta["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !c["parent_id"].is_null())
+        .unwrap()["id"]
+        .clone();
+    let grids: serde_json::Value = http
+        .get(format!("http://{addr_b}/api/v1/grids"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let created: serde_json::Value = http
         .post(format!("http://{addr_b}/api/v1/cases"))
         .header("cookie", &cookie)
@@ -133,17 +189,33 @@ async fn two_processes_share_sessions_and_live_changes() {
     let started = std::time::Instant::now();
     let mut text = String::new();
     while !text.contains("event: case") {
-        let chunk = tokio::time::timeout(Duration::from_secs(5), body.next()).await.expect("a change within 5 s").unwrap().unwrap();
+        let chunk = tokio::time::timeout(Duration::from_secs(5), body.next())
+            .await
+            .expect("a change within 5 s")
+            .unwrap()
+            .unwrap();
         text.push_str(&String::from_utf8_lossy(&chunk));
     }
-    assert!(text.contains(&format!("\"case_id\":{}", created["id"])), "{text}");
-    eprintln!("change through B reached a board on A after {:?}", started.elapsed());
+    assert!(
+        text.contains(&format!("\"case_id\":{}", created["id"])),
+        "{text}"
+    );
+    eprintln!(
+        "change through B reached a board on A after {:?}",
+        started.elapsed()
+    );
     for c in [&mut a, &mut b] {
-        Command::new("kill").args(["-TERM", &c.id().to_string()]).status().unwrap();
+        Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status()
+            .unwrap();
     }
     // Open live streams must not hold up shutdown.
     for c in [&mut a, &mut b] {
-        assert_eq!(wait(c, Duration::from_secs(20)).and_then(|s| s.code()), Some(0));
+        assert_eq!(
+            wait(c, Duration::from_secs(20)).and_then(|s| s.code()),
+            Some(0)
+        );
     }
     std::fs::remove_dir_all(&dir).ok();
 }

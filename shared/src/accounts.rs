@@ -22,7 +22,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Resident, Role::GridWorker, Role::Mediator, Role::Staff, Role::Admin];
+    pub const ALL: [Role; 5] = [
+        Role::Resident,
+        Role::GridWorker,
+        Role::Mediator,
+        Role::Staff,
+        Role::Admin,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -126,7 +132,11 @@ impl Principal {
     }
 
     pub fn reach(&self, permission: Permission) -> Reach {
-        self.roles.iter().map(|r| reach(*r, permission)).max().unwrap_or(Reach::Nothing)
+        self.roles
+            .iter()
+            .map(|r| reach(*r, permission))
+            .max()
+            .unwrap_or(Reach::Nothing)
     }
 
     pub fn may(&self, permission: Permission) -> bool {
@@ -213,7 +223,11 @@ pub fn parse_roles(roles: &[Role]) -> Result<Vec<Role>, crate::error::FieldError
     let mut out = roles.to_vec();
     out.sort();
     out.dedup();
-    if out.is_empty() { Err(crate::error::FieldErrorCode::Required) } else { Ok(out) }
+    if out.is_empty() {
+        Err(crate::error::FieldErrorCode::Required)
+    } else {
+        Ok(out)
+    }
 }
 
 #[cfg(test)]
@@ -253,7 +267,12 @@ mod tests {
     fn residents_and_mediators_do_not_browse_people() {
         for role in [Role::Resident, Role::Mediator] {
             let u = user(&[role], &[1]);
-            for p in [Permission::ViewPeople, Permission::RevealSensitive, Permission::EditPlaces, Permission::ManageUsers] {
+            for p in [
+                Permission::ViewPeople,
+                Permission::RevealSensitive,
+                Permission::EditPlaces,
+                Permission::ManageUsers,
+            ] {
                 assert!(!u.may(p), "{role:?} {p:?}");
             }
         }
@@ -273,7 +292,10 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Some(r));
             assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
         }
-        assert_eq!(parse_roles(&[Role::Staff, Role::Admin, Role::Staff]).unwrap(), vec![Role::Staff, Role::Admin]);
+        assert_eq!(
+            parse_roles(&[Role::Staff, Role::Admin, Role::Staff]).unwrap(),
+            vec![Role::Staff, Role::Admin]
+        );
         assert!(parse_roles(&[]).is_err());
     }
 }

@@ -40,7 +40,9 @@ pub fn action_text(action: &str) -> Option<crate::i18n::Text> {
         "resident.update" => Text::new("修改居民信息", "Changed a resident"),
         "resident.delete" => Text::new("删除居民", "Removed a resident"),
         "resident.reveal" => Text::new("查看完整信息", "Read a full record"),
-        "resident.duplicate_id_number" => Text::new("身份证号重复提示", "Duplicate ID number answered"),
+        "resident.duplicate_id_number" => {
+            Text::new("身份证号重复提示", "Duplicate ID number answered")
+        }
         "residents.export" => Text::new("导出居民数据", "Exported residents"),
         "residents.import" => Text::new("导入居民数据", "Imported residents"),
         _ => return None,

@@ -8,7 +8,9 @@ const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 const BASE: usize = 36;
 
 fn digits(s: &str) -> Vec<usize> {
-    s.bytes().map(|c| DIGITS.iter().position(|d| *d == c).unwrap_or(0)).collect()
+    s.bytes()
+        .map(|c| DIGITS.iter().position(|d| *d == c).unwrap_or(0))
+        .collect()
 }
 
 /// Fractional indexing: digits strictly between `a` and `b` (None: above everything).
@@ -43,7 +45,10 @@ fn midpoint(a: &[usize], b: Option<&[usize]>) -> Vec<usize> {
 pub fn rank_between(lo: Option<&str>, hi: Option<&str>) -> String {
     let a = lo.map(digits).unwrap_or_default();
     let b = hi.map(digits);
-    midpoint(&a, b.as_deref()).into_iter().map(|d| DIGITS[d] as char).collect()
+    midpoint(&a, b.as_deref())
+        .into_iter()
+        .map(|d| DIGITS[d] as char)
+        .collect()
 }
 
 /// A card on the board.
@@ -213,7 +218,10 @@ mod tests {
             hi = k.clone();
             keys.push(k);
         }
-        assert!(keys.iter().all(|k| k.len() < 64), "keys stay bounded for hundreds of inserts");
+        assert!(
+            keys.iter().all(|k| k.len() < 64),
+            "keys stay bounded for hundreds of inserts"
+        );
         let mut tail = rank_between(None, None);
         for _ in 0..500 {
             let next = rank_between(Some(&tail), None);
@@ -224,7 +232,16 @@ mod tests {
 
     #[test]
     fn figures_follow_the_definitions() {
-        let c = Counts { open: 7, overdue: 2, due: 10, postponed: 2, closed: 6, closed_on_time: 4, verifications: 8, verifications_failed: 2 };
+        let c = Counts {
+            open: 7,
+            overdue: 2,
+            due: 10,
+            postponed: 2,
+            closed: 6,
+            closed_on_time: 4,
+            verifications: 8,
+            verifications_failed: 2,
+        };
         let f = c.figures();
         assert_eq!(f.closure_rate, Some(0.75));
         assert_eq!(f.on_time_rate, Some(0.5));

@@ -64,7 +64,11 @@ impl Limit {
 impl WorkCalendar {
     /// A calendar needs a working day that starts before it ends.
     pub fn new(day_start: Time, day_end: Time) -> Option<WorkCalendar> {
-        (day_start < day_end).then(|| WorkCalendar { day_start, day_end, ..WorkCalendar::default() })
+        (day_start < day_end).then(|| WorkCalendar {
+            day_start,
+            day_end,
+            ..WorkCalendar::default()
+        })
     }
 
     pub fn is_working_day(&self, d: Date) -> bool {
@@ -86,7 +90,11 @@ impl WorkCalendar {
         let local = t.to_offset(SHANGHAI);
         let (mut d, time) = (local.date(), local.time());
         if self.is_working_day(d) && time < self.day_end {
-            return if time < self.day_start { Self::at(d, self.day_start) } else { local };
+            return if time < self.day_start {
+                Self::at(d, self.day_start)
+            } else {
+                local
+            };
         }
         for _ in 0..SEARCH_DAYS {
             d = match d.next_day() {
@@ -183,7 +191,8 @@ mod tests {
         let mut c = WorkCalendar::default();
         // National Day 2026: 1–7 October off; Sunday 27 September and Saturday 10 October worked.
         for day in 1..=7 {
-            c.holidays.insert(Date::from_calendar_date(2026, time::Month::October, day).unwrap());
+            c.holidays
+                .insert(Date::from_calendar_date(2026, time::Month::October, day).unwrap());
         }
         c.adjusted_workdays.insert(date!(2026 - 09 - 27));
         c.adjusted_workdays.insert(date!(2026 - 10 - 10));
@@ -216,45 +225,88 @@ mod tests {
     fn holidays_are_skipped_and_adjusted_days_are_worked() {
         let c = cal();
         assert!(!c.is_working_day(date!(2026 - 10 - 05)));
-        assert!(c.is_working_day(date!(2026 - 09 - 27)), "Sunday worked by adjustment");
+        assert!(
+            c.is_working_day(date!(2026 - 09 - 27)),
+            "Sunday worked by adjustment"
+        );
         assert!(!c.is_working_day(date!(2026 - 10 - 11)));
         // Wednesday 30 September 16:00 + 2 h: 1 h that day, the next working moment is
         // Thursday 8 October 9:00 → 10:00.
-        assert_eq!(c.deadline(datetime!(2026-09-30 16:00 +8), Limit::WorkingHours(2)), datetime!(2026-10-08 10:00 +8));
+        assert_eq!(
+            c.deadline(datetime!(2026-09-30 16:00 +8), Limit::WorkingHours(2)),
+            datetime!(2026-10-08 10:00 +8)
+        );
         // 3 working days from Wednesday 30 September: 8, 9, 10 (the adjusted Saturday) October.
-        assert_eq!(c.deadline(datetime!(2026-09-30 11:00 +8), Limit::WorkingDays(3)), datetime!(2026-10-10 17:00 +8));
+        assert_eq!(
+            c.deadline(datetime!(2026-09-30 11:00 +8), Limit::WorkingDays(3)),
+            datetime!(2026-10-10 17:00 +8)
+        );
     }
 
     #[test]
     fn working_days_end_at_close_of_business() {
         // Friday → 1 working day → Monday 17:00.
-        assert_eq!(cal().deadline(datetime!(2026-11-27 10:00 +8), Limit::WorkingDays(1)), datetime!(2026-11-30 17:00 +8));
-        assert_eq!(cal().deadline(datetime!(2026-11-27 10:00 +8), Limit::WorkingDays(0)), datetime!(2026-11-27 17:00 +8));
+        assert_eq!(
+            cal().deadline(datetime!(2026-11-27 10:00 +8), Limit::WorkingDays(1)),
+            datetime!(2026-11-30 17:00 +8)
+        );
+        assert_eq!(
+            cal().deadline(datetime!(2026-11-27 10:00 +8), Limit::WorkingDays(0)),
+            datetime!(2026-11-27 17:00 +8)
+        );
     }
 
     #[test]
     fn extreme_limits_and_broken_calendars_still_answer() {
         let start = datetime!(2026-11-24 10:00 +8);
         assert!(cal().deadline(start, Limit::WorkingDays(u32::MAX)) > start);
-        assert!(!Limit::WorkingDays(0).is_valid() && !Limit::WorkingHours(u32::MAX).is_valid() && Limit::WorkingHours(4).is_valid());
-        assert!(WorkCalendar::new(Time::from_hms(17, 0, 0).unwrap(), Time::from_hms(9, 0, 0).unwrap()).is_none());
-        let broken = WorkCalendar { day_start: Time::from_hms(17, 0, 0).unwrap(), ..WorkCalendar::default() };
-        assert_eq!(broken.working_time_between(start, start + Duration::days(3)), Duration::ZERO);
+        assert!(
+            !Limit::WorkingDays(0).is_valid()
+                && !Limit::WorkingHours(u32::MAX).is_valid()
+                && Limit::WorkingHours(4).is_valid()
+        );
+        assert!(
+            WorkCalendar::new(
+                Time::from_hms(17, 0, 0).unwrap(),
+                Time::from_hms(9, 0, 0).unwrap()
+            )
+            .is_none()
+        );
+        let broken = WorkCalendar {
+            day_start: Time::from_hms(17, 0, 0).unwrap(),
+            ..WorkCalendar::default()
+        };
+        assert_eq!(
+            broken.working_time_between(start, start + Duration::days(3)),
+            Duration::ZERO
+        );
         let mut no_days = WorkCalendar::default();
         let mut d = date!(2026 - 11 - 24);
         for _ in 0..4000 {
             no_days.holidays.insert(d);
             d = d.next_day().unwrap();
         }
-        assert!(no_days.deadline(start, Limit::WorkingHours(1)) >= start, "terminates");
+        assert!(
+            no_days.deadline(start, Limit::WorkingHours(1)) >= start,
+            "terminates"
+        );
     }
 
     #[test]
     fn working_time_between_skips_nights_and_weekends() {
         let c = cal();
-        let w = c.working_time_between(datetime!(2026-11-27 16:00 +8), datetime!(2026-11-30 10:30 +8));
+        let w = c.working_time_between(
+            datetime!(2026-11-27 16:00 +8),
+            datetime!(2026-11-30 10:30 +8),
+        );
         assert_eq!(w, Duration::minutes(150));
-        assert_eq!(c.working_time_between(datetime!(2026-11-30 10:00 +8), datetime!(2026-11-27 10:00 +8)), Duration::ZERO);
+        assert_eq!(
+            c.working_time_between(
+                datetime!(2026-11-30 10:00 +8),
+                datetime!(2026-11-27 10:00 +8)
+            ),
+            Duration::ZERO
+        );
         // Deadline and working time agree: the deadline is exactly the limit away.
         let start = datetime!(2026-09-29 14:20 +8);
         let end = c.deadline(start, Limit::WorkingHours(13));

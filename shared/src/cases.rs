@@ -231,14 +231,21 @@ impl Action {
         match self {
             // Registering, refusing, dispatching, deciding on postponements and closing are
             // the office's decisions.
-            Action::Register | Action::Refuse | Action::Dispatch | Action::ApprovePostpone | Action::RejectPostpone | Action::Close => {
-                office
-            }
+            Action::Register
+            | Action::Refuse
+            | Action::Dispatch
+            | Action::ApprovePostpone
+            | Action::RejectPostpone
+            | Action::Close => office,
             // The work itself: whoever it is assigned to, the grid's workers, or the office.
-            Action::Start | Action::RequestPostpone | Action::Resume | Action::Feedback => office || field || rel.is_assignee,
+            Action::Start | Action::RequestPostpone | Action::Resume | Action::Feedback => {
+                office || field || rel.is_assignee
+            }
             // Verification is done on site by the grid's workers (or the office), never by
             // the one who did the work.
-            Action::VerifyPass | Action::VerifyFail => (office || field) && !rel.is_assignee && !rel.gave_feedback,
+            Action::VerifyPass | Action::VerifyFail => {
+                (office || field) && !rel.is_assignee && !rel.gave_feedback
+            }
             // The reporter may reopen within the window; the office may always.
             Action::Reopen => office || (rel.is_reporter && rel.within_reopen_window),
         }
@@ -252,14 +259,20 @@ pub fn action_between(from: Stage, to: Stage) -> Option<Action> {
 
 /// Every move this actor may make on a case in `stage`: what the UI offers.
 pub fn legal_actions(stage: Stage, who: &Principal, rel: CaseRelation) -> Vec<Action> {
-    Action::ALL.into_iter().filter(|a| a.from() == stage && a.allowed_for(who, rel)).collect()
+    Action::ALL
+        .into_iter()
+        .filter(|a| a.from() == stage && a.allowed_for(who, rel))
+        .collect()
 }
 
 /// History entries whose notes the reporter sees. The others' notes (dispatch details, a
 /// failed verification, a postponement) are the office's working notes; the reporter still
 /// sees that the step happened and who took it.
 pub fn note_is_public(action: &str) -> bool {
-    matches!(action, "created" | "refuse" | "feedback" | "close" | "reopen" | "rating")
+    matches!(
+        action,
+        "created" | "refuse" | "feedback" | "close" | "reopen" | "rating"
+    )
 }
 
 /// Why a move was refused, for the message the user sees.
@@ -274,7 +287,12 @@ pub enum MoveRefusal {
 }
 
 /// Check a move: the one function both the board and the server call.
-pub fn check_move(stage: Stage, action: Action, who: &Principal, rel: CaseRelation) -> Result<Stage, MoveRefusal> {
+pub fn check_move(
+    stage: Stage,
+    action: Action,
+    who: &Principal,
+    rel: CaseRelation,
+) -> Result<Stage, MoveRefusal> {
     if action.from() != stage {
         return Err(MoveRefusal::NotFromThisStage);
     }
@@ -289,11 +307,22 @@ mod tests {
     use super::*;
 
     fn who(roles: &[Role]) -> Principal {
-        Principal { user_id: 7, username: "u".into(), display_name: "U".into(), roles: roles.to_vec(), grid_ids: vec![1] }
+        Principal {
+            user_id: 7,
+            username: "u".into(),
+            display_name: "U".into(),
+            roles: roles.to_vec(),
+            grid_ids: vec![1],
+        }
     }
 
-    const NONE: CaseRelation =
-        CaseRelation { is_reporter: false, is_assignee: false, gave_feedback: false, in_own_grid: false, within_reopen_window: false };
+    const NONE: CaseRelation = CaseRelation {
+        is_reporter: false,
+        is_assignee: false,
+        gave_feedback: false,
+        in_own_grid: false,
+        within_reopen_window: false,
+    };
 
     #[test]
     fn every_stage_but_the_end_has_a_way_forward_and_moves_are_unique() {
@@ -302,7 +331,11 @@ mod tests {
             assert_eq!(out.is_empty(), s == Stage::Refused, "{s:?}");
         }
         for a in Action::ALL {
-            assert_eq!(action_between(a.from(), a.to()), Some(a), "one action per edge");
+            assert_eq!(
+                action_between(a.from(), a.to()),
+                Some(a),
+                "one action per edge"
+            );
         }
         assert_eq!(action_between(Stage::Reported, Stage::Closed), None);
     }
@@ -315,47 +348,126 @@ mod tests {
         let gw = who(&[Role::GridWorker]);
         let resident = who(&[Role::Resident]);
         let mediator = who(&[Role::Mediator]);
-        let own = CaseRelation { in_own_grid: true, ..NONE };
-        let assigned = CaseRelation { is_assignee: true, in_own_grid: true, ..NONE };
-        let reporter_in_window = CaseRelation { is_reporter: true, within_reopen_window: true, ..NONE };
-        let reporter_late = CaseRelation { is_reporter: true, ..NONE };
+        let own = CaseRelation {
+            in_own_grid: true,
+            ..NONE
+        };
+        let assigned = CaseRelation {
+            is_assignee: true,
+            in_own_grid: true,
+            ..NONE
+        };
+        let reporter_in_window = CaseRelation {
+            is_reporter: true,
+            within_reopen_window: true,
+            ..NONE
+        };
+        let reporter_late = CaseRelation {
+            is_reporter: true,
+            ..NONE
+        };
         for a in Action::ALL {
             let office_only = matches!(
                 a,
-                Action::Register | Action::Refuse | Action::Dispatch | Action::ApprovePostpone | Action::RejectPostpone | Action::Close
+                Action::Register
+                    | Action::Refuse
+                    | Action::Dispatch
+                    | Action::ApprovePostpone
+                    | Action::RejectPostpone
+                    | Action::Close
             );
             let verification = matches!(a, Action::VerifyPass | Action::VerifyFail);
             assert!(a.allowed_for(&staff, NONE), "staff may {a:?}");
             assert!(a.allowed_for(&admin, NONE), "admin may {a:?}");
-            assert_eq!(a.allowed_for(&gw, own), !office_only && a != Action::Reopen, "grid worker in own grid: {a:?}");
-            assert!(!a.allowed_for(&gw, NONE), "grid worker outside their grids: {a:?}");
-            assert_eq!(a.allowed_for(&gw, assigned), !office_only && !verification && a != Action::Reopen, "assignee: {a:?}");
+            assert_eq!(
+                a.allowed_for(&gw, own),
+                !office_only && a != Action::Reopen,
+                "grid worker in own grid: {a:?}"
+            );
+            assert!(
+                !a.allowed_for(&gw, NONE),
+                "grid worker outside their grids: {a:?}"
+            );
+            assert_eq!(
+                a.allowed_for(&gw, assigned),
+                !office_only && !verification && a != Action::Reopen,
+                "assignee: {a:?}"
+            );
             assert!(!a.allowed_for(&mediator, NONE), "mediator: {a:?}");
-            assert_eq!(a.allowed_for(&resident, reporter_in_window), a == Action::Reopen, "reporter: {a:?}");
-            assert!(!a.allowed_for(&resident, reporter_late), "reporter after the window: {a:?}");
+            assert_eq!(
+                a.allowed_for(&resident, reporter_in_window),
+                a == Action::Reopen,
+                "reporter: {a:?}"
+            );
+            assert!(
+                !a.allowed_for(&resident, reporter_late),
+                "reporter after the window: {a:?}"
+            );
             assert!(!a.allowed_for(&resident, NONE), "other resident: {a:?}");
         }
-        assert!(!Action::VerifyPass.allowed_for(&staff, CaseRelation { is_assignee: true, ..NONE }), "nobody verifies their own work");
-        assert!(!Action::VerifyFail.allowed_for(&gw, CaseRelation { gave_feedback: true, ..own }), "nor work they reported as done");
+        assert!(
+            !Action::VerifyPass.allowed_for(
+                &staff,
+                CaseRelation {
+                    is_assignee: true,
+                    ..NONE
+                }
+            ),
+            "nobody verifies their own work"
+        );
+        assert!(
+            !Action::VerifyFail.allowed_for(
+                &gw,
+                CaseRelation {
+                    gave_feedback: true,
+                    ..own
+                }
+            ),
+            "nor work they reported as done"
+        );
     }
 
     #[test]
     fn legal_actions_follow_stage_and_role() {
         let gw = who(&[Role::GridWorker]);
-        let own = CaseRelation { in_own_grid: true, ..NONE };
-        assert_eq!(legal_actions(Stage::InProgress, &gw, own), vec![Action::RequestPostpone, Action::Feedback]);
+        let own = CaseRelation {
+            in_own_grid: true,
+            ..NONE
+        };
+        assert_eq!(
+            legal_actions(Stage::InProgress, &gw, own),
+            vec![Action::RequestPostpone, Action::Feedback]
+        );
         assert_eq!(legal_actions(Stage::Reported, &gw, own), vec![]);
-        assert_eq!(legal_actions(Stage::Reported, &who(&[Role::Staff]), NONE), vec![Action::Register, Action::Refuse]);
-        assert_eq!(legal_actions(Stage::Handled, &gw, own), vec![Action::VerifyPass, Action::VerifyFail]);
+        assert_eq!(
+            legal_actions(Stage::Reported, &who(&[Role::Staff]), NONE),
+            vec![Action::Register, Action::Refuse]
+        );
+        assert_eq!(
+            legal_actions(Stage::Handled, &gw, own),
+            vec![Action::VerifyPass, Action::VerifyFail]
+        );
     }
 
     #[test]
     fn check_move_names_the_reason() {
         let gw = who(&[Role::GridWorker]);
-        let own = CaseRelation { in_own_grid: true, ..NONE };
-        assert_eq!(check_move(Stage::Reported, Action::Close, &gw, own), Err(MoveRefusal::NotFromThisStage));
-        assert_eq!(check_move(Stage::Reported, Action::Register, &gw, own), Err(MoveRefusal::NotYours));
-        assert_eq!(check_move(Stage::Handled, Action::VerifyFail, &gw, own), Ok(Stage::InProgress));
+        let own = CaseRelation {
+            in_own_grid: true,
+            ..NONE
+        };
+        assert_eq!(
+            check_move(Stage::Reported, Action::Close, &gw, own),
+            Err(MoveRefusal::NotFromThisStage)
+        );
+        assert_eq!(
+            check_move(Stage::Reported, Action::Register, &gw, own),
+            Err(MoveRefusal::NotYours)
+        );
+        assert_eq!(
+            check_move(Stage::Handled, Action::VerifyFail, &gw, own),
+            Ok(Stage::InProgress)
+        );
         assert!(Action::VerifyFail.is_rework());
     }
 
@@ -742,8 +854,12 @@ pub fn validate_move(m: &MoveCase) -> Result<(), crate::error::FieldErrors> {
     }
     let has_note = matches!(note, Ok(Some(_)));
     match m.action.needs() {
-        Needs::RefusalReason if m.refusal_reason.is_none() => errs.add("refusal_reason", FieldErrorCode::Required),
-        Needs::Assignment if m.responsible_party_id.is_none() => errs.add("responsible_party_id", FieldErrorCode::Required),
+        Needs::RefusalReason if m.refusal_reason.is_none() => {
+            errs.add("refusal_reason", FieldErrorCode::Required)
+        }
+        Needs::Assignment if m.responsible_party_id.is_none() => {
+            errs.add("responsible_party_id", FieldErrorCode::Required)
+        }
         Needs::PostponeReason => {
             if !has_note {
                 errs.add("note", FieldErrorCode::Required);
@@ -774,7 +890,8 @@ pub fn validate_case(c: &CreateCase) -> Result<(String, String), crate::error::F
     }
     match (c.lon, c.lat) {
         (None, None) => {}
-        (Some(lon), Some(lat)) if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) => {}
+        (Some(lon), Some(lat))
+            if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) => {}
         _ => errs.add("lon", FieldErrorCode::OutOfRange),
     }
     errs.into_result()?;
@@ -789,32 +906,97 @@ mod form_tests {
     fn moves_must_carry_what_they_need() {
         let base = MoveCase::new(Action::Refuse, 1);
         assert_eq!(validate_move(&base).unwrap_err().0[0].0, "refusal_reason");
-        assert!(validate_move(&MoveCase { refusal_reason: Some(RefusalReason::Duplicate), ..base.clone() }).is_ok());
-        let feedback = MoveCase { action: Action::Feedback, ..base.clone() };
+        assert!(
+            validate_move(&MoveCase {
+                refusal_reason: Some(RefusalReason::Duplicate),
+                ..base.clone()
+            })
+            .is_ok()
+        );
+        let feedback = MoveCase {
+            action: Action::Feedback,
+            ..base.clone()
+        };
         assert_eq!(validate_move(&feedback).unwrap_err().0[0].0, "note");
-        assert!(validate_move(&MoveCase { note: Some("已修复".into()), ..feedback }).is_ok());
-        let postpone = MoveCase { action: Action::RequestPostpone, note: Some("等材料".into()), ..base.clone() };
-        assert_eq!(validate_move(&postpone).unwrap_err().0[0].0, "postpone_until");
-        assert!(validate_move(&MoveCase { action: Action::Register, ..base }).is_ok());
+        assert!(
+            validate_move(&MoveCase {
+                note: Some("已修复".into()),
+                ..feedback
+            })
+            .is_ok()
+        );
+        let postpone = MoveCase {
+            action: Action::RequestPostpone,
+            note: Some("等材料".into()),
+            ..base.clone()
+        };
+        assert_eq!(
+            validate_move(&postpone).unwrap_err().0[0].0,
+            "postpone_until"
+        );
+        assert!(
+            validate_move(&MoveCase {
+                action: Action::Register,
+                ..base
+            })
+            .is_ok()
+        );
     }
 
     #[test]
     fn ratings_are_one_to_five() {
-        assert!(Rating { score: 5, note: None }.validate().is_ok());
-        assert!(Rating { score: 0, note: None }.validate().is_err());
-        assert!(Rating { score: 6, note: None }.validate().is_err());
-        assert!(Rating { score: 3, note: Some("很".repeat(501)) }.validate().is_err());
+        assert!(
+            Rating {
+                score: 5,
+                note: None
+            }
+            .validate()
+            .is_ok()
+        );
+        assert!(
+            Rating {
+                score: 0,
+                note: None
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            Rating {
+                score: 6,
+                note: None
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            Rating {
+                score: 3,
+                note: Some("很".repeat(501))
+            }
+            .validate()
+            .is_err()
+        );
     }
 
     #[test]
     fn who_may_file_what() {
-        let p = |roles: &[Role]| Principal { user_id: 1, username: "u".into(), display_name: "U".into(), roles: roles.to_vec(), grid_ids: vec![] };
+        let p = |roles: &[Role]| Principal {
+            user_id: 1,
+            username: "u".into(),
+            display_name: "U".into(),
+            roles: roles.to_vec(),
+            grid_ids: vec![],
+        };
         assert!(Source::ResidentReport.may_file(&p(&[Role::Resident])));
         assert!(!Source::Patrol.may_file(&p(&[Role::Resident])));
         assert!(Source::Patrol.may_file(&p(&[Role::GridWorker])));
         assert!(!Source::Hotline.may_file(&p(&[Role::GridWorker])));
         assert!(Source::Hotline.may_file(&p(&[Role::Staff])));
-        assert!(!Source::Council.may_file(&p(&[Role::Admin])), "created by the council area");
+        assert!(
+            !Source::Council.may_file(&p(&[Role::Admin])),
+            "created by the council area"
+        );
     }
 }
 

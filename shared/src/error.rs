@@ -53,24 +53,60 @@ impl ErrorCode {
     pub fn text(self) -> Text {
         use ErrorCode::*;
         match self {
-            ValidationFailed => Text::new("提交的内容有误，请按提示修改。", "Some fields are not valid; please correct them."),
+            ValidationFailed => Text::new(
+                "提交的内容有误，请按提示修改。",
+                "Some fields are not valid; please correct them.",
+            ),
             MalformedRequest => Text::new("请求格式不正确。", "The request could not be read."),
             Unauthenticated => Text::new("请先登录。", "Please sign in first."),
             InvalidCredentials => Text::new("用户名或密码不正确。", "Wrong username or password."),
-            LoginThrottled => Text::new("登录尝试过多，请稍后再试。", "Too many sign-in attempts; please try again later."),
+            LoginThrottled => Text::new(
+                "登录尝试过多，请稍后再试。",
+                "Too many sign-in attempts; please try again later.",
+            ),
             Forbidden => Text::new("您没有权限执行此操作。", "You are not allowed to do this."),
-            CsrfRejected => Text::new("请求来源未通过安全校验。", "The request was refused because it did not come from this site."),
-            UnsupportedMediaType => Text::new("不支持的内容类型，请以 JSON 提交。", "Unsupported content type; send JSON."),
+            CsrfRejected => Text::new(
+                "请求来源未通过安全校验。",
+                "The request was refused because it did not come from this site.",
+            ),
+            UnsupportedMediaType => Text::new(
+                "不支持的内容类型，请以 JSON 提交。",
+                "Unsupported content type; send JSON.",
+            ),
             NotFound => Text::new("找不到该记录。", "Not found."),
-            VersionConflict => Text::new("该记录已被他人修改，请刷新后重试。", "Someone else changed this record; reload and try again."),
-            AlreadyExists => Text::new("已存在相同的记录。", "A record with the same key already exists."),
-            InUse => Text::new("该记录仍被其他数据引用，不能删除。", "This record is still in use and cannot be deleted."),
-            IllegalMove => Text::new("该事件当前环节不能这样流转。", "This case cannot make that move from its current stage."),
-            WipLimitReached => Text::new("该列已达到在办上限，请先处理其中的事件。", "This column is at its work-in-progress limit; finish some cases first."),
-            CannotUndo => Text::new("无法撤销：这一步之后事件已有变化，或已超过撤销时限。", "Cannot undo: the case changed since, or the time to undo has passed."),
+            VersionConflict => Text::new(
+                "该记录已被他人修改，请刷新后重试。",
+                "Someone else changed this record; reload and try again.",
+            ),
+            AlreadyExists => Text::new(
+                "已存在相同的记录。",
+                "A record with the same key already exists.",
+            ),
+            InUse => Text::new(
+                "该记录仍被其他数据引用，不能删除。",
+                "This record is still in use and cannot be deleted.",
+            ),
+            IllegalMove => Text::new(
+                "该事件当前环节不能这样流转。",
+                "This case cannot make that move from its current stage.",
+            ),
+            WipLimitReached => Text::new(
+                "该列已达到在办上限，请先处理其中的事件。",
+                "This column is at its work-in-progress limit; finish some cases first.",
+            ),
+            CannotUndo => Text::new(
+                "无法撤销：这一步之后事件已有变化，或已超过撤销时限。",
+                "Cannot undo: the case changed since, or the time to undo has passed.",
+            ),
             PayloadTooLarge => Text::new("提交的内容过大。", "The request is too large."),
-            Internal => Text::new("服务器内部错误，请稍后再试。", "Something went wrong on our side; please try again."),
-            Unavailable => Text::new("服务暂时不可用。", "The service is temporarily unavailable."),
+            Internal => Text::new(
+                "服务器内部错误，请稍后再试。",
+                "Something went wrong on our side; please try again.",
+            ),
+            Unavailable => Text::new(
+                "服务暂时不可用。",
+                "The service is temporarily unavailable.",
+            ),
         }
     }
 
@@ -108,15 +144,27 @@ impl FieldErrorCode {
             TooShort => Text::new("内容太短。", "Too short."),
             TooLong => Text::new("内容太长。", "Too long."),
             InvalidFormat => Text::new("格式不正确。", "Invalid format."),
-            InvalidChecksum => Text::new("校验位不正确，请核对号码。", "The check digit is wrong; please check the number."),
+            InvalidChecksum => Text::new(
+                "校验位不正确，请核对号码。",
+                "The check digit is wrong; please check the number.",
+            ),
             OutOfRange => Text::new("超出允许范围。", "Out of the allowed range."),
             Duplicate => Text::new("已被使用。", "Already in use."),
-            UnknownReference => Text::new("引用的记录不存在。", "Refers to a record that does not exist."),
+            UnknownReference => Text::new(
+                "引用的记录不存在。",
+                "Refers to a record that does not exist.",
+            ),
             InvalidParent => Text::new("上级类型不正确。", "The parent is of the wrong level."),
             InvalidGeometry => Text::new("地理图形无效。", "The geometry is not valid."),
-            SelfIntersecting => Text::new("边界自相交，请检查顶点顺序。", "The boundary crosses itself; check the order of the corners."),
+            SelfIntersecting => Text::new(
+                "边界自相交，请检查顶点顺序。",
+                "The boundary crosses itself; check the order of the corners.",
+            ),
             Overlaps => Text::new("与相邻区域重叠。", "Overlaps a neighbouring area."),
-            OutsideParent => Text::new("超出了上级区域的范围。", "Reaches outside the area it belongs to."),
+            OutsideParent => Text::new(
+                "超出了上级区域的范围。",
+                "Reaches outside the area it belongs to.",
+            ),
             NotAllowed => Text::new("不允许的取值。", "This value is not allowed."),
         }
     }
@@ -225,7 +273,10 @@ impl Problem {
             status: code.status(),
             code,
             detail: text.get(lang).to_string(),
-            messages: Messages { zh_cn: text.zh.to_string(), en: text.en.to_string() },
+            messages: Messages {
+                zh_cn: text.zh.to_string(),
+                en: text.en.to_string(),
+            },
             errors: Vec::new(),
             request_id: None,
             retry_after: None,
@@ -271,7 +322,10 @@ mod tests {
         assert!(p.messages.zh_cn.contains("修改"));
         let json = serde_json::to_value(&p).unwrap();
         assert_eq!(json["code"], "version_conflict");
-        assert!(json.get("errors").is_none(), "empty field errors are omitted");
+        assert!(
+            json.get("errors").is_none(),
+            "empty field errors are omitted"
+        );
     }
 
     #[test]

@@ -33,7 +33,12 @@ pub struct BBox {
 
 impl BBox {
     fn of_point(lon: f64, lat: f64) -> Self {
-        BBox { min_lon: lon, min_lat: lat, max_lon: lon, max_lat: lat }
+        BBox {
+            min_lon: lon,
+            min_lat: lat,
+            max_lon: lon,
+            max_lat: lat,
+        }
     }
     fn extend(&mut self, lon: f64, lat: f64) {
         self.min_lon = self.min_lon.min(lon);
@@ -96,11 +101,16 @@ fn polygon(v: &Value, bbox: &mut Option<BBox>) -> Result<(), FieldErrorCode> {
 
 /// Twice the signed area of a closed ring (shoelace formula); zero means degenerate.
 pub fn signed_area(ring: &[(f64, f64)]) -> f64 {
-    ring.windows(2).map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1).sum()
+    ring.windows(2)
+        .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
+        .sum()
 }
 
 /// Check a GeoJSON geometry object against the types a place of some level may have.
-pub fn check_geometry(v: &Value, allowed: &[GeometryType]) -> Result<CheckedGeometry, FieldErrorCode> {
+pub fn check_geometry(
+    v: &Value,
+    allowed: &[GeometryType],
+) -> Result<CheckedGeometry, FieldErrorCode> {
     let obj = v.as_object().ok_or(FieldErrorCode::InvalidGeometry)?;
     let kind = match obj.get("type").and_then(Value::as_str) {
         Some("Point") => GeometryType::Point,
@@ -111,7 +121,9 @@ pub fn check_geometry(v: &Value, allowed: &[GeometryType]) -> Result<CheckedGeom
     if !allowed.contains(&kind) {
         return Err(FieldErrorCode::NotAllowed);
     }
-    let coords = obj.get("coordinates").ok_or(FieldErrorCode::InvalidGeometry)?;
+    let coords = obj
+        .get("coordinates")
+        .ok_or(FieldErrorCode::InvalidGeometry)?;
     let mut bbox = None;
     match kind {
         GeometryType::Point => {
@@ -129,7 +141,10 @@ pub fn check_geometry(v: &Value, allowed: &[GeometryType]) -> Result<CheckedGeom
             }
         }
     }
-    Ok(CheckedGeometry { kind, bbox: bbox.ok_or(FieldErrorCode::InvalidGeometry)? })
+    Ok(CheckedGeometry {
+        kind,
+        bbox: bbox.ok_or(FieldErrorCode::InvalidGeometry)?,
+    })
 }
 
 /// Great-circle distance in metres between two WGS-84 points (haversine; ample for the
@@ -151,7 +166,12 @@ fn in_ring(ring: &[(f64, f64)], lon: f64, lat: f64) -> bool {
         let ((x1, y1), (x2, y2)) = (w[0], w[1]);
         // On the segment: collinear and within its box.
         let cross = (x2 - x1) * (lat - y1) - (y2 - y1) * (lon - x1);
-        if cross.abs() < 1e-12 && lon >= x1.min(x2) && lon <= x1.max(x2) && lat >= y1.min(y2) && lat <= y1.max(y2) {
+        if cross.abs() < 1e-12
+            && lon >= x1.min(x2)
+            && lon <= x1.max(x2)
+            && lat >= y1.min(y2)
+            && lat <= y1.max(y2)
+        {
             return true;
         }
         if (y1 > lat) != (y2 > lat) && lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1 {
@@ -162,13 +182,20 @@ fn in_ring(ring: &[(f64, f64)], lon: f64, lat: f64) -> bool {
 }
 
 fn ring_points(v: &Value) -> Option<Vec<(f64, f64)>> {
-    v.as_array()?.iter().map(|p| Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?))).collect()
+    v.as_array()?
+        .iter()
+        .map(|p| Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?)))
+        .collect()
 }
 
 fn in_polygon(rings: &Value, lon: f64, lat: f64) -> bool {
-    let Some(rings) = rings.as_array() else { return false };
+    let Some(rings) = rings.as_array() else {
+        return false;
+    };
     let mut rings = rings.iter().filter_map(ring_points);
-    let Some(outer) = rings.next() else { return false };
+    let Some(outer) = rings.next() else {
+        return false;
+    };
     // Inside the outer ring and not strictly inside a hole.
     in_ring(&outer, lon, lat)
         && rings.all(|hole| {
@@ -189,7 +216,9 @@ pub fn contains(geometry: &Value, lon: f64, lat: f64) -> bool {
     let coords = &geometry["coordinates"];
     match geometry["type"].as_str() {
         Some("Polygon") => in_polygon(coords, lon, lat),
-        Some("MultiPolygon") => coords.as_array().is_some_and(|ps| ps.iter().any(|p| in_polygon(p, lon, lat))),
+        Some("MultiPolygon") => coords
+            .as_array()
+            .is_some_and(|ps| ps.iter().any(|p| in_polygon(p, lon, lat))),
         _ => false,
     }
 }
@@ -205,7 +234,8 @@ fn properly_cross(p1: Pt, p2: Pt, q1: Pt, q2: Pt) -> bool {
     const EPS: f64 = 1e-12;
     let (d1, d2) = (orient(q1, q2, p1), orient(q1, q2, p2));
     let (d3, d4) = (orient(p1, p2, q1), orient(p1, p2, q2));
-    ((d1 > EPS && d2 < -EPS) || (d1 < -EPS && d2 > EPS)) && ((d3 > EPS && d4 < -EPS) || (d3 < -EPS && d4 > EPS))
+    ((d1 > EPS && d2 < -EPS) || (d1 < -EPS && d2 > EPS))
+        && ((d3 > EPS && d4 < -EPS) || (d3 < -EPS && d4 > EPS))
 }
 
 /// The rings of a Polygon or MultiPolygon as point lists (outer rings and holes alike).
@@ -213,20 +243,34 @@ pub fn rings_of(geometry: &Value) -> Vec<Vec<Pt>> {
     let coords = &geometry["coordinates"];
     let polys: Vec<&Value> = match geometry["type"].as_str() {
         Some("Polygon") => vec![coords],
-        Some("MultiPolygon") => coords.as_array().map(|a| a.iter().collect()).unwrap_or_default(),
+        Some("MultiPolygon") => coords
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default(),
         _ => Vec::new(),
     };
-    polys.into_iter().filter_map(Value::as_array).flatten().filter_map(ring_points).collect()
+    polys
+        .into_iter()
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(ring_points)
+        .collect()
 }
 
 fn edges(rings: &[Vec<Pt>]) -> impl Iterator<Item = (Pt, Pt)> + '_ {
-    rings.iter().flat_map(|r| r.windows(2).map(|w| (w[0], w[1])))
+    rings
+        .iter()
+        .flat_map(|r| r.windows(2).map(|w| (w[0], w[1])))
 }
 
 /// A point strictly inside (not on the boundary).
 fn strictly_inside(geometry: &Value, rings: &[Vec<Pt>], p: Pt) -> bool {
     let on_boundary = edges(rings).any(|(a, b)| {
-        orient(a, b, p).abs() < 1e-12 && p.0 >= a.0.min(b.0) && p.0 <= a.0.max(b.0) && p.1 >= a.1.min(b.1) && p.1 <= a.1.max(b.1)
+        orient(a, b, p).abs() < 1e-12
+            && p.0 >= a.0.min(b.0)
+            && p.0 <= a.0.max(b.0)
+            && p.1 >= a.1.min(b.1)
+            && p.1 <= a.1.max(b.1)
     });
     !on_boundary && contains(geometry, p.0, p.1)
 }
@@ -244,7 +288,10 @@ fn inner_probes(geometry: &Value, rings: &[Vec<Pt>]) -> Vec<Pt> {
         }
         let step = len * 1e-3;
         for sign in [1.0, -1.0] {
-            let p = (mid.0 - sign * dy / len * step, mid.1 + sign * dx / len * step);
+            let p = (
+                mid.0 - sign * dy / len * step,
+                mid.1 + sign * dx / len * step,
+            );
             if strictly_inside(geometry, rings, p) {
                 out.push(p);
             }
@@ -260,11 +307,15 @@ pub fn overlaps(a: &Value, b: &Value) -> bool {
     if edges(&ra).any(|(p1, p2)| edges(&rb).any(|(q1, q2)| properly_cross(p1, p2, q1, q2))) {
         return true;
     }
-    let vertex_in = |g: &Value, rg: &[Vec<Pt>], pts: &[Vec<Pt>]| pts.iter().flatten().any(|p| strictly_inside(g, rg, *p));
+    let vertex_in = |g: &Value, rg: &[Vec<Pt>], pts: &[Vec<Pt>]| {
+        pts.iter().flatten().any(|p| strictly_inside(g, rg, *p))
+    };
     if vertex_in(b, &rb, &ra) || vertex_in(a, &ra, &rb) {
         return true;
     }
-    inner_probes(a, &ra).into_iter().any(|p| strictly_inside(b, &rb, p))
+    inner_probes(a, &ra)
+        .into_iter()
+        .any(|p| strictly_inside(b, &rb, p))
 }
 
 /// Does `outer` contain all of `inner` (boundaries may touch)?
@@ -273,12 +324,19 @@ pub fn covers(outer: &Value, inner: &Value) -> bool {
     if edges(&ri).any(|(p1, p2)| edges(&ro).any(|(q1, q2)| properly_cross(p1, p2, q1, q2))) {
         return false;
     }
-    ri.iter().flatten().all(|p| contains(outer, p.0, p.1)) && inner_probes(inner, &ri).into_iter().all(|p| contains(outer, p.0, p.1))
+    ri.iter().flatten().all(|p| contains(outer, p.0, p.1))
+        && inner_probes(inner, &ri)
+            .into_iter()
+            .all(|p| contains(outer, p.0, p.1))
 }
 
 fn ring_self_intersects(r: &[Pt]) -> bool {
     let e: Vec<(Pt, Pt)> = r.windows(2).map(|w| (w[0], w[1])).collect();
-    (0..e.len()).any(|i| (i + 2..e.len()).any(|j| !(i == 0 && j == e.len() - 1) && properly_cross(e[i].0, e[i].1, e[j].0, e[j].1)))
+    (0..e.len()).any(|i| {
+        (i + 2..e.len()).any(|j| {
+            !(i == 0 && j == e.len() - 1) && properly_cross(e[i].0, e[i].1, e[j].0, e[j].1)
+        })
+    })
 }
 
 /// Does a ring cross itself (two non-neighbouring edges properly crossing)?
@@ -290,7 +348,12 @@ pub fn self_intersects(geometry: &Value) -> bool {
 pub fn bbox_around(lon: f64, lat: f64, metres: f64) -> BBox {
     let dlat = metres / 111_320.0;
     let dlon = metres / (111_320.0 * lat.to_radians().cos().max(0.01));
-    BBox { min_lon: lon - dlon, min_lat: lat - dlat, max_lon: lon + dlon, max_lat: lat + dlat }
+    BBox {
+        min_lon: lon - dlon,
+        min_lat: lat - dlat,
+        max_lon: lon + dlon,
+        max_lat: lat + dlat,
+    }
 }
 
 #[cfg(test)]
@@ -309,7 +372,10 @@ mod tests {
         ]});
         assert!(contains(&g, 0.5, 0.5));
         assert!(!contains(&g, 2.0, 2.0), "in the hole");
-        assert!(contains(&g, 1.0, 2.0), "on the hole's edge belongs to the polygon");
+        assert!(
+            contains(&g, 1.0, 2.0),
+            "on the hole's edge belongs to the polygon"
+        );
         assert!(contains(&g, 4.0, 2.0), "on the outer edge");
         assert!(contains(&g, 0.0, 0.0), "on a vertex");
         assert!(!contains(&g, 4.5, 2.0));
@@ -320,7 +386,11 @@ mod tests {
         ]});
         assert!(contains(&multi, 5.5, 5.5));
         assert!(!contains(&multi, 3.0, 3.0));
-        assert!(!contains(&json!({"type": "Point", "coordinates": [0.0, 0.0]}), 0.0, 0.0));
+        assert!(!contains(
+            &json!({"type": "Point", "coordinates": [0.0, 0.0]}),
+            0.0,
+            0.0
+        ));
     }
 
     fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Value {
@@ -337,13 +407,19 @@ mod tests {
         assert!(overlaps(&a, &rect(0.5, 0.5, 1.0, 1.0)), "inside");
         assert!(overlaps(&rect(0.5, 0.5, 1.0, 1.0), &a), "around");
         assert!(overlaps(&a, &a.clone()), "identical");
-        assert!(overlaps(&a, &rect(0.0, 0.0, 2.0, 1.0)), "sharing three edges");
+        assert!(
+            overlaps(&a, &rect(0.0, 0.0, 2.0, 1.0)),
+            "sharing three edges"
+        );
     }
 
     #[test]
     fn children_must_lie_inside() {
         let parent = rect(0.0, 0.0, 4.0, 4.0);
-        assert!(covers(&parent, &rect(0.0, 0.0, 2.0, 4.0)), "touching the border is inside");
+        assert!(
+            covers(&parent, &rect(0.0, 0.0, 2.0, 4.0)),
+            "touching the border is inside"
+        );
         assert!(covers(&parent, &rect(1.0, 1.0, 2.0, 2.0)));
         assert!(!covers(&parent, &rect(3.0, 3.0, 5.0, 5.0)));
         assert!(!covers(&parent, &rect(5.0, 5.0, 6.0, 6.0)));
@@ -357,7 +433,11 @@ mod tests {
     fn bow_ties_cross_themselves() {
         let bow = json!({"type": "Polygon", "coordinates": [[[0.0,0.0],[2.0,2.0],[2.0,0.0],[0.0,2.0],[0.0,0.0]]]});
         assert!(self_intersects(&bow));
-        assert_eq!(check_geometry(&bow, AREAS), Err(FieldErrorCode::SelfIntersecting), "refused where shapes are checked");
+        assert_eq!(
+            check_geometry(&bow, AREAS),
+            Err(FieldErrorCode::SelfIntersecting),
+            "refused where shapes are checked"
+        );
         assert!(!self_intersects(&rect(0.0, 0.0, 1.0, 1.0)));
     }
 
@@ -368,7 +448,12 @@ mod tests {
         assert!((d - 111.2).abs() < 0.5, "{d}");
         assert_eq!(distance_m(121.45, 31.22, 121.45, 31.22), 0.0);
         let b = bbox_around(121.45, 31.22, 50.0);
-        for (lon, lat) in [(b.min_lon, 31.22), (b.max_lon, 31.22), (121.45, b.min_lat), (121.45, b.max_lat)] {
+        for (lon, lat) in [
+            (b.min_lon, 31.22),
+            (b.max_lon, 31.22),
+            (121.45, b.min_lat),
+            (121.45, b.max_lat),
+        ] {
             assert!(distance_m(121.45, 31.22, lon, lat) >= 49.9);
         }
     }
@@ -377,18 +462,38 @@ mod tests {
     fn polygon_bbox() {
         let g = json!({"type":"Polygon","coordinates":[[[121.0,31.0],[121.01,31.0],[121.01,31.02],[121.0,31.0]]]});
         let c = check_geometry(&g, AREAS).unwrap();
-        assert_eq!(c.bbox, BBox { min_lon: 121.0, min_lat: 31.0, max_lon: 121.01, max_lat: 31.02 });
+        assert_eq!(
+            c.bbox,
+            BBox {
+                min_lon: 121.0,
+                min_lat: 31.0,
+                max_lon: 121.01,
+                max_lat: 31.02
+            }
+        );
     }
 
     #[test]
     fn rejects_open_short_degenerate_and_out_of_range_rings() {
-        let open = json!({"type":"Polygon","coordinates":[[[0.0,0.0],[1.0,0.0],[1.0,1.0],[0.0,1.0]]]});
-        assert_eq!(check_geometry(&open, AREAS), Err(FieldErrorCode::InvalidGeometry));
+        let open =
+            json!({"type":"Polygon","coordinates":[[[0.0,0.0],[1.0,0.0],[1.0,1.0],[0.0,1.0]]]});
+        assert_eq!(
+            check_geometry(&open, AREAS),
+            Err(FieldErrorCode::InvalidGeometry)
+        );
         let short = json!({"type":"Polygon","coordinates":[[[0.0,0.0],[1.0,0.0],[0.0,0.0]]]});
-        assert_eq!(check_geometry(&short, AREAS), Err(FieldErrorCode::InvalidGeometry));
-        let flat = json!({"type":"Polygon","coordinates":[[[0.0,0.0],[1.0,0.0],[2.0,0.0],[0.0,0.0]]]});
-        assert_eq!(check_geometry(&flat, AREAS), Err(FieldErrorCode::InvalidGeometry));
-        let far = json!({"type":"Polygon","coordinates":[[[0.0,0.0],[181.0,0.0],[1.0,1.0],[0.0,0.0]]]});
+        assert_eq!(
+            check_geometry(&short, AREAS),
+            Err(FieldErrorCode::InvalidGeometry)
+        );
+        let flat =
+            json!({"type":"Polygon","coordinates":[[[0.0,0.0],[1.0,0.0],[2.0,0.0],[0.0,0.0]]]});
+        assert_eq!(
+            check_geometry(&flat, AREAS),
+            Err(FieldErrorCode::InvalidGeometry)
+        );
+        let far =
+            json!({"type":"Polygon","coordinates":[[[0.0,0.0],[181.0,0.0],[1.0,1.0],[0.0,0.0]]]});
         assert_eq!(check_geometry(&far, AREAS), Err(FieldErrorCode::OutOfRange));
     }
 
@@ -397,6 +502,9 @@ mod tests {
         let p = json!({"type":"Point","coordinates":[121.4, 31.2]});
         assert_eq!(check_geometry(&p, AREAS), Err(FieldErrorCode::NotAllowed));
         assert!(check_geometry(&p, &[GeometryType::Point]).is_ok());
-        assert_eq!(check_geometry(&json!({"type":"LineString"}), AREAS), Err(FieldErrorCode::InvalidGeometry));
+        assert_eq!(
+            check_geometry(&json!({"type":"LineString"}), AREAS),
+            Err(FieldErrorCode::InvalidGeometry)
+        );
     }
 }

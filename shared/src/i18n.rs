@@ -70,7 +70,10 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_first_supported() {
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.8"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.8"),
+            Lang::En
+        );
         assert_eq!(Lang::from_accept_language("fr-FR, zh-CN;q=0.5"), Lang::ZhCn);
         assert_eq!(Lang::from_accept_language("fr"), Lang::ZhCn);
         assert_eq!(Lang::from_accept_language(""), Lang::ZhCn);

@@ -17,7 +17,13 @@ pub enum Layer {
 }
 
 impl Layer {
-    pub const ALL: [Layer; 5] = [Layer::Communities, Layer::Grids, Layer::MicroGrids, Layer::Buildings, Layer::Cases];
+    pub const ALL: [Layer; 5] = [
+        Layer::Communities,
+        Layer::Grids,
+        Layer::MicroGrids,
+        Layer::Buildings,
+        Layer::Cases,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -34,23 +40,41 @@ impl Layer {
         s.split(',')
             .map(str::trim)
             .filter(|p| !p.is_empty())
-            .map(|p| Layer::ALL.into_iter().find(|l| l.as_str() == p).ok_or_else(|| p.to_string()))
+            .map(|p| {
+                Layer::ALL
+                    .into_iter()
+                    .find(|l| l.as_str() == p)
+                    .ok_or_else(|| p.to_string())
+            })
             .collect()
     }
 }
 
 /// `minLon,minLat,maxLon,maxLat` as a box; refused when not four finite numbers in order.
 pub fn parse_bbox(s: &str) -> Option<crate::geo::BBox> {
-    let v: Vec<f64> = s.split(',').map(|p| p.trim().parse::<f64>()).collect::<Result<_, _>>().ok()?;
-    let [min_lon, min_lat, max_lon, max_lat] = v[..] else { return None };
-    let ok = [min_lon, min_lat, max_lon, max_lat].iter().all(|x| x.is_finite())
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let [min_lon, min_lat, max_lon, max_lat] = v[..] else {
+        return None;
+    };
+    let ok = [min_lon, min_lat, max_lon, max_lat]
+        .iter()
+        .all(|x| x.is_finite())
         && min_lon <= max_lon
         && min_lat <= max_lat
         && (-180.0..=180.0).contains(&min_lon)
         && (-180.0..=180.0).contains(&max_lon)
         && (-90.0..=90.0).contains(&min_lat)
         && (-90.0..=90.0).contains(&max_lat);
-    ok.then_some(crate::geo::BBox { min_lon, min_lat, max_lon, max_lat })
+    ok.then_some(crate::geo::BBox {
+        min_lon,
+        min_lat,
+        max_lon,
+        max_lat,
+    })
 }
 
 /// Where a point lies: the grid and micro-grid whose shapes contain it.
@@ -67,11 +91,17 @@ mod tests {
 
     #[test]
     fn layers_and_boxes_parse_strictly() {
-        assert_eq!(Layer::parse_list("grids, cases"), Ok(vec![Layer::Grids, Layer::Cases]));
+        assert_eq!(
+            Layer::parse_list("grids, cases"),
+            Ok(vec![Layer::Grids, Layer::Cases])
+        );
         assert_eq!(Layer::parse_list(""), Ok(vec![]));
         assert_eq!(Layer::parse_list("grids,roads"), Err("roads".to_string()));
         assert!(parse_bbox("121.44,31.21,121.47,31.24").is_some());
-        assert!(parse_bbox("121.47,31.21,121.44,31.24").is_none(), "min after max");
+        assert!(
+            parse_bbox("121.47,31.21,121.44,31.24").is_none(),
+            "min after max"
+        );
         assert!(parse_bbox("121.44,31.21,121.47").is_none());
         assert!(parse_bbox("121.44,31.21,NaN,31.24").is_none());
         assert!(parse_bbox("0,0,200,1").is_none());

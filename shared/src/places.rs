@@ -59,7 +59,9 @@ impl PlaceKind {
     }
 
     pub fn child(self) -> Option<PlaceKind> {
-        PlaceKind::ALL.into_iter().find(|k| k.parent() == Some(self))
+        PlaceKind::ALL
+            .into_iter()
+            .find(|k| k.parent() == Some(self))
     }
 
     /// Households and residents are people's data; everything above is public structure.
@@ -135,7 +137,9 @@ impl LeaderTitle {
         match self {
             LeaderTitle::GridLeader => kind == PlaceKind::Grid,
             LeaderTitle::MicroGridLeader => kind == PlaceKind::MicroGrid,
-            LeaderTitle::BuildingLeader | LeaderTitle::CourtyardLeader => kind == PlaceKind::Building,
+            LeaderTitle::BuildingLeader | LeaderTitle::CourtyardLeader => {
+                kind == PlaceKind::Building
+            }
             LeaderTitle::PartySecretary => matches!(kind, PlaceKind::Community | PlaceKind::Grid),
         }
     }
@@ -262,7 +266,11 @@ pub fn validate_place(
             errs.add(format!("leaders/{i}/title"), FieldErrorCode::NotAllowed);
         }
         if let Some(n) = errs.check(&format!("leaders/{i}/name"), Name::parse(&l.name)) {
-            clean_leaders.push(Leader { title: l.title, name: n.into_string(), user_id: l.user_id });
+            clean_leaders.push(Leader {
+                title: l.title,
+                name: n.into_string(),
+                user_id: l.user_id,
+            });
         }
     }
     errs.into_result()?;
@@ -420,7 +428,10 @@ pub struct ValidResident {
     pub special_groups: Option<Vec<SpecialGroup>>,
 }
 
-fn change<T>(s: Option<&str>, parse: fn(&str) -> Result<T, FieldErrorCode>) -> Result<Change<T>, FieldErrorCode> {
+fn change<T>(
+    s: Option<&str>,
+    parse: fn(&str) -> Result<T, FieldErrorCode>,
+) -> Result<Change<T>, FieldErrorCode> {
     match s.map(str::trim) {
         None => Ok(Change::Keep),
         Some("") => Ok(Change::Clear),
@@ -431,7 +442,10 @@ fn change<T>(s: Option<&str>, parse: fn(&str) -> Result<T, FieldErrorCode>) -> R
 pub fn validate_resident(input: &ResidentInput) -> Result<ValidResident, FieldErrors> {
     let mut errs = FieldErrors::new();
     let name = errs.check("name", Name::parse(&input.name));
-    let id_number = errs.check("id_number", change(input.id_number.as_deref(), IdCardNumber::parse));
+    let id_number = errs.check(
+        "id_number",
+        change(input.id_number.as_deref(), IdCardNumber::parse),
+    );
     let phone = errs.check("phone", change(input.phone.as_deref(), Phone::parse));
     let groups = input.special_groups.clone().map(|mut g| {
         g.sort();
@@ -505,31 +519,107 @@ mod tests {
 
     #[test]
     fn a_place_must_hang_under_the_level_above() {
-        let ok = validate_place(PlaceKind::Grid, Some(PlaceKind::Community), "g1", "第一网格", None, None, &[]);
+        let ok = validate_place(
+            PlaceKind::Grid,
+            Some(PlaceKind::Community),
+            "g1",
+            "第一网格",
+            None,
+            None,
+            &[],
+        );
         assert_eq!(ok.unwrap().code.as_str(), "G1");
-        let wrong = validate_place(PlaceKind::Grid, Some(PlaceKind::Street), "g1", "第一网格", None, None, &[]).unwrap_err();
-        assert_eq!(wrong.0, vec![("parent_id".to_string(), FieldErrorCode::InvalidParent)]);
-        let missing = validate_place(PlaceKind::Building, None, "b1", "1栋", None, None, &[]).unwrap_err();
+        let wrong = validate_place(
+            PlaceKind::Grid,
+            Some(PlaceKind::Street),
+            "g1",
+            "第一网格",
+            None,
+            None,
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(
+            wrong.0,
+            vec![("parent_id".to_string(), FieldErrorCode::InvalidParent)]
+        );
+        let missing =
+            validate_place(PlaceKind::Building, None, "b1", "1栋", None, None, &[]).unwrap_err();
         assert_eq!(missing.0[0].1, FieldErrorCode::Required);
-        let root = validate_place(PlaceKind::Street, Some(PlaceKind::Street), "s", "街道", None, None, &[]).unwrap_err();
+        let root = validate_place(
+            PlaceKind::Street,
+            Some(PlaceKind::Street),
+            "s",
+            "街道",
+            None,
+            None,
+            &[],
+        )
+        .unwrap_err();
         assert_eq!(root.0[0].1, FieldErrorCode::NotAllowed);
     }
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let leaders = [Leader { title: LeaderTitle::BuildingLeader, name: "".into(), user_id: None }];
+        let leaders = [Leader {
+            title: LeaderTitle::BuildingLeader,
+            name: "".into(),
+            user_id: None,
+        }];
         let point = json!({"type":"Point","coordinates":[121.0,31.0]});
-        let errs = validate_place(PlaceKind::Grid, Some(PlaceKind::Community), "", "", None, Some(&point), &leaders).unwrap_err();
+        let errs = validate_place(
+            PlaceKind::Grid,
+            Some(PlaceKind::Community),
+            "",
+            "",
+            None,
+            Some(&point),
+            &leaders,
+        )
+        .unwrap_err();
         let fields: Vec<&str> = errs.0.iter().map(|(f, _)| f.as_str()).collect();
-        assert_eq!(fields, ["code", "name", "geometry", "leaders/0/title", "leaders/0/name"]);
+        assert_eq!(
+            fields,
+            [
+                "code",
+                "name",
+                "geometry",
+                "leaders/0/title",
+                "leaders/0/name"
+            ]
+        );
     }
 
     #[test]
     fn households_carry_no_geometry() {
-        let poly = json!({"type":"Polygon","coordinates":[[[0.0,0.0],[1.0,0.0],[1.0,1.0],[0.0,0.0]]]});
-        let errs = validate_place(PlaceKind::Household, Some(PlaceKind::Building), "h1", "501", None, Some(&poly), &[]).unwrap_err();
-        assert_eq!(errs.0[0], ("geometry".to_string(), FieldErrorCode::NotAllowed));
-        assert!(validate_place(PlaceKind::Household, Some(PlaceKind::Building), "h1", "501", None, Some(&Value::Null), &[]).is_ok());
+        let poly =
+            json!({"type":"Polygon","coordinates":[[[0.0,0.0],[1.0,0.0],[1.0,1.0],[0.0,0.0]]]});
+        let errs = validate_place(
+            PlaceKind::Household,
+            Some(PlaceKind::Building),
+            "h1",
+            "501",
+            None,
+            Some(&poly),
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(
+            errs.0[0],
+            ("geometry".to_string(), FieldErrorCode::NotAllowed)
+        );
+        assert!(
+            validate_place(
+                PlaceKind::Household,
+                Some(PlaceKind::Building),
+                "h1",
+                "501",
+                None,
+                Some(&Value::Null),
+                &[]
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -546,15 +636,25 @@ mod tests {
         assert_eq!(ok.name.as_str(), "张阿姨");
         assert_eq!(ok.id_number, Change::Clear, "empty clears");
         assert_eq!(ok.phone, Change::Keep, "absent keeps");
-        assert_eq!(ok.phone.clone().apply(Some(Phone::parse("13812345678").unwrap())).unwrap().as_str(), "13812345678");
+        assert_eq!(
+            ok.phone
+                .clone()
+                .apply(Some(Phone::parse("13812345678").unwrap()))
+                .unwrap()
+                .as_str(),
+            "13812345678"
+        );
         assert_eq!(ok.special_groups, Some(vec![SpecialGroup::LivingAlone]));
         input.id_number = Some("110105194912310021".into());
         input.phone = Some("123".into());
         let errs = validate_resident(&input).unwrap_err();
-        assert_eq!(errs.0, vec![
-            ("id_number".to_string(), FieldErrorCode::InvalidChecksum),
-            ("phone".to_string(), FieldErrorCode::InvalidFormat),
-        ]);
+        assert_eq!(
+            errs.0,
+            vec![
+                ("id_number".to_string(), FieldErrorCode::InvalidChecksum),
+                ("phone".to_string(), FieldErrorCode::InvalidFormat),
+            ]
+        );
     }
 }
 

@@ -27,7 +27,9 @@ pub struct Username(String);
 impl Username {
     pub fn parse(s: &str) -> Result<Self, FieldErrorCode> {
         let t = trimmed_len_between(s, 3, 32)?.to_lowercase();
-        if t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')) {
+        if t.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+        {
             Ok(Username(t))
         } else {
             Err(FieldErrorCode::InvalidFormat)
@@ -181,17 +183,27 @@ impl Phone {
             return Err(FieldErrorCode::Required);
         }
         let b = t.as_bytes();
-        let mobile = b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit);
+        let mobile = b.len() == 11
+            && b[0] == b'1'
+            && (b'3'..=b'9').contains(&b[1])
+            && b.iter().all(u8::is_ascii_digit);
         let landline = match t.split_once('-') {
             Some((area, local)) => {
                 area.starts_with('0')
                     && (3..=4).contains(&area.len())
                     && (7..=8).contains(&local.len())
-                    && area.bytes().chain(local.bytes()).all(|c| c.is_ascii_digit())
+                    && area
+                        .bytes()
+                        .chain(local.bytes())
+                        .all(|c| c.is_ascii_digit())
             }
             None => false,
         };
-        if mobile || landline { Ok(Phone(t)) } else { Err(FieldErrorCode::InvalidFormat) }
+        if mobile || landline {
+            Ok(Phone(t))
+        } else {
+            Err(FieldErrorCode::InvalidFormat)
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -241,12 +253,32 @@ mod tests {
     fn id_card_checksum() {
         // Example number from GB 11643 with its published check digit.
         assert!(IdCardNumber::parse("11010519491231002X").is_ok());
-        assert_eq!(IdCardNumber::parse("110105194912310021"), Err(FieldErrorCode::InvalidChecksum));
-        assert_eq!(IdCardNumber::parse("11010519491331002X"), Err(FieldErrorCode::InvalidFormat), "month 13");
-        assert_eq!(IdCardNumber::parse("1101051949"), Err(FieldErrorCode::InvalidFormat));
+        assert_eq!(
+            IdCardNumber::parse("110105194912310021"),
+            Err(FieldErrorCode::InvalidChecksum)
+        );
+        assert_eq!(
+            IdCardNumber::parse("11010519491331002X"),
+            Err(FieldErrorCode::InvalidFormat),
+            "month 13"
+        );
+        assert_eq!(
+            IdCardNumber::parse("1101051949"),
+            Err(FieldErrorCode::InvalidFormat)
+        );
         assert_eq!(IdCardNumber::parse("  "), Err(FieldErrorCode::Required));
-        assert_eq!(IdCardNumber::parse(" 11010519491231002x ").unwrap().as_str(), "11010519491231002X");
-        assert_eq!(IdCardNumber::parse("11010519491231002X").unwrap().birth_year(), 1949);
+        assert_eq!(
+            IdCardNumber::parse(" 11010519491231002x ")
+                .unwrap()
+                .as_str(),
+            "11010519491231002X"
+        );
+        assert_eq!(
+            IdCardNumber::parse("11010519491231002X")
+                .unwrap()
+                .birth_year(),
+            1949
+        );
     }
 
     #[test]
@@ -254,9 +286,18 @@ mod tests {
         assert!(Phone::parse("13812345678").is_ok());
         assert!(Phone::parse("138 1234 5678").is_ok());
         assert!(Phone::parse("021-62345678").is_ok());
-        assert_eq!(Phone::parse("12812345678"), Err(FieldErrorCode::InvalidFormat));
-        assert_eq!(Phone::parse("1381234567"), Err(FieldErrorCode::InvalidFormat));
-        assert_eq!(Phone::parse("21-62345678"), Err(FieldErrorCode::InvalidFormat));
+        assert_eq!(
+            Phone::parse("12812345678"),
+            Err(FieldErrorCode::InvalidFormat)
+        );
+        assert_eq!(
+            Phone::parse("1381234567"),
+            Err(FieldErrorCode::InvalidFormat)
+        );
+        assert_eq!(
+            Phone::parse("21-62345678"),
+            Err(FieldErrorCode::InvalidFormat)
+        );
     }
 
     #[test]
@@ -265,14 +306,23 @@ mod tests {
         assert_eq!(mask_id_number("11010519491231002X"), "110***********002X");
         assert_eq!(mask_phone("123"), "***");
         let id = IdCardNumber::parse("11010519491231002X").unwrap();
-        assert!(!format!("{id:?}").contains("19491231"), "debug output must not leak");
+        assert!(
+            !format!("{id:?}").contains("19491231"),
+            "debug output must not leak"
+        );
     }
 
     #[test]
     fn usernames_codes_names() {
-        assert_eq!(Username::parse(" GridWorker ").unwrap().as_str(), "gridworker");
+        assert_eq!(
+            Username::parse(" GridWorker ").unwrap().as_str(),
+            "gridworker"
+        );
         assert_eq!(Username::parse("ab"), Err(FieldErrorCode::TooShort));
-        assert_eq!(Username::parse("张三丰"), Err(FieldErrorCode::InvalidFormat));
+        assert_eq!(
+            Username::parse("张三丰"),
+            Err(FieldErrorCode::InvalidFormat)
+        );
         assert_eq!(Code::parse("xf-g01").unwrap().as_str(), "XF-G01");
         assert_eq!(Code::parse("a b"), Err(FieldErrorCode::InvalidFormat));
         assert_eq!(Name::parse("  幸福社区 ").unwrap().as_str(), "幸福社区");
@@ -281,6 +331,9 @@ mod tests {
         assert_eq!(NewPassword::parse("short"), Err(FieldErrorCode::TooShort));
         assert!(NewPassword::parse("linju-demo").is_ok());
         assert_eq!(optional_text(Some("  "), 5), Ok(None));
-        assert_eq!(optional_text(Some("123456"), 5), Err(FieldErrorCode::TooLong));
+        assert_eq!(
+            optional_text(Some("123456"), 5),
+            Err(FieldErrorCode::TooLong)
+        );
     }
 }

@@ -15,7 +15,14 @@ use crate::ui::{FormError, TextField};
 /// Only same-site paths are followed after sign-in (no `//evil.example`).
 pub fn safe_next(next: Option<String>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.starts_with("/login") => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.starts_with("/login") =>
+        {
+            n
+        }
         _ => "/".to_string(),
     }
 }
@@ -41,7 +48,13 @@ pub fn LoginPage() -> impl IntoView {
         let navigate = navigate.clone();
         Effect::new(move |_| {
             if matches!(session.auth.get(), Auth::SignedIn(_)) {
-                navigate(&next.get_untracked(), NavigateOptions { replace: true, ..Default::default() });
+                navigate(
+                    &next.get_untracked(),
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
             }
         });
     }

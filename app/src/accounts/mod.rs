@@ -38,7 +38,9 @@ pub struct Session {
 
 impl Session {
     pub fn provide() -> Session {
-        let session = Session { auth: RwSignal::new(Auth::Checking) };
+        let session = Session {
+            auth: RwSignal::new(Auth::Checking),
+        };
         provide_context(session);
         api::on_unauthenticated(move || {
             if matches!(session.auth.get_untracked(), Auth::SignedIn(_)) {
@@ -71,11 +73,13 @@ impl Session {
     }
 
     pub fn may(self, permission: Permission) -> bool {
-        self.auth.with(|a| matches!(a, Auth::SignedIn(p) if p.may(permission)))
+        self.auth
+            .with(|a| matches!(a, Auth::SignedIn(p) if p.may(permission)))
     }
 
     pub fn may_in_grid(self, permission: Permission, grid: Option<i64>) -> bool {
-        self.auth.with(|a| matches!(a, Auth::SignedIn(p) if p.may_in_grid(permission, grid)))
+        self.auth
+            .with(|a| matches!(a, Auth::SignedIn(p) if p.may_in_grid(permission, grid)))
     }
 }
 
@@ -113,7 +117,11 @@ pub fn RequireAuth(children: ChildrenFn) -> impl IntoView {
                 let search = location.search.get_untracked();
                 let search = search.trim_start_matches('?');
                 let path = location.pathname.get_untracked();
-                let here = if search.is_empty() { path } else { format!("{path}?{search}") };
+                let here = if search.is_empty() {
+                    path
+                } else {
+                    format!("{path}?{search}")
+                };
                 if here == "/" || here.is_empty() {
                     "/login".to_string()
                 } else {
@@ -122,7 +130,13 @@ pub fn RequireAuth(children: ChildrenFn) -> impl IntoView {
             }
             _ => return,
         };
-        navigate(&target, NavigateOptions { replace: true, ..Default::default() });
+        navigate(
+            &target,
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
     });
     move || match gate.get() {
         Gate::Wait | Gate::Redirect => view! { <Loading/> }.into_any(),

@@ -7,7 +7,9 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use shared::accounts::{CreateUser, Permission, ResetPassword, Role, UpdateUser, UserView, parse_roles};
+use shared::accounts::{
+    CreateUser, Permission, ResetPassword, Role, UpdateUser, UserView, parse_roles,
+};
 use shared::error::{ErrorCode, FieldError, FieldErrorCode};
 use shared::places::PlaceRefWithPath;
 use shared::validate::{Name, NewPassword, Username};
@@ -16,22 +18,36 @@ use super::RequirePermission;
 use super::RolePicker;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid};
+use crate::ui::{
+    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid,
+};
 
 type Grids = Vec<PlaceRefWithPath>;
 
 fn local_error(field: &str, code: FieldErrorCode) -> FieldError {
-    FieldError { field: field.to_string(), code, message: String::new() }
+    FieldError {
+        field: field.to_string(),
+        code,
+        message: String::new(),
+    }
 }
 
 /// Grid names by id, for showing a user's scope: "幸福社区 · 第一网格" (the street is implied).
 fn grid_names(grids: &Grids) -> HashMap<i64, String> {
-    grids.iter().map(|g| (g.place.id, short_location(g))).collect()
+    grids
+        .iter()
+        .map(|g| (g.place.id, short_location(g)))
+        .collect()
 }
 
 /// A grid's community and name, "幸福社区 · 第一网格", from its full location.
 fn short_location(g: &PlaceRefWithPath) -> String {
-    let parts: Vec<&str> = g.location.split(" / ").map(str::trim).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = g
+        .location
+        .split(" / ")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
     match parts.as_slice() {
         [.., community, _grid] => format!("{community} · {}", g.place.name),
         _ => g.place.name.clone(),
@@ -58,7 +74,9 @@ fn UsersList() -> impl IntoView {
 
     let on_created = Callback::new(move |user: UserView| {
         creating.set(false);
-        notice.set(Some(i18n.fmt(Key::UserCreated, &[("name", &user.display_name)])));
+        notice.set(Some(
+            i18n.fmt(Key::UserCreated, &[("name", &user.display_name)]),
+        ));
         users.refetch();
     });
 
@@ -98,8 +116,11 @@ fn UsersList() -> impl IntoView {
 fn user_card(u: UserView, names: &HashMap<i64, String>) -> impl IntoView + use<> {
     let i18n = use_i18n();
     let roles = u.roles.clone();
-    let grids: Vec<String> =
-        u.grid_ids.iter().map(|id| names.get(id).cloned().unwrap_or_else(|| format!("#{id}"))).collect();
+    let grids: Vec<String> = u
+        .grid_ids
+        .iter()
+        .map(|id| names.get(id).cloned().unwrap_or_else(|| format!("#{id}")))
+        .collect();
     let disabled = u.disabled;
     let href = format!("/admin/users/{}", u.id);
     view! {
@@ -297,7 +318,14 @@ fn UserEditor(user: UserView, grids: LocalResource<Result<Grids, ApiError>>) -> 
     let notice = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     Effect::new(move |_| {
-        set_title(&format!("{} · {}", i18n.t(Key::EditUser), current.with(|u| u.display_name.clone())), i18n.get())
+        set_title(
+            &format!(
+                "{} · {}",
+                i18n.t(Key::EditUser),
+                current.with(|u| u.display_name.clone())
+            ),
+            i18n.get(),
+        )
     });
 
     let load = move |u: UserView| {
@@ -410,8 +438,10 @@ fn PasswordReset(id: i64, current: RwSignal<UserView>) -> impl IntoView {
             return;
         }
         field_errors.set(Vec::new());
-        let input =
-            ResetPassword { password: password.get_untracked(), version: current.with_untracked(|u| u.version) };
+        let input = ResetPassword {
+            password: password.get_untracked(),
+            version: current.with_untracked(|u| u.version),
+        };
         busy.set(true);
         spawn_local(async move {
             match api::reset_password(id, &input).await {

@@ -9,14 +9,19 @@ use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use shared::accounts::{Principal, Role};
 use shared::board::{Board, Card, LiveChange};
-use shared::cases::{Action, CaseMeta, CaseRelation, CaseView, MoveCase, MoveRefusal, Needs, Reorder, Source, Stage, action_between, check_move};
+use shared::cases::{
+    Action, CaseMeta, CaseRelation, CaseView, MoveCase, MoveRefusal, Needs, Reorder, Source, Stage,
+    action_between, check_move,
+};
 use shared::error::ErrorCode;
 use shared::i18n::Lang;
 use shared::places::PlaceRefWithPath;
 
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
-use crate::cases::{MoveDialog, category_label, category_name, deadline_text, fmt_span, now, stage_slug};
+use crate::cases::{
+    MoveDialog, category_label, category_name, deadline_text, fmt_span, now, stage_slug,
+};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{ErrorBox, Loading};
 
@@ -108,7 +113,10 @@ impl Filters {
     }
 
     fn is_filtered(&self) -> bool {
-        Filters { lanes: Lanes::None, ..self.clone() } != Filters::default()
+        Filters {
+            lanes: Lanes::None,
+            ..self.clone()
+        } != Filters::default()
     }
 }
 
@@ -123,7 +131,11 @@ pub fn fmt_rate(r: Option<f64>) -> String {
 /// Where a dropped card lands: after which card and before which, in a column's order
 /// (`ids`, without the moving card). `before`: the card it was dropped on; none: at the end
 /// of the cell, i.e. after `cell_last` (or the column's last card).
-pub fn neighbours(ids: &[i64], before: Option<i64>, cell_last: Option<i64>) -> (Option<i64>, Option<i64>) {
+pub fn neighbours(
+    ids: &[i64],
+    before: Option<i64>,
+    cell_last: Option<i64>,
+) -> (Option<i64>, Option<i64>) {
     match before {
         Some(b) => {
             let pos = ids.iter().position(|x| *x == b);
@@ -131,7 +143,9 @@ pub fn neighbours(ids: &[i64], before: Option<i64>, cell_last: Option<i64>) -> (
         }
         None => {
             let after = cell_last.or(ids.last().copied());
-            let next = after.and_then(|a| ids.iter().position(|x| *x == a)).and_then(|p| ids.get(p + 1).copied());
+            let next = after
+                .and_then(|a| ids.iter().position(|x| *x == a))
+                .and_then(|p| ids.get(p + 1).copied());
             (after, next)
         }
     }
@@ -183,7 +197,11 @@ fn focus_card(id: i64) {
         use wasm_bindgen::JsCast;
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
-            .and_then(|d| d.query_selector(&format!("[data-card-id='{id}']")).ok().flatten())
+            .and_then(|d| {
+                d.query_selector(&format!("[data-card-id='{id}']"))
+                    .ok()
+                    .flatten()
+            })
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
         {
             let _ = el.focus();
@@ -289,7 +307,12 @@ fn BoardView(principal: Principal) -> impl IntoView {
 
     // Live: other people's moves appear without a reload.
     Effect::new(move |_| {
-        let Some(Ok(cursor)) = board.with(|b| b.as_ref().map(|b| b.as_ref().map(|b| b.cursor).map_err(|_| ()))) else { return };
+        let Some(Ok(cursor)) = board.with(|b| {
+            b.as_ref()
+                .map(|b| b.as_ref().map(|b| b.cursor).map_err(|_| ()))
+        }) else {
+            return;
+        };
         if live_started.get_value() {
             return;
         }
@@ -307,7 +330,16 @@ fn BoardView(principal: Principal) -> impl IntoView {
             match api::undo_case(id, version).await {
                 Ok(v) => {
                     last_move.set(None);
-                    tell(false, i18n.fmt(Key::UndoneTo, &[("title", &v.summary.title), ("stage", &stage_name(v.summary.stage))]));
+                    tell(
+                        false,
+                        i18n.fmt(
+                            Key::UndoneTo,
+                            &[
+                                ("title", &v.summary.title),
+                                ("stage", &stage_name(v.summary.stage)),
+                            ],
+                        ),
+                    );
                     reload();
                     focus_card(id);
                 }
@@ -319,7 +351,8 @@ fn BoardView(principal: Principal) -> impl IntoView {
         });
     };
     let key_handle = window_event_listener(leptos::ev::keydown, move |ev| {
-        if (ev.ctrl_key() || ev.meta_key()) && !ev.shift_key() && ev.key().eq_ignore_ascii_case("z") {
+        if (ev.ctrl_key() || ev.meta_key()) && !ev.shift_key() && ev.key().eq_ignore_ascii_case("z")
+        {
             let in_field = web_sys::window()
                 .and_then(|w| w.document())
                 .and_then(|d| d.active_element())
@@ -335,10 +368,16 @@ fn BoardView(principal: Principal) -> impl IntoView {
     let handle_error = move |e: ApiError, id: i64| {
         if e.is(ErrorCode::VersionConflict) {
             // Someone else moved it first: show the board as it is now.
-            let title = e.current::<CaseView>().map(|c| c.summary.title).unwrap_or_default();
+            let title = e
+                .current::<CaseView>()
+                .map(|c| c.summary.title)
+                .unwrap_or_default();
             tell(true, i18n.fmt(Key::MoveConflict, &[("title", &title)]));
         } else {
-            tell(true, i18n.fmt(Key::MoveRefused, &[("reason", &e.message(lang()))]));
+            tell(
+                true,
+                i18n.fmt(Key::MoveRefused, &[("reason", &e.message(lang()))]),
+            );
         }
         reload();
         focus_card(id);
@@ -346,7 +385,16 @@ fn BoardView(principal: Principal) -> impl IntoView {
 
     let moved = move |card_id: i64, v: CaseView| {
         last_move.set(Some((card_id, v.summary.version)));
-        tell(false, i18n.fmt(Key::MovedTo, &[("title", &v.summary.title), ("stage", &stage_name(v.summary.stage))]));
+        tell(
+            false,
+            i18n.fmt(
+                Key::MovedTo,
+                &[
+                    ("title", &v.summary.title),
+                    ("stage", &stage_name(v.summary.stage)),
+                ],
+            ),
+        );
         reload();
         focus_card(card_id);
     };
@@ -358,9 +406,21 @@ fn BoardView(principal: Principal) -> impl IntoView {
         let version = card.case.version;
         if from == to {
             spawn_local(async move {
-                match api::rank_case(id, &Reorder { version, after_id, before_id }).await {
+                match api::rank_case(
+                    id,
+                    &Reorder {
+                        version,
+                        after_id,
+                        before_id,
+                    },
+                )
+                .await
+                {
                     Ok(_) => {
-                        tell(false, i18n.fmt(Key::Reordered, &[("title", &card.case.title)]));
+                        tell(
+                            false,
+                            i18n.fmt(Key::Reordered, &[("title", &card.case.title)]),
+                        );
                         reload();
                         focus_card(id);
                     }
@@ -370,7 +430,13 @@ fn BoardView(principal: Principal) -> impl IntoView {
             return;
         }
         let Some(action) = action_between(from, to) else {
-            tell(true, i18n.fmt(Key::NoSuchMove, &[("from", &stage_name(from)), ("to", &stage_name(to))]));
+            tell(
+                true,
+                i18n.fmt(
+                    Key::NoSuchMove,
+                    &[("from", &stage_name(from)), ("to", &stage_name(to))],
+                ),
+            );
             focus_card(id);
             return;
         };
@@ -384,17 +450,39 @@ fn BoardView(principal: Principal) -> impl IntoView {
                 MoveRefusal::NotFromThisStage => Key::NoSuchMove,
                 MoveRefusal::NotYours => Key::NotYourMove,
             };
-            tell(true, i18n.fmt(key, &[("from", &stage_name(from)), ("to", &stage_name(to)), ("action", action.text().get(lang()))]));
+            tell(
+                true,
+                i18n.fmt(
+                    key,
+                    &[
+                        ("from", &stage_name(from)),
+                        ("to", &stage_name(to)),
+                        ("action", action.text().get(lang())),
+                    ],
+                ),
+            );
             focus_card(id);
             return;
         }
         if action.needs() != Needs::Nothing {
-            say(i18n.fmt(Key::MoveNeedsInput, &[("action", action.text().get(lang()))]));
-            pending.set(Some(Pending { card, action, after_id, before_id }));
+            say(i18n.fmt(
+                Key::MoveNeedsInput,
+                &[("action", action.text().get(lang()))],
+            ));
+            pending.set(Some(Pending {
+                card,
+                action,
+                after_id,
+                before_id,
+            }));
             return;
         }
         spawn_local(async move {
-            let m = MoveCase { after_id, before_id, ..MoveCase::new(action, version) };
+            let m = MoveCase {
+                after_id,
+                before_id,
+                ..MoveCase::new(action, version)
+            };
             match api::move_case(id, &m).await {
                 Ok(v) => moved(id, v),
                 Err(e) => handle_error(e, id),
@@ -407,7 +495,13 @@ fn BoardView(principal: Principal) -> impl IntoView {
         let b = board.with(|b| b.as_ref().and_then(|b| b.as_ref().ok()).cloned())?;
         let mut cols: Vec<Vec<Card>> = Stage::BOARD
             .iter()
-            .map(|s| b.columns.iter().find(|c| c.stage == *s).map(|c| c.cards.clone()).unwrap_or_default())
+            .map(|s| {
+                b.columns
+                    .iter()
+                    .find(|c| c.stage == *s)
+                    .map(|c| c.cards.clone())
+                    .unwrap_or_default()
+            })
             .collect();
         if let Some(p) = picked.get() {
             let mut card = None;
@@ -436,13 +530,21 @@ fn BoardView(principal: Principal) -> impl IntoView {
         })
     };
     let count_in = move |col: usize, without: i64| -> usize {
-        shown.with_untracked(|s| s.as_ref().map(|(_, cols)| cols[col].iter().filter(|c| c.case.id != without).count()).unwrap_or(0))
+        shown.with_untracked(|s| {
+            s.as_ref()
+                .map(|(_, cols)| cols[col].iter().filter(|c| c.case.id != without).count())
+                .unwrap_or(0)
+        })
     };
     let announce_position = move |p: Pick| {
         let n = count_in(p.col, p.id) + 1;
         say(i18n.fmt(
             Key::KeyboardAt,
-            &[("stage", &stage_name(Stage::BOARD[p.col])), ("pos", &(p.idx + 1).to_string()), ("n", &n.to_string())],
+            &[
+                ("stage", &stage_name(Stage::BOARD[p.col])),
+                ("pos", &(p.idx + 1).to_string()),
+                ("n", &n.to_string()),
+            ],
         ));
     };
 
@@ -455,20 +557,29 @@ fn BoardView(principal: Principal) -> impl IntoView {
                 // From here on the page-wide listener has the keys (the pick re-renders the
                 // board, and keys must not get lost while focus is being restored).
                 ev.stop_propagation();
-                let Some((col, idx, card)) = origin(id) else { return };
+                let Some((col, idx, card)) = origin(id) else {
+                    return;
+                };
                 let p = Pick { id, col, idx };
                 picked.set(Some(p));
                 message.set(None);
                 say(i18n.fmt(
                     Key::PickedUp,
-                    &[("title", &card.case.title), ("stage", &stage_name(Stage::BOARD[col])), ("pos", &(idx + 1).to_string()), ("n", &count_in(col, -1).to_string())],
+                    &[
+                        ("title", &card.case.title),
+                        ("stage", &stage_name(Stage::BOARD[col])),
+                        ("pos", &(idx + 1).to_string()),
+                        ("n", &count_in(col, -1).to_string()),
+                    ],
                 ));
                 focus_card(id);
             }
             (" " | "Spacebar" | "Enter", Some(p)) => {
                 ev.prevent_default();
                 picked.set(None);
-                let Some((ocol, oidx, card)) = origin(id) else { return };
+                let Some((ocol, oidx, card)) = origin(id) else {
+                    return;
+                };
                 if ocol == p.col && oidx == p.idx {
                     say(i18n.fmt(Key::DroppedUnchanged, &[("title", &card.case.title)]));
                     focus_card(id);
@@ -479,7 +590,13 @@ fn BoardView(principal: Principal) -> impl IntoView {
                     b.as_ref()
                         .and_then(|b| b.as_ref().ok())
                         .and_then(|b| b.columns.iter().find(|c| c.stage == Stage::BOARD[p.col]))
-                        .map(|c| c.cards.iter().map(|x| x.case.id).filter(|x| *x != id).collect())
+                        .map(|c| {
+                            c.cards
+                                .iter()
+                                .map(|x| x.case.id)
+                                .filter(|x| *x != id)
+                                .collect()
+                        })
                         .unwrap_or_default()
                 });
                 let idx = p.idx.min(ids.len());
@@ -496,7 +613,11 @@ fn BoardView(principal: Principal) -> impl IntoView {
             ("ArrowLeft" | "ArrowRight", Some(mut p)) => {
                 ev.prevent_default();
                 let last = Stage::BOARD.len() - 1;
-                p.col = if key == "ArrowLeft" { p.col.saturating_sub(1) } else { (p.col + 1).min(last) };
+                p.col = if key == "ArrowLeft" {
+                    p.col.saturating_sub(1)
+                } else {
+                    (p.col + 1).min(last)
+                };
                 p.idx = p.idx.min(count_in(p.col, id));
                 picked.set(Some(p));
                 announce_position(p);
@@ -504,7 +625,11 @@ fn BoardView(principal: Principal) -> impl IntoView {
             }
             ("ArrowUp" | "ArrowDown", Some(mut p)) => {
                 ev.prevent_default();
-                p.idx = if key == "ArrowUp" { p.idx.saturating_sub(1) } else { (p.idx + 1).min(count_in(p.col, id)) };
+                p.idx = if key == "ArrowUp" {
+                    p.idx.saturating_sub(1)
+                } else {
+                    (p.idx + 1).min(count_in(p.col, id))
+                };
                 picked.set(Some(p));
                 announce_position(p);
                 focus_card(id);
@@ -515,7 +640,11 @@ fn BoardView(principal: Principal) -> impl IntoView {
                 ev.prevent_default();
                 if let Some(a) = web_sys::window()
                     .and_then(|w| w.document())
-                    .and_then(|d| d.query_selector(&format!("[data-card-id='{id}'] a")).ok().flatten())
+                    .and_then(|d| {
+                        d.query_selector(&format!("[data-card-id='{id}'] a"))
+                            .ok()
+                            .flatten()
+                    })
                     .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
                 {
                     a.click();
@@ -540,7 +669,10 @@ fn BoardView(principal: Principal) -> impl IntoView {
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
             if let Ok(list) = doc.query_selector_all(".drop-before, .drop-into") {
                 for i in 0..list.length() {
-                    if let Some(el) = list.item(i).and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok()) {
+                    if let Some(el) = list
+                        .item(i)
+                        .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+                    {
                         let _ = el.class_list().remove_2("drop-before", "drop-into");
                     }
                 }
@@ -548,27 +680,35 @@ fn BoardView(principal: Principal) -> impl IntoView {
         }
     };
     // The card under the pointer in a list (the first whose middle is below it).
-    let card_below = |list: &web_sys::Element, y: f64, skip: Option<i64>| -> Option<web_sys::Element> {
-        let nodes = list.query_selector_all("[data-card-id]").ok()?;
-        for i in 0..nodes.length() {
-            let el: web_sys::Element = wasm_bindgen::JsCast::dyn_into(nodes.item(i)?).ok()?;
-            let id: Option<i64> = el.get_attribute("data-card-id").and_then(|s| s.parse().ok());
-            if id == skip {
-                continue;
+    let card_below =
+        |list: &web_sys::Element, y: f64, skip: Option<i64>| -> Option<web_sys::Element> {
+            let nodes = list.query_selector_all("[data-card-id]").ok()?;
+            for i in 0..nodes.length() {
+                let el: web_sys::Element = wasm_bindgen::JsCast::dyn_into(nodes.item(i)?).ok()?;
+                let id: Option<i64> = el
+                    .get_attribute("data-card-id")
+                    .and_then(|s| s.parse().ok());
+                if id == skip {
+                    continue;
+                }
+                let r = el.get_bounding_client_rect();
+                if y < r.top() + r.height() / 2.0 {
+                    return Some(el);
+                }
             }
-            let r = el.get_bounding_client_rect();
-            if y < r.top() + r.height() / 2.0 {
-                return Some(el);
-            }
-        }
-        None
-    };
+            None
+        };
     let on_drag_over = move |ev: web_sys::DragEvent| {
         if dragging.get_value().is_none() {
             return;
         }
         ev.prevent_default();
-        let Some(list) = ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+        let Some(list) = ev
+            .current_target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        else {
+            return;
+        };
         clear_marks();
         let _ = list.class_list().add_1("drop-into");
         if let Some(el) = card_below(&list, ev.client_y() as f64, dragging.get_value()) {
@@ -576,33 +716,50 @@ fn BoardView(principal: Principal) -> impl IntoView {
         }
     };
     let drop_at = move |list: web_sys::Element, col: usize, y: f64, id: i64| {
-        let before = card_below(&list, y, Some(id)).and_then(|e| e.get_attribute("data-card-id")).and_then(|s| s.parse().ok());
+        let before = card_below(&list, y, Some(id))
+            .and_then(|e| e.get_attribute("data-card-id"))
+            .and_then(|s| s.parse().ok());
         let cell_last: Option<i64> = list
             .query_selector_all("[data-card-id]")
             .ok()
             .and_then(|n| {
                 let mut last = None;
                 for i in 0..n.length() {
-                    let v: Option<i64> = n.item(i).and_then(|x| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(x).ok()).and_then(|e| e.get_attribute("data-card-id")).and_then(|s| s.parse().ok());
+                    let v: Option<i64> = n
+                        .item(i)
+                        .and_then(|x| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(x).ok())
+                        .and_then(|e| e.get_attribute("data-card-id"))
+                        .and_then(|s| s.parse().ok());
                     if v.is_some() && v != Some(id) {
                         last = v;
                     }
                 }
                 last
             });
-        let Some((ocol, _, card)) = origin(id) else { return };
+        let Some((ocol, _, card)) = origin(id) else {
+            return;
+        };
         let ids: Vec<i64> = board.with_untracked(|b| {
             b.as_ref()
                 .and_then(|b| b.as_ref().ok())
                 .and_then(|b| b.columns.iter().find(|c| c.stage == Stage::BOARD[col]))
-                .map(|c| c.cards.iter().map(|x| x.case.id).filter(|x| *x != id).collect())
+                .map(|c| {
+                    c.cards
+                        .iter()
+                        .map(|x| x.case.id)
+                        .filter(|x| *x != id)
+                        .collect()
+                })
                 .unwrap_or_default()
         });
         let (after, before) = neighbours(&ids, before, cell_last);
         if ocol == col {
             // Same place as before: nothing to do.
             let old: Vec<i64> = board.with_untracked(|b| {
-                b.as_ref().and_then(|b| b.as_ref().ok()).map(|b| b.columns[ocol].cards.iter().map(|x| x.case.id).collect()).unwrap_or_default()
+                b.as_ref()
+                    .and_then(|b| b.as_ref().ok())
+                    .map(|b| b.columns[ocol].cards.iter().map(|x| x.case.id).collect())
+                    .unwrap_or_default()
             });
             let pos = old.iter().position(|x| *x == id);
             let prev = pos.and_then(|p| p.checked_sub(1)).map(|p| old[p]);
@@ -616,16 +773,25 @@ fn BoardView(principal: Principal) -> impl IntoView {
     let on_drop = move |ev: web_sys::DragEvent, col: usize| {
         ev.prevent_default();
         clear_marks();
-        let Some(id) = dragging.get_value() else { return };
+        let Some(id) = dragging.get_value() else {
+            return;
+        };
         dragging.set_value(None);
-        let Some(list) = ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+        let Some(list) = ev
+            .current_target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        else {
+            return;
+        };
         drop_at(list, col, ev.client_y() as f64, id);
     };
 
     // ---- touch: a long press lifts the card, moving the finger drags it ----
     // The column list under a point, and its index.
     let list_at = |x: f64, y: f64| -> Option<(web_sys::Element, usize)> {
-        let el = web_sys::window()?.document()?.element_from_point(x as f32, y as f32)?;
+        let el = web_sys::window()?
+            .document()?
+            .element_from_point(x as f32, y as f32)?;
         let list = el.closest("[data-testid=column-cards]").ok()??;
         let slug = list.get_attribute("data-stage")?;
         let col = Stage::BOARD.iter().position(|s| stage_slug(*s) == slug)?;
@@ -641,20 +807,46 @@ fn BoardView(principal: Principal) -> impl IntoView {
             if !still {
                 return;
             }
-            touch.update_value(|t| if let Some(t) = t { t.active = true });
+            touch.update_value(|t| {
+                if let Some(t) = t {
+                    t.active = true
+                }
+            });
             dragging.set_value(Some(id));
-            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(&format!("[data-card-id='{id}']")).ok().flatten()) {
+            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+                d.query_selector(&format!("[data-card-id='{id}']"))
+                    .ok()
+                    .flatten()
+            }) {
                 let _ = el.class_list().add_1("is-lifted");
             }
             let title = board.with_untracked(|b| {
-                b.as_ref().and_then(|b| b.as_ref().ok()).and_then(|b| b.columns.iter().flat_map(|c| c.cards.iter()).find(|c| c.case.id == id).map(|c| c.case.title.clone()))
+                b.as_ref().and_then(|b| b.as_ref().ok()).and_then(|b| {
+                    b.columns
+                        .iter()
+                        .flat_map(|c| c.cards.iter())
+                        .find(|c| c.case.id == id)
+                        .map(|c| c.case.title.clone())
+                })
             });
             say(i18n.fmt(Key::TouchLifted, &[("title", &title.unwrap_or_default())]));
         });
         let timer = web_sys::window()
-            .and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(wasm_bindgen::JsCast::unchecked_ref(&lift), 450).ok())
+            .and_then(|w| {
+                w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    wasm_bindgen::JsCast::unchecked_ref(&lift),
+                    450,
+                )
+                .ok()
+            })
             .unwrap_or(0);
-        touch.set_value(Some(TouchDrag { id, x, y, active: false, timer }));
+        touch.set_value(Some(TouchDrag {
+            id,
+            x,
+            y,
+            active: false,
+            timer,
+        }));
     };
     let touch_end = move || {
         if let Some(t) = touch.get_value() {
@@ -662,7 +854,11 @@ fn BoardView(principal: Principal) -> impl IntoView {
                 w.clear_timeout_with_handle(t.timer);
             }
             if t.active {
-                if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(&format!("[data-card-id='{}']", t.id)).ok().flatten()) {
+                if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+                    d.query_selector(&format!("[data-card-id='{}']", t.id))
+                        .ok()
+                        .flatten()
+                }) {
                     let _ = el.class_list().remove_1("is-lifted");
                 }
             }
@@ -706,36 +902,54 @@ fn BoardView(principal: Principal) -> impl IntoView {
     // While a card is lifted the page must not scroll under the finger.
     {
         use wasm_bindgen::JsCast;
-        let stop = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
-            if touch.try_with_value(|t| t.as_ref().is_some_and(|t| t.active)).unwrap_or(false) {
-                ev.prevent_default();
-            }
-        });
+        let stop = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+            move |ev: web_sys::Event| {
+                if touch
+                    .try_with_value(|t| t.as_ref().is_some_and(|t| t.active))
+                    .unwrap_or(false)
+                {
+                    ev.prevent_default();
+                }
+            },
+        );
         let opts = web_sys::AddEventListenerOptions::new();
         opts.set_passive(false);
         if let Some(w) = web_sys::window() {
-            let _ = w.add_event_listener_with_callback_and_add_event_listener_options("touchmove", stop.as_ref().unchecked_ref(), &opts);
+            let _ = w.add_event_listener_with_callback_and_add_event_listener_options(
+                "touchmove",
+                stop.as_ref().unchecked_ref(),
+                &opts,
+            );
         }
         let held = StoredValue::new_local(Some(stop));
         on_cleanup(move || {
             if let Some(Some(stop)) = held.try_update_value(Option::take) {
                 if let Some(w) = web_sys::window() {
-                    let _ = w.remove_event_listener_with_callback("touchmove", stop.as_ref().unchecked_ref());
+                    let _ = w.remove_event_listener_with_callback(
+                        "touchmove",
+                        stop.as_ref().unchecked_ref(),
+                    );
                 }
             }
         });
     }
 
-
     // ---- the parts of the page ----
     let grid_name = move |id: Option<i64>| -> String {
         match id {
             None => i18n.t(Key::NoGrid).to_string(),
-            Some(id) => grids.get().and_then(Result::ok).and_then(|g| g.into_iter().find(|g| g.place.id == id)).map(|g| g.place.name).unwrap_or_else(|| format!("#{id}")),
+            Some(id) => grids
+                .get()
+                .and_then(Result::ok)
+                .and_then(|g| g.into_iter().find(|g| g.place.id == id))
+                .map(|g| g.place.name)
+                .unwrap_or_else(|| format!("#{id}")),
         }
     };
     let item_name = move |meta: Option<&CaseMeta>, id: i64, lang: Lang| -> String {
-        meta.and_then(|m| m.categories.iter().find(|c| c.id == id)).map(|c| category_name(c, lang)).unwrap_or_default()
+        meta.and_then(|m| m.categories.iter().find(|c| c.id == id))
+            .map(|c| category_name(c, lang))
+            .unwrap_or_default()
     };
 
     let card_view = move |card: Card, col: usize| {
@@ -743,10 +957,17 @@ fn BoardView(principal: Principal) -> impl IntoView {
         let c = card.case.clone();
         let t = now();
         let is_picked = move || picked.with(|p| p.is_some_and(|p| p.id == id));
-        let category = item_name(meta.get().and_then(Result::ok).as_ref(), c.category_id, i18n.get());
+        let category = item_name(
+            meta.get().and_then(Result::ok).as_ref(),
+            c.category_id,
+            i18n.get(),
+        );
         let grid = grid_name(c.grid_id);
         let age = fmt_span((t - c.stage_entered_at).whole_seconds(), i18n.get());
-        let deadline = c.deadline_at.filter(|_| c.stage.clock_runs()).map(|d| deadline_text(d, t, i18n.get()));
+        let deadline = c
+            .deadline_at
+            .filter(|_| c.stage.clock_runs())
+            .map(|d| deadline_text(d, t, i18n.get()));
         let assignee = card.assignee_name.clone();
         let title = c.title.clone();
         view! {
@@ -799,16 +1020,32 @@ fn BoardView(principal: Principal) -> impl IntoView {
         let lang = i18n.get();
         match lanes {
             Lanes::None => (String::new(), String::new()),
-            Lanes::Grid => (format!("g{}", card.case.grid_id.unwrap_or(0)), grid_name(card.case.grid_id)),
+            Lanes::Grid => (
+                format!("g{}", card.case.grid_id.unwrap_or(0)),
+                grid_name(card.case.grid_id),
+            ),
             Lanes::Assignee => (
                 format!("a{}", card.case.assignee_id.unwrap_or(0)),
-                card.assignee_name.clone().unwrap_or_else(|| i18n.t(Key::NoAssignee).to_string()),
+                card.assignee_name
+                    .clone()
+                    .unwrap_or_else(|| i18n.t(Key::NoAssignee).to_string()),
             ),
-            Lanes::Category => (format!("c{}", card.case.category_id), category_label(meta.get().and_then(Result::ok).as_ref(), card.case.category_id, lang)),
+            Lanes::Category => (
+                format!("c{}", card.case.category_id),
+                category_label(
+                    meta.get().and_then(Result::ok).as_ref(),
+                    card.case.category_id,
+                    lang,
+                ),
+            ),
         }
     };
 
-    let columns_row = move |b: &Board, cols: &[Vec<Card>], lane: Option<&str>, lanes: Lanes, labelled: bool| {
+    let columns_row = move |b: &Board,
+                            cols: &[Vec<Card>],
+                            lane: Option<&str>,
+                            lanes: Lanes,
+                            labelled: bool| {
         Stage::BOARD
             .iter()
             .enumerate()
@@ -856,12 +1093,15 @@ fn BoardView(principal: Principal) -> impl IntoView {
     };
 
     let board_body = move || {
-        let Some((b, cols)) = shown.get() else { return ().into_any() };
+        let Some((b, cols)) = shown.get() else {
+            return ().into_any();
+        };
         let lanes = filters.with(|f| f.lanes);
         if lanes == Lanes::None {
             return view! { <div class="board-columns" data-testid="board-columns">{columns_row(&b, &cols, None, lanes, true)}</div> }.into_any();
         }
-        let mut keys: Vec<(String, String)> = cols.iter().flatten().map(|c| lane_of(lanes, c)).collect();
+        let mut keys: Vec<(String, String)> =
+            cols.iter().flatten().map(|c| lane_of(lanes, c)).collect();
         keys.sort_by(|a, b| a.1.cmp(&b.1));
         keys.dedup();
         view! {
@@ -905,7 +1145,15 @@ fn BoardView(principal: Principal) -> impl IntoView {
     // The filter bar; every change is saved for next time.
     let assignee_options = move || {
         let mut v: Vec<(i64, String)> = board
-            .with(|b| b.as_ref().and_then(|b| b.as_ref().ok()).map(|b| b.columns.iter().flat_map(|c| c.cards.iter()).filter_map(|c| Some((c.case.assignee_id?, c.assignee_name.clone()?))).collect()))
+            .with(|b| {
+                b.as_ref().and_then(|b| b.as_ref().ok()).map(|b| {
+                    b.columns
+                        .iter()
+                        .flat_map(|c| c.cards.iter())
+                        .filter_map(|c| Some((c.case.assignee_id?, c.assignee_name.clone()?)))
+                        .collect()
+                })
+            })
             .unwrap_or_default();
         // Everyone who may take cases (the server says who), not only those on the board now.
         if let Some(Ok(list)) = people.get() {
@@ -1022,7 +1270,12 @@ fn BoardView(principal: Principal) -> impl IntoView {
         }
     };
 
-    let parties = move || meta.get().and_then(Result::ok).map(|m| m.parties).unwrap_or_default();
+    let parties = move || {
+        meta.get()
+            .and_then(Result::ok)
+            .map(|m| m.parties)
+            .unwrap_or_default()
+    };
     let dialog = move || {
         pending.get().map(|p| {
             let id = p.card.case.id;
@@ -1092,22 +1345,36 @@ fn start_live(
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
     let es = web_sys::EventSource::new(&format!("/api/v1/live?since={cursor}")).ok()?;
-    let on_case = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-        let Some(text) = ev.data().as_string() else { return };
-        let Ok(change) = serde_json::from_str::<LiveChange>(&text) else { return };
-        let known = board.with_untracked(|b| {
-            b.as_ref().and_then(|b| b.as_ref().ok()).and_then(|b| {
-                b.columns.iter().flat_map(|c| c.cards.iter()).find(|c| c.case.id == change.case_id).map(|c| (c.case.version, c.case.stage, c.rank.clone()))
-            })
+    let on_case = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+        move |ev: web_sys::MessageEvent| {
+            let Some(text) = ev.data().as_string() else {
+                return;
+            };
+            let Ok(change) = serde_json::from_str::<LiveChange>(&text) else {
+                return;
+            };
+            let known = board.with_untracked(|b| {
+                b.as_ref().and_then(|b| b.as_ref().ok()).and_then(|b| {
+                    b.columns
+                        .iter()
+                        .flat_map(|c| c.cards.iter())
+                        .find(|c| c.case.id == change.case_id)
+                        .map(|c| (c.case.version, c.case.stage, c.rank.clone()))
+                })
+            });
+            let fresh = matches!(&known, Some((v, s, r)) if *v >= change.version && *s == change.stage && *r == change.rank);
+            // A board filtered to one grid skips other grids' cases it does not show.
+            let elsewhere = known.is_none()
+                && filters.with_untracked(|f| f.grid_id.is_some_and(|g| change.grid_id != Some(g)));
+            if !fresh && !elsewhere {
+                reload();
+            }
+        },
+    );
+    let on_resync =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_ev: web_sys::MessageEvent| {
+            reload()
         });
-        let fresh = matches!(&known, Some((v, s, r)) if *v >= change.version && *s == change.stage && *r == change.rank);
-        // A board filtered to one grid skips other grids' cases it does not show.
-        let elsewhere = known.is_none() && filters.with_untracked(|f| f.grid_id.is_some_and(|g| change.grid_id != Some(g)));
-        if !fresh && !elsewhere {
-            reload();
-        }
-    });
-    let on_resync = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_ev: web_sys::MessageEvent| reload());
     let _ = es.add_event_listener_with_callback("case", on_case.as_ref().unchecked_ref());
     let _ = es.add_event_listener_with_callback("resync", on_resync.as_ref().unchecked_ref());
     Some((es, on_case, on_resync))
@@ -1119,8 +1386,17 @@ mod tests {
 
     #[test]
     fn filters_make_a_query_and_survive_json() {
-        let f = Filters { grid_id: Some(3), source: Some(Source::Patrol), overdue: true, q: " 井盖 ".into(), ..Filters::default() };
-        assert_eq!(f.query(), "grid_id=3&source=patrol&overdue=true&q=%E4%BA%95%E7%9B%96");
+        let f = Filters {
+            grid_id: Some(3),
+            source: Some(Source::Patrol),
+            overdue: true,
+            q: " 井盖 ".into(),
+            ..Filters::default()
+        };
+        assert_eq!(
+            f.query(),
+            "grid_id=3&source=patrol&overdue=true&q=%E4%BA%95%E7%9B%96"
+        );
         assert_eq!(Filters::default().query(), "");
         let back: Filters = serde_json::from_value(serde_json::to_value(&f).unwrap()).unwrap();
         assert_eq!(back, f);
@@ -1150,7 +1426,10 @@ mod tests {
     fn board_drops_follow_the_shared_rules() {
         // The board asks the shared table; an illegal drop has no action.
         assert_eq!(action_between(Stage::Reported, Stage::Closed), None);
-        assert_eq!(action_between(Stage::Reported, Stage::Registered), Some(Action::Register));
+        assert_eq!(
+            action_between(Stage::Reported, Stage::Registered),
+            Some(Action::Register)
+        );
         assert_eq!(Action::Dispatch.needs(), Needs::Assignment);
     }
 }

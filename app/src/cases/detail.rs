@@ -5,12 +5,17 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use shared::cases::{Action, CaseView, MoveCase, Needs, Rating, RefusalReason, ResponsibleParty, Stage, validate_move};
+use shared::cases::{
+    Action, CaseView, MoveCase, Needs, Rating, RefusalReason, ResponsibleParty, Stage,
+    validate_move,
+};
 use shared::error::{ErrorCode, FieldError};
 use shared::i18n::Lang;
 use time::OffsetDateTime;
 
-use super::{REFUSAL_REASONS, StageBadge, action_label, category_label, deadline_text, now, refusal_text};
+use super::{
+    REFUSAL_REASONS, StageBadge, action_label, category_label, deadline_text, now, refusal_text,
+};
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
@@ -18,7 +23,10 @@ use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, fmt_time};
 
 /// The API's name of an action (`verify_fail`), for test ids and messages.
 pub fn action_slug(a: Action) -> String {
-    serde_json::to_value(a).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(a)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// `YYYY-MM-DD` (a date input) → the end of that working day in Beijing, 18:00 +08:00.
@@ -29,7 +37,10 @@ pub fn parse_day(s: &str) -> Option<OffsetDateTime> {
     let d: u8 = it.next()?.parse().ok()?;
     let date = time::Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()?;
     let t = time::Time::from_hms(18, 0, 0).ok()?;
-    Some(date.with_time(t).assume_offset(time::UtcOffset::from_hms(8, 0, 0).ok()?))
+    Some(
+        date.with_time(t)
+            .assume_offset(time::UtcOffset::from_hms(8, 0, 0).ok()?),
+    )
 }
 
 #[component]
@@ -37,7 +48,13 @@ pub fn CasePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
     let case = RwSignal::new(None::<Result<CaseView, ApiError>>);
     let load = move || {
         let id = id.get_untracked();
@@ -57,8 +74,15 @@ pub fn CasePage() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        let title = case.with(|c| c.as_ref().and_then(|c| c.as_ref().ok()).map(|c| c.summary.title.clone()));
-        set_title(&title.unwrap_or_else(|| i18n.t(Key::CaseTitle).to_string()), i18n.get());
+        let title = case.with(|c| {
+            c.as_ref()
+                .and_then(|c| c.as_ref().ok())
+                .map(|c| c.summary.title.clone())
+        });
+        set_title(
+            &title.unwrap_or_else(|| i18n.t(Key::CaseTitle).to_string()),
+            i18n.get(),
+        );
     });
     view! {
         <p class="back"><a href="/cases" data-testid="back-to-reports">{move || format!("‹ {}", i18n.t(Key::MyReportsTitle))}</a></p>
@@ -72,7 +96,11 @@ pub fn CasePage() -> impl IntoView {
 }
 
 #[component]
-fn CaseDetail(case: CaseView, on_change: Callback<CaseView>, notice: RwSignal<Option<String>>) -> impl IntoView {
+fn CaseDetail(
+    case: CaseView,
+    on_change: Callback<CaseView>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let meta = LocalResource::new(api::case_meta);
@@ -89,7 +117,13 @@ fn CaseDetail(case: CaseView, on_change: Callback<CaseView>, notice: RwSignal<Op
         error.set(None);
         undo_version.set(Some(v.summary.version));
         let lang = i18n.lang.get_untracked();
-        notice.set(Some(i18n.fmt(Key::MoveDone, &[("action", action.text().get(lang)), ("stage", v.summary.stage.text().get(lang))])));
+        notice.set(Some(i18n.fmt(
+            Key::MoveDone,
+            &[
+                ("action", action.text().get(lang)),
+                ("stage", v.summary.stage.text().get(lang)),
+            ],
+        )));
         on_change.run(v);
     });
     let failed = Callback::new(move |e: ApiError| {
@@ -118,7 +152,9 @@ fn CaseDetail(case: CaseView, on_change: Callback<CaseView>, notice: RwSignal<Op
         });
     };
     let undo = move |_| {
-        let Some(v) = undo_version.get_untracked() else { return };
+        let Some(v) = undo_version.get_untracked() else {
+            return;
+        };
         spawn_local(async move {
             match api::undo_case(id, v).await {
                 Ok(view) => {
@@ -257,12 +293,24 @@ fn RateForm(case_id: i64, on_done: Callback<CaseView>) -> impl IntoView {
         ev.prevent_default();
         let s = score.get_untracked();
         if s == 0 {
-            errors.set(vec![FieldError { field: "score".into(), code: shared::error::FieldErrorCode::Required, message: String::new() }]);
+            errors.set(vec![FieldError {
+                field: "score".into(),
+                code: shared::error::FieldErrorCode::Required,
+                message: String::new(),
+            }]);
             return;
         }
         let n = note.get_untracked().trim().to_string();
         spawn_local(async move {
-            match api::rate_case(case_id, &Rating { score: s, note: (!n.is_empty()).then_some(n) }).await {
+            match api::rate_case(
+                case_id,
+                &Rating {
+                    score: s,
+                    note: (!n.is_empty()).then_some(n),
+                },
+            )
+            .await
+            {
                 Ok(v) => on_done.run(v),
                 Err(e) => {
                     errors.set(e.field_errors());
@@ -308,7 +356,8 @@ pub fn MoveDialog(
     /// Known people to assign to: (user id, name), used when the assignee list cannot be read.
     assignees: Vec<(i64, String)>,
     /// The case's grid: the assignee list is for it.
-    #[prop(optional_no_strip)] grid_id: Option<i64>,
+    #[prop(optional_no_strip)]
+    grid_id: Option<i64>,
     #[prop(optional_no_strip)] after_id: Option<i64>,
     #[prop(optional_no_strip)] before_id: Option<i64>,
     on_done: Callback<CaseView>,
@@ -374,7 +423,16 @@ pub fn MoveDialog(
             before_id,
         };
         if let Err(errs) = validate_move(&m) {
-            errors.set(errs.0.into_iter().map(|(field, code)| FieldError { field, code, message: String::new() }).collect());
+            errors.set(
+                errs.0
+                    .into_iter()
+                    .map(|(field, code)| FieldError {
+                        field,
+                        code,
+                        message: String::new(),
+                    })
+                    .collect(),
+            );
             crate::ui::focus_first_invalid();
             return;
         }
@@ -385,7 +443,13 @@ pub fn MoveDialog(
         spawn_local(async move {
             // The result photo goes up first; a refused photo stops the move.
             if !picked.is_empty() {
-                if let Err(e) = super::photos::upload_all(case_id, shared::cases::PhotoKind::Feedback, picked.clone()).await {
+                if let Err(e) = super::photos::upload_all(
+                    case_id,
+                    shared::cases::PhotoKind::Feedback,
+                    picked.clone(),
+                )
+                .await
+                {
                     busy.set(false);
                     errors.set(e.field_errors());
                     error.set(Some(e));
@@ -408,9 +472,16 @@ pub fn MoveDialog(
             }
         });
     };
-    let invalid = move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f)).to_string();
+    let invalid =
+        move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f)).to_string();
     let lang = move || i18n.get();
-    let name_of = move |p: &ResponsibleParty| if lang() == Lang::En { p.name_en.clone() } else { p.name_zh.clone() };
+    let name_of = move |p: &ResponsibleParty| {
+        if lang() == Lang::En {
+            p.name_en.clone()
+        } else {
+            p.name_zh.clone()
+        }
+    };
 
     let form = view! {
         <div class="card move-dialog" role=modal.then_some("dialog") aria-modal=modal.then_some("true") aria-labelledby="move-title"

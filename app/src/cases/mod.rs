@@ -25,7 +25,8 @@ pub fn now() -> OffsetDateTime {
     #[cfg(target_arch = "wasm32")]
     {
         let ms = js_sys::Date::now();
-        OffsetDateTime::from_unix_timestamp_nanos((ms as i128) * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        OffsetDateTime::from_unix_timestamp_nanos((ms as i128) * 1_000_000)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -43,9 +44,16 @@ pub fn category_name(c: &Category, lang: Lang) -> String {
 
 /// "group / item" for a second-level category id (or the bare id when unknown).
 pub fn category_label(meta: Option<&CaseMeta>, id: i64, lang: Lang) -> String {
-    let Some(meta) = meta else { return String::new() };
-    let Some(c) = meta.categories.iter().find(|c| c.id == id) else { return format!("#{id}") };
-    match c.parent_id.and_then(|p| meta.categories.iter().find(|g| g.id == p)) {
+    let Some(meta) = meta else {
+        return String::new();
+    };
+    let Some(c) = meta.categories.iter().find(|c| c.id == id) else {
+        return format!("#{id}");
+    };
+    match c
+        .parent_id
+        .and_then(|p| meta.categories.iter().find(|g| g.id == p))
+    {
         Some(g) => format!("{} / {}", category_name(g, lang), category_name(c, lang)),
         None => category_name(c, lang),
     }
@@ -61,9 +69,17 @@ pub fn fmt_span(secs: i64, lang: Lang) -> String {
     };
     let sep = if lang == Lang::En { " " } else { "" };
     if d > 0 {
-        if h > 0 { format!("{d}{ud}{sep}{h}{uh}") } else { format!("{d}{ud}") }
+        if h > 0 {
+            format!("{d}{ud}{sep}{h}{uh}")
+        } else {
+            format!("{d}{ud}")
+        }
     } else if h > 0 {
-        if m > 0 { format!("{h}{uh}{sep}{m}{um}") } else { format!("{h}{uh}") }
+        if m > 0 {
+            format!("{h}{uh}{sep}{m}{um}")
+        } else {
+            format!("{h}{uh}")
+        }
     } else {
         format!("{}{um}", m.max(1))
     }
@@ -84,13 +100,18 @@ pub fn deadline_text(deadline: OffsetDateTime, now: OffsetDateTime, lang: Lang) 
 pub fn refusal_text(r: RefusalReason) -> Text {
     match r {
         RefusalReason::Duplicate => Text::new("重复上报", "Duplicate report"),
-        RefusalReason::NotOurResponsibility => Text::new("不属于社区职责", "Not the community's responsibility"),
+        RefusalReason::NotOurResponsibility => {
+            Text::new("不属于社区职责", "Not the community's responsibility")
+        }
         RefusalReason::InsufficientInformation => Text::new("信息不足", "Not enough information"),
     }
 }
 
-pub const REFUSAL_REASONS: [RefusalReason; 3] =
-    [RefusalReason::Duplicate, RefusalReason::NotOurResponsibility, RefusalReason::InsufficientInformation];
+pub const REFUSAL_REASONS: [RefusalReason; 3] = [
+    RefusalReason::Duplicate,
+    RefusalReason::NotOurResponsibility,
+    RefusalReason::InsufficientInformation,
+];
 
 /// The label of an action name as the API sends it in history and notifications.
 pub fn action_label(name: &str, lang: Lang) -> String {
@@ -105,7 +126,12 @@ pub fn action_label(name: &str, lang: Lang) -> String {
     }
     shared::cases::Action::ALL
         .into_iter()
-        .find(|a| serde_json::to_value(a).ok().and_then(|v| v.as_str().map(|s| s == name)).unwrap_or(false))
+        .find(|a| {
+            serde_json::to_value(a)
+                .ok()
+                .and_then(|v| v.as_str().map(|s| s == name))
+                .unwrap_or(false)
+        })
         .map(|a| a.text().get(lang).to_string())
         .unwrap_or_else(|| name.to_string())
 }
@@ -140,7 +166,10 @@ mod tests {
 
     #[test]
     fn spans_use_the_two_largest_units() {
-        assert_eq!(fmt_span(3 * 86_400 + 4 * 3_600 + 59, Lang::ZhCn), "3天4小时");
+        assert_eq!(
+            fmt_span(3 * 86_400 + 4 * 3_600 + 59, Lang::ZhCn),
+            "3天4小时"
+        );
         assert_eq!(fmt_span(2 * 3_600 + 5 * 60, Lang::En), "2 h 5 min");
         assert_eq!(fmt_span(10, Lang::ZhCn), "1分钟");
         assert_eq!(fmt_span(86_400, Lang::En), "1 d");
@@ -149,18 +178,30 @@ mod tests {
     #[test]
     fn deadlines_count_down_and_past() {
         let now = OffsetDateTime::from_unix_timestamp(1_000_000).unwrap();
-        assert_eq!(deadline_text(now + time::Duration::hours(5), now, Lang::ZhCn), "剩5小时");
-        assert_eq!(deadline_text(now - time::Duration::days(2), now, Lang::En), "2 d overdue");
+        assert_eq!(
+            deadline_text(now + time::Duration::hours(5), now, Lang::ZhCn),
+            "剩5小时"
+        );
+        assert_eq!(
+            deadline_text(now - time::Duration::days(2), now, Lang::En),
+            "2 d overdue"
+        );
     }
 
     #[test]
     fn actions_and_stages_have_names() {
         assert_eq!(action_label("register", Lang::ZhCn), "立案");
-        assert_eq!(action_label("verify_fail", Lang::En), "Verification failed (rework)");
+        assert_eq!(
+            action_label("verify_fail", Lang::En),
+            "Verification failed (rework)"
+        );
         assert_eq!(action_label("created", Lang::ZhCn), "上报");
         assert_eq!(action_label("photo", Lang::En), "Photo added");
         for s in Stage::ALL {
-            assert_eq!(serde_json::to_value(s).unwrap().as_str().unwrap(), stage_slug(s));
+            assert_eq!(
+                serde_json::to_value(s).unwrap().as_str().unwrap(),
+                stage_slug(s)
+            );
         }
     }
 }

@@ -19,7 +19,8 @@ pub fn Bell() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let tick = RwSignal::new(0u32);
-    let handle = set_interval_with_handle(move || tick.update(|t| *t += 1), Duration::from_secs(30)).ok();
+    let handle =
+        set_interval_with_handle(move || tick.update(|t| *t += 1), Duration::from_secs(30)).ok();
     on_cleanup(move || {
         if let Some(h) = handle {
             h.clear();

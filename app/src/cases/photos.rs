@@ -34,7 +34,11 @@ pub fn release(picked: &[Picked]) {
 }
 
 /// Upload the chosen files one after another; how many failed.
-pub async fn upload_all(case_id: i64, kind: PhotoKind, picked: Vec<Picked>) -> Result<(), ApiError> {
+pub async fn upload_all(
+    case_id: i64,
+    kind: PhotoKind,
+    picked: Vec<Picked>,
+) -> Result<(), ApiError> {
     let mut last = Ok(());
     for p in picked {
         if let Err(e) = api::upload_photo(case_id, kind, p.file.clone()).await {
@@ -55,7 +59,12 @@ pub fn PhotoPicker(
     let refusals = RwSignal::new(Vec::<(String, Key)>::new());
     let on_change = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
         let Some(list) = input.files() else { return };
         let mut refused = Vec::new();
         let mut added = Vec::new();
@@ -200,6 +209,9 @@ mod tests {
     fn photos_are_checked_against_the_shared_limits() {
         assert_eq!(check_photo("image/png", 1000.0), Ok(()));
         assert_eq!(check_photo("image/gif", 1000.0), Err(Key::PhotoWrongType));
-        assert_eq!(check_photo("image/jpeg", (PHOTO_MAX_BYTES + 1) as f64), Err(Key::PhotoTooLarge));
+        assert_eq!(
+            check_photo("image/jpeg", (PHOTO_MAX_BYTES + 1) as f64),
+            Err(Key::PhotoTooLarge)
+        );
     }
 }

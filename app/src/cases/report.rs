@@ -18,13 +18,21 @@ use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{FieldErrorList, FormError, focus_first_invalid};
 
 fn local_error(field: &str, code: FieldErrorCode) -> FieldError {
-    FieldError { field: field.to_string(), code, message: String::new() }
+    FieldError {
+        field: field.to_string(),
+        code,
+        message: String::new(),
+    }
 }
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let session = use_session();
-    move || session.principal().map(|p| view! { <ReportForm principal=p/> })
+    move || {
+        session
+            .principal()
+            .map(|p| view! { <ReportForm principal=p/> })
+    }
 }
 
 #[component]
@@ -35,7 +43,10 @@ fn ReportForm(principal: Principal) -> impl IntoView {
     let meta = LocalResource::new(api::case_meta);
     let grids = LocalResource::new(api::grids);
 
-    let sources: Vec<Source> = Source::ALL.into_iter().filter(|s| s.may_file(&principal)).collect();
+    let sources: Vec<Source> = Source::ALL
+        .into_iter()
+        .filter(|s| s.may_file(&principal))
+        .collect();
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let group = RwSignal::new(None::<i64>);
@@ -57,7 +68,9 @@ fn ReportForm(principal: Principal) -> impl IntoView {
     let uploading = RwSignal::new(false);
 
     // A field the user changes loses its old error mark.
-    let clear = move |fields: &'static [&'static str]| errors.update(|e| e.retain(|x| !fields.contains(&x.field.as_str())));
+    let clear = move |fields: &'static [&'static str]| {
+        errors.update(|e| e.retain(|x| !fields.contains(&x.field.as_str())))
+    };
     Effect::new(move |_| {
         title.track();
         clear(&["title"]);
@@ -111,7 +124,14 @@ fn ReportForm(principal: Principal) -> impl IntoView {
         });
         let opts = web_sys::PositionOptions::new();
         opts.set_timeout(15_000);
-        if geo.get_current_position_with_error_callback_and_options(ok.unchecked_ref(), Some(fail.unchecked_ref()), &opts).is_err() {
+        if geo
+            .get_current_position_with_error_callback_and_options(
+                ok.unchecked_ref(),
+                Some(fail.unchecked_ref()),
+                &opts,
+            )
+            .is_err()
+        {
             locating.set(false);
             locate_failed.set(true);
         }
@@ -128,7 +148,14 @@ fn ReportForm(principal: Principal) -> impl IntoView {
             local.push(local_error("title", FieldErrorCode::Required));
         }
         if category.get_untracked().is_none() {
-            local.push(local_error(if group.get_untracked().is_none() { "category_group" } else { "category_id" }, FieldErrorCode::Required));
+            local.push(local_error(
+                if group.get_untracked().is_none() {
+                    "category_group"
+                } else {
+                    "category_id"
+                },
+                FieldErrorCode::Required,
+            ));
         }
         if place.with_untracked(Option::is_none) {
             local.push(local_error("place_id", FieldErrorCode::Required));
@@ -138,8 +165,10 @@ fn ReportForm(principal: Principal) -> impl IntoView {
             focus_first_invalid();
             return;
         }
-        let (Some(category_id), Some(place_id)) = (category.get_untracked(), place.with_untracked(|p| p.as_ref().map(|p| p.place.id)))
-        else {
+        let (Some(category_id), Some(place_id)) = (
+            category.get_untracked(),
+            place.with_untracked(|p| p.as_ref().map(|p| p.place.id)),
+        ) else {
             return;
         };
         let input = CreateCase {
@@ -177,7 +206,13 @@ fn ReportForm(principal: Principal) -> impl IntoView {
                     let mut failed = false;
                     if !picked.is_empty() {
                         uploading.set(true);
-                        failed = super::photos::upload_all(id, shared::cases::PhotoKind::Report, picked.clone()).await.is_err();
+                        failed = super::photos::upload_all(
+                            id,
+                            shared::cases::PhotoKind::Report,
+                            picked.clone(),
+                        )
+                        .await
+                        .is_err();
                         super::photos::release(&picked);
                         uploading.set(false);
                     }
@@ -196,13 +231,28 @@ fn ReportForm(principal: Principal) -> impl IntoView {
     };
 
     let groups = move || {
-        meta.get().and_then(Result::ok).map(|m| m.categories.iter().filter(|c| c.parent_id.is_none()).cloned().collect::<Vec<_>>()).unwrap_or_default()
+        meta.get()
+            .and_then(Result::ok)
+            .map(|m| {
+                m.categories
+                    .iter()
+                    .filter(|c| c.parent_id.is_none())
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
     };
     let items = move || {
         let g = group.get();
         meta.get()
             .and_then(Result::ok)
-            .map(|m| m.categories.iter().filter(|c| c.parent_id.is_some() && c.parent_id == g).cloned().collect::<Vec<_>>())
+            .map(|m| {
+                m.categories
+                    .iter()
+                    .filter(|c| c.parent_id.is_some() && c.parent_id == g)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default()
     };
     let invalid = move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f));

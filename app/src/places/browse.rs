@@ -57,8 +57,13 @@ fn PlaceDetail(id: i64) -> impl IntoView {
     move || match place.get() {
         None => view! { <Loading/> }.into_any(),
         Some(Err(e)) if e.status() == Some(404) => view! { <crate::shell::NotFound/> }.into_any(),
-        Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| place.refetch())/> }.into_any(),
-        Some(Ok(p)) => view! { <PlaceBody place=p notice reload=Callback::new(move |_| place.refetch())/> }.into_any(),
+        Some(Err(e)) => {
+            view! { <ErrorBox error=e retry=Callback::new(move |_| place.refetch())/> }.into_any()
+        }
+        Some(Ok(p)) => {
+            view! { <PlaceBody place=p notice reload=Callback::new(move |_| place.refetch())/> }
+                .into_any()
+        }
     }
 }
 
@@ -87,7 +92,11 @@ enum Panel {
 }
 
 #[component]
-fn PlaceBody(place: PlaceView, notice: RwSignal<Option<String>>, reload: Callback<()>) -> impl IntoView {
+fn PlaceBody(
+    place: PlaceView,
+    notice: RwSignal<Option<String>>,
+    reload: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
@@ -112,8 +121,10 @@ fn PlaceBody(place: PlaceView, notice: RwSignal<Option<String>>, reload: Callbac
         Some(_) => session.may(Permission::EditPlaces),
     };
     // A building's children are households: people's data, shown only within the user's reach.
-    let people_visible =
-        move || child_kind != Some(PlaceKind::Household) || session.may_in_grid(Permission::ViewPeople, grid);
+    let people_visible = move || {
+        child_kind != Some(PlaceKind::Household)
+            || session.may_in_grid(Permission::ViewPeople, grid)
+    };
 
     let kind_label = move || i18n.text(kind.text());
     let kind_in_sentence = move || in_sentence(i18n.text(kind.text()));
@@ -129,8 +140,16 @@ fn PlaceBody(place: PlaceView, notice: RwSignal<Option<String>>, reload: Callbac
             spawn_local(async move {
                 match api::delete_place(id, version).await {
                     Ok(()) => {
-                        let to = parent.map(|p| format!("/places/{p}")).unwrap_or_else(|| "/places".into());
-                        navigate(&to, NavigateOptions { replace: true, ..Default::default() });
+                        let to = parent
+                            .map(|p| format!("/places/{p}"))
+                            .unwrap_or_else(|| "/places".into());
+                        navigate(
+                            &to,
+                            NavigateOptions {
+                                replace: true,
+                                ..Default::default()
+                            },
+                        );
                     }
                     Err(e) => delete_error.set(Some(e)),
                 }

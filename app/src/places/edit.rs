@@ -5,7 +5,9 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::error::{ErrorCode, FieldError};
-use shared::places::{CreatePlace, Leader, LeaderTitle, PlaceKind, PlaceView, UpdatePlace, validate_place};
+use shared::places::{
+    CreatePlace, Leader, LeaderTitle, PlaceKind, PlaceView, UpdatePlace, validate_place,
+};
 
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, use_i18n};
@@ -30,20 +32,48 @@ pub fn PlaceForm(
     let i18n = use_i18n();
     let editing = existing.is_some();
     let prefix = if editing { "edit-place" } else { "new-place" };
-    let code = RwSignal::new(existing.as_ref().map(|p| p.code.clone()).unwrap_or_default());
-    let name = RwSignal::new(existing.as_ref().map(|p| p.name.clone()).unwrap_or_default());
-    let address = RwSignal::new(existing.as_ref().and_then(|p| p.address.clone()).unwrap_or_default());
-    let titles: Vec<LeaderTitle> = LeaderTitle::ALL.into_iter().filter(|t| t.fits(kind)).collect();
+    let code = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|p| p.code.clone())
+            .unwrap_or_default(),
+    );
+    let name = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+    );
+    let address = RwSignal::new(
+        existing
+            .as_ref()
+            .and_then(|p| p.address.clone())
+            .unwrap_or_default(),
+    );
+    let titles: Vec<LeaderTitle> = LeaderTitle::ALL
+        .into_iter()
+        .filter(|t| t.fits(kind))
+        .collect();
     let next_key = StoredValue::new(0u32);
     let new_row = move |title: LeaderTitle, who: String, user_id: Option<i64>| {
         let key = next_key.get_value();
         next_key.set_value(key + 1);
-        LeaderRow { key, title: RwSignal::new(title), name: RwSignal::new(who), user_id }
+        LeaderRow {
+            key,
+            title: RwSignal::new(title),
+            name: RwSignal::new(who),
+            user_id,
+        }
     };
     let leaders = RwSignal::new(
         existing
             .as_ref()
-            .map(|p| p.leaders.iter().map(|l| new_row(l.title, l.name.clone(), l.user_id)).collect::<Vec<_>>())
+            .map(|p| {
+                p.leaders
+                    .iter()
+                    .map(|l| new_row(l.title, l.name.clone(), l.user_id))
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default(),
     );
     let field_errors = RwSignal::new(Vec::<FieldError>::new());
@@ -61,12 +91,24 @@ pub fn PlaceForm(
         let list: Vec<Leader> = leaders
             .get_untracked()
             .iter()
-            .map(|r| Leader { title: r.title.get_untracked(), name: r.name.get_untracked(), user_id: r.user_id })
+            .map(|r| Leader {
+                title: r.title.get_untracked(),
+                name: r.name.get_untracked(),
+                user_id: r.user_id,
+            })
             .collect();
         let addr = address.get_untracked();
-        let addr = if addr.trim().is_empty() { None } else { Some(addr.trim().to_string()) };
+        let addr = if addr.trim().is_empty() {
+            None
+        } else {
+            Some(addr.trim().to_string())
+        };
         // The same checks the server runs (the parent's level is the server's to check).
-        let parent_kind = if editing { kind.parent() } else { kind.parent().filter(|_| parent_id.is_some()) };
+        let parent_kind = if editing {
+            kind.parent()
+        } else {
+            kind.parent().filter(|_| parent_id.is_some())
+        };
         let checked = validate_place(
             kind,
             parent_kind,
@@ -130,7 +172,11 @@ pub fn PlaceForm(
 
     let heading = move || {
         let k = in_sentence(i18n.text(kind.text()));
-        if editing { i18n.fmt(Key::EditPlace, &[("kind", &k)]) } else { i18n.fmt(Key::AddChild, &[("kind", &k)]) }
+        if editing {
+            i18n.fmt(Key::EditPlace, &[("kind", &k)])
+        } else {
+            i18n.fmt(Key::AddChild, &[("kind", &k)])
+        }
     };
     let has_titles = !titles.is_empty();
     let first_title = titles.first().copied();

@@ -8,12 +8,17 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::accounts::Permission;
 use shared::error::{ErrorCode, FieldError};
-use shared::places::{PlaceKind, PlaceRefWithPath, ResidentInput, ResidentSensitive, ResidentView, SpecialGroup, validate_resident};
+use shared::places::{
+    PlaceKind, PlaceRefWithPath, ResidentInput, ResidentSensitive, ResidentView, SpecialGroup,
+    validate_resident,
+};
 
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid};
+use crate::ui::{
+    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid,
+};
 
 #[component]
 pub fn HouseholdResidents(household_id: i64, grid: Option<i64>) -> impl IntoView {
@@ -100,13 +105,15 @@ fn ResidentDetail(id: i64) -> impl IntoView {
     let resident = LocalResource::new(move || api::resident(id));
     // Lives above the body, so "saved" survives the reload that follows a save.
     let notice = RwSignal::new(None::<String>);
-    move || match resident.get() {
+    move || {
+        match resident.get() {
         None => view! { <Loading/> }.into_any(),
         Some(Err(e)) if e.status() == Some(404) => view! { <crate::shell::NotFound/> }.into_any(),
         Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| resident.refetch())/> }.into_any(),
         Some(Ok(r)) => {
             view! { <ResidentBody resident=r notice reload=Callback::new(move |_| resident.refetch())/> }.into_any()
         }
+    }
     }
 }
 
@@ -118,7 +125,11 @@ enum Mode {
 }
 
 #[component]
-fn ResidentBody(resident: ResidentView, notice: RwSignal<Option<String>>, reload: Callback<()>) -> impl IntoView {
+fn ResidentBody(
+    resident: ResidentView,
+    notice: RwSignal<Option<String>>,
+    reload: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
@@ -160,7 +171,10 @@ fn ResidentBody(resident: ResidentView, notice: RwSignal<Option<String>>, reload
                 match api::delete_resident(id, version).await {
                     Ok(()) => navigate(
                         &format!("/places/{household}"),
-                        NavigateOptions { replace: true, ..Default::default() },
+                        NavigateOptions {
+                            replace: true,
+                            ..Default::default()
+                        },
                     ),
                     Err(e) => delete_error.set(Some(e)),
                 }
@@ -315,7 +329,12 @@ fn ResidentForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let editing = existing.is_some();
-    let name = RwSignal::new(existing.as_ref().map(|v| v.name.clone()).unwrap_or_default());
+    let name = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|v| v.name.clone())
+            .unwrap_or_default(),
+    );
     let id_number = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let groups = RwSignal::new(Vec::<SpecialGroup>::new());
@@ -331,7 +350,12 @@ fn ResidentForm(
         fill(s);
     }
     let household = RwSignal::new(household_id);
-    let household_label = RwSignal::new(existing.as_ref().map(|v| v.address.clone()).unwrap_or_default());
+    let household_label = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|v| v.address.clone())
+            .unwrap_or_default(),
+    );
     let original_household = (household_id, household_label.get_untracked());
     let version = StoredValue::new(existing.as_ref().map(|v| v.version));
     let resident_id = existing.as_ref().map(|v| v.id);
@@ -402,7 +426,11 @@ fn ResidentForm(
         });
     };
 
-    let prefix = if editing { "edit-resident" } else { "new-resident" };
+    let prefix = if editing {
+        "edit-resident"
+    } else {
+        "new-resident"
+    };
     let sensitive_fields = move || {
         view! {
             <div class="form-grid">
@@ -502,9 +530,12 @@ fn HouseholdChooser(
         }
         searching.set(true);
         spawn_local(async move {
-            let found = api::search(&q)
-                .await
-                .map(|r| r.places.into_iter().filter(|p| p.place.kind == PlaceKind::Household).collect::<Vec<_>>());
+            let found = api::search(&q).await.map(|r| {
+                r.places
+                    .into_iter()
+                    .filter(|p| p.place.kind == PlaceKind::Household)
+                    .collect::<Vec<_>>()
+            });
             results.set(Some(found));
             searched.set(Some(q));
             searching.set(false);

@@ -24,7 +24,10 @@ pub fn SearchBox(#[prop(optional, into)] initial: String) -> impl IntoView {
         ev.prevent_default();
         let text = q.get_untracked().trim().to_string();
         if !text.is_empty() {
-            navigate(&format!("/search?q={}", api::encode(&text)), Default::default());
+            navigate(
+                &format!("/search?q={}", api::encode(&text)),
+                Default::default(),
+            );
         }
     };
     view! {

@@ -186,13 +186,23 @@ fn ExportResidents() -> impl IntoView {
 
 /// Hand the bytes to the browser as a download: a Blob URL on a temporary `<a download>`.
 fn save_file(d: &Download) -> bool {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return false };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(d.bytes.as_slice()));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(&d.content_type);
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else { return false };
-    let Ok(href) = web_sys::Url::create_object_url_with_blob(&blob) else { return false };
-    let Some(a) = document.create_element("a").ok().and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok()) else {
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
+        return false;
+    };
+    let Ok(href) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return false;
+    };
+    let Some(a) = document
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
         let _ = web_sys::Url::revoke_object_url(&href);
         return false;
     };
@@ -205,7 +215,12 @@ fn save_file(d: &Download) -> bool {
     a.click();
     a.remove();
     // Give the browser time to start reading the Blob before letting it go.
-    set_timeout(move || { let _ = web_sys::Url::revoke_object_url(&href); }, std::time::Duration::from_secs(60));
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&href);
+        },
+        std::time::Duration::from_secs(60),
+    );
     true
 }
 
@@ -248,7 +263,9 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
     let hint_id = format!("import-{}-hint", kind.id());
 
     let check = move || {
-        let Some(text) = content.get_value() else { return };
+        let Some(text) = content.get_value() else {
+            return;
+        };
         stale.set(false);
         stage.set(Stage::Checking);
         spawn_local(async move {
@@ -264,7 +281,11 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
     };
 
     let on_change = move |_| {
-        let Some(file) = input_ref.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0)) else {
+        let Some(file) = input_ref
+            .get_untracked()
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0))
+        else {
             file_name.set(None);
             content.set_value(None);
             stage.set(Stage::Idle);
@@ -278,7 +299,10 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
         }
         stage.set(Stage::Reading);
         spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string());
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string());
             let Some(text) = text else {
                 stage.set(Stage::FileProblem(Key::FileUnreadable));
                 return;
@@ -293,7 +317,10 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
     };
 
     let import_now = move |_| {
-        let (Some(text), Stage::Checked(report)) = (content.get_value(), stage.get_untracked()) else { return };
+        let (Some(text), Stage::Checked(report)) = (content.get_value(), stage.get_untracked())
+        else {
+            return;
+        };
         stage.set(Stage::Importing(report));
         spawn_local(async move {
             let result = match kind {
@@ -328,7 +355,12 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
         Kind::Places => ".geojson,.json,application/geo+json,application/json",
         Kind::Residents => ".csv,text/csv",
     };
-    let busy = move || matches!(stage.get(), Stage::Reading | Stage::Checking | Stage::Importing(_));
+    let busy = move || {
+        matches!(
+            stage.get(),
+            Stage::Reading | Stage::Checking | Stage::Importing(_)
+        )
+    };
 
     view! {
         <div class="transfer-import" data-testid=format!("import-{}", kind.id())>
@@ -424,7 +456,9 @@ fn file_problem(kind: Kind, text: &str) -> Option<Key> {
     match kind {
         // Excel's plain "CSV" in a Chinese Windows is GBK: decoded as UTF-8 it is full of U+FFFD.
         Kind::Residents if text.contains('\u{FFFD}') => Some(Key::FileNotUtf8),
-        Kind::Places if serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() => Some(Key::FileNotJson),
+        Kind::Places if serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() => {
+            Some(Key::FileNotJson)
+        }
         _ => None,
     }
 }
@@ -436,8 +470,11 @@ fn Report(kind: Kind, report: ImportReport, file: String) -> impl IntoView {
     let accepted = report.accepted.to_string();
     let rejected_rows = report.rejected.len();
     let rejected = rejected_rows.to_string();
-    let problems: Vec<(u64, FieldError)> =
-        report.rejected.iter().flat_map(|r| r.errors.iter().map(move |e| (r.row, e.clone()))).collect();
+    let problems: Vec<(u64, FieldError)> = report
+        .rejected
+        .iter()
+        .flat_map(|r| r.errors.iter().map(move |e| (r.row, e.clone())))
+        .collect();
     let total = problems.len();
     let more = total.saturating_sub(MAX_LISTED).to_string();
     let listed: Vec<(u64, FieldError)> = problems.into_iter().take(MAX_LISTED).collect();
@@ -525,14 +562,19 @@ fn field_label(i18n: I18n, kind: Kind, field: &str) -> String {
         // "leaders/1/name": the leader's number is worth keeping.
         Some(Key::Leaders) if field != head => {
             let rest = field.split('/').skip(1).collect::<Vec<_>>();
-            let n = rest.first().and_then(|i| i.parse::<usize>().ok()).map(|i| i + 1);
+            let n = rest
+                .first()
+                .and_then(|i| i.parse::<usize>().ok())
+                .map(|i| i + 1);
             let sub = match rest.get(1).copied() {
                 Some("name") => i18n.t(Key::LeaderName),
                 Some("title") => i18n.t(Key::LeaderTitle),
                 _ => "",
             };
             match n {
-                Some(n) => format!("{} {n} · {sub}", i18n.t(Key::Leaders)).trim_end_matches(" · ").to_string(),
+                Some(n) => format!("{} {n} · {sub}", i18n.t(Key::Leaders))
+                    .trim_end_matches(" · ")
+                    .to_string(),
                 None => i18n.t(Key::Leaders).to_string(),
             }
         }
@@ -576,10 +618,28 @@ mod tests {
 
     #[test]
     fn files_are_checked_for_encoding_and_json() {
-        assert_eq!(file_problem(Kind::Residents, "  \n"), Some(Key::ImportEmpty));
-        assert_eq!(file_problem(Kind::Residents, "household_code,name\nH1,\u{FFFD}\u{FFFD}"), Some(Key::FileNotUtf8));
-        assert_eq!(file_problem(Kind::Residents, "household_code,name\nH1,张三"), None);
-        assert_eq!(file_problem(Kind::Places, "{\"type\":"), Some(Key::FileNotJson));
-        assert_eq!(file_problem(Kind::Places, "{\"type\":\"FeatureCollection\",\"features\":[]}"), None);
+        assert_eq!(
+            file_problem(Kind::Residents, "  \n"),
+            Some(Key::ImportEmpty)
+        );
+        assert_eq!(
+            file_problem(Kind::Residents, "household_code,name\nH1,\u{FFFD}\u{FFFD}"),
+            Some(Key::FileNotUtf8)
+        );
+        assert_eq!(
+            file_problem(Kind::Residents, "household_code,name\nH1,张三"),
+            None
+        );
+        assert_eq!(
+            file_problem(Kind::Places, "{\"type\":"),
+            Some(Key::FileNotJson)
+        );
+        assert_eq!(
+            file_problem(
+                Kind::Places,
+                "{\"type\":\"FeatureCollection\",\"features\":[]}"
+            ),
+            None
+        );
     }
 }

@@ -41,7 +41,9 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Ok(CurrentUser(p.clone()));
         }
         let token = session_token(parts).ok_or(AppError::Code(ErrorCode::Unauthenticated))?;
-        let principal = service::authenticate(state, &token).await?.ok_or(AppError::Code(ErrorCode::Unauthenticated))?;
+        let principal = service::authenticate(state, &token)
+            .await?
+            .ok_or(AppError::Code(ErrorCode::Unauthenticated))?;
         parts.extensions.insert(principal.clone());
         Ok(CurrentUser(principal))
     }
@@ -49,10 +51,22 @@ impl FromRequestParts<AppState> for CurrentUser {
 
 /// Refuse with 403 unless the user holds the permission somewhere.
 pub fn require(me: &Principal, permission: Permission) -> Result<(), AppError> {
-    if me.may(permission) { Ok(()) } else { Err(AppError::Code(ErrorCode::Forbidden)) }
+    if me.may(permission) {
+        Ok(())
+    } else {
+        Err(AppError::Code(ErrorCode::Forbidden))
+    }
 }
 
 /// Refuse with 403 unless the user holds the permission for a record in `grid_id`.
-pub fn require_in_grid(me: &Principal, permission: Permission, grid_id: Option<i64>) -> Result<(), AppError> {
-    if me.may_in_grid(permission, grid_id) { Ok(()) } else { Err(AppError::Code(ErrorCode::Forbidden)) }
+pub fn require_in_grid(
+    me: &Principal,
+    permission: Permission,
+    grid_id: Option<i64>,
+) -> Result<(), AppError> {
+    if me.may_in_grid(permission, grid_id) {
+        Ok(())
+    } else {
+        Err(AppError::Code(ErrorCode::Forbidden))
+    }
 }

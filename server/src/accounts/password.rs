@@ -1,7 +1,9 @@
 //! Password hashing with Argon2id at OWASP's recommended parameters (19 MiB, 2 passes,
 //! 1 lane). Hashing runs on the blocking pool so it never stalls request handling.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::OnceLock;
 use tokio::sync::Semaphore;
@@ -11,17 +13,26 @@ use tokio::sync::Semaphore;
 static PERMITS: Semaphore = Semaphore::const_new(2);
 
 fn hasher() -> Argon2<'static> {
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19 * 1024, 2, 1, None).expect("valid argon2 params"))
+    Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(19 * 1024, 2, 1, None).expect("valid argon2 params"),
+    )
 }
 
 pub fn hash_blocking(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
-    hasher().hash_password(password.as_bytes(), &salt).expect("argon2 hashing cannot fail with valid params").to_string()
+    hasher()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 hashing cannot fail with valid params")
+        .to_string()
 }
 
 pub async fn hash(password: String) -> String {
     let _permit = PERMITS.acquire().await.expect("semaphore never closes");
-    tokio::task::spawn_blocking(move || hash_blocking(&password)).await.expect("hashing task")
+    tokio::task::spawn_blocking(move || hash_blocking(&password))
+        .await
+        .expect("hashing task")
 }
 
 /// Compute the dummy hash now, so the first unknown-user login is not slower than others.
@@ -36,7 +47,9 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
     tokio::task::spawn_blocking(move || {
         let real = stored.is_some();
         let hash = stored.unwrap_or_else(|| dummy_hash().to_string());
-        let ok = PasswordHash::new(&hash).map(|h| hasher().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false);
+        let ok = PasswordHash::new(&hash)
+            .map(|h| hasher().verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false);
         ok && real
     })
     .await
@@ -56,6 +69,9 @@ mod tests {
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
         assert!(super::verify("correct horse battery".into(), Some(h.clone())).await);
         assert!(!super::verify("wrong".into(), Some(h)).await);
-        assert!(!super::verify("linju-no-such-user-placeholder".into(), None).await, "dummy never matches");
+        assert!(
+            !super::verify("linju-no-such-user-placeholder".into(), None).await,
+            "dummy never matches"
+        );
     }
 }

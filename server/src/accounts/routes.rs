@@ -8,7 +8,9 @@ use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
-use shared::accounts::{CreateUser, LoginRequest, Permission, Principal, ResetPassword, UpdateUser, UserView};
+use shared::accounts::{
+    CreateUser, LoginRequest, Permission, Principal, ResetPassword, UpdateUser, UserView,
+};
 use shared::error::Problem;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -24,8 +26,10 @@ impl FromRequestParts<AppState> for SessionToken {
 
 fn session_cookie(token: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"))
-        .expect("cookie is ASCII")
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    ))
+    .expect("cookie is ASCII")
 }
 
 /// Sign in with username and password. Sets the HttpOnly session cookie.
@@ -43,22 +47,34 @@ async fn login(
 ) -> AppResult<Response> {
     let outcome = service::login(&state, &ctx, req, old).await?;
     let mut res = Json(outcome.principal).into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(
+            &outcome.token,
+            state.config.session_absolute.as_secs(),
+            ctx.secure,
+        ),
+    );
     res.headers_mut()
-        .insert(header::SET_COOKIE, session_cookie(&outcome.token, state.config.session_absolute.as_secs(), ctx.secure));
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
 }
 
 /// Sign out: the session ends on the server and the cookie is cleared.
 #[utoipa::path(post, path = "/auth/logout", tag = "accounts",
     responses((status = 204, description = "Signed out"), (status = 403, body = Problem)))]
-async fn logout(State(state): State<AppState>, ctx: RequestCtx, SessionToken(token): SessionToken) -> AppResult<Response> {
+async fn logout(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    SessionToken(token): SessionToken,
+) -> AppResult<Response> {
     if let Some(token) = token {
         let me = service::authenticate(&state, &token).await?;
         service::logout(&state, &ctx, &token, me.as_ref()).await?;
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
-    res.headers_mut().insert(header::SET_COOKIE, session_cookie("", 0, ctx.secure));
+    res.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie("", 0, ctx.secure));
     Ok(res)
 }
 
@@ -72,7 +88,10 @@ async fn me(CurrentUser(me): CurrentUser) -> Json<Principal> {
 /// All user accounts (admin).
 #[utoipa::path(get, path = "/users", tag = "accounts",
     responses((status = 200, body = Vec<UserView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn list_users(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> AppResult<Json<Vec<UserView>>> {
+async fn list_users(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<Json<Vec<UserView>>> {
     require(&me, Permission::ManageUsers)?;
     Ok(Json(service::list_users(&state.db.conn).await?))
 }
@@ -87,13 +106,20 @@ async fn create_user(
     ApiJson(req): ApiJson<CreateUser>,
 ) -> AppResult<(StatusCode, Json<UserView>)> {
     require(&me, Permission::ManageUsers)?;
-    Ok((StatusCode::CREATED, Json(service::create_user(&state, &me, &ctx, req).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(service::create_user(&state, &me, &ctx, req).await?),
+    ))
 }
 
 /// One user account (admin).
 #[utoipa::path(get, path = "/users/{id}", tag = "accounts", params(("id" = i64, Path)),
     responses((status = 200, body = UserView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn get_user(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Json<UserView>> {
+async fn get_user(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<UserView>> {
     require(&me, Permission::ManageUsers)?;
     Ok(Json(service::get_user(&state.db.conn, id).await?))
 }
@@ -111,7 +137,9 @@ async fn update_user(
     ApiJson(req): ApiJson<UpdateUser>,
 ) -> AppResult<Json<UserView>> {
     require(&me, Permission::ManageUsers)?;
-    Ok(Json(service::update_user(&state, &me, &ctx, id, req).await?))
+    Ok(Json(
+        service::update_user(&state, &me, &ctx, id, req).await?,
+    ))
 }
 
 /// Set a new password for a user (admin). Ends that user's sessions.

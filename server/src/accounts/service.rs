@@ -8,9 +8,14 @@ use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
 use crate::places::store::place;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 use sha2::{Digest, Sha256};
-use shared::accounts::{CreateUser, LoginRequest, Principal, ResetPassword, Role, UpdateUser, UserView, parse_roles};
+use shared::accounts::{
+    CreateUser, LoginRequest, Principal, ResetPassword, Role, UpdateUser, UserView, parse_roles,
+};
 use shared::error::{ErrorCode, FieldErrorCode, FieldErrors};
 use shared::places::PlaceKind;
 use shared::validate::{Name, NewPassword, Username};
@@ -62,7 +67,13 @@ pub async fn load_principal(conn: &impl ConnectionTrait, u: &user::Model) -> App
         .collect();
     let mut roles = roles;
     roles.sort();
-    Ok(Principal { user_id: u.id, username: u.username.clone(), display_name: u.display_name.clone(), roles, grid_ids })
+    Ok(Principal {
+        user_id: u.id,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        roles,
+        grid_ids,
+    })
 }
 
 fn throttle_keys(username: &str, ip: Option<&str>) -> Vec<String> {
@@ -88,8 +99,13 @@ pub struct LoginOutcome {
 /// How long a key is locked once its free attempts are used: 30 s, doubling with each
 /// further attempt, at most 15 minutes for an account and 5 minutes for an address.
 fn lock_for(key: &str, attempts: i32) -> Option<Duration> {
-    let (free, max) = if key.starts_with("user:") { (ACCOUNT_FREE_FAILURES, ACCOUNT_MAX_LOCK) } else { (IP_FREE_FAILURES, IP_LOCK) };
-    (attempts >= free).then(|| (Duration::seconds(30) * 2i32.pow((attempts - free).clamp(0, 10) as u32)).min(max))
+    let (free, max) = if key.starts_with("user:") {
+        (ACCOUNT_FREE_FAILURES, ACCOUNT_MAX_LOCK)
+    } else {
+        (IP_FREE_FAILURES, IP_LOCK)
+    };
+    (attempts >= free)
+        .then(|| (Duration::seconds(30) * 2i32.pow((attempts - free).clamp(0, 10) as u32)).min(max))
 }
 
 /// Reserve one attempt for each key before the password is checked, atomically, so that
@@ -105,21 +121,43 @@ async fn reserve_attempt(state: &AppState, keys: &[String]) -> AppResult<()> {
             window_started_at: Set(t),
             blocked_until: Set(None),
         })
-        .on_conflict(OnConflict::column(login_throttle::Column::Key).do_nothing().to_owned())
+        .on_conflict(
+            OnConflict::column(login_throttle::Column::Key)
+                .do_nothing()
+                .to_owned(),
+        )
         .exec_without_returning(&*txn)
         .await?;
     }
     // On PostgreSQL the rows are locked until commit; SQLite's writer is already exclusive.
-    let rows = login_throttle::Entity::find().filter(login_throttle::Column::Key.is_in(keys.to_vec())).lock_exclusive().all(&*txn).await?;
-    if let Some(until) = rows.iter().filter_map(|r| r.blocked_until).filter(|b| *b > t).max() {
-        return Err(AppError::Throttled { retry_after: seconds_until(until) });
+    let rows = login_throttle::Entity::find()
+        .filter(login_throttle::Column::Key.is_in(keys.to_vec()))
+        .lock_exclusive()
+        .all(&*txn)
+        .await?;
+    if let Some(until) = rows
+        .iter()
+        .filter_map(|r| r.blocked_until)
+        .filter(|b| *b > t)
+        .max()
+    {
+        return Err(AppError::Throttled {
+            retry_after: seconds_until(until),
+        });
     }
     for r in rows {
-        let (attempts, window) = if r.window_started_at + THROTTLE_WINDOW > t { (r.failures + 1, r.window_started_at) } else { (1, t) };
+        let (attempts, window) = if r.window_started_at + THROTTLE_WINDOW > t {
+            (r.failures + 1, r.window_started_at)
+        } else {
+            (1, t)
+        };
         login_throttle::Entity::update_many()
             .col_expr(login_throttle::Column::Failures, Expr::value(attempts))
             .col_expr(login_throttle::Column::WindowStartedAt, Expr::value(window))
-            .col_expr(login_throttle::Column::BlockedUntil, Expr::value(lock_for(&r.key, attempts).map(|d| t + d)))
+            .col_expr(
+                login_throttle::Column::BlockedUntil,
+                Expr::value(lock_for(&r.key, attempts).map(|d| t + d)),
+            )
             .filter(login_throttle::Column::Key.eq(r.key.clone()))
             .exec(&*txn)
             .await?;
@@ -128,25 +166,45 @@ async fn reserve_attempt(state: &AppState, keys: &[String]) -> AppResult<()> {
     Ok(())
 }
 
-pub async fn login(state: &AppState, ctx: &RequestCtx, req: LoginRequest, old_token: Option<String>) -> AppResult<LoginOutcome> {
+pub async fn login(
+    state: &AppState,
+    ctx: &RequestCtx,
+    req: LoginRequest,
+    old_token: Option<String>,
+) -> AppResult<LoginOutcome> {
     let keys = throttle_keys(&req.username, ctx.ip.as_deref());
     reserve_attempt(state, &keys).await?;
 
     let username = Username::parse(&req.username).ok();
     let found = match &username {
-        Some(u) => user::Entity::find().filter(user::Column::Username.eq(u.as_str())).one(&state.db.conn).await?,
+        Some(u) => {
+            user::Entity::find()
+                .filter(user::Column::Username.eq(u.as_str()))
+                .one(&state.db.conn)
+                .await?
+        }
         None => None,
     };
-    let ok = password::verify(req.password, found.as_ref().map(|u| u.password_hash.clone())).await;
+    let ok = password::verify(
+        req.password,
+        found.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await;
     let txn = state.db.begin_write().await?;
     let known_name = found.as_ref().map(|u| u.username.clone());
     match found.filter(|u| ok && !u.disabled) {
         Some(u) => {
             // Success clears the account's count and gives the address its attempt back.
-            login_throttle::Entity::delete_many().filter(login_throttle::Column::Key.eq(keys[0].clone())).exec(&*txn).await?;
+            login_throttle::Entity::delete_many()
+                .filter(login_throttle::Column::Key.eq(keys[0].clone()))
+                .exec(&*txn)
+                .await?;
             if let Some(ip_key) = keys.get(1) {
                 login_throttle::Entity::update_many()
-                    .col_expr(login_throttle::Column::Failures, Expr::col(login_throttle::Column::Failures).sub(1))
+                    .col_expr(
+                        login_throttle::Column::Failures,
+                        Expr::col(login_throttle::Column::Failures).sub(1),
+                    )
                     .filter(login_throttle::Column::Key.eq(ip_key.clone()))
                     .filter(login_throttle::Column::Failures.gt(0))
                     .exec(&*txn)
@@ -154,7 +212,9 @@ pub async fn login(state: &AppState, ctx: &RequestCtx, req: LoginRequest, old_to
             }
             // A fresh id at every login: a session id planted before login is worthless.
             if let Some(old) = old_token {
-                session::Entity::delete_by_id(hash_token(&old)).exec(&*txn).await?;
+                session::Entity::delete_by_id(hash_token(&old))
+                    .exec(&*txn)
+                    .await?;
             }
             let token = new_token();
             let t = now();
@@ -163,14 +223,21 @@ pub async fn login(state: &AppState, ctx: &RequestCtx, req: LoginRequest, old_to
                 user_id: Set(u.id),
                 created_at: Set(t),
                 last_seen_at: Set(t),
-                expires_at: Set(t + Duration::try_from(state.config.session_absolute).unwrap_or(Duration::hours(12))),
+                expires_at: Set(t + Duration::try_from(state.config.session_absolute)
+                    .unwrap_or(Duration::hours(12))),
                 ip: Set(ctx.ip.clone()),
                 user_agent: Set(ctx.user_agent.clone()),
             }
             .insert(&*txn)
             .await?;
             let principal = load_principal(&*txn, &u).await?;
-            audit::record(&*txn, Some(&principal), ctx, Record::new("auth.login", "user", u.id)).await?;
+            audit::record(
+                &*txn,
+                Some(&principal),
+                ctx,
+                Record::new("auth.login", "user", u.id),
+            )
+            .await?;
             txn.commit().await?;
             Ok(LoginOutcome { principal, token })
         }
@@ -178,7 +245,18 @@ pub async fn login(state: &AppState, ctx: &RequestCtx, req: LoginRequest, old_to
             // Name the account only when it exists: a password typed into the name field
             // must not end up in the log.
             let detail = known_name.unwrap_or_else(|| "(unknown user)".to_string());
-            audit::record(&*txn, None, ctx, Record { action: "auth.login_failed", entity: None, entity_id: None, detail: Some(detail) }).await?;
+            audit::record(
+                &*txn,
+                None,
+                ctx,
+                Record {
+                    action: "auth.login_failed",
+                    entity: None,
+                    entity_id: None,
+                    detail: Some(detail),
+                },
+            )
+            .await?;
             txn.commit().await?;
             Err(AppError::Code(ErrorCode::InvalidCredentials))
         }
@@ -188,12 +266,17 @@ pub async fn login(state: &AppState, ctx: &RequestCtx, req: LoginRequest, old_to
 /// The user behind a session token, when the session is alive. Expired sessions are removed.
 pub async fn authenticate(state: &AppState, token: &str) -> AppResult<Option<Principal>> {
     let id_hash = hash_token(token);
-    let Some(s) = session::Entity::find_by_id(id_hash.clone()).one(&state.db.conn).await? else {
+    let Some(s) = session::Entity::find_by_id(id_hash.clone())
+        .one(&state.db.conn)
+        .await?
+    else {
         return Ok(None);
     };
     let t = now();
     let idle = Duration::try_from(state.config.session_idle).unwrap_or(Duration::hours(2));
-    let user = user::Entity::find_by_id(s.user_id).one(&state.db.conn).await?;
+    let user = user::Entity::find_by_id(s.user_id)
+        .one(&state.db.conn)
+        .await?;
     let alive = s.expires_at > t && s.last_seen_at + idle > t;
     let user = match user {
         Some(u) if alive && !u.disabled => u,
@@ -216,19 +299,39 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<Option<Pri
     Ok(Some(load_principal(&state.db.conn, &user).await?))
 }
 
-pub async fn logout(state: &AppState, ctx: &RequestCtx, token: &str, me: Option<&Principal>) -> AppResult<()> {
+pub async fn logout(
+    state: &AppState,
+    ctx: &RequestCtx,
+    token: &str,
+    me: Option<&Principal>,
+) -> AppResult<()> {
     let txn = state.db.begin_write().await?;
-    session::Entity::delete_by_id(hash_token(token)).exec(&*txn).await?;
+    session::Entity::delete_by_id(hash_token(token))
+        .exec(&*txn)
+        .await?;
     if let Some(me) = me {
-        audit::record(&*txn, Some(me), ctx, Record::new("auth.logout", "user", me.user_id)).await?;
+        audit::record(
+            &*txn,
+            Some(me),
+            ctx,
+            Record::new("auth.logout", "user", me.user_id),
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(())
 }
 
-async fn roles_and_grids(conn: &impl ConnectionTrait, ids: &[i64]) -> AppResult<(HashMap<i64, Vec<Role>>, HashMap<i64, Vec<i64>>)> {
+async fn roles_and_grids(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+) -> AppResult<(HashMap<i64, Vec<Role>>, HashMap<i64, Vec<i64>>)> {
     let mut roles: HashMap<i64, Vec<Role>> = HashMap::new();
-    for r in user_role::Entity::find().filter(user_role::Column::UserId.is_in(ids.to_vec())).all(conn).await? {
+    for r in user_role::Entity::find()
+        .filter(user_role::Column::UserId.is_in(ids.to_vec()))
+        .all(conn)
+        .await?
+    {
         if let Some(role) = Role::parse(&r.role) {
             roles.entry(r.user_id).or_default().push(role);
         }
@@ -260,22 +363,35 @@ fn view(u: user::Model, roles: Vec<Role>, grid_ids: Vec<i64>) -> UserView {
 }
 
 pub async fn list_users(conn: &impl ConnectionTrait) -> AppResult<Vec<UserView>> {
-    let users = user::Entity::find().order_by_asc(user::Column::Username).all(conn).await?;
+    let users = user::Entity::find()
+        .order_by_asc(user::Column::Username)
+        .all(conn)
+        .await?;
     let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
     let (mut roles, mut grids) = roles_and_grids(conn, &ids).await?;
     Ok(users
         .into_iter()
         .map(|u| {
-            let (r, g) = (roles.remove(&u.id).unwrap_or_default(), grids.remove(&u.id).unwrap_or_default());
+            let (r, g) = (
+                roles.remove(&u.id).unwrap_or_default(),
+                grids.remove(&u.id).unwrap_or_default(),
+            );
             view(u, r, g)
         })
         .collect())
 }
 
 pub async fn get_user(conn: &impl ConnectionTrait, id: i64) -> AppResult<UserView> {
-    let u = user::Entity::find_by_id(id).one(conn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let u = user::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let (mut roles, mut grids) = roles_and_grids(conn, &[id]).await?;
-    Ok(view(u, roles.remove(&id).unwrap_or_default(), grids.remove(&id).unwrap_or_default()))
+    Ok(view(
+        u,
+        roles.remove(&id).unwrap_or_default(),
+        grids.remove(&id).unwrap_or_default(),
+    ))
 }
 
 async fn has_enabled_admin(conn: &impl ConnectionTrait) -> AppResult<bool> {
@@ -286,11 +402,20 @@ async fn has_enabled_admin(conn: &impl ConnectionTrait) -> AppResult<bool> {
         .into_iter()
         .map(|r| r.user_id)
         .collect();
-    Ok(user::Entity::find().filter(user::Column::Id.is_in(admins)).filter(user::Column::Disabled.eq(false)).one(conn).await?.is_some())
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(admins))
+        .filter(user::Column::Disabled.eq(false))
+        .one(conn)
+        .await?
+        .is_some())
 }
 
 /// Every named grid must exist and be a grid.
-async fn check_grids(conn: &impl ConnectionTrait, grid_ids: &[i64], errs: &mut FieldErrors) -> AppResult<Vec<i64>> {
+async fn check_grids(
+    conn: &impl ConnectionTrait,
+    grid_ids: &[i64],
+    errs: &mut FieldErrors,
+) -> AppResult<Vec<i64>> {
     let mut ids = grid_ids.to_vec();
     ids.sort();
     ids.dedup();
@@ -308,14 +433,35 @@ async fn check_grids(conn: &impl ConnectionTrait, grid_ids: &[i64], errs: &mut F
     Ok(ids)
 }
 
-async fn write_roles_and_grids(conn: &impl ConnectionTrait, user_id: i64, roles: &[Role], grid_ids: &[i64]) -> AppResult<()> {
-    user_role::Entity::delete_many().filter(user_role::Column::UserId.eq(user_id)).exec(conn).await?;
-    user_grid::Entity::delete_many().filter(user_grid::Column::UserId.eq(user_id)).exec(conn).await?;
+async fn write_roles_and_grids(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+    roles: &[Role],
+    grid_ids: &[i64],
+) -> AppResult<()> {
+    user_role::Entity::delete_many()
+        .filter(user_role::Column::UserId.eq(user_id))
+        .exec(conn)
+        .await?;
+    user_grid::Entity::delete_many()
+        .filter(user_grid::Column::UserId.eq(user_id))
+        .exec(conn)
+        .await?;
     for r in roles {
-        user_role::ActiveModel { user_id: Set(user_id), role: Set(r.as_str().to_string()) }.insert(conn).await?;
+        user_role::ActiveModel {
+            user_id: Set(user_id),
+            role: Set(r.as_str().to_string()),
+        }
+        .insert(conn)
+        .await?;
     }
     for g in grid_ids {
-        user_grid::ActiveModel { user_id: Set(user_id), grid_id: Set(*g) }.insert(conn).await?;
+        user_grid::ActiveModel {
+            user_id: Set(user_id),
+            grid_id: Set(*g),
+        }
+        .insert(conn)
+        .await?;
     }
     Ok(())
 }
@@ -346,7 +492,12 @@ pub async fn insert_user(
     Ok(u.id)
 }
 
-pub async fn create_user(state: &AppState, me: &Principal, ctx: &RequestCtx, req: CreateUser) -> AppResult<UserView> {
+pub async fn create_user(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    req: CreateUser,
+) -> AppResult<UserView> {
     let mut errs = FieldErrors::new();
     let username = errs.check("username", Username::parse(&req.username));
     let display = errs.check("display_name", Name::parse(&req.display_name));
@@ -359,21 +510,58 @@ pub async fn create_user(state: &AppState, me: &Principal, ctx: &RequestCtx, req
     let txn = state.db.begin_write().await?;
     let grid_ids = check_grids(&*txn, &req.grid_ids, &mut errs).await?;
     if let Some(u) = &username {
-        if user::Entity::find().filter(user::Column::Username.eq(u.as_str())).one(&*txn).await?.is_some() {
+        if user::Entity::find()
+            .filter(user::Column::Username.eq(u.as_str()))
+            .one(&*txn)
+            .await?
+            .is_some()
+        {
             errs.add("username", FieldErrorCode::Duplicate);
         }
     }
     errs.into_result()?;
-    let (username, display, roles, hash) = (username.expect("checked"), display.expect("checked"), roles.expect("checked"), hash.expect("checked"));
-    let id = insert_user(&*txn, username.as_str(), display.as_str(), hash, &roles, &grid_ids).await?;
-    let detail = format!("roles={}", roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","));
-    audit::record(&*txn, Some(me), ctx, Record::new("user.create", "user", id).detail(detail)).await?;
+    let (username, display, roles, hash) = (
+        username.expect("checked"),
+        display.expect("checked"),
+        roles.expect("checked"),
+        hash.expect("checked"),
+    );
+    let id = insert_user(
+        &*txn,
+        username.as_str(),
+        display.as_str(),
+        hash,
+        &roles,
+        &grid_ids,
+    )
+    .await?;
+    let detail = format!(
+        "roles={}",
+        roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new("user.create", "user", id).detail(detail),
+    )
+    .await?;
     let out = get_user(&*txn, id).await?;
     txn.commit().await?;
     Ok(out)
 }
 
-pub async fn update_user(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64, req: UpdateUser) -> AppResult<UserView> {
+pub async fn update_user(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    id: i64,
+    req: UpdateUser,
+) -> AppResult<UserView> {
     let mut errs = FieldErrors::new();
     let display = errs.check("display_name", Name::parse(&req.display_name));
     let roles = errs.check("roles", parse_roles(&req.roles));
@@ -394,7 +582,10 @@ pub async fn update_user(state: &AppState, me: &Principal, ctx: &RequestCtx, id:
         return Err(AppError::conflict(&current));
     }
     let res = user::Entity::update_many()
-        .col_expr(user::Column::DisplayName, Expr::value(display.expect("checked").into_string()))
+        .col_expr(
+            user::Column::DisplayName,
+            Expr::value(display.expect("checked").into_string()),
+        )
         .col_expr(user::Column::Disabled, Expr::value(req.disabled))
         .col_expr(user::Column::Version, Expr::value(req.version + 1))
         .col_expr(user::Column::UpdatedAt, Expr::value(now()))
@@ -413,21 +604,40 @@ pub async fn update_user(state: &AppState, me: &Principal, ctx: &RequestCtx, id:
     }
     if req.disabled {
         // Disabling ends every session at once, not at their next expiry.
-        session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&*txn).await?;
+        session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(id))
+            .exec(&*txn)
+            .await?;
     }
     let detail = format!(
         "roles={} grids={:?} disabled={}",
-        roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","),
+        roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
         grid_ids,
         req.disabled
     );
-    audit::record(&*txn, Some(me), ctx, Record::new("user.update", "user", id).detail(detail)).await?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new("user.update", "user", id).detail(detail),
+    )
+    .await?;
     let out = get_user(&*txn, id).await?;
     txn.commit().await?;
     Ok(out)
 }
 
-pub async fn reset_password(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64, req: ResetPassword) -> AppResult<()> {
+pub async fn reset_password(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    id: i64,
+    req: ResetPassword,
+) -> AppResult<()> {
     let password = NewPassword::parse(&req.password).map_err(|c| AppError::field("password", c))?;
     let hash = password::hash(password.expose().to_string()).await;
     let txn = state.db.begin_write().await?;
@@ -444,8 +654,17 @@ pub async fn reset_password(state: &AppState, me: &Principal, ctx: &RequestCtx, 
         return Err(AppError::conflict(&get_user(&*txn, id).await?));
     }
     // A reset password means the old one may be known: end every session of that user.
-    session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&*txn).await?;
-    audit::record(&*txn, Some(me), ctx, Record::new("user.reset_password", "user", id)).await?;
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(id))
+        .exec(&*txn)
+        .await?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new("user.reset_password", "user", id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -456,13 +675,21 @@ pub async fn purge_expired(state: &AppState) -> AppResult<u64> {
     let idle = Duration::try_from(state.config.session_idle).unwrap_or(Duration::hours(2));
     let txn = state.db.begin_write().await?;
     let sessions = session::Entity::delete_many()
-        .filter(sea_orm::Condition::any().add(session::Column::ExpiresAt.lt(t)).add(session::Column::LastSeenAt.lt(t - idle)))
+        .filter(
+            sea_orm::Condition::any()
+                .add(session::Column::ExpiresAt.lt(t))
+                .add(session::Column::LastSeenAt.lt(t - idle)),
+        )
         .exec(&*txn)
         .await?
         .rows_affected;
     let throttles = login_throttle::Entity::delete_many()
         .filter(login_throttle::Column::WindowStartedAt.lt(t - THROTTLE_WINDOW))
-        .filter(sea_orm::Condition::any().add(login_throttle::Column::BlockedUntil.is_null()).add(login_throttle::Column::BlockedUntil.lt(t)))
+        .filter(
+            sea_orm::Condition::any()
+                .add(login_throttle::Column::BlockedUntil.is_null())
+                .add(login_throttle::Column::BlockedUntil.lt(t)),
+        )
         .exec(&*txn)
         .await?
         .rows_affected;

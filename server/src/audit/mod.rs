@@ -7,7 +7,9 @@ use crate::error::AppResult;
 use crate::http::RequestCtx;
 use axum::Json;
 use axum::extract::{Query, State};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Set,
+};
 use serde::Deserialize;
 use shared::accounts::{Permission, Principal};
 use shared::audit::AuditEntry;
@@ -50,11 +52,21 @@ pub struct Record<'a> {
 
 impl<'a> Record<'a> {
     pub fn new(action: &'a str, entity: &'a str, entity_id: i64) -> Self {
-        Record { action, entity: Some(entity), entity_id: Some(entity_id), detail: None }
+        Record {
+            action,
+            entity: Some(entity),
+            entity_id: Some(entity_id),
+            detail: None,
+        }
     }
     /// An action on no single record (an export, an import).
     pub fn global(action: &'a str, detail: impl Into<String>) -> Self {
-        Record { action, entity: None, entity_id: None, detail: Some(detail.into()) }
+        Record {
+            action,
+            entity: None,
+            entity_id: None,
+            detail: Some(detail.into()),
+        }
     }
 
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
@@ -63,7 +75,12 @@ impl<'a> Record<'a> {
     }
 }
 
-pub async fn record(conn: &impl ConnectionTrait, actor: Option<&Principal>, ctx: &RequestCtx, rec: Record<'_>) -> AppResult<()> {
+pub async fn record(
+    conn: &impl ConnectionTrait,
+    actor: Option<&Principal>,
+    ctx: &RequestCtx,
+    rec: Record<'_>,
+) -> AppResult<()> {
     entry::ActiveModel {
         at: Set(time::OffsetDateTime::now_utc()),
         actor_id: Set(actor.map(|a| a.user_id)),
@@ -82,7 +99,12 @@ pub async fn record(conn: &impl ConnectionTrait, actor: Option<&Principal>, ctx:
 }
 
 /// Record an audited read in a transaction of its own (reads change nothing else).
-pub async fn record_now(state: &AppState, actor: Option<&Principal>, ctx: &RequestCtx, rec: Record<'_>) -> AppResult<()> {
+pub async fn record_now(
+    state: &AppState,
+    actor: Option<&Principal>,
+    ctx: &RequestCtx,
+    rec: Record<'_>,
+) -> AppResult<()> {
     let txn = state.db.begin_write().await?;
     record(&*txn, actor, ctx, rec).await?;
     txn.commit().await?;
@@ -98,7 +120,11 @@ pub struct Paging {
 /// The audit log, newest first.
 #[utoipa::path(get, path = "/audit", tag = "audit", params(Paging),
     responses((status = 200, body = Page<AuditEntry>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query(p): Query<Paging>) -> AppResult<Json<Page<AuditEntry>>> {
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(p): Query<Paging>,
+) -> AppResult<Json<Page<AuditEntry>>> {
     crate::accounts::require(&me, Permission::ViewAudit)?;
     let (offset, limit) = clamp_paging(p.offset, p.limit);
     let total = entry::Entity::find().count(&state.db.conn).await?;
@@ -123,7 +149,12 @@ async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query
             ip: r.ip,
         })
         .collect();
-    Ok(Json(Page { items, total, offset, limit }))
+    Ok(Json(Page {
+        items,
+        total,
+        offset,
+        limit,
+    }))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

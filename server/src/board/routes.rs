@@ -39,8 +39,19 @@ pub struct BoardQuery {
 /// The status board: a column per stage with cards in order, and the header figures.
 #[utoipa::path(get, path = "/board", tag = "board", params(BoardQuery),
     responses((status = 200, body = Board), (status = 401, body = Problem), (status = 422, body = Problem)))]
-async fn board(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query(q): Query<BoardQuery>) -> AppResult<Json<Board>> {
-    let f = BoardFilter { grid_id: q.grid_id, category_id: q.category_id, assignee_id: q.assignee_id, source: q.source, overdue: q.overdue, q: q.q };
+async fn board(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<BoardQuery>,
+) -> AppResult<Json<Board>> {
+    let f = BoardFilter {
+        grid_id: q.grid_id,
+        category_id: q.category_id,
+        assignee_id: q.assignee_id,
+        source: q.source,
+        overdue: q.overdue,
+        q: q.q,
+    };
     Ok(Json(service::board(&state.db.conn, &me, &f).await?))
 }
 
@@ -48,7 +59,12 @@ async fn board(State(state): State<AppState>, CurrentUser(me): CurrentUser, Quer
 #[utoipa::path(post, path = "/cases/{id}/rank", tag = "board", params(("id" = i64, Path)), request_body = Reorder,
     responses((status = 200, body = Card), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem)))]
-async fn reorder(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<Reorder>) -> AppResult<Json<Card>> {
+async fn reorder(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(r): ApiJson<Reorder>,
+) -> AppResult<Json<Card>> {
     Ok(Json(service::reorder(&state, &me, id, r).await?))
 }
 
@@ -63,7 +79,11 @@ fn visible(me: &Principal, c: &Change) -> bool {
 }
 
 fn sse_event(c: &LiveChange) -> Event {
-    Event::default().event("case").id(c.id.to_string()).json_data(c).unwrap_or_else(|_| Event::default().comment("unencodable"))
+    Event::default()
+        .event("case")
+        .id(c.id.to_string())
+        .json_data(c)
+        .unwrap_or_else(|_| Event::default().comment("unencodable"))
 }
 
 /// Changes to the cases the user may see, as server-sent events (`event: case`, JSON
@@ -78,47 +98,65 @@ async fn live(
     headers: HeaderMap,
     Query(q): Query<LiveQuery>,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let since = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).or(q.since);
+    let since = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .or(q.since);
     // Subscribe before reading the history, so nothing falls between the two.
     let rx = state.live.subscribe();
     let replay: VecDeque<Arc<Change>> = match since {
-        Some(s) => Live::changes_since(&state.db, Some(s), None, 1000).await?.into_iter().map(Arc::new).collect(),
+        Some(s) => Live::changes_since(&state.db, Some(s), None, 1000)
+            .await?
+            .into_iter()
+            .map(Arc::new)
+            .collect(),
         None => VecDeque::new(),
     };
     let shutdown = state.shutdown.subscribe();
     // Changes sent from the history may come again from the bus: send each once.
     let replayed: HashSet<i64> = replay.iter().map(|c| c.public.id).collect();
-    let stream = futures::stream::unfold((replay, rx, me, replayed, shutdown), |(mut replay, mut rx, me, replayed, mut shutdown)| async move {
-        loop {
-            if let Some(c) = replay.pop_front() {
-                if visible(&me, &c) {
-                    return Some((Ok(sse_event(&c.public)), (replay, rx, me, replayed, shutdown)));
-                }
-                continue;
-            }
-            tokio::select! {
-                _ = shutdown.changed() => return None,
-                msg = rx.recv() => match msg {
-                    Ok(c) if !replayed.contains(&c.public.id) && visible(&me, &c) => {
-                        return Some((Ok(sse_event(&c.public)), (replay, rx, me, replayed, shutdown)));
+    let stream = futures::stream::unfold(
+        (replay, rx, me, replayed, shutdown),
+        |(mut replay, mut rx, me, replayed, mut shutdown)| async move {
+            loop {
+                if let Some(c) = replay.pop_front() {
+                    if visible(&me, &c) {
+                        return Some((
+                            Ok(sse_event(&c.public)),
+                            (replay, rx, me, replayed, shutdown),
+                        ));
                     }
-                    Ok(_) => continue,
-                    Err(RecvError::Lagged(_)) => {
-                        let resync = Event::default().event("resync").data("{}");
-                        return Some((Ok(resync), (replay, rx, me, replayed, shutdown)));
+                    continue;
+                }
+                tokio::select! {
+                    _ = shutdown.changed() => return None,
+                    msg = rx.recv() => match msg {
+                        Ok(c) if !replayed.contains(&c.public.id) && visible(&me, &c) => {
+                            return Some((Ok(sse_event(&c.public)), (replay, rx, me, replayed, shutdown)));
+                        }
+                        Ok(_) => continue,
+                        Err(RecvError::Lagged(_)) => {
+                            let resync = Event::default().event("resync").data("{}");
+                            return Some((Ok(resync), (replay, rx, me, replayed, shutdown)));
+                        }
+                        Err(RecvError::Closed) => return None,
                     }
-                    Err(RecvError::Closed) => return None,
                 }
             }
-        }
-    });
+        },
+    );
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
 /// Set work-in-progress limits per column (admin): soft warns, hard refuses.
 #[utoipa::path(put, path = "/board/limits", tag = "board", request_body = Vec<WipLimit>,
     responses((status = 200, body = Vec<WipLimit>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn set_limits(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiJson(limits): ApiJson<Vec<WipLimit>>) -> AppResult<Json<Vec<WipLimit>>> {
+async fn set_limits(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiJson(limits): ApiJson<Vec<WipLimit>>,
+) -> AppResult<Json<Vec<WipLimit>>> {
     crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
     Ok(Json(service::set_limits(&state, &limits).await?))
 }
@@ -126,14 +164,25 @@ async fn set_limits(State(state): State<AppState>, CurrentUser(me): CurrentUser,
 /// Take back one's own last move, while nothing else has happened to the case (Ctrl+Z).
 #[utoipa::path(post, path = "/cases/{id}/undo", tag = "board", params(("id" = i64, Path)), request_body = Undo,
     responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-async fn undo(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(u): ApiJson<Undo>) -> AppResult<Json<CaseView>> {
-    Ok(Json(crate::cases::service::undo(&state, &me, id, u.version).await?))
+async fn undo(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(u): ApiJson<Undo>,
+) -> AppResult<Json<CaseView>> {
+    Ok(Json(
+        crate::cases::service::undo(&state, &me, id, u.version).await?,
+    ))
 }
 
 /// One of the user's saved settings, e.g. `board.filters` (null when never saved).
 #[utoipa::path(get, path = "/settings/{key}", tag = "board", params(("key" = String, Path)),
     responses((status = 200, body = Object), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn get_setting(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(key): ApiPath<String>) -> AppResult<Json<serde_json::Value>> {
+async fn get_setting(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(key): ApiPath<String>,
+) -> AppResult<Json<serde_json::Value>> {
     Ok(Json(service::get_setting(&state.db.conn, &me, &key).await?))
 }
 

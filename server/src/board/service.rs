@@ -6,7 +6,10 @@ use crate::cases::service::{self as cases, name_of, summary};
 use crate::cases::store::{case, event, user_setting, wip_limit};
 use crate::error::{AppError, AppResult};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use shared::accounts::Principal;
 use shared::board::{Board, Card, Column, Counts};
 use shared::cases::{Reorder, Source, Stage};
@@ -28,7 +31,11 @@ pub struct BoardFilter {
 }
 
 fn running_stages() -> Vec<String> {
-    Stage::ALL.into_iter().filter(|s| s.clock_runs()).map(name_of).collect()
+    Stage::ALL
+        .into_iter()
+        .filter(|s| s.clock_runs())
+        .map(name_of)
+        .collect()
 }
 
 fn condition(me: &Principal, f: &BoardFilter, now: OffsetDateTime) -> AppResult<Condition> {
@@ -46,7 +53,9 @@ fn condition(me: &Principal, f: &BoardFilter, now: OffsetDateTime) -> AppResult<
         c = c.add(case::Column::Source.eq(s.as_str()));
     }
     if f.overdue {
-        c = c.add(case::Column::DeadlineAt.lt(now)).add(case::Column::Stage.is_in(running_stages()));
+        c = c
+            .add(case::Column::DeadlineAt.lt(now))
+            .add(case::Column::Stage.is_in(running_stages()));
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         if q.chars().count() > 64 {
@@ -66,11 +75,25 @@ async fn count(conn: &impl ConnectionTrait, c: Condition) -> AppResult<u64> {
     Ok(case::Entity::find().filter(c).count(conn).await?)
 }
 
-async fn figures(conn: &impl ConnectionTrait, base: &Condition, now: OffsetDateTime) -> AppResult<Counts> {
-    let open_stages: Vec<String> = Stage::ALL.into_iter().filter(|s| s.is_open()).map(name_of).collect();
+async fn figures(
+    conn: &impl ConnectionTrait,
+    base: &Condition,
+    now: OffsetDateTime,
+) -> AppResult<Counts> {
+    let open_stages: Vec<String> = Stage::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .map(name_of)
+        .collect();
     let closed = name_of(Stage::Closed);
-    let due = Condition::any().add(case::Column::DeadlineAt.lte(now)).add(case::Column::Stage.eq(closed.clone()));
-    let in_scope = Query::select().column(case::Column::Id).from(case::Entity).cond_where(base.clone()).to_owned();
+    let due = Condition::any()
+        .add(case::Column::DeadlineAt.lte(now))
+        .add(case::Column::Stage.eq(closed.clone()));
+    let in_scope = Query::select()
+        .column(case::Column::Id)
+        .from(case::Entity)
+        .cond_where(base.clone())
+        .to_owned();
     let verifications = |actions: Vec<&str>| {
         event::Entity::find()
             .filter(event::Column::Action.is_in(actions))
@@ -78,11 +101,37 @@ async fn figures(conn: &impl ConnectionTrait, base: &Condition, now: OffsetDateT
             .count(conn)
     };
     Ok(Counts {
-        open: count(conn, base.clone().add(case::Column::Stage.is_in(open_stages))).await?,
-        overdue: count(conn, base.clone().add(case::Column::DeadlineAt.lt(now)).add(case::Column::Stage.is_in(running_stages()))).await?,
-        due: count(conn, base.clone().add(due.clone()).add(case::Column::Stage.ne(name_of(Stage::Refused)))).await?,
-        postponed: count(conn, base.clone().add(due).add(case::Column::Stage.eq(name_of(Stage::Postponed)))).await?,
-        closed: count(conn, base.clone().add(case::Column::Stage.eq(closed.clone()))).await?,
+        open: count(
+            conn,
+            base.clone().add(case::Column::Stage.is_in(open_stages)),
+        )
+        .await?,
+        overdue: count(
+            conn,
+            base.clone()
+                .add(case::Column::DeadlineAt.lt(now))
+                .add(case::Column::Stage.is_in(running_stages())),
+        )
+        .await?,
+        due: count(
+            conn,
+            base.clone()
+                .add(due.clone())
+                .add(case::Column::Stage.ne(name_of(Stage::Refused))),
+        )
+        .await?,
+        postponed: count(
+            conn,
+            base.clone()
+                .add(due)
+                .add(case::Column::Stage.eq(name_of(Stage::Postponed))),
+        )
+        .await?,
+        closed: count(
+            conn,
+            base.clone().add(case::Column::Stage.eq(closed.clone())),
+        )
+        .await?,
         closed_on_time: count(
             conn,
             base.clone()
@@ -95,10 +144,20 @@ async fn figures(conn: &impl ConnectionTrait, base: &Condition, now: OffsetDateT
     })
 }
 
-pub async fn board(conn: &impl ConnectionTrait, me: &Principal, f: &BoardFilter) -> AppResult<Board> {
+pub async fn board(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    f: &BoardFilter,
+) -> AppResult<Board> {
     let now = OffsetDateTime::now_utc();
     // The cursor first: a change committed while we read is then replayed, never lost.
-    let cursor: Option<i64> = event::Entity::find().select_only().column_as(event::Column::Id.max(), "m").into_tuple().one(conn).await?.flatten();
+    let cursor: Option<i64> = event::Entity::find()
+        .select_only()
+        .column_as(event::Column::Id.max(), "m")
+        .into_tuple()
+        .one(conn)
+        .await?
+        .flatten();
     let base = condition(me, f, now)?;
     let mut columns = Vec::new();
     let mut assignees = Vec::new();
@@ -117,19 +176,37 @@ pub async fn board(conn: &impl ConnectionTrait, me: &Principal, f: &BoardFilter)
     }
     assignees.sort();
     assignees.dedup();
-    let shown: Vec<i64> = columns.iter().flat_map(|(_, _, rows)| rows.iter().map(|r| r.id)).collect();
+    let shown: Vec<i64> = columns
+        .iter()
+        .flat_map(|(_, _, rows)| rows.iter().map(|r| r.id))
+        .collect();
     let photos = crate::cases::photos::first_photos(conn, shown).await?;
-    let names: HashMap<i64, String> =
-        user::Entity::find().filter(user::Column::Id.is_in(assignees)).all(conn).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
-    let limits: HashMap<String, wip_limit::Model> =
-        wip_limit::Entity::find().all(conn).await?.into_iter().map(|l| (l.stage.clone(), l)).collect();
+    let names: HashMap<i64, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(assignees))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let limits: HashMap<String, wip_limit::Model> = wip_limit::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|l| (l.stage.clone(), l))
+        .collect();
     let columns = columns
         .into_iter()
         .map(|(stage, total, rows)| Column {
             stage,
             total,
-            soft_limit: limits.get(&name_of(stage)).and_then(|l| l.soft).and_then(|v| u32::try_from(v).ok()),
-            hard_limit: limits.get(&name_of(stage)).and_then(|l| l.hard).and_then(|v| u32::try_from(v).ok()),
+            soft_limit: limits
+                .get(&name_of(stage))
+                .and_then(|l| l.soft)
+                .and_then(|v| u32::try_from(v).ok()),
+            hard_limit: limits
+                .get(&name_of(stage))
+                .and_then(|l| l.hard)
+                .and_then(|v| u32::try_from(v).ok()),
             cards: rows
                 .iter()
                 .map(|r| Card {
@@ -137,12 +214,20 @@ pub async fn board(conn: &impl ConnectionTrait, me: &Principal, f: &BoardFilter)
                     rank: r.board_rank.clone(),
                     assignee_name: r.assignee_id.and_then(|a| names.get(&a).cloned()),
                     photo_id: photos.get(&r.id).copied(),
-                    legal_actions: shared::cases::legal_actions(stage, me, cases::relation(me, r, now)),
+                    legal_actions: shared::cases::legal_actions(
+                        stage,
+                        me,
+                        cases::relation(me, r, now),
+                    ),
                 })
                 .collect(),
         })
         .collect();
-    Ok(Board { columns, figures: figures(conn, &base, now).await?.figures(), cursor: cursor.unwrap_or(0) })
+    Ok(Board {
+        columns,
+        figures: figures(conn, &base, now).await?.figures(),
+        cursor: cursor.unwrap_or(0),
+    })
 }
 
 /// Move a card within its column: one row written, with a version check.
@@ -163,7 +248,11 @@ pub async fn reorder(state: &AppState, me: &Principal, id: i64, r: Reorder) -> A
         rank: c.board_rank.clone(),
         assignee_name: None,
         photo_id: None,
-        legal_actions: shared::cases::legal_actions(cases::stage_of(c), me, cases::relation(me, c, now)),
+        legal_actions: shared::cases::legal_actions(
+            cases::stage_of(c),
+            me,
+            cases::relation(me, c, now),
+        ),
     };
     if c.version != r.version {
         return Err(AppError::conflict(&card_of(&c)));
@@ -177,18 +266,36 @@ pub async fn reorder(state: &AppState, me: &Principal, id: i64, r: Reorder) -> A
         .filter(case::Column::Version.eq(r.version))
         .exec(&*txn)
         .await?;
-    let updated = case::Entity::find_by_id(id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let updated = case::Entity::find_by_id(id)
+        .one(&*txn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
     if res.rows_affected != 1 {
         return Err(AppError::conflict(&card_of(&updated)));
     }
-    let event_id = cases::append(&*txn, id, me, "reorder", Some(stage), Some(stage), None, None).await?;
+    let event_id = cases::append(
+        &*txn,
+        id,
+        me,
+        "reorder",
+        Some(stage),
+        Some(stage),
+        None,
+        None,
+    )
+    .await?;
     txn.commit().await?;
-    state.live.publish(crate::events::Change::of(event_id, "reorder", &updated));
+    state
+        .live
+        .publish(crate::events::Change::of(event_id, "reorder", &updated));
     Ok(card_of(&updated))
 }
 
 /// Set the work-in-progress limits (admin). Columns not named keep theirs.
-pub async fn set_limits(state: &AppState, limits: &[shared::board::WipLimit]) -> AppResult<Vec<shared::board::WipLimit>> {
+pub async fn set_limits(
+    state: &AppState,
+    limits: &[shared::board::WipLimit],
+) -> AppResult<Vec<shared::board::WipLimit>> {
     use sea_orm::{ActiveModelTrait, Set};
     let mut errs = shared::error::FieldErrors::new();
     for (i, l) in limits.iter().enumerate() {
@@ -199,7 +306,9 @@ pub async fn set_limits(state: &AppState, limits: &[shared::board::WipLimit]) ->
     errs.into_result()?;
     let txn = state.db.begin_write().await?;
     for l in limits {
-        wip_limit::Entity::delete_by_id(name_of(l.stage)).exec(&*txn).await?;
+        wip_limit::Entity::delete_by_id(name_of(l.stage))
+            .exec(&*txn)
+            .await?;
         if l.soft.is_some() || l.hard.is_some() {
             wip_limit::ActiveModel {
                 stage: Set(name_of(l.stage)),
@@ -227,12 +336,23 @@ pub async fn set_limits(state: &AppState, limits: &[shared::board::WipLimit]) ->
 }
 
 fn setting_key(key: &str) -> AppResult<String> {
-    let ok = (1..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.'));
-    if ok { Ok(key.to_string()) } else { Err(AppError::Code(ErrorCode::NotFound)) }
+    let ok = (1..=64).contains(&key.len())
+        && key.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        });
+    if ok {
+        Ok(key.to_string())
+    } else {
+        Err(AppError::Code(ErrorCode::NotFound))
+    }
 }
 
 /// One of the user's saved settings (for example the board's filters), or null.
-pub async fn get_setting(conn: &impl ConnectionTrait, me: &Principal, key: &str) -> AppResult<serde_json::Value> {
+pub async fn get_setting(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    key: &str,
+) -> AppResult<serde_json::Value> {
     let key = setting_key(key)?;
     Ok(user_setting::Entity::find_by_id((me.user_id, key))
         .one(conn)
@@ -242,7 +362,12 @@ pub async fn get_setting(conn: &impl ConnectionTrait, me: &Principal, key: &str)
 }
 
 /// Save one of the user's settings (at most 8 KB of JSON).
-pub async fn put_setting(state: &AppState, me: &Principal, key: &str, value: serde_json::Value) -> AppResult<serde_json::Value> {
+pub async fn put_setting(
+    state: &AppState,
+    me: &Principal,
+    key: &str,
+    value: serde_json::Value,
+) -> AppResult<serde_json::Value> {
     use sea_orm::{ActiveModelTrait, Set};
     let key = setting_key(key)?;
     let text = value.to_string();
@@ -250,10 +375,17 @@ pub async fn put_setting(state: &AppState, me: &Principal, key: &str, value: ser
         return Err(AppError::Code(ErrorCode::PayloadTooLarge));
     }
     let txn = state.db.begin_write().await?;
-    user_setting::Entity::delete_by_id((me.user_id, key.clone())).exec(&*txn).await?;
-    user_setting::ActiveModel { user_id: Set(me.user_id), key: Set(key), value: Set(text), updated_at: Set(OffsetDateTime::now_utc()) }
-        .insert(&*txn)
+    user_setting::Entity::delete_by_id((me.user_id, key.clone()))
+        .exec(&*txn)
         .await?;
+    user_setting::ActiveModel {
+        user_id: Set(me.user_id),
+        key: Set(key),
+        value: Set(text),
+        updated_at: Set(OffsetDateTime::now_utc()),
+    }
+    .insert(&*txn)
+    .await?;
     txn.commit().await?;
     Ok(value)
 }

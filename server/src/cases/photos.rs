@@ -12,7 +12,10 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use shared::accounts::Principal;
@@ -48,7 +51,10 @@ const THUMB_SIDE: u32 = 320;
 const MAX_PIXELS_SIDE: u32 = 12_000;
 
 /// Decode, check and re-encode an upload: (photo, thumbnail, width, height) as JPEG.
-pub fn process(bytes: &[u8], declared: &str) -> Result<(Vec<u8>, Vec<u8>, u32, u32), FieldErrorCode> {
+pub fn process(
+    bytes: &[u8],
+    declared: &str,
+) -> Result<(Vec<u8>, Vec<u8>, u32, u32), FieldErrorCode> {
     use image::{ImageFormat, ImageReader, Limits};
     let format = image::guess_format(bytes).map_err(|_| FieldErrorCode::InvalidFormat)?;
     let expected = match declared {
@@ -67,15 +73,26 @@ pub fn process(bytes: &[u8], declared: &str) -> Result<(Vec<u8>, Vec<u8>, u32, u
     limits.max_alloc = Some(512 * 1024 * 1024);
     reader.limits(limits);
     let img = reader.decode().map_err(|_| FieldErrorCode::InvalidFormat)?;
-    let img = if img.width() > MAX_SIDE || img.height() > MAX_SIDE { img.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle) } else { img };
+    let img = if img.width() > MAX_SIDE || img.height() > MAX_SIDE {
+        img.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle)
+    } else {
+        img
+    };
     let thumb = img.thumbnail(THUMB_SIDE, THUMB_SIDE);
     let encode = |i: &image::DynamicImage, quality: u8| -> Result<Vec<u8>, FieldErrorCode> {
         let mut out = Vec::new();
         let rgb = i.to_rgb8();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality).encode_image(&rgb).map_err(|_| FieldErrorCode::InvalidFormat)?;
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+            .encode_image(&rgb)
+            .map_err(|_| FieldErrorCode::InvalidFormat)?;
         Ok(out)
     };
-    Ok((encode(&img, 85)?, encode(&thumb, 75)?, img.width(), img.height()))
+    Ok((
+        encode(&img, 85)?,
+        encode(&thumb, 75)?,
+        img.width(),
+        img.height(),
+    ))
 }
 
 fn kind_name(k: PhotoKind) -> &'static str {
@@ -89,7 +106,11 @@ fn view(p: &photo::Model) -> Photo {
     Photo {
         id: p.id,
         case_id: p.case_id,
-        kind: if p.kind == "feedback" { PhotoKind::Feedback } else { PhotoKind::Report },
+        kind: if p.kind == "feedback" {
+            PhotoKind::Feedback
+        } else {
+            PhotoKind::Report
+        },
         width: p.width.max(0) as u32,
         height: p.height.max(0) as u32,
         url: format!("/api/v1/photos/{}", p.id),
@@ -99,9 +120,17 @@ fn view(p: &photo::Model) -> Photo {
 }
 
 /// The first photo of each case, for board cards.
-pub async fn first_photos(conn: &impl ConnectionTrait, case_ids: Vec<i64>) -> AppResult<std::collections::HashMap<i64, i64>> {
+pub async fn first_photos(
+    conn: &impl ConnectionTrait,
+    case_ids: Vec<i64>,
+) -> AppResult<std::collections::HashMap<i64, i64>> {
     let mut out = std::collections::HashMap::new();
-    for p in photo::Entity::find().filter(photo::Column::CaseId.is_in(case_ids)).order_by_asc(photo::Column::Id).all(conn).await? {
+    for p in photo::Entity::find()
+        .filter(photo::Column::CaseId.is_in(case_ids))
+        .order_by_asc(photo::Column::Id)
+        .all(conn)
+        .await?
+    {
         out.entry(p.case_id).or_insert(p.id);
     }
     Ok(out)
@@ -133,20 +162,39 @@ async fn upload(
         return Err(AppError::Code(ErrorCode::IllegalMove));
     }
     // Result photos follow the Feedback move's own rule.
-    if q.kind == PhotoKind::Feedback && !Action::Feedback.allowed_for(&me, cases::relation(&me, &c, time::OffsetDateTime::now_utc())) {
+    if q.kind == PhotoKind::Feedback
+        && !Action::Feedback.allowed_for(
+            &me,
+            cases::relation(&me, &c, time::OffsetDateTime::now_utc()),
+        )
+    {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
-    let declared = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     if !PHOTO_TYPES.contains(&declared.as_str()) {
         return Err(AppError::Code(ErrorCode::UnsupportedMediaType));
     }
-    if photo::Entity::find().filter(photo::Column::CaseId.eq(id)).count(&state.db.conn).await? >= PHOTOS_PER_CASE {
+    if photo::Entity::find()
+        .filter(photo::Column::CaseId.eq(id))
+        .count(&state.db.conn)
+        .await?
+        >= PHOTOS_PER_CASE
+    {
         return Err(AppError::field("photos", FieldErrorCode::OutOfRange));
     }
-    let (full, thumb, width, height) = tokio::task::spawn_blocking(move || process(&body, &declared))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|code| AppError::field("photo", code))?;
+    let (full, thumb, width, height) =
+        tokio::task::spawn_blocking(move || process(&body, &declared))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|code| AppError::field("photo", code))?;
     let name = hex::encode(&Sha256::digest(&full)[..16]);
     let (file_name, thumb_name) = (format!("{name}.jpg"), format!("{name}-t.jpg"));
     let dir = state.config.upload_dir.clone();
@@ -175,7 +223,17 @@ async fn upload(
     }
     .insert(&*txn)
     .await?;
-    cases::append(&*txn, id, &me, "photo", Some(stage), Some(stage), None, None).await?;
+    cases::append(
+        &*txn,
+        id,
+        &me,
+        "photo",
+        Some(stage),
+        Some(stage),
+        None,
+        None,
+    )
+    .await?;
     txn.commit().await?;
     Ok((StatusCode::CREATED, Json(view(&p))))
 }
@@ -183,31 +241,62 @@ async fn upload(
 /// The photos of a case.
 #[utoipa::path(get, path = "/cases/{id}/photos", tag = "cases", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<Photo>), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Json<Vec<Photo>>> {
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<Vec<Photo>>> {
     cases::find_visible(&state.db.conn, &me, id).await?;
-    let rows = photo::Entity::find().filter(photo::Column::CaseId.eq(id)).order_by_asc(photo::Column::Id).all(&state.db.conn).await?;
+    let rows = photo::Entity::find()
+        .filter(photo::Column::CaseId.eq(id))
+        .order_by_asc(photo::Column::Id)
+        .all(&state.db.conn)
+        .await?;
     Ok(Json(rows.iter().map(view).collect()))
 }
 
 async fn serve(state: &AppState, me: &Principal, id: i64, thumb: bool) -> AppResult<Response> {
-    let p = photo::Entity::find_by_id(id).one(&state.db.conn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let p = photo::Entity::find_by_id(id)
+        .one(&state.db.conn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
     cases::find_visible(&state.db.conn, me, p.case_id).await?;
-    let path = state.config.upload_dir.join(if thumb { &p.thumb_name } else { &p.file_name });
-    let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::Internal(format!("photo {id} missing: {e}")))?;
-    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, max-age=86400")], bytes).into_response())
+    let path = state
+        .config
+        .upload_dir
+        .join(if thumb { &p.thumb_name } else { &p.file_name });
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| AppError::Internal(format!("photo {id} missing: {e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "private, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// A photo (JPEG), for those who may see its case.
 #[utoipa::path(get, path = "/photos/{id}", tag = "cases", params(("id" = i64, Path)),
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn full(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Response> {
+async fn full(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Response> {
     serve(&state, &me, id, false).await
 }
 
 /// A photo's thumbnail (JPEG, at most 320 px).
 #[utoipa::path(get, path = "/photos/{id}/thumb", tag = "cases", params(("id" = i64, Path)),
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn thumb(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Response> {
+async fn thumb(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Response> {
     serve(&state, &me, id, true).await
 }
 
@@ -224,7 +313,9 @@ mod tests {
     use super::*;
 
     fn png(w: u32, h: u32) -> Vec<u8> {
-        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+        let img = image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+        });
         let mut out = std::io::Cursor::new(Vec::new());
         img.write_to(&mut out, image::ImageFormat::Png).unwrap();
         out.into_inner()
@@ -234,11 +325,24 @@ mod tests {
     fn uploads_are_checked_resized_and_thumbnailed() {
         let (full, thumb, w, h) = process(&png(3000, 1500), "image/png").unwrap();
         assert_eq!((w, h), (2048, 1024));
-        assert_eq!(image::guess_format(&full).unwrap(), image::ImageFormat::Jpeg);
+        assert_eq!(
+            image::guess_format(&full).unwrap(),
+            image::ImageFormat::Jpeg
+        );
         let t = image::load_from_memory(&thumb).unwrap();
         assert_eq!((t.width(), t.height()), (320, 160));
-        assert_eq!(process(&png(10, 10), "image/jpeg"), Err(FieldErrorCode::InvalidFormat), "content must match the declared type");
-        assert_eq!(process(b"GIF89a....", "image/gif"), Err(FieldErrorCode::NotAllowed));
-        assert_eq!(process(b"not an image at all", "image/png"), Err(FieldErrorCode::InvalidFormat));
+        assert_eq!(
+            process(&png(10, 10), "image/jpeg"),
+            Err(FieldErrorCode::InvalidFormat),
+            "content must match the declared type"
+        );
+        assert_eq!(
+            process(b"GIF89a....", "image/gif"),
+            Err(FieldErrorCode::NotAllowed)
+        );
+        assert_eq!(
+            process(b"not an image at all", "image/png"),
+            Err(FieldErrorCode::InvalidFormat)
+        );
     }
 }

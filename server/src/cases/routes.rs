@@ -10,7 +10,10 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::Page;
-use shared::cases::{Assignee, CalendarDay, Category, CategoryInput, PartyInput, ResponsibleParty, SlaRule, CaseMeta, CaseSummary, CaseView, CreateCase, MarkRead, MoveCase, Notification, Rating, Stage};
+use shared::cases::{
+    Assignee, CalendarDay, CaseMeta, CaseSummary, CaseView, Category, CategoryInput, CreateCase,
+    MarkRead, MoveCase, Notification, PartyInput, Rating, ResponsibleParty, SlaRule, Stage,
+};
 use shared::error::Problem;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -40,7 +43,11 @@ pub struct MetaQuery {
 
 /// Categories and responsible parties for the case forms.
 #[utoipa::path(get, path = "/cases/meta", tag = "cases", params(MetaQuery), responses((status = 200, body = CaseMeta), (status = 401, body = Problem)))]
-async fn meta(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query(q): Query<MetaQuery>) -> AppResult<Json<CaseMeta>> {
+async fn meta(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<MetaQuery>,
+) -> AppResult<Json<CaseMeta>> {
     let all = q.all && me.may(shared::accounts::Permission::ManageUsers);
     Ok(Json(service::meta(&state.db.conn, all).await?))
 }
@@ -48,9 +55,16 @@ async fn meta(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query
 /// Add a category (admin): a group (no parent, with a class) or an item under a group.
 #[utoipa::path(post, path = "/cases/categories", tag = "cases", request_body = CategoryInput,
     responses((status = 201, body = Category), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn create_category(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiJson(input): ApiJson<CategoryInput>) -> AppResult<(StatusCode, Json<Category>)> {
+async fn create_category(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiJson(input): ApiJson<CategoryInput>,
+) -> AppResult<(StatusCode, Json<Category>)> {
     crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
-    Ok((StatusCode::CREATED, Json(service::save_category(&state, None, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(service::save_category(&state, None, input).await?),
+    ))
 }
 
 /// Rename, (de)activate or (un)publish a category (admin).
@@ -69,9 +83,16 @@ async fn update_category(
 /// Add a responsible party (admin).
 #[utoipa::path(post, path = "/cases/parties", tag = "cases", request_body = PartyInput,
     responses((status = 201, body = ResponsibleParty), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn create_party(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiJson(input): ApiJson<PartyInput>) -> AppResult<(StatusCode, Json<ResponsibleParty>)> {
+async fn create_party(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiJson(input): ApiJson<PartyInput>,
+) -> AppResult<(StatusCode, Json<ResponsibleParty>)> {
     crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
-    Ok((StatusCode::CREATED, Json(service::save_party(&state, None, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(service::save_party(&state, None, input).await?),
+    ))
 }
 
 /// Rename or (de)activate a responsible party (admin).
@@ -90,7 +111,11 @@ async fn update_party(
 /// Cases the user may see, newest first.
 #[utoipa::path(get, path = "/cases", tag = "cases", params(CaseQuery),
     responses((status = 200, body = Page<CaseSummary>), (status = 401, body = Problem), (status = 422, body = Problem)))]
-async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query(q): Query<CaseQuery>) -> AppResult<Json<Page<CaseSummary>>> {
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<CaseQuery>,
+) -> AppResult<Json<Page<CaseSummary>>> {
     let f = Filter {
         stage: q.stage,
         grid_id: q.grid_id,
@@ -114,13 +139,20 @@ async fn create(
     CurrentUser(me): CurrentUser,
     ApiJson(req): ApiJson<CreateCase>,
 ) -> AppResult<(StatusCode, Json<CaseView>)> {
-    Ok((StatusCode::CREATED, Json(service::create(&state, &me, &ctx, req).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(service::create(&state, &me, &ctx, req).await?),
+    ))
 }
 
 /// One case with its history and the moves the user may make now.
 #[utoipa::path(get, path = "/cases/{id}", tag = "cases", params(("id" = i64, Path)),
     responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn get(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Json<CaseView>> {
+async fn get(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<CaseView>> {
     Ok(Json(service::get(&state.db.conn, &me, id).await?))
 }
 
@@ -152,15 +184,34 @@ pub struct DuplicateQuery {
 /// new one (only cases the user may see).
 #[utoipa::path(get, path = "/cases/duplicates", tag = "cases", params(DuplicateQuery),
     responses((status = 200, body = Vec<CaseSummary>), (status = 401, body = Problem)))]
-async fn duplicates(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query(q): Query<DuplicateQuery>) -> AppResult<Json<Vec<CaseSummary>>> {
-    Ok(Json(service::duplicates(&state.db.conn, &me, q.category_id, q.place_id, q.lon.zip(q.lat), None).await?))
+async fn duplicates(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<DuplicateQuery>,
+) -> AppResult<Json<Vec<CaseSummary>>> {
+    Ok(Json(
+        service::duplicates(
+            &state.db.conn,
+            &me,
+            q.category_id,
+            q.place_id,
+            q.lon.zip(q.lat),
+            None,
+        )
+        .await?,
+    ))
 }
 
 /// The reporter rates a closed case (回访).
 #[utoipa::path(post, path = "/cases/{id}/rating", tag = "cases", params(("id" = i64, Path)), request_body = Rating,
     responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 422, body = Problem)))]
-async fn rate(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<Rating>) -> AppResult<Json<CaseView>> {
+async fn rate(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(r): ApiJson<Rating>,
+) -> AppResult<Json<CaseView>> {
     Ok(Json(service::rate(&state, &me, id, r).await?))
 }
 
@@ -173,42 +224,66 @@ pub struct NotificationQuery {
 /// The user's notifications about cases they reported, newest first.
 #[utoipa::path(get, path = "/notifications", tag = "cases", params(NotificationQuery),
     responses((status = 200, body = Vec<Notification>), (status = 401, body = Problem)))]
-async fn notifications(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query(q): Query<NotificationQuery>) -> AppResult<Json<Vec<Notification>>> {
-    Ok(Json(service::notifications(&state.db.conn, &me, q.unread).await?))
+async fn notifications(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<NotificationQuery>,
+) -> AppResult<Json<Vec<Notification>>> {
+    Ok(Json(
+        service::notifications(&state.db.conn, &me, q.unread).await?,
+    ))
 }
 
 /// Mark notifications read (all of them when `ids` is empty).
 #[utoipa::path(post, path = "/notifications/read", tag = "cases", request_body = MarkRead,
     responses((status = 204), (status = 401, body = Problem)))]
-async fn mark_read(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiJson(r): ApiJson<MarkRead>) -> AppResult<StatusCode> {
+async fn mark_read(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiJson(r): ApiJson<MarkRead>,
+) -> AppResult<StatusCode> {
     service::mark_read(&state, &me, &r.ids).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// The SLA table: time limits per category and urgency.
 #[utoipa::path(get, path = "/cases/sla", tag = "cases", responses((status = 200, body = Vec<SlaRule>), (status = 401, body = Problem)))]
-async fn sla(State(state): State<AppState>, CurrentUser(_me): CurrentUser) -> AppResult<Json<Vec<SlaRule>>> {
+async fn sla(
+    State(state): State<AppState>,
+    CurrentUser(_me): CurrentUser,
+) -> AppResult<Json<Vec<SlaRule>>> {
     Ok(Json(service::sla_rules(&state.db.conn).await?))
 }
 
 /// Change time limits (admin). New deadlines use them; existing ones stay.
 #[utoipa::path(put, path = "/cases/sla", tag = "cases", request_body = Vec<SlaRule>,
     responses((status = 200, body = Vec<SlaRule>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn set_sla(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiJson(rules): ApiJson<Vec<SlaRule>>) -> AppResult<Json<Vec<SlaRule>>> {
+async fn set_sla(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiJson(rules): ApiJson<Vec<SlaRule>>,
+) -> AppResult<Json<Vec<SlaRule>>> {
     crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
     Ok(Json(service::set_sla_rules(&state, &rules).await?))
 }
 
 /// The office calendar's exceptions: public holidays and adjusted working days (调休).
 #[utoipa::path(get, path = "/calendar", tag = "cases", responses((status = 200, body = Vec<CalendarDay>), (status = 401, body = Problem)))]
-async fn calendar(State(state): State<AppState>, CurrentUser(_me): CurrentUser) -> AppResult<Json<Vec<CalendarDay>>> {
+async fn calendar(
+    State(state): State<AppState>,
+    CurrentUser(_me): CurrentUser,
+) -> AppResult<Json<Vec<CalendarDay>>> {
     Ok(Json(service::calendar_days(&state.db.conn).await?))
 }
 
 /// Mark days as holidays or adjusted working days (admin).
 #[utoipa::path(put, path = "/calendar", tag = "cases", request_body = Vec<CalendarDay>,
     responses((status = 200, body = Vec<CalendarDay>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn set_calendar(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiJson(days): ApiJson<Vec<CalendarDay>>) -> AppResult<Json<Vec<CalendarDay>>> {
+async fn set_calendar(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiJson(days): ApiJson<Vec<CalendarDay>>,
+) -> AppResult<Json<Vec<CalendarDay>>> {
     crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
     Ok(Json(service::set_calendar_days(&state, &days).await?))
 }
@@ -216,10 +291,15 @@ async fn set_calendar(State(state): State<AppState>, CurrentUser(me): CurrentUse
 /// Make a day ordinary again (admin).
 #[utoipa::path(delete, path = "/calendar/{day}", tag = "cases", params(("day" = String, Path, description = "YYYY-MM-DD")),
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn clear_calendar(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(day): ApiPath<String>) -> AppResult<StatusCode> {
+async fn clear_calendar(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(day): ApiPath<String>,
+) -> AppResult<StatusCode> {
     crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    let day = time::Date::parse(&day, &format).map_err(|_| crate::error::AppError::Code(shared::error::ErrorCode::NotFound))?;
+    let day = time::Date::parse(&day, &format)
+        .map_err(|_| crate::error::AppError::Code(shared::error::ErrorCode::NotFound))?;
     service::clear_calendar_day(&state, day).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -233,8 +313,14 @@ pub struct AssigneeQuery {
 /// People cases can be assigned to (for the dispatch form and the board's filter).
 #[utoipa::path(get, path = "/assignees", tag = "cases", params(AssigneeQuery),
     responses((status = 200, body = Vec<Assignee>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn assignees(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query(q): Query<AssigneeQuery>) -> AppResult<Json<Vec<Assignee>>> {
-    Ok(Json(service::assignees(&state.db.conn, &me, q.grid_id).await?))
+async fn assignees(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<AssigneeQuery>,
+) -> AppResult<Json<Vec<Assignee>>> {
+    Ok(Json(
+        service::assignees(&state.db.conn, &me, q.grid_id).await?,
+    ))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -8,14 +8,18 @@ use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
 use crate::places::service::{self as places};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::accounts::{Principal, Role};
 use shared::calendar::{Limit, WorkCalendar};
 use shared::cases::{
-    Action, CaseEvent, CaseMeta, CaseRelation, CaseSummary, CaseView, Category, CreateCase, MoveCase, MoveRefusal, Notification, Rating,
-    ResponsibleParty, Source, Stage, Urgency, check_move, legal_actions, validate_case, validate_move,
+    Action, CaseEvent, CaseMeta, CaseRelation, CaseSummary, CaseView, Category, CreateCase,
+    MoveCase, MoveRefusal, Notification, Rating, ResponsibleParty, Source, Stage, Urgency,
+    check_move, legal_actions, validate_case, validate_move,
 };
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::{Page, clamp_paging};
@@ -33,7 +37,10 @@ fn duplicate_radius() -> f64 {
 const REOPEN_WINDOW: time::Duration = time::Duration::days(15);
 
 pub fn name_of<T: Serialize>(v: T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 pub fn parse<T: DeserializeOwned>(s: &str) -> Option<T> {
@@ -50,7 +57,9 @@ pub fn visible(me: &Principal) -> Condition {
     if is_office(me) {
         return Condition::all();
     }
-    let mut c = Condition::any().add(case::Column::ReporterId.eq(me.user_id)).add(case::Column::AssigneeId.eq(me.user_id));
+    let mut c = Condition::any()
+        .add(case::Column::ReporterId.eq(me.user_id))
+        .add(case::Column::AssigneeId.eq(me.user_id));
     if me.has_role(Role::GridWorker) && !me.grid_ids.is_empty() {
         c = c.add(case::Column::GridId.is_in(me.grid_ids.clone()));
     }
@@ -62,7 +71,12 @@ fn may_see(me: &Principal, c: &case::Model) -> bool {
 }
 
 /// The visibility rule on the fields it needs (also used for live changes).
-pub fn may_see_parts(me: &Principal, grid_id: Option<i64>, reporter_id: Option<i64>, assignee_id: Option<i64>) -> bool {
+pub fn may_see_parts(
+    me: &Principal,
+    grid_id: Option<i64>,
+    reporter_id: Option<i64>,
+    assignee_id: Option<i64>,
+) -> bool {
     is_office(me)
         || reporter_id == Some(me.user_id)
         || assignee_id == Some(me.user_id)
@@ -107,16 +121,33 @@ pub fn summary(c: &case::Model, now: OffsetDateTime) -> CaseSummary {
 }
 
 fn category_view(c: category::Model) -> Category {
-    Category { id: c.id, parent_id: c.parent_id, code: c.code, name_zh: c.name_zh, name_en: c.name_en, class: c.class, active: c.active, public: c.public }
+    Category {
+        id: c.id,
+        parent_id: c.parent_id,
+        code: c.code,
+        name_zh: c.name_zh,
+        name_en: c.name_en,
+        class: c.class,
+        active: c.active,
+        public: c.public,
+    }
 }
 
 fn party_view(p: party::Model) -> ResponsibleParty {
-    ResponsibleParty { id: p.id, code: p.code, name_zh: p.name_zh, name_en: p.name_en, active: p.active }
+    ResponsibleParty {
+        id: p.id,
+        code: p.code,
+        name_zh: p.name_zh,
+        name_en: p.name_en,
+        active: p.active,
+    }
 }
 
 /// Categories and parties; inactive ones too when `all` (for the admin screens).
 pub async fn meta(conn: &impl ConnectionTrait, all: bool) -> AppResult<CaseMeta> {
-    let mut cq = category::Entity::find().order_by_asc(category::Column::Position).order_by_asc(category::Column::Id);
+    let mut cq = category::Entity::find()
+        .order_by_asc(category::Column::Position)
+        .order_by_asc(category::Column::Id);
     let mut pq = party::Entity::find().order_by_asc(party::Column::Id);
     if !all {
         cq = cq.filter(category::Column::Active.eq(true));
@@ -128,7 +159,12 @@ pub async fn meta(conn: &impl ConnectionTrait, all: bool) -> AppResult<CaseMeta>
     })
 }
 
-fn check_names(code: &str, zh: &str, en: &str, errs: &mut shared::error::FieldErrors) -> Option<(String, String, String)> {
+fn check_names(
+    code: &str,
+    zh: &str,
+    en: &str,
+    errs: &mut shared::error::FieldErrors,
+) -> Option<(String, String, String)> {
     let code = errs.check("code", shared::validate::Code::parse(code));
     let zh = errs.check("name_zh", shared::validate::Name::parse(zh));
     let en = errs.check("name_en", shared::validate::Name::parse(en));
@@ -137,7 +173,11 @@ fn check_names(code: &str, zh: &str, en: &str, errs: &mut shared::error::FieldEr
 
 /// Create (`id` None) or change a category (admin). Items hang under a group; groups have no
 /// parent; code and parent are fixed once created (cases and SLA rules refer to them).
-pub async fn save_category(state: &AppState, id: Option<i64>, input: shared::cases::CategoryInput) -> AppResult<Category> {
+pub async fn save_category(
+    state: &AppState,
+    id: Option<i64>,
+    input: shared::cases::CategoryInput,
+) -> AppResult<Category> {
     let mut errs = shared::error::FieldErrors::new();
     let names = check_names(&input.code, &input.name_zh, &input.name_en, &mut errs);
     let class = input.class.clone().unwrap_or_default();
@@ -160,7 +200,12 @@ pub async fn save_category(state: &AppState, id: Option<i64>, input: shared::cas
     let (code, zh, en) = names.expect("checked");
     let saved = match id {
         None => {
-            if category::Entity::find().filter(category::Column::Code.eq(code.as_str())).one(&*txn).await?.is_some() {
+            if category::Entity::find()
+                .filter(category::Column::Code.eq(code.as_str()))
+                .one(&*txn)
+                .await?
+                .is_some()
+            {
                 return Err(AppError::field("code", FieldErrorCode::Duplicate));
             }
             category::ActiveModel {
@@ -178,7 +223,10 @@ pub async fn save_category(state: &AppState, id: Option<i64>, input: shared::cas
             .await?
         }
         Some(id) => {
-            let current = category::Entity::find_by_id(id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+            let current = category::Entity::find_by_id(id)
+                .one(&*txn)
+                .await?
+                .ok_or(AppError::Code(ErrorCode::NotFound))?;
             if current.code != code || current.parent_id != input.parent_id {
                 return Err(AppError::field("code", FieldErrorCode::NotAllowed));
             }
@@ -195,7 +243,11 @@ pub async fn save_category(state: &AppState, id: Option<i64>, input: shared::cas
 }
 
 /// Create (`id` None) or change a responsible party (admin); the code is fixed once created.
-pub async fn save_party(state: &AppState, id: Option<i64>, input: shared::cases::PartyInput) -> AppResult<ResponsibleParty> {
+pub async fn save_party(
+    state: &AppState,
+    id: Option<i64>,
+    input: shared::cases::PartyInput,
+) -> AppResult<ResponsibleParty> {
     let mut errs = shared::error::FieldErrors::new();
     let names = check_names(&input.code, &input.name_zh, &input.name_en, &mut errs);
     errs.into_result()?;
@@ -203,13 +255,29 @@ pub async fn save_party(state: &AppState, id: Option<i64>, input: shared::cases:
     let txn = state.db.begin_write().await?;
     let saved = match id {
         None => {
-            if party::Entity::find().filter(party::Column::Code.eq(code.as_str())).one(&*txn).await?.is_some() {
+            if party::Entity::find()
+                .filter(party::Column::Code.eq(code.as_str()))
+                .one(&*txn)
+                .await?
+                .is_some()
+            {
                 return Err(AppError::field("code", FieldErrorCode::Duplicate));
             }
-            party::ActiveModel { code: Set(code), name_zh: Set(zh), name_en: Set(en), active: Set(input.active), ..Default::default() }.insert(&*txn).await?
+            party::ActiveModel {
+                code: Set(code),
+                name_zh: Set(zh),
+                name_en: Set(en),
+                active: Set(input.active),
+                ..Default::default()
+            }
+            .insert(&*txn)
+            .await?
         }
         Some(id) => {
-            let current = party::Entity::find_by_id(id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+            let current = party::Entity::find_by_id(id)
+                .one(&*txn)
+                .await?
+                .ok_or(AppError::Code(ErrorCode::NotFound))?;
             if current.code != code {
                 return Err(AppError::field("code", FieldErrorCode::NotAllowed));
             }
@@ -237,7 +305,11 @@ pub async fn calendar(conn: &impl ConnectionTrait) -> AppResult<WorkCalendar> {
     Ok(cal)
 }
 
-async fn limit_for(conn: &impl ConnectionTrait, category_id: i64, urgency: &str) -> AppResult<Option<Limit>> {
+async fn limit_for(
+    conn: &impl ConnectionTrait,
+    category_id: i64,
+    urgency: &str,
+) -> AppResult<Option<Limit>> {
     let rule = sla_rule::Entity::find()
         .filter(sla_rule::Column::CategoryId.eq(category_id))
         .filter(sla_rule::Column::Urgency.eq(urgency))
@@ -261,7 +333,11 @@ pub fn rank_last(now: OffsetDateTime) -> String {
 }
 
 /// The timeline; `public_only` hides the office's working notes (for reporters).
-async fn history(conn: &impl ConnectionTrait, case_id: i64, public_only: bool) -> AppResult<Vec<CaseEvent>> {
+async fn history(
+    conn: &impl ConnectionTrait,
+    case_id: i64,
+    public_only: bool,
+) -> AppResult<Vec<CaseEvent>> {
     Ok(event::Entity::find()
         .filter(event::Column::CaseId.eq(case_id))
         // Reordering on the board is not part of the case's story.
@@ -275,7 +351,9 @@ async fn history(conn: &impl ConnectionTrait, case_id: i64, public_only: bool) -
             actor_name: e.actor_name,
             from_stage: e.from_stage.as_deref().and_then(parse),
             to_stage: e.to_stage.as_deref().and_then(parse),
-            note: e.note.filter(|_| !public_only || shared::cases::note_is_public(&e.action)),
+            note: e
+                .note
+                .filter(|_| !public_only || shared::cases::note_is_public(&e.action)),
             action: e.action,
         })
         .collect())
@@ -285,17 +363,37 @@ async fn view(conn: &impl ConnectionTrait, me: &Principal, c: case::Model) -> Ap
     let now = OffsetDateTime::now_utc();
     let rel = relation(me, &c, now);
     // The reporter's name is the office's and the reporter's to see when they asked to hide it.
-    let reporter_name = if c.reporter_hidden && !is_office(me) && !rel.is_reporter { None } else { c.reporter_name.clone() };
+    let reporter_name = if c.reporter_hidden && !is_office(me) && !rel.is_reporter {
+        None
+    } else {
+        c.reporter_name.clone()
+    };
     let possible_duplicates = if is_office(me) && stage_of(&c).is_open() {
-        duplicates(conn, me, c.category_id, c.place_id, c.lon.zip(c.lat), Some(c.id)).await?
+        duplicates(
+            conn,
+            me,
+            c.category_id,
+            c.place_id,
+            c.lon.zip(c.lat),
+            Some(c.id),
+        )
+        .await?
     } else {
         Vec::new()
     };
     Ok(CaseView {
         summary: summary(&c, now),
         legal_actions: legal_actions(stage_of(&c), me, rel),
-        history: history(conn, c.id, !(is_office(me) || rel.in_own_grid || rel.is_assignee)).await?,
-        rating: c.rating_score.map(|s| Rating { score: s.clamp(1, 5) as u8, note: c.rating_note.clone() }),
+        history: history(
+            conn,
+            c.id,
+            !(is_office(me) || rel.in_own_grid || rel.is_assignee),
+        )
+        .await?,
+        rating: c.rating_score.map(|s| Rating {
+            score: s.clamp(1, 5) as u8,
+            note: c.rating_note.clone(),
+        }),
         may_rate: rel.is_reporter && stage_of(&c) == Stage::Closed,
         possible_duplicates,
         description: c.description,
@@ -315,7 +413,11 @@ pub async fn duplicates(
     point: Option<(f64, f64)>,
     except: Option<i64>,
 ) -> AppResult<Vec<CaseSummary>> {
-    let open: Vec<String> = Stage::ALL.into_iter().filter(|s| s.is_open()).map(name_of).collect();
+    let open: Vec<String> = Stage::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .map(name_of)
+        .collect();
     let radius = duplicate_radius();
     let mut near = Condition::any();
     if let Some(p) = place_id {
@@ -350,7 +452,9 @@ pub async fn duplicates(
         .filter(|c| {
             c.place_id.is_some() && c.place_id == place_id
                 || match (point, c.lon.zip(c.lat)) {
-                    (Some((lon, lat)), Some((clon, clat))) => shared::geo::distance_m(lon, lat, clon, clat) <= radius,
+                    (Some((lon, lat)), Some((clon, clat))) => {
+                        shared::geo::distance_m(lon, lat, clon, clat) <= radius
+                    }
                     _ => false,
                 }
         })
@@ -370,31 +474,64 @@ pub async fn rate(state: &AppState, me: &Principal, id: i64, r: Rating) -> AppRe
     if stage_of(&c) != Stage::Closed {
         return Err(AppError::Code(ErrorCode::IllegalMove));
     }
-    let note = shared::validate::optional_text(r.note.as_deref(), 500).ok().flatten();
+    let note = shared::validate::optional_text(r.note.as_deref(), 500)
+        .ok()
+        .flatten();
     case::Entity::update_many()
         .col_expr(case::Column::RatingScore, Expr::value(i32::from(r.score)))
         .col_expr(case::Column::RatingNote, Expr::value(note.clone()))
-        .col_expr(case::Column::Version, Expr::col(case::Column::Version).add(1))
+        .col_expr(
+            case::Column::Version,
+            Expr::col(case::Column::Version).add(1),
+        )
         .filter(case::Column::Id.eq(id))
         .exec(&*txn)
         .await?;
-    let text = format!("{}/5 {}", r.score, note.unwrap_or_default()).trim().to_string();
-    append(&*txn, id, me, "rating", Some(Stage::Closed), Some(Stage::Closed), Some(text), None).await?;
-    let c = case::Entity::find_by_id(id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let text = format!("{}/5 {}", r.score, note.unwrap_or_default())
+        .trim()
+        .to_string();
+    append(
+        &*txn,
+        id,
+        me,
+        "rating",
+        Some(Stage::Closed),
+        Some(Stage::Closed),
+        Some(text),
+        None,
+    )
+    .await?;
+    let c = case::Entity::find_by_id(id)
+        .one(&*txn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let out = view(&*txn, me, c).await?;
     txn.commit().await?;
     Ok(out)
 }
 
-pub async fn notifications(conn: &impl ConnectionTrait, me: &Principal, unread_only: bool) -> AppResult<Vec<Notification>> {
+pub async fn notifications(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    unread_only: bool,
+) -> AppResult<Vec<Notification>> {
     let mut q = notification::Entity::find().filter(notification::Column::UserId.eq(me.user_id));
     if unread_only {
         q = q.filter(notification::Column::ReadAt.is_null());
     }
-    let rows = q.order_by_desc(notification::Column::Id).limit(100).all(conn).await?;
+    let rows = q
+        .order_by_desc(notification::Column::Id)
+        .limit(100)
+        .all(conn)
+        .await?;
     let ids: Vec<i64> = rows.iter().map(|n| n.case_id).collect();
-    let cases: std::collections::HashMap<i64, case::Model> =
-        case::Entity::find().filter(case::Column::Id.is_in(ids)).all(conn).await?.into_iter().map(|c| (c.id, c)).collect();
+    let cases: std::collections::HashMap<i64, case::Model> = case::Entity::find()
+        .filter(case::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
     Ok(rows
         .into_iter()
         .filter_map(|n| {
@@ -417,7 +554,10 @@ pub async fn notifications(conn: &impl ConnectionTrait, me: &Principal, unread_o
 pub async fn mark_read(state: &AppState, me: &Principal, ids: &[i64]) -> AppResult<()> {
     let txn = state.db.begin_write().await?;
     let mut q = notification::Entity::update_many()
-        .col_expr(notification::Column::ReadAt, Expr::value(Some(OffsetDateTime::now_utc())))
+        .col_expr(
+            notification::Column::ReadAt,
+            Expr::value(Some(OffsetDateTime::now_utc())),
+        )
         .filter(notification::Column::UserId.eq(me.user_id))
         .filter(notification::Column::ReadAt.is_null());
     if !ids.is_empty() {
@@ -429,7 +569,11 @@ pub async fn mark_read(state: &AppState, me: &Principal, ids: &[i64]) -> AppResu
 }
 
 /// A case the user may see, or 404 (outside their view a case does not exist for them).
-pub async fn find_visible(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppResult<case::Model> {
+pub async fn find_visible(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    id: i64,
+) -> AppResult<case::Model> {
     match case::Entity::find_by_id(id).one(conn).await? {
         Some(c) if may_see(me, &c) => Ok(c),
         _ => Err(AppError::Code(ErrorCode::NotFound)),
@@ -453,7 +597,11 @@ pub struct Filter {
     pub limit: Option<u64>,
 }
 
-pub async fn list(conn: &impl ConnectionTrait, me: &Principal, f: Filter) -> AppResult<Page<CaseSummary>> {
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    f: Filter,
+) -> AppResult<Page<CaseSummary>> {
     let now = OffsetDateTime::now_utc();
     let mut cond = Condition::all().add(visible(me));
     if let Some(s) = f.stage {
@@ -469,8 +617,14 @@ pub async fn list(conn: &impl ConnectionTrait, me: &Principal, f: Filter) -> App
         cond = cond.add(case::Column::ReporterId.eq(me.user_id));
     }
     if f.overdue {
-        let running: Vec<String> = Stage::ALL.into_iter().filter(|s| s.clock_runs()).map(name_of).collect();
-        cond = cond.add(case::Column::DeadlineAt.lt(now)).add(case::Column::Stage.is_in(running));
+        let running: Vec<String> = Stage::ALL
+            .into_iter()
+            .filter(|s| s.clock_runs())
+            .map(name_of)
+            .collect();
+        cond = cond
+            .add(case::Column::DeadlineAt.lt(now))
+            .add(case::Column::Stage.is_in(running));
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         if q.chars().count() > 64 {
@@ -485,9 +639,23 @@ pub async fn list(conn: &impl ConnectionTrait, me: &Principal, f: Filter) -> App
         );
     }
     let (offset, limit) = clamp_paging(f.offset, f.limit);
-    let total = case::Entity::find().filter(cond.clone()).count(conn).await?;
-    let rows = case::Entity::find().filter(cond).order_by_desc(case::Column::Id).offset(offset).limit(limit).all(conn).await?;
-    Ok(Page { items: rows.iter().map(|c| summary(c, now)).collect(), total, offset, limit })
+    let total = case::Entity::find()
+        .filter(cond.clone())
+        .count(conn)
+        .await?;
+    let rows = case::Entity::find()
+        .filter(cond)
+        .order_by_desc(case::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    Ok(Page {
+        items: rows.iter().map(|c| summary(c, now)).collect(),
+        total,
+        offset,
+        limit,
+    })
 }
 
 /// Append to a case's history; returns the entry's id (the live stream's cursor).
@@ -519,7 +687,12 @@ pub async fn append(
     Ok(e.id)
 }
 
-pub async fn create(state: &AppState, me: &Principal, _ctx: &RequestCtx, req: CreateCase) -> AppResult<CaseView> {
+pub async fn create(
+    state: &AppState,
+    me: &Principal,
+    _ctx: &RequestCtx,
+    req: CreateCase,
+) -> AppResult<CaseView> {
     let (title, description) = validate_case(&req)?;
     if !req.source.may_file(me) {
         return Err(AppError::field("source", FieldErrorCode::NotAllowed));
@@ -528,12 +701,19 @@ pub async fn create(state: &AppState, me: &Principal, _ctx: &RequestCtx, req: Cr
     // The place must be one the reporter may see (a household only within people scope).
     let place = match places::find(&*txn, req.place_id).await {
         Ok(p) if places::check_visible(me, &p).is_ok() => p,
-        _ => return Err(AppError::field("place_id", FieldErrorCode::UnknownReference)),
+        _ => {
+            return Err(AppError::field(
+                "place_id",
+                FieldErrorCode::UnknownReference,
+            ));
+        }
     };
     let c = file_in(&*txn, me, &req, title, description, &place).await?;
     let out = view(&*txn, me, c.case.clone()).await?;
     txn.commit().await?;
-    state.live.publish(crate::events::Change::of(c.event_id, "created", &c.case));
+    state
+        .live
+        .publish(crate::events::Change::of(c.event_id, "created", &c.case));
     Ok(out)
 }
 
@@ -552,7 +732,10 @@ impl std::ops::Deref for Filed {
 
 impl Clone for Filed {
     fn clone(&self) -> Self {
-        Filed { case: self.case.clone(), event_id: self.event_id }
+        Filed {
+            case: self.case.clone(),
+            event_id: self.event_id,
+        }
     }
 }
 
@@ -565,14 +748,22 @@ pub async fn file_in(
     description: String,
     place: &crate::places::store::place::Model,
 ) -> AppResult<Filed> {
-    let cat = category::Entity::find_by_id(req.category_id).one(txn).await?;
+    let cat = category::Entity::find_by_id(req.category_id)
+        .one(txn)
+        .await?;
     if !cat.is_some_and(|c| c.active && c.parent_id.is_some()) {
-        return Err(AppError::field("category_id", FieldErrorCode::UnknownReference));
+        return Err(AppError::field(
+            "category_id",
+            FieldErrorCode::UnknownReference,
+        ));
     }
     let now = OffsetDateTime::now_utc();
     let c = case::ActiveModel {
         // Unique until the id is known (the column holds 24 characters).
-        number: Set(format!("tmp-{}", &uuid::Uuid::new_v4().simple().to_string()[..16])),
+        number: Set(format!(
+            "tmp-{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..16]
+        )),
         title: Set(title),
         description: Set(description),
         category_id: Set(req.category_id),
@@ -597,18 +788,52 @@ pub async fn file_in(
     .insert(txn)
     .await?;
     // Case numbers read like the office's register: year and a running number.
-    let number = format!("{}-{:06}", now.to_offset(shared::calendar::SHANGHAI).year(), c.id);
-    case::Entity::update_many().col_expr(case::Column::Number, Expr::value(number)).filter(case::Column::Id.eq(c.id)).exec(txn).await?;
-    let event_id = append(txn, c.id, me, "created", None, Some(Stage::Reported), None, None).await?;
-    let c = case::Entity::find_by_id(c.id).one(txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let number = format!(
+        "{}-{:06}",
+        now.to_offset(shared::calendar::SHANGHAI).year(),
+        c.id
+    );
+    case::Entity::update_many()
+        .col_expr(case::Column::Number, Expr::value(number))
+        .filter(case::Column::Id.eq(c.id))
+        .exec(txn)
+        .await?;
+    let event_id = append(
+        txn,
+        c.id,
+        me,
+        "created",
+        None,
+        Some(Stage::Reported),
+        None,
+        None,
+    )
+    .await?;
+    let c = case::Entity::find_by_id(c.id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
     Ok(Filed { case: c, event_id })
 }
 
 /// The hard work-in-progress limit of a column refuses one card more.
 async fn check_wip(conn: &impl ConnectionTrait, stage: Stage) -> AppResult<()> {
-    let Some(hard) = wip_limit::Entity::find_by_id(name_of(stage)).one(conn).await?.and_then(|l| l.hard) else { return Ok(()) };
-    let n = case::Entity::find().filter(case::Column::Stage.eq(name_of(stage))).count(conn).await?;
-    if n >= Ord::max(hard, 0) as u64 { Err(AppError::Code(ErrorCode::WipLimitReached)) } else { Ok(()) }
+    let Some(hard) = wip_limit::Entity::find_by_id(name_of(stage))
+        .one(conn)
+        .await?
+        .and_then(|l| l.hard)
+    else {
+        return Ok(());
+    };
+    let n = case::Entity::find()
+        .filter(case::Column::Stage.eq(name_of(stage)))
+        .count(conn)
+        .await?;
+    if n >= Ord::max(hard, 0) as u64 {
+        Err(AppError::Code(ErrorCode::WipLimitReached))
+    } else {
+        Ok(())
+    }
 }
 
 /// The fields a move changes, kept with the move so that it can be undone.
@@ -656,26 +881,52 @@ pub async fn undo(state: &AppState, me: &Principal, id: i64, version: i64) -> Ap
     if c.version != version {
         return Err(AppError::conflict(&view(&*txn, me, c).await?));
     }
-    let last = event::Entity::find().filter(event::Column::CaseId.eq(id)).order_by_desc(event::Column::Id).one(&*txn).await?;
+    let last = event::Entity::find()
+        .filter(event::Column::CaseId.eq(id))
+        .order_by_desc(event::Column::Id)
+        .one(&*txn)
+        .await?;
     let now = OffsetDateTime::now_utc();
     let snapshot = last
-        .filter(|e| e.actor_id == Some(me.user_id) && e.at + UNDO_WINDOW > now && parse::<Action>(&e.action).is_some())
+        .filter(|e| {
+            e.actor_id == Some(me.user_id)
+                && e.at + UNDO_WINDOW > now
+                && parse::<Action>(&e.action).is_some()
+        })
         .and_then(|e| e.detail)
         .and_then(|d| serde_json::from_str::<Snapshot>(&d).ok())
         .ok_or(AppError::Code(ErrorCode::CannotUndo))?;
     let back: Stage = parse(&snapshot.stage).unwrap_or(Stage::Reported);
     let res = case::Entity::update_many()
         .col_expr(case::Column::Stage, Expr::value(snapshot.stage.clone()))
-        .col_expr(case::Column::StageEnteredAt, Expr::value(snapshot.stage_entered_at))
-        .col_expr(case::Column::BoardRank, Expr::value(snapshot.board_rank.clone()))
+        .col_expr(
+            case::Column::StageEnteredAt,
+            Expr::value(snapshot.stage_entered_at),
+        )
+        .col_expr(
+            case::Column::BoardRank,
+            Expr::value(snapshot.board_rank.clone()),
+        )
         .col_expr(case::Column::DeadlineAt, Expr::value(snapshot.deadline_at))
-        .col_expr(case::Column::RegisteredAt, Expr::value(snapshot.registered_at))
+        .col_expr(
+            case::Column::RegisteredAt,
+            Expr::value(snapshot.registered_at),
+        )
         .col_expr(case::Column::ClosedAt, Expr::value(snapshot.closed_at))
-        .col_expr(case::Column::ResponsiblePartyId, Expr::value(snapshot.responsible_party_id))
+        .col_expr(
+            case::Column::ResponsiblePartyId,
+            Expr::value(snapshot.responsible_party_id),
+        )
         .col_expr(case::Column::AssigneeId, Expr::value(snapshot.assignee_id))
         .col_expr(case::Column::FeedbackBy, Expr::value(snapshot.feedback_by))
-        .col_expr(case::Column::PostponeUntil, Expr::value(snapshot.postpone_until))
-        .col_expr(case::Column::ReworkCount, Expr::value(snapshot.rework_count))
+        .col_expr(
+            case::Column::PostponeUntil,
+            Expr::value(snapshot.postpone_until),
+        )
+        .col_expr(
+            case::Column::ReworkCount,
+            Expr::value(snapshot.rework_count),
+        )
         .col_expr(case::Column::Version, Expr::value(version + 1))
         .col_expr(case::Column::UpdatedAt, Expr::value(now))
         .filter(case::Column::Id.eq(id))
@@ -685,21 +936,46 @@ pub async fn undo(state: &AppState, me: &Principal, id: i64, version: i64) -> Ap
     if res.rows_affected != 1 {
         return Err(AppError::Code(ErrorCode::CannotUndo));
     }
-    let event_id = append(&*txn, id, me, "undo", Some(stage_of(&c)), Some(back), None, None).await?;
-    let c = case::Entity::find_by_id(id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let event_id = append(
+        &*txn,
+        id,
+        me,
+        "undo",
+        Some(stage_of(&c)),
+        Some(back),
+        None,
+        None,
+    )
+    .await?;
+    let c = case::Entity::find_by_id(id)
+        .one(&*txn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let out = view(&*txn, me, c.clone()).await?;
     txn.commit().await?;
-    state.live.publish(crate::events::Change::of(event_id, "undo", &c));
+    state
+        .live
+        .publish(crate::events::Change::of(event_id, "undo", &c));
     Ok(out)
 }
 
 /// The key that puts a card after `after_id` and before `before_id` in `stage`'s column
 /// (neighbours from another column are ignored); last in the column without neighbours.
-pub async fn placed_rank(conn: &impl ConnectionTrait, stage: Stage, after_id: Option<i64>, before_id: Option<i64>, now: OffsetDateTime) -> AppResult<String> {
+pub async fn placed_rank(
+    conn: &impl ConnectionTrait,
+    stage: Stage,
+    after_id: Option<i64>,
+    before_id: Option<i64>,
+    now: OffsetDateTime,
+) -> AppResult<String> {
     let rank_of = |id: Option<i64>| async move {
         match id {
             Some(id) => Ok::<_, AppError>(
-                case::Entity::find_by_id(id).one(conn).await?.filter(|c| c.stage == name_of(stage)).map(|c| c.board_rank),
+                case::Entity::find_by_id(id)
+                    .one(conn)
+                    .await?
+                    .filter(|c| c.stage == name_of(stage))
+                    .map(|c| c.board_rank),
             ),
             None => Ok(None),
         }
@@ -714,7 +990,13 @@ pub async fn placed_rank(conn: &impl ConnectionTrait, stage: Stage, after_id: Op
 
 /// Make one lifecycle move. The shared table decides whether it exists and who may make it;
 /// this applies its effects and appends it to the history, all in one transaction.
-pub async fn make_move(state: &AppState, me: &Principal, _ctx: &RequestCtx, id: i64, m: MoveCase) -> AppResult<CaseView> {
+pub async fn make_move(
+    state: &AppState,
+    me: &Principal,
+    _ctx: &RequestCtx,
+    id: i64,
+    m: MoveCase,
+) -> AppResult<CaseView> {
     validate_move(&m)?;
     let txn = state.db.begin_write().await?;
     let c = find_visible(&*txn, me, id).await?;
@@ -729,7 +1011,9 @@ pub async fn make_move(state: &AppState, me: &Principal, _ctx: &RequestCtx, id: 
         Err(MoveRefusal::NotYours) => return Err(AppError::Code(ErrorCode::Forbidden)),
     };
     check_wip(&*txn, to).await?;
-    let note = shared::validate::optional_text(m.note.as_deref(), 1000).ok().flatten();
+    let note = shared::validate::optional_text(m.note.as_deref(), 1000)
+        .ok()
+        .flatten();
     let rank = placed_rank(&*txn, to, m.after_id, m.before_id, now).await?;
     let mut q = case::Entity::update_many()
         .col_expr(case::Column::Stage, Expr::value(name_of(to)))
@@ -742,11 +1026,16 @@ pub async fn make_move(state: &AppState, me: &Principal, _ctx: &RequestCtx, id: 
         Action::Register | Action::Reopen => {
             // The clock starts at registration (again, for a reopened case).
             let cal = calendar(&*txn).await?;
-            let deadline = limit_for(&*txn, c.category_id, &c.urgency).await?.map(|l| cal.deadline(now, l));
+            let deadline = limit_for(&*txn, c.category_id, &c.urgency)
+                .await?
+                .map(|l| cal.deadline(now, l));
             q = q
                 .col_expr(case::Column::RegisteredAt, Expr::value(now))
                 .col_expr(case::Column::DeadlineAt, Expr::value(deadline))
-                .col_expr(case::Column::ClosedAt, Expr::value(Option::<OffsetDateTime>::None));
+                .col_expr(
+                    case::Column::ClosedAt,
+                    Expr::value(Option::<OffsetDateTime>::None),
+                );
         }
         Action::Refuse => {
             detail = m.refusal_reason.map(name_of);
@@ -754,20 +1043,39 @@ pub async fn make_move(state: &AppState, me: &Principal, _ctx: &RequestCtx, id: 
         }
         Action::Dispatch => {
             let party_id = m.responsible_party_id.expect("validated");
-            if party::Entity::find_by_id(party_id).one(&*txn).await?.is_none_or(|p| !p.active) {
-                return Err(AppError::field("responsible_party_id", FieldErrorCode::UnknownReference));
+            if party::Entity::find_by_id(party_id)
+                .one(&*txn)
+                .await?
+                .is_none_or(|p| !p.active)
+            {
+                return Err(AppError::field(
+                    "responsible_party_id",
+                    FieldErrorCode::UnknownReference,
+                ));
             }
             if let Some(a) = m.assignee_id {
-                if crate::accounts::store::user::Entity::find_by_id(a).one(&*txn).await?.is_none_or(|u| u.disabled) {
-                    return Err(AppError::field("assignee_id", FieldErrorCode::UnknownReference));
+                if crate::accounts::store::user::Entity::find_by_id(a)
+                    .one(&*txn)
+                    .await?
+                    .is_none_or(|u| u.disabled)
+                {
+                    return Err(AppError::field(
+                        "assignee_id",
+                        FieldErrorCode::UnknownReference,
+                    ));
                 }
             }
-            q = q.col_expr(case::Column::ResponsiblePartyId, Expr::value(party_id)).col_expr(case::Column::AssigneeId, Expr::value(m.assignee_id));
+            q = q
+                .col_expr(case::Column::ResponsiblePartyId, Expr::value(party_id))
+                .col_expr(case::Column::AssigneeId, Expr::value(m.assignee_id));
         }
         Action::RequestPostpone => {
             let until = m.postpone_until.expect("validated");
             if until <= now {
-                return Err(AppError::field("postpone_until", FieldErrorCode::OutOfRange));
+                return Err(AppError::field(
+                    "postpone_until",
+                    FieldErrorCode::OutOfRange,
+                ));
             }
             q = q.col_expr(case::Column::PostponeUntil, Expr::value(Some(until)));
         }
@@ -775,7 +1083,10 @@ pub async fn make_move(state: &AppState, me: &Principal, _ctx: &RequestCtx, id: 
             q = q.col_expr(case::Column::DeadlineAt, Expr::value(c.postpone_until));
         }
         Action::RejectPostpone => {
-            q = q.col_expr(case::Column::PostponeUntil, Expr::value(Option::<OffsetDateTime>::None));
+            q = q.col_expr(
+                case::Column::PostponeUntil,
+                Expr::value(Option::<OffsetDateTime>::None),
+            );
         }
         Action::Feedback => {
             q = q.col_expr(case::Column::FeedbackBy, Expr::value(Some(me.user_id)));
@@ -788,17 +1099,37 @@ pub async fn make_move(state: &AppState, me: &Principal, _ctx: &RequestCtx, id: 
         }
         Action::Start | Action::Resume | Action::VerifyPass => {}
     }
-    let res = q.filter(case::Column::Id.eq(id)).filter(case::Column::Version.eq(m.version)).exec(&*txn).await?;
+    let res = q
+        .filter(case::Column::Id.eq(id))
+        .filter(case::Column::Version.eq(m.version))
+        .exec(&*txn)
+        .await?;
     if res.rows_affected != 1 {
-        let current = case::Entity::find_by_id(id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+        let current = case::Entity::find_by_id(id)
+            .one(&*txn)
+            .await?
+            .ok_or(AppError::Code(ErrorCode::NotFound))?;
         return Err(AppError::conflict(&view(&*txn, me, current).await?));
     }
     let note = match detail {
-        Some(reason) => Some(note.map(|n| format!("[{reason}] {n}")).unwrap_or(format!("[{reason}]"))),
+        Some(reason) => Some(
+            note.map(|n| format!("[{reason}] {n}"))
+                .unwrap_or(format!("[{reason}]")),
+        ),
         None => note,
     };
     let snapshot = serde_json::to_string(&Snapshot::of(&c)).ok();
-    let event_id = append(&*txn, id, me, &name_of(m.action), Some(from), Some(to), note, snapshot).await?;
+    let event_id = append(
+        &*txn,
+        id,
+        me,
+        &name_of(m.action),
+        Some(from),
+        Some(to),
+        note,
+        snapshot,
+    )
+    .await?;
     // The reporter hears of every step of their report (not of their own moves).
     if let Some(reporter) = c.reporter_id.filter(|r| *r != me.user_id) {
         notification::ActiveModel {
@@ -814,10 +1145,15 @@ pub async fn make_move(state: &AppState, me: &Principal, _ctx: &RequestCtx, id: 
         .insert(&*txn)
         .await?;
     }
-    let c = case::Entity::find_by_id(id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let c = case::Entity::find_by_id(id)
+        .one(&*txn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let out = view(&*txn, me, c.clone()).await?;
     txn.commit().await?;
-    state.live.publish(crate::events::Change::of(event_id, &name_of(m.action), &c));
+    state
+        .live
+        .publish(crate::events::Change::of(event_id, &name_of(m.action), &c));
     Ok(out)
 }
 
@@ -836,20 +1172,30 @@ pub async fn sla_rules(conn: &impl ConnectionTrait) -> AppResult<Vec<shared::cas
                 "working_days" => Limit::WorkingDays(amount),
                 _ => return None,
             };
-            Some(shared::cases::SlaRule { category_id: r.category_id, urgency: Urgency::parse(&r.urgency)?, limit })
+            Some(shared::cases::SlaRule {
+                category_id: r.category_id,
+                urgency: Urgency::parse(&r.urgency)?,
+                limit,
+            })
         })
         .collect())
 }
 
 /// Set time limits (admin): each given rule replaces the one for its category and urgency.
-pub async fn set_sla_rules(state: &AppState, rules: &[shared::cases::SlaRule]) -> AppResult<Vec<shared::cases::SlaRule>> {
+pub async fn set_sla_rules(
+    state: &AppState,
+    rules: &[shared::cases::SlaRule],
+) -> AppResult<Vec<shared::cases::SlaRule>> {
     let mut errs = shared::error::FieldErrors::new();
     let txn = state.db.begin_write().await?;
     for (i, r) in rules.iter().enumerate() {
         if !r.limit.is_valid() {
             errs.add(format!("{i}/limit"), FieldErrorCode::OutOfRange);
         }
-        let leaf = category::Entity::find_by_id(r.category_id).one(&*txn).await?.is_some_and(|c| c.parent_id.is_some());
+        let leaf = category::Entity::find_by_id(r.category_id)
+            .one(&*txn)
+            .await?
+            .is_some_and(|c| c.parent_id.is_some());
         if !leaf {
             errs.add(format!("{i}/category_id"), FieldErrorCode::UnknownReference);
         }
@@ -880,7 +1226,9 @@ pub async fn set_sla_rules(state: &AppState, rules: &[shared::cases::SlaRule]) -
     Ok(out)
 }
 
-pub async fn calendar_days(conn: &impl ConnectionTrait) -> AppResult<Vec<shared::cases::CalendarDay>> {
+pub async fn calendar_days(
+    conn: &impl ConnectionTrait,
+) -> AppResult<Vec<shared::cases::CalendarDay>> {
     Ok(calendar_day::Entity::find()
         .order_by_asc(calendar_day::Column::Day)
         .all(conn)
@@ -888,7 +1236,11 @@ pub async fn calendar_days(conn: &impl ConnectionTrait) -> AppResult<Vec<shared:
         .into_iter()
         .map(|d| shared::cases::CalendarDay {
             day: d.day,
-            kind: if d.kind == "workday" { shared::cases::DayKind::Workday } else { shared::cases::DayKind::Holiday },
+            kind: if d.kind == "workday" {
+                shared::cases::DayKind::Workday
+            } else {
+                shared::cases::DayKind::Holiday
+            },
             name: d.name,
         })
         .collect())
@@ -896,7 +1248,10 @@ pub async fn calendar_days(conn: &impl ConnectionTrait) -> AppResult<Vec<shared:
 
 /// Mark days as holidays or adjusted working days (admin); `None` kind removes nothing —
 /// to restore a normal day, use `clear_calendar_day`.
-pub async fn set_calendar_days(state: &AppState, days: &[shared::cases::CalendarDay]) -> AppResult<Vec<shared::cases::CalendarDay>> {
+pub async fn set_calendar_days(
+    state: &AppState,
+    days: &[shared::cases::CalendarDay],
+) -> AppResult<Vec<shared::cases::CalendarDay>> {
     let mut errs = shared::error::FieldErrors::new();
     for (i, d) in days.iter().enumerate() {
         if shared::validate::optional_text(d.name.as_deref(), 64).is_err() {
@@ -906,14 +1261,18 @@ pub async fn set_calendar_days(state: &AppState, days: &[shared::cases::Calendar
     errs.into_result()?;
     let txn = state.db.begin_write().await?;
     for d in days {
-        calendar_day::Entity::delete_by_id(d.day).exec(&*txn).await?;
+        calendar_day::Entity::delete_by_id(d.day)
+            .exec(&*txn)
+            .await?;
         calendar_day::ActiveModel {
             day: Set(d.day),
             kind: Set(match d.kind {
                 shared::cases::DayKind::Holiday => "holiday".into(),
                 shared::cases::DayKind::Workday => "workday".into(),
             }),
-            name: Set(shared::validate::optional_text(d.name.as_deref(), 64).ok().flatten()),
+            name: Set(shared::validate::optional_text(d.name.as_deref(), 64)
+                .ok()
+                .flatten()),
         }
         .insert(&*txn)
         .await?;
@@ -931,7 +1290,11 @@ pub async fn clear_calendar_day(state: &AppState, day: time::Date) -> AppResult<
 }
 
 /// People a case can be assigned to: enabled grid workers (of the grid, when given) and staff.
-pub async fn assignees(conn: &impl ConnectionTrait, me: &Principal, grid_id: Option<i64>) -> AppResult<Vec<shared::cases::Assignee>> {
+pub async fn assignees(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    grid_id: Option<i64>,
+) -> AppResult<Vec<shared::cases::Assignee>> {
     use crate::accounts::store::{user, user_grid, user_role};
     if !(is_office(me) || me.has_role(Role::GridWorker)) {
         return Err(AppError::Code(ErrorCode::Forbidden));
@@ -941,17 +1304,42 @@ pub async fn assignees(conn: &impl ConnectionTrait, me: &Principal, grid_id: Opt
         .all(conn)
         .await?;
     let ids: Vec<i64> = roles.iter().map(|r| r.user_id).collect();
-    let users = user::Entity::find().filter(user::Column::Id.is_in(ids.clone())).filter(user::Column::Disabled.eq(false)).order_by_asc(user::Column::DisplayName).all(conn).await?;
-    let grids = user_grid::Entity::find().filter(user_grid::Column::UserId.is_in(ids)).all(conn).await?;
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.clone()))
+        .filter(user::Column::Disabled.eq(false))
+        .order_by_asc(user::Column::DisplayName)
+        .all(conn)
+        .await?;
+    let grids = user_grid::Entity::find()
+        .filter(user_grid::Column::UserId.is_in(ids))
+        .all(conn)
+        .await?;
     Ok(users
         .into_iter()
         .map(|u| {
-            let mut r: Vec<Role> = roles.iter().filter(|x| x.user_id == u.id).filter_map(|x| Role::parse(&x.role)).collect();
+            let mut r: Vec<Role> = roles
+                .iter()
+                .filter(|x| x.user_id == u.id)
+                .filter_map(|x| Role::parse(&x.role))
+                .collect();
             r.sort();
-            let g: Vec<i64> = grids.iter().filter(|x| x.user_id == u.id).map(|x| x.grid_id).collect();
-            shared::cases::Assignee { id: u.id, display_name: u.display_name, roles: r, grid_ids: g }
+            let g: Vec<i64> = grids
+                .iter()
+                .filter(|x| x.user_id == u.id)
+                .map(|x| x.grid_id)
+                .collect();
+            shared::cases::Assignee {
+                id: u.id,
+                display_name: u.display_name,
+                roles: r,
+                grid_ids: g,
+            }
         })
         // Staff go anywhere; grid workers only to their grids.
-        .filter(|a| grid_id.is_none() || a.roles.contains(&Role::Staff) || grid_id.is_some_and(|g| a.grid_ids.contains(&g)))
+        .filter(|a| {
+            grid_id.is_none()
+                || a.roles.contains(&Role::Staff)
+                || grid_id.is_some_and(|g| a.grid_ids.contains(&g))
+        })
         .collect())
 }

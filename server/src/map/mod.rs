@@ -45,9 +45,15 @@ fn kind_of_layer(l: Layer) -> Option<PlaceKind> {
     responses((status = 200, description = "GeoJSON FeatureCollection; properties: layer, id, code, name, grid_id (places) or number, title, stage, overdue (cases)",
                content_type = "application/geo+json", body = Object),
               (status = 401, body = Problem), (status = 422, body = Problem)))]
-async fn features(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query(q): Query<FeatureQuery>) -> AppResult<Json<Value>> {
-    let bbox = parse_bbox(&q.bbox).ok_or_else(|| AppError::field("bbox", FieldErrorCode::InvalidFormat))?;
-    let layers = Layer::parse_list(&q.layers).map_err(|_| AppError::field("layers", FieldErrorCode::NotAllowed))?;
+async fn features(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<FeatureQuery>,
+) -> AppResult<Json<Value>> {
+    let bbox = parse_bbox(&q.bbox)
+        .ok_or_else(|| AppError::field("bbox", FieldErrorCode::InvalidFormat))?;
+    let layers = Layer::parse_list(&q.layers)
+        .map_err(|_| AppError::field("layers", FieldErrorCode::NotAllowed))?;
     let conn = &state.db.conn;
     let mut out = Vec::new();
     for layer in layers {
@@ -63,12 +69,20 @@ async fn features(State(state): State<AppState>, CurrentUser(me): CurrentUser, Q
                 .all(conn)
                 .await?;
             for p in rows {
-                let geometry: Value = p.geometry.as_deref().and_then(|g| serde_json::from_str(g).ok()).unwrap_or(Value::Null);
+                let geometry: Value = p
+                    .geometry
+                    .as_deref()
+                    .and_then(|g| serde_json::from_str(g).ok())
+                    .unwrap_or(Value::Null);
                 out.push(json!({"type": "Feature", "geometry": geometry,
                     "properties": {"layer": layer.as_str(), "id": p.id, "code": p.code, "name": p.name, "grid_id": p.grid_id}}));
             }
         } else {
-            let open: Vec<String> = Stage::ALL.into_iter().filter(|s| s.is_open()).map(name_of).collect();
+            let open: Vec<String> = Stage::ALL
+                .into_iter()
+                .filter(|s| s.is_open())
+                .map(name_of)
+                .collect();
             let now = time::OffsetDateTime::now_utc();
             let rows = case::Entity::find()
                 .filter(visible(&me))
@@ -100,8 +114,14 @@ pub struct LocateQuery {
 /// outside every grid is refused with a field error on `lon`.
 #[utoipa::path(get, path = "/map/locate", tag = "map", params(LocateQuery),
     responses((status = 200, body = Location), (status = 401, body = Problem), (status = 422, body = Problem)))]
-async fn locate(State(state): State<AppState>, CurrentUser(_me): CurrentUser, Query(q): Query<LocateQuery>) -> AppResult<Json<Location>> {
-    let found = places::locate(&state.db.conn, q.lon, q.lat).await?.ok_or_else(|| AppError::field("lon", FieldErrorCode::OutOfRange))?;
+async fn locate(
+    State(state): State<AppState>,
+    CurrentUser(_me): CurrentUser,
+    Query(q): Query<LocateQuery>,
+) -> AppResult<Json<Location>> {
+    let found = places::locate(&state.db.conn, q.lon, q.lat)
+        .await?
+        .ok_or_else(|| AppError::field("lon", FieldErrorCode::OutOfRange))?;
     let (grid, micro_grid) = if places::kind_of(&found) == PlaceKind::MicroGrid {
         let grid = match found.grid_id {
             Some(g) => places::find(&state.db.conn, g).await?,
@@ -115,5 +135,7 @@ async fn locate(State(state): State<AppState>, CurrentUser(_me): CurrentUser, Qu
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(features)).routes(routes!(locate))
+    OpenApiRouter::new()
+        .routes(routes!(features))
+        .routes(routes!(locate))
 }

@@ -65,9 +65,18 @@ fn xml_fields(map: &Map<String, Value>, out: &mut String) {
 }
 
 /// A list document: JSON array, or `<root><item>…</item>…</root>` in XML.
-pub fn list(format: Format, root: &str, item: &str, items: Vec<Value>, status: StatusCode) -> Response {
+pub fn list(
+    format: Format,
+    root: &str,
+    item: &str,
+    items: Vec<Value>,
+    status: StatusCode,
+) -> Response {
     let (body, ct) = match format {
-        Format::Json => (Value::Array(items).to_string(), "application/json; charset=utf-8"),
+        Format::Json => (
+            Value::Array(items).to_string(),
+            "application/json; charset=utf-8",
+        ),
         Format::Xml => {
             let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
             out.push_str(&format!("<{root}>"));
@@ -79,7 +88,8 @@ pub fn list(format: Format, root: &str, item: &str, items: Vec<Value>, status: S
         }
     };
     let mut res = (status, body).into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
     res
 }
 
@@ -88,14 +98,20 @@ pub fn object(format: Format, root: &str, v: Value) -> Response {
     match format {
         Format::Json => {
             let mut res = v.to_string().into_response();
-            res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+            res.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            );
             res
         }
         Format::Xml => {
             let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
             xml_value(root, &v, &mut out);
             let mut res = out.into_response();
-            res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml; charset=utf-8"));
+            res.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/xml; charset=utf-8"),
+            );
             res
         }
     }
@@ -117,7 +133,11 @@ mod tests {
         assert_eq!(split("12.xml"), Some(("12", Format::Xml)));
         assert_eq!(split("requests.csv"), None);
         let mut out = String::new();
-        xml_value("description", &Value::String("a<b & \"c\"\u{1}".into()), &mut out);
+        xml_value(
+            "description",
+            &Value::String("a<b & \"c\"\u{1}".into()),
+            &mut out,
+        );
         assert_eq!(out, "<description>a&lt;b &amp; &quot;c&quot;</description>");
     }
 }

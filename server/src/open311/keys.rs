@@ -8,7 +8,9 @@ use crate::http::{ApiJson, RequestCtx};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use shared::accounts::Permission;
@@ -52,7 +54,12 @@ pub async fn check(state: &AppState, key: &str) -> Result<Option<String>, sea_or
 }
 
 /// Store a key (for seeding and for the admin endpoint).
-pub async fn insert(conn: &impl ConnectionTrait, name: &str, key: &str, created_by: Option<i64>) -> AppResult<api_key::Model> {
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    name: &str,
+    key: &str,
+    created_by: Option<i64>,
+) -> AppResult<api_key::Model> {
     Ok(api_key::ActiveModel {
         name: Set(name.to_string()),
         key_hash: Set(hash(key)),
@@ -86,7 +93,12 @@ pub struct ApiKeyView {
 /// Issue an Open311 API key (admin). The key is shown in this answer only.
 #[utoipa::path(post, path = "/open311/keys", tag = "open311", request_body = NewApiKey,
     responses((status = 201, body = ApiKeyView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn create(State(state): State<AppState>, ctx: RequestCtx, CurrentUser(me): CurrentUser, ApiJson(req): ApiJson<NewApiKey>) -> AppResult<(StatusCode, Json<ApiKeyView>)> {
+async fn create(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiJson(req): ApiJson<NewApiKey>,
+) -> AppResult<(StatusCode, Json<ApiKeyView>)> {
     require(&me, Permission::ManageUsers)?;
     let name = Name::parse(&req.name).map_err(|c| AppError::field("name", c))?;
     let key = {
@@ -97,18 +109,49 @@ async fn create(State(state): State<AppState>, ctx: RequestCtx, CurrentUser(me):
     };
     let txn = state.db.begin_write().await?;
     let k = insert(&*txn, name.as_str(), &key, Some(me.user_id)).await?;
-    audit::record(&*txn, Some(&me), &ctx, Record::new("open311.key_create", "api_key", k.id).detail(name.as_str())).await?;
+    audit::record(
+        &*txn,
+        Some(&me),
+        &ctx,
+        Record::new("open311.key_create", "api_key", k.id).detail(name.as_str()),
+    )
+    .await?;
     txn.commit().await?;
-    Ok((StatusCode::CREATED, Json(ApiKeyView { id: k.id, name: k.name, disabled: false, created_at: k.created_at, key: Some(key) })))
+    Ok((
+        StatusCode::CREATED,
+        Json(ApiKeyView {
+            id: k.id,
+            name: k.name,
+            disabled: false,
+            created_at: k.created_at,
+            key: Some(key),
+        }),
+    ))
 }
 
 /// The issued keys (admin), without the keys themselves.
 #[utoipa::path(get, path = "/open311/keys", tag = "open311",
     responses((status = 200, body = Vec<ApiKeyView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> AppResult<Json<Vec<ApiKeyView>>> {
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<Json<Vec<ApiKeyView>>> {
     require(&me, Permission::ManageUsers)?;
-    let rows = api_key::Entity::find().order_by_asc(api_key::Column::Id).all(&state.db.conn).await?;
-    Ok(Json(rows.into_iter().map(|k| ApiKeyView { id: k.id, name: k.name, disabled: k.disabled, created_at: k.created_at, key: None }).collect()))
+    let rows = api_key::Entity::find()
+        .order_by_asc(api_key::Column::Id)
+        .all(&state.db.conn)
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|k| ApiKeyView {
+                id: k.id,
+                name: k.name,
+                disabled: k.disabled,
+                created_at: k.created_at,
+                key: None,
+            })
+            .collect(),
+    ))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -42,9 +42,17 @@ async fn services(state: &AppState, f: Format) -> Response {
         .all(&state.db.conn)
         .await
     else {
-        return error(f, StatusCode::INTERNAL_SERVER_ERROR, "service list unavailable");
+        return error(
+            f,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "service list unavailable",
+        );
     };
-    let groups: HashMap<i64, String> = all.iter().filter(|c| c.parent_id.is_none()).map(|c| (c.id, c.name_zh.clone())).collect();
+    let groups: HashMap<i64, String> = all
+        .iter()
+        .filter(|c| c.parent_id.is_none())
+        .map(|c| (c.id, c.name_zh.clone()))
+        .collect();
     let items = all
         .iter()
         .filter(|c| c.parent_id.is_some())
@@ -65,7 +73,13 @@ async fn services(state: &AppState, f: Format) -> Response {
 
 /// A case as a GeoReport service request. Only what is fit for the public: no reporter, no
 /// description beyond the title.
-fn request_doc(c: &case::Model, codes: &HashMap<i64, String>, names: &HashMap<i64, String>, parties: &HashMap<i64, String>, addresses: &HashMap<i64, String>) -> Value {
+fn request_doc(
+    c: &case::Model,
+    codes: &HashMap<i64, String>,
+    names: &HashMap<i64, String>,
+    parties: &HashMap<i64, String>,
+    addresses: &HashMap<i64, String>,
+) -> Value {
     let stage = stage_of(c);
     json!({
         "service_request_id": c.id.to_string(),
@@ -88,12 +102,20 @@ fn request_doc(c: &case::Model, codes: &HashMap<i64, String>, names: &HashMap<i6
     })
 }
 
-async fn requests_doc(state: &AppState, rows: Vec<case::Model>) -> Result<Vec<Value>, sea_orm::DbErr> {
+async fn requests_doc(
+    state: &AppState,
+    rows: Vec<case::Model>,
+) -> Result<Vec<Value>, sea_orm::DbErr> {
     let conn = &state.db.conn;
     let cats = category::Entity::find().all(conn).await?;
     let codes: HashMap<i64, String> = cats.iter().map(|c| (c.id, c.code.clone())).collect();
     let names: HashMap<i64, String> = cats.iter().map(|c| (c.id, c.name_zh.clone())).collect();
-    let parties: HashMap<i64, String> = party::Entity::find().all(conn).await?.into_iter().map(|p| (p.id, p.name_zh)).collect();
+    let parties: HashMap<i64, String> = party::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name_zh))
+        .collect();
     let place_ids: Vec<i64> = rows.iter().filter_map(|c| c.place_id).collect();
     let addresses: HashMap<i64, String> = place::Entity::find()
         .filter(place::Column::Id.is_in(place_ids))
@@ -101,27 +123,53 @@ async fn requests_doc(state: &AppState, rows: Vec<case::Model>) -> Result<Vec<Va
         .await?
         .into_iter()
         // A household's address is people's data; the public sees its building's name only.
-        .map(|p| (p.id, if p.kind == "household" { String::new() } else { p.address.clone().unwrap_or(p.name) }))
+        .map(|p| {
+            (
+                p.id,
+                if p.kind == "household" {
+                    String::new()
+                } else {
+                    p.address.clone().unwrap_or(p.name)
+                },
+            )
+        })
         .collect();
-    Ok(rows.iter().map(|c| request_doc(c, &codes, &names, &parties, &addresses)).collect())
+    Ok(rows
+        .iter()
+        .map(|c| request_doc(c, &codes, &names, &parties, &addresses))
+        .collect())
 }
 
 /// GeoReport v2: `services.json|xml` (the service list) or `requests.json|xml` (service
 /// requests; filters `service_request_id`, `service_code`, `start_date`, `end_date`, `status`).
 #[utoipa::path(get, path = "/open311/v2/{file}", tag = "open311", params(("file" = String, Path, description = "services.json, services.xml, requests.json or requests.xml")),
     responses((status = 200, description = "JSON array or XML document as GeoReport v2 specifies"), (status = 400, description = "[{code, description}]")))]
-async fn get_list(State(state): State<AppState>, Path(file): Path<String>, Query(q): Query<HashMap<String, String>>) -> Response {
-    let Some((stem, f)) = split(&file) else { return error(Format::Json, StatusCode::NOT_FOUND, "unknown format") };
+async fn get_list(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some((stem, f)) = split(&file) else {
+        return error(Format::Json, StatusCode::NOT_FOUND, "unknown format");
+    };
     match stem {
         "services" => services(&state, f).await,
         "requests" => {
-            let mut cond = Condition::all().add(case::Column::CategoryId.in_subquery(public_categories()));
+            let mut cond =
+                Condition::all().add(case::Column::CategoryId.in_subquery(public_categories()));
             if let Some(ids) = q.get("service_request_id") {
-                let ids: Vec<i64> = ids.split(',').filter_map(|s| s.trim().parse().ok()).collect();
+                let ids: Vec<i64> = ids
+                    .split(',')
+                    .filter_map(|s| s.trim().parse().ok())
+                    .collect();
                 cond = cond.add(case::Column::Id.is_in(ids));
             }
             if let Some(code) = q.get("service_code") {
-                let Ok(Some(cat)) = category::Entity::find().filter(category::Column::Code.eq(code.as_str())).one(&state.db.conn).await else {
+                let Ok(Some(cat)) = category::Entity::find()
+                    .filter(category::Column::Code.eq(code.as_str()))
+                    .one(&state.db.conn)
+                    .await
+                else {
                     return list(f, "service_requests", "request", Vec::new(), StatusCode::OK);
                 };
                 cond = cond.add(case::Column::CategoryId.eq(cat.id));
@@ -129,16 +177,31 @@ async fn get_list(State(state): State<AppState>, Path(file): Path<String>, Query
             let date = |k: &str| q.get(k).map(|v| OffsetDateTime::parse(v, &Rfc3339));
             let start = match date("start_date") {
                 Some(Ok(t)) => Some(t),
-                Some(Err(_)) => return error(f, StatusCode::BAD_REQUEST, "start_date must be a w3 (RFC 3339) date-time"),
+                Some(Err(_)) => {
+                    return error(
+                        f,
+                        StatusCode::BAD_REQUEST,
+                        "start_date must be a w3 (RFC 3339) date-time",
+                    );
+                }
                 None => None,
             };
             let end = match date("end_date") {
                 Some(Ok(t)) => Some(t),
-                Some(Err(_)) => return error(f, StatusCode::BAD_REQUEST, "end_date must be a w3 (RFC 3339) date-time"),
+                Some(Err(_)) => {
+                    return error(
+                        f,
+                        StatusCode::BAD_REQUEST,
+                        "end_date must be a w3 (RFC 3339) date-time",
+                    );
+                }
                 None => None,
             };
             // As the specification advises: the last 90 days unless dates are given.
-            let start = start.or_else(|| end.is_none().then(|| OffsetDateTime::now_utc() - time::Duration::days(90)));
+            let start = start.or_else(|| {
+                end.is_none()
+                    .then(|| OffsetDateTime::now_utc() - time::Duration::days(90))
+            });
             if let Some(t) = start {
                 cond = cond.add(case::Column::CreatedAt.gte(t));
             }
@@ -154,7 +217,13 @@ async fn get_list(State(state): State<AppState>, Path(file): Path<String>, Query
                     .collect();
                 cond = cond.add(case::Column::Stage.is_in(stages));
             }
-            match case::Entity::find().filter(cond).order_by_desc(case::Column::Id).limit(1000).all(&state.db.conn).await {
+            match case::Entity::find()
+                .filter(cond)
+                .order_by_desc(case::Column::Id)
+                .limit(1000)
+                .all(&state.db.conn)
+                .await
+            {
                 Ok(rows) => match requests_doc(&state, rows).await {
                     Ok(items) => list(f, "service_requests", "request", items, StatusCode::OK),
                     Err(_) => error(f, StatusCode::INTERNAL_SERVER_ERROR, "requests unavailable"),
@@ -180,9 +249,19 @@ fn public_categories() -> sea_orm::sea_query::SelectStatement {
 #[utoipa::path(get, path = "/open311/v2/services/{file}", tag = "open311", params(("file" = String, Path)),
     responses((status = 200, description = "service_definition"), (status = 404, description = "[{code, description}]")))]
 async fn get_service(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    let Some((code, f)) = split(&file) else { return error(Format::Json, StatusCode::NOT_FOUND, "unknown format") };
-    match category::Entity::find().filter(category::Column::Code.eq(code)).one(&state.db.conn).await {
-        Ok(Some(c)) if c.parent_id.is_some() && c.public => object(f, "service_definition", json!({"service_code": c.code, "attributes": []})),
+    let Some((code, f)) = split(&file) else {
+        return error(Format::Json, StatusCode::NOT_FOUND, "unknown format");
+    };
+    match category::Entity::find()
+        .filter(category::Column::Code.eq(code))
+        .one(&state.db.conn)
+        .await
+    {
+        Ok(Some(c)) if c.parent_id.is_some() && c.public => object(
+            f,
+            "service_definition",
+            json!({"service_code": c.code, "attributes": []}),
+        ),
         _ => error(f, StatusCode::NOT_FOUND, "no such service_code"),
     }
 }
@@ -191,9 +270,16 @@ async fn get_service(State(state): State<AppState>, Path(file): Path<String>) ->
 #[utoipa::path(get, path = "/open311/v2/requests/{file}", tag = "open311", params(("file" = String, Path)),
     responses((status = 200, description = "service_requests with one request"), (status = 404, description = "[{code, description}]")))]
 async fn get_request(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    let Some((id, f)) = split(&file) else { return error(Format::Json, StatusCode::NOT_FOUND, "unknown format") };
-    let Ok(id) = id.parse::<i64>() else { return error(f, StatusCode::NOT_FOUND, "no such service_request_id") };
-    let found = case::Entity::find_by_id(id).filter(case::Column::CategoryId.in_subquery(public_categories())).one(&state.db.conn).await;
+    let Some((id, f)) = split(&file) else {
+        return error(Format::Json, StatusCode::NOT_FOUND, "unknown format");
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return error(f, StatusCode::NOT_FOUND, "no such service_request_id");
+    };
+    let found = case::Entity::find_by_id(id)
+        .filter(case::Column::CategoryId.in_subquery(public_categories()))
+        .one(&state.db.conn)
+        .await;
     match found {
         Ok(Some(c)) => match requests_doc(&state, vec![c]).await {
             Ok(items) => list(f, "service_requests", "request", items, StatusCode::OK),
@@ -206,7 +292,10 @@ async fn get_request(State(state): State<AppState>, Path(file): Path<String>) ->
 /// Form fields as the specification sends them (`application/x-www-form-urlencoded`);
 /// `attribute[x]` keys are kept but not used yet (our services define no attributes).
 fn form_fields(raw: &[u8]) -> HashMap<String, String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(raw).unwrap_or_default().into_iter().collect()
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(raw)
+        .unwrap_or_default()
+        .into_iter()
+        .collect()
 }
 
 /// GeoReport v2 create a service request: `POST requests.json|xml`, form-encoded fields
@@ -215,17 +304,31 @@ fn form_fields(raw: &[u8]) -> HashMap<String, String> {
     request_body(content = String, content_type = "application/x-www-form-urlencoded"),
     responses((status = 201, description = "[{service_request_id, service_notice, account_id}]"), (status = 400, description = "[{code, description}]"),
               (status = 403, description = "missing or invalid api_key")))]
-async fn post_request(State(state): State<AppState>, Path(file): Path<String>, RawForm(raw): RawForm) -> Response {
-    let Some(("requests", f)) = split(&file) else { return error(Format::Json, StatusCode::NOT_FOUND, "no such resource") };
+async fn post_request(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let Some(("requests", f)) = split(&file) else {
+        return error(Format::Json, StatusCode::NOT_FOUND, "no such resource");
+    };
     let p = form_fields(&raw);
-    let Some(key) = p.get("api_key").filter(|k| !k.is_empty()) else { return error(f, StatusCode::FORBIDDEN, "api_key is required") };
+    let Some(key) = p.get("api_key").filter(|k| !k.is_empty()) else {
+        return error(f, StatusCode::FORBIDDEN, "api_key is required");
+    };
     let client = match keys::check(&state, key).await {
         Ok(Some(name)) => name,
         Ok(None) => return error(f, StatusCode::FORBIDDEN, "invalid api_key"),
         Err(_) => return error(f, StatusCode::INTERNAL_SERVER_ERROR, "try again later"),
     };
-    let Some(code) = p.get("service_code").filter(|c| !c.is_empty()) else { return error(f, StatusCode::BAD_REQUEST, "service_code is required") };
-    let Ok(Some(cat)) = category::Entity::find().filter(category::Column::Code.eq(code.as_str())).one(&state.db.conn).await else {
+    let Some(code) = p.get("service_code").filter(|c| !c.is_empty()) else {
+        return error(f, StatusCode::BAD_REQUEST, "service_code is required");
+    };
+    let Ok(Some(cat)) = category::Entity::find()
+        .filter(category::Column::Code.eq(code.as_str()))
+        .one(&state.db.conn)
+        .await
+    else {
         return error(f, StatusCode::BAD_REQUEST, "unknown service_code");
     };
     if cat.parent_id.is_none() || !cat.active || !cat.public {
@@ -234,26 +337,68 @@ async fn post_request(State(state): State<AppState>, Path(file): Path<String>, R
     let num = |k: &str| p.get(k).and_then(|v| v.trim().parse::<f64>().ok());
     let point = num("lat").zip(num("long")).map(|(lat, lon)| (lon, lat));
     // Where: the point's micro-grid or grid, or a place named by its address.
-    let place = match (point, p.get("address_string").filter(|a| !a.trim().is_empty())) {
-        (Some((lon, lat)), _) => places::locate(&state.db.conn, lon, lat).await.ok().flatten(),
+    let place = match (
+        point,
+        p.get("address_string").filter(|a| !a.trim().is_empty()),
+    ) {
+        (Some((lon, lat)), _) => places::locate(&state.db.conn, lon, lat)
+            .await
+            .ok()
+            .flatten(),
         (None, Some(addr)) => place::Entity::find()
             .filter(place::Column::Kind.ne("household"))
-            .filter(Condition::any().add(place::Column::Address.eq(addr.trim())).add(place::Column::Name.eq(addr.trim())))
+            .filter(
+                Condition::any()
+                    .add(place::Column::Address.eq(addr.trim()))
+                    .add(place::Column::Name.eq(addr.trim())),
+            )
             .one(&state.db.conn)
             .await
             .ok()
             .flatten(),
-        (None, None) => return error(f, StatusCode::BAD_REQUEST, "lat and long, or address_string, are required"),
+        (None, None) => {
+            return error(
+                f,
+                StatusCode::BAD_REQUEST,
+                "lat and long, or address_string, are required",
+            );
+        }
     };
-    let Some(place) = place else { return error(f, StatusCode::BAD_REQUEST, "the location is outside every grid of this community") };
-    let description = p.get("description").map(|d| d.trim().to_string()).unwrap_or_default();
-    let title: String = if description.is_empty() { cat.name_zh.clone() } else { description.chars().take(60).collect() };
-    let who = [p.get("first_name"), p.get("last_name")].into_iter().flatten().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+    let Some(place) = place else {
+        return error(
+            f,
+            StatusCode::BAD_REQUEST,
+            "the location is outside every grid of this community",
+        );
+    };
+    let description = p
+        .get("description")
+        .map(|d| d.trim().to_string())
+        .unwrap_or_default();
+    let title: String = if description.is_empty() {
+        cat.name_zh.clone()
+    } else {
+        description.chars().take(60).collect()
+    };
+    let who = [p.get("first_name"), p.get("last_name")]
+        .into_iter()
+        .flatten()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     // Open311 clients act without an account; the history names the client and the person.
     let actor = Principal {
         user_id: 0,
         username: "open311".into(),
-        display_name: if who.is_empty() { format!("Open311 · {client}") } else { format!("{who}（Open311 · {client}）").chars().take(64).collect() },
+        display_name: if who.is_empty() {
+            format!("Open311 · {client}")
+        } else {
+            format!("{who}（Open311 · {client}）")
+                .chars()
+                .take(64)
+                .collect()
+        },
         roles: Vec::new(),
         grid_ids: Vec::new(),
     };
@@ -269,11 +414,16 @@ async fn post_request(State(state): State<AppState>, Path(file): Path<String>, R
         reporter_hidden: true,
     };
     let result = async {
-        let (title, description) = shared::cases::validate_case(&req).map_err(crate::error::AppError::from)?;
+        let (title, description) =
+            shared::cases::validate_case(&req).map_err(crate::error::AppError::from)?;
         let txn = state.db.begin_write().await?;
         let filed = cases::file_in(&*txn, &actor, &req, title, description, &place).await?;
         txn.commit().await?;
-        state.live.publish(crate::events::Change::of(filed.event_id, "created", &filed.case));
+        state.live.publish(crate::events::Change::of(
+            filed.event_id,
+            "created",
+            &filed.case,
+        ));
         Ok::<_, crate::error::AppError>(filed.case)
     }
     .await;
@@ -282,10 +432,16 @@ async fn post_request(State(state): State<AppState>, Path(file): Path<String>, R
             f,
             "service_requests",
             "request",
-            vec![json!({"service_request_id": c.id.to_string(), "service_notice": format!("已受理，编号 {} / Received as {}", c.number, c.number), "account_id": Value::Null})],
+            vec![
+                json!({"service_request_id": c.id.to_string(), "service_notice": format!("已受理，编号 {} / Received as {}", c.number, c.number), "account_id": Value::Null}),
+            ],
             StatusCode::CREATED,
         ),
-        Err(crate::error::AppError::Validation(_)) => error(f, StatusCode::BAD_REQUEST, "description or location is not valid"),
+        Err(crate::error::AppError::Validation(_)) => error(
+            f,
+            StatusCode::BAD_REQUEST,
+            "description or location is not valid",
+        ),
         Err(e) => {
             tracing::error!(error = %e, "open311 request failed");
             error(f, StatusCode::INTERNAL_SERVER_ERROR, "try again later")

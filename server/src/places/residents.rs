@@ -9,12 +9,15 @@ use crate::audit::{self, Record};
 use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use shared::accounts::{Permission, Principal, Scope};
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::places::{
-    Change, PlaceKind, PlaceRefWithPath, ResidentInput, ResidentSensitive, ResidentView, SearchResults, SpecialGroup, ValidResident,
-    validate_resident,
+    Change, PlaceKind, PlaceRefWithPath, ResidentInput, ResidentSensitive, ResidentView,
+    SearchResults, SpecialGroup, ValidResident, validate_resident,
 };
 use shared::validate::IdCardNumber;
 use shared::validate::{mask_id_number, mask_phone};
@@ -31,12 +34,22 @@ fn scope_condition(me: &Principal, permission: Permission) -> Option<Condition> 
     }
 }
 
-fn place_ids_with_parent_in(parent: sea_orm::sea_query::SelectStatement) -> sea_orm::sea_query::SelectStatement {
-    Query::select().column(place::Column::Id).from(place::Entity).and_where(place::Column::ParentId.in_subquery(parent)).to_owned()
+fn place_ids_with_parent_in(
+    parent: sea_orm::sea_query::SelectStatement,
+) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(place::Column::Id)
+        .from(place::Entity)
+        .and_where(place::Column::ParentId.in_subquery(parent))
+        .to_owned()
 }
 
 fn children_of(id: i64) -> sea_orm::sea_query::SelectStatement {
-    Query::select().column(place::Column::Id).from(place::Entity).and_where(place::Column::ParentId.eq(id)).to_owned()
+    Query::select()
+        .column(place::Column::Id)
+        .from(place::Entity)
+        .and_where(place::Column::ParentId.eq(id))
+        .to_owned()
 }
 
 /// Residents living anywhere under a place.
@@ -45,37 +58,63 @@ fn under_place(p: &place::Model) -> Condition {
     match kind_of(p) {
         PlaceKind::Household => c.add(resident::Column::HouseholdId.eq(p.id)),
         PlaceKind::Building => c.add(resident::Column::HouseholdId.in_subquery(children_of(p.id))),
-        PlaceKind::MicroGrid => c.add(resident::Column::HouseholdId.in_subquery(place_ids_with_parent_in(children_of(p.id)))),
+        PlaceKind::MicroGrid => c.add(
+            resident::Column::HouseholdId.in_subquery(place_ids_with_parent_in(children_of(p.id))),
+        ),
         PlaceKind::Grid => c.add(resident::Column::GridId.eq(p.id)),
         PlaceKind::Community => c.add(resident::Column::GridId.in_subquery(children_of(p.id))),
-        PlaceKind::Street => c.add(resident::Column::GridId.in_subquery(place_ids_with_parent_in(children_of(p.id)))),
+        PlaceKind::Street => {
+            c.add(resident::Column::GridId.in_subquery(place_ids_with_parent_in(children_of(p.id))))
+        }
     }
 }
 
 fn name_like(q: &str) -> Condition {
-    Condition::all().add(Expr::col((resident::Entity, resident::Column::Name)).like(LikeExpr::new(like_pattern(q)).escape('\\')))
+    Condition::all().add(
+        Expr::col((resident::Entity, resident::Column::Name))
+            .like(LikeExpr::new(like_pattern(q)).escape('\\')),
+    )
 }
 
 /// Build the list views, with each household's address, in a few batched queries.
-pub async fn views(conn: &impl ConnectionTrait, rows: Vec<resident::Model>) -> AppResult<Vec<ResidentView>> {
+pub async fn views(
+    conn: &impl ConnectionTrait,
+    rows: Vec<resident::Model>,
+) -> AppResult<Vec<ResidentView>> {
     let household_ids: Vec<i64> = rows.iter().map(|r| r.household_id).collect();
-    let households: HashMap<i64, place::Model> =
-        place::Entity::find().filter(place::Column::Id.is_in(household_ids)).all(conn).await?.into_iter().map(|p| (p.id, p)).collect();
+    let households: HashMap<i64, place::Model> = place::Entity::find()
+        .filter(place::Column::Id.is_in(household_ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
     let mut upper_ids: Vec<i64> = households.values().filter_map(|h| h.parent_id).collect();
     upper_ids.extend(rows.iter().map(|r| r.grid_id));
-    let upper: HashMap<i64, place::Model> =
-        place::Entity::find().filter(place::Column::Id.is_in(upper_ids)).all(conn).await?.into_iter().map(|p| (p.id, p)).collect();
+    let upper: HashMap<i64, place::Model> = place::Entity::find()
+        .filter(place::Column::Id.is_in(upper_ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
     Ok(rows
         .into_iter()
         .map(|r| {
             let household = households.get(&r.household_id);
-            let building = household.and_then(|h| h.parent_id).and_then(|b| upper.get(&b));
+            let building = household
+                .and_then(|h| h.parent_id)
+                .and_then(|b| upper.get(&b));
             let grid = upper.get(&r.grid_id);
-            let address = [grid.map(|g| g.name.as_str()), building.map(|b| b.name.as_str()), household.map(|h| h.name.as_str())]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" / ");
+            let address = [
+                grid.map(|g| g.name.as_str()),
+                building.map(|b| b.name.as_str()),
+                household.map(|h| h.name.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" / ");
             ResidentView {
                 id: r.id,
                 household_id: r.household_id,
@@ -100,7 +139,8 @@ pub async fn list(
     limit: Option<u64>,
 ) -> AppResult<Page<ResidentView>> {
     require(me, Permission::ViewPeople)?;
-    let mut cond = scope_condition(me, Permission::ViewPeople).ok_or(AppError::Code(ErrorCode::Forbidden))?;
+    let mut cond =
+        scope_condition(me, Permission::ViewPeople).ok_or(AppError::Code(ErrorCode::Forbidden))?;
     if let Some(id) = place_id {
         let p = places::find(conn, id).await?;
         places::check_visible(me, &p)?;
@@ -113,7 +153,10 @@ pub async fn list(
         cond = cond.add(name_like(q));
     }
     let (offset, limit) = clamp_paging(offset, limit);
-    let total = resident::Entity::find().filter(cond.clone()).count(conn).await?;
+    let total = resident::Entity::find()
+        .filter(cond.clone())
+        .count(conn)
+        .await?;
     let rows = resident::Entity::find()
         .filter(cond)
         .order_by_asc(resident::Column::Name)
@@ -122,13 +165,26 @@ pub async fn list(
         .limit(limit)
         .all(conn)
         .await?;
-    Ok(Page { items: views(conn, rows).await?, total, offset, limit })
+    Ok(Page {
+        items: views(conn, rows).await?,
+        total,
+        offset,
+        limit,
+    })
 }
 
 /// A resident the user may see, or 404 — outside their scope a resident does not exist.
-async fn find_visible(conn: &impl ConnectionTrait, me: &Principal, id: i64, permission: Permission) -> AppResult<resident::Model> {
+async fn find_visible(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    id: i64,
+    permission: Permission,
+) -> AppResult<resident::Model> {
     require(me, permission)?;
-    let r = resident::Entity::find_by_id(id).one(conn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let r = resident::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
     if !me.may_in_grid(permission, Some(r.grid_id)) {
         return Err(AppError::Code(ErrorCode::NotFound));
     }
@@ -153,10 +209,21 @@ async fn groups_of(conn: &impl ConnectionTrait, id: i64) -> AppResult<Vec<Specia
 }
 
 /// The full record. Always written to the audit log, with who, when and from where.
-pub async fn reveal(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64) -> AppResult<ResidentSensitive> {
+pub async fn reveal(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    id: i64,
+) -> AppResult<ResidentSensitive> {
     let r = find_visible(&state.db.conn, me, id, Permission::RevealSensitive).await?;
     let special_groups = groups_of(&state.db.conn, id).await?;
-    audit::record_now(state, Some(me), ctx, Record::new("resident.reveal", "resident", id)).await?;
+    audit::record_now(
+        state,
+        Some(me),
+        ctx,
+        Record::new("resident.reveal", "resident", id),
+    )
+    .await?;
     Ok(ResidentSensitive {
         id,
         birth_year: r.birth_year.and_then(|y| u16::try_from(y).ok()),
@@ -166,27 +233,53 @@ pub async fn reveal(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64)
     })
 }
 
-async fn write_groups(conn: &impl ConnectionTrait, id: i64, groups: &[SpecialGroup]) -> AppResult<()> {
-    resident_group::Entity::delete_many().filter(resident_group::Column::ResidentId.eq(id)).exec(conn).await?;
+async fn write_groups(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    groups: &[SpecialGroup],
+) -> AppResult<()> {
+    resident_group::Entity::delete_many()
+        .filter(resident_group::Column::ResidentId.eq(id))
+        .exec(conn)
+        .await?;
     for g in groups {
-        resident_group::ActiveModel { resident_id: Set(id), group_name: Set(g.as_str().to_string()) }.insert(conn).await?;
+        resident_group::ActiveModel {
+            resident_id: Set(id),
+            group_name: Set(g.as_str().to_string()),
+        }
+        .insert(conn)
+        .await?;
     }
     Ok(())
 }
 
 /// The household a resident is registered in, checked to be a household in the user's scope.
-async fn household_for(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppResult<place::Model> {
+async fn household_for(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    id: i64,
+) -> AppResult<place::Model> {
     let h = place::Entity::find_by_id(id).one(conn).await?;
     match h {
-        Some(h) if kind_of(&h) == PlaceKind::Household && me.may_in_grid(Permission::ViewPeople, h.grid_id) => {
+        Some(h)
+            if kind_of(&h) == PlaceKind::Household
+                && me.may_in_grid(Permission::ViewPeople, h.grid_id) =>
+        {
             require_in_grid(me, Permission::EditPeople, h.grid_id)?;
             Ok(h)
         }
-        _ => Err(AppError::field("household_id", FieldErrorCode::UnknownReference)),
+        _ => Err(AppError::field(
+            "household_id",
+            FieldErrorCode::UnknownReference,
+        )),
     }
 }
 
-async fn id_number_taken(conn: &impl ConnectionTrait, id_number: Option<&str>, except: Option<i64>) -> AppResult<bool> {
+async fn id_number_taken(
+    conn: &impl ConnectionTrait,
+    id_number: Option<&str>,
+    except: Option<i64>,
+) -> AppResult<bool> {
     let Some(n) = id_number else { return Ok(false) };
     let mut q = resident::Entity::find().filter(resident::Column::IdNumber.eq(n));
     if let Some(id) = except {
@@ -198,9 +291,21 @@ async fn id_number_taken(conn: &impl ConnectionTrait, id_number: Option<&str>, e
 /// A duplicate identity number tells the caller that this person is registered somewhere,
 /// perhaps outside their grids. The answer is needed to avoid double registration; every
 /// such answer is audited so that probing for people shows up.
-async fn refuse_duplicate(state: &AppState, me: &Principal, ctx: &RequestCtx, txn: crate::db::WriteTxn) -> AppError {
+async fn refuse_duplicate(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    txn: crate::db::WriteTxn,
+) -> AppError {
     drop(txn);
-    match audit::record_now(state, Some(me), ctx, Record::global("resident.duplicate_id_number", "")).await {
+    match audit::record_now(
+        state,
+        Some(me),
+        ctx,
+        Record::global("resident.duplicate_id_number", ""),
+    )
+    .await
+    {
         Ok(()) => AppError::field("id_number", FieldErrorCode::Duplicate),
         Err(e) => e,
     }
@@ -230,12 +335,18 @@ async fn current_for_conflict(conn: &impl ConnectionTrait, me: &Principal, id: i
 }
 
 /// Insert a checked resident without permission checks (service, import and seeding).
-pub async fn insert(conn: &impl ConnectionTrait, household: &place::Model, v: &ValidResident) -> AppResult<resident::Model> {
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    household: &place::Model,
+    v: &ValidResident,
+) -> AppResult<resident::Model> {
     let t = OffsetDateTime::now_utc();
     let id_number = v.id_number.clone().apply(None);
     let r = resident::ActiveModel {
         household_id: Set(household.id),
-        grid_id: Set(household.grid_id.ok_or_else(|| AppError::Internal(format!("household {} has no grid", household.id)))?),
+        grid_id: Set(household.grid_id.ok_or_else(|| {
+            AppError::Internal(format!("household {} has no grid", household.id))
+        })?),
         name: Set(v.name.as_str().to_string()),
         id_number: Set(id_number.as_ref().map(|n| n.as_str().to_string())),
         phone: Set(v.phone.clone().apply(None).map(|p| p.as_str().to_string())),
@@ -251,7 +362,12 @@ pub async fn insert(conn: &impl ConnectionTrait, household: &place::Model, v: &V
     Ok(r)
 }
 
-pub async fn create(state: &AppState, me: &Principal, ctx: &RequestCtx, input: ResidentInput) -> AppResult<ResidentView> {
+pub async fn create(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    input: ResidentInput,
+) -> AppResult<ResidentView> {
     require(me, Permission::EditPeople)?;
     let txn = state.db.begin_write().await?;
     let household = household_for(&*txn, me, input.household_id).await?;
@@ -260,14 +376,28 @@ pub async fn create(state: &AppState, me: &Principal, ctx: &RequestCtx, input: R
         return Err(refuse_duplicate(state, me, ctx, txn).await);
     }
     let r = insert(&*txn, &household, &v).await?;
-    audit::record(&*txn, Some(me), ctx, Record::new("resident.create", "resident", r.id)).await?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new("resident.create", "resident", r.id),
+    )
+    .await?;
     let out = views(&*txn, vec![r]).await?.remove(0);
     txn.commit().await?;
     Ok(out)
 }
 
-pub async fn update(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64, input: ResidentInput) -> AppResult<ResidentView> {
-    let version = input.version.ok_or_else(|| AppError::field("version", FieldErrorCode::Required))?;
+pub async fn update(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    id: i64,
+    input: ResidentInput,
+) -> AppResult<ResidentView> {
+    let version = input
+        .version
+        .ok_or_else(|| AppError::field("version", FieldErrorCode::Required))?;
     let txn = state.db.begin_write().await?;
     let current = find_visible(&*txn, me, id, Permission::EditPeople).await?;
     let household = household_for(&*txn, me, input.household_id).await?;
@@ -280,7 +410,10 @@ pub async fn update(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64,
     if id_number_taken(&*txn, id_number.as_deref(), Some(id)).await? {
         return Err(refuse_duplicate(state, me, ctx, txn).await);
     }
-    let birth_year = id_number.as_deref().and_then(|n| IdCardNumber::parse(n).ok()).map(|n| i32::from(n.birth_year()));
+    let birth_year = id_number
+        .as_deref()
+        .and_then(|n| IdCardNumber::parse(n).ok())
+        .map(|n| i32::from(n.birth_year()));
     let res = resident::Entity::update_many()
         .col_expr(resident::Column::HouseholdId, Expr::value(household.id))
         .col_expr(resident::Column::GridId, Expr::value(household.grid_id))
@@ -289,7 +422,10 @@ pub async fn update(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64,
         .col_expr(resident::Column::Phone, Expr::value(phone))
         .col_expr(resident::Column::BirthYear, Expr::value(birth_year))
         .col_expr(resident::Column::Version, Expr::value(version + 1))
-        .col_expr(resident::Column::UpdatedAt, Expr::value(OffsetDateTime::now_utc()))
+        .col_expr(
+            resident::Column::UpdatedAt,
+            Expr::value(OffsetDateTime::now_utc()),
+        )
         .filter(resident::Column::Id.eq(id))
         .filter(resident::Column::Version.eq(version))
         .exec(&*txn)
@@ -300,14 +436,29 @@ pub async fn update(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64,
     if let Some(groups) = &v.special_groups {
         write_groups(&*txn, id, groups).await?;
     }
-    audit::record(&*txn, Some(me), ctx, Record::new("resident.update", "resident", id)).await?;
-    let r = resident::Entity::find_by_id(id).one(&*txn).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new("resident.update", "resident", id),
+    )
+    .await?;
+    let r = resident::Entity::find_by_id(id)
+        .one(&*txn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let out = views(&*txn, vec![r]).await?.remove(0);
     txn.commit().await?;
     Ok(out)
 }
 
-pub async fn delete(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64, version: i64) -> AppResult<()> {
+pub async fn delete(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    id: i64,
+    version: i64,
+) -> AppResult<()> {
     let txn = state.db.begin_write().await?;
     let current = find_visible(&*txn, me, id, Permission::EditPeople).await?;
     if current.version != version {
@@ -321,13 +472,23 @@ pub async fn delete(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64,
     if res.rows_affected != 1 {
         return Err(current_for_conflict(&*txn, me, id).await);
     }
-    audit::record(&*txn, Some(me), ctx, Record::new("resident.delete", "resident", id)).await?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new("resident.delete", "resident", id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// Search places by name, address or code, and residents by name within the user's scope.
-pub async fn search(conn: &impl ConnectionTrait, me: &Principal, q: &str) -> AppResult<SearchResults> {
+pub async fn search(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    q: &str,
+) -> AppResult<SearchResults> {
     let q = q.trim();
     if q.is_empty() {
         return Err(AppError::field("q", FieldErrorCode::Required));
@@ -343,7 +504,9 @@ pub async fn search(conn: &impl ConnectionTrait, me: &Principal, q: &str) -> App
     // Households only where the user may see people.
     let households_visible = match me.scope(Permission::ViewPeople) {
         Scope::All => Condition::all(),
-        Scope::Grids(ids) => Condition::any().add(place::Column::Kind.ne(PlaceKind::Household.as_str())).add(place::Column::GridId.is_in(ids)),
+        Scope::Grids(ids) => Condition::any()
+            .add(place::Column::Kind.ne(PlaceKind::Household.as_str()))
+            .add(place::Column::GridId.is_in(ids)),
         Scope::None => Condition::all().add(place::Column::Kind.ne(PlaceKind::Household.as_str())),
     };
     let rows = place::Entity::find()
@@ -357,8 +520,16 @@ pub async fn search(conn: &impl ConnectionTrait, me: &Principal, q: &str) -> App
     let mut found = Vec::with_capacity(rows.len());
     for p in rows {
         let path = places::path_of(conn, &p).await?;
-        let location = path.iter().map(|r| r.name.as_str()).chain([p.name.as_str()]).collect::<Vec<_>>().join(" / ");
-        found.push(PlaceRefWithPath { place: places::to_ref(&p), location });
+        let location = path
+            .iter()
+            .map(|r| r.name.as_str())
+            .chain([p.name.as_str()])
+            .collect::<Vec<_>>()
+            .join(" / ");
+        found.push(PlaceRefWithPath {
+            place: places::to_ref(&p),
+            location,
+        });
     }
     let residents = match scope_condition(me, Permission::ViewPeople) {
         None => Vec::new(),
@@ -372,11 +543,18 @@ pub async fn search(conn: &impl ConnectionTrait, me: &Principal, q: &str) -> App
             views(conn, rows).await?
         }
     };
-    Ok(SearchResults { places: found, residents })
+    Ok(SearchResults {
+        places: found,
+        residents,
+    })
 }
 
 /// Residents of one household (for the browsing page).
-pub async fn of_household(conn: &impl ConnectionTrait, me: &Principal, household_id: i64) -> AppResult<Vec<ResidentView>> {
+pub async fn of_household(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    household_id: i64,
+) -> AppResult<Vec<ResidentView>> {
     let h = places::find(conn, household_id).await?;
     places::check_visible(me, &h)?;
     if kind_of(&h) != PlaceKind::Household {

@@ -3,19 +3,22 @@
 use super::{residents, service, transfer};
 use crate::AppState;
 use crate::accounts::CurrentUser;
+use crate::error::AppError;
 use crate::error::AppResult;
 use crate::http::{ApiJson, ApiPath, RequestCtx};
 use axum::Json;
-use axum::extract::{Query, State};
 use axum::extract::DefaultBodyLimit;
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use crate::error::AppError;
-use shared::error::ErrorCode;
 use serde::Deserialize;
 use shared::Page;
+use shared::error::ErrorCode;
 use shared::error::Problem;
-use shared::places::{ImportReport, PlaceRefWithPath, CreatePlace, PlaceSummary, PlaceView, ResidentInput, ResidentSensitive, ResidentView, SearchResults, UpdatePlace};
+use shared::places::{
+    CreatePlace, ImportReport, PlaceRefWithPath, PlaceSummary, PlaceView, ResidentInput,
+    ResidentSensitive, ResidentView, SearchResults, UpdatePlace,
+};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -43,14 +46,20 @@ pub struct SearchQuery {
 /// The top of the hierarchy: streets.
 #[utoipa::path(get, path = "/places", tag = "places",
     responses((status = 200, body = Vec<PlaceSummary>), (status = 401, body = Problem)))]
-async fn roots(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> AppResult<Json<Vec<PlaceSummary>>> {
+async fn roots(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<Json<Vec<PlaceSummary>>> {
     Ok(Json(service::roots(&state.db.conn, &me).await?))
 }
 
 /// Every grid with its location, for pickers (grids are public structure).
 #[utoipa::path(get, path = "/grids", tag = "places",
     responses((status = 200, body = Vec<PlaceRefWithPath>), (status = 401, body = Problem)))]
-async fn grids(State(state): State<AppState>, CurrentUser(_me): CurrentUser) -> AppResult<Json<Vec<PlaceRefWithPath>>> {
+async fn grids(
+    State(state): State<AppState>,
+    CurrentUser(_me): CurrentUser,
+) -> AppResult<Json<Vec<PlaceRefWithPath>>> {
     Ok(Json(service::grids(&state.db.conn).await?))
 }
 
@@ -63,13 +72,20 @@ async fn create(
     CurrentUser(me): CurrentUser,
     ApiJson(req): ApiJson<CreatePlace>,
 ) -> AppResult<(StatusCode, Json<PlaceView>)> {
-    Ok((StatusCode::CREATED, Json(service::create(&state, &me, &ctx, req).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(service::create(&state, &me, &ctx, req).await?),
+    ))
 }
 
 /// One place with its breadcrumb path, leaders and geometry.
 #[utoipa::path(get, path = "/places/{id}", tag = "places", params(("id" = i64, Path)),
     responses((status = 200, body = PlaceView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn get(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Json<PlaceView>> {
+async fn get(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<PlaceView>> {
     Ok(Json(service::get(&state.db.conn, &me, id).await?))
 }
 
@@ -105,7 +121,11 @@ async fn delete(
 /// The places one level down. A building's children are households: people's data.
 #[utoipa::path(get, path = "/places/{id}/children", tag = "places", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<PlaceSummary>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn children(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Json<Vec<PlaceSummary>>> {
+async fn children(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<Vec<PlaceSummary>>> {
     Ok(Json(service::children(&state.db.conn, &me, id).await?))
 }
 
@@ -117,13 +137,19 @@ async fn household_residents(
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Vec<ResidentView>>> {
-    Ok(Json(residents::of_household(&state.db.conn, &me, id).await?))
+    Ok(Json(
+        residents::of_household(&state.db.conn, &me, id).await?,
+    ))
 }
 
 /// Search the hierarchy by name, address or code, and residents by name (within scope).
 #[utoipa::path(get, path = "/search", tag = "places", params(SearchQuery),
     responses((status = 200, body = SearchResults), (status = 401, body = Problem), (status = 422, body = Problem)))]
-async fn search(State(state): State<AppState>, CurrentUser(me): CurrentUser, Query(q): Query<SearchQuery>) -> AppResult<Json<SearchResults>> {
+async fn search(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<SearchQuery>,
+) -> AppResult<Json<SearchResults>> {
     Ok(Json(residents::search(&state.db.conn, &me, &q.q).await?))
 }
 
@@ -135,7 +161,17 @@ async fn list_residents(
     CurrentUser(me): CurrentUser,
     Query(q): Query<ResidentQuery>,
 ) -> AppResult<Json<Page<ResidentView>>> {
-    Ok(Json(residents::list(&state.db.conn, &me, q.q.as_deref(), q.place_id, q.offset, q.limit).await?))
+    Ok(Json(
+        residents::list(
+            &state.db.conn,
+            &me,
+            q.q.as_deref(),
+            q.place_id,
+            q.offset,
+            q.limit,
+        )
+        .await?,
+    ))
 }
 
 /// Register a resident in a household.
@@ -147,13 +183,20 @@ async fn create_resident(
     CurrentUser(me): CurrentUser,
     ApiJson(req): ApiJson<ResidentInput>,
 ) -> AppResult<(StatusCode, Json<ResidentView>)> {
-    Ok((StatusCode::CREATED, Json(residents::create(&state, &me, &ctx, req).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(residents::create(&state, &me, &ctx, req).await?),
+    ))
 }
 
 /// One resident (masked).
 #[utoipa::path(get, path = "/residents/{id}", tag = "residents", params(("id" = i64, Path)),
     responses((status = 200, body = ResidentView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn get_resident(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> AppResult<Json<ResidentView>> {
+async fn get_resident(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<ResidentView>> {
     Ok(Json(residents::get(&state.db.conn, &me, id).await?))
 }
 
@@ -193,7 +236,10 @@ async fn reveal(
     ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
-) -> AppResult<([(axum::http::HeaderName, &'static str); 1], Json<ResidentSensitive>)> {
+) -> AppResult<(
+    [(axum::http::HeaderName, &'static str); 1],
+    Json<ResidentSensitive>,
+)> {
     let out = residents::reveal(&state, &me, &ctx, id).await?;
     Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], Json(out)))
 }
@@ -210,10 +256,20 @@ pub struct ImportParams {
     responses((status = 200, description = "GeoJSON FeatureCollection; properties: kind, code, name, parent_code, address, leaders",
                content_type = "application/geo+json", body = Object),
               (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn export_places(State(state): State<AppState>, ctx: RequestCtx, CurrentUser(me): CurrentUser) -> AppResult<impl IntoResponse> {
+async fn export_places(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<impl IntoResponse> {
     let doc = transfer::export_places(&state, &me, &ctx).await?;
     Ok((
-        [(header::CONTENT_TYPE, "application/geo+json"), (header::CONTENT_DISPOSITION, "attachment; filename=\"linju-places.geojson\"")],
+        [
+            (header::CONTENT_TYPE, "application/geo+json"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"linju-places.geojson\"",
+            ),
+        ],
         doc.to_string(),
     ))
 }
@@ -230,19 +286,28 @@ async fn import_places(
     Query(p): Query<ImportParams>,
     ApiJson(doc): ApiJson<serde_json::Value>,
 ) -> AppResult<Json<ImportReport>> {
-    Ok(Json(transfer::import_places(&state, &me, &ctx, doc, p.dry_run).await?))
+    Ok(Json(
+        transfer::import_places(&state, &me, &ctx, doc, p.dry_run).await?,
+    ))
 }
 
 /// All residents as CSV with full identity numbers and phones (admin; audited bulk read).
 #[utoipa::path(get, path = "/residents/export", tag = "residents",
     responses((status = 200, description = "CSV: household_code,name,id_number,phone,special_groups", content_type = "text/csv", body = String),
               (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn export_residents(State(state): State<AppState>, ctx: RequestCtx, CurrentUser(me): CurrentUser) -> AppResult<impl IntoResponse> {
+async fn export_residents(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<impl IntoResponse> {
     let csv = transfer::export_residents(&state, &me, &ctx).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"linju-residents.csv\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"linju-residents.csv\"",
+            ),
             (header::CACHE_CONTROL, "no-store"),
         ],
         csv,
@@ -262,11 +327,16 @@ async fn import_residents(
     headers: axum::http::HeaderMap,
     body: String,
 ) -> AppResult<Json<ImportReport>> {
-    let csv = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.to_ascii_lowercase().starts_with("text/csv"));
+    let csv = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/csv"));
     if !csv {
         return Err(AppError::Code(ErrorCode::UnsupportedMediaType));
     }
-    Ok(Json(transfer::import_residents(&state, &me, &ctx, &body, p.dry_run).await?))
+    Ok(Json(
+        transfer::import_residents(&state, &me, &ctx, &body, p.dry_run).await?,
+    ))
 }
 
 /// Bulk imports may be larger than ordinary requests.

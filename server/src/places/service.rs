@@ -8,10 +8,16 @@ use crate::audit::{self, Record};
 use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
 use shared::accounts::{Permission, Principal};
 use shared::error::{ErrorCode, FieldErrorCode, FieldErrors};
-use shared::places::{CreatePlace, Leader, LeaderTitle, PlaceKind, PlaceRef, PlaceSummary, PlaceView, UpdatePlace, ValidPlace, validate_place};
+use shared::places::{
+    CreatePlace, Leader, LeaderTitle, PlaceKind, PlaceRef, PlaceSummary, PlaceView, UpdatePlace,
+    ValidPlace, validate_place,
+};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
@@ -20,11 +26,19 @@ pub fn kind_of(m: &place::Model) -> PlaceKind {
 }
 
 pub fn to_ref(m: &place::Model) -> PlaceRef {
-    PlaceRef { id: m.id, kind: kind_of(m), code: m.code.clone(), name: m.name.clone() }
+    PlaceRef {
+        id: m.id,
+        kind: kind_of(m),
+        code: m.code.clone(),
+        name: m.name.clone(),
+    }
 }
 
 pub async fn find(conn: &impl ConnectionTrait, id: i64) -> AppResult<place::Model> {
-    place::Entity::find_by_id(id).one(conn).await?.ok_or(AppError::Code(ErrorCode::NotFound))
+    place::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))
 }
 
 /// Households are people's data: only users who may see people in that grid see them.
@@ -60,8 +74,13 @@ async fn leaders_of(conn: &impl ConnectionTrait, place_id: i64) -> AppResult<Vec
         .await?
         .into_iter()
         .filter_map(|l| {
-            let title: LeaderTitle = serde_json::from_value(serde_json::Value::String(l.title)).ok()?;
-            Some(Leader { title, name: l.name, user_id: l.user_id })
+            let title: LeaderTitle =
+                serde_json::from_value(serde_json::Value::String(l.title)).ok()?;
+            Some(Leader {
+                title,
+                name: l.name,
+                user_id: l.user_id,
+            })
         })
         .collect())
 }
@@ -76,10 +95,17 @@ async fn child_counts(conn: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Has
         .into_tuple()
         .all(conn)
         .await?;
-    Ok(rows.into_iter().filter_map(|(p, n)| p.map(|p| (p, n as u64))).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(p, n)| p.map(|p| (p, n as u64)))
+        .collect())
 }
 
-async fn count_residents_by(conn: &impl ConnectionTrait, col: resident::Column, ids: Vec<i64>) -> AppResult<HashMap<i64, u64>> {
+async fn count_residents_by(
+    conn: &impl ConnectionTrait,
+    col: resident::Column,
+    ids: Vec<i64>,
+) -> AppResult<HashMap<i64, u64>> {
     let rows: Vec<(i64, i64)> = resident::Entity::find()
         .select_only()
         .column(col)
@@ -93,8 +119,13 @@ async fn count_residents_by(conn: &impl ConnectionTrait, col: resident::Column, 
 }
 
 /// Residents under each place, for the levels where this is cheap to count.
-async fn resident_counts(conn: &impl ConnectionTrait, children: &[place::Model]) -> AppResult<HashMap<i64, u64>> {
-    let Some(kind) = children.first().map(kind_of) else { return Ok(HashMap::new()) };
+async fn resident_counts(
+    conn: &impl ConnectionTrait,
+    children: &[place::Model],
+) -> AppResult<HashMap<i64, u64>> {
+    let Some(kind) = children.first().map(kind_of) else {
+        return Ok(HashMap::new());
+    };
     let ids: Vec<i64> = children.iter().map(|c| c.id).collect();
     match kind {
         PlaceKind::Grid => count_residents_by(conn, resident::Column::GridId, ids).await,
@@ -108,8 +139,12 @@ async fn resident_counts(conn: &impl ConnectionTrait, children: &[place::Model])
                 .into_tuple()
                 .all(conn)
                 .await?;
-            let per_household =
-                count_residents_by(conn, resident::Column::HouseholdId, households.iter().map(|h| h.0).collect()).await?;
+            let per_household = count_residents_by(
+                conn,
+                resident::Column::HouseholdId,
+                households.iter().map(|h| h.0).collect(),
+            )
+            .await?;
             let mut out = HashMap::new();
             for (h, b) in households {
                 if let Some(b) = b {
@@ -122,14 +157,26 @@ async fn resident_counts(conn: &impl ConnectionTrait, children: &[place::Model])
     }
 }
 
-async fn summaries(conn: &impl ConnectionTrait, me: &Principal, rows: Vec<place::Model>) -> AppResult<Vec<PlaceSummary>> {
+async fn summaries(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    rows: Vec<place::Model>,
+) -> AppResult<Vec<PlaceSummary>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let counts = child_counts(conn, &ids).await?;
-    let residents = if me.may(Permission::ViewPeople) { resident_counts(conn, &rows).await? } else { HashMap::new() };
+    let residents = if me.may(Permission::ViewPeople) {
+        resident_counts(conn, &rows).await?
+    } else {
+        HashMap::new()
+    };
     Ok(rows
         .into_iter()
         .map(|r| {
-            let visible = me.may_in_grid(Permission::ViewPeople, r.grid_id) && matches!(kind_of(&r), PlaceKind::Grid | PlaceKind::Building | PlaceKind::Household);
+            let visible = me.may_in_grid(Permission::ViewPeople, r.grid_id)
+                && matches!(
+                    kind_of(&r),
+                    PlaceKind::Grid | PlaceKind::Building | PlaceKind::Household
+                );
             PlaceSummary {
                 id: r.id,
                 kind: kind_of(&r),
@@ -153,33 +200,66 @@ pub async fn roots(conn: &impl ConnectionTrait, me: &Principal) -> AppResult<Vec
 }
 
 /// Every grid with where it is ("幸福街道 / 幸福社区 / 第一网格"), for pickers.
-pub async fn grids(conn: &impl ConnectionTrait) -> AppResult<Vec<shared::places::PlaceRefWithPath>> {
-    let grids = place::Entity::find().filter(place::Column::Kind.eq(PlaceKind::Grid.as_str())).order_by_asc(place::Column::Code).all(conn).await?;
+pub async fn grids(
+    conn: &impl ConnectionTrait,
+) -> AppResult<Vec<shared::places::PlaceRefWithPath>> {
+    let grids = place::Entity::find()
+        .filter(place::Column::Kind.eq(PlaceKind::Grid.as_str()))
+        .order_by_asc(place::Column::Code)
+        .all(conn)
+        .await?;
     let mut upper_ids: Vec<i64> = grids.iter().filter_map(|g| g.parent_id).collect();
-    let communities: HashMap<i64, place::Model> =
-        place::Entity::find().filter(place::Column::Id.is_in(upper_ids.clone())).all(conn).await?.into_iter().map(|p| (p.id, p)).collect();
+    let communities: HashMap<i64, place::Model> = place::Entity::find()
+        .filter(place::Column::Id.is_in(upper_ids.clone()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
     upper_ids = communities.values().filter_map(|c| c.parent_id).collect();
-    let streets: HashMap<i64, place::Model> =
-        place::Entity::find().filter(place::Column::Id.is_in(upper_ids)).all(conn).await?.into_iter().map(|p| (p.id, p)).collect();
+    let streets: HashMap<i64, place::Model> = place::Entity::find()
+        .filter(place::Column::Id.is_in(upper_ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
     Ok(grids
         .iter()
         .map(|g| {
             let community = g.parent_id.and_then(|c| communities.get(&c));
-            let street = community.and_then(|c| c.parent_id).and_then(|s| streets.get(&s));
-            let location = [street.map(|s| s.name.as_str()), community.map(|c| c.name.as_str()), Some(g.name.as_str())]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" / ");
-            shared::places::PlaceRefWithPath { place: to_ref(g), location }
+            let street = community
+                .and_then(|c| c.parent_id)
+                .and_then(|s| streets.get(&s));
+            let location = [
+                street.map(|s| s.name.as_str()),
+                community.map(|c| c.name.as_str()),
+                Some(g.name.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" / ");
+            shared::places::PlaceRefWithPath {
+                place: to_ref(g),
+                location,
+            }
         })
         .collect())
 }
 
-pub async fn children(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppResult<Vec<PlaceSummary>> {
+pub async fn children(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    id: i64,
+) -> AppResult<Vec<PlaceSummary>> {
     let parent = find(conn, id).await?;
     check_visible(me, &parent)?;
-    if kind_of(&parent).child().is_some_and(PlaceKind::holds_people) && !me.may_in_grid(Permission::ViewPeople, parent.grid_id) {
+    if kind_of(&parent)
+        .child()
+        .is_some_and(PlaceKind::holds_people)
+        && !me.may_in_grid(Permission::ViewPeople, parent.grid_id)
+    {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
     let rows = place::Entity::find()
@@ -194,7 +274,11 @@ pub async fn children(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> A
 pub async fn view(conn: &impl ConnectionTrait, m: place::Model) -> AppResult<PlaceView> {
     let path = path_of(conn, &m).await?;
     let leaders = leaders_of(conn, m.id).await?;
-    let child_count = child_counts(conn, &[m.id]).await?.get(&m.id).copied().unwrap_or(0);
+    let child_count = child_counts(conn, &[m.id])
+        .await?
+        .get(&m.id)
+        .copied()
+        .unwrap_or(0);
     Ok(PlaceView {
         id: m.id,
         kind: kind_of(&m),
@@ -203,7 +287,10 @@ pub async fn view(conn: &impl ConnectionTrait, m: place::Model) -> AppResult<Pla
         code: m.code,
         name: m.name,
         address: m.address,
-        geometry: m.geometry.as_deref().and_then(|g| serde_json::from_str(g).ok()),
+        geometry: m
+            .geometry
+            .as_deref()
+            .and_then(|g| serde_json::from_str(g).ok()),
         leaders,
         child_count,
         path,
@@ -227,8 +314,15 @@ fn require_edit(me: &Principal, kind: PlaceKind, grid_id: Option<i64>) -> AppRes
     }
 }
 
-async fn code_taken(conn: &impl ConnectionTrait, kind: PlaceKind, code: &str, except: Option<i64>) -> AppResult<bool> {
-    let mut q = place::Entity::find().filter(place::Column::Kind.eq(kind.as_str())).filter(place::Column::Code.eq(code));
+async fn code_taken(
+    conn: &impl ConnectionTrait,
+    kind: PlaceKind,
+    code: &str,
+    except: Option<i64>,
+) -> AppResult<bool> {
+    let mut q = place::Entity::find()
+        .filter(place::Column::Kind.eq(kind.as_str()))
+        .filter(place::Column::Code.eq(code));
     if let Some(id) = except {
         q = q.filter(place::Column::Id.ne(id));
     }
@@ -241,21 +335,34 @@ async fn check_leader_accounts(conn: &impl ConnectionTrait, leaders: &[Leader]) 
     for (i, l) in leaders.iter().enumerate() {
         if let Some(uid) = l.user_id {
             if user::Entity::find_by_id(uid).one(conn).await?.is_none() {
-                return Err(AppError::field(&format!("leaders/{i}/user_id"), FieldErrorCode::UnknownReference));
+                return Err(AppError::field(
+                    &format!("leaders/{i}/user_id"),
+                    FieldErrorCode::UnknownReference,
+                ));
             }
         }
     }
     Ok(())
 }
 
-pub async fn replace_leaders(conn: &impl ConnectionTrait, place_id: i64, leaders: &[Leader]) -> AppResult<()> {
+pub async fn replace_leaders(
+    conn: &impl ConnectionTrait,
+    place_id: i64,
+    leaders: &[Leader],
+) -> AppResult<()> {
     check_leader_accounts(conn, leaders).await?;
-    place_leader::Entity::delete_many().filter(place_leader::Column::PlaceId.eq(place_id)).exec(conn).await?;
+    place_leader::Entity::delete_many()
+        .filter(place_leader::Column::PlaceId.eq(place_id))
+        .exec(conn)
+        .await?;
     for (i, l) in leaders.iter().enumerate() {
         place_leader::ActiveModel {
             place_id: Set(place_id),
             position: Set(i as i32),
-            title: Set(serde_json::to_value(l.title).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()),
+            title: Set(serde_json::to_value(l.title)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()),
             name: Set(l.name.clone()),
             user_id: Set(l.user_id),
             ..Default::default()
@@ -271,15 +378,29 @@ pub fn geometry_columns(v: &ValidPlace) -> (Option<String>, [Option<f64>; 4]) {
         Some((json, checked)) => {
             let b = checked.bbox;
             // Only what a geometry is: other members a client sent are not stored.
-            let clean = serde_json::json!({"type": json["type"], "coordinates": json["coordinates"]});
-            (Some(clean.to_string()), [Some(b.min_lon), Some(b.min_lat), Some(b.max_lon), Some(b.max_lat)])
+            let clean =
+                serde_json::json!({"type": json["type"], "coordinates": json["coordinates"]});
+            (
+                Some(clean.to_string()),
+                [
+                    Some(b.min_lon),
+                    Some(b.min_lat),
+                    Some(b.max_lon),
+                    Some(b.max_lat),
+                ],
+            )
         }
         None => (None, [None; 4]),
     }
 }
 
 /// Insert a checked place under a parent without permission checks (service and seeding).
-pub async fn insert(conn: &impl ConnectionTrait, kind: PlaceKind, parent: Option<&place::Model>, v: &ValidPlace) -> AppResult<place::Model> {
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    kind: PlaceKind,
+    parent: Option<&place::Model>,
+    v: &ValidPlace,
+) -> AppResult<place::Model> {
     let t = OffsetDateTime::now_utc();
     let (geometry, [min_lon, min_lat, max_lon, max_lat]) = geometry_columns(v);
     let m = place::ActiveModel {
@@ -324,8 +445,12 @@ async fn check_topology(
     id: Option<i64>,
     v: &ValidPlace,
 ) -> AppResult<()> {
-    let Some((g, checked)) = &v.geometry else { return Ok(()) };
-    if !matches!(kind, PlaceKind::Grid | PlaceKind::MicroGrid) || checked.kind == shared::geo::GeometryType::Point {
+    let Some((g, checked)) = &v.geometry else {
+        return Ok(());
+    };
+    if !matches!(kind, PlaceKind::Grid | PlaceKind::MicroGrid)
+        || checked.kind == shared::geo::GeometryType::Point
+    {
         return Ok(());
     }
     let mut errs = FieldErrors::new();
@@ -344,31 +469,62 @@ async fn check_topology(
         siblings = siblings.filter(place::Column::Id.ne(id));
     }
     for s in siblings.all(conn).await? {
-        let other: Option<serde_json::Value> = s.geometry.as_deref().and_then(|x| serde_json::from_str(x).ok());
+        let other: Option<serde_json::Value> = s
+            .geometry
+            .as_deref()
+            .and_then(|x| serde_json::from_str(x).ok());
         if other.is_some_and(|o| shared::geo::overlaps(g, &o)) {
-            errs.add(format!("geometry/overlaps/{}", s.code), FieldErrorCode::Overlaps);
+            errs.add(
+                format!("geometry/overlaps/{}", s.code),
+                FieldErrorCode::Overlaps,
+            );
         }
     }
-    if let Some(pg) = parent.and_then(|p| p.geometry.as_deref()).and_then(|x| serde_json::from_str::<serde_json::Value>(x).ok()) {
+    if let Some(pg) = parent
+        .and_then(|p| p.geometry.as_deref())
+        .and_then(|x| serde_json::from_str::<serde_json::Value>(x).ok())
+    {
         if !shared::geo::covers(&pg, g) {
             errs.add("geometry", FieldErrorCode::OutsideParent);
         }
     }
     if let Some(id) = id {
-        for c in place::Entity::find().filter(place::Column::ParentId.eq(id)).all(conn).await? {
-            let cg: Option<serde_json::Value> = c.geometry.as_deref().and_then(|x| serde_json::from_str(x).ok());
-            if cg.is_some_and(|cg| kind_of(&c) != PlaceKind::Building && !shared::geo::covers(g, &cg)) {
-                errs.add(format!("geometry/children/{}", c.code), FieldErrorCode::OutsideParent);
+        for c in place::Entity::find()
+            .filter(place::Column::ParentId.eq(id))
+            .all(conn)
+            .await?
+        {
+            let cg: Option<serde_json::Value> = c
+                .geometry
+                .as_deref()
+                .and_then(|x| serde_json::from_str(x).ok());
+            if cg.is_some_and(|cg| {
+                kind_of(&c) != PlaceKind::Building && !shared::geo::covers(g, &cg)
+            }) {
+                errs.add(
+                    format!("geometry/children/{}", c.code),
+                    FieldErrorCode::OutsideParent,
+                );
             }
         }
     }
     Ok(errs.into_result()?)
 }
 
-pub async fn create(state: &AppState, me: &Principal, ctx: &RequestCtx, req: CreatePlace) -> AppResult<PlaceView> {
+pub async fn create(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    req: CreatePlace,
+) -> AppResult<PlaceView> {
     let txn = state.db.begin_write().await?;
     let parent = match req.parent_id {
-        Some(id) => Some(place::Entity::find_by_id(id).one(&*txn).await?.ok_or_else(|| AppError::field("parent_id", FieldErrorCode::UnknownReference))?),
+        Some(id) => Some(
+            place::Entity::find_by_id(id)
+                .one(&*txn)
+                .await?
+                .ok_or_else(|| AppError::field("parent_id", FieldErrorCode::UnknownReference))?,
+        ),
         None => None,
     };
     require_edit(me, req.kind, parent.as_ref().and_then(|p| p.grid_id))?;
@@ -391,13 +547,25 @@ pub async fn create(state: &AppState, me: &Principal, ctx: &RequestCtx, req: Cre
     let v = v?;
     check_topology(&*txn, req.kind, parent.as_ref(), None, &v).await?;
     let m = insert(&*txn, req.kind, parent.as_ref(), &v).await?;
-    audit::record(&*txn, Some(me), ctx, Record::new("place.create", req.kind.as_str(), m.id).detail(m.code.clone())).await?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new("place.create", req.kind.as_str(), m.id).detail(m.code.clone()),
+    )
+    .await?;
     let out = view(&*txn, m).await?;
     txn.commit().await?;
     Ok(out)
 }
 
-pub async fn update(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64, req: UpdatePlace) -> AppResult<PlaceView> {
+pub async fn update(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    id: i64,
+    req: UpdatePlace,
+) -> AppResult<PlaceView> {
     let txn = state.db.begin_write().await?;
     let current = find(&*txn, id).await?;
     let kind = kind_of(&current);
@@ -408,7 +576,15 @@ pub async fn update(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64,
         None => None,
     };
     let parent_kind = parent.as_ref().map(kind_of);
-    let mut v = validate_place(kind, parent_kind, &req.code, &req.name, req.address.as_deref(), req.geometry.as_ref(), &req.leaders);
+    let mut v = validate_place(
+        kind,
+        parent_kind,
+        &req.code,
+        &req.name,
+        req.address.as_deref(),
+        req.geometry.as_ref(),
+        &req.leaders,
+    );
     if let Ok(ok) = &v {
         if code_taken(&*txn, kind, ok.code.as_str(), Some(id)).await? {
             let mut e = FieldErrors::new();
@@ -432,23 +608,40 @@ pub async fn update(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64,
         .col_expr(place::Column::MaxLon, Expr::value(max_lon))
         .col_expr(place::Column::MaxLat, Expr::value(max_lat))
         .col_expr(place::Column::Version, Expr::value(req.version + 1))
-        .col_expr(place::Column::UpdatedAt, Expr::value(OffsetDateTime::now_utc()))
+        .col_expr(
+            place::Column::UpdatedAt,
+            Expr::value(OffsetDateTime::now_utc()),
+        )
         .filter(place::Column::Id.eq(id))
         .filter(place::Column::Version.eq(req.version))
         .exec(&*txn)
         .await?;
     if res.rows_affected != 1 {
         // Someone else's write landed between our read and our update: answer with theirs.
-        return Err(AppError::conflict(&view(&*txn, find(&*txn, id).await?).await?));
+        return Err(AppError::conflict(
+            &view(&*txn, find(&*txn, id).await?).await?,
+        ));
     }
     replace_leaders(&*txn, id, &v.leaders).await?;
-    audit::record(&*txn, Some(me), ctx, Record::new("place.update", kind.as_str(), id)).await?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new("place.update", kind.as_str(), id),
+    )
+    .await?;
     let out = view(&*txn, find(&*txn, id).await?).await?;
     txn.commit().await?;
     Ok(out)
 }
 
-pub async fn delete(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64, version: i64) -> AppResult<()> {
+pub async fn delete(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    id: i64,
+    version: i64,
+) -> AppResult<()> {
     let txn = state.db.begin_write().await?;
     let current = find(&*txn, id).await?;
     let kind = kind_of(&current);
@@ -457,9 +650,17 @@ pub async fn delete(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64,
     if current.version != version {
         return Err(AppError::conflict(&view(&*txn, current).await?));
     }
-    let has_children = place::Entity::find().filter(place::Column::ParentId.eq(id)).one(&*txn).await?.is_some();
+    let has_children = place::Entity::find()
+        .filter(place::Column::ParentId.eq(id))
+        .one(&*txn)
+        .await?
+        .is_some();
     let has_residents = resident::Entity::find()
-        .filter(Condition::any().add(resident::Column::HouseholdId.eq(id)).add(resident::Column::GridId.eq(id)))
+        .filter(
+            Condition::any()
+                .add(resident::Column::HouseholdId.eq(id))
+                .add(resident::Column::GridId.eq(id)),
+        )
         .one(&*txn)
         .await?
         .is_some();
@@ -472,9 +673,17 @@ pub async fn delete(state: &AppState, me: &Principal, ctx: &RequestCtx, id: i64,
         .exec(&*txn)
         .await?;
     if res.rows_affected != 1 {
-        return Err(AppError::conflict(&view(&*txn, find(&*txn, id).await?).await?));
+        return Err(AppError::conflict(
+            &view(&*txn, find(&*txn, id).await?).await?,
+        ));
     }
-    audit::record(&*txn, Some(me), ctx, Record::new("place.delete", kind.as_str(), id).detail(current.code)).await?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new("place.delete", kind.as_str(), id).detail(current.code),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -493,7 +702,11 @@ pub fn like_pattern(q: &str) -> String {
 }
 
 /// The deepest micro-grid, or else grid, whose shape contains the point (WGS-84).
-pub async fn locate(conn: &impl ConnectionTrait, lon: f64, lat: f64) -> AppResult<Option<place::Model>> {
+pub async fn locate(
+    conn: &impl ConnectionTrait,
+    lon: f64,
+    lat: f64,
+) -> AppResult<Option<place::Model>> {
     for kind in [PlaceKind::MicroGrid, PlaceKind::Grid] {
         // The bounding-box columns narrow it down; the shape decides.
         let candidates = place::Entity::find()
@@ -506,7 +719,11 @@ pub async fn locate(conn: &impl ConnectionTrait, lon: f64, lat: f64) -> AppResul
             .all(conn)
             .await?;
         for p in candidates {
-            let inside = p.geometry.as_deref().and_then(|g| serde_json::from_str(g).ok()).is_some_and(|g| shared::geo::contains(&g, lon, lat));
+            let inside = p
+                .geometry
+                .as_deref()
+                .and_then(|g| serde_json::from_str(g).ok())
+                .is_some_and(|g| shared::geo::contains(&g, lon, lat));
             if inside {
                 return Ok(Some(p));
             }

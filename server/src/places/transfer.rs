@@ -16,7 +16,10 @@ use serde_json::{Value, json};
 use shared::accounts::{Permission, Principal};
 use shared::error::{FieldErrorCode, FieldErrors};
 use shared::i18n::Lang;
-use shared::places::{Change, ImportReport, Leader, PlaceKind, RejectedRow, ResidentInput, SpecialGroup, ValidPlace, validate_place, validate_resident};
+use shared::places::{
+    Change, ImportReport, Leader, PlaceKind, RejectedRow, ResidentInput, SpecialGroup, ValidPlace,
+    validate_place, validate_resident,
+};
 use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 
@@ -24,11 +27,21 @@ use time::OffsetDateTime;
 pub async fn export_places(state: &AppState, me: &Principal, ctx: &RequestCtx) -> AppResult<Value> {
     require(me, Permission::BulkData)?;
     let conn = &state.db.conn;
-    let rows = place::Entity::find().order_by_asc(place::Column::Id).all(conn).await?;
+    let rows = place::Entity::find()
+        .order_by_asc(place::Column::Id)
+        .all(conn)
+        .await?;
     let codes: HashMap<i64, String> = rows.iter().map(|p| (p.id, p.code.clone())).collect();
     let mut leaders: HashMap<i64, Vec<Value>> = HashMap::new();
-    for l in place_leader::Entity::find().order_by_asc(place_leader::Column::Position).all(conn).await? {
-        leaders.entry(l.place_id).or_default().push(json!({"title": l.title, "name": l.name}));
+    for l in place_leader::Entity::find()
+        .order_by_asc(place_leader::Column::Position)
+        .all(conn)
+        .await?
+    {
+        leaders
+            .entry(l.place_id)
+            .or_default()
+            .push(json!({"title": l.title, "name": l.name}));
     }
     let mut sorted = rows;
     sorted.sort_by_key(|p| (kind_of(p), p.id));
@@ -49,7 +62,13 @@ pub async fn export_places(state: &AppState, me: &Principal, ctx: &RequestCtx) -
             })
         })
         .collect();
-    audit::record_now(state, Some(me), ctx, Record::global("places.export", format!("{} places", features.len()))).await?;
+    audit::record_now(
+        state,
+        Some(me),
+        ctx,
+        Record::global("places.export", format!("{} places", features.len())),
+    )
+    .await?;
     Ok(json!({"type": "FeatureCollection", "features": features}))
 }
 
@@ -60,7 +79,10 @@ struct PlaceRow {
 }
 
 fn reject(rejected: &mut Vec<RejectedRow>, row: usize, errs: FieldErrors, lang: Lang) {
-    rejected.push(RejectedRow { row: row as u64, errors: errs.to_field_errors(lang) });
+    rejected.push(RejectedRow {
+        row: row as u64,
+        errors: errs.to_field_errors(lang),
+    });
 }
 
 fn one(field: &str, code: FieldErrorCode) -> FieldErrors {
@@ -72,7 +94,13 @@ fn one(field: &str, code: FieldErrorCode) -> FieldErrors {
 /// Import a FeatureCollection of places. A feature whose kind and code exist already updates
 /// that place (name, address, geometry, leaders); a new code creates it under `parent_code`,
 /// which must exist or come earlier in the file.
-pub async fn import_places(state: &AppState, me: &Principal, ctx: &RequestCtx, doc: Value, dry_run: bool) -> AppResult<ImportReport> {
+pub async fn import_places(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    doc: Value,
+    dry_run: bool,
+) -> AppResult<ImportReport> {
     require(me, Permission::BulkData)?;
     let features = doc
         .get("features")
@@ -80,13 +108,20 @@ pub async fn import_places(state: &AppState, me: &Principal, ctx: &RequestCtx, d
         .filter(|_| doc.get("type").and_then(Value::as_str) == Some("FeatureCollection"))
         .ok_or_else(|| AppError::field("features", FieldErrorCode::InvalidFormat))?;
     // A dry run only reads; a real import holds the writer for its whole check-and-write.
-    let txn = if dry_run { None } else { Some(state.db.begin_write().await?) };
+    let txn = if dry_run {
+        None
+    } else {
+        Some(state.db.begin_write().await?)
+    };
     let existing = match &txn {
         Some(t) => place::Entity::find().all(&**t).await?,
         None => place::Entity::find().all(&state.db.conn).await?,
     };
     let code_of: HashMap<i64, String> = existing.iter().map(|p| (p.id, p.code.clone())).collect();
-    let mut known: HashMap<(PlaceKind, String), place::Model> = existing.into_iter().map(|p| ((kind_of(&p), p.code.clone()), p)).collect();
+    let mut known: HashMap<(PlaceKind, String), place::Model> = existing
+        .into_iter()
+        .map(|p| ((kind_of(&p), p.code.clone()), p))
+        .collect();
     let mut in_file: HashSet<(PlaceKind, String)> = HashSet::new();
     let mut rows = Vec::new();
     let mut rejected = Vec::new();
@@ -95,14 +130,21 @@ pub async fn import_places(state: &AppState, me: &Principal, ctx: &RequestCtx, d
         let props = f.get("properties").cloned().unwrap_or(Value::Null);
         let text = |k: &str| props.get(k).and_then(Value::as_str).map(str::to_string);
         let Some(kind) = text("kind").and_then(|k| PlaceKind::parse(&k)) else {
-            reject(&mut rejected, row, one("kind", FieldErrorCode::InvalidFormat), ctx.lang);
+            reject(
+                &mut rejected,
+                row,
+                one("kind", FieldErrorCode::InvalidFormat),
+                ctx.lang,
+            );
             continue;
         };
         let parent_code = text("parent_code").map(|c| c.trim().to_ascii_uppercase());
         let parent_kind = kind.parent();
         let parent_ok = match (&parent_code, parent_kind) {
             (None, None) => true,
-            (Some(c), Some(pk)) => known.contains_key(&(pk, c.clone())) || in_file.contains(&(pk, c.clone())),
+            (Some(c), Some(pk)) => {
+                known.contains_key(&(pk, c.clone())) || in_file.contains(&(pk, c.clone()))
+            }
             _ => false,
         };
         let leaders: Vec<Leader> = match props.get("leaders") {
@@ -110,7 +152,12 @@ pub async fn import_places(state: &AppState, me: &Principal, ctx: &RequestCtx, d
             Some(v) => match serde_json::from_value(v.clone()) {
                 Ok(l) => l,
                 Err(_) => {
-                    reject(&mut rejected, row, one("leaders", FieldErrorCode::InvalidFormat), ctx.lang);
+                    reject(
+                        &mut rejected,
+                        row,
+                        one("leaders", FieldErrorCode::InvalidFormat),
+                        ctx.lang,
+                    );
                     continue;
                 }
             },
@@ -134,31 +181,51 @@ pub async fn import_places(state: &AppState, me: &Principal, ctx: &RequestCtx, d
             Ok(valid) => {
                 let key = (kind, valid.code.as_str().to_string());
                 if !in_file.insert(key.clone()) {
-                    reject(&mut rejected, row, one("code", FieldErrorCode::Duplicate), ctx.lang);
+                    reject(
+                        &mut rejected,
+                        row,
+                        one("code", FieldErrorCode::Duplicate),
+                        ctx.lang,
+                    );
                     continue;
                 }
                 if let Some(current) = known.get(&key) {
                     // Updates may not move a place to another parent.
-                    let current_parent = current.parent_id.and_then(|pid| code_of.get(&pid).cloned());
+                    let current_parent =
+                        current.parent_id.and_then(|pid| code_of.get(&pid).cloned());
                     if current_parent != parent_code {
-                        reject(&mut rejected, row, one("parent_code", FieldErrorCode::NotAllowed), ctx.lang);
+                        reject(
+                            &mut rejected,
+                            row,
+                            one("parent_code", FieldErrorCode::NotAllowed),
+                            ctx.lang,
+                        );
                         continue;
                     }
                 }
-                rows.push(PlaceRow { kind, parent_code, valid });
+                rows.push(PlaceRow {
+                    kind,
+                    parent_code,
+                    valid,
+                });
             }
             Err(errs) => reject(&mut rejected, row, errs, ctx.lang),
         }
     }
     let accepted = rows.len() as u64;
     let Some(txn) = txn.filter(|_| rejected.is_empty()) else {
-        return Ok(ImportReport { accepted, rejected, committed: false });
+        return Ok(ImportReport {
+            accepted,
+            rejected,
+            committed: false,
+        });
     };
     let now = OffsetDateTime::now_utc();
     for r in rows {
         let key = (r.kind, r.valid.code.as_str().to_string());
         if let Some(current) = known.get(&key).cloned() {
-            let (geometry, [min_lon, min_lat, max_lon, max_lat]) = places::geometry_columns(&r.valid);
+            let (geometry, [min_lon, min_lat, max_lon, max_lat]) =
+                places::geometry_columns(&r.valid);
             let res = place::Entity::update_many()
                 .col_expr(place::Column::Name, Expr::value(r.valid.name.as_str()))
                 .col_expr(place::Column::Address, Expr::value(r.valid.address.clone()))
@@ -187,20 +254,44 @@ pub async fn import_places(state: &AppState, me: &Principal, ctx: &RequestCtx, d
             known.insert(key, m);
         }
     }
-    audit::record(&*txn, Some(me), ctx, Record::global("places.import", format!("{accepted} places"))).await?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::global("places.import", format!("{accepted} places")),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(ImportReport { accepted, rejected, committed: true })
+    Ok(ImportReport {
+        accepted,
+        rejected,
+        committed: true,
+    })
 }
 
-pub const RESIDENT_COLUMNS: [&str; 5] = ["household_code", "name", "id_number", "phone", "special_groups"];
+pub const RESIDENT_COLUMNS: [&str; 5] = [
+    "household_code",
+    "name",
+    "id_number",
+    "phone",
+    "special_groups",
+];
 
 /// A cell that a spreadsheet would run as a formula gets a leading apostrophe.
 fn spreadsheet_safe(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() }
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
 }
 
 /// Residents as CSV with full identity numbers and phones: an audited bulk read.
-pub async fn export_residents(state: &AppState, me: &Principal, ctx: &RequestCtx) -> AppResult<String> {
+pub async fn export_residents(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+) -> AppResult<String> {
     require(me, Permission::BulkData)?;
     let conn = &state.db.conn;
     let households: HashMap<i64, String> = place::Entity::find()
@@ -215,13 +306,20 @@ pub async fn export_residents(state: &AppState, me: &Principal, ctx: &RequestCtx
         groups.entry(g.resident_id).or_default().push(g.group_name);
     }
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(RESIDENT_COLUMNS).map_err(|e| AppError::Internal(e.to_string()))?;
-    let rows = resident::Entity::find().order_by_asc(resident::Column::Id).all(conn).await?;
+    out.write_record(RESIDENT_COLUMNS)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let rows = resident::Entity::find()
+        .order_by_asc(resident::Column::Id)
+        .all(conn)
+        .await?;
     for r in &rows {
         let mut g = groups.remove(&r.id).unwrap_or_default();
         g.sort();
         out.write_record([
-            households.get(&r.household_id).map(String::as_str).unwrap_or(""),
+            households
+                .get(&r.household_id)
+                .map(String::as_str)
+                .unwrap_or(""),
             spreadsheet_safe(&r.name).as_str(),
             r.id_number.as_deref().unwrap_or(""),
             r.phone.as_deref().unwrap_or(""),
@@ -229,58 +327,101 @@ pub async fn export_residents(state: &AppState, me: &Principal, ctx: &RequestCtx
         ])
         .map_err(|e| AppError::Internal(e.to_string()))?;
     }
-    let mut bytes = out.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut bytes = out
+        .into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     // A byte-order mark makes Excel on Chinese Windows read the file as UTF-8.
     bytes.splice(0..0, "\u{feff}".bytes());
-    audit::record_now(state, Some(me), ctx, Record::global("residents.export", format!("{} residents", rows.len()))).await?;
+    audit::record_now(
+        state,
+        Some(me),
+        ctx,
+        Record::global("residents.export", format!("{} residents", rows.len())),
+    )
+    .await?;
     String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// Import residents from CSV (header row with the export's columns; `special_groups` separated
 /// by `;`). New residents only; all rows are checked before any is written.
-pub async fn import_residents(state: &AppState, me: &Principal, ctx: &RequestCtx, body: &str, dry_run: bool) -> AppResult<ImportReport> {
+pub async fn import_residents(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    body: &str,
+    dry_run: bool,
+) -> AppResult<ImportReport> {
     require(me, Permission::BulkData)?;
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(body.trim_start_matches('\u{feff}').as_bytes());
-    let header: Vec<String> = reader.headers().map_err(|_| AppError::field("header", FieldErrorCode::InvalidFormat))?.iter().map(str::to_string).collect();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|_| AppError::field("header", FieldErrorCode::InvalidFormat))?
+        .iter()
+        .map(str::to_string)
+        .collect();
     let col = |name: &str| header.iter().position(|h| h == name);
     let (Some(c_household), Some(c_name)) = (col("household_code"), col("name")) else {
         return Err(AppError::field("header", FieldErrorCode::Required));
     };
     let (c_id, c_phone, c_groups) = (col("id_number"), col("phone"), col("special_groups"));
-    let txn = if dry_run { None } else { Some(state.db.begin_write().await?) };
-    let households_query = place::Entity::find().filter(place::Column::Kind.eq(PlaceKind::Household.as_str()));
+    let txn = if dry_run {
+        None
+    } else {
+        Some(state.db.begin_write().await?)
+    };
+    let households_query =
+        place::Entity::find().filter(place::Column::Kind.eq(PlaceKind::Household.as_str()));
     let households: HashMap<String, place::Model> = match &txn {
         Some(t) => households_query.all(&**t).await?,
         None => households_query.all(&state.db.conn).await?,
     }
-        .into_iter()
-        .map(|p| (p.code.clone(), p))
-        .collect();
+    .into_iter()
+    .map(|p| (p.code.clone(), p))
+    .collect();
     let taken_query = resident::Entity::find().filter(resident::Column::IdNumber.is_not_null());
     let taken: HashSet<String> = match &txn {
         Some(t) => taken_query.all(&**t).await?,
         None => taken_query.all(&state.db.conn).await?,
     }
     .into_iter()
-        .filter_map(|r| r.id_number)
-        .collect();
+    .filter_map(|r| r.id_number)
+    .collect();
     let mut seen = HashSet::new();
     let mut rows = Vec::new();
     let mut rejected = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let row = i + 1;
         let Ok(record) = record else {
-            reject(&mut rejected, row, one("row", FieldErrorCode::InvalidFormat), ctx.lang);
+            reject(
+                &mut rejected,
+                row,
+                one("row", FieldErrorCode::InvalidFormat),
+                ctx.lang,
+            );
             continue;
         };
-        let get = |c: Option<usize>| c.and_then(|c| record.get(c)).map(str::to_string).filter(|s| !s.is_empty());
+        let get = |c: Option<usize>| {
+            c.and_then(|c| record.get(c))
+                .map(str::to_string)
+                .filter(|s| !s.is_empty())
+        };
         let mut errs = FieldErrors::new();
-        let household = get(Some(c_household)).map(|c| c.to_ascii_uppercase()).and_then(|c| households.get(&c).cloned());
+        let household = get(Some(c_household))
+            .map(|c| c.to_ascii_uppercase())
+            .and_then(|c| households.get(&c).cloned());
         if household.is_none() {
             errs.add("household_code", FieldErrorCode::UnknownReference);
         }
         let mut groups = Vec::new();
-        for g in get(c_groups).unwrap_or_default().split(';').map(str::trim).filter(|g| !g.is_empty()) {
+        for g in get(c_groups)
+            .unwrap_or_default()
+            .split(';')
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+        {
             match SpecialGroup::parse(g) {
                 Some(g) => groups.push(g),
                 None => errs.add("special_groups", FieldErrorCode::NotAllowed),
@@ -318,13 +459,26 @@ pub async fn import_residents(state: &AppState, me: &Principal, ctx: &RequestCtx
     }
     let accepted = rows.len() as u64;
     let Some(txn) = txn.filter(|_| rejected.is_empty()) else {
-        return Ok(ImportReport { accepted, rejected, committed: false });
+        return Ok(ImportReport {
+            accepted,
+            rejected,
+            committed: false,
+        });
     };
     for (h, v) in &rows {
         residents::insert(&*txn, h, v).await?;
     }
-    audit::record(&*txn, Some(me), ctx, Record::global("residents.import", format!("{accepted} residents"))).await?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::global("residents.import", format!("{accepted} residents")),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(ImportReport { accepted, rejected, committed: true })
+    Ok(ImportReport {
+        accepted,
+        rejected,
+        committed: true,
+    })
 }
-

@@ -9,7 +9,15 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
 /// Columns of the table, in this order.
-const WHO: [&str; 7] = ["admin", "staff", "mediator", "gridworker", "resident", "gw_other", "anonymous"];
+const WHO: [&str; 7] = [
+    "admin",
+    "staff",
+    "mediator",
+    "gridworker",
+    "resident",
+    "gw_other",
+    "anonymous",
+];
 
 struct Case {
     method: Method,
@@ -20,8 +28,20 @@ struct Case {
     expect: [u16; 7],
 }
 
-fn case(method: Method, template: &'static str, path: String, body: Option<Value>, expect: [u16; 7]) -> Case {
-    Case { method, template, path, body, expect }
+fn case(
+    method: Method,
+    template: &'static str,
+    path: String,
+    body: Option<Value>,
+    expect: [u16; 7],
+) -> Case {
+    Case {
+        method,
+        template,
+        path,
+        body,
+        expect,
+    }
 }
 
 async fn every_operation_answers_each_role_as_the_permission_table_says(app: &TestApp) {
@@ -38,21 +58,32 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
     let building = app.place_id("XF-C01-B0001").await;
     let resident_user = app.login("resident").await;
     let (_, meta) = resident_user.get("/api/v1/cases/meta").await;
-    let leaf = meta["categories"].as_array().unwrap().iter().find(|c| !c["parent_id"].is_null()).unwrap()["id"].clone();
+    let leaf = meta["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !c["parent_id"].is_null())
+        .unwrap()["id"]
+        .clone();
     let (status, filed) = resident_user
         .post("/api/v1/cases", json!({"title": "井盖缺失", "category_id": leaf, "urgency": "normal", "source": "resident_report", "place_id": building}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{filed}");
     let case_id = filed["id"].as_i64().unwrap();
     let photo = resident_user
-        .request(reqwest::Method::POST, &format!("/api/v1/cases/{case_id}/photos?kind=report"))
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/v1/cases/{case_id}/photos?kind=report"),
+        )
         .header("content-type", "image/png")
         .body(crate::cases::png(40, 30))
         .send()
         .await
         .unwrap();
     assert_eq!(photo.status(), StatusCode::CREATED);
-    let photo_id = photo.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    let photo_id = photo.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
     let household = app.place_id("XF-C01-B0001-101").await;
     let r1 = app.resident_id("张秀兰").await;
     let user = app.user_id("resident").await;
@@ -72,8 +103,20 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
     let cases = vec![
         case(M::GET, "/healthz", "/healthz".into(), None, [200; 7]),
         case(M::GET, "/readyz", "/readyz".into(), None, [200; 7]),
-        case(M::GET, "/api/openapi.json", "/api/openapi.json".into(), None, [200; 7]),
-        case(M::GET, "/api/v1/auth/me", "/api/v1/auth/me".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(
+            M::GET,
+            "/api/openapi.json",
+            "/api/openapi.json".into(),
+            None,
+            [200; 7],
+        ),
+        case(
+            M::GET,
+            "/api/v1/auth/me",
+            "/api/v1/auth/me".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
         case(
             M::POST,
             "/api/v1/auth/login",
@@ -81,7 +124,13 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             Some(json!({"username": "no-such-user", "password": "not-the-password"})),
             [401; 7],
         ),
-        case(M::GET, "/api/v1/users", "/api/v1/users".into(), None, [200, 403, 403, 403, 403, 403, 401]),
+        case(
+            M::GET,
+            "/api/v1/users",
+            "/api/v1/users".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 401],
+        ),
         case(
             M::POST,
             "/api/v1/users",
@@ -89,12 +138,20 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             Some(json!({"username": "", "display_name": "", "password": "", "roles": []})),
             [422, 403, 403, 403, 403, 403, 401],
         ),
-        case(M::GET, "/api/v1/users/{id}", format!("/api/v1/users/{user}"), None, [200, 403, 403, 403, 403, 403, 401]),
+        case(
+            M::GET,
+            "/api/v1/users/{id}",
+            format!("/api/v1/users/{user}"),
+            None,
+            [200, 403, 403, 403, 403, 403, 401],
+        ),
         case(
             M::PUT,
             "/api/v1/users/{id}",
             format!("/api/v1/users/{user}"),
-            Some(json!({"display_name": "刘先生", "roles": ["resident"], "grid_ids": [], "disabled": false, "version": 0})),
+            Some(
+                json!({"display_name": "刘先生", "roles": ["resident"], "grid_ids": [], "disabled": false, "version": 0}),
+            ),
             [409, 403, 403, 403, 403, 403, 401],
         ),
         case(
@@ -104,8 +161,20 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             Some(json!({"password": "short", "version": 1})),
             [422, 403, 403, 403, 403, 403, 401],
         ),
-        case(M::GET, "/api/v1/places", "/api/v1/places".into(), None, [200, 200, 200, 200, 200, 200, 401]),
-        case(M::GET, "/api/v1/grids", "/api/v1/grids".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(
+            M::GET,
+            "/api/v1/places",
+            "/api/v1/places".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/grids",
+            "/api/v1/grids".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
         case(
             M::POST,
             "/api/v1/places",
@@ -113,11 +182,35 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             Some(json!({"kind": "street", "parent_id": null, "code": "", "name": ""})),
             [422, 403, 403, 403, 403, 403, 401],
         ),
-        case(M::GET, "/api/v1/places/{id}", format!("/api/v1/places/{building}"), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(
+            M::GET,
+            "/api/v1/places/{id}",
+            format!("/api/v1/places/{building}"),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
         // A household is people's data: hidden from other grids, refused to roles without people access.
-        case(M::GET, "/api/v1/places/{id}", format!("/api/v1/places/{household}"), None, [200, 200, 403, 200, 403, 404, 401]),
-        case(M::PUT, "/api/v1/places/{id}", format!("/api/v1/places/{building}"), Some(place_body), [409, 403, 403, 403, 403, 403, 401]),
-        case(M::DELETE, "/api/v1/places/{id}", format!("/api/v1/places/{building}?version=0"), None, [409, 403, 403, 403, 403, 403, 401]),
+        case(
+            M::GET,
+            "/api/v1/places/{id}",
+            format!("/api/v1/places/{household}"),
+            None,
+            [200, 200, 403, 200, 403, 404, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/places/{id}",
+            format!("/api/v1/places/{building}"),
+            Some(place_body),
+            [409, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::DELETE,
+            "/api/v1/places/{id}",
+            format!("/api/v1/places/{building}?version=0"),
+            None,
+            [409, 403, 403, 403, 403, 403, 401],
+        ),
         case(
             M::GET,
             "/api/v1/places/{id}/children",
@@ -132,8 +225,20 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             None,
             [200, 200, 403, 200, 403, 404, 401],
         ),
-        case(M::GET, "/api/v1/search", "/api/v1/search?q=%E5%BC%A0".into(), None, [200, 200, 200, 200, 200, 200, 401]),
-        case(M::GET, "/api/v1/residents", "/api/v1/residents".into(), None, [200, 200, 403, 200, 403, 200, 401]),
+        case(
+            M::GET,
+            "/api/v1/search",
+            "/api/v1/search?q=%E5%BC%A0".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/residents",
+            "/api/v1/residents".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
         case(
             M::POST,
             "/api/v1/residents",
@@ -141,8 +246,20 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             Some(json!({"household_id": household, "name": ""})),
             [422, 422, 403, 422, 403, 422, 401],
         ),
-        case(M::GET, "/api/v1/residents/{id}", format!("/api/v1/residents/{r1}"), None, [200, 200, 403, 200, 403, 404, 401]),
-        case(M::PUT, "/api/v1/residents/{id}", format!("/api/v1/residents/{r1}"), Some(resident_body), [409, 409, 403, 409, 403, 404, 401]),
+        case(
+            M::GET,
+            "/api/v1/residents/{id}",
+            format!("/api/v1/residents/{r1}"),
+            None,
+            [200, 200, 403, 200, 403, 404, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/residents/{id}",
+            format!("/api/v1/residents/{r1}"),
+            Some(resident_body),
+            [409, 409, 403, 409, 403, 404, 401],
+        ),
         case(
             M::DELETE,
             "/api/v1/residents/{id}",
@@ -157,7 +274,13 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             None,
             [200, 200, 403, 200, 403, 404, 401],
         ),
-        case(M::GET, "/api/v1/places/export", "/api/v1/places/export".into(), None, [200, 403, 403, 403, 403, 403, 401]),
+        case(
+            M::GET,
+            "/api/v1/places/export",
+            "/api/v1/places/export".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 401],
+        ),
         case(
             M::POST,
             "/api/v1/places/import",
@@ -165,20 +288,52 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             Some(json!({"type": "FeatureCollection", "features": []})),
             [200, 403, 403, 403, 403, 403, 401],
         ),
-        case(M::GET, "/api/v1/residents/export", "/api/v1/residents/export".into(), None, [200, 403, 403, 403, 403, 403, 401]),
+        case(
+            M::GET,
+            "/api/v1/residents/export",
+            "/api/v1/residents/export".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 401],
+        ),
         // Sent as CSV below.
-        case(M::POST, "/api/v1/residents/import", "/api/v1/residents/import?dry_run=true".into(), None, [200, 403, 403, 403, 403, 403, 401]),
-        case(M::GET, "/api/v1/cases/meta", "/api/v1/cases/meta".into(), None, [200, 200, 200, 200, 200, 200, 401]),
-        case(M::GET, "/api/v1/cases", "/api/v1/cases".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(
+            M::POST,
+            "/api/v1/residents/import",
+            "/api/v1/residents/import?dry_run=true".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/cases/meta",
+            "/api/v1/cases/meta".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/cases",
+            "/api/v1/cases".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
         case(
             M::POST,
             "/api/v1/cases",
             "/api/v1/cases".into(),
-            Some(json!({"title": "", "category_id": 0, "urgency": "normal", "source": "resident_report", "place_id": building})),
+            Some(
+                json!({"title": "", "category_id": 0, "urgency": "normal", "source": "resident_report", "place_id": building}),
+            ),
             [422, 422, 422, 422, 422, 422, 401],
         ),
         // Seen by the office, the grid's worker and the reporter; no one else learns it exists.
-        case(M::GET, "/api/v1/cases/{id}", format!("/api/v1/cases/{case_id}"), None, [200, 200, 404, 200, 200, 404, 401]),
+        case(
+            M::GET,
+            "/api/v1/cases/{id}",
+            format!("/api/v1/cases/{case_id}"),
+            None,
+            [200, 200, 404, 200, 200, 404, 401],
+        ),
         case(
             M::POST,
             "/api/v1/cases/{id}/moves",
@@ -201,27 +356,147 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             Some(json!({"score": 5})),
             [403, 403, 404, 403, 422, 404, 401],
         ),
-        case(M::GET, "/api/v1/notifications", "/api/v1/notifications".into(), None, [200, 200, 200, 200, 200, 200, 401]),
-        case(M::POST, "/api/v1/notifications/read", "/api/v1/notifications/read".into(), Some(json!({"ids": []})), [204, 204, 204, 204, 204, 204, 401]),
-        case(M::GET, "/api/v1/board", "/api/v1/board".into(), None, [200, 200, 200, 200, 200, 200, 401]),
+        case(
+            M::GET,
+            "/api/v1/notifications",
+            "/api/v1/notifications".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/notifications/read",
+            "/api/v1/notifications/read".into(),
+            Some(json!({"ids": []})),
+            [204, 204, 204, 204, 204, 204, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/board",
+            "/api/v1/board".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
         // Sent as an (empty) PNG below: those who may see the case get 422, the rest 404.
-        case(M::POST, "/api/v1/cases/{id}/photos", format!("/api/v1/cases/{case_id}/photos?kind=report"), None, [422, 422, 404, 422, 422, 404, 401]),
-        case(M::GET, "/api/v1/cases/{id}/photos", format!("/api/v1/cases/{case_id}/photos"), None, [200, 200, 404, 200, 200, 404, 401]),
-        case(M::GET, "/api/v1/photos/{id}", format!("/api/v1/photos/{photo_id}"), None, [200, 200, 404, 200, 200, 404, 401]),
-        case(M::GET, "/api/v1/photos/{id}/thumb", format!("/api/v1/photos/{photo_id}/thumb"), None, [200, 200, 404, 200, 200, 404, 401]),
-        case(M::GET, "/api/v1/map/features", "/api/v1/map/features?bbox=121.44,31.21,121.47,31.24&layers=grids,cases".into(), None, [200, 200, 200, 200, 200, 200, 401]),
-        case(M::GET, "/api/v1/map/locate", "/api/v1/map/locate?lon=121.4505&lat=31.2205".into(), None, [200, 200, 200, 200, 200, 200, 401]),
-        case(M::GET, "/api/v1/assignees", "/api/v1/assignees".into(), None, [200, 200, 403, 200, 403, 200, 401]),
-        case(M::POST, "/api/v1/cases/categories", "/api/v1/cases/categories".into(), Some(json!({"code": "", "name_zh": "", "name_en": ""})), [422, 403, 403, 403, 403, 403, 401]),
-        case(M::PUT, "/api/v1/cases/categories/{id}", "/api/v1/cases/categories/1".into(), Some(json!({"code": "", "name_zh": "", "name_en": ""})), [422, 403, 403, 403, 403, 403, 401]),
-        case(M::POST, "/api/v1/cases/parties", "/api/v1/cases/parties".into(), Some(json!({"code": "", "name_zh": "", "name_en": ""})), [422, 403, 403, 403, 403, 403, 401]),
-        case(M::PUT, "/api/v1/cases/parties/{id}", "/api/v1/cases/parties/1".into(), Some(json!({"code": "", "name_zh": "", "name_en": ""})), [422, 403, 403, 403, 403, 403, 401]),
-        case(M::GET, "/api/v1/cases/sla", "/api/v1/cases/sla".into(), None, [200, 200, 200, 200, 200, 200, 401]),
-        case(M::PUT, "/api/v1/cases/sla", "/api/v1/cases/sla".into(), Some(json!([])), [200, 403, 403, 403, 403, 403, 401]),
-        case(M::GET, "/api/v1/calendar", "/api/v1/calendar".into(), None, [200, 200, 200, 200, 200, 200, 401]),
-        case(M::PUT, "/api/v1/calendar", "/api/v1/calendar".into(), Some(json!([])), [200, 403, 403, 403, 403, 403, 401]),
-        case(M::DELETE, "/api/v1/calendar/{day}", "/api/v1/calendar/2026-10-01".into(), None, [204, 403, 403, 403, 403, 403, 401]),
-        case(M::PUT, "/api/v1/board/limits", "/api/v1/board/limits".into(), Some(json!([])), [200, 403, 403, 403, 403, 403, 401]),
+        case(
+            M::POST,
+            "/api/v1/cases/{id}/photos",
+            format!("/api/v1/cases/{case_id}/photos?kind=report"),
+            None,
+            [422, 422, 404, 422, 422, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/cases/{id}/photos",
+            format!("/api/v1/cases/{case_id}/photos"),
+            None,
+            [200, 200, 404, 200, 200, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/photos/{id}",
+            format!("/api/v1/photos/{photo_id}"),
+            None,
+            [200, 200, 404, 200, 200, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/photos/{id}/thumb",
+            format!("/api/v1/photos/{photo_id}/thumb"),
+            None,
+            [200, 200, 404, 200, 200, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/map/features",
+            "/api/v1/map/features?bbox=121.44,31.21,121.47,31.24&layers=grids,cases".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/map/locate",
+            "/api/v1/map/locate?lon=121.4505&lat=31.2205".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/assignees",
+            "/api/v1/assignees".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/cases/categories",
+            "/api/v1/cases/categories".into(),
+            Some(json!({"code": "", "name_zh": "", "name_en": ""})),
+            [422, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/cases/categories/{id}",
+            "/api/v1/cases/categories/1".into(),
+            Some(json!({"code": "", "name_zh": "", "name_en": ""})),
+            [422, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/cases/parties",
+            "/api/v1/cases/parties".into(),
+            Some(json!({"code": "", "name_zh": "", "name_en": ""})),
+            [422, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/cases/parties/{id}",
+            "/api/v1/cases/parties/1".into(),
+            Some(json!({"code": "", "name_zh": "", "name_en": ""})),
+            [422, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/cases/sla",
+            "/api/v1/cases/sla".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/cases/sla",
+            "/api/v1/cases/sla".into(),
+            Some(json!([])),
+            [200, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/calendar",
+            "/api/v1/calendar".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/calendar",
+            "/api/v1/calendar".into(),
+            Some(json!([])),
+            [200, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::DELETE,
+            "/api/v1/calendar/{day}",
+            "/api/v1/calendar/2026-10-01".into(),
+            None,
+            [204, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/board/limits",
+            "/api/v1/board/limits".into(),
+            Some(json!([])),
+            [200, 403, 403, 403, 403, 403, 401],
+        ),
         case(
             M::POST,
             "/api/v1/cases/{id}/undo",
@@ -229,8 +504,20 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             Some(json!({"version": 999})),
             [409, 409, 404, 409, 409, 404, 401],
         ),
-        case(M::GET, "/api/v1/settings/{key}", "/api/v1/settings/board.filters".into(), None, [200, 200, 200, 200, 200, 200, 401]),
-        case(M::PUT, "/api/v1/settings/{key}", "/api/v1/settings/board.filters".into(), Some(json!({"grid_id": 1})), [200, 200, 200, 200, 200, 200, 401]),
+        case(
+            M::GET,
+            "/api/v1/settings/{key}",
+            "/api/v1/settings/board.filters".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/settings/{key}",
+            "/api/v1/settings/board.filters".into(),
+            Some(json!({"grid_id": 1})),
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
         case(
             M::POST,
             "/api/v1/cases/{id}/rank",
@@ -239,17 +526,71 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             [409, 409, 404, 409, 403, 404, 401],
         ),
         // A stream: only the status is read.
-        case(M::GET, "/api/v1/live", "/api/v1/live".into(), None, [200, 200, 200, 200, 200, 200, 401]),
-        case(M::POST, "/api/v1/open311/keys", "/api/v1/open311/keys".into(), Some(json!({"name": ""})), [422, 403, 403, 403, 403, 403, 401]),
-        case(M::GET, "/api/v1/open311/keys", "/api/v1/open311/keys".into(), None, [200, 403, 403, 403, 403, 403, 401]),
+        case(
+            M::GET,
+            "/api/v1/live",
+            "/api/v1/live".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/open311/keys",
+            "/api/v1/open311/keys".into(),
+            Some(json!({"name": ""})),
+            [422, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/open311/keys",
+            "/api/v1/open311/keys".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 401],
+        ),
         // Open311 is public for reading and by API key for writing, whoever is signed in.
-        case(M::GET, "/open311/v2/{file}", "/open311/v2/services.json".into(), None, [200; 7]),
-        case(M::POST, "/open311/v2/{file}", "/open311/v2/requests.json".into(), None, [403; 7]),
-        case(M::GET, "/open311/v2/services/{file}", "/open311/v2/services/E-ENV-01.json".into(), None, [200; 7]),
-        case(M::GET, "/open311/v2/requests/{file}", format!("/open311/v2/requests/{case_id}.json"), None, [200; 7]),
-        case(M::GET, "/api/v1/audit", "/api/v1/audit".into(), None, [200, 403, 403, 403, 403, 403, 401]),
+        case(
+            M::GET,
+            "/open311/v2/{file}",
+            "/open311/v2/services.json".into(),
+            None,
+            [200; 7],
+        ),
+        case(
+            M::POST,
+            "/open311/v2/{file}",
+            "/open311/v2/requests.json".into(),
+            None,
+            [403; 7],
+        ),
+        case(
+            M::GET,
+            "/open311/v2/services/{file}",
+            "/open311/v2/services/E-ENV-01.json".into(),
+            None,
+            [200; 7],
+        ),
+        case(
+            M::GET,
+            "/open311/v2/requests/{file}",
+            format!("/open311/v2/requests/{case_id}.json"),
+            None,
+            [200; 7],
+        ),
+        case(
+            M::GET,
+            "/api/v1/audit",
+            "/api/v1/audit".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 401],
+        ),
         // Last: it ends the sessions used above.
-        case(M::POST, "/api/v1/auth/logout", "/api/v1/auth/logout".into(), None, [204; 7]),
+        case(
+            M::POST,
+            "/api/v1/auth/logout",
+            "/api/v1/auth/logout".into(),
+            None,
+            [204; 7],
+        ),
     ];
 
     // Every operation of the document has a row, and every row names a documented operation.
@@ -258,10 +599,21 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         .as_object()
         .unwrap()
         .iter()
-        .flat_map(|(path, ops)| ops.as_object().unwrap().keys().map(move |m| (m.to_uppercase(), path.clone())))
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (m.to_uppercase(), path.clone()))
+        })
         .collect();
-    let tested: BTreeSet<(String, String)> = cases.iter().map(|c| (c.method.to_string(), c.template.to_string())).collect();
-    assert_eq!(documented, tested, "the matrix must cover exactly the documented operations");
+    let tested: BTreeSet<(String, String)> = cases
+        .iter()
+        .map(|c| (c.method.to_string(), c.template.to_string()))
+        .collect();
+    assert_eq!(
+        documented, tested,
+        "the matrix must cover exactly the documented operations"
+    );
 
     let mut failures = Vec::new();
     for c in &cases {
@@ -276,13 +628,19 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
                 req = req.json(&b);
             }
             if c.template == "/open311/v2/{file}" && c.method == M::POST {
-                req = req.header("content-type", "application/x-www-form-urlencoded").body("service_code=E-ENV-01");
+                req = req
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body("service_code=E-ENV-01");
             }
             if c.template == "/api/v1/cases/{id}/photos" && c.method == M::POST {
-                req = req.header("content-type", "image/png").body(Vec::<u8>::new());
+                req = req
+                    .header("content-type", "image/png")
+                    .body(Vec::<u8>::new());
             }
             if c.template == "/api/v1/residents/import" {
-                req = req.header("content-type", "text/csv").body("household_code,name\n");
+                req = req
+                    .header("content-type", "text/csv")
+                    .body("household_code,name\n");
             }
             let (status, body) = if c.template == "/api/v1/live" {
                 (req.send().await.unwrap().status(), serde_json::Value::Null)
@@ -290,10 +648,17 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
                 clients[i].send(req).await
             };
             if status.as_u16() != c.expect[i] {
-                failures.push(format!("{} {} as {who}: expected {}, got {} {body}", c.method, c.path, c.expect[i], status));
+                failures.push(format!(
+                    "{} {} as {who}: expected {}, got {} {body}",
+                    c.method, c.path, c.expect[i], status
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "authorization matrix mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "authorization matrix mismatches:\n{}",
+        failures.join("\n")
+    );
 }
 both!(every_operation_answers_each_role_as_the_permission_table_says);

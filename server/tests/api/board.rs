@@ -9,7 +9,13 @@ use std::time::Duration;
 
 async fn file(api: &Api, app: &TestApp, title: &str) -> Value {
     let (_, meta) = api.get("/api/v1/cases/meta").await;
-    let cat = meta["categories"].as_array().unwrap().iter().find(|c| c["code"] == "E-ENV-01").unwrap()["id"].clone();
+    let cat = meta["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "E-ENV-01")
+        .unwrap()["id"]
+        .clone();
     let place = app.place_id("XF-C01-B0002").await;
     let (status, c) = api
         .post("/api/v1/cases", json!({"title": title, "category_id": cat, "urgency": "normal", "source": "resident_report", "place_id": place}))
@@ -19,11 +25,21 @@ async fn file(api: &Api, app: &TestApp, title: &str) -> Value {
 }
 
 fn column<'a>(board: &'a Value, stage: &str) -> &'a Value {
-    board["columns"].as_array().unwrap().iter().find(|c| c["stage"] == stage).unwrap()
+    board["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["stage"] == stage)
+        .unwrap()
 }
 
 fn titles(col: &Value) -> Vec<String> {
-    col["cards"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap().to_string()).collect()
+    col["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["title"].as_str().unwrap().to_string())
+        .collect()
 }
 
 async fn the_board_shows_columns_in_order_with_figures(app: &TestApp) {
@@ -34,38 +50,97 @@ async fn the_board_shows_columns_in_order_with_figures(app: &TestApp) {
     }
     let (status, board) = staff.get("/api/v1/board").await;
     assert_eq!(status, StatusCode::OK);
-    let stages: Vec<&str> = board["columns"].as_array().unwrap().iter().map(|c| c["stage"].as_str().unwrap()).collect();
-    assert_eq!(stages, ["reported", "registered", "dispatched", "in_progress", "postponed", "handled", "verified", "closed"]);
+    let stages: Vec<&str> = board["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "reported",
+            "registered",
+            "dispatched",
+            "in_progress",
+            "postponed",
+            "handled",
+            "verified",
+            "closed"
+        ]
+    );
     let reported = column(&board, "reported");
     assert_eq!(titles(reported), ["甲", "乙", "丙"], "new reports go last");
-    assert_eq!(reported["cards"][0]["legal_actions"], json!(["register", "refuse"]), "each card says what this user may do");
+    assert_eq!(
+        reported["cards"][0]["legal_actions"],
+        json!(["register", "refuse"]),
+        "each card says what this user may do"
+    );
     let gw = app.login("gridworker").await;
-    let (_, people) = gw.get(&format!("/api/v1/assignees?grid_id={}", app.place_id("XF-C01-G1").await)).await;
-    let names: Vec<&str> = people.as_array().unwrap().iter().map(|p| p["display_name"].as_str().unwrap()).collect();
-    assert!(names.contains(&"赵网格员") && names.contains(&"王干事"), "{names:?}");
-    let (_, other) = gw.get(&format!("/api/v1/assignees?grid_id={}", app.place_id("XF-C01-G2").await)).await;
-    assert!(!other.as_array().unwrap().iter().any(|p| p["display_name"] == "赵网格员"), "not a worker of the second grid");
+    let (_, people) = gw
+        .get(&format!(
+            "/api/v1/assignees?grid_id={}",
+            app.place_id("XF-C01-G1").await
+        ))
+        .await;
+    let names: Vec<&str> = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["display_name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"赵网格员") && names.contains(&"王干事"),
+        "{names:?}"
+    );
+    let (_, other) = gw
+        .get(&format!(
+            "/api/v1/assignees?grid_id={}",
+            app.place_id("XF-C01-G2").await
+        ))
+        .await;
+    assert!(
+        !other
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["display_name"] == "赵网格员"),
+        "not a worker of the second grid"
+    );
     assert_eq!(reported["total"], 3);
     assert_eq!(board["figures"]["open"], 3);
-    assert_eq!(board["figures"]["closure_rate"], Value::Null, "nothing is due yet");
+    assert_eq!(
+        board["figures"]["closure_rate"],
+        Value::Null,
+        "nothing is due yet"
+    );
 
     // Drag 丙 between 甲 and 乙: one card changes.
     let cards = reported["cards"].as_array().unwrap();
     let (a, b, c) = (&cards[0], &cards[1], &cards[2]);
     let (status, moved) = staff
-        .post(&format!("/api/v1/cases/{}/rank", c["id"]), json!({"version": c["version"], "after_id": a["id"], "before_id": b["id"]}))
+        .post(
+            &format!("/api/v1/cases/{}/rank", c["id"]),
+            json!({"version": c["version"], "after_id": a["id"], "before_id": b["id"]}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{moved}");
     let (_, board) = staff.get("/api/v1/board").await;
     assert_eq!(titles(column(&board, "reported")), ["甲", "丙", "乙"]);
     // A move to another column can say where the card lands.
     let (status, _) = staff
-        .post(&format!("/api/v1/cases/{}/moves", b["id"]), json!({"action": "register", "version": b["version"]}))
+        .post(
+            &format!("/api/v1/cases/{}/moves", b["id"]),
+            json!({"action": "register", "version": b["version"]}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let b2 = staff.get(&format!("/api/v1/cases/{}", a["id"])).await.1;
     let (status, _) = staff
-        .post(&format!("/api/v1/cases/{}/moves", a["id"]), json!({"action": "register", "version": b2["version"], "before_id": b["id"]}))
+        .post(
+            &format!("/api/v1/cases/{}/moves", a["id"]),
+            json!({"action": "register", "version": b2["version"], "before_id": b["id"]}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let (_, board) = staff.get("/api/v1/board").await;
@@ -77,19 +152,39 @@ async fn the_board_shows_columns_in_order_with_figures(app: &TestApp) {
     let (_, mine) = resident.get("/api/v1/board").await;
     assert_eq!(column(&mine, "registered")["total"], 2);
     let card = &column(&mine, "reported")["cards"][0];
-    assert_eq!(resident.post(&format!("/api/v1/cases/{}/rank", card["id"]), json!({"version": card["version"]})).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        resident
+            .post(
+                &format!("/api/v1/cases/{}/rank", card["id"]),
+                json!({"version": card["version"]})
+            )
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
 }
 both!(the_board_shows_columns_in_order_with_figures);
 
 /// Read server-sent events until `want` `case` events arrived or the time is up.
-async fn read_events(api: &Api, path: &str, last_id: Option<i64>, want: usize, limit: Duration) -> Vec<Value> {
+async fn read_events(
+    api: &Api,
+    path: &str,
+    last_id: Option<i64>,
+    want: usize,
+    limit: Duration,
+) -> Vec<Value> {
     let mut req = api.request(Method::GET, path);
     if let Some(id) = last_id {
         req = req.header("last-event-id", id.to_string());
     }
     let res = req.send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
     let mut stream = res.bytes_stream();
     let mut buf = String::new();
     let mut events = Vec::new();
@@ -103,7 +198,10 @@ async fn read_events(api: &Api, path: &str, last_id: Option<i64>, want: usize, l
         while let Some(end) = buf.find("\n\n") {
             let block: String = buf.drain(..end + 2).collect();
             if block.lines().any(|l| l == "event: case") {
-                let data = block.lines().find_map(|l| l.strip_prefix("data: ")).unwrap();
+                let data = block
+                    .lines()
+                    .find_map(|l| l.strip_prefix("data: "))
+                    .unwrap();
                 events.push(serde_json::from_str(data).unwrap());
             }
         }
@@ -120,11 +218,27 @@ async fn every_open_board_sees_a_move_live_and_reconnects_resume(app: &TestApp) 
     let cursor = board["cursor"].as_i64().unwrap();
 
     let watcher = staff.clone();
-    let watching = tokio::spawn(async move { read_events(&watcher, "/api/v1/live", None, 1, Duration::from_secs(10)).await });
+    let watching = tokio::spawn(async move {
+        read_events(&watcher, "/api/v1/live", None, 1, Duration::from_secs(10)).await
+    });
     let outsider = mediator.clone();
-    let not_watching = tokio::spawn(async move { read_events(&outsider, "/api/v1/live", None, 1, Duration::from_millis(1500)).await });
+    let not_watching = tokio::spawn(async move {
+        read_events(
+            &outsider,
+            "/api/v1/live",
+            None,
+            1,
+            Duration::from_millis(1500),
+        )
+        .await
+    });
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let (status, moved) = staff.post(&format!("/api/v1/cases/{}/moves", c["id"]), json!({"action": "register", "version": c["version"]})).await;
+    let (status, moved) = staff
+        .post(
+            &format!("/api/v1/cases/{}/moves", c["id"]),
+            json!({"action": "register", "version": c["version"]}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
 
     let seen = watching.await.unwrap();
@@ -132,10 +246,20 @@ async fn every_open_board_sees_a_move_live_and_reconnects_resume(app: &TestApp) 
     assert_eq!(seen[0]["case_id"], c["id"]);
     assert_eq!(seen[0]["stage"], "registered");
     assert_eq!(seen[0]["version"], moved["version"]);
-    assert!(not_watching.await.unwrap().is_empty(), "a mediator's stream carries no case they may not see");
+    assert!(
+        not_watching.await.unwrap().is_empty(),
+        "a mediator's stream carries no case they may not see"
+    );
 
     // A client that was away asks for what it missed since the board it loaded.
-    let missed = read_events(&staff, "/api/v1/live", Some(cursor), 1, Duration::from_secs(5)).await;
+    let missed = read_events(
+        &staff,
+        "/api/v1/live",
+        Some(cursor),
+        1,
+        Duration::from_secs(5),
+    )
+    .await;
     assert_eq!(missed.len(), 1);
     assert_eq!(missed[0]["action"], "register");
 }
@@ -148,37 +272,112 @@ async fn wip_limits_undo_and_saved_filters(app: &TestApp) {
     let a = file(&resident, app, "一").await;
     let b = file(&resident, app, "二").await;
 
-    let (status, limits) = admin.put("/api/v1/board/limits", json!([{"stage": "registered", "soft": 1, "hard": 1}])).await;
+    let (status, limits) = admin
+        .put(
+            "/api/v1/board/limits",
+            json!([{"stage": "registered", "soft": 1, "hard": 1}]),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{limits}");
-    assert_eq!(admin.put("/api/v1/board/limits", json!([{"stage": "registered", "soft": 3, "hard": 2}])).await.0, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, a2) = staff.post(&format!("/api/v1/cases/{}/moves", a["id"]), json!({"action": "register", "version": a["version"]})).await;
+    assert_eq!(
+        admin
+            .put(
+                "/api/v1/board/limits",
+                json!([{"stage": "registered", "soft": 3, "hard": 2}])
+            )
+            .await
+            .0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let (status, a2) = staff
+        .post(
+            &format!("/api/v1/cases/{}/moves", a["id"]),
+            json!({"action": "register", "version": a["version"]}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, full) = staff.post(&format!("/api/v1/cases/{}/moves", b["id"]), json!({"action": "register", "version": b["version"]})).await;
+    let (status, full) = staff
+        .post(
+            &format!("/api/v1/cases/{}/moves", b["id"]),
+            json!({"action": "register", "version": b["version"]}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(full["code"], "wip_limit_reached");
     let (_, board) = staff.get("/api/v1/board").await;
-    assert_eq!((column(&board, "registered")["soft_limit"].clone(), column(&board, "registered")["hard_limit"].clone()), (json!(1), json!(1)));
+    assert_eq!(
+        (
+            column(&board, "registered")["soft_limit"].clone(),
+            column(&board, "registered")["hard_limit"].clone()
+        ),
+        (json!(1), json!(1))
+    );
 
     // Ctrl+Z: the move is taken back exactly; a second undo has nothing to take back.
     assert!(a2["deadline_at"].is_string());
     let other = app.login("admin").await;
-    assert_eq!(other.post(&format!("/api/v1/cases/{}/undo", a["id"]), json!({"version": a2["version"]})).await.1["code"], "cannot_undo", "not their move");
-    let (status, back) = staff.post(&format!("/api/v1/cases/{}/undo", a["id"]), json!({"version": a2["version"]})).await;
+    assert_eq!(
+        other
+            .post(
+                &format!("/api/v1/cases/{}/undo", a["id"]),
+                json!({"version": a2["version"]})
+            )
+            .await
+            .1["code"],
+        "cannot_undo",
+        "not their move"
+    );
+    let (status, back) = staff
+        .post(
+            &format!("/api/v1/cases/{}/undo", a["id"]),
+            json!({"version": a2["version"]}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{back}");
     assert_eq!(back["stage"], "reported");
     assert_eq!(back["deadline_at"], Value::Null);
     assert_eq!(back["stage_entered_at"], a["stage_entered_at"]);
-    let (status, again) = staff.post(&format!("/api/v1/cases/{}/undo", a["id"]), json!({"version": back["version"]})).await;
-    assert_eq!((status, again["code"].clone()), (StatusCode::CONFLICT, json!("cannot_undo")));
+    let (status, again) = staff
+        .post(
+            &format!("/api/v1/cases/{}/undo", a["id"]),
+            json!({"version": back["version"]}),
+        )
+        .await;
+    assert_eq!(
+        (status, again["code"].clone()),
+        (StatusCode::CONFLICT, json!("cannot_undo"))
+    );
     // Now there is room in the column again.
-    let (status, _) = staff.post(&format!("/api/v1/cases/{}/moves", b["id"]), json!({"action": "register", "version": b["version"]})).await;
+    let (status, _) = staff
+        .post(
+            &format!("/api/v1/cases/{}/moves", b["id"]),
+            json!({"action": "register", "version": b["version"]}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
 
     // Saved filters are per user.
-    assert_eq!(staff.get("/api/v1/settings/board.filters").await.1, Value::Null);
-    staff.put("/api/v1/settings/board.filters", json!({"grid_id": 3, "overdue": true})).await;
-    assert_eq!(staff.get("/api/v1/settings/board.filters").await.1, json!({"grid_id": 3, "overdue": true}));
-    assert_eq!(admin.get("/api/v1/settings/board.filters").await.1, Value::Null);
-    assert_eq!(staff.get("/api/v1/settings/Bad%20Key").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        staff.get("/api/v1/settings/board.filters").await.1,
+        Value::Null
+    );
+    staff
+        .put(
+            "/api/v1/settings/board.filters",
+            json!({"grid_id": 3, "overdue": true}),
+        )
+        .await;
+    assert_eq!(
+        staff.get("/api/v1/settings/board.filters").await.1,
+        json!({"grid_id": 3, "overdue": true})
+    );
+    assert_eq!(
+        admin.get("/api/v1/settings/board.filters").await.1,
+        Value::Null
+    );
+    assert_eq!(
+        staff.get("/api/v1/settings/Bad%20Key").await.0,
+        StatusCode::NOT_FOUND
+    );
 }
 both!(wip_limits_undo_and_saved_filters);

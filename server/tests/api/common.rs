@@ -28,7 +28,12 @@ impl Drop for TempDir {
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 fn unique_name() -> String {
-    format!("{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst), uuid::Uuid::new_v4().simple())
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        uuid::Uuid::new_v4().simple()
+    )
 }
 
 impl TestApp {
@@ -67,16 +72,28 @@ impl TestApp {
              postgres://linju:linju@127.0.0.1:5432/postgres",
         );
         let name = format!("linju_test_{}", unique_name());
-        let admin = sea_orm::Database::connect(&admin_url).await.expect("connect to PostgreSQL");
+        let admin = sea_orm::Database::connect(&admin_url)
+            .await
+            .expect("connect to PostgreSQL");
         use sea_orm::ConnectionTrait;
-        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create test database");
         admin.close().await.ok();
-        let (prefix, _) = admin_url.rsplit_once('/').expect("database URL ends with /dbname");
+        let (prefix, _) = admin_url
+            .rsplit_once('/')
+            .expect("database URL ends with /dbname");
         let url = format!("{prefix}/{name}");
         Self::start(&url, Some((admin_url, name)), None, demo).await
     }
 
-    async fn start(url: &str, pg_cleanup: Option<(String, String)>, dir: Option<TempDir>, demo: bool) -> TestApp {
+    async fn start(
+        url: &str,
+        pg_cleanup: Option<(String, String)>,
+        dir: Option<TempDir>,
+        demo: bool,
+    ) -> TestApp {
         Self::start_configured(url, pg_cleanup, dir, demo, |_| {}).await
     }
 
@@ -97,7 +114,12 @@ impl TestApp {
         let addr = listener.local_addr().unwrap();
         let app = server::router(state.clone());
         tokio::spawn(async move { server::serve(app, listener).await.unwrap() });
-        TestApp { base: format!("http://{addr}"), state, pg_cleanup, _dir: dir }
+        TestApp {
+            base: format!("http://{addr}"),
+            state,
+            pg_cleanup,
+            _dir: dir,
+        }
     }
 
     pub fn anonymous(&self) -> Api {
@@ -113,12 +135,16 @@ impl TestApp {
 
     /// Drop the PostgreSQL database (SQLite files go with the temp dir).
     pub async fn cleanup(self) {
-        let TestApp { state, pg_cleanup, .. } = self;
+        let TestApp {
+            state, pg_cleanup, ..
+        } = self;
         state.db.conn.close().await.ok();
         if let Some((admin_url, name)) = pg_cleanup {
             if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
                 use sea_orm::ConnectionTrait;
-                let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
                 admin.close().await.ok();
             }
         }
@@ -128,27 +154,50 @@ impl TestApp {
     pub async fn place_id(&self, code: &str) -> i64 {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         use server::places::store::place;
-        place::Entity::find().filter(place::Column::Code.eq(code)).one(&self.state.db.conn).await.unwrap().unwrap_or_else(|| panic!("no place {code}")).id
+        place::Entity::find()
+            .filter(place::Column::Code.eq(code))
+            .one(&self.state.db.conn)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no place {code}"))
+            .id
     }
 
     /// The id of a resident by name.
     pub async fn resident_id(&self, name: &str) -> i64 {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         use server::places::store::resident;
-        resident::Entity::find().filter(resident::Column::Name.eq(name)).one(&self.state.db.conn).await.unwrap().unwrap_or_else(|| panic!("no resident {name}")).id
+        resident::Entity::find()
+            .filter(resident::Column::Name.eq(name))
+            .one(&self.state.db.conn)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no resident {name}"))
+            .id
     }
 
     pub async fn user_id(&self, username: &str) -> i64 {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         use server::accounts::store::user;
-        user::Entity::find().filter(user::Column::Username.eq(username)).one(&self.state.db.conn).await.unwrap().unwrap().id
+        user::Entity::find()
+            .filter(user::Column::Username.eq(username))
+            .one(&self.state.db.conn)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
     }
 
     /// Audit records with an action, newest first.
     pub async fn audit(&self, action: &str) -> Vec<server::audit::entry::Model> {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
         use server::audit::entry;
-        entry::Entity::find().filter(entry::Column::Action.eq(action)).order_by_desc(entry::Column::Id).all(&self.state.db.conn).await.unwrap()
+        entry::Entity::find()
+            .filter(entry::Column::Action.eq(action))
+            .order_by_desc(entry::Column::Id)
+            .all(&self.state.db.conn)
+            .await
+            .unwrap()
     }
 }
 
@@ -164,7 +213,12 @@ pub struct Api {
 
 impl Api {
     pub fn new(base: &str) -> Api {
-        Api { base: base.to_string(), http: reqwest::Client::new(), token: None, lang: None }
+        Api {
+            base: base.to_string(),
+            http: reqwest::Client::new(),
+            token: None,
+            lang: None,
+        }
     }
 
     pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
@@ -186,7 +240,10 @@ impl Api {
         let res = r.send().await.expect("request sent");
         let status = res.status();
         let text = res.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
@@ -194,7 +251,8 @@ impl Api {
     }
 
     pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.send(self.request(Method::POST, path).json(&body)).await
+        self.send(self.request(Method::POST, path).json(&body))
+            .await
     }
 
     pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
@@ -214,8 +272,16 @@ impl Api {
             .await
             .unwrap();
         let status = res.status();
-        if let Some(cookie) = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()) {
-            let token = cookie.split(';').next().and_then(|kv| kv.split_once('=')).map(|(_, v)| v.to_string());
+        if let Some(cookie) = res
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+        {
+            let token = cookie
+                .split(';')
+                .next()
+                .and_then(|kv| kv.split_once('='))
+                .map(|(_, v)| v.to_string());
             self.token = token.filter(|t| !t.is_empty());
         }
         let body = res.json().await.unwrap_or(Value::Null);

@@ -6,7 +6,12 @@ use reqwest::{Method, StatusCode};
 
 async fn errors_are_problem_documents_in_the_asked_language(app: &TestApp) {
     let staff = app.login("staff").await;
-    let res = staff.request(Method::GET, "/api/v1/no-such-thing").header("accept-language", "en-GB,en;q=0.9").send().await.unwrap();
+    let res = staff
+        .request(Method::GET, "/api/v1/no-such-thing")
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
     let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
@@ -15,15 +20,28 @@ async fn errors_are_problem_documents_in_the_asked_language(app: &TestApp) {
     assert_eq!(body["detail"], "Not found.");
     assert_eq!(body["request_id"], id.as_str());
 
-    let res = staff.request(Method::PATCH, "/api/v1/places").send().await.unwrap();
+    let res = staff
+        .request(Method::PATCH, "/api/v1/places")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
 
-    let res = staff.request(Method::POST, "/api/v1/residents").header("content-type", "application/json").body("{not json").send().await.unwrap();
+    let res = staff
+        .request(Method::POST, "/api/v1/residents")
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["code"], "malformed_request");
-    assert_eq!(body["detail"], "请求格式不正确。", "Chinese when no language is asked for");
+    assert_eq!(
+        body["detail"], "请求格式不正确。",
+        "Chinese when no language is asked for"
+    );
 
     let (status, body) = staff.get("/api/v1/residents/abc").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -32,27 +50,60 @@ async fn errors_are_problem_documents_in_the_asked_language(app: &TestApp) {
 both!(errors_are_problem_documents_in_the_asked_language);
 
 async fn deep_links_get_the_app_and_every_response_is_hardened(app: &TestApp) {
-    let res = reqwest::get(format!("{}/places/12", app.base)).await.unwrap();
+    let res = reqwest::get(format!("{}/places/12", app.base))
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["cache-control"], "no-cache");
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
-    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
-    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"), "{csp}");
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"),
+        "{csp}"
+    );
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     assert!(res.text().await.unwrap().contains("邻聚"));
-    assert_eq!(reqwest::get(format!("{}/assets/app.nothing.js", app.base)).await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        reqwest::get(format!("{}/assets/app.nothing.js", app.base))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
 }
 both!(deep_links_get_the_app_and_every_response_is_hardened);
 
 async fn health_and_openapi(app: &TestApp) {
     let anon = app.anonymous();
-    assert_eq!(anon.get("/healthz").await, (StatusCode::OK, serde_json::Value::String("ok".into())));
+    assert_eq!(
+        anon.get("/healthz").await,
+        (StatusCode::OK, serde_json::Value::String("ok".into()))
+    );
     assert_eq!(anon.get("/readyz").await.0, StatusCode::OK);
     let (status, doc) = anon.get("/api/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for schema in ["Problem", "Principal", "PlaceView", "ResidentView", "ResidentSensitive", "UserView", "CreatePlace"] {
-        assert!(doc["components"]["schemas"].get(schema).is_some(), "schema {schema} is documented");
+    for schema in [
+        "Problem",
+        "Principal",
+        "PlaceView",
+        "ResidentView",
+        "ResidentSensitive",
+        "UserView",
+        "CreatePlace",
+    ] {
+        assert!(
+            doc["components"]["schemas"].get(schema).is_some(),
+            "schema {schema} is documented"
+        );
     }
     let login = &doc["paths"]["/api/v1/auth/login"]["post"];
     assert!(login["responses"].get("429").is_some());
@@ -63,20 +114,50 @@ async fn cross_site_reads_and_forged_request_ids_are_refused(app: &TestApp) {
     let staff = app.login("staff").await;
     let id = app.resident_id("张秀兰").await;
     // A top-level navigation from another site carries the Lax cookie; the API refuses it.
-    let res = staff.request(Method::GET, &format!("/api/v1/residents/{id}/sensitive")).header("sec-fetch-site", "cross-site").send().await.unwrap();
+    let res = staff
+        .request(Method::GET, &format!("/api/v1/residents/{id}/sensitive"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(app.audit("resident.reveal").await.is_empty(), "no audited read happened");
-    let res = staff.request(Method::GET, &format!("/api/v1/residents/{id}/sensitive")).header("sec-fetch-site", "same-origin").send().await.unwrap();
+    assert!(
+        app.audit("resident.reveal").await.is_empty(),
+        "no audited read happened"
+    );
+    let res = staff
+        .request(Method::GET, &format!("/api/v1/residents/{id}/sensitive"))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 
     // An over-long or odd request id is replaced, never stored.
     let long = "x".repeat(300);
-    let res = staff.request(Method::GET, &format!("/api/v1/residents/{id}/sensitive")).header("x-request-id", &long).send().await.unwrap();
+    let res = staff
+        .request(Method::GET, &format!("/api/v1/residents/{id}/sensitive"))
+        .header("x-request-id", &long)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let echoed = res.headers()["x-request-id"].to_str().unwrap().to_string();
     assert_ne!(echoed, long);
-    assert_eq!(app.audit("resident.reveal").await[0].request_id.as_deref(), Some(echoed.as_str()));
-    let res = staff.request(Method::GET, "/healthz").header("x-request-id", "ticket-42").send().await.unwrap();
-    assert_eq!(res.headers()["x-request-id"], "ticket-42", "a plain caller id is kept for tracing");
+    assert_eq!(
+        app.audit("resident.reveal").await[0].request_id.as_deref(),
+        Some(echoed.as_str())
+    );
+    let res = staff
+        .request(Method::GET, "/healthz")
+        .header("x-request-id", "ticket-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["x-request-id"],
+        "ticket-42",
+        "a plain caller id is kept for tracing"
+    );
 }
 both!(cross_site_reads_and_forged_request_ids_are_refused);

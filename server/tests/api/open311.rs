@@ -8,16 +8,57 @@ use serde_json::{Value, json};
 async fn open311_clients_list_services_file_requests_and_follow_them(app: &TestApp) {
     let http = reqwest::Client::new();
     let base = &app.base;
-    let services: Value = http.get(format!("{base}/open311/v2/services.json")).send().await.unwrap().json().await.unwrap();
-    let codes: Vec<&str> = services.as_array().unwrap().iter().map(|s| s["service_code"].as_str().unwrap()).collect();
+    let services: Value = http
+        .get(format!("{base}/open311/v2/services.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let codes: Vec<&str> = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["service_code"].as_str().unwrap())
+        .collect();
     assert!(codes.contains(&"E-ENV-01"));
-    assert!(!codes.contains(&"S-ERR-01"), "errands are about people and stay internal");
-    let e = services.as_array().unwrap().iter().find(|s| s["service_code"] == "E-ENV-01").unwrap();
-    assert_eq!((e["service_name"].clone(), e["metadata"].clone(), e["type"].clone()), (json!("暴露垃圾"), json!(false), json!("realtime")));
-    let xml = http.get(format!("{base}/open311/v2/services.xml")).send().await.unwrap();
-    assert!(xml.headers()["content-type"].to_str().unwrap().starts_with("text/xml"));
+    assert!(
+        !codes.contains(&"S-ERR-01"),
+        "errands are about people and stay internal"
+    );
+    let e = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service_code"] == "E-ENV-01")
+        .unwrap();
+    assert_eq!(
+        (
+            e["service_name"].clone(),
+            e["metadata"].clone(),
+            e["type"].clone()
+        ),
+        (json!("暴露垃圾"), json!(false), json!("realtime"))
+    );
+    let xml = http
+        .get(format!("{base}/open311/v2/services.xml"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        xml.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/xml")
+    );
     let xml = xml.text().await.unwrap();
-    assert!(xml.starts_with("<?xml") && xml.contains("<services><service>") && xml.contains("<service_code>E-ENV-01</service_code>"), "{xml}");
+    assert!(
+        xml.starts_with("<?xml")
+            && xml.contains("<services><service>")
+            && xml.contains("<service_code>E-ENV-01</service_code>"),
+        "{xml}"
+    );
 
     // Writing needs a key; no cookie, Origin or X-Requested-With is involved.
     let form = |key: &str, lat: &str, long: &str| {
@@ -30,53 +71,144 @@ async fn open311_clients_list_services_file_requests_and_follow_them(app: &TestA
             ("first_name", "张".to_string()),
         ]
     };
-    let res = http.post(format!("{base}/open311/v2/requests.json")).form(&form("wrong", "31.2205", "121.4505")).send().await.unwrap();
+    let res = http
+        .post(format!("{base}/open311/v2/requests.json"))
+        .form(&form("wrong", "31.2205", "121.4505"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let err: Value = res.json().await.unwrap();
     assert_eq!(err[0]["code"], 403);
-    let res = http.post(format!("{base}/open311/v2/requests.json")).form(&form("linju-demo-open311", "31.30", "121.60")).send().await.unwrap();
+    let res = http
+        .post(format!("{base}/open311/v2/requests.json"))
+        .form(&form("linju-demo-open311", "31.30", "121.60"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST, "outside every grid");
 
-    let res = http.post(format!("{base}/open311/v2/requests.json")).form(&form("linju-demo-open311", "31.2205", "121.4505")).send().await.unwrap();
+    let res = http
+        .post(format!("{base}/open311/v2/requests.json"))
+        .form(&form("linju-demo-open311", "31.2205", "121.4505"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
     let created: Value = res.json().await.unwrap();
-    let id = created[0]["service_request_id"].as_str().unwrap().to_string();
+    let id = created[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     // The office finds it in the right grid, from Open311.
     let staff = app.login("staff").await;
     let (_, c) = staff.get(&format!("/api/v1/cases/{id}")).await;
     assert_eq!(c["source"], "open311");
     assert_eq!(c["grid_id"], app.place_id("XF-C01-G1").await);
-    assert_eq!(c["place_id"], app.place_id("XF-C01-G1-M1").await, "the micro-grid that contains the point");
-    assert_eq!(c["history"][0]["actor_name"], "张（Open311 · 演示 Open311 客户端）");
+    assert_eq!(
+        c["place_id"],
+        app.place_id("XF-C01-G1-M1").await,
+        "the micro-grid that contains the point"
+    );
+    assert_eq!(
+        c["history"][0]["actor_name"],
+        "张（Open311 · 演示 Open311 客户端）"
+    );
 
-    let doc: Value = http.get(format!("{base}/open311/v2/requests/{id}.json")).send().await.unwrap().json().await.unwrap();
-    assert_eq!((doc[0]["status"].clone(), doc[0]["service_code"].clone()), (json!("open"), json!("E-ENV-01")));
+    let doc: Value = http
+        .get(format!("{base}/open311/v2/requests/{id}.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (doc[0]["status"].clone(), doc[0]["service_code"].clone()),
+        (json!("open"), json!("E-ENV-01"))
+    );
     assert_eq!(doc[0]["description"], "路口垃圾桶满溢");
-    assert!(doc[0].get("first_name").is_none(), "no reporter details in public documents");
+    assert!(
+        doc[0].get("first_name").is_none(),
+        "no reporter details in public documents"
+    );
     let (_, refused) = staff
-        .post(&format!("/api/v1/cases/{id}/moves"), json!({"action": "refuse", "version": c["version"], "refusal_reason": "duplicate"}))
+        .post(
+            &format!("/api/v1/cases/{id}/moves"),
+            json!({"action": "refuse", "version": c["version"], "refusal_reason": "duplicate"}),
+        )
         .await;
     assert_eq!(refused["stage"], "refused");
-    let doc: Value = http.get(format!("{base}/open311/v2/requests/{id}.json")).send().await.unwrap().json().await.unwrap();
+    let doc: Value = http
+        .get(format!("{base}/open311/v2/requests/{id}.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(doc[0]["status"], "closed");
-    let closed: Value = http.get(format!("{base}/open311/v2/requests.json?status=closed")).send().await.unwrap().json().await.unwrap();
+    let closed: Value = http
+        .get(format!("{base}/open311/v2/requests.json?status=closed"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(closed.as_array().unwrap().len(), 1);
-    let open: Value = http.get(format!("{base}/open311/v2/requests.json?status=open")).send().await.unwrap().json().await.unwrap();
+    let open: Value = http
+        .get(format!("{base}/open311/v2/requests.json?status=open"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(open, json!([]));
-    let xml = http.get(format!("{base}/open311/v2/requests/{id}.xml")).send().await.unwrap().text().await.unwrap();
-    assert!(xml.contains("<service_requests><request>") && xml.contains("<status>closed</status>"), "{xml}");
-    assert_eq!(http.get(format!("{base}/open311/v2/requests/999999.json")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let xml = http
+        .get(format!("{base}/open311/v2/requests/{id}.xml"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        xml.contains("<service_requests><request>") && xml.contains("<status>closed</status>"),
+        "{xml}"
+    );
+    assert_eq!(
+        http.get(format!("{base}/open311/v2/requests/999999.json"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
 
     // Admins issue keys; the key is shown once and works.
     let admin = app.login("admin").await;
-    let (status, key) = admin.post("/api/v1/open311/keys", json!({"name": "12345 热线平台"})).await;
+    let (status, key) = admin
+        .post("/api/v1/open311/keys", json!({"name": "12345 热线平台"}))
+        .await;
     assert_eq!(status, StatusCode::CREATED);
     let k = key["key"].as_str().unwrap();
-    let res = http.post(format!("{base}/open311/v2/requests.xml")).form(&form(k, "31.2235", "121.4535")).send().await.unwrap();
+    let res = http
+        .post(format!("{base}/open311/v2/requests.xml"))
+        .form(&form(k, "31.2235", "121.4535"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
     assert!(res.text().await.unwrap().contains("<service_request_id>"));
     let (_, keys) = admin.get("/api/v1/open311/keys").await;
-    assert!(keys.as_array().unwrap().iter().all(|k| k.get("key").is_none()));
+    assert!(
+        keys.as_array()
+            .unwrap()
+            .iter()
+            .all(|k| k.get("key").is_none())
+    );
 }
 both!(open311_clients_list_services_file_requests_and_follow_them);

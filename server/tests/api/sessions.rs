@@ -13,11 +13,27 @@ async fn login_sets_a_hardened_cookie_and_me_answers(app: &TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "usernames are case-insensitive");
-    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "usernames are case-insensitive"
+    );
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(cookie.starts_with("linju_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http without a trusted proxy is not marked Secure");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http without a trusted proxy is not marked Secure"
+    );
 
     let (status, body) = anon.get("/api/v1/auth/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -38,8 +54,15 @@ async fn login_rotates_the_session_id(app: &TestApp) {
     api.login("staff", PASSWORD).await;
     let second = api.token.clone().unwrap();
     assert_ne!(first, second, "every login issues a new session id");
-    let old = Api { token: Some(first), ..api.clone() };
-    assert_eq!(old.get("/api/v1/auth/me").await.0, StatusCode::UNAUTHORIZED, "the session presented at login is ended");
+    let old = Api {
+        token: Some(first),
+        ..api.clone()
+    };
+    assert_eq!(
+        old.get("/api/v1/auth/me").await.0,
+        StatusCode::UNAUTHORIZED,
+        "the session presented at login is ended"
+    );
     assert_eq!(api.get("/api/v1/auth/me").await.0, StatusCode::OK);
 }
 both!(login_rotates_the_session_id);
@@ -47,12 +70,19 @@ both!(login_rotates_the_session_id);
 async fn logout_ends_the_session_on_the_server(app: &TestApp) {
     let api = app.login("staff").await;
     let copy = api.clone();
-    let res = api.request(Method::POST, "/api/v1/auth/logout").send().await.unwrap();
+    let res = api
+        .request(Method::POST, "/api/v1/auth/logout")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let cleared = res.headers().get("set-cookie").unwrap().to_str().unwrap();
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
     // A copy of the cookie kept elsewhere is worthless now.
-    assert_eq!(copy.get("/api/v1/auth/me").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        copy.get("/api/v1/auth/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
 }
 both!(logout_ends_the_session_on_the_server);
 
@@ -69,10 +99,17 @@ async fn disabling_a_user_ends_their_sessions_at_once(app: &TestApp) {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(staff.get("/api/v1/residents").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        staff.get("/api/v1/residents").await.0,
+        StatusCode::UNAUTHORIZED
+    );
     let mut again = app.anonymous();
     let (status, body) = again.login("staff", PASSWORD).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "a disabled account cannot sign in");
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a disabled account cannot sign in"
+    );
     assert_eq!(body["code"], "invalid_credentials");
 }
 both!(disabling_a_user_ends_their_sessions_at_once);
@@ -86,9 +123,19 @@ async fn cross_site_and_form_requests_are_refused(app: &TestApp) {
     let http = reqwest::Client::new();
 
     // No X-Requested-With: the kind of request a cross-site form could make.
-    let res = http.post(&url).header("cookie", &cookie).header("origin", &app.base).json(&body).send().await.unwrap();
+    let res = http
+        .post(&url)
+        .header("cookie", &cookie)
+        .header("origin", &app.base)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["code"], "csrf_rejected");
+    assert_eq!(
+        res.json::<serde_json::Value>().await.unwrap()["code"],
+        "csrf_rejected"
+    );
 
     // Another origin.
     let res = http
@@ -149,13 +196,23 @@ async fn repeated_failures_throttle_the_account_without_telling_who_exists(app: 
         assert_eq!(body["detail"], "Wrong username or password.");
     }
     let (status, body) = api.login("gridworker", PASSWORD).await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits out the lock");
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits out the lock"
+    );
     assert_eq!(body["code"], "login_throttled");
     let retry = body["retry_after"].as_u64().unwrap();
     assert!((1..=30).contains(&retry), "retry_after {retry}");
-    assert_eq!(body["detail"], format!("Too many sign-in attempts; try again in {retry} s."));
+    assert_eq!(
+        body["detail"],
+        format!("Too many sign-in attempts; try again in {retry} s.")
+    );
     // Other accounts are not locked by it.
-    assert_eq!(app.anonymous().login("staff", PASSWORD).await.0, StatusCode::OK);
+    assert_eq!(
+        app.anonymous().login("staff", PASSWORD).await.0,
+        StatusCode::OK
+    );
 
     // An unknown user gets the same answer as a wrong password, and is throttled the same way.
     let (status, unknown) = api.login("nobody-here", "whatever-pass").await;
@@ -170,9 +227,14 @@ async fn age_sessions(app: &TestApp, column: &str, secs: i64) {
     use sea_orm::sea_query::Expr;
     use sea_orm::{EntityTrait, Iterable};
     use server::accounts::store::session;
-    let col = session::Column::iter().find(|c| format!("{c:?}").to_lowercase() == column.replace('_', "")).unwrap();
+    let col = session::Column::iter()
+        .find(|c| format!("{c:?}").to_lowercase() == column.replace('_', ""))
+        .unwrap();
     session::Entity::update_many()
-        .col_expr(col, Expr::value(time::OffsetDateTime::now_utc() - time::Duration::seconds(secs)))
+        .col_expr(
+            col,
+            Expr::value(time::OffsetDateTime::now_utc() - time::Duration::seconds(secs)),
+        )
         .exec(&app.state.db.conn)
         .await
         .unwrap();
@@ -185,16 +247,32 @@ async fn idle_and_absolute_timeouts_end_sessions(app: &TestApp) {
     // Used within the idle limit (2 h by default): alive, and the use is recorded.
     age_sessions(app, "last_seen_at", 3600).await;
     assert_eq!(staff.get("/api/v1/auth/me").await.0, StatusCode::OK);
-    assert_eq!(staff.get("/api/v1/auth/me").await.0, StatusCode::OK, "the first use refreshed last_seen_at");
+    assert_eq!(
+        staff.get("/api/v1/auth/me").await.0,
+        StatusCode::OK,
+        "the first use refreshed last_seen_at"
+    );
     // Idle past the limit: gone, and removed from the database.
     age_sessions(app, "last_seen_at", 3 * 3600).await;
-    assert_eq!(staff.get("/api/v1/auth/me").await.0, StatusCode::UNAUTHORIZED);
-    assert_eq!(session::Entity::find().count(&app.state.db.conn).await.unwrap(), 0);
+    assert_eq!(
+        staff.get("/api/v1/auth/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        session::Entity::find()
+            .count(&app.state.db.conn)
+            .await
+            .unwrap(),
+        0
+    );
 
     // Past the absolute limit even though just used.
     let staff = app.login("staff").await;
     age_sessions(app, "expires_at", 1).await;
-    assert_eq!(staff.get("/api/v1/auth/me").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        staff.get("/api/v1/auth/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
 }
 both!(idle_and_absolute_timeouts_end_sessions);
 
@@ -202,7 +280,9 @@ async fn guesses_sent_in_parallel_are_throttled_like_guesses_in_a_row(app: &Test
     let mut tasks = Vec::new();
     for _ in 0..40 {
         let mut api = app.anonymous();
-        tasks.push(tokio::spawn(async move { api.login("mediator", "a-wrong-guess").await.0 }));
+        tasks.push(tokio::spawn(async move {
+            api.login("mediator", "a-wrong-guess").await.0
+        }));
     }
     let mut wrong = 0;
     let mut throttled = 0;
@@ -213,7 +293,11 @@ async fn guesses_sent_in_parallel_are_throttled_like_guesses_in_a_row(app: &Test
             other => panic!("unexpected {other}"),
         }
     }
-    assert_eq!((wrong, throttled), (5, 35), "only the five free attempts reach the password check");
+    assert_eq!(
+        (wrong, throttled),
+        (5, 35),
+        "only the five free attempts reach the password check"
+    );
 }
 both!(guesses_sent_in_parallel_are_throttled_like_guesses_in_a_row);
 
@@ -228,21 +312,38 @@ async fn housekeeping_removes_only_dead_sessions(app: &TestApp) {
         use sea_orm::{ColumnTrait, QueryFilter};
         let admin_id = app.user_id("admin").await;
         session::Entity::update_many()
-            .col_expr(session::Column::ExpiresAt, Expr::value(time::OffsetDateTime::now_utc() - time::Duration::minutes(1)))
+            .col_expr(
+                session::Column::ExpiresAt,
+                Expr::value(time::OffsetDateTime::now_utc() - time::Duration::minutes(1)),
+            )
             .filter(session::Column::UserId.eq(admin_id))
             .exec(&app.state.db.conn)
             .await
             .unwrap();
     }
-    assert_eq!(server::accounts::service::purge_expired(&app.state).await.unwrap(), 1);
-    assert_eq!(session::Entity::find().count(&app.state.db.conn).await.unwrap(), 1);
+    assert_eq!(
+        server::accounts::service::purge_expired(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        session::Entity::find()
+            .count(&app.state.db.conn)
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(alive.get("/api/v1/auth/me").await.0, StatusCode::OK);
 }
 both!(housekeeping_removes_only_dead_sessions);
 
 #[tokio::test]
 async fn configured_public_origins_are_the_only_ones_accepted() {
-    let app = TestApp::sqlite_configured(true, |c| c.public_origins = vec!["https://linju.example.org".into()]).await;
+    let app = TestApp::sqlite_configured(true, |c| {
+        c.public_origins = vec!["https://linju.example.org".into()]
+    })
+    .await;
     // The Host-derived origin no longer counts (a rebinding attacker controls Host).
     let mut api = app.anonymous();
     assert_eq!(api.login("staff", PASSWORD).await.0, StatusCode::FORBIDDEN);
@@ -255,7 +356,15 @@ async fn configured_public_origins_are_the_only_ones_accepted() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let res = api.request(Method::GET, "/healthz").header("x-forwarded-proto", "https").send().await.unwrap();
-    assert_eq!(res.headers()["strict-transport-security"], "max-age=31536000");
+    let res = api
+        .request(Method::GET, "/healthz")
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
     app.cleanup().await;
 }

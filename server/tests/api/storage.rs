@@ -8,11 +8,16 @@ async fn pragma(app: &TestApp, name: &str) -> String {
         .state
         .db
         .conn
-        .query_one_raw(Statement::from_string(sea_orm::DbBackend::Sqlite, format!("PRAGMA {name}")))
+        .query_one_raw(Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            format!("PRAGMA {name}"),
+        ))
         .await
         .unwrap()
         .unwrap();
-    row.try_get_by_index::<String>(0).or_else(|_| row.try_get_by_index::<i64>(0).map(|v| v.to_string())).unwrap()
+    row.try_get_by_index::<String>(0)
+        .or_else(|_| row.try_get_by_index::<i64>(0).map(|v| v.to_string()))
+        .unwrap()
 }
 
 #[tokio::test]
@@ -50,15 +55,45 @@ async fn generated_district_is_browsable(app: &TestApp) {
     use sea_orm::{EntityTrait, PaginatorTrait};
     use server::places::store::{place, resident};
     let plan = server::demo::Plan::district(3000, 7);
-    let counts = server::demo::generate(&app.state.db, &plan, false).await.unwrap();
+    let counts = server::demo::generate(&app.state.db, &plan, false)
+        .await
+        .unwrap();
     assert!((3000..3004).contains(&counts.residents), "{counts:?}");
-    assert_eq!(resident::Entity::find().count(&app.state.db.conn).await.unwrap(), counts.residents);
-    assert_eq!(place::Entity::find().count(&app.state.db.conn).await.unwrap(), counts.places);
+    assert_eq!(
+        resident::Entity::find()
+            .count(&app.state.db.conn)
+            .await
+            .unwrap(),
+        counts.residents
+    );
+    assert_eq!(
+        place::Entity::find()
+            .count(&app.state.db.conn)
+            .await
+            .unwrap(),
+        counts.places
+    );
     // Same seed, same data: a second database gets identical names.
-    let first: Vec<String> = resident::Entity::find().all(&app.state.db.conn).await.unwrap().into_iter().take(20).map(|r| r.name).collect();
+    let first: Vec<String> = resident::Entity::find()
+        .all(&app.state.db.conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .take(20)
+        .map(|r| r.name)
+        .collect();
     let again = TestApp::sqlite_empty().await;
-    server::demo::generate(&again.state.db, &plan, false).await.unwrap();
-    let second: Vec<String> = resident::Entity::find().all(&again.state.db.conn).await.unwrap().into_iter().take(20).map(|r| r.name).collect();
+    server::demo::generate(&again.state.db, &plan, false)
+        .await
+        .unwrap();
+    let second: Vec<String> = resident::Entity::find()
+        .all(&again.state.db.conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .take(20)
+        .map(|r| r.name)
+        .collect();
     assert_eq!(first, second);
     again.cleanup().await;
 }

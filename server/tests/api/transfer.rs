@@ -6,7 +6,12 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 async fn post_csv(api: &crate::common::Api, path: &str, csv: &str) -> (StatusCode, Value) {
-    api.send(api.request(Method::POST, path).header("content-type", "text/csv").body(csv.to_string())).await
+    api.send(
+        api.request(Method::POST, path)
+            .header("content-type", "text/csv")
+            .body(csv.to_string()),
+    )
+    .await
 }
 
 async fn hierarchy_round_trips_as_geojson(app: &TestApp) {
@@ -14,23 +19,30 @@ async fn hierarchy_round_trips_as_geojson(app: &TestApp) {
     let (status, doc) = admin.get("/api/v1/places/export").await;
     assert_eq!(status, StatusCode::OK);
     let features = doc["features"].as_array().unwrap();
-    assert_eq!(features.len(), 224, "street, community, 4 grids, 8 micro-grids, 30 buildings, 180 households");
+    assert_eq!(
+        features.len(),
+        224,
+        "street, community, 4 grids, 8 micro-grids, 30 buildings, 180 households"
+    );
     assert_eq!(features[0]["properties"]["kind"], "street");
-    let grid = features.iter().find(|f| f["properties"]["code"] == "XF-C01-G1").unwrap();
+    let grid = features
+        .iter()
+        .find(|f| f["properties"]["code"] == "XF-C01-G1")
+        .unwrap();
     assert_eq!(grid["properties"]["parent_code"], "XF-C01");
     assert_eq!(grid["geometry"]["type"], "Polygon");
 
     // Re-importing the export changes nothing but is accepted row by row.
-    let (status, report) = admin.post("/api/v1/places/import?dry_run=true", doc.clone()).await;
+    let (status, report) = admin
+        .post("/api/v1/places/import?dry_run=true", doc.clone())
+        .await;
     assert_eq!(status, StatusCode::OK, "{report}");
     assert_eq!(report["accepted"], 224);
     assert_eq!(report["rejected"], json!([]));
     assert_eq!(report["committed"], false);
 
     // One bad feature among good ones: the report names it, nothing is written.
-    let new_building = |code: &str, parent: &str| {
-        json!({"type": "Feature", "geometry": null, "properties": {"kind": "building", "code": code, "name": "新楼", "parent_code": parent}})
-    };
+    let new_building = |code: &str, parent: &str| json!({"type": "Feature", "geometry": null, "properties": {"kind": "building", "code": code, "name": "新楼", "parent_code": parent}});
     let batch = json!({"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": null, "properties": {"kind": "micro_grid", "code": "XF-C01-G1-M9", "name": "9微网格", "parent_code": "XF-C01-G1"}},
         new_building("NEW-B1", "XF-C01-G1-M9"),
@@ -41,14 +53,21 @@ async fn hierarchy_round_trips_as_geojson(app: &TestApp) {
     assert_eq!(report["accepted"], 2);
     assert_eq!(report["rejected"][0]["row"], 3);
     assert_eq!(report["rejected"][0]["errors"][0]["field"], "parent_code");
-    assert_eq!(admin.get("/api/v1/search?q=NEW-B1").await.1["places"], json!([]), "nothing half-imported");
+    assert_eq!(
+        admin.get("/api/v1/search?q=NEW-B1").await.1["places"],
+        json!([]),
+        "nothing half-imported"
+    );
 
     let mut fixed = batch;
     fixed["features"].as_array_mut().unwrap().pop();
     let (_, report) = admin.post("/api/v1/places/import", fixed).await;
     assert_eq!(report["committed"], true);
     let (_, found) = admin.get("/api/v1/search?q=NEW-B1").await;
-    assert_eq!(found["places"][0]["location"], "幸福街道 / 幸福社区 / 第一网格 / 9微网格 / 新楼");
+    assert_eq!(
+        found["places"][0]["location"],
+        "幸福街道 / 幸福社区 / 第一网格 / 9微网格 / 新楼"
+    );
 }
 both!(hierarchy_round_trips_as_geojson);
 
@@ -67,10 +86,26 @@ async fn residents_import_all_or_nothing_and_export_is_audited(app: &TestApp) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["row"].as_u64().unwrap(), r["errors"][0]["field"].as_str().unwrap().to_string()))
+        .map(|r| {
+            (
+                r["row"].as_u64().unwrap(),
+                r["errors"][0]["field"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
-    assert_eq!(rejected, [(2, "id_number".to_string()), (3, "household_code".to_string()), (4, "special_groups".to_string())]);
-    assert_eq!(admin.get("/api/v1/residents?q=%E7%94%B2").await.1["total"], 0, "nothing half-imported");
+    assert_eq!(
+        rejected,
+        [
+            (2, "id_number".to_string()),
+            (3, "household_code".to_string()),
+            (4, "special_groups".to_string())
+        ]
+    );
+    assert_eq!(
+        admin.get("/api/v1/residents?q=%E7%94%B2").await.1["total"],
+        0,
+        "nothing half-imported"
+    );
 
     let csv_good = "\u{feff}household_code,name,id_number,phone,special_groups\n\
         XF-C01-B0005-101,甲,11010519491231002X,13812345678,elderly;living_alone\n\
@@ -79,17 +114,34 @@ async fn residents_import_all_or_nothing_and_export_is_audited(app: &TestApp) {
     assert_eq!(report["committed"], true, "{report}");
     assert_eq!(report["accepted"], 2);
 
-    let res = admin.request(Method::GET, "/api/v1/residents/export").send().await.unwrap();
+    let res = admin
+        .request(Method::GET, "/api/v1/residents/export")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
     let text = res.text().await.unwrap();
-    assert!(text.starts_with("\u{feff}household_code,name,id_number,phone,special_groups\n"), "with a BOM for spreadsheets");
-    assert!(text.contains("XF-C01-B0005-101,甲,11010519491231002X,13812345678,elderly;living_alone"), "full values in the export");
+    assert!(
+        text.starts_with("\u{feff}household_code,name,id_number,phone,special_groups\n"),
+        "with a BOM for spreadsheets"
+    );
+    assert!(
+        text.contains("XF-C01-B0005-101,甲,11010519491231002X,13812345678,elderly;living_alone"),
+        "full values in the export"
+    );
     assert_eq!(text.lines().count(), 1 + 363 + 2);
     assert_eq!(app.audit("residents.export").await.len(), 1);
     assert_eq!(app.audit("residents.import").await.len(), 1);
 
-    let (status, _) = admin.post("/api/v1/residents/import", json!({"rows": []})).await;
+    let (status, _) = admin
+        .post("/api/v1/residents/import", json!({"rows": []}))
+        .await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "CSV only");
 }
 both!(residents_import_all_or_nothing_and_export_is_audited);

@@ -22,11 +22,17 @@ async fn admin_creates_a_scoped_grid_worker_who_sees_only_that_grid(app: &TestAp
     assert!(user.get("password_hash").is_none());
 
     let mut api = app.anonymous();
-    assert_eq!(api.login("wang.wu", "a-long-password").await.0, StatusCode::OK);
+    assert_eq!(
+        api.login("wang.wu", "a-long-password").await.0,
+        StatusCode::OK
+    );
     let (_, page) = api.get("/api/v1/residents?limit=200").await;
     let items = page["items"].as_array().unwrap();
     assert!(!items.is_empty());
-    assert!(items.iter().all(|r| r["grid_id"] == grid3), "only residents of grid 3");
+    assert!(
+        items.iter().all(|r| r["grid_id"] == grid3),
+        "only residents of grid 3"
+    );
     assert!(items.iter().any(|r| r["name"] == "孙玉珍"));
 
     let (_, all) = admin.get("/api/v1/users").await;
@@ -45,12 +51,28 @@ async fn invalid_users_are_refused_field_by_field(app: &TestApp) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["code"], "validation_failed");
-    let fields: Vec<(&str, &str)> =
-        body["errors"].as_array().unwrap().iter().map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap())).collect();
-    for expected in [("display_name", "required"), ("password", "too_short"), ("roles", "required"), ("grid_ids", "unknown_reference"), ("username", "duplicate")] {
-        assert!(fields.contains(&expected), "{expected:?} missing in {fields:?}");
+    let fields: Vec<(&str, &str)> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    for expected in [
+        ("display_name", "required"),
+        ("password", "too_short"),
+        ("roles", "required"),
+        ("grid_ids", "unknown_reference"),
+        ("username", "duplicate"),
+    ] {
+        assert!(
+            fields.contains(&expected),
+            "{expected:?} missing in {fields:?}"
+        );
     }
-    assert_eq!(body["messages"]["en"], "Some fields are not valid; please correct them.");
+    assert_eq!(
+        body["messages"]["en"],
+        "Some fields are not valid; please correct them."
+    );
     assert!(body["messages"]["zh-CN"].as_str().unwrap().contains("有误"));
 }
 both!(invalid_users_are_refused_field_by_field);
@@ -60,13 +82,20 @@ async fn stale_user_edits_get_409_with_the_current_record(app: &TestApp) {
     let id = app.user_id("mediator").await;
     let (_, user) = admin.get(&format!("/api/v1/users/{id}")).await;
     let edit = |name: &str| json!({"display_name": name, "roles": ["mediator"], "grid_ids": [], "disabled": false, "version": user["version"]});
-    let (status, first) = admin.put(&format!("/api/v1/users/{id}"), edit("陈老师")).await;
+    let (status, first) = admin
+        .put(&format!("/api/v1/users/{id}"), edit("陈老师"))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(first["version"], user["version"].as_i64().unwrap() + 1);
-    let (status, conflict) = admin.put(&format!("/api/v1/users/{id}"), edit("陈调解")).await;
+    let (status, conflict) = admin
+        .put(&format!("/api/v1/users/{id}"), edit("陈调解"))
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(conflict["code"], "version_conflict");
-    assert_eq!(conflict["current"]["display_name"], "陈老师", "the first edit is kept, not overwritten");
+    assert_eq!(
+        conflict["current"]["display_name"], "陈老师",
+        "the first edit is kept, not overwritten"
+    );
 }
 both!(stale_user_edits_get_409_with_the_current_record);
 
@@ -87,11 +116,25 @@ async fn password_reset_ends_sessions_and_sets_the_new_password(app: &TestApp) {
     let resident = app.login("resident").await;
     let id = app.user_id("resident").await;
     let (_, user) = admin.get(&format!("/api/v1/users/{id}")).await;
-    let (status, _) = admin.post(&format!("/api/v1/users/{id}/password"), json!({"password": "new-password-1", "version": user["version"]})).await;
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/users/{id}/password"),
+            json!({"password": "new-password-1", "version": user["version"]}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    assert_eq!(resident.get("/api/v1/auth/me").await.0, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.anonymous().login("resident", PASSWORD).await.0, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.anonymous().login("resident", "new-password-1").await.0, StatusCode::OK);
+    assert_eq!(
+        resident.get("/api/v1/auth/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.anonymous().login("resident", PASSWORD).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.anonymous().login("resident", "new-password-1").await.0,
+        StatusCode::OK
+    );
     assert_eq!(app.audit("user.reset_password").await.len(), 1);
 }
 both!(password_reset_ends_sessions_and_sets_the_new_password);
