@@ -519,7 +519,11 @@ pub async fn seed_if_empty(db: &Db, demo_password: &str) -> AppResult<bool> {
         .ok_or_else(|| AppError::Internal("demo has no grid".into()))?;
     for (username, display, role, scoped) in DEMO_ACCOUNTS {
         let grids = if scoped { vec![first_grid.id] } else { vec![] };
-        accounts::insert_user(&*txn, username, display, hash.clone(), &[role], &grids).await?;
+        let user_id =
+            accounts::insert_user(&*txn, username, display, hash.clone(), &[role], &grids).await?;
+        if role == Role::Resident {
+            verified_resident(&*txn, first_grid.id, user_id).await?;
+        }
     }
     crate::open311::keys::insert(
         &*txn,
@@ -535,6 +539,45 @@ pub async fn seed_if_empty(db: &Db, demo_password: &str) -> AppResult<bool> {
         "demo data seeded"
     );
     Ok(true)
+}
+
+/// The demo resident account (刘先生) is 刘建华 of the first grid's third household, verified by
+/// the office, so he can support and vote on the first grid's agenda items.
+async fn verified_resident(
+    txn: &impl sea_orm::ConnectionTrait,
+    grid_id: i64,
+    user_id: i64,
+) -> AppResult<()> {
+    use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, QuerySelect};
+    let household = place::Entity::find()
+        .filter_kind(PlaceKind::Household)
+        .filter(place::Column::GridId.eq(grid_id))
+        .offset(2)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::Internal("demo grid has too few households".into()))?;
+    let now = OffsetDateTime::now_utc();
+    let r = resident::ActiveModel {
+        household_id: Set(household.id),
+        grid_id: Set(grid_id),
+        name: Set("刘建华".into()),
+        birth_year: Set(Some(1972)),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    crate::council::store::resident_account::ActiveModel {
+        user_id: Set(user_id),
+        resident_id: Set(r.id),
+        verified_by: Set(None),
+        verified_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
 }
 
 trait FilterKind {

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod board;
 pub mod cases;
 pub mod config;
+pub mod council;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -105,6 +106,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(cases::router())
                 .merge(cases::photos::router())
                 .merge(board::router())
+                .merge(council::router())
                 .merge(map::router())
                 .merge(open311::keys::router())
                 .merge(audit::router()),

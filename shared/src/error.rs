@@ -25,6 +25,9 @@ pub enum ErrorCode {
     IllegalMove,
     WipLimitReached,
     CannotUndo,
+    NotEligible,
+    BallotClosed,
+    AlreadyVoted,
     PayloadTooLarge,
     Internal,
     Unavailable,
@@ -44,6 +47,8 @@ impl ErrorCode {
             VersionConflict | AlreadyExists | InUse => 409,
             IllegalMove => 422,
             WipLimitReached | CannotUndo => 409,
+            NotEligible => 403,
+            BallotClosed | AlreadyVoted => 409,
             PayloadTooLarge => 413,
             Internal => 500,
             Unavailable => 503,
@@ -87,8 +92,8 @@ impl ErrorCode {
                 "This record is still in use and cannot be deleted.",
             ),
             IllegalMove => Text::new(
-                "该事件当前环节不能这样流转。",
-                "This case cannot make that move from its current stage.",
+                "当前环节不能这样流转。",
+                "That move is not possible from the current stage.",
             ),
             WipLimitReached => Text::new(
                 "该列已达到在办上限，请先处理其中的事件。",
@@ -97,6 +102,18 @@ impl ErrorCode {
             CannotUndo => Text::new(
                 "无法撤销：这一步之后事件已有变化，或已超过撤销时限。",
                 "Cannot undo: the case changed since, or the time to undo has passed.",
+            ),
+            NotEligible => Text::new(
+                "只有本议题范围内经核实的居民才能参与。请联系网格员核实身份。",
+                "Only verified residents within this item's area can take part; ask your grid worker to verify you.",
+            ),
+            BallotClosed => Text::new(
+                "表决不在进行中（尚未开始或已截止）。",
+                "The ballot is not open (not yet started, or closed).",
+            ),
+            AlreadyVoted => Text::new(
+                "已经投过票：无记名投票投出后不能更改，按户表决时每户一票。",
+                "A vote was already cast: anonymous votes are final, and per-household ballots take one vote per household.",
             ),
             PayloadTooLarge => Text::new("提交的内容过大。", "The request is too large."),
             Internal => Text::new(

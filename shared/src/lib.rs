@@ -7,6 +7,7 @@ pub mod audit;
 pub mod board;
 pub mod calendar;
 pub mod cases;
+pub mod council;
 pub mod error;
 pub mod geo;
 pub mod i18n;

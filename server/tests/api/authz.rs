@@ -88,6 +88,57 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
     let r1 = app.resident_id("张秀兰").await;
     let user = app.user_id("resident").await;
 
+    // A council item in the first grid, gathering support, with a comment and two ballots.
+    let grid1 = app.place_id("XF-C01-G1").await;
+    let staff = app.login("staff").await;
+    let (status, item) = resident_user
+        .post(
+            "/api/v1/council/items",
+            json!({"title": "楼下加装充电桩", "scope_place_id": grid1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{item}");
+    let item_id = item["summary"]["id"].as_i64().unwrap();
+    let (status, item) = staff
+        .post(
+            &format!("/api/v1/council/items/{item_id}/moves"),
+            json!({"action": "accept", "tier": "big", "version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{item}");
+    let (_, comment) = resident_user
+        .post(
+            &format!("/api/v1/council/items/{item_id}/comments"),
+            json!({"body": "支持"}),
+        )
+        .await;
+    let comment_id = comment["id"].as_i64().unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let rfc = |t: time::OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+    };
+    let ballot_body = json!({"question": "是否同意加装？", "kind": {"type": "decision"},
+        "opens_at": rfc(now - time::Duration::minutes(1)), "closes_at": rfc(now + time::Duration::days(1))});
+    let mut ballots = Vec::new();
+    for _ in 0..2 {
+        let (status, b) = staff
+            .post(
+                &format!("/api/v1/council/items/{item_id}/ballots"),
+                ballot_body.clone(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{b}");
+        ballots.push(b["id"].as_i64().unwrap());
+    }
+    let meeting_body = json!({"scope_place_id": grid1, "kind": "regular", "title": "十二月议事日",
+        "venue": "网格议事角", "starts_at": rfc(now + time::Duration::days(7))});
+    let (_, meeting) = staff
+        .post("/api/v1/council/meetings", meeting_body.clone())
+        .await;
+    let meeting_id = meeting["summary"]["id"].as_i64().unwrap();
+    let mediator_user = app.user_id("mediator").await;
+
     let mut clients: Vec<Api> = Vec::new();
     for who in WHO {
         clients.push(match who {
@@ -582,6 +633,163 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             "/api/v1/audit".into(),
             None,
             [200, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/council/items",
+            "/api/v1/council/items".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/council/items",
+            "/api/v1/council/items".into(),
+            Some(json!({"title": "小区东门路灯不亮", "scope_place_id": grid1})),
+            [201, 201, 403, 201, 201, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/council/items/{id}",
+            format!("/api/v1/council/items/{item_id}"),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/council/items/{id}/moves",
+            format!("/api/v1/council/items/{item_id}/moves"),
+            Some(json!({"action": "reject", "note": "x", "version": 999})),
+            [409, 409, 403, 409, 403, 403, 401],
+        ),
+        // Only verified residents in the item's scope support and vote.
+        case(
+            M::PUT,
+            "/api/v1/council/items/{id}/support",
+            format!("/api/v1/council/items/{item_id}/support"),
+            None,
+            [403, 403, 403, 403, 200, 403, 401],
+        ),
+        case(
+            M::DELETE,
+            "/api/v1/council/items/{id}/support",
+            format!("/api/v1/council/items/{item_id}/support"),
+            None,
+            [403, 403, 403, 403, 200, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/council/items/{id}/comments",
+            format!("/api/v1/council/items/{item_id}/comments"),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/council/items/{id}/comments",
+            format!("/api/v1/council/items/{item_id}/comments"),
+            Some(json!({"body": "同意"})),
+            [201, 201, 403, 201, 201, 403, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/council/comments/{id}/hide",
+            format!("/api/v1/council/comments/{comment_id}/hide"),
+            Some(json!({"reason": "与议题无关"})),
+            [200, 200, 403, 200, 403, 403, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/council/items/{id}/ballots",
+            format!("/api/v1/council/items/{item_id}/ballots"),
+            Some(ballot_body.clone()),
+            [201, 201, 403, 201, 403, 403, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/council/ballots/{id}/votes",
+            format!("/api/v1/council/ballots/{}/votes", ballots[0]),
+            Some(json!({"answer": {"type": "decision", "choice": "agree"}})),
+            [403, 403, 403, 403, 200, 403, 401],
+        ),
+        // The first close freezes the ballot; closing it again is a conflict.
+        case(
+            M::POST,
+            "/api/v1/council/ballots/{id}/close",
+            format!("/api/v1/council/ballots/{}/close", ballots[1]),
+            None,
+            [200, 409, 403, 409, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/council/meetings",
+            "/api/v1/council/meetings".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/council/meetings",
+            "/api/v1/council/meetings".into(),
+            Some(meeting_body.clone()),
+            [201, 201, 403, 201, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/council/meetings/{id}",
+            format!("/api/v1/council/meetings/{meeting_id}"),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/council/meetings/{id}/attendance",
+            format!("/api/v1/council/meetings/{meeting_id}/attendance"),
+            Some(json!({"attendees": [], "version": 999})),
+            [409, 409, 403, 409, 403, 403, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/council/meetings/{id}/minutes/{item_id}",
+            format!("/api/v1/council/meetings/{meeting_id}/minutes/{item_id}"),
+            Some(json!({"text": "议定：征求全楼意见", "version": 999})),
+            [404, 404, 403, 404, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/council/accountability",
+            "/api/v1/council/accountability".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/council/settings",
+            "/api/v1/council/settings".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/council/settings",
+            "/api/v1/council/settings".into(),
+            Some(json!({"support_threshold": 0, "small_matter_days": 7, "version": 1})),
+            [422, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/council/me",
+            "/api/v1/council/me".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        // Verifying an account as a resident of the first grid: the office, or its grid worker.
+        case(
+            M::PUT,
+            "/api/v1/users/{id}/resident",
+            format!("/api/v1/users/{mediator_user}/resident"),
+            Some(json!({"resident_id": r1})),
+            [200, 200, 403, 200, 403, 403, 401],
         ),
         // Last: it ends the sessions used above.
         case(

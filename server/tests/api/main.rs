@@ -5,6 +5,7 @@ mod common;
 mod authz;
 mod board;
 mod cases;
+mod council;
 mod http;
 mod map;
 mod open311;

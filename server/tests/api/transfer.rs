@@ -135,7 +135,8 @@ async fn residents_import_all_or_nothing_and_export_is_audited(app: &TestApp) {
         text.contains("XF-C01-B0005-101,甲,11010519491231002X,13812345678,elderly;living_alone"),
         "full values in the export"
     );
-    assert_eq!(text.lines().count(), 1 + 363 + 2);
+    // 363 generated residents and 刘建华, the demo resident account's own record.
+    assert_eq!(text.lines().count(), 1 + 364 + 2);
     assert_eq!(app.audit("residents.export").await.len(), 1);
     assert_eq!(app.audit("residents.import").await.len(), 1);
 

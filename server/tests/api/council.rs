@@ -1,0 +1,816 @@
+//! Grid deliberation: raising, support, ballots, meetings, decisions that become cases, and one
+//! person one vote under concurrency.
+
+use crate::both;
+use crate::common::{Api, TestApp};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+fn rfc(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap()
+}
+
+fn ballot_body(rules: Value) -> Value {
+    let now = OffsetDateTime::now_utc();
+    json!({"question": "是否同意？", "kind": {"type": "decision"}, "rules": rules,
+        "opens_at": rfc(now - time::Duration::minutes(1)), "closes_at": rfc(now + time::Duration::days(2))})
+}
+
+const OPEN_RULES: &str = r#"{"quorum": {"type": "none"}, "pass": "majority_of_cast", "per_household": false, "hidden_until_close": false, "anonymous": false}"#;
+
+fn rules(patch: Value) -> Value {
+    let mut r: Value = serde_json::from_str(OPEN_RULES).unwrap();
+    for (k, v) in patch.as_object().unwrap() {
+        r[k] = v.clone();
+    }
+    r
+}
+
+/// `n` verified resident accounts living in `grid_code`'s grid, signed in, made directly in
+/// the database (a thousand argon2 logins would only test argon2).
+async fn voters(app: &TestApp, grid_code: &str, n: usize, per_household: usize) -> Vec<Api> {
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    use server::accounts::store::{session, user};
+    use server::council::store::resident_account;
+    use server::places::store::{place, resident};
+    let conn = &app.state.db.conn;
+    let grid = app.place_id(grid_code).await;
+    let households: Vec<i64> = place::Entity::find()
+        .filter(place::Column::GridId.eq(grid))
+        .filter(place::Column::Kind.eq("household"))
+        .all(conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let now = OffsetDateTime::now_utc();
+    let tag = uuid::Uuid::new_v4().simple().to_string();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let r = resident::ActiveModel {
+            household_id: Set(households[(i / per_household) % households.len()]),
+            grid_id: Set(grid),
+            name: Set(format!("投票人{i}")),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await
+        .unwrap();
+        let u = user::ActiveModel {
+            username: Set(format!("v{}{i}", &tag[..6])),
+            display_name: Set(format!("投票人{i}")),
+            password_hash: Set("!".into()),
+            disabled: Set(false),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await
+        .unwrap();
+        server::accounts::store::user_role::ActiveModel {
+            user_id: Set(u.id),
+            role: Set("resident".into()),
+        }
+        .insert(conn)
+        .await
+        .unwrap();
+        resident_account::ActiveModel {
+            user_id: Set(u.id),
+            resident_id: Set(r.id),
+            verified_by: Set(None),
+            verified_at: Set(now),
+        }
+        .insert(conn)
+        .await
+        .unwrap();
+        let token = format!("{tag}{i:08}");
+        session::ActiveModel {
+            id_hash: Set(server::accounts::service::hash_token(&token)),
+            user_id: Set(u.id),
+            created_at: Set(now),
+            last_seen_at: Set(now),
+            expires_at: Set(now + time::Duration::hours(1)),
+            ip: Set(None),
+            user_agent: Set(None),
+        }
+        .insert(conn)
+        .await
+        .unwrap();
+        let mut api = app.anonymous();
+        api.token = Some(token);
+        out.push(api);
+    }
+    out
+}
+
+async fn raise(api: &Api, app: &TestApp, grid_code: &str, title: &str) -> Value {
+    let scope = app.place_id(grid_code).await;
+    let (status, item) = api
+        .post(
+            "/api/v1/council/items",
+            json!({"title": title, "description": "三号楼下没有充电桩，电动车飞线充电很危险。", "scope_place_id": scope}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{item}");
+    item
+}
+
+async fn act(api: &Api, item: &Value, body: Value) -> (StatusCode, Value) {
+    let id = item["summary"]["id"].as_i64().unwrap();
+    let mut body = body;
+    body["version"] = item["summary"]["version"].clone();
+    api.post(&format!("/api/v1/council/items/{id}/moves"), body)
+        .await
+}
+
+async fn ok_act(api: &Api, item: &Value, body: Value) -> Value {
+    let (status, v) = act(api, item, body).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    v
+}
+
+fn party_and_category(meta: &Value) -> (i64, i64) {
+    let party = meta["parties"][0]["id"].as_i64().unwrap();
+    let category = meta["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !c["parent_id"].is_null())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    (party, category)
+}
+
+/// The whole route of a big matter: raised by a resident, supported to the threshold,
+/// scheduled onto the deliberation day, voted, decided into a case that appears on the board,
+/// reviewed by the next meeting, and shown on the accountability page.
+async fn a_big_matter_from_raising_to_accountability(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let resident = app.login("resident").await;
+    let (status, me) = resident.get("/api/v1/council/me").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        me["verified"], true,
+        "the demo resident account is verified"
+    );
+
+    // Settings: three supports schedule an item.
+    let admin = app.login("admin").await;
+    let (_, s) = admin.get("/api/v1/council/settings").await;
+    let (status, s) = admin
+        .put(
+            "/api/v1/council/settings",
+            json!({"support_threshold": 3, "small_matter_days": 5, "version": s["version"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{s}");
+
+    let now = OffsetDateTime::now_utc();
+    let grid1 = app.place_id("XF-C01-G1").await;
+    let (status, meeting) = staff
+        .post(
+            "/api/v1/council/meetings",
+            json!({"scope_place_id": grid1, "kind": "regular", "title": "十二月网格议事日", "venue": "网格议事角", "starts_at": rfc(now + time::Duration::days(3))}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{meeting}");
+    let meeting_id = meeting["summary"]["id"].as_i64().unwrap();
+
+    let item = raise(&resident, app, "XF-C01-G1", "三号楼下加装电动车充电桩").await;
+    assert_eq!(item["summary"]["stage"], "proposed");
+    assert!(item["legal_actions"].as_array().unwrap().is_empty());
+    // A resident cannot set the tier.
+    let (status, _) = act(&resident, &item, json!({"action": "accept", "tier": "big"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let item = ok_act(&staff, &item, json!({"action": "accept", "tier": "big"})).await;
+    assert_eq!(item["summary"]["stage"], "gathering");
+    assert_eq!(item["summary"]["tier"], "big");
+    let id = item["summary"]["id"].as_i64().unwrap();
+
+    // The resident supports (twice is once), two neighbours join: scheduled onto the meeting.
+    for _ in 0..2 {
+        let (status, v) = resident
+            .put(&format!("/api/v1/council/items/{id}/support"), json!(null))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert_eq!(v["summary"]["support_count"], 1);
+        assert_eq!(v["summary"]["supported"], true);
+    }
+    let neighbours = voters(app, "XF-C01-G1", 2, 1).await;
+    for n in &neighbours {
+        let (status, v) = n
+            .put(&format!("/api/v1/council/items/{id}/support"), json!(null))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+    }
+    let (_, item) = resident.get(&format!("/api/v1/council/items/{id}")).await;
+    assert_eq!(item["summary"]["stage"], "scheduled");
+    assert_eq!(item["summary"]["support_count"], 3);
+    assert_eq!(item["summary"]["meeting_id"], meeting_id);
+    let history: Vec<&str> = item["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(history, ["raised", "accept", "scheduled_by_support"]);
+    let (_, m) = staff
+        .get(&format!("/api/v1/council/meetings/{meeting_id}"))
+        .await;
+    assert_eq!(m["agenda"][0]["item"]["id"], id, "on the meeting's agenda");
+
+    // At the meeting: attendance, opening, a show-of-hands ballot recorded by staff plus the
+    // residents' own votes, minutes.
+    let zhang = app.resident_id("张秀兰").await;
+    let (status, m) = staff
+        .put(
+            &format!("/api/v1/council/meetings/{meeting_id}/attendance"),
+            json!({"attendees": [
+                {"kind": "resident", "name": "张秀兰", "resident_id": zhang},
+                {"kind": "grid_leader", "name": "赵网格员"},
+                {"kind": "property_company", "name": "幸福物业 李经理"}], "version": m["summary"]["version"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    assert_eq!(m["attendees"].as_array().unwrap().len(), 3);
+    let item = ok_act(&staff, &item, json!({"action": "open"})).await;
+    assert_eq!(item["summary"]["stage"], "deliberating");
+    let (status, ballot) = staff
+        .post(
+            &format!("/api/v1/council/items/{id}/ballots"),
+            ballot_body(rules(json!({}))),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{ballot}");
+    let bid = ballot["id"].as_i64().unwrap();
+    // Deciding while the ballot runs is refused.
+    let (_, item) = staff.get(&format!("/api/v1/council/items/{id}")).await;
+    assert!(
+        !item["legal_actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("decide"))
+    );
+    let vote = |choice: &str| json!({"answer": {"type": "decision", "choice": choice}});
+    let (status, b) = staff
+        .post(&format!("/api/v1/council/ballots/{bid}/votes"), {
+            let mut v = vote("agree");
+            v["resident_id"] = json!(zhang);
+            v
+        })
+        .await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    let (status, b) = resident
+        .post(
+            &format!("/api/v1/council/ballots/{bid}/votes"),
+            vote("disagree"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    assert_eq!(b["my_answer"]["choice"], "disagree");
+    // Changing one's mind until close.
+    let (_, b) = resident
+        .post(
+            &format!("/api/v1/council/ballots/{bid}/votes"),
+            vote("agree"),
+        )
+        .await;
+    assert_eq!(b["my_answer"]["choice"], "agree");
+    assert_eq!(b["counts"]["agree"], 2);
+    assert_eq!(b["counts"]["disagree"], 0);
+    let (_, b) = neighbours[0]
+        .post(
+            &format!("/api/v1/council/ballots/{bid}/votes"),
+            vote("abstain"),
+        )
+        .await;
+    assert_eq!(b["counts"]["abstain"], 1);
+    let (status, b) = staff
+        .post(&format!("/api/v1/council/ballots/{bid}/close"), json!(null))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    assert_eq!(b["state"], "closed");
+    assert_eq!(b["outcome"]["turnout"], 3);
+    assert_eq!(b["outcome"]["passed"], true, "2 of 3 cast agree");
+    let (status, p) = resident
+        .post(
+            &format!("/api/v1/council/ballots/{bid}/votes"),
+            vote("disagree"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(p["code"], "ballot_closed");
+
+    let (status, m) = staff
+        .put(
+            &format!("/api/v1/council/meetings/{meeting_id}/minutes/{id}"),
+            json!({"text": "物业同意在三号楼北侧加装充电桩，两周内完成。", "version": m["summary"]["version"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    assert_eq!(
+        m["agenda"][0]["minutes"],
+        "物业同意在三号楼北侧加装充电桩，两周内完成。"
+    );
+
+    // The decision becomes a registered case with the party and the deadline.
+    let (_, meta) = staff.get("/api/v1/cases/meta").await;
+    let (party, category) = party_and_category(&meta);
+    let (_, item) = staff.get(&format!("/api/v1/council/items/{id}")).await;
+    let deadline = (now + time::Duration::days(14)).date();
+    let item = ok_act(
+        &staff,
+        &item,
+        json!({"action": "decide", "decision": {"text": "物业两周内在三号楼北侧加装充电桩", "responsible_party_id": party, "category_id": category, "deadline": deadline.to_string()}}),
+    )
+    .await;
+    assert_eq!(item["summary"]["stage"], "decided");
+    let case_id = item["decision"]["case_id"].as_i64().unwrap();
+    assert_eq!(item["decision"]["case_stage"], "registered");
+    let (_, c) = staff.get(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(c["source"], "council", "{c}");
+    assert_eq!(c["stage"], "registered");
+    assert_eq!(c["responsible_party_id"], party);
+    let (_, board) = staff.get("/api/v1/board").await;
+    assert!(
+        board.to_string().contains(&format!("\"id\":{case_id}")),
+        "the case is on the status board"
+    );
+
+    // Done only when its case is closed.
+    let item = ok_act(&staff, &item, json!({"action": "start"})).await;
+    let (status, p) = act(&staff, &item, json!({"action": "complete"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+
+    // The next meeting opens with a review of this one's decisions.
+    let (status, next) = staff
+        .post(
+            "/api/v1/council/meetings",
+            json!({"scope_place_id": grid1, "kind": "regular", "title": "一月网格议事日", "venue": "网格议事角", "starts_at": rfc(now + time::Duration::days(30))}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(next["previous_meeting_id"], meeting_id);
+    assert_eq!(next["review"][0]["item_id"], id);
+    assert_eq!(next["review"][0]["decision"]["case_stage"], "registered");
+    assert_eq!(next["review"][0]["stage"], "carrying_out");
+
+    // Residents see who is responsible and by when.
+    let (status, page) = resident.get("/api/v1/council/accountability").await;
+    assert_eq!(status, StatusCode::OK);
+    let entry = &page["items"][0];
+    assert_eq!(entry["item_id"], id);
+    assert_eq!(entry["decision"]["responsible_party_id"], party);
+    assert_eq!(entry["decision"]["deadline"], deadline.to_string());
+    assert_eq!(entry["overdue"], false);
+}
+both!(a_big_matter_from_raising_to_accountability);
+
+/// 小事及时议: the grid leader decides a small matter at once; a big one needs a meeting.
+async fn small_matters_are_decided_at_once(app: &TestApp) {
+    let leader = app.login("gridworker").await;
+    let resident = app.login("resident").await;
+    let item = raise(&resident, app, "XF-C01-G1", "楼道灯坏了").await;
+    let item = ok_act(&leader, &item, json!({"action": "accept", "tier": "small"})).await;
+    let due = item["summary"]["due"].as_str().unwrap().to_string();
+    let today = OffsetDateTime::now_utc()
+        .to_offset(time::macros::offset!(+8))
+        .date();
+    assert_eq!(
+        due,
+        (today + time::Duration::days(7)).to_string(),
+        "7 days by default"
+    );
+    let (_, meta) = leader.get("/api/v1/cases/meta").await;
+    let (party, category) = party_and_category(&meta);
+    let decision = json!({"action": "decide", "decision": {"text": "物业三天内更换灯泡", "responsible_party_id": party, "category_id": category, "deadline": (today + time::Duration::days(3)).to_string()}});
+    let decided = ok_act(&leader, &item, decision.clone()).await;
+    assert_eq!(decided["summary"]["stage"], "decided");
+
+    let big = raise(&resident, app, "XF-C01-G1", "小区改造停车位").await;
+    let big = ok_act(&leader, &big, json!({"action": "accept", "tier": "big"})).await;
+    let (status, p) = act(&leader, &big, decision).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(p["code"], "illegal_move");
+    // A grid worker of another grid may not act on this grid's items.
+    let admin = app.login("admin").await;
+    let grid2 = app.place_id("XF-C01-G2").await;
+    admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "gw2", "display_name": "第二网格员", "password": "linju-demo", "roles": ["grid_worker"], "grid_ids": [grid2]}),
+        )
+        .await;
+    let other = app.login("gw2").await;
+    let (status, _) = act(
+        &other,
+        &big,
+        json!({"action": "reject", "note": "不归本网格"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Stale versions are refused with the current item.
+    let (status, p) = act(&leader, &item, json!({"action": "start"})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(p["current"]["summary"]["stage"], "decided");
+}
+both!(small_matters_are_decided_at_once);
+
+/// Only verified residents of the item's scope support and vote.
+async fn only_residents_in_scope_take_part(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let item = raise(&staff, app, "XF-C01-G2", "第二网格健身器材维修").await;
+    let item = ok_act(&staff, &item, json!({"action": "accept", "tier": "big"})).await;
+    let id = item["summary"]["id"].as_i64().unwrap();
+    // The demo resident lives in the first grid.
+    let resident = app.login("resident").await;
+    let (status, p) = resident
+        .put(&format!("/api/v1/council/items/{id}/support"), json!(null))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(p["code"], "not_eligible");
+    assert_eq!(
+        resident.get(&format!("/api/v1/council/items/{id}")).await.1["may_support"],
+        false
+    );
+    let (status, b) = staff
+        .post(
+            &format!("/api/v1/council/items/{id}/ballots"),
+            ballot_body(rules(json!({}))),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let bid = b["id"].as_i64().unwrap();
+    let (status, _) = resident
+        .post(
+            &format!("/api/v1/council/ballots/{bid}/votes"),
+            json!({"answer": {"type": "decision", "choice": "agree"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // An unverified resident account neither.
+    let admin = app.login("admin").await;
+    admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "newcomer", "display_name": "新住户", "password": "linju-demo", "roles": ["resident"]}),
+        )
+        .await;
+    let newcomer = app.login("newcomer").await;
+    assert_eq!(
+        newcomer.get("/api/v1/council/me").await.1["verified"],
+        false
+    );
+    let (status, _) = newcomer
+        .post(
+            "/api/v1/council/items",
+            json!({"title": "想提一个议题", "scope_place_id": app.place_id("XF-C01-G2").await}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Once the grid worker verifies them as a resident of the first grid, they may raise there.
+    let gw = app.login("gridworker").await;
+    let zhang = app.resident_id("张秀兰").await;
+    let uid = app.user_id("newcomer").await;
+    let (status, v) = gw
+        .put(
+            &format!("/api/v1/users/{uid}/resident"),
+            json!({"resident_id": zhang}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    raise(&newcomer, app, "XF-C01-G1", "张阿姨想提一个议题").await;
+    // One account per resident.
+    let other = app.user_id("resident").await;
+    let (status, p) = staff
+        .put(
+            &format!("/api/v1/users/{other}/resident"),
+            json!({"resident_id": zhang}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+}
+both!(only_residents_in_scope_take_part);
+
+/// Hidden results, anonymous ballots (final once cast, nothing ties a voter to a choice),
+/// one vote per household, and polls.
+async fn ballot_options(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let item = raise(&staff, app, "XF-C01-G3", "议事日改到周末").await;
+    let id = item["summary"]["id"].as_i64().unwrap();
+    let people = voters(app, "XF-C01-G3", 4, 2).await; // two households of two
+    let open = |body: Value| {
+        let staff = staff.clone();
+        async move {
+            let (status, b) = staff
+                .post(&format!("/api/v1/council/items/{id}/ballots"), body)
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{b}");
+            b["id"].as_i64().unwrap()
+        }
+    };
+    let vote = |api: &Api, bid: i64, answer: Value| {
+        let api = api.clone();
+        async move {
+            api.post(
+                &format!("/api/v1/council/ballots/{bid}/votes"),
+                json!({ "answer": answer }),
+            )
+            .await
+        }
+    };
+    let agree = json!({"type": "decision", "choice": "agree"});
+    let disagree = json!({"type": "decision", "choice": "disagree"});
+
+    // Hidden until close.
+    let hidden = open(ballot_body(rules(json!({"hidden_until_close": true})))).await;
+    let (_, b) = vote(&people[0], hidden, agree.clone()).await;
+    assert!(b["counts"].is_null(), "no counts while open: {b}");
+    assert_eq!(b["i_voted"], true);
+    let (_, b) = staff
+        .post(
+            &format!("/api/v1/council/ballots/{hidden}/close"),
+            json!(null),
+        )
+        .await;
+    assert_eq!(b["counts"]["agree"], 1);
+
+    // Anonymous: recorded that they voted, not what; final.
+    let anon = open(ballot_body(rules(json!({"anonymous": true})))).await;
+    let (status, b) = vote(&people[0], anon, disagree.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    assert!(b["my_answer"].is_null());
+    assert_eq!(b["i_voted"], true);
+    assert_eq!(b["may_vote"], false);
+    let (status, p) = vote(&people[0], anon, agree.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(p["code"], "already_voted");
+    vote(&people[1], anon, agree.clone()).await;
+    let (status, _) = staff
+        .post(
+            &format!("/api/v1/council/ballots/{anon}/votes"),
+            json!({"answer": agree, "resident_id": app.resident_id("投票人2").await}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no show of hands on a secret ballot"
+    );
+    {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        use server::council::store::vote;
+        let rows = vote::Entity::find()
+            .filter(vote::Column::BallotId.eq(anon))
+            .all(&app.state.db.conn)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert!(
+            rows.iter().all(|r| r.answer.is_none()),
+            "no stored choice next to a voter"
+        );
+    }
+    let (_, b) = staff
+        .post(
+            &format!("/api/v1/council/ballots/{anon}/close"),
+            json!(null),
+        )
+        .await;
+    assert_eq!(b["counts"]["agree"], 1);
+    assert_eq!(b["counts"]["disagree"], 1);
+
+    // One vote per household: the second member of a household is refused.
+    let household = open(ballot_body(rules(
+        json!({"per_household": true, "quorum": {"type": "more_than_half"}}),
+    )))
+    .await;
+    assert_eq!(
+        vote(&people[0], household, agree.clone()).await.0,
+        StatusCode::OK
+    );
+    let (status, p) = vote(&people[1], household, disagree.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{p}");
+    // The voter may still change the household's vote.
+    assert_eq!(
+        vote(&people[0], household, disagree.clone()).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        vote(&people[2], household, agree.clone()).await.0,
+        StatusCode::OK
+    );
+    let (_, b) = staff
+        .post(
+            &format!("/api/v1/council/ballots/{household}/close"),
+            json!(null),
+        )
+        .await;
+    assert_eq!(b["outcome"]["turnout"], 2);
+    let eligible = b["outcome"]["eligible"].as_u64().unwrap();
+    assert!(eligible >= 2, "households of the grid");
+    assert_eq!(b["outcome"]["quorum_met"], 2 * 2 > eligible);
+    assert_eq!(b["outcome"]["passed"], false, "a tie does not pass");
+
+    // A poll with up to two picks.
+    let now = OffsetDateTime::now_utc();
+    let poll = open(json!({"question": "议事日定在哪天？", "kind": {"type": "poll", "options": ["周六上午", "周日上午", "周三晚上"], "max_choices": 2},
+        "rules": rules(json!({})), "opens_at": rfc(now - time::Duration::minutes(1)), "closes_at": rfc(now + time::Duration::days(1))}))
+    .await;
+    let pick = |o: Vec<u16>| json!({"type": "poll", "options": o});
+    assert_eq!(
+        vote(&people[0], poll, pick(vec![0, 1])).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        vote(&people[1], poll, pick(vec![1])).await.0,
+        StatusCode::OK
+    );
+    let (status, _) = vote(&people[2], poll, pick(vec![0, 1, 2])).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "three picks of two"
+    );
+    let (_, b) = staff
+        .post(
+            &format!("/api/v1/council/ballots/{poll}/close"),
+            json!(null),
+        )
+        .await;
+    assert_eq!(b["counts"]["options"], json!([1, 2, 0]));
+    assert_eq!(b["outcome"]["leading"], json!([1]));
+}
+both!(ballot_options);
+
+/// 难事反复议: a hard matter carried from meeting to meeting keeps every round's record.
+async fn hard_matters_are_carried_with_every_round_kept(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let grid1 = app.place_id("XF-C01-G1").await;
+    let now = OffsetDateTime::now_utc();
+    let mut meetings = Vec::new();
+    for days in [2, 9] {
+        let (_, m) = staff
+            .post(
+                "/api/v1/council/meetings",
+                json!({"scope_place_id": grid1, "kind": "regular", "title": format!("议事日 +{days}"), "venue": "小区广场", "starts_at": rfc(now + time::Duration::days(days))}),
+            )
+            .await;
+        meetings.push(m["summary"]["id"].as_i64().unwrap());
+    }
+    let item = raise(&staff, app, "XF-C01-G1", "老旧小区加装电梯").await;
+    let id = item["summary"]["id"].as_i64().unwrap();
+    let item = ok_act(&staff, &item, json!({"action": "accept", "tier": "hard"})).await;
+    let item = ok_act(
+        &staff,
+        &item,
+        json!({"action": "schedule", "meeting_id": meetings[0]}),
+    )
+    .await;
+    let item = ok_act(&staff, &item, json!({"action": "open"})).await;
+    let (status, _) = act(&staff, &item, json!({"action": "carry"})).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a round needs its record"
+    );
+    let item = ok_act(
+        &staff,
+        &item,
+        json!({"action": "carry", "note": "一楼住户反对，需再议"}),
+    )
+    .await;
+    assert_eq!(item["summary"]["stage"], "scheduled");
+    assert_eq!(
+        item["summary"]["meeting_id"], meetings[1],
+        "carried to the next meeting"
+    );
+    let carried = item["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "carry")
+        .unwrap()
+        .clone();
+    assert_eq!(carried["note"], "一楼住户反对，需再议");
+    assert_eq!(carried["meeting_id"], meetings[0]);
+    let (_, m) = staff
+        .get(&format!("/api/v1/council/meetings/{}", meetings[1]))
+        .await;
+    assert_eq!(m["agenda"][0]["item"]["id"], id);
+
+    // Comments: moderation hides the text from residents, with the reason.
+    let resident = app.login("resident").await;
+    let (status, c) = resident
+        .post(
+            &format!("/api/v1/council/items/{id}/comments"),
+            json!({"body": "一楼的意见也要听"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = staff
+        .post(
+            &format!("/api/v1/council/comments/{}/hide", c["id"]),
+            json!({"reason": "含有人身攻击"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, list) = resident
+        .get(&format!("/api/v1/council/items/{id}/comments"))
+        .await;
+    assert_eq!(list[0]["hidden"], true);
+    assert_eq!(list[0]["body"], "");
+    assert_eq!(list[0]["hidden_reason"], "含有人身攻击");
+    let (_, list) = staff
+        .get(&format!("/api/v1/council/items/{id}/comments"))
+        .await;
+    assert_eq!(list[0]["body"], "一楼的意见也要听");
+}
+both!(hard_matters_are_carried_with_every_round_kept);
+
+/// One person one vote under concurrency: 1,000 residents vote at once while 200 of them try
+/// a second vote at the same moment; the counts are exact, no duplicate rows, no 500s.
+async fn a_thousand_concurrent_voters_are_counted_exactly(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let item = raise(&staff, app, "XF-C01-G4", "第四网格增设快递柜").await;
+    let id = item["summary"]["id"].as_i64().unwrap();
+    let people = voters(app, "XF-C01-G4", 1000, 1).await;
+    for anonymous in [false, true] {
+        let (status, b) = staff
+            .post(
+                &format!("/api/v1/council/items/{id}/ballots"),
+                ballot_body(rules(json!({"anonymous": anonymous}))),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let bid = b["id"].as_i64().unwrap();
+        let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(100));
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, p) in people.iter().enumerate() {
+            // Voter i agrees when i is even; the first 200 also fire a second, different vote.
+            let tries = if i < 200 { 2 } else { 1 };
+            for t in 0..tries {
+                let p = p.clone();
+                let limit = limit.clone();
+                let choice = if (i + t) % 2 == 0 {
+                    "agree"
+                } else {
+                    "disagree"
+                };
+                tasks.spawn(async move {
+                    let _slot = limit.acquire_owned().await.unwrap();
+                    let (status, _) = p
+                        .post(
+                            &format!("/api/v1/council/ballots/{bid}/votes"),
+                            json!({"answer": {"type": "decision", "choice": choice}}),
+                        )
+                        .await;
+                    (i, t, status)
+                });
+            }
+        }
+        let mut statuses = std::collections::BTreeMap::new();
+        while let Some(r) = tasks.join_next().await {
+            let (_, _, status) = r.unwrap();
+            *statuses.entry(status.as_u16()).or_insert(0) += 1;
+        }
+        if anonymous {
+            // A secret vote is final: exactly one of each double attempt is refused.
+            assert_eq!(statuses.get(&200), Some(&1000), "{statuses:?}");
+            assert_eq!(statuses.get(&409), Some(&200), "{statuses:?}");
+        } else {
+            // An open vote may be changed: every request succeeds, the last one counts.
+            assert_eq!(statuses.get(&200), Some(&1200), "{statuses:?}");
+        }
+        let (_, b) = staff
+            .post(&format!("/api/v1/council/ballots/{bid}/close"), json!(null))
+            .await;
+        assert_eq!(b["outcome"]["turnout"], 1000, "{b}");
+        let counts = &b["counts"];
+        let total = counts["agree"].as_u64().unwrap() + counts["disagree"].as_u64().unwrap();
+        assert_eq!(total, 1000, "one counted vote per person: {counts}");
+        if !anonymous {
+            // Voters 200.. voted once: 400 of them even (agree), 400 odd (disagree).
+            assert!(counts["agree"].as_u64().unwrap() >= 400);
+            assert!(counts["disagree"].as_u64().unwrap() >= 400);
+        }
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        use server::council::store::vote;
+        let rows = vote::Entity::find()
+            .filter(vote::Column::BallotId.eq(bid))
+            .count(&app.state.db.conn)
+            .await
+            .unwrap();
+        assert_eq!(rows, 1000, "no duplicate vote rows");
+    }
+}
+both!(a_thousand_concurrent_voters_are_counted_exactly);
