@@ -8,6 +8,7 @@ mod m20261129_000003_cases;
 mod m20261129_000004_api_keys;
 mod m20261129_000005_case_photos;
 mod m20261129_000007_council;
+mod m20261129_000008_mediation;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_api_keys::Migration),
             Box::new(m20261129_000005_case_photos::Migration),
             Box::new(m20261129_000007_council::Migration),
+            Box::new(m20261129_000008_mediation::Migration),
         ]
     }
 }

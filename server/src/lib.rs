@@ -2,6 +2,22 @@
 //! built browser app. Each area (accounts, places, audit …) owns its routes, services and
 //! storage; this file wires them together.
 
+/// A sea-orm entity in one statement: `entity!(name, "table", { fields })`, for areas whose
+/// tables need no relations declared.
+macro_rules! entity {
+    ($module:ident, $table:literal, { $($body:tt)* }) => {
+        pub mod $module {
+            use sea_orm::entity::prelude::*;
+            #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+            #[sea_orm(table_name = $table)]
+            pub struct Model { $($body)* }
+            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+            pub enum Relation {}
+            impl ActiveModelBehavior for ActiveModel {}
+        }
+    };
+}
+
 pub mod accounts;
 pub mod audit;
 pub mod board;
@@ -14,6 +30,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod map;
+pub mod mediation;
 pub mod open311;
 pub mod places;
 pub mod site;
@@ -107,6 +124,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(cases::photos::router())
                 .merge(board::router())
                 .merge(council::router())
+                .merge(mediation::router())
                 .merge(map::router())
                 .merge(open311::keys::router())
                 .merge(audit::router()),

@@ -12,6 +12,7 @@ pub mod error;
 pub mod geo;
 pub mod i18n;
 pub mod map;
+pub mod mediation;
 pub mod places;
 pub mod validate;
 

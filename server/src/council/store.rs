@@ -1,19 +1,5 @@
 //! Storage of the council area.
 
-macro_rules! entity {
-    ($module:ident, $table:literal, { $($body:tt)* }) => {
-        pub mod $module {
-            use sea_orm::entity::prelude::*;
-            #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-            #[sea_orm(table_name = $table)]
-            pub struct Model { $($body)* }
-            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-            pub enum Relation {}
-            impl ActiveModelBehavior for ActiveModel {}
-        }
-    };
-}
-
 entity!(resident_account, "resident_accounts", {
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: i64,

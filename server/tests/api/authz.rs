@@ -138,6 +138,18 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         .await;
     let meeting_id = meeting["summary"]["id"].as_i64().unwrap();
     let mediator_user = app.user_id("mediator").await;
+    // A mediation file in the first grid: the demo resident is the applicant, the demo
+    // mediator runs it.
+    let file_body = json!({"title": "空调外机滴水纠纷", "dispute_type": "neighbour", "origin": "application",
+        "place_id": building, "mediator_ids": [mediator_user],
+        "parties": [{"side": "applicant", "name": "刘先生", "user_id": user},
+                    {"side": "respondent", "name": "邻居"}]});
+    let (status, file) = staff
+        .post("/api/v1/mediation/files", file_body.clone())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{file}");
+    let file_id = file["summary"]["id"].as_i64().unwrap();
+    let party_id = file["parties"][0]["id"].as_i64().unwrap();
 
     let mut clients: Vec<Api> = Vec::new();
     for who in WHO {
@@ -790,6 +802,129 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             format!("/api/v1/users/{mediator_user}/resident"),
             Some(json!({"resident_id": r1})),
             [200, 200, 403, 200, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/mediation/files",
+            "/api/v1/mediation/files".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/mediation/files",
+            "/api/v1/mediation/files".into(),
+            Some(file_body.clone()),
+            [201, 201, 201, 201, 201, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/mediation/board",
+            "/api/v1/mediation/board".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        // A file is visible to the office, its grid's worker, its mediators and its parties.
+        case(
+            M::GET,
+            "/api/v1/mediation/files/{id}",
+            format!("/api/v1/mediation/files/{file_id}"),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/mediation/files/{id}/dossier.html",
+            format!("/api/v1/mediation/files/{file_id}/dossier.html"),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/mediation/files/{id}/agreement.html",
+            format!("/api/v1/mediation/files/{file_id}/agreement.html"),
+            None,
+            [404, 404, 404, 404, 404, 404, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/mediation/files/{id}/moves",
+            format!("/api/v1/mediation/files/{file_id}/moves"),
+            Some(json!({"action": "fail", "note": "x", "version": 999})),
+            [409, 409, 409, 403, 403, 404, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/mediation/files/{id}/mediators",
+            format!("/api/v1/mediation/files/{file_id}/mediators"),
+            Some(json!({"user_ids": [mediator_user], "version": 999})),
+            [409, 409, 403, 403, 403, 404, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/mediation/parties/{id}/consent",
+            format!("/api/v1/mediation/parties/{party_id}/consent"),
+            Some(json!({"agreed": true})),
+            [200, 200, 200, 403, 403, 404, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/mediation/parties/{id}/notice",
+            format!("/api/v1/mediation/parties/{party_id}/notice"),
+            None,
+            [200, 200, 200, 403, 403, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/mediation/parties/{id}/contact",
+            format!("/api/v1/mediation/parties/{party_id}/contact"),
+            None,
+            [200, 200, 200, 200, 403, 404, 401],
+        ),
+        // Only the file's mediators record sessions, agreements and confirmations.
+        case(
+            M::POST,
+            "/api/v1/mediation/parties/{id}/confirm",
+            format!("/api/v1/mediation/parties/{party_id}/confirm"),
+            Some(json!({"method": "signature"})),
+            [403, 403, 422, 403, 403, 404, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/mediation/files/{id}/sessions",
+            format!("/api/v1/mediation/files/{file_id}/sessions"),
+            Some(json!({"mode": "joint", "held_at": "2026-11-20T02:00:00Z", "venue": "调解室"})),
+            [403, 403, 422, 403, 403, 404, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/mediation/files/{id}/agreement",
+            format!("/api/v1/mediation/files/{file_id}/agreement"),
+            Some(
+                json!({"facts": "x", "terms": [{"text": "y", "due": "2026-12-31"}], "version": 999}),
+            ),
+            [403, 403, 422, 403, 403, 404, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/mediation/files/{id}/records",
+            format!("/api/v1/mediation/files/{file_id}/records"),
+            Some(json!({"kind": "note", "text": "电话联系双方"})),
+            [200, 200, 200, 403, 403, 404, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/mediation/files/{id}/extension",
+            format!("/api/v1/mediation/files/{file_id}/extension"),
+            Some(json!({"deadline": "2027-01-31", "consenting_party_ids": [], "version": 999})),
+            [422, 422, 422, 403, 403, 404, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/mediation/terms/{id}/performed",
+            "/api/v1/mediation/terms/999999/performed".into(),
+            Some(json!({"proof": "已移机"})),
+            [404, 404, 404, 404, 404, 404, 401],
         ),
         // Last: it ends the sessions used above.
         case(

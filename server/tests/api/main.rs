@@ -8,6 +8,7 @@ mod cases;
 mod council;
 mod http;
 mod map;
+mod mediation;
 mod open311;
 mod places;
 mod residents;

@@ -1,0 +1,9 @@
+//! People's mediation (人民调解): a neighbour's request to a followed-up agreement, with joint
+//! and back-to-back sessions whose confidentiality the server enforces.
+
+pub mod print;
+pub mod routes;
+pub mod service;
+pub mod store;
+
+pub use routes::router;

@@ -1,0 +1,241 @@
+//! Printable documents: the agreement (调解协议书) in the customary layout, and the whole case
+//! file (卷宗) in order. Plain HTML with print CSS: the browser prints it or saves it as PDF.
+//! What a reader sees in print is exactly what the JSON view gives them.
+
+use shared::mediation::*;
+use std::fmt::Write;
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{t}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body {{ font-family: "Noto Serif CJK SC", "Songti SC", serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; font-size: 16pt; line-height: 1.8; color: #000; }}
+h1 {{ text-align: center; font-size: 22pt; letter-spacing: .3em; }}
+h2 {{ font-size: 16pt; margin-top: 1.5em; }}
+.no {{ text-align: right; }}
+.sign {{ display: flex; flex-wrap: wrap; gap: 2rem; margin-top: 3rem; }}
+.sign div {{ min-width: 12rem; }}
+table {{ border-collapse: collapse; width: 100%; }} td, th {{ border: 1px solid #000; padding: .3em .5em; vertical-align: top; }}
+.muted {{ color: #444; font-size: 12pt; }}
+@media print {{ body {{ margin: 0; }} .noprint {{ display: none; }} }}
+</style></head><body>{b}
+<p class="noprint"><button onclick="window.print()">打印 / Print</button></p></body></html>"#,
+        t = esc(title),
+        b = body
+    )
+}
+
+fn side_label(s: Side) -> &'static str {
+    s.text().zh
+}
+
+fn confirm_label(m: Option<ConfirmMethod>) -> &'static str {
+    match m {
+        Some(ConfirmMethod::Signature) => "（签名）",
+        Some(ConfirmMethod::Thumbprint) => "（按手印）",
+        Some(ConfirmMethod::Oral) => "（口头确认）",
+        None => "",
+    }
+}
+
+/// 人民调解协议书: parties, facts and responsibility, terms with manner and deadline,
+/// confirmations, the reminder of judicial confirmation (Art. 33).
+pub fn agreement(v: &FileView) -> Option<String> {
+    let a = v.agreement.as_ref()?;
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<h1>人民调解协议书</h1><p class=\"no\">编号：{}</p>",
+        esc(&v.summary.number)
+    );
+    for p in &v.parties {
+        let _ = write!(
+            b,
+            "<p>{}：{}{}</p>",
+            side_label(p.side),
+            esc(&p.name),
+            p.representative
+                .as_deref()
+                .map(|r| format!("　代理人：{}", esc(r)))
+                .unwrap_or_default()
+        );
+    }
+    let _ = write!(
+        b,
+        "<h2>纠纷主要事实、争议事项及各方当事人的责任</h2><p>{}</p><h2>经调解，自愿达成如下协议</h2><ol>",
+        esc(&a.facts)
+    );
+    for t in &a.terms {
+        let _ = write!(b, "<li>{}（履行期限：{}）</li>", esc(&t.text), t.due);
+    }
+    b.push_str("</ol><p>履行方式、时限：按上列各条约定履行。本协议经各方当事人签名（盖章或按指印）、人民调解员签名并加盖人民调解委员会印章之日起生效。</p>");
+    if a.oral {
+        b.push_str("<p>本协议为口头协议，由人民调解员记录在案。</p>");
+    }
+    b.push_str("<p class=\"muted\">经人民调解委员会调解达成调解协议后，双方当事人认为有必要的，可以自调解协议生效之日起三十日内共同向人民法院申请司法确认。</p><div class=\"sign\">");
+    for p in &v.parties {
+        let when = p
+            .confirmed_at
+            .map(|t| t.to_offset(shared::calendar::SHANGHAI).date().to_string())
+            .unwrap_or_else(|| "　　年　月　日".into());
+        let _ = write!(
+            b,
+            "<div>{}（签名）：{}{}<br>{}</div>",
+            side_label(p.side),
+            if p.confirmed_at.is_some() {
+                esc(&p.name)
+            } else {
+                "＿＿＿＿＿＿".into()
+            },
+            confirm_label(p.confirmed_by),
+            when
+        );
+    }
+    let _ = write!(
+        b,
+        "<div>人民调解员（签名）：{}</div><div>人民调解委员会（印章）</div></div>",
+        esc(&v.summary.mediator_names.join("、"))
+    );
+    Some(page(&format!("人民调解协议书 {}", v.summary.number), &b))
+}
+
+/// The case file in order: intake, parties and consents, notices, records, sessions (as the
+/// reader may see them), agreement, performance, follow-ups, history.
+pub fn dossier(v: &FileView) -> String {
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<h1>人民调解卷宗</h1><p class=\"no\">编号：{}</p><h2>一、受理</h2><p>{}（{}）</p><p>{}</p>",
+        esc(&v.summary.number),
+        esc(&v.summary.title),
+        v.summary.dispute_type.text().zh,
+        esc(&v.description)
+    );
+    b.push_str("<h2>二、当事人及同意调解情况</h2><table><tr><th>身份</th><th>姓名</th><th>是否同意调解</th><th>权利义务告知</th></tr>");
+    for p in &v.parties {
+        let consent = match p.consent {
+            Some(true) => "同意".to_string(),
+            Some(false) => format!("不同意：{}", esc(p.consent_note.as_deref().unwrap_or(""))),
+            None => "未表态".to_string(),
+        };
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            side_label(p.side),
+            esc(&p.name),
+            consent,
+            if p.notified_at.is_some() {
+                "已告知"
+            } else {
+                "未告知"
+            }
+        );
+    }
+    b.push_str("</table><h2>三、核实与记录</h2>");
+    for r in &v.records {
+        let _ = write!(
+            b,
+            "<p>【{}】{}　<span class=\"muted\">{}</span></p>",
+            r.kind.text().zh,
+            esc(&r.text),
+            esc(&r.author_name)
+        );
+    }
+    b.push_str("<h2>四、调解笔录</h2>");
+    for s in &v.sessions {
+        let _ = write!(
+            b,
+            "<p><b>{}</b>　{}　{}　调解员：{}</p>",
+            s.mode.text().zh,
+            s.held_at.to_offset(shared::calendar::SHANGHAI).date(),
+            esc(&s.venue),
+            esc(&s.mediator_name)
+        );
+        if let Some(n) = &s.strategy_note
+            && !n.is_empty()
+        {
+            let _ = write!(b, "<p class=\"muted\">调解策略：{}</p>", esc(n));
+        }
+        for e in &s.entries {
+            let _ = write!(
+                b,
+                "<p>{}：陈述：{}；立场：{}；利益诉求：{}；提议：{}</p>",
+                esc(&e.party_name),
+                esc(&e.statement),
+                esc(&e.position),
+                esc(&e.interests),
+                esc(&e.proposal)
+            );
+        }
+        if s.withheld > 0 {
+            let _ = write!(
+                b,
+                "<p class=\"muted\">（另有 {} 条记录不对您公开）</p>",
+                s.withheld
+            );
+        }
+    }
+    if let Some(a) = &v.agreement {
+        let _ = write!(b, "<h2>五、调解协议</h2><p>{}</p><ol>", esc(&a.facts));
+        for t in &a.terms {
+            let done = match (&t.performed_at, &t.proof) {
+                (Some(at), proof) => format!(
+                    "已履行（{}）{}",
+                    at.to_offset(shared::calendar::SHANGHAI).date(),
+                    esc(proof.as_deref().unwrap_or(""))
+                ),
+                (None, _) => "未履行".into(),
+            };
+            let _ = write!(b, "<li>{}（期限 {}）— {}</li>", esc(&t.text), t.due, done);
+        }
+        b.push_str("</ol>");
+    }
+    if let Some(n) = &v.outcome_note {
+        let _ = write!(b, "<h2>结果</h2><p>{}</p>", esc(n));
+    }
+    b.push_str("<h2>六、办理经过</h2><ol>");
+    for e in &v.history {
+        let _ = write!(
+            b,
+            "<li>{}　{}　{}{}</li>",
+            e.at.to_offset(shared::calendar::SHANGHAI).date(),
+            esc(&e.actor_name),
+            esc(&e.action),
+            e.note
+                .as_deref()
+                .map(|n| format!("：{}", esc(n)))
+                .unwrap_or_default()
+        );
+    }
+    b.push_str("</ol>");
+    page(&format!("人民调解卷宗 {}", v.summary.number), &b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            esc("<b>\"王\"&'李'</b>"),
+            "&lt;b&gt;&quot;王&quot;&amp;&#39;李&#39;&lt;/b&gt;"
+        );
+    }
+}

@@ -1,0 +1,273 @@
+//! HTTP routes of the mediation area. Every response that can carry session content is built
+//! by `service::view`, which applies the confidentiality rules of `shared::mediation`.
+
+use super::{print, service};
+use crate::AppState;
+use crate::accounts::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::http::{ApiJson, ApiPath, RequestCtx};
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use shared::error::{ErrorCode, Problem};
+use shared::mediation::{
+    AgreementInput, BoardColumn, Confirm, Consent, CreateFile, Extension, FileSummary, FileView,
+    MediationStage, Mediators, MoveFile, NewRecord, NewSession, PartyContact, Performed,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct FileQuery {
+    pub stage: Option<MediationStage>,
+}
+
+/// Mediation files the user may see (office: all; grid workers: their grids'; mediators:
+/// theirs; residents: those they are a party to).
+#[utoipa::path(get, path = "/mediation/files", tag = "mediation", params(FileQuery),
+    responses((status = 200, body = Vec<FileSummary>), (status = 401, body = Problem)))]
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<FileQuery>,
+) -> AppResult<Json<Vec<FileSummary>>> {
+    Ok(Json(
+        service::list_files(&state.db.conn, &me, q.stage).await?,
+    ))
+}
+
+/// Open a file: a party's application (residents apply for themselves) or the committee's
+/// initiative or a referral from the status board.
+#[utoipa::path(post, path = "/mediation/files", tag = "mediation", request_body = CreateFile,
+    responses((status = 201, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiJson(req): ApiJson<CreateFile>,
+) -> AppResult<(StatusCode, Json<FileView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(service::create_file(&state, &me, &ctx, req).await?),
+    ))
+}
+
+/// The mediation board: open files by stage (intake → accepted → in session → agreement →
+/// performance → closed).
+#[utoipa::path(get, path = "/mediation/board", tag = "mediation",
+    responses((status = 200, body = Vec<BoardColumn>), (status = 401, body = Problem)))]
+async fn board(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<Json<Vec<BoardColumn>>> {
+    Ok(Json(service::board(&state.db.conn, &me).await?))
+}
+
+/// One file as the reader may see it. A mediator's read of session notes is audit-logged.
+#[utoipa::path(get, path = "/mediation/files/{id}", tag = "mediation", params(("id" = i64, Path)),
+    responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn get(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<FileView>> {
+    Ok(Json(service::get_file(&state, &me, &ctx, id).await?))
+}
+
+/// Move a file along its stages. Stale version → 409; not possible now → 422 `illegal_move`.
+#[utoipa::path(post, path = "/mediation/files/{id}/moves", tag = "mediation", params(("id" = i64, Path)), request_body = MoveFile,
+    responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn make_move(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<MoveFile>,
+) -> AppResult<Json<FileView>> {
+    Ok(Json(service::move_file(&state, &me, id, req).await?))
+}
+
+/// Assign the file's mediators (the office).
+#[utoipa::path(put, path = "/mediation/files/{id}/mediators", tag = "mediation", params(("id" = i64, Path)), request_body = Mediators,
+    responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn set_mediators(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<Mediators>,
+) -> AppResult<Json<FileView>> {
+    Ok(Json(service::set_mediators(&state, &me, id, req).await?))
+}
+
+/// Record a party's consent to mediate; a refusal ends the file as not accepted.
+#[utoipa::path(put, path = "/mediation/parties/{id}/consent", tag = "mediation", params(("id" = i64, Path)), request_body = Consent,
+    responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn consent(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<Consent>,
+) -> AppResult<Json<FileView>> {
+    Ok(Json(service::set_consent(&state, &me, id, req).await?))
+}
+
+/// Record that a party was told of their rights and duties.
+#[utoipa::path(post, path = "/mediation/parties/{id}/notice", tag = "mediation", params(("id" = i64, Path)),
+    responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn notice(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<FileView>> {
+    Ok(Json(service::notify_party(&state, &me, id).await?))
+}
+
+/// A party's full phone number (mediators and the office; audit-logged).
+#[utoipa::path(get, path = "/mediation/parties/{id}/contact", tag = "mediation", params(("id" = i64, Path)),
+    responses((status = 200, body = PartyContact), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn contact(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<PartyContact>> {
+    Ok(Json(service::reveal_contact(&state, &me, &ctx, id).await?))
+}
+
+/// A party confirms the agreement (recorded by the mediator).
+#[utoipa::path(post, path = "/mediation/parties/{id}/confirm", tag = "mediation", params(("id" = i64, Path)), request_body = Confirm,
+    responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn confirm(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<Confirm>,
+) -> AppResult<Json<FileView>> {
+    Ok(Json(service::confirm(&state, &me, id, req).await?))
+}
+
+/// Add a record: site check, follow-up visit, police notice, invited participant, note.
+#[utoipa::path(post, path = "/mediation/files/{id}/records", tag = "mediation", params(("id" = i64, Path)), request_body = NewRecord,
+    responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn add_record(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<NewRecord>,
+) -> AppResult<Json<FileView>> {
+    Ok(Json(service::add_record(&state, &me, id, req).await?))
+}
+
+/// Record a joint or back-to-back session (the file's mediators).
+#[utoipa::path(post, path = "/mediation/files/{id}/sessions", tag = "mediation", params(("id" = i64, Path)), request_body = NewSession,
+    responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn add_session(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<NewSession>,
+) -> AppResult<Json<FileView>> {
+    Ok(Json(
+        service::add_session(&state, &me, &ctx, id, req).await?,
+    ))
+}
+
+/// Draft or redraft the agreement (the file's mediators; versioned).
+#[utoipa::path(put, path = "/mediation/files/{id}/agreement", tag = "mediation", params(("id" = i64, Path)), request_body = AgreementInput,
+    responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn set_agreement(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<AgreementInput>,
+) -> AppResult<Json<FileView>> {
+    Ok(Json(service::set_agreement(&state, &me, id, req).await?))
+}
+
+/// Extend the time limit with every party's consent.
+#[utoipa::path(post, path = "/mediation/files/{id}/extension", tag = "mediation", params(("id" = i64, Path)), request_body = Extension,
+    responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn extend(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<Extension>,
+) -> AppResult<Json<FileView>> {
+    Ok(Json(service::extend(&state, &me, id, req).await?))
+}
+
+/// A term of the agreement was performed.
+#[utoipa::path(post, path = "/mediation/terms/{id}/performed", tag = "mediation", params(("id" = i64, Path)), request_body = Performed,
+    responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn performed(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<Performed>,
+) -> AppResult<Json<FileView>> {
+    Ok(Json(service::perform_term(&state, &me, id, req).await?))
+}
+
+fn html(body: String) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+}
+
+/// The agreement (调解协议书) as a printable page (print or save as PDF from the browser).
+#[utoipa::path(get, path = "/mediation/files/{id}/agreement.html", tag = "mediation", params(("id" = i64, Path)),
+    responses((status = 200, description = "Printable agreement", content_type = "text/html"), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn agreement_html(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<impl IntoResponse> {
+    let v = service::get_file(&state, &me, &ctx, id).await?;
+    print::agreement(&v)
+        .map(html)
+        .ok_or(AppError::Code(ErrorCode::NotFound))
+}
+
+/// The whole case file (卷宗) in order, as this reader may see it, printable.
+#[utoipa::path(get, path = "/mediation/files/{id}/dossier.html", tag = "mediation", params(("id" = i64, Path)),
+    responses((status = 200, description = "Printable case file", content_type = "text/html"), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn dossier_html(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<impl IntoResponse> {
+    let v = service::get_file(&state, &me, &ctx, id).await?;
+    Ok(html(print::dossier(&v)))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(board))
+        .routes(routes!(get))
+        .routes(routes!(make_move))
+        .routes(routes!(set_mediators))
+        .routes(routes!(consent))
+        .routes(routes!(notice))
+        .routes(routes!(contact))
+        .routes(routes!(confirm))
+        .routes(routes!(add_record))
+        .routes(routes!(add_session))
+        .routes(routes!(set_agreement))
+        .routes(routes!(extend))
+        .routes(routes!(performed))
+        .routes(routes!(agreement_html))
+        .routes(routes!(dossier_html))
+}

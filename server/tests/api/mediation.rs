@@ -1,0 +1,496 @@
+//! Mediation: the air-conditioner case from intake to a followed-up agreement, and the
+//! confidentiality of session records, reader by reader.
+
+use crate::both;
+use crate::common::{Api, TestApp};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const APPLICANT_SECRET: &str = "其实她最在意的是滴水打湿了晾晒的被子";
+const RESPONDENT_SHARED: &str = "愿意把外机移到北墙，希望对方别再去物业投诉";
+const RESPONDENT_PRIVATE: &str = "移机费用其实负担得起";
+
+struct Dispute {
+    id: i64,
+    applicant: i64,
+    respondent: i64,
+    applicant_api: Api,
+    respondent_api: Api,
+}
+
+async fn user(app: &TestApp, admin: &Api, username: &str, name: &str, role: &str) -> i64 {
+    let (status, u) = admin
+        .post(
+            "/api/v1/users",
+            json!({"username": username, "display_name": name, "password": "linju-demo", "roles": [role]}),
+        )
+        .await;
+    if status == StatusCode::UNPROCESSABLE_ENTITY && u["errors"][0]["code"] == "duplicate" {
+        // The same people in a second dispute.
+        return app.user_id(username).await;
+    }
+    assert_eq!(status, StatusCode::CREATED, "{u}");
+    u["id"].as_i64().unwrap()
+}
+
+/// Staff open the file on 王阿姨's application against 李先生, whose new air-conditioner unit
+/// drips into her yard; the demo mediator takes it.
+async fn open_dispute(app: &TestApp) -> Dispute {
+    let admin = app.login("admin").await;
+    let wang = user(app, &admin, "wangayi", "王阿姨", "resident").await;
+    let li = user(app, &admin, "lixiansheng", "李先生", "resident").await;
+    let mediator = app.user_id("mediator").await;
+    let staff = app.login("staff").await;
+    let building = app.place_id("XF-C01-B0001").await;
+    let (status, f) = staff
+        .post(
+            "/api/v1/mediation/files",
+            json!({"title": "空调外机滴水纠纷", "description": "李先生新装的空调外机悬在王阿姨院子上方，噪音大、滴水。",
+                "dispute_type": "neighbour", "origin": "application", "place_id": building,
+                "parties": [
+                    {"side": "applicant", "name": "王阿姨", "phone": "13812345678", "user_id": wang},
+                    {"side": "respondent", "name": "李先生", "phone": "13987654321", "user_id": li}],
+                "mediator_ids": [mediator]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{f}");
+    assert_eq!(f["summary"]["stage"], "intake");
+    assert_eq!(f["parties"][0]["phone"], "138****5678", "contacts masked");
+    Dispute {
+        id: f["summary"]["id"].as_i64().unwrap(),
+        applicant: f["parties"][0]["id"].as_i64().unwrap(),
+        respondent: f["parties"][1]["id"].as_i64().unwrap(),
+        applicant_api: app.login("wangayi").await,
+        respondent_api: app.login("lixiansheng").await,
+    }
+}
+
+async fn file(api: &Api, id: i64) -> Value {
+    let (status, f) = api.get(&format!("/api/v1/mediation/files/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{f}");
+    f
+}
+
+async fn ok(r: (StatusCode, Value)) -> Value {
+    assert_eq!(r.0, StatusCode::OK, "{}", r.1);
+    r.1
+}
+
+async fn mv(api: &Api, id: i64, action: &str, note: Option<&str>) -> (StatusCode, Value) {
+    let (_, f) = api.get(&format!("/api/v1/mediation/files/{id}")).await;
+    api.post(
+        &format!("/api/v1/mediation/files/{id}/moves"),
+        json!({"action": action, "version": f["summary"]["version"], "note": note}),
+    )
+    .await
+}
+
+/// Through consent, a joint session, the switch to back-to-back, the agreement, performance
+/// and a follow-up, to closing.
+async fn the_air_conditioner_case(app: &TestApp) {
+    let d = open_dispute(app).await;
+    let m = app.login("mediator").await;
+    let id = d.id;
+
+    // Accepting needs both consents.
+    let (status, p) = mv(&m, id, "accept", None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    for party in [d.applicant, d.respondent] {
+        ok(m.put(
+            &format!("/api/v1/mediation/parties/{party}/consent"),
+            json!({"agreed": true}),
+        )
+        .await)
+        .await;
+        ok(m.post(
+            &format!("/api/v1/mediation/parties/{party}/notice"),
+            json!(null),
+        )
+        .await)
+        .await;
+    }
+    let f = ok(mv(&m, id, "accept", None).await).await;
+    assert_eq!(f["summary"]["stage"], "accepted");
+    assert!(
+        f["summary"]["deadline"].is_string(),
+        "one month from acceptance"
+    );
+
+    // Site check and the local police officer invited with both parties' consent.
+    ok(m.post(
+        &format!("/api/v1/mediation/files/{id}/records"),
+        json!({"kind": "site_check", "text": "外机位于王阿姨院子正上方，冷凝水滴落在晾衣处。"}),
+    )
+    .await)
+    .await;
+    let (status, _) = m
+        .post(
+            &format!("/api/v1/mediation/files/{id}/records"),
+            json!({"kind": "invitation", "text": "邀请管段民警张警官参加调解"}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "participants need the parties' consent"
+    );
+    ok(m.post(&format!("/api/v1/mediation/files/{id}/records"),
+        json!({"kind": "invitation", "text": "邀请管段民警张警官参加调解", "parties_consented": true})).await).await;
+
+    // A joint session; tempers run high; back-to-back with each side.
+    let f = ok(m.post(&format!("/api/v1/mediation/files/{id}/sessions"), json!({
+        "mode": "joint", "held_at": "2026-11-20T02:00:00Z", "venue": "小马扎议事会",
+        "entries": [
+            {"party_id": d.applicant, "statement": "外机太吵，还滴水", "position": "必须拆走", "shareable": true},
+            {"party_id": d.respondent, "statement": "我家只有那里能装", "position": "不拆", "shareable": true}]})).await).await;
+    assert_eq!(
+        f["summary"]["stage"], "in_session",
+        "the first session starts the sessions stage"
+    );
+    ok(m.post(&format!("/api/v1/mediation/files/{id}/sessions"), json!({
+        "mode": "back_to_back", "party_id": d.applicant, "held_at": "2026-11-20T03:00:00Z", "venue": "调解室",
+        "strategy_note": "双方情绪激动，改为背靠背",
+        "entries": [{"party_id": d.applicant, "statement": "滴水最烦", "interests": APPLICANT_SECRET, "shareable": false}]})).await).await;
+    ok(m.post(&format!("/api/v1/mediation/files/{id}/sessions"), json!({
+        "mode": "back_to_back", "party_id": d.respondent, "held_at": "2026-11-20T03:30:00Z", "venue": "调解室",
+        "entries": [
+            {"party_id": d.respondent, "proposal": RESPONDENT_SHARED, "shareable": true},
+        ]})).await).await;
+    ok(m.post(&format!("/api/v1/mediation/files/{id}/sessions"), json!({
+        "mode": "back_to_back", "party_id": d.respondent, "held_at": "2026-11-20T04:00:00Z", "venue": "调解室",
+        "entries": [{"party_id": d.respondent, "interests": RESPONDENT_PRIVATE, "shareable": false}]})).await).await;
+    // Back-to-back: only the party in the room speaks.
+    let (status, _) = m.post(&format!("/api/v1/mediation/files/{id}/sessions"), json!({
+        "mode": "back_to_back", "party_id": d.respondent, "held_at": "2026-11-20T04:00:00Z", "venue": "调解室",
+        "entries": [{"party_id": d.applicant, "statement": "x"}]})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The agreement: drafted, confirmed by both, performed, followed up.
+    let (status, _) = mv(&m, id, "agree", None).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no agreement drafted yet"
+    );
+    let version = file(&m, id).await["summary"]["version"].clone();
+    let f = ok(m
+        .put(
+            &format!("/api/v1/mediation/files/{id}/agreement"),
+            json!({
+        "facts": "李先生空调外机滴水噪音影响王阿姨生活，双方均有和解意愿。",
+        "terms": [{"text": "李先生将空调外机移至北墙并加装接水管", "due": "2026-12-10"}],
+        "version": version}),
+        )
+        .await)
+    .await;
+    assert!(f["agreement"]["terms"][0]["id"].is_i64());
+    ok(mv(&m, id, "agree", None).await).await;
+    ok(m.post(
+        &format!("/api/v1/mediation/parties/{}/confirm", d.applicant),
+        json!({"method": "signature"}),
+    )
+    .await)
+    .await;
+    let (status, _) = mv(&m, id, "perform", None).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the respondent has not confirmed"
+    );
+    ok(m.post(
+        &format!("/api/v1/mediation/parties/{}/confirm", d.respondent),
+        json!({"method": "thumbprint"}),
+    )
+    .await)
+    .await;
+    let f = ok(mv(&m, id, "perform", None).await).await;
+    assert!(
+        f["agreement"]["judicial_confirmation_until"].is_string(),
+        "Art. 33 reminder date"
+    );
+    let (status, html) = {
+        let res = d
+            .applicant_api
+            .request(
+                reqwest::Method::GET,
+                &format!("/api/v1/mediation/files/{id}/agreement.html"),
+            )
+            .send()
+            .await
+            .unwrap();
+        (res.status(), res.text().await.unwrap())
+    };
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("人民调解协议书")
+            && html.contains("李先生将空调外机移至北墙")
+            && html.contains("三十日内共同向人民法院申请司法确认")
+    );
+    let (status, _) = mv(&m, id, "close", None).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "terms not performed, no follow-up"
+    );
+    let term = f["agreement"]["terms"][0]["id"].as_i64().unwrap();
+    ok(m.post(
+        &format!("/api/v1/mediation/terms/{term}/performed"),
+        json!({"proof": "现场查看：外机已移至北墙，接水管已装"}),
+    )
+    .await)
+    .await;
+    ok(m.post(
+        &format!("/api/v1/mediation/files/{id}/records"),
+        json!({"kind": "follow_up", "text": "回访王阿姨：不再滴水，满意。"}),
+    )
+    .await)
+    .await;
+    let f = ok(mv(&m, id, "close", None).await).await;
+    assert_eq!(f["summary"]["stage"], "closed");
+    let actions: Vec<&str> = f["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for a in [
+        "intake",
+        "consent",
+        "notice",
+        "accept",
+        "session",
+        "agreement_drafted",
+        "agree",
+        "confirmed",
+        "perform",
+        "performed",
+        "close",
+    ] {
+        assert!(actions.contains(&a), "{a} in {actions:?}");
+    }
+    // The whole file exports in order.
+    let res = m
+        .request(
+            reqwest::Method::GET,
+            &format!("/api/v1/mediation/files/{id}/dossier.html"),
+        )
+        .send()
+        .await
+        .unwrap();
+    let dossier = res.text().await.unwrap();
+    let order = [
+        "一、受理",
+        "二、当事人",
+        "三、核实与记录",
+        "四、调解笔录",
+        "五、调解协议",
+        "六、办理经过",
+    ];
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|h| dossier.find(h).unwrap_or_else(|| panic!("{h}")))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "in order");
+    assert!(
+        dossier.contains(APPLICANT_SECRET),
+        "the mediator's file is complete"
+    );
+}
+both!(the_air_conditioner_case);
+
+/// Every reader of the file, and of its printouts, sees only what they may.
+async fn session_records_are_confidential(app: &TestApp) {
+    let d = open_dispute(app).await;
+    let m = app.login("mediator").await;
+    let id = d.id;
+    for party in [d.applicant, d.respondent] {
+        ok(m.put(
+            &format!("/api/v1/mediation/parties/{party}/consent"),
+            json!({"agreed": true}),
+        )
+        .await)
+        .await;
+    }
+    ok(mv(&m, id, "accept", None).await).await;
+    ok(m.post(&format!("/api/v1/mediation/files/{id}/sessions"), json!({
+        "mode": "back_to_back", "party_id": d.applicant, "held_at": "2026-11-20T03:00:00Z", "venue": "调解室",
+        "strategy_note": "双方情绪激动，改为背靠背",
+        "entries": [{"party_id": d.applicant, "interests": APPLICANT_SECRET}]})).await).await;
+    ok(m.post(&format!("/api/v1/mediation/files/{id}/sessions"), json!({
+        "mode": "back_to_back", "party_id": d.respondent, "held_at": "2026-11-20T04:00:00Z", "venue": "调解室",
+        "entries": [
+            {"party_id": d.respondent, "proposal": RESPONDENT_SHARED, "shareable": true}]})).await).await;
+    ok(m.post(&format!("/api/v1/mediation/files/{id}/sessions"), json!({
+        "mode": "back_to_back", "party_id": d.respondent, "held_at": "2026-11-20T05:00:00Z", "venue": "调解室",
+        "entries": [{"party_id": d.respondent, "interests": RESPONDENT_PRIVATE}]})).await).await;
+
+    let admin = app.login("admin").await;
+    user(app, &admin, "mediator2", "另一调解员", "mediator").await;
+    let readers: Vec<(&str, Api)> = vec![
+        ("mediator", m.clone()),
+        ("applicant", d.applicant_api.clone()),
+        ("respondent", d.respondent_api.clone()),
+        ("unrelated resident", app.login("resident").await),
+        ("other mediator", app.login("mediator2").await),
+        ("staff", app.login("staff").await),
+        ("admin", admin),
+        ("grid worker", app.login("gridworker").await),
+    ];
+    // (status, sees applicant's secret, sees respondent's shared proposal, sees respondent's
+    //  private note, sees the strategy note, sessions listed)
+    let expect: [(u16, bool, bool, bool, bool, usize); 8] = [
+        (200, true, true, true, true, 3),
+        (200, true, true, false, false, 2),
+        (200, false, true, true, false, 2),
+        (404, false, false, false, false, 0),
+        (404, false, false, false, false, 0),
+        (200, false, false, false, false, 3),
+        (200, false, false, false, false, 3),
+        (200, false, false, false, false, 3),
+    ];
+    for ((who, api), (status, secret, shared, private, strategy, sessions)) in
+        readers.iter().zip(expect)
+    {
+        for path in [
+            format!("/api/v1/mediation/files/{id}"),
+            format!("/api/v1/mediation/files/{id}/dossier.html"),
+        ] {
+            let res = api
+                .request(reqwest::Method::GET, &path)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status().as_u16(), status, "{who} {path}");
+            let body = res.text().await.unwrap();
+            assert_eq!(
+                body.contains(APPLICANT_SECRET),
+                secret,
+                "{who} {path}: applicant's back-to-back note"
+            );
+            assert_eq!(
+                body.contains(RESPONDENT_SHARED),
+                shared,
+                "{who} {path}: shared proposal"
+            );
+            assert_eq!(
+                body.contains(RESPONDENT_PRIVATE),
+                private,
+                "{who} {path}: respondent's private note"
+            );
+            assert_eq!(
+                body.contains("改为背靠背"),
+                strategy,
+                "{who} {path}: strategy note"
+            );
+            if path.ends_with(&id.to_string()) && status == 200 {
+                let v: Value = serde_json::from_str(&body).unwrap();
+                assert_eq!(
+                    v["sessions"].as_array().unwrap().len(),
+                    sessions,
+                    "{who}: sessions listed"
+                );
+            }
+        }
+        // The list shows the file to exactly those who may open it.
+        let (_, list) = api.get("/api/v1/mediation/files").await;
+        let listed = list.as_array().unwrap().iter().any(|f| f["id"] == id);
+        assert_eq!(listed, status == 200, "{who} list");
+        // Contacts: masked for all, revealed (audited) to the mediator and the office.
+        let (s, c) = api
+            .get(&format!(
+                "/api/v1/mediation/parties/{}/contact",
+                d.applicant
+            ))
+            .await;
+        let may = matches!(*who, "mediator" | "staff" | "admin" | "grid worker");
+        assert_eq!(s.is_success(), may, "{who} contact: {c}");
+    }
+    assert!(
+        !app.audit("mediation.notes.read").await.is_empty(),
+        "reads of notes are logged"
+    );
+    assert!(!app.audit("mediation.party.reveal").await.is_empty());
+    // Only the file's mediators record sessions.
+    let staff = app.login("staff").await;
+    let (status, _) = staff
+        .post(
+            &format!("/api/v1/mediation/files/{id}/sessions"),
+            json!({
+        "mode": "joint", "held_at": "2026-11-21T03:00:00Z", "venue": "调解室", "entries": []}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = d
+        .respondent_api
+        .post(
+            &format!("/api/v1/mediation/files/{id}/moves"),
+            json!({"action": "fail", "note": "x", "version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "parties do not run the file");
+}
+both!(session_records_are_confidential);
+
+/// A party's refusal ends the file (Art. 17); an extension needs every party; stale versions
+/// are refused; a failed mediation names the other routes (Art. 26).
+async fn refusal_extension_and_failure(app: &TestApp) {
+    let d = open_dispute(app).await;
+    let m = app.login("mediator").await;
+    let (status, _) = m
+        .put(
+            &format!("/api/v1/mediation/parties/{}/consent", d.respondent),
+            json!({"agreed": false}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a refusal needs its reason"
+    );
+    let f = ok(m
+        .put(
+            &format!("/api/v1/mediation/parties/{}/consent", d.respondent),
+            json!({"agreed": false, "note": "不愿调解，要求走诉讼"}),
+        )
+        .await)
+    .await;
+    assert_eq!(f["summary"]["stage"], "not_accepted");
+    assert!(f["outcome_note"].as_str().unwrap().contains("要求走诉讼"));
+    assert!(f["legal_actions"].as_array().unwrap().is_empty());
+
+    let d = open_dispute(app).await;
+    let id = d.id;
+    for party in [d.applicant, d.respondent] {
+        ok(m.put(
+            &format!("/api/v1/mediation/parties/{party}/consent"),
+            json!({"agreed": true}),
+        )
+        .await)
+        .await;
+    }
+    let f = ok(mv(&m, id, "accept", None).await).await;
+    let deadline = f["summary"]["deadline"].as_str().unwrap().to_string();
+    let later = time::Date::parse(
+        &deadline,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .unwrap()
+        + time::Duration::days(15);
+    let v = f["summary"]["version"].clone();
+    let (status, p) = m.post(&format!("/api/v1/mediation/files/{id}/extension"), json!({"deadline": later.to_string(), "consenting_party_ids": [d.applicant], "version": v})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    let f = ok(m.post(&format!("/api/v1/mediation/files/{id}/extension"), json!({"deadline": later.to_string(), "consenting_party_ids": [d.applicant, d.respondent], "version": v})).await).await;
+    assert_eq!(f["summary"]["deadline"], later.to_string());
+    let (status, p) = m
+        .post(
+            &format!("/api/v1/mediation/files/{id}/moves"),
+            json!({"action": "fail", "note": "x", "version": v}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "stale version");
+    assert_eq!(p["current"]["summary"]["deadline"], later.to_string());
+    let f = ok(mv(&m, id, "fail", Some("双方分歧过大")).await).await;
+    assert_eq!(f["summary"]["stage"], "failed");
+    assert!(f["outcome_note"].as_str().unwrap().contains("仲裁"));
+}
+both!(refusal_extension_and_failure);

@@ -1,0 +1,1286 @@
+//! People's mediation (人民调解), after the PRC People's Mediation Law: intake by a party's
+//! application or on the committee's initiative, each party's consent (Art. 17), mediators
+//! (Art. 19) and invited participants (Art. 20), site checks, joint (面对面) and back-to-back
+//! (背靠背) sessions, the agreement (调解协议书, Art. 28–29) and its performance, failure with the
+//! other routes named (Art. 26), judicial confirmation within 30 days (Art. 33).
+//!
+//! This module says which move a file may make, who may make it, and — the heart of it — who
+//! may read which part of a session record.
+
+use crate::accounts::{Principal, Role};
+use crate::error::{FieldErrorCode, FieldErrors};
+use crate::i18n::{Lang, Text};
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MediationStage {
+    /// 受理前：申请或主动调解，征求各方同意
+    Intake,
+    /// 已受理
+    Accepted,
+    /// 调解中
+    InSession,
+    /// 达成协议，待各方确认
+    Agreement,
+    /// 履行中
+    Performance,
+    /// 已结案
+    Closed,
+    /// 不予受理（一方不同意调解）
+    NotAccepted,
+    /// 调解不成
+    Failed,
+}
+
+impl MediationStage {
+    pub const ALL: [MediationStage; 8] = [
+        MediationStage::Intake,
+        MediationStage::Accepted,
+        MediationStage::InSession,
+        MediationStage::Agreement,
+        MediationStage::Performance,
+        MediationStage::Closed,
+        MediationStage::NotAccepted,
+        MediationStage::Failed,
+    ];
+
+    /// The mediation board's columns, left to right.
+    pub const BOARD: [MediationStage; 6] = [
+        MediationStage::Intake,
+        MediationStage::Accepted,
+        MediationStage::InSession,
+        MediationStage::Agreement,
+        MediationStage::Performance,
+        MediationStage::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediationStage::Intake => "intake",
+            MediationStage::Accepted => "accepted",
+            MediationStage::InSession => "in_session",
+            MediationStage::Agreement => "agreement",
+            MediationStage::Performance => "performance",
+            MediationStage::Closed => "closed",
+            MediationStage::NotAccepted => "not_accepted",
+            MediationStage::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MediationStage> {
+        MediationStage::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    pub fn text(self) -> Text {
+        match self {
+            MediationStage::Intake => Text::new("申请受理", "Intake"),
+            MediationStage::Accepted => Text::new("已受理", "Accepted"),
+            MediationStage::InSession => Text::new("调解中", "In session"),
+            MediationStage::Agreement => Text::new("达成协议", "Agreement"),
+            MediationStage::Performance => Text::new("履行中", "Being performed"),
+            MediationStage::Closed => Text::new("已结案", "Closed"),
+            MediationStage::NotAccepted => Text::new("不予受理", "Not accepted"),
+            MediationStage::Failed => Text::new("调解不成", "Failed"),
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        self.text().get(lang)
+    }
+
+    /// The time limit runs while the file is open.
+    pub fn is_open(self) -> bool {
+        !matches!(
+            self,
+            MediationStage::Closed | MediationStage::NotAccepted | MediationStage::Failed
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MediationAction {
+    /// Every party consented: accept the file (the one-month clock starts).
+    Accept,
+    /// Hold sessions (also happens by recording the first session).
+    Begin,
+    /// An agreement is drafted: the parties are to confirm it.
+    Agree,
+    /// The agreement was not confirmed: back to sessions.
+    Resume,
+    /// Every party confirmed (or an oral agreement was recorded): performance is followed.
+    Perform,
+    /// Every term performed and followed up: close.
+    Close,
+    /// Mediation failed: end it, telling the parties of arbitration and the courts (Art. 26).
+    Fail,
+}
+
+impl MediationAction {
+    pub const ALL: [MediationAction; 7] = [
+        MediationAction::Accept,
+        MediationAction::Begin,
+        MediationAction::Agree,
+        MediationAction::Resume,
+        MediationAction::Perform,
+        MediationAction::Close,
+        MediationAction::Fail,
+    ];
+
+    pub fn from(self) -> &'static [MediationStage] {
+        use MediationStage::*;
+        match self {
+            MediationAction::Accept => &[Intake],
+            MediationAction::Begin => &[Accepted],
+            MediationAction::Agree => &[InSession],
+            MediationAction::Resume => &[Agreement],
+            MediationAction::Perform => &[Agreement],
+            MediationAction::Close => &[Performance],
+            MediationAction::Fail => &[Accepted, InSession, Agreement],
+        }
+    }
+
+    pub fn to(self) -> MediationStage {
+        use MediationStage::*;
+        match self {
+            MediationAction::Accept => Accepted,
+            MediationAction::Begin | MediationAction::Resume => InSession,
+            MediationAction::Agree => Agreement,
+            MediationAction::Perform => Performance,
+            MediationAction::Close => Closed,
+            MediationAction::Fail => Failed,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediationAction::Accept => "accept",
+            MediationAction::Begin => "begin",
+            MediationAction::Agree => "agree",
+            MediationAction::Resume => "resume",
+            MediationAction::Perform => "perform",
+            MediationAction::Close => "close",
+            MediationAction::Fail => "fail",
+        }
+    }
+
+    /// Moves that need a note (a reason).
+    pub fn needs_note(self) -> bool {
+        matches!(self, MediationAction::Fail | MediationAction::Resume)
+    }
+
+    pub fn text(self) -> Text {
+        match self {
+            MediationAction::Accept => Text::new("受理", "Accept"),
+            MediationAction::Begin => Text::new("开始调解", "Begin sessions"),
+            MediationAction::Agree => Text::new("达成协议", "Agreement reached"),
+            MediationAction::Resume => Text::new("继续调解", "Back to sessions"),
+            MediationAction::Perform => Text::new("协议生效，跟踪履行", "Follow performance"),
+            MediationAction::Close => Text::new("结案", "Close"),
+            MediationAction::Fail => Text::new("调解不成，终止调解", "End: mediation failed"),
+        }
+    }
+}
+
+/// What the file looks like to the rules at the moment of a move.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FileFacts {
+    pub parties: usize,
+    /// Parties whose consent to mediate is recorded as given.
+    pub consented: usize,
+    /// Parties who confirmed the agreement.
+    pub confirmed: usize,
+    /// The agreement exists; oral agreements need no signatures.
+    pub has_agreement: bool,
+    pub oral: bool,
+    pub terms: usize,
+    pub terms_performed: usize,
+    pub follow_ups: usize,
+}
+
+/// Who the actor is to one file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FileRelation {
+    /// One of the file's mediators.
+    pub mediator: bool,
+    /// A party (logged in as a resident linked to a party).
+    pub party: bool,
+    /// The file lies in one of the actor's grids.
+    pub in_own_grid: bool,
+}
+
+/// How much of a file a user sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// Nothing (404).
+    None,
+    /// A party: their own file, the shared record only.
+    Party,
+    /// Office and the grid's workers: the file and that sessions took place, not what was said.
+    Office,
+    /// The file's mediators: everything, back-to-back notes included (audit-logged).
+    Mediator,
+}
+
+pub fn access(who: &Principal, rel: FileRelation) -> Access {
+    if rel.mediator && who.has_role(Role::Mediator) {
+        Access::Mediator
+    } else if who.has_role(Role::Staff)
+        || who.has_role(Role::Admin)
+        || (who.has_role(Role::GridWorker) && rel.in_own_grid)
+    {
+        Access::Office
+    } else if rel.party {
+        Access::Party
+    } else {
+        Access::None
+    }
+}
+
+/// Who runs the file: its mediators, and the office (who opens files and assigns mediators).
+pub fn may_run(who: &Principal, rel: FileRelation) -> bool {
+    matches!(access(who, rel), Access::Mediator)
+        || who.has_role(Role::Staff)
+        || who.has_role(Role::Admin)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediationRefusal {
+    NotFromThisStage,
+    NotYours,
+    /// Not every party consented yet.
+    ConsentMissing,
+    NoAgreement,
+    /// Not every party confirmed the written agreement.
+    NotConfirmed,
+    /// Terms not performed, or no follow-up visit recorded.
+    NotPerformed,
+}
+
+impl MediationRefusal {
+    pub fn text(self) -> Text {
+        match self {
+            MediationRefusal::NotFromThisStage => Text::new(
+                "调解案件当前环节不能这样流转。",
+                "The file cannot make that move from its current stage.",
+            ),
+            MediationRefusal::NotYours => Text::new(
+                "只有本案调解员或社区工作人员可以这样操作。",
+                "Only this file's mediators or community staff can do this.",
+            ),
+            MediationRefusal::ConsentMissing => Text::new(
+                "须各方当事人同意调解后才能受理。",
+                "Every party must consent before the file is accepted.",
+            ),
+            MediationRefusal::NoAgreement => {
+                Text::new("请先制作调解协议。", "Draft the agreement first.")
+            }
+            MediationRefusal::NotConfirmed => Text::new(
+                "各方当事人尚未全部确认协议。",
+                "Not every party has confirmed the agreement.",
+            ),
+            MediationRefusal::NotPerformed => Text::new(
+                "协议条款尚未全部履行或尚无回访记录。",
+                "Terms are not all performed, or no follow-up visit is recorded.",
+            ),
+        }
+    }
+}
+
+pub fn check_mediation_move(
+    stage: MediationStage,
+    action: MediationAction,
+    f: FileFacts,
+    who: &Principal,
+    rel: FileRelation,
+) -> Result<MediationStage, MediationRefusal> {
+    if !action.from().contains(&stage) {
+        return Err(MediationRefusal::NotFromThisStage);
+    }
+    if !may_run(who, rel) {
+        return Err(MediationRefusal::NotYours);
+    }
+    match action {
+        MediationAction::Accept if f.parties < 2 || f.consented < f.parties => {
+            Err(MediationRefusal::ConsentMissing)
+        }
+        MediationAction::Agree if !f.has_agreement => Err(MediationRefusal::NoAgreement),
+        MediationAction::Perform if !f.oral && f.confirmed < f.parties => {
+            Err(MediationRefusal::NotConfirmed)
+        }
+        MediationAction::Close if f.terms_performed < f.terms || f.follow_ups == 0 => {
+            Err(MediationRefusal::NotPerformed)
+        }
+        _ => Ok(action.to()),
+    }
+}
+
+pub fn legal_mediation_actions(
+    stage: MediationStage,
+    f: FileFacts,
+    who: &Principal,
+    rel: FileRelation,
+) -> Vec<MediationAction> {
+    MediationAction::ALL
+        .into_iter()
+        .filter(|a| check_mediation_move(stage, *a, f, who, rel).is_ok())
+        .collect()
+}
+
+/// An extension of the time limit needs every party's consent.
+pub fn extension_allowed(party_ids: &[i64], consenting: &[i64]) -> bool {
+    !party_ids.is_empty() && party_ids.iter().all(|p| consenting.contains(p))
+}
+
+/// The default time limit: one month from acceptance.
+pub fn default_deadline(accepted: Date) -> Date {
+    let next = accepted.month().next();
+    let year = if next == time::Month::January {
+        accepted.year() + 1
+    } else {
+        accepted.year()
+    };
+    let last = time::util::days_in_month(next, year);
+    Date::from_calendar_date(year, next, accepted.day().min(last)).unwrap_or(accepted)
+}
+
+/// The parties may jointly apply for judicial confirmation within 30 days of the agreement
+/// taking effect (Art. 33).
+pub fn judicial_confirmation_until(effective: Date) -> Date {
+    effective + time::Duration::days(30)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions and what each reader sees
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SessionMode {
+    /// 面对面：all parties together
+    Joint,
+    /// 背靠背：one party alone with the mediator
+    BackToBack,
+}
+
+impl SessionMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionMode::Joint => "joint",
+            SessionMode::BackToBack => "back_to_back",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SessionMode> {
+        [SessionMode::Joint, SessionMode::BackToBack]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
+
+    pub fn text(self) -> Text {
+        match self {
+            SessionMode::Joint => Text::new("面对面调解", "Joint session"),
+            SessionMode::BackToBack => Text::new("背靠背调解", "Back-to-back session"),
+        }
+    }
+}
+
+/// May a reader see one party's entry in a session record?
+/// - mediators see everything;
+/// - a party sees what they said, and what the other side allowed to be shared;
+/// - the office sees that sessions took place, not what was said.
+pub fn may_read_entry(
+    access: Access,
+    reader_party: Option<i64>,
+    entry_party: i64,
+    shareable: bool,
+) -> bool {
+    match access {
+        Access::Mediator => true,
+        Access::Party => reader_party == Some(entry_party) || shareable,
+        Access::Office | Access::None => false,
+    }
+}
+
+/// What one party said in a session, as the mediator records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EntryInput {
+    pub party_id: i64,
+    #[serde(default)]
+    pub statement: String,
+    /// 立场
+    #[serde(default)]
+    pub position: String,
+    /// 深层利益
+    #[serde(default)]
+    pub interests: String,
+    /// 提议
+    #[serde(default)]
+    pub proposal: String,
+    /// The party allows this to be shared with the other side.
+    #[serde(default)]
+    pub shareable: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewSession {
+    pub mode: SessionMode,
+    /// For a back-to-back session: the party present.
+    #[serde(default)]
+    pub party_id: Option<i64>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub held_at: OffsetDateTime,
+    pub venue: String,
+    /// Why the mediator chose this mode (the strategy switch is part of the record).
+    #[serde(default)]
+    pub strategy_note: String,
+    #[serde(default)]
+    pub entries: Vec<EntryInput>,
+}
+
+const MAX_FIELD: usize = 4000;
+
+impl NewSession {
+    pub fn validate(&self, party_ids: &[i64]) -> Result<(), FieldErrors> {
+        let mut errs = FieldErrors::new();
+        match (self.mode, self.party_id) {
+            (SessionMode::BackToBack, None) => errs.add("party_id", FieldErrorCode::Required),
+            (SessionMode::BackToBack, Some(p)) if !party_ids.contains(&p) => {
+                errs.add("party_id", FieldErrorCode::UnknownReference)
+            }
+            (SessionMode::Joint, Some(_)) => errs.add("party_id", FieldErrorCode::NotAllowed),
+            _ => {}
+        }
+        match self.venue.trim().chars().count() {
+            0 => errs.add("venue", FieldErrorCode::Required),
+            n if n > 200 => errs.add("venue", FieldErrorCode::TooLong),
+            _ => {}
+        }
+        if self.strategy_note.chars().count() > MAX_FIELD {
+            errs.add("strategy_note", FieldErrorCode::TooLong);
+        }
+        for (i, e) in self.entries.iter().enumerate() {
+            if !party_ids.contains(&e.party_id) {
+                errs.add(
+                    format!("entries[{i}].party_id"),
+                    FieldErrorCode::UnknownReference,
+                );
+            } else if self.mode == SessionMode::BackToBack && Some(e.party_id) != self.party_id {
+                // Back-to-back: only the party in the room speaks.
+                errs.add(format!("entries[{i}].party_id"), FieldErrorCode::NotAllowed);
+            }
+            for (name, v) in [
+                ("statement", &e.statement),
+                ("position", &e.position),
+                ("interests", &e.interests),
+                ("proposal", &e.proposal),
+            ] {
+                if v.chars().count() > MAX_FIELD {
+                    errs.add(format!("entries[{i}].{name}"), FieldErrorCode::TooLong);
+                }
+            }
+        }
+        errs.into_result()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EntryView {
+    pub party_id: i64,
+    pub party_name: String,
+    pub statement: String,
+    pub position: String,
+    pub interests: String,
+    pub proposal: String,
+    pub shareable: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionView {
+    pub id: i64,
+    pub mode: SessionMode,
+    pub party_id: Option<i64>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub held_at: OffsetDateTime,
+    pub venue: String,
+    pub mediator_name: String,
+    /// Mediators only.
+    pub strategy_note: Option<String>,
+    /// Only the entries this reader may see.
+    pub entries: Vec<EntryView>,
+    /// Entries left out for this reader (so a reader knows the record is partial).
+    pub withheld: u32,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parties, intake, records
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Applicant,
+    Respondent,
+    Other,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Applicant => "applicant",
+            Side::Respondent => "respondent",
+            Side::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Side> {
+        [Side::Applicant, Side::Respondent, Side::Other]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+
+    pub fn text(self) -> Text {
+        match self {
+            Side::Applicant => Text::new("申请人", "Applicant"),
+            Side::Respondent => Text::new("被申请人", "Respondent"),
+            Side::Other => Text::new("其他当事人", "Other party"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeType {
+    Neighbour,
+    Noise,
+    WaterLeak,
+    Property,
+    Family,
+    Other,
+}
+
+impl DisputeType {
+    pub const ALL: [DisputeType; 6] = [
+        DisputeType::Neighbour,
+        DisputeType::Noise,
+        DisputeType::WaterLeak,
+        DisputeType::Property,
+        DisputeType::Family,
+        DisputeType::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisputeType::Neighbour => "neighbour",
+            DisputeType::Noise => "noise",
+            DisputeType::WaterLeak => "water_leak",
+            DisputeType::Property => "property",
+            DisputeType::Family => "family",
+            DisputeType::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DisputeType> {
+        DisputeType::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    pub fn text(self) -> Text {
+        match self {
+            DisputeType::Neighbour => Text::new("邻里纠纷", "Neighbours"),
+            DisputeType::Noise => Text::new("噪音扰民", "Noise"),
+            DisputeType::WaterLeak => Text::new("漏水滴水", "Water leak"),
+            DisputeType::Property => Text::new("物业纠纷", "Property management"),
+            DisputeType::Family => Text::new("家庭纠纷", "Family"),
+            DisputeType::Other => Text::new("其他", "Other"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// A party applied.
+    Application,
+    /// The committee's own initiative (a patrol found the dispute).
+    Initiative,
+    /// Referred from a case on the status board.
+    Referral,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Application => "application",
+            Origin::Initiative => "initiative",
+            Origin::Referral => "referral",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Origin> {
+        [Origin::Application, Origin::Initiative, Origin::Referral]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartyInput {
+    pub side: Side,
+    pub name: String,
+    /// Sensitive: stored, shown masked, revealed by an audited read.
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub representative: Option<String>,
+    /// The party's own resident account, so they can follow their file.
+    #[serde(default)]
+    pub user_id: Option<i64>,
+}
+
+impl PartyInput {
+    pub fn validate(&self, prefix: &str, errs: &mut FieldErrors) {
+        match self.name.trim().chars().count() {
+            0 => errs.add(format!("{prefix}name"), FieldErrorCode::Required),
+            n if n > 64 => errs.add(format!("{prefix}name"), FieldErrorCode::TooLong),
+            _ => {}
+        }
+        if let Some(p) = self.phone.as_deref().filter(|p| !p.trim().is_empty())
+            && let Err(c) = crate::validate::Phone::parse(p)
+        {
+            errs.add(format!("{prefix}phone"), c);
+        }
+        if self
+            .representative
+            .as_deref()
+            .is_some_and(|r| r.chars().count() > 64)
+        {
+            errs.add(format!("{prefix}representative"), FieldErrorCode::TooLong);
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateFile {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub dispute_type: DisputeType,
+    pub origin: Origin,
+    /// The case on the status board this dispute came from.
+    #[serde(default)]
+    pub source_case_id: Option<i64>,
+    /// Where: a grid, micro-grid, building or household.
+    pub place_id: i64,
+    pub parties: Vec<PartyInput>,
+    /// Mediators (users with the mediator role); chosen by the parties or assigned (Art. 19).
+    #[serde(default)]
+    pub mediator_ids: Vec<i64>,
+    #[serde(default)]
+    pub chosen_by_parties: bool,
+    /// May turn into a public-order or criminal case: the police are to be told (Art. 25).
+    #[serde(default)]
+    pub risk: bool,
+}
+
+impl CreateFile {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errs = FieldErrors::new();
+        match self.title.trim().chars().count() {
+            0 => errs.add("title", FieldErrorCode::Required),
+            n if n > 100 => errs.add("title", FieldErrorCode::TooLong),
+            _ => {}
+        }
+        if self.description.chars().count() > MAX_FIELD {
+            errs.add("description", FieldErrorCode::TooLong);
+        }
+        if self.parties.len() < 2 || self.parties.len() > 20 {
+            errs.add("parties", FieldErrorCode::OutOfRange);
+        }
+        if !self.parties.iter().any(|p| p.side == Side::Applicant)
+            || !self.parties.iter().any(|p| p.side == Side::Respondent)
+        {
+            errs.add("parties", FieldErrorCode::Required);
+        }
+        for (i, p) in self.parties.iter().enumerate() {
+            p.validate(&format!("parties[{i}]."), &mut errs);
+        }
+        if self.origin == Origin::Referral && self.source_case_id.is_none() {
+            errs.add("source_case_id", FieldErrorCode::Required);
+        }
+        errs.into_result()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Consent {
+    pub agreed: bool,
+    /// Why a party refuses (required then).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// 现场核实
+    SiteCheck,
+    /// 回访
+    FollowUp,
+    /// Police notified of a risk (Art. 25).
+    PoliceNotice,
+    /// Invited participant (police officer, property company, relatives, experts; Art. 20).
+    Invitation,
+    Note,
+}
+
+impl RecordKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::SiteCheck => "site_check",
+            RecordKind::FollowUp => "follow_up",
+            RecordKind::PoliceNotice => "police_notice",
+            RecordKind::Invitation => "invitation",
+            RecordKind::Note => "note",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RecordKind> {
+        [
+            RecordKind::SiteCheck,
+            RecordKind::FollowUp,
+            RecordKind::PoliceNotice,
+            RecordKind::Invitation,
+            RecordKind::Note,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+
+    pub fn text(self) -> Text {
+        match self {
+            RecordKind::SiteCheck => Text::new("现场核实", "Site check"),
+            RecordKind::FollowUp => Text::new("回访", "Follow-up visit"),
+            RecordKind::PoliceNotice => Text::new("通报公安机关", "Police notified"),
+            RecordKind::Invitation => Text::new("邀请参与调解", "Invited participant"),
+            RecordKind::Note => Text::new("备注", "Note"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewRecord {
+    pub kind: RecordKind,
+    pub text: String,
+    /// For invitations: the parties consented to the participant (Art. 20).
+    #[serde(default)]
+    pub parties_consented: bool,
+}
+
+impl NewRecord {
+    pub fn validate(&self) -> Result<String, FieldErrors> {
+        let mut errs = FieldErrors::new();
+        let text = self.text.trim();
+        match text.chars().count() {
+            0 => errs.add("text", FieldErrorCode::Required),
+            n if n > MAX_FIELD => errs.add("text", FieldErrorCode::TooLong),
+            _ => {}
+        }
+        if self.kind == RecordKind::Invitation && !self.parties_consented {
+            errs.add("parties_consented", FieldErrorCode::Required);
+        }
+        errs.into_result()?;
+        Ok(text.to_string())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TermInput {
+    pub text: String,
+    #[serde(with = "crate::calendar::ymd")]
+    pub due: Date,
+}
+
+/// The agreement (调解协议书): facts and responsibility, terms with due dates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgreementInput {
+    /// 纠纷主要事实、争议事项及各方责任
+    pub facts: String,
+    pub terms: Vec<TermInput>,
+    /// An oral agreement (口头协议) recorded instead of a signed document.
+    #[serde(default)]
+    pub oral: bool,
+    /// The file's version the mediator saw.
+    pub version: i64,
+}
+
+impl AgreementInput {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errs = FieldErrors::new();
+        match self.facts.trim().chars().count() {
+            0 => errs.add("facts", FieldErrorCode::Required),
+            n if n > MAX_FIELD => errs.add("facts", FieldErrorCode::TooLong),
+            _ => {}
+        }
+        if self.terms.is_empty() || self.terms.len() > 30 {
+            errs.add("terms", FieldErrorCode::OutOfRange);
+        }
+        for (i, t) in self.terms.iter().enumerate() {
+            match t.text.trim().chars().count() {
+                0 => errs.add(format!("terms[{i}].text"), FieldErrorCode::Required),
+                n if n > 1000 => errs.add(format!("terms[{i}].text"), FieldErrorCode::TooLong),
+                _ => {}
+            }
+        }
+        errs.into_result()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConfirmMethod {
+    Signature,
+    Thumbprint,
+    Oral,
+}
+
+impl ConfirmMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfirmMethod::Signature => "signature",
+            ConfirmMethod::Thumbprint => "thumbprint",
+            ConfirmMethod::Oral => "oral",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ConfirmMethod> {
+        [
+            ConfirmMethod::Signature,
+            ConfirmMethod::Thumbprint,
+            ConfirmMethod::Oral,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Confirm {
+    pub method: ConfirmMethod,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Performed {
+    /// What shows it was done (a note on the proof seen).
+    pub proof: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Extension {
+    #[serde(with = "crate::calendar::ymd")]
+    pub deadline: Date,
+    /// Every party must consent (recorded by the mediator).
+    pub consenting_party_ids: Vec<i64>,
+    pub version: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MoveFile {
+    pub action: MediationAction,
+    pub version: i64,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartyView {
+    pub id: i64,
+    pub side: Side,
+    pub name: String,
+    /// Masked.
+    pub phone: Option<String>,
+    pub representative: Option<String>,
+    pub has_account: bool,
+    pub consent: Option<bool>,
+    pub consent_note: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub consent_at: Option<OffsetDateTime>,
+    /// When the notice of rights and duties was given.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub notified_at: Option<OffsetDateTime>,
+    pub confirmed_by: Option<ConfirmMethod>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub confirmed_at: Option<OffsetDateTime>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordView {
+    pub id: i64,
+    pub kind: RecordKind,
+    pub text: String,
+    pub author_name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TermView {
+    pub id: i64,
+    pub text: String,
+    #[serde(with = "crate::calendar::ymd")]
+    pub due: Date,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub performed_at: Option<OffsetDateTime>,
+    pub proof: Option<String>,
+    pub overdue: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgreementView {
+    pub facts: String,
+    pub oral: bool,
+    pub terms: Vec<TermView>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub effective_at: Option<OffsetDateTime>,
+    /// Art. 33: the parties may apply jointly for judicial confirmation until this day.
+    #[serde(with = "crate::calendar::ymd::option")]
+    pub judicial_confirmation_until: Option<Date>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FileEvent {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub actor_name: String,
+    pub action: String,
+    pub from_stage: Option<MediationStage>,
+    pub to_stage: Option<MediationStage>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FileSummary {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub dispute_type: DisputeType,
+    pub stage: MediationStage,
+    pub grid_id: Option<i64>,
+    pub risk: bool,
+    #[serde(with = "crate::calendar::ymd::option")]
+    pub deadline: Option<Date>,
+    pub overdue: bool,
+    pub mediator_names: Vec<String>,
+    pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+/// The case file (卷宗) as this reader may see it, in order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FileView {
+    pub summary: FileSummary,
+    pub access: Access,
+    pub description: String,
+    pub origin: Origin,
+    pub source_case_id: Option<i64>,
+    pub place_id: i64,
+    pub chosen_by_parties: bool,
+    pub parties: Vec<PartyView>,
+    pub records: Vec<RecordView>,
+    pub sessions: Vec<SessionView>,
+    pub agreement: Option<AgreementView>,
+    pub outcome_note: Option<String>,
+    pub history: Vec<FileEvent>,
+    pub legal_actions: Vec<MediationAction>,
+}
+
+/// Assign the file's mediators (Art. 19: assigned by the committee or chosen by the parties).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Mediators {
+    pub user_ids: Vec<i64>,
+    #[serde(default)]
+    pub chosen_by_parties: bool,
+    pub version: i64,
+}
+
+/// A party's full contact, from an audited read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartyContact {
+    pub party_id: i64,
+    pub phone: Option<String>,
+}
+
+/// One column of the mediation board.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BoardColumn {
+    pub stage: MediationStage,
+    pub cards: Vec<FileSummary>,
+}
+
+pub fn deadline_overdue(stage: MediationStage, deadline: Option<Date>, today: Date) -> bool {
+    stage.is_open() && deadline.is_some_and(|d| today > d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn who(roles: &[Role], grids: &[i64]) -> Principal {
+        Principal {
+            user_id: 9,
+            username: "x".into(),
+            display_name: "X".into(),
+            roles: roles.to_vec(),
+            grid_ids: grids.to_vec(),
+        }
+    }
+
+    const ON_CASE: FileRelation = FileRelation {
+        mediator: true,
+        party: false,
+        in_own_grid: false,
+    };
+    const PARTY: FileRelation = FileRelation {
+        mediator: false,
+        party: true,
+        in_own_grid: false,
+    };
+    const NONE: FileRelation = FileRelation {
+        mediator: false,
+        party: false,
+        in_own_grid: false,
+    };
+
+    #[test]
+    fn access_by_role_and_relation() {
+        let mediator = who(&[Role::Mediator], &[]);
+        assert_eq!(access(&mediator, ON_CASE), Access::Mediator);
+        assert_eq!(access(&mediator, NONE), Access::None, "another mediator");
+        let resident = who(&[Role::Resident], &[]);
+        assert_eq!(access(&resident, PARTY), Access::Party);
+        assert_eq!(access(&resident, NONE), Access::None);
+        assert_eq!(access(&who(&[Role::Staff], &[]), NONE), Access::Office);
+        assert_eq!(access(&who(&[Role::Admin], &[]), NONE), Access::Office);
+        let gw = who(&[Role::GridWorker], &[1]);
+        assert_eq!(
+            access(
+                &gw,
+                FileRelation {
+                    in_own_grid: true,
+                    ..NONE
+                }
+            ),
+            Access::Office
+        );
+        assert_eq!(access(&gw, NONE), Access::None);
+    }
+
+    #[test]
+    fn entries_by_reader() {
+        // Applicant (party 1) and respondent (party 2); a back-to-back note of the applicant.
+        assert!(may_read_entry(Access::Mediator, None, 1, false));
+        assert!(
+            may_read_entry(Access::Party, Some(1), 1, false),
+            "own words"
+        );
+        assert!(
+            !may_read_entry(Access::Party, Some(2), 1, false),
+            "the other side's"
+        );
+        assert!(
+            may_read_entry(Access::Party, Some(2), 1, true),
+            "shared by permission"
+        );
+        assert!(
+            !may_read_entry(Access::Office, None, 1, true),
+            "staff see only that it took place"
+        );
+    }
+
+    #[test]
+    fn acceptance_needs_every_consent() {
+        let m = who(&[Role::Mediator], &[]);
+        let mut f = FileFacts {
+            parties: 2,
+            consented: 1,
+            ..FileFacts::default()
+        };
+        assert_eq!(
+            check_mediation_move(
+                MediationStage::Intake,
+                MediationAction::Accept,
+                f,
+                &m,
+                ON_CASE
+            ),
+            Err(MediationRefusal::ConsentMissing)
+        );
+        f.consented = 2;
+        assert_eq!(
+            check_mediation_move(
+                MediationStage::Intake,
+                MediationAction::Accept,
+                f,
+                &m,
+                ON_CASE
+            ),
+            Ok(MediationStage::Accepted)
+        );
+        assert_eq!(
+            check_mediation_move(MediationStage::Intake, MediationAction::Accept, f, &m, NONE),
+            Err(MediationRefusal::NotYours)
+        );
+        let resident = who(&[Role::Resident], &[]);
+        assert!(legal_mediation_actions(MediationStage::Intake, f, &resident, PARTY).is_empty());
+    }
+
+    #[test]
+    fn agreement_confirmation_and_performance() {
+        let staff = who(&[Role::Staff], &[]);
+        let mut f = FileFacts {
+            parties: 2,
+            consented: 2,
+            ..FileFacts::default()
+        };
+        let stage = MediationStage::InSession;
+        assert_eq!(
+            check_mediation_move(stage, MediationAction::Agree, f, &staff, NONE),
+            Err(MediationRefusal::NoAgreement)
+        );
+        f.has_agreement = true;
+        f.terms = 1;
+        assert!(check_mediation_move(stage, MediationAction::Agree, f, &staff, NONE).is_ok());
+        let stage = MediationStage::Agreement;
+        f.confirmed = 1;
+        assert_eq!(
+            check_mediation_move(stage, MediationAction::Perform, f, &staff, NONE),
+            Err(MediationRefusal::NotConfirmed)
+        );
+        f.oral = true;
+        assert!(check_mediation_move(stage, MediationAction::Perform, f, &staff, NONE).is_ok());
+        let stage = MediationStage::Performance;
+        assert_eq!(
+            check_mediation_move(stage, MediationAction::Close, f, &staff, NONE),
+            Err(MediationRefusal::NotPerformed)
+        );
+        f.terms_performed = 1;
+        f.follow_ups = 1;
+        assert!(check_mediation_move(stage, MediationAction::Close, f, &staff, NONE).is_ok());
+        for s in [
+            MediationStage::Closed,
+            MediationStage::NotAccepted,
+            MediationStage::Failed,
+        ] {
+            assert!(legal_mediation_actions(s, f, &staff, NONE).is_empty());
+        }
+    }
+
+    #[test]
+    fn extension_needs_every_party() {
+        assert!(extension_allowed(&[1, 2], &[2, 1]));
+        assert!(!extension_allowed(&[1, 2], &[1]));
+        assert!(!extension_allowed(&[], &[]));
+    }
+
+    #[test]
+    fn time_limits() {
+        assert_eq!(
+            default_deadline(date!(2026 - 11 - 29)),
+            date!(2026 - 12 - 29)
+        );
+        assert_eq!(
+            default_deadline(date!(2026 - 12 - 15)),
+            date!(2027 - 01 - 15)
+        );
+        assert_eq!(
+            default_deadline(date!(2027 - 01 - 31)),
+            date!(2027 - 02 - 28)
+        );
+        assert_eq!(
+            judicial_confirmation_until(date!(2026 - 12 - 10)),
+            date!(2027 - 01 - 09)
+        );
+        assert!(deadline_overdue(
+            MediationStage::InSession,
+            Some(date!(2026 - 12 - 01)),
+            date!(2026 - 12 - 02)
+        ));
+        assert!(!deadline_overdue(
+            MediationStage::Closed,
+            Some(date!(2026 - 12 - 01)),
+            date!(2026 - 12 - 02)
+        ));
+    }
+
+    #[test]
+    fn back_to_back_sessions_hear_one_party() {
+        let s = NewSession {
+            mode: SessionMode::BackToBack,
+            party_id: Some(1),
+            held_at: OffsetDateTime::UNIX_EPOCH,
+            venue: "调解室".into(),
+            strategy_note: "双方情绪激动，改为背靠背".into(),
+            entries: vec![EntryInput {
+                party_id: 2,
+                statement: "x".into(),
+                position: String::new(),
+                interests: String::new(),
+                proposal: String::new(),
+                shareable: false,
+            }],
+        };
+        assert_eq!(
+            s.validate(&[1, 2]).unwrap_err().0[0].0,
+            "entries[0].party_id"
+        );
+        let joint = NewSession {
+            mode: SessionMode::Joint,
+            party_id: None,
+            ..s.clone()
+        };
+        assert!(joint.validate(&[1, 2]).is_ok());
+        let no_party = NewSession {
+            party_id: None,
+            ..s
+        };
+        assert_eq!(no_party.validate(&[1, 2]).unwrap_err().0[0].0, "party_id");
+    }
+}
