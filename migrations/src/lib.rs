@@ -9,6 +9,7 @@ mod m20261129_000004_api_keys;
 mod m20261129_000005_case_photos;
 mod m20261129_000007_council;
 mod m20261129_000008_mediation;
+mod m20261129_000009_care;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_case_photos::Migration),
             Box::new(m20261129_000007_council::Migration),
             Box::new(m20261129_000008_mediation::Migration),
+            Box::new(m20261129_000009_care::Migration),
         ]
     }
 }

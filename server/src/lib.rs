@@ -21,6 +21,7 @@ macro_rules! entity {
 pub mod accounts;
 pub mod audit;
 pub mod board;
+pub mod care;
 pub mod cases;
 pub mod config;
 pub mod council;
@@ -125,6 +126,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(board::router())
                 .merge(council::router())
                 .merge(mediation::router())
+                .merge(care::router())
                 .merge(map::router())
                 .merge(open311::keys::router())
                 .merge(audit::router()),

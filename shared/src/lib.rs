@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod board;
 pub mod calendar;
+pub mod care;
 pub mod cases;
 pub mod council;
 pub mod error;

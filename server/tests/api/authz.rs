@@ -150,6 +150,21 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
     assert_eq!(status, StatusCode::CREATED, "{file}");
     let file_id = file["summary"]["id"].as_i64().unwrap();
     let party_id = file["parties"][0]["id"].as_i64().unwrap();
+    // 张秀兰 (first grid) paired with a helper, with an errand.
+    let pairing_body = json!({"resident_id": r1, "helper_name": "幸福大姐 陈阿姨", "helper_kind": "volunteer",
+        "risk": "high", "purpose": "代购药品、每周探望", "starts_on": "2026-11-01"});
+    let (status, pairing) = staff
+        .post("/api/v1/care/pairings", pairing_body.clone())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{pairing}");
+    let pairing_id = pairing["id"].as_i64().unwrap();
+    let errand_body = json!({"resident_id": r1, "kind": "medicine", "description": "代购降压药"});
+    let (status, errand) = staff
+        .post("/api/v1/care/errands", errand_body.clone())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{errand}");
+    let errand_id = errand["id"].as_i64().unwrap();
+    let visit_body = json!({"resident_id": r1, "method": "phone", "visited_at": rfc(now)});
 
     let mut clients: Vec<Api> = Vec::new();
     for who in WHO {
@@ -795,14 +810,6 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             None,
             [200, 200, 200, 200, 200, 200, 401],
         ),
-        // Verifying an account as a resident of the first grid: the office, or its grid worker.
-        case(
-            M::PUT,
-            "/api/v1/users/{id}/resident",
-            format!("/api/v1/users/{mediator_user}/resident"),
-            Some(json!({"resident_id": r1})),
-            [200, 200, 403, 200, 403, 403, 401],
-        ),
         case(
             M::GET,
             "/api/v1/mediation/files",
@@ -925,6 +932,93 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             "/api/v1/mediation/terms/999999/performed".into(),
             Some(json!({"proof": "已移机"})),
             [404, 404, 404, 404, 404, 404, 401],
+        ),
+        // Care records of special-group residents: staff, and grid workers of their grid.
+        case(
+            M::POST,
+            "/api/v1/care/pairings",
+            "/api/v1/care/pairings".into(),
+            Some(pairing_body.clone()),
+            [201, 201, 422, 201, 422, 422, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/care/pairings/{id}",
+            format!("/api/v1/care/pairings/{pairing_id}"),
+            Some(json!({"active": true, "risk": "high", "version": 999})),
+            [409, 409, 404, 409, 404, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/care/due",
+            "/api/v1/care/due".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/care/visits",
+            "/api/v1/care/visits".into(),
+            Some(visit_body.clone()),
+            [201, 201, 404, 201, 404, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/care/residents/{id}",
+            format!("/api/v1/care/residents/{r1}"),
+            None,
+            [200, 200, 404, 200, 404, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/care/errands",
+            "/api/v1/care/errands".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/care/errands",
+            "/api/v1/care/errands".into(),
+            Some(errand_body.clone()),
+            [201, 201, 422, 201, 422, 422, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/care/errands/{id}/moves",
+            format!("/api/v1/care/errands/{errand_id}/moves"),
+            Some(json!({"step": "accept", "version": 999})),
+            [409, 409, 404, 409, 404, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/care/groups",
+            "/api/v1/care/groups".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/care/intervals",
+            "/api/v1/care/intervals".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/care/intervals",
+            "/api/v1/care/intervals".into(),
+            Some(json!({"high_days": 0, "key_days": 30, "normal_days": 90, "version": 1})),
+            [422, 403, 403, 403, 403, 403, 401],
+        ),
+        // After the care rows: it makes the mediator 张秀兰's own account.
+        // Verifying an account as a resident of the first grid: the office, or its grid worker.
+        case(
+            M::PUT,
+            "/api/v1/users/{id}/resident",
+            format!("/api/v1/users/{mediator_user}/resident"),
+            Some(json!({"resident_id": r1})),
+            [200, 200, 403, 200, 403, 403, 401],
         ),
         // Last: it ends the sessions used above.
         case(

@@ -4,6 +4,7 @@ mod common;
 
 mod authz;
 mod board;
+mod care;
 mod cases;
 mod council;
 mod http;

@@ -1,0 +1,64 @@
+//! Storage of the care area.
+
+entity!(settings, "care_settings", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: i64,
+    pub high_days: i32,
+    pub key_days: i32,
+    pub normal_days: i32,
+    pub version: i64,
+});
+
+entity!(pairing, "care_pairings", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub resident_id: i64,
+    pub grid_id: i64,
+    pub helper_user_id: Option<i64>,
+    pub helper_name: String,
+    pub helper_kind: String,
+    pub risk: String,
+    pub purpose: String,
+    pub contact_schedule: String,
+    pub starts_on: TimeDate,
+    pub active: bool,
+    pub version: i64,
+    pub created_at: TimeDateTimeWithTimeZone,
+});
+
+entity!(visit, "care_visits", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub resident_id: i64,
+    pub grid_id: i64,
+    pub visitor_id: Option<i64>,
+    pub visitor_name: String,
+    pub method: String,
+    pub visited_at: TimeDateTimeWithTimeZone,
+    pub needs: String,
+    pub observations: String,
+    pub errand_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub created_at: TimeDateTimeWithTimeZone,
+});
+
+entity!(errand, "care_errands", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub resident_id: i64,
+    pub grid_id: i64,
+    pub kind: String,
+    pub description: String,
+    pub status: String,
+    pub requested_by: Option<i64>,
+    pub helper_id: Option<i64>,
+    pub helper_name: Option<String>,
+    pub amount_fen: Option<i64>,
+    pub receipt: Option<String>,
+    pub confirmed_by: Option<i64>,
+    pub confirmed_by_name: Option<String>,
+    pub visit_id: Option<i64>,
+    pub version: i64,
+    pub created_at: TimeDateTimeWithTimeZone,
+    pub updated_at: TimeDateTimeWithTimeZone,
+});

@@ -1,0 +1,244 @@
+//! Care: 张阿姨 lives alone with a chronic illness and is paired with a "幸福大姐" volunteer; a
+//! grid worker's visit finds she is running out of medicine, which becomes an errand the
+//! volunteer runs and the grid worker confirms. Sensitive records stay with those who care.
+
+use crate::both;
+use crate::common::{Api, TestApp};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+fn now() -> String {
+    OffsetDateTime::now_utc().format(&Rfc3339).unwrap()
+}
+
+async fn volunteer(app: &TestApp) -> (i64, Api) {
+    let admin = app.login("admin").await;
+    let (status, u) = admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "xingfu", "display_name": "陈阿姨", "password": "linju-demo", "roles": ["resident"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{u}");
+    (u["id"].as_i64().unwrap(), app.login("xingfu").await)
+}
+
+async fn ok(r: (StatusCode, Value), expect: StatusCode) -> Value {
+    assert_eq!(r.0, expect, "{}", r.1);
+    r.1
+}
+
+async fn a_visit_need_becomes_an_errand_the_helper_runs(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let gw = app.login("gridworker").await;
+    let (vid, vol) = volunteer(app).await;
+    let zhang = app.resident_id("张秀兰").await;
+
+    // Paired a month ago, high risk: a weekly visit is overdue.
+    let starts = (OffsetDateTime::now_utc() - time::Duration::days(30)).date();
+    let p = ok(
+        staff
+            .post(
+                "/api/v1/care/pairings",
+                json!({"resident_id": zhang, "helper_user_id": vid, "helper_name": "陈阿姨", "helper_kind": "volunteer",
+                    "risk": "high", "purpose": "代购药品，每周探望", "contact_schedule": "每周二上午", "starts_on": starts.to_string()}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(p["overdue"], true);
+    let (_, due) = vol.get("/api/v1/care/due?mine=true").await;
+    assert_eq!(due.as_array().unwrap().len(), 1, "{due}");
+    assert_eq!(due[0]["resident_name"], "张秀兰");
+    assert_eq!(due[0]["overdue"], true);
+    assert!(!app.audit("care.due.read").await.is_empty());
+
+    // The grid worker visits; the need becomes an errand in the same step.
+    let v = ok(
+        gw.post(
+            "/api/v1/care/visits",
+            json!({"resident_id": zhang, "method": "in_person", "visited_at": now(),
+                "needs": "降压药快吃完了", "observations": "精神不错，家中整洁",
+                "follow_up": {"type": "errand", "kind": "medicine"}}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let errand_id = v["errand_id"].as_i64().expect("an errand was made");
+    let (_, due) = vol.get("/api/v1/care/due?mine=true").await;
+    assert_eq!(due[0]["overdue"], false, "visited today");
+
+    // The volunteer sees it, takes it, completes it with the receipt.
+    let (_, list) = vol.get("/api/v1/care/errands").await;
+    let e = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == errand_id)
+        .expect("the helper sees the errand of the resident she helps")
+        .clone();
+    assert_eq!(e["status"], "requested");
+    let mv = |api: &Api, body: Value| {
+        let api = api.clone();
+        async move {
+            api.post(&format!("/api/v1/care/errands/{errand_id}/moves"), body)
+                .await
+        }
+    };
+    let e = ok(
+        mv(&vol, json!({"step": "accept", "version": e["version"]})).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(e["helper_name"], "陈阿姨");
+    let e = ok(
+        mv(&vol, json!({"step": "complete", "version": e["version"], "amount_fen": 4650, "receipt": "社区医院 硝苯地平缓释片 两盒"})).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(e["status"], "done");
+    let (status, _) = mv(&vol, json!({"step": "confirm", "version": e["version"]})).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not confirmed by the one who ran it"
+    );
+    let (status, _) = mv(&gw, json!({"step": "confirm", "version": 1})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "stale version");
+    let e = ok(
+        mv(&gw, json!({"step": "confirm", "version": e["version"]})).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(e["status"], "confirmed");
+    assert_eq!(e["confirmed_by_name"], "赵网格员");
+
+    // Her record shows the visit and the errand; reading it is audited.
+    let rec = ok(
+        gw.get(&format!("/api/v1/care/residents/{zhang}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(rec["visits"][0]["needs"], "降压药快吃完了");
+    assert_eq!(rec["errands"][0]["status"], "confirmed");
+    assert_eq!(rec["errands"][0]["amount_fen"], 4650);
+    assert!(!app.audit("care.record.read").await.is_empty());
+
+    // A need that is a repair becomes a case at her household.
+    let (_, meta) = gw.get("/api/v1/cases/meta").await;
+    let category = meta["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !c["parent_id"].is_null())
+        .unwrap()["id"]
+        .clone();
+    let v = ok(
+        gw.post(
+            "/api/v1/care/visits",
+            json!({"resident_id": zhang, "method": "in_person", "visited_at": now(),
+                "needs": "卫生间扶手松动", "follow_up": {"type": "case", "category_id": category}}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let case_id = v["case_id"].as_i64().unwrap();
+    let (_, c) = gw.get(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(c["source"], "visit");
+    assert_eq!(c["place_id"], app.place_id("XF-C01-B0001-101").await);
+}
+both!(a_visit_need_becomes_an_errand_the_helper_runs);
+
+/// Those who do not care for a resident see nothing of their care; counts carry no names.
+async fn care_records_stay_with_those_who_care(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let zhang = app.resident_id("张秀兰").await;
+    let (_, vol) = volunteer(app).await;
+    ok(
+        staff
+            .post(
+                "/api/v1/care/visits",
+                json!({"resident_id": zhang, "method": "phone", "visited_at": now(), "needs": "", "observations": "电话问候"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let admin = app.login("admin").await;
+    let grid2 = app.place_id("XF-C01-G2").await;
+    admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "gw2", "display_name": "第二网格员", "password": "linju-demo", "roles": ["grid_worker"], "grid_ids": [grid2]}),
+        )
+        .await;
+    let gw2 = app.login("gw2").await;
+    for (who, api) in [
+        ("other grid's worker", gw2.clone()),
+        ("a volunteer not paired with her", vol.clone()),
+        ("the mediator", app.login("mediator").await),
+        ("another resident", app.login("resident").await),
+    ] {
+        let (status, body) = api.get(&format!("/api/v1/care/residents/{zhang}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{who}: {body}");
+        let (_, errands) = api.get("/api/v1/care/errands").await;
+        assert!(
+            !errands.to_string().contains("张秀兰"),
+            "{who} sees no errand of hers"
+        );
+        let (_, due) = api.get("/api/v1/care/due").await;
+        assert!(!due.to_string().contains("张秀兰"), "{who}: due list");
+    }
+    // Counts per micro-grid for the grid's worker; another grid's worker may not ask.
+    let gw = app.login("gridworker").await;
+    let grid1 = app.place_id("XF-C01-G1").await;
+    let (status, counts) = gw
+        .get(&format!("/api/v1/care/groups?grid_id={grid1}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let alone: u64 = counts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["group"] == "living_alone")
+        .map(|c| c["count"].as_u64().unwrap())
+        .sum();
+    assert!(alone >= 2, "张秀兰 and 瞿桂英 live alone: {counts}");
+    assert!(
+        !counts.to_string().contains("张秀兰"),
+        "counts, never names"
+    );
+    let (status, _) = gw2
+        .get(&format!("/api/v1/care/groups?grid_id={grid1}"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A verified resident asks for an errand for himself, not for someone else.
+    let resident = app.login("resident").await;
+    let me = app.resident_id("刘建华").await;
+    ok(
+        resident
+            .post(
+                "/api/v1/care/errands",
+                json!({"resident_id": me, "kind": "bills", "description": "帮忙交水电费"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let (status, _) = resident
+        .post(
+            "/api/v1/care/errands",
+            json!({"resident_id": zhang, "kind": "bills", "description": "x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, mine) = resident.get("/api/v1/care/errands").await;
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+}
+both!(care_records_stay_with_those_who_care);
