@@ -10,6 +10,7 @@ mod m20261129_000005_case_photos;
 mod m20261129_000007_council;
 mod m20261129_000008_mediation;
 mod m20261129_000009_care;
+mod m20261129_000010_mailbox_meals;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_council::Migration),
             Box::new(m20261129_000008_mediation::Migration),
             Box::new(m20261129_000009_care::Migration),
+            Box::new(m20261129_000010_mailbox_meals::Migration),
         ]
     }
 }

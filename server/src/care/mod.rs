@@ -1,5 +1,7 @@
 //! Care for special groups: one-to-one helpers, visits by risk level, errands.
 
+pub mod mailbox;
+pub mod meals;
 pub mod routes;
 pub mod service;
 pub mod store;

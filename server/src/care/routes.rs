@@ -1,7 +1,7 @@
 //! HTTP routes of the care area. Care records of special-group residents are sensitive: the
 //! service lets only their carers read them and audit-logs every full read.
 
-use super::service;
+use super::{mailbox, meals, service};
 use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::error::AppResult;
@@ -13,6 +13,10 @@ use serde::Deserialize;
 use shared::care::{
     CareRecord, ErrandInput, ErrandMove, ErrandStatus, ErrandView, GroupCount, PairingInput,
     PairingUpdate, PairingView, VisitInput, VisitIntervals, VisitView,
+};
+use shared::care::{
+    EnrolInput, EnrolmentView, LetterAnswer, LetterInput, LetterView, MealCounts, MenuInput,
+    MenuView, OrderInput, OrderView,
 };
 use shared::error::Problem;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -175,8 +179,176 @@ async fn put_intervals(
     Ok(Json(service::set_intervals(&state, req).await?))
 }
 
+/// Letters to the secretary that I may read: my own; the secretary all; the office those not
+/// private; everyone the answered letters that are not private.
+#[utoipa::path(get, path = "/care/mailbox", tag = "care",
+    responses((status = 200, body = Vec<LetterView>), (status = 401, body = Problem)))]
+async fn letters(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<Json<Vec<LetterView>>> {
+    Ok(Json(mailbox::list(&state.db.conn, &me).await?))
+}
+
+/// Write to the secretary (书记信箱); a private letter is read by the secretary alone.
+#[utoipa::path(post, path = "/care/mailbox", tag = "care", request_body = LetterInput,
+    responses((status = 201, body = LetterView), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn write_letter(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiJson(req): ApiJson<LetterInput>,
+) -> AppResult<(StatusCode, Json<LetterView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(mailbox::write(&state, &me, req).await?),
+    ))
+}
+
+/// Answer a letter, optionally turning it into a case on the status board.
+#[utoipa::path(post, path = "/care/mailbox/{id}/answer", tag = "care", params(("id" = i64, Path)), request_body = LetterAnswer,
+    responses((status = 200, body = LetterView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn answer_letter(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<LetterAnswer>,
+) -> AppResult<Json<LetterView>> {
+    Ok(Json(mailbox::answer(&state, &me, id, req).await?))
+}
+
+/// Residents enrolled in the meal service (those who run it: office, grid workers).
+#[utoipa::path(get, path = "/care/meals/enrolments", tag = "care",
+    responses((status = 200, body = Vec<EnrolmentView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn enrolments(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<Json<Vec<EnrolmentView>>> {
+    Ok(Json(meals::enrolments(&state.db.conn, &me).await?))
+}
+
+/// Enrol an eligible resident (失独, 残疾, 空巢, 高龄, 独居) for eating in or home delivery.
+#[utoipa::path(post, path = "/care/meals/enrolments", tag = "care", request_body = EnrolInput,
+    responses((status = 201, body = EnrolmentView), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn enrol(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiJson(req): ApiJson<EnrolInput>,
+) -> AppResult<(StatusCode, Json<EnrolmentView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(meals::enrol(&state, &me, req).await?),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct MenuQuery {
+    /// YYYY-MM-DD
+    pub from: String,
+    /// YYYY-MM-DD
+    pub to: String,
+}
+
+fn parse_day(s: &str, field: &str) -> Result<time::Date, crate::error::AppError> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).map_err(|_| {
+        crate::error::AppError::field(field, shared::error::FieldErrorCode::InvalidFormat)
+    })
+}
+
+/// Menus of a period.
+#[utoipa::path(get, path = "/care/meals/menus", tag = "care", params(MenuQuery),
+    responses((status = 200, body = Vec<MenuView>), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn list_menus(
+    State(state): State<AppState>,
+    CurrentUser(_me): CurrentUser,
+    Query(q): Query<MenuQuery>,
+) -> AppResult<Json<Vec<MenuView>>> {
+    let (from, to) = (parse_day(&q.from, "from")?, parse_day(&q.to, "to")?);
+    Ok(Json(meals::menus(&state.db.conn, from, to).await?))
+}
+
+/// Set a day's menu (the office).
+#[utoipa::path(put, path = "/care/meals/menus", tag = "care", request_body = MenuInput,
+    responses((status = 200, body = MenuView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn set_menu(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiJson(req): ApiJson<MenuInput>,
+) -> AppResult<Json<MenuView>> {
+    Ok(Json(meals::set_menu(&state, &me, req).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct OrderQuery {
+    /// YYYY-MM-DD
+    pub day: String,
+    /// Only my deliveries: my route.
+    #[serde(default)]
+    pub mine: bool,
+}
+
+/// The orders of a day; with `mine`, my delivery route in walking order.
+#[utoipa::path(get, path = "/care/meals/orders", tag = "care", params(OrderQuery),
+    responses((status = 200, body = Vec<OrderView>), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn list_orders(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<OrderQuery>,
+) -> AppResult<Json<Vec<OrderView>>> {
+    let day = parse_day(&q.day, "day")?;
+    Ok(Json(
+        meals::orders_of_day(&state.db.conn, &me, day, q.mine).await?,
+    ))
+}
+
+/// Place the day's orders for the enrolled residents (idempotent per day).
+#[utoipa::path(post, path = "/care/meals/orders", tag = "care", request_body = OrderInput,
+    responses((status = 200, body = Vec<OrderView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn place_orders(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiJson(req): ApiJson<OrderInput>,
+) -> AppResult<Json<Vec<OrderView>>> {
+    Ok(Json(meals::place_orders(&state, &me, req).await?))
+}
+
+/// Confirm a meal delivered.
+#[utoipa::path(post, path = "/care/meals/orders/{id}/delivered", tag = "care", params(("id" = i64, Path)),
+    responses((status = 200, body = OrderView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn delivered(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<OrderView>> {
+    Ok(Json(meals::deliver(&state, &me, id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct CountQuery {
+    /// YYYY-MM
+    pub month: String,
+}
+
+/// Meals per day of a month, and the month's totals.
+#[utoipa::path(get, path = "/care/meals/counts", tag = "care", params(CountQuery),
+    responses((status = 200, body = MealCounts), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn meal_counts(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<CountQuery>,
+) -> AppResult<Json<MealCounts>> {
+    Ok(Json(meals::counts(&state.db.conn, &me, &q.month).await?))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(letters, write_letter))
+        .routes(routes!(answer_letter))
+        .routes(routes!(enrolments, enrol))
+        .routes(routes!(list_menus, set_menu))
+        .routes(routes!(list_orders, place_orders))
+        .routes(routes!(delivered))
+        .routes(routes!(meal_counts))
         .routes(routes!(create_pairing))
         .routes(routes!(update_pairing))
         .routes(routes!(due))

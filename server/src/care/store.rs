@@ -62,3 +62,53 @@ entity!(errand, "care_errands", {
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
 });
+
+entity!(letter, "mailbox_letters", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub writer_id: Option<i64>,
+    pub writer_name: String,
+    pub subject: String,
+    pub body: String,
+    pub private: bool,
+    pub status: String,
+    pub answer: Option<String>,
+    pub answered_by: Option<String>,
+    pub answered_at: Option<TimeDateTimeWithTimeZone>,
+    pub case_id: Option<i64>,
+    pub version: i64,
+    pub created_at: TimeDateTimeWithTimeZone,
+});
+
+entity!(enrolment, "meal_enrolments", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub resident_id: i64,
+    pub grid_id: i64,
+    pub mode: String,
+    pub deliverer_user_id: Option<i64>,
+    pub notes: String,
+    pub active: bool,
+    pub created_at: TimeDateTimeWithTimeZone,
+});
+
+entity!(menu, "meal_menus", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub day: TimeDate,
+    pub dishes: String,
+});
+
+entity!(order, "meal_orders", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub day: TimeDate,
+    pub enrolment_id: i64,
+    pub resident_id: i64,
+    pub grid_id: i64,
+    pub mode: String,
+    pub deliverer_user_id: Option<i64>,
+    pub status: String,
+    pub delivered_at: Option<TimeDateTimeWithTimeZone>,
+    pub delivered_by: Option<String>,
+    pub created_at: TimeDateTimeWithTimeZone,
+});

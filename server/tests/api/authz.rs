@@ -165,6 +165,14 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
     assert_eq!(status, StatusCode::CREATED, "{errand}");
     let errand_id = errand["id"].as_i64().unwrap();
     let visit_body = json!({"resident_id": r1, "method": "phone", "visited_at": rfc(now)});
+    let (status, letter) = resident_user
+        .post(
+            "/api/v1/care/mailbox",
+            json!({"subject": "漏水", "body": "楼上漏水", "private": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{letter}");
+    let letter_id = letter["id"].as_i64().unwrap();
 
     let mut clients: Vec<Api> = Vec::new();
     for who in WHO {
@@ -1010,6 +1018,84 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             "/api/v1/care/intervals".into(),
             Some(json!({"high_days": 0, "key_days": 30, "normal_days": 90, "version": 1})),
             [422, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/care/mailbox",
+            "/api/v1/care/mailbox".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/care/mailbox",
+            "/api/v1/care/mailbox".into(),
+            Some(json!({"subject": "建议", "body": "增设座椅", "private": true})),
+            [201, 201, 201, 201, 201, 201, 401],
+        ),
+        // A private letter of the resident: only the secretary (admin) answers it.
+        case(
+            M::POST,
+            "/api/v1/care/mailbox/{id}/answer",
+            format!("/api/v1/care/mailbox/{letter_id}/answer"),
+            Some(json!({"text": "已收到", "version": 999})),
+            [409, 404, 404, 404, 403, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/care/meals/enrolments",
+            "/api/v1/care/meals/enrolments".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/care/meals/enrolments",
+            "/api/v1/care/meals/enrolments".into(),
+            Some(json!({"resident_id": r1, "mode": "eat_in"})),
+            [201, 422, 422, 422, 422, 422, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/care/meals/menus",
+            "/api/v1/care/meals/menus?from=2026-12-01&to=2026-12-07".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/care/meals/menus",
+            "/api/v1/care/meals/menus".into(),
+            Some(json!({"day": "2026-12-01", "dishes": "米饭"})),
+            [200, 200, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/care/meals/orders",
+            "/api/v1/care/meals/orders?day=2026-12-01".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/care/meals/orders",
+            "/api/v1/care/meals/orders".into(),
+            Some(json!({"day": "2026-12-01"})),
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/care/meals/orders/{id}/delivered",
+            "/api/v1/care/meals/orders/999999/delivered".into(),
+            None,
+            [404, 404, 404, 404, 404, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/care/meals/counts",
+            "/api/v1/care/meals/counts?month=2026-12".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 401],
         ),
         // After the care rows: it makes the mediator 张秀兰's own account.
         // Verifying an account as a resident of the first grid: the office, or its grid worker.

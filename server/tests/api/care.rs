@@ -242,3 +242,201 @@ async fn care_records_stay_with_those_who_care(app: &TestApp) {
     assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
 }
 both!(care_records_stay_with_those_who_care);
+
+/// The secretary's mailbox: a private letter reaches the secretary alone; an answer turns the
+/// letter into a case, and the writer sees the answer and the case.
+async fn letters_to_the_secretary(app: &TestApp) {
+    let resident = app.login("resident").await;
+    let staff = app.login("staff").await;
+    let secretary = app.login("admin").await;
+    let private = ok(
+        resident
+            .post("/api/v1/care/mailbox", json!({"subject": "楼上漏水多次反映未解决", "body": "3栋201漏水到我家，物业一直推脱。", "private": true}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let id = private["id"].as_i64().unwrap();
+    let public = ok(
+        resident
+            .post("/api/v1/care/mailbox", json!({"subject": "建议增设休息座椅", "body": "小区广场没有座椅，老人走累了没处歇。"}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let (_, seen) = staff.get("/api/v1/care/mailbox").await;
+    assert!(
+        !seen.to_string().contains("楼上漏水"),
+        "staff do not read private letters"
+    );
+    assert!(seen.to_string().contains("休息座椅"));
+    let (status, _) = staff
+        .post(
+            &format!("/api/v1/care/mailbox/{id}/answer"),
+            json!({"text": "x", "version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, meta) = secretary.get("/api/v1/cases/meta").await;
+    let category = meta["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !c["parent_id"].is_null())
+        .unwrap()["id"]
+        .clone();
+    let answered = ok(
+        secretary
+            .post(
+                &format!("/api/v1/care/mailbox/{id}/answer"),
+                json!({"text": "已转网格员上门核实，并督促物业三日内维修。", "version": 1, "case_category_id": category}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(answered["status"], "turned_into_case");
+    let case_id = answered["case_id"].as_i64().unwrap();
+    let (_, c) = secretary.get(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(c["source"], "mailbox");
+    // The writer sees the answer and the case's stage.
+    let (_, mine) = resident.get("/api/v1/care/mailbox").await;
+    let letter = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == id)
+        .unwrap();
+    assert_eq!(
+        letter["answer"],
+        "已转网格员上门核实，并督促物业三日内维修。"
+    );
+    assert_eq!(letter["case_stage"], "reported");
+    // Answered public letters are public, without the writer's name.
+    ok(
+        staff
+            .post(
+                &format!("/api/v1/care/mailbox/{}/answer", public["id"]),
+                json!({"text": "已列入明年改造计划。", "version": 1}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let (_, others) = app
+        .login("gridworker")
+        .await
+        .get("/api/v1/care/mailbox")
+        .await;
+    let shown = others.as_array().unwrap();
+    assert_eq!(shown.len(), 1, "{others}");
+    assert!(shown[0]["writer_name"].is_null());
+}
+both!(letters_to_the_secretary);
+
+/// 幸福餐桌: an eligible resident is enrolled for delivery; the day's order is on the
+/// deliverer's route, delivered and counted for the day and the month.
+async fn meals_are_delivered_and_counted(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let (vid, vol) = volunteer(app).await;
+    let qu = app.resident_id("瞿桂英").await; // 80+, living alone
+    let e = ok(
+        staff
+            .post(
+                "/api/v1/care/meals/enrolments",
+                json!({"resident_id": qu, "mode": "delivery", "deliverer_user_id": vid, "notes": "少盐，软食"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(e["deliverer_name"], "陈阿姨");
+    let (status, _) = staff
+        .post(
+            "/api/v1/care/meals/enrolments",
+            json!({"resident_id": qu, "mode": "eat_in"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "enrolled once");
+    let ineligible = app.resident_id("刘建华").await;
+    let (status, p) = staff
+        .post(
+            "/api/v1/care/meals/enrolments",
+            json!({"resident_id": ineligible, "mode": "eat_in"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["errors"][0]["code"], "not_allowed");
+
+    let day = "2026-12-01";
+    ok(
+        staff
+            .put(
+                "/api/v1/care/meals/menus",
+                json!({"day": day, "dishes": "清蒸鲈鱼、番茄炒蛋、米饭"}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let (_, menus) = vol
+        .get("/api/v1/care/meals/menus?from=2026-12-01&to=2026-12-07")
+        .await;
+    assert_eq!(menus[0]["dishes"], "清蒸鲈鱼、番茄炒蛋、米饭");
+    // Placing twice makes one order.
+    ok(
+        staff
+            .post("/api/v1/care/meals/orders", json!({"day": day}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let orders = ok(
+        staff
+            .post("/api/v1/care/meals/orders", json!({"day": day}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(orders.as_array().unwrap().len(), 1);
+    let (_, route) = vol
+        .get(&format!("/api/v1/care/meals/orders?day={day}&mine=true"))
+        .await;
+    assert_eq!(route[0]["resident_name"], "瞿桂英");
+    assert_eq!(route[0]["mode"], "delivery");
+    let order_id = route[0]["id"].as_i64().unwrap();
+    let o = ok(
+        vol.post(
+            &format!("/api/v1/care/meals/orders/{order_id}/delivered"),
+            json!(null),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(o["status"], "delivered");
+    assert_eq!(o["delivered_by"], "陈阿姨");
+    let (status, _) = vol
+        .post(
+            &format!("/api/v1/care/meals/orders/{order_id}/delivered"),
+            json!(null),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "delivered once");
+    let counts = ok(
+        staff.get("/api/v1/care/meals/counts?month=2026-12").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(counts["month_ordered"], 1);
+    assert_eq!(counts["month_delivered"], 1);
+    assert_eq!(counts["days"][0]["home_delivery"], 1);
+    // Residents do not see the service's lists.
+    let (status, _) = app
+        .login("resident")
+        .await
+        .get("/api/v1/care/meals/enrolments")
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+both!(meals_are_delivered_and_counted);
