@@ -11,6 +11,7 @@ pub mod error;
 pub mod geo;
 pub mod i18n;
 pub mod map;
+pub mod open311;
 pub mod places;
 pub mod validate;
 
