@@ -10,16 +10,16 @@ use serde::de::DeserializeOwned;
 use shared::Page;
 use shared::accounts::{CreateUser, LoginRequest, Principal, ResetPassword, UpdateUser, UserView};
 use shared::audit::AuditEntry;
-use shared::board::{Board, Card, Undo};
 use shared::board::WipLimit;
+use shared::board::{Board, Card, Undo};
 use shared::cases::{
     Assignee, CalendarDay, CaseMeta, CaseSummary, CaseView, Category, CategoryInput, CreateCase,
     MarkRead, MoveCase, Notification, PartyInput, Photo, PhotoKind, Rating, Reorder,
     ResponsibleParty, SlaRule,
 };
-use shared::open311::{ApiKeyView, NewApiKey};
 use shared::error::{ErrorCode, FieldError, Problem};
 use shared::i18n::Lang;
+use shared::open311::{ApiKeyView, NewApiKey};
 use shared::places::{
     CreatePlace, ImportReport, PlaceRefWithPath, PlaceSummary, PlaceView, ResidentInput,
     ResidentSensitive, ResidentView, SearchResults, UpdatePlace,

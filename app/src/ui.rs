@@ -107,6 +107,15 @@ pub fn focus_first_invalid() {
     });
 }
 
+/// A field error found before sending (same shape as the server's, no message of its own).
+pub fn local_error(field: &str, code: shared::error::FieldErrorCode) -> FieldError {
+    FieldError {
+        field: field.to_string(),
+        code,
+        message: String::new(),
+    }
+}
+
 /// Field errors of one field (server-side names such as `name` or `leaders/0/name`).
 pub fn errors_for(errors: &[FieldError], field: &str) -> Vec<FieldError> {
     errors

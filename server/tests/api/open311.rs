@@ -234,17 +234,26 @@ async fn admins_revoke_keys_and_revoked_keys_file_nothing(app: &TestApp) {
     assert_eq!(status, StatusCode::CREATED, "{issued}");
     let id = issued["id"].as_i64().unwrap();
     let key = issued["key"].as_str().unwrap().to_string();
-    assert_eq!(post(key.clone()).await.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(
+        post(key.clone()).await.unwrap().status(),
+        StatusCode::CREATED
+    );
 
     // Only admins revoke.
     let staff = app.login("staff").await;
     let (status, _) = staff.delete(&format!("/api/v1/open311/keys/{id}")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(post(key.clone()).await.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(
+        post(key.clone()).await.unwrap().status(),
+        StatusCode::CREATED
+    );
 
     let (status, body) = admin.delete(&format!("/api/v1/open311/keys/{id}")).await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
-    assert_eq!(post(key.clone()).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        post(key.clone()).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
     let (_, keys) = admin.get("/api/v1/open311/keys").await;
     let listed = keys
         .as_array()
