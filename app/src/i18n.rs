@@ -461,22 +461,22 @@ keys! {
     WipHint => "留空表示不限。建议上限不能大于上限。", "Leave empty for no limit. The soft limit may not exceed the hard limit.";
     SaveLimits => "保存上限", "Save limits";
     WipSaved => "已保存看板上限。", "Board limits saved.";
-    IssueKey => "签发密钥", "Issue a key";
-    KeyClientName => "使用方", "Used by";
-    KeyClientNameHint => "如“12345 热线平台”。", "For example “12345 hotline platform”.";
-    KeyIssued => "已为“{name}”签发密钥。", "Key issued for “{name}”.";
-    KeyShownOnce => "密钥只显示这一次，请立即复制并安全地交给使用方。", "The key is shown only this once: copy it now and hand it over safely.";
-    ApiKey => "API 密钥", "API key";
-    KeyCopiedDone => "我已保存密钥", "I have saved the key";
+    IssueApiKeyAction => "签发密钥", "Issue a key";
+    ApiKeyClientName => "使用方", "Used by";
+    ApiKeyClientNameHint => "如“12345 热线平台”。", "For example “12345 hotline platform”.";
+    ApiKeyIssued => "已为“{name}”签发密钥。", "Key issued for “{name}”.";
+    ApiKeyShownOnce => "密钥只显示这一次，请立即复制并安全地交给使用方。", "The key is shown only this once: copy it now and hand it over safely.";
+    ApiKeyField => "API 密钥", "API key";
+    ApiKeySavedDone => "我已保存密钥", "I have saved the key";
     IssuedKeys => "已签发的密钥", "Issued keys";
     NoKeys => "还没有签发密钥。", "No keys issued yet.";
     IssuedAt => "签发时间", "Issued";
-    KeyActiveBadge => "有效", "Active";
-    KeyRevokedBadge => "已吊销", "Revoked";
+    ApiKeyActiveBadge => "有效", "Active";
+    ApiKeyRevokedBadge => "已吊销", "Revoked";
     Revoke => "吊销", "Revoke";
     ConfirmRevoke => "确认吊销", "Yes, revoke";
     RevokeQuestion => "吊销“{name}”的密钥后，它将不能再上报事件。", "Once revoked, the key of “{name}” can no longer file cases.";
-    KeyRevoked => "已吊销“{name}”的密钥。", "The key of “{name}” is revoked.";
+    ApiKeyRevoked => "已吊销“{name}”的密钥。", "The key of “{name}” is revoked.";
 
     // Audit
     AuditTitle => "操作日志", "Audit log";

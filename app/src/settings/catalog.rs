@@ -17,6 +17,8 @@ use crate::ui::{
 };
 
 type Meta = LocalResource<Result<CaseMeta, ApiError>>;
+/// Where a rename form learns that the server refused its names.
+type Refusal = RwSignal<Option<ApiError>>;
 
 /// The three classes of the first level.
 const CLASSES: [(&str, Key); 3] = [
@@ -138,7 +140,6 @@ fn CategoryGroup(
     on_saved: Callback<(Category, Key)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let class = class_key(&group.class);
     let heading_id = format!("category-group-{}", group.id);
     let labelled = heading_id.clone();
     let code = group.code.clone();
@@ -146,7 +147,6 @@ fn CategoryGroup(
         <li class="card category-group" class:is-retired=!group.active data-testid="category-group" data-code=code
             aria-labelledby=labelled>
             <CategoryRow category=group.clone() heading=Some(heading_id) editing toggle on_saved/>
-            {class.map(|k| view! { <p class="muted category-class">{move || i18n.t(k)}</p> })}
             {if items.is_empty() {
                 view! { <p class="empty">{move || i18n.t(Key::NoItemsInGroup)}</p> }.into_any()
             } else {
@@ -229,8 +229,9 @@ fn CategoryRow(
             <div class="setting-main">
                 {title}
                 <p class="muted"><span lang=move || if i18n.get() == shared::i18n::Lang::ZhCn { "en" } else { "zh-CN" }>{other_name}</span>
-                    " · "<span class="mono">{c.code.clone()}</span></p>
+                    " · "<span class="mono nowrap">{c.code.clone()}</span></p>
                 <p class="badges">
+                    {(!is_item).then(|| class_key(&c.class)).flatten().map(|k| view! { <span class="badge badge-muted" data-testid="badge-class">{move || i18n.t(k)}</span> })}
                     {(!active).then(|| view! { <span class="badge badge-warn" data-testid="badge-retired">{move || i18n.t(Key::Retired)}</span> })}
                     {(is_item && public).then(|| view! { <span class="badge" data-testid="badge-public">{move || i18n.t(Key::PublicBadge)}</span> })}
                     {(is_item && !public).then(|| view! { <span class="badge badge-muted" data-testid="badge-internal">{move || i18n.t(Key::InternalBadge)}</span> })}
@@ -266,14 +267,14 @@ fn CategoryRow(
                 zh=stored.get_value().name_zh
                 en=stored.get_value().name_en
                 on_cancel=Callback::new(move |_| editing.set(None))
-                save=Callback::new(move |(zh, en, result): (String, String, RwSignal<Option<Result<(), ApiError>>>)| {
+                save=Callback::new(move |(zh, en, result): (String, String, Refusal)| {
                     let mut input = category_input(&stored.get_value());
                     input.name_zh = zh;
                     input.name_en = en;
                     spawn_local(async move {
                         match api::update_category(id, &input).await {
                             Ok(saved) => on_saved.run((saved, Key::CategorySaved)),
-                            Err(e) => result.set(Some(Err(e))),
+                            Err(e) => result.set(Some(e)),
                         }
                     });
                 })
@@ -290,17 +291,17 @@ fn RenameForm(
     en: String,
     on_cancel: Callback<()>,
     /// Sends the names; sets the result slot when the server refuses.
-    save: Callback<(String, String, RwSignal<Option<Result<(), ApiError>>>)>,
+    save: Callback<(String, String, Refusal)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let zh = RwSignal::new(zh);
     let en = RwSignal::new(en);
     let field_errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
-    let result = RwSignal::new(None::<Result<(), ApiError>>);
+    let result: Refusal = RwSignal::new(None);
     let busy = RwSignal::new(false);
     Effect::new(move |_| {
-        if let Some(Err(e)) = result.get() {
+        if let Some(e) = result.get() {
             field_errors.set(e.field_errors());
             error.set(Some(e));
             busy.set(false);
@@ -578,7 +579,7 @@ fn PartyRow(
             <div class="setting-row">
                 <div class="setting-main">
                     <h3 class="category-name">{name}</h3>
-                    <p class="muted">{other}" · "<span class="mono">{party.code.clone()}</span></p>
+                    <p class="muted">{other}" · "<span class="mono nowrap">{party.code.clone()}</span></p>
                     {(!active).then(|| view! { <p class="badges"><span class="badge badge-warn" data-testid="badge-retired">{move || i18n.t(Key::Retired)}</span></p> })}
                 </div>
                 <div class="setting-actions">
@@ -605,14 +606,14 @@ fn PartyRow(
                     zh=stored.get_value().name_zh
                     en=stored.get_value().name_en
                     on_cancel=Callback::new(move |_| editing.set(None))
-                    save=Callback::new(move |(zh, en, result): (String, String, RwSignal<Option<Result<(), ApiError>>>)| {
+                    save=Callback::new(move |(zh, en, result): (String, String, Refusal)| {
                         let mut input = party_input(&stored.get_value());
                         input.name_zh = zh;
                         input.name_en = en;
                         spawn_local(async move {
                             match api::update_party(id, &input).await {
                                 Ok(saved) => done.run((saved, Key::PartySaved)),
-                                Err(e) => result.set(Some(Err(e))),
+                                Err(e) => result.set(Some(e)),
                             }
                         });
                     })

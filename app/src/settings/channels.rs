@@ -216,7 +216,7 @@ pub fn Open311Section() -> impl IntoView {
             match api::revoke_open311_key(k.id).await {
                 Ok(()) => {
                     confirming.set(None);
-                    notice.set(Some(i18n.fmt(Key::KeyRevoked, &[("name", &k.name)])));
+                    notice.set(Some(i18n.fmt(Key::ApiKeyRevoked, &[("name", &k.name)])));
                     keys.refetch();
                 }
                 Err(e) => error.set(Some(e)),
@@ -232,22 +232,24 @@ pub fn Open311Section() -> impl IntoView {
             focus_id("new-key-value");
         })/>
         {move || fresh.get().map(|k| {
+            // Shown in a textarea so the whole key is visible on a phone; focus selects it.
             let key = k.key.clone().unwrap_or_default();
             view! {
                 <div class="alert alert-success new-key" role="status" data-testid="new-key">
-                    <p><strong>{move || i18n.fmt(Key::KeyIssued, &[("name", &k.name)])}</strong></p>
-                    <p>{move || i18n.t(Key::KeyShownOnce)}</p>
-                    <label for="new-key-value">{move || i18n.t(Key::ApiKey)}</label>
-                    <input id="new-key-value" class="mono" type="text" readonly data-testid="new-key-value" value=key
+                    <p><strong>{move || i18n.fmt(Key::ApiKeyIssued, &[("name", &k.name)])}</strong></p>
+                    <p>{move || i18n.t(Key::ApiKeyShownOnce)}</p>
+                    <label for="new-key-value">{move || i18n.t(Key::ApiKeyField)}</label>
+                    <textarea id="new-key-value" class="mono" rows="2" readonly spellcheck="false" data-testid="new-key-value"
+                        prop:value=key
                         on:focus=move |ev| {
                             use wasm_bindgen::JsCast;
-                            if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                                input.select();
+                            if let Some(area) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
+                                area.select();
                             }
-                        }/>
+                        }></textarea>
                     <div class="actions">
                         <button type="button" class="button button-secondary" data-testid="new-key-done" on:click=move |_| fresh.set(None)>
-                            {move || i18n.t(Key::KeyCopiedDone)}
+                            {move || i18n.t(Key::ApiKeySavedDone)}
                         </button>
                     </div>
                 </div>
@@ -276,7 +278,7 @@ pub fn Open311Section() -> impl IntoView {
                                         <p class="muted">{move || i18n.t(Key::IssuedAt)}": "{fmt_time(k.created_at)}</p>
                                         <p class="badges">
                                             <span class=if disabled { "badge badge-warn" } else { "badge" } data-testid="key-state">
-                                                {move || i18n.t(if disabled { Key::KeyRevokedBadge } else { Key::KeyActiveBadge })}
+                                                {move || i18n.t(if disabled { Key::ApiKeyRevokedBadge } else { Key::ApiKeyActiveBadge })}
                                             </span>
                                         </p>
                                     </div>
@@ -356,13 +358,13 @@ fn IssueKeyForm(on_issued: Callback<ApiKeyView>) -> impl IntoView {
     };
     view! {
         <form class="card form" on:submit=submit novalidate data-testid="issue-key-form" aria-labelledby="issue-key-title">
-            <h3 id="issue-key-title">{move || i18n.t(Key::IssueKey)}</h3>
+            <h3 id="issue-key-title">{move || i18n.t(Key::IssueApiKeyAction)}</h3>
             <FormError error fields=field_errors/>
-            <TextField id="issue-key-name" label=Key::KeyClientName value=name errors=field_errors field="name"
-                required=true hint=Key::KeyClientNameHint testid="issue-key-name"/>
+            <TextField id="issue-key-name" label=Key::ApiKeyClientName value=name errors=field_errors field="name"
+                required=true hint=Key::ApiKeyClientNameHint testid="issue-key-name"/>
             <div class="actions">
                 <button type="submit" class="button button-primary" data-testid="issue-key-submit" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n.t(Key::Saving) } else { i18n.t(Key::IssueKey) }}
+                    {move || if busy.get() { i18n.t(Key::Saving) } else { i18n.t(Key::IssueApiKeyAction) }}
                 </button>
             </div>
         </form>
