@@ -155,6 +155,13 @@ test('the SLA table and the calendar decide the deadline of a new case', async (
   assert.equal((await cell.innerText()).trim(), '未设置');
   await cell.getByTestId('sla-edit').click();
   await page.waitForFunction(() => document.activeElement?.id === 'sla-amount');
+  // Escape closes the editor and gives the focus back to the cell.
+  await page.keyboard.press('Escape');
+  await page.getByTestId('sla-editor').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'sla-edit');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('[data-testid=sla-row]').dataset.code), 'E-ENV-09');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'sla-amount');
   // Zero is refused by the shared rule, at the field.
   await page.getByTestId('sla-amount').fill('0');
   await page.getByTestId('sla-save').click();
@@ -285,6 +292,10 @@ test('an admin issues an Open311 key, shown once, and revokes it', async () => {
   await row.waitFor();
   assert.ok(!(await page.content()).includes(key));
 
+  // Revoking asks first; cancelling keeps the key and returns the focus.
+  await row.getByTestId('revoke-key').click();
+  await row.getByTestId('cancel-revoke').click();
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'revoke-key');
   await row.getByTestId('revoke-key').click();
   await row.getByTestId('confirm-revoke').click();
   await page.getByTestId('notice').filter({ hasText: '已吊销“12345 热线平台”的密钥' }).waitFor();

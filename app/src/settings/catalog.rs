@@ -238,7 +238,7 @@ fn CategoryRow(
                 </p>
             </div>
             <div class="setting-actions">
-                <button type="button" class="button button-quiet" data-testid="rename-category"
+                <button type="button" class="button button-quiet" data-testid="rename-category" id=format!("rename-category-{id}")
                     aria-label=move || aria(Key::Rename)
                     aria-expanded=move || (editing.get() == Some(id)).to_string()
                     on:click=move |_| {
@@ -266,7 +266,7 @@ fn CategoryRow(
                 prefix="rename-category"
                 zh=stored.get_value().name_zh
                 en=stored.get_value().name_en
-                on_cancel=Callback::new(move |_| editing.set(None))
+                on_cancel=Callback::new(move |_| { editing.set(None); focus_id(format!("rename-category-{id}")); })
                 save=Callback::new(move |(zh, en, result): (String, String, Refusal)| {
                     let mut input = category_input(&stored.get_value());
                     input.name_zh = zh;
@@ -583,7 +583,7 @@ fn PartyRow(
                     {(!active).then(|| view! { <p class="badges"><span class="badge badge-warn" data-testid="badge-retired">{move || i18n.t(Key::Retired)}</span></p> })}
                 </div>
                 <div class="setting-actions">
-                    <button type="button" class="button button-quiet" data-testid="rename-party"
+                    <button type="button" class="button button-quiet" data-testid="rename-party" id=format!("rename-party-{id}")
                         aria-label=move || format!("{} · {}", i18n.t(Key::Rename), name())
                         aria-expanded=move || (editing.get() == Some(id)).to_string()
                         on:click=move |_| {
@@ -605,7 +605,7 @@ fn PartyRow(
                     prefix="rename-party"
                     zh=stored.get_value().name_zh
                     en=stored.get_value().name_en
-                    on_cancel=Callback::new(move |_| editing.set(None))
+                    on_cancel=Callback::new(move |_| { editing.set(None); focus_id(format!("rename-party-{id}")); })
                     save=Callback::new(move |(zh, en, result): (String, String, Refusal)| {
                         let mut input = party_input(&stored.get_value());
                         input.name_zh = zh;

@@ -292,14 +292,15 @@ pub fn Open311Section() -> impl IntoView {
                                                         on:click=move |_| revoke(stored.get_value())>
                                                         {move || i18n.t(Key::ConfirmRevoke)}
                                                     </button>
-                                                    <button type="button" class="button button-secondary" on:click=move |_| confirming.set(None)>
+                                                    <button type="button" class="button button-secondary" data-testid="cancel-revoke"
+                                                        on:click=move |_| { confirming.set(None); focus_id(format!("revoke-key-{id}")); }>
                                                         {move || i18n.t(Key::Cancel)}
                                                     </button>
                                                 }.into_any()
                                             } else {
                                                 let n3 = n2.clone();
                                                 view! {
-                                                    <button type="button" class="button button-danger-quiet" data-testid="revoke-key"
+                                                    <button type="button" class="button button-danger-quiet" data-testid="revoke-key" id=format!("revoke-key-{id}")
                                                         aria-label=move || format!("{} · {}", i18n.t(Key::Revoke), n3)
                                                         on:click=move |_| { notice.set(None); confirming.set(Some(id)); focus_id("confirm-revoke"); }>
                                                         {move || i18n.t(Key::Revoke)}

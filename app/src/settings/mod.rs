@@ -173,13 +173,15 @@ fn single_row(errors: Vec<FieldError>) -> Vec<FieldError> {
         .collect()
 }
 
-/// Move focus to an element by id once it is on the page (an opened editor's first input).
-fn focus_id(id: &'static str) {
+/// Move focus to an element by id once it is on the page: an opened editor's first input, or
+/// back to the button that opened an editor just closed.
+fn focus_id(id: impl Into<String>) {
+    let id: String = id.into();
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|d| d.get_element_by_id(&id))
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
         {
             let _ = el.focus();

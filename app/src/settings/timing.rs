@@ -55,6 +55,13 @@ struct Cell {
     urgency: Urgency,
 }
 
+impl Cell {
+    /// The id of the cell's button, where focus returns when its editor closes.
+    fn button_id(self) -> String {
+        format!("sla-edit-{}-{}", self.category_id, self.urgency.as_str())
+    }
+}
+
 #[component]
 pub fn SlaSection() -> impl IntoView {
     let i18n = use_i18n();
@@ -127,7 +134,7 @@ fn SlaTable(
                                                 view! { <SlaEditor cell current name=Signal::derive(name) editing notice saved/> }.into_any()
                                             } else {
                                                 view! {
-                                                    <button type="button" class="button button-quiet sla-value" data-testid="sla-edit"
+                                                    <button type="button" class="button button-quiet sla-value" data-testid="sla-edit" id=cell.button_id()
                                                         aria-label=move || i18n.fmt(Key::EditSlaFor, &[("category", &name()), ("urgency", i18n.text(u.text()))])
                                                         on:click=move |_| { notice.set(None); editing.set(Some(cell)); focus_id("sla-amount"); }>
                                                         {move || current.map(|l| limit_text(l, i18n.get())).unwrap_or_else(|| i18n.t(Key::NoLimit).to_string())}
@@ -205,6 +212,7 @@ fn SlaEditor(
             match api::set_sla_rules(&[rule]).await {
                 Ok(rules) => {
                     editing.set(None);
+                    focus_id(cell.button_id());
                     notice.set(Some(i18n.fmt(
                         Key::SlaSaved,
                         &[
@@ -232,10 +240,14 @@ fn SlaEditor(
         }
     };
     let invalid = move || field_errors.with(|e| e.iter().any(|x| x.field == "limit"));
+    let close = move || {
+        editing.set(None);
+        focus_id(cell.button_id());
+    };
     view! {
         <form class="sla-editor" on:submit=submit novalidate data-testid="sla-editor"
             aria-label=move || i18n.fmt(Key::EditSlaFor, &[("category", &name.get()), ("urgency", i18n.text(cell.urgency.text()))])
-            on:keydown=move |ev| if ev.key() == "Escape" { editing.set(None) }>
+            on:keydown=move |ev| if ev.key() == "Escape" { close() }>
             <FormError error/>
             <div class="sla-inputs">
                 <div class="field">
@@ -259,7 +271,7 @@ fn SlaEditor(
                 <button type="submit" class="button button-primary" data-testid="sla-save" disabled=move || busy.get()>
                     {move || if busy.get() { i18n.t(Key::Saving) } else { i18n.t(Key::Save) }}
                 </button>
-                <button type="button" class="button button-secondary" on:click=move |_| editing.set(None)>
+                <button type="button" class="button button-secondary" data-testid="sla-cancel" on:click=move |_| close()>
                     {move || i18n.t(Key::Cancel)}
                 </button>
             </div>
