@@ -10,13 +10,16 @@ use serde::de::DeserializeOwned;
 use shared::Page;
 use shared::accounts::{CreateUser, LoginRequest, Principal, ResetPassword, UpdateUser, UserView};
 use shared::audit::AuditEntry;
+use shared::board::WipLimit;
 use shared::board::{Board, Card, Undo};
 use shared::cases::{
-    Assignee, CaseMeta, CaseSummary, CaseView, CreateCase, MarkRead, MoveCase, Notification, Photo,
-    PhotoKind, Rating, Reorder,
+    Assignee, CalendarDay, CaseMeta, CaseSummary, CaseView, Category, CategoryInput, CreateCase,
+    MarkRead, MoveCase, Notification, PartyInput, Photo, PhotoKind, Rating, Reorder,
+    ResponsibleParty, SlaRule,
 };
 use shared::error::{ErrorCode, FieldError, Problem};
 use shared::i18n::Lang;
+use shared::open311::{ApiKeyView, NewApiKey};
 use shared::places::{
     CreatePlace, ImportReport, PlaceRefWithPath, PlaceSummary, PlaceView, ResidentInput,
     ResidentSensitive, ResidentView, SearchResults, UpdatePlace,
@@ -513,6 +516,69 @@ pub async fn setting<T: DeserializeOwned>(key: &str) -> ApiResult<Option<T>> {
 
 pub async fn save_setting<T: Serialize>(key: &str, value: &T) -> ApiResult<serde_json::Value> {
     put(&format!("/settings/{key}"), value).await
+}
+
+// ---- settings (admin) ----
+
+/// Categories and parties including retired ones (admins).
+pub async fn case_meta_all() -> ApiResult<CaseMeta> {
+    get("/cases/meta?all=true").await
+}
+
+pub async fn create_category(input: &CategoryInput) -> ApiResult<Category> {
+    post("/cases/categories", input).await
+}
+
+pub async fn update_category(id: i64, input: &CategoryInput) -> ApiResult<Category> {
+    put(&format!("/cases/categories/{id}"), input).await
+}
+
+pub async fn create_party(input: &PartyInput) -> ApiResult<ResponsibleParty> {
+    post("/cases/parties", input).await
+}
+
+pub async fn update_party(id: i64, input: &PartyInput) -> ApiResult<ResponsibleParty> {
+    put(&format!("/cases/parties/{id}"), input).await
+}
+
+pub async fn sla_rules() -> ApiResult<Vec<SlaRule>> {
+    get("/cases/sla").await
+}
+
+/// Replace the rules named (each by category and urgency); the whole table comes back.
+pub async fn set_sla_rules(rules: &[SlaRule]) -> ApiResult<Vec<SlaRule>> {
+    put("/cases/sla", &rules).await
+}
+
+pub async fn calendar_days() -> ApiResult<Vec<CalendarDay>> {
+    get("/calendar").await
+}
+
+pub async fn set_calendar_days(days: &[CalendarDay]) -> ApiResult<Vec<CalendarDay>> {
+    put("/calendar", &days).await
+}
+
+/// Make a day (`YYYY-MM-DD`) an ordinary day again.
+pub async fn clear_calendar_day(day: &str) -> ApiResult<()> {
+    delete(&format!("/calendar/{day}")).await
+}
+
+/// Set the work-in-progress limits of the columns named; all limits come back.
+pub async fn set_wip_limits(limits: &[WipLimit]) -> ApiResult<Vec<WipLimit>> {
+    put("/board/limits", &limits).await
+}
+
+pub async fn open311_keys() -> ApiResult<Vec<ApiKeyView>> {
+    get("/open311/keys").await
+}
+
+/// Issue a key: the answer carries the key itself, this once.
+pub async fn issue_open311_key(input: &NewApiKey) -> ApiResult<ApiKeyView> {
+    post("/open311/keys", input).await
+}
+
+pub async fn revoke_open311_key(id: i64) -> ApiResult<()> {
+    delete(&format!("/open311/keys/{id}")).await
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod cases;
 mod home;
 mod i18n;
 mod places;
+mod settings;
 mod shell;
 mod ui;
 
@@ -62,6 +63,8 @@ fn App() -> impl IntoView {
                     <Route path=path!("/admin/users/:id") view=protected!(UserEditPage)/>
                     <Route path=path!("/admin/audit") view=protected!(AuditPage)/>
                     <Route path=path!("/admin/data") view=protected!(DataPage)/>
+                    <Route path=path!("/admin/settings") view=protected!(SettingsPage)/>
+                    <Route path=path!("/admin/settings/:section") view=protected!(SettingsPage)/>
                 </Routes>
             </Shell>
         </Router>
@@ -73,3 +76,4 @@ use board::BoardPage;
 use cases::{CasePage, MyReportsPage, NotificationsPage, ReportPage};
 use home::HomePage;
 use places::{DataPage, PlacePage, PlacesRootPage, ResidentPage, SearchPage};
+use settings::SettingsPage;

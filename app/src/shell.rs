@@ -21,7 +21,7 @@ struct NavItem {
     board: bool,
 }
 
-const NAV: [NavItem; 9] = [
+const NAV: [NavItem; 10] = [
     NavItem {
         href: "/",
         key: Key::NavHome,
@@ -83,6 +83,13 @@ const NAV: [NavItem; 9] = [
         key: Key::NavData,
         testid: "nav-data",
         needs: Some(Permission::BulkData),
+        board: false,
+    },
+    NavItem {
+        href: "/admin/settings",
+        key: Key::NavSettings,
+        testid: "nav-settings",
+        needs: Some(crate::settings::PERMISSION),
         board: false,
     },
 ];

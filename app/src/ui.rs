@@ -107,6 +107,15 @@ pub fn focus_first_invalid() {
     });
 }
 
+/// A field error found before sending (same shape as the server's, no message of its own).
+pub fn local_error(field: &str, code: shared::error::FieldErrorCode) -> FieldError {
+    FieldError {
+        field: field.to_string(),
+        code,
+        message: String::new(),
+    }
+}
+
 /// Field errors of one field (server-side names such as `name` or `leaders/0/name`).
 pub fn errors_for(errors: &[FieldError], field: &str) -> Vec<FieldError> {
     errors
@@ -179,17 +188,18 @@ pub fn TextField(
     }
 }
 
-/// The messages of one field's errors, in the current language.
+/// The messages of one field's errors, in the current language. `field` may be built at run
+/// time for rows of a list (`3/hard`).
 #[component]
 pub fn FieldErrorList(
     errors: RwSignal<Vec<FieldError>>,
-    field: &'static str,
+    #[prop(into)] field: String,
     id: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         {move || {
-            let mine = errors.with(|e| errors_for(e, field));
+            let mine = errors.with(|e| errors_for(e, &field));
             (!mine.is_empty()).then(|| {
                 let text = mine.iter().map(|e| e.code.message(i18n.get())).collect::<Vec<_>>().join(" ");
                 view! { <p class="field-error" id=id.clone() data-testid=format!("error-{field}")>{text}</p> }

@@ -14,6 +14,7 @@ pub mod geo;
 pub mod i18n;
 pub mod map;
 pub mod mediation;
+pub mod open311;
 pub mod places;
 pub mod validate;
 

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use shared::accounts::{
     CreateUser, Permission, ResetPassword, Role, UpdateUser, UserView, parse_roles,
 };
-use shared::error::{ErrorCode, FieldError, FieldErrorCode};
+use shared::error::{ErrorCode, FieldError};
 use shared::places::PlaceRefWithPath;
 use shared::validate::{Name, NewPassword, Username};
 
@@ -20,17 +20,10 @@ use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{
     ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid,
+    local_error,
 };
 
 type Grids = Vec<PlaceRefWithPath>;
-
-fn local_error(field: &str, code: FieldErrorCode) -> FieldError {
-    FieldError {
-        field: field.to_string(),
-        code,
-        message: String::new(),
-    }
-}
 
 /// Grid names by id, for showing a user's scope: "幸福社区 · 第一网格" (the street is implied).
 fn grid_names(grids: &Grids) -> HashMap<i64, String> {

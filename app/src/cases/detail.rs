@@ -233,7 +233,7 @@ fn CaseDetail(
                     <div><dt>{move || i18n.t(Key::ReportedAt)}</dt><dd>{fmt_time(s.created_at)}</dd></div>
                     {s.deadline_at.map(|d| view! {
                         <div><dt>{move || i18n.t(Key::Deadline)}</dt>
-                            <dd>{fmt_time(d)}" · "{move || deadline_text(d, now(), i18n.get())}</dd></div>
+                            <dd data-testid="case-deadline">{fmt_time(d)}" · "{move || deadline_text(d, now(), i18n.get())}</dd></div>
                     })}
                     {(!description.is_empty()).then(|| view! {
                         <div><dt>{move || i18n.t(Key::CaseDescription)}</dt><dd class="case-description">{description.clone()}</dd></div>

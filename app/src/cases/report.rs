@@ -15,15 +15,7 @@ use super::{StageBadge, category_label, category_name};
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{FieldErrorList, FormError, focus_first_invalid};
-
-fn local_error(field: &str, code: FieldErrorCode) -> FieldError {
-    FieldError {
-        field: field.to_string(),
-        code,
-        message: String::new(),
-    }
-}
+use crate::ui::{FieldErrorList, FormError, focus_first_invalid, local_error};
 
 #[component]
 pub fn ReportPage() -> impl IntoView {

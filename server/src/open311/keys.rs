@@ -4,17 +4,17 @@ use crate::AppState;
 use crate::accounts::{CurrentUser, require};
 use crate::audit::{self, Record};
 use crate::error::{AppError, AppResult};
-use crate::http::{ApiJson, RequestCtx};
+use crate::http::{ApiJson, ApiPath, RequestCtx};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use shared::accounts::Permission;
-use shared::error::Problem;
+use shared::error::{ErrorCode, Problem};
+pub use shared::open311::{ApiKeyView, NewApiKey};
 use shared::validate::Name;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -70,24 +70,6 @@ pub async fn insert(
     }
     .insert(conn)
     .await?)
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct NewApiKey {
-    /// Who uses it, e.g. "12345 热线平台".
-    pub name: String,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ApiKeyView {
-    pub id: i64,
-    pub name: String,
-    pub disabled: bool,
-    #[serde(with = "time::serde::rfc3339")]
-    pub created_at: time::OffsetDateTime,
-    /// Only in the answer that creates the key; it cannot be read again.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
 }
 
 /// Issue an Open311 API key (admin). The key is shown in this answer only.
@@ -154,6 +136,41 @@ async fn list(
     ))
 }
 
+/// Revoke a key (admin): it stops filing requests at once; requests it filed stay. Revoking
+/// a revoked key changes nothing.
+#[utoipa::path(delete, path = "/open311/keys/{id}", tag = "open311", params(("id" = i64, Path)),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn revoke(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<StatusCode> {
+    require(&me, Permission::ManageUsers)?;
+    let txn = state.db.begin_write().await?;
+    let k = api_key::Entity::find_by_id(id)
+        .one(&*txn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    if !k.disabled {
+        let name = k.name.clone();
+        let mut am: api_key::ActiveModel = k.into();
+        am.disabled = Set(true);
+        am.update(&*txn).await?;
+        audit::record(
+            &*txn,
+            Some(&me),
+            &ctx,
+            Record::new("open311.key_revoke", "api_key", id).detail(&name),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create, list))
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(revoke))
 }

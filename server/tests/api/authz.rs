@@ -633,6 +633,13 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             None,
             [200, 403, 403, 403, 403, 403, 401],
         ),
+        case(
+            M::DELETE,
+            "/api/v1/open311/keys/{id}",
+            "/api/v1/open311/keys/999999".into(),
+            None,
+            [404, 403, 403, 403, 403, 403, 401],
+        ),
         // Open311 is public for reading and by API key for writing, whoever is signed in.
         case(
             M::GET,

@@ -212,3 +212,71 @@ async fn open311_clients_list_services_file_requests_and_follow_them(app: &TestA
     );
 }
 both!(open311_clients_list_services_file_requests_and_follow_them);
+
+async fn admins_revoke_keys_and_revoked_keys_file_nothing(app: &TestApp) {
+    let http = reqwest::Client::new();
+    let base = &app.base;
+    let post = |key: String| {
+        http.post(format!("{base}/open311/v2/requests.json"))
+            .form(&[
+                ("api_key", key),
+                ("service_code", "E-ENV-01".to_string()),
+                ("lat", "31.2205".to_string()),
+                ("long", "121.4505".to_string()),
+                ("description", "路口垃圾桶满溢".to_string()),
+            ])
+            .send()
+    };
+    let admin = app.login("admin").await;
+    let (status, issued) = admin
+        .post("/api/v1/open311/keys", json!({"name": "物业报修平台"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{issued}");
+    let id = issued["id"].as_i64().unwrap();
+    let key = issued["key"].as_str().unwrap().to_string();
+    assert_eq!(
+        post(key.clone()).await.unwrap().status(),
+        StatusCode::CREATED
+    );
+
+    // Only admins revoke.
+    let staff = app.login("staff").await;
+    let (status, _) = staff.delete(&format!("/api/v1/open311/keys/{id}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        post(key.clone()).await.unwrap().status(),
+        StatusCode::CREATED
+    );
+
+    let (status, body) = admin.delete(&format!("/api/v1/open311/keys/{id}")).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    assert_eq!(
+        post(key.clone()).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let (_, keys) = admin.get("/api/v1/open311/keys").await;
+    let listed = keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id)
+        .unwrap();
+    assert_eq!(listed["disabled"], json!(true));
+    assert_eq!(listed["name"], json!("物业报修平台"));
+    // Other keys keep working.
+    assert_eq!(
+        post("linju-demo-open311".into()).await.unwrap().status(),
+        StatusCode::CREATED
+    );
+
+    // Revoking again changes nothing and is not logged twice; unknown keys are 404.
+    let (status, _) = admin.delete(&format!("/api/v1/open311/keys/{id}")).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let logged = app.audit("open311.key_revoke").await;
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0].entity_id, Some(id));
+    assert_eq!(logged[0].detail.as_deref(), Some("物业报修平台"));
+    let (status, body) = admin.delete("/api/v1/open311/keys/999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+}
+both!(admins_revoke_keys_and_revoked_keys_file_nothing);
