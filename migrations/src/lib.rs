@@ -11,6 +11,7 @@ mod m20261129_000007_council;
 mod m20261129_000008_mediation;
 mod m20261129_000009_care;
 mod m20261129_000010_mailbox_meals;
+mod m20261129_000011_volunteers;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_mediation::Migration),
             Box::new(m20261129_000009_care::Migration),
             Box::new(m20261129_000010_mailbox_meals::Migration),
+            Box::new(m20261129_000011_volunteers::Migration),
         ]
     }
 }

@@ -940,6 +940,173 @@ mod mailbox_and_meal_tests {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Volunteers and the time bank (时间银行)
+
+/// Points earned for a service of `minutes` at `points_per_hour` (whole points, rounded down).
+pub fn points_for(minutes: u32, points_per_hour: u32) -> u64 {
+    u64::from(minutes) * u64::from(points_per_hour) / 60
+}
+
+/// A redemption must be covered by the balance.
+pub fn may_redeem(balance: i64, points: i64) -> bool {
+    points > 0 && balance >= points
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TeamInput {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TeamView {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub members: Vec<VolunteerSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberInput {
+    pub name: String,
+    /// The volunteer's own account, so they can see their hours and points.
+    #[serde(default)]
+    pub user_id: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VolunteerSummary {
+    pub id: i64,
+    pub team_id: i64,
+    pub name: String,
+    pub has_account: bool,
+    pub minutes_total: u64,
+    pub points_balance: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Participation {
+    pub volunteer_id: i64,
+    pub minutes: u32,
+}
+
+/// A service activity of a team and who served how long.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActivityInput {
+    pub team_id: i64,
+    pub title: String,
+    #[serde(with = "crate::calendar::ymd")]
+    pub day: Date,
+    pub participants: Vec<Participation>,
+}
+
+impl ActivityInput {
+    pub fn validate(&self) -> Result<String, FieldErrors> {
+        let mut errs = FieldErrors::new();
+        let title = self.title.trim();
+        match title.chars().count() {
+            0 => errs.add("title", FieldErrorCode::Required),
+            n if n > 100 => errs.add("title", FieldErrorCode::TooLong),
+            _ => {}
+        }
+        if self.participants.is_empty() || self.participants.len() > 500 {
+            errs.add("participants", FieldErrorCode::OutOfRange);
+        }
+        for (i, p) in self.participants.iter().enumerate() {
+            if !(1..=24 * 60).contains(&p.minutes) {
+                errs.add(
+                    format!("participants[{i}].minutes"),
+                    FieldErrorCode::OutOfRange,
+                );
+            }
+        }
+        let mut ids: Vec<i64> = self.participants.iter().map(|p| p.volunteer_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.len() != self.participants.len() {
+            errs.add("participants", FieldErrorCode::Duplicate);
+        }
+        errs.into_result()?;
+        Ok(title.to_string())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Redemption {
+    pub points: i64,
+    /// What the points were exchanged for.
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LedgerEntry {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// Earned (positive) or redeemed (negative).
+    pub points: i64,
+    pub minutes: u32,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VolunteerView {
+    pub summary: VolunteerSummary,
+    pub ledger: Vec<LedgerEntry>,
+}
+
+/// The time bank's rule: points per hour of service.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimeBankRules {
+    pub points_per_hour: u32,
+    pub version: i64,
+}
+
+#[cfg(test)]
+mod time_bank_tests {
+    use super::*;
+
+    #[test]
+    fn points_accrue_per_hour_and_redemptions_need_cover() {
+        assert_eq!(points_for(120, 10), 20);
+        assert_eq!(points_for(45, 10), 7, "rounded down");
+        assert!(may_redeem(20, 15));
+        assert!(!may_redeem(5, 10));
+        assert!(!may_redeem(5, 0));
+    }
+
+    #[test]
+    fn activities_are_checked() {
+        let a = ActivityInput {
+            team_id: 1,
+            title: "重阳节包饺子".into(),
+            day: time::macros::date!(2026 - 10 - 29),
+            participants: vec![
+                Participation {
+                    volunteer_id: 1,
+                    minutes: 120,
+                },
+                Participation {
+                    volunteer_id: 1,
+                    minutes: 60,
+                },
+            ],
+        };
+        assert_eq!(a.validate().unwrap_err().0[0].0, "participants");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,5 +5,6 @@ pub mod meals;
 pub mod routes;
 pub mod service;
 pub mod store;
+pub mod volunteers;
 
 pub use routes::router;

@@ -1,7 +1,7 @@
 //! HTTP routes of the care area. Care records of special-group residents are sensitive: the
 //! service lets only their carers read them and audit-logs every full read.
 
-use super::{mailbox, meals, service};
+use super::{mailbox, meals, service, volunteers};
 use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::error::AppResult;
@@ -10,6 +10,10 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
+use shared::care::{
+    ActivityInput, MemberInput, Redemption, TeamInput, TeamView, TimeBankRules, VolunteerSummary,
+    VolunteerView,
+};
 use shared::care::{
     CareRecord, ErrandInput, ErrandMove, ErrandStatus, ErrandView, GroupCount, PairingInput,
     PairingUpdate, PairingView, VisitInput, VisitIntervals, VisitView,
@@ -340,8 +344,109 @@ async fn meal_counts(
     Ok(Json(meals::counts(&state.db.conn, &me, &q.month).await?))
 }
 
+/// Volunteer teams with their members' hours and points.
+#[utoipa::path(get, path = "/care/teams", tag = "care",
+    responses((status = 200, body = Vec<TeamView>), (status = 401, body = Problem)))]
+async fn teams(
+    State(state): State<AppState>,
+    CurrentUser(_me): CurrentUser,
+) -> AppResult<Json<Vec<TeamView>>> {
+    Ok(Json(volunteers::teams(&state.db.conn).await?))
+}
+
+/// Found a volunteer team (the office).
+#[utoipa::path(post, path = "/care/teams", tag = "care", request_body = TeamInput,
+    responses((status = 201, body = TeamView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create_team(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiJson(req): ApiJson<TeamInput>,
+) -> AppResult<(StatusCode, Json<TeamView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(volunteers::create_team(&state, &me, req).await?),
+    ))
+}
+
+/// Add a member to a team (the office).
+#[utoipa::path(post, path = "/care/teams/{id}/members", tag = "care", params(("id" = i64, Path)), request_body = MemberInput,
+    responses((status = 201, body = VolunteerSummary), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn add_member(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<MemberInput>,
+) -> AppResult<(StatusCode, Json<VolunteerSummary>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(volunteers::add_member(&state, &me, id, req).await?),
+    ))
+}
+
+/// Record a service activity; participants earn time-bank points for their minutes.
+#[utoipa::path(post, path = "/care/activities", tag = "care", request_body = ActivityInput,
+    responses((status = 200, body = Vec<VolunteerSummary>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn record_activity(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiJson(req): ApiJson<ActivityInput>,
+) -> AppResult<Json<Vec<VolunteerSummary>>> {
+    Ok(Json(volunteers::record_activity(&state, &me, req).await?))
+}
+
+/// A volunteer's hours, balance and ledger (the volunteer themself and the office).
+#[utoipa::path(get, path = "/care/volunteers/{id}", tag = "care", params(("id" = i64, Path)),
+    responses((status = 200, body = VolunteerView), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn get_volunteer(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<VolunteerView>> {
+    Ok(Json(volunteers::volunteer(&state.db.conn, &me, id).await?))
+}
+
+/// Redeem time-bank points (the office; never beyond the balance).
+#[utoipa::path(post, path = "/care/volunteers/{id}/redeem", tag = "care", params(("id" = i64, Path)), request_body = Redemption,
+    responses((status = 200, body = VolunteerView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn redeem(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<Redemption>,
+) -> AppResult<Json<VolunteerView>> {
+    Ok(Json(volunteers::redeem(&state, &me, id, req).await?))
+}
+
+/// The time bank's rule (points per hour of service).
+#[utoipa::path(get, path = "/care/timebank", tag = "care",
+    responses((status = 200, body = TimeBankRules), (status = 401, body = Problem)))]
+async fn get_timebank(
+    State(state): State<AppState>,
+    CurrentUser(_me): CurrentUser,
+) -> AppResult<Json<TimeBankRules>> {
+    Ok(Json(volunteers::rules(&state.db.conn).await?))
+}
+
+/// Change the time bank's rule (admins; versioned).
+#[utoipa::path(put, path = "/care/timebank", tag = "care", request_body = TimeBankRules,
+    responses((status = 200, body = TimeBankRules), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn put_timebank(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiJson(req): ApiJson<TimeBankRules>,
+) -> AppResult<Json<TimeBankRules>> {
+    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    Ok(Json(volunteers::set_rules(&state, req).await?))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(teams, create_team))
+        .routes(routes!(add_member))
+        .routes(routes!(record_activity))
+        .routes(routes!(get_volunteer))
+        .routes(routes!(redeem))
+        .routes(routes!(get_timebank, put_timebank))
         .routes(routes!(letters, write_letter))
         .routes(routes!(answer_letter))
         .routes(routes!(enrolments, enrol))

@@ -112,3 +112,49 @@ entity!(order, "meal_orders", {
     pub delivered_by: Option<String>,
     pub created_at: TimeDateTimeWithTimeZone,
 });
+
+entity!(team, "volunteer_teams", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub created_at: TimeDateTimeWithTimeZone,
+});
+
+entity!(volunteer, "volunteers", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub team_id: i64,
+    pub user_id: Option<i64>,
+    pub name: String,
+    pub created_at: TimeDateTimeWithTimeZone,
+});
+
+entity!(activity, "volunteer_activities", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub team_id: i64,
+    pub title: String,
+    pub day: TimeDate,
+    pub created_by: Option<i64>,
+    pub created_at: TimeDateTimeWithTimeZone,
+});
+
+entity!(ledger, "time_bank_ledger", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub volunteer_id: i64,
+    pub activity_id: Option<i64>,
+    pub at: TimeDateTimeWithTimeZone,
+    pub minutes: i32,
+    pub points: i64,
+    pub reason: String,
+    pub recorded_by: Option<i64>,
+});
+
+entity!(time_bank_rules, "time_bank_rules", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: i64,
+    pub points_per_hour: i32,
+    pub version: i64,
+});

@@ -173,6 +173,19 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         .await;
     assert_eq!(status, StatusCode::CREATED, "{letter}");
     let letter_id = letter["id"].as_i64().unwrap();
+    let (status, team) = staff
+        .post("/api/v1/care/teams", json!({"name": "幸福大姐服务队"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{team}");
+    let team_id = team["id"].as_i64().unwrap();
+    let (status, member) = staff
+        .post(
+            &format!("/api/v1/care/teams/{team_id}/members"),
+            json!({"name": "王大姐"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{member}");
+    let volunteer_id = member["id"].as_i64().unwrap();
 
     let mut clients: Vec<Api> = Vec::new();
     for who in WHO {
@@ -1103,6 +1116,65 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             "/api/v1/care/meals/counts?month=2026-12".into(),
             None,
             [200, 200, 403, 200, 403, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/care/teams",
+            "/api/v1/care/teams".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/care/teams",
+            "/api/v1/care/teams".into(),
+            Some(json!({"name": "助老服务队"})),
+            [201, 422, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/care/teams/{id}/members",
+            format!("/api/v1/care/teams/{team_id}/members"),
+            Some(json!({"name": "李大姐"})),
+            [201, 201, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/care/activities",
+            "/api/v1/care/activities".into(),
+            Some(
+                json!({"team_id": team_id, "title": "重阳节包饺子", "day": "2026-10-29",
+                "participants": [{"volunteer_id": volunteer_id, "minutes": 60}]}),
+            ),
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/care/volunteers/{id}",
+            format!("/api/v1/care/volunteers/{volunteer_id}"),
+            None,
+            [200, 200, 404, 404, 404, 404, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/care/volunteers/{id}/redeem",
+            format!("/api/v1/care/volunteers/{volunteer_id}/redeem"),
+            Some(json!({"points": 100000, "reason": "兑换米面油"})),
+            [422, 422, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/care/timebank",
+            "/api/v1/care/timebank".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/care/timebank",
+            "/api/v1/care/timebank".into(),
+            Some(json!({"points_per_hour": 0, "version": 1})),
+            [422, 403, 403, 403, 403, 403, 401],
         ),
         // After the care rows: it makes the mediator 张秀兰's own account.
         // Verifying an account as a resident of the first grid: the office, or its grid worker.

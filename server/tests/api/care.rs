@@ -440,3 +440,129 @@ async fn meals_are_delivered_and_counted(app: &TestApp) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 both!(meals_are_delivered_and_counted);
+
+/// Volunteers earn time-bank points per hour of service and redeem them, never beyond their
+/// balance; each sees their own ledger.
+async fn volunteers_earn_and_redeem_time_bank_points(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let (vid, vol) = volunteer(app).await;
+    let team = ok(
+        staff
+            .post(
+                "/api/v1/care/teams",
+                json!({"name": "幸福大姐服务队", "description": "助老、送餐、陪诊"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let team_id = team["id"].as_i64().unwrap();
+    let chen = ok(
+        staff
+            .post(
+                &format!("/api/v1/care/teams/{team_id}/members"),
+                json!({"name": "陈阿姨", "user_id": vid}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let wang = ok(
+        staff
+            .post(
+                &format!("/api/v1/care/teams/{team_id}/members"),
+                json!({"name": "王大姐"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    // 10 points an hour by default.
+    let served = ok(
+        app.login("gridworker")
+            .await
+            .post(
+                "/api/v1/care/activities",
+                json!({"team_id": team_id, "title": "重阳节为独居老人包饺子", "day": "2026-10-29",
+                    "participants": [{"volunteer_id": chen, "minutes": 150}, {"volunteer_id": wang, "minutes": 45}]}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let balance = |id: i64| {
+        served
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["id"] == id)
+            .unwrap()["points_balance"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(balance(chen), 25);
+    assert_eq!(balance(wang), 7);
+    let v = ok(
+        staff
+            .post(
+                &format!("/api/v1/care/volunteers/{chen}/redeem"),
+                json!({"points": 20, "reason": "兑换米面油"}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(v["summary"]["points_balance"], 5);
+    assert_eq!(v["summary"]["minutes_total"], 150);
+    let (status, _) = staff
+        .post(
+            &format!("/api/v1/care/volunteers/{chen}/redeem"),
+            json!({"points": 6, "reason": "兑换"}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "beyond the balance"
+    );
+    // The volunteer reads her own ledger, not someone else's.
+    let mine = ok(
+        vol.get(&format!("/api/v1/care/volunteers/{chen}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(mine["ledger"].as_array().unwrap().len(), 2);
+    assert_eq!(mine["ledger"][0]["points"], -20);
+    let (status, _) = vol.get(&format!("/api/v1/care/volunteers/{wang}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The rate is configurable.
+    let admin = app.login("admin").await;
+    let (_, r) = admin.get("/api/v1/care/timebank").await;
+    ok(
+        admin
+            .put(
+                "/api/v1/care/timebank",
+                json!({"points_per_hour": 20, "version": r["version"]}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let served = ok(
+        staff
+            .post(
+                "/api/v1/care/activities",
+                json!({"team_id": team_id, "title": "陪诊", "day": "2026-11-02",
+                    "participants": [{"volunteer_id": wang, "minutes": 60}]}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(served[0]["points_balance"], 27);
+}
+both!(volunteers_earn_and_redeem_time_bank_points);

@@ -1,0 +1,366 @@
+//! Volunteer teams (e.g. the 幸福大姐 service team), their members, service activities, hours,
+//! and the time bank: points earned per hour of service, redeemable; balances are ledger sums.
+
+use super::store::{activity, ledger, team, time_bank_rules, volunteer};
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, SqlErr,
+};
+use shared::accounts::{Principal, Role};
+use shared::care::*;
+use shared::error::{ErrorCode, FieldErrorCode};
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+/// The office runs the teams; grid workers record the activities they organise.
+fn office(me: &Principal) -> bool {
+    me.has_role(Role::Staff) || me.has_role(Role::Admin)
+}
+
+pub async fn rules(conn: &impl ConnectionTrait) -> AppResult<TimeBankRules> {
+    let r = time_bank_rules::Entity::find_by_id(1)
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::Internal("time bank rules missing".into()))?;
+    Ok(TimeBankRules {
+        points_per_hour: r.points_per_hour.max(0) as u32,
+        version: r.version,
+    })
+}
+
+pub async fn set_rules(state: &AppState, new: TimeBankRules) -> AppResult<TimeBankRules> {
+    if !(1..=1000).contains(&new.points_per_hour) {
+        return Err(AppError::field(
+            "points_per_hour",
+            FieldErrorCode::OutOfRange,
+        ));
+    }
+    let txn = state.db.begin_write().await?;
+    let res = time_bank_rules::Entity::update_many()
+        .col_expr(
+            time_bank_rules::Column::PointsPerHour,
+            Expr::value(new.points_per_hour as i32),
+        )
+        .col_expr(
+            time_bank_rules::Column::Version,
+            Expr::value(new.version + 1),
+        )
+        .filter(time_bank_rules::Column::Id.eq(1))
+        .filter(time_bank_rules::Column::Version.eq(new.version))
+        .exec(&*txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::conflict(&rules(&*txn).await?));
+    }
+    let out = rules(&*txn).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+fn sum_as_bigint(col: ledger::Column) -> sea_orm::sea_query::SimpleExpr {
+    sea_orm::sea_query::Func::cast_as(
+        sea_orm::sea_query::Func::sum(Expr::col(col)),
+        sea_orm::sea_query::Alias::new("bigint"),
+    )
+    .into()
+}
+
+/// Minutes served and points balance per volunteer.
+async fn totals(conn: &impl ConnectionTrait, ids: Vec<i64>) -> AppResult<HashMap<i64, (i64, i64)>> {
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = ledger::Entity::find()
+        .select_only()
+        .column(ledger::Column::VolunteerId)
+        // PostgreSQL sums bigints as numeric: cast back so both engines give integers.
+        .column_as(sum_as_bigint(ledger::Column::Minutes), "minutes")
+        .column_as(sum_as_bigint(ledger::Column::Points), "points")
+        .filter(ledger::Column::VolunteerId.is_in(ids))
+        .group_by(ledger::Column::VolunteerId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(v, m, p)| (v, (m.unwrap_or(0), p.unwrap_or(0))))
+        .collect())
+}
+
+async fn summaries(
+    conn: &impl ConnectionTrait,
+    rows: Vec<volunteer::Model>,
+) -> AppResult<Vec<VolunteerSummary>> {
+    let t = totals(conn, rows.iter().map(|v| v.id).collect()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|v| {
+            let (minutes, points) = t.get(&v.id).copied().unwrap_or((0, 0));
+            VolunteerSummary {
+                id: v.id,
+                team_id: v.team_id,
+                name: v.name,
+                has_account: v.user_id.is_some(),
+                minutes_total: minutes.max(0) as u64,
+                points_balance: points,
+            }
+        })
+        .collect())
+}
+
+pub async fn create_team(state: &AppState, me: &Principal, req: TeamInput) -> AppResult<TeamView> {
+    if !office(me) {
+        return Err(AppError::Code(ErrorCode::Forbidden));
+    }
+    let name = req.name.trim().to_string();
+    match name.chars().count() {
+        0 => return Err(AppError::field("name", FieldErrorCode::Required)),
+        n if n > 100 => return Err(AppError::field("name", FieldErrorCode::TooLong)),
+        _ => {}
+    }
+    let txn = state.db.begin_write().await?;
+    let res = team::ActiveModel {
+        name: Set(name),
+        description: Set(req.description.trim().chars().take(1000).collect()),
+        created_at: Set(OffsetDateTime::now_utc()),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await;
+    let t = match res {
+        Ok(t) => t,
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(AppError::field("name", FieldErrorCode::Duplicate));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    txn.commit().await?;
+    Ok(TeamView {
+        id: t.id,
+        name: t.name,
+        description: t.description,
+        members: Vec::new(),
+    })
+}
+
+/// Teams and their members with hours and points (every signed-in user: volunteering is
+/// public service; contacts are not kept here).
+pub async fn teams(conn: &impl ConnectionTrait) -> AppResult<Vec<TeamView>> {
+    let teams = team::Entity::find()
+        .order_by_asc(team::Column::Id)
+        .all(conn)
+        .await?;
+    let members = summaries(
+        conn,
+        volunteer::Entity::find()
+            .order_by_asc(volunteer::Column::Id)
+            .all(conn)
+            .await?,
+    )
+    .await?;
+    Ok(teams
+        .into_iter()
+        .map(|t| TeamView {
+            members: members
+                .iter()
+                .filter(|m| m.team_id == t.id)
+                .cloned()
+                .collect(),
+            id: t.id,
+            name: t.name,
+            description: t.description,
+        })
+        .collect())
+}
+
+pub async fn add_member(
+    state: &AppState,
+    me: &Principal,
+    team_id: i64,
+    req: MemberInput,
+) -> AppResult<VolunteerSummary> {
+    if !office(me) {
+        return Err(AppError::Code(ErrorCode::Forbidden));
+    }
+    let name = req.name.trim().to_string();
+    match name.chars().count() {
+        0 => return Err(AppError::field("name", FieldErrorCode::Required)),
+        n if n > 64 => return Err(AppError::field("name", FieldErrorCode::TooLong)),
+        _ => {}
+    }
+    let txn = state.db.begin_write().await?;
+    team::Entity::find_by_id(team_id)
+        .one(&*txn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    if let Some(u) = req.user_id
+        && crate::accounts::store::user::Entity::find_by_id(u)
+            .one(&*txn)
+            .await?
+            .is_none()
+    {
+        return Err(AppError::field("user_id", FieldErrorCode::UnknownReference));
+    }
+    let v = volunteer::ActiveModel {
+        team_id: Set(team_id),
+        user_id: Set(req.user_id),
+        name: Set(name),
+        created_at: Set(OffsetDateTime::now_utc()),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    let out = summaries(&*txn, vec![v]).await?.remove(0);
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Record an activity: each participant's minutes earn points at the time bank's rate, in one
+/// transaction.
+pub async fn record_activity(
+    state: &AppState,
+    me: &Principal,
+    req: ActivityInput,
+) -> AppResult<Vec<VolunteerSummary>> {
+    if !(office(me) || me.has_role(Role::GridWorker)) {
+        return Err(AppError::Code(ErrorCode::Forbidden));
+    }
+    let title = req.validate()?;
+    let txn = state.db.begin_write().await?;
+    team::Entity::find_by_id(req.team_id)
+        .one(&*txn)
+        .await?
+        .ok_or_else(|| AppError::field("team_id", FieldErrorCode::UnknownReference))?;
+    let members: Vec<i64> = volunteer::Entity::find()
+        .filter(volunteer::Column::TeamId.eq(req.team_id))
+        .all(&*txn)
+        .await?
+        .into_iter()
+        .map(|v| v.id)
+        .collect();
+    for (i, p) in req.participants.iter().enumerate() {
+        if !members.contains(&p.volunteer_id) {
+            return Err(AppError::field(
+                &format!("participants[{i}].volunteer_id"),
+                FieldErrorCode::UnknownReference,
+            ));
+        }
+    }
+    let rate = rules(&*txn).await?.points_per_hour;
+    let now = OffsetDateTime::now_utc();
+    let a = activity::ActiveModel {
+        team_id: Set(req.team_id),
+        title: Set(title.clone()),
+        day: Set(req.day),
+        created_by: Set(Some(me.user_id)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    for p in &req.participants {
+        ledger::ActiveModel {
+            volunteer_id: Set(p.volunteer_id),
+            activity_id: Set(Some(a.id)),
+            at: Set(now),
+            minutes: Set(p.minutes as i32),
+            points: Set(points_for(p.minutes, rate) as i64),
+            reason: Set(format!("{} {}", req.day, title)),
+            recorded_by: Set(Some(me.user_id)),
+            ..Default::default()
+        }
+        .insert(&*txn)
+        .await?;
+    }
+    let rows = volunteer::Entity::find()
+        .filter(
+            volunteer::Column::Id.is_in(
+                req.participants
+                    .iter()
+                    .map(|p| p.volunteer_id)
+                    .collect::<Vec<_>>(),
+            ),
+        )
+        .all(&*txn)
+        .await?;
+    let out = summaries(&*txn, rows).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// A volunteer's hours, balance and ledger: the volunteer themself and the office.
+pub async fn volunteer(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    id: i64,
+) -> AppResult<VolunteerView> {
+    let v = volunteer::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .filter(|v| office(me) || v.user_id == Some(me.user_id))
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let ledger = ledger::Entity::find()
+        .filter(ledger::Column::VolunteerId.eq(id))
+        .order_by_desc(ledger::Column::Id)
+        .limit(500)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|l| LedgerEntry {
+            at: l.at,
+            points: l.points,
+            minutes: l.minutes.max(0) as u32,
+            reason: l.reason,
+        })
+        .collect();
+    Ok(VolunteerView {
+        summary: summaries(conn, vec![v]).await?.remove(0),
+        ledger,
+    })
+}
+
+/// Redeem points (the office records it). The volunteer's row is locked so two redemptions
+/// cannot both spend the same balance.
+pub async fn redeem(
+    state: &AppState,
+    me: &Principal,
+    id: i64,
+    req: Redemption,
+) -> AppResult<VolunteerView> {
+    if !office(me) {
+        return Err(AppError::Code(ErrorCode::Forbidden));
+    }
+    let reason = req.reason.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 200 {
+        return Err(AppError::field("reason", FieldErrorCode::Required));
+    }
+    let txn = state.db.begin_write().await?;
+    volunteer::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(&*txn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let balance = totals(&*txn, vec![id])
+        .await?
+        .get(&id)
+        .map(|t| t.1)
+        .unwrap_or(0);
+    if !may_redeem(balance, req.points) {
+        return Err(AppError::field("points", FieldErrorCode::OutOfRange));
+    }
+    ledger::ActiveModel {
+        volunteer_id: Set(id),
+        activity_id: Set(None),
+        at: Set(OffsetDateTime::now_utc()),
+        minutes: Set(0),
+        points: Set(-req.points),
+        reason: Set(reason),
+        recorded_by: Set(Some(me.user_id)),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    let out = volunteer(&*txn, me, id).await?;
+    txn.commit().await?;
+    Ok(out)
+}
