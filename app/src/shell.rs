@@ -21,7 +21,7 @@ struct NavItem {
     board: bool,
 }
 
-const NAV: [NavItem; 9] = [
+const NAV: [NavItem; 10] = [
     NavItem {
         href: "/",
         key: Key::NavHome,
@@ -47,6 +47,13 @@ const NAV: [NavItem; 9] = [
         href: "/cases",
         key: Key::NavMyReports,
         testid: "nav-my-reports",
+        needs: None,
+        board: false,
+    },
+    NavItem {
+        href: "/council",
+        key: Key::NavCouncil,
+        testid: "nav-council",
         needs: None,
         board: false,
     },
