@@ -20,7 +20,7 @@ const TITLE = '三号楼下加装电动车充电桩';
 async function client(url, username, password = DEMO_PASSWORD) {
   const res = await fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'linju' },
+    headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'linju', Origin: url },
     body: JSON.stringify({ username, password }),
   });
   assert.equal(res.status, 200, `login ${username}: ${await res.text()}`);
@@ -28,7 +28,7 @@ async function client(url, username, password = DEMO_PASSWORD) {
   return async (method, apiPath, body) => {
     const r = await fetch(`${url}/api/v1${apiPath}`, {
       method,
-      headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'linju', Cookie: cookie, Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'linju', Origin: url, Cookie: cookie, Accept: 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await r.text();
@@ -163,6 +163,7 @@ test('a resident raises an item, neighbours support it, a meeting decides it, ev
   assert.equal(await phone.getByTestId('support-count').textContent(), '1 / 3 人支持');
   await noHorizontalScroll(phone);
   assert.deepEqual(await smallTargets(phone), []);
+  await phone.screenshot({ path: path.join(ARTIFACTS, 'council-support-phone.png'), fullPage: true });
   const itemId = phone.url().match(/items\/(\d+)/)[1];
   for (const n of neighbours) {
     r = await n('PUT', `/council/items/${itemId}/support`);
@@ -199,9 +200,18 @@ test('a resident raises an item, neighbours support it, a meeting decides it, ev
   await staff.getByTestId('notice').filter({ hasText: '已保存' }).waitFor();
   assert.equal(await staff.getByTestId('minutes-input').inputValue(), '物业同意在三号楼北侧加装充电桩。');
 
+  // An advert among the comments: staff hides it with the reason.
+  r = await neighbours[1]('POST', `/council/items/${itemId}/comments`, { body: '出售车位，加微信 12345' });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+
   // Staff opens deliberation and a ballot (no quorum: three of the grid's residents vote).
   await staff.getByTestId('agenda-item').filter({ hasText: TITLE }).click();
   await waitItemStage(staff, 'scheduled');
+  const ad = staff.getByTestId('comment').filter({ hasText: '出售车位' });
+  await ad.getByTestId('comment-hide').click();
+  await staff.getByTestId('hide-reason').fill('广告');
+  await staff.getByTestId('hide-submit').click();
+  await staff.getByTestId('comment-hidden').filter({ hasText: '此留言已被隐藏：广告' }).waitFor();
   await staff.getByTestId('item-action-open').click();
   await waitItemStage(staff, 'deliberating');
   await staff.getByTestId('ballot-new').click();
@@ -210,11 +220,15 @@ test('a resident raises an item, neighbours support it, a meeting decides it, ev
   await staff.getByTestId('ballot-submit').click();
   await staff.getByTestId('notice').filter({ hasText: '表决已发起' }).waitFor();
   await staff.locator('[data-testid=ballot][data-state=open]').waitFor();
-  assert.equal(await staff.getByTestId('item-action-decide').count(), 0, 'no decision while the ballot runs');
+  assert.equal(await staff.getByTestId('item-actions').count(), 0, 'no move while the ballot runs: close it first');
+  await staff.screenshot({ path: path.join(ARTIFACTS, 'council-ballot-desktop.png'), fullPage: true });
 
   // The resident votes on the phone, and may change their mind until close.
   await phone.reload();
   await waitItemStage(phone, 'deliberating');
+  await phone.getByTestId('comment-hidden').filter({ hasText: '此留言已被隐藏：广告' }).waitFor();
+  assert.equal(await phone.getByText('出售车位').count(), 0, 'the hidden text is not shown to residents');
+  assert.equal(await phone.getByTestId('comment-hide').count(), 0);
   await phone.getByTestId('vote-disagree').click();
   await phone.getByTestId('my-vote').filter({ hasText: '您投了：不同意' }).waitFor();
   await phone.getByTestId('vote-agree').click();
@@ -246,6 +260,7 @@ test('a resident raises an item, neighbours support it, a meeting decides it, ev
   await staff.getByTestId('decision-category').selectOption({ index: 1 });
   const deadline = new Date(Date.now() + 14 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
   await staff.getByTestId('decision-deadline-input').fill(deadline);
+  await staff.screenshot({ path: path.join(ARTIFACTS, 'council-decide-desktop.png'), fullPage: true });
   await staff.getByTestId('action-submit').click();
   await waitItemStage(staff, 'decided');
   assert.equal(await staff.getByTestId('decision-party').textContent(), party);
@@ -258,6 +273,18 @@ test('a resident raises an item, neighbours support it, a meeting decides it, ev
   await staff.getByTestId('nav-board').click();
   await staff.locator(`[data-testid=board-card][data-title="${TITLE}"]`).waitFor();
   assert.equal(await staff.locator(`[data-testid=board-card][data-title="${TITLE}"]`).getAttribute('data-stage'), 'registered');
+
+  // The next deliberation day opens with the review of this one's decisions and their cases.
+  const later = new Date(Date.now() + 30 * 86_400_000).toISOString();
+  r = await staffApi('POST', '/council/meetings', { scope_place_id: grid1.id, kind: 'regular', title: '一月网格议事日', venue: '网格议事角', starts_at: later });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  await staff.goto(`${env.url}/council/meetings`);
+  await staff.locator('[data-testid=meeting-card][data-title="一月网格议事日"]').click();
+  const review = staff.getByTestId('review-entry').filter({ hasText: TITLE });
+  await review.waitFor();
+  await review.getByTestId('stage-badge').filter({ hasText: '立案' }).waitFor();
+  assert.match(await review.textContent(), new RegExp(`${party}.*${deadline}`));
+  await staff.screenshot({ path: path.join(ARTIFACTS, 'council-meeting-desktop.png'), fullPage: true });
 
   // The resident sees the decision on the item and on the public accountability page.
   await phone.reload();

@@ -207,7 +207,8 @@ fn ItemDetail(
                 {tier.map(|t| view! { <p class="tier-route" data-testid="tier-route">{move || i18n.text(t.route_text())}</p> })}
             </header>
             <FormError error testid="item-error"/>
-            <section class="card">
+            <section class="card item-facts">
+                {(!description.is_empty()).then(|| view! { <p class="item-description" data-testid="item-description">{description.clone()}</p> })}
                 <dl class="facts">
                     <div><dt>{move || i18n.t(Key::CouncilScope)}</dt><dd data-testid="item-scope">{s.scope_name.clone()}</dd></div>
                     <div><dt>{move || i18n.t(Key::CouncilRaisedBy)}</dt><dd>{item.raised_by_name.clone()}" · "{fmt_time(s.created_at)}</dd></div>
@@ -217,7 +218,6 @@ fn ItemDetail(
                     })}
                     {s.due.map(|d| view! { <div><dt>{move || i18n.t(Key::Deadline)}</dt><dd class:is-late=s.overdue>{fmt_date(d)}</dd></div> })}
                 </dl>
-                {(!description.is_empty()).then(|| view! { <p class="case-description" data-testid="item-description">{description.clone()}</p> })}
             </section>
 
             {show_support.then(|| view! {

@@ -163,7 +163,9 @@ pub fn SupportBar(count: u64, threshold: u32) -> impl IntoView {
 pub fn ItemCard(item: ItemSummary) -> impl IntoView {
     let i18n = use_i18n();
     let s = item;
-    let show_support = matches!(s.stage, ItemStage::Proposed | ItemStage::Gathering);
+    // Support matters while an item gathers it, and stays shown until it is decided.
+    let show_support = matches!(s.stage, ItemStage::Proposed | ItemStage::Gathering)
+        || (s.stage.is_undecided() && s.support_count > 0);
     view! {
         <li class="council-card" class:is-overdue=s.overdue data-testid="council-card" data-title=s.title.clone() data-stage=stage_slug(s.stage)>
             <a class="council-card-title" href=format!("/council/items/{}", s.id)>{s.title.clone()}</a>
