@@ -255,6 +255,8 @@ test('a resident raises an item, neighbours support it, a meeting decides it, ev
   await staff.getByTestId('action-submit').click();
   await staff.getByTestId('error-decision.text').waitFor();
   await staff.getByTestId('decision-text').fill('物业两周内在三号楼北侧加装充电桩');
+  await staff.getByTestId('error-decision.text').waitFor({ state: 'detached' });
+  await staff.getByTestId('error-decision.deadline').waitFor();
   await staff.getByTestId('decision-party-select').selectOption({ index: 1 });
   const party = (await staff.locator('#decision-party option:checked').textContent()).trim();
   await staff.getByTestId('decision-category').selectOption({ index: 1 });

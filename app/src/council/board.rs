@@ -206,6 +206,9 @@ fn RaiseForm(
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let office = principal.has_role(Role::Staff) || principal.has_role(Role::Admin);
+    super::clear_on_change(title, errors, &["title"]);
+    super::clear_on_change(description, errors, &["description"]);
+    super::clear_on_change(scope, errors, &["scope_place_id"]);
 
     // The choices, and the community of the default grid (for community-wide items).
     let options = Memo::new({

@@ -366,6 +366,13 @@ fn ActionForm(
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
+    super::clear_on_change(chosen_tier, errors, &["tier"]);
+    super::clear_on_change(meeting, errors, &["meeting_id"]);
+    super::clear_on_change(note, errors, &["note"]);
+    super::clear_on_change(text, errors, &["decision.text", "decision"]);
+    super::clear_on_change(party, errors, &["decision.responsible_party_id"]);
+    super::clear_on_change(category, errors, &["decision.category_id"]);
+    super::clear_on_change(deadline, errors, &["decision.deadline"]);
     let meetings = LocalResource::new(move || async move {
         if needs == ItemNeeds::Meeting {
             api::council_meetings(true).await.ok()
@@ -796,6 +803,11 @@ fn BallotForm(item_id: i64, on_done: Callback<()>, on_cancel: Callback<()>) -> i
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
+    super::clear_on_change(question, errors, &["question"]);
+    super::clear_on_change(options, errors, &["options", "max_choices"]);
+    super::clear_on_change(max_choices, errors, &["max_choices"]);
+    super::clear_on_change(percent, errors, &["rules.quorum"]);
+    super::clear_on_change(closes, errors, &["closes_at"]);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {

@@ -111,6 +111,10 @@ fn MeetingForm(principal: Principal, on_cancel: Callback<()>) -> impl IntoView {
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
+    super::clear_on_change(scope, errors, &["scope_place_id"]);
+    super::clear_on_change(title, errors, &["title"]);
+    super::clear_on_change(venue, errors, &["venue"]);
+    super::clear_on_change(starts, errors, &["starts_at"]);
     let p = principal.clone();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();

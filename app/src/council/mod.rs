@@ -39,6 +39,20 @@ pub fn manages_any(p: &Principal) -> bool {
         || p.grid_ids.iter().any(|g| manages(p, Some(*g)))
 }
 
+/// A field the user changes loses its old error marks.
+pub fn clear_on_change<T: Send + Sync + 'static>(
+    value: RwSignal<T>,
+    errors: RwSignal<Vec<shared::error::FieldError>>,
+    fields: &'static [&'static str],
+) {
+    Effect::new(move |first: Option<()>| {
+        value.track();
+        if first.is_some() {
+            errors.update(|e| e.retain(|x| !fields.contains(&x.field.as_str())));
+        }
+    });
+}
+
 /// `YYYY-MM-DD` → a date.
 pub fn parse_date(s: &str) -> Option<time::Date> {
     let mut it = s.trim().split('-');
@@ -143,14 +157,12 @@ pub fn TierBadge(tier: Option<Tier>) -> impl IntoView {
 pub fn SupportBar(count: u64, threshold: u32) -> impl IntoView {
     let i18n = use_i18n();
     let max = u64::from(threshold.max(1));
-    let pct = (count.min(max) * 100 / max) as u32;
+    // A native progress element: no inline style (the content security policy forbids it).
     view! {
         <div class="support">
-            <div class="support-bar" role="progressbar" aria-valuemin="0" aria-valuemax=max.to_string()
-                aria-valuenow=count.min(max).to_string()
+            <progress class="support-bar" max=max.to_string() value=count.min(max).to_string()
                 aria-label=move || i18n.t(Key::CouncilSupports)>
-                <span class="support-fill" style=format!("width: {pct}%")></span>
-            </div>
+            </progress>
             <span class="support-text" data-testid="support-count">
                 {move || i18n.fmt(Key::CouncilSupportOf, &[("n", &count.to_string()), ("of", &threshold.to_string())])}
             </span>
