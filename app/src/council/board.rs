@@ -344,3 +344,58 @@ fn RaiseForm(
         </form>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::places::{PlaceKind, PlaceRef};
+
+    fn grid(id: i64) -> PlaceRefWithPath {
+        PlaceRefWithPath {
+            place: PlaceRef {
+                id,
+                kind: PlaceKind::Grid,
+                code: format!("G{id}"),
+                name: format!("网格{id}"),
+            },
+            location: format!("幸福社区 / 网格{id}"),
+        }
+    }
+
+    fn person(roles: &[Role], grids: &[i64]) -> Principal {
+        Principal {
+            user_id: 1,
+            username: "u".into(),
+            display_name: "U".into(),
+            roles: roles.to_vec(),
+            grid_ids: grids.to_vec(),
+        }
+    }
+
+    #[test]
+    fn items_are_raised_where_the_user_may() {
+        let all = [grid(1), grid(2), grid(3)];
+        let staff = scopes(&person(&[Role::Staff], &[]), None, &all);
+        assert_eq!(staff.0.len(), 3);
+        assert_eq!(staff.1, Some(1));
+        let leader = scopes(&person(&[Role::GridWorker], &[2]), None, &all);
+        assert_eq!(leader.0.iter().map(|g| g.0).collect::<Vec<_>>(), [2]);
+        let verified = VoterStatus {
+            verified: true,
+            grid_id: Some(3),
+            household_id: Some(9),
+        };
+        let resident = scopes(&person(&[Role::Resident], &[]), Some(&verified), &all);
+        assert_eq!(resident.0.iter().map(|g| g.0).collect::<Vec<_>>(), [3]);
+        assert_eq!(resident.1, Some(3), "their own grid by default");
+        let unverified = VoterStatus {
+            verified: false,
+            ..verified
+        };
+        assert!(
+            scopes(&person(&[Role::Resident], &[]), Some(&unverified), &all)
+                .0
+                .is_empty()
+        );
+    }
+}
