@@ -17,6 +17,11 @@ use shared::cases::{
     MarkRead, MoveCase, Notification, PartyInput, Photo, PhotoKind, Rating, Reorder,
     ResponsibleParty, SlaRule,
 };
+use shared::council::{
+    AccountabilityEntry, Attendance, BallotView, CastVote, CommentView, CreateBallot, CreateItem,
+    CreateMeeting, HideComment, ItemSummary, ItemView, MeetingSummary, MeetingView, Minutes,
+    MoveItem, NewComment, VoterStatus,
+};
 use shared::error::{ErrorCode, FieldError, Problem};
 use shared::i18n::Lang;
 use shared::open311::{ApiKeyView, NewApiKey};
@@ -193,6 +198,10 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Api
 }
 
 pub async fn delete(path: &str) -> ApiResult<()> {
+    finish(path, prepare(Request::delete(&url(path))).send().await).await
+}
+
+pub async fn delete_json<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     finish(path, prepare(Request::delete(&url(path))).send().await).await
 }
 
@@ -579,6 +588,102 @@ pub async fn issue_open311_key(input: &NewApiKey) -> ApiResult<ApiKeyView> {
 
 pub async fn revoke_open311_key(id: i64) -> ApiResult<()> {
     delete(&format!("/open311/keys/{id}")).await
+}
+
+// ---- council ----
+
+/// Agenda items (`query` is the encoded query string, possibly empty).
+pub async fn council_items(query: &str) -> ApiResult<Page<ItemSummary>> {
+    get(&if query.is_empty() {
+        "/council/items".to_string()
+    } else {
+        format!("/council/items?{query}")
+    })
+    .await
+}
+
+pub async fn council_item(id: i64) -> ApiResult<ItemView> {
+    get(&format!("/council/items/{id}")).await
+}
+
+pub async fn raise_item(input: &CreateItem) -> ApiResult<ItemView> {
+    post("/council/items", input).await
+}
+
+pub async fn move_item(id: i64, input: &MoveItem) -> ApiResult<ItemView> {
+    post(&format!("/council/items/{id}/moves"), input).await
+}
+
+/// Support an item (`on`) or withdraw one's support.
+pub async fn support_item(id: i64, on: bool) -> ApiResult<ItemView> {
+    let path = format!("/council/items/{id}/support");
+    if on {
+        put(&path, &()).await
+    } else {
+        delete_json(&path).await
+    }
+}
+
+pub async fn item_comments(id: i64) -> ApiResult<Vec<CommentView>> {
+    get(&format!("/council/items/{id}/comments")).await
+}
+
+pub async fn add_item_comment(id: i64, input: &NewComment) -> ApiResult<CommentView> {
+    post(&format!("/council/items/{id}/comments"), input).await
+}
+
+pub async fn hide_item_comment(id: i64, input: &HideComment) -> ApiResult<CommentView> {
+    post(&format!("/council/comments/{id}/hide"), input).await
+}
+
+pub async fn open_ballot(item_id: i64, input: &CreateBallot) -> ApiResult<BallotView> {
+    post(&format!("/council/items/{item_id}/ballots"), input).await
+}
+
+pub async fn cast_vote(ballot_id: i64, input: &CastVote) -> ApiResult<BallotView> {
+    post(&format!("/council/ballots/{ballot_id}/votes"), input).await
+}
+
+pub async fn close_ballot(ballot_id: i64) -> ApiResult<BallotView> {
+    post_empty(&format!("/council/ballots/{ballot_id}/close")).await
+}
+
+/// Meetings: all (newest first) or only those to come (soonest first).
+pub async fn council_meetings(upcoming: bool) -> ApiResult<Vec<MeetingSummary>> {
+    get(if upcoming {
+        "/council/meetings?upcoming=true"
+    } else {
+        "/council/meetings"
+    })
+    .await
+}
+
+pub async fn council_meeting(id: i64) -> ApiResult<MeetingView> {
+    get(&format!("/council/meetings/{id}")).await
+}
+
+pub async fn schedule_meeting(input: &CreateMeeting) -> ApiResult<MeetingView> {
+    post("/council/meetings", input).await
+}
+
+pub async fn set_attendance(id: i64, input: &Attendance) -> ApiResult<MeetingView> {
+    put(&format!("/council/meetings/{id}/attendance"), input).await
+}
+
+pub async fn set_minutes(id: i64, item_id: i64, input: &Minutes) -> ApiResult<MeetingView> {
+    put(&format!("/council/meetings/{id}/minutes/{item_id}"), input).await
+}
+
+pub async fn accountability(offset: u64, limit: u64) -> ApiResult<Page<AccountabilityEntry>> {
+    get(&format!(
+        "/council/accountability?offset={offset}&limit={limit}"
+    ))
+    .await
+}
+
+/// Is the signed-in user a verified resident (who may support and vote)?
+pub async fn voter_status() -> ApiResult<VoterStatus> {
+    get("/council/me").await
 }
 
 #[cfg(test)]

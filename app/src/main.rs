@@ -6,6 +6,7 @@ mod api;
 mod audit;
 mod board;
 mod cases;
+mod council;
 mod home;
 mod i18n;
 mod places;
@@ -59,6 +60,11 @@ fn App() -> impl IntoView {
                     <Route path=path!("/cases/:id") view=protected!(CasePage)/>
                     <Route path=path!("/notifications") view=protected!(NotificationsPage)/>
                     <Route path=path!("/board") view=protected!(BoardPage)/>
+                    <Route path=path!("/council") view=protected!(CouncilPage)/>
+                    <Route path=path!("/council/items/:id") view=protected!(ItemPage)/>
+                    <Route path=path!("/council/meetings") view=protected!(MeetingsPage)/>
+                    <Route path=path!("/council/meetings/:id") view=protected!(MeetingPage)/>
+                    <Route path=path!("/council/accountability") view=protected!(AccountabilityPage)/>
                     <Route path=path!("/admin/users") view=protected!(UsersPage)/>
                     <Route path=path!("/admin/users/:id") view=protected!(UserEditPage)/>
                     <Route path=path!("/admin/audit") view=protected!(AuditPage)/>
@@ -74,6 +80,7 @@ fn App() -> impl IntoView {
 use audit::AuditPage;
 use board::BoardPage;
 use cases::{CasePage, MyReportsPage, NotificationsPage, ReportPage};
+use council::{AccountabilityPage, CouncilPage, ItemPage, MeetingPage, MeetingsPage};
 use home::HomePage;
 use places::{DataPage, PlacePage, PlacesRootPage, ResidentPage, SearchPage};
 use settings::SettingsPage;

@@ -51,6 +51,13 @@ const NAV: [NavItem; 10] = [
         board: false,
     },
     NavItem {
+        href: "/council",
+        key: Key::NavCouncil,
+        testid: "nav-council",
+        needs: None,
+        board: false,
+    },
+    NavItem {
         href: "/places",
         key: Key::NavPlaces,
         testid: "nav-places",

@@ -1,0 +1,401 @@
+//! "网格议事 / Council": the agenda board. Items stand in their stage (proposed → gathering
+//! support → scheduled → in deliberation → decided → being carried out → done / not adopted);
+//! on a phone the stages stack as sections. A grid filter, and the form to raise an item for
+//! those who may.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use shared::accounts::{Principal, Role};
+use shared::council::{CreateItem, ItemStage, VoterStatus};
+use shared::error::FieldError;
+use shared::places::PlaceRefWithPath;
+
+use super::{CouncilTabs, ItemCard, manages, stage_slug};
+use crate::accounts::use_session;
+use crate::api::{self, ApiError};
+use crate::i18n::{Key, set_title, use_i18n};
+use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, focus_first_invalid};
+
+#[component]
+pub fn CouncilPage() -> impl IntoView {
+    let session = use_session();
+    move || {
+        session
+            .principal()
+            .map(|p| view! { <CouncilBoard principal=p/> })
+    }
+}
+
+#[component]
+fn CouncilBoard(principal: Principal) -> impl IntoView {
+    let i18n = use_i18n();
+    Effect::new(move |_| set_title(i18n.t(Key::CouncilTitle), i18n.get()));
+    let grid = RwSignal::new(None::<i64>);
+    let grids = LocalResource::new(api::grids);
+    let voter = LocalResource::new(api::voter_status);
+    let items = LocalResource::new(move || {
+        let g = grid.get();
+        async move {
+            let q = match g {
+                Some(g) => format!("grid_id={g}&limit=200"),
+                None => "limit=200".to_string(),
+            };
+            api::council_items(&q).await
+        }
+    });
+    let raising = RwSignal::new(false);
+    let p = principal.clone();
+
+    view! {
+        <div class="council-page">
+            <header class="page-head">
+                <h1>{move || i18n.t(Key::CouncilTitle)}</h1>
+                <p class="lead">{move || i18n.t(Key::CouncilMotto)}</p>
+            </header>
+            <CouncilTabs current="/council"/>
+            {move || {
+                let p = p.clone();
+                voter.get().map(|v| {
+                    let v = v.ok();
+                    view! { <RaiseArea principal=p voter=v raising/> }
+                })
+            }}
+            <div class="council-filters">
+                <div class="field">
+                    <label for="council-grid">{move || i18n.t(Key::FilterGrid)}</label>
+                    <select id="council-grid" data-testid="council-grid-filter"
+                        on:change=move |ev| grid.set(event_target_value(&ev).parse().ok())>
+                        <option value="">{move || i18n.t(Key::All)}</option>
+                        {move || grids.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|g| {
+                            let id = g.place.id;
+                            view! { <option value=id.to_string() selected=move || grid.get() == Some(id)>{g.place.name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            {move || match items.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| items.refetch())/> }.into_any(),
+                Some(Ok(page)) => {
+                    let all = page.items;
+                    view! {
+                        <div class="council-board" data-testid="council-board">
+                            {ItemStage::ALL.into_iter().map(|stage| {
+                                let mine: Vec<_> = all.iter().filter(|i| i.stage == stage).cloned().collect();
+                                let n = mine.len();
+                                let head_id = format!("stage-{}", stage_slug(stage));
+                                let labelled = head_id.clone();
+                                view! {
+                                    <section class="council-stage" class:is-empty=n == 0 aria-labelledby=labelled
+                                        data-testid="council-stage" data-stage=stage_slug(stage)>
+                                        <h2 id=head_id class="council-stage-head">
+                                            <span>{move || i18n.text(stage.text())}</span>
+                                            <span class="council-stage-count">{n}</span>
+                                        </h2>
+                                        {if n == 0 {
+                                            view! { <p class="muted council-stage-empty">{move || i18n.t(Key::CouncilStageEmpty)}</p> }.into_any()
+                                        } else {
+                                            view! { <ul class="council-cards">{mine.into_iter().map(|i| view! { <ItemCard item=i/> }).collect_view()}</ul> }.into_any()
+                                        }}
+                                    </section>
+                                }
+                            }).collect_view()}
+                        </div>
+                    }.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// The places an item may be raised for by this user, with the default first.
+fn scopes(
+    principal: &Principal,
+    voter: Option<&VoterStatus>,
+    grids: &[PlaceRefWithPath],
+) -> (Vec<(i64, String)>, Option<i64>) {
+    let office = principal.has_role(Role::Staff) || principal.has_role(Role::Admin);
+    let own: Vec<i64> = if office {
+        grids.iter().map(|g| g.place.id).collect()
+    } else {
+        let mut v: Vec<i64> = principal
+            .grid_ids
+            .iter()
+            .copied()
+            .filter(|g| manages(principal, Some(*g)))
+            .collect();
+        if let Some(g) = voter.filter(|v| v.verified).and_then(|v| v.grid_id)
+            && !v.contains(&g)
+        {
+            v.push(g);
+        }
+        v
+    };
+    let default = voter
+        .and_then(|v| v.grid_id)
+        .filter(|g| own.contains(g))
+        .or_else(|| {
+            principal
+                .grid_ids
+                .first()
+                .copied()
+                .filter(|g| own.contains(g))
+        })
+        .or_else(|| own.first().copied());
+    let list = grids
+        .iter()
+        .filter(|g| own.contains(&g.place.id))
+        .map(|g| (g.place.id, g.location.clone()))
+        .collect();
+    (list, default)
+}
+
+/// The "raise an item" button and form for those who may, or the note for residents who are
+/// not verified yet.
+#[component]
+fn RaiseArea(
+    principal: Principal,
+    voter: Option<VoterStatus>,
+    raising: RwSignal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let verified = voter.as_ref().is_some_and(|v| v.verified);
+    let may_raise = super::manages_any(&principal) || verified;
+    if !may_raise {
+        return principal
+            .has_role(Role::Resident)
+            .then(|| {
+                view! {
+                    <div class="alert alert-info" role="status" data-testid="council-not-verified">
+                        <p>{move || i18n.t(Key::CouncilNotVerified)}</p>
+                    </div>
+                }
+            })
+            .into_any();
+    }
+    view! {
+        <div class="council-raise">
+            <button type="button" class="button button-primary" data-testid="council-raise-toggle"
+                aria-expanded=move || raising.get().to_string() aria-controls="raise-form"
+                on:click=move |_| raising.update(|r| *r = !*r)>
+                {move || i18n.t(Key::CouncilRaise)}
+            </button>
+            <Show when=move || raising.get()>
+                <RaiseForm principal=principal.clone() voter=voter.clone() raising/>
+            </Show>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn RaiseForm(
+    principal: Principal,
+    voter: Option<VoterStatus>,
+    raising: RwSignal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let grids = LocalResource::new(api::grids);
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let scope = RwSignal::new(None::<i64>);
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let office = principal.has_role(Role::Staff) || principal.has_role(Role::Admin);
+    super::clear_on_change(title, errors, &["title"]);
+    super::clear_on_change(description, errors, &["description"]);
+    super::clear_on_change(scope, errors, &["scope_place_id"]);
+
+    // The choices, and the community of the default grid (for community-wide items).
+    let options = Memo::new({
+        let principal = principal.clone();
+        let voter = voter.clone();
+        move |_| {
+            let list = grids.get().and_then(Result::ok).unwrap_or_default();
+            scopes(&principal, voter.as_ref(), &list)
+        }
+    });
+    let community = LocalResource::new(move || {
+        let g = options.get().1;
+        async move {
+            match g {
+                Some(g) => api::place(g).await.ok().and_then(|p| {
+                    p.path
+                        .into_iter()
+                        .find(|r| r.kind == shared::places::PlaceKind::Community)
+                }),
+                None => None,
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if scope.get_untracked().is_none()
+            && let Some(d) = options.get().1
+        {
+            scope.set(Some(d));
+        }
+    });
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let Some(scope_place_id) = scope.get_untracked() else {
+            errors.set(vec![FieldError {
+                field: "scope_place_id".into(),
+                code: shared::error::FieldErrorCode::Required,
+                message: String::new(),
+            }]);
+            focus_first_invalid();
+            return;
+        };
+        let input = CreateItem {
+            title: title.get_untracked(),
+            description: description.get_untracked(),
+            scope_place_id,
+            category_id: None,
+            lon: None,
+            lat: None,
+        };
+        if let Err(errs) = input.validate() {
+            errors.set(
+                errs.0
+                    .into_iter()
+                    .map(|(field, code)| FieldError {
+                        field,
+                        code,
+                        message: String::new(),
+                    })
+                    .collect(),
+            );
+            focus_first_invalid();
+            return;
+        }
+        errors.set(Vec::new());
+        error.set(None);
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let r = api::raise_item(&input).await;
+            busy.set(false);
+            match r {
+                Ok(v) => {
+                    raising.set(false);
+                    navigate(
+                        &format!("/council/items/{}?raised=1", v.summary.id),
+                        Default::default(),
+                    );
+                }
+                Err(e) => {
+                    errors.set(e.field_errors());
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    let invalid =
+        move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f)).to_string();
+    // Residents and grid workers may raise community-wide items only where the server agrees;
+    // the office always may.
+    let show_community = office || voter.as_ref().is_some_and(|v| v.verified);
+
+    view! {
+        <form id="raise-form" class="card form raise-form" on:submit=submit novalidate data-testid="raise-form">
+            <h2>{move || i18n.t(Key::CouncilRaiseTitle)}</h2>
+            <p class="hint">{move || i18n.t(Key::CouncilRaiseIntro)}</p>
+            <FormError error fields=errors testid="raise-error"/>
+            <div class="field">
+                <label for="raise-title">{move || i18n.t(Key::CouncilItemTitle)}</label>
+                <p class="hint" id="raise-title-hint">{move || i18n.t(Key::CouncilItemTitleHint)}</p>
+                <input id="raise-title" type="text" maxlength="100" data-testid="raise-title" aria-describedby="raise-title-hint"
+                    aria-invalid=invalid("title") bind:value=title/>
+                <FieldErrorList errors field="title" id="raise-title-error".to_string()/>
+            </div>
+            <div class="field">
+                <label for="raise-description">{move || i18n.t(Key::CouncilItemDescription)}<span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span></label>
+                <textarea id="raise-description" rows="4" maxlength="4000" data-testid="raise-description" aria-invalid=invalid("description") bind:value=description></textarea>
+                <FieldErrorList errors field="description" id="raise-description-error".to_string()/>
+            </div>
+            <div class="field">
+                <label for="raise-scope">{move || i18n.t(Key::CouncilScope)}</label>
+                <select id="raise-scope" data-testid="raise-scope" aria-invalid=invalid("scope_place_id")
+                    on:change=move |ev| scope.set(event_target_value(&ev).parse().ok())>
+                    {move || options.get().0.into_iter().map(|(id, label)| view! {
+                        <option value=id.to_string() selected=move || scope.get() == Some(id)>{label}</option>
+                    }).collect_view()}
+                    {move || show_community.then(|| community.get().flatten().map(|c| {
+                        let id = c.id;
+                        view! { <option value=id.to_string() selected=move || scope.get() == Some(id)>{i18n.fmt(Key::CouncilWholeCommunity, &[("name", &c.name)])}</option> }
+                    }))}
+                </select>
+                <FieldErrorList errors field="scope_place_id" id="raise-scope-error".to_string()/>
+            </div>
+            <div class="actions">
+                <button type="submit" class="button button-primary" data-testid="raise-submit" disabled=move || busy.get()>
+                    {move || if busy.get() { i18n.t(Key::Sending) } else { i18n.t(Key::CouncilRaiseSubmit) }}
+                </button>
+                <button type="button" class="button button-quiet" on:click=move |_| raising.set(false)>{move || i18n.t(Key::Cancel)}</button>
+            </div>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::places::{PlaceKind, PlaceRef};
+
+    fn grid(id: i64) -> PlaceRefWithPath {
+        PlaceRefWithPath {
+            place: PlaceRef {
+                id,
+                kind: PlaceKind::Grid,
+                code: format!("G{id}"),
+                name: format!("网格{id}"),
+            },
+            location: format!("幸福社区 / 网格{id}"),
+        }
+    }
+
+    fn person(roles: &[Role], grids: &[i64]) -> Principal {
+        Principal {
+            user_id: 1,
+            username: "u".into(),
+            display_name: "U".into(),
+            roles: roles.to_vec(),
+            grid_ids: grids.to_vec(),
+        }
+    }
+
+    #[test]
+    fn items_are_raised_where_the_user_may() {
+        let all = [grid(1), grid(2), grid(3)];
+        let staff = scopes(&person(&[Role::Staff], &[]), None, &all);
+        assert_eq!(staff.0.len(), 3);
+        assert_eq!(staff.1, Some(1));
+        let leader = scopes(&person(&[Role::GridWorker], &[2]), None, &all);
+        assert_eq!(leader.0.iter().map(|g| g.0).collect::<Vec<_>>(), [2]);
+        let verified = VoterStatus {
+            verified: true,
+            grid_id: Some(3),
+            household_id: Some(9),
+        };
+        let resident = scopes(&person(&[Role::Resident], &[]), Some(&verified), &all);
+        assert_eq!(resident.0.iter().map(|g| g.0).collect::<Vec<_>>(), [3]);
+        assert_eq!(resident.1, Some(3), "their own grid by default");
+        let unverified = VoterStatus {
+            verified: false,
+            ..verified
+        };
+        assert!(
+            scopes(&person(&[Role::Resident], &[]), Some(&unverified), &all)
+                .0
+                .is_empty()
+        );
+    }
+}
