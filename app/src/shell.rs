@@ -21,7 +21,7 @@ struct NavItem {
     board: bool,
 }
 
-const NAV: [NavItem; 10] = [
+const NAV: &[NavItem] = &[
     NavItem {
         href: "/",
         key: Key::NavHome,
