@@ -331,6 +331,55 @@ keys! {
     NoNotifications => "暂无消息。", "No notifications.";
     Unread => "未读", "Unread";
 
+    // Map
+    NavMap => "地图", "Map";
+    MapTitle => "网格地图", "Grid map";
+    MapIntro => "查看网格、楼栋和事件；点击网格查看详情，长按地图在该处上报问题。", "See grids, buildings and cases; click a grid for details, long-press the map to report a problem there.";
+    MapCanvasLabel => "社区网格地图", "Community grid map";
+    MapHelp => "拖动或用方向键移动地图，滚轮、双指或 +/− 键缩放，0 键显示全社区。键盘：Enter 查看中心十字处的网格，R 在中心处上报。", "Drag or use the arrow keys to move; wheel, pinch or +/− to zoom; 0 shows the whole community. Keyboard: Enter opens the grid under the centre cross, R reports there.";
+    MapZoomIn => "放大", "Zoom in";
+    MapZoomOut => "缩小", "Zoom out";
+    MapFit => "显示全社区", "Whole community";
+    MapLocationFailed => "无法获取您的位置。", "Could not get your location.";
+    MapLayers => "图层", "Layers";
+    MapLayerGrids => "网格", "Grids";
+    MapLayerMicroGrids => "微网格", "Micro-grids";
+    MapLayerBuildings => "楼栋", "Buildings";
+    MapLayerLabels => "名称", "Names";
+    MapLayerCases => "事件", "Cases";
+    MapLayerHeat => "事件热力图", "Case heat map";
+    MapHeatWindow => "热力图时间范围", "Heat map period";
+    MapLastDays => "最近 {n} 天", "Last {n} days";
+    MapColourBy => "网格着色", "Colour grids by";
+    MapColourNone => "不着色", "Nothing";
+    MapColourOpen => "未结事件数", "Open cases";
+    MapColourOverdue => "超期事件数", "Overdue cases";
+    MapLegend => "图例", "Legend";
+    MapOverdue => "已超期", "Overdue";
+    MapRampHint => "颜色越深，事件越多", "Darker means more cases";
+    MapHeatHint => "事件越集中，红色越深", "Redder where cases cluster";
+    MapLeaders => "负责人", "Leaders";
+    MapBuildings => "楼栋数", "Buildings";
+    MapOpenCases => "未结事件", "Open cases";
+    MapOverdueCases => "超期事件", "Overdue cases";
+    MapSpecialHouseholds => "特殊人群户数", "Special-group households";
+    MapGridBoard => "本网格看板", "This grid's board";
+    MapGridPeople => "网格人员与房屋", "People and homes";
+    MapReportHere => "在此处上报问题", "Report a problem here";
+    MapEditOutline => "编辑边界", "Edit outline";
+    MapDrillDown => "逐级查看", "Drill down";
+    MapMicroGrids => "微网格", "Micro-grids";
+    MapOpenPlace => "打开详情页", "Open its page";
+    MapNothingBelow => "下面没有可显示的内容。", "Nothing to show below.";
+    MapOpenCase => "查看事件", "Open the case";
+    MapNoGridHere => "此处不属于任何网格", "No grid here";
+    MapClosePanel => "关闭详情", "Close details";
+    MapNotEditable => "这个区域的形状不能在地图上编辑。", "This area's shape cannot be edited on the map.";
+    MapEditing => "正在编辑“{name}”的边界", "Editing the outline of “{name}”";
+    MapEditHelp => "拖动圆点移动顶点；点击边线添加顶点；选中顶点后按 Delete 或点“删除顶点”。方向键微调选中的顶点。", "Drag a dot to move a corner; click an edge to add one; select a corner and press Delete or “Remove corner”. Arrow keys nudge the selected corner.";
+    MapRemoveVertex => "删除顶点", "Remove corner";
+    MapEditDone => "结束编辑", "Done";
+
     // Board
     BoardTitle => "事件看板", "Case board";
     BoardHelp => "用鼠标拖动卡片；或用 Tab 选中卡片，按空格拿起，用方向键移动，再按空格放下，按 Esc 取消。按 Enter 打开事件，Ctrl+Z 撤销您的上一步。", "Drag cards with the mouse; or Tab to a card, press Space to pick it up, move it with the arrow keys, press Space to drop it and Escape to cancel. Enter opens the case; Ctrl+Z undoes your last move.";

@@ -21,7 +21,7 @@ struct NavItem {
     board: bool,
 }
 
-const NAV: [NavItem; 9] = [
+const NAV: [NavItem; 10] = [
     NavItem {
         href: "/",
         key: Key::NavHome,
@@ -35,6 +35,13 @@ const NAV: [NavItem; 9] = [
         testid: "nav-board",
         needs: None,
         board: true,
+    },
+    NavItem {
+        href: "/map",
+        key: Key::NavMap,
+        testid: "nav-map",
+        needs: None,
+        board: false,
     },
     NavItem {
         href: "/report",

@@ -356,6 +356,81 @@ pub fn bbox_around(lon: f64, lat: f64, metres: f64) -> BBox {
     }
 }
 
+/// GCJ-02 ("火星坐标", used by Amap, Tencent and other Chinese map tiles) from WGS-84. The
+/// shift is 100–700 m inside mainland China and none outside it. Our data stays WGS-84; this
+/// is only for drawing on GCJ-02 tiles (OpenStreetMap and 天地图 need no shift).
+pub fn wgs84_to_gcj02(lon: f64, lat: f64) -> (f64, f64) {
+    if outside_china(lon, lat) {
+        return (lon, lat);
+    }
+    let (dlon, dlat) = gcj_offset(lon, lat);
+    (lon + dlon, lat + dlat)
+}
+
+/// WGS-84 from GCJ-02, by iterating the forward shift (converges to well under a
+/// centimetre in a few steps).
+pub fn gcj02_to_wgs84(lon: f64, lat: f64) -> (f64, f64) {
+    if outside_china(lon, lat) {
+        return (lon, lat);
+    }
+    let (mut x, mut y) = (lon, lat);
+    for _ in 0..30 {
+        let (gx, gy) = wgs84_to_gcj02(x, y);
+        let (ex, ey) = (gx - lon, gy - lat);
+        x -= ex;
+        y -= ey;
+        if ex.abs() < 1e-11 && ey.abs() < 1e-11 {
+            break;
+        }
+    }
+    (x, y)
+}
+
+/// The rough box GCJ-02 applies to.
+fn outside_china(lon: f64, lat: f64) -> bool {
+    !(72.004..=137.8347).contains(&lon) || !(0.8293..=55.8271).contains(&lat)
+}
+
+/// The published GCJ-02 shift (Krasovsky 1940 ellipsoid) in degrees.
+fn gcj_offset(lon: f64, lat: f64) -> (f64, f64) {
+    use std::f64::consts::PI;
+    const A: f64 = 6_378_245.0;
+    const EE: f64 = 0.006_693_421_622_965_943;
+    let (x, y) = (lon - 105.0, lat - 35.0);
+    let wave = |a: f64, b: f64| {
+        (20.0 * (6.0 * a * PI).sin() + 20.0 * (2.0 * a * PI).sin()) * 2.0 / 3.0 + b
+    };
+    let dlat = -100.0
+        + 2.0 * x
+        + 3.0 * y
+        + 0.2 * y * y
+        + 0.1 * x * y
+        + 0.2 * x.abs().sqrt()
+        + wave(
+            x,
+            (20.0 * (y * PI).sin() + 40.0 * (y / 3.0 * PI).sin()) * 2.0 / 3.0
+                + (160.0 * (y / 12.0 * PI).sin() + 320.0 * (y * PI / 30.0).sin()) * 2.0 / 3.0,
+        );
+    let dlon = 300.0
+        + x
+        + 2.0 * y
+        + 0.1 * x * x
+        + 0.1 * x * y
+        + 0.1 * x.abs().sqrt()
+        + wave(
+            x,
+            (20.0 * (x * PI).sin() + 40.0 * (x / 3.0 * PI).sin()) * 2.0 / 3.0
+                + (150.0 * (x / 12.0 * PI).sin() + 300.0 * (x / 30.0 * PI).sin()) * 2.0 / 3.0,
+        );
+    let rad = lat.to_radians();
+    let magic = 1.0 - EE * rad.sin() * rad.sin();
+    let sqrt_magic = magic.sqrt();
+    (
+        dlon * 180.0 / (A / sqrt_magic * rad.cos() * PI),
+        dlat * 180.0 / (A * (1.0 - EE) / (magic * sqrt_magic) * PI),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -506,5 +581,46 @@ mod tests {
             check_geometry(&json!({"type":"LineString"}), AREAS),
             Err(FieldErrorCode::InvalidGeometry)
         );
+    }
+
+    #[test]
+    fn gcj02_matches_reference_points_and_round_trips() {
+        // Reference values published with common open implementations of the shift.
+        for ((lon, lat), (glon, glat)) in [
+            (
+                (116.404, 39.915),
+                (116.410_244_499_169_38, 39.916_404_281_501_64),
+            ),
+            ((116.0, 40.0), (116.006_141_221_789, 40.001_213_650_174)),
+            (
+                (121.091_707_7, 30.610_777_9),
+                (121.096_269_355_750_27, 30.608_604_331_756_705),
+            ),
+        ] {
+            let (x, y) = wgs84_to_gcj02(lon, lat);
+            // Within 1e-6° (about 0.1 m): implementations differ in the last digits.
+            assert!(
+                (x - glon).abs() < 1e-6 && (y - glat).abs() < 1e-6,
+                "{lon},{lat} → {x},{y}"
+            );
+        }
+        // Round trips within a centimetre across our area and the country.
+        for (lon, lat) in [
+            (121.4505, 31.2205),
+            (116.397, 39.909),
+            (113.26, 23.13),
+            (87.6, 43.8),
+        ] {
+            let (gx, gy) = wgs84_to_gcj02(lon, lat);
+            assert!(
+                distance_m(lon, lat, gx, gy) > 100.0,
+                "a real shift inside China"
+            );
+            let (bx, by) = gcj02_to_wgs84(gx, gy);
+            assert!(distance_m(lon, lat, bx, by) < 0.01, "{lon},{lat}");
+        }
+        // No shift outside China.
+        assert_eq!(wgs84_to_gcj02(2.35, 48.85), (2.35, 48.85));
+        assert_eq!(gcj02_to_wgs84(-74.0, 40.7), (-74.0, 40.7));
     }
 }

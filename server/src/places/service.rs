@@ -1,7 +1,7 @@
 //! The hierarchy's rules and transactions: browsing with scope, and admin edits with
 //! versions. Households are people's data and follow the people permissions.
 
-use super::store::{place, place_leader, resident};
+use super::store::{geometry_version, place, place_leader, resident};
 use crate::AppState;
 use crate::accounts::{require, require_in_grid};
 use crate::audit::{self, Record};
@@ -438,7 +438,7 @@ pub async fn insert(
 /// checked with its shape): it must not overlap a sibling of its level (sharing a border is fine), must lie inside its parent,
 /// and (when changed) must still hold its children. Errors name the place in the way:
 /// `geometry/overlaps/<code>`, `geometry/children/<code>`.
-async fn check_topology(
+pub(crate) async fn check_topology(
     conn: &impl ConnectionTrait,
     kind: PlaceKind,
     parent: Option<&place::Model>,
@@ -598,6 +598,7 @@ pub async fn update(
     }
     check_topology(&*txn, kind, parent.as_ref(), Some(id), &v).await?;
     let (geometry, [min_lon, min_lat, max_lon, max_lat]) = geometry_columns(&v);
+    keep_geometry(&*txn, me, &current, geometry.as_deref()).await?;
     let res = place::Entity::update_many()
         .col_expr(place::Column::Code, Expr::value(v.code.as_str()))
         .col_expr(place::Column::Name, Expr::value(v.name.as_str()))
@@ -628,6 +629,113 @@ pub async fn update(
         Some(me),
         ctx,
         Record::new("place.update", kind.as_str(), id),
+    )
+    .await?;
+    let out = view(&*txn, find(&*txn, id).await?).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Keep the outline an update replaces (grids and micro-grids), so it can be undone.
+async fn keep_geometry(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    current: &place::Model,
+    new: Option<&str>,
+) -> AppResult<()> {
+    let parse = |g: Option<&str>| g.and_then(|g| serde_json::from_str::<serde_json::Value>(g).ok());
+    if !matches!(kind_of(current), PlaceKind::Grid | PlaceKind::MicroGrid)
+        || parse(current.geometry.as_deref()) == parse(new)
+    {
+        return Ok(());
+    }
+    geometry_version::ActiveModel {
+        place_id: Set(current.id),
+        place_version: Set(current.version),
+        geometry: Set(current.geometry.clone()),
+        changed_by: Set(Some(me.user_id)),
+        created_at: Set(OffsetDateTime::now_utc()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Put back the outline a place had before its last saved change of shape. The restored
+/// outline is checked like any other (the neighbours may have moved since), and the undone
+/// one is not kept: undoing again goes one further back.
+pub async fn undo_geometry(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    id: i64,
+    version: i64,
+) -> AppResult<PlaceView> {
+    let txn = state.db.begin_write().await?;
+    let current = find(&*txn, id).await?;
+    let kind = kind_of(&current);
+    check_visible(me, &current)?;
+    require_edit(me, kind, current.grid_id)?;
+    if current.version != version {
+        return Err(AppError::conflict(&view(&*txn, current).await?));
+    }
+    let Some(previous) = geometry_version::Entity::find()
+        .filter(geometry_version::Column::PlaceId.eq(id))
+        .order_by_desc(geometry_version::Column::Id)
+        .one(&*txn)
+        .await?
+    else {
+        return Err(AppError::field("geometry", FieldErrorCode::NothingToUndo));
+    };
+    let parent = match current.parent_id {
+        Some(p) => Some(find(&*txn, p).await?),
+        None => None,
+    };
+    let geometry: Option<serde_json::Value> = previous
+        .geometry
+        .as_deref()
+        .and_then(|g| serde_json::from_str(g).ok());
+    let leaders = leaders_of(&*txn, id).await?;
+    let v = validate_place(
+        kind,
+        parent.as_ref().map(kind_of),
+        &current.code,
+        &current.name,
+        current.address.as_deref(),
+        geometry.as_ref(),
+        &leaders,
+    )?;
+    check_topology(&*txn, kind, parent.as_ref(), Some(id), &v).await?;
+    let (geometry, [min_lon, min_lat, max_lon, max_lat]) = geometry_columns(&v);
+    let res = place::Entity::update_many()
+        .col_expr(place::Column::Geometry, Expr::value(geometry))
+        .col_expr(place::Column::MinLon, Expr::value(min_lon))
+        .col_expr(place::Column::MinLat, Expr::value(min_lat))
+        .col_expr(place::Column::MaxLon, Expr::value(max_lon))
+        .col_expr(place::Column::MaxLat, Expr::value(max_lat))
+        .col_expr(place::Column::Version, Expr::value(version + 1))
+        .col_expr(
+            place::Column::UpdatedAt,
+            Expr::value(OffsetDateTime::now_utc()),
+        )
+        .filter(place::Column::Id.eq(id))
+        .filter(place::Column::Version.eq(version))
+        .exec(&*txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::conflict(
+            &view(&*txn, find(&*txn, id).await?).await?,
+        ));
+    }
+    geometry_version::Entity::delete_by_id(previous.id)
+        .exec(&*txn)
+        .await?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new("place.geometry_undo", kind.as_str(), id),
     )
     .await?;
     let out = view(&*txn, find(&*txn, id).await?).await?;
