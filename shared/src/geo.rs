@@ -431,6 +431,118 @@ fn gcj_offset(lon: f64, lat: f64) -> (f64, f64) {
     )
 }
 
+/// Cut a polygon's ring (closed, no holes) along the segment `a`–`b`, which must cross its
+/// boundary exactly twice. Returns the two closed rings, or None when the line does not cut
+/// the shape in two.
+pub fn split_ring(ring: &[Pt], a: Pt, b: Pt) -> Option<(Vec<Pt>, Vec<Pt>)> {
+    if ring.len() < 4 || ring.first() != ring.last() {
+        return None;
+    }
+    let n = ring.len() - 1;
+    let mut cuts: Vec<(usize, Pt)> = Vec::new();
+    for i in 0..n {
+        let (p, q) = (ring[i], ring[i + 1]);
+        let (r, s) = ((q.0 - p.0, q.1 - p.1), (b.0 - a.0, b.1 - a.1));
+        let denom = r.0 * s.1 - r.1 * s.0;
+        if denom.abs() < 1e-18 {
+            continue;
+        }
+        let t = ((a.0 - p.0) * s.1 - (a.1 - p.1) * s.0) / denom;
+        let u = ((a.0 - p.0) * r.1 - (a.1 - p.1) * r.0) / denom;
+        // Each vertex belongs to the edge it starts, so a cut through a corner counts once.
+        if (0.0..1.0).contains(&t) && (0.0..=1.0).contains(&u) {
+            let at = if t == 0.0 {
+                p
+            } else {
+                (p.0 + t * r.0, p.1 + t * r.1)
+            };
+            cuts.push((i, at));
+        }
+    }
+    let [(i, pi), (j, pj)] = cuts[..] else {
+        return None;
+    };
+    let mut first = vec![pi];
+    first.extend_from_slice(&ring[i + 1..=j]);
+    first.push(pj);
+    let mut second = vec![pj];
+    second.extend_from_slice(&ring[j + 1..n]);
+    second.extend_from_slice(&ring[..=i]);
+    second.push(pi);
+    let tidy = |mut r: Vec<Pt>| -> Option<Vec<Pt>> {
+        r.dedup();
+        if r.first() == r.last() && r.len() > 1 {
+            r.pop();
+        }
+        r.dedup();
+        if r.len() < 3 {
+            return None;
+        }
+        r.push(r[0]);
+        (signed_area(&r).abs() > 1e-14).then_some(r)
+    };
+    Some((tidy(first)?, tidy(second)?))
+}
+
+/// Join two neighbouring polygons' rings (closed, no holes) that share one stretch of
+/// boundary, vertex for vertex. None when they share no edge or would not make one ring.
+pub fn merge_rings(a: &[Pt], b: &[Pt]) -> Option<Vec<Pt>> {
+    let orient = |r: &[Pt]| -> Vec<Pt> {
+        let mut r = r.to_vec();
+        if signed_area(&r) < 0.0 {
+            r.reverse();
+        }
+        r
+    };
+    let (a, b) = (orient(a), orient(b));
+    let edges = |r: &[Pt]| -> Vec<(Pt, Pt)> { r.windows(2).map(|w| (w[0], w[1])).collect() };
+    let (ea, eb) = (edges(&a), edges(&b));
+    let shared = |e: &(Pt, Pt), other: &[(Pt, Pt)]| other.iter().any(|o| o.0 == e.1 && o.1 == e.0);
+    let mut rest: Vec<(Pt, Pt)> = ea
+        .iter()
+        .filter(|e| !shared(e, &eb))
+        .chain(eb.iter().filter(|e| !shared(e, &ea)))
+        .copied()
+        .collect();
+    if rest.len() == ea.len() + eb.len() {
+        return None;
+    }
+    // Chain the remaining edges into one ring.
+    let (start, mut at) = rest.remove(0);
+    let mut ring = vec![start, at];
+    while at != start {
+        let k = rest.iter().position(|e| e.0 == at)?;
+        at = rest.remove(k).1;
+        ring.push(at);
+    }
+    if !rest.is_empty() {
+        return None;
+    }
+    // Corners left in the middle of a straight side are dropped.
+    let n = ring.len() - 1;
+    let mut out: Vec<Pt> = (0..n)
+        .filter(|&i| {
+            let prev = ring[(i + n - 1) % n];
+            orient_pts(prev, ring[i], ring[(i + 1) % n]).abs() > 1e-18
+        })
+        .map(|i| ring[i])
+        .collect();
+    if out.len() < 3 {
+        return None;
+    }
+    out.push(out[0]);
+    Some(out)
+}
+
+fn orient_pts(a: Pt, b: Pt, c: Pt) -> f64 {
+    orient(a, b, c)
+}
+
+/// A Polygon geometry of one closed ring.
+pub fn polygon_of(ring: &[Pt]) -> Value {
+    serde_json::json!({"type": "Polygon", "coordinates": [ring.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>()]})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -622,5 +734,47 @@ mod tests {
         // No shift outside China.
         assert_eq!(wgs84_to_gcj02(2.35, 48.85), (2.35, 48.85));
         assert_eq!(gcj02_to_wgs84(-74.0, 40.7), (-74.0, 40.7));
+    }
+
+    #[test]
+    fn split_along_a_line_and_merge_back() {
+        let square: Vec<Pt> = vec![(0.0, 0.0), (4.0, 0.0), (4.0, 2.0), (0.0, 2.0), (0.0, 0.0)];
+        // A line across the middle, drawn past both sides.
+        let (a, b) = split_ring(&square, (2.0, -1.0), (2.0, 3.0)).unwrap();
+        let area = |r: &[Pt]| signed_area(r).abs() / 2.0;
+        assert!((area(&a) - 4.0).abs() < 1e-12 && (area(&b) - 4.0).abs() < 1e-12);
+        assert!(
+            !overlaps(&polygon_of(&a), &polygon_of(&b)),
+            "the parts only touch"
+        );
+        let whole = polygon_of(&square);
+        assert!(covers(&whole, &polygon_of(&a)) && covers(&whole, &polygon_of(&b)));
+        // Merging the parts gives the square back (the cut's corners dropped).
+        let merged = merge_rings(&a, &b).unwrap();
+        assert_eq!(merged.len(), 5);
+        assert!((area(&merged) - 8.0).abs() < 1e-12);
+        for p in &square {
+            assert!(merged.contains(p));
+        }
+        // Through a corner and out through a side.
+        let (c, d) = split_ring(&square, (-1.0, -1.0), (3.0, 3.0)).unwrap();
+        assert!((area(&c) + area(&d) - 8.0).abs() < 1e-12);
+        // Lines that do not cut the shape in two.
+        assert!(
+            split_ring(&square, (5.0, -1.0), (5.0, 3.0)).is_none(),
+            "outside"
+        );
+        assert!(
+            split_ring(&square, (2.0, 1.0), (2.0, 3.0)).is_none(),
+            "ends inside"
+        );
+        // Shapes that do not share an edge do not merge.
+        let far: Vec<Pt> = vec![(9.0, 9.0), (10.0, 9.0), (10.0, 10.0), (9.0, 9.0)];
+        assert!(merge_rings(&square, &far).is_none());
+        let corner: Vec<Pt> = vec![(4.0, 2.0), (5.0, 2.0), (5.0, 3.0), (4.0, 3.0), (4.0, 2.0)];
+        assert!(
+            merge_rings(&square, &corner).is_none(),
+            "a shared corner is not enough"
+        );
     }
 }

@@ -92,6 +92,28 @@ pub struct UndoGeometry {
     pub version: i64,
 }
 
+/// Cut a micro-grid in two along a line drawn across it. The place keeps one part; the
+/// other becomes a new sibling with this code and name; buildings go with their part.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SplitPlace {
+    pub version: i64,
+    /// Two points `[lon, lat]`; the line between them must cross the outline twice.
+    pub line: [[f64; 2]; 2],
+    pub code: String,
+    pub name: String,
+}
+
+/// Join a neighbouring sibling micro-grid into this one: its buildings and cases move here
+/// and it is deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MergePlaces {
+    pub version: i64,
+    pub other_id: i64,
+    pub other_version: i64,
+}
+
 /// Open and overdue cases of one grid (counts only).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

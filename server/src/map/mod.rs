@@ -372,6 +372,38 @@ async fn heat(
     Ok(Json(heat_bins(bbox, &points, HEAT_CELLS)))
 }
 
+/// Cut a micro-grid in two along a line across it (admins; one transaction). Its buildings
+/// go with the part that holds them; both parts are checked like any edit.
+#[utoipa::path(post, path = "/map/places/{id}/split", tag = "map", params(("id" = i64, Path)), request_body = shared::map::SplitPlace,
+    responses((status = 200, description = "The place and the new one", body = Vec<shared::places::PlaceView>),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn split(
+    State(state): State<AppState>,
+    ctx: crate::http::RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    crate::http::ApiJson(req): crate::http::ApiJson<shared::map::SplitPlace>,
+) -> AppResult<Json<Vec<shared::places::PlaceView>>> {
+    Ok(Json(places::split(&state, &me, &ctx, id, req).await?))
+}
+
+/// Join a neighbouring sibling micro-grid into this one (admins; one transaction); the two
+/// must share an edge. The other's buildings and cases move here and it is deleted.
+#[utoipa::path(post, path = "/map/places/{id}/merge", tag = "map", params(("id" = i64, Path)), request_body = shared::map::MergePlaces,
+    responses((status = 200, body = shared::places::PlaceView),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn merge(
+    State(state): State<AppState>,
+    ctx: crate::http::RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    crate::http::ApiJson(req): crate::http::ApiJson<shared::map::MergePlaces>,
+) -> AppResult<Json<shared::places::PlaceView>> {
+    Ok(Json(places::merge(&state, &me, &ctx, id, req).await?))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(features))
@@ -379,4 +411,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(grid_summary))
         .routes(routes!(figures))
         .routes(routes!(heat))
+        .routes(routes!(split))
+        .routes(routes!(merge))
 }

@@ -48,6 +48,7 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
     let admin = app.login("admin").await;
     let grid2 = app.place_id("XF-C01-G2").await;
     let grid1 = app.place_id("XF-C01-G1").await;
+    let micro1 = app.place_id("XF-C01-G1-M1").await;
     let (status, body) = admin
         .post(
             "/api/v1/users",
@@ -427,6 +428,20 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             format!("/api/v1/places/{grid1}/geometry/undo"),
             Some(json!({"version": 0})),
             [409, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/map/places/{id}/split",
+            format!("/api/v1/map/places/{micro1}/split"),
+            Some(json!({"version": 0, "line": [[0.0, 0.0], [0.0, 0.0]], "code": "", "name": ""})),
+            [409, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/map/places/{id}/merge",
+            format!("/api/v1/map/places/{micro1}/merge"),
+            Some(json!({"version": 0, "other_id": micro1, "other_version": 0})),
+            [422, 403, 403, 403, 403, 403, 401],
         ),
         // Everyone sees a grid's panel; the figures inside it are filtered (tests in map.rs).
         case(

@@ -378,3 +378,137 @@ async fn geojson_import_applies_the_map_rules(app: &TestApp) {
     assert_eq!(found["places"], json!([]), "nothing was written");
 }
 both!(geojson_import_applies_the_map_rules);
+
+async fn micro_grids_split_along_a_line_and_merge_back(app: &TestApp) {
+    let admin = app.login("admin").await;
+    let m1 = app.place_id("XF-C01-G1-M1").await;
+    let (_, before) = admin.get(&format!("/api/v1/places/{m1}")).await;
+    let v = before["version"].as_i64().unwrap();
+    let (_, kids) = admin.get(&format!("/api/v1/places/{m1}/children")).await;
+    assert_eq!(kids.as_array().unwrap().len(), 4);
+    let split = |version: i64, code: &str| json!({"version": version, "line": [[121.451, 31.219], [121.451, 31.224]], "code": code, "name": "1微网格东"});
+    // Stale, a duplicate code, a line that does not cut: refused, nothing written.
+    assert_eq!(
+        admin
+            .post(
+                &format!("/api/v1/map/places/{m1}/split"),
+                split(v - 1, "XF-C01-G1-M9")
+            )
+            .await
+            .0,
+        StatusCode::CONFLICT
+    );
+    let (status, dup) = admin
+        .post(
+            &format!("/api/v1/map/places/{m1}/split"),
+            split(v, "XF-C01-G1-M2"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(dup["errors"][0]["field"], "code");
+    let (status, miss) = admin
+        .post(
+            &format!("/api/v1/map/places/{m1}/split"),
+            json!({"version": v, "line": [[121.46, 31.219], [121.46, 31.224]], "code": "XF-C01-G1-M9", "name": "x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(miss["errors"][0]["field"], "line");
+    let g1 = app.place_id("XF-C01-G1").await;
+    assert_eq!(
+        admin
+            .post(
+                &format!("/api/v1/map/places/{g1}/split"),
+                split(1, "XF-C01-G9")
+            )
+            .await
+            .0,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "grids are not split on the map"
+    );
+
+    // The split: two halves, the buildings shared out by where they stand.
+    let (status, parts) = admin
+        .post(
+            &format!("/api/v1/map/places/{m1}/split"),
+            split(v, "XF-C01-G1-M9"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{parts}");
+    let (west, east) = (&parts[0], &parts[1]);
+    assert_eq!(west["id"], m1);
+    assert_eq!(west["version"], v + 1);
+    assert_eq!(east["name"], "1微网格东");
+    let count = |id: &serde_json::Value| {
+        let admin = &admin;
+        let id = id.clone();
+        async move {
+            admin
+                .get(&format!("/api/v1/places/{id}/children"))
+                .await
+                .1
+                .as_array()
+                .unwrap()
+                .len()
+        }
+    };
+    let (w, e) = (count(&west["id"]).await, count(&east["id"]).await);
+    assert_eq!((w, e), (2, 2), "buildings go with their half");
+    assert_eq!(app.audit("place.split").await.len(), 1);
+
+    // Merge back: the other half's buildings come home and it is gone.
+    let (status, wrong) = admin
+        .post(
+            &format!("/api/v1/map/places/{m1}/merge"),
+            json!({"version": v + 1, "other_id": app.place_id("XF-C01-G2-M1").await, "other_version": 1}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not a sibling: {wrong}"
+    );
+    let (status, merged) = admin
+        .post(
+            &format!("/api/v1/map/places/{m1}/merge"),
+            json!({"version": v + 1, "other_id": east["id"], "other_version": east["version"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{merged}");
+    assert_eq!(merged["version"], v + 2);
+    assert_eq!(
+        merged["geometry"]["coordinates"][0]
+            .as_array()
+            .unwrap()
+            .len(),
+        5,
+        "the rectangle again"
+    );
+    assert_eq!(count(&merged["id"]).await, 4);
+    assert_eq!(
+        admin.get(&format!("/api/v1/places/{}", east["id"])).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // The merge can be undone to the half it was, which no longer overlaps anything.
+    let (status, undone) = admin
+        .post(
+            &format!("/api/v1/places/{m1}/geometry/undo"),
+            json!({"version": v + 2}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{undone}");
+    assert_eq!(undone["geometry"], west["geometry"]);
+
+    let staff = app.login("staff").await;
+    assert_eq!(
+        staff
+            .post(
+                &format!("/api/v1/map/places/{m1}/split"),
+                split(v + 3, "XF-C01-G1-M8")
+            )
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+}
+both!(micro_grids_split_along_a_line_and_merge_back);
