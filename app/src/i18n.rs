@@ -379,6 +379,16 @@ keys! {
     MapEditHelp => "拖动圆点移动顶点；点击边线添加顶点；选中顶点后按 Delete 或点“删除顶点”。方向键微调选中的顶点。", "Drag a dot to move a corner; click an edge to add one; select a corner and press Delete or “Remove corner”. Arrow keys nudge the selected corner.";
     MapRemoveVertex => "删除顶点", "Remove corner";
     MapEditDone => "结束编辑", "Done";
+    MapUndoOutline => "撤销上次更改", "Undo the last change";
+    MapEditMicroGrid => "编辑此微网格边界", "Edit this micro-grid's outline";
+    MapCut => "沿线分割", "Split along a line";
+    MapCutHelp => "在地图上点两下，画一条穿过此微网格的线；再填写新微网格的编号和名称。", "Click twice on the map to draw a line across this micro-grid, then give the new micro-grid a code and name.";
+    MapCutNeedsLine => "请先在地图上点两下画出分割线。", "First click twice on the map to draw the line.";
+    MapCutSave => "分割", "Split";
+    MapSplitDone => "已分割，楼栋已按位置归入两个微网格。", "Split; each building now belongs to the part it stands in.";
+    MapMergeWith => "与相邻微网格合并", "Merge with a neighbouring micro-grid";
+    MapMerge => "合并", "Merge";
+    MapMergeDone => "已合并。", "Merged.";
 
     // Board
     BoardTitle => "事件看板", "Case board";

@@ -164,8 +164,29 @@ test('admin: edit an outline; an edit that overlaps a neighbour is refused and n
   await page.screenshot({ path: path.join(ARTIFACTS, 'map-edit-refused.png') });
   const unchanged = await api(page, 'GET', `/places/${id}`);
   assert.equal(unchanged.body.version, after.body.version, 'nothing was written');
+
+  // Undo brings back the rectangle the grid had before the added corner.
+  await page.getByTestId('edit-undo').click();
+  await page.getByTestId('edit-saved').waitFor();
+  const undone = await api(page, 'GET', `/places/${id}`);
+  assert.deepEqual(undone.body.geometry, before.body.geometry);
   await page.getByTestId('edit-done').click();
   assert.equal(await page.getByTestId('map-edit').count(), 0);
+
+  // Split the first micro-grid along a line drawn across it (west to east, south of its
+  // buildings).
+  await page.getByTestId('drill-micro').getByTestId('drill-item').first().click();
+  await page.getByTestId('drill-edit').click();
+  await page.getByTestId('map-edit').filter({ hasText: '1微网格' }).waitFor();
+  await page.getByTestId('edit-cut').click();
+  await clickAt(page, 121.4494, 31.2205);
+  await clickAt(page, 121.4526, 31.2205);
+  await page.getByTestId('cut-code').fill('XF-C01-G1-M3');
+  await page.getByTestId('cut-name').fill('3微网格');
+  await page.getByTestId('cut-save').click();
+  await page.getByTestId('map-status').filter({ hasText: '已分割' }).waitFor();
+  const kids = await api(page, 'GET', `/places/${id}/children`);
+  assert.deepEqual(kids.body.map((k) => k.name).sort(), ['1微网格', '2微网格', '3微网格']);
 });
 
 test('phone: the map fits and the panel is a bottom sheet', async () => {

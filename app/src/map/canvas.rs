@@ -95,6 +95,8 @@ pub struct Editing {
     pub ring: Vec<(f64, f64)>,
     pub dragging: Option<usize>,
     pub selected: Option<usize>,
+    /// Drawing a cutting line: the points clicked so far (longitude/latitude).
+    pub cut: Option<Vec<(f64, f64)>>,
 }
 
 pub struct Engine {
@@ -518,6 +520,17 @@ impl Engine {
         self.buildings_path = Some(p);
     }
 
+    /// Forget the loaded places (after a split or merge changed them); the next refresh
+    /// loads them again.
+    pub fn forget_places(&mut self) {
+        self.grids.clear();
+        self.micro_grids.clear();
+        self.buildings.clear();
+        self.buildings_path = None;
+        self.loaded = None;
+        self.invalidate();
+    }
+
     pub fn feature_count(&self) -> usize {
         self.grids.len() + self.micro_grids.len() + self.buildings.len() + self.pins.len()
     }
@@ -880,6 +893,31 @@ impl Engine {
         ctx.set_stroke_style_str("#0b57d0");
         ctx.set_line_width(3.0);
         ctx.stroke();
+        if let Some(cut) = &e.cut {
+            let pts: Vec<(f64, f64)> = cut
+                .iter()
+                .map(|&(lon, lat)| self.view.to_screen(lon, lat))
+                .collect();
+            ctx.set_stroke_style_str(OVERDUE);
+            ctx.set_line_width(3.0);
+            let _ = ctx.set_line_dash(&js_sys::Array::of2(&8.0.into(), &6.0.into()));
+            ctx.begin_path();
+            for (i, &(x, y)) in pts.iter().enumerate() {
+                if i == 0 {
+                    ctx.move_to(x, y);
+                } else {
+                    ctx.line_to(x, y);
+                }
+            }
+            ctx.stroke();
+            let _ = ctx.set_line_dash(&js_sys::Array::new());
+            for &(x, y) in &pts {
+                ctx.begin_path();
+                let _ = ctx.arc(x, y, 6.0, 0.0, std::f64::consts::TAU);
+                ctx.set_fill_style_str(OVERDUE);
+                ctx.fill();
+            }
+        }
         for (i, &(lon, lat)) in e.ring.iter().enumerate() {
             let (x, y) = self.view.to_screen(lon, lat);
             ctx.begin_path();

@@ -20,6 +20,8 @@ pub struct EditSession {
     pub busy: bool,
     pub error: Option<String>,
     pub saved: bool,
+    /// Drawing a line to split along (micro-grids).
+    pub cutting: bool,
 }
 
 /// The outer ring of a Polygon (closing point left off); other shapes are not editable here.
@@ -72,6 +74,7 @@ pub fn start(ctx: MapCtx, id: i64) {
                         ring,
                         dragging: None,
                         selected: None,
+                        cut: None,
                     });
                     e.trouble.clear();
                     e.invalidate();
@@ -81,6 +84,7 @@ pub fn start(ctx: MapCtx, id: i64) {
                     busy: false,
                     error: None,
                     saved: false,
+                    cutting: false,
                 }));
             }
             Err(e) => ctx.error.set(Some(e)),
@@ -138,7 +142,23 @@ pub fn pointer_up() -> bool {
 }
 
 /// A click while editing: on an edge adds a vertex there; elsewhere clears the selection.
+/// While a cutting line is drawn, clicks are its two ends.
 pub fn click(x: f64, y: f64) {
+    let cutting = canvas::with(|e| {
+        let (lon, lat) = e.view.to_lon_lat(x, y);
+        let ed = e.editing.as_mut()?;
+        let cut = ed.cut.as_mut()?;
+        if cut.len() >= 2 {
+            cut.clear();
+        }
+        cut.push((lon, lat));
+        e.invalidate();
+        Some(())
+    })
+    .flatten();
+    if cutting.is_some() {
+        return;
+    }
     canvas::with(|e| {
         let edge = e.edge_at(x, y);
         let (lon, lat) = e.view.to_lon_lat(x, y);
@@ -306,6 +326,234 @@ fn refusal(err: &ApiError) -> String {
     lines.join(" ")
 }
 
+fn set_busy(ctx: MapCtx) {
+    ctx.editing.update(|s| {
+        if let Some(s) = s {
+            s.busy = true;
+            s.error = None;
+            s.saved = false;
+        }
+    });
+}
+
+fn refused(ctx: MapCtx, err: ApiError) {
+    let message = refusal(&err);
+    let current: Option<PlaceView> = err.current();
+    ctx.editing.update(|s| {
+        if let Some(s) = s {
+            s.busy = false;
+            s.error = Some(message);
+            if let Some(c) = current {
+                s.place = c;
+            }
+        }
+    });
+}
+
+/// Put back the outline before the last saved change.
+fn undo(ctx: MapCtx) {
+    let Some(session) = ctx.editing.get_untracked() else {
+        return;
+    };
+    set_busy(ctx);
+    let (id, version) = (session.place.id, session.place.version);
+    spawn_local(async move {
+        let r: Result<PlaceView, ApiError> = api::post(
+            &format!("/places/{id}/geometry/undo"),
+            &shared::map::UndoGeometry { version },
+        )
+        .await;
+        match r {
+            Ok(view) => {
+                let geometry = view.geometry.clone().unwrap_or(Value::Null);
+                canvas::with(|e| {
+                    e.trouble.clear();
+                    e.replace_geometry(id, geometry.clone());
+                    if let (Some(ed), Some(ring)) = (e.editing.as_mut(), outer_ring(&geometry)) {
+                        ed.ring = ring;
+                        ed.selected = None;
+                    }
+                    e.invalidate();
+                });
+                ctx.editing.update(|s| {
+                    if let Some(s) = s {
+                        s.place = view;
+                        s.busy = false;
+                        s.saved = true;
+                    }
+                });
+            }
+            Err(err) => refused(ctx, err),
+        }
+    });
+}
+
+fn start_cut(ctx: MapCtx) {
+    canvas::with(|e| {
+        if let Some(ed) = e.editing.as_mut() {
+            ed.cut = Some(Vec::new());
+        }
+        e.invalidate();
+    });
+    ctx.editing.update(|s| {
+        if let Some(s) = s {
+            s.cutting = true;
+            s.error = None;
+        }
+    });
+}
+
+/// Split along the drawn line; the new part gets `code` and `name`.
+fn split(ctx: MapCtx, code: String, name: String) {
+    let Some(session) = ctx.editing.get_untracked() else {
+        return;
+    };
+    let line = canvas::with(|e| e.editing.as_ref().and_then(|ed| ed.cut.clone())).flatten();
+    let Some([a, b]) = line
+        .as_deref()
+        .and_then(|l| <[(f64, f64); 2]>::try_from(l).ok())
+    else {
+        ctx.editing.update(|s| {
+            if let Some(s) = s {
+                s.error = Some(
+                    Key::MapCutNeedsLine
+                        .text()
+                        .get(crate::api::language())
+                        .to_string(),
+                );
+            }
+        });
+        return;
+    };
+    set_busy(ctx);
+    let req = shared::map::SplitPlace {
+        version: session.place.version,
+        line: [[a.0, a.1], [b.0, b.1]],
+        code,
+        name,
+    };
+    let id = session.place.id;
+    spawn_local(async move {
+        match api::post::<_, Vec<PlaceView>>(&format!("/map/places/{id}/split"), &req).await {
+            Ok(_) => {
+                stop(ctx);
+                canvas::with(|e| e.forget_places());
+                super::refresh(ctx, true);
+                ctx.status.set(Some(
+                    Key::MapSplitDone
+                        .text()
+                        .get(crate::api::language())
+                        .to_string(),
+                ));
+            }
+            Err(err) => refused(ctx, err),
+        }
+    });
+}
+
+/// Join a sibling into the place being edited.
+fn merge(ctx: MapCtx, other: PlaceView) {
+    let Some(session) = ctx.editing.get_untracked() else {
+        return;
+    };
+    set_busy(ctx);
+    let req = shared::map::MergePlaces {
+        version: session.place.version,
+        other_id: other.id,
+        other_version: other.version,
+    };
+    let id = session.place.id;
+    spawn_local(async move {
+        match api::post::<_, PlaceView>(&format!("/map/places/{id}/merge"), &req).await {
+            Ok(_) => {
+                stop(ctx);
+                canvas::with(|e| e.forget_places());
+                super::refresh(ctx, true);
+                ctx.status.set(Some(
+                    Key::MapMergeDone
+                        .text()
+                        .get(crate::api::language())
+                        .to_string(),
+                ));
+            }
+            Err(err) => refused(ctx, err),
+        }
+    });
+}
+
+/// Split and merge, for micro-grids.
+#[component]
+fn MicroGridTools(place: PlaceView, cutting: bool, busy: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let ctx = expect_context::<MapCtx>();
+    let code = RwSignal::new(format!("{}-2", place.code));
+    let name = RwSignal::new(format!("{}（二）", place.name));
+    let siblings = RwSignal::new(Vec::<PlaceView>::new());
+    let parent = place.parent_id;
+    let me = place.id;
+    if let Some(parent) = parent {
+        spawn_local(async move {
+            if let Ok(list) = api::children(parent).await {
+                let mut out = Vec::new();
+                for c in list.into_iter().filter(|c| c.id != me) {
+                    if let Ok(v) = api::place(c.id).await {
+                        out.push(v);
+                    }
+                }
+                siblings.set(out);
+            }
+        });
+    }
+    view! {
+        <div class="map-links">
+            {(!cutting).then(|| view! {
+                <button type="button" class="button button-secondary" data-testid="edit-cut"
+                    on:click=move |_| start_cut(ctx)>{i18n.t(Key::MapCut)}</button>
+            })}
+        </div>
+        {cutting.then(|| view! {
+            <div class="map-cut" data-testid="edit-cut-form">
+                <p class="hint">{i18n.t(Key::MapCutHelp)}</p>
+                <div class="form-grid">
+                    <div class="field">
+                        <label for="cut-code">{i18n.t(Key::Code)}</label>
+                        <input id="cut-code" type="text" data-testid="cut-code" bind:value=code/>
+                    </div>
+                    <div class="field">
+                        <label for="cut-name">{i18n.t(Key::Name)}</label>
+                        <input id="cut-name" type="text" data-testid="cut-name" bind:value=name/>
+                    </div>
+                </div>
+                <button type="button" class="button button-primary" data-testid="cut-save" disabled=busy
+                    on:click=move |_| split(ctx, code.get_untracked(), name.get_untracked())>{i18n.t(Key::MapCutSave)}</button>
+            </div>
+        })}
+        {move || {
+            let list = siblings.get();
+            (!list.is_empty()).then(|| view! {
+                <div class="field">
+                    <label for="merge-with">{i18n.t(Key::MapMergeWith)}</label>
+                    <div class="search-row">
+                        <select id="merge-with" data-testid="merge-with">
+                            {list.iter().map(|s| view! { <option value=s.id.to_string()>{s.name.clone()}</option> }).collect_view()}
+                        </select>
+                        <button type="button" class="button button-secondary" data-testid="merge-save" disabled=busy
+                            on:click=move |_| {
+                                let chosen = web_sys::window()
+                                    .and_then(|w| w.document())
+                                    .and_then(|d| d.get_element_by_id("merge-with"))
+                                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(e).ok())
+                                    .and_then(|s| s.value().parse::<i64>().ok());
+                                let other = chosen.and_then(|id| siblings.get_untracked().into_iter().find(|s| s.id == id));
+                                if let Some(o) = other { merge(ctx, o); }
+                            }>{i18n.t(Key::MapMerge)}</button>
+                    </div>
+                </div>
+            })
+        }}
+    }
+}
+
 #[component]
 pub fn EditBar() -> impl IntoView {
     let i18n = use_i18n();
@@ -322,9 +570,14 @@ pub fn EditBar() -> impl IntoView {
                         on:click=move |_| save(ctx)>{i18n.t(Key::Save)}</button>
                     <button type="button" class="button button-secondary" data-testid="edit-remove-vertex"
                         on:click=move |_| remove_selected()>{i18n.t(Key::MapRemoveVertex)}</button>
+                    <button type="button" class="button button-secondary" data-testid="edit-undo" disabled=s.busy
+                        on:click=move |_| undo(ctx)>{i18n.t(Key::MapUndoOutline)}</button>
                     <button type="button" class="button button-quiet" data-testid="edit-done"
                         on:click=move |_| stop(ctx)>{i18n.t(Key::MapEditDone)}</button>
                 </div>
+                {(s.place.kind == shared::places::PlaceKind::MicroGrid).then(|| view! {
+                    <MicroGridTools place=s.place.clone() cutting=s.cutting busy=s.busy/>
+                })}
             </section>
         })}
     }

@@ -88,7 +88,7 @@ pub struct MapCtx {
 
 /// Fetch what the current view needs: features (when the view left the loaded box),
 /// figures for the choropleth, and the heat map.
-fn refresh(ctx: MapCtx, force: bool) {
+pub(crate) fn refresh(ctx: MapCtx, force: bool) {
     let Some(view_box) = canvas::with(|e| e.view.bbox()) else {
         return;
     };

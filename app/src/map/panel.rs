@@ -177,6 +177,10 @@ pub fn Panel(office_or_grid: bool, is_admin: bool) -> impl IntoView {
                             {s.iter().map(|x| x.name.clone()).collect::<Vec<_>>().join(" › ")}
                         </p>
                         <a class="drill-open" href=format!("/places/{}", last.id)>{i18n.t(Key::MapOpenPlace)}</a>
+                        {(is_admin && last.kind == PlaceKind::MicroGrid).then(|| view! {
+                            <button type="button" class="button button-quiet" data-testid="drill-edit"
+                                on:click=move |_| super::edit::start(ctx, last.id)>{i18n.t(Key::MapEditMicroGrid)}</button>
+                        })}
                     })
                 }}
                 {move || children.get().map(|r| match r {
