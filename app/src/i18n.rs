@@ -348,6 +348,7 @@ keys! {
     MapLayerLabels => "名称", "Names";
     MapLayerCases => "事件", "Cases";
     MapLayerHeat => "事件热力图", "Case heat map";
+    MapLayerTiles => "底图", "Base map";
     MapHeatWindow => "热力图时间范围", "Heat map period";
     MapLastDays => "最近 {n} 天", "Last {n} days";
     MapColourBy => "网格着色", "Colour grids by";

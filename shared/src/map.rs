@@ -85,6 +85,59 @@ pub struct Location {
     pub micro_grid: Option<PlaceRef>,
 }
 
+/// The coordinate system of a raster tile service. Our data is WGS-84; OpenStreetMap and
+/// 天地图 (CGCS2000, within centimetres of WGS-84) need no shift, GCJ-02 tiles (Amap,
+/// Tencent) are drawn shifted so our points line up on them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum TileCrs {
+    Wgs84,
+    Gcj02,
+}
+
+impl TileCrs {
+    pub fn parse(s: &str) -> Option<TileCrs> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "wgs84" | "wgs-84" | "cgcs2000" => Some(TileCrs::Wgs84),
+            "gcj02" | "gcj-02" => Some(TileCrs::Gcj02),
+            _ => None,
+        }
+    }
+}
+
+/// An optional raster base layer: a `{z}/{x}/{y}` URL template (Web-Mercator tiles).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TileLayer {
+    pub url: String,
+    pub crs: TileCrs,
+    pub attribution: String,
+}
+
+impl TileLayer {
+    /// A template needs `{z}`, `{x}` and `{y}` and an http(s) or site-relative address.
+    pub fn check_url(url: &str) -> bool {
+        ["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p))
+            && (url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
+    }
+
+    pub fn tile_url(&self, z: u32, x: u32, y: u32) -> String {
+        self.url
+            .replace("{z}", &z.to_string())
+            .replace("{x}", &x.to_string())
+            .replace("{y}", &y.to_string())
+    }
+}
+
+/// What the map screen is configured with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MapConfig {
+    /// None: no raster layer (the default); the map is our own vector geometry only.
+    pub tiles: Option<TileLayer>,
+}
+
 /// Undo the last change of a place's outline; `version` is the place's current version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -424,6 +477,23 @@ mod tests {
         assert_eq!(m, 200.0);
         assert!(px <= 100.0);
         assert_eq!(scale_bar(1.0, 100.0).0, 100.0);
+    }
+
+    #[test]
+    fn tile_templates_and_systems() {
+        assert!(TileLayer::check_url("https://t.example/{z}/{x}/{y}.png"));
+        assert!(TileLayer::check_url("/tiles/{z}/{x}/{y}.png"));
+        assert!(!TileLayer::check_url("https://t.example/{z}/{x}.png"));
+        assert!(!TileLayer::check_url("javascript:{z}{x}{y}"));
+        let t = TileLayer {
+            url: "/t/{z}/{x}/{y}.png".into(),
+            crs: TileCrs::Wgs84,
+            attribution: String::new(),
+        };
+        assert_eq!(t.tile_url(16, 54_876, 26_782), "/t/16/54876/26782.png");
+        assert_eq!(TileCrs::parse("GCJ02"), Some(TileCrs::Gcj02));
+        assert_eq!(TileCrs::parse("cgcs2000"), Some(TileCrs::Wgs84));
+        assert_eq!(TileCrs::parse("bd09"), None);
     }
 
     #[test]

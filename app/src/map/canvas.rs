@@ -57,6 +57,8 @@ pub struct Layers {
     pub labels: bool,
     pub cases: bool,
     pub heat: bool,
+    /// The raster base layer, when one is configured.
+    pub tiles: bool,
 }
 
 impl Default for Layers {
@@ -68,6 +70,7 @@ impl Default for Layers {
             labels: true,
             cases: true,
             heat: false,
+            tiles: true,
         }
     }
 }
@@ -121,6 +124,9 @@ pub struct Engine {
     pub trouble: Vec<i64>,
     pub editing: Option<Editing>,
     pub focused: bool,
+    pub tile_layer: Option<shared::map::TileLayer>,
+    tile_images: HashMap<String, web_sys::HtmlImageElement>,
+    tile_loaded: Option<wasm_bindgen::closure::Closure<dyn FnMut()>>,
     dpr: f64,
     dirty: bool,
     frame_pending: bool,
@@ -174,6 +180,9 @@ pub fn install(canvas: HtmlCanvasElement) {
         trouble: Vec::new(),
         editing: None,
         focused: false,
+        tile_layer: None,
+        tile_images: HashMap::new(),
+        tile_loaded: None,
         dpr: 1.0,
         dirty: true,
         frame_pending: false,
@@ -590,6 +599,10 @@ impl Engine {
         let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         ctx.set_fill_style_str("#eef0e8");
         ctx.fill_rect(0.0, 0.0, v.width, v.height);
+        if self.layers.tiles && self.tile_layer.is_some() {
+            self.draw_tiles();
+        }
+        let ctx = &self.ctx;
         // Paths are in local metres: one transform maps them to the screen.
         let tx = v.width / 2.0 + (self.origin.0 - v.cx) * s;
         let ty = v.height / 2.0 - (self.origin.1 - v.cy) * s;
@@ -722,6 +735,93 @@ impl Engine {
         self.frames += 1;
         let full = !self.grids.is_empty() && (!self.buildings.is_empty() || !self.layers.buildings);
         record(now_ms() - started, full, self.feature_count());
+    }
+
+    /// The raster base layer: Web-Mercator tiles of the zoom nearest the view's scale. GCJ-02
+    /// tiles are drawn shifted by the GCJ-02 offset at the view's centre (it changes by
+    /// centimetres across a community), so our WGS-84 shapes line up on them.
+    fn draw_tiles(&mut self) {
+        use std::f64::consts::PI;
+        const R: f64 = 6_378_137.0;
+        let Some(layer) = self.tile_layer.clone() else {
+            return;
+        };
+        let v = self.view;
+        let z = (v.scale * 2.0 * PI * R / 256.0)
+            .log2()
+            .round()
+            .clamp(0.0, 19.0) as u32;
+        let n = 2f64.powi(z as i32);
+        let size = 2.0 * PI * R / n;
+        let (dx, dy) = match layer.crs {
+            shared::map::TileCrs::Wgs84 => (0.0, 0.0),
+            shared::map::TileCrs::Gcj02 => {
+                let (lon, lat) = shared::map::unmercator(v.cx, v.cy);
+                let (glon, glat) = shared::geo::wgs84_to_gcj02(lon, lat);
+                let (gx, gy) = mercator(glon, glat);
+                (gx - v.cx, gy - v.cy)
+            }
+        };
+        let (left, right) = (
+            v.cx - v.width / 2.0 / v.scale + dx,
+            v.cx + v.width / 2.0 / v.scale + dx,
+        );
+        let (top, bottom) = (
+            v.cy + v.height / 2.0 / v.scale + dy,
+            v.cy - v.height / 2.0 / v.scale + dy,
+        );
+        let col = |x: f64| ((x + PI * R) / size).floor().clamp(0.0, n - 1.0) as u32;
+        let row = |y: f64| ((PI * R - y) / size).floor().clamp(0.0, n - 1.0) as u32;
+        let (x0, x1, y0, y1) = (col(left), col(right), row(top), row(bottom));
+        if (x1 - x0 + 1) * (y1 - y0 + 1) > 100 {
+            return;
+        }
+        if self.tile_loaded.is_none() {
+            self.tile_loaded = Some(wasm_bindgen::closure::Closure::new(|| {
+                with(|e| {
+                    e.dirty = true;
+                    e.invalidate();
+                });
+            }));
+        }
+        for ty in y0..=y1 {
+            for tx in x0..=x1 {
+                let url = layer.tile_url(z, tx, ty);
+                let img = match self.tile_images.get(&url) {
+                    Some(i) => i.clone(),
+                    None => {
+                        let Ok(i) = web_sys::HtmlImageElement::new() else {
+                            continue;
+                        };
+                        if let Some(cb) = &self.tile_loaded {
+                            i.set_onload(Some(cb.as_ref().unchecked_ref()));
+                        }
+                        i.set_src(&url);
+                        self.tile_images.insert(url, i.clone());
+                        i
+                    }
+                };
+                if !img.complete() || img.natural_width() == 0 {
+                    continue;
+                }
+                let (mx, my) = (
+                    tx as f64 * size - PI * R - dx,
+                    PI * R - ty as f64 * size - dy,
+                );
+                let (sx, sy) = v.to_screen_m(mx, my);
+                let px = size * v.scale;
+                let _ = self.ctx.draw_image_with_html_image_element_and_dw_and_dh(
+                    &img,
+                    sx,
+                    sy,
+                    px + 0.5,
+                    px + 0.5,
+                );
+            }
+        }
+        if self.tile_images.len() > 400 {
+            self.tile_images.clear();
+        }
     }
 
     fn figure(&self, f: &GridFigures) -> u64 {

@@ -184,6 +184,7 @@ pub fn MapPage() -> impl IntoView {
     };
     provide_context(ctx);
     let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
+    let tiles = RwSignal::new(None::<shared::map::TileLayer>);
     let presses = StoredValue::new_local(HashMap::<i32, Press>::new());
     let pinch = StoredValue::new_local(None::<f64>);
 
@@ -192,6 +193,15 @@ pub fn MapPage() -> impl IntoView {
         let Some(el) = canvas_ref.get() else { return };
         let el: web_sys::HtmlCanvasElement = el;
         canvas::install(el);
+        spawn_local(async move {
+            if let Ok(cfg) = api::get::<shared::map::MapConfig>("/map/config").await {
+                tiles.set(cfg.tiles.clone());
+                canvas::with(|e| {
+                    e.tile_layer = cfg.tiles;
+                    e.invalidate();
+                });
+            }
+        });
         spawn_local(async move {
             match api::get::<Value>("/map/features?bbox=-180,-90,180,90&layers=communities").await {
                 Ok(fc) => {
@@ -642,7 +652,11 @@ pub fn MapPage() -> impl IntoView {
                         {layer_box("labels", Key::MapLayerLabels, |l| l.labels, |l| &mut l.labels)}
                         {layer_box("cases", Key::MapLayerCases, |l| l.cases, |l| &mut l.cases)}
                         {layer_box("heat", Key::MapLayerHeat, |l| l.heat, |l| &mut l.heat)}
+                        {move || tiles.get().is_some().then(|| layer_box("tiles", Key::MapLayerTiles, |l| l.tiles, |l| &mut l.tiles))}
                     </fieldset>
+                    {move || tiles.get().filter(|t| !t.attribution.is_empty()).map(|t| view! {
+                        <p class="hint map-attribution">{t.attribution}</p>
+                    })}
                     <Show when=move || ctx.layers.get().heat>
                         <div class="field">
                             <label for="map-heat-days">{move || i18n.t(Key::MapHeatWindow)}</label>

@@ -372,6 +372,18 @@ async fn heat(
     Ok(Json(heat_bins(bbox, &points, HEAT_CELLS)))
 }
 
+/// How the map screen is set up: the optional raster tile layer (off unless configured).
+#[utoipa::path(get, path = "/map/config", tag = "map",
+    responses((status = 200, body = shared::map::MapConfig), (status = 401, body = Problem)))]
+async fn map_config(
+    State(state): State<AppState>,
+    CurrentUser(_me): CurrentUser,
+) -> Json<shared::map::MapConfig> {
+    Json(shared::map::MapConfig {
+        tiles: state.config.map_tiles.clone(),
+    })
+}
+
 /// Cut a micro-grid in two along a line across it (admins; one transaction). Its buildings
 /// go with the part that holds them; both parts are checked like any edit.
 #[utoipa::path(post, path = "/map/places/{id}/split", tag = "map", params(("id" = i64, Path)), request_body = shared::map::SplitPlace,
@@ -411,6 +423,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(grid_summary))
         .routes(routes!(figures))
         .routes(routes!(heat))
+        .routes(routes!(map_config))
         .routes(routes!(split))
         .routes(routes!(merge))
 }

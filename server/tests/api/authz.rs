@@ -443,6 +443,13 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             Some(json!({"version": 0, "other_id": micro1, "other_version": 0})),
             [422, 403, 403, 403, 403, 403, 401],
         ),
+        case(
+            M::GET,
+            "/api/v1/map/config",
+            "/api/v1/map/config".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
         // Everyone sees a grid's panel; the figures inside it are filtered (tests in map.rs).
         case(
             M::GET,

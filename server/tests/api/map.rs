@@ -512,3 +512,32 @@ async fn micro_grids_split_along_a_line_and_merge_back(app: &TestApp) {
     );
 }
 both!(micro_grids_split_along_a_line_and_merge_back);
+
+async fn no_tile_layer_unless_configured(app: &TestApp) {
+    let (status, cfg) = app.login("resident").await.get("/api/v1/map/config").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        cfg,
+        json!({"tiles": null}),
+        "the map works offline by default"
+    );
+}
+both!(no_tile_layer_unless_configured);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_configured_tile_layer_reaches_the_map() {
+    let app = TestApp::sqlite_configured(true, |c| {
+        c.map_tiles = Some(shared::map::TileLayer {
+            url: "https://tiles.example/{z}/{x}/{y}.png".into(),
+            crs: shared::map::TileCrs::Gcj02,
+            attribution: "© 示例".into(),
+        })
+    })
+    .await;
+    let (_, cfg) = app.login("staff").await.get("/api/v1/map/config").await;
+    assert_eq!(
+        cfg["tiles"],
+        json!({"url": "https://tiles.example/{z}/{x}/{y}.png", "crs": "gcj02", "attribution": "© 示例"})
+    );
+    app.cleanup().await;
+}
