@@ -479,6 +479,17 @@ impl Engine {
             let Some(id) = props["id"].as_i64() else {
                 continue;
             };
+            // Places already held keep their cached paths (edits replace them explicitly).
+            let held = match layer {
+                "communities" => self.communities.contains_key(&id),
+                "grids" => self.grids.contains_key(&id),
+                "micro_grids" => self.micro_grids.contains_key(&id),
+                "buildings" => self.buildings.contains_key(&id),
+                _ => false,
+            };
+            if held {
+                continue;
+            }
             let geometry = f["geometry"].clone();
             if geometry.is_null() {
                 continue;
