@@ -19,7 +19,7 @@ CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
 .PHONY: run test setup tools wasm-target wasm-bindgen-cli npm chromium app server-debug server-release \
-        test-rust test-e2e bench clean
+        test-rust test-e2e bench bench-map clean
 
 ## make run — build everything and serve the demo on http://127.0.0.1:$(PORT)
 run: tools app server-release
@@ -49,9 +49,14 @@ test-e2e: npm chromium
 	cd end2end && LINJU_SERVER_BIN=../target/debug/server LINJU_SITE_DIR=../$(SITE) \
 		node --test --test-concurrency=1 --test-reporter=tap tests/
 
-## make bench — the hierarchy on a 200,000-resident district; the board with 10,000 cases
-bench:
+## make bench — the hierarchy on a 200,000-resident district; the board with 10,000 cases;
+## the map with 10,000 buildings and 2,000 case pins
+bench: bench-map
 	LINJU_BENCH_POSTGRES_URL="$$(.ci/postgres.sh)" cargo bench -p server --bench hierarchy --bench board
+
+## make bench-map — first drawing and frame times of the map in headless Chromium
+bench-map: tools app server-release npm chromium
+	cd end2end && LINJU_SERVER_BIN=../target/release/server LINJU_SITE_DIR=../$(SITE) node bench/map.mjs
 
 setup tools: wasm-target wasm-bindgen-cli npm
 

@@ -75,6 +75,19 @@ impl ApiError {
         }
     }
 
+    /// The most specific reason: the first field's message when the server named one
+    /// (e.g. "this point lies outside every grid"), else the problem's message.
+    pub fn reason(&self, lang: Lang) -> String {
+        match self
+            .field_errors()
+            .into_iter()
+            .find(|f| !f.message.is_empty())
+        {
+            Some(f) => f.message,
+            None => self.message(lang),
+        }
+    }
+
     pub fn field_errors(&self) -> Vec<FieldError> {
         match self {
             ApiError::Problem(p) => p.errors.clone(),
@@ -116,6 +129,11 @@ pub fn on_unauthenticated(f: impl Fn() + 'static) {
 /// The language the server should answer in (`Accept-Language`).
 pub fn set_language(lang: Lang) {
     LANG.with(|l| *l.borrow_mut() = lang);
+}
+
+/// The language the server is asked to answer in (the user's current one).
+pub fn language() -> Lang {
+    LANG.with(|l| *l.borrow())
 }
 
 fn prepare(builder: RequestBuilder) -> RequestBuilder {
@@ -503,6 +521,13 @@ pub async fn notifications(unread: bool) -> ApiResult<Vec<Notification>> {
 /// Mark these notifications read (all of them when `ids` is empty).
 pub async fn mark_read(ids: Vec<i64>) -> ApiResult<()> {
     post("/notifications/read", &MarkRead { ids }).await
+}
+
+// ---- map ----
+
+/// The grid and micro-grid a point lies in; outside every grid is a field error on `lon`.
+pub async fn locate(lon: f64, lat: f64) -> ApiResult<shared::map::Location> {
+    get(&format!("/map/locate?lon={lon}&lat={lat}")).await
 }
 
 // ---- board ----

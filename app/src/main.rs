@@ -9,6 +9,7 @@ mod cases;
 mod council;
 mod home;
 mod i18n;
+mod map;
 mod places;
 mod settings;
 mod shell;
@@ -65,6 +66,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/council/meetings") view=protected!(MeetingsPage)/>
                     <Route path=path!("/council/meetings/:id") view=protected!(MeetingPage)/>
                     <Route path=path!("/council/accountability") view=protected!(AccountabilityPage)/>
+                    <Route path=path!("/map") view=protected!(MapPage)/>
                     <Route path=path!("/admin/users") view=protected!(UsersPage)/>
                     <Route path=path!("/admin/users/:id") view=protected!(UserEditPage)/>
                     <Route path=path!("/admin/audit") view=protected!(AuditPage)/>
@@ -82,5 +84,6 @@ use board::BoardPage;
 use cases::{CasePage, MyReportsPage, NotificationsPage, ReportPage};
 use council::{AccountabilityPage, CouncilPage, ItemPage, MeetingPage, MeetingsPage};
 use home::HomePage;
+use map::MapPage;
 use places::{DataPage, PlacePage, PlacesRootPage, ResidentPage, SearchPage};
 use settings::SettingsPage;

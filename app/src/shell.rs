@@ -37,6 +37,13 @@ const NAV: &[NavItem] = &[
         board: true,
     },
     NavItem {
+        href: "/map",
+        key: Key::NavMap,
+        testid: "nav-map",
+        needs: None,
+        board: false,
+    },
+    NavItem {
         href: "/report",
         key: Key::NavReport,
         testid: "nav-report",

@@ -7,6 +7,7 @@ mod m20261129_000002_session_expiry_index;
 mod m20261129_000003_cases;
 mod m20261129_000004_api_keys;
 mod m20261129_000005_case_photos;
+mod m20261129_000006_place_geometry_versions;
 mod m20261129_000007_council;
 mod m20261129_000008_mediation;
 mod m20261129_000009_care;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_cases::Migration),
             Box::new(m20261129_000004_api_keys::Migration),
             Box::new(m20261129_000005_case_photos::Migration),
+            Box::new(m20261129_000006_place_geometry_versions::Migration),
             Box::new(m20261129_000007_council::Migration),
             Box::new(m20261129_000008_mediation::Migration),
             Box::new(m20261129_000009_care::Migration),

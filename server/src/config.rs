@@ -25,6 +25,8 @@ pub struct Config {
     pub duplicate_radius_m: f64,
     /// Where photos are stored (a directory shared by all server processes).
     pub upload_dir: PathBuf,
+    /// An optional raster base layer for the map (off by default).
+    pub map_tiles: Option<shared::map::TileLayer>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -47,6 +49,30 @@ fn env_flag(name: &str, default: bool) -> bool {
         Some("0" | "false" | "no" | "off") => false,
         _ => default,
     }
+}
+
+/// `LINJU_MAP_TILES_URL` (a `{z}/{x}/{y}` template), `LINJU_MAP_TILES_CRS` (`wgs84`, the
+/// default, or `gcj02`) and `LINJU_MAP_TILES_ATTRIBUTION`.
+fn map_tiles() -> Result<Option<shared::map::TileLayer>, String> {
+    use shared::map::{TileCrs, TileLayer};
+    let Some(url) = env("LINJU_MAP_TILES_URL") else {
+        return Ok(None);
+    };
+    if !TileLayer::check_url(&url) {
+        return Err(format!(
+            "LINJU_MAP_TILES_URL needs {{z}}, {{x}} and {{y}} and an http(s) or /path address: {url}"
+        ));
+    }
+    let crs = match env("LINJU_MAP_TILES_CRS") {
+        None => TileCrs::Wgs84,
+        Some(c) => TileCrs::parse(&c)
+            .ok_or_else(|| format!("LINJU_MAP_TILES_CRS must be wgs84 or gcj02: {c}"))?,
+    };
+    Ok(Some(TileLayer {
+        url,
+        crs,
+        attribution: env("LINJU_MAP_TILES_ATTRIBUTION").unwrap_or_default(),
+    }))
 }
 
 impl Config {
@@ -80,6 +106,7 @@ impl Config {
             upload_dir: env("LINJU_UPLOAD_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("data/uploads")),
+            map_tiles: map_tiles()?,
         })
     }
 
@@ -99,6 +126,7 @@ impl Config {
             public_origins: Vec::new(),
             duplicate_radius_m: 50.0,
             upload_dir: std::env::temp_dir().join(format!("linju-uploads-{}", std::process::id())),
+            map_tiles: None,
         }
     }
 }

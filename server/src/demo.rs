@@ -70,6 +70,8 @@ pub struct Plan {
     pub max_residents_per_household: u64,
     /// Stop adding households once this many residents exist.
     pub target_residents: Option<u64>,
+    /// Size of one community's tile in degrees (longitude, latitude).
+    pub tile: (f64, f64),
 }
 
 impl Plan {
@@ -85,6 +87,24 @@ impl Plan {
             households_per_building: 6,
             max_residents_per_household: 3,
             target_residents: None,
+            tile: (0.008, 0.006),
+        }
+    }
+
+    /// The map benchmark's community: one large community of 16 grids, 80 micro-grids and
+    /// 10,000 buildings with one household each.
+    pub fn map_bench(seed: u64) -> Plan {
+        Plan {
+            seed,
+            streets: 1,
+            communities_per_street: 1,
+            grids_per_community: 16,
+            micro_grids_per_grid: 5,
+            buildings_per_micro_grid: vec![125],
+            households_per_building: 1,
+            max_residents_per_household: 1,
+            target_residents: None,
+            tile: (0.032, 0.024),
         }
     }
 
@@ -106,6 +126,7 @@ impl Plan {
             households_per_building: 12,
             max_residents_per_household: 4,
             target_residents: Some(residents as u64),
+            tile: (0.008, 0.006),
         }
     }
 }
@@ -350,8 +371,9 @@ pub async fn generate_in(txn: &impl ConnectionTrait, plan: &Plan, demo: bool) ->
         counts: Counts::default(),
         demo,
     };
-    // Communities are laid out on a square of tiles near 121.45°E 31.22°N, 0.008° × 0.006° each.
-    let (tile_w, tile_h) = (0.008, 0.006);
+    // Communities are laid out on a square of tiles near 121.45°E 31.22°N (0.008° × 0.006°
+    // each, larger for the map benchmark).
+    let (tile_w, tile_h) = plan.tile;
     let total_communities = plan.streets * plan.communities_per_street;
     let per_row = (total_communities as f64).sqrt().ceil() as usize;
     let mut community_index = 0;
@@ -433,10 +455,23 @@ pub async fn generate_in(txn: &impl ConnectionTrait, plan: &Plan, demo: bool) ->
                     micro_counter += 1;
                     for bi in 0..nb {
                         building_counter += 1;
-                        // Buildings sit in a row along the band, each a small footprint.
-                        let bw = gw / (nb as f64 + 1.0);
-                        let bx = gx0 + bw * (bi as f64 + 0.5);
-                        let by = my0 + mh * 0.3;
+                        // Buildings sit in a row along the band, each a small footprint; many
+                        // buildings (the map benchmark) sit in rows and columns instead.
+                        let (bx, by, bw, bh) = if nb <= 12 {
+                            let bw = gw / (nb as f64 + 1.0);
+                            (gx0 + bw * (bi as f64 + 0.5), my0 + mh * 0.3, bw, mh)
+                        } else {
+                            let cols = (nb as f64).sqrt().ceil() as usize;
+                            let rows = nb.div_ceil(cols);
+                            let (cw, ch) = (gw / cols as f64, mh / rows as f64);
+                            let (c, r) = (bi % cols, bi / cols);
+                            (
+                                gx0 + cw * (c as f64 + 0.2),
+                                my0 + ch * (r as f64 + 0.2),
+                                cw,
+                                ch,
+                            )
+                        };
                         let bname = format!("{building_counter}栋");
                         let bcode = format!("{ccode}-B{building_counter:04}");
                         let building = g.place(
@@ -446,7 +481,7 @@ pub async fn generate_in(txn: &impl ConnectionTrait, plan: &Plan, demo: bool) ->
                             bcode.clone(),
                             bname.clone(),
                             Some(format!("{cname}{bname}")),
-                            Some((bx, by, bx + bw * 0.6, by + mh * 0.4)),
+                            Some((bx, by, bx + bw * 0.6, by + bh * 0.4)),
                         );
                         if bi == 0 {
                             let leader = g.person_name();
@@ -496,6 +531,90 @@ pub async fn generate_in(txn: &impl ConnectionTrait, plan: &Plan, demo: bool) ->
         }
     }
     Ok(g.counts)
+}
+
+/// The map benchmark's data: its community ([`Plan::map_bench`]), the demo accounts, and
+/// `cases` open cases at random points of the community's micro-grids in every open stage,
+/// about a fifth of them overdue. Into an empty database only.
+pub async fn seed_map_bench(db: &Db, password: &str, cases: usize, seed: u64) -> AppResult<Counts> {
+    use crate::cases::store::{case, category};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    if place::Entity::find().count(&db.conn).await? > 0 {
+        return Err(AppError::Internal("the database already has places".into()));
+    }
+    let hash = password::hash(password.to_string()).await;
+    let txn = db.begin_write().await?;
+    let counts = generate_in(&*txn, &Plan::map_bench(seed), false).await?;
+    for (username, display, role, _) in DEMO_ACCOUNTS {
+        accounts::insert_user(&*txn, username, display, hash.clone(), &[role], &[]).await?;
+    }
+    let micro = place::Entity::find()
+        .filter_kind(PlaceKind::MicroGrid)
+        .all(&*txn)
+        .await?;
+    let leaf = category::Entity::find()
+        .filter(category::Column::ParentId.is_not_null())
+        .one(&*txn)
+        .await?
+        .ok_or_else(|| AppError::Internal("no case categories".into()))?;
+    let open = [
+        "reported",
+        "registered",
+        "dispatched",
+        "in_progress",
+        "postponed",
+        "handled",
+        "verified",
+    ];
+    let mut rng = Rng(seed ^ 0x5eed);
+    let now = OffsetDateTime::now_utc();
+    let mut batch = Vec::new();
+    for i in 0..cases {
+        let m = rng.pick(&micro);
+        let (x0, y0, x1, y1) = (
+            m.min_lon.unwrap_or_default(),
+            m.min_lat.unwrap_or_default(),
+            m.max_lon.unwrap_or_default(),
+            m.max_lat.unwrap_or_default(),
+        );
+        let fx = rng.below(10_000) as f64 / 10_000.0;
+        let fy = rng.below(10_000) as f64 / 10_000.0;
+        let deadline = now + time::Duration::hours(rng.below(24 * 20) as i64 - 24 * 4);
+        batch.push(case::ActiveModel {
+            number: Set(format!("B-{:06}", i + 1)),
+            title: Set(format!("基准事件 {}", i + 1)),
+            description: Set(String::new()),
+            category_id: Set(leaf.id),
+            urgency: Set("normal".into()),
+            source: Set("patrol".into()),
+            stage: Set(rng.pick(&open).to_string()),
+            grid_id: Set(m.grid_id),
+            place_id: Set(Some(m.id)),
+            lon: Set(Some(x0 + (x1 - x0) * fx)),
+            lat: Set(Some(y0 + (y1 - y0) * fy)),
+            reporter_hidden: Set(false),
+            deadline_at: Set(Some(deadline)),
+            stage_entered_at: Set(now),
+            board_rank: Set(format!("b{:08}", i)),
+            rework_count: Set(0),
+            version: Set(1),
+            created_at: Set(now - time::Duration::hours(rng.below(24 * 60) as i64)),
+            updated_at: Set(now),
+            ..Default::default()
+        });
+        if batch.len() == CHUNK {
+            case::Entity::insert_many(std::mem::take(&mut batch))
+                .exec_without_returning(&*txn)
+                .await?;
+        }
+    }
+    if !batch.is_empty() {
+        case::Entity::insert_many(batch)
+            .exec_without_returning(&*txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(counts)
 }
 
 /// Seed the demo community and accounts, once: only into a database without places or users.

@@ -2,6 +2,7 @@
 //!   server [serve]                          serve the API and the app (configured by environment)
 //!   server migrate                          apply migrations and exit
 //!   server seed --residents N [--seed S]    generate a district-size data set into an empty database
+//!   server seed --map-bench                 the map benchmark's community (10,000 buildings, 2,000 cases)
 
 use server::config::Config;
 use server::demo;
@@ -9,7 +10,9 @@ use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
 fn usage() -> ExitCode {
-    eprintln!("usage: server [serve] | server migrate | server seed --residents N [--seed S]");
+    eprintln!(
+        "usage: server [serve] | server migrate | server seed --residents N [--seed S] | server seed --map-bench"
+    );
     ExitCode::from(2)
 }
 
@@ -104,7 +107,43 @@ async fn serve(config: Config) -> ExitCode {
     }
 }
 
+/// The map benchmark's community: 10,000 buildings and households, 2,000 open cases, and
+/// the demo accounts (password `LINJU_DEMO_PASSWORD`).
+async fn seed_map_bench(config: Config) -> ExitCode {
+    let password = config.demo_password.clone();
+    let cfg = Config {
+        demo: false,
+        ..config
+    };
+    let state = match server::prepare(cfg).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let started = std::time::Instant::now();
+    match demo::seed_map_bench(&state.db, &password, 2_000, 7).await {
+        Ok(c) => {
+            println!(
+                "generated {} places, {} residents and 2000 cases in {:.1} s",
+                c.places,
+                c.residents,
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("seed failed (the database must have no places yet): {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 async fn seed(config: Config, args: &[String]) -> ExitCode {
+    if args.first().map(String::as_str) == Some("--map-bench") {
+        return seed_map_bench(config).await;
+    }
     let mut residents = None;
     let mut seed = 7u64;
     let mut it = args.iter();

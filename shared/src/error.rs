@@ -151,6 +151,10 @@ pub enum FieldErrorCode {
     Overlaps,
     OutsideParent,
     NotAllowed,
+    /// A point on the map that lies in no grid.
+    OutsideGrids,
+    /// Undo asked where there is no earlier version.
+    NothingToUndo,
 }
 
 impl FieldErrorCode {
@@ -183,6 +187,14 @@ impl FieldErrorCode {
                 "Reaches outside the area it belongs to.",
             ),
             NotAllowed => Text::new("不允许的取值。", "This value is not allowed."),
+            OutsideGrids => Text::new(
+                "这个位置不在本社区的任何网格内，请在网格范围内选点。",
+                "This point lies outside every grid; please pick a point inside a grid.",
+            ),
+            NothingToUndo => Text::new(
+                "没有可以撤销的更改。",
+                "There is no earlier version to go back to.",
+            ),
         }
     }
 

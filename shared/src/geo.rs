@@ -356,6 +356,193 @@ pub fn bbox_around(lon: f64, lat: f64, metres: f64) -> BBox {
     }
 }
 
+/// GCJ-02 ("火星坐标", used by Amap, Tencent and other Chinese map tiles) from WGS-84. The
+/// shift is 100–700 m inside mainland China and none outside it. Our data stays WGS-84; this
+/// is only for drawing on GCJ-02 tiles (OpenStreetMap and 天地图 need no shift).
+pub fn wgs84_to_gcj02(lon: f64, lat: f64) -> (f64, f64) {
+    if outside_china(lon, lat) {
+        return (lon, lat);
+    }
+    let (dlon, dlat) = gcj_offset(lon, lat);
+    (lon + dlon, lat + dlat)
+}
+
+/// WGS-84 from GCJ-02, by iterating the forward shift (converges to well under a
+/// centimetre in a few steps).
+pub fn gcj02_to_wgs84(lon: f64, lat: f64) -> (f64, f64) {
+    if outside_china(lon, lat) {
+        return (lon, lat);
+    }
+    let (mut x, mut y) = (lon, lat);
+    for _ in 0..30 {
+        let (gx, gy) = wgs84_to_gcj02(x, y);
+        let (ex, ey) = (gx - lon, gy - lat);
+        x -= ex;
+        y -= ey;
+        if ex.abs() < 1e-11 && ey.abs() < 1e-11 {
+            break;
+        }
+    }
+    (x, y)
+}
+
+/// The rough box GCJ-02 applies to.
+fn outside_china(lon: f64, lat: f64) -> bool {
+    !(72.004..=137.8347).contains(&lon) || !(0.8293..=55.8271).contains(&lat)
+}
+
+/// The published GCJ-02 shift (Krasovsky 1940 ellipsoid) in degrees.
+fn gcj_offset(lon: f64, lat: f64) -> (f64, f64) {
+    use std::f64::consts::PI;
+    const A: f64 = 6_378_245.0;
+    const EE: f64 = 0.006_693_421_622_965_943;
+    let (x, y) = (lon - 105.0, lat - 35.0);
+    let wave = |a: f64, b: f64| {
+        (20.0 * (6.0 * a * PI).sin() + 20.0 * (2.0 * a * PI).sin()) * 2.0 / 3.0 + b
+    };
+    let dlat = -100.0
+        + 2.0 * x
+        + 3.0 * y
+        + 0.2 * y * y
+        + 0.1 * x * y
+        + 0.2 * x.abs().sqrt()
+        + wave(
+            x,
+            (20.0 * (y * PI).sin() + 40.0 * (y / 3.0 * PI).sin()) * 2.0 / 3.0
+                + (160.0 * (y / 12.0 * PI).sin() + 320.0 * (y * PI / 30.0).sin()) * 2.0 / 3.0,
+        );
+    let dlon = 300.0
+        + x
+        + 2.0 * y
+        + 0.1 * x * x
+        + 0.1 * x * y
+        + 0.1 * x.abs().sqrt()
+        + wave(
+            x,
+            (20.0 * (x * PI).sin() + 40.0 * (x / 3.0 * PI).sin()) * 2.0 / 3.0
+                + (150.0 * (x / 12.0 * PI).sin() + 300.0 * (x / 30.0 * PI).sin()) * 2.0 / 3.0,
+        );
+    let rad = lat.to_radians();
+    let magic = 1.0 - EE * rad.sin() * rad.sin();
+    let sqrt_magic = magic.sqrt();
+    (
+        dlon * 180.0 / (A / sqrt_magic * rad.cos() * PI),
+        dlat * 180.0 / (A * (1.0 - EE) / (magic * sqrt_magic) * PI),
+    )
+}
+
+/// Cut a polygon's ring (closed, no holes) along the segment `a`–`b`, which must cross its
+/// boundary exactly twice. Returns the two closed rings, or None when the line does not cut
+/// the shape in two.
+pub fn split_ring(ring: &[Pt], a: Pt, b: Pt) -> Option<(Vec<Pt>, Vec<Pt>)> {
+    if ring.len() < 4 || ring.first() != ring.last() {
+        return None;
+    }
+    let n = ring.len() - 1;
+    let mut cuts: Vec<(usize, Pt)> = Vec::new();
+    for i in 0..n {
+        let (p, q) = (ring[i], ring[i + 1]);
+        let (r, s) = ((q.0 - p.0, q.1 - p.1), (b.0 - a.0, b.1 - a.1));
+        let denom = r.0 * s.1 - r.1 * s.0;
+        if denom.abs() < 1e-18 {
+            continue;
+        }
+        let t = ((a.0 - p.0) * s.1 - (a.1 - p.1) * s.0) / denom;
+        let u = ((a.0 - p.0) * r.1 - (a.1 - p.1) * r.0) / denom;
+        // Each vertex belongs to the edge it starts, so a cut through a corner counts once.
+        if (0.0..1.0).contains(&t) && (0.0..=1.0).contains(&u) {
+            let at = if t == 0.0 {
+                p
+            } else {
+                (p.0 + t * r.0, p.1 + t * r.1)
+            };
+            cuts.push((i, at));
+        }
+    }
+    let [(i, pi), (j, pj)] = cuts[..] else {
+        return None;
+    };
+    let mut first = vec![pi];
+    first.extend_from_slice(&ring[i + 1..=j]);
+    first.push(pj);
+    let mut second = vec![pj];
+    second.extend_from_slice(&ring[j + 1..n]);
+    second.extend_from_slice(&ring[..=i]);
+    second.push(pi);
+    let tidy = |mut r: Vec<Pt>| -> Option<Vec<Pt>> {
+        r.dedup();
+        if r.first() == r.last() && r.len() > 1 {
+            r.pop();
+        }
+        r.dedup();
+        if r.len() < 3 {
+            return None;
+        }
+        r.push(r[0]);
+        (signed_area(&r).abs() > 1e-14).then_some(r)
+    };
+    Some((tidy(first)?, tidy(second)?))
+}
+
+/// Join two neighbouring polygons' rings (closed, no holes) that share one stretch of
+/// boundary, vertex for vertex. None when they share no edge or would not make one ring.
+pub fn merge_rings(a: &[Pt], b: &[Pt]) -> Option<Vec<Pt>> {
+    let orient = |r: &[Pt]| -> Vec<Pt> {
+        let mut r = r.to_vec();
+        if signed_area(&r) < 0.0 {
+            r.reverse();
+        }
+        r
+    };
+    let (a, b) = (orient(a), orient(b));
+    let edges = |r: &[Pt]| -> Vec<(Pt, Pt)> { r.windows(2).map(|w| (w[0], w[1])).collect() };
+    let (ea, eb) = (edges(&a), edges(&b));
+    let shared = |e: &(Pt, Pt), other: &[(Pt, Pt)]| other.iter().any(|o| o.0 == e.1 && o.1 == e.0);
+    let mut rest: Vec<(Pt, Pt)> = ea
+        .iter()
+        .filter(|e| !shared(e, &eb))
+        .chain(eb.iter().filter(|e| !shared(e, &ea)))
+        .copied()
+        .collect();
+    if rest.len() == ea.len() + eb.len() {
+        return None;
+    }
+    // Chain the remaining edges into one ring.
+    let (start, mut at) = rest.remove(0);
+    let mut ring = vec![start, at];
+    while at != start {
+        let k = rest.iter().position(|e| e.0 == at)?;
+        at = rest.remove(k).1;
+        ring.push(at);
+    }
+    if !rest.is_empty() {
+        return None;
+    }
+    // Corners left in the middle of a straight side are dropped.
+    let n = ring.len() - 1;
+    let mut out: Vec<Pt> = (0..n)
+        .filter(|&i| {
+            let prev = ring[(i + n - 1) % n];
+            orient_pts(prev, ring[i], ring[(i + 1) % n]).abs() > 1e-18
+        })
+        .map(|i| ring[i])
+        .collect();
+    if out.len() < 3 {
+        return None;
+    }
+    out.push(out[0]);
+    Some(out)
+}
+
+fn orient_pts(a: Pt, b: Pt, c: Pt) -> f64 {
+    orient(a, b, c)
+}
+
+/// A Polygon geometry of one closed ring.
+pub fn polygon_of(ring: &[Pt]) -> Value {
+    serde_json::json!({"type": "Polygon", "coordinates": [ring.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>()]})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -505,6 +692,89 @@ mod tests {
         assert_eq!(
             check_geometry(&json!({"type":"LineString"}), AREAS),
             Err(FieldErrorCode::InvalidGeometry)
+        );
+    }
+
+    #[test]
+    fn gcj02_matches_reference_points_and_round_trips() {
+        // Reference values published with common open implementations of the shift.
+        for ((lon, lat), (glon, glat)) in [
+            (
+                (116.404, 39.915),
+                (116.410_244_499_169_38, 39.916_404_281_501_64),
+            ),
+            ((116.0, 40.0), (116.006_141_221_789, 40.001_213_650_174)),
+            (
+                (121.091_707_7, 30.610_777_9),
+                (121.096_269_355_750_27, 30.608_604_331_756_705),
+            ),
+        ] {
+            let (x, y) = wgs84_to_gcj02(lon, lat);
+            // Within 1e-6° (about 0.1 m): implementations differ in the last digits.
+            assert!(
+                (x - glon).abs() < 1e-6 && (y - glat).abs() < 1e-6,
+                "{lon},{lat} → {x},{y}"
+            );
+        }
+        // Round trips within a centimetre across our area and the country.
+        for (lon, lat) in [
+            (121.4505, 31.2205),
+            (116.397, 39.909),
+            (113.26, 23.13),
+            (87.6, 43.8),
+        ] {
+            let (gx, gy) = wgs84_to_gcj02(lon, lat);
+            assert!(
+                distance_m(lon, lat, gx, gy) > 100.0,
+                "a real shift inside China"
+            );
+            let (bx, by) = gcj02_to_wgs84(gx, gy);
+            assert!(distance_m(lon, lat, bx, by) < 0.01, "{lon},{lat}");
+        }
+        // No shift outside China.
+        assert_eq!(wgs84_to_gcj02(2.35, 48.85), (2.35, 48.85));
+        assert_eq!(gcj02_to_wgs84(-74.0, 40.7), (-74.0, 40.7));
+    }
+
+    #[test]
+    fn split_along_a_line_and_merge_back() {
+        let square: Vec<Pt> = vec![(0.0, 0.0), (4.0, 0.0), (4.0, 2.0), (0.0, 2.0), (0.0, 0.0)];
+        // A line across the middle, drawn past both sides.
+        let (a, b) = split_ring(&square, (2.0, -1.0), (2.0, 3.0)).unwrap();
+        let area = |r: &[Pt]| signed_area(r).abs() / 2.0;
+        assert!((area(&a) - 4.0).abs() < 1e-12 && (area(&b) - 4.0).abs() < 1e-12);
+        assert!(
+            !overlaps(&polygon_of(&a), &polygon_of(&b)),
+            "the parts only touch"
+        );
+        let whole = polygon_of(&square);
+        assert!(covers(&whole, &polygon_of(&a)) && covers(&whole, &polygon_of(&b)));
+        // Merging the parts gives the square back (the cut's corners dropped).
+        let merged = merge_rings(&a, &b).unwrap();
+        assert_eq!(merged.len(), 5);
+        assert!((area(&merged) - 8.0).abs() < 1e-12);
+        for p in &square {
+            assert!(merged.contains(p));
+        }
+        // Through a corner and out through a side.
+        let (c, d) = split_ring(&square, (-1.0, -1.0), (3.0, 3.0)).unwrap();
+        assert!((area(&c) + area(&d) - 8.0).abs() < 1e-12);
+        // Lines that do not cut the shape in two.
+        assert!(
+            split_ring(&square, (5.0, -1.0), (5.0, 3.0)).is_none(),
+            "outside"
+        );
+        assert!(
+            split_ring(&square, (2.0, 1.0), (2.0, 3.0)).is_none(),
+            "ends inside"
+        );
+        // Shapes that do not share an edge do not merge.
+        let far: Vec<Pt> = vec![(9.0, 9.0), (10.0, 9.0), (10.0, 10.0), (9.0, 9.0)];
+        assert!(merge_rings(&square, &far).is_none());
+        let corner: Vec<Pt> = vec![(4.0, 2.0), (5.0, 2.0), (5.0, 3.0), (4.0, 3.0), (4.0, 2.0)];
+        assert!(
+            merge_rings(&square, &corner).is_none(),
+            "a shared corner is not enough"
         );
     }
 }

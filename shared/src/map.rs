@@ -85,6 +85,317 @@ pub struct Location {
     pub micro_grid: Option<PlaceRef>,
 }
 
+/// The coordinate system of a raster tile service. Our data is WGS-84; OpenStreetMap and
+/// 天地图 (CGCS2000, within centimetres of WGS-84) need no shift, GCJ-02 tiles (Amap,
+/// Tencent) are drawn shifted so our points line up on them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum TileCrs {
+    Wgs84,
+    Gcj02,
+}
+
+impl TileCrs {
+    pub fn parse(s: &str) -> Option<TileCrs> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "wgs84" | "wgs-84" | "cgcs2000" => Some(TileCrs::Wgs84),
+            "gcj02" | "gcj-02" => Some(TileCrs::Gcj02),
+            _ => None,
+        }
+    }
+}
+
+/// An optional raster base layer: a `{z}/{x}/{y}` URL template (Web-Mercator tiles).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TileLayer {
+    pub url: String,
+    pub crs: TileCrs,
+    pub attribution: String,
+}
+
+impl TileLayer {
+    /// A template needs `{z}`, `{x}` and `{y}` and an http(s) or site-relative address.
+    pub fn check_url(url: &str) -> bool {
+        ["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p))
+            && (url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
+    }
+
+    pub fn tile_url(&self, z: u32, x: u32, y: u32) -> String {
+        self.url
+            .replace("{z}", &z.to_string())
+            .replace("{x}", &x.to_string())
+            .replace("{y}", &y.to_string())
+    }
+}
+
+/// What the map screen is configured with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MapConfig {
+    /// None: no raster layer (the default); the map is our own vector geometry only.
+    pub tiles: Option<TileLayer>,
+}
+
+/// Undo the last change of a place's outline; `version` is the place's current version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UndoGeometry {
+    pub version: i64,
+}
+
+/// Cut a micro-grid in two along a line drawn across it. The place keeps one part; the
+/// other becomes a new sibling with this code and name; buildings go with their part.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SplitPlace {
+    pub version: i64,
+    /// Two points `[lon, lat]`; the line between them must cross the outline twice.
+    pub line: [[f64; 2]; 2],
+    pub code: String,
+    pub name: String,
+}
+
+/// Join a neighbouring sibling micro-grid into this one: its buildings and cases move here
+/// and it is deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MergePlaces {
+    pub version: i64,
+    pub other_id: i64,
+    pub other_version: i64,
+}
+
+/// Open and overdue cases of one grid (counts only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseCounts {
+    pub open: u64,
+    pub overdue: u64,
+}
+
+/// What the map's side panel shows about one grid. Figures a user may not see are absent:
+/// case counts only for those who see every case of the grid (the office, its grid
+/// workers); special-group households only for those who may reveal sensitive data there.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GridSummary {
+    pub grid: PlaceRef,
+    /// From the street down to the community.
+    pub path: Vec<PlaceRef>,
+    pub leaders: Vec<crate::places::Leader>,
+    pub micro_grids: Vec<PlaceRef>,
+    pub buildings: u64,
+    pub cases: Option<CaseCounts>,
+    /// Households with at least one resident in a special group — a count, never names.
+    pub special_group_households: Option<u64>,
+    pub version: i64,
+}
+
+/// Case counts of one grid, for the choropleth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GridFigures {
+    pub grid_id: i64,
+    pub open: u64,
+    pub overdue: u64,
+}
+
+/// One cell of the heat map: its centre and how many cases fell in it.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HeatCell {
+    pub lon: f64,
+    pub lat: f64,
+    pub count: u64,
+}
+
+/// Cases reported within a time window, counted on a grid of cells over the asked box.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Heat {
+    /// Width and height of one cell in degrees.
+    pub cell_lon: f64,
+    pub cell_lat: f64,
+    pub cells: Vec<HeatCell>,
+    pub max: u64,
+    pub total: u64,
+}
+
+/// Cells across the wider side of the box.
+pub const HEAT_CELLS: usize = 48;
+
+/// Count points into square-ish cells over `bbox` (`n` across its wider side); points
+/// outside the box are left out. Cells are ordered by row, then column.
+pub fn heat_bins(bbox: crate::geo::BBox, points: &[(f64, f64)], n: usize) -> Heat {
+    let n = n.max(1);
+    let w = (bbox.max_lon - bbox.min_lon).max(1e-9);
+    let h = (bbox.max_lat - bbox.min_lat).max(1e-9);
+    // Degrees of longitude are shorter than degrees of latitude away from the equator.
+    let k = ((bbox.min_lat + bbox.max_lat) / 2.0)
+        .to_radians()
+        .cos()
+        .max(0.01);
+    let side = (w * k).max(h) / n as f64;
+    let (cell_lon, cell_lat) = (side / k, side);
+    let cols = (w / cell_lon).ceil().max(1.0) as usize;
+    let rows = (h / cell_lat).ceil().max(1.0) as usize;
+    let mut counts = std::collections::BTreeMap::<(usize, usize), u64>::new();
+    for &(lon, lat) in points {
+        if !(bbox.min_lon..=bbox.max_lon).contains(&lon)
+            || !(bbox.min_lat..=bbox.max_lat).contains(&lat)
+        {
+            continue;
+        }
+        let c = (((lon - bbox.min_lon) / cell_lon) as usize).min(cols - 1);
+        let r = (((lat - bbox.min_lat) / cell_lat) as usize).min(rows - 1);
+        *counts.entry((r, c)).or_default() += 1;
+    }
+    let cells: Vec<HeatCell> = counts
+        .into_iter()
+        .map(|((r, c), count)| HeatCell {
+            lon: bbox.min_lon + (c as f64 + 0.5) * cell_lon,
+            lat: bbox.min_lat + (r as f64 + 0.5) * cell_lat,
+            count,
+        })
+        .collect();
+    Heat {
+        cell_lon,
+        cell_lat,
+        max: cells.iter().map(|c| c.count).max().unwrap_or(0),
+        total: cells.iter().map(|c| c.count).sum(),
+        cells,
+    }
+}
+
+/// A local Web-Mercator view: longitude/latitude ↔ screen pixels, with the centre of the
+/// view at the middle of the screen. `scale` is pixels per metre at the equator-free local
+/// scale (Web-Mercator metres divided by the cosine of the reference latitude are close to
+/// ground metres near the view).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    /// Centre in Web-Mercator metres.
+    pub cx: f64,
+    pub cy: f64,
+    /// Screen pixels per Web-Mercator metre.
+    pub scale: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+const EARTH_R: f64 = 6_378_137.0;
+
+/// Web-Mercator metres of a WGS-84 point.
+pub fn mercator(lon: f64, lat: f64) -> (f64, f64) {
+    let lat = lat.clamp(-85.05, 85.05).to_radians();
+    (
+        EARTH_R * lon.to_radians(),
+        EARTH_R * (std::f64::consts::FRAC_PI_4 + lat / 2.0).tan().ln(),
+    )
+}
+
+/// The WGS-84 point of Web-Mercator metres.
+pub fn unmercator(x: f64, y: f64) -> (f64, f64) {
+    (
+        (x / EARTH_R).to_degrees(),
+        (2.0 * (y / EARTH_R).exp().atan() - std::f64::consts::FRAC_PI_2).to_degrees(),
+    )
+}
+
+impl View {
+    /// A view showing all of `bbox` with `margin` pixels around it.
+    pub fn fit(bbox: crate::geo::BBox, width: f64, height: f64, margin: f64) -> View {
+        let (x0, y0) = mercator(bbox.min_lon, bbox.min_lat);
+        let (x1, y1) = mercator(bbox.max_lon, bbox.max_lat);
+        let (w, h) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
+        let sx = (width - 2.0 * margin).max(10.0) / w;
+        let sy = (height - 2.0 * margin).max(10.0) / h;
+        View {
+            cx: (x0 + x1) / 2.0,
+            cy: (y0 + y1) / 2.0,
+            scale: sx.min(sy),
+            width,
+            height,
+        }
+    }
+
+    /// Screen pixels of Web-Mercator metres.
+    pub fn to_screen_m(&self, x: f64, y: f64) -> (f64, f64) {
+        (
+            self.width / 2.0 + (x - self.cx) * self.scale,
+            self.height / 2.0 - (y - self.cy) * self.scale,
+        )
+    }
+
+    pub fn to_screen(&self, lon: f64, lat: f64) -> (f64, f64) {
+        let (x, y) = mercator(lon, lat);
+        self.to_screen_m(x, y)
+    }
+
+    pub fn to_lon_lat(&self, px: f64, py: f64) -> (f64, f64) {
+        unmercator(
+            self.cx + (px - self.width / 2.0) / self.scale,
+            self.cy - (py - self.height / 2.0) / self.scale,
+        )
+    }
+
+    /// Move the view by a drag of `dx`, `dy` pixels (the map follows the pointer).
+    pub fn pan(&mut self, dx: f64, dy: f64) {
+        self.cx -= dx / self.scale;
+        self.cy += dy / self.scale;
+    }
+
+    /// Zoom by `factor` keeping the point under (`px`, `py`) still; the scale stays within
+    /// [`MIN_SCALE`, `MAX_SCALE`].
+    pub fn zoom_at(&mut self, factor: f64, px: f64, py: f64) {
+        let (mx, my) = (
+            self.cx + (px - self.width / 2.0) / self.scale,
+            self.cy - (py - self.height / 2.0) / self.scale,
+        );
+        let scale = (self.scale * factor).clamp(MIN_SCALE, MAX_SCALE);
+        self.scale = scale;
+        self.cx = mx - (px - self.width / 2.0) / scale;
+        self.cy = my + (py - self.height / 2.0) / scale;
+    }
+
+    /// The WGS-84 box the screen shows.
+    pub fn bbox(&self) -> crate::geo::BBox {
+        let (min_lon, min_lat) = self.to_lon_lat(0.0, self.height);
+        let (max_lon, max_lat) = self.to_lon_lat(self.width, 0.0);
+        crate::geo::BBox {
+            min_lon,
+            min_lat,
+            max_lon,
+            max_lat,
+        }
+    }
+
+    /// Ground metres per screen pixel at the view's centre.
+    pub fn metres_per_pixel(&self) -> f64 {
+        let (_, lat) = unmercator(self.cx, self.cy);
+        lat.to_radians().cos() / self.scale
+    }
+}
+
+/// Zoom limits in pixels per Web-Mercator metre (about a city … a single building).
+pub const MIN_SCALE: f64 = 0.002;
+pub const MAX_SCALE: f64 = 40.0;
+
+/// A scale bar: the round ground length (1, 2 or 5 × 10ⁿ metres) that is at most
+/// `max_px` long on screen, and its length in pixels.
+pub fn scale_bar(metres_per_pixel: f64, max_px: f64) -> (f64, f64) {
+    let most = metres_per_pixel * max_px;
+    let mut step = 10f64.powf(most.log10().floor());
+    for m in [5.0, 2.0, 1.0] {
+        if step * m <= most {
+            step *= m;
+            break;
+        }
+    }
+    (step, step / metres_per_pixel)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +416,104 @@ mod tests {
         assert!(parse_bbox("121.44,31.21,121.47").is_none());
         assert!(parse_bbox("121.44,31.21,NaN,31.24").is_none());
         assert!(parse_bbox("0,0,200,1").is_none());
+    }
+
+    fn bbox(a: f64, b: f64, c: f64, d: f64) -> crate::geo::BBox {
+        crate::geo::BBox {
+            min_lon: a,
+            min_lat: b,
+            max_lon: c,
+            max_lat: d,
+        }
+    }
+
+    #[test]
+    fn projection_round_trips_and_keeps_north_up() {
+        let b = bbox(121.45, 31.22, 121.458, 31.226);
+        let v = View::fit(b, 800.0, 600.0, 20.0);
+        let (x, y) = v.to_screen(121.454, 31.223);
+        assert!(
+            (x - 400.0).abs() < 1e-6 && (y - 300.0).abs() < 1.0,
+            "{x},{y}"
+        );
+        let (lon, lat) = v.to_lon_lat(123.0, 456.0);
+        let (x2, y2) = v.to_screen(lon, lat);
+        assert!((x2 - 123.0).abs() < 1e-6 && (y2 - 456.0).abs() < 1e-6);
+        // North is up, east is right.
+        let (_, y_north) = v.to_screen(121.454, 31.225);
+        let (x_east, _) = v.to_screen(121.457, 31.223);
+        assert!(y_north < y && x_east > x);
+        // The fitted box lies within the screen, with the margin on the tighter side.
+        let (x0, y0) = v.to_screen(b.min_lon, b.min_lat);
+        let (x1, y1) = v.to_screen(b.max_lon, b.max_lat);
+        assert!(x0 >= 19.9 && x1 <= 780.1 && y1 >= 19.9 && y0 <= 580.1);
+        assert!((x0 - 20.0).abs() < 1e-6 || (y1 - 20.0).abs() < 1e-6);
+        // The screen's box contains the fitted box.
+        let sb = v.bbox();
+        assert!(sb.min_lon <= b.min_lon && sb.max_lon >= b.max_lon);
+        assert!(sb.min_lat <= b.min_lat && sb.max_lat >= b.max_lat);
+    }
+
+    #[test]
+    fn zoom_keeps_the_point_under_the_pointer_and_pan_follows_it() {
+        let mut v = View::fit(bbox(121.45, 31.22, 121.458, 31.226), 800.0, 600.0, 0.0);
+        let before = v.to_lon_lat(200.0, 100.0);
+        v.zoom_at(2.0, 200.0, 100.0);
+        let after = v.to_lon_lat(200.0, 100.0);
+        assert!((before.0 - after.0).abs() < 1e-9 && (before.1 - after.1).abs() < 1e-9);
+        let p = v.to_screen(121.451, 31.221);
+        v.pan(30.0, -12.0);
+        let q = v.to_screen(121.451, 31.221);
+        assert!((q.0 - p.0 - 30.0).abs() < 1e-6 && (q.1 - p.1 + 12.0).abs() < 1e-6);
+        v.zoom_at(1e9, 0.0, 0.0);
+        assert_eq!(v.scale, MAX_SCALE, "zoom is bounded");
+    }
+
+    #[test]
+    fn scale_bars_are_round_and_fit() {
+        // 0.5 m per pixel, at most 120 px: 60 m fits, the round length is 50 m = 100 px.
+        assert_eq!(scale_bar(0.5, 120.0), (50.0, 100.0));
+        let (m, px) = scale_bar(3.7, 100.0);
+        assert_eq!(m, 200.0);
+        assert!(px <= 100.0);
+        assert_eq!(scale_bar(1.0, 100.0).0, 100.0);
+    }
+
+    #[test]
+    fn tile_templates_and_systems() {
+        assert!(TileLayer::check_url("https://t.example/{z}/{x}/{y}.png"));
+        assert!(TileLayer::check_url("/tiles/{z}/{x}/{y}.png"));
+        assert!(!TileLayer::check_url("https://t.example/{z}/{x}.png"));
+        assert!(!TileLayer::check_url("javascript:{z}{x}{y}"));
+        let t = TileLayer {
+            url: "/t/{z}/{x}/{y}.png".into(),
+            crs: TileCrs::Wgs84,
+            attribution: String::new(),
+        };
+        assert_eq!(t.tile_url(16, 54_876, 26_782), "/t/16/54876/26782.png");
+        assert_eq!(TileCrs::parse("GCJ02"), Some(TileCrs::Gcj02));
+        assert_eq!(TileCrs::parse("cgcs2000"), Some(TileCrs::Wgs84));
+        assert_eq!(TileCrs::parse("bd09"), None);
+    }
+
+    #[test]
+    fn heat_cells_count_points_in_the_box() {
+        let b = bbox(0.0, 0.0, 1.0, 1.0);
+        let pts = [
+            (0.01, 0.01),
+            (0.02, 0.02),
+            (0.99, 0.99),
+            (2.0, 2.0),
+            (1.0, 1.0),
+        ];
+        let h = heat_bins(b, &pts, 10);
+        assert_eq!(
+            h.total, 4,
+            "the point outside is left out; the corner counts"
+        );
+        assert_eq!(h.max, 2);
+        assert_eq!(h.cells.len(), 2);
+        assert!((h.cells[0].lon - 0.05).abs() < 1e-3 && (h.cells[0].lat - 0.05).abs() < 1e-9);
+        assert!(heat_bins(b, &[], 10).cells.is_empty());
     }
 }

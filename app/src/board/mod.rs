@@ -285,10 +285,17 @@ fn BoardView(principal: Principal) -> impl IntoView {
         });
     };
 
-    // Saved filters first, then the board.
+    // Saved filters first, then the board; a link naming a grid (from the map) narrows to it.
+    let linked_grid: Option<i64> = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("grid_id")
+        .and_then(|g| g.parse().ok());
     spawn_local(async move {
         if let Ok(Some(f)) = api::setting::<Filters>(SETTINGS_KEY).await {
             filters.set(f);
+        }
+        if let Some(g) = linked_grid {
+            filters.update(|f| f.grid_id = Some(g));
         }
         settings_loaded.set(true);
     });

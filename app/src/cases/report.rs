@@ -49,6 +49,7 @@ fn ReportForm(principal: Principal) -> impl IntoView {
     let place_q = RwSignal::new(String::new());
     let place_results = RwSignal::new(None::<Result<Vec<PlaceRefWithPath>, ApiError>>);
     let point = RwSignal::new(None::<(f64, f64)>);
+    let locate_error = RwSignal::new(None::<String>);
     let locating = RwSignal::new(false);
     let locate_failed = RwSignal::new(false);
     let hidden = RwSignal::new(false);
@@ -84,6 +85,33 @@ fn ReportForm(principal: Principal) -> impl IntoView {
         point.track();
         duplicates.set(None);
     });
+
+    // From the map: `?lon=…&lat=…` fills in the point and the grid or micro-grid it lies in,
+    // as the server finds it; a point outside every grid shows the server's reason.
+    let query = leptos_router::hooks::use_query_map().get_untracked();
+    let from_map = query
+        .get("lon")
+        .and_then(|v| v.parse::<f64>().ok())
+        .zip(query.get("lat").and_then(|v| v.parse::<f64>().ok()));
+    if let Some((lon, lat)) = from_map {
+        point.set(Some((lon, lat)));
+        spawn_local(async move {
+            match api::locate(lon, lat).await {
+                Ok(loc) => {
+                    let (chosen, location) = match loc.micro_grid {
+                        Some(m) => (m, format!("{} / ", loc.grid.name)),
+                        None => (loc.grid, String::new()),
+                    };
+                    let location = format!("{location}{}", chosen.name);
+                    place.set(Some(PlaceRefWithPath {
+                        place: chosen,
+                        location,
+                    }));
+                }
+                Err(e) => locate_error.set(Some(e.reason(crate::api::language()))),
+            }
+        });
+    }
 
     let search_place = move || {
         let q = place_q.get_untracked().trim().to_string();
@@ -380,6 +408,7 @@ fn ReportForm(principal: Principal) -> impl IntoView {
                         <button type="button" class="button button-quiet" on:click=move |_| point.set(None)>{i18n.t(Key::ClearLocation)}</button>
                     })}
                     {move || locate_failed.get().then(|| view! { <p class="hint" role="status">{i18n.t(Key::LocationFailed)}</p> })}
+                    {move || locate_error.get().map(|m| view! { <p class="alert alert-error" role="alert" data-testid="locate-error">{m}</p> })}
                 </div>
             </fieldset>
             <div class="field">

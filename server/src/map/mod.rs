@@ -1,22 +1,32 @@
 //! The map's data: features of the hierarchy and case pins within a bounding box, answered
-//! from the bounding-box columns (indexed), and where a point lies.
+//! from the bounding-box columns (indexed), where a point lies, a grid's figures for the
+//! side panel, case counts per grid (choropleth) and binned case counts (heat map).
 
 use crate::AppState;
 use crate::accounts::CurrentUser;
-use crate::cases::service::{name_of, summary, visible};
+use crate::cases::service::{may_see_parts, name_of, summary, visible};
 use crate::cases::store::case;
 use crate::error::{AppError, AppResult};
+use crate::http::ApiPath;
 use crate::places::service::{self as places, to_ref};
-use crate::places::store::place;
+use crate::places::store::{place, resident, resident_group};
 use axum::Json;
 use axum::extract::{Query, State};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use shared::accounts::{Permission, Principal};
 use shared::cases::Stage;
+use shared::error::ErrorCode;
 use shared::error::{FieldErrorCode, Problem};
-use shared::map::{Layer, Location, parse_bbox};
+use shared::map::{
+    CaseCounts, GridFigures, GridSummary, HEAT_CELLS, Heat, Layer, Location, heat_bins, parse_bbox,
+};
 use shared::places::PlaceKind;
+use shared::places::PlaceRef;
+use std::collections::HashMap;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// Most features one answer carries; a client zoomed out further asks for fewer layers.
@@ -121,11 +131,11 @@ async fn locate(
 ) -> AppResult<Json<Location>> {
     let found = places::locate(&state.db.conn, q.lon, q.lat)
         .await?
-        .ok_or_else(|| AppError::field("lon", FieldErrorCode::OutOfRange))?;
+        .ok_or_else(|| AppError::field("lon", FieldErrorCode::OutsideGrids))?;
     let (grid, micro_grid) = if places::kind_of(&found) == PlaceKind::MicroGrid {
         let grid = match found.grid_id {
             Some(g) => places::find(&state.db.conn, g).await?,
-            None => return Err(AppError::field("lon", FieldErrorCode::OutOfRange)),
+            None => return Err(AppError::field("lon", FieldErrorCode::OutsideGrids)),
         };
         (to_ref(&grid), Some(to_ref(&found)))
     } else {
@@ -134,8 +144,286 @@ async fn locate(
     Ok(Json(Location { grid, micro_grid }))
 }
 
+/// Open stages as stored.
+fn open_stages() -> Vec<String> {
+    Stage::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .map(name_of)
+        .collect()
+}
+
+/// May this user see every case of the grid (so counts over it reveal nothing new)? The
+/// case visibility rule itself, asked for a case of that grid nobody in particular filed.
+fn sees_grid_cases(me: &Principal, grid_id: i64) -> bool {
+    may_see_parts(me, Some(grid_id), None, None)
+}
+
+/// Open and overdue open cases per grid, for the given grids.
+async fn case_counts(
+    conn: &impl sea_orm::ConnectionTrait,
+    grid_ids: &[i64],
+) -> AppResult<HashMap<i64, CaseCounts>> {
+    let mut out: HashMap<i64, CaseCounts> = HashMap::new();
+    if grid_ids.is_empty() {
+        return Ok(out);
+    }
+    let now = time::OffsetDateTime::now_utc();
+    for chunk in grid_ids.chunks(500) {
+        let rows = case::Entity::find()
+            .filter(case::Column::GridId.is_in(chunk.to_vec()))
+            .filter(case::Column::Stage.is_in(open_stages()))
+            .all(conn)
+            .await?;
+        for c in rows {
+            let Some(g) = c.grid_id else { continue };
+            let e = out.entry(g).or_default();
+            e.open += 1;
+            if summary(&c, now).overdue {
+                e.overdue += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One grid for the map's side panel: leaders, micro-grids, building count, and — for those
+/// allowed — open and overdue cases and the number of special-group households.
+#[utoipa::path(get, path = "/map/grids/{id}/summary", tag = "map", params(("id" = i64, Path)),
+    responses((status = 200, body = GridSummary), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn grid_summary(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<GridSummary>> {
+    let conn = &state.db.conn;
+    let m = places::find(conn, id).await?;
+    if places::kind_of(&m) != PlaceKind::Grid {
+        return Err(AppError::Code(ErrorCode::NotFound));
+    }
+    let view = places::view(conn, m).await?;
+    let micro_grids: Vec<_> = place::Entity::find()
+        .filter(place::Column::ParentId.eq(id))
+        .filter(place::Column::Kind.eq(PlaceKind::MicroGrid.as_str()))
+        .order_by_asc(place::Column::Code)
+        .all(conn)
+        .await?
+        .iter()
+        .map(to_ref)
+        .collect();
+    let buildings = place::Entity::find()
+        .filter(place::Column::GridId.eq(id))
+        .filter(place::Column::Kind.eq(PlaceKind::Building.as_str()))
+        .count(conn)
+        .await?;
+    let cases = if sees_grid_cases(&me, id) {
+        Some(
+            case_counts(conn, &[id])
+                .await?
+                .remove(&id)
+                .unwrap_or_default(),
+        )
+    } else {
+        None
+    };
+    let special_group_households = if me.may_in_grid(Permission::RevealSensitive, Some(id)) {
+        let tagged = resident_group::Entity::find()
+            .select_only()
+            .column(resident_group::Column::ResidentId)
+            .into_query();
+        let households: Vec<i64> = resident::Entity::find()
+            .select_only()
+            .column(resident::Column::HouseholdId)
+            .distinct()
+            .filter(resident::Column::GridId.eq(id))
+            .filter(resident::Column::Id.in_subquery(tagged))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        Some(households.len() as u64)
+    } else {
+        None
+    };
+    Ok(Json(GridSummary {
+        grid: PlaceRef {
+            id: view.id,
+            kind: view.kind,
+            code: view.code,
+            name: view.name,
+        },
+        path: view.path,
+        leaders: view.leaders,
+        micro_grids,
+        buildings,
+        cases,
+        special_group_households,
+        version: view.version,
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct BoxQuery {
+    /// `minLon,minLat,maxLon,maxLat` (WGS-84).
+    pub bbox: String,
+}
+
+/// Open and overdue cases of each grid meeting the box, for the choropleth: only grids whose
+/// every case the user may see (the office all, a grid worker theirs).
+#[utoipa::path(get, path = "/map/figures", tag = "map", params(BoxQuery),
+    responses((status = 200, body = Vec<GridFigures>), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn figures(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<BoxQuery>,
+) -> AppResult<Json<Vec<GridFigures>>> {
+    let bbox = parse_bbox(&q.bbox)
+        .ok_or_else(|| AppError::field("bbox", FieldErrorCode::InvalidFormat))?;
+    let conn = &state.db.conn;
+    let ids: Vec<i64> = place::Entity::find()
+        .select_only()
+        .column(place::Column::Id)
+        .filter(place::Column::Kind.eq(PlaceKind::Grid.as_str()))
+        .filter(place::Column::MinLon.lte(bbox.max_lon))
+        .filter(place::Column::MaxLon.gte(bbox.min_lon))
+        .filter(place::Column::MinLat.lte(bbox.max_lat))
+        .filter(place::Column::MaxLat.gte(bbox.min_lat))
+        .order_by_asc(place::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let ids: Vec<i64> = ids
+        .into_iter()
+        .filter(|g| sees_grid_cases(&me, *g))
+        .collect();
+    let counts = case_counts(conn, &ids).await?;
+    Ok(Json(
+        ids.into_iter()
+            .map(|g| {
+                let c = counts.get(&g).copied().unwrap_or_default();
+                GridFigures {
+                    grid_id: g,
+                    open: c.open,
+                    overdue: c.overdue,
+                }
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct HeatQuery {
+    /// `minLon,minLat,maxLon,maxLat` (WGS-84).
+    pub bbox: String,
+    /// First day reported, `YYYY-MM-DD` (Asia/Shanghai), inclusive.
+    pub from: String,
+    /// Last day reported, `YYYY-MM-DD` (Asia/Shanghai), inclusive.
+    pub to: String,
+}
+
+/// Midnight in Shanghai of a `YYYY-MM-DD` day, as UTC.
+fn shanghai_day(s: &str) -> Option<time::OffsetDateTime> {
+    let mut parts = s.split('-').map(|p| p.parse::<i32>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    if parts.next().is_some() {
+        return None;
+    }
+    let month = time::Month::try_from(u8::try_from(m).ok()?).ok()?;
+    let date = time::Date::from_calendar_date(y, month, u8::try_from(d).ok()?).ok()?;
+    let offset = time::UtcOffset::from_hms(8, 0, 0).ok()?;
+    Some(date.midnight().assume_offset(offset))
+}
+
+/// Cases reported within the days `from` … `to` (every stage, the ones the user may see),
+/// counted on a grid of cells over the box.
+#[utoipa::path(get, path = "/map/heat", tag = "map", params(HeatQuery),
+    responses((status = 200, body = Heat), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn heat(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<HeatQuery>,
+) -> AppResult<Json<Heat>> {
+    let bbox = parse_bbox(&q.bbox)
+        .ok_or_else(|| AppError::field("bbox", FieldErrorCode::InvalidFormat))?;
+    let from = shanghai_day(&q.from)
+        .ok_or_else(|| AppError::field("from", FieldErrorCode::InvalidFormat))?;
+    let to = shanghai_day(&q.to)
+        .ok_or_else(|| AppError::field("to", FieldErrorCode::InvalidFormat))?
+        + time::Duration::days(1);
+    if to <= from || to - from > time::Duration::days(366) {
+        return Err(AppError::field("to", FieldErrorCode::OutOfRange));
+    }
+    let points: Vec<(Option<f64>, Option<f64>)> = case::Entity::find()
+        .select_only()
+        .column(case::Column::Lon)
+        .column(case::Column::Lat)
+        .filter(visible(&me))
+        .filter(case::Column::CreatedAt.gte(from))
+        .filter(case::Column::CreatedAt.lt(to))
+        .filter(case::Column::Lon.between(bbox.min_lon, bbox.max_lon))
+        .filter(case::Column::Lat.between(bbox.min_lat, bbox.max_lat))
+        .limit(200_000)
+        .into_tuple()
+        .all(&state.db.conn)
+        .await?;
+    let points: Vec<(f64, f64)> = points
+        .into_iter()
+        .filter_map(|(a, b)| Some((a?, b?)))
+        .collect();
+    Ok(Json(heat_bins(bbox, &points, HEAT_CELLS)))
+}
+
+/// How the map screen is set up: the optional raster tile layer (off unless configured).
+#[utoipa::path(get, path = "/map/config", tag = "map",
+    responses((status = 200, body = shared::map::MapConfig), (status = 401, body = Problem)))]
+async fn map_config(
+    State(state): State<AppState>,
+    CurrentUser(_me): CurrentUser,
+) -> Json<shared::map::MapConfig> {
+    Json(shared::map::MapConfig {
+        tiles: state.config.map_tiles.clone(),
+    })
+}
+
+/// Cut a micro-grid in two along a line across it (admins; one transaction). Its buildings
+/// go with the part that holds them; both parts are checked like any edit.
+#[utoipa::path(post, path = "/map/places/{id}/split", tag = "map", params(("id" = i64, Path)), request_body = shared::map::SplitPlace,
+    responses((status = 200, description = "The place and the new one", body = Vec<shared::places::PlaceView>),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn split(
+    State(state): State<AppState>,
+    ctx: crate::http::RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    crate::http::ApiJson(req): crate::http::ApiJson<shared::map::SplitPlace>,
+) -> AppResult<Json<Vec<shared::places::PlaceView>>> {
+    Ok(Json(places::split(&state, &me, &ctx, id, req).await?))
+}
+
+/// Join a neighbouring sibling micro-grid into this one (admins; one transaction); the two
+/// must share an edge. The other's buildings and cases move here and it is deleted.
+#[utoipa::path(post, path = "/map/places/{id}/merge", tag = "map", params(("id" = i64, Path)), request_body = shared::map::MergePlaces,
+    responses((status = 200, body = shared::places::PlaceView),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn merge(
+    State(state): State<AppState>,
+    ctx: crate::http::RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    crate::http::ApiJson(req): crate::http::ApiJson<shared::map::MergePlaces>,
+) -> AppResult<Json<shared::places::PlaceView>> {
+    Ok(Json(places::merge(&state, &me, &ctx, id, req).await?))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(features))
         .routes(routes!(locate))
+        .routes(routes!(grid_summary))
+        .routes(routes!(figures))
+        .routes(routes!(heat))
+        .routes(routes!(map_config))
+        .routes(routes!(split))
+        .routes(routes!(merge))
 }

@@ -103,6 +103,23 @@ async fn update(
     Ok(Json(service::update(&state, &me, &ctx, id, req).await?))
 }
 
+/// Put back the outline the place had before its last change of shape (grids and
+/// micro-grids; checked again like any edit). `version` is the place's current version.
+#[utoipa::path(post, path = "/places/{id}/geometry/undo", tag = "places", params(("id" = i64, Path)), request_body = shared::map::UndoGeometry,
+    responses((status = 200, body = PlaceView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, description = "Nothing to undo, or the old outline no longer fits", body = Problem)))]
+async fn undo_geometry(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<shared::map::UndoGeometry>,
+) -> AppResult<Json<PlaceView>> {
+    Ok(Json(
+        service::undo_geometry(&state, &me, &ctx, id, req.version).await?,
+    ))
+}
+
 /// Delete an empty place (no children, no residents).
 #[utoipa::path(delete, path = "/places/{id}", tag = "places", params(("id" = i64, Path), VersionParam),
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
@@ -354,6 +371,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(roots, create))
         .routes(routes!(grids))
         .routes(routes!(get, update, delete))
+        .routes(routes!(undo_geometry))
         .routes(routes!(children))
         .routes(routes!(household_residents))
         .routes(routes!(search))

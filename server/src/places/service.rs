@@ -1,7 +1,7 @@
 //! The hierarchy's rules and transactions: browsing with scope, and admin edits with
 //! versions. Households are people's data and follow the people permissions.
 
-use super::store::{place, place_leader, resident};
+use super::store::{geometry_version, place, place_leader, resident};
 use crate::AppState;
 use crate::accounts::{require, require_in_grid};
 use crate::audit::{self, Record};
@@ -438,7 +438,7 @@ pub async fn insert(
 /// checked with its shape): it must not overlap a sibling of its level (sharing a border is fine), must lie inside its parent,
 /// and (when changed) must still hold its children. Errors name the place in the way:
 /// `geometry/overlaps/<code>`, `geometry/children/<code>`.
-async fn check_topology(
+pub(crate) async fn check_topology(
     conn: &impl ConnectionTrait,
     kind: PlaceKind,
     parent: Option<&place::Model>,
@@ -598,6 +598,7 @@ pub async fn update(
     }
     check_topology(&*txn, kind, parent.as_ref(), Some(id), &v).await?;
     let (geometry, [min_lon, min_lat, max_lon, max_lat]) = geometry_columns(&v);
+    keep_geometry(&*txn, me, &current, geometry.as_deref()).await?;
     let res = place::Entity::update_many()
         .col_expr(place::Column::Code, Expr::value(v.code.as_str()))
         .col_expr(place::Column::Name, Expr::value(v.name.as_str()))
@@ -628,6 +629,351 @@ pub async fn update(
         Some(me),
         ctx,
         Record::new("place.update", kind.as_str(), id),
+    )
+    .await?;
+    let out = view(&*txn, find(&*txn, id).await?).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Keep the outline an update replaces (grids and micro-grids), so it can be undone.
+async fn keep_geometry(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    current: &place::Model,
+    new: Option<&str>,
+) -> AppResult<()> {
+    let parse = |g: Option<&str>| g.and_then(|g| serde_json::from_str::<serde_json::Value>(g).ok());
+    if !matches!(kind_of(current), PlaceKind::Grid | PlaceKind::MicroGrid)
+        || parse(current.geometry.as_deref()) == parse(new)
+    {
+        return Ok(());
+    }
+    geometry_version::ActiveModel {
+        place_id: Set(current.id),
+        place_version: Set(current.version),
+        geometry: Set(current.geometry.clone()),
+        changed_by: Set(Some(me.user_id)),
+        created_at: Set(OffsetDateTime::now_utc()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Put back the outline a place had before its last saved change of shape. The restored
+/// outline is checked like any other (the neighbours may have moved since), and the undone
+/// one is not kept: undoing again goes one further back.
+pub async fn undo_geometry(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    id: i64,
+    version: i64,
+) -> AppResult<PlaceView> {
+    let txn = state.db.begin_write().await?;
+    let current = find(&*txn, id).await?;
+    let kind = kind_of(&current);
+    check_visible(me, &current)?;
+    require_edit(me, kind, current.grid_id)?;
+    if current.version != version {
+        return Err(AppError::conflict(&view(&*txn, current).await?));
+    }
+    let Some(previous) = geometry_version::Entity::find()
+        .filter(geometry_version::Column::PlaceId.eq(id))
+        .order_by_desc(geometry_version::Column::Id)
+        .one(&*txn)
+        .await?
+    else {
+        return Err(AppError::field("geometry", FieldErrorCode::NothingToUndo));
+    };
+    let parent = match current.parent_id {
+        Some(p) => Some(find(&*txn, p).await?),
+        None => None,
+    };
+    let geometry: Option<serde_json::Value> = previous
+        .geometry
+        .as_deref()
+        .and_then(|g| serde_json::from_str(g).ok());
+    let leaders = leaders_of(&*txn, id).await?;
+    let v = validate_place(
+        kind,
+        parent.as_ref().map(kind_of),
+        &current.code,
+        &current.name,
+        current.address.as_deref(),
+        geometry.as_ref(),
+        &leaders,
+    )?;
+    check_topology(&*txn, kind, parent.as_ref(), Some(id), &v).await?;
+    let (geometry, [min_lon, min_lat, max_lon, max_lat]) = geometry_columns(&v);
+    let res = place::Entity::update_many()
+        .col_expr(place::Column::Geometry, Expr::value(geometry))
+        .col_expr(place::Column::MinLon, Expr::value(min_lon))
+        .col_expr(place::Column::MinLat, Expr::value(min_lat))
+        .col_expr(place::Column::MaxLon, Expr::value(max_lon))
+        .col_expr(place::Column::MaxLat, Expr::value(max_lat))
+        .col_expr(place::Column::Version, Expr::value(version + 1))
+        .col_expr(
+            place::Column::UpdatedAt,
+            Expr::value(OffsetDateTime::now_utc()),
+        )
+        .filter(place::Column::Id.eq(id))
+        .filter(place::Column::Version.eq(version))
+        .exec(&*txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::conflict(
+            &view(&*txn, find(&*txn, id).await?).await?,
+        ));
+    }
+    geometry_version::Entity::delete_by_id(previous.id)
+        .exec(&*txn)
+        .await?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new("place.geometry_undo", kind.as_str(), id),
+    )
+    .await?;
+    let out = view(&*txn, find(&*txn, id).await?).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// The outer ring of a micro-grid's Polygon, or a field error.
+fn ring_of(m: &place::Model) -> AppResult<Vec<(f64, f64)>> {
+    let g: Option<serde_json::Value> = m
+        .geometry
+        .as_deref()
+        .and_then(|g| serde_json::from_str(g).ok());
+    match g {
+        Some(g)
+            if g["type"] == "Polygon"
+                && g["coordinates"].as_array().is_some_and(|r| r.len() == 1) =>
+        {
+            Ok(shared::geo::rings_of(&g).remove(0))
+        }
+        _ => Err(AppError::field("geometry", FieldErrorCode::NotAllowed)),
+    }
+}
+
+/// Write a new outline for a place (its version moves on; the old outline is kept).
+async fn set_outline(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    current: &place::Model,
+    v: &ValidPlace,
+) -> AppResult<()> {
+    let (geometry, [min_lon, min_lat, max_lon, max_lat]) = geometry_columns(v);
+    keep_geometry(conn, me, current, geometry.as_deref()).await?;
+    let res = place::Entity::update_many()
+        .col_expr(place::Column::Geometry, Expr::value(geometry))
+        .col_expr(place::Column::MinLon, Expr::value(min_lon))
+        .col_expr(place::Column::MinLat, Expr::value(min_lat))
+        .col_expr(place::Column::MaxLon, Expr::value(max_lon))
+        .col_expr(place::Column::MaxLat, Expr::value(max_lat))
+        .col_expr(place::Column::Version, Expr::value(current.version + 1))
+        .col_expr(
+            place::Column::UpdatedAt,
+            Expr::value(OffsetDateTime::now_utc()),
+        )
+        .filter(place::Column::Id.eq(current.id))
+        .filter(place::Column::Version.eq(current.version))
+        .exec(conn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::conflict(
+            &view(conn, find(conn, current.id).await?).await?,
+        ));
+    }
+    Ok(())
+}
+
+/// Micro-grids only: a grid's split or merge would move whole neighbourhoods of people and
+/// cases between grids, which is a decision for the office, not a map gesture.
+fn require_micro_grid(m: &place::Model) -> AppResult<()> {
+    if kind_of(m) == PlaceKind::MicroGrid {
+        Ok(())
+    } else {
+        Err(AppError::field("id", FieldErrorCode::NotAllowed))
+    }
+}
+
+/// Cut a micro-grid in two along a line (one transaction): it keeps the part holding the
+/// line's start side's first cut, the other part becomes a new sibling, and each building
+/// goes with the part that holds it. Both parts are checked like any edit.
+pub async fn split(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    id: i64,
+    req: shared::map::SplitPlace,
+) -> AppResult<Vec<PlaceView>> {
+    require(me, Permission::EditPlaces)?;
+    let txn = state.db.begin_write().await?;
+    let current = find(&*txn, id).await?;
+    require_micro_grid(&current)?;
+    if current.version != req.version {
+        return Err(AppError::conflict(&view(&*txn, current).await?));
+    }
+    let parent = match current.parent_id {
+        Some(p) => Some(find(&*txn, p).await?),
+        None => None,
+    };
+    let ring = ring_of(&current)?;
+    let [[ax, ay], [bx, by]] = req.line;
+    let (keep, other) = shared::geo::split_ring(&ring, (ax, ay), (bx, by))
+        .ok_or_else(|| AppError::field("line", FieldErrorCode::InvalidGeometry))?;
+    let leaders = leaders_of(&*txn, id).await?;
+    let kept = validate_place(
+        PlaceKind::MicroGrid,
+        Some(PlaceKind::Grid),
+        &current.code,
+        &current.name,
+        current.address.as_deref(),
+        Some(&shared::geo::polygon_of(&keep)),
+        &leaders,
+    )?;
+    let mut new_part = validate_place(
+        PlaceKind::MicroGrid,
+        Some(PlaceKind::Grid),
+        &req.code,
+        &req.name,
+        None,
+        Some(&shared::geo::polygon_of(&other)),
+        &[],
+    );
+    if let Ok(ok) = &new_part {
+        if code_taken(&*txn, PlaceKind::MicroGrid, ok.code.as_str(), None).await? {
+            let mut e = FieldErrors::new();
+            e.add("code", FieldErrorCode::Duplicate);
+            new_part = Err(e);
+        }
+    }
+    let new_part = new_part?;
+    set_outline(&*txn, me, &current, &kept).await?;
+    let created = insert(&*txn, PlaceKind::MicroGrid, parent.as_ref(), &new_part).await?;
+    // Buildings follow the part their middle lies in.
+    let other_shape = shared::geo::polygon_of(&other);
+    for b in place::Entity::find()
+        .filter(place::Column::ParentId.eq(id))
+        .all(&*txn)
+        .await?
+    {
+        let (Some(x0), Some(y0), Some(x1), Some(y1)) = (b.min_lon, b.min_lat, b.max_lon, b.max_lat)
+        else {
+            continue;
+        };
+        if shared::geo::contains(&other_shape, (x0 + x1) / 2.0, (y0 + y1) / 2.0) {
+            place::Entity::update_many()
+                .col_expr(place::Column::ParentId, Expr::value(created.id))
+                .col_expr(place::Column::Version, Expr::value(b.version + 1))
+                .filter(place::Column::Id.eq(b.id))
+                .exec(&*txn)
+                .await?;
+        }
+    }
+    check_topology(
+        &*txn,
+        PlaceKind::MicroGrid,
+        parent.as_ref(),
+        Some(id),
+        &kept,
+    )
+    .await?;
+    check_topology(
+        &*txn,
+        PlaceKind::MicroGrid,
+        parent.as_ref(),
+        Some(created.id),
+        &new_part,
+    )
+    .await?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new("place.split", "micro_grid", id),
+    )
+    .await?;
+    let out = vec![
+        view(&*txn, find(&*txn, id).await?).await?,
+        view(&*txn, find(&*txn, created.id).await?).await?,
+    ];
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Join a neighbouring sibling micro-grid into this one (one transaction): the outlines must
+/// share an edge; the other's buildings and cases move here and it is deleted.
+pub async fn merge(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    id: i64,
+    req: shared::map::MergePlaces,
+) -> AppResult<PlaceView> {
+    use crate::cases::store::case;
+    require(me, Permission::EditPlaces)?;
+    let txn = state.db.begin_write().await?;
+    let current = find(&*txn, id).await?;
+    let other = find(&*txn, req.other_id).await?;
+    require_micro_grid(&current)?;
+    require_micro_grid(&other)?;
+    if current.parent_id != other.parent_id || current.id == other.id {
+        return Err(AppError::field("other_id", FieldErrorCode::NotAllowed));
+    }
+    if current.version != req.version {
+        return Err(AppError::conflict(&view(&*txn, current).await?));
+    }
+    if other.version != req.other_version {
+        return Err(AppError::conflict(&view(&*txn, other).await?));
+    }
+    let joined = shared::geo::merge_rings(&ring_of(&current)?, &ring_of(&other)?)
+        .ok_or_else(|| AppError::field("other_id", FieldErrorCode::NotAllowed))?;
+    let parent = match current.parent_id {
+        Some(p) => Some(find(&*txn, p).await?),
+        None => None,
+    };
+    let leaders = leaders_of(&*txn, id).await?;
+    let v = validate_place(
+        PlaceKind::MicroGrid,
+        Some(PlaceKind::Grid),
+        &current.code,
+        &current.name,
+        current.address.as_deref(),
+        Some(&shared::geo::polygon_of(&joined)),
+        &leaders,
+    )?;
+    place::Entity::update_many()
+        .col_expr(place::Column::ParentId, Expr::value(id))
+        .filter(place::Column::ParentId.eq(other.id))
+        .exec(&*txn)
+        .await?;
+    case::Entity::update_many()
+        .col_expr(case::Column::PlaceId, Expr::value(id))
+        .filter(case::Column::PlaceId.eq(other.id))
+        .exec(&*txn)
+        .await?;
+    place_leader::Entity::delete_many()
+        .filter(place_leader::Column::PlaceId.eq(other.id))
+        .exec(&*txn)
+        .await?;
+    geometry_version::Entity::delete_many()
+        .filter(geometry_version::Column::PlaceId.eq(other.id))
+        .exec(&*txn)
+        .await?;
+    place::Entity::delete_by_id(other.id).exec(&*txn).await?;
+    set_outline(&*txn, me, &current, &v).await?;
+    check_topology(&*txn, PlaceKind::MicroGrid, parent.as_ref(), Some(id), &v).await?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new("place.merge", "micro_grid", id),
     )
     .await?;
     let out = view(&*txn, find(&*txn, id).await?).await?;

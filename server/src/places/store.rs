@@ -94,3 +94,25 @@ pub mod resident_group {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Earlier outlines of a place, newest last; undo restores the newest.
+pub mod geometry_version {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "place_geometry_versions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub place_id: i64,
+        pub place_version: i64,
+        pub geometry: Option<String>,
+        pub changed_by: Option<i64>,
+        pub created_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -73,6 +73,7 @@ pub async fn export_places(state: &AppState, me: &Principal, ctx: &RequestCtx) -
 }
 
 struct PlaceRow {
+    row: usize,
     kind: PlaceKind,
     parent_code: Option<String>,
     valid: ValidPlace,
@@ -107,7 +108,8 @@ pub async fn import_places(
         .and_then(Value::as_array)
         .filter(|_| doc.get("type").and_then(Value::as_str) == Some("FeatureCollection"))
         .ok_or_else(|| AppError::field("features", FieldErrorCode::InvalidFormat))?;
-    // A dry run only reads; a real import holds the writer for its whole check-and-write.
+    // A real import holds the writer for its whole check-and-write; a dry run takes it only
+    // for the shape checks below, whose writes it rolls back.
     let txn = if dry_run {
         None
     } else {
@@ -204,6 +206,7 @@ pub async fn import_places(
                     }
                 }
                 rows.push(PlaceRow {
+                    row,
                     kind,
                     parent_code,
                     valid,
@@ -213,15 +216,24 @@ pub async fn import_places(
         }
     }
     let accepted = rows.len() as u64;
-    let Some(txn) = txn.filter(|_| rejected.is_empty()) else {
+    if !rejected.is_empty() {
         return Ok(ImportReport {
             accepted,
             rejected,
             committed: false,
         });
+    }
+    // Shapes are checked against each other and the database as the map editor's are
+    // (siblings do not overlap, children lie inside): by writing the rows in a transaction,
+    // checking each, and keeping the writes only when every row passed and this is no dry run.
+    let txn = match txn {
+        Some(t) => t,
+        None => state.db.begin_write().await?,
     };
     let now = OffsetDateTime::now_utc();
+    let mut accepted = accepted;
     for r in rows {
+        let id;
         let key = (r.kind, r.valid.code.as_str().to_string());
         if let Some(current) = known.get(&key).cloned() {
             let (geometry, [min_lon, min_lat, max_lon, max_lat]) =
@@ -245,14 +257,37 @@ pub async fn import_places(
                 return Err(AppError::Code(shared::error::ErrorCode::VersionConflict));
             }
             places::replace_leaders(&*txn, current.id, &r.valid.leaders).await?;
+            id = current.id;
         } else {
             let parent = match (&r.parent_code, r.kind.parent()) {
                 (Some(c), Some(pk)) => known.get(&(pk, c.clone())).cloned(),
                 _ => None,
             };
             let m = places::insert(&*txn, r.kind, parent.as_ref(), &r.valid).await?;
+            id = m.id;
             known.insert(key, m);
         }
+        let parent = match (&r.parent_code, r.kind.parent()) {
+            (Some(c), Some(pk)) => known.get(&(pk, c.clone())).cloned(),
+            _ => None,
+        };
+        match places::check_topology(&*txn, r.kind, parent.as_ref(), Some(id), &r.valid).await {
+            Ok(()) => {}
+            Err(AppError::Validation(errs)) => {
+                accepted -= 1;
+                reject(&mut rejected, r.row, errs, ctx.lang);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if dry_run || !rejected.is_empty() {
+        // Dropping the transaction rolls every write back.
+        drop(txn);
+        return Ok(ImportReport {
+            accepted,
+            rejected,
+            committed: false,
+        });
     }
     audit::record(
         &*txn,

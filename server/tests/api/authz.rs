@@ -47,6 +47,8 @@ fn case(
 async fn every_operation_answers_each_role_as_the_permission_table_says(app: &TestApp) {
     let admin = app.login("admin").await;
     let grid2 = app.place_id("XF-C01-G2").await;
+    let grid1 = app.place_id("XF-C01-G1").await;
+    let micro1 = app.place_id("XF-C01-G1-M1").await;
     let (status, body) = admin
         .post(
             "/api/v1/users",
@@ -516,6 +518,56 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             M::GET,
             "/api/v1/map/locate",
             "/api/v1/map/locate?lon=121.4505&lat=31.2205".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/places/{id}/geometry/undo",
+            format!("/api/v1/places/{grid1}/geometry/undo"),
+            Some(json!({"version": 0})),
+            [409, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/map/places/{id}/split",
+            format!("/api/v1/map/places/{micro1}/split"),
+            Some(json!({"version": 0, "line": [[0.0, 0.0], [0.0, 0.0]], "code": "", "name": ""})),
+            [409, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/map/places/{id}/merge",
+            format!("/api/v1/map/places/{micro1}/merge"),
+            Some(json!({"version": 0, "other_id": micro1, "other_version": 0})),
+            [422, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/map/config",
+            "/api/v1/map/config".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        // Everyone sees a grid's panel; the figures inside it are filtered (tests in map.rs).
+        case(
+            M::GET,
+            "/api/v1/map/grids/{id}/summary",
+            format!("/api/v1/map/grids/{grid1}/summary"),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/map/figures",
+            "/api/v1/map/figures?bbox=121.44,31.21,121.47,31.24".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/map/heat",
+            "/api/v1/map/heat?bbox=121.44,31.21,121.47,31.24&from=2026-01-01&to=2026-12-31".into(),
             None,
             [200, 200, 200, 200, 200, 200, 401],
         ),

@@ -91,3 +91,453 @@ async fn the_map_answers_by_box_layer_and_point(app: &TestApp) {
     );
 }
 both!(the_map_answers_by_box_layer_and_point);
+
+async fn a_grid_panel_shows_figures_only_to_those_who_may_see_them(app: &TestApp) {
+    let g1 = app.place_id("XF-C01-G1").await;
+    let g2 = app.place_id("XF-C01-G2").await;
+    let resident = app.login("resident").await;
+    let staff = app.login("staff").await;
+    let gridworker = app.login("gridworker").await;
+    let mediator = app.login("mediator").await;
+
+    // A resident files a case in the first grid, at a point of its first micro-grid.
+    let (_, meta) = resident.get("/api/v1/cases/meta").await;
+    let cat = meta["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "E-ENV-02")
+        .unwrap()["id"]
+        .clone();
+    let (_, loc) = resident
+        .get("/api/v1/map/locate?lon=121.4505&lat=31.2205")
+        .await;
+    assert_eq!(loc["grid"]["id"], g1);
+    let (status, _) = resident
+        .post("/api/v1/cases", json!({"title": "积水", "category_id": cat, "urgency": "normal", "source": "resident_report",
+                                      "place_id": loc["micro_grid"]["id"], "lon": 121.4505, "lat": 31.2205}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // Staff: everything, counts only.
+    let (status, s) = staff.get(&format!("/api/v1/map/grids/{g1}/summary")).await;
+    assert_eq!(status, StatusCode::OK, "{s}");
+    assert_eq!(s["grid"]["name"], "第一网格");
+    assert_eq!(
+        s["path"].as_array().unwrap().len(),
+        2,
+        "street and community"
+    );
+    assert_eq!(s["micro_grids"].as_array().unwrap().len(), 2);
+    assert_eq!(s["buildings"], 8);
+    assert_eq!(s["leaders"][0]["title"], "grid_leader");
+    assert_eq!(s["cases"], json!({"open": 1, "overdue": 0}));
+    let special = s["special_group_households"].as_u64().unwrap();
+    assert!(
+        special > 0,
+        "the seed story has special-group residents in grid 1"
+    );
+    assert!(
+        !s.to_string().contains("张秀兰"),
+        "no resident's name in the panel"
+    );
+
+    // The grid worker of grid 1 sees their grid's figures, not grid 2's.
+    let (_, own) = gridworker
+        .get(&format!("/api/v1/map/grids/{g1}/summary"))
+        .await;
+    assert_eq!(own["cases"]["open"], 1);
+    assert_eq!(own["special_group_households"], special);
+    let (status, other) = gridworker
+        .get(&format!("/api/v1/map/grids/{g2}/summary"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(other["grid"]["name"], "第二网格");
+    assert_eq!(other["cases"], json!(null));
+    assert_eq!(other["special_group_households"], json!(null));
+
+    // Residents and mediators: names and leaders, no figures.
+    for who in [&resident, &mediator] {
+        let (_, s) = who.get(&format!("/api/v1/map/grids/{g1}/summary")).await;
+        assert_eq!(s["cases"], json!(null));
+        assert_eq!(s["special_group_households"], json!(null));
+    }
+    // Only grids have panels.
+    let building = app.place_id("XF-C01-B0001").await;
+    assert_eq!(
+        staff
+            .get(&format!("/api/v1/map/grids/{building}/summary"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        staff.get("/api/v1/map/grids/999999/summary").await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // The choropleth's figures: the office gets every grid, a grid worker theirs only.
+    let whole = "121.44,31.21,121.47,31.24";
+    let (_, all) = staff
+        .get(&format!("/api/v1/map/figures?bbox={whole}"))
+        .await;
+    assert_eq!(all.as_array().unwrap().len(), 4);
+    let first = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["grid_id"] == g1)
+        .unwrap();
+    assert_eq!(
+        (first["open"].as_u64(), first["overdue"].as_u64()),
+        (Some(1), Some(0))
+    );
+    let (_, mine) = gridworker
+        .get(&format!("/api/v1/map/figures?bbox={whole}"))
+        .await;
+    assert_eq!(mine, json!([{"grid_id": g1, "open": 1, "overdue": 0}]));
+    let (_, none) = resident
+        .get(&format!("/api/v1/map/figures?bbox={whole}"))
+        .await;
+    assert_eq!(none, json!([]));
+    assert_eq!(
+        staff.get("/api/v1/map/figures?bbox=x").await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // The heat map: cases reported in the window, binned; the mediator sees none of them.
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(time::macros::offset!(+8))
+        .date();
+    let day = |d: time::Date| format!("{}-{:02}-{:02}", d.year(), d.month() as u8, d.day());
+    let window = format!(
+        "from={}&to={}",
+        day(today - time::Duration::days(7)),
+        day(today)
+    );
+    let (status, h) = staff
+        .get(&format!("/api/v1/map/heat?bbox={whole}&{window}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{h}");
+    assert_eq!((h["total"].as_u64(), h["max"].as_u64()), (Some(1), Some(1)));
+    let cell = &h["cells"][0];
+    assert!((cell["lon"].as_f64().unwrap() - 121.4505).abs() < h["cell_lon"].as_f64().unwrap());
+    let (_, h) = mediator
+        .get(&format!("/api/v1/map/heat?bbox={whole}&{window}"))
+        .await;
+    assert_eq!(h["total"], 0);
+    let (_, old) = staff
+        .get(&format!(
+            "/api/v1/map/heat?bbox={whole}&from=2020-01-01&to=2020-01-31"
+        ))
+        .await;
+    assert_eq!(old["total"], 0, "outside the window");
+    for bad in [
+        "from=2026-13-01&to=2026-12-31",
+        "from=2026-02-01&to=2026-01-01",
+        "from=2020-01-01&to=2026-01-01",
+    ] {
+        assert_eq!(
+            staff
+                .get(&format!("/api/v1/map/heat?bbox={whole}&{bad}"))
+                .await
+                .0,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}"
+        );
+    }
+}
+both!(a_grid_panel_shows_figures_only_to_those_who_may_see_them);
+
+fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> serde_json::Value {
+    json!({"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]})
+}
+
+async fn outline_edits_are_kept_and_can_be_undone(app: &TestApp) {
+    let admin = app.login("admin").await;
+    let g1 = app.place_id("XF-C01-G1").await;
+    let (_, before) = admin.get(&format!("/api/v1/places/{g1}")).await;
+    let v0 = before["version"].as_i64().unwrap();
+    // Nothing to undo yet.
+    let (status, body) = admin
+        .post(
+            &format!("/api/v1/places/{g1}/geometry/undo"),
+            json!({"version": v0}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["code"], "nothing_to_undo");
+
+    // A new outline with one more corner (on the community's western border).
+    let edited = json!({"type": "Polygon", "coordinates": [[[121.45, 31.22], [121.452, 31.22], [121.452, 31.226],
+        [121.45, 31.226], [121.45, 31.223], [121.45, 31.22]]]});
+    let put = |geometry: serde_json::Value, version: i64| {
+        json!({"code": before["code"], "name": before["name"], "address": before["address"],
+               "geometry": geometry, "leaders": before["leaders"], "version": version})
+    };
+    let (status, after) = admin
+        .put(&format!("/api/v1/places/{g1}"), put(edited.clone(), v0))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    // A rename alone keeps no outline.
+    let mut renamed = put(edited.clone(), v0 + 1);
+    renamed["name"] = json!("第一网格（东）");
+    let (status, _) = admin.put(&format!("/api/v1/places/{g1}"), renamed).await;
+    assert_eq!(status, StatusCode::OK);
+    // An overlapping outline is refused, names the neighbour and changes nothing.
+    let (status, refused) = admin
+        .put(
+            &format!("/api/v1/places/{g1}"),
+            put(rect(121.45, 31.22, 121.453, 31.226), v0 + 2),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["errors"][0]["field"], "geometry/overlaps/XF-C01-G2");
+
+    // Stale undo: 409 with the current record; then the undo brings the rectangle back.
+    let (status, stale) = admin
+        .post(
+            &format!("/api/v1/places/{g1}/geometry/undo"),
+            json!({"version": v0}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(stale["current"]["version"], v0 + 2);
+    let (status, undone) = admin
+        .post(
+            &format!("/api/v1/places/{g1}/geometry/undo"),
+            json!({"version": v0 + 2}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{undone}");
+    assert_eq!(undone["geometry"], before["geometry"]);
+    assert_eq!(
+        undone["name"], "第一网格（东）",
+        "only the outline goes back"
+    );
+    assert_eq!(undone["version"], v0 + 3);
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/places/{g1}/geometry/undo"),
+            json!({"version": v0 + 3}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "one change, one undo"
+    );
+    assert_eq!(app.audit("place.geometry_undo").await.len(), 1);
+
+    // Staff may not.
+    let staff = app.login("staff").await;
+    assert_eq!(
+        staff
+            .post(
+                &format!("/api/v1/places/{g1}/geometry/undo"),
+                json!({"version": v0 + 3}),
+            )
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+}
+both!(outline_edits_are_kept_and_can_be_undone);
+
+async fn geojson_import_applies_the_map_rules(app: &TestApp) {
+    let admin = app.login("admin").await;
+    // Two new grids, each overlapping 第一网格 (and the second the first).
+    let doc = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": rect(121.4515, 31.221, 121.4525, 31.222),
+         "properties": {"kind": "grid", "code": "XF-C01-G9", "name": "第九网格", "parent_code": "XF-C01"}},
+        {"type": "Feature", "geometry": rect(121.45, 31.221, 121.4515, 31.2225),
+         "properties": {"kind": "grid", "code": "XF-C01-G8", "name": "第八网格", "parent_code": "XF-C01"}}
+    ]});
+    for dry in [true, false] {
+        let r = admin
+            .request(
+                reqwest::Method::POST,
+                &format!("/api/v1/places/import?dry_run={dry}"),
+            )
+            .json(&doc)
+            .send()
+            .await
+            .unwrap();
+        let report: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(report["committed"], false, "{report}");
+        let rows: Vec<i64> = report["rejected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["row"].as_i64().unwrap())
+            .collect();
+        assert_eq!(rows, [1, 2], "{report}");
+        assert!(report.to_string().contains("geometry/overlaps/XF-C01-G1"));
+    }
+    let (_, found) = admin.get("/api/v1/search?q=XF-C01-G9").await;
+    assert_eq!(found["places"], json!([]), "nothing was written");
+}
+both!(geojson_import_applies_the_map_rules);
+
+async fn micro_grids_split_along_a_line_and_merge_back(app: &TestApp) {
+    let admin = app.login("admin").await;
+    let m1 = app.place_id("XF-C01-G1-M1").await;
+    let (_, before) = admin.get(&format!("/api/v1/places/{m1}")).await;
+    let v = before["version"].as_i64().unwrap();
+    let (_, kids) = admin.get(&format!("/api/v1/places/{m1}/children")).await;
+    assert_eq!(kids.as_array().unwrap().len(), 4);
+    let split = |version: i64, code: &str| json!({"version": version, "line": [[121.451, 31.219], [121.451, 31.224]], "code": code, "name": "1微网格东"});
+    // Stale, a duplicate code, a line that does not cut: refused, nothing written.
+    assert_eq!(
+        admin
+            .post(
+                &format!("/api/v1/map/places/{m1}/split"),
+                split(v - 1, "XF-C01-G1-M9")
+            )
+            .await
+            .0,
+        StatusCode::CONFLICT
+    );
+    let (status, dup) = admin
+        .post(
+            &format!("/api/v1/map/places/{m1}/split"),
+            split(v, "XF-C01-G1-M2"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(dup["errors"][0]["field"], "code");
+    let (status, miss) = admin
+        .post(
+            &format!("/api/v1/map/places/{m1}/split"),
+            json!({"version": v, "line": [[121.46, 31.219], [121.46, 31.224]], "code": "XF-C01-G1-M9", "name": "x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(miss["errors"][0]["field"], "line");
+    let g1 = app.place_id("XF-C01-G1").await;
+    assert_eq!(
+        admin
+            .post(
+                &format!("/api/v1/map/places/{g1}/split"),
+                split(1, "XF-C01-G9")
+            )
+            .await
+            .0,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "grids are not split on the map"
+    );
+
+    // The split: two halves, the buildings shared out by where they stand.
+    let (status, parts) = admin
+        .post(
+            &format!("/api/v1/map/places/{m1}/split"),
+            split(v, "XF-C01-G1-M9"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{parts}");
+    let (west, east) = (&parts[0], &parts[1]);
+    assert_eq!(west["id"], m1);
+    assert_eq!(west["version"], v + 1);
+    assert_eq!(east["name"], "1微网格东");
+    let count = |id: &serde_json::Value| {
+        let admin = &admin;
+        let id = id.clone();
+        async move {
+            admin
+                .get(&format!("/api/v1/places/{id}/children"))
+                .await
+                .1
+                .as_array()
+                .unwrap()
+                .len()
+        }
+    };
+    let (w, e) = (count(&west["id"]).await, count(&east["id"]).await);
+    assert_eq!((w, e), (2, 2), "buildings go with their half");
+    assert_eq!(app.audit("place.split").await.len(), 1);
+
+    // Merge back: the other half's buildings come home and it is gone.
+    let (status, wrong) = admin
+        .post(
+            &format!("/api/v1/map/places/{m1}/merge"),
+            json!({"version": v + 1, "other_id": app.place_id("XF-C01-G2-M1").await, "other_version": 1}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not a sibling: {wrong}"
+    );
+    let (status, merged) = admin
+        .post(
+            &format!("/api/v1/map/places/{m1}/merge"),
+            json!({"version": v + 1, "other_id": east["id"], "other_version": east["version"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{merged}");
+    assert_eq!(merged["version"], v + 2);
+    assert_eq!(
+        merged["geometry"]["coordinates"][0]
+            .as_array()
+            .unwrap()
+            .len(),
+        5,
+        "the rectangle again"
+    );
+    assert_eq!(count(&merged["id"]).await, 4);
+    assert_eq!(
+        admin.get(&format!("/api/v1/places/{}", east["id"])).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // The merge can be undone to the half it was, which no longer overlaps anything.
+    let (status, undone) = admin
+        .post(
+            &format!("/api/v1/places/{m1}/geometry/undo"),
+            json!({"version": v + 2}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{undone}");
+    assert_eq!(undone["geometry"], west["geometry"]);
+
+    let staff = app.login("staff").await;
+    assert_eq!(
+        staff
+            .post(
+                &format!("/api/v1/map/places/{m1}/split"),
+                split(v + 3, "XF-C01-G1-M8")
+            )
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+}
+both!(micro_grids_split_along_a_line_and_merge_back);
+
+async fn no_tile_layer_unless_configured(app: &TestApp) {
+    let (status, cfg) = app.login("resident").await.get("/api/v1/map/config").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        cfg,
+        json!({"tiles": null}),
+        "the map works offline by default"
+    );
+}
+both!(no_tile_layer_unless_configured);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_configured_tile_layer_reaches_the_map() {
+    let app = TestApp::sqlite_configured(true, |c| {
+        c.map_tiles = Some(shared::map::TileLayer {
+            url: "https://tiles.example/{z}/{x}/{y}.png".into(),
+            crs: shared::map::TileCrs::Gcj02,
+            attribution: "© 示例".into(),
+        })
+    })
+    .await;
+    let (_, cfg) = app.login("staff").await.get("/api/v1/map/config").await;
+    assert_eq!(
+        cfg["tiles"],
+        json!({"url": "https://tiles.example/{z}/{x}/{y}.png", "crs": "gcj02", "attribution": "© 示例"})
+    );
+    app.cleanup().await;
+}

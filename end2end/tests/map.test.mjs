@@ -1,0 +1,214 @@
+// The grid map: staff open it, toggle layers, click a grid and read its panel, report at a
+// point (and are refused outside every grid), find the case in the right grid; an admin
+// edits an outline and an overlapping edit is refused; a phone sees a bottom sheet.
+// Screenshots of the map are kept in artifacts/.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { useLinju, loginHome, api, ARTIFACTS } from '../support.mjs';
+
+const env = useLinju();
+
+/** Open the map and wait for its first full drawing (grids and buildings). */
+async function openMap(page) {
+  await page.goto(`${env.url}/map`);
+  await page.getByTestId('map-canvas').waitFor();
+  await page.waitForFunction(() => window.__linjuMap?.firstFull !== undefined && window.__linjuMap.features > 40);
+}
+
+/** Where a WGS-84 point is on the page, as the map draws it. */
+async function pointOf(page, lon, lat) {
+  const box = await page.getByTestId('map-canvas').boundingBox();
+  const [x, y] = await page.evaluate(([lon, lat]) => window.__linjuMap.screenOf(lon, lat), [lon, lat]);
+  return { x: box.x + x, y: box.y + y, inside: x >= 0 && y >= 0 && x <= box.width && y <= box.height };
+}
+
+async function clickAt(page, lon, lat) {
+  const p = await pointOf(page, lon, lat);
+  assert.ok(p.inside, `(${lon}, ${lat}) is on the canvas`);
+  await page.mouse.click(p.x, p.y);
+}
+
+async function drawsSoFar(page) {
+  return page.evaluate(() => window.__linjuMap.draws.length);
+}
+
+test('staff: layers, a grid panel, report at a point, outside every grid refused', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'staff');
+  await page.getByTestId('nav-map').click();
+  await page.waitForURL(/\/map$/);
+  await openMap(page);
+  assert.deepEqual(env.consoleErrors, []);
+  await page.getByTestId('map-legend').waitFor();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'map-desktop.png') });
+
+  // Layer toggles redraw.
+  const before = await drawsSoFar(page);
+  await page.getByTestId('layer-buildings').uncheck();
+  await page.waitForFunction((n) => window.__linjuMap.draws.length > n, before);
+  assert.equal(await page.getByTestId('layer-buildings').isChecked(), false);
+  await page.getByTestId('layer-buildings').check();
+  await page.getByTestId('layer-heat').check();
+  await page.getByTestId('map-heat-days').waitFor();
+  await page.getByTestId('colour-open').check();
+  await page.getByTestId('layer-heat').uncheck();
+
+  // Click inside the first grid (its first micro-grid): the panel names it and counts.
+  await clickAt(page, 121.4505, 31.2205);
+  await page.getByTestId('panel-title').filter({ hasText: '第一网格' }).waitFor();
+  assert.equal(await page.getByTestId('panel-open').textContent(), '0');
+  assert.ok(Number(await page.getByTestId('panel-special').textContent()) > 0, 'staff see the special-group count');
+  assert.match(await page.getByTestId('panel-leaders').textContent(), /网格长/);
+  assert.equal(await page.getByTestId('panel-board').getAttribute('href'), `/board?grid_id=${await gridId(page, 'XF-C01-G1')}`);
+
+  // Drill down: micro-grid → building → households.
+  await page.getByTestId('drill-micro').getByTestId('drill-item').first().click();
+  await page.getByTestId('drill-children').getByTestId('drill-item').first().click();
+  await page.getByTestId('drill-path').filter({ hasText: '1栋' }).waitFor();
+  await page.getByTestId('drill-children').getByTestId('drill-item').filter({ hasText: '101室' }).waitFor();
+
+  // Report at that point: the form is prefilled with the micro-grid the server found.
+  await page.getByTestId('panel-report').click();
+  await page.waitForURL(/\/report\?lon=/);
+  await page.getByTestId('place-chosen').filter({ hasText: '1微网格' }).waitFor();
+  await page.getByTestId('location-set').waitFor();
+  await page.getByTestId('case-title').fill('地图上报：路面积水');
+  await page.getByTestId('case-group').selectOption({ label: '市容环境' });
+  await page.getByTestId('case-category').selectOption({ index: 1 });
+  await page.getByTestId('report-submit').click();
+  await page.waitForURL(/\/cases\/\d+/);
+  const caseId = Number(new URL(page.url()).pathname.split('/').pop());
+  const c = await api(page, 'GET', `/cases/${caseId}`);
+  assert.equal(c.body.grid_id, await gridId(page, 'XF-C01-G1'), 'the case lies in the grid clicked');
+
+  // Back on the map: the pin is there and the grid counts it.
+  await openMap(page);
+  await page.waitForFunction(() => window.__linjuMap.features > 42);
+  await clickAt(page, 121.4512, 31.2212);
+  await page.getByTestId('panel-title').filter({ hasText: '第一网格' }).waitFor();
+  await page.getByTestId('panel-open').filter({ hasText: '1' }).waitFor();
+  await clickAt(page, 121.4505, 31.2205);
+  await page.getByTestId('panel-title').filter({ hasText: '地图上报：路面积水' }).waitFor();
+  assert.equal(await page.getByTestId('panel-case').getAttribute('href'), `/cases/${caseId}`);
+
+  // Outside every grid: the server's own words.
+  await page.getByTestId('map-zoom-out').click();
+  await page.getByTestId('map-zoom-out').click();
+  await clickAt(page, 121.4485, 31.223);
+  await page.getByTestId('panel-title').filter({ hasText: '此处不属于任何网格' }).waitFor();
+  await page.getByTestId('panel-report').click();
+  await page.getByTestId('panel-error').filter({ hasText: '不在本社区的任何网格内' }).waitFor();
+  assert.match(page.url(), /\/map$/, 'no report form for a point outside every grid');
+});
+
+async function gridId(page, code) {
+  const r = await api(page, 'GET', `/search?q=${code}`);
+  return r.body.places.find((p) => p.place.code === code).place.id;
+}
+
+test('keyboard: zoom, pan and open the grid under the cross', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'gridworker');
+  await openMap(page);
+  const canvas = page.getByTestId('map-canvas');
+  assert.ok(await canvas.getAttribute('aria-describedby'));
+  await canvas.focus();
+  // Bring the first grid under the centre: zoom in, then pan west with the arrow keys.
+  const centre = async () => page.evaluate(() => {
+    const c = document.querySelector('[data-testid=map-canvas]');
+    return [c.clientWidth / 2, c.clientHeight / 2];
+  });
+  for (let i = 0; i < 12; i++) {
+    const [cx] = await centre();
+    const p = await page.evaluate(() => window.__linjuMap.screenOf(121.451, 31.223));
+    if (Math.abs(p[0] - cx) < 60) break;
+    await page.keyboard.press(p[0] < cx ? 'ArrowLeft' : 'ArrowRight');
+  }
+  await page.keyboard.press('+');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('panel-title').filter({ hasText: '第一网格' }).waitFor();
+  // A grid worker of the first grid sees its figures.
+  await page.getByTestId('panel-open').waitFor();
+});
+
+test('admin: edit an outline; an edit that overlaps a neighbour is refused and named', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'admin');
+  await openMap(page);
+  await clickAt(page, 121.4505, 31.2235);
+  await page.getByTestId('panel-title').filter({ hasText: '第一网格' }).waitFor();
+  await page.getByTestId('panel-edit').click();
+  await page.getByTestId('map-edit').waitFor();
+  const id = await gridId(page, 'XF-C01-G1');
+  const before = await api(page, 'GET', `/places/${id}`);
+
+  // Add a corner in the middle of the west edge (on the community's border) and save.
+  await clickAt(page, 121.45, 31.223);
+  await page.getByTestId('edit-save').click();
+  await page.getByTestId('edit-saved').waitFor();
+  const after = await api(page, 'GET', `/places/${id}`);
+  assert.equal(after.body.version, before.body.version + 1);
+  assert.equal(after.body.geometry.coordinates[0].length, 6, 'one more corner');
+
+  // Drag the north-east corner into the second grid: refused, naming 第二网格.
+  const from = await pointOf(page, 121.452, 31.226);
+  const to = await pointOf(page, 121.453, 31.2255);
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 3 });
+  await page.mouse.move(to.x, to.y, { steps: 3 });
+  await page.mouse.up();
+  await page.getByTestId('edit-save').click();
+  await page.getByTestId('edit-error').filter({ hasText: '第二网格' }).waitFor();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'map-edit-refused.png') });
+  const unchanged = await api(page, 'GET', `/places/${id}`);
+  assert.equal(unchanged.body.version, after.body.version, 'nothing was written');
+
+  // Undo brings back the rectangle the grid had before the added corner.
+  await page.getByTestId('edit-undo').click();
+  await page.getByTestId('edit-saved').waitFor();
+  const undone = await api(page, 'GET', `/places/${id}`);
+  assert.deepEqual(undone.body.geometry, before.body.geometry);
+  await page.getByTestId('edit-done').click();
+  assert.equal(await page.getByTestId('map-edit').count(), 0);
+
+  // Split the first micro-grid along a line drawn across it (west to east, south of its
+  // buildings).
+  await page.getByTestId('drill-micro').getByTestId('drill-item').first().click();
+  await page.getByTestId('drill-edit').click();
+  await page.getByTestId('map-edit').filter({ hasText: '1微网格' }).waitFor();
+  await page.getByTestId('edit-cut').click();
+  await clickAt(page, 121.4494, 31.2205);
+  await clickAt(page, 121.4526, 31.2205);
+  await page.getByTestId('cut-code').fill('XF-C01-G1-M3');
+  await page.getByTestId('cut-name').fill('3微网格');
+  await page.getByTestId('cut-save').click();
+  await page.getByTestId('map-status').filter({ hasText: '已分割' }).waitFor();
+  const kids = await api(page, 'GET', `/places/${id}/children`);
+  assert.deepEqual(kids.body.map((k) => k.name).sort(), ['1微网格', '2微网格', '3微网格']);
+});
+
+test('phone: the map fits and the panel is a bottom sheet', async () => {
+  const page = await env.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await loginHome(page, env.url, 'resident');
+  await openMap(page);
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
+  }));
+  assert.ok(scroll <= client, `page is ${scroll}px wide in a ${client}px viewport`);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'map-phone.png') });
+  await clickAt(page, 121.4525, 31.2235);
+  await page.getByTestId('panel-title').filter({ hasText: '第二网格' }).waitFor();
+  // A resident sees no figures and no special groups.
+  assert.equal(await page.getByTestId('panel-open').count(), 0);
+  assert.equal(await page.getByTestId('panel-special').count(), 0);
+  const sheet = await page.getByTestId('map-panel').boundingBox();
+  assert.ok(sheet.y + sheet.height >= 843 && sheet.width >= 389, 'the panel sits at the bottom, full width');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'map-phone-panel.png') });
+  // Small tap targets in the sheet would fail elderly users.
+  const small = await page.evaluate(() => [...document.querySelectorAll('[data-testid=map-panel] a, [data-testid=map-panel] button')]
+    .filter((el) => el.getBoundingClientRect().height < 44).map((el) => el.textContent));
+  assert.deepEqual(small, []);
+});
