@@ -761,8 +761,10 @@ pub fn ballot_state(
 }
 
 /// Are the counts shown now?
+/// Are the counts shown now? Anonymous ballots always hide them until close: live counts
+/// would tell who chose what (watch the counter move as a known voter votes).
 pub fn results_visible(rules: &BallotRules, state: BallotState) -> bool {
-    state == BallotState::Closed || !rules.hidden_until_close
+    state == BallotState::Closed || !(rules.hidden_until_close || rules.anonymous)
 }
 
 /// Votes per answer key.
@@ -1792,6 +1794,14 @@ mod tests {
         assert_eq!(during, BallotState::Open);
         assert!(!results_visible(&hidden, during));
         assert!(results_visible(&BallotRules::default(), during));
+        let anonymous = BallotRules {
+            anonymous: true,
+            ..BallotRules::default()
+        };
+        assert!(
+            !results_visible(&anonymous, during),
+            "secret ballots hide live counts"
+        );
         let after = ballot_state(closes, opens, closes, false);
         assert_eq!(after, BallotState::Closed);
         assert!(results_visible(&hidden, after));

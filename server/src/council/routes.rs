@@ -5,7 +5,7 @@ use super::service::{self, ItemFilter};
 use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::error::AppResult;
-use crate::http::{ApiJson, ApiPath};
+use crate::http::{ApiJson, ApiPath, RequestCtx};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -174,11 +174,12 @@ async fn create_ballot(
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn vote(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<CastVote>,
 ) -> AppResult<Json<BallotView>> {
-    Ok(Json(service::cast_vote(&state, &me, id, req).await?))
+    Ok(Json(service::cast_vote(&state, &me, &ctx, id, req).await?))
 }
 
 /// Close a ballot now: the result is computed and frozen.
@@ -325,12 +326,15 @@ async fn me(
     responses((status = 200, body = VoterStatus), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn link_resident(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<LinkResident>,
 ) -> AppResult<Json<VoterStatus>> {
     crate::accounts::require(&me, shared::accounts::Permission::EditPeople)?;
-    Ok(Json(service::link_resident(&state, &me, id, req).await?))
+    Ok(Json(
+        service::link_resident(&state, &me, &ctx, id, req).await?,
+    ))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -228,14 +228,29 @@ pub async fn voter_status(conn: &impl ConnectionTrait, me: &Principal) -> AppRes
 pub async fn link_resident(
     state: &AppState,
     me: &Principal,
+    ctx: &crate::http::RequestCtx,
     user_id: i64,
     req: LinkResident,
 ) -> AppResult<VoterStatus> {
+    // Nobody verifies themselves: a grid worker could otherwise become any resident of their
+    // grid in turn and vote as each.
+    if user_id == me.user_id {
+        return Err(AppError::Code(ErrorCode::Forbidden));
+    }
     let txn = state.db.begin_write().await?;
     crate::accounts::store::user::Entity::find_by_id(user_id)
         .one(&*txn)
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let is_resident_account = crate::accounts::store::user_role::Entity::find()
+        .filter(crate::accounts::store::user_role::Column::UserId.eq(user_id))
+        .filter(crate::accounts::store::user_role::Column::Role.eq(Role::Resident.as_str()))
+        .one(&*txn)
+        .await?
+        .is_some();
+    if req.resident_id.is_some() && !is_resident_account {
+        return Err(AppError::field("user_id", FieldErrorCode::NotAllowed));
+    }
     // Whoever removes or sets a link must reach the resident involved.
     if let Some(old) = resident_of(&*txn, user_id).await? {
         crate::accounts::require_in_grid(me, Permission::EditPeople, Some(old.grid_id))?;
@@ -268,6 +283,21 @@ pub async fn link_resident(
             Err(e) => return Err(e.into()),
         }
     }
+    crate::audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        crate::audit::Record {
+            action: "resident.account_link",
+            entity: Some("user"),
+            entity_id: Some(user_id),
+            detail: Some(match req.resident_id {
+                Some(r) => format!("resident {r}"),
+                None => "unlinked".into(),
+            }),
+        },
+    )
+    .await?;
     let me_as = Principal {
         user_id,
         ..me.clone()
@@ -1207,12 +1237,17 @@ async fn frozen_or_live(
         let counts: Counts = serde_json::from_str(c).map_err(internal)?;
         return Ok((e.max(0) as u64, t.max(0) as u64, counts));
     }
-    let m = find_item(conn, b.item_id).await?;
-    let scope = place::Entity::find_by_id(m.scope_place_id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    let eligible = eligible_count(conn, &scope, rules_of(b)?.per_household).await?;
+    let eligible = match b.eligible {
+        Some(e) => e.max(0) as u64,
+        None => {
+            let m = find_item(conn, b.item_id).await?;
+            let scope = place::Entity::find_by_id(m.scope_place_id)
+                .one(conn)
+                .await?
+                .ok_or(AppError::Code(ErrorCode::NotFound))?;
+            eligible_count(conn, &scope, rules_of(b)?.per_household).await?
+        }
+    };
     let (turnout, counts) = count_votes(conn, b).await?;
     Ok((eligible, turnout, counts))
 }
@@ -1339,8 +1374,16 @@ pub async fn create_ballot(
         },
         k => k,
     };
+    // The quorum's denominator is the register when the ballot opens: nobody can move it
+    // afterwards by editing residents.
+    let scope = place::Entity::find_by_id(m.scope_place_id)
+        .one(&*txn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let eligible = eligible_count(&*txn, &scope, req.rules.per_household).await?;
     let b = ballot::ActiveModel {
         item_id: Set(item_id),
+        eligible: Set(Some(eligible as i64)),
         question: Set(question.clone()),
         kind: Set(serde_json::to_string(&kind).map_err(internal)?),
         rules: Set(serde_json::to_string(&req.rules).map_err(internal)?),
@@ -1375,6 +1418,7 @@ pub async fn create_ballot(
 pub async fn cast_vote(
     state: &AppState,
     me: &Principal,
+    ctx: &crate::http::RequestCtx,
     ballot_id: i64,
     req: CastVote,
 ) -> AppResult<BallotView> {
@@ -1411,6 +1455,19 @@ pub async fn cast_vote(
                     FieldErrorCode::UnknownReference,
                 ));
             }
+            // A show of hands is recorded only for those present at the item's meeting.
+            let present = match m.meeting_id {
+                Some(mt) => attendee::Entity::find()
+                    .filter(attendee::Column::MeetingId.eq(mt))
+                    .filter(attendee::Column::ResidentId.eq(rid))
+                    .one(&*txn)
+                    .await?
+                    .is_some(),
+                None => false,
+            };
+            if !present {
+                return Err(AppError::field("resident_id", FieldErrorCode::NotAllowed));
+            }
             (r, Some(me.user_id))
         }
     };
@@ -1438,6 +1495,10 @@ pub async fn cast_vote(
         Err(VoteRefusal::NotOpen) => return Err(AppError::Code(ErrorCode::BallotClosed)),
         Err(VoteRefusal::NotEligible) => return Err(AppError::Code(ErrorCode::NotEligible)),
         Err(VoteRefusal::AlreadyVoted) => return Err(AppError::Code(ErrorCode::AlreadyVoted)),
+    }
+    // A resident's own vote is theirs: the office does not record over it.
+    if recorded_by.is_some() && previous.as_ref().is_some_and(|p| p.recorded_by.is_none()) {
+        return Err(AppError::Code(ErrorCode::AlreadyVoted));
     }
     let stored = (!rules.anonymous).then(|| answer.encode());
     match previous {
@@ -1494,6 +1555,20 @@ pub async fn cast_vote(
                 }
             }
         }
+    }
+    if recorded_by.is_some() {
+        crate::audit::record(
+            &*txn,
+            Some(me),
+            ctx,
+            crate::audit::Record {
+                action: "council.vote.record",
+                entity: Some("ballot"),
+                entity_id: Some(ballot_id),
+                detail: Some(format!("resident {rid}")),
+            },
+        )
+        .await?;
     }
     let b = ballot::Entity::find_by_id(ballot_id)
         .one(&*txn)

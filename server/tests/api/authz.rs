@@ -140,6 +140,14 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         .await;
     let meeting_id = meeting["summary"]["id"].as_i64().unwrap();
     let mediator_user = app.user_id("mediator").await;
+    let (status, newcomer) = admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "newcomer", "display_name": "新住户", "password": "linju-demo", "roles": ["resident"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{newcomer}");
+    let newcomer = newcomer["id"].as_i64().unwrap();
     // A mediation file in the first grid: the demo resident is the applicant, the demo
     // mediator runs it.
     let file_body = json!({"title": "空调外机滴水纠纷", "dispute_type": "neighbour", "origin": "application",
@@ -1228,12 +1236,12 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             Some(json!({"points_per_hour": 0, "version": 1})),
             [422, 403, 403, 403, 403, 403, 401],
         ),
-        // After the care rows: it makes the mediator 张秀兰's own account.
-        // Verifying an account as a resident of the first grid: the office, or its grid worker.
+        // Verifying a resident account as a resident of the first grid: the office, or its grid
+        // worker. After the care rows: it makes the newcomer 张秀兰's own account.
         case(
             M::PUT,
             "/api/v1/users/{id}/resident",
-            format!("/api/v1/users/{mediator_user}/resident"),
+            format!("/api/v1/users/{newcomer}/resident"),
             Some(json!({"resident_id": r1})),
             [200, 200, 403, 200, 403, 403, 401],
         ),

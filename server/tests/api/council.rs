@@ -814,3 +814,123 @@ async fn a_thousand_concurrent_voters_are_counted_exactly(app: &TestApp) {
     }
 }
 both!(a_thousand_concurrent_voters_are_counted_exactly);
+
+/// Nobody verifies their own account or a non-resident one; links are audited. The office
+/// records a show of hands only for residents present at the meeting, never over their own vote.
+async fn verification_and_recorded_votes_are_guarded(app: &TestApp) {
+    let gw = app.login("gridworker").await;
+    let zhang = app.resident_id("张秀兰").await;
+    let me = app.user_id("gridworker").await;
+    let (status, _) = gw
+        .put(
+            &format!("/api/v1/users/{me}/resident"),
+            json!({"resident_id": zhang}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no self-verification");
+    let mediator = app.user_id("mediator").await;
+    let (status, _) = gw
+        .put(
+            &format!("/api/v1/users/{mediator}/resident"),
+            json!({"resident_id": zhang}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "only resident accounts"
+    );
+    let resident = app.user_id("resident").await;
+    let (status, _) = gw
+        .put(
+            &format!("/api/v1/users/{resident}/resident"),
+            json!({"resident_id": null}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(app.audit("resident.account_link").await.len(), 1);
+
+    let staff = app.login("staff").await;
+    let grid1 = app.place_id("XF-C01-G1").await;
+    let now = OffsetDateTime::now_utc();
+    let (_, meeting) = staff
+        .post(
+            "/api/v1/council/meetings",
+            json!({"scope_place_id": grid1, "kind": "regular", "title": "议事日", "venue": "网格议事角", "starts_at": rfc(now + time::Duration::days(1))}),
+        )
+        .await;
+    let meeting_id = meeting["summary"]["id"].as_i64().unwrap();
+    let item = raise(&staff, app, "XF-C01-G1", "楼道堆物清理").await;
+    let item = ok_act(
+        &staff,
+        &item,
+        json!({"action": "schedule", "meeting_id": meeting_id}),
+    )
+    .await;
+    let id = item["summary"]["id"].as_i64().unwrap();
+    let (_, b) = staff
+        .post(
+            &format!("/api/v1/council/items/{id}/ballots"),
+            ballot_body(rules(json!({}))),
+        )
+        .await;
+    let bid = b["id"].as_i64().unwrap();
+    let people = voters(app, "XF-C01-G1", 2, 1).await;
+    let rid = |name: &str| {
+        let name = name.to_string();
+        async move { app.resident_id(&name).await }
+    };
+    let first = rid("投票人0").await;
+    let second = rid("投票人1").await;
+    let record = |r: i64, choice: &str| json!({"answer": {"type": "decision", "choice": choice}, "resident_id": r});
+    let (status, p) = staff
+        .post(
+            &format!("/api/v1/council/ballots/{bid}/votes"),
+            record(first, "agree"),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not at the meeting: {p}"
+    );
+    let (_, m) = staff
+        .get(&format!("/api/v1/council/meetings/{meeting_id}"))
+        .await;
+    staff
+        .put(
+            &format!("/api/v1/council/meetings/{meeting_id}/attendance"),
+            json!({"attendees": [
+                {"kind": "resident", "name": "投票人0", "resident_id": first},
+                {"kind": "resident", "name": "投票人1", "resident_id": second}], "version": m["summary"]["version"]}),
+        )
+        .await;
+    let (status, p) = staff
+        .post(
+            &format!("/api/v1/council/ballots/{bid}/votes"),
+            record(first, "agree"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert_eq!(app.audit("council.vote.record").await.len(), 1);
+    // The second resident votes for themselves; the office cannot record over it.
+    people[1]
+        .post(
+            &format!("/api/v1/council/ballots/{bid}/votes"),
+            json!({"answer": {"type": "decision", "choice": "disagree"}}),
+        )
+        .await;
+    let (status, _) = staff
+        .post(
+            &format!("/api/v1/council/ballots/{bid}/votes"),
+            record(second, "agree"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (_, b) = staff
+        .post(&format!("/api/v1/council/ballots/{bid}/close"), json!(null))
+        .await;
+    assert_eq!(b["counts"]["agree"], 1);
+    assert_eq!(b["counts"]["disagree"], 1);
+}
+both!(verification_and_recorded_votes_are_guarded);
