@@ -8,6 +8,7 @@ mod board;
 mod cases;
 mod home;
 mod i18n;
+mod mediation;
 mod places;
 mod shell;
 mod ui;
@@ -58,6 +59,8 @@ fn App() -> impl IntoView {
                     <Route path=path!("/cases/:id") view=protected!(CasePage)/>
                     <Route path=path!("/notifications") view=protected!(NotificationsPage)/>
                     <Route path=path!("/board") view=protected!(BoardPage)/>
+                    <Route path=path!("/mediation") view=protected!(MediationBoardPage)/>
+                    <Route path=path!("/mediation/:id") view=protected!(MediationFilePage)/>
                     <Route path=path!("/admin/users") view=protected!(UsersPage)/>
                     <Route path=path!("/admin/users/:id") view=protected!(UserEditPage)/>
                     <Route path=path!("/admin/audit") view=protected!(AuditPage)/>
@@ -72,4 +75,5 @@ use audit::AuditPage;
 use board::BoardPage;
 use cases::{CasePage, MyReportsPage, NotificationsPage, ReportPage};
 use home::HomePage;
+use mediation::{MediationBoardPage, MediationFilePage};
 use places::{DataPage, PlacePage, PlacesRootPage, ResidentPage, SearchPage};

@@ -21,7 +21,7 @@ struct NavItem {
     board: bool,
 }
 
-const NAV: [NavItem; 9] = [
+const NAV: [NavItem; 10] = [
     NavItem {
         href: "/",
         key: Key::NavHome,
@@ -47,6 +47,15 @@ const NAV: [NavItem; 9] = [
         href: "/cases",
         key: Key::NavMyReports,
         testid: "nav-my-reports",
+        needs: None,
+        board: false,
+    },
+    // Every signed-in role: the server lists only the files the user may see (a resident's
+    // own, a mediator's, the office's and the grid's).
+    NavItem {
+        href: "/mediation",
+        key: Key::NavMediation,
+        testid: "nav-mediation",
         needs: None,
         board: false,
     },
