@@ -520,6 +520,7 @@ keys! {
     MedEvPerformed => "条款履行", "Term performed";
     MedEvExtend => "延长期限", "Time limit extended";
     MedEvMediators => "调整调解员", "Mediators changed";
+    MedColon => "：", ": ";
 }
 
 /// The language context. `Copy`, so closures can capture it freely.

@@ -159,6 +159,23 @@ test('the air-conditioner case from intake to a followed-up agreement; the other
   await m.getByTestId('med-session-submit').click();
   await m.getByTestId('med-session').filter({ hasText: '小马扎议事会' }).waitFor();
 
+  // The session form on the mediator's phone: large fields, nothing overflows.
+  const mp = await phone.context.newPage();
+  await login(mp, env.url, 'mediator');
+  await mp.getByTestId('home-welcome').waitFor();
+  await mp.goto(fileUrl);
+  await mp.getByTestId('med-session-form').waitFor();
+  await mp.getByTestId('med-mode-back_to_back').check();
+  await noHorizontalScroll(mp);
+  const small = await mp.evaluate(() =>
+    [...document.querySelectorAll('[data-testid=med-session-form] button, [data-testid=med-session-form] select, [data-testid=med-session-form] input:not([type=radio]):not([type=checkbox]), [data-testid=med-session-form] label.choice')]
+      .filter((el) => el.offsetParent !== null)
+      .map((el) => ({ text: (el.textContent || el.id).trim().slice(0, 20), h: el.getBoundingClientRect().height }))
+      .filter((x) => x.h < 44));
+  assert.deepEqual(small, [], 'tap targets of at least 44 px');
+  await mp.getByTestId('med-session-form').screenshot({ path: path.join(ARTIFACTS, 'mediation-session-form-390.png') });
+  await mp.close();
+
   // Tempers run high: back-to-back, each side alone. The applicant's note is not to be shared.
   await m.getByTestId('med-mode-back_to_back').check();
   await m.getByTestId('med-switch-hint').waitFor();
@@ -241,6 +258,7 @@ test('the air-conditioner case from intake to a followed-up agreement; the other
   assert.ok(!String(dossier.body).includes(APPLICANT_SECRET));
 
   // The same pages on a phone: the board's columns stack, nothing overflows.
+  await phone.context.clearCookies();
   const p = await phone.context.newPage();
   await login(p, env.url, 'mediator');
   await p.getByTestId('home-welcome').waitFor();

@@ -370,7 +370,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                 <p class="med-party-head">
                     <span class="badge">{move || i18n.text(p.side.text())}</span>
                     " "<strong data-testid="med-party-name-text">{p.name.clone()}</strong>
-                    {p.representative.clone().map(|r| view! { <span class="muted">" · "{move || i18n.t(Key::MedRepresentative)}": "{r.clone()}</span> })}
+                    {p.representative.clone().map(|r| view! { <span class="muted">" · "{move || i18n.t(Key::MedRepresentative)}{move || i18n.t(Key::MedColon)}{r.clone()}</span> })}
                     {p.has_account.then(|| view! { <span class="muted">" · "{move || i18n.t(Key::MedHasAccount)}</span> })}
                 </p>
                 <dl class="facts med-party-facts">
@@ -558,7 +558,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                     </p>
                     <p class="timeline-meta muted"><time>{fmt_time(s.held_at)}</time>" · "{s.venue.clone()}" · "{s.mediator_name.clone()}</p>
                     {s.strategy_note.clone().filter(|n| !n.is_empty()).map(|n| view! {
-                        <p class="med-strategy" data-testid="med-strategy-note"><strong>{move || i18n.t(Key::MedStrategyNote)}": "</strong>{n}</p>
+                        <p class="med-strategy" data-testid="med-strategy-note"><strong>{move || i18n.t(Key::MedStrategyNote)}{move || i18n.t(Key::MedColon)}</strong>{n}</p>
                     })}
                     {s.entries.into_iter().map(|e| {
                         let fields = [
@@ -651,7 +651,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                                         view! {
                                             <li class="med-term" class:is-overdue=t.overdue data-testid="med-term">
                                                 <p><strong>{t.text.clone()}</strong></p>
-                                                <p class="muted">{move || i18n.t(Key::MedTermDue)}": "{fmt_date(t.due)}
+                                                <p class="muted">{move || i18n.t(Key::MedTermDue)}{move || i18n.t(Key::MedColon)}{fmt_date(t.due)}
                                                     {t.overdue.then(|| view! { " "<span class="badge badge-danger">{move || i18n.t(Key::Overdue)}</span> })}</p>
                                                 {match performed {
                                                     Some(at) => view! { <p data-testid="med-term-done">{move || i18n.fmt(Key::MedTermPerformed, &[("time", &fmt_time(at)), ("proof", t.proof.as_deref().unwrap_or(""))])}</p> }.into_any(),
@@ -672,7 +672,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                                         }
                                     }).collect_view()}
                                 </ol>
-                                {a.effective_at.map(|t| view! { <p><strong>{move || i18n.t(Key::MedEffective)}": "</strong>{fmt_time(t)}</p> })}
+                                {a.effective_at.map(|t| view! { <p><strong>{move || i18n.t(Key::MedEffective)}{move || i18n.t(Key::MedColon)}</strong>{fmt_time(t)}</p> })}
                                 {a.judicial_confirmation_until.map(|d| view! {
                                     <p class="alert alert-info" data-testid="med-judicial">{move || i18n.fmt(Key::MedJudicial, &[("date", &fmt_date(d))])}</p>
                                 })}
