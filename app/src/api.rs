@@ -25,6 +25,10 @@ use shared::council::{
 use shared::error::{ErrorCode, FieldError, Problem};
 use shared::i18n::Lang;
 use shared::open311::{ApiKeyView, NewApiKey};
+use shared::mediation::{
+    AgreementInput, BoardColumn, Confirm, Consent, CreateFile, Extension, FileView, MoveFile,
+    NewRecord, NewSession, PartyContact, Performed,
+};
 use shared::places::{
     CreatePlace, ImportReport, PlaceRefWithPath, PlaceSummary, PlaceView, ResidentInput,
     ResidentSensitive, ResidentView, SearchResults, UpdatePlace,
@@ -709,6 +713,75 @@ pub async fn accountability(offset: u64, limit: u64) -> ApiResult<Page<Accountab
 /// Is the signed-in user a verified resident (who may support and vote)?
 pub async fn voter_status() -> ApiResult<VoterStatus> {
     get("/council/me").await
+}
+
+// ---- mediation ----
+
+pub async fn mediation_board() -> ApiResult<Vec<BoardColumn>> {
+    get("/mediation/board").await
+}
+
+/// Users with the mediator role (Art. 19: the committee assigns, or the parties choose).
+pub async fn mediators() -> ApiResult<Vec<Assignee>> {
+    get("/mediation/mediators").await
+}
+
+pub async fn create_file(input: &CreateFile) -> ApiResult<FileView> {
+    post("/mediation/files", input).await
+}
+
+pub async fn mediation_file(id: i64) -> ApiResult<FileView> {
+    get(&format!("/mediation/files/{id}")).await
+}
+
+pub async fn move_file(id: i64, input: &MoveFile) -> ApiResult<FileView> {
+    post(&format!("/mediation/files/{id}/moves"), input).await
+}
+
+pub async fn set_consent(party_id: i64, input: &Consent) -> ApiResult<FileView> {
+    put(&format!("/mediation/parties/{party_id}/consent"), input).await
+}
+
+pub async fn notify_party(party_id: i64) -> ApiResult<FileView> {
+    post_empty(&format!("/mediation/parties/{party_id}/notice")).await
+}
+
+/// A party's full phone number (audit-logged).
+pub async fn party_contact(party_id: i64) -> ApiResult<PartyContact> {
+    get(&format!("/mediation/parties/{party_id}/contact")).await
+}
+
+pub async fn confirm_agreement(party_id: i64, input: &Confirm) -> ApiResult<FileView> {
+    post(&format!("/mediation/parties/{party_id}/confirm"), input).await
+}
+
+pub async fn add_record(id: i64, input: &NewRecord) -> ApiResult<FileView> {
+    post(&format!("/mediation/files/{id}/records"), input).await
+}
+
+pub async fn add_session(id: i64, input: &NewSession) -> ApiResult<FileView> {
+    post(&format!("/mediation/files/{id}/sessions"), input).await
+}
+
+pub async fn set_agreement(id: i64, input: &AgreementInput) -> ApiResult<FileView> {
+    put(&format!("/mediation/files/{id}/agreement"), input).await
+}
+
+pub async fn extend_file(id: i64, input: &Extension) -> ApiResult<FileView> {
+    post(&format!("/mediation/files/{id}/extension"), input).await
+}
+
+pub async fn term_performed(term_id: i64, input: &Performed) -> ApiResult<FileView> {
+    post(&format!("/mediation/terms/{term_id}/performed"), input).await
+}
+
+/// The printable pages (opened by the browser itself, with the session cookie).
+pub fn agreement_html(id: i64) -> String {
+    url(&format!("/mediation/files/{id}/agreement.html"))
+}
+
+pub fn dossier_html(id: i64) -> String {
+    url(&format!("/mediation/files/{id}/dossier.html"))
 }
 
 #[cfg(test)]

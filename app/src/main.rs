@@ -10,6 +10,7 @@ mod council;
 mod home;
 mod i18n;
 mod map;
+mod mediation;
 mod places;
 mod settings;
 mod shell;
@@ -67,6 +68,8 @@ fn App() -> impl IntoView {
                     <Route path=path!("/council/meetings/:id") view=protected!(MeetingPage)/>
                     <Route path=path!("/council/accountability") view=protected!(AccountabilityPage)/>
                     <Route path=path!("/map") view=protected!(MapPage)/>
+                    <Route path=path!("/mediation") view=protected!(MediationBoardPage)/>
+                    <Route path=path!("/mediation/:id") view=protected!(MediationFilePage)/>
                     <Route path=path!("/admin/users") view=protected!(UsersPage)/>
                     <Route path=path!("/admin/users/:id") view=protected!(UserEditPage)/>
                     <Route path=path!("/admin/audit") view=protected!(AuditPage)/>
@@ -85,5 +88,6 @@ use cases::{CasePage, MyReportsPage, NotificationsPage, ReportPage};
 use council::{AccountabilityPage, CouncilPage, ItemPage, MeetingPage, MeetingsPage};
 use home::HomePage;
 use map::MapPage;
+use mediation::{MediationBoardPage, MediationFilePage};
 use places::{DataPage, PlacePage, PlacesRootPage, ResidentPage, SearchPage};
 use settings::SettingsPage;

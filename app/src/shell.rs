@@ -57,6 +57,15 @@ const NAV: &[NavItem] = &[
         needs: None,
         board: false,
     },
+    // Every signed-in role: the server lists only the files the user may see (a resident's
+    // own, a mediator's, the office's and the grid's).
+    NavItem {
+        href: "/mediation",
+        key: Key::NavMediation,
+        testid: "nav-mediation",
+        needs: None,
+        board: false,
+    },
     NavItem {
         href: "/council",
         key: Key::NavCouncil,

@@ -19,6 +19,9 @@ pub enum AppError {
     Throttled { retry_after: u64 },
     #[error("version conflict")]
     Conflict { current: serde_json::Value },
+    /// A refusal that says why in the user's words (e.g. which consent is missing).
+    #[error("{0:?}: {1:?}")]
+    Refused(ErrorCode, shared::i18n::Text),
     #[error("database: {0}")]
     Db(#[from] DbErr),
     #[error("internal: {0}")]
@@ -81,6 +84,8 @@ pub struct ProblemSpec {
     pub errors: FieldErrors,
     pub retry_after: Option<u64>,
     pub current: Option<serde_json::Value>,
+    /// Says more than the code's own message.
+    pub message: Option<shared::i18n::Text>,
 }
 
 impl ProblemSpec {
@@ -90,6 +95,7 @@ impl ProblemSpec {
             errors: FieldErrors::new(),
             retry_after: None,
             current: None,
+            message: None,
         }
     }
 
@@ -100,6 +106,11 @@ impl ProblemSpec {
             p = p.with_retry_after(s, lang);
         }
         p.current = self.current.clone();
+        if let Some(t) = self.message {
+            p.detail = t.get(lang).to_string();
+            p.messages.zh_cn = t.zh.to_string();
+            p.messages.en = t.en.to_string();
+        }
         p.request_id = request_id;
         p
     }
@@ -137,6 +148,10 @@ impl IntoResponse for AppError {
             AppError::Conflict { current } => ProblemSpec {
                 current: Some(current),
                 ..ProblemSpec::of(ErrorCode::VersionConflict)
+            },
+            AppError::Refused(code, text) => ProblemSpec {
+                message: Some(text),
+                ..ProblemSpec::of(code)
             },
             AppError::Db(err) => match err.sql_err() {
                 Some(SqlErr::UniqueConstraintViolation(_)) => {

@@ -168,6 +168,13 @@ impl MediationAction {
         }
     }
 
+    /// The move that takes a file from one stage straight to another (a drop on the board).
+    pub fn between(from: MediationStage, to: MediationStage) -> Option<MediationAction> {
+        MediationAction::ALL
+            .into_iter()
+            .find(|a| a.from().contains(&from) && a.to() == to)
+    }
+
     /// Moves that need a note (a reason).
     pub fn needs_note(self) -> bool {
         matches!(self, MediationAction::Fail | MediationAction::Resume)
@@ -331,6 +338,40 @@ pub fn legal_mediation_actions(
         .into_iter()
         .filter(|a| check_mediation_move(stage, *a, f, who, rel).is_ok())
         .collect()
+}
+
+/// What is recorded on a file besides its moves, and the stages in which it may be: the
+/// server refuses it elsewhere, the app offers it only there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// A party's consent or refusal (before acceptance, Art. 17).
+    Consent,
+    Record(RecordKind),
+    Session,
+    /// Drafting or redrafting the agreement.
+    Agreement,
+    /// A party's confirmation of the agreement.
+    Confirm,
+    /// A term performed.
+    Performed,
+    /// The time limit extended.
+    Extension,
+}
+
+impl Change {
+    pub fn allowed_in(self, stage: MediationStage) -> bool {
+        use MediationStage::*;
+        match self {
+            Change::Consent => stage == Intake,
+            Change::Record(RecordKind::FollowUp) => matches!(stage, Performance | Closed),
+            Change::Record(_) => stage.is_open(),
+            Change::Session => matches!(stage, Accepted | InSession),
+            Change::Agreement => matches!(stage, InSession | Agreement),
+            Change::Confirm => stage == Agreement,
+            Change::Performed => stage == Performance,
+            Change::Extension => stage.is_open(),
+        }
+    }
 }
 
 /// An extension of the time limit needs every party's consent.
@@ -633,6 +674,14 @@ impl Origin {
             .into_iter()
             .find(|x| x.as_str() == s)
     }
+
+    pub fn text(self) -> Text {
+        match self {
+            Origin::Application => Text::new("当事人申请", "A party applied"),
+            Origin::Initiative => Text::new("主动调解", "Committee's initiative"),
+            Origin::Referral => Text::new("事件转调解", "Referred from a case"),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -648,6 +697,10 @@ pub struct PartyInput {
     /// The party's own resident account, so they can follow their file.
     #[serde(default)]
     pub user_id: Option<i64>,
+    /// The same account by its username (what a resident can tell the office); resolved by
+    /// the server when `user_id` is not given.
+    #[serde(default)]
+    pub username: Option<String>,
 }
 
 impl PartyInput {
@@ -880,6 +933,14 @@ impl ConfirmMethod {
         ]
         .into_iter()
         .find(|x| x.as_str() == s)
+    }
+
+    pub fn text(self) -> Text {
+        match self {
+            ConfirmMethod::Signature => Text::new("签名", "Signature"),
+            ConfirmMethod::Thumbprint => Text::new("按手印", "Thumbprint"),
+            ConfirmMethod::Oral => Text::new("口头确认", "Oral"),
+        }
     }
 }
 
@@ -1211,6 +1272,33 @@ mod tests {
         ] {
             assert!(legal_mediation_actions(s, f, &staff, NONE).is_empty());
         }
+    }
+
+    #[test]
+    fn changes_by_stage() {
+        use MediationStage::*;
+        assert!(Change::Consent.allowed_in(Intake));
+        assert!(!Change::Consent.allowed_in(Accepted));
+        assert!(Change::Session.allowed_in(Accepted) && !Change::Session.allowed_in(Agreement));
+        assert!(Change::Record(RecordKind::FollowUp).allowed_in(Closed));
+        assert!(!Change::Record(RecordKind::FollowUp).allowed_in(InSession));
+        assert!(Change::Record(RecordKind::SiteCheck).allowed_in(Intake));
+        assert!(!Change::Extension.allowed_in(Failed));
+    }
+
+    #[test]
+    fn board_drops_are_moves() {
+        use MediationStage::*;
+        assert_eq!(
+            MediationAction::between(Intake, Accepted),
+            Some(MediationAction::Accept)
+        );
+        assert_eq!(
+            MediationAction::between(Agreement, InSession),
+            Some(MediationAction::Resume)
+        );
+        assert_eq!(MediationAction::between(Intake, Closed), None);
+        assert_eq!(MediationAction::between(InSession, InSession), None);
     }
 
     #[test]

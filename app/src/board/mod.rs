@@ -192,7 +192,9 @@ fn column_index(stage: Stage) -> Option<usize> {
     Stage::BOARD.iter().position(|s| *s == stage)
 }
 
-fn focus_card(id: i64) {
+/// Move the keyboard focus to the card `[data-card-id=id]` once the page has re-rendered.
+/// (Shared by the boards of every area.)
+pub fn focus_card(id: i64) {
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;
         if let Some(el) = web_sys::window()
@@ -207,6 +209,42 @@ fn focus_card(id: i64) {
             let _ = el.focus();
         }
     });
+}
+
+/// Remove the drop marks (`drop-before`, `drop-into`) a drag left on the page.
+pub fn clear_drop_marks() {
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        if let Ok(list) = doc.query_selector_all(".drop-before, .drop-into") {
+            for i in 0..list.length() {
+                if let Some(el) = list
+                    .item(i)
+                    .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+                {
+                    let _ = el.class_list().remove_2("drop-before", "drop-into");
+                }
+            }
+        }
+    }
+}
+
+/// The card under the pointer in a list (the first `[data-card-id]` whose middle is below
+/// `y`), skipping the card being moved.
+pub fn card_below(list: &web_sys::Element, y: f64, skip: Option<i64>) -> Option<web_sys::Element> {
+    let nodes = list.query_selector_all("[data-card-id]").ok()?;
+    for i in 0..nodes.length() {
+        let el: web_sys::Element = wasm_bindgen::JsCast::dyn_into(nodes.item(i)?).ok()?;
+        let id: Option<i64> = el
+            .get_attribute("data-card-id")
+            .and_then(|s| s.parse().ok());
+        if id == skip {
+            continue;
+        }
+        let r = el.get_bounding_client_rect();
+        if y < r.top() + r.height() / 2.0 {
+            return Some(el);
+        }
+    }
+    None
 }
 
 #[component]
@@ -672,39 +710,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
     on_cleanup(move || pick_keys.remove());
 
     // ---- mouse: HTML5 drag and drop ----
-    let clear_marks = move || {
-        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-            if let Ok(list) = doc.query_selector_all(".drop-before, .drop-into") {
-                for i in 0..list.length() {
-                    if let Some(el) = list
-                        .item(i)
-                        .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
-                    {
-                        let _ = el.class_list().remove_2("drop-before", "drop-into");
-                    }
-                }
-            }
-        }
-    };
-    // The card under the pointer in a list (the first whose middle is below it).
-    let card_below =
-        |list: &web_sys::Element, y: f64, skip: Option<i64>| -> Option<web_sys::Element> {
-            let nodes = list.query_selector_all("[data-card-id]").ok()?;
-            for i in 0..nodes.length() {
-                let el: web_sys::Element = wasm_bindgen::JsCast::dyn_into(nodes.item(i)?).ok()?;
-                let id: Option<i64> = el
-                    .get_attribute("data-card-id")
-                    .and_then(|s| s.parse().ok());
-                if id == skip {
-                    continue;
-                }
-                let r = el.get_bounding_client_rect();
-                if y < r.top() + r.height() / 2.0 {
-                    return Some(el);
-                }
-            }
-            None
-        };
+    let clear_marks = clear_drop_marks;
     let on_drag_over = move |ev: web_sys::DragEvent| {
         if dragging.get_value().is_none() {
             return;

@@ -11,7 +11,8 @@ mod report;
 pub use detail::{CasePage, MoveDialog};
 pub use list::MyReportsPage;
 pub use notify::{Bell, NotificationsPage};
-pub use report::ReportPage;
+pub(crate) use report::focus_by_id;
+pub use report::{PlacePicker, ReportPage};
 
 use leptos::prelude::*;
 use shared::cases::{CaseMeta, Category, RefusalReason, Stage};

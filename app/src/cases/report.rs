@@ -33,7 +33,6 @@ fn ReportForm(principal: Principal) -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| set_title(i18n.t(Key::ReportTitle), i18n.get()));
     let meta = LocalResource::new(api::case_meta);
-    let grids = LocalResource::new(api::grids);
 
     let sources: Vec<Source> = Source::ALL
         .into_iter()
@@ -46,8 +45,6 @@ fn ReportForm(principal: Principal) -> impl IntoView {
     let urgency = RwSignal::new(Urgency::Normal);
     let source = RwSignal::new(sources.first().copied().unwrap_or(Source::ResidentReport));
     let place = RwSignal::new(None::<PlaceRefWithPath>);
-    let place_q = RwSignal::new(String::new());
-    let place_results = RwSignal::new(None::<Result<Vec<PlaceRefWithPath>, ApiError>>);
     let point = RwSignal::new(None::<(f64, f64)>);
     let locate_error = RwSignal::new(None::<String>);
     let locating = RwSignal::new(false);
@@ -112,17 +109,6 @@ fn ReportForm(principal: Principal) -> impl IntoView {
             }
         });
     }
-
-    let search_place = move || {
-        let q = place_q.get_untracked().trim().to_string();
-        if q.is_empty() {
-            return;
-        }
-        place_results.set(None);
-        spawn_local(async move {
-            place_results.set(Some(api::search(&q).await.map(|r| r.places)));
-        });
-    };
 
     let use_location = move |_| {
         use wasm_bindgen::JsCast;
@@ -348,56 +334,7 @@ fn ReportForm(principal: Principal) -> impl IntoView {
             })}
             <fieldset class="field where" class:field-invalid=invalid("place_id")>
                 <legend>{move || i18n.t(Key::Where)}</legend>
-                <p class="place-chosen" data-testid="place-chosen" aria-live="polite">
-                    {move || match place.get() {
-                        Some(p) => view! { <span>{i18n.t(Key::ChosenPlace)}": "<strong>{p.place.name.clone()}</strong>" "<span class="muted">{p.location.clone()}</span></span> }.into_any(),
-                        None => view! { <span class="muted">{i18n.t(Key::NoPlaceChosen)}</span> }.into_any(),
-                    }}
-                </p>
-                <label for="place-q">{move || i18n.t(Key::FindPlace)}</label>
-                <div class="search-row">
-                    <input id="place-q" type="search" autocomplete="off" enterkeyhint="search" data-testid="place-q"
-                        bind:value=place_q
-                        on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); search_place(); }/>
-                    <button type="button" class="button button-secondary" data-testid="place-search" on:click=move |_| search_place()>
-                        {move || i18n.t(Key::SearchButton)}
-                    </button>
-                </div>
-                {move || place_results.get().map(|r| match r {
-                    Err(e) => view! { <p class="field-error">{e.message(i18n.get())}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoPlaceFound)}</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="choice-list" data-testid="place-results">
-                            {list.into_iter().take(8).map(|p| {
-                                let chosen = p.clone();
-                                let id = p.place.id;
-                                view! {
-                                    <li>
-                                        <button type="button" class="button button-quiet choice-button" data-testid="place-result"
-                                            aria-pressed=move || place.with(|c| c.as_ref().map(|c| c.place.id) == Some(id)).to_string()
-                                            on:click=move |_| { place.set(Some(chosen.clone())); place_results.set(None); }>
-                                            <strong>{p.place.name.clone()}</strong>
-                                            <span class="muted">{p.location.clone()}</span>
-                                        </button>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                })}
-                <label for="place-grid">{move || i18n.t(Key::OrChooseGrid)}</label>
-                <select id="place-grid" data-testid="place-grid" on:change=move |ev| {
-                    let id: Option<i64> = event_target_value(&ev).parse().ok();
-                    let found = grids.get().and_then(Result::ok).and_then(|g| g.into_iter().find(|g| Some(g.place.id) == id));
-                    if found.is_some() { place.set(found); }
-                }>
-                    <option value="">{move || i18n.t(Key::ChooseOne)}</option>
-                    {move || grids.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|g| {
-                        let id = g.place.id;
-                        view! { <option value=id.to_string() selected=move || place.with(|p| p.as_ref().map(|p| p.place.id) == Some(id))>{g.place.name.clone()}</option> }
-                    }).collect_view()}
-                </select>
-                <FieldErrorList errors field="place_id" id="place-error".to_string()/>
+                <PlacePicker place errors/>
                 <div class="locate">
                     <button type="button" class="button button-quiet" data-testid="use-location" on:click=use_location disabled=move || locating.get()>
                         {move || if locating.get() { i18n.t(Key::Locating) } else { i18n.t(Key::UseMyLocation) }}
@@ -450,6 +387,81 @@ fn ReportForm(principal: Principal) -> impl IntoView {
                 <p class="hint">{category_label(meta.get().and_then(Result::ok).as_ref(), id, i18n.get())}</p>
             })}
         </form>
+    }
+}
+
+/// Choose a place: search by name, code or address, or pick a grid. The choice lands in
+/// `place`; errors of the API's `place_id` field show below.
+#[component]
+pub fn PlacePicker(
+    place: RwSignal<Option<PlaceRefWithPath>>,
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let grids = LocalResource::new(api::grids);
+    let place_q = RwSignal::new(String::new());
+    let place_results = RwSignal::new(None::<Result<Vec<PlaceRefWithPath>, ApiError>>);
+    let search_place = move || {
+        let q = place_q.get_untracked().trim().to_string();
+        if q.is_empty() {
+            return;
+        }
+        place_results.set(None);
+        spawn_local(async move {
+            place_results.set(Some(api::search(&q).await.map(|r| r.places)));
+        });
+    };
+    view! {
+        <p class="place-chosen" data-testid="place-chosen" aria-live="polite">
+            {move || match place.get() {
+                Some(p) => view! { <span>{i18n.t(Key::ChosenPlace)}": "<strong>{p.place.name.clone()}</strong>" "<span class="muted">{p.location.clone()}</span></span> }.into_any(),
+                None => view! { <span class="muted">{i18n.t(Key::NoPlaceChosen)}</span> }.into_any(),
+            }}
+        </p>
+        <label for="place-q">{move || i18n.t(Key::FindPlace)}</label>
+        <div class="search-row">
+            <input id="place-q" type="search" autocomplete="off" enterkeyhint="search" data-testid="place-q"
+                bind:value=place_q
+                on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); search_place(); }/>
+            <button type="button" class="button button-secondary" data-testid="place-search" on:click=move |_| search_place()>
+                {move || i18n.t(Key::SearchButton)}
+            </button>
+        </div>
+        {move || place_results.get().map(|r| match r {
+            Err(e) => view! { <p class="field-error">{e.message(i18n.get())}</p> }.into_any(),
+            Ok(list) if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoPlaceFound)}</p> }.into_any(),
+            Ok(list) => view! {
+                <ul class="choice-list" data-testid="place-results">
+                    {list.into_iter().take(8).map(|p| {
+                        let chosen = p.clone();
+                        let id = p.place.id;
+                        view! {
+                            <li>
+                                <button type="button" class="button button-quiet choice-button" data-testid="place-result"
+                                    aria-pressed=move || place.with(|c| c.as_ref().map(|c| c.place.id) == Some(id)).to_string()
+                                    on:click=move |_| { place.set(Some(chosen.clone())); place_results.set(None); }>
+                                    <strong>{p.place.name.clone()}</strong>
+                                    <span class="muted">{p.location.clone()}</span>
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+        })}
+        <label for="place-grid">{move || i18n.t(Key::OrChooseGrid)}</label>
+        <select id="place-grid" data-testid="place-grid" on:change=move |ev| {
+            let id: Option<i64> = event_target_value(&ev).parse().ok();
+            let found = grids.get().and_then(Result::ok).and_then(|g| g.into_iter().find(|g| Some(g.place.id) == id));
+            if found.is_some() { place.set(found); }
+        }>
+            <option value="">{move || i18n.t(Key::ChooseOne)}</option>
+            {move || grids.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|g| {
+                let id = g.place.id;
+                view! { <option value=id.to_string() selected=move || place.with(|p| p.as_ref().map(|p| p.place.id) == Some(id))>{g.place.name.clone()}</option> }
+            }).collect_view()}
+        </select>
+        <FieldErrorList errors field="place_id" id="place-error".to_string()/>
     }
 }
 

@@ -64,6 +64,16 @@ async fn board(
     Ok(Json(service::board(&state.db.conn, &me).await?))
 }
 
+/// Users with the mediator role, for choosing a file's mediators (Art. 19).
+#[utoipa::path(get, path = "/mediation/mediators", tag = "mediation",
+    responses((status = 200, body = Vec<shared::cases::Assignee>), (status = 401, body = Problem)))]
+async fn mediators(
+    State(state): State<AppState>,
+    CurrentUser(_me): CurrentUser,
+) -> AppResult<Json<Vec<shared::cases::Assignee>>> {
+    Ok(Json(service::mediators(&state.db.conn).await?))
+}
+
 /// One file as the reader may see it. A mediator's read of session notes is audit-logged.
 #[utoipa::path(get, path = "/mediation/files/{id}", tag = "mediation", params(("id" = i64, Path)),
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 404, body = Problem)))]
@@ -256,6 +266,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(board))
+        .routes(routes!(mediators))
         .routes(routes!(get))
         .routes(routes!(make_move))
         .routes(routes!(set_mediators))

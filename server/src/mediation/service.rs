@@ -204,6 +204,34 @@ pub async fn create_file(
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
     check_mediators(&*txn, &req.mediator_ids).await?;
+    // A party's account named by its username (what a resident tells the office).
+    for (i, p) in req.parties.iter_mut().enumerate() {
+        let Some(name) = p
+            .username
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        else {
+            continue;
+        };
+        if p.user_id.is_some() {
+            continue;
+        }
+        match user::Entity::find()
+            .filter(user::Column::Username.eq(name))
+            .filter(user::Column::Disabled.eq(false))
+            .one(&*txn)
+            .await?
+        {
+            Some(u) => p.user_id = Some(u.id),
+            None => {
+                return Err(AppError::field(
+                    &format!("parties[{i}].username"),
+                    FieldErrorCode::UnknownReference,
+                ));
+            }
+        }
+    }
     for (i, p) in req.parties.iter().enumerate() {
         if let Some(u) = p.user_id
             && user::Entity::find_by_id(u).one(&*txn).await?.is_none()
@@ -386,7 +414,7 @@ pub async fn set_consent(
     let txn = state.db.begin_write().await?;
     let p = find_party(&*txn, party_id).await?;
     let (f, _, _) = find_runnable(&*txn, me, p.file_id).await?;
-    if stage_of(&f) != MediationStage::Intake {
+    if !Change::Consent.allowed_in(stage_of(&f)) {
         return Err(AppError::Code(ErrorCode::IllegalMove));
     }
     let now = OffsetDateTime::now_utc();
@@ -525,7 +553,7 @@ pub async fn move_file(
     let to = match check_mediation_move(from, req.action, facts(&*txn, &f).await?, me, rel) {
         Ok(to) => to,
         Err(MediationRefusal::NotYours) => return Err(AppError::Code(ErrorCode::Forbidden)),
-        Err(_) => return Err(AppError::Code(ErrorCode::IllegalMove)),
+        Err(r) => return Err(AppError::Refused(ErrorCode::IllegalMove, r.text())),
     };
     bump(&*txn, me, &f, req.version).await?;
     set_stage(&*txn, id, to).await?;
@@ -604,7 +632,7 @@ pub async fn extend(
 ) -> AppResult<FileView> {
     let txn = state.db.begin_write().await?;
     let (f, _, _) = find_runnable(&*txn, me, id).await?;
-    if !stage_of(&f).is_open() || f.deadline.is_none() {
+    if !Change::Extension.allowed_in(stage_of(&f)) || f.deadline.is_none() {
         return Err(AppError::Code(ErrorCode::IllegalMove));
     }
     let party_ids: Vec<i64> = party::Entity::find()
@@ -656,13 +684,7 @@ pub async fn add_record(
     let txn = state.db.begin_write().await?;
     let (f, _, _) = find_runnable(&*txn, me, id).await?;
     let stage = stage_of(&f);
-    let allowed = match req.kind {
-        RecordKind::FollowUp => {
-            matches!(stage, MediationStage::Performance | MediationStage::Closed)
-        }
-        _ => stage.is_open(),
-    };
-    if !allowed {
+    if !Change::Record(req.kind).allowed_in(stage) {
         return Err(AppError::Code(ErrorCode::IllegalMove));
     }
     record::ActiveModel {
@@ -704,7 +726,7 @@ pub async fn add_session(
         .collect();
     req.validate(&parties)?;
     let stage = stage_of(&f);
-    if !matches!(stage, MediationStage::Accepted | MediationStage::InSession) {
+    if !Change::Session.allowed_in(stage) {
         return Err(AppError::Code(ErrorCode::IllegalMove));
     }
     let now = OffsetDateTime::now_utc();
@@ -777,10 +799,7 @@ pub async fn set_agreement(
     if a != Access::Mediator {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
-    if !matches!(
-        stage_of(&f),
-        MediationStage::InSession | MediationStage::Agreement
-    ) {
+    if !Change::Agreement.allowed_in(stage_of(&f)) {
         return Err(AppError::Code(ErrorCode::IllegalMove));
     }
     bump(&*txn, me, &f, req.version).await?;
@@ -836,7 +855,7 @@ pub async fn confirm(
     if a != Access::Mediator {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
-    if stage_of(&f) != MediationStage::Agreement {
+    if !Change::Confirm.allowed_in(stage_of(&f)) {
         return Err(AppError::Code(ErrorCode::IllegalMove));
     }
     let name = p.name.clone();
@@ -879,7 +898,7 @@ pub async fn perform_term(
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let (f, _, _) = find_runnable(&*txn, me, t.file_id).await?;
-    if stage_of(&f) != MediationStage::Performance {
+    if !Change::Performed.allowed_in(stage_of(&f)) {
         return Err(AppError::Code(ErrorCode::IllegalMove));
     }
     let mut ta: term::ActiveModel = t.into();
@@ -1166,6 +1185,33 @@ pub async fn get_file(
         .await?;
     }
     Ok(out)
+}
+
+/// The people who may mediate (users with the mediator role), for choosing a file's
+/// mediators (Art. 19). Their names are not confidential; every signed-in user may ask.
+pub async fn mediators(conn: &impl ConnectionTrait) -> AppResult<Vec<shared::cases::Assignee>> {
+    let ids: Vec<i64> = user_role::Entity::find()
+        .filter(user_role::Column::Role.eq(Role::Mediator.as_str()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| r.user_id)
+        .collect();
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::Disabled.eq(false))
+        .order_by_asc(user::Column::DisplayName)
+        .all(conn)
+        .await?;
+    Ok(users
+        .into_iter()
+        .map(|u| shared::cases::Assignee {
+            id: u.id,
+            display_name: u.display_name,
+            roles: vec![Role::Mediator],
+            grid_ids: Vec::new(),
+        })
+        .collect())
 }
 
 /// The mediation board: open files by stage.

@@ -919,6 +919,13 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             None,
             [200, 200, 200, 200, 200, 200, 401],
         ),
+        case(
+            M::GET,
+            "/api/v1/mediation/mediators",
+            "/api/v1/mediation/mediators".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
         // A file is visible to the office, its grid's worker, its mediators and its parties.
         case(
             M::GET,

@@ -95,6 +95,11 @@ async fn the_air_conditioner_case(app: &TestApp) {
     // Accepting needs both consents.
     let (status, p) = mv(&m, id, "accept", None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["code"], "illegal_move");
+    assert_eq!(
+        p["messages"]["zh-CN"], "须各方当事人同意调解后才能受理。",
+        "the refusal says why"
+    );
     for party in [d.applicant, d.respondent] {
         ok(m.put(
             &format!("/api/v1/mediation/parties/{party}/consent"),
@@ -494,3 +499,46 @@ async fn refusal_extension_and_failure(app: &TestApp) {
     assert!(f["outcome_note"].as_str().unwrap().contains("仲裁"));
 }
 both!(refusal_extension_and_failure);
+
+/// The office chooses mediators from a list and links a party's account by the username the
+/// resident gives; an unknown username is refused at that party's field.
+async fn mediators_listed_and_parties_linked_by_username(app: &TestApp) {
+    let admin = app.login("admin").await;
+    user(app, &admin, "wangayi", "王阿姨", "resident").await;
+    let staff = app.login("staff").await;
+    let mediator = app.user_id("mediator").await;
+    let (status, list) = staff.get("/api/v1/mediation/mediators").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let ids: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![mediator], "only users with the mediator role");
+    let building = app.place_id("XF-C01-B0001").await;
+    let body = |respondent_username: &str| {
+        json!({"title": "空调外机滴水纠纷", "dispute_type": "neighbour", "origin": "application",
+            "place_id": building, "mediator_ids": [mediator],
+            "parties": [
+                {"side": "applicant", "name": "王阿姨", "username": "wangayi"},
+                {"side": "respondent", "name": "李先生", "username": respondent_username}]})
+    };
+    let (status, p) = staff
+        .post("/api/v1/mediation/files", body("nobody-here"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["errors"][0]["field"], "parties[1].username");
+    let (status, f) = staff.post("/api/v1/mediation/files", body("")).await;
+    assert_eq!(status, StatusCode::CREATED, "{f}");
+    assert_eq!(f["parties"][0]["has_account"], true);
+    assert_eq!(f["parties"][1]["has_account"], false);
+    let id = f["summary"]["id"].as_i64().unwrap();
+    let wang = app.login("wangayi").await;
+    let v = file(&wang, id).await;
+    assert_eq!(
+        v["access"], "party",
+        "the linked applicant follows her file"
+    );
+}
+both!(mediators_listed_and_parties_linked_by_username);

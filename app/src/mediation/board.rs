@@ -1,0 +1,412 @@
+//! The mediation board: a column per stage (`MediationStage::BOARD`). Dropping a card on
+//! another column asks for the move between the two stages (`MediationAction::between`);
+//! the server decides whether it may happen now and says why not. Mouse (drag and drop) and
+//! keyboard (Space to lift, ← → to choose the column, Space to drop, Escape to cancel).
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::error::ErrorCode;
+use shared::mediation::{BoardColumn, FileSummary, MediationAction, MediationStage, MoveFile};
+
+use super::open::OpenFileForm;
+use crate::api::{self, ApiError};
+use crate::board::{clear_drop_marks, focus_card};
+use crate::i18n::{Key, set_title, use_i18n};
+use crate::ui::{ErrorBox, Loading};
+
+/// A card lifted with the keyboard, and the column it would land in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Pick {
+    id: i64,
+    col: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Message {
+    error: bool,
+    text: String,
+}
+
+fn column_of(stage: MediationStage) -> Option<usize> {
+    MediationStage::BOARD.iter().position(|s| *s == stage)
+}
+
+#[component]
+pub fn MediationBoardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    Effect::new(move |_| set_title(i18n.t(Key::MedBoardTitle), i18n.get()));
+    let board = RwSignal::new(None::<Result<Vec<BoardColumn>, ApiError>>);
+    let picked = RwSignal::new(None::<Pick>);
+    let dragging = StoredValue::new(None::<i64>);
+    let message = RwSignal::new(None::<Message>);
+    let live_text = RwSignal::new(String::new());
+    // A move that needs a reason first (back to sessions).
+    let pending = RwSignal::new(None::<(FileSummary, MediationAction)>);
+    let pending_note = RwSignal::new(String::new());
+    let form_open = RwSignal::new(false);
+
+    let lang = move || i18n.lang.get_untracked();
+    let stage_name = move |s: MediationStage| s.text().get(lang()).to_string();
+    let say = move |text: String| live_text.set(text);
+    let tell = move |error: bool, text: String| {
+        live_text.set(text.clone());
+        message.set(Some(Message { error, text }));
+    };
+    let reload = move || {
+        spawn_local(async move {
+            let r = api::mediation_board().await;
+            board.set(Some(r));
+        })
+    };
+    reload();
+
+    let find = move |id: i64| -> Option<FileSummary> {
+        board.with_untracked(|b| {
+            b.as_ref()?
+                .as_ref()
+                .ok()?
+                .iter()
+                .flat_map(|c| c.cards.iter())
+                .find(|c| c.id == id)
+                .cloned()
+        })
+    };
+
+    // Put `card` into the column of `to`: the move between the two stages, if there is one.
+    let attempt = move |card: FileSummary, to: MediationStage, note: Option<String>| {
+        let id = card.id;
+        if card.stage == to {
+            say(i18n.fmt(Key::MedDroppedUnchanged, &[("title", &card.title)]));
+            focus_card(id);
+            return;
+        }
+        let Some(action) = MediationAction::between(card.stage, to) else {
+            tell(
+                true,
+                i18n.fmt(
+                    Key::MedNoSuchMove,
+                    &[("from", &stage_name(card.stage)), ("to", &stage_name(to))],
+                ),
+            );
+            focus_card(id);
+            return;
+        };
+        if action.needs_note() && note.is_none() {
+            pending_note.set(String::new());
+            pending.set(Some((card, action)));
+            return;
+        }
+        spawn_local(async move {
+            let m = MoveFile {
+                action,
+                version: card.version,
+                note,
+            };
+            match api::move_file(id, &m).await {
+                Ok(v) => tell(
+                    false,
+                    i18n.fmt(
+                        Key::MedMovedTo,
+                        &[
+                            ("title", &v.summary.title),
+                            ("stage", &stage_name(v.summary.stage)),
+                        ],
+                    ),
+                ),
+                Err(e) if e.is(ErrorCode::VersionConflict) => tell(
+                    true,
+                    i18n.fmt(Key::MedMoveConflict, &[("title", &card.title)]),
+                ),
+                Err(e) => tell(
+                    true,
+                    i18n.fmt(Key::MedMoveRefused, &[("reason", &e.message(lang()))]),
+                ),
+            }
+            reload();
+            focus_card(id);
+        });
+    };
+
+    // ---- keyboard ----
+    let on_card_key = move |ev: web_sys::KeyboardEvent, id: i64| {
+        let key = ev.key();
+        match (key.as_str(), picked.get_untracked()) {
+            (" " | "Spacebar", None) => {
+                ev.prevent_default();
+                ev.stop_propagation();
+                let Some(card) = find(id) else { return };
+                let Some(col) = column_of(card.stage) else {
+                    return;
+                };
+                picked.set(Some(Pick { id, col }));
+                message.set(None);
+                say(i18n.fmt(
+                    Key::MedPickedUp,
+                    &[("title", &card.title), ("stage", &stage_name(card.stage))],
+                ));
+                focus_card(id);
+            }
+            ("Enter", None) => {
+                use wasm_bindgen::JsCast;
+                ev.prevent_default();
+                if let Some(a) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| {
+                        d.query_selector(&format!("[data-card-id='{id}'] a"))
+                            .ok()
+                            .flatten()
+                    })
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    a.click();
+                }
+            }
+            _ => {}
+        }
+    };
+    // While a card is lifted, the keys belong to it wherever the focus is.
+    let pick_keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let Some(mut p) = picked.get_untracked() else {
+            return;
+        };
+        if pending.with_untracked(Option::is_some) {
+            return;
+        }
+        match ev.key().as_str() {
+            "ArrowLeft" | "ArrowRight" => {
+                ev.prevent_default();
+                let last = MediationStage::BOARD.len() - 1;
+                p.col = if ev.key() == "ArrowLeft" {
+                    p.col.saturating_sub(1)
+                } else {
+                    (p.col + 1).min(last)
+                };
+                picked.set(Some(p));
+                say(i18n.fmt(
+                    Key::MedKeyboardAt,
+                    &[("stage", &stage_name(MediationStage::BOARD[p.col]))],
+                ));
+                focus_card(p.id);
+            }
+            " " | "Spacebar" | "Enter" => {
+                ev.prevent_default();
+                picked.set(None);
+                if let Some(card) = find(p.id) {
+                    attempt(card, MediationStage::BOARD[p.col], None);
+                }
+            }
+            "Escape" => {
+                ev.prevent_default();
+                picked.set(None);
+                say(i18n.t(Key::MoveCancelled).to_string());
+                focus_card(p.id);
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || pick_keys.remove());
+
+    // ---- mouse ----
+    let on_drag_over = move |ev: web_sys::DragEvent| {
+        if dragging.get_value().is_none() {
+            return;
+        }
+        ev.prevent_default();
+        clear_drop_marks();
+        if let Some(list) = ev
+            .current_target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        {
+            let _ = list.class_list().add_1("drop-into");
+        }
+    };
+    let on_drop = move |ev: web_sys::DragEvent, col: usize| {
+        ev.prevent_default();
+        clear_drop_marks();
+        let Some(id) = dragging.get_value() else {
+            return;
+        };
+        dragging.set_value(None);
+        if let Some(card) = find(id) {
+            attempt(card, MediationStage::BOARD[col], None);
+        }
+    };
+
+    // The columns as shown: a keyboard-lifted card appears in the column it would land in.
+    let shown = Memo::new(move |_| {
+        let cols = board.with(|b| b.as_ref().and_then(|b| b.as_ref().ok()).cloned())?;
+        let mut out: Vec<Vec<FileSummary>> = MediationStage::BOARD
+            .iter()
+            .map(|s| {
+                cols.iter()
+                    .find(|c| c.stage == *s)
+                    .map(|c| c.cards.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
+        if let Some(p) = picked.get() {
+            let mut card = None;
+            for col in out.iter_mut() {
+                if let Some(i) = col.iter().position(|c| c.id == p.id) {
+                    card = Some(col.remove(i));
+                }
+            }
+            if let Some(card) = card {
+                out[p.col].push(card);
+            }
+        }
+        Some(out)
+    });
+
+    let card_view = move |c: FileSummary, col: usize| {
+        let id = c.id;
+        let is_picked = move || picked.with(|p| p.is_some_and(|p| p.id == id));
+        let mediators = if c.mediator_names.is_empty() {
+            i18n.t(Key::MedNoMediator).to_string()
+        } else {
+            c.mediator_names.join("、")
+        };
+        let label = format!("{} {}", c.number, c.title);
+        view! {
+            <li class="board-card-slot">
+                <article class="board-card med-card" class:is-overdue=c.overdue class:is-risk=c.risk class:is-picked=is_picked
+                    tabindex="0" draggable="true" data-testid="med-card" data-card-id=id data-title=c.title.clone()
+                    data-stage=MediationStage::BOARD[col].as_str()
+                    aria-roledescription=move || i18n.t(Key::MedDraggable)
+                    aria-describedby="med-board-help" aria-label=label
+                    on:keydown=move |ev| if picked.with_untracked(Option::is_none) { on_card_key(ev, id) }
+                    on:dragstart=move |ev: web_sys::DragEvent| {
+                        dragging.set_value(Some(id));
+                        picked.set(None);
+                        if let Some(dt) = ev.data_transfer() {
+                            let _ = dt.set_data("text/plain", &id.to_string());
+                            dt.set_effect_allowed("move");
+                        }
+                    }
+                    on:dragend=move |_| { dragging.set_value(None); clear_drop_marks(); }>
+                    <p class="board-card-top">
+                        <span class="mono board-card-number">{c.number.clone()}</span>
+                        {c.risk.then(|| view! { <span class="badge badge-danger" data-testid="med-card-risk">{i18n.t(Key::MedRisk)}</span> })}
+                        {c.overdue.then(|| view! { <span class="badge badge-danger" data-testid="med-card-overdue">{i18n.t(Key::Overdue)}</span> })}
+                    </p>
+                    <a class="board-card-title" href=format!("/mediation/{id}") tabindex="-1" draggable="false">{c.title.clone()}</a>
+                    <p class="board-card-meta">
+                        <span>{i18n.text(c.dispute_type.text())}</span>
+                        <span data-testid="med-card-mediators">{mediators}</span>
+                    </p>
+                    {c.deadline.map(|d| view! {
+                        <p class="board-card-times">
+                            <span class="board-card-deadline" class:is-late=c.overdue data-testid="med-card-deadline">
+                                {i18n.fmt(Key::MedDeadlineOn, &[("date", &super::fmt_date(d))])}
+                            </span>
+                        </p>
+                    })}
+                </article>
+            </li>
+        }
+    };
+
+    let columns = move || {
+        let Some(cols) = shown.get() else {
+            return ().into_any();
+        };
+        let target = picked.get().map(|p| p.col);
+        view! {
+            <div class="board-columns med-columns" data-testid="med-columns">
+                {MediationStage::BOARD.iter().enumerate().map(|(ci, stage)| {
+                    let stage = *stage;
+                    let cards = cols[ci].clone();
+                    let head = format!("med-col-{}", stage.as_str());
+                    let head_ref = head.clone();
+                    let count = cards.len();
+                    view! {
+                        <section class="board-column" class:is-target={target == Some(ci)} data-testid="med-column" data-stage=stage.as_str() aria-labelledby=head_ref>
+                            <header class="board-column-head">
+                                <h2 id=head>{i18n.text(stage.text())}</h2>
+                                <span class="board-column-count" data-testid="med-column-count">{count}</span>
+                            </header>
+                            <ol class="board-cards" data-testid="med-column-cards" data-stage=stage.as_str()
+                                on:dragover=on_drag_over
+                                on:drop=move |ev| on_drop(ev, ci)>
+                                {cards.into_iter().map(|c| card_view(c, ci)).collect_view()}
+                            </ol>
+                            {(count == 0).then(|| view! { <p class="hint med-column-empty">{i18n.t(Key::MedBoardEmpty)}</p> })}
+                        </section>
+                    }
+                }).collect_view()}
+            </div>
+        }
+        .into_any()
+    };
+
+    // The reason a move needs (back to sessions), asked for in a small dialog.
+    let note_dialog = move || {
+        pending.get().map(|(card, action)| {
+            let id = card.id;
+            let submit = move |ev: SubmitEvent| {
+                ev.prevent_default();
+                let note = pending_note.get_untracked().trim().to_string();
+                if note.is_empty() {
+                    return;
+                }
+                pending.set(None);
+                attempt(card.clone(), action.to(), Some(note));
+            };
+            let cancel = move || {
+                pending.set(None);
+                say(i18n.t(Key::MoveCancelled).to_string());
+                focus_card(id);
+            };
+            request_animation_frame(|| crate::cases::focus_by_id("med-move-note"));
+            view! {
+                <div class="dialog-backdrop">
+                    <div class="card move-dialog" role="dialog" aria-modal="true" aria-labelledby="med-move-title" data-testid="med-move-dialog"
+                        on:keydown=move |ev| if ev.key() == "Escape" { ev.stop_propagation(); cancel(); }>
+                        <h2 id="med-move-title">{i18n.text(action.text())}</h2>
+                        <form on:submit=submit>
+                            <div class="field">
+                                <label for="med-move-note">{i18n.t(Key::MedMoveNote)}</label>
+                                <textarea id="med-move-note" rows="3" required maxlength="1000" data-testid="med-move-note" bind:value=pending_note></textarea>
+                            </div>
+                            <div class="actions">
+                                <button type="submit" class="button button-primary" data-testid="med-move-submit">{i18n.text(action.text())}</button>
+                                <button type="button" class="button button-quiet" on:click=move |_| cancel()>{i18n.t(Key::Cancel)}</button>
+                            </div>
+                        </form>
+                    </div>
+                </div>
+            }
+        })
+    };
+
+    view! {
+        <div class="board-page med-board-page" data-testid="med-board-page">
+            <div class="page-head board-head">
+                <h1>{move || i18n.t(Key::MedBoardTitle)}</h1>
+                <button type="button" class="button button-primary" data-testid="med-open-toggle"
+                    aria-expanded=move || form_open.get().to_string() aria-controls="med-open-form"
+                    on:click=move |_| form_open.update(|o| *o = !*o)>
+                    {move || i18n.t(Key::MedOpenFile)}
+                </button>
+            </div>
+            {move || form_open.get().then(|| view! {
+                <OpenFileForm on_cancel=Callback::new(move |_| form_open.set(false))/>
+            })}
+            <p class="hint" id="med-board-help">{move || i18n.t(Key::MedBoardHelp)}</p>
+            <div class="visually-hidden" aria-live="assertive" aria-atomic="true" data-testid="med-board-live">{move || live_text.get()}</div>
+            {move || message.get().map(|m| view! {
+                <div class="alert board-message" class:alert-error=m.error class:alert-success=!m.error role="status" data-testid="med-board-message">
+                    <p>{m.text.clone()}</p>
+                    <button type="button" class="button button-quiet" on:click=move |_| message.set(None)>{i18n.t(Key::Dismiss)}</button>
+                </div>
+            })}
+            {move || match board.with(|b| b.as_ref().map(|b| b.as_ref().err().cloned())) {
+                None => view! { <Loading/> }.into_any(),
+                Some(Some(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| reload())/> }.into_any(),
+                Some(None) => columns().into_any(),
+            }}
+            {note_dialog}
+        </div>
+    }
+}
