@@ -24,11 +24,11 @@ use shared::council::{
 };
 use shared::error::{ErrorCode, FieldError, Problem};
 use shared::i18n::Lang;
-use shared::open311::{ApiKeyView, NewApiKey};
 use shared::mediation::{
     AgreementInput, BoardColumn, Confirm, Consent, CreateFile, Extension, FileView, MoveFile,
     NewRecord, NewSession, PartyContact, Performed,
 };
+use shared::open311::{ApiKeyView, NewApiKey};
 use shared::places::{
     CreatePlace, ImportReport, PlaceRefWithPath, PlaceSummary, PlaceView, ResidentInput,
     ResidentSensitive, ResidentView, SearchResults, UpdatePlace,

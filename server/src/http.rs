@@ -233,13 +233,16 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
-    h.insert(
+    // A handler may set a narrower policy of its own (the printable documents do).
+    if !h.contains_key("content-security-policy") {
+        h.insert(
         "content-security-policy",
         HeaderValue::from_static(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; \
              connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
         ),
     );
+    }
     h.insert(
         "permissions-policy",
         HeaderValue::from_static("geolocation=(self), camera=(self), microphone=()"),

@@ -147,6 +147,9 @@ pub struct PairingInput {
 impl PairingInput {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errs = FieldErrors::new();
+        if self.starts_on.year() < 2000 || self.starts_on.year() > 2100 {
+            errs.add("starts_on", FieldErrorCode::OutOfRange);
+        }
         match self.helper_name.trim().chars().count() {
             0 => errs.add("helper_name", FieldErrorCode::Required),
             n if n > 64 => errs.add("helper_name", FieldErrorCode::TooLong),
@@ -375,7 +378,9 @@ pub fn errand_step(
     use ErrandStatus::*;
     let next = match (status, step) {
         (Requested, ErrandStep::Accept) if rel.carer => Accepted,
-        (Accepted, ErrandStep::Complete) if rel.is_helper || rel.carer => Done,
+        // Only the one who took it reports it done: what they report is then confirmed by
+        // someone else.
+        (Accepted, ErrandStep::Complete) if rel.is_helper => Done,
         // The one who ran it cannot confirm it: the resident or another carer does.
         (Done, ErrandStep::Confirm) if rel.is_resident || (rel.carer && !rel.is_helper) => {
             Confirmed
@@ -1009,8 +1014,12 @@ pub struct ActivityInput {
 }
 
 impl ActivityInput {
-    pub fn validate(&self) -> Result<String, FieldErrors> {
+    /// `today` bounds the day: service is recorded after it happened, within a year.
+    pub fn validate(&self, today: Date) -> Result<String, FieldErrors> {
         let mut errs = FieldErrors::new();
+        if self.day > today || self.day < today - time::Duration::days(366) {
+            errs.add("day", FieldErrorCode::OutOfRange);
+        }
         let title = self.title.trim();
         match title.chars().count() {
             0 => errs.add("title", FieldErrorCode::Required),
@@ -1103,7 +1112,13 @@ mod time_bank_tests {
                 },
             ],
         };
-        assert_eq!(a.validate().unwrap_err().0[0].0, "participants");
+        assert_eq!(
+            a.validate(time::macros::date!(2026 - 11 - 29))
+                .unwrap_err()
+                .0[0]
+                .0,
+            "participants"
+        );
     }
 }
 

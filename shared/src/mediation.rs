@@ -236,15 +236,17 @@ pub enum Access {
 }
 
 pub fn access(who: &Principal, rel: FileRelation) -> Access {
-    if rel.mediator && who.has_role(Role::Mediator) {
+    // A party is a party first, whatever else they are: a staff member or grid worker in a
+    // dispute of their own sees only what any party sees.
+    if rel.party {
+        Access::Party
+    } else if rel.mediator && who.has_role(Role::Mediator) {
         Access::Mediator
     } else if who.has_role(Role::Staff)
         || who.has_role(Role::Admin)
         || (who.has_role(Role::GridWorker) && rel.in_own_grid)
     {
         Access::Office
-    } else if rel.party {
-        Access::Party
     } else {
         Access::None
     }
@@ -252,9 +254,10 @@ pub fn access(who: &Principal, rel: FileRelation) -> Access {
 
 /// Who runs the file: its mediators, and the office (who opens files and assigns mediators).
 pub fn may_run(who: &Principal, rel: FileRelation) -> bool {
-    matches!(access(who, rel), Access::Mediator)
-        || who.has_role(Role::Staff)
-        || who.has_role(Role::Admin)
+    !rel.party
+        && (matches!(access(who, rel), Access::Mediator)
+            || who.has_role(Role::Staff)
+            || who.has_role(Role::Admin))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1172,6 +1175,11 @@ mod tests {
             Access::Office
         );
         assert_eq!(access(&gw, NONE), Access::None);
+        // Staff in a dispute of their own are a party there, and do not run the file.
+        let staff = who(&[Role::Staff], &[]);
+        assert_eq!(access(&staff, PARTY), Access::Party);
+        assert!(!may_run(&staff, PARTY));
+        assert!(may_run(&staff, NONE));
     }
 
     #[test]

@@ -131,11 +131,13 @@ pub async fn answer(
     }
     let mut case_id = None;
     if let Some(category_id) = req.case_category_id {
+        // A private letter stays private on the board: the case carries the secretary's own
+        // words and the community as its place, not the letter or the writer's home.
         let writer_home = match l.writer_id {
-            Some(w) => crate::council::service::resident_of(&*txn, w)
+            Some(w) if !l.private => crate::council::service::resident_of(&*txn, w)
                 .await?
                 .map(|r| r.household_id),
-            None => None,
+            _ => None,
         };
         let place = match writer_home {
             Some(h) => place::Entity::find_by_id(h).one(&*txn).await?,
@@ -151,7 +153,11 @@ pub async fn answer(
         let title: String = l.subject.chars().take(100).collect();
         let c = CreateCase {
             title: title.clone(),
-            description: format!("书记信箱来信：{}", l.body),
+            description: if l.private {
+                format!("书记信箱来信（私信，原文仅书记可见）。处理意见：{text}")
+            } else {
+                format!("书记信箱来信：{}", l.body)
+            },
             category_id,
             urgency: Urgency::Normal,
             source: Source::Mailbox,
@@ -183,9 +189,9 @@ pub async fn answer(
     } else {
         LetterStatus::Answered
     };
-    letter::Entity::update_many()
+    let res = letter::Entity::update_many()
         .col_expr(letter::Column::Status, Expr::value(next.as_str()))
-        .col_expr(letter::Column::Answer, Expr::value(text))
+        .col_expr(letter::Column::Answer, Expr::value(text.clone()))
         .col_expr(
             letter::Column::AnsweredBy,
             Expr::value(me.display_name.clone()),
@@ -197,8 +203,13 @@ pub async fn answer(
         .col_expr(letter::Column::CaseId, Expr::value(case_id))
         .col_expr(letter::Column::Version, Expr::value(l.version + 1))
         .filter(letter::Column::Id.eq(id))
+        .filter(letter::Column::Version.eq(l.version))
         .exec(&*txn)
         .await?;
+    if res.rows_affected != 1 {
+        // Answered by someone else meanwhile (PostgreSQL runs writers side by side).
+        return Err(AppError::Code(ErrorCode::VersionConflict));
+    }
     let l = letter::Entity::find_by_id(id)
         .one(&*txn)
         .await?

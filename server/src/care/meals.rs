@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::accounts::store::user;
 use crate::error::{AppError, AppResult};
 use crate::places::store::{place, resident, resident_group};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -222,6 +222,9 @@ pub async fn place_orders(
     let Some(cond) = scope_condition(me, enrolment::Column::GridId) else {
         return Err(AppError::Code(ErrorCode::Forbidden));
     };
+    if req.enrolment_ids.len() > 1000 {
+        return Err(AppError::field("enrolment_ids", FieldErrorCode::OutOfRange));
+    }
     let txn = state.db.begin_write().await?;
     let mut q = enrolment::Entity::find()
         .filter(cond)
@@ -335,11 +338,26 @@ pub async fn deliver(state: &AppState, me: &Principal, id: i64) -> AppResult<Ord
         return Err(AppError::Code(ErrorCode::IllegalMove));
     }
     let day = o.day;
-    let mut a: order::ActiveModel = o.into();
-    a.status = Set(MealStatus::Delivered.as_str().into());
-    a.delivered_at = Set(Some(OffsetDateTime::now_utc()));
-    a.delivered_by = Set(Some(me.display_name.clone()));
-    a.update(&*txn).await?;
+    let res = order::Entity::update_many()
+        .col_expr(
+            order::Column::Status,
+            Expr::value(MealStatus::Delivered.as_str()),
+        )
+        .col_expr(
+            order::Column::DeliveredAt,
+            Expr::value(OffsetDateTime::now_utc()),
+        )
+        .col_expr(
+            order::Column::DeliveredBy,
+            Expr::value(me.display_name.clone()),
+        )
+        .filter(order::Column::Id.eq(id))
+        .filter(order::Column::Status.eq(MealStatus::Ordered.as_str()))
+        .exec(&*txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::Code(ErrorCode::IllegalMove));
+    }
     let out = orders_of_day(&*txn, me, day, false)
         .await?
         .into_iter()

@@ -108,12 +108,20 @@ pub struct ErrandQuery {
     responses((status = 200, body = Vec<ErrandView>), (status = 401, body = Problem)))]
 async fn list_errands(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     Query(q): Query<ErrandQuery>,
 ) -> AppResult<Json<Vec<ErrandView>>> {
-    Ok(Json(
-        service::list_errands(&state.db.conn, &me, q.status).await?,
-    ))
+    let out = service::list_errands(&state.db.conn, &me, q.status).await?;
+    // Sensitive lists (health needs, special-group membership, home addresses): logged.
+    crate::audit::record_now(
+        &state,
+        Some(&me),
+        &ctx,
+        crate::audit::Record::global("care.errands.read", format!("{} errands", out.len())),
+    )
+    .await?;
+    Ok(Json(out))
 }
 
 /// Ask for an errand (residents for themselves, carers for those they care for).
@@ -189,9 +197,22 @@ async fn put_intervals(
     responses((status = 200, body = Vec<LetterView>), (status = 401, body = Problem)))]
 async fn letters(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
 ) -> AppResult<Json<Vec<LetterView>>> {
-    Ok(Json(mailbox::list(&state.db.conn, &me).await?))
+    let out = mailbox::list(&state.db.conn, &me).await?;
+    // Others' private letters (the secretary's reading) are logged.
+    let private = out.iter().filter(|l| l.private && !l.mine).count();
+    if private > 0 {
+        crate::audit::record_now(
+            &state,
+            Some(&me),
+            &ctx,
+            crate::audit::Record::global("mailbox.private.read", format!("{private} letters")),
+        )
+        .await?;
+    }
+    Ok(Json(out))
 }
 
 /// Write to the secretary (书记信箱); a private letter is read by the secretary alone.
@@ -226,9 +247,19 @@ async fn answer_letter(
     responses((status = 200, body = Vec<EnrolmentView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn enrolments(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
 ) -> AppResult<Json<Vec<EnrolmentView>>> {
-    Ok(Json(meals::enrolments(&state.db.conn, &me).await?))
+    let out = meals::enrolments(&state.db.conn, &me).await?;
+    // Sensitive lists (health needs, special-group membership, home addresses): logged.
+    crate::audit::record_now(
+        &state,
+        Some(&me),
+        &ctx,
+        crate::audit::Record::global("care.meals.read", format!("{} enrolments", out.len())),
+    )
+    .await?;
+    Ok(Json(out))
 }
 
 /// Enrol an eligible resident (失独, 残疾, 空巢, 高龄, 独居) for eating in or home delivery.
@@ -296,13 +327,21 @@ pub struct OrderQuery {
     responses((status = 200, body = Vec<OrderView>), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn list_orders(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     Query(q): Query<OrderQuery>,
 ) -> AppResult<Json<Vec<OrderView>>> {
     let day = parse_day(&q.day, "day")?;
-    Ok(Json(
-        meals::orders_of_day(&state.db.conn, &me, day, q.mine).await?,
-    ))
+    let out = meals::orders_of_day(&state.db.conn, &me, day, q.mine).await?;
+    // Sensitive lists (health needs, special-group membership, home addresses): logged.
+    crate::audit::record_now(
+        &state,
+        Some(&me),
+        &ctx,
+        crate::audit::Record::global("care.meals.read", format!("{} orders", out.len())),
+    )
+    .await?;
+    Ok(Json(out))
 }
 
 /// Place the day's orders for the enrolled residents (idempotent per day).
@@ -344,14 +383,14 @@ async fn meal_counts(
     Ok(Json(meals::counts(&state.db.conn, &me, &q.month).await?))
 }
 
-/// Volunteer teams with their members' hours and points.
+/// Volunteer teams and their members; hours and points for the office and one's own line.
 #[utoipa::path(get, path = "/care/teams", tag = "care",
     responses((status = 200, body = Vec<TeamView>), (status = 401, body = Problem)))]
 async fn teams(
     State(state): State<AppState>,
-    CurrentUser(_me): CurrentUser,
+    CurrentUser(me): CurrentUser,
 ) -> AppResult<Json<Vec<TeamView>>> {
-    Ok(Json(volunteers::teams(&state.db.conn).await?))
+    Ok(Json(volunteers::teams(&state.db.conn, &me).await?))
 }
 
 /// Found a volunteer team (the office).

@@ -15,7 +15,7 @@ use shared::error::{ErrorCode, FieldErrorCode};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
-/// The office runs the teams; grid workers record the activities they organise.
+/// The office runs the teams and the time bank.
 fn office(me: &Principal) -> bool {
     me.has_role(Role::Staff) || me.has_role(Role::Admin)
 }
@@ -143,21 +143,29 @@ pub async fn create_team(state: &AppState, me: &Principal, req: TeamInput) -> Ap
     })
 }
 
-/// Teams and their members with hours and points (every signed-in user: volunteering is
-/// public service; contacts are not kept here).
-pub async fn teams(conn: &impl ConnectionTrait) -> AppResult<Vec<TeamView>> {
+/// Teams and their members (every signed-in user); hours and points only for the office and
+/// for each volunteer's own line.
+pub async fn teams(conn: &impl ConnectionTrait, me: &Principal) -> AppResult<Vec<TeamView>> {
     let teams = team::Entity::find()
         .order_by_asc(team::Column::Id)
         .all(conn)
         .await?;
-    let members = summaries(
-        conn,
-        volunteer::Entity::find()
-            .order_by_asc(volunteer::Column::Id)
-            .all(conn)
-            .await?,
-    )
-    .await?;
+    let rows = volunteer::Entity::find()
+        .order_by_asc(volunteer::Column::Id)
+        .all(conn)
+        .await?;
+    let own: Vec<i64> = rows
+        .iter()
+        .filter(|v| v.user_id == Some(me.user_id))
+        .map(|v| v.id)
+        .collect();
+    let mut members = summaries(conn, rows).await?;
+    if !office(me) {
+        for m in members.iter_mut().filter(|m| !own.contains(&m.id)) {
+            m.minutes_total = 0;
+            m.points_balance = 0;
+        }
+    }
     Ok(teams
         .into_iter()
         .map(|t| TeamView {
@@ -222,10 +230,15 @@ pub async fn record_activity(
     me: &Principal,
     req: ActivityInput,
 ) -> AppResult<Vec<VolunteerSummary>> {
-    if !(office(me) || me.has_role(Role::GridWorker)) {
+    // Points are money's worth: only the office credits them, and it is audited.
+    if !office(me) {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
-    let title = req.validate()?;
+    let title = req.validate(
+        OffsetDateTime::now_utc()
+            .to_offset(shared::calendar::SHANGHAI)
+            .date(),
+    )?;
     let txn = state.db.begin_write().await?;
     team::Entity::find_by_id(req.team_id)
         .one(&*txn)

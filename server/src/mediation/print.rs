@@ -35,7 +35,7 @@ table {{ border-collapse: collapse; width: 100%; }} td, th {{ border: 1px solid 
 .muted {{ color: #444; font-size: 12pt; }}
 @media print {{ body {{ margin: 0; }} .noprint {{ display: none; }} }}
 </style></head><body>{b}
-<p class="noprint"><button onclick="window.print()">打印 / Print</button></p></body></html>"#,
+<p class="noprint muted">用浏览器的“打印”（Ctrl+P）打印，或另存为 PDF。/ Print with the browser (Ctrl+P), or save as PDF.</p></body></html>"#,
         t = esc(title),
         b = body
     )

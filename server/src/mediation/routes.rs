@@ -92,11 +92,12 @@ async fn get(
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn make_move(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<MoveFile>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(service::move_file(&state, &me, id, req).await?))
+    Ok(Json(service::move_file(&state, &me, &ctx, id, req).await?))
 }
 
 /// Assign the file's mediators (the office).
@@ -105,11 +106,14 @@ async fn make_move(
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn set_mediators(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<Mediators>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(service::set_mediators(&state, &me, id, req).await?))
+    Ok(Json(
+        service::set_mediators(&state, &me, &ctx, id, req).await?,
+    ))
 }
 
 /// Record a party's consent to mediate; a refusal ends the file as not accepted.
@@ -117,11 +121,14 @@ async fn set_mediators(
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn consent(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<Consent>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(service::set_consent(&state, &me, id, req).await?))
+    Ok(Json(
+        service::set_consent(&state, &me, &ctx, id, req).await?,
+    ))
 }
 
 /// Record that a party was told of their rights and duties.
@@ -129,10 +136,11 @@ async fn consent(
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn notice(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(service::notify_party(&state, &me, id).await?))
+    Ok(Json(service::notify_party(&state, &me, &ctx, id).await?))
 }
 
 /// A party's full phone number (mediators and the office; audit-logged).
@@ -152,11 +160,12 @@ async fn contact(
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn confirm(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<Confirm>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(service::confirm(&state, &me, id, req).await?))
+    Ok(Json(service::confirm(&state, &me, &ctx, id, req).await?))
 }
 
 /// Add a record: site check, follow-up visit, police notice, invited participant, note.
@@ -164,11 +173,12 @@ async fn confirm(
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn add_record(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<NewRecord>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(service::add_record(&state, &me, id, req).await?))
+    Ok(Json(service::add_record(&state, &me, &ctx, id, req).await?))
 }
 
 /// Record a joint or back-to-back session (the file's mediators).
@@ -192,11 +202,14 @@ async fn add_session(
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn set_agreement(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<AgreementInput>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(service::set_agreement(&state, &me, id, req).await?))
+    Ok(Json(
+        service::set_agreement(&state, &me, &ctx, id, req).await?,
+    ))
 }
 
 /// Extend the time limit with every party's consent.
@@ -205,11 +218,12 @@ async fn set_agreement(
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn extend(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<Extension>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(service::extend(&state, &me, id, req).await?))
+    Ok(Json(service::extend(&state, &me, &ctx, id, req).await?))
 }
 
 /// A term of the agreement was performed.
@@ -217,11 +231,14 @@ async fn extend(
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn performed(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<Performed>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(service::perform_term(&state, &me, id, req).await?))
+    Ok(Json(
+        service::perform_term(&state, &me, &ctx, id, req).await?,
+    ))
 }
 
 fn html(body: String) -> impl IntoResponse {
@@ -229,6 +246,11 @@ fn html(body: String) -> impl IntoResponse {
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CACHE_CONTROL, "no-store"),
+            // The document's own styles, nothing else: no scripts, no requests.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+            ),
         ],
         body,
     )

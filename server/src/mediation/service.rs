@@ -109,6 +109,7 @@ async fn append(
 async fn bump(
     conn: &impl ConnectionTrait,
     me: &Principal,
+    ctx: &RequestCtx,
     f: &file::Model,
     version: i64,
 ) -> AppResult<()> {
@@ -128,7 +129,10 @@ async fn bump(
             .await?
             .ok_or(AppError::Code(ErrorCode::NotFound))?;
         let rel = relation(conn, me, &current).await?;
-        let a = access(me, rel);
+        // The conflict body is rolled back with the transaction, and so would be any audit
+        // record: it carries no session notes (the client reloads the file to see them).
+        let a = access(me, rel).min(Access::Office);
+        let _ = ctx;
         return Err(AppError::conflict(&view(conn, me, current, rel, a).await?));
     }
     Ok(())
@@ -181,6 +185,7 @@ pub async fn create_file(
         }
         for p in req.parties.iter_mut() {
             p.user_id = None;
+            p.username = None;
         }
         if let Some(a) = req.parties.iter_mut().find(|p| p.side == Side::Applicant) {
             a.user_id = Some(me.user_id);
@@ -202,6 +207,13 @@ pub async fn create_file(
         && !place.grid_id.is_some_and(|g| me.grid_ids.contains(&g))
     {
         return Err(AppError::Code(ErrorCode::Forbidden));
+    }
+    // A resident applies where they live: a verified resident, within their own grid.
+    if resident_only {
+        let home = crate::council::service::resident_of(&*txn, me.user_id).await?;
+        if !home.is_some_and(|r| place.grid_id == Some(r.grid_id)) {
+            return Err(AppError::field("place_id", FieldErrorCode::NotAllowed));
+        }
     }
     check_mediators(&*txn, &req.mediator_ids).await?;
     // A party's account named by its username (what a resident tells the office).
@@ -285,12 +297,17 @@ pub async fn create_file(
             position: Set(i as i32),
             side: Set(p.side.as_str().into()),
             name: Set(p.name.trim().to_string()),
+            // Stored as parsed (spaces and dashes gone), as checked above.
             phone: Set(p
                 .phone
                 .as_deref()
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .map(str::to_string)),
+                .map(|s| {
+                    shared::validate::Phone::parse(s)
+                        .map(|ph| ph.as_str().to_string())
+                        .unwrap_or_else(|_| s.to_string())
+                })),
             representative: Set(p
                 .representative
                 .as_deref()
@@ -349,6 +366,7 @@ pub async fn create_file(
 pub async fn set_mediators(
     state: &AppState,
     me: &Principal,
+    ctx: &RequestCtx,
     id: i64,
     req: Mediators,
 ) -> AppResult<FileView> {
@@ -361,7 +379,7 @@ pub async fn set_mediators(
         return Err(AppError::field("user_ids", FieldErrorCode::Required));
     }
     check_mediators(&*txn, &req.user_ids).await?;
-    bump(&*txn, me, &f, req.version).await?;
+    bump(&*txn, me, ctx, &f, req.version).await?;
     mediator::Entity::delete_many()
         .filter(mediator::Column::FileId.eq(id))
         .exec(&*txn)
@@ -383,14 +401,45 @@ pub async fn set_mediators(
         .exec(&*txn)
         .await?;
     append(&*txn, id, me, "mediators", None, None, None).await?;
-    let out = reread(&*txn, me, id).await?;
+    let out = reread(&*txn, me, ctx, id).await?;
     txn.commit().await?;
     Ok(out)
 }
 
-async fn reread(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppResult<FileView> {
+/// The file after a write, for the writer. A mediator's copy carries the confidential notes,
+/// so it is logged like any read of them.
+async fn reread(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    ctx: &RequestCtx,
+    id: i64,
+) -> AppResult<FileView> {
     let (f, rel, a) = find_accessible(conn, me, id).await?;
-    view(conn, me, f, rel, a).await
+    let v = view(conn, me, f, rel, a).await?;
+    audit_notes_read(conn, me, ctx, &v).await?;
+    Ok(v)
+}
+
+/// Log a read of session notes when the view carries any.
+async fn audit_notes_read(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    ctx: &RequestCtx,
+    v: &FileView,
+) -> AppResult<()> {
+    let confidential = v.sessions.iter().any(|s| {
+        !s.entries.is_empty() || s.strategy_note.as_deref().is_some_and(|n| !n.is_empty())
+    });
+    if v.access == Access::Mediator && confidential {
+        audit::record(
+            conn,
+            Some(me),
+            ctx,
+            Record::new("mediation.notes.read", "mediation_file", v.summary.id),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 async fn find_party(conn: &impl ConnectionTrait, id: i64) -> AppResult<party::Model> {
@@ -404,6 +453,7 @@ async fn find_party(conn: &impl ConnectionTrait, id: i64) -> AppResult<party::Mo
 pub async fn set_consent(
     state: &AppState,
     me: &Principal,
+    ctx: &RequestCtx,
     party_id: i64,
     req: Consent,
 ) -> AppResult<FileView> {
@@ -449,14 +499,19 @@ pub async fn set_consent(
         )
         .await?;
     }
-    bump(&*txn, me, &f, f.version).await?;
-    let out = reread(&*txn, me, f.id).await?;
+    bump(&*txn, me, ctx, &f, f.version).await?;
+    let out = reread(&*txn, me, ctx, f.id).await?;
     txn.commit().await?;
     Ok(out)
 }
 
 /// The notice of the parties' rights and duties was given (Art. 23–24).
-pub async fn notify_party(state: &AppState, me: &Principal, party_id: i64) -> AppResult<FileView> {
+pub async fn notify_party(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    party_id: i64,
+) -> AppResult<FileView> {
     let txn = state.db.begin_write().await?;
     let p = find_party(&*txn, party_id).await?;
     let (f, _, _) = find_runnable(&*txn, me, p.file_id).await?;
@@ -474,8 +529,8 @@ pub async fn notify_party(state: &AppState, me: &Principal, party_id: i64) -> Ap
         Some(format!("已告知{name}调解的权利和义务")),
     )
     .await?;
-    bump(&*txn, me, &f, f.version).await?;
-    let out = reread(&*txn, me, f.id).await?;
+    bump(&*txn, me, ctx, &f, f.version).await?;
+    let out = reread(&*txn, me, ctx, f.id).await?;
     txn.commit().await?;
     Ok(out)
 }
@@ -537,6 +592,7 @@ pub async fn facts(conn: &impl ConnectionTrait, f: &file::Model) -> AppResult<Fi
 pub async fn move_file(
     state: &AppState,
     me: &Principal,
+    ctx: &RequestCtx,
     id: i64,
     req: MoveFile,
 ) -> AppResult<FileView> {
@@ -547,7 +603,7 @@ pub async fn move_file(
     let txn = state.db.begin_write().await?;
     let (f, rel, _) = find_runnable(&*txn, me, id).await?;
     if f.version != req.version {
-        bump(&*txn, me, &f, req.version).await?;
+        bump(&*txn, me, ctx, &f, req.version).await?;
     }
     let from = stage_of(&f);
     let to = match check_mediation_move(from, req.action, facts(&*txn, &f).await?, me, rel) {
@@ -555,7 +611,7 @@ pub async fn move_file(
         Err(MediationRefusal::NotYours) => return Err(AppError::Code(ErrorCode::Forbidden)),
         Err(r) => return Err(AppError::Refused(ErrorCode::IllegalMove, r.text())),
     };
-    bump(&*txn, me, &f, req.version).await?;
+    bump(&*txn, me, ctx, &f, req.version).await?;
     set_stage(&*txn, id, to).await?;
     let now = OffsetDateTime::now_utc();
     let mut note = note.map(str::to_string);
@@ -618,7 +674,7 @@ pub async fn move_file(
         note,
     )
     .await?;
-    let out = reread(&*txn, me, id).await?;
+    let out = reread(&*txn, me, ctx, id).await?;
     txn.commit().await?;
     Ok(out)
 }
@@ -627,6 +683,7 @@ pub async fn move_file(
 pub async fn extend(
     state: &AppState,
     me: &Principal,
+    ctx: &RequestCtx,
     id: i64,
     req: Extension,
 ) -> AppResult<FileView> {
@@ -650,7 +707,7 @@ pub async fn extend(
         errs.add("deadline", FieldErrorCode::OutOfRange);
     }
     errs.into_result()?;
-    bump(&*txn, me, &f, req.version).await?;
+    bump(&*txn, me, ctx, &f, req.version).await?;
     file::Entity::update_many()
         .col_expr(file::Column::Deadline, Expr::value(req.deadline))
         .filter(file::Column::Id.eq(id))
@@ -666,7 +723,7 @@ pub async fn extend(
         Some(format!("经各方当事人同意，调解期限延长至 {}", req.deadline)),
     )
     .await?;
-    let out = reread(&*txn, me, id).await?;
+    let out = reread(&*txn, me, ctx, id).await?;
     txn.commit().await?;
     Ok(out)
 }
@@ -677,6 +734,7 @@ pub async fn extend(
 pub async fn add_record(
     state: &AppState,
     me: &Principal,
+    ctx: &RequestCtx,
     id: i64,
     req: NewRecord,
 ) -> AppResult<FileView> {
@@ -698,8 +756,8 @@ pub async fn add_record(
     }
     .insert(&*txn)
     .await?;
-    bump(&*txn, me, &f, f.version).await?;
-    let out = reread(&*txn, me, id).await?;
+    bump(&*txn, me, ctx, &f, f.version).await?;
+    let out = reread(&*txn, me, ctx, id).await?;
     txn.commit().await?;
     Ok(out)
 }
@@ -780,8 +838,8 @@ pub async fn add_session(
         Record::new("mediation.session.write", "mediation_file", id),
     )
     .await?;
-    bump(&*txn, me, &f, f.version).await?;
-    let out = reread(&*txn, me, id).await?;
+    bump(&*txn, me, ctx, &f, f.version).await?;
+    let out = reread(&*txn, me, ctx, id).await?;
     txn.commit().await?;
     Ok(out)
 }
@@ -790,6 +848,7 @@ pub async fn add_session(
 pub async fn set_agreement(
     state: &AppState,
     me: &Principal,
+    ctx: &RequestCtx,
     id: i64,
     req: AgreementInput,
 ) -> AppResult<FileView> {
@@ -802,7 +861,7 @@ pub async fn set_agreement(
     if !Change::Agreement.allowed_in(stage_of(&f)) {
         return Err(AppError::Code(ErrorCode::IllegalMove));
     }
-    bump(&*txn, me, &f, req.version).await?;
+    bump(&*txn, me, ctx, &f, req.version).await?;
     file::Entity::update_many()
         .col_expr(file::Column::AgreementFacts, Expr::value(req.facts.trim()))
         .col_expr(file::Column::AgreementOral, Expr::value(req.oral))
@@ -837,7 +896,7 @@ pub async fn set_agreement(
         .exec(&*txn)
         .await?;
     append(&*txn, id, me, "agreement_drafted", None, None, None).await?;
-    let out = reread(&*txn, me, id).await?;
+    let out = reread(&*txn, me, ctx, id).await?;
     txn.commit().await?;
     Ok(out)
 }
@@ -846,6 +905,7 @@ pub async fn set_agreement(
 pub async fn confirm(
     state: &AppState,
     me: &Principal,
+    ctx: &RequestCtx,
     party_id: i64,
     req: Confirm,
 ) -> AppResult<FileView> {
@@ -873,8 +933,8 @@ pub async fn confirm(
         Some(format!("{name}（{}）", req.method.as_str())),
     )
     .await?;
-    bump(&*txn, me, &f, f.version).await?;
-    let out = reread(&*txn, me, f.id).await?;
+    bump(&*txn, me, ctx, &f, f.version).await?;
+    let out = reread(&*txn, me, ctx, f.id).await?;
     txn.commit().await?;
     Ok(out)
 }
@@ -883,6 +943,7 @@ pub async fn confirm(
 pub async fn perform_term(
     state: &AppState,
     me: &Principal,
+    ctx: &RequestCtx,
     term_id: i64,
     req: Performed,
 ) -> AppResult<FileView> {
@@ -906,8 +967,8 @@ pub async fn perform_term(
     ta.proof = Set(Some(proof.clone()));
     ta.update(&*txn).await?;
     append(&*txn, f.id, me, "performed", None, None, Some(proof)).await?;
-    bump(&*txn, me, &f, f.version).await?;
-    let out = reread(&*txn, me, f.id).await?;
+    bump(&*txn, me, ctx, &f, f.version).await?;
+    let out = reread(&*txn, me, ctx, f.id).await?;
     txn.commit().await?;
     Ok(out)
 }
@@ -1134,13 +1195,21 @@ pub async fn view(
         .all(conn)
         .await?
         .into_iter()
+        // A party learns of sessions from the sessions they may see, not from the history
+        // (which would tell them of the other side's back-to-back talks), and not the office's
+        // risk assessment of the dispute.
+        .filter(|e| a != Access::Party || e.action != "session")
         .map(|e| FileEvent {
             at: e.at,
             actor_name: e.actor_name,
+            note: if a == Access::Party && e.action == "intake" {
+                None
+            } else {
+                e.note
+            },
             action: e.action,
             from_stage: e.from_stage.as_deref().and_then(MediationStage::parse),
             to_stage: e.to_stage.as_deref().and_then(MediationStage::parse),
-            note: e.note,
         })
         .collect();
     let legal_actions = legal_mediation_actions(stage_of(&f), facts(conn, &f).await?, me, rel);

@@ -481,13 +481,25 @@ async fn volunteers_earn_and_redeem_time_bank_points(app: &TestApp) {
     .await["id"]
         .as_i64()
         .unwrap();
-    // 10 points an hour by default.
+    // 10 points an hour by default; only the office credits points.
+    let last_week = (OffsetDateTime::now_utc() - time::Duration::days(7))
+        .date()
+        .to_string();
+    let (status, _) = app
+        .login("gridworker")
+        .await
+        .post(
+            "/api/v1/care/activities",
+            json!({"team_id": team_id, "title": "x", "day": last_week,
+                "participants": [{"volunteer_id": chen, "minutes": 60}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let served = ok(
-        app.login("gridworker")
-            .await
+        staff
             .post(
                 "/api/v1/care/activities",
-                json!({"team_id": team_id, "title": "重阳节为独居老人包饺子", "day": "2026-10-29",
+                json!({"team_id": team_id, "title": "重阳节为独居老人包饺子", "day": last_week,
                     "participants": [{"volunteer_id": chen, "minutes": 150}, {"volunteer_id": wang, "minutes": 45}]}),
             )
             .await,
@@ -556,7 +568,7 @@ async fn volunteers_earn_and_redeem_time_bank_points(app: &TestApp) {
         staff
             .post(
                 "/api/v1/care/activities",
-                json!({"team_id": team_id, "title": "陪诊", "day": "2026-11-02",
+                json!({"team_id": team_id, "title": "陪诊", "day": last_week,
                     "participants": [{"volunteer_id": wang, "minutes": 60}]}),
             )
             .await,
