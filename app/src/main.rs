@@ -5,6 +5,7 @@ mod accounts;
 mod api;
 mod audit;
 mod board;
+mod care;
 mod cases;
 mod home;
 mod i18n;
@@ -59,6 +60,12 @@ fn App() -> impl IntoView {
                     <Route path=path!("/cases/:id") view=protected!(CasePage)/>
                     <Route path=path!("/notifications") view=protected!(NotificationsPage)/>
                     <Route path=path!("/board") view=protected!(BoardPage)/>
+                    <Route path=path!("/care") view=protected!(CarePage)/>
+                    <Route path=path!("/care/errands") view=protected!(ErrandsPage)/>
+                    <Route path=path!("/care/meals") view=protected!(MealsPage)/>
+                    <Route path=path!("/care/residents/:id") view=protected!(CareRecordPage)/>
+                    <Route path=path!("/care/residents/:id/visit") view=protected!(VisitPage)/>
+                    <Route path=path!("/mailbox") view=protected!(MailboxPage)/>
                     <Route path=path!("/admin/users") view=protected!(UsersPage)/>
                     <Route path=path!("/admin/users/:id") view=protected!(UserEditPage)/>
                     <Route path=path!("/admin/audit") view=protected!(AuditPage)/>
@@ -73,6 +80,7 @@ fn App() -> impl IntoView {
 
 use audit::AuditPage;
 use board::BoardPage;
+use care::{CarePage, CareRecordPage, ErrandsPage, MailboxPage, MealsPage, VisitPage};
 use cases::{CasePage, MyReportsPage, NotificationsPage, ReportPage};
 use home::HomePage;
 use places::{DataPage, PlacePage, PlacesRootPage, ResidentPage, SearchPage};

@@ -21,7 +21,7 @@ struct NavItem {
     board: bool,
 }
 
-const NAV: [NavItem; 10] = [
+const NAV: [NavItem; 12] = [
     NavItem {
         href: "/",
         key: Key::NavHome,
@@ -47,6 +47,22 @@ const NAV: [NavItem; 10] = [
         href: "/cases",
         key: Key::NavMyReports,
         testid: "nav-my-reports",
+        needs: None,
+        board: false,
+    },
+    // Care pages show each user what the server returns for them (their grids' residents,
+    // those they help, their deliveries), with a friendly empty state otherwise.
+    NavItem {
+        href: "/care",
+        key: Key::NavCare,
+        testid: "nav-care",
+        needs: None,
+        board: false,
+    },
+    NavItem {
+        href: "/mailbox",
+        key: Key::NavMailbox,
+        testid: "nav-mailbox",
         needs: None,
         board: false,
     },
