@@ -107,6 +107,7 @@ test('a visit on a phone turns a need into an errand the helper runs; a meal is 
   await page.getByTestId('visit-submit').click();
   await page.getByTestId('error-needs').waitFor();
   await page.getByTestId('visit-needs').fill('降压药快吃完了');
+  await page.getByTestId('error-needs').waitFor({ state: 'detached' });
   await page.getByTestId('visit-observations').fill('精神不错，家中整洁');
   await page.getByTestId('errand-kind-medicine').click();
   await noHorizontalScroll(page);
@@ -198,6 +199,8 @@ test('a visit on a phone turns a need into an errand the helper runs; a meal is 
   await page.getByTestId('menu-dishes').filter({ hasText: '清蒸鲈鱼' }).waitFor();
   await page.getByTestId('place-orders').click();
   await page.getByTestId('notice').filter({ hasText: '今日共 1 份订餐' }).waitFor();
+  await page.getByTestId('month-totals').filter({ hasText: '本月订餐 1 份，已送达 0 份' }).waitFor();
+  assert.equal(await page.getByTestId('menu-dishes-input').inputValue(), '清蒸鲈鱼、番茄炒蛋、米饭');
   const order = page.getByTestId('day-order').filter({ hasText: '瞿桂英' });
   await order.getByTestId('day-order-status').filter({ hasText: '待送达' }).waitFor();
   await shot(page, 'care-meals-desktop');

@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use shared::care::{LetterAnswer, LetterInput, LetterStatus, LetterView};
 use shared::error::FieldError;
 
-use super::{CategoryPicker, local_errors};
+use super::{CategoryPicker, clear_on_change, local_errors};
 use crate::api::{self, ApiError};
 use crate::cases::StageBadge;
 use crate::i18n::{Key, set_title, use_i18n};
@@ -90,6 +90,8 @@ fn WriteLetter(on_sent: Callback<LetterView>) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let sending = RwSignal::new(false);
     let invalid_body = move || errors.with(|e| e.iter().any(|x| x.field == "body"));
+    clear_on_change(subject, errors, "subject");
+    clear_on_change(body, errors, "body");
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         error.set(None);
@@ -203,6 +205,7 @@ fn AnswerForm(id: i64, version: i64, reload: Callback<()>) -> impl IntoView {
     let meta = LocalResource::new(api::case_meta);
     let text_id = format!("answer-{id}");
     let invalid = move || errors.with(|e| e.iter().any(|x| x.field == "text"));
+    clear_on_change(text, errors, "text");
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         error.set(None);

@@ -13,7 +13,7 @@ use shared::care::{
 use shared::error::{FieldError, FieldErrorCode};
 use shared::places::ResidentView;
 
-use super::{CareTabs, today};
+use super::{CareTabs, clear_on_change, today};
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
@@ -53,7 +53,7 @@ pub fn MealsPage() -> impl IntoView {
         <MealRoute day=day.clone()/>
         {move || match enrolments.get() {
             Some(Ok(list)) => view! {
-                <MealService day=day.clone() enrolments=list menu_reload=Callback::new(move |_| menu.refetch())
+                <MealService day=day.clone() enrolments=list menu menu_reload=Callback::new(move |_| menu.refetch())
                     reload=Callback::new(move |_| enrolments.refetch())/>
             }.into_any(),
             Some(Err(e)) if e.status() == Some(403) => ().into_any(),
@@ -142,6 +142,7 @@ fn RouteStop(n: usize, order: OrderView) -> impl IntoView {
 fn MealService(
     day: String,
     enrolments: Vec<EnrolmentView>,
+    menu: LocalResource<api::ApiResult<Vec<shared::care::MenuView>>>,
     menu_reload: Callback<()>,
     reload: Callback<()>,
 ) -> impl IntoView {
@@ -163,6 +164,8 @@ fn MealService(
     let place_error = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<String>);
     let enrolling = RwSignal::new(false);
+    // Placing orders changes the month's counts: they are read again.
+    let counted = RwSignal::new(0u32);
     let place = {
         let day = day.clone();
         move |_| {
@@ -186,6 +189,7 @@ fn MealService(
                             i18n.fmt(Key::MealsOrdersPlaced, &[("n", &list.len().to_string())]),
                         ));
                         orders.refetch();
+                        counted.update(|n| *n += 1);
                     }
                     Err(e) => place_error.set(Some(e)),
                 }
@@ -200,7 +204,7 @@ fn MealService(
             <h2 id="service-title">{move || i18n.t(Key::MealsService)}</h2>
             <Notice message=notice/>
             <Show when=office>
-                <MenuEditor day=day.clone() on_saved=menu_reload/>
+                <MenuEditor day=day.clone() menu on_saved=menu_reload/>
             </Show>
 
             <div class="section-head">
@@ -275,15 +279,28 @@ fn MealService(
                     </ul>
                 }.into_any()
             }}
-            <MonthCounts month/>
+            <MonthCounts month counted/>
         </section>
     }
 }
 
 #[component]
-fn MenuEditor(day: String, on_saved: Callback<()>) -> impl IntoView {
+fn MenuEditor(
+    day: String,
+    menu: LocalResource<api::ApiResult<Vec<shared::care::MenuView>>>,
+    on_saved: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let dishes = RwSignal::new(String::new());
+    // Start from the day's menu when there is one.
+    Effect::new(move |_| {
+        if let Some(Ok(m)) = menu.get()
+            && let Some(m) = m.into_iter().next()
+            && dishes.get_untracked().is_empty()
+        {
+            dishes.set(m.dishes);
+        }
+    });
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
     let saved = RwSignal::new(None::<String>);
@@ -343,6 +360,8 @@ fn EnrolForm(on_saved: Callback<EnrolmentView>, on_cancel: Callback<()>) -> impl
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
     let saving = RwSignal::new(false);
+    clear_on_change(deliverer, errors, "deliverer_username");
+    clear_on_change(notes, errors, "notes");
     let eligible = move || {
         MEAL_ELIGIBLE
             .iter()
@@ -469,15 +488,16 @@ fn EnrolForm(on_saved: Callback<EnrolmentView>, on_cancel: Callback<()>) -> impl
 }
 
 #[component]
-fn MonthCounts(month: String) -> impl IntoView {
+fn MonthCounts(month: String, counted: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let label = month.clone();
     let counts = LocalResource::new(move || {
+        counted.track();
         let m = month.clone();
         async move { api::meal_counts(&m).await }
     });
     view! {
-        <section aria-labelledby="counts-title" data-testid="meal-counts">
+        <section class="meal-counts" aria-labelledby="counts-title" data-testid="meal-counts">
             <h3 id="counts-title">{move || i18n.fmt(Key::MealsCountsOf, &[("month", &label)])}</h3>
             {move || match counts.get() {
                 None => view! { <Loading/> }.into_any(),

@@ -169,6 +169,20 @@ pub fn CategoryPicker(
     }
 }
 
+/// A field drops its error marks as soon as the user changes it.
+pub fn clear_on_change(
+    value: RwSignal<String>,
+    errors: RwSignal<Vec<shared::error::FieldError>>,
+    field: &'static str,
+) {
+    Effect::new(move |first: Option<()>| {
+        value.track();
+        if first.is_some() {
+            errors.update(|e| e.retain(|x| x.field != field));
+        }
+    });
+}
+
 /// Field errors of a shared validation, in the shape the server sends.
 pub fn local_errors(errs: shared::error::FieldErrors) -> Vec<shared::error::FieldError> {
     errs.0

@@ -11,7 +11,7 @@ use shared::care::{CareRecord, HelperKind, PairingInput, PairingView, RiskLevel,
 use shared::error::FieldError;
 
 use super::errands::ErrandCard;
-use super::{RiskBadge, local_errors, today};
+use super::{RiskBadge, clear_on_change, local_errors, today};
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
@@ -217,6 +217,10 @@ fn PairingForm(
     let error = RwSignal::new(None::<ApiError>);
     let saving = RwSignal::new(false);
     let invalid = move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f));
+    clear_on_change(helper_name, errors, "helper_name");
+    clear_on_change(helper_username, errors, "helper_username");
+    clear_on_change(purpose, errors, "purpose");
+    clear_on_change(starts, errors, "starts_on");
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use shared::care::{ErrandKind, FollowUp, VisitInput, VisitMethod, VisitView};
 use shared::error::FieldError;
 
-use super::{CategoryPicker, local_errors};
+use super::{CategoryPicker, clear_on_change, local_errors};
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, focus_first_invalid};
@@ -66,6 +66,8 @@ fn VisitForm(resident_id: i64, name: String) -> impl IntoView {
     let done = RwSignal::new(None::<VisitView>);
     let meta = LocalResource::new(api::case_meta);
     let invalid = move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f));
+    clear_on_change(needs, errors, "needs");
+    clear_on_change(observations, errors, "observations");
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
