@@ -12,6 +12,11 @@ use shared::accounts::{CreateUser, LoginRequest, Principal, ResetPassword, Updat
 use shared::audit::AuditEntry;
 use shared::board::WipLimit;
 use shared::board::{Board, Card, Undo};
+use shared::care::{
+    CareRecord, EnrolInput, EnrolmentView, ErrandMove, ErrandView, LetterAnswer, LetterInput,
+    LetterView, MealCounts, MenuInput, MenuView, OrderInput, OrderView, PairingInput, PairingView,
+    VisitInput, VisitView,
+};
 use shared::cases::{
     Assignee, CalendarDay, CaseMeta, CaseSummary, CaseView, Category, CategoryInput, CreateCase,
     MarkRead, MoveCase, Notification, PartyInput, Photo, PhotoKind, Rating, Reorder,
@@ -782,6 +787,85 @@ pub fn agreement_html(id: i64) -> String {
 
 pub fn dossier_html(id: i64) -> String {
     url(&format!("/mediation/files/{id}/dossier.html"))
+}
+
+// ---- care ----
+
+/// Due visits, overdue first; `mine`: only the residents I am the helper of.
+pub async fn due_visits(mine: bool) -> ApiResult<Vec<PairingView>> {
+    get(if mine {
+        "/care/due?mine=true"
+    } else {
+        "/care/due"
+    })
+    .await
+}
+
+pub async fn care_record(resident_id: i64) -> ApiResult<CareRecord> {
+    get(&format!("/care/residents/{resident_id}")).await
+}
+
+pub async fn create_pairing(input: &PairingInput) -> ApiResult<PairingView> {
+    post("/care/pairings", input).await
+}
+
+pub async fn record_visit(input: &VisitInput) -> ApiResult<VisitView> {
+    post("/care/visits", input).await
+}
+
+pub async fn errands() -> ApiResult<Vec<ErrandView>> {
+    get("/care/errands").await
+}
+
+pub async fn move_errand(id: i64, input: &ErrandMove) -> ApiResult<ErrandView> {
+    post(&format!("/care/errands/{id}/moves"), input).await
+}
+
+pub async fn letters() -> ApiResult<Vec<LetterView>> {
+    get("/care/mailbox").await
+}
+
+pub async fn write_letter(input: &LetterInput) -> ApiResult<LetterView> {
+    post("/care/mailbox", input).await
+}
+
+pub async fn answer_letter(id: i64, input: &LetterAnswer) -> ApiResult<LetterView> {
+    post(&format!("/care/mailbox/{id}/answer"), input).await
+}
+
+pub async fn meal_enrolments() -> ApiResult<Vec<EnrolmentView>> {
+    get("/care/meals/enrolments").await
+}
+
+pub async fn enrol_meals(input: &EnrolInput) -> ApiResult<EnrolmentView> {
+    post("/care/meals/enrolments", input).await
+}
+
+/// Menus from `from` to `to` (`YYYY-MM-DD`).
+pub async fn meal_menus(from: &str, to: &str) -> ApiResult<Vec<MenuView>> {
+    get(&format!("/care/meals/menus?from={from}&to={to}")).await
+}
+
+pub async fn set_meal_menu(input: &MenuInput) -> ApiResult<MenuView> {
+    put("/care/meals/menus", input).await
+}
+
+/// The orders of a day (`YYYY-MM-DD`); `mine`: my delivery route.
+pub async fn meal_orders(day: &str, mine: bool) -> ApiResult<Vec<OrderView>> {
+    get(&format!("/care/meals/orders?day={day}&mine={mine}")).await
+}
+
+pub async fn place_meal_orders(input: &OrderInput) -> ApiResult<Vec<OrderView>> {
+    post("/care/meals/orders", input).await
+}
+
+pub async fn meal_delivered(id: i64) -> ApiResult<OrderView> {
+    post_empty(&format!("/care/meals/orders/{id}/delivered")).await
+}
+
+/// Meals per day of a month (`YYYY-MM`).
+pub async fn meal_counts(month: &str) -> ApiResult<MealCounts> {
+    get(&format!("/care/meals/counts?month={month}")).await
 }
 
 #[cfg(test)]

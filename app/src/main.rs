@@ -5,6 +5,7 @@ mod accounts;
 mod api;
 mod audit;
 mod board;
+mod care;
 mod cases;
 mod council;
 mod home;
@@ -70,6 +71,12 @@ fn App() -> impl IntoView {
                     <Route path=path!("/map") view=protected!(MapPage)/>
                     <Route path=path!("/mediation") view=protected!(MediationBoardPage)/>
                     <Route path=path!("/mediation/:id") view=protected!(MediationFilePage)/>
+                    <Route path=path!("/care") view=protected!(CarePage)/>
+                    <Route path=path!("/care/errands") view=protected!(ErrandsPage)/>
+                    <Route path=path!("/care/meals") view=protected!(MealsPage)/>
+                    <Route path=path!("/care/residents/:id") view=protected!(CareRecordPage)/>
+                    <Route path=path!("/care/residents/:id/visit") view=protected!(VisitPage)/>
+                    <Route path=path!("/mailbox") view=protected!(MailboxPage)/>
                     <Route path=path!("/admin/users") view=protected!(UsersPage)/>
                     <Route path=path!("/admin/users/:id") view=protected!(UserEditPage)/>
                     <Route path=path!("/admin/audit") view=protected!(AuditPage)/>
@@ -84,6 +91,7 @@ fn App() -> impl IntoView {
 
 use audit::AuditPage;
 use board::BoardPage;
+use care::{CarePage, CareRecordPage, ErrandsPage, MailboxPage, MealsPage, VisitPage};
 use cases::{CasePage, MyReportsPage, NotificationsPage, ReportPage};
 use council::{AccountabilityPage, CouncilPage, ItemPage, MeetingPage, MeetingsPage};
 use home::HomePage;

@@ -73,6 +73,22 @@ const NAV: &[NavItem] = &[
         needs: None,
         board: false,
     },
+    // Care pages show each user what the server returns for them (their grids' residents,
+    // those they help, their deliveries), with a friendly empty state otherwise.
+    NavItem {
+        href: "/care",
+        key: Key::NavCare,
+        testid: "nav-care",
+        needs: None,
+        board: false,
+    },
+    NavItem {
+        href: "/mailbox",
+        key: Key::NavMailbox,
+        testid: "nav-mailbox",
+        needs: None,
+        board: false,
+    },
     NavItem {
         href: "/places",
         key: Key::NavPlaces,

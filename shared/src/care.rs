@@ -132,6 +132,9 @@ pub struct PairingInput {
     /// The helper's account, when they have one (they then see their due visits).
     #[serde(default)]
     pub helper_user_id: Option<i64>,
+    /// The helper's account by username, as the office knows it (instead of the id).
+    #[serde(default)]
+    pub helper_username: Option<String>,
     pub helper_name: String,
     pub helper_kind: HelperKind,
     pub risk: RiskLevel,
@@ -358,6 +361,33 @@ pub enum ErrandStep {
     Cancel,
 }
 
+impl ErrandStep {
+    pub const ALL: [ErrandStep; 4] = [
+        ErrandStep::Accept,
+        ErrandStep::Complete,
+        ErrandStep::Confirm,
+        ErrandStep::Cancel,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrandStep::Accept => "accept",
+            ErrandStep::Complete => "complete",
+            ErrandStep::Confirm => "confirm",
+            ErrandStep::Cancel => "cancel",
+        }
+    }
+
+    pub fn text(self) -> Text {
+        match self {
+            ErrandStep::Accept => Text::new("接单", "Take it on"),
+            ErrandStep::Complete => Text::new("已办好", "Mark done"),
+            ErrandStep::Confirm => Text::new("确认办好", "Confirm"),
+            ErrandStep::Cancel => Text::new("取消代办", "Cancel errand"),
+        }
+    }
+}
+
 /// Facts about the actor and one errand.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ErrandRelation {
@@ -391,6 +421,14 @@ pub fn errand_step(
         }
     };
     Ok(next)
+}
+
+/// The steps `errand_step` allows from `status` for this relation, in order.
+pub fn errand_steps(status: ErrandStatus, rel: ErrandRelation) -> Vec<ErrandStep> {
+    ErrandStep::ALL
+        .into_iter()
+        .filter(|s| errand_step(status, *s, rel).is_ok())
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -479,6 +517,9 @@ pub struct ErrandView {
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
     pub version: i64,
+    /// The steps the asking user may take now (`errand_steps` for their relation to it).
+    #[serde(default)]
+    pub steps: Vec<ErrandStep>,
 }
 
 /// What a need found on a visit turns into, in the same step.
@@ -781,6 +822,9 @@ pub struct EnrolInput {
     /// The helper who delivers (for home delivery).
     #[serde(default)]
     pub deliverer_user_id: Option<i64>,
+    /// The deliverer's account by username (instead of the id).
+    #[serde(default)]
+    pub deliverer_username: Option<String>,
     /// Diet notes: low salt, soft food …
     #[serde(default)]
     pub notes: String,
@@ -844,6 +888,14 @@ impl MealStatus {
         ]
         .into_iter()
         .find(|x| x.as_str() == s)
+    }
+
+    pub fn text(self) -> Text {
+        match self {
+            MealStatus::Ordered => Text::new("待送达", "Ordered"),
+            MealStatus::Delivered => Text::new("已送达", "Delivered"),
+            MealStatus::Cancelled => Text::new("已取消", "Cancelled"),
+        }
     }
 }
 
@@ -1217,6 +1269,12 @@ mod tests {
             Ok(Cancelled)
         );
         assert!(errand_step(Confirmed, ErrandStep::Cancel, worker).is_err());
+        assert_eq!(
+            errand_steps(Requested, helper),
+            vec![ErrandStep::Accept, ErrandStep::Cancel]
+        );
+        assert_eq!(errand_steps(Done, helper), Vec::<ErrandStep>::new());
+        assert_eq!(errand_steps(Done, worker), vec![ErrandStep::Confirm]);
     }
 
     #[test]

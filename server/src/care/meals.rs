@@ -86,11 +86,24 @@ async fn enrolment_views(
 }
 
 /// Enrol an eligible resident (失独, 残疾, 空巢, 高龄, 独居).
-pub async fn enrol(state: &AppState, me: &Principal, req: EnrolInput) -> AppResult<EnrolmentView> {
+pub async fn enrol(
+    state: &AppState,
+    me: &Principal,
+    mut req: EnrolInput,
+) -> AppResult<EnrolmentView> {
     if req.notes.chars().count() > 500 {
         return Err(AppError::field("notes", FieldErrorCode::TooLong));
     }
     let txn = state.db.begin_write().await?;
+    if let Some(id) = super::service::account_by_username(
+        &*txn,
+        req.deliverer_username.as_deref(),
+        "deliverer_username",
+    )
+    .await?
+    {
+        req.deliverer_user_id = Some(id);
+    }
     let r = resident::Entity::find_by_id(req.resident_id)
         .one(&*txn)
         .await?

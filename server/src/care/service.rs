@@ -156,14 +156,37 @@ async fn pairing_views(
     Ok(out)
 }
 
+/// An enabled account named by its username (blank: none); unknown names are a field error.
+pub(super) async fn account_by_username(
+    conn: &impl ConnectionTrait,
+    username: Option<&str>,
+    field: &str,
+) -> AppResult<Option<i64>> {
+    let Some(name) = username.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    crate::accounts::store::user::Entity::find()
+        .filter(crate::accounts::store::user::Column::Username.eq(name))
+        .one(conn)
+        .await?
+        .filter(|u| !u.disabled)
+        .map(|u| Some(u.id))
+        .ok_or_else(|| AppError::field(field, FieldErrorCode::UnknownReference))
+}
+
 pub async fn create_pairing(
     state: &AppState,
     me: &Principal,
     ctx: &RequestCtx,
-    req: PairingInput,
+    mut req: PairingInput,
 ) -> AppResult<PairingView> {
     req.validate()?;
     let txn = state.db.begin_write().await?;
+    if let Some(id) =
+        account_by_username(&*txn, req.helper_username.as_deref(), "helper_username").await?
+    {
+        req.helper_user_id = Some(id);
+    }
     let r = resident::Entity::find_by_id(req.resident_id)
         .one(&*txn)
         .await?;
@@ -433,6 +456,8 @@ pub async fn care_record(
         .into_iter()
         .map(|v| visit_view(v, r.name.clone()))
         .collect();
+    // Whoever reads the record cares for the resident.
+    let is_resident = is_the_resident(conn, me, r.id).await?;
     let errands = errand::Entity::find()
         .filter(errand::Column::ResidentId.eq(r.id))
         .order_by_desc(errand::Column::Id)
@@ -440,7 +465,10 @@ pub async fn care_record(
         .all(conn)
         .await?
         .into_iter()
-        .map(|e| errand_view(e, r.name.clone()))
+        .map(|e| {
+            let rel = relation(&e, me, is_resident, true);
+            errand_view(e, r.name.clone(), rel)
+        })
         .collect();
     audit::record_now(
         state,
@@ -462,15 +490,27 @@ pub async fn care_record(
 // ---------------------------------------------------------------------------------------------
 // Errands
 
-fn errand_view(e: errand::Model, resident_name: String) -> ErrandView {
+/// The asker's relation to an errand: the resident, its helper, a carer of the resident.
+fn relation(e: &errand::Model, me: &Principal, is_resident: bool, carer: bool) -> ErrandRelation {
+    ErrandRelation {
+        is_resident,
+        is_helper: e.helper_id == Some(me.user_id),
+        carer,
+    }
+}
+
+/// The errand as `rel` sees it: with the steps they may take now.
+fn errand_view(e: errand::Model, resident_name: String, rel: ErrandRelation) -> ErrandView {
+    let status = ErrandStatus::parse(&e.status).unwrap_or(ErrandStatus::Requested);
     ErrandView {
+        steps: errand_steps(status, rel),
         id: e.id,
         resident_id: e.resident_id,
         resident_name,
         grid_id: e.grid_id,
         kind: ErrandKind::parse(&e.kind).unwrap_or(ErrandKind::Other),
         description: e.description,
-        status: ErrandStatus::parse(&e.status).unwrap_or(ErrandStatus::Requested),
+        status,
         helper_name: e.helper_name,
         amount_fen: e.amount_fen,
         receipt: e.receipt,
@@ -538,8 +578,11 @@ pub async fn request_errand(
             .map_err(|_| AppError::field("resident_id", FieldErrorCode::UnknownReference))?
     };
     let e = insert_errand(&*txn, me, &r, req.kind, description, None).await?;
+    let is_resident = is_the_resident(&*txn, me, r.id).await?;
+    let carer = may_care_for(me, r.grid_id, is_helper(&*txn, me, r.id).await?);
+    let rel = relation(&e, me, is_resident, carer);
     txn.commit().await?;
-    Ok(errand_view(e, r.name))
+    Ok(errand_view(e, r.name, rel))
 }
 
 /// Errands `me` may see: their own (as the resident), those they run, and for staff and grid
@@ -550,8 +593,11 @@ pub async fn list_errands(
     status: Option<ErrandStatus>,
 ) -> AppResult<Vec<ErrandView>> {
     let mut cond = sea_orm::Condition::any().add(errand::Column::HelperId.eq(me.user_id));
-    if let Some(r) = crate::council::service::resident_of(conn, me.user_id).await? {
-        cond = cond.add(errand::Column::ResidentId.eq(r.id));
+    let myself = crate::council::service::resident_of(conn, me.user_id)
+        .await?
+        .map(|r| r.id);
+    if let Some(r) = myself {
+        cond = cond.add(errand::Column::ResidentId.eq(r));
     }
     let helped: Vec<i64> = pairing::Entity::find()
         .filter(pairing::Column::HelperUserId.eq(me.user_id))
@@ -562,7 +608,7 @@ pub async fn list_errands(
         .map(|p| p.resident_id)
         .collect();
     if !helped.is_empty() {
-        cond = cond.add(errand::Column::ResidentId.is_in(helped));
+        cond = cond.add(errand::Column::ResidentId.is_in(helped.clone()));
     }
     match me.scope(Permission::RevealSensitive) {
         Scope::All => cond = cond.add(errand::Column::Id.is_not_null()),
@@ -589,7 +635,9 @@ pub async fn list_errands(
         .into_iter()
         .map(|e| {
             let n = names.get(&e.resident_id).cloned().unwrap_or_default();
-            errand_view(e, n)
+            let carer = may_care_for(me, e.grid_id, helped.contains(&e.resident_id));
+            let rel = relation(&e, me, myself == Some(e.resident_id), carer);
+            errand_view(e, n, rel)
         })
         .collect())
 }
@@ -608,17 +656,13 @@ pub async fn move_errand(
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let is_resident = is_the_resident(&*txn, me, e.resident_id).await?;
     let carer = may_care_for(me, e.grid_id, is_helper(&*txn, me, e.resident_id).await?);
-    let rel = ErrandRelation {
-        is_resident,
-        is_helper: e.helper_id == Some(me.user_id),
-        carer,
-    };
+    let rel = relation(&e, me, is_resident, carer);
     if !(rel.is_resident || rel.is_helper || rel.carer) {
         return Err(AppError::Code(ErrorCode::NotFound));
     }
     if e.version != req.version {
         let name = resident_name(&*txn, e.resident_id).await?;
-        return Err(AppError::conflict(&errand_view(e, name)));
+        return Err(AppError::conflict(&errand_view(e, name, rel)));
     }
     let status = ErrandStatus::parse(&e.status).unwrap_or(ErrandStatus::Requested);
     let next =
@@ -669,7 +713,8 @@ pub async fn move_errand(
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let name = resident_name(&*txn, e.resident_id).await?;
     txn.commit().await?;
-    Ok(errand_view(e, name))
+    let rel = relation(&e, me, is_resident, carer);
+    Ok(errand_view(e, name, rel))
 }
 
 async fn resident_name(conn: &impl ConnectionTrait, id: i64) -> AppResult<String> {

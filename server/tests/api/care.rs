@@ -82,6 +82,11 @@ async fn a_visit_need_becomes_an_errand_the_helper_runs(app: &TestApp) {
         .expect("the helper sees the errand of the resident she helps")
         .clone();
     assert_eq!(e["status"], "requested");
+    assert_eq!(
+        e["steps"],
+        json!(["accept", "cancel"]),
+        "what she may do now"
+    );
     let mv = |api: &Api, body: Value| {
         let api = api.clone();
         async move {
@@ -101,6 +106,19 @@ async fn a_visit_need_becomes_an_errand_the_helper_runs(app: &TestApp) {
     )
     .await;
     assert_eq!(e["status"], "done");
+    assert_eq!(e["steps"], json!([]), "she cannot confirm her own errand");
+    let (_, gw_list) = gw.get("/api/v1/care/errands").await;
+    let seen = gw_list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == errand_id)
+        .unwrap();
+    assert_eq!(
+        seen["steps"],
+        json!(["confirm"]),
+        "the grid worker confirms"
+    );
     let (status, _) = mv(&vol, json!({"step": "confirm", "version": e["version"]})).await;
     assert_eq!(
         status,
@@ -126,6 +144,7 @@ async fn a_visit_need_becomes_an_errand_the_helper_runs(app: &TestApp) {
     assert_eq!(rec["visits"][0]["needs"], "降压药快吃完了");
     assert_eq!(rec["errands"][0]["status"], "confirmed");
     assert_eq!(rec["errands"][0]["amount_fen"], 4650);
+    assert_eq!(rec["errands"][0]["steps"], json!([]));
     assert!(!app.audit("care.record.read").await.is_empty());
 
     // A need that is a repair becomes a case at her household.
@@ -338,13 +357,22 @@ both!(letters_to_the_secretary);
 /// deliverer's route, delivered and counted for the day and the month.
 async fn meals_are_delivered_and_counted(app: &TestApp) {
     let staff = app.login("staff").await;
-    let (vid, vol) = volunteer(app).await;
+    let (_, vol) = volunteer(app).await;
     let qu = app.resident_id("瞿桂英").await; // 80+, living alone
+    // The office names the deliverer by the account's username.
+    let (status, p) = staff
+        .post(
+            "/api/v1/care/meals/enrolments",
+            json!({"resident_id": qu, "mode": "delivery", "deliverer_username": "nobody"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["errors"][0]["field"], "deliverer_username");
     let e = ok(
         staff
             .post(
                 "/api/v1/care/meals/enrolments",
-                json!({"resident_id": qu, "mode": "delivery", "deliverer_user_id": vid, "notes": "少盐，软食"}),
+                json!({"resident_id": qu, "mode": "delivery", "deliverer_username": "xingfu", "notes": "少盐，软食"}),
             )
             .await,
         StatusCode::CREATED,

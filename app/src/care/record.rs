@@ -1,0 +1,329 @@
+//! A resident's care record (关爱档案): pairings with their helpers and visit schedule (staff
+//! and the grid's workers add pairings), the visits, and the errands with their status. The
+//! server shows it only to those who care for the resident and audit-logs every read.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use shared::accounts::Permission;
+use shared::care::{CareRecord, HelperKind, PairingInput, PairingView, RiskLevel, VisitView};
+use shared::error::FieldError;
+
+use super::errands::ErrandCard;
+use super::{RiskBadge, clear_on_change, local_errors, today};
+use crate::accounts::use_session;
+use crate::api::{self, ApiError};
+use crate::i18n::{Key, set_title, use_i18n};
+use crate::ui::{
+    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid,
+};
+
+#[component]
+pub fn CareRecordPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    move || match id.get() {
+        Some(id) => view! { <RecordLoader id/> }.into_any(),
+        None => view! { <crate::shell::NotFound/> }.into_any(),
+    }
+}
+
+#[component]
+fn RecordLoader(id: i64) -> impl IntoView {
+    let record = LocalResource::new(move || api::care_record(id));
+    let notice = RwSignal::new(None::<String>);
+    move || match record.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(e)) if e.status() == Some(404) => view! { <crate::shell::NotFound/> }.into_any(),
+        Some(Err(e)) => {
+            view! { <ErrorBox error=e retry=Callback::new(move |_| record.refetch())/> }.into_any()
+        }
+        Some(Ok(r)) => {
+            view! { <RecordBody record=r notice reload=Callback::new(move |_| record.refetch())/> }
+                .into_any()
+        }
+    }
+}
+
+#[component]
+fn RecordBody(
+    record: CareRecord,
+    notice: RwSignal<Option<String>>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let r = record;
+    {
+        let name = r.resident_name.clone();
+        Effect::new(move |_| set_title(&name, i18n.get()));
+    }
+    let grid = Some(r.grid_id);
+    let may_pair = move || session.may_in_grid(Permission::EditPeople, grid);
+    let may_view_resident = move || session.may_in_grid(Permission::ViewPeople, grid);
+    let adding = RwSignal::new(false);
+    let resident_id = r.resident_id;
+    let visit_href = format!("/care/residents/{resident_id}/visit");
+    let pairings = r.pairings.clone();
+    let visits = r.visits.clone();
+    let errands = r.errands.clone();
+
+    view! {
+        <p class="back"><a href="/care">{move || format!("‹ {}", i18n.t(Key::CareDueTitle))}</a></p>
+        <div class="page-head record-head">
+            <h1 data-testid="record-name">{r.resident_name.clone()}</h1>
+            <p class="lead">{move || i18n.t(Key::CareRecordTitle)}</p>
+            <p class="muted record-audit">{move || i18n.t(Key::CareRecordAudited)}</p>
+            <div class="actions">
+                <a class="button button-primary" href=visit_href data-testid="record-visit">{move || i18n.t(Key::CareRecordVisit)}</a>
+                <Show when=may_view_resident>
+                    <a class="button button-quiet" href=format!("/residents/{resident_id}")>{move || i18n.t(Key::ResidentTitle)}</a>
+                </Show>
+            </div>
+        </div>
+        <Notice message=notice/>
+
+        <section aria-labelledby="pairings-title" data-testid="record-pairings">
+            <div class="section-head">
+                <h2 id="pairings-title">{move || i18n.t(Key::CarePairings)}</h2>
+                <Show when=may_pair>
+                    <button type="button" class="button button-secondary" data-testid="add-pairing"
+                        aria-expanded=move || adding.get().to_string()
+                        on:click=move |_| { notice.set(None); adding.update(|a| *a = !*a); }>
+                        {move || i18n.t(Key::CareAddPairing)}
+                    </button>
+                </Show>
+            </div>
+            {move || adding.get().then(|| view! {
+                <PairingForm resident_id
+                    on_saved=Callback::new(move |p: PairingView| {
+                        adding.set(false);
+                        notice.set(Some(i18n.fmt(Key::CarePairingSaved, &[("name", &p.helper_name)])));
+                        reload.run(());
+                    })
+                    on_cancel=Callback::new(move |_| adding.set(false))/>
+            })}
+            {if pairings.is_empty() {
+                view! { <p class="empty" data-testid="no-pairings">{move || i18n.t(Key::CareNoPairings)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="cards pairing-cards">
+                        {pairings.into_iter().map(|p| view! { <li><PairingCard pairing=p/></li> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+
+        <section aria-labelledby="visits-title" data-testid="record-visits">
+            <h2 id="visits-title">{move || i18n.t(Key::CareVisits)}</h2>
+            {if visits.is_empty() {
+                view! { <p class="empty">{move || i18n.t(Key::CareNoVisits)}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="timeline care-timeline">
+                        {visits.into_iter().map(|v| view! { <VisitItem visit=v/> }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+
+        <section aria-labelledby="errands-title" data-testid="record-errands">
+            <h2 id="errands-title">{move || i18n.t(Key::CareErrandsTitle)}</h2>
+            {if errands.is_empty() {
+                view! { <p class="empty">{move || i18n.t(Key::CareErrandsEmpty)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="cards errand-cards">
+                        {errands.into_iter().map(|e| view! { <li><ErrandCard errand=e/></li> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn PairingCard(pairing: PairingView) -> impl IntoView {
+    let i18n = use_i18n();
+    let p = pairing;
+    let kind = p.helper_kind;
+    let last = p.last_visit.map(|d| d.to_string());
+    view! {
+        <article class="card pairing-card" class:pairing-ended=!p.active data-testid="pairing">
+            <div class="due-head">
+                <h3 class="pairing-helper">{p.helper_name.clone()}" "<span class="muted">{move || format!("（{}）", i18n.text(kind.text()))}</span></h3>
+                {p.overdue.then(|| view! { <span class="badge badge-danger overdue-mark">{move || i18n.t(Key::CareOverdue)}</span> })}
+                {(!p.active).then(|| view! { <span class="badge">{move || i18n.t(Key::CarePairingEnded)}</span> })}
+            </div>
+            <p class="badges"><RiskBadge risk=p.risk/></p>
+            <dl class="facts">
+                <div><dt>{move || i18n.t(Key::CarePurpose)}</dt><dd>{p.purpose.clone()}</dd></div>
+                {(!p.contact_schedule.is_empty()).then(|| view! {
+                    <div><dt>{move || i18n.t(Key::CareContactSchedule)}</dt><dd>{p.contact_schedule.clone()}</dd></div>
+                })}
+                <div><dt>{move || i18n.t(Key::CareStartsOn)}</dt><dd>{p.starts_on.to_string()}</dd></div>
+                <div><dt>{move || i18n.t(Key::CareLastVisit)}</dt>
+                    <dd>{move || last.clone().unwrap_or_else(|| i18n.t(Key::CareNeverVisited).to_string())}</dd></div>
+                <div><dt>{move || i18n.t(Key::CareNextDue)}</dt><dd class:due-late=p.overdue>{p.next_due.to_string()}</dd></div>
+            </dl>
+        </article>
+    }
+}
+
+#[component]
+fn VisitItem(visit: VisitView) -> impl IntoView {
+    let i18n = use_i18n();
+    let v = visit;
+    let method = v.method;
+    view! {
+        <li class="timeline-item" data-testid="visit-item">
+            <p class="timeline-meta">
+                <strong>{fmt_time(v.visited_at)}</strong>" · "
+                {move || i18n.text(method.text())}" · "
+                {v.visitor_name.clone()}
+            </p>
+            {(!v.needs.is_empty()).then(|| view! {
+                <p class="timeline-note"><span class="muted">{move || i18n.t(Key::VisitNeeds)}": "</span>{v.needs.clone()}</p>
+            })}
+            {(!v.observations.is_empty()).then(|| view! {
+                <p class="timeline-note"><span class="muted">{move || i18n.t(Key::VisitObservations)}": "</span>{v.observations.clone()}</p>
+            })}
+            {v.errand_id.map(|id| view! {
+                <p><a class="case-link" href=format!("#errand-{id}")>{move || i18n.fmt(Key::VisitErrandMade, &[("n", &id.to_string())])}</a></p>
+            })}
+            {v.case_id.map(|id| view! {
+                <p><a class="case-link" href=format!("/cases/{id}")>{move || i18n.fmt(Key::VisitCaseMade, &[("n", &id.to_string())])}</a></p>
+            })}
+        </li>
+    }
+}
+
+#[component]
+fn PairingForm(
+    resident_id: i64,
+    on_saved: Callback<PairingView>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let helper_name = RwSignal::new(String::new());
+    let helper_username = RwSignal::new(String::new());
+    let kind = RwSignal::new(HelperKind::Volunteer);
+    let risk = RwSignal::new(RiskLevel::Key);
+    let purpose = RwSignal::new(String::new());
+    let schedule = RwSignal::new(String::new());
+    let starts = RwSignal::new(today().to_string());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let saving = RwSignal::new(false);
+    let invalid = move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f));
+    clear_on_change(helper_name, errors, "helper_name");
+    clear_on_change(helper_username, errors, "helper_username");
+    clear_on_change(purpose, errors, "purpose");
+    clear_on_change(starts, errors, "starts_on");
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        let starts_on = match time::Date::parse(
+            starts.get_untracked().trim(),
+            time::macros::format_description!("[year]-[month]-[day]"),
+        ) {
+            Ok(d) => d,
+            Err(_) => {
+                errors.set(vec![crate::ui::local_error(
+                    "starts_on",
+                    shared::error::FieldErrorCode::InvalidFormat,
+                )]);
+                focus_first_invalid();
+                return;
+            }
+        };
+        let username = helper_username.get_untracked().trim().to_string();
+        let input = PairingInput {
+            resident_id,
+            helper_user_id: None,
+            helper_username: (!username.is_empty()).then_some(username),
+            helper_name: helper_name.get_untracked().trim().to_string(),
+            helper_kind: kind.get_untracked(),
+            risk: risk.get_untracked(),
+            purpose: purpose.get_untracked().trim().to_string(),
+            contact_schedule: schedule.get_untracked().trim().to_string(),
+            starts_on,
+        };
+        if let Err(errs) = input.validate() {
+            errors.set(local_errors(errs));
+            focus_first_invalid();
+            return;
+        }
+        errors.set(Vec::new());
+        saving.set(true);
+        spawn_local(async move {
+            match api::create_pairing(&input).await {
+                Ok(p) => on_saved.run(p),
+                Err(e) => {
+                    errors.set(e.field_errors());
+                    error.set(Some(e));
+                    focus_first_invalid();
+                }
+            }
+            saving.set(false);
+        });
+    };
+
+    view! {
+        <form class="card form pairing-form" on:submit=submit novalidate data-testid="pairing-form">
+            <h3>{move || i18n.t(Key::CareAddPairing)}</h3>
+            <FormError error fields=errors/>
+            <div class="form-grid">
+                <TextField id="pairing-helper-name" label=Key::CareHelperName value=helper_name errors field="helper_name" required=true/>
+                <TextField id="pairing-helper-username" label=Key::CareHelperAccount value=helper_username errors field="helper_username"
+                    hint=Key::CareHelperAccountHint/>
+            </div>
+            <div class="form-grid">
+                <div class="field">
+                    <label for="pairing-kind">{move || i18n.t(Key::CareHelperKind)}</label>
+                    <select id="pairing-kind" data-testid="pairing-kind"
+                        on:change=move |ev| if let Some(k) = HelperKind::parse(&event_target_value(&ev)) { kind.set(k) }>
+                        {HelperKind::ALL.into_iter().map(|k| view! {
+                            <option value=k.as_str() selected=move || kind.get() == k>{move || i18n.text(k.text())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field" class:field-invalid=invalid("starts_on")>
+                    <label for="pairing-starts">{move || i18n.t(Key::CareStartsOn)}</label>
+                    <input id="pairing-starts" type="date" data-testid="pairing-starts" bind:value=starts
+                        aria-invalid=move || invalid("starts_on")().to_string()/>
+                    <FieldErrorList errors field="starts_on" id="pairing-starts-error".to_string()/>
+                </div>
+            </div>
+            <fieldset class="field">
+                <legend>{move || i18n.t(Key::CareRisk)}</legend>
+                <div class="choices">
+                    {RiskLevel::ALL.into_iter().map(|r| view! {
+                        <label class="choice">
+                            <input type="radio" name="pairing-risk" value=r.as_str() data-testid=format!("risk-{}", r.as_str())
+                                prop:checked=move || risk.get() == r on:change=move |_| risk.set(r)/>
+                            {move || i18n.text(r.text())}
+                        </label>
+                    }).collect_view()}
+                </div>
+            </fieldset>
+            <div class="field" class:field-invalid=invalid("purpose")>
+                <label for="pairing-purpose">{move || i18n.t(Key::CarePurpose)}</label>
+                <p class="hint">{move || i18n.t(Key::CarePurposeHint)}</p>
+                <textarea id="pairing-purpose" rows="2" maxlength="500" data-testid="pairing-purpose"
+                    aria-invalid=move || invalid("purpose")().to_string() bind:value=purpose></textarea>
+                <FieldErrorList errors field="purpose" id="pairing-purpose-error".to_string()/>
+            </div>
+            <TextField id="pairing-schedule" label=Key::CareContactSchedule value=schedule errors field="contact_schedule"
+                hint=Key::CareContactScheduleHint/>
+            <div class="actions">
+                <button type="submit" class="button button-primary" data-testid="pairing-submit" disabled=move || saving.get()>
+                    {move || if saving.get() { i18n.t(Key::Saving) } else { i18n.t(Key::Save) }}
+                </button>
+                <button type="button" class="button button-quiet" on:click=move |_| on_cancel.run(())>{move || i18n.t(Key::Cancel)}</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,284 @@
+// Care (关爱): 张秀兰 lives alone with a chronic illness. Staff pair her with a "幸福大姐"
+// volunteer; the grid worker visits her on a phone and her need becomes an errand, which the
+// volunteer runs and the grid worker confirms; her care record shows it all. 瞿桂英 (80, alone)
+// is enrolled in 幸福餐桌, today's meal is delivered on the volunteer's route and counted.
+// A resident's private letter reaches the secretary alone, who answers it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { useLinju, login, api, ARTIFACTS } from '../support.mjs';
+
+const env = useLinju();
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+
+/** Today in Beijing, YYYY-MM-DD. */
+function today(offsetDays = 0) {
+  return new Date(Date.now() + 8 * 3600_000 + offsetDays * 86400_000).toISOString().slice(0, 10);
+}
+
+async function signIn(page, user) {
+  await page.context().clearCookies();
+  await login(page, env.url, user);
+  await page.getByTestId('home-welcome').waitFor();
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+async function noHorizontalScroll(page) {
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  assert.ok(scroll <= client, `page is ${scroll}px wide in a ${client}px viewport`);
+}
+
+async function smallTargets(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('main a, main button, main input:not([type=radio]):not([type=checkbox]), main select, main label.choice')]
+      .filter((el) => el.offsetParent !== null)
+      .map((el) => ({ text: (el.textContent || el.id).trim().slice(0, 20), h: el.getBoundingClientRect().height }))
+      .filter((x) => x.h < 44));
+}
+
+async function residentId(page, name) {
+  const r = await api(page, 'GET', `/search?q=${encodeURIComponent(name)}`);
+  const found = r.body.residents.find((x) => x.name === name);
+  assert.ok(found, `${name} found`);
+  return found.id;
+}
+
+test('a visit on a phone turns a need into an errand the helper runs; a meal is delivered and counted', async () => {
+  const page = await env.newPage();
+
+  // The secretary gives the volunteer (陈阿姨) an account.
+  await signIn(page, 'admin');
+  const created = await api(page, 'POST', '/users', {
+    username: 'xingfu', display_name: '陈阿姨', password: 'linju-demo', roles: ['resident'],
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+
+  // Staff pair 张秀兰 with her: high risk, paired a month ago, so a weekly visit is overdue.
+  await signIn(page, 'staff');
+  const zhang = await residentId(page, '张秀兰');
+  await page.goto(`${env.url}/care/residents/${zhang}`);
+  await page.getByTestId('record-name').filter({ hasText: '张秀兰' }).waitFor();
+  await page.getByTestId('no-pairings').waitFor();
+  await page.getByTestId('add-pairing').click();
+  await page.getByTestId('pairing-helper-name').fill('陈阿姨');
+  await page.getByTestId('pairing-helper-username').fill('xingfu');
+  await page.getByTestId('pairing-kind').selectOption('volunteer');
+  await page.getByTestId('risk-high').check();
+  await page.getByTestId('pairing-purpose').fill('代购药品，每周探望');
+  await page.getByTestId('pairing-schedule').fill('每周二上午');
+  await page.getByTestId('pairing-starts').fill(today(-30));
+  await page.getByTestId('pairing-submit').click();
+  await page.getByTestId('notice').filter({ hasText: '陈阿姨' }).waitFor();
+  const pairing = page.getByTestId('pairing').filter({ hasText: '陈阿姨' });
+  await pairing.getByText('高风险（每周走访）').waitFor();
+  await pairing.getByText('已逾期').waitFor();
+
+  // The grid worker, on a phone, finds her overdue at the top of 待走访.
+  await page.setViewportSize(PHONE);
+  await signIn(page, 'gridworker');
+  await page.getByTestId('menu-toggle').click();
+  await page.getByTestId('nav-care').click();
+  const card = page.getByTestId('due-card').filter({ hasText: '张秀兰' });
+  await card.waitFor();
+  await card.getByTestId('overdue').filter({ hasText: '已逾期' }).waitFor();
+  assert.match(await card.textContent(), /陈阿姨/);
+  assert.match(await card.getByTestId('last-visit').textContent(), /尚未走访/);
+  await noHorizontalScroll(page);
+  assert.deepEqual(await smallTargets(page), []);
+  await shot(page, 'care-due-phone');
+
+  // One tap to the visit form: in person, the need, and it becomes an errand (medicine).
+  await card.getByTestId('record-visit').click();
+  await page.getByTestId('visit-form').waitFor();
+  await page.getByTestId('method-phone').click();
+  assert.equal(await page.getByTestId('method-phone').getAttribute('aria-pressed'), 'true');
+  await page.getByTestId('method-in_person').click();
+  assert.equal(await page.getByTestId('method-in_person').getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.getByTestId('method-phone').getAttribute('aria-pressed'), 'false');
+  await page.getByTestId('then-errand').click();
+  // An errand is made from the need: it must be written down first.
+  await page.getByTestId('visit-submit').click();
+  await page.getByTestId('error-needs').waitFor();
+  await page.getByTestId('visit-needs').fill('降压药快吃完了');
+  await page.getByTestId('error-needs').waitFor({ state: 'detached' });
+  await page.getByTestId('visit-observations').fill('精神不错，家中整洁');
+  await page.getByTestId('errand-kind-medicine').click();
+  await noHorizontalScroll(page);
+  assert.deepEqual(await smallTargets(page), []);
+  await shot(page, 'care-visit-phone');
+  await page.getByTestId('visit-submit').click();
+  await page.getByTestId('visit-done').waitFor();
+  await page.getByTestId('visit-errand-link').waitFor();
+  assert.equal(await page.getByTestId('visit-case-link').count(), 0);
+
+  // The volunteer sees the errand of the resident she helps, takes it and completes it.
+  await signIn(page, 'xingfu');
+  await page.getByTestId('menu-toggle').click();
+  await page.getByTestId('nav-care').click();
+  await page.getByTestId('due-card').filter({ hasText: '张秀兰' }).waitFor();
+  await page.getByTestId('care-tab-errands').click();
+  let errand = page.locator('[data-testid="errand"][data-resident="张秀兰"]').first();
+  await errand.waitFor();
+  assert.equal(await errand.getAttribute('data-status'), 'requested');
+  await errand.getByText('降压药快吃完了').waitFor();
+  await errand.getByTestId('errand-accept').click();
+  await errand.getByTestId('errand-status').filter({ hasText: '办理中' }).waitFor();
+  await errand.getByTestId('errand-helper').filter({ hasText: '陈阿姨' }).waitFor();
+  await errand.getByTestId('errand-complete').click();
+  await errand.getByTestId('errand-amount-input').fill('46.5');
+  await errand.getByTestId('errand-receipt-input').fill('社区医院 硝苯地平缓释片 两盒');
+  await errand.getByTestId('errand-complete-submit').click();
+  await errand.getByTestId('errand-status').filter({ hasText: '已办好，待确认' }).waitFor();
+  assert.equal(await errand.getByTestId('errand-amount').textContent(), '¥46.50');
+  // She ran it, so she cannot confirm it: no step is offered.
+  assert.equal(await errand.getByTestId('errand-confirm').count(), 0);
+  await noHorizontalScroll(page);
+
+  // The grid worker confirms.
+  await signIn(page, 'gridworker');
+  await page.goto(`${env.url}/care/errands`);
+  errand = page.locator('[data-testid="errand"][data-resident="张秀兰"]').first();
+  await errand.getByTestId('errand-confirm').click();
+  await errand.getByTestId('errand-status').filter({ hasText: '已确认' }).waitFor();
+  await errand.getByTestId('errand-confirmed-by').filter({ hasText: '赵网格员' }).waitFor();
+
+  // Her care record shows the visit and the confirmed errand.
+  await page.getByTestId('care-tab-due').click();
+  const due = page.getByTestId('due-card').filter({ hasText: '张秀兰' });
+  assert.equal(await due.getByTestId('overdue').count(), 0, 'visited today');
+  await due.getByTestId('due-open').click();
+  await page.getByTestId('record-name').filter({ hasText: '张秀兰' }).waitFor();
+  const visit = page.getByTestId('visit-item').first();
+  await visit.getByText('降压药快吃完了').waitFor();
+  await visit.getByText('赵网格员').waitFor();
+  await visit.getByText('上门').waitFor();
+  const recorded = page.getByTestId('record-errands').getByTestId('errand').first();
+  await recorded.getByTestId('errand-status').filter({ hasText: '已确认' }).waitFor();
+  assert.equal(await recorded.getByTestId('errand-amount').textContent(), '¥46.50');
+  await noHorizontalScroll(page);
+  await shot(page, 'care-record-phone');
+  await page.setViewportSize(DESKTOP);
+  await shot(page, 'care-record-desktop');
+  await page.goto(`${env.url}/care`);
+  await page.getByTestId('due-card').first().waitFor();
+  await shot(page, 'care-due-desktop');
+  await page.goto(`${env.url}/care/residents/${zhang}/visit`);
+  await page.getByTestId('visit-form').waitFor();
+  await shot(page, 'care-visit-desktop');
+
+  // 幸福餐桌: staff enrol 瞿桂英 for delivery by the volunteer; an ineligible resident is refused.
+  await signIn(page, 'staff');
+  await page.goto(`${env.url}/care/meals`);
+  await page.getByTestId('meal-service').waitFor();
+  await page.getByTestId('enrol-open').click();
+  await page.getByTestId('enrol-q').fill('刘建华');
+  await page.getByTestId('enrol-find').click();
+  await page.getByTestId('enrol-pick').filter({ hasText: '刘建华' }).first().click();
+  await page.getByTestId('mode-eat_in').click();
+  await page.getByTestId('enrol-submit').click();
+  await page.getByTestId('error-resident_id').filter({ hasText: '不属于可登记的群体' }).waitFor();
+  await page.getByTestId('enrol-q').fill('瞿桂英');
+  await page.getByTestId('enrol-find').click();
+  await page.getByTestId('enrol-pick').filter({ hasText: '瞿桂英' }).first().click();
+  await page.getByTestId('enrol-chosen').filter({ hasText: '瞿桂英' }).waitFor();
+  await page.getByTestId('mode-delivery').click();
+  await page.getByTestId('enrol-deliverer').fill('xingfu');
+  await page.getByTestId('enrol-notes').fill('少盐，软食');
+  await page.getByTestId('enrol-submit').click();
+  await page.getByTestId('notice').filter({ hasText: '瞿桂英' }).waitFor();
+  await page.getByTestId('enrolment').filter({ hasText: '瞿桂英' }).getByText('陈阿姨').waitFor();
+  await page.getByTestId('menu-dishes-input').fill('清蒸鲈鱼、番茄炒蛋、米饭');
+  await page.getByTestId('menu-save').click();
+  await page.getByTestId('menu-dishes').filter({ hasText: '清蒸鲈鱼' }).waitFor();
+  await page.getByTestId('place-orders').click();
+  await page.getByTestId('notice').filter({ hasText: '今日共 1 份订餐' }).waitFor();
+  await page.getByTestId('month-totals').filter({ hasText: '本月订餐 1 份，已送达 0 份' }).waitFor();
+  assert.equal(await page.getByTestId('menu-dishes-input').inputValue(), '清蒸鲈鱼、番茄炒蛋、米饭');
+  const order = page.getByTestId('day-order').filter({ hasText: '瞿桂英' });
+  await order.getByTestId('day-order-status').filter({ hasText: '待送达' }).waitFor();
+  await shot(page, 'care-meals-desktop');
+
+  // The volunteer delivers on her route (phone).
+  await page.setViewportSize(PHONE);
+  await signIn(page, 'xingfu');
+  await page.goto(`${env.url}/care/meals`);
+  await page.getByTestId('menu-dishes').filter({ hasText: '清蒸鲈鱼' }).waitFor();
+  const stop = page.getByTestId('route-stop').filter({ hasText: '瞿桂英' });
+  await stop.waitFor();
+  assert.equal(await page.getByTestId('meal-service').count(), 0, 'a volunteer does not run the service');
+  await noHorizontalScroll(page);
+  assert.deepEqual(await smallTargets(page), []);
+  await shot(page, 'care-meal-route-phone');
+  await stop.getByTestId('deliver').click();
+  await stop.getByTestId('route-status').filter({ hasText: '已送达' }).waitFor();
+  assert.equal(await stop.getByTestId('deliver').count(), 0);
+  await shot(page, 'care-meal-route-delivered-phone');
+  await page.setViewportSize(DESKTOP);
+  await shot(page, 'care-meal-route-desktop');
+
+  // The month's count shows it delivered.
+  await signIn(page, 'staff');
+  await page.goto(`${env.url}/care/meals`);
+  await page.getByTestId('month-totals').filter({ hasText: '本月订餐 1 份，已送达 1 份' }).waitFor();
+  const day = page.locator(`[data-testid="day-count"][data-day="${today()}"]`);
+  assert.equal(await day.getByTestId('day-delivered').textContent(), '1');
+  await page.getByTestId('day-order').filter({ hasText: '瞿桂英' }).getByTestId('day-order-status').filter({ hasText: '已送达' }).waitFor();
+  assert.deepEqual(env.consoleErrors, []);
+});
+
+test('a private letter reaches the secretary alone, who answers it', async () => {
+  const page = await env.newPage();
+  await page.setViewportSize(PHONE);
+  await signIn(page, 'resident');
+  await page.getByTestId('menu-toggle').click();
+  await page.getByTestId('nav-mailbox').click();
+  await page.getByTestId('letter-form').waitFor();
+  await page.getByTestId('letter-subject').fill('楼上漏水多次反映未解决');
+  await page.getByTestId('letter-body').fill('3栋201漏水到我家，物业一直推脱。');
+  await page.getByTestId('letter-private').check();
+  await page.getByTestId('letter-submit').click();
+  await page.getByTestId('notice').waitFor();
+  const mine = page.getByTestId('my-letters').getByTestId('letter').filter({ hasText: '楼上漏水' });
+  await mine.getByTestId('letter-status').filter({ hasText: '待回复' }).waitFor();
+  await mine.getByTestId('letter-private-mark').waitFor();
+  await noHorizontalScroll(page);
+
+  // Staff do not see a private letter.
+  await signIn(page, 'staff');
+  await page.goto(`${env.url}/mailbox`);
+  await page.getByTestId('my-letters').waitFor();
+  assert.equal(await page.getByText('楼上漏水多次反映未解决').count(), 0, 'staff do not read private letters');
+
+  // The secretary answers and turns it into a case.
+  await page.setViewportSize(DESKTOP);
+  await signIn(page, 'admin');
+  await page.goto(`${env.url}/mailbox`);
+  const letter = page.getByTestId('letters-to-answer').getByTestId('letter').filter({ hasText: '楼上漏水' });
+  await letter.waitFor();
+  await letter.getByText('刘先生').waitFor();
+  await letter.getByTestId('answer-text').fill('已转网格员上门核实，并督促物业三日内维修。');
+  await letter.getByTestId('answer-to-case').check();
+  await letter.getByTestId('answer-case-group').selectOption({ index: 1 });
+  await letter.getByTestId('answer-case-item').selectOption({ index: 1 });
+  await letter.getByTestId('answer-submit').click();
+  await page.getByTestId('letters-to-answer').waitFor({ state: 'detached' });
+
+  // The writer sees the answer and the case's stage.
+  await page.setViewportSize(PHONE);
+  await signIn(page, 'resident');
+  await page.goto(`${env.url}/mailbox`);
+  const answered = page.getByTestId('my-letters').getByTestId('letter').filter({ hasText: '楼上漏水' });
+  await answered.getByTestId('letter-answer').filter({ hasText: '督促物业三日内维修' }).waitFor();
+  await answered.getByTestId('letter-status').filter({ hasText: '已转为事件办理' }).waitFor();
+  await answered.getByTestId('letter-case').getByText('上报', { exact: true }).waitFor();
+  await noHorizontalScroll(page);
+  await shot(page, 'care-mailbox-phone');
+  assert.deepEqual(env.consoleErrors, []);
+});
