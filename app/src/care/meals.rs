@@ -33,6 +33,9 @@ pub fn MealsPage() -> impl IntoView {
     };
     // Only those who run the service may list the enrolments; for others the section is absent.
     let enrolments = LocalResource::new(api::meal_enrolments);
+    // Held here: the service section is drawn again when the enrolments are read again, and a
+    // confirmation must outlive that.
+    let notice = RwSignal::new(None::<String>);
     view! {
         <div class="page-head">
             <h1>{move || i18n.t(Key::MealsTitle)}</h1>
@@ -53,7 +56,7 @@ pub fn MealsPage() -> impl IntoView {
         <MealRoute day=day.clone()/>
         {move || match enrolments.get() {
             Some(Ok(list)) => view! {
-                <MealService day=day.clone() enrolments=list menu menu_reload=Callback::new(move |_| menu.refetch())
+                <MealService day=day.clone() enrolments=list menu notice menu_reload=Callback::new(move |_| menu.refetch())
                     reload=Callback::new(move |_| enrolments.refetch())/>
             }.into_any(),
             Some(Err(e)) if e.status() == Some(403) => ().into_any(),
@@ -143,6 +146,7 @@ fn MealService(
     day: String,
     enrolments: Vec<EnrolmentView>,
     menu: LocalResource<api::ApiResult<Vec<shared::care::MenuView>>>,
+    notice: RwSignal<Option<String>>,
     menu_reload: Callback<()>,
     reload: Callback<()>,
 ) -> impl IntoView {
@@ -162,7 +166,6 @@ fn MealService(
     };
     let placing = RwSignal::new(false);
     let place_error = RwSignal::new(None::<ApiError>);
-    let notice = RwSignal::new(None::<String>);
     let enrolling = RwSignal::new(false);
     // Placing orders changes the month's counts: they are read again.
     let counted = RwSignal::new(0u32);

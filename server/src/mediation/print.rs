@@ -47,8 +47,8 @@ fn side_label(s: Side) -> &'static str {
 
 fn confirm_label(m: Option<ConfirmMethod>) -> &'static str {
     match m {
-        Some(ConfirmMethod::Signature) => "（签名）",
-        Some(ConfirmMethod::Thumbprint) => "（按手印）",
+        Some(ConfirmMethod::Signature) => "（已签名）",
+        Some(ConfirmMethod::Thumbprint) => "（已按手印）",
         Some(ConfirmMethod::Oral) => "（口头确认）",
         None => "",
     }
