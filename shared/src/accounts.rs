@@ -131,6 +131,11 @@ impl Principal {
         self.roles.contains(&role)
     }
 
+    /// The community office: staff and admins (the secretary), who act on every record.
+    pub fn is_office(&self) -> bool {
+        self.has_role(Role::Staff) || self.has_role(Role::Admin)
+    }
+
     pub fn reach(&self, permission: Permission) -> Reach {
         self.roles
             .iter()

@@ -226,7 +226,7 @@ impl Action {
 
     /// May this actor make this move on a case they stand in `rel` to?
     pub fn allowed_for(self, who: &Principal, rel: CaseRelation) -> bool {
-        let office = who.has_role(Role::Staff) || who.has_role(Role::Admin);
+        let office = who.is_office();
         let field = who.has_role(Role::GridWorker) && rel.in_own_grid;
         match self {
             // Registering, refusing, dispatching, deciding on postponements and closing are
@@ -578,7 +578,7 @@ impl Source {
     /// Which sources a user may file directly. Council, mediation, mailbox and Open311 cases
     /// are created by those areas, not typed in.
     pub fn may_file(self, who: &Principal) -> bool {
-        let office = who.has_role(Role::Staff) || who.has_role(Role::Admin);
+        let office = who.is_office();
         match self {
             Source::ResidentReport => true,
             Source::Patrol | Source::Visit => office || who.has_role(Role::GridWorker),

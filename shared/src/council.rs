@@ -253,9 +253,7 @@ pub struct ItemRelation {
 /// The office (staff, admins) acts on every item; grid workers (the grid leader) on the items
 /// of their grids.
 pub fn may_manage(who: &Principal, rel: ItemRelation) -> bool {
-    who.has_role(Role::Staff)
-        || who.has_role(Role::Admin)
-        || (who.has_role(Role::GridWorker) && rel.in_own_grid)
+    who.is_office() || (who.has_role(Role::GridWorker) && rel.in_own_grid)
 }
 
 impl ItemAction {

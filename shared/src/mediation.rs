@@ -242,10 +242,7 @@ pub fn access(who: &Principal, rel: FileRelation) -> Access {
         Access::Party
     } else if rel.mediator && who.has_role(Role::Mediator) {
         Access::Mediator
-    } else if who.has_role(Role::Staff)
-        || who.has_role(Role::Admin)
-        || (who.has_role(Role::GridWorker) && rel.in_own_grid)
-    {
+    } else if who.is_office() || (who.has_role(Role::GridWorker) && rel.in_own_grid) {
         Access::Office
     } else {
         Access::None
@@ -254,10 +251,7 @@ pub fn access(who: &Principal, rel: FileRelation) -> Access {
 
 /// Who runs the file: its mediators, and the office (who opens files and assigns mediators).
 pub fn may_run(who: &Principal, rel: FileRelation) -> bool {
-    !rel.party
-        && (matches!(access(who, rel), Access::Mediator)
-            || who.has_role(Role::Staff)
-            || who.has_role(Role::Admin))
+    !rel.party && (matches!(access(who, rel), Access::Mediator) || who.is_office())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

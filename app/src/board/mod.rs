@@ -153,7 +153,7 @@ pub fn neighbours(
 
 /// The moves a user may make on the board: office or grid workers.
 pub fn may_use_board(p: &Principal) -> bool {
-    p.has_role(Role::Staff) || p.has_role(Role::Admin) || p.has_role(Role::GridWorker)
+    p.is_office() || p.has_role(Role::GridWorker)
 }
 
 /// The actor's relation to a card, as far as the board knows it (the server knows the rest).

@@ -5,7 +5,6 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::accounts::Role;
 use shared::care::{
     EnrolInput, EnrolmentView, MEAL_ELIGIBLE, MealMode, MealStatus, MenuInput, OrderInput,
     OrderView,
@@ -152,11 +151,7 @@ fn MealService(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let office = move || {
-        session
-            .principal()
-            .is_some_and(|p| p.has_role(Role::Staff) || p.has_role(Role::Admin))
-    };
+    let office = move || session.principal().is_some_and(|p| p.is_office());
     let orders = {
         let day = day.clone();
         LocalResource::new(move || {

@@ -116,7 +116,7 @@ fn scopes(
     voter: Option<&VoterStatus>,
     grids: &[PlaceRefWithPath],
 ) -> (Vec<(i64, String)>, Option<i64>) {
-    let office = principal.has_role(Role::Staff) || principal.has_role(Role::Admin);
+    let office = principal.is_office();
     let own: Vec<i64> = if office {
         grids.iter().map(|g| g.place.id).collect()
     } else {
@@ -205,7 +205,7 @@ fn RaiseForm(
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
-    let office = principal.has_role(Role::Staff) || principal.has_role(Role::Admin);
+    let office = principal.is_office();
     super::clear_on_change(title, errors, &["title"]);
     super::clear_on_change(description, errors, &["description"]);
     super::clear_on_change(scope, errors, &["scope_place_id"]);

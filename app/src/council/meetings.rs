@@ -6,7 +6,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use shared::accounts::{Principal, Role};
+use shared::accounts::Principal;
 use shared::council::{
     Attendance, Attendee, AttendeeKind, CreateMeeting, MeetingKind, MeetingView, Minutes,
 };
@@ -83,7 +83,7 @@ fn MeetingForm(principal: Principal, on_cancel: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     let grids = LocalResource::new(api::grids);
-    let office = principal.has_role(Role::Staff) || principal.has_role(Role::Admin);
+    let office = principal.is_office();
     let first_grid = principal.grid_ids.first().copied();
     // The community above the first grid, for community-wide deliberation days (the office).
     let community = LocalResource::new(move || async move {

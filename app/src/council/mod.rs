@@ -14,7 +14,7 @@ pub use item::ItemPage;
 pub use meetings::{MeetingPage, MeetingsPage};
 
 use leptos::prelude::*;
-use shared::accounts::{Principal, Role};
+use shared::accounts::Principal;
 use shared::council::{BallotState, ItemStage, ItemSummary, Tier, may_manage};
 use shared::i18n::Lang;
 
@@ -34,9 +34,7 @@ pub fn manages(p: &Principal, grid: Option<i64>) -> bool {
 
 /// Does the user manage anything at all (so forms for scheduling meetings make sense)?
 pub fn manages_any(p: &Principal) -> bool {
-    p.has_role(Role::Staff)
-        || p.has_role(Role::Admin)
-        || p.grid_ids.iter().any(|g| manages(p, Some(*g)))
+    p.is_office() || p.grid_ids.iter().any(|g| manages(p, Some(*g)))
 }
 
 /// A field the user changes loses its old error marks.

@@ -24,7 +24,7 @@ async fn view(
 ) -> AppResult<LetterView> {
     let status = LetterStatus::parse(&l.status).unwrap_or(LetterStatus::Open);
     let mine = l.writer_id == Some(me.user_id);
-    let office = me.has_role(Role::Admin) || me.has_role(Role::Staff);
+    let office = me.is_office();
     let c = match l.case_id {
         Some(id) => case::Entity::find_by_id(id).one(conn).await?,
         None => None,

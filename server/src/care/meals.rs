@@ -11,16 +11,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, Set,
 };
-use shared::accounts::{Permission, Principal, Role, Scope};
+use shared::accounts::{Permission, Principal, Scope};
 use shared::care::*;
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::places::SpecialGroup;
 use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
-
-fn office(me: &Principal) -> bool {
-    me.has_role(Role::Staff) || me.has_role(Role::Admin)
-}
 
 /// The grids whose meal service `me` runs: all for the office, their own for grid workers.
 fn scope_condition(me: &Principal, grid_col: impl ColumnTrait) -> Option<Condition> {
@@ -180,7 +176,7 @@ pub async fn enrolments(
 
 /// Set the menu of a day (the office).
 pub async fn set_menu(state: &AppState, me: &Principal, req: MenuInput) -> AppResult<MenuView> {
-    if !office(me) {
+    if !me.is_office() {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
     let dishes = req.dishes.trim().to_string();

@@ -9,16 +9,11 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, SqlErr,
 };
-use shared::accounts::{Principal, Role};
+use shared::accounts::Principal;
 use shared::care::*;
 use shared::error::{ErrorCode, FieldErrorCode};
 use std::collections::HashMap;
 use time::OffsetDateTime;
-
-/// The office runs the teams and the time bank.
-fn office(me: &Principal) -> bool {
-    me.has_role(Role::Staff) || me.has_role(Role::Admin)
-}
 
 pub async fn rules(conn: &impl ConnectionTrait) -> AppResult<TimeBankRules> {
     let r = time_bank_rules::Entity::find_by_id(1)
@@ -109,7 +104,7 @@ async fn summaries(
 }
 
 pub async fn create_team(state: &AppState, me: &Principal, req: TeamInput) -> AppResult<TeamView> {
-    if !office(me) {
+    if !me.is_office() {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
     let name = req.name.trim().to_string();
@@ -160,7 +155,7 @@ pub async fn teams(conn: &impl ConnectionTrait, me: &Principal) -> AppResult<Vec
         .map(|v| v.id)
         .collect();
     let mut members = summaries(conn, rows).await?;
-    if !office(me) {
+    if !me.is_office() {
         for m in members.iter_mut().filter(|m| !own.contains(&m.id)) {
             m.minutes_total = 0;
             m.points_balance = 0;
@@ -187,7 +182,7 @@ pub async fn add_member(
     team_id: i64,
     req: MemberInput,
 ) -> AppResult<VolunteerSummary> {
-    if !office(me) {
+    if !me.is_office() {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
     let name = req.name.trim().to_string();
@@ -231,7 +226,7 @@ pub async fn record_activity(
     req: ActivityInput,
 ) -> AppResult<Vec<VolunteerSummary>> {
     // Points are money's worth: only the office credits them, and it is audited.
-    if !office(me) {
+    if !me.is_office() {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
     let title = req.validate(
@@ -310,7 +305,7 @@ pub async fn volunteer(
     let v = volunteer::Entity::find_by_id(id)
         .one(conn)
         .await?
-        .filter(|v| office(me) || v.user_id == Some(me.user_id))
+        .filter(|v| me.is_office() || v.user_id == Some(me.user_id))
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let ledger = ledger::Entity::find()
         .filter(ledger::Column::VolunteerId.eq(id))
@@ -340,7 +335,7 @@ pub async fn redeem(
     id: i64,
     req: Redemption,
 ) -> AppResult<VolunteerView> {
-    if !office(me) {
+    if !me.is_office() {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
     let reason = req.reason.trim().to_string();

@@ -47,14 +47,10 @@ pub fn parse<T: DeserializeOwned>(s: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
 }
 
-fn is_office(me: &Principal) -> bool {
-    me.has_role(Role::Staff) || me.has_role(Role::Admin)
-}
-
 /// Cases a user may see: the office all; grid workers their grids' and those assigned to
 /// them; everyone their own reports.
 pub fn visible(me: &Principal) -> Condition {
-    if is_office(me) {
+    if me.is_office() {
         return Condition::all();
     }
     let mut c = Condition::any()
@@ -77,7 +73,7 @@ pub fn may_see_parts(
     reporter_id: Option<i64>,
     assignee_id: Option<i64>,
 ) -> bool {
-    is_office(me)
+    me.is_office()
         || reporter_id == Some(me.user_id)
         || assignee_id == Some(me.user_id)
         || (me.has_role(Role::GridWorker) && grid_id.is_some_and(|g| me.grid_ids.contains(&g)))
@@ -363,12 +359,12 @@ async fn view(conn: &impl ConnectionTrait, me: &Principal, c: case::Model) -> Ap
     let now = OffsetDateTime::now_utc();
     let rel = relation(me, &c, now);
     // The reporter's name is the office's and the reporter's to see when they asked to hide it.
-    let reporter_name = if c.reporter_hidden && !is_office(me) && !rel.is_reporter {
+    let reporter_name = if c.reporter_hidden && !me.is_office() && !rel.is_reporter {
         None
     } else {
         c.reporter_name.clone()
     };
-    let possible_duplicates = if is_office(me) && stage_of(&c).is_open() {
+    let possible_duplicates = if me.is_office() && stage_of(&c).is_open() {
         duplicates(
             conn,
             me,
@@ -387,7 +383,7 @@ async fn view(conn: &impl ConnectionTrait, me: &Principal, c: case::Model) -> Ap
         history: history(
             conn,
             c.id,
-            !(is_office(me) || rel.in_own_grid || rel.is_assignee),
+            !(me.is_office() || rel.in_own_grid || rel.is_assignee),
         )
         .await?,
         rating: c.rating_score.map(|s| Rating {
@@ -1296,7 +1292,7 @@ pub async fn assignees(
     grid_id: Option<i64>,
 ) -> AppResult<Vec<shared::cases::Assignee>> {
     use crate::accounts::store::{user, user_grid, user_role};
-    if !(is_office(me) || me.has_role(Role::GridWorker)) {
+    if !(me.is_office() || me.has_role(Role::GridWorker)) {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
     let roles = user_role::Entity::find()

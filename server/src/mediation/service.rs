@@ -176,7 +176,7 @@ pub async fn create_file(
     mut req: CreateFile,
 ) -> AppResult<FileView> {
     req.validate()?;
-    let office = me.has_role(Role::Staff) || me.has_role(Role::Admin);
+    let office = me.is_office();
     let resident_only = !office && !me.has_role(Role::Mediator) && !me.has_role(Role::GridWorker);
     if resident_only {
         // A resident applies for themselves: they are the applicant.
@@ -372,7 +372,7 @@ pub async fn set_mediators(
 ) -> AppResult<FileView> {
     let txn = state.db.begin_write().await?;
     let (f, _, _) = find_accessible(&*txn, me, id).await?;
-    if !(me.has_role(Role::Staff) || me.has_role(Role::Admin)) {
+    if !(me.is_office()) {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
     if req.user_ids.is_empty() {
@@ -1029,7 +1029,7 @@ pub async fn list_files(
     if let Some(s) = stage {
         q = q.filter(file::Column::Stage.eq(s.as_str()));
     }
-    if !(me.has_role(Role::Staff) || me.has_role(Role::Admin)) {
+    if !(me.is_office()) {
         let mine: Vec<i64> = mediator::Entity::find()
             .filter(mediator::Column::UserId.eq(me.user_id))
             .all(conn)
