@@ -14,6 +14,9 @@ pub struct Config {
     pub site_dir: PathBuf,
     /// Seed the demo community and accounts into an empty database.
     pub demo: bool,
+    /// With a freshly seeded demo, also tell the demo stories (cases, an agenda item, a
+    /// dispute, cared-for residents) through the API: `make run` shows the app at work.
+    pub demo_stories: bool,
     pub demo_password: String,
     pub session_idle: Duration,
     pub session_absolute: Duration,
@@ -87,6 +90,7 @@ impl Config {
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("target/site")),
             demo: env_flag("LINJU_DEMO", false),
+            demo_stories: env_flag("LINJU_DEMO_STORIES", false),
             demo_password: env("LINJU_DEMO_PASSWORD").unwrap_or_else(|| "linju-demo".to_string()),
             session_idle: Duration::from_secs(
                 60 * env_parse::<u64>("LINJU_SESSION_IDLE_MINUTES", 120)?,
@@ -119,6 +123,7 @@ impl Config {
             db_max_connections: 10,
             site_dir: PathBuf::from("target/site"),
             demo: false,
+            demo_stories: false,
             demo_password: "linju-demo".to_string(),
             session_idle: Duration::from_secs(7200),
             session_absolute: Duration::from_secs(12 * 3600),

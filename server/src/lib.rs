@@ -27,6 +27,7 @@ pub mod config;
 pub mod council;
 pub mod db;
 pub mod demo;
+pub mod demo_stories;
 pub mod error;
 pub mod events;
 pub mod http;
@@ -201,23 +202,28 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
         .await
         .map_err(|e| format!("database: {e}"))?;
     db.migrate().await.map_err(|e| format!("migrations: {e}"))?;
-    if config.demo {
-        demo::seed_if_empty(&db, &config.demo_password)
+    let seeded = config.demo
+        && demo::seed_if_empty(&db, &config.demo_password)
             .await
             .map_err(|e| format!("demo data: {e}"))?;
-    }
     let _ = cases::service::DUPLICATE_RADIUS_M.set(config.duplicate_radius_m);
     tokio::task::spawn_blocking(accounts::password::warm_up)
         .await
         .map_err(|e| format!("warm-up: {e}"))?;
     let site = site::Site::load(&config.site_dir);
-    Ok(AppState {
+    let state = AppState {
         db,
         config: Arc::new(config),
         site: Arc::new(site),
         live: Arc::new(events::Live::default()),
         shutdown: Arc::new(tokio::sync::watch::channel(false).0),
-    })
+    };
+    if seeded && state.config.demo_stories {
+        demo_stories::tell(&state)
+            .await
+            .map_err(|e| format!("demo stories: {e}"))?;
+    }
+    Ok(state)
 }
 
 /// Housekeeping while serving: expired sessions and old throttle rows are removed every

@@ -67,6 +67,11 @@ impl TestApp {
     }
 
     async fn postgres_with(demo: bool) -> TestApp {
+        Self::postgres_configured(demo, |_| {}).await
+    }
+
+    /// A PostgreSQL app (a new database) with a configuration change.
+    pub async fn postgres_configured(demo: bool, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let admin_url = std::env::var("LINJU_TEST_POSTGRES_URL").expect(
             "LINJU_TEST_POSTGRES_URL is not set: PostgreSQL tests need a server (make test starts one), e.g. \
              postgres://linju:linju@127.0.0.1:5432/postgres",
@@ -85,7 +90,7 @@ impl TestApp {
             .rsplit_once('/')
             .expect("database URL ends with /dbname");
         let url = format!("{prefix}/{name}");
-        Self::start(&url, Some((admin_url, name)), None, demo).await
+        Self::start_configured(&url, Some((admin_url, name)), None, demo, tweak).await
     }
 
     async fn start(

@@ -7,6 +7,7 @@ mod board;
 mod care;
 mod cases;
 mod council;
+mod demo;
 mod http;
 mod map;
 mod mediation;
