@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use shared::accounts::{Permission, Principal, Role};
 
+use crate::shell::sections;
+
 use crate::accounts::use_session;
 use crate::api;
 use crate::i18n::{Key, set_title, use_i18n};
@@ -38,15 +40,28 @@ fn Home(principal: Principal) -> impl IntoView {
         }
     });
 
-    let card = move |href: &'static str, title: Key, hint: Key, testid: &'static str| {
-        view! {
-            <li>
-                <a class="card link-card" href=href data-testid=testid>
-                    <span class="link-card-title">{move || i18n.t(title)}</span>
-                    <span class="link-card-hint">{move || i18n.t(hint)}</span>
-                </a>
-            </li>
-        }
+    // Every section the user may use, as a large tile with what it is for: residents find
+    // reporting, voting and the mailbox; office staff their boards; admins the settings.
+    let tiles = move || {
+        sections(&session)
+            .filter_map(|item| item.tile.map(|t| (item, t)))
+            .map(|(item, (title, hint))| {
+                let hint = match item.href {
+                    "/places" if people => Key::QuickPlacesHint,
+                    "/search" if people => Key::QuickSearchHint,
+                    _ => hint,
+                };
+                let testid = item.testid.replacen("nav-", "quick-", 1);
+                view! {
+                    <li>
+                        <a class="card link-card" href=item.href data-testid=testid>
+                            <span class="link-card-title">{move || i18n.t(title)}</span>
+                            <span class="link-card-hint">{move || i18n.t(hint)}</span>
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view()
     };
 
     view! {
@@ -76,12 +91,7 @@ fn Home(principal: Principal) -> impl IntoView {
         <SearchBox/>
         <section aria-labelledby="quick-title">
             <h2 id="quick-title">{move || i18n.t(Key::QuickLinks)}</h2>
-            <ul class="link-cards">
-                {card("/places", Key::QuickPlaces, if people { Key::QuickPlacesHint } else { Key::QuickPlacesHintPublic }, "quick-places")}
-                {card("/search", Key::QuickSearch, if people { Key::QuickSearchHint } else { Key::QuickSearchHintPublic }, "quick-search")}
-                {move || session.may(Permission::ManageUsers).then(|| card("/admin/users", Key::QuickUsers, Key::QuickUsersHint, "quick-users"))}
-                {move || session.may(Permission::ViewAudit).then(|| card("/admin/audit", Key::QuickAudit, Key::QuickAuditHint, "quick-audit"))}
-                {move || session.may(Permission::BulkData).then(|| card("/admin/data", Key::QuickData, Key::QuickDataHint, "quick-data"))}
+            <ul class="link-cards">{tiles}
             </ul>
         </section>
     }

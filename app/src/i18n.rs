@@ -90,6 +90,24 @@ keys! {
     QuickAuditHint => "谁在何时查看或修改了什么", "Who read or changed what, and when";
     QuickData => "导入导出数据", "Import and export data";
     QuickDataHint => "下载或批量导入网格层级和居民", "Download or bulk-import the hierarchy and residents";
+    TileBoard => "事件看板", "Case board";
+    TileBoardHint => "拖动卡片推进事件，逾期的一目了然", "Move cases along; what is overdue stands out";
+    TileMap => "网格地图", "Grid map";
+    TileMapHint => "网格、事件和隐患都在地图上，点地图即可上报", "Grids, cases and hazards on the map; tap it to report";
+    TileReport => "上报问题", "Report a problem";
+    TileReportHint => "路面坑洼、井盖缺失、飞线充电……拍张照片告诉我们", "A hole, a missing cover, dangling cables: tell us with a photo";
+    TileMyReports => "我的上报", "My reports";
+    TileMyReportsHint => "看看您反映的问题办到哪一步了", "See how far your reports have got";
+    TileMediation => "矛盾调解", "Mediation";
+    TileMediationHint => "邻里纠纷的申请、进展和调解协议", "Neighbour disputes: requests, progress and agreements";
+    TileCouncil => "网格议事", "Grid council";
+    TileCouncilHint => "提议题、表支持、参与投票，看决定怎么落实", "Raise, support and vote on items; follow the decisions";
+    TileCare => "关爱服务", "Care";
+    TileCareHint => "待走访、代办事项和幸福餐桌", "Due visits, errands and the 幸福餐桌 meals";
+    TileMailbox => "书记信箱", "Secretary's mailbox";
+    TileMailboxHint => "给社区书记写信，在这里看回复", "Write to the community secretary and read the answer here";
+    TileSettings => "系统设置", "Settings";
+    TileSettingsHint => "类别、责任单位、时限、工作日历和看板限额", "Categories, responsible parties, time limits, calendar and board limits";
     NoGridsAssigned => "尚未分配网格，请联系管理员。", "No grid assigned yet; please ask an administrator.";
 
     // Places

@@ -11,11 +11,15 @@ use crate::api;
 use crate::cases::Bell;
 use crate::i18n::{Key, set_title, use_i18n};
 
+/// A section of the app: a link in the navigation and, with a title and a hint, a tile on
+/// the home page. Who sees it is decided here once, for both.
 #[derive(Clone, Copy)]
-struct NavItem {
-    href: &'static str,
+pub struct NavItem {
+    pub href: &'static str,
     key: Key,
-    testid: &'static str,
+    pub testid: &'static str,
+    /// The home page's tile: a plain title and what the section is for.
+    pub tile: Option<(Key, Key)>,
     needs: Option<Permission>,
     /// Only for those who work the board (office and grid workers).
     board: bool,
@@ -24,6 +28,7 @@ struct NavItem {
 const NAV: &[NavItem] = &[
     NavItem {
         href: "/",
+        tile: None,
         key: Key::NavHome,
         testid: "nav-home",
         needs: None,
@@ -31,6 +36,7 @@ const NAV: &[NavItem] = &[
     },
     NavItem {
         href: "/board",
+        tile: Some((Key::TileBoard, Key::TileBoardHint)),
         key: Key::NavBoard,
         testid: "nav-board",
         needs: None,
@@ -38,6 +44,7 @@ const NAV: &[NavItem] = &[
     },
     NavItem {
         href: "/map",
+        tile: Some((Key::TileMap, Key::TileMapHint)),
         key: Key::NavMap,
         testid: "nav-map",
         needs: None,
@@ -45,6 +52,7 @@ const NAV: &[NavItem] = &[
     },
     NavItem {
         href: "/report",
+        tile: Some((Key::TileReport, Key::TileReportHint)),
         key: Key::NavReport,
         testid: "nav-report",
         needs: None,
@@ -52,6 +60,7 @@ const NAV: &[NavItem] = &[
     },
     NavItem {
         href: "/cases",
+        tile: Some((Key::TileMyReports, Key::TileMyReportsHint)),
         key: Key::NavMyReports,
         testid: "nav-my-reports",
         needs: None,
@@ -61,6 +70,7 @@ const NAV: &[NavItem] = &[
     // own, a mediator's, the office's and the grid's).
     NavItem {
         href: "/mediation",
+        tile: Some((Key::TileMediation, Key::TileMediationHint)),
         key: Key::NavMediation,
         testid: "nav-mediation",
         needs: None,
@@ -68,6 +78,7 @@ const NAV: &[NavItem] = &[
     },
     NavItem {
         href: "/council",
+        tile: Some((Key::TileCouncil, Key::TileCouncilHint)),
         key: Key::NavCouncil,
         testid: "nav-council",
         needs: None,
@@ -77,6 +88,7 @@ const NAV: &[NavItem] = &[
     // those they help, their deliveries), with a friendly empty state otherwise.
     NavItem {
         href: "/care",
+        tile: Some((Key::TileCare, Key::TileCareHint)),
         key: Key::NavCare,
         testid: "nav-care",
         needs: None,
@@ -84,6 +96,7 @@ const NAV: &[NavItem] = &[
     },
     NavItem {
         href: "/mailbox",
+        tile: Some((Key::TileMailbox, Key::TileMailboxHint)),
         key: Key::NavMailbox,
         testid: "nav-mailbox",
         needs: None,
@@ -91,6 +104,7 @@ const NAV: &[NavItem] = &[
     },
     NavItem {
         href: "/places",
+        tile: Some((Key::QuickPlaces, Key::QuickPlacesHintPublic)),
         key: Key::NavPlaces,
         testid: "nav-places",
         needs: None,
@@ -98,6 +112,7 @@ const NAV: &[NavItem] = &[
     },
     NavItem {
         href: "/search",
+        tile: Some((Key::QuickSearch, Key::QuickSearchHintPublic)),
         key: Key::NavSearch,
         testid: "nav-search",
         needs: None,
@@ -105,6 +120,7 @@ const NAV: &[NavItem] = &[
     },
     NavItem {
         href: "/admin/users",
+        tile: Some((Key::QuickUsers, Key::QuickUsersHint)),
         key: Key::NavUsers,
         testid: "nav-users",
         needs: Some(Permission::ManageUsers),
@@ -112,6 +128,7 @@ const NAV: &[NavItem] = &[
     },
     NavItem {
         href: "/admin/audit",
+        tile: Some((Key::QuickAudit, Key::QuickAuditHint)),
         key: Key::NavAudit,
         testid: "nav-audit",
         needs: Some(Permission::ViewAudit),
@@ -119,6 +136,7 @@ const NAV: &[NavItem] = &[
     },
     NavItem {
         href: "/admin/data",
+        tile: Some((Key::QuickData, Key::QuickDataHint)),
         key: Key::NavData,
         testid: "nav-data",
         needs: Some(Permission::BulkData),
@@ -126,12 +144,23 @@ const NAV: &[NavItem] = &[
     },
     NavItem {
         href: "/admin/settings",
+        tile: Some((Key::TileSettings, Key::TileSettingsHint)),
         key: Key::NavSettings,
         testid: "nav-settings",
         needs: Some(crate::settings::PERMISSION),
         board: false,
     },
 ];
+
+/// The sections the signed-in user may use, in navigation order.
+pub fn sections(session: &crate::accounts::Session) -> impl Iterator<Item = &'static NavItem> {
+    let may_use_board = session
+        .principal()
+        .is_some_and(|p| crate::board::may_use_board(&p));
+    NAV.iter()
+        .filter(move |item| item.needs.is_none_or(|p| session.may(p)))
+        .filter(move |item| !item.board || may_use_board)
+}
 
 /// Is `path` the page of this nav item or below it?
 fn is_current(href: &str, path: &str) -> bool {
@@ -174,14 +203,7 @@ pub fn Shell(children: Children) -> impl IntoView {
 
     let nav_links = move || {
         let path = location.pathname.get();
-        NAV.into_iter()
-            .filter(|item| item.needs.is_none_or(|p| session.may(p)))
-            .filter(|item| {
-                !item.board
-                    || session
-                        .principal()
-                        .is_some_and(|p| crate::board::may_use_board(&p))
-            })
+        sections(&session)
             .map(|item| {
                 let current = is_current(item.href, &path);
                 view! {

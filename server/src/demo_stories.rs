@@ -373,7 +373,11 @@ async fn council(t: &mut Teller, town: &Town) -> Result<(), String> {
         )
         .await?;
     // The next Saturday evening at the grid's 议事角.
-    let days = (13 - today().weekday().number_days_from_monday() as i64) % 7 + 1;
+    let from_monday = today().weekday().number_days_from_monday() as i64;
+    let days = match (5 - from_monday).rem_euclid(7) {
+        0 => 7,
+        d => d,
+    };
     let starts =
         (OffsetDateTime::now_utc() + Duration::days(days)).replace_time(time::macros::time!(11:00)); // 19:00 in Beijing
     let meeting = t
