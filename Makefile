@@ -76,7 +76,7 @@ end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lo
 	@touch $@
 
 chromium:
-	@command -v chromium >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk; }
+	@{ command -v chromium && command -v pdftotext; } >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk poppler-utils; }
 
 ## The browser app: wasm (size-optimised profile) → wasm-bindgen → wasm-opt → target/site
 app: wasm-target wasm-bindgen-cli npm

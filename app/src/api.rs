@@ -30,8 +30,8 @@ use shared::council::{
 use shared::error::{ErrorCode, FieldError, Problem};
 use shared::i18n::Lang;
 use shared::mediation::{
-    AgreementInput, BoardColumn, Confirm, Consent, CreateFile, Extension, FileView, MoveFile,
-    NewRecord, NewSession, PartyContact, Performed,
+    AgreementInput, BoardColumn, Confirm, Consent, CreateFile, Extension, FileView, Mediators,
+    MoveFile, NewRecord, NewSession, PartyContact, Performed,
 };
 use shared::open311::{ApiKeyView, NewApiKey};
 use shared::places::{
@@ -787,6 +787,29 @@ pub fn agreement_html(id: i64) -> String {
 
 pub fn dossier_html(id: i64) -> String {
     url(&format!("/mediation/files/{id}/dossier.html"))
+}
+
+/// The agreement as a PDF made on the server.
+pub fn agreement_pdf(id: i64) -> String {
+    url(&format!("/mediation/files/{id}/agreement.pdf"))
+}
+
+/// One session's record (调解笔录), printable for signature.
+pub fn session_record_html(session_id: i64) -> String {
+    url(&format!("/mediation/sessions/{session_id}/record.html"))
+}
+
+/// Reassign the file's mediators (the office; Art. 19).
+pub async fn set_file_mediators(id: i64, input: &Mediators) -> ApiResult<FileView> {
+    put(&format!("/mediation/files/{id}/mediators"), input).await
+}
+
+/// The mediation board's live stream (server-sent events).
+pub fn mediation_live_url(since: Option<i64>) -> String {
+    match since {
+        Some(s) => url(&format!("/mediation/live?since={s}")),
+        None => url("/mediation/live"),
+    }
 }
 
 // ---- care ----

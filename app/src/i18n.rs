@@ -951,6 +951,14 @@ keys! {
     MedEvExtend => "延长期限", "Time limit extended";
     MedEvMediators => "调整调解员", "Mediators changed";
     MedColon => "：", ": ";
+    MedPrintAgreementPdf => "协议书 PDF", "Agreement as PDF";
+    MedPrintSessionRecord => "打印笔录（供签名）", "Print the record for signature";
+    MedReassign => "调整调解员", "Change the mediators";
+    MedReassignSave => "保存调解员", "Save the mediators";
+    MedReassignNeedOne => "请至少选择一名调解员。", "Choose at least one mediator.";
+    MedMediatorsSaved => "调解员已调整。", "The mediators were changed.";
+    MedEvRecord => "添加记录", "Record added";
+    MedLiveUpdated => "看板已更新：“{title}”现在在“{stage}”。", "Board updated: “{title}” is now in “{stage}”.";
 }
 
 /// The language context. `Copy`, so closures can capture it freely.

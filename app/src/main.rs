@@ -8,6 +8,7 @@ mod board;
 mod care;
 mod cases;
 mod council;
+mod drag;
 mod home;
 mod i18n;
 mod map;

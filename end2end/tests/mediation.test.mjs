@@ -274,3 +274,127 @@ test('the air-conditioner case from intake to a followed-up agreement; the other
   await p.screenshot({ path: path.join(ARTIFACTS, 'mediation-file-390.png'), fullPage: true });
   await p.close();
 });
+
+// Touch on the mediation board: pointer events as a touch screen sends them (see board.test.mjs).
+async function touchMove(page, title, stage, { hold }) {
+  const from = await card(page, title).boundingBox();
+  const to = await cells(page, stage).boundingBox();
+  const x0 = from.x + from.width / 2, y0 = from.y + from.height / 2;
+  const x1 = to.x + to.width / 2, y1 = to.y + Math.min(to.height / 2, 40);
+  const send = (type, x, y) => page.evaluate(({ title, type, x, y }) => {
+    const el = document.querySelector(`[data-testid=med-card][data-title="${title}"]`);
+    el.dispatchEvent(new PointerEvent(type, { pointerId: 9, pointerType: 'touch', isPrimary: true, clientX: x, clientY: y, bubbles: true, cancelable: true }));
+  }, { title, type, x, y });
+  await send('pointerdown', x0, y0);
+  if (hold) await page.waitForTimeout(600);
+  for (let i = 1; i <= 5; i++) await send('pointermove', x0 + ((x1 - x0) * i) / 5, y0 + ((y1 - y0) * i) / 5);
+  if (hold) assert.equal(await cells(page, stage).evaluate((el) => el.classList.contains('drop-into')), true, 'the target column is highlighted');
+  await send('pointerup', x1, y1);
+}
+
+test('two boards stay in step live; touch drag; the session record prints for signature; the office reassigns the mediators', async () => {
+  const TITLE = '楼上装修噪音纠纷';
+  const staff = await env.newPage();
+  await login(staff, env.url, 'staff');
+  await staff.getByTestId('home-welcome').waitFor();
+  const admin = await env.newPage();
+  await login(admin, env.url, 'admin');
+  await admin.getByTestId('home-welcome').waitFor();
+  const r = await api(admin, 'POST', '/users', { username: 'mediator2', display_name: '周调解员', password: DEMO_PASSWORD, roles: ['mediator'] });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const mediators = (await api(staff, 'GET', '/mediation/mediators')).body;
+  const chen = mediators.find((x) => x.display_name === '陈调解员').id;
+  const found = (await api(staff, 'GET', '/search?q=XF-C01-B0002')).body;
+  const placeId = found.places[0].place.id;
+  const created = await api(staff, 'POST', '/mediation/files', {
+    title: TITLE, dispute_type: 'noise', origin: 'initiative', place_id: placeId, mediator_ids: [chen],
+    parties: [{ side: 'applicant', name: '赵大爷' }, { side: 'respondent', name: '钱女士' }],
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const fileId = created.body.summary.id;
+  for (const p of created.body.parties) {
+    assert.equal((await api(staff, 'PUT', `/mediation/parties/${p.id}/consent`, { agreed: true })).status, 200);
+  }
+
+  // Two boards: the mediator's and the staff member's.
+  const m = await env.newPage();
+  await login(m, env.url, 'mediator');
+  await m.getByTestId('home-welcome').waitFor();
+  await m.goto(`${env.url}/mediation`);
+  await cells(m, 'intake').locator(`[data-title="${TITLE}"]`).waitFor();
+  await staff.goto(`${env.url}/mediation`);
+  await cells(staff, 'intake').locator(`[data-title="${TITLE}"]`).waitFor();
+  // A mark that a page reload would wipe.
+  await staff.evaluate(() => { window.__stillHere = true; });
+  await m.evaluate(() => { window.__stillHere = true; });
+
+  // The mediator accepts the file with the keyboard; the staff board follows by itself.
+  await card(m, TITLE).focus();
+  await m.keyboard.press('Space');
+  await m.keyboard.press('ArrowRight');
+  await m.keyboard.press('Space');
+  await cells(m, 'accepted').locator(`[data-title="${TITLE}"]`).waitFor();
+  await cells(staff, 'accepted').locator(`[data-title="${TITLE}"]`).waitFor({ timeout: 10000 });
+  assert.equal(await staff.evaluate(() => window.__stillHere), true, 'no page reload');
+  await staff.getByTestId('med-board-live').filter({ hasText: '现在在“已受理”' }).waitFor();
+
+  // Touch on the staff board: a quick swipe moves nothing; a long press drags the card to
+  // the sessions stage, and the mediator's board follows.
+  await touchMove(staff, TITLE, 'in_session', { hold: false });
+  await staff.waitForTimeout(300);
+  assert.equal(await card(staff, TITLE).getAttribute('data-stage'), 'accepted');
+  await touchMove(staff, TITLE, 'closed', { hold: true });
+  await staff.getByTestId('med-board-message').filter({ hasText: '不能' }).waitFor();
+  await touchMove(staff, TITLE, 'in_session', { hold: true });
+  await cells(staff, 'in_session').locator(`[data-title="${TITLE}"]`).waitFor();
+  assert.equal(await staff.locator('.is-lifted, .drop-into').count(), 0);
+  await cells(m, 'in_session').locator(`[data-title="${TITLE}"]`).waitFor({ timeout: 10000 });
+  assert.equal(await m.evaluate(() => window.__stillHere), true, 'no page reload');
+
+  // A back-to-back session, its record printed for the signature of the one party present.
+  const f = (await api(m, 'GET', `/mediation/files/${fileId}`)).body;
+  const zhao = f.parties.find((p) => p.name === '赵大爷').id;
+  const s = await api(m, 'POST', `/mediation/files/${fileId}/sessions`, {
+    mode: 'back_to_back', party_id: zhao, held_at: '2026-11-25T06:30:00Z', venue: '社区调解室',
+    strategy_note: '先单独听赵大爷', entries: [{ party_id: zhao, statement: '每天早上七点就开始砸墙', interests: '想睡个安稳觉', shareable: false }],
+  });
+  assert.equal(s.status, 200, JSON.stringify(s.body));
+  await m.goto(`${env.url}/mediation/${fileId}`);
+  await atStage(m, 'in_session');
+  const link = m.getByTestId('med-session-print').first();
+  const href = await link.getAttribute('href');
+  const rec = await env.browser.context.newPage();
+  await rec.goto(`${env.url}${href}`);
+  await rec.locator('h1').filter({ hasText: '人民调解笔录' }).waitFor();
+  const text = await rec.textContent('body');
+  assert.match(text, /想睡个安稳觉/);
+  assert.match(text, /先单独听赵大爷/);
+  assert.match(text, /赵大爷（签名）/);
+  assert.ok(!text.includes('钱女士（签名）'), 'only those present sign');
+  await rec.screenshot({ path: path.join(ARTIFACTS, 'mediation-session-record-print.png'), fullPage: true });
+  await rec.close();
+  // Staff see that the session took place, not what was said, in print too.
+  const staffRec = await api(staff, 'GET', href.replace('/api/v1', ''));
+  assert.equal(staffRec.status, 200);
+  assert.ok(!String(staffRec.body).includes('想睡个安稳觉'));
+
+  // The office reassigns the mediators, chosen by the parties (Art. 19); the mediator may not.
+  assert.equal(await m.getByTestId('med-reassign').count(), 0, 'a mediator does not reassign');
+  await staff.goto(`${env.url}/mediation/${fileId}`);
+  await atStage(staff, 'in_session');
+  await staff.getByTestId('med-reassign-toggle').click();
+  const chenBox = staff.locator('[data-testid=med-reassign-mediator][data-name="陈调解员"]');
+  await chenBox.waitFor();
+  assert.equal(await chenBox.isChecked(), true, 'the current mediator is ticked');
+  await chenBox.uncheck();
+  await staff.getByTestId('med-reassign-save').click();
+  await staff.getByTestId('error-user_ids').waitFor();
+  await staff.locator('[data-testid=med-reassign-mediator][data-name="周调解员"]').check();
+  await staff.getByTestId('med-reassign-by-parties').check();
+  await staff.getByTestId('med-reassign-save').click();
+  await staff.getByTestId('med-mediators').filter({ hasText: '周调解员' }).waitFor();
+  assert.match(await staff.getByTestId('med-mediators').textContent(), /由当事人选定/);
+  await staff.locator('[data-testid=med-history-item][data-action=mediators]').filter({ hasText: '周调解员（当事人选定）' }).waitFor();
+  await staff.screenshot({ path: path.join(ARTIFACTS, 'mediation-reassign-1280.png'), fullPage: true });
+  assert.deepEqual(env.consoleErrors, []);
+});

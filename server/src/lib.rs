@@ -63,6 +63,8 @@ pub struct AppState {
     pub site: Arc<site::Site>,
     /// Committed changes, for live boards.
     pub live: Arc<events::Live>,
+    /// Committed changes of mediation files, for the mediation board.
+    pub mediation_live: Arc<mediation::live::Live>,
     /// Set when the server stops: long-lived streams end so shutdown can finish.
     pub shutdown: Arc<tokio::sync::watch::Sender<bool>>,
 }
@@ -216,6 +218,7 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
         config: Arc::new(config),
         site: Arc::new(site),
         live: Arc::new(events::Live::default()),
+        mediation_live: Arc::new(mediation::live::Live::default()),
         shutdown: Arc::new(tokio::sync::watch::channel(false).0),
     };
     if seeded && state.config.demo_stories {
@@ -230,6 +233,7 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
 /// ten minutes (any process may do it; the deletes are idempotent).
 pub fn start_housekeeping(state: AppState) {
     state.live.start_poller(state.db.clone());
+    state.mediation_live.start_poller(state.db.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {

@@ -1077,6 +1077,9 @@ pub struct FileView {
     pub source_case_id: Option<i64>,
     pub place_id: i64,
     pub chosen_by_parties: bool,
+    /// The mediators' user ids.
+    #[serde(default)]
+    pub mediator_ids: Vec<i64>,
     pub parties: Vec<PartyView>,
     pub records: Vec<RecordView>,
     pub sessions: Vec<SessionView>,
@@ -1110,6 +1113,25 @@ pub struct PartyContact {
 pub struct BoardColumn {
     pub stage: MediationStage,
     pub cards: Vec<FileSummary>,
+}
+
+/// One change on the mediation board's live stream (`GET /api/v1/mediation/live`): which
+/// file, its version and stage now. Never content: not even what kind of change it was (a
+/// party must not learn of the other side's back-to-back sessions from the stream).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LiveFileChange {
+    /// The history entry's id: the stream's cursor (`Last-Event-ID`).
+    pub id: i64,
+    pub file_id: i64,
+    pub version: i64,
+    pub stage: MediationStage,
+}
+
+/// Who may (re)assign a file's mediators (Art. 19: assigned by the committee, or chosen by the
+/// parties and recorded so): the office, unless they are a party to the dispute themselves.
+pub fn may_assign_mediators(who: &Principal, rel: FileRelation) -> bool {
+    who.is_office() && !rel.party
 }
 
 pub fn deadline_overdue(stage: MediationStage, deadline: Option<Date>, today: Date) -> bool {
@@ -1174,6 +1196,18 @@ mod tests {
         assert_eq!(access(&staff, PARTY), Access::Party);
         assert!(!may_run(&staff, PARTY));
         assert!(may_run(&staff, NONE));
+    }
+
+    #[test]
+    fn the_office_assigns_mediators_but_not_in_its_own_dispute() {
+        let staff = who(&[Role::Staff], &[]);
+        assert!(may_assign_mediators(&staff, NONE));
+        assert!(
+            !may_assign_mediators(&staff, PARTY),
+            "a party does not pick for the committee"
+        );
+        assert!(!may_assign_mediators(&who(&[Role::Mediator], &[]), ON_CASE));
+        assert!(!may_assign_mediators(&who(&[Role::GridWorker], &[1]), NONE));
     }
 
     #[test]

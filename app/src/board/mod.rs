@@ -58,16 +58,6 @@ impl Lanes {
     }
 }
 
-/// A card under a finger: lifted (`active`) once the long press completes.
-#[derive(Clone, Copy)]
-struct TouchDrag {
-    id: i64,
-    x: f64,
-    y: f64,
-    active: bool,
-    timer: i32,
-}
-
 /// The user's filters (saved as the `board.filters` setting).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Filters {
@@ -281,7 +271,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
     let last_move = RwSignal::new(None::<(i64, i64)>);
     let generation = StoredValue::new(0u64);
     let dragging = StoredValue::new(None::<i64>);
-    let touch = StoredValue::new(None::<TouchDrag>);
+    let touch = crate::drag::TouchDrag::new();
     let live_started = StoredValue::new(false);
     // The live stream belongs to the page, not to the effect that opens it.
     let live = StoredValue::new_local(None::<LiveStream>);
@@ -799,40 +789,20 @@ fn BoardView(principal: Principal) -> impl IntoView {
         drop_at(list, col, ev.client_y() as f64, id);
     };
 
-    // ---- touch: a long press lifts the card, moving the finger drags it ----
+    // ---- touch: a long press lifts the card, moving the finger drags it (crate::drag) ----
     // The column list under a point, and its index.
     let list_at = |x: f64, y: f64| -> Option<(web_sys::Element, usize)> {
-        let el = web_sys::window()?
-            .document()?
-            .element_from_point(x as f32, y as f32)?;
-        let list = el.closest("[data-testid=column-cards]").ok()??;
+        let list = crate::drag::element_at(x, y, "[data-testid=column-cards]")?;
         let slug = list.get_attribute("data-stage")?;
         let col = Stage::BOARD.iter().position(|s| stage_slug(*s) == slug)?;
         Some((list, col))
     };
     let touch_down = move |ev: web_sys::PointerEvent, id: i64| {
-        if ev.pointer_type() != "touch" || picked.with_untracked(Option::is_some) {
+        if picked.with_untracked(Option::is_some) {
             return;
         }
-        let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
-        let lift = wasm_bindgen::closure::Closure::once_into_js(move || {
-            let still = touch.with_value(|t| t.as_ref().is_some_and(|t| t.id == id && !t.active));
-            if !still {
-                return;
-            }
-            touch.update_value(|t| {
-                if let Some(t) = t {
-                    t.active = true
-                }
-            });
+        touch.down(&ev, id, move |id| {
             dragging.set_value(Some(id));
-            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
-                d.query_selector(&format!("[data-card-id='{id}']"))
-                    .ok()
-                    .flatten()
-            }) {
-                let _ = el.class_list().add_1("is-lifted");
-            }
             let title = board.with_untracked(|b| {
                 b.as_ref().and_then(|b| b.as_ref().ok()).and_then(|b| {
                     b.columns
@@ -844,108 +814,29 @@ fn BoardView(principal: Principal) -> impl IntoView {
             });
             say(i18n.fmt(Key::TouchLifted, &[("title", &title.unwrap_or_default())]));
         });
-        let timer = web_sys::window()
-            .and_then(|w| {
-                w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                    wasm_bindgen::JsCast::unchecked_ref(&lift),
-                    450,
-                )
-                .ok()
-            })
-            .unwrap_or(0);
-        touch.set_value(Some(TouchDrag {
-            id,
-            x,
-            y,
-            active: false,
-            timer,
-        }));
-    };
-    let touch_end = move || {
-        if let Some(t) = touch.get_value() {
-            if let Some(w) = web_sys::window() {
-                w.clear_timeout_with_handle(t.timer);
-            }
-            if t.active {
-                if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
-                    d.query_selector(&format!("[data-card-id='{}']", t.id))
-                        .ok()
-                        .flatten()
-                }) {
-                    let _ = el.class_list().remove_1("is-lifted");
-                }
-            }
-        }
-        touch.set_value(None);
     };
     let touch_move = move |ev: web_sys::PointerEvent| {
-        let Some(t) = touch.get_value() else { return };
-        let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
-        if !t.active {
-            // Moving before the long press completes is a scroll, not a drag.
-            if (x - t.x).abs() > 10.0 || (y - t.y).abs() > 10.0 {
-                touch_end();
-            }
-            return;
-        }
-        ev.prevent_default();
-        clear_marks();
-        if let Some((list, _)) = list_at(x, y) {
-            let _ = list.class_list().add_1("drop-into");
-            if let Some(el) = card_below(&list, y, Some(t.id)) {
-                let _ = el.class_list().add_1("drop-before");
-            }
-        }
-    };
-    let touch_up = move |ev: web_sys::PointerEvent| {
-        let Some(t) = touch.get_value() else { return };
-        touch_end();
-        if !t.active {
-            return;
-        }
-        ev.prevent_default();
-        clear_marks();
-        dragging.set_value(None);
-        let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
-        match list_at(x, y) {
-            Some((list, col)) => drop_at(list, col, y, t.id),
-            None => say(i18n.t(Key::MoveCancelled).to_string()),
-        }
-    };
-    // While a card is lifted the page must not scroll under the finger.
-    {
-        use wasm_bindgen::JsCast;
-        let stop = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
-            move |ev: web_sys::Event| {
-                if touch
-                    .try_with_value(|t| t.as_ref().is_some_and(|t| t.active))
-                    .unwrap_or(false)
-                {
-                    ev.prevent_default();
-                }
-            },
-        );
-        let opts = web_sys::AddEventListenerOptions::new();
-        opts.set_passive(false);
-        if let Some(w) = web_sys::window() {
-            let _ = w.add_event_listener_with_callback_and_add_event_listener_options(
-                "touchmove",
-                stop.as_ref().unchecked_ref(),
-                &opts,
-            );
-        }
-        let held = StoredValue::new_local(Some(stop));
-        on_cleanup(move || {
-            if let Some(Some(stop)) = held.try_update_value(Option::take) {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.remove_event_listener_with_callback(
-                        "touchmove",
-                        stop.as_ref().unchecked_ref(),
-                    );
+        touch.moved(&ev, |x, y, id| {
+            clear_marks();
+            if let Some((list, _)) = list_at(x, y) {
+                let _ = list.class_list().add_1("drop-into");
+                if let Some(el) = card_below(&list, y, Some(id)) {
+                    let _ = el.class_list().add_1("drop-before");
                 }
             }
         });
-    }
+    };
+    let touch_up = move |ev: web_sys::PointerEvent| {
+        let Some((id, x, y)) = touch.up(&ev) else {
+            return;
+        };
+        clear_marks();
+        dragging.set_value(None);
+        match list_at(x, y) {
+            Some((list, col)) => drop_at(list, col, y, id),
+            None => say(i18n.t(Key::MoveCancelled).to_string()),
+        }
+    };
 
     // ---- the parts of the page ----
     let grid_name = move |id: Option<i64>| -> String {
@@ -1004,8 +895,8 @@ fn BoardView(principal: Principal) -> impl IntoView {
                     on:pointerdown=move |ev| touch_down(ev, id)
                     on:pointermove=touch_move
                     on:pointerup=touch_up
-                    on:pointercancel=move |_| { touch_end(); clear_marks(); dragging.set_value(None); }
-                    on:contextmenu=move |ev| if touch.with_value(Option::is_some) { ev.prevent_default() }>
+                    on:pointercancel=move |_| { touch.end(); clear_marks(); dragging.set_value(None); }
+                    on:contextmenu=move |ev| if touch.pressing() { ev.prevent_default() }>
                     <p class="board-card-top">
                         <span class="mono board-card-number">{card.case.number.clone()}</span>
                         {card.case.overdue.then(|| view! { <span class="badge badge-danger" data-testid="card-overdue">{i18n.t(Key::Overdue)}</span> })}

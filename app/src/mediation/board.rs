@@ -1,13 +1,18 @@
 //! The mediation board: a column per stage (`MediationStage::BOARD`). Dropping a card on
 //! another column asks for the move between the two stages (`MediationAction::between`);
 //! the server decides whether it may happen now and says why not. Mouse (drag and drop) and
-//! keyboard (Space to lift, ← → to choose the column, Space to drop, Escape to cancel).
+//! keyboard (Space to lift, ← → to choose the column, Space to drop, Escape to cancel), and
+//! touch (a long press lifts the card: `crate::drag`). Other people's changes arrive over the
+//! live stream (`/api/v1/mediation/live`: file id, version and stage) and the board follows
+//! without a page reload.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::error::ErrorCode;
-use shared::mediation::{BoardColumn, FileSummary, MediationAction, MediationStage, MoveFile};
+use shared::mediation::{
+    BoardColumn, FileSummary, LiveFileChange, MediationAction, MediationStage, MoveFile,
+};
 
 use super::open::OpenFileForm;
 use crate::api::{self, ApiError};
@@ -45,6 +50,7 @@ pub fn MediationBoardPage() -> impl IntoView {
     let pending = RwSignal::new(None::<(FileSummary, MediationAction)>);
     let pending_note = RwSignal::new(String::new());
     let form_open = RwSignal::new(false);
+    let touch = crate::drag::TouchDrag::new();
 
     let lang = move || i18n.lang.get_untracked();
     let stage_name = move |s: MediationStage| s.text().get(lang()).to_string();
@@ -60,6 +66,23 @@ pub fn MediationBoardPage() -> impl IntoView {
         })
     };
     reload();
+
+    // Live: other people's changes. The stream opens (and, after a break, reopens) with a
+    // fresh read of the board, so nothing between the read and the stream is missed.
+    let live = StoredValue::new_local(None::<LiveStream>);
+    live.set_value(start_live(board, reload, move |title, stage| {
+        say(i18n.fmt(
+            Key::MedLiveUpdated,
+            &[("title", &title), ("stage", &stage_name(stage))],
+        ))
+    }));
+    on_cleanup(move || {
+        live.update_value(|l| {
+            if let Some(l) = l.take() {
+                l.0.close();
+            }
+        })
+    });
 
     let find = move |id: i64| -> Option<FileSummary> {
         board.with_untracked(|b| {
@@ -233,6 +256,45 @@ pub fn MediationBoardPage() -> impl IntoView {
         }
     };
 
+    // ---- touch: a long press lifts the card, moving the finger drags it ----
+    let list_at = |x: f64, y: f64| -> Option<(web_sys::Element, usize)> {
+        let list = crate::drag::element_at(x, y, "[data-testid=med-column-cards]")?;
+        let slug = list.get_attribute("data-stage")?;
+        let col = MediationStage::BOARD
+            .iter()
+            .position(|s| s.as_str() == slug)?;
+        Some((list, col))
+    };
+    let touch_down = move |ev: web_sys::PointerEvent, id: i64| {
+        if picked.with_untracked(Option::is_some) {
+            return;
+        }
+        touch.down(&ev, id, move |id| {
+            dragging.set_value(Some(id));
+            let title = find(id).map(|c| c.title).unwrap_or_default();
+            say(i18n.fmt(Key::TouchLifted, &[("title", &title)]));
+        });
+    };
+    let touch_move = move |ev: web_sys::PointerEvent| {
+        touch.moved(&ev, |x, y, _| {
+            clear_drop_marks();
+            if let Some((list, _)) = list_at(x, y) {
+                let _ = list.class_list().add_1("drop-into");
+            }
+        });
+    };
+    let touch_up = move |ev: web_sys::PointerEvent| {
+        let Some((id, x, y)) = touch.up(&ev) else {
+            return;
+        };
+        clear_drop_marks();
+        dragging.set_value(None);
+        match (list_at(x, y), find(id)) {
+            (Some((_, col)), Some(card)) => attempt(card, MediationStage::BOARD[col], None),
+            _ => say(i18n.t(Key::MoveCancelled).to_string()),
+        }
+    };
+
     // The columns as shown: a keyboard-lifted card appears in the column it would land in.
     let shown = Memo::new(move |_| {
         let cols = board.with(|b| b.as_ref().and_then(|b| b.as_ref().ok()).cloned())?;
@@ -284,7 +346,12 @@ pub fn MediationBoardPage() -> impl IntoView {
                             dt.set_effect_allowed("move");
                         }
                     }
-                    on:dragend=move |_| { dragging.set_value(None); clear_drop_marks(); }>
+                    on:dragend=move |_| { dragging.set_value(None); clear_drop_marks(); }
+                    on:pointerdown=move |ev| touch_down(ev, id)
+                    on:pointermove=touch_move
+                    on:pointerup=touch_up
+                    on:pointercancel=move |_| { touch.end(); clear_drop_marks(); dragging.set_value(None); }
+                    on:contextmenu=move |ev| if touch.pressing() { ev.prevent_default() }>
                     <p class="board-card-top">
                         <span class="mono board-card-number">{c.number.clone()}</span>
                         {c.risk.then(|| view! { <span class="badge badge-danger" data-testid="med-card-risk">{i18n.t(Key::MedRisk)}</span> })}
@@ -409,4 +476,60 @@ pub fn MediationBoardPage() -> impl IntoView {
             {note_dialog}
         </div>
     }
+}
+
+type LiveStream = (
+    web_sys::EventSource,
+    wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+    wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
+);
+
+/// Listen to the mediation board's live stream. A change to a file the board shows at an
+/// older version or another stage, or to a file it does not show, reads the board again;
+/// `resync` (the stream fell behind) and every (re)opening of the stream do too. The browser
+/// reconnects by itself and resumes with `Last-Event-ID`.
+fn start_live(
+    board: RwSignal<Option<Result<Vec<BoardColumn>, ApiError>>>,
+    reload: impl Fn() + Copy + 'static,
+    moved: impl Fn(String, MediationStage) + Copy + 'static,
+) -> Option<LiveStream> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let es = web_sys::EventSource::new(&api::mediation_live_url(None)).ok()?;
+    let on_file =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            let Some(change) = ev
+                .data()
+                .as_string()
+                .and_then(|t| serde_json::from_str::<LiveFileChange>(&t).ok())
+            else {
+                // `resync`: read the board again.
+                reload();
+                return;
+            };
+            let known = board.with_untracked(|b| {
+                b.as_ref()?
+                    .as_ref()
+                    .ok()?
+                    .iter()
+                    .flat_map(|c| c.cards.iter())
+                    .find(|c| c.id == change.file_id)
+                    .map(|c| (c.version, c.stage, c.title.clone()))
+            });
+            match known {
+                Some((v, stage, _)) if v >= change.version && stage == change.stage => {}
+                Some((_, stage, title)) => {
+                    if stage != change.stage {
+                        moved(title, change.stage);
+                    }
+                    reload();
+                }
+                None => reload(),
+            }
+        });
+    let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_ev: web_sys::Event| reload());
+    let _ = es.add_event_listener_with_callback("file", on_file.as_ref().unchecked_ref());
+    let _ = es.add_event_listener_with_callback("resync", on_file.as_ref().unchecked_ref());
+    let _ = es.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
+    Some((es, on_file, on_open))
 }

@@ -15,8 +15,9 @@ use shared::accounts::Principal;
 use shared::error::{ErrorCode, FieldError};
 use shared::mediation::{
     Access, AgreementInput, Change, Confirm, ConfirmMethod, Consent, EntryInput, Extension,
-    FileRelation, FileView, MediationAction, MediationStage, MoveFile, NewRecord, NewSession,
-    PartyView, Performed, RecordKind, SessionMode, SessionView, TermInput, may_run,
+    FileRelation, FileView, MediationAction, MediationStage, Mediators, MoveFile, NewRecord,
+    NewSession, PartyView, Performed, RecordKind, SessionMode, SessionView, TermInput,
+    may_assign_mediators, may_run,
 };
 
 use super::{MediationStageBadge, fmt_date, fmt_local, history_label, parse_date, parse_local};
@@ -238,6 +239,9 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                     <a class="button button-secondary" href=api::agreement_html(id) target="_blank" rel="noopener" data-testid="med-print-agreement">
                         {move || i18n.t(Key::MedPrintAgreement)}
                     </a>
+                    <a class="button button-quiet" href=api::agreement_pdf(id) target="_blank" rel="noopener" type="application/pdf" data-testid="med-agreement-pdf">
+                        {move || i18n.t(Key::MedPrintAgreementPdf)}
+                    </a>
                 })}
                 <a class="button button-quiet" href=api::dossier_html(id) target="_blank" rel="noopener" data-testid="med-print-dossier">
                     {move || i18n.t(Key::MedPrintDossier)}
@@ -285,6 +289,19 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
             </dl>
         </section>
     };
+
+    // ---- mediators (the office reassigns them; Art. 19) ----
+    let assigns = may_assign_mediators(
+        &me,
+        FileRelation {
+            mediator: is_mediator,
+            party: access == Access::Party,
+            in_own_grid: false,
+        },
+    ) && stage.is_open();
+    let mediators_view = assigns.then(|| {
+        view! { <MediatorsForm file_id=id version current=v.mediator_ids.clone() chosen page/> }
+    });
 
     // ---- parties ----
     let party_view = move |p: PartyView| {
@@ -556,7 +573,8 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                         <strong>{move || i18n.text(s.mode.text())}</strong>
                         {(!present.is_empty()).then(|| view! { <span>" · "{move || i18n.fmt(Key::MedSessionWith, &[("party", &present)])}</span> })}
                     </p>
-                    <p class="timeline-meta muted"><time>{fmt_time(s.held_at)}</time>" · "{s.venue.clone()}" · "{s.mediator_name.clone()}</p>
+                    <p class="timeline-meta muted"><time>{fmt_time(s.held_at)}</time>" · "{s.venue.clone()}" · "{s.mediator_name.clone()}
+                        " · "<a href=api::session_record_html(s.id) target="_blank" rel="noopener" data-testid="med-session-print">{move || i18n.t(Key::MedPrintSessionRecord)}</a></p>
                     {s.strategy_note.clone().filter(|n| !n.is_empty()).map(|n| view! {
                         <p class="med-strategy" data-testid="med-strategy-note"><strong>{move || i18n.t(Key::MedStrategyNote)}{move || i18n.t(Key::MedColon)}</strong>{n}</p>
                     })}
@@ -720,6 +738,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
             {reader_note}
             {actions_view}
             {facts}
+            {mediators_view}
             {parties_view}
             {records_view}
             {sessions_view}
@@ -1132,6 +1151,98 @@ fn ExtensionForm(
                 </fieldset>
                 <div class="actions"><button type="submit" class="button button-primary" data-testid="med-extension-submit">{move || i18n.t(Key::MedExtend)}</button></div>
             </form>
+        </section>
+    }
+}
+
+/// Reassign the file's mediators: the office, from the users with the mediator role; whether
+/// the parties chose them (Art. 19) is recorded with the change.
+#[component]
+fn MediatorsForm(
+    file_id: i64,
+    version: i64,
+    current: Vec<i64>,
+    chosen: bool,
+    page: Page,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let list = LocalResource::new(api::mediators);
+    let picked = RwSignal::new(current);
+    let by_parties = RwSignal::new(chosen);
+    let error = RwSignal::new(None::<ApiError>);
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let open = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let user_ids = picked.get_untracked();
+        if user_ids.is_empty() {
+            errors.set(vec![FieldError {
+                field: "user_ids".into(),
+                code: shared::error::FieldErrorCode::Required,
+                message: i18n.t(Key::MedReassignNeedOne).to_string(),
+            }]);
+            return;
+        }
+        let req = Mediators {
+            user_ids,
+            chosen_by_parties: by_parties.get_untracked(),
+            version,
+        };
+        page.send(
+            async move { api::set_file_mediators(file_id, &req).await },
+            error,
+            Some(errors),
+            i18n.t(Key::MedMediatorsSaved).to_string(),
+        );
+    };
+    view! {
+        <section class="card" aria-labelledby="med-reassign-title" data-testid="med-reassign">
+            <h2 id="med-reassign-title">{move || i18n.t(Key::MedReassign)}</h2>
+            <button type="button" class="button button-secondary" data-testid="med-reassign-toggle"
+                aria-expanded=move || open.get().to_string() aria-controls="med-reassign-form"
+                on:click=move |_| open.update(|o| *o = !*o)>
+                {move || i18n.t(Key::MedReassign)}
+            </button>
+            {move || open.get().then(|| view! {
+                <form id="med-reassign-form" class="med-inline-form" on:submit=submit novalidate>
+                    <FormError error fields=errors testid="med-reassign-error"/>
+                    <fieldset class="field">
+                        <legend>{move || i18n.t(Key::MedMediators)}</legend>
+                        {move || match list.get() {
+                            None => view! { <p class="muted">{i18n.t(Key::Loading)}</p> }.into_any(),
+                            Some(Err(e)) => view! { <p class="field-error">{e.message(i18n.get())}</p> }.into_any(),
+                            Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{i18n.t(Key::MedNoMediators)}</p> }.into_any(),
+                            Some(Ok(list)) => view! {
+                                <div class="choices choices-stacked">
+                                    {list.into_iter().map(|m| {
+                                        let id = m.id;
+                                        view! {
+                                            <label class="choice">
+                                                <input type="checkbox" data-testid="med-reassign-mediator" data-name=m.display_name.clone()
+                                                    prop:checked=move || picked.with(|c| c.contains(&id))
+                                                    on:change=move |ev| {
+                                                        let on = event_target_checked(&ev);
+                                                        picked.update(|c| { c.retain(|x| *x != id); if on { c.push(id) } });
+                                                    }/>
+                                                {m.display_name.clone()}
+                                            </label>
+                                        }
+                                    }).collect_view()}
+                                </div>
+                            }.into_any(),
+                        }}
+                        <FieldErrorList errors field="user_ids" id={"med-reassign-user-ids-error".to_string()}/>
+                    </fieldset>
+                    <label class="choice">
+                        <input type="checkbox" data-testid="med-reassign-by-parties" bind:checked=by_parties/>
+                        {move || i18n.t(Key::MedChosenByParties)}
+                    </label>
+                    <div class="actions">
+                        <button type="submit" class="button button-primary" data-testid="med-reassign-save">{move || i18n.t(Key::MedReassignSave)}</button>
+                        <button type="button" class="button button-quiet" on:click=move |_| open.set(false)>{move || i18n.t(Key::Cancel)}</button>
+                    </div>
+                </form>
+            })}
         </section>
     }
 }

@@ -44,6 +44,7 @@ pub fn history_label(name: &str) -> Text {
         "performed" => Key::MedEvPerformed,
         "extend" => Key::MedEvExtend,
         "mediators" => Key::MedEvMediators,
+        "record" => Key::MedEvRecord,
         _ => return Text::new("", ""),
     };
     key.text()

@@ -227,6 +227,95 @@ pub fn dossier(v: &FileView) -> String {
     page(&format!("人民调解卷宗 {}", v.summary.number), &b)
 }
 
+/// 调解笔录: one session's record as this reader may see it, for signature by those present.
+/// `None` when the reader may not see the session at all.
+pub fn session_record(v: &FileView, session_id: i64) -> Option<String> {
+    let s = v.sessions.iter().find(|s| s.id == session_id)?;
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<h1>人民调解笔录</h1><p class=\"no\">编号：{}</p>",
+        esc(&v.summary.number)
+    );
+    let held = s.held_at.to_offset(shared::calendar::SHANGHAI);
+    let present: Vec<&PartyView> = match (s.mode, s.party_id) {
+        (SessionMode::BackToBack, Some(p)) => v.parties.iter().filter(|x| x.id == p).collect(),
+        _ => v.parties.iter().collect(),
+    };
+    let _ = write!(
+        b,
+        "<table><tr><th>案由</th><td>{}</td></tr><tr><th>时间</th><td>{}年{}月{}日 {:02}:{:02}</td></tr>\
+<tr><th>地点</th><td>{}</td></tr><tr><th>调解方式</th><td>{}</td></tr><tr><th>调解员</th><td>{}</td></tr>\
+<tr><th>到场当事人</th><td>{}</td></tr></table>",
+        esc(&v.summary.title),
+        held.year(),
+        u8::from(held.month()),
+        held.day(),
+        held.hour(),
+        held.minute(),
+        esc(&s.venue),
+        s.mode.text().zh,
+        esc(&s.mediator_name),
+        present
+            .iter()
+            .map(|p| format!("{}：{}", side_label(p.side), esc(&p.name)))
+            .collect::<Vec<_>>()
+            .join("；")
+    );
+    if let Some(n) = &s.strategy_note
+        && !n.is_empty()
+    {
+        let _ = write!(b, "<h2>调解策略</h2><p>{}</p>", esc(n));
+    }
+    b.push_str("<h2>记录</h2>");
+    if s.entries.is_empty() && s.withheld == 0 {
+        b.push_str("<p>（无记录）</p>");
+    }
+    for e in &s.entries {
+        let _ = write!(b, "<h3>{}</h3><table>", esc(&e.party_name));
+        for (label, text) in [
+            ("陈述", &e.statement),
+            ("立场", &e.position),
+            ("利益诉求", &e.interests),
+            ("提议", &e.proposal),
+        ] {
+            if !text.is_empty() {
+                let _ = write!(b, "<tr><th>{label}</th><td>{}</td></tr>", esc(text));
+            }
+        }
+        let _ = write!(
+            b,
+            "</table><p class=\"muted\">{}</p>",
+            if e.shareable {
+                "本人同意向对方当事人公开"
+            } else {
+                "不向对方当事人公开"
+            }
+        );
+    }
+    if s.withheld > 0 {
+        let _ = write!(
+            b,
+            "<p class=\"muted\">（另有 {} 条记录不对您公开）</p>",
+            s.withheld
+        );
+    }
+    b.push_str("<p>以上笔录经本人阅看（或向本人宣读），与所述一致。</p><div class=\"sign\">");
+    for p in &present {
+        let _ = write!(
+            b,
+            "<div data-sign=\"party\">{}（签名）：＿＿＿＿＿＿<br>　　年　月　日</div>",
+            esc(&p.name)
+        );
+    }
+    let _ = write!(
+        b,
+        "<div data-sign=\"mediator\">调解员（签名）：{}　＿＿＿＿＿＿</div><div>记录人（签名）：＿＿＿＿＿＿</div></div>",
+        esc(&s.mediator_name)
+    );
+    Some(page(&format!("人民调解笔录 {}", v.summary.number), &b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::esc;

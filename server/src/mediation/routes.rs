@@ -1,21 +1,28 @@
 //! HTTP routes of the mediation area. Every response that can carry session content is built
 //! by `service::view`, which applies the confidentiality rules of `shared::mediation`.
 
-use super::{print, service};
+use super::{live, pdf, print, service};
 use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::http::{ApiJson, ApiPath, RequestCtx};
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures::Stream;
 use serde::Deserialize;
 use shared::error::{ErrorCode, Problem};
 use shared::mediation::{
     AgreementInput, BoardColumn, Confirm, Consent, CreateFile, Extension, FileSummary, FileView,
-    MediationStage, Mediators, MoveFile, NewRecord, NewSession, PartyContact, Performed,
+    LiveFileChange, MediationStage, Mediators, MoveFile, NewRecord, NewSession, PartyContact,
+    Performed,
 };
+use std::collections::{HashSet, VecDeque};
+use std::convert::Infallible;
+use std::sync::Arc;
+use tokio::sync::broadcast::error::RecvError;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -49,7 +56,7 @@ async fn create(
 ) -> AppResult<(StatusCode, Json<FileView>)> {
     Ok((
         StatusCode::CREATED,
-        Json(service::create_file(&state, &me, &ctx, req).await?),
+        published(&state, service::create_file(&state, &me, &ctx, req).await?).await,
     ))
 }
 
@@ -97,7 +104,11 @@ async fn make_move(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<MoveFile>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(service::move_file(&state, &me, &ctx, id, req).await?))
+    Ok(published(
+        &state,
+        service::move_file(&state, &me, &ctx, id, req).await?,
+    )
+    .await)
 }
 
 /// Assign the file's mediators (the office).
@@ -111,9 +122,11 @@ async fn set_mediators(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<Mediators>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(
+    Ok(published(
+        &state,
         service::set_mediators(&state, &me, &ctx, id, req).await?,
-    ))
+    )
+    .await)
 }
 
 /// Record a party's consent to mediate; a refusal ends the file as not accepted.
@@ -126,9 +139,11 @@ async fn consent(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<Consent>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(
+    Ok(published(
+        &state,
         service::set_consent(&state, &me, &ctx, id, req).await?,
-    ))
+    )
+    .await)
 }
 
 /// Record that a party was told of their rights and duties.
@@ -140,7 +155,7 @@ async fn notice(
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(service::notify_party(&state, &me, &ctx, id).await?))
+    Ok(published(&state, service::notify_party(&state, &me, &ctx, id).await?).await)
 }
 
 /// A party's full phone number (mediators and the office; audit-logged).
@@ -165,7 +180,7 @@ async fn confirm(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<Confirm>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(service::confirm(&state, &me, &ctx, id, req).await?))
+    Ok(published(&state, service::confirm(&state, &me, &ctx, id, req).await?).await)
 }
 
 /// Add a record: site check, follow-up visit, police notice, invited participant, note.
@@ -178,7 +193,11 @@ async fn add_record(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<NewRecord>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(service::add_record(&state, &me, &ctx, id, req).await?))
+    Ok(published(
+        &state,
+        service::add_record(&state, &me, &ctx, id, req).await?,
+    )
+    .await)
 }
 
 /// Record a joint or back-to-back session (the file's mediators).
@@ -191,9 +210,11 @@ async fn add_session(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<NewSession>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(
+    Ok(published(
+        &state,
         service::add_session(&state, &me, &ctx, id, req).await?,
-    ))
+    )
+    .await)
 }
 
 /// Draft or redraft the agreement (the file's mediators; versioned).
@@ -207,9 +228,11 @@ async fn set_agreement(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<AgreementInput>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(
+    Ok(published(
+        &state,
         service::set_agreement(&state, &me, &ctx, id, req).await?,
-    ))
+    )
+    .await)
 }
 
 /// Extend the time limit with every party's consent.
@@ -223,7 +246,7 @@ async fn extend(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<Extension>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(service::extend(&state, &me, &ctx, id, req).await?))
+    Ok(published(&state, service::extend(&state, &me, &ctx, id, req).await?).await)
 }
 
 /// A term of the agreement was performed.
@@ -236,9 +259,17 @@ async fn performed(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<Performed>,
 ) -> AppResult<Json<FileView>> {
-    Ok(Json(
+    Ok(published(
+        &state,
         service::perform_term(&state, &me, &ctx, id, req).await?,
-    ))
+    )
+    .await)
+}
+
+/// Hand a written file back, after telling the live boards (the commit is done).
+async fn published(state: &AppState, v: FileView) -> Json<FileView> {
+    state.mediation_live.written(&state.db, v.summary.id).await;
+    Json(v)
 }
 
 fn html(body: String) -> impl IntoResponse {
@@ -284,6 +315,125 @@ async fn dossier_html(
     Ok(html(print::dossier(&v)))
 }
 
+/// The agreement (调解协议书) as a PDF, made on the server: the same content and the same
+/// readers as the printable page (set in the standard font STSong-Light, not embedded).
+#[utoipa::path(get, path = "/mediation/files/{id}/agreement.pdf", tag = "mediation", params(("id" = i64, Path)),
+    responses((status = 200, description = "The agreement as PDF", content_type = "application/pdf"), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn agreement_pdf(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<impl IntoResponse> {
+    let v = service::get_file(&state, &me, &ctx, id).await?;
+    let pdf = pdf::agreement(&v).ok_or(AppError::Code(ErrorCode::NotFound))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"mediation-agreement-{id}.pdf\""),
+            ),
+        ],
+        pdf,
+    ))
+}
+
+/// One session's record (调解笔录), printable for the signatures of those present: as the
+/// reader may see the session (a party their own words and what was shared; the office that
+/// it took place). A mediator's read of the notes is audit-logged.
+#[utoipa::path(get, path = "/mediation/sessions/{id}/record.html", tag = "mediation", params(("id" = i64, Path)),
+    responses((status = 200, description = "Printable session record", content_type = "text/html"), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn session_record_html(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<impl IntoResponse> {
+    let file_id = service::file_of_session(&state.db.conn, id).await?;
+    let v = service::get_file(&state, &me, &ctx, file_id).await?;
+    print::session_record(&v, id)
+        .map(html)
+        .ok_or(AppError::Code(ErrorCode::NotFound))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LiveQuery {
+    /// Resume after this change; `Last-Event-ID` does the same.
+    pub since: Option<i64>,
+}
+
+fn sse_event(c: &LiveFileChange) -> Event {
+    Event::default()
+        .event("file")
+        .id(c.id.to_string())
+        .json_data(c)
+        .unwrap_or_else(|_| Event::default().comment("unencodable"))
+}
+
+/// Changes to the mediation files the user may see, as server-sent events (`event: file`,
+/// JSON `LiveFileChange`: id, version, stage — no content). Given `since` or
+/// `Last-Event-ID`, missed changes come first; `event: resync` asks the board to reload.
+#[utoipa::path(get, path = "/mediation/live", tag = "mediation", params(LiveQuery),
+    responses((status = 200, description = "text/event-stream of LiveFileChange", content_type = "text/event-stream", body = LiveFileChange),
+              (status = 401, body = Problem)))]
+async fn live_stream(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    headers: HeaderMap,
+    Query(q): Query<LiveQuery>,
+) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let since = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .or(q.since);
+    // Subscribe before reading the history, so nothing falls between the two.
+    let rx = state.mediation_live.subscribe();
+    let replay: VecDeque<Arc<live::Change>> = match since {
+        Some(s) => live::Live::changes_since(&state.db, Some(s), None, None, 1000)
+            .await?
+            .into_iter()
+            .map(Arc::new)
+            .collect(),
+        None => VecDeque::new(),
+    };
+    let replayed: HashSet<i64> = replay.iter().map(|c| c.public.id).collect();
+    let shutdown = state.shutdown.subscribe();
+    let stream = futures::stream::unfold(
+        (replay, rx, me, replayed, shutdown),
+        |(mut replay, mut rx, me, replayed, mut shutdown)| async move {
+            loop {
+                if let Some(c) = replay.pop_front() {
+                    if c.visible_to(&me) {
+                        return Some((
+                            Ok(sse_event(&c.public)),
+                            (replay, rx, me, replayed, shutdown),
+                        ));
+                    }
+                    continue;
+                }
+                tokio::select! {
+                    _ = shutdown.changed() => return None,
+                    msg = rx.recv() => match msg {
+                        Ok(c) if !replayed.contains(&c.public.id) && c.visible_to(&me) => {
+                            return Some((Ok(sse_event(&c.public)), (replay, rx, me, replayed, shutdown)));
+                        }
+                        Ok(_) => continue,
+                        Err(RecvError::Lagged(_)) => {
+                            let resync = Event::default().event("resync").data("{}");
+                            return Some((Ok(resync), (replay, rx, me, replayed, shutdown)));
+                        }
+                        Err(RecvError::Closed) => return None,
+                    }
+                }
+            }
+        },
+    );
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
@@ -303,4 +453,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(performed))
         .routes(routes!(agreement_html))
         .routes(routes!(dossier_html))
+        .routes(routes!(agreement_pdf))
+        .routes(routes!(session_record_html))
+        .routes(routes!(live_stream))
 }

@@ -24,7 +24,7 @@ fn today() -> Date {
     OffsetDateTime::now_utc().to_offset(SHANGHAI).date()
 }
 
-fn stage_of(f: &file::Model) -> MediationStage {
+pub fn stage_of(f: &file::Model) -> MediationStage {
     MediationStage::parse(&f.stage).unwrap_or(MediationStage::Intake)
 }
 
@@ -371,8 +371,8 @@ pub async fn set_mediators(
     req: Mediators,
 ) -> AppResult<FileView> {
     let txn = state.db.begin_write().await?;
-    let (f, _, _) = find_accessible(&*txn, me, id).await?;
-    if !(me.is_office()) {
+    let (f, rel, _) = find_accessible(&*txn, me, id).await?;
+    if !may_assign_mediators(me, rel) {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
     if req.user_ids.is_empty() {
@@ -400,7 +400,20 @@ pub async fn set_mediators(
         .filter(file::Column::Id.eq(id))
         .exec(&*txn)
         .await?;
-    append(&*txn, id, me, "mediators", None, None, None).await?;
+    let names = mediator_names(&*txn, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default()
+        .join("、");
+    let note = if req.chosen_by_parties {
+        format!("{names}（当事人选定）")
+    } else {
+        format!("{names}（调委会指派）")
+    };
+    append(&*txn, id, me, "mediators", None, None, Some(note.clone())).await?;
+    let mut rec = Record::new("mediation.mediators", "mediation_file", id);
+    rec.detail = Some(note);
+    audit::record(&*txn, Some(me), ctx, rec).await?;
     let out = reread(&*txn, me, ctx, id).await?;
     txn.commit().await?;
     Ok(out)
@@ -755,6 +768,17 @@ pub async fn add_record(
         ..Default::default()
     }
     .insert(&*txn)
+    .await?;
+    // In the history (without the text) so every write moves the live boards' cursor.
+    append(
+        &*txn,
+        id,
+        me,
+        "record",
+        None,
+        None,
+        Some(req.kind.text().zh.to_string()),
+    )
     .await?;
     bump(&*txn, me, ctx, &f, f.version).await?;
     let out = reread(&*txn, me, ctx, id).await?;
@@ -1197,8 +1221,9 @@ pub async fn view(
         .into_iter()
         // A party learns of sessions from the sessions they may see, not from the history
         // (which would tell them of the other side's back-to-back talks), and not the office's
-        // risk assessment of the dispute.
-        .filter(|e| a != Access::Party || e.action != "session")
+        // risk assessment of the dispute; nor of the office's records (site checks, police
+        // notices), which they do not see either.
+        .filter(|e| a != Access::Party || (e.action != "session" && e.action != "record"))
         .map(|e| FileEvent {
             at: e.at,
             actor_name: e.actor_name,
@@ -1217,6 +1242,13 @@ pub async fn view(
         .await?
         .remove(&f.id)
         .unwrap_or_default();
+    let mediator_ids = mediator::Entity::find()
+        .filter(mediator::Column::FileId.eq(f.id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
     Ok(FileView {
         summary: summary(&f, mediators),
         access: a,
@@ -1225,6 +1257,7 @@ pub async fn view(
         source_case_id: f.source_case_id,
         place_id: f.place_id,
         chosen_by_parties: f.chosen_by_parties,
+        mediator_ids,
         parties: party_views,
         records,
         sessions,
@@ -1233,6 +1266,15 @@ pub async fn view(
         history,
         legal_actions,
     })
+}
+
+/// The file a session belongs to (404 when there is no such session).
+pub async fn file_of_session(conn: &impl ConnectionTrait, session_id: i64) -> AppResult<i64> {
+    session::Entity::find_by_id(session_id)
+        .one(conn)
+        .await?
+        .map(|s| s.file_id)
+        .ok_or(AppError::Code(ErrorCode::NotFound))
 }
 
 /// Read a file. A mediator's read of confidential notes is audit-logged.

@@ -949,6 +949,28 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             [404, 404, 404, 404, 404, 404, 401],
         ),
         case(
+            M::GET,
+            "/api/v1/mediation/files/{id}/agreement.pdf",
+            format!("/api/v1/mediation/files/{file_id}/agreement.pdf"),
+            None,
+            [404, 404, 404, 404, 404, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/mediation/sessions/{id}/record.html",
+            "/api/v1/mediation/sessions/999999/record.html".into(),
+            None,
+            [404, 404, 404, 404, 404, 404, 401],
+        ),
+        // Everyone signed in may listen; each hears only the files they may see.
+        case(
+            M::GET,
+            "/api/v1/mediation/live",
+            "/api/v1/mediation/live".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
             M::POST,
             "/api/v1/mediation/files/{id}/moves",
             format!("/api/v1/mediation/files/{file_id}/moves"),
@@ -1311,11 +1333,12 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
                     .header("content-type", "text/csv")
                     .body("household_code,name\n");
             }
-            let (status, body) = if c.template == "/api/v1/live" {
-                (req.send().await.unwrap().status(), serde_json::Value::Null)
-            } else {
-                clients[i].send(req).await
-            };
+            let (status, body) =
+                if c.template == "/api/v1/live" || c.template == "/api/v1/mediation/live" {
+                    (req.send().await.unwrap().status(), serde_json::Value::Null)
+                } else {
+                    clients[i].send(req).await
+                };
             if status.as_u16() != c.expect[i] {
                 failures.push(format!(
                     "{} {} as {who}: expected {}, got {} {body}",

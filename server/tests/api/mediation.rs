@@ -3,8 +3,10 @@
 
 use crate::both;
 use crate::common::{Api, TestApp};
+use futures::StreamExt;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use std::time::Duration;
 
 const APPLICANT_SECRET: &str = "其实她最在意的是滴水打湿了晾晒的被子";
 const RESPONDENT_SHARED: &str = "愿意把外机移到北墙，希望对方别再去物业投诉";
@@ -83,6 +85,111 @@ async fn mv(api: &Api, id: i64, action: &str, note: Option<&str>) -> (StatusCode
         json!({"action": action, "version": f["summary"]["version"], "note": note}),
     )
     .await
+}
+
+/// The text of a PDF's text runs as our writer sets them (`<hex UCS-2> Tj`), joined.
+fn pdf_runs(pdf: &[u8]) -> String {
+    let text = String::from_utf8_lossy(pdf);
+    let mut out = String::new();
+    for part in text.split('<').skip(1) {
+        let Some((hex, rest)) = part.split_once('>') else {
+            continue;
+        };
+        if !rest.trim_start().starts_with("Tj") || hex.len() % 4 != 0 {
+            continue;
+        }
+        let units: Vec<u16> = (0..hex.len())
+            .step_by(4)
+            .filter_map(|i| u16::from_str_radix(&hex[i..i + 4], 16).ok())
+            .collect();
+        out.push_str(&String::from_utf16_lossy(&units));
+    }
+    out
+}
+
+/// The PDF's text as poppler's `pdftotext` reads it (through the /ToUnicode map, as a reader
+/// copying text would), without spaces and line breaks; `None` when poppler-utils is absent.
+fn pdftotext(pdf: &[u8]) -> Option<String> {
+    let dir = std::env::temp_dir().join(format!("linju-pdf-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).ok()?;
+    let file = dir.join("a.pdf");
+    std::fs::write(&file, pdf).ok()?;
+    let out = std::process::Command::new("pdftotext")
+        .arg("-enc")
+        .arg("UTF-8")
+        .arg(&file)
+        .arg("-")
+        .output();
+    let _ = std::fs::remove_dir_all(&dir);
+    match out {
+        Ok(o) if o.status.success() => Some(
+            String::from_utf8_lossy(&o.stdout)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect(),
+        ),
+        Ok(o) => panic!("pdftotext failed: {}", String::from_utf8_lossy(&o.stderr)),
+        Err(_) => {
+            println!(
+                "note: pdftotext (poppler-utils) not installed; the PDF is checked by its text runs only"
+            );
+            None
+        }
+    }
+}
+
+async fn get_bytes(api: &Api, path: &str) -> (StatusCode, String, Vec<u8>) {
+    let res = api
+        .request(reqwest::Method::GET, path)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let ctype = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, ctype, res.bytes().await.unwrap().to_vec())
+}
+
+/// Read `event: file` events from the mediation live stream until `want` came or `limit`
+/// passed.
+async fn live_events(api: &Api, last_id: Option<i64>, want: usize, limit: Duration) -> Vec<Value> {
+    let mut req = api.request(reqwest::Method::GET, "/api/v1/mediation/live");
+    if let Some(id) = last_id {
+        req = req.header("last-event-id", id.to_string());
+    }
+    let res = req.send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    let mut stream = res.bytes_stream();
+    let mut buf = String::new();
+    let mut events = Vec::new();
+    let deadline = tokio::time::Instant::now() + limit;
+    while events.len() < want {
+        let chunk = match tokio::time::timeout_at(deadline, stream.next()).await {
+            Ok(Some(Ok(c))) => c,
+            _ => break,
+        };
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            if block.lines().any(|l| l == "event: file") {
+                let data = block
+                    .lines()
+                    .find_map(|l| l.strip_prefix("data: "))
+                    .unwrap();
+                events.push(serde_json::from_str(data).unwrap());
+            }
+        }
+    }
+    events
 }
 
 /// Through consent, a joint session, the switch to back-to-back, the agreement, performance
@@ -231,6 +338,49 @@ async fn the_air_conditioner_case(app: &TestApp) {
             && html.contains("李先生将空调外机移至北墙")
             && html.contains("三十日内共同向人民法院申请司法确认")
     );
+    // The same agreement as a PDF made on the server, for the same readers.
+    let (status, ctype, pdf) = get_bytes(
+        &d.applicant_api,
+        &format!("/api/v1/mediation/files/{id}/agreement.pdf"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ctype, "application/pdf");
+    if let Some(out) = std::env::var_os("LINJU_PDF_OUT") {
+        // To look at it: pdftoppm -png -r 60 "$LINJU_PDF_OUT" page
+        std::fs::write(out, &pdf).unwrap();
+    }
+    assert!(pdf.starts_with(b"%PDF-1.4") && pdf.ends_with(b"%%EOF\n"));
+    assert!(
+        String::from_utf8_lossy(&pdf).contains("/BaseFont /STSong-Light /Encoding /UniGB-UCS2-H"),
+        "the standard Chinese font, not embedded"
+    );
+    assert!(pdf.len() < 40_000, "no embedded font: {} bytes", pdf.len());
+    let runs: String = pdf_runs(&pdf)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let extracted = pdftotext(&pdf);
+    for text in [Some(runs), extracted].into_iter().flatten() {
+        for want in [
+            "人民调解协议书",
+            "申请人：王阿姨",
+            "被申请人：李先生",
+            "李先生将空调外机移至北墙并加装接水管",
+            "履行期限：2026年12月10日",
+            "三十日内共同向人民法院申请司法确认",
+            "（已按手印）",
+            "陈调解员",
+        ] {
+            assert!(text.contains(want), "{want} in the PDF text: {text}");
+        }
+    }
+    let (status, _, _) = get_bytes(
+        &app.login("resident").await,
+        &format!("/api/v1/mediation/files/{id}/agreement.pdf"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "an unrelated resident");
     let (status, _) = mv(&m, id, "close", None).await;
     assert_eq!(
         status,
@@ -329,6 +479,16 @@ async fn session_records_are_confidential(app: &TestApp) {
         "mode": "back_to_back", "party_id": d.respondent, "held_at": "2026-11-20T05:00:00Z", "venue": "调解室",
         "entries": [{"party_id": d.respondent, "interests": RESPONDENT_PRIVATE}]})).await).await;
 
+    // The three back-to-back sessions in order: the applicant's (secret, strategy note), the
+    // respondent's shared proposal, the respondent's private note.
+    let session_ids: Vec<i64> = file(&m, id).await["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(session_ids.len(), 3);
+
     let admin = app.login("admin").await;
     user(app, &admin, "mediator2", "另一调解员", "mediator").await;
     let readers: Vec<(&str, Api)> = vec![
@@ -396,6 +556,61 @@ async fn session_records_are_confidential(app: &TestApp) {
                 );
             }
         }
+        // Each session's printable record (调解笔录): the session as this reader may see it,
+        // or nothing when the reader may not know of it.
+        let (may_see_a, may_see_b, may_see_c) = match *who {
+            "mediator" | "staff" | "admin" | "grid worker" => (true, true, true),
+            "applicant" => (true, true, false),
+            "respondent" => (false, true, true),
+            _ => (false, false, false),
+        };
+        for (sid, visible) in session_ids.iter().zip([may_see_a, may_see_b, may_see_c]) {
+            let path = format!("/api/v1/mediation/sessions/{sid}/record.html");
+            let (st, _, body) = get_bytes(api, &path).await;
+            let body = String::from_utf8(body).unwrap();
+            assert_eq!(st == StatusCode::OK, visible, "{who} {path}: {st}");
+            if !visible {
+                assert!(!body.contains("调解室"), "{who} {path}: nothing of it");
+                continue;
+            }
+            assert!(body.contains("人民调解笔录") && body.contains("调解员（签名）"));
+            assert!(
+                !body.contains(APPLICANT_SECRET) || secret,
+                "{who} {path}: applicant's back-to-back note"
+            );
+            assert!(!body.contains(RESPONDENT_SHARED) || shared, "{who} {path}");
+            assert!(
+                !body.contains(RESPONDENT_PRIVATE) || private,
+                "{who} {path}"
+            );
+            assert!(!body.contains("改为背靠背") || strategy, "{who} {path}");
+        }
+        // The mediator's copy of the applicant's session: everything, and one signature line
+        // for the one party present.
+        if *who == "mediator" {
+            let (_, _, body) = get_bytes(
+                api,
+                &format!("/api/v1/mediation/sessions/{}/record.html", session_ids[0]),
+            )
+            .await;
+            let body = String::from_utf8(body).unwrap();
+            assert!(body.contains(APPLICANT_SECRET) && body.contains("改为背靠背"));
+            assert_eq!(body.matches("data-sign=\"party\"").count(), 1);
+            assert!(body.contains("王阿姨（签名）") && !body.contains("李先生（签名）"));
+        }
+        if *who == "respondent" {
+            let (_, _, body) = get_bytes(
+                api,
+                &format!("/api/v1/mediation/sessions/{}/record.html", session_ids[2]),
+            )
+            .await;
+            assert!(
+                String::from_utf8(body)
+                    .unwrap()
+                    .contains(RESPONDENT_PRIVATE),
+                "own words"
+            );
+        }
         // The list shows the file to exactly those who may open it.
         let (_, list) = api.get("/api/v1/mediation/files").await;
         let listed = list.as_array().unwrap().iter().any(|f| f["id"] == id);
@@ -414,6 +629,17 @@ async fn session_records_are_confidential(app: &TestApp) {
         !app.audit("mediation.notes.read").await.is_empty(),
         "reads of notes are logged"
     );
+    // A mediator's read of a session record is a read of the notes: logged.
+    let before = app.audit("mediation.notes.read").await.len();
+    let (st, _, _) = get_bytes(
+        &m,
+        &format!("/api/v1/mediation/sessions/{}/record.html", session_ids[0]),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(app.audit("mediation.notes.read").await.len(), before + 1);
+    let (st, _, _) = get_bytes(&m, "/api/v1/mediation/sessions/999999/record.html").await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
     assert!(!app.audit("mediation.party.reveal").await.is_empty());
     // Only the file's mediators record sessions.
     let staff = app.login("staff").await;
@@ -542,3 +768,163 @@ async fn mediators_listed_and_parties_linked_by_username(app: &TestApp) {
     );
 }
 both!(mediators_listed_and_parties_linked_by_username);
+
+/// The office reassigns the mediators (Art. 19), recording whether the parties chose them;
+/// the change is in the history and the audit log; a mediator cannot reassign, and the one
+/// taken off the file no longer sees it.
+async fn mediators_reassigned_by_the_office(app: &TestApp) {
+    let d = open_dispute(app).await;
+    let id = d.id;
+    let admin = app.login("admin").await;
+    let other = user(app, &admin, "mediator2", "另一调解员", "mediator").await;
+    let m = app.login("mediator").await;
+    let v = file(&m, id).await;
+    assert_eq!(v["mediator_ids"], json!([app.user_id("mediator").await]));
+    let version = v["summary"]["version"].clone();
+    let body = json!({"user_ids": [other], "chosen_by_parties": true, "version": version});
+    let (status, _) = m
+        .put(
+            &format!("/api/v1/mediation/files/{id}/mediators"),
+            body.clone(),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a mediator does not reassign"
+    );
+    let (status, _) = d
+        .applicant_api
+        .put(
+            &format!("/api/v1/mediation/files/{id}/mediators"),
+            body.clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "nor does a party");
+    let staff = app.login("staff").await;
+    let (status, p) = staff
+        .put(
+            &format!("/api/v1/mediation/files/{id}/mediators"),
+            json!({"user_ids": [], "version": version}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(p["errors"][0]["field"], "user_ids");
+    let f = ok(staff
+        .put(
+            &format!("/api/v1/mediation/files/{id}/mediators"),
+            body.clone(),
+        )
+        .await)
+    .await;
+    assert_eq!(f["mediator_ids"], json!([other]));
+    assert_eq!(f["summary"]["mediator_names"], json!(["另一调解员"]));
+    assert_eq!(f["chosen_by_parties"], true);
+    let last = f["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "mediators");
+    assert_eq!(last["note"], "另一调解员（当事人选定）");
+    let audit = app.audit("mediation.mediators").await;
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].entity_id, Some(id));
+    let (status, _) = staff
+        .put(&format!("/api/v1/mediation/files/{id}/mediators"), body)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "the version moved on");
+    let (status, _) = m.get(&format!("/api/v1/mediation/files/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "taken off the file");
+    let m2 = app.login("mediator2").await;
+    assert_eq!(file(&m2, id).await["access"], "mediator");
+}
+both!(mediators_reassigned_by_the_office);
+
+/// Two boards: one client moves a file, another sees it on the live stream — id, version and
+/// stage, no content; a resident who is no party sees nothing; a reconnecting client gets
+/// what it missed; a change written by another process (straight into the history) arrives
+/// through the poller.
+async fn mediation_board_is_live(app: &TestApp) {
+    let d = open_dispute(app).await;
+    let id = d.id;
+    let m = app.login("mediator").await;
+    for party in [d.applicant, d.respondent] {
+        ok(m.put(
+            &format!("/api/v1/mediation/parties/{party}/consent"),
+            json!({"agreed": true}),
+        )
+        .await)
+        .await;
+    }
+    let staff = app.login("staff").await;
+    let watcher = staff.clone();
+    let watching =
+        tokio::spawn(async move { live_events(&watcher, None, 1, Duration::from_secs(10)).await });
+    let party = d.respondent_api.clone();
+    let party_watching =
+        tokio::spawn(async move { live_events(&party, None, 1, Duration::from_secs(10)).await });
+    let outsider = app.login("resident").await;
+    let not_watching =
+        tokio::spawn(
+            async move { live_events(&outsider, None, 1, Duration::from_millis(1500)).await },
+        );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let moved = ok(mv(&m, id, "accept", None).await).await;
+
+    let seen = watching.await.unwrap();
+    assert_eq!(seen.len(), 1, "the other board got the move");
+    assert_eq!(seen[0]["file_id"], id);
+    assert_eq!(seen[0]["stage"], "accepted");
+    assert_eq!(seen[0]["version"], moved["summary"]["version"]);
+    let mut keys: Vec<&String> = seen[0].as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["file_id", "id", "stage", "version"], "nothing else");
+    assert_eq!(
+        party_watching.await.unwrap().len(),
+        1,
+        "a party follows their file"
+    );
+    assert!(
+        not_watching.await.unwrap().is_empty(),
+        "no file one may not see"
+    );
+
+    // Away and back: what was missed since the last event seen.
+    let cursor = seen[0]["id"].as_i64().unwrap();
+    ok(m.post(
+        &format!("/api/v1/mediation/files/{id}/records"),
+        json!({"kind": "note", "text": "电话联系双方"}),
+    )
+    .await)
+    .await;
+    let missed = live_events(&staff, Some(cursor), 1, Duration::from_secs(5)).await;
+    assert_eq!(missed.len(), 1);
+    assert!(missed[0]["id"].as_i64().unwrap() > cursor);
+    assert_eq!(missed[0]["stage"], "accepted");
+
+    // Another process wrote: its history entry reaches this process's streams by the poller.
+    app.state.mediation_live.start_poller(app.state.db.clone());
+    let watcher = staff.clone();
+    let watching =
+        tokio::spawn(async move { live_events(&watcher, None, 1, Duration::from_secs(10)).await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    {
+        use sea_orm::{ActiveModelTrait, Set};
+        use server::mediation::store::event;
+        event::ActiveModel {
+            file_id: Set(id),
+            at: Set(time::OffsetDateTime::now_utc()),
+            actor_id: Set(None),
+            actor_name: Set("另一进程".into()),
+            action: Set("note".into()),
+            from_stage: Set(None),
+            to_stage: Set(None),
+            note: Set(None),
+            ..Default::default()
+        }
+        .insert(&app.state.db.conn)
+        .await
+        .unwrap();
+    }
+    let seen = watching.await.unwrap();
+    assert_eq!(seen.len(), 1, "the poller found the other process's change");
+    assert_eq!(seen[0]["file_id"], id);
+}
+both!(mediation_board_is_live);

@@ -1,0 +1,179 @@
+//! The mediation board's live stream, built like the status board's (`crate::events`): every
+//! write appends to the file's history (`mediation_events`), whose ids are the cursor. The
+//! process that wrote publishes at once after the commit; a poller reads the last seconds of
+//! the history so changes written by other processes reach every board too. What goes out is
+//! the file id, version and stage — never content — and only to those who may see the file
+//! (`shared::mediation::access`, the same rule as every read).
+
+use super::service::stage_of;
+use super::store::{event, file, mediator, party};
+use crate::db::Db;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use shared::accounts::Principal;
+use shared::mediation::{Access, FileRelation, LiveFileChange, access};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+use tokio::sync::broadcast;
+
+/// A change with what visibility is decided on (only `public` is sent).
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub public: LiveFileChange,
+    grid_id: Option<i64>,
+    mediator_ids: Vec<i64>,
+    party_user_ids: Vec<i64>,
+}
+
+impl Change {
+    /// May `me` see this file at all? The rule of every read, not a second one.
+    pub fn visible_to(&self, me: &Principal) -> bool {
+        let rel = FileRelation {
+            mediator: self.mediator_ids.contains(&me.user_id),
+            party: self.party_user_ids.contains(&me.user_id),
+            in_own_grid: self.grid_id.is_some_and(|g| me.grid_ids.contains(&g)),
+        };
+        access(me, rel) != Access::None
+    }
+}
+
+/// Longer than any write transaction takes to commit (see `crate::events`).
+const LOOK_BACK: time::Duration = time::Duration::seconds(20);
+const POLL_EVERY: Duration = Duration::from_millis(250);
+
+pub struct Live {
+    tx: broadcast::Sender<Arc<Change>>,
+    published: Mutex<HashMap<i64, Instant>>,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Live {
+            tx: broadcast::channel(1024).0,
+            published: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl Live {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Change>> {
+        self.tx.subscribe()
+    }
+
+    fn publish(&self, change: Change) {
+        let mut seen = self.published.lock().expect("not poisoned");
+        if seen.insert(change.public.id, Instant::now()).is_none() {
+            let _ = self.tx.send(Arc::new(change));
+        }
+    }
+
+    fn forget_old(&self) {
+        let limit = Duration::from_secs(LOOK_BACK.whole_seconds() as u64 * 2);
+        self.published
+            .lock()
+            .expect("not poisoned")
+            .retain(|_, at| at.elapsed() < limit);
+    }
+
+    /// History entries after `since` (a reconnecting client) or after `after` (the poller),
+    /// optionally of one file, with each file's state now.
+    pub async fn changes_since(
+        db: &Db,
+        since: Option<i64>,
+        after: Option<OffsetDateTime>,
+        file_id: Option<i64>,
+        limit: u64,
+    ) -> Result<Vec<Change>, sea_orm::DbErr> {
+        let mut q = event::Entity::find()
+            .order_by_asc(event::Column::Id)
+            .limit(limit);
+        if let Some(id) = since {
+            q = q.filter(event::Column::Id.gt(id));
+        }
+        if let Some(t) = after {
+            q = q.filter(event::Column::At.gt(t));
+        }
+        if let Some(f) = file_id {
+            q = q.filter(event::Column::FileId.eq(f));
+        }
+        let events = q.all(&db.conn).await?;
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut ids: Vec<i64> = events.iter().map(|e| e.file_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let files: HashMap<i64, file::Model> = file::Entity::find()
+            .filter(file::Column::Id.is_in(ids.clone()))
+            .all(&db.conn)
+            .await?
+            .into_iter()
+            .map(|f| (f.id, f))
+            .collect();
+        let mut mediators: HashMap<i64, Vec<i64>> = HashMap::new();
+        for m in mediator::Entity::find()
+            .filter(mediator::Column::FileId.is_in(ids.clone()))
+            .all(&db.conn)
+            .await?
+        {
+            mediators.entry(m.file_id).or_default().push(m.user_id);
+        }
+        let mut parties: HashMap<i64, Vec<i64>> = HashMap::new();
+        for p in party::Entity::find()
+            .filter(party::Column::FileId.is_in(ids))
+            .filter(party::Column::UserId.is_not_null())
+            .all(&db.conn)
+            .await?
+        {
+            if let Some(u) = p.user_id {
+                parties.entry(p.file_id).or_default().push(u);
+            }
+        }
+        Ok(events
+            .into_iter()
+            .filter_map(|e| {
+                let f = files.get(&e.file_id)?;
+                Some(Change {
+                    public: LiveFileChange {
+                        id: e.id,
+                        file_id: f.id,
+                        version: f.version,
+                        stage: stage_of(f),
+                    },
+                    grid_id: f.grid_id,
+                    mediator_ids: mediators.get(&f.id).cloned().unwrap_or_default(),
+                    party_user_ids: parties.get(&f.id).cloned().unwrap_or_default(),
+                })
+            })
+            .collect())
+    }
+
+    /// After this process committed a write to `file_id`: publish its new history entries now.
+    pub async fn written(&self, db: &Db, file_id: i64) {
+        let after = OffsetDateTime::now_utc() - LOOK_BACK;
+        match Live::changes_since(db, None, Some(after), Some(file_id), 200).await {
+            Ok(changes) => changes.into_iter().for_each(|c| self.publish(c)),
+            Err(e) => tracing::warn!(error = %e, "mediation live: could not read the change"),
+        }
+        self.forget_old();
+    }
+
+    /// Watch the history for changes written by other processes.
+    pub fn start_poller(self: &Arc<Self>, db: Db) {
+        let live = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(POLL_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let after = OffsetDateTime::now_utc() - LOOK_BACK;
+                match Live::changes_since(&db, None, Some(after), None, 2000).await {
+                    Ok(changes) => changes.into_iter().for_each(|c| live.publish(c)),
+                    Err(e) => tracing::warn!(error = %e, "mediation live poller could not read"),
+                }
+                live.forget_old();
+            }
+        });
+    }
+}
