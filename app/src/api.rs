@@ -891,6 +891,65 @@ pub async fn meal_counts(month: &str) -> ApiResult<MealCounts> {
     get(&format!("/care/meals/counts?month={month}")).await
 }
 
+/// End a pairing or change its risk level (versioned).
+pub async fn update_pairing(
+    id: i64,
+    input: &shared::care::PairingUpdate,
+) -> ApiResult<PairingView> {
+    put(&format!("/care/pairings/{id}"), input).await
+}
+
+/// Special-group residents per micro-grid (counts only).
+pub async fn group_counts() -> ApiResult<Vec<shared::care::GroupCount>> {
+    get("/care/groups").await
+}
+
+pub async fn volunteer_teams() -> ApiResult<Vec<shared::care::TeamView>> {
+    get("/care/teams").await
+}
+
+pub async fn create_team(input: &shared::care::TeamInput) -> ApiResult<shared::care::TeamView> {
+    post("/care/teams", input).await
+}
+
+pub async fn add_team_member(
+    team_id: i64,
+    input: &shared::care::MemberInput,
+) -> ApiResult<shared::care::VolunteerSummary> {
+    post(&format!("/care/teams/{team_id}/members"), input).await
+}
+
+pub async fn record_activity(
+    input: &shared::care::ActivityInput,
+) -> ApiResult<Vec<shared::care::VolunteerSummary>> {
+    post("/care/activities", input).await
+}
+
+pub async fn volunteer(id: i64) -> ApiResult<shared::care::VolunteerView> {
+    get(&format!("/care/volunteers/{id}")).await
+}
+
+pub async fn my_volunteering() -> ApiResult<Vec<shared::care::VolunteerView>> {
+    get("/care/volunteers/mine").await
+}
+
+pub async fn redeem_points(
+    id: i64,
+    input: &shared::care::Redemption,
+) -> ApiResult<shared::care::VolunteerView> {
+    post(&format!("/care/volunteers/{id}/redeem"), input).await
+}
+
+pub async fn time_bank_rules() -> ApiResult<shared::care::TimeBankRules> {
+    get("/care/timebank").await
+}
+
+pub async fn set_time_bank_rules(
+    input: &shared::care::TimeBankRules,
+) -> ApiResult<shared::care::TimeBankRules> {
+    put("/care/timebank", input).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

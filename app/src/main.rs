@@ -75,6 +75,8 @@ fn App() -> impl IntoView {
                     <Route path=path!("/care") view=protected!(CarePage)/>
                     <Route path=path!("/care/errands") view=protected!(ErrandsPage)/>
                     <Route path=path!("/care/meals") view=protected!(MealsPage)/>
+                    <Route path=path!("/care/volunteers") view=protected!(VolunteersPage)/>
+                    <Route path=path!("/care/groups") view=protected!(GroupsPage)/>
                     <Route path=path!("/care/residents/:id") view=protected!(CareRecordPage)/>
                     <Route path=path!("/care/residents/:id/visit") view=protected!(VisitPage)/>
                     <Route path=path!("/mailbox") view=protected!(MailboxPage)/>
@@ -92,7 +94,10 @@ fn App() -> impl IntoView {
 
 use audit::AuditPage;
 use board::BoardPage;
-use care::{CarePage, CareRecordPage, ErrandsPage, MailboxPage, MealsPage, VisitPage};
+use care::{
+    CarePage, CareRecordPage, ErrandsPage, GroupsPage, MailboxPage, MealsPage, VisitPage,
+    VolunteersPage,
+};
 use cases::{CasePage, MyReportsPage, NotificationsPage, ReportPage};
 use council::{AccountabilityPage, CouncilPage, ItemPage, MeetingPage, MeetingsPage};
 use home::HomePage;

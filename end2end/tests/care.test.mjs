@@ -282,3 +282,160 @@ test('a private letter reaches the secretary alone, who answers it', async () =>
   await shot(page, 'care-mailbox-phone');
   assert.deepEqual(env.consoleErrors, []);
 });
+
+test('a volunteer activity is credited, the volunteer sees hours and points on a phone and redeems them', async () => {
+  const page = await env.newPage();
+  await page.setViewportSize(DESKTOP);
+  await signIn(page, 'admin');
+  const created = await api(page, 'POST', '/users', {
+    username: 'dajie', display_name: '李大姐', password: 'linju-demo', roles: ['resident'],
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+
+  // The office founds the team, adds two members (one with her account) and credits a service.
+  await signIn(page, 'staff');
+  await page.goto(`${env.url}/care/volunteers`);
+  await page.getByTestId('team-form').waitFor();
+  await page.getByTestId('team-name').fill('幸福大姐服务队');
+  await page.getByTestId('team-submit').click();
+  await page.getByTestId('notice').filter({ hasText: '幸福大姐服务队' }).waitFor();
+  const team = page.getByTestId('team-card').filter({ hasText: '幸福大姐服务队' });
+  for (const [name, username] of [['李大姐', 'dajie'], ['王阿姨', '']]) {
+    await team.getByTestId('member-add-open').click();
+    await team.getByTestId('member-name').fill(name);
+    if (username) await team.getByTestId('member-username').fill(username);
+    await team.getByTestId('member-submit').click();
+    await page.getByTestId('notice').filter({ hasText: name }).waitFor();
+    await team.getByTestId('member').filter({ hasText: name }).waitFor();
+  }
+  const form = page.getByTestId('activity-form');
+  await form.getByTestId('activity-team').selectOption({ label: '幸福大姐服务队' });
+  await form.getByTestId('activity-title').fill('重阳节为独居老人包饺子');
+  await form.getByTestId('activity-day').fill(today(-1));
+  await form.locator('[data-testid=activity-hours][data-name=李大姐]').fill('2.5');
+  await form.locator('[data-testid=activity-hours][data-name=王阿姨]').fill('3');
+  await shot(page, 'care-volunteers-office-desktop');
+  await form.getByTestId('activity-submit').click();
+  await page.getByTestId('notice').filter({ hasText: '已为 2 位队员记入' }).waitFor();
+  // 10 points an hour: 25 and 30; the office sees every member's figures.
+  await team.getByTestId('member').filter({ hasText: '李大姐' }).getByText('2.5 小时 · 25 分').waitFor();
+  await team.getByTestId('member').filter({ hasText: '王阿姨' }).getByText('3 小时 · 30 分').waitFor();
+
+  // On her phone, 李大姐 sees her own hours and points, and not 王阿姨's.
+  await page.setViewportSize(PHONE);
+  await signIn(page, 'dajie');
+  await page.goto(`${env.url}/care/volunteers`);
+  const mine = page.getByTestId('vol-mine').getByTestId('ledger-card');
+  await mine.waitFor();
+  assert.equal(await mine.getByTestId('vol-hours').textContent(), '2.5');
+  assert.equal(await mine.getByTestId('vol-points').textContent(), '25');
+  await mine.getByTestId('ledger-entry').filter({ hasText: '重阳节为独居老人包饺子' }).waitFor();
+  const wang = page.getByTestId('member').filter({ hasText: '王阿姨' });
+  await wang.waitFor();
+  assert.equal(await wang.getByTestId('member-figures').count(), 0, "others' hours and points stay hidden");
+  assert.doesNotMatch(await page.getByTestId('vol-teams').textContent(), /30 分/);
+  // The rules do not let volunteers redeem themselves yet.
+  await page.getByTestId('vol-redeem-office').waitFor();
+  assert.equal(await page.getByTestId('vol-redeem-open').count(), 0);
+  await noHorizontalScroll(page);
+  assert.deepEqual(await smallTargets(page), []);
+  await shot(page, 'care-volunteer-mine-phone');
+
+  // The secretary lets volunteers redeem their own points.
+  await page.setViewportSize(DESKTOP);
+  await signIn(page, 'admin');
+  await page.goto(`${env.url}/care/volunteers`);
+  await page.getByTestId('rules-form').waitFor();
+  await page.getByTestId('rules-self-redeem').check();
+  await page.getByTestId('rules-submit').click();
+  await page.getByTestId('notice').filter({ hasText: '时间银行规则已保存' }).waitFor();
+
+  // 李大姐 redeems 20 points for a haircut; more than she has is refused before it is sent.
+  await page.setViewportSize(PHONE);
+  await signIn(page, 'dajie');
+  await page.goto(`${env.url}/care/volunteers`);
+  const card = page.getByTestId('vol-mine').getByTestId('ledger-card');
+  await card.getByTestId('vol-redeem-open').click();
+  await card.getByTestId('redeem-points').fill('26');
+  await card.getByTestId('redeem-reason').fill('兑换理发服务');
+  await card.getByTestId('redeem-submit').click();
+  await card.getByTestId('error-points').waitFor();
+  await card.getByTestId('redeem-points').fill('20');
+  await noHorizontalScroll(page);
+  assert.deepEqual(await smallTargets(page), []);
+  await shot(page, 'care-volunteer-redeem-phone');
+  await card.getByTestId('redeem-submit').click();
+  await page.getByTestId('notice').filter({ hasText: '积分余额 5 分' }).waitFor();
+  await page.getByTestId('vol-mine').getByTestId('vol-points').filter({ hasText: /^5$/ }).waitFor();
+  await page.getByTestId('vol-mine').getByTestId('ledger-entry').filter({ hasText: '-20' }).waitFor();
+  assert.deepEqual(env.consoleErrors, []);
+});
+
+test('a risk level change moves the next due date; a pairing ends with its reason and day', async () => {
+  const page = await env.newPage();
+  await page.setViewportSize(PHONE);
+  await signIn(page, 'staff');
+  const qu = await residentId(page, '瞿桂英');
+  const made = await api(page, 'POST', '/care/pairings', {
+    resident_id: qu, helper_name: '赵书记', helper_kind: 'party_secretary', risk: 'key',
+    purpose: '节日慰问，每月探望', starts_on: today(-20),
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  assert.equal(made.body.next_due, today(10));
+
+  // The grid worker raises her to high risk on a phone: weekly, so the visit was due 13 days ago.
+  await signIn(page, 'gridworker');
+  await page.goto(`${env.url}/care/residents/${qu}`);
+  const pairing = page.getByTestId('pairing').filter({ hasText: '赵书记' });
+  await pairing.getByTestId('pairing-next-due').filter({ hasText: today(10) }).waitFor();
+  await pairing.getByTestId('pairing-risk-open').click();
+  await pairing.getByTestId('edit-risk-high').check();
+  await noHorizontalScroll(page);
+  assert.deepEqual(await smallTargets(page), []);
+  await pairing.getByTestId('pairing-edit-submit').click();
+  await page.getByTestId('notice').filter({ hasText: `下次应访日期：${today(-13)}` }).waitFor();
+  const raised = page.getByTestId('pairing').filter({ hasText: '赵书记' });
+  await raised.getByTestId('pairing-next-due').filter({ hasText: today(-13) }).waitFor();
+  await raised.getByText('已逾期').waitFor();
+  await raised.getByText('高风险（每周走访）').waitFor();
+
+  // Ending it needs a reason. Someone else saves it meanwhile: the stale write is refused, the
+  // page says so and shows the latest; ending it again then works.
+  await raised.getByTestId('pairing-end-open').click();
+  await raised.getByTestId('pairing-edit-submit').click();
+  await raised.getByTestId('error-end_reason').waitFor();
+  await raised.getByTestId('pairing-end-reason-input').fill('搬去女儿家同住');
+  const other = await api(page, 'PUT', `/care/pairings/${made.body.id}`, {
+    active: true, risk: 'high', version: made.body.version + 1,
+  });
+  assert.equal(other.status, 200, JSON.stringify(other.body));
+  await raised.getByTestId('pairing-edit-submit').click();
+  await page.getByTestId('notice').filter({ hasText: '刚被别人修改过' }).waitFor();
+  const again = page.getByTestId('pairing').filter({ hasText: '赵书记' });
+  await again.getByTestId('pairing-end-open').click();
+  await again.getByTestId('pairing-end-reason-input').fill('搬去女儿家同住');
+  await shot(page, 'care-pairing-end-phone');
+  await again.getByTestId('pairing-edit-submit').click();
+  await page.getByTestId('notice').filter({ hasText: '与赵书记的结对已结束' }).waitFor();
+  const ended = page.getByTestId('pairing').filter({ hasText: '赵书记' });
+  await ended.getByTestId('pairing-end-reason').filter({ hasText: '搬去女儿家同住' }).waitFor();
+  assert.equal(await ended.getByTestId('pairing-ended-on').textContent(), today());
+  assert.equal(await ended.getByTestId('pairing-risk-open').count(), 0, 'an ended pairing stays ended');
+  await page.goto(`${env.url}/care`);
+  await page.getByTestId('due-list').or(page.getByTestId('due-empty')).first().waitFor();
+  assert.equal(await page.getByTestId('due-card').filter({ hasText: '瞿桂英' }).count(), 0);
+
+  // Special groups per micro-grid: counts for the grid worker, never names.
+  await page.getByTestId('care-tab-groups').click();
+  await page.getByTestId('group-counts').waitFor();
+  assert.ok((await page.getByTestId('group-place').count()) > 0);
+  assert.doesNotMatch(await page.getByTestId('group-counts').textContent(), /瞿桂英|张秀兰/);
+  await noHorizontalScroll(page);
+  await shot(page, 'care-groups-phone');
+  // A resident has no such tab and the page tells them so.
+  await signIn(page, 'resident');
+  await page.goto(`${env.url}/care/groups`);
+  await page.getByTestId('groups-forbidden').waitFor();
+  assert.equal(await page.getByTestId('care-tab-groups').count(), 0);
+  assert.deepEqual(env.consoleErrors, []);
+});

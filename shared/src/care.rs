@@ -148,9 +148,9 @@ pub struct PairingInput {
 }
 
 impl PairingInput {
-    pub fn validate(&self) -> Result<(), FieldErrors> {
+    pub fn validate(&self, today: Date) -> Result<(), FieldErrors> {
         let mut errs = FieldErrors::new();
-        if self.starts_on.year() < 2000 || self.starts_on.year() > 2100 {
+        if !day_in_window(self.starts_on, today, PAIRING_PAST_DAYS, PAIRING_AHEAD_DAYS) {
             errs.add("starts_on", FieldErrorCode::OutOfRange);
         }
         match self.helper_name.trim().chars().count() {
@@ -192,16 +192,85 @@ pub struct PairingView {
     pub next_due: Date,
     pub overdue: bool,
     pub version: i64,
+    #[serde(default, with = "crate::calendar::ymd::option")]
+    pub ended_on: Option<Date>,
+    #[serde(default)]
+    pub end_reason: Option<String>,
 }
 
-/// End a pairing or change its risk level.
+/// End a pairing (with the reason and the day it ended) or change its risk level, which
+/// changes the visit interval and so the next due date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PairingUpdate {
     pub active: bool,
     pub risk: RiskLevel,
     pub version: i64,
+    /// Why it ended (moved away, passed away, no longer needed …); required when ending.
+    #[serde(default)]
+    pub end_reason: Option<String>,
+    /// The day it ended; required when ending, not before it began and not in the future.
+    #[serde(default, with = "crate::calendar::ymd::option")]
+    pub ended_on: Option<Date>,
 }
+
+impl PairingUpdate {
+    /// An active pairing may change its risk level or end; an ended pairing stays ended (a new
+    /// pairing is made instead). Returns the trimmed reason when ending.
+    pub fn validate(
+        &self,
+        currently_active: bool,
+        starts_on: Date,
+        today: Date,
+    ) -> Result<Option<String>, FieldErrors> {
+        let mut errs = FieldErrors::new();
+        if !currently_active {
+            errs.add("active", FieldErrorCode::NotAllowed);
+            return Err(errs);
+        }
+        if self.active {
+            if self.end_reason.is_some() {
+                errs.add("end_reason", FieldErrorCode::NotAllowed);
+            }
+            if self.ended_on.is_some() {
+                errs.add("ended_on", FieldErrorCode::NotAllowed);
+            }
+            return errs.into_result().map(|_| None);
+        }
+        let reason = self.end_reason.as_deref().unwrap_or("").trim().to_string();
+        match reason.chars().count() {
+            0 => errs.add("end_reason", FieldErrorCode::Required),
+            n if n > 500 => errs.add("end_reason", FieldErrorCode::TooLong),
+            _ => {}
+        }
+        match self.ended_on {
+            None => errs.add("ended_on", FieldErrorCode::Required),
+            Some(d) if d < starts_on || d > today => {
+                errs.add("ended_on", FieldErrorCode::OutOfRange)
+            }
+            Some(_) => {}
+        }
+        errs.into_result().map(|_| Some(reason))
+    }
+}
+
+/// Whether `day` lies within `past_days` before and `ahead_days` after `today`: care endpoints
+/// refuse dates far in the past or the future (a typo of a year, a forged request).
+pub fn day_in_window(day: Date, today: Date, past_days: i64, ahead_days: i64) -> bool {
+    day >= today - time::Duration::days(past_days)
+        && day <= today + time::Duration::days(ahead_days)
+}
+
+/// How far ahead a pairing may be planned to start, and how far back it may be recorded.
+pub const PAIRING_AHEAD_DAYS: i64 = 90;
+pub const PAIRING_PAST_DAYS: i64 = 366 * 10;
+/// How far ahead menus are set and meals ordered; how far back they may be corrected.
+pub const MENU_AHEAD_DAYS: i64 = 62;
+pub const ORDER_AHEAD_DAYS: i64 = 14;
+pub const ORDER_PAST_DAYS: i64 = 7;
+pub const MEAL_PAST_DAYS: i64 = 366;
+/// The most rows one care list answers with (newest or most urgent first).
+pub const LIST_LIMIT: u64 = 500;
 
 /// A resident's care record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1010,6 +1079,17 @@ pub fn may_redeem(balance: i64, points: i64) -> bool {
     points > 0 && balance >= points
 }
 
+/// Who may redeem a volunteer's points: the office always; the volunteer their own points when
+/// the time bank's rules let volunteers redeem themselves.
+pub fn may_redeem_for(office: bool, own: bool, rules: &TimeBankRules) -> bool {
+    office || (own && rules.volunteers_redeem)
+}
+
+/// Who reads a volunteer's hours, points and ledger: the office and the volunteer.
+pub fn may_read_volunteer(office: bool, own: bool) -> bool {
+    office || own
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamInput {
@@ -1034,6 +1114,9 @@ pub struct MemberInput {
     /// The volunteer's own account, so they can see their hours and points.
     #[serde(default)]
     pub user_id: Option<i64>,
+    /// The account by username, as the office knows it (instead of the id).
+    #[serde(default)]
+    pub username: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -1045,6 +1128,9 @@ pub struct VolunteerSummary {
     pub has_account: bool,
     pub minutes_total: u64,
     pub points_balance: i64,
+    /// This is the asking user's own volunteer record.
+    #[serde(default)]
+    pub mine: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -1131,6 +1217,9 @@ pub struct VolunteerView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimeBankRules {
     pub points_per_hour: u32,
+    /// Volunteers may redeem their own points (otherwise the office records redemptions).
+    #[serde(default)]
+    pub volunteers_redeem: bool,
     pub version: i64,
 }
 
@@ -1145,6 +1234,108 @@ mod time_bank_tests {
         assert!(may_redeem(20, 15));
         assert!(!may_redeem(5, 10));
         assert!(!may_redeem(5, 0));
+        let mut rules = TimeBankRules {
+            points_per_hour: 10,
+            volunteers_redeem: false,
+            version: 1,
+        };
+        assert!(may_redeem_for(true, false, &rules), "the office");
+        assert!(
+            !may_redeem_for(false, true, &rules),
+            "not unless the rules allow"
+        );
+        rules.volunteers_redeem = true;
+        assert!(may_redeem_for(false, true, &rules), "one's own");
+        assert!(!may_redeem_for(false, false, &rules), "never another's");
+        assert!(may_read_volunteer(false, true) && !may_read_volunteer(false, false));
+    }
+
+    #[test]
+    fn pairings_end_with_a_reason_and_a_day() {
+        use time::macros::date;
+        let today = date!(2026 - 11 - 29);
+        let start = date!(2026 - 10 - 01);
+        let upd = |active: bool, reason: Option<&str>, on: Option<Date>| PairingUpdate {
+            active,
+            risk: RiskLevel::Key,
+            version: 1,
+            end_reason: reason.map(str::to_string),
+            ended_on: on,
+        };
+        assert_eq!(upd(true, None, None).validate(true, start, today), Ok(None));
+        let field = |r: Result<Option<String>, FieldErrors>| r.unwrap_err().0[0].0.clone();
+        assert_eq!(
+            field(upd(false, None, Some(today)).validate(true, start, today)),
+            "end_reason"
+        );
+        assert_eq!(
+            field(upd(false, Some("  "), Some(today)).validate(true, start, today)),
+            "end_reason"
+        );
+        assert_eq!(
+            field(upd(false, Some("搬走了"), None).validate(true, start, today)),
+            "ended_on"
+        );
+        assert_eq!(
+            field(
+                upd(false, Some("搬走了"), Some(date!(2026 - 12 - 01)))
+                    .validate(true, start, today)
+            ),
+            "ended_on",
+            "not in the future"
+        );
+        assert_eq!(
+            field(
+                upd(false, Some("搬走了"), Some(date!(2026 - 09 - 30)))
+                    .validate(true, start, today)
+            ),
+            "ended_on",
+            "not before it began"
+        );
+        assert_eq!(
+            upd(false, Some(" 搬去女儿家 "), Some(today)).validate(true, start, today),
+            Ok(Some("搬去女儿家".into()))
+        );
+        assert_eq!(
+            field(upd(true, None, None).validate(false, start, today)),
+            "active",
+            "ended stays ended"
+        );
+        assert_eq!(
+            field(upd(true, Some("x"), None).validate(true, start, today)),
+            "end_reason"
+        );
+    }
+
+    #[test]
+    fn far_dates_are_refused() {
+        use time::macros::date;
+        let today = date!(2026 - 11 - 29);
+        assert!(day_in_window(today, today, 0, 0));
+        assert!(day_in_window(
+            date!(2026 - 12 - 13),
+            today,
+            1,
+            ORDER_AHEAD_DAYS
+        ));
+        assert!(!day_in_window(
+            date!(2026 - 12 - 14),
+            today,
+            1,
+            ORDER_AHEAD_DAYS
+        ));
+        assert!(!day_in_window(
+            date!(2099 - 01 - 01),
+            today,
+            1,
+            MENU_AHEAD_DAYS
+        ));
+        assert!(!day_in_window(
+            date!(2025 - 11 - 27),
+            today,
+            MEAL_PAST_DAYS,
+            0
+        ));
     }
 
     #[test]

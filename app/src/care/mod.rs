@@ -6,17 +6,21 @@
 
 mod due;
 mod errands;
+mod groups;
 mod mailbox;
 mod meals;
 mod record;
 mod visit;
+mod volunteers;
 
 pub use due::CarePage;
 pub use errands::ErrandsPage;
+pub use groups::GroupsPage;
 pub use mailbox::MailboxPage;
 pub use meals::MealsPage;
 pub use record::CareRecordPage;
 pub use visit::VisitPage;
+pub use volunteers::VolunteersPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -84,16 +88,22 @@ pub fn RiskBadge(risk: RiskLevel) -> impl IntoView {
     }
 }
 
-/// The care area's own tabs: due visits, errands, meals.
+/// The care area's own tabs: due visits, errands, meals, volunteers, and the special-group
+/// counts for those who may read special-group tags.
 #[component]
 pub fn CareTabs() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let tabs = [
+    let session = crate::accounts::use_session();
+    let mut tabs = vec![
         ("/care", Key::CareDueTitle, "care-tab-due"),
         ("/care/errands", Key::CareErrandsTitle, "care-tab-errands"),
         ("/care/meals", Key::MealsTitle, "care-tab-meals"),
+        ("/care/volunteers", Key::VolTab, "care-tab-volunteers"),
     ];
+    if session.may(shared::accounts::Permission::RevealSensitive) {
+        tabs.push(("/care/groups", Key::CareGroupsTab, "care-tab-groups"));
+    }
     view! {
         <nav class="care-tabs" aria-label=move || i18n.t(Key::NavCare)>
             <ul>

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use shared::accounts::Permission;
-use shared::care::{CareRecord, HelperKind, PairingInput, PairingView, RiskLevel, VisitView};
+use shared::care::{
+    CareRecord, HelperKind, PairingInput, PairingUpdate, PairingView, RiskLevel, VisitView,
+};
 use shared::error::FieldError;
 
 use super::errands::ErrandCard;
@@ -109,7 +111,7 @@ fn RecordBody(
             } else {
                 view! {
                     <ul class="cards pairing-cards">
-                        {pairings.into_iter().map(|p| view! { <li><PairingCard pairing=p/></li> }).collect_view()}
+                        {pairings.into_iter().map(|p| view! { <li><PairingCard pairing=p may_edit=may_pair() notice reload/></li> }).collect_view()}
                     </ul>
                 }.into_any()
             }}
@@ -144,11 +146,20 @@ fn RecordBody(
 }
 
 #[component]
-fn PairingCard(pairing: PairingView) -> impl IntoView {
+fn PairingCard(
+    pairing: PairingView,
+    may_edit: bool,
+    notice: RwSignal<Option<String>>,
+    reload: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let p = pairing;
     let kind = p.helper_kind;
     let last = p.last_visit.map(|d| d.to_string());
+    let editing = RwSignal::new(None::<PairingEdit>);
+    let edit_view = p.clone();
+    let ended = p.ended_on.map(|d| d.to_string());
+    let end_reason = p.end_reason.clone();
     view! {
         <article class="card pairing-card" class:pairing-ended=!p.active data-testid="pairing">
             <div class="due-head">
@@ -165,9 +176,179 @@ fn PairingCard(pairing: PairingView) -> impl IntoView {
                 <div><dt>{move || i18n.t(Key::CareStartsOn)}</dt><dd>{p.starts_on.to_string()}</dd></div>
                 <div><dt>{move || i18n.t(Key::CareLastVisit)}</dt>
                     <dd>{move || last.clone().unwrap_or_else(|| i18n.t(Key::CareNeverVisited).to_string())}</dd></div>
-                <div><dt>{move || i18n.t(Key::CareNextDue)}</dt><dd class:due-late=p.overdue>{p.next_due.to_string()}</dd></div>
+                {p.active.then(|| view! {
+                    <div><dt>{move || i18n.t(Key::CareNextDue)}</dt><dd class:due-late=p.overdue data-testid="pairing-next-due">{p.next_due.to_string()}</dd></div>
+                })}
+                {ended.map(|d| view! {
+                    <div><dt>{move || i18n.t(Key::CareEndedOn)}</dt><dd data-testid="pairing-ended-on">{d}</dd></div>
+                })}
+                {end_reason.map(|r| view! {
+                    <div><dt>{move || i18n.t(Key::CareEndReason)}</dt><dd data-testid="pairing-end-reason">{r}</dd></div>
+                })}
             </dl>
+            {(may_edit && p.active).then(|| view! {
+                <div class="actions pairing-actions">
+                    <button type="button" class="button button-secondary" data-testid="pairing-risk-open"
+                        aria-expanded=move || (editing.get() == Some(PairingEdit::Risk)).to_string()
+                        on:click=move |_| editing.update(|e| *e = if *e == Some(PairingEdit::Risk) { None } else { Some(PairingEdit::Risk) })>
+                        {move || i18n.t(Key::CareChangeRisk)}
+                    </button>
+                    <button type="button" class="button button-quiet" data-testid="pairing-end-open"
+                        aria-expanded=move || (editing.get() == Some(PairingEdit::End)).to_string()
+                        on:click=move |_| editing.update(|e| *e = if *e == Some(PairingEdit::End) { None } else { Some(PairingEdit::End) })>
+                        {move || i18n.t(Key::CareEndPairing)}
+                    </button>
+                </div>
+                {move || editing.get().map(|mode| view! {
+                    <PairingEditForm pairing=edit_view.clone() mode
+                        on_saved=Callback::new(move |p: PairingView| {
+                            editing.set(None);
+                            notice.set(Some(if p.active {
+                                i18n.fmt(Key::CareRiskChanged, &[("due", &p.next_due.to_string())])
+                            } else {
+                                i18n.fmt(Key::CarePairingEndedNotice, &[("name", &p.helper_name)])
+                            }));
+                            reload.run(());
+                        })
+                        on_stale=Callback::new(move |_| {
+                            editing.set(None);
+                            notice.set(Some(i18n.t(Key::CarePairingStale).to_string()));
+                            reload.run(());
+                        })
+                        on_cancel=Callback::new(move |_| editing.set(None))/>
+                })}
+            })}
         </article>
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PairingEdit {
+    Risk,
+    End,
+}
+
+/// Change the risk level (the next due date follows) or end the pairing with reason and day.
+/// The write names the version read; a stale one (someone else changed it) reloads the record.
+#[component]
+fn PairingEditForm(
+    pairing: PairingView,
+    mode: PairingEdit,
+    on_saved: Callback<PairingView>,
+    on_stale: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let p = pairing;
+    let risk = RwSignal::new(p.risk);
+    let reason = RwSignal::new(String::new());
+    let ended_on = RwSignal::new(today().to_string());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let saving = RwSignal::new(false);
+    let invalid = move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f));
+    clear_on_change(reason, errors, "end_reason");
+    clear_on_change(ended_on, errors, "ended_on");
+    let (id, version, starts_on) = (p.id, p.version, p.starts_on);
+    let pid = p.id;
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        let input = match mode {
+            PairingEdit::Risk => PairingUpdate {
+                active: true,
+                risk: risk.get_untracked(),
+                version,
+                end_reason: None,
+                ended_on: None,
+            },
+            PairingEdit::End => {
+                let Ok(d) = time::Date::parse(
+                    ended_on.get_untracked().trim(),
+                    time::macros::format_description!("[year]-[month]-[day]"),
+                ) else {
+                    errors.set(vec![crate::ui::local_error(
+                        "ended_on",
+                        shared::error::FieldErrorCode::InvalidFormat,
+                    )]);
+                    focus_first_invalid();
+                    return;
+                };
+                PairingUpdate {
+                    active: false,
+                    risk: risk.get_untracked(),
+                    version,
+                    end_reason: Some(reason.get_untracked()),
+                    ended_on: Some(d),
+                }
+            }
+        };
+        if let Err(errs) = input.validate(true, starts_on, today()) {
+            errors.set(local_errors(errs));
+            focus_first_invalid();
+            return;
+        }
+        errors.set(Vec::new());
+        saving.set(true);
+        spawn_local(async move {
+            match api::update_pairing(id, &input).await {
+                Ok(p) => on_saved.run(p),
+                Err(e) if e.status() == Some(409) => on_stale.run(()),
+                Err(e) => {
+                    errors.set(e.field_errors());
+                    error.set(Some(e));
+                    focus_first_invalid();
+                }
+            }
+            saving.set(false);
+        });
+    };
+    let reason_id = format!("pairing-end-reason-{pid}");
+    let date_id = format!("pairing-ended-on-{pid}");
+    view! {
+        <form class="form pairing-edit-form" on:submit=submit novalidate data-testid="pairing-edit-form">
+            <FormError error fields=errors/>
+            {match mode {
+                PairingEdit::Risk => view! {
+                    <fieldset class="field">
+                        <legend>{move || i18n.t(Key::CareRisk)}</legend>
+                        <p class="hint">{move || i18n.t(Key::CareRiskHint)}</p>
+                        <div class="choices">
+                            {RiskLevel::ALL.into_iter().map(|r| view! {
+                                <label class="choice">
+                                    <input type="radio" name=format!("pairing-risk-{pid}") value=r.as_str()
+                                        data-testid=format!("edit-risk-{}", r.as_str())
+                                        prop:checked=move || risk.get() == r on:change=move |_| risk.set(r)/>
+                                    {move || i18n.text(r.text())}
+                                </label>
+                            }).collect_view()}
+                        </div>
+                    </fieldset>
+                }.into_any(),
+                PairingEdit::End => view! {
+                    <div class="field" class:field-invalid=invalid("end_reason")>
+                        <label for=reason_id.clone()>{move || i18n.t(Key::CareEndReason)}</label>
+                        <p class="hint">{move || i18n.t(Key::CareEndReasonHint)}</p>
+                        <textarea id=reason_id.clone() rows="2" maxlength="500" data-testid="pairing-end-reason-input"
+                            aria-invalid=move || invalid("end_reason")().to_string() bind:value=reason></textarea>
+                        <FieldErrorList errors field="end_reason" id=format!("{reason_id}-error")/>
+                    </div>
+                    <div class="field" class:field-invalid=invalid("ended_on")>
+                        <label for=date_id.clone()>{move || i18n.t(Key::CareEndedOn)}</label>
+                        <input id=date_id.clone() type="date" data-testid="pairing-ended-on-input" bind:value=ended_on
+                            min=starts_on.to_string() max=today().to_string()
+                            aria-invalid=move || invalid("ended_on")().to_string()/>
+                        <FieldErrorList errors field="ended_on" id=format!("{date_id}-error")/>
+                    </div>
+                }.into_any(),
+            }}
+            <div class="actions">
+                <button type="submit" class="button button-primary" data-testid="pairing-edit-submit" disabled=move || saving.get()>
+                    {move || if saving.get() { i18n.t(Key::Saving) } else if mode == PairingEdit::End { i18n.t(Key::CareEndPairing) } else { i18n.t(Key::Save) }}
+                </button>
+                <button type="button" class="button button-quiet" on:click=move |_| on_cancel.run(())>{move || i18n.t(Key::Cancel)}</button>
+            </div>
+        </form>
     }
 }
 
@@ -251,7 +432,7 @@ fn PairingForm(
             contact_schedule: schedule.get_untracked().trim().to_string(),
             starts_on,
         };
-        if let Err(errs) = input.validate() {
+        if let Err(errs) = input.validate(today()) {
             errors.set(local_errors(errs));
             focus_first_invalid();
             return;

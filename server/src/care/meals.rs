@@ -9,7 +9,7 @@ use crate::places::store::{place, resident, resident_group};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set, SqlErr,
 };
 use shared::accounts::{Permission, Principal, Scope};
 use shared::care::*;
@@ -17,6 +17,21 @@ use shared::error::{ErrorCode, FieldErrorCode};
 use shared::places::SpecialGroup;
 use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
+
+fn today() -> Date {
+    OffsetDateTime::now_utc()
+        .to_offset(shared::calendar::SHANGHAI)
+        .date()
+}
+
+/// A day outside the window is a field error: no menus for 2099, no orders a year back.
+fn check_day(field: &str, day: Date, past_days: i64, ahead_days: i64) -> AppResult<()> {
+    if day_in_window(day, today(), past_days, ahead_days) {
+        Ok(())
+    } else {
+        Err(AppError::field(field, FieldErrorCode::OutOfRange))
+    }
+}
 
 /// The grids whose meal service `me` runs: all for the office, their own for grid workers.
 fn scope_condition(me: &Principal, grid_col: impl ColumnTrait) -> Option<Condition> {
@@ -141,7 +156,7 @@ pub async fn enrol(
             FieldErrorCode::UnknownReference,
         ));
     }
-    let e = enrolment::ActiveModel {
+    let inserted = enrolment::ActiveModel {
         resident_id: Set(r.id),
         grid_id: Set(r.grid_id),
         mode: Set(req.mode.as_str().into()),
@@ -152,7 +167,16 @@ pub async fn enrol(
         ..Default::default()
     }
     .insert(&*txn)
-    .await?;
+    .await;
+    // The check above sees committed enrolments only; two enrolments racing past it meet the
+    // unique index `uq_meal_enrolments_one_active` (one active enrolment per resident).
+    let e = match inserted {
+        Ok(e) => e,
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(AppError::field("resident_id", FieldErrorCode::Duplicate));
+        }
+        Err(err) => return Err(err.into()),
+    };
     let out = enrolment_views(&*txn, vec![e]).await?.remove(0);
     txn.commit().await?;
     Ok(out)
@@ -169,6 +193,7 @@ pub async fn enrolments(
         .filter(cond)
         .filter(enrolment::Column::Active.eq(true))
         .order_by_asc(enrolment::Column::Id)
+        .limit(LIST_LIMIT)
         .all(conn)
         .await?;
     enrolment_views(conn, rows).await
@@ -179,6 +204,7 @@ pub async fn set_menu(state: &AppState, me: &Principal, req: MenuInput) -> AppRe
     if !me.is_office() {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
+    check_day("day", req.day, MEAL_PAST_DAYS, MENU_AHEAD_DAYS)?;
     let dishes = req.dishes.trim().to_string();
     match dishes.chars().count() {
         0 => return Err(AppError::field("dishes", FieldErrorCode::Required)),
@@ -206,6 +232,7 @@ pub async fn set_menu(state: &AppState, me: &Principal, req: MenuInput) -> AppRe
 
 /// Menus of a period, for everyone (residents choose by them).
 pub async fn menus(conn: &impl ConnectionTrait, from: Date, to: Date) -> AppResult<Vec<MenuView>> {
+    check_day("from", from, MEAL_PAST_DAYS, MENU_AHEAD_DAYS)?;
     if to < from || to - from > time::Duration::days(62) {
         return Err(AppError::field("to", FieldErrorCode::OutOfRange));
     }
@@ -231,6 +258,7 @@ pub async fn place_orders(
     let Some(cond) = scope_condition(me, enrolment::Column::GridId) else {
         return Err(AppError::Code(ErrorCode::Forbidden));
     };
+    check_day("day", req.day, ORDER_PAST_DAYS, ORDER_AHEAD_DAYS)?;
     if req.enrolment_ids.len() > 1000 {
         return Err(AppError::field("enrolment_ids", FieldErrorCode::OutOfRange));
     }
@@ -279,9 +307,12 @@ pub async fn orders_of_day(
     if !mine && let Some(scope) = scope_condition(me, order::Column::GridId) {
         cond = cond.add(scope);
     }
+    check_day("day", day, MEAL_PAST_DAYS, ORDER_AHEAD_DAYS)?;
     let rows = order::Entity::find()
         .filter(order::Column::Day.eq(day))
         .filter(cond)
+        .order_by_asc(order::Column::Id)
+        .limit(LIST_LIMIT)
         .all(conn)
         .await?;
     let people = names(conn, rows.iter().map(|o| o.resident_id).collect()).await?;
@@ -390,6 +421,7 @@ pub async fn counts(
         time::macros::format_description!("[year]-[month]-[day]"),
     )
     .map_err(|_| AppError::field("month", FieldErrorCode::InvalidFormat))?;
+    check_day("month", first, 366 * 10, 31)?;
     let last = Date::from_calendar_date(
         first.year(),
         first.month(),

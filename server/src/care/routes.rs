@@ -40,16 +40,20 @@ async fn create_pairing(
     ))
 }
 
-/// End a pairing or change its risk level (versioned).
+/// End a pairing (reason and day) or change its risk level, which moves the next due date
+/// (versioned: 409 with the current pairing when stale; an ended pairing stays ended).
 #[utoipa::path(put, path = "/care/pairings/{id}", tag = "care", params(("id" = i64, Path)), request_body = PairingUpdate,
-    responses((status = 200, body = PairingView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = PairingView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn update_pairing(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<PairingUpdate>,
 ) -> AppResult<Json<PairingView>> {
-    Ok(Json(service::update_pairing(&state, &me, id, req).await?))
+    Ok(Json(
+        service::update_pairing(&state, &me, &ctx, id, req).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -388,9 +392,10 @@ async fn meal_counts(
     responses((status = 200, body = Vec<TeamView>), (status = 401, body = Problem)))]
 async fn teams(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
 ) -> AppResult<Json<Vec<TeamView>>> {
-    Ok(Json(volunteers::teams(&state.db.conn, &me).await?))
+    Ok(Json(volunteers::teams(&state, &me, &ctx).await?))
 }
 
 /// Found a volunteer team (the office).
@@ -427,10 +432,13 @@ async fn add_member(
     responses((status = 200, body = Vec<VolunteerSummary>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn record_activity(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiJson(req): ApiJson<ActivityInput>,
 ) -> AppResult<Json<Vec<VolunteerSummary>>> {
-    Ok(Json(volunteers::record_activity(&state, &me, req).await?))
+    Ok(Json(
+        volunteers::record_activity(&state, &me, &ctx, req).await?,
+    ))
 }
 
 /// A volunteer's hours, balance and ledger (the volunteer themself and the office).
@@ -438,22 +446,46 @@ async fn record_activity(
     responses((status = 200, body = VolunteerView), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn get_volunteer(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<VolunteerView>> {
-    Ok(Json(volunteers::volunteer(&state.db.conn, &me, id).await?))
+    let out = volunteers::volunteer(&state.db.conn, &me, id).await?;
+    // The office reading someone else's hours, points and redemptions: logged.
+    if !out.summary.mine {
+        crate::audit::record_now(
+            &state,
+            Some(&me),
+            &ctx,
+            crate::audit::Record::new("care.timebank.read", "volunteer", id),
+        )
+        .await?;
+    }
+    Ok(Json(out))
 }
 
-/// Redeem time-bank points (the office; never beyond the balance).
+/// My own volunteer records (one per team), with hours, points and ledger.
+#[utoipa::path(get, path = "/care/volunteers/mine", tag = "care",
+    responses((status = 200, body = Vec<VolunteerView>), (status = 401, body = Problem)))]
+async fn my_volunteering(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<Json<Vec<VolunteerView>>> {
+    Ok(Json(volunteers::mine(&state.db.conn, &me).await?))
+}
+
+/// Redeem time-bank points: the office, or the volunteer themself when the rules allow it;
+/// never beyond the balance.
 #[utoipa::path(post, path = "/care/volunteers/{id}/redeem", tag = "care", params(("id" = i64, Path)), request_body = Redemption,
     responses((status = 200, body = VolunteerView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn redeem(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<Redemption>,
 ) -> AppResult<Json<VolunteerView>> {
-    Ok(Json(volunteers::redeem(&state, &me, id, req).await?))
+    Ok(Json(volunteers::redeem(&state, &me, &ctx, id, req).await?))
 }
 
 /// The time bank's rule (points per hour of service).
@@ -483,6 +515,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(teams, create_team))
         .routes(routes!(add_member))
         .routes(routes!(record_activity))
+        .routes(routes!(my_volunteering))
         .routes(routes!(get_volunteer))
         .routes(routes!(redeem))
         .routes(routes!(get_timebank, put_timebank))

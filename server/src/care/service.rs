@@ -149,6 +149,8 @@ async fn pairing_views(
                 next_due,
                 overdue: p.active && visit_overdue(next_due, today),
                 version: p.version,
+                ended_on: p.ended_on,
+                end_reason: p.end_reason,
             }
         })
         .collect();
@@ -180,7 +182,7 @@ pub async fn create_pairing(
     ctx: &RequestCtx,
     mut req: PairingInput,
 ) -> AppResult<PairingView> {
-    req.validate()?;
+    req.validate(today())?;
     let txn = state.db.begin_write().await?;
     if let Some(id) =
         account_by_username(&*txn, req.helper_username.as_deref(), "helper_username").await?
@@ -236,10 +238,12 @@ pub async fn create_pairing(
     Ok(out)
 }
 
-/// End a pairing (or change its risk level), versioned.
+/// End a pairing (with the reason and the day) or change its risk level, versioned: a stale
+/// version is a 409 with the current pairing; an ended pairing stays ended.
 pub async fn update_pairing(
     state: &AppState,
     me: &Principal,
+    ctx: &RequestCtx,
     id: i64,
     req: PairingUpdate,
 ) -> AppResult<PairingView> {
@@ -249,9 +253,17 @@ pub async fn update_pairing(
         .await?
         .filter(|p| me.may_in_grid(Permission::EditPeople, Some(p.grid_id)))
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    if p.version != req.version {
+        return Err(AppError::conflict(
+            &pairing_views(&*txn, vec![p]).await?.remove(0),
+        ));
+    }
+    let reason = req.validate(p.active, p.starts_on, today())?;
     let res = pairing::Entity::update_many()
         .col_expr(pairing::Column::Active, Expr::value(req.active))
         .col_expr(pairing::Column::Risk, Expr::value(req.risk.as_str()))
+        .col_expr(pairing::Column::EndedOn, Expr::value(req.ended_on))
+        .col_expr(pairing::Column::EndReason, Expr::value(reason))
         .col_expr(pairing::Column::Version, Expr::value(p.version + 1))
         .filter(pairing::Column::Id.eq(id))
         .filter(pairing::Column::Version.eq(req.version))
@@ -262,6 +274,18 @@ pub async fn update_pairing(
             &pairing_views(&*txn, vec![p]).await?.remove(0),
         ));
     }
+    let action = if req.active {
+        "care.pairing.risk"
+    } else {
+        "care.pairing.end"
+    };
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new(action, "resident", p.resident_id),
+    )
+    .await?;
     let p = pairing::Entity::find_by_id(id)
         .one(&*txn)
         .await?
@@ -292,7 +316,9 @@ pub async fn due_visits(
         .filter(pairing::Column::Active.eq(true))
         .all(&state.db.conn)
         .await?;
-    let out = pairing_views(&state.db.conn, rows).await?;
+    // The most urgent first, and no more than a list's worth.
+    let mut out = pairing_views(&state.db.conn, rows).await?;
+    out.truncate(LIST_LIMIT as usize);
     audit::record_now(
         state,
         Some(me),
@@ -621,7 +647,7 @@ pub async fn list_errands(
     }
     let rows = q
         .order_by_desc(errand::Column::Id)
-        .limit(500)
+        .limit(LIST_LIMIT)
         .all(conn)
         .await?;
     let names: HashMap<i64, String> = resident::Entity::find()

@@ -24,6 +24,8 @@ entity!(pairing, "care_pairings", {
     pub active: bool,
     pub version: i64,
     pub created_at: TimeDateTimeWithTimeZone,
+    pub ended_on: Option<TimeDate>,
+    pub end_reason: Option<String>,
 });
 
 entity!(visit, "care_visits", {
@@ -157,4 +159,5 @@ entity!(time_bank_rules, "time_bank_rules", {
     pub id: i64,
     pub points_per_hour: i32,
     pub version: i64,
+    pub volunteers_redeem: bool,
 });

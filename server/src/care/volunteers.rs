@@ -3,7 +3,9 @@
 
 use super::store::{activity, ledger, team, time_bank_rules, volunteer};
 use crate::AppState;
+use crate::audit::{self, Record};
 use crate::error::{AppError, AppResult};
+use crate::http::RequestCtx;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -22,6 +24,7 @@ pub async fn rules(conn: &impl ConnectionTrait) -> AppResult<TimeBankRules> {
         .ok_or_else(|| AppError::Internal("time bank rules missing".into()))?;
     Ok(TimeBankRules {
         points_per_hour: r.points_per_hour.max(0) as u32,
+        volunteers_redeem: r.volunteers_redeem,
         version: r.version,
     })
 }
@@ -38,6 +41,10 @@ pub async fn set_rules(state: &AppState, new: TimeBankRules) -> AppResult<TimeBa
         .col_expr(
             time_bank_rules::Column::PointsPerHour,
             Expr::value(new.points_per_hour as i32),
+        )
+        .col_expr(
+            time_bank_rules::Column::VolunteersRedeem,
+            Expr::value(new.volunteers_redeem),
         )
         .col_expr(
             time_bank_rules::Column::Version,
@@ -84,6 +91,7 @@ async fn totals(conn: &impl ConnectionTrait, ids: Vec<i64>) -> AppResult<HashMap
 
 async fn summaries(
     conn: &impl ConnectionTrait,
+    me: &Principal,
     rows: Vec<volunteer::Model>,
 ) -> AppResult<Vec<VolunteerSummary>> {
     let t = totals(conn, rows.iter().map(|v| v.id).collect()).await?;
@@ -98,6 +106,7 @@ async fn summaries(
                 has_account: v.user_id.is_some(),
                 minutes_total: minutes.max(0) as u64,
                 points_balance: points,
+                mine: v.user_id == Some(me.user_id),
             }
         })
         .collect())
@@ -139,14 +148,33 @@ pub async fn create_team(state: &AppState, me: &Principal, req: TeamInput) -> Ap
 }
 
 /// Teams and their members (every signed-in user); hours and points only for the office and
-/// for each volunteer's own line.
-pub async fn teams(conn: &impl ConnectionTrait, me: &Principal) -> AppResult<Vec<TeamView>> {
+/// for each volunteer's own line. The office's reading (everyone's hours and points) is
+/// audit-logged.
+pub async fn teams(state: &AppState, me: &Principal, ctx: &RequestCtx) -> AppResult<Vec<TeamView>> {
+    let out = teams_of(&state.db.conn, me).await?;
+    if me.is_office() {
+        let n: usize = out.iter().map(|t| t.members.len()).sum();
+        audit::record_now(
+            state,
+            Some(me),
+            ctx,
+            Record::global("care.timebank.read", format!("{n} volunteers")),
+        )
+        .await?;
+    }
+    Ok(out)
+}
+
+async fn teams_of(conn: &impl ConnectionTrait, me: &Principal) -> AppResult<Vec<TeamView>> {
     let teams = team::Entity::find()
         .order_by_asc(team::Column::Id)
+        .limit(100)
         .all(conn)
         .await?;
     let rows = volunteer::Entity::find()
+        .filter(volunteer::Column::TeamId.is_in(teams.iter().map(|t| t.id).collect::<Vec<_>>()))
         .order_by_asc(volunteer::Column::Id)
+        .limit(LIST_LIMIT * 4)
         .all(conn)
         .await?;
     let own: Vec<i64> = rows
@@ -154,7 +182,7 @@ pub async fn teams(conn: &impl ConnectionTrait, me: &Principal) -> AppResult<Vec
         .filter(|v| v.user_id == Some(me.user_id))
         .map(|v| v.id)
         .collect();
-    let mut members = summaries(conn, rows).await?;
+    let mut members = summaries(conn, me, rows).await?;
     if !me.is_office() {
         for m in members.iter_mut().filter(|m| !own.contains(&m.id)) {
             m.minutes_total = 0;
@@ -191,11 +219,17 @@ pub async fn add_member(
         n if n > 64 => return Err(AppError::field("name", FieldErrorCode::TooLong)),
         _ => {}
     }
+    let mut req = req;
     let txn = state.db.begin_write().await?;
     team::Entity::find_by_id(team_id)
         .one(&*txn)
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    if let Some(id) =
+        super::service::account_by_username(&*txn, req.username.as_deref(), "username").await?
+    {
+        req.user_id = Some(id);
+    }
     if let Some(u) = req.user_id
         && crate::accounts::store::user::Entity::find_by_id(u)
             .one(&*txn)
@@ -213,7 +247,7 @@ pub async fn add_member(
     }
     .insert(&*txn)
     .await?;
-    let out = summaries(&*txn, vec![v]).await?.remove(0);
+    let out = summaries(&*txn, me, vec![v]).await?.remove(0);
     txn.commit().await?;
     Ok(out)
 }
@@ -223,6 +257,7 @@ pub async fn add_member(
 pub async fn record_activity(
     state: &AppState,
     me: &Principal,
+    ctx: &RequestCtx,
     req: ActivityInput,
 ) -> AppResult<Vec<VolunteerSummary>> {
     // Points are money's worth: only the office credits them, and it is audited.
@@ -280,6 +315,18 @@ pub async fn record_activity(
         .insert(&*txn)
         .await?;
     }
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record {
+            action: "care.timebank.credit",
+            entity: Some("volunteer_activity"),
+            entity_id: Some(a.id),
+            detail: Some(format!("{} volunteers", req.participants.len())),
+        },
+    )
+    .await?;
     let rows = volunteer::Entity::find()
         .filter(
             volunteer::Column::Id.is_in(
@@ -291,12 +338,13 @@ pub async fn record_activity(
         )
         .all(&*txn)
         .await?;
-    let out = summaries(&*txn, rows).await?;
+    let out = summaries(&*txn, me, rows).await?;
     txn.commit().await?;
     Ok(out)
 }
 
-/// A volunteer's hours, balance and ledger: the volunteer themself and the office.
+/// A volunteer's hours, balance and ledger: the volunteer themself and the office (anyone
+/// else: 404). The caller audit-logs the office's reading of someone else's (`summary.mine`).
 pub async fn volunteer(
     conn: &impl ConnectionTrait,
     me: &Principal,
@@ -305,12 +353,12 @@ pub async fn volunteer(
     let v = volunteer::Entity::find_by_id(id)
         .one(conn)
         .await?
-        .filter(|v| me.is_office() || v.user_id == Some(me.user_id))
+        .filter(|v| may_read_volunteer(me.is_office(), v.user_id == Some(me.user_id)))
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let ledger = ledger::Entity::find()
         .filter(ledger::Column::VolunteerId.eq(id))
         .order_by_desc(ledger::Column::Id)
-        .limit(500)
+        .limit(LIST_LIMIT)
         .all(conn)
         .await?
         .into_iter()
@@ -322,32 +370,55 @@ pub async fn volunteer(
         })
         .collect();
     Ok(VolunteerView {
-        summary: summaries(conn, vec![v]).await?.remove(0),
+        summary: summaries(conn, me, vec![v]).await?.remove(0),
         ledger,
     })
 }
 
-/// Redeem points (the office records it). The volunteer's row is locked so two redemptions
-/// cannot both spend the same balance.
+/// The asking user's own volunteer records (one per team they serve in), with their ledgers.
+pub async fn mine(conn: &impl ConnectionTrait, me: &Principal) -> AppResult<Vec<VolunteerView>> {
+    let ids: Vec<i64> = volunteer::Entity::find()
+        .filter(volunteer::Column::UserId.eq(me.user_id))
+        .order_by_asc(volunteer::Column::Id)
+        .limit(20)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|v| v.id)
+        .collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.push(volunteer(conn, me, id).await?);
+    }
+    Ok(out)
+}
+
+/// Redeem points: the office, or the volunteer themself when the rules allow it. The
+/// volunteer's row is locked so two redemptions cannot both spend the same balance.
 pub async fn redeem(
     state: &AppState,
     me: &Principal,
+    ctx: &RequestCtx,
     id: i64,
     req: Redemption,
 ) -> AppResult<VolunteerView> {
-    if !me.is_office() {
-        return Err(AppError::Code(ErrorCode::Forbidden));
-    }
     let reason = req.reason.trim().to_string();
-    if reason.is_empty() || reason.chars().count() > 200 {
-        return Err(AppError::field("reason", FieldErrorCode::Required));
-    }
     let txn = state.db.begin_write().await?;
-    volunteer::Entity::find_by_id(id)
+    let v = volunteer::Entity::find_by_id(id)
         .lock_exclusive()
         .one(&*txn)
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let own = v.user_id == Some(me.user_id);
+    if !may_read_volunteer(me.is_office(), own) {
+        return Err(AppError::Code(ErrorCode::NotFound));
+    }
+    if !may_redeem_for(me.is_office(), own, &rules(&*txn).await?) {
+        return Err(AppError::Code(ErrorCode::Forbidden));
+    }
+    if reason.is_empty() || reason.chars().count() > 200 {
+        return Err(AppError::field("reason", FieldErrorCode::Required));
+    }
     let balance = totals(&*txn, vec![id])
         .await?
         .get(&id)
@@ -367,6 +438,18 @@ pub async fn redeem(
         ..Default::default()
     }
     .insert(&*txn)
+    .await?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record {
+            action: "care.timebank.redeem",
+            entity: Some("volunteer"),
+            entity_id: Some(id),
+            detail: Some(format!("{} points", req.points)),
+        },
+    )
     .await?;
     let out = volunteer(&*txn, me, id).await?;
     txn.commit().await?;

@@ -396,7 +396,13 @@ async fn meals_are_delivered_and_counted(app: &TestApp) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
     assert_eq!(p["errors"][0]["code"], "not_allowed");
 
-    let day = "2026-12-01";
+    // Tomorrow in Beijing: orders and menus are refused far from today.
+    let day_date = (OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8))
+        + time::Duration::days(1))
+    .date();
+    let day = day_date.to_string();
+    let day = day.as_str();
+    let month = &day[..7];
     ok(
         staff
             .put(
@@ -408,7 +414,7 @@ async fn meals_are_delivered_and_counted(app: &TestApp) {
     )
     .await;
     let (_, menus) = vol
-        .get("/api/v1/care/meals/menus?from=2026-12-01&to=2026-12-07")
+        .get(&format!("/api/v1/care/meals/menus?from={day}&to={day}"))
         .await;
     assert_eq!(menus[0]["dishes"], "清蒸鲈鱼、番茄炒蛋、米饭");
     // Placing twice makes one order.
@@ -452,7 +458,9 @@ async fn meals_are_delivered_and_counted(app: &TestApp) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "delivered once");
     let counts = ok(
-        staff.get("/api/v1/care/meals/counts?month=2026-12").await,
+        staff
+            .get(&format!("/api/v1/care/meals/counts?month={month}"))
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -606,3 +614,472 @@ async fn volunteers_earn_and_redeem_time_bank_points(app: &TestApp) {
     assert_eq!(served[0]["points_balance"], 27);
 }
 both!(volunteers_earn_and_redeem_time_bank_points);
+
+fn beijing_today() -> time::Date {
+    OffsetDateTime::now_utc()
+        .to_offset(time::macros::offset!(+8))
+        .date()
+}
+
+// ---------------------------------------------------------------------------------------------
+// A pairing's risk level changes (the next due date follows) and it ends with reason and day.
+
+async fn pairings_change_risk_and_end(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let gw = app.login("gridworker").await;
+    let zhang = app.resident_id("张秀兰").await;
+    let today = beijing_today();
+    let starts = today - time::Duration::days(20);
+    // Far-future starts are refused.
+    let (status, body) = staff
+        .post(
+            "/api/v1/care/pairings",
+            json!({"resident_id": zhang, "helper_name": "陈阿姨", "helper_kind": "volunteer",
+                "risk": "key", "purpose": "每月探望", "starts_on": "2099-01-01"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["field"], "starts_on");
+    let p = ok(
+        staff
+            .post(
+                "/api/v1/care/pairings",
+                json!({"resident_id": zhang, "helper_name": "陈阿姨", "helper_kind": "volunteer",
+                    "risk": "key", "purpose": "每月探望", "starts_on": starts.to_string()}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let id = p["id"].as_i64().unwrap();
+    assert_eq!(
+        p["next_due"],
+        (starts + time::Duration::days(30)).to_string()
+    );
+    assert_eq!(p["overdue"], false);
+    // High risk: weekly, so the next visit was due two weeks ago.
+    let high = ok(
+        gw.put(
+            &format!("/api/v1/care/pairings/{id}"),
+            json!({"active": true, "risk": "high", "version": p["version"]}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        high["next_due"],
+        (starts + time::Duration::days(7)).to_string()
+    );
+    assert_eq!(high["overdue"], true);
+    assert!(!app.audit("care.pairing.risk").await.is_empty());
+    // A write on the version read before is stale: 409 with the current pairing.
+    let (status, body) = staff
+        .put(
+            &format!("/api/v1/care/pairings/{id}"),
+            json!({"active": false, "risk": "key", "version": p["version"],
+                "end_reason": "搬走了", "ended_on": today.to_string()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["current"]["risk"], "high");
+    // Ending needs a reason and a day, not in the future.
+    let (status, body) = staff
+        .put(
+            &format!("/api/v1/care/pairings/{id}"),
+            json!({"active": false, "risk": "high", "version": high["version"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["end_reason", "ended_on"]);
+    let (status, _) = staff
+        .put(
+            &format!("/api/v1/care/pairings/{id}"),
+            json!({"active": false, "risk": "high", "version": high["version"],
+                "end_reason": "搬去女儿家", "ended_on": (today + time::Duration::days(3)).to_string()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A grid worker of another grid does not see it at all.
+    let admin = app.login("admin").await;
+    let grid2 = app.place_id("XF-C01-G2").await;
+    ok(
+        admin
+            .post(
+                "/api/v1/users",
+                json!({"username": "gw2", "display_name": "第二网格员", "password": "linju-demo", "roles": ["grid_worker"], "grid_ids": [grid2]}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let gw2 = app.login("gw2").await;
+    let (status, _) = gw2
+        .put(
+            &format!("/api/v1/care/pairings/{id}"),
+            json!({"active": false, "risk": "high", "version": high["version"],
+                "end_reason": "x", "ended_on": today.to_string()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let ended = ok(
+        staff
+            .put(
+                &format!("/api/v1/care/pairings/{id}"),
+                json!({"active": false, "risk": "high", "version": high["version"],
+                    "end_reason": " 搬去女儿家 ", "ended_on": today.to_string()}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(ended["active"], false);
+    assert_eq!(ended["end_reason"], "搬去女儿家");
+    assert_eq!(ended["ended_on"], today.to_string());
+    assert_eq!(ended["overdue"], false);
+    assert!(!app.audit("care.pairing.end").await.is_empty());
+    // Ended stays ended; the due list no longer has her.
+    let (status, body) = staff
+        .put(
+            &format!("/api/v1/care/pairings/{id}"),
+            json!({"active": true, "risk": "high", "version": ended["version"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (_, due) = staff.get("/api/v1/care/due").await;
+    assert!(
+        due.as_array().unwrap().iter().all(|d| d["id"] != id),
+        "{due}"
+    );
+    let rec = ok(
+        staff.get(&format!("/api/v1/care/residents/{zhang}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(rec["pairings"][0]["end_reason"], "搬去女儿家");
+}
+both!(pairings_change_risk_and_end);
+
+// ---------------------------------------------------------------------------------------------
+// The time bank: hours and points stay with the volunteer and the office, the office's reading
+// is audited, and volunteers redeem themselves only when the rules say so.
+
+async fn time_bank_is_private_audited_and_self_redeemed_by_the_rules(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let (_, vol) = volunteer(app).await;
+    let team = ok(
+        staff
+            .post("/api/v1/care/teams", json!({"name": "幸福大姐服务队"}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let team_id = team["id"].as_i64().unwrap();
+    // The office names the member's account by its username.
+    let (status, body) = staff
+        .post(
+            &format!("/api/v1/care/teams/{team_id}/members"),
+            json!({"name": "陈阿姨", "username": "nobody"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["field"], "username");
+    let chen = ok(
+        staff
+            .post(
+                &format!("/api/v1/care/teams/{team_id}/members"),
+                json!({"name": "陈阿姨", "username": "xingfu"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(chen["has_account"], true);
+    let chen = chen["id"].as_i64().unwrap();
+    let wang = ok(
+        staff
+            .post(
+                &format!("/api/v1/care/teams/{team_id}/members"),
+                json!({"name": "王大姐"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let today = beijing_today().to_string();
+    ok(
+        staff
+            .post(
+                "/api/v1/care/activities",
+                json!({"team_id": team_id, "title": "陪独居老人看病", "day": today,
+                    "participants": [{"volunteer_id": chen, "minutes": 120}, {"volunteer_id": wang, "minutes": 180}]}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(!app.audit("care.timebank.credit").await.is_empty());
+    // Far-future service days are refused.
+    let (status, _) = staff
+        .post(
+            "/api/v1/care/activities",
+            json!({"team_id": team_id, "title": "x", "day": "2099-01-01",
+                "participants": [{"volunteer_id": chen, "minutes": 60}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The volunteer sees her own line, and only hers.
+    let mine = ok(
+        vol.get("/api/v1/care/volunteers/mine").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(mine[0]["summary"]["id"], chen);
+    assert_eq!(mine[0]["summary"]["mine"], true);
+    assert_eq!(mine[0]["summary"]["minutes_total"], 120);
+    assert_eq!(mine[0]["summary"]["points_balance"], 20);
+    let teams = ok(vol.get("/api/v1/care/teams").await, StatusCode::OK).await;
+    let members = teams[0]["members"].as_array().unwrap();
+    let w = members.iter().find(|m| m["id"] == wang).unwrap();
+    assert_eq!(w["minutes_total"], 0, "others' hours hidden");
+    assert_eq!(w["points_balance"], 0, "others' points hidden");
+    assert_eq!(w["mine"], false);
+    let before = app.audit("care.timebank.read").await.len();
+    assert_eq!(
+        before, 0,
+        "a volunteer's own reading is not someone else's data"
+    );
+    let (status, _) = vol.get(&format!("/api/v1/care/volunteers/{wang}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = vol
+        .post(
+            &format!("/api/v1/care/volunteers/{wang}/redeem"),
+            json!({"points": 1, "reason": "x"}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another's points: not even there"
+    );
+    // Her own: only when the rules allow it.
+    let (status, _) = vol
+        .post(
+            &format!("/api/v1/care/volunteers/{chen}/redeem"),
+            json!({"points": 5, "reason": "兑换理发服务"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let admin = app.login("admin").await;
+    let (_, r) = admin.get("/api/v1/care/timebank").await;
+    assert_eq!(r["volunteers_redeem"], false);
+    let r2 = ok(
+        admin
+            .put(
+                "/api/v1/care/timebank",
+                json!({"points_per_hour": 10, "volunteers_redeem": true, "version": r["version"]}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(r2["volunteers_redeem"], true);
+    let (status, _) = admin
+        .put(
+            "/api/v1/care/timebank",
+            json!({"points_per_hour": 12, "volunteers_redeem": false, "version": r["version"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "stale rules");
+    let (status, _) = vol
+        .post(
+            &format!("/api/v1/care/volunteers/{chen}/redeem"),
+            json!({"points": 21, "reason": "兑换理发服务"}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "beyond the balance"
+    );
+    let v = ok(
+        vol.post(
+            &format!("/api/v1/care/volunteers/{chen}/redeem"),
+            json!({"points": 5, "reason": "兑换理发服务"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(v["summary"]["points_balance"], 15);
+    assert_eq!(v["ledger"][0]["points"], -5);
+    assert!(!app.audit("care.timebank.redeem").await.is_empty());
+
+    // The office's reading of everyone's hours and of someone's ledger is audited.
+    let teams = ok(staff.get("/api/v1/care/teams").await, StatusCode::OK).await;
+    let w = teams[0]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == wang)
+        .unwrap()
+        .clone();
+    assert_eq!(w["points_balance"], 30);
+    assert_eq!(app.audit("care.timebank.read").await.len(), 1);
+    ok(
+        staff.get(&format!("/api/v1/care/volunteers/{wang}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let reads = app.audit("care.timebank.read").await;
+    assert_eq!(reads.len(), 2);
+    assert!(reads.iter().any(|a| a.entity_id == Some(wang)));
+
+    // A resident who is no volunteer and a grid worker see names only, and no ledger.
+    for who in ["resident", "gridworker"] {
+        let u = app.login(who).await;
+        let mine = ok(u.get("/api/v1/care/volunteers/mine").await, StatusCode::OK).await;
+        assert_eq!(mine, json!([]), "{who}");
+        let teams = ok(u.get("/api/v1/care/teams").await, StatusCode::OK).await;
+        for m in teams[0]["members"].as_array().unwrap() {
+            assert_eq!(m["points_balance"], 0, "{who}");
+            assert_eq!(m["minutes_total"], 0, "{who}");
+        }
+        let (status, _) = u.get(&format!("/api/v1/care/volunteers/{chen}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{who}");
+    }
+}
+both!(time_bank_is_private_audited_and_self_redeemed_by_the_rules);
+
+// ---------------------------------------------------------------------------------------------
+// One active meal enrolment per resident, even when two enrolments race; far dates refused.
+
+async fn one_active_meal_enrolment_even_when_racing(app: &TestApp) {
+    use sea_orm::{ActiveModelTrait, Set};
+    use server::care::store::enrolment;
+    let staff = app.login("staff").await;
+    let gw = app.login("gridworker").await;
+    let qu = app.resident_id("瞿桂英").await;
+    // Eight requests at once from two people: exactly one enrolment.
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let api = if i % 2 == 0 {
+            staff.clone()
+        } else {
+            gw.clone()
+        };
+        tasks.push(tokio::spawn(async move {
+            api.post(
+                "/api/v1/care/meals/enrolments",
+                json!({"resident_id": qu, "mode": "eat_in"}),
+            )
+            .await
+        }));
+    }
+    let mut created = 0;
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        match status {
+            StatusCode::CREATED => created += 1,
+            StatusCode::UNPROCESSABLE_ENTITY => {
+                assert_eq!(body["errors"][0]["field"], "resident_id", "{body}");
+                assert_eq!(body["errors"][0]["code"], "duplicate", "{body}");
+            }
+            other => panic!("{other}: {body}"),
+        }
+    }
+    assert_eq!(created, 1);
+    // The database itself refuses a second active enrolment (what a race past the check meets).
+    let grid = app.place_id("XF-C01-G1").await;
+    let second = enrolment::ActiveModel {
+        resident_id: Set(qu),
+        grid_id: Set(grid),
+        mode: Set("eat_in".into()),
+        deliverer_user_id: Set(None),
+        notes: Set(String::new()),
+        active: Set(true),
+        created_at: Set(OffsetDateTime::now_utc()),
+        ..Default::default()
+    }
+    .insert(&app.state.db.conn)
+    .await;
+    assert!(
+        matches!(
+            second.as_ref().map_err(sea_orm::DbErr::sql_err),
+            Err(Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+        ),
+        "{second:?}"
+    );
+    // An inactive (ended) enrolment is no obstacle.
+    enrolment::ActiveModel {
+        resident_id: Set(qu),
+        grid_id: Set(grid),
+        mode: Set("eat_in".into()),
+        deliverer_user_id: Set(None),
+        notes: Set(String::new()),
+        active: Set(false),
+        created_at: Set(OffsetDateTime::now_utc()),
+        ..Default::default()
+    }
+    .insert(&app.state.db.conn)
+    .await
+    .unwrap();
+
+    // Far dates: no menus for 2099, no orders a year back, no counts for 2199.
+    let (status, _) = staff
+        .put(
+            "/api/v1/care/meals/menus",
+            json!({"day": "2099-01-01", "dishes": "米饭"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let last_year = (beijing_today() - time::Duration::days(400)).to_string();
+    let (status, _) = staff
+        .post("/api/v1/care/meals/orders", json!({"day": last_year}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = staff.get("/api/v1/care/meals/orders?day=2099-01-01").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = staff
+        .get("/api/v1/care/meals/menus?from=2099-01-01&to=2099-01-02")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = staff.get("/api/v1/care/meals/counts?month=2199-01").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+both!(one_active_meal_enrolment_even_when_racing);
+
+// ---------------------------------------------------------------------------------------------
+// Special groups per micro-grid: counts for the office and the grid's worker, nothing for others.
+
+async fn group_counts_per_micro_grid_for_permitted_roles(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let gw = app.login("gridworker").await;
+    let all = ok(staff.get("/api/v1/care/groups").await, StatusCode::OK).await;
+    let mine = ok(gw.get("/api/v1/care/groups").await, StatusCode::OK).await;
+    assert!(!mine.as_array().unwrap().is_empty());
+    assert!(all.as_array().unwrap().len() >= mine.as_array().unwrap().len());
+    for row in mine.as_array().unwrap() {
+        assert!(row.get("resident_name").is_none() && row["count"].as_u64().unwrap() > 0);
+    }
+    let grid2 = app.place_id("XF-C01-G2").await;
+    let (status, _) = gw
+        .get(&format!("/api/v1/care/groups?grid_id={grid2}"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "another grid");
+    for who in ["resident", "mediator"] {
+        let (status, _) = app.login(who).await.get("/api/v1/care/groups").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+    }
+}
+both!(group_counts_per_micro_grid_for_permitted_roles);
