@@ -220,6 +220,14 @@ test('the air-conditioner case from intake to a followed-up agreement; the other
   assert.match(await printed.textContent('body'), new RegExp(TERM));
   await printed.screenshot({ path: path.join(ARTIFACTS, 'mediation-agreement-print.png'), fullPage: true });
   await printed.close();
+  // The same agreement as a PDF made on the server.
+  const pdfHref = await m.getByTestId('med-agreement-pdf').getAttribute('href');
+  const pdf = await m.evaluate(async (u) => {
+    const r = await fetch(u, { credentials: 'include' });
+    const head = new TextDecoder().decode((await r.arrayBuffer()).slice(0, 8));
+    return { status: r.status, type: r.headers.get('content-type'), head };
+  }, pdfHref);
+  assert.deepEqual(pdf, { status: 200, type: 'application/pdf', head: '%PDF-1.4' });
 
   // Performed, followed up (回访), closed.
   await m.getByTestId('med-term-proof').fill('现场查看：外机已移至北墙，接水管已装');
