@@ -220,6 +220,14 @@ test('the air-conditioner case from intake to a followed-up agreement; the other
   assert.match(await printed.textContent('body'), new RegExp(TERM));
   await printed.screenshot({ path: path.join(ARTIFACTS, 'mediation-agreement-print.png'), fullPage: true });
   await printed.close();
+  // The same agreement as a PDF made on the server.
+  const pdfHref = await m.getByTestId('med-agreement-pdf').getAttribute('href');
+  const pdf = await m.evaluate(async (u) => {
+    const r = await fetch(u, { credentials: 'include' });
+    const head = new TextDecoder().decode((await r.arrayBuffer()).slice(0, 8));
+    return { status: r.status, type: r.headers.get('content-type'), head };
+  }, pdfHref);
+  assert.deepEqual(pdf, { status: 200, type: 'application/pdf', head: '%PDF-1.4' });
 
   // Performed, followed up (回访), closed.
   await m.getByTestId('med-term-proof').fill('现场查看：外机已移至北墙，接水管已装');
@@ -292,16 +300,21 @@ async function touchMove(page, title, stage, { hold }) {
   await send('pointerup', x1, y1);
 }
 
-test('two boards stay in step live; touch drag; the session record prints for signature; the office reassigns the mediators', async () => {
+test('two boards stay in step live; touch drag; the session record prints for signature; the office reassigns the mediators', async (t) => {
   const TITLE = '楼上装修噪音纠纷';
-  const staff = await env.newPage();
-  await login(staff, env.url, 'staff');
-  await staff.getByTestId('home-welcome').waitFor();
   const admin = await env.newPage();
   await login(admin, env.url, 'admin');
   await admin.getByTestId('home-welcome').waitFor();
   const r = await api(admin, 'POST', '/users', { username: 'mediator2', display_name: '周调解员', password: DEMO_PASSWORD, roles: ['mediator'] });
   assert.equal(r.status, 201, JSON.stringify(r.body));
+  // The staff member works in a browser of their own (cookies are per browser).
+  const second = await launchBrowser();
+  t.after(() => second.close());
+  const staff = await second.context.newPage();
+  const staffErrors = [];
+  staff.on('pageerror', (e) => staffErrors.push(String(e)));
+  await login(staff, env.url, 'staff');
+  await staff.getByTestId('home-welcome').waitFor();
   const mediators = (await api(staff, 'GET', '/mediation/mediators')).body;
   const chen = mediators.find((x) => x.display_name === '陈调解员').id;
   const found = (await api(staff, 'GET', '/search?q=XF-C01-B0002')).body;
@@ -397,4 +410,5 @@ test('two boards stay in step live; touch drag; the session record prints for si
   await staff.locator('[data-testid=med-history-item][data-action=mediators]').filter({ hasText: '周调解员（当事人选定）' }).waitFor();
   await staff.screenshot({ path: path.join(ARTIFACTS, 'mediation-reassign-1280.png'), fullPage: true });
   assert.deepEqual(env.consoleErrors, []);
+  assert.deepEqual(staffErrors, []);
 });

@@ -375,12 +375,31 @@ async fn the_air_conditioner_case(app: &TestApp) {
             assert!(text.contains(want), "{want} in the PDF text: {text}");
         }
     }
-    let (status, _, _) = get_bytes(
-        &app.login("resident").await,
-        &format!("/api/v1/mediation/files/{id}/agreement.pdf"),
-    )
-    .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "an unrelated resident");
+    // Who gets the PDF: those who may see the file, and no one else.
+    let admin = app.login("admin").await;
+    user(app, &admin, "mediator2", "另一调解员", "mediator").await;
+    for (who, api, want) in [
+        ("the other party", d.respondent_api.clone(), StatusCode::OK),
+        ("staff", app.login("staff").await, StatusCode::OK),
+        ("admin", admin.clone(), StatusCode::OK),
+        ("the file's mediator", m.clone(), StatusCode::OK),
+        (
+            "an unrelated resident",
+            app.login("resident").await,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "a mediator not on the file",
+            app.login("mediator2").await,
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        let (status, _, body) =
+            get_bytes(&api, &format!("/api/v1/mediation/files/{id}/agreement.pdf")).await;
+        assert_eq!(status, want, "{who}");
+        assert_eq!(body.starts_with(b"%PDF"), want == StatusCode::OK, "{who}");
+        assert!(!String::from_utf8_lossy(&body).contains(APPLICANT_SECRET));
+    }
     let (status, _) = mv(&m, id, "close", None).await;
     assert_eq!(
         status,
@@ -865,6 +884,12 @@ async fn mediation_board_is_live(app: &TestApp) {
         tokio::spawn(
             async move { live_events(&outsider, None, 1, Duration::from_millis(1500)).await },
         );
+    let admin = app.login("admin").await;
+    user(app, &admin, "mediator2", "另一调解员", "mediator").await;
+    let other_mediator = app.login("mediator2").await;
+    let other_not_watching = tokio::spawn(async move {
+        live_events(&other_mediator, None, 1, Duration::from_millis(1500)).await
+    });
     tokio::time::sleep(Duration::from_millis(300)).await;
     let moved = ok(mv(&m, id, "accept", None).await).await;
 
@@ -884,6 +909,10 @@ async fn mediation_board_is_live(app: &TestApp) {
     assert!(
         not_watching.await.unwrap().is_empty(),
         "no file one may not see"
+    );
+    assert!(
+        other_not_watching.await.unwrap().is_empty(),
+        "nor a mediator not on the file"
     );
 
     // Away and back: what was missed since the last event seen.
