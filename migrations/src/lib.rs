@@ -14,6 +14,7 @@ mod m20261129_000009_care;
 mod m20261129_000010_mailbox_meals;
 mod m20261129_000011_volunteers;
 mod m20261129_000015_care_more;
+mod m20261129_000016_mediation_events_at;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_mailbox_meals::Migration),
             Box::new(m20261129_000011_volunteers::Migration),
             Box::new(m20261129_000015_care_more::Migration),
+            Box::new(m20261129_000016_mediation_events_at::Migration),
         ]
     }
 }

@@ -156,8 +156,11 @@ fn centre(place: &Value) -> Option<(f64, f64)> {
     Some((x / n as f64, y / n as f64))
 }
 
+/// Today in the community's time zone (the menu is for today's lunch in Beijing).
 fn today() -> Date {
-    OffsetDateTime::now_utc().date()
+    OffsetDateTime::now_utc()
+        .to_offset(shared::calendar::SHANGHAI)
+        .date()
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {

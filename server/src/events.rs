@@ -128,6 +128,10 @@ impl Live {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
+                // Nobody in this process is watching a board: nothing to read.
+                if live.tx.receiver_count() == 0 {
+                    continue;
+                }
                 let after = OffsetDateTime::now_utc() - LOOK_BACK;
                 match Live::changes_since(&db, None, Some(after), 2000).await {
                     Ok(changes) => changes.into_iter().for_each(|c| live.publish(c)),

@@ -31,6 +31,7 @@ pub mod demo_stories;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod live_stream;
 pub mod map;
 pub mod mediation;
 pub mod open311;
@@ -221,10 +222,12 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
         mediation_live: Arc::new(mediation::live::Live::default()),
         shutdown: Arc::new(tokio::sync::watch::channel(false).0),
     };
-    if seeded && state.config.demo_stories {
-        demo_stories::tell(&state)
-            .await
-            .map_err(|e| format!("demo stories: {e}"))?;
+    // A story the API refuses is a bug to see in the log, not a reason to refuse to serve.
+    if seeded
+        && state.config.demo_stories
+        && let Err(e) = demo_stories::tell(&state).await
+    {
+        tracing::error!(error = %e, "demo stories stopped");
     }
     Ok(state)
 }

@@ -29,6 +29,7 @@ pub enum ErrorCode {
     BallotClosed,
     AlreadyVoted,
     PayloadTooLarge,
+    PdfUnsupportedText,
     Internal,
     Unavailable,
 }
@@ -50,6 +51,7 @@ impl ErrorCode {
             NotEligible => 403,
             BallotClosed | AlreadyVoted => 409,
             PayloadTooLarge => 413,
+            PdfUnsupportedText => 422,
             Internal => 500,
             Unavailable => 503,
         }
@@ -116,6 +118,10 @@ impl ErrorCode {
                 "A vote was already cast: anonymous votes are final, and per-household ballots take one vote per household.",
             ),
             PayloadTooLarge => Text::new("提交的内容过大。", "The request is too large."),
+            PdfUnsupportedText => Text::new(
+                "协议中有 PDF 标准字体无法显示的字（如生僻字），请使用网页打印版。",
+                "The agreement has characters the PDF's standard font cannot show (such as rare characters); use the printable page instead.",
+            ),
             Internal => Text::new(
                 "服务器内部错误，请稍后再试。",
                 "Something went wrong on our side; please try again.",

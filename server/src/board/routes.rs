@@ -7,21 +7,19 @@ use crate::cases::service::may_see_parts;
 use crate::error::AppResult;
 use crate::events::{Change, Live};
 use crate::http::{ApiJson, ApiPath};
+use crate::live_stream::{self, LiveChange};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::sse::{Event, Sse};
 use futures::Stream;
 use serde::Deserialize;
 use shared::accounts::Principal;
-use shared::board::{Board, Card, LiveChange, Undo, WipLimit};
+use shared::board::{Board, Card, Undo, WipLimit};
 use shared::cases::CaseView;
 use shared::cases::{Reorder, Source};
 use shared::error::Problem;
-use std::collections::{HashSet, VecDeque};
 use std::convert::Infallible;
-use std::sync::Arc;
-use tokio::sync::broadcast::error::RecvError;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -74,23 +72,28 @@ pub struct LiveQuery {
     pub since: Option<i64>,
 }
 
-fn visible(me: &Principal, c: &Change) -> bool {
-    may_see_parts(me, c.grid_id, c.reporter_id, c.assignee_id)
-}
-
-fn sse_event(c: &LiveChange) -> Event {
-    Event::default()
-        .event("case")
-        .id(c.id.to_string())
-        .json_data(c)
-        .unwrap_or_else(|_| Event::default().comment("unencodable"))
+impl LiveChange for Change {
+    fn cursor(&self) -> i64 {
+        self.public.id
+    }
+    fn visible_to(&self, me: &Principal) -> bool {
+        may_see_parts(me, self.grid_id, self.reporter_id, self.assignee_id)
+    }
+    fn event(&self) -> Event {
+        Event::default()
+            .event("case")
+            .id(self.public.id.to_string())
+            .json_data(&self.public)
+            .unwrap_or_else(|_| Event::default().comment("unencodable"))
+    }
 }
 
 /// Changes to the cases the user may see, as server-sent events (`event: case`, JSON
 /// `LiveChange`). Given `since` or `Last-Event-ID`, missed changes are sent first. An
-/// `event: resync` asks the client to reload the board (it fell too far behind).
+/// `event: resync` asks the client to reload the board (it fell too far behind). Each
+/// connection ends after a few minutes and the browser reconnects (see `live_stream`).
 #[utoipa::path(get, path = "/live", tag = "board", params(LiveQuery),
-    responses((status = 200, description = "text/event-stream of LiveChange", content_type = "text/event-stream", body = LiveChange),
+    responses((status = 200, description = "text/event-stream of LiveChange", content_type = "text/event-stream", body = shared::board::LiveChange),
               (status = 401, body = Problem)))]
 async fn live(
     State(state): State<AppState>,
@@ -98,55 +101,18 @@ async fn live(
     headers: HeaderMap,
     Query(q): Query<LiveQuery>,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let since = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .or(q.since);
     // Subscribe before reading the history, so nothing falls between the two.
     let rx = state.live.subscribe();
-    let replay: VecDeque<Arc<Change>> = match since {
-        Some(s) => Live::changes_since(&state.db, Some(s), None, 1000)
-            .await?
-            .into_iter()
-            .map(Arc::new)
-            .collect(),
-        None => VecDeque::new(),
+    let replay = match live_stream::resume_after(&headers, q.since) {
+        Some(s) => Live::changes_since(&state.db, Some(s), None, live_stream::REPLAY_LIMIT).await?,
+        None => Vec::new(),
     };
-    let shutdown = state.shutdown.subscribe();
-    // Changes sent from the history may come again from the bus: send each once.
-    let replayed: HashSet<i64> = replay.iter().map(|c| c.public.id).collect();
-    let stream = futures::stream::unfold(
-        (replay, rx, me, replayed, shutdown),
-        |(mut replay, mut rx, me, replayed, mut shutdown)| async move {
-            loop {
-                if let Some(c) = replay.pop_front() {
-                    if visible(&me, &c) {
-                        return Some((
-                            Ok(sse_event(&c.public)),
-                            (replay, rx, me, replayed, shutdown),
-                        ));
-                    }
-                    continue;
-                }
-                tokio::select! {
-                    _ = shutdown.changed() => return None,
-                    msg = rx.recv() => match msg {
-                        Ok(c) if !replayed.contains(&c.public.id) && visible(&me, &c) => {
-                            return Some((Ok(sse_event(&c.public)), (replay, rx, me, replayed, shutdown)));
-                        }
-                        Ok(_) => continue,
-                        Err(RecvError::Lagged(_)) => {
-                            let resync = Event::default().event("resync").data("{}");
-                            return Some((Ok(resync), (replay, rx, me, replayed, shutdown)));
-                        }
-                        Err(RecvError::Closed) => return None,
-                    }
-                }
-            }
-        },
-    );
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+    Ok(live_stream::respond(
+        replay,
+        rx,
+        me,
+        state.shutdown.subscribe(),
+    ))
 }
 
 /// Set work-in-progress limits per column (admin): soft warns, hard refuses.

@@ -5,9 +5,11 @@
 //! the file id, version and stage — never content — and only to those who may see the file
 //! (`shared::mediation::access`, the same rule as every read).
 
-use super::service::stage_of;
+use super::service::{shown_in_history, stage_of};
 use super::store::{event, file, mediator, party};
 use crate::db::Db;
+use crate::live_stream::LiveChange;
+use axum::response::sse::Event;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use shared::accounts::Principal;
 use shared::mediation::{Access, FileRelation, LiveFileChange, access};
@@ -21,20 +23,36 @@ use tokio::sync::broadcast;
 #[derive(Clone, Debug)]
 pub struct Change {
     pub public: LiveFileChange,
+    /// The history entry's action: parties do not learn of sessions and records from it.
+    action: String,
     grid_id: Option<i64>,
     mediator_ids: Vec<i64>,
     party_user_ids: Vec<i64>,
 }
 
-impl Change {
-    /// May `me` see this file at all? The rule of every read, not a second one.
-    pub fn visible_to(&self, me: &Principal) -> bool {
+impl LiveChange for Change {
+    fn cursor(&self) -> i64 {
+        self.public.id
+    }
+
+    /// May `me` see this file, and learn of this entry of its history? The rules of every
+    /// read (`access`, and the file page's history filter), not second ones.
+    fn visible_to(&self, me: &Principal) -> bool {
         let rel = FileRelation {
             mediator: self.mediator_ids.contains(&me.user_id),
             party: self.party_user_ids.contains(&me.user_id),
             in_own_grid: self.grid_id.is_some_and(|g| me.grid_ids.contains(&g)),
         };
-        access(me, rel) != Access::None
+        let a = access(me, rel);
+        a != Access::None && shown_in_history(a, &self.action)
+    }
+
+    fn event(&self) -> Event {
+        Event::default()
+            .event("file")
+            .id(self.public.id.to_string())
+            .json_data(&self.public)
+            .unwrap_or_else(|_| Event::default().comment("unencodable"))
     }
 }
 
@@ -141,6 +159,7 @@ impl Live {
                         version: f.version,
                         stage: stage_of(f),
                     },
+                    action: e.action,
                     grid_id: f.grid_id,
                     mediator_ids: mediators.get(&f.id).cloned().unwrap_or_default(),
                     party_user_ids: parties.get(&f.id).cloned().unwrap_or_default(),
@@ -167,6 +186,10 @@ impl Live {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
+                // Nobody in this process is watching a mediation board: nothing to read.
+                if live.tx.receiver_count() == 0 {
+                    continue;
+                }
                 let after = OffsetDateTime::now_utc() - LOOK_BACK;
                 match Live::changes_since(&db, None, Some(after), None, 2000).await {
                     Ok(changes) => changes.into_iter().for_each(|c| live.publish(c)),

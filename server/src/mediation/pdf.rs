@@ -11,7 +11,9 @@
 //! characters are a full em wide, ASCII half; lines break anywhere but do not start with
 //! closing punctuation; pages are numbered 第 n 页 共 m 页.
 
+use crate::error::{AppError, AppResult};
 use shared::calendar::SHANGHAI;
+use shared::error::ErrorCode;
 use shared::mediation::{ConfirmMethod, FileView};
 use std::fmt::Write;
 
@@ -87,7 +89,15 @@ fn wrap(text: &str, width: f64, first_indent: f64) -> Vec<String> {
     lines
 }
 
-/// A character as the UniGB-UCS2-H code: its UCS-2 value. Outside the BMP: a question mark.
+/// Can the standard font's UCS-2 encoding carry this character? Not those outside the BMP
+/// (e.g. the rare characters of some personal names, U+20000 and up).
+fn settable(c: char) -> bool {
+    let v = c as u32;
+    v <= 0xFFFF && !(0xD800..=0xDFFF).contains(&v)
+}
+
+/// A character as the UniGB-UCS2-H code: its UCS-2 value. Outside the BMP: a question mark
+/// (never reached for user text: `agreement` refuses it first).
 fn ucs2(c: char) -> u16 {
     let v = c as u32;
     if v <= 0xFFFF && !(0xD800..=0xDFFF).contains(&v) {
@@ -114,6 +124,8 @@ fn width_of(s: &str) -> f64 {
 /// A document being laid out: pages of content-stream text.
 struct Doc {
     pages: Vec<String>,
+    /// Some text had characters the font's encoding cannot carry.
+    unsettable: bool,
     /// Baseline of the next line on the current page, from the top of the text block.
     y: f64,
 }
@@ -122,6 +134,7 @@ impl Doc {
     fn new() -> Doc {
         Doc {
             pages: vec![String::new()],
+            unsettable: false,
             y: 0.0,
         }
     }
@@ -149,6 +162,7 @@ impl Doc {
     }
 
     fn block(&mut self, style: Style, text: &str) {
+        self.unsettable |= !text.chars().all(settable);
         let (size, line_h) = match style {
             Style::Title => (22.0, LINE * 2.0),
             _ => (BODY, LINE),
@@ -327,8 +341,13 @@ fn side(p: &shared::mediation::PartyView) -> &'static str {
 /// 人民调解协议书, the same content as the printable page (`print::agreement`): the parties,
 /// facts and responsibility, the terms with their deadlines, the manner of performance, the
 /// reminder of judicial confirmation (Art. 33), and the signature lines.
-pub fn agreement(v: &FileView) -> Option<Vec<u8>> {
-    let a = v.agreement.as_ref()?;
+///
+/// A name or term the standard font cannot carry is refused (422) rather than printed wrong
+/// on a legal document: the printable web page shows every character.
+pub fn agreement(v: &FileView) -> AppResult<Option<Vec<u8>>> {
+    let Some(a) = v.agreement.as_ref() else {
+        return Ok(None);
+    };
     let mut d = Doc::new();
     d.block(Style::Title, "人民调解协议书");
     d.block(Style::Right, &format!("编号：{}", v.summary.number));
@@ -391,12 +410,29 @@ pub fn agreement(v: &FileView) -> Option<Vec<u8>> {
         ),
     );
     d.block(Style::Plain, "人民调解委员会（印章）");
-    Some(d.finish(&format!("人民调解协议书 {}", v.summary.number)))
+    if d.unsettable {
+        return Err(AppError::Code(ErrorCode::PdfUnsupportedText));
+    }
+    Ok(Some(
+        d.finish(&format!("人民调解协议书 {}", v.summary.number)),
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn characters_the_font_cannot_carry_are_noticed() {
+        let mut d = Doc::new();
+        d.block(Style::Plain, "申请人：王吉");
+        assert!(!d.unsettable, "common characters are fine");
+        d.block(Style::Plain, "被申请人：𠮷田");
+        assert!(
+            d.unsettable,
+            "a character beyond the BMP is not printed as '?'"
+        );
+    }
 
     #[test]
     fn wraps_by_width_and_keeps_punctuation_on_the_line() {

@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::sse::{Event, Sse};
 use futures::Stream;
 use serde::Deserialize;
 use shared::error::{ErrorCode, Problem};
@@ -19,10 +19,7 @@ use shared::mediation::{
     LiveFileChange, MediationStage, Mediators, MoveFile, NewRecord, NewSession, PartyContact,
     Performed,
 };
-use std::collections::{HashSet, VecDeque};
 use std::convert::Infallible;
-use std::sync::Arc;
-use tokio::sync::broadcast::error::RecvError;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -326,7 +323,17 @@ async fn agreement_pdf(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<impl IntoResponse> {
     let v = service::get_file(&state, &me, &ctx, id).await?;
-    let pdf = pdf::agreement(&v).ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let pdf = pdf::agreement(&v)?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    service::audit_print(
+        &state,
+        &me,
+        &ctx,
+        &v,
+        "mediation.agreement.pdf",
+        "mediation_file",
+        id,
+    )
+    .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),
@@ -353,9 +360,18 @@ async fn session_record_html(
 ) -> AppResult<impl IntoResponse> {
     let file_id = service::file_of_session(&state.db.conn, id).await?;
     let v = service::get_file(&state, &me, &ctx, file_id).await?;
-    print::session_record(&v, id)
-        .map(html)
-        .ok_or(AppError::Code(ErrorCode::NotFound))
+    let page = print::session_record(&v, id).ok_or(AppError::Code(ErrorCode::NotFound))?;
+    service::audit_print(
+        &state,
+        &me,
+        &ctx,
+        &v,
+        "mediation.session.print",
+        "mediation_session",
+        id,
+    )
+    .await?;
+    Ok(html(page))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -364,17 +380,10 @@ pub struct LiveQuery {
     pub since: Option<i64>,
 }
 
-fn sse_event(c: &LiveFileChange) -> Event {
-    Event::default()
-        .event("file")
-        .id(c.id.to_string())
-        .json_data(c)
-        .unwrap_or_else(|_| Event::default().comment("unencodable"))
-}
-
 /// Changes to the mediation files the user may see, as server-sent events (`event: file`,
 /// JSON `LiveFileChange`: id, version, stage — no content). Given `since` or
 /// `Last-Event-ID`, missed changes come first; `event: resync` asks the board to reload.
+/// Each connection ends after a few minutes and the browser reconnects (see `live_stream`).
 #[utoipa::path(get, path = "/mediation/live", tag = "mediation", params(LiveQuery),
     responses((status = 200, description = "text/event-stream of LiveFileChange", content_type = "text/event-stream", body = LiveFileChange),
               (status = 401, body = Problem)))]
@@ -384,54 +393,21 @@ async fn live_stream(
     headers: HeaderMap,
     Query(q): Query<LiveQuery>,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let since = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .or(q.since);
     // Subscribe before reading the history, so nothing falls between the two.
     let rx = state.mediation_live.subscribe();
-    let replay: VecDeque<Arc<live::Change>> = match since {
-        Some(s) => live::Live::changes_since(&state.db, Some(s), None, None, 1000)
-            .await?
-            .into_iter()
-            .map(Arc::new)
-            .collect(),
-        None => VecDeque::new(),
+    let replay = match crate::live_stream::resume_after(&headers, q.since) {
+        Some(s) => {
+            let limit = crate::live_stream::REPLAY_LIMIT;
+            live::Live::changes_since(&state.db, Some(s), None, None, limit).await?
+        }
+        None => Vec::new(),
     };
-    let replayed: HashSet<i64> = replay.iter().map(|c| c.public.id).collect();
-    let shutdown = state.shutdown.subscribe();
-    let stream = futures::stream::unfold(
-        (replay, rx, me, replayed, shutdown),
-        |(mut replay, mut rx, me, replayed, mut shutdown)| async move {
-            loop {
-                if let Some(c) = replay.pop_front() {
-                    if c.visible_to(&me) {
-                        return Some((
-                            Ok(sse_event(&c.public)),
-                            (replay, rx, me, replayed, shutdown),
-                        ));
-                    }
-                    continue;
-                }
-                tokio::select! {
-                    _ = shutdown.changed() => return None,
-                    msg = rx.recv() => match msg {
-                        Ok(c) if !replayed.contains(&c.public.id) && c.visible_to(&me) => {
-                            return Some((Ok(sse_event(&c.public)), (replay, rx, me, replayed, shutdown)));
-                        }
-                        Ok(_) => continue,
-                        Err(RecvError::Lagged(_)) => {
-                            let resync = Event::default().event("resync").data("{}");
-                            return Some((Ok(resync), (replay, rx, me, replayed, shutdown)));
-                        }
-                        Err(RecvError::Closed) => return None,
-                    }
-                }
-            }
-        },
-    );
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+    Ok(crate::live_stream::respond(
+        replay,
+        rx,
+        me,
+        state.shutdown.subscribe(),
+    ))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -362,6 +362,37 @@ pub async fn create_file(
     Ok(out)
 }
 
+/// May a reader with this access learn of a history entry? A party learns of sessions from
+/// the sessions they may see, not from the history (which would tell them of the other
+/// side's back-to-back talks), nor of the office's records (site checks, police notices).
+/// The file page and the live board both ask this.
+pub fn shown_in_history(a: Access, action: &str) -> bool {
+    a != Access::Party || (action != "session" && action != "record")
+}
+
+/// A printed or downloaded copy of dispute content leaves the system: record who took it,
+/// unless a party took their own file's copy.
+pub async fn audit_print(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    v: &FileView,
+    action: &str,
+    entity: &str,
+    id: i64,
+) -> AppResult<()> {
+    if v.access == Access::Party {
+        return Ok(());
+    }
+    audit::record(
+        &state.db.conn,
+        Some(me),
+        ctx,
+        Record::new(action, entity, id),
+    )
+    .await
+}
+
 /// Assign the file's mediators (the office; Art. 19).
 pub async fn set_mediators(
     state: &AppState,
@@ -1223,7 +1254,7 @@ pub async fn view(
         // (which would tell them of the other side's back-to-back talks), and not the office's
         // risk assessment of the dispute; nor of the office's records (site checks, police
         // notices), which they do not see either.
-        .filter(|e| a != Access::Party || (e.action != "session" && e.action != "record"))
+        .filter(|e| shown_in_history(a, &e.action))
         .map(|e| FileEvent {
             at: e.at,
             actor_name: e.actor_name,

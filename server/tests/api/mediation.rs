@@ -400,6 +400,10 @@ async fn the_air_conditioner_case(app: &TestApp) {
         assert_eq!(body.starts_with(b"%PDF"), want == StatusCode::OK, "{who}");
         assert!(!String::from_utf8_lossy(&body).contains(APPLICANT_SECRET));
     }
+    // Every copy taken by someone other than a party is on record: staff, admin, mediator.
+    let taken = app.audit("mediation.agreement.pdf").await;
+    assert_eq!(taken.len(), 3, "{taken:?}");
+    assert!(taken.iter().all(|e| e.entity_id == Some(id)));
     let (status, _) = mv(&m, id, "close", None).await;
     assert_eq!(
         status,
@@ -915,14 +919,25 @@ async fn mediation_board_is_live(app: &TestApp) {
         "nor a mediator not on the file"
     );
 
-    // Away and back: what was missed since the last event seen.
+    // Away and back: what was missed since the last event seen. A party learns nothing of
+    // the office's records from the stream, as the file's history does not show them either.
     let cursor = seen[0]["id"].as_i64().unwrap();
+    let party = d.respondent_api.clone();
+    let party_watching =
+        tokio::spawn(
+            async move { live_events(&party, None, 1, Duration::from_millis(1500)).await },
+        );
+    tokio::time::sleep(Duration::from_millis(300)).await;
     ok(m.post(
         &format!("/api/v1/mediation/files/{id}/records"),
         json!({"kind": "note", "text": "电话联系双方"}),
     )
     .await)
     .await;
+    assert!(
+        party_watching.await.unwrap().is_empty(),
+        "a party's stream says nothing of a record they may not read"
+    );
     let missed = live_events(&staff, Some(cursor), 1, Duration::from_secs(5)).await;
     assert_eq!(missed.len(), 1);
     assert!(missed[0]["id"].as_i64().unwrap() > cursor);
