@@ -14,7 +14,7 @@ use shared::care::{
 };
 use shared::error::{FieldError, FieldErrorCode};
 
-use super::{CareTabs, local_errors, today};
+use super::{CareTabs, clear_on_change, local_errors, today};
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
@@ -182,6 +182,8 @@ fn RedeemForm(id: i64, balance: i64, on_done: Callback<VolunteerView>) -> impl I
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
     let saving = RwSignal::new(false);
+    clear_on_change(points, errors, "points");
+    clear_on_change(reason, errors, "reason");
     let points_id = format!("redeem-points-{id}");
     let reason_id = format!("redeem-reason-{id}");
     let submit = move |ev: SubmitEvent| {
