@@ -48,6 +48,15 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // The check-then-insert before this index could race: keep the newest active
+        // enrolment of a resident enrolled twice, so the index can be made (and the server
+        // starts) on a database that has such a pair.
+        m.get_connection()
+            .execute_unprepared(
+                "UPDATE meal_enrolments SET active = false WHERE active AND id NOT IN \
+                 (SELECT MAX(id) FROM meal_enrolments WHERE active GROUP BY resident_id)",
+            )
+            .await?;
         // `WHERE active` is the same partial-index syntax on both engines.
         m.get_connection()
             .execute_unprepared(&format!(
