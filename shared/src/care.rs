@@ -1079,10 +1079,15 @@ pub fn may_redeem(balance: i64, points: i64) -> bool {
     points > 0 && balance >= points
 }
 
-/// Who may redeem a volunteer's points: the office always; the volunteer their own points when
-/// the time bank's rules let volunteers redeem themselves.
+/// Who may redeem a volunteer's points: the office for others; the volunteer their own points
+/// when the time bank's rules let volunteers redeem themselves — also an office member who
+/// volunteers (nobody pays out to themselves by their office).
 pub fn may_redeem_for(office: bool, own: bool, rules: &TimeBankRules) -> bool {
-    office || (own && rules.volunteers_redeem)
+    if own {
+        rules.volunteers_redeem
+    } else {
+        office
+    }
 }
 
 /// Who reads a volunteer's hours, points and ledger: the office and the volunteer.
@@ -1243,6 +1248,10 @@ mod time_bank_tests {
         assert!(
             !may_redeem_for(false, true, &rules),
             "not unless the rules allow"
+        );
+        assert!(
+            !may_redeem_for(true, true, &rules),
+            "nor an office member paying out their own points"
         );
         rules.volunteers_redeem = true;
         assert!(may_redeem_for(false, true, &rules), "one's own");
