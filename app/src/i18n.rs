@@ -390,6 +390,23 @@ keys! {
     MapMergeWith => "与相邻微网格合并", "Merge with a neighbouring micro-grid";
     MapMerge => "合并", "Merge";
     MapMergeDone => "已合并。", "Merged.";
+    MapLayerHazards => "安全隐患", "Hazards";
+    MapLayerSpecial => "特殊人群户", "Special-group households";
+    MapLayerVisits => "本月走访", "Visits this month";
+    MapLayerPatrols => "巡查轨迹", "Patrol tracks";
+    MapLegendSpecial => "各微网格特殊人群户数（只显示数字）", "Special-group households per micro-grid (a number only)";
+    MapLegendVisits => "各微网格本月走访次数", "Care visits this month per micro-grid";
+    MapPatrol => "巡查", "Patrol";
+    MapPatrolGrid => "巡查网格", "Grid to patrol";
+    MapPatrolStart => "开始巡查", "Start patrol";
+    MapPatrolEnd => "结束巡查", "End patrol";
+    MapPatrolUnderWay => "正在巡查{grid}，已上传 {n} 个位置点。", "Patrolling {grid}; {n} positions sent.";
+    MapPatrolStarted => "巡查已开始，正在记录轨迹。", "Patrol started; the track is being recorded.";
+    MapPatrolEnded => "巡查已结束，轨迹已保存。", "Patrol ended; the track is saved.";
+    MapPatrolDay => "轨迹日期", "Tracks of the day";
+    MapPatrolCount => "当天巡查 {n} 次", "{n} patrols that day";
+    MapVisitsThisMonth => "本月走访", "Visits this month";
+    MapGridCouncil => "网格议事", "Grid council";
 
     // Board
     BoardTitle => "事件看板", "Case board";

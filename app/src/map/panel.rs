@@ -141,12 +141,17 @@ pub fn Panel(office_or_grid: bool, is_admin: bool) -> impl IntoView {
                     <dt>{move || i18n.t(Key::MapSpecialHouseholds)}</dt>
                     <dd data-testid="panel-special">{n}</dd>
                 })}
+                {s.visits_this_month.map(|n| view! {
+                    <dt>{move || i18n.t(Key::MapVisitsThisMonth)}</dt>
+                    <dd data-testid="panel-visits">{n}</dd>
+                })}
             </dl>
             <div class="map-links">
                 {s.cases.is_some().then(|| view! {
                     <a class="button button-secondary" data-testid="panel-board" href=format!("/board?grid_id={id}")>{move || i18n.t(Key::MapGridBoard)}</a>
                 })}
                 <a class="button button-secondary" data-testid="panel-people" href=format!("/places/{id}")>{move || i18n.t(Key::MapGridPeople)}</a>
+                <a class="button button-secondary" data-testid="panel-council" href="/council">{move || i18n.t(Key::MapGridCouncil)}</a>
                 {point.map(|(lon, lat)| view! {
                     <button type="button" class="button button-primary" data-testid="panel-report"
                         on:click=move |_| report.call(lon, lat)>{move || i18n.t(Key::MapReportHere)}</button>
