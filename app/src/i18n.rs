@@ -407,6 +407,14 @@ keys! {
     MapPatrolCount => "当天巡查 {n} 次", "{n} patrols that day";
     MapVisitsThisMonth => "本月走访", "Visits this month";
     MapGridCouncil => "网格议事", "Grid council";
+    MapDrawNew => "画新微网格", "Draw a new micro-grid";
+    MapDrawing => "在“{name}”中画新微网格", "Drawing a new micro-grid in “{name}”";
+    MapDrawHelp => "在地图上依次点击各个顶点；按 Enter、双击或点“完成”结束，按 Esc 取消，退格键撤回上一个顶点。", "Click the corners one by one; Enter, a double click or “Finish” ends the outline, Esc cancels, Backspace takes back the last corner.";
+    MapDrawFinish => "完成边界", "Finish outline";
+    MapDrawNeedsCorners => "至少需要三个顶点。", "At least three corners are needed.";
+    MapDrawSaved => "已新建“{name}”。", "“{name}” created.";
+    MapDrawTakeBack => "撤销新建", "Take it back";
+    MapDrawTakenBack => "已撤销新建的微网格。", "The new micro-grid was taken back.";
 
     // Board
     BoardTitle => "事件看板", "Case board";

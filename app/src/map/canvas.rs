@@ -149,6 +149,8 @@ pub struct Engine {
     /// Places named by a refused edit (drawn in red).
     pub trouble: Vec<i64>,
     pub editing: Option<Editing>,
+    /// Corners of a new area being drawn (longitude/latitude).
+    pub sketch: Option<Vec<(f64, f64)>>,
     pub focused: bool,
     pub tile_layer: Option<shared::map::TileLayer>,
     tile_images: HashMap<String, web_sys::HtmlImageElement>,
@@ -160,6 +162,8 @@ pub struct Engine {
     pub loaded: Option<(BBox, bool)>,
     /// A feature fetch is under way (one at a time).
     pub fetching: bool,
+    /// Bumped when the loaded places are forgotten: a fetch begun before is stale.
+    pub epoch: u64,
     /// Features fetched and waiting to be taken in, a slice per frame.
     pending: std::collections::VecDeque<Value>,
     pub frames: u32,
@@ -211,6 +215,7 @@ pub fn install(canvas: HtmlCanvasElement) {
         marker: None,
         trouble: Vec::new(),
         editing: None,
+        sketch: None,
         focused: false,
         tile_layer: None,
         tile_images: HashMap::new(),
@@ -220,6 +225,7 @@ pub fn install(canvas: HtmlCanvasElement) {
         frame_pending: false,
         loaded: None,
         fetching: false,
+        epoch: 0,
         pending: std::collections::VecDeque::new(),
         frames: 0,
     };
@@ -645,6 +651,7 @@ impl Engine {
         self.buildings_path = None;
         self.pending.clear();
         self.loaded = None;
+        self.epoch += 1;
         self.invalidate();
     }
 
@@ -817,6 +824,9 @@ impl Engine {
         }
         if let Some(e) = &self.editing {
             self.draw_editing(e);
+        }
+        if let Some(s) = &self.sketch {
+            self.draw_sketch(s);
         }
         if let Some((lon, lat)) = self.marker {
             let (x, y) = self.view.to_screen(lon, lat);
@@ -1264,6 +1274,41 @@ impl Engine {
                 ctx.set_fill_style_canvas_gradient(&g);
                 ctx.fill_rect(cx - radius, cy - radius, radius * 2.0, radius * 2.0);
             }
+        }
+    }
+
+    fn draw_sketch(&self, corners: &[(f64, f64)]) {
+        let ctx = &self.ctx;
+        let pts: Vec<(f64, f64)> = corners
+            .iter()
+            .map(|&(lon, lat)| self.view.to_screen(lon, lat))
+            .collect();
+        if pts.len() >= 2 {
+            ctx.begin_path();
+            for (i, &(x, y)) in pts.iter().enumerate() {
+                if i == 0 {
+                    ctx.move_to(x, y);
+                } else {
+                    ctx.line_to(x, y);
+                }
+            }
+            if pts.len() >= 3 {
+                ctx.close_path();
+                ctx.set_fill_style_str("rgba(11,87,208,0.12)");
+                ctx.fill();
+            }
+            ctx.set_stroke_style_str("#0b57d0");
+            ctx.set_line_width(3.0);
+            ctx.stroke();
+        }
+        for &(x, y) in &pts {
+            ctx.begin_path();
+            let _ = ctx.arc(x, y, 7.0, 0.0, std::f64::consts::TAU);
+            ctx.set_fill_style_str("#ffffff");
+            ctx.fill();
+            ctx.set_stroke_style_str("#0b57d0");
+            ctx.set_line_width(3.0);
+            ctx.stroke();
         }
     }
 

@@ -93,6 +93,8 @@ pub struct MapCtx {
     pub patrol_day: RwSignal<String>,
     pub patrol_count: RwSignal<usize>,
     pub recorder: patrol::Recorder,
+    /// A new micro-grid being drawn (admins).
+    pub drawing: RwSignal<Option<edit::DrawSession>>,
 }
 
 /// Below this scale (pixels per metre) buildings are too small to draw, so none are fetched.
@@ -148,7 +150,11 @@ pub(crate) fn fetch_features(ctx: MapCtx, force: bool) {
             .filter(|(_, with_b)| !force && (*with_b || !want_buildings))
             .map(|(l, _)| format!("&have={}", bbox_param(l)))
             .unwrap_or_default();
-        canvas::with(|e| e.fetching = true);
+        let epoch = canvas::with(|e| {
+            e.fetching = true;
+            e.epoch
+        })
+        .unwrap_or(0);
         spawn_local(async move {
             let path = format!(
                 "/map/features?bbox={}&layers=communities,grids,micro_grids{},cases{have}",
@@ -160,8 +166,11 @@ pub(crate) fn fetch_features(ctx: MapCtx, force: bool) {
             match result {
                 Ok(fc) => {
                     canvas::with(|e| {
-                        e.enqueue(fc);
-                        e.loaded = Some((wanted, want_buildings));
+                        // Places forgotten meanwhile (a split, a new micro-grid): start again.
+                        if e.epoch == epoch {
+                            e.enqueue(fc);
+                            e.loaded = Some((wanted, want_buildings));
+                        }
                     });
                     // The view may have moved on while this was under way.
                     fetch_features(ctx, false);
@@ -246,6 +255,7 @@ pub fn MapPage() -> impl IntoView {
         patrol_day: RwSignal::new(String::new()),
         patrol_count: RwSignal::new(0),
         recorder: patrol::Recorder::new(),
+        drawing: RwSignal::new(None),
     };
     // Grids this user may patrol (grid workers their own; the office any), once loaded.
     let patrol_grids = RwSignal::new(Vec::<(i64, String)>::new());
@@ -446,6 +456,9 @@ pub fn MapPage() -> impl IntoView {
             );
         });
         pinch.set_value(None);
+        if edit::drawing_open(ctx) {
+            return;
+        }
         // A long press (no move) reports at the point.
         let id = ev.pointer_id();
         set_timeout(
@@ -532,7 +545,9 @@ pub fn MapPage() -> impl IntoView {
         }
         match press {
             Some(p) if !p.moved && now() - p.at < 650.0 => {
-                if ctx.editing.with_untracked(Option::is_some) {
+                if edit::drawing_open(ctx) {
+                    edit::draw_click(x, y);
+                } else if ctx.editing.with_untracked(Option::is_some) {
                     edit::click(x, y);
                 } else if let Some(hit) = canvas::with(|e| e.hit(x, y)) {
                     ctx.status.set(None);
@@ -567,6 +582,10 @@ pub fn MapPage() -> impl IntoView {
         let step = 80.0;
         let mut handled = true;
         let key = ev.key();
+        if edit::drawing_open(ctx) && edit::draw_key(ctx, &key) {
+            ev.prevent_default();
+            return;
+        }
         if ctx.editing.with_untracked(Option::is_some) && edit::key(&key) {
             ev.prevent_default();
             return;
@@ -721,6 +740,7 @@ pub fn MapPage() -> impl IntoView {
                         aria-label=move || i18n.t(Key::MapCanvasLabel) aria-describedby="map-help"
                         on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel
                         on:wheel=on_wheel on:keydown=on_key
+                        on:dblclick=move |_| if edit::drawing_open(ctx) { edit::finish_drawing(ctx) }
                         on:focus=move |_| { canvas::with(|e| { e.focused = true; e.invalidate(); }); }
                         on:blur=move |_| { canvas::with(|e| { e.focused = false; e.invalidate(); }); }
                         on:contextmenu=move |ev| ev.prevent_default()>

@@ -160,6 +160,13 @@ pub fn Panel(office_or_grid: bool, is_admin: bool) -> impl IntoView {
                     <button type="button" class="button button-quiet" data-testid="panel-edit"
                         on:click=move |_| super::edit::start(ctx, id)>{move || i18n.t(Key::MapEditOutline)}</button>
                 })}
+                {is_admin.then(|| {
+                    let name = s.grid.name.clone();
+                    view! {
+                        <button type="button" class="button button-quiet" data-testid="panel-draw"
+                            on:click=move |_| super::edit::start_drawing(ctx, id, name.clone())>{move || i18n.t(Key::MapDrawNew)}</button>
+                    }
+                })}
             </div>
             <nav class="map-drill" aria-label=move || i18n.t(Key::MapDrillDown)>
                 <h3>{move || i18n.t(Key::MapMicroGrids)}</h3>
@@ -258,6 +265,7 @@ pub fn Panel(office_or_grid: bool, is_admin: bool) -> impl IntoView {
             </aside>
         </Show>
         <super::edit::EditBar/>
+        <super::edit::DrawBar/>
     }
 }
 
