@@ -177,7 +177,9 @@ test('admin: edit an outline; an edit that overlaps a neighbour is refused and n
   assert.equal(after.body.version, before.body.version + 1);
   assert.equal(after.body.geometry.coordinates[0].length, 6, 'one more corner');
 
-  // Drag the north-east corner into the second grid: refused, naming 第二网格.
+  // Drag the north-east corner into the second grid: refused, naming 第二网格. (Saving
+  // scrolled the page to the button; back up to the map first.)
+  await page.evaluate(() => window.scrollTo(0, 0));
   const from = await pointOf(page, 121.452, 31.226);
   const to = await pointOf(page, 121.453, 31.2255);
   await page.mouse.move(from.x, from.y);

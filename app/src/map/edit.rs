@@ -639,8 +639,10 @@ pub fn stop_drawing(ctx: MapCtx) {
 
 /// Drawing and not finished: clicks add corners.
 pub fn drawing_open(ctx: MapCtx) -> bool {
-    ctx.drawing
-        .with_untracked(|d| d.as_ref().is_some_and(|d| !d.finished && d.created.is_none()))
+    ctx.drawing.with_untracked(|d| {
+        d.as_ref()
+            .is_some_and(|d| !d.finished && d.created.is_none())
+    })
 }
 
 /// A click while drawing: a new corner there.
@@ -754,7 +756,9 @@ fn save_drawing(ctx: MapCtx, code: String, name: String) {
 
 /// Take back a micro-grid just drawn (deleted with its version).
 fn take_back(ctx: MapCtx) {
-    let Some(created) = ctx.drawing.with_untracked(|d| d.as_ref().and_then(|d| d.created.clone()))
+    let Some(created) = ctx
+        .drawing
+        .with_untracked(|d| d.as_ref().and_then(|d| d.created.clone()))
     else {
         return;
     };

@@ -73,7 +73,7 @@ fn show(ctx: MapCtx, mut list: Vec<Patrol>) {
     canvas::with(|e| e.set_tracks(&list, live.map(|a| a.id)));
 }
 
-fn now_time() -> time::OffsetDateTime {
+pub(crate) fn now_time() -> time::OffsetDateTime {
     let ms = js_sys::Date::now();
     time::OffsetDateTime::from_unix_timestamp_nanos((ms * 1_000_000.0) as i128)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
@@ -167,7 +167,7 @@ fn load_local(ctx: MapCtx) {
         e.tracks.retain(|t| t.id != mine.id);
         let track = e.track_of(&mine, true);
         e.tracks.push(track);
-        e.invalidate();
+        e.tracks_changed();
     });
 }
 
