@@ -504,8 +504,8 @@ impl Engine {
 
     /// Take in fetched features without holding up frames: pins at once (they are few and
     /// replace the old ones), places a slice at a time between frames, drawing what is
-    /// already held meanwhile.
-    pub fn enqueue(&mut self, fc: Value) {
+    /// already held meanwhile (all at once when `at_once`: the first load, nothing shown yet).
+    pub fn enqueue(&mut self, fc: Value, at_once: bool) {
         let Value::Object(mut m) = fc else { return };
         let Some(Value::Array(features)) = m.remove("features") else {
             return;
@@ -517,6 +517,14 @@ impl Engine {
             } else {
                 self.pending.push_back(f);
             }
+        }
+        if at_once {
+            // Nothing on screen yet: no frames to keep smooth, so all now.
+            while let Some(f) = self.pending.pop_front() {
+                self.take(&f);
+            }
+            self.invalidate();
+            return;
         }
         self.invalidate();
         schedule_digest();

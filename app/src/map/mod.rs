@@ -168,7 +168,8 @@ pub(crate) fn fetch_features(ctx: MapCtx, force: bool) {
                     canvas::with(|e| {
                         // Places forgotten meanwhile (a split, a new micro-grid): start again.
                         if e.epoch == epoch {
-                            e.enqueue(fc);
+                            let first = e.loaded.is_none();
+                            e.enqueue(fc, first);
                             e.loaded = Some((wanted, want_buildings));
                         }
                     });

@@ -119,6 +119,11 @@ fn watch(ctx: MapCtx) {
     let ok = Closure::<dyn FnMut(web_sys::Position)>::new(move |pos: web_sys::Position| {
         let c = pos.coords();
         let at = now_time();
+        // A position came after all: a "could not get your location" from before is stale.
+        let failed = Key::MapLocationFailed.text().get(api::language());
+        if ctx.status.with_untracked(|s| s.as_deref() == Some(failed)) {
+            ctx.status.set(None);
+        }
         rec.buffer.update_value(|b| {
             b.push(TrackPoint {
                 lon: c.longitude(),
