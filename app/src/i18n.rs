@@ -408,6 +408,31 @@ keys! {
     MapMergeWith => "与相邻微网格合并", "Merge with a neighbouring micro-grid";
     MapMerge => "合并", "Merge";
     MapMergeDone => "已合并。", "Merged.";
+    MapLayerHazards => "安全隐患", "Hazards";
+    MapLayerSpecial => "特殊人群户", "Special-group households";
+    MapLayerVisits => "本月走访", "Visits this month";
+    MapLayerPatrols => "巡查轨迹", "Patrol tracks";
+    MapLegendSpecial => "各微网格特殊人群户数（只显示数字）", "Special-group households per micro-grid (a number only)";
+    MapLegendVisits => "各微网格本月走访次数", "Care visits this month per micro-grid";
+    MapPatrol => "巡查", "Patrol";
+    MapPatrolGrid => "巡查网格", "Grid to patrol";
+    MapPatrolStart => "开始巡查", "Start patrol";
+    MapPatrolEnd => "结束巡查", "End patrol";
+    MapPatrolUnderWay => "正在巡查{grid}，已上传 {n} 个位置点。", "Patrolling {grid}; {n} positions sent.";
+    MapPatrolStarted => "巡查已开始，正在记录轨迹。", "Patrol started; the track is being recorded.";
+    MapPatrolEnded => "巡查已结束，轨迹已保存。", "Patrol ended; the track is saved.";
+    MapPatrolDay => "轨迹日期", "Tracks of the day";
+    MapPatrolCount => "当天巡查 {n} 次", "{n} patrols that day";
+    MapVisitsThisMonth => "本月走访", "Visits this month";
+    MapGridCouncil => "网格议事", "Grid council";
+    MapDrawNew => "画新微网格", "Draw a new micro-grid";
+    MapDrawing => "在“{name}”中画新微网格", "Drawing a new micro-grid in “{name}”";
+    MapDrawHelp => "在地图上依次点击各个顶点；按 Enter、双击或点“完成”结束，按 Esc 取消，退格键撤回上一个顶点。", "Click the corners one by one; Enter, a double click or “Finish” ends the outline, Esc cancels, Backspace takes back the last corner.";
+    MapDrawFinish => "完成边界", "Finish outline";
+    MapDrawNeedsCorners => "至少需要三个顶点。", "At least three corners are needed.";
+    MapDrawSaved => "已新建“{name}”。", "“{name}” created.";
+    MapDrawTakeBack => "撤销新建", "Take it back";
+    MapDrawTakenBack => "已撤销新建的微网格。", "The new micro-grid was taken back.";
 
     // Board
     BoardTitle => "事件看板", "Case board";

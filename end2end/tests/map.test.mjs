@@ -1,6 +1,8 @@
 // The grid map: staff open it, toggle layers, click a grid and read its panel, report at a
 // point (and are refused outside every grid), find the case in the right grid; an admin
-// edits an outline and an overlapping edit is refused; a phone sees a bottom sheet.
+// edits an outline and an overlapping edit is refused; a phone sees a bottom sheet. The
+// layers of hazards, special-group households and visits (counts only, for staff, never for
+// residents) and patrol tracks; a grid worker records a patrol with the phone's location.
 // Screenshots of the map are kept in artifacts/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -54,11 +56,35 @@ test('staff: layers, a grid panel, report at a point, outside every grid refused
   await page.getByTestId('colour-open').check();
   await page.getByTestId('layer-heat').uncheck();
 
+  // Hazards are their own layer; the care layers count per micro-grid for staff.
+  assert.equal(await page.getByTestId('layer-hazards').isChecked(), true);
+  await page.getByTestId('legend-hazards').waitFor();
+  await page.getByTestId('layer-hazards').uncheck();
+  assert.equal(await page.getByTestId('legend-hazards').count(), 0);
+  await page.getByTestId('layer-hazards').check();
+  await page.getByTestId('layer-special').check();
+  await page.getByTestId('layer-visits').check();
+  await page.getByTestId('legend-special').waitFor();
+  await page.getByTestId('legend-visits').waitFor();
+  const care = await api(page, 'GET', '/map/care?bbox=121.44,31.21,121.47,31.24');
+  assert.equal(care.status, 200);
+  assert.ok(care.body.special_households.reduce((n, c) => n + c.count, 0) > 0, 'staff read special-group counts');
+  assert.ok(!JSON.stringify(care.body).includes('张秀兰'), 'never a name');
+  await page.getByTestId('layer-patrols').check();
+  await page.getByTestId('legend-patrols').waitFor();
+  await page.getByTestId('map-patrol-day').waitFor();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'map-layers.png') });
+  await page.getByTestId('layer-special').uncheck();
+  await page.getByTestId('layer-visits').uncheck();
+  await page.getByTestId('layer-patrols').uncheck();
+
   // Click inside the first grid (its first micro-grid): the panel names it and counts.
   await clickAt(page, 121.4505, 31.2205);
   await page.getByTestId('panel-title').filter({ hasText: '第一网格' }).waitFor();
   assert.equal(await page.getByTestId('panel-open').textContent(), '0');
   assert.ok(Number(await page.getByTestId('panel-special').textContent()) > 0, 'staff see the special-group count');
+  await page.getByTestId('panel-visits').waitFor();
+  assert.equal(await page.getByTestId('panel-council').getAttribute('href'), '/council');
   assert.match(await page.getByTestId('panel-leaders').textContent(), /网格长/);
   assert.equal(await page.getByTestId('panel-board').getAttribute('href'), `/board?grid_id=${await gridId(page, 'XF-C01-G1')}`);
 
@@ -151,7 +177,9 @@ test('admin: edit an outline; an edit that overlaps a neighbour is refused and n
   assert.equal(after.body.version, before.body.version + 1);
   assert.equal(after.body.geometry.coordinates[0].length, 6, 'one more corner');
 
-  // Drag the north-east corner into the second grid: refused, naming 第二网格.
+  // Drag the north-east corner into the second grid: refused, naming 第二网格. (Saving
+  // scrolled the page to the button; back up to the map first.)
+  await page.evaluate(() => window.scrollTo(0, 0));
   const from = await pointOf(page, 121.452, 31.226);
   const to = await pointOf(page, 121.453, 31.2255);
   await page.mouse.move(from.x, from.y);
@@ -201,14 +229,126 @@ test('phone: the map fits and the panel is a bottom sheet', async () => {
   await page.screenshot({ path: path.join(ARTIFACTS, 'map-phone.png') });
   await clickAt(page, 121.4525, 31.2235);
   await page.getByTestId('panel-title').filter({ hasText: '第二网格' }).waitFor();
-  // A resident sees no figures and no special groups.
+  // A resident sees no figures, no special groups and no care layers; the server refuses too.
   assert.equal(await page.getByTestId('panel-open').count(), 0);
   assert.equal(await page.getByTestId('panel-special').count(), 0);
+  assert.equal(await page.getByTestId('panel-visits').count(), 0);
+  assert.equal(await page.getByTestId('layer-special').count(), 0);
+  assert.equal(await page.getByTestId('layer-patrols').count(), 0);
+  assert.equal((await api(page, 'GET', '/map/care?bbox=121.44,31.21,121.47,31.24')).status, 403);
   const sheet = await page.getByTestId('map-panel').boundingBox();
   assert.ok(sheet.y + sheet.height >= 843 && sheet.width >= 389, 'the panel sits at the bottom, full width');
+  assert.ok(sheet.height <= 844 * 0.42, `the sheet leaves most of the map free (${sheet.height}px)`);
   await page.screenshot({ path: path.join(ARTIFACTS, 'map-phone-panel.png') });
   // Small tap targets in the sheet would fail elderly users.
   const small = await page.evaluate(() => [...document.querySelectorAll('[data-testid=map-panel] a, [data-testid=map-panel] button')]
     .filter((el) => el.getBoundingClientRect().height < 44).map((el) => el.textContent));
   assert.deepEqual(small, []);
+});
+
+test('grid worker: record a patrol with the phone\'s location and see its track', async () => {
+  const page = await env.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  const context = env.browser.context;
+  await context.grantPermissions(['geolocation'], { origin: env.url });
+  await context.setGeolocation({ longitude: 121.4504, latitude: 31.2204 });
+  await loginHome(page, env.url, 'gridworker');
+  await openMap(page);
+  await page.getByTestId('patrol-start').click();
+  await page.getByTestId('patrol-under-way').waitFor();
+  assert.equal(await page.getByTestId('layer-patrols').isChecked(), true, 'the track layer comes on');
+  // Walk north-east through the first grid.
+  for (let i = 1; i <= 6; i++) {
+    await context.setGeolocation({ longitude: 121.4504 + i * 0.0001, latitude: 31.2204 + i * 0.0002 });
+    await page.waitForTimeout(250);
+  }
+  await page.waitForFunction(() => (window.__linjuMap.trackPoints ?? 0) >= 3);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'map-patrol-phone.png') });
+  await page.getByTestId('patrol-end').click();
+  await page.getByTestId('map-status').filter({ hasText: '巡查已结束' }).waitFor();
+  await page.getByTestId('patrol-start').waitFor();
+  const list = await api(page, 'GET', '/map/patrols');
+  assert.equal(list.status, 200);
+  assert.equal(list.body.length, 1);
+  const patrol = list.body[0];
+  assert.ok(patrol.ended_at, 'ended');
+  assert.equal(patrol.grid_name, '第一网格');
+  assert.ok(patrol.points.length >= 3, `${patrol.points.length} points recorded`);
+  const times = patrol.points.map((p) => Date.parse(p.at));
+  assert.deepEqual(times, [...times].sort((a, b) => a - b), 'in time order');
+  // The day's tracks are drawn from the server again.
+  await page.waitForFunction((n) => window.__linjuMap.trackPoints === n, patrol.points.length);
+  await page.getByTestId('map-patrol-count').filter({ hasText: '1' }).waitFor();
+  await context.clearPermissions();
+  assert.deepEqual(env.consoleErrors, []);
+});
+
+test('admin: draw a new micro-grid by its corners; one overlapping a neighbour is refused', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'admin');
+  await openMap(page);
+  const grid2 = await gridId(page, 'XF-C01-G2');
+  const kids = (await api(page, 'GET', `/places/${grid2}/children`)).body;
+  assert.equal(kids.length, 2);
+  const [first, second] = await Promise.all(kids.map(async (k) => (await api(page, 'GET', `/places/${k.id}`)).body));
+  const box = (g) => {
+    const xs = g.geometry.coordinates[0].map((p) => p[0]);
+    const ys = g.geometry.coordinates[0].map((p) => p[1]);
+    return { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) };
+  };
+  // Free the northern half of the second micro-grid (the office shrank it), to draw in.
+  const b = box(second);
+  const mid = (b.y0 + b.y1) / 2;
+  const rect = (x0, y0, x1, y1) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
+  const north = b.y1 > box(first).y1;
+  const kept = north ? rect(b.x0, b.y0, b.x1, mid) : rect(b.x0, mid, b.x1, b.y1);
+  const shrunk = await api(page, 'PUT', `/places/${second.id}`, {
+    code: second.code, name: second.name, address: second.address, geometry: kept, leaders: second.leaders, version: second.version,
+  });
+  assert.equal(shrunk.status, 200, JSON.stringify(shrunk.body));
+  const [fy0, fy1] = north ? [mid, b.y1] : [b.y0, mid];
+  const inset = 0.00005;
+  await openMap(page);
+
+  // Open the grid's panel, start drawing, click four corners in the free strip, Enter.
+  await clickAt(page, (b.x0 + b.x1) / 2, (box(first).y0 + box(first).y1) / 2);
+  await page.getByTestId('panel-title').filter({ hasText: '第二网格' }).waitFor();
+  await page.getByTestId('panel-draw').click();
+  await page.getByTestId('map-draw').waitFor();
+  for (const [x, y] of [[b.x0 + inset, fy0 + inset], [b.x1 - inset, fy0 + inset], [b.x1 - inset, fy1 - inset], [b.x0 + inset, fy1 - inset]]) {
+    await clickAt(page, x, y);
+  }
+  await page.keyboard.press('Enter');
+  await page.getByTestId('draw-code').fill('XF-C01-G2-M9');
+  await page.getByTestId('draw-name').fill('新绘微网格');
+  await page.getByTestId('draw-save').click();
+  await page.getByTestId('draw-saved').filter({ hasText: '新绘微网格' }).waitFor();
+  let names = (await api(page, 'GET', `/places/${grid2}/children`)).body.map((k) => k.name);
+  assert.ok(names.includes('新绘微网格'), names.join(','));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'map-draw-new.png') });
+  // Taken back: deleted with its version.
+  await page.getByTestId('draw-take-back').click();
+  await page.getByTestId('map-status').filter({ hasText: '已撤销' }).waitFor();
+  names = (await api(page, 'GET', `/places/${grid2}/children`)).body.map((k) => k.name);
+  assert.ok(!names.includes('新绘微网格'));
+
+  // One reaching into the first micro-grid is refused and names it; double click finishes.
+  const f = box(first);
+  await clickAt(page, (b.x0 + b.x1) / 2, (f.y0 + f.y1) / 2);
+  await page.getByTestId('panel-title').filter({ hasText: '第二网格' }).waitFor();
+  await page.getByTestId('panel-draw').click();
+  await clickAt(page, b.x0 + inset, fy0 + inset);
+  await clickAt(page, b.x1 - inset, fy0 + inset);
+  const last = await pointOf(page, (b.x0 + b.x1) / 2, (f.y0 + f.y1) / 2);
+  await page.mouse.dblclick(last.x, last.y);
+  await page.getByTestId('draw-code').fill('XF-C01-G2-M8');
+  await page.getByTestId('draw-name').fill('重叠微网格');
+  await page.getByTestId('draw-save').click();
+  await page.getByTestId('draw-error').filter({ hasText: first.name }).waitFor();
+  names = (await api(page, 'GET', `/places/${grid2}/children`)).body.map((k) => k.name);
+  assert.ok(!names.includes('重叠微网格'), 'nothing was written');
+  // Escape leaves drawing.
+  await page.getByTestId('draw-cancel').click();
+  assert.equal(await page.getByTestId('map-draw').count(), 0);
+  assert.deepEqual(env.consoleErrors, []);
 });

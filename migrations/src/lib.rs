@@ -13,6 +13,7 @@ mod m20261129_000008_mediation;
 mod m20261129_000009_care;
 mod m20261129_000010_mailbox_meals;
 mod m20261129_000011_volunteers;
+mod m20261129_000012_patrols;
 mod m20261129_000015_care_more;
 mod m20261129_000016_mediation_events_at;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_care::Migration),
             Box::new(m20261129_000010_mailbox_meals::Migration),
             Box::new(m20261129_000011_volunteers::Migration),
+            Box::new(m20261129_000012_patrols::Migration),
             Box::new(m20261129_000015_care_more::Migration),
             Box::new(m20261129_000016_mediation_events_at::Migration),
         ]

@@ -190,6 +190,10 @@ pub struct GridSummary {
     pub cases: Option<CaseCounts>,
     /// Households with at least one resident in a special group — a count, never names.
     pub special_group_households: Option<u64>,
+    /// Care visits in the grid this month (Asia/Shanghai), for the same readers as the
+    /// special-group count.
+    #[serde(default)]
+    pub visits_this_month: Option<u64>,
     pub version: i64,
 }
 
@@ -396,6 +400,156 @@ pub fn scale_bar(metres_per_pixel: f64, max_px: f64) -> (f64, f64) {
     (step, step / metres_per_pixel)
 }
 
+// ---- Hazards (安全隐患) ----
+
+/// The category group whose cases are hazards (安全隐患): the group itself and every
+/// category under it. The map draws them as their own layer, apart from ordinary pins.
+pub const HAZARD_GROUP: &str = "E-SAF";
+
+/// Is a category (by its code and its parent's code) a hazard?
+pub fn is_hazard_category(code: &str, parent_code: Option<&str>) -> bool {
+    code == HAZARD_GROUP || parent_code == Some(HAZARD_GROUP)
+}
+
+// ---- Care on the map: counts per micro-grid, never names ----
+
+/// A count for one place (a micro-grid, or a grid for people directly in it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlaceCount {
+    pub place_id: i64,
+    pub count: u64,
+}
+
+/// The care layers of the map over a box: households with someone in a special group and
+/// care visits made this month, counted per micro-grid. Only for those who may see special
+/// groups there (the office everywhere, grid workers in their grids).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CareOverlay {
+    /// `YYYY-MM` (Asia/Shanghai) the visits are counted in.
+    pub month: String,
+    pub special_households: Vec<PlaceCount>,
+    pub visits: Vec<PlaceCount>,
+}
+
+// ---- Patrols (巡查) ----
+
+/// Most track points one request may carry.
+pub const PATROL_BATCH_MAX: usize = 200;
+/// How far (degrees, about 2 km) outside its grid a patrol's point may lie.
+pub const PATROL_MARGIN_DEG: f64 = 0.02;
+/// How far ahead of the server's clock a phone's timestamp may be.
+pub const PATROL_CLOCK_SKEW_S: i64 = 120;
+
+/// One point of a patrol's track, as the phone measured it.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrackPoint {
+    pub lon: f64,
+    pub lat: f64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: time::OffsetDateTime,
+}
+
+/// Start a patrol of a grid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StartPatrol {
+    pub grid_id: i64,
+}
+
+/// A batch of points for a patrol under way.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AddTrackPoints {
+    pub points: Vec<TrackPoint>,
+}
+
+/// End a patrol; `version` is the patrol's version as read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EndPatrol {
+    pub version: i64,
+}
+
+/// A patrol with its track.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Patrol {
+    pub id: i64,
+    pub user_id: i64,
+    pub worker_name: String,
+    pub grid_id: i64,
+    pub grid_name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub started_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub ended_at: Option<time::OffsetDateTime>,
+    pub points: Vec<TrackPoint>,
+    pub version: i64,
+}
+
+/// May this user patrol (and record a track in) this grid? Grid workers in their own grids,
+/// and the office anywhere.
+pub fn may_patrol(me: &crate::accounts::Principal, grid_id: i64) -> bool {
+    me.is_office()
+        || (me.has_role(crate::accounts::Role::GridWorker) && me.grid_ids.contains(&grid_id))
+}
+
+/// May this user see a patrol by `owner` in `grid_id`? Its walker, the office, and the grid
+/// workers of that grid.
+pub fn may_see_patrol(me: &crate::accounts::Principal, owner: i64, grid_id: i64) -> bool {
+    me.user_id == owner
+        || me.is_office()
+        || (me.has_role(crate::accounts::Role::GridWorker) && me.grid_ids.contains(&grid_id))
+}
+
+/// The box a patrol's points must lie in: its grid's box and a margin around it.
+pub fn patrol_area(grid: crate::geo::BBox) -> crate::geo::BBox {
+    crate::geo::BBox {
+        min_lon: grid.min_lon - PATROL_MARGIN_DEG,
+        min_lat: grid.min_lat - PATROL_MARGIN_DEG,
+        max_lon: grid.max_lon + PATROL_MARGIN_DEG,
+        max_lat: grid.max_lat + PATROL_MARGIN_DEG,
+    }
+}
+
+/// Check a batch of track points: one to [`PATROL_BATCH_MAX`] of them, finite and inside
+/// `area`, in time order, none before `after` (the patrol's start or its last point) and none
+/// ahead of `now` by more than the clock skew allowed. Errors name `points` or `points/<i>/…`.
+pub fn validate_track(
+    points: &[TrackPoint],
+    area: crate::geo::BBox,
+    after: time::OffsetDateTime,
+    now: time::OffsetDateTime,
+) -> Result<(), crate::error::FieldErrors> {
+    use crate::error::{FieldErrorCode, FieldErrors};
+    let mut errs = FieldErrors::new();
+    if points.is_empty() {
+        errs.add("points", FieldErrorCode::Required);
+    } else if points.len() > PATROL_BATCH_MAX {
+        errs.add("points", FieldErrorCode::TooLong);
+    }
+    let latest = now + time::Duration::seconds(PATROL_CLOCK_SKEW_S);
+    let mut prev = after;
+    for (i, p) in points.iter().enumerate().take(PATROL_BATCH_MAX + 1) {
+        let inside = p.lon.is_finite()
+            && p.lat.is_finite()
+            && (area.min_lon..=area.max_lon).contains(&p.lon)
+            && (area.min_lat..=area.max_lat).contains(&p.lat);
+        if !inside {
+            errs.add(format!("points/{i}/lon"), FieldErrorCode::OutOfRange);
+        }
+        if p.at < prev || p.at > latest {
+            errs.add(format!("points/{i}/at"), FieldErrorCode::OutOfRange);
+        } else {
+            prev = p.at;
+        }
+    }
+    errs.into_result()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,5 +669,117 @@ mod tests {
         assert_eq!(h.cells.len(), 2);
         assert!((h.cells[0].lon - 0.05).abs() < 1e-3 && (h.cells[0].lat - 0.05).abs() < 1e-9);
         assert!(heat_bins(b, &[], 10).cells.is_empty());
+    }
+
+    #[test]
+    fn hazards_are_the_safety_group_and_its_children() {
+        assert!(is_hazard_category("E-SAF", None));
+        assert!(is_hazard_category("E-SAF-02", Some("E-SAF")));
+        assert!(
+            is_hazard_category("X-NEW", Some("E-SAF")),
+            "an admin's new sub-category"
+        );
+        assert!(!is_hazard_category("E-ENV-01", Some("E-ENV")));
+        assert!(!is_hazard_category("E-SAFE", None));
+    }
+
+    fn principal(roles: &[crate::accounts::Role], grids: &[i64]) -> crate::accounts::Principal {
+        crate::accounts::Principal {
+            user_id: 7,
+            username: "u".into(),
+            display_name: "U".into(),
+            roles: roles.to_vec(),
+            grid_ids: grids.to_vec(),
+        }
+    }
+
+    #[test]
+    fn who_patrols_and_who_sees_patrols() {
+        use crate::accounts::Role::*;
+        let gw = principal(&[GridWorker], &[1]);
+        assert!(may_patrol(&gw, 1));
+        assert!(!may_patrol(&gw, 2), "not another grid");
+        assert!(may_patrol(&principal(&[Staff], &[]), 2));
+        assert!(
+            !may_patrol(&principal(&[Resident], &[1]), 1),
+            "a building leader's grid is not enough"
+        );
+        assert!(!may_patrol(&principal(&[Mediator], &[]), 1));
+        // Seeing: the walker, the office, the grid's workers.
+        assert!(may_see_patrol(&gw, 99, 1));
+        assert!(!may_see_patrol(&gw, 99, 2));
+        assert!(may_see_patrol(&gw, 7, 2), "one's own patrol anywhere");
+        assert!(may_see_patrol(&principal(&[Admin], &[]), 99, 2));
+        assert!(!may_see_patrol(&principal(&[Resident], &[1]), 99, 1));
+    }
+
+    #[test]
+    fn track_batches_are_bounded_ordered_and_near_the_grid() {
+        let t0 = time::macros::datetime!(2026-11-29 08:00 UTC);
+        let area = patrol_area(bbox(121.45, 31.22, 121.452, 31.226));
+        let p = |lon: f64, lat: f64, s: i64| TrackPoint {
+            lon,
+            lat,
+            at: t0 + time::Duration::seconds(s),
+        };
+        let now = t0 + time::Duration::minutes(10);
+        assert!(
+            validate_track(
+                &[p(121.451, 31.223, 0), p(121.4512, 31.2232, 5)],
+                area,
+                t0,
+                now
+            )
+            .is_ok()
+        );
+        assert!(
+            validate_track(
+                &[p(121.451, 31.223, 5), p(121.451, 31.223, 5)],
+                area,
+                t0,
+                now
+            )
+            .is_ok(),
+            "equal times are in order"
+        );
+        let fields = |r: Result<(), crate::error::FieldErrors>| -> Vec<String> {
+            r.unwrap_err().0.into_iter().map(|(f, _)| f).collect()
+        };
+        assert_eq!(fields(validate_track(&[], area, t0, now)), ["points"]);
+        let many: Vec<TrackPoint> = (0..=PATROL_BATCH_MAX as i64)
+            .map(|i| p(121.451, 31.223, i))
+            .collect();
+        assert_eq!(fields(validate_track(&many, area, t0, now)), ["points"]);
+        assert_eq!(
+            fields(validate_track(
+                &[p(121.451, 31.223, 9), p(121.451, 31.223, 3)],
+                area,
+                t0,
+                now
+            )),
+            ["points/1/at"],
+            "out of order"
+        );
+        assert_eq!(
+            fields(validate_track(&[p(121.451, 31.223, -1)], area, t0, now)),
+            ["points/0/at"],
+            "before the start"
+        );
+        assert_eq!(
+            fields(validate_track(&[p(121.451, 31.223, 3600)], area, t0, now)),
+            ["points/0/at"],
+            "in the future"
+        );
+        assert_eq!(
+            fields(validate_track(&[p(121.6, 31.223, 1)], area, t0, now)),
+            ["points/0/lon"],
+            "kilometres away"
+        );
+        assert_eq!(
+            fields(validate_track(&[p(f64::NAN, 31.223, 1)], area, t0, now)),
+            ["points/0/lon"]
+        );
+        // The margin: a step outside the grid's edge is fine.
+        assert!(validate_track(&[p(121.4525, 31.2265, 1)], area, t0, now).is_ok());
     }
 }

@@ -44,8 +44,19 @@ pub struct Pin {
     pub title: String,
     pub stage: Stage,
     pub overdue: bool,
+    /// A hazard (安全隐患): drawn on its own layer as a warning sign.
+    pub hazard: bool,
     pub x: f64,
     pub y: f64,
+}
+
+/// A patrol's track in local metres, for drawing.
+pub struct Track {
+    pub id: i64,
+    pub worker: String,
+    pub points: Vec<(f64, f64)>,
+    /// Still under way.
+    pub live: bool,
 }
 
 /// Which layers are drawn.
@@ -56,6 +67,14 @@ pub struct Layers {
     pub buildings: bool,
     pub labels: bool,
     pub cases: bool,
+    /// Hazards (安全隐患), apart from ordinary case pins.
+    pub hazards: bool,
+    /// Households with someone in a special group: a count per micro-grid.
+    pub special: bool,
+    /// Care visits this month: a count per micro-grid.
+    pub visits: bool,
+    /// Patrol tracks of the chosen day.
+    pub patrols: bool,
     pub heat: bool,
     /// The raster base layer, when one is configured.
     pub tiles: bool,
@@ -69,6 +88,10 @@ impl Default for Layers {
             buildings: true,
             labels: true,
             cases: true,
+            hazards: true,
+            special: false,
+            visits: false,
+            patrols: false,
             heat: false,
             tiles: true,
         }
@@ -118,11 +141,16 @@ pub struct Engine {
     pub choropleth: Choropleth,
     pub figures: HashMap<i64, GridFigures>,
     pub heat: Option<Heat>,
+    /// Counts per micro-grid of the care layers (only for those allowed).
+    pub care: Option<shared::map::CareOverlay>,
+    pub tracks: Vec<Track>,
     pub selected: Option<i64>,
     pub marker: Option<(f64, f64)>,
     /// Places named by a refused edit (drawn in red).
     pub trouble: Vec<i64>,
     pub editing: Option<Editing>,
+    /// Corners of a new area being drawn (longitude/latitude).
+    pub sketch: Option<Vec<(f64, f64)>>,
     pub focused: bool,
     pub tile_layer: Option<shared::map::TileLayer>,
     tile_images: HashMap<String, web_sys::HtmlImageElement>,
@@ -130,8 +158,14 @@ pub struct Engine {
     dpr: f64,
     dirty: bool,
     frame_pending: bool,
-    /// Box (longitude/latitude) whose features are loaded.
-    pub loaded: Option<BBox>,
+    /// Box (longitude/latitude) whose features are loaded, and whether buildings came too.
+    pub loaded: Option<(BBox, bool)>,
+    /// A feature fetch is under way (one at a time).
+    pub fetching: bool,
+    /// Bumped when the loaded places are forgotten: a fetch begun before is stale.
+    pub epoch: u64,
+    /// Features fetched and waiting to be taken in, a slice per frame.
+    pending: std::collections::VecDeque<Value>,
     pub frames: u32,
 }
 
@@ -175,10 +209,13 @@ pub fn install(canvas: HtmlCanvasElement) {
         choropleth: Choropleth::Off,
         figures: HashMap::new(),
         heat: None,
+        care: None,
+        tracks: Vec::new(),
         selected: None,
         marker: None,
         trouble: Vec::new(),
         editing: None,
+        sketch: None,
         focused: false,
         tile_layer: None,
         tile_images: HashMap::new(),
@@ -187,6 +224,9 @@ pub fn install(canvas: HtmlCanvasElement) {
         dirty: true,
         frame_pending: false,
         loaded: None,
+        fetching: false,
+        epoch: 0,
+        pending: std::collections::VecDeque::new(),
         frames: 0,
     };
     ENGINE.with(|e| *e.borrow_mut() = Some(engine));
@@ -228,6 +268,18 @@ fn record_object() -> Option<wasm_bindgen::JsValue> {
     }
 }
 
+/// Digest queued features in slices, each in its own task, so frames come in between.
+fn schedule_digest() {
+    leptos::prelude::set_timeout(
+        || {
+            if with(|e| e.digest()).unwrap_or(false) {
+                schedule_digest();
+            }
+        },
+        std::time::Duration::from_millis(0),
+    );
+}
+
 pub fn uninstall() {
     ENGINE.with(|e| *e.borrow_mut() = None);
 }
@@ -267,6 +319,11 @@ pub fn stage_colour(stage: Stage) -> &'static str {
 }
 
 pub const OVERDUE: &str = "#b42318";
+/// Hazard signs, special-group and visit badges, patrol tracks (and the legend).
+pub const HAZARD: &str = "#f5b301";
+pub const SPECIAL: &str = "#7c3aed";
+pub const VISITS: &str = "#0f766e";
+pub const TRACK: &str = "#c2410c";
 const GRID_FILLS: [&str; 6] = [
     "rgba(15,93,78,0.10)",
     "rgba(29,78,216,0.09)",
@@ -430,8 +487,8 @@ impl Engine {
         })
     }
 
-    /// Take in a GeoJSON FeatureCollection from `/map/features`. Pins are replaced for the
-    /// loaded box when `cases_loaded` (they move between stages).
+    /// Take in a GeoJSON FeatureCollection from `/map/features` at once. Pins are replaced
+    /// for the loaded box when `cases_loaded` (they move between stages).
     pub fn add_features(&mut self, fc: &Value, cases_loaded: bool) {
         let Some(features) = fc["features"].as_array() else {
             return;
@@ -439,81 +496,142 @@ impl Engine {
         if cases_loaded {
             self.pins.clear();
         }
-        let mut new_buildings = false;
         for f in features {
-            let props = &f["properties"];
-            let layer = props["layer"].as_str().unwrap_or_default();
-            if layer == "cases" {
-                let Some(c) = f["geometry"]["coordinates"].as_array() else {
-                    continue;
-                };
-                let (Some(lon), Some(lat)) = (
-                    c.first().and_then(Value::as_f64),
-                    c.get(1).and_then(Value::as_f64),
-                ) else {
-                    continue;
-                };
-                if !self.origin_set {
-                    self.origin = mercator(lon, lat);
-                    self.origin_set = true;
-                }
-                let (x, y) = self.local(lon, lat);
-                let Some(id) = props["id"].as_i64() else {
-                    continue;
-                };
-                self.pins.insert(
-                    id,
-                    Pin {
-                        id,
-                        number: props["number"].as_str().unwrap_or_default().to_string(),
-                        title: props["title"].as_str().unwrap_or_default().to_string(),
-                        stage: serde_json::from_value(props["stage"].clone())
-                            .unwrap_or(Stage::Reported),
-                        overdue: props["overdue"].as_bool().unwrap_or(false),
-                        x,
-                        y,
-                    },
-                );
-                continue;
-            }
-            let Some(id) = props["id"].as_i64() else {
-                continue;
-            };
-            // Places already held keep their cached paths (edits replace them explicitly).
-            let held = match layer {
-                "communities" => self.communities.contains_key(&id),
-                "grids" => self.grids.contains_key(&id),
-                "micro_grids" => self.micro_grids.contains_key(&id),
-                "buildings" => self.buildings.contains_key(&id),
-                _ => false,
-            };
-            if held {
-                continue;
-            }
-            let geometry = f["geometry"].clone();
-            if geometry.is_null() {
-                continue;
-            }
-            let area = layer != "buildings";
-            let Some(shape) = self.shape(props, geometry, area) else {
-                continue;
-            };
-            let map = match layer {
-                "communities" => &mut self.communities,
-                "grids" => &mut self.grids,
-                "micro_grids" => &mut self.micro_grids,
-                "buildings" => {
-                    new_buildings = true;
-                    &mut self.buildings
-                }
-                _ => continue,
-            };
-            map.insert(id, shape);
-        }
-        if new_buildings {
-            self.rebuild_buildings();
+            self.take(f);
         }
         self.invalidate();
+    }
+
+    /// Take in fetched features without holding up frames: pins at once (they are few and
+    /// replace the old ones), places a slice at a time between frames, drawing what is
+    /// already held meanwhile (all at once when `at_once`: the first load, nothing shown yet).
+    pub fn enqueue(&mut self, fc: Value, at_once: bool) {
+        let Value::Object(mut m) = fc else { return };
+        let Some(Value::Array(features)) = m.remove("features") else {
+            return;
+        };
+        self.pins.clear();
+        for f in features {
+            if f["properties"]["layer"] == "cases" {
+                self.take(&f);
+            } else {
+                self.pending.push_back(f);
+            }
+        }
+        if at_once {
+            // Nothing on screen yet: no frames to keep smooth, so all now.
+            while let Some(f) = self.pending.pop_front() {
+                self.take(&f);
+            }
+            self.invalidate();
+            return;
+        }
+        self.invalidate();
+        schedule_digest();
+    }
+
+    /// Take in queued features for at most a few milliseconds; true when some remain.
+    fn digest(&mut self) -> bool {
+        let started = now_ms();
+        let mut n = 0;
+        while let Some(f) = self.pending.pop_front() {
+            if self.take(&f) {
+                n += 1;
+            }
+            if now_ms() - started > 4.0 {
+                break;
+            }
+        }
+        if n > 0 {
+            self.invalidate();
+        }
+        !self.pending.is_empty()
+    }
+
+    /// One feature; true when it was new.
+    fn take(&mut self, f: &Value) -> bool {
+        let props = &f["properties"];
+        let layer = props["layer"].as_str().unwrap_or_default();
+        if layer == "cases" {
+            let Some(c) = f["geometry"]["coordinates"].as_array() else {
+                return false;
+            };
+            let (Some(lon), Some(lat)) = (
+                c.first().and_then(Value::as_f64),
+                c.get(1).and_then(Value::as_f64),
+            ) else {
+                return false;
+            };
+            if !self.origin_set {
+                self.origin = mercator(lon, lat);
+                self.origin_set = true;
+            }
+            let (x, y) = self.local(lon, lat);
+            let Some(id) = props["id"].as_i64() else {
+                return false;
+            };
+            self.pins.insert(
+                id,
+                Pin {
+                    id,
+                    number: props["number"].as_str().unwrap_or_default().to_string(),
+                    title: props["title"].as_str().unwrap_or_default().to_string(),
+                    stage: serde_json::from_value(props["stage"].clone())
+                        .unwrap_or(Stage::Reported),
+                    overdue: props["overdue"].as_bool().unwrap_or(false),
+                    hazard: props["hazard"].as_bool().unwrap_or(false),
+                    x,
+                    y,
+                },
+            );
+            return false;
+        }
+        let Some(id) = props["id"].as_i64() else {
+            return false;
+        };
+        // Places already held keep their cached paths (edits replace them explicitly).
+        let held = match layer {
+            "communities" => self.communities.contains_key(&id),
+            "grids" => self.grids.contains_key(&id),
+            "micro_grids" => self.micro_grids.contains_key(&id),
+            "buildings" => self.buildings.contains_key(&id),
+            _ => false,
+        };
+        if held {
+            return false;
+        }
+        let geometry = f["geometry"].clone();
+        if geometry.is_null() {
+            return false;
+        }
+        let area = layer != "buildings";
+        let Some(shape) = self.shape(props, geometry, area) else {
+            return false;
+        };
+        let map = match layer {
+            "communities" => &mut self.communities,
+            "grids" => &mut self.grids,
+            "micro_grids" => &mut self.micro_grids,
+            "buildings" => {
+                // Appended to the one path all buildings share: no rebuild of the others.
+                let rs = rings(&shape.geometry);
+                let path = match &self.buildings_path {
+                    Some(p) => p.clone(),
+                    None => match Path2d::new() {
+                        Ok(p) => {
+                            self.buildings_path = Some(p.clone());
+                            p
+                        }
+                        Err(_) => return false,
+                    },
+                };
+                self.path_of(&rs, &path);
+                &mut self.buildings
+            }
+            _ => return false,
+        };
+        map.insert(id, shape);
+        true
     }
 
     /// Replace one place's outline (after an edit was saved).
@@ -532,14 +650,6 @@ impl Engine {
         self.invalidate();
     }
 
-    fn rebuild_buildings(&mut self) {
-        let Ok(p) = Path2d::new() else { return };
-        for b in self.buildings.values() {
-            self.path_of(&rings(&b.geometry), &p);
-        }
-        self.buildings_path = Some(p);
-    }
-
     /// Forget the loaded places (after a split or merge changed them); the next refresh
     /// loads them again.
     pub fn forget_places(&mut self) {
@@ -547,7 +657,9 @@ impl Engine {
         self.micro_grids.clear();
         self.buildings.clear();
         self.buildings_path = None;
+        self.pending.clear();
         self.loaded = None;
+        self.epoch += 1;
         self.invalidate();
     }
 
@@ -557,9 +669,9 @@ impl Engine {
 
     /// Which grid (or pin) is under a screen point.
     pub fn hit(&self, px: f64, py: f64) -> Hit {
-        if self.layers.cases {
+        if self.layers.cases || self.layers.hazards {
             let mut best: Option<(f64, i64)> = None;
-            for p in self.pins.values() {
+            for p in self.pins.values().filter(|p| self.pin_visible(p)) {
                 let (sx, sy) = self.screen(p.x, p.y);
                 let d = (sx - px).hypot(sy - py);
                 if d <= 16.0 && best.is_none_or(|(bd, _)| d < bd) {
@@ -709,11 +821,20 @@ impl Engine {
         if self.layers.labels {
             self.draw_labels();
         }
-        if self.layers.cases {
+        if self.layers.patrols {
+            self.draw_tracks();
+        }
+        if self.layers.special || self.layers.visits {
+            self.draw_care();
+        }
+        if self.layers.cases || self.layers.hazards {
             self.draw_pins();
         }
         if let Some(e) = &self.editing {
             self.draw_editing(e);
+        }
+        if let Some(s) = &self.sketch {
+            self.draw_sketch(s);
         }
         if let Some((lon, lat)) = self.marker {
             let (x, y) = self.view.to_screen(lon, lat);
@@ -744,7 +865,9 @@ impl Engine {
         }
         self.draw_scale_bar();
         self.frames += 1;
-        let full = !self.grids.is_empty() && (!self.buildings.is_empty() || !self.layers.buildings);
+        let full = !self.grids.is_empty()
+            && self.pending.is_empty()
+            && (!self.buildings.is_empty() || !self.layers.buildings);
         record(now_ms() - started, full, self.feature_count());
     }
 
@@ -925,9 +1048,19 @@ impl Engine {
         // One path per colour: a few fills for thousands of pins.
         let mut by_colour: BTreeMap<&'static str, Vec<(f64, f64)>> = BTreeMap::new();
         let mut overdue = Vec::new();
+        let mut hazards = Vec::new();
         for p in self.pins.values() {
             let (x, y) = self.screen(p.x, p.y);
             if x < -10.0 || y < -10.0 || x > self.view.width + 10.0 || y > self.view.height + 10.0 {
+                continue;
+            }
+            if p.hazard {
+                if self.layers.hazards {
+                    hazards.push((x, y, p.overdue));
+                }
+                continue;
+            }
+            if !self.layers.cases {
                 continue;
             }
             if p.overdue {
@@ -960,6 +1093,176 @@ impl Engine {
             ctx.fill();
             ctx.stroke();
         }
+        // Hazards: warning triangles (overdue ones ringed in red).
+        if !hazards.is_empty() {
+            let h = if self.view.scale > 0.5 { 11.0 } else { 8.0 };
+            ctx.begin_path();
+            for &(x, y, _) in &hazards {
+                ctx.move_to(x, y - h);
+                ctx.line_to(x + h, y + h * 0.8);
+                ctx.line_to(x - h, y + h * 0.8);
+                ctx.close_path();
+            }
+            ctx.set_fill_style_str(HAZARD);
+            ctx.fill();
+            ctx.set_stroke_style_str("#1b1f1d");
+            ctx.set_line_width(1.5);
+            ctx.stroke();
+            ctx.set_fill_style_str("#1b1f1d");
+            ctx.set_font("800 11px system-ui,sans-serif");
+            ctx.set_text_align("center");
+            ctx.set_text_baseline("middle");
+            for &(x, y, overdue) in &hazards {
+                let _ = ctx.fill_text("!", x, y + h * 0.2);
+                if overdue {
+                    ctx.begin_path();
+                    let _ = ctx.arc(x, y, h + 5.0, 0.0, std::f64::consts::TAU);
+                    ctx.set_stroke_style_str(OVERDUE);
+                    ctx.set_line_width(2.5);
+                    ctx.stroke();
+                }
+            }
+        }
+    }
+
+    /// Is this pin's layer (hazards or cases) shown?
+    fn pin_visible(&self, p: &Pin) -> bool {
+        if p.hazard {
+            self.layers.hazards
+        } else {
+            self.layers.cases
+        }
+    }
+
+    /// The care layers: a badge with a count at each micro-grid (special-group households
+    /// on the left, visits this month on the right). Counts only, never names.
+    fn draw_care(&self) {
+        let Some(care) = &self.care else { return };
+        let ctx = &self.ctx;
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("middle");
+        ctx.set_font("700 12px system-ui,sans-serif");
+        let layers = [
+            (
+                self.layers.special,
+                &care.special_households,
+                SPECIAL,
+                -22.0,
+                "♥",
+            ),
+            (self.layers.visits, &care.visits, VISITS, 22.0, "✓"),
+        ];
+        for (on, list, colour, dx, icon) in layers {
+            if !on {
+                continue;
+            }
+            for c in list {
+                let Some(shape) = self
+                    .micro_grids
+                    .get(&c.place_id)
+                    .or_else(|| self.grids.get(&c.place_id))
+                else {
+                    continue;
+                };
+                let (lx, ly) = shape.centre();
+                let (x, y) = self.screen(lx, ly);
+                let (x, y) = (x + dx, y + 18.0);
+                if x < -30.0
+                    || y < -30.0
+                    || x > self.view.width + 30.0
+                    || y > self.view.height + 30.0
+                {
+                    continue;
+                }
+                let text = format!("{icon} {}", c.count);
+                let w = 16.0 + 7.5 * text.chars().count() as f64;
+                ctx.begin_path();
+                let _ = ctx.round_rect_with_f64(x - w / 2.0, y - 12.0, w, 24.0, 12.0);
+                ctx.set_fill_style_str(colour);
+                ctx.fill();
+                ctx.set_stroke_style_str("#ffffff");
+                ctx.set_line_width(2.0);
+                ctx.stroke();
+                ctx.set_fill_style_str("#ffffff");
+                let _ = ctx.fill_text(&text, x, y + 0.5);
+            }
+        }
+    }
+
+    /// Patrol tracks as lines, a dot where each began (a ring at the end of one under way).
+    fn draw_tracks(&self) {
+        let ctx = &self.ctx;
+        ctx.set_line_join("round");
+        ctx.set_line_cap("round");
+        for t in &self.tracks {
+            if t.points.is_empty() {
+                continue;
+            }
+            let pts: Vec<(f64, f64)> = t.points.iter().map(|&(x, y)| self.screen(x, y)).collect();
+            ctx.begin_path();
+            for (i, &(x, y)) in pts.iter().enumerate() {
+                if i == 0 {
+                    ctx.move_to(x, y);
+                } else {
+                    ctx.line_to(x, y);
+                }
+            }
+            ctx.set_stroke_style_str("rgba(255,255,255,0.9)");
+            ctx.set_line_width(7.0);
+            ctx.stroke();
+            ctx.set_stroke_style_str(TRACK);
+            ctx.set_line_width(4.0);
+            ctx.stroke();
+            let (x, y) = pts[0];
+            ctx.begin_path();
+            let _ = ctx.arc(x, y, 6.0, 0.0, std::f64::consts::TAU);
+            ctx.set_fill_style_str(TRACK);
+            ctx.fill();
+            // Who walked it, by the start.
+            ctx.set_font("600 12px system-ui,sans-serif");
+            ctx.set_text_align("left");
+            ctx.set_text_baseline("middle");
+            ctx.set_stroke_style_str("rgba(255,255,255,0.9)");
+            ctx.set_line_width(3.0);
+            let _ = ctx.stroke_text(&t.worker, x + 9.0, y - 10.0);
+            let _ = ctx.fill_text(&t.worker, x + 9.0, y - 10.0);
+            if t.live {
+                let (x, y) = pts[pts.len() - 1];
+                ctx.begin_path();
+                let _ = ctx.arc(x, y, 9.0, 0.0, std::f64::consts::TAU);
+                ctx.set_stroke_style_str(TRACK);
+                ctx.set_line_width(3.0);
+                ctx.stroke();
+            }
+        }
+        ctx.set_line_cap("butt");
+    }
+
+    pub fn track_of(&self, p: &shared::map::Patrol, live: bool) -> Track {
+        Track {
+            id: p.id,
+            worker: p.worker_name.clone(),
+            points: p.points.iter().map(|t| self.local(t.lon, t.lat)).collect(),
+            live,
+        }
+    }
+
+    /// Show these patrols' tracks (replacing those shown); `live` is one under way.
+    pub fn set_tracks(&mut self, patrols: &[shared::map::Patrol], live: Option<i64>) {
+        self.tracks = patrols
+            .iter()
+            .map(|p| self.track_of(p, live == Some(p.id)))
+            .collect();
+        self.tracks_changed();
+    }
+
+    /// Redraw the tracks; the benchmark and tests read the number of points drawn.
+    pub fn tracks_changed(&mut self) {
+        let pts: usize = self.tracks.iter().map(|t| t.points.len()).sum();
+        if let Some(obj) = record_object() {
+            let _ = js_sys::Reflect::set(&obj, &"trackPoints".into(), &(pts as f64).into());
+        }
+        self.invalidate();
     }
 
     fn draw_heat(&self) {
@@ -984,6 +1287,41 @@ impl Engine {
                 ctx.set_fill_style_canvas_gradient(&g);
                 ctx.fill_rect(cx - radius, cy - radius, radius * 2.0, radius * 2.0);
             }
+        }
+    }
+
+    fn draw_sketch(&self, corners: &[(f64, f64)]) {
+        let ctx = &self.ctx;
+        let pts: Vec<(f64, f64)> = corners
+            .iter()
+            .map(|&(lon, lat)| self.view.to_screen(lon, lat))
+            .collect();
+        if pts.len() >= 2 {
+            ctx.begin_path();
+            for (i, &(x, y)) in pts.iter().enumerate() {
+                if i == 0 {
+                    ctx.move_to(x, y);
+                } else {
+                    ctx.line_to(x, y);
+                }
+            }
+            if pts.len() >= 3 {
+                ctx.close_path();
+                ctx.set_fill_style_str("rgba(11,87,208,0.12)");
+                ctx.fill();
+            }
+            ctx.set_stroke_style_str("#0b57d0");
+            ctx.set_line_width(3.0);
+            ctx.stroke();
+        }
+        for &(x, y) in &pts {
+            ctx.begin_path();
+            let _ = ctx.arc(x, y, 7.0, 0.0, std::f64::consts::TAU);
+            ctx.set_fill_style_str("#ffffff");
+            ctx.fill();
+            ctx.set_stroke_style_str("#0b57d0");
+            ctx.set_line_width(3.0);
+            ctx.stroke();
         }
     }
 

@@ -582,3 +582,260 @@ pub fn EditBar() -> impl IntoView {
         })}
     }
 }
+
+// ---- Drawing a new micro-grid (admins) ----
+
+/// A new micro-grid being drawn inside a grid: click corners, Enter or a double click
+/// finishes, Escape cancels; then a code and a name, and the server checks it like any edit
+/// (siblings do not overlap, inside the grid). A created one can be taken back (deleted
+/// with its version); later changes are ordinary versioned outline edits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DrawSession {
+    pub parent_id: i64,
+    pub parent_name: String,
+    pub finished: bool,
+    pub busy: bool,
+    pub error: Option<String>,
+    pub created: Option<PlaceView>,
+}
+
+pub fn start_drawing(ctx: MapCtx, parent_id: i64, parent_name: String) {
+    stop(ctx);
+    canvas::with(|e| {
+        e.sketch = Some(Vec::new());
+        e.trouble.clear();
+        e.invalidate();
+    });
+    ctx.drawing.set(Some(DrawSession {
+        parent_id,
+        parent_name,
+        finished: false,
+        busy: false,
+        error: None,
+        created: None,
+    }));
+    ctx.selection.set(None);
+    focus_canvas();
+}
+
+fn focus_canvas() {
+    if let Some(c) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("[data-testid=map-canvas]").ok().flatten())
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = c.focus();
+    }
+}
+
+pub fn stop_drawing(ctx: MapCtx) {
+    canvas::with(|e| {
+        e.sketch = None;
+        e.trouble.clear();
+        e.invalidate();
+    });
+    ctx.drawing.set(None);
+}
+
+/// Drawing and not finished: clicks add corners.
+pub fn drawing_open(ctx: MapCtx) -> bool {
+    ctx.drawing.with_untracked(|d| {
+        d.as_ref()
+            .is_some_and(|d| !d.finished && d.created.is_none())
+    })
+}
+
+/// A click while drawing: a new corner there.
+pub fn draw_click(x: f64, y: f64) {
+    canvas::with(|e| {
+        let p = e.view.to_lon_lat(x, y);
+        if let Some(s) = e.sketch.as_mut() {
+            // A double click's second click lands on the corner just made.
+            if s.last() != Some(&p) {
+                s.push(p);
+            }
+        }
+        e.invalidate();
+    });
+}
+
+/// Finish the outline (at least three corners).
+pub fn finish_drawing(ctx: MapCtx) {
+    let n = canvas::with(|e| e.sketch.as_ref().map_or(0, Vec::len)).unwrap_or(0);
+    ctx.drawing.update(|d| {
+        if let Some(d) = d {
+            if n >= 3 {
+                d.finished = true;
+                d.error = None;
+            } else {
+                d.error = Some(
+                    Key::MapDrawNeedsCorners
+                        .text()
+                        .get(crate::api::language())
+                        .to_string(),
+                );
+            }
+        }
+    });
+}
+
+/// Keys while drawing: Enter finishes, Escape cancels, Backspace takes back a corner.
+pub fn draw_key(ctx: MapCtx, key: &str) -> bool {
+    match key {
+        "Enter" => {
+            finish_drawing(ctx);
+            true
+        }
+        "Escape" => {
+            stop_drawing(ctx);
+            true
+        }
+        "Backspace" | "Delete" => {
+            canvas::with(|e| {
+                if let Some(s) = e.sketch.as_mut() {
+                    s.pop();
+                }
+                e.invalidate();
+            });
+            true
+        }
+        _ => false,
+    }
+}
+
+fn save_drawing(ctx: MapCtx, code: String, name: String) {
+    let Some(d) = ctx.drawing.get_untracked() else {
+        return;
+    };
+    let Some(ring) = canvas::with(|e| e.sketch.clone()).flatten() else {
+        return;
+    };
+    let input = shared::places::CreatePlace {
+        kind: shared::places::PlaceKind::MicroGrid,
+        parent_id: Some(d.parent_id),
+        code,
+        name,
+        address: None,
+        geometry: Some(polygon(&ring, &Value::Null)),
+        leaders: Vec::new(),
+    };
+    ctx.drawing.update(|d| {
+        if let Some(d) = d {
+            d.busy = true;
+            d.error = None;
+        }
+    });
+    spawn_local(async move {
+        match api::create_place(&input).await {
+            Ok(view) => {
+                canvas::with(|e| {
+                    e.sketch = None;
+                    e.trouble.clear();
+                    e.forget_places();
+                });
+                super::refresh(ctx, true);
+                ctx.drawing.update(|d| {
+                    if let Some(d) = d {
+                        d.busy = false;
+                        d.created = Some(view);
+                    }
+                });
+            }
+            Err(err) => {
+                let message = refusal(&err);
+                ctx.drawing.update(|d| {
+                    if let Some(d) = d {
+                        d.busy = false;
+                        d.error = Some(message);
+                    }
+                });
+            }
+        }
+    });
+}
+
+/// Take back a micro-grid just drawn (deleted with its version).
+fn take_back(ctx: MapCtx) {
+    let Some(created) = ctx
+        .drawing
+        .with_untracked(|d| d.as_ref().and_then(|d| d.created.clone()))
+    else {
+        return;
+    };
+    spawn_local(async move {
+        match api::delete_place(created.id, created.version).await {
+            Ok(()) => {
+                canvas::with(|e| e.forget_places());
+                super::refresh(ctx, true);
+                stop_drawing(ctx);
+                ctx.status.set(Some(
+                    Key::MapDrawTakenBack
+                        .text()
+                        .get(crate::api::language())
+                        .to_string(),
+                ));
+            }
+            Err(err) => ctx.drawing.update(|d| {
+                if let Some(d) = d {
+                    d.error = Some(err.message(crate::api::language()));
+                }
+            }),
+        }
+    });
+}
+
+#[component]
+pub fn DrawBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let ctx = expect_context::<MapCtx>();
+    let code = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    view! {
+        {move || ctx.drawing.get().map(|d| view! {
+            <section class="map-edit card" data-testid="map-draw" aria-labelledby="map-draw-title">
+                <h2 id="map-draw-title">{i18n.fmt(Key::MapDrawing, &[("name", &d.parent_name)])}</h2>
+                {d.error.clone().map(|m| view! { <p class="alert alert-error" role="alert" data-testid="draw-error">{m}</p> })}
+                {match (&d.created, d.finished) {
+                    (Some(c), _) => view! {
+                        <p class="alert alert-success" role="status" data-testid="draw-saved">
+                            {i18n.fmt(Key::MapDrawSaved, &[("name", &c.name)])}
+                        </p>
+                        <div class="map-links">
+                            <button type="button" class="button button-secondary" data-testid="draw-take-back"
+                                on:click=move |_| take_back(ctx)>{i18n.t(Key::MapDrawTakeBack)}</button>
+                            <button type="button" class="button button-quiet" data-testid="draw-done"
+                                on:click=move |_| stop_drawing(ctx)>{i18n.t(Key::MapEditDone)}</button>
+                        </div>
+                    }.into_any(),
+                    (None, false) => view! {
+                        <p class="hint">{i18n.t(Key::MapDrawHelp)}</p>
+                        <div class="map-links">
+                            <button type="button" class="button button-primary" data-testid="draw-finish"
+                                on:click=move |_| finish_drawing(ctx)>{i18n.t(Key::MapDrawFinish)}</button>
+                            <button type="button" class="button button-quiet" data-testid="draw-cancel"
+                                on:click=move |_| stop_drawing(ctx)>{i18n.t(Key::Cancel)}</button>
+                        </div>
+                    }.into_any(),
+                    (None, true) => view! {
+                        <div class="form-grid">
+                            <div class="field">
+                                <label for="draw-code">{i18n.t(Key::Code)}</label>
+                                <input id="draw-code" type="text" data-testid="draw-code" bind:value=code/>
+                            </div>
+                            <div class="field">
+                                <label for="draw-name">{i18n.t(Key::Name)}</label>
+                                <input id="draw-name" type="text" data-testid="draw-name" bind:value=name/>
+                            </div>
+                        </div>
+                        <div class="map-links">
+                            <button type="button" class="button button-primary" data-testid="draw-save" disabled=d.busy
+                                on:click=move |_| save_drawing(ctx, code.get_untracked(), name.get_untracked())>{i18n.t(Key::Save)}</button>
+                            <button type="button" class="button button-quiet" data-testid="draw-cancel"
+                                on:click=move |_| stop_drawing(ctx)>{i18n.t(Key::Cancel)}</button>
+                        </div>
+                    }.into_any(),
+                }}
+            </section>
+        })}
+    }
+}

@@ -6,6 +6,7 @@
 mod canvas;
 mod edit;
 mod panel;
+mod patrol;
 
 use std::collections::HashMap;
 
@@ -65,9 +66,9 @@ fn covers(outer: BBox, inner: BBox) -> bool {
 }
 
 /// The day `days` ago (Asia/Shanghai) as `YYYY-MM-DD`.
-fn day_string(days_ago: i64) -> String {
-    let t = time::OffsetDateTime::now_utc()
-        .to_offset(time::UtcOffset::from_hms(8, 0, 0).expect("offset"))
+pub(crate) fn day_string(days_ago: i64) -> String {
+    // The browser's clock: `time` has no clock of its own on wasm.
+    let t = patrol::now_time().to_offset(time::UtcOffset::from_hms(8, 0, 0).expect("offset"))
         - time::Duration::days(days_ago);
     format!("{}-{:02}-{:02}", t.year(), t.month() as u8, t.day())
 }
@@ -84,35 +85,104 @@ pub struct MapCtx {
     /// Bumped whenever features should be fetched again (after a move or an edit).
     pub generation: RwSignal<u64>,
     pub editing: RwSignal<Option<edit::EditSession>>,
+    /// May see the care layers (special groups somewhere: the office, grid workers).
+    pub sees_care: bool,
+    /// May see patrols (the office, grid workers).
+    pub sees_patrols: bool,
+    /// The day whose patrol tracks are drawn (`YYYY-MM-DD`; empty: today).
+    pub patrol_day: RwSignal<String>,
+    pub patrol_count: RwSignal<usize>,
+    pub recorder: patrol::Recorder,
+    /// A new micro-grid being drawn (admins).
+    pub drawing: RwSignal<Option<edit::DrawSession>>,
 }
 
-/// Fetch what the current view needs: features (when the view left the loaded box),
-/// figures for the choropleth, and the heat map.
+/// Below this scale (pixels per metre) buildings are too small to draw, so none are fetched.
+pub(crate) const BUILDINGS_FROM_SCALE: f64 = 0.05;
+
+/// Fetch what the current view needs: features when the view comes near the edge of the
+/// loaded box (a margin is fetched ahead, one fetch at a time, only places not held yet;
+/// they are taken in between frames while the old ones are drawn), figures for the
+/// choropleth, the heat map, the care counts and the patrol tracks.
 pub(crate) fn refresh(ctx: MapCtx, force: bool) {
+    fetch_features(ctx, force);
     let Some(view_box) = canvas::with(|e| e.view.bbox()) else {
         return;
     };
-    let loaded = canvas::with(|e| e.loaded).flatten();
-    let need = force || loaded.is_none_or(|l| !covers(l, view_box));
     let layers = ctx.layers.get_untracked();
-    if need {
-        let wanted = grow(view_box, 0.5);
+    if (layers.special || layers.visits) && ctx.sees_care {
+        let b = grow(view_box, 0.5);
+        spawn_local(async move {
+            if let Ok(c) =
+                api::get::<shared::map::CareOverlay>(&format!("/map/care?bbox={}", bbox_param(b)))
+                    .await
+            {
+                canvas::with(|e| {
+                    e.care = Some(c);
+                    e.invalidate();
+                });
+            }
+        });
+    }
+    if layers.patrols && ctx.sees_patrols {
+        patrol::load_tracks(ctx);
+    }
+    refresh_figures(ctx, view_box, layers);
+}
+
+/// Features, when the view comes near the edge of what is loaded (cheap to call on every
+/// move: it asks the server only then, and never twice at once).
+pub(crate) fn fetch_features(ctx: MapCtx, force: bool) {
+    let Some((view_box, scale)) = canvas::with(|e| (e.view.bbox(), e.view.scale)) else {
+        return;
+    };
+    let want_buildings = scale > BUILDINGS_FROM_SCALE;
+    let (loaded, fetching) = canvas::with(|e| (e.loaded, e.fetching)).unwrap_or((None, false));
+    // Ahead of time: fetch when the view grown by a quarter is no longer covered.
+    let need = force
+        || loaded.is_none_or(|(l, with_b)| {
+            !covers(l, grow(view_box, 0.25)) || (want_buildings && !with_b)
+        });
+    if need && !fetching {
+        let wanted = grow(view_box, 1.0);
+        // Places wholly inside the box already loaded (with the same layers) are held.
+        let have = loaded
+            .filter(|(_, with_b)| !force && (*with_b || !want_buildings))
+            .map(|(l, _)| format!("&have={}", bbox_param(l)))
+            .unwrap_or_default();
+        let epoch = canvas::with(|e| {
+            e.fetching = true;
+            e.epoch
+        })
+        .unwrap_or(0);
         spawn_local(async move {
             let path = format!(
-                "/map/features?bbox={}&layers=communities,grids,micro_grids,buildings,cases",
-                bbox_param(wanted)
+                "/map/features?bbox={}&layers=communities,grids,micro_grids{},cases{have}",
+                bbox_param(wanted),
+                if want_buildings { ",buildings" } else { "" },
             );
-            match api::get::<Value>(&path).await {
+            let result = api::get::<Value>(&path).await;
+            canvas::with(|e| e.fetching = false);
+            match result {
                 Ok(fc) => {
                     canvas::with(|e| {
-                        e.add_features(&fc, true);
-                        e.loaded = Some(wanted);
+                        // Places forgotten meanwhile (a split, a new micro-grid): start again.
+                        if e.epoch == epoch {
+                            let first = e.loaded.is_none();
+                            e.enqueue(fc, first);
+                            e.loaded = Some((wanted, want_buildings));
+                        }
                     });
+                    // The view may have moved on while this was under way.
+                    fetch_features(ctx, false);
                 }
                 Err(err) => ctx.error.set(Some(err)),
             }
         });
     }
+}
+
+fn refresh_figures(ctx: MapCtx, view_box: BBox, layers: Layers) {
     if ctx.choropleth.get_untracked() != Choropleth::Off {
         let b = grow(view_box, 0.5);
         spawn_local(async move {
@@ -181,15 +251,28 @@ pub fn MapPage() -> impl IntoView {
         error: RwSignal::new(None),
         generation: RwSignal::new(0),
         editing: RwSignal::new(None),
+        sees_care: session.may(shared::accounts::Permission::RevealSensitive),
+        sees_patrols: office_or_grid,
+        patrol_day: RwSignal::new(String::new()),
+        patrol_count: RwSignal::new(0),
+        recorder: patrol::Recorder::new(),
+        drawing: RwSignal::new(None),
     };
+    // Grids this user may patrol (grid workers their own; the office any), once loaded.
+    let patrol_grids = RwSignal::new(Vec::<(i64, String)>::new());
+    let may_patrol_any = principal.as_ref().is_some_and(|p| {
+        p.is_office() || (p.has_role(shared::accounts::Role::GridWorker) && !p.grid_ids.is_empty())
+    });
     provide_context(ctx);
     let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
     let tiles = RwSignal::new(None::<shared::map::TileLayer>);
     let presses = StoredValue::new_local(HashMap::<i32, Press>::new());
     let pinch = StoredValue::new_local(None::<f64>);
 
+    let principal_for_patrol = principal.clone();
     // Mount: the engine, the community to fit, then the features of the view.
     Effect::new(move |_| {
+        let principal_for_patrol = principal_for_patrol.clone();
         let Some(el) = canvas_ref.get() else { return };
         let el: web_sys::HtmlCanvasElement = el;
         canvas::install(el);
@@ -226,6 +309,18 @@ pub fn MapPage() -> impl IntoView {
                         }
                     }
                     refresh(ctx, true);
+                    if may_patrol_any {
+                        if let Some(p) = principal_for_patrol.clone() {
+                            if let Ok(list) = api::grids().await {
+                                patrol_grids.set(
+                                    list.into_iter()
+                                        .filter(|g| shared::map::may_patrol(&p, g.place.id))
+                                        .map(|g| (g.place.id, g.place.name))
+                                        .collect(),
+                                );
+                            }
+                        }
+                    }
                 }
                 Err(err) => ctx.error.set(Some(err)),
             }
@@ -249,6 +344,7 @@ pub fn MapPage() -> impl IntoView {
         let layers = ctx.layers.get();
         let ch = ctx.choropleth.get();
         ctx.heat_days.track();
+        ctx.patrol_day.track();
         canvas::with(|e| {
             e.layers = layers;
             e.choropleth = ch;
@@ -361,6 +457,9 @@ pub fn MapPage() -> impl IntoView {
             );
         });
         pinch.set_value(None);
+        if edit::drawing_open(ctx) {
+            return;
+        }
         // A long press (no move) reports at the point.
         let id = ev.pointer_id();
         set_timeout(
@@ -422,6 +521,8 @@ pub fn MapPage() -> impl IntoView {
                 e.view.pan(x - prev.x, y - prev.y);
                 e.invalidate();
             });
+            // Ahead of the edge: the features next door arrive while the drag goes on.
+            fetch_features(ctx, false);
             presses.update_value(|p| {
                 p.insert(
                     id,
@@ -445,7 +546,9 @@ pub fn MapPage() -> impl IntoView {
         }
         match press {
             Some(p) if !p.moved && now() - p.at < 650.0 => {
-                if ctx.editing.with_untracked(Option::is_some) {
+                if edit::drawing_open(ctx) {
+                    edit::draw_click(x, y);
+                } else if ctx.editing.with_untracked(Option::is_some) {
                     edit::click(x, y);
                 } else if let Some(hit) = canvas::with(|e| e.hit(x, y)) {
                     ctx.status.set(None);
@@ -473,12 +576,17 @@ pub fn MapPage() -> impl IntoView {
             e.view.zoom_at((-dy * 0.0022).exp(), x, y);
             e.invalidate();
         });
+        fetch_features(ctx, false);
         refresh_soon(ctx);
     };
     let on_key = move |ev: web_sys::KeyboardEvent| {
         let step = 80.0;
         let mut handled = true;
         let key = ev.key();
+        if edit::drawing_open(ctx) && edit::draw_key(ctx, &key) {
+            ev.prevent_default();
+            return;
+        }
         if ctx.editing.with_untracked(Option::is_some) && edit::key(&key) {
             ev.prevent_default();
             return;
@@ -633,6 +741,7 @@ pub fn MapPage() -> impl IntoView {
                         aria-label=move || i18n.t(Key::MapCanvasLabel) aria-describedby="map-help"
                         on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel
                         on:wheel=on_wheel on:keydown=on_key
+                        on:dblclick=move |_| if edit::drawing_open(ctx) { edit::finish_drawing(ctx) }
                         on:focus=move |_| { canvas::with(|e| { e.focused = true; e.invalidate(); }); }
                         on:blur=move |_| { canvas::with(|e| { e.focused = false; e.invalidate(); }); }
                         on:contextmenu=move |ev| ev.prevent_default()>
@@ -651,6 +760,12 @@ pub fn MapPage() -> impl IntoView {
                         {layer_box("buildings", Key::MapLayerBuildings, |l| l.buildings, |l| &mut l.buildings)}
                         {layer_box("labels", Key::MapLayerLabels, |l| l.labels, |l| &mut l.labels)}
                         {layer_box("cases", Key::MapLayerCases, |l| l.cases, |l| &mut l.cases)}
+                        {layer_box("hazards", Key::MapLayerHazards, |l| l.hazards, |l| &mut l.hazards)}
+                        {ctx.sees_care.then(|| view! {
+                            {layer_box("special", Key::MapLayerSpecial, |l| l.special, |l| &mut l.special)}
+                            {layer_box("visits", Key::MapLayerVisits, |l| l.visits, |l| &mut l.visits)}
+                        })}
+                        {ctx.sees_patrols.then(|| layer_box("patrols", Key::MapLayerPatrols, |l| l.patrols, |l| &mut l.patrols))}
                         {layer_box("heat", Key::MapLayerHeat, |l| l.heat, |l| &mut l.heat)}
                         {move || tiles.get().is_some().then(|| layer_box("tiles", Key::MapLayerTiles, |l| l.tiles, |l| &mut l.tiles))}
                     </fieldset>
@@ -670,6 +785,20 @@ pub fn MapPage() -> impl IntoView {
                             </select>
                         </div>
                     </Show>
+                    <Show when=move || ctx.layers.get().patrols>
+                        <div class="field">
+                            <label for="map-patrol-day">{move || i18n.t(Key::MapPatrolDay)}</label>
+                            <input id="map-patrol-day" type="date" data-testid="map-patrol-day"
+                                prop:value=move || { let d = ctx.patrol_day.get(); if d.is_empty() { day_string(0) } else { d } }
+                                on:change=move |ev| ctx.patrol_day.set(event_target_value(&ev))/>
+                            <p class="hint" data-testid="map-patrol-count">
+                                {move || i18n.fmt(Key::MapPatrolCount, &[("n", &ctx.patrol_count.get().to_string())])}
+                            </p>
+                        </div>
+                    </Show>
+                    {move || (may_patrol_any && !patrol_grids.get().is_empty()).then(|| view! {
+                        <patrol::PatrolControl grids=patrol_grids.get_untracked()/>
+                    })}
                     {office_or_grid.then(|| view! {
                         <fieldset class="field">
                             <legend>{move || i18n.t(Key::MapColourBy)}</legend>
@@ -721,6 +850,18 @@ fn Legend() -> impl IntoView {
                         {move || i18n.text(s.text())}</li>
                 }).collect_view()}
                 <li><span class="swatch swatch-pin swatch-overdue" aria-hidden="true"></span>{move || i18n.t(Key::MapOverdue)}</li>
+                {move || ctx.layers.get().hazards.then(|| view! {
+                    <li data-testid="legend-hazards"><span class="swatch swatch-hazard" aria-hidden="true" style:background-color=canvas::HAZARD></span>{i18n.t(Key::MapLayerHazards)}</li>
+                })}
+                {move || ctx.layers.get().special.then(|| view! {
+                    <li data-testid="legend-special"><span class="swatch swatch-badge" aria-hidden="true" style:background-color=canvas::SPECIAL>"♥"</span>{i18n.t(Key::MapLegendSpecial)}</li>
+                })}
+                {move || ctx.layers.get().visits.then(|| view! {
+                    <li data-testid="legend-visits"><span class="swatch swatch-badge" aria-hidden="true" style:background-color=canvas::VISITS>"✓"</span>{i18n.t(Key::MapLegendVisits)}</li>
+                })}
+                {move || ctx.layers.get().patrols.then(|| view! {
+                    <li data-testid="legend-patrols"><span class="swatch swatch-track" aria-hidden="true" style:background-color=canvas::TRACK></span>{i18n.t(Key::MapLayerPatrols)}</li>
+                })}
                 {move || (ctx.choropleth.get() != Choropleth::Off).then(|| view! {
                     <li class="legend-ramp"><span class="ramp" aria-hidden="true"></span>{i18n.t(Key::MapRampHint)}</li>
                 })}

@@ -141,12 +141,17 @@ pub fn Panel(office_or_grid: bool, is_admin: bool) -> impl IntoView {
                     <dt>{move || i18n.t(Key::MapSpecialHouseholds)}</dt>
                     <dd data-testid="panel-special">{n}</dd>
                 })}
+                {s.visits_this_month.map(|n| view! {
+                    <dt>{move || i18n.t(Key::MapVisitsThisMonth)}</dt>
+                    <dd data-testid="panel-visits">{n}</dd>
+                })}
             </dl>
             <div class="map-links">
                 {s.cases.is_some().then(|| view! {
                     <a class="button button-secondary" data-testid="panel-board" href=format!("/board?grid_id={id}")>{move || i18n.t(Key::MapGridBoard)}</a>
                 })}
                 <a class="button button-secondary" data-testid="panel-people" href=format!("/places/{id}")>{move || i18n.t(Key::MapGridPeople)}</a>
+                <a class="button button-secondary" data-testid="panel-council" href="/council">{move || i18n.t(Key::MapGridCouncil)}</a>
                 {point.map(|(lon, lat)| view! {
                     <button type="button" class="button button-primary" data-testid="panel-report"
                         on:click=move |_| report.call(lon, lat)>{move || i18n.t(Key::MapReportHere)}</button>
@@ -154,6 +159,13 @@ pub fn Panel(office_or_grid: bool, is_admin: bool) -> impl IntoView {
                 {is_admin.then(|| view! {
                     <button type="button" class="button button-quiet" data-testid="panel-edit"
                         on:click=move |_| super::edit::start(ctx, id)>{move || i18n.t(Key::MapEditOutline)}</button>
+                })}
+                {is_admin.then(|| {
+                    let name = s.grid.name.clone();
+                    view! {
+                        <button type="button" class="button button-quiet" data-testid="panel-draw"
+                            on:click=move |_| super::edit::start_drawing(ctx, id, name.clone())>{move || i18n.t(Key::MapDrawNew)}</button>
+                    }
                 })}
             </div>
             <nav class="map-drill" aria-label=move || i18n.t(Key::MapDrillDown)>
@@ -253,6 +265,7 @@ pub fn Panel(office_or_grid: bool, is_admin: bool) -> impl IntoView {
             </aside>
         </Show>
         <super::edit::EditBar/>
+        <super::edit::DrawBar/>
     }
 }
 

@@ -1,11 +1,15 @@
 //! The map's data: features of the hierarchy and case pins within a bounding box, answered
 //! from the bounding-box columns (indexed), where a point lies, a grid's figures for the
-//! side panel, case counts per grid (choropleth) and binned case counts (heat map).
+//! side panel, case counts per grid (choropleth) and binned case counts (heat map), the care
+//! layers (counts per micro-grid, never names) and patrols with their tracks.
+
+pub mod patrols;
 
 use crate::AppState;
 use crate::accounts::CurrentUser;
+use crate::care::store::visit;
 use crate::cases::service::{may_see_parts, name_of, summary, visible};
-use crate::cases::store::case;
+use crate::cases::store::{case, category};
 use crate::error::{AppError, AppResult};
 use crate::http::ApiPath;
 use crate::places::service::{self as places, to_ref};
@@ -17,7 +21,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
-use shared::accounts::{Permission, Principal};
+use shared::accounts::{Permission, Principal, Scope};
 use shared::cases::Stage;
 use shared::error::ErrorCode;
 use shared::error::{FieldErrorCode, Problem};
@@ -38,6 +42,9 @@ pub struct FeatureQuery {
     pub bbox: String,
     /// Comma-separated: communities, grids, micro_grids, buildings, cases.
     pub layers: String,
+    /// A box the client already holds (`minLon,minLat,maxLon,maxLat`): places lying wholly
+    /// inside it are left out, so a pan fetches only what is new. Case pins always come.
+    pub have: Option<String>,
 }
 
 fn kind_of_layer(l: Layer) -> Option<PlaceKind> {
@@ -52,7 +59,7 @@ fn kind_of_layer(l: Layer) -> Option<PlaceKind> {
 
 /// GeoJSON features of the asked layers that meet the box.
 #[utoipa::path(get, path = "/map/features", tag = "map", params(FeatureQuery),
-    responses((status = 200, description = "GeoJSON FeatureCollection; properties: layer, id, code, name, grid_id (places) or number, title, stage, overdue (cases)",
+    responses((status = 200, description = "GeoJSON FeatureCollection; properties: layer, id, code, name, grid_id (places) or number, title, stage, overdue, hazard (cases)",
                content_type = "application/geo+json", body = Object),
               (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn features(
@@ -64,11 +71,27 @@ async fn features(
         .ok_or_else(|| AppError::field("bbox", FieldErrorCode::InvalidFormat))?;
     let layers = Layer::parse_list(&q.layers)
         .map_err(|_| AppError::field("layers", FieldErrorCode::NotAllowed))?;
+    let have = match q.have.as_deref() {
+        Some(h) => Some(
+            parse_bbox(h).ok_or_else(|| AppError::field("have", FieldErrorCode::InvalidFormat))?,
+        ),
+        None => None,
+    };
     let conn = &state.db.conn;
     let mut out = Vec::new();
     for layer in layers {
         if let Some(kind) = kind_of_layer(layer) {
-            let rows = place::Entity::find()
+            let mut rows = place::Entity::find();
+            if let Some(h) = have {
+                rows = rows.filter(
+                    sea_orm::Condition::any()
+                        .add(place::Column::MinLon.lt(h.min_lon))
+                        .add(place::Column::MaxLon.gt(h.max_lon))
+                        .add(place::Column::MinLat.lt(h.min_lat))
+                        .add(place::Column::MaxLat.gt(h.max_lat)),
+                );
+            }
+            let rows = rows
                 .filter(place::Column::Kind.eq(kind.as_str()))
                 .filter(place::Column::MinLon.lte(bbox.max_lon))
                 .filter(place::Column::MaxLon.gte(bbox.min_lon))
@@ -94,6 +117,7 @@ async fn features(
                 .map(name_of)
                 .collect();
             let now = time::OffsetDateTime::now_utc();
+            let hazards = hazard_categories(conn).await?;
             let rows = case::Entity::find()
                 .filter(visible(&me))
                 .filter(case::Column::Stage.is_in(open))
@@ -107,11 +131,28 @@ async fn features(
                 let s = summary(&c, now);
                 out.push(json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
                     "properties": {"layer": "cases", "id": c.id, "number": s.number, "title": s.title, "stage": s.stage,
-                                   "overdue": s.overdue, "category_id": s.category_id, "grid_id": s.grid_id}}));
+                                   "overdue": s.overdue, "category_id": s.category_id, "grid_id": s.grid_id,
+                                   "hazard": hazards.contains(&s.category_id)}}));
             }
         }
     }
     Ok(Json(json!({"type": "FeatureCollection", "features": out})))
+}
+
+/// Categories whose cases are hazards (安全隐患): `shared::map::is_hazard_category`.
+async fn hazard_categories(
+    conn: &impl sea_orm::ConnectionTrait,
+) -> AppResult<std::collections::HashSet<i64>> {
+    let all = category::Entity::find().all(conn).await?;
+    let codes: HashMap<i64, String> = all.iter().map(|c| (c.id, c.code.clone())).collect();
+    Ok(all
+        .iter()
+        .filter(|c| {
+            let parent = c.parent_id.and_then(|p| codes.get(&p)).map(String::as_str);
+            shared::map::is_hazard_category(&c.code, parent)
+        })
+        .map(|c| c.id)
+        .collect())
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -244,6 +285,17 @@ async fn grid_summary(
     } else {
         None
     };
+    let visits_this_month = if me.may_in_grid(Permission::RevealSensitive, Some(id)) {
+        Some(
+            visit::Entity::find()
+                .filter(visit::Column::GridId.eq(id))
+                .filter(visit::Column::VisitedAt.gte(month_start().0))
+                .count(conn)
+                .await?,
+        )
+    } else {
+        None
+    };
     Ok(Json(GridSummary {
         grid: PlaceRef {
             id: view.id,
@@ -257,6 +309,7 @@ async fn grid_summary(
         buildings,
         cases,
         special_group_households,
+        visits_this_month,
         version: view.version,
     }))
 }
@@ -330,7 +383,12 @@ fn shanghai_day(s: &str) -> Option<time::OffsetDateTime> {
     let month = time::Month::try_from(u8::try_from(m).ok()?).ok()?;
     let date = time::Date::from_calendar_date(y, month, u8::try_from(d).ok()?).ok()?;
     let offset = time::UtcOffset::from_hms(8, 0, 0).ok()?;
-    Some(date.midnight().assume_offset(offset))
+    // In UTC: SQLite compares stored times as text, so every bound must be in UTC too.
+    Some(
+        date.midnight()
+            .assume_offset(offset)
+            .to_offset(time::UtcOffset::UTC),
+    )
 }
 
 /// Cases reported within the days `from` … `to` (every stage, the ones the user may see),
@@ -370,6 +428,227 @@ async fn heat(
         .filter_map(|(a, b)| Some((a?, b?)))
         .collect();
     Ok(Json(heat_bins(bbox, &points, HEAT_CELLS)))
+}
+
+/// The first moment of this month in Shanghai (as UTC) and the month as `YYYY-MM`.
+fn month_start() -> (time::OffsetDateTime, String) {
+    let offset = time::UtcOffset::from_hms(8, 0, 0).expect("offset");
+    let now = time::OffsetDateTime::now_utc().to_offset(offset);
+    let first = now
+        .date()
+        .replace_day(1)
+        .expect("every month has a first day");
+    (
+        first
+            .midnight()
+            .assume_offset(offset)
+            .to_offset(time::UtcOffset::UTC),
+        format!("{}-{:02}", now.year(), now.month() as u8),
+    )
+}
+
+/// The care layers over a box: households with someone in a special group and care visits
+/// made this month, counted per micro-grid (a grid for people directly in it) — never names.
+/// Only for those who may see special groups (the office everywhere, grid workers in their
+/// grids; others 403), like `/care/groups`.
+#[utoipa::path(get, path = "/map/care", tag = "map", params(BoxQuery),
+    responses((status = 200, body = shared::map::CareOverlay), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn care_overlay(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<BoxQuery>,
+) -> AppResult<Json<shared::map::CareOverlay>> {
+    let bbox = parse_bbox(&q.bbox)
+        .ok_or_else(|| AppError::field("bbox", FieldErrorCode::InvalidFormat))?;
+    let scope = me.scope(Permission::RevealSensitive);
+    if scope == Scope::None {
+        return Err(AppError::Code(ErrorCode::Forbidden));
+    }
+    let conn = &state.db.conn;
+    let grids: Vec<i64> = place::Entity::find()
+        .select_only()
+        .column(place::Column::Id)
+        .filter(place::Column::Kind.eq(PlaceKind::Grid.as_str()))
+        .filter(place::Column::MinLon.lte(bbox.max_lon))
+        .filter(place::Column::MaxLon.gte(bbox.min_lon))
+        .filter(place::Column::MinLat.lte(bbox.max_lat))
+        .filter(place::Column::MaxLat.gte(bbox.min_lat))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let grids: Vec<i64> = grids
+        .into_iter()
+        .filter(|g| me.may_in_grid(Permission::RevealSensitive, Some(*g)))
+        .collect();
+    let (from, month) = month_start();
+    let mut special: HashMap<i64, u64> = HashMap::new();
+    let mut visits: HashMap<i64, u64> = HashMap::new();
+    for chunk in grids.chunks(50) {
+        let chunk = chunk.to_vec();
+        // household → building → micro-grid, resolved once per place.
+        let places: Vec<(i64, String, Option<i64>)> = place::Entity::find()
+            .select_only()
+            .column(place::Column::Id)
+            .column(place::Column::Kind)
+            .column(place::Column::ParentId)
+            .filter(place::Column::GridId.is_in(chunk.clone()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        let by_id: HashMap<i64, (&str, Option<i64>)> = places
+            .iter()
+            .map(|(id, k, p)| (*id, (k.as_str(), *p)))
+            .collect();
+        let area_of = |start: i64| -> Option<i64> {
+            let mut next = Some(start);
+            while let Some(id) = next {
+                let (kind, parent) = by_id.get(&id)?;
+                if *kind == PlaceKind::MicroGrid.as_str() || *kind == PlaceKind::Grid.as_str() {
+                    return Some(id);
+                }
+                next = *parent;
+            }
+            None
+        };
+        let residents: HashMap<i64, i64> = resident::Entity::find()
+            .select_only()
+            .column(resident::Column::Id)
+            .column(resident::Column::HouseholdId)
+            .filter(resident::Column::GridId.is_in(chunk.clone()))
+            .into_tuple::<(i64, i64)>()
+            .all(conn)
+            .await?
+            .into_iter()
+            .collect();
+        let tagged = resident_group::Entity::find()
+            .select_only()
+            .column(resident_group::Column::ResidentId)
+            .into_query();
+        let households: Vec<i64> = resident::Entity::find()
+            .select_only()
+            .column(resident::Column::HouseholdId)
+            .distinct()
+            .filter(resident::Column::GridId.is_in(chunk.clone()))
+            .filter(resident::Column::Id.in_subquery(tagged))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for h in households {
+            if let Some(a) = area_of(h) {
+                *special.entry(a).or_default() += 1;
+            }
+        }
+        let visited: Vec<(i64, i64)> = visit::Entity::find()
+            .select_only()
+            .column(visit::Column::ResidentId)
+            .column(visit::Column::GridId)
+            .filter(visit::Column::GridId.is_in(chunk))
+            .filter(visit::Column::VisitedAt.gte(from))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (r, g) in visited {
+            let a = residents.get(&r).and_then(|h| area_of(*h)).unwrap_or(g);
+            *visits.entry(a).or_default() += 1;
+        }
+    }
+    let list = |m: HashMap<i64, u64>| {
+        let mut v: Vec<shared::map::PlaceCount> = m
+            .into_iter()
+            .map(|(place_id, count)| shared::map::PlaceCount { place_id, count })
+            .collect();
+        v.sort_by_key(|c| c.place_id);
+        v
+    };
+    Ok(Json(shared::map::CareOverlay {
+        month,
+        special_households: list(special),
+        visits: list(visits),
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PatrolQuery {
+    /// `YYYY-MM-DD` (Asia/Shanghai); today when left out.
+    pub day: Option<String>,
+    pub grid_id: Option<i64>,
+}
+
+/// Patrols started on a day with their tracks: the office sees all, a grid worker those of
+/// their grids and their own; others none (403).
+#[utoipa::path(get, path = "/map/patrols", tag = "map", params(PatrolQuery),
+    responses((status = 200, body = Vec<shared::map::Patrol>), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn list_patrols(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<PatrolQuery>,
+) -> AppResult<Json<Vec<shared::map::Patrol>>> {
+    let from = match q.day.as_deref() {
+        Some(d) => {
+            shanghai_day(d).ok_or_else(|| AppError::field("day", FieldErrorCode::InvalidFormat))?
+        }
+        None => {
+            let offset = time::UtcOffset::from_hms(8, 0, 0).expect("offset");
+            time::OffsetDateTime::now_utc()
+                .to_offset(offset)
+                .date()
+                .midnight()
+                .assume_offset(offset)
+                .to_offset(time::UtcOffset::UTC)
+        }
+    };
+    Ok(Json(
+        patrols::of_day(&state.db.conn, &me, from, q.grid_id).await?,
+    ))
+}
+
+/// Start a patrol of a grid (grid workers in their grids, the office anywhere).
+#[utoipa::path(post, path = "/map/patrols", tag = "map", request_body = shared::map::StartPatrol,
+    responses((status = 201, body = shared::map::Patrol), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn start_patrol(
+    State(state): State<AppState>,
+    ctx: crate::http::RequestCtx,
+    CurrentUser(me): CurrentUser,
+    crate::http::ApiJson(req): crate::http::ApiJson<shared::map::StartPatrol>,
+) -> AppResult<(axum::http::StatusCode, Json<shared::map::Patrol>)> {
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(patrols::start(&state, &me, &ctx, req).await?),
+    ))
+}
+
+/// Add a batch of track points to one's own patrol under way (at most
+/// `shared::map::PATROL_BATCH_MAX`, in time order, near the grid).
+#[utoipa::path(post, path = "/map/patrols/{id}/points", tag = "map", params(("id" = i64, Path)),
+    request_body = shared::map::AddTrackPoints,
+    responses((status = 200, body = shared::map::Patrol), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn add_patrol_points(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    crate::http::ApiJson(req): crate::http::ApiJson<shared::map::AddTrackPoints>,
+) -> AppResult<Json<shared::map::Patrol>> {
+    Ok(Json(patrols::add_points(&state, &me, id, req).await?))
+}
+
+/// End one's own patrol (versioned).
+#[utoipa::path(post, path = "/map/patrols/{id}/end", tag = "map", params(("id" = i64, Path)),
+    request_body = shared::map::EndPatrol,
+    responses((status = 200, body = shared::map::Patrol), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)))]
+async fn end_patrol(
+    State(state): State<AppState>,
+    ctx: crate::http::RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    crate::http::ApiJson(req): crate::http::ApiJson<shared::map::EndPatrol>,
+) -> AppResult<Json<shared::map::Patrol>> {
+    Ok(Json(patrols::end(&state, &me, &ctx, id, req).await?))
 }
 
 /// How the map screen is set up: the optional raster tile layer (off unless configured).
@@ -426,4 +705,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(map_config))
         .routes(routes!(split))
         .routes(routes!(merge))
+        .routes(routes!(care_overlay))
+        .routes(routes!(list_patrols, start_patrol))
+        .routes(routes!(add_patrol_points))
+        .routes(routes!(end_patrol))
 }

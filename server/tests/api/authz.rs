@@ -197,6 +197,15 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
     assert_eq!(status, StatusCode::CREATED, "{member}");
     let volunteer_id = member["id"].as_i64().unwrap();
 
+    // A patrol of the first grid by its grid worker, under way.
+    let (status, patrol) = app
+        .login("gridworker")
+        .await
+        .post("/api/v1/map/patrols", json!({"grid_id": grid1}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{patrol}");
+    let patrol_id = patrol["id"].as_i64().unwrap();
+
     let mut clients: Vec<Api> = Vec::new();
     for who in WHO {
         clients.push(match who {
@@ -578,6 +587,44 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             "/api/v1/map/heat?bbox=121.44,31.21,121.47,31.24&from=2026-01-01&to=2026-12-31".into(),
             None,
             [200, 200, 200, 200, 200, 200, 401],
+        ),
+        // Care layers: counts for those who may see special groups (the office, grid workers).
+        case(
+            M::GET,
+            "/api/v1/map/care",
+            "/api/v1/map/care?bbox=121.44,31.21,121.47,31.24".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
+        // Patrols: the office and grid workers read; grid workers start them in their grids
+        // (the office anywhere); only the walker adds points and ends.
+        case(
+            M::GET,
+            "/api/v1/map/patrols",
+            "/api/v1/map/patrols".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/map/patrols",
+            "/api/v1/map/patrols".into(),
+            Some(json!({"grid_id": grid1})),
+            [201, 201, 403, 201, 403, 403, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/map/patrols/{id}/points",
+            format!("/api/v1/map/patrols/{patrol_id}/points"),
+            Some(json!({"points": [{"lon": 121.4505, "lat": 31.2205, "at": rfc(now)}]})),
+            [403, 403, 404, 200, 404, 404, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/map/patrols/{id}/end",
+            format!("/api/v1/map/patrols/{patrol_id}/end"),
+            Some(json!({"version": 1})),
+            [403, 403, 404, 200, 404, 404, 401],
         ),
         case(
             M::GET,

@@ -38,6 +38,24 @@ async fn the_map_answers_by_box_layer_and_point(app: &TestApp) {
         .map(|f| f["properties"]["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["第一网格"]);
+    // What the client already holds is left out: a box over the first grid's strip keeps
+    // back the places wholly inside it.
+    let (_, rest) = resident
+        .get(&format!(
+            "/api/v1/map/features?bbox={whole}&layers=grids,micro_grids,buildings&have=121.4499,31.2199,121.4521,31.2261"
+        ))
+        .await;
+    let rest_names: Vec<&str> = rest["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        !rest_names.contains(&"第一网格") && rest_names.contains(&"第二网格"),
+        "{rest_names:?}"
+    );
+    assert!(rest_names.len() < 42);
 
     // Reporting at a point: the server says where it is; outside every grid is refused.
     let (status, loc) = resident
@@ -541,3 +559,291 @@ async fn a_configured_tile_layer_reaches_the_map() {
     );
     app.cleanup().await;
 }
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
+
+/// Hazards (安全隐患) are case pins flagged as such; ordinary pins are not.
+async fn hazards_are_flagged_among_the_pins(app: &TestApp) {
+    let resident = app.login("resident").await;
+    let (_, meta) = resident.get("/api/v1/cases/meta").await;
+    let cat = |code: &str| {
+        meta["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == code)
+            .unwrap()["id"]
+            .clone()
+    };
+    let micro = app.place_id("XF-C01-G1-M1").await;
+    for (title, code, lon) in [
+        ("井口无盖", "E-SAF-02", 121.4503),
+        ("垃圾满溢", "E-ENV-01", 121.4506),
+    ] {
+        let (status, body) = resident
+            .post(
+                "/api/v1/cases",
+                json!({"title": title, "category_id": cat(code), "urgency": "normal",
+                "source": "resident_report", "place_id": micro, "lon": lon, "lat": 31.2205}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (_, pins) = resident
+        .get("/api/v1/map/features?bbox=121.44,31.21,121.47,31.24&layers=cases")
+        .await;
+    let flags: std::collections::BTreeMap<String, bool> = pins["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["properties"]["title"].as_str().unwrap().to_string(),
+                f["properties"]["hazard"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(flags.get("井口无盖"), Some(&true));
+    assert_eq!(flags.get("垃圾满溢"), Some(&false));
+}
+both!(hazards_are_flagged_among_the_pins);
+
+/// The care layers count per micro-grid, never name anyone, and only for those who may see
+/// special groups there; visits this month show in the grid panel too.
+async fn care_layers_count_for_those_allowed(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let gridworker = app.login("gridworker").await;
+    let resident = app.login("resident").await;
+    let mediator = app.login("mediator").await;
+    let g1 = app.place_id("XF-C01-G1").await;
+    let zhang = app.resident_id("张秀兰").await;
+    let (status, body) = gridworker
+        .post(
+            "/api/v1/care/visits",
+            json!({"resident_id": zhang, "method": "in_person",
+                   "visited_at": rfc3339(time::OffsetDateTime::now_utc() - time::Duration::minutes(5)),
+                   "observations": "身体还好"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let whole = "121.44,31.21,121.47,31.24";
+    let (status, staff_view) = staff.get(&format!("/api/v1/map/care?bbox={whole}")).await;
+    assert_eq!(status, StatusCode::OK, "{staff_view}");
+    let text = staff_view.to_string();
+    assert!(!text.contains("张秀兰"), "never a name");
+    let micro_of_zhang = {
+        let (_, r) = staff.get(&format!("/api/v1/residents/{zhang}")).await;
+        let (_, path) = staff
+            .get(&format!("/api/v1/places/{}", r["household_id"]))
+            .await;
+        path["path"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["kind"] == "micro_grid")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let count_at = |v: &serde_json::Value, layer: &str, place: i64| {
+        v[layer]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["place_id"] == place)
+            .map(|c| c["count"].as_u64().unwrap())
+            .unwrap_or(0)
+    };
+    assert_eq!(count_at(&staff_view, "visits", micro_of_zhang), 1);
+    assert!(count_at(&staff_view, "special_households", micro_of_zhang) >= 1);
+    let staff_total: u64 = staff_view["special_households"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .sum();
+    // The grid worker of the first grid sees the first grid's micro-grids only.
+    let (status, gw_view) = gridworker
+        .get(&format!("/api/v1/map/care?bbox={whole}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, kids) = staff.get(&format!("/api/v1/places/{g1}/children")).await;
+    let mine: Vec<i64> = kids
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["id"].as_i64().unwrap())
+        .chain([g1])
+        .collect();
+    for c in gw_view["special_households"].as_array().unwrap() {
+        assert!(mine.contains(&c["place_id"].as_i64().unwrap()), "{c}");
+    }
+    let gw_total: u64 = gw_view["special_households"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .sum();
+    assert!(gw_total > 0 && gw_total < staff_total);
+    // Residents and mediators are refused.
+    for api in [&resident, &mediator] {
+        assert_eq!(
+            api.get(&format!("/api/v1/map/care?bbox={whole}")).await.0,
+            StatusCode::FORBIDDEN
+        );
+    }
+    // The panel: visits this month for the same readers; none for a resident.
+    let (_, panel) = staff.get(&format!("/api/v1/map/grids/{g1}/summary")).await;
+    assert_eq!(panel["visits_this_month"], 1);
+    let (_, panel) = resident
+        .get(&format!("/api/v1/map/grids/{g1}/summary"))
+        .await;
+    assert!(panel["visits_this_month"].is_null());
+    assert!(panel["special_group_households"].is_null());
+}
+both!(care_layers_count_for_those_allowed);
+
+/// A grid worker patrols their grid: starts, sends the track in batches, ends. Points are
+/// checked; only the walker writes; the office and the grid's workers see the track.
+async fn a_patrol_records_a_track_its_readers_see(app: &TestApp) {
+    let gridworker = app.login("gridworker").await;
+    let staff = app.login("staff").await;
+    let resident = app.login("resident").await;
+    let admin = app.login("admin").await;
+    let g1 = app.place_id("XF-C01-G1").await;
+    let g2 = app.place_id("XF-C01-G2").await;
+    admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "gw2", "display_name": "第二网格员", "password": "linju-demo", "roles": ["grid_worker"], "grid_ids": [g2]}),
+        )
+        .await;
+    let gw2 = app.login("gw2").await;
+
+    // Not in another's grid; not as a resident.
+    assert_eq!(
+        gridworker
+            .post("/api/v1/map/patrols", json!({"grid_id": g2}))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        resident
+            .post("/api/v1/map/patrols", json!({"grid_id": g1}))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, p) = gridworker
+        .post("/api/v1/map/patrols", json!({"grid_id": g1}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let id = p["id"].as_i64().unwrap();
+    assert_eq!(p["grid_name"], "第一网格");
+    let now = time::OffsetDateTime::now_utc();
+    let pt = |lon: f64, lat: f64, s: i64| json!({"lon": lon, "lat": lat, "at": rfc3339(now + time::Duration::seconds(s))});
+    let path = format!("/api/v1/map/patrols/{id}/points");
+    let (status, body) = gridworker
+        .post(
+            &path,
+            json!({"points": [pt(121.4505, 31.2205, 0), pt(121.4507, 31.2210, 1)]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["points"].as_array().unwrap().len(), 2);
+    // Refused: out of order, far away, before the last point, too many, someone else's.
+    let (status, body) = gridworker
+        .post(
+            &path,
+            json!({"points": [pt(121.4508, 31.2212, 3), pt(121.4509, 31.2213, 2)]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["errors"][0]["field"], "points/1/at");
+    let (_, body) = gridworker
+        .post(&path, json!({"points": [pt(121.60, 31.2212, 4)]}))
+        .await;
+    assert_eq!(body["errors"][0]["field"], "points/0/lon");
+    let (_, body) = gridworker
+        .post(&path, json!({"points": [pt(121.4508, 31.2212, -30)]}))
+        .await;
+    assert_eq!(
+        body["errors"][0]["field"], "points/0/at",
+        "before the last point sent"
+    );
+    let many: Vec<_> = (0..201)
+        .map(|i| pt(121.4508, 31.2212, 2 + i / 100))
+        .collect();
+    let (_, body) = gridworker.post(&path, json!({"points": many})).await;
+    assert_eq!(body["errors"][0]["field"], "points");
+    assert_eq!(
+        staff
+            .post(&path, json!({"points": [pt(121.4508, 31.2212, 4)]}))
+            .await
+            .0,
+        StatusCode::FORBIDDEN,
+        "the office reads patrols, it does not walk them"
+    );
+    assert_eq!(
+        gw2.post(&path, json!({"points": [pt(121.4508, 31.2212, 4)]}))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, body) = gridworker
+        .post(&path, json!({"points": [pt(121.4509, 31.2214, 2)]}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // Ending is versioned; nothing is added after the end.
+    let end = format!("/api/v1/map/patrols/{id}/end");
+    assert_eq!(
+        gridworker.post(&end, json!({"version": 7})).await.0,
+        StatusCode::CONFLICT
+    );
+    let (status, ended) = gridworker.post(&end, json!({"version": 1})).await;
+    assert_eq!(status, StatusCode::OK, "{ended}");
+    assert!(ended["ended_at"].is_string());
+    assert_eq!(ended["version"], 2);
+    assert_eq!(
+        gridworker
+            .post(&path, json!({"points": [pt(121.4509, 31.2215, 5)]}))
+            .await
+            .0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // Today's tracks: the walker, the office and the grid's workers; not another grid's
+    // worker; residents refused.
+    for api in [&gridworker, &staff, &admin] {
+        let (status, list) = api.get("/api/v1/map/patrols").await;
+        assert_eq!(status, StatusCode::OK);
+        let mine = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .expect("the patrol is listed");
+        assert_eq!(mine["points"].as_array().unwrap().len(), 3);
+        assert_eq!(mine["worker_name"], "赵网格员");
+    }
+    let (_, list) = gw2.get("/api/v1/map/patrols").await;
+    assert_eq!(list, json!([]));
+    assert_eq!(
+        resident.get("/api/v1/map/patrols").await.0,
+        StatusCode::FORBIDDEN
+    );
+    // Another day has none; a bad day is refused.
+    let (_, list) = staff.get("/api/v1/map/patrols?day=2020-01-01").await;
+    assert_eq!(list, json!([]));
+    assert_eq!(
+        staff.get("/api/v1/map/patrols?day=yesterday").await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert!(!app.audit("patrol.start").await.is_empty());
+}
+both!(a_patrol_records_a_track_its_readers_see);
