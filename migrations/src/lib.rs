@@ -13,6 +13,7 @@ mod m20261129_000008_mediation;
 mod m20261129_000009_care;
 mod m20261129_000010_mailbox_meals;
 mod m20261129_000011_volunteers;
+mod m20261129_000013_council_photos;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_care::Migration),
             Box::new(m20261129_000010_mailbox_meals::Migration),
             Box::new(m20261129_000011_volunteers::Migration),
+            Box::new(m20261129_000013_council_photos::Migration),
         ]
     }
 }

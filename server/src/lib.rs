@@ -62,6 +62,8 @@ pub struct AppState {
     pub site: Arc<site::Site>,
     /// Committed changes, for live boards.
     pub live: Arc<events::Live>,
+    /// Committed changes to council agenda items, for the live council board.
+    pub council_live: Arc<council::live::CouncilLive>,
     /// Set when the server stops: long-lived streams end so shutdown can finish.
     pub shutdown: Arc<tokio::sync::watch::Sender<bool>>,
 }
@@ -216,6 +218,7 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
         config: Arc::new(config),
         site: Arc::new(site),
         live: Arc::new(events::Live::default()),
+        council_live: Arc::new(council::live::CouncilLive::default()),
         shutdown: Arc::new(tokio::sync::watch::channel(false).0),
     })
 }
