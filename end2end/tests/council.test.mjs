@@ -14,6 +14,16 @@ let desk; // staff's own browser (its own cookies)
 before(async () => { desk = await launchBrowser(DESK); });
 after(async () => { await desk?.close(); });
 
+/** The first load of the app in a fresh browser compiles it; on a busy machine allow longer. */
+async function warmUp() {
+  for (const b of [desk, env.browser]) {
+    const p = await b.context.newPage();
+    await p.goto(`${env.url}/login`);
+    await p.getByTestId('login-username').waitFor({ timeout: 60_000 });
+    await p.close();
+  }
+}
+
 const TITLE = '三号楼下加装电动车充电桩';
 
 /** A signed-in API client outside the browser (for the neighbours and the setup). */
@@ -84,6 +94,7 @@ async function waitItemStage(page, stage) {
 }
 
 test('a resident raises an item, neighbours support it, a meeting decides it, everyone sees who does what', async () => {
+  await warmUp();
   // Setup by API: three supports schedule an item; two neighbours verified by staff.
   const admin = await client(env.url, 'admin');
   const settings = await admin('GET', '/council/settings');
@@ -392,6 +403,7 @@ test('the council board updates live: supports and moves by others show without 
   const id = r.body.summary.id;
 
   // Two people look at the board: staff at a desk, the resident on a phone.
+  await desk.context.clearCookies();
   const staff = await desk.context.newPage();
   await login(staff, env.url, 'staff');
   await staff.getByTestId('home-welcome').waitFor();

@@ -636,7 +636,7 @@ fn HandsBallot(ballot: BallotView, people: Vec<(i64, String)>) -> impl IntoView 
                                                     class:button-secondary=move || recorded.with(|m| m.get(&rid) != Some(&Ok(c)))
                                                     aria-pressed=move || recorded.with(|m| m.get(&rid) == Some(&Ok(c))).to_string()
                                                     aria-label=move || i18n.fmt(Key::CouncilHandsRecordFor, &[("name", &aria_name), ("choice", c.text().get(i18n.get()))])
-                                                    disabled=move || busy.get().is_some()
+                                                    aria-busy=move || (busy.get() == Some(rid)).to_string()
                                                     on:click=move |_| record(row, rid, name.clone(), c)>
                                                     {move || i18n.text(c.text())}
                                                 </button>

@@ -1062,10 +1062,10 @@ async fn read_until(
                     event = Some(v.to_string());
                 }
             }
-            if let (Some(id), Some(data), Some("item")) = (id, data, event.as_deref()) {
-                if want(&data) {
-                    return Some((id, data));
-                }
+            if let (Some(id), Some(data), Some("item")) = (id, data, event.as_deref())
+                && want(&data)
+            {
+                return Some((id, data));
             }
         }
         let chunk = tokio::time::timeout_at(deadline, res.chunk())
