@@ -644,6 +644,20 @@ pub async fn raise_item(input: &CreateItem) -> ApiResult<ItemView> {
     post("/council/items", input).await
 }
 
+/// Upload one photo (the file itself as the body) to an agenda item.
+pub async fn council_upload_photo(
+    item_id: i64,
+    file: web_sys::File,
+) -> ApiResult<shared::council::ItemPhoto> {
+    let path = format!("/council/items/{item_id}/photos");
+    let content_type = file.type_();
+    let req = prepare(Request::post(&url(&path)))
+        .header("Content-Type", &content_type)
+        .body(wasm_bindgen::JsValue::from(file))
+        .map_err(|_| ApiError::BadResponse)?;
+    finish(&path, req.send().await).await
+}
+
 pub async fn move_item(id: i64, input: &MoveItem) -> ApiResult<ItemView> {
     post(&format!("/council/items/{id}/moves"), input).await
 }

@@ -897,6 +897,21 @@ keys! {
     CouncilAccountabilityEmpty => "还没有议定事项。", "No decisions yet.";
     CouncilProgress => "办理进度", "Progress";
     CouncilDecidedAt => "议定时间", "Decided";
+    CouncilMicroGrid => "微网格", "Micro-grid";
+    CouncilWholeGrid => "整个网格", "The whole grid";
+    CouncilMicroGridHint => "只涉及一个微网格的事，可选定该微网格，由该微网格的居民支持和表决。", "A matter of one micro-grid only can be raised for it; its residents then support and vote.";
+    CouncilPhotoFailed => "议题已提出，但有照片没能上传，可在本页重新添加。", "The item is raised, but some photos did not upload; add them again on this page.";
+    CouncilNoPhotos => "没有照片。", "No photos.";
+    CouncilShowOfHands => "举手表决记录", "Show of hands";
+    CouncilShowOfHandsIntro => "为到会居民逐一记录表决意见：按 Tab 移到按钮，回车记录，随后自动跳到下一位。居民本人已投票的，不能代为记录。", "Record each attending resident's vote: Tab to a button and press Enter; focus then moves to the next person. A resident who voted themselves cannot be recorded over.";
+    CouncilNoResidentAttendees => "参会名单中还没有登记的居民，请先在下方登记参会人员。", "No registered residents in the attendance list yet; record attendance below first.";
+    CouncilHandsRecordFor => "为 {name} 记录“{choice}”", "Record “{choice}” for {name}";
+    CouncilHandsRecorded => "已记录 {name}：{choice}", "Recorded {name}: {choice}";
+    CouncilHandsOwnVote => "{name} 本人已投票，不能代为记录。", "{name} voted themselves; it cannot be recorded over.";
+    CouncilHandsResults => "当前票数", "Votes so far";
+    CouncilHandsHidden => "表决结束后公布结果。", "Results are shown when the ballot closes.";
+    CouncilLiveUpdated => "议题“{title}”有更新。", "“{title}” has changed.";
+    CouncilHandsSelfVoted => "本人已投票", "Voted themselves";
     // Mediation
     NavMediation => "调解", "Mediation";
     MedBoardTitle => "人民调解", "People's mediation";

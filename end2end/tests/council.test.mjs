@@ -14,6 +14,16 @@ let desk; // staff's own browser (its own cookies)
 before(async () => { desk = await launchBrowser(DESK); });
 after(async () => { await desk?.close(); });
 
+/** The first load of the app in a fresh browser compiles it; on a busy machine allow longer. */
+async function warmUp() {
+  for (const b of [desk, env.browser]) {
+    const p = await b.context.newPage();
+    await p.goto(`${env.url}/login`);
+    await p.getByTestId('login-username').waitFor({ timeout: 60_000 });
+    await p.close();
+  }
+}
+
 const TITLE = '三号楼下加装电动车充电桩';
 
 /** A signed-in API client outside the browser (for the neighbours and the setup). */
@@ -65,12 +75,26 @@ async function shots(page, name) {
   await page.setViewportSize(size);
 }
 
+// A small PNG drawn on a canvas in the page.
+async function makePng(page, colour) {
+  const b64 = await page.evaluate((colour) => {
+    const c = document.createElement('canvas');
+    c.width = 64; c.height = 48;
+    const g = c.getContext('2d');
+    g.fillStyle = colour; g.fillRect(0, 0, 64, 48);
+    g.fillStyle = '#fff'; g.fillRect(10, 10, 20, 20);
+    return c.toDataURL('image/png').split(',')[1];
+  }, colour);
+  return Buffer.from(b64, 'base64');
+}
+
 const itemStage = (page) => page.getByTestId('item-detail').getAttribute('data-stage');
 async function waitItemStage(page, stage) {
   await page.locator(`[data-testid=item-detail][data-stage=${stage}]`).waitFor();
 }
 
 test('a resident raises an item, neighbours support it, a meeting decides it, everyone sees who does what', async () => {
+  await warmUp();
   // Setup by API: three supports schedule an item; two neighbours verified by staff.
   const admin = await client(env.url, 'admin');
   const settings = await admin('GET', '/council/settings');
@@ -129,6 +153,16 @@ test('a resident raises an item, neighbours support it, a meeting decides it, ev
   await phone.getByTestId('raise-title').fill(TITLE);
   await phone.getByTestId('raise-description').fill('三号楼下没有充电桩，电动车飞线充电很危险。');
   assert.match(await phone.locator('#raise-scope option:checked').textContent(), /第一网格/);
+  // A resident may raise for the whole grid or for their own micro-grid (only theirs).
+  const micro = phone.getByTestId('raise-micro');
+  await micro.waitFor();
+  const microOptions = await micro.locator('option').allTextContents();
+  assert.equal(microOptions.length, 2, JSON.stringify(microOptions));
+  assert.equal(microOptions[0], '整个网格');
+  assert.equal(await micro.inputValue(), '', 'the whole grid by default');
+  // A photo from the phone's camera or gallery.
+  await phone.locator('#raise-photo-input').setInputFiles({ name: 'wires.png', mimeType: 'image/png', buffer: await makePng(phone, '#2c6fbb') });
+  await phone.getByTestId('photo-preview').waitFor();
   await noHorizontalScroll(phone);
   assert.deepEqual(await smallTargets(phone), []);
   await phone.screenshot({ path: path.join(ARTIFACTS, 'council-raise-phone.png'), fullPage: true });
@@ -137,6 +171,14 @@ test('a resident raises an item, neighbours support it, a meeting decides it, ev
   await phone.getByTestId('notice').filter({ hasText: '议题已提出' }).waitFor();
   assert.equal(await phone.getByTestId('item-title').textContent(), TITLE);
   assert.equal(await itemStage(phone), 'proposed');
+  // The photo went up with the item and is shown on its page.
+  await phone.getByTestId('item-photo').first().waitFor();
+  assert.equal(await phone.getByTestId('item-photo').count(), 1);
+  await phone.waitForFunction(() => document.querySelector('[data-testid=item-photo] img')?.naturalWidth > 0);
+  await phone.getByTestId('item-photo').click();
+  await phone.getByTestId('photo-full').waitFor();
+  await phone.screenshot({ path: path.join(ARTIFACTS, 'council-item-photo-phone.png') });
+  await phone.getByTestId('photo-close').click();
   assert.equal(await phone.getByTestId('item-actions').count(), 0, 'a resident cannot set the tier');
   assert.equal(await phone.getByTestId('support-toggle').count(), 0, 'no support before the tier is set');
 
@@ -244,13 +286,45 @@ test('a resident raises an item, neighbours support it, a meeting decides it, ev
   r = await neighbours[1]('POST', `/council/ballots/${ballotId}/votes`, { answer: { type: 'decision', choice: 'abstain' } });
   assert.equal(r.status, 200, JSON.stringify(r.body));
 
-  // Staff closes it (2 of 3 agree: passed) and decides: party, category, deadline.
-  await staff.reload();
+  // At the meeting, hands are shown: staff records them for the residents present — a
+  // neighbour without an account, and 刘建华, who already voted (not recorded over).
+  const liu = residents.find((x) => x.name === '刘建华') ?? (await staffApi('GET', `/residents?place_id=${grid1.id}&q=${encodeURIComponent('刘建华')}`)).body.items[0];
+  const present = residents[30];
+  const mtg = await staffApi('GET', `/council/meetings/${meetingUrl.match(/meetings\/(\d+)/)[1]}`);
+  r = await staffApi('PUT', `/council/meetings/${mtg.body.summary.id}/attendance`, {
+    version: mtg.body.summary.version,
+    attendees: [...mtg.body.attendees, { kind: 'resident', name: present.name, resident_id: present.id }, { kind: 'resident', name: '刘建华', resident_id: liu.id }],
+  });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  await staff.goto(meetingUrl);
+  const hands = staff.getByTestId('show-of-hands');
+  await hands.waitFor();
+  assert.equal(await hands.getByTestId('hands-row').count(), 2);
+  // Keyboard only: Enter on the first person's 同意, and the focus moves to the next person.
+  await hands.locator('[data-hands-row="0"] [data-testid=hands-agree]').focus();
+  await staff.keyboard.press('Enter');
+  await hands.getByTestId('hands-said').filter({ hasText: `已记录 ${present.name}：同意` }).waitFor();
+  assert.equal(await hands.locator('[data-hands-row="0"] [data-testid=hands-agree]').getAttribute('aria-pressed'), 'true');
+  assert.equal(await staff.evaluate(() => document.activeElement.closest('[data-hands-row]')?.dataset.handsRow), '1');
+  await staff.keyboard.press('Enter');
+  await hands.getByTestId('hands-own-vote').waitFor();
+  await hands.getByTestId('hands-said').filter({ hasText: '刘建华 本人已投票' }).waitFor();
+  assert.equal(await hands.getByTestId('hands-count-agree').textContent(), '同意 3');
+  assert.equal(await hands.getByTestId('hands-count-abstain').textContent(), '弃权 1');
+  await staff.screenshot({ path: path.join(ARTIFACTS, 'council-hands-desktop.png'), fullPage: true });
+  await staff.setViewportSize(PHONE);
+  await noHorizontalScroll(staff);
+  await staff.screenshot({ path: path.join(ARTIFACTS, 'council-hands-phone.png'), fullPage: true });
+  await staff.setViewportSize(DESK);
+
+  // Staff closes it (3 of 4 agree: passed) and decides: party, category, deadline.
+  await staff.goto(`${env.url}/council/items/${itemId}`);
+  await waitItemStage(staff, 'deliberating');
   await staff.getByTestId('ballot-close').click();
   await staff.getByTestId('notice').filter({ hasText: '表决已结束' }).waitFor();
   await staff.locator('[data-testid=ballot][data-state=closed]').waitFor();
   assert.equal(await staff.getByTestId('ballot-passed').textContent(), '通过');
-  assert.match(await staff.getByTestId('ballot-outcome').textContent(), /参加 3 \/ 应参加 \d+/);
+  assert.match(await staff.getByTestId('ballot-outcome').textContent(), /参加 4 \/ 应参加 \d+/);
   await staff.getByTestId('item-action-decide').click();
   await staff.getByTestId('action-submit').click();
   await staff.getByTestId('error-decision.text').waitFor();
@@ -317,4 +391,48 @@ test('an unverified resident account is asked to get verified, not shown the for
   await page.goto(`${env.url}/council`);
   await page.getByTestId('council-not-verified').filter({ hasText: '请联系您的网格员认证' }).waitFor();
   assert.equal(await page.getByTestId('council-raise-toggle').count(), 0);
+});
+
+test('the council board updates live: supports and moves by others show without a reload', async () => {
+  const staffApi = await client(env.url, 'staff');
+  const grids = await staffApi('GET', '/grids');
+  const grid1 = grids.body.find((g) => g.place.code === 'XF-C01-G1').place;
+  const title = '小区南门加装护栏';
+  let r = await staffApi('POST', '/council/items', { title, description: '', scope_place_id: grid1.id });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const id = r.body.summary.id;
+
+  // Two people look at the board: staff at a desk, the resident on a phone.
+  await desk.context.clearCookies();
+  const staff = await desk.context.newPage();
+  await login(staff, env.url, 'staff');
+  await staff.getByTestId('home-welcome').waitFor();
+  await staff.goto(`${env.url}/council`);
+  const phone = await env.newPage();
+  await login(phone, env.url, 'resident');
+  await phone.getByTestId('home-welcome').waitFor();
+  await phone.goto(`${env.url}/council`);
+  const cardOn = (page, stage) => page.locator(`[data-testid=council-stage][data-stage=${stage}] [data-title="${title}"]`);
+  await cardOn(phone, 'proposed').waitFor();
+  await cardOn(staff, 'proposed').waitFor();
+  // Give both streams a moment to open.
+  await phone.waitForTimeout(500);
+
+  // Staff accepts it on the item page; the phone's board moves the card by itself.
+  r = await staffApi('POST', `/council/items/${id}/moves`, { action: 'accept', tier: 'big', version: r.body.summary.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  await cardOn(phone, 'gathering').waitFor({ timeout: 10_000 });
+  assert.equal(await cardOn(phone, 'proposed').count(), 0);
+  await phone.getByTestId('council-live').filter({ hasText: title }).waitFor();
+
+  // The resident supports it (on their own item page in a second tab): staff's board shows the count.
+  const tab = await phone.context().newPage();
+  await tab.goto(`${env.url}/council/items/${id}`);
+  await tab.getByTestId('support-toggle').click();
+  await tab.getByTestId('notice').filter({ hasText: '已支持' }).waitFor();
+  await cardOn(staff, 'gathering').getByTestId('support-count').filter({ hasText: /^1 \/ \d+ 人支持$/ }).waitFor({ timeout: 10_000 });
+  await cardOn(phone, 'gathering').getByTestId('support-count').filter({ hasText: /^1 \/ \d+ 人支持$/ }).waitFor({ timeout: 10_000 });
+  await staff.screenshot({ path: path.join(ARTIFACTS, 'council-live-desktop.png'), fullPage: true });
+  assert.deepEqual(env.consoleErrors, []);
+  await staff.close();
 });

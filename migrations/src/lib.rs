@@ -14,6 +14,7 @@ mod m20261129_000009_care;
 mod m20261129_000010_mailbox_meals;
 mod m20261129_000011_volunteers;
 mod m20261129_000012_patrols;
+mod m20261129_000013_council_photos;
 mod m20261129_000015_care_more;
 mod m20261129_000016_mediation_events_at;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_mailbox_meals::Migration),
             Box::new(m20261129_000011_volunteers::Migration),
             Box::new(m20261129_000012_patrols::Migration),
+            Box::new(m20261129_000013_council_photos::Migration),
             Box::new(m20261129_000015_care_more::Migration),
             Box::new(m20261129_000016_mediation_events_at::Migration),
         ]

@@ -66,6 +66,8 @@ pub struct AppState {
     pub live: Arc<events::Live>,
     /// Committed changes of mediation files, for the mediation board.
     pub mediation_live: Arc<mediation::live::Live>,
+    /// Committed changes to council agenda items, for the live council board.
+    pub council_live: Arc<council::live::CouncilLive>,
     /// Set when the server stops: long-lived streams end so shutdown can finish.
     pub shutdown: Arc<tokio::sync::watch::Sender<bool>>,
 }
@@ -220,6 +222,7 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
         site: Arc::new(site),
         live: Arc::new(events::Live::default()),
         mediation_live: Arc::new(mediation::live::Live::default()),
+        council_live: Arc::new(council::live::CouncilLive::default()),
         shutdown: Arc::new(tokio::sync::watch::channel(false).0),
     };
     // A story the API refuses is a bug to see in the log, not a reason to refuse to serve.

@@ -1083,11 +1083,7 @@ pub fn may_redeem(balance: i64, points: i64) -> bool {
 /// when the time bank's rules let volunteers redeem themselves — also an office member who
 /// volunteers (nobody pays out to themselves by their office).
 pub fn may_redeem_for(office: bool, own: bool, rules: &TimeBankRules) -> bool {
-    if own {
-        rules.volunteers_redeem
-    } else {
-        office
-    }
+    if own { rules.volunteers_redeem } else { office }
 }
 
 /// Who reads a volunteer's hours, points and ledger: the office and the volunteer.

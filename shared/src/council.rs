@@ -449,6 +449,10 @@ pub struct VoterStatus {
     pub verified: bool,
     pub grid_id: Option<i64>,
     pub household_id: Option<i64>,
+    /// The micro-grid the resident lives in, if their household lies in one (they may raise
+    /// items for it).
+    #[serde(default)]
+    pub micro_grid_id: Option<i64>,
 }
 
 /// Verify a user account as a registered resident; `null` removes the link.
@@ -1149,7 +1153,69 @@ pub struct ItemView {
     pub may_support: bool,
     /// The asking user may hide comments and open ballots.
     pub may_manage: bool,
+    /// Photos of what the item is about, oldest first.
+    #[serde(default)]
+    pub photos: Vec<ItemPhoto>,
+    /// The asking user may add a photo now (`may_add_photo`).
+    #[serde(default)]
+    pub may_add_photo: bool,
 }
+
+// ---------------------------------------------------------------------------------------------
+// Photos
+
+/// A photo of an agenda item. Stored and checked like case photos (the types and size of
+/// `crate::cases::PHOTO_TYPES` / `PHOTO_MAX_BYTES`); seen by whoever may see the item.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemPhoto {
+    pub id: i64,
+    pub item_id: i64,
+    pub width: u32,
+    pub height: u32,
+    pub url: String,
+    pub thumb_url: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// At most this many photos per agenda item.
+pub const PHOTOS_PER_ITEM: u64 = 6;
+
+/// Who may add a photo: the one who raised the item while it is still being proposed or
+/// gathering support, and those who manage it (the office, the grid leader) until it is done
+/// or not adopted.
+pub fn may_add_photo(
+    who: &Principal,
+    raised_by: Option<i64>,
+    stage: ItemStage,
+    rel: ItemRelation,
+) -> bool {
+    let raiser = raised_by == Some(who.user_id)
+        && matches!(stage, ItemStage::Proposed | ItemStage::Gathering);
+    let manager = may_manage(who, rel) && !matches!(stage, ItemStage::Done | ItemStage::NotAdopted);
+    raiser || manager
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live board
+
+/// One change to an agenda item, sent on the council's live stream (`GET /council/live`,
+/// `event: item`): only what a board card needs to refresh, nothing a user may not see.
+/// `id` is the council history entry; a reconnecting client resumes after it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CouncilLiveChange {
+    pub id: i64,
+    pub item_id: i64,
+    pub version: i64,
+    pub stage: ItemStage,
+    pub support_count: u64,
+}
+
+/// History actions that record support only: sent on the live stream, left out of an item's
+/// history (a thousand supports would drown the rounds).
+pub const SUPPORT_ACTIONS: [&str; 2] = ["supported", "support_withdrawn"];
 
 /// A comment under an item; hidden ones keep their place with the reason.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1862,6 +1928,63 @@ mod tests {
             ItemStage::Done,
             deadline,
             date!(2026 - 12 - 11)
+        ));
+    }
+
+    #[test]
+    fn who_adds_photos() {
+        let resident = person(&[Role::Resident], &[]);
+        let staff = person(&[Role::Staff], &[]);
+        let gw = person(&[Role::GridWorker], &[7]);
+        // The raiser (user 1) while proposing and gathering, not after.
+        assert!(may_add_photo(
+            &resident,
+            Some(1),
+            ItemStage::Proposed,
+            OTHER
+        ));
+        assert!(may_add_photo(
+            &resident,
+            Some(1),
+            ItemStage::Gathering,
+            OTHER
+        ));
+        assert!(!may_add_photo(
+            &resident,
+            Some(1),
+            ItemStage::Scheduled,
+            OTHER
+        ));
+        assert!(!may_add_photo(
+            &resident,
+            Some(2),
+            ItemStage::Proposed,
+            OTHER
+        ));
+        // Those who manage it until it is done or not adopted.
+        let staff_other = Principal {
+            user_id: 9,
+            ..staff
+        };
+        assert!(may_add_photo(
+            &staff_other,
+            Some(1),
+            ItemStage::Decided,
+            OTHER
+        ));
+        assert!(!may_add_photo(
+            &staff_other,
+            Some(1),
+            ItemStage::Done,
+            OTHER
+        ));
+        let gw_other = Principal { user_id: 9, ..gw };
+        assert!(may_add_photo(&gw_other, Some(1), ItemStage::Scheduled, OWN));
+        assert!(!may_add_photo(
+            &gw_other,
+            Some(1),
+            ItemStage::Scheduled,
+            OTHER
         ));
     }
 }

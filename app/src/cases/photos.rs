@@ -54,8 +54,12 @@ pub fn PhotoPicker(
     picked: RwSignal<Vec<Picked>, LocalStorage>,
     #[prop(optional)] multiple: bool,
     #[prop(into)] id: String,
+    /// At most this many (default: a case's limit).
+    #[prop(optional)]
+    max: Option<u64>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let max = max.unwrap_or(PHOTOS_PER_CASE);
     let refusals = RwSignal::new(Vec::<(String, Key)>::new());
     let on_change = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
@@ -84,7 +88,7 @@ pub fn PhotoPicker(
                 p.clear();
             }
             for a in added {
-                if (p.len() as u64) < PHOTOS_PER_CASE {
+                if (p.len() as u64) < max {
                     p.push(a);
                 } else {
                     refused.push((a.file.name(), Key::PhotoTooMany));

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use shared::accounts::{Principal, Role};
-use shared::council::{CreateItem, ItemStage, VoterStatus};
+use shared::council::{CouncilLiveChange, CreateItem, ItemStage, ItemSummary, VoterStatus};
 use shared::error::FieldError;
 use shared::places::PlaceRefWithPath;
 
@@ -35,15 +35,37 @@ fn CouncilBoard(principal: Principal) -> impl IntoView {
     let grid = RwSignal::new(None::<i64>);
     let grids = LocalResource::new(api::grids);
     let voter = LocalResource::new(api::voter_status);
-    let items = LocalResource::new(move || {
-        let g = grid.get();
-        async move {
+    let items = RwSignal::new(None::<Result<Vec<ItemSummary>, ApiError>>);
+    let generation = StoredValue::new(0u64);
+    let load = move || {
+        let g = grid.get_untracked();
+        generation.update_value(|n| *n += 1);
+        let mine = generation.get_value();
+        spawn_local(async move {
             let q = match g {
                 Some(g) => format!("grid_id={g}&limit=200"),
                 None => "limit=200".to_string(),
             };
-            api::council_items(&q).await
-        }
+            let r = api::council_items(&q).await.map(|p| p.items);
+            // A later load (another filter) wins.
+            if generation.get_value() == mine {
+                items.set(Some(r));
+            }
+        });
+    };
+    Effect::new(move |_| {
+        grid.track();
+        load();
+    });
+    // Other people's changes come over the live stream: the changed card is read again.
+    let live_text = RwSignal::new(String::new());
+    let live = StoredValue::new_local(start_live(items, grid, live_text, i18n));
+    on_cleanup(move || {
+        live.update_value(|l| {
+            if let Some(l) = l.take() {
+                l.0.close();
+            }
+        })
     });
     let raising = RwSignal::new(false);
     let p = principal.clone();
@@ -75,11 +97,11 @@ fn CouncilBoard(principal: Principal) -> impl IntoView {
                     </select>
                 </div>
             </div>
+            <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="council-live">{move || live_text.get()}</div>
             {move || match items.get() {
                 None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| items.refetch())/> }.into_any(),
-                Some(Ok(page)) => {
-                    let all = page.items;
+                Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| load())/> }.into_any(),
+                Some(Ok(all)) => {
                     view! {
                         <div class="council-board" data-testid="council-board">
                             {ItemStage::ALL.into_iter().map(|stage| {
@@ -108,6 +130,93 @@ fn CouncilBoard(principal: Principal) -> impl IntoView {
             }}
         </div>
     }
+}
+
+/// The open live stream and its listeners (kept as long as the page).
+type LiveStream = (
+    web_sys::EventSource,
+    wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+    wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+);
+
+/// Listen to `/api/v1/council/live`. A change to a card shown at an older version or with
+/// another support count, or to an item not shown, reads that item again and puts its card
+/// where it now belongs; `resync` reads the whole board again. The browser reconnects by
+/// itself and resumes with `Last-Event-ID`.
+fn start_live(
+    items: RwSignal<Option<Result<Vec<ItemSummary>, ApiError>>>,
+    grid: RwSignal<Option<i64>>,
+    live_text: RwSignal<String>,
+    i18n: crate::i18n::I18n,
+) -> Option<LiveStream> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let es = web_sys::EventSource::new("/api/v1/council/live").ok()?;
+    let on_item =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            let Some(text) = ev.data().as_string() else {
+                return;
+            };
+            let Ok(change) = serde_json::from_str::<CouncilLiveChange>(&text) else {
+                return;
+            };
+            let fresh = items.with_untracked(|l| {
+                l.as_ref().and_then(|l| l.as_ref().ok()).is_some_and(|l| {
+                    l.iter().any(|i| {
+                        i.id == change.item_id
+                            && i.version >= change.version
+                            && i.stage == change.stage
+                            && i.support_count == change.support_count
+                    })
+                })
+            });
+            if fresh {
+                return;
+            }
+            spawn_local(async move {
+                let Ok(v) = api::council_item(change.item_id).await else {
+                    return;
+                };
+                let s = v.summary;
+                let shown = grid.get_untracked().is_none_or(|g| s.grid_id == Some(g));
+                let title = s.title.clone();
+                items.update(|l| {
+                    let Some(Ok(l)) = l else { return };
+                    let at = l.iter().position(|i| i.id == s.id);
+                    match (at, shown) {
+                        (Some(at), true) => {
+                            if l[at].version <= s.version {
+                                l[at] = s;
+                            }
+                        }
+                        (Some(at), false) => {
+                            l.remove(at);
+                        }
+                        (None, true) => l.insert(0, s),
+                        (None, false) => {}
+                    }
+                });
+                if shown {
+                    live_text.set(i18n.fmt(Key::CouncilLiveUpdated, &[("title", &title)]));
+                }
+            });
+        });
+    let on_resync =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_ev: web_sys::MessageEvent| {
+            let g = grid.get_untracked();
+            spawn_local(async move {
+                let q = match g {
+                    Some(g) => format!("grid_id={g}&limit=200"),
+                    None => "limit=200".to_string(),
+                };
+                if let Ok(p) = api::council_items(&q).await {
+                    items.set(Some(Ok(p.items)));
+                }
+            });
+        });
+    let _ = es.add_event_listener_with_callback("item", on_item.as_ref().unchecked_ref());
+    let _ = es.add_event_listener_with_callback("resync", on_resync.as_ref().unchecked_ref());
+    Some((es, on_item, on_resync))
 }
 
 /// The places an item may be raised for by this user, with the default first.
@@ -150,6 +259,24 @@ fn scopes(
         .map(|g| (g.place.id, g.location.clone()))
         .collect();
     (list, default)
+}
+
+/// The micro-grids of grid `grid` (its children of that kind) an item may be raised for by
+/// this user: every one for those who manage the grid, else the resident's own micro-grid.
+fn micro_grids_for(
+    principal: &Principal,
+    voter: Option<&VoterStatus>,
+    grid: i64,
+    children: Vec<shared::places::PlaceSummary>,
+) -> Vec<(i64, String)> {
+    let all = manages(principal, Some(grid));
+    let own = voter.filter(|v| v.verified).and_then(|v| v.micro_grid_id);
+    children
+        .into_iter()
+        .filter(|c| c.kind == shared::places::PlaceKind::MicroGrid)
+        .filter(|c| all || own == Some(c.id))
+        .map(|c| (c.id, c.name))
+        .collect()
 }
 
 /// The "raise an item" button and form for those who may, or the note for residents who are
@@ -202,6 +329,9 @@ fn RaiseForm(
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let scope = RwSignal::new(None::<i64>);
+    // Optionally one micro-grid of the chosen grid.
+    let micro = RwSignal::new(None::<i64>);
+    let photos = RwSignal::new_local(Vec::<crate::cases::photos::Picked>::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
@@ -239,13 +369,37 @@ fn RaiseForm(
             scope.set(Some(d));
         }
     });
+    // The micro-grids of the chosen grid this user may raise for: all of them for those who
+    // manage the grid, the resident's own one otherwise.
+    let micro_options = LocalResource::new({
+        let principal = principal.clone();
+        let voter = voter.clone();
+        move || {
+            let chosen = scope.get();
+            let is_grid =
+                chosen.is_some_and(|g| options.with(|o| o.0.iter().any(|(id, _)| *id == g)));
+            let principal = principal.clone();
+            let voter = voter.clone();
+            async move {
+                let Some(g) = chosen.filter(|_| is_grid) else {
+                    return Vec::new();
+                };
+                let list = api::children(g).await.unwrap_or_default();
+                micro_grids_for(&principal, voter.as_ref(), g, list)
+            }
+        }
+    });
+    Effect::new(move |_| {
+        scope.track();
+        micro.set(None);
+    });
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
             return;
         }
-        let Some(scope_place_id) = scope.get_untracked() else {
+        let Some(scope_place_id) = micro.get_untracked().or(scope.get_untracked()) else {
             errors.set(vec![FieldError {
                 field: "scope_place_id".into(),
                 code: shared::error::FieldErrorCode::Required,
@@ -282,16 +436,28 @@ fn RaiseForm(
         let navigate = navigate.clone();
         spawn_local(async move {
             let r = api::raise_item(&input).await;
-            busy.set(false);
             match r {
                 Ok(v) => {
+                    // The photos go up right after the item exists; then the user lands on it.
+                    let picked = photos.get_untracked();
+                    let mut failed = false;
+                    if !picked.is_empty() {
+                        failed = super::photos::upload_all(v.summary.id, picked.clone())
+                            .await
+                            .is_err();
+                        crate::cases::photos::release(&picked);
+                        photos.set(Vec::new());
+                    }
+                    busy.set(false);
                     raising.set(false);
+                    let extra = if failed { "&photo_failed=1" } else { "" };
                     navigate(
-                        &format!("/council/items/{}?raised=1", v.summary.id),
+                        &format!("/council/items/{}?raised=1{extra}", v.summary.id),
                         Default::default(),
                     );
                 }
                 Err(e) => {
+                    busy.set(false);
                     errors.set(e.field_errors());
                     error.set(Some(e));
                 }
@@ -335,6 +501,26 @@ fn RaiseForm(
                 </select>
                 <FieldErrorList errors field="scope_place_id" id="raise-scope-error".to_string()/>
             </div>
+            {move || {
+                let list = micro_options.get().unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <div class="field">
+                        <label for="raise-micro">{move || i18n.t(Key::CouncilMicroGrid)}<span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span></label>
+                        <p class="hint" id="raise-micro-hint">{move || i18n.t(Key::CouncilMicroGridHint)}</p>
+                        <select id="raise-micro" data-testid="raise-micro" aria-describedby="raise-micro-hint"
+                            on:change=move |ev| micro.set(event_target_value(&ev).parse().ok())>
+                            <option value="" selected=move || micro.get().is_none()>{move || i18n.t(Key::CouncilWholeGrid)}</option>
+                            {list.into_iter().map(|(id, name)| view! {
+                                <option value=id.to_string() selected=move || micro.get() == Some(id)>{name}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                })
+            }}
+            <fieldset class="field">
+                <legend>{move || i18n.t(Key::Photos)}<span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span></legend>
+                <crate::cases::photos::PhotoPicker picked=photos multiple=true id="raise-photo-input" max=shared::council::PHOTOS_PER_ITEM/>
+            </fieldset>
             <div class="actions">
                 <button type="submit" class="button button-primary" data-testid="raise-submit" disabled=move || busy.get()>
                     {move || if busy.get() { i18n.t(Key::Sending) } else { i18n.t(Key::CouncilRaiseSubmit) }}
@@ -373,6 +559,46 @@ mod tests {
     }
 
     #[test]
+    fn micro_grids_are_offered_where_the_user_may() {
+        use shared::places::PlaceSummary;
+        let child = |id: i64, kind: PlaceKind| PlaceSummary {
+            id,
+            kind,
+            code: format!("M{id}"),
+            name: format!("微网格{id}"),
+            address: None,
+            child_count: 0,
+            resident_count: None,
+        };
+        let children = vec![
+            child(31, PlaceKind::MicroGrid),
+            child(32, PlaceKind::MicroGrid),
+            child(40, PlaceKind::Building),
+        ];
+        let ids = |v: Vec<(i64, String)>| v.into_iter().map(|x| x.0).collect::<Vec<_>>();
+        let staff = person(&[Role::Staff], &[]);
+        assert_eq!(
+            ids(micro_grids_for(&staff, None, 3, children.clone())),
+            [31, 32]
+        );
+        let leader = person(&[Role::GridWorker], &[3]);
+        assert_eq!(
+            ids(micro_grids_for(&leader, None, 3, children.clone())),
+            [31, 32]
+        );
+        let other_leader = person(&[Role::GridWorker], &[4]);
+        assert!(micro_grids_for(&other_leader, None, 3, children.clone()).is_empty());
+        let v = VoterStatus {
+            verified: true,
+            grid_id: Some(3),
+            household_id: Some(9),
+            micro_grid_id: Some(32),
+        };
+        let resident = person(&[Role::Resident], &[]);
+        assert_eq!(ids(micro_grids_for(&resident, Some(&v), 3, children)), [32]);
+    }
+
+    #[test]
     fn items_are_raised_where_the_user_may() {
         let all = [grid(1), grid(2), grid(3)];
         let staff = scopes(&person(&[Role::Staff], &[]), None, &all);
@@ -384,6 +610,7 @@ mod tests {
             verified: true,
             grid_id: Some(3),
             household_id: Some(9),
+            micro_grid_id: Some(31),
         };
         let resident = scopes(&person(&[Role::Resident], &[]), Some(&verified), &all);
         assert_eq!(resident.0.iter().map(|g| g.0).collect::<Vec<_>>(), [3]);

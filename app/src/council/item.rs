@@ -59,7 +59,9 @@ pub fn ItemPage() -> impl IntoView {
         load.run(());
     });
     Effect::new(move |_| {
-        if query.read().get("raised").is_some() {
+        if query.read().get("photo_failed").is_some() {
+            notice.set(Some(i18n.t(Key::CouncilPhotoFailed).to_string()));
+        } else if query.read().get("raised").is_some() {
             notice.set(Some(i18n.t(Key::CouncilRaised).to_string()));
         }
     });
@@ -190,6 +192,8 @@ fn ItemDetail(
     let tier = s.tier;
     let stage = s.stage;
     let ballot_item = item.clone();
+    let photos = item.photos.clone();
+    let may_add_photo = item.may_add_photo;
     let show_support = matches!(
         stage,
         shared::council::ItemStage::Proposed | shared::council::ItemStage::Gathering
@@ -219,6 +223,7 @@ fn ItemDetail(
                     {s.due.map(|d| view! { <div><dt>{move || i18n.t(Key::Deadline)}</dt><dd class:is-late=s.overdue>{fmt_date(d)}</dd></div> })}
                 </dl>
             </section>
+            <super::photos::ItemPhotos item_id=id photos may_add=may_add_photo reload/>
 
             {show_support.then(|| view! {
                 <section class="card support-card" aria-labelledby="support-title">

@@ -8,7 +8,8 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::accounts::Principal;
 use shared::council::{
-    Attendance, Attendee, AttendeeKind, CreateMeeting, MeetingKind, MeetingView, Minutes,
+    Answer, Attendance, Attendee, AttendeeKind, BallotKind, BallotState, BallotView, CastVote,
+    Choice, CreateMeeting, MeetingKind, MeetingView, Minutes,
 };
 use shared::error::FieldError;
 
@@ -321,6 +322,7 @@ fn MeetingDetail(
     let review = meeting.review.clone();
     let agenda = meeting.agenda.clone();
     let attendees = meeting.attendees.clone();
+    let hands_attendees = meeting.attendees.clone();
     view! {
         <article class="meeting" data-testid="meeting-detail">
             <header class="page-head">
@@ -387,6 +389,9 @@ fn MeetingDetail(
                                             <a href=format!("/council/items/{item_id}") data-testid="agenda-item">{a.item.title.clone()}</a>
                                             " "<ItemStageBadge stage=a.item.stage/>" "<TierBadge tier=a.item.tier/>
                                         </p>
+                                        {(may_manage && a.item.ballot_state == Some(BallotState::Open)).then(|| view! {
+                                            <ShowOfHands item_id attendees=hands_attendees.clone()/>
+                                        })}
                                         {if may_manage {
                                             view! {
                                                 <form class="minutes-form" on:submit=save>
@@ -506,6 +511,162 @@ fn AttendanceEditor(
                     </div>
                 </form>
             })}
+        </section>
+    }
+}
+
+/// Recording a show of hands at the meeting: for each open decision ballot of an agenda item,
+/// the registered residents present, each with agree / disagree / abstain buttons. A recorded
+/// vote moves the focus to the next person, so the whole room can be taken from the keyboard.
+/// The server refuses (409) to record over a resident's own vote; the results shown are the
+/// ballot's as the server returns them (hidden until close when the ballot says so).
+#[component]
+fn ShowOfHands(item_id: i64, attendees: Vec<Attendee>) -> impl IntoView {
+    let item = LocalResource::new(move || api::council_item(item_id));
+    let people: Vec<(i64, String)> = attendees
+        .into_iter()
+        .filter_map(|a| a.resident_id.map(|r| (r, a.name)))
+        .collect();
+    move || {
+        let people = people.clone();
+        item.get().and_then(Result::ok).map(|v| {
+            let ballots: Vec<BallotView> = v
+                .ballots
+                .into_iter()
+                .filter(|b| b.state == BallotState::Open && b.kind == BallotKind::Decision)
+                .collect();
+            (v.may_manage && !ballots.is_empty()).then(|| {
+                ballots
+                    .into_iter()
+                    .map(|b| view! { <HandsBallot ballot=b people=people.clone()/> })
+                    .collect_view()
+            })
+        })
+    }
+}
+
+#[component]
+fn HandsBallot(ballot: BallotView, people: Vec<(i64, String)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let bid = ballot.id;
+    let current = RwSignal::new(ballot.clone());
+    // What was recorded here per resident (or refused as their own vote).
+    let recorded = RwSignal::new(std::collections::HashMap::<i64, Result<Choice, ()>>::new());
+    let busy = RwSignal::new(None::<i64>);
+    let error = RwSignal::new(None::<ApiError>);
+    let said = RwSignal::new(String::new());
+    let n = people.len();
+    let focus_row = move |row: usize| {
+        if let Some(el) = leptos::prelude::document()
+            .query_selector(&format!(
+                "[data-hands-ballot='{bid}'] [data-hands-row='{row}'] button"
+            ))
+            .ok()
+            .flatten()
+        {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    };
+    let record = move |row: usize, resident_id: i64, name: String, choice: Choice| {
+        if busy.get_untracked().is_some() {
+            return;
+        }
+        busy.set(Some(resident_id));
+        error.set(None);
+        spawn_local(async move {
+            let input = CastVote {
+                answer: Answer::Decision { choice },
+                resident_id: Some(resident_id),
+            };
+            let r = api::cast_vote(bid, &input).await;
+            busy.set(None);
+            let lang = i18n.lang.get_untracked();
+            match r {
+                Ok(b) => {
+                    current.set(b);
+                    recorded.update(|m| {
+                        m.insert(resident_id, Ok(choice));
+                    });
+                    said.set(i18n.fmt(
+                        Key::CouncilHandsRecorded,
+                        &[("name", &name), ("choice", choice.text().get(lang))],
+                    ));
+                    if row + 1 < n {
+                        focus_row(row + 1);
+                    }
+                }
+                Err(e) if e.status() == Some(409) => {
+                    recorded.update(|m| {
+                        m.insert(resident_id, Err(()));
+                    });
+                    said.set(i18n.fmt(Key::CouncilHandsOwnVote, &[("name", &name)]));
+                    if row + 1 < n {
+                        focus_row(row + 1);
+                    }
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="hands" aria-label=move || i18n.t(Key::CouncilShowOfHands) data-testid="show-of-hands" data-hands-ballot=bid>
+            <h3>{move || i18n.t(Key::CouncilShowOfHands)}": "{ballot.question.clone()}</h3>
+            <p class="hint">{move || i18n.t(Key::CouncilShowOfHandsIntro)}</p>
+            <FormError error testid="hands-error"/>
+            {if people.is_empty() {
+                view! { <p class="muted" data-testid="hands-nobody">{move || i18n.t(Key::CouncilNoResidentAttendees)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="hands-list">
+                        {people.into_iter().enumerate().map(|(row, (rid, name))| {
+                            let label_name = name.clone();
+                            view! {
+                                <li class="hands-row" data-testid="hands-row" data-hands-row=row data-name=name.clone()>
+                                    <span class="hands-name">{name.clone()}</span>
+                                    <span class="hands-choices" role="group" aria-label=label_name>
+                                        {Choice::ALL.into_iter().map(|c| {
+                                            let name = name.clone();
+                                            let aria_name = name.clone();
+                                            view! {
+                                                <button type="button" class="button hands-choice" data-testid=format!("hands-{}", c.as_str())
+                                                    class:button-primary=move || recorded.with(|m| m.get(&rid) == Some(&Ok(c)))
+                                                    class:button-secondary=move || recorded.with(|m| m.get(&rid) != Some(&Ok(c)))
+                                                    aria-pressed=move || recorded.with(|m| m.get(&rid) == Some(&Ok(c))).to_string()
+                                                    aria-label=move || i18n.fmt(Key::CouncilHandsRecordFor, &[("name", &aria_name), ("choice", c.text().get(i18n.get()))])
+                                                    aria-busy=move || (busy.get() == Some(rid)).to_string()
+                                                    on:click=move |_| record(row, rid, name.clone(), c)>
+                                                    {move || i18n.text(c.text())}
+                                                </button>
+                                            }
+                                        }).collect_view()}
+                                    </span>
+                                    {move || recorded.with(|m| m.get(&rid) == Some(&Err(()))).then(|| view! {
+                                        <span class="muted" data-testid="hands-own-vote">{move || i18n.t(Key::CouncilHandsSelfVoted)}</span>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <div class="hands-results" data-testid="hands-results">
+                <h4>{move || i18n.t(Key::CouncilHandsResults)}</h4>
+                {move || match current.get().counts {
+                    Some(c) => view! {
+                        <p>
+                            {Choice::ALL.into_iter().map(|ch| {
+                                let n = match ch { Choice::Agree => c.agree, Choice::Disagree => c.disagree, Choice::Abstain => c.abstain };
+                                view! { <span class="hands-count" data-testid=format!("hands-count-{}", ch.as_str())>{move || i18n.text(ch.text())}" "{n}</span>" " }
+                            }).collect_view()}
+                        </p>
+                    }.into_any(),
+                    None => view! { <p class="muted">{move || i18n.t(Key::CouncilHandsHidden)}</p> }.into_any(),
+                }}
+            </div>
+            <p class="visually-hidden" aria-live="polite" data-testid="hands-said">{move || said.get()}</p>
         </section>
     }
 }

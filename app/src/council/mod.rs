@@ -7,6 +7,7 @@ mod accountability;
 mod board;
 mod item;
 mod meetings;
+mod photos;
 
 pub use accountability::AccountabilityPage;
 pub use board::CouncilPage;

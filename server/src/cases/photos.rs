@@ -136,6 +136,78 @@ pub async fn first_photos(
     Ok(out)
 }
 
+/// The declared type of an upload (`Content-Type`), if it is one photos may have; else 415.
+pub fn declared_type(headers: &HeaderMap) -> AppResult<String> {
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if !PHOTO_TYPES.contains(&declared.as_str()) {
+        return Err(AppError::Code(ErrorCode::UnsupportedMediaType));
+    }
+    Ok(declared)
+}
+
+/// A checked, re-encoded photo written with its thumbnail to the upload directory.
+pub struct Stored {
+    pub file_name: String,
+    pub thumb_name: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: i64,
+}
+
+/// Check, re-encode and store an upload (`process`); 422 when it is not a usable image.
+/// Used for case photos and council item photos alike.
+pub async fn store(state: &AppState, body: Bytes, declared: String) -> AppResult<Stored> {
+    let (full, thumb, width, height) =
+        tokio::task::spawn_blocking(move || process(&body, &declared))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|code| AppError::field("photo", code))?;
+    let name = hex::encode(&Sha256::digest(&full)[..16]);
+    let (file_name, thumb_name) = (format!("{name}.jpg"), format!("{name}-t.jpg"));
+    let dir = state.config.upload_dir.clone();
+    let size = full.len() as i64;
+    let (f, t) = (file_name.clone(), thumb_name.clone());
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(&f), &full)?;
+        std::fs::write(dir.join(&t), &thumb)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::Internal(format!("cannot store photo: {e}")))?;
+    Ok(Stored {
+        file_name,
+        thumb_name,
+        width,
+        height,
+        bytes: size,
+    })
+}
+
+/// A stored photo file as a JPEG response.
+pub async fn send_file(state: &AppState, file: &str) -> AppResult<Response> {
+    let path = state.config.upload_dir.join(file);
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| AppError::Internal(format!("photo {file} missing: {e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "private, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct UploadQuery {
     pub kind: PhotoKind,
@@ -170,18 +242,7 @@ async fn upload(
     {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
-    let declared = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if !PHOTO_TYPES.contains(&declared.as_str()) {
-        return Err(AppError::Code(ErrorCode::UnsupportedMediaType));
-    }
+    let declared = declared_type(&headers)?;
     if photo::Entity::find()
         .filter(photo::Column::CaseId.eq(id))
         .count(&state.db.conn)
@@ -190,24 +251,13 @@ async fn upload(
     {
         return Err(AppError::field("photos", FieldErrorCode::OutOfRange));
     }
-    let (full, thumb, width, height) =
-        tokio::task::spawn_blocking(move || process(&body, &declared))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|code| AppError::field("photo", code))?;
-    let name = hex::encode(&Sha256::digest(&full)[..16]);
-    let (file_name, thumb_name) = (format!("{name}.jpg"), format!("{name}-t.jpg"));
-    let dir = state.config.upload_dir.clone();
-    let size = full.len() as i64;
-    let (f, t) = (file_name.clone(), thumb_name.clone());
-    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join(&f), &full)?;
-        std::fs::write(dir.join(&t), &thumb)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::Internal(format!("cannot store photo: {e}")))?;
+    let Stored {
+        file_name,
+        thumb_name,
+        width,
+        height,
+        bytes: size,
+    } = store(&state, body, declared).await?;
     let txn = state.db.begin_write().await?;
     let p = photo::ActiveModel {
         case_id: Set(id),
@@ -261,21 +311,7 @@ async fn serve(state: &AppState, me: &Principal, id: i64, thumb: bool) -> AppRes
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
     cases::find_visible(&state.db.conn, me, p.case_id).await?;
-    let path = state
-        .config
-        .upload_dir
-        .join(if thumb { &p.thumb_name } else { &p.file_name });
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|e| AppError::Internal(format!("photo {id} missing: {e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/jpeg"),
-            (header::CACHE_CONTROL, "private, max-age=86400"),
-        ],
-        bytes,
-    )
-        .into_response())
+    send_file(state, if thumb { &p.thumb_name } else { &p.file_name }).await
 }
 
 /// A photo (JPEG), for those who may see its case.

@@ -19,6 +19,12 @@ use shared::council::{
 use shared::error::Problem;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+/// A write committed: the live council board looks for its changes at once.
+fn kicked<T>(state: &AppState, out: T) -> T {
+    state.council_live.kick();
+    out
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ItemQuery {
     pub stage: Option<ItemStage>,
@@ -61,7 +67,10 @@ async fn create_item(
 ) -> AppResult<(StatusCode, Json<ItemView>)> {
     Ok((
         StatusCode::CREATED,
-        Json(service::create_item(&state, &me, req).await?),
+        Json(kicked(
+            &state,
+            service::create_item(&state, &me, req).await?,
+        )),
     ))
 }
 
@@ -87,7 +96,10 @@ async fn move_item(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<MoveItem>,
 ) -> AppResult<Json<ItemView>> {
-    Ok(Json(service::move_item(&state, &me, id, req).await?))
+    Ok(Json(kicked(
+        &state,
+        service::move_item(&state, &me, id, req).await?,
+    )))
 }
 
 /// Support an item (verified residents in its scope; idempotent). Reaching the threshold
@@ -99,7 +111,10 @@ async fn support(
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<ItemView>> {
-    Ok(Json(service::support(&state, &me, id, true).await?))
+    Ok(Json(kicked(
+        &state,
+        service::support(&state, &me, id, true).await?,
+    )))
 }
 
 /// Withdraw one's support.
@@ -110,7 +125,10 @@ async fn withdraw_support(
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<ItemView>> {
-    Ok(Json(service::support(&state, &me, id, false).await?))
+    Ok(Json(kicked(
+        &state,
+        service::support(&state, &me, id, false).await?,
+    )))
 }
 
 /// Comments under an item; hidden ones show only the reason (the office sees the text).
@@ -163,7 +181,10 @@ async fn create_ballot(
 ) -> AppResult<(StatusCode, Json<BallotView>)> {
     Ok((
         StatusCode::CREATED,
-        Json(service::create_ballot(&state, &me, id, req).await?),
+        Json(kicked(
+            &state,
+            service::create_ballot(&state, &me, id, req).await?,
+        )),
     ))
 }
 
@@ -190,7 +211,10 @@ async fn close_ballot(
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<BallotView>> {
-    Ok(Json(service::close_ballot(&state, &me, id).await?))
+    Ok(Json(kicked(
+        &state,
+        service::close_ballot(&state, &me, id).await?,
+    )))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -224,7 +248,10 @@ async fn create_meeting(
 ) -> AppResult<(StatusCode, Json<MeetingView>)> {
     Ok((
         StatusCode::CREATED,
-        Json(service::create_meeting(&state, &me, req).await?),
+        Json(kicked(
+            &state,
+            service::create_meeting(&state, &me, req).await?,
+        )),
     ))
 }
 
@@ -263,9 +290,10 @@ async fn set_minutes(
     ApiPath((id, item_id)): ApiPath<(i64, i64)>,
     ApiJson(req): ApiJson<Minutes>,
 ) -> AppResult<Json<MeetingView>> {
-    Ok(Json(
+    Ok(Json(kicked(
+        &state,
         service::set_minutes(&state, &me, id, item_id, req).await?,
-    ))
+    )))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -37,7 +37,7 @@ fn tier_of(m: &item::Model) -> Option<Tier> {
     m.tier.as_deref().and_then(Tier::parse)
 }
 
-fn relation(me: &Principal, grid_id: Option<i64>) -> ItemRelation {
+pub(crate) fn relation(me: &Principal, grid_id: Option<i64>) -> ItemRelation {
     ItemRelation {
         in_own_grid: grid_id.is_some_and(|g| me.grid_ids.contains(&g)),
     }
@@ -217,10 +217,21 @@ async fn eligible_count(
 /// The asking user's standing as a voter.
 pub async fn voter_status(conn: &impl ConnectionTrait, me: &Principal) -> AppResult<VoterStatus> {
     let r = resident_of(conn, me.user_id).await?;
+    let mut micro_grid_id = None;
+    if let Some(r) = &r {
+        let above = lineage(conn, r.household_id).await?;
+        micro_grid_id = place::Entity::find()
+            .filter(place::Column::Id.is_in(above))
+            .filter(place::Column::Kind.eq(PlaceKind::MicroGrid.as_str()))
+            .one(conn)
+            .await?
+            .map(|p| p.id);
+    }
     Ok(VoterStatus {
         verified: r.is_some(),
         grid_id: r.as_ref().map(|r| r.grid_id),
         household_id: r.as_ref().map(|r| r.household_id),
+        micro_grid_id,
     })
 }
 
@@ -410,7 +421,7 @@ async fn append(
     Ok(())
 }
 
-async fn find_item(conn: &impl ConnectionTrait, id: i64) -> AppResult<item::Model> {
+pub(crate) async fn find_item(conn: &impl ConnectionTrait, id: i64) -> AppResult<item::Model> {
     item::Entity::find_by_id(id)
         .one(conn)
         .await?
@@ -433,9 +444,17 @@ async fn summaries(
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
+    // Support is per resident: an account sees the support its resident gave.
+    let who = match resident_account::Entity::find_by_id(me.user_id)
+        .one(conn)
+        .await?
+    {
+        Some(link) => support::Column::ResidentId.eq(link.resident_id),
+        None => support::Column::UserId.eq(me.user_id),
+    };
     let mine: HashSet<i64> = support::Entity::find()
         .filter(support::Column::ItemId.is_in(ids.clone()))
-        .filter(support::Column::UserId.eq(me.user_id))
+        .filter(who)
         .all(conn)
         .await?
         .into_iter()
@@ -634,6 +653,7 @@ pub async fn view(
         .all(conn)
         .await?
         .into_iter()
+        .filter(|e| !SUPPORT_ACTIONS.contains(&e.action.as_str()))
         .map(|e| ItemEvent {
             id: e.id,
             at: e.at,
@@ -656,6 +676,8 @@ pub async fn view(
     }
     let may_support = f.stage == ItemStage::Gathering && may_support(conn, me, &m).await?;
     let decision = decision_of(conn, &m).await?;
+    let photos = super::photos::of_item(conn, m.id).await?;
+    let may_add_photo = super::photos::may_add(me, &m);
     let description = m.description.clone();
     let (category_id, lon, lat, raised_by_name, reason) = (
         m.category_id,
@@ -682,6 +704,8 @@ pub async fn view(
         legal_actions: legal_item_actions(f, me, rel),
         may_support,
         may_manage: may_manage(me, rel),
+        photos,
+        may_add_photo,
     })
 }
 
@@ -986,23 +1010,27 @@ pub async fn support(state: &AppState, me: &Principal, id: i64, on: bool) -> App
     if !may_support(&*txn, me, &m).await? {
         return Err(AppError::Code(ErrorCode::NotEligible));
     }
+    // One support per verified resident, whichever of their accounts gives it (a unique
+    // index on item and resident backs this under concurrency).
+    let resident_id = resident_account::Entity::find_by_id(me.user_id)
+        .one(&*txn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotEligible))?
+        .resident_id;
     let changed = if on {
         support::Entity::insert(support::ActiveModel {
             item_id: Set(id),
             user_id: Set(me.user_id),
+            resident_id: Set(Some(resident_id)),
             created_at: Set(OffsetDateTime::now_utc()),
         })
-        .on_conflict(
-            OnConflict::columns([support::Column::ItemId, support::Column::UserId])
-                .do_nothing()
-                .to_owned(),
-        )
+        .on_conflict(OnConflict::new().do_nothing().to_owned())
         .exec_without_returning(&*txn)
         .await?
     } else {
         support::Entity::delete_many()
             .filter(support::Column::ItemId.eq(id))
-            .filter(support::Column::UserId.eq(me.user_id))
+            .filter(support::Column::ResidentId.eq(resident_id))
             .exec(&*txn)
             .await?
             .rows_affected
@@ -1017,6 +1045,18 @@ pub async fn support(state: &AppState, me: &Principal, id: i64, on: bool) -> App
             .filter(item::Column::Id.eq(id))
             .exec(&*txn)
             .await?;
+        // For the live board (left out of the item's history).
+        append(
+            &*txn,
+            id,
+            Some(me),
+            SUPPORT_ACTIONS[if on { 0 } else { 1 }],
+            None,
+            None,
+            None,
+            None,
+        )
+        .await?;
     }
     let m = find_item(&*txn, id).await?;
     let threshold = settings(&*txn).await?.support_threshold;

@@ -50,6 +50,21 @@ entity!(support, "council_supports", {
     pub item_id: i64,
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: i64,
+    /// The resident the account was verified as: one support per resident and item.
+    pub resident_id: Option<i64>,
+    pub created_at: TimeDateTimeWithTimeZone,
+});
+
+entity!(photo, "council_item_photos", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub item_id: i64,
+    pub file_name: String,
+    pub thumb_name: String,
+    pub width: i32,
+    pub height: i32,
+    pub bytes: i64,
+    pub uploaded_by: Option<i64>,
     pub created_at: TimeDateTimeWithTimeZone,
 });
 

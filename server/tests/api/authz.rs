@@ -115,6 +115,20 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         )
         .await;
     let comment_id = comment["id"].as_i64().unwrap();
+    let council_photo = resident_user
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/v1/council/items/{item_id}/photos"),
+        )
+        .header("content-type", "image/png")
+        .body(crate::cases::png(40, 30))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(council_photo.status(), StatusCode::CREATED);
+    let council_photo_id = council_photo.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
     let now = time::OffsetDateTime::now_utc();
     let rfc = |t: time::OffsetDateTime| {
         t.format(&time::format_description::well_known::Rfc3339)
@@ -817,6 +831,36 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             None,
             [200, 200, 200, 200, 200, 200, 401],
         ),
+        // Sent as an (empty) PNG below: the raiser and those who manage the item get 422.
+        case(
+            M::POST,
+            "/api/v1/council/items/{id}/photos",
+            format!("/api/v1/council/items/{item_id}/photos"),
+            None,
+            [422, 422, 403, 422, 422, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/council/photos/{id}",
+            format!("/api/v1/council/photos/{council_photo_id}"),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/council/photos/{id}/thumb",
+            format!("/api/v1/council/photos/{council_photo_id}/thumb"),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        // A stream: only the status is read.
+        case(
+            M::GET,
+            "/api/v1/council/live",
+            "/api/v1/council/live".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
         case(
             M::POST,
             "/api/v1/council/items/{id}/moves",
@@ -1381,7 +1425,10 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
                     .header("content-type", "application/x-www-form-urlencoded")
                     .body("service_code=E-ENV-01");
             }
-            if c.template == "/api/v1/cases/{id}/photos" && c.method == M::POST {
+            if (c.template == "/api/v1/cases/{id}/photos"
+                || c.template == "/api/v1/council/items/{id}/photos")
+                && c.method == M::POST
+            {
                 req = req
                     .header("content-type", "image/png")
                     .body(Vec::<u8>::new());
@@ -1391,12 +1438,11 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
                     .header("content-type", "text/csv")
                     .body("household_code,name\n");
             }
-            let (status, body) =
-                if c.template == "/api/v1/live" || c.template == "/api/v1/mediation/live" {
-                    (req.send().await.unwrap().status(), serde_json::Value::Null)
-                } else {
-                    clients[i].send(req).await
-                };
+            let (status, body) = if c.template.ends_with("/live") {
+                (req.send().await.unwrap().status(), serde_json::Value::Null)
+            } else {
+                clients[i].send(req).await
+            };
             if status.as_u16() != c.expect[i] {
                 failures.push(format!(
                     "{} {} as {who}: expected {}, got {} {body}",

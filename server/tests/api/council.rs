@@ -934,3 +934,321 @@ async fn verification_and_recorded_votes_are_guarded(app: &TestApp) {
     assert_eq!(b["counts"]["disagree"], 1);
 }
 both!(verification_and_recorded_votes_are_guarded);
+
+async fn upload_photo(
+    api: &Api,
+    item_id: i64,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (StatusCode, Value) {
+    let req = api
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/v1/council/items/{item_id}/photos"),
+        )
+        .header("content-type", content_type)
+        .body(body);
+    api.send(req).await
+}
+
+/// Photos on agenda items: checked and stored like case photos, added by the raiser while the
+/// item is young and by those who manage it, at most six, seen by everyone signed in.
+async fn agenda_items_carry_photos(app: &TestApp) {
+    let resident = app.login("resident").await;
+    let item = raise(&resident, app, "XF-C01-G1", "楼道灯坏了").await;
+    let id = item["summary"]["id"].as_i64().unwrap();
+    assert_eq!(item["may_add_photo"], true, "the raiser may add photos");
+    assert_eq!(item["photos"], json!([]));
+    let (status, p) = upload_photo(&resident, id, "image/png", crate::cases::png(800, 600)).await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    assert_eq!(
+        (p["width"].as_u64(), p["height"].as_u64()),
+        (Some(800), Some(600))
+    );
+    let (status, p) = upload_photo(&resident, id, "text/plain", b"hello".to_vec()).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{p}");
+    let (status, p) = upload_photo(&resident, id, "image/png", b"not a png".to_vec()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    // Someone else's item: only those who manage it add photos.
+    let mediator = app.login("mediator").await;
+    let (status, _) = upload_photo(&mediator, id, "image/png", crate::cases::png(20, 20)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let gw = app.login("gridworker").await;
+    let (status, _) = upload_photo(&gw, id, "image/png", crate::cases::png(20, 20)).await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "the grid leader of the item's grid"
+    );
+
+    // Everyone signed in sees the item and its photos; nobody else.
+    let (_, seen) = mediator.get(&format!("/api/v1/council/items/{id}")).await;
+    assert_eq!(seen["may_add_photo"], false);
+    let photos = seen["photos"].as_array().unwrap().clone();
+    assert_eq!(photos.len(), 2);
+    for url in [&photos[0]["url"], &photos[0]["thumb_url"]] {
+        let res = mediator
+            .request(reqwest::Method::GET, url.as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()["content-type"], "image/jpeg");
+        let bytes = res.bytes().await.unwrap();
+        assert_eq!(&bytes[..2], &[0xff, 0xd8], "re-encoded as JPEG");
+        let (status, _) = app.anonymous().get(url.as_str().unwrap()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let thumb = mediator
+        .request(
+            reqwest::Method::GET,
+            photos[0]["thumb_url"].as_str().unwrap(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let t = image::load_from_memory(&thumb).unwrap();
+    assert_eq!((t.width(), t.height()), (320, 240));
+
+    // At most six.
+    for _ in 0..4 {
+        let (status, _) = upload_photo(&resident, id, "image/png", crate::cases::png(30, 30)).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (status, p) = upload_photo(&resident, id, "image/png", crate::cases::png(30, 30)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["errors"][0]["field"], "photos", "{p}");
+
+    // Once the item moves on, the raiser adds no more (the office still may).
+    let staff = app.login("staff").await;
+    ok_act(&staff, &item, json!({"action": "accept", "tier": "big"})).await;
+    let (_, item) = resident.get(&format!("/api/v1/council/items/{id}")).await;
+    assert_eq!(item["may_add_photo"], true, "still gathering support");
+    let item2 = raise(&resident, app, "XF-C01-G1", "垃圾分类点太远").await;
+    let item2 = ok_act(
+        &staff,
+        &item2,
+        json!({"action": "reject", "note": "已有安排"}),
+    )
+    .await;
+    let id2 = item2["summary"]["id"].as_i64().unwrap();
+    let (status, _) = upload_photo(&resident, id2, "image/png", crate::cases::png(30, 30)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not adopted: no more photos");
+}
+both!(agenda_items_carry_photos);
+
+/// Read server-sent events from a live stream until `want` is satisfied or 10 s pass.
+async fn read_until(
+    res: &mut reqwest::Response,
+    buf: &mut String,
+    want: impl Fn(&Value) -> bool,
+) -> Option<(i64, Value)> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        while let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            let mut id = None;
+            let mut data = None;
+            let mut event = None;
+            for line in block.lines() {
+                if let Some(v) = line.strip_prefix("id: ") {
+                    id = v.parse::<i64>().ok();
+                } else if let Some(v) = line.strip_prefix("data: ") {
+                    data = serde_json::from_str::<Value>(v).ok();
+                } else if let Some(v) = line.strip_prefix("event: ") {
+                    event = Some(v.to_string());
+                }
+            }
+            if let (Some(id), Some(data), Some("item")) = (id, data, event.as_deref())
+                && want(&data)
+            {
+                return Some((id, data));
+            }
+        }
+        let chunk = tokio::time::timeout_at(deadline, res.chunk())
+            .await
+            .ok()?
+            .ok()??;
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
+
+/// The live council board: a change one user makes reaches another user's open stream with
+/// the item's id, version, stage and support count — and nothing else; a client that
+/// reconnects with the last id it saw gets what it missed.
+async fn the_council_board_is_live(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let resident = app.login("resident").await;
+    let mut stream = resident
+        .request(reqwest::Method::GET, "/api/v1/council/live")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert!(
+        stream.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    let mut buf = String::new();
+    let item = raise(&staff, app, "XF-C01-G1", "小区南门加装护栏").await;
+    let id = item["summary"]["id"].as_i64().unwrap();
+    let (first, data) = read_until(&mut stream, &mut buf, |d| d["item_id"] == id)
+        .await
+        .expect("the raised item reaches the other client");
+    assert_eq!(data["stage"], "proposed");
+    let mut keys: Vec<&String> = data.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        ["id", "item_id", "stage", "support_count", "version"],
+        "only these fields"
+    );
+
+    // The office moves it; the resident's stream sees the stage and version change.
+    let item = ok_act(&staff, &item, json!({"action": "accept", "tier": "big"})).await;
+    let version = item["summary"]["version"].as_i64().unwrap();
+    let (_, data) = read_until(&mut stream, &mut buf, |d| {
+        d["item_id"] == id && d["stage"] == "gathering"
+    })
+    .await
+    .expect("the move reaches the other client");
+    assert_eq!(data["version"], version);
+
+    // Another client supports it: the count comes through the stream of the office too.
+    let mut office_stream = staff
+        .request(reqwest::Method::GET, "/api/v1/council/live")
+        .send()
+        .await
+        .unwrap();
+    let mut office_buf = String::new();
+    let (status, _) = resident
+        .put(&format!("/api/v1/council/items/{id}/support"), json!(null))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    read_until(&mut office_stream, &mut office_buf, |d| {
+        d["item_id"] == id && d["support_count"] == 1
+    })
+    .await
+    .expect("the support reaches the office's board");
+    // Support entries feed the stream but stay out of the item's history.
+    let (_, view) = staff.get(&format!("/api/v1/council/items/{id}")).await;
+    let history: Vec<&str> = view["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(history, ["raised", "accept"]);
+
+    // Reconnecting after the first change replays what came after it.
+    drop(stream);
+    let mut again = resident
+        .request(reqwest::Method::GET, "/api/v1/council/live")
+        .header("last-event-id", first.to_string())
+        .send()
+        .await
+        .unwrap();
+    let mut buf = String::new();
+    let (replayed, _) = read_until(&mut again, &mut buf, |d| {
+        d["item_id"] == id && d["support_count"] == 1
+    })
+    .await
+    .expect("missed changes are replayed");
+    assert!(replayed > first);
+    let (status, _) = app.anonymous().get("/api/v1/council/live").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+both!(the_council_board_is_live);
+
+/// Support is one per resident: an account re-linked to a resident who already supported an
+/// item sees that support and cannot add a second; the database refuses a duplicate outright.
+async fn support_is_one_per_resident(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let resident = app.login("resident").await;
+    let item = raise(&staff, app, "XF-C01-G1", "楼顶防水维修").await;
+    let item = ok_act(&staff, &item, json!({"action": "accept", "tier": "big"})).await;
+    let id = item["summary"]["id"].as_i64().unwrap();
+    let (status, v) = resident
+        .put(&format!("/api/v1/council/items/{id}/support"), json!(null))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["summary"]["support_count"], 1);
+
+    // The same resident gets a second account: the first is unlinked, the second linked.
+    let liu = app.resident_id("刘建华").await;
+    let old = app.user_id("resident").await;
+    let admin = app.login("admin").await;
+    let (status, second) = admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "liu2", "display_name": "刘建华", "password": "linju-demo", "roles": ["resident"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    let second_id = second["id"].as_i64().unwrap();
+    let (status, _) = staff
+        .put(
+            &format!("/api/v1/users/{second_id}/resident"),
+            json!({"resident_id": liu}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "one resident, one verified account at a time"
+    );
+    let (status, _) = staff
+        .put(
+            &format!("/api/v1/users/{old}/resident"),
+            json!({"resident_id": null}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = staff
+        .put(
+            &format!("/api/v1/users/{second_id}/resident"),
+            json!({"resident_id": liu}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let liu2 = app.login("liu2").await;
+    let (_, v) = liu2.get(&format!("/api/v1/council/items/{id}")).await;
+    assert_eq!(
+        v["summary"]["supported"], true,
+        "the resident's support shows"
+    );
+    let (status, v) = liu2
+        .put(&format!("/api/v1/council/items/{id}/support"), json!(null))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["summary"]["support_count"], 1, "not twice");
+    // The unique index holds even if the service were bypassed.
+    {
+        use sea_orm::{ActiveModelTrait, Set};
+        use server::council::store::support;
+        let dup = support::ActiveModel {
+            item_id: Set(id),
+            user_id: Set(second_id),
+            resident_id: Set(Some(liu)),
+            created_at: Set(OffsetDateTime::now_utc()),
+        }
+        .insert(&app.state.db.conn)
+        .await;
+        assert!(dup.is_err(), "one support row per resident and item");
+    }
+    let (status, v) = liu2
+        .delete(&format!("/api/v1/council/items/{id}/support"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(
+        v["summary"]["support_count"], 0,
+        "withdrawn for the resident"
+    );
+    assert_eq!(v["summary"]["supported"], false);
+}
+both!(support_is_one_per_resident);
