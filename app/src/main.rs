@@ -11,6 +11,7 @@ mod council;
 mod drag;
 mod home;
 mod i18n;
+mod live;
 mod map;
 mod mediation;
 mod places;

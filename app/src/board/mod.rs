@@ -23,6 +23,7 @@ use crate::cases::{
     MoveDialog, category_label, category_name, deadline_text, fmt_span, now, stage_slug,
 };
 use crate::i18n::{Key, set_title, use_i18n};
+use crate::live::LiveEvents;
 use crate::ui::{ErrorBox, Loading};
 
 const SETTINGS_KEY: &str = "board.filters";
@@ -274,14 +275,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
     let touch = crate::drag::TouchDrag::new();
     let live_started = StoredValue::new(false);
     // The live stream belongs to the page, not to the effect that opens it.
-    let live = StoredValue::new_local(None::<LiveStream>);
-    on_cleanup(move || {
-        live.update_value(|l| {
-            if let Some(l) = l.take() {
-                l.0.close();
-            }
-        })
-    });
+    let live = crate::live::page_stream();
 
     let lang = move || i18n.lang.get_untracked();
     let stage_name = move |s: Stage| s.text().get(lang()).to_string();
@@ -1232,56 +1226,37 @@ fn BoardView(principal: Principal) -> impl IntoView {
 }
 
 /// Listen to the live stream from `cursor`. A change to a card we show at an older version
-/// (or to one we do not show) reloads the board; `resync` does too. The browser reconnects
-/// by itself and resumes with `Last-Event-ID`.
-type LiveStream = (
-    web_sys::EventSource,
-    wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
-    wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
-);
-
+/// (or to one we do not show) reloads the board; `resync` does too.
 fn start_live(
     cursor: i64,
     board: RwSignal<Option<Result<Board, ApiError>>>,
     filters: RwSignal<Filters>,
     reload: impl Fn() + Copy + 'static,
-) -> Option<LiveStream> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::closure::Closure;
-    let es = web_sys::EventSource::new(&format!("/api/v1/live?since={cursor}")).ok()?;
-    let on_case = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-        move |ev: web_sys::MessageEvent| {
-            let Some(text) = ev.data().as_string() else {
-                return;
-            };
-            let Ok(change) = serde_json::from_str::<LiveChange>(&text) else {
-                return;
-            };
-            let known = board.with_untracked(|b| {
-                b.as_ref().and_then(|b| b.as_ref().ok()).and_then(|b| {
-                    b.columns
-                        .iter()
-                        .flat_map(|c| c.cards.iter())
-                        .find(|c| c.case.id == change.case_id)
-                        .map(|c| (c.case.version, c.case.stage, c.rank.clone()))
-                })
-            });
-            let fresh = matches!(&known, Some((v, s, r)) if *v >= change.version && *s == change.stage && *r == change.rank);
-            // A board filtered to one grid skips other grids' cases it does not show.
-            let elsewhere = known.is_none()
-                && filters.with_untracked(|f| f.grid_id.is_some_and(|g| change.grid_id != Some(g)));
-            if !fresh && !elsewhere {
-                reload();
-            }
-        },
-    );
-    let on_resync =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_ev: web_sys::MessageEvent| {
-            reload()
+) -> Option<LiveEvents> {
+    let on_case = move |change: LiveChange| {
+        let known = board.with_untracked(|b| {
+            b.as_ref().and_then(|b| b.as_ref().ok()).and_then(|b| {
+                b.columns
+                    .iter()
+                    .flat_map(|c| c.cards.iter())
+                    .find(|c| c.case.id == change.case_id)
+                    .map(|c| (c.case.version, c.case.stage, c.rank.clone()))
+            })
         });
-    let _ = es.add_event_listener_with_callback("case", on_case.as_ref().unchecked_ref());
-    let _ = es.add_event_listener_with_callback("resync", on_resync.as_ref().unchecked_ref());
-    Some((es, on_case, on_resync))
+        let fresh = matches!(&known, Some((v, s, r)) if *v >= change.version && *s == change.stage && *r == change.rank);
+        // A board filtered to one grid skips other grids' cases it does not show.
+        let elsewhere = known.is_none()
+            && filters.with_untracked(|f| f.grid_id.is_some_and(|g| change.grid_id != Some(g)));
+        if !fresh && !elsewhere {
+            reload();
+        }
+    };
+    LiveEvents::open(
+        &format!("/api/v1/live?since={cursor}"),
+        "case",
+        on_case,
+        reload,
+    )
 }
 
 #[cfg(test)]

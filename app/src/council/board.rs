@@ -16,6 +16,7 @@ use super::{CouncilTabs, ItemCard, manages, stage_slug};
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
+use crate::live::LiveEvents;
 use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, focus_first_invalid};
 
 #[component]
@@ -59,14 +60,7 @@ fn CouncilBoard(principal: Principal) -> impl IntoView {
     });
     // Other people's changes come over the live stream: the changed card is read again.
     let live_text = RwSignal::new(String::new());
-    let live = StoredValue::new_local(start_live(items, grid, live_text, i18n));
-    on_cleanup(move || {
-        live.update_value(|l| {
-            if let Some(l) = l.take() {
-                l.0.close();
-            }
-        })
-    });
+    crate::live::page_stream().set_value(start_live(items, grid, live_text, i18n));
     let raising = RwSignal::new(false);
     let p = principal.clone();
 
@@ -132,91 +126,70 @@ fn CouncilBoard(principal: Principal) -> impl IntoView {
     }
 }
 
-/// The open live stream and its listeners (kept as long as the page).
-type LiveStream = (
-    web_sys::EventSource,
-    wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
-    wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
-);
-
 /// Listen to `/api/v1/council/live`. A change to a card shown at an older version or with
 /// another support count, or to an item not shown, reads that item again and puts its card
-/// where it now belongs; `resync` reads the whole board again. The browser reconnects by
-/// itself and resumes with `Last-Event-ID`.
+/// where it now belongs; `resync` reads the whole board again.
 fn start_live(
     items: RwSignal<Option<Result<Vec<ItemSummary>, ApiError>>>,
     grid: RwSignal<Option<i64>>,
     live_text: RwSignal<String>,
     i18n: crate::i18n::I18n,
-) -> Option<LiveStream> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::closure::Closure;
-    let es = web_sys::EventSource::new("/api/v1/council/live").ok()?;
-    let on_item =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            let Some(text) = ev.data().as_string() else {
-                return;
-            };
-            let Ok(change) = serde_json::from_str::<CouncilLiveChange>(&text) else {
-                return;
-            };
-            let fresh = items.with_untracked(|l| {
-                l.as_ref().and_then(|l| l.as_ref().ok()).is_some_and(|l| {
-                    l.iter().any(|i| {
-                        i.id == change.item_id
-                            && i.version >= change.version
-                            && i.stage == change.stage
-                            && i.support_count == change.support_count
-                    })
+) -> Option<LiveEvents> {
+    let on_item = move |change: CouncilLiveChange| {
+        let fresh = items.with_untracked(|l| {
+            l.as_ref().and_then(|l| l.as_ref().ok()).is_some_and(|l| {
+                l.iter().any(|i| {
+                    i.id == change.item_id
+                        && i.version >= change.version
+                        && i.stage == change.stage
+                        && i.support_count == change.support_count
                 })
-            });
-            if fresh {
+            })
+        });
+        if fresh {
+            return;
+        }
+        spawn_local(async move {
+            let Ok(v) = api::council_item(change.item_id).await else {
                 return;
-            }
-            spawn_local(async move {
-                let Ok(v) = api::council_item(change.item_id).await else {
-                    return;
-                };
-                let s = v.summary;
-                let shown = grid.get_untracked().is_none_or(|g| s.grid_id == Some(g));
-                let title = s.title.clone();
-                items.update(|l| {
-                    let Some(Ok(l)) = l else { return };
-                    let at = l.iter().position(|i| i.id == s.id);
-                    match (at, shown) {
-                        (Some(at), true) => {
-                            if l[at].version <= s.version {
-                                l[at] = s;
-                            }
+            };
+            let s = v.summary;
+            let shown = grid.get_untracked().is_none_or(|g| s.grid_id == Some(g));
+            let title = s.title.clone();
+            items.update(|l| {
+                let Some(Ok(l)) = l else { return };
+                let at = l.iter().position(|i| i.id == s.id);
+                match (at, shown) {
+                    (Some(at), true) => {
+                        if l[at].version <= s.version {
+                            l[at] = s;
                         }
-                        (Some(at), false) => {
-                            l.remove(at);
-                        }
-                        (None, true) => l.insert(0, s),
-                        (None, false) => {}
                     }
-                });
-                if shown {
-                    live_text.set(i18n.fmt(Key::CouncilLiveUpdated, &[("title", &title)]));
+                    (Some(at), false) => {
+                        l.remove(at);
+                    }
+                    (None, true) => l.insert(0, s),
+                    (None, false) => {}
                 }
             });
+            if shown {
+                live_text.set(i18n.fmt(Key::CouncilLiveUpdated, &[("title", &title)]));
+            }
         });
-    let on_resync =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_ev: web_sys::MessageEvent| {
-            let g = grid.get_untracked();
-            spawn_local(async move {
-                let q = match g {
-                    Some(g) => format!("grid_id={g}&limit=200"),
-                    None => "limit=200".to_string(),
-                };
-                if let Ok(p) = api::council_items(&q).await {
-                    items.set(Some(Ok(p.items)));
-                }
-            });
+    };
+    let on_resync = move || {
+        let g = grid.get_untracked();
+        spawn_local(async move {
+            let q = match g {
+                Some(g) => format!("grid_id={g}&limit=200"),
+                None => "limit=200".to_string(),
+            };
+            if let Ok(p) = api::council_items(&q).await {
+                items.set(Some(Ok(p.items)));
+            }
         });
-    let _ = es.add_event_listener_with_callback("item", on_item.as_ref().unchecked_ref());
-    let _ = es.add_event_listener_with_callback("resync", on_resync.as_ref().unchecked_ref());
-    Some((es, on_item, on_resync))
+    };
+    LiveEvents::open("/api/v1/council/live", "item", on_item, on_resync)
 }
 
 /// The places an item may be raised for by this user, with the default first.

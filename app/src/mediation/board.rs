@@ -18,6 +18,7 @@ use super::open::OpenFileForm;
 use crate::api::{self, ApiError};
 use crate::board::{clear_drop_marks, focus_card};
 use crate::i18n::{Key, set_title, use_i18n};
+use crate::live::LiveEvents;
 use crate::ui::{ErrorBox, Loading};
 
 /// A card lifted with the keyboard, and the column it would land in.
@@ -69,20 +70,13 @@ pub fn MediationBoardPage() -> impl IntoView {
 
     // Live: other people's changes. The stream opens (and, after a break, reopens) with a
     // fresh read of the board, so nothing between the read and the stream is missed.
-    let live = StoredValue::new_local(None::<LiveStream>);
+    let live = crate::live::page_stream();
     live.set_value(start_live(board, reload, move |title, stage| {
         say(i18n.fmt(
             Key::MedLiveUpdated,
             &[("title", &title), ("stage", &stage_name(stage))],
         ))
     }));
-    on_cleanup(move || {
-        live.update_value(|l| {
-            if let Some(l) = l.take() {
-                l.0.close();
-            }
-        })
-    });
 
     let find = move |id: i64| -> Option<FileSummary> {
         board.with_untracked(|b| {
@@ -478,58 +472,35 @@ pub fn MediationBoardPage() -> impl IntoView {
     }
 }
 
-type LiveStream = (
-    web_sys::EventSource,
-    wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
-    wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
-);
-
 /// Listen to the mediation board's live stream. A change to a file the board shows at an
 /// older version or another stage, or to a file it does not show, reads the board again;
-/// `resync` (the stream fell behind) and every (re)opening of the stream do too. The browser
-/// reconnects by itself and resumes with `Last-Event-ID`.
+/// `resync` (the stream fell behind) and every (re)opening of the stream do too.
 fn start_live(
     board: RwSignal<Option<Result<Vec<BoardColumn>, ApiError>>>,
     reload: impl Fn() + Copy + 'static,
     moved: impl Fn(String, MediationStage) + Copy + 'static,
-) -> Option<LiveStream> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::closure::Closure;
-    let es = web_sys::EventSource::new(&api::mediation_live_url(None)).ok()?;
-    let on_file =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            let Some(change) = ev
-                .data()
-                .as_string()
-                .and_then(|t| serde_json::from_str::<LiveFileChange>(&t).ok())
-            else {
-                // `resync`: read the board again.
-                reload();
-                return;
-            };
-            let known = board.with_untracked(|b| {
-                b.as_ref()?
-                    .as_ref()
-                    .ok()?
-                    .iter()
-                    .flat_map(|c| c.cards.iter())
-                    .find(|c| c.id == change.file_id)
-                    .map(|c| (c.version, c.stage, c.title.clone()))
-            });
-            match known {
-                Some((v, stage, _)) if v >= change.version && stage == change.stage => {}
-                Some((_, stage, title)) => {
-                    if stage != change.stage {
-                        moved(title, change.stage);
-                    }
-                    reload();
-                }
-                None => reload(),
-            }
+) -> Option<LiveEvents> {
+    let on_file = move |change: LiveFileChange| {
+        let known = board.with_untracked(|b| {
+            b.as_ref()?
+                .as_ref()
+                .ok()?
+                .iter()
+                .flat_map(|c| c.cards.iter())
+                .find(|c| c.id == change.file_id)
+                .map(|c| (c.version, c.stage, c.title.clone()))
         });
-    let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_ev: web_sys::Event| reload());
-    let _ = es.add_event_listener_with_callback("file", on_file.as_ref().unchecked_ref());
-    let _ = es.add_event_listener_with_callback("resync", on_file.as_ref().unchecked_ref());
-    let _ = es.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
-    Some((es, on_file, on_open))
+        match known {
+            Some((v, stage, _)) if v >= change.version && stage == change.stage => {}
+            Some((_, stage, title)) => {
+                if stage != change.stage {
+                    moved(title, change.stage);
+                }
+                reload();
+            }
+            None => reload(),
+        }
+    };
+    LiveEvents::open(&api::mediation_live_url(None), "file", on_file, reload)
+        .map(|live| live.on_open(reload))
 }
