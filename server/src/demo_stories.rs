@@ -381,8 +381,10 @@ async fn council(t: &mut Teller, town: &Town) -> Result<(), String> {
         0 => 7,
         d => d,
     };
+    // Counted from Beijing's today, at 19:00 Beijing time.
     let starts =
-        (OffsetDateTime::now_utc() + Duration::days(days)).replace_time(time::macros::time!(11:00)); // 19:00 in Beijing
+        time::PrimitiveDateTime::new(today() + Duration::days(days), time::macros::time!(19:00))
+            .assume_offset(shared::calendar::SHANGHAI);
     let meeting = t
         .post(
             "staff",

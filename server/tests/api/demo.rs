@@ -25,11 +25,18 @@ async fn stories_leave_the_community_at_work(app: &TestApp) {
             .await
             .contains("广场舞")
     );
-    assert!(
-        read(&staff, "/api/v1/council/meetings")
-            .await
-            .contains("网格议事日")
-    );
+    // The deliberation day is a Saturday evening in Beijing, whatever the server's clock zone.
+    let (_, meetings) = staff.get("/api/v1/council/meetings").await;
+    let meeting = &meetings[0];
+    assert_eq!(meeting["title"], "网格议事日");
+    let starts = time::OffsetDateTime::parse(
+        meeting["starts_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap()
+    .to_offset(shared::calendar::SHANGHAI);
+    assert_eq!(starts.weekday(), time::Weekday::Saturday, "{starts}");
+    assert_eq!((starts.hour(), starts.minute()), (19, 0), "{starts}");
 
     let mediator = app.login("mediator").await;
     assert!(
