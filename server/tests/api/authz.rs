@@ -47,7 +47,6 @@ fn case(
 async fn every_operation_answers_each_role_as_the_permission_table_says(app: &TestApp) {
     let admin = app.login("admin").await;
     let grid2 = app.place_id("XF-C01-G2").await;
-    let grid1 = app.place_id("XF-C01-G1").await;
     let micro1 = app.place_id("XF-C01-G1-M1").await;
     let (status, body) = admin
         .post(

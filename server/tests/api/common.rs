@@ -93,15 +93,6 @@ impl TestApp {
         Self::start_configured(&url, Some((admin_url, name)), None, demo, tweak).await
     }
 
-    async fn start(
-        url: &str,
-        pg_cleanup: Option<(String, String)>,
-        dir: Option<TempDir>,
-        demo: bool,
-    ) -> TestApp {
-        Self::start_configured(url, pg_cleanup, dir, demo, |_| {}).await
-    }
-
     async fn start_configured(
         url: &str,
         pg_cleanup: Option<(String, String)>,
