@@ -25,6 +25,37 @@ const fmt = (x) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : '—');
 const line = (label, xs) =>
   console.log(`${label.padEnd(44)} p50 ${fmt(pct(xs, 50)).padStart(9)}   p95 ${fmt(pct(xs, 95)).padStart(9)}   max ${fmt(Math.max(...xs)).padStart(9)}   (n=${xs.length})`);
 
+// Busy time of the page's main thread (the CrRendererMain thread with the most work) in
+// consecutive 16.7 ms windows from its first to its last task, and the tasks' lengths.
+function mainThreadBusy(events) {
+  const key = (e) => `${e.pid}:${e.tid}`;
+  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map(key));
+  const byThread = new Map();
+  for (const e of events) {
+    if (e.ph === 'X' && e.name === 'RunTask' && mains.has(key(e))) {
+      const list = byThread.get(key(e)) ?? [];
+      list.push({ start: e.ts / 1000, dur: (e.dur ?? 0) / 1000 });
+      byThread.set(key(e), list);
+    }
+  }
+  const total = (l) => l.reduce((a, t) => a + t.dur, 0);
+  const tasks = [...byThread.values()].sort((a, b) => total(b) - total(a))[0] ?? [];
+  if (tasks.length === 0) return { windows: [], tasks: [] };
+  const from = Math.min(...tasks.map((t) => t.start));
+  const to = Math.max(...tasks.map((t) => t.start + t.dur));
+  const frame = 1000 / 60;
+  const windows = new Array(Math.ceil((to - from) / frame)).fill(0);
+  for (const t of tasks) {
+    for (let i = Math.floor((t.start - from) / frame); i < windows.length; i++) {
+      const w0 = from + i * frame;
+      const overlap = Math.min(t.start + t.dur, w0 + frame) - Math.max(t.start, w0);
+      if (overlap <= 0) break;
+      windows[i] += overlap;
+    }
+  }
+  return { windows, tasks: tasks.map((t) => t.dur) };
+}
+
 const dir = await mkdtemp(path.join(tmpdir(), 'linju-bench-map-'));
 const env = {
   ...process.env,
@@ -71,18 +102,39 @@ try {
     const first = await page.evaluate(() => {
       const m = window.__linjuMap;
       const nav = performance.getEntriesByType('navigation')[0];
-      return { sinceLoad: m.firstFull, draw: m.firstFullDraw, features: m.features, dcl: nav?.domContentLoadedEventEnd ?? 0 };
+      // The answer that brought the view's features (the biggest one).
+      const answer = performance.getEntriesByType('resource')
+        .filter((r) => r.name.includes('/map/features'))
+        .sort((a, b) => b.decodedBodySize - a.decodedBodySize)[0];
+      return {
+        sinceLoad: m.firstFull, draw: m.firstFullDraw, features: m.features, dcl: nav?.domContentLoadedEventEnd ?? 0,
+        arrived: answer?.responseEnd ?? NaN, wire: answer?.encodedBodySize ?? 0, size: answer?.decodedBodySize ?? 0,
+      };
     });
     runs.push(first);
   }
   console.log(`features drawn: ${runs[0].features} (grids, micro-grids, buildings, case pins)`);
   line('first full drawing: draw call alone', runs.map((r) => r.draw));
   line('first full drawing: since navigation start', runs.map((r) => r.sinceLoad));
+  line('first full drawing: since the features arrived', runs.map((r) => r.sinceLoad - r.arrived));
+  line('features answer: arrived since navigation', runs.map((r) => r.arrived));
+  console.log(`features answer: ${(runs[0].size / 1e6).toFixed(2)} MB of JSON, ${(runs[0].wire / 1e6).toFixed(2)} MB on the wire`);
 
   // Frames while panning and zooming, as a user drives the mouse.
   const box = await page.getByTestId('map-canvas').boundingBox();
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
+  // A trace of the renderer's main thread during the interaction: how busy it is per frame
+  // (the part of a frame the map's code and the canvas's painting take), apart from when
+  // frames were shown (which on a loaded two-core machine also waits for the compositor).
+  const cdp = await browser.context.newCDPSession(page);
+  const trace = [];
+  cdp.on('Tracing.dataCollected', (e) => trace.push(...e.value));
+  const traced = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', {
+    traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'] },
+    transferMode: 'ReportEvents',
+  });
   await page.evaluate(() => {
     window.__benchFrames = [];
     window.__benchDraws = window.__linjuMap.draws.length;
@@ -107,7 +159,12 @@ try {
       draws: window.__linjuMap.draws.slice(window.__benchDraws),
     };
   });
+  await cdp.send('Tracing.end');
+  await traced;
+  const busy = mainThreadBusy(trace);
   line('pan and zoom: draw call per frame', draws);
+  line('pan and zoom: main thread busy per 16.7 ms', busy.windows);
+  line('pan and zoom: main-thread tasks', busy.tasks);
   line('pan and zoom: frame interval (rAF)', frames);
   console.log(`frames drawn during the interaction: ${draws.length}; targets: first drawing ≤ 200 ms, frames ≤ 16 ms`);
   await page.close();

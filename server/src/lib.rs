@@ -52,6 +52,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceBuilder;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -188,6 +189,11 @@ pub fn router(state: AppState) -> Router {
     .layer(middleware::from_fn_with_state(state.clone(), http::csrf_guard))
     .layer(
         ServiceBuilder::new()
+            // Answers (a map view's features run to megabytes of JSON) travel compressed to
+            // phones, at a quality cheap enough for answers made per request; outermost, so
+            // nothing rewrites a body after it. Live streams (text/event-stream), images and
+            // the already compressed assets are left alone.
+            .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
             .layer(middleware::from_fn(http::sanitize_request_id))
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
             .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {

@@ -1,7 +1,9 @@
 //! The map's drawing engine: our own vector geometry on a 2D canvas. Shapes are turned into
 //! `Path2D`s once, in metres around a local origin (so the canvas's single-precision
-//! coordinates stay exact), and every frame only sets one transform and fills and strokes
-//! the cached paths. Buildings are one combined path; pins are drawn in screen pixels.
+//! coordinates stay exact); buildings share a few batched paths. The base (areas, buildings,
+//! outlines) is drawn with one transform into an image a margin larger than the view, and
+//! panning and zooming only move and stretch that image until something drawn changes or
+//! a zoom comes to rest; pins are stamped from prepared images, labels drawn on top.
 //! A frame is drawn on `requestAnimationFrame` only when something changed.
 
 use std::cell::RefCell;
@@ -125,6 +127,172 @@ pub struct Editing {
     pub cut: Option<Vec<(f64, f64)>>,
 }
 
+/// Buildings per shared path: big enough that a frame draws a few dozen paths, small enough
+/// that paths outside the view are skipped.
+const BUILDINGS_PER_BATCH: usize = 400;
+
+struct BuildingBatch {
+    path: Path2d,
+    /// Box in local metres of the buildings in the path.
+    bounds: (f64, f64, f64, f64),
+    count: usize,
+}
+
+impl BuildingBatch {
+    fn include(&mut self, b: (f64, f64, f64, f64)) {
+        self.bounds = (
+            self.bounds.0.min(b.0),
+            self.bounds.1.min(b.1),
+            self.bounds.2.max(b.2),
+            self.bounds.3.max(b.3),
+        );
+        self.count += 1;
+    }
+}
+
+/// How far the base image reaches past each side of the view, as a share of the view's size.
+const BASE_MARGIN: f64 = 0.25;
+
+/// The base drawn into an image of its own, for one view, pixel ratio and content version.
+struct BaseImage {
+    canvas: HtmlCanvasElement,
+    ctx: CanvasRenderingContext2d,
+    /// The view it was drawn for (the screen's view widened by the margin).
+    view: View,
+    dpr: f64,
+    version: u64,
+    /// The screen's size (CSS pixels) at the time.
+    for_size: (f64, f64),
+}
+
+impl BaseImage {
+    fn new() -> Option<BaseImage> {
+        let canvas: HtmlCanvasElement = web_sys::window()?
+            .document()?
+            .create_element("canvas")
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let ctx = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        Some(BaseImage {
+            canvas,
+            ctx,
+            view: View {
+                cx: 0.0,
+                cy: 0.0,
+                scale: 1.0,
+                width: 0.0,
+                height: 0.0,
+            },
+            dpr: 0.0,
+            version: u64::MAX,
+            for_size: (0.0, 0.0),
+        })
+    }
+
+    /// Where to draw the image for the view `v` — left, top and stretch — when it is of the
+    /// current content, still covers the whole view and is not stretched past twice or half.
+    fn placement(&self, v: &View, dpr: f64, version: u64) -> Option<(f64, f64, f64)> {
+        if self.version != version || self.dpr != dpr || self.for_size != (v.width, v.height) {
+            return None;
+        }
+        let k = v.scale / self.view.scale;
+        if !(0.5..=2.0).contains(&k) {
+            return None;
+        }
+        let ox = v.width / 2.0 - k * self.view.width / 2.0 + (self.view.cx - v.cx) * v.scale;
+        let oy = v.height / 2.0 - k * self.view.height / 2.0 - (self.view.cy - v.cy) * v.scale;
+        let covers = ox <= 0.5
+            && oy <= 0.5
+            && ox + self.view.width * k >= v.width - 0.5
+            && oy + self.view.height * k >= v.height - 0.5;
+        covers.then_some((ox, oy, k))
+    }
+}
+
+/// How a pin looks: one prepared image each (see `Engine::sprite`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum PinLook {
+    /// The red ring under an overdue case.
+    Halo {
+        big: bool,
+    },
+    Case {
+        colour: &'static str,
+        big: bool,
+    },
+    Hazard {
+        overdue: bool,
+        big: bool,
+    },
+}
+
+impl PinLook {
+    fn radius(big: bool) -> f64 {
+        if big { 7.0 } else { 5.0 }
+    }
+
+    fn triangle(big: bool) -> f64 {
+        if big { 11.0 } else { 8.0 }
+    }
+
+    /// Half the image's side in CSS pixels: the shape, its outline and a pixel to spare.
+    fn half(self) -> f64 {
+        match self {
+            PinLook::Halo { big } => Self::radius(big) + 5.0,
+            PinLook::Case { big, .. } => Self::radius(big) + 2.0,
+            PinLook::Hazard { big, .. } => Self::triangle(big) + 7.0,
+        }
+    }
+
+    /// Draw the look centred at (x, y).
+    fn paint(self, ctx: &CanvasRenderingContext2d, x: f64, y: f64) {
+        use std::f64::consts::TAU;
+        match self {
+            PinLook::Halo { big } => {
+                ctx.begin_path();
+                let _ = ctx.arc(x, y, Self::radius(big) + 4.0, 0.0, TAU);
+                ctx.set_fill_style_str(OVERDUE);
+                ctx.fill();
+            }
+            PinLook::Case { colour, big } => {
+                ctx.begin_path();
+                let _ = ctx.arc(x, y, Self::radius(big), 0.0, TAU);
+                ctx.set_fill_style_str(colour);
+                ctx.fill();
+                ctx.set_stroke_style_str("#ffffff");
+                ctx.set_line_width(1.5);
+                ctx.stroke();
+            }
+            PinLook::Hazard { overdue, big } => {
+                let h = Self::triangle(big);
+                ctx.begin_path();
+                ctx.move_to(x, y - h);
+                ctx.line_to(x + h, y + h * 0.8);
+                ctx.line_to(x - h, y + h * 0.8);
+                ctx.close_path();
+                ctx.set_fill_style_str(HAZARD);
+                ctx.fill();
+                ctx.set_stroke_style_str("#1b1f1d");
+                ctx.set_line_width(1.5);
+                ctx.stroke();
+                ctx.set_fill_style_str("#1b1f1d");
+                ctx.set_font("800 11px system-ui,sans-serif");
+                ctx.set_text_align("center");
+                ctx.set_text_baseline("middle");
+                let _ = ctx.fill_text("!", x, y + h * 0.2);
+                if overdue {
+                    ctx.begin_path();
+                    let _ = ctx.arc(x, y, h + 5.0, 0.0, TAU);
+                    ctx.set_stroke_style_str(OVERDUE);
+                    ctx.set_line_width(2.5);
+                    ctx.stroke();
+                }
+            }
+        }
+    }
+}
+
 pub struct Engine {
     canvas: HtmlCanvasElement,
     ctx: CanvasRenderingContext2d,
@@ -136,7 +304,14 @@ pub struct Engine {
     pub micro_grids: BTreeMap<i64, Shape>,
     pub buildings: BTreeMap<i64, Shape>,
     pub pins: BTreeMap<i64, Pin>,
-    buildings_path: Option<Path2d>,
+    /// Buildings drawn as a few shared paths: a batch is filled while features come in and
+    /// sealed before it is first drawn. A path is never added to once drawn: Chromium copies
+    /// a drawn path on its next change, and appending to one path of 10,000 buildings that
+    /// way cost seconds on the first load.
+    building_batches: Vec<BuildingBatch>,
+    open_batch: Option<BuildingBatch>,
+    /// Prepared pin images by look, with the pixel ratio they were made for.
+    sprites: RefCell<HashMap<PinLook, (HtmlCanvasElement, f64, f64)>>,
     pub layers: Layers,
     pub choropleth: Choropleth,
     pub figures: HashMap<i64, GridFigures>,
@@ -167,6 +342,13 @@ pub struct Engine {
     /// Features fetched and waiting to be taken in, a slice per frame.
     pending: std::collections::VecDeque<Value>,
     pub frames: u32,
+    /// The base drawn once for a view with a margin, moved and stretched while the view pans
+    /// and zooms: a software-drawn canvas cannot fill and stroke thousands of shapes every
+    /// frame in time.
+    base: Option<BaseImage>,
+    /// Bumped by every change of what is drawn; the base image is of one version.
+    content_version: u64,
+    zoom_generation: u64,
 }
 
 thread_local! {
@@ -204,7 +386,9 @@ pub fn install(canvas: HtmlCanvasElement) {
         micro_grids: BTreeMap::new(),
         buildings: BTreeMap::new(),
         pins: BTreeMap::new(),
-        buildings_path: None,
+        building_batches: Vec::new(),
+        open_batch: None,
+        sprites: RefCell::new(HashMap::new()),
         layers: Layers::default(),
         choropleth: Choropleth::Off,
         figures: HashMap::new(),
@@ -228,6 +412,9 @@ pub fn install(canvas: HtmlCanvasElement) {
         epoch: 0,
         pending: std::collections::VecDeque::new(),
         frames: 0,
+        base: None,
+        content_version: 0,
+        zoom_generation: 0,
     };
     ENGINE.with(|e| *e.borrow_mut() = Some(engine));
     with(|e| {
@@ -385,7 +572,14 @@ impl Engine {
         )
     }
 
+    /// Something drawn changed (not only where the view is): draw again, the base too.
     pub fn invalidate(&mut self) {
+        self.content_version += 1;
+        self.moved();
+    }
+
+    /// Only the view moved: draw again, from the base image where it still covers the view.
+    pub fn moved(&mut self) {
         self.dirty = true;
         if !self.frame_pending {
             self.frame_pending = true;
@@ -613,19 +807,28 @@ impl Engine {
             "grids" => &mut self.grids,
             "micro_grids" => &mut self.micro_grids,
             "buildings" => {
-                // Appended to the one path all buildings share: no rebuild of the others.
+                // Appended to the open batch's path: no rebuild of the others.
                 let rs = rings(&shape.geometry);
-                let path = match &self.buildings_path {
-                    Some(p) => p.clone(),
-                    None => match Path2d::new() {
-                        Ok(p) => {
-                            self.buildings_path = Some(p.clone());
-                            p
-                        }
-                        Err(_) => return false,
-                    },
-                };
-                self.path_of(&rs, &path);
+                if self.open_batch.is_none() {
+                    let Ok(path) = Path2d::new() else {
+                        return false;
+                    };
+                    self.open_batch = Some(BuildingBatch {
+                        path,
+                        bounds: shape.bounds,
+                        count: 0,
+                    });
+                }
+                if let Some(batch) = &self.open_batch {
+                    self.path_of(&rs, &batch.path);
+                }
+                let full = self.open_batch.as_mut().is_some_and(|b| {
+                    b.include(shape.bounds);
+                    b.count >= BUILDINGS_PER_BATCH
+                });
+                if full {
+                    self.seal_batch();
+                }
                 &mut self.buildings
             }
             _ => return false,
@@ -656,11 +859,17 @@ impl Engine {
         self.grids.clear();
         self.micro_grids.clear();
         self.buildings.clear();
-        self.buildings_path = None;
+        self.building_batches.clear();
+        self.open_batch = None;
         self.pending.clear();
         self.loaded = None;
         self.epoch += 1;
         self.invalidate();
+    }
+
+    /// Whether the map has been placed on the community (its first shape taken).
+    pub fn placed(&self) -> bool {
+        self.origin_set
     }
 
     pub fn feature_count(&self) -> usize {
@@ -707,14 +916,16 @@ impl Engine {
         x1 >= 0.0 && x0 <= self.view.width && y1 >= 0.0 && y0 <= self.view.height
     }
 
-    /// Draw one frame.
-    pub fn draw(&mut self) {
-        self.resize();
-        if !self.dirty {
-            return;
+    /// Close the batch of buildings being filled, so it can be drawn.
+    fn seal_batch(&mut self) {
+        if let Some(b) = self.open_batch.take() {
+            self.building_batches.push(b);
         }
-        self.dirty = false;
-        let started = now_ms();
+    }
+
+    /// Draw the base — background, tiles, grid fills, buildings, outlines and the
+    /// selection — for `self.view` onto `self.ctx` (the base image's, see `render_base`).
+    fn draw_base(&mut self) {
         let ctx = &self.ctx;
         let v = self.view;
         let dpr = self.dpr;
@@ -756,13 +967,17 @@ impl Engine {
             }
         }
         if self.layers.buildings && s > 0.05 {
-            if let Some(p) = &self.buildings_path {
-                ctx.set_fill_style_str("#c9c2b3");
-                ctx.fill_with_path_2d(p);
+            ctx.set_fill_style_str("#c9c2b3");
+            ctx.set_stroke_style_str("#8a8173");
+            ctx.set_line_width(1.0 / s);
+            for b in self
+                .building_batches
+                .iter()
+                .filter(|b| self.visible(b.bounds))
+            {
+                ctx.fill_with_path_2d(&b.path);
                 if s > 1.0 {
-                    ctx.set_stroke_style_str("#8a8173");
-                    ctx.set_line_width(1.0 / s);
-                    ctx.stroke_with_path(p);
+                    ctx.stroke_with_path(&b.path);
                 }
             }
         }
@@ -813,7 +1028,100 @@ impl Engine {
                 );
             }
         }
+    }
 
+    /// Draw the base anew for the view and a margin around it, into its own image.
+    fn render_base(&mut self) {
+        let v = self.view;
+        let bv = View {
+            width: (v.width * (1.0 + 2.0 * BASE_MARGIN)).round(),
+            height: (v.height * (1.0 + 2.0 * BASE_MARGIN)).round(),
+            ..v
+        };
+        let base = match self.base.take() {
+            Some(b) => b,
+            None => match BaseImage::new() {
+                Some(b) => b,
+                None => return,
+            },
+        };
+        let (w, h) = (
+            (bv.width * self.dpr).round() as u32,
+            (bv.height * self.dpr).round() as u32,
+        );
+        if base.canvas.width() != w || base.canvas.height() != h {
+            base.canvas.set_width(w);
+            base.canvas.set_height(h);
+        }
+        let screen_ctx = std::mem::replace(&mut self.ctx, base.ctx.clone());
+        let screen_view = std::mem::replace(&mut self.view, bv);
+        self.draw_base();
+        self.ctx = screen_ctx;
+        self.view = screen_view;
+        self.base = Some(BaseImage {
+            view: bv,
+            dpr: self.dpr,
+            version: self.content_version,
+            for_size: (v.width, v.height),
+            ..base
+        });
+    }
+
+    /// After a zoom comes to rest, draw the base sharp at the new scale.
+    fn sharpen_soon(&mut self) {
+        self.zoom_generation += 1;
+        let mine = self.zoom_generation;
+        leptos::prelude::set_timeout(
+            move || {
+                with(|e| {
+                    if e.zoom_generation == mine {
+                        e.invalidate();
+                    }
+                });
+            },
+            std::time::Duration::from_millis(150),
+        );
+    }
+
+    /// Draw one frame: the base (areas and buildings) from its cached image, moved and
+    /// scaled to the view, then pins, labels and the rest on top.
+    pub fn draw(&mut self) {
+        self.seal_batch();
+        self.resize();
+        if !self.dirty {
+            return;
+        }
+        self.dirty = false;
+        let started = now_ms();
+        let v = self.view;
+        let dpr = self.dpr;
+        let placement = self
+            .base
+            .as_ref()
+            .and_then(|b| b.placement(&v, dpr, self.content_version));
+        let (ox, oy, k) = match placement {
+            Some(p) => p,
+            None => {
+                self.render_base();
+                (-v.width * BASE_MARGIN, -v.height * BASE_MARGIN, 1.0)
+            }
+        };
+        if let Some(b) = &self.base {
+            let _ = self.ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+            let _ = self.ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+                &b.canvas,
+                ox,
+                oy,
+                b.view.width * k,
+                b.view.height * k,
+            );
+            if (k - 1.0).abs() > 1e-9 {
+                // A zoom under way shows the stretched image; a sharp one once it rests.
+                self.sharpen_soon();
+            }
+        }
+        let ctx = &self.ctx;
+        let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         if self.layers.heat {
             self.draw_heat();
@@ -1044,14 +1352,14 @@ impl Engine {
     }
 
     fn draw_pins(&self) {
-        let ctx = &self.ctx;
-        // One path per colour: a few fills for thousands of pins.
-        let mut by_colour: BTreeMap<&'static str, Vec<(f64, f64)>> = BTreeMap::new();
-        let mut overdue = Vec::new();
+        // Thousands of antialiased circles cost a software-drawn canvas most of a frame; the
+        // same pin stamped from a small prepared image costs a copy. One image per look.
+        let mut halos = Vec::new();
+        let mut cases: Vec<(f64, f64, &'static str)> = Vec::new();
         let mut hazards = Vec::new();
         for p in self.pins.values() {
             let (x, y) = self.screen(p.x, p.y);
-            if x < -10.0 || y < -10.0 || x > self.view.width + 10.0 || y > self.view.height + 10.0 {
+            if x < -20.0 || y < -20.0 || x > self.view.width + 20.0 || y > self.view.height + 20.0 {
                 continue;
             }
             if p.hazard {
@@ -1064,65 +1372,64 @@ impl Engine {
                 continue;
             }
             if p.overdue {
-                overdue.push((x, y));
+                halos.push((x, y));
             }
-            by_colour
-                .entry(stage_colour(p.stage))
-                .or_default()
-                .push((x, y));
+            cases.push((x, y, stage_colour(p.stage)));
         }
-        let r = if self.view.scale > 0.5 { 7.0 } else { 5.0 };
-        if !overdue.is_empty() {
-            ctx.begin_path();
-            for &(x, y) in &overdue {
-                ctx.move_to(x + r + 4.0, y);
-                let _ = ctx.arc(x, y, r + 4.0, 0.0, std::f64::consts::TAU);
+        // Stages in a fixed order, so which colour lies on top does not flicker.
+        cases.sort_by_key(|c| c.2);
+        let big = self.view.scale > 0.5;
+        let stamp = |look: PinLook, x: f64, y: f64| {
+            if let Some((img, half)) = self.sprite(look) {
+                let _ = self.ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+                    &img,
+                    x - half,
+                    y - half,
+                    half * 2.0,
+                    half * 2.0,
+                );
             }
-            ctx.set_fill_style_str(OVERDUE);
-            ctx.fill();
+        };
+        for (x, y) in halos {
+            stamp(PinLook::Halo { big }, x, y);
         }
-        ctx.set_stroke_style_str("#ffffff");
-        ctx.set_line_width(1.5);
-        for (colour, pts) in by_colour {
-            ctx.begin_path();
-            for (x, y) in pts {
-                ctx.move_to(x + r, y);
-                let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
-            }
-            ctx.set_fill_style_str(colour);
-            ctx.fill();
-            ctx.stroke();
+        for (x, y, colour) in cases {
+            stamp(PinLook::Case { colour, big }, x, y);
         }
         // Hazards: warning triangles (overdue ones ringed in red).
-        if !hazards.is_empty() {
-            let h = if self.view.scale > 0.5 { 11.0 } else { 8.0 };
-            ctx.begin_path();
-            for &(x, y, _) in &hazards {
-                ctx.move_to(x, y - h);
-                ctx.line_to(x + h, y + h * 0.8);
-                ctx.line_to(x - h, y + h * 0.8);
-                ctx.close_path();
-            }
-            ctx.set_fill_style_str(HAZARD);
-            ctx.fill();
-            ctx.set_stroke_style_str("#1b1f1d");
-            ctx.set_line_width(1.5);
-            ctx.stroke();
-            ctx.set_fill_style_str("#1b1f1d");
-            ctx.set_font("800 11px system-ui,sans-serif");
-            ctx.set_text_align("center");
-            ctx.set_text_baseline("middle");
-            for &(x, y, overdue) in &hazards {
-                let _ = ctx.fill_text("!", x, y + h * 0.2);
-                if overdue {
-                    ctx.begin_path();
-                    let _ = ctx.arc(x, y, h + 5.0, 0.0, std::f64::consts::TAU);
-                    ctx.set_stroke_style_str(OVERDUE);
-                    ctx.set_line_width(2.5);
-                    ctx.stroke();
-                }
-            }
+        for (x, y, overdue) in hazards {
+            stamp(PinLook::Hazard { overdue, big }, x, y);
         }
+    }
+
+    /// The prepared image of a pin's look (made on first use, at the screen's pixel ratio)
+    /// and half its size in CSS pixels.
+    fn sprite(&self, look: PinLook) -> Option<(HtmlCanvasElement, f64)> {
+        if let Some(hit) = self
+            .sprites
+            .borrow()
+            .get(&look)
+            .filter(|(_, _, dpr)| *dpr == self.dpr)
+        {
+            return Some((hit.0.clone(), hit.1));
+        }
+        let half = look.half();
+        let canvas: HtmlCanvasElement = web_sys::window()?
+            .document()?
+            .create_element("canvas")
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let px = (half * 2.0 * self.dpr).ceil() as u32;
+        canvas.set_width(px);
+        canvas.set_height(px);
+        let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        let _ = ctx.scale(self.dpr, self.dpr);
+        look.paint(&ctx, half, half);
+        self.sprites
+            .borrow_mut()
+            .insert(look, (canvas.clone(), half, self.dpr));
+        Some((canvas, half))
     }
 
     /// Is this pin's layer (hazards or cases) shown?

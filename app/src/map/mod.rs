@@ -133,9 +133,15 @@ pub(crate) fn refresh(ctx: MapCtx, force: bool) {
 /// Features, when the view comes near the edge of what is loaded (cheap to call on every
 /// move: it asks the server only then, and never twice at once).
 pub(crate) fn fetch_features(ctx: MapCtx, force: bool) {
-    let Some((view_box, scale)) = canvas::with(|e| (e.view.bbox(), e.view.scale)) else {
+    let Some((view_box, scale, placed)) =
+        canvas::with(|e| (e.view.bbox(), e.view.scale, e.placed()))
+    else {
         return;
     };
+    // Before the community is placed the view is nowhere: nothing to fetch for it yet.
+    if !placed && !force {
+        return;
+    }
     let want_buildings = scale > BUILDINGS_FROM_SCALE;
     let (loaded, fetching) = canvas::with(|e| (e.loaded, e.fetching)).unwrap_or((None, false));
     // Ahead of time: fetch when the view grown by a quarter is no longer covered.
@@ -168,7 +174,8 @@ pub(crate) fn fetch_features(ctx: MapCtx, force: bool) {
                     canvas::with(|e| {
                         // Places forgotten meanwhile (a split, a new micro-grid): start again.
                         if e.epoch == epoch {
-                            let first = e.loaded.is_none();
+                            // Nothing drawn yet: no frames to keep smooth.
+                            let first = e.grids.is_empty() && e.buildings.is_empty();
                             e.enqueue(fc, first);
                             e.loaded = Some((wanted, want_buildings));
                         }
@@ -508,7 +515,7 @@ pub fn MapPage() -> impl IntoView {
                 if before > 0.0 {
                     canvas::with(|e| {
                         e.view.zoom_at(d / before, mx, my);
-                        e.invalidate();
+                        e.moved();
                     });
                 }
             }
@@ -519,7 +526,7 @@ pub fn MapPage() -> impl IntoView {
         if moved {
             canvas::with(|e| {
                 e.view.pan(x - prev.x, y - prev.y);
-                e.invalidate();
+                e.moved();
             });
             // Ahead of the edge: the features next door arrive while the drag goes on.
             fetch_features(ctx, false);
@@ -574,7 +581,7 @@ pub fn MapPage() -> impl IntoView {
         };
         canvas::with(|e| {
             e.view.zoom_at((-dy * 0.0022).exp(), x, y);
-            e.invalidate();
+            e.moved();
         });
         fetch_features(ctx, false);
         refresh_soon(ctx);
@@ -607,7 +614,7 @@ pub fn MapPage() -> impl IntoView {
                 }
                 _ => handled = false,
             }
-            e.invalidate();
+            e.moved();
         });
         match key.as_str() {
             "Enter" | " " => {
@@ -637,7 +644,7 @@ pub fn MapPage() -> impl IntoView {
         canvas::with(|e| {
             let (w, h) = (e.view.width, e.view.height);
             e.view.zoom_at(f, w / 2.0, h / 2.0);
-            e.invalidate();
+            e.moved();
         });
         refresh_soon(ctx);
     };
@@ -665,7 +672,7 @@ pub fn MapPage() -> impl IntoView {
             let grid = canvas::with(|e| {
                 let (x, y) = e.view.to_screen(lon, lat);
                 e.view.pan(e.view.width / 2.0 - x, e.view.height / 2.0 - y);
-                e.invalidate();
+                e.moved();
                 e.grid_at(lon, lat)
             })
             .flatten();

@@ -161,3 +161,59 @@ async fn cross_site_reads_and_forged_request_ids_are_refused(app: &TestApp) {
     );
 }
 both!(cross_site_reads_and_forged_request_ids_are_refused);
+
+async fn answers_travel_compressed_when_the_client_accepts_it(app: &TestApp) {
+    use std::io::Read;
+    let staff = app.login("staff").await;
+    let gunzip = |bytes: &[u8]| {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_string(&mut text)
+            .expect("a gzip body");
+        serde_json::from_str::<serde_json::Value>(&text).expect("JSON inside")
+    };
+    let plain: serde_json::Value = staff
+        .request(Method::GET, "/api/v1/places")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    let res = staff
+        .request(Method::GET, "/api/v1/places")
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert_eq!(gunzip(&res.bytes().await.unwrap()), plain);
+
+    // A problem document is compressed after it is written in the asked language.
+    let res = staff
+        .request(Method::GET, "/api/v1/no-such-thing")
+        .header("accept-encoding", "gzip")
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let body = gunzip(&res.bytes().await.unwrap());
+    assert_eq!(body["code"], "not_found");
+    assert_eq!(body["detail"], "Not found.");
+
+    // A live stream is never held back in a compressor's buffer.
+    let res = staff
+        .request(Method::GET, "/api/v1/live")
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers().get("content-encoding").is_none());
+}
+both!(answers_travel_compressed_when_the_client_accepts_it);
