@@ -36,7 +36,7 @@ use shared::mediation::{
 use shared::open311::{ApiKeyView, NewApiKey};
 use shared::places::{
     CreatePlace, ImportReport, PlaceRefWithPath, PlaceSummary, PlaceView, ResidentInput,
-    ResidentSensitive, ResidentView, SearchResults, UpdatePlace,
+    ResidentSensitive, ResidentView, RevealRequest, SearchResults, UpdatePlace,
 };
 
 use crate::i18n::Key;
@@ -332,8 +332,9 @@ pub async fn resident(id: i64) -> ApiResult<ResidentView> {
     get(&format!("/residents/{id}")).await
 }
 
-pub async fn resident_sensitive(id: i64) -> ApiResult<ResidentSensitive> {
-    get(&format!("/residents/{id}/sensitive")).await
+/// Open the full record for a stated purpose (an audited read).
+pub async fn reveal_resident(id: i64, purpose: &RevealRequest) -> ApiResult<ResidentSensitive> {
+    post(&format!("/residents/{id}/reveal"), purpose).await
 }
 
 pub async fn create_resident(input: &ResidentInput) -> ApiResult<ResidentView> {

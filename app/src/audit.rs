@@ -101,6 +101,13 @@ fn entry(e: AuditEntry) -> impl IntoView {
     let sensitive = e.action.ends_with(".reveal") || e.action == "residents.export";
     let action = e.action.clone();
     let words = shared::audit::action_text(&e.action);
+    // Reads and tag changes of sensitive data say why (their detail is the stated purpose).
+    let purpose = shared::places::PurposeDetail::of_entry(&e.action, e.detail.as_deref());
+    let detail = if purpose.is_some() {
+        None
+    } else {
+        e.detail.clone()
+    };
     view! {
         <li class="card audit-entry" class:is-sensitive=sensitive data-testid="audit-entry">
             <p class="audit-head">
@@ -127,7 +134,22 @@ fn entry(e: AuditEntry) -> impl IntoView {
                         }}
                     </dd></div>
                 })}
-                {e.detail.clone().map(|d| view! { <div><dt>{move || i18n.t(Key::Detail)}</dt><dd>{d}</dd></div> })}
+                {purpose.map(|p| {
+                    let tags = |list: &[shared::places::SpecialGroup]| {
+                        let list = list.to_vec();
+                        move || list.iter().map(|g| i18n.text(g.text())).collect::<Vec<_>>().join("、")
+                    };
+                    let added = (!p.added.is_empty()).then(|| tags(&p.added));
+                    let removed = (!p.removed.is_empty()).then(|| tags(&p.removed));
+                    let action = e.action.clone();
+                    view! {
+                        <div class="audit-purpose"><dt>{move || i18n.t(Key::AuditPurpose)}</dt>
+                            <dd data-testid="audit-purpose">{move || p.describe(&action, i18n.get())}</dd></div>
+                        {added.map(|t| view! { <div><dt>{move || i18n.t(Key::AuditGroupsAdded)}</dt><dd>{t}</dd></div> })}
+                        {removed.map(|t| view! { <div><dt>{move || i18n.t(Key::AuditGroupsRemoved)}</dt><dd>{t}</dd></div> })}
+                    }
+                })}
+                {detail.map(|d| view! { <div><dt>{move || i18n.t(Key::Detail)}</dt><dd>{d}</dd></div> })}
                 {e.ip.clone().map(|ip| view! { <div><dt>{move || i18n.t(Key::Ip)}</dt><dd class="mono">{ip}</dd></div> })}
             </dl>
         </li>

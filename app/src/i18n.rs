@@ -165,6 +165,16 @@ keys! {
     ResidentCreated => "已登记居民“{name}”。", "Resident “{name}” was registered.";
     IdNumberHint => "18 位，最后一位可以是 X", "18 characters; the last may be X";
     PhoneHint => "手机 11 位，或带区号的座机，如 021-12345678", "11-digit mobile, or landline with area code such as 021-12345678";
+    RevealPurposeLegend => "查看目的", "Why do you need the full record?";
+    RevealPurposeHint => "身份证号、电话和特殊群体属于敏感个人信息。请先选择查看目的，目的会和这次查看一起记入操作日志。", "ID number, phone and special groups are sensitive personal information. Choose why you need them first; the purpose is written to the audit log with this read.";
+    RevealConfirm => "确认查看", "Show the record";
+    PurposeNote => "补充说明", "Details";
+    PurposeNoteHint => "选“其他”时必填，最多 100 字", "Required with “Other”; up to 100 characters";
+    GroupsPurposeLegend => "处理目的（特殊群体有变动时必填）", "Purpose (required when special groups change)";
+    GroupsPurposeHint => "特殊群体属于敏感个人信息，标记或取消都要写明处理目的。", "Special groups are sensitive personal information: adding or removing one needs the purpose of processing.";
+    GroupSetFor => "目的：{purpose}", "Purpose: {purpose}";
+    GroupSetBy => "{who} 标记于 {at}", "Set by {who}, {at}";
+    GroupNoPurpose => "未记录目的（早于目的登记）", "No purpose recorded (set before purposes were kept)";
 
     // Search
     SearchTitle => "搜索", "Search";
@@ -766,6 +776,9 @@ keys! {
     EntityResident => "居民", "resident";
     EntityUser => "用户", "user";
     EntityPlace => "地点", "place";
+    AuditPurpose => "目的", "Purpose";
+    AuditGroupsAdded => "新增标记", "Tags added";
+    AuditGroupsRemoved => "取消标记", "Tags removed";
 
     // Council
     NavCouncil => "议事", "Council";

@@ -58,26 +58,111 @@ test('search a resident by name and open them', async () => {
   assert.match(page.url(), /\/residents\/\d+$/);
 });
 
-test('staff reveal a full record only after asking for it', async () => {
+test('staff reveal a full record only after stating why, and the audit log shows why', async () => {
   const page = await env.newPage();
   await loginHome(page, env.url, 'staff');
   const list = await api(page, 'GET', '/residents?limit=50');
   const target = list.body.items.find((r) => r.id_number_masked) ?? list.body.items[0];
+  const reads = [];
+  page.on('request', (r) => { if (r.url().includes('/reveal')) reads.push(r.url()); });
   await page.goto(`${env.url}/residents/${target.id}`);
   await page.getByTestId('resident-name').waitFor();
-  // Nothing sensitive is on screen until the button is pressed.
+  // Nothing sensitive is on screen until the button is pressed, and then the purpose comes first.
   assert.equal(await page.getByTestId('sensitive-panel').count(), 0);
   await page.getByTestId('reveal-button').click();
+  const form = page.getByTestId('reveal-purpose-form');
+  await form.waitFor();
+  assert.equal(await page.getByTestId('sensitive-panel').count(), 0);
+  for (const words of ['查看帮扶对象', '走访', '配餐', '调解', '其他']) {
+    await form.locator('label', { hasText: words }).first().waitFor();
+  }
+  // Keyboard: focus is on the first choice; confirming with none chosen says so, reading nothing.
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'reveal-purpose-care_recipient');
+  await page.keyboard.press('Enter');
+  await form.getByTestId('error-purpose').waitFor();
+  assert.equal(reads.length, 0);
+  // "Other" needs words.
+  await form.getByTestId('reveal-purpose-other').check();
+  await form.getByTestId('reveal-confirm').click();
+  await form.getByTestId('error-note').waitFor();
+  assert.equal(reads.length, 0);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'reveal-purpose-phone.png'), fullPage: true });
+  const box = await form.locator('label.purpose-choice').first().boundingBox();
+  assert.ok(box.height >= 44, `choices are large tap targets (${box.height}px)`);
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scroll <= 390, `the page fits a phone (${scroll}px)`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  // From the keyboard: arrow to 走访, a few words, Enter.
+  await form.getByTestId('reveal-purpose-care_recipient').focus();
+  await page.keyboard.press('ArrowDown');
+  assert.ok(await form.getByTestId('reveal-purpose-visit').isChecked());
+  await page.getByTestId('reveal-purpose-note').fill('入户走访核对电话');
+  await page.getByTestId('reveal-purpose-note').press('Enter');
   const panel = page.getByTestId('sensitive-panel');
   await panel.waitFor();
+  assert.equal(reads.length, 1);
   const full = await page.getByTestId('sensitive-id-number').innerText();
   if (target.id_number_masked) {
     assert.doesNotMatch(full, /\*/);
     assert.equal(full.length, 18);
   }
-  // The read is in the audit log, which an admin can read.
+  await page.screenshot({ path: path.join(ARTIFACTS, 'reveal-panel-desktop.png'), fullPage: true });
   await page.getByTestId('hide-sensitive').click();
   assert.equal(await page.getByTestId('sensitive-panel').count(), 0);
+
+  // The read is in the audit log with its purpose, for the secretary to review.
+  await page.getByTestId('logout').click();
+  await page.getByTestId('login-form').waitFor();
+  await loginHome(page, env.url, 'admin');
+  await page.goto(`${env.url}/admin/audit`);
+  const entry = page.getByTestId('audit-entry')
+    .filter({ has: page.locator(`[data-testid="audit-action"][data-action="resident.reveal"]`) })
+    .filter({ has: page.locator(`a[href="/residents/${target.id}"]`) })
+    .first();
+  await entry.waitFor();
+  assert.equal(await entry.getByTestId('audit-purpose').innerText(), '走访：入户走访核对电话');
+  assert.match(await entry.innerText(), /staff/);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'audit-purpose-phone.png') });
+  await page.setViewportSize({ width: 1280, height: 900 });
+});
+
+test('changing a resident\'s special groups asks for the purpose, which is kept with the tag', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'staff');
+  const list = await api(page, 'GET', '/residents?limit=1');
+  const created = await api(page, 'POST', '/residents', { household_id: list.body.items[0].household_id, name: '标记测试' });
+  assert.equal(created.status, 201);
+  await page.goto(`${env.url}/residents/${created.body.id}`);
+  await page.getByTestId('resident-name').waitFor();
+  await page.getByTestId('edit-resident').click();
+  const form = page.getByTestId('resident-form');
+  await form.getByTestId('load-sensitive').click();
+  await form.getByTestId('load-purpose-care_recipient').check();
+  await form.getByTestId('load-confirm').click();
+  await form.getByTestId('sensitive-loaded').waitFor();
+  // No change to the tags, no purpose asked.
+  assert.equal(await form.getByTestId('groups-purpose').count(), 0);
+  await form.getByTestId('resident-group-low_income').check();
+  await form.getByTestId('groups-purpose').waitFor();
+  await form.getByTestId('resident-save').click();
+  await form.getByTestId('error-groups_purpose').waitFor();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'groups-purpose-desktop.png'), fullPage: true });
+  await form.getByTestId('groups-purpose-meals').check();
+  await form.getByTestId('resident-save').click();
+  await page.getByTestId('notice').waitFor();
+  // The tag shows why it was set, by whom.
+  await page.getByTestId('reveal-button').click();
+  await page.getByTestId('reveal-purpose-meals').check();
+  await page.getByTestId('reveal-confirm').click();
+  const record = page.locator('[data-testid="group-record"][data-group="low_income"]');
+  await record.waitFor();
+  assert.equal(await record.getByTestId('group-purpose').innerText(), '目的：幸福餐桌配餐');
+  assert.match(await record.innerText(), /王干事/);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'group-records-phone.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
 });
 
 test('the browse page at desktop size (artifact)', async () => {
@@ -122,7 +207,7 @@ test('staff rename a resident without reading the full record, then change the p
   const list = await api(page, 'GET', '/residents?limit=50');
   const target = list.body.items.find((r) => r.phone_masked) ?? list.body.items[0];
   const reads = [];
-  page.on('request', (r) => { if (r.url().includes('/sensitive')) reads.push(r.url()); });
+  page.on('request', (r) => { if (r.url().includes('/reveal')) reads.push(r.url()); });
   await page.goto(`${env.url}/residents/${target.id}`);
   await page.getByTestId('resident-name').waitFor();
   const phoneBefore = await page.getByTestId('resident-phone-masked').innerText();
@@ -142,6 +227,10 @@ test('staff rename a resident without reading the full record, then change the p
   // Changing the phone: load the full record (an audited read) first.
   await page.getByTestId('edit-resident').click();
   await form.getByTestId('load-sensitive').click();
+  // Why: "other", in words.
+  await form.getByTestId('load-purpose-other').check();
+  await form.getByTestId('load-purpose-note').fill('居民来电更换手机号');
+  await form.getByTestId('load-confirm').click();
   await form.getByTestId('sensitive-loaded').waitFor();
   assert.equal(reads.length, 1);
   await page.screenshot({ path: path.join(ARTIFACTS, 'resident-edit-desktop.png'), fullPage: true });

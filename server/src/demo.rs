@@ -289,6 +289,7 @@ impl Generator {
             self.batch.groups.push(resident_group::ActiveModel {
                 resident_id: Set(id),
                 group_name: Set(g.as_str().to_string()),
+                ..Default::default()
             });
         }
         self.counts.residents += 1;

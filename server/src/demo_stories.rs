@@ -464,6 +464,7 @@ async fn care(t: &mut Teller, town: &Town) -> Result<(), String> {
                 "name": "张秀兰",
                 "phone": "13912345678",
                 "special_groups": ["living_alone", "empty_nest"],
+                "groups_purpose": "pairing",
             }),
         )
         .await?;
@@ -475,6 +476,7 @@ async fn care(t: &mut Teller, town: &Town) -> Result<(), String> {
                 "household_id": town.households[town.households.len() - 1],
                 "name": "瞿桂芳",
                 "special_groups": ["elderly", "living_alone"],
+                "groups_purpose": "meals",
             }),
         )
         .await?;

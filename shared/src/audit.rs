@@ -40,6 +40,7 @@ pub fn action_text(action: &str) -> Option<crate::i18n::Text> {
         "resident.update" => Text::new("修改居民信息", "Changed a resident"),
         "resident.delete" => Text::new("删除居民", "Removed a resident"),
         "resident.reveal" => Text::new("查看完整信息", "Read a full record"),
+        "resident.groups" => Text::new("修改重点人群标记", "Changed special-group tags"),
         "resident.duplicate_id_number" => {
             Text::new("身份证号重复提示", "Duplicate ID number answered")
         }

@@ -377,6 +377,22 @@ pub struct ResidentSensitive {
     pub id_number: Option<String>,
     pub phone: Option<String>,
     pub special_groups: Vec<SpecialGroup>,
+    /// Each tag with why it was set, by whom and when (the same tags as `special_groups`).
+    #[serde(default)]
+    pub group_records: Vec<SpecialGroupRecord>,
+}
+
+/// One special-group tag as recorded: the purpose of the processing stated when it was set.
+/// Tags set before purposes were recorded (seed data, imports) have none.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SpecialGroupRecord {
+    pub group: SpecialGroup,
+    pub purpose: Option<GroupPurpose>,
+    pub purpose_note: Option<String>,
+    pub set_by_name: Option<String>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub set_at: Option<OffsetDateTime>,
 }
 
 /// A new resident or changes to one (`version` required on update).
@@ -395,6 +411,12 @@ pub struct ResidentInput {
     pub phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub special_groups: Option<Vec<SpecialGroup>>,
+    /// Why the special-group tags are set or changed; required whenever they change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups_purpose: Option<GroupPurpose>,
+    /// Words to the purpose; required with `other`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups_purpose_note: Option<String>,
     #[serde(default)]
     pub version: Option<i64>,
 }
@@ -426,6 +448,56 @@ pub struct ValidResident {
     pub phone: Change<Phone>,
     /// None: keep the stored groups.
     pub special_groups: Option<Vec<SpecialGroup>>,
+    /// The stated purpose of a change to the groups, when one was given.
+    pub groups_purpose: Option<Purpose<GroupPurpose>>,
+}
+
+/// A change to a resident's special-group tags, with its purpose.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupsChange {
+    pub added: Vec<SpecialGroup>,
+    pub removed: Vec<SpecialGroup>,
+    pub purpose: Purpose<GroupPurpose>,
+}
+
+impl ValidResident {
+    /// What the input does to the tags stored now (`before`): nothing (`None`), or a change
+    /// that must carry a purpose — without one the field `groups_purpose` is required.
+    pub fn groups_change(
+        &self,
+        before: &[SpecialGroup],
+    ) -> Result<Option<GroupsChange>, FieldErrors> {
+        let Some(after) = &self.special_groups else {
+            return Ok(None);
+        };
+        let added: Vec<SpecialGroup> = after
+            .iter()
+            .filter(|g| !before.contains(g))
+            .copied()
+            .collect();
+        let mut removed: Vec<SpecialGroup> = before
+            .iter()
+            .filter(|g| !after.contains(g))
+            .copied()
+            .collect();
+        removed.sort();
+        removed.dedup();
+        if added.is_empty() && removed.is_empty() {
+            return Ok(None);
+        }
+        match &self.groups_purpose {
+            Some(p) => Ok(Some(GroupsChange {
+                added,
+                removed,
+                purpose: p.clone(),
+            })),
+            None => {
+                let mut errs = FieldErrors::new();
+                errs.add("groups_purpose", FieldErrorCode::Required);
+                Err(errs)
+            }
+        }
+    }
 }
 
 fn change<T>(
@@ -452,6 +524,13 @@ pub fn validate_resident(input: &ResidentInput) -> Result<ValidResident, FieldEr
         g.dedup();
         g
     });
+    let groups_purpose = check_purpose(
+        &mut errs,
+        input.groups_purpose,
+        input.groups_purpose_note.as_deref(),
+        ("groups_purpose", "groups_purpose_note"),
+        false,
+    );
     errs.into_result()?;
     Ok(ValidResident {
         household_id: input.household_id,
@@ -459,7 +538,258 @@ pub fn validate_resident(input: &ResidentInput) -> Result<ValidResident, FieldEr
         id_number: id_number.expect("checked"),
         phone: phone.expect("checked"),
         special_groups: groups,
+        groups_purpose,
     })
+}
+
+/// The longest note to a stated purpose, in characters.
+pub const PURPOSE_NOTE_MAX: usize = 100;
+
+/// A list of purposes to choose from; `Other` needs words.
+pub trait PurposeKind: Copy + Eq {
+    fn as_str(self) -> &'static str;
+    fn text(self) -> Text;
+    fn is_other(self) -> bool;
+}
+
+/// A checked purpose: a choice from the list and, optionally (always with "other"), words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Purpose<K> {
+    pub kind: K,
+    pub note: Option<String>,
+}
+
+impl<K: PurposeKind> Purpose<K> {
+    /// "走访：王奶奶复诊" — the choice in the reader's language, then the words.
+    pub fn describe(&self, lang: Lang) -> String {
+        describe_purpose(self.kind.text(), self.note.as_deref(), lang)
+    }
+}
+
+fn describe_purpose(kind: Text, note: Option<&str>, lang: Lang) -> String {
+    match (note, lang) {
+        (None, _) => kind.get(lang).to_string(),
+        (Some(n), Lang::ZhCn) => format!("{}：{n}", kind.get(lang)),
+        (Some(n), Lang::En) => format!("{}: {n}", kind.get(lang)),
+    }
+}
+
+/// Check a purpose given as a choice and a note; `required` says whether a missing choice is
+/// an error (a missing one is fine where nothing needs a purpose). Errors go to the two fields.
+fn check_purpose<K: PurposeKind>(
+    errs: &mut FieldErrors,
+    kind: Option<K>,
+    note: Option<&str>,
+    (kind_field, note_field): (&str, &str),
+    required: bool,
+) -> Option<Purpose<K>> {
+    let note = errs.check(note_field, optional_text(note, PURPOSE_NOTE_MAX));
+    match (kind, note) {
+        (None, _) => {
+            if required {
+                errs.add(kind_field, FieldErrorCode::Required);
+            }
+            None
+        }
+        (Some(_), None) => None,
+        (Some(k), Some(None)) if k.is_other() => {
+            errs.add(note_field, FieldErrorCode::Required);
+            None
+        }
+        (Some(kind), Some(note)) => Some(Purpose { kind, note }),
+    }
+}
+
+/// Why someone opens a resident's full record (查看目的). Asked before every reveal and kept
+/// in the audit log with the read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RevealPurpose {
+    /// 查看帮扶对象
+    CareRecipient,
+    /// 走访
+    Visit,
+    /// 配餐
+    Meals,
+    /// 调解
+    Mediation,
+    /// 其他 (with words)
+    Other,
+}
+
+impl RevealPurpose {
+    pub const ALL: [RevealPurpose; 5] = [
+        RevealPurpose::CareRecipient,
+        RevealPurpose::Visit,
+        RevealPurpose::Meals,
+        RevealPurpose::Mediation,
+        RevealPurpose::Other,
+    ];
+
+    pub fn parse(s: &str) -> Option<RevealPurpose> {
+        RevealPurpose::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+impl PurposeKind for RevealPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            RevealPurpose::CareRecipient => "care_recipient",
+            RevealPurpose::Visit => "visit",
+            RevealPurpose::Meals => "meals",
+            RevealPurpose::Mediation => "mediation",
+            RevealPurpose::Other => "other",
+        }
+    }
+
+    fn text(self) -> Text {
+        match self {
+            RevealPurpose::CareRecipient => Text::new("查看帮扶对象", "Someone in my care"),
+            RevealPurpose::Visit => Text::new("走访", "Home visit"),
+            RevealPurpose::Meals => Text::new("配餐", "Meal service"),
+            RevealPurpose::Mediation => Text::new("调解", "Mediation"),
+            RevealPurpose::Other => Text::new("其他", "Other"),
+        }
+    }
+
+    fn is_other(self) -> bool {
+        self == RevealPurpose::Other
+    }
+}
+
+/// The purpose of processing special-group tags (处理目的, PIPL Art. 28): stated whenever
+/// tags are set or removed, and kept with each tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum GroupPurpose {
+    /// 一对一帮扶
+    Pairing,
+    /// 幸福餐桌配餐
+    Meals,
+    /// 走访关怀
+    Visits,
+    /// 其他 (with words)
+    Other,
+}
+
+impl GroupPurpose {
+    pub const ALL: [GroupPurpose; 4] = [
+        GroupPurpose::Pairing,
+        GroupPurpose::Meals,
+        GroupPurpose::Visits,
+        GroupPurpose::Other,
+    ];
+
+    pub fn parse(s: &str) -> Option<GroupPurpose> {
+        GroupPurpose::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+impl PurposeKind for GroupPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            GroupPurpose::Pairing => "pairing",
+            GroupPurpose::Meals => "meals",
+            GroupPurpose::Visits => "visits",
+            GroupPurpose::Other => "other",
+        }
+    }
+
+    fn text(self) -> Text {
+        match self {
+            GroupPurpose::Pairing => Text::new("一对一帮扶", "One-to-one help"),
+            GroupPurpose::Meals => Text::new("幸福餐桌配餐", "Community meals (幸福餐桌)"),
+            GroupPurpose::Visits => Text::new("走访关怀", "Care visits"),
+            GroupPurpose::Other => Text::new("其他", "Other"),
+        }
+    }
+
+    fn is_other(self) -> bool {
+        self == GroupPurpose::Other
+    }
+}
+
+/// Opening a resident's full record: the purpose is required.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevealRequest {
+    #[serde(default)]
+    pub purpose: Option<RevealPurpose>,
+    /// Up to 100 characters; required with `other`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+pub fn validate_reveal(input: &RevealRequest) -> Result<Purpose<RevealPurpose>, FieldErrors> {
+    let mut errs = FieldErrors::new();
+    let p = check_purpose(
+        &mut errs,
+        input.purpose,
+        input.note.as_deref(),
+        ("purpose", "note"),
+        true,
+    );
+    errs.into_result()?;
+    Ok(p.expect("checked"))
+}
+
+/// The detail of the audit entries `resident.reveal` and `resident.groups` (JSON): the purpose
+/// stated, and for tag changes which tags were added and removed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurposeDetail {
+    pub purpose: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub added: Vec<SpecialGroup>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<SpecialGroup>,
+}
+
+impl PurposeDetail {
+    pub fn reveal(p: &Purpose<RevealPurpose>) -> PurposeDetail {
+        PurposeDetail {
+            purpose: p.kind.as_str().to_string(),
+            note: p.note.clone(),
+            added: Vec::new(),
+            removed: Vec::new(),
+        }
+    }
+
+    pub fn groups(c: &GroupsChange) -> PurposeDetail {
+        PurposeDetail {
+            purpose: c.purpose.kind.as_str().to_string(),
+            note: c.purpose.note.clone(),
+            added: c.added.clone(),
+            removed: c.removed.clone(),
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("plain data")
+    }
+
+    /// The purpose in an audit entry of `action`, if it carries one.
+    pub fn of_entry(action: &str, detail: Option<&str>) -> Option<PurposeDetail> {
+        if !matches!(action, "resident.reveal" | "resident.groups") {
+            return None;
+        }
+        serde_json::from_str(detail?).ok()
+    }
+
+    /// The purpose in the reader's language, e.g. "走访：王奶奶复诊".
+    pub fn describe(&self, action: &str, lang: Lang) -> String {
+        let kind = match action {
+            "resident.groups" => GroupPurpose::parse(&self.purpose).map(PurposeKind::text),
+            _ => RevealPurpose::parse(&self.purpose).map(PurposeKind::text),
+        };
+        match kind {
+            Some(k) => describe_purpose(k, self.note.as_deref(), lang),
+            None => self.purpose.clone(),
+        }
+    }
 }
 
 /// A row of a hierarchy search: a place or a resident, with where it is.
@@ -623,6 +953,178 @@ mod tests {
     }
 
     #[test]
+    fn a_reveal_states_its_purpose() {
+        let req = |purpose: Option<RevealPurpose>, note: Option<&str>| RevealRequest {
+            purpose,
+            note: note.map(str::to_string),
+        };
+        let errs = |r: &RevealRequest| validate_reveal(r).unwrap_err().0;
+        assert_eq!(
+            errs(&req(None, None)),
+            vec![("purpose".to_string(), FieldErrorCode::Required)]
+        );
+        assert_eq!(
+            errs(&req(None, Some("看看"))),
+            vec![("purpose".to_string(), FieldErrorCode::Required)],
+            "words alone are no purpose"
+        );
+        assert_eq!(
+            errs(&req(Some(RevealPurpose::Other), Some("  "))),
+            vec![("note".to_string(), FieldErrorCode::Required)],
+            "other needs words"
+        );
+        let long = "查".repeat(PURPOSE_NOTE_MAX + 1);
+        assert_eq!(
+            errs(&req(None, Some(&long))),
+            vec![
+                ("note".to_string(), FieldErrorCode::TooLong),
+                ("purpose".to_string(), FieldErrorCode::Required)
+            ]
+        );
+        let ok = validate_reveal(&req(Some(RevealPurpose::Visit), Some(" 复诊后回访 "))).unwrap();
+        assert_eq!(
+            ok,
+            Purpose {
+                kind: RevealPurpose::Visit,
+                note: Some("复诊后回访".into())
+            }
+        );
+        assert_eq!(ok.describe(Lang::ZhCn), "走访：复诊后回访");
+        assert_eq!(ok.describe(Lang::En), "Home visit: 复诊后回访");
+        let bare = validate_reveal(&req(Some(RevealPurpose::Meals), Some(""))).unwrap();
+        assert_eq!((bare.note, bare.kind.as_str()), (None, "meals"));
+        let exact = "调".repeat(PURPOSE_NOTE_MAX);
+        assert!(validate_reveal(&req(Some(RevealPurpose::Other), Some(&exact))).is_ok());
+        // The wire form: unknown choices are refused by the decoder, the rest round-trips.
+        assert!(serde_json::from_str::<RevealRequest>(r#"{"purpose":"curious"}"#).is_err());
+        assert_eq!(
+            serde_json::from_str::<RevealRequest>(r#"{"purpose":"care_recipient"}"#)
+                .unwrap()
+                .purpose,
+            Some(RevealPurpose::CareRecipient)
+        );
+        for p in RevealPurpose::ALL {
+            assert_eq!(RevealPurpose::parse(p.as_str()), Some(p));
+            assert_eq!(serde_json::to_value(p).unwrap(), p.as_str());
+        }
+        for p in GroupPurpose::ALL {
+            assert_eq!(GroupPurpose::parse(p.as_str()), Some(p));
+            assert_eq!(serde_json::to_value(p).unwrap(), p.as_str());
+        }
+    }
+
+    #[test]
+    fn changing_special_groups_needs_a_purpose() {
+        use SpecialGroup::*;
+        let input = |groups: Option<Vec<SpecialGroup>>,
+                     purpose: Option<GroupPurpose>,
+                     note: Option<&str>| ResidentInput {
+            household_id: 1,
+            name: "张阿姨".into(),
+            id_number: None,
+            phone: None,
+            special_groups: groups,
+            groups_purpose: purpose,
+            groups_purpose_note: note.map(str::to_string),
+            version: Some(1),
+        };
+        let before = [LivingAlone, ChronicIllness];
+        // Absent groups, or the same ones again: no change, nothing to state.
+        let v = validate_resident(&input(None, None, None)).unwrap();
+        assert_eq!(v.groups_change(&before), Ok(None));
+        let v =
+            validate_resident(&input(Some(vec![ChronicIllness, LivingAlone]), None, None)).unwrap();
+        assert_eq!(v.groups_change(&before), Ok(None));
+        // Any change, adding or clearing, needs the purpose.
+        for after in [
+            vec![LivingAlone],
+            vec![],
+            vec![LivingAlone, ChronicIllness, LowIncome],
+        ] {
+            let v = validate_resident(&input(Some(after), None, None)).unwrap();
+            assert_eq!(
+                v.groups_change(&before).unwrap_err().0,
+                vec![("groups_purpose".to_string(), FieldErrorCode::Required)]
+            );
+        }
+        let v = validate_resident(&input(
+            Some(vec![LivingAlone, LowIncome]),
+            Some(GroupPurpose::Meals),
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            v.groups_change(&before).unwrap().unwrap(),
+            GroupsChange {
+                added: vec![LowIncome],
+                removed: vec![ChronicIllness],
+                purpose: Purpose {
+                    kind: GroupPurpose::Meals,
+                    note: None
+                },
+            }
+        );
+        // "Other" needs words, and words have a limit.
+        let errs =
+            validate_resident(&input(Some(vec![]), Some(GroupPurpose::Other), None)).unwrap_err();
+        assert_eq!(
+            errs.0,
+            vec![("groups_purpose_note".to_string(), FieldErrorCode::Required)]
+        );
+        let long = "帮".repeat(PURPOSE_NOTE_MAX + 1);
+        let errs = validate_resident(&input(
+            Some(vec![]),
+            Some(GroupPurpose::Pairing),
+            Some(&long),
+        ))
+        .unwrap_err();
+        assert_eq!(
+            errs.0,
+            vec![("groups_purpose_note".to_string(), FieldErrorCode::TooLong)]
+        );
+    }
+
+    #[test]
+    fn audit_details_carry_the_purpose() {
+        let change = GroupsChange {
+            added: vec![SpecialGroup::LowIncome],
+            removed: vec![],
+            purpose: Purpose {
+                kind: GroupPurpose::Other,
+                note: Some("临时救助".into()),
+            },
+        };
+        let json = PurposeDetail::groups(&change).to_json();
+        assert_eq!(
+            json,
+            r#"{"purpose":"other","note":"临时救助","added":["low_income"]}"#
+        );
+        let back = PurposeDetail::of_entry("resident.groups", Some(&json)).unwrap();
+        assert_eq!(
+            back.describe("resident.groups", Lang::ZhCn),
+            "其他：临时救助"
+        );
+        let read = PurposeDetail::reveal(&Purpose {
+            kind: RevealPurpose::CareRecipient,
+            note: None,
+        });
+        let json = read.to_json();
+        let back = PurposeDetail::of_entry("resident.reveal", Some(&json)).unwrap();
+        assert_eq!(back.describe("resident.reveal", Lang::ZhCn), "查看帮扶对象");
+        assert_eq!(
+            back.describe("resident.reveal", Lang::En),
+            "Someone in my care"
+        );
+        // Other actions' details, and old reveals without one, are not purposes.
+        assert_eq!(PurposeDetail::of_entry("user.update", Some(&json)), None);
+        assert_eq!(PurposeDetail::of_entry("resident.reveal", None), None);
+        assert_eq!(
+            PurposeDetail::of_entry("resident.reveal", Some("free text")),
+            None
+        );
+    }
+
+    #[test]
     fn residents_validate_optional_sensitive_fields() {
         let mut input = ResidentInput {
             household_id: 1,
@@ -630,6 +1132,8 @@ mod tests {
             id_number: Some("".into()),
             phone: None,
             special_groups: Some(vec![SpecialGroup::LivingAlone, SpecialGroup::LivingAlone]),
+            groups_purpose: None,
+            groups_purpose_note: None,
             version: None,
         };
         let ok = validate_resident(&input).unwrap();

@@ -9,8 +9,9 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::accounts::Permission;
 use shared::error::{ErrorCode, FieldError};
 use shared::places::{
-    PlaceKind, PlaceRefWithPath, ResidentInput, ResidentSensitive, ResidentView, SpecialGroup,
-    validate_resident,
+    GroupPurpose, PlaceKind, PlaceRefWithPath, PurposeKind, ResidentInput, ResidentSensitive,
+    ResidentView, RevealPurpose, RevealRequest, SpecialGroup, SpecialGroupRecord,
+    validate_resident, validate_reveal,
 };
 
 use crate::accounts::use_session;
@@ -138,7 +139,10 @@ fn ResidentBody(
     let may_edit = move || session.may_in_grid(Permission::EditPeople, grid);
     let sensitive = RwSignal::new(None::<ResidentSensitive>);
     let reveal_error = RwSignal::new(None::<ApiError>);
+    let reveal_fields = RwSignal::new(Vec::<FieldError>::new());
     let revealing = RwSignal::new(false);
+    // The purpose is asked first; the record is read only with one.
+    let asking = RwSignal::new(false);
     let mode = RwSignal::new(Mode::View);
     let delete_error = RwSignal::new(None::<ApiError>);
     let id = resident.id;
@@ -150,13 +154,19 @@ fn ResidentBody(
         Effect::new(move |_| set_title(&name, i18n.get()));
     }
 
-    let reveal = move || {
+    let reveal = move |req: RevealRequest| {
         revealing.set(true);
         reveal_error.set(None);
         spawn_local(async move {
-            match api::resident_sensitive(id).await {
-                Ok(s) => sensitive.set(Some(s)),
-                Err(e) => reveal_error.set(Some(e)),
+            match api::reveal_resident(id, &req).await {
+                Ok(s) => {
+                    sensitive.set(Some(s));
+                    asking.set(false);
+                }
+                Err(e) => {
+                    reveal_fields.set(e.field_errors());
+                    reveal_error.set(Some(e));
+                }
             }
             revealing.set(false);
         });
@@ -226,17 +236,30 @@ fn ResidentBody(
         <Show when=may_reveal>
             <section class="card sensitive" aria-labelledby="sensitive-title">
                 <h2 id="sensitive-title">{move || i18n.t(Key::SensitiveTitle)}</h2>
-                <FormError error=reveal_error/>
                 {move || match sensitive.get() {
+                    None if asking.get() => view! {
+                        <RevealPurposeForm prefix="reveal" note_id="reveal-purpose-note" busy=revealing
+                            error=reveal_error field_errors=reveal_fields
+                            on_reveal=Callback::new(reveal)
+                            on_cancel=Callback::new(move |_| {
+                                asking.set(false);
+                                focus_by_id("reveal-button");
+                            })/>
+                    }.into_any(),
                     None => view! {
                         <p class="hint">{move || i18n.t(Key::RevealNote)}</p>
-                        <button type="button" class="button button-secondary" data-testid="reveal-button"
-                            disabled=move || revealing.get() on:click=move |_| reveal()>
-                            {move || if revealing.get() { i18n.t(Key::Loading) } else { i18n.t(Key::Reveal) }}
+                        <button type="button" class="button button-secondary" id="reveal-button" data-testid="reveal-button"
+                            on:click=move |_| {
+                                reveal_error.set(None);
+                                reveal_fields.set(Vec::new());
+                                asking.set(true);
+                                focus_by_id("reveal-purpose-care_recipient");
+                            }>
+                            {move || i18n.t(Key::Reveal)}
                         </button>
                     }.into_any(),
                     Some(s) => {
-                        let groups = s.special_groups.clone();
+                        let records = s.group_records.clone();
                         view! {
                             <dl class="facts" data-testid="sensitive-panel">
                                 <div><dt>{move || i18n.t(Key::BirthYear)}</dt>
@@ -247,10 +270,14 @@ fn ResidentBody(
                                     <dd class="mono" data-testid="sensitive-phone">{s.phone.clone().unwrap_or_else(not_recorded)}</dd></div>
                                 <div><dt>{move || i18n.t(Key::SpecialGroups)}</dt>
                                     <dd data-testid="sensitive-groups">
-                                        {move || if groups.is_empty() {
-                                            i18n.t(Key::NoSpecialGroups).to_string()
+                                        {if records.is_empty() {
+                                            view! { {move || i18n.t(Key::NoSpecialGroups)} }.into_any()
                                         } else {
-                                            groups.iter().map(|g| i18n.text(g.text())).collect::<Vec<_>>().join("、")
+                                            view! {
+                                                <ul class="group-records">
+                                                    {records.into_iter().map(group_record).collect_view()}
+                                                </ul>
+                                            }.into_any()
                                         }}
                                     </dd></div>
                             </dl>
@@ -314,6 +341,142 @@ fn ResidentBody(
     }
 }
 
+/// One special-group tag with why it was set, by whom and when.
+fn group_record(r: SpecialGroupRecord) -> impl IntoView {
+    let i18n = use_i18n();
+    let purpose = r.purpose.map(|p| shared::places::Purpose {
+        kind: p,
+        note: r.purpose_note.clone(),
+    });
+    let missing = purpose.is_none();
+    let by = match (r.set_by_name.clone(), r.set_at) {
+        (Some(who), Some(at)) => Some((who, fmt_time(at))),
+        _ => None,
+    };
+    view! {
+        <li class="group-record" data-testid="group-record" data-group=r.group.as_str()>
+            <strong>{move || i18n.text(r.group.text())}</strong>
+            <span class="group-purpose" class:is-missing=missing data-testid="group-purpose">
+                {move || match &purpose {
+                    Some(p) => i18n.fmt(Key::GroupSetFor, &[("purpose", &p.describe(i18n.get()))]),
+                    None => i18n.t(Key::GroupNoPurpose).to_string(),
+                }}
+            </span>
+            {by.map(|(who, at)| view! {
+                <span class="group-set-by">{move || i18n.fmt(Key::GroupSetBy, &[("who", &who), ("at", &at)])}</span>
+            })}
+        </li>
+    }
+}
+
+/// A list of purposes as large radio rows, then the words (required with "other").
+/// `fields` are the API's field names for the choice and the words.
+fn purpose_fields<K>(
+    prefix: &'static str,
+    choices: &'static [K],
+    choice: RwSignal<Option<K>>,
+    note: RwSignal<String>,
+    errors: RwSignal<Vec<FieldError>>,
+    fields: (&'static str, &'static str),
+    note_id: &'static str,
+) -> impl IntoView
+where
+    K: PurposeKind + Send + Sync + 'static,
+{
+    let i18n = use_i18n();
+    let (kind_field, note_field) = fields;
+    let invalid = move || errors.with(|e| e.iter().any(|x| x.field == kind_field));
+    let err_id = format!("{prefix}-purpose-error");
+    let described = err_id.clone();
+    view! {
+        <div class="choices choices-stacked purpose-choices" data-testid=format!("{prefix}-purposes")>
+            {choices.iter().copied().enumerate().map(|(i, k)| {
+                let input_id = format!("{prefix}-purpose-{}", k.as_str());
+                let for_id = input_id.clone();
+                let described = described.clone();
+                view! {
+                    <label class="choice choice-large purpose-choice" for=for_id>
+                        <input type="radio" name=format!("{prefix}-purpose") id=input_id.clone() data-testid=input_id
+                            aria-invalid=move || (i == 0 && invalid()).then_some("true")
+                            aria-describedby=move || invalid().then(|| described.clone())
+                            prop:checked=move || choice.get() == Some(k)
+                            on:change=move |_| choice.set(Some(k))/>
+                        <span>{move || i18n.text(k.text())}</span>
+                    </label>
+                }
+            }).collect_view()}
+        </div>
+        <FieldErrorList errors field=kind_field id=err_id/>
+        <TextField id=note_id label=Key::PurposeNote value=note errors field=note_field hint=Key::PurposeNoteHint/>
+    }
+}
+
+/// Asks why the full record is needed, then asks for it. Enter confirms from anywhere in the
+/// group but the buttons; it is not a form of its own, as the resident form holds one.
+#[component]
+fn RevealPurposeForm(
+    prefix: &'static str,
+    note_id: &'static str,
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<ApiError>>,
+    field_errors: RwSignal<Vec<FieldError>>,
+    on_reveal: Callback<RevealRequest>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let choice = RwSignal::new(None::<RevealPurpose>);
+    let note = RwSignal::new(String::new());
+    let confirm = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        let req = RevealRequest {
+            purpose: choice.get_untracked(),
+            note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
+        };
+        error.set(None);
+        match validate_reveal(&req) {
+            Err(errs) => {
+                field_errors.set(errs.to_field_errors(i18n.lang.get_untracked()));
+                focus_first_invalid();
+            }
+            Ok(_) => {
+                field_errors.set(Vec::new());
+                on_reveal.run(req);
+            }
+        }
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        use wasm_bindgen::JsCast;
+        let on_button = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok())
+            .is_some();
+        if ev.key() == "Enter" && !on_button {
+            ev.prevent_default();
+            confirm();
+        }
+    };
+    view! {
+        <fieldset class="field purpose-form" data-testid=format!("{prefix}-purpose-form") on:keydown=on_key>
+            <legend>{move || i18n.t(Key::RevealPurposeLegend)}</legend>
+            <p class="hint">{move || i18n.t(Key::RevealPurposeHint)}</p>
+            <FormError error fields=field_errors/>
+            {purpose_fields(prefix, &RevealPurpose::ALL, choice, note, field_errors, ("purpose", "note"), note_id)}
+            <div class="actions">
+                <button type="button" class="button button-primary" data-testid=format!("{prefix}-confirm")
+                    disabled=move || busy.get() on:click=move |_| confirm()>
+                    {move || if busy.get() { i18n.t(Key::Loading) } else { i18n.t(Key::RevealConfirm) }}
+                </button>
+                <button type="button" class="button button-secondary" data-testid=format!("{prefix}-cancel")
+                    on:click=move |_| on_cancel.run(())>
+                    {move || i18n.t(Key::Cancel)}
+                </button>
+            </div>
+        </fieldset>
+    }
+}
+
 /// Registers a resident, or changes one. A plain change (name, household) needs no audited
 /// read: the sensitive fields are sent only once the user has loaded the full record to change
 /// them (absent fields stay as they are on the server).
@@ -338,12 +501,20 @@ fn ResidentForm(
     let id_number = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let groups = RwSignal::new(Vec::<SpecialGroup>::new());
+    // The tags as stored: a change to them asks for the purpose of the processing.
+    let stored_groups = RwSignal::new(Vec::<SpecialGroup>::new());
+    let groups_purpose = RwSignal::new(None::<GroupPurpose>);
+    let groups_note = RwSignal::new(String::new());
+    let groups_changed = move || groups.with(|g| stored_groups.with(|s| g != s));
     // New residents have nothing to protect yet; existing ones start with the sensitive fields kept.
     let sensitive_open = RwSignal::new(!editing);
     let fill = move |s: &ResidentSensitive| {
         id_number.set(s.id_number.clone().unwrap_or_default());
         phone.set(s.phone.clone().unwrap_or_default());
-        groups.set(s.special_groups.clone());
+        let mut g = s.special_groups.clone();
+        g.sort();
+        groups.set(g.clone());
+        stored_groups.set(g);
         sensitive_open.set(true);
     };
     if let Some(s) = &known {
@@ -364,18 +535,24 @@ fn ResidentForm(
     let busy = RwSignal::new(false);
     let loading_sensitive = RwSignal::new(false);
     let load_error = RwSignal::new(None::<ApiError>);
+    let load_fields = RwSignal::new(Vec::<FieldError>::new());
+    let asking = RwSignal::new(false);
 
-    let load_sensitive = move |_| {
+    let load_sensitive = move |req: RevealRequest| {
         let Some(id) = resident_id else { return };
         loading_sensitive.set(true);
         load_error.set(None);
         spawn_local(async move {
-            match api::resident_sensitive(id).await {
+            match api::reveal_resident(id, &req).await {
                 Ok(s) => {
                     fill(&s);
+                    asking.set(false);
                     focus_by_id("edit-resident-id");
                 }
-                Err(e) => load_error.set(Some(e)),
+                Err(e) => {
+                    load_fields.set(e.field_errors());
+                    load_error.set(Some(e));
+                }
             }
             loading_sensitive.set(false);
         });
@@ -388,16 +565,26 @@ fn ResidentForm(
         }
         // Sensitive fields travel only when shown: then an emptied field clears the value.
         let open = sensitive_open.get_untracked();
+        // The purpose travels with a change of tags.
+        let changed = open && groups_changed();
         let input = ResidentInput {
             household_id: household.get_untracked(),
             name: name.get_untracked().trim().to_string(),
             id_number: open.then(|| id_number.get_untracked().trim().to_string()),
             phone: open.then(|| phone.get_untracked().trim().to_string()),
             special_groups: open.then(|| groups.get_untracked()),
+            groups_purpose: groups_purpose.get_untracked().filter(|_| changed),
+            groups_purpose_note: changed
+                .then(|| groups_note.get_untracked())
+                .filter(|n| !n.trim().is_empty()),
             version: version.get_value(),
         };
         error.set(None);
-        if let Err(errs) = validate_resident(&input) {
+        let errs = match validate_resident(&input) {
+            Err(errs) => Some(errs),
+            Ok(v) => stored_groups.with_untracked(|s| v.groups_change(s)).err(),
+        };
+        if let Some(errs) = errs {
             field_errors.set(errs.to_field_errors(i18n.lang.get_untracked()));
             focus_first_invalid();
             return;
@@ -446,7 +633,7 @@ fn ResidentForm(
                         let input_id = format!("{prefix}-group-{}", g.as_str());
                         let for_id = input_id.clone();
                         view! {
-                            <label class="choice" for=for_id>
+                            <label class="choice choice-large" for=for_id>
                                 <input type="checkbox" id=input_id data-testid=format!("resident-group-{}", g.as_str())
                                     prop:checked=move || groups.with(|v| v.contains(&g))
                                     on:change=move |ev| {
@@ -459,6 +646,14 @@ fn ResidentForm(
                     }).collect_view()}
                 </div>
             </fieldset>
+            {move || groups_changed().then(|| view! {
+                <fieldset class="field choice-group groups-purpose" data-testid="groups-purpose">
+                    <legend>{move || i18n.t(Key::GroupsPurposeLegend)}</legend>
+                    <p class="hint">{move || i18n.t(Key::GroupsPurposeHint)}</p>
+                    {purpose_fields("groups", &GroupPurpose::ALL, groups_purpose, groups_note, field_errors,
+                        ("groups_purpose", "groups_purpose_note"), "groups-purpose-note")}
+                </fieldset>
+            })}
         }
     };
 
@@ -485,11 +680,29 @@ fn ResidentForm(
                         } else {
                             view! {
                                 <p class="hint" data-testid="sensitive-kept">{move || i18n.t(Key::EditSensitiveKept)}</p>
-                                <FormError error=load_error testid="load-sensitive-error"/>
-                                <button type="button" class="button button-secondary" data-testid="load-sensitive"
-                                    disabled=move || loading_sensitive.get() on:click=load_sensitive>
-                                    {move || if loading_sensitive.get() { i18n.t(Key::Loading) } else { i18n.t(Key::EditSensitiveLoad) }}
-                                </button>
+                                {move || if asking.get() {
+                                    view! {
+                                        <RevealPurposeForm prefix="load" note_id="load-purpose-note" busy=loading_sensitive
+                                            error=load_error field_errors=load_fields
+                                            on_reveal=Callback::new(load_sensitive)
+                                            on_cancel=Callback::new(move |_| {
+                                                asking.set(false);
+                                                focus_by_id("load-sensitive");
+                                            })/>
+                                    }.into_any()
+                                } else {
+                                    view! {
+                                        <button type="button" class="button button-secondary" id="load-sensitive" data-testid="load-sensitive"
+                                            on:click=move |_| {
+                                                load_error.set(None);
+                                                load_fields.set(Vec::new());
+                                                asking.set(true);
+                                                focus_by_id("load-purpose-care_recipient");
+                                            }>
+                                            {move || i18n.t(Key::EditSensitiveLoad)}
+                                        </button>
+                                    }.into_any()
+                                }}
                             }.into_any()
                         }}
                     </fieldset>

@@ -16,8 +16,9 @@ use sea_orm::{
 use shared::accounts::{Permission, Principal, Scope};
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::places::{
-    Change, PlaceKind, PlaceRefWithPath, ResidentInput, ResidentSensitive, ResidentView,
-    SearchResults, SpecialGroup, ValidResident, validate_resident,
+    Change, GroupPurpose, GroupsChange, PlaceKind, PlaceRefWithPath, Purpose, PurposeDetail,
+    PurposeKind, ResidentInput, ResidentSensitive, ResidentView, RevealRequest, SearchResults,
+    SpecialGroup, SpecialGroupRecord, ValidResident, validate_resident, validate_reveal,
 };
 use shared::validate::IdCardNumber;
 use shared::validate::{mask_id_number, mask_phone};
@@ -196,32 +197,56 @@ pub async fn get(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppRes
     Ok(views(conn, vec![r]).await?.remove(0))
 }
 
-async fn groups_of(conn: &impl ConnectionTrait, id: i64) -> AppResult<Vec<SpecialGroup>> {
-    let mut groups: Vec<SpecialGroup> = resident_group::Entity::find()
+/// A resident's tags with the purpose each was set for, in the order of `SpecialGroup`.
+async fn group_records_of(
+    conn: &impl ConnectionTrait,
+    id: i64,
+) -> AppResult<Vec<SpecialGroupRecord>> {
+    let mut records: Vec<SpecialGroupRecord> = resident_group::Entity::find()
         .filter(resident_group::Column::ResidentId.eq(id))
         .all(conn)
         .await?
         .into_iter()
-        .filter_map(|g| SpecialGroup::parse(&g.group_name))
+        .filter_map(|g| {
+            Some(SpecialGroupRecord {
+                group: SpecialGroup::parse(&g.group_name)?,
+                purpose: g.purpose.as_deref().and_then(GroupPurpose::parse),
+                purpose_note: g.purpose_note,
+                set_by_name: g.set_by_name,
+                set_at: g.set_at,
+            })
+        })
         .collect();
-    groups.sort();
-    Ok(groups)
+    records.sort_by_key(|r| r.group);
+    Ok(records)
 }
 
-/// The full record. Always written to the audit log, with who, when and from where.
+async fn groups_of(conn: &impl ConnectionTrait, id: i64) -> AppResult<Vec<SpecialGroup>> {
+    Ok(group_records_of(conn, id)
+        .await?
+        .into_iter()
+        .map(|r| r.group)
+        .collect())
+}
+
+/// The full record, opened for a stated purpose (`RevealRequest`). Always written to the
+/// audit log, with who, when, from where and why; without a purpose nothing is read.
 pub async fn reveal(
     state: &AppState,
     me: &Principal,
     ctx: &RequestCtx,
     id: i64,
+    req: &RevealRequest,
 ) -> AppResult<ResidentSensitive> {
     let r = find_visible(&state.db.conn, me, id, Permission::RevealSensitive).await?;
-    let special_groups = groups_of(&state.db.conn, id).await?;
+    let purpose = validate_reveal(req)?;
+    let group_records = group_records_of(&state.db.conn, id).await?;
     audit::record_now(
         state,
         Some(me),
         ctx,
-        Record::new("resident.reveal", "resident", id),
+        Record::new("resident.reveal", "resident", id)
+            .detail(PurposeDetail::reveal(&purpose).to_json()),
     )
     .await?;
     Ok(ResidentSensitive {
@@ -229,28 +254,75 @@ pub async fn reveal(
         birth_year: r.birth_year.and_then(|y| u16::try_from(y).ok()),
         id_number: r.id_number,
         phone: r.phone,
-        special_groups,
+        special_groups: group_records.iter().map(|g| g.group).collect(),
+        group_records,
     })
 }
 
+/// Who set tags, for the rows they add; none for imports and seeding.
+struct SetBy<'a> {
+    me: &'a Principal,
+    purpose: &'a Purpose<GroupPurpose>,
+    at: OffsetDateTime,
+}
+
+/// Apply a change to the tags: removed ones go, added ones are stored with the purpose
+/// stated, who stated it and when; tags that stay keep the purpose they were set for.
 async fn write_groups(
     conn: &impl ConnectionTrait,
     id: i64,
-    groups: &[SpecialGroup],
+    added: &[SpecialGroup],
+    removed: &[SpecialGroup],
+    by: Option<SetBy<'_>>,
 ) -> AppResult<()> {
-    resident_group::Entity::delete_many()
-        .filter(resident_group::Column::ResidentId.eq(id))
-        .exec(conn)
-        .await?;
-    for g in groups {
+    if !removed.is_empty() {
+        resident_group::Entity::delete_many()
+            .filter(resident_group::Column::ResidentId.eq(id))
+            .filter(
+                resident_group::Column::GroupName
+                    .is_in(removed.iter().map(|g| g.as_str().to_string())),
+            )
+            .exec(conn)
+            .await?;
+    }
+    for g in added {
         resident_group::ActiveModel {
             resident_id: Set(id),
             group_name: Set(g.as_str().to_string()),
+            purpose: Set(by.as_ref().map(|b| b.purpose.kind.as_str().to_string())),
+            purpose_note: Set(by.as_ref().and_then(|b| b.purpose.note.clone())),
+            set_by: Set(by.as_ref().map(|b| b.me.user_id)),
+            set_by_name: Set(by.as_ref().map(|b| b.me.display_name.clone())),
+            set_at: Set(by.as_ref().map(|b| b.at)),
         }
         .insert(conn)
         .await?;
     }
     Ok(())
+}
+
+/// Record a change of tags: the rows, and an audit entry naming the purpose.
+async fn change_groups(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    ctx: &RequestCtx,
+    id: i64,
+    change: &GroupsChange,
+) -> AppResult<()> {
+    let by = SetBy {
+        me,
+        purpose: &change.purpose,
+        at: OffsetDateTime::now_utc(),
+    };
+    write_groups(conn, id, &change.added, &change.removed, Some(by)).await?;
+    audit::record(
+        conn,
+        Some(me),
+        ctx,
+        Record::new("resident.groups", "resident", id)
+            .detail(PurposeDetail::groups(change).to_json()),
+    )
+    .await
 }
 
 /// The household a resident is registered in, checked to be a household in the user's scope.
@@ -334,8 +406,20 @@ async fn current_for_conflict(conn: &impl ConnectionTrait, me: &Principal, id: i
     }
 }
 
-/// Insert a checked resident without permission checks (service, import and seeding).
+/// Insert a checked resident without permission checks (import; the tags carry no purpose,
+/// see `create` for the API's registration).
 pub async fn insert(
+    conn: &impl ConnectionTrait,
+    household: &place::Model,
+    v: &ValidResident,
+) -> AppResult<resident::Model> {
+    let r = insert_row(conn, household, v).await?;
+    let groups = v.special_groups.as_deref().unwrap_or_default();
+    write_groups(conn, r.id, groups, &[], None).await?;
+    Ok(r)
+}
+
+async fn insert_row(
     conn: &impl ConnectionTrait,
     household: &place::Model,
     v: &ValidResident,
@@ -358,7 +442,6 @@ pub async fn insert(
     }
     .insert(conn)
     .await?;
-    write_groups(conn, r.id, v.special_groups.as_deref().unwrap_or_default()).await?;
     Ok(r)
 }
 
@@ -372,10 +455,11 @@ pub async fn create(
     let txn = state.db.begin_write().await?;
     let household = household_for(&*txn, me, input.household_id).await?;
     let v = validate_resident(&input)?;
+    let groups = v.groups_change(&[])?;
     if id_number_taken(&*txn, merged(&v.id_number, None).as_deref(), None).await? {
         return Err(refuse_duplicate(state, me, ctx, txn).await);
     }
-    let r = insert(&*txn, &household, &v).await?;
+    let r = insert_row(&*txn, &household, &v).await?;
     audit::record(
         &*txn,
         Some(me),
@@ -383,6 +467,9 @@ pub async fn create(
         Record::new("resident.create", "resident", r.id),
     )
     .await?;
+    if let Some(change) = &groups {
+        change_groups(&*txn, me, ctx, r.id, change).await?;
+    }
     let out = views(&*txn, vec![r]).await?.remove(0);
     txn.commit().await?;
     Ok(out)
@@ -405,6 +492,7 @@ pub async fn update(
     if current.version != version {
         return Err(current_for_conflict(&*txn, me, id).await);
     }
+    let groups = v.groups_change(&groups_of(&*txn, id).await?)?;
     let id_number = merged(&v.id_number, current.id_number.clone());
     let phone = merged(&v.phone, current.phone.clone());
     if id_number_taken(&*txn, id_number.as_deref(), Some(id)).await? {
@@ -433,9 +521,6 @@ pub async fn update(
     if res.rows_affected != 1 {
         return Err(current_for_conflict(&*txn, me, id).await);
     }
-    if let Some(groups) = &v.special_groups {
-        write_groups(&*txn, id, groups).await?;
-    }
     audit::record(
         &*txn,
         Some(me),
@@ -443,6 +528,9 @@ pub async fn update(
         Record::new("resident.update", "resident", id),
     )
     .await?;
+    if let Some(change) = &groups {
+        change_groups(&*txn, me, ctx, id, change).await?;
+    }
     let r = resident::Entity::find_by_id(id)
         .one(&*txn)
         .await?

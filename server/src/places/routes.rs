@@ -17,7 +17,7 @@ use shared::error::ErrorCode;
 use shared::error::Problem;
 use shared::places::{
     CreatePlace, ImportReport, PlaceRefWithPath, PlaceSummary, PlaceView, ResidentInput,
-    ResidentSensitive, ResidentView, SearchResults, UpdatePlace,
+    ResidentSensitive, ResidentView, RevealRequest, SearchResults, UpdatePlace,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -245,19 +245,25 @@ async fn delete_resident(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The full record: identity number, phone, special groups. Every call is audit-logged.
-#[utoipa::path(get, path = "/residents/{id}/sensitive", tag = "residents", params(("id" = i64, Path)),
-    responses((status = 200, body = ResidentSensitive), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+/// The full record: identity number, phone, special groups with the purpose each was set
+/// for. The caller states why they read it (`purpose`, and words with `other`); every call is
+/// audit-logged with that purpose. A POST: it writes the audit entry, and the purpose never
+/// lands in URLs, logs or browser history. A missing purpose is a 422 (`validation_failed`,
+/// field `purpose`) and reads nothing.
+#[utoipa::path(post, path = "/residents/{id}/reveal", tag = "residents", params(("id" = i64, Path)), request_body = RevealRequest,
+    responses((status = 200, body = ResidentSensitive), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
 async fn reveal(
     State(state): State<AppState>,
     ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<RevealRequest>,
 ) -> AppResult<(
     [(axum::http::HeaderName, &'static str); 1],
     Json<ResidentSensitive>,
 )> {
-    let out = residents::reveal(&state, &me, &ctx, id).await?;
+    let out = residents::reveal(&state, &me, &ctx, id, &req).await?;
     Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], Json(out)))
 }
 

@@ -87,6 +87,12 @@ pub mod resident_group {
         pub resident_id: i64,
         #[sea_orm(primary_key, auto_increment = false)]
         pub group_name: String,
+        /// `shared::places::GroupPurpose` stated when the tag was set; none for seed and import.
+        pub purpose: Option<String>,
+        pub purpose_note: Option<String>,
+        pub set_by: Option<i64>,
+        pub set_by_name: Option<String>,
+        pub set_at: Option<TimeDateTimeWithTimeZone>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -473,6 +473,8 @@ pub async fn import_residents(
             id_number: get(c_id),
             phone: get(c_phone),
             special_groups: Some(groups),
+            groups_purpose: None,
+            groups_purpose_note: None,
             version: None,
         };
         let valid = match validate_resident(&input) {

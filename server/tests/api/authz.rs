@@ -399,10 +399,10 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             [409, 409, 403, 409, 403, 404, 401],
         ),
         case(
-            M::GET,
-            "/api/v1/residents/{id}/sensitive",
-            format!("/api/v1/residents/{r1}/sensitive"),
-            None,
+            M::POST,
+            "/api/v1/residents/{id}/reveal",
+            format!("/api/v1/residents/{r1}/reveal"),
+            Some(json!({"purpose": "visit"})),
             [200, 200, 403, 200, 403, 404, 401],
         ),
         case(

@@ -212,7 +212,23 @@ async fn care_records_stay_with_those_who_care(app: &TestApp) {
         );
         let (_, due) = api.get("/api/v1/care/due").await;
         assert!(!due.to_string().contains("张秀兰"), "{who}: due list");
+        // Nor her full record, whatever purpose they state — and a missing purpose tells
+        // them nothing more than a refusal.
+        let reveal = format!("/api/v1/residents/{zhang}/reveal");
+        let refused = if who == "other grid's worker" {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        for body in [json!({"purpose": "care_recipient"}), json!({})] {
+            let (status, body) = api.post(&reveal, body).await;
+            assert_eq!(status, refused, "{who}: {body}");
+        }
     }
+    assert!(
+        app.audit("resident.reveal").await.is_empty(),
+        "no full record was read"
+    );
     // Counts per micro-grid for the grid's worker; another grid's worker may not ask.
     let gw = app.login("gridworker").await;
     let grid1 = app.place_id("XF-C01-G1").await;

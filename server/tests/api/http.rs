@@ -113,9 +113,13 @@ both!(health_and_openapi);
 async fn cross_site_reads_and_forged_request_ids_are_refused(app: &TestApp) {
     let staff = app.login("staff").await;
     let id = app.resident_id("张秀兰").await;
-    // A top-level navigation from another site carries the Lax cookie; the API refuses it.
+    let reveal = format!("/api/v1/residents/{id}/reveal");
+    let purpose = serde_json::json!({"purpose": "visit"});
+    // A request from another site (a form posted there carries the Lax cookie on top-level
+    // navigations); the API refuses it.
     let res = staff
-        .request(Method::GET, &format!("/api/v1/residents/{id}/sensitive"))
+        .request(Method::POST, &reveal)
+        .json(&purpose)
         .header("sec-fetch-site", "cross-site")
         .send()
         .await
@@ -126,7 +130,8 @@ async fn cross_site_reads_and_forged_request_ids_are_refused(app: &TestApp) {
         "no audited read happened"
     );
     let res = staff
-        .request(Method::GET, &format!("/api/v1/residents/{id}/sensitive"))
+        .request(Method::POST, &reveal)
+        .json(&purpose)
         .header("sec-fetch-site", "same-origin")
         .send()
         .await
@@ -136,7 +141,8 @@ async fn cross_site_reads_and_forged_request_ids_are_refused(app: &TestApp) {
     // An over-long or odd request id is replaced, never stored.
     let long = "x".repeat(300);
     let res = staff
-        .request(Method::GET, &format!("/api/v1/residents/{id}/sensitive"))
+        .request(Method::POST, &reveal)
+        .json(&purpose)
         .header("x-request-id", &long)
         .send()
         .await

@@ -1,9 +1,19 @@
 //! Residents: masking, audited reveal, scope, validation, concurrency.
 
 use crate::both;
+use crate::common::Api;
 use crate::common::TestApp;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
+
+/// Open a full record for a home visit (the purpose every reveal must state).
+async fn reveal(api: &Api, id: i64) -> (StatusCode, Value) {
+    api.post(
+        &format!("/api/v1/residents/{id}/reveal"),
+        json!({"purpose": "visit"}),
+    )
+    .await
+}
 
 async fn lists_mask_and_reveal_is_audited(app: &TestApp) {
     let gw = app.login("gridworker").await;
@@ -19,7 +29,7 @@ async fn lists_mask_and_reveal_is_audited(app: &TestApp) {
     );
     assert_eq!(app.audit("resident.reveal").await.len(), 0);
 
-    let (status, full) = gw.get(&format!("/api/v1/residents/{id}/sensitive")).await;
+    let (status, full) = reveal(&gw, id).await;
     assert_eq!(status, StatusCode::OK);
     let number = full["id_number"].as_str().unwrap();
     assert_eq!(number.len(), 18);
@@ -37,12 +47,7 @@ async fn lists_mask_and_reveal_is_audited(app: &TestApp) {
 
     // Another grid's resident: not found for this grid worker, and nothing is logged as read.
     let other = app.resident_id("钱卫国").await;
-    assert_eq!(
-        gw.get(&format!("/api/v1/residents/{other}/sensitive"))
-            .await
-            .0,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(reveal(&gw, other).await.0, StatusCode::NOT_FOUND);
     assert_eq!(app.audit("resident.reveal").await.len(), 1);
 }
 both!(lists_mask_and_reveal_is_audited);
@@ -60,25 +65,24 @@ async fn residents_are_validated_and_versioned(app: &TestApp) {
     assert_eq!(body["errors"][0]["message"], "校验位不正确，请核对号码。");
     assert_eq!(body["errors"][1]["field"], "phone");
 
-    let (status, created) = staff
-        .post(
-            "/api/v1/residents",
-            json!({"household_id": household, "name": "吴奶奶", "id_number": "11010519491231002x", "phone": "021-62345678", "special_groups": ["elderly"]}),
-        )
-        .await;
+    // Tagging someone is processing sensitive data: the purpose comes with it.
+    let new = json!({"household_id": household, "name": "吴奶奶", "id_number": "11010519491231002x", "phone": "021-62345678", "special_groups": ["elderly"]});
+    let (status, body) = staff.post("/api/v1/residents", new.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["code"], "validation_failed");
+    assert_eq!(body["errors"][0]["field"], "groups_purpose");
+    assert_eq!(body["errors"][0]["code"], "required");
+    assert_eq!(body["errors"][0]["message"], "此项必填。");
+    let mut new = new;
+    new["groups_purpose"] = json!("visits");
+    let (status, created) = staff.post("/api/v1/residents", new).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert!(
         created.get("birth_year").is_none(),
         "with the masked number it would narrow the number down"
     );
     let id = created["id"].as_i64().unwrap();
-    assert_eq!(
-        staff
-            .get(&format!("/api/v1/residents/{id}/sensitive"))
-            .await
-            .1["birth_year"],
-        1949
-    );
+    assert_eq!(reveal(&staff, id).await.1["birth_year"], 1949);
 
     let (status, dup) = staff
         .post(
@@ -108,24 +112,31 @@ async fn residents_are_validated_and_versioned(app: &TestApp) {
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(stale["current"]["name"], "吴桂芳");
-    let (_, full) = staff
-        .get(&format!("/api/v1/residents/{id}/sensitive"))
-        .await;
+    let (_, full) = reveal(&staff, id).await;
     assert_eq!(full["id_number"], "11010519491231002X");
     assert_eq!(full["phone"], "021-62345678");
     assert_eq!(full["special_groups"], json!(["elderly"]));
-    // Empty values clear.
-    let clear = json!({"household_id": household, "name": "吴桂芳", "phone": "", "special_groups": [], "version": 2});
+    assert_eq!(full["group_records"][0]["purpose"], "visits");
+    // Empty values clear (removing a tag states its purpose too).
+    let clear = json!({"household_id": household, "name": "吴桂芳", "phone": "", "special_groups": [], "version": 2, "groups_purpose": "other", "groups_purpose_note": "已迁出本市，不再帮扶"});
     assert_eq!(
         staff.put(&format!("/api/v1/residents/{id}"), clear).await.0,
         StatusCode::OK
     );
-    let (_, full) = staff
-        .get(&format!("/api/v1/residents/{id}/sensitive"))
-        .await;
+    let (_, full) = reveal(&staff, id).await;
     assert_eq!(
         (full["phone"].clone(), full["special_groups"].clone()),
         (json!(null), json!([]))
+    );
+    let changes = app.audit("resident.groups").await;
+    assert_eq!(
+        changes.len(),
+        2,
+        "the tag set at registration and its removal"
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(changes[0].detail.as_deref().unwrap()).unwrap(),
+        json!({"purpose": "other", "note": "已迁出本市，不再帮扶", "removed": ["elderly"]})
     );
     assert_eq!(full["id_number"], "11010519491231002X");
     assert_eq!(
@@ -225,3 +236,151 @@ async fn residents_filter_by_place_at_every_level(app: &TestApp) {
     assert_eq!(previous, 1, "one resident in the first household");
 }
 both!(residents_filter_by_place_at_every_level);
+
+/// Special-group data under PIPL: every read states why, every tag keeps why it was set.
+async fn sensitive_reads_and_tag_changes_state_their_purpose(app: &TestApp) {
+    let mut gw = app.login("gridworker").await;
+    gw.lang = Some("zh-CN");
+    let id = app.resident_id("张秀兰").await;
+    let path = format!("/api/v1/residents/{id}/reveal");
+
+    // No purpose, or "other" without words, or words too long: 422, nothing read or logged.
+    for (body, field, code) in [
+        (json!({}), "purpose", "required"),
+        (json!({"note": "看一下"}), "purpose", "required"),
+        (json!({"purpose": "other", "note": " "}), "note", "required"),
+        (
+            json!({"purpose": "visit", "note": "查".repeat(101)}),
+            "note",
+            "too_long",
+        ),
+    ] {
+        let (status, problem) = gw.post(&path, body.clone()).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {problem}"
+        );
+        assert_eq!(problem["code"], "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+        assert_eq!(problem["errors"][0]["code"], code);
+        assert!(problem.get("id_number").is_none());
+    }
+    let (status, problem) = gw.post(&path, json!({})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["message"], "此项必填。");
+    let mut gw_en = gw.clone();
+    gw_en.lang = Some("en");
+    let (_, problem) = gw_en.post(&path, json!({})).await;
+    assert_eq!(problem["errors"][0]["message"], "This field is required.");
+    let (status, _) = gw.post(&path, json!({"purpose": "curiosity"})).await;
+    assert!(
+        status.is_client_error(),
+        "not a purpose on the list: {status}"
+    );
+    // The old unaudited-purpose read is gone.
+    let (status, _) = gw.get(&format!("/api/v1/residents/{id}/sensitive")).await;
+    assert!(
+        matches!(
+            status,
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
+        ),
+        "{status}"
+    );
+    assert!(app.audit("resident.reveal").await.is_empty());
+
+    // With a purpose: the record, and the audit entry says why.
+    let (status, full) = gw
+        .post(
+            &path,
+            json!({"purpose": "other", "note": "核对低保申请材料"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{full}");
+    assert_eq!(
+        full["special_groups"],
+        json!(["living_alone", "chronic_illness"])
+    );
+    // Seeded tags predate purposes: shown as such, never invented.
+    assert_eq!(full["group_records"][0]["group"], "living_alone");
+    assert_eq!(full["group_records"][0]["purpose"], Value::Null);
+    let log = app.audit("resident.reveal").await;
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].entity_id, Some(id));
+    assert_eq!(
+        serde_json::from_str::<Value>(log[0].detail.as_deref().unwrap()).unwrap(),
+        json!({"purpose": "other", "note": "核对低保申请材料"})
+    );
+    // The audit log as the secretary reads it carries the purpose.
+    let admin = app.login("admin").await;
+    let (_, page) = admin.get("/api/v1/audit?limit=5").await;
+    let entry = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "resident.reveal")
+        .unwrap();
+    assert_eq!(entry["actor_name"], "gridworker");
+    assert!(
+        entry["detail"]
+            .as_str()
+            .unwrap()
+            .contains("核对低保申请材料")
+    );
+
+    // Changing tags without a purpose: 422, nothing changed.
+    let (_, view) = gw.get(&format!("/api/v1/residents/{id}")).await;
+    let version = view["version"].as_i64().unwrap();
+    let change = json!({"household_id": view["household_id"], "name": "张秀兰", "version": version,
+        "special_groups": ["living_alone", "chronic_illness", "low_income"]});
+    let (status, problem) = gw
+        .put(&format!("/api/v1/residents/{id}"), change.clone())
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "groups_purpose");
+    assert!(app.audit("resident.groups").await.is_empty());
+    // The same tags again need no purpose (nothing changes).
+    let mut same = change.clone();
+    same["special_groups"] = json!(["chronic_illness", "living_alone"]);
+    let (status, body) = gw.put(&format!("/api/v1/residents/{id}"), same).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let version = body["version"].as_i64().unwrap();
+    assert!(app.audit("resident.groups").await.is_empty());
+
+    // With the purpose: stored with the new tag, by whom and when; old tags keep theirs.
+    let mut with = change;
+    with["version"] = json!(version);
+    with["groups_purpose"] = json!("meals");
+    let (status, body) = gw.put(&format!("/api/v1/residents/{id}"), with).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, full) = reveal(&gw, id).await;
+    let records = full["group_records"].as_array().unwrap();
+    assert_eq!(records.len(), 3, "{full}");
+    let low = records.iter().find(|r| r["group"] == "low_income").unwrap();
+    assert_eq!(low["purpose"], "meals");
+    assert_eq!(low["set_by_name"], "赵网格员");
+    assert!(low["set_at"].is_string());
+    let alone = records
+        .iter()
+        .find(|r| r["group"] == "living_alone")
+        .unwrap();
+    assert_eq!(alone["purpose"], Value::Null);
+    let changes = app.audit("resident.groups").await;
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].actor_name.as_deref(), Some("gridworker"));
+    assert_eq!(
+        serde_json::from_str::<Value>(changes[0].detail.as_deref().unwrap()).unwrap(),
+        json!({"purpose": "meals", "added": ["low_income"]})
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(
+            app.audit("resident.reveal").await[0]
+                .detail
+                .as_deref()
+                .unwrap()
+        )
+        .unwrap(),
+        json!({"purpose": "visit"})
+    );
+}
+both!(sensitive_reads_and_tag_changes_state_their_purpose);
