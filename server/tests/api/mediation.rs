@@ -1041,10 +1041,28 @@ async fn record_photos_are_seen_as_their_records(app: &TestApp) {
     let note = f["records"][1]["id"].as_i64().unwrap();
     let version = f["summary"]["version"].as_i64().unwrap();
 
-    // The mediator's photo, read back: an image, re-encoded as JPEG.
+    // The mediator's photo, read back: an image, re-encoded as JPEG. Open boards hear of the
+    // change (the office's), a party's does not (they do not see records).
+    let staff = app.login("staff").await;
+    let watching =
+        tokio::spawn(async move { live_events(&staff, None, 1, Duration::from_secs(10)).await });
+    let party = d.applicant_api.clone();
+    let party_watching =
+        tokio::spawn(
+            async move { live_events(&party, None, 1, Duration::from_millis(1500)).await },
+        );
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let (status, p) =
         upload_record_photo(&m, record, "image/png", crate::cases::png(800, 600)).await;
     assert_eq!(status, StatusCode::CREATED, "{p}");
+    let seen = watching.await.unwrap();
+    assert_eq!(seen.len(), 1, "the office's board heard of the photo");
+    assert_eq!(seen[0]["file_id"], id);
+    assert!(seen[0]["version"].as_i64().unwrap() > version);
+    assert!(
+        party_watching.await.unwrap().is_empty(),
+        "a party's board does not"
+    );
     assert_eq!(p["record_id"], record);
     assert_eq!(
         (p["width"].as_u64(), p["height"].as_u64()),
