@@ -819,6 +819,20 @@ pub async fn set_file_mediators(id: i64, input: &Mediators) -> ApiResult<FileVie
     put(&format!("/mediation/files/{id}/mediators"), input).await
 }
 
+/// Upload one photo (the file itself as the body) to a site check or follow-up visit.
+pub async fn upload_record_photo(
+    record_id: i64,
+    file: web_sys::File,
+) -> ApiResult<shared::mediation::RecordPhoto> {
+    let path = format!("/mediation/records/{record_id}/photos");
+    let content_type = file.type_();
+    let req = prepare(Request::post(&url(&path)))
+        .header("Content-Type", &content_type)
+        .body(wasm_bindgen::JsValue::from(file))
+        .map_err(|_| ApiError::BadResponse)?;
+    finish(&path, req.send().await).await
+}
+
 /// The mediation board's live stream (server-sent events).
 pub fn mediation_live_url(since: Option<i64>) -> String {
     match since {

@@ -1069,6 +1069,14 @@ keys! {
     MedMediatorsSaved => "调解员已调整。", "The mediators were changed.";
     MedEvRecord => "添加记录", "Record added";
     MedLiveUpdated => "看板已更新：“{title}”现在在“{stage}”。", "Board updated: “{title}” is now in “{stage}”.";
+    MedEvRecordPhoto => "添加照片", "Photo added";
+    MedRecordPhotos => "{kind}照片", "{kind} photos";
+    MedRecordPhotoN => "{kind}照片 {n}，点击查看大图", "{kind} photo {n}; open full size";
+    MedTakePhoto => "拍照或选择照片", "Take or choose a photo";
+    MedPhotoUploading => "正在上传照片 {n}/{total}…", "Uploading photo {n} of {total}…";
+    MedPhotoAdded => "照片已添加。", "Photo added.";
+    MedPhotosFull => "每条记录最多 6 张照片", "at most 6 photos per record";
+    MedPhotoFailed => "照片没能上传：{reason}", "The photo did not upload: {reason}";
 }
 
 /// The language context. `Copy`, so closures can capture it freely.

@@ -129,6 +129,37 @@ test('the air-conditioner case from intake to a followed-up agreement; the other
   await m.getByTestId('med-record-consent').check();
   await m.getByTestId('med-record-submit').click();
   await m.getByTestId('med-record').filter({ hasText: '张警官' }).waitFor();
+  // A photo of what the site check found, from the phone's camera: it shows under the record.
+  const siteCheck = m.getByTestId('med-record').filter({ hasText: '冷凝水滴落' });
+  const camera = siteCheck.getByTestId('photo-input');
+  assert.equal(await camera.getAttribute('accept'), 'image/*');
+  assert.equal(await camera.getAttribute('capture'), 'environment');
+  assert.equal(await m.getByTestId('med-record').filter({ hasText: '张警官' }).getByTestId('photo-input').count(), 0, 'an invitation takes no photos');
+  await camera.setInputFiles({ name: 'note.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await siteCheck.getByTestId('photo-refused').waitFor();
+  await camera.setInputFiles({ name: 'drip.png', mimeType: 'image/png', buffer: await makePng(m, '#2c6fbb') });
+  await m.getByTestId('notice').filter({ hasText: '照片已添加' }).waitFor();
+  await siteCheck.getByTestId('med-record-photo').waitFor();
+  assert.equal(await siteCheck.getByTestId('med-record-photo').count(), 1);
+  await m.waitForFunction(() => document.querySelector('[data-testid=med-record-photo] img')?.naturalWidth > 0);
+  // Opened full size from the keyboard; Escape closes it.
+  await siteCheck.getByTestId('med-record-photo').focus();
+  await m.keyboard.press('Enter');
+  await m.getByTestId('photo-full').waitFor();
+  await m.waitForFunction(() => document.querySelector('[data-testid=photo-full]')?.naturalWidth > 0);
+  await m.keyboard.press('Escape');
+  await m.getByTestId('photo-viewer').waitFor({ state: 'detached' });
+  assert.equal(await m.evaluate(() => document.activeElement?.dataset.testid), 'med-record-photo', 'the focus is back on the thumbnail');
+  const photoUrl = await siteCheck.getByTestId('med-record-photo').getAttribute('href');
+  await siteCheck.screenshot({ path: path.join(ARTIFACTS, 'mediation-site-check-photo-1280.png') });
+  // In the printed file (卷宗) too, under the site check, as an image.
+  const printedFile = await env.browser.context.newPage();
+  await printedFile.goto(`${env.url}${await m.getByTestId('med-print-dossier').getAttribute('href')}`);
+  await printedFile.locator('h1').filter({ hasText: '人民调解卷宗' }).waitFor();
+  assert.equal(await printedFile.locator(`a[href="${photoUrl}"] img`).count(), 1, 'the photo is in the printed file');
+  await printedFile.waitForFunction(() => document.querySelector('.photos img')?.naturalWidth > 0);
+  await printedFile.screenshot({ path: path.join(ARTIFACTS, 'mediation-dossier-photo-print.png'), fullPage: true });
+  await printedFile.close();
 
   // Now the board accepts it with the mouse; the keyboard takes it on to the sessions stage.
   await m.getByTestId('med-back').click();
@@ -259,6 +290,8 @@ test('the air-conditioner case from intake to a followed-up agreement; the other
   assert.ok(seen.includes('外机太吵，还滴水'), 'and what the applicant allowed to be shared');
   assert.equal(await li.getByTestId('med-session-form').count(), 0);
   assert.equal(await li.getByTestId('med-record-form').count(), 0);
+  assert.equal(await li.getByTestId('med-record-photo').count(), 0, 'a party sees no records, nor their photos');
+  assert.equal((await api(li, 'GET', photoUrl.replace('/api/v1', ''))).status, 404, 'nor is the photo served to him');
   assert.equal(await li.getByTestId('med-no-actions').count(), 1);
   // Nor in the printed file (卷宗) he may open.
   const dossier = await api(li, 'GET', `/mediation/files/${fileId}/dossier.html`);
@@ -280,8 +313,35 @@ test('the air-conditioner case from intake to a followed-up agreement; the other
   await atStage(p, 'closed');
   await noHorizontalScroll(p);
   await p.screenshot({ path: path.join(ARTIFACTS, 'mediation-file-390.png'), fullPage: true });
+  // On the phone: the records with the site check's photo, and the follow-up visit still
+  // taking photos (with the camera button) after closing; a tap opens the photo.
+  const records = p.locator('section', { has: p.locator('#med-records-title') });
+  await p.getByTestId('med-record').filter({ hasText: '回访王阿姨' }).getByTestId('photo-add').waitFor();
+  const add = await p.getByTestId('med-record').filter({ hasText: '回访王阿姨' }).getByTestId('photo-add').boundingBox();
+  assert.ok(add.height >= 44 && add.width >= 44, `the camera button is a large target: ${JSON.stringify(add)}`);
+  await p.getByTestId('med-record-photo').first().scrollIntoViewIfNeeded();
+  await p.waitForFunction(() => document.querySelector('[data-testid=med-record-photo] img')?.naturalWidth > 0);
+  await records.screenshot({ path: path.join(ARTIFACTS, 'mediation-record-photos-390.png') });
+  await p.getByTestId('med-record-photo').first().click();
+  await p.getByTestId('photo-full').waitFor();
+  await p.waitForFunction(() => document.querySelector('[data-testid=photo-full]')?.naturalWidth > 0);
+  await p.screenshot({ path: path.join(ARTIFACTS, 'mediation-photo-full-390.png') });
+  await p.getByTestId('photo-close').click();
   await p.close();
 });
+
+// A small PNG drawn on a canvas in the page.
+async function makePng(page, colour) {
+  const b64 = await page.evaluate((colour) => {
+    const c = document.createElement('canvas');
+    c.width = 64; c.height = 48;
+    const g = c.getContext('2d');
+    g.fillStyle = colour; g.fillRect(0, 0, 64, 48);
+    g.fillStyle = '#fff'; g.fillRect(10, 10, 20, 20);
+    return c.toDataURL('image/png').split(',')[1];
+  }, colour);
+  return Buffer.from(b64, 'base64');
+}
 
 // Touch on the mediation board: pointer events as a touch screen sends them (see board.test.mjs).
 async function touchMove(page, title, stage, { hold }) {

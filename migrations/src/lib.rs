@@ -17,6 +17,7 @@ mod m20261129_000012_patrols;
 mod m20261129_000013_council_photos;
 mod m20261129_000015_care_more;
 mod m20261129_000016_mediation_events_at;
+mod m20261129_000017_mediation_record_photos;
 mod m20261129_000018_sensitive_purpose;
 
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000013_council_photos::Migration),
             Box::new(m20261129_000015_care_more::Migration),
             Box::new(m20261129_000016_mediation_events_at::Migration),
+            Box::new(m20261129_000017_mediation_record_photos::Migration),
             Box::new(m20261129_000018_sensitive_purpose::Migration),
         ]
     }

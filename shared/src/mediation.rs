@@ -831,6 +831,52 @@ impl RecordKind {
             RecordKind::Note => Text::new("备注", "Note"),
         }
     }
+
+    /// Records that carry photos: what the mediator saw on site (现场核实) and at the
+    /// follow-up visit (回访), e.g. the moved air-conditioner unit. Notices, invitations and
+    /// notes are words only.
+    pub fn takes_photos(self) -> bool {
+        matches!(self, RecordKind::SiteCheck | RecordKind::FollowUp)
+    }
+}
+
+/// Who sees a file's records (site checks, follow-ups, police notices, invitations, notes)
+/// and so their photos: those who run or oversee the file — its mediators, the office and
+/// the grid's workers. Parties do not (they learn the outcome from the sessions and the
+/// agreement); anyone else sees no file at all.
+pub fn may_see_records(a: Access) -> bool {
+    a >= Access::Office
+}
+
+/// At most this many photos per record.
+pub const PHOTOS_PER_RECORD: u64 = 6;
+
+/// Who may add a photo to a record, and when: whoever may add such a record now (those who
+/// run the file, `may_run`, in a stage where that kind of record is made,
+/// `Change::Record`), for the kinds of record that carry photos.
+pub fn may_add_record_photo(
+    who: &Principal,
+    rel: FileRelation,
+    stage: MediationStage,
+    kind: RecordKind,
+) -> bool {
+    kind.takes_photos() && may_run(who, rel) && Change::Record(kind).allowed_in(stage)
+}
+
+/// A photo of a record. Stored and checked like case photos (the types and size of
+/// `crate::cases::PHOTO_TYPES` / `PHOTO_MAX_BYTES`, re-encoded without EXIF); served only to
+/// those who may see the record (`may_see_records`), checked on every request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordPhoto {
+    pub id: i64,
+    pub record_id: i64,
+    pub width: u32,
+    pub height: u32,
+    pub url: String,
+    pub thumb_url: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -1007,6 +1053,12 @@ pub struct RecordView {
     pub author_name: String,
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
+    /// Its photos, oldest first.
+    #[serde(default)]
+    pub photos: Vec<RecordPhoto>,
+    /// The reader may add a photo to it now (`may_add_record_photo`).
+    #[serde(default)]
+    pub may_add_photo: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1320,6 +1372,78 @@ mod tests {
         assert!(!Change::Record(RecordKind::FollowUp).allowed_in(InSession));
         assert!(Change::Record(RecordKind::SiteCheck).allowed_in(Intake));
         assert!(!Change::Extension.allowed_in(Failed));
+    }
+
+    #[test]
+    fn photos_on_site_checks_and_follow_ups_by_those_who_run_the_file() {
+        use MediationStage::*;
+        let m = who(&[Role::Mediator], &[]);
+        let staff = who(&[Role::Staff], &[]);
+        let gw = who(&[Role::GridWorker], &[1]);
+        let resident = who(&[Role::Resident], &[]);
+        let own_grid = FileRelation {
+            in_own_grid: true,
+            ..NONE
+        };
+        assert!(may_add_record_photo(
+            &m,
+            ON_CASE,
+            Intake,
+            RecordKind::SiteCheck
+        ));
+        assert!(may_add_record_photo(
+            &staff,
+            NONE,
+            InSession,
+            RecordKind::SiteCheck
+        ));
+        assert!(
+            !may_add_record_photo(&m, NONE, Intake, RecordKind::SiteCheck),
+            "another mediator"
+        );
+        assert!(
+            !may_add_record_photo(&gw, own_grid, Intake, RecordKind::SiteCheck),
+            "the grid's worker sees records but does not make them"
+        );
+        assert!(!may_add_record_photo(
+            &resident,
+            PARTY,
+            Intake,
+            RecordKind::SiteCheck
+        ));
+        assert!(
+            !may_add_record_photo(&staff, PARTY, Intake, RecordKind::SiteCheck),
+            "staff in a dispute of their own"
+        );
+        assert!(!may_add_record_photo(
+            &m,
+            ON_CASE,
+            Closed,
+            RecordKind::SiteCheck
+        ));
+        assert!(may_add_record_photo(
+            &m,
+            ON_CASE,
+            Closed,
+            RecordKind::FollowUp
+        ));
+        assert!(!may_add_record_photo(
+            &m,
+            ON_CASE,
+            InSession,
+            RecordKind::FollowUp
+        ));
+        for k in [
+            RecordKind::PoliceNotice,
+            RecordKind::Invitation,
+            RecordKind::Note,
+        ] {
+            assert!(!may_add_record_photo(&m, ON_CASE, InSession, k), "{k:?}");
+        }
+        // Seen with the records: never by a party, nor by anyone who does not see the file.
+        assert!(may_see_records(Access::Mediator) && may_see_records(Access::Office));
+        assert!(!may_see_records(Access::Party) && !may_see_records(Access::None));
+        assert_eq!(access(&gw, own_grid), Access::Office);
     }
 
     #[test]

@@ -57,6 +57,15 @@ pub fn PhotoPicker(
     /// At most this many (default: a case's limit).
     #[prop(optional)]
     max: Option<u64>,
+    /// Go straight to a camera on phones (`capture`, e.g. "environment": the back camera).
+    #[prop(optional)]
+    capture: Option<&'static str>,
+    /// Why more than `max` are refused (default: a case's limit).
+    #[prop(optional)]
+    too_many: Option<Key>,
+    /// The button's text (default: add photo(s)).
+    #[prop(optional)]
+    label: Option<Key>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let max = max.unwrap_or(PHOTOS_PER_CASE);
@@ -91,7 +100,7 @@ pub fn PhotoPicker(
                 if (p.len() as u64) < max {
                     p.push(a);
                 } else {
-                    refused.push((a.file.name(), Key::PhotoTooMany));
+                    refused.push((a.file.name(), too_many.unwrap_or(Key::PhotoTooMany)));
                     let _ = web_sys::Url::revoke_object_url(&a.preview);
                 }
             }
@@ -104,9 +113,9 @@ pub fn PhotoPicker(
         <div class="photo-picker" data-testid="photo-picker">
             <button type="button" class="button button-secondary photo-add" data-testid="photo-add"
                 on:click=move |_| if let Some(i) = input_ref.get() { i.click() }>
-                {move || i18n.t(if multiple { Key::AddPhotos } else { Key::AddPhoto })}
+                {move || i18n.t(label.unwrap_or(if multiple { Key::AddPhotos } else { Key::AddPhoto }))}
             </button>
-            <input id=id type="file" accept="image/*" hidden node_ref=input_ref data-testid="photo-input"
+            <input id=id type="file" accept="image/*" capture=capture hidden node_ref=input_ref data-testid="photo-input"
                 multiple=multiple on:change=on_change/>
             <p class="hint">{move || i18n.fmt(Key::PhotoLimits, &[("mb", &(PHOTO_MAX_BYTES / 1024 / 1024).to_string())])}</p>
             <ul class="photo-refusals" aria-live="polite">

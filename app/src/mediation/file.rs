@@ -68,7 +68,13 @@ pub fn MediationFilePage() -> impl IntoView {
             i18n.get(),
         );
     });
-    let page = Page { file, notice, i18n };
+    let photo_failed = RwSignal::new(None::<(i64, ApiError)>);
+    let page = Page {
+        file,
+        notice,
+        i18n,
+        photo_failed,
+    };
     view! {
         <p class="back"><a href="/mediation" data-testid="med-back">{move || format!("‹ {}", i18n.t(Key::MedBoardTitle))}</a></p>
         <Notice message=notice/>
@@ -86,6 +92,19 @@ struct Page {
     file: RwSignal<Option<Result<FileView, ApiError>>>,
     notice: RwSignal<Option<String>>,
     i18n: crate::i18n::I18n,
+    /// The last refused photo upload, by record (kept while the file is read again).
+    photo_failed: RwSignal<Option<(i64, ApiError)>>,
+}
+
+impl Page {
+    /// Read the file again (after a change made outside `send`, e.g. a photo upload).
+    fn reload(self, id: i64) {
+        spawn_local(async move {
+            if let Ok(v) = api::mediation_file(id).await {
+                self.file.set(Some(Ok(v)));
+            }
+        });
+    }
 }
 
 impl Page {
@@ -503,10 +522,12 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                 view! {
                     <ol class="timeline" data-testid="med-records">
                         {records.into_iter().map(|r| view! {
-                            <li class="timeline-item" data-testid="med-record" data-kind=r.kind.as_str()>
+                            <li class="timeline-item" data-testid="med-record" data-kind=r.kind.as_str() data-record-id=r.id>
                                 <p class="timeline-head"><strong>{move || i18n.text(r.kind.text())}</strong></p>
                                 <p class="timeline-note">{r.text.clone()}</p>
                                 <p class="timeline-meta muted"><time>{fmt_time(r.at)}</time>" · "{r.author_name.clone()}</p>
+                                <super::photos::RecordPhotos record_id=r.id kind=r.kind photos=r.photos.clone() may_add=r.may_add_photo
+                                    failed=page.photo_failed notice=page.notice reload=Callback::new(move |_| page.reload(id))/>
                             </li>
                         }).collect_view()}
                     </ol>

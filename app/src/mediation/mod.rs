@@ -6,6 +6,7 @@
 mod board;
 mod file;
 mod open;
+mod photos;
 
 pub use board::MediationBoardPage;
 pub use file::MediationFilePage;
@@ -45,6 +46,7 @@ pub fn history_label(name: &str) -> Text {
         "extend" => Key::MedEvExtend,
         "mediators" => Key::MedEvMediators,
         "record" => Key::MedEvRecord,
+        "record_photo" => Key::MedEvRecordPhoto,
         _ => return Text::new("", ""),
     };
     key.text()
@@ -115,6 +117,8 @@ mod tests {
             "performed",
             "extend",
             "mediators",
+            "record",
+            "record_photo",
             "accept",
             "close",
         ] {

@@ -3,9 +3,15 @@
 
 pub mod live;
 pub mod pdf;
+pub mod photos;
 pub mod print;
 pub mod routes;
 pub mod service;
 pub mod store;
 
-pub use routes::router;
+use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    routes::router().merge(photos::router())
+}

@@ -33,6 +33,8 @@ h2 {{ font-size: 16pt; margin-top: 1.5em; }}
 .sign div {{ min-width: 12rem; }}
 table {{ border-collapse: collapse; width: 100%; }} td, th {{ border: 1px solid #000; padding: .3em .5em; vertical-align: top; }}
 .muted {{ color: #444; font-size: 12pt; }}
+.photos {{ display: flex; flex-wrap: wrap; gap: .5rem; }} .photos figure {{ margin: 0; break-inside: avoid; font-size: 11pt; text-align: center; }}
+.photos img {{ width: 7.5cm; max-width: 100%; height: auto; border: 1px solid #999; }}
 @media print {{ body {{ margin: 0; }} .noprint {{ display: none; }} }}
 </style></head><body>{b}
 <p class="noprint muted">用浏览器的“打印”（Ctrl+P）打印，或另存为 PDF。/ Print with the browser (Ctrl+P), or save as PDF.</p></body></html>"#,
@@ -156,6 +158,28 @@ pub fn dossier(v: &FileView) -> String {
             esc(&r.text),
             esc(&r.author_name)
         );
+        if !r.photos.is_empty() {
+            // The record's photos as exhibits, each linked to its full size.
+            let _ = write!(
+                b,
+                "<p class=\"muted\">附照片 {} 张</p><div class=\"photos\">",
+                r.photos.len()
+            );
+            for (i, p) in r.photos.iter().enumerate() {
+                let _ = write!(
+                    b,
+                    "<figure><a href=\"{}\"><img src=\"{}\" alt=\"{}照片 {}\" data-photo-id=\"{}\"></a><figcaption>{}照片 {}</figcaption></figure>",
+                    esc(&p.url),
+                    esc(&p.thumb_url),
+                    r.kind.text().zh,
+                    i + 1,
+                    p.id,
+                    r.kind.text().zh,
+                    i + 1
+                );
+            }
+            b.push_str("</div>");
+        }
     }
     b.push_str("<h2>四、调解笔录</h2>");
     for s in &v.sessions {

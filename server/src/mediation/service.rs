@@ -51,7 +51,7 @@ async fn relation(
 }
 
 /// The file and how much of it `me` may see; files one may not see do not exist (404).
-async fn find_accessible(
+pub(super) async fn find_accessible(
     conn: &impl ConnectionTrait,
     me: &Principal,
     id: i64,
@@ -80,7 +80,7 @@ async fn find_runnable(
     Ok((f, rel, a))
 }
 
-async fn append(
+pub(super) async fn append(
     conn: &impl ConnectionTrait,
     file_id: i64,
     me: &Principal,
@@ -106,7 +106,7 @@ async fn append(
 }
 
 /// Bump the file's version if the client saw the current one; otherwise 409 with the file.
-async fn bump(
+pub(super) async fn bump(
     conn: &impl ConnectionTrait,
     me: &Principal,
     ctx: &RequestCtx,
@@ -367,8 +367,11 @@ pub async fn create_file(
 /// side's back-to-back talks), nor of the office's records (site checks, police notices).
 /// The file page and the live board both ask this.
 pub fn shown_in_history(a: Access, action: &str) -> bool {
-    a != Access::Party || (action != "session" && action != "record")
+    a != Access::Party || (action != "session" && action != "record" && action != PHOTO_ACTION)
 }
+
+/// The history entry of a photo added to a record (`super::photos`).
+pub const PHOTO_ACTION: &str = "record_photo";
 
 /// A printed or downloaded copy of dispute content leaves the system: record who took it,
 /// unless a party took their own file's copy.
@@ -1152,19 +1155,26 @@ pub async fn view(
             confirmed_at: p.confirmed_at,
         })
         .collect();
-    let records = if a >= Access::Office {
+    let stage = stage_of(&f);
+    let records = if may_see_records(a) {
+        let mut photos = super::photos::of_file(conn, f.id).await?;
         record::Entity::find()
             .filter(record::Column::FileId.eq(f.id))
             .order_by_asc(record::Column::Id)
             .all(conn)
             .await?
             .into_iter()
-            .map(|r| RecordView {
-                id: r.id,
-                kind: RecordKind::parse(&r.kind).unwrap_or(RecordKind::Note),
-                text: r.text,
-                author_name: r.author_name,
-                at: r.at,
+            .map(|r| {
+                let kind = RecordKind::parse(&r.kind).unwrap_or(RecordKind::Note);
+                RecordView {
+                    id: r.id,
+                    kind,
+                    photos: photos.remove(&r.id).unwrap_or_default(),
+                    may_add_photo: may_add_record_photo(me, rel, stage, kind),
+                    text: r.text,
+                    author_name: r.author_name,
+                    at: r.at,
+                }
             })
             .collect()
     } else {

@@ -112,3 +112,17 @@ entity!(event, "mediation_events", {
     pub to_stage: Option<String>,
     pub note: Option<String>,
 });
+
+entity!(photo, "mediation_record_photos", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub record_id: i64,
+    pub file_id: i64,
+    pub file_name: String,
+    pub thumb_name: String,
+    pub width: i32,
+    pub height: i32,
+    pub bytes: i64,
+    pub uploaded_by: Option<i64>,
+    pub created_at: TimeDateTimeWithTimeZone,
+});

@@ -173,6 +173,29 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
     assert_eq!(status, StatusCode::CREATED, "{file}");
     let file_id = file["summary"]["id"].as_i64().unwrap();
     let party_id = file["parties"][0]["id"].as_i64().unwrap();
+    // A site check on it, with a photo.
+    let (status, with_record) = staff
+        .post(
+            &format!("/api/v1/mediation/files/{file_id}/records"),
+            json!({"kind": "site_check", "text": "外机位于院子正上方"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{with_record}");
+    let record_id = with_record["records"][0]["id"].as_i64().unwrap();
+    let record_photo = staff
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/v1/mediation/records/{record_id}/photos"),
+        )
+        .header("content-type", "image/png")
+        .body(crate::cases::png(40, 30))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(record_photo.status(), StatusCode::CREATED);
+    let record_photo_id = record_photo.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
     // 张秀兰 (first grid) paired with a helper, with an errand.
     let pairing_body = json!({"resident_id": r1, "helper_name": "幸福大姐 陈阿姨", "helper_kind": "volunteer",
         "risk": "high", "purpose": "代购药品、每周探望", "starts_on": "2026-11-01"});
@@ -1126,6 +1149,37 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             Some(json!({"kind": "note", "text": "电话联系双方"})),
             [200, 200, 200, 403, 403, 404, 401],
         ),
+        // Record photos go with their record: added by those who make records (sent as an
+        // empty PNG below: 422), seen by those who see records — the grid's worker too, a
+        // party (the resident here) not.
+        case(
+            M::POST,
+            "/api/v1/mediation/records/{id}/photos",
+            format!("/api/v1/mediation/records/{record_id}/photos"),
+            None,
+            [422, 422, 422, 403, 404, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/mediation/records/{id}/photos",
+            format!("/api/v1/mediation/records/{record_id}/photos"),
+            None,
+            [200, 200, 200, 200, 404, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/mediation/photos/{id}",
+            format!("/api/v1/mediation/photos/{record_photo_id}"),
+            None,
+            [200, 200, 200, 200, 404, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/mediation/photos/{id}/thumb",
+            format!("/api/v1/mediation/photos/{record_photo_id}/thumb"),
+            None,
+            [200, 200, 200, 200, 404, 404, 401],
+        ),
         case(
             M::POST,
             "/api/v1/mediation/files/{id}/extension",
@@ -1425,7 +1479,8 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
                     .body("service_code=E-ENV-01");
             }
             if (c.template == "/api/v1/cases/{id}/photos"
-                || c.template == "/api/v1/council/items/{id}/photos")
+                || c.template == "/api/v1/council/items/{id}/photos"
+                || c.template == "/api/v1/mediation/records/{id}/photos")
                 && c.method == M::POST
             {
                 req = req

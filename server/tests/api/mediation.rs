@@ -511,6 +511,23 @@ async fn session_records_are_confidential(app: &TestApp) {
         .map(|s| s["id"].as_i64().unwrap())
         .collect();
     assert_eq!(session_ids.len(), 3);
+    // A site check with a photo: seen with the records, by those who see them.
+    let f = ok(m
+        .post(
+            &format!("/api/v1/mediation/files/{id}/records"),
+            json!({"kind": "site_check", "text": "外机位于院子正上方"}),
+        )
+        .await)
+    .await;
+    let (status, photo) = upload_record_photo(
+        &m,
+        f["records"][0]["id"].as_i64().unwrap(),
+        "image/png",
+        crate::cases::png(40, 30),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{photo}");
+    let photo_url = photo["url"].as_str().unwrap().to_string();
 
     let admin = app.login("admin").await;
     user(app, &admin, "mediator2", "另一调解员", "mediator").await;
@@ -647,6 +664,9 @@ async fn session_records_are_confidential(app: &TestApp) {
             .await;
         let may = matches!(*who, "mediator" | "staff" | "admin" | "grid worker");
         assert_eq!(s.is_success(), may, "{who} contact: {c}");
+        // Record photos: the same readers as the records; a party gets nothing.
+        let (s, _, _) = get_bytes(api, &photo_url).await;
+        assert_eq!(s.is_success(), may, "{who} record photo: {s}");
     }
     assert!(
         !app.audit("mediation.notes.read").await.is_empty(),
@@ -972,3 +992,258 @@ async fn mediation_board_is_live(app: &TestApp) {
     assert_eq!(seen[0]["file_id"], id);
 }
 both!(mediation_board_is_live);
+
+async fn upload_record_photo(
+    api: &Api,
+    record_id: i64,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (StatusCode, Value) {
+    let req = api
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/v1/mediation/records/{record_id}/photos"),
+        )
+        .header("content-type", content_type)
+        .body(body);
+    api.send(req).await
+}
+
+/// Photos of site checks (现场核实) and follow-up visits: added by those who make records,
+/// seen exactly by those who see the records (never by a party, nor by anyone who does not
+/// see the file), checked per request by record, at most six, part of the printed file.
+async fn record_photos_are_seen_as_their_records(app: &TestApp) {
+    let d = open_dispute(app).await;
+    let m = app.login("mediator").await;
+    let id = d.id;
+    ok(m.post(
+        &format!("/api/v1/mediation/files/{id}/records"),
+        json!({"kind": "site_check", "text": "外机位于王阿姨院子正上方，冷凝水滴落在晾衣处。"}),
+    )
+    .await)
+    .await;
+    let f = ok(m
+        .post(
+            &format!("/api/v1/mediation/files/{id}/records"),
+            json!({"kind": "note", "text": "电话联系双方"}),
+        )
+        .await)
+    .await;
+    let site = &f["records"][0];
+    assert_eq!(site["kind"], "site_check");
+    assert_eq!(site["may_add_photo"], true, "the mediator makes records");
+    assert_eq!(site["photos"], json!([]));
+    assert_eq!(
+        f["records"][1]["may_add_photo"], false,
+        "a note takes no photos"
+    );
+    let record = site["id"].as_i64().unwrap();
+    let note = f["records"][1]["id"].as_i64().unwrap();
+    let version = f["summary"]["version"].as_i64().unwrap();
+
+    // The mediator's photo, read back: an image, re-encoded as JPEG. Open boards hear of the
+    // change (the office's), a party's does not (they do not see records).
+    let staff = app.login("staff").await;
+    let watching =
+        tokio::spawn(async move { live_events(&staff, None, 1, Duration::from_secs(10)).await });
+    let party = d.applicant_api.clone();
+    let party_watching =
+        tokio::spawn(
+            async move { live_events(&party, None, 1, Duration::from_millis(1500)).await },
+        );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, p) =
+        upload_record_photo(&m, record, "image/png", crate::cases::png(800, 600)).await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let seen = watching.await.unwrap();
+    assert_eq!(seen.len(), 1, "the office's board heard of the photo");
+    assert_eq!(seen[0]["file_id"], id);
+    assert!(seen[0]["version"].as_i64().unwrap() > version);
+    assert!(
+        party_watching.await.unwrap().is_empty(),
+        "a party's board does not"
+    );
+    assert_eq!(p["record_id"], record);
+    assert_eq!(
+        (p["width"].as_u64(), p["height"].as_u64()),
+        (Some(800), Some(600))
+    );
+    let url = p["url"].as_str().unwrap().to_string();
+    let thumb_url = p["thumb_url"].as_str().unwrap().to_string();
+    let (status, ctype, bytes) = get_bytes(&m, &url).await;
+    assert_eq!((status, ctype.as_str()), (StatusCode::OK, "image/jpeg"));
+    let img = image::load_from_memory(&bytes).expect("an image");
+    assert_eq!((img.width(), img.height()), (800, 600));
+    let (status, _, bytes) = get_bytes(&m, &thumb_url).await;
+    assert_eq!(status, StatusCode::OK);
+    let t = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((t.width(), t.height()), (320, 240));
+    // Opening it full size is logged; the thumbnail, shown with the record, is not.
+    let read = app.audit("mediation.photo.read").await;
+    assert_eq!(read.len(), 1);
+    assert_eq!(read[0].entity_id, p["id"].as_i64());
+    // It is on the file, under its record; the file moved on (the boards are told).
+    let f = file(&m, id).await;
+    assert_eq!(f["records"][0]["photos"][0]["url"], url);
+    assert!(f["summary"]["version"].as_i64().unwrap() > version);
+    assert!(
+        f["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "record_photo" && e["note"] == "现场核实")
+    );
+
+    // Wrong type, not an image, a note: refused.
+    let (status, e) = upload_record_photo(&m, record, "text/plain", b"hello".to_vec()).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{e}");
+    assert_eq!(e["code"], "unsupported_media_type");
+    let (status, e) = upload_record_photo(&m, record, "image/gif", b"GIF89a".to_vec()).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{e}");
+    let (status, e) =
+        upload_record_photo(&m, record, "image/png", b"not a png at all".to_vec()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["errors"][0]["field"], "photo", "{e}");
+    let (status, e) = upload_record_photo(&m, note, "image/png", crate::cases::png(20, 20)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["code"], "illegal_move", "{e}");
+
+    // Who sees and adds what. The grid's worker sees the file's records, and so their photos;
+    // the parties, an unrelated resident, another mediator and another grid's worker do not.
+    let admin = app.login("admin").await;
+    user(app, &admin, "mediator2", "另一调解员", "mediator").await;
+    let grid2 = app.place_id("XF-C01-G2").await;
+    let (status, gw2) = admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "gw2", "display_name": "第二网格员", "password": "linju-demo", "roles": ["grid_worker"], "grid_ids": [grid2]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{gw2}");
+    let readers: Vec<(&str, Api, u16, u16)> = vec![
+        // (who, client, status of list and serving, status of an upload)
+        ("mediator", m.clone(), 200, 201),
+        ("staff", app.login("staff").await, 200, 201),
+        (
+            "grid worker of the file's grid",
+            app.login("gridworker").await,
+            200,
+            403,
+        ),
+        ("applicant", d.applicant_api.clone(), 404, 404),
+        ("respondent", d.respondent_api.clone(), 404, 404),
+        ("unrelated resident", app.login("resident").await, 404, 404),
+        ("other mediator", app.login("mediator2").await, 404, 404),
+        ("another grid's worker", app.login("gw2").await, 404, 404),
+    ];
+    for (who, api, see, add) in &readers {
+        let (status, body) = api
+            .get(&format!("/api/v1/mediation/records/{record}/photos"))
+            .await;
+        assert_eq!(status.as_u16(), *see, "{who}: list {body}");
+        for u in [&url, &thumb_url] {
+            let (status, ctype, bytes) = get_bytes(api, u).await;
+            assert_eq!(status.as_u16(), *see, "{who}: {u}");
+            if *see == 200 {
+                assert_eq!(ctype, "image/jpeg");
+                assert!(image::load_from_memory(&bytes).is_ok(), "{who}: an image");
+            } else {
+                assert!(
+                    ctype.starts_with("application/problem+json"),
+                    "{who}: {ctype}"
+                );
+            }
+        }
+        let (status, body) =
+            upload_record_photo(api, record, "image/png", crate::cases::png(30, 30)).await;
+        assert_eq!(status.as_u16(), *add, "{who}: upload {body}");
+        // What the file page and the printed file show each reader.
+        let (status, f) = api.get(&format!("/api/v1/mediation/files/{id}")).await;
+        let (_, _, dossier) =
+            get_bytes(api, &format!("/api/v1/mediation/files/{id}/dossier.html")).await;
+        let dossier = String::from_utf8_lossy(&dossier);
+        if *see == 200 {
+            assert!(
+                f["records"][0]["photos"].as_array().unwrap().len() >= 2,
+                "{who}"
+            );
+            assert_eq!(f["records"][0]["may_add_photo"], *add == 201, "{who}");
+            assert!(
+                dossier.contains(&thumb_url) && dossier.contains("附照片"),
+                "{who}: the printed file"
+            );
+        } else {
+            let text = f.to_string();
+            assert!(
+                !text.contains("/api/v1/mediation/photos/"),
+                "{who}: {status}"
+            );
+            assert!(
+                !text.contains("record_photo"),
+                "{who}: not even in the history"
+            );
+            assert!(
+                !dossier.contains("/api/v1/mediation/photos/"),
+                "{who}: the printed file"
+            );
+        }
+    }
+    // The parties' own file has no records, and so no photos.
+    assert_eq!(file(&d.applicant_api, id).await["records"], json!([]));
+
+    // At most six per record: the seventh is refused with a clear code.
+    let count = ok(m
+        .get(&format!("/api/v1/mediation/records/{record}/photos"))
+        .await)
+    .await
+    .as_array()
+    .unwrap()
+    .len();
+    assert_eq!(count, 3, "the mediator's and staff's photos");
+    for _ in count..6 {
+        let (status, p) =
+            upload_record_photo(&m, record, "image/png", crate::cases::png(30, 30)).await;
+        assert_eq!(status, StatusCode::CREATED, "{p}");
+    }
+    let (status, e) = upload_record_photo(&m, record, "image/png", crate::cases::png(30, 30)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["code"], "validation_failed", "{e}");
+    assert_eq!(e["errors"][0]["field"], "photos", "{e}");
+    assert_eq!(e["errors"][0]["code"], "out_of_range", "{e}");
+    assert_eq!(
+        file(&m, id).await["records"][0]["photos"]
+            .as_array()
+            .unwrap()
+            .len(),
+        6
+    );
+
+    // A file that has ended takes no more site-check photos; those it has stay readable.
+    let site2 = ok(m
+        .post(
+            &format!("/api/v1/mediation/files/{id}/records"),
+            json!({"kind": "site_check", "text": "复查：外机仍在原处"}),
+        )
+        .await)
+    .await["records"][2]["id"]
+        .as_i64()
+        .unwrap();
+    for party in [d.applicant, d.respondent] {
+        ok(m.put(
+            &format!("/api/v1/mediation/parties/{party}/consent"),
+            json!({"agreed": true}),
+        )
+        .await)
+        .await;
+    }
+    ok(mv(&m, id, "accept", None).await).await;
+    ok(mv(&m, id, "fail", Some("李先生拒绝移机")).await).await;
+    let f = file(&m, id).await;
+    assert_eq!(f["records"][2]["may_add_photo"], false);
+    let (status, e) = upload_record_photo(&m, site2, "image/png", crate::cases::png(30, 30)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["code"], "illegal_move", "{e}");
+    let (status, _, _) = get_bytes(&m, &thumb_url).await;
+    assert_eq!(status, StatusCode::OK);
+}
+both!(record_photos_are_seen_as_their_records);
