@@ -443,6 +443,12 @@ keys! {
     MapDrawSaved => "已新建“{name}”。", "“{name}” created.";
     MapDrawTakeBack => "撤销新建", "Take it back";
     MapDrawTakenBack => "已撤销新建的微网格。", "The new micro-grid was taken back.";
+    MapPatrolInterrupted => "这次巡查没有结束（页面曾关闭或刷新）。可以继续记录位置，或结束巡查。", "This patrol was never ended (the page was closed or reloaded). Go on recording your position, or end it.";
+    MapPatrolResume => "继续巡查", "Continue the patrol";
+    MapPatrolResumed => "巡查继续，正在记录位置。", "Patrol continued; recording your position.";
+    MapDrawNewGrid => "在此画新网格", "Draw a new grid here";
+    MapDrawingGrid => "在“{name}”中画新网格", "Drawing a new grid in “{name}”";
+    MapDrawTakenBackGrid => "已撤销新建的网格。", "The new grid was taken back.";
 
     // Board
     BoardTitle => "事件看板", "Case board";

@@ -138,6 +138,7 @@ try {
   await page.evaluate(() => {
     window.__benchFrames = [];
     window.__benchDraws = window.__linjuMap.draws.length;
+    window.__benchBases = (window.__linjuMap.bases ?? []).length;
     const tick = (t) => { window.__benchFrames.push(t); if (!window.__benchStop) requestAnimationFrame(tick); };
     requestAnimationFrame(tick);
   });
@@ -151,18 +152,20 @@ try {
   for (let i = 0; i < 60; i++) await page.mouse.move(cx - 150 * Math.sin(i / 5), cy - 100 * Math.cos(i / 8));
   await page.mouse.up();
   await page.waitForTimeout(300);
-  const { frames, draws } = await page.evaluate(() => {
+  const { frames, draws, bases } = await page.evaluate(() => {
     window.__benchStop = true;
     const f = window.__benchFrames;
     return {
       frames: f.slice(1).map((t, i) => t - f[i]),
       draws: window.__linjuMap.draws.slice(window.__benchDraws),
+      bases: (window.__linjuMap.bases ?? []).slice(window.__benchBases),
     };
   });
   await cdp.send('Tracing.end');
   await traced;
   const busy = mainThreadBusy(trace);
   line('pan and zoom: draw call per frame', draws);
+  line('pan and zoom: base image redrawn (in those)', bases);
   line('pan and zoom: main thread busy per 16.7 ms', busy.windows);
   line('pan and zoom: main-thread tasks', busy.tasks);
   line('pan and zoom: frame interval (rAF)', frames);

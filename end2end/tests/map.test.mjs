@@ -262,8 +262,23 @@ test('grid worker: record a patrol with the phone\'s location and see its track'
     await context.setGeolocation({ longitude: 121.4504 + i * 0.0001, latitude: 31.2204 + i * 0.0002 });
     await page.waitForTimeout(250);
   }
-  await page.waitForFunction(() => (window.__linjuMap.trackPoints ?? 0) >= 3);
+  await page.waitForFunction(() => (window.__linjuMap.trackPoints ?? 0) >= 7);
   await page.screenshot({ path: path.join(ARTIFACTS, 'map-patrol-phone.png') });
+  const beforeReload = await page.evaluate(() => window.__linjuMap.trackPoints);
+
+  // The page is reloaded mid-patrol (a phone call, a crash): the patrol is still open, with
+  // every point so far (those not yet sent were kept in the browser), and can be continued.
+  await page.reload();
+  await openMap(page);
+  await page.getByTestId('patrol-interrupted').waitFor();
+  await page.waitForFunction((n) => window.__linjuMap.trackPoints === n, beforeReload);
+  await page.getByTestId('patrol-resume').click();
+  await page.getByTestId('map-status').filter({ hasText: '巡查继续' }).waitFor();
+  for (let i = 7; i <= 8; i++) {
+    await context.setGeolocation({ longitude: 121.4504 + i * 0.0001, latitude: 31.2204 + i * 0.0002 });
+    await page.waitForTimeout(250);
+  }
+  await page.waitForFunction((n) => window.__linjuMap.trackPoints >= n, beforeReload + 2);
   await page.getByTestId('patrol-end').click();
   await page.getByTestId('map-status').filter({ hasText: '巡查已结束' }).waitFor();
   await page.getByTestId('patrol-start').waitFor();
@@ -273,7 +288,8 @@ test('grid worker: record a patrol with the phone\'s location and see its track'
   const patrol = list.body[0];
   assert.ok(patrol.ended_at, 'ended');
   assert.equal(patrol.grid_name, '第一网格');
-  assert.ok(patrol.points.length >= 3, `${patrol.points.length} points recorded`);
+  assert.ok(patrol.points.length >= beforeReload + 2, `${patrol.points.length} points recorded, ${beforeReload} before the reload`);
+  assert.ok(patrol.points.some((p) => Math.abs(p.lat - (31.2204 + 8 * 0.0002)) < 1e-9), 'the walk after the reload is in the track');
   const times = patrol.points.map((p) => Date.parse(p.at));
   assert.deepEqual(times, [...times].sort((a, b) => a - b), 'in time order');
   // The day's tracks are drawn from the server again.
@@ -350,5 +366,62 @@ test('admin: draw a new micro-grid by its corners; one overlapping a neighbour i
   // Escape leaves drawing.
   await page.getByTestId('draw-cancel').click();
   assert.equal(await page.getByTestId('map-draw').count(), 0);
+  assert.deepEqual(env.consoleErrors, []);
+});
+
+test('admin: a new grid drawn where the community grew; one reaching past the community is refused', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'admin');
+  const communityId = await gridId(page, 'XF-C01');
+  const community = (await api(page, 'GET', `/places/${communityId}`)).body;
+  const ring = community.geometry.coordinates[0];
+  const xs = ring.map((p) => p[0]);
+  const ys = ring.map((p) => p[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  // A new estate joins the community on its east side (the office widens its outline).
+  const wide = x1 + (x1 - x0) / 4;
+  const rect = (a, b, c, d) => ({ type: 'Polygon', coordinates: [[[a, b], [c, b], [c, d], [a, d], [a, b]]] });
+  const grown = await api(page, 'PUT', `/places/${communityId}`, {
+    code: community.code, name: community.name, address: community.address, geometry: rect(x0, y0, wide, y1),
+    leaders: community.leaders, version: community.version,
+  });
+  assert.equal(grown.status, 200, JSON.stringify(grown.body));
+  await openMap(page);
+
+  // A click in the new strip: no grid there yet, and an admin may draw one.
+  const inset = 0.00005;
+  await clickAt(page, (x1 + wide) / 2, (y0 + y1) / 2);
+  await page.getByTestId('panel-title').filter({ hasText: '此处不属于任何网格' }).waitFor();
+  await page.getByTestId('panel-draw-grid').click();
+  await page.getByTestId('map-draw').filter({ hasText: community.name }).waitFor();
+  for (const [x, y] of [[x1 + inset, y0 + inset], [wide - inset, y0 + inset], [wide - inset, y1 - inset], [x1 + inset, y1 - inset]]) {
+    await clickAt(page, x, y);
+  }
+  await page.keyboard.press('Enter');
+  await page.getByTestId('draw-code').fill('XF-C01-G5');
+  await page.getByTestId('draw-name').fill('第五网格');
+  await page.getByTestId('draw-save').click();
+  await page.getByTestId('draw-saved').filter({ hasText: '第五网格' }).waitFor();
+  const children = async () => (await api(page, 'GET', `/places/${communityId}/children`)).body.map((k) => k.name);
+  assert.ok((await children()).includes('第五网格'));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'map-draw-grid.png') });
+  await page.getByTestId('draw-take-back').click();
+  await page.getByTestId('map-status').filter({ hasText: '已撤销新建的网格' }).waitFor();
+  assert.ok(!(await children()).includes('第五网格'));
+
+  // Reaching past the community's edge is refused by the server; nothing is written.
+  await clickAt(page, (x1 + wide) / 2, (y0 + y1) / 2);
+  await page.getByTestId('panel-draw-grid').click();
+  await clickAt(page, x1 + inset, y0 + inset);
+  await clickAt(page, wide - inset, y0 + inset);
+  const outside = await pointOf(page, wide + (wide - x1) * 0.1, (y0 + y1) / 2);
+  assert.ok(outside.inside, 'the point past the edge is on the canvas');
+  await page.mouse.dblclick(outside.x, outside.y);
+  await page.getByTestId('draw-code').fill('XF-C01-G6');
+  await page.getByTestId('draw-name').fill('越界网格');
+  await page.getByTestId('draw-save').click();
+  await page.getByTestId('draw-error').waitFor();
+  assert.ok(!(await children()).includes('越界网格'), 'nothing was written');
+  await page.getByTestId('draw-cancel').click();
   assert.deepEqual(env.consoleErrors, []);
 });

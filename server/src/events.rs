@@ -1,8 +1,7 @@
-//! The change bus behind live boards. A committed change is published at once to the
-//! process that made it; a poller picks up changes committed by other server processes
-//! (several processes on PostgreSQL, or tools on the same SQLite file) from the case
-//! history, so every open board sees every change. History ids let a reconnecting client
-//! ask for what it missed.
+//! The status board's changes: a committed change is published at once by the process that
+//! made it; the bus's poller (`crate::live_stream::Bus`) reads the case history for changes
+//! committed by other server processes. History ids let a reconnecting client ask for what
+//! it missed.
 
 use crate::cases::service::{name_of, stage_of};
 use crate::cases::store::{case, event};
@@ -10,10 +9,7 @@ use crate::db::Db;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use shared::board::LiveChange;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 use time::OffsetDateTime;
-use tokio::sync::broadcast;
 
 /// A change with the fields visibility is decided on (not all of them are sent).
 #[derive(Clone, Debug)]
@@ -43,50 +39,17 @@ impl Change {
     }
 }
 
-/// How far back the poller looks: longer than any write transaction takes to commit, so a
-/// change whose id was taken before another's but committed after it is still seen.
-const LOOK_BACK: time::Duration = time::Duration::seconds(20);
-const POLL_EVERY: Duration = Duration::from_millis(200);
+/// The case history, read back for the board's bus.
+pub struct CaseHistory;
 
-pub struct Live {
-    tx: broadcast::Sender<Arc<Change>>,
-    /// Ids already published, with when; forgotten after the look-back window.
-    published: Mutex<HashMap<i64, Instant>>,
-}
+/// The status board's bus.
+pub type Live = crate::live_stream::Bus<CaseHistory>;
 
-impl Default for Live {
-    fn default() -> Self {
-        Live {
-            tx: broadcast::channel(4096).0,
-            published: Mutex::new(HashMap::new()),
-        }
-    }
-}
+impl crate::live_stream::History for CaseHistory {
+    type Change = Change;
+    const BOARD: &'static str = "cases";
 
-impl Live {
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Change>> {
-        self.tx.subscribe()
-    }
-
-    /// Publish a committed change unless it was published already.
-    pub fn publish(&self, change: Change) {
-        let mut seen = self.published.lock().expect("not poisoned");
-        if seen.insert(change.public.id, Instant::now()).is_none() {
-            // No subscribers is fine: nobody is looking at a board.
-            let _ = self.tx.send(Arc::new(change));
-        }
-    }
-
-    fn forget_old(&self) {
-        let limit = Duration::from_secs(LOOK_BACK.whole_seconds() as u64 * 2);
-        self.published
-            .lock()
-            .expect("not poisoned")
-            .retain(|_, at| at.elapsed() < limit);
-    }
-
-    /// Changes after `since` from the history (for reconnecting clients and the poller).
-    pub async fn changes_since(
+    async fn changes(
         db: &Db,
         since: Option<i64>,
         after: Option<OffsetDateTime>,
@@ -118,28 +81,6 @@ impl Live {
                     .map(|c| Change::of(e.id, &e.action, c))
             })
             .collect())
-    }
-
-    /// Watch the history for changes made by other processes.
-    pub fn start_poller(self: &Arc<Self>, db: Db) {
-        let live = self.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(POLL_EVERY);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                // Nobody in this process is watching a board: nothing to read.
-                if live.tx.receiver_count() == 0 {
-                    continue;
-                }
-                let after = OffsetDateTime::now_utc() - LOOK_BACK;
-                match Live::changes_since(&db, None, Some(after), 2000).await {
-                    Ok(changes) => changes.into_iter().for_each(|c| live.publish(c)),
-                    Err(e) => tracing::warn!(error = %e, "live poller could not read changes"),
-                }
-                live.forget_old();
-            }
-        });
     }
 }
 

@@ -244,8 +244,6 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
 /// Housekeeping while serving: expired sessions and old throttle rows are removed every
 /// ten minutes (any process may do it; the deletes are idempotent).
 pub fn start_housekeeping(state: AppState) {
-    state.live.start_poller(state.db.clone());
-    state.mediation_live.start_poller(state.db.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {

@@ -150,6 +150,9 @@ impl BuildingBatch {
     }
 }
 
+/// The land outside every shape.
+const BACKGROUND: &str = "#eef0e8";
+
 /// How far the base image reaches past each side of the view, as a share of the view's size.
 const BASE_MARGIN: f64 = 0.25;
 
@@ -190,14 +193,51 @@ impl BaseImage {
         })
     }
 
-    /// Where to draw the image for the view `v` — left, top and stretch — when it is of the
-    /// current content, still covers the whole view and is not stretched past twice or half.
-    fn placement(&self, v: &View, dpr: f64, version: u64) -> Option<(f64, f64, f64)> {
+    /// Paint the recorded drawing into pixels now (copying one pixel makes the canvas do it),
+    /// so the cost falls here and not in the frame that first shows it.
+    fn paint_through(&self) {
+        thread_local! {
+            static SCRATCH: Option<CanvasRenderingContext2d> = (|| {
+                let c: HtmlCanvasElement = web_sys::window()?
+                    .document()?
+                    .create_element("canvas")
+                    .ok()?
+                    .dyn_into()
+                    .ok()?;
+                c.set_width(1);
+                c.set_height(1);
+                c.get_context("2d").ok()??.dyn_into().ok()
+            })();
+        }
+        SCRATCH.with(|ctx| {
+            if let Some(ctx) = ctx {
+                let _ = ctx
+                    .draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                        &self.canvas,
+                        0.0,
+                        0.0,
+                        1.0,
+                        1.0,
+                        0.0,
+                        0.0,
+                        1.0,
+                        1.0,
+                    );
+            }
+        });
+    }
+
+    /// Where to draw the image for the view `v` — left, top, stretch and whether it covers
+    /// the whole view — when it is of the current content and still good enough: panning
+    /// needs the whole view covered; a zoom under way may stretch it up to four times either
+    /// way and leave the edges bare for the moment, as it is drawn sharp once the zoom rests.
+    fn placement(&self, v: &View, dpr: f64, version: u64) -> Option<(f64, f64, f64, bool)> {
         if self.version != version || self.dpr != dpr || self.for_size != (v.width, v.height) {
             return None;
         }
         let k = v.scale / self.view.scale;
-        if !(0.5..=2.0).contains(&k) {
+        let zooming = (k - 1.0).abs() > 1e-9;
+        if !(0.25..=4.0).contains(&k) {
             return None;
         }
         let ox = v.width / 2.0 - k * self.view.width / 2.0 + (self.view.cx - v.cx) * v.scale;
@@ -206,7 +246,7 @@ impl BaseImage {
             && oy <= 0.5
             && ox + self.view.width * k >= v.width - 0.5
             && oy + self.view.height * k >= v.height - 0.5;
-        covers.then_some((ox, oy, k))
+        (covers || zooming).then_some((ox, oy, k, covers))
     }
 }
 
@@ -349,6 +389,8 @@ pub struct Engine {
     /// Bumped by every change of what is drawn; the base image is of one version.
     content_version: u64,
     zoom_generation: u64,
+    /// A new base image is due in a task of its own.
+    preparing: bool,
 }
 
 thread_local! {
@@ -415,6 +457,7 @@ pub fn install(canvas: HtmlCanvasElement) {
         base: None,
         content_version: 0,
         zoom_generation: 0,
+        preparing: false,
     };
     ENGINE.with(|e| *e.borrow_mut() = Some(engine));
     with(|e| {
@@ -490,6 +533,22 @@ fn record(duration: f64, full: bool, features: usize) {
     if full && js_sys::Reflect::get(&obj, &"firstFull".into()).is_ok_and(|v| v.is_undefined()) {
         let _ = js_sys::Reflect::set(&obj, &"firstFull".into(), &now_ms().into());
         let _ = js_sys::Reflect::set(&obj, &"firstFullDraw".into(), &duration.into());
+    }
+}
+
+/// How long drawing the base image took, each time (for the benchmark): `__linjuMap.bases`.
+fn record_base(duration: f64) {
+    let Some(obj) = record_object() else { return };
+    let list = match js_sys::Reflect::get(&obj, &"bases".into()) {
+        Ok(v) if v.is_object() => v,
+        _ => {
+            let a: wasm_bindgen::JsValue = js_sys::Array::new().into();
+            let _ = js_sys::Reflect::set(&obj, &"bases".into(), &a);
+            a
+        }
+    };
+    if let Some(a) = list.dyn_ref::<js_sys::Array>() {
+        a.push(&duration.into());
     }
 }
 
@@ -897,6 +956,14 @@ impl Engine {
             .unwrap_or(Hit::Nothing { lon, lat })
     }
 
+    /// The community (id, name) whose outline holds a point.
+    pub fn community_at(&self, lon: f64, lat: f64) -> Option<(i64, String)> {
+        self.communities
+            .values()
+            .find(|c| shared::geo::contains(&c.geometry, lon, lat))
+            .map(|c| (c.id, c.name.clone()))
+    }
+
     pub fn grid_at(&self, lon: f64, lat: f64) -> Option<i64> {
         self.grids
             .values()
@@ -931,7 +998,7 @@ impl Engine {
         let dpr = self.dpr;
         let s = v.scale;
         let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
-        ctx.set_fill_style_str("#eef0e8");
+        ctx.set_fill_style_str(BACKGROUND);
         ctx.fill_rect(0.0, 0.0, v.width, v.height);
         if self.layers.tiles && self.tile_layer.is_some() {
             self.draw_tiles();
@@ -1030,21 +1097,16 @@ impl Engine {
         }
     }
 
-    /// Draw the base anew for the view and a margin around it, into its own image.
-    fn render_base(&mut self) {
+    /// Draw the base anew for the view and a margin around it, into `base` (or a new image),
+    /// and paint it through at once (a canvas is painted when first copied from).
+    fn render_into(&mut self, base: Option<BaseImage>) -> Option<BaseImage> {
         let v = self.view;
         let bv = View {
             width: (v.width * (1.0 + 2.0 * BASE_MARGIN)).round(),
             height: (v.height * (1.0 + 2.0 * BASE_MARGIN)).round(),
             ..v
         };
-        let base = match self.base.take() {
-            Some(b) => b,
-            None => match BaseImage::new() {
-                Some(b) => b,
-                None => return,
-            },
-        };
+        let base = base.or_else(BaseImage::new)?;
         let (w, h) = (
             (bv.width * self.dpr).round() as u32,
             (bv.height * self.dpr).round() as u32,
@@ -1053,18 +1115,55 @@ impl Engine {
             base.canvas.set_width(w);
             base.canvas.set_height(h);
         }
+        let started = now_ms();
         let screen_ctx = std::mem::replace(&mut self.ctx, base.ctx.clone());
         let screen_view = std::mem::replace(&mut self.view, bv);
         self.draw_base();
         self.ctx = screen_ctx;
         self.view = screen_view;
-        self.base = Some(BaseImage {
+        base.paint_through();
+        record_base(now_ms() - started);
+        Some(BaseImage {
             view: bv,
             dpr: self.dpr,
             version: self.content_version,
             for_size: (v.width, v.height),
             ..base
-        });
+        })
+    }
+
+    /// The base for the view now, drawn in this frame (something drawn changed).
+    fn render_base(&mut self) {
+        let old = self.base.take();
+        self.base = self.render_into(old);
+    }
+
+    /// The base for the view now, drawn in a task of its own between frames while the old
+    /// one is still shown: frames keep only moving an image.
+    fn prepare_base_soon(&mut self) {
+        if self.preparing {
+            return;
+        }
+        self.preparing = true;
+        leptos::prelude::set_timeout(
+            || {
+                with(|e| {
+                    e.preparing = false;
+                    let still_good = e
+                        .base
+                        .as_ref()
+                        .is_some_and(|b| b.version == e.content_version);
+                    if still_good {
+                        // A fresh image: the one on screen stays whole until the swap.
+                        if let Some(fresh) = e.render_into(None) {
+                            e.base = Some(fresh);
+                            e.moved();
+                        }
+                    }
+                });
+            },
+            std::time::Duration::from_millis(0),
+        );
     }
 
     /// After a zoom comes to rest, draw the base sharp at the new scale.
@@ -1075,7 +1174,7 @@ impl Engine {
             move || {
                 with(|e| {
                     if e.zoom_generation == mine {
-                        e.invalidate();
+                        e.prepare_base_soon();
                     }
                 });
             },
@@ -1099,25 +1198,55 @@ impl Engine {
             .base
             .as_ref()
             .and_then(|b| b.placement(&v, dpr, self.content_version));
-        let (ox, oy, k) = match placement {
+        let (ox, oy, k, covers) = match placement {
             Some(p) => p,
             None => {
                 self.render_base();
-                (-v.width * BASE_MARGIN, -v.height * BASE_MARGIN, 1.0)
+                (-v.width * BASE_MARGIN, -v.height * BASE_MARGIN, 1.0, true)
             }
         };
         if let Some(b) = &self.base {
             let _ = self.ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
-            let _ = self.ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
-                &b.canvas,
-                ox,
-                oy,
-                b.view.width * k,
-                b.view.height * k,
-            );
-            if (k - 1.0).abs() > 1e-9 {
+            if !covers {
+                self.ctx.set_fill_style_str(BACKGROUND);
+                self.ctx.fill_rect(0.0, 0.0, v.width, v.height);
+            }
+            let zooming = (k - 1.0).abs() > 1e-9;
+            if zooming {
+                // Stretched for a moment only: the cheapest resampling will do.
+                self.ctx.set_image_smoothing_enabled(false);
+                let _ = self.ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+                    &b.canvas,
+                    ox,
+                    oy,
+                    b.view.width * k,
+                    b.view.height * k,
+                );
+                self.ctx.set_image_smoothing_enabled(true);
+            } else {
+                // Whole device pixels: a plain copy, no resampling.
+                let (px, py) = ((ox * dpr).round() / dpr, (oy * dpr).round() / dpr);
+                let _ = self.ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+                    &b.canvas,
+                    px,
+                    py,
+                    b.view.width,
+                    b.view.height,
+                );
+            }
+            if zooming {
                 // A zoom under way shows the stretched image; a sharp one once it rests.
                 self.sharpen_soon();
+            } else {
+                // Panning towards the image's edge: the next one is made before it is needed.
+                let (mx, my) = (v.width * BASE_MARGIN / 2.0, v.height * BASE_MARGIN / 2.0);
+                let near_edge = -ox < mx
+                    || -oy < my
+                    || ox + b.view.width - v.width < mx
+                    || oy + b.view.height - v.height < my;
+                if near_edge {
+                    self.prepare_base_soon();
+                }
             }
         }
         let ctx = &self.ctx;

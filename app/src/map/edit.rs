@@ -591,6 +591,8 @@ pub fn EditBar() -> impl IntoView {
 /// with its version); later changes are ordinary versioned outline edits.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DrawSession {
+    /// A grid (in a community) or a micro-grid (in a grid).
+    pub kind: shared::places::PlaceKind,
     pub parent_id: i64,
     pub parent_name: String,
     pub finished: bool,
@@ -599,7 +601,12 @@ pub struct DrawSession {
     pub created: Option<PlaceView>,
 }
 
-pub fn start_drawing(ctx: MapCtx, parent_id: i64, parent_name: String) {
+pub fn start_drawing(
+    ctx: MapCtx,
+    kind: shared::places::PlaceKind,
+    parent_id: i64,
+    parent_name: String,
+) {
     stop(ctx);
     canvas::with(|e| {
         e.sketch = Some(Vec::new());
@@ -607,6 +614,7 @@ pub fn start_drawing(ctx: MapCtx, parent_id: i64, parent_name: String) {
         e.invalidate();
     });
     ctx.drawing.set(Some(DrawSession {
+        kind,
         parent_id,
         parent_name,
         finished: false,
@@ -711,7 +719,7 @@ fn save_drawing(ctx: MapCtx, code: String, name: String) {
         return;
     };
     let input = shared::places::CreatePlace {
-        kind: shared::places::PlaceKind::MicroGrid,
+        kind: d.kind,
         parent_id: Some(d.parent_id),
         code,
         name,
@@ -754,13 +762,18 @@ fn save_drawing(ctx: MapCtx, code: String, name: String) {
     });
 }
 
-/// Take back a micro-grid just drawn (deleted with its version).
+/// Take back a grid or micro-grid just drawn (deleted with its version).
 fn take_back(ctx: MapCtx) {
     let Some(created) = ctx
         .drawing
         .with_untracked(|d| d.as_ref().and_then(|d| d.created.clone()))
     else {
         return;
+    };
+    let taken_back = if created.kind == shared::places::PlaceKind::Grid {
+        Key::MapDrawTakenBackGrid
+    } else {
+        Key::MapDrawTakenBack
     };
     spawn_local(async move {
         match api::delete_place(created.id, created.version).await {
@@ -769,10 +782,7 @@ fn take_back(ctx: MapCtx) {
                 super::refresh(ctx, true);
                 stop_drawing(ctx);
                 ctx.status.set(Some(
-                    Key::MapDrawTakenBack
-                        .text()
-                        .get(crate::api::language())
-                        .to_string(),
+                    taken_back.text().get(crate::api::language()).to_string(),
                 ));
             }
             Err(err) => ctx.drawing.update(|d| {
@@ -793,7 +803,10 @@ pub fn DrawBar() -> impl IntoView {
     view! {
         {move || ctx.drawing.get().map(|d| view! {
             <section class="map-edit card" data-testid="map-draw" aria-labelledby="map-draw-title">
-                <h2 id="map-draw-title">{i18n.fmt(Key::MapDrawing, &[("name", &d.parent_name)])}</h2>
+                <h2 id="map-draw-title">{i18n.fmt(
+                    if d.kind == shared::places::PlaceKind::Grid { Key::MapDrawingGrid } else { Key::MapDrawing },
+                    &[("name", &d.parent_name)],
+                )}</h2>
                 {d.error.clone().map(|m| view! { <p class="alert alert-error" role="alert" data-testid="draw-error">{m}</p> })}
                 {match (&d.created, d.finished) {
                     (Some(c), _) => view! {

@@ -318,6 +318,7 @@ pub fn MapPage() -> impl IntoView {
                     refresh(ctx, true);
                     if may_patrol_any {
                         if let Some(p) = principal_for_patrol.clone() {
+                            patrol::find_interrupted(ctx, p.user_id);
                             if let Ok(list) = api::grids().await {
                                 patrol_grids.set(
                                     list.into_iter()

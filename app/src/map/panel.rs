@@ -164,7 +164,7 @@ pub fn Panel(office_or_grid: bool, is_admin: bool) -> impl IntoView {
                     let name = s.grid.name.clone();
                     view! {
                         <button type="button" class="button button-quiet" data-testid="panel-draw"
-                            on:click=move |_| super::edit::start_drawing(ctx, id, name.clone())>{move || i18n.t(Key::MapDrawNew)}</button>
+                            on:click=move |_| super::edit::start_drawing(ctx, PlaceKind::MicroGrid, id, name.clone())>{move || i18n.t(Key::MapDrawNew)}</button>
                     }
                 })}
             </div>
@@ -242,6 +242,10 @@ pub fn Panel(office_or_grid: bool, is_admin: bool) -> impl IntoView {
         ),
         Some(Selection::Outside { lon, lat }) => {
             let report = report_outside;
+            // Inside the community but in no grid: room for a new grid (admins).
+            let community = is_admin
+                .then(|| super::canvas::with(|e| e.community_at(lon, lat)).flatten())
+                .flatten();
             Some(
                 view! {
                     <h2 id="map-panel-title" data-testid="panel-title">{i18n.t(Key::MapNoGridHere)}</h2>
@@ -249,6 +253,11 @@ pub fn Panel(office_or_grid: bool, is_admin: bool) -> impl IntoView {
                     {move || ctx.status.get().map(|m| view! { <p class="alert alert-error" data-testid="panel-error" role="alert">{m}</p> })}
                     <button type="button" class="button button-secondary" data-testid="panel-report"
                         on:click=move |_| report.call(lon, lat)>{i18n.t(Key::MapReportHere)}</button>
+                    {community.map(|(id, name)| view! {
+                        <button type="button" class="button button-quiet" data-testid="panel-draw-grid"
+                            on:click=move |_| super::edit::start_drawing(ctx, PlaceKind::Grid, id, name.clone())>
+                            {move || i18n.t(Key::MapDrawNewGrid)}</button>
+                    })}
                 }
                 .into_any(),
             )

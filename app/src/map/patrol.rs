@@ -24,6 +24,9 @@ pub struct Recorder {
     watch: StoredValue<Option<i32>, LocalStorage>,
     sending: StoredValue<bool, LocalStorage>,
     pub busy: RwSignal<bool>,
+    /// A patrol of this user still open on the server but not followed on this page (the
+    /// page was reloaded or closed): it can be continued or ended.
+    pub interrupted: RwSignal<bool>,
 }
 
 impl Recorder {
@@ -34,8 +37,72 @@ impl Recorder {
             watch: StoredValue::new_local(None),
             sending: StoredValue::new_local(false),
             busy: RwSignal::new(false),
+            interrupted: RwSignal::new(false),
         }
     }
+}
+
+/// Points gathered but not sent yet are kept in the browser too, so a reload loses none.
+fn unsent_key(patrol_id: i64) -> String {
+    format!("linju.patrol.{patrol_id}.unsent")
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn keep_unsent(ctx: MapCtx) {
+    let Some(a) = ctx.recorder.active.get_untracked() else {
+        return;
+    };
+    let Some(s) = storage() else { return };
+    let points = ctx.recorder.buffer.get_value();
+    if points.is_empty() {
+        let _ = s.remove_item(&unsent_key(a.id));
+    } else if let Ok(json) = serde_json::to_string(&points) {
+        let _ = s.set_item(&unsent_key(a.id), &json);
+    }
+}
+
+/// Find this user's patrol of today that was never ended (after a reload): shown as under
+/// way, to be continued or ended, with the points this browser had not sent yet.
+pub fn find_interrupted(ctx: MapCtx, user_id: i64) {
+    let rec = ctx.recorder;
+    spawn_local(async move {
+        let Ok(list) = api::get::<Vec<Patrol>>("/map/patrols").await else {
+            return;
+        };
+        let Some(open) = list
+            .into_iter()
+            .find(|p| p.user_id == user_id && p.ended_at.is_none())
+        else {
+            return;
+        };
+        if rec.active.with_untracked(Option::is_some) {
+            return;
+        }
+        let unsent: Vec<TrackPoint> = storage()
+            .and_then(|s| s.get_item(&unsent_key(open.id)).ok().flatten())
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default();
+        rec.buffer.set_value(unsent);
+        rec.active.set(Some(open));
+        rec.interrupted.set(true);
+        ctx.layers.update(|l| l.patrols = true);
+        load_local(ctx);
+    });
+}
+
+/// Go on recording an interrupted patrol.
+pub fn resume(ctx: MapCtx) {
+    ctx.recorder.interrupted.set(false);
+    watch(ctx);
+    ctx.status.set(Some(
+        Key::MapPatrolResumed
+            .text()
+            .get(api::language())
+            .to_string(),
+    ));
 }
 
 fn today() -> String {
@@ -131,6 +198,7 @@ fn watch(ctx: MapCtx) {
                 at,
             })
         });
+        keep_unsent(ctx);
         load_local(ctx);
         if rec.buffer.with_value(Vec::len) >= BATCH {
             flush(ctx, None);
@@ -204,6 +272,7 @@ fn flush(ctx: MapCtx, then_end: Option<Box<dyn FnOnce()>>) {
     }
     rec.sending.set_value(true);
     spawn_local(async move {
+        let sent = points.clone();
         let r = api::post::<_, Patrol>(
             &format!("/map/patrols/{}/points", a.id),
             &AddTrackPoints { points },
@@ -215,9 +284,21 @@ fn flush(ctx: MapCtx, then_end: Option<Box<dyn FnOnce()>>) {
                 if rec.active.with_untracked(|x| x.as_ref().map(|x| x.id)) == Some(p.id) {
                     rec.active.set(Some(p));
                 }
+                keep_unsent(ctx);
                 load_local(ctx);
             }
-            Err(e) => ctx.status.set(Some(e.reason(api::language()))),
+            Err(e) => {
+                if matches!(e, api::ApiError::Network) {
+                    // No signal in a garage: not lost, sent again in front of newer points.
+                    rec.buffer.update_value(|b| {
+                        let newer = std::mem::take(b);
+                        *b = sent;
+                        b.extend(newer);
+                    });
+                    keep_unsent(ctx);
+                }
+                ctx.status.set(Some(e.reason(api::language())));
+            }
         }
         if let Some(f) = then_end {
             f();
@@ -249,7 +330,11 @@ pub fn end(ctx: MapCtx) {
                 .await
                 {
                     Ok(_) => {
+                        if let Some(s) = storage() {
+                            let _ = s.remove_item(&unsent_key(a.id));
+                        }
                         rec.active.set(None);
+                        rec.interrupted.set(false);
                         ctx.status.set(Some(
                             Key::MapPatrolEnded.text().get(api::language()).to_string(),
                         ));
@@ -279,6 +364,11 @@ pub fn PatrolControl(grids: Vec<(i64, String)>) -> impl IntoView {
                     <p class="hint" data-testid="patrol-under-way">
                         {i18n.fmt(Key::MapPatrolUnderWay, &[("grid", &p.grid_name), ("n", &p.points.len().to_string())])}
                     </p>
+                    {move || rec.interrupted.get().then(|| view! {
+                        <p class="alert alert-info" role="status" data-testid="patrol-interrupted">{i18n.t(Key::MapPatrolInterrupted)}</p>
+                        <button type="button" class="button button-primary" data-testid="patrol-resume"
+                            disabled=move || rec.busy.get() on:click=move |_| resume(ctx)>{i18n.t(Key::MapPatrolResume)}</button>
+                    })}
                     <button type="button" class="button button-primary" data-testid="patrol-end"
                         disabled=move || rec.busy.get() on:click=move |_| end(ctx)>{i18n.t(Key::MapPatrolEnd)}</button>
                 }.into_any(),

@@ -5,9 +5,9 @@ use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::cases::service::may_see_parts;
 use crate::error::AppResult;
-use crate::events::{Change, Live};
+use crate::events::Change;
 use crate::http::{ApiJson, ApiPath};
-use crate::live_stream::{self, LiveChange};
+use crate::live_stream::LiveChange;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -101,18 +101,7 @@ async fn live(
     headers: HeaderMap,
     Query(q): Query<LiveQuery>,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    // Subscribe before reading the history, so nothing falls between the two.
-    let rx = state.live.subscribe();
-    let replay = match live_stream::resume_after(&headers, q.since) {
-        Some(s) => Live::changes_since(&state.db, Some(s), None, live_stream::REPLAY_LIMIT).await?,
-        None => Vec::new(),
-    };
-    Ok(live_stream::respond(
-        replay,
-        rx,
-        me,
-        state.shutdown.subscribe(),
-    ))
+    Ok(state.live.stream(&state, me, &headers, q.since).await?)
 }
 
 /// Set work-in-progress limits per column (admin): soft warns, hard refuses.

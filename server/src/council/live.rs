@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::db::Db;
 use crate::error::AppResult;
-use crate::live_stream::{self, LiveChange};
+use crate::live_stream::LiveChange;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, Sse};
@@ -23,53 +23,21 @@ use shared::council::{CouncilLiveChange, ItemStage};
 use shared::error::Problem;
 use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 use time::OffsetDateTime;
-use tokio::sync::broadcast;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-/// Longer than any write transaction takes to commit: an entry whose id was taken before
-/// another's but committed after it is still seen.
-const LOOK_BACK: time::Duration = time::Duration::seconds(20);
-const POLL_EVERY: Duration = Duration::from_millis(250);
+/// The council history, read back for the board's bus.
+pub struct ItemHistory;
 
-pub struct CouncilLive {
-    tx: broadcast::Sender<Arc<CouncilLiveChange>>,
-    published: Mutex<HashMap<i64, Instant>>,
-    kick: tokio::sync::Notify,
-    started: AtomicBool,
-}
+/// The council board's bus.
+pub type CouncilLive = crate::live_stream::Bus<ItemHistory>;
 
-impl Default for CouncilLive {
-    fn default() -> Self {
-        CouncilLive {
-            tx: broadcast::channel(4096).0,
-            published: Mutex::new(HashMap::new()),
-            kick: tokio::sync::Notify::new(),
-            started: AtomicBool::new(false),
-        }
-    }
-}
-
-impl CouncilLive {
-    /// A write committed: look for its history entries now.
-    pub fn kick(&self) {
-        if self.tx.receiver_count() > 0 {
-            self.kick.notify_one();
-        }
-    }
-
-    fn publish(&self, c: CouncilLiveChange) {
-        let mut seen = self.published.lock().expect("not poisoned");
-        if seen.insert(c.id, Instant::now()).is_none() {
-            let _ = self.tx.send(Arc::new(c));
-        }
-    }
+impl crate::live_stream::History for ItemHistory {
+    type Change = CouncilLiveChange;
+    const BOARD: &'static str = "council";
 
     /// History entries after `since` (or newer than `after`), with their items' state now.
-    pub async fn changes_since(
+    async fn changes(
         db: &Db,
         since: Option<i64>,
         after: Option<OffsetDateTime>,
@@ -106,41 +74,6 @@ impl CouncilLive {
                 })
             })
             .collect())
-    }
-
-    /// Subscribe; the first subscriber starts the poller (it then runs until shutdown).
-    fn subscribe(
-        self: &Arc<Self>,
-        db: &Db,
-        shutdown: &tokio::sync::watch::Sender<bool>,
-    ) -> broadcast::Receiver<Arc<CouncilLiveChange>> {
-        let rx = self.tx.subscribe();
-        if !self.started.swap(true, Ordering::SeqCst) {
-            let (live, db, mut stop) = (self.clone(), db.clone(), shutdown.subscribe());
-            tokio::spawn(async move {
-                loop {
-                    tokio::select! {
-                        _ = stop.changed() => return,
-                        _ = tokio::time::sleep(POLL_EVERY) => {}
-                        _ = live.kick.notified() => {}
-                    }
-                    if live.tx.receiver_count() == 0 {
-                        continue;
-                    }
-                    let after = OffsetDateTime::now_utc() - LOOK_BACK;
-                    match CouncilLive::changes_since(&db, None, Some(after), 2000).await {
-                        Ok(changes) => changes.into_iter().for_each(|c| live.publish(c)),
-                        Err(e) => tracing::warn!(error = %e, "council live poller could not read"),
-                    }
-                    let limit = Duration::from_secs(LOOK_BACK.whole_seconds() as u64 * 2);
-                    live.published
-                        .lock()
-                        .expect("not poisoned")
-                        .retain(|_, at| at.elapsed() < limit);
-                }
-            });
-        }
-        rx
     }
 }
 
@@ -180,20 +113,10 @@ async fn live(
     headers: HeaderMap,
     Query(q): Query<LiveQuery>,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    // Subscribe before reading the history, so nothing falls between the two.
-    let rx = state.council_live.subscribe(&state.db, &state.shutdown);
-    let replay = match live_stream::resume_after(&headers, q.since) {
-        Some(s) => {
-            CouncilLive::changes_since(&state.db, Some(s), None, live_stream::REPLAY_LIMIT).await?
-        }
-        None => Vec::new(),
-    };
-    Ok(live_stream::respond(
-        replay,
-        rx,
-        me,
-        state.shutdown.subscribe(),
-    ))
+    Ok(state
+        .council_live
+        .stream(&state, me, &headers, q.since)
+        .await?)
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -1,7 +1,7 @@
 //! The mediation board's live stream, built like the status board's (`crate::events`): every
 //! write appends to the file's history (`mediation_events`), whose ids are the cursor. The
-//! process that wrote publishes at once after the commit; a poller reads the last seconds of
-//! the history so changes written by other processes reach every board too. What goes out is
+//! process that wrote kicks the bus's poller after the commit; it reads the last seconds of
+//! the history, so changes written by other processes reach every board too. What goes out is
 //! the file id, version and stage — never content — and only to those who may see the file
 //! (`shared::mediation::access`, the same rule as every read).
 
@@ -14,10 +14,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use shared::accounts::Principal;
 use shared::mediation::{Access, FileRelation, LiveFileChange, access};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 use time::OffsetDateTime;
-use tokio::sync::broadcast;
 
 /// A change with what visibility is decided on (only `public` is sent).
 #[derive(Clone, Debug)]
@@ -56,51 +53,22 @@ impl LiveChange for Change {
     }
 }
 
-/// Longer than any write transaction takes to commit (see `crate::events`).
-const LOOK_BACK: time::Duration = time::Duration::seconds(20);
-const POLL_EVERY: Duration = Duration::from_millis(250);
+/// The mediation history, read back for the board's bus.
+pub struct FileHistory;
 
-pub struct Live {
-    tx: broadcast::Sender<Arc<Change>>,
-    published: Mutex<HashMap<i64, Instant>>,
-}
+/// The mediation board's bus.
+pub type Live = crate::live_stream::Bus<FileHistory>;
 
-impl Default for Live {
-    fn default() -> Self {
-        Live {
-            tx: broadcast::channel(1024).0,
-            published: Mutex::new(HashMap::new()),
-        }
-    }
-}
-
-impl Live {
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Change>> {
-        self.tx.subscribe()
-    }
-
-    fn publish(&self, change: Change) {
-        let mut seen = self.published.lock().expect("not poisoned");
-        if seen.insert(change.public.id, Instant::now()).is_none() {
-            let _ = self.tx.send(Arc::new(change));
-        }
-    }
-
-    fn forget_old(&self) {
-        let limit = Duration::from_secs(LOOK_BACK.whole_seconds() as u64 * 2);
-        self.published
-            .lock()
-            .expect("not poisoned")
-            .retain(|_, at| at.elapsed() < limit);
-    }
+impl crate::live_stream::History for FileHistory {
+    type Change = Change;
+    const BOARD: &'static str = "mediation";
 
     /// History entries after `since` (a reconnecting client) or after `after` (the poller),
-    /// optionally of one file, with each file's state now.
-    pub async fn changes_since(
+    /// with each file's state now.
+    async fn changes(
         db: &Db,
         since: Option<i64>,
         after: Option<OffsetDateTime>,
-        file_id: Option<i64>,
         limit: u64,
     ) -> Result<Vec<Change>, sea_orm::DbErr> {
         let mut q = event::Entity::find()
@@ -111,9 +79,6 @@ impl Live {
         }
         if let Some(t) = after {
             q = q.filter(event::Column::At.gt(t));
-        }
-        if let Some(f) = file_id {
-            q = q.filter(event::Column::FileId.eq(f));
         }
         let events = q.all(&db.conn).await?;
         if events.is_empty() {
@@ -166,37 +131,5 @@ impl Live {
                 })
             })
             .collect())
-    }
-
-    /// After this process committed a write to `file_id`: publish its new history entries now.
-    pub async fn written(&self, db: &Db, file_id: i64) {
-        let after = OffsetDateTime::now_utc() - LOOK_BACK;
-        match Live::changes_since(db, None, Some(after), Some(file_id), 200).await {
-            Ok(changes) => changes.into_iter().for_each(|c| self.publish(c)),
-            Err(e) => tracing::warn!(error = %e, "mediation live: could not read the change"),
-        }
-        self.forget_old();
-    }
-
-    /// Watch the history for changes written by other processes.
-    pub fn start_poller(self: &Arc<Self>, db: Db) {
-        let live = self.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(POLL_EVERY);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                // Nobody in this process is watching a mediation board: nothing to read.
-                if live.tx.receiver_count() == 0 {
-                    continue;
-                }
-                let after = OffsetDateTime::now_utc() - LOOK_BACK;
-                match Live::changes_since(&db, None, Some(after), None, 2000).await {
-                    Ok(changes) => changes.into_iter().for_each(|c| live.publish(c)),
-                    Err(e) => tracing::warn!(error = %e, "mediation live poller could not read"),
-                }
-                live.forget_old();
-            }
-        });
     }
 }

@@ -189,7 +189,7 @@ async fn upload(
     .await?;
     service::bump(&*txn, &me, &ctx, &f, f.version).await?;
     txn.commit().await?;
-    state.mediation_live.written(&state.db, f.id).await;
+    state.mediation_live.kick();
     Ok((StatusCode::CREATED, Json(view(&p))))
 }
 

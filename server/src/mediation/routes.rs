@@ -1,7 +1,7 @@
 //! HTTP routes of the mediation area. Every response that can carry session content is built
 //! by `service::view`, which applies the confidentiality rules of `shared::mediation`.
 
-use super::{live, pdf, print, service};
+use super::{pdf, print, service};
 use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -265,7 +265,7 @@ async fn performed(
 
 /// Hand a written file back, after telling the live boards (the commit is done).
 async fn published(state: &AppState, v: FileView) -> Json<FileView> {
-    state.mediation_live.written(&state.db, v.summary.id).await;
+    state.mediation_live.kick();
     Json(v)
 }
 
@@ -393,21 +393,10 @@ async fn live_stream(
     headers: HeaderMap,
     Query(q): Query<LiveQuery>,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    // Subscribe before reading the history, so nothing falls between the two.
-    let rx = state.mediation_live.subscribe();
-    let replay = match crate::live_stream::resume_after(&headers, q.since) {
-        Some(s) => {
-            let limit = crate::live_stream::REPLAY_LIMIT;
-            live::Live::changes_since(&state.db, Some(s), None, None, limit).await?
-        }
-        None => Vec::new(),
-    };
-    Ok(crate::live_stream::respond(
-        replay,
-        rx,
-        me,
-        state.shutdown.subscribe(),
-    ))
+    Ok(state
+        .mediation_live
+        .stream(&state, me, &headers, q.since)
+        .await?)
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

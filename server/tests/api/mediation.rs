@@ -964,7 +964,6 @@ async fn mediation_board_is_live(app: &TestApp) {
     assert_eq!(missed[0]["stage"], "accepted");
 
     // Another process wrote: its history entry reaches this process's streams by the poller.
-    app.state.mediation_live.start_poller(app.state.db.clone());
     let watcher = staff.clone();
     let watching =
         tokio::spawn(async move { live_events(&watcher, None, 1, Duration::from_secs(10)).await });
