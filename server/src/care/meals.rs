@@ -106,6 +106,12 @@ pub async fn enrol(
         return Err(AppError::field("notes", FieldErrorCode::TooLong));
     }
     let txn = state.db.begin_write().await?;
+    let r = resident::Entity::find_by_id(req.resident_id)
+        .one(&*txn)
+        .await?
+        .filter(|r| me.may_in_grid(Permission::EditPeople, Some(r.grid_id)))
+        .ok_or_else(|| AppError::field("resident_id", FieldErrorCode::UnknownReference))?;
+    // Only for a resident the caller may enrol (see `create_pairing`).
     if let Some(id) = super::service::account_by_username(
         &*txn,
         req.deliverer_username.as_deref(),
@@ -115,11 +121,6 @@ pub async fn enrol(
     {
         req.deliverer_user_id = Some(id);
     }
-    let r = resident::Entity::find_by_id(req.resident_id)
-        .one(&*txn)
-        .await?
-        .filter(|r| me.may_in_grid(Permission::EditPeople, Some(r.grid_id)))
-        .ok_or_else(|| AppError::field("resident_id", FieldErrorCode::UnknownReference))?;
     let groups: Vec<SpecialGroup> = resident_group::Entity::find()
         .filter(resident_group::Column::ResidentId.eq(r.id))
         .all(&*txn)

@@ -184,11 +184,6 @@ pub async fn create_pairing(
 ) -> AppResult<PairingView> {
     req.validate(today())?;
     let txn = state.db.begin_write().await?;
-    if let Some(id) =
-        account_by_username(&*txn, req.helper_username.as_deref(), "helper_username").await?
-    {
-        req.helper_user_id = Some(id);
-    }
     let r = resident::Entity::find_by_id(req.resident_id)
         .one(&*txn)
         .await?;
@@ -198,6 +193,13 @@ pub async fn create_pairing(
             FieldErrorCode::UnknownReference,
         ));
     };
+    // Accounts are looked up only for a resident the caller may pair: nobody else learns
+    // from the answer which usernames exist.
+    if let Some(id) =
+        account_by_username(&*txn, req.helper_username.as_deref(), "helper_username").await?
+    {
+        req.helper_user_id = Some(id);
+    }
     if let Some(u) = req.helper_user_id
         && crate::accounts::store::user::Entity::find_by_id(u)
             .one(&*txn)

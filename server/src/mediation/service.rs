@@ -153,6 +153,12 @@ async fn set_stage(conn: &impl ConnectionTrait, id: i64, to: MediationStage) -> 
 
 async fn check_mediators(conn: &impl ConnectionTrait, ids: &[i64]) -> AppResult<()> {
     for (i, id) in ids.iter().enumerate() {
+        if ids[..i].contains(id) {
+            return Err(AppError::field(
+                &format!("mediator_ids[{i}]"),
+                FieldErrorCode::Duplicate,
+            ));
+        }
         let ok = user_role::Entity::find()
             .filter(user_role::Column::UserId.eq(*id))
             .filter(user_role::Column::Role.eq(Role::Mediator.as_str()))

@@ -744,6 +744,23 @@ async fn pairings_change_risk_and_end(app: &TestApp) {
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // Nor can they learn from the answer which usernames exist: a resident out of their
+    // grids is refused the same whether the named helper's account exists or not.
+    for helper in ["xingfu", "no-such-user"] {
+        let (status, body) = gw2
+            .post(
+                "/api/v1/care/pairings",
+                json!({"resident_id": zhang, "helper_name": "陈阿姨", "helper_kind": "volunteer",
+                    "helper_username": helper, "risk": "key", "purpose": "每月探望",
+                    "starts_on": starts.to_string()}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(
+            body["errors"][0]["field"], "resident_id",
+            "{helper}: {body}"
+        );
+    }
     let ended = ok(
         staff
             .put(

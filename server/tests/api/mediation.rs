@@ -853,6 +853,16 @@ async fn mediators_reassigned_by_the_office(app: &TestApp) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(p["errors"][0]["field"], "user_ids");
+    // The same mediator twice is a mistake in the form, not a conflict with another edit.
+    let (status, p) = staff
+        .put(
+            &format!("/api/v1/mediation/files/{id}/mediators"),
+            json!({"user_ids": [other, other], "version": version}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["errors"][0]["field"], "mediator_ids[1]");
+    assert_eq!(p["errors"][0]["code"], "duplicate");
     let f = ok(staff
         .put(
             &format!("/api/v1/mediation/files/{id}/mediators"),
