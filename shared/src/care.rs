@@ -243,9 +243,12 @@ impl PairingUpdate {
             n if n > 500 => errs.add("end_reason", FieldErrorCode::TooLong),
             _ => {}
         }
+        // Not before it began and not in the future; one planned but not begun yet is called
+        // off today.
+        let earliest = starts_on.min(today);
         match self.ended_on {
             None => errs.add("ended_on", FieldErrorCode::Required),
-            Some(d) if d < starts_on || d > today => {
+            Some(d) if d < earliest || d > today => {
                 errs.add("ended_on", FieldErrorCode::OutOfRange)
             }
             Some(_) => {}
@@ -1127,8 +1130,10 @@ pub struct VolunteerSummary {
     pub team_id: i64,
     pub name: String,
     pub has_account: bool,
-    pub minutes_total: u64,
-    pub points_balance: i64,
+    /// Hours and points: only for the office and the volunteer themself (left out, not 0,
+    /// for everyone else).
+    pub minutes_total: Option<u64>,
+    pub points_balance: Option<i64>,
     /// This is the asking user's own volunteer record.
     #[serde(default)]
     pub mine: bool,
@@ -1300,6 +1305,24 @@ mod time_bank_tests {
         assert_eq!(
             upd(false, Some(" 搬去女儿家 "), Some(today)).validate(true, start, today),
             Ok(Some("搬去女儿家".into()))
+        );
+        // Planned for next week and called off today: ended today, not before.
+        let planned = date!(2026 - 12 - 06);
+        assert_eq!(
+            upd(false, Some("老人住院"), Some(today)).validate(true, planned, today),
+            Ok(Some("老人住院".into()))
+        );
+        assert_eq!(
+            field(
+                upd(false, Some("老人住院"), Some(date!(2026 - 11 - 28)))
+                    .validate(true, planned, today)
+            ),
+            "ended_on"
+        );
+        assert_eq!(
+            field(upd(false, Some("老人住院"), Some(planned)).validate(true, planned, today)),
+            "ended_on",
+            "not on the planned start, which is still ahead"
         );
         assert_eq!(
             field(upd(true, None, None).validate(false, start, today)),

@@ -336,7 +336,7 @@ fn PairingEditForm(
                     <div class="field" class:field-invalid=invalid("ended_on")>
                         <label for=date_id.clone()>{move || i18n.t(Key::CareEndedOn)}</label>
                         <input id=date_id.clone() type="date" data-testid="pairing-ended-on-input" bind:value=ended_on
-                            min=starts_on.to_string() max=today().to_string()
+                            min=starts_on.min(today()).to_string() max=today().to_string()
                             aria-invalid=move || invalid("ended_on")().to_string()/>
                         <FieldErrorList errors field="ended_on" id=format!("{date_id}-error")/>
                     </div>

@@ -129,9 +129,9 @@ fn LedgerCard(
         <article class="card ledger-card" data-testid="ledger-card" data-name=move || v.with(|v| v.summary.name.clone())>
             <h3>{move || v.with(|v| v.summary.name.clone())}</h3>
             <div class="vol-figures">
-                <p class="vol-figure"><span class="vol-figure-n" data-testid="vol-hours">{move || v.with(|v| fmt_hours(v.summary.minutes_total))}</span>
+                <p class="vol-figure"><span class="vol-figure-n" data-testid="vol-hours">{move || v.with(|v| fmt_hours(v.summary.minutes_total.unwrap_or(0)))}</span>
                     <span class="vol-figure-label">{move || i18n.t(Key::VolHours)}</span></p>
-                <p class="vol-figure"><span class="vol-figure-n" data-testid="vol-points">{move || v.with(|v| v.summary.points_balance)}</span>
+                <p class="vol-figure"><span class="vol-figure-n" data-testid="vol-points">{move || v.with(|v| v.summary.points_balance.unwrap_or(0))}</span>
                     <span class="vol-figure-label">{move || i18n.t(Key::VolPoints)}</span></p>
             </div>
             {may_redeem.then(|| view! {
@@ -141,9 +141,9 @@ fn LedgerCard(
                     {move || i18n.t(Key::VolRedeem)}
                 </button>
                 {move || redeeming.get().then(|| view! {
-                    <RedeemForm id=v.with_untracked(|v| v.summary.id) balance=v.with(|v| v.summary.points_balance)
+                    <RedeemForm id=v.with_untracked(|v| v.summary.id) balance=v.with(|v| v.summary.points_balance.unwrap_or(0))
                         on_done=Callback::new(move |next: VolunteerView| {
-                            notice.set(Some(i18n.fmt(Key::VolRedeemed, &[("n", &next.summary.points_balance.to_string())])));
+                            notice.set(Some(i18n.fmt(Key::VolRedeemed, &[("n", &next.summary.points_balance.unwrap_or(0).to_string())])));
                             v.set(next);
                             redeeming.set(false);
                             reload.run(());
@@ -297,7 +297,8 @@ fn MemberRow(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let m = member;
-    let shown = office || m.mine;
+    let figures = m.minutes_total.zip(m.points_balance);
+    let shown = (office || m.mine) && figures.is_some();
     let open = RwSignal::new(false);
     let detail = RwSignal::new(None::<Result<VolunteerView, ApiError>>);
     let id = m.id;
@@ -314,7 +315,7 @@ fn MemberRow(
                 <span class="member-name">{m.name.clone()}</span>
                 {shown.then(|| view! {
                     <span class="member-figures" data-testid="member-figures">
-                        {move || i18n.fmt(Key::VolMemberFigures, &[("h", &fmt_hours(m.minutes_total)), ("p", &m.points_balance.to_string())])}
+                        {move || i18n.fmt(Key::VolMemberFigures, &[("h", &fmt_hours(figures.map_or(0, |f| f.0))), ("p", &figures.map_or(0, |f| f.1).to_string())])}
                     </span>
                 })}
                 {office.then(|| view! {

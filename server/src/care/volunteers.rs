@@ -104,8 +104,8 @@ async fn summaries(
                 team_id: v.team_id,
                 name: v.name,
                 has_account: v.user_id.is_some(),
-                minutes_total: minutes.max(0) as u64,
-                points_balance: points,
+                minutes_total: Some(minutes.max(0) as u64),
+                points_balance: Some(points),
                 mine: v.user_id == Some(me.user_id),
             }
         })
@@ -185,8 +185,8 @@ async fn teams_of(conn: &impl ConnectionTrait, me: &Principal) -> AppResult<Vec<
     let mut members = summaries(conn, me, rows).await?;
     if !me.is_office() {
         for m in members.iter_mut().filter(|m| !own.contains(&m.id)) {
-            m.minutes_total = 0;
-            m.points_balance = 0;
+            m.minutes_total = None;
+            m.points_balance = None;
         }
     }
     Ok(teams
