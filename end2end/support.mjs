@@ -168,3 +168,16 @@ export async function openChild(page, name) {
   await page.getByTestId('child-item').filter({ hasText: name }).first().click();
   await page.getByTestId('place-title').filter({ hasText: name }).waitFor();
 }
+
+// A small PNG drawn on a canvas in the page.
+export async function makePng(page, colour) {
+  const b64 = await page.evaluate((colour) => {
+    const c = document.createElement('canvas');
+    c.width = 64; c.height = 48;
+    const g = c.getContext('2d');
+    g.fillStyle = colour; g.fillRect(0, 0, 64, 48);
+    g.fillStyle = '#fff'; g.fillRect(10, 10, 20, 20);
+    return c.toDataURL('image/png').split(',')[1];
+  }, colour);
+  return Buffer.from(b64, 'base64');
+}

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useLinju, login, launchBrowser, DEMO_PASSWORD, ARTIFACTS } from '../support.mjs';
+import { useLinju, login, launchBrowser, DEMO_PASSWORD, ARTIFACTS, makePng } from '../support.mjs';
 
 const PHONE = { width: 390, height: 844 };
 const DESK = { width: 1280, height: 900 };
@@ -73,19 +73,6 @@ async function shots(page, name) {
   await page.setViewportSize(DESK);
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}-desktop.png`), fullPage: true });
   await page.setViewportSize(size);
-}
-
-// A small PNG drawn on a canvas in the page.
-async function makePng(page, colour) {
-  const b64 = await page.evaluate((colour) => {
-    const c = document.createElement('canvas');
-    c.width = 64; c.height = 48;
-    const g = c.getContext('2d');
-    g.fillStyle = colour; g.fillRect(0, 0, 64, 48);
-    g.fillStyle = '#fff'; g.fillRect(10, 10, 20, 20);
-    return c.toDataURL('image/png').split(',')[1];
-  }, colour);
-  return Buffer.from(b64, 'base64');
 }
 
 const itemStage = (page) => page.getByTestId('item-detail').getAttribute('data-stage');

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useLinju, login, api, launchBrowser, ARTIFACTS, DEMO_PASSWORD } from '../support.mjs';
+import { useLinju, login, api, launchBrowser, ARTIFACTS, DEMO_PASSWORD, makePng } from '../support.mjs';
 
 const env = useLinju();
 let phone; // a phone-size browser for the screenshots
@@ -329,19 +329,6 @@ test('the air-conditioner case from intake to a followed-up agreement; the other
   await p.getByTestId('photo-close').click();
   await p.close();
 });
-
-// A small PNG drawn on a canvas in the page.
-async function makePng(page, colour) {
-  const b64 = await page.evaluate((colour) => {
-    const c = document.createElement('canvas');
-    c.width = 64; c.height = 48;
-    const g = c.getContext('2d');
-    g.fillStyle = colour; g.fillRect(0, 0, 64, 48);
-    g.fillStyle = '#fff'; g.fillRect(10, 10, 20, 20);
-    return c.toDataURL('image/png').split(',')[1];
-  }, colour);
-  return Buffer.from(b64, 'base64');
-}
 
 // Touch on the mediation board: pointer events as a touch screen sends them (see board.test.mjs).
 async function touchMove(page, title, stage, { hold }) {

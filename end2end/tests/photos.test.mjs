@@ -4,22 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useLinju, login, ARTIFACTS } from '../support.mjs';
+import { useLinju, login, ARTIFACTS, makePng } from '../support.mjs';
 
 const env = useLinju({ viewport: { width: 390, height: 844 } });
-
-// A small PNG drawn on a canvas in the page.
-async function makePng(page, colour) {
-  const b64 = await page.evaluate((colour) => {
-    const c = document.createElement('canvas');
-    c.width = 64; c.height = 48;
-    const g = c.getContext('2d');
-    g.fillStyle = colour; g.fillRect(0, 0, 64, 48);
-    g.fillStyle = '#fff'; g.fillRect(10, 10, 20, 20);
-    return c.toDataURL('image/png').split(',')[1];
-  }, colour);
-  return Buffer.from(b64, 'base64');
-}
 
 async function loaded(locator) {
   await locator.waitFor();

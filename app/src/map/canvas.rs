@@ -153,6 +153,23 @@ impl BuildingBatch {
 /// The land outside every shape.
 const BACKGROUND: &str = "#eef0e8";
 
+/// A canvas of our own, not in the page, of `width` × `height` pixels.
+fn offscreen_canvas(
+    width: u32,
+    height: u32,
+) -> Option<(HtmlCanvasElement, CanvasRenderingContext2d)> {
+    let canvas: HtmlCanvasElement = web_sys::window()?
+        .document()?
+        .create_element("canvas")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let ctx = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    Some((canvas, ctx))
+}
+
 /// How far the base image reaches past each side of the view, as a share of the view's size.
 const BASE_MARGIN: f64 = 0.25;
 
@@ -170,13 +187,7 @@ struct BaseImage {
 
 impl BaseImage {
     fn new() -> Option<BaseImage> {
-        let canvas: HtmlCanvasElement = web_sys::window()?
-            .document()?
-            .create_element("canvas")
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        let ctx = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        let (canvas, ctx) = offscreen_canvas(0, 0)?;
         Some(BaseImage {
             canvas,
             ctx,
@@ -197,17 +208,8 @@ impl BaseImage {
     /// so the cost falls here and not in the frame that first shows it.
     fn paint_through(&self) {
         thread_local! {
-            static SCRATCH: Option<CanvasRenderingContext2d> = (|| {
-                let c: HtmlCanvasElement = web_sys::window()?
-                    .document()?
-                    .create_element("canvas")
-                    .ok()?
-                    .dyn_into()
-                    .ok()?;
-                c.set_width(1);
-                c.set_height(1);
-                c.get_context("2d").ok()??.dyn_into().ok()
-            })();
+            static SCRATCH: Option<CanvasRenderingContext2d> =
+                offscreen_canvas(1, 1).map(|(_, ctx)| ctx);
         }
         SCRATCH.with(|ctx| {
             if let Some(ctx) = ctx {
@@ -1543,16 +1545,8 @@ impl Engine {
             return Some((hit.0.clone(), hit.1));
         }
         let half = look.half();
-        let canvas: HtmlCanvasElement = web_sys::window()?
-            .document()?
-            .create_element("canvas")
-            .ok()?
-            .dyn_into()
-            .ok()?;
         let px = (half * 2.0 * self.dpr).ceil() as u32;
-        canvas.set_width(px);
-        canvas.set_height(px);
-        let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        let (canvas, ctx) = offscreen_canvas(px, px)?;
         let _ = ctx.scale(self.dpr, self.dpr);
         look.paint(&ctx, half, half);
         self.sprites
