@@ -976,6 +976,8 @@ keys! {
     MedRiskLabel => "纠纷有激化风险", "This dispute may escalate";
     MedRiskHint => "可能激化为治安案件、刑事案件的，应当及时报告当地公安机关（人民调解法第二十五条）。勾选后，卷宗会提醒通报公安机关。", "If it may turn into a public-order or criminal case, the local police must be told promptly (People's Mediation Law, Art. 25). Ticking this makes the file remind you to notify them.";
     MedCreate => "登记", "Open the file";
+    MedFileChangedElsewhere => "此卷宗刚被他人更新。", "Someone else just changed this file.";
+    MedFileShowLatest => "显示最新内容", "Show the latest";
     MedChangedReloaded => "此调解案件刚被他人更新，已显示最新内容，请核对后再操作。", "Someone else just changed this file; the latest version is shown — check it and try again.";
     MedNoActions => "目前没有需要您办理的环节。", "There is no move for you to make now.";
     MedPrintAgreement => "打印调解协议书", "Print the agreement";

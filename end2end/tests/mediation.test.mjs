@@ -442,6 +442,29 @@ test('two boards stay in step live; touch drag; the session record prints for si
   assert.equal(await m.getByTestId('med-reassign').count(), 0, 'a mediator does not reassign');
   await staff.goto(`${env.url}/mediation/${fileId}`);
   await atStage(staff, 'in_session');
+
+  // Both have the file open; the mediator starts typing a record while the office adds a
+  // note. The mediator's page says the file changed and keeps what is being typed; on asking,
+  // it shows the latest.
+  assert.equal(await m.getByTestId('med-file-changed').count(), 0);
+  await m.getByTestId('med-record-text').fill('正在写的记录');
+  const note = await api(staff, 'POST', `/mediation/files/${fileId}/records`, { kind: 'note', text: '物业已同意协助' });
+  assert.equal(note.status, 200, JSON.stringify(note.body));
+  await m.getByTestId('med-file-changed').waitFor({ timeout: 10000 });
+  assert.equal(await m.getByTestId('med-record-text').inputValue(), '正在写的记录', 'nothing typed is lost');
+  await m.getByTestId('med-file-refresh').click();
+  await m.getByTestId('med-record').filter({ hasText: '物业已同意协助' }).waitFor();
+  await m.getByTestId('med-file-changed').waitFor({ state: 'detached' });
+  // A change made on the page itself is no news to it.
+  await m.getByTestId('med-record-text').fill('正在写的记录');
+  await m.getByTestId('med-record-submit').click();
+  await m.getByTestId('med-record').filter({ hasText: '正在写的记录' }).waitFor();
+  await m.waitForTimeout(500);
+  assert.equal(await m.getByTestId('med-file-changed').count(), 0, 'own change');
+  // The office's page, open meanwhile, heard of both and offers the latest.
+  await staff.getByTestId('med-file-changed').waitFor();
+  await staff.getByTestId('med-file-refresh').click();
+  await staff.getByTestId('med-file-changed').waitFor({ state: 'detached' });
   await staff.getByTestId('med-reassign-toggle').click();
   const chenBox = staff.locator('[data-testid=med-reassign-mediator][data-name="陈调解员"]');
   await chenBox.waitFor();

@@ -75,9 +75,38 @@ pub fn MediationFilePage() -> impl IntoView {
         i18n,
         photo_failed,
     };
+    // Someone else changed this file: say so and offer the new version, rather than redraw
+    // the page under a form being typed in. Our own changes come back with their version.
+    let newest = RwSignal::new(0_i64);
+    let shown_version = move || {
+        file.with(|f| {
+            f.as_ref()
+                .and_then(|f| f.as_ref().ok())
+                .map_or(0, |v| v.summary.version)
+        })
+    };
+    let changed_elsewhere = move || newest.get() > shown_version() && shown_version() > 0;
+    let live = crate::live::page_stream();
+    live.set_value(crate::live::LiveEvents::open(
+        &api::mediation_live_url(None),
+        "file",
+        move |c: shared::mediation::LiveFileChange| {
+            if c.file_id == id.get_untracked() {
+                newest.update(|n| *n = (*n).max(c.version));
+            }
+        },
+        move || newest.update(|n| *n = n.saturating_add(1).max(shown_version() + 1)),
+    ));
     view! {
         <p class="back"><a href="/mediation" data-testid="med-back">{move || format!("‹ {}", i18n.t(Key::MedBoardTitle))}</a></p>
         <Notice message=notice/>
+        <Show when=changed_elsewhere>
+            <div class="alert alert-info med-file-changed" role="status" data-testid="med-file-changed">
+                <span>{move || i18n.t(Key::MedFileChangedElsewhere)}</span>
+                <button type="button" class="button button-secondary" data-testid="med-file-refresh"
+                    on:click=move |_| page.reload(id.get_untracked())>{move || i18n.t(Key::MedFileShowLatest)}</button>
+            </div>
+        </Show>
         {move || match (file.get(), session.principal()) {
             (None, _) | (_, None) => view! { <Loading/> }.into_any(),
             (Some(Err(e)), _) => view! { <ErrorBox error=e retry=Callback::new(move |_| load())/> }.into_any(),
