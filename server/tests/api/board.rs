@@ -2,8 +2,7 @@
 
 use crate::both;
 use crate::common::{Api, TestApp};
-use futures::StreamExt;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -165,50 +164,6 @@ async fn the_board_shows_columns_in_order_with_figures(app: &TestApp) {
 }
 both!(the_board_shows_columns_in_order_with_figures);
 
-/// Read server-sent events until `want` `case` events arrived or the time is up.
-async fn read_events(
-    api: &Api,
-    path: &str,
-    last_id: Option<i64>,
-    want: usize,
-    limit: Duration,
-) -> Vec<Value> {
-    let mut req = api.request(Method::GET, path);
-    if let Some(id) = last_id {
-        req = req.header("last-event-id", id.to_string());
-    }
-    let res = req.send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert!(
-        res.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/event-stream")
-    );
-    let mut stream = res.bytes_stream();
-    let mut buf = String::new();
-    let mut events = Vec::new();
-    let deadline = tokio::time::Instant::now() + limit;
-    while events.len() < want {
-        let chunk = match tokio::time::timeout_at(deadline, stream.next()).await {
-            Ok(Some(Ok(c))) => c,
-            _ => break,
-        };
-        buf.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buf.find("\n\n") {
-            let block: String = buf.drain(..end + 2).collect();
-            if block.lines().any(|l| l == "event: case") {
-                let data = block
-                    .lines()
-                    .find_map(|l| l.strip_prefix("data: "))
-                    .unwrap();
-                events.push(serde_json::from_str(data).unwrap());
-            }
-        }
-    }
-    events
-}
-
 async fn every_open_board_sees_a_move_live_and_reconnects_resume(app: &TestApp) {
     let resident = app.login("resident").await;
     let staff = app.login("staff").await;
@@ -219,18 +174,15 @@ async fn every_open_board_sees_a_move_live_and_reconnects_resume(app: &TestApp) 
 
     let watcher = staff.clone();
     let watching = tokio::spawn(async move {
-        read_events(&watcher, "/api/v1/live", None, 1, Duration::from_secs(10)).await
+        watcher
+            .live_events("/api/v1/live", "case", None, 1, Duration::from_secs(10))
+            .await
     });
     let outsider = mediator.clone();
     let not_watching = tokio::spawn(async move {
-        read_events(
-            &outsider,
-            "/api/v1/live",
-            None,
-            1,
-            Duration::from_millis(1500),
-        )
-        .await
+        outsider
+            .live_events("/api/v1/live", "case", None, 1, Duration::from_millis(1500))
+            .await
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (status, moved) = staff
@@ -252,14 +204,15 @@ async fn every_open_board_sees_a_move_live_and_reconnects_resume(app: &TestApp) 
     );
 
     // A client that was away asks for what it missed since the board it loaded.
-    let missed = read_events(
-        &staff,
-        "/api/v1/live",
-        Some(cursor),
-        1,
-        Duration::from_secs(5),
-    )
-    .await;
+    let missed = staff
+        .live_events(
+            "/api/v1/live",
+            "case",
+            Some(cursor),
+            1,
+            Duration::from_secs(5),
+        )
+        .await;
     assert_eq!(missed.len(), 1);
     assert_eq!(missed[0]["action"], "register");
 }

@@ -232,6 +232,54 @@ impl Api {
         r
     }
 
+    /// Read server-sent events named `event` from the live stream at `path` (resuming after
+    /// `last_id` when given) until `want` of them came or `limit` passed.
+    pub async fn live_events(
+        &self,
+        path: &str,
+        event: &str,
+        last_id: Option<i64>,
+        want: usize,
+        limit: std::time::Duration,
+    ) -> Vec<Value> {
+        use futures::StreamExt;
+        let mut req = self.request(Method::GET, path);
+        if let Some(id) = last_id {
+            req = req.header("last-event-id", id.to_string());
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/event-stream")
+        );
+        let marker = format!("event: {event}");
+        let mut stream = res.bytes_stream();
+        let mut buf = String::new();
+        let mut events = Vec::new();
+        let deadline = tokio::time::Instant::now() + limit;
+        while events.len() < want {
+            let chunk = match tokio::time::timeout_at(deadline, stream.next()).await {
+                Ok(Some(Ok(c))) => c,
+                _ => break,
+            };
+            buf.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = buf.find("\n\n") {
+                let block: String = buf.drain(..end + 2).collect();
+                if block.lines().any(|l| l == marker) {
+                    let data = block
+                        .lines()
+                        .find_map(|l| l.strip_prefix("data: "))
+                        .unwrap();
+                    events.push(serde_json::from_str(data).unwrap());
+                }
+            }
+        }
+        events
+    }
+
     pub async fn send(&self, r: reqwest::RequestBuilder) -> (StatusCode, Value) {
         let res = r.send().await.expect("request sent");
         let status = res.status();

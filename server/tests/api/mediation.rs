@@ -3,7 +3,6 @@
 
 use crate::both;
 use crate::common::{Api, TestApp};
-use futures::StreamExt;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -153,43 +152,10 @@ async fn get_bytes(api: &Api, path: &str) -> (StatusCode, String, Vec<u8>) {
     (status, ctype, res.bytes().await.unwrap().to_vec())
 }
 
-/// Read `event: file` events from the mediation live stream until `want` came or `limit`
-/// passed.
+/// `event: file` events from the mediation live stream (see `Api::live_events`).
 async fn live_events(api: &Api, last_id: Option<i64>, want: usize, limit: Duration) -> Vec<Value> {
-    let mut req = api.request(reqwest::Method::GET, "/api/v1/mediation/live");
-    if let Some(id) = last_id {
-        req = req.header("last-event-id", id.to_string());
-    }
-    let res = req.send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert!(
-        res.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/event-stream")
-    );
-    let mut stream = res.bytes_stream();
-    let mut buf = String::new();
-    let mut events = Vec::new();
-    let deadline = tokio::time::Instant::now() + limit;
-    while events.len() < want {
-        let chunk = match tokio::time::timeout_at(deadline, stream.next()).await {
-            Ok(Some(Ok(c))) => c,
-            _ => break,
-        };
-        buf.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buf.find("\n\n") {
-            let block: String = buf.drain(..end + 2).collect();
-            if block.lines().any(|l| l == "event: file") {
-                let data = block
-                    .lines()
-                    .find_map(|l| l.strip_prefix("data: "))
-                    .unwrap();
-                events.push(serde_json::from_str(data).unwrap());
-            }
-        }
-    }
-    events
+    api.live_events("/api/v1/mediation/live", "file", last_id, want, limit)
+        .await
 }
 
 /// Through consent, a joint session, the switch to back-to-back, the agreement, performance
