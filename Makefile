@@ -9,6 +9,8 @@ SHELL := /bin/bash
 PORT ?= 8080
 SITE := target/site
 WASM_TARGET := wasm32-unknown-unknown
+# wasm-release for everything served; wasm-fast (no LTO, no wasm-opt) while working on the app.
+APP_PROFILE ?= wasm-release
 # The wasm-bindgen CLI must match the library version locked in Cargo.lock exactly.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3; exit}' Cargo.lock)
 WASM_OPT := end2end/node_modules/.bin/wasm-opt
@@ -81,11 +83,11 @@ chromium:
 
 ## The browser app: wasm (size-optimised profile) → wasm-bindgen → wasm-opt → target/site
 app: wasm-target wasm-bindgen-cli npm
-	cargo build -p app --target $(WASM_TARGET) --profile wasm-release
+	cargo build -p app --target $(WASM_TARGET) --profile $(APP_PROFILE)
 	@mkdir -p $(SITE)
 	wasm-bindgen --target web --no-typescript --out-dir $(SITE) --out-name app \
-		target/$(WASM_TARGET)/wasm-release/app.wasm
-	$(WASM_OPT) -Oz $(WASM_FEATURES) $(SITE)/app_bg.wasm -o $(SITE)/app_bg.wasm
+		target/$(WASM_TARGET)/$(APP_PROFILE)/app.wasm
+	@if [ "$(APP_PROFILE)" = wasm-release ]; then $(WASM_OPT) -Oz $(WASM_FEATURES) $(SITE)/app_bg.wasm -o $(SITE)/app_bg.wasm; fi
 	cp style/main.css $(SITE)/app.css
 	cp app/index.html $(SITE)/index.html
 	@ls -l $(SITE) | awk 'NR>1 {printf "  %-14s %8d bytes\n", $$9, $$5}'
