@@ -319,7 +319,11 @@ where
 /// Walk a JSON value and refuse the first text that breaks the text rule, naming it by its
 /// path (`rows/3/note`). A string may hold line breaks when the object key nearest to it
 /// names a multi-line field.
-fn check_json_text(value: &serde_json::Value, path: &str, multi_line: bool) -> Result<(), AppError> {
+fn check_json_text(
+    value: &serde_json::Value,
+    path: &str,
+    multi_line: bool,
+) -> Result<(), AppError> {
     use serde_json::Value;
     let refuse = |field: &str| AppError::InvalidText(field.trim_start_matches('/').to_string());
     match value {

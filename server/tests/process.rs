@@ -258,8 +258,12 @@ async fn acknowledged_writes_survive_kill_9(db_url: &str) {
     let acknowledged: Arc<Mutex<Vec<(i64, String)>>> = Arc::default();
     let mut writers = Vec::new();
     for w in 0..4 {
-        let (http, addr, cookie, acked) =
-            (http.clone(), addr.clone(), cookie.clone(), acknowledged.clone());
+        let (http, addr, cookie, acked) = (
+            http.clone(),
+            addr.clone(),
+            cookie.clone(),
+            acknowledged.clone(),
+        );
         let (cat, place) = (cat.clone(), place.clone());
         writers.push(tokio::spawn(async move {
             for i in 0.. {
@@ -269,8 +273,10 @@ async fn acknowledged_writes_survive_kill_9(db_url: &str) {
                     .header("cookie", &cookie)
                     .header("origin", format!("http://{addr}"))
                     .header("x-requested-with", "t")
-                    .json(&serde_json::json!({"title": title, "category_id": cat, "urgency": "normal",
-                        "source": "hotline", "place_id": place}))
+                    .json(
+                        &serde_json::json!({"title": title, "category_id": cat, "urgency": "normal",
+                        "source": "hotline", "place_id": place}),
+                    )
                     .send()
                     .await;
                 let Ok(res) = res else { break };

@@ -333,7 +333,15 @@ mod tests {
     fn text_rule() {
         use super::check_text;
         assert!(check_text("普通文字 plain", false).is_ok());
-        for bad in ["a\u{0}b", "esc\u{1b}", "del\u{7f}", "c1\u{85}", "tab\there", "new\nline", "cr\r"] {
+        for bad in [
+            "a\u{0}b",
+            "esc\u{1b}",
+            "del\u{7f}",
+            "c1\u{85}",
+            "tab\there",
+            "new\nline",
+            "cr\r",
+        ] {
             assert!(check_text(bad, false).is_err(), "{bad:?}");
         }
         assert!(check_text("line one\r\nline two\tx", true).is_ok());
@@ -346,8 +354,20 @@ mod tests {
     fn spreadsheet_guard_covers_wide_and_separated_leads() {
         use super::{spreadsheet_safe, spreadsheet_unguard};
         for formula in [
-            "=1+1", "+1", "-1", "@SUM(A1)", "＝1+1", "＋1", "－1", "＠SUM(A1)", ";=1+1", " =1",
-            "，＝1", "\t=1", "\rx", "\tplain",
+            "=1+1",
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "＝1+1",
+            "＋1",
+            "－1",
+            "＠SUM(A1)",
+            ";=1+1",
+            " =1",
+            "，＝1",
+            "\t=1",
+            "\rx",
+            "\tplain",
         ] {
             let safe = spreadsheet_safe(formula);
             assert_eq!(safe, format!("'{formula}"), "{formula:?}");

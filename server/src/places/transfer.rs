@@ -20,8 +20,8 @@ use shared::places::{
     Change, ImportReport, Leader, PlaceKind, RejectedRow, ResidentInput, SpecialGroup, ValidPlace,
     validate_place, validate_resident,
 };
-use std::collections::{HashMap, HashSet};
 use shared::validate::{check_text, spreadsheet_safe, spreadsheet_unguard};
+use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 
 /// Every place as a GeoJSON feature, parents before children.
@@ -354,7 +354,7 @@ pub async fn export_residents(
         ]
         .map(spreadsheet_safe);
         out.write_record(&cells)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::Internal(e.to_string()))?;
     }
     let mut bytes = out
         .into_inner()

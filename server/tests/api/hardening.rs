@@ -70,7 +70,13 @@ async fn a_case(app: &TestApp, resident: &Api, hidden: bool) -> Value {
     c
 }
 
-fn raw(api: &Api, method: Method, path: &str, content_type: &str, body: Vec<u8>) -> reqwest::RequestBuilder {
+fn raw(
+    api: &Api,
+    method: Method,
+    path: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> reqwest::RequestBuilder {
     api.request(method, path)
         .header("content-type", content_type)
         .body(body)
@@ -133,13 +139,55 @@ async fn bad_input_is_refused_and_nothing_is_stored(app: &TestApp) {
 
     // Control characters in JSON text, named by field; line breaks only in multi-line fields.
     let text_probes: Vec<(&str, &Api, &str, Value, &str)> = vec![
-        ("NUL in a title", &resident, "/api/v1/cases", case_body("nul\u{0}title", ""), "title"),
-        ("NUL in a description", &resident, "/api/v1/cases", case_body("标题", "a\u{0}b"), "description"),
-        ("escape in a description", &resident, "/api/v1/cases", case_body("标题", "a\u{1b}[31m"), "description"),
-        ("DEL in a title", &resident, "/api/v1/cases", case_body("a\u{7f}b", ""), "title"),
-        ("C1 control in a title", &resident, "/api/v1/cases", case_body("a\u{85}b", ""), "title"),
-        ("a line break in a one-line title", &resident, "/api/v1/cases", case_body("two\nlines", ""), "title"),
-        ("a tab in a one-line title", &resident, "/api/v1/cases", case_body("tab\there", ""), "title"),
+        (
+            "NUL in a title",
+            &resident,
+            "/api/v1/cases",
+            case_body("nul\u{0}title", ""),
+            "title",
+        ),
+        (
+            "NUL in a description",
+            &resident,
+            "/api/v1/cases",
+            case_body("标题", "a\u{0}b"),
+            "description",
+        ),
+        (
+            "escape in a description",
+            &resident,
+            "/api/v1/cases",
+            case_body("标题", "a\u{1b}[31m"),
+            "description",
+        ),
+        (
+            "DEL in a title",
+            &resident,
+            "/api/v1/cases",
+            case_body("a\u{7f}b", ""),
+            "title",
+        ),
+        (
+            "C1 control in a title",
+            &resident,
+            "/api/v1/cases",
+            case_body("a\u{85}b", ""),
+            "title",
+        ),
+        (
+            "a line break in a one-line title",
+            &resident,
+            "/api/v1/cases",
+            case_body("two\nlines", ""),
+            "title",
+        ),
+        (
+            "a tab in a one-line title",
+            &resident,
+            "/api/v1/cases",
+            case_body("tab\there", ""),
+            "title",
+        ),
         (
             "NUL in a move note",
             &staff,
@@ -214,7 +262,9 @@ async fn bad_input_is_refused_and_nothing_is_stored(app: &TestApp) {
     // Bodies: not UTF-8, too large, too deep, numbers out of range, wrong content types.
     let mut not_utf8 = br#"{"title":""#.to_vec();
     not_utf8.extend_from_slice(&[0xff, 0xfe]);
-    not_utf8.extend_from_slice(br#"","category_id":1,"urgency":"normal","source":"resident_report","place_id":1}"#);
+    not_utf8.extend_from_slice(
+        br#"","category_id":1,"urgency":"normal","source":"resident_report","place_id":1}"#,
+    );
     let huge = format!(
         r#"{{"title":"{}","category_id":{cat},"urgency":"normal","source":"resident_report","place_id":{building}}}"#,
         "长".repeat(10 * 1024 * 1024 / 3)
@@ -261,13 +311,25 @@ async fn bad_input_is_refused_and_nothing_is_stored(app: &TestApp) {
     }
     // Negative and absurd numbers are refused by the rules, not by the database.
     for (what, body) in [
-        ("a negative place", json!({"title": "x", "category_id": cat, "urgency": "normal", "source": "resident_report", "place_id": -1})),
-        ("a negative category", json!({"title": "x", "category_id": -5, "urgency": "normal", "source": "resident_report", "place_id": building})),
-        ("a longitude off the globe", json!({"title": "x", "category_id": cat, "urgency": "normal", "source": "resident_report", "place_id": building, "lon": 1e308, "lat": -1e308})),
+        (
+            "a negative place",
+            json!({"title": "x", "category_id": cat, "urgency": "normal", "source": "resident_report", "place_id": -1}),
+        ),
+        (
+            "a negative category",
+            json!({"title": "x", "category_id": -5, "urgency": "normal", "source": "resident_report", "place_id": building}),
+        ),
+        (
+            "a longitude off the globe",
+            json!({"title": "x", "category_id": cat, "urgency": "normal", "source": "resident_report", "place_id": building, "lon": 1e308, "lat": -1e308}),
+        ),
     ] {
         let (status, body) = resident.post("/api/v1/cases", body).await;
         assert!(status.is_client_error(), "{what}: {status} {body}");
-        assert!(body["code"].is_string(), "{what}: a problem document: {body}");
+        assert!(
+            body["code"].is_string(),
+            "{what}: a problem document: {body}"
+        );
     }
 
     // Path traversal in every route that names a file: nothing outside is ever served.
@@ -295,14 +357,19 @@ async fn bad_input_is_refused_and_nothing_is_stored(app: &TestApp) {
         let status = res.status();
         let text = res.text().await.unwrap();
         assert!(status.is_client_error(), "{path}: {status}");
-        assert!(!text.contains("[package]") && !text.contains("root:"), "{path}: {text}");
+        assert!(
+            !text.contains("[package]") && !text.contains("root:"),
+            "{path}: {text}"
+        );
     }
 
     // Open311: the same rule in GeoReport's own error format.
     for form in [
         format!("api_key={api_key}&service_code=C-PUB-01&lat=31.2&long=121.4&description=a%00b"),
         format!("api_key={api_key}&service_code=C-PUB-01&lat=31.2&long=121.4&description=a%FFb"),
-        format!("api_key={api_key}&service_code=C-PUB-01&lat=31.2&long=121.4&description=ok&first_name=a%0Ab"),
+        format!(
+            "api_key={api_key}&service_code=C-PUB-01&lat=31.2&long=121.4&description=ok&first_name=a%0Ab"
+        ),
     ] {
         let res = reqwest::Client::new()
             .post(format!("{}/open311/v2/requests.json", app.base))
@@ -518,15 +585,17 @@ async fn photo_limits_hold_under_concurrency(app: &TestApp) {
     let photo = crate::cases::png(16, 12);
     for (api, path, table, limit) in upload_targets(app).await {
         let before = count(app, table).await;
-        let uploads = (0..20).map(|_| {
-            raw(&api, Method::POST, &path, "image/png", photo.clone()).send()
-        });
+        let uploads =
+            (0..20).map(|_| raw(&api, Method::POST, &path, "image/png", photo.clone()).send());
         let statuses: Vec<StatusCode> = futures::future::join_all(uploads)
             .await
             .into_iter()
             .map(|r| r.unwrap().status())
             .collect();
-        let created = statuses.iter().filter(|s| **s == StatusCode::CREATED).count();
+        let created = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count();
         assert_eq!(created, limit, "{path}: {statuses:?}");
         assert!(
             statuses
@@ -572,9 +641,10 @@ async fn wip_limits_hold_under_concurrency(app: &TestApp) {
         .iter()
         .map(|c| format!("/api/v1/cases/{}/moves", c["id"]))
         .collect();
-    let moves = cases.iter().zip(&paths).map(|(c, path)| {
-        staff.post(path, json!({"action": "register", "version": c["version"]}))
-    });
+    let moves = cases
+        .iter()
+        .zip(&paths)
+        .map(|(c, path)| staff.post(path, json!({"action": "register", "version": c["version"]})));
     let statuses: Vec<StatusCode> = futures::future::join_all(moves)
         .await
         .into_iter()
@@ -585,7 +655,11 @@ async fn wip_limits_hold_under_concurrency(app: &TestApp) {
         3,
         "{statuses:?}"
     );
-    assert_eq!(registered(app).await, hard, "the column holds exactly its limit");
+    assert_eq!(
+        registered(app).await,
+        hard,
+        "the column holds exactly its limit"
+    );
 }
 both!(wip_limits_hold_under_concurrency);
 
@@ -645,7 +719,9 @@ async fn personal_data_is_never_cached(app: &TestApp) {
     ] {
         let res = staff.request(Method::GET, &path).send().await.unwrap();
         assert_eq!(
-            res.headers().get("cache-control").map(|v| v.to_str().unwrap()),
+            res.headers()
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap()),
             Some("no-store"),
             "{path}: {}",
             res.status()
@@ -670,7 +746,11 @@ async fn forwarded_proto_counts_only_from_a_trusted_proxy() {
         let app = TestApp::sqlite_configured(true, |c| c.trust_proxy = trusted).await;
         // What the browser says behind the TLS proxy: the page's origin is https.
         let host = app.base.trim_start_matches("http://");
-        let origin = if trusted { format!("https://{host}") } else { app.base.clone() };
+        let origin = if trusted {
+            format!("https://{host}")
+        } else {
+            app.base.clone()
+        };
         let res = reqwest::Client::new()
             .post(format!("{}/api/v1/auth/login", app.base))
             .header("x-requested-with", "t")
@@ -686,7 +766,11 @@ async fn forwarded_proto_counts_only_from_a_trusted_proxy() {
             .to_str()
             .unwrap()
             .contains("; Secure");
-        assert_eq!((hsts, secure), (trusted, trusted), "trusted proxy: {trusted}");
+        assert_eq!(
+            (hsts, secure),
+            (trusted, trusted),
+            "trusted proxy: {trusted}"
+        );
         app.cleanup().await;
     }
 }
@@ -716,7 +800,10 @@ async fn csv_exports_guard_formulas(app: &TestApp) {
     for name in names {
         let guarded = format!("'{name}");
         assert!(
-            csv.lines().any(|l| l.split(',').nth(1).is_some_and(|cell| cell.trim_matches('"') == guarded)),
+            csv.lines().any(|l| l
+                .split(',')
+                .nth(1)
+                .is_some_and(|cell| cell.trim_matches('"') == guarded)),
             "{name} is exported as {guarded}:\n{csv}"
         );
     }
