@@ -9,8 +9,9 @@ use crate::error::AppError;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, EntityTrait, PrimaryKeyTrait, QuerySelect, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 use shared::error::ErrorCode;
 use std::ops::Deref;
@@ -43,6 +44,23 @@ impl Deref for WriteTxn {
 impl WriteTxn {
     pub async fn commit(self) -> Result<(), DbErr> {
         self.txn.commit().await
+    }
+
+    /// Read one row and hold it for the rest of this transaction: `SELECT … FOR UPDATE` on
+    /// PostgreSQL; on SQLite this transaction already holds the only writer slot. Every
+    /// "at most N" limit (photos per case, item or record; a column's hard limit) locks its
+    /// parent row this way and then counts, so requests arriving together pass one by one
+    /// and the Nth + 1 sees the N before it.
+    pub async fn lock<E: EntityTrait>(
+        &self,
+        id: <E::PrimaryKey as PrimaryKeyTrait>::ValueType,
+    ) -> Result<Option<E::Model>, DbErr> {
+        let find = E::find_by_id(id);
+        if self.txn.get_database_backend() == DbBackend::Postgres {
+            find.lock_exclusive().one(&self.txn).await
+        } else {
+            find.one(&self.txn).await
+        }
     }
 }
 

@@ -22,6 +22,9 @@ pub enum AppError {
     /// A refusal that says why in the user's words (e.g. which consent is missing).
     #[error("{0:?}: {1:?}")]
     Refused(ErrorCode, shared::i18n::Text),
+    /// Text that breaks the text rule (`shared::validate::check_text`), in the named field.
+    #[error("invalid text in {0}")]
+    InvalidText(String),
     #[error("database: {0}")]
     Db(#[from] DbErr),
     #[error("internal: {0}")]
@@ -149,6 +152,14 @@ impl IntoResponse for AppError {
                 current: Some(current),
                 ..ProblemSpec::of(ErrorCode::VersionConflict)
             },
+            AppError::InvalidText(field) => {
+                let mut errors = FieldErrors::new();
+                errors.add(field, FieldErrorCode::InvalidText);
+                ProblemSpec {
+                    errors,
+                    ..ProblemSpec::of(ErrorCode::InvalidText)
+                }
+            }
             AppError::Refused(code, text) => ProblemSpec {
                 message: Some(text),
                 ..ProblemSpec::of(code)

@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shared::error::ErrorCode;
 use shared::i18n::Lang;
+use shared::validate::{check_text, is_multi_line_field};
 use std::net::SocketAddr;
 
 pub const REQUEST_ID: &str = "x-request-id";
@@ -211,14 +212,13 @@ fn same_origin(h: &HeaderMap, state: &AppState) -> bool {
 }
 
 /// Headers every response gets: no sniffing, no framing, a strict content security policy
-/// (the app is one wasm module and one stylesheet from our own origin).
-pub async fn security_headers(req: Request, next: Next) -> Response {
-    let https = req
-        .headers()
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        == Some("https");
+/// (the app is one wasm module and one stylesheet from our own origin), and the cache policy.
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    // A proxy's word counts only when the proxy is trusted: anyone can send the header.
+    let https = is_secure(req.headers(), state.config.trust_proxy);
+    let policy = cache_policy(req.method(), req.uri().path());
     let mut res = next.run(req).await;
+    let ok = res.status().is_success();
     let h = res.headers_mut();
     if https {
         // Behind a TLS proxy: browsers should never come back over plain http.
@@ -226,6 +226,22 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
             "strict-transport-security",
             HeaderValue::from_static("max-age=31536000"),
         );
+    }
+    match policy {
+        CachePolicy::NoStore => {
+            let already = h
+                .get(header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("no-store"));
+            if !already {
+                h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            }
+        }
+        CachePolicy::PublicBriefly if !h.contains_key(header::CACHE_CONTROL) => {
+            let value = if ok { "public, max-age=60" } else { "no-store" };
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        }
+        CachePolicy::PublicBriefly | CachePolicy::Handler => {}
     }
     h.insert(
         "x-content-type-options",
@@ -250,10 +266,116 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     res
 }
 
+/// Who may keep a copy of an answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CachePolicy {
+    /// Every API answer: personal data, answers for one signed-in user, audited reads, and
+    /// errors. Nothing is kept by the browser, a shared office computer or a proxy.
+    NoStore,
+    /// Open311's public reads (the service list, public requests) may be cached for a minute.
+    PublicBriefly,
+    /// The app and its assets: the site module decides (immutable hashed assets, `no-cache` page).
+    Handler,
+}
+
+fn cache_policy(method: &Method, path: &str) -> CachePolicy {
+    if path.starts_with("/api/") || path == "/api" {
+        CachePolicy::NoStore
+    } else if path.starts_with("/open311/") {
+        if *method == Method::GET {
+            CachePolicy::PublicBriefly
+        } else {
+            CachePolicy::NoStore
+        }
+    } else {
+        CachePolicy::Handler
+    }
+}
+
 /// A JSON request body whose rejections are problem documents like every other error.
-#[derive(axum::extract::FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// Every JSON body the API reads comes through here, so the text rule
+/// (`shared::validate::check_text`) is applied here, once, to every string and object key in
+/// it, before any handler sees the value: no text field of any request can carry NUL or other
+/// control characters into the database, on either engine.
 pub struct ApiJson<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        check_json_text(&value, "", false)?;
+        serde_json::from_value(value).map(ApiJson).map_err(|e| {
+            tracing::debug!(error = %e, "JSON body of the wrong shape");
+            AppError::Code(ErrorCode::MalformedRequest)
+        })
+    }
+}
+
+/// Walk a JSON value and refuse the first text that breaks the text rule, naming it by its
+/// path (`rows/3/note`). A string may hold line breaks when the object key nearest to it
+/// names a multi-line field.
+fn check_json_text(
+    value: &serde_json::Value,
+    path: &str,
+    multi_line: bool,
+) -> Result<(), AppError> {
+    use serde_json::Value;
+    let refuse = |field: &str| AppError::InvalidText(field.trim_start_matches('/').to_string());
+    match value {
+        Value::String(s) => check_text(s, multi_line).map_err(|_| refuse(path)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| check_json_text(v, &format!("{path}/{i}"), multi_line)),
+        Value::Object(fields) => fields.iter().try_for_each(|(k, v)| {
+            check_text(k, false).map_err(|_| refuse(path))?;
+            check_json_text(v, &format!("{path}/{k}"), is_multi_line_field(k))
+        }),
+        Value::Null | Value::Bool(_) | Value::Number(_) => Ok(()),
+    }
+}
+
+/// The text rule for query strings, on every route (API, Open311, the app): each parameter
+/// name and value, percent-decoded, must be UTF-8 (else 400) and one line of text without
+/// control characters (else 422 `invalid_text` naming the parameter). Handlers then read
+/// their `Query` knowing it is clean.
+pub async fn query_text_guard(req: Request, next: Next) -> Response {
+    if let Some(query) = req.uri().query()
+        && let Err(e) = check_urlencoded_text(query, false)
+    {
+        return e.into_response();
+    }
+    next.run(req).await
+}
+
+/// The text rule over `application/x-www-form-urlencoded` text (a query string, a form body).
+/// `multi_line_fields`: whether fields named multi-line may hold line breaks (a form's
+/// description may; a query parameter never).
+pub fn check_urlencoded_text(query: &str, multi_line_fields: bool) -> Result<(), AppError> {
+    let decode = |part: &str| -> Result<String, AppError> {
+        let plus_as_space = part.replace('+', " ");
+        percent_encoding::percent_decode_str(&plus_as_space)
+            .decode_utf8()
+            .map(|s| s.into_owned())
+            .map_err(|_| AppError::Code(ErrorCode::MalformedRequest))
+    };
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let name = decode(name)?;
+        let value = decode(value)?;
+        if check_text(&name, false).is_err() {
+            return Err(AppError::InvalidText("query".into()));
+        }
+        let multi_line = multi_line_fields && is_multi_line_field(&name);
+        check_text(&value, multi_line).map_err(|_| AppError::InvalidText(name.clone()))?;
+    }
+    Ok(())
+}
 
 /// A path parameter; one that does not parse (`/residents/abc`) names nothing: 404.
 #[derive(axum::extract::FromRequestParts)]

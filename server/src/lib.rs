@@ -201,8 +201,9 @@ pub fn router(state: AppState) -> Router {
                 tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
             }))
             .layer(PropagateRequestIdLayer::new(request_id))
-            .layer(middleware::from_fn(http::security_headers))
-            .layer(middleware::from_fn(http::render_problems)),
+            .layer(middleware::from_fn_with_state(state.clone(), http::security_headers))
+            .layer(middleware::from_fn(http::render_problems))
+            .layer(middleware::from_fn(http::query_text_guard)),
     )
     .with_state(state)
 }

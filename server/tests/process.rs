@@ -219,3 +219,164 @@ async fn two_processes_share_sessions_and_live_changes() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `kill -9` while a writer makes acknowledged writes: after a restart on the same database,
+/// every write the server answered 201 to is there.
+async fn acknowledged_writes_survive_kill_9(db_url: &str) {
+    use std::sync::{Arc, Mutex};
+    let (mut child, addr) = start(db_url);
+    let http = reqwest::Client::new();
+    let cookie = sign_in(&http, &addr, "staff").await;
+    let meta: serde_json::Value = http
+        .get(format!("http://{addr}/api/v1/cases/meta"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let cat = meta["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !c["parent_id"].is_null())
+        .unwrap()["id"]
+        .clone();
+    let grids: serde_json::Value = http
+        .get(format!("http://{addr}/api/v1/grids"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let place = grids[0]["place"]["id"].clone();
+
+    // Four writers, each filing cases one after another until the server is gone.
+    let acknowledged: Arc<Mutex<Vec<(i64, String)>>> = Arc::default();
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let (http, addr, cookie, acked) = (
+            http.clone(),
+            addr.clone(),
+            cookie.clone(),
+            acknowledged.clone(),
+        );
+        let (cat, place) = (cat.clone(), place.clone());
+        writers.push(tokio::spawn(async move {
+            for i in 0.. {
+                let title = format!("热线 {w}-{i}：路灯不亮");
+                let res = http
+                    .post(format!("http://{addr}/api/v1/cases"))
+                    .header("cookie", &cookie)
+                    .header("origin", format!("http://{addr}"))
+                    .header("x-requested-with", "t")
+                    .json(
+                        &serde_json::json!({"title": title, "category_id": cat, "urgency": "normal",
+                        "source": "hotline", "place_id": place}),
+                    )
+                    .send()
+                    .await;
+                let Ok(res) = res else { break };
+                if res.status() != 201 {
+                    break;
+                }
+                let Ok(body) = res.json::<serde_json::Value>().await else {
+                    break;
+                };
+                acked
+                    .lock()
+                    .unwrap()
+                    .push((body["id"].as_i64().unwrap(), title));
+            }
+        }));
+    }
+    // Let writes land, then kill without warning while they are still coming.
+    let started = std::time::Instant::now();
+    while acknowledged.lock().unwrap().len() < 40 && started.elapsed() < Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    child.wait().unwrap();
+    for w in writers {
+        w.await.unwrap();
+    }
+    let acked = acknowledged.lock().unwrap().clone();
+    assert!(acked.len() >= 40, "{} writes acknowledged", acked.len());
+
+    let (mut child, addr) = start(db_url);
+    let cookie = sign_in(&http, &addr, "staff").await;
+    for (id, title) in &acked {
+        let res = http
+            .get(format!("http://{addr}/api/v1/cases/{id}"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "acknowledged case {id} is there");
+        let c: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(c["title"], title.as_str());
+    }
+    eprintln!("{} acknowledged writes survived kill -9", acked.len());
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    wait(&mut child, Duration::from_secs(20));
+}
+
+async fn sign_in(http: &reqwest::Client, addr: &str, username: &str) -> String {
+    let res = http
+        .post(format!("http://{addr}/api/v1/auth/login"))
+        .header("origin", format!("http://{addr}"))
+        .header("x-requested-with", "t")
+        .json(&serde_json::json!({"username": username, "password": "linju-demo"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_writes_survive_kill_9_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("linju-kill-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    acknowledged_writes_survive_kill_9(&format!("sqlite://{}/linju.db?mode=rwc", dir.display()))
+        .await;
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_writes_survive_kill_9_on_postgres() {
+    use sea_orm::ConnectionTrait;
+    let admin_url = std::env::var("LINJU_TEST_POSTGRES_URL").expect(
+        "LINJU_TEST_POSTGRES_URL is not set, e.g. postgres://linju:linju@127.0.0.1:5432/postgres",
+    );
+    let name = format!("linju_kill_{}", uuid::Uuid::new_v4().simple());
+    let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let (prefix, _) = admin_url.rsplit_once('/').unwrap();
+    acknowledged_writes_survive_kill_9(&format!("{prefix}/{name}")).await;
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await
+        .ok();
+}

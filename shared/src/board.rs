@@ -51,6 +51,16 @@ pub fn rank_between(lo: Option<&str>, hi: Option<&str>) -> String {
         .collect()
 }
 
+/// The board's saved filters, one of the user's settings (`/api/v1/settings/{key}`).
+pub const BOARD_FILTERS_SETTING: &str = "board.filters";
+
+/// Every per-user setting there is: the server stores no other key, so a user cannot fill
+/// the table with keys of their own.
+pub const SETTING_KEYS: &[&str] = &[BOARD_FILTERS_SETTING];
+
+/// Largest saved setting, as JSON text.
+pub const SETTING_MAX_BYTES: usize = 8 * 1024;
+
 /// A card on the board.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -721,6 +721,18 @@ pub struct CaseEvent {
     pub note: Option<String>,
 }
 
+/// Whether a viewer may know who reported a case. A reporter who asked to be hidden
+/// (`reporter_hidden`) is known to the office and to themselves only; everyone else sees no
+/// trace of them: no name on the case, none on the history entries they made (the report,
+/// their photos, their rating). The one rule; the server masks every view with it.
+pub fn may_see_reporter(
+    reporter_hidden: bool,
+    viewer_is_office: bool,
+    viewer_is_reporter: bool,
+) -> bool {
+    !reporter_hidden || viewer_is_office || viewer_is_reporter
+}
+
 /// A case with its history and the moves the asking user may make now.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -30,6 +30,8 @@ pub enum ErrorCode {
     AlreadyVoted,
     PayloadTooLarge,
     PdfUnsupportedText,
+    /// Text with control characters (NUL, escape …), or line breaks in a one-line field.
+    InvalidText,
     Internal,
     Unavailable,
 }
@@ -52,6 +54,7 @@ impl ErrorCode {
             BallotClosed | AlreadyVoted => 409,
             PayloadTooLarge => 413,
             PdfUnsupportedText => 422,
+            InvalidText => 422,
             Internal => 500,
             Unavailable => 503,
         }
@@ -122,6 +125,10 @@ impl ErrorCode {
                 "协议中有 PDF 标准字体无法显示的字（如生僻字），请使用网页打印版。",
                 "The agreement has characters the PDF's standard font cannot show (such as rare characters); use the printable page instead.",
             ),
+            InvalidText => Text::new(
+                "内容中有不可见的控制字符，请删除后重试。",
+                "The text contains invisible control characters; remove them and try again.",
+            ),
             Internal => Text::new(
                 "服务器内部错误，请稍后再试。",
                 "Something went wrong on our side; please try again.",
@@ -161,6 +168,8 @@ pub enum FieldErrorCode {
     OutsideGrids,
     /// Undo asked where there is no earlier version.
     NothingToUndo,
+    /// Control characters, or a line break in a one-line field (`validate::check_text`).
+    InvalidText,
 }
 
 impl FieldErrorCode {
@@ -200,6 +209,10 @@ impl FieldErrorCode {
             NothingToUndo => Text::new(
                 "没有可以撤销的更改。",
                 "There is no earlier version to go back to.",
+            ),
+            InvalidText => Text::new(
+                "含有不可见的控制字符或不允许的换行。",
+                "Contains invisible control characters or a line break where none is allowed.",
             ),
         }
     }

@@ -4,6 +4,88 @@
 
 use crate::error::FieldErrorCode;
 
+/// The text rule, one for every piece of text the API accepts (JSON strings and object keys,
+/// query parameters, form fields, CSV cells): no control characters. They are invisible on
+/// screen, break exports and printouts, and PostgreSQL refuses NUL outright. Tab, line feed
+/// and carriage return are allowed only in fields that hold multi-line text
+/// (`is_multi_line_field`). The server applies it once, where requests are read
+/// (`server::http`), so no handler can forget it; the browser uses it to explain the refusal.
+pub fn check_text(s: &str, multi_line: bool) -> Result<(), FieldErrorCode> {
+    let allowed = |c: char| multi_line && matches!(c, '\t' | '\n' | '\r');
+    if s.chars().any(|c| c.is_control() && !allowed(c)) {
+        Err(FieldErrorCode::InvalidText)
+    } else {
+        Ok(())
+    }
+}
+
+/// JSON fields (by name, wherever they appear in a request) that hold multi-line text: the
+/// ones the app edits in a `<textarea>`. Every other text is one line.
+pub const MULTI_LINE_FIELDS: &[&str] = &[
+    "answer",
+    "body",
+    "consent_note",
+    "contact_schedule",
+    "description",
+    "detail",
+    "dishes",
+    "end_reason",
+    "facts",
+    "groups_purpose_note",
+    "hidden_reason",
+    "interests",
+    "minutes",
+    "needs",
+    "note",
+    "notes",
+    "observations",
+    "outcome_note",
+    "proof",
+    "proposal",
+    "purpose",
+    "purpose_note",
+    "reason",
+    "statement",
+    "strategy_note",
+    "text",
+];
+
+pub fn is_multi_line_field(name: &str) -> bool {
+    MULTI_LINE_FIELDS.contains(&name)
+}
+
+/// Whether a spreadsheet (Excel, WPS, LibreOffice) could take this exported cell for a
+/// formula: it begins with `=`, `+`, `-`, `@` or their full-width forms `＝＋－＠` (Chinese
+/// input methods type those), possibly after spaces or separators (`;=`, ` =`, `,+`), or
+/// with a tab or carriage return.
+pub fn needs_spreadsheet_guard(cell: &str) -> bool {
+    const LEADS: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+    const SKIPPED: [char; 7] = [' ', '\u{3000}', ';', ',', '；', '，', '\n'];
+    cell.starts_with(['\t', '\r'])
+        || cell
+            .trim_start_matches(SKIPPED)
+            .trim_start_matches(['\t', '\r'])
+            .starts_with(LEADS)
+}
+
+/// A cell as every export writes it: guarded with a leading apostrophe when a spreadsheet
+/// could run it as a formula (CSV injection). The one function for all exports.
+pub fn spreadsheet_safe(cell: &str) -> String {
+    if needs_spreadsheet_guard(cell) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// The inverse for imports, so an export read back keeps its values as they were.
+pub fn spreadsheet_unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_spreadsheet_guard(rest) => rest,
+        _ => cell,
+    }
+}
+
 fn trimmed_len_between(s: &str, min: usize, max: usize) -> Result<String, FieldErrorCode> {
     let t = s.trim();
     let n = t.chars().count();
@@ -247,6 +329,56 @@ pub fn mask_phone(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn text_rule() {
+        use super::check_text;
+        assert!(check_text("普通文字 plain", false).is_ok());
+        for bad in [
+            "a\u{0}b",
+            "esc\u{1b}",
+            "del\u{7f}",
+            "c1\u{85}",
+            "tab\there",
+            "new\nline",
+            "cr\r",
+        ] {
+            assert!(check_text(bad, false).is_err(), "{bad:?}");
+        }
+        assert!(check_text("line one\r\nline two\tx", true).is_ok());
+        assert!(check_text("still no \u{0}", true).is_err());
+        assert!(super::is_multi_line_field("description"));
+        assert!(!super::is_multi_line_field("title"));
+    }
+
+    #[test]
+    fn spreadsheet_guard_covers_wide_and_separated_leads() {
+        use super::{spreadsheet_safe, spreadsheet_unguard};
+        for formula in [
+            "=1+1",
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "＝1+1",
+            "＋1",
+            "－1",
+            "＠SUM(A1)",
+            ";=1+1",
+            " =1",
+            "，＝1",
+            "\t=1",
+            "\rx",
+            "\tplain",
+        ] {
+            let safe = spreadsheet_safe(formula);
+            assert_eq!(safe, format!("'{formula}"), "{formula:?}");
+            assert_eq!(spreadsheet_unguard(&safe), formula);
+        }
+        for text in ["张三", "1=1", "a;b", "'quoted", ""] {
+            assert_eq!(spreadsheet_safe(text), text);
+            assert_eq!(spreadsheet_unguard(text), text);
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -26,7 +26,7 @@ use crate::i18n::{Key, set_title, use_i18n};
 use crate::live::LiveEvents;
 use crate::ui::{ErrorBox, Loading};
 
-const SETTINGS_KEY: &str = "board.filters";
+const SETTINGS_KEY: &str = shared::board::BOARD_FILTERS_SETTING;
 
 /// How the board is split into rows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

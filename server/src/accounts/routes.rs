@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use shared::accounts::{
     CreateUser, LoginRequest, Permission, Principal, ResetPassword, UpdateUser, UserView,
 };
-use shared::error::Problem;
+use shared::error::{ErrorCode, Problem};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The session token the request carries, if any (no validation).
@@ -43,8 +43,15 @@ async fn login(
     State(state): State<AppState>,
     ctx: RequestCtx,
     SessionToken(old): SessionToken,
-    ApiJson(req): ApiJson<LoginRequest>,
+    body: Result<ApiJson<LoginRequest>, AppError>,
 ) -> AppResult<Response> {
+    // A name or password with control characters names no account: an ordinary failed
+    // sign-in, not a form error that would tell a prober how names are checked.
+    let req = match body {
+        Ok(ApiJson(req)) => req,
+        Err(AppError::InvalidText(_)) => return Err(AppError::Code(ErrorCode::InvalidCredentials)),
+        Err(e) => return Err(e),
+    };
     let outcome = service::login(&state, &ctx, req, old).await?;
     let mut res = Json(outcome.principal).into_response();
     res.headers_mut().insert(

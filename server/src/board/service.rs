@@ -335,12 +335,9 @@ pub async fn set_limits(
     Ok(out)
 }
 
+/// Only the settings the app has (`shared::board::SETTING_KEYS`); any other key names nothing.
 fn setting_key(key: &str) -> AppResult<String> {
-    let ok = (1..=64).contains(&key.len())
-        && key.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
-        });
-    if ok {
+    if shared::board::SETTING_KEYS.contains(&key) {
         Ok(key.to_string())
     } else {
         Err(AppError::Code(ErrorCode::NotFound))
@@ -371,7 +368,7 @@ pub async fn put_setting(
     use sea_orm::{ActiveModelTrait, Set};
     let key = setting_key(key)?;
     let text = value.to_string();
-    if text.len() > 8192 {
+    if text.len() > shared::board::SETTING_MAX_BYTES {
         return Err(AppError::Code(ErrorCode::PayloadTooLarge));
     }
     let txn = state.db.begin_write().await?;

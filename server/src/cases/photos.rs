@@ -49,6 +49,16 @@ const MAX_SIDE: u32 = 2048;
 const THUMB_SIDE: u32 = 320;
 /// Larger images are refused before decoding (a small file can declare a huge canvas).
 const MAX_PIXELS_SIDE: u32 = 12_000;
+/// The pixel budget: what a 48-megapixel phone camera makes at full size (8000 × 6000),
+/// and no more. A 400 kB PNG can declare 12 000 × 12 000 pixels, 430 MB once decoded; the
+/// declared size is read from the header and refused before anything is decoded.
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// What one decode may allocate (a 50-megapixel RGB image is 150 MB).
+const MAX_DECODE_ALLOC: u64 = 256 * 1024 * 1024;
+/// Decodes at a time, whatever the number of uploads: each may take `MAX_DECODE_ALLOC`.
+const CONCURRENT_DECODES: usize = 2;
+static DECODES: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(CONCURRENT_DECODES));
 
 /// Decode, check and re-encode an upload: (photo, thumbnail, width, height) as JPEG.
 pub fn process(
@@ -66,11 +76,21 @@ pub fn process(
     if format != expected {
         return Err(FieldErrorCode::InvalidFormat);
     }
+    // The header's word first: a canvas beyond the budget is refused before decoding.
+    let (width, height) = ImageReader::with_format(std::io::Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|_| FieldErrorCode::InvalidFormat)?;
+    if width > MAX_PIXELS_SIDE
+        || height > MAX_PIXELS_SIDE
+        || u64::from(width) * u64::from(height) > MAX_PIXELS
+    {
+        return Err(FieldErrorCode::OutOfRange);
+    }
     let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_PIXELS_SIDE);
     limits.max_image_height = Some(MAX_PIXELS_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODE_ALLOC);
     reader.limits(limits);
     let img = reader.decode().map_err(|_| FieldErrorCode::InvalidFormat)?;
     let img = if img.width() > MAX_SIDE || img.height() > MAX_SIDE {
@@ -165,11 +185,17 @@ pub struct Stored {
 /// Check, re-encode and store an upload (`process`); 422 when it is not a usable image.
 /// Used for case photos and council item photos alike.
 pub async fn store(state: &AppState, body: Bytes, declared: String) -> AppResult<Stored> {
+    // Uploads beyond `CONCURRENT_DECODES` wait their turn rather than decode side by side.
+    let permit = DECODES
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let (full, thumb, width, height) =
         tokio::task::spawn_blocking(move || process(&body, &declared))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?
             .map_err(|code| AppError::field("photo", code))?;
+    drop(permit);
     let name = hex::encode(&Sha256::digest(&full)[..16]);
     let (file_name, thumb_name) = (format!("{name}.jpg"), format!("{name}-t.jpg"));
     let dir = state.config.upload_dir.clone();
@@ -198,14 +224,8 @@ pub async fn send_file(state: &AppState, file: &str) -> AppResult<Response> {
     let bytes = tokio::fs::read(&path)
         .await
         .map_err(|e| AppError::Internal(format!("photo {file} missing: {e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/jpeg"),
-            (header::CACHE_CONTROL, "private, max-age=86400"),
-        ],
-        bytes,
-    )
-        .into_response())
+    // Like every API answer, not kept (`http::security_headers`): photos show people and homes.
+    Ok(([(header::CONTENT_TYPE, "image/jpeg")], bytes).into_response())
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -259,6 +279,16 @@ async fn upload(
         bytes: size,
     } = store(&state, body, declared).await?;
     let txn = state.db.begin_write().await?;
+    // Counted again with the case locked: parallel uploads do not pass the limit together.
+    txn.lock::<super::store::case::Entity>(id).await?;
+    if photo::Entity::find()
+        .filter(photo::Column::CaseId.eq(id))
+        .count(&*txn)
+        .await?
+        >= PHOTOS_PER_CASE
+    {
+        return Err(AppError::field("photos", FieldErrorCode::OutOfRange));
+    }
     let p = photo::ActiveModel {
         case_id: Set(id),
         kind: Set(kind_name(q.kind).to_string()),

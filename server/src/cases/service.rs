@@ -328,11 +328,13 @@ pub fn rank_last(now: OffsetDateTime) -> String {
     format!("{:020}i", now.unix_timestamp_nanos() / 1000)
 }
 
-/// The timeline; `public_only` hides the office's working notes (for reporters).
+/// The timeline; `public_only` hides the office's working notes (for reporters);
+/// `hidden_actor`, a reporter the viewer may not know, is named on none of the entries.
 async fn history(
     conn: &impl ConnectionTrait,
     case_id: i64,
     public_only: bool,
+    hidden_actor: Option<i64>,
 ) -> AppResult<Vec<CaseEvent>> {
     Ok(event::Entity::find()
         .filter(event::Column::CaseId.eq(case_id))
@@ -344,7 +346,9 @@ async fn history(
         .into_iter()
         .map(|e| CaseEvent {
             at: e.at,
-            actor_name: e.actor_name,
+            actor_name: e
+                .actor_name
+                .filter(|_| hidden_actor.is_none() || e.actor_id != hidden_actor),
             from_stage: e.from_stage.as_deref().and_then(parse),
             to_stage: e.to_stage.as_deref().and_then(parse),
             note: e
@@ -359,11 +363,10 @@ async fn view(conn: &impl ConnectionTrait, me: &Principal, c: case::Model) -> Ap
     let now = OffsetDateTime::now_utc();
     let rel = relation(me, &c, now);
     // The reporter's name is the office's and the reporter's to see when they asked to hide it.
-    let reporter_name = if c.reporter_hidden && !me.is_office() && !rel.is_reporter {
-        None
-    } else {
-        c.reporter_name.clone()
-    };
+    let hide_reporter =
+        !shared::cases::may_see_reporter(c.reporter_hidden, me.is_office(), rel.is_reporter);
+    let reporter_name = c.reporter_name.clone().filter(|_| !hide_reporter);
+    let hidden_actor = if hide_reporter { c.reporter_id } else { None };
     let possible_duplicates = if me.is_office() && stage_of(&c).is_open() {
         duplicates(
             conn,
@@ -384,6 +387,7 @@ async fn view(conn: &impl ConnectionTrait, me: &Principal, c: case::Model) -> Ap
             conn,
             c.id,
             !(me.is_office() || rel.in_own_grid || rel.is_assignee),
+            hidden_actor,
         )
         .await?,
         rating: c.rating_score.map(|s| Rating {
@@ -812,10 +816,11 @@ pub async fn file_in(
     Ok(Filed { case: c, event_id })
 }
 
-/// The hard work-in-progress limit of a column refuses one card more.
-async fn check_wip(conn: &impl ConnectionTrait, stage: Stage) -> AppResult<()> {
-    let Some(hard) = wip_limit::Entity::find_by_id(name_of(stage))
-        .one(conn)
+/// The hard work-in-progress limit of a column refuses one card more. The limit's row stays
+/// locked until the move commits, so moves into the column at once are counted one by one.
+async fn check_wip(txn: &crate::db::WriteTxn, stage: Stage) -> AppResult<()> {
+    let Some(hard) = txn
+        .lock::<wip_limit::Entity>(name_of(stage))
         .await?
         .and_then(|l| l.hard)
     else {
@@ -823,7 +828,7 @@ async fn check_wip(conn: &impl ConnectionTrait, stage: Stage) -> AppResult<()> {
     };
     let n = case::Entity::find()
         .filter(case::Column::Stage.eq(name_of(stage)))
-        .count(conn)
+        .count(&**txn)
         .await?;
     if n >= Ord::max(hard, 0) as u64 {
         Err(AppError::Code(ErrorCode::WipLimitReached))
@@ -1006,7 +1011,7 @@ pub async fn make_move(
         Err(MoveRefusal::NotFromThisStage) => return Err(AppError::Code(ErrorCode::IllegalMove)),
         Err(MoveRefusal::NotYours) => return Err(AppError::Code(ErrorCode::Forbidden)),
     };
-    check_wip(&*txn, to).await?;
+    check_wip(&txn, to).await?;
     let note = shared::validate::optional_text(m.note.as_deref(), 1000)
         .ok()
         .flatten();

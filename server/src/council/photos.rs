@@ -89,7 +89,9 @@ async fn upload(
         bytes,
     } = store(&state, body, declared).await?;
     let txn = state.db.begin_write().await?;
-    // Counted again inside the write: two uploads at once do not pass the limit together.
+    // Counted again inside the write with the item locked: uploads at once do not pass the
+    // limit together.
+    txn.lock::<item::Entity>(id).await?;
     if photo::Entity::find()
         .filter(photo::Column::ItemId.eq(id))
         .count(&*txn)

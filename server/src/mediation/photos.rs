@@ -155,7 +155,8 @@ async fn upload(
     } = store(&state, body, declared).await?;
     let txn = state.db.begin_write().await?;
     // Checked again inside the write: the file may have moved on meanwhile, and two uploads
-    // at once do not pass the limit together.
+    // at once do not pass the limit together (the record is locked until the commit).
+    txn.lock::<record::Entity>(id).await?;
     let (r, f, rel, _) = find_record_seen(&*txn, &me, id).await?;
     check_may_add(&me, &r, &f, rel)?;
     if count(&*txn, id).await? >= PHOTOS_PER_RECORD {

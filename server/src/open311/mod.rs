@@ -312,6 +312,18 @@ async fn post_request(
     let Some(("requests", f)) = split(&file) else {
         return error(Format::Json, StatusCode::NOT_FOUND, "no such resource");
     };
+    // The API's text rule, answered in GeoReport's own error format.
+    match std::str::from_utf8(&raw).map(|t| crate::http::check_urlencoded_text(t, true)) {
+        Ok(Ok(())) => {}
+        Ok(Err(crate::error::AppError::InvalidText(field))) => {
+            return error(
+                f,
+                StatusCode::BAD_REQUEST,
+                &format!("{field}: control characters are not allowed"),
+            );
+        }
+        _ => return error(f, StatusCode::BAD_REQUEST, "the form is not valid UTF-8"),
+    }
     let p = form_fields(&raw);
     let Some(key) = p.get("api_key").filter(|k| !k.is_empty()) else {
         return error(f, StatusCode::FORBIDDEN, "api_key is required");

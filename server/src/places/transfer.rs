@@ -20,6 +20,7 @@ use shared::places::{
     Change, ImportReport, Leader, PlaceKind, RejectedRow, ResidentInput, SpecialGroup, ValidPlace,
     validate_place, validate_resident,
 };
+use shared::validate::{check_text, spreadsheet_safe, spreadsheet_unguard};
 use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 
@@ -312,15 +313,6 @@ pub const RESIDENT_COLUMNS: [&str; 5] = [
     "special_groups",
 ];
 
-/// A cell that a spreadsheet would run as a formula gets a leading apostrophe.
-fn spreadsheet_safe(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
-
 /// Residents as CSV with full identity numbers and phones: an audited bulk read.
 pub async fn export_residents(
     state: &AppState,
@@ -350,17 +342,19 @@ pub async fn export_residents(
     for r in &rows {
         let mut g = groups.remove(&r.id).unwrap_or_default();
         g.sort();
-        out.write_record([
+        let cells = [
             households
                 .get(&r.household_id)
                 .map(String::as_str)
                 .unwrap_or(""),
-            spreadsheet_safe(&r.name).as_str(),
+            r.name.as_str(),
             r.id_number.as_deref().unwrap_or(""),
             r.phone.as_deref().unwrap_or(""),
             g.join(";").as_str(),
-        ])
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        ]
+        .map(spreadsheet_safe);
+        out.write_record(&cells)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
     }
     let mut bytes = out
         .into_inner()
@@ -440,10 +434,16 @@ pub async fn import_residents(
         };
         let get = |c: Option<usize>| {
             c.and_then(|c| record.get(c))
-                .map(str::to_string)
+                .map(|cell| spreadsheet_unguard(cell).to_string())
                 .filter(|s| !s.is_empty())
         };
         let mut errs = FieldErrors::new();
+        // The text rule, as for every other text the API reads.
+        for (cell, name) in record.iter().zip(&header) {
+            if check_text(cell, false).is_err() {
+                errs.add(name.as_str(), FieldErrorCode::InvalidText);
+            }
+        }
         let household = get(Some(c_household))
             .map(|c| c.to_ascii_uppercase())
             .and_then(|c| households.get(&c).cloned());
@@ -463,10 +463,7 @@ pub async fn import_residents(
             }
         }
         // Undo the export's spreadsheet guard ('=…) so a round trip keeps names as they were.
-        let name = get(Some(c_name)).map(|n| match n.strip_prefix('\'') {
-            Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_string(),
-            _ => n,
-        });
+        let name = get(Some(c_name));
         let input = ResidentInput {
             household_id: household.as_ref().map(|h| h.id).unwrap_or(0),
             name: name.unwrap_or_default(),

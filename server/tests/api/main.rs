@@ -8,6 +8,7 @@ mod care;
 mod cases;
 mod council;
 mod demo;
+mod hardening;
 mod http;
 mod map;
 mod mediation;

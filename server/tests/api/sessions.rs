@@ -340,8 +340,10 @@ both!(housekeeping_removes_only_dead_sessions);
 
 #[tokio::test]
 async fn configured_public_origins_are_the_only_ones_accepted() {
+    // Behind a TLS proxy, as public origins are: HSTS comes from a trusted proxy's word only.
     let app = TestApp::sqlite_configured(true, |c| {
-        c.public_origins = vec!["https://linju.example.org".into()]
+        c.public_origins = vec!["https://linju.example.org".into()];
+        c.trust_proxy = true;
     })
     .await;
     // The Host-derived origin no longer counts (a rebinding attacker controls Host).
