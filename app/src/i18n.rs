@@ -723,10 +723,10 @@ keys! {
     CarePairingStale => "这条结对刚被别人修改过，已重新载入最新内容，请再看一遍。", "Someone else just changed this pairing; the latest version is loaded, please check it again.";
     CareGroupsTab => "重点人群", "Special groups";
     CareGroupsTitle => "重点人群分布", "Special groups by micro-grid";
-    CareGroupsIntro => "各微网格的重点人群人数，只显示人数，不显示姓名。", "Special-group residents per micro-grid: counts only, never names.";
+    CareGroupsIntro => "各网格、微网格的重点人群人数，只显示人数，不显示姓名。一人属于多类人群时，在每一类中各计一次，合计只算一人。", "Special-group residents per grid and micro-grid: counts only, never names. Someone in two groups counts under each group and once in the total.";
     CareGroupsEmpty => "你负责的网格里还没有登记重点人群。", "No special-group residents are registered in your grids yet.";
     CareGroupsForbidden => "重点人群人数只对社区工作人员和本网格网格员开放。", "Special-group counts are for community staff and the grid's own workers.";
-    CareGroupsTotal => "共 {n} 人次", "{n} in all";
+    CareGroupsTotal => "共 {n} 人", "{n} people";
     VolTab => "志愿者", "Volunteers";
     VolTitle => "志愿服务与时间银行", "Volunteers and the time bank";
     VolIntro => "志愿服务队、队员和服务时长；每次服务按规则记入时间银行积分，积分可以兑换。", "Volunteer teams, members and hours of service; each service earns time-bank points by the rules, and points can be redeemed.";
@@ -785,6 +785,26 @@ keys! {
     AuditPurpose => "目的", "Purpose";
     AuditGroupsAdded => "新增标记", "Tags added";
     AuditGroupsRemoved => "取消标记", "Tags removed";
+    AuditFilters => "筛选操作日志", "Filter the audit log";
+    AuditAnyone => "所有人", "Anyone";
+    AuditActionLabel => "操作", "Action";
+    AuditAnyAction => "所有操作", "Any action";
+    AuditReadsOnly => "只看查阅个人信息的记录", "Only reads of personal data";
+    AuditResident => "涉及的居民", "About the resident";
+    AuditResidentSearch => "输入居民姓名", "A resident's name";
+    AuditResidentFind => "查找", "Find";
+    AuditResidentNone => "没有找到这位居民。", "No resident by that name.";
+    AuditResidentClear => "不限居民", "Any resident";
+    AuditRecordKind => "记录类型", "Kind of record";
+    AuditAnyRecord => "所有记录", "Any record";
+    AuditRecordId => "记录编号", "Record number";
+    AuditFrom => "起始日期", "From";
+    AuditTo => "截止日期", "To";
+    AuditApply => "筛选", "Filter";
+    AuditThisMonth => "本月", "This month";
+    AuditReset => "清除筛选", "Clear filters";
+    AuditTotal => "共 {n} 条记录", "{n} entries";
+    AuditAbout => "涉及居民", "Resident";
 
     // Council
     NavCouncil => "议事", "Council";
@@ -965,6 +985,8 @@ keys! {
     MedSide => "身份", "Role in the dispute";
     MedPartyName => "姓名", "Name";
     MedPartyPhone => "联系电话", "Phone";
+    MedPartyIdNumber => "身份证件号码", "Identity document number";
+    MedPartyAddress => "住址", "Address";
     MedRepresentative => "代理人", "Representative";
     MedAccount => "居民账号（用户名）", "Resident account (username)";
     MedAccountHint => "填写当事人的居民账号后，当事人可以登录查看本人的调解案件。", "With the party's resident account, the party can sign in and follow their own file.";
@@ -1023,6 +1045,9 @@ keys! {
     MedProposal => "提议", "Proposal";
     MedShareable => "可告知对方", "May be shared";
     MedNotShareable => "仅调解员可见", "Mediators only";
+    MedNotSharedOwn => "仅您本人和调解员可见，不告知对方", "Only you and the mediators see this; not shared with the other side";
+    MedUntoldSession => "{names} 尚未被告知调解的权利和义务（人民调解法第二十三、二十四条）。请先在“当事人”中告知；仍然记录的，办理经过中会注明本次调解未经告知。", "{names} not yet told of their rights and duties in mediation (People's Mediation Law, Art. 23–24). Tell them first under Parties; if you record the session anyway, the history notes that it went ahead without the notice.";
+    MedUntoldAgreement => "{names} 尚未被告知调解的权利和义务。各方当事人都被告知后，才能制作调解协议（人民调解法第二十三、二十四条）。", "{names} not yet told of their rights and duties. The agreement can be drafted once every party has been told (People's Mediation Law, Art. 23–24).";
     MedShareableLabel => "当事人同意把以上内容告知对方", "The party allows this to be shared with the other side";
     MedContentHidden => "调解内容仅本案调解员可见。", "Only this file's mediators see what was said.";
     MedWithheld => "另有 {n} 条内容未向您显示。", "{n} more entries are not shown to you.";

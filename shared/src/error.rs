@@ -30,6 +30,8 @@ pub enum ErrorCode {
     AlreadyVoted,
     PayloadTooLarge,
     PdfUnsupportedText,
+    /// A mediation step that needs every party told of their rights and duties first.
+    RightsNotNotified,
     Internal,
     Unavailable,
 }
@@ -51,7 +53,7 @@ impl ErrorCode {
             NotEligible => 403,
             BallotClosed | AlreadyVoted => 409,
             PayloadTooLarge => 413,
-            PdfUnsupportedText => 422,
+            PdfUnsupportedText | RightsNotNotified => 422,
             Internal => 500,
             Unavailable => 503,
         }
@@ -121,6 +123,10 @@ impl ErrorCode {
             PdfUnsupportedText => Text::new(
                 "协议中有 PDF 标准字体无法显示的字（如生僻字），请使用网页打印版。",
                 "The agreement has characters the PDF's standard font cannot show (such as rare characters); use the printable page instead.",
+            ),
+            RightsNotNotified => Text::new(
+                "还有当事人未被告知调解的权利和义务。请先告知各方（人民调解法第二十三、二十四条），再制作调解协议。",
+                "A party has not yet been told of their rights and duties in mediation. Tell every party first (People's Mediation Law, Art. 23–24), then draft the agreement.",
             ),
             Internal => Text::new(
                 "服务器内部错误，请稍后再试。",

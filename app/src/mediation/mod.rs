@@ -26,32 +26,6 @@ pub fn MediationStageBadge(stage: MediationStage) -> impl IntoView {
     view! { <span class=class data-testid="med-stage" data-stage=stage.as_str()>{move || i18n.text(stage.text())}</span> }
 }
 
-/// The label of an entry in a file's history, by the name the API gives it.
-pub fn history_label(name: &str) -> Text {
-    if let Some(a) = MediationAction::ALL
-        .into_iter()
-        .find(|a| a.as_str() == name)
-    {
-        return a.text();
-    }
-    let key = match name {
-        "intake" => Key::MedEvIntake,
-        "consent" => Key::MedEvConsent,
-        "notice" => Key::MedEvNotice,
-        "refused" => Key::MedEvRefused,
-        "session" => Key::MedEvSession,
-        "agreement_drafted" => Key::MedEvAgreementDrafted,
-        "confirmed" => Key::MedEvConfirmed,
-        "performed" => Key::MedEvPerformed,
-        "extend" => Key::MedEvExtend,
-        "mediators" => Key::MedEvMediators,
-        "record" => Key::MedEvRecord,
-        "record_photo" => Key::MedEvRecordPhoto,
-        _ => return Text::new("", ""),
-    };
-    key.text()
-}
-
 fn beijing() -> UtcOffset {
     UtcOffset::from_hms(8, 0, 0).expect("valid offset")
 }
@@ -106,24 +80,10 @@ mod tests {
 
     #[test]
     fn every_history_entry_has_a_label() {
-        for name in [
-            "intake",
-            "consent",
-            "notice",
-            "refused",
-            "session",
-            "agreement_drafted",
-            "confirmed",
-            "performed",
-            "extend",
-            "mediators",
-            "record",
-            "record_photo",
-            "accept",
-            "close",
-        ] {
-            let t = history_label(name);
-            assert!(!t.zh.is_empty() && !t.en.is_empty(), "{name}");
+        for e in shared::mediation::MediationEvent::ALL {
+            let t = e.text();
+            assert!(!t.zh.is_empty() && !t.en.is_empty(), "{e:?}");
+            assert_eq!(shared::mediation::MediationEvent::parse(e.as_str()), Some(e));
         }
     }
 }

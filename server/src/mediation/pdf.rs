@@ -14,7 +14,7 @@
 use crate::error::{AppError, AppResult};
 use shared::calendar::SHANGHAI;
 use shared::error::ErrorCode;
-use shared::mediation::{ConfirmMethod, FileView};
+use shared::mediation::{AgreementDocument, ConfirmMethod, FileView};
 use std::fmt::Write;
 
 const MM: f64 = 72.0 / 25.4;
@@ -117,6 +117,49 @@ fn hex_text(s: &str) -> String {
     out
 }
 
+/// A line cut into runs of ASCII and of everything else, in order.
+fn runs(s: &str) -> Vec<(bool, &str)> {
+    let mut out: Vec<(bool, &str)> = Vec::new();
+    let mut start = 0;
+    let mut kind = None;
+    for (i, c) in s.char_indices() {
+        let ascii = (' '..='~').contains(&c);
+        match kind {
+            Some(k) if k == ascii => {}
+            Some(k) => {
+                out.push((k, &s[start..i]));
+                start = i;
+                kind = Some(ascii);
+            }
+            None => kind = Some(ascii),
+        }
+    }
+    if let Some(k) = kind {
+        out.push((k, &s[start..]));
+    }
+    out
+}
+
+/// The first half-width Latin glyph of Adobe-GB1 ("!", then in ASCII order to "~"), and the
+/// half-width space (as GB-EUC-H maps single bytes).
+const HALF_WIDTH_BANG: u16 = 814;
+const HALF_WIDTH_SPACE: u16 = 7716;
+
+/// ASCII as Adobe-GB1 half-width CIDs (for the Identity-H font F2).
+fn half_width_cids(s: &str) -> String {
+    let mut out = String::from("<");
+    for c in s.chars() {
+        let cid = match c {
+            ' ' => HALF_WIDTH_SPACE,
+            '!'..='~' => HALF_WIDTH_BANG + (c as u16 - '!' as u16),
+            _ => HALF_WIDTH_SPACE,
+        };
+        let _ = write!(out, "{cid:04X}");
+    }
+    out.push('>');
+    out
+}
+
 fn width_of(s: &str) -> f64 {
     s.chars().map(em).sum()
 }
@@ -154,11 +197,24 @@ impl Doc {
     fn text_at(&mut self, x: f64, size: f64, s: &str) {
         let baseline = PAGE_H - TOP - self.y + size * 0.12;
         let page = self.pages.last_mut().expect("a page");
-        let _ = writeln!(
-            page,
-            "BT 0 g /F1 {size} Tf 1 0 0 1 {x:.2} {baseline:.2} Tm {} Tj ET",
-            hex_text(s)
-        );
+        let _ = write!(page, "BT 0 g");
+        // ASCII in the half-width font (F2), the rest in F1, each run placed where the layout
+        // put it: the proportional Latin glyphs UniGB-UCS2-H gives ASCII are narrower than
+        // their half-em advance, which left gaps after "-" and ":" ("调2026- 00001").
+        let mut x = x;
+        for (ascii, run) in runs(s) {
+            let (font, text) = if ascii {
+                ("F2", half_width_cids(run))
+            } else {
+                ("F1", hex_text(run))
+            };
+            let _ = write!(
+                page,
+                " /{font} {size} Tf 1 0 0 1 {x:.2} {baseline:.2} Tm {text} Tj"
+            );
+            x += width_of(run) * size;
+        }
+        let _ = writeln!(page, " ET");
     }
 
     fn block(&mut self, style: Style, text: &str) {
@@ -231,9 +287,13 @@ impl Doc {
             );
         }
         // Objects: 1 catalogue, 2 page tree, 3 font, 4 CID font, 5 descriptor, 6 ToUnicode,
-        // 7 info, then a page and its content per page.
+        // 7 info, 8 the half-width font for ASCII, 9 its ToUnicode, then a page and its
+        // content per page.
+        const FIRST_PAGE: usize = 10;
         let mut objs: Vec<Vec<u8>> = Vec::new();
-        let kids: Vec<String> = (0..total).map(|i| format!("{} 0 R", 8 + 2 * i)).collect();
+        let kids: Vec<String> = (0..total)
+            .map(|i| format!("{} 0 R", FIRST_PAGE + 2 * i))
+            .collect();
         objs.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
         objs.push(
             format!(
@@ -247,7 +307,7 @@ impl Doc {
                 .to_vec(),
         );
         objs.push(
-            b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor 5 0 R /DW 1000 /W [1 95 500] >>"
+            b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor 5 0 R /DW 1000 /W [1 95 500 814 939 500 7716 [500]] >>"
                 .to_vec(),
         );
         objs.push(
@@ -256,11 +316,16 @@ impl Doc {
         );
         objs.push(stream(&to_unicode()));
         objs.push(format!("<< /Title {} /Producer (Linju) >>", utf16_text(title)).into_bytes());
+        objs.push(
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H /DescendantFonts [4 0 R] /ToUnicode 9 0 R >>"
+                .to_vec(),
+        );
+        objs.push(stream(&half_width_to_unicode()));
         for (i, page) in self.pages.iter().enumerate() {
             objs.push(
                 format!(
-                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W:.2} {PAGE_H:.2}] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
-                    9 + 2 * i
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W:.2} {PAGE_H:.2}] /Resources << /Font << /F1 3 0 R /F2 8 0 R >> >> /Contents {} 0 R >>",
+                    FIRST_PAGE + 1 + 2 * i
                 )
                 .into_bytes(),
             );
@@ -330,6 +395,16 @@ fn to_unicode() -> String {
     s
 }
 
+/// The half-width CIDs back to ASCII, for copying and searching.
+fn half_width_to_unicode() -> String {
+    format!(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n/CMapName /Linju-GB1-HalfWidth def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n1 beginbfrange\n<{:04X}> <{:04X}> <0021>\nendbfrange\n1 beginbfchar\n<{:04X}> <0020>\nendbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend",
+        HALF_WIDTH_BANG,
+        HALF_WIDTH_BANG + ('~' as u16 - '!' as u16),
+        HALF_WIDTH_SPACE
+    )
+}
+
 fn zh_date(d: time::Date) -> String {
     format!("{}年{}月{}日", d.year(), u8::from(d.month()), d.day())
 }
@@ -344,19 +419,15 @@ fn side(p: &shared::mediation::PartyView) -> &'static str {
 ///
 /// A name or term the standard font cannot carry is refused (422) rather than printed wrong
 /// on a legal document: the printable web page shows every character.
-pub fn agreement(v: &FileView) -> AppResult<Option<Vec<u8>>> {
+pub fn agreement(v: &FileView, doc: &AgreementDocument) -> AppResult<Option<Vec<u8>>> {
     let Some(a) = v.agreement.as_ref() else {
         return Ok(None);
     };
     let mut d = Doc::new();
     d.block(Style::Title, "人民调解协议书");
-    d.block(Style::Right, &format!("编号：{}", v.summary.number));
+    d.block(Style::Right, &format!("{}　编号：{}", doc.committee, v.summary.number));
     for p in &v.parties {
-        let mut line = format!("{}：{}", side(p), p.name);
-        if let Some(r) = &p.representative {
-            let _ = write!(line, "　代理人：{r}");
-        }
-        d.block(Style::Plain, &line);
+        d.block(Style::Para, &super::print::party_line(p, doc).join("，"));
     }
     d.block(Style::Heading, "纠纷主要事实、争议事项及各方当事人的责任：");
     d.block(Style::Para, &a.facts);
@@ -409,7 +480,7 @@ pub fn agreement(v: &FileView) -> AppResult<Option<Vec<u8>>> {
             v.summary.mediator_names.join("、")
         ),
     );
-    d.block(Style::Plain, "人民调解委员会（印章）");
+    d.block(Style::Plain, &format!("{}（印章）", doc.committee));
     if d.unsettable {
         return Err(AppError::Code(ErrorCode::PdfUnsupportedText));
     }
@@ -451,6 +522,17 @@ mod tests {
     }
 
     #[test]
+    fn ascii_is_set_in_half_width_runs() {
+        assert_eq!(
+            runs("调2026-00001号"),
+            vec![(false, "调"), (true, "2026-00001"), (false, "号")]
+        );
+        assert_eq!(runs(""), Vec::<(bool, &str)>::new());
+        // "!" is CID 814, "-" 826, ":" 839, "~" 907; the space 7716.
+        assert_eq!(half_width_cids("!-: ~"), "<032E033A0347 1E24038B>".replace(' ', ""));
+    }
+
+    #[test]
     fn text_is_ucs2_hex() {
         assert_eq!(hex_text("王a"), "<738B0061>");
         assert_eq!(hex_text("😀"), "<003F>", "outside the BMP");
@@ -476,7 +558,7 @@ mod tests {
         assert!(pdf[start..].starts_with(b"xref"));
         // Every object offset lands on "n 0 obj".
         let table = std::str::from_utf8(&pdf[start..]).unwrap();
-        for (i, line) in table.lines().skip(3).take(7).enumerate() {
+        for (i, line) in table.lines().skip(3).take(9).enumerate() {
             let off: usize = line[..10].parse().unwrap();
             assert!(
                 pdf[off..].starts_with(format!("{} 0 obj", i + 1).as_bytes()),
