@@ -64,18 +64,17 @@ impl MigrationTrait for Migration {
                 .and_where(Expr::col(AuditLog::Entity).eq("resident")),
         )
         .await?;
-        let index = |name: &str, cols: &[AuditLog]| {
-            let mut i = Index::create();
-            i.name(name).table(AuditLog::Table);
-            for c in cols {
-                i.col(c.clone());
-            }
-            i.col(AuditLog::Id);
-            i.to_owned()
+        let index = |name: &str, col: AuditLog| {
+            Index::create()
+                .name(name)
+                .table(AuditLog::Table)
+                .col(col)
+                .col(AuditLog::Id)
+                .to_owned()
         };
-        m.create_index(index(INDEXES[0], &[AuditLog::ResidentId])).await?;
-        m.create_index(index(INDEXES[1], &[AuditLog::ActorId])).await?;
-        m.create_index(index(INDEXES[2], &[AuditLog::Action])).await?;
+        m.create_index(index(INDEXES[0], AuditLog::ResidentId)).await?;
+        m.create_index(index(INDEXES[1], AuditLog::ActorId)).await?;
+        m.create_index(index(INDEXES[2], AuditLog::Action)).await?;
 
         // "12 orders" → {"kind":"count","n":12,"of":"meal_orders"}.
         for (action, word, of) in COUNTED {

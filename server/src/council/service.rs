@@ -974,7 +974,7 @@ async fn file_decision_case(
         txn,
         filed.case.id,
         me,
-        "register",
+        shared::cases::CaseEventKind::Register,
         Some(Stage::Reported),
         Some(Stage::Registered),
         Some(format!("网格议事决定（议题 #{}）", m.id)),

@@ -44,9 +44,28 @@ enum Style {
     Gap,
 }
 
-/// Width of a character in ems: ASCII half, everything else full.
+/// The advance widths (thousandths of an em) of STSong-Light's proportional Latin glyphs,
+/// CIDs 1–95, which UniGB-UCS2-H gives to ASCII " " to "~": a hyphen 375, a colon 238, the
+/// digits 462. Declared as they are (in `/W` and in the layout): a flat half em left a gap
+/// after every narrow glyph ("调2026- 00001", "23: 00").
+const LATIN_WIDTHS: [u16; 95] = [
+    207, 270, 342, 467, 462, 797, 710, 239, 374, 374, 423, 605, 238, 375, 238, 334, // ' '–'/'
+    462, 462, 462, 462, 462, 462, 462, 462, 462, 462, // '0'–'9'
+    238, 238, 605, 605, 605, 344, 748, // ':'–'@'
+    684, 560, 695, 739, 563, 511, 729, 793, 318, 312, 666, 526, 896, 758, 772, 544, 772, 628,
+    465, 607, 753, 711, 972, 647, 620, 607, // 'A'–'Z'
+    374, 333, 374, 606, 500, 239, // '['–'`'
+    417, 503, 427, 529, 415, 264, 444, 518, 241, 230, 495, 228, 793, 527, 524, 524, 504, 338,
+    336, 277, 517, 450, 652, 466, 452, 407, // 'a'–'z'
+    370, 258, 370, 605, // '{'–'~'
+];
+
+/// Width of a character in ems: ASCII by the font's proportional widths, everything else full.
 fn em(c: char) -> f64 {
-    if (' '..='~').contains(&c) { 0.5 } else { 1.0 }
+    match c {
+        ' '..='~' => f64::from(LATIN_WIDTHS[c as usize - 0x20]) / 1000.0,
+        _ => 1.0,
+    }
 }
 
 /// Characters that must not begin a line (they hang at the end of the previous one).
@@ -117,49 +136,6 @@ fn hex_text(s: &str) -> String {
     out
 }
 
-/// A line cut into runs of ASCII and of everything else, in order.
-fn runs(s: &str) -> Vec<(bool, &str)> {
-    let mut out: Vec<(bool, &str)> = Vec::new();
-    let mut start = 0;
-    let mut kind = None;
-    for (i, c) in s.char_indices() {
-        let ascii = (' '..='~').contains(&c);
-        match kind {
-            Some(k) if k == ascii => {}
-            Some(k) => {
-                out.push((k, &s[start..i]));
-                start = i;
-                kind = Some(ascii);
-            }
-            None => kind = Some(ascii),
-        }
-    }
-    if let Some(k) = kind {
-        out.push((k, &s[start..]));
-    }
-    out
-}
-
-/// The first half-width Latin glyph of Adobe-GB1 ("!", then in ASCII order to "~"), and the
-/// half-width space (as GB-EUC-H maps single bytes).
-const HALF_WIDTH_BANG: u16 = 814;
-const HALF_WIDTH_SPACE: u16 = 7716;
-
-/// ASCII as Adobe-GB1 half-width CIDs (for the Identity-H font F2).
-fn half_width_cids(s: &str) -> String {
-    let mut out = String::from("<");
-    for c in s.chars() {
-        let cid = match c {
-            ' ' => HALF_WIDTH_SPACE,
-            '!'..='~' => HALF_WIDTH_BANG + (c as u16 - '!' as u16),
-            _ => HALF_WIDTH_SPACE,
-        };
-        let _ = write!(out, "{cid:04X}");
-    }
-    out.push('>');
-    out
-}
-
 fn width_of(s: &str) -> f64 {
     s.chars().map(em).sum()
 }
@@ -197,24 +173,11 @@ impl Doc {
     fn text_at(&mut self, x: f64, size: f64, s: &str) {
         let baseline = PAGE_H - TOP - self.y + size * 0.12;
         let page = self.pages.last_mut().expect("a page");
-        let _ = write!(page, "BT 0 g");
-        // ASCII in the half-width font (F2), the rest in F1, each run placed where the layout
-        // put it: the proportional Latin glyphs UniGB-UCS2-H gives ASCII are narrower than
-        // their half-em advance, which left gaps after "-" and ":" ("调2026- 00001").
-        let mut x = x;
-        for (ascii, run) in runs(s) {
-            let (font, text) = if ascii {
-                ("F2", half_width_cids(run))
-            } else {
-                ("F1", hex_text(run))
-            };
-            let _ = write!(
-                page,
-                " /{font} {size} Tf 1 0 0 1 {x:.2} {baseline:.2} Tm {text} Tj"
-            );
-            x += width_of(run) * size;
-        }
-        let _ = writeln!(page, " ET");
+        let _ = writeln!(
+            page,
+            "BT 0 g /F1 {size} Tf 1 0 0 1 {x:.2} {baseline:.2} Tm {} Tj ET",
+            hex_text(s)
+        );
     }
 
     fn block(&mut self, style: Style, text: &str) {
@@ -287,9 +250,8 @@ impl Doc {
             );
         }
         // Objects: 1 catalogue, 2 page tree, 3 font, 4 CID font, 5 descriptor, 6 ToUnicode,
-        // 7 info, 8 the half-width font for ASCII, 9 its ToUnicode, then a page and its
-        // content per page.
-        const FIRST_PAGE: usize = 10;
+        // 7 info, then a page and its content per page.
+        const FIRST_PAGE: usize = 8;
         let mut objs: Vec<Vec<u8>> = Vec::new();
         let kids: Vec<String> = (0..total)
             .map(|i| format!("{} 0 R", FIRST_PAGE + 2 * i))
@@ -307,8 +269,11 @@ impl Doc {
                 .to_vec(),
         );
         objs.push(
-            b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor 5 0 R /DW 1000 /W [1 95 500 814 939 500 7716 [500]] >>"
-                .to_vec(),
+            format!(
+                "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor 5 0 R /DW 1000 /W [1 [{}]] >>",
+                LATIN_WIDTHS.map(|w| w.to_string()).join(" ")
+            )
+            .into_bytes(),
         );
         objs.push(
             b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>"
@@ -316,15 +281,10 @@ impl Doc {
         );
         objs.push(stream(&to_unicode()));
         objs.push(format!("<< /Title {} /Producer (Linju) >>", utf16_text(title)).into_bytes());
-        objs.push(
-            b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H /DescendantFonts [4 0 R] /ToUnicode 9 0 R >>"
-                .to_vec(),
-        );
-        objs.push(stream(&half_width_to_unicode()));
         for (i, page) in self.pages.iter().enumerate() {
             objs.push(
                 format!(
-                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W:.2} {PAGE_H:.2}] /Resources << /Font << /F1 3 0 R /F2 8 0 R >> >> /Contents {} 0 R >>",
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W:.2} {PAGE_H:.2}] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
                     FIRST_PAGE + 1 + 2 * i
                 )
                 .into_bytes(),
@@ -393,16 +353,6 @@ fn to_unicode() -> String {
     }
     s.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend");
     s
-}
-
-/// The half-width CIDs back to ASCII, for copying and searching.
-fn half_width_to_unicode() -> String {
-    format!(
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n/CMapName /Linju-GB1-HalfWidth def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n1 beginbfrange\n<{:04X}> <{:04X}> <0021>\nendbfrange\n1 beginbfchar\n<{:04X}> <0020>\nendbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend",
-        HALF_WIDTH_BANG,
-        HALF_WIDTH_BANG + ('~' as u16 - '!' as u16),
-        HALF_WIDTH_SPACE
-    )
 }
 
 fn zh_date(d: time::Date) -> String {
@@ -522,14 +472,12 @@ mod tests {
     }
 
     #[test]
-    fn ascii_is_set_in_half_width_runs() {
-        assert_eq!(
-            runs("调2026-00001号"),
-            vec![(false, "调"), (true, "2026-00001"), (false, "号")]
-        );
-        assert_eq!(runs(""), Vec::<(bool, &str)>::new());
-        // "!" is CID 814, "-" 826, ":" 839, "~" 907; the space 7716.
-        assert_eq!(half_width_cids("!-: ~"), "<032E033A0347 1E24038B>".replace(' ', ""));
+    fn ascii_advances_by_the_fonts_own_widths() {
+        assert_eq!(em('-'), 0.375);
+        assert_eq!(em(':'), 0.238);
+        assert_eq!(em('0'), 0.462);
+        assert_eq!(em('王'), 1.0);
+        assert_eq!(LATIN_WIDTHS.len(), '~' as usize - ' ' as usize + 1);
     }
 
     #[test]
@@ -558,7 +506,7 @@ mod tests {
         assert!(pdf[start..].starts_with(b"xref"));
         // Every object offset lands on "n 0 obj".
         let table = std::str::from_utf8(&pdf[start..]).unwrap();
-        for (i, line) in table.lines().skip(3).take(9).enumerate() {
+        for (i, line) in table.lines().skip(3).take(7).enumerate() {
             let off: usize = line[..10].parse().unwrap();
             assert!(
                 pdf[off..].starts_with(format!("{} 0 obj", i + 1).as_bytes()),
