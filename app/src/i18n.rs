@@ -779,9 +779,6 @@ keys! {
     Ip => "IP", "IP";
     NoAudit => "暂无记录。", "No entries.";
     System => "系统", "System";
-    EntityResident => "居民", "resident";
-    EntityUser => "用户", "user";
-    EntityPlace => "地点", "place";
     AuditPurpose => "目的", "Purpose";
     AuditGroupsAdded => "新增标记", "Tags added";
     AuditGroupsRemoved => "取消标记", "Tags removed";
@@ -1083,16 +1080,6 @@ keys! {
     MedNewDeadline => "新的期限", "New time limit";
     MedPartyConsents => "{name} 同意延期", "{name} agrees";
     MedExtend => "延长期限", "Extend";
-    MedEvIntake => "登记", "Opened";
-    MedEvConsent => "同意调解", "Consent";
-    MedEvNotice => "告知权利义务", "Told of rights and duties";
-    MedEvRefused => "不同意调解", "Refused";
-    MedEvSession => "调解", "Session";
-    MedEvAgreementDrafted => "制作协议", "Agreement drafted";
-    MedEvConfirmed => "确认协议", "Agreement confirmed";
-    MedEvPerformed => "条款履行", "Term performed";
-    MedEvExtend => "延长期限", "Time limit extended";
-    MedEvMediators => "调整调解员", "Mediators changed";
     MedColon => "：", ": ";
     MedPrintAgreementPdf => "协议书 PDF", "Agreement as PDF";
     MedPrintSessionRecord => "打印笔录（供签名）", "Print the record for signature";
@@ -1100,9 +1087,7 @@ keys! {
     MedReassignSave => "保存调解员", "Save the mediators";
     MedReassignNeedOne => "请至少选择一名调解员。", "Choose at least one mediator.";
     MedMediatorsSaved => "调解员已调整。", "The mediators were changed.";
-    MedEvRecord => "添加记录", "Record added";
     MedLiveUpdated => "看板已更新：“{title}”现在在“{stage}”。", "Board updated: “{title}” is now in “{stage}”.";
-    MedEvRecordPhoto => "添加照片", "Photo added";
     MedRecordPhotos => "{kind}照片", "{kind} photos";
     MedRecordPhotoN => "{kind}照片 {n}，点击查看大图", "{kind} photo {n}; open full size";
     MedTakePhoto => "拍照或选择照片", "Take or choose a photo";

@@ -89,10 +89,12 @@ test('the secretary finds who read 张秀兰\'s record this month', async () => 
   assert.equal((await api(page, 'POST', `/residents/${zhang}/reveal`, { purpose: 'visit' })).status, 200);
   const other = (await api(page, 'GET', `/search?q=${encodeURIComponent('瞿桂英')}`)).body.residents[0].id;
   assert.equal((await api(page, 'POST', `/residents/${other}/reveal`, { purpose: 'visit' })).status, 200);
+  await page.context().clearCookies();
   await loginHome(page, env.url, 'gridworker');
   assert.equal((await api(page, 'GET', `/care/residents/${zhang}`)).status, 200);
   assert.equal((await api(page, 'GET', '/care/meals/enrolments')).status, 200);
 
+  await page.context().clearCookies();
   await loginHome(page, env.url, 'admin');
   await page.getByTestId('nav-audit').click();
   await page.getByTestId('audit-list').waitFor();

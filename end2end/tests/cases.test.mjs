@@ -114,6 +114,7 @@ test('the history and the notification say who moved the report from which stage
   );
 
   // The office registers it from the case page.
+  await page.context().clearCookies();
   await login(page, env.url, 'staff');
   await page.getByTestId('home-welcome').waitFor();
   await page.goto(caseUrl);
@@ -125,6 +126,7 @@ test('the history and the notification say who moved the report from which stage
   assert.ok(heads.every((h) => !/(\S+)\s*→\s*\1/.test(h)), `no "立案 → 立案": ${heads}`);
 
   // The reporter hears of it in words.
+  await page.context().clearCookies();
   await login(page, env.url, 'resident');
   await page.getByTestId('home-welcome').waitFor();
   await page.goto(`${env.url}/notifications`);

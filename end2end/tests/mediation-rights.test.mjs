@@ -19,6 +19,7 @@ test('rights before the agreement; a party sees their own unshared words as thei
   await admin.getByTestId('home-welcome').waitFor();
   const u = await api(admin, 'POST', '/users', { username: 'lixs', display_name: '李先生', password: DEMO_PASSWORD, roles: ['resident'] });
   assert.equal(u.status, 201, JSON.stringify(u.body));
+  await admin.context().clearCookies();
   await login(admin, env.url, 'staff');
   await admin.getByTestId('home-welcome').waitFor();
   const chen = (await api(admin, 'GET', '/mediation/mediators')).body.find((x) => x.display_name === '陈调解员').id;
@@ -91,6 +92,7 @@ test('rights before the agreement; a party sees their own unshared words as thei
 
   // 李先生 reads his own words: his and the mediators', not "mediators only".
   await m.setViewportSize({ width: 390, height: 844 });
+  await m.context().clearCookies();
   await login(m, env.url, 'lixs');
   await m.getByTestId('home-welcome').waitFor();
   await m.goto(`${env.url}/mediation/${fileId}`);

@@ -12,11 +12,10 @@ pub use board::MediationBoardPage;
 pub use file::MediationFilePage;
 
 use leptos::prelude::*;
-use shared::i18n::Text;
-use shared::mediation::{MediationAction, MediationStage};
+use shared::mediation::MediationStage;
 use time::{Date, OffsetDateTime, UtcOffset};
 
-use crate::i18n::{Key, use_i18n};
+use crate::i18n::use_i18n;
 
 /// A mediation stage as a small coloured label.
 #[component]
