@@ -276,7 +276,9 @@ fn entry(e: AuditEntry) -> impl IntoView {
     let link = match (e.entity.as_deref(), e.entity_id) {
         (Some("resident"), Some(id)) => Some(format!("/residents/{id}")),
         (
-            Some("place" | "street" | "community" | "grid" | "micro_grid" | "building" | "household"),
+            Some(
+                "place" | "street" | "community" | "grid" | "micro_grid" | "building" | "household",
+            ),
             Some(id),
         ) => Some(format!("/places/{id}")),
         (Some("user"), Some(id)) => Some(format!("/admin/users/{id}")),

@@ -101,6 +101,7 @@ test('rights before the agreement; a party sees their own unshared words as thei
   assert.equal((await mine.getByTestId('med-entry-private').textContent()).trim(), '仅您本人和调解员可见，不告知对方');
   assert.doesNotMatch(await m.locator('main').textContent(), /仅调解员可见/);
   assert.equal(await party(m, '王阿姨').getByTestId('med-party-address-text').count(), 0, 'the other side\'s address is not on his page');
+  assert.equal(await party(m, '王阿姨').getByTestId('med-party-id-number-text').count(), 0, 'nor her identity number');
   await m.screenshot({ path: path.join(ARTIFACTS, 'mediation-own-words-390.png'), fullPage: true });
   assert.deepEqual(env.consoleErrors, []);
 });

@@ -72,7 +72,8 @@ impl MigrationTrait for Migration {
                 .col(AuditLog::Id)
                 .to_owned()
         };
-        m.create_index(index(INDEXES[0], AuditLog::ResidentId)).await?;
+        m.create_index(index(INDEXES[0], AuditLog::ResidentId))
+            .await?;
         m.create_index(index(INDEXES[1], AuditLog::ActorId)).await?;
         m.create_index(index(INDEXES[2], AuditLog::Action)).await?;
 

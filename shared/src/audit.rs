@@ -123,7 +123,10 @@ audit_actions! {
 
 impl AuditAction {
     pub fn parse(code: &str) -> Option<AuditAction> {
-        AuditAction::ALL.iter().copied().find(|a| a.as_str() == code)
+        AuditAction::ALL
+            .iter()
+            .copied()
+            .find(|a| a.as_str() == code)
     }
 }
 
@@ -198,13 +201,20 @@ pub enum AuditDetail {
     /// A failed sign-in: the username tried, when it belongs to an account.
     SignInAs { username: Option<String> },
     /// An account's roles and grids as set.
-    Account { roles: Vec<Role>, grids: Vec<i64>, disabled: bool },
+    Account {
+        roles: Vec<Role>,
+        grids: Vec<i64>,
+        disabled: bool,
+    },
     /// An account verified as a resident (or the link removed).
     ResidentLink { resident_id: Option<i64> },
     /// A vote recorded on a resident's behalf.
     VoteFor { resident_id: i64 },
     /// A mediation file's mediators, chosen by the parties or assigned by the committee.
-    Mediators { names: Vec<String>, chosen_by_parties: bool },
+    Mediators {
+        names: Vec<String>,
+        chosen_by_parties: bool,
+    },
 }
 
 impl AuditDetail {
@@ -337,7 +347,10 @@ impl AuditQuery {
         let mut errs = FieldErrors::new();
         let day = |field: &'static str, v: &Option<String>, errs: &mut FieldErrors| {
             let v = v.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
-            match time::Date::parse(v, &time::macros::format_description!("[year]-[month]-[day]")) {
+            match time::Date::parse(
+                v,
+                &time::macros::format_description!("[year]-[month]-[day]"),
+            ) {
                 Ok(d) => Some(d),
                 Err(_) => {
                     errs.add(field, FieldErrorCode::InvalidFormat);
@@ -352,7 +365,12 @@ impl AuditQuery {
         {
             errs.add("to", FieldErrorCode::OutOfRange);
         }
-        let mut actions = match self.action.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        let mut actions = match self
+            .action
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
             None => None,
             Some(a) => match AuditAction::parse(a) {
                 Some(a) => Some(vec![a]),
@@ -363,8 +381,11 @@ impl AuditQuery {
             },
         };
         if self.reads_only == Some(true) {
-            let reads: Vec<AuditAction> =
-                AuditAction::ALL.iter().copied().filter(|a| a.is_read()).collect();
+            let reads: Vec<AuditAction> = AuditAction::ALL
+                .iter()
+                .copied()
+                .filter(|a| a.is_read())
+                .collect();
             actions = Some(match actions {
                 Some(one) => one.into_iter().filter(|a| a.is_read()).collect(),
                 None => reads,
@@ -433,8 +454,14 @@ mod tests {
             ..Default::default()
         };
         let f = q.validate().unwrap();
-        assert_eq!(f.from.unwrap().to_string(), "2026-12-01 0:00:00.0 +08:00:00");
-        assert_eq!(f.until.unwrap().to_string(), "2027-01-01 0:00:00.0 +08:00:00");
+        assert_eq!(
+            f.from.unwrap().to_string(),
+            "2026-12-01 0:00:00.0 +08:00:00"
+        );
+        assert_eq!(
+            f.until.unwrap().to_string(),
+            "2027-01-01 0:00:00.0 +08:00:00"
+        );
         assert!(f.actions.unwrap().contains(&"resident.reveal"));
         let bad = AuditQuery {
             from: Some("2026-12-31".into()),

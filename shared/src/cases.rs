@@ -361,21 +361,36 @@ impl CaseEventKind {
             CaseEventKind::Rating => Text::new("评价", "Rated"),
             CaseEventKind::Undo => Text::new("撤销", "Undone"),
             CaseEventKind::Reorder => Text::new("调整顺序", "Reordered"),
-            move_ => move_.action().map(Action::text).unwrap_or(Text::new("", "")),
+            move_ => move_
+                .action()
+                .map(Action::text)
+                .unwrap_or(Text::new("", "")),
         }
     }
 
     /// What happened, as a sentence naming who did it and from which stage to which:
     /// "王书记 将事件从 上报 移至 立案". `who` is `None` for the system.
-    pub fn describe(self, who: Option<&str>, from: Option<Stage>, to: Option<Stage>, lang: Lang) -> String {
+    pub fn describe(
+        self,
+        who: Option<&str>,
+        from: Option<Stage>,
+        to: Option<Stage>,
+        lang: Lang,
+    ) -> String {
         let system = Text::new("系统", "The system").get(lang);
         let who = who.filter(|w| !w.trim().is_empty()).unwrap_or(system);
         let stage = |s: Option<Stage>| s.map(|s| s.text().get(lang)).unwrap_or("");
         let template = match self {
             CaseEventKind::Created => Text::new("{who} 上报了事件", "{who} reported the case"),
             CaseEventKind::Photo => Text::new("{who} 添加了照片", "{who} added a photo"),
-            CaseEventKind::Rating => Text::new("{who} 评价了办理结果", "{who} rated how the case was handled"),
-            CaseEventKind::Reorder => Text::new("{who} 调整了事件在看板上的顺序", "{who} reordered the case on the board"),
+            CaseEventKind::Rating => Text::new(
+                "{who} 评价了办理结果",
+                "{who} rated how the case was handled",
+            ),
+            CaseEventKind::Reorder => Text::new(
+                "{who} 调整了事件在看板上的顺序",
+                "{who} reordered the case on the board",
+            ),
             CaseEventKind::Undo => Text::new(
                 "{who} 撤销了上一步，事件从 {from} 回到 {to}",
                 "{who} undid the last move: the case went back from {from} to {to}",
@@ -446,19 +461,39 @@ mod event_kind_tests {
     fn a_move_says_who_moved_the_case_from_which_stage_to_which() {
         let k = CaseEventKind::from(Action::Register);
         assert_eq!(
-            k.describe(Some("王书记"), Some(Stage::Reported), Some(Stage::Registered), Lang::ZhCn),
+            k.describe(
+                Some("王书记"),
+                Some(Stage::Reported),
+                Some(Stage::Registered),
+                Lang::ZhCn
+            ),
             "王书记 将事件从 上报 移至 立案"
         );
         assert_eq!(
-            k.describe(Some("Wang"), Some(Stage::Reported), Some(Stage::Registered), Lang::En),
+            k.describe(
+                Some("Wang"),
+                Some(Stage::Reported),
+                Some(Stage::Registered),
+                Lang::En
+            ),
             "Wang moved the case from Reported to Registered"
         );
         assert_eq!(
-            CaseEventKind::Created.describe(Some("刘先生"), None, Some(Stage::Reported), Lang::ZhCn),
+            CaseEventKind::Created.describe(
+                Some("刘先生"),
+                None,
+                Some(Stage::Reported),
+                Lang::ZhCn
+            ),
             "刘先生 上报了事件"
         );
         assert_eq!(
-            CaseEventKind::Undo.describe(None, Some(Stage::Registered), Some(Stage::Reported), Lang::ZhCn),
+            CaseEventKind::Undo.describe(
+                None,
+                Some(Stage::Registered),
+                Some(Stage::Reported),
+                Lang::ZhCn
+            ),
             "系统 撤销了上一步，事件从 立案 回到 上报"
         );
     }
@@ -468,11 +503,20 @@ mod event_kind_tests {
         for a in Action::ALL {
             let k = CaseEventKind::from(a);
             assert_eq!(k.action(), Some(a));
-            assert_eq!(serde_json::to_value(k).unwrap(), serde_json::to_value(a).unwrap());
+            assert_eq!(
+                serde_json::to_value(k).unwrap(),
+                serde_json::to_value(a).unwrap()
+            );
             assert_eq!(CaseEventKind::parse(k.as_str()), Some(k));
             assert_eq!(k.text(), a.text());
         }
-        for k in [CaseEventKind::Created, CaseEventKind::Photo, CaseEventKind::Rating, CaseEventKind::Undo, CaseEventKind::Reorder] {
+        for k in [
+            CaseEventKind::Created,
+            CaseEventKind::Photo,
+            CaseEventKind::Rating,
+            CaseEventKind::Undo,
+            CaseEventKind::Reorder,
+        ] {
             assert_eq!(k.action(), None);
             assert_eq!(CaseEventKind::parse(k.as_str()), Some(k));
             assert!(!k.text().zh.is_empty() && !k.text().en.is_empty());

@@ -13,9 +13,7 @@ use shared::error::{ErrorCode, FieldError};
 use shared::i18n::Lang;
 use time::OffsetDateTime;
 
-use super::{
-    REFUSAL_REASONS, StageBadge, category_label, deadline_text, now, refusal_text,
-};
+use super::{REFUSAL_REASONS, StageBadge, category_label, deadline_text, now, refusal_text};
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};

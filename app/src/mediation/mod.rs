@@ -82,7 +82,10 @@ mod tests {
         for e in shared::mediation::MediationEvent::ALL {
             let t = e.text();
             assert!(!t.zh.is_empty() && !t.en.is_empty(), "{e:?}");
-            assert_eq!(shared::mediation::MediationEvent::parse(e.as_str()), Some(e));
+            assert_eq!(
+                shared::mediation::MediationEvent::parse(e.as_str()),
+                Some(e)
+            );
         }
     }
 }

@@ -169,7 +169,10 @@ async fn list(
         cond = cond.add(entry::Column::At.lt(until));
     }
     let conn = &state.db.conn;
-    let total = entry::Entity::find().filter(cond.clone()).count(conn).await?;
+    let total = entry::Entity::find()
+        .filter(cond.clone())
+        .count(conn)
+        .await?;
     let rows = entry::Entity::find()
         .filter(cond)
         .order_by_desc(entry::Column::Id)

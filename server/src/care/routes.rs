@@ -122,7 +122,10 @@ async fn list_errands(
         &state,
         Some(&me),
         &ctx,
-        crate::audit::Record::global(shared::audit::AuditAction::CareErrandsRead, shared::audit::AuditDetail::count(out.len(), shared::audit::Counted::Errands)),
+        crate::audit::Record::global(
+            shared::audit::AuditAction::CareErrandsRead,
+            shared::audit::AuditDetail::count(out.len(), shared::audit::Counted::Errands),
+        ),
     )
     .await?;
     Ok(Json(out))
@@ -212,7 +215,10 @@ async fn letters(
             &state,
             Some(&me),
             &ctx,
-            crate::audit::Record::global(shared::audit::AuditAction::MailboxPrivateRead, shared::audit::AuditDetail::count(private, shared::audit::Counted::Letters)),
+            crate::audit::Record::global(
+                shared::audit::AuditAction::MailboxPrivateRead,
+                shared::audit::AuditDetail::count(private, shared::audit::Counted::Letters),
+            ),
         )
         .await?;
     }
@@ -260,7 +266,10 @@ async fn enrolments(
         &state,
         Some(&me),
         &ctx,
-        crate::audit::Record::global(shared::audit::AuditAction::CareMealsRead, shared::audit::AuditDetail::count(out.len(), shared::audit::Counted::MealEnrolments)),
+        crate::audit::Record::global(
+            shared::audit::AuditAction::CareMealsRead,
+            shared::audit::AuditDetail::count(out.len(), shared::audit::Counted::MealEnrolments),
+        ),
     )
     .await?;
     Ok(Json(out))
@@ -342,7 +351,10 @@ async fn list_orders(
         &state,
         Some(&me),
         &ctx,
-        crate::audit::Record::global(shared::audit::AuditAction::CareMealsRead, shared::audit::AuditDetail::count(out.len(), shared::audit::Counted::MealOrders)),
+        crate::audit::Record::global(
+            shared::audit::AuditAction::CareMealsRead,
+            shared::audit::AuditDetail::count(out.len(), shared::audit::Counted::MealOrders),
+        ),
     )
     .await?;
     Ok(Json(out))
@@ -457,7 +469,11 @@ async fn get_volunteer(
             &state,
             Some(&me),
             &ctx,
-            crate::audit::Record::new(shared::audit::AuditAction::CareTimebankRead, "volunteer", id),
+            crate::audit::Record::new(
+                shared::audit::AuditAction::CareTimebankRead,
+                "volunteer",
+                id,
+            ),
         )
         .await?;
     }

@@ -232,7 +232,11 @@ pub async fn create_pairing(
         &*txn,
         Some(me),
         ctx,
-        Record::new(shared::audit::AuditAction::CarePairingCreate, "resident", r.id),
+        Record::new(
+            shared::audit::AuditAction::CarePairingCreate,
+            "resident",
+            r.id,
+        ),
     )
     .await?;
     let out = pairing_views(&*txn, vec![p]).await?.remove(0);
@@ -330,7 +334,10 @@ pub async fn due_visits(
             entity: Some("pairing"),
             entity_id: None,
             resident_id: None,
-            detail: Some(shared::audit::AuditDetail::count(out.len(), shared::audit::Counted::Residents).to_json()),
+            detail: Some(
+                shared::audit::AuditDetail::count(out.len(), shared::audit::Counted::Residents)
+                    .to_json(),
+            ),
         },
     )
     .await?;
@@ -448,7 +455,11 @@ pub async fn record_visit(
         &*txn,
         Some(me),
         ctx,
-        Record::new(shared::audit::AuditAction::CareVisitCreate, "resident", r.id),
+        Record::new(
+            shared::audit::AuditAction::CareVisitCreate,
+            "resident",
+            r.id,
+        ),
     )
     .await?;
     let v = visit::Entity::find_by_id(v.id)
@@ -841,7 +852,13 @@ pub async fn group_counts(
         .map(|(place_id, who)| {
             let grid_id = by_id
                 .get(&place_id)
-                .and_then(|p| if p.kind == "grid" { Some(p.id) } else { p.grid_id })
+                .and_then(|p| {
+                    if p.kind == "grid" {
+                        Some(p.id)
+                    } else {
+                        p.grid_id
+                    }
+                })
                 .unwrap_or(place_id);
             GroupPlace {
                 place_id,

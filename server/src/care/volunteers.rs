@@ -158,7 +158,10 @@ pub async fn teams(state: &AppState, me: &Principal, ctx: &RequestCtx) -> AppRes
             state,
             Some(me),
             ctx,
-            Record::global(shared::audit::AuditAction::CareTimebankRead, shared::audit::AuditDetail::count(n, shared::audit::Counted::Volunteers)),
+            Record::global(
+                shared::audit::AuditAction::CareTimebankRead,
+                shared::audit::AuditDetail::count(n, shared::audit::Counted::Volunteers),
+            ),
         )
         .await?;
     }
@@ -324,7 +327,13 @@ pub async fn record_activity(
             entity: Some("volunteer_activity"),
             entity_id: Some(a.id),
             resident_id: None,
-            detail: Some(shared::audit::AuditDetail::count(req.participants.len(), shared::audit::Counted::Volunteers).to_json()),
+            detail: Some(
+                shared::audit::AuditDetail::count(
+                    req.participants.len(),
+                    shared::audit::Counted::Volunteers,
+                )
+                .to_json(),
+            ),
         },
     )
     .await?;
@@ -449,7 +458,13 @@ pub async fn redeem(
             entity: Some("volunteer"),
             entity_id: Some(id),
             resident_id: None,
-            detail: Some(shared::audit::AuditDetail::Count { n: req.points as u64, of: shared::audit::Counted::Points }.to_json()),
+            detail: Some(
+                shared::audit::AuditDetail::Count {
+                    n: req.points as u64,
+                    of: shared::audit::Counted::Points,
+                }
+                .to_json(),
+            ),
         },
     )
     .await?;

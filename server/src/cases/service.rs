@@ -17,9 +17,9 @@ use serde::de::DeserializeOwned;
 use shared::accounts::{Principal, Role};
 use shared::calendar::{Limit, WorkCalendar};
 use shared::cases::{
-    Action, CaseEvent, CaseEventKind, CaseMeta, CaseRelation, CaseSummary, CaseView, Category, CreateCase,
-    MoveCase, MoveRefusal, Notification, Rating, ResponsibleParty, Source, Stage, Urgency,
-    check_move, legal_actions, validate_case, validate_move,
+    Action, CaseEvent, CaseEventKind, CaseMeta, CaseRelation, CaseSummary, CaseView, Category,
+    CreateCase, MoveCase, MoveRefusal, Notification, Rating, ResponsibleParty, Source, Stage,
+    Urgency, check_move, legal_actions, validate_case, validate_move,
 };
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::{Page, clamp_paging};

@@ -151,9 +151,11 @@ pub async fn start(
         &*txn,
         Some(me),
         ctx,
-        Record::new(shared::audit::AuditAction::PatrolStart, "patrol", m.id).about(shared::audit::AuditDetail::Name {
-            name: g.code.clone(),
-        }),
+        Record::new(shared::audit::AuditAction::PatrolStart, "patrol", m.id).about(
+            shared::audit::AuditDetail::Name {
+                name: g.code.clone(),
+            },
+        ),
     )
     .await?;
     txn.commit().await?;

@@ -233,7 +233,11 @@ async fn serve(
             state,
             Some(me),
             ctx,
-            Record::new(shared::audit::AuditAction::MediationPhotoRead, "mediation_photo", p.id),
+            Record::new(
+                shared::audit::AuditAction::MediationPhotoRead,
+                "mediation_photo",
+                p.id,
+            ),
         )
         .await?;
     }

@@ -99,7 +99,11 @@ pub fn agreement(v: &FileView, doc: &AgreementDocument) -> Option<String> {
             b,
             "<p data-party=\"{}\">{}",
             p.id,
-            party_line(p, doc).iter().map(|s| esc(s)).collect::<Vec<_>>().join("，")
+            party_line(p, doc)
+                .iter()
+                .map(|s| esc(s))
+                .collect::<Vec<_>>()
+                .join("，")
         );
         b.push_str("</p>");
     }

@@ -370,7 +370,11 @@ pub async fn create_file(
         &*txn,
         Some(me),
         ctx,
-        Record::new(shared::audit::AuditAction::MediationCreate, "mediation_file", f.id),
+        Record::new(
+            shared::audit::AuditAction::MediationCreate,
+            "mediation_file",
+            f.id,
+        ),
     )
     .await?;
     let (f, rel, a) = find_accessible(&*txn, me, f.id).await?;
@@ -465,7 +469,16 @@ pub async fn set_mediators(
     } else {
         format!("{names}（调委会指派）")
     };
-    append(&*txn, id, me, MediationEvent::Mediators, None, None, Some(note.clone())).await?;
+    append(
+        &*txn,
+        id,
+        me,
+        MediationEvent::Mediators,
+        None,
+        None,
+        Some(note.clone()),
+    )
+    .await?;
     let names = mediator_names(&*txn, &[id])
         .await?
         .remove(&id)
@@ -514,7 +527,11 @@ async fn audit_notes_read(
             conn,
             Some(me),
             ctx,
-            Record::new(shared::audit::AuditAction::MediationNotesRead, "mediation_file", v.summary.id),
+            Record::new(
+                shared::audit::AuditAction::MediationNotesRead,
+                "mediation_file",
+                v.summary.id,
+            ),
         )
         .await?;
     }
@@ -559,7 +576,16 @@ pub async fn set_consent(
         format!("{name} 不同意调解：{}", note.unwrap_or_default())
     };
     if req.agreed {
-        append(&*txn, f.id, me, MediationEvent::Consent, None, None, Some(line)).await?;
+        append(
+            &*txn,
+            f.id,
+            me,
+            MediationEvent::Consent,
+            None,
+            None,
+            Some(line),
+        )
+        .await?;
     } else {
         set_stage(&*txn, f.id, MediationStage::NotAccepted).await?;
         file::Entity::update_many()
@@ -630,7 +656,11 @@ pub async fn reveal_contact(
         state,
         Some(me),
         ctx,
-        Record::new(shared::audit::AuditAction::MediationPartyReveal, "mediation_party", p.id),
+        Record::new(
+            shared::audit::AuditAction::MediationPartyReveal,
+            "mediation_party",
+            p.id,
+        ),
     )
     .await?;
     Ok(PartyContact {
@@ -948,7 +978,11 @@ pub async fn add_session(
         &*txn,
         Some(me),
         ctx,
-        Record::new(shared::audit::AuditAction::MediationSessionWrite, "mediation_file", id),
+        Record::new(
+            shared::audit::AuditAction::MediationSessionWrite,
+            "mediation_file",
+            id,
+        ),
     )
     .await?;
     bump(&*txn, me, ctx, &f, f.version).await?;
@@ -1017,7 +1051,16 @@ pub async fn set_agreement(
         .filter(party::Column::FileId.eq(id))
         .exec(&*txn)
         .await?;
-    append(&*txn, id, me, MediationEvent::AgreementDrafted, None, None, None).await?;
+    append(
+        &*txn,
+        id,
+        me,
+        MediationEvent::AgreementDrafted,
+        None,
+        None,
+        None,
+    )
+    .await?;
     let out = reread(&*txn, me, ctx, id).await?;
     txn.commit().await?;
     Ok(out)
@@ -1088,7 +1131,16 @@ pub async fn perform_term(
     ta.performed_at = Set(Some(OffsetDateTime::now_utc()));
     ta.proof = Set(Some(proof.clone()));
     ta.update(&*txn).await?;
-    append(&*txn, f.id, me, MediationEvent::Performed, None, None, Some(proof)).await?;
+    append(
+        &*txn,
+        f.id,
+        me,
+        MediationEvent::Performed,
+        None,
+        None,
+        Some(proof),
+    )
+    .await?;
     bump(&*txn, me, ctx, &f, f.version).await?;
     let out = reread(&*txn, me, ctx, f.id).await?;
     txn.commit().await?;
@@ -1248,7 +1300,13 @@ pub async fn view(
             side: Side::parse(&p.side).unwrap_or(Side::Other),
             name: p.name.clone(),
             phone: p.phone.as_deref().map(shared::validate::mask_phone),
-            id_number: p.id_number.as_deref().map(shared::validate::mask_id_number),
+            // Masked, and like the address only for the office and the mediators: a party
+            // reads the other side's on the agreement they both sign.
+            id_number: p
+                .id_number
+                .as_deref()
+                .filter(|_| a >= Access::Office)
+                .map(shared::validate::mask_id_number),
             address: p.address.clone().filter(|_| a >= Access::Office),
             representative: p.representative.clone(),
             has_account: p.user_id.is_some(),
@@ -1441,7 +1499,11 @@ pub async fn get_file(
             state,
             Some(me),
             ctx,
-            Record::new(shared::audit::AuditAction::MediationNotesRead, "mediation_file", id),
+            Record::new(
+                shared::audit::AuditAction::MediationNotesRead,
+                "mediation_file",
+                id,
+            ),
         )
         .await?;
     }

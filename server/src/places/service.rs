@@ -551,7 +551,12 @@ pub async fn create(
         &*txn,
         Some(me),
         ctx,
-        Record::new(shared::audit::AuditAction::PlaceCreate, req.kind.as_str(), m.id).about(shared::audit::AuditDetail::Name {
+        Record::new(
+            shared::audit::AuditAction::PlaceCreate,
+            req.kind.as_str(),
+            m.id,
+        )
+        .about(shared::audit::AuditDetail::Name {
             name: m.code.clone(),
         }),
     )
@@ -737,7 +742,11 @@ pub async fn undo_geometry(
         &*txn,
         Some(me),
         ctx,
-        Record::new(shared::audit::AuditAction::PlaceGeometryUndo, kind.as_str(), id),
+        Record::new(
+            shared::audit::AuditAction::PlaceGeometryUndo,
+            kind.as_str(),
+            id,
+        ),
     )
     .await?;
     let out = view(&*txn, find(&*txn, id).await?).await?;
@@ -1029,7 +1038,8 @@ pub async fn delete(
         &*txn,
         Some(me),
         ctx,
-        Record::new(shared::audit::AuditAction::PlaceDelete, kind.as_str(), id).about(shared::audit::AuditDetail::Name { name: current.code }),
+        Record::new(shared::audit::AuditAction::PlaceDelete, kind.as_str(), id)
+            .about(shared::audit::AuditDetail::Name { name: current.code }),
     )
     .await?;
     txn.commit().await?;

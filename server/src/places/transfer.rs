@@ -66,7 +66,10 @@ pub async fn export_places(state: &AppState, me: &Principal, ctx: &RequestCtx) -
         state,
         Some(me),
         ctx,
-        Record::global(shared::audit::AuditAction::PlacesExport, shared::audit::AuditDetail::count(features.len(), shared::audit::Counted::Places)),
+        Record::global(
+            shared::audit::AuditAction::PlacesExport,
+            shared::audit::AuditDetail::count(features.len(), shared::audit::Counted::Places),
+        ),
     )
     .await?;
     Ok(json!({"type": "FeatureCollection", "features": features}))
@@ -293,7 +296,10 @@ pub async fn import_places(
         &*txn,
         Some(me),
         ctx,
-        Record::global(shared::audit::AuditAction::PlacesImport, shared::audit::AuditDetail::count(accepted, shared::audit::Counted::Places)),
+        Record::global(
+            shared::audit::AuditAction::PlacesImport,
+            shared::audit::AuditDetail::count(accepted, shared::audit::Counted::Places),
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -371,7 +377,10 @@ pub async fn export_residents(
         state,
         Some(me),
         ctx,
-        Record::global(shared::audit::AuditAction::ResidentsExport, shared::audit::AuditDetail::count(rows.len(), shared::audit::Counted::Residents)),
+        Record::global(
+            shared::audit::AuditAction::ResidentsExport,
+            shared::audit::AuditDetail::count(rows.len(), shared::audit::Counted::Residents),
+        ),
     )
     .await?;
     String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
@@ -509,7 +518,10 @@ pub async fn import_residents(
         &*txn,
         Some(me),
         ctx,
-        Record::global(shared::audit::AuditAction::ResidentsImport, shared::audit::AuditDetail::count(accepted, shared::audit::Counted::Residents)),
+        Record::global(
+            shared::audit::AuditAction::ResidentsImport,
+            shared::audit::AuditDetail::count(accepted, shared::audit::Counted::Residents),
+        ),
     )
     .await?;
     txn.commit().await?;

@@ -1111,12 +1111,21 @@ async fn group_counts_per_micro_grid_for_permitted_roles(app: &TestApp) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["grid_name"].as_str().unwrap().to_string(), p["place_name"].as_str().unwrap().to_string()))
+        .map(|p| {
+            (
+                p["grid_name"].as_str().unwrap().to_string(),
+                p["place_name"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     let mut unique = titles.clone();
     unique.sort();
     unique.dedup();
-    assert_eq!(unique.len(), titles.len(), "grid and micro-grid tell the cards apart: {titles:?}");
+    assert_eq!(
+        unique.len(),
+        titles.len(),
+        "grid and micro-grid tell the cards apart: {titles:?}"
+    );
     assert!(titles.iter().any(|(g, _)| g == "第一网格"), "{titles:?}");
     assert!(titles.iter().all(|(g, m)| !g.is_empty() && !m.is_empty()));
 
@@ -1127,14 +1136,28 @@ async fn group_counts_per_micro_grid_for_permitted_roles(app: &TestApp) {
             .as_array()
             .unwrap()
             .iter()
-            .find(|p| p["people"].as_u64().unwrap() > 0 && p["grid_id"] == grid1 && p["place_name"] == "1微网格")
+            .find(|p| {
+                p["people"].as_u64().unwrap() > 0
+                    && p["grid_id"] == grid1
+                    && p["place_name"] == "1微网格"
+            })
             .unwrap_or_else(|| panic!("第一网格 · 1微网格 in {counts}"));
-        let tags: u64 = id["groups"].as_array().unwrap().iter().map(|g| g["count"].as_u64().unwrap()).sum();
+        let tags: u64 = id["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["count"].as_u64().unwrap())
+            .sum();
         (id["people"].as_u64().unwrap(), tags)
     };
     let (people_before, tags_before) = place_of_zhang(&mine);
     let zhang = app.resident_id("张秀兰").await;
-    let (_, r) = staff.post(&format!("/api/v1/residents/{zhang}/reveal"), json!({"purpose": "visit"})).await;
+    let (_, r) = staff
+        .post(
+            &format!("/api/v1/residents/{zhang}/reveal"),
+            json!({"purpose": "visit"}),
+        )
+        .await;
     let mut groups: Vec<Value> = r["special_groups"].as_array().cloned().unwrap_or_default();
     assert!(groups.contains(&json!("living_alone")), "{r}");
     if !groups.contains(&json!("disabled")) {

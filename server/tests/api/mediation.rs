@@ -59,7 +59,10 @@ async fn open_dispute(app: &TestApp) -> Dispute {
     assert_eq!(status, StatusCode::CREATED, "{f}");
     assert_eq!(f["summary"]["stage"], "intake");
     assert_eq!(f["parties"][0]["phone"], "138****5678", "contacts masked");
-    assert_eq!(f["parties"][0]["id_number"], "310***********0025", "identity numbers masked");
+    assert_eq!(
+        f["parties"][0]["id_number"], "310***********0025",
+        "identity numbers masked"
+    );
     Dispute {
         id: f["summary"]["id"].as_i64().unwrap(),
         applicant: f["parties"][0]["id"].as_i64().unwrap(),
@@ -373,14 +376,21 @@ async fn the_air_conditioner_case(app: &TestApp) {
     // digits 462 thousandths), not a flat half em that left a gap after narrow glyphs.
     let raw_pdf = String::from_utf8_lossy(&pdf);
     assert!(
-        raw_pdf.contains("/W [1 [207 270 342 467 462 797 710 239 374 374 423 605 238 375 238 334 462"),
+        raw_pdf
+            .contains("/W [1 [207 270 342 467 462 797 710 239 374 374 423 605 238 375 238 334 462"),
         "the font's own Latin widths"
     );
     let number = f["summary"]["number"].as_str().unwrap();
-    let compact: String = pdf_runs(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
+    let compact: String = pdf_runs(&pdf)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     assert!(compact.contains(&format!("编号：{number}")), "{compact}");
     if let Some(raw) = pdftotext_raw(&pdf) {
-        assert!(raw.contains(&format!("编号：{number}")), "{number} whole in: {raw}");
+        assert!(
+            raw.contains(&format!("编号：{number}")),
+            "{number} whole in: {raw}"
+        );
         assert!(raw.contains("每晚23:00后"), "23:00 whole in: {raw}");
         assert!(raw.contains("履行期限：2026"), "{raw}");
     }
@@ -1283,10 +1293,21 @@ async fn rights_first_and_the_dossier_in_words(app: &TestApp) {
     }
     ok(mv(&m, id, "accept", None).await).await;
     // Only 王阿姨 has been told when the joint session takes place.
-    ok(m.post(&format!("/api/v1/mediation/parties/{}/notice", d.applicant), json!(null)).await).await;
-    let f = ok(m.post(&format!("/api/v1/mediation/files/{id}/sessions"), json!({
+    ok(m.post(
+        &format!("/api/v1/mediation/parties/{}/notice", d.applicant),
+        json!(null),
+    )
+    .await)
+    .await;
+    let f = ok(m
+        .post(
+            &format!("/api/v1/mediation/files/{id}/sessions"),
+            json!({
         "mode": "joint", "held_at": "2026-11-20T02:00:00Z", "venue": "调解室",
-        "entries": [{"party_id": d.applicant, "statement": "外机滴水", "shareable": true}]})).await).await;
+        "entries": [{"party_id": d.applicant, "statement": "外机滴水", "shareable": true}]}),
+        )
+        .await)
+    .await;
     let missing: Vec<&Value> = f["history"]
         .as_array()
         .unwrap()
@@ -1300,27 +1321,53 @@ async fn rights_first_and_the_dossier_in_words(app: &TestApp) {
         "mode": "back_to_back", "party_id": d.applicant, "held_at": "2026-11-20T03:00:00Z", "venue": "调解室",
         "entries": [{"party_id": d.applicant, "proposal": "移机"}]})).await).await;
     assert_eq!(
-        f["history"].as_array().unwrap().iter().filter(|e| e["action"] == "notice_missing").count(),
+        f["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "notice_missing")
+            .count(),
         1
     );
 
     // The agreement waits for 李先生 to be told.
-    let agreement = |version: Value| json!({
-        "facts": "外机滴水。", "terms": [{"text": "移机", "due": "2026-12-10"}], "version": version});
+    let agreement = |version: Value| {
+        json!({
+        "facts": "外机滴水。", "terms": [{"text": "移机", "due": "2026-12-10"}], "version": version})
+    };
     let version = file(&m, id).await["summary"]["version"].clone();
     let (status, p) = m
-        .put(&format!("/api/v1/mediation/files/{id}/agreement"), agreement(version.clone()))
+        .put(
+            &format!("/api/v1/mediation/files/{id}/agreement"),
+            agreement(version.clone()),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
     assert_eq!(p["code"], "rights_not_notified");
-    assert!(p["messages"]["zh-CN"].as_str().unwrap().contains("权利和义务"));
+    assert!(
+        p["messages"]["zh-CN"]
+            .as_str()
+            .unwrap()
+            .contains("权利和义务")
+    );
     assert!(file(&m, id).await["agreement"].is_null(), "nothing drafted");
-    ok(m.post(&format!("/api/v1/mediation/parties/{}/notice", d.respondent), json!(null)).await).await;
+    ok(m.post(
+        &format!("/api/v1/mediation/parties/{}/notice", d.respondent),
+        json!(null),
+    )
+    .await)
+    .await;
     let version = file(&m, id).await["summary"]["version"].clone();
-    ok(m.put(&format!("/api/v1/mediation/files/{id}/agreement"), agreement(version)).await).await;
+    ok(m.put(
+        &format!("/api/v1/mediation/files/{id}/agreement"),
+        agreement(version),
+    )
+    .await)
+    .await;
 
     // The printed file: every history entry in words, empty statement fields left out.
-    let (status, _, html) = get_bytes(&m, &format!("/api/v1/mediation/files/{id}/dossier.html")).await;
+    let (status, _, html) =
+        get_bytes(&m, &format!("/api/v1/mediation/files/{id}/dossier.html")).await;
     assert_eq!(status, StatusCode::OK);
     let html = String::from_utf8(html).unwrap();
     let history = &html[html.find("六、办理经过").expect("the history section")..];
@@ -1330,13 +1377,32 @@ async fn rights_first_and_the_dossier_in_words(app: &TestApp) {
         .map(|li| li.split_once('>').map(|(_, rest)| rest).unwrap_or(""))
         .collect::<Vec<_>>()
         .join("\n");
-    for code in ["intake", "consent", "accept", "begin", "session", "agreement_drafted", "notice_missing"] {
+    for code in [
+        "intake",
+        "consent",
+        "accept",
+        "begin",
+        "session",
+        "agreement_drafted",
+        "notice_missing",
+    ] {
         assert!(!shown.contains(code), "{code} shown as a code in: {shown}");
     }
-    for words in ["登记", "同意调解", "受理", "调解", "制作协议", "未经权利义务告知即进行", "告知权利义务"] {
+    for words in [
+        "登记",
+        "同意调解",
+        "受理",
+        "调解",
+        "制作协议",
+        "未经权利义务告知即进行",
+        "告知权利义务",
+    ] {
         assert!(shown.contains(words), "{words} in: {shown}");
     }
-    assert!(!html.contains("：；") && !html.contains("：</p>"), "no empty fields: {html}");
+    assert!(
+        !html.contains("：；") && !html.contains("：</p>"),
+        "no empty fields: {html}"
+    );
     assert!(html.contains("王阿姨：陈述：外机滴水"), "{html}");
     assert!(html.contains("王阿姨：提议：移机"), "{html}");
 }
