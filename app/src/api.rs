@@ -435,8 +435,24 @@ pub async fn import_residents(csv: String, dry_run: bool) -> ApiResult<ImportRep
 
 // ---- audit ----
 
-pub async fn audit(offset: u64, limit: u64) -> ApiResult<Page<AuditEntry>> {
-    get(&format!("/audit?offset={offset}&limit={limit}")).await
+pub async fn audit(q: &shared::audit::AuditQuery) -> ApiResult<Page<AuditEntry>> {
+    let mut params: Vec<String> = Vec::new();
+    let mut add = |k: &str, v: Option<String>| {
+        if let Some(v) = v {
+            params.push(format!("{k}={}", encode(&v)));
+        }
+    };
+    add("actor_id", q.actor_id.map(|v| v.to_string()));
+    add("action", q.action.clone());
+    add("reads_only", q.reads_only.map(|v| v.to_string()));
+    add("entity", q.entity.clone());
+    add("entity_id", q.entity_id.map(|v| v.to_string()));
+    add("resident_id", q.resident_id.map(|v| v.to_string()));
+    add("from", q.from.clone());
+    add("to", q.to.clone());
+    add("offset", q.offset.map(|v| v.to_string()));
+    add("limit", q.limit.map(|v| v.to_string()));
+    get(&format!("/audit?{}", params.join("&"))).await
 }
 
 // ---- cases ----
@@ -929,7 +945,7 @@ pub async fn update_pairing(
 }
 
 /// Special-group residents per micro-grid (counts only).
-pub async fn group_counts() -> ApiResult<Vec<shared::care::GroupCount>> {
+pub async fn group_counts() -> ApiResult<Vec<shared::care::GroupPlace>> {
     get("/care/groups").await
 }
 

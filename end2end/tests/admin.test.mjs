@@ -1,7 +1,8 @@
 // An administrator creates a user with a role and a grid; the new user can sign in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useLinju, loginHome, login, openChild } from '../support.mjs';
+import { useLinju, loginHome, login, openChild, api, ARTIFACTS } from '../support.mjs';
+import path from 'node:path';
 
 const env = useLinju();
 
@@ -77,6 +78,63 @@ test('the audit log lists sign-ins', async () => {
   assert.ok((await page.getByTestId('audit-entry').count()) > 0);
   // Actions read as words, in the interface language.
   await page.locator('[data-testid="audit-action"][data-action="auth.login"]').filter({ hasText: '登录' }).first().waitFor();
+});
+
+test('the secretary finds who read 张秀兰\'s record this month', async () => {
+  const page = await env.newPage();
+  // 王干事 reads her full record (a visit), the grid worker her care record; someone else's too.
+  await loginHome(page, env.url, 'staff');
+  const found = await api(page, 'GET', `/search?q=${encodeURIComponent('张秀兰')}`);
+  const zhang = found.body.residents.find((r) => r.name === '张秀兰').id;
+  assert.equal((await api(page, 'POST', `/residents/${zhang}/reveal`, { purpose: 'visit' })).status, 200);
+  const other = (await api(page, 'GET', `/search?q=${encodeURIComponent('瞿桂英')}`)).body.residents[0].id;
+  assert.equal((await api(page, 'POST', `/residents/${other}/reveal`, { purpose: 'visit' })).status, 200);
+  await page.context().clearCookies();
+  await loginHome(page, env.url, 'gridworker');
+  assert.equal((await api(page, 'GET', `/care/residents/${zhang}`)).status, 200);
+  assert.equal((await api(page, 'GET', '/care/meals/enrolments')).status, 200);
+
+  await page.context().clearCookies();
+  await loginHome(page, env.url, 'admin');
+  await page.getByTestId('nav-audit').click();
+  await page.getByTestId('audit-list').waitFor();
+  // Everything in words: no action codes, no English details.
+  const listed = await page.getByTestId('audit-list').innerText();
+  assert.doesNotMatch(listed, /\b[a-z_]+\.[a-z_.]+\b/, 'no raw action codes');
+  assert.doesNotMatch(listed, /\d+ (orders|enrolments|residents|errands|letters|volunteers|places)\b/);
+  await page.locator('[data-testid="audit-entry"][data-action="care.meals.read"]').first()
+    .getByTestId('audit-detail').filter({ hasText: /^\d+ 位配餐对象$/ }).waitFor();
+
+  // The question: her name, reads only, this month.
+  await page.getByTestId('audit-resident-q').fill('张秀兰');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('audit-resident-hit').filter({ hasText: '张秀兰' }).first().click();
+  await page.getByTestId('audit-resident-chosen').filter({ hasText: '张秀兰' }).waitFor();
+  await page.getByTestId('audit-reads-only').check();
+  await page.getByTestId('audit-this-month').click();
+  await page.getByTestId('audit-total').filter({ hasText: '共 2 条记录' }).waitFor();
+  const rows = page.getByTestId('audit-entry');
+  const who = (await rows.getByTestId('audit-who').allInnerTexts()).sort();
+  assert.deepEqual(who, ['王干事', '赵网格员']);
+  assert.deepEqual((await rows.getByTestId('audit-about').allInnerTexts()), ['张秀兰', '张秀兰']);
+  assert.deepEqual((await rows.getByTestId('audit-action').allInnerTexts()).sort(), ['查看关爱档案', '查看完整信息'].sort());
+  await page.screenshot({ path: path.join(ARTIFACTS, 'audit-filtered-desktop.png'), fullPage: true });
+
+  // Narrowed to one person.
+  await page.getByTestId('audit-actor').selectOption({ label: '赵网格员（gridworker）' });
+  await page.getByTestId('audit-apply').click();
+  await page.getByTestId('audit-total').filter({ hasText: '共 1 条记录' }).waitFor();
+  assert.deepEqual(await page.getByTestId('audit-who').allInnerTexts(), ['赵网格员']);
+
+  // On a phone the filters stack and nothing scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
+  }));
+  assert.ok(scroll <= client, `page is ${scroll}px wide in ${client}px`);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'audit-filtered-phone.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  assert.deepEqual(env.consoleErrors, []);
 });
 
 test('an admin adds, renames and deletes a micro-grid', async () => {

@@ -430,6 +430,10 @@ test('a risk level change moves the next due date; a pairing ends with its reaso
   await page.getByTestId('group-counts').waitFor();
   assert.ok((await page.getByTestId('group-place').count()) > 0);
   assert.doesNotMatch(await page.getByTestId('group-counts').textContent(), /瞿桂英|张秀兰/);
+  // Each card names the grid and the micro-grid, and counts people, not 人次.
+  const titles = await page.locator('[data-testid="group-place"] h2').allTextContents();
+  assert.ok(titles.every((t) => /^第一网格 · \d+微网格 共 \d+ 人$/.test(t.trim())), titles.join(' | '));
+  assert.doesNotMatch(await page.getByTestId('group-counts').textContent(), /人次/);
   await noHorizontalScroll(page);
   await shot(page, 'care-groups-phone');
   // A resident has no such tab and the page tells them so.

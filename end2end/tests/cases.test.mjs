@@ -97,3 +97,52 @@ test('the board is not offered to residents', async () => {
   await page.goto(`${env.url}/board`);
   await page.getByTestId('forbidden').waitFor();
 });
+
+test('the history and the notification say who moved the report from which stage to which', async () => {
+  const page = await env.newPage();
+  await login(page, env.url, 'resident');
+  await page.getByTestId('home-welcome').waitFor();
+  await page.goto(`${env.url}/report`);
+  await page.getByTestId('report-form').waitFor();
+  await fillReport(page, '2号路灯一闪一闪');
+  await page.getByTestId('report-submit').click();
+  await page.getByTestId('case-detail').waitFor();
+  const caseUrl = page.url();
+  assert.equal(
+    (await page.getByTestId('timeline-what').first().textContent()).trim(),
+    '刘先生 上报了事件',
+  );
+
+  // The office registers it from the case page.
+  await page.context().clearCookies();
+  await login(page, env.url, 'staff');
+  await page.getByTestId('home-welcome').waitFor();
+  await page.goto(caseUrl);
+  await page.getByTestId('action-register').click();
+  await page.locator('[data-testid="case-detail"][data-stage="registered"]').waitFor();
+  const lines = await page.getByTestId('timeline-what').allTextContents();
+  assert.deepEqual(lines.map((l) => l.trim()), ['刘先生 上报了事件', '王干事 将事件从 上报 移至 立案']);
+  const heads = await page.locator('.timeline-head').allTextContents();
+  assert.ok(heads.every((h) => !/(\S+)\s*→\s*\1/.test(h)), `no "立案 → 立案": ${heads}`);
+
+  // The reporter hears of it in words.
+  await page.context().clearCookies();
+  await login(page, env.url, 'resident');
+  await page.getByTestId('home-welcome').waitFor();
+  await page.goto(`${env.url}/notifications`);
+  const note = page.getByTestId('notification').filter({ hasText: '2号路灯一闪一闪' }).first();
+  await note.waitFor();
+  assert.equal((await note.getByTestId('notification-what').textContent()).trim(), '王干事 将事件从 上报 移至 立案');
+  assert.doesNotMatch(await note.textContent(), /立案\s*→\s*立案/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'notifications-phone.png'), fullPage: true });
+
+  // In English too.
+  await page.goto(caseUrl);
+  await page.getByTestId('case-detail').waitFor();
+  await page.evaluate(() => localStorage.setItem('linju.lang', 'en'));
+  await page.reload();
+  await page.getByTestId('timeline-what').nth(1).waitFor();
+  const en = await page.getByTestId('timeline-what').allTextContents();
+  assert.equal(en[1].trim(), '王干事 moved the case from Reported to Registered');
+  assert.deepEqual(env.consoleErrors, []);
+});

@@ -19,6 +19,8 @@ mod m20261129_000015_care_more;
 mod m20261129_000016_mediation_events_at;
 mod m20261129_000017_mediation_record_photos;
 mod m20261129_000018_sensitive_purpose;
+mod m20261207_000001_audit_filters;
+mod m20261207_000002_mediation_party_identity;
 
 pub struct Migrator;
 
@@ -43,6 +45,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000016_mediation_events_at::Migration),
             Box::new(m20261129_000017_mediation_record_photos::Migration),
             Box::new(m20261129_000018_sensitive_purpose::Migration),
+            Box::new(m20261207_000001_audit_filters::Migration),
+            Box::new(m20261207_000002_mediation_party_identity::Migration),
         ]
     }
 }

@@ -668,14 +668,41 @@ pub struct VisitView {
     pub case_id: Option<i64>,
 }
 
-/// Special-group residents per micro-grid: counts only, never names.
+/// Special-group residents of one micro-grid: counts of people only, never names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GroupPlace {
+    /// The micro-grid (or the grid itself, for households not in a micro-grid).
+    pub place_id: i64,
+    pub place_name: String,
+    /// The grid it belongs to, so that "1微网格" of each grid can be told apart.
+    pub grid_id: i64,
+    pub grid_name: String,
+    /// Distinct people with at least one special-group tag: someone living alone who is
+    /// also disabled is one person here, and counted under each of their groups below.
+    pub people: u64,
+    /// People per group, in `SpecialGroup` order.
+    pub groups: Vec<GroupCount>,
+}
+
+/// People of one special group in a micro-grid.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupCount {
-    pub place_id: i64,
-    pub place_name: String,
     pub group: crate::places::SpecialGroup,
     pub count: u64,
+}
+
+impl GroupPlace {
+    /// The card's title: the grid and the micro-grid ("第一网格 · 1微网格"); a grid's own
+    /// households just the grid.
+    pub fn title(&self) -> String {
+        if self.place_id == self.grid_id {
+            self.grid_name.clone()
+        } else {
+            format!("{} · {}", self.grid_name, self.place_name)
+        }
+    }
 }
 
 /// Visit intervals per risk level.

@@ -265,14 +265,165 @@ pub fn legal_actions(stage: Stage, who: &Principal, rel: CaseRelation) -> Vec<Ac
         .collect()
 }
 
-/// History entries whose notes the reporter sees. The others' notes (dispatch details, a
-/// failed verification, a postponement) are the office's working notes; the reporter still
-/// sees that the step happened and who took it.
-pub fn note_is_public(action: &str) -> bool {
-    matches!(
-        action,
-        "created" | "refuse" | "feedback" | "close" | "reopen" | "rating"
-    )
+/// What one entry of a case's history records: the filing, one of the lifecycle's moves, or
+/// something that happened to the case without moving it. Stored and sent by the same names
+/// as the moves (`register`, `verify_fail`, …) plus `created`, `photo`, `rating`, `undo` and
+/// `reorder`; the one place that says how each reads in a timeline or a notification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CaseEventKind {
+    Created,
+    Register,
+    Refuse,
+    Dispatch,
+    Start,
+    RequestPostpone,
+    ApprovePostpone,
+    RejectPostpone,
+    Resume,
+    Feedback,
+    VerifyPass,
+    VerifyFail,
+    Close,
+    Reopen,
+    /// A photo added to the case (its stage unchanged).
+    Photo,
+    /// The reporter's satisfaction after closing.
+    Rating,
+    /// A move taken back by its maker (from the stage it had reached back to the one before).
+    Undo,
+    /// The card's place in its board column changed; not part of the case's story.
+    Reorder,
+}
+
+impl From<Action> for CaseEventKind {
+    fn from(a: Action) -> Self {
+        match a {
+            Action::Register => CaseEventKind::Register,
+            Action::Refuse => CaseEventKind::Refuse,
+            Action::Dispatch => CaseEventKind::Dispatch,
+            Action::Start => CaseEventKind::Start,
+            Action::RequestPostpone => CaseEventKind::RequestPostpone,
+            Action::ApprovePostpone => CaseEventKind::ApprovePostpone,
+            Action::RejectPostpone => CaseEventKind::RejectPostpone,
+            Action::Resume => CaseEventKind::Resume,
+            Action::Feedback => CaseEventKind::Feedback,
+            Action::VerifyPass => CaseEventKind::VerifyPass,
+            Action::VerifyFail => CaseEventKind::VerifyFail,
+            Action::Close => CaseEventKind::Close,
+            Action::Reopen => CaseEventKind::Reopen,
+        }
+    }
+}
+
+impl CaseEventKind {
+    /// The stored and sent name (`verify_fail`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseEventKind::Created => "created",
+            CaseEventKind::Register => "register",
+            CaseEventKind::Refuse => "refuse",
+            CaseEventKind::Dispatch => "dispatch",
+            CaseEventKind::Start => "start",
+            CaseEventKind::RequestPostpone => "request_postpone",
+            CaseEventKind::ApprovePostpone => "approve_postpone",
+            CaseEventKind::RejectPostpone => "reject_postpone",
+            CaseEventKind::Resume => "resume",
+            CaseEventKind::Feedback => "feedback",
+            CaseEventKind::VerifyPass => "verify_pass",
+            CaseEventKind::VerifyFail => "verify_fail",
+            CaseEventKind::Close => "close",
+            CaseEventKind::Reopen => "reopen",
+            CaseEventKind::Photo => "photo",
+            CaseEventKind::Rating => "rating",
+            CaseEventKind::Undo => "undo",
+            CaseEventKind::Reorder => "reorder",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<CaseEventKind> {
+        serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+    }
+
+    /// The lifecycle move this entry records, if it is one.
+    pub fn action(self) -> Option<Action> {
+        Action::ALL
+            .into_iter()
+            .find(|a| CaseEventKind::from(*a) == self)
+    }
+
+    /// A short label: the move's name, or what happened.
+    pub fn text(self) -> Text {
+        match self {
+            CaseEventKind::Created => Text::new("上报", "Reported"),
+            CaseEventKind::Photo => Text::new("添加照片", "Photo added"),
+            CaseEventKind::Rating => Text::new("评价", "Rated"),
+            CaseEventKind::Undo => Text::new("撤销", "Undone"),
+            CaseEventKind::Reorder => Text::new("调整顺序", "Reordered"),
+            move_ => move_
+                .action()
+                .map(Action::text)
+                .unwrap_or(Text::new("", "")),
+        }
+    }
+
+    /// What happened, as a sentence naming who did it and from which stage to which:
+    /// "王书记 将事件从 上报 移至 立案". `who` is `None` for the system.
+    pub fn describe(
+        self,
+        who: Option<&str>,
+        from: Option<Stage>,
+        to: Option<Stage>,
+        lang: Lang,
+    ) -> String {
+        let system = Text::new("系统", "The system").get(lang);
+        let who = who.filter(|w| !w.trim().is_empty()).unwrap_or(system);
+        let stage = |s: Option<Stage>| s.map(|s| s.text().get(lang)).unwrap_or("");
+        let template = match self {
+            CaseEventKind::Created => Text::new("{who} 上报了事件", "{who} reported the case"),
+            CaseEventKind::Photo => Text::new("{who} 添加了照片", "{who} added a photo"),
+            CaseEventKind::Rating => Text::new(
+                "{who} 评价了办理结果",
+                "{who} rated how the case was handled",
+            ),
+            CaseEventKind::Reorder => Text::new(
+                "{who} 调整了事件在看板上的顺序",
+                "{who} reordered the case on the board",
+            ),
+            CaseEventKind::Undo => Text::new(
+                "{who} 撤销了上一步，事件从 {from} 回到 {to}",
+                "{who} undid the last move: the case went back from {from} to {to}",
+            ),
+            _ if from.is_some() && to.is_some() && from != to => Text::new(
+                "{who} 将事件从 {from} 移至 {to}",
+                "{who} moved the case from {from} to {to}",
+            ),
+            // A move whose stages were not kept reads as the move itself.
+            _ => Text::new("{who}：{action}", "{who}: {action}"),
+        };
+        template
+            .get(lang)
+            .replace("{who}", who)
+            .replace("{from}", stage(from))
+            .replace("{to}", stage(to))
+            .replace("{action}", self.text().get(lang))
+    }
+
+    /// History entries whose notes the reporter sees. The others' notes (dispatch details, a
+    /// failed verification, a postponement) are the office's working notes; the reporter
+    /// still sees that the step happened and who took it.
+    pub fn note_is_public(self) -> bool {
+        matches!(
+            self,
+            CaseEventKind::Created
+                | CaseEventKind::Refuse
+                | CaseEventKind::Feedback
+                | CaseEventKind::Close
+                | CaseEventKind::Reopen
+                | CaseEventKind::Rating
+        )
+    }
 }
 
 /// Why a move was refused, for the message the user sees.
@@ -300,6 +451,77 @@ pub fn check_move(
         return Err(MoveRefusal::NotYours);
     }
     Ok(action.to())
+}
+
+#[cfg(test)]
+mod event_kind_tests {
+    use super::*;
+
+    #[test]
+    fn a_move_says_who_moved_the_case_from_which_stage_to_which() {
+        let k = CaseEventKind::from(Action::Register);
+        assert_eq!(
+            k.describe(
+                Some("王书记"),
+                Some(Stage::Reported),
+                Some(Stage::Registered),
+                Lang::ZhCn
+            ),
+            "王书记 将事件从 上报 移至 立案"
+        );
+        assert_eq!(
+            k.describe(
+                Some("Wang"),
+                Some(Stage::Reported),
+                Some(Stage::Registered),
+                Lang::En
+            ),
+            "Wang moved the case from Reported to Registered"
+        );
+        assert_eq!(
+            CaseEventKind::Created.describe(
+                Some("刘先生"),
+                None,
+                Some(Stage::Reported),
+                Lang::ZhCn
+            ),
+            "刘先生 上报了事件"
+        );
+        assert_eq!(
+            CaseEventKind::Undo.describe(
+                None,
+                Some(Stage::Registered),
+                Some(Stage::Reported),
+                Lang::ZhCn
+            ),
+            "系统 撤销了上一步，事件从 立案 回到 上报"
+        );
+    }
+
+    #[test]
+    fn every_kind_keeps_its_stored_name_and_every_move_is_a_kind() {
+        for a in Action::ALL {
+            let k = CaseEventKind::from(a);
+            assert_eq!(k.action(), Some(a));
+            assert_eq!(
+                serde_json::to_value(k).unwrap(),
+                serde_json::to_value(a).unwrap()
+            );
+            assert_eq!(CaseEventKind::parse(k.as_str()), Some(k));
+            assert_eq!(k.text(), a.text());
+        }
+        for k in [
+            CaseEventKind::Created,
+            CaseEventKind::Photo,
+            CaseEventKind::Rating,
+            CaseEventKind::Undo,
+            CaseEventKind::Reorder,
+        ] {
+            assert_eq!(k.action(), None);
+            assert_eq!(CaseEventKind::parse(k.as_str()), Some(k));
+            assert!(!k.text().zh.is_empty() && !k.text().en.is_empty());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -714,8 +936,7 @@ pub struct CaseEvent {
     #[serde(with = "time::serde::rfc3339")]
     pub at: time::OffsetDateTime,
     pub actor_name: Option<String>,
-    /// `created` or an action name.
-    pub action: String,
+    pub action: CaseEventKind,
     pub from_stage: Option<Stage>,
     pub to_stage: Option<Stage>,
     pub note: Option<String>,
@@ -784,8 +1005,8 @@ pub struct Notification {
     pub case_id: i64,
     pub case_number: String,
     pub case_title: String,
-    /// The move that happened (an `Action` name).
-    pub action: String,
+    /// The move that happened (it says from which stage to which).
+    pub action: Action,
     pub stage: Option<Stage>,
     /// Who made it.
     pub actor_name: Option<String>,

@@ -32,6 +32,8 @@ pub enum ErrorCode {
     PdfUnsupportedText,
     /// Text with control characters (NUL, escape …), or line breaks in a one-line field.
     InvalidText,
+    /// A mediation step that needs every party told of their rights and duties first.
+    RightsNotNotified,
     Internal,
     Unavailable,
 }
@@ -53,8 +55,8 @@ impl ErrorCode {
             NotEligible => 403,
             BallotClosed | AlreadyVoted => 409,
             PayloadTooLarge => 413,
-            PdfUnsupportedText => 422,
             InvalidText => 422,
+            PdfUnsupportedText | RightsNotNotified => 422,
             Internal => 500,
             Unavailable => 503,
         }
@@ -128,6 +130,10 @@ impl ErrorCode {
             InvalidText => Text::new(
                 "内容中有不可见的控制字符，请删除后重试。",
                 "The text contains invisible control characters; remove them and try again.",
+            ),
+            RightsNotNotified => Text::new(
+                "还有当事人未被告知调解的权利和义务。请先告知各方（人民调解法第二十三、二十四条），再制作调解协议。",
+                "A party has not yet been told of their rights and duties in mediation. Tell every party first (People's Mediation Law, Art. 23–24), then draft the agreement.",
             ),
             Internal => Text::new(
                 "服务器内部错误，请稍后再试。",

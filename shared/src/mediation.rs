@@ -193,6 +193,154 @@ impl MediationAction {
     }
 }
 
+/// What one entry of a file's history records: one of the moves, or a step that does not
+/// move the file. Stored and sent by these names (`intake`, `agreement_drafted`, `accept`, …);
+/// the one place that says how each reads, in the app and in the printed file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MediationEvent {
+    Intake,
+    Consent,
+    Refused,
+    Notice,
+    /// A session or an agreement went ahead while a party had not been told of their rights
+    /// and duties (the note names them).
+    NoticeMissing,
+    Mediators,
+    Record,
+    RecordPhoto,
+    Session,
+    AgreementDrafted,
+    Confirmed,
+    Performed,
+    Extend,
+    Accept,
+    Begin,
+    Agree,
+    Resume,
+    Perform,
+    Close,
+    Fail,
+}
+
+impl MediationEvent {
+    pub const ALL: [MediationEvent; 20] = [
+        MediationEvent::Intake,
+        MediationEvent::Consent,
+        MediationEvent::Refused,
+        MediationEvent::Notice,
+        MediationEvent::NoticeMissing,
+        MediationEvent::Mediators,
+        MediationEvent::Record,
+        MediationEvent::RecordPhoto,
+        MediationEvent::Session,
+        MediationEvent::AgreementDrafted,
+        MediationEvent::Confirmed,
+        MediationEvent::Performed,
+        MediationEvent::Extend,
+        MediationEvent::Accept,
+        MediationEvent::Begin,
+        MediationEvent::Agree,
+        MediationEvent::Resume,
+        MediationEvent::Perform,
+        MediationEvent::Close,
+        MediationEvent::Fail,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediationEvent::Intake => "intake",
+            MediationEvent::Consent => "consent",
+            MediationEvent::Refused => "refused",
+            MediationEvent::Notice => "notice",
+            MediationEvent::NoticeMissing => "notice_missing",
+            MediationEvent::Mediators => "mediators",
+            MediationEvent::Record => "record",
+            MediationEvent::RecordPhoto => "record_photo",
+            MediationEvent::Session => "session",
+            MediationEvent::AgreementDrafted => "agreement_drafted",
+            MediationEvent::Confirmed => "confirmed",
+            MediationEvent::Performed => "performed",
+            MediationEvent::Extend => "extend",
+            MediationEvent::Accept => "accept",
+            MediationEvent::Begin => "begin",
+            MediationEvent::Agree => "agree",
+            MediationEvent::Resume => "resume",
+            MediationEvent::Perform => "perform",
+            MediationEvent::Close => "close",
+            MediationEvent::Fail => "fail",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<MediationEvent> {
+        MediationEvent::ALL.into_iter().find(|e| e.as_str() == name)
+    }
+
+    pub fn text(self) -> Text {
+        match self {
+            MediationEvent::Intake => Text::new("登记", "Opened"),
+            MediationEvent::Consent => Text::new("同意调解", "Consent"),
+            MediationEvent::Refused => Text::new("不同意调解", "Refused"),
+            MediationEvent::Notice => Text::new("告知权利义务", "Told of rights and duties"),
+            MediationEvent::NoticeMissing => Text::new(
+                "未经权利义务告知即进行",
+                "Went ahead before the notice of rights and duties",
+            ),
+            MediationEvent::Mediators => Text::new("调整调解员", "Mediators changed"),
+            MediationEvent::Record => Text::new("添加记录", "Record added"),
+            MediationEvent::RecordPhoto => Text::new("添加照片", "Photo added"),
+            MediationEvent::Session => Text::new("调解", "Session"),
+            MediationEvent::AgreementDrafted => Text::new("制作协议", "Agreement drafted"),
+            MediationEvent::Confirmed => Text::new("确认协议", "Agreement confirmed"),
+            MediationEvent::Performed => Text::new("条款履行", "Term performed"),
+            MediationEvent::Extend => Text::new("延长期限", "Time limit extended"),
+            MediationEvent::Accept => MediationAction::Accept.text(),
+            MediationEvent::Begin => MediationAction::Begin.text(),
+            MediationEvent::Agree => MediationAction::Agree.text(),
+            MediationEvent::Resume => MediationAction::Resume.text(),
+            MediationEvent::Perform => MediationAction::Perform.text(),
+            MediationEvent::Close => MediationAction::Close.text(),
+            MediationEvent::Fail => MediationAction::Fail.text(),
+        }
+    }
+}
+
+impl From<MediationAction> for MediationEvent {
+    fn from(a: MediationAction) -> Self {
+        match a {
+            MediationAction::Accept => MediationEvent::Accept,
+            MediationAction::Begin => MediationEvent::Begin,
+            MediationAction::Agree => MediationEvent::Agree,
+            MediationAction::Resume => MediationEvent::Resume,
+            MediationAction::Perform => MediationEvent::Perform,
+            MediationAction::Close => MediationEvent::Close,
+            MediationAction::Fail => MediationEvent::Fail,
+        }
+    }
+}
+
+/// The parties a session is held with: everyone in a joint session, the one party in a
+/// back-to-back one.
+pub fn present_at(mode: SessionMode, party_id: Option<i64>, parties: &[i64]) -> Vec<i64> {
+    match (mode, party_id) {
+        (SessionMode::BackToBack, Some(p)) => parties.iter().copied().filter(|x| *x == p).collect(),
+        _ => parties.to_vec(),
+    }
+}
+
+/// Art. 23–24 of the People's Mediation Law: the parties are told of their rights and duties
+/// before they are mediated. A session held without it is still recorded — it took place —
+/// and the history says who had not been told (`MediationEvent::NoticeMissing`); an agreement
+/// is not drafted until every party has been told (`ErrorCode::RightsNotNotified`): what a
+/// party agrees to without knowing they may refuse is not freely agreed.
+pub fn untold<'a>(parties: &'a [PartyView], among: &[i64]) -> Vec<&'a PartyView> {
+    parties
+        .iter()
+        .filter(|p| among.contains(&p.id) && p.notified_at.is_none())
+        .collect()
+}
+
 /// What the file looks like to the rules at the moment of a move.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FileFacts {
@@ -698,6 +846,28 @@ pub struct PartyInput {
     /// the server when `user_id` is not given.
     #[serde(default)]
     pub username: Option<String>,
+    /// The identity document's number (a resident identity card, or a passport or other
+    /// certificate): an agreement names each party by it. Sensitive: shown masked.
+    #[serde(default)]
+    pub id_number: Option<String>,
+    /// Where the party lives (住址), as the agreement states it.
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+/// A party's identity number as stored: an 18-character resident identity card number is
+/// checked (GB 11643), anything else is a passport or other certificate (letters, digits and
+/// dashes, at most 30).
+pub fn parse_party_id_number(s: &str) -> Result<String, FieldErrorCode> {
+    let t = s.trim().to_ascii_uppercase();
+    let looks_like_id_card = t.len() == 18 && t.bytes().take(17).all(|b| b.is_ascii_digit());
+    if looks_like_id_card {
+        return crate::validate::IdCardNumber::parse(&t).map(|n| n.as_str().to_string());
+    }
+    if t.is_empty() || t.len() > 30 || !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(FieldErrorCode::InvalidFormat);
+    }
+    Ok(t)
 }
 
 impl PartyInput {
@@ -719,6 +889,42 @@ impl PartyInput {
         {
             errs.add(format!("{prefix}representative"), FieldErrorCode::TooLong);
         }
+        if let Some(n) = self.id_number.as_deref().filter(|n| !n.trim().is_empty())
+            && let Err(c) = parse_party_id_number(n)
+        {
+            errs.add(format!("{prefix}id_number"), c);
+        }
+        if self
+            .address
+            .as_deref()
+            .is_some_and(|a| a.trim().chars().count() > 200)
+        {
+            errs.add(format!("{prefix}address"), FieldErrorCode::TooLong);
+        }
+    }
+}
+
+/// What the agreement (调解协议书) states of each party: name, identity number and address in
+/// full, as the document the parties sign carries them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgreementParty {
+    pub party_id: i64,
+    pub id_number: Option<String>,
+    pub address: Option<String>,
+}
+
+/// The facts an agreement document needs beyond the reader's view of the file: the parties'
+/// identity numbers and addresses in full, and the committee that mediated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgreementDocument {
+    /// e.g. 幸福社区人民调解委员会
+    pub committee: String,
+    pub parties: Vec<AgreementParty>,
+}
+
+impl AgreementDocument {
+    pub fn party(&self, id: i64) -> Option<&AgreementParty> {
+        self.parties.iter().find(|p| p.party_id == id)
     }
 }
 
@@ -1030,6 +1236,12 @@ pub struct PartyView {
     pub name: String,
     /// Masked.
     pub phone: Option<String>,
+    /// Masked.
+    #[serde(default)]
+    pub id_number: Option<String>,
+    /// For the office and the mediators (a party reads the other side's on the agreement).
+    #[serde(default)]
+    pub address: Option<String>,
     pub representative: Option<String>,
     pub has_account: bool,
     pub consent: Option<bool>,
@@ -1093,7 +1305,7 @@ pub struct FileEvent {
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
     pub actor_name: String,
-    pub action: String,
+    pub action: MediationEvent,
     pub from_stage: Option<MediationStage>,
     pub to_stage: Option<MediationStage>,
     pub note: Option<String>,
@@ -1157,6 +1369,8 @@ pub struct Mediators {
 pub struct PartyContact {
     pub party_id: i64,
     pub phone: Option<String>,
+    #[serde(default)]
+    pub id_number: Option<String>,
 }
 
 /// One column of the mediation board.

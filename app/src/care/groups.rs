@@ -3,25 +3,11 @@
 //! decides which grids a user sees.
 
 use leptos::prelude::*;
-use shared::care::GroupCount;
-use shared::places::SpecialGroup;
 
 use super::CareTabs;
 use crate::api;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{ErrorBox, Loading};
-
-/// Counts grouped by place, in the server's order (place, then group).
-fn by_place(rows: Vec<GroupCount>) -> Vec<(i64, String, Vec<(SpecialGroup, u64)>)> {
-    let mut out: Vec<(i64, String, Vec<(SpecialGroup, u64)>)> = Vec::new();
-    for r in rows {
-        match out.last_mut() {
-            Some(last) if last.0 == r.place_id => last.2.push((r.group, r.count)),
-            _ => out.push((r.place_id, r.place_name, vec![(r.group, r.count)])),
-        }
-    }
-    out
-}
 
 #[component]
 pub fn GroupsPage() -> impl IntoView {
@@ -45,17 +31,18 @@ pub fn GroupsPage() -> impl IntoView {
             }.into_any(),
             Some(Ok(rows)) => view! {
                 <ul class="cards group-cards" data-testid="group-counts">
-                    {by_place(rows).into_iter().map(|(_, name, groups)| {
-                        let total: u64 = groups.iter().map(|g| g.1).sum();
+                    {rows.into_iter().map(|place| {
+                        let title = place.title();
+                        let people = place.people;
                         view! {
-                            <li class="card group-card" data-testid="group-place" data-name=name.clone()>
-                                <h2 class="group-place">{name.clone()}" "
-                                    <span class="muted">{i18n.fmt(Key::CareGroupsTotal, &[("n", &total.to_string())])}</span></h2>
+                            <li class="card group-card" data-testid="group-place" data-name=title.clone()>
+                                <h2 class="group-place">{title.clone()}" "
+                                    <span class="muted" data-testid="group-people">{move || i18n.fmt(Key::CareGroupsTotal, &[("n", &people.to_string())])}</span></h2>
                                 <dl class="group-counts">
-                                    {groups.into_iter().map(|(g, n)| view! {
-                                        <div class="group-count" data-group=g.as_str()>
-                                            <dt>{i18n.text(g.text())}</dt>
-                                            <dd data-testid="group-count">{n}</dd>
+                                    {place.groups.into_iter().map(|g| view! {
+                                        <div class="group-count" data-group=g.group.as_str()>
+                                            <dt>{move || i18n.text(g.group.text())}</dt>
+                                            <dd data-testid="group-count">{g.count}</dd>
                                         </div>
                                     }).collect_view()}
                                 </dl>

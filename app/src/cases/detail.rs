@@ -13,9 +13,7 @@ use shared::error::{ErrorCode, FieldError};
 use shared::i18n::Lang;
 use time::OffsetDateTime;
 
-use super::{
-    REFUSAL_REASONS, StageBadge, action_label, category_label, deadline_text, now, refusal_text,
-};
+use super::{REFUSAL_REASONS, StageBadge, category_label, deadline_text, now, refusal_text};
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
@@ -263,19 +261,24 @@ fn CaseDetail(
             <section aria-labelledby="history-title">
                 <h2 id="history-title">{move || i18n.t(Key::History)}</h2>
                 <ol class="timeline" data-testid="timeline">
-                    {history.into_iter().map(|e| view! {
-                        <li class="timeline-item" data-testid="timeline-item" data-action=e.action.clone()>
+                    {history.into_iter().map(|e| {
+                        let kind = e.action;
+                        let who = e.actor_name.clone();
+                        view! {
+                        <li class="timeline-item" data-testid="timeline-item" data-action=kind.as_str()>
                             <p class="timeline-head">
-                                <strong>{let a = e.action.clone(); move || action_label(&a, i18n.get())}</strong>
-                                {e.to_stage.map(|to| view! { " → "<StageBadge stage=to/> })}
+                                <strong>{move || i18n.text(kind.text())}</strong>
+                            </p>
+                            // Who did what, from which stage to which: "王书记 将事件从 上报 移至 立案".
+                            <p class="timeline-what" data-testid="timeline-what">
+                                {move || kind.describe(who.as_deref(), e.from_stage, e.to_stage, i18n.get())}
                             </p>
                             <p class="timeline-meta muted">
                                 <time>{fmt_time(e.at)}</time>
-                                {e.actor_name.clone().map(|n| view! { " · "{n} })}
                             </p>
                             {e.note.clone().map(|n| view! { <p class="timeline-note">{n}</p> })}
                         </li>
-                    }).collect_view()}
+                    }}).collect_view()}
                 </ol>
             </section>
         </article>

@@ -114,29 +114,6 @@ pub const REFUSAL_REASONS: [RefusalReason; 3] = [
     RefusalReason::InsufficientInformation,
 ];
 
-/// The label of an action name as the API sends it in history and notifications.
-pub fn action_label(name: &str, lang: Lang) -> String {
-    if name == "created" {
-        return Text::new("上报", "Reported").get(lang).to_string();
-    }
-    if name == "photo" {
-        return Text::new("添加照片", "Photo added").get(lang).to_string();
-    }
-    if name == "undo" {
-        return Text::new("撤销", "Undone").get(lang).to_string();
-    }
-    shared::cases::Action::ALL
-        .into_iter()
-        .find(|a| {
-            serde_json::to_value(a)
-                .ok()
-                .and_then(|v| v.as_str().map(|s| s == name))
-                .unwrap_or(false)
-        })
-        .map(|a| a.text().get(lang).to_string())
-        .unwrap_or_else(|| name.to_string())
-}
-
 /// A stage as a small coloured label.
 #[component]
 pub fn StageBadge(stage: Stage) -> impl IntoView {
@@ -191,13 +168,6 @@ mod tests {
 
     #[test]
     fn actions_and_stages_have_names() {
-        assert_eq!(action_label("register", Lang::ZhCn), "立案");
-        assert_eq!(
-            action_label("verify_fail", Lang::En),
-            "Verification failed (rework)"
-        );
-        assert_eq!(action_label("created", Lang::ZhCn), "上报");
-        assert_eq!(action_label("photo", Lang::En), "Photo added");
         for s in Stage::ALL {
             assert_eq!(
                 serde_json::to_value(s).unwrap().as_str().unwrap(),

@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_location;
 
-use super::{StageBadge, action_label};
 use crate::api;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{ErrorBox, Loading, fmt_time};
@@ -69,7 +68,10 @@ pub fn NotificationsPage() -> impl IntoView {
                 <ul class="notification-list" data-testid="notifications">
                     {items.into_iter().map(|n| {
                         let id = n.id;
-                        let action = n.action.clone();
+                        let kind = shared::cases::CaseEventKind::from(n.action);
+                        let from = n.action.from();
+                        let to = n.stage;
+                        let who = n.actor_name.clone();
                         view! {
                             <li>
                                 <a class="card notification" class:is-unread=!n.read href=format!("/cases/{}", n.case_id) data-testid="notification"
@@ -80,8 +82,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                         <span class="mono muted">{n.case_number.clone()}</span>
                                     </span>
                                     <span class="notification-body">
-                                        {move || action_label(&action, i18n.get())}
-                                        {n.stage.map(|s| view! { " → "<StageBadge stage=s/> })}
+                                        <span data-testid="notification-what">{move || kind.describe(who.as_deref(), Some(from), to, i18n.get())}</span>
                                         <span class="muted">" · "{fmt_time(n.created_at)}</span>
                                     </span>
                                 </a>

@@ -20,7 +20,7 @@ use shared::mediation::{
     may_assign_mediators, may_run,
 };
 
-use super::{MediationStageBadge, fmt_date, fmt_local, history_label, parse_date, parse_local};
+use super::{MediationStageBadge, fmt_date, fmt_local, parse_date, parse_local};
 use crate::accounts::use_session;
 use crate::api::{self, ApiError, ApiResult};
 use crate::i18n::{Key, set_title, use_i18n};
@@ -430,6 +430,8 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
         let may_confirm =
             is_mediator && p.confirmed_by.is_none() && Change::Confirm.allowed_in(stage);
         let masked = p.phone.clone();
+        let id_masked = p.id_number.clone();
+        let address = p.address.clone();
         view! {
             <li class="med-party" data-testid="med-party" data-party-id=pid data-side=p.side.as_str()>
                 <p class="med-party-head">
@@ -450,6 +452,12 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                                 })}
                                 {move || reveal_error.get().map(|e| view! { <span class="field-error">{e.message(i18n.get())}</span> })}
                             </dd></div>
+                    })}
+                    {id_masked.map(|n| view! {
+                        <div><dt>{move || i18n.t(Key::MedPartyIdNumber)}</dt><dd class="mono" data-testid="med-party-id-number-text">{n}</dd></div>
+                    })}
+                    {address.map(|a| view! {
+                        <div><dt>{move || i18n.t(Key::MedPartyAddress)}</dt><dd data-testid="med-party-address-text">{a}</dd></div>
                     })}
                     <div><dt>{move || i18n.t(Key::MedConsent)}</dt><dd data-testid="med-consent">{consent_text}
                         {p.consent_at.map(|t| view! { <span class="muted">" "{fmt_time(t)}</span> })}</dd></div>
@@ -641,7 +649,10 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                                     {if e.shareable {
                                         view! { <span class="badge badge-ok">{move || i18n.t(Key::MedShareable)}</span> }.into_any()
                                     } else {
-                                        view! { <span class="badge badge-warn" data-testid="med-entry-private">{move || i18n.t(Key::MedNotShareable)}</span> }.into_any()
+                                        // A party sees only their own unshared words: for them they are
+                                        // theirs and the mediators', not "mediators only".
+                                        let key = if access == Access::Party { Key::MedNotSharedOwn } else { Key::MedNotShareable };
+                                        view! { <span class="badge badge-warn" data-testid="med-entry-private">{move || i18n.t(key)}</span> }.into_any()
                                     }}</p>
                                 <dl class="med-entry-fields">
                                     {fields.into_iter().filter(|(_, t)| !t.trim().is_empty()).map(|(k, t)| view! {
@@ -749,7 +760,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                     }
                 }}
                 {(is_mediator && Change::Agreement.allowed_in(stage)).then(|| view! {
-                    <AgreementForm file_id=id version agreement=agreement.clone() page/>
+                    <AgreementForm file_id=id version agreement=agreement.clone() parties=parties.clone() page/>
                 })}
             </section>
         }
@@ -766,11 +777,12 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
             <h2 id="med-history-title">{move || i18n.t(Key::History)}</h2>
             <ol class="timeline" data-testid="med-history">
                 {history.into_iter().map(|e| {
-                    let name = e.action.clone();
+                    let kind = e.action;
                     view! {
-                        <li class="timeline-item" data-testid="med-history-item" data-action=e.action.clone()>
+                        <li class="timeline-item" data-testid="med-history-item" data-action=kind.as_str()
+                            class:is-warning=kind == shared::mediation::MediationEvent::NoticeMissing>
                             <p class="timeline-head">
-                                <strong>{move || { let t = i18n.text(history_label(&name)); if t.is_empty() { name.clone() } else { t.to_string() } }}</strong>
+                                <strong>{move || i18n.text(kind.text())}</strong>
                                 {e.to_stage.map(|to| view! { " → "<MediationStageBadge stage=to/> })}
                             </p>
                             <p class="timeline-meta muted"><time>{fmt_time(e.at)}</time>" · "{e.actor_name.clone()}</p>
@@ -844,6 +856,18 @@ fn SessionForm(
         })
         .collect();
     let all_rows: Vec<EntryRow> = rows.iter().map(|(_, r)| *r).collect();
+    // Art. 23–24: those this session is held with who have not been told of their rights.
+    let untold_here = {
+        let parties = parties.clone();
+        move || {
+            let ids: Vec<i64> = parties.iter().map(|p| p.id).collect();
+            let here = shared::mediation::present_at(mode.get(), present.get(), &ids);
+            shared::mediation::untold(&parties, &here)
+                .into_iter()
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+        }
+    };
     let speaks = move |pid: i64| match mode.get() {
         SessionMode::Joint => true,
         SessionMode::BackToBack => present.get() == Some(pid),
@@ -969,6 +993,14 @@ fn SessionForm(
                     </fieldset>
                 }
             }).collect_view()}
+            {move || {
+                let names = untold_here();
+                (!names.is_empty()).then(|| view! {
+                    <p class="alert alert-warn" role="alert" data-testid="med-untold-warning">
+                        {i18n.fmt(Key::MedUntoldSession, &[("names", &names.join("、"))])}
+                    </p>
+                })
+            }}
             <div class="actions"><button type="submit" class="button button-primary button-block" data-testid="med-session-submit">{move || i18n.t(Key::MedSaveSession)}</button></div>
         </form>
     }
@@ -989,9 +1021,18 @@ fn AgreementForm(
     file_id: i64,
     version: i64,
     agreement: Option<shared::mediation::AgreementView>,
+    parties: Vec<PartyView>,
     page: Page,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // Art. 23–24: no agreement before every party has been told of their rights; the form
+    // says who is missing instead of offering a save the server refuses.
+    let ids: Vec<i64> = parties.iter().map(|p| p.id).collect();
+    let untold: Vec<String> = shared::mediation::untold(&parties, &ids)
+        .into_iter()
+        .map(|p| p.name.clone())
+        .collect();
+    let blocked = !untold.is_empty();
     let facts = RwSignal::new(
         agreement
             .as_ref()
@@ -1130,7 +1171,12 @@ fn AgreementForm(
                 <input type="checkbox" data-testid="med-agreement-oral" bind:checked=oral/>
                 {move || i18n.t(Key::MedOral)}
             </label>
-            <div class="actions"><button type="submit" class="button button-primary" data-testid="med-agreement-submit">{move || i18n.t(Key::MedSaveAgreement)}</button></div>
+            {blocked.then(|| view! {
+                <p class="alert alert-warn" role="alert" data-testid="med-agreement-untold">
+                    {move || i18n.fmt(Key::MedUntoldAgreement, &[("names", &untold.join("、"))])}
+                </p>
+            })}
+            <div class="actions"><button type="submit" class="button button-primary" data-testid="med-agreement-submit" disabled=blocked>{move || i18n.t(Key::MedSaveAgreement)}</button></div>
         </form>
     }
 }

@@ -12,11 +12,10 @@ pub use board::MediationBoardPage;
 pub use file::MediationFilePage;
 
 use leptos::prelude::*;
-use shared::i18n::Text;
-use shared::mediation::{MediationAction, MediationStage};
+use shared::mediation::MediationStage;
 use time::{Date, OffsetDateTime, UtcOffset};
 
-use crate::i18n::{Key, use_i18n};
+use crate::i18n::use_i18n;
 
 /// A mediation stage as a small coloured label.
 #[component]
@@ -24,32 +23,6 @@ pub fn MediationStageBadge(stage: MediationStage) -> impl IntoView {
     let i18n = use_i18n();
     let class = format!("badge stage-badge med-stage-{}", stage.as_str());
     view! { <span class=class data-testid="med-stage" data-stage=stage.as_str()>{move || i18n.text(stage.text())}</span> }
-}
-
-/// The label of an entry in a file's history, by the name the API gives it.
-pub fn history_label(name: &str) -> Text {
-    if let Some(a) = MediationAction::ALL
-        .into_iter()
-        .find(|a| a.as_str() == name)
-    {
-        return a.text();
-    }
-    let key = match name {
-        "intake" => Key::MedEvIntake,
-        "consent" => Key::MedEvConsent,
-        "notice" => Key::MedEvNotice,
-        "refused" => Key::MedEvRefused,
-        "session" => Key::MedEvSession,
-        "agreement_drafted" => Key::MedEvAgreementDrafted,
-        "confirmed" => Key::MedEvConfirmed,
-        "performed" => Key::MedEvPerformed,
-        "extend" => Key::MedEvExtend,
-        "mediators" => Key::MedEvMediators,
-        "record" => Key::MedEvRecord,
-        "record_photo" => Key::MedEvRecordPhoto,
-        _ => return Text::new("", ""),
-    };
-    key.text()
 }
 
 fn beijing() -> UtcOffset {
@@ -106,24 +79,13 @@ mod tests {
 
     #[test]
     fn every_history_entry_has_a_label() {
-        for name in [
-            "intake",
-            "consent",
-            "notice",
-            "refused",
-            "session",
-            "agreement_drafted",
-            "confirmed",
-            "performed",
-            "extend",
-            "mediators",
-            "record",
-            "record_photo",
-            "accept",
-            "close",
-        ] {
-            let t = history_label(name);
-            assert!(!t.zh.is_empty() && !t.en.is_empty(), "{name}");
+        for e in shared::mediation::MediationEvent::ALL {
+            let t = e.text();
+            assert!(!t.zh.is_empty() && !t.en.is_empty(), "{e:?}");
+            assert_eq!(
+                shared::mediation::MediationEvent::parse(e.as_str()),
+                Some(e)
+            );
         }
     }
 }

@@ -22,6 +22,8 @@ struct PartyRow {
     side: RwSignal<Side>,
     name: RwSignal<String>,
     phone: RwSignal<String>,
+    id_number: RwSignal<String>,
+    address: RwSignal<String>,
     representative: RwSignal<String>,
     username: RwSignal<String>,
 }
@@ -33,6 +35,8 @@ impl PartyRow {
             side: RwSignal::new(side),
             name: RwSignal::new(String::new()),
             phone: RwSignal::new(String::new()),
+            id_number: RwSignal::new(String::new()),
+            address: RwSignal::new(String::new()),
             representative: RwSignal::new(String::new()),
             username: RwSignal::new(String::new()),
         }
@@ -50,6 +54,8 @@ impl PartyRow {
             representative: opt(self.representative),
             user_id: None,
             username: opt(self.username),
+            id_number: opt(self.id_number),
+            address: opt(self.address),
         }
     }
 }
@@ -188,6 +194,18 @@ pub fn OpenFileForm(on_cancel: Callback<()>) -> impl IntoView {
                         <input id=id("phone") type="tel" inputmode="tel" data-testid="med-party-phone" autocomplete="off"
                             aria-invalid=move || invalid(f("phone")).to_string() bind:value=row.phone/>
                         {err_text("phone")}
+                    </div>
+                    <div class="field" class:field-invalid=move || invalid(f("id_number"))>
+                        <label for=id("idno")>{move || i18n.t(Key::MedPartyIdNumber)}<span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span></label>
+                        <input id=id("idno") data-testid="med-party-id-number" autocomplete="off" maxlength="30" autocapitalize="characters"
+                            aria-invalid=move || invalid(f("id_number")).to_string() bind:value=row.id_number/>
+                        {err_text("id_number")}
+                    </div>
+                    <div class="field" class:field-invalid=move || invalid(f("address"))>
+                        <label for=id("address")>{move || i18n.t(Key::MedPartyAddress)}<span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span></label>
+                        <input id=id("address") data-testid="med-party-address" autocomplete="off" maxlength="200"
+                            aria-invalid=move || invalid(f("address")).to_string() bind:value=row.address/>
+                        {err_text("address")}
                     </div>
                     <div class="field" class:field-invalid=move || invalid(f("representative"))>
                         <label for=id("rep")>{move || i18n.t(Key::MedRepresentative)}<span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span></label>

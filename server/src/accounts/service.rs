@@ -235,7 +235,7 @@ pub async fn login(
                 &*txn,
                 Some(&principal),
                 ctx,
-                Record::new("auth.login", "user", u.id),
+                Record::new(shared::audit::AuditAction::Login, "user", u.id),
             )
             .await?;
             txn.commit().await?;
@@ -244,15 +244,19 @@ pub async fn login(
         None => {
             // Name the account only when it exists: a password typed into the name field
             // must not end up in the log.
-            let detail = known_name.unwrap_or_else(|| "(unknown user)".to_string());
+            let detail = shared::audit::AuditDetail::SignInAs {
+                username: known_name,
+            }
+            .to_json();
             audit::record(
                 &*txn,
                 None,
                 ctx,
                 Record {
-                    action: "auth.login_failed",
+                    action: shared::audit::AuditAction::LoginFailed,
                     entity: None,
                     entity_id: None,
+                    resident_id: None,
                     detail: Some(detail),
                 },
             )
@@ -314,7 +318,7 @@ pub async fn logout(
             &*txn,
             Some(me),
             ctx,
-            Record::new("auth.logout", "user", me.user_id),
+            Record::new(shared::audit::AuditAction::Logout, "user", me.user_id),
         )
         .await?;
     }
@@ -535,19 +539,16 @@ pub async fn create_user(
         &grid_ids,
     )
     .await?;
-    let detail = format!(
-        "roles={}",
-        roles
-            .iter()
-            .map(|r| r.as_str())
-            .collect::<Vec<_>>()
-            .join(",")
-    );
+    let detail = shared::audit::AuditDetail::Account {
+        roles: roles.clone(),
+        grids: grid_ids.clone(),
+        disabled: false,
+    };
     audit::record(
         &*txn,
         Some(me),
         ctx,
-        Record::new("user.create", "user", id).detail(detail),
+        Record::new(shared::audit::AuditAction::UserCreate, "user", id).about(detail),
     )
     .await?;
     let out = get_user(&*txn, id).await?;
@@ -609,21 +610,16 @@ pub async fn update_user(
             .exec(&*txn)
             .await?;
     }
-    let detail = format!(
-        "roles={} grids={:?} disabled={}",
-        roles
-            .iter()
-            .map(|r| r.as_str())
-            .collect::<Vec<_>>()
-            .join(","),
-        grid_ids,
-        req.disabled
-    );
+    let detail = shared::audit::AuditDetail::Account {
+        roles: roles.clone(),
+        grids: grid_ids.clone(),
+        disabled: req.disabled,
+    };
     audit::record(
         &*txn,
         Some(me),
         ctx,
-        Record::new("user.update", "user", id).detail(detail),
+        Record::new(shared::audit::AuditAction::UserUpdate, "user", id).about(detail),
     )
     .await?;
     let out = get_user(&*txn, id).await?;
@@ -662,7 +658,7 @@ pub async fn reset_password(
         &*txn,
         Some(me),
         ctx,
-        Record::new("user.reset_password", "user", id),
+        Record::new(shared::audit::AuditAction::UserResetPassword, "user", id),
     )
     .await?;
     txn.commit().await?;

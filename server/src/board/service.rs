@@ -277,7 +277,7 @@ pub async fn reorder(state: &AppState, me: &Principal, id: i64, r: Reorder) -> A
         &*txn,
         id,
         me,
-        "reorder",
+        shared::cases::CaseEventKind::Reorder,
         Some(stage),
         Some(stage),
         None,

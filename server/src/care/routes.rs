@@ -15,7 +15,7 @@ use shared::care::{
     VolunteerView,
 };
 use shared::care::{
-    CareRecord, ErrandInput, ErrandMove, ErrandStatus, ErrandView, GroupCount, PairingInput,
+    CareRecord, ErrandInput, ErrandMove, ErrandStatus, ErrandView, GroupPlace, PairingInput,
     PairingUpdate, PairingView, VisitInput, VisitIntervals, VisitView,
 };
 use shared::care::{
@@ -122,7 +122,10 @@ async fn list_errands(
         &state,
         Some(&me),
         &ctx,
-        crate::audit::Record::global("care.errands.read", format!("{} errands", out.len())),
+        crate::audit::Record::global(
+            shared::audit::AuditAction::CareErrandsRead,
+            shared::audit::AuditDetail::count(out.len(), shared::audit::Counted::Errands),
+        ),
     )
     .await?;
     Ok(Json(out))
@@ -162,12 +165,12 @@ pub struct GroupQuery {
 
 /// Special-group residents per micro-grid: counts, never names.
 #[utoipa::path(get, path = "/care/groups", tag = "care", params(GroupQuery),
-    responses((status = 200, body = Vec<GroupCount>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = Vec<GroupPlace>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn groups(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     Query(q): Query<GroupQuery>,
-) -> AppResult<Json<Vec<GroupCount>>> {
+) -> AppResult<Json<Vec<GroupPlace>>> {
     Ok(Json(
         service::group_counts(&state.db.conn, &me, q.grid_id).await?,
     ))
@@ -212,7 +215,10 @@ async fn letters(
             &state,
             Some(&me),
             &ctx,
-            crate::audit::Record::global("mailbox.private.read", format!("{private} letters")),
+            crate::audit::Record::global(
+                shared::audit::AuditAction::MailboxPrivateRead,
+                shared::audit::AuditDetail::count(private, shared::audit::Counted::Letters),
+            ),
         )
         .await?;
     }
@@ -260,7 +266,10 @@ async fn enrolments(
         &state,
         Some(&me),
         &ctx,
-        crate::audit::Record::global("care.meals.read", format!("{} enrolments", out.len())),
+        crate::audit::Record::global(
+            shared::audit::AuditAction::CareMealsRead,
+            shared::audit::AuditDetail::count(out.len(), shared::audit::Counted::MealEnrolments),
+        ),
     )
     .await?;
     Ok(Json(out))
@@ -342,7 +351,10 @@ async fn list_orders(
         &state,
         Some(&me),
         &ctx,
-        crate::audit::Record::global("care.meals.read", format!("{} orders", out.len())),
+        crate::audit::Record::global(
+            shared::audit::AuditAction::CareMealsRead,
+            shared::audit::AuditDetail::count(out.len(), shared::audit::Counted::MealOrders),
+        ),
     )
     .await?;
     Ok(Json(out))
@@ -457,7 +469,11 @@ async fn get_volunteer(
             &state,
             Some(&me),
             &ctx,
-            crate::audit::Record::new("care.timebank.read", "volunteer", id),
+            crate::audit::Record::new(
+                shared::audit::AuditAction::CareTimebankRead,
+                "volunteer",
+                id,
+            ),
         )
         .await?;
     }

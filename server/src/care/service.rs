@@ -232,7 +232,11 @@ pub async fn create_pairing(
         &*txn,
         Some(me),
         ctx,
-        Record::new("care.pairing.create", "resident", r.id),
+        Record::new(
+            shared::audit::AuditAction::CarePairingCreate,
+            "resident",
+            r.id,
+        ),
     )
     .await?;
     let out = pairing_views(&*txn, vec![p]).await?.remove(0);
@@ -277,9 +281,9 @@ pub async fn update_pairing(
         ));
     }
     let action = if req.active {
-        "care.pairing.risk"
+        shared::audit::AuditAction::CarePairingRisk
     } else {
-        "care.pairing.end"
+        shared::audit::AuditAction::CarePairingEnd
     };
     audit::record(
         &*txn,
@@ -326,10 +330,14 @@ pub async fn due_visits(
         Some(me),
         ctx,
         Record {
-            action: "care.due.read",
+            action: shared::audit::AuditAction::CareDueRead,
             entity: Some("pairing"),
             entity_id: None,
-            detail: Some(format!("{} residents", out.len())),
+            resident_id: None,
+            detail: Some(
+                shared::audit::AuditDetail::count(out.len(), shared::audit::Counted::Residents)
+                    .to_json(),
+            ),
         },
     )
     .await?;
@@ -447,7 +455,11 @@ pub async fn record_visit(
         &*txn,
         Some(me),
         ctx,
-        Record::new("care.visit.create", "resident", r.id),
+        Record::new(
+            shared::audit::AuditAction::CareVisitCreate,
+            "resident",
+            r.id,
+        ),
     )
     .await?;
     let v = visit::Entity::find_by_id(v.id)
@@ -502,7 +514,7 @@ pub async fn care_record(
         state,
         Some(me),
         ctx,
-        Record::new("care.record.read", "resident", r.id),
+        Record::new(shared::audit::AuditAction::CareRecordRead, "resident", r.id),
     )
     .await?;
     Ok(CareRecord {
@@ -762,7 +774,7 @@ pub async fn group_counts(
     conn: &impl ConnectionTrait,
     me: &Principal,
     grid_id: Option<i64>,
-) -> AppResult<Vec<GroupCount>> {
+) -> AppResult<Vec<GroupPlace>> {
     let grids: Vec<i64> = match (me.scope(Permission::RevealSensitive), grid_id) {
         (Scope::None, _) => return Err(AppError::Code(ErrorCode::Forbidden)),
         (Scope::All, Some(g)) => vec![g],
@@ -820,31 +832,52 @@ pub async fn group_counts(
         .into_tuple()
         .all(conn)
         .await?;
-    let rows = tagged
-        .into_iter()
-        .filter_map(|(r, g)| household_of.get(&r).map(|h| (*h, g)));
-    let mut counts: HashMap<(i64, String), u64> = HashMap::new();
-    for (household, group) in rows {
-        if let Some(m) = micro_of(household) {
-            *counts.entry((m, group)).or_default() += 1;
-        }
+    // Per micro-grid: the distinct people (a resident with two tags is one person) and the
+    // people per group.
+    let mut people: HashMap<i64, std::collections::HashSet<i64>> = HashMap::new();
+    let mut counts: HashMap<(i64, SpecialGroup), u64> = HashMap::new();
+    for (resident, group) in tagged {
+        let Some(group) = SpecialGroup::parse(&group) else {
+            continue;
+        };
+        let Some(m) = household_of.get(&resident).and_then(|h| micro_of(*h)) else {
+            continue;
+        };
+        people.entry(m).or_default().insert(resident);
+        *counts.entry((m, group)).or_default() += 1;
     }
-    let mut out: Vec<GroupCount> = counts
+    let name_of = |id: i64| by_id.get(&id).map(|p| p.name.clone()).unwrap_or_default();
+    let mut out: Vec<GroupPlace> = people
         .into_iter()
-        .filter_map(|((place_id, group), count)| {
-            let group: SpecialGroup =
-                serde_json::from_value(serde_json::Value::String(group)).ok()?;
-            Some(GroupCount {
+        .map(|(place_id, who)| {
+            let grid_id = by_id
+                .get(&place_id)
+                .and_then(|p| {
+                    if p.kind == "grid" {
+                        Some(p.id)
+                    } else {
+                        p.grid_id
+                    }
+                })
+                .unwrap_or(place_id);
+            GroupPlace {
                 place_id,
-                place_name: by_id
-                    .get(&place_id)
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default(),
-                group,
-                count,
-            })
+                place_name: name_of(place_id),
+                grid_id,
+                grid_name: name_of(grid_id),
+                people: who.len() as u64,
+                groups: SpecialGroup::ALL
+                    .into_iter()
+                    .filter_map(|group| {
+                        let count = *counts.get(&(place_id, group))?;
+                        Some(GroupCount { group, count })
+                    })
+                    .collect(),
+            }
         })
         .collect();
-    out.sort_by(|a, b| (a.place_id, a.group.as_str()).cmp(&(b.place_id, b.group.as_str())));
+    // In the register's order (codes: XF-C01-G1, XF-C01-G1-M1, …), not by name.
+    let code_of = |id: i64| by_id.get(&id).map(|p| p.code.clone()).unwrap_or_default();
+    out.sort_by_cached_key(|g| (code_of(g.grid_id), code_of(g.place_id)));
     Ok(out)
 }

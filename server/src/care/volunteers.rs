@@ -158,7 +158,10 @@ pub async fn teams(state: &AppState, me: &Principal, ctx: &RequestCtx) -> AppRes
             state,
             Some(me),
             ctx,
-            Record::global("care.timebank.read", format!("{n} volunteers")),
+            Record::global(
+                shared::audit::AuditAction::CareTimebankRead,
+                shared::audit::AuditDetail::count(n, shared::audit::Counted::Volunteers),
+            ),
         )
         .await?;
     }
@@ -320,10 +323,17 @@ pub async fn record_activity(
         Some(me),
         ctx,
         Record {
-            action: "care.timebank.credit",
+            action: shared::audit::AuditAction::CareTimebankCredit,
             entity: Some("volunteer_activity"),
             entity_id: Some(a.id),
-            detail: Some(format!("{} volunteers", req.participants.len())),
+            resident_id: None,
+            detail: Some(
+                shared::audit::AuditDetail::count(
+                    req.participants.len(),
+                    shared::audit::Counted::Volunteers,
+                )
+                .to_json(),
+            ),
         },
     )
     .await?;
@@ -444,10 +454,17 @@ pub async fn redeem(
         Some(me),
         ctx,
         Record {
-            action: "care.timebank.redeem",
+            action: shared::audit::AuditAction::CareTimebankRedeem,
             entity: Some("volunteer"),
             entity_id: Some(id),
-            detail: Some(format!("{} points", req.points)),
+            resident_id: None,
+            detail: Some(
+                shared::audit::AuditDetail::Count {
+                    n: req.points as u64,
+                    of: shared::audit::Counted::Points,
+                }
+                .to_json(),
+            ),
         },
     )
     .await?;

@@ -307,7 +307,7 @@ async fn upload(
         &*txn,
         id,
         &me,
-        "photo",
+        shared::cases::CaseEventKind::Photo,
         Some(stage),
         Some(stage),
         None,

@@ -17,9 +17,9 @@ use serde::de::DeserializeOwned;
 use shared::accounts::{Principal, Role};
 use shared::calendar::{Limit, WorkCalendar};
 use shared::cases::{
-    Action, CaseEvent, CaseMeta, CaseRelation, CaseSummary, CaseView, Category, CreateCase,
-    MoveCase, MoveRefusal, Notification, Rating, ResponsibleParty, Source, Stage, Urgency,
-    check_move, legal_actions, validate_case, validate_move,
+    Action, CaseEvent, CaseEventKind, CaseMeta, CaseRelation, CaseSummary, CaseView, Category,
+    CreateCase, MoveCase, MoveRefusal, Notification, Rating, ResponsibleParty, Source, Stage,
+    Urgency, check_move, legal_actions, validate_case, validate_move,
 };
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::{Page, clamp_paging};
@@ -344,17 +344,20 @@ async fn history(
         .all(conn)
         .await?
         .into_iter()
-        .map(|e| CaseEvent {
-            at: e.at,
-            actor_name: e
-                .actor_name
-                .filter(|_| hidden_actor.is_none() || e.actor_id != hidden_actor),
-            from_stage: e.from_stage.as_deref().and_then(parse),
-            to_stage: e.to_stage.as_deref().and_then(parse),
-            note: e
-                .note
-                .filter(|_| !public_only || shared::cases::note_is_public(&e.action)),
-            action: e.action,
+        // Every stored kind is one of `CaseEventKind`; an unknown one (written by a newer
+        // version) is left out rather than shown as a code.
+        .filter_map(|e| {
+            let kind = CaseEventKind::parse(&e.action)?;
+            Some(CaseEvent {
+                at: e.at,
+                actor_name: e
+                    .actor_name
+                    .filter(|_| hidden_actor.is_none() || e.actor_id != hidden_actor),
+                from_stage: e.from_stage.as_deref().and_then(parse),
+                to_stage: e.to_stage.as_deref().and_then(parse),
+                note: e.note.filter(|_| !public_only || kind.note_is_public()),
+                action: kind,
+            })
         })
         .collect())
 }
@@ -494,7 +497,7 @@ pub async fn rate(state: &AppState, me: &Principal, id: i64, r: Rating) -> AppRe
         &*txn,
         id,
         me,
-        "rating",
+        CaseEventKind::Rating,
         Some(Stage::Closed),
         Some(Stage::Closed),
         Some(text),
@@ -541,7 +544,7 @@ pub async fn notifications(
                 case_id: n.case_id,
                 case_number: c.number.clone(),
                 case_title: c.title.clone(),
-                action: n.action,
+                action: parse(&n.action)?,
                 stage: n.stage.as_deref().and_then(parse),
                 actor_name: n.actor_name,
                 created_at: n.created_at,
@@ -663,7 +666,7 @@ pub async fn append(
     conn: &impl ConnectionTrait,
     case_id: i64,
     me: &Principal,
-    action: &str,
+    kind: CaseEventKind,
     from: Option<Stage>,
     to: Option<Stage>,
     note: Option<String>,
@@ -675,7 +678,7 @@ pub async fn append(
         // Machine clients (Open311) act under user id 0: no account, but a name.
         actor_id: Set((me.user_id != 0).then_some(me.user_id)),
         actor_name: Set(Some(me.display_name.clone())),
-        action: Set(action.to_string()),
+        action: Set(kind.as_str().to_string()),
         from_stage: Set(from.map(name_of)),
         to_stage: Set(to.map(name_of)),
         note: Set(note),
@@ -802,7 +805,7 @@ pub async fn file_in(
         txn,
         c.id,
         me,
-        "created",
+        CaseEventKind::Created,
         None,
         Some(Stage::Reported),
         None,
@@ -941,7 +944,7 @@ pub async fn undo(state: &AppState, me: &Principal, id: i64, version: i64) -> Ap
         &*txn,
         id,
         me,
-        "undo",
+        CaseEventKind::Undo,
         Some(stage_of(&c)),
         Some(back),
         None,
@@ -1124,7 +1127,7 @@ pub async fn make_move(
         &*txn,
         id,
         me,
-        &name_of(m.action),
+        CaseEventKind::from(m.action),
         Some(from),
         Some(to),
         note,

@@ -299,13 +299,16 @@ pub async fn link_resident(
         Some(me),
         ctx,
         crate::audit::Record {
-            action: "resident.account_link",
+            action: shared::audit::AuditAction::ResidentAccountLink,
             entity: Some("user"),
             entity_id: Some(user_id),
-            detail: Some(match req.resident_id {
-                Some(r) => format!("resident {r}"),
-                None => "unlinked".into(),
-            }),
+            resident_id: req.resident_id,
+            detail: Some(
+                shared::audit::AuditDetail::ResidentLink {
+                    resident_id: req.resident_id,
+                }
+                .to_json(),
+            ),
         },
     )
     .await?;
@@ -971,7 +974,7 @@ async fn file_decision_case(
         txn,
         filed.case.id,
         me,
-        "register",
+        shared::cases::CaseEventKind::Register,
         Some(Stage::Reported),
         Some(Stage::Registered),
         Some(format!("网格议事决定（议题 #{}）", m.id)),
@@ -1602,10 +1605,11 @@ pub async fn cast_vote(
             Some(me),
             ctx,
             crate::audit::Record {
-                action: "council.vote.record",
+                action: shared::audit::AuditAction::CouncilVoteRecord,
                 entity: Some("ballot"),
                 entity_id: Some(ballot_id),
-                detail: Some(format!("resident {rid}")),
+                resident_id: Some(rid),
+                detail: Some(shared::audit::AuditDetail::VoteFor { resident_id: rid }.to_json()),
             },
         )
         .await?;

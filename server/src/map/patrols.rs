@@ -151,7 +151,11 @@ pub async fn start(
         &*txn,
         Some(me),
         ctx,
-        Record::new("patrol.start", "patrol", m.id).detail(g.code.clone()),
+        Record::new(shared::audit::AuditAction::PatrolStart, "patrol", m.id).about(
+            shared::audit::AuditDetail::Name {
+                name: g.code.clone(),
+            },
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -244,7 +248,7 @@ pub async fn end(
         &*txn,
         Some(me),
         ctx,
-        Record::new("patrol.end", "patrol", id),
+        Record::new(shared::audit::AuditAction::PatrolEnd, "patrol", id),
     )
     .await?;
     let out = view(&*txn, find_visible(&*txn, me, id).await?).await?;

@@ -14,7 +14,7 @@
 use crate::error::{AppError, AppResult};
 use shared::calendar::SHANGHAI;
 use shared::error::ErrorCode;
-use shared::mediation::{ConfirmMethod, FileView};
+use shared::mediation::{AgreementDocument, ConfirmMethod, FileView};
 use std::fmt::Write;
 
 const MM: f64 = 72.0 / 25.4;
@@ -44,9 +44,29 @@ enum Style {
     Gap,
 }
 
-/// Width of a character in ems: ASCII half, everything else full.
+/// The advance widths (thousandths of an em) of STSong-Light's proportional Latin glyphs,
+/// CIDs 1–95, which UniGB-UCS2-H gives to ASCII " " to "~": a hyphen 375, a colon 238, the
+/// digits 462. Declared as they are (in `/W` and in the layout): a flat half em left a gap
+/// after every narrow glyph ("调2026- 00001", "23: 00").
+const LATIN_WIDTHS: [u16; 95] = [
+    207, 270, 342, 467, 462, 797, 710, 239, 374, 374, 423, 605, 238, 375, 238,
+    334, // ' '–'/'
+    462, 462, 462, 462, 462, 462, 462, 462, 462, 462, // '0'–'9'
+    238, 238, 605, 605, 605, 344, 748, // ':'–'@'
+    684, 560, 695, 739, 563, 511, 729, 793, 318, 312, 666, 526, 896, 758, 772, 544, 772, 628, 465,
+    607, 753, 711, 972, 647, 620, 607, // 'A'–'Z'
+    374, 333, 374, 606, 500, 239, // '['–'`'
+    417, 503, 427, 529, 415, 264, 444, 518, 241, 230, 495, 228, 793, 527, 524, 524, 504, 338, 336,
+    277, 517, 450, 652, 466, 452, 407, // 'a'–'z'
+    370, 258, 370, 605, // '{'–'~'
+];
+
+/// Width of a character in ems: ASCII by the font's proportional widths, everything else full.
 fn em(c: char) -> f64 {
-    if (' '..='~').contains(&c) { 0.5 } else { 1.0 }
+    match c {
+        ' '..='~' => f64::from(LATIN_WIDTHS[c as usize - 0x20]) / 1000.0,
+        _ => 1.0,
+    }
 }
 
 /// Characters that must not begin a line (they hang at the end of the previous one).
@@ -232,8 +252,11 @@ impl Doc {
         }
         // Objects: 1 catalogue, 2 page tree, 3 font, 4 CID font, 5 descriptor, 6 ToUnicode,
         // 7 info, then a page and its content per page.
+        const FIRST_PAGE: usize = 8;
         let mut objs: Vec<Vec<u8>> = Vec::new();
-        let kids: Vec<String> = (0..total).map(|i| format!("{} 0 R", 8 + 2 * i)).collect();
+        let kids: Vec<String> = (0..total)
+            .map(|i| format!("{} 0 R", FIRST_PAGE + 2 * i))
+            .collect();
         objs.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
         objs.push(
             format!(
@@ -247,8 +270,11 @@ impl Doc {
                 .to_vec(),
         );
         objs.push(
-            b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor 5 0 R /DW 1000 /W [1 95 500] >>"
-                .to_vec(),
+            format!(
+                "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor 5 0 R /DW 1000 /W [1 [{}]] >>",
+                LATIN_WIDTHS.map(|w| w.to_string()).join(" ")
+            )
+            .into_bytes(),
         );
         objs.push(
             b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>"
@@ -260,7 +286,7 @@ impl Doc {
             objs.push(
                 format!(
                     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W:.2} {PAGE_H:.2}] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
-                    9 + 2 * i
+                    FIRST_PAGE + 1 + 2 * i
                 )
                 .into_bytes(),
             );
@@ -344,19 +370,18 @@ fn side(p: &shared::mediation::PartyView) -> &'static str {
 ///
 /// A name or term the standard font cannot carry is refused (422) rather than printed wrong
 /// on a legal document: the printable web page shows every character.
-pub fn agreement(v: &FileView) -> AppResult<Option<Vec<u8>>> {
+pub fn agreement(v: &FileView, doc: &AgreementDocument) -> AppResult<Option<Vec<u8>>> {
     let Some(a) = v.agreement.as_ref() else {
         return Ok(None);
     };
     let mut d = Doc::new();
     d.block(Style::Title, "人民调解协议书");
-    d.block(Style::Right, &format!("编号：{}", v.summary.number));
+    d.block(
+        Style::Right,
+        &format!("{}　编号：{}", doc.committee, v.summary.number),
+    );
     for p in &v.parties {
-        let mut line = format!("{}：{}", side(p), p.name);
-        if let Some(r) = &p.representative {
-            let _ = write!(line, "　代理人：{r}");
-        }
-        d.block(Style::Plain, &line);
+        d.block(Style::Para, &super::print::party_line(p, doc).join("，"));
     }
     d.block(Style::Heading, "纠纷主要事实、争议事项及各方当事人的责任：");
     d.block(Style::Para, &a.facts);
@@ -409,7 +434,7 @@ pub fn agreement(v: &FileView) -> AppResult<Option<Vec<u8>>> {
             v.summary.mediator_names.join("、")
         ),
     );
-    d.block(Style::Plain, "人民调解委员会（印章）");
+    d.block(Style::Plain, &format!("{}（印章）", doc.committee));
     if d.unsettable {
         return Err(AppError::Code(ErrorCode::PdfUnsupportedText));
     }
@@ -448,6 +473,15 @@ mod tests {
         assert_eq!(wrap("期限2026-12", 5.0, 0.0), vec!["期限", "2026-12"]);
         // A word longer than the line is broken after all.
         assert_eq!(wrap("abcdefgh", 2.0, 0.0), vec!["abcd", "efgh"]);
+    }
+
+    #[test]
+    fn ascii_advances_by_the_fonts_own_widths() {
+        assert_eq!(em('-'), 0.375);
+        assert_eq!(em(':'), 0.238);
+        assert_eq!(em('0'), 0.462);
+        assert_eq!(em('王'), 1.0);
+        assert_eq!(LATIN_WIDTHS.len(), '~' as usize - ' ' as usize + 1);
     }
 
     #[test]

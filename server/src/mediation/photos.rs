@@ -234,7 +234,11 @@ async fn serve(
             state,
             Some(me),
             ctx,
-            Record::new("mediation.photo.read", "mediation_photo", p.id),
+            Record::new(
+                shared::audit::AuditAction::MediationPhotoRead,
+                "mediation_photo",
+                p.id,
+            ),
         )
         .await?;
     }

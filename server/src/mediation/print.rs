@@ -56,27 +56,56 @@ fn confirm_label(m: Option<ConfirmMethod>) -> &'static str {
     }
 }
 
+/// A party as an agreement names them: "申请人：王某，身份证号：…，住址：…，代理人：…".
+/// Facts not recorded are left out rather than printed empty.
+pub fn party_line(p: &PartyView, doc: &AgreementDocument) -> Vec<String> {
+    let full = doc.party(p.id);
+    let mut out = vec![format!("{}：{}", p.side.text().zh, p.name)];
+    if let Some(n) = full.and_then(|f| f.id_number.as_deref()) {
+        out.push(format!("身份证件号码：{n}"));
+    }
+    if let Some(a) = full.and_then(|f| f.address.as_deref()) {
+        out.push(format!("住址：{a}"));
+    }
+    if let Some(r) = p.representative.as_deref().filter(|r| !r.trim().is_empty()) {
+        out.push(format!("代理人：{r}"));
+    }
+    out
+}
+
+/// A statement's parts with their printed labels, in the record's order.
+fn entry_fields(e: &EntryView) -> [(&'static str, &String); 4] {
+    [
+        ("陈述", &e.statement),
+        ("立场", &e.position),
+        ("利益诉求", &e.interests),
+        ("提议", &e.proposal),
+    ]
+}
+
 /// 人民调解协议书: parties, facts and responsibility, terms with manner and deadline,
 /// confirmations, the reminder of judicial confirmation (Art. 33).
-pub fn agreement(v: &FileView) -> Option<String> {
+pub fn agreement(v: &FileView, doc: &AgreementDocument) -> Option<String> {
     let a = v.agreement.as_ref()?;
     let mut b = String::new();
     let _ = write!(
         b,
-        "<h1>人民调解协议书</h1><p class=\"no\">编号：{}</p>",
+        "<h1>人民调解协议书</h1><p class=\"no\">{}　编号：{}</p>",
+        esc(&doc.committee),
         esc(&v.summary.number)
     );
     for p in &v.parties {
         let _ = write!(
             b,
-            "<p>{}：{}{}</p>",
-            side_label(p.side),
-            esc(&p.name),
-            p.representative
-                .as_deref()
-                .map(|r| format!("　代理人：{}", esc(r)))
-                .unwrap_or_default()
+            "<p data-party=\"{}\">{}",
+            p.id,
+            party_line(p, doc)
+                .iter()
+                .map(|s| esc(s))
+                .collect::<Vec<_>>()
+                .join("，")
         );
+        b.push_str("</p>");
     }
     let _ = write!(
         b,
@@ -111,8 +140,9 @@ pub fn agreement(v: &FileView) -> Option<String> {
     }
     let _ = write!(
         b,
-        "<div>人民调解员（签名）：{}</div><div>人民调解委员会（印章）</div></div>",
-        esc(&v.summary.mediator_names.join("、"))
+        "<div>人民调解员（签名）：{}</div><div>{}（印章）</div></div>",
+        esc(&v.summary.mediator_names.join("、")),
+        esc(&doc.committee)
     );
     Some(page(&format!("人民调解协议书 {}", v.summary.number), &b))
 }
@@ -197,14 +227,21 @@ pub fn dossier(v: &FileView) -> String {
             let _ = write!(b, "<p class=\"muted\">调解策略：{}</p>", esc(n));
         }
         for e in &s.entries {
+            // Only what was said: an empty field is left out, not printed as "提议：".
+            let said: Vec<String> = entry_fields(e)
+                .into_iter()
+                .filter(|(_, text)| !text.trim().is_empty())
+                .map(|(label, text)| format!("{label}：{}", esc(text.trim())))
+                .collect();
             let _ = write!(
                 b,
-                "<p>{}：陈述：{}；立场：{}；利益诉求：{}；提议：{}</p>",
+                "<p>{}：{}</p>",
                 esc(&e.party_name),
-                esc(&e.statement),
-                esc(&e.position),
-                esc(&e.interests),
-                esc(&e.proposal)
+                if said.is_empty() {
+                    "（未记录内容）".to_string()
+                } else {
+                    said.join("；")
+                }
             );
         }
         if s.withheld > 0 {
@@ -235,14 +272,25 @@ pub fn dossier(v: &FileView) -> String {
     }
     b.push_str("<h2>六、办理经过</h2><ol>");
     for e in &v.history {
+        // "2026-12-07　陈调解员　受理（受理 → 受理）：…": what happened in words, never its code.
+        let stages = match (e.from_stage, e.to_stage) {
+            (Some(from), Some(to)) if from != to => {
+                format!("（{} → {}）", from.text().zh, to.text().zh)
+            }
+            _ => String::new(),
+        };
         let _ = write!(
             b,
-            "<li>{}　{}　{}{}</li>",
+            "<li data-action=\"{}\">{}　{}　{}{}{}</li>",
+            e.action.as_str(),
             e.at.to_offset(shared::calendar::SHANGHAI).date(),
             esc(&e.actor_name),
-            esc(&e.action),
+            e.action.text().zh,
+            stages,
             e.note
                 .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
                 .map(|n| format!("：{}", esc(n)))
                 .unwrap_or_default()
         );
@@ -297,13 +345,8 @@ pub fn session_record(v: &FileView, session_id: i64) -> Option<String> {
     }
     for e in &s.entries {
         let _ = write!(b, "<h3>{}</h3><table>", esc(&e.party_name));
-        for (label, text) in [
-            ("陈述", &e.statement),
-            ("立场", &e.position),
-            ("利益诉求", &e.interests),
-            ("提议", &e.proposal),
-        ] {
-            if !text.is_empty() {
+        for (label, text) in entry_fields(e) {
+            if !text.trim().is_empty() {
                 let _ = write!(b, "<tr><th>{label}</th><td>{}</td></tr>", esc(text));
             }
         }

@@ -294,7 +294,8 @@ async fn agreement_html(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<impl IntoResponse> {
     let v = service::get_file(&state, &me, &ctx, id).await?;
-    print::agreement(&v)
+    let doc = service::agreement_document(&state.db.conn, id).await?;
+    print::agreement(&v, &doc)
         .map(html)
         .ok_or(AppError::Code(ErrorCode::NotFound))
 }
@@ -323,13 +324,14 @@ async fn agreement_pdf(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<impl IntoResponse> {
     let v = service::get_file(&state, &me, &ctx, id).await?;
-    let pdf = pdf::agreement(&v)?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let doc = service::agreement_document(&state.db.conn, id).await?;
+    let pdf = pdf::agreement(&v, &doc)?.ok_or(AppError::Code(ErrorCode::NotFound))?;
     service::audit_print(
         &state,
         &me,
         &ctx,
         &v,
-        "mediation.agreement.pdf",
+        shared::audit::AuditAction::MediationAgreementPdf,
         "mediation_file",
         id,
     )
@@ -366,7 +368,7 @@ async fn session_record_html(
         &me,
         &ctx,
         &v,
-        "mediation.session.print",
+        shared::audit::AuditAction::MediationSessionPrint,
         "mediation_session",
         id,
     )

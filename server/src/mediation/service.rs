@@ -84,7 +84,7 @@ pub(super) async fn append(
     conn: &impl ConnectionTrait,
     file_id: i64,
     me: &Principal,
-    action: &str,
+    action: MediationEvent,
     from: Option<MediationStage>,
     to: Option<MediationStage>,
     note: Option<String>,
@@ -94,7 +94,7 @@ pub(super) async fn append(
         at: Set(OffsetDateTime::now_utc()),
         actor_id: Set(Some(me.user_id)),
         actor_name: Set(me.display_name.clone()),
-        action: Set(action.to_string()),
+        action: Set(action.as_str().to_string()),
         from_stage: Set(from.map(|s| s.as_str().to_string())),
         to_stage: Set(to.map(|s| s.as_str().to_string())),
         note: Set(note),
@@ -314,6 +314,17 @@ pub async fn create_file(
                         .map(|ph| ph.as_str().to_string())
                         .unwrap_or_else(|_| s.to_string())
                 })),
+            id_number: Set(p
+                .id_number
+                .as_deref()
+                .filter(|n| !n.trim().is_empty())
+                .and_then(|n| parse_party_id_number(n).ok())),
+            address: Set(p
+                .address
+                .as_deref()
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)),
             representative: Set(p
                 .representative
                 .as_deref()
@@ -349,7 +360,7 @@ pub async fn create_file(
         &*txn,
         f.id,
         me,
-        "intake",
+        MediationEvent::Intake,
         None,
         Some(MediationStage::Intake),
         note,
@@ -359,7 +370,11 @@ pub async fn create_file(
         &*txn,
         Some(me),
         ctx,
-        Record::new("mediation.create", "mediation_file", f.id),
+        Record::new(
+            shared::audit::AuditAction::MediationCreate,
+            "mediation_file",
+            f.id,
+        ),
     )
     .await?;
     let (f, rel, a) = find_accessible(&*txn, me, f.id).await?;
@@ -373,11 +388,15 @@ pub async fn create_file(
 /// side's back-to-back talks), nor of the office's records (site checks, police notices).
 /// The file page and the live board both ask this.
 pub fn shown_in_history(a: Access, action: &str) -> bool {
-    a != Access::Party || (action != "session" && action != "record" && action != PHOTO_ACTION)
+    a != Access::Party
+        || !matches!(
+            MediationEvent::parse(action),
+            Some(MediationEvent::Session | MediationEvent::Record | MediationEvent::RecordPhoto)
+        )
 }
 
 /// The history entry of a photo added to a record (`super::photos`).
-pub const PHOTO_ACTION: &str = "record_photo";
+pub const PHOTO_ACTION: MediationEvent = MediationEvent::RecordPhoto;
 
 /// A printed or downloaded copy of dispute content leaves the system: record who took it,
 /// unless a party took their own file's copy.
@@ -386,7 +405,7 @@ pub async fn audit_print(
     me: &Principal,
     ctx: &RequestCtx,
     v: &FileView,
-    action: &str,
+    action: shared::audit::AuditAction,
     entity: &str,
     id: i64,
 ) -> AppResult<()> {
@@ -450,9 +469,29 @@ pub async fn set_mediators(
     } else {
         format!("{names}（调委会指派）")
     };
-    append(&*txn, id, me, "mediators", None, None, Some(note.clone())).await?;
-    let mut rec = Record::new("mediation.mediators", "mediation_file", id);
-    rec.detail = Some(note);
+    append(
+        &*txn,
+        id,
+        me,
+        MediationEvent::Mediators,
+        None,
+        None,
+        Some(note.clone()),
+    )
+    .await?;
+    let names = mediator_names(&*txn, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    let rec = Record::new(
+        shared::audit::AuditAction::MediationMediators,
+        "mediation_file",
+        id,
+    )
+    .about(shared::audit::AuditDetail::Mediators {
+        names,
+        chosen_by_parties: req.chosen_by_parties,
+    });
     audit::record(&*txn, Some(me), ctx, rec).await?;
     let out = reread(&*txn, me, ctx, id).await?;
     txn.commit().await?;
@@ -488,7 +527,11 @@ async fn audit_notes_read(
             conn,
             Some(me),
             ctx,
-            Record::new("mediation.notes.read", "mediation_file", v.summary.id),
+            Record::new(
+                shared::audit::AuditAction::MediationNotesRead,
+                "mediation_file",
+                v.summary.id,
+            ),
         )
         .await?;
     }
@@ -533,7 +576,16 @@ pub async fn set_consent(
         format!("{name} 不同意调解：{}", note.unwrap_or_default())
     };
     if req.agreed {
-        append(&*txn, f.id, me, "consent", None, None, Some(line)).await?;
+        append(
+            &*txn,
+            f.id,
+            me,
+            MediationEvent::Consent,
+            None,
+            None,
+            Some(line),
+        )
+        .await?;
     } else {
         set_stage(&*txn, f.id, MediationStage::NotAccepted).await?;
         file::Entity::update_many()
@@ -545,7 +597,7 @@ pub async fn set_consent(
             &*txn,
             f.id,
             me,
-            "refused",
+            MediationEvent::Refused,
             Some(MediationStage::Intake),
             Some(MediationStage::NotAccepted),
             Some(line),
@@ -576,7 +628,7 @@ pub async fn notify_party(
         &*txn,
         f.id,
         me,
-        "notice",
+        MediationEvent::Notice,
         None,
         None,
         Some(format!("已告知{name}调解的权利和义务")),
@@ -604,12 +656,17 @@ pub async fn reveal_contact(
         state,
         Some(me),
         ctx,
-        Record::new("mediation.party.reveal", "mediation_party", p.id),
+        Record::new(
+            shared::audit::AuditAction::MediationPartyReveal,
+            "mediation_party",
+            p.id,
+        ),
     )
     .await?;
     Ok(PartyContact {
         party_id: p.id,
         phone: p.phone,
+        id_number: p.id_number,
     })
 }
 
@@ -721,7 +778,7 @@ pub async fn move_file(
         &*txn,
         id,
         me,
-        req.action.as_str(),
+        MediationEvent::from(req.action),
         Some(from),
         Some(to),
         note,
@@ -770,7 +827,7 @@ pub async fn extend(
         &*txn,
         id,
         me,
-        "extend",
+        MediationEvent::Extend,
         None,
         None,
         Some(format!("经各方当事人同意，调解期限延长至 {}", req.deadline)),
@@ -814,7 +871,7 @@ pub async fn add_record(
         &*txn,
         id,
         me,
-        "record",
+        MediationEvent::Record,
         None,
         None,
         Some(req.kind.text().zh.to_string()),
@@ -839,14 +896,21 @@ pub async fn add_session(
     if a != Access::Mediator {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
-    let parties: Vec<i64> = party::Entity::find()
+    let all_parties = party::Entity::find()
         .filter(party::Column::FileId.eq(id))
+        .order_by_asc(party::Column::Position)
         .all(&*txn)
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
+        .await?;
+    let parties: Vec<i64> = all_parties.iter().map(|p| p.id).collect();
     req.validate(&parties)?;
+    // Art. 23–24: held before a party was told of their rights, the session is still
+    // recorded (it took place), and the history says so (`shared::mediation::untold`).
+    let present = present_at(req.mode, req.party_id, &parties);
+    let untold_names: Vec<String> = all_parties
+        .iter()
+        .filter(|p| present.contains(&p.id) && p.notified_at.is_none())
+        .map(|p| p.name.clone())
+        .collect();
     let stage = stage_of(&f);
     if !Change::Session.allowed_in(stage) {
         return Err(AppError::Code(ErrorCode::IllegalMove));
@@ -889,17 +953,36 @@ pub async fn add_session(
         &*txn,
         id,
         me,
-        "session",
+        MediationEvent::Session,
         (stage == MediationStage::Accepted).then_some(stage),
         (stage == MediationStage::Accepted).then_some(MediationStage::InSession),
         Some(req.mode.text().zh.to_string()),
     )
     .await?;
+    if !untold_names.is_empty() {
+        append(
+            &*txn,
+            id,
+            me,
+            MediationEvent::NoticeMissing,
+            None,
+            None,
+            Some(format!(
+                "调解时尚未告知{}调解的权利和义务",
+                untold_names.join("、")
+            )),
+        )
+        .await?;
+    }
     audit::record(
         &*txn,
         Some(me),
         ctx,
-        Record::new("mediation.session.write", "mediation_file", id),
+        Record::new(
+            shared::audit::AuditAction::MediationSessionWrite,
+            "mediation_file",
+            id,
+        ),
     )
     .await?;
     bump(&*txn, me, ctx, &f, f.version).await?;
@@ -924,6 +1007,15 @@ pub async fn set_agreement(
     }
     if !Change::Agreement.allowed_in(stage_of(&f)) {
         return Err(AppError::Code(ErrorCode::IllegalMove));
+    }
+    // Art. 23–24: no agreement before every party knows their rights (they may refuse it).
+    let untold = party::Entity::find()
+        .filter(party::Column::FileId.eq(id))
+        .filter(party::Column::NotifiedAt.is_null())
+        .count(&*txn)
+        .await?;
+    if untold > 0 {
+        return Err(AppError::Code(ErrorCode::RightsNotNotified));
     }
     bump(&*txn, me, ctx, &f, req.version).await?;
     file::Entity::update_many()
@@ -959,7 +1051,16 @@ pub async fn set_agreement(
         .filter(party::Column::FileId.eq(id))
         .exec(&*txn)
         .await?;
-    append(&*txn, id, me, "agreement_drafted", None, None, None).await?;
+    append(
+        &*txn,
+        id,
+        me,
+        MediationEvent::AgreementDrafted,
+        None,
+        None,
+        None,
+    )
+    .await?;
     let out = reread(&*txn, me, ctx, id).await?;
     txn.commit().await?;
     Ok(out)
@@ -991,7 +1092,7 @@ pub async fn confirm(
         &*txn,
         f.id,
         me,
-        "confirmed",
+        MediationEvent::Confirmed,
         None,
         None,
         Some(format!("{name}（{}）", req.method.as_str())),
@@ -1030,7 +1131,16 @@ pub async fn perform_term(
     ta.performed_at = Set(Some(OffsetDateTime::now_utc()));
     ta.proof = Set(Some(proof.clone()));
     ta.update(&*txn).await?;
-    append(&*txn, f.id, me, "performed", None, None, Some(proof)).await?;
+    append(
+        &*txn,
+        f.id,
+        me,
+        MediationEvent::Performed,
+        None,
+        None,
+        Some(proof),
+    )
+    .await?;
     bump(&*txn, me, ctx, &f, f.version).await?;
     let out = reread(&*txn, me, ctx, f.id).await?;
     txn.commit().await?;
@@ -1124,6 +1234,45 @@ pub async fn list_files(
         .collect())
 }
 
+/// What the agreement document states beyond the reader's view: each party's identity
+/// number and address in full, and the committee that mediated — the people's mediation
+/// committee of the community the dispute is in (人民调解委员会, Art. 7–8).
+pub async fn agreement_document(
+    conn: &impl ConnectionTrait,
+    file_id: i64,
+) -> AppResult<AgreementDocument> {
+    let f = file::Entity::find_by_id(file_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let place = crate::places::service::find(conn, f.place_id).await?;
+    let mut chain = crate::places::service::path_of(conn, &place).await?;
+    chain.push(crate::places::service::to_ref(&place));
+    let community = chain
+        .iter()
+        .rev()
+        .find(|p| p.kind == shared::places::PlaceKind::Community)
+        .or(chain.last())
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    let parties = party::Entity::find()
+        .filter(party::Column::FileId.eq(file_id))
+        .order_by_asc(party::Column::Position)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| AgreementParty {
+            party_id: p.id,
+            id_number: p.id_number,
+            address: p.address,
+        })
+        .collect();
+    Ok(AgreementDocument {
+        committee: format!("{community}人民调解委员会"),
+        parties,
+    })
+}
+
 /// The file as this reader may see it. Session content goes only to the file's mediators in
 /// full; a party gets their own words and what the other side allowed to be shared; the
 /// office gets that sessions took place.
@@ -1151,6 +1300,14 @@ pub async fn view(
             side: Side::parse(&p.side).unwrap_or(Side::Other),
             name: p.name.clone(),
             phone: p.phone.as_deref().map(shared::validate::mask_phone),
+            // Masked, and like the address only for the office and the mediators: a party
+            // reads the other side's on the agreement they both sign.
+            id_number: p
+                .id_number
+                .as_deref()
+                .filter(|_| a >= Access::Office)
+                .map(shared::validate::mask_id_number),
+            address: p.address.clone().filter(|_| a >= Access::Office),
             representative: p.representative.clone(),
             has_account: p.user_id.is_some(),
             consent: p.consent,
@@ -1271,17 +1428,21 @@ pub async fn view(
         // risk assessment of the dispute; nor of the office's records (site checks, police
         // notices), which they do not see either.
         .filter(|e| shown_in_history(a, &e.action))
-        .map(|e| FileEvent {
-            at: e.at,
-            actor_name: e.actor_name,
-            note: if a == Access::Party && e.action == "intake" {
-                None
-            } else {
-                e.note
-            },
-            action: e.action,
-            from_stage: e.from_stage.as_deref().and_then(MediationStage::parse),
-            to_stage: e.to_stage.as_deref().and_then(MediationStage::parse),
+        // An entry of a kind this version does not know is left out rather than shown as a code.
+        .filter_map(|e| {
+            let action = MediationEvent::parse(&e.action)?;
+            Some(FileEvent {
+                at: e.at,
+                actor_name: e.actor_name,
+                note: if a == Access::Party && action == MediationEvent::Intake {
+                    None
+                } else {
+                    e.note
+                },
+                action,
+                from_stage: e.from_stage.as_deref().and_then(MediationStage::parse),
+                to_stage: e.to_stage.as_deref().and_then(MediationStage::parse),
+            })
         })
         .collect();
     let legal_actions = legal_mediation_actions(stage_of(&f), facts(conn, &f).await?, me, rel);
@@ -1338,7 +1499,11 @@ pub async fn get_file(
             state,
             Some(me),
             ctx,
-            Record::new("mediation.notes.read", "mediation_file", id),
+            Record::new(
+                shared::audit::AuditAction::MediationNotesRead,
+                "mediation_file",
+                id,
+            ),
         )
         .await?;
     }

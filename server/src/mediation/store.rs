@@ -34,6 +34,8 @@ entity!(party, "mediation_parties", {
     pub side: String,
     pub name: String,
     pub phone: Option<String>,
+    pub id_number: Option<String>,
+    pub address: Option<String>,
     pub representative: Option<String>,
     pub user_id: Option<i64>,
     pub consent: Option<bool>,

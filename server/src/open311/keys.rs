@@ -95,7 +95,14 @@ async fn create(
         &*txn,
         Some(&me),
         &ctx,
-        Record::new("open311.key_create", "api_key", k.id).detail(name.as_str()),
+        Record::new(
+            shared::audit::AuditAction::Open311KeyCreate,
+            "api_key",
+            k.id,
+        )
+        .about(shared::audit::AuditDetail::Name {
+            name: name.as_str().to_string(),
+        }),
     )
     .await?;
     txn.commit().await?;
@@ -161,7 +168,8 @@ async fn revoke(
             &*txn,
             Some(&me),
             &ctx,
-            Record::new("open311.key_revoke", "api_key", id).detail(&name),
+            Record::new(shared::audit::AuditAction::Open311KeyRevoke, "api_key", id)
+                .about(shared::audit::AuditDetail::Name { name: name.clone() }),
         )
         .await?;
     }

@@ -245,7 +245,7 @@ pub async fn reveal(
         state,
         Some(me),
         ctx,
-        Record::new("resident.reveal", "resident", id)
+        Record::new(shared::audit::AuditAction::ResidentReveal, "resident", id)
             .detail(PurposeDetail::reveal(&purpose).to_json()),
     )
     .await?;
@@ -319,7 +319,7 @@ async fn change_groups(
         conn,
         Some(me),
         ctx,
-        Record::new("resident.groups", "resident", id)
+        Record::new(shared::audit::AuditAction::ResidentGroups, "resident", id)
             .detail(PurposeDetail::groups(change).to_json()),
     )
     .await
@@ -374,7 +374,13 @@ async fn refuse_duplicate(
         state,
         Some(me),
         ctx,
-        Record::global("resident.duplicate_id_number", ""),
+        Record {
+            action: shared::audit::AuditAction::ResidentDuplicateIdNumber,
+            entity: None,
+            entity_id: None,
+            resident_id: None,
+            detail: None,
+        },
     )
     .await
     {
@@ -464,7 +470,7 @@ pub async fn create(
         &*txn,
         Some(me),
         ctx,
-        Record::new("resident.create", "resident", r.id),
+        Record::new(shared::audit::AuditAction::ResidentCreate, "resident", r.id),
     )
     .await?;
     if let Some(change) = &groups {
@@ -525,7 +531,7 @@ pub async fn update(
         &*txn,
         Some(me),
         ctx,
-        Record::new("resident.update", "resident", id),
+        Record::new(shared::audit::AuditAction::ResidentUpdate, "resident", id),
     )
     .await?;
     if let Some(change) = &groups {
@@ -564,7 +570,7 @@ pub async fn delete(
         &*txn,
         Some(me),
         ctx,
-        Record::new("resident.delete", "resident", id),
+        Record::new(shared::audit::AuditAction::ResidentDelete, "resident", id),
     )
     .await?;
     txn.commit().await?;

@@ -551,7 +551,14 @@ pub async fn create(
         &*txn,
         Some(me),
         ctx,
-        Record::new("place.create", req.kind.as_str(), m.id).detail(m.code.clone()),
+        Record::new(
+            shared::audit::AuditAction::PlaceCreate,
+            req.kind.as_str(),
+            m.id,
+        )
+        .about(shared::audit::AuditDetail::Name {
+            name: m.code.clone(),
+        }),
     )
     .await?;
     let out = view(&*txn, m).await?;
@@ -628,7 +635,7 @@ pub async fn update(
         &*txn,
         Some(me),
         ctx,
-        Record::new("place.update", kind.as_str(), id),
+        Record::new(shared::audit::AuditAction::PlaceUpdate, kind.as_str(), id),
     )
     .await?;
     let out = view(&*txn, find(&*txn, id).await?).await?;
@@ -735,7 +742,11 @@ pub async fn undo_geometry(
         &*txn,
         Some(me),
         ctx,
-        Record::new("place.geometry_undo", kind.as_str(), id),
+        Record::new(
+            shared::audit::AuditAction::PlaceGeometryUndo,
+            kind.as_str(),
+            id,
+        ),
     )
     .await?;
     let out = view(&*txn, find(&*txn, id).await?).await?;
@@ -896,7 +907,7 @@ pub async fn split(
         &*txn,
         Some(me),
         ctx,
-        Record::new("place.split", "micro_grid", id),
+        Record::new(shared::audit::AuditAction::PlaceSplit, "micro_grid", id),
     )
     .await?;
     let out = vec![
@@ -973,7 +984,7 @@ pub async fn merge(
         &*txn,
         Some(me),
         ctx,
-        Record::new("place.merge", "micro_grid", id),
+        Record::new(shared::audit::AuditAction::PlaceMerge, "micro_grid", id),
     )
     .await?;
     let out = view(&*txn, find(&*txn, id).await?).await?;
@@ -1027,7 +1038,8 @@ pub async fn delete(
         &*txn,
         Some(me),
         ctx,
-        Record::new("place.delete", kind.as_str(), id).detail(current.code),
+        Record::new(shared::audit::AuditAction::PlaceDelete, kind.as_str(), id)
+            .about(shared::audit::AuditDetail::Name { name: current.code }),
     )
     .await?;
     txn.commit().await?;

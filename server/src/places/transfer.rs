@@ -67,7 +67,10 @@ pub async fn export_places(state: &AppState, me: &Principal, ctx: &RequestCtx) -
         state,
         Some(me),
         ctx,
-        Record::global("places.export", format!("{} places", features.len())),
+        Record::global(
+            shared::audit::AuditAction::PlacesExport,
+            shared::audit::AuditDetail::count(features.len(), shared::audit::Counted::Places),
+        ),
     )
     .await?;
     Ok(json!({"type": "FeatureCollection", "features": features}))
@@ -294,7 +297,10 @@ pub async fn import_places(
         &*txn,
         Some(me),
         ctx,
-        Record::global("places.import", format!("{accepted} places")),
+        Record::global(
+            shared::audit::AuditAction::PlacesImport,
+            shared::audit::AuditDetail::count(accepted, shared::audit::Counted::Places),
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -365,7 +371,10 @@ pub async fn export_residents(
         state,
         Some(me),
         ctx,
-        Record::global("residents.export", format!("{} residents", rows.len())),
+        Record::global(
+            shared::audit::AuditAction::ResidentsExport,
+            shared::audit::AuditDetail::count(rows.len(), shared::audit::Counted::Residents),
+        ),
     )
     .await?;
     String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
@@ -506,7 +515,10 @@ pub async fn import_residents(
         &*txn,
         Some(me),
         ctx,
-        Record::global("residents.import", format!("{accepted} residents")),
+        Record::global(
+            shared::audit::AuditAction::ResidentsImport,
+            shared::audit::AuditDetail::count(accepted, shared::audit::Counted::Residents),
+        ),
     )
     .await?;
     txn.commit().await?;

@@ -240,6 +240,7 @@ async fn care_records_stay_with_those_who_care(app: &TestApp) {
         .as_array()
         .unwrap()
         .iter()
+        .flat_map(|place| place["groups"].as_array().unwrap())
         .filter(|c| c["group"] == "living_alone")
         .map(|c| c["count"].as_u64().unwrap())
         .sum();
@@ -1103,8 +1104,76 @@ async fn group_counts_per_micro_grid_for_permitted_roles(app: &TestApp) {
     assert!(!mine.as_array().unwrap().is_empty());
     assert!(all.as_array().unwrap().len() >= mine.as_array().unwrap().len());
     for row in mine.as_array().unwrap() {
-        assert!(row.get("resident_name").is_none() && row["count"].as_u64().unwrap() > 0);
+        assert!(row.get("resident_name").is_none() && row["people"].as_u64().unwrap() > 0);
     }
+    // Each card names its grid as well as its micro-grid: every grid has a "1微网格".
+    let titles: Vec<(String, String)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["grid_name"].as_str().unwrap().to_string(),
+                p["place_name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut unique = titles.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        titles.len(),
+        "grid and micro-grid tell the cards apart: {titles:?}"
+    );
+    assert!(titles.iter().any(|(g, _)| g == "第一网格"), "{titles:?}");
+    assert!(titles.iter().all(|(g, m)| !g.is_empty() && !m.is_empty()));
+
+    // People, not tags: 张秀兰 lives alone; tagged disabled as well she is still one person.
+    let grid1 = app.place_id("XF-C01-G1").await;
+    let place_of_zhang = |counts: &Value| -> (u64, u64) {
+        let id = counts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| {
+                p["people"].as_u64().unwrap() > 0
+                    && p["grid_id"] == grid1
+                    && p["place_name"] == "1微网格"
+            })
+            .unwrap_or_else(|| panic!("第一网格 · 1微网格 in {counts}"));
+        let tags: u64 = id["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["count"].as_u64().unwrap())
+            .sum();
+        (id["people"].as_u64().unwrap(), tags)
+    };
+    let (people_before, tags_before) = place_of_zhang(&mine);
+    let zhang = app.resident_id("张秀兰").await;
+    let (_, r) = staff
+        .post(
+            &format!("/api/v1/residents/{zhang}/reveal"),
+            json!({"purpose": "visit"}),
+        )
+        .await;
+    let mut groups: Vec<Value> = r["special_groups"].as_array().cloned().unwrap_or_default();
+    assert!(groups.contains(&json!("living_alone")), "{r}");
+    if !groups.contains(&json!("disabled")) {
+        groups.push(json!("disabled"));
+    }
+    let (_, current) = staff.get(&format!("/api/v1/residents/{zhang}")).await;
+    let body = json!({
+        "household_id": current["household_id"], "name": current["name"], "version": current["version"],
+        "special_groups": groups, "groups_purpose": "visits",
+    });
+    let (status, changed) = staff.put(&format!("/api/v1/residents/{zhang}"), body).await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    let after = ok(gw.get("/api/v1/care/groups").await, StatusCode::OK).await;
+    let (people_after, tags_after) = place_of_zhang(&after);
+    assert_eq!(tags_after, tags_before + 1, "one more tag");
+    assert_eq!(people_after, people_before, "the same people: {after}");
     let grid2 = app.place_id("XF-C01-G2").await;
     let (status, _) = gw
         .get(&format!("/api/v1/care/groups?grid_id={grid2}"))

@@ -2,6 +2,7 @@
 
 mod common;
 
+mod audit;
 mod authz;
 mod board;
 mod care;

@@ -49,14 +49,20 @@ async fn open_dispute(app: &TestApp) -> Dispute {
             json!({"title": "空调外机滴水纠纷", "description": "李先生新装的空调外机悬在王阿姨院子上方，噪音大、滴水。",
                 "dispute_type": "neighbour", "origin": "application", "place_id": building,
                 "parties": [
-                    {"side": "applicant", "name": "王阿姨", "phone": "13812345678", "user_id": wang},
-                    {"side": "respondent", "name": "李先生", "phone": "13987654321", "user_id": li}],
+                    {"side": "applicant", "name": "王阿姨", "phone": "13812345678", "user_id": wang,
+                     "id_number": "310104195603120025", "address": "幸福社区1栋101室"},
+                    {"side": "respondent", "name": "李先生", "phone": "13987654321", "user_id": li,
+                     "id_number": "310104198107150034", "address": "幸福社区1栋201室"}],
                 "mediator_ids": [mediator]}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{f}");
     assert_eq!(f["summary"]["stage"], "intake");
     assert_eq!(f["parties"][0]["phone"], "138****5678", "contacts masked");
+    assert_eq!(
+        f["parties"][0]["id_number"], "310***********0025",
+        "identity numbers masked"
+    );
     Dispute {
         id: f["summary"]["id"].as_i64().unwrap(),
         applicant: f["parties"][0]["id"].as_i64().unwrap(),
@@ -135,6 +141,24 @@ fn pdftotext(pdf: &[u8]) -> Option<String> {
             None
         }
     }
+}
+
+/// The PDF's text as `pdftotext` lays it out, spaces kept (to see stray ones).
+fn pdftotext_raw(pdf: &[u8]) -> Option<String> {
+    let dir = std::env::temp_dir().join(format!("linju-pdf-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).ok()?;
+    let file = dir.join("a.pdf");
+    std::fs::write(&file, pdf).ok()?;
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .ok()?;
+    let _ = std::fs::remove_dir_all(&dir);
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 async fn get_bytes(api: &Api, path: &str) -> (StatusCode, String, Vec<u8>) {
@@ -255,7 +279,7 @@ async fn the_air_conditioner_case(app: &TestApp) {
         .put(
             &format!("/api/v1/mediation/files/{id}/agreement"),
             json!({
-        "facts": "李先生空调外机滴水噪音影响王阿姨生活，双方均有和解意愿。",
+        "facts": "李先生空调外机滴水噪音影响王阿姨生活，每晚23:00后尤甚，双方均有和解意愿。",
         "terms": [{"text": "李先生将空调外机移至北墙并加装接水管", "due": "2026-12-10"}],
         "version": version}),
         )
@@ -337,9 +361,38 @@ async fn the_air_conditioner_case(app: &TestApp) {
             "三十日内共同向人民法院申请司法确认",
             "（已按手印）",
             "陈调解员",
+            // What a 人民调解协议书 carries: each party's identity number and address, and
+            // the committee's name (the community's people's mediation committee).
+            "申请人：王阿姨，身份证件号码：310104195603120025，住址：幸福社区1栋101室",
+            "被申请人：李先生，身份证件号码：310104198107150034，住址：幸福社区1栋201室",
+            "幸福社区人民调解委员会",
+            "幸福社区人民调解委员会（印章）",
         ] {
             assert!(text.contains(want), "{want} in the PDF text: {text}");
         }
+    }
+    // Numbers and times read whole, with no stray space inside ("调2026- 00001", "23: 00"):
+    // the font declares its proportional Latin glyphs' own widths (a hyphen 375, a colon 238,
+    // digits 462 thousandths), not a flat half em that left a gap after narrow glyphs.
+    let raw_pdf = String::from_utf8_lossy(&pdf);
+    assert!(
+        raw_pdf
+            .contains("/W [1 [207 270 342 467 462 797 710 239 374 374 423 605 238 375 238 334 462"),
+        "the font's own Latin widths"
+    );
+    let number = f["summary"]["number"].as_str().unwrap();
+    let compact: String = pdf_runs(&pdf)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(compact.contains(&format!("编号：{number}")), "{compact}");
+    if let Some(raw) = pdftotext_raw(&pdf) {
+        assert!(
+            raw.contains(&format!("编号：{number}")),
+            "{number} whole in: {raw}"
+        );
+        assert!(raw.contains("每晚23:00后"), "23:00 whole in: {raw}");
+        assert!(raw.contains("履行期限：2026"), "{raw}");
     }
     // Who gets the PDF: those who may see the file, and no one else.
     let admin = app.login("admin").await;
@@ -1222,3 +1275,135 @@ async fn record_photos_are_seen_as_their_records(app: &TestApp) {
     assert_eq!(status, StatusCode::OK);
 }
 both!(record_photos_are_seen_as_their_records);
+
+/// Art. 23–24: a session held before the parties were told of their rights is recorded and
+/// the history says so; the agreement waits until every party has been told. The printed
+/// file reads in words: no event codes, no empty fields.
+async fn rights_first_and_the_dossier_in_words(app: &TestApp) {
+    let d = open_dispute(app).await;
+    let m = app.login("mediator").await;
+    let id = d.id;
+    for party in [d.applicant, d.respondent] {
+        ok(m.put(
+            &format!("/api/v1/mediation/parties/{party}/consent"),
+            json!({"agreed": true}),
+        )
+        .await)
+        .await;
+    }
+    ok(mv(&m, id, "accept", None).await).await;
+    // Only 王阿姨 has been told when the joint session takes place.
+    ok(m.post(
+        &format!("/api/v1/mediation/parties/{}/notice", d.applicant),
+        json!(null),
+    )
+    .await)
+    .await;
+    let f = ok(m
+        .post(
+            &format!("/api/v1/mediation/files/{id}/sessions"),
+            json!({
+        "mode": "joint", "held_at": "2026-11-20T02:00:00Z", "venue": "调解室",
+        "entries": [{"party_id": d.applicant, "statement": "外机滴水", "shareable": true}]}),
+        )
+        .await)
+    .await;
+    let missing: Vec<&Value> = f["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "notice_missing")
+        .collect();
+    assert_eq!(missing.len(), 1, "{}", f["history"]);
+    assert_eq!(missing[0]["note"], "调解时尚未告知李先生调解的权利和义务");
+    // A back-to-back session with the party who was told: nothing to note.
+    let f = ok(m.post(&format!("/api/v1/mediation/files/{id}/sessions"), json!({
+        "mode": "back_to_back", "party_id": d.applicant, "held_at": "2026-11-20T03:00:00Z", "venue": "调解室",
+        "entries": [{"party_id": d.applicant, "proposal": "移机"}]})).await).await;
+    assert_eq!(
+        f["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "notice_missing")
+            .count(),
+        1
+    );
+
+    // The agreement waits for 李先生 to be told.
+    let agreement = |version: Value| {
+        json!({
+        "facts": "外机滴水。", "terms": [{"text": "移机", "due": "2026-12-10"}], "version": version})
+    };
+    let version = file(&m, id).await["summary"]["version"].clone();
+    let (status, p) = m
+        .put(
+            &format!("/api/v1/mediation/files/{id}/agreement"),
+            agreement(version.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["code"], "rights_not_notified");
+    assert!(
+        p["messages"]["zh-CN"]
+            .as_str()
+            .unwrap()
+            .contains("权利和义务")
+    );
+    assert!(file(&m, id).await["agreement"].is_null(), "nothing drafted");
+    ok(m.post(
+        &format!("/api/v1/mediation/parties/{}/notice", d.respondent),
+        json!(null),
+    )
+    .await)
+    .await;
+    let version = file(&m, id).await["summary"]["version"].clone();
+    ok(m.put(
+        &format!("/api/v1/mediation/files/{id}/agreement"),
+        agreement(version),
+    )
+    .await)
+    .await;
+
+    // The printed file: every history entry in words, empty statement fields left out.
+    let (status, _, html) =
+        get_bytes(&m, &format!("/api/v1/mediation/files/{id}/dossier.html")).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(html).unwrap();
+    let history = &html[html.find("六、办理经过").expect("the history section")..];
+    let shown: String = history
+        .split("<li")
+        .skip(1)
+        .map(|li| li.split_once('>').map(|(_, rest)| rest).unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for code in [
+        "intake",
+        "consent",
+        "accept",
+        "begin",
+        "session",
+        "agreement_drafted",
+        "notice_missing",
+    ] {
+        assert!(!shown.contains(code), "{code} shown as a code in: {shown}");
+    }
+    for words in [
+        "登记",
+        "同意调解",
+        "受理",
+        "调解",
+        "制作协议",
+        "未经权利义务告知即进行",
+        "告知权利义务",
+    ] {
+        assert!(shown.contains(words), "{words} in: {shown}");
+    }
+    assert!(
+        !html.contains("：；") && !html.contains("：</p>"),
+        "no empty fields: {html}"
+    );
+    assert!(html.contains("王阿姨：陈述：外机滴水"), "{html}");
+    assert!(html.contains("王阿姨：提议：移机"), "{html}");
+}
+both!(rights_first_and_the_dossier_in_words);
