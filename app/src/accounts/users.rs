@@ -120,9 +120,9 @@ fn user_card(u: UserView, names: &HashMap<i64, String>) -> impl IntoView + use<>
         <li class="card user-card" class:is-disabled=disabled data-testid="user-row" data-username=u.username.clone()>
             <div class="card-main">
                 <h2 class="card-title">
-                    <a href=href data-testid="user-link">{u.display_name.clone()}</a>
+                    <a href=href data-testid="user-link" data-user-text>{u.display_name.clone()}</a>
                 </h2>
-                <p class="muted mono">{u.username.clone()}</p>
+                <p class="muted mono" data-user-text>{u.username.clone()}</p>
                 <p class="badges">
                     {roles.into_iter().map(|r| view! { <span class="badge">{move || i18n.text(r.text())}</span> }).collect_view()}
                     {disabled.then(|| view! { <span class="badge badge-warn">{move || i18n.t(Key::Disabled)}</span> })}

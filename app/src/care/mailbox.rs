@@ -169,7 +169,7 @@ fn LetterCard(letter: LetterView, reload: Callback<()>) -> impl IntoView {
                 {l.writer_name.clone().map(|w| format!(" · {w}"))}
                 {l.private.then(|| view! { " · "<span class="badge badge-warn" data-testid="letter-private-mark">{move || i18n.t(Key::MailboxPrivateMark)}</span> })}
             </p>
-            <p class="letter-body">{l.body.clone()}</p>
+            <p class="letter-body" data-user-text>{l.body.clone()}</p>
             {l.answer.clone().map(|a| view! {
                 <div class="letter-answer" data-testid="letter-answer">
                     <p class="muted">{move || i18n.t(Key::MailboxAnswer)}

@@ -228,7 +228,7 @@ fn CategoryRow(
         <div class="setting-row">
             <div class="setting-main">
                 {title}
-                <p class="muted"><span lang=move || if i18n.get() == shared::i18n::Lang::ZhCn { "en" } else { "zh-CN" }>{other_name}</span>
+                <p class="muted"><span lang=move || if i18n.get() == shared::i18n::Lang::ZhCn { "en" } else { "zh-CN" } data-user-text>{other_name}</span>
                     " · "<span class="mono nowrap">{c.code.clone()}</span></p>
                 <p class="badges">
                     {(!is_item).then(|| class_key(&c.class)).flatten().map(|k| view! { <span class="badge badge-muted" data-testid="badge-class">{move || i18n.t(k)}</span> })}
