@@ -250,7 +250,7 @@ pub fn Shell(children: Children) -> impl IntoView {
         <header class="site-header">
             <div class="header-bar">
                 <a href="/" class="brand" data-testid="brand">
-                    <span class="brand-mark" aria-hidden="true">"邻"</span>
+                    <span class="brand-mark" aria-hidden="true" translate="no">"邻"</span>
                     <span class="brand-text">
                         <span class="brand-name">{move || i18n.t(Key::AppName)}</span>
                         <span class="brand-tagline">{move || i18n.t(Key::AppTagline)}</span>

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useLinju, login, api, ARTIFACTS } from '../support.mjs';
 
+// The demo with its stories told: council items, mediation files and care records to walk to.
+process.env.LINJU_DEMO_STORIES = '1';
 const env = useLinju();
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -26,7 +28,11 @@ function watchErrors(page) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  // A refused call is named with its address and the page that made it.
+  page.on('response', (r) => {
+    if (r.status() === 403) errors.push(`403 ${new URL(r.url()).pathname} on ${new URL(page.url()).pathname}`);
   });
   return errors;
 }
@@ -47,46 +53,66 @@ function routeOf(routes, pathname) {
   return routes.find((r) => r.literal && r.re.test(pathname)) ?? routes.find((r) => r.re.test(pathname));
 }
 
-/** Wait until the page has drawn its data: no loading line for a moment. */
+/** The page's API calls in flight (the live stream, which never ends, left out). */
+const inflight = new WeakMap();
+function trackCalls(page) {
+  if (inflight.has(page)) return;
+  const calls = new Set();
+  inflight.set(page, calls);
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.startsWith('/api/') && !u.pathname.endsWith('/live')) calls.add(r);
+  });
+  page.on('requestfinished', (r) => calls.delete(r));
+  page.on('requestfailed', (r) => calls.delete(r));
+}
+
+/** Wait until the page has drawn its data: no call in flight and no loading line for a moment. */
 async function settled(page) {
   await page.locator('main h1, main [role=alert]').first().waitFor({ timeout: 15_000 }).catch(() => {});
   let quiet = 0;
-  for (let i = 0; i < 40 && quiet < 3; i++) {
+  for (let i = 0; i < 100 && quiet < 3; i++) {
     const loading = await page.locator('.loading, [data-testid=loading]').count();
-    quiet = loading === 0 ? quiet + 1 : 0;
+    quiet = loading === 0 && (inflight.get(page)?.size ?? 0) === 0 ? quiet + 1 : 0;
     await page.waitForTimeout(150);
   }
 }
 
 /**
- * Visit every page a signed-in role can reach by links, one address per page kind (numbers
- * in a path are ids: `/cases/7` and `/cases/8` are the same page). Calls `check(page, route,
- * address)` on each and returns the route patterns seen.
+ * Visit every page a signed-in role can reach by links, depth first, one address per page
+ * kind (numbers in a path are ids: `/cases/7` and `/cases/8` are the same page) except the
+ * places, which are followed down the hierarchy (street to household). Calls `check(page,
+ * route, address)` on each and returns the route patterns seen.
  */
 async function walk(page, routes, check) {
+  trackCalls(page);
   const seen = new Set();
   const visited = new Set();
-  const queue = ['/'];
-  while (queue.length) {
-    const address = queue.shift();
+  const visits = new Map();
+  const stack = ['/'];
+  while (stack.length) {
+    const address = stack.pop();
+    if (visited.has(address)) continue;
     const key = address.replace(/\/\d+/g, '/#');
-    if (visited.has(key)) continue;
-    visited.add(key);
+    const cap = key === '/places/#' ? 7 : 1;
+    if ((visits.get(key) ?? 0) >= cap) continue;
+    visits.set(key, (visits.get(key) ?? 0) + 1);
+    visited.add(address);
     await page.goto(`${env.url}${address}`);
     await settled(page);
     const route = routeOf(routes, new URL(page.url()).pathname);
+    if (process.env.A11Y_DEBUG) console.log(`walk ${address} -> ${page.url()} (${route?.path})`);
     if (!route) continue;
     seen.add(route.path);
     await check(page, route.path, address);
     const links = await page.evaluate(() =>
       [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')));
-    for (const href of links) {
+    for (const href of links.reverse()) {
       const url = new URL(href, page.url());
       if (url.origin !== new URL(env.url).origin || url.pathname.startsWith('/api/')) continue;
       if (url.pathname === '/login') continue;
       if (!routeOf(routes, url.pathname)) continue;
-      const next = url.pathname;
-      if (!visited.has(next.replace(/\/\d+/g, '/#'))) queue.push(next);
+      if (!visited.has(url.pathname)) stack.push(url.pathname);
     }
   }
   return seen;
@@ -232,7 +258,7 @@ async function smallTargets(page) {
       if (el.type === 'hidden') continue;
       let target = el;
       const r0 = el.getBoundingClientRect();
-      const tinyHidden = r0.width <= 2 && r0.height <= 2;
+      const tinyHidden = r0.width <= 2 || r0.height <= 2;
       if (el.matches('input[type=checkbox], input[type=radio]') || (el.matches('input') && tinyHidden)) {
         target = labelOf(el) ?? el;
       }
@@ -263,10 +289,12 @@ test('touch targets: every link, button and field is at least 44 × 44 px on a p
   const errors = watchErrors(page);
   await appLoaded(page);
   for (const p of await smallTargets(page)) problems.push({ role: '-', page: '/login', ...p });
+  const walked = new Set();
   for (const role of ['resident', 'gridworker', 'mediator', 'staff', 'admin']) {
     await page.context().clearCookies();
     await signIn(page, role);
     await walk(page, routes, async (pg, route, address) => {
+      walked.add(route);
       // The folded menu too: open it where there is one.
       const toggle = pg.getByTestId('menu-toggle');
       if (await toggle.isVisible()) await toggle.click();
@@ -276,6 +304,8 @@ test('touch targets: every link, button and field is at least 44 × 44 px on a p
       }
     });
   }
+  const missing = routes.map((r) => r.path).filter((p) => p !== '/login' && !walked.has(p));
+  assert.deepEqual(missing, [], 'routes no link led to');
   const seen = new Set();
   const unique = problems.filter((p) => {
     const k = `${p.page.replace(/\d+/g, '#')} ${p.what} ${p.testid} ${p.text}`;

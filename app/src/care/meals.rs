@@ -47,7 +47,7 @@ pub fn MealsPage() -> impl IntoView {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
                 Some(Ok(m)) => match m.into_iter().next() {
-                    Some(m) => view! { <p class="menu-dishes" data-testid="menu-dishes">{m.dishes}</p> }.into_any(),
+                    Some(m) => view! { <p class="menu-dishes" data-testid="menu-dishes" data-user-text>{m.dishes}</p> }.into_any(),
                     None => view! { <p class="muted" data-testid="menu-none">{i18n.t(Key::MealsNoMenu)}</p> }.into_any(),
                 },
             }}
@@ -233,7 +233,7 @@ fn MealService(
                                         <td data-user-text>{o.resident_name.clone()}</td>
                                         <td data-user-text>{o.address.clone()}</td>
                                         <td>{i18n.text(o.mode.text())}</td>
-                                        <td>{o.deliverer_name.clone().unwrap_or_default()}</td>
+                                        <td data-user-text>{o.deliverer_name.clone().unwrap_or_default()}</td>
                                         <td data-testid="day-order-status">{i18n.text(o.status.text())}</td>
                                     </tr>
                                 }).collect_view()}
@@ -269,7 +269,7 @@ fn MealService(
                                 <li class="card enrolment" data-testid="enrolment" data-name=e.resident_name.clone()>
                                     <h4 class="enrolment-name" data-user-text>{e.resident_name.clone()}</h4>
                                     <p class="badges"><span class="badge">{move || i18n.text(mode.text())}</span></p>
-                                    {e.deliverer_name.clone().map(|d| view! { <p>{move || i18n.t(Key::MealsDeliverer)}": "{d.clone()}</p> })}
+                                    {e.deliverer_name.clone().map(|d| view! { <p>{move || i18n.t(Key::MealsDeliverer)}": "<span data-user-text>{d.clone()}</span></p> })}
                                     {(!e.notes.is_empty()).then(|| view! { <p class="muted" data-user-text>{e.notes.clone()}</p> })}
                                 </li>
                             }

@@ -169,9 +169,9 @@ fn PairingCard(
             </div>
             <p class="badges"><RiskBadge risk=p.risk/></p>
             <dl class="facts">
-                <div><dt>{move || i18n.t(Key::CarePurpose)}</dt><dd>{p.purpose.clone()}</dd></div>
+                <div><dt>{move || i18n.t(Key::CarePurpose)}</dt><dd data-user-text>{p.purpose.clone()}</dd></div>
                 {(!p.contact_schedule.is_empty()).then(|| view! {
-                    <div><dt>{move || i18n.t(Key::CareContactSchedule)}</dt><dd>{p.contact_schedule.clone()}</dd></div>
+                    <div><dt>{move || i18n.t(Key::CareContactSchedule)}</dt><dd data-user-text>{p.contact_schedule.clone()}</dd></div>
                 })}
                 <div><dt>{move || i18n.t(Key::CareStartsOn)}</dt><dd>{p.starts_on.to_string()}</dd></div>
                 <div><dt>{move || i18n.t(Key::CareLastVisit)}</dt>

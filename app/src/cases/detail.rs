@@ -174,6 +174,7 @@ fn CaseDetail(
     let rating = case.rating.clone();
     let description = case.description.clone();
     let reporter = case.reporter_name.clone();
+    let reporter_named = reporter.is_some().then_some("");
     let me_id = session.principal().map(|p| p.user_id);
 
     view! {
@@ -229,7 +230,7 @@ fn CaseDetail(
                         <dd data-testid="case-category-text">{move || category_label(meta.get().and_then(Result::ok).as_ref(), s.category_id, i18n.get())}</dd></div>
                     <div><dt>{move || i18n.t(Key::CaseSource)}</dt><dd>{move || i18n.text(s.source.text())}</dd></div>
                     <div><dt>{move || i18n.t(Key::Reporter)}</dt>
-                        <dd>{move || reporter.clone().unwrap_or_else(|| i18n.t(Key::ReporterHidden).to_string())}</dd></div>
+                        <dd data-user-text=reporter_named>{move || reporter.clone().unwrap_or_else(|| i18n.t(Key::ReporterHidden).to_string())}</dd></div>
                     <div><dt>{move || i18n.t(Key::ReportedAt)}</dt><dd>{fmt_time(s.created_at)}</dd></div>
                     {s.deadline_at.map(|d| view! {
                         <div><dt>{move || i18n.t(Key::Deadline)}</dt>

@@ -64,7 +64,7 @@ fn Meetings(principal: Principal) -> impl IntoView {
                             <li>
                                 <a class="card meeting-card" href=format!("/council/meetings/{}", m.id) data-testid="meeting-card" data-title=m.title.clone()>
                                     <span class="meeting-card-title" data-user-text>{m.title.clone()}</span>
-                                    <span class="meeting-card-when">{fmt_time(m.starts_at)}" · "{m.venue.clone()}</span>
+                                    <span class="meeting-card-when">{fmt_time(m.starts_at)}" · "<span data-user-text>{m.venue.clone()}</span></span>
                                     <span class="meeting-card-meta muted">
                                         {move || i18n.text(m.kind.text())}" · "<span data-user-text>{m.scope_name.clone()}</span>" · "
                                         {move || i18n.fmt(Key::CouncilAgendaCount, &[("n", &m.agenda_count.to_string())])}
@@ -327,7 +327,7 @@ fn MeetingDetail(
         <article class="meeting" data-testid="meeting-detail">
             <header class="page-head">
                 <h1 data-testid="meeting-title-text" data-user-text>{s.title.clone()}</h1>
-                <p class="lead">{fmt_time(s.starts_at)}" · "{s.venue.clone()}</p>
+                <p class="lead">{fmt_time(s.starts_at)}" · "<span data-user-text>{s.venue.clone()}</span></p>
                 <div class="badges"><span class="badge">{move || i18n.text(s.kind.text())}</span><span class="badge" data-user-text>{s.scope_name.clone()}</span></div>
             </header>
             <FormError error testid="meeting-error"/>

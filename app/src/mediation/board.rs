@@ -347,14 +347,14 @@ pub fn MediationBoardPage() -> impl IntoView {
                     on:pointercancel=move |_| { touch.end(); clear_drop_marks(); dragging.set_value(None); }
                     on:contextmenu=move |ev| if touch.pressing() { ev.prevent_default() }>
                     <p class="board-card-top">
-                        <span class="mono board-card-number">{c.number.clone()}</span>
+                        <span class="mono board-card-number" data-user-text>{c.number.clone()}</span>
                         {c.risk.then(|| view! { <span class="badge badge-danger" data-testid="med-card-risk">{i18n.t(Key::MedRisk)}</span> })}
                         {c.overdue.then(|| view! { <span class="badge badge-danger" data-testid="med-card-overdue">{i18n.t(Key::Overdue)}</span> })}
                     </p>
                     <a class="board-card-title" href=format!("/mediation/{id}") tabindex="-1" draggable="false" data-user-text>{c.title.clone()}</a>
                     <p class="board-card-meta">
                         <span>{i18n.text(c.dispute_type.text())}</span>
-                        <span data-testid="med-card-mediators">{mediators}</span>
+                        <span data-testid="med-card-mediators" data-user-text>{mediators}</span>
                     </p>
                     {c.deadline.map(|d| view! {
                         <p class="board-card-times">

@@ -274,7 +274,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
     let deadline = s.deadline.map(fmt_date);
     let head = view! {
         <header class="page-head case-head">
-            <p class="case-number mono" data-testid="med-number">{s.number.clone()}</p>
+            <p class="case-number mono" data-testid="med-number" data-user-text>{s.number.clone()}</p>
             <h1 data-testid="med-title-text" data-user-text>{s.title.clone()}</h1>
             <div class="badges">
                 <MediationStageBadge stage/>
@@ -324,7 +324,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                     {source_case.map(|c| view! { " · "<a href=format!("/cases/{c}")>{move || i18n.t(Key::MedSourceCaseLink)}</a> })}</dd></div>
                 <div><dt>{move || i18n.t(Key::MedWhere)}</dt><dd><a href=format!("/places/{place_id}") data-testid="med-place">{move || i18n.t(Key::MedPlaceLink)}</a></dd></div>
                 <div><dt>{move || i18n.t(Key::MedMediators)}</dt>
-                    <dd data-testid="med-mediators">{move || mediator_names.clone().unwrap_or_else(|| i18n.t(Key::MedNoMediator).to_string())}
+                    <dd data-testid="med-mediators" data-user-text>{move || mediator_names.clone().unwrap_or_else(|| i18n.t(Key::MedNoMediator).to_string())}
                         {chosen.then(|| view! { " · "{move || i18n.t(Key::MedChosenByParties)} })}</dd></div>
                 <div><dt>{move || i18n.t(Key::MedTimeLimit)}</dt>
                     <dd data-testid="med-deadline">{move || deadline.clone().unwrap_or_else(|| i18n.t(Key::MedNoDeadline).to_string())}</dd></div>

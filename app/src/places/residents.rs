@@ -208,7 +208,7 @@ fn ResidentBody(
                         <li><a href=format!("/places/{}", r.id) data-user-text>{r.name}</a></li>
                     }).collect_view()
                 })}
-                <li><a href=format!("/places/{household}") data-testid="household-link">
+                <li><a href=format!("/places/{household}") data-testid="household-link" data-user-text>
                     {move || household_place.get().and_then(|r| r.ok()).map(|p| p.name).unwrap_or_else(|| address.clone())}
                 </a></li>
                 <li><span aria-current="page" data-user-text>{resident.name.clone()}</span></li>
