@@ -284,7 +284,11 @@ pub fn Dialog(
                     return;
                 };
                 let active = document().active_element();
-                let at = |e: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == e.unchecked_ref::<web_sys::Element>());
+                let at = |e: &web_sys::HtmlElement| {
+                    active
+                        .as_ref()
+                        .is_some_and(|a| a == e.unchecked_ref::<web_sys::Element>())
+                };
                 let inside = active
                     .as_ref()
                     .is_some_and(|a| dialog.contains(Some(a.unchecked_ref())));
