@@ -66,7 +66,7 @@ fn Home(principal: Principal) -> impl IntoView {
 
     view! {
         <section class="welcome" aria-labelledby="welcome-title">
-            <h1 id="welcome-title" data-testid="home-welcome">{move || i18n.fmt(Key::Welcome, &[("name", &name)])}</h1>
+            <h1 id="welcome-title" data-testid="home-welcome">{move || i18n.fmt_with_data(Key::Welcome, &[("name", &name)])}</h1>
             <dl class="facts">
                 <div>
                     <dt>{move || i18n.t(Key::YourRoles)}</dt>

@@ -103,7 +103,7 @@ keys! {
     TileCouncil => "网格议事", "Grid council";
     TileCouncilHint => "提议题、表支持、参与投票，看决定怎么落实", "Raise, support and vote on items; follow the decisions";
     TileCare => "关爱服务", "Care";
-    TileCareHint => "待走访、代办事项和幸福餐桌", "Due visits, errands and the 幸福餐桌 meals";
+    TileCareHint => "待走访、代办事项和幸福餐桌", "Due visits, errands and community meals";
     TileMailbox => "书记信箱", "Secretary's mailbox";
     TileMailboxHint => "给社区书记写信，在这里看回复", "Write to the community secretary and read the answer here";
     TileSettings => "系统设置", "Settings";
@@ -220,7 +220,7 @@ keys! {
     DownloadResidents => "下载居民数据（CSV）", "Download residents (CSV)";
     Downloading => "正在准备下载…", "Preparing the download…";
     Downloaded => "已下载“{file}”。", "Downloaded “{file}”.";
-    ExportWarningTitle => "导出前请确认", "Before you export";
+    ExportWarningTitle => "导出全部居民信息前请确认", "Before you export every resident's details";
     ExportWarning => "此文件包含全部居民完整的身份证号、电话号码和特殊群体信息，导出操作会记入操作日志。请只保存在单位的电脑上，不要通过微信、QQ 或邮件转发，用完及时删除。", "This file holds every resident's full ID number, phone and special groups, and the export is written to the audit log. Keep it on an office computer only, do not forward it by WeChat, QQ or e-mail, and delete it when you are done.";
     ExportConfirm => "我已了解，下载", "I understand, download";
     ImportTitle => "导入", "Import";
@@ -502,14 +502,14 @@ keys! {
     SettingsSla => "办理时限", "Time limits (SLA)";
     SettingsSlaIntro => "按类别和紧急程度设定时限，按工作小时或工作日计算。新上报的事件使用新时限，已有事件不变。", "A limit per category and urgency, counted in working hours or working days. New reports get the new limits; existing deadlines stay.";
     SettingsCalendar => "工作日历", "Office calendar";
-    SettingsCalendarIntro => "周一至周五 9:00–17:00 为工作时间。在这里登记法定节假日和调休上班日。", "Working hours are 9:00–17:00, Monday to Friday. Add public holidays and adjusted working days (调休) here.";
+    SettingsCalendarIntro => "周一至周五 9:00–17:00 为工作时间。在这里登记法定节假日和调休上班日。", "Working hours are 9:00–17:00, Monday to Friday. Add public holidays and make-up working days here.";
     SettingsBoard => "看板在办上限", "Board WIP limits";
     SettingsBoardIntro => "每列的建议上限（超出时提醒）和上限（达到后不能再移入）。", "Per column: a soft limit that warns when exceeded, and a hard limit at which nothing more can be moved in.";
     SettingsOpen311 => "Open311 密钥", "Open311 keys";
     SettingsOpen311Intro => "外部平台（如 12345 热线）通过 Open311 接口上报事件时使用的 API 密钥。", "API keys for outside platforms (such as the 12345 hotline) that file cases through Open311.";
-    ClassComponent => "部件", "Facilities (部件)";
-    ClassEvent => "事件", "Events (事件)";
-    ClassService => "服务", "Services (服务)";
+    ClassComponent => "部件", "Facilities";
+    ClassEvent => "事件", "Events";
+    ClassService => "服务", "Services";
     NewCategory => "新增类别", "Add a category";
     AddCategory => "添加类别", "Add category";
     NoCategories => "还没有类别。", "No categories yet.";
@@ -624,6 +624,7 @@ keys! {
     CareHelperAccount => "帮扶人账号（用户名）", "Helper's account (username)";
     CareHelperAccountHint => "填写后，对方登录即可看到待走访和代办事项。", "With an account they see their due visits and errands when signed in.";
     CareHelperKind => "帮扶人身份", "Helper is a";
+    CareHelperKindAside => "（{kind}）", " ({kind})";
     CareRisk => "关注等级（决定走访频次）", "Risk level (sets how often to visit)";
     CarePurpose => "帮扶内容", "Purpose";
     CarePurposeHint => "例如：代购药品、每周探望、节日慰问", "For example: fetching medicine, weekly company, holiday greetings";
@@ -1137,6 +1138,22 @@ impl I18n {
         fill(self.t(key), args)
     }
 
+    /// [`I18n::fmt`] for sentences around people's names or what they typed: each value is
+    /// wrapped in `<span data-user-text>`, so it is known to be data, not a word of ours.
+    pub fn fmt_with_data(self, key: Key, args: &[(&str, &str)]) -> AnyView {
+        pieces(self.t(key), args)
+            .into_iter()
+            .map(|(text, data)| {
+                if data {
+                    view! { <span data-user-text>{text}</span> }.into_any()
+                } else {
+                    text.into_any()
+                }
+            })
+            .collect_view()
+            .into_any()
+    }
+
     pub fn set(self, lang: Lang) {
         self.lang.set(lang);
         if let Some(s) = storage() {
@@ -1175,6 +1192,32 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     let mut out = template.to_string();
     for (name, value) in args {
         out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// A template cut at its placeholders: (text, is it a filled-in value).
+fn pieces(template: &str, args: &[(&str, &str)]) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else {
+            break;
+        };
+        let name = &rest[open + 1..open + len];
+        let Some((_, value)) = args.iter().find(|(n, _)| *n == name) else {
+            out.push((rest[..open + len + 1].to_string(), false));
+            rest = &rest[open + len + 1..];
+            continue;
+        };
+        if open > 0 {
+            out.push((rest[..open].to_string(), false));
+        }
+        out.push(((*value).to_string(), true));
+        rest = &rest[open + len + 1..];
+    }
+    if !rest.is_empty() {
+        out.push((rest.to_string(), false));
     }
     out
 }
@@ -1239,5 +1282,33 @@ mod tests {
     #[test]
     fn fill_replaces_named_placeholders() {
         assert_eq!(fill("{n} 位居民", &[("n", "3")]), "3 位居民");
+    }
+
+    #[test]
+    fn pieces_mark_the_filled_in_values() {
+        assert_eq!(
+            pieces("Hello, {name}! {x} stays", &[("name", "刘先生")]),
+            vec![
+                ("Hello, ".to_string(), false),
+                ("刘先生".to_string(), true),
+                ("! ".to_string(), false),
+                ("{x}".to_string(), false),
+                (" stays".to_string(), false),
+            ]
+        );
+        assert_eq!(pieces("{n}", &[("n", "3")]), vec![("3".to_string(), true)]);
+    }
+
+    #[test]
+    fn english_texts_hold_no_chinese() {
+        // The switch names the other language in that language, on purpose.
+        let allowed = [Key::SwitchLanguage];
+        for key in Key::ALL.iter().filter(|k| !allowed.contains(k)) {
+            let en = key.text().en;
+            assert!(
+                !en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{key:?}: {en}"
+            );
+        }
     }
 }

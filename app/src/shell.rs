@@ -224,7 +224,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             view! {
                 <p class="user-line">
                     <span class="visually-hidden">{move || i18n.t(Key::SignedInAs)}": "</span>
-                    <span class="user-name" data-testid="user-name">{p.display_name.clone()}</span>
+                    <span class="user-name" data-testid="user-name" data-user-text>{p.display_name.clone()}</span>
                     <span class="user-roles">
                         {move || roles.iter().map(|r| i18n.text(r.text())).collect::<Vec<_>>().join("、")}
                     </span>
@@ -239,7 +239,8 @@ pub fn Shell(children: Children) -> impl IntoView {
                 lang=move || if i18n.get() == shared::i18n::Lang::ZhCn { "en" } else { "zh-CN" }
                 title=move || i18n.t(Key::SwitchLanguageLabel)
                 on:click=move |_| i18n.toggle()>
-                {move || i18n.t(Key::SwitchLanguage)}
+                // The other language's name in that language: not a word to translate.
+                <span translate="no">{move || i18n.t(Key::SwitchLanguage)}</span>
             </button>
         }
     };
@@ -249,7 +250,7 @@ pub fn Shell(children: Children) -> impl IntoView {
         <header class="site-header">
             <div class="header-bar">
                 <a href="/" class="brand" data-testid="brand">
-                    <span class="brand-mark" aria-hidden="true">"邻"</span>
+                    <span class="brand-mark" aria-hidden="true" translate="no">"邻"</span>
                     <span class="brand-text">
                         <span class="brand-name">{move || i18n.t(Key::AppName)}</span>
                         <span class="brand-tagline">{move || i18n.t(Key::AppTagline)}</span>

@@ -208,6 +208,115 @@ pub fn FieldErrorList(
     }
 }
 
+/// What can take the keyboard focus inside a dialog, in document order.
+const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]):not([type='hidden']), \
+    select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+/// Every modal dialog of the app: the browser's own `<dialog>` opened with `showModal()`, so
+/// the page behind is inert and the dialog sits above everything. It is named by a heading
+/// inside it (`labelledby`, which should say what the dialog acts on), takes the focus when it
+/// opens (the field or button marked `autofocus`, else the first one), keeps Tab and
+/// Shift+Tab inside (the browser alone would let them wander to its own toolbar), closes on
+/// Escape or a click on the backdrop through `on_close` (the owner removes it), and gives the
+/// focus back to what had it before, unless the owner has already put it somewhere better.
+#[component]
+pub fn Dialog(
+    /// The id of the heading inside that names the dialog and the record it acts on.
+    labelledby: &'static str,
+    #[prop(optional)] describedby: Option<&'static str>,
+    on_close: Callback<()>,
+    /// A question that must be answered before going on (deleting, exporting personal data).
+    #[prop(optional)]
+    alert: bool,
+    #[prop(optional)] class: &'static str,
+    #[prop(optional)] testid: &'static str,
+    children: Children,
+) -> impl IntoView {
+    use wasm_bindgen::JsCast;
+    let node = NodeRef::<leptos::html::Dialog>::new();
+    // What had the focus when the dialog was asked for: it gets it back on close.
+    let opener = send_wrapper::SendWrapper::new(
+        document()
+            .active_element()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()),
+    );
+    Effect::new(move |_| {
+        if let Some(dialog) = node.get() {
+            if !dialog.open() {
+                // Opening a modal dialog also moves the focus into it (to `autofocus` first).
+                let _ = dialog.show_modal();
+            }
+        }
+    });
+    on_cleanup(move || {
+        let opener = opener.take();
+        request_animation_frame(move || {
+            let lost = document()
+                .active_element()
+                .is_none_or(|a| !a.is_connected() || a.tag_name() == "BODY");
+            if let Some(opener) = opener.filter(|o| lost && o.is_connected()) {
+                let _ = opener.focus();
+            }
+        });
+    });
+    let keydown = move |ev: web_sys::KeyboardEvent| {
+        let Some(dialog) = node.get_untracked() else {
+            return;
+        };
+        match ev.key().as_str() {
+            "Escape" => {
+                // Ours, not the page's (a board would also cancel a picked-up card).
+                ev.prevent_default();
+                ev.stop_propagation();
+                on_close.run(());
+            }
+            "Tab" => {
+                let Ok(list) = dialog.query_selector_all(FOCUSABLE) else {
+                    return;
+                };
+                let items: Vec<web_sys::HtmlElement> = (0..list.length())
+                    .filter_map(|i| list.item(i))
+                    .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+                    .filter(|e| e.get_client_rects().length() > 0)
+                    .collect();
+                let (Some(first), Some(last)) = (items.first(), items.last()) else {
+                    ev.prevent_default();
+                    return;
+                };
+                let active = document().active_element();
+                let at = |e: &web_sys::HtmlElement| {
+                    active
+                        .as_ref()
+                        .is_some_and(|a| a == e.unchecked_ref::<web_sys::Element>())
+                };
+                let inside = active
+                    .as_ref()
+                    .is_some_and(|a| dialog.contains(Some(a.unchecked_ref())));
+                if ev.shift_key() && (at(first) || !inside) {
+                    ev.prevent_default();
+                    let _ = last.focus();
+                } else if !ev.shift_key() && (at(last) || !inside) {
+                    ev.prevent_default();
+                    let _ = first.focus();
+                }
+            }
+            _ => {}
+        }
+    };
+    view! {
+        <dialog node_ref=node class=format!("dialog {class}") role=alert.then_some("alertdialog")
+            aria-labelledby=labelledby aria-describedby=describedby
+            data-testid=(!testid.is_empty()).then_some(testid)
+            on:keydown=keydown
+            // The browser's own close request (a phone's back gesture): the owner decides.
+            on:cancel=move |ev: web_sys::Event| { ev.prevent_default(); on_close.run(()); }
+            // A click on the dialog element itself is a click on its backdrop.
+            on:click=move |ev| if ev.target() == ev.current_target() { on_close.run(()); }>
+            <div class="dialog-body">{children()}</div>
+        </dialog>
+    }
+}
+
 /// Show a UTC time as Beijing time (UTC+8, no daylight saving): `2026-11-29 14:05`.
 pub fn fmt_time(t: OffsetDateTime) -> String {
     let local = t.to_offset(UtcOffset::from_hms(8, 0, 0).expect("valid offset"));

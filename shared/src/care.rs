@@ -117,7 +117,7 @@ impl HelperKind {
         match self {
             HelperKind::PartySecretary => Text::new("党支部书记", "Party branch secretary"),
             HelperKind::BuildingManager => Text::new("楼栋长", "Building manager"),
-            HelperKind::Volunteer => Text::new("“幸福大姐”志愿者", "Volunteer (幸福大姐)"),
+            HelperKind::Volunteer => Text::new("“幸福大姐”志愿者", "Volunteer"),
             HelperKind::Cadre => Text::new("结对干部", "Paired cadre"),
             HelperKind::GridWorker => Text::new("网格员", "Grid worker"),
         }

@@ -700,7 +700,7 @@ impl PurposeKind for GroupPurpose {
     fn text(self) -> Text {
         match self {
             GroupPurpose::Pairing => Text::new("一对一帮扶", "One-to-one help"),
-            GroupPurpose::Meals => Text::new("幸福餐桌配餐", "Community meals (幸福餐桌)"),
+            GroupPurpose::Meals => Text::new("幸福餐桌配餐", "Community meals"),
             GroupPurpose::Visits => Text::new("走访关怀", "Care visits"),
             GroupPurpose::Other => Text::new("其他", "Other"),
         }

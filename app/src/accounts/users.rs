@@ -120,15 +120,15 @@ fn user_card(u: UserView, names: &HashMap<i64, String>) -> impl IntoView + use<>
         <li class="card user-card" class:is-disabled=disabled data-testid="user-row" data-username=u.username.clone()>
             <div class="card-main">
                 <h2 class="card-title">
-                    <a href=href data-testid="user-link">{u.display_name.clone()}</a>
+                    <a href=href data-testid="user-link" data-user-text>{u.display_name.clone()}</a>
                 </h2>
-                <p class="muted mono">{u.username.clone()}</p>
+                <p class="muted mono" data-user-text>{u.username.clone()}</p>
                 <p class="badges">
                     {roles.into_iter().map(|r| view! { <span class="badge">{move || i18n.text(r.text())}</span> }).collect_view()}
                     {disabled.then(|| view! { <span class="badge badge-warn">{move || i18n.t(Key::Disabled)}</span> })}
                 </p>
                 {(!grids.is_empty()).then(|| view! {
-                    <p class="muted"><span>{move || i18n.t(Key::Grids)}</span>": "{grids.join("、")}</p>
+                    <p class="muted"><span>{move || i18n.t(Key::Grids)}</span>": "<span data-user-text>{grids.join("、")}</span></p>
                 })}
             </div>
         </li>
@@ -169,7 +169,7 @@ fn GridPicker(
                                             let on = event_target_checked(&ev);
                                             selected.update(|s| { s.retain(|x| *x != gid); if on { s.push(gid); s.sort(); } });
                                         }/>
-                                    <span title=location>{label}</span>
+                                    <span title=location data-user-text>{label}</span>
                                 </label>
                             }
                         }).collect_view()}
@@ -382,7 +382,7 @@ fn UserEditor(user: UserView, grids: LocalResource<Result<Grids, ApiError>>) -> 
 
     view! {
         <div class="page-head">
-            <h1 data-testid="user-edit-title">{move || current.with(|u| u.display_name.clone())}</h1>
+            <h1 data-testid="user-edit-title" data-user-text>{move || current.with(|u| u.display_name.clone())}</h1>
             <p class="muted mono">{move || current.with(|u| u.username.clone())}</p>
             <p class="muted">{move || format!("{}: {}", i18n.t(Key::CreatedAt), current.with(|u| fmt_time(u.created_at)))}</p>
         </div>

@@ -899,11 +899,11 @@ fn BoardView(principal: Principal) -> impl IntoView {
                         <img class="board-card-photo" src=format!("/api/v1/photos/{p}/thumb") loading="lazy" width="56" height="56"
                             draggable="false" data-testid="card-photo" alt=move || i18n.t(Key::CardPhotoAlt)/>
                     })}
-                    <a class="board-card-title" href=format!("/cases/{id}") tabindex="-1" draggable="false">{card.case.title.clone()}</a>
+                    <a class="board-card-title" href=format!("/cases/{id}") tabindex="-1" draggable="false" data-user-text>{card.case.title.clone()}</a>
                     <p class="board-card-meta">
                         <span>{category}</span>
-                        <span>{grid}</span>
-                        <span data-testid="card-assignee">{assignee.unwrap_or_else(|| i18n.t(Key::NoAssignee).to_string())}</span>
+                        <span data-user-text>{grid}</span>
+                        <span data-testid="card-assignee" data-user-text>{assignee.unwrap_or_else(|| i18n.t(Key::NoAssignee).to_string())}</span>
                     </p>
                     <p class="board-card-times">
                         <span title=i18n.t(Key::AgeInColumn)>{i18n.fmt(Key::InColumnFor, &[("t", &age)])}</span>
@@ -1012,7 +1012,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
             {if keys.is_empty() { Some(view! { <p class="empty">{i18n.t(Key::BoardEmpty)}</p> }) } else { None }}
             {keys.into_iter().map(|(k, name)| view! {
                 <section class="lane" data-testid="lane" aria-label=name.clone()>
-                    <h2 class="lane-title">{name.clone()}</h2>
+                    <h2 class="lane-title" data-user-text>{name.clone()}</h2>
                     <div class="board-columns">{columns_row(&b, &cols, Some(&k), lanes, false)}</div>
                 </section>
             }).collect_view()}
@@ -1092,7 +1092,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
                         <option value="">{move || i18n.t(Key::All)}</option>
                         {move || grids.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|g: PlaceRefWithPath| {
                             let id = g.place.id;
-                            view! { <option value=id.to_string() selected=move || filters.with(|f| f.grid_id == Some(id))>{g.place.name.clone()}</option> }
+                            view! { <option value=id.to_string() selected=move || filters.with(|f| f.grid_id == Some(id)) data-user-text>{g.place.name.clone()}</option> }
                         }).collect_view()}
                     </select>
                 </div>
@@ -1183,6 +1183,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
             people.insert(0, (me_id, i18n.t(Key::Myself).to_string()));
             view! {
                 <MoveDialog case_id=id version=p.card.case.version action=p.action modal=true
+                    subject=(p.card.case.number.clone(), p.card.case.title.clone())
                     parties=parties() assignees=people grid_id=p.card.case.grid_id after_id=p.after_id before_id=p.before_id
                     on_done=Callback::new(move |v: CaseView| { pending.set(None); moved(id, v); })
                     on_cancel=Callback::new(move |_| {

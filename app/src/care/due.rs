@@ -68,7 +68,7 @@ fn DueCard(pairing: PairingView) -> impl IntoView {
             data-name=p.resident_name.clone() aria-labelledby=labelled_by>
             <div class="due-head">
                 <h2 class="due-name" id=title_id>
-                    <a href=record.clone() data-testid="due-open">{p.resident_name.clone()}</a>
+                    <a href=record.clone() data-testid="due-open" data-user-text>{p.resident_name.clone()}</a>
                 </h2>
                 {p.overdue.then(|| view! {
                     <span class="badge badge-danger overdue-mark" data-testid="overdue">{move || i18n.t(Key::CareOverdue)}</span>
@@ -78,7 +78,7 @@ fn DueCard(pairing: PairingView) -> impl IntoView {
             <dl class="facts due-facts">
                 <div>
                     <dt>{move || i18n.t(Key::CareHelper)}</dt>
-                    <dd>{p.helper_name.clone()}" "<span class="muted">{move || format!("（{}）", i18n.text(kind.text()))}</span></dd>
+                    <dd><span data-user-text>{p.helper_name.clone()}</span><span class="muted">{move || i18n.fmt(Key::CareHelperKindAside, &[("kind", i18n.text(kind.text()))])}</span></dd>
                 </div>
                 <div>
                     <dt>{move || i18n.t(Key::CareLastVisit)}</dt>

@@ -135,13 +135,13 @@ pub fn ErrandCard(
             <div class="errand-head">
                 <h3 class="errand-title">
                     {move || i18n.text(e.with(|e| e.kind).text())}
-                    {show_resident.then(|| view! { <span class="errand-for">" · "{move || e.with(|e| e.resident_name.clone())}</span> })}
+                    {show_resident.then(|| view! { <span class="errand-for">" · "<span data-user-text>{move || e.with(|e| e.resident_name.clone())}</span></span> })}
                 </h3>
                 <span class=move || format!("badge errand-status status-{}", status_slug(e.with(|e| e.status))) data-testid="errand-status">
                     {move || i18n.text(e.with(|e| e.status).text())}
                 </span>
             </div>
-            <p class="errand-description">{move || e.with(|e| e.description.clone())}</p>
+            <p class="errand-description" data-user-text>{move || e.with(|e| e.description.clone())}</p>
             <dl class="facts errand-facts">
                 {move || e.with(|e| e.helper_name.clone()).map(|h| view! {
                     <div><dt>{i18n.t(Key::ErrandHelper)}</dt><dd data-testid="errand-helper">{h}</dd></div>

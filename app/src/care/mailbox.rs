@@ -161,15 +161,15 @@ fn LetterCard(letter: LetterView, reload: Callback<()>) -> impl IntoView {
     view! {
         <article class="card letter" data-testid="letter" data-subject=l.subject.clone()>
             <div class="errand-head">
-                <h3 class="letter-subject">{l.subject.clone()}</h3>
+                <h3 class="letter-subject" data-user-text>{l.subject.clone()}</h3>
                 <span class="badge" data-testid="letter-status">{move || i18n.text(status.text())}</span>
             </div>
             <p class="letter-meta muted">
                 {fmt_time(l.created_at)}
-                {l.writer_name.clone().map(|w| format!(" · {w}"))}
+                {l.writer_name.clone().map(|w| view! { " · "<span data-user-text>{w}</span> })}
                 {l.private.then(|| view! { " · "<span class="badge badge-warn" data-testid="letter-private-mark">{move || i18n.t(Key::MailboxPrivateMark)}</span> })}
             </p>
-            <p class="letter-body">{l.body.clone()}</p>
+            <p class="letter-body" data-user-text>{l.body.clone()}</p>
             {l.answer.clone().map(|a| view! {
                 <div class="letter-answer" data-testid="letter-answer">
                     <p class="muted">{move || i18n.t(Key::MailboxAnswer)}

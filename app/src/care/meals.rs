@@ -47,7 +47,7 @@ pub fn MealsPage() -> impl IntoView {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
                 Some(Ok(m)) => match m.into_iter().next() {
-                    Some(m) => view! { <p class="menu-dishes" data-testid="menu-dishes">{m.dishes}</p> }.into_any(),
+                    Some(m) => view! { <p class="menu-dishes" data-testid="menu-dishes" data-user-text>{m.dishes}</p> }.into_any(),
                     None => view! { <p class="muted" data-testid="menu-none">{i18n.t(Key::MealsNoMenu)}</p> }.into_any(),
                 },
             }}
@@ -230,10 +230,10 @@ fn MealService(
                             <tbody>
                                 {list.into_iter().map(|o| view! {
                                     <tr data-testid="day-order" data-name=o.resident_name.clone()>
-                                        <td>{o.resident_name.clone()}</td>
-                                        <td>{o.address.clone()}</td>
+                                        <td data-user-text>{o.resident_name.clone()}</td>
+                                        <td data-user-text>{o.address.clone()}</td>
                                         <td>{i18n.text(o.mode.text())}</td>
-                                        <td>{o.deliverer_name.clone().unwrap_or_default()}</td>
+                                        <td data-user-text>{o.deliverer_name.clone().unwrap_or_default()}</td>
                                         <td data-testid="day-order-status">{i18n.text(o.status.text())}</td>
                                     </tr>
                                 }).collect_view()}
@@ -267,10 +267,10 @@ fn MealService(
                             let mode = e.mode;
                             view! {
                                 <li class="card enrolment" data-testid="enrolment" data-name=e.resident_name.clone()>
-                                    <h4 class="enrolment-name">{e.resident_name.clone()}</h4>
+                                    <h4 class="enrolment-name" data-user-text>{e.resident_name.clone()}</h4>
                                     <p class="badges"><span class="badge">{move || i18n.text(mode.text())}</span></p>
-                                    {e.deliverer_name.clone().map(|d| view! { <p>{move || i18n.t(Key::MealsDeliverer)}": "{d.clone()}</p> })}
-                                    {(!e.notes.is_empty()).then(|| view! { <p class="muted">{e.notes.clone()}</p> })}
+                                    {e.deliverer_name.clone().map(|d| view! { <p>{move || i18n.t(Key::MealsDeliverer)}": "<span data-user-text>{d.clone()}</span></p> })}
+                                    {(!e.notes.is_empty()).then(|| view! { <p class="muted" data-user-text>{e.notes.clone()}</p> })}
                                 </li>
                             }
                         }).collect_view()}
@@ -438,7 +438,7 @@ fn EnrolForm(on_saved: Callback<EnrolmentView>, on_cancel: Callback<()>) -> impl
                     </button>
                 </div>
                 {move || chosen.get().map(|r| view! {
-                    <p class="place-chosen" data-testid="enrol-chosen">{i18n.t(Key::MealsChosen)}": "<strong>{r.name.clone()}</strong>" "<span class="muted">{r.address.clone()}</span></p>
+                    <p class="place-chosen" data-testid="enrol-chosen">{i18n.t(Key::MealsChosen)}": "<strong data-user-text>{r.name.clone()}</strong>" "<span class="muted" data-user-text>{r.address.clone()}</span></p>
                 })}
                 {move || found.get().map(|list| if list.is_empty() {
                     view! { <p class="muted">{i18n.t(Key::MealsNoneFound)}</p> }.into_any()
@@ -450,7 +450,7 @@ fn EnrolForm(on_saved: Callback<EnrolmentView>, on_cancel: Callback<()>) -> impl
                                 view! {
                                     <li><button type="button" class="button button-quiet choice-button" data-testid="enrol-pick"
                                         on:click=move |_| { chosen.set(Some(pick.clone())); found.set(None); errors.set(Vec::new()); }>
-                                        <strong>{r.name.clone()}</strong>" "<span class="muted">{r.address.clone()}</span>
+                                        <strong data-user-text>{r.name.clone()}</strong>" "<span class="muted" data-user-text>{r.address.clone()}</span>
                                     </button></li>
                                 }
                             }).collect_view()}

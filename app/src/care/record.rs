@@ -74,7 +74,7 @@ fn RecordBody(
     view! {
         <p class="back"><a href="/care">{move || format!("‹ {}", i18n.t(Key::CareDueTitle))}</a></p>
         <div class="page-head record-head">
-            <h1 data-testid="record-name">{r.resident_name.clone()}</h1>
+            <h1 data-testid="record-name" data-user-text>{r.resident_name.clone()}</h1>
             <p class="lead">{move || i18n.t(Key::CareRecordTitle)}</p>
             <p class="muted record-audit">{move || i18n.t(Key::CareRecordAudited)}</p>
             <div class="actions">
@@ -163,15 +163,15 @@ fn PairingCard(
     view! {
         <article class="card pairing-card" class:pairing-ended=!p.active data-testid="pairing">
             <div class="due-head">
-                <h3 class="pairing-helper">{p.helper_name.clone()}" "<span class="muted">{move || format!("（{}）", i18n.text(kind.text()))}</span></h3>
+                <h3 class="pairing-helper"><span data-user-text>{p.helper_name.clone()}</span><span class="muted">{move || i18n.fmt(Key::CareHelperKindAside, &[("kind", i18n.text(kind.text()))])}</span></h3>
                 {p.overdue.then(|| view! { <span class="badge badge-danger overdue-mark">{move || i18n.t(Key::CareOverdue)}</span> })}
                 {(!p.active).then(|| view! { <span class="badge">{move || i18n.t(Key::CarePairingEnded)}</span> })}
             </div>
             <p class="badges"><RiskBadge risk=p.risk/></p>
             <dl class="facts">
-                <div><dt>{move || i18n.t(Key::CarePurpose)}</dt><dd>{p.purpose.clone()}</dd></div>
+                <div><dt>{move || i18n.t(Key::CarePurpose)}</dt><dd data-user-text>{p.purpose.clone()}</dd></div>
                 {(!p.contact_schedule.is_empty()).then(|| view! {
-                    <div><dt>{move || i18n.t(Key::CareContactSchedule)}</dt><dd>{p.contact_schedule.clone()}</dd></div>
+                    <div><dt>{move || i18n.t(Key::CareContactSchedule)}</dt><dd data-user-text>{p.contact_schedule.clone()}</dd></div>
                 })}
                 <div><dt>{move || i18n.t(Key::CareStartsOn)}</dt><dd>{p.starts_on.to_string()}</dd></div>
                 <div><dt>{move || i18n.t(Key::CareLastVisit)}</dt>
@@ -362,13 +362,13 @@ fn VisitItem(visit: VisitView) -> impl IntoView {
             <p class="timeline-meta">
                 <strong>{fmt_time(v.visited_at)}</strong>" · "
                 {move || i18n.text(method.text())}" · "
-                {v.visitor_name.clone()}
+                <span data-user-text>{v.visitor_name.clone()}</span>
             </p>
             {(!v.needs.is_empty()).then(|| view! {
-                <p class="timeline-note"><span class="muted">{move || i18n.t(Key::VisitNeeds)}": "</span>{v.needs.clone()}</p>
+                <p class="timeline-note"><span class="muted">{move || i18n.t(Key::VisitNeeds)}": "</span><span data-user-text>{v.needs.clone()}</span></p>
             })}
             {(!v.observations.is_empty()).then(|| view! {
-                <p class="timeline-note"><span class="muted">{move || i18n.t(Key::VisitObservations)}": "</span>{v.observations.clone()}</p>
+                <p class="timeline-note"><span class="muted">{move || i18n.t(Key::VisitObservations)}": "</span><span data-user-text>{v.observations.clone()}</span></p>
             })}
             {v.errand_id.map(|id| view! {
                 <p><a class="case-link" href=format!("#errand-{id}")>{move || i18n.fmt(Key::VisitErrandMade, &[("n", &id.to_string())])}</a></p>

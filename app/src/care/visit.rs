@@ -126,7 +126,7 @@ fn VisitForm(resident_id: i64, name: String) -> impl IntoView {
     view! {
         <p class="back"><a href=record_href.clone()>{move || format!("‹ {}", i18n.t(Key::CareOpenRecord))}</a></p>
         <div class="page-head">
-            <h1>{move || i18n.fmt(Key::VisitTitle, &[("name", &name2)])}</h1>
+            <h1>{move || i18n.fmt_with_data(Key::VisitTitle, &[("name", &name2)])}</h1>
         </div>
         {move || match done.get() {
             Some(v) => view! { <VisitDone visit=v record_href=record_href.clone()/> }.into_any(),

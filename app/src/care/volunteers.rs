@@ -259,8 +259,8 @@ fn TeamCard(
     let members = team.members.clone();
     view! {
         <article class="card team-card" data-testid="team-card" data-name=team.name.clone()>
-            <h3>{team.name.clone()}</h3>
-            {(!team.description.is_empty()).then(|| view! { <p class="muted">{team.description.clone()}</p> })}
+            <h3 data-user-text>{team.name.clone()}</h3>
+            {(!team.description.is_empty()).then(|| view! { <p class="muted" data-user-text>{team.description.clone()}</p> })}
             {if members.is_empty() {
                 view! { <p class="empty">{move || i18n.t(Key::VolNoMembers)}</p> }.into_any()
             } else {
@@ -312,7 +312,7 @@ fn MemberRow(
     view! {
         <li class="member-row" data-testid="member" data-name=m.name.clone()>
             <div class="member-line">
-                <span class="member-name">{m.name.clone()}</span>
+                <span class="member-name" data-user-text>{m.name.clone()}</span>
                 {shown.then(|| view! {
                     <span class="member-figures" data-testid="member-figures">
                         {move || i18n.fmt(Key::VolMemberFigures, &[("h", &fmt_hours(figures.map_or(0, |f| f.0))), ("p", &figures.map_or(0, |f| f.1).to_string())])}
@@ -493,7 +493,7 @@ fn ActivityForm(
                     <option value="" selected=move || team.get().is_none()>{move || i18n.t(Key::ChooseOne)}</option>
                     {move || list().into_iter().map(|t| {
                         let tid = t.id;
-                        view! { <option value=tid.to_string() selected=move || team.get() == Some(tid)>{t.name}</option> }
+                        view! { <option value=tid.to_string() selected=move || team.get() == Some(tid) data-user-text>{t.name}</option> }
                     }).collect_view()}
                 </select>
                 <FieldErrorList errors field="team_id" id="activity-team-error".to_string()/>
@@ -521,7 +521,7 @@ fn ActivityForm(
                         let bad = Signal::derive(move || errors.with(|e| e.iter().any(|x| x.field == f2)));
                         view! {
                             <div class="hours-row" class:field-invalid=bad>
-                                <label for=input_id.clone()>{m.name.clone()}</label>
+                                <label for=input_id.clone() data-user-text>{m.name.clone()}</label>
                                 <input id=input_id type="number" inputmode="decimal" min="0" max="24" step="0.5"
                                     data-testid="activity-hours" data-name=m.name.clone()
                                     aria-invalid=move || bad.get().to_string()

@@ -172,13 +172,14 @@ fn CaseDetail(
     let rating = case.rating.clone();
     let description = case.description.clone();
     let reporter = case.reporter_name.clone();
+    let reporter_named = reporter.is_some().then_some("");
     let me_id = session.principal().map(|p| p.user_id);
 
     view! {
         <article class="case" data-testid="case-detail" data-stage=super::stage_slug(stage) data-version=version>
             <header class="page-head case-head">
                 <p class="case-number mono" data-testid="case-number">{s.number.clone()}</p>
-                <h1 data-testid="case-title-text">{s.title.clone()}</h1>
+                <h1 data-testid="case-title-text" data-user-text>{s.title.clone()}</h1>
                 <div class="badges">
                     <StageBadge stage/>
                     <span class="badge">{move || i18n.text(s.urgency.text())}</span>
@@ -227,14 +228,14 @@ fn CaseDetail(
                         <dd data-testid="case-category-text">{move || category_label(meta.get().and_then(Result::ok).as_ref(), s.category_id, i18n.get())}</dd></div>
                     <div><dt>{move || i18n.t(Key::CaseSource)}</dt><dd>{move || i18n.text(s.source.text())}</dd></div>
                     <div><dt>{move || i18n.t(Key::Reporter)}</dt>
-                        <dd>{move || reporter.clone().unwrap_or_else(|| i18n.t(Key::ReporterHidden).to_string())}</dd></div>
+                        <dd data-user-text=reporter_named>{move || reporter.clone().unwrap_or_else(|| i18n.t(Key::ReporterHidden).to_string())}</dd></div>
                     <div><dt>{move || i18n.t(Key::ReportedAt)}</dt><dd>{fmt_time(s.created_at)}</dd></div>
                     {s.deadline_at.map(|d| view! {
                         <div><dt>{move || i18n.t(Key::Deadline)}</dt>
                             <dd data-testid="case-deadline">{fmt_time(d)}" · "{move || deadline_text(d, now(), i18n.get())}</dd></div>
                     })}
                     {(!description.is_empty()).then(|| view! {
-                        <div><dt>{move || i18n.t(Key::CaseDescription)}</dt><dd class="case-description">{description.clone()}</dd></div>
+                        <div><dt>{move || i18n.t(Key::CaseDescription)}</dt><dd class="case-description" data-user-text>{description.clone()}</dd></div>
                     })}
                 </dl>
             </section>
@@ -244,7 +245,7 @@ fn CaseDetail(
                     <h2 id="dups-title">{move || i18n.t(Key::PossibleDuplicates)}</h2>
                     <ul class="case-list">
                         {dups.into_iter().map(|c| view! {
-                            <li><a class="case-link" href=format!("/cases/{}", c.id)><span class="mono">{c.number.clone()}</span>" "{c.title.clone()}" "<StageBadge stage=c.stage/></a></li>
+                            <li><a class="case-link" href=format!("/cases/{}", c.id)><span class="mono">{c.number.clone()}</span>" "<span data-user-text>{c.title.clone()}</span>" "<StageBadge stage=c.stage/></a></li>
                         }).collect_view()}
                     </ul>
                 </section>
@@ -254,7 +255,7 @@ fn CaseDetail(
                     <h2>{move || i18n.t(Key::Satisfaction)}</h2>
                     <p><span class="stars" aria-hidden="true">{"★".repeat(r.score as usize)}{"☆".repeat(5 - r.score as usize)}</span>
                         " "{move || i18n.fmt(Key::ScoreOf, &[("n", &r.score.to_string())])}</p>
-                    {r.note.clone().map(|n| view! { <p>{n}</p> })}
+                    {r.note.clone().map(|n| view! { <p data-user-text>{n}</p> })}
                 </section>
             })}
             {can_rate.then(|| view! { <RateForm case_id=id on_done=on_change/> })}
@@ -355,6 +356,9 @@ pub fn MoveDialog(
     version: i64,
     action: Action,
     #[prop(optional)] modal: bool,
+    /// The case it moves, (number, title), named in the dialog's heading.
+    #[prop(optional)]
+    subject: Option<(String, String)>,
     parties: Vec<ResponsibleParty>,
     /// Known people to assign to: (user id, name), used when the assignee list cannot be read.
     assignees: Vec<(i64, String)>,
@@ -396,8 +400,11 @@ pub fn MoveDialog(
         });
     }
 
-    // Start in the form: the first field takes the focus.
-    request_animation_frame(|| {
+    // Start in the form: the first field takes the focus (a modal dialog does this itself).
+    request_animation_frame(move || {
+        if modal {
+            return;
+        }
         use wasm_bindgen::JsCast;
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
@@ -487,10 +494,14 @@ pub fn MoveDialog(
     };
 
     let form = view! {
-        <div class="card move-dialog" role=modal.then_some("dialog") aria-modal=modal.then_some("true") aria-labelledby="move-title"
-            data-testid="move-dialog" data-action=action_slug(action)
-            on:keydown=move |ev| if ev.key() == "Escape" { ev.stop_propagation(); on_cancel.run(()); }>
-            <h2 id="move-title">{move || i18n.text(action.text())}</h2>
+        <div class="card move-dialog" data-testid="move-dialog" data-action=action_slug(action)
+            on:keydown=move |ev| if !modal && ev.key() == "Escape" { ev.stop_propagation(); on_cancel.run(()); }>
+            <h2 id="move-title">
+                {move || i18n.text(action.text())}
+                {subject.map(|(number, title)| view! {
+                    <span class="dialog-subject" data-testid="move-subject">{number}" "<span data-user-text>{title}</span></span>
+                })}
+            </h2>
             <form on:submit=submit novalidate>
                 <FormError error fields=errors testid="move-form-error"/>
                 {(needs == Needs::RefusalReason).then(|| view! {
@@ -566,13 +577,7 @@ pub fn MoveDialog(
         </div>
     };
     if modal {
-        view! { <div class="dialog-backdrop" on:click=move |ev| {
-            use wasm_bindgen::JsCast;
-            // A click on the backdrop itself (not inside the dialog) cancels.
-            if ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|e| e.class_list().contains("dialog-backdrop")) {
-                on_cancel.run(());
-            }
-        }>{form}</div> }.into_any()
+        view! { <crate::ui::Dialog labelledby="move-title" on_close=on_cancel>{form}</crate::ui::Dialog> }.into_any()
     } else {
         form.into_any()
     }

@@ -42,7 +42,7 @@ pub fn MyReportsPage() -> impl IntoView {
                                 <li>
                                     <a class="card case-card" href=format!("/cases/{}", c.id) data-testid="my-report" data-title=c.title.clone()>
                                         <span class="case-card-head">
-                                            <span class="case-card-title">{c.title.clone()}</span>
+                                            <span class="case-card-title" data-user-text>{c.title.clone()}</span>
                                             <StageBadge stage=c.stage/>
                                         </span>
                                         <span class="case-card-meta">

@@ -78,7 +78,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                     on:click=move |_| spawn_local(async move { let _ = api::mark_read(vec![id]).await; })>
                                     <span class="notification-head">
                                         {(!n.read).then(|| view! { <span class="badge badge-warn">{move || i18n.t(Key::Unread)}</span> })}
-                                        <strong>{n.case_title.clone()}</strong>
+                                        <strong data-user-text>{n.case_title.clone()}</strong>
                                         <span class="mono muted">{n.case_number.clone()}</span>
                                     </span>
                                     <span class="notification-body">

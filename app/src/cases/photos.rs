@@ -147,7 +147,7 @@ pub fn Gallery(case_id: i64, may_add: bool) -> impl IntoView {
     let photos = RwSignal::new(None::<Result<Vec<Photo>, ApiError>>);
     let load = move || spawn_local(async move { photos.set(Some(api::photos(case_id).await)) });
     load();
-    let open = RwSignal::new(None::<Photo>);
+    let open = RwSignal::new(None::<(Key, usize, Photo)>);
     let picked = RwSignal::new_local(Vec::<Picked>::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
@@ -185,7 +185,7 @@ pub fn Gallery(case_id: i64, may_add: bool) -> impl IntoView {
                             view! {
                                 <li>
                                     <a href=p.url.clone() class="gallery-item" data-testid="gallery-photo" data-kind=if p.kind == PhotoKind::Feedback { "feedback" } else { "report" }
-                                        on:click=move |ev| { ev.prevent_default(); open.set(Some(shown.clone())); }>
+                                        on:click=move |ev| { ev.prevent_default(); open.set(Some((kind, i, shown.clone()))); }>
                                         <img src=p.thumb_url.clone() loading="lazy" width="120" height="120"
                                             alt=move || format!("{} {}", i18n.t(kind), i + 1)/>
                                     </a>
@@ -200,15 +200,13 @@ pub fn Gallery(case_id: i64, may_add: bool) -> impl IntoView {
                 {move || busy.get().then(|| view! { <p class="muted" aria-live="polite">{i18n.t(Key::Uploading)}</p> })}
                 <PhotoPicker picked multiple=true id="gallery-photo-input"/>
             })}
-            {move || open.get().map(|p| view! {
-                <div class="dialog-backdrop photo-viewer" role="dialog" aria-modal="true" aria-label=move || i18n.t(Key::Photos)
-                    data-testid="photo-viewer"
-                    on:click=move |_| open.set(None)
-                    on:keydown=move |ev| if ev.key() == "Escape" { open.set(None); }>
-                    <img src=p.url.clone() alt=move || i18n.t(Key::Photos) data-testid="photo-full"/>
+            {move || open.get().map(|(kind, i, p)| view! {
+                <crate::ui::Dialog labelledby="photo-viewer-title" class="photo-viewer" testid="photo-viewer" on_close=Callback::new(move |_| open.set(None))>
+                    <h2 id="photo-viewer-title">{move || format!("{} {}", i18n.t(kind), i + 1)}</h2>
+                    <img src=p.url.clone() alt=move || format!("{} {}", i18n.t(kind), i + 1) data-testid="photo-full" on:click=move |_| open.set(None)/>
                     <button type="button" class="button button-secondary" data-testid="photo-close" autofocus
                         on:click=move |_| open.set(None)>{move || i18n.t(Key::Close)}</button>
-                </div>
+                </crate::ui::Dialog>
             })}
         </section>
     }

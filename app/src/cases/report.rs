@@ -414,7 +414,7 @@ pub fn PlacePicker(
     view! {
         <p class="place-chosen" data-testid="place-chosen" aria-live="polite">
             {move || match place.get() {
-                Some(p) => view! { <span>{i18n.t(Key::ChosenPlace)}": "<strong>{p.place.name.clone()}</strong>" "<span class="muted">{p.location.clone()}</span></span> }.into_any(),
+                Some(p) => view! { <span>{i18n.t(Key::ChosenPlace)}": "<strong data-user-text>{p.place.name.clone()}</strong>" "<span class="muted">{p.location.clone()}</span></span> }.into_any(),
                 None => view! { <span class="muted">{i18n.t(Key::NoPlaceChosen)}</span> }.into_any(),
             }}
         </p>
@@ -440,7 +440,7 @@ pub fn PlacePicker(
                                 <button type="button" class="button button-quiet choice-button" data-testid="place-result"
                                     aria-pressed=move || place.with(|c| c.as_ref().map(|c| c.place.id) == Some(id)).to_string()
                                     on:click=move |_| { place.set(Some(chosen.clone())); place_results.set(None); }>
-                                    <strong>{p.place.name.clone()}</strong>
+                                    <strong data-user-text>{p.place.name.clone()}</strong>
                                     <span class="muted">{p.location.clone()}</span>
                                 </button>
                             </li>
@@ -458,7 +458,7 @@ pub fn PlacePicker(
             <option value="">{move || i18n.t(Key::ChooseOne)}</option>
             {move || grids.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|g| {
                 let id = g.place.id;
-                view! { <option value=id.to_string() selected=move || place.with(|p| p.as_ref().map(|p| p.place.id) == Some(id))>{g.place.name.clone()}</option> }
+                view! { <option value=id.to_string() selected=move || place.with(|p| p.as_ref().map(|p| p.place.id) == Some(id)) data-user-text>{g.place.name.clone()}</option> }
             }).collect_view()}
         </select>
         <FieldErrorList errors field="place_id" id="place-error".to_string()/>

@@ -43,12 +43,12 @@ pub fn AccountabilityPage() -> impl IntoView {
                                 let d = e.decision.clone();
                                 view! {
                                     <li class="card accountability-entry" class:is-overdue=e.overdue data-testid="accountability-entry" data-title=e.title.clone()>
-                                        <h2 class="accountability-title"><a href=format!("/council/items/{}", e.item_id)>{e.title.clone()}</a></h2>
+                                        <h2 class="accountability-title"><a href=format!("/council/items/{}", e.item_id) data-user-text>{e.title.clone()}</a></h2>
                                         <p class="badges">
                                             <ItemStageBadge stage=e.stage/>
                                             {e.overdue.then(|| view! { <span class="badge badge-danger" data-testid="accountability-overdue">{i18n.t(Key::Overdue)}</span> })}
                                         </p>
-                                        <p class="decision-text">{d.text.clone()}</p>
+                                        <p class="decision-text" data-user-text>{d.text.clone()}</p>
                                         <dl class="facts">
                                             <div><dt>{i18n.t(Key::ResponsibleParty)}</dt><dd data-testid="accountability-party">{d.responsible_party.clone()}</dd></div>
                                             <div><dt>{i18n.t(Key::Deadline)}</dt><dd data-testid="accountability-deadline" class:is-late=e.overdue>{fmt_date(d.deadline)}</dd></div>
@@ -58,7 +58,7 @@ pub fn AccountabilityPage() -> impl IntoView {
                                                     _ => view! { <span>{i18n.t(Key::NotRecorded)}</span> }.into_any(),
                                                 }}
                                             </dd></div>
-                                            <div><dt>{i18n.t(Key::CouncilScope)}</dt><dd>{e.scope_name.clone()}</dd></div>
+                                            <div><dt>{i18n.t(Key::CouncilScope)}</dt><dd data-user-text>{e.scope_name.clone()}</dd></div>
                                             <div><dt>{i18n.t(Key::CouncilDecidedAt)}</dt><dd>{fmt_time(e.decided_at)}</dd></div>
                                         </dl>
                                     </li>

@@ -86,7 +86,7 @@ fn CouncilBoard(principal: Principal) -> impl IntoView {
                         <option value="">{move || i18n.t(Key::All)}</option>
                         {move || grids.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|g| {
                             let id = g.place.id;
-                            view! { <option value=id.to_string() selected=move || grid.get() == Some(id)>{g.place.name.clone()}</option> }
+                            view! { <option value=id.to_string() selected=move || grid.get() == Some(id) data-user-text>{g.place.name.clone()}</option> }
                         }).collect_view()}
                     </select>
                 </div>
@@ -469,7 +469,7 @@ fn RaiseForm(
                     }).collect_view()}
                     {move || show_community.then(|| community.get().flatten().map(|c| {
                         let id = c.id;
-                        view! { <option value=id.to_string() selected=move || scope.get() == Some(id)>{i18n.fmt(Key::CouncilWholeCommunity, &[("name", &c.name)])}</option> }
+                        view! { <option value=id.to_string() selected=move || scope.get() == Some(id) data-user-text>{i18n.fmt(Key::CouncilWholeCommunity, &[("name", &c.name)])}</option> }
                     }))}
                 </select>
                 <FieldErrorList errors field="scope_place_id" id="raise-scope-error".to_string()/>
@@ -484,7 +484,7 @@ fn RaiseForm(
                             on:change=move |ev| micro.set(event_target_value(&ev).parse().ok())>
                             <option value="" selected=move || micro.get().is_none()>{move || i18n.t(Key::CouncilWholeGrid)}</option>
                             {list.into_iter().map(|(id, name)| view! {
-                                <option value=id.to_string() selected=move || micro.get() == Some(id)>{name}</option>
+                                <option value=id.to_string() selected=move || micro.get() == Some(id) data-user-text>{name}</option>
                             }).collect_view()}
                         </select>
                     </div>

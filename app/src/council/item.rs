@@ -202,7 +202,7 @@ fn ItemDetail(
     view! {
         <article class="council-item" data-testid="item-detail" data-stage=stage.as_str() data-version=version>
             <header class="page-head">
-                <h1 data-testid="item-title">{s.title.clone()}</h1>
+                <h1 data-testid="item-title" data-user-text>{s.title.clone()}</h1>
                 <div class="badges">
                     <ItemStageBadge stage/>
                     <TierBadge tier/>
@@ -212,10 +212,10 @@ fn ItemDetail(
             </header>
             <FormError error testid="item-error"/>
             <section class="card item-facts">
-                {(!description.is_empty()).then(|| view! { <p class="item-description" data-testid="item-description">{description.clone()}</p> })}
+                {(!description.is_empty()).then(|| view! { <p class="item-description" data-testid="item-description" data-user-text>{description.clone()}</p> })}
                 <dl class="facts">
-                    <div><dt>{move || i18n.t(Key::CouncilScope)}</dt><dd data-testid="item-scope">{s.scope_name.clone()}</dd></div>
-                    <div><dt>{move || i18n.t(Key::CouncilRaisedBy)}</dt><dd>{item.raised_by_name.clone()}" · "{fmt_time(s.created_at)}</dd></div>
+                    <div><dt>{move || i18n.t(Key::CouncilScope)}</dt><dd data-testid="item-scope" data-user-text>{s.scope_name.clone()}</dd></div>
+                    <div><dt>{move || i18n.t(Key::CouncilRaisedBy)}</dt><dd><span data-user-text>{item.raised_by_name.clone()}</span>" · "{fmt_time(s.created_at)}</dd></div>
                     {s.meeting_at.map(|t| {
                         let href = s.meeting_id.map(|m| format!("/council/meetings/{m}")).unwrap_or_default();
                         view! { <div><dt>{move || i18n.t(Key::CouncilMeeting)}</dt><dd><a href=href data-testid="item-meeting">{fmt_time(t)}</a></dd></div> }
@@ -245,7 +245,7 @@ fn ItemDetail(
                 view! {
                     <section class="card decision-card" aria-labelledby="decision-title" data-testid="item-decision">
                         <h2 id="decision-title">{move || i18n.t(Key::CouncilDecision)}</h2>
-                        <p class="decision-text">{d.text.clone()}</p>
+                        <p class="decision-text" data-user-text>{d.text.clone()}</p>
                         <dl class="facts">
                             <div><dt>{move || i18n.t(Key::ResponsibleParty)}</dt><dd data-testid="decision-party">{party}</dd></div>
                             <div><dt>{move || i18n.t(Key::Deadline)}</dt><dd data-testid="decision-deadline">{fmt_date(d.deadline)}</dd></div>
@@ -336,7 +336,7 @@ fn ItemDetail(
                             <li class="timeline-item" data-testid="item-event" data-action=e.action.clone()>
                                 <p><strong>{move || event_label(&action, i18n.get())}</strong>
                                     {e.to_stage.map(|st| view! { " → "{move || i18n.text(st.text())} })}</p>
-                                <p class="timeline-meta muted"><time>{fmt_time(e.at)}</time>" · "{e.actor_name.clone()}</p>
+                                <p class="timeline-meta muted"><time>{fmt_time(e.at)}</time>" · "<span data-user-text>{e.actor_name.clone()}</span></p>
                                 {e.note.clone().map(|n| view! { <p class="timeline-note">{n}</p> })}
                             </li>
                         }
@@ -728,13 +728,15 @@ fn BallotCard(
                 let label = answer_text(&a, &kind_for_my, i18n.get());
                 let a2 = a.clone();
                 view! {
-                    <div class="alert alert-error" role="alertdialog" data-testid="vote-confirm">
-                        <p>{i18n.fmt(Key::CouncilConfirmAnonymous, &[("choice", &label)])}</p>
-                        <div class="actions">
-                            <button type="button" class="button button-primary" data-testid="vote-confirm-yes" on:click=move |_| vote(a2.clone())>{i18n.t(Key::CouncilConfirmVote)}</button>
-                            <button type="button" class="button button-quiet" on:click=move |_| confirming.set(None)>{i18n.t(Key::Cancel)}</button>
+                    <crate::ui::Dialog labelledby="vote-confirm-question" alert=true testid="vote-confirm" on_close=Callback::new(move |_| confirming.set(None))>
+                        <div class="card confirm">
+                            <h2 id="vote-confirm-question" class="confirm-question">{i18n.fmt(Key::CouncilConfirmAnonymous, &[("choice", &label)])}</h2>
+                            <div class="actions">
+                                <button type="button" class="button button-primary" data-testid="vote-confirm-yes" on:click=move |_| vote(a2.clone())>{i18n.t(Key::CouncilConfirmVote)}</button>
+                                <button type="button" class="button button-quiet" on:click=move |_| confirming.set(None)>{i18n.t(Key::Cancel)}</button>
+                            </div>
                         </div>
-                    </div>
+                    </crate::ui::Dialog>
                 }
             })}
             {match (&my, b.i_voted) {
@@ -1053,11 +1055,11 @@ fn Comments(item_id: i64, item: RwSignal<Option<Result<ItemView, ApiError>>>) ->
                             let cid = c.id;
                             view! {
                                 <li class="comment" class:is-hidden=c.hidden data-testid="comment">
-                                    <p class="comment-meta muted"><strong>{c.author_name.clone()}</strong>" · "{fmt_time(c.created_at)}</p>
+                                    <p class="comment-meta muted"><strong data-user-text>{c.author_name.clone()}</strong>" · "{fmt_time(c.created_at)}</p>
                                     {c.hidden.then(|| view! {
                                         <p class="comment-hidden" data-testid="comment-hidden">{i18n.fmt(Key::CouncilCommentHidden, &[("reason", c.hidden_reason.as_deref().unwrap_or(""))])}</p>
                                     })}
-                                    {(!c.body.is_empty()).then(|| view! { <p class="comment-body" data-testid="comment-body">{c.body.clone()}</p> })}
+                                    {(!c.body.is_empty()).then(|| view! { <p class="comment-body" data-testid="comment-body" data-user-text>{c.body.clone()}</p> })}
                                     {(may_manage() && !c.hidden).then(|| view! {
                                         {move || if hiding.get() == Some(cid) {
                                             view! {

@@ -63,10 +63,10 @@ fn Meetings(principal: Principal) -> impl IntoView {
                         {ms.into_iter().map(|m| view! {
                             <li>
                                 <a class="card meeting-card" href=format!("/council/meetings/{}", m.id) data-testid="meeting-card" data-title=m.title.clone()>
-                                    <span class="meeting-card-title">{m.title.clone()}</span>
-                                    <span class="meeting-card-when">{fmt_time(m.starts_at)}" · "{m.venue.clone()}</span>
+                                    <span class="meeting-card-title" data-user-text>{m.title.clone()}</span>
+                                    <span class="meeting-card-when">{fmt_time(m.starts_at)}" · "<span data-user-text>{m.venue.clone()}</span></span>
                                     <span class="meeting-card-meta muted">
-                                        {move || i18n.text(m.kind.text())}" · "{m.scope_name.clone()}" · "
+                                        {move || i18n.text(m.kind.text())}" · "<span data-user-text>{m.scope_name.clone()}</span>" · "
                                         {move || i18n.fmt(Key::CouncilAgendaCount, &[("n", &m.agenda_count.to_string())])}
                                     </span>
                                 </a>
@@ -191,7 +191,7 @@ fn MeetingForm(principal: Principal, on_cancel: Callback<()>) -> impl IntoView {
                     <option value="">{move || i18n.t(Key::ChooseOne)}</option>
                     {move || office.then(|| community.get().flatten().map(|c| {
                         let id = c.id;
-                        view! { <option value=id.to_string() selected=move || scope.get() == Some(id)>{i18n.fmt(Key::CouncilWholeCommunity, &[("name", &c.name)])}</option> }
+                        view! { <option value=id.to_string() selected=move || scope.get() == Some(id) data-user-text>{i18n.fmt(Key::CouncilWholeCommunity, &[("name", &c.name)])}</option> }
                     }))}
                     {move || {
                         let p = p.clone();
@@ -326,9 +326,9 @@ fn MeetingDetail(
     view! {
         <article class="meeting" data-testid="meeting-detail">
             <header class="page-head">
-                <h1 data-testid="meeting-title-text">{s.title.clone()}</h1>
-                <p class="lead">{fmt_time(s.starts_at)}" · "{s.venue.clone()}</p>
-                <div class="badges"><span class="badge">{move || i18n.text(s.kind.text())}</span><span class="badge">{s.scope_name.clone()}</span></div>
+                <h1 data-testid="meeting-title-text" data-user-text>{s.title.clone()}</h1>
+                <p class="lead">{fmt_time(s.starts_at)}" · "<span data-user-text>{s.venue.clone()}</span></p>
+                <div class="badges"><span class="badge">{move || i18n.text(s.kind.text())}</span><span class="badge" data-user-text>{s.scope_name.clone()}</span></div>
             </header>
             <FormError error testid="meeting-error"/>
             <section class="card review" aria-labelledby="review-title" data-testid="meeting-review">
@@ -342,7 +342,7 @@ fn MeetingDetail(
                         <ul class="review-list">
                             {review.into_iter().map(|r| view! {
                                 <li class="review-entry" class:is-overdue=r.overdue data-testid="review-entry">
-                                    <a href=format!("/council/items/{}", r.item_id) class="review-title">{r.title.clone()}</a>
+                                    <a href=format!("/council/items/{}", r.item_id) class="review-title" data-user-text>{r.title.clone()}</a>
                                     <p class="review-meta">
                                         <ItemStageBadge stage=r.stage/>
                                         {r.decision.case_stage.map(|st| view! { <StageBadge stage=st/> })}
@@ -386,7 +386,7 @@ fn MeetingDetail(
                                 view! {
                                     <li class="agenda-entry" data-testid="agenda-entry">
                                         <p class="agenda-head">
-                                            <a href=format!("/council/items/{item_id}") data-testid="agenda-item">{a.item.title.clone()}</a>
+                                            <a href=format!("/council/items/{item_id}") data-testid="agenda-item" data-user-text>{a.item.title.clone()}</a>
                                             " "<ItemStageBadge stage=a.item.stage/>" "<TierBadge tier=a.item.tier/>
                                         </p>
                                         {(may_manage && a.item.ballot_state == Some(BallotState::Open)).then(|| view! {
@@ -476,7 +476,7 @@ fn AttendanceEditor(
                         <ul class="attendee-list">
                             {list.into_iter().enumerate().map(|(i, a)| view! {
                                 <li class="attendee" data-testid="attendee">
-                                    <span class="badge">{i18n.text(a.kind.text())}</span>" "<span>{a.name.clone()}</span>
+                                    <span class="badge">{i18n.text(a.kind.text())}</span>" "<span data-user-text>{a.name.clone()}</span>
                                     {may_manage.then(|| view! {
                                         <button type="button" class="button button-quiet" aria-label=i18n.fmt(Key::CouncilRemoveAttendee, &[("name", &a.name)])
                                             on:click=move |_| { rows.update(|r| { if i < r.len() { r.remove(i); } }); dirty.set(true); }>{i18n.t(Key::RemoveLeader)}</button>
@@ -625,7 +625,7 @@ fn HandsBallot(ballot: BallotView, people: Vec<(i64, String)>) -> impl IntoView 
                             let label_name = name.clone();
                             view! {
                                 <li class="hands-row" data-testid="hands-row" data-hands-row=row data-name=name.clone()>
-                                    <span class="hands-name">{name.clone()}</span>
+                                    <span class="hands-name" data-user-text>{name.clone()}</span>
                                     <span class="hands-choices" role="group" aria-label=label_name>
                                         {Choice::ALL.into_iter().map(|c| {
                                             let name = name.clone();

@@ -179,10 +179,10 @@ pub fn ItemCard(item: ItemSummary) -> impl IntoView {
         || (s.stage.is_undecided() && s.support_count > 0);
     view! {
         <li class="council-card" class:is-overdue=s.overdue data-testid="council-card" data-title=s.title.clone() data-stage=stage_slug(s.stage)>
-            <a class="council-card-title" href=format!("/council/items/{}", s.id)>{s.title.clone()}</a>
+            <a class="council-card-title" href=format!("/council/items/{}", s.id) data-user-text>{s.title.clone()}</a>
             <p class="council-card-badges">
                 <TierBadge tier=s.tier/>
-                <span class="council-card-scope">{s.scope_name.clone()}</span>
+                <span class="council-card-scope" data-user-text>{s.scope_name.clone()}</span>
             </p>
             {show_support.then(|| view! { <SupportBar count=s.support_count threshold=s.support_threshold/> })}
             <p class="council-card-meta">

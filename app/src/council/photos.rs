@@ -30,7 +30,7 @@ pub fn ItemPhotos(
     reload: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let open = RwSignal::new(None::<ItemPhoto>);
+    let open = RwSignal::new(None::<(usize, ItemPhoto)>);
     let picked = RwSignal::new_local(Vec::<Picked>::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
@@ -72,7 +72,7 @@ pub fn ItemPhotos(
                             view! {
                                 <li>
                                     <a href=p.url.clone() class="gallery-item" data-testid="item-photo"
-                                        on:click=move |ev| { ev.prevent_default(); open.set(Some(shown.clone())); }>
+                                        on:click=move |ev| { ev.prevent_default(); open.set(Some((i, shown.clone()))); }>
                                         <img src=p.thumb_url.clone() loading="lazy" width="120" height="120"
                                             alt=move || i18n.fmt(Key::PhotoN, &[("n", &(i + 1).to_string())])/>
                                     </a>
@@ -87,15 +87,13 @@ pub fn ItemPhotos(
                 {move || busy.get().then(|| view! { <p class="muted" aria-live="polite">{i18n.t(Key::Uploading)}</p> })}
                 <PhotoPicker picked multiple=true id="item-photo-input" max=room/>
             })}
-            {move || open.get().map(|p| view! {
-                <div class="dialog-backdrop photo-viewer" role="dialog" aria-modal="true" aria-label=move || i18n.t(Key::Photos)
-                    data-testid="photo-viewer"
-                    on:click=move |_| open.set(None)
-                    on:keydown=move |ev| if ev.key() == "Escape" { open.set(None); }>
-                    <img src=p.url.clone() alt=move || i18n.t(Key::Photos) data-testid="photo-full"/>
+            {move || open.get().map(|(i, p)| view! {
+                <crate::ui::Dialog labelledby="photo-viewer-title" class="photo-viewer" testid="photo-viewer" on_close=Callback::new(move |_| open.set(None))>
+                    <h2 id="photo-viewer-title">{move || i18n.fmt(Key::PhotoN, &[("n", &(i + 1).to_string())])}</h2>
+                    <img src=p.url.clone() alt=move || i18n.fmt(Key::PhotoN, &[("n", &(i + 1).to_string())]) data-testid="photo-full" on:click=move |_| open.set(None)/>
                     <button type="button" class="button button-secondary" data-testid="photo-close" autofocus
                         on:click=move |_| open.set(None)>{move || i18n.t(Key::Close)}</button>
-                </div>
+                </crate::ui::Dialog>
             })}
         </section>
     }

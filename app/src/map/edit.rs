@@ -535,7 +535,7 @@ fn MicroGridTools(place: PlaceView, cutting: bool, busy: bool) -> impl IntoView 
                     <label for="merge-with">{i18n.t(Key::MapMergeWith)}</label>
                     <div class="search-row">
                         <select id="merge-with" data-testid="merge-with">
-                            {list.iter().map(|s| view! { <option value=s.id.to_string()>{s.name.clone()}</option> }).collect_view()}
+                            {list.iter().map(|s| view! { <option value=s.id.to_string() data-user-text>{s.name.clone()}</option> }).collect_view()}
                         </select>
                         <button type="button" class="button button-secondary" data-testid="merge-save" disabled=busy
                             on:click=move |_| {
@@ -561,7 +561,7 @@ pub fn EditBar() -> impl IntoView {
     view! {
         {move || ctx.editing.get().map(|s| view! {
             <section class="map-edit card" data-testid="map-edit" aria-labelledby="map-edit-title">
-                <h2 id="map-edit-title">{i18n.fmt(Key::MapEditing, &[("name", &s.place.name)])}</h2>
+                <h2 id="map-edit-title">{i18n.fmt_with_data(Key::MapEditing, &[("name", &s.place.name)])}</h2>
                 <p class="hint">{i18n.t(Key::MapEditHelp)}</p>
                 {s.error.clone().map(|m| view! { <p class="alert alert-error" role="alert" data-testid="edit-error">{m}</p> })}
                 {s.saved.then(|| view! { <p class="alert alert-success" role="status" data-testid="edit-saved">{i18n.t(Key::Saved)}</p> })}
@@ -811,7 +811,7 @@ pub fn DrawBar() -> impl IntoView {
                 {match (&d.created, d.finished) {
                     (Some(c), _) => view! {
                         <p class="alert alert-success" role="status" data-testid="draw-saved">
-                            {i18n.fmt(Key::MapDrawSaved, &[("name", &c.name)])}
+                            {i18n.fmt_with_data(Key::MapDrawSaved, &[("name", &c.name)])}
                         </p>
                         <div class="map-links">
                             <button type="button" class="button button-secondary" data-testid="draw-take-back"

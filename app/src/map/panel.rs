@@ -122,7 +122,7 @@ pub fn Panel(office_or_grid: bool, is_admin: bool) -> impl IntoView {
         });
         let report = report_at;
         view! {
-            <h2 id="map-panel-title" data-testid="panel-title">{s.grid.name.clone()}</h2>
+            <h2 id="map-panel-title" data-testid="panel-title" data-user-text>{s.grid.name.clone()}</h2>
             <p class="muted">{path}</p>
             <dl class="map-facts" data-testid="panel-facts">
                 {(!leaders.is_empty()).then(|| view! {
@@ -206,7 +206,7 @@ pub fn Panel(office_or_grid: bool, is_admin: bool) -> impl IntoView {
                                 let href = format!("/places/{}", c.id);
                                 view! {
                                     <li>{if households {
-                                        view! { <a class="button button-quiet drill-button" data-testid="drill-item" href=href>{c.name.clone()}</a> }.into_any()
+                                        view! { <a class="button button-quiet drill-button" data-testid="drill-item" href=href data-user-text>{c.name.clone()}</a> }.into_any()
                                     } else {
                                         view! { <button type="button" class="button button-quiet drill-button" data-testid="drill-item"
                                             on:click=move |_| drill(step.clone())>{c.name.clone()}</button> }.into_any()
@@ -233,7 +233,7 @@ pub fn Panel(office_or_grid: bool, is_admin: bool) -> impl IntoView {
         ),
         Some(Selection::Pin(p)) => Some(
             view! {
-                <h2 id="map-panel-title" data-testid="panel-title">{p.title.clone()}</h2>
+                <h2 id="map-panel-title" data-testid="panel-title" data-user-text>{p.title.clone()}</h2>
                 <p><span class="mono">{p.number.clone()}</span>" "<StageBadge stage=p.stage/>
                     {p.overdue.then(|| view! { " "<span class="badge badge-danger">{i18n.t(Key::MapOverdue)}</span> })}</p>
                 <p><a class="button button-primary" data-testid="panel-case" href=format!("/cases/{}", p.id)>{i18n.t(Key::MapOpenCase)}</a></p>

@@ -362,7 +362,7 @@ pub fn PatrolControl(grids: Vec<(i64, String)>) -> impl IntoView {
             {move || match rec.active.get() {
                 Some(p) => view! {
                     <p class="hint" data-testid="patrol-under-way">
-                        {i18n.fmt(Key::MapPatrolUnderWay, &[("grid", &p.grid_name), ("n", &p.points.len().to_string())])}
+                        {i18n.fmt_with_data(Key::MapPatrolUnderWay, &[("grid", &p.grid_name), ("n", &p.points.len().to_string())])}
                     </p>
                     {move || rec.interrupted.get().then(|| view! {
                         <p class="alert alert-info" role="status" data-testid="patrol-interrupted">{i18n.t(Key::MapPatrolInterrupted)}</p>
@@ -379,7 +379,7 @@ pub fn PatrolControl(grids: Vec<(i64, String)>) -> impl IntoView {
                             <label for="patrol-grid">{i18n.t(Key::MapPatrolGrid)}</label>
                             <select id="patrol-grid" data-testid="patrol-grid"
                                 on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
-                                {grids.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                                {grids.iter().map(|(id, name)| view! { <option value=id.to_string() data-user-text>{name.clone()}</option> }).collect_view()}
                             </select>
                         })}
                         <button type="button" class="button button-primary" data-testid="patrol-start"

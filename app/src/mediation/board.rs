@@ -347,14 +347,14 @@ pub fn MediationBoardPage() -> impl IntoView {
                     on:pointercancel=move |_| { touch.end(); clear_drop_marks(); dragging.set_value(None); }
                     on:contextmenu=move |ev| if touch.pressing() { ev.prevent_default() }>
                     <p class="board-card-top">
-                        <span class="mono board-card-number">{c.number.clone()}</span>
+                        <span class="mono board-card-number" data-user-text>{c.number.clone()}</span>
                         {c.risk.then(|| view! { <span class="badge badge-danger" data-testid="med-card-risk">{i18n.t(Key::MedRisk)}</span> })}
                         {c.overdue.then(|| view! { <span class="badge badge-danger" data-testid="med-card-overdue">{i18n.t(Key::Overdue)}</span> })}
                     </p>
-                    <a class="board-card-title" href=format!("/mediation/{id}") tabindex="-1" draggable="false">{c.title.clone()}</a>
+                    <a class="board-card-title" href=format!("/mediation/{id}") tabindex="-1" draggable="false" data-user-text>{c.title.clone()}</a>
                     <p class="board-card-meta">
                         <span>{i18n.text(c.dispute_type.text())}</span>
-                        <span data-testid="med-card-mediators">{mediators}</span>
+                        <span data-testid="med-card-mediators" data-user-text>{mediators}</span>
                     </p>
                     {c.deadline.map(|d| view! {
                         <p class="board-card-times">
@@ -405,6 +405,7 @@ pub fn MediationBoardPage() -> impl IntoView {
     let note_dialog = move || {
         pending.get().map(|(card, action)| {
             let id = card.id;
+            let (number, title) = (card.number.clone(), card.title.clone());
             let submit = move |ev: SubmitEvent| {
                 ev.prevent_default();
                 let note = pending_note.get_untracked().trim().to_string();
@@ -419,12 +420,13 @@ pub fn MediationBoardPage() -> impl IntoView {
                 say(i18n.t(Key::MoveCancelled).to_string());
                 focus_card(id);
             };
-            request_animation_frame(|| crate::cases::focus_by_id("med-move-note"));
             view! {
-                <div class="dialog-backdrop">
-                    <div class="card move-dialog" role="dialog" aria-modal="true" aria-labelledby="med-move-title" data-testid="med-move-dialog"
-                        on:keydown=move |ev| if ev.key() == "Escape" { ev.stop_propagation(); cancel(); }>
-                        <h2 id="med-move-title">{i18n.text(action.text())}</h2>
+                <crate::ui::Dialog labelledby="med-move-title" on_close=Callback::new(move |_| cancel())>
+                    <div class="card move-dialog" data-testid="med-move-dialog">
+                        <h2 id="med-move-title">
+                            {i18n.text(action.text())}
+                            <span class="dialog-subject" data-testid="med-move-subject">{number}" "<span data-user-text>{title}</span></span>
+                        </h2>
                         <form on:submit=submit>
                             <div class="field">
                                 <label for="med-move-note">{i18n.t(Key::MedMoveNote)}</label>
@@ -436,7 +438,7 @@ pub fn MediationBoardPage() -> impl IntoView {
                             </div>
                         </form>
                     </div>
-                </div>
+                </crate::ui::Dialog>
             }
         })
     };

@@ -274,8 +274,8 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
     let deadline = s.deadline.map(fmt_date);
     let head = view! {
         <header class="page-head case-head">
-            <p class="case-number mono" data-testid="med-number">{s.number.clone()}</p>
-            <h1 data-testid="med-title-text">{s.title.clone()}</h1>
+            <p class="case-number mono" data-testid="med-number" data-user-text>{s.number.clone()}</p>
+            <h1 data-testid="med-title-text" data-user-text>{s.title.clone()}</h1>
             <div class="badges">
                 <MediationStageBadge stage/>
                 <span class="badge">{move || i18n.text(s.dispute_type.text())}</span>
@@ -324,12 +324,12 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                     {source_case.map(|c| view! { " · "<a href=format!("/cases/{c}")>{move || i18n.t(Key::MedSourceCaseLink)}</a> })}</dd></div>
                 <div><dt>{move || i18n.t(Key::MedWhere)}</dt><dd><a href=format!("/places/{place_id}") data-testid="med-place">{move || i18n.t(Key::MedPlaceLink)}</a></dd></div>
                 <div><dt>{move || i18n.t(Key::MedMediators)}</dt>
-                    <dd data-testid="med-mediators">{move || mediator_names.clone().unwrap_or_else(|| i18n.t(Key::MedNoMediator).to_string())}
+                    <dd data-testid="med-mediators" data-user-text>{move || mediator_names.clone().unwrap_or_else(|| i18n.t(Key::MedNoMediator).to_string())}
                         {chosen.then(|| view! { " · "{move || i18n.t(Key::MedChosenByParties)} })}</dd></div>
                 <div><dt>{move || i18n.t(Key::MedTimeLimit)}</dt>
                     <dd data-testid="med-deadline">{move || deadline.clone().unwrap_or_else(|| i18n.t(Key::MedNoDeadline).to_string())}</dd></div>
                 {(!description.is_empty()).then(|| view! {
-                    <div><dt>{move || i18n.t(Key::MedDescription)}</dt><dd class="case-description">{description.clone()}</dd></div>
+                    <div><dt>{move || i18n.t(Key::MedDescription)}</dt><dd class="case-description" data-user-text>{description.clone()}</dd></div>
                 })}
                 {outcome.map(|o| view! {
                     <div><dt>{move || i18n.t(Key::MedOutcome)}</dt><dd data-testid="med-outcome">{o}</dd></div>
@@ -436,7 +436,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
             <li class="med-party" data-testid="med-party" data-party-id=pid data-side=p.side.as_str()>
                 <p class="med-party-head">
                     <span class="badge">{move || i18n.text(p.side.text())}</span>
-                    " "<strong data-testid="med-party-name-text">{p.name.clone()}</strong>
+                    " "<strong data-testid="med-party-name-text" data-user-text>{p.name.clone()}</strong>
                     {p.representative.clone().map(|r| view! { <span class="muted">" · "{move || i18n.t(Key::MedRepresentative)}{move || i18n.t(Key::MedColon)}{r.clone()}</span> })}
                     {p.has_account.then(|| view! { <span class="muted">" · "{move || i18n.t(Key::MedHasAccount)}</span> })}
                 </p>
@@ -561,8 +561,8 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                         {records.into_iter().map(|r| view! {
                             <li class="timeline-item" data-testid="med-record" data-kind=r.kind.as_str() data-record-id=r.id>
                                 <p class="timeline-head"><strong>{move || i18n.text(r.kind.text())}</strong></p>
-                                <p class="timeline-note">{r.text.clone()}</p>
-                                <p class="timeline-meta muted"><time>{fmt_time(r.at)}</time>" · "{r.author_name.clone()}</p>
+                                <p class="timeline-note" data-user-text>{r.text.clone()}</p>
+                                <p class="timeline-meta muted"><time>{fmt_time(r.at)}</time>" · "<span data-user-text>{r.author_name.clone()}</span></p>
                                 <super::photos::RecordPhotos record_id=r.id kind=r.kind photos=r.photos.clone() may_add=r.may_add_photo
                                     failed=page.photo_failed notice=page.notice reload=Callback::new(move |_| page.reload(id))/>
                             </li>
@@ -631,7 +631,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                         <strong>{move || i18n.text(s.mode.text())}</strong>
                         {(!present.is_empty()).then(|| view! { <span>" · "{move || i18n.fmt(Key::MedSessionWith, &[("party", &present)])}</span> })}
                     </p>
-                    <p class="timeline-meta muted"><time>{fmt_time(s.held_at)}</time>" · "{s.venue.clone()}" · "{s.mediator_name.clone()}
+                    <p class="timeline-meta muted"><time>{fmt_time(s.held_at)}</time>" · "<span data-user-text>{s.venue.clone()}</span>" · "<span data-user-text>{s.mediator_name.clone()}</span>
                         " · "<a href=api::session_record_html(s.id) target="_blank" rel="noopener" data-testid="med-session-print">{move || i18n.t(Key::MedPrintSessionRecord)}</a></p>
                     {s.strategy_note.clone().filter(|n| !n.is_empty()).map(|n| view! {
                         <p class="med-strategy" data-testid="med-strategy-note"><strong>{move || i18n.t(Key::MedStrategyNote)}{move || i18n.t(Key::MedColon)}</strong>{n}</p>
@@ -645,7 +645,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                         ];
                         view! {
                             <div class="med-entry" data-testid="med-entry" data-party-id=e.party_id>
-                                <p class="med-entry-head"><strong>{e.party_name.clone()}</strong>" "
+                                <p class="med-entry-head"><strong data-user-text>{e.party_name.clone()}</strong>" "
                                     {if e.shareable {
                                         view! { <span class="badge badge-ok">{move || i18n.t(Key::MedShareable)}</span> }.into_any()
                                     } else {
@@ -729,7 +729,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                                         };
                                         view! {
                                             <li class="med-term" class:is-overdue=t.overdue data-testid="med-term">
-                                                <p><strong>{t.text.clone()}</strong></p>
+                                                <p><strong data-user-text>{t.text.clone()}</strong></p>
                                                 <p class="muted">{move || i18n.t(Key::MedTermDue)}{move || i18n.t(Key::MedColon)}{fmt_date(t.due)}
                                                     {t.overdue.then(|| view! { " "<span class="badge badge-danger">{move || i18n.t(Key::Overdue)}</span> })}</p>
                                                 {match performed {
@@ -785,7 +785,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                                 <strong>{move || i18n.text(kind.text())}</strong>
                                 {e.to_stage.map(|to| view! { " → "<MediationStageBadge stage=to/> })}
                             </p>
-                            <p class="timeline-meta muted"><time>{fmt_time(e.at)}</time>" · "{e.actor_name.clone()}</p>
+                            <p class="timeline-meta muted"><time>{fmt_time(e.at)}</time>" · "<span data-user-text>{e.actor_name.clone()}</span></p>
                             {e.note.clone().map(|n| view! { <p class="timeline-note">{n}</p> })}
                         </li>
                     }
@@ -1240,7 +1240,7 @@ fn ExtensionForm(
                                 <input type="checkbox" data-testid="med-extension-party"
                                     prop:checked=move || consenting.with(|c| c.contains(&pid))
                                     on:change=move |ev| { let on = event_target_checked(&ev); consenting.update(|c| { c.retain(|x| *x != pid); if on { c.push(pid) } }); }/>
-                                {move || i18n.fmt(Key::MedPartyConsents, &[("name", &p.name)])}
+                                {move || i18n.fmt_with_data(Key::MedPartyConsents, &[("name", &p.name)])}
                             </label>
                         } }).collect_view()}
                     </div>
@@ -1320,7 +1320,7 @@ fn MediatorsForm(
                                                         let on = event_target_checked(&ev);
                                                         picked.update(|c| { c.retain(|x| *x != id); if on { c.push(id) } });
                                                     }/>
-                                                {m.display_name.clone()}
+                                                <span data-user-text>{m.display_name.clone()}</span>
                                             </label>
                                         }
                                     }).collect_view()}

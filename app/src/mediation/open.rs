@@ -302,7 +302,7 @@ pub fn OpenFileForm(on_cancel: Callback<()>) -> impl IntoView {
                                                 let on = event_target_checked(&ev);
                                                 chosen.update(|c| { c.retain(|x| *x != id); if on { c.push(id) } });
                                             }/>
-                                        {m.display_name.clone()}
+                                        <span data-user-text>{m.display_name.clone()}</span>
                                     </label>
                                 }
                             }).collect_view()}

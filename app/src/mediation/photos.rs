@@ -12,6 +12,7 @@ use shared::mediation::{PHOTOS_PER_RECORD, RecordKind, RecordPhoto};
 use crate::api::{self, ApiError};
 use crate::cases::photos::{PhotoPicker, Picked, release};
 use crate::i18n::{Key, use_i18n};
+use crate::ui::Dialog;
 
 /// Why an upload failed, in words: a full record says so; otherwise the server's reason.
 fn refusal(e: &ApiError, lang: shared::i18n::Lang) -> String {
@@ -41,20 +42,8 @@ pub fn RecordPhotos(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let open = RwSignal::new(None::<(usize, RecordPhoto)>);
-    // The viewer takes the focus when it opens and gives it back to the thumbnail it came from.
-    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
-    let close_ref = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move |_| {
-        if let Some(b) = close_ref.get() {
-            let _ = b.focus();
-        }
-    });
-    let close = move || {
-        open.set(None);
-        if let Some(el) = opener.get_value() {
-            let _ = el.focus();
-        }
-    };
+    // The viewer (ui::Dialog) takes the focus and gives it back to the thumbnail it came from.
+    let close = move || open.set(None);
     let picked = RwSignal::new_local(Vec::<Picked>::new());
     let progress = RwSignal::new(None::<(usize, usize)>);
     let room = PHOTOS_PER_RECORD.saturating_sub(photos.len() as u64);
@@ -103,9 +92,7 @@ pub fn RecordPhotos(
                             <li>
                                 <a href=p.url.clone() class="gallery-item" data-testid="med-record-photo"
                                     on:click=move |ev| {
-                                        use wasm_bindgen::JsCast;
                                         ev.prevent_default();
-                                        opener.set_value(ev.current_target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()));
                                         open.set(Some((i, shown.clone())));
                                     }>
                                     <img src=p.thumb_url.clone() loading="lazy" width="120" height="120"
@@ -131,15 +118,12 @@ pub fn RecordPhotos(
                     capture="environment" too_many=Key::MedPhotosFull label=Key::MedTakePhoto/>
             })}
             {move || open.get().map(|(i, p)| view! {
-                <div class="dialog-backdrop photo-viewer" role="dialog" aria-modal="true"
-                    aria-label=move || i18n.fmt(Key::MedRecordPhotoN, &[("kind", i18n.text(kind.text())), ("n", &(i + 1).to_string())])
-                    data-testid="photo-viewer"
-                    on:click=move |_| close()
-                    on:keydown=move |ev| if ev.key() == "Escape" { close(); }>
-                    <img src=p.url.clone() alt=label data-testid="photo-full"/>
-                    <button type="button" class="button button-secondary" data-testid="photo-close" node_ref=close_ref
-                        on:click=move |ev| { ev.stop_propagation(); close(); }>{move || i18n.t(Key::Close)}</button>
-                </div>
+                <Dialog labelledby="photo-viewer-title" class="photo-viewer" testid="photo-viewer" on_close=Callback::new(move |_| close())>
+                    <h2 id="photo-viewer-title">{move || i18n.fmt(Key::MedRecordPhotoN, &[("kind", i18n.text(kind.text())), ("n", &(i + 1).to_string())])}</h2>
+                    <img src=p.url.clone() alt=label data-testid="photo-full" on:click=move |_| close()/>
+                    <button type="button" class="button button-secondary" data-testid="photo-close"
+                        on:click=move |_| close()>{move || i18n.t(Key::Close)}</button>
+                </Dialog>
             })}
         </div>
     }

@@ -75,9 +75,9 @@ fn Breadcrumbs(place: PlaceView) -> impl IntoView {
             <ol>
                 <li><a href="/places">{move || i18n.t(Key::AllPlaces)}</a></li>
                 {place.path.iter().map(|r| view! {
-                    <li><a href=format!("/places/{}", r.id)>{r.name.clone()}</a></li>
+                    <li><a href=format!("/places/{}", r.id) data-user-text>{r.name.clone()}</a></li>
                 }).collect_view()}
-                <li><span aria-current="page">{place.name.clone()}</span></li>
+                <li><span aria-current="page" data-user-text>{place.name.clone()}</span></li>
             </ol>
         </nav>
     }
@@ -167,8 +167,8 @@ fn PlaceBody(
         <div class="page-head place-head">
             <p class="kind-label"><span class="badge">{kind_label}</span>
                 <span class="muted mono" data-testid="place-code">{place.code.clone()}</span></p>
-            <h1 data-testid="place-title">{title_name}</h1>
-            {place.address.clone().map(|a| view! { <p class="muted" data-testid="place-address">{a}</p> })}
+            <h1 data-testid="place-title" data-user-text>{title_name}</h1>
+            {place.address.clone().map(|a| view! { <p class="muted" data-testid="place-address" data-user-text>{a}</p> })}
         </div>
         <Notice message=notice/>
 
@@ -182,7 +182,7 @@ fn PlaceBody(
                         <dl class="leader-list" data-testid="leaders">
                             {leaders.iter().map(|l| {
                                 let title = l.title;
-                                view! { <div><dt>{move || i18n.text(title.text())}</dt><dd>{l.name.clone()}</dd></div> }
+                                view! { <div><dt>{move || i18n.text(title.text())}</dt><dd data-user-text>{l.name.clone()}</dd></div> }
                             }).collect_view()}
                         </dl>
                     }.into_any()
@@ -249,18 +249,21 @@ fn PlaceBody(
                 let do_delete = do_delete.clone();
                 let name = delete_name.clone();
                 view! {
-                    <div class="card confirm" role="alertdialog" aria-labelledby="confirm-delete-text" data-testid="confirm-delete">
-                        <p id="confirm-delete-text">{move || i18n.fmt(Key::DeleteQuestion, &[("name", &name)])}</p>
-                        <FormError error=delete_error/>
-                        <div class="actions">
-                            <button type="button" class="button button-danger" data-testid="confirm-delete-button" on:click=do_delete>
-                                {move || i18n.t(Key::ConfirmDelete)}
-                            </button>
-                            <button type="button" class="button button-secondary" on:click=move |_| panel.set(Panel::None)>
-                                {move || i18n.t(Key::Cancel)}
-                            </button>
+                    <crate::ui::Dialog labelledby="confirm-delete-text" alert=true testid="confirm-delete" on_close=Callback::new(move |_| panel.set(Panel::None))>
+                        <div class="card confirm">
+                            <h2 id="confirm-delete-text" class="confirm-question">{move || i18n.fmt_with_data(Key::DeleteQuestion, &[("name", &name)])}</h2>
+                            <FormError error=delete_error/>
+                            <div class="actions">
+                                <button type="button" class="button button-danger" data-testid="confirm-delete-button" on:click=do_delete>
+                                    {move || i18n.t(Key::ConfirmDelete)}
+                                </button>
+                                // A destructive question starts on the safe answer.
+                                <button type="button" class="button button-secondary" autofocus on:click=move |_| panel.set(Panel::None)>
+                                    {move || i18n.t(Key::Cancel)}
+                                </button>
+                            </div>
                         </div>
-                    </div>
+                    </crate::ui::Dialog>
                 }.into_any()
             }
         }}
@@ -328,9 +331,9 @@ fn ChildCards(list: Vec<PlaceSummary>, kind: PlaceKind) -> impl IntoView {
                 view! {
                     <li>
                         <a class="card place-card" href=format!("/places/{}", c.id) data-testid="child-item" data-name=c.name.clone()>
-                            <span class="place-card-name">{c.name.clone()}</span>
+                            <span class="place-card-name" data-user-text>{c.name.clone()}</span>
                             // A household's address only repeats its building's; its name says it all.
-                            {c.address.clone().filter(|_| c.kind != PlaceKind::Household).map(|a| view! { <span class="place-card-address">{a}</span> })}
+                            {c.address.clone().filter(|_| c.kind != PlaceKind::Household).map(|a| view! { <span class="place-card-address" data-user-text>{a}</span> })}
                             <span class="place-card-meta">
                                 {grandchild.filter(|_| count > 0).map(|g| view! {
                                     <span>{move || i18n.fmt(Key::ChildCount, &[("n", &count.to_string()), ("kind", &in_sentence(i18n.text(kind_plural(g))))])}</span>

@@ -82,11 +82,11 @@ pub fn ResidentCard(resident: ResidentView, #[prop(optional)] show_address: bool
     let r = resident;
     view! {
         <a class="card resident-card" href=format!("/residents/{}", r.id) data-testid="resident-item" data-name=r.name.clone()>
-            <span class="resident-card-name">{r.name.clone()}</span>
+            <span class="resident-card-name" data-user-text>{r.name.clone()}</span>
             <span class="resident-card-meta">
                 {r.phone_masked.clone().map(|p| view! { <span class="mono">{p}</span> })}
             </span>
-            {show_address.then(|| view! { <span class="resident-card-address">{r.address.clone()}</span> })}
+            {show_address.then(|| view! { <span class="resident-card-address" data-user-text>{r.address.clone()}</span> })}
         </a>
     }
 }
@@ -205,25 +205,25 @@ fn ResidentBody(
                 // The household's own path once it is known; its address until then.
                 {move || household_place.get().and_then(|r| r.ok()).map(|p| {
                     p.path.into_iter().map(|r| view! {
-                        <li><a href=format!("/places/{}", r.id)>{r.name}</a></li>
+                        <li><a href=format!("/places/{}", r.id) data-user-text>{r.name}</a></li>
                     }).collect_view()
                 })}
-                <li><a href=format!("/places/{household}") data-testid="household-link">
+                <li><a href=format!("/places/{household}") data-testid="household-link" data-user-text>
                     {move || household_place.get().and_then(|r| r.ok()).map(|p| p.name).unwrap_or_else(|| address.clone())}
                 </a></li>
-                <li><span aria-current="page">{resident.name.clone()}</span></li>
+                <li><span aria-current="page" data-user-text>{resident.name.clone()}</span></li>
             </ol>
         </nav>
         <div class="page-head">
             <p class="kind-label"><span class="badge">{move || i18n.t(Key::ResidentTitle)}</span></p>
-            <h1 data-testid="resident-name">{resident.name.clone()}</h1>
+            <h1 data-testid="resident-name" data-user-text>{resident.name.clone()}</h1>
         </div>
         <Notice message=notice/>
         <section class="card" aria-labelledby="resident-facts-title">
             <h2 id="resident-facts-title" class="visually-hidden">{move || i18n.t(Key::ResidentTitle)}</h2>
             <dl class="facts">
                 <div><dt>{move || i18n.t(Key::Household)}</dt>
-                    <dd><a href=format!("/places/{household}")>{resident.address.clone()}</a></dd></div>
+                    <dd><a href=format!("/places/{household}") data-user-text>{resident.address.clone()}</a></dd></div>
                 <div><dt>{move || i18n.t(Key::IdNumber)}</dt>
                     <dd class="mono" data-testid="resident-id-masked">{let v = id_masked.clone(); move || v.clone().unwrap_or_else(not_recorded)}</dd></div>
                 <div><dt>{move || i18n.t(Key::Phone)}</dt>
@@ -323,18 +323,21 @@ fn ResidentBody(
                 let name = delete_name.clone();
                 let do_delete = do_delete.clone();
                 view! {
-                    <div class="card confirm" role="alertdialog" aria-labelledby="confirm-delete-text" data-testid="confirm-delete">
-                        <p id="confirm-delete-text">{move || i18n.fmt(Key::DeleteQuestion, &[("name", &name)])}</p>
-                        <FormError error=delete_error/>
-                        <div class="actions">
-                            <button type="button" class="button button-danger" data-testid="confirm-delete-button" on:click=do_delete>
-                                {move || i18n.t(Key::ConfirmDelete)}
-                            </button>
-                            <button type="button" class="button button-secondary" on:click=move |_| mode.set(Mode::View)>
-                                {move || i18n.t(Key::Cancel)}
-                            </button>
+                    <crate::ui::Dialog labelledby="confirm-delete-text" alert=true testid="confirm-delete" on_close=Callback::new(move |_| mode.set(Mode::View))>
+                        <div class="card confirm">
+                            <h2 id="confirm-delete-text" class="confirm-question">{move || i18n.fmt_with_data(Key::DeleteQuestion, &[("name", &name)])}</h2>
+                            <FormError error=delete_error/>
+                            <div class="actions">
+                                <button type="button" class="button button-danger" data-testid="confirm-delete-button" on:click=do_delete>
+                                    {move || i18n.t(Key::ConfirmDelete)}
+                                </button>
+                                // A destructive question starts on the safe answer.
+                                <button type="button" class="button button-secondary" autofocus on:click=move |_| mode.set(Mode::View)>
+                                    {move || i18n.t(Key::Cancel)}
+                                </button>
+                            </div>
                         </div>
-                    </div>
+                    </crate::ui::Dialog>
                 }.into_any()
             }
         }}
@@ -363,7 +366,7 @@ fn group_record(r: SpecialGroupRecord) -> impl IntoView {
                 }}
             </span>
             {by.map(|(who, at)| view! {
-                <span class="group-set-by">{move || i18n.fmt(Key::GroupSetBy, &[("who", &who), ("at", &at)])}</span>
+                <span class="group-set-by">{move || i18n.fmt_with_data(Key::GroupSetBy, &[("who", &who), ("at", &at)])}</span>
             })}
         </li>
     }

@@ -156,27 +156,27 @@ fn ExportResidents() -> impl IntoView {
                 on:click=move |_| {
                     state.set(Fetch::Idle);
                     confirming.update(|c| *c = !*c);
-                    if confirming.get_untracked() { focus_by_id("export-residents-confirm"); }
                 }>
                 {move || i18n.t(Key::DownloadResidents)}
             </button>
             <div id="export-residents-warning">
                 {move || confirming.get().then(|| view! {
-                    <div class="card confirm export-warning" role="alertdialog" aria-labelledby="export-warning-title"
-                        aria-describedby="export-warning-text" data-testid="export-warning">
-                        <h3 id="export-warning-title">{move || i18n.t(Key::ExportWarningTitle)}</h3>
-                        <p id="export-warning-text">{move || i18n.t(Key::ExportWarning)}</p>
-                        <div class="actions">
-                            <button type="button" id="export-residents-confirm" class="button button-primary"
-                                data-testid="export-residents-confirm" on:click=download>
-                                {move || i18n.t(Key::ExportConfirm)}
-                            </button>
-                            <button type="button" class="button button-secondary"
-                                on:click=move |_| { confirming.set(false); focus_by_id("export-residents"); }>
-                                {move || i18n.t(Key::Cancel)}
-                            </button>
+                    <crate::ui::Dialog labelledby="export-warning-title" describedby="export-warning-text" alert=true
+                        testid="export-warning" on_close=Callback::new(move |_| confirming.set(false))>
+                        <div class="card confirm export-warning">
+                            <h2 id="export-warning-title">{move || i18n.t(Key::ExportWarningTitle)}</h2>
+                            <p id="export-warning-text">{move || i18n.t(Key::ExportWarning)}</p>
+                            <div class="actions">
+                                <button type="button" id="export-residents-confirm" class="button button-primary" autofocus
+                                    data-testid="export-residents-confirm" on:click=download>
+                                    {move || i18n.t(Key::ExportConfirm)}
+                                </button>
+                                <button type="button" class="button button-secondary" on:click=move |_| confirming.set(false)>
+                                    {move || i18n.t(Key::Cancel)}
+                                </button>
+                            </div>
                         </div>
-                    </div>
+                    </crate::ui::Dialog>
                 })}
             </div>
             <FetchStatus state testid="export-residents-done"/>

@@ -228,7 +228,7 @@ fn CategoryRow(
         <div class="setting-row">
             <div class="setting-main">
                 {title}
-                <p class="muted"><span lang=move || if i18n.get() == shared::i18n::Lang::ZhCn { "en" } else { "zh-CN" }>{other_name}</span>
+                <p class="muted"><span lang=move || if i18n.get() == shared::i18n::Lang::ZhCn { "en" } else { "zh-CN" } data-user-text>{other_name}</span>
                     " · "<span class="mono nowrap">{c.code.clone()}</span></p>
                 <p class="badges">
                     {(!is_item).then(|| class_key(&c.class)).flatten().map(|k| view! { <span class="badge badge-muted" data-testid="badge-class">{move || i18n.t(k)}</span> })}
@@ -579,7 +579,7 @@ fn PartyRow(
             <div class="setting-row">
                 <div class="setting-main">
                     <h3 class="category-name">{name}</h3>
-                    <p class="muted">{other}" · "<span class="mono nowrap">{party.code.clone()}</span></p>
+                    <p class="muted"><span lang=move || if i18n.get() == shared::i18n::Lang::ZhCn { "en" } else { "zh-CN" } data-user-text>{other}</span>" · "<span class="mono nowrap">{party.code.clone()}</span></p>
                     {(!active).then(|| view! { <p class="badges"><span class="badge badge-warn" data-testid="badge-retired">{move || i18n.t(Key::Retired)}</span></p> })}
                 </div>
                 <div class="setting-actions">

@@ -274,7 +274,7 @@ pub fn Open311Section() -> impl IntoView {
                             <li class="card" class:is-retired=disabled data-testid="key-row" data-name=name.clone()>
                                 <div class="setting-row">
                                     <div class="setting-main">
-                                        <h4 class="category-name">{name.clone()}</h4>
+                                        <h4 class="category-name" data-user-text>{name.clone()}</h4>
                                         <p class="muted">{move || i18n.t(Key::IssuedAt)}": "{fmt_time(k.created_at)}</p>
                                         <p class="badges">
                                             <span class=if disabled { "badge badge-warn" } else { "badge" } data-testid="key-state">
