@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useLinju, login, launchBrowser, DEMO_PASSWORD, ARTIFACTS, makePng } from '../support.mjs';
+import { useLinju, login, launchBrowser, DEMO_PASSWORD, ARTIFACTS, makePng, brokenAcrossLines } from '../support.mjs';
 
 const PHONE = { width: 390, height: 844 };
 const DESK = { width: 1280, height: 900 };
@@ -258,6 +258,11 @@ test('a resident raises an item, neighbours support it, a meeting decides it, ev
   await phone.getByTestId('comment-hidden').filter({ hasText: '此留言已被隐藏：广告' }).waitFor();
   assert.equal(await phone.getByText('出售车位').count(), 0, 'the hidden text is not shown to residents');
   assert.equal(await phone.getByTestId('comment-hide').count(), 0);
+  // On the phone the three answers are wide buttons, each word on one line.
+  const votes = await phone.locator('.vote-buttons .vote-button').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+  assert.equal(votes.length, 3);
+  for (const w of votes) assert.ok(w >= 200, `vote buttons are wide on a phone: ${votes}`);
+  assert.deepEqual(await brokenAcrossLines(phone, '.vote-buttons', /\S+/g), []);
   await phone.getByTestId('vote-disagree').click();
   await phone.getByTestId('my-vote').filter({ hasText: '您投了：不同意' }).waitFor();
   await phone.getByTestId('vote-agree').click();

@@ -179,6 +179,23 @@ struct Message {
     text: String,
 }
 
+/// The widths of the board's columns on a wide screen (`--board-cols`, used from 64em up):
+/// an empty column shrinks to a narrow drop strip, so all eight fit at 1280 px.
+fn column_widths(b: &Board) -> String {
+    let widths: Vec<&str> = Stage::BOARD
+        .iter()
+        .map(|s| {
+            let total = b.columns.iter().find(|c| c.stage == *s).map_or(0, |c| c.total);
+            if total == 0 {
+                "minmax(4.75rem, 0.5fr)"
+            } else {
+                "minmax(8.5rem, 1fr)"
+            }
+        })
+        .collect();
+    format!("--board-cols: {}", widths.join(" "))
+}
+
 fn column_index(stage: Stage) -> Option<usize> {
     Stage::BOARD.iter().position(|s| *s == stage)
 }
@@ -271,11 +288,10 @@ fn BoardView(principal: Principal) -> impl IntoView {
     let live_text = RwSignal::new(String::new());
     let last_move = RwSignal::new(None::<(i64, i64)>);
     let generation = StoredValue::new(0u64);
-    let dragging = StoredValue::new(None::<i64>);
-    let touch = crate::drag::TouchDrag::new();
     let live_started = StoredValue::new(false);
     // The live stream belongs to the page, not to the effect that opens it.
     let live = crate::live::page_stream();
+    let touch_screen = crate::drag::touch_screen();
 
     let lang = move || i18n.lang.get_untracked();
     let stage_name = move |s: Stage| s.text().get(lang()).to_string();
@@ -693,25 +709,8 @@ fn BoardView(principal: Principal) -> impl IntoView {
     });
     on_cleanup(move || pick_keys.remove());
 
-    // ---- mouse: HTML5 drag and drop ----
+    // ---- pointer: mouse, pen and touch (crate::drag) ----
     let clear_marks = clear_drop_marks;
-    let on_drag_over = move |ev: web_sys::DragEvent| {
-        if dragging.get_value().is_none() {
-            return;
-        }
-        ev.prevent_default();
-        let Some(list) = ev
-            .current_target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        else {
-            return;
-        };
-        clear_marks();
-        let _ = list.class_list().add_1("drop-into");
-        if let Some(el) = card_below(&list, ev.client_y() as f64, dragging.get_value()) {
-            let _ = el.class_list().add_1("drop-before");
-        }
-    };
     let drop_at = move |list: web_sys::Element, col: usize, y: f64, id: i64| {
         let before = card_below(&list, y, Some(id))
             .and_then(|e| e.get_attribute("data-card-id"))
@@ -767,23 +766,6 @@ fn BoardView(principal: Principal) -> impl IntoView {
         attempt(card, Stage::BOARD[col], after, before);
     };
 
-    let on_drop = move |ev: web_sys::DragEvent, col: usize| {
-        ev.prevent_default();
-        clear_marks();
-        let Some(id) = dragging.get_value() else {
-            return;
-        };
-        dragging.set_value(None);
-        let Some(list) = ev
-            .current_target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        else {
-            return;
-        };
-        drop_at(list, col, ev.client_y() as f64, id);
-    };
-
-    // ---- touch: a long press lifts the card, moving the finger drags it (crate::drag) ----
     // The column list under a point, and its index.
     let list_at = |x: f64, y: f64| -> Option<(web_sys::Element, usize)> {
         let list = crate::drag::element_at(x, y, "[data-testid=column-cards]")?;
@@ -791,26 +773,24 @@ fn BoardView(principal: Principal) -> impl IntoView {
         let col = Stage::BOARD.iter().position(|s| stage_slug(*s) == slug)?;
         Some((list, col))
     };
-    let touch_down = move |ev: web_sys::PointerEvent, id: i64| {
-        if picked.with_untracked(Option::is_some) {
-            return;
-        }
-        touch.down(&ev, id, move |id| {
-            dragging.set_value(Some(id));
-            let title = board.with_untracked(|b| {
-                b.as_ref().and_then(|b| b.as_ref().ok()).and_then(|b| {
-                    b.columns
-                        .iter()
-                        .flat_map(|c| c.cards.iter())
-                        .find(|c| c.case.id == id)
-                        .map(|c| c.case.title.clone())
-                })
-            });
-            say(i18n.fmt(Key::TouchLifted, &[("title", &title.unwrap_or_default())]));
-        });
-    };
-    let touch_move = move |ev: web_sys::PointerEvent| {
-        touch.moved(&ev, |x, y, id| {
+    let drag = crate::drag::CardDrag::new(crate::drag::DragHandlers {
+        lifted: Box::new(move |id, by_touch| {
+            picked.set(None);
+            message.set(None);
+            if by_touch {
+                let title = board.with_untracked(|b| {
+                    b.as_ref().and_then(|b| b.as_ref().ok()).and_then(|b| {
+                        b.columns
+                            .iter()
+                            .flat_map(|c| c.cards.iter())
+                            .find(|c| c.case.id == id)
+                            .map(|c| c.case.title.clone())
+                    })
+                });
+                say(i18n.fmt(Key::TouchLifted, &[("title", &title.unwrap_or_default())]));
+            }
+        }),
+        over: Box::new(move |x, y, id| {
             clear_marks();
             if let Some((list, _)) = list_at(x, y) {
                 let _ = list.class_list().add_1("drop-into");
@@ -818,19 +798,20 @@ fn BoardView(principal: Principal) -> impl IntoView {
                     let _ = el.class_list().add_1("drop-before");
                 }
             }
-        });
-    };
-    let touch_up = move |ev: web_sys::PointerEvent| {
-        let Some((id, x, y)) = touch.up(&ev) else {
-            return;
-        };
-        clear_marks();
-        dragging.set_value(None);
-        match list_at(x, y) {
-            Some((list, col)) => drop_at(list, col, y, id),
-            None => say(i18n.t(Key::MoveCancelled).to_string()),
-        }
-    };
+        }),
+        dropped: Box::new(move |id, x, y| {
+            clear_marks();
+            match list_at(x, y) {
+                Some((list, col)) => drop_at(list, col, y, id),
+                None => say(i18n.t(Key::MoveCancelled).to_string()),
+            }
+        }),
+        cancelled: Box::new(move |id| {
+            clear_marks();
+            say(i18n.t(Key::MoveCancelled).to_string());
+            focus_card(id);
+        }),
+    });
 
     // ---- the parts of the page ----
     let grid_name = move |id: Option<i64>| -> String {
@@ -871,26 +852,15 @@ fn BoardView(principal: Principal) -> impl IntoView {
         view! {
             <li class="board-card-slot">
                 <article class=format!("board-card urgency-{}", c.urgency.as_str()) class:is-overdue=c.overdue class:is-picked=is_picked
-                    tabindex="0" draggable="true" data-testid="board-card" data-card-id=id data-number=c.number.clone()
+                    tabindex="0" data-testid="board-card" data-card-id=id data-number=c.number.clone()
                     data-title=title.clone() data-stage=stage_slug(Stage::BOARD[col])
                     aria-roledescription=move || i18n.t(Key::DraggableCard)
                     aria-describedby="board-help"
                     aria-label=move || format!("{} {}", c.number, title)
                     on:keydown=move |ev| if picked.with_untracked(Option::is_none) { on_card_key(ev, id) }
-                    on:dragstart=move |ev: web_sys::DragEvent| {
-                        dragging.set_value(Some(id));
-                        picked.set(None);
-                        if let Some(dt) = ev.data_transfer() {
-                            let _ = dt.set_data("text/plain", &id.to_string());
-                            dt.set_effect_allowed("move");
-                        }
-                    }
-                    on:dragend=move |_| { dragging.set_value(None); clear_marks(); }
-                    on:pointerdown=move |ev| touch_down(ev, id)
-                    on:pointermove=touch_move
-                    on:pointerup=touch_up
-                    on:pointercancel=move |_| { touch.end(); clear_marks(); dragging.set_value(None); }
-                    on:contextmenu=move |ev| if touch.pressing() { ev.prevent_default() }>
+                    on:pointerdown=move |ev| if picked.with_untracked(Option::is_none) { drag.down(&ev, id) }
+                    on:dragstart=|ev| ev.prevent_default()
+                    on:contextmenu=move |ev| if drag.pressing() { ev.prevent_default() }>
                     <p class="board-card-top">
                         <span class="mono board-card-number">{card.case.number.clone()}</span>
                         {card.case.overdue.then(|| view! { <span class="badge badge-danger" data-testid="card-overdue">{i18n.t(Key::Overdue)}</span> })}
@@ -975,10 +945,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
                             })}
                             {(labelled && over_soft).then(|| view! { <p class="wip-warning" role="note">{i18n.t(if full { Key::WipFull } else { Key::WipOver })}</p> })}
                         </header>
-                        <ol class="board-cards" data-testid="column-cards" data-stage=stage_slug(stage)
-                            on:dragover=on_drag_over
-                            on:dragleave=move |_| ()
-                            on:drop=move |ev| on_drop(ev, ci)>
+                        <ol class="board-cards" data-testid="column-cards" data-stage=stage_slug(stage)>
                             {cards.into_iter().map(|c| card_view(c, ci)).collect_view()}
                         </ol>
                         {(labelled && total as usize > cols[ci].len()).then(|| view! {
@@ -996,14 +963,15 @@ fn BoardView(principal: Principal) -> impl IntoView {
         };
         let lanes = filters.with(|f| f.lanes);
         if lanes == Lanes::None {
-            return view! { <div class="board-columns" data-testid="board-columns">{columns_row(&b, &cols, None, lanes, true)}</div> }.into_any();
+            return view! { <div class="board-columns" data-testid="board-columns" style=column_widths(&b)>{columns_row(&b, &cols, None, lanes, true)}</div> }.into_any();
         }
         let mut keys: Vec<(String, String)> =
             cols.iter().flatten().map(|c| lane_of(lanes, c)).collect();
         keys.sort_by(|a, b| a.1.cmp(&b.1));
         keys.dedup();
+        let widths = column_widths(&b);
         view! {
-            <div class="board-columns board-head-row" aria-hidden="true">
+            <div class="board-columns board-head-row" aria-hidden="true" style=widths.clone()>
                 {Stage::BOARD.iter().map(|s| {
                     let total = b.columns.iter().find(|c| c.stage == *s).map(|c| c.total).unwrap_or(0);
                     view! { <div class="board-column board-column-label"><span>{i18n.text(s.text())}</span>" "<span class="board-column-count">{total}</span></div> }
@@ -1013,7 +981,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
             {keys.into_iter().map(|(k, name)| view! {
                 <section class="lane" data-testid="lane" aria-label=name.clone()>
                     <h2 class="lane-title">{name.clone()}</h2>
-                    <div class="board-columns">{columns_row(&b, &cols, Some(&k), lanes, false)}</div>
+                    <div class="board-columns" style=widths.clone()>{columns_row(&b, &cols, Some(&k), lanes, false)}</div>
                 </section>
             }).collect_view()}
         }
@@ -1207,7 +1175,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
                 {figures}
             </div>
             {filter_bar}
-            <p class="hint" id="board-help">{move || i18n.t(Key::BoardHelp)}</p>
+            <p class="hint" id="board-help" data-testid="board-help">{move || i18n.t(if touch_screen { Key::BoardHelpTouch } else { Key::BoardHelp })}</p>
             <div class="visually-hidden" aria-live="assertive" aria-atomic="true" data-testid="board-live">{move || live_text.get()}</div>
             {move || message.get().map(|m| view! {
                 <div class="alert board-message" class:alert-error=m.error class:alert-success=!m.error role="status" data-testid="board-message">
