@@ -23,6 +23,9 @@ const SITE_DIR = path.resolve(here, process.env.LINJU_SITE_DIR ?? '../target/sit
 const CHROMIUM = process.env.LINJU_CHROMIUM ?? '/usr/bin/chromium';
 export const DEMO_PASSWORD = 'linju-demo';
 
+// The server the browsers of this file use (the latest started), for their warm-up.
+let latestServerUrl = null;
+
 /** Start `server serve` on a random port with a fresh database; resolves once it listens. */
 export async function startServer() {
   if (!existsSync(SERVER_BIN)) throw new Error(`server binary not found at ${SERVER_BIN} (set LINJU_SERVER_BIN)`);
@@ -59,6 +62,7 @@ export async function startServer() {
   });
   child.stdout.removeAllListeners('data');
   child.stdout.resume();
+  latestServerUrl = url;
   return {
     url,
     get log() { return log; },
@@ -120,6 +124,14 @@ export async function launchBrowser(viewport = { width: 1280, height: 900 }, opt
   });
   context.setDefaultTimeout(15_000);
   watch(context);
+  // A fresh profile compiles the app on its first load; on a busy machine (or with an
+  // unoptimised build) that takes far longer than any step of a test should. Do it here.
+  if (latestServerUrl) {
+    const page = await context.newPage();
+    await page.goto(`${latestServerUrl}/login`);
+    await page.getByTestId('login-username').waitFor({ timeout: 180_000 });
+    await page.close();
+  }
   return {
     context,
     async close() {

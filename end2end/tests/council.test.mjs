@@ -280,6 +280,8 @@ test('a resident raises an item, neighbours support it, a meeting decides it, ev
 
   // At the meeting, hands are shown: staff records them for the residents present — a
   // neighbour without an account, and 刘建华, who already voted (not recorded over).
+  // (Recording over 刘建华's own vote is refused with 409: the browser logs that answer.)
+  env.expectConsoleError(/status of 409 .*\/api\/v1\/council\/ballots\/\d+\/votes/);
   const liu = residents.find((x) => x.name === '刘建华') ?? (await staffApi('GET', `/residents?place_id=${grid1.id}&q=${encodeURIComponent('刘建华')}`)).body.items[0];
   const present = residents[30];
   const mtg = await staffApi('GET', `/council/meetings/${meetingUrl.match(/meetings\/(\d+)/)[1]}`);
@@ -427,4 +429,26 @@ test('the council board updates live: supports and moves by others show without 
   await staff.screenshot({ path: path.join(ARTIFACTS, 'council-live-desktop.png'), fullPage: true });
   assert.deepEqual(env.consoleErrors, []);
   await staff.close();
+});
+
+test('raising an item while the board listens live: the item page opens, nothing panics', async () => {
+  // The board reads a changed item again when the live stream announces it; raising goes
+  // straight to the new item's page. Slow those reads (as on a poor connection) so they
+  // answer after the board is gone: the answer must be dropped, not panic the app (the
+  // harness fails the test on any page error).
+  const page = await env.newPage();
+  await login(page, env.url, 'resident');
+  await page.getByTestId('home-welcome').waitFor();
+  await page.goto(`${env.url}/council`);
+  await page.getByTestId('council-board').waitFor();
+  await page.route(/\/api\/v1\/council\/items\/\d+$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await page.getByTestId('council-raise-toggle').click();
+  await page.getByTestId('raise-title').fill('小区东门加装夜间照明');
+  await page.getByTestId('raise-submit').click();
+  await page.getByTestId('item-detail').waitFor();
+  await page.waitForTimeout(2500);
+  await page.unroute(/\/api\/v1\/council\/items\/\d+$/);
 });

@@ -52,10 +52,10 @@ test('someone else\'s case is not found, with no 重试 that could never help', 
 
   const resident = await env.newPage();
   // The browser logs the 404 it is shown: that is this test's point.
-  env.expectConsoleError(new RegExp(`status of 404 .*/api/v1/cases/${made.body.summary.id}\\b`));
+  env.expectConsoleError(new RegExp(`status of 404 .*/api/v1/cases/${made.body.id}\\b`));
   await login(resident, env.url, 'resident');
   await resident.getByTestId('home-welcome').waitFor();
-  await resident.goto(`${env.url}/cases/${made.body.summary.id}`);
+  await resident.goto(`${env.url}/cases/${made.body.id}`);
   const banner = resident.getByTestId('error-banner');
   await banner.waitFor();
   assert.equal(await banner.getByRole('button', { name: '重试' }).count(), 0);

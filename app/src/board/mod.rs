@@ -179,23 +179,6 @@ struct Message {
     text: String,
 }
 
-/// The widths of the board's columns on a wide screen (`--board-cols`, used from 64em up):
-/// an empty column shrinks to a narrow drop strip, so all eight fit at 1280 px.
-fn column_widths(b: &Board) -> String {
-    let widths: Vec<&str> = Stage::BOARD
-        .iter()
-        .map(|s| {
-            let total = b.columns.iter().find(|c| c.stage == *s).map_or(0, |c| c.total);
-            if total == 0 {
-                "minmax(4.75rem, 0.5fr)"
-            } else {
-                "minmax(8.5rem, 1fr)"
-            }
-        })
-        .collect();
-    format!("--board-cols: {}", widths.join(" "))
-}
-
 fn column_index(stage: Stage) -> Option<usize> {
     Stage::BOARD.iter().position(|s| *s == stage)
 }
@@ -215,6 +198,47 @@ pub fn focus_card(id: i64) {
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
         {
             let _ = el.focus();
+        }
+    });
+}
+
+/// How far each row of columns on the page is scrolled sideways.
+fn row_scroll() -> Vec<i32> {
+    let mut out = Vec::new();
+    if let Some(list) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all(".board-page .board-columns").ok())
+    {
+        for i in 0..list.length() {
+            if let Some(el) = list
+                .item(i)
+                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            {
+                out.push(el.scroll_left());
+            }
+        }
+    }
+    out
+}
+
+/// Scroll the rows of columns back to `row_scroll`'s answer once the page has re-rendered.
+fn restore_row_scroll(scrolled: Vec<i32>) {
+    if scrolled.iter().all(|x| *x == 0) {
+        return;
+    }
+    request_animation_frame(move || {
+        if let Some(list) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector_all(".board-page .board-columns").ok())
+        {
+            for (i, x) in scrolled.into_iter().enumerate() {
+                if let Some(el) = list
+                    .item(i as u32)
+                    .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+                {
+                    el.set_scroll_left(x);
+                }
+            }
         }
     });
 }
@@ -315,7 +339,11 @@ fn BoardView(principal: Principal) -> impl IntoView {
                     .and_then(|d| d.active_element())
                     .and_then(|e| e.get_attribute("data-card-id"))
                     .and_then(|s| s.parse::<i64>().ok());
+                // …and each row of columns where it was scrolled to (a phone shows one column
+                // at a time; a live update must not jump back to the first).
+                let scrolled = row_scroll();
                 board.set(Some(r));
+                restore_row_scroll(scrolled);
                 if let Some(id) = focused {
                     focus_card(id);
                 }
@@ -929,7 +957,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
                 let head_id = format!("col-{}-{}", stage_slug(stage), lane.unwrap_or("all"));
                 let head_ref = head_id.clone();
                 view! {
-                    <section class="board-column" class:wip-soft=over_soft class:wip-full=full
+                    <section class="board-column" class:wip-soft=over_soft class:wip-full=full class:is-empty=total == 0
                         data-testid="column" data-stage=stage_slug(stage) aria-labelledby=head_ref>
                         <header class="board-column-head">
                             <h2 id=head_id class:visually-hidden=!labelled>{i18n.text(stage.text())}</h2>
@@ -963,25 +991,24 @@ fn BoardView(principal: Principal) -> impl IntoView {
         };
         let lanes = filters.with(|f| f.lanes);
         if lanes == Lanes::None {
-            return view! { <div class="board-columns" data-testid="board-columns" style=column_widths(&b)>{columns_row(&b, &cols, None, lanes, true)}</div> }.into_any();
+            return view! { <div class="board-columns" data-testid="board-columns">{columns_row(&b, &cols, None, lanes, true)}</div> }.into_any();
         }
         let mut keys: Vec<(String, String)> =
             cols.iter().flatten().map(|c| lane_of(lanes, c)).collect();
         keys.sort_by(|a, b| a.1.cmp(&b.1));
         keys.dedup();
-        let widths = column_widths(&b);
         view! {
-            <div class="board-columns board-head-row" aria-hidden="true" style=widths.clone()>
+            <div class="board-columns board-head-row" aria-hidden="true">
                 {Stage::BOARD.iter().map(|s| {
                     let total = b.columns.iter().find(|c| c.stage == *s).map(|c| c.total).unwrap_or(0);
-                    view! { <div class="board-column board-column-label"><span>{i18n.text(s.text())}</span>" "<span class="board-column-count">{total}</span></div> }
+                    view! { <div class="board-column board-column-label" class:is-empty=total == 0><span>{i18n.text(s.text())}</span>" "<span class="board-column-count">{total}</span></div> }
                 }).collect_view()}
             </div>
             {if keys.is_empty() { Some(view! { <p class="empty">{i18n.t(Key::BoardEmpty)}</p> }) } else { None }}
             {keys.into_iter().map(|(k, name)| view! {
                 <section class="lane" data-testid="lane" aria-label=name.clone()>
                     <h2 class="lane-title">{name.clone()}</h2>
-                    <div class="board-columns" style=widths.clone()>{columns_row(&b, &cols, Some(&k), lanes, false)}</div>
+                    <div class="board-columns">{columns_row(&b, &cols, Some(&k), lanes, false)}</div>
                 </section>
             }).collect_view()}
         }
