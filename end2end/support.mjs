@@ -333,7 +333,8 @@ export async function fingerTo(page, f, target) {
 }
 
 /** Numbers people read as one thing: masked and whole phone numbers, dates, times. */
-export const NUMBER_LIKE = /\d{3}\*{4}\d{4}|\d{11}|\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2})?|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}:\d{2}/g;
+// (A date and its time may go on two lines; neither may be broken itself.)
+export const NUMBER_LIKE = /\d{3}\*{4}\d{4}|\d{11}|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}:\d{2}/g;
 
 /**
  * The pieces of visible text under `selector` matching `pattern` that the layout breaks over
