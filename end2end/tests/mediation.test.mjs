@@ -38,6 +38,10 @@ async function atStage(page, stage) {
 }
 
 test('the air-conditioner case from intake to a followed-up agreement; the other side never sees a back-to-back note', async () => {
+  // What this story provokes on purpose, which the browser logs: the empty intake form and
+  // an incomplete record (422), accepting before consent (422), a removed photo (404).
+  env.expectConsoleError(/status of 422 .*\/api\/v1\/mediation\/files(\/\d+\/(moves|records))?$/);
+  env.expectConsoleError(/status of 404 .*\/api\/v1\/mediation\/photos\/\d+$/);
   // Admin gives both neighbours resident accounts so they can follow their file.
   const admin = await env.newPage();
   await login(admin, env.url, 'admin');
