@@ -90,6 +90,7 @@ app: wasm-target wasm-bindgen-cli npm
 	@if [ "$(APP_PROFILE)" = wasm-release ]; then $(WASM_OPT) -Oz $(WASM_FEATURES) $(SITE)/app_bg.wasm -o $(SITE)/app_bg.wasm; fi
 	cp style/main.css $(SITE)/app.css
 	cp app/index.html $(SITE)/index.html
+	cp app/favicon.svg $(SITE)/favicon.svg
 	@ls -l $(SITE) | awk 'NR>1 {printf "  %-14s %8d bytes\n", $$9, $$5}'
 
 server-debug:

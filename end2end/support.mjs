@@ -1,6 +1,11 @@
 // Shared harness for Linju's browser tests: one fresh server (fresh SQLite file, demo data,
 // random port) and one fresh Chromium profile per test file, plus small helpers that act the
 // way a user does. Failures leave a full-page screenshot in end2end/artifacts/.
+//
+// Every browser launched here is watched: an uncaught exception in a page (`pageerror`, e.g.
+// a Rust panic) or a console error fails the test it happened in, unless the test declared
+// it with `env.expectConsoleError(/pattern/)` (a 404 it provokes on purpose, say). Console
+// errors are matched as "<text> <url of the source>", so a pattern may name the URL.
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
@@ -8,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, afterEach } from 'node:test';
+import { after, before, beforeEach, afterEach } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -17,6 +22,9 @@ const SERVER_BIN = path.resolve(here, process.env.LINJU_SERVER_BIN ?? '../target
 const SITE_DIR = path.resolve(here, process.env.LINJU_SITE_DIR ?? '../target/site');
 const CHROMIUM = process.env.LINJU_CHROMIUM ?? '/usr/bin/chromium';
 export const DEMO_PASSWORD = 'linju-demo';
+
+// The server the browsers of this file use (the latest started), for their warm-up.
+let latestServerUrl = null;
 
 /** Start `server serve` on a random port with a fresh database; resolves once it listens. */
 export async function startServer() {
@@ -54,6 +62,7 @@ export async function startServer() {
   });
   child.stdout.removeAllListeners('data');
   child.stdout.resume();
+  latestServerUrl = url;
   return {
     url,
     get log() { return log; },
@@ -69,8 +78,37 @@ export async function startServer() {
   };
 }
 
-/** A fresh Chromium profile. */
-export async function launchBrowser(viewport = { width: 1280, height: 900 }) {
+// What went wrong in any watched page since the current test began.
+const browserProblems = [];
+let expectedProblems = [];
+
+/** Record page errors and console errors of every page of a browser context. */
+function watch(context) {
+  const attach = (page) => {
+    page.on('pageerror', (e) => browserProblems.push(`pageerror: ${e.stack || e}`));
+    page.on('console', (msg) => {
+      if (msg.type() !== 'error') return;
+      const where = msg.location()?.url;
+      browserProblems.push(`console error: ${msg.text()}${where ? ` ${where}` : ''}`);
+    });
+  };
+  context.pages().forEach(attach);
+  context.on('page', attach);
+}
+
+/** The page and console errors of this test that it did not declare; empties the record. */
+function unexpectedProblems() {
+  const out = browserProblems.filter((p) => !expectedProblems.some((re) => re.test(p)));
+  browserProblems.length = 0;
+  expectedProblems = [];
+  return out;
+}
+
+/**
+ * A fresh Chromium profile. `options` go to Playwright's context, e.g. a phone:
+ * `{ hasTouch: true, isMobile: true, deviceScaleFactor: 3 }`.
+ */
+export async function launchBrowser(viewport = { width: 1280, height: 900 }, options = {}) {
   const profile = await mkdtemp(path.join(tmpdir(), 'linju-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -78,12 +116,22 @@ export async function launchBrowser(viewport = { width: 1280, height: 900 }) {
     viewport,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
+    ...options,
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
   context.setDefaultTimeout(15_000);
+  watch(context);
+  // A fresh profile compiles the app on its first load; on a busy machine (or with an
+  // unoptimised build) that takes far longer than any step of a test should. Do it here.
+  if (latestServerUrl) {
+    const page = await context.newPage();
+    await page.goto(`${latestServerUrl}/login`);
+    await page.getByTestId('login-username').waitFor({ timeout: 180_000 });
+    await page.close();
+  }
   return {
     context,
     async close() {
@@ -95,27 +143,43 @@ export async function launchBrowser(viewport = { width: 1280, height: 900 }) {
 
 /**
  * Per-file setup: a server and a browser for all tests of the file; each test gets a new
- * page (`env.page`), and a failing test leaves `artifacts/<test name>.png`.
+ * page (`env.page`), and a failing test leaves `artifacts/<test name>.png`. A page error or
+ * console error in any watched browser fails the test unless declared with
+ * `env.expectConsoleError(/pattern/)`.
  */
-export function useLinju({ viewport } = {}) {
+export function useLinju({ viewport, browserOptions } = {}) {
   const env = { server: null, browser: null, page: null, url: '', consoleErrors: [] };
   before(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     env.server = await startServer();
     env.url = env.server.url;
-    env.browser = await launchBrowser(viewport);
+    env.browser = await launchBrowser(viewport, browserOptions);
   });
+  beforeEach(() => {
+    // Whatever the previous test's teardown left behind is not this test's doing.
+    unexpectedProblems();
+  });
+  /** This test provokes a console error matching `pattern` on purpose. */
+  env.expectConsoleError = (pattern) => {
+    expectedProblems.push(pattern);
+  };
   after(async () => {
     await env.browser?.close();
     await env.server?.stop();
   });
   afterEach(async (t) => {
+    // Events still on their way from the browser belong to this test.
+    await new Promise((r) => setTimeout(r, 50));
+    const problems = unexpectedProblems();
     // Failing tests: keep what the user would have seen.
-    if (env.page && t.passed === false) {
+    if (env.page && (t.passed === false || problems.length)) {
       await env.page.screenshot({ path: artifactPath(t.name), fullPage: true }).catch(() => {});
     }
     await env.page?.close().catch(() => {});
     env.page = null;
+    if (problems.length) {
+      throw new Error(`the browser reported errors this test did not expect:\n${problems.join('\n')}`);
+    }
   });
   env.newPage = async () => {
     await env.page?.close().catch(() => {});
@@ -180,4 +244,119 @@ export async function makePng(page, colour) {
     return c.toDataURL('image/png').split(',')[1];
   }, colour);
   return Buffer.from(b64, 'base64');
+}
+
+/** A point inside an element's box (by default its middle; `dy` caps how far down). */
+async function pointIn(locator, { maxDy = Infinity } = {}) {
+  const b = await locator.boundingBox();
+  if (!b) throw new Error(`nothing to point at: ${locator}`);
+  return { x: b.x + b.width / 2, y: b.y + Math.min(b.height / 2, maxDy) };
+}
+
+/**
+ * Drag with a mouse as a person does: press on `from`, move in steps onto `to`, let go.
+ * (Never `locator.dragTo`: it fakes a drop a person's mouse may not get.)
+ */
+export async function mouseDrag(page, from, to, { steps = 8 } = {}) {
+  await from.scrollIntoViewIfNeeded();
+  const a = await pointIn(from, { maxDy: 18 });
+  const b = await pointIn(to, { maxDy: 60 });
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  for (let i = 1; i <= steps; i++) {
+    await page.mouse.move(a.x + ((b.x - a.x) * i) / steps, a.y + ((b.y - a.y) * i) / steps);
+  }
+  await page.mouse.up();
+}
+
+/**
+ * A finger on a touch screen (a context with `hasTouch`), through the browser's own input
+ * pipeline (CDP `Input.dispatchTouchEvent`), so scrolling, long presses and pointer
+ * cancellation happen as on a phone. `finger.down(x, y)`, `finger.moveTo(x, y, steps)`,
+ * `finger.up()`.
+ */
+export async function finger(page) {
+  const cdp = await page.context().newCDPSession(page);
+  let at = null;
+  const send = (type, points) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points });
+  return {
+    get at() { return at; },
+    async down(x, y) { at = { x, y }; await send('touchStart', [{ x, y, id: 1 }]); },
+    async moveTo(x, y, steps = 6) {
+      const from = at;
+      for (let i = 1; i <= steps; i++) {
+        at = { x: from.x + ((x - from.x) * i) / steps, y: from.y + ((y - from.y) * i) / steps };
+        await send('touchMove', [{ x: at.x, y: at.y, id: 1 }]);
+        await page.waitForTimeout(16);
+      }
+    },
+    async up() { await send('touchEnd', []); at = null; await cdp.detach().catch(() => {}); },
+  };
+}
+
+/** Touch and hold `locator` (long enough to lift a board card), returning the finger. */
+export async function longPress(page, locator, ms = 650) {
+  await locator.scrollIntoViewIfNeeded();
+  const p = await pointIn(locator, { maxDy: 18 });
+  const f = await finger(page);
+  await f.down(p.x, p.y);
+  await page.waitForTimeout(ms);
+  return f;
+}
+
+/**
+ * With a lifted board card under finger `f`: hold it near the edge of the screen the target
+ * is behind until the board (or the page) has scrolled it into view, then move onto it.
+ * Returns once the finger is over `target`, well clear of the edges.
+ */
+export async function fingerTo(page, f, target) {
+  const { width, height } = page.viewportSize();
+  const band = 70;
+  for (let i = 0; i < 300; i++) {
+    const b = await target.boundingBox();
+    const x = b.x + Math.min(b.width / 2, 100);
+    const y = b.y + Math.min(b.height / 2, 40);
+    const xOk = x >= band && x <= width - band;
+    const yOk = y >= band && y <= height - band;
+    if (xOk && yOk) {
+      await f.moveTo(x, y, 4);
+      return;
+    }
+    // Toward the edge the target is behind; small moves, as a hand that holds still.
+    const jitter = i % 2;
+    const ex = xOk ? f.at.x : (x < band ? 6 + jitter : width - 6 - jitter);
+    const ey = yOk ? f.at.y : (y < band ? 6 + jitter : height - 6 - jitter);
+    await f.moveTo(ex, ey, i === 0 ? 6 : 1);
+    await page.waitForTimeout(30);
+  }
+  throw new Error('the board did not scroll the target into view');
+}
+
+/** Numbers people read as one thing: masked and whole phone numbers, dates, times. */
+// (A date and its time may go on two lines; neither may be broken itself.)
+export const NUMBER_LIKE = /\d{3}\*{4}\d{4}|\d{11}|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}:\d{2}/g;
+
+/**
+ * The pieces of visible text under `selector` matching `pattern` that the layout breaks over
+ * more than one line (e.g. "136****791/9", or "不/同/意" one character a line).
+ */
+export async function brokenAcrossLines(page, selector, pattern = NUMBER_LIKE) {
+  return page.evaluate(({ selector, source, flags }) => {
+    const re = new RegExp(source, flags.includes('g') ? flags : `${flags}g`);
+    const out = [];
+    for (const root of document.querySelectorAll(selector)) {
+      if (!root.getClientRects().length) continue;
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        for (const m of n.data.matchAll(re)) {
+          const r = document.createRange();
+          r.setStart(n, m.index);
+          r.setEnd(n, m.index + m[0].length);
+          const lines = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.bottom)));
+          if (lines.size > 1) out.push(m[0]);
+        }
+      }
+    }
+    return out;
+  }, { selector, source: pattern.source, flags: pattern.flags });
 }

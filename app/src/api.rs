@@ -71,6 +71,16 @@ impl ApiError {
         self.code() == Some(code)
     }
 
+    /// Whether the same call may succeed if tried again: a lost connection, an unreadable
+    /// answer (a proxy's error page), or a server that was busy or failed. A 404 or a 403
+    /// answers the same every time.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Problem(p) => p.code.is_transient(),
+            ApiError::Network | ApiError::BadResponse => true,
+        }
+    }
+
     /// The message in the user's current language.
     pub fn message(&self, lang: Lang) -> String {
         match self {
@@ -263,8 +273,11 @@ pub async fn logout() -> ApiResult<()> {
     post_empty("/auth/logout").await
 }
 
-pub async fn me() -> ApiResult<Principal> {
-    get("/auth/me").await
+/// Who is signed in, if anyone (signed out is an answer, not an error).
+pub async fn session() -> ApiResult<Option<Principal>> {
+    get::<shared::accounts::SessionState>("/auth/session")
+        .await
+        .map(|s| s.principal)
 }
 
 pub async fn users() -> ApiResult<Vec<UserView>> {

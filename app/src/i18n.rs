@@ -453,6 +453,7 @@ keys! {
     // Board
     BoardTitle => "事件看板", "Case board";
     BoardHelp => "用鼠标拖动卡片；或用 Tab 选中卡片，按空格拿起，用方向键移动，再按空格放下，按 Esc 取消。按 Enter 打开事件，Ctrl+Z 撤销您的上一步。", "Drag cards with the mouse; or Tab to a card, press Space to pick it up, move it with the arrow keys, press Space to drop it and Escape to cancel. Enter opens the case; Ctrl+Z undoes your last move.";
+    BoardHelpTouch => "按住卡片片刻，卡片拿起后拖到目标列再松手；拖到屏幕边缘时看板会自动滚动。点卡片标题打开事件。", "Touch and hold a card until it lifts, then drag it to a column and let go; near the edge of the screen the board scrolls along. Tap a card's title to open the case.";
     BoardEmpty => "没有符合条件的事件。", "No cases match.";
     FigureOpen => "在办", "Open";
     FigureOverdue => "超期", "Overdue";
@@ -953,6 +954,7 @@ keys! {
     NavMediation => "调解", "Mediation";
     MedBoardTitle => "人民调解", "People's mediation";
     MedBoardHelp => "把卡片拖到另一列即办理该环节；或用 Tab 选中卡片，按空格拿起，用左右方向键选择列，再按空格放下，按 Esc 取消。按 Enter 打开卷宗。", "Drag a card to another column to make that move; or Tab to a card, press Space to pick it up, choose the column with the left and right arrow keys, press Space to drop it and Escape to cancel. Enter opens the file.";
+    MedBoardHelpTouch => "按住卡片片刻，卡片拿起后拖到另一列再松手，即办理该环节；拖到屏幕边缘时页面会自动滚动。点卡片标题打开卷宗。", "Touch and hold a card until it lifts, then drag it to another column and let go to make that move; near the edge of the screen the page scrolls along. Tap a card's title to open the file.";
     MedBoardEmpty => "暂无案件", "Nothing here";
     MedDraggable => "可拖动的调解案件卡片", "movable mediation file card";
     MedNoMediator => "未指派调解员", "No mediator yet";

@@ -20,18 +20,20 @@ pub fn Loading() -> impl IntoView {
     }
 }
 
-/// A failed call, in the user's language, with an optional way to try again.
+/// A failed call, in the user's language, with a way to try again when trying again may help
+/// (`ApiError::is_transient`: not for a 404 or a 403).
 #[component]
 pub fn ErrorBox(
     error: ApiError,
     #[prop(optional, into)] retry: Option<Callback<()>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let transient = error.is_transient();
     let message = move || error.message(i18n.get());
     view! {
         <div class="alert alert-error" role="alert" data-testid="error-banner">
             <p>{message}</p>
-            {retry.map(|retry| view! {
+            {retry.filter(|_| transient).map(|retry| view! {
                 <button type="button" class="button button-secondary" on:click=move |_| retry.run(())>
                     {move || i18n.t(Key::Retry)}
                 </button>

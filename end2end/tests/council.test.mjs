@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useLinju, login, launchBrowser, DEMO_PASSWORD, ARTIFACTS, makePng } from '../support.mjs';
+import { useLinju, login, launchBrowser, DEMO_PASSWORD, ARTIFACTS, makePng, brokenAcrossLines } from '../support.mjs';
 
 const PHONE = { width: 390, height: 844 };
 const DESK = { width: 1280, height: 900 };
@@ -258,6 +258,11 @@ test('a resident raises an item, neighbours support it, a meeting decides it, ev
   await phone.getByTestId('comment-hidden').filter({ hasText: '此留言已被隐藏：广告' }).waitFor();
   assert.equal(await phone.getByText('出售车位').count(), 0, 'the hidden text is not shown to residents');
   assert.equal(await phone.getByTestId('comment-hide').count(), 0);
+  // On the phone the three answers are wide buttons, each word on one line.
+  const votes = await phone.locator('.vote-buttons .vote-button').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+  assert.equal(votes.length, 3);
+  for (const w of votes) assert.ok(w >= 200, `vote buttons are wide on a phone: ${votes}`);
+  assert.deepEqual(await brokenAcrossLines(phone, '.vote-buttons', /\S+/g), []);
   await phone.getByTestId('vote-disagree').click();
   await phone.getByTestId('my-vote').filter({ hasText: '您投了：不同意' }).waitFor();
   await phone.getByTestId('vote-agree').click();
@@ -275,6 +280,8 @@ test('a resident raises an item, neighbours support it, a meeting decides it, ev
 
   // At the meeting, hands are shown: staff records them for the residents present — a
   // neighbour without an account, and 刘建华, who already voted (not recorded over).
+  // (Recording over 刘建华's own vote is refused with 409: the browser logs that answer.)
+  env.expectConsoleError(/status of 409 .*\/api\/v1\/council\/ballots\/\d+\/votes/);
   const liu = residents.find((x) => x.name === '刘建华') ?? (await staffApi('GET', `/residents?place_id=${grid1.id}&q=${encodeURIComponent('刘建华')}`)).body.items[0];
   const present = residents[30];
   const mtg = await staffApi('GET', `/council/meetings/${meetingUrl.match(/meetings\/(\d+)/)[1]}`);
@@ -422,4 +429,26 @@ test('the council board updates live: supports and moves by others show without 
   await staff.screenshot({ path: path.join(ARTIFACTS, 'council-live-desktop.png'), fullPage: true });
   assert.deepEqual(env.consoleErrors, []);
   await staff.close();
+});
+
+test('raising an item while the board listens live: the item page opens, nothing panics', async () => {
+  // The board reads a changed item again when the live stream announces it; raising goes
+  // straight to the new item's page. Slow those reads (as on a poor connection) so they
+  // answer after the board is gone: the answer must be dropped, not panic the app (the
+  // harness fails the test on any page error).
+  const page = await env.newPage();
+  await login(page, env.url, 'resident');
+  await page.getByTestId('home-welcome').waitFor();
+  await page.goto(`${env.url}/council`);
+  await page.getByTestId('council-board').waitFor();
+  await page.route(/\/api\/v1\/council\/items\/\d+$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await page.getByTestId('council-raise-toggle').click();
+  await page.getByTestId('raise-title').fill('小区东门加装夜间照明');
+  await page.getByTestId('raise-submit').click();
+  await page.getByTestId('item-detail').waitFor();
+  await page.waitForTimeout(2500);
+  await page.unroute(/\/api\/v1\/council\/items\/\d+$/);
 });

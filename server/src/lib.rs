@@ -151,6 +151,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api().1
 }
 
+async fn favicon(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    state.site.favicon(&headers).await
+}
+
 async fn asset(
     State(state): State<AppState>,
     Path(name): Path<String>,
@@ -166,7 +170,11 @@ async fn fallback(State(state): State<AppState>, req: Request) -> Response {
         return ProblemSpec::of(ErrorCode::NotFound)
             .into_response_with(shared::i18n::Lang::ZhCn, None);
     }
-    if path.starts_with("/assets/") || req.method() != axum::http::Method::GET {
+    // HEAD is GET without the body (hyper leaves the body out).
+    let method = req.method();
+    if path.starts_with("/assets/")
+        || (method != axum::http::Method::GET && method != axum::http::Method::HEAD)
+    {
         return StatusCode::NOT_FOUND.into_response();
     }
     state.site.index(req.headers()).await
@@ -185,6 +193,7 @@ pub fn router(state: AppState) -> Router {
     )
     .merge(open311::router())
     .route("/assets/{name}", get(asset))
+    .route("/favicon.ico", get(favicon))
     .fallback(fallback)
     .layer(middleware::from_fn_with_state(state.clone(), http::csrf_guard))
     .layer(

@@ -33,8 +33,12 @@ impl Asset {
 pub struct Site {
     index: Asset,
     assets: HashMap<String, Asset>,
+    /// The app's icon, also at `/favicon.ico` for browsers and tools that ask there.
+    favicon: Option<Asset>,
     pub built: bool,
 }
+
+const SVG: &str = "image/svg+xml";
 
 fn short_hash(bytes: &[u8]) -> String {
     hex::encode(&Sha256::digest(bytes)[..6])
@@ -45,7 +49,7 @@ const NOT_BUILT: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf
 
 impl Site {
     /// Read the site directory written by `make app`: index.html (template), app.js,
-    /// app_bg.wasm and app.css. A missing directory serves a page that says so; the API works.
+    /// app_bg.wasm, app.css and favicon.svg (optional). A missing directory serves a page that says so; the API works.
     pub fn load(dir: &Path) -> Site {
         match Self::try_load(dir) {
             Ok(site) => site,
@@ -54,6 +58,7 @@ impl Site {
                 Site {
                     index: Asset::new("text/html; charset=utf-8", NOT_BUILT.as_bytes().to_vec()),
                     assets: HashMap::new(),
+                    favicon: None,
                     built: false,
                 }
             }
@@ -94,19 +99,34 @@ impl Site {
             "text/javascript; charset=utf-8",
             boot.into_bytes(),
         );
+        let icon = std::fs::read(dir.join("favicon.svg")).ok();
+        let icon_url = match &icon {
+            Some(bytes) => add("favicon", "svg", SVG, bytes.clone()),
+            None => "/favicon.ico".to_string(),
+        };
         let html = template
+            .replace("{{favicon.svg}}", &icon_url)
             .replace("{{app.css}}", &css)
             .replace("{{boot.js}}", &boot)
             .replace("{{app.wasm}}", &wasm);
         Ok(Site {
             index: Asset::new("text/html; charset=utf-8", html.into_bytes()),
             assets,
+            favicon: icon.map(|bytes| Asset::new(SVG, bytes)),
             built: true,
         })
     }
 
     pub async fn index(&self, headers: &HeaderMap) -> Response {
         respond(&self.index, headers, "no-cache").await
+    }
+
+    /// `/favicon.ico`: the app's icon (an SVG, which browsers take by its type).
+    pub async fn favicon(&self, headers: &HeaderMap) -> Response {
+        match &self.favicon {
+            Some(a) => respond(a, headers, "public, max-age=86400").await,
+            None => StatusCode::NOT_FOUND.into_response(),
+        }
     }
 
     pub async fn asset(&self, name: &str, headers: &HeaderMap) -> Response {
@@ -204,6 +224,41 @@ mod tests {
         std::fs::write(dir.join("app_bg.wasm"), b"\0asm fake module").unwrap();
         std::fs::write(dir.join("app.css"), "body { font-size: 18px; }".repeat(50)).unwrap();
         dir
+    }
+
+    #[tokio::test]
+    async fn the_icon_is_linked_hashed_and_answers_at_favicon_ico() {
+        let dir = std::env::temp_dir().join(format!("linju-icon-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in [
+            ("index.html", "<link rel=\"icon\" href=\"{{favicon.svg}}\">"),
+            ("app.js", "export default function init() {}"),
+            ("app_bg.wasm", "\0asm"),
+            ("app.css", "body {}"),
+            ("favicon.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+        ] {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        let site = Site::load(&dir);
+        let html = to_bytes(site.index(&HeaderMap::new()).await.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let html = String::from_utf8_lossy(&html).to_string();
+        let icon = html
+            .split('"')
+            .find(|s| s.starts_with("/assets/favicon.") && s.ends_with(".svg"))
+            .unwrap_or_else(|| panic!("hashed icon linked: {html}"));
+        let res = site
+            .asset(icon.trim_start_matches("/assets/"), &HeaderMap::new())
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "image/svg+xml");
+        let res = site.favicon(&HeaderMap::new()).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "image/svg+xml");
+        let body = to_bytes(res.into_body(), usize::MAX).await.unwrap();
+        assert!(body.starts_with(b"<svg"));
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[tokio::test]

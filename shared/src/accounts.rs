@@ -118,6 +118,15 @@ pub struct Principal {
     pub grid_ids: Vec<i64>,
 }
 
+/// Who is signed in on this browser, if anyone: the answer to `GET /auth/session`. Being
+/// signed out is a state, not an error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionState {
+    /// The signed-in user; `null` when nobody is (no session, or it ended).
+    pub principal: Option<Principal>,
+}
+
 /// Which records a query may return for a user and a permission.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {

@@ -62,6 +62,16 @@ impl ErrorCode {
         }
     }
 
+    /// Whether trying the same request again later may succeed (the server was busy or
+    /// broken, or asked to wait). Everything else answers the same every time, so the app
+    /// offers 重试 only for these.
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::Internal | ErrorCode::Unavailable | ErrorCode::LoginThrottled
+        )
+    }
+
     pub fn text(self) -> Text {
         use ErrorCode::*;
         match self {
@@ -400,5 +410,14 @@ mod tests {
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].field, "b");
         assert_eq!(out[0].message, "此项必填。");
+    }
+
+    #[test]
+    fn only_passing_troubles_are_worth_a_retry() {
+        assert!(ErrorCode::Unavailable.is_transient());
+        assert!(ErrorCode::Internal.is_transient());
+        assert!(!ErrorCode::NotFound.is_transient());
+        assert!(!ErrorCode::Forbidden.is_transient());
+        assert!(!ErrorCode::ValidationFailed.is_transient());
     }
 }

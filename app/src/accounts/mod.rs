@@ -55,9 +55,9 @@ impl Session {
     pub fn check(self) {
         self.auth.set(Auth::Checking);
         spawn_local(async move {
-            let next = match api::me().await {
-                Ok(p) => Auth::SignedIn(p),
-                Err(e) if e.status() == Some(401) => Auth::NeedsLogin,
+            let next = match api::session().await {
+                Ok(Some(p)) => Auth::SignedIn(p),
+                Ok(None) => Auth::NeedsLogin,
                 Err(e) => Auth::Failed(e),
             };
             self.auth.set(next);

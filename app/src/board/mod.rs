@@ -202,6 +202,47 @@ pub fn focus_card(id: i64) {
     });
 }
 
+/// How far each row of columns on the page is scrolled sideways.
+fn row_scroll() -> Vec<i32> {
+    let mut out = Vec::new();
+    if let Some(list) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all(".board-page .board-columns").ok())
+    {
+        for i in 0..list.length() {
+            if let Some(el) = list
+                .item(i)
+                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            {
+                out.push(el.scroll_left());
+            }
+        }
+    }
+    out
+}
+
+/// Scroll the rows of columns back to `row_scroll`'s answer once the page has re-rendered.
+fn restore_row_scroll(scrolled: Vec<i32>) {
+    if scrolled.iter().all(|x| *x == 0) {
+        return;
+    }
+    request_animation_frame(move || {
+        if let Some(list) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector_all(".board-page .board-columns").ok())
+        {
+            for (i, x) in scrolled.into_iter().enumerate() {
+                if let Some(el) = list
+                    .item(i as u32)
+                    .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+                {
+                    el.set_scroll_left(x);
+                }
+            }
+        }
+    });
+}
+
 /// Remove the drop marks (`drop-before`, `drop-into`) a drag left on the page.
 pub fn clear_drop_marks() {
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
@@ -271,11 +312,10 @@ fn BoardView(principal: Principal) -> impl IntoView {
     let live_text = RwSignal::new(String::new());
     let last_move = RwSignal::new(None::<(i64, i64)>);
     let generation = StoredValue::new(0u64);
-    let dragging = StoredValue::new(None::<i64>);
-    let touch = crate::drag::TouchDrag::new();
     let live_started = StoredValue::new(false);
     // The live stream belongs to the page, not to the effect that opens it.
     let live = crate::live::page_stream();
+    let touch_screen = crate::drag::touch_screen();
 
     let lang = move || i18n.lang.get_untracked();
     let stage_name = move |s: Stage| s.text().get(lang()).to_string();
@@ -299,7 +339,11 @@ fn BoardView(principal: Principal) -> impl IntoView {
                     .and_then(|d| d.active_element())
                     .and_then(|e| e.get_attribute("data-card-id"))
                     .and_then(|s| s.parse::<i64>().ok());
+                // …and each row of columns where it was scrolled to (a phone shows one column
+                // at a time; a live update must not jump back to the first).
+                let scrolled = row_scroll();
                 board.set(Some(r));
+                restore_row_scroll(scrolled);
                 if let Some(id) = focused {
                     focus_card(id);
                 }
@@ -693,25 +737,8 @@ fn BoardView(principal: Principal) -> impl IntoView {
     });
     on_cleanup(move || pick_keys.remove());
 
-    // ---- mouse: HTML5 drag and drop ----
+    // ---- pointer: mouse, pen and touch (crate::drag) ----
     let clear_marks = clear_drop_marks;
-    let on_drag_over = move |ev: web_sys::DragEvent| {
-        if dragging.get_value().is_none() {
-            return;
-        }
-        ev.prevent_default();
-        let Some(list) = ev
-            .current_target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        else {
-            return;
-        };
-        clear_marks();
-        let _ = list.class_list().add_1("drop-into");
-        if let Some(el) = card_below(&list, ev.client_y() as f64, dragging.get_value()) {
-            let _ = el.class_list().add_1("drop-before");
-        }
-    };
     let drop_at = move |list: web_sys::Element, col: usize, y: f64, id: i64| {
         let before = card_below(&list, y, Some(id))
             .and_then(|e| e.get_attribute("data-card-id"))
@@ -767,23 +794,6 @@ fn BoardView(principal: Principal) -> impl IntoView {
         attempt(card, Stage::BOARD[col], after, before);
     };
 
-    let on_drop = move |ev: web_sys::DragEvent, col: usize| {
-        ev.prevent_default();
-        clear_marks();
-        let Some(id) = dragging.get_value() else {
-            return;
-        };
-        dragging.set_value(None);
-        let Some(list) = ev
-            .current_target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        else {
-            return;
-        };
-        drop_at(list, col, ev.client_y() as f64, id);
-    };
-
-    // ---- touch: a long press lifts the card, moving the finger drags it (crate::drag) ----
     // The column list under a point, and its index.
     let list_at = |x: f64, y: f64| -> Option<(web_sys::Element, usize)> {
         let list = crate::drag::element_at(x, y, "[data-testid=column-cards]")?;
@@ -791,26 +801,24 @@ fn BoardView(principal: Principal) -> impl IntoView {
         let col = Stage::BOARD.iter().position(|s| stage_slug(*s) == slug)?;
         Some((list, col))
     };
-    let touch_down = move |ev: web_sys::PointerEvent, id: i64| {
-        if picked.with_untracked(Option::is_some) {
-            return;
-        }
-        touch.down(&ev, id, move |id| {
-            dragging.set_value(Some(id));
-            let title = board.with_untracked(|b| {
-                b.as_ref().and_then(|b| b.as_ref().ok()).and_then(|b| {
-                    b.columns
-                        .iter()
-                        .flat_map(|c| c.cards.iter())
-                        .find(|c| c.case.id == id)
-                        .map(|c| c.case.title.clone())
-                })
-            });
-            say(i18n.fmt(Key::TouchLifted, &[("title", &title.unwrap_or_default())]));
-        });
-    };
-    let touch_move = move |ev: web_sys::PointerEvent| {
-        touch.moved(&ev, |x, y, id| {
+    let drag = crate::drag::CardDrag::new(crate::drag::DragHandlers {
+        lifted: Box::new(move |id, by_touch| {
+            picked.set(None);
+            message.set(None);
+            if by_touch {
+                let title = board.with_untracked(|b| {
+                    b.as_ref().and_then(|b| b.as_ref().ok()).and_then(|b| {
+                        b.columns
+                            .iter()
+                            .flat_map(|c| c.cards.iter())
+                            .find(|c| c.case.id == id)
+                            .map(|c| c.case.title.clone())
+                    })
+                });
+                say(i18n.fmt(Key::TouchLifted, &[("title", &title.unwrap_or_default())]));
+            }
+        }),
+        over: Box::new(move |x, y, id| {
             clear_marks();
             if let Some((list, _)) = list_at(x, y) {
                 let _ = list.class_list().add_1("drop-into");
@@ -818,19 +826,20 @@ fn BoardView(principal: Principal) -> impl IntoView {
                     let _ = el.class_list().add_1("drop-before");
                 }
             }
-        });
-    };
-    let touch_up = move |ev: web_sys::PointerEvent| {
-        let Some((id, x, y)) = touch.up(&ev) else {
-            return;
-        };
-        clear_marks();
-        dragging.set_value(None);
-        match list_at(x, y) {
-            Some((list, col)) => drop_at(list, col, y, id),
-            None => say(i18n.t(Key::MoveCancelled).to_string()),
-        }
-    };
+        }),
+        dropped: Box::new(move |id, x, y| {
+            clear_marks();
+            match list_at(x, y) {
+                Some((list, col)) => drop_at(list, col, y, id),
+                None => say(i18n.t(Key::MoveCancelled).to_string()),
+            }
+        }),
+        cancelled: Box::new(move |id| {
+            clear_marks();
+            say(i18n.t(Key::MoveCancelled).to_string());
+            focus_card(id);
+        }),
+    });
 
     // ---- the parts of the page ----
     let grid_name = move |id: Option<i64>| -> String {
@@ -871,26 +880,15 @@ fn BoardView(principal: Principal) -> impl IntoView {
         view! {
             <li class="board-card-slot">
                 <article class=format!("board-card urgency-{}", c.urgency.as_str()) class:is-overdue=c.overdue class:is-picked=is_picked
-                    tabindex="0" draggable="true" data-testid="board-card" data-card-id=id data-number=c.number.clone()
+                    tabindex="0" data-testid="board-card" data-card-id=id data-number=c.number.clone()
                     data-title=title.clone() data-stage=stage_slug(Stage::BOARD[col])
                     aria-roledescription=move || i18n.t(Key::DraggableCard)
                     aria-describedby="board-help"
                     aria-label=move || format!("{} {}", c.number, title)
                     on:keydown=move |ev| if picked.with_untracked(Option::is_none) { on_card_key(ev, id) }
-                    on:dragstart=move |ev: web_sys::DragEvent| {
-                        dragging.set_value(Some(id));
-                        picked.set(None);
-                        if let Some(dt) = ev.data_transfer() {
-                            let _ = dt.set_data("text/plain", &id.to_string());
-                            dt.set_effect_allowed("move");
-                        }
-                    }
-                    on:dragend=move |_| { dragging.set_value(None); clear_marks(); }
-                    on:pointerdown=move |ev| touch_down(ev, id)
-                    on:pointermove=touch_move
-                    on:pointerup=touch_up
-                    on:pointercancel=move |_| { touch.end(); clear_marks(); dragging.set_value(None); }
-                    on:contextmenu=move |ev| if touch.pressing() { ev.prevent_default() }>
+                    on:pointerdown=move |ev| if picked.with_untracked(Option::is_none) { drag.down(&ev, id) }
+                    on:dragstart=|ev| ev.prevent_default()
+                    on:contextmenu=move |ev| if drag.pressing() { ev.prevent_default() }>
                     <p class="board-card-top">
                         <span class="mono board-card-number">{card.case.number.clone()}</span>
                         {card.case.overdue.then(|| view! { <span class="badge badge-danger" data-testid="card-overdue">{i18n.t(Key::Overdue)}</span> })}
@@ -959,7 +957,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
                 let head_id = format!("col-{}-{}", stage_slug(stage), lane.unwrap_or("all"));
                 let head_ref = head_id.clone();
                 view! {
-                    <section class="board-column" class:wip-soft=over_soft class:wip-full=full
+                    <section class="board-column" class:wip-soft=over_soft class:wip-full=full class:is-empty=total == 0
                         data-testid="column" data-stage=stage_slug(stage) aria-labelledby=head_ref>
                         <header class="board-column-head">
                             <h2 id=head_id class:visually-hidden=!labelled>{i18n.text(stage.text())}</h2>
@@ -975,10 +973,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
                             })}
                             {(labelled && over_soft).then(|| view! { <p class="wip-warning" role="note">{i18n.t(if full { Key::WipFull } else { Key::WipOver })}</p> })}
                         </header>
-                        <ol class="board-cards" data-testid="column-cards" data-stage=stage_slug(stage)
-                            on:dragover=on_drag_over
-                            on:dragleave=move |_| ()
-                            on:drop=move |ev| on_drop(ev, ci)>
+                        <ol class="board-cards" data-testid="column-cards" data-stage=stage_slug(stage)>
                             {cards.into_iter().map(|c| card_view(c, ci)).collect_view()}
                         </ol>
                         {(labelled && total as usize > cols[ci].len()).then(|| view! {
@@ -1006,7 +1001,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
             <div class="board-columns board-head-row" aria-hidden="true">
                 {Stage::BOARD.iter().map(|s| {
                     let total = b.columns.iter().find(|c| c.stage == *s).map(|c| c.total).unwrap_or(0);
-                    view! { <div class="board-column board-column-label"><span>{i18n.text(s.text())}</span>" "<span class="board-column-count">{total}</span></div> }
+                    view! { <div class="board-column board-column-label" class:is-empty=total == 0><span>{i18n.text(s.text())}</span>" "<span class="board-column-count">{total}</span></div> }
                 }).collect_view()}
             </div>
             {if keys.is_empty() { Some(view! { <p class="empty">{i18n.t(Key::BoardEmpty)}</p> }) } else { None }}
@@ -1208,7 +1203,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
                 {figures}
             </div>
             {filter_bar}
-            <p class="hint" id="board-help">{move || i18n.t(Key::BoardHelp)}</p>
+            <p class="hint" id="board-help" data-testid="board-help">{move || i18n.t(if touch_screen { Key::BoardHelpTouch } else { Key::BoardHelp })}</p>
             <div class="visually-hidden" aria-live="assertive" aria-atomic="true" data-testid="board-live">{move || live_text.get()}</div>
             {move || message.get().map(|m| view! {
                 <div class="alert board-message" class:alert-error=m.error class:alert-success=!m.error role="status" data-testid="board-message">

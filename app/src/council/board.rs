@@ -48,8 +48,8 @@ fn CouncilBoard(principal: Principal) -> impl IntoView {
                 None => "limit=200".to_string(),
             };
             let r = api::council_items(&q).await.map(|p| p.items);
-            // A later load (another filter) wins.
-            if generation.get_value() == mine {
+            // A later load (another filter) wins; a board already left takes none.
+            if generation.try_get_value() == Some(mine) {
                 items.set(Some(r));
             }
         });
@@ -154,7 +154,12 @@ fn start_live(
                 return;
             };
             let s = v.summary;
-            let shown = grid.get_untracked().is_none_or(|g| s.grid_id == Some(g));
+            // The answer may come after the user has left the board (raising an item goes
+            // straight to the item's page): then there is nothing to update.
+            let Some(grid) = grid.try_get_untracked() else {
+                return;
+            };
+            let shown = grid.is_none_or(|g| s.grid_id == Some(g));
             let title = s.title.clone();
             items.update(|l| {
                 let Some(Ok(l)) = l else { return };
@@ -412,7 +417,8 @@ fn RaiseForm(
             match r {
                 Ok(v) => {
                     // The photos go up right after the item exists; then the user lands on it.
-                    let picked = photos.get_untracked();
+                    // (The form may be gone by now: cancelled while sending.)
+                    let picked = photos.try_get_untracked().unwrap_or_default();
                     let mut failed = false;
                     if !picked.is_empty() {
                         failed = super::photos::upload_all(v.summary.id, picked.clone())

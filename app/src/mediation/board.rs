@@ -1,8 +1,8 @@
 //! The mediation board: a column per stage (`MediationStage::BOARD`). Dropping a card on
 //! another column asks for the move between the two stages (`MediationAction::between`);
-//! the server decides whether it may happen now and says why not. Mouse (drag and drop) and
-//! keyboard (Space to lift, ← → to choose the column, Space to drop, Escape to cancel), and
-//! touch (a long press lifts the card: `crate::drag`). Other people's changes arrive over the
+//! the server decides whether it may happen now and says why not. Mouse (press and drag),
+//! touch (a long press lifts the card; both `crate::drag`) and keyboard (Space to lift, ← → to
+//! choose the column, Space to drop, Escape to cancel). Other people's changes arrive over the
 //! live stream (`/api/v1/mediation/live`: file id, version and stage) and the board follows
 //! without a page reload.
 
@@ -44,14 +44,13 @@ pub fn MediationBoardPage() -> impl IntoView {
     Effect::new(move |_| set_title(i18n.t(Key::MedBoardTitle), i18n.get()));
     let board = RwSignal::new(None::<Result<Vec<BoardColumn>, ApiError>>);
     let picked = RwSignal::new(None::<Pick>);
-    let dragging = StoredValue::new(None::<i64>);
     let message = RwSignal::new(None::<Message>);
     let live_text = RwSignal::new(String::new());
     // A move that needs a reason first (back to sessions).
     let pending = RwSignal::new(None::<(FileSummary, MediationAction)>);
     let pending_note = RwSignal::new(String::new());
     let form_open = RwSignal::new(false);
-    let touch = crate::drag::TouchDrag::new();
+    let touch_screen = crate::drag::touch_screen();
 
     let lang = move || i18n.lang.get_untracked();
     let stage_name = move |s: MediationStage| s.text().get(lang()).to_string();
@@ -224,33 +223,7 @@ pub fn MediationBoardPage() -> impl IntoView {
     });
     on_cleanup(move || pick_keys.remove());
 
-    // ---- mouse ----
-    let on_drag_over = move |ev: web_sys::DragEvent| {
-        if dragging.get_value().is_none() {
-            return;
-        }
-        ev.prevent_default();
-        clear_drop_marks();
-        if let Some(list) = ev
-            .current_target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        {
-            let _ = list.class_list().add_1("drop-into");
-        }
-    };
-    let on_drop = move |ev: web_sys::DragEvent, col: usize| {
-        ev.prevent_default();
-        clear_drop_marks();
-        let Some(id) = dragging.get_value() else {
-            return;
-        };
-        dragging.set_value(None);
-        if let Some(card) = find(id) {
-            attempt(card, MediationStage::BOARD[col], None);
-        }
-    };
-
-    // ---- touch: a long press lifts the card, moving the finger drags it ----
+    // ---- pointer: mouse, pen and touch (crate::drag) ----
     let list_at = |x: f64, y: f64| -> Option<(web_sys::Element, usize)> {
         let list = crate::drag::element_at(x, y, "[data-testid=med-column-cards]")?;
         let slug = list.get_attribute("data-stage")?;
@@ -259,35 +232,34 @@ pub fn MediationBoardPage() -> impl IntoView {
             .position(|s| s.as_str() == slug)?;
         Some((list, col))
     };
-    let touch_down = move |ev: web_sys::PointerEvent, id: i64| {
-        if picked.with_untracked(Option::is_some) {
-            return;
-        }
-        touch.down(&ev, id, move |id| {
-            dragging.set_value(Some(id));
-            let title = find(id).map(|c| c.title).unwrap_or_default();
-            say(i18n.fmt(Key::TouchLifted, &[("title", &title)]));
-        });
-    };
-    let touch_move = move |ev: web_sys::PointerEvent| {
-        touch.moved(&ev, |x, y, _| {
+    let drag = crate::drag::CardDrag::new(crate::drag::DragHandlers {
+        lifted: Box::new(move |id, by_touch| {
+            picked.set(None);
+            message.set(None);
+            if by_touch {
+                let title = find(id).map(|c| c.title).unwrap_or_default();
+                say(i18n.fmt(Key::TouchLifted, &[("title", &title)]));
+            }
+        }),
+        over: Box::new(move |x, y, _| {
             clear_drop_marks();
             if let Some((list, _)) = list_at(x, y) {
                 let _ = list.class_list().add_1("drop-into");
             }
-        });
-    };
-    let touch_up = move |ev: web_sys::PointerEvent| {
-        let Some((id, x, y)) = touch.up(&ev) else {
-            return;
-        };
-        clear_drop_marks();
-        dragging.set_value(None);
-        match (list_at(x, y), find(id)) {
-            (Some((_, col)), Some(card)) => attempt(card, MediationStage::BOARD[col], None),
-            _ => say(i18n.t(Key::MoveCancelled).to_string()),
-        }
-    };
+        }),
+        dropped: Box::new(move |id, x, y| {
+            clear_drop_marks();
+            match (list_at(x, y), find(id)) {
+                (Some((_, col)), Some(card)) => attempt(card, MediationStage::BOARD[col], None),
+                _ => say(i18n.t(Key::MoveCancelled).to_string()),
+            }
+        }),
+        cancelled: Box::new(move |id| {
+            clear_drop_marks();
+            say(i18n.t(Key::MoveCancelled).to_string());
+            focus_card(id);
+        }),
+    });
 
     // The columns as shown: a keyboard-lifted card appears in the column it would land in.
     let shown = Memo::new(move |_| {
@@ -327,25 +299,14 @@ pub fn MediationBoardPage() -> impl IntoView {
         view! {
             <li class="board-card-slot">
                 <article class="board-card med-card" class:is-overdue=c.overdue class:is-risk=c.risk class:is-picked=is_picked
-                    tabindex="0" draggable="true" data-testid="med-card" data-card-id=id data-title=c.title.clone()
+                    tabindex="0" data-testid="med-card" data-card-id=id data-title=c.title.clone()
                     data-stage=MediationStage::BOARD[col].as_str()
                     aria-roledescription=move || i18n.t(Key::MedDraggable)
                     aria-describedby="med-board-help" aria-label=label
                     on:keydown=move |ev| if picked.with_untracked(Option::is_none) { on_card_key(ev, id) }
-                    on:dragstart=move |ev: web_sys::DragEvent| {
-                        dragging.set_value(Some(id));
-                        picked.set(None);
-                        if let Some(dt) = ev.data_transfer() {
-                            let _ = dt.set_data("text/plain", &id.to_string());
-                            dt.set_effect_allowed("move");
-                        }
-                    }
-                    on:dragend=move |_| { dragging.set_value(None); clear_drop_marks(); }
-                    on:pointerdown=move |ev| touch_down(ev, id)
-                    on:pointermove=touch_move
-                    on:pointerup=touch_up
-                    on:pointercancel=move |_| { touch.end(); clear_drop_marks(); dragging.set_value(None); }
-                    on:contextmenu=move |ev| if touch.pressing() { ev.prevent_default() }>
+                    on:pointerdown=move |ev| if picked.with_untracked(Option::is_none) { drag.down(&ev, id) }
+                    on:dragstart=|ev| ev.prevent_default()
+                    on:contextmenu=move |ev| if drag.pressing() { ev.prevent_default() }>
                     <p class="board-card-top">
                         <span class="mono board-card-number" data-user-text>{c.number.clone()}</span>
                         {c.risk.then(|| view! { <span class="badge badge-danger" data-testid="med-card-risk">{i18n.t(Key::MedRisk)}</span> })}
@@ -387,9 +348,7 @@ pub fn MediationBoardPage() -> impl IntoView {
                                 <h2 id=head>{i18n.text(stage.text())}</h2>
                                 <span class="board-column-count" data-testid="med-column-count">{count}</span>
                             </header>
-                            <ol class="board-cards" data-testid="med-column-cards" data-stage=stage.as_str()
-                                on:dragover=on_drag_over
-                                on:drop=move |ev| on_drop(ev, ci)>
+                            <ol class="board-cards" data-testid="med-column-cards" data-stage=stage.as_str()>
                                 {cards.into_iter().map(|c| card_view(c, ci)).collect_view()}
                             </ol>
                             {(count == 0).then(|| view! { <p class="hint med-column-empty">{i18n.t(Key::MedBoardEmpty)}</p> })}
@@ -456,7 +415,7 @@ pub fn MediationBoardPage() -> impl IntoView {
             {move || form_open.get().then(|| view! {
                 <OpenFileForm on_cancel=Callback::new(move |_| form_open.set(false))/>
             })}
-            <p class="hint" id="med-board-help">{move || i18n.t(Key::MedBoardHelp)}</p>
+            <p class="hint" id="med-board-help" data-testid="med-board-help">{move || i18n.t(if touch_screen { Key::MedBoardHelpTouch } else { Key::MedBoardHelp })}</p>
             <div class="visually-hidden" aria-live="assertive" aria-atomic="true" data-testid="med-board-live">{move || live_text.get()}</div>
             {move || message.get().map(|m| view! {
                 <div class="alert board-message" class:alert-error=m.error class:alert-success=!m.error role="status" data-testid="med-board-message">

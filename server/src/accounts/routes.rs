@@ -9,7 +9,8 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use shared::accounts::{
-    CreateUser, LoginRequest, Permission, Principal, ResetPassword, UpdateUser, UserView,
+    CreateUser, LoginRequest, Permission, Principal, ResetPassword, SessionState, UpdateUser,
+    UserView,
 };
 use shared::error::{ErrorCode, Problem};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -92,6 +93,24 @@ async fn me(CurrentUser(me): CurrentUser) -> Json<Principal> {
     Json(me)
 }
 
+/// Who is signed in on this browser: the user, or `principal: null` when nobody is. The app
+/// asks this on every load, so a signed-out visitor is not an error (`/auth/me` answers 401).
+#[utoipa::path(get, path = "/auth/session", tag = "accounts",
+    responses((status = 200, description = "The signed-in user, or `principal: null` when signed out", body = SessionState)))]
+async fn session(
+    State(state): State<AppState>,
+    SessionToken(token): SessionToken,
+) -> AppResult<Response> {
+    let principal = match token {
+        Some(token) => service::authenticate(&state, &token).await?,
+        None => None,
+    };
+    let mut res = Json(SessionState { principal }).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
 /// All user accounts (admin).
 #[utoipa::path(get, path = "/users", tag = "accounts",
     responses((status = 200, body = Vec<UserView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
@@ -170,6 +189,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(me))
+        .routes(routes!(session))
         .routes(routes!(list_users, create_user))
         .routes(routes!(get_user, update_user))
         .routes(routes!(reset_password))

@@ -272,6 +272,13 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             [200, 200, 200, 200, 200, 200, 401],
         ),
         case(
+            M::GET,
+            "/api/v1/auth/session",
+            "/api/v1/auth/session".into(),
+            None,
+            [200; 7],
+        ),
+        case(
             M::POST,
             "/api/v1/auth/login",
             "/api/v1/auth/login".into(),

@@ -223,3 +223,25 @@ async fn answers_travel_compressed_when_the_client_accepts_it(app: &TestApp) {
     assert!(res.headers().get("content-encoding").is_none());
 }
 both!(answers_travel_compressed_when_the_client_accepts_it);
+
+async fn head_answers_like_get_and_the_icon_is_not_the_page(app: &TestApp) {
+    let anon = app.anonymous();
+    for path in ["/", "/places/12"] {
+        let get = anon.request(Method::GET, path).send().await.unwrap();
+        let head = anon.request(Method::HEAD, path).send().await.unwrap();
+        assert_eq!(get.status(), StatusCode::OK, "GET {path}");
+        assert_eq!(head.status(), get.status(), "HEAD {path} answers as GET does");
+        assert_eq!(
+            head.headers()["content-type"],
+            get.headers()["content-type"],
+            "HEAD {path}"
+        );
+        assert!(head.bytes().await.unwrap().is_empty(), "HEAD has no body");
+    }
+    // Without a built app there is no icon; it is never the page in its place.
+    let icon = anon.request(Method::GET, "/favicon.ico").send().await.unwrap();
+    assert_eq!(icon.status(), StatusCode::NOT_FOUND);
+    let icon = anon.request(Method::HEAD, "/favicon.ico").send().await.unwrap();
+    assert_eq!(icon.status(), StatusCode::NOT_FOUND);
+}
+both!(head_answers_like_get_and_the_icon_is_not_the_page);

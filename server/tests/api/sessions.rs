@@ -370,3 +370,32 @@ async fn configured_public_origins_are_the_only_ones_accepted() {
     );
     app.cleanup().await;
 }
+
+async fn the_session_answers_signed_out_as_a_state_not_an_error(app: &TestApp) {
+    // Nobody signed in: 200 with no user, never cached.
+    let anon = app.anonymous();
+    let res = anon
+        .request(Method::GET, "/api/v1/auth/session")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body, json!({"principal": null}));
+
+    // A session that has ended reads the same.
+    let api = app.login("staff").await;
+    let copy = api.clone();
+    let (status, body) = api.get("/api/v1/auth/session").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["principal"]["username"], "staff");
+    api.request(Method::POST, "/api/v1/auth/logout")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = copy.get("/api/v1/auth/session").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, json!({"principal": null}));
+}
+both!(the_session_answers_signed_out_as_a_state_not_an_error);
