@@ -19,6 +19,7 @@ mod m20261129_000015_care_more;
 mod m20261129_000016_mediation_events_at;
 mod m20261129_000017_mediation_record_photos;
 mod m20261129_000018_sensitive_purpose;
+mod m20261207_000001_letter_notifications;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000016_mediation_events_at::Migration),
             Box::new(m20261129_000017_mediation_record_photos::Migration),
             Box::new(m20261129_000018_sensitive_purpose::Migration),
+            Box::new(m20261207_000001_letter_notifications::Migration),
         ]
     }
 }

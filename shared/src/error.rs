@@ -161,6 +161,9 @@ pub enum FieldErrorCode {
     OutsideGrids,
     /// Undo asked where there is no earlier version.
     NothingToUndo,
+    /// The same thing is already open (an errand of this kind for this resident): sent again
+    /// only with the writer's confirmation that it is another matter.
+    AlreadyOpen,
 }
 
 impl FieldErrorCode {
@@ -200,6 +203,10 @@ impl FieldErrorCode {
             NothingToUndo => Text::new(
                 "没有可以撤销的更改。",
                 "There is no earlier version to go back to.",
+            ),
+            AlreadyOpen => Text::new(
+                "已有一件同类事项还没办完；如果确实是另一件事，请确认后再提交。",
+                "The same kind of request is still open; if this really is another matter, confirm it and send again.",
             ),
         }
     }

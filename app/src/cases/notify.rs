@@ -1,4 +1,5 @@
-//! Notifications about cases the user reported: the bell with the unread count in the header
+//! Notifications about cases the user reported and answers to the user's letters to the
+//! secretary: the bell with the unread count in the header
 //! and the list page.
 
 use std::time::Duration;
@@ -9,6 +10,7 @@ use leptos_router::hooks::use_location;
 
 use super::{StageBadge, action_label};
 use crate::api;
+use shared::cases::NotificationAbout;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{ErrorBox, Loading, fmt_time};
 
@@ -70,17 +72,29 @@ pub fn NotificationsPage() -> impl IntoView {
                     {items.into_iter().map(|n| {
                         let id = n.id;
                         let action = n.action.clone();
+                        let (href, title, number) = match &n.about {
+                            NotificationAbout::Case { case_id, case_number, case_title } =>
+                                (format!("/cases/{case_id}"), case_title.clone(), Some(case_number.clone())),
+                            NotificationAbout::Letter { letter_id, letter_subject } =>
+                                (format!("/mailbox#letter-{letter_id}"), letter_subject.clone(), None),
+                        };
+                        let letter = matches!(n.about, NotificationAbout::Letter { .. });
+                        let actor = n.actor_name.clone().unwrap_or_default();
                         view! {
                             <li>
-                                <a class="card notification" class:is-unread=!n.read href=format!("/cases/{}", n.case_id) data-testid="notification"
+                                <a class="card notification" class:is-unread=!n.read href=href data-testid="notification"
                                     on:click=move |_| spawn_local(async move { let _ = api::mark_read(vec![id]).await; })>
                                     <span class="notification-head">
                                         {(!n.read).then(|| view! { <span class="badge badge-warn">{move || i18n.t(Key::Unread)}</span> })}
-                                        <strong>{n.case_title.clone()}</strong>
-                                        <span class="mono muted">{n.case_number.clone()}</span>
+                                        <strong>{title}</strong>
+                                        {number.map(|n| view! { <span class="mono muted">{n}</span> })}
                                     </span>
                                     <span class="notification-body">
-                                        {move || action_label(&action, i18n.get())}
+                                        {move || if letter {
+                                            i18n.fmt(Key::NotificationLetterAnswered, &[("name", &actor)])
+                                        } else {
+                                            action_label(&action, i18n.get())
+                                        }}
                                         {n.stage.map(|s| view! { " → "<StageBadge stage=s/> })}
                                         <span class="muted">" · "{fmt_time(n.created_at)}</span>
                                     </span>
