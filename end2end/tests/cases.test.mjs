@@ -128,7 +128,7 @@ test('使用我的位置 fills in the building the phone stands at, or says the 
   await page.getByTestId('case-detail').waitFor();
   const caseId = Number(new URL(page.url()).pathname.split('/').pop());
   const filed = await api(page, 'GET', `/cases/${caseId}`);
-  assert.equal(filed.body.summary.place_id, buildingId, 'filed at 2栋');
+  assert.equal(filed.body.place_id, buildingId, 'filed at 2栋');
   assert.ok(Math.abs(filed.body.lon - longitude) < 1e-6 && Math.abs(filed.body.lat - latitude) < 1e-6, 'with the point');
   assert.deepEqual(env.consoleErrors, []);
 });
