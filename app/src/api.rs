@@ -284,6 +284,23 @@ pub async fn users() -> ApiResult<Vec<UserView>> {
     get("/users").await
 }
 
+/// The person picker's list: people the user may give work to, by part of the name, in a
+/// grid, with a role.
+pub async fn people(
+    q: &str,
+    grid_id: Option<i64>,
+    role: Option<shared::accounts::Role>,
+) -> ApiResult<Vec<shared::accounts::Person>> {
+    let mut path = format!("/people?q={}", encode(q.trim()));
+    if let Some(g) = grid_id {
+        path.push_str(&format!("&grid_id={g}"));
+    }
+    if let Some(r) = role {
+        path.push_str(&format!("&role={}", r.as_str()));
+    }
+    get(&path).await
+}
+
 pub async fn user(id: i64) -> ApiResult<UserView> {
     get(&format!("/users/{id}")).await
 }
@@ -328,6 +345,23 @@ pub async fn delete_place(id: i64, version: i64) -> ApiResult<()> {
 
 pub async fn household_residents(id: i64) -> ApiResult<Vec<ResidentView>> {
     get(&format!("/places/{id}/residents")).await
+}
+
+/// Residents in the user's scope, by part of the name, under a place, one page at a time.
+pub async fn residents(
+    q: &str,
+    place_id: Option<i64>,
+    offset: u64,
+    limit: u64,
+) -> ApiResult<shared::Page<ResidentView>> {
+    let mut path = format!("/residents?offset={offset}&limit={limit}");
+    if !q.trim().is_empty() {
+        path.push_str(&format!("&q={}", encode(q.trim())));
+    }
+    if let Some(p) = place_id {
+        path.push_str(&format!("&place_id={p}"));
+    }
+    get(&path).await
 }
 
 pub async fn search(q: &str) -> ApiResult<SearchResults> {

@@ -134,6 +134,20 @@ keys! {
     PlaceCreated => "已新增“{name}”。", "“{name}” was added.";
     ResidentsOfHousehold => "本户居民", "Residents of this household";
     NoResidents => "本户暂无登记居民。", "No residents registered in this household.";
+    // The list of the people of one's grids
+    NavPeople => "网格居民", "Residents";
+    PeopleTitle => "网格居民", "Residents of my grids";
+    PeopleIntro => "按姓名查找，按网格、微网格筛选；身份证号和电话已隐去。", "Find by name, narrow by grid and micro-grid; ID numbers and phones are masked.";
+    PeopleTileHint => "本网格居民一览，按姓名查找", "Everyone in your grids, searchable by name";
+    PeopleAllMyGrids => "我负责的全部网格", "All my grids";
+    PeopleMicroGrid => "微网格", "Micro-grid";
+    PeopleWholeGrid => "整个网格", "The whole grid";
+    PeopleSearch => "按姓名查找", "Find by name";
+    PeopleShown => "第 {from}–{to} 人，共 {total} 人", "{from}–{to} of {total}";
+    PeopleNone => "没有符合条件的居民。", "No residents match.";
+    PeoplePages => "翻页", "Pages";
+    PagePrevious => "上一页", "Previous page";
+    PageNext => "下一页", "Next page";
     AddResident => "登记居民", "Register a resident";
 
     // Residents
@@ -208,6 +222,13 @@ keys! {
     VersionConflictReloaded => "该用户已被他人修改，已载入最新内容，请核对后再保存。", "Someone else changed this user; the latest version is loaded — check it and save again.";
     NoUsers => "暂无用户。", "No users.";
     BackToUsers => "返回用户列表", "Back to users";
+    // The person picker (who gets the work)
+    PersonSearch => "输入姓名查找", "Type a name to search";
+    PersonGrid => "所在网格", "Grid";
+    PersonAnyGrid => "全部网格", "All grids";
+    PersonNoneFound => "没有找到这个人，请换个名字或网格再试。", "Nobody found; try another name or grid.";
+    PersonResults => "查找结果", "Search results";
+    PersonChange => "更换", "Change";
 
     // Bulk data
     DataTitle => "数据导入导出", "Import & export";
@@ -293,6 +314,7 @@ keys! {
     LocationSet => "已记录位置：经度 {lon}，纬度 {lat}", "Location recorded: longitude {lon}, latitude {lat}";
     ClearLocation => "清除位置", "Clear location";
     LocationFailed => "无法获取位置，可以只选择地点。", "Could not get your location; choosing the place is enough.";
+    LocationOutsideGrids => "您的位置不在本社区的任何网格内，请在上方查找或按网格选择地点。", "Your location is outside every grid of the community; please find the place above or choose a grid.";
     CaseDescription => "详细描述", "Details";
     HideMyName => "不公开我的姓名", "Hide my name";
     HideMyNameHint => "勾选后，只有社区工作人员能看到是谁上报的。", "Only community staff will see who reported it.";
@@ -622,7 +644,7 @@ keys! {
     CarePairingSaved => "已与“{name}”结对。", "Paired with “{name}”.";
     CarePairingEnded => "已结束", "Ended";
     CareHelperName => "帮扶人姓名", "Helper's name";
-    CareHelperAccount => "帮扶人账号（用户名）", "Helper's account (username)";
+    CareHelperAccount => "帮扶人账号", "Helper's account";
     CareHelperAccountHint => "填写后，对方登录即可看到待走访和代办事项。", "With an account they see their due visits and errands when signed in.";
     CareHelperKind => "帮扶人身份", "Helper is a";
     CareHelperKindAside => "（{kind}）", " ({kind})";
@@ -650,6 +672,9 @@ keys! {
     VisitSubmit => "保存走访记录", "Save the visit";
     VisitSaved => "走访已记录。", "Visit recorded.";
     VisitErrandMade => "已生成代办事项 #{n}", "Errand #{n} created";
+    VisitOpenErrand => "{name}已有一件“{kind}”代办还没办完（{status}）。是同一件事就不必再建。", "{name} already has an open “{kind}” errand ({status}). If it is the same need, there is no need for another.";
+    VisitOpenErrandLink => "查看代办事项 #{n}", "See errand #{n}";
+    VisitOpenErrandConfirm => "这是另一件事，仍要新建代办", "This is another matter: make a new errand";
     VisitCaseMade => "已生成事件 #{n}", "Case #{n} created";
     ErrandHelper => "代办人", "Run by";
     ErrandAmount => "金额", "Amount";
@@ -687,7 +712,7 @@ keys! {
     MealsAlreadyEnrolled => "该居民已经登记用餐。", "This resident is already enrolled.";
     MealsChosen => "已选择", "Chosen";
     MealsNoneFound => "没有找到这位居民。", "No resident found.";
-    MealsDelivererAccount => "送餐人账号（用户名）", "Deliverer's account (username)";
+    MealsDelivererAccount => "送餐人", "Deliverer";
     MealsNotes => "饮食备注", "Diet notes";
     MealsCountsOf => "{month} 月度统计", "Counts for {month}";
     MealsMonthTotals => "本月订餐 {ordered} 份，已送达 {delivered} 份", "This month: {ordered} ordered, {delivered} delivered";
@@ -702,7 +727,7 @@ keys! {
     MailboxPrivate => "仅书记本人可见", "For the secretary's eyes only";
     MailboxPrivateHint => "勾选后只有书记能看到这封信，回复也不会公开。不勾选时社区工作人员也可以阅处，回复后会不署名公开。", "Ticked: only the secretary reads it and the answer is not made public. Unticked: community staff may handle it too, and once answered it is shown publicly without your name.";
     MailboxSend => "寄出", "Send";
-    MailboxSent => "信已寄出，书记回复后您会在这里看到。", "Your letter is sent; you will see the answer here.";
+    MailboxSent => "信已寄出。书记回复后会通知您，回复也在这里。", "Your letter is sent. You will be notified when the secretary answers, and the answer shows here.";
     MailboxMine => "我的来信", "My letters";
     MailboxNoneMine => "您还没有写过信。", "You have not written yet.";
     MailboxPublic => "公开答复", "Public answers";
@@ -714,6 +739,7 @@ keys! {
     MailboxAnswerLabel => "回复内容", "Your answer";
     MailboxToCase => "同时转为事件办理", "Also turn it into a case";
     MailboxReply => "回复", "Answer";
+    NotificationLetterAnswered => "{name}回复了您的来信", "{name} answered your letter";
     CareChangeRisk => "调整风险等级", "Change risk level";
     CareRiskHint => "风险等级决定走访间隔，下次应访日期随之改变。", "The risk level sets how often visits are due; the next due date moves with it.";
     CareRiskChanged => "已调整风险等级，下次应访日期：{due}。", "Risk level changed; next visit due {due}.";
@@ -751,6 +777,7 @@ keys! {
     VolNoMembers => "还没有队员。", "No members yet.";
     VolAddMember => "添加队员", "Add a member";
     VolMemberName => "队员姓名", "Member's name";
+    VolMemberAccount => "队员账号", "Member's account";
     VolMemberAccountHint => "队员有账号时填写，本人即可查看自己的时长和积分。", "If the member has an account: they then see their own hours and points.";
     VolMemberAdded => "已添加队员{name}。", "{name} added to the team.";
     VolMemberFigures => "{h} 小时 · {p} 分", "{h} h · {p} points";

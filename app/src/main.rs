@@ -59,6 +59,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/places") view=protected!(PlacesRootPage)/>
                     <Route path=path!("/places/:id") view=protected!(PlacePage)/>
                     <Route path=path!("/residents/:id") view=protected!(ResidentPage)/>
+                    <Route path=path!("/people") view=protected!(PeoplePage)/>
                     <Route path=path!("/search") view=protected!(SearchPage)/>
                     <Route path=path!("/report") view=protected!(ReportPage)/>
                     <Route path=path!("/cases") view=protected!(MyReportsPage)/>
@@ -104,5 +105,5 @@ use council::{AccountabilityPage, CouncilPage, ItemPage, MeetingPage, MeetingsPa
 use home::HomePage;
 use map::MapPage;
 use mediation::{MediationBoardPage, MediationFilePage};
-use places::{DataPage, PlacePage, PlacesRootPage, ResidentPage, SearchPage};
+use places::{DataPage, PeoplePage, PlacePage, PlacesRootPage, ResidentPage, SearchPage};
 use settings::SettingsPage;

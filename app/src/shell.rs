@@ -111,6 +111,14 @@ const NAV: &[NavItem] = &[
         board: false,
     },
     NavItem {
+        href: "/people",
+        tile: Some((Key::NavPeople, Key::PeopleTileHint)),
+        key: Key::NavPeople,
+        testid: "nav-people",
+        needs: Some(Permission::ViewPeople),
+        board: false,
+    },
+    NavItem {
         href: "/search",
         tile: Some((Key::QuickSearch, Key::QuickSearchHintPublic)),
         key: Key::NavSearch,

@@ -2,7 +2,8 @@
 // volunteer; the grid worker visits her on a phone and her need becomes an errand, which the
 // volunteer runs and the grid worker confirms; her care record shows it all. 瞿桂英 (80, alone)
 // is enrolled in 幸福餐桌, today's meal is delivered on the volunteer's route and counted.
-// A resident's private letter reaches the secretary alone, who answers it.
+// A resident's letter is private by default and reaches the secretary alone, who answers it;
+// the resident is notified.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -67,8 +68,14 @@ test('a visit on a phone turns a need into an errand the helper runs; a meal is 
   await page.getByTestId('record-name').filter({ hasText: '张秀兰' }).waitFor();
   await page.getByTestId('no-pairings').waitFor();
   await page.getByTestId('add-pairing').click();
-  await page.getByTestId('pairing-helper-name').fill('陈阿姨');
-  await page.getByTestId('pairing-helper-username').fill('xingfu');
+  // Her account is found by name in the person picker (name, role, grid), and names the helper.
+  await page.getByTestId('pairing-helper-q').fill('陈阿');
+  const helperOption = page.getByTestId('pairing-helper-option').filter({ hasText: '陈阿姨' });
+  await helperOption.waitFor();
+  assert.match(await helperOption.textContent(), /居民/);
+  await helperOption.click();
+  await page.getByTestId('pairing-helper-chosen').filter({ hasText: '陈阿姨' }).waitFor();
+  assert.equal(await page.getByTestId('pairing-helper-name').inputValue(), '陈阿姨');
   await page.getByTestId('pairing-kind').selectOption('volunteer');
   await page.getByTestId('risk-high').check();
   await page.getByTestId('pairing-purpose').fill('代购药品，每周探望');
@@ -189,7 +196,20 @@ test('a visit on a phone turns a need into an errand the helper runs; a meal is 
   await page.getByTestId('enrol-pick').filter({ hasText: '瞿桂英' }).first().click();
   await page.getByTestId('enrol-chosen').filter({ hasText: '瞿桂英' }).waitFor();
   await page.getByTestId('mode-delivery').click();
-  await page.getByTestId('enrol-deliverer').fill('xingfu');
+  // Home delivery without a deliverer: the deliverer field is the one marked.
+  await page.getByTestId('enrol-submit').click();
+  await page.getByTestId('error-deliverer_user_id').filter({ hasText: '必填' }).waitFor();
+  assert.equal(await page.getByTestId('enrol-deliverer-q').getAttribute('aria-invalid'), 'true');
+  // The deliverer is chosen by name from the keyboard: type, Enter picks the only match.
+  await page.getByTestId('enrol-deliverer-q').focus();
+  await page.keyboard.type('陈阿姨');
+  await page.waitForFunction(() => {
+    const options = document.querySelectorAll('[data-testid=enrol-deliverer-option]');
+    return options.length === 1 && options[0].textContent.includes('陈阿姨');
+  });
+  await page.keyboard.press('Enter');
+  await page.getByTestId('enrol-deliverer-chosen').filter({ hasText: '陈阿姨' }).waitFor();
+  assert.equal(await page.getByTestId('error-deliverer_user_id').count(), 0, 'the mark goes with the choice');
   await page.getByTestId('enrol-notes').fill('少盐，软食');
   await page.getByTestId('enrol-submit').click();
   await page.getByTestId('notice').filter({ hasText: '瞿桂英' }).waitFor();
@@ -242,7 +262,8 @@ test('a private letter reaches the secretary alone, who answers it', async () =>
   await page.getByTestId('letter-form').waitFor();
   await page.getByTestId('letter-subject').fill('楼上漏水多次反映未解决');
   await page.getByTestId('letter-body').fill('3栋201漏水到我家，物业一直推脱。');
-  await page.getByTestId('letter-private').check();
+  // The page promises the secretary's own answer: the letter is hers alone unless opened up.
+  assert.equal(await page.getByTestId('letter-private').isChecked(), true, '仅书记本人可见 is on by default');
   await page.getByTestId('letter-submit').click();
   await page.getByTestId('notice').waitFor();
   const mine = page.getByTestId('my-letters').getByTestId('letter').filter({ hasText: '楼上漏水' });
@@ -270,16 +291,26 @@ test('a private letter reaches the secretary alone, who answers it', async () =>
   await letter.getByTestId('answer-submit').click();
   await page.getByTestId('letters-to-answer').waitFor({ state: 'detached' });
 
-  // The writer sees the answer and the case's stage.
+  // The writer is told by the bell, and the notification leads to the answer and the case.
   await page.setViewportSize(PHONE);
   await signIn(page, 'resident');
-  await page.goto(`${env.url}/mailbox`);
+  await page.getByTestId('bell-count').waitFor();
+  await page.getByTestId('bell').click();
+  const note = page.getByTestId('notification').filter({ hasText: '楼上漏水多次反映未解决' });
+  await note.filter({ hasText: '李书记回复了您的来信' }).waitFor();
+  await shot(page, 'care-mailbox-notification-phone');
+  await note.click();
+  await page.waitForURL(/\/mailbox#letter-\d+$/);
   const answered = page.getByTestId('my-letters').getByTestId('letter').filter({ hasText: '楼上漏水' });
   await answered.getByTestId('letter-answer').filter({ hasText: '督促物业三日内维修' }).waitFor();
   await answered.getByTestId('letter-status').filter({ hasText: '已转为事件办理' }).waitFor();
   await answered.getByTestId('letter-case').getByText('上报', { exact: true }).waitFor();
   await noHorizontalScroll(page);
   await shot(page, 'care-mailbox-phone');
+  // Opened, the notification is read.
+  await page.goto(`${env.url}/notifications`);
+  await note.waitFor();
+  assert.equal(await note.locator('.badge-warn').count(), 0, 'no longer unread');
   assert.deepEqual(env.consoleErrors, []);
 });
 
@@ -302,8 +333,15 @@ test('a volunteer activity is credited, the volunteer sees hours and points on a
   const team = page.getByTestId('team-card').filter({ hasText: '幸福大姐服务队' });
   for (const [name, username] of [['李大姐', 'dajie'], ['王阿姨', '']]) {
     await team.getByTestId('member-add-open').click();
-    await team.getByTestId('member-name').fill(name);
-    if (username) await team.getByTestId('member-username').fill(username);
+    if (username) {
+      // Her account, by name: choosing it fills in the member's name.
+      await team.getByTestId('member-account-q').fill(name);
+      await team.getByTestId('member-account-option').filter({ hasText: name }).click();
+      await team.getByTestId('member-account-chosen').filter({ hasText: name }).waitFor();
+      assert.equal(await team.getByTestId('member-name').inputValue(), name);
+    } else {
+      await team.getByTestId('member-name').fill(name);
+    }
     await team.getByTestId('member-submit').click();
     await page.getByTestId('notice').filter({ hasText: name }).waitFor();
     await team.getByTestId('member').filter({ hasText: name }).waitFor();

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useLinju, login, ARTIFACTS } from '../support.mjs';
+import { useLinju, login, api, ARTIFACTS } from '../support.mjs';
 
 const env = useLinju({ viewport: { width: 390, height: 844 } });
 
@@ -86,6 +86,50 @@ test('a resident reports a problem on a phone and sees it in 我的上报', asyn
   await noHorizontalScroll(page);
   assert.deepEqual(await smallTargets(page), []);
   await page.screenshot({ path: path.join(ARTIFACTS, 'my-reports-phone.png'), fullPage: true });
+  assert.deepEqual(env.consoleErrors, []);
+});
+
+test('使用我的位置 fills in the building the phone stands at, or says the point is outside every grid', async () => {
+  const page = await env.newPage();
+  const context = env.browser.context;
+  await context.grantPermissions(['geolocation'], { origin: env.url });
+  await login(page, env.url, 'resident');
+  await page.getByTestId('home-welcome').waitFor();
+  // The middle of 2栋's footprint, as the server stores it.
+  const found = await api(page, 'GET', '/search?q=XF-C01-B0002');
+  const buildingId = found.body.places.find((p) => p.place.code === 'XF-C01-B0002').place.id;
+  const building = await api(page, 'GET', `/places/${buildingId}`);
+  const ring = building.body.geometry.coordinates[0];
+  const longitude = (ring[0][0] + ring[2][0]) / 2;
+  const latitude = (ring[0][1] + ring[2][1]) / 2;
+
+  // Far outside the community first: said plainly, and the place is still the user's choice.
+  await context.setGeolocation({ longitude: 121.6, latitude: 31.4 });
+  await page.goto(`${env.url}/report`);
+  await page.getByTestId('report-form').waitFor();
+  await page.getByTestId('use-location').click();
+  await page.getByTestId('locate-error').filter({ hasText: '不在本社区的任何网格内' }).waitFor();
+  await page.getByTestId('place-chosen').filter({ hasText: '尚未选择地点' }).waitFor();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'report-location-outside-phone.png'), fullPage: true });
+
+  // Standing at 2栋: the place is filled in with where it is.
+  await context.setGeolocation({ longitude, latitude });
+  await page.getByTestId('case-title').fill('2栋门口路灯不亮');
+  await page.getByTestId('case-group').selectOption({ label: '公用设施' });
+  await page.getByTestId('case-category').selectOption({ index: 2 });
+  await page.getByTestId('use-location').click();
+  await page.getByTestId('location-set').waitFor();
+  await page.getByTestId('place-chosen').filter({ hasText: '2栋' }).waitFor();
+  assert.match(await page.getByTestId('place-chosen').textContent(), /第一网格 \/ 1微网格/);
+  assert.equal(await page.getByTestId('locate-error').count(), 0, 'the earlier warning is gone');
+  await noHorizontalScroll(page);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'report-location-phone.png'), fullPage: true });
+  await page.getByTestId('report-submit').click();
+  await page.getByTestId('case-detail').waitFor();
+  const caseId = Number(new URL(page.url()).pathname.split('/').pop());
+  const filed = await api(page, 'GET', `/cases/${caseId}`);
+  assert.equal(filed.body.place_id, buildingId, 'filed at 2栋');
+  assert.ok(Math.abs(filed.body.lon - longitude) < 1e-6 && Math.abs(filed.body.lat - latitude) < 1e-6, 'with the point');
   assert.deepEqual(env.consoleErrors, []);
 });
 

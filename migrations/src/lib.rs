@@ -21,6 +21,7 @@ mod m20261129_000017_mediation_record_photos;
 mod m20261129_000018_sensitive_purpose;
 mod m20261207_000001_audit_filters;
 mod m20261207_000002_mediation_party_identity;
+mod m20261207_000003_letter_notifications;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000018_sensitive_purpose::Migration),
             Box::new(m20261207_000001_audit_filters::Migration),
             Box::new(m20261207_000002_mediation_party_identity::Migration),
+            Box::new(m20261207_000003_letter_notifications::Migration),
         ]
     }
 }

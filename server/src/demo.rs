@@ -51,6 +51,16 @@ const GIVEN: [&str; 32] = [
     "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建国", "建华", "玉兰", "国强", "淑珍",
     "志明", "海燕", "子涵", "浩然",
 ];
+/// The people of the demo's stories, each of whom must be the only one of that name.
+const DEMO_PEOPLE: [&str; 7] = [
+    "张秀兰",
+    "钱卫国",
+    "孙玉珍",
+    "孙国强",
+    "周建军",
+    "瞿桂英",
+    "刘建华",
+];
 const GRID_NAMES: [&str; 10] = [
     "第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十",
 ];
@@ -335,8 +345,17 @@ impl Generator {
         }
         let n = 1 + self.rng.below(max);
         let surname = *self.rng.pick(&SURNAMES);
+        let mut named: Vec<String> = Vec::new();
         for _ in 0..n {
-            let name = format!("{surname}{}", self.rng.pick(&GIVEN));
+            // Nobody shares a name with a housemate or with the demo's own people: a taken
+            // name moves on to the next given name (no extra draw, so the rest of the data
+            // stays as it was).
+            let start = self.rng.below(GIVEN.len() as u64) as usize;
+            let name = (0..GIVEN.len())
+                .map(|k| format!("{surname}{}", GIVEN[(start + k) % GIVEN.len()]))
+                .find(|name| !named.contains(name) && !DEMO_PEOPLE.contains(&name.as_str()))
+                .unwrap_or_else(|| format!("{surname}{}", GIVEN[start]));
+            named.push(name.clone());
             let year = 1935 + self.rng.below(85) as u16;
             let mut groups = Vec::new();
             if 2026 - year >= 80 {

@@ -1,6 +1,6 @@
 //! The demo community at work, for `make run`: problems reported on patrol and by a resident,
 //! registered and dispatched; an agenda item waiting for the deliberation day; the
-//! air-conditioner dispute in mediation; 张阿姨 and 瞿奶奶 with their helpers, a visit that
+//! air-conditioner dispute in mediation; 张阿姨 and 瞿奶奶 (the seed's 张秀兰 and 瞿桂英) with their helpers, a visit that
 //! found a need, an errand, lunch from the 幸福餐桌 and a letter to the secretary.
 //!
 //! Told through the HTTP API as the demo users would act, so every rule, permission and
@@ -174,8 +174,6 @@ struct Town {
     micro_grids: Vec<i64>,
     /// The first micro-grid's buildings, with a point inside each.
     buildings: Vec<(i64, (f64, f64))>,
-    /// Households of the first building, then of the second.
-    households: Vec<i64>,
     categories: HashMap<String, i64>,
     parties: Vec<i64>,
     gridworker_id: i64,
@@ -212,19 +210,7 @@ impl Town {
                 buildings.push((id(&b)?, c));
             }
         }
-        let mut households = Vec::new();
-        for (b, _) in buildings.iter().take(2) {
-            for h in t
-                .get("staff", &format!("/places/{b}/children"))
-                .await?
-                .as_array()
-                .into_iter()
-                .flatten()
-            {
-                households.push(id(h)?);
-            }
-        }
-        if buildings.len() < 2 || households.len() < 3 {
+        if buildings.len() < 2 {
             return Err("the first micro-grid is too small for the stories".into());
         }
         let meta = t.get("staff", "/cases/meta").await?;
@@ -253,7 +239,6 @@ impl Town {
             grid,
             micro_grids,
             buildings,
-            households,
             categories,
             parties,
             gridworker_id,
@@ -266,6 +251,25 @@ impl Town {
             .get(code)
             .copied()
             .ok_or_else(|| format!("no category {code}"))
+    }
+
+    /// The one resident of this name the seed put in the grid (an error if none or several).
+    async fn seeded_resident(&self, t: &mut Teller, name: &str) -> Result<i64, String> {
+        let grid = self.grid.to_string();
+        let query = serde_urlencoded::to_string([("q", name), ("place_id", grid.as_str())])
+            .map_err(|e| e.to_string())?;
+        let found = t.get("staff", &format!("/residents?{query}")).await?;
+        let ids: Vec<i64> = found["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["name"].as_str() == Some(name))
+            .filter_map(|r| r["id"].as_i64())
+            .collect();
+        match ids[..] {
+            [id] => Ok(id),
+            _ => Err(format!("the seed has {} residents named {name}", ids.len())),
+        }
     }
 
     fn party(&self) -> Result<i64, String> {
@@ -455,32 +459,9 @@ async fn mediation(t: &mut Teller, town: &Town) -> Result<(), String> {
 
 /// 张阿姨 and 瞿奶奶: tagged, paired with helpers, visited; an errand and a lunch.
 async fn care(t: &mut Teller, town: &Town) -> Result<(), String> {
-    let zhang = t
-        .post(
-            "staff",
-            "/residents",
-            json!({
-                "household_id": town.households[0],
-                "name": "张秀兰",
-                "phone": "13912345678",
-                "special_groups": ["living_alone", "empty_nest"],
-                "groups_purpose": "pairing",
-            }),
-        )
-        .await?;
-    let qu = t
-        .post(
-            "staff",
-            "/residents",
-            json!({
-                "household_id": town.households[town.households.len() - 1],
-                "name": "瞿桂芳",
-                "special_groups": ["elderly", "living_alone"],
-                "groups_purpose": "meals",
-            }),
-        )
-        .await?;
-    let (zhang, qu) = (id(&zhang)?, id(&qu)?);
+    // The seed's own 张秀兰 and 瞿桂英 of the first grid: the stories add nobody.
+    let zhang = town.seeded_resident(t, "张秀兰").await?;
+    let qu = town.seeded_resident(t, "瞿桂英").await?;
     let start = today() - Duration::days(60);
     t.post(
         "staff",

@@ -244,6 +244,37 @@ pub fn parse_roles(roles: &[Role]) -> Result<Vec<Role>, crate::error::FieldError
     }
 }
 
+/// Someone work can be given to — a meal's deliverer, a pairing's helper, a volunteer — as
+/// the person picker lists them: an enabled account with its roles and the grids it works in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Person {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub grids: Vec<crate::places::PlaceRef>,
+}
+
+/// At most this many people answer one search of the person picker.
+pub const PEOPLE_LIMIT: usize = 50;
+
+/// Whose accounts `who` may list in the person picker: those who give people work (who may
+/// register and care for residents, `EditPeople`) — the office everyone, a grid worker the
+/// accounts working in their own grids (and themselves); others nobody.
+pub fn people_scope(who: &Principal) -> Scope {
+    who.scope(Permission::EditPeople)
+}
+
+/// Is this account (with these grids) in the person picker of someone with `scope`?
+pub fn person_in_scope(scope: &Scope, who: &Principal, user_id: i64, grid_ids: &[i64]) -> bool {
+    match scope {
+        Scope::None => false,
+        Scope::All => true,
+        Scope::Grids(own) => user_id == who.user_id || grid_ids.iter().any(|g| own.contains(g)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,6 +293,31 @@ mod tests {
     fn every_role_sees_the_hierarchy() {
         for role in Role::ALL {
             assert!(user(&[role], &[]).may(Permission::ViewPlaces), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn the_person_picker_lists_whom_the_caller_gives_work() {
+        let office = user(&[Role::Staff], &[]);
+        assert!(person_in_scope(&people_scope(&office), &office, 9, &[]));
+        let gw = user(&[Role::GridWorker], &[3]);
+        let scope = people_scope(&gw);
+        assert!(
+            person_in_scope(&scope, &gw, 9, &[3, 5]),
+            "a colleague of the grid"
+        );
+        assert!(
+            !person_in_scope(&scope, &gw, 9, &[5]),
+            "another grid's worker"
+        );
+        assert!(
+            !person_in_scope(&scope, &gw, 9, &[]),
+            "an account of no grid"
+        );
+        assert!(person_in_scope(&scope, &gw, gw.user_id, &[3]), "themselves");
+        for role in [Role::Resident, Role::Mediator] {
+            let who = user(&[role], &[3]);
+            assert_eq!(people_scope(&who), Scope::None, "{role:?}");
         }
     }
 

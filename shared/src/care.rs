@@ -387,6 +387,12 @@ pub enum ErrandStatus {
 }
 
 impl ErrandStatus {
+    /// Still to be run: a new errand of the same kind for the same resident is most likely
+    /// the same need (see [`FollowUp::Errand`]). Done errands wait only for a confirmation.
+    pub fn is_open(self) -> bool {
+        matches!(self, ErrandStatus::Requested | ErrandStatus::Accepted)
+    }
+
     pub const ALL: [ErrandStatus; 5] = [
         ErrandStatus::Requested,
         ErrandStatus::Accepted,
@@ -509,6 +515,10 @@ pub struct ErrandInput {
     pub resident_id: i64,
     pub kind: ErrandKind,
     pub description: String,
+    /// The writer saw the open errand of this kind and says this is another matter
+    /// (without it such an errand is refused: `kind`, `already_open`).
+    #[serde(default)]
+    pub confirm_duplicate: bool,
 }
 
 impl ErrandInput {
@@ -602,6 +612,10 @@ pub enum FollowUp {
     None,
     Errand {
         kind: ErrandKind,
+        /// The writer saw the open errand of this kind and says this is another matter
+        /// (without it such an errand is refused: `follow_up/kind`, `already_open`).
+        #[serde(default)]
+        confirm_duplicate: bool,
     },
     /// A case on the status board (a broken handrail, a leaking pipe …).
     Case {
@@ -806,9 +820,14 @@ pub fn may_answer_letter(who: &Principal, private: bool) -> bool {
 pub struct LetterInput {
     pub subject: String,
     pub body: String,
-    /// Only the secretary reads it.
-    #[serde(default)]
+    /// Only the secretary reads it — the default, as the mailbox promises the secretary
+    /// reads and answers in person; the writer may open it to the office.
+    #[serde(default = "private_by_default")]
     pub private: bool,
+}
+
+fn private_by_default() -> bool {
+    true
 }
 
 impl LetterInput {
@@ -1534,6 +1553,7 @@ mod tests {
             observations: "精神不错".into(),
             follow_up: FollowUp::Errand {
                 kind: ErrandKind::Medicine,
+                confirm_duplicate: false,
             },
         };
         assert_eq!(v.validate(now).unwrap_err().0[0].0, "needs");

@@ -1002,11 +1002,11 @@ impl Rating {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notification {
     pub id: i64,
-    pub case_id: i64,
-    pub case_number: String,
-    pub case_title: String,
-    /// The move that happened (it says from which stage to which).
-    pub action: Action,
+    /// What it is about: a case the user reported, or the user's letter to the secretary.
+    #[serde(flatten)]
+    pub about: NotificationAbout,
+    /// The case move that happened (it says from which stage to which); none for a letter's answer.
+    pub action: Option<Action>,
     pub stage: Option<Stage>,
     /// Who made it.
     pub actor_name: Option<String>,
@@ -1014,6 +1014,27 @@ pub struct Notification {
     pub created_at: time::OffsetDateTime,
     pub read: bool,
 }
+
+/// The record a notification is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "about", rename_all = "snake_case")]
+pub enum NotificationAbout {
+    /// A step of a case the user reported.
+    Case {
+        case_id: i64,
+        case_number: String,
+        case_title: String,
+    },
+    /// The secretary answered the user's letter (action `letter_answered`).
+    Letter {
+        letter_id: i64,
+        letter_subject: String,
+    },
+}
+
+/// The action of a notification that a letter to the secretary was answered.
+pub const LETTER_ANSWERED: &str = "letter_answered";
 
 /// Mark notifications read: these ids, or all when empty.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

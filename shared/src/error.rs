@@ -186,6 +186,9 @@ pub enum FieldErrorCode {
     NothingToUndo,
     /// Control characters, or a line break in a one-line field (`validate::check_text`).
     InvalidText,
+    /// The same thing is already open (an errand of this kind for this resident): sent again
+    /// only with the writer's confirmation that it is another matter.
+    AlreadyOpen,
 }
 
 impl FieldErrorCode {
@@ -229,6 +232,10 @@ impl FieldErrorCode {
             InvalidText => Text::new(
                 "含有不可见的控制字符或不允许的换行。",
                 "Contains invisible control characters or a line break where none is allowed.",
+            ),
+            AlreadyOpen => Text::new(
+                "已有一件同类事项还没办完；如果确实是另一件事，请确认后再提交。",
+                "The same kind of request is still open; if this really is another matter, confirm it and send again.",
             ),
         }
     }

@@ -77,12 +77,64 @@ pub fn parse_bbox(s: &str) -> Option<crate::geo::BBox> {
     })
 }
 
-/// Where a point lies: the grid and micro-grid whose shapes contain it.
+/// Where a point lies: the grid and micro-grid whose shapes contain it, and the building
+/// whose footprint does (a report made standing at a building is filed at that building).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Location {
     pub grid: PlaceRef,
     pub micro_grid: Option<PlaceRef>,
+    #[serde(default)]
+    pub building: Option<PlaceRef>,
+}
+
+impl Location {
+    /// The most precise place of the point (building, else micro-grid, else grid) with the
+    /// path of the places around it, as a report form shows the chosen place.
+    pub fn finest(&self) -> crate::places::PlaceRefWithPath {
+        let mut around = vec![self.grid.clone()];
+        around.extend(self.micro_grid.clone());
+        around.extend(self.building.clone());
+        let place = around.pop().unwrap_or_else(|| self.grid.clone());
+        let location = around
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" / ");
+        crate::places::PlaceRefWithPath { place, location }
+    }
+}
+
+#[cfg(test)]
+mod location_tests {
+    use super::*;
+    use crate::places::PlaceKind;
+
+    fn place(id: i64, kind: PlaceKind, name: &str) -> PlaceRef {
+        PlaceRef {
+            id,
+            kind,
+            code: format!("P{id}"),
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn the_finest_place_is_chosen_with_its_path() {
+        let mut at = Location {
+            grid: place(1, PlaceKind::Grid, "第一网格"),
+            micro_grid: None,
+            building: None,
+        };
+        assert_eq!(at.finest().place.id, 1);
+        assert_eq!(at.finest().location, "");
+        at.micro_grid = Some(place(2, PlaceKind::MicroGrid, "1微网格"));
+        assert_eq!(at.finest().place.id, 2);
+        assert_eq!(at.finest().location, "第一网格");
+        at.building = Some(place(3, PlaceKind::Building, "1栋"));
+        assert_eq!(at.finest().place.name, "1栋");
+        assert_eq!(at.finest().location, "第一网格 / 1微网格");
+    }
 }
 
 /// The coordinate system of a raster tile service. Our data is WGS-84; OpenStreetMap and

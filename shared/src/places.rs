@@ -364,6 +364,10 @@ pub struct ResidentView {
     pub version: i64,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+    /// Has a care record (关爱档案): a pairing, visit, errand or meal enrolment. Whether the
+    /// reader may open it is `shared::care::may_care_for`.
+    #[serde(default)]
+    pub in_care: bool,
 }
 
 /// The full, sensitive record. Every response carrying one is an audited read.

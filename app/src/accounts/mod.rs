@@ -2,9 +2,11 @@
 //! keep signed-out users and forbidden pages away, and the admin's user screens.
 
 mod login;
+mod picker;
 mod users;
 
 pub use login::LoginPage;
+pub use picker::PersonPicker;
 pub use users::{UserEditPage, UsersPage};
 
 use leptos::prelude::*;

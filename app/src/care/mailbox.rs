@@ -85,7 +85,8 @@ fn WriteLetter(on_sent: Callback<LetterView>) -> impl IntoView {
     let i18n = use_i18n();
     let subject = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
-    let private = RwSignal::new(false);
+    // Private unless the writer opens it to the office: the page promises the secretary's own answer.
+    let private = RwSignal::new(true);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
     let sending = RwSignal::new(false);
@@ -112,7 +113,7 @@ fn WriteLetter(on_sent: Callback<LetterView>) -> impl IntoView {
                 Ok(l) => {
                     subject.set(String::new());
                     body.set(String::new());
-                    private.set(false);
+                    private.set(true);
                     on_sent.run(l);
                 }
                 Err(e) => {
@@ -159,7 +160,7 @@ fn LetterCard(letter: LetterView, reload: Callback<()>) -> impl IntoView {
     let status = l.status;
     let answering = l.may_answer && l.status == LetterStatus::Open;
     view! {
-        <article class="card letter" data-testid="letter" data-subject=l.subject.clone()>
+        <article class="card letter" id=format!("letter-{}", l.id) data-testid="letter" data-subject=l.subject.clone()>
             <div class="errand-head">
                 <h3 class="letter-subject" data-user-text>{l.subject.clone()}</h3>
                 <span class="badge" data-testid="letter-status">{move || i18n.text(status.text())}</span>

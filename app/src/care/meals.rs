@@ -13,7 +13,7 @@ use shared::error::{FieldError, FieldErrorCode};
 use shared::places::ResidentView;
 
 use super::{CareTabs, clear_on_change, today};
-use crate::accounts::use_session;
+use crate::accounts::{PersonPicker, use_session};
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time};
@@ -353,12 +353,11 @@ fn EnrolForm(on_saved: Callback<EnrolmentView>, on_cancel: Callback<()>) -> impl
     let found = RwSignal::new(None::<Vec<ResidentView>>);
     let chosen = RwSignal::new(None::<ResidentView>);
     let mode = RwSignal::new(MealMode::Delivery);
-    let deliverer = RwSignal::new(String::new());
+    let deliverer = RwSignal::new(None::<shared::accounts::Person>);
     let notes = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
     let saving = RwSignal::new(false);
-    clear_on_change(deliverer, errors, "deliverer_username");
     clear_on_change(notes, errors, "notes");
     let eligible = move || {
         MEAL_ELIGIBLE
@@ -389,12 +388,11 @@ fn EnrolForm(on_saved: Callback<EnrolmentView>, on_cancel: Callback<()>) -> impl
             )]);
             return;
         };
-        let d = deliverer.get_untracked().trim().to_string();
         let input = EnrolInput {
             resident_id: r.id,
             mode: mode.get_untracked(),
-            deliverer_user_id: None,
-            deliverer_username: (!d.is_empty()).then_some(d),
+            deliverer_user_id: deliverer.with_untracked(|d| d.as_ref().map(|d| d.user_id)),
+            deliverer_username: None,
             notes: notes.get_untracked().trim().to_string(),
         };
         saving.set(true);
@@ -471,7 +469,7 @@ fn EnrolForm(on_saved: Callback<EnrolmentView>, on_cancel: Callback<()>) -> impl
                 </div>
             </fieldset>
             <Show when=move || mode.get() == MealMode::Delivery>
-                <TextField id="enrol-deliverer" label=Key::MealsDelivererAccount value=deliverer errors field="deliverer_username"
+                <PersonPicker id="enrol-deliverer" testid="enrol-deliverer" label=Key::MealsDelivererAccount chosen=deliverer errors field="deliverer_user_id"
                     hint=Key::CareHelperAccountHint required=true/>
             </Show>
             <TextField id="enrol-notes" label=Key::MealsNotes value=notes errors field="notes"/>

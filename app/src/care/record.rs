@@ -14,7 +14,7 @@ use shared::error::FieldError;
 
 use super::errands::ErrandCard;
 use super::{RiskBadge, clear_on_change, local_errors, today};
-use crate::accounts::use_session;
+use crate::accounts::{PersonPicker, use_session};
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{
@@ -388,7 +388,7 @@ fn PairingForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let helper_name = RwSignal::new(String::new());
-    let helper_username = RwSignal::new(String::new());
+    let helper = RwSignal::new(None::<shared::accounts::Person>);
     let kind = RwSignal::new(HelperKind::Volunteer);
     let risk = RwSignal::new(RiskLevel::Key);
     let purpose = RwSignal::new(String::new());
@@ -399,7 +399,14 @@ fn PairingForm(
     let saving = RwSignal::new(false);
     let invalid = move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f));
     clear_on_change(helper_name, errors, "helper_name");
-    clear_on_change(helper_username, errors, "helper_username");
+    // Choosing the helper's account names the helper, unless a name is typed already.
+    Effect::new(move |_| {
+        if let Some(p) = helper.get()
+            && helper_name.get_untracked().trim().is_empty()
+        {
+            helper_name.set(p.display_name);
+        }
+    });
     clear_on_change(purpose, errors, "purpose");
     clear_on_change(starts, errors, "starts_on");
 
@@ -420,11 +427,10 @@ fn PairingForm(
                 return;
             }
         };
-        let username = helper_username.get_untracked().trim().to_string();
         let input = PairingInput {
             resident_id,
-            helper_user_id: None,
-            helper_username: (!username.is_empty()).then_some(username),
+            helper_user_id: helper.with_untracked(|h| h.as_ref().map(|h| h.user_id)),
+            helper_username: None,
             helper_name: helper_name.get_untracked().trim().to_string(),
             helper_kind: kind.get_untracked(),
             risk: risk.get_untracked(),
@@ -456,11 +462,9 @@ fn PairingForm(
         <form class="card form pairing-form" on:submit=submit novalidate data-testid="pairing-form">
             <h3>{move || i18n.t(Key::CareAddPairing)}</h3>
             <FormError error fields=errors/>
-            <div class="form-grid">
-                <TextField id="pairing-helper-name" label=Key::CareHelperName value=helper_name errors field="helper_name" required=true/>
-                <TextField id="pairing-helper-username" label=Key::CareHelperAccount value=helper_username errors field="helper_username"
-                    hint=Key::CareHelperAccountHint/>
-            </div>
+            <PersonPicker id="pairing-helper" testid="pairing-helper" label=Key::CareHelperAccount chosen=helper errors field="helper_user_id"
+                hint=Key::CareHelperAccountHint/>
+            <TextField id="pairing-helper-name" label=Key::CareHelperName value=helper_name errors field="helper_name" required=true/>
             <div class="form-grid">
                 <div class="field">
                     <label for="pairing-kind">{move || i18n.t(Key::CareHelperKind)}</label>

@@ -6,7 +6,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use shared::care::{ErrandKind, FollowUp, VisitInput, VisitMethod, VisitView};
+use shared::care::{ErrandKind, ErrandView, FollowUp, VisitInput, VisitMethod, VisitView};
 use shared::error::FieldError;
 
 use super::{CategoryPicker, clear_on_change, local_errors};
@@ -42,13 +42,16 @@ fn VisitLoader(id: i64) -> impl IntoView {
             view! { <ErrorBox error=e retry=Callback::new(move |_| record.refetch())/> }.into_any()
         }
         Some(Ok(r)) => {
-            view! { <VisitForm resident_id=r.resident_id name=r.resident_name/> }.into_any()
+            // Errands still to be run, so a second one for the same need is not made unawares.
+            let open_errands: Vec<ErrandView> =
+                r.errands.into_iter().filter(|e| e.status.is_open()).collect();
+            view! { <VisitForm resident_id=r.resident_id name=r.resident_name open_errands/> }.into_any()
         }
     }
 }
 
 #[component]
-fn VisitForm(resident_id: i64, name: String) -> impl IntoView {
+fn VisitForm(resident_id: i64, name: String, open_errands: Vec<ErrandView>) -> impl IntoView {
     let i18n = use_i18n();
     {
         let name = name.clone();
@@ -60,6 +63,17 @@ fn VisitForm(resident_id: i64, name: String) -> impl IntoView {
     let then = RwSignal::new(Then::Nothing);
     let kind = RwSignal::new(ErrandKind::Medicine);
     let category = RwSignal::new(None::<i64>);
+    // "This is another matter": asked only while an errand of the chosen kind is open.
+    let confirm_duplicate = RwSignal::new(false);
+    let open_errands = StoredValue::new(open_errands);
+    let open_of_kind = move || {
+        let k = kind.get();
+        open_errands.with_value(|list| list.iter().find(|e| e.kind == k).cloned())
+    };
+    Effect::new(move |_| {
+        kind.track();
+        confirm_duplicate.set(false);
+    });
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
     let saving = RwSignal::new(false);
@@ -79,6 +93,7 @@ fn VisitForm(resident_id: i64, name: String) -> impl IntoView {
             Then::Nothing => FollowUp::None,
             Then::Errand => FollowUp::Errand {
                 kind: kind.get_untracked(),
+                confirm_duplicate: confirm_duplicate.get_untracked(),
             },
             Then::Case => match category.get_untracked() {
                 Some(category_id) => FollowUp::Case { category_id },
@@ -191,6 +206,28 @@ fn VisitForm(resident_id: i64, name: String) -> impl IntoView {
                                     }).collect_view()}
                                 </div>
                             </fieldset>
+                            {move || open_of_kind().map(|e| {
+                                let status = e.status;
+                                view! {
+                                    <div class="alert alert-info field" class:field-invalid=invalid("follow_up/kind")
+                                        role="status" data-testid="open-errand-warning">
+                                        <p>{i18n.fmt(Key::VisitOpenErrand, &[("name", &e.resident_name), ("kind", i18n.text(e.kind.text())), ("status", i18n.text(status.text()))])}</p>
+                                        <p><a href=format!("/care/errands#errand-{}", e.id) data-testid="open-errand-link">
+                                            {i18n.fmt(Key::VisitOpenErrandLink, &[("n", &e.id.to_string())])}
+                                        </a></p>
+                                        <label class="choice">
+                                            <input type="checkbox" data-testid="confirm-duplicate"
+                                                prop:checked=move || confirm_duplicate.get()
+                                                on:change=move |ev| {
+                                                    confirm_duplicate.set(event_target_checked(&ev));
+                                                    errors.update(|x| x.retain(|f| f.field != "follow_up/kind"));
+                                                }/>
+                                            {i18n.t(Key::VisitOpenErrandConfirm)}
+                                        </label>
+                                        <FieldErrorList errors field="follow_up/kind" id="visit-kind-error".to_string()/>
+                                    </div>
+                                }
+                            })}
                         }.into_any(),
                         Then::Case => view! {
                             <CategoryPicker id="visit-case" meta category errors field="follow_up/category_id"/>

@@ -15,7 +15,7 @@ use shared::care::{
 use shared::error::{FieldError, FieldErrorCode};
 
 use super::{CareTabs, clear_on_change, local_errors, today};
-use crate::accounts::use_session;
+use crate::accounts::{PersonPicker, use_session};
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{
@@ -338,8 +338,16 @@ fn MemberRow(
 fn MemberForm(team_id: i64, on_saved: Callback<VolunteerSummary>) -> impl IntoView {
     let i18n = use_i18n();
     let name = RwSignal::new(String::new());
-    let username = RwSignal::new(String::new());
+    let account = RwSignal::new(None::<shared::accounts::Person>);
     let errors = RwSignal::new(Vec::<FieldError>::new());
+    // Choosing the volunteer's account names them, unless a name is typed already.
+    Effect::new(move |_| {
+        if let Some(p) = account.get()
+            && name.get_untracked().trim().is_empty()
+        {
+            name.set(p.display_name);
+        }
+    });
     let error = RwSignal::new(None::<ApiError>);
     let saving = RwSignal::new(false);
     let submit = move |ev: SubmitEvent| {
@@ -350,11 +358,10 @@ fn MemberForm(team_id: i64, on_saved: Callback<VolunteerSummary>) -> impl IntoVi
             focus_first_invalid();
             return;
         }
-        let u = username.get_untracked().trim().to_string();
         let input = MemberInput {
             name: name.get_untracked().trim().to_string(),
-            user_id: None,
-            username: (!u.is_empty()).then_some(u),
+            user_id: account.with_untracked(|a| a.as_ref().map(|a| a.user_id)),
+            username: None,
         };
         saving.set(true);
         spawn_local(async move {
@@ -372,9 +379,9 @@ fn MemberForm(team_id: i64, on_saved: Callback<VolunteerSummary>) -> impl IntoVi
     view! {
         <form class="form member-form" on:submit=submit novalidate data-testid="member-form">
             <FormError error fields=errors/>
+            <PersonPicker id=format!("member-{team_id}-account") testid="member-account" label=Key::VolMemberAccount chosen=account errors field="user_id"
+                hint=Key::VolMemberAccountHint/>
             <TextField id="member-name" label=Key::VolMemberName value=name errors field="name" required=true testid="member-name"/>
-            <TextField id="member-username" label=Key::CareHelperAccount value=username errors field="username"
-                hint=Key::VolMemberAccountHint testid="member-username"/>
             <button type="submit" class="button button-primary" data-testid="member-submit" disabled=move || saving.get()>
                 {move || i18n.t(Key::Save)}
             </button>

@@ -1,4 +1,5 @@
-//! Notifications about cases the user reported: the bell with the unread count in the header
+//! Notifications about cases the user reported and answers to the user's letters to the
+//! secretary: the bell with the unread count in the header
 //! and the list page.
 
 use std::time::Duration;
@@ -8,6 +9,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_location;
 
 use crate::api;
+use shared::cases::NotificationAbout;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{ErrorBox, Loading, fmt_time};
 
@@ -68,21 +70,30 @@ pub fn NotificationsPage() -> impl IntoView {
                 <ul class="notification-list" data-testid="notifications">
                     {items.into_iter().map(|n| {
                         let id = n.id;
-                        let kind = shared::cases::CaseEventKind::from(n.action);
-                        let from = n.action.from();
+                        let (href, title, number) = match &n.about {
+                            NotificationAbout::Case { case_id, case_number, case_title } =>
+                                (format!("/cases/{case_id}"), case_title.clone(), Some(case_number.clone())),
+                            NotificationAbout::Letter { letter_id, letter_subject } =>
+                                (format!("/mailbox#letter-{letter_id}"), letter_subject.clone(), None),
+                        };
+                        let action = n.action;
                         let to = n.stage;
                         let who = n.actor_name.clone();
                         view! {
                             <li>
-                                <a class="card notification" class:is-unread=!n.read href=format!("/cases/{}", n.case_id) data-testid="notification"
+                                <a class="card notification" class:is-unread=!n.read href=href data-testid="notification"
                                     on:click=move |_| spawn_local(async move { let _ = api::mark_read(vec![id]).await; })>
                                     <span class="notification-head">
                                         {(!n.read).then(|| view! { <span class="badge badge-warn">{move || i18n.t(Key::Unread)}</span> })}
-                                        <strong data-user-text>{n.case_title.clone()}</strong>
-                                        <span class="mono muted">{n.case_number.clone()}</span>
+                                        <strong data-user-text>{title}</strong>
+                                        {number.map(|n| view! { <span class="mono muted">{n}</span> })}
                                     </span>
                                     <span class="notification-body">
-                                        <span data-testid="notification-what">{move || kind.describe(who.as_deref(), Some(from), to, i18n.get())}</span>
+                                        <span data-testid="notification-what">{move || match action {
+                                            Some(action) => shared::cases::CaseEventKind::from(action)
+                                                .describe(who.as_deref(), Some(action.from()), to, i18n.get()),
+                                            None => i18n.fmt(Key::NotificationLetterAnswered, &[("name", who.as_deref().unwrap_or_default())]),
+                                        }}</span>
                                         <span class="muted">" · "{fmt_time(n.created_at)}</span>
                                     </span>
                                 </a>

@@ -83,31 +83,37 @@ fn ReportForm(principal: Principal) -> impl IntoView {
         duplicates.set(None);
     });
 
-    // From the map: `?lon=…&lat=…` fills in the point and the grid or micro-grid it lies in,
-    // as the server finds it; a point outside every grid shows the server's reason.
+    // A point, from the map (`?lon=…&lat=…`) or the phone's location, fills in the place it
+    // lies in as the server finds it: the building whose footprint holds it, else the
+    // micro-grid or grid. A point outside every grid says so and leaves the choice to the
+    // user (the search and grid list stay right above).
+    let place_from_point = move |lon: f64, lat: f64| {
+        point.set(Some((lon, lat)));
+        locate_error.set(None);
+        spawn_local(async move {
+            match api::locate(lon, lat).await {
+                // A later point (or a cleared one) wins over a slow answer.
+                Ok(_) if point.get_untracked() != Some((lon, lat)) => {}
+                Ok(loc) => place.set(Some(loc.finest())),
+                Err(e)
+                    if e
+                        .field_errors()
+                        .iter()
+                        .any(|f| f.code == FieldErrorCode::OutsideGrids) =>
+                {
+                    locate_error.set(Some(i18n.t(Key::LocationOutsideGrids).to_string()))
+                }
+                Err(e) => locate_error.set(Some(e.reason(crate::api::language()))),
+            }
+        });
+    };
     let query = leptos_router::hooks::use_query_map().get_untracked();
     let from_map = query
         .get("lon")
         .and_then(|v| v.parse::<f64>().ok())
         .zip(query.get("lat").and_then(|v| v.parse::<f64>().ok()));
     if let Some((lon, lat)) = from_map {
-        point.set(Some((lon, lat)));
-        spawn_local(async move {
-            match api::locate(lon, lat).await {
-                Ok(loc) => {
-                    let (chosen, location) = match loc.micro_grid {
-                        Some(m) => (m, format!("{} / ", loc.grid.name)),
-                        None => (loc.grid, String::new()),
-                    };
-                    let location = format!("{location}{}", chosen.name);
-                    place.set(Some(PlaceRefWithPath {
-                        place: chosen,
-                        location,
-                    }));
-                }
-                Err(e) => locate_error.set(Some(e.reason(crate::api::language()))),
-            }
-        });
+        place_from_point(lon, lat);
     }
 
     let use_location = move |_| {
@@ -121,8 +127,8 @@ fn ReportForm(principal: Principal) -> impl IntoView {
         locate_failed.set(false);
         let ok = Closure::once_into_js(move |pos: web_sys::Position| {
             let c = pos.coords();
-            point.set(Some((c.longitude(), c.latitude())));
             locating.set(false);
+            place_from_point(c.longitude(), c.latitude());
         });
         let fail = Closure::once_into_js(move |_e: wasm_bindgen::JsValue| {
             locating.set(false);
@@ -342,7 +348,7 @@ fn ReportForm(principal: Principal) -> impl IntoView {
                     {move || point.get().map(|(lon, lat)| view! {
                         <span class="muted" data-testid="location-set">{i18n.fmt(Key::LocationSet, &[("lon", &format!("{lon:.5}")), ("lat", &format!("{lat:.5}"))])}</span>
                         " "
-                        <button type="button" class="button button-quiet" on:click=move |_| point.set(None)>{i18n.t(Key::ClearLocation)}</button>
+                        <button type="button" class="button button-quiet" on:click=move |_| { point.set(None); locate_error.set(None); }>{i18n.t(Key::ClearLocation)}</button>
                     })}
                     {move || locate_failed.get().then(|| view! { <p class="hint" role="status">{i18n.t(Key::LocationFailed)}</p> })}
                     {move || locate_error.get().map(|m| view! { <p class="alert alert-error" role="alert" data-testid="locate-error">{m}</p> })}

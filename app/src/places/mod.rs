@@ -4,11 +4,13 @@
 
 mod browse;
 mod edit;
+mod people;
 mod residents;
 mod search;
 mod transfer;
 
 pub use browse::{PlacePage, PlacesRootPage};
+pub use people::PeoplePage;
 pub use residents::ResidentPage;
 pub use search::{SearchBox, SearchPage};
 pub use transfer::DataPage;

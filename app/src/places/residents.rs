@@ -192,6 +192,14 @@ fn ResidentBody(
         }
     };
 
+    // The care record (关爱档案) when there is one and this reader cares for the resident.
+    let in_care = resident.in_care;
+    let care_link = move || {
+        in_care
+            && session
+                .principal()
+                .is_some_and(|p| shared::care::may_care_for(&p, resident.grid_id, false))
+    };
     let not_recorded = move || i18n.t(Key::NotRecorded).to_string();
     let id_masked = resident.id_number_masked.clone();
     let phone_masked = resident.phone_masked.clone();
@@ -231,6 +239,11 @@ fn ResidentBody(
                 <div><dt>{move || i18n.t(Key::UpdatedAt)}</dt><dd>{fmt_time(resident.updated_at)}</dd></div>
             </dl>
             <p class="hint">{move || i18n.t(Key::MaskedNote)}</p>
+            {move || care_link().then(|| view! {
+                <p><a class="button button-secondary" href=format!("/care/residents/{id}") data-testid="care-record-link">
+                    {i18n.t(Key::CareOpenRecord)}
+                </a></p>
+            })}
         </section>
 
         <Show when=may_reveal>

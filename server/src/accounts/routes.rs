@@ -9,7 +9,8 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use shared::accounts::{
-    CreateUser, LoginRequest, Permission, Principal, ResetPassword, SessionState, UpdateUser,
+    CreateUser, LoginRequest, Permission, Person, Principal, ResetPassword, Role, SessionState,
+    UpdateUser,
     UserView,
 };
 use shared::error::{ErrorCode, Problem};
@@ -122,6 +123,31 @@ async fn list_users(
     Ok(Json(service::list_users(&state.db.conn).await?))
 }
 
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct PeopleQuery {
+    /// Part of the name or username.
+    pub q: Option<String>,
+    /// Only people working in this grid.
+    pub grid_id: Option<i64>,
+    /// Only people with this role.
+    pub role: Option<Role>,
+}
+
+/// The person picker: the people the caller may give work to (a meal's deliverer, a
+/// pairing's helper, a volunteer's account) — the office everyone, a grid worker those of
+/// their grids; by name, at most 50, with roles and grids.
+#[utoipa::path(get, path = "/people", tag = "accounts", params(PeopleQuery),
+    responses((status = 200, body = Vec<Person>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn people(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<PeopleQuery>,
+) -> AppResult<Json<Vec<Person>>> {
+    Ok(Json(
+        service::people(&state.db.conn, &me, q.q.as_deref(), q.grid_id, q.role).await?,
+    ))
+}
+
 /// Create a user account with roles and grid scopes (admin).
 #[utoipa::path(post, path = "/users", tag = "accounts", request_body = CreateUser,
     responses((status = 201, body = UserView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
@@ -193,4 +219,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_users, create_user))
         .routes(routes!(get_user, update_user))
         .routes(routes!(reset_password))
+        .routes(routes!(people))
 }

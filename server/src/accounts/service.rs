@@ -14,7 +14,8 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 use shared::accounts::{
-    CreateUser, LoginRequest, Principal, ResetPassword, Role, UpdateUser, UserView, parse_roles,
+    CreateUser, LoginRequest, PEOPLE_LIMIT, Person, Principal, ResetPassword, Role, Scope,
+    UpdateUser, UserView, parse_roles, people_scope, person_in_scope,
 };
 use shared::error::{ErrorCode, FieldErrorCode, FieldErrors};
 use shared::places::PlaceKind;
@@ -691,4 +692,76 @@ pub async fn purge_expired(state: &AppState) -> AppResult<u64> {
         .rows_affected;
     txn.commit().await?;
     Ok(sessions + throttles)
+}
+
+/// The people `me` may give work to (`shared::accounts::people_scope`), enabled accounts whose
+/// name or username contains `q`, of a role and working in a grid when asked; by name, at
+/// most [`PEOPLE_LIMIT`].
+pub async fn people(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    q: Option<&str>,
+    grid_id: Option<i64>,
+    role: Option<Role>,
+) -> AppResult<Vec<Person>> {
+    let scope = people_scope(me);
+    if scope == Scope::None {
+        return Err(AppError::Code(ErrorCode::Forbidden));
+    }
+    let mut query = user::Entity::find().filter(user::Column::Disabled.eq(false));
+    if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+        if q.chars().count() > 64 {
+            return Err(AppError::field("q", FieldErrorCode::TooLong));
+        }
+        use sea_orm::sea_query::LikeExpr;
+        let like = crate::places::service::like_pattern(q);
+        query = query.filter(
+            sea_orm::Condition::any()
+                .add(Expr::col(user::Column::DisplayName).like(LikeExpr::new(&like).escape('\\')))
+                .add(Expr::col(user::Column::Username).like(LikeExpr::new(&like).escape('\\'))),
+        );
+    }
+    let users = query
+        .order_by_asc(user::Column::DisplayName)
+        .order_by_asc(user::Column::Id)
+        .all(conn)
+        .await?;
+    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
+    let (mut roles, mut grids) = roles_and_grids(conn, &ids).await?;
+    let chosen: Vec<(user::Model, Vec<Role>, Vec<i64>)> = users
+        .into_iter()
+        .map(|u| {
+            let r = roles.remove(&u.id).unwrap_or_default();
+            let g = grids.remove(&u.id).unwrap_or_default();
+            (u, r, g)
+        })
+        .filter(|(u, r, g)| {
+            person_in_scope(&scope, me, u.id, g)
+                && role.is_none_or(|role| r.contains(&role))
+                && grid_id.is_none_or(|grid| g.contains(&grid))
+        })
+        .take(PEOPLE_LIMIT)
+        .collect();
+    let grid_ids: Vec<i64> = chosen.iter().flat_map(|(_, _, g)| g.clone()).collect();
+    let names: HashMap<i64, place::Model> = place::Entity::find()
+        .filter(place::Column::Id.is_in(grid_ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok(chosen
+        .into_iter()
+        .map(|(u, roles, g)| Person {
+            user_id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            roles,
+            grids: g
+                .iter()
+                .filter_map(|id| names.get(id))
+                .map(crate::places::service::to_ref)
+                .collect(),
+        })
+        .collect())
 }

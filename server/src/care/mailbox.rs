@@ -3,7 +3,7 @@
 
 use super::store::letter;
 use crate::AppState;
-use crate::cases::store::case;
+use crate::cases::store::{case, notification};
 use crate::error::{AppError, AppResult};
 use crate::places::store::place;
 use sea_orm::sea_query::Expr;
@@ -209,6 +209,22 @@ pub async fn answer(
     if res.rows_affected != 1 {
         // Answered by someone else meanwhile (PostgreSQL runs writers side by side).
         return Err(AppError::Code(ErrorCode::VersionConflict));
+    }
+    // The writer hears of the answer in the app (the bell), in the same transaction.
+    if let Some(writer) = l.writer_id.filter(|w| *w != me.user_id) {
+        notification::ActiveModel {
+            user_id: Set(writer),
+            case_id: Set(None),
+            letter_id: Set(Some(id)),
+            action: Set(shared::cases::LETTER_ANSWERED.into()),
+            stage: Set(None),
+            actor_name: Set(Some(me.display_name.clone())),
+            created_at: Set(OffsetDateTime::now_utc()),
+            read_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&*txn)
+        .await?;
     }
     let l = letter::Entity::find_by_id(id)
         .one(&*txn)

@@ -390,7 +390,11 @@ pub async fn record_visit(
     let (mut errand_id, mut case_id) = (None, None);
     match req.follow_up {
         FollowUp::None => {}
-        FollowUp::Errand { kind } => {
+        FollowUp::Errand {
+            kind,
+            confirm_duplicate,
+        } => {
+            refuse_open_errand(&*txn, r.id, kind, confirm_duplicate, "follow_up/kind").await?;
             let e = insert_errand(
                 &*txn,
                 me,
@@ -562,6 +566,35 @@ fn errand_view(e: errand::Model, resident_name: String, rel: ErrandRelation) -> 
     }
 }
 
+/// An errand of a kind the resident already has open is most likely the same need asked
+/// twice: refused (`already_open` on `field`) unless the writer confirms it is another.
+async fn refuse_open_errand(
+    conn: &impl ConnectionTrait,
+    resident_id: i64,
+    kind: ErrandKind,
+    confirmed: bool,
+    field: &str,
+) -> AppResult<()> {
+    if confirmed {
+        return Ok(());
+    }
+    let open: Vec<&str> = ErrandStatus::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .map(ErrandStatus::as_str)
+        .collect();
+    let existing = errand::Entity::find()
+        .filter(errand::Column::ResidentId.eq(resident_id))
+        .filter(errand::Column::Kind.eq(kind.as_str()))
+        .filter(errand::Column::Status.is_in(open))
+        .one(conn)
+        .await?;
+    match existing {
+        Some(_) => Err(AppError::field(field, FieldErrorCode::AlreadyOpen)),
+        None => Ok(()),
+    }
+}
+
 async fn insert_errand(
     conn: &impl ConnectionTrait,
     me: &Principal,
@@ -617,6 +650,7 @@ pub async fn request_errand(
             .await
             .map_err(|_| AppError::field("resident_id", FieldErrorCode::UnknownReference))?
     };
+    refuse_open_errand(&*txn, r.id, req.kind, req.confirm_duplicate, "kind").await?;
     let e = insert_errand(&*txn, me, &r, req.kind, description, None).await?;
     let is_resident = is_the_resident(&*txn, me, r.id).await?;
     let carer = may_care_for(me, r.grid_id, is_helper(&*txn, me, r.id).await?);

@@ -18,8 +18,8 @@ use shared::accounts::{Principal, Role};
 use shared::calendar::{Limit, WorkCalendar};
 use shared::cases::{
     Action, CaseEvent, CaseEventKind, CaseMeta, CaseRelation, CaseSummary, CaseView, Category,
-    CreateCase, MoveCase, MoveRefusal, Notification, Rating, ResponsibleParty, Source, Stage,
-    Urgency, check_move, legal_actions, validate_case, validate_move,
+    CreateCase, MoveCase, MoveRefusal, Notification, NotificationAbout, Rating, ResponsibleParty,
+    Source, Stage, Urgency, check_move, legal_actions, validate_case, validate_move,
 };
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::{Page, clamp_paging};
@@ -518,6 +518,7 @@ pub async fn notifications(
     me: &Principal,
     unread_only: bool,
 ) -> AppResult<Vec<Notification>> {
+    use crate::care::store::letter;
     let mut q = notification::Entity::find().filter(notification::Column::UserId.eq(me.user_id));
     if unread_only {
         q = q.filter(notification::Column::ReadAt.is_null());
@@ -527,24 +528,47 @@ pub async fn notifications(
         .limit(100)
         .all(conn)
         .await?;
-    let ids: Vec<i64> = rows.iter().map(|n| n.case_id).collect();
+    let case_ids: Vec<i64> = rows.iter().filter_map(|n| n.case_id).collect();
     let cases: std::collections::HashMap<i64, case::Model> = case::Entity::find()
-        .filter(case::Column::Id.is_in(ids))
+        .filter(case::Column::Id.is_in(case_ids))
         .all(conn)
         .await?
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
+    let letter_ids: Vec<i64> = rows.iter().filter_map(|n| n.letter_id).collect();
+    let letters: std::collections::HashMap<i64, letter::Model> = letter::Entity::find()
+        .filter(letter::Column::Id.is_in(letter_ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l))
+        .collect();
     Ok(rows
         .into_iter()
         .filter_map(|n| {
-            let c = cases.get(&n.case_id)?;
+            let about = match (n.case_id, n.letter_id) {
+                (Some(id), _) => {
+                    let c = cases.get(&id)?;
+                    NotificationAbout::Case {
+                        case_id: c.id,
+                        case_number: c.number.clone(),
+                        case_title: c.title.clone(),
+                    }
+                }
+                (None, Some(id)) => NotificationAbout::Letter {
+                    letter_id: id,
+                    letter_subject: letters.get(&id)?.subject.clone(),
+                },
+                (None, None) => return None,
+            };
             Some(Notification {
                 id: n.id,
-                case_id: n.case_id,
-                case_number: c.number.clone(),
-                case_title: c.title.clone(),
-                action: parse(&n.action)?,
+                action: match about {
+                    NotificationAbout::Case { .. } => Some(parse(&n.action)?),
+                    NotificationAbout::Letter { .. } => None,
+                },
+                about,
                 stage: n.stage.as_deref().and_then(parse),
                 actor_name: n.actor_name,
                 created_at: n.created_at,
@@ -1138,7 +1162,8 @@ pub async fn make_move(
     if let Some(reporter) = c.reporter_id.filter(|r| *r != me.user_id) {
         notification::ActiveModel {
             user_id: Set(reporter),
-            case_id: Set(id),
+            case_id: Set(Some(id)),
+            letter_id: Set(None),
             action: Set(name_of(m.action)),
             stage: Set(Some(name_of(to))),
             actor_name: Set(Some(me.display_name.clone())),

@@ -143,7 +143,10 @@ pub mod notification {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub user_id: i64,
-        pub case_id: i64,
+        /// The case it is about; none for an answered letter.
+        pub case_id: Option<i64>,
+        /// The secretary's-mailbox letter whose answer it announces.
+        pub letter_id: Option<i64>,
         pub action: String,
         pub stage: Option<String>,
         pub actor_name: Option<String>,

@@ -161,8 +161,8 @@ pub struct LocateQuery {
     pub lat: f64,
 }
 
-/// The grid and micro-grid a point lies in (point-in-polygon on their shapes). A point
-/// outside every grid is refused with a field error on `lon`.
+/// The grid, micro-grid and building a point lies in (point-in-polygon on their shapes). A
+/// point outside every grid is refused with a field error on `lon`.
 #[utoipa::path(get, path = "/map/locate", tag = "map", params(LocateQuery),
     responses((status = 200, body = Location), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn locate(
@@ -182,7 +182,14 @@ async fn locate(
     } else {
         (to_ref(&found), None)
     };
-    Ok(Json(Location { grid, micro_grid }))
+    let building = places::building_at(&state.db.conn, grid.id, q.lon, q.lat)
+        .await?
+        .map(|b| to_ref(&b));
+    Ok(Json(Location {
+        grid,
+        micro_grid,
+        building,
+    }))
 }
 
 /// Open stages as stored.

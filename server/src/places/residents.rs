@@ -99,6 +99,8 @@ pub async fn views(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let in_care = in_care(conn, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -126,9 +128,60 @@ pub async fn views(
                 address,
                 version: r.version,
                 updated_at: r.updated_at,
+                in_care: in_care.contains(&r.id),
             }
         })
         .collect())
+}
+
+/// Which of these residents have a care record: a pairing, a visit, an errand or a meal
+/// enrolment (so their page can lead to it).
+async fn in_care(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+) -> AppResult<std::collections::HashSet<i64>> {
+    use crate::care::store::{enrolment, errand, pairing, visit};
+    let mut found = std::collections::HashSet::new();
+    if ids.is_empty() {
+        return Ok(found);
+    }
+    found.extend(
+        pairing::Entity::find()
+            .select_only()
+            .column(pairing::Column::ResidentId)
+            .filter(pairing::Column::ResidentId.is_in(ids.to_vec()))
+            .into_tuple::<i64>()
+            .all(conn)
+            .await?,
+    );
+    found.extend(
+        visit::Entity::find()
+            .select_only()
+            .column(visit::Column::ResidentId)
+            .filter(visit::Column::ResidentId.is_in(ids.to_vec()))
+            .into_tuple::<i64>()
+            .all(conn)
+            .await?,
+    );
+    found.extend(
+        errand::Entity::find()
+            .select_only()
+            .column(errand::Column::ResidentId)
+            .filter(errand::Column::ResidentId.is_in(ids.to_vec()))
+            .into_tuple::<i64>()
+            .all(conn)
+            .await?,
+    );
+    found.extend(
+        enrolment::Entity::find()
+            .select_only()
+            .column(enrolment::Column::ResidentId)
+            .filter(enrolment::Column::ResidentId.is_in(ids.to_vec()))
+            .into_tuple::<i64>()
+            .all(conn)
+            .await?,
+    );
+    Ok(found)
 }
 
 pub async fn list(

@@ -1066,26 +1066,48 @@ pub async fn locate(
     lat: f64,
 ) -> AppResult<Option<place::Model>> {
     for kind in [PlaceKind::MicroGrid, PlaceKind::Grid] {
-        // The bounding-box columns narrow it down; the shape decides.
-        let candidates = place::Entity::find()
-            .filter(place::Column::Kind.eq(kind.as_str()))
-            .filter(place::Column::MinLon.lte(lon))
-            .filter(place::Column::MaxLon.gte(lon))
-            .filter(place::Column::MinLat.lte(lat))
-            .filter(place::Column::MaxLat.gte(lat))
-            .order_by_asc(place::Column::Id)
-            .all(conn)
-            .await?;
-        for p in candidates {
-            let inside = p
-                .geometry
-                .as_deref()
-                .and_then(|g| serde_json::from_str(g).ok())
-                .is_some_and(|g| shared::geo::contains(&g, lon, lat));
-            if inside {
-                return Ok(Some(p));
-            }
+        if let Some(p) = containing(conn, kind, None, lon, lat).await? {
+            return Ok(Some(p));
         }
     }
     Ok(None)
+}
+
+/// The building of this grid whose footprint contains the point, if any.
+pub async fn building_at(
+    conn: &impl ConnectionTrait,
+    grid_id: i64,
+    lon: f64,
+    lat: f64,
+) -> AppResult<Option<place::Model>> {
+    containing(conn, PlaceKind::Building, Some(grid_id), lon, lat).await
+}
+
+/// The first place of a kind (within a grid, when given) whose shape contains the point.
+async fn containing(
+    conn: &impl ConnectionTrait,
+    kind: PlaceKind,
+    grid_id: Option<i64>,
+    lon: f64,
+    lat: f64,
+) -> AppResult<Option<place::Model>> {
+    // The bounding-box columns narrow it down; the shape decides.
+    let mut query = place::Entity::find().filter(place::Column::Kind.eq(kind.as_str()));
+    if let Some(g) = grid_id {
+        query = query.filter(place::Column::GridId.eq(g));
+    }
+    let candidates = query
+        .filter(place::Column::MinLon.lte(lon))
+        .filter(place::Column::MaxLon.gte(lon))
+        .filter(place::Column::MinLat.lte(lat))
+        .filter(place::Column::MaxLat.gte(lat))
+        .order_by_asc(place::Column::Id)
+        .all(conn)
+        .await?;
+    Ok(candidates.into_iter().find(|p| {
+        p.geometry
+            .as_deref()
+            .and_then(|g| serde_json::from_str(g).ok())
+            .is_some_and(|g| shared::geo::contains(&g, lon, lat))
+    }))
 }

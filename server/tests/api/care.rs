@@ -173,6 +173,61 @@ async fn a_visit_need_becomes_an_errand_the_helper_runs(app: &TestApp) {
 }
 both!(a_visit_need_becomes_an_errand_the_helper_runs);
 
+/// A second errand of the same kind while the first is still open is most likely the same
+/// need: refused with `already_open` (and the visit with it: nothing half-written) unless the
+/// writer confirms it is another matter; another kind, or after the first is done, is fine.
+async fn an_open_errand_of_the_same_kind_is_not_made_twice_unconfirmed(app: &TestApp) {
+    let gw = app.login("gridworker").await;
+    let zhang = app.resident_id("张秀兰").await;
+    let visit = |kind: &str, confirm: bool| {
+        json!({"resident_id": zhang, "method": "phone", "visited_at": now(),
+            "needs": "降压药快吃完了", "follow_up": {"type": "errand", "kind": kind, "confirm_duplicate": confirm}})
+    };
+    ok(
+        gw.post("/api/v1/care/visits", visit("medicine", false))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let (status, refused) = gw
+        .post("/api/v1/care/visits", visit("medicine", false))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["errors"][0]["field"], "follow_up/kind");
+    assert_eq!(refused["errors"][0]["code"], "already_open");
+    let (_, record) = gw.get(&format!("/api/v1/care/residents/{zhang}")).await;
+    assert_eq!(
+        record["visits"].as_array().unwrap().len(),
+        1,
+        "the refused visit is not kept"
+    );
+    assert_eq!(record["errands"].as_array().unwrap().len(), 1);
+    // Another kind, or the same kind confirmed as another matter, is made.
+    ok(
+        gw.post("/api/v1/care/visits", visit("shopping", false))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    ok(
+        gw.post("/api/v1/care/visits", visit("medicine", true))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    // The errand endpoint follows the same rule, on its `kind` field.
+    let (status, refused) = gw
+        .post(
+            "/api/v1/care/errands",
+            json!({"resident_id": zhang, "kind": "shopping", "description": "买菜"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["errors"][0]["field"], "kind");
+    assert_eq!(refused["errors"][0]["code"], "already_open");
+}
+both!(an_open_errand_of_the_same_kind_is_not_made_twice_unconfirmed);
+
 /// Those who do not care for a resident see nothing of their care; counts carry no names.
 async fn care_records_stay_with_those_who_care(app: &TestApp) {
     let staff = app.login("staff").await;
@@ -295,7 +350,7 @@ async fn letters_to_the_secretary(app: &TestApp) {
     let id = private["id"].as_i64().unwrap();
     let public = ok(
         resident
-            .post("/api/v1/care/mailbox", json!({"subject": "建议增设休息座椅", "body": "小区广场没有座椅，老人走累了没处歇。"}))
+            .post("/api/v1/care/mailbox", json!({"subject": "建议增设休息座椅", "body": "小区广场没有座椅，老人走累了没处歇。", "private": false}))
             .await,
         StatusCode::CREATED,
     )
@@ -369,6 +424,60 @@ async fn letters_to_the_secretary(app: &TestApp) {
     assert!(shown[0]["writer_name"].is_null());
 }
 both!(letters_to_the_secretary);
+
+/// A letter is for the secretary alone unless the writer opens it to the office; the
+/// secretary's answer reaches the writer as a notification (the bell), and only the writer.
+async fn letters_are_private_by_default_and_answers_notify(app: &TestApp) {
+    let resident = app.login("resident").await;
+    let staff = app.login("staff").await;
+    let secretary = app.login("admin").await;
+    let letter = ok(
+        resident
+            .post("/api/v1/care/mailbox", json!({"subject": "想反映家里的困难", "body": "老伴住院，家里开销大，想问问有没有补助。"}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(letter["private"], true, "{letter}");
+    let id = letter["id"].as_i64().unwrap();
+    let (_, seen) = staff.get("/api/v1/care/mailbox").await;
+    assert!(!seen.to_string().contains("家里的困难"), "{seen}");
+    let (_, before) = resident.get("/api/v1/notifications?unread=true").await;
+    assert_eq!(before, json!([]));
+    ok(
+        secretary
+            .post(
+                &format!("/api/v1/care/mailbox/{id}/answer"),
+                json!({"text": "已请民政专干联系您，申请临时救助。", "version": 1}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let (_, notes) = resident.get("/api/v1/notifications?unread=true").await;
+    let notes = notes.as_array().unwrap().clone();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["about"], "letter");
+    assert_eq!(notes[0]["letter_id"], id);
+    assert_eq!(notes[0]["letter_subject"], "想反映家里的困难");
+    assert_eq!(notes[0]["action"], "letter_answered");
+    assert_eq!(notes[0]["actor_name"], "李书记");
+    // Nobody else hears of it.
+    for other in [&staff, &secretary] {
+        let (_, theirs) = other.get("/api/v1/notifications").await;
+        assert!(!theirs.to_string().contains("想反映家里的困难"), "{theirs}");
+    }
+    let (status, _) = resident
+        .post(
+            "/api/v1/notifications/read",
+            json!({"ids": [notes[0]["id"]]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, after) = resident.get("/api/v1/notifications?unread=true").await;
+    assert_eq!(after, json!([]));
+}
+both!(letters_are_private_by_default_and_answers_notify);
 
 /// 幸福餐桌: an eligible resident is enrolled for delivery; the day's order is on the
 /// deliverer's route, delivered and counted for the day and the month.

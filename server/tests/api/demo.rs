@@ -56,10 +56,67 @@ async fn stories_leave_the_community_at_work(app: &TestApp) {
     );
 }
 
+/// The stories happen to the seed's people: nobody is registered twice in one household, and
+/// the pairing, visit, errand and meal enrolment name the seeded 张秀兰 (1栋101室, born 1956)
+/// and 瞿桂英 (1栋102室, born 1944); the README's other spelling 瞿桂芳 exists nowhere.
+async fn stories_use_the_seeded_residents(app: &TestApp) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use server::care::store::{enrolment, errand, pairing, visit};
+    use server::places::store::resident;
+    use std::collections::HashMap;
+    let conn = &app.state.db.conn;
+    let everyone = resident::Entity::find().all(conn).await.unwrap();
+    let mut per_household: HashMap<(i64, &str), usize> = HashMap::new();
+    for r in &everyone {
+        *per_household
+            .entry((r.household_id, r.name.as_str()))
+            .or_default() += 1;
+    }
+    let twice: Vec<_> = per_household.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(
+        twice.is_empty(),
+        "the same name twice in a household: {twice:?}"
+    );
+
+    let seeded = |name: &str, household: i64, year: i32| {
+        let found: Vec<_> = everyone.iter().filter(|r| r.name == name).collect();
+        assert_eq!(found.len(), 1, "{name}: {found:?}");
+        assert_eq!(
+            (found[0].household_id, found[0].birth_year),
+            (household, Some(year))
+        );
+        found[0].id
+    };
+    let zhang = seeded("张秀兰", app.place_id("XF-C01-B0001-101").await, 1956);
+    let qu = seeded("瞿桂英", app.place_id("XF-C01-B0001-102").await, 1944);
+    assert!(!everyone.iter().any(|r| r.name == "瞿桂芳"));
+
+    let pairings = pairing::Entity::find().all(conn).await.unwrap();
+    let mut paired: Vec<i64> = pairings.iter().map(|p| p.resident_id).collect();
+    paired.sort();
+    let mut expected = vec![zhang, qu];
+    expected.sort();
+    assert_eq!(paired, expected);
+    let visits = visit::Entity::find().all(conn).await.unwrap();
+    assert!(!visits.is_empty() && visits.iter().all(|v| v.resident_id == zhang));
+    let errands = errand::Entity::find().all(conn).await.unwrap();
+    assert!(!errands.is_empty() && errands.iter().all(|e| e.resident_id == zhang));
+    let meals = enrolment::Entity::find()
+        .filter(enrolment::Column::Active.eq(true))
+        .all(conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        meals.iter().map(|e| e.resident_id).collect::<Vec<_>>(),
+        vec![qu]
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_demo_stories() {
     let app = TestApp::sqlite_configured(true, |c| c.demo_stories = true).await;
     stories_leave_the_community_at_work(&app).await;
+    stories_use_the_seeded_residents(&app).await;
     app.cleanup().await;
 }
 
@@ -67,5 +124,6 @@ async fn sqlite_demo_stories() {
 async fn postgres_demo_stories() {
     let app = TestApp::postgres_configured(true, |c| c.demo_stories = true).await;
     stories_leave_the_community_at_work(&app).await;
+    stories_use_the_seeded_residents(&app).await;
     app.cleanup().await;
 }

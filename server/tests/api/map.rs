@@ -110,6 +110,35 @@ async fn the_map_answers_by_box_layer_and_point(app: &TestApp) {
 }
 both!(the_map_answers_by_box_layer_and_point);
 
+/// A point on a building's footprint names the building (a report from "my location" is
+/// filed there); a point between buildings names only the grid and micro-grid.
+async fn a_point_on_a_building_names_the_building(app: &TestApp) {
+    let resident = app.login("resident").await;
+    let building = app.place_id("XF-C01-B0001").await;
+    let (_, b) = resident.get(&format!("/api/v1/places/{building}")).await;
+    let ring = b["geometry"]["coordinates"][0].as_array().unwrap().clone();
+    let corner = |i: usize, j: usize| ring[i][j].as_f64().unwrap();
+    let (lon, lat) = (
+        (corner(0, 0) + corner(2, 0)) / 2.0,
+        (corner(0, 1) + corner(2, 1)) / 2.0,
+    );
+    let (status, loc) = resident
+        .get(&format!("/api/v1/map/locate?lon={lon}&lat={lat}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{loc}");
+    assert_eq!(loc["grid"]["name"], "第一网格");
+    assert_eq!(loc["micro_grid"]["name"], "1微网格");
+    assert_eq!(loc["building"]["id"], building, "{loc}");
+    // Just below the footprint: still the micro-grid, no building.
+    let below = corner(0, 1).min(corner(2, 1)) - 0.0002;
+    let (status, loc) = resident
+        .get(&format!("/api/v1/map/locate?lon={lon}&lat={below}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{loc}");
+    assert!(loc["building"].is_null(), "{loc}");
+}
+both!(a_point_on_a_building_names_the_building);
+
 async fn a_grid_panel_shows_figures_only_to_those_who_may_see_them(app: &TestApp) {
     let g1 = app.place_id("XF-C01-G1").await;
     let g2 = app.place_id("XF-C01-G2").await;

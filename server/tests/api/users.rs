@@ -138,3 +138,87 @@ async fn password_reset_ends_sessions_and_sets_the_new_password(app: &TestApp) {
     assert_eq!(app.audit("user.reset_password").await.len(), 1);
 }
 both!(password_reset_ends_sessions_and_sets_the_new_password);
+
+/// The person picker's list: people by name with roles and grids, for those who give people
+/// work; a grid worker sees the accounts of their own grids only; disabled accounts never.
+async fn the_person_picker_lists_whom_the_caller_may_give_work(app: &TestApp) {
+    let admin = app.login("admin").await;
+    let grid1 = app.place_id("XF-C01-G1").await;
+    let grid2 = app.place_id("XF-C01-G2").await;
+    for (username, name, grid) in [("gw1b", "赵二网格员", grid1), ("gw2", "赵三网格员", grid2)]
+    {
+        let (status, body) = admin
+            .post(
+                "/api/v1/users",
+                json!({"username": username, "display_name": name, "password": PASSWORD, "roles": ["grid_worker"], "grid_ids": [grid]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (status, gone) = admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "gone", "display_name": "赵离职", "password": PASSWORD, "roles": ["grid_worker"], "grid_ids": [grid1]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{gone}");
+    let (status, _) = admin
+        .put(
+            &format!("/api/v1/users/{}", gone["id"]),
+            json!({"display_name": "赵离职", "roles": ["grid_worker"], "grid_ids": [grid1], "disabled": true, "version": gone["version"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Names, sorted here: the database's collation orders Chinese names its own way.
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        let mut n: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["display_name"].as_str().unwrap().to_string())
+            .collect();
+        n.sort();
+        n
+    };
+    // The office finds everyone by part of the name, with role and grid, never the disabled.
+    let staff = app.login("staff").await;
+    let (status, found) = staff.get("/api/v1/people?q=%E8%B5%B5").await; // 赵
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(names(&found), ["赵三网格员", "赵二网格员", "赵网格员"]);
+    let zhao = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["username"] == "gridworker")
+        .unwrap();
+    assert_eq!(zhao["roles"], json!(["grid_worker"]));
+    assert_eq!(zhao["grids"][0]["name"], "第一网格");
+    let (_, by_grid) = staff.get(&format!("/api/v1/people?grid_id={grid2}")).await;
+    assert_eq!(names(&by_grid), ["赵三网格员"]);
+    let (_, by_role) = staff.get("/api/v1/people?role=mediator").await;
+    assert_eq!(names(&by_role), ["陈调解员"]);
+    let (_, by_username) = staff.get("/api/v1/people?q=gridwork").await;
+    assert_eq!(names(&by_username), ["赵网格员"]);
+
+    // The grid worker: their own grid's accounts, not another grid's, not the office's.
+    let gw = app.login("gridworker").await;
+    let (status, theirs) = gw.get("/api/v1/people").await;
+    assert_eq!(status, StatusCode::OK, "{theirs}");
+    assert_eq!(names(&theirs), ["赵二网格员", "赵网格员"]);
+
+    for who in ["resident", "mediator"] {
+        let (status, _) = app.login(who).await.get("/api/v1/people").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let long = "赵".repeat(65);
+    let (status, refused) = staff
+        .get(&format!(
+            "/api/v1/people?q={}",
+            long.replace('赵', "%E8%B5%B5")
+        ))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["errors"][0]["field"], "q");
+}
+both!(the_person_picker_lists_whom_the_caller_may_give_work);
