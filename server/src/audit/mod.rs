@@ -112,6 +112,7 @@ pub async fn record_now(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
     pub offset: Option<u64>,
     pub limit: Option<u64>,

@@ -57,6 +57,7 @@ async fn update_pairing(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DueQuery {
     /// Only the residents I am the helper of.
     #[serde(default)]
@@ -103,6 +104,7 @@ async fn care_record(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ErrandQuery {
     pub status: Option<ErrandStatus>,
 }
@@ -156,6 +158,7 @@ async fn move_errand(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct GroupQuery {
     pub grid_id: Option<i64>,
 }
@@ -281,6 +284,7 @@ async fn enrol(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MenuQuery {
     /// YYYY-MM-DD
     pub from: String,
@@ -318,6 +322,7 @@ async fn set_menu(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrderQuery {
     /// YYYY-MM-DD
     pub day: String,
@@ -371,6 +376,7 @@ async fn delivered(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CountQuery {
     /// YYYY-MM
     pub month: String,

@@ -22,12 +22,14 @@ use shared::places::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VersionParam {
     /// The version the client last saw.
     pub version: i64,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ResidentQuery {
     /// Part of a name.
     pub q: Option<String>,
@@ -38,6 +40,7 @@ pub struct ResidentQuery {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Name, address or code.
     pub q: String,
@@ -268,6 +271,7 @@ async fn reveal(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportParams {
     /// Check every row and report, but write nothing.
     #[serde(default)]
