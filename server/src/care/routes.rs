@@ -355,7 +355,7 @@ async fn list_orders(
 
 /// Place the day's orders for the enrolled residents (idempotent per day).
 #[utoipa::path(post, path = "/care/meals/orders", tag = "care", request_body = OrderInput,
-    responses((status = 200, body = Vec<OrderView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = Vec<OrderView>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn place_orders(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,

@@ -175,7 +175,8 @@ async fn search(
 
 /// Residents in the user's scope, optionally under a place and matching a name.
 #[utoipa::path(get, path = "/residents", tag = "residents", params(ResidentQuery),
-    responses((status = 200, body = Page<ResidentView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = Page<ResidentView>), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, description = "No such place (`place_id`)", body = Problem)))]
 async fn list_residents(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
