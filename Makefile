@@ -21,21 +21,23 @@ CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
 .PHONY: run test setup tools wasm-target wasm-bindgen-cli npm chromium app server-debug server-release \
-        test-rust test-e2e bench bench-map clean
+        test-rust test-e2e fuzz fuzz-tools bench bench-map clean
 
 ## make run — build everything and serve the demo on http://127.0.0.1:$(PORT)
 run: tools app server-release
 	@mkdir -p data
 	LINJU_DEMO=$${LINJU_DEMO:-1} LINJU_DEMO_STORIES=$${LINJU_DEMO_STORIES:-1} PORT=$(PORT) LINJU_SITE_DIR=$(SITE) target/release/server serve
 
-## make test — unit, API (SQLite and PostgreSQL) and browser tests
-test: tools app server-debug
+## make test — unit, API (SQLite and PostgreSQL), fuzzing and browser tests
+test: tools fuzz-tools app server-debug
 	@mkdir -p target/test-logs
 	@rm -f target/test-logs/*.log
 	@status=0; \
 	pg_url="$$(.ci/postgres.sh)"; \
 	echo "== unit and API tests (SQLite and PostgreSQL at $${pg_url%%@*}@…)"; \
 	LINJU_TEST_POSTGRES_URL="$$pg_url" cargo test -p shared -p migrations -p server -p app 2>&1 | tee target/test-logs/rust.log || status=1; \
+	echo "== fuzzing the API over its OpenAPI document (schemathesis; SQLite and PostgreSQL)"; \
+	.ci/fuzz.sh target/debug/server "$$pg_url" 2>&1 | tee target/test-logs/fuzz.log || status=1; \
 	echo "== browser tests (headless Chromium)"; \
 	$(MAKE) --no-print-directory test-e2e 2>&1 | tee target/test-logs/e2e.log || status=1; \
 	passed=$$(cat target/test-logs/*.log | awk '/^test result:/ {for (i=1;i<=NF;i++) if ($$i ~ /^passed;?$$/) s+=$$(i-1)} /^# pass / {s+=$$3} END {print s+0}'); \
@@ -46,6 +48,21 @@ test: tools app server-debug
 
 test-rust: server-debug
 	LINJU_TEST_POSTGRES_URL="$$(.ci/postgres.sh)" cargo test -p shared -p migrations -p server -p app
+
+## make fuzz — schemathesis over the live API on SQLite and PostgreSQL (.ci/fuzz.sh)
+fuzz: fuzz-tools server-debug
+	.ci/fuzz.sh target/debug/server "$$(.ci/postgres.sh)"
+
+# schemathesis from PyPI, by name and version, in a venv of its own.
+SCHEMATHESIS_VERSION := 4.32.5
+FUZZ_VENV := target/venv
+fuzz-tools: $(FUZZ_VENV)/.schemathesis-$(SCHEMATHESIS_VERSION)
+
+$(FUZZ_VENV)/.schemathesis-$(SCHEMATHESIS_VERSION):
+	@python3 -m venv $(FUZZ_VENV) 2>/dev/null || { export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq python3-venv && python3 -m venv $(FUZZ_VENV); }
+	$(FUZZ_VENV)/bin/pip install --quiet --disable-pip-version-check "schemathesis==$(SCHEMATHESIS_VERSION)"
+	@touch $@
 
 test-e2e: npm chromium
 	cd end2end && LINJU_SERVER_BIN=../target/debug/server LINJU_SITE_DIR=../$(SITE) \

@@ -35,6 +35,7 @@ pub mod live_stream;
 pub mod map;
 pub mod mediation;
 pub mod open311;
+pub mod openapi;
 pub mod places;
 pub mod site;
 
@@ -73,30 +74,6 @@ pub struct AppState {
     pub shutdown: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Linju API",
-        description = "邻聚 — community grid governance. Errors are application/problem+json with a stable `code`. \
-            State-changing requests need the `X-Requested-With` header and a same-origin `Origin`.",
-        version = "1"
-    ),
-    paths(openapi_document),
-    components(schemas(shared::error::Problem, shared::error::ErrorCode, shared::error::FieldErrorCode)),
-    tags(
-        (name = "accounts", description = "Sign-in, sessions and user administration"),
-        (name = "places", description = "The grid hierarchy: street → community → grid → micro-grid → building → household"),
-        (name = "residents", description = "The residents registry; sensitive fields are masked unless revealed (audited)"),
-        (name = "cases", description = "Problems raised, from report to verified closure"),
-        (name = "board", description = "The status board and its live stream"),
-        (name = "map", description = "Map features by bounding box and layer; where a point lies"),
-        (name = "open311", description = "Open311 GeoReport v2 (at /open311/v2, by API key) and its keys"),
-        (name = "audit", description = "Who read or changed what"),
-        (name = "operations", description = "Health and the API description")
-    )
-)]
-struct ApiDoc;
-
 /// Liveness: the process answers.
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "Process is up", body = String)))]
 async fn healthz() -> &'static str {
@@ -116,14 +93,8 @@ async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError>
     }
 }
 
-/// This document. (Documented here; served by the route in `router`.)
-#[utoipa::path(get, path = "/api/openapi.json", tag = "operations",
-    responses((status = 200, description = "The OpenAPI 3 description of this API", content_type = "application/json", body = Object)))]
-#[allow(dead_code)]
-async fn openapi_document() {}
-
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest(
             "/api/v1",
             accounts::router()
@@ -143,6 +114,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts();
     // Open311 routes are plain axum routes (outside /api, by API key); documented here.
     doc.merge(open311::Open311Doc::openapi());
+    utoipa::Modify::modify(&openapi::Finish, &mut doc);
     (router, doc)
 }
 

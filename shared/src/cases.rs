@@ -850,9 +850,10 @@ pub struct CategoryInput {
     pub public: bool,
 }
 
-/// A new responsible party or changes to one (admin).
+/// A new responsible party or changes to one (admin). Documented as `ResponsiblePartyInput`:
+/// schema names are one namespace, and mediation has its own `PartyInput` (a party to a dispute).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ResponsiblePartyInput))]
 pub struct PartyInput {
     pub code: String,
     pub name_zh: String,

@@ -23,6 +23,7 @@ use std::convert::Infallible;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BoardQuery {
     pub grid_id: Option<i64>,
     pub category_id: Option<i64>,
@@ -67,6 +68,7 @@ async fn reorder(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LiveQuery {
     /// Resume after this change (the board's `cursor`); `Last-Event-ID` does the same.
     pub since: Option<i64>,
@@ -131,8 +133,9 @@ async fn undo(
 }
 
 /// One of the user's saved settings, e.g. `board.filters` (null when never saved).
-#[utoipa::path(get, path = "/settings/{key}", tag = "board", params(("key" = String, Path)),
-    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/settings/{key}", tag = "board", params(("key" = String, Path, pattern = r"^[a-z0-9._-]{1,64}$")),
+    responses((status = 200, description = "The saved JSON value, or null when never saved", body = serde_json::Value),
+              (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn get_setting(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
@@ -142,8 +145,10 @@ async fn get_setting(
 }
 
 /// Save one of the user's settings (JSON, at most 8 KB).
-#[utoipa::path(put, path = "/settings/{key}", tag = "board", params(("key" = String, Path)), request_body = Object,
-    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem)))]
+#[utoipa::path(put, path = "/settings/{key}", tag = "board", params(("key" = String, Path, pattern = r"^[a-z0-9._-]{1,64}$")),
+    request_body(content = serde_json::Value, description = "Any JSON value"),
+    responses((status = 200, description = "The value as saved", body = serde_json::Value), (status = 401, body = Problem),
+              (status = 404, body = Problem), (status = 413, body = Problem)))]
 async fn put_setting(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,

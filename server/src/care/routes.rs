@@ -57,6 +57,7 @@ async fn update_pairing(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DueQuery {
     /// Only the residents I am the helper of.
     #[serde(default)]
@@ -103,6 +104,7 @@ async fn care_record(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ErrandQuery {
     pub status: Option<ErrandStatus>,
 }
@@ -159,6 +161,7 @@ async fn move_errand(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct GroupQuery {
     pub grid_id: Option<i64>,
 }
@@ -290,6 +293,7 @@ async fn enrol(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MenuQuery {
     /// YYYY-MM-DD
     pub from: String,
@@ -327,6 +331,7 @@ async fn set_menu(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrderQuery {
     /// YYYY-MM-DD
     pub day: String,
@@ -362,7 +367,7 @@ async fn list_orders(
 
 /// Place the day's orders for the enrolled residents (idempotent per day).
 #[utoipa::path(post, path = "/care/meals/orders", tag = "care", request_body = OrderInput,
-    responses((status = 200, body = Vec<OrderView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = Vec<OrderView>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn place_orders(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
@@ -383,6 +388,7 @@ async fn delivered(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CountQuery {
     /// YYYY-MM
     pub month: String,

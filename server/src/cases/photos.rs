@@ -229,6 +229,7 @@ pub async fn send_file(state: &AppState, file: &str) -> AppResult<Response> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     pub kind: PhotoKind,
 }
@@ -319,7 +320,7 @@ async fn upload(
 }
 
 /// The photos of a case.
-#[utoipa::path(get, path = "/cases/{id}/photos", tag = "cases", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/cases/{id}/photos", tag = "cases", operation_id = "list_photos", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<Photo>), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn list(
     State(state): State<AppState>,

@@ -18,6 +18,7 @@ use shared::error::Problem;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CaseQuery {
     pub stage: Option<Stage>,
     pub grid_id: Option<i64>,
@@ -35,6 +36,7 @@ pub struct CaseQuery {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MetaQuery {
     /// Include inactive categories and parties (admins).
     #[serde(default)]
@@ -173,6 +175,7 @@ async fn make_move(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DuplicateQuery {
     pub category_id: i64,
     pub place_id: Option<i64>,
@@ -216,6 +219,7 @@ async fn rate(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct NotificationQuery {
     #[serde(default)]
     pub unread: bool,
@@ -305,6 +309,7 @@ async fn clear_calendar(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AssigneeQuery {
     /// Only people who may work in this grid.
     pub grid_id: Option<i64>,

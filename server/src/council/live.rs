@@ -78,6 +78,7 @@ impl crate::live_stream::History for ItemHistory {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LiveQuery {
     /// Resume after this change id; `Last-Event-ID` does the same.
     pub since: Option<i64>,

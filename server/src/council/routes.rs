@@ -26,6 +26,7 @@ fn kicked<T>(state: &AppState, out: T) -> T {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ItemQuery {
     pub stage: Option<ItemStage>,
     pub scope_place_id: Option<i64>,
@@ -218,6 +219,7 @@ async fn close_ballot(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MeetingQuery {
     pub scope_place_id: Option<i64>,
     /// Only meetings still to come (and today's), soonest first.
@@ -297,6 +299,7 @@ async fn set_minutes(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AccountabilityQuery {
     pub scope_place_id: Option<i64>,
     pub offset: Option<u64>,

@@ -37,6 +37,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 const MAX_FEATURES: u64 = 20_000;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FeatureQuery {
     /// `minLon,minLat,maxLon,maxLat` (WGS-84).
     pub bbox: String,
@@ -156,6 +157,7 @@ async fn hazard_categories(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LocateQuery {
     pub lon: f64,
     pub lat: f64,
@@ -322,6 +324,7 @@ async fn grid_summary(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BoxQuery {
     /// `minLon,minLat,maxLon,maxLat` (WGS-84).
     pub bbox: String,
@@ -371,6 +374,7 @@ async fn figures(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HeatQuery {
     /// `minLon,minLat,maxLon,maxLat` (WGS-84).
     pub bbox: String,
@@ -576,6 +580,7 @@ async fn care_overlay(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PatrolQuery {
     /// `YYYY-MM-DD` (Asia/Shanghai); today when left out.
     pub day: Option<String>,

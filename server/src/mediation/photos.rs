@@ -196,7 +196,7 @@ async fn upload(
 
 /// The photos of a record, for whoever sees the file's records (its mediators, the office,
 /// the grid's workers); anyone else gets 404.
-#[utoipa::path(get, path = "/mediation/records/{id}/photos", tag = "mediation", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/mediation/records/{id}/photos", tag = "mediation", operation_id = "list_record_photos", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<RecordPhoto>), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn list(
     State(state): State<AppState>,

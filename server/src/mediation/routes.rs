@@ -23,6 +23,7 @@ use std::convert::Infallible;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FileQuery {
     pub stage: Option<MediationStage>,
 }
@@ -377,6 +378,7 @@ async fn session_record_html(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LiveQuery {
     /// Resume after this change; `Last-Event-ID` does the same.
     pub since: Option<i64>,

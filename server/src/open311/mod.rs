@@ -16,6 +16,7 @@ use crate::cases::store::{case, category, party};
 use crate::places::service as places;
 use crate::places::store::place;
 use axum::Router;
+use axum::extract::rejection::RawFormRejection;
 use axum::extract::{Path, Query, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -143,7 +144,10 @@ async fn requests_doc(
 /// GeoReport v2: `services.json|xml` (the service list) or `requests.json|xml` (service
 /// requests; filters `service_request_id`, `service_code`, `start_date`, `end_date`, `status`).
 #[utoipa::path(get, path = "/open311/v2/{file}", tag = "open311", params(("file" = String, Path, description = "services.json, services.xml, requests.json or requests.xml")),
-    responses((status = 200, description = "JSON array or XML document as GeoReport v2 specifies"), (status = 400, description = "[{code, description}]")))]
+    responses((status = 200, description = "JSON array or XML document as GeoReport v2 specifies",
+                content((Vec<Object> = "application/json"), (String = "text/xml"))),
+              (status = 400, description = "A filter that does not parse", content((Vec<Open311Error> = "application/json"), (String = "text/xml"))),
+              (status = 404, description = "Neither services nor requests, or not .json or .xml", content((Vec<Open311Error> = "application/json"), (String = "text/xml")))))]
 async fn get_list(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -246,8 +250,9 @@ fn public_categories() -> sea_orm::sea_query::SelectStatement {
 }
 
 /// GeoReport v2 service definition: `services/{service_code}.json|xml`.
-#[utoipa::path(get, path = "/open311/v2/services/{file}", tag = "open311", params(("file" = String, Path)),
-    responses((status = 200, description = "service_definition"), (status = 404, description = "[{code, description}]")))]
+#[utoipa::path(get, path = "/open311/v2/services/{file}", tag = "open311", params(("file" = String, Path, description = "`{service_code}.json` or `.xml`")),
+    responses((status = 200, description = "service_definition", content((Object = "application/json"), (String = "text/xml"))),
+              (status = 404, description = "No such public service", content((Vec<Open311Error> = "application/json"), (String = "text/xml")))))]
 async fn get_service(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let Some((code, f)) = split(&file) else {
         return error(Format::Json, StatusCode::NOT_FOUND, "unknown format");
@@ -267,8 +272,9 @@ async fn get_service(State(state): State<AppState>, Path(file): Path<String>) ->
 }
 
 /// GeoReport v2 one service request: `requests/{id}.json|xml`.
-#[utoipa::path(get, path = "/open311/v2/requests/{file}", tag = "open311", params(("file" = String, Path)),
-    responses((status = 200, description = "service_requests with one request"), (status = 404, description = "[{code, description}]")))]
+#[utoipa::path(get, path = "/open311/v2/requests/{file}", tag = "open311", params(("file" = String, Path, description = "`{service_request_id}.json` or `.xml`")),
+    responses((status = 200, description = "service_requests with one request", content((Vec<Object> = "application/json"), (String = "text/xml"))),
+              (status = 404, description = "No such public request", content((Vec<Open311Error> = "application/json"), (String = "text/xml")))))]
 async fn get_request(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let Some((id, f)) = split(&file) else {
         return error(Format::Json, StatusCode::NOT_FOUND, "unknown format");
@@ -302,15 +308,26 @@ fn form_fields(raw: &[u8]) -> HashMap<String, String> {
 /// `api_key`, `service_code`, `lat`+`long` or `address_string`, `description`, contact fields.
 #[utoipa::path(post, path = "/open311/v2/{file}", tag = "open311", params(("file" = String, Path, description = "requests.json or requests.xml")),
     request_body(content = String, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 201, description = "[{service_request_id, service_notice, account_id}]"), (status = 400, description = "[{code, description}]"),
-              (status = 403, description = "missing or invalid api_key")))]
+    responses((status = 201, description = "[{service_request_id, service_notice, account_id}]", content((Vec<Object> = "application/json"), (String = "text/xml"))),
+              (status = 400, description = "A field missing or not valid", content((Vec<Open311Error> = "application/json"), (String = "text/xml"))),
+              (status = 403, description = "Missing or invalid api_key", content((Vec<Open311Error> = "application/json"), (String = "text/xml"))),
+              (status = 404, description = "Not requests.json or requests.xml", content((Vec<Open311Error> = "application/json"), (String = "text/xml"))),
+              (status = 415, description = "Not form-encoded", content((Vec<Open311Error> = "application/json"), (String = "text/xml")))))]
 async fn post_request(
     State(state): State<AppState>,
     Path(file): Path<String>,
-    RawForm(raw): RawForm,
+    form: Result<RawForm, RawFormRejection>,
 ) -> Response {
     let Some(("requests", f)) = split(&file) else {
         return error(Format::Json, StatusCode::NOT_FOUND, "no such resource");
+    };
+    // The specification's error document, not the framework's plain text.
+    let Ok(RawForm(raw)) = form else {
+        return error(
+            f,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the fields form-encoded (application/x-www-form-urlencoded)",
+        );
     };
     // The API's text rule, answered in GeoReport's own error format.
     match std::str::from_utf8(&raw).map(|t| crate::http::check_urlencoded_text(t, true)) {
@@ -459,6 +476,16 @@ async fn post_request(
             error(f, StatusCode::INTERNAL_SERVER_ERROR, "try again later")
         }
     }
+}
+
+/// GeoReport v2's error document, `[{"code": 404, "description": "…"}]` (in XML
+/// `<errors><error><code>…`); written by `format::error`, described here.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Open311Error {
+    /// The HTTP status again.
+    code: u16,
+    description: String,
 }
 
 /// The Open311 operations for the OpenAPI document.

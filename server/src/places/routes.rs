@@ -22,12 +22,14 @@ use shared::places::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VersionParam {
     /// The version the client last saw.
     pub version: i64,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ResidentQuery {
     /// Part of a name.
     pub q: Option<String>,
@@ -38,6 +40,7 @@ pub struct ResidentQuery {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Name, address or code.
     pub q: String,
@@ -172,7 +175,8 @@ async fn search(
 
 /// Residents in the user's scope, optionally under a place and matching a name.
 #[utoipa::path(get, path = "/residents", tag = "residents", params(ResidentQuery),
-    responses((status = 200, body = Page<ResidentView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = Page<ResidentView>), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, description = "No such place (`place_id`)", body = Problem)))]
 async fn list_residents(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
@@ -268,6 +272,7 @@ async fn reveal(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportParams {
     /// Check every row and report, but write nothing.
     #[serde(default)]

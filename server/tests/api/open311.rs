@@ -280,3 +280,46 @@ async fn admins_revoke_keys_and_revoked_keys_file_nothing(app: &TestApp) {
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 }
 both!(admins_revoke_keys_and_revoked_keys_file_nothing);
+
+/// A post that is not form-encoded gets the specification's error document, in the asked
+/// format, as every other Open311 refusal does (it was the framework's plain text).
+async fn open311_posts_that_are_not_forms_get_the_error_document(app: &TestApp) {
+    let http = reqwest::Client::new();
+    let base = &app.base;
+    let res = http
+        .post(format!("{base}/open311/v2/requests.json"))
+        .header("content-type", "application/json")
+        .body(r#"{"api_key": "linju-demo-open311"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(err[0]["code"], 415, "{err}");
+
+    let res = http
+        .post(format!("{base}/open311/v2/requests.xml"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/xml")
+    );
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("<errors><error><code>415</code>")
+    );
+}
+both!(open311_posts_that_are_not_forms_get_the_error_document);
