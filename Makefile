@@ -35,7 +35,7 @@ test: tools fuzz-tools app server-debug
 	@status=0; \
 	pg_url="$$(.ci/postgres.sh)"; \
 	echo "== unit and API tests (SQLite and PostgreSQL at $${pg_url%%@*}@…)"; \
-	LINJU_TEST_POSTGRES_URL="$$pg_url" cargo test -p shared -p migrations -p server -p app 2>&1 | tee target/test-logs/rust.log || status=1; \
+	LINJU_TEST_POSTGRES_URL="$$pg_url" cargo test --no-fail-fast -p shared -p migrations -p server -p app 2>&1 | tee target/test-logs/rust.log || status=1; \
 	echo "== fuzzing the API over its OpenAPI document (schemathesis; SQLite and PostgreSQL)"; \
 	.ci/fuzz.sh target/debug/server "$$pg_url" 2>&1 | tee target/test-logs/fuzz.log || status=1; \
 	echo "== browser tests (headless Chromium)"; \
@@ -47,7 +47,7 @@ test: tools fuzz-tools app server-debug
 	exit $$status
 
 test-rust: server-debug
-	LINJU_TEST_POSTGRES_URL="$$(.ci/postgres.sh)" cargo test -p shared -p migrations -p server -p app
+	LINJU_TEST_POSTGRES_URL="$$(.ci/postgres.sh)" cargo test --no-fail-fast -p shared -p migrations -p server -p app
 
 ## make fuzz — schemathesis over the live API on SQLite and PostgreSQL (.ci/fuzz.sh)
 fuzz: fuzz-tools server-debug

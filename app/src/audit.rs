@@ -325,11 +325,11 @@ fn entry(e: AuditEntry) -> impl IntoView {
             <dl class="audit-facts">
                 <div>
                     <dt>{move || i18n.t(Key::Who)}</dt>
-                    <dd data-testid="audit-who">{move || who.clone().unwrap_or_else(|| i18n.t(Key::System).to_string())}</dd>
+                    <dd data-testid="audit-who" data-user-text>{move || who.clone().unwrap_or_else(|| i18n.t(Key::System).to_string())}</dd>
                 </div>
                 {about.map(|(href, name)| view! {
                     <div><dt>{move || i18n.t(Key::AuditAbout)}</dt>
-                        <dd><a href=href data-testid="audit-about">{name}</a></dd></div>
+                        <dd><a href=href data-testid="audit-about" data-user-text>{name}</a></dd></div>
                 })}
                 {target.map(|t| view! {
                     <div><dt>{move || i18n.t(Key::Target)}</dt><dd class="mono">

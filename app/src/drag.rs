@@ -170,8 +170,10 @@ impl CardDrag {
                 finish(&inner);
                 let guard = inner.borrow_mut().touch_guard.take();
                 if let (Some(w), Some(g)) = (window(), guard) {
-                    let _ = w
-                        .remove_event_listener_with_callback("touchmove", g.as_ref().unchecked_ref());
+                    let _ = w.remove_event_listener_with_callback(
+                        "touchmove",
+                        g.as_ref().unchecked_ref(),
+                    );
                 }
             }
         });
@@ -285,7 +287,8 @@ fn listen(inner: &Shared) {
     let _ = w.add_event_listener_with_callback("pointermove", moved.as_ref().unchecked_ref());
     let _ = w.add_event_listener_with_callback("pointerup", up.as_ref().unchecked_ref());
     let _ = w.add_event_listener_with_callback("pointercancel", cancelled.as_ref().unchecked_ref());
-    let _ = w.add_event_listener_with_callback_and_bool("keydown", key.as_ref().unchecked_ref(), true);
+    let _ =
+        w.add_event_listener_with_callback_and_bool("keydown", key.as_ref().unchecked_ref(), true);
     inner.borrow_mut().listeners = Some(Listeners {
         moved,
         up,
@@ -427,11 +430,7 @@ fn scroll_step(inner: &Shared) -> (f64, f64) {
     let Some(w) = window() else {
         return (0.0, 0.0);
     };
-    let vw = w
-        .inner_width()
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0);
+    let vw = w.inner_width().ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
     let vh = w
         .inner_height()
         .ok()
@@ -486,7 +485,11 @@ fn schedule(inner: &Shared) {
                 return;
             }
             if dx != 0.0
-                && let Some(s) = inner.borrow().press.as_ref().and_then(|p| p.scroller.clone())
+                && let Some(s) = inner
+                    .borrow()
+                    .press
+                    .as_ref()
+                    .and_then(|p| p.scroller.clone())
             {
                 s.set_scroll_left(s.scroll_left() + dx.round() as i32);
             }
@@ -529,7 +532,8 @@ fn swallow_next_click(inner: &Shared) {
         ev.prevent_default();
         ev.stop_propagation();
     });
-    let _ = w.add_event_listener_with_callback_and_bool("click", guard.as_ref().unchecked_ref(), true);
+    let _ =
+        w.add_event_listener_with_callback_and_bool("click", guard.as_ref().unchecked_ref(), true);
     if let Some(old) = inner.borrow_mut().click_guard.replace(guard) {
         let _ = w.remove_event_listener_with_callback_and_bool(
             "click",
@@ -580,10 +584,13 @@ fn finish(inner: &Shared) {
         }
     }
     if let (Some(w), Some(l)) = (w, listeners) {
-        let _ = w.remove_event_listener_with_callback("pointermove", l.moved.as_ref().unchecked_ref());
-        let _ = w.remove_event_listener_with_callback("pointerup", l.up.as_ref().unchecked_ref());
         let _ =
-            w.remove_event_listener_with_callback("pointercancel", l.cancel.as_ref().unchecked_ref());
+            w.remove_event_listener_with_callback("pointermove", l.moved.as_ref().unchecked_ref());
+        let _ = w.remove_event_listener_with_callback("pointerup", l.up.as_ref().unchecked_ref());
+        let _ = w.remove_event_listener_with_callback(
+            "pointercancel",
+            l.cancel.as_ref().unchecked_ref(),
+        );
         let _ = w.remove_event_listener_with_callback_and_bool(
             "keydown",
             l.key.as_ref().unchecked_ref(),

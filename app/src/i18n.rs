@@ -1320,8 +1320,8 @@ mod tests {
             vec![
                 ("Hello, ".to_string(), false),
                 ("刘先生".to_string(), true),
-                ("! ".to_string(), false),
-                ("{x}".to_string(), false),
+                // An unknown placeholder stays as written, unmarked.
+                ("! {x}".to_string(), false),
                 (" stays".to_string(), false),
             ]
         );

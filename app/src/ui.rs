@@ -347,3 +347,18 @@ mod tests {
         assert_eq!(fmt_time(t), "1970-01-01 08:00");
     }
 }
+
+/// A sentence in the UI language that names a person ("刘先生 reported the case"): the name is
+/// user data (marked `data-user-text`, not translated), the rest is ours.
+pub fn sentence_naming(sentence: String, name: Option<&str>) -> AnyView {
+    match name
+        .filter(|n| !n.is_empty())
+        .and_then(|n| sentence.split_once(n).map(|(a, b)| (a, n, b)))
+    {
+        Some((before, name, after)) => {
+            let (before, name, after) = (before.to_string(), name.to_string(), after.to_string());
+            view! { {before}<span data-user-text>{name}</span>{after} }.into_any()
+        }
+        None => sentence.into_any(),
+    }
+}

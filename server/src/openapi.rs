@@ -187,6 +187,9 @@ fn finish_operation(
         // `http::csrf_guard`: cross-site reads; unsafe methods without our header or origin,
         // or with a content type an HTML form can send.
         layers.insert(403);
+        // `http::query_text_guard` reads every query string, declared parameters or not: one
+        // that is not UTF-8 is 400, one with control characters 422 `invalid_text`.
+        layers.extend([400, 422]);
         if !matches!(method, "get" | "head" | "options") {
             layers.insert(415);
         }

@@ -36,7 +36,7 @@ pub fn GroupsPage() -> impl IntoView {
                         let people = place.people;
                         view! {
                             <li class="card group-card" data-testid="group-place" data-name=title.clone()>
-                                <h2 class="group-place">{title.clone()}" "
+                                <h2 class="group-place"><span data-user-text>{title.clone()}</span>" "
                                     <span class="muted" data-testid="group-people">{move || i18n.fmt(Key::CareGroupsTotal, &[("n", &people.to_string())])}</span></h2>
                                 <dl class="group-counts">
                                     {place.groups.into_iter().map(|g| view! {

@@ -30,8 +30,16 @@ pub fn MealsPage() -> impl IntoView {
             async move { api::meal_menus(&day, &day).await }
         })
     };
-    // Only those who run the service may list the enrolments; for others the section is absent.
-    let enrolments = LocalResource::new(api::meal_enrolments);
+    // Only those who run the service (who may see special-group records: the server's rule in
+    // `care::meals`) list the enrolments; for others the section is absent and nothing is asked.
+    let runs_service = use_session().may(shared::accounts::Permission::RevealSensitive);
+    let enrolments = LocalResource::new(move || async move {
+        if runs_service {
+            api::meal_enrolments().await.map(Some)
+        } else {
+            Ok(None)
+        }
+    });
     // Held here: the service section is drawn again when the enrolments are read again, and a
     // confirmation must outlive that.
     let notice = RwSignal::new(None::<String>);
@@ -54,11 +62,11 @@ pub fn MealsPage() -> impl IntoView {
         </section>
         <MealRoute day=day.clone()/>
         {move || match enrolments.get() {
-            Some(Ok(list)) => view! {
+            Some(Ok(None)) => ().into_any(),
+            Some(Ok(Some(list))) => view! {
                 <MealService day=day.clone() enrolments=list menu notice menu_reload=Callback::new(move |_| menu.refetch())
                     reload=Callback::new(move |_| enrolments.refetch())/>
             }.into_any(),
-            Some(Err(e)) if e.status() == Some(403) => ().into_any(),
             Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| enrolments.refetch())/> }.into_any(),
             None => ().into_any(),
         }}
@@ -217,7 +225,8 @@ fn MealService(
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{i18n.t(Key::MealsNoOrders)}</p> }.into_any(),
-                Some(Ok(list)) => view! {
+                Some(Ok(None)) => ().into_any(),
+            Some(Ok(Some(list))) => view! {
                     <div class="table-scroll">
                         <table class="report-table meal-table" data-testid="day-orders">
                             <thead><tr>

@@ -43,9 +43,13 @@ fn VisitLoader(id: i64) -> impl IntoView {
         }
         Some(Ok(r)) => {
             // Errands still to be run, so a second one for the same need is not made unawares.
-            let open_errands: Vec<ErrandView> =
-                r.errands.into_iter().filter(|e| e.status.is_open()).collect();
-            view! { <VisitForm resident_id=r.resident_id name=r.resident_name open_errands/> }.into_any()
+            let open_errands: Vec<ErrandView> = r
+                .errands
+                .into_iter()
+                .filter(|e| e.status.is_open())
+                .collect();
+            view! { <VisitForm resident_id=r.resident_id name=r.resident_name open_errands/> }
+                .into_any()
         }
     }
 }

@@ -272,7 +272,7 @@ fn CaseDetail(
                             </p>
                             // Who did what, from which stage to which: "王书记 将事件从 上报 移至 立案".
                             <p class="timeline-what" data-testid="timeline-what">
-                                {move || kind.describe(who.as_deref(), e.from_stage, e.to_stage, i18n.get())}
+                                {move || crate::ui::sentence_naming(kind.describe(who.as_deref(), e.from_stage, e.to_stage, i18n.get()), who.as_deref())}
                             </p>
                             <p class="timeline-meta muted">
                                 <time>{fmt_time(e.at)}</time>

@@ -9,9 +9,9 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_location;
 
 use crate::api;
-use shared::cases::NotificationAbout;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{ErrorBox, Loading, fmt_time};
+use shared::cases::NotificationAbout;
 
 /// The bell: a link to the notifications with the number of unread ones (refreshed on every
 /// page change and every half minute).
@@ -90,9 +90,9 @@ pub fn NotificationsPage() -> impl IntoView {
                                     </span>
                                     <span class="notification-body">
                                         <span data-testid="notification-what">{move || match action {
-                                            Some(action) => shared::cases::CaseEventKind::from(action)
-                                                .describe(who.as_deref(), Some(action.from()), to, i18n.get()),
-                                            None => i18n.fmt(Key::NotificationLetterAnswered, &[("name", who.as_deref().unwrap_or_default())]),
+                                            Some(action) => crate::ui::sentence_naming(shared::cases::CaseEventKind::from(action)
+                                                .describe(who.as_deref(), Some(action.from()), to, i18n.get()), who.as_deref()),
+                                            None => crate::ui::sentence_naming(i18n.fmt(Key::NotificationLetterAnswered, &[("name", who.as_deref().unwrap_or_default())]), who.as_deref()),
                                         }}</span>
                                         <span class="muted">" · "{fmt_time(n.created_at)}</span>
                                     </span>

@@ -96,8 +96,7 @@ fn ReportForm(principal: Principal) -> impl IntoView {
                 Ok(_) if point.get_untracked() != Some((lon, lat)) => {}
                 Ok(loc) => place.set(Some(loc.finest())),
                 Err(e)
-                    if e
-                        .field_errors()
+                    if e.field_errors()
                         .iter()
                         .any(|f| f.code == FieldErrorCode::OutsideGrids) =>
                 {

@@ -10,8 +10,7 @@ use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use shared::accounts::{
     CreateUser, LoginRequest, Permission, Person, Principal, ResetPassword, Role, SessionState,
-    UpdateUser,
-    UserView,
+    UpdateUser, UserView,
 };
 use shared::error::{ErrorCode, Problem};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -124,6 +123,7 @@ async fn list_users(
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeopleQuery {
     /// Part of the name or username.
     pub q: Option<String>,

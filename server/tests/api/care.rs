@@ -460,7 +460,10 @@ async fn letters_are_private_by_default_and_answers_notify(app: &TestApp) {
     assert_eq!(notes[0]["about"], "letter");
     assert_eq!(notes[0]["letter_id"], id);
     assert_eq!(notes[0]["letter_subject"], "想反映家里的困难");
-    assert!(notes[0]["action"].is_null(), "a letter answer is no case move");
+    assert!(
+        notes[0]["action"].is_null(),
+        "a letter answer is no case move"
+    );
     assert!(notes[0]["letter_id"].is_i64());
     assert_eq!(notes[0]["actor_name"], "李书记");
     // Nobody else hears of it.

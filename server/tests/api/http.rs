@@ -230,7 +230,11 @@ async fn head_answers_like_get_and_the_icon_is_not_the_page(app: &TestApp) {
         let get = anon.request(Method::GET, path).send().await.unwrap();
         let head = anon.request(Method::HEAD, path).send().await.unwrap();
         assert_eq!(get.status(), StatusCode::OK, "GET {path}");
-        assert_eq!(head.status(), get.status(), "HEAD {path} answers as GET does");
+        assert_eq!(
+            head.status(),
+            get.status(),
+            "HEAD {path} answers as GET does"
+        );
         assert_eq!(
             head.headers()["content-type"],
             get.headers()["content-type"],
@@ -239,9 +243,17 @@ async fn head_answers_like_get_and_the_icon_is_not_the_page(app: &TestApp) {
         assert!(head.bytes().await.unwrap().is_empty(), "HEAD has no body");
     }
     // Without a built app there is no icon; it is never the page in its place.
-    let icon = anon.request(Method::GET, "/favicon.ico").send().await.unwrap();
+    let icon = anon
+        .request(Method::GET, "/favicon.ico")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(icon.status(), StatusCode::NOT_FOUND);
-    let icon = anon.request(Method::HEAD, "/favicon.ico").send().await.unwrap();
+    let icon = anon
+        .request(Method::HEAD, "/favicon.ico")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(icon.status(), StatusCode::NOT_FOUND);
 }
 both!(head_answers_like_get_and_the_icon_is_not_the_page);
