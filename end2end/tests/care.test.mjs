@@ -447,8 +447,14 @@ test('a risk level change moves the next due date; a pairing ends with its reaso
     active: true, risk: 'high', version: made.body.version + 1,
   });
   assert.equal(other.status, 200, JSON.stringify(other.body));
+  // The page reads the record again after the refusal; wait for that, so the next click lands
+  // on the card as it is now rather than on the one being replaced.
+  const reloaded = page.waitForResponse((r) => r.request().method() === 'GET'
+    && new URL(r.url()).pathname === `/api/v1/care/residents/${qu}`);
   await raised.getByTestId('pairing-edit-submit').click();
   await page.getByTestId('notice').filter({ hasText: '刚被别人修改过' }).waitFor();
+  await reloaded;
+  await page.waitForTimeout(100);
   const again = page.getByTestId('pairing').filter({ hasText: '赵书记' });
   await again.getByTestId('pairing-end-open').click();
   await again.getByTestId('pairing-end-reason-input').fill('搬去女儿家同住');

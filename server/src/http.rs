@@ -309,11 +309,65 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
         let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
         check_json_text(&value, "", false)?;
+        if !value.is_object() && reads_an_object::<T>() {
+            // serde would read a record from an array of its fields in order (`[]` for a
+            // record whose fields all have defaults): no client sends that and the OpenAPI
+            // document does not describe it, so a record is an object or nothing.
+            return Err(AppError::Code(ErrorCode::MalformedRequest));
+        }
         serde_json::from_value(value).map(ApiJson).map_err(|e| {
             tracing::debug!(error = %e, "JSON body of the wrong shape");
             AppError::Code(ErrorCode::MalformedRequest)
         })
     }
+}
+
+/// Whether `T` is read from a JSON object (a struct or a map), found by letting it ask a probe
+/// for what it wants: every other answer (a list, a scalar, an untagged enum) is "no".
+fn reads_an_object<T: serde::de::DeserializeOwned>() -> bool {
+    use serde::de::{Deserializer, Visitor};
+    use std::cell::Cell;
+
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("probe")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl serde::de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+    struct Probe<'a>(&'a Cell<bool>);
+    impl<'de> Deserializer<'de> for Probe<'_> {
+        type Error = Stop;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            _: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            self.0.set(true);
+            Err(Stop)
+        }
+        fn deserialize_map<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            self.0.set(true);
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct enum identifier ignored_any
+        }
+    }
+    let object = Cell::new(false);
+    let _ = T::deserialize(Probe(&object));
+    object.get()
 }
 
 /// Walk a JSON value and refuse the first text that breaks the text rule, naming it by its

@@ -231,7 +231,8 @@ fn refresh_soon(ctx: MapCtx) {
     let mine = ctx.generation.get_untracked();
     set_timeout(
         move || {
-            if ctx.generation.get_untracked() == mine {
+            // The page may have been left in the meantime: then nothing is fetched.
+            if ctx.generation.try_get_untracked() == Some(mine) {
                 refresh(ctx, false);
             }
         },
@@ -472,9 +473,12 @@ pub fn MapPage() -> impl IntoView {
         let id = ev.pointer_id();
         set_timeout(
             move || {
+                // `try_`: the map may have been left during the press.
                 let still = presses
-                    .with_value(|p| p.get(&id).is_some_and(|p| !p.moved && p.len_ok()))
-                    && presses.with_value(|p| p.len() == 1);
+                    .try_with_value(|p| {
+                        p.get(&id).is_some_and(|p| !p.moved && p.len_ok()) && p.len() == 1
+                    })
+                    .unwrap_or(false);
                 if still {
                     presses.update_value(|p| {
                         if let Some(p) = p.get_mut(&id) {

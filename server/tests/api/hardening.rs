@@ -408,6 +408,48 @@ async fn multi_line_fields_keep_their_lines(app: &TestApp) {
 }
 both!(multi_line_fields_keep_their_lines);
 
+/// A record is sent as a JSON object: serde alone would also read it from an array of its
+/// fields (`[]` marked every notification read — found by schemathesis). Lists stay lists.
+async fn records_are_objects_not_arrays(app: &TestApp) {
+    let resident = app.login("resident").await;
+    let c = a_case(app, &resident, false).await;
+    let staff = app.login("staff").await;
+    let (status, _) = staff
+        .post(
+            &format!("/api/v1/cases/{}/moves", c["id"]),
+            json!({"action": "register", "version": c["version"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, unread) = resident.get("/api/v1/notifications?unread=true").await;
+    assert_eq!(unread.as_array().unwrap().len(), 1, "{unread}");
+
+    let (status, body) = resident.post("/api/v1/notifications/read", json!([])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["code"], "malformed_request");
+    let (_, unread) = resident.get("/api/v1/notifications?unread=true").await;
+    assert_eq!(
+        unread.as_array().unwrap().len(),
+        1,
+        "nothing was marked read: {unread}"
+    );
+    let (status, body) = resident
+        .post("/api/v1/notifications/read", json!({"ids": []}))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+
+    // A body that is a list is still read as one.
+    let admin = app.login("admin").await;
+    let (status, body) = admin
+        .put(
+            "/api/v1/board/limits",
+            json!([{"stage": "registered", "soft": 3, "hard": 5}]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+both!(records_are_objects_not_arrays);
+
 /// A resident who hides their name is named nowhere a grid worker looks: not on the case,
 /// not in its history (the report, their photo), not on the board.
 async fn a_hidden_reporter_leaves_no_trace(app: &TestApp) {

@@ -275,7 +275,10 @@ async fn admins_revoke_keys_and_revoked_keys_file_nothing(app: &TestApp) {
     let logged = app.audit("open311.key_revoke").await;
     assert_eq!(logged.len(), 1);
     assert_eq!(logged[0].entity_id, Some(id));
-    assert_eq!(logged[0].detail.as_deref(), Some("物业报修平台"));
+    // Details are structured (`shared::audit::AuditDetail`), worded by the page that shows them.
+    let detail: serde_json::Value =
+        serde_json::from_str(logged[0].detail.as_deref().unwrap()).unwrap();
+    assert_eq!(detail, json!({"kind": "name", "name": "物业报修平台"}));
     let (status, body) = admin.delete("/api/v1/open311/keys/999999").await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 }
