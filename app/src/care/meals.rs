@@ -225,8 +225,7 @@ fn MealService(
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{i18n.t(Key::MealsNoOrders)}</p> }.into_any(),
-                Some(Ok(None)) => ().into_any(),
-            Some(Ok(Some(list))) => view! {
+                Some(Ok(list)) => view! {
                     <div class="table-scroll">
                         <table class="report-table meal-table" data-testid="day-orders">
                             <thead><tr>
