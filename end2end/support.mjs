@@ -329,7 +329,13 @@ export async function fingerTo(page, f, target) {
     const yOk = y >= band && y <= height - band;
     if (xOk && yOk) {
       await f.moveTo(x, y, 4);
-      return;
+      // On the way out of the edge band the board may still have scrolled a little: done
+      // only when the target is still under the finger once it holds still.
+      await page.waitForTimeout(50);
+      const now = await target.boundingBox();
+      const inside = (p, lo, size) => p >= lo + 4 && p <= lo + size - 4;
+      if (inside(f.at.x, now.x, now.width) && inside(f.at.y, now.y, now.height)) return;
+      continue;
     }
     // Toward the edge the target is behind; small moves, as a hand that holds still.
     const jitter = i % 2;
