@@ -11,7 +11,7 @@ use shared::places::ResidentView;
 use crate::accounts::RequirePermission;
 use crate::api;
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{ErrorBox, Loading, fmt_time};
+use crate::ui::{ErrorBox, Loading, When};
 
 const PAGE: u64 = 50;
 
@@ -312,7 +312,7 @@ fn entry(e: AuditEntry) -> impl IntoView {
     view! {
         <li class="card audit-entry" class:is-sensitive=sensitive data-testid="audit-entry" data-action=action.clone()>
             <p class="audit-head">
-                <time class="mono">{fmt_time(e.at)}</time>
+                <span class="mono"><When at=e.at/></span>
                 {match known {
                     Some(a) => view! {
                         <span class="badge" data-testid="audit-action" data-action=action.clone() title=action.clone()>

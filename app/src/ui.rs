@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use shared::error::FieldError;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
 use crate::api::ApiError;
 use crate::i18n::{Key, use_i18n};
@@ -319,9 +319,33 @@ pub fn Dialog(
     }
 }
 
+/// A moment on the page: `<time datetime="…">2026-11-29 14:05</time>` in Beijing time. A
+/// date and time read as one, so it never breaks across lines ("2026-12-" / "07").
+#[component]
+pub fn When(at: OffsetDateTime) -> impl IntoView {
+    let machine = at
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    view! { <time datetime=machine>{fmt_time(at)}</time> }
+}
+
+/// A day on the page: `<time datetime="2026-12-07">2026-12-07</time>`, never broken across
+/// lines.
+#[component]
+pub fn Day(day: time::Date) -> impl IntoView {
+    let machine = fmt_day(day);
+    let text = machine.clone();
+    view! { <time datetime=machine>{text}</time> }
+}
+
+/// A day as `YYYY-MM-DD` (what a date input takes).
+pub fn fmt_day(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
 /// Show a UTC time as Beijing time (UTC+8, no daylight saving): `2026-11-29 14:05`.
 pub fn fmt_time(t: OffsetDateTime) -> String {
-    let local = t.to_offset(UtcOffset::from_hms(8, 0, 0).expect("valid offset"));
+    let local = t.to_offset(shared::calendar::SHANGHAI);
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}",
         local.year(),

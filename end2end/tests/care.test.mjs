@@ -52,6 +52,7 @@ async function residentId(page, name) {
 }
 
 test('a visit on a phone turns a need into an errand the helper runs; a meal is delivered and counted', async () => {
+  env.expectConsoleError(/status of 422 .*\/api\/v1\/care\/meals\/enrolments$/); // an ineligible resident and a missing deliverer are refused
   const page = await env.newPage();
 
   // The secretary gives the volunteer (陈阿姨) an account.
@@ -410,6 +411,7 @@ test('a volunteer activity is credited, the volunteer sees hours and points on a
 });
 
 test('a risk level change moves the next due date; a pairing ends with its reason and day', async () => {
+  env.expectConsoleError(/status of 409 .*\/api\/v1\/care\/pairings\/\d+$/); // a stale write is refused
   const page = await env.newPage();
   await page.setViewportSize(PHONE);
   await signIn(page, 'staff');

@@ -166,6 +166,7 @@ test('a GeoJSON import with an unknown parent is reported and not offered', asyn
 });
 
 test('staff do not see the data page and are refused politely', async () => {
+  env.expectConsoleError(/status of 403 .*\/api\/v1\/residents\/export/); // the export is refused to staff
   const page = await env.newPage();
   await loginHome(page, env.url, 'staff');
   assert.equal(await page.getByTestId('nav').getByTestId('nav-data').count(), 0);

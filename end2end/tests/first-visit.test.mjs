@@ -86,9 +86,8 @@ test('the board shows all eight columns at 1280 px', async () => {
   await page.screenshot({ path: path.join(ARTIFACTS, 'board-1280.png') });
 });
 
-// todo: phone and ID numbers now stay whole; a date in a facts list ("最近更新 2026-12-07")
-// still breaks after a hyphen at 390 px (needs the date in an element that keeps it whole).
-test('on a 390 px phone numbers and dates stay whole', { todo: 'dates in facts lists still break after a hyphen' }, async () => {
+// Phone and ID numbers, dates and moments ("最近更新 2026-12-07 12:17") stay whole at 390 px.
+test('on a 390 px phone numbers and dates stay whole', async () => {
   const page = await env.newPage();
   await page.setViewportSize({ width: 390, height: 844 });
   await login(page, env.url, 'staff');

@@ -27,6 +27,7 @@ test('switch language to English and back', async () => {
 });
 
 test('server messages follow the chosen language', async () => {
+  env.expectConsoleError(/status of 401 .*\/api\/v1\/auth\/login$/); // a wrong password, on purpose
   const page = await env.newPage();
   await page.goto(`${env.url}/login`);
   await page.getByTestId('lang-switch').click();

@@ -36,6 +36,7 @@ async function drawsSoFar(page) {
 }
 
 test('staff: layers, a grid panel, report at a point, outside every grid refused', async () => {
+  env.expectConsoleError(/status of 422 .*\/api\/v1\/map\/locate\?/); // a report outside every grid is refused
   const page = await env.newPage();
   await loginHome(page, env.url, 'staff');
   await page.getByTestId('nav-map').click();
@@ -159,6 +160,7 @@ test('keyboard: zoom, pan and open the grid under the cross', async () => {
 });
 
 test('admin: edit an outline; an edit that overlaps a neighbour is refused and named', async () => {
+  env.expectConsoleError(/status of 422 .*\/api\/v1\/places\/\d+$/); // the overlapping outline is refused
   const page = await env.newPage();
   await loginHome(page, env.url, 'admin');
   await openMap(page);
@@ -218,6 +220,7 @@ test('admin: edit an outline; an edit that overlaps a neighbour is refused and n
 });
 
 test('phone: the map fits and the panel is a bottom sheet', async () => {
+  env.expectConsoleError(/status of 403 .*\/api\/v1\/map\/care\?/); // the test asks for the care layer as a resident
   const page = await env.newPage();
   await page.setViewportSize({ width: 390, height: 844 });
   await loginHome(page, env.url, 'resident');
@@ -300,6 +303,7 @@ test('grid worker: record a patrol with the phone\'s location and see its track'
 });
 
 test('admin: draw a new micro-grid by its corners; one overlapping a neighbour is refused', async () => {
+  env.expectConsoleError(/status of 422 .*\/api\/v1\/places$/); // the overlapping micro-grid is refused
   const page = await env.newPage();
   await loginHome(page, env.url, 'admin');
   await openMap(page);
@@ -370,6 +374,7 @@ test('admin: draw a new micro-grid by its corners; one overlapping a neighbour i
 });
 
 test('admin: a new grid drawn where the community grew; one reaching past the community is refused', async () => {
+  env.expectConsoleError(/status of 422 .*\/api\/v1\/places$/); // the grid past the community is refused
   const page = await env.newPage();
   await loginHome(page, env.url, 'admin');
   const communityId = await gridId(page, 'XF-C01');

@@ -84,6 +84,7 @@ test('a grid worker lists the people of her grid on a phone: search, filter, pag
 });
 
 test('a second errand for a need with an open one is warned about and made only when confirmed', async () => {
+  env.expectConsoleError(/status of 422 .*\/api\/v1\/care\/visits$/); // the second errand is refused until confirmed
   const page = await env.newPage();
   await loginHome(page, env.url, 'gridworker');
   const found = await api(page, 'GET', `/search?q=${encodeURIComponent('张秀兰')}`);
@@ -127,6 +128,7 @@ test('a second errand for a need with an open one is warned about and made only 
 });
 
 test('the office sees every grid in the list; a resident has no such list', async () => {
+  env.expectConsoleError(/status of 403 .*\/api\/v1\/residents\?/); // the resident opens the list's URL: refused
   const page = await env.newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
   await loginHome(page, env.url, 'staff');

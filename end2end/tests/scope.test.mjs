@@ -33,6 +33,7 @@ async function residentsByGrid(page) {
 }
 
 test('grid worker finds residents of 第一网格 but not of 第二网格', async () => {
+  env.expectConsoleError(/status of 404 .*\/api\/v1\/residents\/\d+$/); // a resident of another grid is not found
   const page = await env.newPage();
   await loginHome(page, env.url, 'staff');
   const residents = await residentsByGrid(page);

@@ -47,6 +47,7 @@ async function registerAndReadDeadline(page, caseId) {
 }
 
 test('an admin adds, renames, publishes and retires a category and a party', async () => {
+  env.expectConsoleError(/status of 422 .*\/api\/v1\/cases\/categories/); // a duplicate name is refused
   const page = await env.newPage();
   await loginHome(page, env.url, 'admin');
   await page.getByTestId('nav-settings').click();
@@ -215,6 +216,7 @@ test('the SLA table and the calendar decide the deadline of a new case', async (
 });
 
 test('a hard WIP limit set in the settings refuses a drop into the full column', async () => {
+  env.expectConsoleError(/status of 409 .*\/api\/v1\/cases\/\d+\/moves$/); // the drop into the full column is refused
   const page = await env.newPage();
   await loginHome(page, env.url, 'admin');
   await fileCase(page, '2栋门口堆放杂物', 'E-ENV-01');
@@ -307,6 +309,7 @@ test('an admin issues an Open311 key, shown once, and revokes it', async () => {
 });
 
 test('a grid worker sees no settings and is refused at the URL', async () => {
+  env.expectConsoleError(/status of 403 .*\/api\/v1\/(board\/limits|open311\/keys)$/); // the test asks the server directly
   const page = await env.newPage();
   await loginHome(page, env.url, 'gridworker');
   await page.getByTestId('nav').waitFor();

@@ -14,7 +14,8 @@ use crate::api::{self, ApiError};
 use crate::cases::StageBadge;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{
-    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid,
+    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, fmt_time,
+    focus_first_invalid,
 };
 
 #[component]
@@ -166,7 +167,7 @@ fn LetterCard(letter: LetterView, reload: Callback<()>) -> impl IntoView {
                 <span class="badge" data-testid="letter-status">{move || i18n.text(status.text())}</span>
             </div>
             <p class="letter-meta muted">
-                {fmt_time(l.created_at)}
+                <When at=l.created_at/>
                 {l.writer_name.clone().map(|w| view! { " · "<span data-user-text>{w}</span> })}
                 {l.private.then(|| view! { " · "<span class="badge badge-warn" data-testid="letter-private-mark">{move || i18n.t(Key::MailboxPrivateMark)}</span> })}
             </p>

@@ -18,7 +18,7 @@ use crate::accounts::{PersonPicker, use_session};
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{
-    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid,
+    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, focus_first_invalid,
 };
 
 #[component]
@@ -360,7 +360,7 @@ fn VisitItem(visit: VisitView) -> impl IntoView {
     view! {
         <li class="timeline-item" data-testid="visit-item">
             <p class="timeline-meta">
-                <strong>{fmt_time(v.visited_at)}</strong>" · "
+                <strong><When at=v.visited_at/></strong>" · "
                 {move || i18n.text(method.text())}" · "
                 <span data-user-text>{v.visitor_name.clone()}</span>
             </p>

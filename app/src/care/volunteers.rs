@@ -19,7 +19,7 @@ use crate::accounts::{PersonPicker, use_session};
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{
-    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid,
+    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, focus_first_invalid,
     local_error,
 };
 
@@ -163,7 +163,7 @@ fn LedgerCard(
                                     <span class="ledger-points">{if earned { format!("+{}", l.points) } else { l.points.to_string() }}</span>
                                     <span class="ledger-reason">{l.reason.clone()}
                                         {(l.minutes > 0).then(|| format!(" · {} {}", fmt_hours(u64::from(l.minutes)), i18n.t(Key::VolHoursShort)))}</span>
-                                    <span class="muted ledger-at">{fmt_time(l.at)}</span>
+                                    <span class="muted ledger-at"><When at=l.at/></span>
                                 </li>
                             }
                         }).collect_view()}

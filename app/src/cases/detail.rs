@@ -17,7 +17,7 @@ use super::{REFUSAL_REASONS, StageBadge, category_label, deadline_text, now, ref
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, fmt_time};
+use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, When};
 
 /// The API's name of an action (`verify_fail`), for test ids and messages.
 pub fn action_slug(a: Action) -> String {
@@ -229,10 +229,10 @@ fn CaseDetail(
                     <div><dt>{move || i18n.t(Key::CaseSource)}</dt><dd>{move || i18n.text(s.source.text())}</dd></div>
                     <div><dt>{move || i18n.t(Key::Reporter)}</dt>
                         <dd data-user-text=reporter_named>{move || reporter.clone().unwrap_or_else(|| i18n.t(Key::ReporterHidden).to_string())}</dd></div>
-                    <div><dt>{move || i18n.t(Key::ReportedAt)}</dt><dd>{fmt_time(s.created_at)}</dd></div>
+                    <div><dt>{move || i18n.t(Key::ReportedAt)}</dt><dd><When at=s.created_at/></dd></div>
                     {s.deadline_at.map(|d| view! {
                         <div><dt>{move || i18n.t(Key::Deadline)}</dt>
-                            <dd data-testid="case-deadline">{fmt_time(d)}" · "{move || deadline_text(d, now(), i18n.get())}</dd></div>
+                            <dd data-testid="case-deadline"><When at=d/>" · "{move || deadline_text(d, now(), i18n.get())}</dd></div>
                     })}
                     {(!description.is_empty()).then(|| view! {
                         <div><dt>{move || i18n.t(Key::CaseDescription)}</dt><dd class="case-description" data-user-text>{description.clone()}</dd></div>
@@ -275,7 +275,7 @@ fn CaseDetail(
                                 {move || crate::ui::sentence_naming(kind.describe(who.as_deref(), e.from_stage, e.to_stage, i18n.get()), who.as_deref())}
                             </p>
                             <p class="timeline-meta muted">
-                                <time>{fmt_time(e.at)}</time>
+                                <When at=e.at/>
                             </p>
                             {e.note.clone().map(|n| view! { <p class="timeline-note">{n}</p> })}
                         </li>

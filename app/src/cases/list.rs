@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::{StageBadge, category_label};
 use crate::api;
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{ErrorBox, Loading, fmt_time};
+use crate::ui::{ErrorBox, Loading, When};
 
 const PAGE: u64 = 50;
 
@@ -48,7 +48,7 @@ pub fn MyReportsPage() -> impl IntoView {
                                         <span class="case-card-meta">
                                             <span class="mono">{c.number.clone()}</span>
                                             <span>{cat}</span>
-                                            <span>{fmt_time(c.created_at)}</span>
+                                            <When at=c.created_at/>
                                             {c.overdue.then(|| view! { <span class="badge badge-danger">{i18n.t(Key::Overdue)}</span> })}
                                         </span>
                                     </a>

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_location;
 
 use crate::api;
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{ErrorBox, Loading, fmt_time};
+use crate::ui::{ErrorBox, Loading, When};
 use shared::cases::NotificationAbout;
 
 /// The bell: a link to the notifications with the number of unread ones (refreshed on every
@@ -94,7 +94,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                                 .describe(who.as_deref(), Some(action.from()), to, i18n.get()), who.as_deref()),
                                             None => crate::ui::sentence_naming(i18n.fmt(Key::NotificationLetterAnswered, &[("name", who.as_deref().unwrap_or_default())]), who.as_deref()),
                                         }}</span>
-                                        <span class="muted">" · "{fmt_time(n.created_at)}</span>
+                                        <span class="muted">" · "<When at=n.created_at/></span>
                                     </span>
                                 </a>
                             </li>

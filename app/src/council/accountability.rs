@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 
-use super::{CouncilTabs, ItemStageBadge, fmt_date};
+use super::{CouncilTabs, ItemStageBadge};
 use crate::api;
 use crate::cases::StageBadge;
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{ErrorBox, Loading, fmt_time};
+use crate::ui::{Day, ErrorBox, Loading, When};
 
 const PAGE: u64 = 50;
 
@@ -51,7 +51,7 @@ pub fn AccountabilityPage() -> impl IntoView {
                                         <p class="decision-text" data-user-text>{d.text.clone()}</p>
                                         <dl class="facts">
                                             <div><dt>{i18n.t(Key::ResponsibleParty)}</dt><dd data-testid="accountability-party">{d.responsible_party.clone()}</dd></div>
-                                            <div><dt>{i18n.t(Key::Deadline)}</dt><dd data-testid="accountability-deadline" class:is-late=e.overdue>{fmt_date(d.deadline)}</dd></div>
+                                            <div><dt>{i18n.t(Key::Deadline)}</dt><dd data-testid="accountability-deadline" class:is-late=e.overdue><Day day=d.deadline/></dd></div>
                                             <div><dt>{i18n.t(Key::CouncilProgress)}</dt><dd data-testid="accountability-progress">
                                                 {match (d.case_id, d.case_stage) {
                                                     (Some(cid), Some(st)) => view! { <a href=format!("/cases/{cid}")><StageBadge stage=st/></a> }.into_any(),
@@ -59,7 +59,7 @@ pub fn AccountabilityPage() -> impl IntoView {
                                                 }}
                                             </dd></div>
                                             <div><dt>{i18n.t(Key::CouncilScope)}</dt><dd data-user-text>{e.scope_name.clone()}</dd></div>
-                                            <div><dt>{i18n.t(Key::CouncilDecidedAt)}</dt><dd>{fmt_time(e.decided_at)}</dd></div>
+                                            <div><dt>{i18n.t(Key::CouncilDecidedAt)}</dt><dd><When at=e.decided_at/></dd></div>
                                         </dl>
                                     </li>
                                 }

@@ -16,13 +16,15 @@ use shared::error::FieldError;
 use shared::i18n::Lang;
 
 use super::{
-    ItemStageBadge, SupportBar, TierBadge, ballot_state_key, event_label, fmt_date, parse_date,
-    parse_local, to_local_input, today,
+    ItemStageBadge, SupportBar, TierBadge, ballot_state_key, event_label, parse_date, parse_local,
+    to_local_input, today,
 };
 use crate::api::{self, ApiError};
 use crate::cases::{StageBadge, category_label};
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, fmt_time};
+use crate::ui::{
+    Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When, fmt_day, fmt_time,
+};
 
 fn field_errors(errs: shared::error::FieldErrors) -> Vec<FieldError> {
     errs.0
@@ -215,12 +217,12 @@ fn ItemDetail(
                 {(!description.is_empty()).then(|| view! { <p class="item-description" data-testid="item-description" data-user-text>{description.clone()}</p> })}
                 <dl class="facts">
                     <div><dt>{move || i18n.t(Key::CouncilScope)}</dt><dd data-testid="item-scope" data-user-text>{s.scope_name.clone()}</dd></div>
-                    <div><dt>{move || i18n.t(Key::CouncilRaisedBy)}</dt><dd><span data-user-text>{item.raised_by_name.clone()}</span>" · "{fmt_time(s.created_at)}</dd></div>
+                    <div><dt>{move || i18n.t(Key::CouncilRaisedBy)}</dt><dd><span data-user-text>{item.raised_by_name.clone()}</span>" · "<When at=s.created_at/></dd></div>
                     {s.meeting_at.map(|t| {
                         let href = s.meeting_id.map(|m| format!("/council/meetings/{m}")).unwrap_or_default();
-                        view! { <div><dt>{move || i18n.t(Key::CouncilMeeting)}</dt><dd><a href=href data-testid="item-meeting">{fmt_time(t)}</a></dd></div> }
+                        view! { <div><dt>{move || i18n.t(Key::CouncilMeeting)}</dt><dd><a href=href data-testid="item-meeting"><When at=t/></a></dd></div> }
                     })}
-                    {s.due.map(|d| view! { <div><dt>{move || i18n.t(Key::Deadline)}</dt><dd class:is-late=s.overdue>{fmt_date(d)}</dd></div> })}
+                    {s.due.map(|d| view! { <div><dt>{move || i18n.t(Key::Deadline)}</dt><dd class:is-late=s.overdue><Day day=d/></dd></div> })}
                 </dl>
             </section>
             <super::photos::ItemPhotos item_id=id photos may_add=may_add_photo reload/>
@@ -248,7 +250,7 @@ fn ItemDetail(
                         <p class="decision-text" data-user-text>{d.text.clone()}</p>
                         <dl class="facts">
                             <div><dt>{move || i18n.t(Key::ResponsibleParty)}</dt><dd data-testid="decision-party">{party}</dd></div>
-                            <div><dt>{move || i18n.t(Key::Deadline)}</dt><dd data-testid="decision-deadline">{fmt_date(d.deadline)}</dd></div>
+                            <div><dt>{move || i18n.t(Key::Deadline)}</dt><dd data-testid="decision-deadline"><Day day=d.deadline/></dd></div>
                             {d.case_id.map(|cid| view! {
                                 <div><dt>{move || i18n.t(Key::CouncilCase)}</dt><dd>
                                     <a href=format!("/cases/{cid}") data-testid="decision-case">{d.case_number.clone().unwrap_or_else(|| format!("#{cid}"))}</a>
@@ -336,7 +338,7 @@ fn ItemDetail(
                             <li class="timeline-item" data-testid="item-event" data-action=e.action.clone()>
                                 <p><strong>{move || event_label(&action, i18n.get())}</strong>
                                     {e.to_stage.map(|st| view! { " → "{move || i18n.text(st.text())} })}</p>
-                                <p class="timeline-meta muted"><time>{fmt_time(e.at)}</time>" · "<span data-user-text>{e.actor_name.clone()}</span></p>
+                                <p class="timeline-meta muted"><When at=e.at/>" · "<span data-user-text>{e.actor_name.clone()}</span></p>
                                 {e.note.clone().map(|n| view! { <p class="timeline-note">{n}</p> })}
                             </li>
                         }
@@ -533,7 +535,7 @@ fn ActionForm(
                 <div class="field">
                     <label for="decision-deadline">{move || i18n.t(Key::Deadline)}</label>
                     <input id="decision-deadline" type="date" data-testid="decision-deadline-input" aria-invalid=invalid("decision.deadline")
-                        min=fmt_date(today()) bind:value=deadline/>
+                        min=fmt_day(today()) bind:value=deadline/>
                     <FieldErrorList errors field="decision.deadline" id="decision-deadline-error".to_string()/>
                 </div>
             })}
@@ -1055,7 +1057,7 @@ fn Comments(item_id: i64, item: RwSignal<Option<Result<ItemView, ApiError>>>) ->
                             let cid = c.id;
                             view! {
                                 <li class="comment" class:is-hidden=c.hidden data-testid="comment">
-                                    <p class="comment-meta muted"><strong data-user-text>{c.author_name.clone()}</strong>" · "{fmt_time(c.created_at)}</p>
+                                    <p class="comment-meta muted"><strong data-user-text>{c.author_name.clone()}</strong>" · "<When at=c.created_at/></p>
                                     {c.hidden.then(|| view! {
                                         <p class="comment-hidden" data-testid="comment-hidden">{i18n.fmt(Key::CouncilCommentHidden, &[("reason", c.hidden_reason.as_deref().unwrap_or(""))])}</p>
                                     })}

@@ -13,12 +13,12 @@ use shared::council::{
 };
 use shared::error::FieldError;
 
-use super::{CouncilTabs, ItemStageBadge, TierBadge, fmt_date, manages, parse_local};
+use super::{CouncilTabs, ItemStageBadge, TierBadge, manages, parse_local};
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::cases::StageBadge;
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, fmt_time};
+use crate::ui::{Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When};
 
 const KINDS: [MeetingKind; 2] = [MeetingKind::Regular, MeetingKind::Focused];
 
@@ -64,7 +64,7 @@ fn Meetings(principal: Principal) -> impl IntoView {
                             <li>
                                 <a class="card meeting-card" href=format!("/council/meetings/{}", m.id) data-testid="meeting-card" data-title=m.title.clone()>
                                     <span class="meeting-card-title" data-user-text>{m.title.clone()}</span>
-                                    <span class="meeting-card-when">{fmt_time(m.starts_at)}" · "<span data-user-text>{m.venue.clone()}</span></span>
+                                    <span class="meeting-card-when"><When at=m.starts_at/>" · "<span data-user-text>{m.venue.clone()}</span></span>
                                     <span class="meeting-card-meta muted">
                                         {move || i18n.text(m.kind.text())}" · "<span data-user-text>{m.scope_name.clone()}</span>" · "
                                         {move || i18n.fmt(Key::CouncilAgendaCount, &[("n", &m.agenda_count.to_string())])}
@@ -327,7 +327,7 @@ fn MeetingDetail(
         <article class="meeting" data-testid="meeting-detail">
             <header class="page-head">
                 <h1 data-testid="meeting-title-text" data-user-text>{s.title.clone()}</h1>
-                <p class="lead">{fmt_time(s.starts_at)}" · "<span data-user-text>{s.venue.clone()}</span></p>
+                <p class="lead"><When at=s.starts_at/>" · "<span data-user-text>{s.venue.clone()}</span></p>
                 <div class="badges"><span class="badge">{move || i18n.text(s.kind.text())}</span><span class="badge" data-user-text>{s.scope_name.clone()}</span></div>
             </header>
             <FormError error testid="meeting-error"/>
@@ -348,7 +348,7 @@ fn MeetingDetail(
                                         {r.decision.case_stage.map(|st| view! { <StageBadge stage=st/> })}
                                         {r.overdue.then(|| view! { <span class="badge badge-danger">{move || i18n.t(Key::Overdue)}</span> })}
                                     </p>
-                                    <p class="muted">{r.decision.responsible_party.clone()}" · "{move || i18n.t(Key::Deadline)}" "{fmt_date(r.decision.deadline)}</p>
+                                    <p class="muted">{r.decision.responsible_party.clone()}" · "{move || i18n.t(Key::Deadline)}" "<Day day=r.decision.deadline/></p>
                                 </li>
                             }).collect_view()}
                         </ul>

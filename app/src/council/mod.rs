@@ -20,7 +20,7 @@ use shared::council::{BallotState, ItemStage, ItemSummary, Tier, may_manage};
 use shared::i18n::Lang;
 
 use crate::i18n::{Key, use_i18n};
-use crate::ui::fmt_time;
+use crate::ui::{fmt_day, fmt_time};
 
 /// May this user manage items of `grid` (staff anywhere, grid workers in their grids)?
 /// The one rule is `shared::council::may_manage`; this only supplies the relation.
@@ -78,11 +78,6 @@ pub fn parse_local(s: &str) -> Option<time::OffsetDateTime> {
 /// A moment as a `datetime-local` value in Beijing time.
 pub fn to_local_input(t: time::OffsetDateTime) -> String {
     fmt_time(t).replace(' ', "T")
-}
-
-/// A date as `YYYY-MM-DD`.
-pub fn fmt_date(d: time::Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
 /// Today in Beijing.
@@ -194,7 +189,7 @@ pub fn ItemCard(item: ItemSummary) -> impl IntoView {
                     <span data-testid="card-meeting">{move || i18n.fmt(Key::CouncilMeetingAt, &[("t", &fmt_time(t))])}</span>
                 })}
                 {s.due.map(|d| view! {
-                    <span class:is-late=s.overdue data-testid="card-due">{move || i18n.fmt(Key::CouncilDueOn, &[("d", &fmt_date(d))])}</span>
+                    <span class:is-late=s.overdue data-testid="card-due">{move || i18n.fmt(Key::CouncilDueOn, &[("d", &fmt_day(d))])}</span>
                 })}
                 {s.overdue.then(|| view! { <span class="badge badge-danger" data-testid="card-overdue">{move || i18n.t(Key::Overdue)}</span> })}
                 {(s.comment_count > 0).then(|| view! {
@@ -234,7 +229,7 @@ mod tests {
         let t = parse_local("2026-12-01T09:30").unwrap();
         assert_eq!(t.to_offset(time::UtcOffset::UTC).hour(), 1);
         assert_eq!(to_local_input(t), "2026-12-01T09:30");
-        assert_eq!(fmt_date(parse_date("2026-03-02").unwrap()), "2026-03-02");
+        assert_eq!(fmt_day(parse_date("2026-03-02").unwrap()), "2026-03-02");
         assert!(parse_date("2026-02-30").is_none());
     }
 

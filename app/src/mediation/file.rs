@@ -20,11 +20,13 @@ use shared::mediation::{
     may_assign_mediators, may_run,
 };
 
-use super::{MediationStageBadge, fmt_date, fmt_local, parse_date, parse_local};
+use super::{MediationStageBadge, fmt_local, parse_date, parse_local};
 use crate::accounts::use_session;
 use crate::api::{self, ApiError, ApiResult};
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, fmt_time};
+use crate::ui::{
+    Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When, fmt_day, fmt_time,
+};
 
 const RECORD_KINDS: [RecordKind; 5] = [
     RecordKind::SiteCheck,
@@ -271,7 +273,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
     };
 
     // ---- header and facts ----
-    let deadline = s.deadline.map(fmt_date);
+    let deadline = s.deadline.map(fmt_day);
     let head = view! {
         <header class="page-head case-head">
             <p class="case-number mono" data-testid="med-number" data-user-text>{s.number.clone()}</p>
@@ -460,7 +462,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                         <div><dt>{move || i18n.t(Key::MedPartyAddress)}</dt><dd data-testid="med-party-address-text">{a}</dd></div>
                     })}
                     <div><dt>{move || i18n.t(Key::MedConsent)}</dt><dd data-testid="med-consent">{consent_text}
-                        {p.consent_at.map(|t| view! { <span class="muted">" "{fmt_time(t)}</span> })}</dd></div>
+                        {p.consent_at.map(|t| view! { <span class="muted">" "<When at=t/></span> })}</dd></div>
                     <div><dt>{move || i18n.t(Key::MedNotice)}</dt><dd data-testid="med-notice">
                         {match p.notified_at {
                             Some(t) => view! { <span>{move || i18n.fmt(Key::MedNoticeGiven, &[("time", &fmt_time(t))])}</span> }.into_any(),
@@ -562,7 +564,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                             <li class="timeline-item" data-testid="med-record" data-kind=r.kind.as_str() data-record-id=r.id>
                                 <p class="timeline-head"><strong>{move || i18n.text(r.kind.text())}</strong></p>
                                 <p class="timeline-note" data-user-text>{r.text.clone()}</p>
-                                <p class="timeline-meta muted"><time>{fmt_time(r.at)}</time>" · "<span data-user-text>{r.author_name.clone()}</span></p>
+                                <p class="timeline-meta muted"><When at=r.at/>" · "<span data-user-text>{r.author_name.clone()}</span></p>
                                 <super::photos::RecordPhotos record_id=r.id kind=r.kind photos=r.photos.clone() may_add=r.may_add_photo
                                     failed=page.photo_failed notice=page.notice reload=Callback::new(move |_| page.reload(id))/>
                             </li>
@@ -631,7 +633,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                         <strong>{move || i18n.text(s.mode.text())}</strong>
                         {(!present.is_empty()).then(|| view! { <span>" · "{move || i18n.fmt(Key::MedSessionWith, &[("party", &present)])}</span> })}
                     </p>
-                    <p class="timeline-meta muted"><time>{fmt_time(s.held_at)}</time>" · "<span data-user-text>{s.venue.clone()}</span>" · "<span data-user-text>{s.mediator_name.clone()}</span>
+                    <p class="timeline-meta muted"><When at=s.held_at/>" · "<span data-user-text>{s.venue.clone()}</span>" · "<span data-user-text>{s.mediator_name.clone()}</span>
                         " · "<a href=api::session_record_html(s.id) target="_blank" rel="noopener" data-testid="med-session-print">{move || i18n.t(Key::MedPrintSessionRecord)}</a></p>
                     {s.strategy_note.clone().filter(|n| !n.is_empty()).map(|n| view! {
                         <p class="med-strategy" data-testid="med-strategy-note"><strong>{move || i18n.t(Key::MedStrategyNote)}{move || i18n.t(Key::MedColon)}</strong>{n}</p>
@@ -730,7 +732,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                                         view! {
                                             <li class="med-term" class:is-overdue=t.overdue data-testid="med-term">
                                                 <p><strong data-user-text>{t.text.clone()}</strong></p>
-                                                <p class="muted">{move || i18n.t(Key::MedTermDue)}{move || i18n.t(Key::MedColon)}{fmt_date(t.due)}
+                                                <p class="muted">{move || i18n.t(Key::MedTermDue)}{move || i18n.t(Key::MedColon)}<Day day=t.due/>
                                                     {t.overdue.then(|| view! { " "<span class="badge badge-danger">{move || i18n.t(Key::Overdue)}</span> })}</p>
                                                 {match performed {
                                                     Some(at) => view! { <p data-testid="med-term-done">{move || i18n.fmt(Key::MedTermPerformed, &[("time", &fmt_time(at)), ("proof", t.proof.as_deref().unwrap_or(""))])}</p> }.into_any(),
@@ -751,9 +753,9 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                                         }
                                     }).collect_view()}
                                 </ol>
-                                {a.effective_at.map(|t| view! { <p><strong>{move || i18n.t(Key::MedEffective)}{move || i18n.t(Key::MedColon)}</strong>{fmt_time(t)}</p> })}
+                                {a.effective_at.map(|t| view! { <p><strong>{move || i18n.t(Key::MedEffective)}{move || i18n.t(Key::MedColon)}</strong><When at=t/></p> })}
                                 {a.judicial_confirmation_until.map(|d| view! {
-                                    <p class="alert alert-info" data-testid="med-judicial">{move || i18n.fmt(Key::MedJudicial, &[("date", &fmt_date(d))])}</p>
+                                    <p class="alert alert-info" data-testid="med-judicial">{move || i18n.fmt(Key::MedJudicial, &[("date", &fmt_day(d))])}</p>
                                 })}
                             </div>
                         }.into_any()
@@ -785,7 +787,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                                 <strong>{move || i18n.text(kind.text())}</strong>
                                 {e.to_stage.map(|to| view! { " → "<MediationStageBadge stage=to/> })}
                             </p>
-                            <p class="timeline-meta muted"><time>{fmt_time(e.at)}</time>" · "<span data-user-text>{e.actor_name.clone()}</span></p>
+                            <p class="timeline-meta muted"><When at=e.at/>" · "<span data-user-text>{e.actor_name.clone()}</span></p>
                             {e.note.clone().map(|n| view! { <p class="timeline-note">{n}</p> })}
                         </li>
                     }
@@ -1049,7 +1051,7 @@ fn AgreementForm(
                 .map(|(i, t)| TermRow {
                     key: i as u32,
                     text: RwSignal::new(t.text.clone()),
-                    due: RwSignal::new(fmt_date(t.due)),
+                    due: RwSignal::new(fmt_day(t.due)),
                 })
                 .collect()
         })
@@ -1191,7 +1193,7 @@ fn ExtensionForm(
     page: Page,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let date = RwSignal::new(deadline.map(fmt_date).unwrap_or_default());
+    let date = RwSignal::new(deadline.map(fmt_day).unwrap_or_default());
     let consenting = RwSignal::new(Vec::<i64>::new());
     let open = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);

@@ -11,6 +11,7 @@ mod photos;
 pub use board::MediationBoardPage;
 pub use file::MediationFilePage;
 
+use crate::ui::fmt_day;
 use leptos::prelude::*;
 use shared::mediation::MediationStage;
 use time::{Date, OffsetDateTime, UtcOffset};
@@ -41,11 +42,6 @@ pub fn parse_date(s: &str) -> Option<Date> {
     Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()
 }
 
-/// A date as a date input wants it.
-pub fn fmt_date(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
 /// `YYYY-MM-DDTHH:MM` (a datetime-local input, Beijing time) → a moment.
 pub fn parse_local(s: &str) -> Option<OffsetDateTime> {
     let (d, t) = s.trim().split_once('T')?;
@@ -60,7 +56,7 @@ pub fn parse_local(s: &str) -> Option<OffsetDateTime> {
 /// A moment as a datetime-local input wants it (Beijing time).
 pub fn fmt_local(t: OffsetDateTime) -> String {
     let l = t.to_offset(beijing());
-    format!("{}T{:02}:{:02}", fmt_date(l.date()), l.hour(), l.minute())
+    format!("{}T{:02}:{:02}", fmt_day(l.date()), l.hour(), l.minute())
 }
 
 #[cfg(test)]
@@ -72,7 +68,7 @@ mod tests {
         let t = parse_local("2026-11-20T10:00").unwrap();
         assert_eq!(t.to_offset(UtcOffset::UTC).hour(), 2);
         assert_eq!(fmt_local(t), "2026-11-20T10:00");
-        assert_eq!(fmt_date(parse_date("2026-12-10").unwrap()), "2026-12-10");
+        assert_eq!(fmt_day(parse_date("2026-12-10").unwrap()), "2026-12-10");
         assert!(parse_date("2026-13-01").is_none());
         assert!(parse_local("2026-11-20").is_none());
     }

@@ -18,7 +18,8 @@ use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{
-    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid,
+    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, fmt_time,
+    focus_first_invalid,
 };
 
 #[component]
@@ -236,7 +237,7 @@ fn ResidentBody(
                     <dd class="mono" data-testid="resident-id-masked">{let v = id_masked.clone(); move || v.clone().unwrap_or_else(not_recorded)}</dd></div>
                 <div><dt>{move || i18n.t(Key::Phone)}</dt>
                     <dd class="mono" data-testid="resident-phone-masked">{let v = phone_masked.clone(); move || v.clone().unwrap_or_else(not_recorded)}</dd></div>
-                <div><dt>{move || i18n.t(Key::UpdatedAt)}</dt><dd>{fmt_time(resident.updated_at)}</dd></div>
+                <div><dt>{move || i18n.t(Key::UpdatedAt)}</dt><dd><When at=resident.updated_at/></dd></div>
             </dl>
             <p class="hint">{move || i18n.t(Key::MaskedNote)}</p>
             {move || care_link().then(|| view! {

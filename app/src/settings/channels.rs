@@ -14,7 +14,7 @@ use super::focus_id;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, use_i18n};
 use crate::ui::{
-    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid,
+    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, focus_first_invalid,
     local_error,
 };
 
@@ -275,7 +275,7 @@ pub fn Open311Section() -> impl IntoView {
                                 <div class="setting-row">
                                     <div class="setting-main">
                                         <h4 class="category-name" data-user-text>{name.clone()}</h4>
-                                        <p class="muted">{move || i18n.t(Key::IssuedAt)}": "{fmt_time(k.created_at)}</p>
+                                        <p class="muted">{move || i18n.t(Key::IssuedAt)}": "<When at=k.created_at/></p>
                                         <p class="badges">
                                             <span class=if disabled { "badge badge-warn" } else { "badge" } data-testid="key-state">
                                                 {move || i18n.t(if disabled { Key::ApiKeyRevokedBadge } else { Key::ApiKeyActiveBadge })}
