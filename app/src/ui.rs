@@ -319,6 +319,39 @@ pub fn Dialog(
     }
 }
 
+/// "Delete “name”? This cannot be undone." — the one question asked before anything is deleted,
+/// starting on the safe answer, with the server's refusal shown in place.
+#[component]
+pub fn ConfirmDelete(
+    /// What is deleted, as its owner calls it (user data: a place's or a person's name).
+    name: String,
+    error: RwSignal<Option<ApiError>>,
+    on_confirm: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Dialog labelledby="confirm-delete-text" alert=true testid="confirm-delete" on_close=on_cancel>
+            <div class="card confirm">
+                <h2 id="confirm-delete-text" class="confirm-question">
+                    {move || i18n.fmt_with_data(Key::DeleteQuestion, &[("name", &name)])}
+                </h2>
+                <FormError error/>
+                <div class="actions">
+                    <button type="button" class="button button-danger" data-testid="confirm-delete-button"
+                        on:click=move |_| on_confirm.run(())>
+                        {move || i18n.t(Key::ConfirmDelete)}
+                    </button>
+                    // A destructive question starts on the safe answer.
+                    <button type="button" class="button button-secondary" autofocus on:click=move |_| on_cancel.run(())>
+                        {move || i18n.t(Key::Cancel)}
+                    </button>
+                </div>
+            </div>
+        </Dialog>
+    }
+}
+
 /// A moment on the page: `<time datetime="…">2026-11-29 14:05</time>` in Beijing time. A
 /// date and time read as one, so it never breaks across lines ("2026-12-" / "07").
 #[component]

@@ -13,17 +13,37 @@ use crate::ui::{ErrorBox, Loading};
 pub fn GroupsPage() -> impl IntoView {
     let i18n = use_i18n();
     Effect::new(move |_| set_title(i18n.t(Key::CareGroupsTitle), i18n.get()));
-    let counts = LocalResource::new(api::group_counts);
+    let session = crate::accounts::use_session();
+    let forbidden = move || {
+        view! {
+            <p class="empty card" data-testid="groups-forbidden">{move || i18n.t(Key::CareGroupsForbidden)}</p>
+        }
+    };
     view! {
         <div class="page-head">
             <h1>{move || i18n.t(Key::CareGroupsTitle)}</h1>
             <p class="lead">{move || i18n.t(Key::CareGroupsIntro)}</p>
         </div>
         <CareTabs/>
+        // Those who may not read special-group tags are told so without asking the server.
+        {move || if session.may(shared::accounts::Permission::RevealSensitive) {
+            view! { <GroupCounts/> }.into_any()
+        } else {
+            forbidden().into_any()
+        }}
+    }
+}
+
+/// The counts per micro-grid of the grids the server lets this user see.
+#[component]
+fn GroupCounts() -> impl IntoView {
+    let i18n = use_i18n();
+    let counts = LocalResource::new(api::group_counts);
+    view! {
         {move || match counts.get() {
             None => view! { <Loading/> }.into_any(),
             Some(Err(e)) if e.status() == Some(403) => view! {
-                <p class="empty card" data-testid="groups-forbidden">{i18n.t(Key::CareGroupsForbidden)}</p>
+                <p class="empty card" data-testid="groups-forbidden">{move || i18n.t(Key::CareGroupsForbidden)}</p>
             }.into_any(),
             Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| counts.refetch())/> }.into_any(),
             Some(Ok(rows)) if rows.is_empty() => view! {

@@ -13,7 +13,7 @@ use super::search::SearchBox;
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, kind_plural, set_title, use_i18n};
-use crate::ui::{ErrorBox, FormError, Loading, Notice, in_sentence};
+use crate::ui::{ErrorBox, Loading, Notice, in_sentence};
 
 #[component]
 pub fn PlacesRootPage() -> impl IntoView {
@@ -249,21 +249,9 @@ fn PlaceBody(
                 let do_delete = do_delete.clone();
                 let name = delete_name.clone();
                 view! {
-                    <crate::ui::Dialog labelledby="confirm-delete-text" alert=true testid="confirm-delete" on_close=Callback::new(move |_| panel.set(Panel::None))>
-                        <div class="card confirm">
-                            <h2 id="confirm-delete-text" class="confirm-question">{move || i18n.fmt_with_data(Key::DeleteQuestion, &[("name", &name)])}</h2>
-                            <FormError error=delete_error/>
-                            <div class="actions">
-                                <button type="button" class="button button-danger" data-testid="confirm-delete-button" on:click=do_delete>
-                                    {move || i18n.t(Key::ConfirmDelete)}
-                                </button>
-                                // A destructive question starts on the safe answer.
-                                <button type="button" class="button button-secondary" autofocus on:click=move |_| panel.set(Panel::None)>
-                                    {move || i18n.t(Key::Cancel)}
-                                </button>
-                            </div>
-                        </div>
-                    </crate::ui::Dialog>
+                    <crate::ui::ConfirmDelete name error=delete_error
+                        on_confirm=Callback::new(move |_| do_delete(()))
+                        on_cancel=Callback::new(move |_| panel.set(Panel::None))/>
                 }.into_any()
             }
         }}

@@ -337,21 +337,9 @@ fn ResidentBody(
                 let name = delete_name.clone();
                 let do_delete = do_delete.clone();
                 view! {
-                    <crate::ui::Dialog labelledby="confirm-delete-text" alert=true testid="confirm-delete" on_close=Callback::new(move |_| mode.set(Mode::View))>
-                        <div class="card confirm">
-                            <h2 id="confirm-delete-text" class="confirm-question">{move || i18n.fmt_with_data(Key::DeleteQuestion, &[("name", &name)])}</h2>
-                            <FormError error=delete_error/>
-                            <div class="actions">
-                                <button type="button" class="button button-danger" data-testid="confirm-delete-button" on:click=do_delete>
-                                    {move || i18n.t(Key::ConfirmDelete)}
-                                </button>
-                                // A destructive question starts on the safe answer.
-                                <button type="button" class="button button-secondary" autofocus on:click=move |_| mode.set(Mode::View)>
-                                    {move || i18n.t(Key::Cancel)}
-                                </button>
-                            </div>
-                        </div>
-                    </crate::ui::Dialog>
+                    <crate::ui::ConfirmDelete name error=delete_error
+                        on_confirm=Callback::new(move |_| do_delete(()))
+                        on_cancel=Callback::new(move |_| mode.set(Mode::View))/>
                 }.into_any()
             }
         }}
