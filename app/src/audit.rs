@@ -87,7 +87,7 @@ fn AuditLog() -> impl IntoView {
         apply();
     };
     let this_month = move |_| {
-        let today = crate::care::today();
+        let today = crate::clock::today();
         let first = today.replace_day(1).unwrap_or(today);
         from.set(ymd(first));
         to.set(ymd(today));

@@ -7,6 +7,7 @@ mod audit;
 mod board;
 mod care;
 mod cases;
+mod clock;
 mod council;
 mod drag;
 mod home;

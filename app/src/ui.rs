@@ -2,6 +2,7 @@
 //! their errors, and formatting. They keep pages consistent and accessible by default.
 
 use leptos::prelude::*;
+use shared::calendar::{format_day, format_moment};
 use shared::error::FieldError;
 use time::OffsetDateTime;
 
@@ -359,34 +360,16 @@ pub fn When(at: OffsetDateTime) -> impl IntoView {
     let machine = at
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
-    view! { <time datetime=machine>{fmt_time(at)}</time> }
+    view! { <time datetime=machine>{format_moment(at)}</time> }
 }
 
 /// A day on the page: `<time datetime="2026-12-07">2026-12-07</time>`, never broken across
 /// lines.
 #[component]
 pub fn Day(day: time::Date) -> impl IntoView {
-    let machine = fmt_day(day);
+    let machine = format_day(day);
     let text = machine.clone();
     view! { <time datetime=machine>{text}</time> }
-}
-
-/// A day as `YYYY-MM-DD` (what a date input takes).
-pub fn fmt_day(d: time::Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
-/// Show a UTC time as Beijing time (UTC+8, no daylight saving): `2026-11-29 14:05`.
-pub fn fmt_time(t: OffsetDateTime) -> String {
-    let local = t.to_offset(shared::calendar::SHANGHAI);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        local.year(),
-        u8::from(local.month()),
-        local.day(),
-        local.hour(),
-        local.minute()
-    )
 }
 
 /// Lower-case a label for use inside an English sentence; Chinese is unchanged.
@@ -401,7 +384,7 @@ mod tests {
     #[test]
     fn times_show_in_beijing() {
         let t = OffsetDateTime::from_unix_timestamp(0).unwrap();
-        assert_eq!(fmt_time(t), "1970-01-01 08:00");
+        assert_eq!(format_moment(t), "1970-01-01 08:00");
     }
 }
 

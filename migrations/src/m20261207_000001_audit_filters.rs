@@ -51,7 +51,7 @@ impl MigrationTrait for Migration {
         m.alter_table(
             Table::alter()
                 .table(AuditLog::Table)
-                .add_column(&mut big_integer_null(AuditLog::ResidentId))
+                .add_column(big_integer_null(AuditLog::ResidentId))
                 .to_owned(),
         )
         .await?;

@@ -15,7 +15,7 @@ use axum::http::{Method, Request, header};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Duration, OffsetDateTime};
 use tower::ServiceExt;
 
 /// Tell every story once; the first step that the API refuses stops them with its answer.
@@ -154,13 +154,6 @@ fn centre(place: &Value) -> Option<(f64, f64)> {
         .iter()
         .fold((0.0, 0.0), |(x, y), p| (x + p.0, y + p.1));
     Some((x / n as f64, y / n as f64))
-}
-
-/// Today in the community's time zone (the menu is for today's lunch in Beijing).
-fn today() -> Date {
-    OffsetDateTime::now_utc()
-        .to_offset(shared::calendar::SHANGHAI)
-        .date()
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
@@ -380,15 +373,19 @@ async fn council(t: &mut Teller, town: &Town) -> Result<(), String> {
         )
         .await?;
     // The next Saturday evening at the grid's 议事角.
-    let from_monday = today().weekday().number_days_from_monday() as i64;
+    let from_monday = shared::calendar::today()
+        .weekday()
+        .number_days_from_monday() as i64;
     let days = match (5 - from_monday).rem_euclid(7) {
         0 => 7,
         d => d,
     };
     // Counted from Beijing's today, at 19:00 Beijing time.
-    let starts =
-        time::PrimitiveDateTime::new(today() + Duration::days(days), time::macros::time!(19:00))
-            .assume_offset(shared::calendar::SHANGHAI);
+    let starts = time::PrimitiveDateTime::new(
+        shared::calendar::today() + Duration::days(days),
+        time::macros::time!(19:00),
+    )
+    .assume_offset(shared::calendar::SHANGHAI);
     let meeting = t
         .post(
             "staff",
@@ -462,7 +459,7 @@ async fn care(t: &mut Teller, town: &Town) -> Result<(), String> {
     // The seed's own 张秀兰 and 瞿桂英 of the first grid: the stories add nobody.
     let zhang = town.seeded_resident(t, "张秀兰").await?;
     let qu = town.seeded_resident(t, "瞿桂英").await?;
-    let start = today() - Duration::days(60);
+    let start = shared::calendar::today() - Duration::days(60);
     t.post(
         "staff",
         "/care/pairings",
@@ -509,7 +506,7 @@ async fn care(t: &mut Teller, town: &Town) -> Result<(), String> {
     t.put(
         "staff",
         "/care/meals/menus",
-        json!({ "day": today().to_string(), "dishes": "红烧豆腐、清炒菜心、冬瓜排骨汤、米饭" }),
+        json!({ "day": shared::calendar::today().to_string(), "dishes": "红烧豆腐、清炒菜心、冬瓜排骨汤、米饭" }),
     )
     .await?;
     t.post(

@@ -14,6 +14,59 @@ pub const SHANGHAI: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
     Err(_) => panic!("valid offset"),
 };
 
+/// The day it is on the Shanghai clock at moment `t`.
+pub fn day_at(t: OffsetDateTime) -> Date {
+    t.to_offset(SHANGHAI).date()
+}
+
+/// Today on the Shanghai clock, by the server's clock (the app reads the browser's clock and
+/// calls [`day_at`]).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn today() -> Date {
+    day_at(OffsetDateTime::now_utc())
+}
+
+/// A day as people and date inputs write it: `2026-12-07`.
+pub fn format_day(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// `YYYY-MM-DD` (a date input) → a day.
+pub fn parse_day(s: &str) -> Option<Date> {
+    let mut parts = s.trim().split('-');
+    let y: i32 = parts.next()?.parse().ok()?;
+    let m: u8 = parts.next()?.parse().ok()?;
+    let d: u8 = parts.next()?.parse().ok()?;
+    if parts.next().is_some() {
+        return None;
+    }
+    Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()
+}
+
+/// A moment as people read it, on the Shanghai clock: `2026-11-29 14:05`.
+pub fn format_moment(t: OffsetDateTime) -> String {
+    let l = t.to_offset(SHANGHAI);
+    format!("{} {:02}:{:02}", format_day(l.date()), l.hour(), l.minute())
+}
+
+/// A moment as a `datetime-local` input holds it, on the Shanghai clock: `2026-11-29T14:05`.
+pub fn format_local_input(t: OffsetDateTime) -> String {
+    let l = t.to_offset(SHANGHAI);
+    format!("{}T{:02}:{:02}", format_day(l.date()), l.hour(), l.minute())
+}
+
+/// A `datetime-local` input's value (`YYYY-MM-DDTHH:MM`, seconds ignored) read on the Shanghai
+/// clock → a moment.
+pub fn parse_local_input(s: &str) -> Option<OffsetDateTime> {
+    let (d, t) = s.trim().split_once('T')?;
+    let day = parse_day(d)?;
+    let mut hm = t.split(':');
+    let h: u8 = hm.next()?.parse().ok()?;
+    let m: u8 = hm.next()?.parse().ok()?;
+    let at = Time::from_hms(h, m, 0).ok()?;
+    Some(day.with_time(at).assume_offset(SHANGHAI))
+}
+
 /// A time limit as the SLA tables state it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -311,5 +364,28 @@ mod tests {
         let start = datetime!(2026-09-29 14:20 +8);
         let end = c.deadline(start, Limit::WorkingHours(13));
         assert_eq!(c.working_time_between(start, end), Duration::hours(13));
+    }
+
+    #[test]
+    fn days_and_inputs_read_and_write_the_shanghai_clock() {
+        let t = parse_local_input("2026-11-20T10:00").unwrap();
+        assert_eq!(t.to_offset(UtcOffset::UTC).hour(), 2);
+        assert_eq!(format_local_input(t), "2026-11-20T10:00");
+        assert_eq!(format_moment(t), "2026-11-20 10:00");
+        assert_eq!(parse_local_input("2026-11-20T10:00:30"), Some(t));
+        assert_eq!(
+            parse_day(" 2026-03-02 "),
+            Some(time::macros::date!(2026 - 03 - 02))
+        );
+        assert_eq!(
+            format_day(time::macros::date!(2026 - 03 - 02)),
+            "2026-03-02"
+        );
+        assert_eq!(parse_day("2026-02-30"), None);
+        assert_eq!(parse_day("2026-02-03-04"), None);
+        assert_eq!(parse_local_input("2026-11-20 10:00"), None);
+        // 23:30 UTC is already the next day in Shanghai.
+        let late = time::macros::datetime!(2026-12-06 23:30 UTC);
+        assert_eq!(day_at(late), time::macros::date!(2026 - 12 - 07));
     }
 }

@@ -19,9 +19,10 @@ use super::RolePicker;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{
-    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time, focus_first_invalid,
+    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, focus_first_invalid,
     local_error,
 };
+use shared::calendar::format_moment;
 
 type Grids = Vec<PlaceRefWithPath>;
 
@@ -384,7 +385,7 @@ fn UserEditor(user: UserView, grids: LocalResource<Result<Grids, ApiError>>) -> 
         <div class="page-head">
             <h1 data-testid="user-edit-title" data-user-text>{move || current.with(|u| u.display_name.clone())}</h1>
             <p class="muted mono">{move || current.with(|u| u.username.clone())}</p>
-            <p class="muted">{move || format!("{}: {}", i18n.t(Key::CreatedAt), current.with(|u| fmt_time(u.created_at)))}</p>
+            <p class="muted">{move || format!("{}: {}", i18n.t(Key::CreatedAt), current.with(|u| format_moment(u.created_at)))}</p>
         </div>
         <Notice message=notice/>
         <form class="card form" on:submit=submit novalidate data-testid="user-edit-form" aria-labelledby="edit-user-title">

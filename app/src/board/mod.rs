@@ -20,8 +20,9 @@ use shared::places::PlaceRefWithPath;
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::cases::{
-    MoveDialog, category_label, category_name, deadline_text, fmt_span, now, stage_slug,
+    MoveDialog, category_label, category_name, deadline_text, fmt_span, stage_slug,
 };
+use crate::clock::now;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::live::LiveEvents;
 use crate::ui::{ErrorBox, Loading};

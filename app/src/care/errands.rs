@@ -11,7 +11,8 @@ use shared::error::FieldError;
 use super::{CareTabs, fmt_yuan, parse_yuan};
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, fmt_time, local_error};
+use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, local_error};
+use shared::calendar::format_moment;
 
 #[component]
 pub fn ErrandsPage() -> impl IntoView {
@@ -155,7 +156,7 @@ pub fn ErrandCard(
                 {move || e.with(|e| e.confirmed_by_name.clone()).map(|c| view! {
                     <div><dt>{i18n.t(Key::ErrandConfirmedBy)}</dt><dd data-testid="errand-confirmed-by">{c}</dd></div>
                 })}
-                <div><dt>{move || i18n.t(Key::ErrandUpdated)}</dt><dd>{move || fmt_time(e.with(|e| e.updated_at))}</dd></div>
+                <div><dt>{move || i18n.t(Key::ErrandUpdated)}</dt><dd>{move || format_moment(e.with(|e| e.updated_at))}</dd></div>
             </dl>
             <FormError error testid="errand-error"/>
             {move || (!completing.get() && !cancelling.get()).then(|| {

@@ -14,9 +14,9 @@ use crate::api::{self, ApiError};
 use crate::cases::StageBadge;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{
-    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, fmt_time,
-    focus_first_invalid,
+    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, focus_first_invalid,
 };
+use shared::calendar::format_moment;
 
 #[component]
 pub fn MailboxPage() -> impl IntoView {
@@ -176,7 +176,7 @@ fn LetterCard(letter: LetterView, reload: Callback<()>) -> impl IntoView {
                 <div class="letter-answer" data-testid="letter-answer">
                     <p class="muted">{move || i18n.t(Key::MailboxAnswer)}
                         {l.answered_by.clone().map(|b| format!(" · {b}"))}
-                        {l.answered_at.map(|t| format!(" · {}", fmt_time(t)))}</p>
+                        {l.answered_at.map(|t| format!(" · {}", format_moment(t)))}</p>
                     <p>{a}</p>
                 </div>
             })}

@@ -12,11 +12,13 @@ use shared::care::{
 use shared::error::{FieldError, FieldErrorCode};
 use shared::places::ResidentView;
 
-use super::{CareTabs, clear_on_change, today};
+use super::{CareTabs, clear_on_change};
 use crate::accounts::{PersonPicker, use_session};
 use crate::api::{self, ApiError};
+use crate::clock::today;
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, fmt_time};
+use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField};
+use shared::calendar::format_moment;
 
 #[component]
 pub fn MealsPage() -> impl IntoView {
@@ -140,7 +142,7 @@ fn RouteStop(n: usize, order: OrderView) -> impl IntoView {
                 status => view! {
                     <p class="route-done" role="status" data-testid="route-status">
                         <span class="badge badge-ok">{i18n.text(status.text())}</span>
-                        {o.with(|o| o.delivered_at).map(|t| format!(" {}", fmt_time(t)))}
+                        {o.with(|o| o.delivered_at).map(|t| format!(" {}", format_moment(t)))}
                     </p>
                 }.into_any(),
             }}

@@ -25,16 +25,8 @@ pub use volunteers::VolunteersPage;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use shared::care::RiskLevel;
-use time::Date;
 
 use crate::i18n::{Key, use_i18n};
-
-/// Today in Beijing time.
-pub fn today() -> Date {
-    crate::cases::now()
-        .to_offset(shared::calendar::SHANGHAI)
-        .date()
-}
 
 /// Fen as yuan: `4650` → `¥46.50`.
 pub fn fmt_yuan(fen: i64) -> String {

@@ -111,7 +111,7 @@ fn VisitForm(resident_id: i64, name: String, open_errands: Vec<ErrandView>) -> i
                 }
             },
         };
-        let now = crate::cases::now();
+        let now = crate::clock::now();
         let input = VisitInput {
             resident_id,
             method: method.get_untracked(),

@@ -14,9 +14,10 @@ use shared::care::{
 };
 use shared::error::{FieldError, FieldErrorCode};
 
-use super::{CareTabs, clear_on_change, local_errors, today};
+use super::{CareTabs, clear_on_change, local_errors};
 use crate::accounts::{PersonPicker, use_session};
 use crate::api::{self, ApiError};
+use crate::clock::today;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{
     ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, focus_first_invalid,

@@ -13,9 +13,10 @@ use shared::error::{ErrorCode, FieldError};
 use shared::i18n::Lang;
 use time::OffsetDateTime;
 
-use super::{REFUSAL_REASONS, StageBadge, category_label, deadline_text, now, refusal_text};
+use super::{REFUSAL_REASONS, StageBadge, category_label, deadline_text, refusal_text};
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
+use crate::clock::now;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, When};
 
@@ -29,16 +30,9 @@ pub fn action_slug(a: Action) -> String {
 
 /// `YYYY-MM-DD` (a date input) → the end of that working day in Beijing, 18:00 +08:00.
 pub fn parse_day(s: &str) -> Option<OffsetDateTime> {
-    let mut it = s.trim().split('-');
-    let y: i32 = it.next()?.parse().ok()?;
-    let m: u8 = it.next()?.parse().ok()?;
-    let d: u8 = it.next()?.parse().ok()?;
-    let date = time::Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()?;
+    let date = shared::calendar::parse_day(s)?;
     let t = time::Time::from_hms(18, 0, 0).ok()?;
-    Some(
-        date.with_time(t)
-            .assume_offset(time::UtcOffset::from_hms(8, 0, 0).ok()?),
-    )
+    Some(date.with_time(t).assume_offset(shared::calendar::SHANGHAI))
 }
 
 #[component]

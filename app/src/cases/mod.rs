@@ -21,20 +21,6 @@ use time::OffsetDateTime;
 
 use crate::i18n::use_i18n;
 
-/// The current time (the browser's clock in the app; the system clock in native tests).
-pub fn now() -> OffsetDateTime {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let ms = js_sys::Date::now();
-        OffsetDateTime::from_unix_timestamp_nanos((ms as i128) * 1_000_000)
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        OffsetDateTime::now_utc()
-    }
-}
-
 /// A category's name in the current language.
 pub fn category_name(c: &Category, lang: Lang) -> String {
     match lang {

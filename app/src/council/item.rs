@@ -15,16 +15,16 @@ use shared::council::{
 use shared::error::FieldError;
 use shared::i18n::Lang;
 
-use super::{
-    ItemStageBadge, SupportBar, TierBadge, ballot_state_key, event_label, parse_date, parse_local,
-    to_local_input, today,
-};
+use super::{ItemStageBadge, SupportBar, TierBadge, ballot_state_key, event_label};
 use crate::api::{self, ApiError};
 use crate::cases::{StageBadge, category_label};
+use crate::clock::today;
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{
-    Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When, fmt_day, fmt_time,
-};
+use crate::ui::{Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When};
+use shared::calendar::format_local_input;
+use shared::calendar::parse_day;
+use shared::calendar::parse_local_input;
+use shared::calendar::{format_day, format_moment};
 
 fn field_errors(errs: shared::error::FieldErrors) -> Vec<FieldError> {
     errs.0
@@ -405,7 +405,7 @@ fn ActionForm(
             text: text.get_untracked().trim().to_string(),
             responsible_party_id: party.get_untracked().unwrap_or(0),
             category_id: category.get_untracked().unwrap_or(0),
-            deadline: parse_date(&deadline.get_untracked()).unwrap_or(time::Date::MIN),
+            deadline: parse_day(&deadline.get_untracked()).unwrap_or(time::Date::MIN),
         });
         let m = MoveItem {
             action,
@@ -427,7 +427,7 @@ fn ActionForm(
             if category.get_untracked().is_none() {
                 missing.push("decision.category_id");
             }
-            if parse_date(&deadline.get_untracked()).is_none() {
+            if parse_day(&deadline.get_untracked()).is_none() {
                 local.retain(|e| e.field != "decision.deadline");
                 missing.push("decision.deadline");
             }
@@ -492,7 +492,7 @@ fn ActionForm(
                         {move || meetings.get().flatten().unwrap_or_default().into_iter()
                             .filter(|m| meeting_fits(tier, m.kind))
                             .map(|m| view! {
-                                <option value=m.id.to_string()>{format!("{} · {} · {} · {}", fmt_time(m.starts_at), m.title, m.venue, m.scope_name)}</option>
+                                <option value=m.id.to_string()>{format!("{} · {} · {} · {}", format_moment(m.starts_at), m.title, m.venue, m.scope_name)}</option>
                             }).collect_view()}
                     </select>
                     <p class="hint">{move || i18n.t(Key::CouncilMeetingHint)}</p>
@@ -535,7 +535,7 @@ fn ActionForm(
                 <div class="field">
                     <label for="decision-deadline">{move || i18n.t(Key::Deadline)}</label>
                     <input id="decision-deadline" type="date" data-testid="decision-deadline-input" aria-invalid=invalid("decision.deadline")
-                        min=fmt_day(today()) bind:value=deadline/>
+                        min=format_day(today()) bind:value=deadline/>
                     <FieldErrorList errors field="decision.deadline" id="decision-deadline-error".to_string()/>
                 </div>
             })}
@@ -676,7 +676,7 @@ fn BallotCard(
             <p class="ballot-rules muted">
                 {move || {
                     let mut parts = vec![
-                        i18n.fmt(Key::CouncilClosesAt, &[("t", &fmt_time(b.closes_at))]),
+                        i18n.fmt(Key::CouncilClosesAt, &[("t", &format_moment(b.closes_at))]),
                         quorum_text(rules.quorum, i18n),
                     ];
                     if matches!(kind_for_confirm, BallotKind::Decision) { parts.push(i18n.t(pass_key(rules.pass)).to_string()); }
@@ -806,8 +806,8 @@ fn BallotForm(item_id: i64, on_done: Callback<()>, on_cancel: Callback<()>) -> i
     let per_household = RwSignal::new(false);
     let hidden = RwSignal::new(false);
     let anonymous = RwSignal::new(false);
-    let closes = RwSignal::new(to_local_input(
-        crate::cases::now() + time::Duration::days(3),
+    let closes = RwSignal::new(format_local_input(
+        crate::clock::now() + time::Duration::days(3),
     ));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
@@ -843,8 +843,8 @@ fn BallotForm(item_id: i64, on_done: Callback<()>, on_cancel: Callback<()>) -> i
             },
             _ => Quorum::MoreThanHalf,
         };
-        let now = crate::cases::now();
-        let Some(closes_at) = parse_local(&closes.get_untracked()) else {
+        let now = crate::clock::now();
+        let Some(closes_at) = parse_local_input(&closes.get_untracked()) else {
             errors.set(vec![FieldError {
                 field: "closes_at".into(),
                 code: shared::error::FieldErrorCode::Required,

@@ -13,12 +13,13 @@ use shared::council::{
 };
 use shared::error::FieldError;
 
-use super::{CouncilTabs, ItemStageBadge, TierBadge, manages, parse_local};
+use super::{CouncilTabs, ItemStageBadge, TierBadge, manages};
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::cases::StageBadge;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When};
+use shared::calendar::parse_local_input;
 
 const KINDS: [MeetingKind; 2] = [MeetingKind::Regular, MeetingKind::Focused];
 
@@ -134,7 +135,7 @@ fn MeetingForm(principal: Principal, on_cancel: Callback<()>) -> impl IntoView {
         if sc.is_none() {
             need("scope_place_id");
         }
-        let at = parse_local(&starts.get_untracked());
+        let at = parse_local_input(&starts.get_untracked());
         if at.is_none() {
             need("starts_at");
         }
@@ -143,7 +144,7 @@ fn MeetingForm(principal: Principal, on_cancel: Callback<()>) -> impl IntoView {
             kind: kind.get_untracked(),
             title: title.get_untracked(),
             venue: venue.get_untracked(),
-            starts_at: at.unwrap_or(crate::cases::now()),
+            starts_at: at.unwrap_or(crate::clock::now()),
         };
         if let Err(e) = input.validate() {
             for (field, code) in e.0 {

@@ -20,7 +20,8 @@ use shared::council::{BallotState, ItemStage, ItemSummary, Tier, may_manage};
 use shared::i18n::Lang;
 
 use crate::i18n::{Key, use_i18n};
-use crate::ui::{fmt_day, fmt_time};
+
+use shared::calendar::{format_day, format_moment};
 
 /// May this user manage items of `grid` (staff anywhere, grid workers in their grids)?
 /// The one rule is `shared::council::may_manage`; this only supplies the relation.
@@ -50,41 +51,6 @@ pub fn clear_on_change<T: Send + Sync + 'static>(
             errors.update(|e| e.retain(|x| !fields.contains(&x.field.as_str())));
         }
     });
-}
-
-/// `YYYY-MM-DD` → a date.
-pub fn parse_date(s: &str) -> Option<time::Date> {
-    let mut it = s.trim().split('-');
-    let y: i32 = it.next()?.parse().ok()?;
-    let m: u8 = it.next()?.parse().ok()?;
-    let d: u8 = it.next()?.parse().ok()?;
-    time::Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()
-}
-
-/// A `datetime-local` value (`YYYY-MM-DDTHH:MM`, Beijing time) → a moment.
-pub fn parse_local(s: &str) -> Option<time::OffsetDateTime> {
-    let (d, t) = s.trim().split_once('T')?;
-    let date = parse_date(d)?;
-    let mut hm = t.split(':');
-    let h: u8 = hm.next()?.parse().ok()?;
-    let m: u8 = hm.next()?.parse().ok()?;
-    let time = time::Time::from_hms(h, m, 0).ok()?;
-    Some(
-        date.with_time(time)
-            .assume_offset(shared::calendar::SHANGHAI),
-    )
-}
-
-/// A moment as a `datetime-local` value in Beijing time.
-pub fn to_local_input(t: time::OffsetDateTime) -> String {
-    fmt_time(t).replace(' ', "T")
-}
-
-/// Today in Beijing.
-pub fn today() -> time::Date {
-    crate::cases::now()
-        .to_offset(shared::calendar::SHANGHAI)
-        .date()
 }
 
 pub fn tier_slug(t: Tier) -> &'static str {
@@ -186,10 +152,10 @@ pub fn ItemCard(item: ItemSummary) -> impl IntoView {
                         data-testid="card-ballot">{move || i18n.t(ballot_state_key(b))}</span>
                 })}
                 {s.meeting_at.map(|t| view! {
-                    <span data-testid="card-meeting">{move || i18n.fmt(Key::CouncilMeetingAt, &[("t", &fmt_time(t))])}</span>
+                    <span data-testid="card-meeting">{move || i18n.fmt(Key::CouncilMeetingAt, &[("t", &format_moment(t))])}</span>
                 })}
                 {s.due.map(|d| view! {
-                    <span class:is-late=s.overdue data-testid="card-due">{move || i18n.fmt(Key::CouncilDueOn, &[("d", &fmt_day(d))])}</span>
+                    <span class:is-late=s.overdue data-testid="card-due">{move || i18n.fmt(Key::CouncilDueOn, &[("d", &format_day(d))])}</span>
                 })}
                 {s.overdue.then(|| view! { <span class="badge badge-danger" data-testid="card-overdue">{move || i18n.t(Key::Overdue)}</span> })}
                 {(s.comment_count > 0).then(|| view! {
@@ -223,15 +189,6 @@ pub fn CouncilTabs(current: &'static str) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn local_times_are_beijing() {
-        let t = parse_local("2026-12-01T09:30").unwrap();
-        assert_eq!(t.to_offset(time::UtcOffset::UTC).hour(), 1);
-        assert_eq!(to_local_input(t), "2026-12-01T09:30");
-        assert_eq!(fmt_day(parse_date("2026-03-02").unwrap()), "2026-03-02");
-        assert!(parse_date("2026-02-30").is_none());
-    }
 
     #[test]
     fn every_history_action_has_a_label() {

@@ -68,8 +68,8 @@ fn covers(outer: BBox, inner: BBox) -> bool {
 /// The day `days` ago (Asia/Shanghai) as `YYYY-MM-DD`.
 pub(crate) fn day_string(days_ago: i64) -> String {
     // The browser's clock: `time` has no clock of its own on wasm.
-    let t = patrol::now_time().to_offset(time::UtcOffset::from_hms(8, 0, 0).expect("offset"))
-        - time::Duration::days(days_ago);
+    let t =
+        patrol::now_time().to_offset(shared::calendar::SHANGHAI) - time::Duration::days(days_ago);
     format!("{}-{:02}-{:02}", t.year(), t.month() as u8, t.day())
 }
 

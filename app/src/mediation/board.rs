@@ -19,7 +19,8 @@ use crate::api::{self, ApiError};
 use crate::board::{clear_drop_marks, focus_card};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::live::LiveEvents;
-use crate::ui::{ErrorBox, Loading, fmt_day};
+use crate::ui::{ErrorBox, Loading};
+use shared::calendar::format_day;
 
 /// A card lifted with the keyboard, and the column it would land in.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -320,7 +321,7 @@ pub fn MediationBoardPage() -> impl IntoView {
                     {c.deadline.map(|d| view! {
                         <p class="board-card-times">
                             <span class="board-card-deadline" class:is-late=c.overdue data-testid="med-card-deadline">
-                                {i18n.fmt(Key::MedDeadlineOn, &[("date", &fmt_day(d))])}
+                                {i18n.fmt(Key::MedDeadlineOn, &[("date", &format_day(d))])}
                             </span>
                         </p>
                     })}

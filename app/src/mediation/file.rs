@@ -20,13 +20,15 @@ use shared::mediation::{
     may_assign_mediators, may_run,
 };
 
-use super::{MediationStageBadge, fmt_local, parse_date, parse_local};
+use super::MediationStageBadge;
 use crate::accounts::use_session;
 use crate::api::{self, ApiError, ApiResult};
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{
-    Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When, fmt_day, fmt_time,
-};
+use crate::ui::{Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When};
+use shared::calendar::format_local_input;
+use shared::calendar::parse_day;
+use shared::calendar::parse_local_input;
+use shared::calendar::{format_day, format_moment};
 
 const RECORD_KINDS: [RecordKind; 5] = [
     RecordKind::SiteCheck,
@@ -273,7 +275,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
     };
 
     // ---- header and facts ----
-    let deadline = s.deadline.map(fmt_day);
+    let deadline = s.deadline.map(format_day);
     let head = view! {
         <header class="page-head case-head">
             <p class="case-number mono" data-testid="med-number" data-user-text>{s.number.clone()}</p>
@@ -465,12 +467,12 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                         {p.consent_at.map(|t| view! { <span class="muted">" "<When at=t/></span> })}</dd></div>
                     <div><dt>{move || i18n.t(Key::MedNotice)}</dt><dd data-testid="med-notice">
                         {match p.notified_at {
-                            Some(t) => view! { <span>{move || i18n.fmt(Key::MedNoticeGiven, &[("time", &fmt_time(t))])}</span> }.into_any(),
+                            Some(t) => view! { <span>{move || i18n.fmt(Key::MedNoticeGiven, &[("time", &format_moment(t))])}</span> }.into_any(),
                             None => view! { <span class="muted">{move || i18n.t(Key::MedNoticeNotYet)}</span> }.into_any(),
                         }}</dd></div>
                     {p.confirmed_by.map(|m| view! {
                         <div><dt>{move || i18n.t(Key::MedConfirmation)}</dt><dd data-testid="med-confirmed">
-                            {move || i18n.text(m.text())}{p.confirmed_at.map(|t| format!(" {}", fmt_time(t)))}</dd></div>
+                            {move || i18n.text(m.text())}{p.confirmed_at.map(|t| format!(" {}", format_moment(t)))}</dd></div>
                     })}
                 </dl>
                 <FormError error=consent_error fields=consent_errors testid="med-party-error"/>
@@ -735,7 +737,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                                                 <p class="muted">{move || i18n.t(Key::MedTermDue)}{move || i18n.t(Key::MedColon)}<Day day=t.due/>
                                                     {t.overdue.then(|| view! { " "<span class="badge badge-danger">{move || i18n.t(Key::Overdue)}</span> })}</p>
                                                 {match performed {
-                                                    Some(at) => view! { <p data-testid="med-term-done">{move || i18n.fmt(Key::MedTermPerformed, &[("time", &fmt_time(at)), ("proof", t.proof.as_deref().unwrap_or(""))])}</p> }.into_any(),
+                                                    Some(at) => view! { <p data-testid="med-term-done">{move || i18n.fmt(Key::MedTermPerformed, &[("time", &format_moment(at)), ("proof", t.proof.as_deref().unwrap_or(""))])}</p> }.into_any(),
                                                     None => view! { <p class="muted">{move || i18n.t(Key::MedTermOpen)}</p> }.into_any(),
                                                 }}
                                                 {(may_perform && performed.is_none()).then(|| view! {
@@ -755,7 +757,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                                 </ol>
                                 {a.effective_at.map(|t| view! { <p><strong>{move || i18n.t(Key::MedEffective)}{move || i18n.t(Key::MedColon)}</strong><When at=t/></p> })}
                                 {a.judicial_confirmation_until.map(|d| view! {
-                                    <p class="alert alert-info" data-testid="med-judicial">{move || i18n.fmt(Key::MedJudicial, &[("date", &fmt_day(d))])}</p>
+                                    <p class="alert alert-info" data-testid="med-judicial">{move || i18n.fmt(Key::MedJudicial, &[("date", &format_day(d))])}</p>
                                 })}
                             </div>
                         }.into_any()
@@ -836,7 +838,7 @@ fn SessionForm(
     let i18n = use_i18n();
     let mode = RwSignal::new(last_mode.unwrap_or(SessionMode::Joint));
     let present = RwSignal::new(None::<i64>);
-    let held_at = RwSignal::new(fmt_local(crate::cases::now()));
+    let held_at = RwSignal::new(format_local_input(crate::clock::now()));
     let venue = RwSignal::new(String::new());
     let strategy = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
@@ -898,7 +900,7 @@ fn SessionForm(
                     && e.proposal.is_empty())
             })
             .collect();
-        let Some(at) = parse_local(&held_at.get_untracked()) else {
+        let Some(at) = parse_local_input(&held_at.get_untracked()) else {
             errors.set(vec![FieldError {
                 field: "held_at".into(),
                 code: shared::error::FieldErrorCode::Required,
@@ -1051,7 +1053,7 @@ fn AgreementForm(
                 .map(|(i, t)| TermRow {
                     key: i as u32,
                     text: RwSignal::new(t.text.clone()),
-                    due: RwSignal::new(fmt_day(t.due)),
+                    due: RwSignal::new(format_day(t.due)),
                 })
                 .collect()
         })
@@ -1075,7 +1077,7 @@ fn AgreementForm(
         let list: Vec<TermInput> = terms.with_untracked(|t| {
             t.iter()
                 .enumerate()
-                .filter_map(|(i, r)| match parse_date(&r.due.get_untracked()) {
+                .filter_map(|(i, r)| match parse_day(&r.due.get_untracked()) {
                     Some(due) => Some(TermInput {
                         text: r.text.get_untracked().trim().to_string(),
                         due,
@@ -1193,14 +1195,14 @@ fn ExtensionForm(
     page: Page,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let date = RwSignal::new(deadline.map(fmt_day).unwrap_or_default());
+    let date = RwSignal::new(deadline.map(format_day).unwrap_or_default());
     let consenting = RwSignal::new(Vec::<i64>::new());
     let open = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let Some(d) = parse_date(&date.get_untracked()) else {
+        let Some(d) = parse_day(&date.get_untracked()) else {
             errors.set(vec![FieldError {
                 field: "deadline".into(),
                 code: shared::error::FieldErrorCode::Required,

@@ -18,9 +18,9 @@ use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{
-    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, fmt_time,
-    focus_first_invalid,
+    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, focus_first_invalid,
 };
+use shared::calendar::format_moment;
 
 #[component]
 pub fn HouseholdResidents(household_id: i64, grid: Option<i64>) -> impl IntoView {
@@ -355,7 +355,7 @@ fn group_record(r: SpecialGroupRecord) -> impl IntoView {
     });
     let missing = purpose.is_none();
     let by = match (r.set_by_name.clone(), r.set_at) {
-        (Some(who), Some(at)) => Some((who, fmt_time(at))),
+        (Some(who), Some(at)) => Some((who, format_moment(at))),
         _ => None,
     };
     view! {

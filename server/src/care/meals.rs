@@ -18,15 +18,9 @@ use shared::places::SpecialGroup;
 use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 
-fn today() -> Date {
-    OffsetDateTime::now_utc()
-        .to_offset(shared::calendar::SHANGHAI)
-        .date()
-}
-
 /// A day outside the window is a field error: no menus for 2099, no orders a year back.
 fn check_day(field: &str, day: Date, past_days: i64, ahead_days: i64) -> AppResult<()> {
-    if day_in_window(day, today(), past_days, ahead_days) {
+    if day_in_window(day, shared::calendar::today(), past_days, ahead_days) {
         Ok(())
     } else {
         Err(AppError::field(field, FieldErrorCode::OutOfRange))

@@ -19,11 +19,7 @@ use shared::cases::{CreateCase, Source, Urgency};
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::places::SpecialGroup;
 use std::collections::HashMap;
-use time::{Date, OffsetDateTime};
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().to_offset(SHANGHAI).date()
-}
+use time::OffsetDateTime;
 
 pub async fn intervals(conn: &impl ConnectionTrait) -> AppResult<VisitIntervals> {
     let s = settings::Entity::find_by_id(1)
@@ -123,7 +119,7 @@ async fn pairing_views(
         .await?
         .into_iter()
         .collect();
-    let today = today();
+    let today = shared::calendar::today();
     let mut out: Vec<PairingView> = rows
         .into_iter()
         .map(|p| {
@@ -182,7 +178,7 @@ pub async fn create_pairing(
     ctx: &RequestCtx,
     mut req: PairingInput,
 ) -> AppResult<PairingView> {
-    req.validate(today())?;
+    req.validate(shared::calendar::today())?;
     let txn = state.db.begin_write().await?;
     let r = resident::Entity::find_by_id(req.resident_id)
         .one(&*txn)
@@ -264,7 +260,7 @@ pub async fn update_pairing(
             &pairing_views(&*txn, vec![p]).await?.remove(0),
         ));
     }
-    let reason = req.validate(p.active, p.starts_on, today())?;
+    let reason = req.validate(p.active, p.starts_on, shared::calendar::today())?;
     let res = pairing::Entity::update_many()
         .col_expr(pairing::Column::Active, Expr::value(req.active))
         .col_expr(pairing::Column::Risk, Expr::value(req.risk.as_str()))

@@ -25,10 +25,6 @@ use shared::places::PlaceKind;
 use std::collections::{HashMap, HashSet};
 use time::{Date, OffsetDateTime};
 
-fn today() -> Date {
-    OffsetDateTime::now_utc().to_offset(SHANGHAI).date()
-}
-
 fn stage_of(m: &item::Model) -> ItemStage {
     ItemStage::parse(&m.stage).unwrap_or(ItemStage::Proposed)
 }
@@ -495,7 +491,7 @@ async fn summaries(
         .await?
         .into_iter()
         .collect();
-    let today = today();
+    let today = shared::calendar::today();
     Ok(items
         .into_iter()
         .map(|i| {
@@ -784,7 +780,7 @@ pub async fn move_item(
     id: i64,
     req: MoveItem,
 ) -> AppResult<ItemView> {
-    let today = today();
+    let today = shared::calendar::today();
     let note = req.validate(today)?;
     let txn = state.db.begin_write().await?;
     let m = find_item(&*txn, id).await?;
@@ -1845,7 +1841,7 @@ async fn meeting_view(
             .into_tuple()
             .all(conn)
             .await?;
-        let today = today();
+        let today = shared::calendar::today();
         for i in item::Entity::find()
             .filter(item::Column::Id.is_in(decided))
             .order_by_asc(item::Column::Id)
@@ -2034,7 +2030,7 @@ pub async fn accountability(
         .limit(limit)
         .all(conn)
         .await?;
-    let today = today();
+    let today = shared::calendar::today();
     let mut out = Vec::with_capacity(items.len());
     for i in items {
         let Some(d) = decision_of(conn, &i).await? else {

@@ -386,14 +386,8 @@ pub struct HeatQuery {
 
 /// Midnight in Shanghai of a `YYYY-MM-DD` day, as UTC.
 fn shanghai_day(s: &str) -> Option<time::OffsetDateTime> {
-    let mut parts = s.split('-').map(|p| p.parse::<i32>().ok());
-    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-    if parts.next().is_some() {
-        return None;
-    }
-    let month = time::Month::try_from(u8::try_from(m).ok()?).ok()?;
-    let date = time::Date::from_calendar_date(y, month, u8::try_from(d).ok()?).ok()?;
-    let offset = time::UtcOffset::from_hms(8, 0, 0).ok()?;
+    let date = shared::calendar::parse_day(s)?;
+    let offset = shared::calendar::SHANGHAI;
     // In UTC: SQLite compares stored times as text, so every bound must be in UTC too.
     Some(
         date.midnight()
@@ -443,7 +437,7 @@ async fn heat(
 
 /// The first moment of this month in Shanghai (as UTC) and the month as `YYYY-MM`.
 fn month_start() -> (time::OffsetDateTime, String) {
-    let offset = time::UtcOffset::from_hms(8, 0, 0).expect("offset");
+    let offset = shared::calendar::SHANGHAI;
     let now = time::OffsetDateTime::now_utc().to_offset(offset);
     let first = now
         .date()
@@ -602,7 +596,7 @@ async fn list_patrols(
             shanghai_day(d).ok_or_else(|| AppError::field("day", FieldErrorCode::InvalidFormat))?
         }
         None => {
-            let offset = time::UtcOffset::from_hms(8, 0, 0).expect("offset");
+            let offset = shared::calendar::SHANGHAI;
             time::OffsetDateTime::now_utc()
                 .to_offset(offset)
                 .date()

@@ -18,11 +18,7 @@ use shared::calendar::SHANGHAI;
 use shared::error::{ErrorCode, FieldErrorCode, FieldErrors};
 use shared::mediation::*;
 use std::collections::HashMap;
-use time::{Date, OffsetDateTime};
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().to_offset(SHANGHAI).date()
-}
+use time::OffsetDateTime;
 
 pub fn stage_of(f: &file::Model) -> MediationStage {
     MediationStage::parse(&f.stage).unwrap_or(MediationStage::Intake)
@@ -731,7 +727,7 @@ pub async fn move_file(
                 .col_expr(file::Column::AcceptedAt, Expr::value(now))
                 .col_expr(
                     file::Column::Deadline,
-                    Expr::value(default_deadline(today())),
+                    Expr::value(default_deadline(shared::calendar::today())),
                 )
                 .filter(file::Column::Id.eq(id))
                 .exec(&*txn)
@@ -1185,7 +1181,7 @@ fn summary(f: &file::Model, mediators: Vec<String>) -> FileSummary {
         grid_id: f.grid_id,
         risk: f.risk,
         deadline: f.deadline,
-        overdue: deadline_overdue(stage, f.deadline, today()),
+        overdue: deadline_overdue(stage, f.deadline, shared::calendar::today()),
         mediator_names: mediators,
         version: f.version,
         updated_at: f.updated_at,
@@ -1397,7 +1393,7 @@ pub async fn view(
         .order_by_asc(term::Column::Position)
         .all(conn)
         .await?;
-    let today = today();
+    let today = shared::calendar::today();
     let agreement = f.agreement_facts.clone().map(|facts| AgreementView {
         facts,
         oral: f.agreement_oral,
