@@ -399,6 +399,89 @@ async fn bad_input_is_refused_and_nothing_is_stored(app: &TestApp) {
 }
 both!(bad_input_is_refused_and_nothing_is_stored);
 
+/// Path parameters keep the same text rule as bodies and query strings, on every route: a
+/// control character in an id, a settings key or an Open311 file name is 422 `invalid_text`
+/// naming the parameter (it used to be a 404, or reached the handler), bytes that are not
+/// UTF-8 are 400, and nothing is stored.
+async fn path_parameters_keep_the_text_rule(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let admin = app.login("admin").await;
+    let before = counts(app).await;
+    let probes: Vec<(&str, reqwest::RequestBuilder, &str)> = vec![
+        (
+            "NUL for a case id",
+            staff.request(Method::GET, "/api/v1/cases/%00"),
+            "id",
+        ),
+        (
+            "a line break in a place id",
+            staff.request(Method::GET, "/api/v1/places/a%0Ab"),
+            "id",
+        ),
+        (
+            "DEL in a resident id",
+            staff.request(Method::DELETE, "/api/v1/residents/1%7F?version=1"),
+            "id",
+        ),
+        (
+            "the second of two parameters",
+            admin
+                .request(Method::PUT, "/api/v1/council/meetings/1/minutes/%1B")
+                .json(&json!({"text": "x"})),
+            "item_id",
+        ),
+        (
+            "a tab in a settings key",
+            staff.request(Method::GET, "/api/v1/settings/board%09filters"),
+            "key",
+        ),
+        (
+            "NUL in a saved settings key",
+            staff
+                .request(Method::PUT, "/api/v1/settings/board.filters%00")
+                .json(&json!({"q": "x"})),
+            "key",
+        ),
+        (
+            "NUL in an Open311 request",
+            app.anonymous()
+                .request(Method::GET, "/open311/v2/requests/1%00.json"),
+            "file",
+        ),
+        (
+            "an escape in an Open311 service",
+            app.anonymous()
+                .request(Method::GET, "/open311/v2/services/C-PUB-01%1B.json"),
+            "file",
+        ),
+    ];
+    for (what, req, field) in probes {
+        expect_problem(
+            what,
+            req,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_text",
+            Some(field),
+        )
+        .await;
+    }
+    for path in ["/api/v1/cases/%FF", "/api/v1/settings/%C3%28"] {
+        expect_problem(
+            path,
+            staff.request(Method::GET, path),
+            StatusCode::BAD_REQUEST,
+            "malformed_request",
+            None,
+        )
+        .await;
+    }
+    assert_eq!(counts(app).await, before, "nothing was stored");
+    // Clean parameters still reach their handlers.
+    let (status, body) = staff.get("/api/v1/settings/board.filters").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+both!(path_parameters_keep_the_text_rule);
+
 /// A description may hold line breaks and tabs: multi-line text is multi-line.
 async fn multi_line_fields_keep_their_lines(app: &TestApp) {
     let resident = app.login("resident").await;
