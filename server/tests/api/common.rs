@@ -14,6 +14,7 @@ pub struct TestApp {
     pub state: server::AppState,
     pg_cleanup: Option<(String, String)>,
     _dir: Option<TempDir>,
+    _uploads: TempDir,
 }
 
 /// A temporary directory removed on drop.
@@ -104,6 +105,10 @@ impl TestApp {
         config.demo = demo;
         config.db_max_connections = 5;
         config.site_dir = std::path::PathBuf::from("/nonexistent-site");
+        // Uploads of its own: a test can count the files its requests leave.
+        let uploads =
+            TempDir(std::env::temp_dir().join(format!("linju-uploads-{}", unique_name())));
+        config.upload_dir = uploads.0.clone();
         tweak(&mut config);
         let state = server::prepare(config).await.expect("server prepares");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -115,6 +120,7 @@ impl TestApp {
             state,
             pg_cleanup,
             _dir: dir,
+            _uploads: uploads,
         }
     }
 

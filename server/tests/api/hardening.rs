@@ -733,6 +733,81 @@ async fn photo_limits_hold_under_concurrency(app: &TestApp) {
 }
 both!(photo_limits_hold_under_concurrency);
 
+/// The files in the upload directory, temporary ones included.
+fn upload_files(app: &TestApp) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(&app.state.config.upload_dir)
+        .map(|dir| {
+            dir.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The files the rows of a photo table name.
+async fn named_files(app: &TestApp, table: &str) -> std::collections::BTreeSet<String> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let conn = &app.state.db.conn;
+    let rows = conn
+        .query_all_raw(Statement::from_string(
+            conn.get_database_backend(),
+            format!("SELECT file_name, thumb_name FROM {table}"),
+        ))
+        .await
+        .unwrap();
+    rows.iter()
+        .flat_map(|r| {
+            [
+                r.try_get::<String>("", "file_name").unwrap(),
+                r.try_get::<String>("", "thumb_name").unwrap(),
+            ]
+        })
+        .collect()
+}
+
+/// A photo refused after it was processed — twenty different photos at once, each read and
+/// re-encoded, most then refused by the limit counted inside the write — leaves no file: the
+/// upload directory holds exactly the files the stored rows name, for all three kinds. One
+/// of the refused photos has the content of a stored one: its file stays, the row names it.
+async fn refused_photos_leave_no_files(app: &TestApp) {
+    let mut named = std::collections::BTreeSet::new();
+    for (api, path, table, limit) in upload_targets(app).await {
+        let shared = crate::cases::png(15, 11);
+        let (status, body) = api
+            .send(raw(&api, Method::POST, &path, "image/png", shared.clone()))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{path}: {body}");
+        let before = upload_files(app);
+        let photos = (0..20).map(|i| {
+            if i == 0 {
+                shared.clone()
+            } else {
+                crate::cases::png(16 + i, 12)
+            }
+        });
+        let uploads = photos.map(|photo| raw(&api, Method::POST, &path, "image/png", photo).send());
+        let statuses: Vec<StatusCode> = futures::future::join_all(uploads)
+            .await
+            .into_iter()
+            .map(|r| r.unwrap().status())
+            .collect();
+        let created = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count();
+        assert_eq!(created, limit - 1, "{path}: {statuses:?}");
+        named.extend(named_files(app, table).await);
+        let files = upload_files(app);
+        assert_eq!(
+            files,
+            named,
+            "{path}: the upload directory holds the stored photos' files and nothing else (before: {} files)",
+            before.len()
+        );
+    }
+}
+both!(refused_photos_leave_no_files);
+
 /// A column's hard work-in-progress limit holds when many cards are moved into it at once.
 async fn wip_limits_hold_under_concurrency(app: &TestApp) {
     let admin = app.login("admin").await;
