@@ -3,21 +3,9 @@
 //! concurrency, per-user settings, the cache policy and CSV formula guards.
 
 use crate::both;
-use crate::common::{Api, TestApp};
+use crate::common::{Api, TestApp, category};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-async fn category(api: &Api, code: &str) -> i64 {
-    let (_, meta) = api.get("/api/v1/cases/meta").await;
-    meta["categories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["code"] == code)
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap()
-}
 
 async fn count(app: &TestApp, table: &str) -> i64 {
     use sea_orm::{ConnectionTrait, Statement};
