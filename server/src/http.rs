@@ -3,7 +3,8 @@
 
 use crate::AppState;
 use crate::error::{AppError, ProblemSpec};
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::rejection::RawPathParamsRejection;
+use axum::extract::{ConnectInfo, FromRequestParts, RawPathParams, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -403,6 +404,35 @@ pub async fn query_text_guard(req: Request, next: Next) -> Response {
         && let Err(e) = check_urlencoded_text(query, false)
     {
         return e.into_response();
+    }
+    next.run(req).await
+}
+
+/// The text rule for path parameters, on every route: each parameter the matched route
+/// names (an id, a settings key, an Open311 file name), percent-decoded, must be UTF-8 (else
+/// 400 `malformed_request`) and one line of text without control characters (else 422
+/// `invalid_text` naming the parameter). It runs after routing, so it knows the parameters'
+/// names; a path no route matches has none and falls through to the fallback's 404. Handlers
+/// and `ApiPath` then read parameters knowing they are clean.
+pub async fn path_text_guard(
+    params: Result<RawPathParams, RawPathParamsRejection>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match params {
+        Ok(params) => {
+            if let Some((name, _)) = params
+                .iter()
+                .find(|(_, value)| check_text(value, false).is_err())
+            {
+                return AppError::InvalidText(name.to_string()).into_response();
+            }
+        }
+        Err(RawPathParamsRejection::InvalidUtf8InPathParam(_)) => {
+            return AppError::Code(ErrorCode::MalformedRequest).into_response();
+        }
+        // No route matched (the fallback): no parameters to read.
+        Err(_) => {}
     }
     next.run(req).await
 }

@@ -184,7 +184,8 @@ pub fn router(state: AppState) -> Router {
             .layer(PropagateRequestIdLayer::new(request_id))
             .layer(middleware::from_fn_with_state(state.clone(), http::security_headers))
             .layer(middleware::from_fn(http::render_problems))
-            .layer(middleware::from_fn(http::query_text_guard)),
+            .layer(middleware::from_fn(http::query_text_guard))
+            .layer(middleware::from_fn(http::path_text_guard)),
     )
     .with_state(state)
 }

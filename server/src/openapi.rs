@@ -182,14 +182,14 @@ fn finish_operation(
     // What the layers answer before (or instead of) the handler.
     let params = op.parameters.as_deref().unwrap_or_default();
     let has = |place: ParameterIn| params.iter().any(|p| p.parameter_in == place);
-    let mut layers = BTreeSet::new();
+    // `http::query_text_guard` reads every query string, declared parameters or not, and
+    // `http::path_text_guard` every path parameter, on every route: text that is not UTF-8
+    // is 400, text with control characters 422 `invalid_text`.
+    let mut layers = BTreeSet::from([400, 422]);
     if path.starts_with("/api/") {
         // `http::csrf_guard`: cross-site reads; unsafe methods without our header or origin,
         // or with a content type an HTML form can send.
         layers.insert(403);
-        // `http::query_text_guard` reads every query string, declared parameters or not: one
-        // that is not UTF-8 is 400, one with control characters 422 `invalid_text`.
-        layers.extend([400, 422]);
         if !matches!(method, "get" | "head" | "options") {
             layers.insert(415);
         }
@@ -230,11 +230,22 @@ fn finish_operation(
         }
     }
     for status in layers {
-        if codes.contains_key(&status) {
-            responses
-                .entry(status.to_string())
-                .or_insert_with(|| RefOr::Ref(Ref::from_response_name(response_name(status))));
-        }
+        let Some(codes) = codes.get(&status) else {
+            continue;
+        };
+        responses
+            .entry(status.to_string())
+            .and_modify(|response| {
+                // An answer of the handler's own format (Open311's error list) is also served
+                // as a problem document when a layer answers first.
+                if let RefOr::T(r) = response
+                    && !r.content.contains_key(PROBLEM_JSON)
+                {
+                    r.content
+                        .insert(PROBLEM_JSON.to_string(), problem_content(codes));
+                }
+            })
+            .or_insert_with(|| RefOr::Ref(Ref::from_response_name(response_name(status))));
     }
 }
 
@@ -319,6 +330,15 @@ mod tests {
                 {
                     out.push(format!("{at}: `400 malformed_request` (an unreadable query or body) is not documented"));
                 }
+                // `http::path_text_guard` and `http::query_text_guard` answer on every route.
+                for status in ["400", "422"] {
+                    let served = resolve(doc, responses.get(status).unwrap_or(&Value::Null));
+                    if served["content"].get(PROBLEM_JSON).is_none() {
+                        out.push(format!(
+                            "{at}: `{status}` (text that breaks the text rule in the path or query) is not documented as {PROBLEM_JSON}"
+                        ));
+                    }
+                }
                 for (status, response) in responses {
                     let response = resolve(doc, response);
                     let content = response["content"].as_object();
@@ -326,12 +346,18 @@ mod tests {
                         .into_iter()
                         .flat_map(|c| c.keys().map(String::as_str))
                         .collect();
-                    let mut named = Vec::new();
-                    refs(&response["content"], &mut named);
-                    let carries_problem = named.contains(&"#/components/schemas/Problem");
+                    // A `Problem` documented under any other media type than its own.
+                    let problem_elsewhere = content.into_iter().flatten().any(|(t, c)| {
+                        let mut named = Vec::new();
+                        refs(c, &mut named);
+                        t != PROBLEM_JSON && named.contains(&"#/components/schemas/Problem")
+                    });
                     let is_error = status.parse::<u16>().is_ok_and(|s| s >= 400);
-                    if (carries_problem || (is_error && path.starts_with("/api/")))
-                        && types != BTreeSet::from([PROBLEM_JSON])
+                    // Outside /api (Open311) an error may also come in the handler's own format.
+                    if problem_elsewhere
+                        || (is_error
+                            && path.starts_with("/api/")
+                            && types != BTreeSet::from([PROBLEM_JSON]))
                     {
                         out.push(format!(
                             "{at}: {status} is served as {PROBLEM_JSON} but documented as {types:?}"
@@ -428,6 +454,7 @@ mod tests {
             "tag \"nowhere\" is not declared",
             "#/components/schemas/Gone refers to nothing",
             "`400 malformed_request`",
+            "`422` (text that breaks the text rule in the path or query)",
         ] {
             assert!(
                 wrong.contains(expected),

@@ -30,21 +30,14 @@ fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
     .unwrap();
     conn.flush().unwrap();
     std::thread::sleep(Duration::from_millis(300));
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    signal(&child, "-TERM");
     std::thread::sleep(Duration::from_millis(300));
     assert!(
         child.try_wait().unwrap().is_none(),
         "still serving the request in flight"
     );
 
-    conn.write_all(body[10..].as_bytes()).unwrap();
+    conn.write_all(&body.as_bytes()[10..]).unwrap();
     let mut response = String::new();
     conn.set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
@@ -60,6 +53,24 @@ fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
     );
     assert!(TcpStream::connect(&addr).is_err(), "no longer listening");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Send a signal (`-TERM`, `-KILL`) to a server process.
+fn signal(child: &std::process::Child, sig: &str) {
+    assert!(
+        Command::new("kill")
+            .args([sig, &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success(),
+        "kill {sig}"
+    );
+}
+
+/// Ask a server to stop (SIGTERM) and wait for it: its exit code, if it stopped in time.
+fn stop(child: &mut std::process::Child) -> Option<i32> {
+    signal(child, "-TERM");
+    wait(child, Duration::from_secs(20)).and_then(|s| s.code())
 }
 
 fn wait(child: &mut std::process::Child, limit: Duration) -> Option<std::process::ExitStatus> {
@@ -101,6 +112,8 @@ fn start_printing(db_url: &str) -> (std::process::Child, String, Vec<String>) {
         }
         printed.push(line);
     }
+    child.kill().ok();
+    child.wait().ok();
     panic!("server did not start: {printed:?}");
 }
 
@@ -115,21 +128,7 @@ async fn two_processes_share_sessions_and_live_changes() {
     let (mut a, addr_a) = start(&url);
     let (mut b, addr_b) = start(&url);
     let http = reqwest::Client::new();
-    let res = http
-        .post(format!("http://{addr_a}/api/v1/auth/login"))
-        .header("origin", format!("http://{addr_a}"))
-        .header("x-requested-with", "t")
-        .json(&serde_json::json!({"username": "staff", "password": "linju-demo"}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = sign_in(&http, &addr_a, "staff").await;
     // The session lives in the database: process B knows it.
     let me = http
         .get(format!("http://{addr_b}/api/v1/auth/me"))
@@ -146,46 +145,18 @@ async fn two_processes_share_sessions_and_live_changes() {
         .await
         .unwrap();
     assert_eq!(stream.status(), 200);
+    // Answered: process A subscribed this stream before it answered, so the change below
+    // reaches it (no waiting on the clock for the stream to connect).
     let mut body = stream.bytes_stream();
-    tokio::time::sleep(Duration::from_millis(300)).await;
 
-    let meta: serde_json::Value = http
-        .get(format!("http://{addr_b}/api/v1/cases/meta"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let cat = meta["categories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| !c["parent_id"].is_null())
-        .unwrap()["id"]
-        .clone();
-    let grids: serde_json::Value = http
-        .get(format!("http://{addr_b}/api/v1/grids"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let created: serde_json::Value = http
-        .post(format!("http://{addr_b}/api/v1/cases"))
-        .header("cookie", &cookie)
-        .header("origin", format!("http://{addr_b}"))
-        .header("x-requested-with", "t")
-        .json(&serde_json::json!({"title": "12345 热线：路灯不亮", "category_id": cat, "urgency": "normal", "source": "hotline", "place_id": grids[0]["place"]["id"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let where_ = case_category_and_place(&http, &addr_b, &cookie).await;
+    let created: serde_json::Value =
+        file_case(&http, &addr_b, &cookie, &where_, "12345 热线：路灯不亮")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
     let started = std::time::Instant::now();
     let mut text = String::new();
     while !text.contains("event: case") {
@@ -204,11 +175,8 @@ async fn two_processes_share_sessions_and_live_changes() {
         "change through B reached a board on A after {:?}",
         started.elapsed()
     );
-    for c in [&mut a, &mut b] {
-        Command::new("kill")
-            .args(["-TERM", &c.id().to_string()])
-            .status()
-            .unwrap();
+    for c in [&a, &b] {
+        signal(c, "-TERM");
     }
     // Open live streams must not hold up shutdown.
     for c in [&mut a, &mut b] {
@@ -227,58 +195,23 @@ async fn acknowledged_writes_survive_kill_9(db_url: &str) {
     let (mut child, addr) = start(db_url);
     let http = reqwest::Client::new();
     let cookie = sign_in(&http, &addr, "staff").await;
-    let meta: serde_json::Value = http
-        .get(format!("http://{addr}/api/v1/cases/meta"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let cat = meta["categories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| !c["parent_id"].is_null())
-        .unwrap()["id"]
-        .clone();
-    let grids: serde_json::Value = http
-        .get(format!("http://{addr}/api/v1/grids"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let place = grids[0]["place"]["id"].clone();
+    let where_ = case_category_and_place(&http, &addr, &cookie).await;
 
     // Four writers, each filing cases one after another until the server is gone.
     let acknowledged: Arc<Mutex<Vec<(i64, String)>>> = Arc::default();
     let mut writers = Vec::new();
     for w in 0..4 {
-        let (http, addr, cookie, acked) = (
+        let (http, addr, cookie, acked, where_) = (
             http.clone(),
             addr.clone(),
             cookie.clone(),
             acknowledged.clone(),
+            where_.clone(),
         );
-        let (cat, place) = (cat.clone(), place.clone());
         writers.push(tokio::spawn(async move {
             for i in 0.. {
                 let title = format!("热线 {w}-{i}：路灯不亮");
-                let res = http
-                    .post(format!("http://{addr}/api/v1/cases"))
-                    .header("cookie", &cookie)
-                    .header("origin", format!("http://{addr}"))
-                    .header("x-requested-with", "t")
-                    .json(
-                        &serde_json::json!({"title": title, "category_id": cat, "urgency": "normal",
-                        "source": "hotline", "place_id": place}),
-                    )
-                    .send()
-                    .await;
+                let res = file_case(&http, &addr, &cookie, &where_, &title).await;
                 let Ok(res) = res else { break };
                 if res.status() != 201 {
                     break;
@@ -298,13 +231,7 @@ async fn acknowledged_writes_survive_kill_9(db_url: &str) {
     while acknowledged.lock().unwrap().len() < 40 && started.elapsed() < Duration::from_secs(60) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert!(
-        Command::new("kill")
-            .args(["-KILL", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    signal(&child, "-KILL");
     child.wait().unwrap();
     for w in writers {
         w.await.unwrap();
@@ -326,11 +253,62 @@ async fn acknowledged_writes_survive_kill_9(db_url: &str) {
         assert_eq!(c["title"], title.as_str());
     }
     eprintln!("{} acknowledged writes survived kill -9", acked.len());
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    wait(&mut child, Duration::from_secs(20));
+    stop(&mut child);
+}
+
+/// A case category (a leaf) and a grid's place, for filing cases.
+#[derive(Clone)]
+struct CaseWhere {
+    category_id: serde_json::Value,
+    place_id: serde_json::Value,
+}
+
+async fn case_category_and_place(http: &reqwest::Client, addr: &str, cookie: &str) -> CaseWhere {
+    let get = |path: &str| {
+        let req = http
+            .get(format!("http://{addr}/api/v1/{path}"))
+            .header("cookie", cookie);
+        async move {
+            req.send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let meta = get("cases/meta").await;
+    let grids = get("grids").await;
+    CaseWhere {
+        category_id: meta["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| !c["parent_id"].is_null())
+            .unwrap()["id"]
+            .clone(),
+        place_id: grids[0]["place"]["id"].clone(),
+    }
+}
+
+/// File a hotline case as the signed-in office worker.
+async fn file_case(
+    http: &reqwest::Client,
+    addr: &str,
+    cookie: &str,
+    where_: &CaseWhere,
+    title: &str,
+) -> reqwest::Result<reqwest::Response> {
+    http.post(format!("http://{addr}/api/v1/cases"))
+        .header("cookie", cookie)
+        .header("origin", format!("http://{addr}"))
+        .header("x-requested-with", "t")
+        .json(
+            &serde_json::json!({"title": title, "category_id": where_.category_id,
+            "urgency": "normal", "source": "hotline", "place_id": where_.place_id}),
+        )
+        .send()
+        .await
 }
 
 async fn sign_in(http: &reqwest::Client, addr: &str, username: &str) -> String {

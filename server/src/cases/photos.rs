@@ -173,17 +173,42 @@ pub fn declared_type(headers: &HeaderMap) -> AppResult<String> {
     Ok(declared)
 }
 
-/// A checked, re-encoded photo written with its thumbnail to the upload directory.
+/// A checked, re-encoded photo and its thumbnail, written to the upload directory under
+/// temporary names. They take their content-addressed names only in `publish`, once the row
+/// that names them has committed; a `Stored` dropped unpublished (the upload was refused by a
+/// later check, its transaction failed) takes its temporary files with it. So a refused upload
+/// leaves nothing on disk, and never touches a file of the same content another row names.
 pub struct Stored {
     pub file_name: String,
     pub thumb_name: String,
     pub width: u32,
     pub height: u32,
     pub bytes: i64,
+    /// The temporary files and the names they are to take.
+    pending: Vec<(tempfile::NamedTempFile, std::path::PathBuf)>,
 }
 
-/// Check, re-encode and store an upload (`process`); 422 when it is not a usable image.
-/// Used for case photos and council item photos alike.
+impl Stored {
+    /// Give the files their names, after the row naming them committed. A file of the same
+    /// content already there (another row's) is replaced by identical bytes, atomically.
+    pub async fn publish(self) -> AppResult<()> {
+        tokio::task::spawn_blocking(move || {
+            self.pending
+                .into_iter()
+                .try_for_each(|(file, name)| file.persist(&name).map(drop))
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| {
+            tracing::error!(error = %e, "a committed photo's file could not take its name");
+            AppError::Internal(format!("cannot store photo: {e}"))
+        })
+    }
+}
+
+/// Check, re-encode and write an upload (`process`) for a row still to be written; 422 when
+/// it is not a usable image. Used for case, council item and mediation record photos alike;
+/// the caller `publish`es it after its transaction commits.
 pub async fn store(state: &AppState, body: Bytes, declared: String) -> AppResult<Stored> {
     // Uploads beyond `CONCURRENT_DECODES` wait their turn rather than decode side by side.
     let permit = DECODES
@@ -201,10 +226,19 @@ pub async fn store(state: &AppState, body: Bytes, declared: String) -> AppResult
     let dir = state.config.upload_dir.clone();
     let size = full.len() as i64;
     let (f, t) = (file_name.clone(), thumb_name.clone());
-    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+    let pending = tokio::task::spawn_blocking(move || -> std::io::Result<_> {
         std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join(&f), &full)?;
-        std::fs::write(dir.join(&t), &thumb)
+        // In the upload directory itself, so that taking the name is a rename on one disk.
+        let write = |bytes: &[u8], name: &str| -> std::io::Result<_> {
+            let mut file = tempfile::Builder::new()
+                .prefix(".upload-")
+                .suffix(".part")
+                .tempfile_in(&dir)?;
+            std::io::Write::write_all(&mut file, bytes)?;
+            file.as_file().sync_all()?;
+            Ok((file, dir.join(name)))
+        };
+        Ok(vec![write(&full, &f)?, write(&thumb, &t)?])
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?
@@ -215,6 +249,7 @@ pub async fn store(state: &AppState, body: Bytes, declared: String) -> AppResult
         width,
         height,
         bytes: size,
+        pending,
     })
 }
 
@@ -272,13 +307,7 @@ async fn upload(
     {
         return Err(AppError::field("photos", FieldErrorCode::OutOfRange));
     }
-    let Stored {
-        file_name,
-        thumb_name,
-        width,
-        height,
-        bytes: size,
-    } = store(&state, body, declared).await?;
+    let stored = store(&state, body, declared).await?;
     let txn = state.db.begin_write().await?;
     // Counted again with the case locked: parallel uploads do not pass the limit together.
     txn.lock::<super::store::case::Entity>(id).await?;
@@ -293,11 +322,11 @@ async fn upload(
     let p = photo::ActiveModel {
         case_id: Set(id),
         kind: Set(kind_name(q.kind).to_string()),
-        file_name: Set(file_name),
-        thumb_name: Set(thumb_name),
-        width: Set(width as i32),
-        height: Set(height as i32),
-        bytes: Set(size),
+        file_name: Set(stored.file_name.clone()),
+        thumb_name: Set(stored.thumb_name.clone()),
+        width: Set(stored.width as i32),
+        height: Set(stored.height as i32),
+        bytes: Set(stored.bytes),
         uploaded_by: Set(Some(me.user_id)),
         created_at: Set(time::OffsetDateTime::now_utc()),
         ..Default::default()
@@ -316,6 +345,7 @@ async fn upload(
     )
     .await?;
     txn.commit().await?;
+    stored.publish().await?;
     Ok((StatusCode::CREATED, Json(view(&p))))
 }
 

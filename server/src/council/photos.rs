@@ -6,7 +6,7 @@ use super::service;
 use super::store::{item, photo};
 use crate::AppState;
 use crate::accounts::CurrentUser;
-use crate::cases::photos::{Stored, declared_type, send_file, store};
+use crate::cases::photos::{declared_type, send_file, store};
 use crate::error::{AppError, AppResult};
 use crate::http::ApiPath;
 use axum::Json;
@@ -81,13 +81,7 @@ async fn upload(
     {
         return Err(AppError::field("photos", FieldErrorCode::OutOfRange));
     }
-    let Stored {
-        file_name,
-        thumb_name,
-        width,
-        height,
-        bytes,
-    } = store(&state, body, declared).await?;
+    let stored = store(&state, body, declared).await?;
     let txn = state.db.begin_write().await?;
     // Counted again inside the write with the item locked: uploads at once do not pass the
     // limit together.
@@ -102,11 +96,11 @@ async fn upload(
     }
     let p = photo::ActiveModel {
         item_id: Set(id),
-        file_name: Set(file_name),
-        thumb_name: Set(thumb_name),
-        width: Set(width as i32),
-        height: Set(height as i32),
-        bytes: Set(bytes),
+        file_name: Set(stored.file_name.clone()),
+        thumb_name: Set(stored.thumb_name.clone()),
+        width: Set(stored.width as i32),
+        height: Set(stored.height as i32),
+        bytes: Set(stored.bytes),
         uploaded_by: Set(Some(me.user_id)),
         created_at: Set(time::OffsetDateTime::now_utc()),
         ..Default::default()
@@ -114,6 +108,7 @@ async fn upload(
     .insert(&*txn)
     .await?;
     txn.commit().await?;
+    stored.publish().await?;
     Ok((StatusCode::CREATED, Json(view(&p))))
 }
 

@@ -11,7 +11,7 @@ use super::store::{file, photo, record};
 use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::audit::{self, Record};
-use crate::cases::photos::{Stored, declared_type, send_file, store};
+use crate::cases::photos::{declared_type, send_file, store};
 use crate::error::{AppError, AppResult};
 use crate::http::{ApiPath, RequestCtx};
 use axum::Json;
@@ -146,13 +146,7 @@ async fn upload(
     if count(&state.db.conn, id).await? >= PHOTOS_PER_RECORD {
         return Err(AppError::field("photos", FieldErrorCode::OutOfRange));
     }
-    let Stored {
-        file_name,
-        thumb_name,
-        width,
-        height,
-        bytes,
-    } = store(&state, body, declared).await?;
+    let stored = store(&state, body, declared).await?;
     let txn = state.db.begin_write().await?;
     // Checked again inside the write: the file may have moved on meanwhile, and two uploads
     // at once do not pass the limit together (the record is locked until the commit).
@@ -165,11 +159,11 @@ async fn upload(
     let p = photo::ActiveModel {
         record_id: Set(r.id),
         file_id: Set(f.id),
-        file_name: Set(file_name),
-        thumb_name: Set(thumb_name),
-        width: Set(width as i32),
-        height: Set(height as i32),
-        bytes: Set(bytes),
+        file_name: Set(stored.file_name.clone()),
+        thumb_name: Set(stored.thumb_name.clone()),
+        width: Set(stored.width as i32),
+        height: Set(stored.height as i32),
+        bytes: Set(stored.bytes),
         uploaded_by: Set(Some(me.user_id)),
         created_at: Set(time::OffsetDateTime::now_utc()),
         ..Default::default()
@@ -190,6 +184,7 @@ async fn upload(
     .await?;
     service::bump(&*txn, &me, &ctx, &f, f.version).await?;
     txn.commit().await?;
+    stored.publish().await?;
     state.mediation_live.kick();
     Ok((StatusCode::CREATED, Json(view(&p))))
 }

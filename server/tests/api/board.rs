@@ -172,19 +172,9 @@ async fn every_open_board_sees_a_move_live_and_reconnects_resume(app: &TestApp) 
     let (_, board) = staff.get("/api/v1/board").await;
     let cursor = board["cursor"].as_i64().unwrap();
 
-    let watcher = staff.clone();
-    let watching = tokio::spawn(async move {
-        watcher
-            .live_events("/api/v1/live", "case", None, 1, Duration::from_secs(10))
-            .await
-    });
-    let outsider = mediator.clone();
-    let not_watching = tokio::spawn(async move {
-        outsider
-            .live_events("/api/v1/live", "case", None, 1, Duration::from_millis(1500))
-            .await
-    });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Both streams are subscribed once open (no waiting on the clock for them to connect).
+    let watching = staff.open_live("/api/v1/live", None).await;
+    let not_watching = mediator.open_live("/api/v1/live", None).await;
     let (status, moved) = staff
         .post(
             &format!("/api/v1/cases/{}/moves", c["id"]),
@@ -193,13 +183,16 @@ async fn every_open_board_sees_a_move_live_and_reconnects_resume(app: &TestApp) 
         .await;
     assert_eq!(status, StatusCode::OK);
 
-    let seen = watching.await.unwrap();
+    let seen = watching.events("case", 1, Duration::from_secs(10)).await;
     assert_eq!(seen.len(), 1, "the other board got the move");
     assert_eq!(seen[0]["case_id"], c["id"]);
     assert_eq!(seen[0]["stage"], "registered");
     assert_eq!(seen[0]["version"], moved["version"]);
     assert!(
-        not_watching.await.unwrap().is_empty(),
+        not_watching
+            .events("case", 1, Duration::from_millis(1500))
+            .await
+            .is_empty(),
         "a mediator's stream carries no case they may not see"
     );
 

@@ -14,6 +14,7 @@ pub struct TestApp {
     pub state: server::AppState,
     pg_cleanup: Option<(String, String)>,
     _dir: Option<TempDir>,
+    _uploads: TempDir,
 }
 
 /// A temporary directory removed on drop.
@@ -104,6 +105,10 @@ impl TestApp {
         config.demo = demo;
         config.db_max_connections = 5;
         config.site_dir = std::path::PathBuf::from("/nonexistent-site");
+        // Uploads of its own: a test can count the files its requests leave.
+        let uploads =
+            TempDir(std::env::temp_dir().join(format!("linju-uploads-{}", unique_name())));
+        config.upload_dir = uploads.0.clone();
         tweak(&mut config);
         let state = server::prepare(config).await.expect("server prepares");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -115,6 +120,7 @@ impl TestApp {
             state,
             pg_cleanup,
             _dir: dir,
+            _uploads: uploads,
         }
     }
 
@@ -135,14 +141,14 @@ impl TestApp {
             state, pg_cleanup, ..
         } = self;
         state.db.conn.close().await.ok();
-        if let Some((admin_url, name)) = pg_cleanup {
-            if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
-                use sea_orm::ConnectionTrait;
-                let _ = admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await;
-                admin.close().await.ok();
-            }
+        if let Some((admin_url, name)) = pg_cleanup
+            && let Ok(admin) = sea_orm::Database::connect(&admin_url).await
+        {
+            use sea_orm::ConnectionTrait;
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+            admin.close().await.ok();
         }
     }
 
@@ -232,17 +238,10 @@ impl Api {
         r
     }
 
-    /// Read server-sent events named `event` from the live stream at `path` (resuming after
-    /// `last_id` when given) until `want` of them came or `limit` passed.
-    pub async fn live_events(
-        &self,
-        path: &str,
-        event: &str,
-        last_id: Option<i64>,
-        want: usize,
-        limit: std::time::Duration,
-    ) -> Vec<Value> {
-        use futures::StreamExt;
+    /// Open the live stream at `path` (resuming after `last_id` when given). When this returns,
+    /// the server has answered, and it subscribes a stream to its changes before it answers: a
+    /// change committed from now on reaches this stream. (No sleeping for a connection.)
+    pub async fn open_live(&self, path: &str, last_id: Option<i64>) -> LiveStream {
         let mut req = self.request(Method::GET, path);
         if let Some(id) = last_id {
             req = req.header("last-event-id", id.to_string());
@@ -255,29 +254,26 @@ impl Api {
                 .unwrap()
                 .starts_with("text/event-stream")
         );
-        let marker = format!("event: {event}");
-        let mut stream = res.bytes_stream();
-        let mut buf = String::new();
-        let mut events = Vec::new();
-        let deadline = tokio::time::Instant::now() + limit;
-        while events.len() < want {
-            let chunk = match tokio::time::timeout_at(deadline, stream.next()).await {
-                Ok(Some(Ok(c))) => c,
-                _ => break,
-            };
-            buf.push_str(&String::from_utf8_lossy(&chunk));
-            while let Some(end) = buf.find("\n\n") {
-                let block: String = buf.drain(..end + 2).collect();
-                if block.lines().any(|l| l == marker) {
-                    let data = block
-                        .lines()
-                        .find_map(|l| l.strip_prefix("data: "))
-                        .unwrap();
-                    events.push(serde_json::from_str(data).unwrap());
-                }
-            }
+        LiveStream {
+            body: Box::pin(res.bytes_stream()),
+            buf: String::new(),
         }
-        events
+    }
+
+    /// Read server-sent events named `event` from the live stream at `path` (resuming after
+    /// `last_id` when given) until `want` of them came or `limit` passed.
+    pub async fn live_events(
+        &self,
+        path: &str,
+        event: &str,
+        last_id: Option<i64>,
+        want: usize,
+        limit: std::time::Duration,
+    ) -> Vec<Value> {
+        self.open_live(path, last_id)
+            .await
+            .events(event, want, limit)
+            .await
     }
 
     pub async fn send(&self, r: reqwest::RequestBuilder) -> (StatusCode, Value) {
@@ -331,6 +327,58 @@ impl Api {
         let body = res.json().await.unwrap_or(Value::Null);
         (status, body)
     }
+}
+
+/// An open live stream (`Api::open_live`).
+pub struct LiveStream {
+    body: std::pin::Pin<Box<dyn futures::Stream<Item = reqwest::Result<axum::body::Bytes>> + Send>>,
+    buf: String,
+}
+
+impl LiveStream {
+    /// The data of the events named `event`, until `want` of them came or `limit` passed.
+    pub async fn events(
+        mut self,
+        event: &str,
+        want: usize,
+        limit: std::time::Duration,
+    ) -> Vec<Value> {
+        use futures::StreamExt;
+        let marker = format!("event: {event}");
+        let mut events = Vec::new();
+        let deadline = tokio::time::Instant::now() + limit;
+        while events.len() < want {
+            let chunk = match tokio::time::timeout_at(deadline, self.body.next()).await {
+                Ok(Some(Ok(c))) => c,
+                _ => break,
+            };
+            self.buf.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                if block.lines().any(|l| l == marker) {
+                    let data = block
+                        .lines()
+                        .find_map(|l| l.strip_prefix("data: "))
+                        .unwrap();
+                    events.push(serde_json::from_str(data).unwrap());
+                }
+            }
+        }
+        events
+    }
+}
+
+/// The id of a case category by its code (`C-PUB-01`), as the cases' meta lists it.
+pub async fn category(api: &Api, code: &str) -> i64 {
+    let (_, meta) = api.get("/api/v1/cases/meta").await;
+    meta["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == code)
+        .unwrap_or_else(|| panic!("no category {code}"))["id"]
+        .as_i64()
+        .unwrap()
 }
 
 /// Run a test body against SQLite and PostgreSQL: `both!(name)` makes `name::sqlite` and

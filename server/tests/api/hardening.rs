@@ -3,21 +3,9 @@
 //! concurrency, per-user settings, the cache policy and CSV formula guards.
 
 use crate::both;
-use crate::common::{Api, TestApp};
+use crate::common::{Api, TestApp, category};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-async fn category(api: &Api, code: &str) -> i64 {
-    let (_, meta) = api.get("/api/v1/cases/meta").await;
-    meta["categories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["code"] == code)
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap()
-}
 
 async fn count(app: &TestApp, table: &str) -> i64 {
     use sea_orm::{ConnectionTrait, Statement};
@@ -337,7 +325,6 @@ async fn bad_input_is_refused_and_nothing_is_stored(app: &TestApp) {
         "/api/v1/photos/..%2F..%2FCargo.toml",
         "/api/v1/photos/..%2F..%2FCargo.toml/thumb",
         "/api/v1/council/photos/..%2Fx",
-        "/api/v1/council/photos/1%00/thumb",
         "/api/v1/mediation/photos/..%2F..%2Fetc%2Fpasswd",
         "/api/v1/mediation/photos/-1/thumb",
         "/api/v1/settings/..%2F..%2Fboard.filters",
@@ -398,6 +385,94 @@ async fn bad_input_is_refused_and_nothing_is_stored(app: &TestApp) {
     assert_eq!(counts(app).await, before, "nothing was stored");
 }
 both!(bad_input_is_refused_and_nothing_is_stored);
+
+/// Path parameters keep the same text rule as bodies and query strings, on every route: a
+/// control character in an id, a settings key or an Open311 file name is 422 `invalid_text`
+/// naming the parameter (it used to be a 404, or reached the handler), bytes that are not
+/// UTF-8 are 400, and nothing is stored.
+async fn path_parameters_keep_the_text_rule(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let admin = app.login("admin").await;
+    let before = counts(app).await;
+    let probes: Vec<(&str, reqwest::RequestBuilder, &str)> = vec![
+        (
+            "NUL for a case id",
+            staff.request(Method::GET, "/api/v1/cases/%00"),
+            "id",
+        ),
+        (
+            "a line break in a place id",
+            staff.request(Method::GET, "/api/v1/places/a%0Ab"),
+            "id",
+        ),
+        (
+            "NUL in a photo id",
+            staff.request(Method::GET, "/api/v1/council/photos/1%00/thumb"),
+            "id",
+        ),
+        (
+            "DEL in a resident id",
+            staff.request(Method::DELETE, "/api/v1/residents/1%7F?version=1"),
+            "id",
+        ),
+        (
+            "the second of two parameters",
+            admin
+                .request(Method::PUT, "/api/v1/council/meetings/1/minutes/%1B")
+                .json(&json!({"text": "x"})),
+            "item_id",
+        ),
+        (
+            "a tab in a settings key",
+            staff.request(Method::GET, "/api/v1/settings/board%09filters"),
+            "key",
+        ),
+        (
+            "NUL in a saved settings key",
+            staff
+                .request(Method::PUT, "/api/v1/settings/board.filters%00")
+                .json(&json!({"q": "x"})),
+            "key",
+        ),
+        (
+            "NUL in an Open311 request",
+            app.anonymous()
+                .request(Method::GET, "/open311/v2/requests/1%00.json"),
+            "file",
+        ),
+        (
+            "an escape in an Open311 service",
+            app.anonymous()
+                .request(Method::GET, "/open311/v2/services/C-PUB-01%1B.json"),
+            "file",
+        ),
+    ];
+    for (what, req, field) in probes {
+        expect_problem(
+            what,
+            req,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_text",
+            Some(field),
+        )
+        .await;
+    }
+    for path in ["/api/v1/cases/%FF", "/api/v1/settings/%C3%28"] {
+        expect_problem(
+            path,
+            staff.request(Method::GET, path),
+            StatusCode::BAD_REQUEST,
+            "malformed_request",
+            None,
+        )
+        .await;
+    }
+    assert_eq!(counts(app).await, before, "nothing was stored");
+    // Clean parameters still reach their handlers.
+    let (status, body) = staff.get("/api/v1/settings/board.filters").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+both!(path_parameters_keep_the_text_rule);
 
 /// A description may hold line breaks and tabs: multi-line text is multi-line.
 async fn multi_line_fields_keep_their_lines(app: &TestApp) {
@@ -649,6 +724,81 @@ async fn photo_limits_hold_under_concurrency(app: &TestApp) {
     }
 }
 both!(photo_limits_hold_under_concurrency);
+
+/// The files in the upload directory, temporary ones included.
+fn upload_files(app: &TestApp) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(&app.state.config.upload_dir)
+        .map(|dir| {
+            dir.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The files the rows of a photo table name.
+async fn named_files(app: &TestApp, table: &str) -> std::collections::BTreeSet<String> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let conn = &app.state.db.conn;
+    let rows = conn
+        .query_all_raw(Statement::from_string(
+            conn.get_database_backend(),
+            format!("SELECT file_name, thumb_name FROM {table}"),
+        ))
+        .await
+        .unwrap();
+    rows.iter()
+        .flat_map(|r| {
+            [
+                r.try_get::<String>("", "file_name").unwrap(),
+                r.try_get::<String>("", "thumb_name").unwrap(),
+            ]
+        })
+        .collect()
+}
+
+/// A photo refused after it was processed — twenty different photos at once, each read and
+/// re-encoded, most then refused by the limit counted inside the write — leaves no file: the
+/// upload directory holds exactly the files the stored rows name, for all three kinds. One
+/// of the refused photos has the content of a stored one: its file stays, the row names it.
+async fn refused_photos_leave_no_files(app: &TestApp) {
+    let mut named = std::collections::BTreeSet::new();
+    for (api, path, table, limit) in upload_targets(app).await {
+        let shared = crate::cases::png(15, 11);
+        let (status, body) = api
+            .send(raw(&api, Method::POST, &path, "image/png", shared.clone()))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{path}: {body}");
+        let before = upload_files(app);
+        let photos = (0..20).map(|i| {
+            if i == 0 {
+                shared.clone()
+            } else {
+                crate::cases::png(16 + i, 12)
+            }
+        });
+        let uploads = photos.map(|photo| raw(&api, Method::POST, &path, "image/png", photo).send());
+        let statuses: Vec<StatusCode> = futures::future::join_all(uploads)
+            .await
+            .into_iter()
+            .map(|r| r.unwrap().status())
+            .collect();
+        let created = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count();
+        assert_eq!(created, limit - 1, "{path}: {statuses:?}");
+        named.extend(named_files(app, table).await);
+        let files = upload_files(app);
+        assert_eq!(
+            files,
+            named,
+            "{path}: the upload directory holds the stored photos' files and nothing else (before: {} files)",
+            before.len()
+        );
+    }
+}
+both!(refused_photos_leave_no_files);
 
 /// A column's hard work-in-progress limit holds when many cards are moved into it at once.
 async fn wip_limits_hold_under_concurrency(app: &TestApp) {

@@ -176,6 +176,12 @@ async fn get_bytes(api: &Api, path: &str) -> (StatusCode, String, Vec<u8>) {
     (status, ctype, res.bytes().await.unwrap().to_vec())
 }
 
+/// The mediation live stream, open: changes committed from now on reach it (see
+/// `Api::open_live`).
+async fn open_live(api: &Api) -> crate::common::LiveStream {
+    api.open_live("/api/v1/mediation/live", None).await
+}
+
 /// `event: file` events from the mediation live stream (see `Api::live_events`).
 async fn live_events(api: &Api, last_id: Option<i64>, want: usize, limit: Duration) -> Vec<Value> {
     api.live_events("/api/v1/mediation/live", "file", last_id, want, limit)
@@ -926,27 +932,17 @@ async fn mediation_board_is_live(app: &TestApp) {
         .await;
     }
     let staff = app.login("staff").await;
-    let watcher = staff.clone();
-    let watching =
-        tokio::spawn(async move { live_events(&watcher, None, 1, Duration::from_secs(10)).await });
-    let party = d.respondent_api.clone();
-    let party_watching =
-        tokio::spawn(async move { live_events(&party, None, 1, Duration::from_secs(10)).await });
+    let watching = open_live(&staff).await;
+    let party_watching = open_live(&d.respondent_api).await;
     let outsider = app.login("resident").await;
-    let not_watching =
-        tokio::spawn(
-            async move { live_events(&outsider, None, 1, Duration::from_millis(1500)).await },
-        );
+    let not_watching = open_live(&outsider).await;
     let admin = app.login("admin").await;
     user(app, &admin, "mediator2", "另一调解员", "mediator").await;
     let other_mediator = app.login("mediator2").await;
-    let other_not_watching = tokio::spawn(async move {
-        live_events(&other_mediator, None, 1, Duration::from_millis(1500)).await
-    });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let other_not_watching = open_live(&other_mediator).await;
     let moved = ok(mv(&m, id, "accept", None).await).await;
 
-    let seen = watching.await.unwrap();
+    let seen = watching.events("file", 1, Duration::from_secs(10)).await;
     assert_eq!(seen.len(), 1, "the other board got the move");
     assert_eq!(seen[0]["file_id"], id);
     assert_eq!(seen[0]["stage"], "accepted");
@@ -955,28 +951,32 @@ async fn mediation_board_is_live(app: &TestApp) {
     keys.sort();
     assert_eq!(keys, ["file_id", "id", "stage", "version"], "nothing else");
     assert_eq!(
-        party_watching.await.unwrap().len(),
+        party_watching
+            .events("file", 1, Duration::from_secs(10))
+            .await
+            .len(),
         1,
         "a party follows their file"
     );
     assert!(
-        not_watching.await.unwrap().is_empty(),
+        not_watching
+            .events("file", 1, Duration::from_millis(1500))
+            .await
+            .is_empty(),
         "no file one may not see"
     );
     assert!(
-        other_not_watching.await.unwrap().is_empty(),
+        other_not_watching
+            .events("file", 1, Duration::from_millis(1500))
+            .await
+            .is_empty(),
         "nor a mediator not on the file"
     );
 
     // Away and back: what was missed since the last event seen. A party learns nothing of
     // the office's records from the stream, as the file's history does not show them either.
     let cursor = seen[0]["id"].as_i64().unwrap();
-    let party = d.respondent_api.clone();
-    let party_watching =
-        tokio::spawn(
-            async move { live_events(&party, None, 1, Duration::from_millis(1500)).await },
-        );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let party_watching = open_live(&d.respondent_api).await;
     ok(m.post(
         &format!("/api/v1/mediation/files/{id}/records"),
         json!({"kind": "note", "text": "电话联系双方"}),
@@ -984,7 +984,10 @@ async fn mediation_board_is_live(app: &TestApp) {
     .await)
     .await;
     assert!(
-        party_watching.await.unwrap().is_empty(),
+        party_watching
+            .events("file", 1, Duration::from_millis(1500))
+            .await
+            .is_empty(),
         "a party's stream says nothing of a record they may not read"
     );
     let missed = live_events(&staff, Some(cursor), 1, Duration::from_secs(5)).await;
@@ -993,10 +996,7 @@ async fn mediation_board_is_live(app: &TestApp) {
     assert_eq!(missed[0]["stage"], "accepted");
 
     // Another process wrote: its history entry reaches this process's streams by the poller.
-    let watcher = staff.clone();
-    let watching =
-        tokio::spawn(async move { live_events(&watcher, None, 1, Duration::from_secs(10)).await });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let watching = open_live(&staff).await;
     {
         use sea_orm::{ActiveModelTrait, Set};
         use server::mediation::store::event;
@@ -1015,7 +1015,7 @@ async fn mediation_board_is_live(app: &TestApp) {
         .await
         .unwrap();
     }
-    let seen = watching.await.unwrap();
+    let seen = watching.events("file", 1, Duration::from_secs(10)).await;
     assert_eq!(seen.len(), 1, "the poller found the other process's change");
     assert_eq!(seen[0]["file_id"], id);
 }
@@ -1072,23 +1072,20 @@ async fn record_photos_are_seen_as_their_records(app: &TestApp) {
     // The mediator's photo, read back: an image, re-encoded as JPEG. Open boards hear of the
     // change (the office's), a party's does not (they do not see records).
     let staff = app.login("staff").await;
-    let watching =
-        tokio::spawn(async move { live_events(&staff, None, 1, Duration::from_secs(10)).await });
-    let party = d.applicant_api.clone();
-    let party_watching =
-        tokio::spawn(
-            async move { live_events(&party, None, 1, Duration::from_millis(1500)).await },
-        );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let watching = open_live(&staff).await;
+    let party_watching = open_live(&d.applicant_api).await;
     let (status, p) =
         upload_record_photo(&m, record, "image/png", crate::cases::png(800, 600)).await;
     assert_eq!(status, StatusCode::CREATED, "{p}");
-    let seen = watching.await.unwrap();
+    let seen = watching.events("file", 1, Duration::from_secs(10)).await;
     assert_eq!(seen.len(), 1, "the office's board heard of the photo");
     assert_eq!(seen[0]["file_id"], id);
     assert!(seen[0]["version"].as_i64().unwrap() > version);
     assert!(
-        party_watching.await.unwrap().is_empty(),
+        party_watching
+            .events("file", 1, Duration::from_millis(1500))
+            .await
+            .is_empty(),
         "a party's board does not"
     );
     assert_eq!(p["record_id"], record);
