@@ -480,9 +480,9 @@ test('two boards stay in step live; touch drag; the session record prints for si
   await staff.getByTestId('med-file-refresh').click();
   await staff.getByTestId('med-file-changed').waitFor({ state: 'detached' });
   await staff.getByTestId('med-reassign-toggle').click();
-  const chen = staff.locator('[data-testid=med-reassign-picker-chosen][data-name="陈调解员"]');
-  await chen.waitFor();
-  await chen.getByTestId('med-reassign-picker-remove').click();
+  const chenChosen = staff.locator('[data-testid=med-reassign-picker-chosen][data-name="陈调解员"]');
+  await chenChosen.waitFor();
+  await chenChosen.getByTestId('med-reassign-picker-remove').click();
   await staff.getByTestId('med-reassign-save').click();
   await staff.getByTestId('error-user_ids').waitFor();
   // From the keyboard: type part of the name, Enter picks the only match.
