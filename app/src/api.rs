@@ -289,14 +289,17 @@ pub async fn users() -> ApiResult<Vec<UserView>> {
 pub async fn people(
     q: &str,
     grid_id: Option<i64>,
-    role: Option<shared::accounts::Role>,
+    work: Option<(shared::accounts::Work, Option<i64>)>,
 ) -> ApiResult<Vec<shared::accounts::Person>> {
     let mut path = format!("/people?q={}", encode(q.trim()));
     if let Some(g) = grid_id {
         path.push_str(&format!("&grid_id={g}"));
     }
-    if let Some(r) = role {
-        path.push_str(&format!("&role={}", r.as_str()));
+    if let Some((w, at)) = work {
+        path.push_str(&format!("&work={}", w.as_str()));
+        if let Some(g) = at {
+            path.push_str(&format!("&work_grid_id={g}"));
+        }
     }
     get(&path).await
 }
@@ -802,11 +805,6 @@ pub async fn voter_status() -> ApiResult<VoterStatus> {
 
 pub async fn mediation_board() -> ApiResult<Vec<BoardColumn>> {
     get("/mediation/board").await
-}
-
-/// Users with the mediator role (Art. 19: the committee assigns, or the parties choose).
-pub async fn mediators() -> ApiResult<Vec<Assignee>> {
-    get("/mediation/mediators").await
 }
 
 pub async fn create_file(input: &CreateFile) -> ApiResult<FileView> {

@@ -229,6 +229,9 @@ keys! {
     PersonNoneFound => "没有找到这个人，请换个名字或网格再试。", "Nobody found; try another name or grid.";
     PersonResults => "查找结果", "Search results";
     PersonChange => "更换", "Change";
+    PersonAddOne => "再添加一位", "Add one more";
+    PersonRemove => "移除", "Remove";
+    PersonNoneChosen => "尚未选择", "Nobody chosen yet";
 
     // Bulk data
     DataTitle => "数据导入导出", "Import & export";
@@ -349,7 +352,6 @@ keys! {
     ResponsibleParty => "责任单位", "Responsible party";
     Assignee => "办理人", "Assignee";
     NoAssignee => "未指派", "Unassigned";
-    Myself => "我自己", "Myself";
     DeadlineFromSla => "办理时限按类别和紧急程度自动计算。", "The deadline follows from the category and urgency.";
     PostponeUntil => "延期至", "Postpone until";
     PostponeReason => "缓办理由", "Why postpone";
@@ -1020,7 +1022,6 @@ keys! {
     MedAddParty => "添加当事人", "Add a party";
     MedRemoveParty => "移除此当事人", "Remove this party";
     MedMediators => "调解员", "Mediators";
-    MedNoMediators => "暂无可选调解员。", "No mediators to choose from.";
     MedChosenByParties => "由当事人选定（第十九条）", "Chosen by the parties (Art. 19)";
     MedRiskLabel => "纠纷有激化风险", "This dispute may escalate";
     MedRiskHint => "可能激化为治安案件、刑事案件的，应当及时报告当地公安机关（人民调解法第二十五条）。勾选后，卷宗会提醒通报公安机关。", "If it may turn into a public-order or criminal case, the local police must be told promptly (People's Mediation Law, Art. 25). Ticking this makes the file remind you to notify them.";

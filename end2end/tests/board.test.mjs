@@ -115,7 +115,10 @@ test('two staff on one board: mouse, keyboard, illegal drop, dispatch form, undo
   await a.getByTestId('move-submit').click();
   await a.getByTestId('error-responsible_party_id').waitFor();
   await a.getByTestId('move-party').selectOption({ index: 1 });
-  await a.getByTestId('move-assignee').selectOption({ label: '我自己' });
+  // Who takes it is found by name in the person picker: the office and the case's grid workers.
+  await a.getByTestId('move-assignee-q').fill('王干');
+  await a.getByTestId('move-assignee-option').filter({ hasText: '王干事' }).click();
+  await a.getByTestId('move-assignee-chosen').filter({ hasText: '王干事' }).waitFor();
   await a.getByTestId('move-submit').click();
   await dialog.waitFor({ state: 'detached' });
   await waitStage(a, '3栋路灯不亮', 'dispatched');

@@ -81,7 +81,10 @@ test('the air-conditioner case from intake to a followed-up agreement; the other
   await rows.nth(1).getByTestId('med-party-name').fill('李先生');
   await rows.nth(1).getByTestId('med-party-phone').fill('13987654321');
   await rows.nth(1).getByTestId('med-party-username').fill('no-such-account');
-  await staff.locator('[data-testid=med-mediator][data-name="陈调解员"]').check();
+  // The mediator is found by name among those who may mediate.
+  await staff.getByTestId('med-mediator-add-q').fill('陈调');
+  await staff.getByTestId('med-mediator-add-option').filter({ hasText: '陈调解员' }).click();
+  await staff.locator('[data-testid=med-mediators-picker-chosen][data-name="陈调解员"]').waitFor();
   // The risk box says why it matters before it is ticked.
   assert.match(await form.textContent(), /第二十五条/);
   await staff.getByTestId('med-open-submit').click();
@@ -477,13 +480,20 @@ test('two boards stay in step live; touch drag; the session record prints for si
   await staff.getByTestId('med-file-refresh').click();
   await staff.getByTestId('med-file-changed').waitFor({ state: 'detached' });
   await staff.getByTestId('med-reassign-toggle').click();
-  const chenBox = staff.locator('[data-testid=med-reassign-mediator][data-name="陈调解员"]');
-  await chenBox.waitFor();
-  assert.equal(await chenBox.isChecked(), true, 'the current mediator is ticked');
-  await chenBox.uncheck();
+  const chenChosen = staff.locator('[data-testid=med-reassign-picker-chosen][data-name="陈调解员"]');
+  await chenChosen.waitFor();
+  await chenChosen.getByTestId('med-reassign-picker-remove').click();
   await staff.getByTestId('med-reassign-save').click();
   await staff.getByTestId('error-user_ids').waitFor();
-  await staff.locator('[data-testid=med-reassign-mediator][data-name="周调解员"]').check();
+  // From the keyboard: type part of the name, Enter picks the only match.
+  await staff.getByTestId('med-reassign-add-q').focus();
+  await staff.keyboard.type('周调');
+  await staff.waitForFunction(() => {
+    const options = document.querySelectorAll('[data-testid=med-reassign-add-option]');
+    return options.length === 1 && options[0].textContent.includes('周调解员');
+  });
+  await staff.keyboard.press('Enter');
+  await staff.locator('[data-testid=med-reassign-picker-chosen][data-name="周调解员"]').waitFor();
   await staff.getByTestId('med-reassign-by-parties').check();
   await staff.getByTestId('med-reassign-save').click();
   await staff.getByTestId('med-mediators').filter({ hasText: '周调解员' }).waitFor();

@@ -74,9 +74,11 @@ test('a report with a photo: case page gallery, board thumbnail, dispatch to 赵
   await staff.getByTestId('action-register').click();
   await staff.getByTestId('action-dispatch').click();
   await staff.getByTestId('move-dialog').waitFor();
-  await staff.getByTestId('move-assignee').locator('option', { hasText: '赵网格员' }).waitFor({ state: 'attached' });
+  const zhao = staff.getByTestId('move-assignee-option').filter({ hasText: '赵网格员' });
+  await zhao.waitFor();
   await staff.getByTestId('move-party').selectOption({ index: 1 });
-  await staff.getByTestId('move-assignee').selectOption({ label: '赵网格员' });
+  await zhao.click();
+  await staff.getByTestId('move-assignee-chosen').filter({ hasText: '赵网格员' }).waitFor();
   await staff.screenshot({ path: path.join(ARTIFACTS, 'dispatch-assignees.png') });
   await staff.getByTestId('move-submit').click();
   await staff.waitForFunction(() => document.querySelector('[data-testid=case-detail]')?.dataset.stage === 'dispatched');

@@ -275,6 +275,89 @@ pub fn person_in_scope(scope: &Scope, who: &Principal, user_id: i64, grid_ids: &
     }
 }
 
+/// Work one user gives another by naming them — the people a person picker chooses from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Work {
+    /// Takes a dispatched case (处置人): the office, or a grid worker of the case's grid.
+    CaseAssignee,
+    /// Brings a resident their meals (送餐员).
+    MealDeliverer,
+    /// Looks after a resident in a care pairing (结对帮扶人): volunteers, neighbours, workers.
+    PairingHelper,
+    /// Mediates a dispute (调解员, 人民调解法 Art. 19).
+    Mediator,
+}
+
+impl Work {
+    pub const ALL: [Work; 4] = [
+        Work::CaseAssignee,
+        Work::MealDeliverer,
+        Work::PairingHelper,
+        Work::Mediator,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Work::CaseAssignee => "case_assignee",
+            Work::MealDeliverer => "meal_deliverer",
+            Work::PairingHelper => "pairing_helper",
+            Work::Mediator => "mediator",
+        }
+    }
+
+    /// Whose accounts `who` may name for this work. Mediators serve the whole community and
+    /// their names are not confidential: whoever may open a dispute file may name them. Other
+    /// work is given by those who care for residents ([`people_scope`]).
+    pub fn scope(self, who: &Principal) -> Scope {
+        match self {
+            Work::Mediator => Scope::All,
+            Work::CaseAssignee | Work::MealDeliverer | Work::PairingHelper => people_scope(who),
+        }
+    }
+
+    /// May an account with these roles, working in these grids, do this work on a record in
+    /// `record_grid`? Care is done by residents who volunteer, grid workers and the office, not
+    /// by a mediator's account; cases by the office anywhere and grid workers in their grids
+    /// (a case above grid level only by the office).
+    pub fn fits(self, roles: &[Role], grid_ids: &[i64], record_grid: Option<i64>) -> bool {
+        let has = |r: Role| roles.contains(&r);
+        match self {
+            Work::CaseAssignee => {
+                has(Role::Staff)
+                    || has(Role::Admin)
+                    || (has(Role::GridWorker) && record_grid.is_some_and(|g| grid_ids.contains(&g)))
+            }
+            Work::MealDeliverer | Work::PairingHelper => {
+                has(Role::Resident) || has(Role::GridWorker) || has(Role::Staff) || has(Role::Admin)
+            }
+            Work::Mediator => has(Role::Mediator),
+        }
+    }
+}
+
+/// May `who` name this account (its id, roles and grids) for `work` on a record in
+/// `record_grid`? The one rule behind the person picker's list and the server's check of
+/// every write that names a person: outside the caller's reach is `out_of_scope`, an account
+/// that may not do the work (role, or a grid worker of another grid) `not_eligible`.
+pub fn may_name_for(
+    work: Work,
+    who: &Principal,
+    user_id: i64,
+    roles: &[Role],
+    grid_ids: &[i64],
+    record_grid: Option<i64>,
+) -> Result<(), crate::error::FieldErrorCode> {
+    if !person_in_scope(&work.scope(who), who, user_id, grid_ids) {
+        return Err(crate::error::FieldErrorCode::OutOfScope);
+    }
+    if !work.fits(roles, grid_ids, record_grid) {
+        return Err(crate::error::FieldErrorCode::NotEligible);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,6 +402,116 @@ mod tests {
             let who = user(&[role], &[3]);
             assert_eq!(people_scope(&who), Scope::None, "{role:?}");
         }
+    }
+
+    #[test]
+    fn work_goes_to_those_who_may_do_it_within_reach() {
+        use crate::error::FieldErrorCode::{NotEligible, OutOfScope};
+        let office = user(&[Role::Staff], &[]);
+        let gw = user(&[Role::GridWorker], &[3]);
+        // A case goes to the office anywhere, to a grid worker only in their grid.
+        assert_eq!(
+            may_name_for(Work::CaseAssignee, &office, 9, &[Role::Staff], &[], Some(5)),
+            Ok(())
+        );
+        assert_eq!(
+            may_name_for(
+                Work::CaseAssignee,
+                &office,
+                9,
+                &[Role::GridWorker],
+                &[3],
+                Some(3)
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            may_name_for(
+                Work::CaseAssignee,
+                &office,
+                9,
+                &[Role::GridWorker],
+                &[3],
+                Some(5)
+            ),
+            Err(NotEligible)
+        );
+        assert_eq!(
+            may_name_for(
+                Work::CaseAssignee,
+                &office,
+                9,
+                &[Role::Resident],
+                &[],
+                Some(3)
+            ),
+            Err(NotEligible)
+        );
+        assert_eq!(
+            may_name_for(
+                Work::CaseAssignee,
+                &office,
+                9,
+                &[Role::GridWorker],
+                &[3],
+                None
+            ),
+            Err(NotEligible),
+            "a case of no grid is the office's"
+        );
+        // Care: a volunteer's resident account, not a mediator's; a grid worker names only
+        // the accounts of their grids.
+        assert_eq!(
+            may_name_for(
+                Work::MealDeliverer,
+                &office,
+                9,
+                &[Role::Resident],
+                &[],
+                None
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            may_name_for(
+                Work::PairingHelper,
+                &office,
+                9,
+                &[Role::Mediator],
+                &[],
+                None
+            ),
+            Err(NotEligible)
+        );
+        assert_eq!(
+            may_name_for(Work::PairingHelper, &gw, 9, &[Role::GridWorker], &[5], None),
+            Err(OutOfScope)
+        );
+        assert_eq!(
+            may_name_for(Work::PairingHelper, &gw, 9, &[Role::Resident], &[3], None),
+            Ok(())
+        );
+        // Mediators: any mediator, named by anyone who may open a file (a resident too).
+        let resident = user(&[Role::Resident], &[]);
+        assert_eq!(
+            may_name_for(Work::Mediator, &resident, 9, &[Role::Mediator], &[], None),
+            Ok(())
+        );
+        assert_eq!(
+            may_name_for(Work::Mediator, &office, 9, &[Role::Staff], &[], None),
+            Err(NotEligible)
+        );
+        assert_eq!(
+            may_name_for(
+                Work::MealDeliverer,
+                &resident,
+                9,
+                &[Role::Resident],
+                &[],
+                None
+            ),
+            Err(OutOfScope)
+        );
     }
 
     #[test]

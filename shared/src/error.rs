@@ -189,6 +189,10 @@ pub enum FieldErrorCode {
     /// The same thing is already open (an errand of this kind for this resident): sent again
     /// only with the writer's confirmation that it is another matter.
     AlreadyOpen,
+    /// The person named is outside those the writer may give work to (`accounts::may_name_for`).
+    OutOfScope,
+    /// The person named may not do this work: their role, or a grid worker of another grid.
+    NotEligible,
 }
 
 impl FieldErrorCode {
@@ -236,6 +240,14 @@ impl FieldErrorCode {
             AlreadyOpen => Text::new(
                 "已有一件同类事项还没办完；如果确实是另一件事，请确认后再提交。",
                 "The same kind of request is still open; if this really is another matter, confirm it and send again.",
+            ),
+            OutOfScope => Text::new(
+                "此人不在您可以安排工作的人员范围内。",
+                "This person is not among those you may give work to.",
+            ),
+            NotEligible => Text::new(
+                "此人不能承担这项工作（角色或所在网格不符）。",
+                "This person cannot take on this work (their role or grid does not fit).",
             ),
         }
     }

@@ -6,7 +6,7 @@ mod picker;
 mod users;
 
 pub use login::LoginPage;
-pub use picker::PersonPicker;
+pub use picker::{PeoplePicker, PersonPicker};
 pub use users::{UserEditPage, UsersPage};
 
 use leptos::prelude::*;

@@ -1,11 +1,13 @@
-//! The person picker: choose who gets the work (a meal's deliverer, a pairing's helper, a
-//! volunteer's account) by typing part of their name, narrowed to a grid, from the people the
-//! server says the user may give work to (`GET /people`). Each person shows name, role and
-//! grid; the list is buttons (Tab and Enter, or a tap), the choice a card with 更换.
+//! The person picker: choose who gets the work (a case's assignee, a meal's deliverer, a
+//! pairing's helper, a file's mediators, a volunteer's account) by typing part of their name,
+//! narrowed to a grid, from the people the server says the user may name for that work
+//! (`GET /people?work=…`, the rule `shared::accounts::may_name_for` the server's writes check
+//! too). Each person shows name, role and grid; the list is buttons (Tab and Enter, or a tap),
+//! the choice a card with 更换.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::accounts::{Person, Role};
+use shared::accounts::{Person, Work};
 use shared::error::FieldError;
 
 use crate::api;
@@ -49,9 +51,15 @@ pub fn PersonPicker(
     field: &'static str,
     #[prop(optional)] hint: Option<Key>,
     #[prop(optional)] required: bool,
-    /// Only people with this role.
+    /// Only people the server accepts for this work.
     #[prop(optional)]
-    role: Option<Role>,
+    work: Option<Work>,
+    /// With `work`: the grid of the record the work is for (a case's grid).
+    #[prop(optional_no_strip)]
+    work_grid: Option<i64>,
+    /// List the people at once, before anything is typed (a short list: a case's takers).
+    #[prop(optional)]
+    browse: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let q = RwSignal::new(String::new());
@@ -66,22 +74,28 @@ pub fn PersonPicker(
         let n = asked.get_value() + 1;
         asked.set_value(n);
         spawn_local(async move {
-            let answer = api::people(&text, g, role).await;
+            let answer = api::people(&text, g, work.map(|w| (w, work_grid))).await;
             if asked.get_value() == n {
                 results.set(Some(answer));
             }
         });
     };
+    if browse && chosen.get_untracked().is_none() {
+        search();
+    }
     let invalid = move || errors.with(|e| e.iter().any(|x| x.field == field));
     let input_id = format!("{id}-q");
     let grid_id = format!("{id}-grid");
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
     let err_list_id = err_id.clone();
+    let change_id = StoredValue::new(format!("{id}-change"));
     let pick = move |p: Person| {
         chosen.set(Some(p));
         results.set(None);
         errors.update(|e| e.retain(|x| x.field != field));
+        // The search box is gone: the focus goes to the choice's 更换, not to the page.
+        request_animation_frame(move || change_id.with_value(|c| super::login::focus(c)));
     };
     let change = {
         let input_id = input_id.clone();
@@ -105,7 +119,7 @@ pub fn PersonPicker(
                     view! {
                         <div class="person-chosen" data-testid=format!("{testid}-chosen")>
                             <span><strong>{name}</strong>" "<span class="muted">{detail}</span></span>
-                            <button type="button" class="button button-quiet" data-testid=format!("{testid}-change") on:click=change.clone()>
+                            <button type="button" id=change_id.get_value() class="button button-quiet" data-testid=format!("{testid}-change") on:click=change.clone()>
                                 {i18n.t(Key::PersonChange)}
                             </button>
                         </div>
@@ -172,5 +186,69 @@ pub fn PersonPicker(
             }}
             <FieldErrorList errors field id=err_list_id/>
         </fieldset>
+    }
+}
+
+/// Several people for one piece of work (a dispute file's mediators): those chosen, each with
+/// 移除, and the person picker to add one more. `field` names the list in the server's errors
+/// (`mediator_ids`, `user_ids`).
+#[component]
+pub fn PeoplePicker(
+    /// The element id prefix, unique on the page.
+    #[prop(into)]
+    id: String,
+    /// The test id prefix (`{testid}-chosen`, `{testid}-remove`; the adding picker's
+    /// `{testid}-add-q`, `{testid}-add-option` …).
+    testid: &'static str,
+    /// The adding picker's test id, `{testid}-add` (a `&'static str` like every test id).
+    add_testid: &'static str,
+    label: Key,
+    chosen: RwSignal<Vec<Person>>,
+    errors: RwSignal<Vec<FieldError>>,
+    field: &'static str,
+    /// Only people the server accepts for this work.
+    work: Work,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let adding = RwSignal::new(None::<Person>);
+    let input_id = format!("{id}-add-q");
+    // A pick joins the list and the picker is ready for the next one, the focus back in its
+    // search box (a keyboard user goes on typing).
+    Effect::new(move |_| {
+        if let Some(p) = adding.get() {
+            chosen.update(|c| {
+                if !c.iter().any(|x| x.user_id == p.user_id) {
+                    c.push(p)
+                }
+            });
+            adding.set(None);
+            let input_id = input_id.clone();
+            request_animation_frame(move || super::login::focus(&input_id));
+        }
+    });
+    view! {
+        <div class="people-picker" data-testid=testid>
+            <p class="people-picker-label" id=format!("{id}-label")><strong>{move || i18n.t(label)}</strong></p>
+            <ul class="people-chosen" aria-labelledby=format!("{id}-label")>
+                {move || chosen.get().is_empty().then(|| view! { <li class="muted">{i18n.t(Key::PersonNoneChosen)}</li> })}
+                <For each=move || chosen.get() key=|p| p.user_id let:p>
+                    {
+                        let (name, detail) = person_line(&p, i18n.get());
+                        let uid = p.user_id;
+                        let remove_label = format!("{} {}", i18n.t(Key::PersonRemove), name);
+                        view! {
+                            <li class="person-chosen" data-testid=format!("{testid}-chosen") data-name=name.clone()>
+                                <span><strong data-user-text>{name.clone()}</strong>" "<span class="muted">{detail}</span></span>
+                                <button type="button" class="button button-quiet" data-testid=format!("{testid}-remove") aria-label=remove_label
+                                    on:click=move |_| chosen.update(|c| c.retain(|x| x.user_id != uid))>
+                                    {move || i18n.t(Key::PersonRemove)}
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+            <PersonPicker id=format!("{id}-add") testid=add_testid label=Key::PersonAddOne chosen=adding errors field work browse=true/>
+        </div>
     }
 }

@@ -1173,14 +1173,10 @@ fn BoardView(principal: Principal) -> impl IntoView {
     let dialog = move || {
         pending.get().map(|p| {
             let id = p.card.case.id;
-            let mut people = assignee_options();
-            let me_id = me.with_value(|m| m.user_id);
-            people.retain(|(i, _)| *i != me_id);
-            people.insert(0, (me_id, i18n.t(Key::Myself).to_string()));
             view! {
                 <MoveDialog case_id=id version=p.card.case.version action=p.action modal=true
                     subject=(p.card.case.number.clone(), p.card.case.title.clone())
-                    parties=parties() assignees=people grid_id=p.card.case.grid_id after_id=p.after_id before_id=p.before_id
+                    parties=parties() grid_id=p.card.case.grid_id after_id=p.after_id before_id=p.before_id
                     on_done=Callback::new(move |v: CaseView| { pending.set(None); moved(id, v); })
                     on_cancel=Callback::new(move |_| {
                         pending.set(None);

@@ -5,6 +5,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::accounts::Work;
 use shared::care::{
     EnrolInput, EnrolmentView, MEAL_ELIGIBLE, MealMode, MealStatus, MenuInput, OrderInput,
     OrderView,
@@ -480,6 +481,7 @@ fn EnrolForm(on_saved: Callback<EnrolmentView>, on_cancel: Callback<()>) -> impl
             </fieldset>
             <Show when=move || mode.get() == MealMode::Delivery>
                 <PersonPicker id="enrol-deliverer" testid="enrol-deliverer" label=Key::MealsDelivererAccount chosen=deliverer errors field="deliverer_user_id"
+                    work=Work::MealDeliverer
                     hint=Key::CareHelperAccountHint required=true/>
             </Show>
             <TextField id="enrol-notes" label=Key::MealsNotes value=notes errors field="notes"/>

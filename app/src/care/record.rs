@@ -6,7 +6,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use shared::accounts::Permission;
+use shared::accounts::{Permission, Work};
 use shared::care::{
     CareRecord, HelperKind, PairingInput, PairingUpdate, PairingView, RiskLevel, VisitView,
 };
@@ -464,6 +464,7 @@ fn PairingForm(
             <h3>{move || i18n.t(Key::CareAddPairing)}</h3>
             <FormError error fields=errors/>
             <PersonPicker id="pairing-helper" testid="pairing-helper" label=Key::CareHelperAccount chosen=helper errors field="helper_user_id"
+                work=Work::PairingHelper
                 hint=Key::CareHelperAccountHint/>
             <TextField id="pairing-helper-name" label=Key::CareHelperName value=helper_name errors field="helper_name" required=true/>
             <div class="form-grid">

@@ -5,6 +5,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use shared::accounts::{Person, Work};
 use shared::cases::{
     Action, CaseView, MoveCase, Needs, Rating, RefusalReason, ResponsibleParty, Stage,
     validate_move,
@@ -14,7 +15,7 @@ use shared::i18n::Lang;
 use time::OffsetDateTime;
 
 use super::{REFUSAL_REASONS, StageBadge, category_label, deadline_text, refusal_text};
-use crate::accounts::use_session;
+use crate::accounts::PersonPicker;
 use crate::api::{self, ApiError};
 use crate::clock::now;
 use crate::i18n::{Key, set_title, use_i18n};
@@ -94,7 +95,6 @@ fn CaseDetail(
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     let meta = LocalResource::new(api::case_meta);
     let open = RwSignal::new(None::<Action>);
     let error = RwSignal::new(None::<ApiError>);
@@ -167,7 +167,6 @@ fn CaseDetail(
     let description = case.description.clone();
     let reporter = case.reporter_name.clone();
     let reporter_named = reporter.is_some().then_some("");
-    let me_id = session.principal().map(|p| p.user_id);
 
     view! {
         <article class="case" data-testid="case-detail" data-stage=super::stage_slug(stage) data-version=version>
@@ -209,7 +208,6 @@ fn CaseDetail(
                 {move || open.get().map(|a| view! {
                     <MoveDialog case_id=id version action=a modal=false
                         parties=meta.get().and_then(Result::ok).map(|m| m.parties).unwrap_or_default()
-                        assignees=me_id.map(|m| vec![(m, i18n.t(Key::Myself).to_string())]).unwrap_or_default()
                         grid_id=s.grid_id
                         on_done=Callback::new(move |v| done.run((a, v)))
                         on_cancel=Callback::new(move |_| open.set(None))
@@ -354,9 +352,7 @@ pub fn MoveDialog(
     #[prop(optional)]
     subject: Option<(String, String)>,
     parties: Vec<ResponsibleParty>,
-    /// Known people to assign to: (user id, name), used when the assignee list cannot be read.
-    assignees: Vec<(i64, String)>,
-    /// The case's grid: the assignee list is for it.
+    /// The case's grid: the people offered to take it work there (or in the office).
     #[prop(optional_no_strip)]
     grid_id: Option<i64>,
     #[prop(optional_no_strip)] after_id: Option<i64>,
@@ -370,30 +366,13 @@ pub fn MoveDialog(
     let note = RwSignal::new(String::new());
     let reason = RwSignal::new(None::<RefusalReason>);
     let party = RwSignal::new(None::<i64>);
-    let assignee = RwSignal::new(None::<i64>);
+    let assignee = RwSignal::new(None::<Person>);
     let until = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let busy = RwSignal::new(false);
     let note_required = matches!(needs, Needs::PostponeReason | Needs::Feedback | Needs::Note);
     let photo = RwSignal::new_local(Vec::<super::photos::Picked>::new());
-    // The people who may take the case (office and grid workers for its grid).
-    let fallback = assignees.clone();
-    let people = RwSignal::new(assignees);
-    if needs == Needs::Assignment {
-        spawn_local(async move {
-            if let Ok(list) = api::assignees(grid_id).await {
-                let mut v = fallback;
-                for a in list {
-                    if !v.iter().any(|x| x.0 == a.id) {
-                        v.push((a.id, a.display_name));
-                    }
-                }
-                people.set(v);
-            }
-        });
-    }
-
     // Start in the form: the first field takes the focus (a modal dialog does this itself).
     request_animation_frame(move || {
         if modal {
@@ -421,7 +400,7 @@ pub fn MoveDialog(
             note: (!n.is_empty()).then_some(n),
             refusal_reason: reason.get_untracked(),
             responsible_party_id: party.get_untracked(),
-            assignee_id: assignee.get_untracked(),
+            assignee_id: assignee.with_untracked(|a| a.as_ref().map(|p| p.user_id)),
             postpone_until: parse_day(&until.get_untracked()),
             after_id,
             before_id,
@@ -526,14 +505,11 @@ pub fn MoveDialog(
                             </select>
                             <FieldErrorList errors field="responsible_party_id" id="party-error".to_string()/>
                         </div>
-                        <div class="field">
-                            <label for="move-assignee">{move || i18n.t(Key::Assignee)}<span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span></label>
-                            <select id="move-assignee" data-testid="move-assignee" on:change=move |ev| assignee.set(event_target_value(&ev).parse().ok())>
-                                <option value="">{move || i18n.t(Key::NoAssignee)}</option>
-                                {move || people.get().into_iter().map(|(id, n)| view! { <option value=id.to_string() selected=move || assignee.get() == Some(id)>{n}</option> }).collect_view()}
-                            </select>
-                            <p class="hint">{move || i18n.t(Key::DeadlineFromSla)}</p>
-                        </div>
+                        // Who takes it: found by name among those the server accepts for this
+                        // case (the office, the grid's workers), listed at once.
+                        <PersonPicker id="move-assignee" testid="move-assignee" label=Key::Assignee chosen=assignee errors
+                            field="assignee_id" hint=Key::DeadlineFromSla work=Work::CaseAssignee work_grid=grid_id
+                            browse=true/>
                     }
                 })}
                 {(needs == Needs::PostponeReason).then(|| view! {

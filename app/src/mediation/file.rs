@@ -11,7 +11,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use shared::accounts::Principal;
+use shared::accounts::{Person, Principal, Work};
 use shared::error::{ErrorCode, FieldError};
 use shared::mediation::{
     Access, AgreementInput, Change, Confirm, ConfirmMethod, Consent, EntryInput, Extension,
@@ -21,7 +21,7 @@ use shared::mediation::{
 };
 
 use super::MediationStageBadge;
-use crate::accounts::use_session;
+use crate::accounts::{PeoplePicker, use_session};
 use crate::api::{self, ApiError, ApiResult};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When};
@@ -1266,15 +1266,24 @@ fn MediatorsForm(
     page: Page,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let list = LocalResource::new(api::mediators);
-    let picked = RwSignal::new(current);
+    // The current mediators as people (name, role) from the list of those who may mediate.
+    let picked = RwSignal::new(Vec::<Person>::new());
+    spawn_local(async move {
+        if let Ok(all) = api::people("", None, Some((Work::Mediator, None))).await {
+            picked.set(
+                all.into_iter()
+                    .filter(|p| current.contains(&p.user_id))
+                    .collect(),
+            );
+        }
+    });
     let by_parties = RwSignal::new(chosen);
     let error = RwSignal::new(None::<ApiError>);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let open = RwSignal::new(false);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let user_ids = picked.get_untracked();
+        let user_ids: Vec<i64> = picked.with_untracked(|c| c.iter().map(|p| p.user_id).collect());
         if user_ids.is_empty() {
             errors.set(vec![FieldError {
                 field: "user_ids".into(),
@@ -1306,33 +1315,10 @@ fn MediatorsForm(
             {move || open.get().then(|| view! {
                 <form id="med-reassign-form" class="med-inline-form" on:submit=submit novalidate>
                     <FormError error fields=errors testid="med-reassign-error"/>
-                    <fieldset class="field">
-                        <legend>{move || i18n.t(Key::MedMediators)}</legend>
-                        {move || match list.get() {
-                            None => view! { <p class="muted">{i18n.t(Key::Loading)}</p> }.into_any(),
-                            Some(Err(e)) => view! { <p class="field-error">{e.message(i18n.get())}</p> }.into_any(),
-                            Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{i18n.t(Key::MedNoMediators)}</p> }.into_any(),
-                            Some(Ok(list)) => view! {
-                                <div class="choices choices-stacked">
-                                    {list.into_iter().map(|m| {
-                                        let id = m.id;
-                                        view! {
-                                            <label class="choice">
-                                                <input type="checkbox" data-testid="med-reassign-mediator" data-name=m.display_name.clone()
-                                                    prop:checked=move || picked.with(|c| c.contains(&id))
-                                                    on:change=move |ev| {
-                                                        let on = event_target_checked(&ev);
-                                                        picked.update(|c| { c.retain(|x| *x != id); if on { c.push(id) } });
-                                                    }/>
-                                                <span data-user-text>{m.display_name.clone()}</span>
-                                            </label>
-                                        }
-                                    }).collect_view()}
-                                </div>
-                            }.into_any(),
-                        }}
-                        <FieldErrorList errors field="user_ids" id={"med-reassign-user-ids-error".to_string()}/>
-                    </fieldset>
+                    <div class="field">
+                        <PeoplePicker id="med-reassign" testid="med-reassign-picker" add_testid="med-reassign-add" label=Key::MedMediators
+                            chosen=picked errors field="user_ids" work=Work::Mediator/>
+                    </div>
                     <label class="choice">
                         <input type="checkbox" data-testid="med-reassign-by-parties" bind:checked=by_parties/>
                         {move || i18n.t(Key::MedChosenByParties)}

@@ -6,10 +6,12 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
+use shared::accounts::{Person, Work};
 use shared::error::FieldError;
 use shared::mediation::{CreateFile, DisputeType, Origin, PartyInput, Side};
 use shared::places::PlaceRefWithPath;
 
+use crate::accounts::PeoplePicker;
 use crate::api::{self, ApiError};
 use crate::cases::PlacePicker;
 use crate::i18n::{Key, use_i18n};
@@ -67,7 +69,6 @@ const ORIGINS: [Origin; 3] = [Origin::Application, Origin::Initiative, Origin::R
 pub fn OpenFileForm(on_cancel: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
-    let mediators = LocalResource::new(api::mediators);
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let dispute_type = RwSignal::new(DisputeType::Neighbour);
@@ -79,7 +80,7 @@ pub fn OpenFileForm(on_cancel: Callback<()>) -> impl IntoView {
         PartyRow::new(1, Side::Respondent),
     ]);
     let next_key = StoredValue::new(2u32);
-    let chosen = RwSignal::new(Vec::<i64>::new());
+    let chosen = RwSignal::new(Vec::<Person>::new());
     let chosen_by_parties = RwSignal::new(false);
     let risk = RwSignal::new(false);
     let errors = RwSignal::new(Vec::<FieldError>::new());
@@ -101,7 +102,7 @@ pub fn OpenFileForm(on_cancel: Callback<()>) -> impl IntoView {
             source_case_id: source_case.get_untracked().trim().parse().ok(),
             place_id: place.with_untracked(|p| p.as_ref().map(|p| p.place.id).unwrap_or(0)),
             parties: rows.with_untracked(|r| r.iter().map(PartyRow::input).collect()),
-            mediator_ids: chosen.get_untracked(),
+            mediator_ids: chosen.with_untracked(|c| c.iter().map(|p| p.user_id).collect()),
             chosen_by_parties: chosen_by_parties.get_untracked(),
             risk: risk.get_untracked(),
         };
@@ -286,29 +287,8 @@ pub fn OpenFileForm(on_cancel: Callback<()>) -> impl IntoView {
             </fieldset>
             <fieldset class="field">
                 <legend>{move || i18n.t(Key::MedMediators)}<span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span></legend>
-                {move || match mediators.get() {
-                    None => view! { <p class="muted">{i18n.t(Key::Loading)}</p> }.into_any(),
-                    Some(Err(e)) => view! { <p class="field-error">{e.message(i18n.get())}</p> }.into_any(),
-                    Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{i18n.t(Key::MedNoMediators)}</p> }.into_any(),
-                    Some(Ok(list)) => view! {
-                        <div class="choices choices-stacked">
-                            {list.into_iter().map(|m| {
-                                let id = m.id;
-                                view! {
-                                    <label class="choice">
-                                        <input type="checkbox" data-testid="med-mediator" data-name=m.display_name.clone()
-                                            prop:checked=move || chosen.with(|c| c.contains(&id))
-                                            on:change=move |ev| {
-                                                let on = event_target_checked(&ev);
-                                                chosen.update(|c| { c.retain(|x| *x != id); if on { c.push(id) } });
-                                            }/>
-                                        <span data-user-text>{m.display_name.clone()}</span>
-                                    </label>
-                                }
-                            }).collect_view()}
-                        </div>
-                    }.into_any(),
-                }}
+                <PeoplePicker id="med-mediators" testid="med-mediators-picker" add_testid="med-mediator-add" label=Key::MedMediators
+                    chosen errors field="mediator_ids" work=Work::Mediator/>
                 <label class="choice">
                     <input type="checkbox" data-testid="med-chosen-by-parties" bind:checked=chosen_by_parties/>
                     {move || i18n.t(Key::MedChosenByParties)}

@@ -10,7 +10,7 @@ use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use shared::accounts::{
     CreateUser, LoginRequest, Permission, Person, Principal, ResetPassword, Role, SessionState,
-    UpdateUser, UserView,
+    UpdateUser, UserView, Work,
 };
 use shared::error::{ErrorCode, Problem};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -131,6 +131,11 @@ pub struct PeopleQuery {
     pub grid_id: Option<i64>,
     /// Only people with this role.
     pub role: Option<Role>,
+    /// Only people the caller may name for this work (the server accepts no one else).
+    pub work: Option<Work>,
+    /// With `work`: the grid of the record the work is for (a case's grid), where a grid
+    /// worker must work to take it.
+    pub work_grid_id: Option<i64>,
 }
 
 /// The person picker: the people the caller may give work to (a meal's deliverer, a
@@ -144,7 +149,15 @@ async fn people(
     axum::extract::Query(q): axum::extract::Query<PeopleQuery>,
 ) -> AppResult<Json<Vec<Person>>> {
     Ok(Json(
-        service::people(&state.db.conn, &me, q.q.as_deref(), q.grid_id, q.role).await?,
+        service::people(
+            &state.db.conn,
+            &me,
+            q.q.as_deref(),
+            q.grid_id,
+            q.role,
+            q.work.map(|w| (w, q.work_grid_id)),
+        )
+        .await?,
     ))
 }
 

@@ -15,7 +15,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use shared::accounts::{
     CreateUser, LoginRequest, PEOPLE_LIMIT, Person, Principal, ResetPassword, Role, Scope,
-    UpdateUser, UserView, parse_roles, people_scope, person_in_scope,
+    UpdateUser, UserView, Work, may_name_for, parse_roles, people_scope, person_in_scope,
 };
 use shared::error::{ErrorCode, FieldErrorCode, FieldErrors};
 use shared::places::PlaceKind;
@@ -694,8 +694,34 @@ pub async fn purge_expired(state: &AppState) -> AppResult<u64> {
     Ok(sessions + throttles)
 }
 
+/// Refuse a write that names account `user_id` for `work` (on a record in `record_grid`)
+/// unless it is an enabled account `me` may name for it (`shared::accounts::may_name_for`):
+/// a 422 on `field` — `unknown_reference`, `out_of_scope` or `not_eligible`.
+pub async fn check_named_person(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    work: Work,
+    user_id: i64,
+    record_grid: Option<i64>,
+    field: &str,
+) -> AppResult<()> {
+    if user::Entity::find_by_id(user_id)
+        .one(conn)
+        .await?
+        .is_none_or(|u| u.disabled)
+    {
+        return Err(AppError::field(field, FieldErrorCode::UnknownReference));
+    }
+    let (roles, grids) = roles_and_grids(conn, &[user_id]).await?;
+    let roles = roles.get(&user_id).map(Vec::as_slice).unwrap_or_default();
+    let grids = grids.get(&user_id).map(Vec::as_slice).unwrap_or_default();
+    may_name_for(work, me, user_id, roles, grids, record_grid)
+        .map_err(|code| AppError::field(field, code))
+}
+
 /// The people `me` may give work to (`shared::accounts::people_scope`), enabled accounts whose
-/// name or username contains `q`, of a role and working in a grid when asked; by name, at
+/// name or username contains `q`, of a role and working in a grid when asked; for a kind of
+/// work, only those `may_name_for` accepts for it (on a record in `work_grid`); by name, at
 /// most [`PEOPLE_LIMIT`].
 pub async fn people(
     conn: &impl ConnectionTrait,
@@ -703,8 +729,12 @@ pub async fn people(
     q: Option<&str>,
     grid_id: Option<i64>,
     role: Option<Role>,
+    work: Option<(Work, Option<i64>)>,
 ) -> AppResult<Vec<Person>> {
-    let scope = people_scope(me);
+    let scope = match work {
+        Some((w, _)) => w.scope(me),
+        None => people_scope(me),
+    };
     if scope == Scope::None {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
@@ -737,6 +767,7 @@ pub async fn people(
         })
         .filter(|(u, r, g)| {
             person_in_scope(&scope, me, u.id, g)
+                && work.is_none_or(|(w, at)| may_name_for(w, me, u.id, r, g, at).is_ok())
                 && role.is_none_or(|role| r.contains(&role))
                 && grid_id.is_none_or(|grid| g.contains(&grid))
         })

@@ -11,7 +11,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, SqlErr,
 };
-use shared::accounts::{Permission, Principal, Scope};
+use shared::accounts::{Permission, Principal, Scope, Work};
 use shared::care::*;
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::places::SpecialGroup;
@@ -140,16 +140,16 @@ pub async fn enrol(
             FieldErrorCode::Required,
         ));
     }
-    if let Some(u) = req.deliverer_user_id
-        && user::Entity::find_by_id(u)
-            .one(&*txn)
-            .await?
-            .is_none_or(|u| u.disabled)
-    {
-        return Err(AppError::field(
+    if let Some(u) = req.deliverer_user_id {
+        crate::accounts::service::check_named_person(
+            &*txn,
+            me,
+            Work::MealDeliverer,
+            u,
+            Some(r.grid_id),
             "deliverer_user_id",
-            FieldErrorCode::UnknownReference,
-        ));
+        )
+        .await?;
     }
     let inserted = enrolment::ActiveModel {
         resident_id: Set(r.id),

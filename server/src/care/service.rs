@@ -196,16 +196,16 @@ pub async fn create_pairing(
     {
         req.helper_user_id = Some(id);
     }
-    if let Some(u) = req.helper_user_id
-        && crate::accounts::store::user::Entity::find_by_id(u)
-            .one(&*txn)
-            .await?
-            .is_none_or(|u| u.disabled)
-    {
-        return Err(AppError::field(
+    if let Some(u) = req.helper_user_id {
+        crate::accounts::service::check_named_person(
+            &*txn,
+            me,
+            shared::accounts::Work::PairingHelper,
+            u,
+            Some(r.grid_id),
             "helper_user_id",
-            FieldErrorCode::UnknownReference,
-        ));
+        )
+        .await?;
     }
     let p = pairing::ActiveModel {
         resident_id: Set(r.id),

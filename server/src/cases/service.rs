@@ -1082,16 +1082,15 @@ pub async fn make_move(
                 ));
             }
             if let Some(a) = m.assignee_id {
-                if crate::accounts::store::user::Entity::find_by_id(a)
-                    .one(&*txn)
-                    .await?
-                    .is_none_or(|u| u.disabled)
-                {
-                    return Err(AppError::field(
-                        "assignee_id",
-                        FieldErrorCode::UnknownReference,
-                    ));
-                }
+                crate::accounts::service::check_named_person(
+                    &*txn,
+                    me,
+                    shared::accounts::Work::CaseAssignee,
+                    a,
+                    c.grid_id,
+                    "assignee_id",
+                )
+                .await?;
             }
             q = q
                 .col_expr(case::Column::ResponsiblePartyId, Expr::value(party_id))

@@ -147,26 +147,28 @@ async fn set_stage(conn: &impl ConnectionTrait, id: i64, to: MediationStage) -> 
 // ---------------------------------------------------------------------------------------------
 // Intake
 
-async fn check_mediators(conn: &impl ConnectionTrait, ids: &[i64]) -> AppResult<()> {
+/// The mediators named in `field` (`mediator_ids`, `user_ids`): no one twice, each an enabled
+/// account that may mediate (`shared::accounts::may_name_for`, `Work::Mediator`).
+async fn check_mediators(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    ids: &[i64],
+    field: &str,
+) -> AppResult<()> {
     for (i, id) in ids.iter().enumerate() {
+        let at = format!("{field}[{i}]");
         if ids[..i].contains(id) {
-            return Err(AppError::field(
-                &format!("mediator_ids[{i}]"),
-                FieldErrorCode::Duplicate,
-            ));
+            return Err(AppError::field(&at, FieldErrorCode::Duplicate));
         }
-        let ok = user_role::Entity::find()
-            .filter(user_role::Column::UserId.eq(*id))
-            .filter(user_role::Column::Role.eq(Role::Mediator.as_str()))
-            .count(conn)
-            .await?
-            > 0;
-        if !ok {
-            return Err(AppError::field(
-                &format!("mediator_ids[{i}]"),
-                FieldErrorCode::UnknownReference,
-            ));
-        }
+        crate::accounts::service::check_named_person(
+            conn,
+            me,
+            shared::accounts::Work::Mediator,
+            *id,
+            None,
+            &at,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -217,7 +219,7 @@ pub async fn create_file(
             return Err(AppError::field("place_id", FieldErrorCode::NotAllowed));
         }
     }
-    check_mediators(&*txn, &req.mediator_ids).await?;
+    check_mediators(&*txn, me, &req.mediator_ids, "mediator_ids").await?;
     // A party's account named by its username (what a resident tells the office).
     for (i, p) in req.parties.iter_mut().enumerate() {
         let Some(name) = p
@@ -433,7 +435,7 @@ pub async fn set_mediators(
     if req.user_ids.is_empty() {
         return Err(AppError::field("user_ids", FieldErrorCode::Required));
     }
-    check_mediators(&*txn, &req.user_ids).await?;
+    check_mediators(&*txn, me, &req.user_ids, "user_ids").await?;
     bump(&*txn, me, ctx, &f, req.version).await?;
     mediator::Entity::delete_many()
         .filter(mediator::Column::FileId.eq(id))

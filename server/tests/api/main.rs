@@ -14,6 +14,7 @@ mod http;
 mod map;
 mod mediation;
 mod open311;
+mod people;
 mod places;
 mod residents;
 mod sessions;

@@ -886,7 +886,7 @@ async fn mediators_reassigned_by_the_office(app: &TestApp) {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
-    assert_eq!(p["errors"][0]["field"], "mediator_ids[1]");
+    assert_eq!(p["errors"][0]["field"], "user_ids[1]");
     assert_eq!(p["errors"][0]["code"], "duplicate");
     let f = ok(staff
         .put(
