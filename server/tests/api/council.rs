@@ -223,6 +223,13 @@ async fn a_big_matter_from_raising_to_accountability(app: &TestApp) {
         .map(|e| e["action"].as_str().unwrap())
         .collect();
     assert_eq!(history, ["raised", "accept", "scheduled_by_support"]);
+    // The tier is stored as its code, for the reader's app to word; no Chinese written by the
+    // server into the entry, and the system's entry is signed by nobody (the app names it).
+    let accepted = &item["history"][1];
+    assert_eq!(accepted["detail"], json!({"tier": "big"}), "{accepted}");
+    assert!(accepted["note"].is_null(), "{accepted}");
+    let by_support = &item["history"][2];
+    assert_eq!(by_support["actor_name"], "", "{by_support}");
     let (_, m) = staff
         .get(&format!("/api/v1/council/meetings/{meeting_id}"))
         .await;
@@ -301,6 +308,20 @@ async fn a_big_matter_from_raising_to_accountability(app: &TestApp) {
     assert_eq!(b["state"], "closed");
     assert_eq!(b["outcome"]["turnout"], 3);
     assert_eq!(b["outcome"]["passed"], true, "2 of 3 cast agree");
+    let (_, item) = staff.get(&format!("/api/v1/council/items/{id}")).await;
+    let closed = item["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "ballot_closed")
+        .unwrap()
+        .clone();
+    assert_eq!(closed["detail"], json!({"passed": true}), "{closed}");
+    assert_eq!(
+        closed["note"],
+        format!("{} / {}", b["outcome"]["turnout"], b["outcome"]["eligible"]),
+        "only the count, as numbers: {closed}"
+    );
     let (status, p) = resident
         .post(
             &format!("/api/v1/council/ballots/{bid}/votes"),
