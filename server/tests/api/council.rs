@@ -1273,3 +1273,49 @@ async fn support_is_one_per_resident(app: &TestApp) {
     assert_eq!(v["summary"]["supported"], false);
 }
 both!(support_is_one_per_resident);
+
+/// Rows written before history entries kept facts ("大事：…", "通过：3 / 10", signed "系统")
+/// read as the new ones after the migration.
+async fn old_history_sentences_become_facts(app: &TestApp) {
+    let resident = app.login("resident").await;
+    let staff = app.login("staff").await;
+    let item = raise(&resident, app, "XF-C01-G1", "楼道灯坏了很久").await;
+    let item = ok_act(&staff, &item, json!({"action": "accept", "tier": "small"})).await;
+    let id = item["summary"]["id"].as_i64().unwrap();
+    let copy = |action: &str, note: &str, actor: &str| {
+        format!(
+            "INSERT INTO council_events (item_id, at, actor_id, actor_name, action, note) \
+             SELECT item_id, at, {actor}, '{action}', '{note}' FROM council_events \
+             WHERE item_id = {id} AND action = 'raised'"
+        )
+    };
+    app.remigrate_from(
+        "m20261207_000011_structured_history",
+        &[
+            format!(
+                "UPDATE council_events SET note = '要事：请物业到场' \
+                 WHERE item_id = {id} AND action = 'accept'"
+            ),
+            copy("ballot_closed", "未通过：3 / 10", "actor_id, actor_name"),
+            copy("scheduled_by_support", "3 / 3", "NULL, '系统'"),
+        ],
+    )
+    .await;
+    let (_, item) = staff.get(&format!("/api/v1/council/items/{id}")).await;
+    let entry = |action: &str| {
+        item["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == action)
+            .unwrap_or_else(|| panic!("{action} in {}", item["history"]))
+            .clone()
+    };
+    assert_eq!(entry("accept")["detail"], json!({"tier": "important"}));
+    assert_eq!(entry("accept")["note"], "请物业到场");
+    assert_eq!(entry("ballot_closed")["detail"], json!({"passed": false}));
+    assert_eq!(entry("ballot_closed")["note"], "3 / 10");
+    assert_eq!(entry("scheduled_by_support")["actor_name"], "");
+    assert_eq!(entry("raised")["detail"], json!({}));
+}
+both!(old_history_sentences_become_facts);

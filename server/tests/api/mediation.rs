@@ -1477,3 +1477,60 @@ async fn rights_first_and_the_dossier_in_words(app: &TestApp) {
     assert!(html.contains("王阿姨：提议：移机"), "{html}");
 }
 both!(rights_first_and_the_dossier_in_words);
+
+/// Rows written before history entries kept facts (Chinese sentences in `note`) read as the
+/// new ones after the migration: the facts as fields, the typed words alone in the note.
+async fn old_history_sentences_become_facts(app: &TestApp) {
+    let d = open_dispute(app).await;
+    let id = d.id;
+    let copy = |action: &str, note: &str| {
+        format!(
+            "INSERT INTO mediation_events (file_id, at, actor_id, actor_name, action, note) \
+             SELECT file_id, at, actor_id, actor_name, '{action}', '{note}' FROM mediation_events \
+             WHERE file_id = {id} AND action = 'intake'"
+        )
+    };
+    app.remigrate_from(
+        "m20261207_000011_structured_history",
+        &[
+            copy("consent", "王阿姨 同意调解"),
+            copy("record", "现场核实"),
+            copy("session", "背靠背调解"),
+            copy("refused", "李先生 不同意调解：不愿意，要去法院"),
+            copy("resume", "现场核实"),
+            format!(
+                "UPDATE mediation_files SET stage = 'not_accepted', \
+                 outcome_note = '李先生 不同意调解：不愿意，要去法院' WHERE id = {id}"
+            ),
+        ],
+    )
+    .await;
+    let m = app.login("mediator").await;
+    let f = file(&m, id).await;
+    let entry = |action: &str| {
+        f["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == action)
+            .unwrap_or_else(|| panic!("{action} in {}", f["history"]))
+            .clone()
+    };
+    assert_eq!(entry("consent")["detail"], json!({"parties": ["王阿姨"]}));
+    assert!(entry("consent")["note"].is_null());
+    assert_eq!(
+        entry("record")["detail"],
+        json!({"record_kind": "site_check"})
+    );
+    assert_eq!(
+        entry("session")["detail"],
+        json!({"session_mode": "back_to_back"})
+    );
+    assert_eq!(entry("refused")["detail"], json!({"parties": ["李先生"]}));
+    assert_eq!(entry("refused")["note"], "不愿意，要去法院");
+    // Words someone typed are left as they were, even when they look like a kind's name.
+    assert_eq!(entry("resume")["note"], "现场核实");
+    assert_eq!(entry("resume")["detail"], json!({}));
+    assert_eq!(f["outcome_note"], "不愿意，要去法院");
+}
+both!(old_history_sentences_become_facts);
