@@ -326,7 +326,7 @@ impl From<MediationAction> for MediationEvent {
 /// move's note, a term's proof) is the entry's `note`, shown as they wrote it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct EventDetail {
+pub struct FileEventDetail {
     /// The parties the entry is about, by their names when it was written: who consented,
     /// refused, was told of their rights, confirmed the agreement, or had not been told.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -355,9 +355,9 @@ pub struct EventDetail {
     pub risk: bool,
 }
 
-impl EventDetail {
+impl FileEventDetail {
     pub fn is_empty(&self) -> bool {
-        *self == EventDetail::default()
+        *self == FileEventDetail::default()
     }
 
     /// The people the entry names, as one piece of text ("刘建华、孙国强" / "刘建华, 孙国强"):
@@ -376,7 +376,7 @@ impl MediationEvent {
     /// What the entry says beyond its label, from its facts, in the reader's language:
     /// "刘建华 同意调解" / "刘建华 agreed to mediation". `None` when the label says it all.
     /// The names in it are `detail.names(lang)`.
-    pub fn describe(self, detail: &EventDetail, lang: Lang) -> Option<String> {
+    pub fn describe(self, detail: &FileEventDetail, lang: Lang) -> Option<String> {
         let names = detail.names(lang).unwrap_or_default();
         let sentence = |t: Text| t.get(lang).replace("{names}", &names);
         let s = match self {
@@ -1433,7 +1433,7 @@ pub struct FileEvent {
     pub to_stage: Option<MediationStage>,
     /// The entry's facts, worded by `MediationEvent::describe`.
     #[serde(default)]
-    pub detail: EventDetail,
+    pub detail: FileEventDetail,
     /// What someone typed with it (a refusal's reason, a move's note, a term's proof): user text.
     pub note: Option<String>,
 }
@@ -1881,8 +1881,8 @@ mod tests {
 mod event_detail_tests {
     use super::*;
 
-    fn party(name: &str) -> EventDetail {
-        EventDetail {
+    fn party(name: &str) -> FileEventDetail {
+        FileEventDetail {
             parties: vec![name.into()],
             ..Default::default()
         }
@@ -1903,19 +1903,21 @@ mod event_detail_tests {
             MediationEvent::Refused.describe(&d, Lang::En).as_deref(),
             Some("刘建华 refused mediation")
         );
-        let site = EventDetail {
+        let site = FileEventDetail {
             record_kind: Some(RecordKind::SiteCheck),
             ..Default::default()
         };
         assert_eq!(
-            MediationEvent::Record.describe(&site, Lang::ZhCn).as_deref(),
+            MediationEvent::Record
+                .describe(&site, Lang::ZhCn)
+                .as_deref(),
             Some("现场核实")
         );
         assert_eq!(
             MediationEvent::Record.describe(&site, Lang::En).as_deref(),
             Some("Site check")
         );
-        let two = EventDetail {
+        let two = FileEventDetail {
             parties: vec!["刘建华".into(), "孙国强".into()],
             ..Default::default()
         };
@@ -1928,7 +1930,7 @@ mod event_detail_tests {
         );
         // Nothing to say beyond the label: no sentence.
         assert_eq!(
-            MediationEvent::Consent.describe(&EventDetail::default(), Lang::En),
+            MediationEvent::Consent.describe(&FileEventDetail::default(), Lang::En),
             None
         );
         assert_eq!(
@@ -1941,7 +1943,7 @@ mod event_detail_tests {
     fn every_language_has_its_own_words() {
         // The English of every fact is free of Han characters (names aside).
         let han = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-        let d = EventDetail {
+        let d = FileEventDetail {
             parties: vec!["P".into()],
             mediators: vec!["M".into()],
             chosen_by_parties: Some(true),
@@ -1966,10 +1968,10 @@ mod event_detail_tests {
         let d = party("王阿姨");
         let json = serde_json::to_string(&d).unwrap();
         assert_eq!(json, r#"{"parties":["王阿姨"]}"#);
-        assert_eq!(serde_json::from_str::<EventDetail>(&json).unwrap(), d);
+        assert_eq!(serde_json::from_str::<FileEventDetail>(&json).unwrap(), d);
         assert_eq!(
-            serde_json::from_str::<EventDetail>("{}").unwrap(),
-            EventDetail::default()
+            serde_json::from_str::<FileEventDetail>("{}").unwrap(),
+            FileEventDetail::default()
         );
     }
 }

@@ -185,7 +185,7 @@ async fn upload(
         service::PHOTO_ACTION,
         None,
         None,
-        shared::mediation::EventDetail {
+        shared::mediation::FileEventDetail {
             record_kind: Some(kind_of(&r)),
             ..Default::default()
         },

@@ -87,7 +87,7 @@ pub(super) async fn append(
     action: MediationEvent,
     from: Option<MediationStage>,
     to: Option<MediationStage>,
-    detail: EventDetail,
+    detail: FileEventDetail,
     note: Option<String>,
 ) -> AppResult<()> {
     event::ActiveModel {
@@ -363,7 +363,7 @@ pub async fn create_file(
         MediationEvent::Intake,
         None,
         Some(MediationStage::Intake),
-        EventDetail {
+        FileEventDetail {
             risk: req.risk,
             ..Default::default()
         },
@@ -474,7 +474,7 @@ pub async fn set_mediators(
         MediationEvent::Mediators,
         None,
         None,
-        EventDetail {
+        FileEventDetail {
             mediators: names.clone(),
             chosen_by_parties: Some(req.chosen_by_parties),
             ..Default::default()
@@ -571,7 +571,7 @@ pub async fn set_consent(
     a.update(&*txn).await?;
     // Which party and whether they agreed are facts (worded by the reader's app); the reason
     // for refusing is the party's own words.
-    let detail = EventDetail {
+    let detail = FileEventDetail {
         parties: vec![name],
         ..Default::default()
     };
@@ -634,7 +634,7 @@ pub async fn notify_party(
         MediationEvent::Notice,
         None,
         None,
-        EventDetail {
+        FileEventDetail {
             parties: vec![name],
             ..Default::default()
         },
@@ -784,7 +784,7 @@ pub async fn move_file(
         MediationEvent::from(req.action),
         Some(from),
         Some(to),
-        EventDetail::default(),
+        FileEventDetail::default(),
         note,
     )
     .await?;
@@ -834,7 +834,7 @@ pub async fn extend(
         MediationEvent::Extend,
         None,
         None,
-        EventDetail {
+        FileEventDetail {
             deadline: Some(req.deadline),
             ..Default::default()
         },
@@ -882,7 +882,7 @@ pub async fn add_record(
         MediationEvent::Record,
         None,
         None,
-        EventDetail {
+        FileEventDetail {
             record_kind: Some(req.kind),
             ..Default::default()
         },
@@ -968,7 +968,7 @@ pub async fn add_session(
         MediationEvent::Session,
         (stage == MediationStage::Accepted).then_some(stage),
         (stage == MediationStage::Accepted).then_some(MediationStage::InSession),
-        EventDetail {
+        FileEventDetail {
             session_mode: Some(req.mode),
             ..Default::default()
         },
@@ -983,7 +983,7 @@ pub async fn add_session(
             MediationEvent::NoticeMissing,
             None,
             None,
-            EventDetail {
+            FileEventDetail {
                 parties: untold_names,
                 ..Default::default()
             },
@@ -1075,7 +1075,7 @@ pub async fn set_agreement(
         MediationEvent::AgreementDrafted,
         None,
         None,
-        EventDetail::default(),
+        FileEventDetail::default(),
         None,
     )
     .await?;
@@ -1113,7 +1113,7 @@ pub async fn confirm(
         MediationEvent::Confirmed,
         None,
         None,
-        EventDetail {
+        FileEventDetail {
             parties: vec![name],
             confirm_method: Some(req.method),
             ..Default::default()
@@ -1161,7 +1161,7 @@ pub async fn perform_term(
         MediationEvent::Performed,
         None,
         None,
-        EventDetail::default(),
+        FileEventDetail::default(),
         Some(proof),
     )
     .await?;

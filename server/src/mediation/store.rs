@@ -113,7 +113,7 @@ entity!(event, "mediation_events", {
     pub from_stage: Option<String>,
     pub to_stage: Option<String>,
     pub note: Option<String>,
-    /// `shared::mediation::EventDetail` as JSON.
+    /// `shared::mediation::FileEventDetail` as JSON.
     pub detail: Option<String>,
 });
 
