@@ -182,14 +182,14 @@ impl MigrationTrait for Migration {
         m.alter_table(
             Table::alter()
                 .table(MediationEvents::Table)
-                .add_column(&mut text_null(MediationEvents::Detail))
+                .add_column(text_null(MediationEvents::Detail))
                 .to_owned(),
         )
         .await?;
         m.alter_table(
             Table::alter()
                 .table(CouncilEvents::Table)
-                .add_column(&mut text_null(CouncilEvents::Detail))
+                .add_column(text_null(CouncilEvents::Detail))
                 .to_owned(),
         )
         .await?;
