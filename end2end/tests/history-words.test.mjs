@@ -83,9 +83,11 @@ test('the council item history names the tier in each language', async () => {
   const moved = await api(page, 'POST', `/council/items/${item.id}/moves`, { action: 'accept', tier: 'big', version: item.version });
   assert.equal(moved.status, 200, JSON.stringify(moved.body));
   await page.goto(`${env.url}/council/items/${item.id}`);
-  await language(page, 'zh-CN');
   const accepted = page.locator('[data-testid=item-event][data-action=accept]');
   await accepted.getByTestId('item-event-what').waitFor();
+  // The language chosen in the test before is kept: back to Chinese once the page is up.
+  await language(page, 'zh-CN');
+  await accepted.getByText('大事').waitFor();
   assert.equal(await accepted.getByTestId('item-event-what').innerText(), '大事');
   await shoot(page, 'history-words-council-zh');
 
