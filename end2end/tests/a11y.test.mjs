@@ -358,12 +358,9 @@ async function chineseLeftovers(page) {
   });
 }
 
-// Still failing (issue 13 item 11 stays open): notes the server writes in Chinese into history
-// entries — a mediation party's consent ("刘建华 同意调解"), a record's kind ("现场核实") and a council
-// item's tier ("大事"). They need the facts stored as fields and worded by the app. The test runs and
-// prints them; `todo` keeps it from failing the suite until they are fixed.
-test('English: every page as admin and as a resident shows no Chinese outside names and user text',
-  { todo: 'server-written history notes in Chinese (mediation consent and record kind, council tier)' }, async () => {
+// History entries keep facts (which party consented, a record's kind, an item's tier), which the
+// app words in the reader's language; what people typed is marked as user text.
+test('English: every page as admin and as a resident shows no Chinese outside names and user text', async () => {
   const routes = await appRoutes();
   const page = await env.newPage();
   const errors = watchErrors(page);

@@ -22,6 +22,7 @@ mod m20261129_000018_sensitive_purpose;
 mod m20261207_000001_audit_filters;
 mod m20261207_000002_mediation_party_identity;
 mod m20261207_000003_letter_notifications;
+mod m20261207_000011_structured_history;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_audit_filters::Migration),
             Box::new(m20261207_000002_mediation_party_identity::Migration),
             Box::new(m20261207_000003_letter_notifications::Migration),
+            Box::new(m20261207_000011_structured_history::Migration),
         ]
     }
 }

@@ -1110,14 +1110,49 @@ pub struct ItemEvent {
     pub id: i64,
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
+    /// Empty when the system made the entry (support reached the threshold).
     pub actor_name: String,
     /// A move (`accept`, `decide` …) or `raised`, `scheduled_by_support`, `ballot_opened`,
     /// `ballot_closed`, `minutes`.
     pub action: String,
     pub from_stage: Option<ItemStage>,
     pub to_stage: Option<ItemStage>,
+    /// The entry's facts, worded by `ItemEventDetail::describe`.
+    #[serde(default)]
+    pub detail: ItemEventDetail,
+    /// What someone typed with it (a move's note, a ballot's question, the minutes), or a
+    /// count ("12 / 30"): shown as it is.
     pub note: Option<String>,
     pub meeting_id: Option<i64>,
+}
+
+/// The facts of an item's history entry besides its kind, stored with it (as JSON) and worded
+/// in the reader's language: the tier an item was accepted as, whether a decision ballot
+/// passed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemEventDetail {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<Tier>,
+    /// A closed decision ballot passed (or not); `None` for other ballots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed: Option<bool>,
+}
+
+impl ItemEventDetail {
+    pub fn is_empty(&self) -> bool {
+        *self == ItemEventDetail::default()
+    }
+
+    /// "大事" / "Big matter"; "通过" / "Passed". `None` when there is nothing to say.
+    pub fn describe(&self, lang: Lang) -> Option<&'static str> {
+        match (self.tier, self.passed) {
+            (Some(t), _) => Some(t.text().get(lang)),
+            (None, Some(true)) => Some(Text::new("通过", "Passed").get(lang)),
+            (None, Some(false)) => Some(Text::new("未通过", "Not passed").get(lang)),
+            (None, None) => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

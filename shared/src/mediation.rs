@@ -320,6 +320,129 @@ impl From<MediationAction> for MediationEvent {
     }
 }
 
+/// The facts a history entry carries besides its kind, stored with it (as JSON) and worded
+/// in the reader's language by `MediationEvent::describe`: which party, the record's kind, the
+/// session's mode, the new time limit. Never words: what people typed (a refusal's reason, a
+/// move's note, a term's proof) is the entry's `note`, shown as they wrote it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FileEventDetail {
+    /// The parties the entry is about, by their names when it was written: who consented,
+    /// refused, was told of their rights, confirmed the agreement, or had not been told.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<String>,
+    /// The file's mediators after a change of mediators.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mediators: Vec<String>,
+    /// The mediators were chosen by the parties (otherwise assigned by the committee).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chosen_by_parties: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_kind: Option<RecordKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_mode: Option<SessionMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirm_method: Option<ConfirmMethod>,
+    /// The new time limit of an extension.
+    #[serde(
+        default,
+        with = "crate::calendar::ymd::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deadline: Option<Date>,
+    /// The file was opened with a risk of the dispute turning violent (Art. 25).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub risk: bool,
+}
+
+impl FileEventDetail {
+    pub fn is_empty(&self) -> bool {
+        *self == FileEventDetail::default()
+    }
+
+    /// The people the entry names, as one piece of text ("刘建华、孙国强" / "刘建华, 孙国强"):
+    /// user data the page marks as such inside `MediationEvent::describe`'s sentence.
+    pub fn names(&self, lang: Lang) -> Option<String> {
+        let list = if self.parties.is_empty() {
+            &self.mediators
+        } else {
+            &self.parties
+        };
+        (!list.is_empty()).then(|| list.join(Text::new("、", ", ").get(lang)))
+    }
+}
+
+impl MediationEvent {
+    /// What the entry says beyond its label, from its facts, in the reader's language:
+    /// "刘建华 同意调解" / "刘建华 agreed to mediation". `None` when the label says it all.
+    /// The names in it are `detail.names(lang)`.
+    pub fn describe(self, detail: &FileEventDetail, lang: Lang) -> Option<String> {
+        let names = detail.names(lang).unwrap_or_default();
+        let sentence = |t: Text| t.get(lang).replace("{names}", &names);
+        let s = match self {
+            MediationEvent::Intake if detail.risk => Text::new(
+                "有激化风险：请及时通报公安机关（人民调解法第二十五条）",
+                "Risk of escalation: notify the police promptly (People's Mediation Law, Art. 25)",
+            )
+            .get(lang)
+            .to_string(),
+            MediationEvent::Consent if !names.is_empty() => {
+                sentence(Text::new("{names} 同意调解", "{names} agreed to mediation"))
+            }
+            MediationEvent::Refused if !names.is_empty() => {
+                sentence(Text::new("{names} 不同意调解", "{names} refused mediation"))
+            }
+            MediationEvent::Notice if !names.is_empty() => sentence(Text::new(
+                "已告知{names}调解的权利和义务",
+                "{names} was told of the rights and duties in mediation",
+            )),
+            MediationEvent::NoticeMissing if !names.is_empty() => sentence(Text::new(
+                "调解时尚未告知{names}调解的权利和义务",
+                "{names} had not yet been told of the rights and duties in mediation",
+            )),
+            MediationEvent::Mediators if !names.is_empty() => {
+                sentence(if detail.chosen_by_parties == Some(true) {
+                    Text::new("{names}（当事人选定）", "{names} (chosen by the parties)")
+                } else {
+                    Text::new(
+                        "{names}（调委会指派）",
+                        "{names} (assigned by the committee)",
+                    )
+                })
+            }
+            MediationEvent::Record | MediationEvent::RecordPhoto => {
+                detail.record_kind?.text().get(lang).to_string()
+            }
+            MediationEvent::Session => detail.session_mode?.text().get(lang).to_string(),
+            MediationEvent::Confirmed if !names.is_empty() => match detail.confirm_method {
+                Some(m) => format!(
+                    "{}{}",
+                    names,
+                    Text::new("（{method}）", " ({method})")
+                        .get(lang)
+                        .replace("{method}", m.text().get(lang))
+                ),
+                None => names,
+            },
+            MediationEvent::Extend => Text::new(
+                "经各方当事人同意，调解期限延长至 {date}",
+                "With every party's consent, the time limit was extended to {date}",
+            )
+            .get(lang)
+            .replace("{date}", &detail.deadline?.to_string()),
+            // Ending a failed mediation tells the parties of the other routes (Art. 26).
+            MediationEvent::Fail => OTHER_ROUTES_TOLD.get(lang).to_string(),
+            _ => return None,
+        };
+        Some(s)
+    }
+}
+
+/// Said when a mediation fails: the parties were told of the other routes (Art. 26).
+pub const OTHER_ROUTES_TOLD: Text = Text::new(
+    "已告知当事人可以依法通过仲裁、行政、司法等途径维护自己的权利",
+    "The parties were told they may uphold their rights by arbitration, administrative or judicial means",
+);
 /// The parties a session is held with: everyone in a joint session, the one party in a
 /// back-to-back one.
 pub fn present_at(mode: SessionMode, party_id: Option<i64>, parties: &[i64]) -> Vec<i64> {
@@ -1308,6 +1431,10 @@ pub struct FileEvent {
     pub action: MediationEvent,
     pub from_stage: Option<MediationStage>,
     pub to_stage: Option<MediationStage>,
+    /// The entry's facts, worded by `MediationEvent::describe`.
+    #[serde(default)]
+    pub detail: FileEventDetail,
+    /// What someone typed with it (a refusal's reason, a move's note, a term's proof): user text.
     pub note: Option<String>,
 }
 
@@ -1348,6 +1475,9 @@ pub struct FileView {
     pub records: Vec<RecordView>,
     pub sessions: Vec<SessionView>,
     pub agreement: Option<AgreementView>,
+    /// Why the file ended not accepted or failed, as typed (the refusing party's reason, the
+    /// mediator's note): user text. What the ending means is worded from the stage and the
+    /// history (`MediationEvent::describe`).
     pub outcome_note: Option<String>,
     pub history: Vec<FileEvent>,
     pub legal_actions: Vec<MediationAction>,
@@ -1744,5 +1874,104 @@ mod tests {
             ..s
         };
         assert_eq!(no_party.validate(&[1, 2]).unwrap_err().0[0].0, "party_id");
+    }
+}
+
+#[cfg(test)]
+mod event_detail_tests {
+    use super::*;
+
+    fn party(name: &str) -> FileEventDetail {
+        FileEventDetail {
+            parties: vec![name.into()],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn history_facts_read_in_each_language() {
+        let d = party("刘建华");
+        assert_eq!(
+            MediationEvent::Consent.describe(&d, Lang::ZhCn).as_deref(),
+            Some("刘建华 同意调解")
+        );
+        assert_eq!(
+            MediationEvent::Consent.describe(&d, Lang::En).as_deref(),
+            Some("刘建华 agreed to mediation")
+        );
+        assert_eq!(
+            MediationEvent::Refused.describe(&d, Lang::En).as_deref(),
+            Some("刘建华 refused mediation")
+        );
+        let site = FileEventDetail {
+            record_kind: Some(RecordKind::SiteCheck),
+            ..Default::default()
+        };
+        assert_eq!(
+            MediationEvent::Record
+                .describe(&site, Lang::ZhCn)
+                .as_deref(),
+            Some("现场核实")
+        );
+        assert_eq!(
+            MediationEvent::Record.describe(&site, Lang::En).as_deref(),
+            Some("Site check")
+        );
+        let two = FileEventDetail {
+            parties: vec!["刘建华".into(), "孙国强".into()],
+            ..Default::default()
+        };
+        assert_eq!(two.names(Lang::En).as_deref(), Some("刘建华, 孙国强"));
+        assert_eq!(
+            MediationEvent::NoticeMissing
+                .describe(&two, Lang::ZhCn)
+                .as_deref(),
+            Some("调解时尚未告知刘建华、孙国强调解的权利和义务")
+        );
+        // Nothing to say beyond the label: no sentence.
+        assert_eq!(
+            MediationEvent::Consent.describe(&FileEventDetail::default(), Lang::En),
+            None
+        );
+        assert_eq!(
+            MediationEvent::AgreementDrafted.describe(&d, Lang::En),
+            None
+        );
+    }
+
+    #[test]
+    fn every_language_has_its_own_words() {
+        // The English of every fact is free of Han characters (names aside).
+        let han = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        let d = FileEventDetail {
+            parties: vec!["P".into()],
+            mediators: vec!["M".into()],
+            chosen_by_parties: Some(true),
+            record_kind: Some(RecordKind::PoliceNotice),
+            session_mode: Some(SessionMode::BackToBack),
+            confirm_method: Some(ConfirmMethod::Thumbprint),
+            deadline: Some(time::macros::date!(2026 - 12 - 31)),
+            risk: true,
+        };
+        for e in MediationEvent::ALL {
+            if let Some(s) = e.describe(&d, Lang::En) {
+                assert!(!han(&s), "{e:?}: {s}");
+            }
+            if let Some(s) = e.describe(&d, Lang::ZhCn) {
+                assert!(han(&s), "{e:?}: {s}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_stored_shape_round_trips_and_omits_what_is_unset() {
+        let d = party("王阿姨");
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(json, r#"{"parties":["王阿姨"]}"#);
+        assert_eq!(serde_json::from_str::<FileEventDetail>(&json).unwrap(), d);
+        assert_eq!(
+            serde_json::from_str::<FileEventDetail>("{}").unwrap(),
+            FileEventDetail::default()
+        );
     }
 }

@@ -338,8 +338,18 @@ fn ItemDetail(
                             <li class="timeline-item" data-testid="item-event" data-action=e.action.clone()>
                                 <p><strong>{move || event_label(&action, i18n.get())}</strong>
                                     {e.to_stage.map(|st| view! { " → "{move || i18n.text(st.text())} })}</p>
-                                <p class="timeline-meta muted"><When at=e.at/>" · "<span data-user-text>{e.actor_name.clone()}</span></p>
-                                {e.note.clone().map(|n| view! { <p class="timeline-note">{n}</p> })}
+                                <p class="timeline-meta muted"><When at=e.at/>" · "{if e.actor_name.is_empty() {
+                                    view! { <span>{move || i18n.t(Key::System)}</span> }.into_any()
+                                } else {
+                                    view! { <span data-user-text>{e.actor_name.clone()}</span> }.into_any()
+                                }}</p>
+                                // The entry's facts in the reader's language (the tier, a ballot's
+                                // result), then what was typed.
+                                {e.detail.describe(i18n.get()).is_some().then(|| {
+                                    let detail = e.detail.clone();
+                                    view! { <p class="timeline-what" data-testid="item-event-what">{move || detail.describe(i18n.get())}</p> }
+                                })}
+                                {e.note.clone().map(|n| view! { <p class="timeline-note" data-user-text>{n}</p> })}
                             </li>
                         }
                     }).collect_view()}

@@ -315,7 +315,32 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
         Some(s.mediator_names.join("、"))
     };
     let description = v.description.clone();
-    let outcome = v.outcome_note.clone();
+    // How a file that ended without agreement ended: the history entry that ended it in the
+    // reader's words ("孙国强 refused mediation", the other routes told), and the reason or
+    // note as typed.
+    let outcome = v.outcome_note.clone().map(|note| {
+        let ended = v
+            .history
+            .iter()
+            .rev()
+            .find(|e| {
+                matches!(
+                    e.action,
+                    shared::mediation::MediationEvent::Refused
+                        | shared::mediation::MediationEvent::Fail
+                )
+            })
+            .cloned();
+        view! {
+            {ended.map(|e| view! {
+                <span>{move || {
+                    let lang = i18n.get();
+                    crate::ui::sentence_naming(e.action.describe(&e.detail, lang).unwrap_or_default(), e.detail.names(lang).as_deref())
+                }}{move || i18n.t(Key::MedColon)}</span>
+            })}
+            <span data-user-text>{note}</span>
+        }
+    });
     let origin = v.origin;
     let chosen = v.chosen_by_parties;
     let place_id = v.place_id;
@@ -790,7 +815,16 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                                 {e.to_stage.map(|to| view! { " → "<MediationStageBadge stage=to/> })}
                             </p>
                             <p class="timeline-meta muted"><When at=e.at/>" · "<span data-user-text>{e.actor_name.clone()}</span></p>
-                            {e.note.clone().map(|n| view! { <p class="timeline-note">{n}</p> })}
+                            // The entry's facts in the reader's language ("刘建华 agreed to
+                            // mediation"), the names in it marked as user data; then what was typed.
+                            {kind.describe(&e.detail, i18n.get()).is_some().then(|| {
+                                let detail = e.detail.clone();
+                                view! { <p class="timeline-what" data-testid="med-history-what">{move || {
+                                    let lang = i18n.get();
+                                    crate::ui::sentence_naming(kind.describe(&detail, lang).unwrap_or_default(), detail.names(lang).as_deref())
+                                }}</p> }
+                            })}
+                            {e.note.clone().map(|n| view! { <p class="timeline-note" data-user-text>{n}</p> })}
                         </li>
                     }
                 }).collect_view()}

@@ -383,6 +383,7 @@ pub async fn create_item(state: &AppState, me: &Principal, req: CreateItem) -> A
         "raised",
         None,
         Some(ItemStage::Proposed),
+        ItemEventDetail::default(),
         None,
         None,
     )
@@ -400,6 +401,7 @@ async fn append(
     action: &str,
     from: Option<ItemStage>,
     to: Option<ItemStage>,
+    detail: ItemEventDetail,
     note: Option<String>,
     meeting_id: Option<i64>,
 ) -> AppResult<()> {
@@ -407,12 +409,15 @@ async fn append(
         item_id: Set(item_id),
         at: Set(OffsetDateTime::now_utc()),
         actor_id: Set(actor.map(|a| a.user_id)),
-        actor_name: Set(actor.map_or_else(|| "系统".to_string(), |a| a.display_name.clone())),
+        // No actor: the system (the app names it in the reader's language).
+        actor_name: Set(actor.map_or_else(String::new, |a| a.display_name.clone())),
         action: Set(action.to_string()),
         from_stage: Set(from.map(|s| s.as_str().to_string())),
         to_stage: Set(to.map(|s| s.as_str().to_string())),
         note: Set(note),
         meeting_id: Set(meeting_id),
+        detail: Set((!detail.is_empty())
+            .then(|| serde_json::to_string(&detail).expect("plain data serializes"))),
         ..Default::default()
     }
     .insert(conn)
@@ -660,6 +665,11 @@ pub async fn view(
             action: e.action,
             from_stage: e.from_stage.as_deref().and_then(ItemStage::parse),
             to_stage: e.to_stage.as_deref().and_then(ItemStage::parse),
+            detail: e
+                .detail
+                .as_deref()
+                .and_then(|d| serde_json::from_str(d).ok())
+                .unwrap_or_default(),
             note: e.note,
             meeting_id: e.meeting_id,
         })
@@ -807,6 +817,7 @@ pub async fn move_item(
         .col_expr(item::Column::UpdatedAt, Expr::value(now));
     let mut meeting_id = m.meeting_id;
     let mut event_note = note.clone();
+    let mut event_detail = ItemEventDetail::default();
     match req.action {
         ItemAction::Accept => {
             let tier = req.tier.expect("validated");
@@ -815,10 +826,8 @@ pub async fn move_item(
             q = q
                 .col_expr(item::Column::Tier, Expr::value(tier.as_str()))
                 .col_expr(item::Column::Due, Expr::value(due));
-            event_note = Some(match note {
-                Some(n) => format!("{}：{n}", tier.label(shared::i18n::Lang::ZhCn)),
-                None => tier.label(shared::i18n::Lang::ZhCn).to_string(),
-            });
+            // The tier is a fact the reader's app words; the note stays as typed.
+            event_detail.tier = Some(tier);
         }
         ItemAction::Schedule => {
             let mid = req.meeting_id.expect("validated");
@@ -902,6 +911,7 @@ pub async fn move_item(
         req.action.as_str(),
         Some(from),
         Some(to),
+        event_detail,
         event_note,
         at_meeting,
     )
@@ -1052,6 +1062,7 @@ pub async fn support(state: &AppState, me: &Principal, id: i64, on: bool) -> App
             SUPPORT_ACTIONS[if on { 0 } else { 1 }],
             None,
             None,
+            ItemEventDetail::default(),
             None,
             None,
         )
@@ -1090,6 +1101,7 @@ pub async fn support(state: &AppState, me: &Principal, id: i64, on: bool) -> App
                 "scheduled_by_support",
                 Some(ItemStage::Gathering),
                 Some(ItemStage::Scheduled),
+                ItemEventDetail::default(),
                 Some(format!("{} / {threshold}", m.support_count)),
                 next.map(|n| n.id),
             )
@@ -1443,6 +1455,7 @@ pub async fn create_ballot(
         "ballot_opened",
         None,
         None,
+        ItemEventDetail::default(),
         Some(question),
         m.meeting_id,
     )
@@ -1643,19 +1656,17 @@ pub async fn close_ballot(
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let out = ballot_view(&*txn, me, &m, b).await?;
-    let summary = match (&out.outcome, &out.kind) {
-        (Some(o), BallotKind::Decision) => format!(
-            "{}：{} / {}",
-            if o.passed == Some(true) {
-                "通过"
-            } else {
-                "未通过"
-            },
-            o.turnout,
-            o.eligible
-        ),
-        (Some(o), _) => format!("{} / {}", o.turnout, o.eligible),
-        _ => String::new(),
+    // The count as numbers; whether a decision passed as a fact the reader's app words.
+    let summary = match &out.outcome {
+        Some(o) => format!("{} / {}", o.turnout, o.eligible),
+        None => String::new(),
+    };
+    let detail = ItemEventDetail {
+        passed: match (&out.outcome, &out.kind) {
+            (Some(o), BallotKind::Decision) => Some(o.passed == Some(true)),
+            _ => None,
+        },
+        ..Default::default()
     };
     append(
         &*txn,
@@ -1664,6 +1675,7 @@ pub async fn close_ballot(
         "ballot_closed",
         None,
         None,
+        detail,
         Some(summary),
         m.meeting_id,
     )
@@ -1994,6 +2006,7 @@ pub async fn set_minutes(
         "minutes",
         None,
         None,
+        ItemEventDetail::default(),
         Some(text),
         Some(meeting_id),
     )

@@ -93,6 +93,8 @@ entity!(event, "council_events", {
     pub to_stage: Option<String>,
     pub note: Option<String>,
     pub meeting_id: Option<i64>,
+    /// `shared::council::ItemEventDetail` as JSON.
+    pub detail: Option<String>,
 });
 
 entity!(ballot, "council_ballots", {

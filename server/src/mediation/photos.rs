@@ -179,7 +179,11 @@ async fn upload(
         service::PHOTO_ACTION,
         None,
         None,
-        Some(kind_of(&r).text().zh.to_string()),
+        shared::mediation::FileEventDetail {
+            record_kind: Some(kind_of(&r)),
+            ..Default::default()
+        },
+        None,
     )
     .await?;
     service::bump(&*txn, &me, &ctx, &f, f.version).await?;

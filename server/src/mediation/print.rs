@@ -2,6 +2,7 @@
 //! file (卷宗) in order. Plain HTML with print CSS: the browser prints it or saves it as PDF.
 //! What a reader sees in print is exactly what the JSON view gives them.
 
+use shared::i18n::Lang;
 use shared::mediation::*;
 use std::fmt::Write;
 
@@ -267,8 +268,8 @@ pub fn dossier(v: &FileView) -> String {
         }
         b.push_str("</ol>");
     }
-    if let Some(n) = &v.outcome_note {
-        let _ = write!(b, "<h2>结果</h2><p>{}</p>", esc(n));
+    if let Some(n) = outcome(v, Lang::ZhCn) {
+        let _ = write!(b, "<h2>结果</h2><p>{}</p>", esc(&n));
     }
     b.push_str("<h2>六、办理经过</h2><ol>");
     for e in &v.history {
@@ -287,12 +288,13 @@ pub fn dossier(v: &FileView) -> String {
             esc(&e.actor_name),
             e.action.text().zh,
             stages,
-            e.note
-                .as_deref()
-                .map(str::trim)
+            e.action
+                .describe(&e.detail, Lang::ZhCn)
+                .into_iter()
+                .chain(e.note.as_deref().map(str::trim).map(str::to_string))
                 .filter(|n| !n.is_empty())
-                .map(|n| format!("：{}", esc(n)))
-                .unwrap_or_default()
+                .map(|n| format!("：{}", esc(&n)))
+                .collect::<String>()
         );
     }
     b.push_str("</ol>");
@@ -394,4 +396,32 @@ mod tests {
             "&lt;b&gt;&quot;王&quot;&amp;&#39;李&#39;&lt;/b&gt;"
         );
     }
+}
+
+/// How a file that ended without agreement ended: "刘建华 不同意调解：<reason>", or
+/// "<note>；已告知当事人可以依法……" — the words of the history entry that ended it, and the
+/// reason as typed.
+fn outcome(v: &FileView, lang: Lang) -> Option<String> {
+    let note = v.outcome_note.as_deref().map(str::trim).unwrap_or("");
+    let ended = v
+        .history
+        .iter()
+        .rev()
+        .find(|e| matches!(e.action, MediationEvent::Refused | MediationEvent::Fail));
+    let said = ended.and_then(|e| e.action.describe(&e.detail, lang));
+    let parts: Vec<&str> = match ended.map(|e| e.action) {
+        Some(MediationEvent::Fail) => vec![note, said.as_deref().unwrap_or("")],
+        _ => vec![said.as_deref().unwrap_or(""), note],
+    };
+    let sep = if ended.is_some_and(|e| e.action == MediationEvent::Fail) {
+        "；"
+    } else {
+        "："
+    };
+    let text = parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(sep);
+    (!text.is_empty()).then_some(text)
 }

@@ -83,6 +83,7 @@ pub(super) async fn append(
     action: MediationEvent,
     from: Option<MediationStage>,
     to: Option<MediationStage>,
+    detail: FileEventDetail,
     note: Option<String>,
 ) -> AppResult<()> {
     event::ActiveModel {
@@ -94,6 +95,8 @@ pub(super) async fn append(
         from_stage: Set(from.map(|s| s.as_str().to_string())),
         to_stage: Set(to.map(|s| s.as_str().to_string())),
         note: Set(note),
+        detail: Set((!detail.is_empty())
+            .then(|| serde_json::to_string(&detail).expect("plain data serializes"))),
         ..Default::default()
     }
     .insert(conn)
@@ -351,9 +354,6 @@ pub async fn create_file(
         .exec_without_returning(&*txn)
         .await?;
     }
-    let note = req
-        .risk
-        .then(|| "有激化风险：请及时通报公安机关（人民调解法第二十五条）".to_string());
     append(
         &*txn,
         f.id,
@@ -361,7 +361,11 @@ pub async fn create_file(
         MediationEvent::Intake,
         None,
         Some(MediationStage::Intake),
-        note,
+        FileEventDetail {
+            risk: req.risk,
+            ..Default::default()
+        },
+        None,
     )
     .await?;
     audit::record(
@@ -460,13 +464,7 @@ pub async fn set_mediators(
     let names = mediator_names(&*txn, &[id])
         .await?
         .remove(&id)
-        .unwrap_or_default()
-        .join("、");
-    let note = if req.chosen_by_parties {
-        format!("{names}（当事人选定）")
-    } else {
-        format!("{names}（调委会指派）")
-    };
+        .unwrap_or_default();
     append(
         &*txn,
         id,
@@ -474,13 +472,14 @@ pub async fn set_mediators(
         MediationEvent::Mediators,
         None,
         None,
-        Some(note.clone()),
+        FileEventDetail {
+            mediators: names.clone(),
+            chosen_by_parties: Some(req.chosen_by_parties),
+            ..Default::default()
+        },
+        None,
     )
     .await?;
-    let names = mediator_names(&*txn, &[id])
-        .await?
-        .remove(&id)
-        .unwrap_or_default();
     let rec = Record::new(
         shared::audit::AuditAction::MediationMediators,
         "mediation_file",
@@ -568,10 +567,11 @@ pub async fn set_consent(
     a.consent_note = Set(note.map(str::to_string));
     a.consent_at = Set(Some(now));
     a.update(&*txn).await?;
-    let line = if req.agreed {
-        format!("{name} 同意调解")
-    } else {
-        format!("{name} 不同意调解：{}", note.unwrap_or_default())
+    // Which party and whether they agreed are facts (worded by the reader's app); the reason
+    // for refusing is the party's own words.
+    let detail = FileEventDetail {
+        parties: vec![name],
+        ..Default::default()
     };
     if req.agreed {
         append(
@@ -581,13 +581,15 @@ pub async fn set_consent(
             MediationEvent::Consent,
             None,
             None,
-            Some(line),
+            detail,
+            None,
         )
         .await?;
     } else {
+        let reason = note.unwrap_or_default().to_string();
         set_stage(&*txn, f.id, MediationStage::NotAccepted).await?;
         file::Entity::update_many()
-            .col_expr(file::Column::OutcomeNote, Expr::value(line.clone()))
+            .col_expr(file::Column::OutcomeNote, Expr::value(reason.clone()))
             .filter(file::Column::Id.eq(f.id))
             .exec(&*txn)
             .await?;
@@ -598,7 +600,8 @@ pub async fn set_consent(
             MediationEvent::Refused,
             Some(MediationStage::Intake),
             Some(MediationStage::NotAccepted),
-            Some(line),
+            detail,
+            Some(reason),
         )
         .await?;
     }
@@ -629,7 +632,11 @@ pub async fn notify_party(
         MediationEvent::Notice,
         None,
         None,
-        Some(format!("已告知{name}调解的权利和义务")),
+        FileEventDetail {
+            parties: vec![name],
+            ..Default::default()
+        },
+        None,
     )
     .await?;
     bump(&*txn, me, ctx, &f, f.version).await?;
@@ -722,7 +729,7 @@ pub async fn move_file(
     bump(&*txn, me, ctx, &f, req.version).await?;
     set_stage(&*txn, id, to).await?;
     let now = OffsetDateTime::now_utc();
-    let mut note = note.map(str::to_string);
+    let note = note.map(str::to_string);
     match req.action {
         MediationAction::Accept => {
             file::Entity::update_many()
@@ -743,17 +750,13 @@ pub async fn move_file(
                 .await?;
         }
         MediationAction::Fail => {
-            // The parties are told of the other routes (Art. 26).
-            let line = format!(
-                "{}；已告知当事人可以依法通过仲裁、行政、司法等途径维护自己的权利",
-                note.clone().unwrap_or_default()
-            );
+            // The parties are told of the other routes (Art. 26): the history's `fail` entry
+            // says so (`shared::mediation::OTHER_ROUTES_TOLD`); the outcome is the note.
             file::Entity::update_many()
-                .col_expr(file::Column::OutcomeNote, Expr::value(line.clone()))
+                .col_expr(file::Column::OutcomeNote, Expr::value(note.clone()))
                 .filter(file::Column::Id.eq(id))
                 .exec(&*txn)
                 .await?;
-            note = Some(line);
         }
         MediationAction::Resume => {
             // An agreement that was not confirmed is redrafted: signatures start over.
@@ -779,6 +782,7 @@ pub async fn move_file(
         MediationEvent::from(req.action),
         Some(from),
         Some(to),
+        FileEventDetail::default(),
         note,
     )
     .await?;
@@ -828,7 +832,11 @@ pub async fn extend(
         MediationEvent::Extend,
         None,
         None,
-        Some(format!("经各方当事人同意，调解期限延长至 {}", req.deadline)),
+        FileEventDetail {
+            deadline: Some(req.deadline),
+            ..Default::default()
+        },
+        None,
     )
     .await?;
     let out = reread(&*txn, me, ctx, id).await?;
@@ -872,7 +880,11 @@ pub async fn add_record(
         MediationEvent::Record,
         None,
         None,
-        Some(req.kind.text().zh.to_string()),
+        FileEventDetail {
+            record_kind: Some(req.kind),
+            ..Default::default()
+        },
+        None,
     )
     .await?;
     bump(&*txn, me, ctx, &f, f.version).await?;
@@ -954,7 +966,11 @@ pub async fn add_session(
         MediationEvent::Session,
         (stage == MediationStage::Accepted).then_some(stage),
         (stage == MediationStage::Accepted).then_some(MediationStage::InSession),
-        Some(req.mode.text().zh.to_string()),
+        FileEventDetail {
+            session_mode: Some(req.mode),
+            ..Default::default()
+        },
+        None,
     )
     .await?;
     if !untold_names.is_empty() {
@@ -965,10 +981,11 @@ pub async fn add_session(
             MediationEvent::NoticeMissing,
             None,
             None,
-            Some(format!(
-                "调解时尚未告知{}调解的权利和义务",
-                untold_names.join("、")
-            )),
+            FileEventDetail {
+                parties: untold_names,
+                ..Default::default()
+            },
+            None,
         )
         .await?;
     }
@@ -1056,6 +1073,7 @@ pub async fn set_agreement(
         MediationEvent::AgreementDrafted,
         None,
         None,
+        FileEventDetail::default(),
         None,
     )
     .await?;
@@ -1093,7 +1111,12 @@ pub async fn confirm(
         MediationEvent::Confirmed,
         None,
         None,
-        Some(format!("{name}（{}）", req.method.as_str())),
+        FileEventDetail {
+            parties: vec![name],
+            confirm_method: Some(req.method),
+            ..Default::default()
+        },
+        None,
     )
     .await?;
     bump(&*txn, me, ctx, &f, f.version).await?;
@@ -1136,6 +1159,7 @@ pub async fn perform_term(
         MediationEvent::Performed,
         None,
         None,
+        FileEventDetail::default(),
         Some(proof),
     )
     .await?;
@@ -1438,6 +1462,11 @@ pub async fn view(
                     e.note
                 },
                 action,
+                detail: e
+                    .detail
+                    .as_deref()
+                    .and_then(|d| serde_json::from_str(d).ok())
+                    .unwrap_or_default(),
                 from_stage: e.from_stage.as_deref().and_then(MediationStage::parse),
                 to_stage: e.to_stage.as_deref().and_then(MediationStage::parse),
             })

@@ -113,6 +113,8 @@ entity!(event, "mediation_events", {
     pub from_stage: Option<String>,
     pub to_stage: Option<String>,
     pub note: Option<String>,
+    /// `shared::mediation::FileEventDetail` as JSON.
+    pub detail: Option<String>,
 });
 
 entity!(photo, "mediation_record_photos", {

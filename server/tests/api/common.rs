@@ -201,6 +201,27 @@ impl TestApp {
             .await
             .unwrap()
     }
+
+    /// Take the schema back to before the migration `name`, let `old` write rows as the code
+    /// of that time did (raw SQL), and migrate up again: what a deployment with old rows goes
+    /// through.
+    pub async fn remigrate_from(&self, name: &str, old: &[String]) {
+        use migrations::{Migrator, MigratorTrait};
+        use sea_orm::ConnectionTrait;
+        let all = Migrator::migrations();
+        let at = all
+            .iter()
+            .position(|m| m.name() == name)
+            .unwrap_or_else(|| panic!("no migration {name}"));
+        let conn = &self.state.db.conn;
+        Migrator::down(conn, Some((all.len() - at) as u32))
+            .await
+            .unwrap();
+        for sql in old {
+            conn.execute_unprepared(sql).await.unwrap();
+        }
+        Migrator::up(conn, None).await.unwrap();
+    }
 }
 
 /// A browser-like API client: same-origin headers, the session cookie kept by hand so

@@ -223,6 +223,13 @@ async fn a_big_matter_from_raising_to_accountability(app: &TestApp) {
         .map(|e| e["action"].as_str().unwrap())
         .collect();
     assert_eq!(history, ["raised", "accept", "scheduled_by_support"]);
+    // The tier is stored as its code, for the reader's app to word; no Chinese written by the
+    // server into the entry, and the system's entry is signed by nobody (the app names it).
+    let accepted = &item["history"][1];
+    assert_eq!(accepted["detail"], json!({"tier": "big"}), "{accepted}");
+    assert!(accepted["note"].is_null(), "{accepted}");
+    let by_support = &item["history"][2];
+    assert_eq!(by_support["actor_name"], "", "{by_support}");
     let (_, m) = staff
         .get(&format!("/api/v1/council/meetings/{meeting_id}"))
         .await;
@@ -301,6 +308,20 @@ async fn a_big_matter_from_raising_to_accountability(app: &TestApp) {
     assert_eq!(b["state"], "closed");
     assert_eq!(b["outcome"]["turnout"], 3);
     assert_eq!(b["outcome"]["passed"], true, "2 of 3 cast agree");
+    let (_, item) = staff.get(&format!("/api/v1/council/items/{id}")).await;
+    let closed = item["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "ballot_closed")
+        .unwrap()
+        .clone();
+    assert_eq!(closed["detail"], json!({"passed": true}), "{closed}");
+    assert_eq!(
+        closed["note"],
+        format!("{} / {}", b["outcome"]["turnout"], b["outcome"]["eligible"]),
+        "only the count, as numbers: {closed}"
+    );
     let (status, p) = resident
         .post(
             &format!("/api/v1/council/ballots/{bid}/votes"),
@@ -1252,3 +1273,49 @@ async fn support_is_one_per_resident(app: &TestApp) {
     assert_eq!(v["summary"]["supported"], false);
 }
 both!(support_is_one_per_resident);
+
+/// Rows written before history entries kept facts ("大事：…", "通过：3 / 10", signed "系统")
+/// read as the new ones after the migration.
+async fn old_history_sentences_become_facts(app: &TestApp) {
+    let resident = app.login("resident").await;
+    let staff = app.login("staff").await;
+    let item = raise(&resident, app, "XF-C01-G1", "楼道灯坏了很久").await;
+    let item = ok_act(&staff, &item, json!({"action": "accept", "tier": "small"})).await;
+    let id = item["summary"]["id"].as_i64().unwrap();
+    let copy = |action: &str, note: &str, actor: &str| {
+        format!(
+            "INSERT INTO council_events (item_id, at, actor_id, actor_name, action, note) \
+             SELECT item_id, at, {actor}, '{action}', '{note}' FROM council_events \
+             WHERE item_id = {id} AND action = 'raised'"
+        )
+    };
+    app.remigrate_from(
+        "m20261207_000011_structured_history",
+        &[
+            format!(
+                "UPDATE council_events SET note = '要事：请物业到场' \
+                 WHERE item_id = {id} AND action = 'accept'"
+            ),
+            copy("ballot_closed", "未通过：3 / 10", "actor_id, actor_name"),
+            copy("scheduled_by_support", "3 / 3", "NULL, '系统'"),
+        ],
+    )
+    .await;
+    let (_, item) = staff.get(&format!("/api/v1/council/items/{id}")).await;
+    let entry = |action: &str| {
+        item["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == action)
+            .unwrap_or_else(|| panic!("{action} in {}", item["history"]))
+            .clone()
+    };
+    assert_eq!(entry("accept")["detail"], json!({"tier": "important"}));
+    assert_eq!(entry("accept")["note"], "请物业到场");
+    assert_eq!(entry("ballot_closed")["detail"], json!({"passed": false}));
+    assert_eq!(entry("ballot_closed")["note"], "3 / 10");
+    assert_eq!(entry("scheduled_by_support")["actor_name"], "");
+    assert_eq!(entry("raised")["detail"], json!({}));
+}
+both!(old_history_sentences_become_facts);

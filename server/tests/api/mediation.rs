@@ -255,6 +255,35 @@ async fn the_air_conditioner_case(app: &TestApp) {
         f["summary"]["stage"], "in_session",
         "the first session starts the sessions stage"
     );
+    // The history keeps facts, not sentences: which party consented and was told of their
+    // rights, the record's kind, the session's mode (the app words them in the reader's
+    // language; the server writes no Chinese into them).
+    let entries = |action: &str| -> Vec<Value> {
+        f["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == action)
+            .cloned()
+            .collect()
+    };
+    let consents = entries("consent");
+    assert_eq!(consents.len(), 2, "{}", f["history"]);
+    assert_eq!(consents[0]["detail"], json!({"parties": ["王阿姨"]}));
+    assert_eq!(consents[1]["detail"], json!({"parties": ["李先生"]}));
+    assert!(consents.iter().all(|e| e["note"].is_null()), "{consents:?}");
+    assert_eq!(
+        entries("notice")[0]["detail"],
+        json!({"parties": ["王阿姨"]})
+    );
+    let records = entries("record");
+    assert_eq!(records[0]["detail"], json!({"record_kind": "site_check"}));
+    assert_eq!(records[1]["detail"], json!({"record_kind": "invitation"}));
+    assert!(records.iter().all(|e| e["note"].is_null()), "{records:?}");
+    assert_eq!(
+        entries("session")[0]["detail"],
+        json!({"session_mode": "joint"})
+    );
     ok(m.post(&format!("/api/v1/mediation/files/{id}/sessions"), json!({
         "mode": "back_to_back", "party_id": d.applicant, "held_at": "2026-11-20T03:00:00Z", "venue": "调解室",
         "strategy_note": "双方情绪激动，改为背靠背",
@@ -754,7 +783,17 @@ async fn refusal_extension_and_failure(app: &TestApp) {
         .await)
     .await;
     assert_eq!(f["summary"]["stage"], "not_accepted");
-    assert!(f["outcome_note"].as_str().unwrap().contains("要求走诉讼"));
+    // The outcome and the history keep the facts (who refused) apart from the party's own
+    // words: the app words the facts in the reader's language.
+    assert_eq!(f["outcome_note"], "不愿调解，要求走诉讼");
+    let refused = f["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(refused["action"], "refused");
+    assert_eq!(
+        refused["detail"],
+        json!({"parties": ["李先生"]}),
+        "{refused}"
+    );
+    assert_eq!(refused["note"], "不愿调解，要求走诉讼");
     assert!(f["legal_actions"].as_array().unwrap().is_empty());
 
     let d = open_dispute(app).await;
@@ -790,7 +829,31 @@ async fn refusal_extension_and_failure(app: &TestApp) {
     assert_eq!(p["current"]["summary"]["deadline"], later.to_string());
     let f = ok(mv(&m, id, "fail", Some("双方分歧过大")).await).await;
     assert_eq!(f["summary"]["stage"], "failed");
-    assert!(f["outcome_note"].as_str().unwrap().contains("仲裁"));
+    assert_eq!(
+        f["outcome_note"], "双方分歧过大",
+        "the mediator's note as typed"
+    );
+    let failed = f["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(failed["action"], "fail");
+    assert_eq!(failed["note"], "双方分歧过大");
+    let extended = f["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "extend")
+        .unwrap()
+        .clone();
+    assert_eq!(extended["detail"], json!({"deadline": later.to_string()}));
+    assert!(extended["note"].is_null());
+    // The dossier still says the parties were told of the other routes (Art. 26).
+    let (status, _, html) =
+        get_bytes(&m, &format!("/api/v1/mediation/files/{id}/dossier.html")).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(html).unwrap();
+    assert!(
+        html.contains("双方分歧过大；已告知当事人可以依法通过仲裁、行政、司法等途径维护自己的权利"),
+        "{html}"
+    );
 }
 both!(refusal_extension_and_failure);
 
@@ -900,7 +963,11 @@ async fn mediators_reassigned_by_the_office(app: &TestApp) {
     assert_eq!(f["chosen_by_parties"], true);
     let last = f["history"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["action"], "mediators");
-    assert_eq!(last["note"], "另一调解员（当事人选定）");
+    assert_eq!(
+        last["detail"],
+        json!({"mediators": ["另一调解员"], "chosen_by_parties": true})
+    );
+    assert!(last["note"].is_null());
     let audit = app.audit("mediation.mediators").await;
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].entity_id, Some(id));
@@ -1116,7 +1183,9 @@ async fn record_photos_are_seen_as_their_records(app: &TestApp) {
             .as_array()
             .unwrap()
             .iter()
-            .any(|e| e["action"] == "record_photo" && e["note"] == "现场核实")
+            .any(|e| e["action"] == "record_photo"
+                && e["detail"] == json!({"record_kind": "site_check"})
+                && e["note"].is_null())
     );
 
     // Wrong type, not an image, a note: refused.
@@ -1312,7 +1381,8 @@ async fn rights_first_and_the_dossier_in_words(app: &TestApp) {
         .filter(|e| e["action"] == "notice_missing")
         .collect();
     assert_eq!(missing.len(), 1, "{}", f["history"]);
-    assert_eq!(missing[0]["note"], "调解时尚未告知李先生调解的权利和义务");
+    assert_eq!(missing[0]["detail"], json!({"parties": ["李先生"]}));
+    assert!(missing[0]["note"].is_null());
     // A back-to-back session with the party who was told: nothing to note.
     let f = ok(m.post(&format!("/api/v1/mediation/files/{id}/sessions"), json!({
         "mode": "back_to_back", "party_id": d.applicant, "held_at": "2026-11-20T03:00:00Z", "venue": "调解室",
@@ -1404,3 +1474,60 @@ async fn rights_first_and_the_dossier_in_words(app: &TestApp) {
     assert!(html.contains("王阿姨：提议：移机"), "{html}");
 }
 both!(rights_first_and_the_dossier_in_words);
+
+/// Rows written before history entries kept facts (Chinese sentences in `note`) read as the
+/// new ones after the migration: the facts as fields, the typed words alone in the note.
+async fn old_history_sentences_become_facts(app: &TestApp) {
+    let d = open_dispute(app).await;
+    let id = d.id;
+    let copy = |action: &str, note: &str| {
+        format!(
+            "INSERT INTO mediation_events (file_id, at, actor_id, actor_name, action, note) \
+             SELECT file_id, at, actor_id, actor_name, '{action}', '{note}' FROM mediation_events \
+             WHERE file_id = {id} AND action = 'intake'"
+        )
+    };
+    app.remigrate_from(
+        "m20261207_000011_structured_history",
+        &[
+            copy("consent", "王阿姨 同意调解"),
+            copy("record", "现场核实"),
+            copy("session", "背靠背调解"),
+            copy("refused", "李先生 不同意调解：不愿意，要去法院"),
+            copy("resume", "现场核实"),
+            format!(
+                "UPDATE mediation_files SET stage = 'not_accepted', \
+                 outcome_note = '李先生 不同意调解：不愿意，要去法院' WHERE id = {id}"
+            ),
+        ],
+    )
+    .await;
+    let m = app.login("mediator").await;
+    let f = file(&m, id).await;
+    let entry = |action: &str| {
+        f["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == action)
+            .unwrap_or_else(|| panic!("{action} in {}", f["history"]))
+            .clone()
+    };
+    assert_eq!(entry("consent")["detail"], json!({"parties": ["王阿姨"]}));
+    assert!(entry("consent")["note"].is_null());
+    assert_eq!(
+        entry("record")["detail"],
+        json!({"record_kind": "site_check"})
+    );
+    assert_eq!(
+        entry("session")["detail"],
+        json!({"session_mode": "back_to_back"})
+    );
+    assert_eq!(entry("refused")["detail"], json!({"parties": ["李先生"]}));
+    assert_eq!(entry("refused")["note"], "不愿意，要去法院");
+    // Words someone typed are left as they were, even when they look like a kind's name.
+    assert_eq!(entry("resume")["note"], "现场核实");
+    assert_eq!(entry("resume")["detail"], json!({}));
+    assert_eq!(f["outcome_note"], "不愿意，要去法院");
+}
+both!(old_history_sentences_become_facts);
