@@ -333,7 +333,7 @@ export async function fingerTo(page, f, target) {
       // only when the target is still under the finger once it holds still.
       await page.waitForTimeout(50);
       const now = await target.boundingBox();
-      const inside = (p, lo, size) => p >= lo + 4 && p <= lo + size - 4;
+      const inside = (p, lo, size) => { const m = Math.min(4, size / 4); return p >= lo + m && p <= lo + size - m; };
       if (inside(f.at.x, now.x, now.width) && inside(f.at.y, now.y, now.height)) return;
       continue;
     }
