@@ -34,6 +34,7 @@ for (const { user, sees, hidden } of ROLES) {
 }
 
 test('a wrong password shows the error message', async () => {
+  env.expectConsoleError(/status of 401 .*\/api\/v1\/auth\/login$/); // the wrong password, on purpose
   const page = await env.newPage();
   await login(page, env.url, 'staff', 'not-the-password');
   const error = page.getByTestId('login-error');
@@ -75,6 +76,7 @@ test('signing out returns to the sign-in page and protects pages again', async (
 });
 
 test('an expired session sends the user to sign in and back again', async () => {
+  env.expectConsoleError(/status of 401 .*\/api\/v1\//); // the expired session's requests are refused, then the app asks to sign in
   const page = await env.newPage();
   await loginHome(page, env.url, 'staff');
   await page.getByTestId('nav-places').click();

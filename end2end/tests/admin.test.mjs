@@ -7,6 +7,7 @@ import path from 'node:path';
 const env = useLinju();
 
 test('an admin creates a user', async () => {
+  env.expectConsoleError(/status of 422 .*\/api\/v1\/users$/); // a user with an invalid field is refused first
   const page = await env.newPage();
   await loginHome(page, env.url, 'admin');
   await page.getByTestId('nav-users').click();

@@ -132,6 +132,7 @@ pub struct PeopleQuery {
     /// Only people with this role.
     pub role: Option<Role>,
     /// Only people the caller may name for this work (the server accepts no one else).
+    #[param(inline)]
     pub work: Option<Work>,
     /// With `work`: the grid of the record the work is for (a case's grid), where a grid
     /// worker must work to take it.
