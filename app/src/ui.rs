@@ -360,7 +360,13 @@ pub fn When(at: OffsetDateTime) -> impl IntoView {
     let machine = at
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
-    view! { <time datetime=machine>{format_moment(at)}</time> }
+    let text = format_moment(at);
+    // The day and the time of day each stay whole; a narrow column may put them on two lines.
+    let (day, clock) = text
+        .split_once(' ')
+        .map(|(d, c)| (d.to_string(), c.to_string()))
+        .unwrap_or((text, String::new()));
+    view! { <time datetime=machine><span class="nowrap">{day}</span>" "<span class="nowrap">{clock}</span></time> }
 }
 
 /// A day on the page: `<time datetime="2026-12-07">2026-12-07</time>`, never broken across
@@ -369,7 +375,7 @@ pub fn When(at: OffsetDateTime) -> impl IntoView {
 pub fn Day(day: time::Date) -> impl IntoView {
     let machine = format_day(day);
     let text = machine.clone();
-    view! { <time datetime=machine>{text}</time> }
+    view! { <time datetime=machine class="nowrap">{text}</time> }
 }
 
 /// Lower-case a label for use inside an English sentence; Chinese is unchanged.
