@@ -1,21 +1,9 @@
 //! Cases: filing, the whole lifecycle with its roles, deadlines, rework, history, versions.
 
 use crate::both;
-use crate::common::{Api, TestApp, category};
+use crate::common::{Api, TestApp, category, party};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn party(api: &Api, code: &str) -> i64 {
-    let (_, meta) = api.get("/api/v1/cases/meta").await;
-    meta["parties"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["code"] == code)
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap()
-}
 
 async fn mv(api: &Api, case: &Value, body: Value) -> (StatusCode, Value) {
     let mut body = body;

@@ -402,6 +402,19 @@ pub async fn category(api: &Api, code: &str) -> i64 {
         .unwrap()
 }
 
+/// The id of a responsible party by its code (`PROPERTY`), as the cases' meta lists it.
+pub async fn party(api: &Api, code: &str) -> i64 {
+    let (_, meta) = api.get("/api/v1/cases/meta").await;
+    meta["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == code)
+        .unwrap_or_else(|| panic!("no party {code}"))["id"]
+        .as_i64()
+        .unwrap()
+}
+
 /// Run a test body against SQLite and PostgreSQL: `both!(name)` makes `name::sqlite` and
 /// `name::postgres` from `async fn name(app: &TestApp)`.
 #[macro_export]

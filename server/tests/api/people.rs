@@ -3,7 +3,7 @@
 //! (`shared::accounts::may_name_for`), and the person picker offers exactly those people.
 
 use crate::both;
-use crate::common::{Api, TestApp};
+use crate::common::{Api, TestApp, category, party};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -126,18 +126,10 @@ async fn a_case_is_dispatched_only_to_whom_may_take_it(app: &TestApp) {
     } = named(app).await;
     // A case in the first grid, registered: dispatched to a grid worker of another grid, to a
     // resident, to nobody that exists — each refused on `assignee_id`.
-    let (_, meta) = staff.get("/api/v1/cases/meta").await;
-    let pick = |list: &str, code: &str| {
-        meta[list]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["code"] == code)
-            .unwrap()["id"]
-            .as_i64()
-            .unwrap()
-    };
-    let (rubbish, property) = (pick("categories", "E-ENV-01"), pick("parties", "PROPERTY"));
+    let (rubbish, property) = (
+        category(&staff, "E-ENV-01").await,
+        party(&staff, "PROPERTY").await,
+    );
     let (status, c) = staff
         .post(
             "/api/v1/cases",
