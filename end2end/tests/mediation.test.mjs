@@ -156,7 +156,8 @@ test('the air-conditioner case from intake to a followed-up agreement; the other
   await m.waitForFunction(() => document.querySelector('[data-testid=photo-full]')?.naturalWidth > 0);
   await m.keyboard.press('Escape');
   await m.getByTestId('photo-viewer').waitFor({ state: 'detached' });
-  assert.equal(await m.evaluate(() => document.activeElement?.dataset.testid), 'med-record-photo', 'the focus is back on the thumbnail');
+  // The focus goes back on the next frame after the viewer is gone (ui::Dialog).
+  await m.waitForFunction(() => document.activeElement?.dataset.testid === 'med-record-photo');
   const photoUrl = await siteCheck.getByTestId('med-record-photo').getAttribute('href');
   await siteCheck.screenshot({ path: path.join(ARTIFACTS, 'mediation-site-check-photo-1280.png') });
   // In the printed file (卷宗) too, under the site check, as an image.
