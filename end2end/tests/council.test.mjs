@@ -338,6 +338,14 @@ test('a resident raises an item, neighbours support it, a meeting decides it, ev
   const caseLink = staff.getByTestId('decision-case');
   assert.match(await caseLink.getAttribute('href'), /^\/cases\/\d+$/);
   await staff.getByTestId('item-decision').getByTestId('stage-badge').filter({ hasText: '立案' }).waitFor();
+  // The case says where it came from, in words of the reader's language, and leads back.
+  const itemId = staff.url().match(/\/council\/items\/(\d+)/)[1];
+  await caseLink.click();
+  const origin = staff.getByTestId('case-origin');
+  await origin.waitFor();
+  assert.equal((await origin.textContent()).trim(), `网格议事决定（议题 #${itemId}）`);
+  assert.equal(await origin.locator('a').getAttribute('href'), `/council/items/${itemId}`);
+  assert.doesNotMatch(await staff.locator('.case-description').textContent(), /网格议事决定/, 'the description holds what people wrote');
 
   // The decision's case is on the status board.
   await staff.getByTestId('nav-board').click();

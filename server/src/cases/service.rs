@@ -17,9 +17,10 @@ use serde::de::DeserializeOwned;
 use shared::accounts::{Principal, Role};
 use shared::calendar::{Limit, WorkCalendar};
 use shared::cases::{
-    Action, CaseEvent, CaseEventKind, CaseMeta, CaseRelation, CaseSummary, CaseView, Category,
-    CreateCase, MoveCase, MoveRefusal, Notification, NotificationAbout, Rating, ResponsibleParty,
-    Source, Stage, Urgency, check_move, legal_actions, validate_case, validate_move,
+    Action, CaseEvent, CaseEventKind, CaseMeta, CaseOrigin, CaseRelation, CaseSummary, CaseView,
+    Category, CreateCase, MoveCase, MoveRefusal, Notification, NotificationAbout, Rating,
+    ResponsibleParty, Source, Stage, Urgency, check_move, legal_actions, validate_case,
+    validate_move,
 };
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::{Page, clamp_paging};
@@ -400,6 +401,10 @@ async fn view(conn: &impl ConnectionTrait, me: &Principal, c: case::Model) -> Ap
         may_rate: rel.is_reporter && stage_of(&c) == Stage::Closed,
         possible_duplicates,
         description: c.description,
+        origin: c
+            .origin
+            .as_deref()
+            .and_then(|o| serde_json::from_str(o).ok()),
         reporter_name,
         lon: c.lon,
         lat: c.lat,
@@ -735,7 +740,7 @@ pub async fn create(
             ));
         }
     };
-    let c = file_in(&*txn, me, &req, title, description, &place).await?;
+    let c = file_in(&*txn, me, &req, title, description, &place, None).await?;
     let out = view(&*txn, me, c.case.clone()).await?;
     txn.commit().await?;
     state
@@ -774,6 +779,7 @@ pub async fn file_in(
     title: String,
     description: String,
     place: &crate::places::store::place::Model,
+    origin: Option<&CaseOrigin>,
 ) -> AppResult<Filed> {
     let cat = category::Entity::find_by_id(req.category_id)
         .one(txn)
@@ -804,6 +810,7 @@ pub async fn file_in(
         reporter_id: Set((me.user_id != 0).then_some(me.user_id)),
         reporter_name: Set(Some(me.display_name.clone())),
         reporter_hidden: Set(req.reporter_hidden),
+        origin: Set(origin.map(|o| serde_json::to_string(o).expect("an origin is plain data"))),
         stage_entered_at: Set(now),
         board_rank: Set(rank_last(now)),
         rework_count: Set(0),

@@ -935,7 +935,12 @@ async fn file_decision_case(
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let req = CreateCase {
         title: m.title.chars().take(100).collect(),
-        description: format!("网格议事决定：{}\n\n{}", d.text.trim(), m.description)
+        // What was decided, then what was asked: both as people wrote them.
+        description: [d.text.trim(), m.description.trim()]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n")
             .chars()
             .take(4000)
             .collect(),
@@ -954,6 +959,7 @@ async fn file_decision_case(
         req.title.clone(),
         req.description.clone(),
         &scope,
+        Some(&shared::cases::CaseOrigin::Council { item_id: m.id }),
     )
     .await?;
     let now = OffsetDateTime::now_utc();
@@ -983,7 +989,8 @@ async fn file_decision_case(
         shared::cases::CaseEventKind::Register,
         Some(Stage::Reported),
         Some(Stage::Registered),
-        Some(format!("网格议事决定（议题 #{}）", m.id)),
+        // The case's origin says which decision registered it.
+        None,
         None,
     )
     .await?;
