@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useLinju, login, launchBrowser, DEMO_PASSWORD, ARTIFACTS, makePng, brokenAcrossLines } from '../support.mjs';
+import { useLinju, login, launchBrowser, DEMO_PASSWORD, ARTIFACTS, makePng, brokenAcrossLines, noHorizontalScroll, smallTargets } from '../support.mjs';
 
 const PHONE = { width: 390, height: 844 };
 const DESK = { width: 1280, height: 900 };
@@ -46,22 +46,6 @@ async function client(url, username, password = DEMO_PASSWORD) {
     try { json = text ? JSON.parse(text) : null; } catch { json = text; }
     return { status: r.status, body: json };
   };
-}
-
-async function noHorizontalScroll(page) {
-  const { scroll, client: width } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  assert.ok(scroll <= width, `page is ${scroll}px wide in a ${width}px viewport`);
-}
-
-async function smallTargets(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('main a, main button, main input:not([type=radio]):not([type=checkbox]), main select, main label.choice')]
-      .filter((el) => el.offsetParent !== null)
-      .map((el) => ({ text: (el.textContent || el.id).trim().slice(0, 20), h: el.getBoundingClientRect().height }))
-      .filter((x) => x.h < 44));
 }
 
 /** Both sizes of one page, into artifacts/. */
@@ -339,7 +323,6 @@ test('a resident raises an item, neighbours support it, a meeting decides it, ev
   assert.match(await caseLink.getAttribute('href'), /^\/cases\/\d+$/);
   await staff.getByTestId('item-decision').getByTestId('stage-badge').filter({ hasText: '立案' }).waitFor();
   // The case says where it came from, in words of the reader's language, and leads back.
-  const itemId = staff.url().match(/\/council\/items\/(\d+)/)[1];
   await caseLink.click();
   const origin = staff.getByTestId('case-origin');
   await origin.waitFor();

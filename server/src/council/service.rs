@@ -327,15 +327,15 @@ async fn may_raise(
     me: &Principal,
     scope: &place::Model,
 ) -> AppResult<bool> {
-    if may_manage(me, relation(me, scope.grid_id)) {
-        return Ok(true);
-    }
-    if me.has_role(Role::Resident)
-        && let Some(r) = resident_of(conn, me.user_id).await?
-    {
-        return lives_in(conn, &r, scope).await;
-    }
-    Ok(false)
+    let lives_here = match resident_of(conn, me.user_id).await? {
+        Some(r) if me.has_role(Role::Resident) => lives_in(conn, &r, scope).await?,
+        _ => false,
+    };
+    Ok(shared::council::may_raise(
+        me,
+        relation(me, scope.grid_id),
+        lives_here,
+    ))
 }
 
 pub async fn create_item(state: &AppState, me: &Principal, req: CreateItem) -> AppResult<ItemView> {
@@ -1195,12 +1195,7 @@ pub async fn hide_comment(
     comment_id: i64,
     req: HideComment,
 ) -> AppResult<CommentView> {
-    let reason = req.reason.trim().to_string();
-    match reason.chars().count() {
-        0 => return Err(AppError::field("reason", FieldErrorCode::Required)),
-        n if n > 200 => return Err(AppError::field("reason", FieldErrorCode::TooLong)),
-        _ => {}
-    }
+    let reason = req.validate()?;
     let txn = state.db.begin_write().await?;
     let c = comment::Entity::find_by_id(comment_id)
         .one(&*txn)
