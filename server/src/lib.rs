@@ -75,13 +75,13 @@ pub struct AppState {
 }
 
 /// Liveness: the process answers.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "Process is up", body = String)))]
+#[utoipa::path(get, path = "/healthz", extensions(("x-permission" = json!("public"))), tag = "operations", responses((status = 200, description = "Process is up", body = String)))]
 async fn healthz() -> &'static str {
     "ok"
 }
 
 /// Readiness: the database answers.
-#[utoipa::path(get, path = "/readyz", tag = "operations",
+#[utoipa::path(get, path = "/readyz", extensions(("x-permission" = json!("public"))), tag = "operations",
     responses((status = 200, description = "Database reachable", body = String), (status = 503, body = shared::error::Problem)))]
 async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError> {
     match state.db.ping().await {

@@ -49,7 +49,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 pub struct ApiDoc;
 
 /// This document. (Documented here; served by the route in `router`.)
-#[utoipa::path(get, path = "/api/openapi.json", tag = "operations",
+#[utoipa::path(get, path = "/api/openapi.json", extensions(("x-permission" = json!("public"))), tag = "operations",
     responses((status = 200, description = "The OpenAPI 3 description of this API", content_type = "application/json", body = Object)))]
 #[allow(dead_code)]
 async fn openapi_document() {}

@@ -59,10 +59,22 @@ impl Role {
     }
 }
 
-/// Everything a request may ask to do. Each API operation names exactly one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Everything a request may ask to do. Each API operation names exactly one (the OpenAPI
+/// document's `x-permission`), and the authorization matrix test holds every operation's
+/// answers to each role against [`reach`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Permission {
-    /// See the hierarchy down to buildings: names, codes, shapes, leaders.
+    /// Answer without signing in: health checks, signing in, the API's description, Open311.
+    Public,
+    /// One's own account: who one is, signing out, one's notifications and settings.
+    OwnAccount,
+    /// Reference data everyone works with: categories, time limits, the calendar, the council's
+    /// and care's settings, menus.
+    ViewReference,
+    /// Change the settings: categories, parties, time limits, the calendar, WIP limits, the
+    /// council's and care's settings, the time bank, Open311 keys.
+    ManageSettings,
+    /// See the hierarchy down to buildings: names, codes, shapes, leaders; the map.
     ViewPlaces,
     /// Create, change and delete streets, communities, grids, micro-grids, buildings.
     EditPlaces,
@@ -76,33 +88,168 @@ pub enum Permission {
     BulkData,
     /// Create users, set roles and scopes, reset passwords, disable accounts.
     ManageUsers,
+    /// Find the people one may give work to (the person picker).
+    NamePeople,
     /// Read the audit log.
     ViewAudit,
+    /// Report a problem, add photos to it, rate how it was handled.
+    ReportCases,
+    /// Read cases: the office all, grid workers their grids', everyone their own reports.
+    ViewCases,
+    /// Move a case a stage on (the moves a user may make are `shared::cases::legal_actions`).
+    MoveCases,
+    /// Work the status board: the board, its live feed, ranking, undo, assignees.
+    WorkCases,
+    /// Walk and record patrols.
+    Patrol,
+    /// Read the council: items, comments, meetings, ballots, accountability.
+    ViewCouncil,
+    /// Raise an item, comment, add photos (where one lives or works).
+    Deliberate,
+    /// Support an item, vote on a ballot (or record a show of hands).
+    Vote,
+    /// Run deliberation: accept and decide items, ballots, meetings, minutes, hide comments.
+    RunCouncil,
+    /// Open a dispute file (a resident for themselves).
+    OpenMediation,
+    /// Read dispute files: the office, their mediators, their parties, the grid's worker.
+    ViewMediation,
+    /// Mediate: sessions, records, the agreement, time limits, the parties' consent.
+    Mediate,
+    /// Care for special groups: pairings, visits, errands, meals — for those one looks after.
+    CareWork,
+    /// Run care: volunteer teams and their hours, menus.
+    ManageCare,
+    /// One's volunteer record, hours and points; the teams.
+    Volunteer,
+    /// Write to the secretary (书记信箱) and read one's letters.
+    WriteLetters,
+    /// Answer letters to the secretary.
+    AnswerLetters,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 30] = [
+        Permission::Public,
+        Permission::OwnAccount,
+        Permission::ViewReference,
+        Permission::ManageSettings,
+        Permission::ViewPlaces,
+        Permission::EditPlaces,
+        Permission::ViewPeople,
+        Permission::EditPeople,
+        Permission::RevealSensitive,
+        Permission::BulkData,
+        Permission::ManageUsers,
+        Permission::NamePeople,
+        Permission::ViewAudit,
+        Permission::ReportCases,
+        Permission::ViewCases,
+        Permission::MoveCases,
+        Permission::WorkCases,
+        Permission::Patrol,
+        Permission::ViewCouncil,
+        Permission::Deliberate,
+        Permission::Vote,
+        Permission::RunCouncil,
+        Permission::OpenMediation,
+        Permission::ViewMediation,
+        Permission::Mediate,
+        Permission::CareWork,
+        Permission::ManageCare,
+        Permission::Volunteer,
+        Permission::WriteLetters,
+        Permission::AnswerLetters,
+    ];
+
+    /// The name in the OpenAPI document's `x-permission`.
+    pub fn as_str(self) -> &'static str {
+        use Permission::*;
+        match self {
+            Public => "public",
+            OwnAccount => "own_account",
+            ViewReference => "view_reference",
+            ManageSettings => "manage_settings",
+            ViewPlaces => "view_places",
+            EditPlaces => "edit_places",
+            ViewPeople => "view_people",
+            EditPeople => "edit_people",
+            RevealSensitive => "reveal_sensitive",
+            BulkData => "bulk_data",
+            ManageUsers => "manage_users",
+            NamePeople => "name_people",
+            ViewAudit => "view_audit",
+            ReportCases => "report_cases",
+            ViewCases => "view_cases",
+            MoveCases => "move_cases",
+            WorkCases => "work_cases",
+            Patrol => "patrol",
+            ViewCouncil => "view_council",
+            Deliberate => "deliberate",
+            Vote => "vote",
+            RunCouncil => "run_council",
+            OpenMediation => "open_mediation",
+            ViewMediation => "view_mediation",
+            Mediate => "mediate",
+            CareWork => "care_work",
+            ManageCare => "manage_care",
+            Volunteer => "volunteer",
+            WriteLetters => "write_letters",
+            AnswerLetters => "answer_letters",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Permission> {
+        Permission::ALL.into_iter().find(|p| p.as_str() == s)
+    }
 }
 
 /// How far one role reaches for one permission.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Reach {
     Nothing,
-    /// Only records in the grids the user is assigned to.
+    /// Only records of their own: what they reported, raised, applied for, look after, or
+    /// are a party to; which ones, the area's rule says.
+    OwnRecords,
+    /// Only records in the grids the user is assigned to (and their own records).
     OwnGrids,
     /// The whole community.
     Everything,
 }
 
-/// The permission table. Residents and mediators reach people through their own cases
-/// (later areas), not through the registry of residents.
+/// The permission table: every role × every permission. Residents and mediators reach people
+/// through their own records, not through the registry of residents.
 pub fn reach(role: Role, permission: Permission) -> Reach {
     use Permission::*;
     use Reach::*;
     match (role, permission) {
-        (_, ViewPlaces) => Everything,
+        // Everyone signed in.
+        (_, Public | OwnAccount | ViewReference | ViewPlaces | ReportCases | ViewCouncil) => Everything,
+        (_, WriteLetters) => Everything,
+        // The secretary and the admin alone.
         (Role::Admin, _) => Everything,
-        (Role::Staff, EditPlaces | ManageUsers | ViewAudit | BulkData) => Nothing,
-        (Role::Staff, ViewPeople | EditPeople | RevealSensitive) => Everything,
-        (Role::GridWorker, ViewPeople | EditPeople | RevealSensitive) => OwnGrids,
-        (Role::GridWorker, _) => Nothing,
-        (Role::Mediator | Role::Resident, _) => Nothing,
+        (_, ManageSettings | EditPlaces | ManageUsers | ViewAudit | BulkData) => Nothing,
+        // The office.
+        (Role::Staff, _) => Everything,
+        (_, ManageCare | AnswerLetters) => Nothing,
+        // Grid workers in their grids.
+        (Role::GridWorker, ViewPeople | EditPeople | RevealSensitive | NamePeople) => OwnGrids,
+        (Role::GridWorker, ViewCases | MoveCases | WorkCases | Patrol) => OwnGrids,
+        (Role::GridWorker, Deliberate | Vote | RunCouncil) => OwnGrids,
+        (Role::GridWorker, OpenMediation | ViewMediation) => OwnGrids,
+        (Role::GridWorker, CareWork | Volunteer) => OwnGrids,
+        (Role::GridWorker, Mediate) => Nothing,
+        // Mediators: the files they mediate; as people, their own records.
+        (Role::Mediator, OpenMediation) => Everything,
+        (Role::Mediator, ViewMediation | Mediate) => OwnRecords,
+        (Role::Mediator, ViewCases | MoveCases | CareWork | Volunteer | NamePeople) => OwnRecords,
+        (Role::Mediator, _) => Nothing,
+        // Residents: their own reports, items, votes, files, the people they look after.
+        (Role::Resident, ViewCases | MoveCases | Deliberate | Vote) => OwnRecords,
+        (Role::Resident, OpenMediation | ViewMediation | CareWork | Volunteer | NamePeople) => {
+            OwnRecords
+        }
+        (Role::Resident, _) => Nothing,
     }
 }
 
@@ -153,17 +300,22 @@ impl Principal {
             .unwrap_or(Reach::Nothing)
     }
 
+    /// May this user use an operation of this permission at all? (Which records, the
+    /// area decides with [`Principal::scope`] and its own rule for records of their own.)
     pub fn may(&self, permission: Permission) -> bool {
         match self.reach(permission) {
             Reach::Nothing => false,
+            Reach::OwnRecords => true,
             Reach::OwnGrids => !self.grid_ids.is_empty(),
             Reach::Everything => true,
         }
     }
 
+    /// The grids whose records this permission reaches; records of one's own are found by
+    /// the area, not by grid.
     pub fn scope(&self, permission: Permission) -> Scope {
         match self.reach(permission) {
-            Reach::Nothing => Scope::None,
+            Reach::Nothing | Reach::OwnRecords => Scope::None,
             Reach::OwnGrids if self.grid_ids.is_empty() => Scope::None,
             Reach::OwnGrids => Scope::Grids(self.grid_ids.clone()),
             Reach::Everything => Scope::All,

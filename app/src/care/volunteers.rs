@@ -49,7 +49,7 @@ pub fn VolunteersPage() -> impl IntoView {
     let session = use_session();
     Effect::new(move |_| set_title(i18n.t(Key::VolTitle), i18n.get()));
     let office = move || session.principal().is_some_and(|p| p.is_office());
-    let admin = move || session.may(Permission::ManageUsers);
+    let admin = move || session.may(Permission::ManageSettings);
     let teams = LocalResource::new(api::volunteer_teams);
     let mine = LocalResource::new(api::my_volunteering);
     let rules = LocalResource::new(api::time_bank_rules);

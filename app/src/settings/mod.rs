@@ -17,7 +17,7 @@ use crate::accounts::RequirePermission;
 use crate::i18n::{Key, set_title, use_i18n};
 
 /// Who may open the settings (the server asks the same permission of every settings call).
-pub const PERMISSION: Permission = Permission::ManageUsers;
+pub const PERMISSION: Permission = Permission::ManageSettings;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Section {

@@ -34,7 +34,7 @@ fn session_cookie(token: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
 }
 
 /// Sign in with username and password. Sets the HttpOnly session cookie.
-#[utoipa::path(post, path = "/auth/login", tag = "accounts", request_body = LoginRequest,
+#[utoipa::path(post, path = "/auth/login", extensions(("x-permission" = json!("public"))), tag = "accounts", request_body = LoginRequest,
     responses((status = 200, description = "Signed in; session cookie set", body = Principal),
               (status = 401, description = "Wrong username or password", body = Problem),
               (status = 403, description = "Cross-site request", body = Problem),
@@ -69,7 +69,7 @@ async fn login(
 }
 
 /// Sign out: the session ends on the server and the cookie is cleared.
-#[utoipa::path(post, path = "/auth/logout", tag = "accounts",
+#[utoipa::path(post, path = "/auth/logout", extensions(("x-permission" = json!("public"))), tag = "accounts",
     responses((status = 204, description = "Signed out"), (status = 403, body = Problem)))]
 async fn logout(
     State(state): State<AppState>,
@@ -87,7 +87,7 @@ async fn logout(
 }
 
 /// The signed-in user with roles and grid scopes.
-#[utoipa::path(get, path = "/auth/me", tag = "accounts",
+#[utoipa::path(get, path = "/auth/me", extensions(("x-permission" = json!("own_account"))), tag = "accounts",
     responses((status = 200, body = Principal), (status = 401, body = Problem)))]
 async fn me(CurrentUser(me): CurrentUser) -> Json<Principal> {
     Json(me)
@@ -95,7 +95,7 @@ async fn me(CurrentUser(me): CurrentUser) -> Json<Principal> {
 
 /// Who is signed in on this browser: the user, or `principal: null` when nobody is. The app
 /// asks this on every load, so a signed-out visitor is not an error (`/auth/me` answers 401).
-#[utoipa::path(get, path = "/auth/session", tag = "accounts",
+#[utoipa::path(get, path = "/auth/session", extensions(("x-permission" = json!("public"))), tag = "accounts",
     responses((status = 200, description = "The signed-in user, or `principal: null` when signed out", body = SessionState)))]
 async fn session(
     State(state): State<AppState>,
@@ -112,7 +112,7 @@ async fn session(
 }
 
 /// All user accounts (admin).
-#[utoipa::path(get, path = "/users", tag = "accounts",
+#[utoipa::path(get, path = "/users", extensions(("x-permission" = json!("manage_users"))), tag = "accounts",
     responses((status = 200, body = Vec<UserView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn list_users(
     State(state): State<AppState>,
@@ -142,7 +142,7 @@ pub struct PeopleQuery {
 /// The person picker: the people the caller may give work to (a meal's deliverer, a
 /// pairing's helper, a volunteer's account) — the office everyone, a grid worker those of
 /// their grids; by name, at most 50, with roles and grids.
-#[utoipa::path(get, path = "/people", tag = "accounts", params(PeopleQuery),
+#[utoipa::path(get, path = "/people", extensions(("x-permission" = json!("name_people"))), tag = "accounts", params(PeopleQuery),
     responses((status = 200, body = Vec<Person>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn people(
     State(state): State<AppState>,
@@ -163,7 +163,7 @@ async fn people(
 }
 
 /// Create a user account with roles and grid scopes (admin).
-#[utoipa::path(post, path = "/users", tag = "accounts", request_body = CreateUser,
+#[utoipa::path(post, path = "/users", extensions(("x-permission" = json!("manage_users"))), tag = "accounts", request_body = CreateUser,
     responses((status = 201, body = UserView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_user(
     State(state): State<AppState>,
@@ -179,7 +179,7 @@ async fn create_user(
 }
 
 /// One user account (admin).
-#[utoipa::path(get, path = "/users/{id}", tag = "accounts", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/users/{id}", extensions(("x-permission" = json!("manage_users"))), tag = "accounts", params(("id" = i64, Path)),
     responses((status = 200, body = UserView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn get_user(
     State(state): State<AppState>,
@@ -191,7 +191,7 @@ async fn get_user(
 }
 
 /// Change a user's name, roles, grid scopes or disabled flag (admin). Disabling ends their sessions.
-#[utoipa::path(put, path = "/users/{id}", tag = "accounts", params(("id" = i64, Path)), request_body = UpdateUser,
+#[utoipa::path(put, path = "/users/{id}", extensions(("x-permission" = json!("manage_users"))), tag = "accounts", params(("id" = i64, Path)), request_body = UpdateUser,
     responses((status = 200, body = UserView), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, description = "Stale version; `current` holds the record", body = Problem),
               (status = 422, body = Problem)))]
@@ -209,7 +209,7 @@ async fn update_user(
 }
 
 /// Set a new password for a user (admin). Ends that user's sessions.
-#[utoipa::path(post, path = "/users/{id}/password", tag = "accounts", params(("id" = i64, Path)), request_body = ResetPassword,
+#[utoipa::path(post, path = "/users/{id}/password", extensions(("x-permission" = json!("manage_users"))), tag = "accounts", params(("id" = i64, Path)), request_body = ResetPassword,
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn reset_password(

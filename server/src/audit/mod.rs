@@ -136,7 +136,7 @@ pub async fn record_now(
 
 /// The audit log, newest first, filtered on the server (each filter has its index):
 /// who, what, which record or which resident's data, which days.
-#[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery),
+#[utoipa::path(get, path = "/audit", extensions(("x-permission" = json!("view_audit"))), tag = "audit", params(AuditQuery),
     responses((status = 200, body = Page<AuditEntry>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn list(
     State(state): State<AppState>,

@@ -36,13 +36,14 @@ pub struct BoardQuery {
 }
 
 /// The status board: a column per stage with cards in order, and the header figures.
-#[utoipa::path(get, path = "/board", tag = "board", params(BoardQuery),
-    responses((status = 200, body = Board), (status = 401, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(get, path = "/board", extensions(("x-permission" = json!("work_cases"))), tag = "board", params(BoardQuery),
+    responses((status = 200, body = Board), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn board(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     Query(q): Query<BoardQuery>,
 ) -> AppResult<Json<Board>> {
+    crate::accounts::require(&me, shared::accounts::Permission::WorkCases)?;
     let f = BoardFilter {
         grid_id: q.grid_id,
         category_id: q.category_id,
@@ -55,7 +56,7 @@ async fn board(
 }
 
 /// Move a card within its column (between `after_id` and `before_id`).
-#[utoipa::path(post, path = "/cases/{id}/rank", tag = "board", params(("id" = i64, Path)), request_body = Reorder,
+#[utoipa::path(post, path = "/cases/{id}/rank", extensions(("x-permission" = json!("work_cases"))), tag = "board", params(("id" = i64, Path)), request_body = Reorder,
     responses((status = 200, body = Card), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem)))]
 async fn reorder(
@@ -94,32 +95,33 @@ impl LiveChange for Change {
 /// `LiveChange`). Given `since` or `Last-Event-ID`, missed changes are sent first. An
 /// `event: resync` asks the client to reload the board (it fell too far behind). Each
 /// connection ends after a few minutes and the browser reconnects (see `live_stream`).
-#[utoipa::path(get, path = "/live", tag = "board", params(LiveQuery),
+#[utoipa::path(get, path = "/live", extensions(("x-permission" = json!("work_cases"))), tag = "board", params(LiveQuery),
     responses((status = 200, description = "text/event-stream of LiveChange", content_type = "text/event-stream", body = shared::board::LiveChange),
-              (status = 401, body = Problem)))]
+              (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn live(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     headers: HeaderMap,
     Query(q): Query<LiveQuery>,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    crate::accounts::require(&me, shared::accounts::Permission::WorkCases)?;
     Ok(state.live.stream(&state, me, &headers, q.since).await?)
 }
 
 /// Set work-in-progress limits per column (admin): soft warns, hard refuses.
-#[utoipa::path(put, path = "/board/limits", tag = "board", request_body = Vec<WipLimit>,
+#[utoipa::path(put, path = "/board/limits", extensions(("x-permission" = json!("manage_settings"))), tag = "board", request_body = Vec<WipLimit>,
     responses((status = 200, body = Vec<WipLimit>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn set_limits(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     ApiJson(limits): ApiJson<Vec<WipLimit>>,
 ) -> AppResult<Json<Vec<WipLimit>>> {
-    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    crate::accounts::require(&me, shared::accounts::Permission::ManageSettings)?;
     Ok(Json(service::set_limits(&state, &limits).await?))
 }
 
 /// Take back one's own last move, while nothing else has happened to the case (Ctrl+Z).
-#[utoipa::path(post, path = "/cases/{id}/undo", tag = "board", params(("id" = i64, Path)), request_body = Undo,
+#[utoipa::path(post, path = "/cases/{id}/undo", extensions(("x-permission" = json!("move_cases"))), tag = "board", params(("id" = i64, Path)), request_body = Undo,
     responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 async fn undo(
     State(state): State<AppState>,
@@ -133,7 +135,7 @@ async fn undo(
 }
 
 /// One of the user's saved settings, e.g. `board.filters` (null when never saved).
-#[utoipa::path(get, path = "/settings/{key}", tag = "board", params(("key" = String, Path, pattern = r"^[a-z0-9._-]{1,64}$")),
+#[utoipa::path(get, path = "/settings/{key}", extensions(("x-permission" = json!("own_account"))), tag = "board", params(("key" = String, Path, pattern = r"^[a-z0-9._-]{1,64}$")),
     responses((status = 200, description = "The saved JSON value, or null when never saved", body = serde_json::Value),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn get_setting(
@@ -145,7 +147,7 @@ async fn get_setting(
 }
 
 /// Save one of the user's settings (JSON, at most 8 KB).
-#[utoipa::path(put, path = "/settings/{key}", tag = "board", params(("key" = String, Path, pattern = r"^[a-z0-9._-]{1,64}$")),
+#[utoipa::path(put, path = "/settings/{key}", extensions(("x-permission" = json!("own_account"))), tag = "board", params(("key" = String, Path, pattern = r"^[a-z0-9._-]{1,64}$")),
     request_body(content = serde_json::Value, description = "Any JSON value"),
     responses((status = 200, description = "The value as saved", body = serde_json::Value), (status = 401, body = Problem),
               (status = 404, body = Problem), (status = 413, body = Problem)))]

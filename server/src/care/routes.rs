@@ -26,7 +26,7 @@ use shared::error::Problem;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// Pair a special-group resident with a helper (staff; grid workers in their grids).
-#[utoipa::path(post, path = "/care/pairings", tag = "care", request_body = PairingInput,
+#[utoipa::path(post, path = "/care/pairings", extensions(("x-permission" = json!("care_work"))), tag = "care", request_body = PairingInput,
     responses((status = 201, body = PairingView), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn create_pairing(
     State(state): State<AppState>,
@@ -42,7 +42,7 @@ async fn create_pairing(
 
 /// End a pairing (reason and day) or change its risk level, which moves the next due date
 /// (versioned: 409 with the current pairing when stale; an ended pairing stays ended).
-#[utoipa::path(put, path = "/care/pairings/{id}", tag = "care", params(("id" = i64, Path)), request_body = PairingUpdate,
+#[utoipa::path(put, path = "/care/pairings/{id}", extensions(("x-permission" = json!("care_work"))), tag = "care", params(("id" = i64, Path)), request_body = PairingUpdate,
     responses((status = 200, body = PairingView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn update_pairing(
     State(state): State<AppState>,
@@ -65,7 +65,7 @@ pub struct DueQuery {
 }
 
 /// Due visits: overdue first, then soonest due (audit-logged).
-#[utoipa::path(get, path = "/care/due", tag = "care", params(DueQuery),
+#[utoipa::path(get, path = "/care/due", extensions(("x-permission" = json!("care_work"))), tag = "care", params(DueQuery),
     responses((status = 200, body = Vec<PairingView>), (status = 401, body = Problem)))]
 async fn due(
     State(state): State<AppState>,
@@ -77,7 +77,7 @@ async fn due(
 }
 
 /// Record a visit; a need found becomes an errand or a case in the same step.
-#[utoipa::path(post, path = "/care/visits", tag = "care", request_body = VisitInput,
+#[utoipa::path(post, path = "/care/visits", extensions(("x-permission" = json!("care_work"))), tag = "care", request_body = VisitInput,
     responses((status = 201, body = VisitView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn record_visit(
     State(state): State<AppState>,
@@ -92,7 +92,7 @@ async fn record_visit(
 }
 
 /// A resident's care record: pairings, visits, errands (carers only; audit-logged).
-#[utoipa::path(get, path = "/care/residents/{id}", tag = "care", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/care/residents/{id}", extensions(("x-permission" = json!("care_work"))), tag = "care", params(("id" = i64, Path)),
     responses((status = 200, body = CareRecord), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn care_record(
     State(state): State<AppState>,
@@ -110,7 +110,7 @@ pub struct ErrandQuery {
 }
 
 /// Errands I may see: my own, those I run, and my grids'.
-#[utoipa::path(get, path = "/care/errands", tag = "care", params(ErrandQuery),
+#[utoipa::path(get, path = "/care/errands", extensions(("x-permission" = json!("care_work"))), tag = "care", params(ErrandQuery),
     responses((status = 200, body = Vec<ErrandView>), (status = 401, body = Problem)))]
 async fn list_errands(
     State(state): State<AppState>,
@@ -134,7 +134,7 @@ async fn list_errands(
 }
 
 /// Ask for an errand (residents for themselves, carers for those they care for).
-#[utoipa::path(post, path = "/care/errands", tag = "care", request_body = ErrandInput,
+#[utoipa::path(post, path = "/care/errands", extensions(("x-permission" = json!("care_work"))), tag = "care", request_body = ErrandInput,
     responses((status = 201, body = ErrandView), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn request_errand(
     State(state): State<AppState>,
@@ -148,7 +148,7 @@ async fn request_errand(
 }
 
 /// Take, complete (receipt, amount), confirm or cancel an errand (versioned).
-#[utoipa::path(post, path = "/care/errands/{id}/moves", tag = "care", params(("id" = i64, Path)), request_body = ErrandMove,
+#[utoipa::path(post, path = "/care/errands/{id}/moves", extensions(("x-permission" = json!("care_work"))), tag = "care", params(("id" = i64, Path)), request_body = ErrandMove,
     responses((status = 200, body = ErrandView), (status = 401, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn move_errand(
@@ -167,7 +167,7 @@ pub struct GroupQuery {
 }
 
 /// Special-group residents per micro-grid: counts, never names.
-#[utoipa::path(get, path = "/care/groups", tag = "care", params(GroupQuery),
+#[utoipa::path(get, path = "/care/groups", extensions(("x-permission" = json!("view_people"))), tag = "care", params(GroupQuery),
     responses((status = 200, body = Vec<GroupPlace>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn groups(
     State(state): State<AppState>,
@@ -180,7 +180,7 @@ async fn groups(
 }
 
 /// Visit intervals per risk level.
-#[utoipa::path(get, path = "/care/intervals", tag = "care",
+#[utoipa::path(get, path = "/care/intervals", extensions(("x-permission" = json!("view_reference"))), tag = "care",
     responses((status = 200, body = VisitIntervals), (status = 401, body = Problem)))]
 async fn get_intervals(
     State(state): State<AppState>,
@@ -190,20 +190,20 @@ async fn get_intervals(
 }
 
 /// Change the visit intervals (admins; versioned).
-#[utoipa::path(put, path = "/care/intervals", tag = "care", request_body = VisitIntervals,
+#[utoipa::path(put, path = "/care/intervals", extensions(("x-permission" = json!("manage_settings"))), tag = "care", request_body = VisitIntervals,
     responses((status = 200, body = VisitIntervals), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn put_intervals(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     ApiJson(req): ApiJson<VisitIntervals>,
 ) -> AppResult<Json<VisitIntervals>> {
-    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    crate::accounts::require(&me, shared::accounts::Permission::ManageSettings)?;
     Ok(Json(service::set_intervals(&state, req).await?))
 }
 
 /// Letters to the secretary that I may read: my own; the secretary all; the office those not
 /// private; everyone the answered letters that are not private.
-#[utoipa::path(get, path = "/care/mailbox", tag = "care",
+#[utoipa::path(get, path = "/care/mailbox", extensions(("x-permission" = json!("write_letters"))), tag = "care",
     responses((status = 200, body = Vec<LetterView>), (status = 401, body = Problem)))]
 async fn letters(
     State(state): State<AppState>,
@@ -229,7 +229,7 @@ async fn letters(
 }
 
 /// Write to the secretary (书记信箱); a private letter is read by the secretary alone.
-#[utoipa::path(post, path = "/care/mailbox", tag = "care", request_body = LetterInput,
+#[utoipa::path(post, path = "/care/mailbox", extensions(("x-permission" = json!("write_letters"))), tag = "care", request_body = LetterInput,
     responses((status = 201, body = LetterView), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn write_letter(
     State(state): State<AppState>,
@@ -243,7 +243,7 @@ async fn write_letter(
 }
 
 /// Answer a letter, optionally turning it into a case on the status board.
-#[utoipa::path(post, path = "/care/mailbox/{id}/answer", tag = "care", params(("id" = i64, Path)), request_body = LetterAnswer,
+#[utoipa::path(post, path = "/care/mailbox/{id}/answer", extensions(("x-permission" = json!("answer_letters"))), tag = "care", params(("id" = i64, Path)), request_body = LetterAnswer,
     responses((status = 200, body = LetterView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn answer_letter(
@@ -256,7 +256,7 @@ async fn answer_letter(
 }
 
 /// Residents enrolled in the meal service (those who run it: office, grid workers).
-#[utoipa::path(get, path = "/care/meals/enrolments", tag = "care",
+#[utoipa::path(get, path = "/care/meals/enrolments", extensions(("x-permission" = json!("care_work"))), tag = "care",
     responses((status = 200, body = Vec<EnrolmentView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn enrolments(
     State(state): State<AppState>,
@@ -279,7 +279,7 @@ async fn enrolments(
 }
 
 /// Enrol an eligible resident (失独, 残疾, 空巢, 高龄, 独居) for eating in or home delivery.
-#[utoipa::path(post, path = "/care/meals/enrolments", tag = "care", request_body = EnrolInput,
+#[utoipa::path(post, path = "/care/meals/enrolments", extensions(("x-permission" = json!("care_work"))), tag = "care", request_body = EnrolInput,
     responses((status = 201, body = EnrolmentView), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn enrol(
     State(state): State<AppState>,
@@ -308,7 +308,7 @@ fn parse_day(s: &str, field: &str) -> Result<time::Date, crate::error::AppError>
 }
 
 /// Menus of a period.
-#[utoipa::path(get, path = "/care/meals/menus", tag = "care", params(MenuQuery),
+#[utoipa::path(get, path = "/care/meals/menus", extensions(("x-permission" = json!("view_reference"))), tag = "care", params(MenuQuery),
     responses((status = 200, body = Vec<MenuView>), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn list_menus(
     State(state): State<AppState>,
@@ -320,7 +320,7 @@ async fn list_menus(
 }
 
 /// Set a day's menu (the office).
-#[utoipa::path(put, path = "/care/meals/menus", tag = "care", request_body = MenuInput,
+#[utoipa::path(put, path = "/care/meals/menus", extensions(("x-permission" = json!("manage_care"))), tag = "care", request_body = MenuInput,
     responses((status = 200, body = MenuView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn set_menu(
     State(state): State<AppState>,
@@ -341,7 +341,7 @@ pub struct OrderQuery {
 }
 
 /// The orders of a day; with `mine`, my delivery route in walking order.
-#[utoipa::path(get, path = "/care/meals/orders", tag = "care", params(OrderQuery),
+#[utoipa::path(get, path = "/care/meals/orders", extensions(("x-permission" = json!("care_work"))), tag = "care", params(OrderQuery),
     responses((status = 200, body = Vec<OrderView>), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn list_orders(
     State(state): State<AppState>,
@@ -366,7 +366,7 @@ async fn list_orders(
 }
 
 /// Place the day's orders for the enrolled residents (idempotent per day).
-#[utoipa::path(post, path = "/care/meals/orders", tag = "care", request_body = OrderInput,
+#[utoipa::path(post, path = "/care/meals/orders", extensions(("x-permission" = json!("care_work"))), tag = "care", request_body = OrderInput,
     responses((status = 200, body = Vec<OrderView>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn place_orders(
     State(state): State<AppState>,
@@ -377,7 +377,7 @@ async fn place_orders(
 }
 
 /// Confirm a meal delivered.
-#[utoipa::path(post, path = "/care/meals/orders/{id}/delivered", tag = "care", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/care/meals/orders/{id}/delivered", extensions(("x-permission" = json!("care_work"))), tag = "care", params(("id" = i64, Path)),
     responses((status = 200, body = OrderView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn delivered(
     State(state): State<AppState>,
@@ -395,7 +395,7 @@ pub struct CountQuery {
 }
 
 /// Meals per day of a month, and the month's totals.
-#[utoipa::path(get, path = "/care/meals/counts", tag = "care", params(CountQuery),
+#[utoipa::path(get, path = "/care/meals/counts", extensions(("x-permission" = json!("care_work"))), tag = "care", params(CountQuery),
     responses((status = 200, body = MealCounts), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn meal_counts(
     State(state): State<AppState>,
@@ -406,7 +406,7 @@ async fn meal_counts(
 }
 
 /// Volunteer teams and their members; hours and points for the office and one's own line.
-#[utoipa::path(get, path = "/care/teams", tag = "care",
+#[utoipa::path(get, path = "/care/teams", extensions(("x-permission" = json!("volunteer"))), tag = "care",
     responses((status = 200, body = Vec<TeamView>), (status = 401, body = Problem)))]
 async fn teams(
     State(state): State<AppState>,
@@ -417,7 +417,7 @@ async fn teams(
 }
 
 /// Found a volunteer team (the office).
-#[utoipa::path(post, path = "/care/teams", tag = "care", request_body = TeamInput,
+#[utoipa::path(post, path = "/care/teams", extensions(("x-permission" = json!("manage_care"))), tag = "care", request_body = TeamInput,
     responses((status = 201, body = TeamView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_team(
     State(state): State<AppState>,
@@ -431,7 +431,7 @@ async fn create_team(
 }
 
 /// Add a member to a team (the office).
-#[utoipa::path(post, path = "/care/teams/{id}/members", tag = "care", params(("id" = i64, Path)), request_body = MemberInput,
+#[utoipa::path(post, path = "/care/teams/{id}/members", extensions(("x-permission" = json!("manage_care"))), tag = "care", params(("id" = i64, Path)), request_body = MemberInput,
     responses((status = 201, body = VolunteerSummary), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn add_member(
     State(state): State<AppState>,
@@ -446,7 +446,7 @@ async fn add_member(
 }
 
 /// Record a service activity; participants earn time-bank points for their minutes.
-#[utoipa::path(post, path = "/care/activities", tag = "care", request_body = ActivityInput,
+#[utoipa::path(post, path = "/care/activities", extensions(("x-permission" = json!("manage_care"))), tag = "care", request_body = ActivityInput,
     responses((status = 200, body = Vec<VolunteerSummary>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn record_activity(
     State(state): State<AppState>,
@@ -460,7 +460,7 @@ async fn record_activity(
 }
 
 /// A volunteer's hours, balance and ledger (the volunteer themself and the office).
-#[utoipa::path(get, path = "/care/volunteers/{id}", tag = "care", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/care/volunteers/{id}", extensions(("x-permission" = json!("volunteer"))), tag = "care", params(("id" = i64, Path)),
     responses((status = 200, body = VolunteerView), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn get_volunteer(
     State(state): State<AppState>,
@@ -487,7 +487,7 @@ async fn get_volunteer(
 }
 
 /// My own volunteer records (one per team), with hours, points and ledger.
-#[utoipa::path(get, path = "/care/volunteers/mine", tag = "care",
+#[utoipa::path(get, path = "/care/volunteers/mine", extensions(("x-permission" = json!("volunteer"))), tag = "care",
     responses((status = 200, body = Vec<VolunteerView>), (status = 401, body = Problem)))]
 async fn my_volunteering(
     State(state): State<AppState>,
@@ -498,7 +498,7 @@ async fn my_volunteering(
 
 /// Redeem time-bank points: the office, or the volunteer themself when the rules allow it;
 /// never beyond the balance.
-#[utoipa::path(post, path = "/care/volunteers/{id}/redeem", tag = "care", params(("id" = i64, Path)), request_body = Redemption,
+#[utoipa::path(post, path = "/care/volunteers/{id}/redeem", extensions(("x-permission" = json!("volunteer"))), tag = "care", params(("id" = i64, Path)), request_body = Redemption,
     responses((status = 200, body = VolunteerView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn redeem(
     State(state): State<AppState>,
@@ -511,7 +511,7 @@ async fn redeem(
 }
 
 /// The time bank's rule (points per hour of service).
-#[utoipa::path(get, path = "/care/timebank", tag = "care",
+#[utoipa::path(get, path = "/care/timebank", extensions(("x-permission" = json!("view_reference"))), tag = "care",
     responses((status = 200, body = TimeBankRules), (status = 401, body = Problem)))]
 async fn get_timebank(
     State(state): State<AppState>,
@@ -521,14 +521,14 @@ async fn get_timebank(
 }
 
 /// Change the time bank's rule (admins; versioned).
-#[utoipa::path(put, path = "/care/timebank", tag = "care", request_body = TimeBankRules,
+#[utoipa::path(put, path = "/care/timebank", extensions(("x-permission" = json!("manage_settings"))), tag = "care", request_body = TimeBankRules,
     responses((status = 200, body = TimeBankRules), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn put_timebank(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     ApiJson(req): ApiJson<TimeBankRules>,
 ) -> AppResult<Json<TimeBankRules>> {
-    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    crate::accounts::require(&me, shared::accounts::Permission::ManageSettings)?;
     Ok(Json(volunteers::set_rules(&state, req).await?))
 }
 

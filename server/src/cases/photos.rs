@@ -272,7 +272,7 @@ pub struct UploadQuery {
 /// Add a photo to an open case: the body is the image itself (`image/jpeg`, `image/png` or
 /// `image/webp`, at most 12 MB). Report photos by anyone who may see the case; result photos
 /// by those who may report it handled.
-#[utoipa::path(post, path = "/cases/{id}/photos", tag = "cases", params(("id" = i64, Path), UploadQuery),
+#[utoipa::path(post, path = "/cases/{id}/photos", extensions(("x-permission" = json!("report_cases"))), tag = "cases", params(("id" = i64, Path), UploadQuery),
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
     responses((status = 201, body = Photo), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
@@ -350,7 +350,7 @@ async fn upload(
 }
 
 /// The photos of a case.
-#[utoipa::path(get, path = "/cases/{id}/photos", tag = "cases", operation_id = "list_photos", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/cases/{id}/photos", extensions(("x-permission" = json!("view_cases"))), tag = "cases", operation_id = "list_photos", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<Photo>), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn list(
     State(state): State<AppState>,
@@ -376,7 +376,7 @@ async fn serve(state: &AppState, me: &Principal, id: i64, thumb: bool) -> AppRes
 }
 
 /// A photo (JPEG), for those who may see its case.
-#[utoipa::path(get, path = "/photos/{id}", tag = "cases", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/photos/{id}", extensions(("x-permission" = json!("view_cases"))), tag = "cases", params(("id" = i64, Path)),
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn full(
     State(state): State<AppState>,
@@ -387,7 +387,7 @@ async fn full(
 }
 
 /// A photo's thumbnail (JPEG, at most 320 px).
-#[utoipa::path(get, path = "/photos/{id}/thumb", tag = "cases", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/photos/{id}/thumb", extensions(("x-permission" = json!("view_cases"))), tag = "cases", params(("id" = i64, Path)),
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn thumb(
     State(state): State<AppState>,

@@ -44,25 +44,25 @@ pub struct MetaQuery {
 }
 
 /// Categories and responsible parties for the case forms.
-#[utoipa::path(get, path = "/cases/meta", tag = "cases", params(MetaQuery), responses((status = 200, body = CaseMeta), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/cases/meta", extensions(("x-permission" = json!("view_reference"))), tag = "cases", params(MetaQuery), responses((status = 200, body = CaseMeta), (status = 401, body = Problem)))]
 async fn meta(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     Query(q): Query<MetaQuery>,
 ) -> AppResult<Json<CaseMeta>> {
-    let all = q.all && me.may(shared::accounts::Permission::ManageUsers);
+    let all = q.all && me.may(shared::accounts::Permission::ManageSettings);
     Ok(Json(service::meta(&state.db.conn, all).await?))
 }
 
 /// Add a category (admin): a group (no parent, with a class) or an item under a group.
-#[utoipa::path(post, path = "/cases/categories", tag = "cases", request_body = CategoryInput,
+#[utoipa::path(post, path = "/cases/categories", extensions(("x-permission" = json!("manage_settings"))), tag = "cases", request_body = CategoryInput,
     responses((status = 201, body = Category), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_category(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     ApiJson(input): ApiJson<CategoryInput>,
 ) -> AppResult<(StatusCode, Json<Category>)> {
-    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    crate::accounts::require(&me, shared::accounts::Permission::ManageSettings)?;
     Ok((
         StatusCode::CREATED,
         Json(service::save_category(&state, None, input).await?),
@@ -70,7 +70,7 @@ async fn create_category(
 }
 
 /// Rename, (de)activate or (un)publish a category (admin).
-#[utoipa::path(put, path = "/cases/categories/{id}", tag = "cases", params(("id" = i64, Path)), request_body = CategoryInput,
+#[utoipa::path(put, path = "/cases/categories/{id}", extensions(("x-permission" = json!("manage_settings"))), tag = "cases", params(("id" = i64, Path)), request_body = CategoryInput,
     responses((status = 200, body = Category), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_category(
     State(state): State<AppState>,
@@ -78,19 +78,19 @@ async fn update_category(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<CategoryInput>,
 ) -> AppResult<Json<Category>> {
-    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    crate::accounts::require(&me, shared::accounts::Permission::ManageSettings)?;
     Ok(Json(service::save_category(&state, Some(id), input).await?))
 }
 
 /// Add a responsible party (admin).
-#[utoipa::path(post, path = "/cases/parties", tag = "cases", request_body = PartyInput,
+#[utoipa::path(post, path = "/cases/parties", extensions(("x-permission" = json!("manage_settings"))), tag = "cases", request_body = PartyInput,
     responses((status = 201, body = ResponsibleParty), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_party(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     ApiJson(input): ApiJson<PartyInput>,
 ) -> AppResult<(StatusCode, Json<ResponsibleParty>)> {
-    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    crate::accounts::require(&me, shared::accounts::Permission::ManageSettings)?;
     Ok((
         StatusCode::CREATED,
         Json(service::save_party(&state, None, input).await?),
@@ -98,7 +98,7 @@ async fn create_party(
 }
 
 /// Rename or (de)activate a responsible party (admin).
-#[utoipa::path(put, path = "/cases/parties/{id}", tag = "cases", params(("id" = i64, Path)), request_body = PartyInput,
+#[utoipa::path(put, path = "/cases/parties/{id}", extensions(("x-permission" = json!("manage_settings"))), tag = "cases", params(("id" = i64, Path)), request_body = PartyInput,
     responses((status = 200, body = ResponsibleParty), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_party(
     State(state): State<AppState>,
@@ -106,12 +106,12 @@ async fn update_party(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<PartyInput>,
 ) -> AppResult<Json<ResponsibleParty>> {
-    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    crate::accounts::require(&me, shared::accounts::Permission::ManageSettings)?;
     Ok(Json(service::save_party(&state, Some(id), input).await?))
 }
 
 /// Cases the user may see, newest first.
-#[utoipa::path(get, path = "/cases", tag = "cases", params(CaseQuery),
+#[utoipa::path(get, path = "/cases", extensions(("x-permission" = json!("view_cases"))), tag = "cases", params(CaseQuery),
     responses((status = 200, body = Page<CaseSummary>), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn list(
     State(state): State<AppState>,
@@ -133,7 +133,7 @@ async fn list(
 
 /// File a report. Residents file resident reports; grid workers also patrol and visit
 /// findings; the office also hotline calls.
-#[utoipa::path(post, path = "/cases", tag = "cases", request_body = CreateCase,
+#[utoipa::path(post, path = "/cases", extensions(("x-permission" = json!("report_cases"))), tag = "cases", request_body = CreateCase,
     responses((status = 201, body = CaseView), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn create(
     State(state): State<AppState>,
@@ -148,7 +148,7 @@ async fn create(
 }
 
 /// One case with its history and the moves the user may make now.
-#[utoipa::path(get, path = "/cases/{id}", tag = "cases", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/cases/{id}", extensions(("x-permission" = json!("view_cases"))), tag = "cases", params(("id" = i64, Path)),
     responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn get(
     State(state): State<AppState>,
@@ -161,7 +161,7 @@ async fn get(
 /// Move a case along its lifecycle. A stale `version` gets 409 with the current case; a move
 /// that does not exist from the case's stage gets 422 `illegal_move`; one the user may not
 /// make gets 403.
-#[utoipa::path(post, path = "/cases/{id}/moves", tag = "cases", params(("id" = i64, Path)), request_body = MoveCase,
+#[utoipa::path(post, path = "/cases/{id}/moves", extensions(("x-permission" = json!("move_cases"))), tag = "cases", params(("id" = i64, Path)), request_body = MoveCase,
     responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn make_move(
@@ -185,7 +185,7 @@ pub struct DuplicateQuery {
 
 /// Open cases of the same category at the same place or nearby, to offer before filing a
 /// new one (only cases the user may see).
-#[utoipa::path(get, path = "/cases/duplicates", tag = "cases", params(DuplicateQuery),
+#[utoipa::path(get, path = "/cases/duplicates", extensions(("x-permission" = json!("report_cases"))), tag = "cases", params(DuplicateQuery),
     responses((status = 200, body = Vec<CaseSummary>), (status = 401, body = Problem)))]
 async fn duplicates(
     State(state): State<AppState>,
@@ -206,7 +206,7 @@ async fn duplicates(
 }
 
 /// The reporter rates a closed case (回访).
-#[utoipa::path(post, path = "/cases/{id}/rating", tag = "cases", params(("id" = i64, Path)), request_body = Rating,
+#[utoipa::path(post, path = "/cases/{id}/rating", extensions(("x-permission" = json!("report_cases"))), tag = "cases", params(("id" = i64, Path)), request_body = Rating,
     responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 422, body = Problem)))]
 async fn rate(
@@ -226,7 +226,7 @@ pub struct NotificationQuery {
 }
 
 /// The user's notifications about cases they reported, newest first.
-#[utoipa::path(get, path = "/notifications", tag = "cases", params(NotificationQuery),
+#[utoipa::path(get, path = "/notifications", extensions(("x-permission" = json!("own_account"))), tag = "cases", params(NotificationQuery),
     responses((status = 200, body = Vec<Notification>), (status = 401, body = Problem)))]
 async fn notifications(
     State(state): State<AppState>,
@@ -239,7 +239,7 @@ async fn notifications(
 }
 
 /// Mark notifications read (all of them when `ids` is empty).
-#[utoipa::path(post, path = "/notifications/read", tag = "cases", request_body = MarkRead,
+#[utoipa::path(post, path = "/notifications/read", extensions(("x-permission" = json!("own_account"))), tag = "cases", request_body = MarkRead,
     responses((status = 204), (status = 401, body = Problem)))]
 async fn mark_read(
     State(state): State<AppState>,
@@ -251,7 +251,7 @@ async fn mark_read(
 }
 
 /// The SLA table: time limits per category and urgency.
-#[utoipa::path(get, path = "/cases/sla", tag = "cases", responses((status = 200, body = Vec<SlaRule>), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/cases/sla", extensions(("x-permission" = json!("view_reference"))), tag = "cases", responses((status = 200, body = Vec<SlaRule>), (status = 401, body = Problem)))]
 async fn sla(
     State(state): State<AppState>,
     CurrentUser(_me): CurrentUser,
@@ -260,19 +260,19 @@ async fn sla(
 }
 
 /// Change time limits (admin). New deadlines use them; existing ones stay.
-#[utoipa::path(put, path = "/cases/sla", tag = "cases", request_body = Vec<SlaRule>,
+#[utoipa::path(put, path = "/cases/sla", extensions(("x-permission" = json!("manage_settings"))), tag = "cases", request_body = Vec<SlaRule>,
     responses((status = 200, body = Vec<SlaRule>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn set_sla(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     ApiJson(rules): ApiJson<Vec<SlaRule>>,
 ) -> AppResult<Json<Vec<SlaRule>>> {
-    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    crate::accounts::require(&me, shared::accounts::Permission::ManageSettings)?;
     Ok(Json(service::set_sla_rules(&state, &rules).await?))
 }
 
 /// The office calendar's exceptions: public holidays and adjusted working days (调休).
-#[utoipa::path(get, path = "/calendar", tag = "cases", responses((status = 200, body = Vec<CalendarDay>), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/calendar", extensions(("x-permission" = json!("view_reference"))), tag = "cases", responses((status = 200, body = Vec<CalendarDay>), (status = 401, body = Problem)))]
 async fn calendar(
     State(state): State<AppState>,
     CurrentUser(_me): CurrentUser,
@@ -281,26 +281,26 @@ async fn calendar(
 }
 
 /// Mark days as holidays or adjusted working days (admin).
-#[utoipa::path(put, path = "/calendar", tag = "cases", request_body = Vec<CalendarDay>,
+#[utoipa::path(put, path = "/calendar", extensions(("x-permission" = json!("manage_settings"))), tag = "cases", request_body = Vec<CalendarDay>,
     responses((status = 200, body = Vec<CalendarDay>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn set_calendar(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     ApiJson(days): ApiJson<Vec<CalendarDay>>,
 ) -> AppResult<Json<Vec<CalendarDay>>> {
-    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    crate::accounts::require(&me, shared::accounts::Permission::ManageSettings)?;
     Ok(Json(service::set_calendar_days(&state, &days).await?))
 }
 
 /// Make a day ordinary again (admin).
-#[utoipa::path(delete, path = "/calendar/{day}", tag = "cases", params(("day" = String, Path, description = "YYYY-MM-DD")),
+#[utoipa::path(delete, path = "/calendar/{day}", extensions(("x-permission" = json!("manage_settings"))), tag = "cases", params(("day" = String, Path, description = "YYYY-MM-DD")),
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn clear_calendar(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     ApiPath(day): ApiPath<String>,
 ) -> AppResult<StatusCode> {
-    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    crate::accounts::require(&me, shared::accounts::Permission::ManageSettings)?;
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let day = time::Date::parse(&day, &format)
         .map_err(|_| crate::error::AppError::Code(shared::error::ErrorCode::NotFound))?;
@@ -316,7 +316,7 @@ pub struct AssigneeQuery {
 }
 
 /// People cases can be assigned to (for the dispatch form and the board's filter).
-#[utoipa::path(get, path = "/assignees", tag = "cases", params(AssigneeQuery),
+#[utoipa::path(get, path = "/assignees", extensions(("x-permission" = json!("work_cases"))), tag = "cases", params(AssigneeQuery),
     responses((status = 200, body = Vec<Assignee>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn assignees(
     State(state): State<AppState>,

@@ -105,7 +105,7 @@ impl LiveChange for CouncilLiveChange {
 /// item id, version, stage, support count). Given `since` or `Last-Event-ID`, missed changes
 /// are sent first. An `event: resync` asks the client to reload the board. Each connection
 /// ends after a few minutes and the browser reconnects (see `live_stream`).
-#[utoipa::path(get, path = "/council/live", tag = "council", params(LiveQuery),
+#[utoipa::path(get, path = "/council/live", extensions(("x-permission" = json!("view_council"))), tag = "council", params(LiveQuery),
     responses((status = 200, description = "text/event-stream of CouncilLiveChange", content_type = "text/event-stream", body = CouncilLiveChange),
               (status = 401, body = Problem)))]
 async fn live(

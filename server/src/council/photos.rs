@@ -57,7 +57,7 @@ pub fn may_add(me: &Principal, m: &item::Model) -> bool {
 /// Add a photo to an agenda item: the body is the image itself (`image/jpeg`, `image/png` or
 /// `image/webp`, at most 12 MB; at most 6 per item). The one who raised the item while it is
 /// proposed or gathering support; the office and the grid leader until it is done.
-#[utoipa::path(post, path = "/council/items/{id}/photos", tag = "council", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/council/items/{id}/photos", extensions(("x-permission" = json!("deliberate"))), tag = "council", params(("id" = i64, Path)),
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
     responses((status = 201, body = ItemPhoto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
@@ -124,7 +124,7 @@ async fn serve(state: &AppState, id: i64, thumb: bool) -> AppResult<Response> {
 }
 
 /// A photo of an agenda item (JPEG), for whoever may see the item.
-#[utoipa::path(get, path = "/council/photos/{id}", tag = "council", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/council/photos/{id}", extensions(("x-permission" = json!("view_council"))), tag = "council", params(("id" = i64, Path)),
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn full(
     State(state): State<AppState>,
@@ -135,7 +135,7 @@ async fn full(
 }
 
 /// A photo's thumbnail (JPEG, at most 320 px).
-#[utoipa::path(get, path = "/council/photos/{id}/thumb", tag = "council", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/council/photos/{id}/thumb", extensions(("x-permission" = json!("view_council"))), tag = "council", params(("id" = i64, Path)),
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn thumb(
     State(state): State<AppState>,

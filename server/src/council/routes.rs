@@ -39,7 +39,7 @@ pub struct ItemQuery {
 }
 
 /// Agenda items, newest first.
-#[utoipa::path(get, path = "/council/items", tag = "council", params(ItemQuery),
+#[utoipa::path(get, path = "/council/items", extensions(("x-permission" = json!("view_council"))), tag = "council", params(ItemQuery),
     responses((status = 200, body = Page<ItemSummary>), (status = 401, body = Problem)))]
 async fn list_items(
     State(state): State<AppState>,
@@ -59,7 +59,7 @@ async fn list_items(
 
 /// Raise an agenda item: the office anywhere, grid workers in their grids, verified residents
 /// where they live.
-#[utoipa::path(post, path = "/council/items", tag = "council", request_body = CreateItem,
+#[utoipa::path(post, path = "/council/items", extensions(("x-permission" = json!("deliberate"))), tag = "council", request_body = CreateItem,
     responses((status = 201, body = ItemView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_item(
     State(state): State<AppState>,
@@ -76,7 +76,7 @@ async fn create_item(
 }
 
 /// One item with its history (every round), ballots, decision and the moves the user may make.
-#[utoipa::path(get, path = "/council/items/{id}", tag = "council", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/council/items/{id}", extensions(("x-permission" = json!("view_council"))), tag = "council", params(("id" = i64, Path)),
     responses((status = 200, body = ItemView), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn get_item(
     State(state): State<AppState>,
@@ -88,7 +88,7 @@ async fn get_item(
 
 /// Move an item: accept with a tier, schedule, open, carry, decide (creates the case), start,
 /// complete, or not adopt. Stale version → 409; a move not possible now → 422 `illegal_move`.
-#[utoipa::path(post, path = "/council/items/{id}/moves", tag = "council", params(("id" = i64, Path)), request_body = MoveItem,
+#[utoipa::path(post, path = "/council/items/{id}/moves", extensions(("x-permission" = json!("run_council"))), tag = "council", params(("id" = i64, Path)), request_body = MoveItem,
     responses((status = 200, body = ItemView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn move_item(
@@ -105,7 +105,7 @@ async fn move_item(
 
 /// Support an item (verified residents in its scope; idempotent). Reaching the threshold
 /// schedules it.
-#[utoipa::path(put, path = "/council/items/{id}/support", tag = "council", params(("id" = i64, Path)),
+#[utoipa::path(put, path = "/council/items/{id}/support", extensions(("x-permission" = json!("vote"))), tag = "council", params(("id" = i64, Path)),
     responses((status = 200, body = ItemView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn support(
     State(state): State<AppState>,
@@ -119,7 +119,7 @@ async fn support(
 }
 
 /// Withdraw one's support.
-#[utoipa::path(delete, path = "/council/items/{id}/support", tag = "council", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/council/items/{id}/support", extensions(("x-permission" = json!("vote"))), tag = "council", params(("id" = i64, Path)),
     responses((status = 200, body = ItemView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn withdraw_support(
     State(state): State<AppState>,
@@ -133,7 +133,7 @@ async fn withdraw_support(
 }
 
 /// Comments under an item; hidden ones show only the reason (the office sees the text).
-#[utoipa::path(get, path = "/council/items/{id}/comments", tag = "council", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/council/items/{id}/comments", extensions(("x-permission" = json!("view_council"))), tag = "council", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<CommentView>), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn comments(
     State(state): State<AppState>,
@@ -144,7 +144,7 @@ async fn comments(
 }
 
 /// Comment on an item (those who may raise items in its scope).
-#[utoipa::path(post, path = "/council/items/{id}/comments", tag = "council", params(("id" = i64, Path)), request_body = NewComment,
+#[utoipa::path(post, path = "/council/items/{id}/comments", extensions(("x-permission" = json!("deliberate"))), tag = "council", params(("id" = i64, Path)), request_body = NewComment,
     responses((status = 201, body = CommentView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn add_comment(
     State(state): State<AppState>,
@@ -159,7 +159,7 @@ async fn add_comment(
 }
 
 /// Hide a comment with a reason (moderation by the office or the grid leader).
-#[utoipa::path(post, path = "/council/comments/{id}/hide", tag = "council", params(("id" = i64, Path)), request_body = HideComment,
+#[utoipa::path(post, path = "/council/comments/{id}/hide", extensions(("x-permission" = json!("run_council"))), tag = "council", params(("id" = i64, Path)), request_body = HideComment,
     responses((status = 200, body = CommentView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn hide_comment(
     State(state): State<AppState>,
@@ -172,7 +172,7 @@ async fn hide_comment(
 
 /// Open a ballot on an undecided item: a decision (agree/disagree/abstain) or a poll, with
 /// quorum, pass rule, per-household, hidden-until-close and anonymous options.
-#[utoipa::path(post, path = "/council/items/{id}/ballots", tag = "council", params(("id" = i64, Path)), request_body = CreateBallot,
+#[utoipa::path(post, path = "/council/items/{id}/ballots", extensions(("x-permission" = json!("run_council"))), tag = "council", params(("id" = i64, Path)), request_body = CreateBallot,
     responses((status = 201, body = BallotView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn create_ballot(
     State(state): State<AppState>,
@@ -191,7 +191,7 @@ async fn create_ballot(
 
 /// Cast or change one's vote (until close; anonymous votes are final). The office records an
 /// attendee's show-of-hands vote by naming `resident_id`.
-#[utoipa::path(post, path = "/council/ballots/{id}/votes", tag = "council", params(("id" = i64, Path)), request_body = CastVote,
+#[utoipa::path(post, path = "/council/ballots/{id}/votes", extensions(("x-permission" = json!("vote"))), tag = "council", params(("id" = i64, Path)), request_body = CastVote,
     responses((status = 200, body = BallotView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn vote(
@@ -205,7 +205,7 @@ async fn vote(
 }
 
 /// Close a ballot now: the result is computed and frozen.
-#[utoipa::path(post, path = "/council/ballots/{id}/close", tag = "council", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/council/ballots/{id}/close", extensions(("x-permission" = json!("run_council"))), tag = "council", params(("id" = i64, Path)),
     responses((status = 200, body = BallotView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 async fn close_ballot(
     State(state): State<AppState>,
@@ -228,7 +228,7 @@ pub struct MeetingQuery {
 }
 
 /// Deliberation days and focused sessions.
-#[utoipa::path(get, path = "/council/meetings", tag = "council", params(MeetingQuery),
+#[utoipa::path(get, path = "/council/meetings", extensions(("x-permission" = json!("view_council"))), tag = "council", params(MeetingQuery),
     responses((status = 200, body = Vec<MeetingSummary>), (status = 401, body = Problem)))]
 async fn list_meetings(
     State(state): State<AppState>,
@@ -241,7 +241,7 @@ async fn list_meetings(
 }
 
 /// Schedule a meeting; items scheduled in its scope and waiting for a meeting join its agenda.
-#[utoipa::path(post, path = "/council/meetings", tag = "council", request_body = CreateMeeting,
+#[utoipa::path(post, path = "/council/meetings", extensions(("x-permission" = json!("run_council"))), tag = "council", request_body = CreateMeeting,
     responses((status = 201, body = MeetingView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_meeting(
     State(state): State<AppState>,
@@ -259,7 +259,7 @@ async fn create_meeting(
 
 /// A meeting: the review of the previous meeting's decisions, the agenda with minutes, and
 /// attendance.
-#[utoipa::path(get, path = "/council/meetings/{id}", tag = "council", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/council/meetings/{id}", extensions(("x-permission" = json!("view_council"))), tag = "council", params(("id" = i64, Path)),
     responses((status = 200, body = MeetingView), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn get_meeting(
     State(state): State<AppState>,
@@ -270,7 +270,7 @@ async fn get_meeting(
 }
 
 /// Replace the attendance list (versioned).
-#[utoipa::path(put, path = "/council/meetings/{id}/attendance", tag = "council", params(("id" = i64, Path)), request_body = Attendance,
+#[utoipa::path(put, path = "/council/meetings/{id}/attendance", extensions(("x-permission" = json!("run_council"))), tag = "council", params(("id" = i64, Path)), request_body = Attendance,
     responses((status = 200, body = MeetingView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn set_attendance(
@@ -283,7 +283,7 @@ async fn set_attendance(
 }
 
 /// Record the minutes of one agenda item (versioned by the meeting).
-#[utoipa::path(put, path = "/council/meetings/{id}/minutes/{item_id}", tag = "council", params(("id" = i64, Path), ("item_id" = i64, Path)), request_body = Minutes,
+#[utoipa::path(put, path = "/council/meetings/{id}/minutes/{item_id}", extensions(("x-permission" = json!("run_council"))), tag = "council", params(("id" = i64, Path), ("item_id" = i64, Path)), request_body = Minutes,
     responses((status = 200, body = MeetingView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn set_minutes(
@@ -307,7 +307,7 @@ pub struct AccountabilityQuery {
 }
 
 /// The public accountability page: decided items, who is responsible, deadline, progress.
-#[utoipa::path(get, path = "/council/accountability", tag = "council", params(AccountabilityQuery),
+#[utoipa::path(get, path = "/council/accountability", extensions(("x-permission" = json!("view_council"))), tag = "council", params(AccountabilityQuery),
     responses((status = 200, body = Page<AccountabilityEntry>), (status = 401, body = Problem)))]
 async fn accountability(
     State(state): State<AppState>,
@@ -320,7 +320,7 @@ async fn accountability(
 }
 
 /// The council's settings: support threshold, days for small matters.
-#[utoipa::path(get, path = "/council/settings", tag = "council",
+#[utoipa::path(get, path = "/council/settings", extensions(("x-permission" = json!("view_reference"))), tag = "council",
     responses((status = 200, body = CouncilSettings), (status = 401, body = Problem)))]
 async fn get_settings(
     State(state): State<AppState>,
@@ -330,19 +330,19 @@ async fn get_settings(
 }
 
 /// Change the council's settings (admins; versioned).
-#[utoipa::path(put, path = "/council/settings", tag = "council", request_body = CouncilSettings,
+#[utoipa::path(put, path = "/council/settings", extensions(("x-permission" = json!("manage_settings"))), tag = "council", request_body = CouncilSettings,
     responses((status = 200, body = CouncilSettings), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn put_settings(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     ApiJson(req): ApiJson<CouncilSettings>,
 ) -> AppResult<Json<CouncilSettings>> {
-    crate::accounts::require(&me, shared::accounts::Permission::ManageUsers)?;
+    crate::accounts::require(&me, shared::accounts::Permission::ManageSettings)?;
     Ok(Json(service::update_settings(&state, req).await?))
 }
 
 /// Is the signed-in user verified as a registered resident (and so may support and vote)?
-#[utoipa::path(get, path = "/council/me", tag = "council",
+#[utoipa::path(get, path = "/council/me", extensions(("x-permission" = json!("own_account"))), tag = "council",
     responses((status = 200, body = VoterStatus), (status = 401, body = Problem)))]
 async fn me(
     State(state): State<AppState>,
@@ -353,7 +353,7 @@ async fn me(
 
 /// Verify a user account as a registered resident, or remove the link (`resident_id: null`):
 /// staff, or the grid worker of the resident's grid.
-#[utoipa::path(put, path = "/users/{id}/resident", tag = "accounts", params(("id" = i64, Path)), request_body = LinkResident,
+#[utoipa::path(put, path = "/users/{id}/resident", extensions(("x-permission" = json!("edit_people"))), tag = "accounts", params(("id" = i64, Path)), request_body = LinkResident,
     responses((status = 200, body = VoterStatus), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn link_resident(
     State(state): State<AppState>,

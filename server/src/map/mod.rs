@@ -59,7 +59,7 @@ fn kind_of_layer(l: Layer) -> Option<PlaceKind> {
 }
 
 /// GeoJSON features of the asked layers that meet the box.
-#[utoipa::path(get, path = "/map/features", tag = "map", params(FeatureQuery),
+#[utoipa::path(get, path = "/map/features", extensions(("x-permission" = json!("view_places"))), tag = "map", params(FeatureQuery),
     responses((status = 200, description = "GeoJSON FeatureCollection; properties: layer, id, code, name, grid_id (places) or number, title, stage, overdue, hazard (cases)",
                content_type = "application/geo+json", body = Object),
               (status = 401, body = Problem), (status = 422, body = Problem)))]
@@ -165,7 +165,7 @@ pub struct LocateQuery {
 
 /// The grid, micro-grid and building a point lies in (point-in-polygon on their shapes). A
 /// point outside every grid is refused with a field error on `lon`.
-#[utoipa::path(get, path = "/map/locate", tag = "map", params(LocateQuery),
+#[utoipa::path(get, path = "/map/locate", extensions(("x-permission" = json!("view_places"))), tag = "map", params(LocateQuery),
     responses((status = 200, body = Location), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn locate(
     State(state): State<AppState>,
@@ -239,7 +239,7 @@ async fn case_counts(
 
 /// One grid for the map's side panel: leaders, micro-grids, building count, and — for those
 /// allowed — open and overdue cases and the number of special-group households.
-#[utoipa::path(get, path = "/map/grids/{id}/summary", tag = "map", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/map/grids/{id}/summary", extensions(("x-permission" = json!("view_places"))), tag = "map", params(("id" = i64, Path)),
     responses((status = 200, body = GridSummary), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn grid_summary(
     State(state): State<AppState>,
@@ -332,7 +332,7 @@ pub struct BoxQuery {
 
 /// Open and overdue cases of each grid meeting the box, for the choropleth: only grids whose
 /// every case the user may see (the office all, a grid worker theirs).
-#[utoipa::path(get, path = "/map/figures", tag = "map", params(BoxQuery),
+#[utoipa::path(get, path = "/map/figures", extensions(("x-permission" = json!("view_places"))), tag = "map", params(BoxQuery),
     responses((status = 200, body = Vec<GridFigures>), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn figures(
     State(state): State<AppState>,
@@ -398,7 +398,7 @@ fn shanghai_day(s: &str) -> Option<time::OffsetDateTime> {
 
 /// Cases reported within the days `from` … `to` (every stage, the ones the user may see),
 /// counted on a grid of cells over the box.
-#[utoipa::path(get, path = "/map/heat", tag = "map", params(HeatQuery),
+#[utoipa::path(get, path = "/map/heat", extensions(("x-permission" = json!("view_places"))), tag = "map", params(HeatQuery),
     responses((status = 200, body = Heat), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn heat(
     State(state): State<AppState>,
@@ -456,7 +456,7 @@ fn month_start() -> (time::OffsetDateTime, String) {
 /// made this month, counted per micro-grid (a grid for people directly in it) — never names.
 /// Only for those who may see special groups (the office everywhere, grid workers in their
 /// grids; others 403), like `/care/groups`.
-#[utoipa::path(get, path = "/map/care", tag = "map", params(BoxQuery),
+#[utoipa::path(get, path = "/map/care", extensions(("x-permission" = json!("view_people"))), tag = "map", params(BoxQuery),
     responses((status = 200, body = shared::map::CareOverlay), (status = 401, body = Problem),
               (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn care_overlay(
@@ -583,7 +583,7 @@ pub struct PatrolQuery {
 
 /// Patrols started on a day with their tracks: the office sees all, a grid worker those of
 /// their grids and their own; others none (403).
-#[utoipa::path(get, path = "/map/patrols", tag = "map", params(PatrolQuery),
+#[utoipa::path(get, path = "/map/patrols", extensions(("x-permission" = json!("patrol"))), tag = "map", params(PatrolQuery),
     responses((status = 200, body = Vec<shared::map::Patrol>), (status = 401, body = Problem),
               (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn list_patrols(
@@ -611,7 +611,7 @@ async fn list_patrols(
 }
 
 /// Start a patrol of a grid (grid workers in their grids, the office anywhere).
-#[utoipa::path(post, path = "/map/patrols", tag = "map", request_body = shared::map::StartPatrol,
+#[utoipa::path(post, path = "/map/patrols", extensions(("x-permission" = json!("patrol"))), tag = "map", request_body = shared::map::StartPatrol,
     responses((status = 201, body = shared::map::Patrol), (status = 401, body = Problem),
               (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn start_patrol(
@@ -628,7 +628,7 @@ async fn start_patrol(
 
 /// Add a batch of track points to one's own patrol under way (at most
 /// `shared::map::PATROL_BATCH_MAX`, in time order, near the grid).
-#[utoipa::path(post, path = "/map/patrols/{id}/points", tag = "map", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/map/patrols/{id}/points", extensions(("x-permission" = json!("patrol"))), tag = "map", params(("id" = i64, Path)),
     request_body = shared::map::AddTrackPoints,
     responses((status = 200, body = shared::map::Patrol), (status = 401, body = Problem),
               (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
@@ -642,7 +642,7 @@ async fn add_patrol_points(
 }
 
 /// End one's own patrol (versioned).
-#[utoipa::path(post, path = "/map/patrols/{id}/end", tag = "map", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/map/patrols/{id}/end", extensions(("x-permission" = json!("patrol"))), tag = "map", params(("id" = i64, Path)),
     request_body = shared::map::EndPatrol,
     responses((status = 200, body = shared::map::Patrol), (status = 401, body = Problem),
               (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
@@ -658,7 +658,7 @@ async fn end_patrol(
 }
 
 /// How the map screen is set up: the optional raster tile layer (off unless configured).
-#[utoipa::path(get, path = "/map/config", tag = "map",
+#[utoipa::path(get, path = "/map/config", extensions(("x-permission" = json!("view_places"))), tag = "map",
     responses((status = 200, body = shared::map::MapConfig), (status = 401, body = Problem)))]
 async fn map_config(
     State(state): State<AppState>,
@@ -671,7 +671,7 @@ async fn map_config(
 
 /// Cut a micro-grid in two along a line across it (admins; one transaction). Its buildings
 /// go with the part that holds them; both parts are checked like any edit.
-#[utoipa::path(post, path = "/map/places/{id}/split", tag = "map", params(("id" = i64, Path)), request_body = shared::map::SplitPlace,
+#[utoipa::path(post, path = "/map/places/{id}/split", extensions(("x-permission" = json!("edit_places"))), tag = "map", params(("id" = i64, Path)), request_body = shared::map::SplitPlace,
     responses((status = 200, description = "The place and the new one", body = Vec<shared::places::PlaceView>),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -687,7 +687,7 @@ async fn split(
 
 /// Join a neighbouring sibling micro-grid into this one (admins; one transaction); the two
 /// must share an edge. The other's buildings and cases move here and it is deleted.
-#[utoipa::path(post, path = "/map/places/{id}/merge", tag = "map", params(("id" = i64, Path)), request_body = shared::map::MergePlaces,
+#[utoipa::path(post, path = "/map/places/{id}/merge", extensions(("x-permission" = json!("edit_places"))), tag = "map", params(("id" = i64, Path)), request_body = shared::map::MergePlaces,
     responses((status = 200, body = shared::places::PlaceView),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]

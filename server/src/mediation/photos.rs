@@ -128,7 +128,7 @@ fn check_may_add(
 /// (`image/jpeg`, `image/png` or `image/webp`, at most 12 MB; at most 6 per record). Whoever
 /// may add that record now: the file's mediators and the office. A seventh photo is refused
 /// (422, field `photos`, `out_of_range`).
-#[utoipa::path(post, path = "/mediation/records/{id}/photos", tag = "mediation", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/mediation/records/{id}/photos", extensions(("x-permission" = json!("mediate"))), tag = "mediation", params(("id" = i64, Path)),
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
     responses((status = 201, body = RecordPhoto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
@@ -195,7 +195,7 @@ async fn upload(
 
 /// The photos of a record, for whoever sees the file's records (its mediators, the office,
 /// the grid's workers); anyone else gets 404.
-#[utoipa::path(get, path = "/mediation/records/{id}/photos", tag = "mediation", operation_id = "list_record_photos", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/mediation/records/{id}/photos", extensions(("x-permission" = json!("view_mediation"))), tag = "mediation", operation_id = "list_record_photos", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<RecordPhoto>), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn list(
     State(state): State<AppState>,
@@ -251,7 +251,7 @@ async fn serve(
 }
 
 /// A record's photo (JPEG), for whoever sees the record; audit-logged.
-#[utoipa::path(get, path = "/mediation/photos/{id}", tag = "mediation", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/mediation/photos/{id}", extensions(("x-permission" = json!("view_mediation"))), tag = "mediation", params(("id" = i64, Path)),
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn full(
     State(state): State<AppState>,
@@ -264,7 +264,7 @@ async fn full(
 
 /// A record photo's thumbnail (JPEG, at most 320 px), for whoever sees the record (shown
 /// with it on the file page, like its text).
-#[utoipa::path(get, path = "/mediation/photos/{id}/thumb", tag = "mediation", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/mediation/photos/{id}/thumb", extensions(("x-permission" = json!("view_mediation"))), tag = "mediation", params(("id" = i64, Path)),
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn thumb(
     State(state): State<AppState>,

@@ -30,7 +30,7 @@ pub struct FileQuery {
 
 /// Mediation files the user may see (office: all; grid workers: their grids'; mediators:
 /// theirs; residents: those they are a party to).
-#[utoipa::path(get, path = "/mediation/files", tag = "mediation", params(FileQuery),
+#[utoipa::path(get, path = "/mediation/files", extensions(("x-permission" = json!("view_mediation"))), tag = "mediation", params(FileQuery),
     responses((status = 200, body = Vec<FileSummary>), (status = 401, body = Problem)))]
 async fn list(
     State(state): State<AppState>,
@@ -44,7 +44,7 @@ async fn list(
 
 /// Open a file: a party's application (residents apply for themselves) or the committee's
 /// initiative or a referral from the status board.
-#[utoipa::path(post, path = "/mediation/files", tag = "mediation", request_body = CreateFile,
+#[utoipa::path(post, path = "/mediation/files", extensions(("x-permission" = json!("open_mediation"))), tag = "mediation", request_body = CreateFile,
     responses((status = 201, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create(
     State(state): State<AppState>,
@@ -60,7 +60,7 @@ async fn create(
 
 /// The mediation board: open files by stage (intake → accepted → in session → agreement →
 /// performance → closed).
-#[utoipa::path(get, path = "/mediation/board", tag = "mediation",
+#[utoipa::path(get, path = "/mediation/board", extensions(("x-permission" = json!("view_mediation"))), tag = "mediation",
     responses((status = 200, body = Vec<BoardColumn>), (status = 401, body = Problem)))]
 async fn board(
     State(state): State<AppState>,
@@ -70,7 +70,7 @@ async fn board(
 }
 
 /// Users with the mediator role, for choosing a file's mediators (Art. 19).
-#[utoipa::path(get, path = "/mediation/mediators", tag = "mediation",
+#[utoipa::path(get, path = "/mediation/mediators", extensions(("x-permission" = json!("view_mediation"))), tag = "mediation",
     responses((status = 200, body = Vec<shared::cases::Assignee>), (status = 401, body = Problem)))]
 async fn mediators(
     State(state): State<AppState>,
@@ -80,7 +80,7 @@ async fn mediators(
 }
 
 /// One file as the reader may see it. A mediator's read of session notes is audit-logged.
-#[utoipa::path(get, path = "/mediation/files/{id}", tag = "mediation", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/mediation/files/{id}", extensions(("x-permission" = json!("view_mediation"))), tag = "mediation", params(("id" = i64, Path)),
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn get(
     State(state): State<AppState>,
@@ -92,7 +92,7 @@ async fn get(
 }
 
 /// Move a file along its stages. Stale version → 409; not possible now → 422 `illegal_move`.
-#[utoipa::path(post, path = "/mediation/files/{id}/moves", tag = "mediation", params(("id" = i64, Path)), request_body = MoveFile,
+#[utoipa::path(post, path = "/mediation/files/{id}/moves", extensions(("x-permission" = json!("mediate"))), tag = "mediation", params(("id" = i64, Path)), request_body = MoveFile,
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn make_move(
@@ -110,7 +110,7 @@ async fn make_move(
 }
 
 /// Assign the file's mediators (the office).
-#[utoipa::path(put, path = "/mediation/files/{id}/mediators", tag = "mediation", params(("id" = i64, Path)), request_body = Mediators,
+#[utoipa::path(put, path = "/mediation/files/{id}/mediators", extensions(("x-permission" = json!("mediate"))), tag = "mediation", params(("id" = i64, Path)), request_body = Mediators,
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn set_mediators(
@@ -128,7 +128,7 @@ async fn set_mediators(
 }
 
 /// Record a party's consent to mediate; a refusal ends the file as not accepted.
-#[utoipa::path(put, path = "/mediation/parties/{id}/consent", tag = "mediation", params(("id" = i64, Path)), request_body = Consent,
+#[utoipa::path(put, path = "/mediation/parties/{id}/consent", extensions(("x-permission" = json!("mediate"))), tag = "mediation", params(("id" = i64, Path)), request_body = Consent,
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn consent(
     State(state): State<AppState>,
@@ -145,7 +145,7 @@ async fn consent(
 }
 
 /// Record that a party was told of their rights and duties.
-#[utoipa::path(post, path = "/mediation/parties/{id}/notice", tag = "mediation", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/mediation/parties/{id}/notice", extensions(("x-permission" = json!("mediate"))), tag = "mediation", params(("id" = i64, Path)),
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn notice(
     State(state): State<AppState>,
@@ -157,7 +157,7 @@ async fn notice(
 }
 
 /// A party's full phone number (mediators and the office; audit-logged).
-#[utoipa::path(get, path = "/mediation/parties/{id}/contact", tag = "mediation", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/mediation/parties/{id}/contact", extensions(("x-permission" = json!("view_mediation"))), tag = "mediation", params(("id" = i64, Path)),
     responses((status = 200, body = PartyContact), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn contact(
     State(state): State<AppState>,
@@ -169,7 +169,7 @@ async fn contact(
 }
 
 /// A party confirms the agreement (recorded by the mediator).
-#[utoipa::path(post, path = "/mediation/parties/{id}/confirm", tag = "mediation", params(("id" = i64, Path)), request_body = Confirm,
+#[utoipa::path(post, path = "/mediation/parties/{id}/confirm", extensions(("x-permission" = json!("mediate"))), tag = "mediation", params(("id" = i64, Path)), request_body = Confirm,
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn confirm(
     State(state): State<AppState>,
@@ -182,7 +182,7 @@ async fn confirm(
 }
 
 /// Add a record: site check, follow-up visit, police notice, invited participant, note.
-#[utoipa::path(post, path = "/mediation/files/{id}/records", tag = "mediation", params(("id" = i64, Path)), request_body = NewRecord,
+#[utoipa::path(post, path = "/mediation/files/{id}/records", extensions(("x-permission" = json!("mediate"))), tag = "mediation", params(("id" = i64, Path)), request_body = NewRecord,
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn add_record(
     State(state): State<AppState>,
@@ -199,7 +199,7 @@ async fn add_record(
 }
 
 /// Record a joint or back-to-back session (the file's mediators).
-#[utoipa::path(post, path = "/mediation/files/{id}/sessions", tag = "mediation", params(("id" = i64, Path)), request_body = NewSession,
+#[utoipa::path(post, path = "/mediation/files/{id}/sessions", extensions(("x-permission" = json!("mediate"))), tag = "mediation", params(("id" = i64, Path)), request_body = NewSession,
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn add_session(
     State(state): State<AppState>,
@@ -216,7 +216,7 @@ async fn add_session(
 }
 
 /// Draft or redraft the agreement (the file's mediators; versioned).
-#[utoipa::path(put, path = "/mediation/files/{id}/agreement", tag = "mediation", params(("id" = i64, Path)), request_body = AgreementInput,
+#[utoipa::path(put, path = "/mediation/files/{id}/agreement", extensions(("x-permission" = json!("mediate"))), tag = "mediation", params(("id" = i64, Path)), request_body = AgreementInput,
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn set_agreement(
@@ -234,7 +234,7 @@ async fn set_agreement(
 }
 
 /// Extend the time limit with every party's consent.
-#[utoipa::path(post, path = "/mediation/files/{id}/extension", tag = "mediation", params(("id" = i64, Path)), request_body = Extension,
+#[utoipa::path(post, path = "/mediation/files/{id}/extension", extensions(("x-permission" = json!("mediate"))), tag = "mediation", params(("id" = i64, Path)), request_body = Extension,
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn extend(
@@ -248,7 +248,7 @@ async fn extend(
 }
 
 /// A term of the agreement was performed.
-#[utoipa::path(post, path = "/mediation/terms/{id}/performed", tag = "mediation", params(("id" = i64, Path)), request_body = Performed,
+#[utoipa::path(post, path = "/mediation/terms/{id}/performed", extensions(("x-permission" = json!("mediate"))), tag = "mediation", params(("id" = i64, Path)), request_body = Performed,
     responses((status = 200, body = FileView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn performed(
     State(state): State<AppState>,
@@ -286,7 +286,7 @@ fn html(body: String) -> impl IntoResponse {
 }
 
 /// The agreement (调解协议书) as a printable page (print or save as PDF from the browser).
-#[utoipa::path(get, path = "/mediation/files/{id}/agreement.html", tag = "mediation", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/mediation/files/{id}/agreement.html", extensions(("x-permission" = json!("view_mediation"))), tag = "mediation", params(("id" = i64, Path)),
     responses((status = 200, description = "Printable agreement", content_type = "text/html"), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn agreement_html(
     State(state): State<AppState>,
@@ -302,7 +302,7 @@ async fn agreement_html(
 }
 
 /// The whole case file (卷宗) in order, as this reader may see it, printable.
-#[utoipa::path(get, path = "/mediation/files/{id}/dossier.html", tag = "mediation", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/mediation/files/{id}/dossier.html", extensions(("x-permission" = json!("view_mediation"))), tag = "mediation", params(("id" = i64, Path)),
     responses((status = 200, description = "Printable case file", content_type = "text/html"), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn dossier_html(
     State(state): State<AppState>,
@@ -316,7 +316,7 @@ async fn dossier_html(
 
 /// The agreement (调解协议书) as a PDF, made on the server: the same content and the same
 /// readers as the printable page (set in the standard font STSong-Light, not embedded).
-#[utoipa::path(get, path = "/mediation/files/{id}/agreement.pdf", tag = "mediation", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/mediation/files/{id}/agreement.pdf", extensions(("x-permission" = json!("view_mediation"))), tag = "mediation", params(("id" = i64, Path)),
     responses((status = 200, description = "The agreement as PDF", content_type = "application/pdf"), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn agreement_pdf(
     State(state): State<AppState>,
@@ -353,7 +353,7 @@ async fn agreement_pdf(
 /// One session's record (调解笔录), printable for the signatures of those present: as the
 /// reader may see the session (a party their own words and what was shared; the office that
 /// it took place). A mediator's read of the notes is audit-logged.
-#[utoipa::path(get, path = "/mediation/sessions/{id}/record.html", tag = "mediation", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/mediation/sessions/{id}/record.html", extensions(("x-permission" = json!("view_mediation"))), tag = "mediation", params(("id" = i64, Path)),
     responses((status = 200, description = "Printable session record", content_type = "text/html"), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn session_record_html(
     State(state): State<AppState>,
@@ -388,7 +388,7 @@ pub struct LiveQuery {
 /// JSON `LiveFileChange`: id, version, stage — no content). Given `since` or
 /// `Last-Event-ID`, missed changes come first; `event: resync` asks the board to reload.
 /// Each connection ends after a few minutes and the browser reconnects (see `live_stream`).
-#[utoipa::path(get, path = "/mediation/live", tag = "mediation", params(LiveQuery),
+#[utoipa::path(get, path = "/mediation/live", extensions(("x-permission" = json!("view_mediation"))), tag = "mediation", params(LiveQuery),
     responses((status = 200, description = "text/event-stream of LiveFileChange", content_type = "text/event-stream", body = LiveFileChange),
               (status = 401, body = Problem)))]
 async fn live_stream(

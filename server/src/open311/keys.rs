@@ -73,7 +73,7 @@ pub async fn insert(
 }
 
 /// Issue an Open311 API key (admin). The key is shown in this answer only.
-#[utoipa::path(post, path = "/open311/keys", tag = "open311", request_body = NewApiKey,
+#[utoipa::path(post, path = "/open311/keys", extensions(("x-permission" = json!("manage_settings"))), tag = "open311", request_body = NewApiKey,
     responses((status = 201, body = ApiKeyView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create(
     State(state): State<AppState>,
@@ -81,7 +81,7 @@ async fn create(
     CurrentUser(me): CurrentUser,
     ApiJson(req): ApiJson<NewApiKey>,
 ) -> AppResult<(StatusCode, Json<ApiKeyView>)> {
-    require(&me, Permission::ManageUsers)?;
+    require(&me, Permission::ManageSettings)?;
     let name = Name::parse(&req.name).map_err(|c| AppError::field("name", c))?;
     let key = {
         use rand::RngCore;
@@ -119,13 +119,13 @@ async fn create(
 }
 
 /// The issued keys (admin), without the keys themselves.
-#[utoipa::path(get, path = "/open311/keys", tag = "open311",
+#[utoipa::path(get, path = "/open311/keys", extensions(("x-permission" = json!("manage_settings"))), tag = "open311",
     responses((status = 200, body = Vec<ApiKeyView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
 ) -> AppResult<Json<Vec<ApiKeyView>>> {
-    require(&me, Permission::ManageUsers)?;
+    require(&me, Permission::ManageSettings)?;
     let rows = api_key::Entity::find()
         .order_by_asc(api_key::Column::Id)
         .all(&state.db.conn)
@@ -145,7 +145,7 @@ async fn list(
 
 /// Revoke a key (admin): it stops filing requests at once; requests it filed stay. Revoking
 /// a revoked key changes nothing.
-#[utoipa::path(delete, path = "/open311/keys/{id}", tag = "open311", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/open311/keys/{id}", extensions(("x-permission" = json!("manage_settings"))), tag = "open311", params(("id" = i64, Path)),
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn revoke(
     State(state): State<AppState>,
@@ -153,7 +153,7 @@ async fn revoke(
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
-    require(&me, Permission::ManageUsers)?;
+    require(&me, Permission::ManageSettings)?;
     let txn = state.db.begin_write().await?;
     let k = api_key::Entity::find_by_id(id)
         .one(&*txn)

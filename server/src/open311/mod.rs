@@ -143,7 +143,7 @@ async fn requests_doc(
 
 /// GeoReport v2: `services.json|xml` (the service list) or `requests.json|xml` (service
 /// requests; filters `service_request_id`, `service_code`, `start_date`, `end_date`, `status`).
-#[utoipa::path(get, path = "/open311/v2/{file}", tag = "open311", params(("file" = String, Path, description = "services.json, services.xml, requests.json or requests.xml")),
+#[utoipa::path(get, path = "/open311/v2/{file}", extensions(("x-permission" = json!("public"))), tag = "open311", params(("file" = String, Path, description = "services.json, services.xml, requests.json or requests.xml")),
     responses((status = 200, description = "JSON array or XML document as GeoReport v2 specifies",
                 content((Vec<Object> = "application/json"), (String = "text/xml"))),
               (status = 400, description = "A filter that does not parse", content((Vec<Open311Error> = "application/json"), (String = "text/xml"))),
@@ -250,7 +250,7 @@ fn public_categories() -> sea_orm::sea_query::SelectStatement {
 }
 
 /// GeoReport v2 service definition: `services/{service_code}.json|xml`.
-#[utoipa::path(get, path = "/open311/v2/services/{file}", tag = "open311", params(("file" = String, Path, description = "`{service_code}.json` or `.xml`")),
+#[utoipa::path(get, path = "/open311/v2/services/{file}", extensions(("x-permission" = json!("public"))), tag = "open311", params(("file" = String, Path, description = "`{service_code}.json` or `.xml`")),
     responses((status = 200, description = "service_definition", content((Object = "application/json"), (String = "text/xml"))),
               (status = 404, description = "No such public service", content((Vec<Open311Error> = "application/json"), (String = "text/xml")))))]
 async fn get_service(State(state): State<AppState>, Path(file): Path<String>) -> Response {
@@ -272,7 +272,7 @@ async fn get_service(State(state): State<AppState>, Path(file): Path<String>) ->
 }
 
 /// GeoReport v2 one service request: `requests/{id}.json|xml`.
-#[utoipa::path(get, path = "/open311/v2/requests/{file}", tag = "open311", params(("file" = String, Path, description = "`{service_request_id}.json` or `.xml`")),
+#[utoipa::path(get, path = "/open311/v2/requests/{file}", extensions(("x-permission" = json!("public"))), tag = "open311", params(("file" = String, Path, description = "`{service_request_id}.json` or `.xml`")),
     responses((status = 200, description = "service_requests with one request", content((Vec<Object> = "application/json"), (String = "text/xml"))),
               (status = 404, description = "No such public request", content((Vec<Open311Error> = "application/json"), (String = "text/xml")))))]
 async fn get_request(State(state): State<AppState>, Path(file): Path<String>) -> Response {
@@ -306,7 +306,7 @@ fn form_fields(raw: &[u8]) -> HashMap<String, String> {
 
 /// GeoReport v2 create a service request: `POST requests.json|xml`, form-encoded fields
 /// `api_key`, `service_code`, `lat`+`long` or `address_string`, `description`, contact fields.
-#[utoipa::path(post, path = "/open311/v2/{file}", tag = "open311", params(("file" = String, Path, description = "requests.json or requests.xml")),
+#[utoipa::path(post, path = "/open311/v2/{file}", extensions(("x-permission" = json!("public"))), tag = "open311", params(("file" = String, Path, description = "requests.json or requests.xml")),
     request_body(content = String, content_type = "application/x-www-form-urlencoded"),
     responses((status = 201, description = "[{service_request_id, service_notice, account_id}]", content((Vec<Object> = "application/json"), (String = "text/xml"))),
               (status = 400, description = "A field missing or not valid", content((Vec<Open311Error> = "application/json"), (String = "text/xml"))),

@@ -47,7 +47,7 @@ pub struct SearchQuery {
 }
 
 /// The top of the hierarchy: streets.
-#[utoipa::path(get, path = "/places", tag = "places",
+#[utoipa::path(get, path = "/places", extensions(("x-permission" = json!("view_places"))), tag = "places",
     responses((status = 200, body = Vec<PlaceSummary>), (status = 401, body = Problem)))]
 async fn roots(
     State(state): State<AppState>,
@@ -57,7 +57,7 @@ async fn roots(
 }
 
 /// Every grid with its location, for pickers (grids are public structure).
-#[utoipa::path(get, path = "/grids", tag = "places",
+#[utoipa::path(get, path = "/grids", extensions(("x-permission" = json!("view_places"))), tag = "places",
     responses((status = 200, body = Vec<PlaceRefWithPath>), (status = 401, body = Problem)))]
 async fn grids(
     State(state): State<AppState>,
@@ -67,7 +67,7 @@ async fn grids(
 }
 
 /// Create a place under its parent. Streets to buildings: admins; households: people editors of that grid.
-#[utoipa::path(post, path = "/places", tag = "places", request_body = CreatePlace,
+#[utoipa::path(post, path = "/places", extensions(("x-permission" = json!("edit_places"))), tag = "places", request_body = CreatePlace,
     responses((status = 201, body = PlaceView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create(
     State(state): State<AppState>,
@@ -82,7 +82,7 @@ async fn create(
 }
 
 /// One place with its breadcrumb path, leaders and geometry.
-#[utoipa::path(get, path = "/places/{id}", tag = "places", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/places/{id}", extensions(("x-permission" = json!("view_places"))), tag = "places", params(("id" = i64, Path)),
     responses((status = 200, body = PlaceView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn get(
     State(state): State<AppState>,
@@ -93,7 +93,7 @@ async fn get(
 }
 
 /// Change a place; `version` must be the one last read (409 otherwise, with the current record).
-#[utoipa::path(put, path = "/places/{id}", tag = "places", params(("id" = i64, Path)), request_body = UpdatePlace,
+#[utoipa::path(put, path = "/places/{id}", extensions(("x-permission" = json!("edit_places"))), tag = "places", params(("id" = i64, Path)), request_body = UpdatePlace,
     responses((status = 200, body = PlaceView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn update(
@@ -108,7 +108,7 @@ async fn update(
 
 /// Put back the outline the place had before its last change of shape (grids and
 /// micro-grids; checked again like any edit). `version` is the place's current version.
-#[utoipa::path(post, path = "/places/{id}/geometry/undo", tag = "places", params(("id" = i64, Path)), request_body = shared::map::UndoGeometry,
+#[utoipa::path(post, path = "/places/{id}/geometry/undo", extensions(("x-permission" = json!("edit_places"))), tag = "places", params(("id" = i64, Path)), request_body = shared::map::UndoGeometry,
     responses((status = 200, body = PlaceView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, description = "Nothing to undo, or the old outline no longer fits", body = Problem)))]
 async fn undo_geometry(
@@ -124,7 +124,7 @@ async fn undo_geometry(
 }
 
 /// Delete an empty place (no children, no residents).
-#[utoipa::path(delete, path = "/places/{id}", tag = "places", params(("id" = i64, Path), VersionParam),
+#[utoipa::path(delete, path = "/places/{id}", extensions(("x-permission" = json!("edit_places"))), tag = "places", params(("id" = i64, Path), VersionParam),
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, description = "Stale version, or the place still has children or residents", body = Problem)))]
 async fn delete(
@@ -139,7 +139,7 @@ async fn delete(
 }
 
 /// The places one level down. A building's children are households: people's data.
-#[utoipa::path(get, path = "/places/{id}/children", tag = "places", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/places/{id}/children", extensions(("x-permission" = json!("view_places"))), tag = "places", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<PlaceSummary>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn children(
     State(state): State<AppState>,
@@ -150,7 +150,7 @@ async fn children(
 }
 
 /// The residents of one household (masked).
-#[utoipa::path(get, path = "/places/{id}/residents", tag = "places", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/places/{id}/residents", extensions(("x-permission" = json!("view_people"))), tag = "places", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ResidentView>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn household_residents(
     State(state): State<AppState>,
@@ -163,7 +163,7 @@ async fn household_residents(
 }
 
 /// Search the hierarchy by name, address or code, and residents by name (within scope).
-#[utoipa::path(get, path = "/search", tag = "places", params(SearchQuery),
+#[utoipa::path(get, path = "/search", extensions(("x-permission" = json!("view_places"))), tag = "places", params(SearchQuery),
     responses((status = 200, body = SearchResults), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn search(
     State(state): State<AppState>,
@@ -174,7 +174,7 @@ async fn search(
 }
 
 /// Residents in the user's scope, optionally under a place and matching a name.
-#[utoipa::path(get, path = "/residents", tag = "residents", params(ResidentQuery),
+#[utoipa::path(get, path = "/residents", extensions(("x-permission" = json!("view_people"))), tag = "residents", params(ResidentQuery),
     responses((status = 200, body = Page<ResidentView>), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, description = "No such place (`place_id`)", body = Problem)))]
 async fn list_residents(
@@ -196,7 +196,7 @@ async fn list_residents(
 }
 
 /// Register a resident in a household.
-#[utoipa::path(post, path = "/residents", tag = "residents", request_body = ResidentInput,
+#[utoipa::path(post, path = "/residents", extensions(("x-permission" = json!("edit_people"))), tag = "residents", request_body = ResidentInput,
     responses((status = 201, body = ResidentView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_resident(
     State(state): State<AppState>,
@@ -211,7 +211,7 @@ async fn create_resident(
 }
 
 /// One resident (masked).
-#[utoipa::path(get, path = "/residents/{id}", tag = "residents", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/residents/{id}", extensions(("x-permission" = json!("view_people"))), tag = "residents", params(("id" = i64, Path)),
     responses((status = 200, body = ResidentView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn get_resident(
     State(state): State<AppState>,
@@ -222,7 +222,7 @@ async fn get_resident(
 }
 
 /// Change a resident; `version` is required.
-#[utoipa::path(put, path = "/residents/{id}", tag = "residents", params(("id" = i64, Path)), request_body = ResidentInput,
+#[utoipa::path(put, path = "/residents/{id}", extensions(("x-permission" = json!("edit_people"))), tag = "residents", params(("id" = i64, Path)), request_body = ResidentInput,
     responses((status = 200, body = ResidentView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn update_resident(
@@ -236,7 +236,7 @@ async fn update_resident(
 }
 
 /// Remove a resident from the registry.
-#[utoipa::path(delete, path = "/residents/{id}", tag = "residents", params(("id" = i64, Path), VersionParam),
+#[utoipa::path(delete, path = "/residents/{id}", extensions(("x-permission" = json!("edit_people"))), tag = "residents", params(("id" = i64, Path), VersionParam),
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 async fn delete_resident(
     State(state): State<AppState>,
@@ -254,7 +254,7 @@ async fn delete_resident(
 /// audit-logged with that purpose. A POST: it writes the audit entry, and the purpose never
 /// lands in URLs, logs or browser history. A missing purpose is a 422 (`validation_failed`,
 /// field `purpose`) and reads nothing.
-#[utoipa::path(post, path = "/residents/{id}/reveal", tag = "residents", params(("id" = i64, Path)), request_body = RevealRequest,
+#[utoipa::path(post, path = "/residents/{id}/reveal", extensions(("x-permission" = json!("reveal_sensitive"))), tag = "residents", params(("id" = i64, Path)), request_body = RevealRequest,
     responses((status = 200, body = ResidentSensitive), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 422, body = Problem)))]
 async fn reveal(
@@ -280,7 +280,7 @@ pub struct ImportParams {
 }
 
 /// The whole hierarchy with geometry as a GeoJSON FeatureCollection (admin; audited).
-#[utoipa::path(get, path = "/places/export", tag = "places",
+#[utoipa::path(get, path = "/places/export", extensions(("x-permission" = json!("bulk_data"))), tag = "places",
     responses((status = 200, description = "GeoJSON FeatureCollection; properties: kind, code, name, parent_code, address, leaders",
                content_type = "application/geo+json", body = Object),
               (status = 401, body = Problem), (status = 403, body = Problem)))]
@@ -304,7 +304,7 @@ async fn export_places(
 
 /// Import places from a GeoJSON FeatureCollection: new codes are created under `parent_code`,
 /// known codes updated. All rows are checked; nothing is written unless every row is accepted.
-#[utoipa::path(post, path = "/places/import", tag = "places", params(ImportParams),
+#[utoipa::path(post, path = "/places/import", extensions(("x-permission" = json!("bulk_data"))), tag = "places", params(ImportParams),
     request_body(content = Object, content_type = "application/geo+json"),
     responses((status = 200, body = ImportReport), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn import_places(
@@ -320,7 +320,7 @@ async fn import_places(
 }
 
 /// All residents as CSV with full identity numbers and phones (admin; audited bulk read).
-#[utoipa::path(get, path = "/residents/export", tag = "residents",
+#[utoipa::path(get, path = "/residents/export", extensions(("x-permission" = json!("bulk_data"))), tag = "residents",
     responses((status = 200, description = "CSV: household_code,name,id_number,phone,special_groups", content_type = "text/csv", body = String),
               (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn export_residents(
@@ -343,7 +343,7 @@ async fn export_residents(
 }
 
 /// Import new residents from CSV (the export's columns). Nothing is written unless every row is accepted.
-#[utoipa::path(post, path = "/residents/import", tag = "residents", params(ImportParams),
+#[utoipa::path(post, path = "/residents/import", extensions(("x-permission" = json!("bulk_data"))), tag = "residents", params(ImportParams),
     request_body(content = String, content_type = "text/csv"),
     responses((status = 200, body = ImportReport), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 415, body = Problem), (status = 422, body = Problem)))]

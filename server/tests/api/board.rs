@@ -147,10 +147,11 @@ async fn the_board_shows_columns_in_order_with_figures(app: &TestApp) {
     // Filters narrow the board and its figures.
     let (_, filtered) = staff.get("/api/v1/board?q=%E4%B8%99").await;
     assert_eq!(filtered["figures"]["open"], 1);
-    // The reporter sees their cards but may not reorder them.
-    let (_, mine) = resident.get("/api/v1/board").await;
-    assert_eq!(column(&mine, "registered")["total"], 2);
-    let card = &column(&mine, "reported")["cards"][0];
+    // The board is the office's and the grid workers' work (`Permission::WorkCases`): the
+    // reporter follows their reports in their own list, and may not reorder cards.
+    let (status, _) = resident.get("/api/v1/board").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let card = &column(&board, "registered")["cards"][0];
     assert_eq!(
         resident
             .post(
@@ -167,14 +168,27 @@ both!(the_board_shows_columns_in_order_with_figures);
 async fn every_open_board_sees_a_move_live_and_reconnects_resume(app: &TestApp) {
     let resident = app.login("resident").await;
     let staff = app.login("staff").await;
-    let mediator = app.login("mediator").await;
+    let admin = app.login("admin").await;
+    let grid2 = app.place_id("XF-C01-G2").await;
+    let (status, u) = admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "gw2", "display_name": "钱网格员", "password": "linju-demo",
+                "roles": ["grid_worker"], "grid_ids": [grid2]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{u}");
+    let other_grid = app.login("gw2").await;
     let c = file(&resident, app, "井盖松动").await;
     let (_, board) = staff.get("/api/v1/board").await;
     let cursor = board["cursor"].as_i64().unwrap();
 
     // Both streams are subscribed once open (no waiting on the clock for them to connect).
     let watching = staff.open_live("/api/v1/live", None).await;
-    let not_watching = mediator.open_live("/api/v1/live", None).await;
+    let not_watching = other_grid.open_live("/api/v1/live", None).await;
+    // The board's feed is for those who work the board.
+    let (status, _) = app.login("mediator").await.get("/api/v1/live").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, moved) = staff
         .post(
             &format!("/api/v1/cases/{}/moves", c["id"]),
@@ -193,7 +207,7 @@ async fn every_open_board_sees_a_move_live_and_reconnects_resume(app: &TestApp) 
             .events("case", 1, Duration::from_millis(1500))
             .await
             .is_empty(),
-        "a mediator's stream carries no case they may not see"
+        "another grid's worker hears of no case they may not see"
     );
 
     // A client that was away asks for what it missed since the board it loaded.
