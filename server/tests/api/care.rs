@@ -3,7 +3,7 @@
 //! volunteer runs and the grid worker confirms. Sensitive records stay with those who care.
 
 use crate::both;
-use crate::common::{Api, TestApp};
+use crate::common::{Api, TestApp, category};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -148,14 +148,7 @@ async fn a_visit_need_becomes_an_errand_the_helper_runs(app: &TestApp) {
     assert!(!app.audit("care.record.read").await.is_empty());
 
     // A need that is a repair becomes a case at her household.
-    let (_, meta) = gw.get("/api/v1/cases/meta").await;
-    let category = meta["categories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| !c["parent_id"].is_null())
-        .unwrap()["id"]
-        .clone();
+    let category = category(&gw, "E-ENV-01").await;
     let v = ok(
         gw.post(
             "/api/v1/care/visits",
@@ -371,14 +364,7 @@ async fn letters_to_the_secretary(app: &TestApp) {
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (_, meta) = secretary.get("/api/v1/cases/meta").await;
-    let category = meta["categories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| !c["parent_id"].is_null())
-        .unwrap()["id"]
-        .clone();
+    let category = category(&secretary, "E-ENV-01").await;
     let answered = ok(
         secretary
             .post(
@@ -502,14 +488,7 @@ both!(letters_are_private_by_default_and_answers_notify);
 async fn old_letter_cases_get_their_origin(app: &TestApp) {
     let resident = app.login("resident").await;
     let secretary = app.login("admin").await;
-    let (_, meta) = secretary.get("/api/v1/cases/meta").await;
-    let category = meta["categories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| !c["parent_id"].is_null())
-        .unwrap()["id"]
-        .clone();
+    let category = category(&secretary, "E-ENV-01").await;
     let mut cases = Vec::new();
     for private in [true, false] {
         let letter = ok(
