@@ -11,7 +11,7 @@
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import {
   useLinju, launchBrowser, login, ARTIFACTS, makePng, mouseDrag, brokenAcrossLines,
 } from '../support.mjs';
@@ -21,6 +21,7 @@ const PHONE = { width: 390, height: 844 };
 const DESK = { width: 1280, height: 900 };
 
 const env = useLinju({ viewport: DESK });
+test.before(async () => { await rm(SHOTS, { recursive: true, force: true }); });
 
 // The phone: its own browser (own cookie jar), touch screen, watched for page errors like the
 // desktop one.
@@ -37,7 +38,7 @@ test.after(async () => { await phone?.close(); });
 
 // A story that fails leaves what each screen showed (the harness keeps only its own page).
 afterEach(async (t) => {
-  if (t.passed !== false) return;
+  if (t.passed !== false || !t.name.startsWith('story')) return;
   const pages = [...env.browser.context.pages(), ...(phone ? phone.context.pages() : [])];
   await mkdir(SHOTS, { recursive: true });
   for (const [i, p] of pages.entries()) {
@@ -558,6 +559,8 @@ test('story 3: a council item from a resident\'s phone to a decision followed up
   await res.getByTestId('raise-submit').tap();
   await res.getByTestId('item-title').filter({ hasText: TITLE }).waitFor();
   const itemUrl = res.url();
+  await res.getByTestId('photo-input').setInputFiles({ name: 'corridor.png', mimeType: 'image/png', buffer: await makePng(res, '#aa6633') });
+  await res.getByTestId('item-photo').first().waitFor();
   await snap(res, '3-raised');
 
   // The office accepts it as a small matter (小事) and opens it for support.
@@ -565,10 +568,24 @@ test('story 3: a council item from a resident\'s phone to a decision followed up
   await signIn(desk, 'staff');
   await desk.goto(itemUrl);
   await desk.getByTestId('item-title').filter({ hasText: TITLE }).waitFor();
-  await desk.getByTestId('item-action-accept').click();
-  await desk.getByTestId('tier-small').check();
+  // The resident's photo, opened from the keyboard: a viewer that keeps the focus.
+  const photo = desk.getByTestId('item-photo').first();
+  await photo.focus();
+  await desk.keyboard.press('Enter');
+  const viewer = desk.getByTestId('photo-viewer');
+  await viewer.waitFor();
+  await snap(desk, '3-photo-viewer');
+  assert.deepEqual(await dialogKeepsFocus(desk, viewer, photo), []);
+  // Accepted as a small matter (小事), from the keyboard alone: the tier, then the form's button.
+  await desk.getByTestId('item-action-accept').focus();
+  await desk.keyboard.press('Enter');
+  await desk.getByTestId('tier-small').focus();
+  await desk.keyboard.press('Space');
+  assert.ok(await desk.getByTestId('tier-small').isChecked());
   await snap(desk, '3-accept');
-  await desk.getByTestId('action-submit').click();
+  await desk.getByTestId('tier-small').focus();
+  await desk.getByTestId('action-submit').focus();
+  await desk.keyboard.press('Enter');
   await desk.getByTestId('support-toggle').or(desk.getByTestId('item-action-schedule')).first().waitFor();
 
   // Residents support it.
@@ -723,29 +740,55 @@ test('story 4: the dripping air-conditioner, from application to a printed agree
   await snap(desk, '4-file');
 
   // Both parties consent and are told their rights and duties (Art. 23–24).
+  // One click, then what a person waits for: `done` shown, or the page saying the file changed
+  // elsewhere (then they press 显示最新内容 and look again, clicking once more if needed).
+  let toldChangedElsewhere = 0;
+  const changed = desk.getByTestId('med-file-changed');
+  async function step(button, done) {
+    await button.click();
+    await done.or(changed).first().waitFor();
+    if (await done.isVisible()) return;
+    toldChangedElsewhere += 1;
+    await snap(desk, '4-changed-elsewhere');
+    await desk.getByTestId('med-file-refresh').click();
+    await changed.waitFor({ state: 'detached' });
+    if (!(await done.isVisible())) {
+      await button.click();
+      await done.waitFor();
+    }
+  }
   for (const p of people) {
     const party = desk.getByTestId('med-party').filter({ hasText: p.name });
-    await party.getByTestId('med-consent-agree').click();
-    await party.getByTestId('med-give-notice').click();
-    await party.getByTestId('med-notice').filter({ hasText: /已告知/ }).waitFor();
+    await step(party.getByTestId('med-consent-agree'), party.getByTestId('med-consent').filter({ hasText: '同意调解' }));
+    await step(party.getByTestId('med-give-notice'), party.getByTestId('med-notice').filter({ hasText: /已告知/ }));
   }
   await snap(desk, '4-consented');
+  await t.test('one\'s own steps are not announced as someone else\'s', {
+    todo: 'on the file page, recording consent and the notice of rights for the two parties one after the other sometimes brings up 此卷宗刚被他人更新 / 显示最新内容 although nobody else touched the file, and the click just made is then not shown (周海燕 still 尚未告知; 4-changed-elsewhere-1280.png) — a race between the live stream\'s version and the page\'s own answer',
+  }, async () => {
+    assert.equal(toldChangedElsewhere, 0);
+  });
 
-  // Accept and begin: the file's own moves (the keyboard alone for the first).
-  await desk.getByTestId('med-action-accept').focus();
+  // Accepted on the mediation board: a mouse drag, stepwise, from 申请受理 to 已受理.
+  await desk.getByTestId('med-back').click();
+  const medCard = desk.getByTestId('med-card').filter({ hasText: '空调外机滴水纠纷' });
+  await medCard.waitFor();
+  assert.equal(await medCard.getAttribute('data-stage'), 'intake');
+  await snap(desk, '4-board-intake');
+  await mouseDrag(desk, medCard, desk.locator('[data-testid=med-column-cards][data-stage=accepted]'));
+  await desk.locator('[data-testid=med-card][data-stage=accepted]').filter({ hasText: '空调外机滴水纠纷' }).waitFor();
+  await desk.getByTestId('med-board-message').filter({ hasText: '已受理' }).waitFor();
+  await snap(desk, '4-accepted');
+
+  // Begin, from the keyboard alone on the file page.
+  await desk.goto(fileUrl);
+  await desk.getByTestId('med-action-begin').focus();
   await desk.keyboard.press('Enter');
   const note = desk.getByTestId('med-action-note');
   if (await note.isVisible().catch(() => false)) {
-    await note.fill('双方自愿申请，符合受理条件。');
-    await desk.keyboard.press('Tab');
-    await desk.getByTestId('med-action-submit').focus();
-    await desk.keyboard.press('Enter');
-  }
-  await desk.getByTestId('med-action-begin').waitFor();
-  await desk.getByTestId('med-action-begin').click();
-  if (await note.isVisible().catch(() => false)) {
     await note.fill('约定本周五晚在社区调解室面谈。');
-    await desk.getByTestId('med-action-submit').click();
+    await desk.keyboard.press('Tab');
+    await desk.keyboard.press('Enter');
   }
   await desk.getByTestId('med-session-form').waitFor();
   await snap(desk, '4-in-session');
@@ -765,6 +808,23 @@ test('story 4: the dripping air-conditioner, from application to a printed agree
   await switchLanguage(desk, 'zh-CN');
   await desk.goto(fileUrl);
   await desk.getByTestId('med-session-form').waitFor();
+  await snap(desk, '4-in-session');
+
+  // A site check with a photo taken there; the photo opens in a viewer that keeps the focus.
+  await desk.getByTestId('med-record-kind').selectOption('site_check');
+  await desk.getByTestId('med-record-text').fill('现场核实：402室空调冷凝水管悬空，302室阳台地面有水渍。');
+  await desk.getByTestId('med-record-submit').click();
+  const siteCheck = desk.getByTestId('med-record').filter({ hasText: '冷凝水管悬空' });
+  await siteCheck.waitFor();
+  await siteCheck.getByTestId('photo-input').setInputFiles({ name: 'balcony.png', mimeType: 'image/png', buffer: await makePng(desk, '#336699') });
+  const sitePhoto = siteCheck.getByTestId('med-record-photo').first();
+  await sitePhoto.waitFor();
+  await sitePhoto.focus();
+  await desk.keyboard.press('Enter');
+  const viewer = desk.getByTestId('photo-viewer');
+  await viewer.waitFor();
+  await snap(desk, '4-photo-viewer');
+  assert.deepEqual(await dialogKeepsFocus(desk, viewer, sitePhoto), []);
 
   // A joint session, then a back-to-back one with the respondent.
   await desk.getByTestId('med-mode-joint').check();
