@@ -215,7 +215,7 @@ async function dialogKeepsFocus(page, dialog, opener) {
 // ---------------------------------------------------------------------------------------------
 test('story 1: an unguarded well in the underground garage, from patrol to rating', async (t) => {
   const TITLE = '地下车库有口井没有盖板';
-  const DESCRIPTION = '1栋地下车库B2层东侧，检修井盖板缺失，周边无围挡，夜间很暗。';
+  const DESCRIPTION = '地下车库B2层东侧，检修井盖板缺失，周边无围挡，夜间很暗。';
   const FEEDBACK = '已加装临时盖板并设置围挡，物业已订购新井盖。';
   const url = env.url;
 
@@ -229,6 +229,11 @@ test('story 1: an unguarded well in the underground garage, from patrol to ratin
   await gw.getByTestId('quick-map').tap();
   await gw.getByTestId('map-patrol').waitFor();
   await snap(gw, '1-patrol');
+  await t.test('the map on a touch phone explains touch, not keys and the wheel', {
+    todo: 'on the phone (touch) the map\'s help says 拖动或用方向键移动地图，滚轮、双指或 +/– 键缩放，0 键显示全社区。键盘：Enter…，R… — keys and a wheel the phone has not (the board has its own touch help)',
+  }, async () => {
+    assert.doesNotMatch(await gw.locator('#map-help').innerText(), /键盘|滚轮|方向键/);
+  });
   await gw.getByTestId('patrol-start').tap();
   await gw.getByTestId('patrol-under-way').waitFor();
 
@@ -370,6 +375,11 @@ test('story 1: an unguarded well in the underground garage, from patrol to ratin
   await desk.reload();
   await desk.getByTestId('board-card').first().waitFor();
   await snap(desk, '1-board-en');
+  await t.test('the board\'s column names in English are not broken inside a word at 1280 px', {
+    todo: 'at 1280 px in English the eight columns are too narrow for their names: "Registere / d", "Dispatche / d" (1-board-en-1280.png)',
+  }, async () => {
+    assert.deepEqual(await brokenAcrossLines(desk, '[data-testid=board-columns]', /Registered|Dispatched|Postponed|Verified|Handled|Reported/g), []);
+  });
   await t.test('the board in English has no Chinese outside names and data', async () => {
     assert.deepEqual(await hanOutsideData(desk, 'main', [TITLE]), []);
   });
@@ -458,6 +468,12 @@ test('story 2: care for 张秀兰 living alone, and who read her record', async 
   await errand.getByTestId('errand-amount').waitFor();
   await snap(gw, '2-errand-done');
 
+  // The office sees the visit and the errand on her care record.
+  await desk.goto(`${url}/care/residents/${residentId}`);
+  await desk.getByTestId('visit-item').filter({ hasText: OBSERVED }).waitFor();
+  await desk.getByTestId('record-errands').filter({ hasText: NEEDS }).waitFor();
+  await snap(desk, '2-record-office');
+
   // 幸福餐桌: the office enrols her for delivery by the grid worker, writes today's menu and
   // places today's orders.
   await desk.goto(`${url}/care/meals`);
@@ -471,6 +487,11 @@ test('story 2: care for 张秀兰 living alone, and who read her record', async 
   await desk.getByTestId('enrol-deliverer-q').fill('赵');
   await desk.getByTestId('enrol-deliverer-option').filter({ hasText: '赵网格员' }).click();
   await snap(desk, '2-enrol');
+  await t.test('the deliverer\'s hint speaks of meals', {
+    todo: 'under 送餐人 the enrol form says 填写后，对方登录即可看到待走访和代办事项。 (the helper\'s hint: due visits and errands) where the deliverer will see the day\'s delivery route (2-enrol-1280.png)',
+  }, async () => {
+    assert.doesNotMatch(await desk.getByTestId('enrol-form').innerText(), /待走访和代办事项/);
+  });
   await desk.getByTestId('enrol-submit').click();
   await desk.getByTestId('enrolment').filter({ hasText: '张秀兰' }).waitFor();
   await desk.getByTestId('menu-dishes-input').fill('清蒸鲈鱼、番茄炒蛋、青菜豆腐汤、米饭');
@@ -520,6 +541,11 @@ test('story 2: care for 张秀兰 living alone, and who read her record', async 
   await gw.goto(`${url}/care`);
   await gw.getByTestId('due-card').first().waitFor();
   await snap(gw, '2-due-en');
+  await t.test('the due visits summary counts in good English', {
+    todo: 'the due visits summary reads "1 residents, 0 overdue" (2-due-en-390.png)',
+  }, async () => {
+    assert.doesNotMatch(await gw.getByTestId('due-summary').innerText(), /\b1 residents\b/);
+  });
   await t.test('the due visits in English have no Chinese outside names and data', async () => {
     assert.deepEqual(await hanOutsideData(gw, 'main', [OBSERVED, NEEDS]), []);
   });
@@ -656,6 +682,11 @@ test('story 3: a council item from a resident\'s phone to a decision followed up
   await res.reload();
   await res.getByTestId('vote-agree').waitFor();
   await snap(res, '3-vote');
+  await t.test('a reload does not repeat the notice that the item was just raised', {
+    todo: 'after raising, the item\'s address is /council/items/N?raised=1, so every reload (and the office opening the same link) shows 议题已提出，网格长或社区工作人员定级后即可征集支持。 even when the item is 议事中 (3-vote-390.png)',
+  }, async () => {
+    assert.equal(await res.getByText('议题已提出，网格长或社区工作人员定级后即可征集支持。').count(), 0);
+  });
   await t.test('the vote buttons keep their words on one line at 390 px', async () => {
     assert.deepEqual(await brokenAcrossLines(res, '[data-testid=ballot]', /同意|不同意|弃权/g), []);
   });
@@ -688,8 +719,20 @@ test('story 3: a council item from a resident\'s phone to a decision followed up
   await res.getByTestId('accountability-entry').filter({ hasText: TITLE }).waitFor();
   await snap(res, '3-accountability');
 
+  // The decision's case is on the office's board.
+  const decisionCase = (await desk.getByTestId('decision-case').innerText()).trim();
+  await desk.getByTestId('decision-case').click();
+  await desk.getByTestId('case-number').filter({ hasText: decisionCase }).waitFor();
+  await snap(desk, '3-decision-case');
+
   // English.
   await switchLanguage(res, 'en');
+  await res.goto(`${url}/council`);
+  await res.getByTestId('council-board').waitFor();
+  await snap(res, '3-council-en');
+  await t.test('the council board in English has no Chinese outside names and data', async () => {
+    assert.deepEqual(await hanOutsideData(res, 'main', [TITLE]), []);
+  });
   await res.goto(itemUrl);
   await res.getByTestId('item-title').waitFor();
   await snap(res, '3-item-en');
