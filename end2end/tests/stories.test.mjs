@@ -555,6 +555,12 @@ test('story 2: care for 张秀兰 living alone, and who read her record', async 
   await t.test('the errands in English have no Chinese outside names and data', async () => {
     assert.deepEqual(await hanOutsideData(gw, 'main', [OBSERVED, NEEDS, RECEIPT]), []);
   });
+  await gw.goto(`${url}/care/meals`);
+  await gw.getByTestId('route-stop').first().waitFor();
+  await snap(gw, '2-meals-en');
+  await t.test('幸福餐桌 in English has no Chinese outside names and data', async () => {
+    assert.deepEqual(await hanOutsideData(gw, 'main', ['清蒸鲈鱼、番茄炒蛋、青菜豆腐汤、米饭', '幸福社区1栋101室']), []);
+  });
   await switchLanguage(gw, 'zh-CN');
 
   // The secretary: who read 张秀兰's record this month.
@@ -870,7 +876,13 @@ test('story 4: the dripping air-conditioner, from application to a printed agree
   }, async () => {
     assert.deepEqual(await hanOutsideData(desk, 'main', typed4), []);
   });
-  await desk.reload();
+  await desk.goto(`${url}/mediation`);
+  await desk.getByTestId('med-card').first().waitFor();
+  await snap(desk, '4-board-en');
+  await t.test('the mediation board in English has no Chinese outside names and data', async () => {
+    assert.deepEqual(await hanOutsideData(desk, 'main', typed4), []);
+  });
+  await desk.goto(fileUrl);
   await desk.getByTestId('med-file').waitFor();
   await snap(desk, '4-file-en');
   await t.test('the file page in English has no Chinese outside names and data', async () => {
