@@ -558,6 +558,15 @@ test('story 2: care for 张秀兰 living alone, and who read her record', async 
   await gw.goto(`${url}/care/meals`);
   await gw.getByTestId('route-stop').first().waitFor();
   await snap(gw, '2-meals-en');
+  await t.test('幸福餐桌\'s tables at 390 px in English keep dates and words whole', {
+    todo: 'at 390 px in English the order table and the month counts break their headings and cells inside words ("Re/sid/ent", "Deli/ver/ed", "Hom/e deli/very") and the date itself ("202/6-/12-/07") (2-meals-en-390.png)',
+  }, async () => {
+    const broken = [
+      ...(await brokenAcrossLines(gw, '[data-testid=day-orders], [data-testid=day-counts]')),
+      ...(await brokenAcrossLines(gw, '[data-testid=day-orders], [data-testid=day-counts]', /Resident|Delivered|Status|Ordered/g)),
+    ];
+    assert.deepEqual(broken, []);
+  });
   await t.test('幸福餐桌 in English has no Chinese outside names and data', async () => {
     assert.deepEqual(await hanOutsideData(gw, 'main', ['清蒸鲈鱼、番茄炒蛋、青菜豆腐汤、米饭', '幸福社区1栋101室']), []);
   });
