@@ -225,11 +225,12 @@ export async function noHorizontalScroll(page) {
 // what a finger taps; a visually hidden file field by its label, likewise. Exempt, as in
 // WCAG 2.5.8: a link inside a sentence (its parent holds words of its own around it), whose
 // size the line height of the text sets.
-export async function smallTargets(page) {
-  return page.evaluate(() => {
+export async function smallTargets(page, scope = 'body') {
+  return page.evaluate((scope) => {
     const out = [];
     const labelOf = (el) => el.closest('label') ?? (el.id ? document.querySelector(`label[for="${CSS.escape(el.id)}"]`) : null);
-    for (const el of document.querySelectorAll('a[href], button, input, select, textarea, [role=button]')) {
+    const root = document.querySelector(scope) ?? document.body;
+    for (const el of root.querySelectorAll('a[href], button, input, select, textarea, [role=button]')) {
       if (el.type === 'hidden') continue;
       let target = el;
       const r0 = el.getBoundingClientRect();
@@ -253,7 +254,7 @@ export async function smallTargets(page) {
       }
     }
     return out;
-  });
+  }, scope);
 }
 
 /** Sign in through the form, as a person would. */

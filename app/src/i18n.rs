@@ -127,7 +127,7 @@ keys! {
     ChildrenOf => "下属{kind}", "{kind}";
     NoChildren => "暂无下属{kind}。", "No {kind} yet.";
     ChildCount => "{n} 个{kind}", "{n} {kind}";
-    ResidentCount => "{n} 位居民", "{n} residents";
+    ResidentCount => "{n} 位居民", "Residents: {n}";
     PeopleHidden => "住户和居民信息仅对本网格的网格员和社区工作人员开放。", "Households and residents are shown only to the grid's workers and community staff.";
     AddChild => "新增{kind}", "Add a {kind}";
     EditPlace => "编辑{kind}", "Edit this {kind}";
@@ -348,6 +348,7 @@ keys! {
     Satisfaction => "满意度", "Satisfaction";
     ScoreOf => "{n} 分", "{n} of 5";
     RateTitle => "请为处理结果打分", "Rate how it was handled";
+    RateChange => "修改评分", "Change the rating";
     Note => "说明", "Note";
     RefusalReason => "不予立案的理由", "Reason for refusing";
     ResponsibleParty => "责任单位", "Responsible party";
@@ -630,7 +631,7 @@ keys! {
     CareDueIntro => "结对帮扶的居民按应访日期排列，逾期的在最前面。", "Residents you help, by when a visit is due; overdue ones first.";
     CareDueMine => "只看我结对帮扶的", "Only those I am paired with";
     CareDueEmpty => "目前没有需要走访的居民。结对帮扶建立后会显示在这里。", "No visits due. Residents appear here once they are paired with a helper.";
-    CareDueCount => "共 {n} 位，其中 {late} 位已逾期", "{n} residents, {late} overdue";
+    CareDueCount => "共 {n} 位，其中 {late} 位已逾期", "Residents: {n}; overdue: {late}";
     CareOverdue => "已逾期", "Overdue";
     CareHelper => "帮扶人", "Helper";
     CareLastVisit => "上次走访", "Last visit";
@@ -638,6 +639,7 @@ keys! {
     CareNextDue => "应访日期", "Next visit due";
     CareRecordVisit => "记录走访", "Record a visit";
     CareOpenRecord => "关爱档案", "Care record";
+    CareStartRecord => "建立关爱档案", "Start a care record";
     CareBackToDue => "返回待走访", "Back to due visits";
     CareRecordTitle => "关爱档案：结对帮扶、走访记录和代办事项", "Care record: helpers, visits and errands";
     CareRecordAudited => "本档案仅对负责关爱的人员开放，每次查看都会记入操作日志。", "Only those who care for this resident see this record; every view is written to the audit log.";
@@ -649,6 +651,7 @@ keys! {
     CareHelperName => "帮扶人姓名", "Helper's name";
     CareHelperAccount => "帮扶人账号", "Helper's account";
     CareHelperAccountHint => "填写后，对方登录即可看到待走访和代办事项。", "With an account they see their due visits and errands when signed in.";
+    MealDelivererHint => "送餐员登录即可看到当天的送餐路线。", "Signed in, the deliverer sees the day's delivery route.";
     CareHelperKind => "帮扶人身份", "Helper is a";
     CareHelperKindAside => "（{kind}）", " ({kind})";
     CareRisk => "关注等级（决定走访频次）", "Risk level (sets how often to visit)";

@@ -43,11 +43,16 @@ test('a grid worker lists the people of her grid on a phone: search, filter, pag
   await page.getByTestId('people-q').fill('张秀兰');
   await page.getByTestId('people-q').press('Enter');
   await page.getByTestId('people-count').filter({ hasText: '共 1 人' }).waitFor();
-  // No care record yet: no link on her page.
+  // No care record yet: her page offers to start one, where the first pairing is made.
   await page.getByTestId('resident-item').filter({ hasText: '张秀兰' }).click();
   await page.getByTestId('resident-name').filter({ hasText: '张秀兰' }).waitFor();
-  assert.equal(await page.getByTestId('care-record-link').count(), 0);
   const zhang = Number(new URL(page.url()).pathname.split('/').pop());
+  assert.equal((await page.getByTestId('care-record-link').textContent()).trim(), '建立关爱档案');
+  await page.getByTestId('care-record-link').click();
+  await page.waitForURL(new RegExp(`/care/residents/${zhang}$`));
+  await page.getByTestId('record-name').filter({ hasText: '张秀兰' }).waitFor();
+  await page.goBack();
+  await page.getByTestId('resident-name').filter({ hasText: '张秀兰' }).waitFor();
 
   // Paired with a helper, she has a 关爱档案: her page leads to it.
   const paired = await api(page, 'POST', '/care/pairings', {
@@ -56,6 +61,7 @@ test('a grid worker lists the people of her grid on a phone: search, filter, pag
   });
   assert.equal(paired.status, 201, JSON.stringify(paired.body));
   await page.reload();
+  assert.equal((await page.getByTestId('care-record-link').textContent()).trim(), '关爱档案');
   await page.getByTestId('care-record-link').click();
   await page.waitForURL(new RegExp(`/care/residents/${zhang}$`));
   await page.getByTestId('record-name').filter({ hasText: '张秀兰' }).waitFor();

@@ -482,7 +482,7 @@ fn EnrolForm(on_saved: Callback<EnrolmentView>, on_cancel: Callback<()>) -> impl
             <Show when=move || mode.get() == MealMode::Delivery>
                 <PersonPicker id="enrol-deliverer" testid="enrol-deliverer" label=Key::MealsDelivererAccount chosen=deliverer errors field="deliverer_user_id"
                     work=Work::MealDeliverer
-                    hint=Key::CareHelperAccountHint required=true/>
+                    hint=Key::MealDelivererHint required=true/>
             </Show>
             <TextField id="enrol-notes" label=Key::MealsNotes value=notes errors field="notes"/>
             <div class="actions">

@@ -14,7 +14,7 @@ use shared::error::{ErrorCode, FieldError};
 use shared::i18n::Lang;
 use time::OffsetDateTime;
 
-use super::{REFUSAL_REASONS, StageBadge, category_label, deadline_text, refusal_text};
+use super::{REFUSAL_REASONS, StageBadge, category_label, case_deadline_text, refusal_text};
 use crate::accounts::PersonPicker;
 use crate::api::{self, ApiError};
 use crate::clock::now;
@@ -164,6 +164,7 @@ fn CaseDetail(
     let history = case.history.clone();
     let dups = case.possible_duplicates.clone();
     let rating = case.rating.clone();
+    let rated = case.rating.clone();
     let description = case.description.clone();
     let origin = case.origin.clone();
     let reporter = case.reporter_name.clone();
@@ -239,7 +240,7 @@ fn CaseDetail(
                     <div><dt>{move || i18n.t(Key::ReportedAt)}</dt><dd><When at=s.created_at/></dd></div>
                     {s.deadline_at.map(|d| view! {
                         <div><dt>{move || i18n.t(Key::Deadline)}</dt>
-                            <dd data-testid="case-deadline"><When at=d/>" · "{move || deadline_text(d, now(), i18n.get())}</dd></div>
+                            <dd data-testid="case-deadline"><When at=d/>" · "{move || case_deadline_text(s.stage, s.stage_entered_at, d, now(), i18n.get())}</dd></div>
                     })}
                     {(!description.is_empty()).then(|| view! {
                         <div><dt>{move || i18n.t(Key::CaseDescription)}</dt><dd class="case-description" data-user-text>{description.clone()}</dd></div>
@@ -265,7 +266,20 @@ fn CaseDetail(
                     {r.note.clone().map(|n| view! { <p data-user-text>{n}</p> })}
                 </section>
             })}
-            {can_rate.then(|| view! { <RateForm case_id=id on_done=on_change/> })}
+            // Once rated, the rating shows and may be changed on request (the form is not
+            // asked again as if nothing had been given).
+            {can_rate.then(|| {
+                let changing = RwSignal::new(rated.is_none());
+                view! {
+                    <Show when=move || changing.get()
+                        fallback=move || view! {
+                            <p><button type="button" class="button button-secondary" data-testid="rate-change"
+                                on:click=move |_| changing.set(true)>{move || i18n.t(Key::RateChange)}</button></p>
+                        }>
+                        <RateForm case_id=id on_done=on_change initial=rated.clone()/>
+                    </Show>
+                }
+            })}
             <section aria-labelledby="history-title">
                 <h2 id="history-title">{move || i18n.t(Key::History)}</h2>
                 <ol class="timeline" data-testid="timeline">
@@ -294,10 +308,10 @@ fn CaseDetail(
 }
 
 #[component]
-fn RateForm(case_id: i64, on_done: Callback<CaseView>) -> impl IntoView {
+fn RateForm(case_id: i64, on_done: Callback<CaseView>, initial: Option<Rating>) -> impl IntoView {
     let i18n = use_i18n();
-    let score = RwSignal::new(0u8);
-    let note = RwSignal::new(String::new());
+    let score = RwSignal::new(initial.as_ref().map_or(0, |r| r.score));
+    let note = RwSignal::new(initial.and_then(|r| r.note).unwrap_or_default());
     let error = RwSignal::new(None::<ApiError>);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let submit = move |ev: SubmitEvent| {

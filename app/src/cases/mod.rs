@@ -84,6 +84,29 @@ pub fn deadline_text(deadline: OffsetDateTime, now: OffsetDateTime, lang: Lang) 
     }
 }
 
+/// A case's deadline as its page shows it: the time left (or overdue) while the case is open;
+/// once it left the open stages the clock stopped there, and the page says whether it ended
+/// in time.
+pub fn case_deadline_text(
+    stage: shared::cases::Stage,
+    stage_entered_at: OffsetDateTime,
+    deadline: OffsetDateTime,
+    now: OffsetDateTime,
+    lang: Lang,
+) -> String {
+    if stage.is_open() {
+        return deadline_text(deadline, now, lang);
+    }
+    let secs = (deadline - stage_entered_at).whole_seconds();
+    let span = fmt_span(secs.abs(), lang);
+    match (lang, secs >= 0) {
+        (Lang::ZhCn, true) => "按期办结".to_string(),
+        (Lang::ZhCn, false) => format!("超期{span}办结"),
+        (Lang::En, true) => "Finished in time".to_string(),
+        (Lang::En, false) => format!("Finished {span} late"),
+    }
+}
+
 pub fn refusal_text(r: RefusalReason) -> Text {
     match r {
         RefusalReason::Duplicate => Text::new("重复上报", "Duplicate report"),
@@ -149,6 +172,25 @@ mod tests {
         assert_eq!(
             deadline_text(now - time::Duration::days(2), now, Lang::En),
             "2 d overdue"
+        );
+    }
+
+    #[test]
+    fn a_closed_case_stops_the_clock() {
+        let now = OffsetDateTime::from_unix_timestamp(1_000_000).unwrap();
+        let deadline = now + time::Duration::hours(20);
+        let closed_in_time = now - time::Duration::hours(1);
+        assert_eq!(
+            case_deadline_text(Stage::Closed, closed_in_time, deadline, now, Lang::ZhCn),
+            "按期办结"
+        );
+        assert_eq!(
+            case_deadline_text(Stage::Closed, deadline + time::Duration::hours(3), deadline, now, Lang::En),
+            "Finished 3 h late"
+        );
+        assert_eq!(
+            case_deadline_text(Stage::Dispatched, closed_in_time, deadline, now, Lang::ZhCn),
+            "剩20小时"
         );
     }
 

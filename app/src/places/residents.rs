@@ -193,13 +193,13 @@ fn ResidentBody(
         }
     };
 
-    // The care record (关爱档案) when there is one and this reader cares for the resident.
+    // The care record (关爱档案) for whoever cares for the resident: where the first pairing,
+    // visit or errand is made when there is none yet.
     let in_care = resident.in_care;
     let care_link = move || {
-        in_care
-            && session
-                .principal()
-                .is_some_and(|p| shared::care::may_care_for(&p, resident.grid_id, false))
+        session
+            .principal()
+            .is_some_and(|p| shared::care::may_care_for(&p, resident.grid_id, false))
     };
     let not_recorded = move || i18n.t(Key::NotRecorded).to_string();
     let id_masked = resident.id_number_masked.clone();
@@ -242,7 +242,7 @@ fn ResidentBody(
             <p class="hint">{move || i18n.t(Key::MaskedNote)}</p>
             {move || care_link().then(|| view! {
                 <p><a class="button button-secondary" href=format!("/care/residents/{id}") data-testid="care-record-link">
-                    {i18n.t(Key::CareOpenRecord)}
+                    {move || i18n.t(if in_care { Key::CareOpenRecord } else { Key::CareStartRecord })}
                 </a></p>
             })}
         </section>

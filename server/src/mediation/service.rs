@@ -223,6 +223,11 @@ pub async fn create_file(
         }
     }
     check_mediators(&*txn, me, &req.mediator_ids, "mediator_ids").await?;
+    // A mediator who registers a dispute mediates it (with whomever they named): otherwise
+    // the file they just wrote would be out of their sight.
+    if me.has_role(Role::Mediator) && !office && !req.mediator_ids.contains(&me.user_id) {
+        req.mediator_ids.push(me.user_id);
+    }
     // A party's account named by its username (what a resident tells the office).
     for (i, p) in req.parties.iter_mut().enumerate() {
         let Some(name) = p

@@ -900,6 +900,26 @@ async fn mediators_listed_and_parties_linked_by_username(app: &TestApp) {
 }
 both!(mediators_listed_and_parties_linked_by_username);
 
+/// A mediator who registers a dispute without naming anyone mediates it: the file is theirs
+/// (it was refused with a 404 and nothing said why).
+async fn a_mediator_who_opens_a_file_mediates_it(app: &TestApp) {
+    let m = app.login("mediator").await;
+    let me = app.user_id("mediator").await;
+    let building = app.place_id("XF-C01-B0001").await;
+    let (status, f) = m
+        .post(
+            "/api/v1/mediation/files",
+            json!({"title": "楼道堆物纠纷", "dispute_type": "neighbour", "origin": "initiative",
+                "place_id": building, "mediator_ids": [],
+                "parties": [{"side": "applicant", "name": "王阿姨"}, {"side": "respondent", "name": "李先生"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{f}");
+    assert_eq!(f["mediator_ids"], json!([me]), "{f}");
+    assert_eq!(f["access"], "mediator");
+}
+both!(a_mediator_who_opens_a_file_mediates_it);
+
 /// The office reassigns the mediators (Art. 19), recording whether the parties chose them;
 /// the change is in the history and the audit log; a mediator cannot reassign, and the one
 /// taken off the file no longer sees it.
