@@ -11,7 +11,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use shared::accounts::{Principal, Role};
+use shared::accounts::Principal;
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::geo::BBox;
 use shared::map::{
@@ -128,9 +128,7 @@ pub async fn start(
     ctx: &RequestCtx,
     req: StartPatrol,
 ) -> AppResult<Patrol> {
-    if !(me.is_office() || me.has_role(Role::GridWorker)) {
-        return Err(AppError::Code(ErrorCode::Forbidden));
-    }
+    crate::accounts::require(me, shared::accounts::Permission::Patrol)?;
     let txn = state.db.begin_write().await?;
     let g = grid(&*txn, req.grid_id).await?;
     if !may_patrol(me, g.id) {
@@ -264,9 +262,7 @@ pub async fn of_day(
     from: OffsetDateTime,
     grid_id: Option<i64>,
 ) -> AppResult<Vec<Patrol>> {
-    if !(me.is_office() || me.has_role(Role::GridWorker)) {
-        return Err(AppError::Code(ErrorCode::Forbidden));
-    }
+    crate::accounts::require(me, shared::accounts::Permission::Patrol)?;
     let mut q = patrol::Entity::find()
         .filter(patrol::Column::StartedAt.gte(from))
         .filter(patrol::Column::StartedAt.lt(from + time::Duration::days(1)));
