@@ -217,7 +217,7 @@ fn MealService(
             </Show>
 
             <div class="section-head">
-                <h3>{move || i18n.t(Key::MealsOrdersToday)}</h3>
+                <h3 id="orders-today-title">{move || i18n.t(Key::MealsOrdersToday)}</h3>
                 <button type="button" class="button button-primary" data-testid="place-orders"
                     disabled=move || placing.get() on:click=place>
                     {move || i18n.t(Key::MealsPlaceOrders)}
@@ -229,7 +229,8 @@ fn MealService(
                 Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{i18n.t(Key::MealsNoOrders)}</p> }.into_any(),
                 Some(Ok(list)) => view! {
-                    <div class="table-scroll">
+                    // A narrow screen scrolls the table in its box: a region the keyboard reaches.
+                    <div class="table-scroll" tabindex="0" role="region" aria-labelledby="orders-today-title">
                         <table class="report-table meal-table" data-testid="day-orders">
                             <thead><tr>
                                 <th scope="col">{i18n.t(Key::MealsResident)}</th>
@@ -515,7 +516,7 @@ fn MonthCounts(month: String, counted: RwSignal<u32>) -> impl IntoView {
                         {i18n.fmt(Key::MealsMonthTotals, &[("ordered", &c.month_ordered.to_string()), ("delivered", &c.month_delivered.to_string())])}
                     </p>
                     {(!c.days.is_empty()).then(|| view! {
-                        <div class="table-scroll">
+                        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="counts-title">
                             <table class="report-table meal-table" data-testid="day-counts">
                                 <thead><tr>
                                     <th scope="col">{i18n.t(Key::MealsDay)}</th>
