@@ -3,10 +3,11 @@
 //! append-only history, and who may see which case.
 
 use super::store::{calendar_day, case, category, event, notification, party, sla_rule, wip_limit};
-use crate::AppState;
+use crate::db::OneOr404;
 use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
 use crate::places::service::{self as places};
+use crate::state::AppState;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -24,14 +25,6 @@ use shared::cases::{
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::{Page, clamp_paging};
 use time::OffsetDateTime;
-
-/// How near an open case of the same category must be to be offered as a duplicate; set
-/// from `LINJU_DUPLICATE_RADIUS_M` at start.
-pub static DUPLICATE_RADIUS_M: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
-
-fn duplicate_radius() -> f64 {
-    *DUPLICATE_RADIUS_M.get().unwrap_or(&50.0)
-}
 
 /// A closed case may be reopened by its reporter for this long.
 const REOPEN_WINDOW: time::Duration = time::Duration::days(15);
@@ -219,10 +212,7 @@ pub async fn save_category(
             .await?
         }
         Some(id) => {
-            let current = category::Entity::find_by_id(id)
-                .one(&*txn)
-                .await?
-                .ok_or(AppError::Code(ErrorCode::NotFound))?;
+            let current = category::Entity::find_by_id(id).one_or_404(&*txn).await?;
             if current.code != code || current.parent_id != input.parent_id {
                 return Err(AppError::field("code", FieldErrorCode::NotAllowed));
             }
@@ -270,10 +260,7 @@ pub async fn save_party(
             .await?
         }
         Some(id) => {
-            let current = party::Entity::find_by_id(id)
-                .one(&*txn)
-                .await?
-                .ok_or(AppError::Code(ErrorCode::NotFound))?;
+            let current = party::Entity::find_by_id(id).one_or_404(&*txn).await?;
             if current.code != code {
                 return Err(AppError::field("code", FieldErrorCode::NotAllowed));
             }
@@ -362,7 +349,14 @@ async fn history(
         .collect())
 }
 
-async fn view(conn: &impl ConnectionTrait, me: &Principal, c: case::Model) -> AppResult<CaseView> {
+/// A case as `me` sees it; open cases within `duplicate_radius_m` (the server's setting) are
+/// offered to the office as possible duplicates.
+async fn view(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    c: case::Model,
+    duplicate_radius_m: f64,
+) -> AppResult<CaseView> {
     let now = OffsetDateTime::now_utc();
     let rel = relation(me, &c, now);
     // The reporter's name is the office's and the reporter's to see when they asked to hide it.
@@ -374,6 +368,7 @@ async fn view(conn: &impl ConnectionTrait, me: &Principal, c: case::Model) -> Ap
         duplicates(
             conn,
             me,
+            duplicate_radius_m,
             c.category_id,
             c.place_id,
             c.lon.zip(c.lat),
@@ -406,11 +401,12 @@ async fn view(conn: &impl ConnectionTrait, me: &Principal, c: case::Model) -> Ap
     })
 }
 
-/// Open cases the user may see, of the same category, at the same place or within the
-/// duplicate radius of the point.
+/// Open cases the user may see, of the same category, at the same place or within
+/// `radius_m` of the point (`LINJU_DUPLICATE_RADIUS_M`).
 pub async fn duplicates(
     conn: &impl ConnectionTrait,
     me: &Principal,
+    radius_m: f64,
     category_id: i64,
     place_id: Option<i64>,
     point: Option<(f64, f64)>,
@@ -421,13 +417,12 @@ pub async fn duplicates(
         .filter(|s| s.is_open())
         .map(name_of)
         .collect();
-    let radius = duplicate_radius();
     let mut near = Condition::any();
     if let Some(p) = place_id {
         near = near.add(case::Column::PlaceId.eq(p));
     }
     if let Some((lon, lat)) = point {
-        let b = shared::geo::bbox_around(lon, lat, radius);
+        let b = shared::geo::bbox_around(lon, lat, radius_m);
         near = near.add(
             Condition::all()
                 .add(case::Column::Lon.between(b.min_lon, b.max_lon))
@@ -456,7 +451,7 @@ pub async fn duplicates(
             c.place_id.is_some() && c.place_id == place_id
                 || match (point, c.lon.zip(c.lat)) {
                     (Some((lon, lat)), Some((clon, clat))) => {
-                        shared::geo::distance_m(lon, lat, clon, clat) <= radius
+                        shared::geo::distance_m(lon, lat, clon, clat) <= radius_m
                     }
                     _ => false,
                 }
@@ -504,11 +499,8 @@ pub async fn rate(state: &AppState, me: &Principal, id: i64, r: Rating) -> AppRe
         None,
     )
     .await?;
-    let c = case::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    let out = view(&*txn, me, c).await?;
+    let c = case::Entity::find_by_id(id).one_or_404(&*txn).await?;
+    let out = view(&*txn, me, c, state.config.duplicate_radius_m).await?;
     txn.commit().await?;
     Ok(out)
 }
@@ -607,9 +599,9 @@ pub async fn find_visible(
     }
 }
 
-pub async fn get(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppResult<CaseView> {
-    let c = find_visible(conn, me, id).await?;
-    view(conn, me, c).await
+pub async fn get(state: &AppState, me: &Principal, id: i64) -> AppResult<CaseView> {
+    let c = find_visible(&state.db.conn, me, id).await?;
+    view(&state.db.conn, me, c, state.config.duplicate_radius_m).await
 }
 
 #[derive(Debug, Default)]
@@ -736,11 +728,11 @@ pub async fn create(
         }
     };
     let c = file_in(&*txn, me, &req, title, description, &place).await?;
-    let out = view(&*txn, me, c.case.clone()).await?;
+    let out = view(&*txn, me, c.case.clone(), state.config.duplicate_radius_m).await?;
     txn.commit().await?;
-    state
-        .live
-        .publish(crate::events::Change::of(c.event_id, "created", &c.case));
+    state.live.publish(crate::cases::live::Change::of(
+        c.event_id, "created", &c.case,
+    ));
     Ok(out)
 }
 
@@ -836,10 +828,7 @@ pub async fn file_in(
         None,
     )
     .await?;
-    let c = case::Entity::find_by_id(c.id)
-        .one(txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let c = case::Entity::find_by_id(c.id).one_or_404(txn).await?;
     Ok(Filed { case: c, event_id })
 }
 
@@ -907,7 +896,9 @@ pub async fn undo(state: &AppState, me: &Principal, id: i64, version: i64) -> Ap
     let txn = state.db.begin_write().await?;
     let c = find_visible(&*txn, me, id).await?;
     if c.version != version {
-        return Err(AppError::conflict(&view(&*txn, me, c).await?));
+        return Err(AppError::conflict(
+            &view(&*txn, me, c, state.config.duplicate_radius_m).await?,
+        ));
     }
     let last = event::Entity::find()
         .filter(event::Column::CaseId.eq(id))
@@ -975,15 +966,12 @@ pub async fn undo(state: &AppState, me: &Principal, id: i64, version: i64) -> Ap
         None,
     )
     .await?;
-    let c = case::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    let out = view(&*txn, me, c.clone()).await?;
+    let c = case::Entity::find_by_id(id).one_or_404(&*txn).await?;
+    let out = view(&*txn, me, c.clone(), state.config.duplicate_radius_m).await?;
     txn.commit().await?;
     state
         .live
-        .publish(crate::events::Change::of(event_id, "undo", &c));
+        .publish(crate::cases::live::Change::of(event_id, "undo", &c));
     Ok(out)
 }
 
@@ -1030,7 +1018,9 @@ pub async fn make_move(
     let c = find_visible(&*txn, me, id).await?;
     let now = OffsetDateTime::now_utc();
     if c.version != m.version {
-        return Err(AppError::conflict(&view(&*txn, me, c).await?));
+        return Err(AppError::conflict(
+            &view(&*txn, me, c, state.config.duplicate_radius_m).await?,
+        ));
     }
     let from = stage_of(&c);
     let to = match check_move(from, m.action, me, relation(me, &c, now)) {
@@ -1132,11 +1122,10 @@ pub async fn make_move(
         .exec(&*txn)
         .await?;
     if res.rows_affected != 1 {
-        let current = case::Entity::find_by_id(id)
-            .one(&*txn)
-            .await?
-            .ok_or(AppError::Code(ErrorCode::NotFound))?;
-        return Err(AppError::conflict(&view(&*txn, me, current).await?));
+        let current = case::Entity::find_by_id(id).one_or_404(&*txn).await?;
+        return Err(AppError::conflict(
+            &view(&*txn, me, current, state.config.duplicate_radius_m).await?,
+        ));
     }
     let note = match detail {
         Some(reason) => Some(
@@ -1173,15 +1162,14 @@ pub async fn make_move(
         .insert(&*txn)
         .await?;
     }
-    let c = case::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    let out = view(&*txn, me, c.clone()).await?;
+    let c = case::Entity::find_by_id(id).one_or_404(&*txn).await?;
+    let out = view(&*txn, me, c.clone(), state.config.duplicate_radius_m).await?;
     txn.commit().await?;
-    state
-        .live
-        .publish(crate::events::Change::of(event_id, &name_of(m.action), &c));
+    state.live.publish(crate::cases::live::Change::of(
+        event_id,
+        &name_of(m.action),
+        &c,
+    ));
     Ok(out)
 }
 

@@ -2,21 +2,22 @@
 //! from `shared::council`; this module applies them inside transactions.
 
 use super::store::{
-    agenda, attendee, ballot, comment, event, item, meeting, resident_account, settings, support,
-    tally, vote,
+    agenda, attendee, ballot, comment, event, item, meeting, settings, support, tally, vote,
 };
-use crate::AppState;
+use crate::accounts::residents::{resident_id_of, resident_of};
 use crate::cases::store::{case, party};
-use crate::error::{AppError, AppResult};
+use crate::db::{OnUnique, OneOr404};
+use crate::error::{AppError, AppResult, Or404};
 use crate::places::store::{place, resident};
+use crate::state::AppState;
 use sea_orm::sea_query::{Expr, OnConflict};
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr,
+    QueryOrder, QuerySelect, Set,
 };
 use shared::Page;
-use shared::accounts::{Permission, Principal, Role};
+use shared::accounts::{Principal, Role};
 use shared::calendar::SHANGHAI;
 use shared::cases::{CreateCase, Source, Stage, Urgency};
 use shared::council::*;
@@ -123,22 +124,6 @@ async fn lineage(conn: &impl ConnectionTrait, id: i64) -> AppResult<Vec<i64>> {
     Ok(out)
 }
 
-/// The registered resident a user account is verified as.
-pub async fn resident_of(
-    conn: &impl ConnectionTrait,
-    user_id: i64,
-) -> AppResult<Option<resident::Model>> {
-    let Some(link) = resident_account::Entity::find_by_id(user_id)
-        .one(conn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    Ok(resident::Entity::find_by_id(link.resident_id)
-        .one(conn)
-        .await?)
-}
-
 /// Does a resident live within `scope` (their household lies below it)?
 async fn lives_in(
     conn: &impl ConnectionTrait,
@@ -231,7 +216,8 @@ pub async fn voter_status(conn: &impl ConnectionTrait, me: &Principal) -> AppRes
     })
 }
 
-/// Verify a user account as a registered resident (or remove the link).
+/// Verify a user account as a registered resident (or remove the link); answers the account's
+/// standing as a voter.
 pub async fn link_resident(
     state: &AppState,
     me: &Principal,
@@ -239,75 +225,8 @@ pub async fn link_resident(
     user_id: i64,
     req: LinkResident,
 ) -> AppResult<VoterStatus> {
-    // Nobody verifies themselves: a grid worker could otherwise become any resident of their
-    // grid in turn and vote as each.
-    if user_id == me.user_id {
-        return Err(AppError::Code(ErrorCode::Forbidden));
-    }
     let txn = state.db.begin_write().await?;
-    crate::accounts::store::user::Entity::find_by_id(user_id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    let is_resident_account = crate::accounts::store::user_role::Entity::find()
-        .filter(crate::accounts::store::user_role::Column::UserId.eq(user_id))
-        .filter(crate::accounts::store::user_role::Column::Role.eq(Role::Resident.as_str()))
-        .one(&*txn)
-        .await?
-        .is_some();
-    if req.resident_id.is_some() && !is_resident_account {
-        return Err(AppError::field("user_id", FieldErrorCode::NotAllowed));
-    }
-    // Whoever removes or sets a link must reach the resident involved.
-    if let Some(old) = resident_of(&*txn, user_id).await? {
-        crate::accounts::require_in_grid(me, Permission::EditPeople, Some(old.grid_id))?;
-    }
-    resident_account::Entity::delete_many()
-        .filter(resident_account::Column::UserId.eq(user_id))
-        .exec(&*txn)
-        .await?;
-    if let Some(rid) = req.resident_id {
-        let r = resident::Entity::find_by_id(rid).one(&*txn).await?;
-        let Some(r) = r.filter(|r| me.may_in_grid(Permission::EditPeople, Some(r.grid_id))) else {
-            return Err(AppError::field(
-                "resident_id",
-                FieldErrorCode::UnknownReference,
-            ));
-        };
-        let res = resident_account::ActiveModel {
-            user_id: Set(user_id),
-            resident_id: Set(r.id),
-            verified_by: Set(Some(me.user_id)),
-            verified_at: Set(OffsetDateTime::now_utc()),
-        }
-        .insert(&*txn)
-        .await;
-        match res {
-            Ok(_) => {}
-            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                return Err(AppError::field("resident_id", FieldErrorCode::Duplicate));
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    crate::audit::record(
-        &*txn,
-        Some(me),
-        ctx,
-        crate::audit::Record {
-            action: shared::audit::AuditAction::ResidentAccountLink,
-            entity: Some("user"),
-            entity_id: Some(user_id),
-            resident_id: req.resident_id,
-            detail: Some(
-                shared::audit::AuditDetail::ResidentLink {
-                    resident_id: req.resident_id,
-                }
-                .to_json(),
-            ),
-        },
-    )
-    .await?;
+    crate::accounts::residents::link(&txn, me, ctx, user_id, req.resident_id).await?;
     let me_as = Principal {
         user_id,
         ..me.clone()
@@ -426,10 +345,7 @@ async fn append(
 }
 
 pub(crate) async fn find_item(conn: &impl ConnectionTrait, id: i64) -> AppResult<item::Model> {
-    item::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))
+    item::Entity::find_by_id(id).one_or_404(conn).await
 }
 
 /// Summaries for a page of items, with the few lookups batched.
@@ -449,11 +365,8 @@ async fn summaries(
         .map(|p| (p.id, p.name))
         .collect();
     // Support is per resident: an account sees the support its resident gave.
-    let who = match resident_account::Entity::find_by_id(me.user_id)
-        .one(conn)
-        .await?
-    {
-        Some(link) => support::Column::ResidentId.eq(link.resident_id),
+    let who = match resident_id_of(conn, me.user_id).await? {
+        Some(resident_id) => support::Column::ResidentId.eq(resident_id),
         None => support::Column::UserId.eq(me.user_id),
     };
     let mine: HashSet<i64> = support::Entity::find()
@@ -695,10 +608,7 @@ pub async fn view(
         m.raised_by_name.clone(),
         m.reason.clone(),
     );
-    let summary = summaries(conn, me, vec![m])
-        .await?
-        .pop()
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let summary = summaries(conn, me, vec![m]).await?.pop().or_404()?;
     Ok(ItemView {
         summary,
         description,
@@ -930,9 +840,8 @@ async fn file_decision_case(
     d: &Decision,
 ) -> AppResult<i64> {
     let scope = place::Entity::find_by_id(m.scope_place_id)
-        .one(txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(txn)
+        .await?;
     let req = CreateCase {
         title: m.title.chars().take(100).collect(),
         description: format!("网格议事决定：{}\n\n{}", d.text.trim(), m.description)
@@ -1002,9 +911,8 @@ async fn may_support(
         return Ok(false);
     };
     let scope = place::Entity::find_by_id(m.scope_place_id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(conn)
+        .await?;
     lives_in(conn, &r, &scope).await
 }
 
@@ -1021,11 +929,9 @@ pub async fn support(state: &AppState, me: &Principal, id: i64, on: bool) -> App
     }
     // One support per verified resident, whichever of their accounts gives it (a unique
     // index on item and resident backs this under concurrency).
-    let resident_id = resident_account::Entity::find_by_id(me.user_id)
-        .one(&*txn)
+    let resident_id = resident_id_of(&*txn, me.user_id)
         .await?
-        .ok_or(AppError::Code(ErrorCode::NotEligible))?
-        .resident_id;
+        .ok_or(AppError::Code(ErrorCode::NotEligible))?;
     let changed = if on {
         support::Entity::insert(support::ActiveModel {
             item_id: Set(id),
@@ -1154,9 +1060,8 @@ pub async fn add_comment(
     let txn = state.db.begin_write().await?;
     let m = find_item(&*txn, item_id).await?;
     let scope = place::Entity::find_by_id(m.scope_place_id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(&*txn)
+        .await?;
     if !may_raise(&*txn, me, &scope).await? {
         return Err(AppError::Code(ErrorCode::NotEligible));
     }
@@ -1196,9 +1101,8 @@ pub async fn hide_comment(
     }
     let txn = state.db.begin_write().await?;
     let c = comment::Entity::find_by_id(comment_id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(&*txn)
+        .await?;
     let m = find_item(&*txn, c.item_id).await?;
     if !may_manage(me, relation(me, m.grid_id)) {
         return Err(AppError::Code(ErrorCode::Forbidden));
@@ -1293,9 +1197,8 @@ async fn frozen_or_live(
         None => {
             let m = find_item(conn, b.item_id).await?;
             let scope = place::Entity::find_by_id(m.scope_place_id)
-                .one(conn)
-                .await?
-                .ok_or(AppError::Code(ErrorCode::NotFound))?;
+                .one_or_404(conn)
+                .await?;
             eligible_count(conn, &scope, rules_of(b)?.per_household).await?
         }
     };
@@ -1428,9 +1331,8 @@ pub async fn create_ballot(
     // The quorum's denominator is the register when the ballot opens: nobody can move it
     // afterwards by editing residents.
     let scope = place::Entity::find_by_id(m.scope_place_id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(&*txn)
+        .await?;
     let eligible = eligible_count(&*txn, &scope, req.rules.per_household).await?;
     let b = ballot::ActiveModel {
         item_id: Set(item_id),
@@ -1477,9 +1379,8 @@ pub async fn cast_vote(
     let txn = state.db.begin_write().await?;
     let b = ballot::Entity::find_by_id(ballot_id)
         .lock_exclusive()
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(&*txn)
+        .await?;
     let (kind, rules) = (kind_of(&b)?, rules_of(&b)?);
     let answer = req
         .answer
@@ -1487,9 +1388,8 @@ pub async fn cast_vote(
         .map_err(|c| AppError::field("answer", c))?;
     let m = find_item(&*txn, b.item_id).await?;
     let scope = place::Entity::find_by_id(m.scope_place_id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(&*txn)
+        .await?;
     // Whose vote: one's own, or an attendee's recorded by the office (show of hands).
     let (voter, recorded_by) = match req.resident_id {
         None => (resident_of(&*txn, me.user_id).await?, None),
@@ -1564,7 +1464,7 @@ pub async fn cast_vote(
                 .await?;
         }
         None => {
-            let res = vote::ActiveModel {
+            vote::ActiveModel {
                 ballot_id: Set(b.id),
                 voter_key: Set(key),
                 resident_id: Set(rid),
@@ -1576,14 +1476,8 @@ pub async fn cast_vote(
                 ..Default::default()
             }
             .insert(&*txn)
-            .await;
-            match res {
-                Ok(_) => {}
-                Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                    return Err(AppError::Code(ErrorCode::AlreadyVoted));
-                }
-                Err(e) => return Err(e.into()),
-            }
+            .await
+            .on_unique(AppError::Code(ErrorCode::AlreadyVoted))?;
             if rules.anonymous {
                 for k in answer.keys() {
                     tally::Entity::insert(tally::ActiveModel {
@@ -1624,9 +1518,8 @@ pub async fn cast_vote(
         .await?;
     }
     let b = ballot::Entity::find_by_id(ballot_id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(&*txn)
+        .await?;
     let out = ballot_view(&*txn, me, &m, b).await?;
     txn.commit().await?;
     Ok(out)
@@ -1640,9 +1533,8 @@ pub async fn close_ballot(
     let txn = state.db.begin_write().await?;
     let b = ballot::Entity::find_by_id(ballot_id)
         .lock_exclusive()
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(&*txn)
+        .await?;
     let m = find_item(&*txn, b.item_id).await?;
     if !may_manage(me, relation(me, m.grid_id)) {
         return Err(AppError::Code(ErrorCode::Forbidden));
@@ -1652,9 +1544,8 @@ pub async fn close_ballot(
     }
     freeze(&*txn, &b).await?;
     let b = ballot::Entity::find_by_id(ballot_id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(&*txn)
+        .await?;
     let out = ballot_view(&*txn, me, &m, b).await?;
     // The count as numbers; whether a decision passed as a fact the reader's app words.
     let summary = match &out.outcome {
@@ -1897,10 +1788,7 @@ async fn meeting_view(
 }
 
 async fn find_meeting(conn: &impl ConnectionTrait, id: i64) -> AppResult<meeting::Model> {
-    meeting::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))
+    meeting::Entity::find_by_id(id).one_or_404(conn).await
 }
 
 pub async fn get_meeting(
@@ -1992,9 +1880,8 @@ pub async fn set_minutes(
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
     let row = agenda::Entity::find_by_id((meeting_id, item_id))
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(&*txn)
+        .await?;
     bump_meeting(&*txn, me, &mt, req.version).await?;
     let mut a: agenda::ActiveModel = row.into();
     a.minutes = Set(Some(text.clone()));
