@@ -206,6 +206,56 @@ export function artifactPath(name) {
   return path.join(ARTIFACTS, `${name.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-|-$/g, '')}.png`);
 }
 
+/** A full-page screenshot into artifacts/ (`name` without extension). */
+export async function shot(page, name) {
+  await page.screenshot({ path: artifactPath(name), fullPage: true });
+}
+
+/** The page fits the viewport's width: nothing to scroll sideways (WCAG 1.4.10). */
+export async function noHorizontalScroll(page) {
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  if (scroll > client) throw new Error(`page is ${scroll}px wide in a ${client}px viewport`);
+}
+
+// The rule checked: every visible link, button, field, select and [role=button] is at least
+// 44 × 44 CSS px at 390 px wide. A check box or radio button counts by its label, which is
+// what a finger taps; a visually hidden file field by its label, likewise. Exempt, as in
+// WCAG 2.5.8: a link inside a sentence (its parent holds words of its own around it), whose
+// size the line height of the text sets.
+export async function smallTargets(page) {
+  return page.evaluate(() => {
+    const out = [];
+    const labelOf = (el) => el.closest('label') ?? (el.id ? document.querySelector(`label[for="${CSS.escape(el.id)}"]`) : null);
+    for (const el of document.querySelectorAll('a[href], button, input, select, textarea, [role=button]')) {
+      if (el.type === 'hidden') continue;
+      let target = el;
+      const r0 = el.getBoundingClientRect();
+      const tinyHidden = r0.width <= 2 || r0.height <= 2;
+      if (el.matches('input[type=checkbox], input[type=radio]') || (el.matches('input') && tinyHidden)) {
+        target = labelOf(el) ?? el;
+      }
+      if (!target.checkVisibility({ visibilityProperty: true })) continue;
+      const r = target.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      if (r.bottom + window.scrollY <= 0 || r.right + window.scrollX <= 0) continue; // parked off screen (skip link)
+      if (el.tagName === 'A' && el.parentElement
+        && [...el.parentElement.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== '')) continue;
+      if (r.width < 44 - 0.5 || r.height < 44 - 0.5) {
+        out.push({
+          what: `${el.tagName.toLowerCase()}${el.type ? `[${el.type}]` : ''}`,
+          text: (el.textContent || el.getAttribute('aria-label') || el.value || '').trim().slice(0, 24),
+          testid: el.dataset.testid ?? target.dataset?.testid ?? '',
+          size: `${Math.round(r.width)}×${Math.round(r.height)}`,
+        });
+      }
+    }
+    return out;
+  });
+}
+
 /** Sign in through the form, as a person would. */
 export async function login(page, url, username, password = DEMO_PASSWORD, { next } = {}) {
   await page.goto(`${url}/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);

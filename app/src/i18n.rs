@@ -306,6 +306,7 @@ keys! {
     Category => "类别", "Category";
     Urgency => "紧急程度", "Urgency";
     CaseSource => "来源", "Source";
+    CaseOrigin => "转自", "Filed from";
     Where => "问题地点", "Where";
     ChosenPlace => "已选地点", "Chosen place";
     NoPlaceChosen => "尚未选择地点。", "No place chosen yet.";

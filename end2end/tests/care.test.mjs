@@ -6,8 +6,7 @@
 // the resident is notified.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { useLinju, login, api, ARTIFACTS } from '../support.mjs';
+import { useLinju, login, api, shot, noHorizontalScroll, smallTargets } from '../support.mjs';
 
 const env = useLinju();
 const PHONE = { width: 390, height: 844 };
@@ -22,26 +21,6 @@ async function signIn(page, user) {
   await page.context().clearCookies();
   await login(page, env.url, user);
   await page.getByTestId('home-welcome').waitFor();
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
-
-async function noHorizontalScroll(page) {
-  const { scroll, client } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  assert.ok(scroll <= client, `page is ${scroll}px wide in a ${client}px viewport`);
-}
-
-async function smallTargets(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('main a, main button, main input:not([type=radio]):not([type=checkbox]), main select, main label.choice')]
-      .filter((el) => el.offsetParent !== null)
-      .map((el) => ({ text: (el.textContent || el.id).trim().slice(0, 20), h: el.getBoundingClientRect().height }))
-      .filter((x) => x.h < 44));
 }
 
 async function residentId(page, name) {

@@ -3,25 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useLinju, login, api, ARTIFACTS } from '../support.mjs';
+import { useLinju, login, api, ARTIFACTS, noHorizontalScroll, smallTargets } from '../support.mjs';
 
 const env = useLinju({ viewport: { width: 390, height: 844 } });
-
-async function noHorizontalScroll(page) {
-  const { scroll, client } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  assert.ok(scroll <= client, `page is ${scroll}px wide in a ${client}px viewport`);
-}
-
-async function smallTargets(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('main a, main button, main input:not([type=radio]):not([type=checkbox]), main select, main label.choice, header a.bell')]
-      .filter((el) => el.offsetParent !== null)
-      .map((el) => ({ text: (el.textContent || el.id).trim().slice(0, 20), h: el.getBoundingClientRect().height }))
-      .filter((x) => x.h < 44));
-}
 
 async function fillReport(page, title) {
   await page.getByTestId('case-title').fill(title);

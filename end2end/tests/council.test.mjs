@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useLinju, login, launchBrowser, DEMO_PASSWORD, ARTIFACTS, makePng, brokenAcrossLines } from '../support.mjs';
+import { useLinju, login, launchBrowser, DEMO_PASSWORD, ARTIFACTS, makePng, brokenAcrossLines, noHorizontalScroll, smallTargets } from '../support.mjs';
 
 const PHONE = { width: 390, height: 844 };
 const DESK = { width: 1280, height: 900 };
@@ -46,22 +46,6 @@ async function client(url, username, password = DEMO_PASSWORD) {
     try { json = text ? JSON.parse(text) : null; } catch { json = text; }
     return { status: r.status, body: json };
   };
-}
-
-async function noHorizontalScroll(page) {
-  const { scroll, client: width } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  assert.ok(scroll <= width, `page is ${scroll}px wide in a ${width}px viewport`);
-}
-
-async function smallTargets(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('main a, main button, main input:not([type=radio]):not([type=checkbox]), main select, main label.choice')]
-      .filter((el) => el.offsetParent !== null)
-      .map((el) => ({ text: (el.textContent || el.id).trim().slice(0, 20), h: el.getBoundingClientRect().height }))
-      .filter((x) => x.h < 44));
 }
 
 /** Both sizes of one page, into artifacts/. */
@@ -338,6 +322,13 @@ test('a resident raises an item, neighbours support it, a meeting decides it, ev
   const caseLink = staff.getByTestId('decision-case');
   assert.match(await caseLink.getAttribute('href'), /^\/cases\/\d+$/);
   await staff.getByTestId('item-decision').getByTestId('stage-badge').filter({ hasText: '立案' }).waitFor();
+  // The case says where it came from, in words of the reader's language, and leads back.
+  await caseLink.click();
+  const origin = staff.getByTestId('case-origin');
+  await origin.waitFor();
+  assert.equal((await origin.textContent()).trim(), `网格议事决定（议题 #${itemId}）`);
+  assert.equal(await origin.locator('a').getAttribute('href'), `/council/items/${itemId}`);
+  assert.doesNotMatch(await staff.locator('.case-description').textContent(), /网格议事决定/, 'the description holds what people wrote');
 
   // The decision's case is on the status board.
   await staff.getByTestId('nav-board').click();

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { useLinju, loginHome, api, ARTIFACTS } from '../support.mjs';
+import { useLinju, loginHome, api, ARTIFACTS, noHorizontalScroll } from '../support.mjs';
 
 const env = useLinju();
 
@@ -19,14 +19,6 @@ async function downloadBy(page, click) {
 async function openDataPage(page) {
   await page.getByTestId('nav-data').click();
   await page.getByTestId('data-title').waitFor();
-}
-
-async function noHorizontalScroll(page) {
-  const { scroll, client } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  assert.ok(scroll <= client, `page is ${scroll}px wide in a ${client}px viewport`);
 }
 
 test('an admin downloads the hierarchy as GeoJSON', async () => {

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useLinju, login, api, launchBrowser, ARTIFACTS, DEMO_PASSWORD, makePng, mouseDrag, finger, longPress, fingerTo } from '../support.mjs';
+import { useLinju, login, api, launchBrowser, ARTIFACTS, DEMO_PASSWORD, makePng, mouseDrag, finger, longPress, fingerTo, noHorizontalScroll } from '../support.mjs';
 
 const env = useLinju();
 let phone; // a phone-size browser for the screenshots
@@ -23,14 +23,6 @@ const TERM = '李先生将空调外机移至北墙并加装接水管';
 const card = (page, title) => page.locator(`[data-testid=med-card][data-title="${title}"]`);
 const cells = (page, stage) => page.locator(`[data-testid=med-column-cards][data-stage=${stage}]`);
 const party = (page, name) => page.getByTestId('med-party').filter({ hasText: name });
-
-async function noHorizontalScroll(page) {
-  const { scroll, client } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  assert.ok(scroll <= client, `page is ${scroll}px wide in a ${client}px viewport`);
-}
 
 /** Wait until the file page shows the file at this stage. */
 async function atStage(page, stage) {

@@ -2,17 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useLinju, login, openChild, ARTIFACTS } from '../support.mjs';
+import { useLinju, login, openChild, ARTIFACTS, noHorizontalScroll } from '../support.mjs';
 
 const env = useLinju({ viewport: { width: 390, height: 844 } });
-
-async function noHorizontalScroll(page) {
-  const { scroll, client } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  assert.ok(scroll <= client, `page is ${scroll}px wide in a ${client}px viewport`);
-}
 
 test('phone-size login and browse', async () => {
   const page = await env.newPage();

@@ -4,30 +4,9 @@
 // already has an open one is warned about, linked, and made only when confirmed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { useLinju, loginHome, api, ARTIFACTS } from '../support.mjs';
+import { useLinju, loginHome, api, shot, noHorizontalScroll, smallTargets } from '../support.mjs';
 
 const env = useLinju({ viewport: { width: 390, height: 844 } });
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
-
-async function noHorizontalScroll(page) {
-  const { scroll, client } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  assert.ok(scroll <= client, `page is ${scroll}px wide in a ${client}px viewport`);
-}
-
-async function smallTargets(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('main a, main button, main input:not([type=radio]):not([type=checkbox]), main select, main label.choice')]
-      .filter((el) => el.offsetParent !== null)
-      .map((el) => ({ text: (el.textContent || el.id).trim().slice(0, 20), h: el.getBoundingClientRect().height }))
-      .filter((x) => x.h < 44));
-}
 
 test('a grid worker lists the people of her grid on a phone: search, filter, pages, care record', async () => {
   const page = await env.newPage();

@@ -24,6 +24,7 @@ mod m20261207_000001_audit_filters;
 mod m20261207_000002_mediation_party_identity;
 mod m20261207_000003_letter_notifications;
 mod m20261207_000011_structured_history;
+mod m20261207_000012_case_origin;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000002_mediation_party_identity::Migration),
             Box::new(m20261207_000003_letter_notifications::Migration),
             Box::new(m20261207_000011_structured_history::Migration),
+            Box::new(m20261207_000012_case_origin::Migration),
         ]
     }
 }

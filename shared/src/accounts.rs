@@ -288,14 +288,17 @@ pub enum Work {
     PairingHelper,
     /// Mediates a dispute (调解员, 人民调解法 Art. 19).
     Mediator,
+    /// Serves in a volunteer team (志愿者) with their own account, to see their hours and points.
+    Volunteer,
 }
 
 impl Work {
-    pub const ALL: [Work; 4] = [
+    pub const ALL: [Work; 5] = [
         Work::CaseAssignee,
         Work::MealDeliverer,
         Work::PairingHelper,
         Work::Mediator,
+        Work::Volunteer,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -304,6 +307,7 @@ impl Work {
             Work::MealDeliverer => "meal_deliverer",
             Work::PairingHelper => "pairing_helper",
             Work::Mediator => "mediator",
+            Work::Volunteer => "volunteer",
         }
     }
 
@@ -313,7 +317,9 @@ impl Work {
     pub fn scope(self, who: &Principal) -> Scope {
         match self {
             Work::Mediator => Scope::All,
-            Work::CaseAssignee | Work::MealDeliverer | Work::PairingHelper => people_scope(who),
+            Work::CaseAssignee | Work::MealDeliverer | Work::PairingHelper | Work::Volunteer => {
+                people_scope(who)
+            }
         }
     }
 
@@ -333,6 +339,8 @@ impl Work {
                 has(Role::Resident) || has(Role::GridWorker) || has(Role::Staff) || has(Role::Admin)
             }
             Work::Mediator => has(Role::Mediator),
+            // Anyone may volunteer, mediators and the office included.
+            Work::Volunteer => !roles.is_empty(),
         }
     }
 }

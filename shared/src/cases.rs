@@ -810,6 +810,46 @@ impl Source {
     }
 }
 
+/// Where a case came from when another area filed it: the record it was turned from. The case's
+/// description holds only what people wrote (the letter, the needs found, the decision); the
+/// origin is a fact, worded by the reader's app in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CaseOrigin {
+    /// A letter to the secretary (书记信箱). A private letter's words stay with the secretary:
+    /// the case carries only the secretary's handling of it.
+    Letter { letter_id: i64, private: bool },
+    /// Needs found on a home visit to a person in care (入户走访).
+    Visit { visit_id: i64 },
+    /// A decision of the grid council (网格议事) on an agenda item.
+    Council { item_id: i64 },
+}
+
+impl CaseOrigin {
+    /// The origin as one phrase, e.g. "网格议事决定（议题 #12）".
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            CaseOrigin::Letter { private: true, .. } => Text::new(
+                "书记信箱来信（私信，原文仅书记可见；此处为书记的处理意见）",
+                "A private letter to the secretary (only the secretary reads the letter; this is the secretary's handling of it)",
+            )
+            .get(lang)
+            .to_string(),
+            CaseOrigin::Letter { .. } => Text::new("书记信箱来信", "A letter to the secretary")
+                .get(lang)
+                .to_string(),
+            CaseOrigin::Visit { .. } => Text::new("入户走访时发现", "Found on a home visit")
+                .get(lang)
+                .to_string(),
+            CaseOrigin::Council { item_id } => match lang {
+                Lang::ZhCn => format!("网格议事决定（议题 #{item_id}）"),
+                Lang::En => format!("A council decision (agenda item #{item_id})"),
+            },
+        }
+    }
+}
+
 /// A category of the two-level tree (top level: 部件 facilities / 事件 events / 服务 services).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -962,6 +1002,9 @@ pub struct CaseView {
     #[serde(flatten)]
     pub summary: CaseSummary,
     pub description: String,
+    /// The record another area turned into this case; none for a case reported directly.
+    #[serde(default)]
+    pub origin: Option<CaseOrigin>,
     pub reporter_name: Option<String>,
     pub lon: Option<f64>,
     pub lat: Option<f64>,

@@ -256,6 +256,14 @@ pub fn may_manage(who: &Principal, rel: ItemRelation) -> bool {
     who.is_office() || (who.has_role(Role::GridWorker) && rel.in_own_grid)
 }
 
+/// May `who` raise an item for a place? Those who manage the place's grid (the office
+/// anywhere, grid workers in their grids) and residents verified as living there
+/// (`verified_resident_lives_here`: the place is their community, grid, micro-grid or home).
+/// The one rule behind the server's check and the places the app offers.
+pub fn may_raise(who: &Principal, rel: ItemRelation, verified_resident_lives_here: bool) -> bool {
+    may_manage(who, rel) || (who.has_role(Role::Resident) && verified_resident_lives_here)
+}
+
 impl ItemAction {
     pub const ALL: [ItemAction; 8] = [
         ItemAction::Accept,
@@ -1289,7 +1297,18 @@ impl NewComment {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HideComment {
+    /// Why it is hidden, shown in its place (1–[`HideComment::REASON_MAX`] characters).
     pub reason: String,
+}
+
+impl HideComment {
+    pub const REASON_MAX: usize = 200;
+
+    /// The trimmed reason.
+    pub fn validate(&self) -> Result<String, FieldErrors> {
+        crate::validate::required_text(&self.reason, Self::REASON_MAX)
+            .map_err(|code| FieldErrors::one("reason", code))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1550,6 +1569,42 @@ mod tests {
             roles: roles.to_vec(),
             grid_ids: grids.to_vec(),
         }
+    }
+
+    #[test]
+    fn items_are_raised_by_who_manages_or_lives_there() {
+        let own = ItemRelation { in_own_grid: true };
+        let other = ItemRelation { in_own_grid: false };
+        assert!(
+            may_raise(&person(&[Role::Staff], &[]), other, false),
+            "the office anywhere"
+        );
+        assert!(may_raise(&person(&[Role::GridWorker], &[1]), own, false));
+        assert!(
+            !may_raise(&person(&[Role::GridWorker], &[1]), other, false),
+            "another grid"
+        );
+        assert!(
+            may_raise(&person(&[Role::Resident], &[]), other, true),
+            "where they live"
+        );
+        assert!(
+            !may_raise(&person(&[Role::Resident], &[]), other, false),
+            "elsewhere, or unverified"
+        );
+        assert!(
+            !may_raise(&person(&[Role::Mediator], &[]), other, true),
+            "a mediator's account"
+        );
+    }
+
+    #[test]
+    fn a_hide_reason_is_required_and_bounded() {
+        let hide = |r: &str| HideComment { reason: r.into() }.validate();
+        assert_eq!(hide("  广告 ").unwrap(), "广告");
+        assert!(hide("   ").is_err());
+        assert!(hide(&"长".repeat(HideComment::REASON_MAX)).is_ok());
+        assert!(hide(&"长".repeat(HideComment::REASON_MAX + 1)).is_err());
     }
 
     fn facts(stage: ItemStage, tier: Option<Tier>) -> ItemFacts {

@@ -276,6 +276,13 @@ impl FieldErrors {
         Self::default()
     }
 
+    /// Just one field's error.
+    pub fn one(field: impl Into<String>, code: FieldErrorCode) -> Self {
+        let mut errs = Self::new();
+        errs.add(field, code);
+        errs
+    }
+
     pub fn add(&mut self, field: impl Into<String>, code: FieldErrorCode) {
         self.0.push((field.into(), code));
     }

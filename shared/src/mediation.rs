@@ -916,6 +916,12 @@ impl DisputeType {
     }
 }
 
+/// A user who opens a dispute file only as its applicant: a resident with no role in the
+/// committee's work (office, mediator, grid worker). Their file is their own application.
+pub fn applies_for_self_only(who: &Principal) -> bool {
+    !who.is_office() && !who.has_role(Role::Mediator) && !who.has_role(Role::GridWorker)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -937,10 +943,16 @@ impl Origin {
         }
     }
 
+    pub const ALL: [Origin; 3] = [Origin::Application, Origin::Initiative, Origin::Referral];
+
     pub fn parse(s: &str) -> Option<Origin> {
-        [Origin::Application, Origin::Initiative, Origin::Referral]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        Origin::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// May `who` open a file of this origin? Residents (without a role in the committee's
+    /// work) apply for themselves only; the office, mediators and grid workers open any.
+    pub fn may_choose(self, who: &Principal) -> bool {
+        self == Origin::Application || !applies_for_self_only(who)
     }
 
     pub fn text(self) -> Text {
@@ -1325,8 +1337,18 @@ pub struct Confirm {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Performed {
-    /// What shows it was done (a note on the proof seen).
+    /// What shows it was done (a note on the proof seen), 1–[`Performed::PROOF_MAX`] characters.
     pub proof: String,
+}
+
+impl Performed {
+    pub const PROOF_MAX: usize = 2000;
+
+    /// The trimmed proof.
+    pub fn validate(&self) -> Result<String, crate::error::FieldErrors> {
+        crate::validate::required_text(&self.proof, Self::PROOF_MAX)
+            .map_err(|code| crate::error::FieldErrors::one("proof", code))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -1547,6 +1569,30 @@ mod tests {
             roles: roles.to_vec(),
             grid_ids: grids.to_vec(),
         }
+    }
+
+    #[test]
+    fn residents_apply_for_themselves_only() {
+        let resident = who(&[Role::Resident], &[]);
+        assert!(Origin::Application.may_choose(&resident));
+        assert!(!Origin::Initiative.may_choose(&resident));
+        assert!(!Origin::Referral.may_choose(&resident));
+        for office in [
+            who(&[Role::Staff], &[]),
+            who(&[Role::Mediator], &[]),
+            who(&[Role::GridWorker, Role::Resident], &[1]),
+        ] {
+            assert!(!applies_for_self_only(&office));
+            assert!(Origin::ALL.iter().all(|o| o.may_choose(&office)));
+        }
+    }
+
+    #[test]
+    fn a_term_is_performed_with_proof() {
+        let done = |p: &str| Performed { proof: p.into() }.validate();
+        assert_eq!(done(" 已付清 ").unwrap(), "已付清");
+        assert!(done("").is_err());
+        assert!(done(&"证".repeat(Performed::PROOF_MAX + 1)).is_err());
     }
 
     const ON_CASE: FileRelation = FileRelation {

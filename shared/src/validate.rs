@@ -168,6 +168,11 @@ impl Name {
     }
 }
 
+/// Required free text: trimmed, 1–`max` characters (a reason, a note on proof seen).
+pub fn required_text(s: &str, max: usize) -> Result<String, FieldErrorCode> {
+    trimmed_len_between(s, 1, max)
+}
+
 /// Optional free text such as an address line: up to `max` characters, empty becomes `None`.
 pub fn optional_text(s: Option<&str>, max: usize) -> Result<Option<String>, FieldErrorCode> {
     match s.map(str::trim) {

@@ -7,7 +7,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::accounts::Permission;
+use shared::accounts::{Permission, Work};
 use shared::care::{
     ActivityInput, MemberInput, Participation, Redemption, TeamInput, TeamView, TimeBankRules,
     VolunteerSummary, VolunteerView, may_redeem_for,
@@ -381,7 +381,7 @@ fn MemberForm(team_id: i64, on_saved: Callback<VolunteerSummary>) -> impl IntoVi
         <form class="form member-form" on:submit=submit novalidate data-testid="member-form">
             <FormError error fields=errors/>
             <PersonPicker id=format!("member-{team_id}-account") testid="member-account" label=Key::VolMemberAccount chosen=account errors field="user_id"
-                hint=Key::VolMemberAccountHint/>
+                hint=Key::VolMemberAccountHint work=Work::Volunteer/>
             <TextField id="member-name" label=Key::VolMemberName value=name errors field="name" required=true testid="member-name"/>
             <button type="submit" class="button button-primary" data-testid="member-submit" disabled=move || saving.get()>
                 {move || i18n.t(Key::Save)}

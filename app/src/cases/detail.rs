@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::accounts::{Person, Work};
 use shared::cases::{
-    Action, CaseView, MoveCase, Needs, Rating, RefusalReason, ResponsibleParty, Stage,
+    Action, CaseOrigin, CaseView, MoveCase, Needs, Rating, RefusalReason, ResponsibleParty, Stage,
     validate_move,
 };
 use shared::error::{ErrorCode, FieldError};
@@ -165,6 +165,7 @@ fn CaseDetail(
     let dups = case.possible_duplicates.clone();
     let rating = case.rating.clone();
     let description = case.description.clone();
+    let origin = case.origin.clone();
     let reporter = case.reporter_name.clone();
     let reporter_named = reporter.is_some().then_some("");
 
@@ -219,6 +220,20 @@ fn CaseDetail(
                     <div><dt>{move || i18n.t(Key::Category)}</dt>
                         <dd data-testid="case-category-text">{move || category_label(meta.get().and_then(Result::ok).as_ref(), s.category_id, i18n.get())}</dd></div>
                     <div><dt>{move || i18n.t(Key::CaseSource)}</dt><dd>{move || i18n.text(s.source.text())}</dd></div>
+                    {origin.map(|o| {
+                        let words = o.clone();
+                        let text = move || words.text(i18n.get());
+                        view! {
+                            <div><dt>{move || i18n.t(Key::CaseOrigin)}</dt>
+                                <dd data-testid="case-origin">{match o {
+                                    // Council items are public to the community: the decision is one tap away.
+                                    CaseOrigin::Council { item_id } => view! {
+                                        <a class="fact-link" href=format!("/council/items/{item_id}")>{text}</a>
+                                    }.into_any(),
+                                    _ => text.into_any(),
+                                }}</dd></div>
+                        }
+                    })}
                     <div><dt>{move || i18n.t(Key::Reporter)}</dt>
                         <dd data-user-text=reporter_named>{move || reporter.clone().unwrap_or_else(|| i18n.t(Key::ReporterHidden).to_string())}</dd></div>
                     <div><dt>{move || i18n.t(Key::ReportedAt)}</dt><dd><When at=s.created_at/></dd></div>

@@ -151,10 +151,11 @@ pub async fn answer(
         let title: String = l.subject.chars().take(100).collect();
         let c = CreateCase {
             title: title.clone(),
+            // A private letter's words stay with the secretary: the case carries the answer.
             description: if l.private {
-                format!("书记信箱来信（私信，原文仅书记可见）。处理意见：{text}")
+                text.clone()
             } else {
-                format!("书记信箱来信：{}", l.body)
+                l.body.clone()
             },
             category_id,
             urgency: Urgency::Normal,
@@ -172,6 +173,10 @@ pub async fn answer(
             title,
             c.description.chars().take(4000).collect(),
             &place,
+            Some(&shared::cases::CaseOrigin::Letter {
+                letter_id: l.id,
+                private: l.private,
+            }),
         )
         .await
         .map_err(|e| match e {

@@ -412,7 +412,7 @@ pub async fn record_visit(
             let title: String = req.needs.trim().chars().take(100).collect();
             let c = CreateCase {
                 title: title.clone(),
-                description: format!("入户走访发现：{}", req.needs.trim()),
+                description: req.needs.trim().to_string(),
                 category_id,
                 urgency: Urgency::Normal,
                 source,
@@ -428,6 +428,7 @@ pub async fn record_visit(
                 title,
                 c.description.clone(),
                 &household,
+                Some(&shared::cases::CaseOrigin::Visit { visit_id: v.id }),
             )
             .await
             .map_err(|e| match e {

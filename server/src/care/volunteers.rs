@@ -225,13 +225,17 @@ pub async fn add_member(
     {
         req.user_id = Some(id);
     }
-    if let Some(u) = req.user_id
-        && crate::accounts::store::user::Entity::find_by_id(u)
-            .one(&*txn)
-            .await?
-            .is_none()
-    {
-        return Err(AppError::field("user_id", FieldErrorCode::UnknownReference));
+    if let Some(u) = req.user_id {
+        // The one rule for naming a person (an enabled account the office may name).
+        crate::accounts::service::check_named_person(
+            &*txn,
+            me,
+            shared::accounts::Work::Volunteer,
+            u,
+            None,
+            "user_id",
+        )
+        .await?;
     }
     let v = volunteer::ActiveModel {
         team_id: Set(team_id),

@@ -18,9 +18,10 @@ use serde::de::DeserializeOwned;
 use shared::accounts::{Principal, Role};
 use shared::calendar::{Limit, WorkCalendar};
 use shared::cases::{
-    Action, CaseEvent, CaseEventKind, CaseMeta, CaseRelation, CaseSummary, CaseView, Category,
-    CreateCase, MoveCase, MoveRefusal, Notification, NotificationAbout, Rating, ResponsibleParty,
-    Source, Stage, Urgency, check_move, legal_actions, validate_case, validate_move,
+    Action, CaseEvent, CaseEventKind, CaseMeta, CaseOrigin, CaseRelation, CaseSummary, CaseView,
+    Category, CreateCase, MoveCase, MoveRefusal, Notification, NotificationAbout, Rating,
+    ResponsibleParty, Source, Stage, Urgency, check_move, legal_actions, validate_case,
+    validate_move,
 };
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::{Page, clamp_paging};
@@ -395,6 +396,10 @@ async fn view(
         may_rate: rel.is_reporter && stage_of(&c) == Stage::Closed,
         possible_duplicates,
         description: c.description,
+        origin: c
+            .origin
+            .as_deref()
+            .and_then(|o| serde_json::from_str(o).ok()),
         reporter_name,
         lon: c.lon,
         lat: c.lat,
@@ -727,7 +732,7 @@ pub async fn create(
             ));
         }
     };
-    let c = file_in(&*txn, me, &req, title, description, &place).await?;
+    let c = file_in(&*txn, me, &req, title, description, &place, None).await?;
     let out = view(&*txn, me, c.case.clone(), state.config.duplicate_radius_m).await?;
     txn.commit().await?;
     state.live.publish(crate::cases::live::Change::of(
@@ -766,6 +771,7 @@ pub async fn file_in(
     title: String,
     description: String,
     place: &crate::places::store::place::Model,
+    origin: Option<&CaseOrigin>,
 ) -> AppResult<Filed> {
     let cat = category::Entity::find_by_id(req.category_id)
         .one(txn)
@@ -796,6 +802,7 @@ pub async fn file_in(
         reporter_id: Set((me.user_id != 0).then_some(me.user_id)),
         reporter_name: Set(Some(me.display_name.clone())),
         reporter_hidden: Set(req.reporter_hidden),
+        origin: Set(origin.map(|o| serde_json::to_string(o).expect("an origin is plain data"))),
         stage_entered_at: Set(now),
         board_rank: Set(rank_last(now)),
         rework_count: Set(0),

@@ -103,6 +103,8 @@ pub mod case {
         pub rework_count: i32,
         pub rating_score: Option<i32>,
         pub rating_note: Option<String>,
+        /// `shared::cases::CaseOrigin` as JSON, for cases another area filed.
+        pub origin: Option<String>,
         pub board_rank: String,
         pub version: i64,
         pub created_at: TimeDateTimeWithTimeZone,

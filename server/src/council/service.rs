@@ -246,15 +246,15 @@ async fn may_raise(
     me: &Principal,
     scope: &place::Model,
 ) -> AppResult<bool> {
-    if may_manage(me, relation(me, scope.grid_id)) {
-        return Ok(true);
-    }
-    if me.has_role(Role::Resident)
-        && let Some(r) = resident_of(conn, me.user_id).await?
-    {
-        return lives_in(conn, &r, scope).await;
-    }
-    Ok(false)
+    let lives_here = match resident_of(conn, me.user_id).await? {
+        Some(r) if me.has_role(Role::Resident) => lives_in(conn, &r, scope).await?,
+        _ => false,
+    };
+    Ok(shared::council::may_raise(
+        me,
+        relation(me, scope.grid_id),
+        lives_here,
+    ))
 }
 
 pub async fn create_item(state: &AppState, me: &Principal, req: CreateItem) -> AppResult<ItemView> {
@@ -844,7 +844,12 @@ async fn file_decision_case(
         .await?;
     let req = CreateCase {
         title: m.title.chars().take(100).collect(),
-        description: format!("网格议事决定：{}\n\n{}", d.text.trim(), m.description)
+        // What was decided, then what was asked: both as people wrote them.
+        description: [d.text.trim(), m.description.trim()]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n")
             .chars()
             .take(4000)
             .collect(),
@@ -863,6 +868,7 @@ async fn file_decision_case(
         req.title.clone(),
         req.description.clone(),
         &scope,
+        Some(&shared::cases::CaseOrigin::Council { item_id: m.id }),
     )
     .await?;
     let now = OffsetDateTime::now_utc();
@@ -892,7 +898,8 @@ async fn file_decision_case(
         shared::cases::CaseEventKind::Register,
         Some(Stage::Reported),
         Some(Stage::Registered),
-        Some(format!("网格议事决定（议题 #{}）", m.id)),
+        // The case's origin says which decision registered it.
+        None,
         None,
     )
     .await?;
@@ -1093,12 +1100,7 @@ pub async fn hide_comment(
     comment_id: i64,
     req: HideComment,
 ) -> AppResult<CommentView> {
-    let reason = req.reason.trim().to_string();
-    match reason.chars().count() {
-        0 => return Err(AppError::field("reason", FieldErrorCode::Required)),
-        n if n > 200 => return Err(AppError::field("reason", FieldErrorCode::TooLong)),
-        _ => {}
-    }
+    let reason = req.validate()?;
     let txn = state.db.begin_write().await?;
     let c = comment::Entity::find_by_id(comment_id)
         .one_or_404(&*txn)

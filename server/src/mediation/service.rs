@@ -179,12 +179,12 @@ pub async fn create_file(
 ) -> AppResult<FileView> {
     req.validate()?;
     let office = me.is_office();
-    let resident_only = !office && !me.has_role(Role::Mediator) && !me.has_role(Role::GridWorker);
+    if !req.origin.may_choose(me) {
+        return Err(AppError::field("origin", FieldErrorCode::NotAllowed));
+    }
+    let resident_only = shared::mediation::applies_for_self_only(me);
     if resident_only {
         // A resident applies for themselves: they are the applicant.
-        if req.origin != Origin::Application {
-            return Err(AppError::field("origin", FieldErrorCode::NotAllowed));
-        }
         for p in req.parties.iter_mut() {
             p.user_id = None;
             p.username = None;
@@ -1125,12 +1125,7 @@ pub async fn perform_term(
     term_id: i64,
     req: Performed,
 ) -> AppResult<FileView> {
-    let proof = req.proof.trim().to_string();
-    match proof.chars().count() {
-        0 => return Err(AppError::field("proof", FieldErrorCode::Required)),
-        n if n > 2000 => return Err(AppError::field("proof", FieldErrorCode::TooLong)),
-        _ => {}
-    }
+    let proof = req.validate()?;
     let txn = state.db.begin_write().await?;
     let t = term::Entity::find_by_id(term_id).one_or_404(&*txn).await?;
     let (f, _, _) = find_runnable(&*txn, me, t.file_id).await?;

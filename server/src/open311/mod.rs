@@ -446,7 +446,7 @@ async fn post_request(
         let (title, description) =
             shared::cases::validate_case(&req).map_err(crate::error::AppError::from)?;
         let txn = state.db.begin_write().await?;
-        let filed = cases::file_in(&*txn, &actor, &req, title, description, &place).await?;
+        let filed = cases::file_in(&*txn, &actor, &req, title, description, &place, None).await?;
         txn.commit().await?;
         state.live.publish(crate::cases::live::Change::of(
             filed.event_id,

@@ -169,6 +169,9 @@ async fn a_visit_need_becomes_an_errand_the_helper_runs(app: &TestApp) {
     let case_id = v["case_id"].as_i64().unwrap();
     let (_, c) = gw.get(&format!("/api/v1/cases/{case_id}")).await;
     assert_eq!(c["source"], "visit");
+    // The needs as the worker wrote them; where they came from is a fact beside them.
+    assert_eq!(c["description"], "卫生间扶手松动");
+    assert_eq!(c["origin"], json!({"kind": "visit", "visit_id": v["id"]}));
     assert_eq!(c["place_id"], app.place_id("XF-C01-B0001-101").await);
 }
 both!(a_visit_need_becomes_an_errand_the_helper_runs);
@@ -390,6 +393,16 @@ async fn letters_to_the_secretary(app: &TestApp) {
     let case_id = answered["case_id"].as_i64().unwrap();
     let (_, c) = secretary.get(&format!("/api/v1/cases/{case_id}")).await;
     assert_eq!(c["source"], "mailbox");
+    // A private letter's words stay with the secretary: the case carries the answer only,
+    // and says (as a fact the app words) that it came from a private letter.
+    assert_eq!(
+        c["description"],
+        "已转网格员上门核实，并督促物业三日内维修。"
+    );
+    assert_eq!(
+        c["origin"],
+        json!({"kind": "letter", "letter_id": id, "private": true})
+    );
     // The writer sees the answer and the case's stage.
     let (_, mine) = resident.get("/api/v1/care/mailbox").await;
     let letter = mine
@@ -482,6 +495,73 @@ async fn letters_are_private_by_default_and_answers_notify(app: &TestApp) {
     assert_eq!(after, json!([]));
 }
 both!(letters_are_private_by_default_and_answers_notify);
+
+/// Cases filed from letters before the origin was a fact had it as a Chinese prefix in the
+/// description; after the migration they read as new ones: the words people wrote, and the
+/// origin beside them.
+async fn old_letter_cases_get_their_origin(app: &TestApp) {
+    let resident = app.login("resident").await;
+    let secretary = app.login("admin").await;
+    let (_, meta) = secretary.get("/api/v1/cases/meta").await;
+    let category = meta["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !c["parent_id"].is_null())
+        .unwrap()["id"]
+        .clone();
+    let mut cases = Vec::new();
+    for private in [true, false] {
+        let letter = ok(
+            resident
+                .post("/api/v1/care/mailbox", json!({"subject": "路灯不亮", "body": "小区东门路灯坏了一周。", "private": private}))
+                .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        let answered = ok(
+            secretary
+                .post(
+                    &format!("/api/v1/care/mailbox/{}/answer", letter["id"]),
+                    json!({"text": "已转物业维修。", "version": 1, "case_category_id": category}),
+                )
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        cases.push((
+            letter["id"].as_i64().unwrap(),
+            private,
+            answered["case_id"].as_i64().unwrap(),
+        ));
+    }
+    let (private_case, public_case) = (cases[0].2, cases[1].2);
+    app.remigrate_from(
+        "m20261207_000012_case_origin",
+        &[
+            format!("UPDATE cases SET description = '书记信箱来信（私信，原文仅书记可见）。处理意见：' || description WHERE id = {private_case}"),
+            format!("UPDATE cases SET description = '书记信箱来信：' || description WHERE id = {public_case}"),
+        ],
+    )
+    .await;
+    for (letter_id, private, case_id) in cases {
+        let (_, c) = secretary.get(&format!("/api/v1/cases/{case_id}")).await;
+        assert_eq!(
+            c["description"],
+            if private {
+                "已转物业维修。"
+            } else {
+                "小区东门路灯坏了一周。"
+            },
+            "{c}"
+        );
+        assert_eq!(
+            c["origin"],
+            json!({"kind": "letter", "letter_id": letter_id, "private": private})
+        );
+    }
+}
+both!(old_letter_cases_get_their_origin);
 
 /// 幸福餐桌: an eligible resident is enrolled for delivery; the day's order is on the
 /// deliverer's route, delivered and counted for the day and the month.

@@ -360,6 +360,26 @@ async fn a_big_matter_from_raising_to_accountability(app: &TestApp) {
     let (_, c) = staff.get(&format!("/api/v1/cases/{case_id}")).await;
     assert_eq!(c["source"], "council", "{c}");
     assert_eq!(c["stage"], "registered");
+    assert_eq!(
+        c["origin"],
+        json!({"kind": "council", "item_id": item["summary"]["id"]})
+    );
+    assert!(
+        c["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("物业两周内在三号楼北侧加装充电桩"),
+        "the decision as it was written: {c}"
+    );
+    // No sentence written by the server into the history: the origin says it.
+    assert!(
+        c["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["note"].is_null()),
+        "{c}"
+    );
     assert_eq!(c["responsible_party_id"], party);
     let (_, board) = staff.get("/api/v1/board").await;
     assert!(

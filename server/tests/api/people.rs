@@ -1,5 +1,5 @@
 //! Every write that names a person — a case's assignee, a meal's deliverer, a pairing's
-//! helper, a dispute file's mediators — names someone the writer may give that work to
+//! helper, a dispute file's mediators, a volunteer's account — names someone the writer may give that work to
 //! (`shared::accounts::may_name_for`), and the person picker offers exactly those people.
 
 use crate::both;
@@ -13,30 +13,57 @@ async fn create_user(admin: &Api, body: Value) -> i64 {
     u["id"].as_i64().unwrap()
 }
 
-/// A 422 problem document naming `field` with `code`, its message in the asked language.
-async fn refused(api: &Api, method: Method, path: &str, body: Value, field: &str, code: &str) {
-    for (lang, expect_han) in [("zh-CN", true), ("en", false)] {
-        let res = api
-            .request(method.clone(), path)
-            .header("accept-language", lang)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            res.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{path} {body}"
-        );
-        assert_eq!(res.headers()["content-type"], "application/problem+json");
-        let p: Value = res.json().await.unwrap();
-        assert_eq!(p["errors"][0]["field"], field, "{p}");
-        assert_eq!(p["errors"][0]["code"], code, "{p}");
-        let message = p["errors"][0]["message"].as_str().unwrap();
-        let han = message
-            .chars()
-            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-        assert_eq!(han, expect_han, "{lang}: {message}");
+/// One write that names a person: `refuses` sends a body and expects the 422 problem document
+/// naming `field` with `code`, its message in the asked language (Chinese, then English).
+struct Write<'a> {
+    api: &'a Api,
+    method: Method,
+    path: String,
+}
+
+impl<'a> Write<'a> {
+    fn post(api: &'a Api, path: &str) -> Self {
+        Write {
+            api,
+            method: Method::POST,
+            path: path.to_string(),
+        }
+    }
+
+    fn put(api: &'a Api, path: &str) -> Self {
+        Write {
+            api,
+            method: Method::PUT,
+            path: path.to_string(),
+        }
+    }
+
+    async fn refuses(&self, body: Value, field: &str, code: &str) {
+        for (lang, expect_han) in [("zh-CN", true), ("en", false)] {
+            let res = self
+                .api
+                .request(self.method.clone(), &self.path)
+                .header("accept-language", lang)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                res.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{} {body}",
+                self.path
+            );
+            assert_eq!(res.headers()["content-type"], "application/problem+json");
+            let p: Value = res.json().await.unwrap();
+            assert_eq!(p["errors"][0]["field"], field, "{p}");
+            assert_eq!(p["errors"][0]["code"], code, "{p}");
+            let message = p["errors"][0]["message"].as_str().unwrap();
+            let han = message
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            assert_eq!(han, expect_han, "{lang}: {message}");
+        }
     }
 }
 
@@ -147,33 +174,16 @@ async fn a_case_is_dispatched_only_to_whom_may_take_it(app: &TestApp) {
         .await;
     assert_eq!(status, StatusCode::OK, "{c}");
     let dispatch = |who: i64| json!({"action": "dispatch", "responsible_party_id": property, "assignee_id": who, "version": c["version"]});
-    refused(
-        &staff,
-        Method::POST,
-        &moves,
-        dispatch(other_gw),
-        "assignee_id",
-        "not_eligible",
-    )
-    .await;
-    refused(
-        &staff,
-        Method::POST,
-        &moves,
-        dispatch(resident),
-        "assignee_id",
-        "not_eligible",
-    )
-    .await;
-    refused(
-        &staff,
-        Method::POST,
-        &moves,
-        dispatch(999_999),
-        "assignee_id",
-        "unknown_reference",
-    )
-    .await;
+    let dispatching = Write::post(&staff, &moves);
+    dispatching
+        .refuses(dispatch(other_gw), "assignee_id", "not_eligible")
+        .await;
+    dispatching
+        .refuses(dispatch(resident), "assignee_id", "not_eligible")
+        .await;
+    dispatching
+        .refuses(dispatch(999_999), "assignee_id", "unknown_reference")
+        .await;
     // The picker for this case offers the office and the grid's worker, not the other grid's.
     let (status, offered) = staff
         .get(&format!(
@@ -206,33 +216,15 @@ async fn meals_are_delivered_only_by_whom_the_writer_may_name(app: &TestApp) {
     // grids (the volunteer's account works in none).
     let qu = app.resident_id("瞿桂英").await;
     let enrol = |who: i64| json!({"resident_id": qu, "mode": "delivery", "deliverer_user_id": who});
-    refused(
-        &staff,
-        Method::POST,
-        "/api/v1/care/meals/enrolments",
-        enrol(mediator),
-        "deliverer_user_id",
-        "not_eligible",
-    )
-    .await;
-    refused(
-        &gw,
-        Method::POST,
-        "/api/v1/care/meals/enrolments",
-        enrol(volunteer),
-        "deliverer_user_id",
-        "out_of_scope",
-    )
-    .await;
-    refused(
-        &staff,
-        Method::POST,
-        "/api/v1/care/meals/enrolments",
-        enrol(gone),
-        "deliverer_user_id",
-        "unknown_reference",
-    )
-    .await;
+    Write::post(&staff, "/api/v1/care/meals/enrolments")
+        .refuses(enrol(mediator), "deliverer_user_id", "not_eligible")
+        .await;
+    Write::post(&gw, "/api/v1/care/meals/enrolments")
+        .refuses(enrol(volunteer), "deliverer_user_id", "out_of_scope")
+        .await;
+    Write::post(&staff, "/api/v1/care/meals/enrolments")
+        .refuses(enrol(gone), "deliverer_user_id", "unknown_reference")
+        .await;
     let (_, offered) = gw.get("/api/v1/people?work=meal_deliverer").await;
     assert!(
         !names(&offered).contains(&"陈阿姨".to_string()),
@@ -260,24 +252,12 @@ async fn pairings_name_only_helpers_the_writer_may_name(app: &TestApp) {
         json!({"resident_id": zhang, "helper_user_id": who, "helper_name": "帮扶人", "helper_kind": "volunteer",
             "risk": "key", "purpose": "每月探望", "starts_on": "2026-01-01"})
     };
-    refused(
-        &staff,
-        Method::POST,
-        "/api/v1/care/pairings",
-        pair(mediator),
-        "helper_user_id",
-        "not_eligible",
-    )
-    .await;
-    refused(
-        &gw,
-        Method::POST,
-        "/api/v1/care/pairings",
-        pair(other_gw),
-        "helper_user_id",
-        "out_of_scope",
-    )
-    .await;
+    Write::post(&staff, "/api/v1/care/pairings")
+        .refuses(pair(mediator), "helper_user_id", "not_eligible")
+        .await;
+    Write::post(&gw, "/api/v1/care/pairings")
+        .refuses(pair(other_gw), "helper_user_id", "out_of_scope")
+        .await;
     let (status, p) = staff.post("/api/v1/care/pairings", pair(volunteer)).await;
     assert_eq!(status, StatusCode::CREATED, "{p}");
 }
@@ -299,48 +279,38 @@ async fn files_name_only_accounts_that_may_mediate(app: &TestApp) {
             "place_id": building, "mediator_ids": ids,
             "parties": [{"side": "applicant", "name": "刘先生"}, {"side": "respondent", "name": "邻居"}]})
     };
-    refused(
-        &staff,
-        Method::POST,
-        "/api/v1/mediation/files",
-        file(vec![mediator, staff_id]),
-        "mediator_ids[1]",
-        "not_eligible",
-    )
-    .await;
-    refused(
-        &staff,
-        Method::POST,
-        "/api/v1/mediation/files",
-        file(vec![gone]),
-        "mediator_ids[0]",
-        "unknown_reference",
-    )
-    .await;
+    let opening = Write::post(&staff, "/api/v1/mediation/files");
+    opening
+        .refuses(
+            file(vec![mediator, staff_id]),
+            "mediator_ids[1]",
+            "not_eligible",
+        )
+        .await;
+    opening
+        .refuses(file(vec![gone]), "mediator_ids[0]", "unknown_reference")
+        .await;
     let (status, f) = staff
         .post("/api/v1/mediation/files", file(vec![mediator]))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{f}");
     let reassign = format!("/api/v1/mediation/files/{}/mediators", f["summary"]["id"]);
     let version = f["summary"]["version"].clone();
-    refused(
-        &staff,
-        Method::PUT,
-        &reassign,
-        json!({"user_ids": [gw_id], "version": version}),
-        "user_ids[0]",
-        "not_eligible",
-    )
-    .await;
-    refused(
-        &staff,
-        Method::PUT,
-        &reassign,
-        json!({"user_ids": [gone], "version": version}),
-        "user_ids[0]",
-        "unknown_reference",
-    )
-    .await;
+    let reassigning = Write::put(&staff, &reassign);
+    reassigning
+        .refuses(
+            json!({"user_ids": [gw_id], "version": version}),
+            "user_ids[0]",
+            "not_eligible",
+        )
+        .await;
+    reassigning
+        .refuses(
+            json!({"user_ids": [gone], "version": version}),
+            "user_ids[0]",
+            "unknown_reference",
+        )
+        .await;
     // Anyone who may open a file finds the mediators in the picker (a resident too).
     let (status, offered) = app
         .login("resident")
@@ -351,3 +321,39 @@ async fn files_name_only_accounts_that_may_mediate(app: &TestApp) {
     assert_eq!(names(&offered), ["陈调解员"]);
 }
 both!(files_name_only_accounts_that_may_mediate);
+
+async fn volunteers_are_accounts_the_office_may_name(app: &TestApp) {
+    let Named {
+        staff,
+        volunteer,
+        gone,
+        ..
+    } = named(app).await;
+    // A volunteer's own account (to see their hours and points): an enabled account, by the
+    // same rule as every other write that names a person.
+    let (status, team) = staff
+        .post(
+            "/api/v1/care/teams",
+            json!({"name": "幸福大姐", "description": "助老送餐"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{team}");
+    let members = format!("/api/v1/care/teams/{}/members", team["id"]);
+    let add = |who: i64| json!({"name": "陈阿姨", "user_id": who});
+    let at = Write::post(&staff, &members);
+    at.refuses(add(gone), "user_id", "unknown_reference").await;
+    at.refuses(add(999_999), "user_id", "unknown_reference")
+        .await;
+    let (status, m) = staff.post(&members, add(volunteer)).await;
+    assert_eq!(status, StatusCode::CREATED, "{m}");
+    assert_eq!(m["has_account"], true);
+    let (status, offered) = staff.get("/api/v1/people?work=volunteer").await;
+    assert_eq!(status, StatusCode::OK, "{offered}");
+    let offered = names(&offered);
+    assert!(offered.contains(&"陈阿姨".to_string()), "{offered:?}");
+    assert!(
+        !offered.contains(&"周调解员".to_string()),
+        "a disabled account: {offered:?}"
+    );
+}
+both!(volunteers_are_accounts_the_office_may_name);
