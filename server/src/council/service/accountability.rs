@@ -1,6 +1,7 @@
 //! Accountability: decided items, who is responsible, by when, and how far the case is.
 
-use super::items::{decision_of, stage_of};
+use super::records::stage_of;
+use super::views::decision_of;
 use crate::council::store::item;
 use crate::error::AppResult;
 use crate::places::store::place;

@@ -1,8 +1,7 @@
 //! Ballots and votes: counting, freezing a result, one person (or household) one vote.
 
-use super::items::{append, find_item, internal, relation, stage_of};
-use super::support::may_support;
-use super::voters::{eligible_count, lives_in};
+use super::records::{append, find_item, internal, relation, stage_of};
+use super::voters::{eligible_count, lives_in, may_support};
 use crate::accounts::residents::resident_of;
 use crate::council::store::{attendee, ballot, item, tally, vote};
 use crate::db::{OnUnique, OneOr404};

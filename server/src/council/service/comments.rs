@@ -1,6 +1,7 @@
 //! Comments on an item, and hiding one with a reason.
 
-use super::items::{find_item, may_raise, relation};
+use super::records::{find_item, relation};
+use super::voters::may_raise;
 use crate::council::store::comment;
 use crate::db::OneOr404;
 use crate::error::{AppError, AppResult};

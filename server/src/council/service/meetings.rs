@@ -1,6 +1,8 @@
 //! Deliberation days: the agenda, attendance and minutes.
 
-use super::items::{append, decision_of, put_on_agenda, relation, stage_of, summaries, tier_of};
+use super::agenda::put_on_agenda;
+use super::records::{append, relation, stage_of, tier_of};
+use super::views::{decision_of, summaries};
 use super::voters::scope_place;
 use crate::council::store::{agenda, attendee, event, item, meeting};
 use crate::db::OneOr404;

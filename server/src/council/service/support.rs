@@ -1,35 +1,21 @@
 //! Support for an item: one per verified resident; reaching the threshold puts the item on
 //! the next meeting that fits its tier.
 
-use super::items::{append, find_item, get_item, next_meeting, put_on_agenda, stage_of};
+use super::agenda::{next_meeting, put_on_agenda};
+use super::records::{append, find_item, stage_of};
 use super::settings::settings;
-use super::voters::lives_in;
-use crate::accounts::residents::{resident_id_of, resident_of};
+use super::views::get_item;
+use super::voters::may_support;
+use crate::accounts::residents::resident_id_of;
 use crate::council::store::{item, support};
-use crate::db::OneOr404;
 use crate::error::{AppError, AppResult};
-use crate::places::store::place;
 use crate::state::AppState;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use shared::accounts::Principal;
 use shared::council::*;
 use shared::error::ErrorCode;
 use time::OffsetDateTime;
-
-pub(super) async fn may_support(
-    conn: &impl ConnectionTrait,
-    me: &Principal,
-    m: &item::Model,
-) -> AppResult<bool> {
-    let Some(r) = resident_of(conn, me.user_id).await? else {
-        return Ok(false);
-    };
-    let scope = place::Entity::find_by_id(m.scope_place_id)
-        .one_or_404(conn)
-        .await?;
-    lives_in(conn, &r, &scope).await
-}
 
 /// Support an item (idempotent). Reaching the threshold schedules it onto the next meeting
 /// that fits its tier.

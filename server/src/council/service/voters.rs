@@ -1,7 +1,10 @@
 //! Scopes and voters: the places items and meetings are scoped to, who lives within them,
-//! how many may vote there, and a user's standing as a voter.
+//! how many may vote there, who may support an item, and a user's standing as a voter.
 
+use super::records::relation;
 use crate::accounts::residents::resident_of;
+use crate::council::store::item;
+use crate::db::OneOr404;
 use crate::error::{AppError, AppResult};
 use crate::places::store::{place, resident};
 use crate::state::AppState;
@@ -9,7 +12,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
-use shared::accounts::Principal;
+use shared::accounts::{Principal, Role};
 use shared::council::*;
 use shared::error::FieldErrorCode;
 use shared::places::PlaceKind;
@@ -165,4 +168,36 @@ pub async fn link_resident(
     let out = voter_status(&*txn, &me_as).await?;
     txn.commit().await?;
     Ok(out)
+}
+
+/// May `me` raise an item in `scope`? The office anywhere; grid workers in their grids;
+/// residents where they live (verified).
+pub(super) async fn may_raise(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    scope: &place::Model,
+) -> AppResult<bool> {
+    let lives_here = match resident_of(conn, me.user_id).await? {
+        Some(r) if me.has_role(Role::Resident) => lives_in(conn, &r, scope).await?,
+        _ => false,
+    };
+    Ok(shared::council::may_raise(
+        me,
+        relation(me, scope.grid_id),
+        lives_here,
+    ))
+}
+
+pub(super) async fn may_support(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    m: &item::Model,
+) -> AppResult<bool> {
+    let Some(r) = resident_of(conn, me.user_id).await? else {
+        return Ok(false);
+    };
+    let scope = place::Entity::find_by_id(m.scope_place_id)
+        .one_or_404(conn)
+        .await?;
+    lives_in(conn, &r, &scope).await
 }
