@@ -2,6 +2,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod foreign_keys;
 mod m20261129_000001_foundation;
 mod m20261129_000002_session_expiry_index;
 mod m20261129_000003_cases;

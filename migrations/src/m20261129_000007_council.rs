@@ -1,6 +1,7 @@
 //! Grid deliberation (网格议事): verified resident accounts, agenda items with their history,
 //! supports, comments, ballots and votes, deliberation days with agenda, minutes and attendance.
 
+use crate::foreign_keys::fk;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -186,20 +187,6 @@ enum CouncilAttendees {
     Kind,
     Name,
     ResidentId,
-}
-
-fn fk(
-    name: &str,
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-    cascade: bool,
-) -> ForeignKeyCreateStatement {
-    let mut f = ForeignKey::create();
-    f.name(name).from(from.0, from.1).to(to.0, to.1);
-    if cascade {
-        f.on_delete(ForeignKeyAction::Cascade);
-    }
-    f.to_owned()
 }
 
 #[async_trait::async_trait]

@@ -2,6 +2,7 @@
 //! follow-ups, police notices, invitations), sessions with per-party entries (confidential),
 //! agreement terms, and the file's history.
 
+use crate::foreign_keys::fk;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -137,20 +138,6 @@ enum MediationEvents {
     FromStage,
     ToStage,
     Note,
-}
-
-fn fk(
-    name: &str,
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-    cascade: bool,
-) -> ForeignKeyCreateStatement {
-    let mut f = ForeignKey::create();
-    f.name(name).from(from.0, from.1).to(to.0, to.1);
-    if cascade {
-        f.on_delete(ForeignKeyAction::Cascade);
-    }
-    f.to_owned()
 }
 
 fn by_file(name: &str, table: impl IntoIden, col: impl IntoIden) -> IndexCreateStatement {

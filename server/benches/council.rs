@@ -6,9 +6,9 @@
 
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
-use server::accounts::store::{session, user, user_role};
+use server::accounts::store::{resident_account, session, user, user_role};
 use server::config::Config;
-use server::council::store::{resident_account, vote};
+use server::council::store::vote;
 use server::places::store::{place, resident};
 use std::collections::BTreeMap;
 use std::sync::Arc;

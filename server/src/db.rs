@@ -1,19 +1,21 @@
-//! Database connection, migrations, and write transactions.
+//! Database connection, migrations, write transactions, and the few helpers every area's
+//! store uses: a lookup that answers 404 and a unique constraint's refusal in the API's words.
 //!
 //! SQLite allows one writer at a time; a transaction that reads and then writes can fail with
 //! SQLITE_BUSY when another writer got there first. Rather than retry, we queue writers in
 //! the process behind one async mutex, so every write transaction starts only when it can
 //! finish. PostgreSQL needs no such queue.
 
-use crate::error::AppError;
+use crate::error::{AppError, AppResult, Or404};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, EntityTrait, PrimaryKeyTrait, QuerySelect, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    DbErr, EntityTrait, PrimaryKeyTrait, QuerySelect, Select, SqlErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 use shared::error::ErrorCode;
+use std::future::Future;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,14 +68,12 @@ impl WriteTxn {
 
 impl Db {
     pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbErr> {
-        if let Some(path) = sqlite_file_path(url) {
-            if let Some(dir) = std::path::Path::new(&path).parent() {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir).map_err(|e| {
-                        DbErr::Custom(format!("cannot create {}: {e}", dir.display()))
-                    })?;
-                }
-            }
+        if let Some(path) = sqlite_file_path(url)
+            && let Some(dir) = std::path::Path::new(&path).parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
         }
         let mut opts = ConnectOptions::new(url.to_string());
         opts.max_connections(max_connections)
@@ -134,6 +134,35 @@ impl Db {
 
     pub async fn ping(&self) -> Result<(), DbErr> {
         self.conn.ping().await
+    }
+}
+
+/// `E::find_by_id(id).one_or_404(conn)`: the one row a query finds, or 404.
+pub trait OneOr404<E: EntityTrait> {
+    fn one_or_404<C: ConnectionTrait>(
+        self,
+        conn: &C,
+    ) -> impl Future<Output = AppResult<E::Model>> + Send;
+}
+
+impl<E: EntityTrait> OneOr404<E> for Select<E> {
+    async fn one_or_404<C: ConnectionTrait>(self, conn: &C) -> AppResult<E::Model> {
+        self.one(conn).await?.or_404()
+    }
+}
+
+/// A write that a unique constraint may refuse (two requests racing past the check before
+/// it, or no check at all): that refusal becomes `refusal`, any other error passes on.
+pub trait OnUnique<T> {
+    fn on_unique(self, refusal: AppError) -> AppResult<T>;
+}
+
+impl<T> OnUnique<T> for Result<T, DbErr> {
+    fn on_unique(self, refusal: AppError) -> AppResult<T> {
+        self.map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => refusal,
+            _ => e.into(),
+        })
     }
 }
 

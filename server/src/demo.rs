@@ -708,7 +708,7 @@ async fn verified_resident(
     }
     .insert(txn)
     .await?;
-    crate::council::store::resident_account::ActiveModel {
+    crate::accounts::store::resident_account::ActiveModel {
         user_id: Set(user_id),
         resident_id: Set(r.id),
         verified_by: Set(None),

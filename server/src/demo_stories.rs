@@ -7,7 +7,7 @@
 //! audit entry applies exactly as it does for them: the stories cannot make a state the
 //! app itself could not reach. Only for a freshly seeded demo (`LINJU_DEMO_STORIES=1`).
 
-use crate::AppState;
+use crate::state::AppState;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -18,10 +18,11 @@ use std::net::SocketAddr;
 use time::{Duration, OffsetDateTime};
 use tower::ServiceExt;
 
-/// Tell every story once; the first step that the API refuses stops them with its answer.
-pub async fn tell(state: &AppState) -> Result<(), String> {
+/// Tell every story once through `app` (the server's router); the first step that the API
+/// refuses stops them with its answer.
+pub async fn tell(state: &AppState, app: Router) -> Result<(), String> {
     let mut t = Teller {
-        app: crate::router(state.clone()),
+        app,
         cookies: HashMap::new(),
         password: state.config.demo_password.clone(),
     };

@@ -33,6 +33,17 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// A row, record or document that may not be there: absent answers 404.
+pub trait Or404<T> {
+    fn or_404(self) -> AppResult<T>;
+}
+
+impl<T> Or404<T> for Option<T> {
+    fn or_404(self) -> AppResult<T> {
+        self.ok_or(AppError::Code(ErrorCode::NotFound))
+    }
+}
+
 impl AppError {
     pub fn field(field: &str, code: FieldErrorCode) -> AppError {
         let mut e = FieldErrors::new();

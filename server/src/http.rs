@@ -1,8 +1,8 @@
 //! Cross-cutting HTTP concerns: request context, problem rendering, CSRF defence and
 //! security headers.
 
-use crate::AppState;
 use crate::error::{AppError, ProblemSpec};
+use crate::state::AppState;
 use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{ConnectInfo, FromRequestParts, RawPathParams, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts};

@@ -29,7 +29,6 @@ pub mod db;
 pub mod demo;
 pub mod demo_stories;
 pub mod error;
-pub mod events;
 pub mod http;
 pub mod live_stream;
 pub mod map;
@@ -38,6 +37,9 @@ pub mod open311;
 pub mod openapi;
 pub mod places;
 pub mod site;
+pub mod state;
+
+pub use state::AppState;
 
 use axum::Router;
 use axum::extract::{Path, Request, State};
@@ -58,21 +60,6 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
-
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
-    pub site: Arc<site::Site>,
-    /// Committed changes, for live boards.
-    pub live: Arc<events::Live>,
-    /// Committed changes of mediation files, for the mediation board.
-    pub mediation_live: Arc<mediation::live::Live>,
-    /// Committed changes to council agenda items, for the live council board.
-    pub council_live: Arc<council::live::CouncilLive>,
-    /// Set when the server stops: long-lived streams end so shutdown can finish.
-    pub shutdown: Arc<tokio::sync::watch::Sender<bool>>,
-}
 
 /// Liveness: the process answers.
 #[utoipa::path(get, path = "/healthz", extensions(("x-permission" = json!("public"))), tag = "operations", responses((status = 200, description = "Process is up", body = String)))]
@@ -200,7 +187,6 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
         && demo::seed_if_empty(&db, &config.demo_password)
             .await
             .map_err(|e| format!("demo data: {e}"))?;
-    let _ = cases::service::DUPLICATE_RADIUS_M.set(config.duplicate_radius_m);
     tokio::task::spawn_blocking(accounts::password::warm_up)
         .await
         .map_err(|e| format!("warm-up: {e}"))?;
@@ -209,7 +195,7 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
         db,
         config: Arc::new(config),
         site: Arc::new(site),
-        live: Arc::new(events::Live::default()),
+        live: Arc::new(cases::live::Live::default()),
         mediation_live: Arc::new(mediation::live::Live::default()),
         council_live: Arc::new(council::live::CouncilLive::default()),
         shutdown: Arc::new(tokio::sync::watch::channel(false).0),
@@ -217,7 +203,7 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
     // A story the API refuses is a bug to see in the log, not a reason to refuse to serve.
     if seeded
         && state.config.demo_stories
-        && let Err(e) = demo_stories::tell(&state).await
+        && let Err(e) = demo_stories::tell(&state, router(state.clone())).await
     {
         tracing::error!(error = %e, "demo stories stopped");
     }

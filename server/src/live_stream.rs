@@ -217,7 +217,7 @@ impl<H: History> Bus<H> {
     /// `Last-Event-ID` or `since`) read from the history, then the bus (see `respond`).
     pub async fn stream(
         self: &Arc<Self>,
-        state: &crate::AppState,
+        state: &crate::state::AppState,
         me: Principal,
         headers: &axum::http::HeaderMap,
         since: Option<i64>,

@@ -1,12 +1,13 @@
 //! Accounts: users, roles, grid scopes, password login, server-side sessions.
 
 pub mod password;
+pub mod residents;
 pub mod routes;
 pub mod service;
 pub mod store;
 
-use crate::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts};
 use shared::accounts::{Permission, Principal};

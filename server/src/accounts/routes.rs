@@ -1,9 +1,9 @@
 //! HTTP routes of the accounts area: extract, authorise, call the service, answer.
 
 use super::{CurrentUser, SESSION_COOKIE, require, service, session_token};
-use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::http::{ApiJson, ApiPath, RequestCtx};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};

@@ -2,11 +2,12 @@
 
 use super::password;
 use super::store::{login_throttle, session, user, user_grid, user_role};
-use crate::AppState;
 use crate::audit::{self, Record};
+use crate::db::OneOr404;
 use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
 use crate::places::store::place;
+use crate::state::AppState;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -387,10 +388,7 @@ pub async fn list_users(conn: &impl ConnectionTrait) -> AppResult<Vec<UserView>>
 }
 
 pub async fn get_user(conn: &impl ConnectionTrait, id: i64) -> AppResult<UserView> {
-    let u = user::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let u = user::Entity::find_by_id(id).one_or_404(conn).await?;
     let (mut roles, mut grids) = roles_and_grids(conn, &[id]).await?;
     Ok(view(
         u,

@@ -1,5 +1,5 @@
 //! Storage of the accounts area: sea-orm entities for users, their roles and grid scopes,
-//! sessions and login throttling.
+//! sessions, login throttling, and the link of a resident's account to the register.
 
 pub mod user {
     use sea_orm::entity::prelude::*;
@@ -101,3 +101,12 @@ pub mod login_throttle {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+// A user account verified as a registered resident (who may then support and vote).
+entity!(resident_account, "resident_accounts", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub user_id: i64,
+    pub resident_id: i64,
+    pub verified_by: Option<i64>,
+    pub verified_at: TimeDateTimeWithTimeZone,
+});

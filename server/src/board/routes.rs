@@ -1,13 +1,13 @@
 //! HTTP routes of the board: the board itself, reordering, and the live stream (SSE).
 
 use super::service::{self, BoardFilter};
-use crate::AppState;
 use crate::accounts::CurrentUser;
+use crate::cases::live::Change;
 use crate::cases::service::may_see_parts;
 use crate::error::AppResult;
-use crate::events::Change;
 use crate::http::{ApiJson, ApiPath};
 use crate::live_stream::LiveChange;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;

@@ -1,10 +1,11 @@
 //! Reading the board and reordering cards.
 
-use crate::AppState;
 use crate::accounts::store::user;
 use crate::cases::service::{self as cases, name_of, summary};
 use crate::cases::store::{case, event, user_setting, wip_limit};
+use crate::db::OneOr404;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -266,10 +267,7 @@ pub async fn reorder(state: &AppState, me: &Principal, id: i64, r: Reorder) -> A
         .filter(case::Column::Version.eq(r.version))
         .exec(&*txn)
         .await?;
-    let updated = case::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let updated = case::Entity::find_by_id(id).one_or_404(&*txn).await?;
     if res.rows_affected != 1 {
         return Err(AppError::conflict(&card_of(&updated)));
     }
@@ -285,9 +283,9 @@ pub async fn reorder(state: &AppState, me: &Principal, id: i64, r: Reorder) -> A
     )
     .await?;
     txn.commit().await?;
-    state
-        .live
-        .publish(crate::events::Change::of(event_id, "reorder", &updated));
+    state.live.publish(crate::cases::live::Change::of(
+        event_id, "reorder", &updated,
+    ));
     Ok(card_of(&updated))
 }
 

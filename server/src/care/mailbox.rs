@@ -2,10 +2,11 @@
 //! into a case; the writer sees the answer and the case's progress.
 
 use super::store::letter;
-use crate::AppState;
 use crate::cases::store::{case, notification};
-use crate::error::{AppError, AppResult};
+use crate::db::OneOr404;
+use crate::error::{AppError, AppResult, Or404};
 use crate::places::store::place;
+use crate::state::AppState;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
@@ -112,10 +113,7 @@ pub async fn answer(
         _ => {}
     }
     let txn = state.db.begin_write().await?;
-    let l = letter::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let l = letter::Entity::find_by_id(id).one_or_404(&*txn).await?;
     let status = LetterStatus::parse(&l.status).unwrap_or(LetterStatus::Open);
     if !may_read_letter(me, l.writer_id == Some(me.user_id), l.private, status) {
         return Err(AppError::Code(ErrorCode::NotFound));
@@ -134,7 +132,7 @@ pub async fn answer(
         // A private letter stays private on the board: the case carries the secretary's own
         // words and the community as its place, not the letter or the writer's home.
         let writer_home = match l.writer_id {
-            Some(w) if !l.private => crate::council::service::resident_of(&*txn, w)
+            Some(w) if !l.private => crate::accounts::residents::resident_of(&*txn, w)
                 .await?
                 .map(|r| r.household_id),
             _ => None,
@@ -149,7 +147,7 @@ pub async fn answer(
                     .await?
             }
         }
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .or_404()?;
         let title: String = l.subject.chars().take(100).collect();
         let c = CreateCase {
             title: title.clone(),
@@ -231,10 +229,7 @@ pub async fn answer(
         .insert(&*txn)
         .await?;
     }
-    let l = letter::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let l = letter::Entity::find_by_id(id).one_or_404(&*txn).await?;
     let out = view(&*txn, me, l).await?;
     txn.commit().await?;
     Ok(out)

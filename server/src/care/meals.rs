@@ -2,14 +2,15 @@
 //! or home delivery, each deliverer's route, delivery confirmation, counts per day and month.
 
 use super::store::{enrolment, menu, order};
-use crate::AppState;
 use crate::accounts::store::user;
-use crate::error::{AppError, AppResult};
+use crate::db::{OnUnique, OneOr404};
+use crate::error::{AppError, AppResult, Or404};
 use crate::places::store::{place, resident, resident_group};
+use crate::state::AppState;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr,
+    QueryOrder, QuerySelect, Set,
 };
 use shared::accounts::{Permission, Principal, Scope, Work};
 use shared::care::*;
@@ -151,7 +152,9 @@ pub async fn enrol(
         )
         .await?;
     }
-    let inserted = enrolment::ActiveModel {
+    // The check above sees committed enrolments only; two enrolments racing past it meet the
+    // unique index `uq_meal_enrolments_one_active` (one active enrolment per resident).
+    let e = enrolment::ActiveModel {
         resident_id: Set(r.id),
         grid_id: Set(r.grid_id),
         mode: Set(req.mode.as_str().into()),
@@ -162,16 +165,8 @@ pub async fn enrol(
         ..Default::default()
     }
     .insert(&*txn)
-    .await;
-    // The check above sees committed enrolments only; two enrolments racing past it meet the
-    // unique index `uq_meal_enrolments_one_active` (one active enrolment per resident).
-    let e = match inserted {
-        Ok(e) => e,
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(AppError::field("resident_id", FieldErrorCode::Duplicate));
-        }
-        Err(err) => return Err(err.into()),
-    };
+    .await
+    .on_unique(AppError::field("resident_id", FieldErrorCode::Duplicate))?;
     let out = enrolment_views(&*txn, vec![e]).await?.remove(0);
     txn.commit().await?;
     Ok(out)
@@ -361,10 +356,7 @@ pub async fn orders_of_day(
 /// Confirm a meal delivered (at the door or at the table).
 pub async fn deliver(state: &AppState, me: &Principal, id: i64) -> AppResult<OrderView> {
     let txn = state.db.begin_write().await?;
-    let o = order::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let o = order::Entity::find_by_id(id).one_or_404(&*txn).await?;
     let mine = o.deliverer_user_id == Some(me.user_id);
     if !mine && !me.may_in_grid(Permission::RevealSensitive, Some(o.grid_id)) {
         return Err(AppError::Code(ErrorCode::NotFound));
@@ -397,7 +389,7 @@ pub async fn deliver(state: &AppState, me: &Principal, id: i64) -> AppResult<Ord
         .await?
         .into_iter()
         .find(|v| v.id == id)
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .or_404()?;
     txn.commit().await?;
     Ok(out)
 }

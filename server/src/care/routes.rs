@@ -2,10 +2,10 @@
 //! service lets only their carers read them and audit-logs every full read.
 
 use super::{mailbox, meals, service, volunteers};
-use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::error::AppResult;
 use crate::http::{ApiJson, ApiPath, RequestCtx};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

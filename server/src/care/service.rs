@@ -2,11 +2,12 @@
 //! errands confirmed by someone other than the helper. Reads of care records are audited.
 
 use super::store::{errand, pairing, settings, visit};
-use crate::AppState;
 use crate::audit::{self, Record};
-use crate::error::{AppError, AppResult};
+use crate::db::OneOr404;
+use crate::error::{AppError, AppResult, Or404};
 use crate::http::RequestCtx;
 use crate::places::store::{place, resident, resident_group};
+use crate::state::AppState;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -82,9 +83,8 @@ async fn resident_in_care(
     resident_id: i64,
 ) -> AppResult<resident::Model> {
     let r = resident::Entity::find_by_id(resident_id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(conn)
+        .await?;
     if may_care_for(me, r.grid_id, is_helper(conn, me, r.id).await?) {
         Ok(r)
     } else {
@@ -254,7 +254,7 @@ pub async fn update_pairing(
         .one(&*txn)
         .await?
         .filter(|p| me.may_in_grid(Permission::EditPeople, Some(p.grid_id)))
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .or_404()?;
     if p.version != req.version {
         return Err(AppError::conflict(
             &pairing_views(&*txn, vec![p]).await?.remove(0),
@@ -288,10 +288,7 @@ pub async fn update_pairing(
         Record::new(action, "resident", p.resident_id),
     )
     .await?;
-    let p = pairing::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let p = pairing::Entity::find_by_id(id).one_or_404(&*txn).await?;
     let out = pairing_views(&*txn, vec![p]).await?.remove(0);
     txn.commit().await?;
     Ok(out)
@@ -404,9 +401,8 @@ pub async fn record_visit(
         }
         FollowUp::Case { category_id } => {
             let household = place::Entity::find_by_id(r.household_id)
-                .one(&*txn)
-                .await?
-                .ok_or(AppError::Code(ErrorCode::NotFound))?;
+                .one_or_404(&*txn)
+                .await?;
             // Helpers without a field role file it as a resident's report would be.
             let source = if Source::Visit.may_file(me) {
                 Source::Visit
@@ -463,10 +459,7 @@ pub async fn record_visit(
         ),
     )
     .await?;
-    let v = visit::Entity::find_by_id(v.id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let v = visit::Entity::find_by_id(v.id).one_or_404(&*txn).await?;
     txn.commit().await?;
     Ok(visit_view(v, r.name))
 }
@@ -624,7 +617,7 @@ async fn is_the_resident(
     me: &Principal,
     resident_id: i64,
 ) -> AppResult<bool> {
-    Ok(crate::council::service::resident_of(conn, me.user_id)
+    Ok(crate::accounts::residents::resident_of(conn, me.user_id)
         .await?
         .is_some_and(|r| r.id == resident_id))
 }
@@ -639,9 +632,8 @@ pub async fn request_errand(
     let txn = state.db.begin_write().await?;
     let r = if is_the_resident(&*txn, me, req.resident_id).await? {
         resident::Entity::find_by_id(req.resident_id)
-            .one(&*txn)
+            .one_or_404(&*txn)
             .await?
-            .ok_or(AppError::Code(ErrorCode::NotFound))?
     } else {
         resident_in_care(&*txn, me, req.resident_id)
             .await
@@ -664,7 +656,7 @@ pub async fn list_errands(
     status: Option<ErrandStatus>,
 ) -> AppResult<Vec<ErrandView>> {
     let mut cond = sea_orm::Condition::any().add(errand::Column::HelperId.eq(me.user_id));
-    let myself = crate::council::service::resident_of(conn, me.user_id)
+    let myself = crate::accounts::residents::resident_of(conn, me.user_id)
         .await?
         .map(|r| r.id);
     if let Some(r) = myself {
@@ -721,10 +713,7 @@ pub async fn move_errand(
 ) -> AppResult<ErrandView> {
     req.validate()?;
     let txn = state.db.begin_write().await?;
-    let e = errand::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let e = errand::Entity::find_by_id(id).one_or_404(&*txn).await?;
     let is_resident = is_the_resident(&*txn, me, e.resident_id).await?;
     let carer = may_care_for(me, e.grid_id, is_helper(&*txn, me, e.resident_id).await?);
     let rel = relation(&e, me, is_resident, carer);
@@ -778,10 +767,7 @@ pub async fn move_errand(
     if res.rows_affected != 1 {
         return Err(AppError::Code(ErrorCode::VersionConflict));
     }
-    let e = errand::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let e = errand::Entity::find_by_id(id).one_or_404(&*txn).await?;
     let name = resident_name(&*txn, e.resident_id).await?;
     txn.commit().await?;
     let rel = relation(&e, me, is_resident, carer);

@@ -2,14 +2,15 @@
 //! and the time bank: points earned per hour of service, redeemable; balances are ledger sums.
 
 use super::store::{activity, ledger, team, time_bank_rules, volunteer};
-use crate::AppState;
 use crate::audit::{self, Record};
-use crate::error::{AppError, AppResult};
+use crate::db::{OnUnique, OneOr404};
+use crate::error::{AppError, AppResult, Or404};
 use crate::http::RequestCtx;
+use crate::state::AppState;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, SqlErr,
+    QuerySelect, Set,
 };
 use shared::accounts::Principal;
 use shared::care::*;
@@ -123,21 +124,15 @@ pub async fn create_team(state: &AppState, me: &Principal, req: TeamInput) -> Ap
         _ => {}
     }
     let txn = state.db.begin_write().await?;
-    let res = team::ActiveModel {
+    let t = team::ActiveModel {
         name: Set(name),
         description: Set(req.description.trim().chars().take(1000).collect()),
         created_at: Set(OffsetDateTime::now_utc()),
         ..Default::default()
     }
     .insert(&*txn)
-    .await;
-    let t = match res {
-        Ok(t) => t,
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(AppError::field("name", FieldErrorCode::Duplicate));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    .await
+    .on_unique(AppError::field("name", FieldErrorCode::Duplicate))?;
     txn.commit().await?;
     Ok(TeamView {
         id: t.id,
@@ -224,10 +219,7 @@ pub async fn add_member(
     }
     let mut req = req;
     let txn = state.db.begin_write().await?;
-    team::Entity::find_by_id(team_id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    team::Entity::find_by_id(team_id).one_or_404(&*txn).await?;
     if let Some(id) =
         super::service::account_by_username(&*txn, req.username.as_deref(), "username").await?
     {
@@ -368,7 +360,7 @@ pub async fn volunteer(
         .one(conn)
         .await?
         .filter(|v| may_read_volunteer(me.is_office(), v.user_id == Some(me.user_id)))
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .or_404()?;
     let ledger = ledger::Entity::find()
         .filter(ledger::Column::VolunteerId.eq(id))
         .order_by_desc(ledger::Column::Id)
@@ -420,9 +412,8 @@ pub async fn redeem(
     let txn = state.db.begin_write().await?;
     let v = volunteer::Entity::find_by_id(id)
         .lock_exclusive()
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(&*txn)
+        .await?;
     let own = v.user_id == Some(me.user_id);
     if !may_read_volunteer(me.is_office(), own) {
         return Err(AppError::Code(ErrorCode::NotFound));

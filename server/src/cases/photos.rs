@@ -3,10 +3,11 @@
 //! thumbnail in the upload directory. They are served only to those who may see the case.
 
 use super::service::{self as cases, stage_of};
-use crate::AppState;
 use crate::accounts::CurrentUser;
+use crate::db::OneOr404;
 use crate::error::{AppError, AppResult};
 use crate::http::ApiPath;
+use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query, State};
@@ -368,9 +369,8 @@ async fn list(
 
 async fn serve(state: &AppState, me: &Principal, id: i64, thumb: bool) -> AppResult<Response> {
     let p = photo::Entity::find_by_id(id)
-        .one(&state.db.conn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(&state.db.conn)
+        .await?;
     cases::find_visible(&state.db.conn, me, p.case_id).await?;
     send_file(state, if thumb { &p.thumb_name } else { &p.file_name }).await
 }

@@ -1,10 +1,10 @@
 //! HTTP routes of the cases area.
 
 use super::service::{self, Filter};
-use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::error::AppResult;
 use crate::http::{ApiJson, ApiPath, RequestCtx};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -155,7 +155,7 @@ async fn get(
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<CaseView>> {
-    Ok(Json(service::get(&state.db.conn, &me, id).await?))
+    Ok(Json(service::get(&state, &me, id).await?))
 }
 
 /// Move a case along its lifecycle. A stale `version` gets 409 with the current case; a move
@@ -196,6 +196,7 @@ async fn duplicates(
         service::duplicates(
             &state.db.conn,
             &me,
+            state.config.duplicate_radius_m,
             q.category_id,
             q.place_id,
             q.lon.zip(q.lat),

@@ -7,24 +7,14 @@
 //! kick the poller right after they commit, so the change goes out at once.
 
 use super::store::{event, item};
-use crate::AppState;
-use crate::accounts::CurrentUser;
 use crate::db::Db;
-use crate::error::AppResult;
 use crate::live_stream::LiveChange;
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::sse::{Event, Sse};
-use futures::Stream;
+use axum::response::sse::Event;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::Deserialize;
 use shared::accounts::Principal;
 use shared::council::{CouncilLiveChange, ItemStage};
-use shared::error::Problem;
 use std::collections::{HashMap, HashSet};
-use std::convert::Infallible;
 use time::OffsetDateTime;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The council history, read back for the board's bus.
 pub struct ItemHistory;
@@ -77,13 +67,6 @@ impl crate::live_stream::History for ItemHistory {
     }
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct LiveQuery {
-    /// Resume after this change id; `Last-Event-ID` does the same.
-    pub since: Option<i64>,
-}
-
 impl LiveChange for CouncilLiveChange {
     fn cursor(&self) -> i64 {
         self.id
@@ -99,27 +82,4 @@ impl LiveChange for CouncilLiveChange {
             .json_data(self)
             .unwrap_or_else(|_| Event::default().comment("unencodable"))
     }
-}
-
-/// Changes to agenda items as server-sent events (`event: item`, JSON `CouncilLiveChange`:
-/// item id, version, stage, support count). Given `since` or `Last-Event-ID`, missed changes
-/// are sent first. An `event: resync` asks the client to reload the board. Each connection
-/// ends after a few minutes and the browser reconnects (see `live_stream`).
-#[utoipa::path(get, path = "/council/live", extensions(("x-permission" = json!("view_council"))), tag = "council", params(LiveQuery),
-    responses((status = 200, description = "text/event-stream of CouncilLiveChange", content_type = "text/event-stream", body = CouncilLiveChange),
-              (status = 401, body = Problem)))]
-async fn live(
-    State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    headers: HeaderMap,
-    Query(q): Query<LiveQuery>,
-) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    Ok(state
-        .council_live
-        .stream(&state, me, &headers, q.since)
-        .await?)
-}
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(live))
 }

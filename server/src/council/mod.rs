@@ -7,11 +7,9 @@ pub mod routes;
 pub mod service;
 pub mod store;
 
-use crate::AppState;
+use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    routes::router()
-        .merge(live::router())
-        .merge(photos::router())
+    routes::router().merge(photos::router())
 }

@@ -4,11 +4,12 @@
 
 use super::service;
 use super::store::{item, photo};
-use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::cases::photos::{declared_type, send_file, store};
+use crate::db::OneOr404;
 use crate::error::{AppError, AppResult};
 use crate::http::ApiPath;
+use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
@@ -114,9 +115,8 @@ async fn upload(
 
 async fn serve(state: &AppState, id: i64, thumb: bool) -> AppResult<Response> {
     let p = photo::Entity::find_by_id(id)
-        .one(&state.db.conn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(&state.db.conn)
+        .await?;
     // Agenda items are public deliberation: whoever is signed in sees the item, and so its
     // photos. The item must still exist.
     service::find_item(&state.db.conn, p.item_id).await?;

@@ -2,21 +2,25 @@
 //! signed-in user reads them; who may act is decided per item by `shared::council`.
 
 use super::service::{self, ItemFilter};
-use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::error::AppResult;
 use crate::http::{ApiJson, ApiPath, RequestCtx};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, Sse};
+use futures::Stream;
 use serde::Deserialize;
 use shared::Page;
 use shared::council::{
-    AccountabilityEntry, Attendance, BallotView, CastVote, CommentView, CouncilSettings,
-    CreateBallot, CreateItem, CreateMeeting, HideComment, ItemStage, ItemSummary, ItemView,
-    LinkResident, MeetingSummary, MeetingView, Minutes, MoveItem, NewComment, VoterStatus,
+    AccountabilityEntry, Attendance, BallotView, CastVote, CommentView, CouncilLiveChange,
+    CouncilSettings, CreateBallot, CreateItem, CreateMeeting, HideComment, ItemStage, ItemSummary,
+    ItemView, LinkResident, MeetingSummary, MeetingView, Minutes, MoveItem, NewComment,
+    VoterStatus,
 };
 use shared::error::Problem;
+use std::convert::Infallible;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// A write committed: the live council board looks for its changes at once.
@@ -368,6 +372,32 @@ async fn link_resident(
     ))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LiveQuery {
+    /// Resume after this change id; `Last-Event-ID` does the same.
+    pub since: Option<i64>,
+}
+
+/// Changes to agenda items as server-sent events (`event: item`, JSON `CouncilLiveChange`:
+/// item id, version, stage, support count). Given `since` or `Last-Event-ID`, missed changes
+/// are sent first. An `event: resync` asks the client to reload the board. Each connection
+/// ends after a few minutes and the browser reconnects (see `live_stream`).
+#[utoipa::path(get, path = "/council/live", extensions(("x-permission" = json!("view_council"))), tag = "council", params(LiveQuery),
+    responses((status = 200, description = "text/event-stream of CouncilLiveChange", content_type = "text/event-stream", body = CouncilLiveChange),
+              (status = 401, body = Problem)))]
+async fn live(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    headers: HeaderMap,
+    Query(q): Query<LiveQuery>,
+) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    Ok(state
+        .council_live
+        .stream(&state, me, &headers, q.since)
+        .await?)
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_items, create_item))
@@ -387,4 +417,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_settings, put_settings))
         .routes(routes!(me))
         .routes(routes!(link_resident))
+        .routes(routes!(live))
 }

@@ -1,13 +1,5 @@
 //! Storage of the council area.
 
-entity!(resident_account, "resident_accounts", {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: i64,
-    pub resident_id: i64,
-    pub verified_by: Option<i64>,
-    pub verified_at: TimeDateTimeWithTimeZone,
-});
-
 entity!(settings, "council_settings", {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: i64,

@@ -5,7 +5,6 @@
 
 pub mod patrols;
 
-use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::care::store::visit;
 use crate::cases::service::{may_see_parts, name_of, summary, visible};
@@ -14,6 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::http::ApiPath;
 use crate::places::service::{self as places, to_ref};
 use crate::places::store::{place, resident, resident_group};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
 use sea_orm::{

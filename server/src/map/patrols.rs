@@ -2,11 +2,11 @@
 //! Who may patrol and who may see a patrol are `shared::map::may_patrol` / `may_see_patrol`;
 //! a track's points are checked by `shared::map::validate_track`.
 
-use crate::AppState;
 use crate::audit::{self, Record};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Or404};
 use crate::http::RequestCtx;
 use crate::places::store::place;
+use crate::state::AppState;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -118,7 +118,7 @@ async fn find_visible(
         .one(conn)
         .await?
         .filter(|p| may_see_patrol(me, p.user_id, p.grid_id))
-        .ok_or(AppError::Code(ErrorCode::NotFound))
+        .or_404()
 }
 
 /// Begin a patrol of a grid (grid workers in their grids; the office anywhere).

@@ -1,4 +1,4 @@
-//! The mediation board's live stream, built like the status board's (`crate::events`): every
+//! The mediation board's live stream, built like the status board's (`crate::cases::live`): every
 //! write appends to the file's history (`mediation_events`), whose ids are the cursor. The
 //! process that wrote kicks the bus's poller after the commit; it reads the last seconds of
 //! the history, so changes written by other processes reach every board too. What goes out is

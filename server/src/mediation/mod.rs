@@ -9,7 +9,7 @@ pub mod routes;
 pub mod service;
 pub mod store;
 
-use crate::AppState;
+use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn router() -> OpenApiRouter<AppState> {

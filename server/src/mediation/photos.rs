@@ -8,12 +8,13 @@
 
 use super::service::{self, stage_of};
 use super::store::{file, photo, record};
-use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::audit::{self, Record};
 use crate::cases::photos::{declared_type, send_file, store};
+use crate::db::OneOr404;
 use crate::error::{AppError, AppResult};
 use crate::http::{ApiPath, RequestCtx};
+use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
@@ -76,9 +77,8 @@ async fn find_record_seen(
     record_id: i64,
 ) -> AppResult<(record::Model, file::Model, FileRelation, Access)> {
     let r = record::Entity::find_by_id(record_id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(conn)
+        .await?;
     let (f, rel, a) = service::find_accessible(conn, me, r.file_id).await?;
     if !may_see_records(a) {
         return Err(AppError::Code(ErrorCode::NotFound));
@@ -223,9 +223,8 @@ async fn serve(
     thumb: bool,
 ) -> AppResult<Response> {
     let p = photo::Entity::find_by_id(id)
-        .one(&state.db.conn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        .one_or_404(&state.db.conn)
+        .await?;
     // By the photo's record, on every request: whoever no longer sees it gets nothing.
     find_record_seen(&state.db.conn, me, p.record_id).await?;
     if !thumb {

@@ -2,10 +2,10 @@
 //! by `service::view`, which applies the confidentiality rules of `shared::mediation`.
 
 use super::{pdf, print, service};
-use crate::AppState;
 use crate::accounts::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppResult, Or404};
 use crate::http::{ApiJson, ApiPath, RequestCtx};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -13,7 +13,7 @@ use axum::response::IntoResponse;
 use axum::response::sse::{Event, Sse};
 use futures::Stream;
 use serde::Deserialize;
-use shared::error::{ErrorCode, Problem};
+use shared::error::Problem;
 use shared::mediation::{
     AgreementInput, BoardColumn, Confirm, Consent, CreateFile, Extension, FileSummary, FileView,
     LiveFileChange, MediationStage, Mediators, MoveFile, NewRecord, NewSession, PartyContact,
@@ -296,9 +296,7 @@ async fn agreement_html(
 ) -> AppResult<impl IntoResponse> {
     let v = service::get_file(&state, &me, &ctx, id).await?;
     let doc = service::agreement_document(&state.db.conn, id).await?;
-    print::agreement(&v, &doc)
-        .map(html)
-        .ok_or(AppError::Code(ErrorCode::NotFound))
+    print::agreement(&v, &doc).map(html).or_404()
 }
 
 /// The whole case file (卷宗) in order, as this reader may see it, printable.
@@ -326,7 +324,7 @@ async fn agreement_pdf(
 ) -> AppResult<impl IntoResponse> {
     let v = service::get_file(&state, &me, &ctx, id).await?;
     let doc = service::agreement_document(&state.db.conn, id).await?;
-    let pdf = pdf::agreement(&v, &doc)?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let pdf = pdf::agreement(&v, &doc)?.or_404()?;
     service::audit_print(
         &state,
         &me,
@@ -363,7 +361,7 @@ async fn session_record_html(
 ) -> AppResult<impl IntoResponse> {
     let file_id = service::file_of_session(&state.db.conn, id).await?;
     let v = service::get_file(&state, &me, &ctx, file_id).await?;
-    let page = print::session_record(&v, id).ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let page = print::session_record(&v, id).or_404()?;
     service::audit_print(
         &state,
         &me,

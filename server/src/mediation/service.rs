@@ -3,11 +3,12 @@
 //! response that can carry session content.
 
 use super::store::{entry, event, file, mediator, party, record, session, term};
-use crate::AppState;
 use crate::accounts::store::{user, user_role};
 use crate::audit::{self, Record};
-use crate::error::{AppError, AppResult};
+use crate::db::OneOr404;
+use crate::error::{AppError, AppResult, Or404};
 use crate::http::RequestCtx;
+use crate::state::AppState;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -52,10 +53,7 @@ pub(super) async fn find_accessible(
     me: &Principal,
     id: i64,
 ) -> AppResult<(file::Model, FileRelation, Access)> {
-    let f = file::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let f = file::Entity::find_by_id(id).one_or_404(conn).await?;
     let rel = relation(conn, me, &f).await?;
     match access(me, rel) {
         Access::None => Err(AppError::Code(ErrorCode::NotFound)),
@@ -123,10 +121,7 @@ pub(super) async fn bump(
         .exec(conn)
         .await?;
     if res.rows_affected != 1 {
-        let current = file::Entity::find_by_id(f.id)
-            .one(conn)
-            .await?
-            .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        let current = file::Entity::find_by_id(f.id).one_or_404(conn).await?;
         let rel = relation(conn, me, &current).await?;
         // The conflict body is rolled back with the transaction, and so would be any audit
         // record: it carries no session notes (the client reloads the file to see them).
@@ -217,7 +212,7 @@ pub async fn create_file(
     }
     // A resident applies where they live: a verified resident, within their own grid.
     if resident_only {
-        let home = crate::council::service::resident_of(&*txn, me.user_id).await?;
+        let home = crate::accounts::residents::resident_of(&*txn, me.user_id).await?;
         if !home.is_some_and(|r| place.grid_id == Some(r.grid_id)) {
             return Err(AppError::field("place_id", FieldErrorCode::NotAllowed));
         }
@@ -541,10 +536,7 @@ async fn audit_notes_read(
 }
 
 async fn find_party(conn: &impl ConnectionTrait, id: i64) -> AppResult<party::Model> {
-    party::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))
+    party::Entity::find_by_id(id).one_or_404(conn).await
 }
 
 /// Record a party's consent. A refusal ends the file as not accepted, with the reason (Art. 17).
@@ -1140,10 +1132,7 @@ pub async fn perform_term(
 ) -> AppResult<FileView> {
     let proof = req.validate()?;
     let txn = state.db.begin_write().await?;
-    let t = term::Entity::find_by_id(term_id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let t = term::Entity::find_by_id(term_id).one_or_404(&*txn).await?;
     let (f, _, _) = find_runnable(&*txn, me, t.file_id).await?;
     if !Change::Performed.allowed_in(stage_of(&f)) {
         return Err(AppError::Code(ErrorCode::IllegalMove));
@@ -1263,10 +1252,7 @@ pub async fn agreement_document(
     conn: &impl ConnectionTrait,
     file_id: i64,
 ) -> AppResult<AgreementDocument> {
-    let f = file::Entity::find_by_id(file_id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let f = file::Entity::find_by_id(file_id).one_or_404(conn).await?;
     let place = crate::places::service::find(conn, f.place_id).await?;
     let mut chain = crate::places::service::path_of(conn, &place).await?;
     chain.push(crate::places::service::to_ref(&place));
@@ -1509,7 +1495,7 @@ pub async fn file_of_session(conn: &impl ConnectionTrait, session_id: i64) -> Ap
         .one(conn)
         .await?
         .map(|s| s.file_id)
-        .ok_or(AppError::Code(ErrorCode::NotFound))
+        .or_404()
 }
 
 /// Read a file. A mediator's read of confidential notes is audit-logged.

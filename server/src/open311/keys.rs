@@ -1,10 +1,11 @@
 //! API keys for Open311 clients: issued by admins, shown once, stored as a hash.
 
-use crate::AppState;
 use crate::accounts::{CurrentUser, require};
 use crate::audit::{self, Record};
+use crate::db::OneOr404;
 use crate::error::{AppError, AppResult};
 use crate::http::{ApiJson, ApiPath, RequestCtx};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -13,7 +14,7 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 use shared::accounts::Permission;
-use shared::error::{ErrorCode, Problem};
+use shared::error::Problem;
 pub use shared::open311::{ApiKeyView, NewApiKey};
 use shared::validate::Name;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -155,10 +156,7 @@ async fn revoke(
 ) -> AppResult<StatusCode> {
     require(&me, Permission::ManageSettings)?;
     let txn = state.db.begin_write().await?;
-    let k = api_key::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let k = api_key::Entity::find_by_id(id).one_or_404(&*txn).await?;
     if !k.disabled {
         let name = k.name.clone();
         let mut am: api_key::ActiveModel = k.into();

@@ -10,11 +10,11 @@
 pub mod format;
 pub mod keys;
 
-use crate::AppState;
 use crate::cases::service::{self as cases, name_of, stage_of};
 use crate::cases::store::{case, category, party};
 use crate::places::service as places;
 use crate::places::store::place;
+use crate::state::AppState;
 use axum::Router;
 use axum::extract::rejection::RawFormRejection;
 use axum::extract::{Path, Query, RawForm, State};
@@ -448,7 +448,7 @@ async fn post_request(
         let txn = state.db.begin_write().await?;
         let filed = cases::file_in(&*txn, &actor, &req, title, description, &place, None).await?;
         txn.commit().await?;
-        state.live.publish(crate::events::Change::of(
+        state.live.publish(crate::cases::live::Change::of(
             filed.event_id,
             "created",
             &filed.case,

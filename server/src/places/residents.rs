@@ -3,11 +3,12 @@
 
 use super::service::{self as places, kind_of, like_pattern};
 use super::store::{place, resident, resident_group};
-use crate::AppState;
 use crate::accounts::{require, require_in_grid};
 use crate::audit::{self, Record};
+use crate::db::OneOr404;
 use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
+use crate::state::AppState;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -235,10 +236,7 @@ async fn find_visible(
     permission: Permission,
 ) -> AppResult<resident::Model> {
     require(me, permission)?;
-    let r = resident::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let r = resident::Entity::find_by_id(id).one_or_404(conn).await?;
     if !me.may_in_grid(permission, Some(r.grid_id)) {
         return Err(AppError::Code(ErrorCode::NotFound));
     }
@@ -590,10 +588,7 @@ pub async fn update(
     if let Some(change) = &groups {
         change_groups(&*txn, me, ctx, id, change).await?;
     }
-    let r = resident::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let r = resident::Entity::find_by_id(id).one_or_404(&*txn).await?;
     let out = views(&*txn, vec![r]).await?.remove(0);
     txn.commit().await?;
     Ok(out)

@@ -1,11 +1,11 @@
 //! HTTP routes of the places area.
 
 use super::{residents, service, transfer};
-use crate::AppState;
 use crate::accounts::CurrentUser;
 use crate::error::AppError;
 use crate::error::AppResult;
 use crate::http::{ApiJson, ApiPath, RequestCtx};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Query, State};

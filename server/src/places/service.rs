@@ -2,11 +2,12 @@
 //! versions. Households are people's data and follow the people permissions.
 
 use super::store::{geometry_version, place, place_leader, resident};
-use crate::AppState;
 use crate::accounts::{require, require_in_grid};
 use crate::audit::{self, Record};
+use crate::db::OneOr404;
 use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
+use crate::state::AppState;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
@@ -35,10 +36,7 @@ pub fn to_ref(m: &place::Model) -> PlaceRef {
 }
 
 pub async fn find(conn: &impl ConnectionTrait, id: i64) -> AppResult<place::Model> {
-    place::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))
+    place::Entity::find_by_id(id).one_or_404(conn).await
 }
 
 /// Households are people's data: only users who may see people in that grid see them.

@@ -5,11 +5,11 @@
 use super::residents;
 use super::service::{self as places, kind_of};
 use super::store::{place, place_leader, resident, resident_group};
-use crate::AppState;
 use crate::accounts::require;
 use crate::audit::{self, Record};
 use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
+use crate::state::AppState;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};

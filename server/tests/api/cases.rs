@@ -369,6 +369,36 @@ async fn duplicates_ratings_and_notifications(app: &TestApp) {
 }
 both!(duplicates_ratings_and_notifications);
 
+/// The duplicate radius is each server's own setting (`LINJU_DUPLICATE_RADIUS_M`): two servers
+/// in one process, one with a 20 m and one with a 500 m radius, answer the same question
+/// differently for a report about 95 m away.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_server_offers_duplicates_within_its_own_radius() {
+    let mut found = Vec::new();
+    for radius in [20.0, 500.0] {
+        let app = TestApp::sqlite_configured(true, |c| c.duplicate_radius_m = radius).await;
+        let resident = app.login("resident").await;
+        let building = app.place_id("XF-C01-B0003").await;
+        let hazard = category(&resident, "E-SAF-02").await;
+        let (status, filed) = resident
+            .post(
+                "/api/v1/cases",
+                json!({"title": "车库井口没有护栏", "category_id": hazard, "urgency": "urgent",
+                       "source": "resident_report", "place_id": building, "lon": 121.4512, "lat": 31.2212}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{filed}");
+        let (_, near) = resident
+            .get(&format!(
+                "/api/v1/cases/duplicates?category_id={hazard}&lon=121.4522&lat=31.2212"
+            ))
+            .await;
+        found.push(near.as_array().unwrap().len());
+        app.cleanup().await;
+    }
+    assert_eq!(found, vec![0, 1], "20 m: none; 500 m: the report 95 m away");
+}
+
 async fn admins_configure_time_limits_and_the_calendar(app: &TestApp) {
     let admin = app.login("admin").await;
     let staff = app.login("staff").await;

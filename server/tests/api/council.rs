@@ -32,8 +32,8 @@ fn rules(patch: Value) -> Value {
 /// the database (a thousand argon2 logins would only test argon2).
 async fn voters(app: &TestApp, grid_code: &str, n: usize, per_household: usize) -> Vec<Api> {
     use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    use server::accounts::store::resident_account;
     use server::accounts::store::{session, user};
-    use server::council::store::resident_account;
     use server::places::store::{place, resident};
     let conn = &app.state.db.conn;
     let grid = app.place_id(grid_code).await;

@@ -1,10 +1,10 @@
-//! The status board's changes: a committed change is published at once by the process that
-//! made it; the bus's poller (`crate::live_stream::Bus`) reads the case history for changes
-//! committed by other server processes. History ids let a reconnecting client ask for what
-//! it missed.
+//! The case board's live feed (the status board's changes): a committed change is published
+//! at once by the process that made it; the bus's poller (`crate::live_stream::Bus`) reads the
+//! case history for changes committed by other server processes. History ids let a
+//! reconnecting client ask for what it missed.
 
-use crate::cases::service::{name_of, stage_of};
-use crate::cases::store::{case, event};
+use super::service::{name_of, stage_of};
+use super::store::{case, event};
 use crate::db::Db;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use shared::board::LiveChange;
