@@ -4,8 +4,6 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params;
-use leptos_router::params::Params;
 use shared::accounts::{Permission, Work};
 use shared::care::{
     CareRecord, HelperKind, PairingInput, PairingUpdate, PairingView, RiskLevel, VisitView,
@@ -20,18 +18,12 @@ use crate::i18n::{Key, set_title, use_i18n};
 use crate::submit::Submit;
 use crate::ui::{
     ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, focus_first_invalid,
+    use_id_param,
 };
-
-/// A care record's address, `/care/residents/:id`.
-#[derive(Params, Clone, PartialEq)]
-struct RecordParams {
-    id: Option<i64>,
-}
 
 #[component]
 pub fn CareRecordPage() -> impl IntoView {
-    let params = use_params::<RecordParams>();
-    let id = Memo::new(move |_| params.read().as_ref().ok().and_then(|p| p.id));
+    let id = use_id_param();
     move || match id.get() {
         Some(id) => view! { <RecordLoader id/> }.into_any(),
         None => view! { <crate::shell::NotFound/> }.into_any(),

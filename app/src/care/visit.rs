@@ -4,15 +4,13 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params;
-use leptos_router::params::Params;
 use shared::care::{ErrandKind, ErrandView, FollowUp, VisitInput, VisitMethod, VisitView};
 
 use super::{CategoryPicker, clear_on_change, local_errors};
 use crate::api;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::submit::Submit;
-use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, focus_first_invalid};
+use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, focus_first_invalid, use_id_param};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Then {
@@ -21,16 +19,9 @@ enum Then {
     Case,
 }
 
-/// The visit form's address, `/care/residents/:id/visit`.
-#[derive(Params, Clone, PartialEq)]
-struct VisitParams {
-    id: Option<i64>,
-}
-
 #[component]
 pub fn VisitPage() -> impl IntoView {
-    let params = use_params::<VisitParams>();
-    let id = Memo::new(move |_| params.read().as_ref().ok().and_then(|p| p.id));
+    let id = use_id_param();
     move || match id.get() {
         Some(id) => view! { <VisitLoader id/> }.into_any(),
         None => view! { <crate::shell::NotFound/> }.into_any(),

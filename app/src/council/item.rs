@@ -5,8 +5,7 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params, use_query_map};
-use leptos_router::params::Params;
+use leptos_router::hooks::use_query_map;
 use shared::council::{
     Answer, BallotKind, BallotRules, BallotState, BallotView, CastVote, Choice, CreateBallot,
     Decision, HideComment, ItemAction, ItemNeeds, ItemView, MoveItem, NewComment, PassRule, Quorum,
@@ -21,7 +20,7 @@ use crate::cases::{StageBadge, category_label};
 use crate::clock::today;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::submit::Submit;
-use crate::ui::{Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When};
+use crate::ui::{Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When, use_id_param};
 use shared::calendar::format_local_input;
 use shared::calendar::parse_day;
 use shared::calendar::parse_local_input;
@@ -38,18 +37,12 @@ fn field_errors(errs: shared::error::FieldErrors) -> Vec<FieldError> {
         .collect()
 }
 
-/// The item page's address, `/council/items/:id`.
-#[derive(Params, Clone, PartialEq)]
-struct ItemParams {
-    id: Option<i64>,
-}
-
 #[component]
 pub fn ItemPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params::<ItemParams>();
     let query = use_query_map();
-    let id = Memo::new(move |_| params.read().as_ref().ok().and_then(|p| p.id).unwrap_or(0));
+    let id = use_id_param();
+    let id = Memo::new(move |_| id.get().unwrap_or(0));
     let notice = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if query.read().get("photo_failed").is_some() {

@@ -4,8 +4,7 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params};
-use leptos_router::params::Params;
+use leptos_router::hooks::use_navigate;
 use shared::accounts::Principal;
 use shared::council::{
     Answer, Attendance, Attendee, AttendeeKind, BallotKind, BallotState, BallotView, CastVote,
@@ -19,7 +18,7 @@ use crate::api::{self, ApiError};
 use crate::cases::StageBadge;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::submit::Submit;
-use crate::ui::{Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When};
+use crate::ui::{Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When, use_id_param};
 use shared::calendar::parse_local_input;
 
 const KINDS: [MeetingKind; 2] = [MeetingKind::Regular, MeetingKind::Focused];
@@ -236,18 +235,12 @@ fn MeetingForm(principal: Principal, on_cancel: Callback<()>) -> impl IntoView {
     }
 }
 
-/// A meeting's address, `/council/meetings/:id`.
-#[derive(Params, Clone, PartialEq)]
-struct MeetingParams {
-    id: Option<i64>,
-}
-
 #[component]
 pub fn MeetingPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params::<MeetingParams>();
     let query = leptos_router::hooks::use_query_map();
-    let id = Memo::new(move |_| params.read().as_ref().ok().and_then(|p| p.id).unwrap_or(0));
+    let id = use_id_param();
+    let id = Memo::new(move |_| id.get().unwrap_or(0));
     let notice = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if query.read().get("scheduled").is_some() {
