@@ -616,6 +616,117 @@ pub fn element_at(x: f64, y: f64, selector: &str) -> Option<web_sys::Element> {
         .ok()?
 }
 
+// ---- the keyboard: the same keys on every board ----
+
+/// What a key does to a board's card. The same keys on every board: Space lifts a card,
+/// ← → choose its column, ↑ ↓ its place in the column (on boards that keep an order), Space or
+/// Enter put it down, Escape puts it back; Enter on a card at rest opens it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CardKey {
+    Lift,
+    Open,
+    Drop,
+    Cancel,
+    Left,
+    Right,
+    Up,
+    Down,
+}
+
+impl CardKey {
+    /// What `key` (`KeyboardEvent.key`) means for a card that is lifted, or at rest.
+    pub fn of(key: &str, lifted: bool) -> Option<CardKey> {
+        match (key, lifted) {
+            (" " | "Spacebar", false) => Some(CardKey::Lift),
+            ("Enter", false) => Some(CardKey::Open),
+            (" " | "Spacebar" | "Enter", true) => Some(CardKey::Drop),
+            ("Escape", true) => Some(CardKey::Cancel),
+            ("ArrowLeft", true) => Some(CardKey::Left),
+            ("ArrowRight", true) => Some(CardKey::Right),
+            ("ArrowUp", true) => Some(CardKey::Up),
+            ("ArrowDown", true) => Some(CardKey::Down),
+            _ => None,
+        }
+    }
+
+    /// The column a lifted card goes to on ← or →, staying on a board of `columns` columns.
+    pub fn column(self, col: usize, columns: usize) -> usize {
+        match self {
+            CardKey::Left => col.saturating_sub(1),
+            CardKey::Right => (col + 1).min(columns.saturating_sub(1)),
+            _ => col,
+        }
+    }
+}
+
+/// Open a card as a click on its own link would, so the router handles it.
+pub fn open_card(id: i64) {
+    if let Some(a) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector(&format!("[data-card-id='{id}'] a"))
+                .ok()
+                .flatten()
+        })
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        a.click();
+    }
+}
+
+/// Move the keyboard focus to the card `[data-card-id=id]` once the page has re-rendered.
+pub fn focus_card(id: i64) {
+    request_animation_frame(move || {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| {
+                d.query_selector(&format!("[data-card-id='{id}']"))
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// Remove the drop marks (`drop-before`, `drop-into`) a drag left on the page.
+pub fn clear_drop_marks() {
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        if let Ok(list) = doc.query_selector_all(".drop-before, .drop-into") {
+            for i in 0..list.length() {
+                if let Some(el) = list
+                    .item(i)
+                    .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+                {
+                    let _ = el.class_list().remove_2("drop-before", "drop-into");
+                }
+            }
+        }
+    }
+}
+
+/// The card under the pointer in a list (the first `[data-card-id]` whose middle is below
+/// `y`), skipping the card being moved.
+pub fn card_below(list: &web_sys::Element, y: f64, skip: Option<i64>) -> Option<web_sys::Element> {
+    let nodes = list.query_selector_all("[data-card-id]").ok()?;
+    for i in 0..nodes.length() {
+        let el: web_sys::Element = wasm_bindgen::JsCast::dyn_into(nodes.item(i)?).ok()?;
+        let id: Option<i64> = el
+            .get_attribute("data-card-id")
+            .and_then(|s| s.parse().ok());
+        if id == skip {
+            continue;
+        }
+        let r = el.get_bounding_client_rect();
+        if y < r.top() + r.height() / 2.0 {
+            return Some(el);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -628,5 +739,20 @@ mod tests {
         assert!(edge_step(1.0, 0.0, 1000.0) < edge_step(40.0, 0.0, 1000.0));
         assert_eq!(edge_step(-50.0, 0.0, 1000.0), -MAX_STEP);
         assert_eq!(edge_step(2000.0, 0.0, 1000.0), MAX_STEP);
+    }
+
+    #[test]
+    fn the_keys_of_a_card_depend_on_whether_it_is_lifted() {
+        assert_eq!(CardKey::of(" ", false), Some(CardKey::Lift));
+        assert_eq!(CardKey::of("Enter", false), Some(CardKey::Open));
+        assert_eq!(CardKey::of(" ", true), Some(CardKey::Drop));
+        assert_eq!(CardKey::of("Enter", true), Some(CardKey::Drop));
+        assert_eq!(CardKey::of("Escape", true), Some(CardKey::Cancel));
+        assert_eq!(CardKey::of("Escape", false), None);
+        assert_eq!(CardKey::of("ArrowLeft", false), None);
+        assert_eq!(CardKey::of("ArrowDown", true), Some(CardKey::Down));
+        assert_eq!(CardKey::Left.column(0, 5), 0);
+        assert_eq!(CardKey::Right.column(4, 5), 4);
+        assert_eq!(CardKey::Right.column(1, 5), 2);
     }
 }

@@ -18,6 +18,7 @@ mod mediation;
 mod places;
 mod settings;
 mod shell;
+mod submit;
 mod ui;
 
 use leptos::prelude::*;

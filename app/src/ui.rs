@@ -2,12 +2,25 @@
 //! their errors, and formatting. They keep pages consistent and accessible by default.
 
 use leptos::prelude::*;
+use leptos_router::params::Params;
 use shared::calendar::{format_day, format_moment};
 use shared::error::FieldError;
 use time::OffsetDateTime;
 
 use crate::api::ApiError;
 use crate::i18n::{Key, use_i18n};
+
+/// The address of a page about one record: `…/:id`.
+#[derive(Params, Clone, PartialEq)]
+struct IdParams {
+    id: Option<i64>,
+}
+
+/// The record id in the page's address (`…/:id`), when it is a number.
+pub fn use_id_param() -> Memo<Option<i64>> {
+    let params = leptos_router::hooks::use_params::<IdParams>();
+    Memo::new(move |_| params.read().as_ref().ok().and_then(|p| p.id))
+}
 
 /// A visible "loading" line (never a blank screen).
 #[component]

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 use shared::accounts::{
     CreateUser, Permission, ResetPassword, Role, UpdateUser, UserView, parse_roles,
 };
@@ -271,8 +270,7 @@ fn NewUserForm(
 
 #[component]
 pub fn UserEditPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let id = crate::ui::use_id_param();
     view! {
         <RequirePermission permission=Permission::ManageUsers>
             {move || match id.get() {

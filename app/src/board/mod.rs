@@ -4,18 +4,19 @@
 //! is offered only when `check_move` allows it for this user; the server decides in the end.
 //! Other people's changes arrive over the live stream (SSE) without a reload.
 
+mod figures;
+mod filters;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
 use shared::accounts::{Principal, Role};
 use shared::board::{Board, Card, LiveChange};
 use shared::cases::{
-    Action, CaseMeta, CaseRelation, CaseView, MoveCase, MoveRefusal, Needs, Reorder, Source, Stage,
+    Action, CaseMeta, CaseRelation, CaseView, MoveCase, MoveRefusal, Needs, Reorder, Stage,
     action_between, check_move,
 };
 use shared::error::ErrorCode;
 use shared::i18n::Lang;
-use shared::places::PlaceRefWithPath;
 
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
@@ -23,94 +24,14 @@ use crate::cases::{
     MoveDialog, category_label, category_name, deadline_text, fmt_span, stage_slug,
 };
 use crate::clock::now;
+use crate::drag::{CardKey, card_below, clear_drop_marks, focus_card, open_card};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::live::LiveEvents;
 use crate::ui::{ErrorBox, Loading};
+use figures::Figures;
+use filters::{FilterBar, Filters, Lanes};
 
 const SETTINGS_KEY: &str = shared::board::BOARD_FILTERS_SETTING;
-
-/// How the board is split into rows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Lanes {
-    #[default]
-    None,
-    Grid,
-    Assignee,
-    Category,
-}
-
-impl Lanes {
-    const ALL: [Lanes; 4] = [Lanes::None, Lanes::Grid, Lanes::Assignee, Lanes::Category];
-    fn as_str(self) -> &'static str {
-        match self {
-            Lanes::None => "none",
-            Lanes::Grid => "grid",
-            Lanes::Assignee => "assignee",
-            Lanes::Category => "category",
-        }
-    }
-    fn key(self) -> Key {
-        match self {
-            Lanes::None => Key::LanesNone,
-            Lanes::Grid => Key::LanesGrid,
-            Lanes::Assignee => Key::LanesAssignee,
-            Lanes::Category => Key::LanesCategory,
-        }
-    }
-}
-
-/// The user's filters (saved as the `board.filters` setting).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Filters {
-    #[serde(default)]
-    pub grid_id: Option<i64>,
-    #[serde(default)]
-    pub category_id: Option<i64>,
-    #[serde(default)]
-    pub assignee_id: Option<i64>,
-    #[serde(default)]
-    pub source: Option<Source>,
-    #[serde(default)]
-    pub overdue: bool,
-    #[serde(default)]
-    pub q: String,
-    #[serde(default)]
-    pub lanes: Lanes,
-}
-
-impl Filters {
-    /// The board's query string.
-    pub fn query(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(g) = self.grid_id {
-            parts.push(format!("grid_id={g}"));
-        }
-        if let Some(c) = self.category_id {
-            parts.push(format!("category_id={c}"));
-        }
-        if let Some(a) = self.assignee_id {
-            parts.push(format!("assignee_id={a}"));
-        }
-        if let Some(s) = self.source {
-            parts.push(format!("source={}", s.as_str()));
-        }
-        if self.overdue {
-            parts.push("overdue=true".into());
-        }
-        if !self.q.trim().is_empty() {
-            parts.push(format!("q={}", api::encode(self.q.trim())));
-        }
-        parts.join("&")
-    }
-
-    fn is_filtered(&self) -> bool {
-        Filters {
-            lanes: Lanes::None,
-            ..self.clone()
-        } != Filters::default()
-    }
-}
 
 /// A rate as a whole percentage, "—" when there is nothing to divide by.
 pub fn fmt_rate(r: Option<f64>) -> String {
@@ -184,25 +105,6 @@ fn column_index(stage: Stage) -> Option<usize> {
     Stage::BOARD.iter().position(|s| *s == stage)
 }
 
-/// Move the keyboard focus to the card `[data-card-id=id]` once the page has re-rendered.
-/// (Shared by the boards of every area.)
-pub fn focus_card(id: i64) {
-    request_animation_frame(move || {
-        use wasm_bindgen::JsCast;
-        if let Some(el) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| {
-                d.query_selector(&format!("[data-card-id='{id}']"))
-                    .ok()
-                    .flatten()
-            })
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
-        }
-    });
-}
-
 /// How far each row of columns on the page is scrolled sideways.
 fn row_scroll() -> Vec<i32> {
     let mut out = Vec::new();
@@ -242,42 +144,6 @@ fn restore_row_scroll(scrolled: Vec<i32>) {
             }
         }
     });
-}
-
-/// Remove the drop marks (`drop-before`, `drop-into`) a drag left on the page.
-pub fn clear_drop_marks() {
-    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-        if let Ok(list) = doc.query_selector_all(".drop-before, .drop-into") {
-            for i in 0..list.length() {
-                if let Some(el) = list
-                    .item(i)
-                    .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
-                {
-                    let _ = el.class_list().remove_2("drop-before", "drop-into");
-                }
-            }
-        }
-    }
-}
-
-/// The card under the pointer in a list (the first `[data-card-id]` whose middle is below
-/// `y`), skipping the card being moved.
-pub fn card_below(list: &web_sys::Element, y: f64, skip: Option<i64>) -> Option<web_sys::Element> {
-    let nodes = list.query_selector_all("[data-card-id]").ok()?;
-    for i in 0..nodes.length() {
-        let el: web_sys::Element = wasm_bindgen::JsCast::dyn_into(nodes.item(i)?).ok()?;
-        let id: Option<i64> = el
-            .get_attribute("data-card-id")
-            .and_then(|s| s.parse().ok());
-        if id == skip {
-            continue;
-        }
-        let r = el.get_bounding_client_rect();
-        if y < r.top() + r.height() / 2.0 {
-            return Some(el);
-        }
-    }
-    None
 }
 
 #[component]
@@ -372,12 +238,13 @@ fn BoardView(principal: Principal) -> impl IntoView {
             reload();
         }
     });
-    let set_filters = move |f: Filters| {
+    // Every change of the filters is saved for next time.
+    let set_filters = Callback::new(move |f: Filters| {
         filters.set(f.clone());
         spawn_local(async move {
             let _ = api::save_setting(SETTINGS_KEY, &f).await;
         });
-    };
+    });
 
     // Live: other people's moves appear without a reload.
     Effect::new(move |_| {
@@ -623,10 +490,12 @@ fn BoardView(principal: Principal) -> impl IntoView {
     };
 
     let on_card_key = move |ev: web_sys::KeyboardEvent, id: i64| {
-        let key = ev.key();
         let current = picked.get_untracked().filter(|p| p.id == id);
-        match (key.as_str(), current) {
-            (" " | "Spacebar", None) => {
+        let Some(key) = CardKey::of(&ev.key(), current.is_some()) else {
+            return;
+        };
+        match (key, current) {
+            (CardKey::Lift, _) => {
                 ev.prevent_default();
                 // From here on the page-wide listener has the keys (the pick re-renders the
                 // board, and keys must not get lost while focus is being restored).
@@ -648,7 +517,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
                 ));
                 focus_card(id);
             }
-            (" " | "Spacebar" | "Enter", Some(p)) => {
+            (CardKey::Drop, Some(p)) => {
                 ev.prevent_default();
                 picked.set(None);
                 let Some((ocol, oidx, card)) = origin(id) else {
@@ -678,28 +547,23 @@ fn BoardView(principal: Principal) -> impl IntoView {
                 let before = ids.get(idx).copied();
                 attempt(card, Stage::BOARD[p.col], after, before);
             }
-            ("Escape", Some(_)) => {
+            (CardKey::Cancel, Some(_)) => {
                 ev.prevent_default();
                 picked.set(None);
                 say(i18n.t(Key::MoveCancelled).to_string());
                 focus_card(id);
             }
-            ("ArrowLeft" | "ArrowRight", Some(mut p)) => {
+            (CardKey::Left | CardKey::Right, Some(mut p)) => {
                 ev.prevent_default();
-                let last = Stage::BOARD.len() - 1;
-                p.col = if key == "ArrowLeft" {
-                    p.col.saturating_sub(1)
-                } else {
-                    (p.col + 1).min(last)
-                };
+                p.col = key.column(p.col, Stage::BOARD.len());
                 p.idx = p.idx.min(count_in(p.col, id));
                 picked.set(Some(p));
                 announce_position(p);
                 focus_card(id);
             }
-            ("ArrowUp" | "ArrowDown", Some(mut p)) => {
+            (CardKey::Up | CardKey::Down, Some(mut p)) => {
                 ev.prevent_default();
-                p.idx = if key == "ArrowUp" {
+                p.idx = if key == CardKey::Up {
                     p.idx.saturating_sub(1)
                 } else {
                     (p.idx + 1).min(count_in(p.col, id))
@@ -708,21 +572,9 @@ fn BoardView(principal: Principal) -> impl IntoView {
                 announce_position(p);
                 focus_card(id);
             }
-            ("Enter", None) => {
-                // Follow the card's own link, so the router handles it like a click.
-                use wasm_bindgen::JsCast;
+            (CardKey::Open, _) => {
                 ev.prevent_default();
-                if let Some(a) = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| {
-                        d.query_selector(&format!("[data-card-id='{id}'] a"))
-                            .ok()
-                            .flatten()
-                    })
-                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-                {
-                    a.click();
-                }
+                open_card(id);
             }
             _ => {}
         }
@@ -1016,154 +868,6 @@ fn BoardView(principal: Principal) -> impl IntoView {
         .into_any()
     };
 
-    let figures = move || {
-        board.with(|b| b.as_ref().and_then(|b| b.as_ref().ok()).map(|b| b.figures)).map(|f| {
-            let item = |key: Key, value: String, testid: &'static str, warn: bool| view! {
-                <div class="figure" class:is-warn=warn>
-                    <dt>{i18n.t(key)}</dt>
-                    <dd data-testid=testid>{value}</dd>
-                </div>
-            };
-            view! {
-                <dl class="figures" data-testid="figures">
-                    {item(Key::FigureOpen, f.open.to_string(), "figure-open", false)}
-                    {item(Key::FigureOverdue, f.overdue.to_string(), "figure-overdue", f.overdue > 0)}
-                    {item(Key::FigureClosure, fmt_rate(f.closure_rate), "figure-closure", false)}
-                    {item(Key::FigureOnTime, fmt_rate(f.on_time_rate), "figure-on-time", false)}
-                    {item(Key::FigureRework, fmt_rate(f.rework_rate), "figure-rework", false)}
-                </dl>
-            }
-        })
-    };
-
-    // The filter bar; every change is saved for next time.
-    let assignee_options = move || {
-        let mut v: Vec<(i64, String)> = board
-            .with(|b| {
-                b.as_ref().and_then(|b| b.as_ref().ok()).map(|b| {
-                    b.columns
-                        .iter()
-                        .flat_map(|c| c.cards.iter())
-                        .filter_map(|c| Some((c.case.assignee_id?, c.assignee_name.clone()?)))
-                        .collect()
-                })
-            })
-            .unwrap_or_default();
-        // Everyone who may take cases (the server says who), not only those on the board now.
-        if let Some(Ok(list)) = people.get() {
-            for a in list {
-                if !v.iter().any(|(id, _)| *id == a.id) {
-                    v.push((a.id, a.display_name));
-                }
-            }
-        }
-        if let Some(a) = filters.with(|f| f.assignee_id) {
-            if !v.iter().any(|(id, _)| *id == a) {
-                v.push((a, format!("#{a}")));
-            }
-        }
-        v.sort();
-        v.dedup();
-        v
-    };
-    let q_text = RwSignal::new(String::new());
-    Effect::new(move |_| q_text.set(filters.with(|f| f.q.clone())));
-    let filter_bar = move || {
-        view! {
-            <button type="button" class="button button-secondary board-filters-toggle" data-testid="filters-toggle"
-                aria-controls="board-filters" aria-expanded=move || filters_open.get().to_string()
-                on:click=move |_| filters_open.update(|o| *o = !*o)>
-                {move || i18n.t(Key::FiltersToggle)}
-                {move || filters.with(Filters::is_filtered).then(|| " •")}
-            </button>
-            <form class="board-filters" id="board-filters" class:is-open=move || filters_open.get() data-testid="board-filters" on:submit=move |ev| {
-                ev.prevent_default();
-                let mut f = filters.get_untracked();
-                f.q = q_text.get_untracked();
-                set_filters(f);
-            }>
-                <div class="field">
-                    <label for="f-grid">{move || i18n.t(Key::FilterGrid)}</label>
-                    <select id="f-grid" data-testid="filter-grid" on:change=move |ev| { let mut f = filters.get_untracked(); f.grid_id = event_target_value(&ev).parse().ok(); set_filters(f); }>
-                        <option value="">{move || i18n.t(Key::All)}</option>
-                        {move || grids.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|g: PlaceRefWithPath| {
-                            let id = g.place.id;
-                            view! { <option value=id.to_string() selected=move || filters.with(|f| f.grid_id == Some(id)) data-user-text>{g.place.name.clone()}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="f-category">{move || i18n.t(Key::Category)}</label>
-                    <select id="f-category" data-testid="filter-category" on:change=move |ev| { let mut f = filters.get_untracked(); f.category_id = event_target_value(&ev).parse().ok(); set_filters(f); }>
-                        <option value="">{move || i18n.t(Key::All)}</option>
-                        {move || meta.get().and_then(Result::ok).map(|m| {
-                            let lang = i18n.get();
-                            m.categories.iter().filter(|g| g.parent_id.is_none()).map(|g| {
-                                let items: Vec<_> = m.categories.iter().filter(|c| c.parent_id == Some(g.id)).cloned().collect();
-                                view! {
-                                    <optgroup label=category_name(g, lang)>
-                                        {items.into_iter().map(|c| { let id = c.id; view! {
-                                            <option value=id.to_string() selected=move || filters.with(|f| f.category_id == Some(id))>{category_name(&c, lang)}</option>
-                                        } }).collect_view()}
-                                    </optgroup>
-                                }
-                            }).collect_view()
-                        })}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="f-assignee">{move || i18n.t(Key::Assignee)}</label>
-                    <select id="f-assignee" data-testid="filter-assignee" on:change=move |ev| { let mut f = filters.get_untracked(); f.assignee_id = event_target_value(&ev).parse().ok(); set_filters(f); }>
-                        <option value="">{move || i18n.t(Key::All)}</option>
-                        {move || assignee_options().into_iter().map(|(id, n)| view! {
-                            <option value=id.to_string() selected=move || filters.with(|f| f.assignee_id == Some(id))>{n}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="f-source">{move || i18n.t(Key::CaseSource)}</label>
-                    <select id="f-source" data-testid="filter-source" on:change=move |ev| { let mut f = filters.get_untracked(); f.source = Source::parse(&event_target_value(&ev)); set_filters(f); }>
-                        <option value="">{move || i18n.t(Key::All)}</option>
-                        {Source::ALL.into_iter().map(|s| view! {
-                            <option value=s.as_str() selected=move || filters.with(|f| f.source == Some(s))>{move || i18n.text(s.text())}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="f-lanes">{move || i18n.t(Key::Swimlanes)}</label>
-                    <select id="f-lanes" data-testid="filter-lanes" on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        let mut f = filters.get_untracked();
-                        f.lanes = Lanes::ALL.into_iter().find(|l| l.as_str() == v).unwrap_or_default();
-                        set_filters(f);
-                    }>
-                        {Lanes::ALL.into_iter().map(|l| view! {
-                            <option value=l.as_str() selected=move || filters.with(|f| f.lanes == l)>{move || i18n.t(l.key())}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field field-search">
-                    <label for="f-q">{move || i18n.t(Key::FilterText)}</label>
-                    <div class="search-row">
-                        <input id="f-q" type="search" data-testid="filter-q" autocomplete="off" bind:value=q_text/>
-                        <button type="submit" class="button button-secondary">{move || i18n.t(Key::SearchButton)}</button>
-                    </div>
-                </div>
-                <label class="choice">
-                    <input type="checkbox" data-testid="filter-overdue" prop:checked=move || filters.with(|f| f.overdue)
-                        on:change=move |ev| { let mut f = filters.get_untracked(); f.overdue = event_target_checked(&ev); set_filters(f); }/>
-                    {move || i18n.t(Key::OnlyOverdue)}
-                </label>
-                {move || filters.with(Filters::is_filtered).then(|| view! {
-                    <button type="button" class="button button-quiet" data-testid="filter-clear"
-                        on:click=move |_| { let lanes = filters.with_untracked(|f| f.lanes); set_filters(Filters { lanes, ..Filters::default() }); }>
-                        {i18n.t(Key::ClearFilters)}
-                    </button>
-                })}
-            </form>
-        }
-    };
-
     let parties = move || {
         meta.get()
             .and_then(Result::ok)
@@ -1197,9 +901,9 @@ fn BoardView(principal: Principal) -> impl IntoView {
         <div class="board-page" data-testid="board-page">
             <div class="page-head board-head">
                 <h1>{move || i18n.t(Key::BoardTitle)}</h1>
-                {figures}
+                <Figures board/>
             </div>
-            {filter_bar}
+            <FilterBar filters filters_open board meta grids people set_filters/>
             <p class="hint" id="board-help" data-testid="board-help">{move || i18n.t(if touch_screen { Key::BoardHelpTouch } else { Key::BoardHelp })}</p>
             <div class="visually-hidden" aria-live="assertive" aria-atomic="true" data-testid="board-live">{move || live_text.get()}</div>
             {move || message.get().map(|m| view! {
@@ -1255,6 +959,7 @@ fn start_live(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::cases::Source;
 
     #[test]
     fn filters_make_a_query_and_survive_json() {

@@ -4,13 +4,12 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::care::{ErrandMove, ErrandStatus, ErrandStep, ErrandView};
-use shared::error::FieldError;
 
 use super::{CareTabs, fmt_yuan, parse_yuan};
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::i18n::{Key, set_title, use_i18n};
+use crate::submit::Submit;
 use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, local_error};
 use shared::calendar::format_moment;
 
@@ -55,41 +54,34 @@ pub fn ErrandCard(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let e = RwSignal::new(errand);
-    let error = RwSignal::new(None::<ApiError>);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let busy = RwSignal::new(false);
     let completing = RwSignal::new(false);
     let cancelling = RwSignal::new(false);
     let amount = RwSignal::new(String::new());
     let receipt = RwSignal::new(String::new());
     let id = e.with_untracked(|e| e.id);
 
-    let send = move |mv: ErrandMove| {
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match api::move_errand(id, &mv).await {
-                Ok(next) => {
-                    completing.set(false);
-                    cancelling.set(false);
-                    errors.set(Vec::new());
-                    e.set(next.clone());
-                    if let Some(cb) = on_changed {
-                        cb.run(next);
-                    }
+    let step = Submit::new(move |mv: ErrandMove| async move {
+        match api::move_errand(id, &mv).await {
+            Ok(next) => {
+                completing.set(false);
+                cancelling.set(false);
+                e.set(next.clone());
+                if let Some(cb) = on_changed {
+                    cb.run(next);
                 }
-                Err(err) => {
-                    // A stale card: show the errand as it is now, with the server's reason.
-                    if let Some(current) = err.current::<ErrandView>() {
-                        e.set(current);
-                    }
-                    errors.set(err.field_errors());
-                    error.set(Some(err));
-                }
+                Ok(())
             }
-            busy.set(false);
-        });
-    };
+            Err(err) => {
+                // A stale card: show the errand as it is now, with the server's reason.
+                if let Some(current) = err.current::<ErrandView>() {
+                    e.set(current);
+                }
+                Err(err)
+            }
+        }
+    });
+    let (error, errors, busy) = (step.error, step.errors, step.pending());
+    let send = move |mv: ErrandMove| step.dispatch(mv);
     let simple = move |step: ErrandStep| {
         send(ErrandMove {
             step,

@@ -5,14 +5,13 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::care::{LetterAnswer, LetterInput, LetterStatus, LetterView};
-use shared::error::FieldError;
 
 use super::{CategoryPicker, clear_on_change, local_errors};
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::cases::StageBadge;
 use crate::i18n::{Key, set_title, use_i18n};
+use crate::submit::Submit;
 use crate::ui::{
     ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, focus_first_invalid,
 };
@@ -88,9 +87,16 @@ fn WriteLetter(on_sent: Callback<LetterView>) -> impl IntoView {
     let body = RwSignal::new(String::new());
     // Private unless the writer opens it to the office: the page promises the secretary's own answer.
     let private = RwSignal::new(true);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let sending = RwSignal::new(false);
+    let send = Submit::new(move |input: LetterInput| async move {
+        let letter = api::write_letter(&input).await?;
+        subject.set(String::new());
+        body.set(String::new());
+        private.set(true);
+        on_sent.run(letter);
+        Ok(())
+    })
+    .focusing_invalid();
+    let (error, errors, sending) = (send.error, send.errors, send.pending());
     let invalid_body = move || errors.with(|e| e.iter().any(|x| x.field == "body"));
     clear_on_change(subject, errors, "subject");
     clear_on_change(body, errors, "body");
@@ -107,24 +113,7 @@ fn WriteLetter(on_sent: Callback<LetterView>) -> impl IntoView {
             focus_first_invalid();
             return;
         }
-        errors.set(Vec::new());
-        sending.set(true);
-        spawn_local(async move {
-            match api::write_letter(&input).await {
-                Ok(l) => {
-                    subject.set(String::new());
-                    body.set(String::new());
-                    private.set(true);
-                    on_sent.run(l);
-                }
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            sending.set(false);
-        });
+        send.dispatch(input);
     };
     view! {
         <form class="card form letter-form" on:submit=submit novalidate data-testid="letter-form">
@@ -201,9 +190,12 @@ fn AnswerForm(id: i64, version: i64, reload: Callback<()>) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let to_case = RwSignal::new(false);
     let category = RwSignal::new(None::<i64>);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let sending = RwSignal::new(false);
+    let send = Submit::new(move |input: LetterAnswer| async move {
+        api::answer_letter(id, &input).await?;
+        reload.run(());
+        Ok(())
+    });
+    let (error, errors, sending) = (send.error, send.errors, send.pending());
     let meta = LocalResource::new(api::case_meta);
     let text_id = format!("answer-{id}");
     let invalid = move || errors.with(|e| e.iter().any(|x| x.field == "text"));
@@ -238,22 +230,10 @@ fn AnswerForm(id: i64, version: i64, reload: Callback<()>) -> impl IntoView {
             focus_first_invalid();
             return;
         }
-        errors.set(Vec::new());
-        sending.set(true);
-        let input = LetterAnswer {
+        send.dispatch(LetterAnswer {
             text: t,
             version,
             case_category_id,
-        };
-        spawn_local(async move {
-            match api::answer_letter(id, &input).await {
-                Ok(_) => reload.run(()),
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                }
-            }
-            sending.set(false);
         });
     };
     view! {

@@ -4,20 +4,20 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::accounts::Work;
 use shared::care::{
     EnrolInput, EnrolmentView, MEAL_ELIGIBLE, MealMode, MealStatus, MenuInput, OrderInput,
     OrderView,
 };
-use shared::error::{FieldError, FieldErrorCode};
+use shared::error::FieldErrorCode;
 use shared::places::ResidentView;
 
 use super::{CareTabs, clear_on_change};
 use crate::accounts::{PersonPicker, use_session};
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::clock::today;
 use crate::i18n::{Key, set_title, use_i18n};
+use crate::submit::Submit;
 use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField};
 use shared::calendar::format_moment;
 
@@ -107,20 +107,13 @@ fn MealRoute(day: String) -> impl IntoView {
 fn RouteStop(n: usize, order: OrderView) -> impl IntoView {
     let i18n = use_i18n();
     let o = RwSignal::new(order);
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
     let id = o.with_untracked(|o| o.id);
-    let deliver = move |_| {
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match api::meal_delivered(id).await {
-                Ok(next) => o.set(next),
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
-    };
+    let delivered = Submit::new(move |()| async move {
+        o.set(api::meal_delivered(id).await?);
+        Ok(())
+    });
+    let (error, busy) = (delivered.error, delivered.pending());
+    let deliver = move |_| delivered.dispatch(());
     view! {
         <li class="card route-stop" data-testid="route-stop" data-name=move || o.with(|o| o.resident_name.clone())
             data-status=move || o.with(|o| o.status.as_str())>
@@ -170,40 +163,31 @@ fn MealService(
             async move { api::meal_orders(&day, false).await }
         })
     };
-    let placing = RwSignal::new(false);
-    let place_error = RwSignal::new(None::<ApiError>);
     let enrolling = RwSignal::new(false);
-    // Placing orders changes the month's counts: they are read again.
-    let counted = RwSignal::new(0u32);
+    let placing_orders = Submit::new(move |day: time::Date| async move {
+        let list = api::place_meal_orders(&OrderInput {
+            day,
+            enrolment_ids: Vec::new(),
+        })
+        .await?;
+        notice.set(Some(
+            i18n.fmt(Key::MealsOrdersPlaced, &[("n", &list.len().to_string())]),
+        ));
+        orders.refetch();
+        Ok(())
+    });
+    let (place_error, placing) = (placing_orders.error, placing_orders.pending());
+    // Placing orders changes the month's counts: they are read again after each.
+    let counted = placing_orders.version();
     let place = {
         let day = day.clone();
         move |_| {
-            let Ok(d) = time::Date::parse(
+            if let Ok(d) = time::Date::parse(
                 &day,
                 time::macros::format_description!("[year]-[month]-[day]"),
-            ) else {
-                return;
-            };
-            placing.set(true);
-            place_error.set(None);
-            spawn_local(async move {
-                match api::place_meal_orders(&OrderInput {
-                    day: d,
-                    enrolment_ids: Vec::new(),
-                })
-                .await
-                {
-                    Ok(list) => {
-                        notice.set(Some(
-                            i18n.fmt(Key::MealsOrdersPlaced, &[("n", &list.len().to_string())]),
-                        ));
-                        orders.refetch();
-                        counted.update(|n| *n += 1);
-                    }
-                    Err(e) => place_error.set(Some(e)),
-                }
-                placing.set(false);
-            });
+            ) {
+                placing_orders.dispatch(d);
+            }
         }
     };
     let month = day.get(..7).unwrap_or_default().to_string();
@@ -311,9 +295,14 @@ fn MenuEditor(
             dishes.set(m.dishes);
         }
     });
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
     let saved = RwSignal::new(None::<String>);
+    let save = Submit::new(move |input: MenuInput| async move {
+        api::set_meal_menu(&input).await?;
+        saved.set(Some(i18n.t(Key::Saved).to_string()));
+        on_saved.run(());
+        Ok(())
+    });
+    let (error, errors) = (save.error, save.errors);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Ok(d) = time::Date::parse(
@@ -322,24 +311,10 @@ fn MenuEditor(
         ) else {
             return;
         };
-        let input = MenuInput {
+        saved.set(None);
+        save.dispatch(MenuInput {
             day: d,
             dishes: dishes.get_untracked().trim().to_string(),
-        };
-        error.set(None);
-        saved.set(None);
-        spawn_local(async move {
-            match api::set_meal_menu(&input).await {
-                Ok(_) => {
-                    errors.set(Vec::new());
-                    saved.set(Some(i18n.t(Key::Saved).to_string()));
-                    on_saved.run(());
-                }
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                }
-            }
         });
     };
     view! {
@@ -367,9 +342,16 @@ fn EnrolForm(on_saved: Callback<EnrolmentView>, on_cancel: Callback<()>) -> impl
     let mode = RwSignal::new(MealMode::Delivery);
     let deliverer = RwSignal::new(None::<shared::accounts::Person>);
     let notes = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let saving = RwSignal::new(false);
+    let enrol = Submit::new(move |input: EnrolInput| async move {
+        on_saved.run(api::enrol_meals(&input).await?);
+        Ok(())
+    });
+    let (error, errors, saving) = (enrol.error, enrol.errors, enrol.pending());
+    // Looking a resident up: a refusal shows on the form's error line.
+    let search = Submit::reporting_to(error, errors, move |text: String| async move {
+        found.set(Some(api::search(&text).await?.residents));
+        Ok(())
+    });
     clear_on_change(notes, errors, "notes");
     let eligible = move || {
         MEAL_ELIGIBLE
@@ -383,12 +365,7 @@ fn EnrolForm(on_saved: Callback<EnrolmentView>, on_cancel: Callback<()>) -> impl
         if text.is_empty() {
             return;
         }
-        spawn_local(async move {
-            match api::search(&text).await {
-                Ok(r) => found.set(Some(r.residents)),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        search.dispatch(text);
     };
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -407,17 +384,7 @@ fn EnrolForm(on_saved: Callback<EnrolmentView>, on_cancel: Callback<()>) -> impl
             deliverer_username: None,
             notes: notes.get_untracked().trim().to_string(),
         };
-        saving.set(true);
-        spawn_local(async move {
-            match api::enrol_meals(&input).await {
-                Ok(e) => on_saved.run(e),
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                }
-            }
-            saving.set(false);
-        });
+        enrol.dispatch(input);
     };
     // The server's refusal of a resident, said plainly.
     let resident_refusal = move || {
@@ -497,7 +464,7 @@ fn EnrolForm(on_saved: Callback<EnrolmentView>, on_cancel: Callback<()>) -> impl
 }
 
 #[component]
-fn MonthCounts(month: String, counted: RwSignal<u32>) -> impl IntoView {
+fn MonthCounts(month: String, counted: RwSignal<usize>) -> impl IntoView {
     let i18n = use_i18n();
     let label = month.clone();
     let counts = LocalResource::new(move || {

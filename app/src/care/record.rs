@@ -4,28 +4,26 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 use shared::accounts::{Permission, Work};
 use shared::care::{
     CareRecord, HelperKind, PairingInput, PairingUpdate, PairingView, RiskLevel, VisitView,
 };
-use shared::error::FieldError;
 
 use super::errands::ErrandCard;
 use super::{RiskBadge, clear_on_change, local_errors};
 use crate::accounts::{PersonPicker, use_session};
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::clock::today;
 use crate::i18n::{Key, set_title, use_i18n};
+use crate::submit::Submit;
 use crate::ui::{
     ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, focus_first_invalid,
+    use_id_param,
 };
 
 #[component]
 pub fn CareRecordPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let id = use_id_param();
     move || match id.get() {
         Some(id) => view! { <RecordLoader id/> }.into_any(),
         None => view! { <crate::shell::NotFound/> }.into_any(),
@@ -244,13 +242,21 @@ fn PairingEditForm(
     let risk = RwSignal::new(p.risk);
     let reason = RwSignal::new(String::new());
     let ended_on = RwSignal::new(today().to_string());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let saving = RwSignal::new(false);
+    let (id, version, starts_on) = (p.id, p.version, p.starts_on);
+    // Someone else changed the pairing (409): the record is read again instead.
+    let send = Submit::new(move |input: PairingUpdate| async move {
+        match api::update_pairing(id, &input).await {
+            Ok(p) => on_saved.run(p),
+            Err(e) if e.status() == Some(409) => on_stale.run(()),
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    })
+    .focusing_invalid();
+    let (error, errors, saving) = (send.error, send.errors, send.pending());
     let invalid = move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f));
     clear_on_change(reason, errors, "end_reason");
     clear_on_change(ended_on, errors, "ended_on");
-    let (id, version, starts_on) = (p.id, p.version, p.starts_on);
     let pid = p.id;
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -289,20 +295,7 @@ fn PairingEditForm(
             focus_first_invalid();
             return;
         }
-        errors.set(Vec::new());
-        saving.set(true);
-        spawn_local(async move {
-            match api::update_pairing(id, &input).await {
-                Ok(p) => on_saved.run(p),
-                Err(e) if e.status() == Some(409) => on_stale.run(()),
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            saving.set(false);
-        });
+        send.dispatch(input);
     };
     let reason_id = format!("pairing-end-reason-{pid}");
     let date_id = format!("pairing-ended-on-{pid}");
@@ -395,9 +388,12 @@ fn PairingForm(
     let purpose = RwSignal::new(String::new());
     let schedule = RwSignal::new(String::new());
     let starts = RwSignal::new(today().to_string());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let saving = RwSignal::new(false);
+    let send = Submit::new(move |input: PairingInput| async move {
+        on_saved.run(api::create_pairing(&input).await?);
+        Ok(())
+    })
+    .focusing_invalid();
+    let (error, errors, saving) = (send.error, send.errors, send.pending());
     let invalid = move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f));
     clear_on_change(helper_name, errors, "helper_name");
     // Choosing the helper's account names the helper, unless a name is typed already.
@@ -444,19 +440,7 @@ fn PairingForm(
             focus_first_invalid();
             return;
         }
-        errors.set(Vec::new());
-        saving.set(true);
-        spawn_local(async move {
-            match api::create_pairing(&input).await {
-                Ok(p) => on_saved.run(p),
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            saving.set(false);
-        });
+        send.dispatch(input);
     };
 
     view! {

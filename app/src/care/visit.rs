@@ -4,15 +4,13 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 use shared::care::{ErrandKind, ErrandView, FollowUp, VisitInput, VisitMethod, VisitView};
-use shared::error::FieldError;
 
 use super::{CategoryPicker, clear_on_change, local_errors};
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, focus_first_invalid};
+use crate::submit::Submit;
+use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, focus_first_invalid, use_id_param};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Then {
@@ -23,8 +21,7 @@ enum Then {
 
 #[component]
 pub fn VisitPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let id = use_id_param();
     move || match id.get() {
         Some(id) => view! { <VisitLoader id/> }.into_any(),
         None => view! { <crate::shell::NotFound/> }.into_any(),
@@ -78,10 +75,13 @@ fn VisitForm(resident_id: i64, name: String, open_errands: Vec<ErrandView>) -> i
         kind.track();
         confirm_duplicate.set(false);
     });
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let saving = RwSignal::new(false);
     let done = RwSignal::new(None::<VisitView>);
+    let send = Submit::new(move |input: VisitInput| async move {
+        done.set(Some(api::record_visit(&input).await?));
+        Ok(())
+    })
+    .focusing_invalid();
+    let (error, errors, saving) = (send.error, send.errors, send.pending());
     let meta = LocalResource::new(api::case_meta);
     let invalid = move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f));
     clear_on_change(needs, errors, "needs");
@@ -125,19 +125,7 @@ fn VisitForm(resident_id: i64, name: String, open_errands: Vec<ErrandView>) -> i
             focus_first_invalid();
             return;
         }
-        errors.set(Vec::new());
-        saving.set(true);
-        spawn_local(async move {
-            match api::record_visit(&input).await {
-                Ok(v) => done.set(Some(v)),
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            saving.set(false);
-        });
+        send.dispatch(input);
     };
 
     let record_href = format!("/care/residents/{resident_id}");

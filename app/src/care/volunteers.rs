@@ -6,19 +6,19 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::accounts::{Permission, Work};
 use shared::care::{
     ActivityInput, MemberInput, Participation, Redemption, TeamInput, TeamView, TimeBankRules,
     VolunteerSummary, VolunteerView, may_redeem_for,
 };
-use shared::error::{FieldError, FieldErrorCode};
+use shared::error::FieldErrorCode;
 
 use super::{CareTabs, clear_on_change, local_errors};
 use crate::accounts::{PersonPicker, use_session};
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::clock::today;
 use crate::i18n::{Key, set_title, use_i18n};
+use crate::submit::Submit;
 use crate::ui::{
     ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, focus_first_invalid,
     local_error,
@@ -180,9 +180,12 @@ fn RedeemForm(id: i64, balance: i64, on_done: Callback<VolunteerView>) -> impl I
     let i18n = use_i18n();
     let points = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let saving = RwSignal::new(false);
+    let send = Submit::new(move |input: Redemption| async move {
+        on_done.run(api::redeem_points(id, &input).await?);
+        Ok(())
+    })
+    .focusing_invalid();
+    let (error, errors, saving) = (send.error, send.errors, send.pending());
     clear_on_change(points, errors, "points");
     clear_on_change(reason, errors, "reason");
     let points_id = format!("redeem-points-{id}");
@@ -204,22 +207,9 @@ fn RedeemForm(id: i64, balance: i64, on_done: Callback<VolunteerView>) -> impl I
             focus_first_invalid();
             return;
         }
-        errors.set(Vec::new());
-        let input = Redemption {
+        send.dispatch(Redemption {
             points: n.unwrap_or(0),
             reason: reason.get_untracked().trim().to_string(),
-        };
-        saving.set(true);
-        spawn_local(async move {
-            match api::redeem_points(id, &input).await {
-                Ok(v) => on_done.run(v),
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            saving.set(false);
         });
     };
     let invalid = move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f));
@@ -301,15 +291,8 @@ fn MemberRow(
     let figures = m.minutes_total.zip(m.points_balance);
     let shown = (office || m.mine) && figures.is_some();
     let open = RwSignal::new(false);
-    let detail = RwSignal::new(None::<Result<VolunteerView, ApiError>>);
     let id = m.id;
-    let toggle = move |_| {
-        let now = !open.get_untracked();
-        open.set(now);
-        if now {
-            spawn_local(async move { detail.set(Some(api::volunteer(id).await)) });
-        }
-    };
+    let toggle = move |_| open.update(|o| *o = !*o);
     view! {
         <li class="member-row" data-testid="member" data-name=m.name.clone()>
             <div class="member-line">
@@ -326,12 +309,24 @@ fn MemberRow(
                     </button>
                 })}
             </div>
-            {move || open.get().then(|| match detail.get() {
-                None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
-                Some(Ok(v)) => view! { <LedgerCard view=v may_redeem=office notice reload/> }.into_any(),
-            })}
+            // Each opening reads the ledger afresh.
+            {move || open.get().then(|| view! { <MemberLedger id office notice reload/> })}
         </li>
+    }
+}
+
+#[component]
+fn MemberLedger(
+    id: i64,
+    office: bool,
+    notice: RwSignal<Option<String>>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let detail = LocalResource::new(move || api::volunteer(id));
+    move || match detail.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+        Some(Ok(v)) => view! { <LedgerCard view=v may_redeem=office notice reload/> }.into_any(),
     }
 }
 
@@ -340,7 +335,12 @@ fn MemberForm(team_id: i64, on_saved: Callback<VolunteerSummary>) -> impl IntoVi
     let i18n = use_i18n();
     let name = RwSignal::new(String::new());
     let account = RwSignal::new(None::<shared::accounts::Person>);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let send = Submit::new(move |input: MemberInput| async move {
+        on_saved.run(api::add_team_member(team_id, &input).await?);
+        Ok(())
+    })
+    .focusing_invalid();
+    let (error, errors, saving) = (send.error, send.errors, send.pending());
     // Choosing the volunteer's account names them, unless a name is typed already.
     Effect::new(move |_| {
         if let Some(p) = account.get()
@@ -349,8 +349,6 @@ fn MemberForm(team_id: i64, on_saved: Callback<VolunteerSummary>) -> impl IntoVi
             name.set(p.display_name);
         }
     });
-    let error = RwSignal::new(None::<ApiError>);
-    let saving = RwSignal::new(false);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         error.set(None);
@@ -364,18 +362,7 @@ fn MemberForm(team_id: i64, on_saved: Callback<VolunteerSummary>) -> impl IntoVi
             user_id: account.with_untracked(|a| a.as_ref().map(|a| a.user_id)),
             username: None,
         };
-        saving.set(true);
-        spawn_local(async move {
-            match api::add_team_member(team_id, &input).await {
-                Ok(m) => on_saved.run(m),
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            saving.set(false);
-        });
+        send.dispatch(input);
     };
     view! {
         <form class="form member-form" on:submit=submit novalidate data-testid="member-form">
@@ -403,9 +390,18 @@ fn ActivityForm(
     let day = RwSignal::new(today().to_string());
     // Hours typed per member of the chosen team, by volunteer id.
     let hours = RwSignal::new(Vec::<(i64, String)>::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let saving = RwSignal::new(false);
+    let send = Submit::new(move |input: ActivityInput| async move {
+        let served = api::record_activity(&input).await?;
+        notice.set(Some(
+            i18n.fmt(Key::VolCredited, &[("n", &served.len().to_string())]),
+        ));
+        title.set(String::new());
+        hours.update(|h| h.iter_mut().for_each(|x| x.1.clear()));
+        reload.run(());
+        Ok(())
+    })
+    .focusing_invalid();
+    let (error, errors, saving) = (send.error, send.errors, send.pending());
     let list = move || teams.get().and_then(Result::ok).unwrap_or_default();
     let members = move || {
         let t = team.get();
@@ -463,26 +459,7 @@ fn ActivityForm(
             focus_first_invalid();
             return;
         }
-        errors.set(Vec::new());
-        saving.set(true);
-        spawn_local(async move {
-            match api::record_activity(&input).await {
-                Ok(served) => {
-                    notice.set(Some(
-                        i18n.fmt(Key::VolCredited, &[("n", &served.len().to_string())]),
-                    ));
-                    title.set(String::new());
-                    hours.update(|h| h.iter_mut().for_each(|x| x.1.clear()));
-                    reload.run(());
-                }
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            saving.set(false);
-        });
+        send.dispatch(input);
     };
     view! {
         <form class="card form activity-form" on:submit=submit novalidate data-testid="activity-form">
@@ -558,9 +535,16 @@ fn TeamForm(notice: RwSignal<Option<String>>, reload: Callback<()>) -> impl Into
     let i18n = use_i18n();
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let saving = RwSignal::new(false);
+    let send = Submit::new(move |input: TeamInput| async move {
+        let t = api::create_team(&input).await?;
+        notice.set(Some(i18n.fmt(Key::VolTeamCreated, &[("name", &t.name)])));
+        name.set(String::new());
+        description.set(String::new());
+        reload.run(());
+        Ok(())
+    })
+    .focusing_invalid();
+    let (error, errors, saving) = (send.error, send.errors, send.pending());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         error.set(None);
@@ -573,24 +557,7 @@ fn TeamForm(notice: RwSignal<Option<String>>, reload: Callback<()>) -> impl Into
             name: name.get_untracked().trim().to_string(),
             description: description.get_untracked().trim().to_string(),
         };
-        saving.set(true);
-        spawn_local(async move {
-            match api::create_team(&input).await {
-                Ok(t) => {
-                    notice.set(Some(i18n.fmt(Key::VolTeamCreated, &[("name", &t.name)])));
-                    name.set(String::new());
-                    description.set(String::new());
-                    errors.set(Vec::new());
-                    reload.run(());
-                }
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            saving.set(false);
-        });
+        send.dispatch(input);
     };
     view! {
         <form class="card form team-form" on:submit=submit novalidate data-testid="team-form">
@@ -615,9 +582,13 @@ fn RulesForm(
     let i18n = use_i18n();
     let rate = RwSignal::new(rules.points_per_hour.to_string());
     let self_redeem = RwSignal::new(rules.volunteers_redeem);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let saving = RwSignal::new(false);
+    let send = Submit::new(move |input: TimeBankRules| async move {
+        api::set_time_bank_rules(&input).await?;
+        notice.set(Some(i18n.t(Key::VolRulesSaved).to_string()));
+        reload.run(());
+        Ok(())
+    });
+    let (error, errors, saving) = (send.error, send.errors, send.pending());
     let version = rules.version;
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -641,20 +612,7 @@ fn RulesForm(
             volunteers_redeem: self_redeem.get_untracked(),
             version,
         };
-        saving.set(true);
-        spawn_local(async move {
-            match api::set_time_bank_rules(&input).await {
-                Ok(_) => {
-                    notice.set(Some(i18n.t(Key::VolRulesSaved).to_string()));
-                    reload.run(());
-                }
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                }
-            }
-            saving.set(false);
-        });
+        send.dispatch(input);
     };
     view! {
         <form class="card form rules-form" on:submit=submit novalidate data-testid="rules-form">

@@ -4,7 +4,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use shared::accounts::{Person, Work};
 use shared::cases::{
     Action, CaseOrigin, CaseView, MoveCase, Needs, Rating, RefusalReason, ResponsibleParty, Stage,
@@ -39,15 +39,9 @@ pub fn parse_day(s: &str) -> Option<OffsetDateTime> {
 #[component]
 pub fn CasePage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let query = use_query_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = crate::ui::use_id_param();
+    let id = Memo::new(move |_| id.get().unwrap_or(0));
     let case = RwSignal::new(None::<Result<CaseView, ApiError>>);
     let load = move || {
         let id = id.get_untracked();

@@ -17,6 +17,7 @@ use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::live::LiveEvents;
+use crate::submit::Submit;
 use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, focus_first_invalid};
 
 #[component]
@@ -36,27 +37,10 @@ fn CouncilBoard(principal: Principal) -> impl IntoView {
     let grid = RwSignal::new(None::<i64>);
     let grids = LocalResource::new(api::grids);
     let voter = LocalResource::new(api::voter_status);
-    let items = RwSignal::new(None::<Result<Vec<ItemSummary>, ApiError>>);
-    let generation = StoredValue::new(0u64);
-    let load = move || {
-        let g = grid.get_untracked();
-        generation.update_value(|n| *n += 1);
-        let mine = generation.get_value();
-        spawn_local(async move {
-            let q = match g {
-                Some(g) => format!("grid_id={g}&limit=200"),
-                None => "limit=200".to_string(),
-            };
-            let r = api::council_items(&q).await.map(|p| p.items);
-            // A later load (another filter) wins; a board already left takes none.
-            if generation.try_get_value() == Some(mine) {
-                items.set(Some(r));
-            }
-        });
-    };
-    Effect::new(move |_| {
-        grid.track();
-        load();
+    // The board of the chosen grid; choosing another reads it again (the latest choice wins).
+    let items = LocalResource::new(move || {
+        let query = items_query(grid.get());
+        async move { api::council_items(&query).await.map(|p| p.items) }
     });
     // Other people's changes come over the live stream: the changed card is read again.
     let live_text = RwSignal::new(String::new());
@@ -94,7 +78,7 @@ fn CouncilBoard(principal: Principal) -> impl IntoView {
             <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="council-live">{move || live_text.get()}</div>
             {move || match items.get() {
                 None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| load())/> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| items.refetch())/> }.into_any(),
                 Some(Ok(all)) => {
                     view! {
                         <div class="council-board" data-testid="council-board">
@@ -130,7 +114,7 @@ fn CouncilBoard(principal: Principal) -> impl IntoView {
 /// another support count, or to an item not shown, reads that item again and puts its card
 /// where it now belongs; `resync` reads the whole board again.
 fn start_live(
-    items: RwSignal<Option<Result<Vec<ItemSummary>, ApiError>>>,
+    items: LocalResource<Result<Vec<ItemSummary>, ApiError>>,
     grid: RwSignal<Option<i64>>,
     live_text: RwSignal<String>,
     i18n: crate::i18n::I18n,
@@ -185,16 +169,21 @@ fn start_live(
     let on_resync = move || {
         let g = grid.get_untracked();
         spawn_local(async move {
-            let q = match g {
-                Some(g) => format!("grid_id={g}&limit=200"),
-                None => "limit=200".to_string(),
-            };
-            if let Ok(p) = api::council_items(&q).await {
+            // A failed resync keeps the board as it was (the next change tries again).
+            if let Ok(p) = api::council_items(&items_query(g)).await {
                 items.set(Some(Ok(p.items)));
             }
         });
     };
     LiveEvents::open("/api/v1/council/live", "item", on_item, on_resync)
+}
+
+/// The board's query: one grid, or all the user may see.
+fn items_query(grid: Option<i64>) -> String {
+    match grid {
+        Some(g) => format!("grid_id={g}&limit=200"),
+        None => "limit=200".to_string(),
+    }
 }
 
 /// The places an item may be raised for by this user, with the default first.
@@ -310,9 +299,31 @@ fn RaiseForm(
     // Optionally one micro-grid of the chosen grid.
     let micro = RwSignal::new(None::<i64>);
     let photos = RwSignal::new_local(Vec::<crate::cases::photos::Picked>::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    // Raising: the item, then its photos; then the user lands on the new item.
+    let raise = Submit::new(move |input: CreateItem| {
+        let navigate = navigate.clone();
+        async move {
+            let v = api::raise_item(&input).await?;
+            // (The form may be gone by now: cancelled while sending.)
+            let picked = photos.try_get_untracked().unwrap_or_default();
+            let mut failed = false;
+            if !picked.is_empty() {
+                failed = super::photos::upload_all(v.summary.id, picked.clone())
+                    .await
+                    .is_err();
+                crate::cases::photos::release(&picked);
+                photos.set(Vec::new());
+            }
+            raising.set(false);
+            let extra = if failed { "&photo_failed=1" } else { "" };
+            navigate(
+                &format!("/council/items/{}?raised=1{extra}", v.summary.id),
+                Default::default(),
+            );
+            Ok(())
+        }
+    });
+    let (error, errors, sending) = (raise.error, raise.errors, raise.pending());
     let office = principal.is_office();
     super::clear_on_change(title, errors, &["title"]);
     super::clear_on_change(description, errors, &["description"]);
@@ -374,7 +385,7 @@ fn RaiseForm(
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if sending.get_untracked() {
             return;
         }
         let Some(scope_place_id) = micro.get_untracked().or(scope.get_untracked()) else {
@@ -408,40 +419,7 @@ fn RaiseForm(
             focus_first_invalid();
             return;
         }
-        errors.set(Vec::new());
-        error.set(None);
-        busy.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let r = api::raise_item(&input).await;
-            match r {
-                Ok(v) => {
-                    // The photos go up right after the item exists; then the user lands on it.
-                    // (The form may be gone by now: cancelled while sending.)
-                    let picked = photos.try_get_untracked().unwrap_or_default();
-                    let mut failed = false;
-                    if !picked.is_empty() {
-                        failed = super::photos::upload_all(v.summary.id, picked.clone())
-                            .await
-                            .is_err();
-                        crate::cases::photos::release(&picked);
-                        photos.set(Vec::new());
-                    }
-                    busy.set(false);
-                    raising.set(false);
-                    let extra = if failed { "&photo_failed=1" } else { "" };
-                    navigate(
-                        &format!("/council/items/{}?raised=1{extra}", v.summary.id),
-                        Default::default(),
-                    );
-                }
-                Err(e) => {
-                    busy.set(false);
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                }
-            }
-        });
+        raise.dispatch(input);
     };
     let invalid =
         move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f)).to_string();
@@ -501,8 +479,8 @@ fn RaiseForm(
                 <crate::cases::photos::PhotoPicker picked=photos multiple=true id="raise-photo-input" max=shared::council::PHOTOS_PER_ITEM/>
             </fieldset>
             <div class="actions">
-                <button type="submit" class="button button-primary" data-testid="raise-submit" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n.t(Key::Sending) } else { i18n.t(Key::CouncilRaiseSubmit) }}
+                <button type="submit" class="button button-primary" data-testid="raise-submit" disabled=move || sending.get()>
+                    {move || if sending.get() { i18n.t(Key::Sending) } else { i18n.t(Key::CouncilRaiseSubmit) }}
                 </button>
                 <button type="button" class="button button-quiet" on:click=move |_| raising.set(false)>{move || i18n.t(Key::Cancel)}</button>
             </div>

@@ -5,12 +5,11 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use shared::council::{
-    Answer, BallotKind, BallotRules, BallotState, BallotView, CastVote, Choice, CommentView,
-    CreateBallot, Decision, HideComment, ItemAction, ItemNeeds, ItemView, MoveItem, NewComment,
-    PassRule, Quorum, Tier, meeting_fits,
+    Answer, BallotKind, BallotRules, BallotState, BallotView, CastVote, Choice, CreateBallot,
+    Decision, HideComment, ItemAction, ItemNeeds, ItemView, MoveItem, NewComment, PassRule, Quorum,
+    Tier, meeting_fits,
 };
 use shared::error::FieldError;
 use shared::i18n::Lang;
@@ -20,7 +19,8 @@ use crate::api::{self, ApiError};
 use crate::cases::{StageBadge, category_label};
 use crate::clock::today;
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When};
+use crate::submit::Submit;
+use crate::ui::{Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When, use_id_param};
 use shared::calendar::format_local_input;
 use shared::calendar::parse_day;
 use shared::calendar::parse_local_input;
@@ -40,26 +40,10 @@ fn field_errors(errs: shared::error::FieldErrors) -> Vec<FieldError> {
 #[component]
 pub fn ItemPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let query = use_query_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
-    let item = RwSignal::new(None::<Result<ItemView, ApiError>>);
+    let id = use_id_param();
+    let id = Memo::new(move |_| id.get().unwrap_or(0));
     let notice = RwSignal::new(None::<String>);
-    let load = Callback::new(move |_: ()| {
-        let id = id.get_untracked();
-        spawn_local(async move { item.set(Some(api::council_item(id).await)) });
-    });
-    Effect::new(move |_| {
-        id.track();
-        item.set(None);
-        load.run(());
-    });
     Effect::new(move |_| {
         if query.read().get("photo_failed").is_some() {
             notice.set(Some(i18n.t(Key::CouncilPhotoFailed).to_string()));
@@ -67,6 +51,21 @@ pub fn ItemPage() -> impl IntoView {
             notice.set(Some(i18n.t(Key::CouncilRaised).to_string()));
         }
     });
+    view! {
+        <p class="back"><a href="/council" data-testid="back-to-council">{move || format!("‹ {}", i18n.t(Key::CouncilTitle))}</a></p>
+        <Notice message=notice/>
+        // Another item is another page: loading afresh.
+        {move || {
+            let id = id.get();
+            view! { <ItemWithComments id notice/> }
+        }}
+    }
+}
+
+#[component]
+fn ItemWithComments(id: i64, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let item = LocalResource::new(move || api::council_item(id));
     Effect::new(move |_| {
         let title = item.with(|c| {
             c.as_ref()
@@ -78,16 +77,16 @@ pub fn ItemPage() -> impl IntoView {
             i18n.get(),
         );
     });
+    let load = Callback::new(move |_: ()| item.refetch());
+    // A move's answer is the item as it is now: shown without reading it again.
     let set = Callback::new(move |v: ItemView| item.set(Some(Ok(v))));
     view! {
-        <p class="back"><a href="/council" data-testid="back-to-council">{move || format!("‹ {}", i18n.t(Key::CouncilTitle))}</a></p>
-        <Notice message=notice/>
         {move || match item.get() {
             None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| load.run(()))/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBox error=e retry=load/> }.into_any(),
             Some(Ok(v)) => view! { <ItemDetail item=v set reload=load notice/> }.into_any(),
         }}
-        {move || (id.get() > 0).then(|| view! { <Comments item_id=id.get() item/> })}
+        {(id > 0).then(|| view! { <Comments item_id=id item/> })}
     }
 }
 
@@ -105,7 +104,6 @@ fn ItemDetail(
     let open = RwSignal::new(None::<ItemAction>);
     let error = RwSignal::new(None::<ApiError>);
     let ballot_form = RwSignal::new(false);
-    let busy = RwSignal::new(false);
 
     // 409: someone else changed it; show the latest. Others: the server's message.
     let failed = Callback::new(move |e: ApiError| {
@@ -131,6 +129,22 @@ fn ItemDetail(
         )));
         set.run(v);
     });
+    // A move that needs no form goes straight out.
+    let move_now = Submit::new(move |action: ItemAction| async move {
+        let m = MoveItem {
+            action,
+            version,
+            tier: None,
+            meeting_id: None,
+            note: None,
+            decision: None,
+        };
+        match api::move_item(id, &m).await {
+            Ok(v) => done.run((action, v)),
+            Err(e) => failed.run(e),
+        }
+        Ok(())
+    });
     let run = move |action: ItemAction| {
         if action.needs() != ItemNeeds::Nothing {
             open.set(if open.get_untracked() == Some(action) {
@@ -141,45 +155,32 @@ fn ItemDetail(
             return;
         }
         error.set(None);
-        spawn_local(async move {
-            let m = MoveItem {
-                action,
-                version,
-                tier: None,
-                meeting_id: None,
-                note: None,
-                decision: None,
-            };
-            match api::move_item(id, &m).await {
-                Ok(v) => done.run((action, v)),
-                Err(e) => failed.run(e),
-            }
-        });
+        move_now.dispatch(action);
     };
+    let support = Submit::new(move |on: bool| async move {
+        match api::support_item(id, on).await {
+            Ok(v) => {
+                notice.set(Some(
+                    i18n.t(if on {
+                        Key::CouncilSupported
+                    } else {
+                        Key::CouncilSupportWithdrawn
+                    })
+                    .to_string(),
+                ));
+                set.run(v);
+            }
+            Err(e) => failed.run(e),
+        }
+        Ok(())
+    });
+    let busy = support.pending();
     let toggle_support = move |on: bool| {
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
         error.set(None);
-        spawn_local(async move {
-            let r = api::support_item(id, on).await;
-            busy.set(false);
-            match r {
-                Ok(v) => {
-                    notice.set(Some(
-                        i18n.t(if on {
-                            Key::CouncilSupported
-                        } else {
-                            Key::CouncilSupportWithdrawn
-                        })
-                        .to_string(),
-                    ));
-                    set.run(v);
-                }
-                Err(e) => failed.run(e),
-            }
-        });
+        support.dispatch(on);
     };
 
     let actions = item.legal_actions.clone();
@@ -380,9 +381,16 @@ fn ActionForm(
     let party = RwSignal::new(None::<i64>);
     let category = RwSignal::new(None::<i64>);
     let deadline = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    // Someone else's change (409) is the item page's to show; other refusals are this form's.
+    let send = Submit::new(move |m: MoveItem| async move {
+        match api::move_item(item_id, &m).await {
+            Ok(v) => on_done.run(v),
+            Err(e) if e.status() == Some(409) => on_error.run(e),
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    });
+    let (error, errors, busy) = (send.error, send.errors, send.pending());
     super::clear_on_change(chosen_tier, errors, &["tier"]);
     super::clear_on_change(meeting, errors, &["meeting_id"]);
     super::clear_on_change(note, errors, &["note"]);
@@ -454,21 +462,7 @@ fn ActionForm(
             crate::ui::focus_first_invalid();
             return;
         }
-        errors.set(Vec::new());
-        error.set(None);
-        busy.set(true);
-        spawn_local(async move {
-            let r = api::move_item(item_id, &m).await;
-            busy.set(false);
-            match r {
-                Ok(v) => on_done.run(v),
-                Err(e) if e.status() == Some(409) => on_error.run(e),
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                }
-            }
-        });
+        send.dispatch(m);
     };
     let invalid =
         move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f)).to_string();
@@ -620,8 +614,29 @@ fn BallotCard(
     let kind = b.kind.clone();
     let confirming = RwSignal::new(None::<Answer>);
     let picks = RwSignal::new(Vec::<u16>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let cast = Submit::new(move |answer: Answer| async move {
+        let r = api::cast_vote(
+            bid,
+            &CastVote {
+                answer,
+                resident_id: None,
+            },
+        )
+        .await;
+        match r {
+            Ok(v) => {
+                notice.set(Some(i18n.t(Key::CouncilVoted).to_string()));
+                on_change.run(v);
+            }
+            Err(e) if e.status() == Some(409) => {
+                notice.set(Some(e.message(i18n.lang.get_untracked())));
+                reload.run(());
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    });
+    let (error, busy) = (cast.error, cast.pending());
     let vote = move |answer: Answer| {
         if busy.get_untracked() {
             return;
@@ -632,42 +647,19 @@ fn BallotCard(
             return;
         }
         confirming.set(None);
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let r = api::cast_vote(
-                bid,
-                &CastVote {
-                    answer,
-                    resident_id: None,
-                },
-            )
-            .await;
-            busy.set(false);
-            match r {
-                Ok(v) => {
-                    notice.set(Some(i18n.t(Key::CouncilVoted).to_string()));
-                    on_change.run(v);
-                }
-                Err(e) if e.status() == Some(409) => {
-                    notice.set(Some(e.message(i18n.lang.get_untracked())));
-                    reload.run(());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        cast.dispatch(answer);
     };
-    let close = move |_| {
-        spawn_local(async move {
-            match api::close_ballot(bid).await {
-                Ok(_) => {
-                    notice.set(Some(i18n.t(Key::CouncilBallotClosedNotice).to_string()));
-                    reload.run(());
-                }
-                Err(e) => on_error.run(e),
+    let close_ballot = Submit::new(move |()| async move {
+        match api::close_ballot(bid).await {
+            Ok(_) => {
+                notice.set(Some(i18n.t(Key::CouncilBallotClosedNotice).to_string()));
+                reload.run(());
             }
-        });
-    };
+            Err(e) => on_error.run(e),
+        }
+        Ok(())
+    });
+    let close = move |_| close_ballot.dispatch(());
     let my = b.my_answer.clone();
     let my_choice = match &my {
         Some(Answer::Decision { choice }) => Some(*choice),
@@ -819,9 +811,12 @@ fn BallotForm(item_id: i64, on_done: Callback<()>, on_cancel: Callback<()>) -> i
     let closes = RwSignal::new(format_local_input(
         crate::clock::now() + time::Duration::days(3),
     ));
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let send = Submit::new(move |input: CreateBallot| async move {
+        api::open_ballot(item_id, &input).await?;
+        on_done.run(());
+        Ok(())
+    });
+    let (error, errors, busy) = (send.error, send.errors, send.pending());
     super::clear_on_change(question, errors, &["question"]);
     super::clear_on_change(options, errors, &["options", "max_choices"]);
     super::clear_on_change(max_choices, errors, &["max_choices"]);
@@ -884,20 +879,7 @@ fn BallotForm(item_id: i64, on_done: Callback<()>, on_cancel: Callback<()>) -> i
             crate::ui::focus_first_invalid();
             return;
         }
-        errors.set(Vec::new());
-        error.set(None);
-        busy.set(true);
-        spawn_local(async move {
-            let r = api::open_ballot(item_id, &input).await;
-            busy.set(false);
-            match r {
-                Ok(_) => on_done.run(()),
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                }
-            }
-        });
+        send.dispatch(input);
     };
     let invalid =
         move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f)).to_string();
@@ -994,12 +976,8 @@ fn BallotForm(item_id: i64, on_done: Callback<()>, on_cancel: Callback<()>) -> i
 /// Comments under an item: the list (hidden ones keep their place with the reason), the form,
 /// and hiding with a reason for those who manage the item.
 #[component]
-fn Comments(item_id: i64, item: RwSignal<Option<Result<ItemView, ApiError>>>) -> impl IntoView {
+fn Comments(item_id: i64, item: LocalResource<Result<ItemView, ApiError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let list = RwSignal::new(None::<Result<Vec<CommentView>, ApiError>>);
-    let load =
-        move || spawn_local(async move { list.set(Some(api::item_comments(item_id).await)) });
-    load();
     let may_manage = move || {
         item.with(|i| {
             i.as_ref()
@@ -1012,6 +990,24 @@ fn Comments(item_id: i64, item: RwSignal<Option<Result<ItemView, ApiError>>>) ->
     let error = RwSignal::new(None::<ApiError>);
     let hiding = RwSignal::new(None::<i64>);
     let reason = RwSignal::new(String::new());
+    // Posting and hiding report to the one error line above the list.
+    let post = Submit::reporting_to(error, errors, move |input: NewComment| async move {
+        api::add_item_comment(item_id, &input).await?;
+        body.set(String::new());
+        Ok(())
+    });
+    let hide_one = Submit::reporting_to(error, errors, move |(cid, r): (i64, String)| async move {
+        api::hide_item_comment(cid, &HideComment { reason: r }).await?;
+        hiding.set(None);
+        reason.set(String::new());
+        Ok(())
+    });
+    // The list is read again after each post or hide.
+    let list = LocalResource::new(move || {
+        post.version().track();
+        hide_one.version().track();
+        api::item_comments(item_id)
+    });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let input = NewComment {
@@ -1021,37 +1017,14 @@ fn Comments(item_id: i64, item: RwSignal<Option<Result<ItemView, ApiError>>>) ->
             errors.set(field_errors(e));
             return;
         }
-        errors.set(Vec::new());
-        error.set(None);
-        spawn_local(async move {
-            match api::add_item_comment(item_id, &input).await {
-                Ok(_) => {
-                    body.set(String::new());
-                    load();
-                }
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                }
-            }
-        });
+        post.dispatch(input);
     };
     let hide = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(cid) = hiding.get_untracked() else {
             return;
         };
-        let r = reason.get_untracked().trim().to_string();
-        spawn_local(async move {
-            match api::hide_item_comment(cid, &HideComment { reason: r }).await {
-                Ok(_) => {
-                    hiding.set(None);
-                    reason.set(String::new());
-                    load();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        hide_one.dispatch((cid, reason.get_untracked().trim().to_string()));
     };
     view! {
         <section class="card comments" aria-labelledby="comments-title">

@@ -4,8 +4,7 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use shared::accounts::Principal;
 use shared::council::{
     Answer, Attendance, Attendee, AttendeeKind, BallotKind, BallotState, BallotView, CastVote,
@@ -18,7 +17,8 @@ use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::cases::StageBadge;
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When};
+use crate::submit::Submit;
+use crate::ui::{Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When, use_id_param};
 use shared::calendar::parse_local_input;
 
 const KINDS: [MeetingKind; 2] = [MeetingKind::Regular, MeetingKind::Focused];
@@ -110,9 +110,18 @@ fn MeetingForm(principal: Principal, on_cancel: Callback<()>) -> impl IntoView {
     let title = RwSignal::new(String::new());
     let venue = RwSignal::new(i18n.t(Key::CouncilDefaultVenue).to_string());
     let starts = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let send = Submit::new(move |input: CreateMeeting| {
+        let navigate = navigate.clone();
+        async move {
+            let m = api::schedule_meeting(&input).await?;
+            navigate(
+                &format!("/council/meetings/{}?scheduled=1", m.summary.id),
+                Default::default(),
+            );
+            Ok(())
+        }
+    });
+    let (error, errors, busy) = (send.error, send.errors, send.pending());
     super::clear_on_change(scope, errors, &["scope_place_id"]);
     super::clear_on_change(title, errors, &["title"]);
     super::clear_on_change(venue, errors, &["venue"]);
@@ -160,24 +169,7 @@ fn MeetingForm(principal: Principal, on_cancel: Callback<()>) -> impl IntoView {
             crate::ui::focus_first_invalid();
             return;
         }
-        errors.set(Vec::new());
-        error.set(None);
-        busy.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let r = api::schedule_meeting(&input).await;
-            busy.set(false);
-            match r {
-                Ok(m) => navigate(
-                    &format!("/council/meetings/{}?scheduled=1", m.summary.id),
-                    Default::default(),
-                ),
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                }
-            }
-        });
+        send.dispatch(input);
     };
     let invalid =
         move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f)).to_string();
@@ -246,31 +238,30 @@ fn MeetingForm(principal: Principal, on_cancel: Callback<()>) -> impl IntoView {
 #[component]
 pub fn MeetingPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let query = leptos_router::hooks::use_query_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
-    let meeting = RwSignal::new(None::<Result<MeetingView, ApiError>>);
+    let id = use_id_param();
+    let id = Memo::new(move |_| id.get().unwrap_or(0));
     let notice = RwSignal::new(None::<String>);
-    let load = Callback::new(move |_: ()| {
-        let id = id.get_untracked();
-        spawn_local(async move { meeting.set(Some(api::council_meeting(id).await)) });
-    });
-    Effect::new(move |_| {
-        id.track();
-        meeting.set(None);
-        load.run(());
-    });
     Effect::new(move |_| {
         if query.read().get("scheduled").is_some() {
             notice.set(Some(i18n.t(Key::CouncilMeetingScheduled).to_string()));
         }
     });
+    view! {
+        <p class="back"><a href="/council/meetings">{move || format!("‹ {}", i18n.t(Key::CouncilMeetingsTitle))}</a></p>
+        <Notice message=notice/>
+        // Another meeting is another page: loading afresh.
+        {move || {
+            let id = id.get();
+            view! { <MeetingLoader id notice/> }
+        }}
+    }
+}
+
+#[component]
+fn MeetingLoader(id: i64, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let meeting = LocalResource::new(move || api::council_meeting(id));
     Effect::new(move |_| {
         let t = meeting.with(|m| {
             m.as_ref()
@@ -282,13 +273,13 @@ pub fn MeetingPage() -> impl IntoView {
             i18n.get(),
         );
     });
+    let load = Callback::new(move |_: ()| meeting.refetch());
+    // A change's answer is the meeting as it is now: shown without reading it again.
     let set = Callback::new(move |m: MeetingView| meeting.set(Some(Ok(m))));
     view! {
-        <p class="back"><a href="/council/meetings">{move || format!("‹ {}", i18n.t(Key::CouncilMeetingsTitle))}</a></p>
-        <Notice message=notice/>
         {move || match meeting.get() {
             None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| load.run(()))/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBox error=e retry=load/> }.into_any(),
             Some(Ok(m)) => view! { <MeetingDetail meeting=m set reload=load notice/> }.into_any(),
         }}
     }
@@ -366,6 +357,13 @@ fn MeetingDetail(
                             {agenda.into_iter().map(|a| {
                                 let item_id = a.item.id;
                                 let text = RwSignal::new(a.minutes.clone().unwrap_or_default());
+                                let send = Submit::new(move |input: Minutes| async move {
+                                    match api::set_minutes(mid, item_id, &input).await {
+                                        Ok(m) => saved.run(m),
+                                        Err(e) => failed.run(e),
+                                    }
+                                    Ok(())
+                                });
                                 let save = move |ev: SubmitEvent| {
                                     ev.prevent_default();
                                     let input = Minutes { text: text.get_untracked(), version };
@@ -377,12 +375,7 @@ fn MeetingDetail(
                                         }))));
                                         return;
                                     }
-                                    spawn_local(async move {
-                                        match api::set_minutes(mid, item_id, &input).await {
-                                            Ok(m) => saved.run(m),
-                                            Err(e) => failed.run(e),
-                                        }
-                                    });
+                                    send.dispatch(input);
                                 };
                                 view! {
                                     <li class="agenda-entry" data-testid="agenda-entry">
@@ -450,20 +443,21 @@ fn AttendanceEditor(
         name.set(String::new());
         dirty.set(true);
     };
+    let send = Submit::new(move |input: Attendance| async move {
+        match api::set_attendance(meeting_id, &input).await {
+            Ok(m) => {
+                dirty.set(false);
+                saved.run(m);
+            }
+            Err(e) => failed.run(e),
+        }
+        Ok(())
+    });
     let save = move |_| {
-        let input = Attendance {
+        send.dispatch(Attendance {
             attendees: rows.get_untracked(),
             version,
-        };
-        spawn_local(async move {
-            match api::set_attendance(meeting_id, &input).await {
-                Ok(m) => {
-                    dirty.set(false);
-                    saved.run(m);
-                }
-                Err(e) => failed.run(e),
-            }
-        });
+        })
     };
     view! {
         <section class="card" aria-labelledby="attendance-title" data-testid="attendance">
@@ -553,8 +547,6 @@ fn HandsBallot(ballot: BallotView, people: Vec<(i64, String)>) -> impl IntoView 
     let current = RwSignal::new(ballot.clone());
     // What was recorded here per resident (or refused as their own vote).
     let recorded = RwSignal::new(std::collections::HashMap::<i64, Result<Choice, ()>>::new());
-    let busy = RwSignal::new(None::<i64>);
-    let error = RwSignal::new(None::<ApiError>);
     let said = RwSignal::new(String::new());
     let n = people.len();
     let focus_row = move |row: usize| {
@@ -571,21 +563,15 @@ fn HandsBallot(ballot: BallotView, people: Vec<(i64, String)>) -> impl IntoView 
             }
         }
     };
-    let record = move |row: usize, resident_id: i64, name: String, choice: Choice| {
-        if busy.get_untracked().is_some() {
-            return;
-        }
-        busy.set(Some(resident_id));
-        error.set(None);
-        spawn_local(async move {
+    // One vote at a time; the row being recorded says so (aria-busy).
+    let send = Submit::new(
+        move |(row, resident_id, name, choice): (usize, i64, String, Choice)| async move {
             let input = CastVote {
                 answer: Answer::Decision { choice },
                 resident_id: Some(resident_id),
             };
-            let r = api::cast_vote(bid, &input).await;
-            busy.set(None);
             let lang = i18n.lang.get_untracked();
-            match r {
+            match api::cast_vote(bid, &input).await {
                 Ok(b) => {
                     current.set(b);
                     recorded.update(|m| {
@@ -608,9 +594,16 @@ fn HandsBallot(ballot: BallotView, people: Vec<(i64, String)>) -> impl IntoView 
                         focus_row(row + 1);
                     }
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => return Err(e),
             }
-        });
+            Ok(())
+        },
+    );
+    let error = send.error;
+    let sending = send.input();
+    let busy = move || sending.with(|s| s.as_ref().map(|(_, resident_id, ..)| *resident_id));
+    let record = move |row: usize, resident_id: i64, name: String, choice: Choice| {
+        send.dispatch((row, resident_id, name, choice));
     };
     view! {
         <section class="hands" aria-label=move || i18n.t(Key::CouncilShowOfHands) data-testid="show-of-hands" data-hands-ballot=bid>
@@ -637,7 +630,7 @@ fn HandsBallot(ballot: BallotView, people: Vec<(i64, String)>) -> impl IntoView 
                                                     class:button-secondary=move || recorded.with(|m| m.get(&rid) != Some(&Ok(c)))
                                                     aria-pressed=move || recorded.with(|m| m.get(&rid) == Some(&Ok(c))).to_string()
                                                     aria-label=move || i18n.fmt(Key::CouncilHandsRecordFor, &[("name", &aria_name), ("choice", c.text().get(i18n.get()))])
-                                                    aria-busy=move || (busy.get() == Some(rid)).to_string()
+                                                    aria-busy=move || (busy() == Some(rid)).to_string()
                                                     on:click=move |_| record(row, rid, name.clone(), c)>
                                                     {move || i18n.text(c.text())}
                                                 </button>

@@ -16,7 +16,7 @@ use shared::mediation::{
 
 use super::open::OpenFileForm;
 use crate::api::{self, ApiError};
-use crate::board::{clear_drop_marks, focus_card};
+use crate::drag::{CardKey, clear_drop_marks, focus_card, open_card};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::live::LiveEvents;
 use crate::ui::{ErrorBox, Loading};
@@ -43,7 +43,7 @@ fn column_of(stage: MediationStage) -> Option<usize> {
 pub fn MediationBoardPage() -> impl IntoView {
     let i18n = use_i18n();
     Effect::new(move |_| set_title(i18n.t(Key::MedBoardTitle), i18n.get()));
-    let board = RwSignal::new(None::<Result<Vec<BoardColumn>, ApiError>>);
+    let board = LocalResource::new(api::mediation_board);
     let picked = RwSignal::new(None::<Pick>);
     let message = RwSignal::new(None::<Message>);
     let live_text = RwSignal::new(String::new());
@@ -60,13 +60,7 @@ pub fn MediationBoardPage() -> impl IntoView {
         live_text.set(text.clone());
         message.set(Some(Message { error, text }));
     };
-    let reload = move || {
-        spawn_local(async move {
-            let r = api::mediation_board().await;
-            board.set(Some(r));
-        })
-    };
-    reload();
+    let reload = move || board.refetch();
 
     // Live: other people's changes. The stream opens (and, after a break, reopens) with a
     // fresh read of the board, so nothing between the read and the stream is missed.
@@ -147,9 +141,11 @@ pub fn MediationBoardPage() -> impl IntoView {
 
     // ---- keyboard ----
     let on_card_key = move |ev: web_sys::KeyboardEvent, id: i64| {
-        let key = ev.key();
-        match (key.as_str(), picked.get_untracked()) {
-            (" " | "Spacebar", None) => {
+        if picked.get_untracked().is_some() {
+            return;
+        }
+        match CardKey::of(&ev.key(), false) {
+            Some(CardKey::Lift) => {
                 ev.prevent_default();
                 ev.stop_propagation();
                 let Some(card) = find(id) else { return };
@@ -164,20 +160,9 @@ pub fn MediationBoardPage() -> impl IntoView {
                 ));
                 focus_card(id);
             }
-            ("Enter", None) => {
-                use wasm_bindgen::JsCast;
+            Some(CardKey::Open) => {
                 ev.prevent_default();
-                if let Some(a) = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| {
-                        d.query_selector(&format!("[data-card-id='{id}'] a"))
-                            .ok()
-                            .flatten()
-                    })
-                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-                {
-                    a.click();
-                }
+                open_card(id);
             }
             _ => {}
         }
@@ -190,15 +175,10 @@ pub fn MediationBoardPage() -> impl IntoView {
         if pending.with_untracked(Option::is_some) {
             return;
         }
-        match ev.key().as_str() {
-            "ArrowLeft" | "ArrowRight" => {
+        match CardKey::of(&ev.key(), true) {
+            Some(key @ (CardKey::Left | CardKey::Right)) => {
                 ev.prevent_default();
-                let last = MediationStage::BOARD.len() - 1;
-                p.col = if ev.key() == "ArrowLeft" {
-                    p.col.saturating_sub(1)
-                } else {
-                    (p.col + 1).min(last)
-                };
+                p.col = key.column(p.col, MediationStage::BOARD.len());
                 picked.set(Some(p));
                 say(i18n.fmt(
                     Key::MedKeyboardAt,
@@ -206,14 +186,14 @@ pub fn MediationBoardPage() -> impl IntoView {
                 ));
                 focus_card(p.id);
             }
-            " " | "Spacebar" | "Enter" => {
+            Some(CardKey::Drop) => {
                 ev.prevent_default();
                 picked.set(None);
                 if let Some(card) = find(p.id) {
                     attempt(card, MediationStage::BOARD[p.col], None);
                 }
             }
-            "Escape" => {
+            Some(CardKey::Cancel) => {
                 ev.prevent_default();
                 picked.set(None);
                 say(i18n.t(Key::MoveCancelled).to_string());
@@ -438,7 +418,7 @@ pub fn MediationBoardPage() -> impl IntoView {
 /// older version or another stage, or to a file it does not show, reads the board again;
 /// `resync` (the stream fell behind) and every (re)opening of the stream do too.
 fn start_live(
-    board: RwSignal<Option<Result<Vec<BoardColumn>, ApiError>>>,
+    board: LocalResource<Result<Vec<BoardColumn>, ApiError>>,
     reload: impl Fn() + Copy + 'static,
     moved: impl Fn(String, MediationStage) + Copy + 'static,
 ) -> Option<LiveEvents> {

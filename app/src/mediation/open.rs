@@ -4,7 +4,6 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use shared::accounts::{Person, Work};
 use shared::error::FieldError;
@@ -12,9 +11,10 @@ use shared::mediation::{CreateFile, DisputeType, Origin, PartyInput, Side};
 use shared::places::PlaceRefWithPath;
 
 use crate::accounts::PeoplePicker;
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::cases::PlacePicker;
 use crate::i18n::{Key, use_i18n};
+use crate::submit::Submit;
 use crate::ui::{FieldErrorList, FormError, TextField, errors_for, focus_first_invalid};
 
 /// One party's row in the form.
@@ -83,9 +83,17 @@ pub fn OpenFileForm(on_cancel: Callback<()>) -> impl IntoView {
     let chosen = RwSignal::new(Vec::<Person>::new());
     let chosen_by_parties = RwSignal::new(false);
     let risk = RwSignal::new(false);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    // The new file opens, ready for consent and the notices.
+    let send = Submit::new(move |input: CreateFile| {
+        let navigate = navigate.clone();
+        async move {
+            let v = api::create_file(&input).await?;
+            navigate(&format!("/mediation/{}", v.summary.id), Default::default());
+            Ok(())
+        }
+    })
+    .focusing_invalid();
+    let (error, errors, busy) = (send.error, send.errors, send.pending());
 
     request_animation_frame(|| crate::cases::focus_by_id("med-title"));
 
@@ -131,23 +139,7 @@ pub fn OpenFileForm(on_cancel: Callback<()>) -> impl IntoView {
             focus_first_invalid();
             return;
         }
-        errors.set(Vec::new());
-        error.set(None);
-        busy.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let r = api::create_file(&input).await;
-            busy.set(false);
-            match r {
-                // The new file opens, ready for consent and the notices.
-                Ok(v) => navigate(&format!("/mediation/{}", v.summary.id), Default::default()),
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-        });
+        send.dispatch(input);
     };
 
     let invalid = move |f: String| errors.with(|e| e.iter().any(|x| x.field == f));

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use shared::accounts::Permission;
 use shared::places::{PlaceKind, PlaceSummary, PlaceView};
 
@@ -41,8 +41,7 @@ pub fn PlacesRootPage() -> impl IntoView {
 
 #[component]
 pub fn PlacePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let id = crate::ui::use_id_param();
     move || match id.get() {
         Some(id) => view! { <PlaceDetail id/> }.into_any(),
         None => view! { <crate::shell::NotFound/> }.into_any(),

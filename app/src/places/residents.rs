@@ -5,7 +5,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use shared::accounts::Permission;
 use shared::error::{ErrorCode, FieldError};
 use shared::places::{
@@ -94,8 +94,7 @@ pub fn ResidentCard(resident: ResidentView, #[prop(optional)] show_address: bool
 
 #[component]
 pub fn ResidentPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let id = crate::ui::use_id_param();
     move || match id.get() {
         Some(id) => view! { <ResidentDetail id/> }.into_any(),
         None => view! { <crate::shell::NotFound/> }.into_any(),

@@ -8,7 +8,8 @@ mod channels;
 mod timing;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_params;
+use leptos_router::params::Params;
 use shared::accounts::Permission;
 use shared::error::FieldError;
 use shared::i18n::Lang;
@@ -81,14 +82,23 @@ impl Section {
     }
 }
 
+/// The settings page's address: `/admin/settings/{section}`.
+#[derive(Params, Clone, PartialEq)]
+struct SectionParams {
+    section: Option<String>,
+}
+
 /// `/admin/settings` and `/admin/settings/{section}`.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let params = use_params_map();
-    let section = Memo::new(move |_| match params.read().get("section") {
-        None => Some(Section::Categories),
-        Some(s) => Section::parse(&s),
-    });
+    let params = use_params::<SectionParams>();
+    let section =
+        Memo::new(
+            move |_| match params.read().as_ref().ok().and_then(|p| p.section.clone()) {
+                None => Some(Section::Categories),
+                Some(s) => Section::parse(&s),
+            },
+        );
     view! {
         <RequirePermission permission=PERMISSION>
             {move || match section.get() {
