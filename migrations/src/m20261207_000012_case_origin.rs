@@ -130,7 +130,9 @@ impl MigrationTrait for Migration {
                     .value(CaseEvents::Note, Option::<String>::None)
                     .and_where(Expr::col(CaseEvents::CaseId).eq(case_id))
                     .and_where(Expr::col(CaseEvents::Action).eq("register"))
-                    .and_where(Expr::col(CaseEvents::Note).eq(format!("网格议事决定（议题 #{id}）"))),
+                    .and_where(
+                        Expr::col(CaseEvents::Note).eq(format!("网格议事决定（议题 #{id}）")),
+                    ),
             )
             .await?;
         }
@@ -179,9 +181,15 @@ mod tests {
     fn only_the_servers_own_prefix_is_taken_off() {
         assert_eq!(strip("书记信箱来信：楼道灯坏了", LETTER), "楼道灯坏了");
         assert_eq!(strip("入户走访发现：需要助浴", VISIT), "需要助浴");
-        assert_eq!(strip("网格议事决定：修路灯\n\n楼道暗", COUNCIL), "修路灯\n\n楼道暗");
         assert_eq!(
-            strip("书记信箱来信（私信，原文仅书记可见）。处理意见：已转物业", PRIVATE_LETTER),
+            strip("网格议事决定：修路灯\n\n楼道暗", COUNCIL),
+            "修路灯\n\n楼道暗"
+        );
+        assert_eq!(
+            strip(
+                "书记信箱来信（私信，原文仅书记可见）。处理意见：已转物业",
+                PRIVATE_LETTER
+            ),
             "已转物业"
         );
         // Edited by someone since: left as it is.

@@ -224,7 +224,9 @@ pub fn reach(role: Role, permission: Permission) -> Reach {
     use Reach::*;
     match (role, permission) {
         // Everyone signed in.
-        (_, Public | OwnAccount | ViewReference | ViewPlaces | ReportCases | ViewCouncil) => Everything,
+        (_, Public | OwnAccount | ViewReference | ViewPlaces | ReportCases | ViewCouncil) => {
+            Everything
+        }
         (_, WriteLetters) => Everything,
         // The secretary and the admin alone.
         (Role::Admin, _) => Everything,

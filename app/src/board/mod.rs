@@ -9,7 +9,7 @@ mod filters;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::accounts::{Principal, Role};
+use shared::accounts::Principal;
 use shared::board::{Board, Card, LiveChange};
 use shared::cases::{
     Action, CaseMeta, CaseRelation, CaseView, MoveCase, MoveRefusal, Needs, Reorder, Stage,
@@ -64,9 +64,9 @@ pub fn neighbours(
     }
 }
 
-/// The moves a user may make on the board: office or grid workers.
+/// Whether the user works the status board (the shared permission table's `WorkCases`).
 pub fn may_use_board(p: &Principal) -> bool {
-    p.is_office() || p.has_role(Role::GridWorker)
+    p.may(shared::accounts::Permission::WorkCases)
 }
 
 /// The actor's relation to a card, as far as the board knows it (the server knows the rest).

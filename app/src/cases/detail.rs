@@ -14,7 +14,7 @@ use shared::error::{ErrorCode, FieldError};
 use shared::i18n::Lang;
 use time::OffsetDateTime;
 
-use super::{REFUSAL_REASONS, StageBadge, category_label, case_deadline_text, refusal_text};
+use super::{REFUSAL_REASONS, StageBadge, case_deadline_text, category_label, refusal_text};
 use crate::accounts::PersonPicker;
 use crate::api::{self, ApiError};
 use crate::clock::now;

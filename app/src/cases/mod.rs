@@ -185,7 +185,13 @@ mod tests {
             "按期办结"
         );
         assert_eq!(
-            case_deadline_text(Stage::Closed, deadline + time::Duration::hours(3), deadline, now, Lang::En),
+            case_deadline_text(
+                Stage::Closed,
+                deadline + time::Duration::hours(3),
+                deadline,
+                now,
+                Lang::En
+            ),
             "Finished 3 h late"
         );
         assert_eq!(

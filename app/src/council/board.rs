@@ -12,7 +12,7 @@ use shared::council::{CouncilLiveChange, CreateItem, ItemStage, ItemSummary, Vot
 use shared::error::FieldError;
 use shared::places::PlaceRefWithPath;
 
-use super::{CouncilTabs, ItemCard, manages, stage_slug};
+use super::{CouncilTabs, ItemCard, stage_slug};
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
@@ -186,29 +186,30 @@ fn items_query(grid: Option<i64>) -> String {
     }
 }
 
-/// The places an item may be raised for by this user, with the default first.
+/// May this user raise an item for a place of grid `grid` (None: the whole community), where
+/// a verified resident `lives_here`? The shared rule the server enforces.
+fn raises_for(principal: &Principal, grid: Option<i64>, lives_here: bool) -> bool {
+    shared::council::may_raise(
+        principal,
+        shared::council::ItemRelation {
+            in_own_grid: grid.is_some_and(|g| principal.grid_ids.contains(&g)),
+        },
+        lives_here,
+    )
+}
+
+/// The grids an item may be raised for by this user, with the default first.
 fn scopes(
     principal: &Principal,
     voter: Option<&VoterStatus>,
     grids: &[PlaceRefWithPath],
 ) -> (Vec<(i64, String)>, Option<i64>) {
-    let office = principal.is_office();
-    let own: Vec<i64> = if office {
-        grids.iter().map(|g| g.place.id).collect()
-    } else {
-        let mut v: Vec<i64> = principal
-            .grid_ids
-            .iter()
-            .copied()
-            .filter(|g| manages(principal, Some(*g)))
-            .collect();
-        if let Some(g) = voter.filter(|v| v.verified).and_then(|v| v.grid_id)
-            && !v.contains(&g)
-        {
-            v.push(g);
-        }
-        v
-    };
+    let home = voter.filter(|v| v.verified).and_then(|v| v.grid_id);
+    let own: Vec<i64> = grids
+        .iter()
+        .map(|g| g.place.id)
+        .filter(|g| raises_for(principal, Some(*g), home == Some(*g)))
+        .collect();
     let default = voter
         .and_then(|v| v.grid_id)
         .filter(|g| own.contains(g))
@@ -236,12 +237,11 @@ fn micro_grids_for(
     grid: i64,
     children: Vec<shared::places::PlaceSummary>,
 ) -> Vec<(i64, String)> {
-    let all = manages(principal, Some(grid));
-    let own = voter.filter(|v| v.verified).and_then(|v| v.micro_grid_id);
+    let home = voter.filter(|v| v.verified).and_then(|v| v.micro_grid_id);
     children
         .into_iter()
         .filter(|c| c.kind == shared::places::PlaceKind::MicroGrid)
-        .filter(|c| all || own == Some(c.id))
+        .filter(|c| raises_for(principal, Some(grid), home == Some(c.id)))
         .map(|c| (c.id, c.name))
         .collect()
 }
@@ -256,7 +256,11 @@ fn RaiseArea(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let verified = voter.as_ref().is_some_and(|v| v.verified);
-    let may_raise = super::manages_any(&principal) || verified;
+    let may_raise = principal
+        .grid_ids
+        .iter()
+        .any(|g| raises_for(&principal, Some(*g), false))
+        || raises_for(&principal, None, verified);
     if !may_raise {
         return principal
             .has_role(Role::Resident)
@@ -324,7 +328,6 @@ fn RaiseForm(
         }
     });
     let (error, errors, sending) = (raise.error, raise.errors, raise.pending());
-    let office = principal.is_office();
     super::clear_on_change(title, errors, &["title"]);
     super::clear_on_change(description, errors, &["description"]);
     super::clear_on_change(scope, errors, &["scope_place_id"]);
@@ -423,9 +426,8 @@ fn RaiseForm(
     };
     let invalid =
         move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f)).to_string();
-    // Residents and grid workers may raise community-wide items only where the server agrees;
-    // the office always may.
-    let show_community = office || voter.as_ref().is_some_and(|v| v.verified);
+    // The whole community: the office, and residents verified as living in it.
+    let show_community = raises_for(&principal, None, voter.as_ref().is_some_and(|v| v.verified));
 
     view! {
         <form id="raise-form" class="card form raise-form" on:submit=submit novalidate data-testid="raise-form">

@@ -1051,7 +1051,7 @@ fn Comments(item_id: i64, item: LocalResource<Result<ItemView, ApiError>>) -> im
                                                 <form class="hide-form" on:submit=hide data-testid="hide-form">
                                                     <div class="field">
                                                         <label for=format!("hide-reason-{cid}")>{i18n.t(Key::CouncilHideReason)}</label>
-                                                        <input id=format!("hide-reason-{cid}") type="text" maxlength="200" data-testid="hide-reason" bind:value=reason/>
+                                                        <input id=format!("hide-reason-{cid}") type="text" maxlength=shared::council::HideComment::REASON_MAX data-testid="hide-reason" bind:value=reason/>
                                                     </div>
                                                     <div class="actions">
                                                         <button type="submit" class="button button-danger-quiet" data-testid="hide-submit">{i18n.t(Key::CouncilHide)}</button>

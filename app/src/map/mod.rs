@@ -268,9 +268,9 @@ pub fn MapPage() -> impl IntoView {
     };
     // Grids this user may patrol (grid workers their own; the office any), once loaded.
     let patrol_grids = RwSignal::new(Vec::<(i64, String)>::new());
-    let may_patrol_any = principal.as_ref().is_some_and(|p| {
-        p.is_office() || (p.has_role(shared::accounts::Role::GridWorker) && !p.grid_ids.is_empty())
-    });
+    let may_patrol_any = principal
+        .as_ref()
+        .is_some_and(|p| p.may(shared::accounts::Permission::Patrol));
     provide_context(ctx);
     let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
     let tiles = RwSignal::new(None::<shared::map::TileLayer>);

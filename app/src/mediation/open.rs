@@ -63,12 +63,22 @@ impl PartyRow {
 }
 
 const SIDES: [Side; 3] = [Side::Applicant, Side::Respondent, Side::Other];
-const ORIGINS: [Origin; 3] = [Origin::Application, Origin::Initiative, Origin::Referral];
 
 #[component]
 pub fn OpenFileForm(on_cancel: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
+    // The origins this user may choose (a resident applies for themselves only): the rule the
+    // server enforces.
+    let origins: Vec<Origin> = crate::accounts::use_session()
+        .principal()
+        .map(|p| {
+            Origin::ALL
+                .into_iter()
+                .filter(|o| o.may_choose(&p))
+                .collect()
+        })
+        .unwrap_or_else(|| vec![Origin::Application]);
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let dispute_type = RwSignal::new(DisputeType::Neighbour);
@@ -243,7 +253,7 @@ pub fn OpenFileForm(on_cancel: Callback<()>) -> impl IntoView {
                     <label for="med-origin">{move || i18n.t(Key::MedOrigin)}</label>
                     <select id="med-origin" data-testid="med-origin"
                         on:change=move |ev| if let Some(o) = Origin::parse(&event_target_value(&ev)) { origin.set(o) }>
-                        {ORIGINS.into_iter().map(|o| view! {
+                        {origins.iter().copied().map(|o| view! {
                             <option value=o.as_str() selected=move || origin.get() == o>{move || i18n.text(o.text())}</option>
                         }).collect_view()}
                     </select>

@@ -650,7 +650,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                                                         <FormError error=err fields=errs testid="med-term-error"/>
                                                         <div class="field">
                                                             <label for=format!("med-proof-{tid}")>{move || i18n.t(Key::MedProof)}</label>
-                                                            <input id=format!("med-proof-{tid}") data-testid="med-term-proof" autocomplete="off" bind:value=proof/>
+                                                            <input id=format!("med-proof-{tid}") data-testid="med-term-proof" autocomplete="off" maxlength=shared::mediation::Performed::PROOF_MAX bind:value=proof/>
                                                             <FieldErrorList errors=errs field="proof" id=format!("med-proof-{tid}-error")/>
                                                         </div>
                                                         <div class="actions"><button type="submit" class="button button-primary" data-testid="med-term-performed">{move || i18n.t(Key::MedMarkPerformed)}</button></div>
