@@ -307,6 +307,7 @@ keys! {
     Urgency => "紧急程度", "Urgency";
     CaseSource => "来源", "Source";
     CaseOrigin => "转自", "Filed from";
+    CasePlace => "地点", "Where";
     Where => "问题地点", "Where";
     ChosenPlace => "已选地点", "Chosen place";
     NoPlaceChosen => "尚未选择地点。", "No place chosen yet.";
@@ -391,6 +392,7 @@ keys! {
     MapIntro => "查看网格、楼栋和事件；点击网格查看详情，长按地图在该处上报问题。", "See grids, buildings and cases; click a grid for details, long-press the map to report a problem there.";
     MapCanvasLabel => "社区网格地图", "Community grid map";
     MapHelp => "拖动或用方向键移动地图，滚轮、双指或 +/− 键缩放，0 键显示全社区。键盘：Enter 查看中心十字处的网格，R 在中心处上报。", "Drag or use the arrow keys to move; wheel, pinch or +/− to zoom; 0 shows the whole community. Keyboard: Enter opens the grid under the centre cross, R reports there.";
+    MapHelpTouch => "用一根手指拖动地图，两指捏合缩放。点一下网格或楼栋即可查看，并可在此处上报问题。", "Drag the map with one finger, pinch to zoom. Tap a grid or a building to see it and to report a problem there.";
     MapZoomIn => "放大", "Zoom in";
     MapZoomOut => "缩小", "Zoom out";
     MapFit => "显示全社区", "Whole community";

@@ -1005,6 +1005,10 @@ pub struct CaseView {
     /// The record another area turned into this case; none for a case reported directly.
     #[serde(default)]
     pub origin: Option<CaseOrigin>,
+    /// Where: the place and its parents from the grid down ("第一网格 / 1栋"). A hidden
+    /// reporter's household is left out for those who may not know the reporter.
+    #[serde(default)]
+    pub place_path: Vec<crate::places::PlaceRef>,
     pub reporter_name: Option<String>,
     pub lon: Option<f64>,
     pub lat: Option<f64>,

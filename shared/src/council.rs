@@ -1168,12 +1168,25 @@ impl ItemEventDetail {
 pub struct DecisionView {
     pub text: String,
     pub responsible_party_id: i64,
+    /// The party's name in Chinese (`responsible_party_en` in English).
     pub responsible_party: String,
+    #[serde(default)]
+    pub responsible_party_en: String,
     #[serde(with = "crate::calendar::ymd")]
     pub deadline: time::Date,
     pub case_id: Option<i64>,
     pub case_number: Option<String>,
     pub case_stage: Option<crate::cases::Stage>,
+}
+
+impl DecisionView {
+    /// The responsible party's name in the reader's language.
+    pub fn party_name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En if !self.responsible_party_en.is_empty() => &self.responsible_party_en,
+            _ => &self.responsible_party,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

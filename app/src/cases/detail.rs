@@ -161,6 +161,12 @@ fn CaseDetail(
     let rated = case.rating.clone();
     let description = case.description.clone();
     let origin = case.origin.clone();
+    let place_path = case
+        .place_path
+        .iter()
+        .map(|p| p.name.clone())
+        .collect::<Vec<_>>()
+        .join(" / ");
     let reporter = case.reporter_name.clone();
     let reporter_named = reporter.is_some().then_some("");
 
@@ -214,6 +220,9 @@ fn CaseDetail(
                 <dl class="facts">
                     <div><dt>{move || i18n.t(Key::Category)}</dt>
                         <dd data-testid="case-category-text">{move || category_label(meta.get().and_then(Result::ok).as_ref(), s.category_id, i18n.get())}</dd></div>
+                    {(!place_path.is_empty()).then(|| view! {
+                        <div><dt>{move || i18n.t(Key::CasePlace)}</dt><dd data-testid="case-place" data-user-text>{place_path.clone()}</dd></div>
+                    })}
                     <div><dt>{move || i18n.t(Key::CaseSource)}</dt><dd>{move || i18n.text(s.source.text())}</dd></div>
                     {origin.map(|o| {
                         let words = o.clone();

@@ -50,7 +50,7 @@ pub fn AccountabilityPage() -> impl IntoView {
                                         </p>
                                         <p class="decision-text" data-user-text>{d.text.clone()}</p>
                                         <dl class="facts">
-                                            <div><dt>{i18n.t(Key::ResponsibleParty)}</dt><dd data-testid="accountability-party">{d.responsible_party.clone()}</dd></div>
+                                            <div><dt>{i18n.t(Key::ResponsibleParty)}</dt><dd data-testid="accountability-party">{let d = d.clone(); move || d.party_name(i18n.get()).to_string()}</dd></div>
                                             <div><dt>{i18n.t(Key::Deadline)}</dt><dd data-testid="accountability-deadline" class:is-late=e.overdue><Day day=d.deadline/></dd></div>
                                             <div><dt>{i18n.t(Key::CouncilProgress)}</dt><dd data-testid="accountability-progress">
                                                 {match (d.case_id, d.case_stage) {

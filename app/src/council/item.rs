@@ -44,11 +44,26 @@ pub fn ItemPage() -> impl IntoView {
     let id = use_id_param();
     let id = Memo::new(move |_| id.get().unwrap_or(0));
     let notice = RwSignal::new(None::<String>);
+    let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| {
-        if query.read().get("photo_failed").is_some() {
-            notice.set(Some(i18n.t(Key::CouncilPhotoFailed).to_string()));
+        let said = if query.read().get("photo_failed").is_some() {
+            Some(Key::CouncilPhotoFailed)
         } else if query.read().get("raised").is_some() {
-            notice.set(Some(i18n.t(Key::CouncilRaised).to_string()));
+            Some(Key::CouncilRaised)
+        } else {
+            None
+        };
+        if let Some(key) = said {
+            notice.set(Some(i18n.t(key).to_string()));
+            // Said once: the address loses the flag, so a reload or a shared link does not
+            // announce it again.
+            navigate(
+                &format!("/council/items/{}", id.get_untracked()),
+                leptos_router::NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
         }
     });
     view! {
@@ -244,13 +259,13 @@ fn ItemDetail(
             })}
 
             {decision.map(|d| {
-                let party = d.responsible_party.clone();
+                let party = d.clone();
                 view! {
                     <section class="card decision-card" aria-labelledby="decision-title" data-testid="item-decision">
                         <h2 id="decision-title">{move || i18n.t(Key::CouncilDecision)}</h2>
                         <p class="decision-text" data-user-text>{d.text.clone()}</p>
                         <dl class="facts">
-                            <div><dt>{move || i18n.t(Key::ResponsibleParty)}</dt><dd data-testid="decision-party">{party}</dd></div>
+                            <div><dt>{move || i18n.t(Key::ResponsibleParty)}</dt><dd data-testid="decision-party">{move || party.party_name(i18n.get()).to_string()}</dd></div>
                             <div><dt>{move || i18n.t(Key::Deadline)}</dt><dd data-testid="decision-deadline"><Day day=d.deadline/></dd></div>
                             {d.case_id.map(|cid| view! {
                                 <div><dt>{move || i18n.t(Key::CouncilCase)}</dt><dd>

@@ -340,7 +340,7 @@ fn MeetingDetail(
                                         {r.decision.case_stage.map(|st| view! { <StageBadge stage=st/> })}
                                         {r.overdue.then(|| view! { <span class="badge badge-danger">{move || i18n.t(Key::Overdue)}</span> })}
                                     </p>
-                                    <p class="muted">{r.decision.responsible_party.clone()}" · "{move || i18n.t(Key::Deadline)}" "<Day day=r.decision.deadline/></p>
+                                    <p class="muted">{let d = r.decision.clone(); move || d.party_name(i18n.get()).to_string()}" · "{move || i18n.t(Key::Deadline)}" "<Day day=r.decision.deadline/></p>
                                 </li>
                             }).collect_view()}
                         </ul>

@@ -248,6 +248,8 @@ pub fn MapPage() -> impl IntoView {
     Effect::new(move |_| set_title(i18n.t(Key::MapTitle), i18n.get()));
     let principal = session.principal();
     let office_or_grid = principal.as_ref().is_some_and(crate::board::may_use_board);
+    // A finger has no keys or wheel: the help speaks of dragging, pinching and tapping.
+    let touch = crate::drag::touch_screen();
     let is_admin = session.may(shared::accounts::Permission::EditPlaces);
 
     let ctx = MapCtx {
@@ -740,7 +742,7 @@ pub fn MapPage() -> impl IntoView {
                         on:blur=move |_| { canvas::with(|e| { e.focused = false; e.invalidate(); }); }
                         on:contextmenu=move |ev| ev.prevent_default()>
                     </canvas>
-                    <p id="map-help" class="map-help hint">{move || i18n.t(Key::MapHelp)}</p>
+                    <p id="map-help" class="map-help hint">{move || i18n.t(if touch { Key::MapHelpTouch } else { Key::MapHelp })}</p>
                     <p class="map-status" role="status" aria-live="polite" data-testid="map-status">
                         {move || ctx.status.get()}
                     </p>

@@ -238,6 +238,47 @@ async fn filing_checks_source_category_and_place(app: &TestApp) {
 }
 both!(filing_checks_source_category_and_place);
 
+/// The case says where it is, from the grid down; a hidden reporter's home is not told to
+/// those who may not know the reporter (their household would name them).
+async fn a_case_says_where_it_is_but_not_a_hidden_reporters_home(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let gw = app.login("gridworker").await;
+    let household = app.place_id("XF-C01-B0001-101").await;
+    let (status, c) = staff
+        .post(
+            "/api/v1/cases",
+            json!({"title": "楼上漏水", "category_id": category(&staff, "E-ENV-01").await, "urgency": "normal",
+                   "source": "hotline", "place_id": household, "reporter_hidden": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let names = |v: &Value| -> Vec<String> {
+        v["place_path"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{v}"))
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (_, office) = staff.get(&format!("/api/v1/cases/{}", c["id"])).await;
+    let office = names(&office);
+    assert_eq!(
+        office.first().map(String::as_str),
+        Some("第一网格"),
+        "{office:?}"
+    );
+    assert_eq!(
+        office.last().map(String::as_str),
+        Some("101室"),
+        "{office:?}"
+    );
+    let (_, worker) = gw.get(&format!("/api/v1/cases/{}", c["id"])).await;
+    let mut expected = office.clone();
+    expected.pop();
+    assert_eq!(names(&worker), expected, "the building, not the flat");
+}
+both!(a_case_says_where_it_is_but_not_a_hidden_reporters_home);
+
 async fn duplicates_ratings_and_notifications(app: &TestApp) {
     let resident = app.login("resident").await;
     let staff = app.login("staff").await;

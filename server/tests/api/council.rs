@@ -357,6 +357,16 @@ async fn a_big_matter_from_raising_to_accountability(app: &TestApp) {
     assert_eq!(item["summary"]["stage"], "decided");
     let case_id = item["decision"]["case_id"].as_i64().unwrap();
     assert_eq!(item["decision"]["case_stage"], "registered");
+    // The party by both its names: the app shows the one of the reader's language.
+    let party_en = item["decision"]["responsible_party_en"].as_str().unwrap();
+    assert!(
+        !party_en.is_empty()
+            && !party_en
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{}",
+        item["decision"]
+    );
     let (_, c) = staff.get(&format!("/api/v1/cases/{case_id}")).await;
     assert_eq!(c["source"], "council", "{c}");
     assert_eq!(c["stage"], "registered");

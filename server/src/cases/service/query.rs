@@ -17,6 +17,7 @@ use shared::cases::{
     legal_actions,
 };
 use shared::error::{ErrorCode, FieldErrorCode};
+use shared::places::PlaceKind;
 use shared::{Page, clamp_paging};
 use time::OffsetDateTime;
 
@@ -166,8 +167,22 @@ pub(super) async fn view(
     } else {
         Vec::new()
     };
+    let place_path = match c.place_id {
+        Some(id) => {
+            let m = places::find(conn, id).await?;
+            let mut path = places::path_of(conn, &m).await?;
+            path.push(places::to_ref(&m));
+            path.retain(|p| {
+                !matches!(p.kind, PlaceKind::Street | PlaceKind::Community)
+                    && !(hide_reporter && p.kind == PlaceKind::Household)
+            });
+            path
+        }
+        None => Vec::new(),
+    };
     Ok(CaseView {
         summary: summary(&c, now),
+        place_path,
         legal_actions: legal_actions(stage_of(&c), me, rel),
         history: history(
             conn,

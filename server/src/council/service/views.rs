@@ -209,10 +209,10 @@ pub(super) async fn decision_of(
     else {
         return Ok(None);
     };
-    let party = party::Entity::find_by_id(party_id)
+    let (party, party_en) = party::Entity::find_by_id(party_id)
         .one(conn)
         .await?
-        .map(|p| p.name_zh)
+        .map(|p| (p.name_zh, p.name_en))
         .unwrap_or_default();
     let c = match m.case_id {
         Some(id) => case::Entity::find_by_id(id).one(conn).await?,
@@ -222,6 +222,7 @@ pub(super) async fn decision_of(
         text,
         responsible_party_id: party_id,
         responsible_party: party,
+        responsible_party_en: party_en,
         deadline,
         case_id: m.case_id,
         case_number: c.as_ref().map(|c| c.number.clone()),
