@@ -533,7 +533,29 @@ async fn a_hidden_reporter_leaves_no_trace(app: &TestApp) {
     let staff = app.login("staff").await;
     let (_, me) = resident.get("/api/v1/auth/me").await;
     let name = me["display_name"].as_str().unwrap().to_string();
-    let c = a_case(app, &resident, true).await;
+    // Reported at a point inside the demo building (the mean of its outline's corners), so
+    // the case has a pin on the map.
+    let building = app.place_id("XF-C01-B0001").await;
+    let (_, place) = staff.get(&format!("/api/v1/places/{building}")).await;
+    let ring = place["geometry"]["coordinates"][0]
+        .as_array()
+        .unwrap()
+        .clone();
+    let corners = &ring[..ring.len() - 1];
+    let mean = |i: usize| {
+        corners.iter().map(|p| p[i].as_f64().unwrap()).sum::<f64>() / corners.len() as f64
+    };
+    let (lon, lat) = (mean(0), mean(1));
+    let cat = category(&resident, "C-PUB-01").await;
+    let (status, c) = resident
+        .post(
+            "/api/v1/cases",
+            json!({"title": "井盖缺失", "description": "小区北门\n井盖不见了", "category_id": cat, "urgency": "urgent",
+                   "source": "resident_report", "place_id": building, "lon": lon, "lat": lat,
+                   "reporter_hidden": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
     let res = raw(
         &resident,
         Method::POST,
@@ -555,10 +577,39 @@ async fn a_hidden_reporter_leaves_no_trace(app: &TestApp) {
         !seen.to_string().contains(&name),
         "the grid worker sees no trace of {name}: {seen}"
     );
+    // The map's pin for the case (a box around where it was placed) and the public Open311
+    // feed carry the case but not its reporter.
+    let bbox = format!(
+        "{},{},{},{}",
+        lon - 0.01,
+        lat - 0.01,
+        lon + 0.01,
+        lat + 0.01
+    );
+    let (status, pins) = gw
+        .get(&format!("/api/v1/map/features?bbox={bbox}&layers=cases"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{pins}");
+    assert!(
+        pins.to_string().contains(c["number"].as_str().unwrap()),
+        "the pin is on the map: {pins}"
+    );
+    let open311 = app
+        .anonymous()
+        .request(Method::GET, "/open311/v2/requests.json")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(open311.contains("井盖缺失"), "{open311}");
     for other in [
         gw.get(&format!("/api/v1/cases/{}/photos", c["id"])).await.1,
         gw.get("/api/v1/board").await.1,
         gw.get("/api/v1/cases").await.1,
+        pins,
+        Value::String(open311),
     ] {
         assert!(!other.to_string().contains(&name), "{other}");
     }
