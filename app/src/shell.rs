@@ -155,7 +155,7 @@ const NAV: &[NavItem] = &[
         tile: Some((Key::TileSettings, Key::TileSettingsHint)),
         key: Key::NavSettings,
         testid: "nav-settings",
-        needs: Some(crate::settings::PERMISSION),
+        needs: Some(Permission::ManageSettings),
         board: false,
     },
 ];

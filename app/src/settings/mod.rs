@@ -17,8 +17,9 @@ use shared::i18n::Lang;
 use crate::accounts::RequirePermission;
 use crate::i18n::{Key, set_title, use_i18n};
 
-/// Who may open the settings (the server asks the same permission of every settings call).
-pub const PERMISSION: Permission = Permission::ManageSettings;
+/// Who may open the settings (the server asks the same permission of every settings call,
+/// and the navigation offers the page by it).
+const PERMISSION: Permission = Permission::ManageSettings;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Section {

@@ -32,37 +32,7 @@ use shared::mediation::{
     Access, FileRelation, PHOTOS_PER_RECORD, RecordKind, RecordPhoto, may_add_record_photo,
     may_see_records,
 };
-use std::collections::HashMap;
 use utoipa_axum::{router::OpenApiRouter, routes};
-
-fn view(p: &photo::Model) -> RecordPhoto {
-    RecordPhoto {
-        id: p.id,
-        record_id: p.record_id,
-        width: p.width.max(0) as u32,
-        height: p.height.max(0) as u32,
-        url: format!("/api/v1/mediation/photos/{}", p.id),
-        thumb_url: format!("/api/v1/mediation/photos/{}/thumb", p.id),
-        created_at: p.created_at,
-    }
-}
-
-/// The photos of a file's records, by record, oldest first (for the file view).
-pub async fn of_file(
-    conn: &impl ConnectionTrait,
-    file_id: i64,
-) -> AppResult<HashMap<i64, Vec<RecordPhoto>>> {
-    let mut out: HashMap<i64, Vec<RecordPhoto>> = HashMap::new();
-    for p in photo::Entity::find()
-        .filter(photo::Column::FileId.eq(file_id))
-        .order_by_asc(photo::Column::Id)
-        .all(conn)
-        .await?
-    {
-        out.entry(p.record_id).or_default().push(view(&p));
-    }
-    Ok(out)
-}
 
 fn kind_of(r: &record::Model) -> RecordKind {
     RecordKind::parse(&r.kind).unwrap_or(RecordKind::Note)
@@ -190,7 +160,7 @@ async fn upload(
     txn.commit().await?;
     stored.publish().await?;
     state.mediation_live.kick();
-    Ok((StatusCode::CREATED, Json(view(&p))))
+    Ok((StatusCode::CREATED, Json(service::photo_view(&p))))
 }
 
 /// The photos of a record, for whoever sees the file's records (its mediators, the office,
@@ -210,7 +180,7 @@ async fn list(
             .all(&state.db.conn)
             .await?
             .iter()
-            .map(view)
+            .map(service::photo_view)
             .collect(),
     ))
 }

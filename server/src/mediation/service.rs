@@ -2,7 +2,7 @@
 //! from `shared::mediation::access` and `may_read_entry`; this module applies them to every
 //! response that can carry session content.
 
-use super::store::{entry, event, file, mediator, party, record, session, term};
+use super::store::{entry, event, file, mediator, party, photo, record, session, term};
 use crate::accounts::store::{user, user_role};
 use crate::audit::{self, Record};
 use crate::db::OneOr404;
@@ -397,7 +397,7 @@ pub fn shown_in_history(a: Access, action: &str) -> bool {
         )
 }
 
-/// The history entry of a photo added to a record (`super::photos`).
+/// The history entry of a photo added to a record (added by the photos module).
 pub const PHOTO_ACTION: MediationEvent = MediationEvent::RecordPhoto;
 
 /// A printed or downloaded copy of dispute content leaves the system: record who took it,
@@ -1328,7 +1328,7 @@ pub async fn view(
         .collect();
     let stage = stage_of(&f);
     let records = if may_see_records(a) {
-        let mut photos = super::photos::of_file(conn, f.id).await?;
+        let mut photos = photos_of_file(conn, f.id).await?;
         record::Entity::find()
             .filter(record::Column::FileId.eq(f.id))
             .order_by_asc(record::Column::Id)
@@ -1560,4 +1560,33 @@ pub async fn board(conn: &impl ConnectionTrait, me: &Principal) -> AppResult<Vec
             cards: files.iter().filter(|f| f.stage == stage).cloned().collect(),
         })
         .collect())
+}
+
+pub(super) fn photo_view(p: &photo::Model) -> RecordPhoto {
+    RecordPhoto {
+        id: p.id,
+        record_id: p.record_id,
+        width: p.width.max(0) as u32,
+        height: p.height.max(0) as u32,
+        url: format!("/api/v1/mediation/photos/{}", p.id),
+        thumb_url: format!("/api/v1/mediation/photos/{}/thumb", p.id),
+        created_at: p.created_at,
+    }
+}
+
+/// The photos of a file's records, by record, oldest first (for the file view).
+pub(super) async fn photos_of_file(
+    conn: &impl ConnectionTrait,
+    file_id: i64,
+) -> AppResult<HashMap<i64, Vec<RecordPhoto>>> {
+    let mut out: HashMap<i64, Vec<RecordPhoto>> = HashMap::new();
+    for p in photo::Entity::find()
+        .filter(photo::Column::FileId.eq(file_id))
+        .order_by_asc(photo::Column::Id)
+        .all(conn)
+        .await?
+    {
+        out.entry(p.record_id).or_default().push(photo_view(&p));
+    }
+    Ok(out)
 }
