@@ -18,8 +18,18 @@ use shared::error::ErrorCode;
 use std::future::Future;
 use std::ops::Deref;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// Statements run by this process so far (all connections). The benchmarks read it around
+/// a run of requests to print how many queries one request makes.
+static STATEMENTS: AtomicU64 = AtomicU64::new(0);
+
+/// How many statements this process has sent to the database.
+pub fn statements_run() -> u64 {
+    STATEMENTS.load(Ordering::Relaxed)
+}
 
 /// How long a write waits for its turn before the request is answered 503.
 const WRITER_WAIT: Duration = Duration::from_secs(30);
@@ -89,7 +99,10 @@ impl Db {
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(5))
             });
-        let conn = Database::connect(opts).await?;
+        let mut conn = Database::connect(opts).await?;
+        conn.set_metric_callback(|_| {
+            STATEMENTS.fetch_add(1, Ordering::Relaxed);
+        });
         let sqlite = conn.get_database_backend() == DbBackend::Sqlite;
         Ok(Db {
             conn,

@@ -8,7 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect,
 };
 use shared::accounts::Principal;
@@ -72,10 +72,30 @@ fn condition(me: &Principal, f: &BoardFilter, now: OffsetDateTime) -> AppResult<
     Ok(c)
 }
 
-async fn count(conn: &impl ConnectionTrait, c: Condition) -> AppResult<u64> {
-    Ok(case::Entity::find().filter(c).count(conn).await?)
+/// `SUM(CASE WHEN cond THEN 1 ELSE 0 END)`: how many rows meet `cond`, counted in the same
+/// pass as other such sums. The 32-bit literals keep PostgreSQL's SUM a bigint, not numeric.
+fn count_where(cond: Condition) -> Expr {
+    let case: Expr = Expr::case(cond, 1i32).finally(0i32).into();
+    case.sum()
 }
 
+/// The header figures' counts, each a sum over one pass of the filtered cases.
+#[derive(Debug, FromQueryResult)]
+struct CaseSums {
+    open: Option<i64>,
+    overdue: Option<i64>,
+    due: Option<i64>,
+    postponed: Option<i64>,
+    closed: Option<i64>,
+    closed_on_time: Option<i64>,
+}
+
+fn count_of(sum: Option<i64>) -> u64 {
+    sum.map_or(0, |n| u64::try_from(n).unwrap_or(0))
+}
+
+/// The header figures: two queries, one over the cases in the filter and one over their
+/// verifications (each figure once counted on its own took eight).
 async fn figures(
     conn: &impl ConnectionTrait,
     base: &Condition,
@@ -90,58 +110,91 @@ async fn figures(
     let due = Condition::any()
         .add(case::Column::DeadlineAt.lte(now))
         .add(case::Column::Stage.eq(closed.clone()));
+    let sums =
+        case::Entity::find()
+            .select_only()
+            .column_as(
+                count_where(Condition::all().add(case::Column::Stage.is_in(open_stages))),
+                "open",
+            )
+            .column_as(
+                count_where(
+                    Condition::all()
+                        .add(case::Column::DeadlineAt.lt(now))
+                        .add(case::Column::Stage.is_in(running_stages())),
+                ),
+                "overdue",
+            )
+            .column_as(
+                count_where(
+                    Condition::all()
+                        .add(due.clone())
+                        .add(case::Column::Stage.ne(name_of(Stage::Refused))),
+                ),
+                "due",
+            )
+            .column_as(
+                count_where(
+                    Condition::all()
+                        .add(due)
+                        .add(case::Column::Stage.eq(name_of(Stage::Postponed))),
+                ),
+                "postponed",
+            )
+            .column_as(
+                count_where(Condition::all().add(case::Column::Stage.eq(closed.clone()))),
+                "closed",
+            )
+            .column_as(
+                count_where(Condition::all().add(case::Column::Stage.eq(closed)).add(
+                    Expr::col(case::Column::ClosedAt).lte(Expr::col(case::Column::DeadlineAt)),
+                )),
+                "closed_on_time",
+            )
+            .filter(base.clone())
+            .into_model::<CaseSums>()
+            .one(conn)
+            .await?;
     let in_scope = Query::select()
         .column(case::Column::Id)
         .from(case::Entity)
         .cond_where(base.clone())
         .to_owned();
-    let verifications = |actions: Vec<&str>| {
-        event::Entity::find()
-            .filter(event::Column::Action.is_in(actions))
-            .filter(event::Column::CaseId.in_subquery(in_scope.clone()))
-            .count(conn)
-    };
+    let (verifications, failed): (Option<i64>, Option<i64>) = event::Entity::find()
+        .select_only()
+        .column_as(
+            count_where(
+                Condition::all().add(event::Column::Action.is_in(["verify_pass", "verify_fail"])),
+            ),
+            "verifications",
+        )
+        .column_as(
+            count_where(Condition::all().add(event::Column::Action.eq("verify_fail"))),
+            "failed",
+        )
+        .filter(event::Column::Action.is_in(["verify_pass", "verify_fail"]))
+        .filter(event::Column::CaseId.in_subquery(in_scope))
+        .into_tuple()
+        .one(conn)
+        .await?
+        .unwrap_or_default();
+    let sums = sums.unwrap_or(CaseSums {
+        open: None,
+        overdue: None,
+        due: None,
+        postponed: None,
+        closed: None,
+        closed_on_time: None,
+    });
     Ok(Counts {
-        open: count(
-            conn,
-            base.clone().add(case::Column::Stage.is_in(open_stages)),
-        )
-        .await?,
-        overdue: count(
-            conn,
-            base.clone()
-                .add(case::Column::DeadlineAt.lt(now))
-                .add(case::Column::Stage.is_in(running_stages())),
-        )
-        .await?,
-        due: count(
-            conn,
-            base.clone()
-                .add(due.clone())
-                .add(case::Column::Stage.ne(name_of(Stage::Refused))),
-        )
-        .await?,
-        postponed: count(
-            conn,
-            base.clone()
-                .add(due)
-                .add(case::Column::Stage.eq(name_of(Stage::Postponed))),
-        )
-        .await?,
-        closed: count(
-            conn,
-            base.clone().add(case::Column::Stage.eq(closed.clone())),
-        )
-        .await?,
-        closed_on_time: count(
-            conn,
-            base.clone()
-                .add(case::Column::Stage.eq(closed))
-                .add(Expr::col(case::Column::ClosedAt).lte(Expr::col(case::Column::DeadlineAt))),
-        )
-        .await?,
-        verifications: verifications(vec!["verify_pass", "verify_fail"]).await?,
-        verifications_failed: verifications(vec!["verify_fail"]).await?,
+        open: count_of(sums.open),
+        overdue: count_of(sums.overdue),
+        due: count_of(sums.due),
+        postponed: count_of(sums.postponed),
+        closed: count_of(sums.closed),
+        closed_on_time: count_of(sums.closed_on_time),
+        verifications: count_of(verifications),
+        verifications_failed: count_of(failed),
     })
 }
 
@@ -160,11 +213,28 @@ pub async fn board(
         .await?
         .flatten();
     let base = condition(me, f, now)?;
+    // Every column's total in one grouped count.
+    let totals: HashMap<String, i64> = case::Entity::find()
+        .select_only()
+        .column(case::Column::Stage)
+        .column_as(Expr::col(case::Column::Id).count(), "total")
+        .filter(base.clone())
+        .filter(case::Column::Stage.is_in(Stage::BOARD.map(name_of)))
+        .group_by(case::Column::Stage)
+        .into_tuple::<(String, i64)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
     let mut columns = Vec::new();
     let mut assignees = Vec::new();
     for stage in Stage::BOARD {
+        let total = count_of(totals.get(&name_of(stage)).copied());
+        if total == 0 {
+            columns.push((stage, 0, Vec::new()));
+            continue;
+        }
         let c = base.clone().add(case::Column::Stage.eq(name_of(stage)));
-        let total = count(conn, c.clone()).await?;
         let rows = case::Entity::find()
             .filter(c)
             .order_by_asc(case::Column::BoardRank)

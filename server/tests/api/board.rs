@@ -341,3 +341,125 @@ async fn wip_limits_undo_and_saved_filters(app: &TestApp) {
     );
 }
 both!(wip_limits_undo_and_saved_filters);
+
+/// The header figures count what they say (shared::board::Counts::figures), on cases placed
+/// directly in every situation the definitions tell apart: open and overdue, open and not yet
+/// due, closed on time, closed late, postponed past its deadline, refused; with one passed and
+/// one failed verification.
+async fn the_board_figures_count_each_situation(app: &TestApp) {
+    use sea_orm::{ActiveModelTrait, Set};
+    use server::cases::store::{case, event};
+    let staff = app.login("staff").await;
+    let cat = crate::common::category(&staff, "E-ENV-01").await;
+    let grid = app.place_id("XF-C01-G1").await;
+    let now = time::OffsetDateTime::now_utc();
+    let hours = time::Duration::hours;
+    // (title, stage, deadline from now, closed from now)
+    let situations = [
+        ("图表-超期未办", "in_progress", hours(-5), None),
+        ("图表-未到期", "registered", hours(30), None),
+        ("图表-按期办结", "closed", hours(-48), Some(hours(-50))),
+        ("图表-超期办结", "closed", hours(-48), Some(hours(-40))),
+        ("图表-缓办", "postponed", hours(-5), None),
+        ("图表-不予立案", "refused", hours(-5), None),
+    ];
+    let mut ids = Vec::new();
+    for (i, (title, stage, deadline, closed)) in situations.into_iter().enumerate() {
+        let c = case::ActiveModel {
+            number: Set(format!("F-{i:06}")),
+            title: Set(title.into()),
+            description: Set(String::new()),
+            category_id: Set(cat),
+            urgency: Set("normal".into()),
+            source: Set("hotline".into()),
+            stage: Set(stage.into()),
+            grid_id: Set(Some(grid)),
+            place_id: Set(Some(grid)),
+            lon: Set(None),
+            lat: Set(None),
+            reporter_id: Set(None),
+            reporter_name: Set(None),
+            reporter_hidden: Set(false),
+            responsible_party_id: Set(None),
+            assignee_id: Set(None),
+            feedback_by: Set(None),
+            deadline_at: Set(Some(now + deadline)),
+            postpone_until: Set(None),
+            stage_entered_at: Set(now),
+            registered_at: Set(Some(now - hours(72))),
+            closed_at: Set(closed.map(|c| now + c)),
+            rework_count: Set(0),
+            rating_score: Set(None),
+            rating_note: Set(None),
+            origin: Set(None),
+            board_rank: Set(format!("{i:020}f")),
+            version: Set(1),
+            created_at: Set(now - hours(72)),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.state.db.conn)
+        .await
+        .unwrap();
+        ids.push(c.id);
+    }
+    for (case_id, action) in [(ids[2], "verify_pass"), (ids[3], "verify_fail")] {
+        event::ActiveModel {
+            case_id: Set(case_id),
+            at: Set(now),
+            actor_id: Set(None),
+            actor_name: Set(None),
+            action: Set(action.into()),
+            from_stage: Set(Some("handled".into())),
+            to_stage: Set(Some("verified".into())),
+            note: Set(None),
+            detail: Set(None),
+            ..Default::default()
+        }
+        .insert(&app.state.db.conn)
+        .await
+        .unwrap();
+    }
+    let (status, board) = staff.get("/api/v1/board?q=%E5%9B%BE%E8%A1%A8").await;
+    assert_eq!(status, StatusCode::OK, "{board}");
+    let f = &board["figures"];
+    // Open: the overdue, the not yet due and the postponed case; overdue: only the one whose
+    // clock runs; due: all but the not-yet-due and the refused (4), of which one postponed.
+    assert_eq!(f["open"], 3, "{f}");
+    assert_eq!(f["overdue"], 1, "{f}");
+    let close = |v: &Value, want: f64| (v.as_f64().unwrap() - want).abs() < 1e-9;
+    assert!(
+        close(&f["closure_rate"], 2.0 / 3.0),
+        "closed 2 of 4 due − 1 postponed: {f}"
+    );
+    assert!(
+        close(&f["on_time_rate"], 1.0 / 3.0),
+        "1 closed on time of 3: {f}"
+    );
+    assert!(
+        close(&f["rework_rate"], 0.5),
+        "1 failed of 2 verifications: {f}"
+    );
+    let totals: Vec<(String, u64)> = board["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["total"].as_u64().unwrap() > 0)
+        .map(|c| {
+            (
+                c["stage"].as_str().unwrap().to_string(),
+                c["total"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        totals,
+        [
+            ("registered".to_string(), 1),
+            ("in_progress".to_string(), 1),
+            ("postponed".to_string(), 1),
+            ("closed".to_string(), 2)
+        ]
+    );
+}
+both!(the_board_figures_count_each_situation);
