@@ -72,7 +72,7 @@ test-e2e: npm chromium
 ## 1,000 residents voting at once on a council ballot;
 ## the map with 10,000 buildings and 2,000 case pins
 bench: bench-map
-	LINJU_BENCH_POSTGRES_URL="$$(.ci/postgres.sh)" cargo bench -p server --bench hierarchy --bench board --bench council
+	LINJU_BENCH_POSTGRES_URL="$$(.ci/postgres.sh)" cargo bench -p server --bench hierarchy --bench board --bench endpoints --bench council
 
 ## make bench-map — first drawing and frame times of the map in headless Chromium
 bench-map: tools app server-release npm chromium

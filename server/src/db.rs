@@ -180,7 +180,7 @@ impl<T> OnUnique<T> for Result<T, DbErr> {
 }
 
 /// The file behind an SQLite URL, so its directory can be created on first start.
-fn sqlite_file_path(url: &str) -> Option<String> {
+pub(crate) fn sqlite_file_path(url: &str) -> Option<String> {
     let rest = url.strip_prefix("sqlite:")?;
     let rest = rest.strip_prefix("//").unwrap_or(rest);
     let path = rest.split('?').next()?;

@@ -20,6 +20,7 @@ macro_rules! entity {
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod board;
 pub mod care;
 pub mod cases;

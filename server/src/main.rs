@@ -3,6 +3,8 @@
 //!   server migrate                          apply migrations and exit
 //!   server seed --residents N [--seed S]    generate a district-size data set into an empty database
 //!   server seed --map-bench                 the map benchmark's community (10,000 buildings, 2,000 cases)
+//!   server backup --to FILE                 a consistent copy of the database, while serving
+//!   server restore --from FILE [--replace]  put a backup in place as the database
 
 use server::config::Config;
 use server::demo;
@@ -11,7 +13,8 @@ use tracing_subscriber::EnvFilter;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: server [serve] | server migrate | server seed --residents N [--seed S] | server seed --map-bench"
+        "usage: server [serve] | server migrate | server seed --residents N [--seed S] | server seed --map-bench\n       \
+         server backup --to FILE | server restore --from FILE [--replace]"
     );
     ExitCode::from(2)
 }
@@ -56,7 +59,35 @@ async fn main() -> ExitCode {
             }
         }
         Some("seed") => seed(config, &args[1..]).await,
+        Some("backup") => match args.get(1..) {
+            Some([flag, to]) if flag == "--to" => {
+                report(server::backup::backup(&config.database_url, to.as_ref()).await)
+            }
+            _ => usage(),
+        },
+        Some("restore") => match args.get(1..) {
+            Some([flag, from, rest @ ..])
+                if flag == "--from" && (rest.is_empty() || rest == ["--replace"]) =>
+            {
+                let replace = !rest.is_empty();
+                report(server::backup::restore(&config.database_url, from.as_ref(), replace).await)
+            }
+            _ => usage(),
+        },
         _ => usage(),
+    }
+}
+
+fn report(outcome: Result<String, String>) -> ExitCode {
+    match outcome {
+        Ok(done) => {
+            println!("{done}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -358,3 +358,299 @@ async fn acknowledged_writes_survive_kill_9_on_postgres() {
         .await
         .ok();
 }
+
+/// What a database holds, for comparing a restored copy with its origin: every table's row
+/// count, and the cases and their history row by row.
+#[derive(Debug, PartialEq)]
+struct Fingerprint {
+    tables: Vec<(String, i64)>,
+    cases: Vec<String>,
+    history: Vec<String>,
+}
+
+async fn fingerprint(db_url: &str) -> Fingerprint {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let conn = sea_orm::Database::connect(db_url).await.unwrap();
+    let backend = conn.get_database_backend();
+    let strings = |sql: &str| {
+        let stmt = Statement::from_string(backend, sql.to_string());
+        let conn = &conn;
+        async move {
+            conn.query_all_raw(stmt)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.try_get_by_index::<String>(0).unwrap())
+                .collect::<Vec<String>>()
+        }
+    };
+    let names = strings(match backend {
+        DbBackend::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1"
+        }
+        _ => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1",
+    })
+    .await;
+    let mut tables = Vec::new();
+    for name in names {
+        let n: i64 = conn
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) FROM \"{name}\""),
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap();
+        tables.push((name, n));
+    }
+    let cases = strings(
+        "SELECT CAST(id AS TEXT) || '|' || number || '|' || title || '|' || stage || '|' || CAST(version AS TEXT) \
+         FROM cases ORDER BY id",
+    )
+    .await;
+    let history = strings(
+        "SELECT CAST(id AS TEXT) || '|' || CAST(case_id AS TEXT) || '|' || action || '|' || COALESCE(to_stage, '') \
+         FROM case_events ORDER BY id",
+    )
+    .await;
+    conn.close().await.ok();
+    Fingerprint {
+        tables,
+        cases,
+        history,
+    }
+}
+
+/// `server backup` / `server restore` with the environment's database.
+fn backup_tool(db_url: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(args)
+        .env("DATABASE_URL", db_url)
+        .env("LINJU_SITE_DIR", "/nonexistent")
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+/// A backup taken while writers write is a consistent database holding every write
+/// acknowledged before it began; restored elsewhere, it serves. A backup taken once the writes
+/// have stopped restores to the same rows in every table as the live database.
+async fn a_backup_under_writes_restores(
+    db_url: &str,
+    restored: [&str; 2],
+    files: &std::path::Path,
+) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let (mut child, addr) = start(db_url);
+    let http = reqwest::Client::new();
+    let cookie = sign_in(&http, &addr, "staff").await;
+    let where_ = case_category_and_place(&http, &addr, &cookie).await;
+    let acknowledged: Arc<Mutex<Vec<(i64, String)>>> = Arc::default();
+    let writing = Arc::new(AtomicBool::new(true));
+    let mut writers = Vec::new();
+    for w in 0..3 {
+        let (http, addr, cookie, acked, where_, writing) = (
+            http.clone(),
+            addr.clone(),
+            cookie.clone(),
+            acknowledged.clone(),
+            where_.clone(),
+            writing.clone(),
+        );
+        writers.push(tokio::spawn(async move {
+            let mut i = 0;
+            while writing.load(Ordering::Relaxed) {
+                let title = format!("备份中 {w}-{i}：井盖松动");
+                i += 1;
+                let res = file_case(&http, &addr, &cookie, &where_, &title)
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 201);
+                let body: serde_json::Value = res.json().await.unwrap();
+                acked
+                    .lock()
+                    .unwrap()
+                    .push((body["id"].as_i64().unwrap(), title));
+            }
+        }));
+    }
+    let wait_for = |n: usize| {
+        let acked = acknowledged.clone();
+        async move {
+            let started = std::time::Instant::now();
+            while acked.lock().unwrap().len() < n && started.elapsed() < Duration::from_secs(60) {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    };
+    wait_for(20).await;
+    let before = acknowledged.lock().unwrap().clone();
+    let first = files.join("under-writes.backup");
+    let out = {
+        let (url, to) = (db_url.to_string(), first.display().to_string());
+        tokio::task::spawn_blocking(move || backup_tool(&url, &["backup", "--to", &to]))
+            .await
+            .unwrap()
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    wait_for(before.len() + 10).await;
+    writing.store(false, Ordering::Relaxed);
+    for w in writers {
+        w.await.unwrap();
+    }
+    let after = acknowledged.lock().unwrap().len();
+    assert!(after > before.len(), "writes went on during the backup");
+
+    // The copy taken under writes: in place elsewhere, it has every write acknowledged
+    // before the backup began, each case with its history, and a server runs on it.
+    let out = backup_tool(
+        restored[0],
+        &["restore", "--from", &first.display().to_string()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copy = fingerprint(restored[0]).await;
+    for (id, title) in &before {
+        assert!(
+            copy.cases
+                .iter()
+                .any(|c| c.starts_with(&format!("{id}|")) && c.contains(title.as_str())),
+            "case {id} ({title}) acknowledged before the backup is in it"
+        );
+    }
+    for c in &copy.cases {
+        let id = c.split('|').next().unwrap();
+        assert!(
+            copy.history.iter().any(|e| e.split('|').nth(1) == Some(id)),
+            "case {id} has its history in the copy"
+        );
+    }
+    let (mut on_copy, copy_addr) = start(restored[0]);
+    let copy_cookie = sign_in(&http, &copy_addr, "staff").await;
+    let (id, title) = before.last().unwrap();
+    let res = http
+        .get(format!("http://{copy_addr}/api/v1/cases/{id}"))
+        .header("cookie", &copy_cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.json::<serde_json::Value>().await.unwrap()["title"],
+        title.as_str()
+    );
+    stop(&mut on_copy);
+
+    // Once the writes have stopped, a backup restores to exactly the live database.
+    let second = files.join("quiet.backup");
+    let out = backup_tool(db_url, &["backup", "--to", &second.display().to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = backup_tool(db_url, &["backup", "--to", &second.display().to_string()]);
+    assert!(!out.status.success(), "a backup never overwrites a file");
+    let out = backup_tool(
+        restored[1],
+        &["restore", "--from", &second.display().to_string()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let live = fingerprint(db_url).await;
+    let quiet = fingerprint(restored[1]).await;
+    assert_eq!(live.cases.len(), quiet.cases.len());
+    assert_eq!(
+        live, quiet,
+        "the restored copy holds the same rows as the live database"
+    );
+    eprintln!(
+        "backup under writes held {} of {} acknowledged cases; the quiet backup {} tables, {} cases, {} history entries",
+        before.len(),
+        after,
+        quiet.tables.len(),
+        quiet.cases.len(),
+        quiet.history.len()
+    );
+    stop(&mut child);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_under_writes_restores_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("linju-backup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = |name: &str| format!("sqlite://{}/{name}.db?mode=rwc", dir.display());
+    a_backup_under_writes_restores(&url("live"), [&url("copy"), &url("quiet")], &dir).await;
+    // Restoring over an existing database needs --replace; a file that is not a backup is
+    // refused and leaves the target as it was.
+    let out = backup_tool(
+        &url("quiet"),
+        &[
+            "restore",
+            "--from",
+            &dir.join("quiet.backup").display().to_string(),
+        ],
+    );
+    assert!(!out.status.success());
+    std::fs::write(dir.join("junk.backup"), b"not a database").unwrap();
+    let out = backup_tool(
+        &url("quiet"),
+        &[
+            "restore",
+            "--from",
+            &dir.join("junk.backup").display().to_string(),
+            "--replace",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        fingerprint(&url("quiet")).await.cases.len() > 20,
+        "the target is untouched"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_under_writes_restores_on_postgres() {
+    use sea_orm::ConnectionTrait;
+    let admin_url = std::env::var("LINJU_TEST_POSTGRES_URL").expect(
+        "LINJU_TEST_POSTGRES_URL is not set, e.g. postgres://linju:linju@127.0.0.1:5432/postgres",
+    );
+    let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
+    let (prefix, _) = admin_url.rsplit_once('/').unwrap();
+    let names: Vec<String> = ["live", "copy", "quiet"]
+        .iter()
+        .map(|n| format!("linju_backup_{n}_{}", uuid::Uuid::new_v4().simple()))
+        .collect();
+    for name in &names {
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+    }
+    let urls: Vec<String> = names.iter().map(|n| format!("{prefix}/{n}")).collect();
+    let dir = std::env::temp_dir().join(format!("linju-pg-backup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    a_backup_under_writes_restores(&urls[0], [&urls[1], &urls[2]], &dir).await;
+    std::fs::remove_dir_all(&dir).ok();
+    for name in &names {
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await
+            .ok();
+    }
+}
