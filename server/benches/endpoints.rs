@@ -186,6 +186,16 @@ async fn run(label: &str, url: &str) {
 
 #[tokio::main]
 async fn main() {
+    // Figures from a busy machine are not comparable: say how busy it was.
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        println!(
+            "load average at start: {}",
+            load.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
     println!("Linju read endpoints: {ROUNDS} sequential requests each, demo data, as staff");
     let dir = std::env::temp_dir().join(format!("linju-endpoints-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

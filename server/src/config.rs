@@ -28,6 +28,9 @@ pub struct Config {
     pub duplicate_radius_m: f64,
     /// Where photos are stored (a directory shared by all server processes).
     pub upload_dir: PathBuf,
+    /// On PostgreSQL, other processes' changes arrive as notifications; the live boards still
+    /// read their history this often, in case one was missed (`LINJU_LIVE_CHECK_SECONDS`).
+    pub live_check_every: Duration,
     /// An optional raster base layer for the map (off by default).
     pub map_tiles: Option<shared::map::TileLayer>,
 }
@@ -110,6 +113,7 @@ impl Config {
             upload_dir: env("LINJU_UPLOAD_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("data/uploads")),
+            live_check_every: Duration::from_secs(env_parse("LINJU_LIVE_CHECK_SECONDS", 3)?),
             map_tiles: map_tiles()?,
         })
     }
@@ -131,6 +135,7 @@ impl Config {
             public_origins: Vec::new(),
             duplicate_radius_m: 50.0,
             upload_dir: std::env::temp_dir().join(format!("linju-uploads-{}", std::process::id())),
+            live_check_every: Duration::from_secs(3),
             map_tiles: None,
         }
     }

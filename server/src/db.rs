@@ -26,6 +26,20 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 /// a run of requests to print how many queries one request makes.
 static STATEMENTS: AtomicU64 = AtomicU64::new(0);
 
+/// The largest value of an integer column (an id), if the table has rows.
+pub async fn largest<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    column: E::Column,
+) -> Result<Option<i64>, DbErr> {
+    Ok(E::find()
+        .select_only()
+        .column_as(sea_orm::ColumnTrait::max(&column), "largest")
+        .into_tuple::<Option<i64>>()
+        .one(conn)
+        .await?
+        .flatten())
+}
+
 /// How many statements this process has sent to the database.
 pub fn statements_run() -> u64 {
     STATEMENTS.load(Ordering::Relaxed)

@@ -201,6 +201,7 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
         council_live: Arc::new(council::live::CouncilLive::default()),
         shutdown: Arc::new(tokio::sync::watch::channel(false).0),
     };
+    live_stream::across_processes(&state);
     // A story the API refuses is a bug to see in the log, not a reason to refuse to serve.
     if seeded
         && state.config.demo_stories

@@ -17,30 +17,43 @@ fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
         "demo accounts are listed: {printed:?}"
     );
 
-    // Send the headers and half of the body, then ask the server to stop.
+    // Send the headers, asking to be told when the handler reads the body (100 Continue):
+    // then the request is surely in flight. Send half of the body, then ask the server to stop.
     let body = r#"{"username":"admin","password":"linju-demo"}"#;
     let mut conn = TcpStream::connect(&addr).unwrap();
     write!(
         conn,
         "POST /api/v1/auth/login HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nX-Requested-With: t\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+         Content-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
         body.len(),
-        &body[..10]
     )
     .unwrap();
     conn.flush().unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    conn.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut interim = Vec::new();
+    let mut byte = [0u8; 1];
+    while !interim.ends_with(b"\r\n\r\n") {
+        conn.read_exact(&mut byte).unwrap();
+        interim.push(byte[0]);
+    }
+    assert!(
+        interim.starts_with(b"HTTP/1.1 100"),
+        "{}",
+        String::from_utf8_lossy(&interim)
+    );
+    conn.write_all(&body.as_bytes()[..10]).unwrap();
+    conn.flush().unwrap();
     signal(&child, "-TERM");
     std::thread::sleep(Duration::from_millis(300));
+    let exited = child.try_wait().unwrap();
     assert!(
-        child.try_wait().unwrap().is_none(),
-        "still serving the request in flight"
+        exited.is_none(),
+        "still serving the request in flight (exited: {exited:?})"
     );
 
     conn.write_all(&body.as_bytes()[10..]).unwrap();
     let mut response = String::new();
-    conn.set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
     conn.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("\"username\":\"admin\""));
@@ -93,8 +106,14 @@ fn start(db_url: &str) -> (std::process::Child, String) {
 
 /// Start the binary in demo mode; returns the child, its address and what it printed first.
 fn start_printing(db_url: &str) -> (std::process::Child, String, Vec<String>) {
+    start_with(db_url, &[])
+}
+
+/// Start the binary in demo mode with more environment.
+fn start_with(db_url: &str, env: &[(&str, &str)]) -> (std::process::Child, String, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .arg("serve")
+        .envs(env.iter().copied())
         .env("PORT", "0")
         .env("DATABASE_URL", db_url)
         .env("LINJU_DEMO", "1")
@@ -118,15 +137,14 @@ fn start_printing(db_url: &str) -> (std::process::Child, String, Vec<String>) {
 }
 
 /// Two server processes on one database: a session made on one works on the other, and a
-/// change made through one reaches a live board connected to the other.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_processes_share_sessions_and_live_changes() {
+/// change made through one reaches a live board connected to the other. On PostgreSQL the
+/// processes read their history only once an hour here, so the change can only arrive by
+/// the notification the writing process sends (LISTEN/NOTIFY).
+async fn two_processes_share_sessions_and_live_changes(url: &str) {
     use futures::StreamExt;
-    let dir = std::env::temp_dir().join(format!("linju-two-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}/linju.db?mode=rwc", dir.display());
-    let (mut a, addr_a) = start(&url);
-    let (mut b, addr_b) = start(&url);
+    let env = [("LINJU_LIVE_CHECK_SECONDS", "3600")];
+    let (mut a, addr_a, _) = start_with(url, &env);
+    let (mut b, addr_b, _) = start_with(url, &env);
     let http = reqwest::Client::new();
     let cookie = sign_in(&http, &addr_a, "staff").await;
     // The session lives in the database: process B knows it.
@@ -185,7 +203,48 @@ async fn two_processes_share_sessions_and_live_changes() {
             Some(0)
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_share_sessions_and_live_changes_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("linju-two-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    two_processes_share_sessions_and_live_changes(&format!(
+        "sqlite://{}/linju.db?mode=rwc",
+        dir.display()
+    ))
+    .await;
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_share_sessions_and_live_changes_on_postgres() {
+    let (url, drop) = postgres_database("two").await;
+    two_processes_share_sessions_and_live_changes(&url).await;
+    drop.await;
+}
+
+/// A fresh PostgreSQL database for one test: its URL, and the future that drops it.
+async fn postgres_database(tag: &str) -> (String, impl std::future::Future<Output = ()>) {
+    use sea_orm::ConnectionTrait;
+    let admin_url = std::env::var("LINJU_TEST_POSTGRES_URL").expect(
+        "LINJU_TEST_POSTGRES_URL is not set, e.g. postgres://linju:linju@127.0.0.1:5432/postgres",
+    );
+    let name = format!("linju_{tag}_{}", uuid::Uuid::new_v4().simple());
+    let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let (prefix, _) = admin_url.rsplit_once('/').unwrap();
+    let url = format!("{prefix}/{name}");
+    let drop = async move {
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await
+            .ok();
+    };
+    (url, drop)
 }
 
 /// `kill -9` while a writer makes acknowledged writes: after a restart on the same database,
@@ -341,22 +400,9 @@ async fn acknowledged_writes_survive_kill_9_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_kill_9_on_postgres() {
-    use sea_orm::ConnectionTrait;
-    let admin_url = std::env::var("LINJU_TEST_POSTGRES_URL").expect(
-        "LINJU_TEST_POSTGRES_URL is not set, e.g. postgres://linju:linju@127.0.0.1:5432/postgres",
-    );
-    let name = format!("linju_kill_{}", uuid::Uuid::new_v4().simple());
-    let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let (prefix, _) = admin_url.rsplit_once('/').unwrap();
-    acknowledged_writes_survive_kill_9(&format!("{prefix}/{name}")).await;
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .await
-        .ok();
+    let (url, drop) = postgres_database("kill").await;
+    acknowledged_writes_survive_kill_9(&url).await;
+    drop.await;
 }
 
 /// What a database holds, for comparing a restored copy with its origin: every table's row
@@ -626,31 +672,14 @@ async fn a_backup_under_writes_restores_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_under_writes_restores_on_postgres() {
-    use sea_orm::ConnectionTrait;
-    let admin_url = std::env::var("LINJU_TEST_POSTGRES_URL").expect(
-        "LINJU_TEST_POSTGRES_URL is not set, e.g. postgres://linju:linju@127.0.0.1:5432/postgres",
-    );
-    let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
-    let (prefix, _) = admin_url.rsplit_once('/').unwrap();
-    let names: Vec<String> = ["live", "copy", "quiet"]
-        .iter()
-        .map(|n| format!("linju_backup_{n}_{}", uuid::Uuid::new_v4().simple()))
-        .collect();
-    for name in &names {
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-    }
-    let urls: Vec<String> = names.iter().map(|n| format!("{prefix}/{n}")).collect();
+    let (live, drop_live) = postgres_database("backup_live").await;
+    let (copy, drop_copy) = postgres_database("backup_copy").await;
+    let (quiet, drop_quiet) = postgres_database("backup_quiet").await;
     let dir = std::env::temp_dir().join(format!("linju-pg-backup-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    a_backup_under_writes_restores(&urls[0], [&urls[1], &urls[2]], &dir).await;
+    a_backup_under_writes_restores(&live, [&copy, &quiet], &dir).await;
     std::fs::remove_dir_all(&dir).ok();
-    for name in &names {
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await
-            .ok();
-    }
+    drop_live.await;
+    drop_copy.await;
+    drop_quiet.await;
 }

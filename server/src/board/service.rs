@@ -205,13 +205,7 @@ pub async fn board(
 ) -> AppResult<Board> {
     let now = OffsetDateTime::now_utc();
     // The cursor first: a change committed while we read is then replayed, never lost.
-    let cursor: Option<i64> = event::Entity::find()
-        .select_only()
-        .column_as(event::Column::Id.max(), "m")
-        .into_tuple()
-        .one(conn)
-        .await?
-        .flatten();
+    let cursor = crate::db::largest::<event::Entity>(conn, event::Column::Id).await?;
     let base = condition(me, f, now)?;
     // Every column's total in one grouped count.
     let totals: HashMap<String, i64> = case::Entity::find()

@@ -49,6 +49,10 @@ impl crate::live_stream::History for CaseHistory {
     type Change = Change;
     const BOARD: &'static str = "cases";
 
+    async fn latest(db: &Db) -> Result<Option<i64>, sea_orm::DbErr> {
+        crate::db::largest::<event::Entity>(&db.conn, event::Column::Id).await
+    }
+
     async fn changes(
         db: &Db,
         since: Option<i64>,

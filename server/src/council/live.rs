@@ -27,6 +27,10 @@ impl crate::live_stream::History for ItemHistory {
     const BOARD: &'static str = "council";
 
     /// History entries after `since` (or newer than `after`), with their items' state now.
+    async fn latest(db: &Db) -> Result<Option<i64>, sea_orm::DbErr> {
+        crate::db::largest::<event::Entity>(&db.conn, event::Column::Id).await
+    }
+
     async fn changes(
         db: &Db,
         since: Option<i64>,

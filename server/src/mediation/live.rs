@@ -65,6 +65,10 @@ impl crate::live_stream::History for FileHistory {
 
     /// History entries after `since` (a reconnecting client) or after `after` (the poller),
     /// with each file's state now.
+    async fn latest(db: &Db) -> Result<Option<i64>, sea_orm::DbErr> {
+        crate::db::largest::<event::Entity>(&db.conn, event::Column::Id).await
+    }
+
     async fn changes(
         db: &Db,
         since: Option<i64>,
