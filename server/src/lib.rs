@@ -23,6 +23,7 @@ pub mod audit;
 pub mod board;
 pub mod care;
 pub mod cases;
+pub mod clock;
 pub mod config;
 pub mod council;
 pub mod db;
