@@ -52,7 +52,7 @@ const GIVEN: [&str; 32] = [
     "志明", "海燕", "子涵", "浩然",
 ];
 /// The people of the demo's stories, each of whom must be the only one of that name.
-const DEMO_PEOPLE: [&str; 7] = [
+pub const DEMO_PEOPLE: [&str; 7] = [
     "张秀兰",
     "钱卫国",
     "孙玉珍",

@@ -198,10 +198,7 @@ pub async fn answer(
             letter::Column::AnsweredBy,
             Expr::value(me.display_name.clone()),
         )
-        .col_expr(
-            letter::Column::AnsweredAt,
-            Expr::value(crate::clock::now()),
-        )
+        .col_expr(letter::Column::AnsweredAt, Expr::value(crate::clock::now()))
         .col_expr(letter::Column::CaseId, Expr::value(case_id))
         .col_expr(letter::Column::Version, Expr::value(l.version + 1))
         .filter(letter::Column::Id.eq(id))

@@ -370,10 +370,7 @@ pub async fn deliver(state: &AppState, me: &Principal, id: i64) -> AppResult<Ord
             order::Column::Status,
             Expr::value(MealStatus::Delivered.as_str()),
         )
-        .col_expr(
-            order::Column::DeliveredAt,
-            Expr::value(crate::clock::now()),
-        )
+        .col_expr(order::Column::DeliveredAt, Expr::value(crate::clock::now()))
         .col_expr(
             order::Column::DeliveredBy,
             Expr::value(me.display_name.clone()),

@@ -292,10 +292,7 @@ async fn upload(
     }
     // Result photos follow the Feedback move's own rule.
     if q.kind == PhotoKind::Feedback
-        && !Action::Feedback.allowed_for(
-            &me,
-            cases::relation(&me, &c, crate::clock::now()),
-        )
+        && !Action::Feedback.allowed_for(&me, cases::relation(&me, &c, crate::clock::now()))
     {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }

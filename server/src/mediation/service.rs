@@ -112,10 +112,7 @@ pub(super) async fn bump(
 ) -> AppResult<()> {
     let res = file::Entity::update_many()
         .col_expr(file::Column::Version, Expr::value(f.version + 1))
-        .col_expr(
-            file::Column::UpdatedAt,
-            Expr::value(crate::clock::now()),
-        )
+        .col_expr(file::Column::UpdatedAt, Expr::value(crate::clock::now()))
         .filter(file::Column::Id.eq(f.id))
         .filter(file::Column::Version.eq(version))
         .exec(conn)

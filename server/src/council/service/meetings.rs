@@ -106,9 +106,7 @@ pub async fn list_meetings(
     }
     if upcoming {
         q = q
-            .filter(
-                meeting::Column::StartsAt.gt(crate::clock::now() - time::Duration::hours(12)),
-            )
+            .filter(meeting::Column::StartsAt.gt(crate::clock::now() - time::Duration::hours(12)))
             .order_by_asc(meeting::Column::StartsAt);
     } else {
         q = q.order_by_desc(meeting::Column::StartsAt);

@@ -88,10 +88,7 @@ pub async fn support(state: &AppState, me: &Principal, id: i64, on: bool) -> App
                 Expr::value(next.as_ref().map(|n| n.id)),
             )
             .col_expr(item::Column::Version, Expr::value(m.version + 1))
-            .col_expr(
-                item::Column::UpdatedAt,
-                Expr::value(crate::clock::now()),
-            )
+            .col_expr(item::Column::UpdatedAt, Expr::value(crate::clock::now()))
             .filter(item::Column::Id.eq(id))
             .filter(item::Column::Stage.eq(ItemStage::Gathering.as_str()))
             .exec(&*txn)

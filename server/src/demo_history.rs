@@ -1,0 +1,925 @@
+//! Months of plausible history for the demo community, so that figures over time (the
+//! dashboard, the assessment, the monthly report) have something to show on first start.
+//!
+//! Every record is made by the same service functions the API calls, as the demo users
+//! (and three more grid workers, one for each other grid) would have made them, with the
+//! clock set to the historic moment of each step (`crate::clock::at`). So every rule holds:
+//! the case lifecycle's table and who may make each move, deadlines from the SLA table and
+//! the work calendar, the care and meal windows, the audit entries.
+//!
+//! Deterministic: the plan is drawn from the seed, the steps run in the order of their times
+//! (ties by the order they were planned), so the same seed and the same end time give the same
+//! database contents. Steps that would fall after the end time are not played: cases reported
+//! in the last days are still open (a few of them overdue), as on any real board.
+
+use crate::accounts::service as accounts;
+use crate::accounts::store::user;
+use crate::cases::store::{case, category, party};
+use crate::clock;
+use crate::error::{AppError, AppResult};
+use crate::http::RequestCtx;
+use crate::places::store::{place, resident, resident_group};
+use crate::state::AppState;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use shared::accounts::{Principal, Role};
+use shared::care::{
+    EnrolInput, ErrandKind, ErrandMove, ErrandStep, FollowUp, HelperKind, MealMode, MenuInput,
+    OrderInput, PairingInput, RiskLevel, VisitInput, VisitMethod,
+};
+use shared::cases::{Action, CreateCase, MoveCase, Rating, RefusalReason, Source, Urgency};
+use shared::places::PlaceKind;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use time::{Duration, OffsetDateTime, Time, Weekday};
+
+/// What to generate: `months` back from `until`, drawn from `seed`.
+#[derive(Clone, Debug)]
+pub struct HistoryPlan {
+    pub months: u32,
+    pub seed: u64,
+    pub until: OffsetDateTime,
+}
+
+/// What was generated, and how long it took.
+#[derive(Debug, Default)]
+pub struct HistoryCounts {
+    pub cases: u64,
+    pub moves: u64,
+    pub ratings: u64,
+    pub visits: u64,
+    pub errands: u64,
+    pub meals: u64,
+    pub elapsed: std::time::Duration,
+}
+
+/// The grid workers of the other grids (the demo's own `gridworker` has the first).
+const MORE_GRID_WORKERS: [(&str, &str); 3] = [
+    ("gridworker2", "马网格员"),
+    ("gridworker3", "杨网格员"),
+    ("gridworker4", "何网格员"),
+];
+
+/// SplitMix64, as the place generator uses: small, fast and the same everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    /// True with probability `percent` / 100.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+    /// A duration between `lo` and `hi` minutes.
+    fn minutes(&mut self, lo: i64, hi: i64) -> Duration {
+        Duration::minutes(lo + self.below((hi - lo).max(1) as u64) as i64)
+    }
+}
+
+/// Working time in Beijing: a moment outside 08:00–19:00 moves to the next morning.
+fn working(t: OffsetDateTime, rng: &mut Rng) -> OffsetDateTime {
+    let local = t.to_offset(shared::calendar::SHANGHAI);
+    let hour = local.hour();
+    if (8..19).contains(&hour) {
+        return t;
+    }
+    let day = if hour >= 19 {
+        local.date() + Duration::days(1)
+    } else {
+        local.date()
+    };
+    day.with_time(Time::from_hms(8, 0, 0).expect("a time"))
+        .assume_offset(shared::calendar::SHANGHAI)
+        + rng.minutes(10, 150)
+}
+
+/// The case categories people report here, with how often (out of the sum) and what they say.
+const CASE_KINDS: [(&str, u64, &[&str]); 15] = [
+    (
+        "C-PUB-01",
+        4,
+        &["井盖松动，车压过去哐哐响", "人行道井盖破了一角"],
+    ),
+    (
+        "C-PUB-02",
+        9,
+        &["路灯不亮了，晚上黑乎乎的", "楼前路灯一闪一闪"],
+    ),
+    ("C-PUB-03", 4, &["楼道灭火器过期了", "消防栓箱门坏了关不上"]),
+    ("C-ROAD-01", 7, &["巷子路面坑洼积水", "人行道地砖松动翘起"]),
+    ("C-ROAD-02", 4, &["停车场挡车器坏了", "非机动车棚顶棚破损"]),
+    ("E-ENV-01", 14, &["垃圾桶满了没人清", "楼后堆着装修垃圾"]),
+    ("E-ENV-02", 5, &["雨后路口积水过不去", "小区门口积水很深"]),
+    (
+        "E-SAF-01",
+        8,
+        &["有人从窗口拉线给电动车充电", "楼道里停电动车充电"],
+    ),
+    ("E-SAF-02", 3, &["施工坑洞没有围挡", "窨井口没有盖板"]),
+    (
+        "E-SAF-03",
+        7,
+        &["消防通道被车堵住了", "楼道堆满杂物堵了通道"],
+    ),
+    ("E-NEI-01", 10, &["楼上夜里装修噪音大", "广场舞音响太吵"]),
+    ("E-NEI-02", 8, &["楼上漏水渗到我家", "楼顶防水坏了屋里渗水"]),
+    (
+        "S-ERR-01",
+        3,
+        &["行动不便，想请人代购药品", "帮老人去医院代开药"],
+    ),
+    (
+        "S-ERR-02",
+        3,
+        &["帮老人代缴水电燃气费", "不会用手机缴费，请帮忙"],
+    ),
+    (
+        "S-REP-01",
+        11,
+        &["水龙头坏了一直滴水", "家里跳闸了找不到原因"],
+    ),
+];
+
+/// The party a category's cases are dispatched to.
+fn party_for(code: &str) -> &'static str {
+    match &code[..code.rfind('-').unwrap_or(code.len())] {
+        "C-ROAD" | "E-ENV" => "STREET-URBAN",
+        "C-PUB" | "S-REP" => "PROPERTY",
+        "E-SAF" if code == "E-SAF-01" => "POLICE",
+        "E-SAF" => "PROPERTY",
+        _ => "COMMUNITY",
+    }
+}
+
+/// Cases reported in a month: more in summer (rain, noise, windows open), fewer at the
+/// Spring Festival.
+fn cases_in_month(month: time::Month, rng: &mut Rng) -> u64 {
+    use time::Month::*;
+    let base = match month {
+        June | July | August => 52,
+        May | September => 46,
+        January | February => 30,
+        _ => 40,
+    };
+    base - 4 + rng.below(9)
+}
+
+/// The people who act in the history.
+struct Cast {
+    staff: Principal,
+    admin: Principal,
+    resident: Principal,
+    /// Each grid's worker, by grid id.
+    grid_workers: HashMap<i64, Principal>,
+}
+
+/// One grid and what people report about: its buildings with a point inside each.
+struct GridPlaces {
+    id: i64,
+    buildings: Vec<(i64, String, f64, f64)>,
+}
+
+/// A case on its way through the lifecycle.
+struct CaseRun {
+    rng: Rng,
+    grid: usize,
+    id: Option<i64>,
+    code: &'static str,
+    reporter: Reporter,
+    /// Planned: finished late (after the deadline), and fails verification first.
+    late: bool,
+    rework: bool,
+    postpone: bool,
+    refuse: bool,
+    reworked: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reporter {
+    GridWorker,
+    Resident,
+    Hotline,
+}
+
+/// A care pairing's visits: the helper (a grid worker) and how often.
+struct CareRun {
+    rng: Rng,
+    resident_id: i64,
+    grid: i64,
+    interval_days: i64,
+    errand: Option<i64>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Task {
+    Case(usize),
+    Visit(usize),
+    Errand(usize),
+    MealDay,
+}
+
+/// The steps to play, earliest first (ties in the order they were planned).
+#[derive(Default)]
+struct Queue {
+    heap: BinaryHeap<Reverse<(OffsetDateTime, u64, Task)>>,
+    seq: u64,
+}
+
+impl Queue {
+    fn push(&mut self, at: OffsetDateTime, task: Task) {
+        self.seq += 1;
+        self.heap.push(Reverse((at, self.seq, task)));
+    }
+}
+
+fn ctx() -> RequestCtx {
+    RequestCtx {
+        request_id: None,
+        ip: None,
+        lang: Default::default(),
+        user_agent: Some("linju-demo-history".into()),
+        secure: false,
+    }
+}
+
+/// A failed step names what it was: the history is a program, a refusal a bug in it.
+fn step<T>(what: &str, r: AppResult<T>) -> AppResult<T> {
+    r.map_err(|e| AppError::Internal(format!("demo history, {what}: {e}")))
+}
+
+async fn principal(conn: &impl sea_orm::ConnectionTrait, username: &str) -> AppResult<Principal> {
+    let u = user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("no demo account {username}")))?;
+    accounts::load_principal(conn, &u).await
+}
+
+/// Play `plan.months` of history into a freshly seeded demo (before the stories are told).
+pub async fn fill(state: &AppState, plan: &HistoryPlan) -> AppResult<HistoryCounts> {
+    let started = std::time::Instant::now();
+    let conn = &state.db.conn;
+    let from = plan.until - Duration::days(i64::from(plan.months) * 365 / 12);
+    let grids = place::Entity::find()
+        .filter(place::Column::Kind.eq(PlaceKind::Grid.as_str()))
+        .order_by_asc(place::Column::Id)
+        .all(conn)
+        .await?;
+    let mut places = Vec::new();
+    for g in &grids {
+        let buildings = place::Entity::find()
+            .filter(place::Column::Kind.eq(PlaceKind::Building.as_str()))
+            .filter(place::Column::GridId.eq(g.id))
+            .order_by_asc(place::Column::Id)
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|b| {
+                let lon = (b.min_lon.unwrap_or_default() + b.max_lon.unwrap_or_default()) / 2.0;
+                let lat = (b.min_lat.unwrap_or_default() + b.max_lat.unwrap_or_default()) / 2.0;
+                (b.id, b.name, lon, lat)
+            })
+            .collect();
+        places.push(GridPlaces {
+            id: g.id,
+            buildings,
+        });
+    }
+    if places.is_empty() || places.iter().any(|g| g.buildings.is_empty()) {
+        return Err(AppError::Internal("the demo has no buildings".into()));
+    }
+    // One grid worker for every grid: the demo's own has the first.
+    let admin_hash = user::Entity::find()
+        .filter(user::Column::Username.eq("admin"))
+        .one(conn)
+        .await?
+        .map(|u| u.password_hash)
+        .ok_or_else(|| AppError::Internal("no demo admin".into()))?;
+    let mut cast = Cast {
+        staff: principal(conn, "staff").await?,
+        admin: principal(conn, "admin").await?,
+        resident: principal(conn, "resident").await?,
+        grid_workers: HashMap::new(),
+    };
+    let first = principal(conn, "gridworker").await?;
+    cast.grid_workers.insert(places[0].id, first);
+    {
+        let txn = state.db.begin_write().await?;
+        for (g, (username, name)) in places.iter().skip(1).zip(MORE_GRID_WORKERS) {
+            clock::at(
+                from - Duration::days(1),
+                accounts::insert_user(
+                    &*txn,
+                    username,
+                    name,
+                    admin_hash.clone(),
+                    &[Role::GridWorker],
+                    &[g.id],
+                ),
+            )
+            .await?;
+        }
+        txn.commit().await?;
+    }
+    for (g, (username, _)) in places.iter().skip(1).zip(MORE_GRID_WORKERS) {
+        cast.grid_workers
+            .insert(g.id, principal(conn, username).await?);
+    }
+    let categories: HashMap<String, i64> = category::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.id))
+        .collect();
+    let parties: HashMap<String, i64> = party::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.code, p.id))
+        .collect();
+
+    let mut rng = Rng(plan.seed ^ 0x4849_5354);
+    let mut queue = Queue::default();
+    let mut counts = HistoryCounts::default();
+
+    // Cases: each month's reports at random moments of the month.
+    let mut cases = Vec::new();
+    let weights: u64 = CASE_KINDS.iter().map(|k| k.1).sum();
+    let mut month_start = from;
+    while month_start < plan.until {
+        let month_end = (month_start + Duration::days(30)).min(plan.until);
+        let local = month_start.to_offset(shared::calendar::SHANGHAI);
+        // A last, shorter stretch gets its share of a month's reports.
+        let days = (month_end - month_start).whole_days();
+        let n = cases_in_month(local.month(), &mut rng) * days as u64 / 30;
+        let span = (month_end - month_start).whole_minutes().max(1) as u64;
+        for _ in 0..n {
+            let mut r = Rng(rng.next());
+            let at = month_start + Duration::minutes(r.below(span) as i64);
+            let at = working(at, &mut r);
+            if at >= plan.until {
+                continue;
+            }
+            let mut pick = r.below(weights);
+            let kind = CASE_KINDS
+                .iter()
+                .find(|k| {
+                    if pick < k.1 {
+                        true
+                    } else {
+                        pick -= k.1;
+                        false
+                    }
+                })
+                .unwrap_or(&CASE_KINDS[0]);
+            let reporter = match r.below(100) {
+                0..60 => Reporter::GridWorker,
+                60..82 => Reporter::Resident,
+                _ => Reporter::Hotline,
+            };
+            let grid = r.below(places.len() as u64) as usize;
+            let run = CaseRun {
+                late: r.chance(12),
+                rework: r.chance(9),
+                postpone: r.chance(5),
+                refuse: r.chance(6),
+                reworked: false,
+                grid,
+                id: None,
+                code: kind.0,
+                reporter,
+                rng: r,
+            };
+            queue.push(at, Task::Case(cases.len()));
+            cases.push(run);
+        }
+        month_start = month_end;
+    }
+
+    // Care: three residents of special groups in each grid paired with the grid's worker on
+    // the first day (not the stories' own people, who are paired today).
+    let intervals = crate::care::service::intervals(conn).await?;
+    let mut cares = Vec::new();
+    for g in &places {
+        let tagged: Vec<i64> = resident_group::Entity::find()
+            .filter(
+                resident_group::Column::ResidentId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(resident::Column::Id)
+                        .from(resident::Entity)
+                        .and_where(resident::Column::GridId.eq(g.id))
+                        .and_where(resident::Column::Name.is_not_in(crate::demo::DEMO_PEOPLE))
+                        .to_owned(),
+                ),
+            )
+            .order_by_asc(resident_group::Column::ResidentId)
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|t| t.resident_id)
+            .fold(Vec::new(), |mut v, id| {
+                if v.last() != Some(&id) {
+                    v.push(id);
+                }
+                v
+            });
+        for (k, resident_id) in tagged.into_iter().take(3).enumerate() {
+            let risk = [RiskLevel::High, RiskLevel::Key, RiskLevel::Key][k];
+            let gw = &cast.grid_workers[&g.id];
+            let start = working(from + Duration::hours(2 + k as i64), &mut rng);
+            clock::at(start, async {
+                step(
+                    "a care pairing",
+                    crate::care::service::create_pairing(
+                        state,
+                        &cast.staff,
+                        &ctx(),
+                        PairingInput {
+                            resident_id,
+                            helper_user_id: Some(gw.user_id),
+                            helper_username: None,
+                            helper_name: gw.display_name.clone(),
+                            helper_kind: HelperKind::GridWorker,
+                            risk,
+                            purpose: "网格员结对帮扶：定期上门走访，了解需求，代办跑腿。".into(),
+                            contact_schedule: match risk {
+                                RiskLevel::High => "每周上门一次".into(),
+                                _ => "每月上门一次".into(),
+                            },
+                            starts_on: clock::today(),
+                        },
+                    )
+                    .await,
+                )
+            })
+            .await?;
+            let mut r = Rng(rng.next());
+            let first_visit = working(start + r.minutes(60 * 24, 60 * 24 * 5), &mut r);
+            queue.push(first_visit, Task::Visit(cares.len()));
+            cares.push(CareRun {
+                rng: r,
+                resident_id,
+                grid: g.id,
+                interval_days: i64::from(intervals.days(risk)),
+                errand: None,
+            });
+        }
+    }
+
+    // Meals: the first eligible resident of each grid eats at the 幸福餐桌 or has lunch
+    // brought by the grid worker, every weekday.
+    let mut meal_people = Vec::new();
+    for (k, c) in cares.iter().enumerate().filter(|(k, _)| k % 3 == 1) {
+        let mode = if k % 2 == 0 {
+            MealMode::EatIn
+        } else {
+            MealMode::Delivery
+        };
+        meal_people.push((c.resident_id, c.grid, mode));
+    }
+    for (resident_id, grid, mode) in meal_people {
+        let deliverer = (mode == MealMode::Delivery).then(|| cast.grid_workers[&grid].user_id);
+        clock::at(from + Duration::hours(6), async {
+            step(
+                "a meal enrolment",
+                crate::care::meals::enrol(
+                    state,
+                    &cast.staff,
+                    EnrolInput {
+                        resident_id,
+                        mode,
+                        deliverer_user_id: deliverer,
+                        deliverer_username: None,
+                        notes: "少油少盐".into(),
+                    },
+                )
+                .await,
+            )
+        })
+        .await?;
+    }
+    let first_day = shared::calendar::day_at(from) + Duration::days(1);
+    queue.push(
+        first_day
+            .with_time(Time::from_hms(8, 0, 0).expect("a time"))
+            .assume_offset(shared::calendar::SHANGHAI),
+        Task::MealDay,
+    );
+
+    // Play every step in the order of its time.
+    while let Some(Reverse((at, _, task))) = queue.heap.pop() {
+        if at >= plan.until {
+            break;
+        }
+        let next: Next = match task {
+            Task::Case(i) => {
+                case_step(
+                    i,
+                    state,
+                    &cast,
+                    &places,
+                    &categories,
+                    &parties,
+                    &mut cases[i],
+                    at,
+                    &mut counts,
+                )
+                .await?
+            }
+            Task::Visit(i) => visit_step(i, state, &cast, &mut cares[i], at, &mut counts).await?,
+            Task::Errand(i) => errand_step(i, state, &cast, &mut cares[i], at).await?,
+            Task::MealDay => meal_day(state, &cast, at, &mut counts).await?,
+        };
+        for (t, follow) in next {
+            queue.push(t, follow);
+        }
+    }
+    counts.elapsed = started.elapsed();
+    Ok(counts)
+}
+
+/// The steps that follow one step, each at its time.
+type Next = Vec<(OffsetDateTime, Task)>;
+
+/// One step of a case: file it, or make the next move of its lifecycle.
+#[allow(clippy::too_many_arguments)]
+async fn case_step(
+    index: usize,
+    state: &AppState,
+    cast: &Cast,
+    places: &[GridPlaces],
+    categories: &HashMap<String, i64>,
+    parties: &HashMap<String, i64>,
+    run: &mut CaseRun,
+    at: OffsetDateTime,
+    counts: &mut HistoryCounts,
+) -> AppResult<Next> {
+    let grid = &places[run.grid];
+    let worker = &cast.grid_workers[&grid.id];
+    let Some(id) = run.id else {
+        let (building, name, lon, lat) = run.rng.pick(&grid.buildings).clone();
+        let kind = CASE_KINDS.iter().find(|k| k.0 == run.code).expect("a kind");
+        let title = format!("{}{}", name, run.rng.pick(kind.2));
+        let (me, source) = match run.reporter {
+            Reporter::GridWorker => (worker, Source::Patrol),
+            Reporter::Resident => (&cast.resident, Source::ResidentReport),
+            Reporter::Hotline => (&cast.staff, Source::Hotline),
+        };
+        let req = CreateCase {
+            description: format!("{title}。请尽快处理。"),
+            title,
+            category_id: categories[run.code],
+            urgency: if run.code.starts_with("E-SAF") {
+                Urgency::Urgent
+            } else {
+                Urgency::Normal
+            },
+            source,
+            place_id: building,
+            lon: Some(lon),
+            lat: Some(lat),
+            reporter_hidden: false,
+        };
+        let filed = clock::at(at, crate::cases::service::create(state, me, &ctx(), req)).await;
+        run.id = Some(step("filing a case", filed)?.summary.id);
+        counts.cases += 1;
+        let next = working(at + run.rng.minutes(20, 6 * 60), &mut run.rng);
+        return Ok(vec![(next, Task::Case(index))]);
+    };
+    let c = case::Entity::find_by_id(id)
+        .one(&state.db.conn)
+        .await?
+        .ok_or_else(|| AppError::Internal("a history case vanished".into()))?;
+    let stage = shared::cases::Stage::ALL
+        .into_iter()
+        .find(|s| crate::cases::service::name_of(*s) == c.stage)
+        .ok_or_else(|| AppError::Internal(format!("unknown stage {}", c.stage)))?;
+    use shared::cases::Stage;
+    let m = |action| MoveCase::new(action, c.version);
+    let (who, mv): (&Principal, MoveCase) = match stage {
+        Stage::Reported if run.refuse => {
+            let mut mv = m(Action::Refuse);
+            mv.refusal_reason = Some(*run.rng.pick(&[
+                RefusalReason::Duplicate,
+                RefusalReason::NotOurResponsibility,
+                RefusalReason::InsufficientInformation,
+            ]));
+            mv.note = Some("经核实不予立案，已电话告知反映人。".into());
+            (&cast.staff, mv)
+        }
+        Stage::Reported => (&cast.staff, m(Action::Register)),
+        Stage::Registered => {
+            let mut mv = m(Action::Dispatch);
+            mv.responsible_party_id = parties.get(party_for(run.code)).copied();
+            mv.note = Some("请按时限处置，网格员跟进核查。".into());
+            (&cast.staff, mv)
+        }
+        Stage::Dispatched => (&cast.staff, m(Action::Start)),
+        Stage::InProgress if run.postpone && c.postpone_until.is_none() => {
+            let mut mv = m(Action::RequestPostpone);
+            mv.note = Some("需等配件到货，申请缓办。".into());
+            mv.postpone_until = Some(c.deadline_at.unwrap_or(at).max(at) + Duration::days(7));
+            (&cast.staff, mv)
+        }
+        Stage::PostponeRequested => (&cast.admin, m(Action::ApprovePostpone)),
+        Stage::Postponed => (&cast.staff, m(Action::Resume)),
+        Stage::InProgress => {
+            let mut mv = m(Action::Feedback);
+            mv.note = Some(if run.reworked {
+                "已按核查意见返工处理。".into()
+            } else {
+                "已处置完毕，现场已恢复。".into()
+            });
+            (&cast.staff, mv)
+        }
+        Stage::Handled if run.rework && !run.reworked => {
+            run.reworked = true;
+            let mut mv = m(Action::VerifyFail);
+            mv.note = Some("现场核查：问题仍未解决，退回返工。".into());
+            (worker, mv)
+        }
+        Stage::Handled => (worker, m(Action::VerifyPass)),
+        Stage::Verified => (&cast.staff, m(Action::Close)),
+        Stage::Closed => {
+            // The reporter's 回访: residents rate most of their reports.
+            if run.reporter == Reporter::Resident && c.rating_score.is_none() && run.rng.chance(80)
+            {
+                let score = match run.rng.below(100) {
+                    _ if run.late || run.reworked => 2 + run.rng.below(3) as u8,
+                    0..62 => 5,
+                    62..88 => 4,
+                    _ => 3,
+                };
+                let rated = clock::at(
+                    at,
+                    crate::cases::service::rate(
+                        state,
+                        &cast.resident,
+                        id,
+                        Rating {
+                            score,
+                            note: (score >= 4).then(|| "处理及时，谢谢社区！".into()),
+                        },
+                    ),
+                )
+                .await;
+                step("rating a case", rated)?;
+                counts.ratings += 1;
+            }
+            return Ok(vec![]);
+        }
+        Stage::Refused => return Ok(vec![]),
+    };
+    let action = mv.action;
+    let moved = clock::at(
+        at,
+        crate::cases::service::make_move(state, who, &ctx(), id, mv),
+    )
+    .await;
+    let view = step(&format!("moving case {id} by {action:?}"), moved)?;
+    counts.moves += 1;
+    let r = &mut run.rng;
+    // How long until the next step, from what just happened.
+    let wait = match action {
+        Action::Register => r.minutes(15, 4 * 60),
+        Action::Dispatch => r.minutes(30, 20 * 60),
+        Action::RequestPostpone => r.minutes(60, 8 * 60),
+        Action::ApprovePostpone => Duration::days(5) + r.minutes(0, 24 * 60),
+        Action::Start | Action::Resume | Action::VerifyFail => {
+            // The work: done well before the deadline, or (for the late ones) after it.
+            let deadline = view.summary.deadline_at.unwrap_or(at + Duration::days(2));
+            let left = (deadline - at).max(Duration::hours(1));
+            if run.late {
+                left + r.minutes(2 * 60, 4 * 24 * 60)
+            } else {
+                left * (0.2 + r.below(60) as f64 / 100.0)
+            }
+        }
+        Action::Feedback => r.minutes(60, 20 * 60),
+        Action::VerifyPass => r.minutes(20, 6 * 60),
+        Action::Close => Duration::days(1) + r.minutes(0, 48 * 60),
+        Action::Refuse | Action::RejectPostpone | Action::Reopen => return Ok(vec![]),
+    };
+    Ok(vec![(working(at + wait, r), Task::Case(index))])
+}
+
+/// A visit to a paired resident; now and then it finds a need that becomes an errand.
+async fn visit_step(
+    index: usize,
+    state: &AppState,
+    cast: &Cast,
+    run: &mut CareRun,
+    at: OffsetDateTime,
+    counts: &mut HistoryCounts,
+) -> AppResult<Next> {
+    let worker = &cast.grid_workers[&run.grid];
+    let r = &mut run.rng;
+    let need = run.errand.is_none() && r.chance(22);
+    let kind = *r.pick(&[
+        ErrandKind::Medicine,
+        ErrandKind::Medicine,
+        ErrandKind::Bills,
+        ErrandKind::Shopping,
+        ErrandKind::HospitalRegistration,
+    ]);
+    let method = match r.below(100) {
+        0..72 => VisitMethod::InPerson,
+        72..96 => VisitMethod::Phone,
+        _ => VisitMethod::Video,
+    };
+    let needs = match kind {
+        _ if !need => String::new(),
+        ErrandKind::Medicine => "常用药快吃完了，想请人代开。".into(),
+        ErrandKind::Bills => "水电费要交了，不会用手机缴。".into(),
+        ErrandKind::Shopping => "腿脚不便，想请人代买米面油。".into(),
+        _ => "下周复查，想请人帮忙挂号。".into(),
+    };
+    let observations = r
+        .pick(&[
+            "精神不错，屋里整洁。",
+            "血压稍高，提醒按时吃药。",
+            "家里暖气正常，饮食正常。",
+            "子女上周来过，情绪很好。",
+        ])
+        .to_string();
+    let visited_at = at - r.minutes(20, 90);
+    let recorded = clock::at(
+        at,
+        crate::care::service::record_visit(
+            state,
+            worker,
+            &ctx(),
+            VisitInput {
+                resident_id: run.resident_id,
+                method,
+                visited_at,
+                needs,
+                observations,
+                follow_up: if need {
+                    FollowUp::Errand {
+                        kind,
+                        confirm_duplicate: false,
+                    }
+                } else {
+                    FollowUp::None
+                },
+            },
+        ),
+    )
+    .await;
+    let v = step("recording a visit", recorded)?;
+    counts.visits += 1;
+    if let Some(e) = v.errand_id {
+        run.errand = Some(e);
+        counts.errands += 1;
+    }
+    // Most visits come on schedule; some a few days late.
+    let days = run.interval_days;
+    let gap = if r.chance(85) {
+        Duration::hours(days * 24 * (60 + r.below(40) as i64) / 100)
+    } else {
+        Duration::hours(days * 24 * (105 + r.below(50) as i64) / 100)
+    };
+    let next = working(at + gap.max(Duration::days(1)), r);
+    let mut next_steps = vec![(next, Task::Visit(index))];
+    if need && run.errand.is_some() {
+        // The errand runs beside the visits, step by step.
+        next_steps.push((working(at + r.minutes(60, 10 * 60), r), Task::Errand(index)));
+    }
+    Ok(next_steps)
+}
+
+/// The errand a visit found: taken, done and confirmed.
+async fn errand_step(
+    index: usize,
+    state: &AppState,
+    cast: &Cast,
+    run: &mut CareRun,
+    at: OffsetDateTime,
+) -> AppResult<Next> {
+    let Some(id) = run.errand else {
+        return Ok(vec![]);
+    };
+    let worker = &cast.grid_workers[&run.grid];
+    let e = crate::care::store::errand::Entity::find_by_id(id)
+        .one(&state.db.conn)
+        .await?
+        .ok_or_else(|| AppError::Internal("a history errand vanished".into()))?;
+    let status = shared::care::ErrandStatus::parse(&e.status)
+        .ok_or_else(|| AppError::Internal(format!("unknown errand status {}", e.status)))?;
+    use shared::care::ErrandStatus as S;
+    let (who, step_kind) = match status {
+        S::Requested => (worker, ErrandStep::Accept),
+        S::Accepted => (worker, ErrandStep::Complete),
+        S::Done => (&cast.staff, ErrandStep::Confirm),
+        _ => {
+            run.errand = None;
+            return Ok(vec![]);
+        }
+    };
+    let r = &mut run.rng;
+    let amount = (step_kind == ErrandStep::Complete).then(|| 1000 + r.below(20_000) as i64);
+    let moved = clock::at(
+        at,
+        crate::care::service::move_errand(
+            state,
+            who,
+            id,
+            ErrandMove {
+                step: step_kind,
+                version: e.version,
+                amount_fen: amount,
+                receipt: amount.map(|_| "小票已拍照交给家属".into()),
+                note: None,
+            },
+        ),
+    )
+    .await;
+    step("moving an errand", moved)?;
+    if step_kind == ErrandStep::Confirm {
+        run.errand = None;
+        return Ok(vec![]);
+    }
+    Ok(vec![(
+        working(at + r.minutes(3 * 60, 30 * 60), r),
+        Task::Errand(index),
+    )])
+}
+
+/// A weekday of the 幸福餐桌: the menu, the day's orders, lunches served and brought.
+async fn meal_day(
+    state: &AppState,
+    cast: &Cast,
+    at: OffsetDateTime,
+    counts: &mut HistoryCounts,
+) -> AppResult<Next> {
+    let day = shared::calendar::day_at(at);
+    let tomorrow = (day + Duration::days(1))
+        .with_time(Time::from_hms(8, 0, 0).expect("a time"))
+        .assume_offset(shared::calendar::SHANGHAI);
+    if matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) {
+        return Ok(vec![(tomorrow, Task::MealDay)]);
+    }
+    const MENUS: [&str; 5] = [
+        "红烧豆腐、清炒菜心、米饭、紫菜蛋花汤",
+        "土豆烧牛肉、醋溜白菜、米饭、冬瓜汤",
+        "牛肉面、凉拌黄瓜、酸奶",
+        "西红柿炒鸡蛋、酿皮、馒头、小米粥",
+        "清蒸鱼、炒青菜、米饭、排骨汤",
+    ];
+    let menu = MENUS[day.weekday().number_days_from_monday() as usize % MENUS.len()];
+    let orders = clock::at(at, async {
+        step(
+            "a menu",
+            crate::care::meals::set_menu(
+                state,
+                &cast.staff,
+                MenuInput {
+                    day,
+                    dishes: menu.into(),
+                },
+            )
+            .await,
+        )?;
+        step(
+            "the day's orders",
+            crate::care::meals::place_orders(
+                state,
+                &cast.staff,
+                OrderInput {
+                    day,
+                    enrolment_ids: vec![],
+                },
+            )
+            .await,
+        )
+    })
+    .await?;
+    let noon = at + Duration::hours(3) + Duration::minutes(40);
+    for (k, o) in orders.iter().enumerate() {
+        let by = cast
+            .grid_workers
+            .values()
+            .find(|g| o.deliverer_name.as_deref() == Some(g.display_name.as_str()))
+            .unwrap_or(&cast.staff);
+        let served = clock::at(
+            noon + Duration::minutes(7 * k as i64),
+            crate::care::meals::deliver(state, by, o.id),
+        )
+        .await;
+        step("a meal served", served)?;
+        counts.meals += 1;
+    }
+    Ok(vec![(tomorrow, Task::MealDay)])
+}
