@@ -49,6 +49,8 @@ pub struct HistoryCounts {
     pub visits: u64,
     pub errands: u64,
     pub meals: u64,
+    pub mediation_files: u64,
+    pub council_items: u64,
     pub elapsed: std::time::Duration,
 }
 
@@ -177,6 +179,7 @@ fn cases_in_month(month: time::Month, rng: &mut Rng) -> u64 {
 /// The people who act in the history.
 struct Cast {
     staff: Principal,
+    mediator: Principal,
     admin: Principal,
     resident: Principal,
     /// Each grid's worker, by grid id.
@@ -226,6 +229,8 @@ enum Task {
     Visit(usize),
     Errand(usize),
     MealDay,
+    Mediation(usize),
+    Council(usize),
 }
 
 /// The steps to play, earliest first (ties in the order they were planned).
@@ -308,6 +313,7 @@ pub async fn fill(state: &AppState, plan: &HistoryPlan) -> AppResult<HistoryCoun
         .ok_or_else(|| AppError::Internal("no demo admin".into()))?;
     let mut cast = Cast {
         staff: principal(conn, "staff").await?,
+        mediator: principal(conn, "mediator").await?,
         admin: principal(conn, "admin").await?,
         resident: principal(conn, "resident").await?,
         grid_workers: HashMap::new(),
@@ -517,6 +523,76 @@ pub async fn fill(state: &AppState, plan: &HistoryPlan) -> AppResult<HistoryCoun
         Task::MealDay,
     );
 
+    // Mediation: a few neighbour disputes a month, between residents of one grid; most end
+    // in an agreement that is performed, some fail, a few are refused by a party.
+    let mut files = Vec::new();
+    let mut day = from + Duration::days(3);
+    while day < plan.until {
+        let mut r = Rng(rng.next());
+        let at = working(day + r.minutes(0, 24 * 60), &mut r);
+        let grid = &places[r.below(places.len() as u64) as usize];
+        let people: Vec<(i64, String)> = resident::Entity::find()
+            .filter(resident::Column::GridId.eq(grid.id))
+            .filter(resident::Column::Name.is_not_in(crate::demo::DEMO_PEOPLE))
+            .order_by_asc(resident::Column::Id)
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect();
+        let a = r.pick(&people).clone();
+        let b = people
+            .iter()
+            .find(|p| p.1 != a.1 && p.0 > a.0 + 5)
+            .unwrap_or(&people[0])
+            .clone();
+        let outcome = match r.below(100) {
+            0..72 => FileOutcome::Performed,
+            72..90 => FileOutcome::Failed,
+            _ => FileOutcome::NotAccepted,
+        };
+        queue.push(at, Task::Mediation(files.len()));
+        files.push(FileRun {
+            rng: r,
+            id: None,
+            place: grid.buildings[0].0,
+            parties: (a.1, b.1),
+            outcome,
+            step: 0,
+            view: None,
+        });
+        day += Duration::days(6) + Duration::hours(rng.below(96) as i64);
+    }
+
+    // The council: two or three matters a month raised in the grids; small ones decided by
+    // the grid leader at once, big ones on a deliberation day; a few not adopted. Each
+    // decision becomes a case, and the item is done when its case is closed.
+    let mut items = Vec::new();
+    let mut day = from + Duration::days(5);
+    while day < plan.until {
+        let mut r = Rng(rng.next());
+        let at = working(day + r.minutes(0, 24 * 60), &mut r);
+        let grid = places[r.below(places.len() as u64) as usize].id;
+        let (title, description, code) = *r.pick(&COUNCIL_MATTERS);
+        let tier = match r.below(100) {
+            0..45 => Some(shared::council::Tier::Small),
+            45..90 => Some(shared::council::Tier::Big),
+            _ => None,
+        };
+        queue.push(at, Task::Council(items.len()));
+        items.push(ItemRun {
+            rng: r,
+            id: None,
+            grid: Some(grid),
+            title,
+            description,
+            code,
+            tier,
+            view: None,
+        });
+        day += Duration::days(10) + Duration::hours(rng.below(120) as i64);
+    }
+
     // Play every step in the order of its time.
     while let Some(Reverse((at, _, task))) = queue.heap.pop() {
         if at >= plan.until {
@@ -540,6 +616,43 @@ pub async fn fill(state: &AppState, plan: &HistoryPlan) -> AppResult<HistoryCoun
             Task::Visit(i) => visit_step(i, state, &cast, &mut cares[i], at, &mut counts).await?,
             Task::Errand(i) => errand_step(i, state, &cast, &mut cares[i], at).await?,
             Task::MealDay => meal_day(state, &cast, at, &mut counts).await?,
+            Task::Council(i) => {
+                if items[i].id.is_none() {
+                    counts.council_items += 1;
+                }
+                let (next, decided_case) =
+                    council_step(i, state, &cast, &parties, &categories, &mut items[i], at).await?;
+                // The decision's case is carried out like any other, from its registration.
+                if let Some(case_id) = decided_case {
+                    let grid = places
+                        .iter()
+                        .position(|g| Some(g.id) == items[i].grid)
+                        .unwrap_or(0);
+                    let code = items[i].code;
+                    let mut r = Rng(rng.next());
+                    let wait = r.minutes(60, 24 * 60);
+                    queue.push(working(at + wait, &mut r), Task::Case(cases.len()));
+                    cases.push(CaseRun {
+                        rng: r,
+                        grid,
+                        id: Some(case_id),
+                        code,
+                        reporter: Reporter::Hotline,
+                        late: false,
+                        rework: false,
+                        postpone: false,
+                        refuse: false,
+                        reworked: false,
+                    });
+                }
+                next
+            }
+            Task::Mediation(i) => {
+                if files[i].id.is_none() {
+                    counts.mediation_files += 1;
+                }
+                mediation_step(i, state, &cast, &mut files[i], at).await?
+            }
         };
         for (t, follow) in next {
             queue.push(t, follow);
@@ -922,4 +1035,501 @@ async fn meal_day(
         counts.meals += 1;
     }
     Ok(vec![(tomorrow, Task::MealDay)])
+}
+
+/// How a dispute ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FileOutcome {
+    /// Agreement reached, confirmed, performed and followed up: closed.
+    Performed,
+    /// Sessions held, no agreement: ended as failed.
+    Failed,
+    /// The respondent does not consent: not accepted.
+    NotAccepted,
+}
+
+/// A mediation file on its way: `step` counts the steps done.
+struct FileRun {
+    rng: Rng,
+    id: Option<i64>,
+    place: i64,
+    parties: (String, String),
+    outcome: FileOutcome,
+    step: u32,
+    view: Option<shared::mediation::FileView>,
+}
+
+const DISPUTES: [(shared::mediation::DisputeType, &str, &str); 4] = [
+    (
+        shared::mediation::DisputeType::WaterLeak,
+        "楼上卫生间漏水，楼下天花板发霉",
+        "楼下住户反映楼上卫生间防水层老化，天花板长期渗水发霉，双方对维修费用分担有争议。",
+    ),
+    (
+        shared::mediation::DisputeType::Noise,
+        "夜间噪音影响休息",
+        "申请人反映邻居家夜间十一点后仍有较大响动，多次沟通未果。",
+    ),
+    (
+        shared::mediation::DisputeType::Neighbour,
+        "楼道堆放杂物引发争执",
+        "双方因楼道公共空间堆放杂物发生口角，影响通行和消防安全。",
+    ),
+    (
+        shared::mediation::DisputeType::Property,
+        "车位占用纠纷",
+        "申请人的固定车位常被对方车辆占用，双方协商不成。",
+    ),
+];
+
+/// One step of a mediation file, made by the mediator (the office files it).
+async fn mediation_step(
+    index: usize,
+    state: &AppState,
+    cast: &Cast,
+    run: &mut FileRun,
+    at: OffsetDateTime,
+) -> AppResult<Next> {
+    use crate::mediation::service as mediation;
+    use shared::mediation::{
+        AgreementInput, Confirm, ConfirmMethod, Consent, CreateFile, MediationAction, MoveFile,
+        NewRecord, NewSession, Origin, PartyInput, Performed, RecordKind, SessionMode, Side,
+        TermInput,
+    };
+    let me = &cast.mediator;
+    let Some(id) = run.id else {
+        let (kind, title, description) = *run.rng.pick(&DISPUTES);
+        let party = |side, name: &str, n: u64| PartyInput {
+            side,
+            name: name.to_string(),
+            phone: Some(format!("1380000{:04}", n % 10_000)),
+            representative: None,
+            user_id: None,
+            username: None,
+            id_number: None,
+            address: None,
+        };
+        let n = run.rng.below(10_000);
+        let req = CreateFile {
+            title: title.into(),
+            description: description.into(),
+            dispute_type: kind,
+            origin: Origin::Application,
+            source_case_id: None,
+            place_id: run.place,
+            parties: vec![
+                party(Side::Applicant, &run.parties.0, n),
+                party(Side::Respondent, &run.parties.1, n + 1),
+            ],
+            mediator_ids: vec![me.user_id],
+            chosen_by_parties: false,
+            risk: false,
+        };
+        let f = clock::at(at, mediation::create_file(state, &cast.staff, &ctx(), req)).await;
+        let f = step("filing a dispute", f)?;
+        run.id = Some(f.summary.id);
+        run.view = Some(f);
+        return Ok(vec![(
+            working(at + run.rng.minutes(60, 48 * 60), &mut run.rng),
+            Task::Mediation(index),
+        )]);
+    };
+    // The file as its last step left it (reading it again would be an audited read).
+    let f = run
+        .view
+        .take()
+        .ok_or_else(|| AppError::Internal("a dispute without its view".into()))?;
+    let version = f.summary.version;
+    let mv = |action, note: Option<&str>| MoveFile {
+        action,
+        version,
+        note: note.map(str::to_string),
+    };
+    let r = &mut run.rng;
+    let k = run.step;
+    run.step += 1;
+    let done = clock::at(at, async {
+        match (k, run.outcome) {
+            (0, _) => {
+                mediation::set_consent(
+                    state,
+                    me,
+                    &ctx(),
+                    f.parties[0].id,
+                    Consent {
+                        agreed: true,
+                        note: None,
+                    },
+                )
+                .await
+            }
+            (1, FileOutcome::NotAccepted) => {
+                mediation::set_consent(
+                    state,
+                    me,
+                    &ctx(),
+                    f.parties[1].id,
+                    Consent {
+                        agreed: false,
+                        note: Some("被申请人认为不存在问题，不同意调解。".into()),
+                    },
+                )
+                .await
+            }
+            (1, _) => {
+                mediation::set_consent(
+                    state,
+                    me,
+                    &ctx(),
+                    f.parties[1].id,
+                    Consent {
+                        agreed: true,
+                        note: None,
+                    },
+                )
+                .await
+            }
+            (2, _) => {
+                mediation::move_file(state, me, &ctx(), id, mv(MediationAction::Accept, None)).await
+            }
+            (3, _) => {
+                // Each party is told their rights and duties at the first session (Art. 23).
+                for p in &f.parties {
+                    mediation::notify_party(state, me, &ctx(), p.id).await?;
+                }
+                mediation::add_session(
+                    state,
+                    me,
+                    &ctx(),
+                    id,
+                    NewSession {
+                        mode: SessionMode::Joint,
+                        party_id: None,
+                        held_at: at - Duration::hours(1),
+                        venue: "社区人民调解室".into(),
+                        strategy_note: String::new(),
+                        entries: vec![],
+                    },
+                )
+                .await
+            }
+            (4, FileOutcome::Failed) => {
+                mediation::move_file(
+                    state,
+                    me,
+                    &ctx(),
+                    id,
+                    mv(
+                        MediationAction::Fail,
+                        Some(
+                            "双方分歧较大，经两次调解未能达成协议，已告知可申请仲裁或向法院起诉。",
+                        ),
+                    ),
+                )
+                .await
+            }
+            (4, _) => {
+                let due = clock::today() + Duration::days(7 + r.below(14) as i64);
+                mediation::set_agreement(
+                    state,
+                    me,
+                    &ctx(),
+                    id,
+                    AgreementInput {
+                        facts: "经现场核实和面对面调解，双方认可事实，同意以下安排。".into(),
+                        terms: vec![TermInput {
+                            text: "责任方负责维修并承担费用，完工后由对方验收。".into(),
+                            due,
+                        }],
+                        oral: false,
+                        version,
+                    },
+                )
+                .await
+            }
+            (5, _) => {
+                mediation::move_file(state, me, &ctx(), id, mv(MediationAction::Agree, None)).await
+            }
+            (6 | 7, _) => {
+                mediation::confirm(
+                    state,
+                    me,
+                    &ctx(),
+                    f.parties[(k - 6) as usize].id,
+                    Confirm {
+                        method: ConfirmMethod::Signature,
+                    },
+                )
+                .await
+            }
+            (8, _) => {
+                mediation::move_file(state, me, &ctx(), id, mv(MediationAction::Perform, None))
+                    .await
+            }
+            (9, _) => {
+                let term = f
+                    .agreement
+                    .as_ref()
+                    .and_then(|a| a.terms.first())
+                    .map(|t| t.id)
+                    .ok_or_else(|| AppError::Internal("an agreement without terms".into()))?;
+                mediation::perform_term(
+                    state,
+                    me,
+                    &ctx(),
+                    term,
+                    Performed {
+                        proof: "现场查看已维修完毕，双方签字确认。".into(),
+                    },
+                )
+                .await
+            }
+            (10, _) => {
+                mediation::add_record(
+                    state,
+                    me,
+                    &ctx(),
+                    id,
+                    NewRecord {
+                        kind: RecordKind::FollowUp,
+                        text: "回访：双方关系缓和，协议已履行完毕。".into(),
+                        parties_consented: false,
+                    },
+                )
+                .await
+            }
+            _ => {
+                mediation::move_file(state, me, &ctx(), id, mv(MediationAction::Close, None)).await
+            }
+        }
+    })
+    .await;
+    let f = step(&format!("dispute {id}, step {k}"), done)?;
+    if !f.summary.stage.is_open() {
+        return Ok(vec![]);
+    }
+    run.view = Some(f);
+    let wait = match k {
+        0 => r.minutes(30, 4 * 60),
+        1 => r.minutes(60, 24 * 60),
+        2 => r.minutes(24 * 60, 5 * 24 * 60),
+        3 => r.minutes(2 * 24 * 60, 8 * 24 * 60),
+        4 | 5 | 6 | 7 => r.minutes(10, 60),
+        8 => r.minutes(5 * 24 * 60, 18 * 24 * 60),
+        9 => r.minutes(3 * 24 * 60, 10 * 24 * 60),
+        _ => r.minutes(60, 24 * 60),
+    };
+    Ok(vec![(working(at + wait, r), Task::Mediation(index))])
+}
+
+/// A matter for the council: what residents raise, and the case category that carries out
+/// a decision on it.
+const COUNCIL_MATTERS: [(&str, &str, &str); 8] = [
+    (
+        "小区东门加装无障碍坡道",
+        "东门只有台阶，轮椅和婴儿车进出不便，建议加装坡道。",
+        "C-ROAD-01",
+    ),
+    (
+        "楼道声控灯更换为感应灯",
+        "老式声控灯经常不亮，老人上下楼不安全。",
+        "C-PUB-02",
+    ),
+    (
+        "非机动车棚加装集中充电桩",
+        "减少飞线充电，消除火灾隐患。",
+        "E-SAF-01",
+    ),
+    (
+        "调整垃圾分类投放点位置",
+        "投放点离住户窗户太近，夏天气味大，建议挪到路口。",
+        "E-ENV-01",
+    ),
+    (
+        "约定广场舞时间和音量",
+        "晚上音响太吵，影响老人孩子休息，大家商量个时间。",
+        "E-NEI-01",
+    ),
+    (
+        "楼顶防水维修费用分摊",
+        "顶楼住户漏水，维修费用如何在本单元分摊。",
+        "E-NEI-02",
+    ),
+    (
+        "小区停车位重新划线",
+        "车位线模糊，乱停车堵住消防通道。",
+        "C-ROAD-02",
+    ),
+    (
+        "消防通道加装警示标识",
+        "消防通道常被占用，建议加装标识并定期巡查。",
+        "E-SAF-03",
+    ),
+];
+
+/// A council item on its way.
+struct ItemRun {
+    rng: Rng,
+    id: Option<i64>,
+    grid: Option<i64>,
+    title: &'static str,
+    description: &'static str,
+    code: &'static str,
+    /// None: not adopted.
+    tier: Option<shared::council::Tier>,
+    view: Option<shared::council::ItemView>,
+}
+
+/// One step of a council item; also returns the case a decision filed.
+#[allow(clippy::too_many_arguments)]
+async fn council_step(
+    index: usize,
+    state: &AppState,
+    cast: &Cast,
+    parties: &HashMap<String, i64>,
+    categories: &HashMap<String, i64>,
+    run: &mut ItemRun,
+    at: OffsetDateTime,
+) -> AppResult<(Next, Option<i64>)> {
+    use crate::council::service as council;
+    use shared::council::{
+        CreateItem, CreateMeeting, Decision, ItemAction, ItemStage, MeetingKind, MoveItem, Tier,
+    };
+    let me = &cast.staff;
+    let again = |t: OffsetDateTime| vec![(t, Task::Council(index))];
+    let Some(id) = run.id else {
+        let req = CreateItem {
+            title: run.title.into(),
+            description: run.description.into(),
+            scope_place_id: run.grid.unwrap_or_default(),
+            category_id: categories.get(run.code).copied(),
+            lon: None,
+            lat: None,
+        };
+        let item = step(
+            "raising a council item",
+            clock::at(at, council::create_item(state, me, req)).await,
+        )?;
+        run.id = Some(item.summary.id);
+        run.view = Some(item);
+        let next = working(at + run.rng.minutes(2 * 60, 3 * 24 * 60), &mut run.rng);
+        return Ok((again(next), None));
+    };
+    let item = run
+        .view
+        .take()
+        .ok_or_else(|| AppError::Internal("a council item without its view".into()))?;
+    let version = item.summary.version;
+    let mv = |action| MoveItem {
+        action,
+        version,
+        tier: None,
+        meeting_id: None,
+        note: None,
+        decision: None,
+    };
+    let r = &mut run.rng;
+    let decision = |r: &mut Rng| Decision {
+        text: format!("同意{}，由责任单位限期落实，网格员跟进。", run.title),
+        responsible_party_id: parties
+            .get(party_for(run.code))
+            .copied()
+            .unwrap_or_default(),
+        category_id: categories[run.code],
+        deadline: shared::calendar::day_at(at) + Duration::days(10 + r.below(20) as i64),
+    };
+    let (req, wait) = match (item.summary.stage, run.tier) {
+        (ItemStage::Proposed, None) => (
+            MoveItem {
+                note: Some("经初步审议，该事项不属于社区议事范围，已向提出人说明。".into()),
+                ..mv(ItemAction::Reject)
+            },
+            None,
+        ),
+        (ItemStage::Proposed, Some(tier)) => (
+            MoveItem {
+                tier: Some(tier),
+                ..mv(ItemAction::Accept)
+            },
+            Some(r.minutes(60, 4 * 24 * 60)),
+        ),
+        (ItemStage::Gathering, Some(Tier::Small)) => (
+            MoveItem {
+                decision: Some(decision(r)),
+                ..mv(ItemAction::Decide)
+            },
+            Some(r.minutes(24 * 60, 3 * 24 * 60)),
+        ),
+        (ItemStage::Gathering, _) => {
+            // The next deliberation day: a Saturday evening at the grid's 议事角.
+            let local = at.to_offset(shared::calendar::SHANGHAI);
+            let days = (5 - local.weekday().number_days_from_monday() as i64).rem_euclid(7);
+            let starts = (local.date() + Duration::days(days.max(1)))
+                .with_time(Time::from_hms(19, 0, 0).expect("a time"))
+                .assume_offset(shared::calendar::SHANGHAI);
+            let meeting = step(
+                "a deliberation day",
+                clock::at(
+                    at,
+                    council::create_meeting(
+                        state,
+                        me,
+                        CreateMeeting {
+                            scope_place_id: run.grid.unwrap_or_default(),
+                            kind: MeetingKind::Regular,
+                            title: "网格议事日".into(),
+                            venue: "网格议事角".into(),
+                            starts_at: starts,
+                        },
+                    ),
+                )
+                .await,
+            )?;
+            (
+                MoveItem {
+                    meeting_id: Some(meeting.summary.id),
+                    ..mv(ItemAction::Schedule)
+                },
+                Some(starts - at + r.minutes(5, 30)),
+            )
+        }
+        (ItemStage::Scheduled, _) => (mv(ItemAction::Open), Some(r.minutes(30, 80))),
+        (ItemStage::Deliberating, _) => (
+            MoveItem {
+                decision: Some(decision(r)),
+                ..mv(ItemAction::Decide)
+            },
+            Some(r.minutes(24 * 60, 3 * 24 * 60)),
+        ),
+        (ItemStage::Decided, _) => (mv(ItemAction::Start), Some(r.minutes(24 * 60, 3 * 24 * 60))),
+        (ItemStage::CarryingOut, _) => {
+            // Done when the case that carries out the decision is closed; look again later.
+            let closed = match item.summary.case_id {
+                Some(c) => case::Entity::find_by_id(c)
+                    .one(&state.db.conn)
+                    .await?
+                    .is_some_and(|c| c.stage == "closed"),
+                None => true,
+            };
+            if !closed {
+                run.view = Some(item);
+                return Ok((again(working(at + Duration::days(2), r)), None));
+            }
+            (mv(ItemAction::Complete), None)
+        }
+        _ => return Ok((vec![], None)),
+    };
+    let action = req.action;
+    let moved = clock::at(at, council::move_item(state, me, id, req)).await;
+    let item = step(&format!("council item {id}, {action:?}"), moved)?;
+    let decided = (action == ItemAction::Decide)
+        .then_some(item.summary.case_id)
+        .flatten();
+    run.view = Some(item);
+    let next = match wait {
+        Some(w) if action == ItemAction::Schedule => again(at + w),
+        Some(w) => again(working(at + w, r)),
+        None => vec![],
+    };
+    Ok((next, decided))
 }

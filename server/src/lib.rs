@@ -217,6 +217,8 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
                 visits = c.visits,
                 errands = c.errands,
                 meals = c.meals,
+                mediation_files = c.mediation_files,
+                council_items = c.council_items,
                 seconds = c.elapsed.as_secs_f64(),
                 "demo history played"
             ),

@@ -34,11 +34,14 @@ async fn a_year_of_work_by_the_rules(app: &TestApp) {
     };
     let counts = fill(&app.state, &plan).await.expect("history plays");
     println!(
-        "demo history, 12 months: {} cases, {} moves, {} visits, {} meals in {:.1} s",
+        "demo history, 12 months: {} cases, {} moves, {} visits, {} meals, {} mediation files, \
+         {} council items in {:.1} s",
         counts.cases,
         counts.moves,
         counts.visits,
         counts.meals,
+        counts.mediation_files,
+        counts.council_items,
         counts.elapsed.as_secs_f64()
     );
     let conn = &app.state.db.conn;
@@ -177,6 +180,134 @@ async fn a_year_of_work_by_the_rules(app: &TestApp) {
             assert_eq!(shared::calendar::day_at(t), o.day, "served on its day");
         }
     }
+    // Mediation files: each history a path of the shared table; most agreed and performed,
+    // some failed, every one within its deadline or closed.
+    use shared::mediation::{MediationAction, MediationStage};
+    let files = server::mediation::store::file::Entity::find()
+        .all(conn)
+        .await
+        .unwrap();
+    let file_events = server::mediation::store::event::Entity::find()
+        .order_by_asc(server::mediation::store::event::Column::Id)
+        .all(conn)
+        .await
+        .unwrap();
+    for f in &files {
+        let mut at = MediationStage::Intake;
+        for e in file_events.iter().filter(|e| e.file_id == f.id) {
+            let (Some(from), Some(to)) = (e.from_stage.as_deref(), e.to_stage.as_deref()) else {
+                continue;
+            };
+            let (from, to) = (
+                MediationStage::parse(from).unwrap(),
+                MediationStage::parse(to).unwrap(),
+            );
+            assert_eq!(
+                from, at,
+                "file {}: {} from the wrong stage",
+                f.number, e.action
+            );
+            assert!(
+                MediationAction::between(from, to).is_some()
+                    || (from, to) == (MediationStage::Intake, MediationStage::NotAccepted),
+                "file {}: no move {from:?} → {to:?}",
+                f.number
+            );
+            at = to;
+        }
+        assert_eq!(
+            MediationStage::parse(&f.stage),
+            Some(at),
+            "file {}",
+            f.number
+        );
+    }
+    let ended = |s: &str| files.iter().filter(|f| f.stage == s).count();
+    assert!(files.len() >= 30, "mediation files: {}", files.len());
+    assert!(
+        ended("closed") * 2 >= files.len(),
+        "performed: {}",
+        ended("closed")
+    );
+    assert!(ended("failed") >= 1);
+    // Council items: the same, and decided items carried out by cases that were closed.
+    use shared::council::{ItemAction, ItemStage};
+    let item_stage = |s: &str| -> ItemStage {
+        serde_json::from_value(serde_json::Value::String(s.into())).unwrap()
+    };
+    let items = server::council::store::item::Entity::find()
+        .all(conn)
+        .await
+        .unwrap();
+    let item_events = server::council::store::event::Entity::find()
+        .order_by_asc(server::council::store::event::Column::Id)
+        .all(conn)
+        .await
+        .unwrap();
+    for i in &items {
+        let mut at = ItemStage::Proposed;
+        for e in item_events.iter().filter(|e| e.item_id == i.id) {
+            let (Some(from), Some(to)) = (e.from_stage.as_deref(), e.to_stage.as_deref()) else {
+                continue;
+            };
+            let (from, to) = (item_stage(from), item_stage(to));
+            assert_eq!(
+                from, at,
+                "item {}: {} from the wrong stage",
+                i.title, e.action
+            );
+            assert!(
+                ItemAction::ALL
+                    .into_iter()
+                    .any(|a| a.from().contains(&from) && a.to() == to),
+                "item {}: no move {from:?} → {to:?}",
+                i.title
+            );
+            at = to;
+        }
+        assert_eq!(item_stage(&i.stage), at, "item {}", i.title);
+    }
+    assert!(items.len() >= 20, "council items: {}", items.len());
+    assert!(items.iter().filter(|i| i.stage == "done").count() * 2 >= items.len());
+    assert!(
+        items
+            .iter()
+            .any(|i| i.tier.as_deref() == Some("big") && i.stage == "done")
+    );
+    assert!(
+        items
+            .iter()
+            .any(|i| i.tier.as_deref() == Some("small") && i.stage == "done")
+    );
+    // Nobody real: identity numbers from no province, phones from the example block.
+    for r in server::places::store::resident::Entity::find()
+        .all(conn)
+        .await
+        .unwrap()
+    {
+        if let Some(n) = &r.id_number {
+            assert!(n.starts_with("99"), "a real-looking identity number: {n}");
+            assert!(shared::validate::IdCardNumber::parse(n).is_ok(), "{n}");
+        }
+        if let Some(p) = &r.phone {
+            assert!(
+                p.starts_with("1380000") && p.len() == 11,
+                "a real-looking phone: {p}"
+            );
+        }
+    }
+    for p in server::mediation::store::party::Entity::find()
+        .all(conn)
+        .await
+        .unwrap()
+    {
+        if let Some(phone) = &p.phone {
+            assert!(
+                phone.starts_with("1380000"),
+                "a real-looking phone: {phone}"
+            );
+        }
+    }
     // Every move was made by someone the shared table allows: the grid's own worker verified.
     let users = server::accounts::store::user::Entity::find()
         .all(conn)
@@ -236,6 +367,22 @@ async fn contents(app: &TestApp) -> String {
         .unwrap()
     {
         out += &format!("{o:?}\n");
+    }
+    for f in server::mediation::store::event::Entity::find()
+        .order_by_asc(server::mediation::store::event::Column::Id)
+        .all(conn)
+        .await
+        .unwrap()
+    {
+        out += &format!("{f:?}\n");
+    }
+    for i in server::council::store::event::Entity::find()
+        .order_by_asc(server::council::store::event::Column::Id)
+        .all(conn)
+        .await
+        .unwrap()
+    {
+        out += &format!("{i:?}\n");
     }
     out
 }
