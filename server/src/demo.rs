@@ -1,4 +1,4 @@
-//! Demo and benchmark data. `make run` seeds 幸福社区 (modelled on the seed article: four grids,
+//! Demo and benchmark data. `make run` seeds 幸福社区 in Lanzhou (modelled on the seed article: four grids,
 //! thirty buildings, residents including 张阿姨 and 瞿奶奶) into an empty database, with the five
 //! demo accounts. `server seed --residents N --seed S` builds a district of any size for
 //! benchmarks. Both are deterministic: the same seed gives the same data.
@@ -157,6 +157,9 @@ struct Batch {
 }
 
 const CHUNK: usize = 400;
+
+/// The south-west corner of the first community (longitude, latitude): Lanzhou, 城关区.
+pub const ORIGIN: (f64, f64) = (103.83, 36.06);
 
 impl Batch {
     async fn flush(&mut self, conn: &impl ConnectionTrait, all: bool) -> AppResult<()> {
@@ -394,8 +397,8 @@ pub async fn generate_in(txn: &impl ConnectionTrait, plan: &Plan, demo: bool) ->
         counts: Counts::default(),
         demo,
     };
-    // Communities are laid out on a square of tiles near 121.45°E 31.22°N (0.008° × 0.006°
-    // each, larger for the map benchmark).
+    // Communities are laid out on a square of tiles from 103.83°E 36.06°N, in Lanzhou's
+    // 城关区 where the seed story happened (0.008° × 0.006° each, larger for the map benchmark).
     let (tile_w, tile_h) = plan.tile;
     let total_communities = plan.streets * plan.communities_per_street;
     let per_row = (total_communities as f64).sqrt().ceil() as usize;
@@ -424,7 +427,7 @@ pub async fn generate_in(txn: &impl ConnectionTrait, plan: &Plan, demo: bool) ->
                 (community_index / per_row) as f64,
             );
             community_index += 1;
-            let (x0, y0) = (121.45 + cx * tile_w, 31.22 + cy * tile_h);
+            let (x0, y0) = (ORIGIN.0 + cx * tile_w, ORIGIN.1 + cy * tile_h);
             let ccode = format!("{street_code}-C{:02}", c + 1);
             let cname = if demo {
                 "幸福社区".to_string()
