@@ -774,6 +774,13 @@ async fn case_step(
                     62..88 => 4,
                     _ => 3,
                 };
+                // He reads what happened to his reports when he opens the app to rate one.
+                let read = clock::at(
+                    at,
+                    crate::cases::service::mark_read(state, &cast.resident, &[]),
+                )
+                .await;
+                step("reading notifications", read)?;
                 let rated = clock::at(
                     at,
                     crate::cases::service::rate(
@@ -1314,7 +1321,7 @@ async fn mediation_step(
         1 => r.minutes(60, 24 * 60),
         2 => r.minutes(24 * 60, 5 * 24 * 60),
         3 => r.minutes(2 * 24 * 60, 8 * 24 * 60),
-        4 | 5 | 6 | 7 => r.minutes(10, 60),
+        4..=7 => r.minutes(10, 60),
         8 => r.minutes(5 * 24 * 60, 18 * 24 * 60),
         9 => r.minutes(3 * 24 * 60, 10 * 24 * 60),
         _ => r.minutes(60, 24 * 60),

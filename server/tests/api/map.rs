@@ -64,7 +64,9 @@ async fn the_map_answers_by_box_layer_and_point(app: &TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(loc["grid"]["name"], "第二网格");
     assert_eq!(loc["micro_grid"]["name"], "2微网格");
-    let (status, outside) = resident.get("/api/v1/map/locate?lon=103.88&lat=36.14").await;
+    let (status, outside) = resident
+        .get("/api/v1/map/locate?lon=103.88&lat=36.14")
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(outside["errors"][0]["field"], "lon");
 
