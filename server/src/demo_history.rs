@@ -205,6 +205,8 @@ struct CaseRun {
     postpone: bool,
     refuse: bool,
     reworked: bool,
+    /// When the case is planned to close (set at registration).
+    target: Option<OffsetDateTime>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -401,6 +403,7 @@ pub async fn fill(state: &AppState, plan: &HistoryPlan) -> AppResult<HistoryCoun
                 postpone: r.chance(5),
                 refuse: r.chance(6),
                 reworked: false,
+                target: None,
                 grid,
                 id: None,
                 code: kind.0,
@@ -643,6 +646,7 @@ pub async fn fill(state: &AppState, plan: &HistoryPlan) -> AppResult<HistoryCoun
                         postpone: false,
                         refuse: false,
                         reworked: false,
+                        target: None,
                     });
                 }
                 next
@@ -656,6 +660,27 @@ pub async fn fill(state: &AppState, plan: &HistoryPlan) -> AppResult<HistoryCoun
         };
         for (t, follow) in next {
             queue.push(t, follow);
+        }
+    }
+    // By now everyone has read what happened more than two days ago.
+    let seen = plan.until - Duration::days(2);
+    let mut people: Vec<&Principal> = vec![&cast.staff, &cast.admin, &cast.resident];
+    people.extend(cast.grid_workers.values());
+    people.sort_by_key(|p| p.user_id);
+    for who in people {
+        use crate::cases::store::notification;
+        let ids: Vec<i64> = notification::Entity::find()
+            .filter(notification::Column::UserId.eq(who.user_id))
+            .filter(notification::Column::ReadAt.is_null())
+            .filter(notification::Column::CreatedAt.lt(seen))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|n| n.id)
+            .collect();
+        if !ids.is_empty() {
+            let read = clock::at(seen, crate::cases::service::mark_read(state, who, &ids)).await;
+            step("reading notifications", read)?;
         }
     }
     counts.elapsed = started.elapsed();
@@ -810,28 +835,54 @@ async fn case_step(
     let view = step(&format!("moving case {id} by {action:?}"), moved)?;
     counts.moves += 1;
     let r = &mut run.rng;
-    // How long until the next step, from what just happened.
-    let wait = match action {
-        Action::Register => r.minutes(15, 4 * 60),
-        Action::Dispatch => r.minutes(30, 20 * 60),
-        Action::RequestPostpone => r.minutes(60, 8 * 60),
-        Action::ApprovePostpone => Duration::days(5) + r.minutes(0, 24 * 60),
-        Action::Start | Action::Resume | Action::VerifyFail => {
-            // The work: done well before the deadline, or (for the late ones) after it.
-            let deadline = view.summary.deadline_at.unwrap_or(at + Duration::days(2));
-            let left = (deadline - at).max(Duration::hours(1));
-            if run.late {
-                left + r.minutes(2 * 60, 4 * 24 * 60)
-            } else {
-                left * (0.2 + r.below(60) as f64 / 100.0)
-            }
+    // At registration (and when a postponement moves the deadline, or a failed verification
+    // sends the work back) the case gets a planned closing time: within its deadline for most,
+    // after it for the late ones; the steps between take their shares of the time left.
+    let deadline = view.summary.deadline_at.unwrap_or(at + Duration::days(2));
+    let plan_close = |late: bool, r: &mut Rng| {
+        let left = (deadline - at).max(Duration::minutes(30));
+        if late {
+            deadline + r.minutes(2 * 60, 4 * 24 * 60)
+        } else {
+            at + left * (0.35 + r.below(55) as f64 / 100.0)
         }
-        Action::Feedback => r.minutes(60, 20 * 60),
-        Action::VerifyPass => r.minutes(20, 6 * 60),
+    };
+    match action {
+        Action::Register => run.target = Some(plan_close(run.late, r)),
+        Action::ApprovePostpone => run.target = Some(plan_close(false, r)),
+        Action::VerifyFail => {
+            run.target = Some(
+                run.target
+                    .unwrap_or(at)
+                    .max(at + r.minutes(24 * 60, 3 * 24 * 60)),
+            )
+        }
+        _ => {}
+    }
+    let target = run.target.unwrap_or(at + Duration::days(1));
+    let share = |part: f64| ((target - at) * part).max(Duration::minutes(5));
+    let wait = match action {
+        Action::Register => share(0.10),
+        Action::Dispatch => share(0.12),
+        Action::Start if run.postpone => share(0.2),
+        Action::Start | Action::Resume | Action::VerifyFail => share(0.55),
+        Action::RequestPostpone => r.minutes(60, 4 * 60),
+        Action::ApprovePostpone => share(0.1),
+        Action::Feedback => share(0.5),
+        Action::VerifyPass => share(1.0),
+        // The reporter's 回访 a day or three after closing.
         Action::Close => Duration::days(1) + r.minutes(0, 48 * 60),
         Action::Refuse | Action::RejectPostpone | Action::Reopen => return Ok(vec![]),
     };
-    Ok(vec![(working(at + wait, r), Task::Case(index))])
+    // People work by day; a step that would then miss the plan is done in the evening.
+    let next = at + wait;
+    let by_day = working(next, r);
+    let next = if by_day <= target || action == Action::Close {
+        by_day
+    } else {
+        next
+    };
+    Ok(vec![(next, Task::Case(index))])
 }
 
 /// A visit to a paired resident; now and then it finds a need that becomes an errand.

@@ -139,6 +139,29 @@ async fn a_year_of_work_by_the_rules(app: &TestApp) {
         .filter(|c| c.closed_at.zip(c.deadline_at).is_some_and(|(c, d)| c > d))
         .count();
     assert!(late * 100 >= cases.len() * 5, "late: {late}");
+    // Most close within their deadline (the board's 按期结案率).
+    let with_deadline: Vec<_> = cases
+        .iter()
+        .filter(|c| c.stage == "closed" && c.deadline_at.is_some())
+        .collect();
+    let on_time = with_deadline
+        .iter()
+        .filter(|c| c.closed_at.zip(c.deadline_at).is_some_and(|(c, d)| c <= d))
+        .count();
+    assert!(
+        on_time * 100 >= with_deadline.len() * 75,
+        "on time: {on_time} of {}",
+        with_deadline.len()
+    );
+    // Nobody is left with a year of unread notifications.
+    let unread_old = server::cases::store::notification::Entity::find()
+        .all(conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.read_at.is_none() && n.created_at < plan.until - Duration::days(3))
+        .count();
+    assert_eq!(unread_old, 0, "old notifications left unread");
     let rated: Vec<i32> = cases.iter().filter_map(|c| c.rating_score).collect();
     assert!(rated.len() >= 30 && rated.iter().all(|s| (1..=5).contains(s)));
     let open: Vec<_> = cases.iter().filter(|c| stage(&c.stage).is_open()).collect();
