@@ -25,7 +25,9 @@ pub fn today() -> Date {
     shared::calendar::day_at(now())
 }
 
-/// Run `f` with the clock reading `t` (for everything it awaits in this task).
+/// Run `f` with the clock reading `t` (for everything it awaits in this task). In UTC, as the
+/// wall clock reads: stored times keep the offset they were made with, and SQLite compares
+/// them as text (a deadline in `Z` against a closing time in `+08:00` would compare wrongly).
 pub async fn at<F: Future>(t: OffsetDateTime, f: F) -> F::Output {
-    SET_TIME.scope(t, f).await
+    SET_TIME.scope(t.to_offset(time::UtcOffset::UTC), f).await
 }

@@ -139,6 +139,27 @@ async fn a_year_of_work_by_the_rules(app: &TestApp) {
         .filter(|c| c.closed_at.zip(c.deadline_at).is_some_and(|(c, d)| c > d))
         .count();
     assert!(late * 100 >= cases.len() * 5, "late: {late}");
+    // Times are stored in UTC, as the services' wall clock gives them (SQLite compares the
+    // stored text: the board's 按期结案率 compares closing times with deadlines in SQL).
+    for c in &cases {
+        assert!(
+            c.created_at.offset().is_utc(),
+            "case {} stamped {}",
+            c.number,
+            c.created_at
+        );
+        assert!(c.closed_at.is_none_or(|t| t.offset().is_utc()));
+    }
+    let (status, board) = app.login("staff").await.get("/api/v1/board").await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{board}");
+    let on_time_rate = board["figures"]["on_time_rate"]
+        .as_f64()
+        .unwrap_or_default();
+    assert!(
+        on_time_rate >= 0.75,
+        "the board's 按期结案率: {}",
+        board["figures"]
+    );
     // Most close within their deadline (the board's 按期结案率).
     let with_deadline: Vec<_> = cases
         .iter()
