@@ -26,7 +26,7 @@ export PATH := $(CARGO_BIN):$(PATH)
 ## make run — build everything and serve the demo on http://127.0.0.1:$(PORT)
 run: tools app server-release
 	@mkdir -p data
-	LINJU_DEMO=$${LINJU_DEMO:-1} LINJU_DEMO_STORIES=$${LINJU_DEMO_STORIES:-1} PORT=$(PORT) LINJU_SITE_DIR=$(SITE) target/release/server serve
+	LINJU_DEMO=$${LINJU_DEMO:-1} LINJU_DEMO_STORIES=$${LINJU_DEMO_STORIES:-1} LINJU_DEMO_HISTORY_MONTHS=$${LINJU_DEMO_HISTORY_MONTHS:-12} PORT=$(PORT) LINJU_SITE_DIR=$(SITE) target/release/server serve
 
 ## make test — unit, API (SQLite and PostgreSQL), fuzzing and browser tests
 test: tools fuzz-tools app server-debug

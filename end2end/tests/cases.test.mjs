@@ -90,7 +90,7 @@ test('使用我的位置 fills in the building the phone stands at, or says the 
   const latitude = (ring[0][1] + ring[2][1]) / 2;
 
   // Far outside the community first: said plainly, and the place is still the user's choice.
-  await context.setGeolocation({ longitude: 121.6, latitude: 31.4 });
+  await context.setGeolocation({ longitude: 103.98, latitude: 36.24 });
   await page.goto(`${env.url}/report`);
   await page.getByTestId('report-form').waitFor();
   await page.getByTestId('use-location').click();

@@ -67,7 +67,7 @@ test('staff: layers, a grid panel, report at a point, outside every grid refused
   await page.getByTestId('layer-visits').check();
   await page.getByTestId('legend-special').waitFor();
   await page.getByTestId('legend-visits').waitFor();
-  const care = await api(page, 'GET', '/map/care?bbox=121.44,31.21,121.47,31.24');
+  const care = await api(page, 'GET', '/map/care?bbox=103.82,36.05,103.85,36.08');
   assert.equal(care.status, 200);
   assert.ok(care.body.special_households.reduce((n, c) => n + c.count, 0) > 0, 'staff read special-group counts');
   assert.ok(!JSON.stringify(care.body).includes('张秀兰'), 'never a name');
@@ -80,7 +80,7 @@ test('staff: layers, a grid panel, report at a point, outside every grid refused
   await page.getByTestId('layer-patrols').uncheck();
 
   // Click inside the first grid (its first micro-grid): the panel names it and counts.
-  await clickAt(page, 121.4505, 31.2205);
+  await clickAt(page, 103.8305, 36.0605);
   await page.getByTestId('panel-title').filter({ hasText: '第一网格' }).waitFor();
   assert.equal(await page.getByTestId('panel-open').textContent(), '0');
   assert.ok(Number(await page.getByTestId('panel-special').textContent()) > 0, 'staff see the special-group count');
@@ -112,17 +112,17 @@ test('staff: layers, a grid panel, report at a point, outside every grid refused
   // Back on the map: the pin is there and the grid counts it.
   await openMap(page);
   await page.waitForFunction(() => window.__linjuMap.features > 42);
-  await clickAt(page, 121.4512, 31.2212);
+  await clickAt(page, 103.8312, 36.0612);
   await page.getByTestId('panel-title').filter({ hasText: '第一网格' }).waitFor();
   await page.getByTestId('panel-open').filter({ hasText: '1' }).waitFor();
-  await clickAt(page, 121.4505, 31.2205);
+  await clickAt(page, 103.8305, 36.0605);
   await page.getByTestId('panel-title').filter({ hasText: '地图上报：路面积水' }).waitFor();
   assert.equal(await page.getByTestId('panel-case').getAttribute('href'), `/cases/${caseId}`);
 
   // Outside every grid: the server's own words.
   await page.getByTestId('map-zoom-out').click();
   await page.getByTestId('map-zoom-out').click();
-  await clickAt(page, 121.4485, 31.223);
+  await clickAt(page, 103.8285, 36.063);
   await page.getByTestId('panel-title').filter({ hasText: '此处不属于任何网格' }).waitFor();
   await page.getByTestId('panel-report').click();
   await page.getByTestId('panel-error').filter({ hasText: '不在本社区的任何网格内' }).waitFor();
@@ -148,7 +148,7 @@ test('keyboard: zoom, pan and open the grid under the cross', async () => {
   });
   for (let i = 0; i < 12; i++) {
     const [cx] = await centre();
-    const p = await page.evaluate(() => window.__linjuMap.screenOf(121.451, 31.223));
+    const p = await page.evaluate(() => window.__linjuMap.screenOf(103.831, 36.063));
     if (Math.abs(p[0] - cx) < 60) break;
     await page.keyboard.press(p[0] < cx ? 'ArrowLeft' : 'ArrowRight');
   }
@@ -164,7 +164,7 @@ test('admin: edit an outline; an edit that overlaps a neighbour is refused and n
   const page = await env.newPage();
   await loginHome(page, env.url, 'admin');
   await openMap(page);
-  await clickAt(page, 121.4505, 31.2235);
+  await clickAt(page, 103.8305, 36.0635);
   await page.getByTestId('panel-title').filter({ hasText: '第一网格' }).waitFor();
   await page.getByTestId('panel-edit').click();
   await page.getByTestId('map-edit').waitFor();
@@ -172,7 +172,7 @@ test('admin: edit an outline; an edit that overlaps a neighbour is refused and n
   const before = await api(page, 'GET', `/places/${id}`);
 
   // Add a corner in the middle of the west edge (on the community's border) and save.
-  await clickAt(page, 121.45, 31.223);
+  await clickAt(page, 103.83, 36.063);
   await page.getByTestId('edit-save').click();
   await page.getByTestId('edit-saved').waitFor();
   const after = await api(page, 'GET', `/places/${id}`);
@@ -182,8 +182,8 @@ test('admin: edit an outline; an edit that overlaps a neighbour is refused and n
   // Drag the north-east corner into the second grid: refused, naming 第二网格. (Saving
   // scrolled the page to the button; back up to the map first.)
   await page.evaluate(() => window.scrollTo(0, 0));
-  const from = await pointOf(page, 121.452, 31.226);
-  const to = await pointOf(page, 121.453, 31.2255);
+  const from = await pointOf(page, 103.832, 36.066);
+  const to = await pointOf(page, 103.833, 36.0655);
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
   await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 3 });
@@ -209,8 +209,8 @@ test('admin: edit an outline; an edit that overlaps a neighbour is refused and n
   await page.getByTestId('drill-edit').click();
   await page.getByTestId('map-edit').filter({ hasText: '1微网格' }).waitFor();
   await page.getByTestId('edit-cut').click();
-  await clickAt(page, 121.4494, 31.2205);
-  await clickAt(page, 121.4526, 31.2205);
+  await clickAt(page, 103.8294, 36.0605);
+  await clickAt(page, 103.8326, 36.0605);
   await page.getByTestId('cut-code').fill('XF-C01-G1-M3');
   await page.getByTestId('cut-name').fill('3微网格');
   await page.getByTestId('cut-save').click();
@@ -230,7 +230,7 @@ test('phone: the map fits and the panel is a bottom sheet', async () => {
   }));
   assert.ok(scroll <= client, `page is ${scroll}px wide in a ${client}px viewport`);
   await page.screenshot({ path: path.join(ARTIFACTS, 'map-phone.png') });
-  await clickAt(page, 121.4525, 31.2235);
+  await clickAt(page, 103.8325, 36.0635);
   await page.getByTestId('panel-title').filter({ hasText: '第二网格' }).waitFor();
   // A resident sees no figures, no special groups and no care layers; the server refuses too.
   assert.equal(await page.getByTestId('panel-open').count(), 0);
@@ -238,7 +238,7 @@ test('phone: the map fits and the panel is a bottom sheet', async () => {
   assert.equal(await page.getByTestId('panel-visits').count(), 0);
   assert.equal(await page.getByTestId('layer-special').count(), 0);
   assert.equal(await page.getByTestId('layer-patrols').count(), 0);
-  assert.equal((await api(page, 'GET', '/map/care?bbox=121.44,31.21,121.47,31.24')).status, 403);
+  assert.equal((await api(page, 'GET', '/map/care?bbox=103.82,36.05,103.85,36.08')).status, 403);
   const sheet = await page.getByTestId('map-panel').boundingBox();
   assert.ok(sheet.y + sheet.height >= 843 && sheet.width >= 389, 'the panel sits at the bottom, full width');
   assert.ok(sheet.height <= 844 * 0.42, `the sheet leaves most of the map free (${sheet.height}px)`);
@@ -254,7 +254,7 @@ test('grid worker: record a patrol with the phone\'s location and see its track'
   await page.setViewportSize({ width: 390, height: 844 });
   const context = env.browser.context;
   await context.grantPermissions(['geolocation'], { origin: env.url });
-  await context.setGeolocation({ longitude: 121.4504, latitude: 31.2204 });
+  await context.setGeolocation({ longitude: 103.8304, latitude: 36.0604 });
   await loginHome(page, env.url, 'gridworker');
   await openMap(page);
   await page.getByTestId('patrol-start').click();
@@ -262,7 +262,7 @@ test('grid worker: record a patrol with the phone\'s location and see its track'
   assert.equal(await page.getByTestId('layer-patrols').isChecked(), true, 'the track layer comes on');
   // Walk north-east through the first grid.
   for (let i = 1; i <= 6; i++) {
-    await context.setGeolocation({ longitude: 121.4504 + i * 0.0001, latitude: 31.2204 + i * 0.0002 });
+    await context.setGeolocation({ longitude: 103.8304 + i * 0.0001, latitude: 36.0604 + i * 0.0002 });
     await page.waitForTimeout(250);
   }
   await page.waitForFunction(() => (window.__linjuMap.trackPoints ?? 0) >= 7);
@@ -278,7 +278,7 @@ test('grid worker: record a patrol with the phone\'s location and see its track'
   await page.getByTestId('patrol-resume').click();
   await page.getByTestId('map-status').filter({ hasText: '巡查继续' }).waitFor();
   for (let i = 7; i <= 8; i++) {
-    await context.setGeolocation({ longitude: 121.4504 + i * 0.0001, latitude: 31.2204 + i * 0.0002 });
+    await context.setGeolocation({ longitude: 103.8304 + i * 0.0001, latitude: 36.0604 + i * 0.0002 });
     await page.waitForTimeout(250);
   }
   await page.waitForFunction((n) => window.__linjuMap.trackPoints >= n, beforeReload + 2);
@@ -292,7 +292,7 @@ test('grid worker: record a patrol with the phone\'s location and see its track'
   assert.ok(patrol.ended_at, 'ended');
   assert.equal(patrol.grid_name, '第一网格');
   assert.ok(patrol.points.length >= beforeReload + 2, `${patrol.points.length} points recorded, ${beforeReload} before the reload`);
-  assert.ok(patrol.points.some((p) => Math.abs(p.lat - (31.2204 + 8 * 0.0002)) < 1e-9), 'the walk after the reload is in the track');
+  assert.ok(patrol.points.some((p) => Math.abs(p.lat - (36.0604 + 8 * 0.0002)) < 1e-9), 'the walk after the reload is in the track');
   const times = patrol.points.map((p) => Date.parse(p.at));
   assert.deepEqual(times, [...times].sort((a, b) => a - b), 'in time order');
   // The day's tracks are drawn from the server again.

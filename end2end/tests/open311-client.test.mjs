@@ -19,8 +19,8 @@ const require = createRequire(import.meta.url);
 const Open311 = require('open311');
 
 // A point inside 幸福社区's 第一网格 (demo data), as in the README's curl example.
-const LAT = 31.2205;
-const LONG = 121.4505;
+const LAT = 36.0605;
+const LONG = 103.8305;
 
 let server;
 before(async () => { server = await startServer(); });

@@ -194,7 +194,7 @@ test('story 1: an unguarded well in the underground garage, from patrol to ratin
   // The grid worker's phone, with the location the browser will give (the middle of 1栋).
   let gw = await phonePage();
   await gw.context().grantPermissions(['geolocation'], { origin: url });
-  await gw.context().setGeolocation({ longitude: 121.45032, latitude: 31.2215, accuracy: 8 });
+  await gw.context().setGeolocation({ longitude: 103.83032, latitude: 36.0615, accuracy: 8 });
   await signIn(gw, 'gridworker');
 
   // Patrol: the map's patrol panel.

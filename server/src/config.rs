@@ -17,6 +17,9 @@ pub struct Config {
     /// With a freshly seeded demo, also tell the demo stories (cases, an agenda item, a
     /// dispute, cared-for residents) through the API: `make run` shows the app at work.
     pub demo_stories: bool,
+    /// With a freshly seeded demo, first play this many months of history (cases, visits,
+    /// errands, meals) through the services; 0 (the default, and the tests') plays none.
+    pub demo_history_months: u32,
     pub demo_password: String,
     pub session_idle: Duration,
     pub session_absolute: Duration,
@@ -94,6 +97,7 @@ impl Config {
                 .unwrap_or_else(|| PathBuf::from("target/site")),
             demo: env_flag("LINJU_DEMO", false),
             demo_stories: env_flag("LINJU_DEMO_STORIES", false),
+            demo_history_months: env_parse("LINJU_DEMO_HISTORY_MONTHS", 0)?,
             demo_password: env("LINJU_DEMO_PASSWORD").unwrap_or_else(|| "linju-demo".to_string()),
             session_idle: Duration::from_secs(
                 60 * env_parse::<u64>("LINJU_SESSION_IDLE_MINUTES", 120)?,
@@ -128,6 +132,7 @@ impl Config {
             site_dir: PathBuf::from("target/site"),
             demo: false,
             demo_stories: false,
+            demo_history_months: 0,
             demo_password: "linju-demo".to_string(),
             session_idle: Duration::from_secs(7200),
             session_absolute: Duration::from_secs(12 * 3600),

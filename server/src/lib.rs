@@ -24,10 +24,12 @@ pub mod backup;
 pub mod board;
 pub mod care;
 pub mod cases;
+pub mod clock;
 pub mod config;
 pub mod council;
 pub mod db;
 pub mod demo;
+pub mod demo_history;
 pub mod demo_stories;
 pub mod error;
 pub mod http;
@@ -202,6 +204,29 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
         shutdown: Arc::new(tokio::sync::watch::channel(false).0),
     };
     live_stream::across_processes(&state);
+    if seeded && state.config.demo_history_months > 0 {
+        let plan = demo_history::HistoryPlan {
+            months: state.config.demo_history_months,
+            seed: demo::Plan::demo().seed,
+            until: clock::now(),
+        };
+        match demo_history::fill(&state, &plan).await {
+            Ok(c) => tracing::info!(
+                months = plan.months,
+                cases = c.cases,
+                moves = c.moves,
+                ratings = c.ratings,
+                visits = c.visits,
+                errands = c.errands,
+                meals = c.meals,
+                mediation_files = c.mediation_files,
+                council_items = c.council_items,
+                seconds = c.elapsed.as_secs_f64(),
+                "demo history played"
+            ),
+            Err(e) => tracing::error!(error = %e, "demo history stopped"),
+        }
+    }
     // A story the API refuses is a bug to see in the log, not a reason to refuse to serve.
     if seeded
         && state.config.demo_stories

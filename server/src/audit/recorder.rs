@@ -69,7 +69,7 @@ pub async fn record(
     rec: Record<'_>,
 ) -> AppResult<()> {
     entry::ActiveModel {
-        at: Set(time::OffsetDateTime::now_utc()),
+        at: Set(crate::clock::now()),
         actor_id: Set(actor.map(|a| a.user_id)),
         actor_name: Set(actor.map(|a| a.username.clone())),
         action: Set(rec.action.as_str().to_string()),

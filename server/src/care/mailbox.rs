@@ -16,7 +16,6 @@ use shared::accounts::{Principal, Role};
 use shared::care::*;
 use shared::cases::{CreateCase, Source, Urgency};
 use shared::error::{ErrorCode, FieldErrorCode};
-use time::OffsetDateTime;
 
 async fn view(
     conn: &impl ConnectionTrait,
@@ -61,7 +60,7 @@ pub async fn write(state: &AppState, me: &Principal, req: LetterInput) -> AppRes
         private: Set(req.private),
         status: Set(LetterStatus::Open.as_str().into()),
         version: Set(1),
-        created_at: Set(OffsetDateTime::now_utc()),
+        created_at: Set(crate::clock::now()),
         ..Default::default()
     }
     .insert(&*txn)
@@ -199,10 +198,7 @@ pub async fn answer(
             letter::Column::AnsweredBy,
             Expr::value(me.display_name.clone()),
         )
-        .col_expr(
-            letter::Column::AnsweredAt,
-            Expr::value(OffsetDateTime::now_utc()),
-        )
+        .col_expr(letter::Column::AnsweredAt, Expr::value(crate::clock::now()))
         .col_expr(letter::Column::CaseId, Expr::value(case_id))
         .col_expr(letter::Column::Version, Expr::value(l.version + 1))
         .filter(letter::Column::Id.eq(id))
@@ -222,7 +218,7 @@ pub async fn answer(
             action: Set(shared::cases::LETTER_ANSWERED.into()),
             stage: Set(None),
             actor_name: Set(Some(me.display_name.clone())),
-            created_at: Set(OffsetDateTime::now_utc()),
+            created_at: Set(crate::clock::now()),
             read_at: Set(None),
             ..Default::default()
         }

@@ -17,11 +17,11 @@ use shared::care::*;
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::places::SpecialGroup;
 use std::collections::HashMap;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 /// A day outside the window is a field error: no menus for 2099, no orders a year back.
 fn check_day(field: &str, day: Date, past_days: i64, ahead_days: i64) -> AppResult<()> {
-    if day_in_window(day, shared::calendar::today(), past_days, ahead_days) {
+    if day_in_window(day, crate::clock::today(), past_days, ahead_days) {
         Ok(())
     } else {
         Err(AppError::field(field, FieldErrorCode::OutOfRange))
@@ -161,7 +161,7 @@ pub async fn enrol(
         deliverer_user_id: Set(req.deliverer_user_id),
         notes: Set(req.notes.trim().to_string()),
         active: Set(true),
-        created_at: Set(OffsetDateTime::now_utc()),
+        created_at: Set(crate::clock::now()),
         ..Default::default()
     }
     .insert(&*txn)
@@ -259,7 +259,7 @@ pub async fn place_orders(
     if !req.enrolment_ids.is_empty() {
         q = q.filter(enrolment::Column::Id.is_in(req.enrolment_ids.clone()));
     }
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     for e in q.all(&*txn).await? {
         order::Entity::insert(order::ActiveModel {
             day: Set(req.day),
@@ -370,10 +370,7 @@ pub async fn deliver(state: &AppState, me: &Principal, id: i64) -> AppResult<Ord
             order::Column::Status,
             Expr::value(MealStatus::Delivered.as_str()),
         )
-        .col_expr(
-            order::Column::DeliveredAt,
-            Expr::value(OffsetDateTime::now_utc()),
-        )
+        .col_expr(order::Column::DeliveredAt, Expr::value(crate::clock::now()))
         .col_expr(
             order::Column::DeliveredBy,
             Expr::value(me.display_name.clone()),

@@ -119,7 +119,7 @@ async fn pairing_views(
         .await?
         .into_iter()
         .collect();
-    let today = shared::calendar::today();
+    let today = crate::clock::today();
     let mut out: Vec<PairingView> = rows
         .into_iter()
         .map(|p| {
@@ -178,7 +178,7 @@ pub async fn create_pairing(
     ctx: &RequestCtx,
     mut req: PairingInput,
 ) -> AppResult<PairingView> {
-    req.validate(shared::calendar::today())?;
+    req.validate(crate::clock::today())?;
     let txn = state.db.begin_write().await?;
     let r = resident::Entity::find_by_id(req.resident_id)
         .one(&*txn)
@@ -219,7 +219,7 @@ pub async fn create_pairing(
         starts_on: Set(req.starts_on),
         active: Set(true),
         version: Set(1),
-        created_at: Set(OffsetDateTime::now_utc()),
+        created_at: Set(crate::clock::now()),
         ..Default::default()
     }
     .insert(&*txn)
@@ -260,7 +260,7 @@ pub async fn update_pairing(
             &pairing_views(&*txn, vec![p]).await?.remove(0),
         ));
     }
-    let reason = req.validate(p.active, p.starts_on, shared::calendar::today())?;
+    let reason = req.validate(p.active, p.starts_on, crate::clock::today())?;
     let res = pairing::Entity::update_many()
         .col_expr(pairing::Column::Active, Expr::value(req.active))
         .col_expr(pairing::Column::Risk, Expr::value(req.risk.as_str()))
@@ -362,7 +362,7 @@ pub async fn record_visit(
     ctx: &RequestCtx,
     req: VisitInput,
 ) -> AppResult<VisitView> {
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     req.validate(now)?;
     let txn = state.db.begin_write().await?;
     let r = resident_in_care(&*txn, me, req.resident_id).await?;
@@ -593,7 +593,7 @@ async fn insert_errand(
     description: String,
     visit_id: Option<i64>,
 ) -> AppResult<errand::Model> {
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     Ok(errand::ActiveModel {
         resident_id: Set(r.id),
         grid_id: Set(r.grid_id),
@@ -727,7 +727,7 @@ pub async fn move_errand(
     let status = ErrandStatus::parse(&e.status).unwrap_or(ErrandStatus::Requested);
     let next =
         errand_step(status, req.step, rel).map_err(|_| AppError::Code(ErrorCode::IllegalMove))?;
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let mut q = errand::Entity::update_many()
         .col_expr(errand::Column::Status, Expr::value(next.as_str()))
         .col_expr(errand::Column::Version, Expr::value(e.version + 1))

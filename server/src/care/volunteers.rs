@@ -16,7 +16,6 @@ use shared::accounts::Principal;
 use shared::care::*;
 use shared::error::{ErrorCode, FieldErrorCode};
 use std::collections::HashMap;
-use time::OffsetDateTime;
 
 pub async fn rules(conn: &impl ConnectionTrait) -> AppResult<TimeBankRules> {
     let r = time_bank_rules::Entity::find_by_id(1)
@@ -127,7 +126,7 @@ pub async fn create_team(state: &AppState, me: &Principal, req: TeamInput) -> Ap
     let t = team::ActiveModel {
         name: Set(name),
         description: Set(req.description.trim().chars().take(1000).collect()),
-        created_at: Set(OffsetDateTime::now_utc()),
+        created_at: Set(crate::clock::now()),
         ..Default::default()
     }
     .insert(&*txn)
@@ -241,7 +240,7 @@ pub async fn add_member(
         team_id: Set(team_id),
         user_id: Set(req.user_id),
         name: Set(name),
-        created_at: Set(OffsetDateTime::now_utc()),
+        created_at: Set(crate::clock::now()),
         ..Default::default()
     }
     .insert(&*txn)
@@ -264,7 +263,7 @@ pub async fn record_activity(
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
     let title = req.validate(
-        OffsetDateTime::now_utc()
+        crate::clock::now()
             .to_offset(shared::calendar::SHANGHAI)
             .date(),
     )?;
@@ -289,7 +288,7 @@ pub async fn record_activity(
         }
     }
     let rate = rules(&*txn).await?.points_per_hour;
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let a = activity::ActiveModel {
         team_id: Set(req.team_id),
         title: Set(title.clone()),
@@ -435,7 +434,7 @@ pub async fn redeem(
     ledger::ActiveModel {
         volunteer_id: Set(id),
         activity_id: Set(None),
-        at: Set(OffsetDateTime::now_utc()),
+        at: Set(crate::clock::now()),
         minutes: Set(0),
         points: Set(-req.points),
         reason: Set(reason),

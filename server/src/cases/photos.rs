@@ -292,10 +292,7 @@ async fn upload(
     }
     // Result photos follow the Feedback move's own rule.
     if q.kind == PhotoKind::Feedback
-        && !Action::Feedback.allowed_for(
-            &me,
-            cases::relation(&me, &c, time::OffsetDateTime::now_utc()),
-        )
+        && !Action::Feedback.allowed_for(&me, cases::relation(&me, &c, crate::clock::now()))
     {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
@@ -329,7 +326,7 @@ async fn upload(
         height: Set(stored.height as i32),
         bytes: Set(stored.bytes),
         uploaded_by: Set(Some(me.user_id)),
-        created_at: Set(time::OffsetDateTime::now_utc()),
+        created_at: Set(crate::clock::now()),
         ..Default::default()
     }
     .insert(&*txn)

@@ -135,7 +135,7 @@ async fn upload(
         height: Set(stored.height as i32),
         bytes: Set(stored.bytes),
         uploaded_by: Set(Some(me.user_id)),
-        created_at: Set(time::OffsetDateTime::now_utc()),
+        created_at: Set(crate::clock::now()),
         ..Default::default()
     }
     .insert(&*txn)

@@ -86,7 +86,7 @@ pub(super) async fn append(
 ) -> AppResult<()> {
     event::ActiveModel {
         file_id: Set(file_id),
-        at: Set(OffsetDateTime::now_utc()),
+        at: Set(crate::clock::now()),
         actor_id: Set(Some(me.user_id)),
         actor_name: Set(me.display_name.clone()),
         action: Set(action.as_str().to_string()),
@@ -112,10 +112,7 @@ pub(super) async fn bump(
 ) -> AppResult<()> {
     let res = file::Entity::update_many()
         .col_expr(file::Column::Version, Expr::value(f.version + 1))
-        .col_expr(
-            file::Column::UpdatedAt,
-            Expr::value(OffsetDateTime::now_utc()),
-        )
+        .col_expr(file::Column::UpdatedAt, Expr::value(crate::clock::now()))
         .filter(file::Column::Id.eq(f.id))
         .filter(file::Column::Version.eq(version))
         .exec(conn)
@@ -266,7 +263,7 @@ pub async fn create_file(
             .await
             .map_err(|_| AppError::field("source_case_id", FieldErrorCode::UnknownReference))?;
     }
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let f = file::ActiveModel {
         number: Set(format!(
             "tmp-{}",
@@ -557,7 +554,7 @@ pub async fn set_consent(
     if !Change::Consent.allowed_in(stage_of(&f)) {
         return Err(AppError::Code(ErrorCode::IllegalMove));
     }
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let name = p.name.clone();
     let mut a: party::ActiveModel = p.into();
     a.consent = Set(Some(req.agreed));
@@ -620,7 +617,7 @@ pub async fn notify_party(
     let (f, _, _) = find_runnable(&*txn, me, p.file_id).await?;
     let name = p.name.clone();
     let mut a: party::ActiveModel = p.into();
-    a.notified_at = Set(Some(OffsetDateTime::now_utc()));
+    a.notified_at = Set(Some(crate::clock::now()));
     a.update(&*txn).await?;
     append(
         &*txn,
@@ -725,7 +722,7 @@ pub async fn move_file(
     };
     bump(&*txn, me, ctx, &f, req.version).await?;
     set_stage(&*txn, id, to).await?;
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let note = note.map(str::to_string);
     match req.action {
         MediationAction::Accept => {
@@ -733,7 +730,7 @@ pub async fn move_file(
                 .col_expr(file::Column::AcceptedAt, Expr::value(now))
                 .col_expr(
                     file::Column::Deadline,
-                    Expr::value(default_deadline(shared::calendar::today())),
+                    Expr::value(default_deadline(crate::clock::today())),
                 )
                 .filter(file::Column::Id.eq(id))
                 .exec(&*txn)
@@ -864,7 +861,7 @@ pub async fn add_record(
         text: Set(text),
         author_id: Set(Some(me.user_id)),
         author_name: Set(me.display_name.clone()),
-        at: Set(OffsetDateTime::now_utc()),
+        at: Set(crate::clock::now()),
         ..Default::default()
     }
     .insert(&*txn)
@@ -922,7 +919,7 @@ pub async fn add_session(
     if !Change::Session.allowed_in(stage) {
         return Err(AppError::Code(ErrorCode::IllegalMove));
     }
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let s = session::ActiveModel {
         file_id: Set(id),
         mode: Set(req.mode.as_str().into()),
@@ -1099,7 +1096,7 @@ pub async fn confirm(
     let name = p.name.clone();
     let mut pa: party::ActiveModel = p.into();
     pa.confirmed_by = Set(Some(req.method.as_str().into()));
-    pa.confirmed_at = Set(Some(OffsetDateTime::now_utc()));
+    pa.confirmed_at = Set(Some(crate::clock::now()));
     pa.update(&*txn).await?;
     append(
         &*txn,
@@ -1138,7 +1135,7 @@ pub async fn perform_term(
         return Err(AppError::Code(ErrorCode::IllegalMove));
     }
     let mut ta: term::ActiveModel = t.into();
-    ta.performed_at = Set(Some(OffsetDateTime::now_utc()));
+    ta.performed_at = Set(Some(crate::clock::now()));
     ta.proof = Set(Some(proof.clone()));
     ta.update(&*txn).await?;
     append(
@@ -1196,7 +1193,7 @@ fn summary(f: &file::Model, mediators: Vec<String>) -> FileSummary {
         grid_id: f.grid_id,
         risk: f.risk,
         deadline: f.deadline,
-        overdue: deadline_overdue(stage, f.deadline, shared::calendar::today()),
+        overdue: deadline_overdue(stage, f.deadline, crate::clock::today()),
         mediator_names: mediators,
         version: f.version,
         updated_at: f.updated_at,
@@ -1405,7 +1402,7 @@ pub async fn view(
         .order_by_asc(term::Column::Position)
         .all(conn)
         .await?;
-    let today = shared::calendar::today();
+    let today = crate::clock::today();
     let agreement = f.agreement_facts.clone().map(|facts| AgreementView {
         facts,
         oral: f.agreement_oral,

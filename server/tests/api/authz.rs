@@ -579,14 +579,14 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         case(
             M::GET,
             "/api/v1/map/features",
-            "/api/v1/map/features?bbox=121.44,31.21,121.47,31.24&layers=grids,cases".into(),
+            "/api/v1/map/features?bbox=103.82,36.05,103.85,36.08&layers=grids,cases".into(),
             None,
             [200, 200, 200, 200, 200, 200, 401],
         ),
         case(
             M::GET,
             "/api/v1/map/locate",
-            "/api/v1/map/locate?lon=121.4505&lat=31.2205".into(),
+            "/api/v1/map/locate?lon=103.8305&lat=36.0605".into(),
             None,
             [200, 200, 200, 200, 200, 200, 401],
         ),
@@ -629,14 +629,14 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         case(
             M::GET,
             "/api/v1/map/figures",
-            "/api/v1/map/figures?bbox=121.44,31.21,121.47,31.24".into(),
+            "/api/v1/map/figures?bbox=103.82,36.05,103.85,36.08".into(),
             None,
             [200, 200, 200, 200, 200, 200, 401],
         ),
         case(
             M::GET,
             "/api/v1/map/heat",
-            "/api/v1/map/heat?bbox=121.44,31.21,121.47,31.24&from=2026-01-01&to=2026-12-31".into(),
+            "/api/v1/map/heat?bbox=103.82,36.05,103.85,36.08&from=2026-01-01&to=2026-12-31".into(),
             None,
             [200, 200, 200, 200, 200, 200, 401],
         ),
@@ -644,7 +644,7 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         case(
             M::GET,
             "/api/v1/map/care",
-            "/api/v1/map/care?bbox=121.44,31.21,121.47,31.24".into(),
+            "/api/v1/map/care?bbox=103.82,36.05,103.85,36.08".into(),
             None,
             [200, 200, 403, 200, 403, 200, 401],
         ),
@@ -668,7 +668,7 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             M::POST,
             "/api/v1/map/patrols/{id}/points",
             format!("/api/v1/map/patrols/{patrol_id}/points"),
-            Some(json!({"points": [{"lon": 121.4505, "lat": 31.2205, "at": rfc(now)}]})),
+            Some(json!({"points": [{"lon": 103.8305, "lat": 36.0605, "at": rfc(now)}]})),
             [403, 403, 404, 200, 404, 404, 401],
         ),
         case(

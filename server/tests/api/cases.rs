@@ -286,10 +286,10 @@ async fn duplicates_ratings_and_notifications(app: &TestApp) {
     let hazard = category(&resident, "E-SAF-02").await;
     let report = |title: &str, lon: f64| {
         json!({"title": title, "category_id": hazard, "urgency": "urgent", "source": "resident_report", "place_id": building,
-               "lon": lon, "lat": 31.2212})
+               "lon": lon, "lat": 36.0612})
     };
     let (_, first) = resident
-        .post("/api/v1/cases", report("车库井口没有护栏", 121.4512))
+        .post("/api/v1/cases", report("车库井口没有护栏", 103.8312))
         .await;
     // Before filing again, the reporter is offered their open report at the same place.
     let (_, offered) = resident
@@ -299,7 +299,7 @@ async fn duplicates_ratings_and_notifications(app: &TestApp) {
         .await;
     assert_eq!(offered[0]["id"], first["id"]);
     let (_, second) = resident
-        .post("/api/v1/cases", report("井口危险", 121.4513))
+        .post("/api/v1/cases", report("井口危险", 103.8313))
         .await;
     let (_, seen_by_office) = staff.get(&format!("/api/v1/cases/{}", second["id"])).await;
     assert_eq!(
@@ -317,7 +317,7 @@ async fn duplicates_ratings_and_notifications(app: &TestApp) {
     let gw = app.login("gridworker").await;
     let (_, far) = gw
         .get(&format!(
-            "/api/v1/cases/duplicates?category_id={hazard}&lon=121.46&lat=31.23"
+            "/api/v1/cases/duplicates?category_id={hazard}&lon=103.84&lat=36.07"
         ))
         .await;
     assert_eq!(far, json!([]));
@@ -425,13 +425,13 @@ async fn each_server_offers_duplicates_within_its_own_radius() {
             .post(
                 "/api/v1/cases",
                 json!({"title": "车库井口没有护栏", "category_id": hazard, "urgency": "urgent",
-                       "source": "resident_report", "place_id": building, "lon": 121.4512, "lat": 31.2212}),
+                       "source": "resident_report", "place_id": building, "lon": 103.8312, "lat": 36.0612}),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{filed}");
         let (_, near) = resident
             .get(&format!(
-                "/api/v1/cases/duplicates?category_id={hazard}&lon=121.4522&lat=31.2212"
+                "/api/v1/cases/duplicates?category_id={hazard}&lon=103.8322&lat=36.0612"
             ))
             .await;
         found.push(near.as_array().unwrap().len());

@@ -352,10 +352,10 @@ async fn bad_input_is_refused_and_nothing_is_stored(app: &TestApp) {
 
     // Open311: the same rule in GeoReport's own error format.
     for form in [
-        format!("api_key={api_key}&service_code=C-PUB-01&lat=31.2&long=121.4&description=a%00b"),
-        format!("api_key={api_key}&service_code=C-PUB-01&lat=31.2&long=121.4&description=a%FFb"),
+        format!("api_key={api_key}&service_code=C-PUB-01&lat=36.04&long=103.78&description=a%00b"),
+        format!("api_key={api_key}&service_code=C-PUB-01&lat=36.04&long=103.78&description=a%FFb"),
         format!(
-            "api_key={api_key}&service_code=C-PUB-01&lat=31.2&long=121.4&description=ok&first_name=a%0Ab"
+            "api_key={api_key}&service_code=C-PUB-01&lat=36.04&long=103.78&description=ok&first_name=a%0Ab"
         ),
     ] {
         let res = reqwest::Client::new()

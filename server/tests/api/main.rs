@@ -9,6 +9,7 @@ mod care;
 mod cases;
 mod council;
 mod demo;
+mod demo_history;
 mod hardening;
 mod http;
 mod map;

@@ -8,7 +8,7 @@ use serde_json::json;
 async fn the_map_answers_by_box_layer_and_point(app: &TestApp) {
     let resident = app.login("resident").await;
     let mediator = app.login("mediator").await;
-    let whole = "121.44,31.21,121.47,31.24";
+    let whole = "103.82,36.05,103.85,36.08";
     let (status, fc) = resident
         .get(&format!(
             "/api/v1/map/features?bbox={whole}&layers=grids,micro_grids,buildings"
@@ -27,9 +27,9 @@ async fn the_map_answers_by_box_layer_and_point(app: &TestApp) {
         (count("grids"), count("micro_grids"), count("buildings")),
         (4, 8, 30)
     );
-    // A box over the first grid's strip only (grids are 0.002° wide strips from 121.45).
+    // A box over the first grid's strip only (grids are 0.002° wide strips from 103.83).
     let (_, one) = resident
-        .get("/api/v1/map/features?bbox=121.4502,31.2202,121.4508,31.2208&layers=grids")
+        .get("/api/v1/map/features?bbox=103.8302,36.0602,103.8308,36.0608&layers=grids")
         .await;
     let names: Vec<&str> = one["features"]
         .as_array()
@@ -42,7 +42,7 @@ async fn the_map_answers_by_box_layer_and_point(app: &TestApp) {
     // back the places wholly inside it.
     let (_, rest) = resident
         .get(&format!(
-            "/api/v1/map/features?bbox={whole}&layers=grids,micro_grids,buildings&have=121.4499,31.2199,121.4521,31.2261"
+            "/api/v1/map/features?bbox={whole}&layers=grids,micro_grids,buildings&have=103.8299,36.0599,103.8321,36.0661"
         ))
         .await;
     let rest_names: Vec<&str> = rest["features"]
@@ -59,12 +59,14 @@ async fn the_map_answers_by_box_layer_and_point(app: &TestApp) {
 
     // Reporting at a point: the server says where it is; outside every grid is refused.
     let (status, loc) = resident
-        .get("/api/v1/map/locate?lon=121.4525&lat=31.2235")
+        .get("/api/v1/map/locate?lon=103.8325&lat=36.0635")
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(loc["grid"]["name"], "第二网格");
     assert_eq!(loc["micro_grid"]["name"], "2微网格");
-    let (status, outside) = resident.get("/api/v1/map/locate?lon=121.5&lat=31.3").await;
+    let (status, outside) = resident
+        .get("/api/v1/map/locate?lon=103.88&lat=36.14")
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(outside["errors"][0]["field"], "lon");
 
@@ -79,7 +81,7 @@ async fn the_map_answers_by_box_layer_and_point(app: &TestApp) {
         .clone();
     let (status, _) = resident
         .post("/api/v1/cases", json!({"title": "积水", "category_id": cat, "urgency": "normal", "source": "resident_report",
-                                      "place_id": loc["micro_grid"]["id"], "lon": 121.4525, "lat": 31.2235}))
+                                      "place_id": loc["micro_grid"]["id"], "lon": 103.8325, "lat": 36.0635}))
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let (_, pins) = resident
@@ -87,7 +89,7 @@ async fn the_map_answers_by_box_layer_and_point(app: &TestApp) {
         .await;
     assert_eq!(
         pins["features"][0]["geometry"]["coordinates"],
-        json!([121.4525, 31.2235])
+        json!([103.8325, 36.0635])
     );
     let (_, none) = mediator
         .get(&format!("/api/v1/map/features?bbox={whole}&layers=cases"))
@@ -157,12 +159,12 @@ async fn a_grid_panel_shows_figures_only_to_those_who_may_see_them(app: &TestApp
         .unwrap()["id"]
         .clone();
     let (_, loc) = resident
-        .get("/api/v1/map/locate?lon=121.4505&lat=31.2205")
+        .get("/api/v1/map/locate?lon=103.8305&lat=36.0605")
         .await;
     assert_eq!(loc["grid"]["id"], g1);
     let (status, _) = resident
         .post("/api/v1/cases", json!({"title": "积水", "category_id": cat, "urgency": "normal", "source": "resident_report",
-                                      "place_id": loc["micro_grid"]["id"], "lon": 121.4505, "lat": 31.2205}))
+                                      "place_id": loc["micro_grid"]["id"], "lon": 103.8305, "lat": 36.0605}))
         .await;
     assert_eq!(status, StatusCode::CREATED);
 
@@ -224,7 +226,7 @@ async fn a_grid_panel_shows_figures_only_to_those_who_may_see_them(app: &TestApp
     );
 
     // The choropleth's figures: the office gets every grid, a grid worker theirs only.
-    let whole = "121.44,31.21,121.47,31.24";
+    let whole = "103.82,36.05,103.85,36.08";
     let (_, all) = staff
         .get(&format!("/api/v1/map/figures?bbox={whole}"))
         .await;
@@ -268,7 +270,7 @@ async fn a_grid_panel_shows_figures_only_to_those_who_may_see_them(app: &TestApp
     assert_eq!(status, StatusCode::OK, "{h}");
     assert_eq!((h["total"].as_u64(), h["max"].as_u64()), (Some(1), Some(1)));
     let cell = &h["cells"][0];
-    assert!((cell["lon"].as_f64().unwrap() - 121.4505).abs() < h["cell_lon"].as_f64().unwrap());
+    assert!((cell["lon"].as_f64().unwrap() - 103.8305).abs() < h["cell_lon"].as_f64().unwrap());
     let (_, h) = mediator
         .get(&format!("/api/v1/map/heat?bbox={whole}&{window}"))
         .await;
@@ -316,8 +318,8 @@ async fn outline_edits_are_kept_and_can_be_undone(app: &TestApp) {
     assert_eq!(body["errors"][0]["code"], "nothing_to_undo");
 
     // A new outline with one more corner (on the community's western border).
-    let edited = json!({"type": "Polygon", "coordinates": [[[121.45, 31.22], [121.452, 31.22], [121.452, 31.226],
-        [121.45, 31.226], [121.45, 31.223], [121.45, 31.22]]]});
+    let edited = json!({"type": "Polygon", "coordinates": [[[103.83, 36.06], [103.832, 36.06], [103.832, 36.066],
+        [103.83, 36.066], [103.83, 36.063], [103.83, 36.06]]]});
     let put = |geometry: serde_json::Value, version: i64| {
         json!({"code": before["code"], "name": before["name"], "address": before["address"],
                "geometry": geometry, "leaders": before["leaders"], "version": version})
@@ -335,7 +337,7 @@ async fn outline_edits_are_kept_and_can_be_undone(app: &TestApp) {
     let (status, refused) = admin
         .put(
             &format!("/api/v1/places/{g1}"),
-            put(rect(121.45, 31.22, 121.453, 31.226), v0 + 2),
+            put(rect(103.83, 36.06, 103.833, 36.066), v0 + 2),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -395,9 +397,9 @@ async fn geojson_import_applies_the_map_rules(app: &TestApp) {
     let admin = app.login("admin").await;
     // Two new grids, each overlapping 第一网格 (and the second the first).
     let doc = json!({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": rect(121.4515, 31.221, 121.4525, 31.222),
+        {"type": "Feature", "geometry": rect(103.8315, 36.061, 103.8325, 36.062),
          "properties": {"kind": "grid", "code": "XF-C01-G9", "name": "第九网格", "parent_code": "XF-C01"}},
-        {"type": "Feature", "geometry": rect(121.45, 31.221, 121.4515, 31.2225),
+        {"type": "Feature", "geometry": rect(103.83, 36.061, 103.8315, 36.0625),
          "properties": {"kind": "grid", "code": "XF-C01-G8", "name": "第八网格", "parent_code": "XF-C01"}}
     ]});
     for dry in [true, false] {
@@ -433,7 +435,7 @@ async fn micro_grids_split_along_a_line_and_merge_back(app: &TestApp) {
     let v = before["version"].as_i64().unwrap();
     let (_, kids) = admin.get(&format!("/api/v1/places/{m1}/children")).await;
     assert_eq!(kids.as_array().unwrap().len(), 4);
-    let split = |version: i64, code: &str| json!({"version": version, "line": [[121.451, 31.219], [121.451, 31.224]], "code": code, "name": "1微网格东"});
+    let split = |version: i64, code: &str| json!({"version": version, "line": [[103.831, 36.059], [103.831, 36.064]], "code": code, "name": "1微网格东"});
     // Stale, a duplicate code, a line that does not cut: refused, nothing written.
     assert_eq!(
         admin
@@ -456,7 +458,7 @@ async fn micro_grids_split_along_a_line_and_merge_back(app: &TestApp) {
     let (status, miss) = admin
         .post(
             &format!("/api/v1/map/places/{m1}/split"),
-            json!({"version": v, "line": [[121.46, 31.219], [121.46, 31.224]], "code": "XF-C01-G1-M9", "name": "x"}),
+            json!({"version": v, "line": [[103.84, 36.059], [103.84, 36.064]], "code": "XF-C01-G1-M9", "name": "x"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -609,20 +611,20 @@ async fn hazards_are_flagged_among_the_pins(app: &TestApp) {
     };
     let micro = app.place_id("XF-C01-G1-M1").await;
     for (title, code, lon) in [
-        ("井口无盖", "E-SAF-02", 121.4503),
-        ("垃圾满溢", "E-ENV-01", 121.4506),
+        ("井口无盖", "E-SAF-02", 103.8303),
+        ("垃圾满溢", "E-ENV-01", 103.8306),
     ] {
         let (status, body) = resident
             .post(
                 "/api/v1/cases",
                 json!({"title": title, "category_id": cat(code), "urgency": "normal",
-                "source": "resident_report", "place_id": micro, "lon": lon, "lat": 31.2205}),
+                "source": "resident_report", "place_id": micro, "lon": lon, "lat": 36.0605}),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
     }
     let (_, pins) = resident
-        .get("/api/v1/map/features?bbox=121.44,31.21,121.47,31.24&layers=cases")
+        .get("/api/v1/map/features?bbox=103.82,36.05,103.85,36.08&layers=cases")
         .await;
     let flags: std::collections::BTreeMap<String, bool> = pins["features"]
         .as_array()
@@ -658,7 +660,7 @@ async fn care_layers_count_for_those_allowed(app: &TestApp) {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let whole = "121.44,31.21,121.47,31.24";
+    let whole = "103.82,36.05,103.85,36.08";
     let (status, staff_view) = staff.get(&format!("/api/v1/map/care?bbox={whole}")).await;
     assert_eq!(status, StatusCode::OK, "{staff_view}");
     let text = staff_view.to_string();
@@ -779,7 +781,7 @@ async fn a_patrol_records_a_track_its_readers_see(app: &TestApp) {
     let (status, body) = gridworker
         .post(
             &path,
-            json!({"points": [pt(121.4505, 31.2205, 0), pt(121.4507, 31.2210, 1)]}),
+            json!({"points": [pt(103.8305, 36.0605, 0), pt(103.8307, 36.0610, 1)]}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -788,43 +790,43 @@ async fn a_patrol_records_a_track_its_readers_see(app: &TestApp) {
     let (status, body) = gridworker
         .post(
             &path,
-            json!({"points": [pt(121.4508, 31.2212, 3), pt(121.4509, 31.2213, 2)]}),
+            json!({"points": [pt(103.8308, 36.0612, 3), pt(103.8309, 36.0613, 2)]}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["errors"][0]["field"], "points/1/at");
     let (_, body) = gridworker
-        .post(&path, json!({"points": [pt(121.60, 31.2212, 4)]}))
+        .post(&path, json!({"points": [pt(103.98, 36.0612, 4)]}))
         .await;
     assert_eq!(body["errors"][0]["field"], "points/0/lon");
     let (_, body) = gridworker
-        .post(&path, json!({"points": [pt(121.4508, 31.2212, -30)]}))
+        .post(&path, json!({"points": [pt(103.8308, 36.0612, -30)]}))
         .await;
     assert_eq!(
         body["errors"][0]["field"], "points/0/at",
         "before the last point sent"
     );
     let many: Vec<_> = (0..201)
-        .map(|i| pt(121.4508, 31.2212, 2 + i / 100))
+        .map(|i| pt(103.8308, 36.0612, 2 + i / 100))
         .collect();
     let (_, body) = gridworker.post(&path, json!({"points": many})).await;
     assert_eq!(body["errors"][0]["field"], "points");
     assert_eq!(
         staff
-            .post(&path, json!({"points": [pt(121.4508, 31.2212, 4)]}))
+            .post(&path, json!({"points": [pt(103.8308, 36.0612, 4)]}))
             .await
             .0,
         StatusCode::FORBIDDEN,
         "the office reads patrols, it does not walk them"
     );
     assert_eq!(
-        gw2.post(&path, json!({"points": [pt(121.4508, 31.2212, 4)]}))
+        gw2.post(&path, json!({"points": [pt(103.8308, 36.0612, 4)]}))
             .await
             .0,
         StatusCode::NOT_FOUND
     );
     let (status, body) = gridworker
-        .post(&path, json!({"points": [pt(121.4509, 31.2214, 2)]}))
+        .post(&path, json!({"points": [pt(103.8309, 36.0614, 2)]}))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
@@ -840,7 +842,7 @@ async fn a_patrol_records_a_track_its_readers_see(app: &TestApp) {
     assert_eq!(ended["version"], 2);
     assert_eq!(
         gridworker
-            .post(&path, json!({"points": [pt(121.4509, 31.2215, 5)]}))
+            .post(&path, json!({"points": [pt(103.8309, 36.0615, 5)]}))
             .await
             .0,
         StatusCode::UNPROCESSABLE_ENTITY

@@ -73,7 +73,7 @@ async fn open311_clients_list_services_file_requests_and_follow_them(app: &TestA
     };
     let res = http
         .post(format!("{base}/open311/v2/requests.json"))
-        .form(&form("wrong", "31.2205", "121.4505"))
+        .form(&form("wrong", "36.0605", "103.8305"))
         .send()
         .await
         .unwrap();
@@ -82,7 +82,7 @@ async fn open311_clients_list_services_file_requests_and_follow_them(app: &TestA
     assert_eq!(err[0]["code"], 403);
     let res = http
         .post(format!("{base}/open311/v2/requests.json"))
-        .form(&form("linju-demo-open311", "31.30", "121.60"))
+        .form(&form("linju-demo-open311", "36.14", "103.98"))
         .send()
         .await
         .unwrap();
@@ -90,7 +90,7 @@ async fn open311_clients_list_services_file_requests_and_follow_them(app: &TestA
 
     let res = http
         .post(format!("{base}/open311/v2/requests.json"))
-        .form(&form("linju-demo-open311", "31.2205", "121.4505"))
+        .form(&form("linju-demo-open311", "36.0605", "103.8305"))
         .send()
         .await
         .unwrap();
@@ -197,7 +197,7 @@ async fn open311_clients_list_services_file_requests_and_follow_them(app: &TestA
     let k = key["key"].as_str().unwrap();
     let res = http
         .post(format!("{base}/open311/v2/requests.xml"))
-        .form(&form(k, "31.2235", "121.4535"))
+        .form(&form(k, "36.0635", "103.8335"))
         .send()
         .await
         .unwrap();
@@ -221,8 +221,8 @@ async fn admins_revoke_keys_and_revoked_keys_file_nothing(app: &TestApp) {
             .form(&[
                 ("api_key", key),
                 ("service_code", "E-ENV-01".to_string()),
-                ("lat", "31.2205".to_string()),
-                ("long", "121.4505".to_string()),
+                ("lat", "36.0605".to_string()),
+                ("long", "103.8305".to_string()),
                 ("description", "路口垃圾桶满溢".to_string()),
             ])
             .send()

@@ -91,7 +91,7 @@ async fn admin_edits_places_with_versions_and_validation(app: &TestApp) {
     assert_eq!(body["errors"][0]["field"], "parent_id");
     assert_eq!(body["errors"][0]["code"], "invalid_parent");
 
-    let square = json!({"type": "Polygon", "coordinates": [[[121.4501, 31.2201], [121.4502, 31.2201], [121.4502, 31.2202], [121.4501, 31.2201]]]});
+    let square = json!({"type": "Polygon", "coordinates": [[[103.8301, 36.0601], [103.8302, 36.0601], [103.8302, 36.0602], [103.8301, 36.0601]]]});
     let (status, created) = admin
         .post(
             "/api/v1/places",
@@ -112,7 +112,7 @@ async fn admin_edits_places_with_versions_and_validation(app: &TestApp) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(dup["errors"][0]["code"], "duplicate");
 
-    let open_ring = json!({"type": "Polygon", "coordinates": [[[121.0, 31.0], [121.1, 31.0], [121.1, 31.1], [121.0, 31.2]]]});
+    let open_ring = json!({"type": "Polygon", "coordinates": [[[103.38, 35.84], [103.48, 35.84], [103.48, 35.94], [103.38, 36.04]]]});
     let (status, bad) = admin
         .put(
             &format!("/api/v1/places/{id}"),
@@ -229,11 +229,11 @@ async fn area_edits_keep_grids_apart_and_inside_their_parent(app: &TestApp) {
     let m1 = app.place_id("XF-C01-G1-M1").await;
     let new_micro = |code: &str, g: Value| json!({"kind": "micro_grid", "parent_id": grid1, "code": code, "name": "新微网格", "geometry": g});
 
-    // The first grid is 121.450–121.452 E; its micro-grids are bands split at 31.223 N.
+    // The first grid is 103.830–103.832 E; its micro-grids are bands split at 36.063 N.
     let (status, e) = admin
         .post(
             "/api/v1/places",
-            new_micro("M-X", rect(121.4505, 31.2205, 121.4515, 31.2215)),
+            new_micro("M-X", rect(103.8305, 36.0605, 103.8315, 36.0615)),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -245,7 +245,7 @@ async fn area_edits_keep_grids_apart_and_inside_their_parent(app: &TestApp) {
     let (_, e) = admin
         .post(
             "/api/v1/places",
-            new_micro("M-X", rect(121.451, 31.2205, 121.453, 31.2215)),
+            new_micro("M-X", rect(103.831, 36.0605, 103.833, 36.0615)),
         )
         .await;
     let codes: Vec<&str> = e["errors"]
@@ -255,22 +255,22 @@ async fn area_edits_keep_grids_apart_and_inside_their_parent(app: &TestApp) {
         .map(|x| x["code"].as_str().unwrap())
         .collect();
     assert!(codes.contains(&"outside_parent"), "{e}");
-    let bow = json!({"type": "Polygon", "coordinates": [[[121.4501, 31.2201], [121.4509, 31.2209], [121.4509, 31.2201], [121.4501, 31.2209], [121.4501, 31.2201]]]});
+    let bow = json!({"type": "Polygon", "coordinates": [[[103.8301, 36.0601], [103.8309, 36.0609], [103.8309, 36.0601], [103.8301, 36.0609], [103.8301, 36.0601]]]});
     let (_, e) = admin.post("/api/v1/places", new_micro("M-X", bow)).await;
     assert_eq!(e["errors"][0]["code"], "self_intersecting");
 
     // Shrink the first band; the freed strip takes a new micro-grid that only touches its neighbours.
-    let (status, shrunk) = admin.put(&format!("/api/v1/places/{m1}"), json!({"code": "XF-C01-G1-M1", "name": "1微网格", "geometry": rect(121.45, 31.22, 121.452, 31.222), "version": 1})).await;
+    let (status, shrunk) = admin.put(&format!("/api/v1/places/{m1}"), json!({"code": "XF-C01-G1-M1", "name": "1微网格", "geometry": rect(103.83, 36.06, 103.832, 36.062), "version": 1})).await;
     assert_eq!(status, StatusCode::OK, "{shrunk}");
     let (status, created) = admin
         .post(
             "/api/v1/places",
-            new_micro("XF-C01-G1-M3", rect(121.45, 31.222, 121.452, 31.223)),
+            new_micro("XF-C01-G1-M3", rect(103.83, 36.062, 103.832, 36.063)),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     // A grid may not shrink away from its micro-grids.
-    let (status, e) = admin.put(&format!("/api/v1/places/{grid1}"), json!({"code": "XF-C01-G1", "name": "第一网格", "geometry": rect(121.45, 31.22, 121.452, 31.224), "version": 1})).await;
+    let (status, e) = admin.put(&format!("/api/v1/places/{grid1}"), json!({"code": "XF-C01-G1", "name": "第一网格", "geometry": rect(103.83, 36.06, 103.832, 36.064), "version": 1})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["errors"][0]["field"], "geometry/children/XF-C01-G1-M2");
 }

@@ -85,7 +85,7 @@ pub async fn append(
 ) -> AppResult<i64> {
     let e = event::ActiveModel {
         case_id: Set(case_id),
-        at: Set(OffsetDateTime::now_utc()),
+        at: Set(crate::clock::now()),
         // Machine clients (Open311) act under user id 0: no account, but a name.
         actor_id: Set((me.user_id != 0).then_some(me.user_id)),
         actor_name: Set(Some(me.display_name.clone())),
@@ -172,7 +172,7 @@ pub async fn file_in(
             FieldErrorCode::UnknownReference,
         ));
     }
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let c = case::ActiveModel {
         // Unique until the id is known (the column holds 24 characters).
         number: Set(format!(
@@ -302,7 +302,7 @@ pub async fn undo(state: &AppState, me: &Principal, id: i64, version: i64) -> Ap
         .order_by_desc(event::Column::Id)
         .one(&*txn)
         .await?;
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let snapshot = last
         .filter(|e| {
             e.actor_id == Some(me.user_id)
@@ -413,7 +413,7 @@ pub async fn make_move(
     validate_move(&m)?;
     let txn = state.db.begin_write().await?;
     let c = find_visible(&*txn, me, id).await?;
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     if c.version != m.version {
         return Err(AppError::conflict(
             &view(&*txn, me, c, state.config.duplicate_radius_m).await?,

@@ -8,7 +8,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use shared::accounts::Principal;
 use shared::cases::{Notification, NotificationAbout};
-use time::OffsetDateTime;
 
 pub async fn notifications(
     conn: &impl ConnectionTrait,
@@ -80,7 +79,7 @@ pub async fn mark_read(state: &AppState, me: &Principal, ids: &[i64]) -> AppResu
     let mut q = notification::Entity::update_many()
         .col_expr(
             notification::Column::ReadAt,
-            Expr::value(Some(OffsetDateTime::now_utc())),
+            Expr::value(Some(crate::clock::now())),
         )
         .filter(notification::Column::UserId.eq(me.user_id))
         .filter(notification::Column::ReadAt.is_null());

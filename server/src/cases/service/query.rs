@@ -146,7 +146,7 @@ pub(super) async fn view(
     c: case::Model,
     duplicate_radius_m: f64,
 ) -> AppResult<CaseView> {
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let rel = relation(me, &c, now);
     // The reporter's name is the office's and the reporter's to see when they asked to hide it.
     let hide_reporter =
@@ -247,7 +247,7 @@ pub async fn duplicates(
     if let Some(id) = except {
         q = q.filter(case::Column::Id.ne(id));
     }
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     Ok(q.order_by_desc(case::Column::Id)
         .limit(20)
         .all(conn)
@@ -302,7 +302,7 @@ pub async fn list(
     me: &Principal,
     f: Filter,
 ) -> AppResult<Page<CaseSummary>> {
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let mut cond = Condition::all().add(visible(me));
     if let Some(s) = f.stage {
         cond = cond.add(case::Column::Stage.eq(name_of(s)));

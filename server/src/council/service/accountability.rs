@@ -35,7 +35,7 @@ pub async fn accountability(
         .limit(limit)
         .all(conn)
         .await?;
-    let today = shared::calendar::today();
+    let today = crate::clock::today();
     let mut out = Vec::with_capacity(items.len());
     for i in items {
         let Some(d) = decision_of(conn, &i).await? else {

@@ -9,7 +9,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use shared::council::*;
-use time::OffsetDateTime;
 
 /// The next planned meeting in an item's scope (or above it) that fits its tier.
 /// After a carried round: the first one later than the meeting it was carried from.
@@ -19,7 +18,7 @@ pub(super) async fn next_meeting(
 ) -> AppResult<Option<meeting::Model>> {
     let scopes = lineage(conn, m.scope_place_id).await?;
     let tier = tier_of(m);
-    let mut after = OffsetDateTime::now_utc();
+    let mut after = crate::clock::now();
     if let Some(current) = m.meeting_id
         && let Some(c) = meeting::Entity::find_by_id(current).one(conn).await?
     {

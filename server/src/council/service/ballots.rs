@@ -16,7 +16,6 @@ use sea_orm::{
 use shared::accounts::Principal;
 use shared::council::*;
 use shared::error::{ErrorCode, FieldErrorCode};
-use time::OffsetDateTime;
 
 fn kind_of(b: &ballot::Model) -> AppResult<BallotKind> {
     serde_json::from_str(&b.kind).map_err(internal)
@@ -68,7 +67,7 @@ pub(super) async fn outcome_of(
     conn: &impl ConnectionTrait,
     b: &ballot::Model,
 ) -> AppResult<Option<Outcome>> {
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     if ballot_state(now, b.opens_at, b.closes_at, b.frozen) != BallotState::Closed {
         return Ok(None);
     }
@@ -104,7 +103,7 @@ async fn frozen_or_live(
 /// Freeze a ballot's result: eligible, turnout and counts stored, no vote after this.
 async fn freeze(conn: &impl ConnectionTrait, b: &ballot::Model) -> AppResult<()> {
     let (eligible, turnout, counts) = frozen_or_live(conn, b).await?;
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     ballot::Entity::update_many()
         .col_expr(ballot::Column::Frozen, Expr::value(true))
         .col_expr(ballot::Column::Eligible, Expr::value(eligible as i64))
@@ -126,7 +125,7 @@ pub(super) async fn freeze_due_ballots(
     conn: &impl ConnectionTrait,
     m: &item::Model,
 ) -> AppResult<()> {
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     for b in ballot::Entity::find()
         .filter(ballot::Column::ItemId.eq(m.id))
         .filter(ballot::Column::Frozen.eq(false))
@@ -147,7 +146,7 @@ pub(super) async fn ballot_view(
     b: ballot::Model,
 ) -> AppResult<BallotView> {
     let (kind, rules) = (kind_of(&b)?, rules_of(&b)?);
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let state = ballot_state(now, b.opens_at, b.closes_at, b.frozen);
     let (counts, outcome) = if results_visible(&rules, state) {
         let (eligible, turnout, counts) = frozen_or_live(conn, &b).await?;
@@ -212,7 +211,7 @@ pub async fn create_ballot(
     if !stage_of(&m).is_undecided() {
         return Err(AppError::Code(ErrorCode::IllegalMove));
     }
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     if req.closes_at <= now {
         return Err(AppError::field("closes_at", FieldErrorCode::OutOfRange));
     }
@@ -321,7 +320,7 @@ pub async fn cast_vote(
             (r, Some(me.user_id))
         }
     };
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let state_now = ballot_state(now, b.opens_at, b.closes_at, b.frozen);
     let eligible = match &voter {
         Some(r) => lives_in(&*txn, r, &scope).await?,

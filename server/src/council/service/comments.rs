@@ -13,7 +13,6 @@ use sea_orm::{
 use shared::accounts::Principal;
 use shared::council::*;
 use shared::error::ErrorCode;
-use time::OffsetDateTime;
 
 pub async fn comments(
     conn: &impl ConnectionTrait,
@@ -64,7 +63,7 @@ pub async fn add_comment(
         author_name: Set(me.display_name.clone()),
         body: Set(body),
         hidden: Set(false),
-        created_at: Set(OffsetDateTime::now_utc()),
+        created_at: Set(crate::clock::now()),
         ..Default::default()
     }
     .insert(&*txn)

@@ -40,7 +40,7 @@ pub async fn create_item(state: &AppState, me: &Principal, req: CreateItem) -> A
             FieldErrorCode::UnknownReference,
         ));
     }
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let m = item::ActiveModel {
         scope_place_id: Set(scope.id),
         grid_id: Set(scope.grid_id),
@@ -91,7 +91,7 @@ pub async fn move_item(
     id: i64,
     req: MoveItem,
 ) -> AppResult<ItemView> {
-    let today = shared::calendar::today();
+    let today = crate::clock::today();
     let note = req.validate(today)?;
     let txn = state.db.begin_write().await?;
     let m = find_item(&*txn, id).await?;
@@ -111,7 +111,7 @@ pub async fn move_item(
         Err(ItemRefusal::NotYours) => return Err(AppError::Code(ErrorCode::Forbidden)),
         Err(_) => return Err(AppError::Code(ErrorCode::IllegalMove)),
     };
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let mut q = item::Entity::update_many()
         .col_expr(item::Column::Stage, Expr::value(to.as_str()))
         .col_expr(item::Column::Version, Expr::value(m.version + 1))
@@ -262,7 +262,7 @@ async fn file_decision_case(
         Some(&shared::cases::CaseOrigin::Council { item_id: m.id }),
     )
     .await?;
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     case::Entity::update_many()
         .col_expr(
             case::Column::Stage,

@@ -18,7 +18,6 @@ use shared::accounts::Principal;
 use shared::council::*;
 use shared::error::{ErrorCode, FieldErrorCode};
 use std::collections::HashMap;
-use time::OffsetDateTime;
 
 fn meeting_summary(mt: meeting::Model, scope_name: String, agenda_count: u64) -> MeetingSummary {
     MeetingSummary {
@@ -45,7 +44,7 @@ pub async fn create_meeting(
     if !may_manage(me, relation(me, scope.grid_id)) {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     if req.starts_at < now - time::Duration::days(1) {
         return Err(AppError::field("starts_at", FieldErrorCode::OutOfRange));
     }
@@ -107,9 +106,7 @@ pub async fn list_meetings(
     }
     if upcoming {
         q = q
-            .filter(
-                meeting::Column::StartsAt.gt(OffsetDateTime::now_utc() - time::Duration::hours(12)),
-            )
+            .filter(meeting::Column::StartsAt.gt(crate::clock::now() - time::Duration::hours(12)))
             .order_by_asc(meeting::Column::StartsAt);
     } else {
         q = q.order_by_desc(meeting::Column::StartsAt);
@@ -186,7 +183,7 @@ async fn meeting_view(
             .into_tuple()
             .all(conn)
             .await?;
-        let today = shared::calendar::today();
+        let today = crate::clock::today();
         for i in item::Entity::find()
             .filter(item::Column::Id.is_in(decided))
             .order_by_asc(item::Column::Id)

@@ -7,7 +7,6 @@ use crate::error::{AppError, AppResult};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use shared::accounts::Principal;
 use shared::council::*;
-use time::OffsetDateTime;
 
 pub(super) fn stage_of(m: &item::Model) -> ItemStage {
     ItemStage::parse(&m.stage).unwrap_or(ItemStage::Proposed)
@@ -41,7 +40,7 @@ pub(super) async fn append(
 ) -> AppResult<()> {
     event::ActiveModel {
         item_id: Set(item_id),
-        at: Set(OffsetDateTime::now_utc()),
+        at: Set(crate::clock::now()),
         actor_id: Set(actor.map(|a| a.user_id)),
         // No actor: the system (the app names it in the reader's language).
         actor_name: Set(actor.map_or_else(String::new, |a| a.display_name.clone())),

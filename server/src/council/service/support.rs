@@ -15,7 +15,6 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use shared::accounts::Principal;
 use shared::council::*;
 use shared::error::ErrorCode;
-use time::OffsetDateTime;
 
 /// Support an item (idempotent). Reaching the threshold schedules it onto the next meeting
 /// that fits its tier.
@@ -38,7 +37,7 @@ pub async fn support(state: &AppState, me: &Principal, id: i64, on: bool) -> App
             item_id: Set(id),
             user_id: Set(me.user_id),
             resident_id: Set(Some(resident_id)),
-            created_at: Set(OffsetDateTime::now_utc()),
+            created_at: Set(crate::clock::now()),
         })
         .on_conflict(OnConflict::new().do_nothing().to_owned())
         .exec_without_returning(&*txn)
@@ -89,10 +88,7 @@ pub async fn support(state: &AppState, me: &Principal, id: i64, on: bool) -> App
                 Expr::value(next.as_ref().map(|n| n.id)),
             )
             .col_expr(item::Column::Version, Expr::value(m.version + 1))
-            .col_expr(
-                item::Column::UpdatedAt,
-                Expr::value(OffsetDateTime::now_utc()),
-            )
+            .col_expr(item::Column::UpdatedAt, Expr::value(crate::clock::now()))
             .filter(item::Column::Id.eq(id))
             .filter(item::Column::Stage.eq(ItemStage::Gathering.as_str()))
             .exec(&*txn)

@@ -49,7 +49,7 @@ pub(super) async fn summaries(
         .into_iter()
         .map(|s| s.item_id)
         .collect();
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let mut ballots: HashMap<i64, BallotState> = HashMap::new();
     for b in ballot::Entity::find()
         .filter(ballot::Column::ItemId.is_in(ids.clone()))
@@ -81,7 +81,7 @@ pub(super) async fn summaries(
         .await?
         .into_iter()
         .collect();
-    let today = shared::calendar::today();
+    let today = crate::clock::today();
     Ok(items
         .into_iter()
         .map(|i| {
@@ -166,7 +166,7 @@ pub async fn list_items(
 }
 
 pub(super) async fn facts(conn: &impl ConnectionTrait, m: &item::Model) -> AppResult<ItemFacts> {
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let ballots = ballot::Entity::find()
         .filter(ballot::Column::ItemId.eq(m.id))
         .order_by_asc(ballot::Column::Id)
