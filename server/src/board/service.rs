@@ -229,13 +229,17 @@ pub async fn board(
             continue;
         }
         let c = base.clone().add(case::Column::Stage.eq(name_of(stage)));
-        let rows = case::Entity::find()
-            .filter(c)
-            .order_by_asc(case::Column::BoardRank)
-            .order_by_asc(case::Column::Id)
-            .limit(SHOWN_PER_COLUMN)
-            .all(conn)
-            .await?;
+        let rows = case::Entity::find().filter(c);
+        // The work columns are in the order people set; the closed column is the record of
+        // what got done, newest first (after a year it would otherwise open with last year's).
+        let rows = if stage == Stage::Closed {
+            rows.order_by_desc(case::Column::ClosedAt)
+                .order_by_desc(case::Column::Id)
+        } else {
+            rows.order_by_asc(case::Column::BoardRank)
+                .order_by_asc(case::Column::Id)
+        };
+        let rows = rows.limit(SHOWN_PER_COLUMN).all(conn).await?;
         assignees.extend(rows.iter().filter_map(|r| r.assignee_id));
         columns.push((stage, total, rows));
     }

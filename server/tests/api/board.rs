@@ -452,6 +452,12 @@ async fn the_board_figures_count_each_situation(app: &TestApp) {
             )
         })
         .collect();
+    // The closed column shows the latest closed first.
+    assert_eq!(
+        titles(column(&board, "closed")),
+        ["图表-超期办结", "图表-按期办结"],
+        "closed 40 hours ago before closed 50 hours ago"
+    );
     assert_eq!(
         totals,
         [
