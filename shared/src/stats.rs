@@ -191,8 +191,8 @@ impl FigureId {
                 Text::new("结案率", "Closure rate"),
                 Unit::Ratio,
                 Text::new(
-                    "结案数 ÷（应结案数 − 缓办数）；应结案数：期限落在期间内（且已到期）或在期间内结案的事件，不予立案的除外；与看板同一公式",
-                    "Closed ÷ (due − postponed); due: cases whose deadline falls in the period (and has passed) or that closed in it, refused ones excepted; the board's formula",
+                    "结案数 ÷（应结案数 − 缓办数）；应结案数：期限落在期间内（且已到期）或在期间内结案的事件，不予立案的除外；结案数：其中在期末前结案的；与看板同一公式",
+                    "Closed ÷ (due − postponed); due: cases whose deadline falls in the period (and has passed) or that closed in it, refused ones excepted; closed: those of them closed before the period ended; the board's formula",
                 ),
             ),
             OnTimeRate => (
@@ -502,6 +502,20 @@ impl Period {
         })
     }
 
+    /// The period a request names: `kind` (a month by default) holding `from` (default
+    /// `today`), or the custom days `from`–`to`.
+    pub fn resolve(
+        kind: Option<PeriodKind>,
+        from: Option<Date>,
+        to: Option<Date>,
+        today: Date,
+    ) -> Result<Period, PeriodError> {
+        match kind.unwrap_or(PeriodKind::Month) {
+            PeriodKind::Custom => Period::custom(from, to),
+            kind => Ok(Period::containing(kind, from.unwrap_or(today))),
+        }
+    }
+
     /// Number of days in the period.
     pub fn days(&self) -> i64 {
         (self.to - self.from).whole_days() + 1
@@ -776,9 +790,11 @@ pub struct BreakdownRow {
     pub key_id: Option<i64>,
     /// The source, for a breakdown by source.
     pub source: Option<crate::cases::Source>,
-    /// The group's name as stored (categories, grids, parties, people); for a source, empty:
-    /// the UI names it from `shared::cases::Source`.
+    /// The group's name (Chinese where the record has two); for a source, empty: the UI
+    /// names it from `shared::cases::Source`; for "none given", empty too.
     pub name: String,
+    /// The English name where the record has one (categories, parties), else `name`.
+    pub name_en: String,
     /// Cases reported in the period in this group.
     pub reported: u64,
     /// Of them, closed now.
@@ -939,6 +955,20 @@ mod tests {
         assert_eq!(
             Period::custom(Some(date!(2020 - 01 - 01)), Some(date!(2026 - 03 - 01))),
             Err(PeriodError::TooLong)
+        );
+        assert_eq!(
+            Period::resolve(None, None, None, date!(2026 - 12 - 07)),
+            Ok(Period::containing(PeriodKind::Month, date!(2026 - 12 - 01)))
+        );
+        assert_eq!(
+            Period::resolve(
+                Some(PeriodKind::Quarter),
+                Some(date!(2025 - 08 - 09)),
+                None,
+                date!(2026 - 12 - 07)
+            )
+            .map(|p| p.from),
+            Ok(date!(2025 - 07 - 01))
         );
         let one = Period::custom(Some(date!(2026 - 03 - 01)), Some(date!(2026 - 03 - 01))).unwrap();
         assert_eq!(one.days(), 1);

@@ -18,6 +18,7 @@ mod people;
 mod places;
 mod residents;
 mod sessions;
+mod stats;
 mod storage;
 mod transfer;
 mod users;
