@@ -898,6 +898,7 @@ keys! {
     StatsCasesTitle => "统计明细", "Cases behind a figure";
     StatsCasesOf => "{group}：{from} 至 {to} 上报的事件（共 {n} 件）", "{group}: cases reported {from} to {to} ({n})";
     StatsBack => "返回统计", "Back to statistics";
+    StatsPickABar => "请在统计页的分布图或表中选择一项，查看其中的事件。", "Choose a bar or a row of a breakdown on the statistics page to see its cases.";
 
     // Council
     NavCouncil => "议事", "Council";

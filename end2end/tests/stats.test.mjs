@@ -165,6 +165,16 @@ test('a grid worker on a phone sees her grid only', async () => {
   assert.deepEqual(env.consoleErrors, []);
 });
 
+test('the list behind a bar, opened without naming one, says how to get there', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'staff');
+  await page.goto(`${env.url}/stats/cases`);
+  await page.getByTestId('stats-cases-none').waitFor();
+  await page.getByTestId('stats-back').click();
+  await page.getByTestId('stats-tiles').waitFor();
+  assert.deepEqual(env.consoleErrors, []);
+});
+
 test('residents have no statistics', async () => {
   const page = await env.newPage();
   await loginHome(page, env.url, 'resident');

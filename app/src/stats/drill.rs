@@ -43,7 +43,16 @@ fn CasesBehind() -> impl IntoView {
                 .join("&")
         });
         let o = offset.get();
+        let asked = query.with(|m| m.get("by").is_some());
         async move {
+            if !asked {
+                return Ok(Page {
+                    items: Vec::new(),
+                    total: 0,
+                    offset: 0,
+                    limit: PAGE,
+                });
+            }
             api::get::<Page<CaseSummary>>(&format!("/stats/cases?{q}&offset={o}&limit={PAGE}"))
                 .await
         }
@@ -70,6 +79,8 @@ fn CasesBehind() -> impl IntoView {
             <h1>{move || i18n.t(Key::StatsCasesTitle)}</h1>
             <a class="button button-secondary" href=back data-testid="stats-back">{move || i18n.t(Key::StatsBack)}</a>
         </div>
+        <Show when=move || query.with(|m| m.get("by").is_some())
+            fallback=move || view! { <p class="empty" data-testid="stats-cases-none">{move || i18n.t(Key::StatsPickABar)}</p> }>
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match list.await {
@@ -108,5 +119,6 @@ fn CasesBehind() -> impl IntoView {
                 }
             })}
         </Transition>
+        </Show>
     }
 }
