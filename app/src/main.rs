@@ -18,6 +18,7 @@ mod mediation;
 mod places;
 mod settings;
 mod shell;
+mod stats;
 mod submit;
 mod ui;
 
@@ -84,6 +85,8 @@ fn App() -> impl IntoView {
                     <Route path=path!("/care/residents/:id") view=protected!(CareRecordPage)/>
                     <Route path=path!("/care/residents/:id/visit") view=protected!(VisitPage)/>
                     <Route path=path!("/mailbox") view=protected!(MailboxPage)/>
+                    <Route path=path!("/stats") view=protected!(StatsPage)/>
+                    <Route path=path!("/stats/cases") view=protected!(StatsCasesPage)/>
                     <Route path=path!("/admin/users") view=protected!(UsersPage)/>
                     <Route path=path!("/admin/users/:id") view=protected!(UserEditPage)/>
                     <Route path=path!("/admin/audit") view=protected!(AuditPage)/>
@@ -109,3 +112,4 @@ use map::MapPage;
 use mediation::{MediationBoardPage, MediationFilePage};
 use places::{DataPage, PeoplePage, PlacePage, PlacesRootPage, ResidentPage, SearchPage};
 use settings::SettingsPage;
+use stats::{StatsCasesPage, StatsPage};

@@ -127,6 +127,14 @@ const NAV: &[NavItem] = &[
         board: false,
     },
     NavItem {
+        href: "/stats",
+        tile: Some((Key::TileStats, Key::TileStatsHint)),
+        key: Key::NavStats,
+        testid: "nav-stats",
+        needs: Some(Permission::ViewStatistics),
+        board: false,
+    },
+    NavItem {
         href: "/admin/users",
         tile: Some((Key::QuickUsers, Key::QuickUsersHint)),
         key: Key::NavUsers,

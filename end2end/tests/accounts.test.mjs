@@ -7,11 +7,11 @@ import { useLinju, login, loginHome } from '../support.mjs';
 const env = useLinju();
 
 const ROLES = [
-  { user: 'admin', sees: ['nav-home', 'nav-council', 'nav-mediation', 'nav-care', 'nav-mailbox', 'nav-places', 'nav-people', 'nav-search', 'nav-users', 'nav-audit', 'nav-data'], hidden: [] },
-  { user: 'staff', sees: ['nav-home', 'nav-council', 'nav-mediation', 'nav-care', 'nav-mailbox', 'nav-places', 'nav-people', 'nav-search'], hidden: ['nav-users', 'nav-audit', 'nav-data'] },
-  { user: 'mediator', sees: ['nav-home', 'nav-council', 'nav-mediation', 'nav-care', 'nav-mailbox', 'nav-places'], hidden: ['nav-people', 'nav-users', 'nav-audit', 'nav-data'] },
-  { user: 'gridworker', sees: ['nav-home', 'nav-council', 'nav-mediation', 'nav-care', 'nav-mailbox', 'nav-places', 'nav-people', 'nav-search'], hidden: ['nav-users', 'nav-audit', 'nav-data'] },
-  { user: 'resident', sees: ['nav-home', 'nav-council', 'nav-mediation', 'nav-care', 'nav-mailbox', 'nav-places'], hidden: ['nav-people', 'nav-users', 'nav-audit', 'nav-data'] },
+  { user: 'admin', sees: ['nav-home', 'nav-council', 'nav-mediation', 'nav-care', 'nav-mailbox', 'nav-places', 'nav-people', 'nav-search', 'nav-stats', 'nav-users', 'nav-audit', 'nav-data'], hidden: [] },
+  { user: 'staff', sees: ['nav-home', 'nav-council', 'nav-mediation', 'nav-care', 'nav-mailbox', 'nav-places', 'nav-people', 'nav-search', 'nav-stats'], hidden: ['nav-users', 'nav-audit', 'nav-data'] },
+  { user: 'mediator', sees: ['nav-home', 'nav-council', 'nav-mediation', 'nav-care', 'nav-mailbox', 'nav-places'], hidden: ['nav-stats', 'nav-people', 'nav-users', 'nav-audit', 'nav-data'] },
+  { user: 'gridworker', sees: ['nav-home', 'nav-council', 'nav-mediation', 'nav-care', 'nav-mailbox', 'nav-places', 'nav-people', 'nav-search', 'nav-stats'], hidden: ['nav-users', 'nav-audit', 'nav-data'] },
+  { user: 'resident', sees: ['nav-home', 'nav-council', 'nav-mediation', 'nav-care', 'nav-mailbox', 'nav-places'], hidden: ['nav-stats', 'nav-people', 'nav-users', 'nav-audit', 'nav-data'] },
 ];
 
 for (const { user, sees, hidden } of ROLES) {

@@ -41,6 +41,7 @@ pub mod openapi;
 pub mod places;
 pub mod site;
 pub mod state;
+pub mod stats;
 
 pub use state::AppState;
 
@@ -97,7 +98,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(care::router())
                 .merge(map::router())
                 .merge(open311::keys::router())
-                .merge(audit::router()),
+                .merge(audit::router())
+                .merge(stats::router()),
         )
         .routes(routes!(healthz))
         .routes(routes!(readyz))

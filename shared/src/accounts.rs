@@ -126,10 +126,12 @@ pub enum Permission {
     WriteLetters,
     /// Answer letters to the secretary.
     AnswerLetters,
+    /// Read the statistics dashboard: the office the whole community, grid workers their grids.
+    ViewStatistics,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 30] = [
+    pub const ALL: [Permission; 31] = [
         Permission::Public,
         Permission::OwnAccount,
         Permission::ViewReference,
@@ -160,6 +162,7 @@ impl Permission {
         Permission::Volunteer,
         Permission::WriteLetters,
         Permission::AnswerLetters,
+        Permission::ViewStatistics,
     ];
 
     /// The name in the OpenAPI document's `x-permission`.
@@ -196,6 +199,7 @@ impl Permission {
             Volunteer => "volunteer",
             WriteLetters => "write_letters",
             AnswerLetters => "answer_letters",
+            ViewStatistics => "view_statistics",
         }
     }
 
@@ -240,6 +244,7 @@ pub fn reach(role: Role, permission: Permission) -> Reach {
         (Role::GridWorker, Deliberate | Vote | RunCouncil) => OwnGrids,
         (Role::GridWorker, OpenMediation | ViewMediation) => OwnGrids,
         (Role::GridWorker, CareWork | Volunteer) => OwnGrids,
+        (Role::GridWorker, ViewStatistics) => OwnGrids,
         (Role::GridWorker, Mediate) => Nothing,
         // Mediators: the files they mediate; as people, their own records.
         (Role::Mediator, OpenMediation) => Everything,

@@ -16,6 +16,7 @@ pub mod map;
 pub mod mediation;
 pub mod open311;
 pub mod places;
+pub mod stats;
 pub mod validate;
 
 /// A page of results with the total count, for lists that may be long.

@@ -547,6 +547,35 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             None,
             [200, 200, 403, 200, 403, 200, 401],
         ),
+        // Statistics: the office everywhere, a grid worker in their own grids only.
+        case(
+            M::GET,
+            "/api/v1/stats",
+            format!("/api/v1/stats?place_id={grid1}"),
+            None,
+            [200, 200, 403, 200, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/stats/trend",
+            "/api/v1/stats/trend?figure=cases_reported&period=week".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/stats/breakdown",
+            format!("/api/v1/stats/breakdown?by=category&place_id={grid1}"),
+            None,
+            [200, 200, 403, 200, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/stats/cases",
+            format!("/api/v1/stats/cases?by=grid&key={grid1}&place_id={grid1}"),
+            None,
+            [200, 200, 403, 200, 403, 403, 401],
+        ),
         // Sent as an (empty) PNG below: those who may see the case get 422, the rest 404.
         case(
             M::POST,

@@ -19,6 +19,7 @@ mod people;
 mod places;
 mod residents;
 mod sessions;
+mod stats;
 mod storage;
 mod transfer;
 mod users;
