@@ -107,6 +107,8 @@ async fn run(label: &str, url: &str) {
     println!("\n== {label}");
     let mut config = Config::for_database(url);
     config.demo = true;
+    // The demo's stories file cases, council items and mediation files: records to read.
+    config.demo_stories = true;
     let state = server::prepare(config).await.expect("prepare");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
