@@ -327,6 +327,13 @@ keys! {
     PossibleDuplicatesIntro => "附近已有同类问题正在处理。如果是同一件事，可以不必重复上报；如果不是，请点“仍然上报”。", "Cases of the same kind nearby are already being handled. If it is the same problem there is no need to report it again; otherwise press “Report anyway”.";
     ReportSubmit => "提交上报", "Send report";
     ReportAnyway => "仍然上报", "Report anyway";
+    AlsoMine => "我也遇到了", "I have this problem too";
+    AlsoMineDone => "已记下：您也遇到了这个问题。社区会一并处理，不必再报。", "Noted: you have this problem too. It is handled as one; no need to report it again.";
+    DuplicateDistance => "约 {n} 米外", "about {n} m away";
+    DuplicateSamePlace => "同一地点", "same place";
+    DuplicateAlsoCount => "另有 {n} 人也遇到了", "{n} more have it too";
+    DuplicateOpen => "查看此事件", "Open this case";
+    CaseAlsoReported => "另有 {n} 人表示也遇到了这个问题", "{n} more people said they have this problem too";
     ReportFiled => "已收到您的上报，处理进展会通知您。", "Your report was received; we will let you know how it goes.";
 
     // My reports and one case
