@@ -14,7 +14,8 @@ struct EntryRow {
     position: RwSignal<String>,
     interests: RwSignal<String>,
     proposal: RwSignal<String>,
-    shareable: RwSignal<bool>,
+    /// Set by the mediator; until then the session mode's default (`shared_by_default`).
+    shareable: RwSignal<Option<bool>>,
 }
 
 /// The mediator's session record (调解笔录): mode, who is present, when and where, why this
@@ -51,7 +52,7 @@ pub(super) fn SessionForm(
                     position: RwSignal::new(String::new()),
                     interests: RwSignal::new(String::new()),
                     proposal: RwSignal::new(String::new()),
-                    shareable: RwSignal::new(false),
+                    shareable: RwSignal::new(None),
                 },
             )
         })
@@ -88,6 +89,7 @@ pub(super) fn SessionForm(
                 position: r.position.get_untracked().trim().to_string(),
                 interests: r.interests.get_untracked().trim().to_string(),
                 proposal: r.proposal.get_untracked().trim().to_string(),
+                // Untouched: the server applies the mode's default (the same rule as shown).
                 shareable: r.shareable.get_untracked(),
             })
             .filter(|e| {
@@ -183,7 +185,9 @@ pub(super) fn SessionForm(
                         {area(Key::MedInterests, r.interests, "interests")}
                         {area(Key::MedProposal, r.proposal, "proposal")}
                         <label class="choice choice-large">
-                            <input type="checkbox" data-testid="med-entry-shareable" bind:checked=r.shareable/>
+                            <input type="checkbox" data-testid="med-entry-shareable"
+                                prop:checked=move || r.shareable.get().unwrap_or(mode.get().shared_by_default())
+                                on:change=move |ev| r.shareable.set(Some(event_target_checked(&ev)))/>
                             {move || i18n.t(Key::MedShareableLabel)}
                         </label>
                     </fieldset>
