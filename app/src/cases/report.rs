@@ -554,7 +554,7 @@ fn DuplicateOffer(
                     let q = query.clone();
                     view! {
                         <button type="button" class="button button-primary" data-testid="also-report"
-                            disabled=move || busy.get() || q.is_none()
+                            disabled={ let none = q.is_none(); move || busy.get() || none }
                             on:click={ let q = q.clone(); move |_| if let Some(q) = q.clone() { also.dispatch(q) } }>
                             {i18n.t(Key::AlsoMine)}
                         </button>

@@ -38,7 +38,7 @@ pub(super) fn SessionForm(
     let send = page.change(
         error,
         Some(errors),
-        move || i18n.t(Key::MedSessionSaved).to_string(),
+        move || Said::new(Key::MedSessionSaved),
         move |s: NewSession| async move { api::add_session(file_id, &s).await },
     );
     let rows: Vec<(PartyView, EntryRow)> = parties
@@ -270,7 +270,7 @@ pub(super) fn AgreementForm(
     let send = page.change(
         error,
         Some(errors),
-        move || i18n.t(Key::MedAgreementSaved).to_string(),
+        move || Said::new(Key::MedAgreementSaved),
         move |a: AgreementInput| async move { api::set_agreement(file_id, &a).await },
     );
     let submit = move |ev: SubmitEvent| {
@@ -400,7 +400,7 @@ pub(super) fn ExtensionForm(
     let send = page.change(
         error,
         Some(errors),
-        move || i18n.t(Key::Saved).to_string(),
+        move || Said::new(Key::Saved),
         move |x: Extension| async move { api::extend_file(file_id, &x).await },
     );
     let submit = move |ev: SubmitEvent| {
@@ -490,7 +490,7 @@ pub(super) fn MediatorsForm(
     let send = page.change(
         error,
         Some(errors),
-        move || i18n.t(Key::MedMediatorsSaved).to_string(),
+        move || Said::new(Key::MedMediatorsSaved),
         move |req: Mediators| async move { api::set_file_mediators(file_id, &req).await },
     );
     let open = RwSignal::new(false);
