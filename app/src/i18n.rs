@@ -38,6 +38,7 @@ keys! {
     NavUsers => "用户管理", "Users";
     NavAudit => "操作日志", "Audit log";
     NavData => "数据导入导出", "Import & export";
+    NavAdmin => "管理", "Admin";
     SwitchLanguage => "English", "中文";
     SwitchLanguageLabel => "切换到英文界面", "Switch to Chinese";
     Logout => "退出登录", "Sign out";
@@ -288,7 +289,7 @@ keys! {
 
     // Navigation for cases and the board
     NavBoard => "看板", "Board";
-    NavReport => "上报问题", "Report a problem";
+    NavReport => "上报问题", "Report";
     NavMyReports => "我的上报", "My reports";
     All => "全部", "All";
     Dismiss => "知道了", "Dismiss";
@@ -331,6 +332,7 @@ keys! {
     AlsoMineDone => "已记下：您也遇到了这个问题。社区会一并处理，不必再报。", "Noted: you have this problem too. It is handled as one; no need to report it again.";
     DuplicateDistance => "约 {n} 米外", "about {n} m away";
     DuplicateSamePlace => "同一地点", "same place";
+    DuplicateHere => "就在附近", "right here";
     DuplicateAlsoCount => "另有 {n} 人也遇到了", "{n} more have it too";
     DuplicateOpen => "查看此事件", "Open this case";
     CaseAlsoReported => "另有 {n} 人表示也遇到了这个问题", "{n} more people said they have this problem too";
@@ -636,7 +638,7 @@ keys! {
 
     // Care
     NavCare => "关爱", "Care";
-    NavMailbox => "书记信箱", "Secretary's mailbox";
+    NavMailbox => "书记信箱", "Mailbox";
     CareDueTitle => "待走访", "Due visits";
     CareDueIntro => "结对帮扶的居民按应访日期排列，逾期的在最前面。", "Residents you help, by when a visit is due; overdue ones first.";
     CareDueMine => "只看我结对帮扶的", "Only those I am paired with";

@@ -252,7 +252,7 @@ test('story 1: an unguarded well in the underground garage, from patrol to ratin
   await t.test('the resident is offered the open case at the same spot before filing a second', async () => {
     assert.ok(await duplicates.isVisible());
     const offer = duplicates.getByTestId('duplicate').filter({ hasText: number });
-    assert.match(await offer.innerText(), new RegExp(`${number}.*${TITLE}`));
+    assert.match(await offer.innerText(), new RegExp(`${number}.*${TITLE}`, 's'));
     // The public shape: nothing of the grid worker, his words or his photo.
     const shown = await duplicates.innerText();
     assert.doesNotMatch(shown, /赵网格员|检修井盖板缺失/);
@@ -587,6 +587,35 @@ test('story 2: care for 张秀兰 living alone, and who read her record', async 
   await switchLanguage(admin, 'en');
   await admin.getByTestId('audit-entry').first().waitFor();
   await snap(admin, '2-audit-en');
+  await t.test('the English navigation keeps to one row at 1280 px, the administration in its menu', async () => {
+    const rows = await admin.locator('[data-testid=nav] .nav-link').evaluateAll((els) => [
+      ...new Set(els.filter((e) => e.getClientRects().length).map((e) => Math.round(e.getBoundingClientRect().top))),
+    ]);
+    assert.equal(rows.length, 1, `rows at ${rows}`);
+    await admin.getByTestId('nav-more').click();
+    await admin.getByTestId('nav-audit').waitFor();
+    await admin.screenshot({ path: path.join(SHOTS, '2-nav-en-menu-1280.png'), scale: 'css' });
+    await admin.keyboard.press('Escape');
+    await admin.getByTestId('nav-audit').waitFor({ state: 'hidden' });
+    assert.equal(await admin.evaluate(() => document.activeElement?.dataset.testid), 'nav-more');
+  });
+  await t.test('the English header fits at 390 px and at 200 % text', async () => {
+    const overflow = () => admin.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+    await atPhoneWidth(admin, async () => {
+      await admin.getByTestId('menu-toggle').click();
+      await admin.getByTestId('nav-audit').waitFor();
+      await admin.screenshot({ path: path.join(SHOTS, '2-nav-en-390.png'), scale: 'css' });
+      assert.ok(await overflow() <= 1, 'no sideways scrolling at 390 px');
+      await admin.getByTestId('menu-toggle').click();
+    });
+    await admin.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+    await settled(admin);
+    await admin.screenshot({ path: path.join(SHOTS, '2-nav-en-200pct-1280.png'), scale: 'css' });
+    const wide = await overflow();
+    await admin.evaluate(() => { document.documentElement.style.fontSize = ''; });
+    await settled(admin);
+    assert.ok(wide <= 1, `the page scrolls sideways by ${wide} px at 200 % text`);
+  });
   await t.test('the audit log in English has no Chinese outside names and data', async () => {
     assert.deepEqual(await hanOutsideData(admin, 'main'), []);
   });

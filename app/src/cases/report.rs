@@ -519,6 +519,8 @@ fn DuplicateOffer(
     let busy = also.pending();
     let where_ = move || {
         c.with(|c| match (c.same_place, c.distance_m) {
+            // Within a phone's location error: the same spot.
+            (_, Some(m)) if m < 10 => i18n.t(Key::DuplicateHere).to_string(),
             (_, Some(m)) => i18n.fmt(Key::DuplicateDistance, &[("n", &m.to_string())]),
             (true, None) => i18n.t(Key::DuplicateSamePlace).to_string(),
             (false, None) => String::new(),
@@ -549,7 +551,7 @@ fn DuplicateOffer(
             <FormError error testid="also-report-error"/>
             <div class="actions">
                 {move || if c.with(|c| c.also_reported_by_me) {
-                    view! { <p class="badge badge-ok" role="status" data-testid="also-reported">{i18n.t(Key::AlsoMineDone)}</p> }.into_any()
+                    view! { <p class="duplicate-done" role="status" data-testid="also-reported">{i18n.t(Key::AlsoMineDone)}</p> }.into_any()
                 } else {
                     let q = query.clone();
                     view! {
