@@ -19,8 +19,8 @@ use shared::care::{
 };
 use shared::cases::{
     Assignee, CalendarDay, CaseMeta, CaseSummary, CaseView, Category, CategoryInput, CreateCase,
-    DuplicateCandidate, DuplicateQuery, MarkRead, MoveCase, Notification, PartyInput, Photo, PhotoKind, Rating, Reorder,
-    ResponsibleParty, SlaRule,
+    DuplicateCandidate, DuplicateQuery, MarkRead, MoveCase, Notification, PartyInput, Photo,
+    PhotoKind, Rating, Reorder, ResponsibleParty, SlaRule,
 };
 use shared::council::{
     AccountabilityEntry, Attendance, BallotView, CastVote, CommentView, CreateBallot, CreateItem,

@@ -1409,8 +1409,20 @@ mod tests {
         let said = Said::new(Key::MovedTo)
             .data("title", "井盖缺失")
             .text("stage", Text::new("结案", "Closed"));
-        assert_eq!(said.in_lang(Lang::En), fill(Key::MovedTo.text().en, &[("title", "井盖缺失"), ("stage", "Closed")]));
-        assert_eq!(said.in_lang(Lang::ZhCn), fill(Key::MovedTo.text().zh, &[("title", "井盖缺失"), ("stage", "结案")]));
+        assert_eq!(
+            said.in_lang(Lang::En),
+            fill(
+                Key::MovedTo.text().en,
+                &[("title", "井盖缺失"), ("stage", "Closed")]
+            )
+        );
+        assert_eq!(
+            said.in_lang(Lang::ZhCn),
+            fill(
+                Key::MovedTo.text().zh,
+                &[("title", "井盖缺失"), ("stage", "结案")]
+            )
+        );
     }
 
     #[test]

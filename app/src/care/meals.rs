@@ -485,7 +485,11 @@ fn EnrolForm(on_saved: Callback<EnrolmentView>, on_cancel: Callback<()>) -> impl
 }
 
 #[component]
-fn MonthCounts(month: String, counted: RwSignal<usize>, delivered: RwSignal<usize>) -> impl IntoView {
+fn MonthCounts(
+    month: String,
+    counted: RwSignal<usize>,
+    delivered: RwSignal<usize>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let label = month.clone();
     let counts = LocalResource::new(move || {

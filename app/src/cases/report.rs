@@ -546,7 +546,11 @@ fn DuplicateOffer(
             <p class="muted duplicate-facts">
                 {category}
                 {move || { let w = where_(); (!w.is_empty()).then(|| format!(" · {w}")) }}
-                {move || { let n = c.with(|c| c.also_reported); (n > 0).then(|| format!(" · {}", i18n.fmt(Key::DuplicateAlsoCount, &[("n", &n.to_string())]))) }}
+                // Others than the asker: once they said so themselves, they are not "more".
+                {move || {
+                    let n = c.with(|c| c.also_reported - u32::from(c.also_reported_by_me));
+                    (n > 0).then(|| format!(" · {}", i18n.fmt(Key::DuplicateAlsoCount, &[("n", &n.to_string())])))
+                }}
             </p>
             <FormError error testid="also-report-error"/>
             <div class="actions">

@@ -169,7 +169,8 @@ pub fn MediationBoardPage() -> impl IntoView {
                 ev.prevent_default();
                 p.col = key.column(p.col, MediationStage::BOARD.len());
                 picked.set(Some(p));
-                say(Said::new(Key::MedKeyboardAt).text("stage", MediationStage::BOARD[p.col].text()));
+                say(Said::new(Key::MedKeyboardAt)
+                    .text("stage", MediationStage::BOARD[p.col].text()));
                 focus_card(p.id);
             }
             Some(CardKey::Drop) => {

@@ -26,7 +26,9 @@ use crate::accounts::{PeoplePicker, use_session};
 use crate::api::{self, ApiError, ApiResult};
 use crate::i18n::{Key, Said, set_title, use_i18n};
 use crate::submit::Submit;
-use crate::ui::{Day, ErrorBox, FieldErrorList, FormError, Loading, SaidNotice, When, use_id_param};
+use crate::ui::{
+    Day, ErrorBox, FieldErrorList, FormError, Loading, SaidNotice, When, use_id_param,
+};
 use forms::{AgreementForm, ExtensionForm, MediatorsForm, SessionForm};
 use party::PartyCard;
 use shared::calendar::format_local_input;
