@@ -426,3 +426,16 @@ export async function brokenAcrossLines(page, selector, pattern = NUMBER_LIKE) {
     return out;
   }, { selector, source: pattern.source, flags: pattern.flags });
 }
+
+/**
+ * Follow a link of the main navigation as a person does: a section of the administration's
+ * menu (管理 / Admin, wider screens) is reached by opening that menu first.
+ */
+export async function navTo(page, testid) {
+  const link = page.getByTestId(testid);
+  if (!(await link.isVisible())) {
+    const group = page.getByTestId('nav-more');
+    if (await group.isVisible()) await group.click();
+  }
+  await link.click();
+}

@@ -19,8 +19,8 @@ use shared::care::{
 };
 use shared::cases::{
     Assignee, CalendarDay, CaseMeta, CaseSummary, CaseView, Category, CategoryInput, CreateCase,
-    MarkRead, MoveCase, Notification, PartyInput, Photo, PhotoKind, Rating, Reorder,
-    ResponsibleParty, SlaRule,
+    DuplicateCandidate, DuplicateQuery, MarkRead, MoveCase, Notification, PartyInput, Photo,
+    PhotoKind, Rating, Reorder, ResponsibleParty, SlaRule,
 };
 use shared::council::{
     AccountabilityEntry, Attendance, BallotView, CastVote, CommentView, CreateBallot, CreateItem,
@@ -521,19 +521,20 @@ pub async fn create_case(input: &CreateCase) -> ApiResult<CaseView> {
 }
 
 /// Open cases of the same category at this place or near this point.
-pub async fn duplicates(
-    category_id: i64,
-    place_id: Option<i64>,
-    point: Option<(f64, f64)>,
-) -> ApiResult<Vec<CaseSummary>> {
-    let mut path = format!("/cases/duplicates?category_id={category_id}");
-    if let Some(p) = place_id {
+pub async fn duplicates(q: &DuplicateQuery) -> ApiResult<Vec<DuplicateCandidate>> {
+    let mut path = format!("/cases/duplicates?category_id={}", q.category_id);
+    if let Some(p) = q.place_id {
         path.push_str(&format!("&place_id={p}"));
     }
-    if let Some((lon, lat)) = point {
+    if let Some((lon, lat)) = q.lon.zip(q.lat) {
         path.push_str(&format!("&lon={lon}&lat={lat}"));
     }
     get(&path).await
+}
+
+/// "This is my problem too" (我也遇到了) for a case `q` offered.
+pub async fn also_report(id: i64, q: &DuplicateQuery) -> ApiResult<DuplicateCandidate> {
+    post(&format!("/cases/{id}/also-reported"), q).await
 }
 
 pub async fn case(id: i64) -> ApiResult<CaseView> {

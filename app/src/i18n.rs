@@ -38,6 +38,7 @@ keys! {
     NavUsers => "用户管理", "Users";
     NavAudit => "操作日志", "Audit log";
     NavData => "数据导入导出", "Import & export";
+    NavAdmin => "管理", "Admin";
     SwitchLanguage => "English", "中文";
     SwitchLanguageLabel => "切换到英文界面", "Switch to Chinese";
     Logout => "退出登录", "Sign out";
@@ -288,7 +289,7 @@ keys! {
 
     // Navigation for cases and the board
     NavBoard => "看板", "Board";
-    NavReport => "上报问题", "Report a problem";
+    NavReport => "上报问题", "Report";
     NavMyReports => "我的上报", "My reports";
     All => "全部", "All";
     Dismiss => "知道了", "Dismiss";
@@ -327,6 +328,14 @@ keys! {
     PossibleDuplicatesIntro => "附近已有同类问题正在处理。如果是同一件事，可以不必重复上报；如果不是，请点“仍然上报”。", "Cases of the same kind nearby are already being handled. If it is the same problem there is no need to report it again; otherwise press “Report anyway”.";
     ReportSubmit => "提交上报", "Send report";
     ReportAnyway => "仍然上报", "Report anyway";
+    AlsoMine => "我也遇到了", "I have this problem too";
+    AlsoMineDone => "已记下：您也遇到了这个问题。社区会一并处理，不必再报。", "Noted: you have this problem too. It is handled as one; no need to report it again.";
+    DuplicateDistance => "约 {n} 米外", "about {n} m away";
+    DuplicateSamePlace => "同一地点", "same place";
+    DuplicateHere => "就在附近", "right here";
+    DuplicateAlsoCount => "另有 {n} 人也遇到了", "{n} more have it too";
+    DuplicateOpen => "查看此事件", "Open this case";
+    CaseAlsoReported => "另有 {n} 人表示也遇到了这个问题", "{n} more people said they have this problem too";
     ReportFiled => "已收到您的上报，处理进展会通知您。", "Your report was received; we will let you know how it goes.";
 
     // My reports and one case
@@ -511,6 +520,7 @@ keys! {
     DroppedUnchanged => "已放下“{title}”，位置未变。", "Dropped “{title}”; it did not move.";
     MoveCancelled => "已取消，卡片回到原位。", "Cancelled; the card is back where it was.";
     MovedTo => "“{title}”已移到“{stage}”。", "“{title}” moved to {stage}.";
+    ServerSays => "{reason}", "{reason}";
     Reordered => "已调整“{title}”的顺序。", "Reordered “{title}”.";
     NoSuchMove => "不能从“{from}”直接移到“{to}”，卡片已回到原位。", "A case cannot go from {from} straight to {to}; the card is back where it was.";
     NotYourMove => "您不能对此事件执行“{action}”，卡片已回到原位。", "You may not “{action}” this case; the card is back where it was.";
@@ -628,7 +638,7 @@ keys! {
 
     // Care
     NavCare => "关爱", "Care";
-    NavMailbox => "书记信箱", "Secretary's mailbox";
+    NavMailbox => "书记信箱", "Mailbox";
     CareDueTitle => "待走访", "Due visits";
     CareDueIntro => "结对帮扶的居民按应访日期排列，逾期的在最前面。", "Residents you help, by when a visit is due; overdue ones first.";
     CareDueMine => "只看我结对帮扶的", "Only those I am paired with";
@@ -690,6 +700,7 @@ keys! {
     ErrandReceipt => "票据说明", "Receipt";
     ErrandReceiptHint => "例如：社区医院 硝苯地平缓释片 两盒", "For example: community clinic, two boxes of nifedipine";
     ErrandConfirmedBy => "确认人", "Confirmed by";
+    ErrandAwaitsConfirmation => "已办好，等待老人本人或另一位照护人（网格员、社区工作人员）确认：办事的人不能自己确认。", "Done; waiting for the resident or another carer (grid worker, community staff) to confirm: whoever ran it cannot confirm it.";
     ErrandUpdated => "最近更新", "Last change";
     ErrandCancelQuestion => "确定取消这项代办吗？", "Cancel this errand?";
     ErrandCancelYes => "确定取消", "Yes, cancel it";
@@ -1267,6 +1278,84 @@ impl I18n {
     }
 }
 
+/// A message kept as what it says, a [`Key`] and its values, not as words in one language: held
+/// in a signal and shown through [`I18n::said`], it follows a language switch made after it
+/// was said (a notice, a board's message and its screen-reader announcement).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Said {
+    key: Key,
+    args: Vec<(&'static str, Arg)>,
+}
+
+/// One value of a [`Said`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arg {
+    /// People's names, titles, what was typed: the same in every language.
+    Data(String),
+    /// One of our words (a stage, an action).
+    Text(Text),
+    /// A sentence the server gave in both languages (a refusal's reason).
+    Words { zh: String, en: String },
+}
+
+impl Said {
+    pub fn new(key: Key) -> Said {
+        Said {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    /// `{name}` is `value`, data that reads the same in every language.
+    pub fn data(mut self, name: &'static str, value: impl Into<String>) -> Said {
+        self.args.push((name, Arg::Data(value.into())));
+        self
+    }
+
+    /// `{name}` is one of our words.
+    pub fn text(mut self, name: &'static str, text: Text) -> Said {
+        self.args.push((name, Arg::Text(text)));
+        self
+    }
+
+    /// `{name}` is the reason of a refusal, in whichever language is shown.
+    pub fn error(mut self, name: &'static str, e: &crate::api::ApiError) -> Said {
+        self.args.push((
+            name,
+            Arg::Words {
+                zh: e.message(Lang::ZhCn),
+                en: e.message(Lang::En),
+            },
+        ));
+        self
+    }
+
+    /// The words in `lang`.
+    pub fn in_lang(&self, lang: Lang) -> String {
+        let values: Vec<(&str, &str)> = self
+            .args
+            .iter()
+            .map(|(name, v)| {
+                let v: &str = match v {
+                    Arg::Data(d) => d,
+                    Arg::Text(t) => t.get(lang),
+                    Arg::Words { zh, .. } if lang == Lang::ZhCn => zh,
+                    Arg::Words { en, .. } => en,
+                };
+                (*name, v)
+            })
+            .collect();
+        fill(self.key.text().get(lang), &values)
+    }
+}
+
+impl I18n {
+    /// A [`Said`] in the current language (tracked: re-runs on a switch).
+    pub fn said(self, said: &Said) -> String {
+        said.in_lang(self.get())
+    }
+}
+
 /// Plural labels of place kinds, for headings and counts ("4 grids"); Chinese has no plural.
 pub fn kind_plural(kind: shared::places::PlaceKind) -> Text {
     use shared::places::PlaceKind::*;
@@ -1373,6 +1462,27 @@ mod tests {
             };
             assert_eq!(names(t.zh), names(t.en), "{key:?}");
         }
+    }
+
+    #[test]
+    fn a_said_message_is_worded_in_the_language_asked() {
+        let said = Said::new(Key::MovedTo)
+            .data("title", "井盖缺失")
+            .text("stage", Text::new("结案", "Closed"));
+        assert_eq!(
+            said.in_lang(Lang::En),
+            fill(
+                Key::MovedTo.text().en,
+                &[("title", "井盖缺失"), ("stage", "Closed")]
+            )
+        );
+        assert_eq!(
+            said.in_lang(Lang::ZhCn),
+            fill(
+                Key::MovedTo.text().zh,
+                &[("title", "井盖缺失"), ("stage", "结案")]
+            )
+        );
     }
 
     #[test]

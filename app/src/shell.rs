@@ -178,6 +178,12 @@ pub fn sections(session: &crate::accounts::Session) -> impl Iterator<Item = &'st
         .filter(move |item| !item.board || may_use_board)
 }
 
+/// The administration's sections (accounts, audit log, data, settings) share one entry of the
+/// navigation, a menu: with every other section beside them they would not fit one line.
+fn in_admin_group(item: &NavItem) -> bool {
+    item.href.starts_with("/admin/")
+}
+
 /// Is `path` the page of this nav item or below it?
 fn is_current(href: &str, path: &str) -> bool {
     if href == "/" {
@@ -195,6 +201,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     let session = use_session();
     let location = use_location();
     let menu_open = RwSignal::new(false);
+    let admin_open = RwSignal::new(false);
     let signed_in = Memo::new(move |_| session.auth.with(|a| matches!(a, Auth::SignedIn(_))));
 
     // On every page change: close the phone menu and move focus to the new page's content,
@@ -202,6 +209,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
         menu_open.set(false);
+        admin_open.set(false);
         if previous.is_some_and(|p| p != path) {
             request_animation_frame(focus_main);
         }
@@ -217,21 +225,57 @@ pub fn Shell(children: Children) -> impl IntoView {
         });
     };
 
+    let link = move |item: &'static NavItem, path: &str| {
+        let current = is_current(item.href, path);
+        view! {
+            <li>
+                <a href=item.href data-testid=item.testid class="nav-link"
+                    aria-current=current.then_some("page")>
+                    {move || i18n.t(item.key)}
+                </a>
+            </li>
+        }
+    };
     let nav_links = move || {
         let path = location.pathname.get();
-        sections(&session)
-            .map(|item| {
-                let current = is_current(item.href, &path);
-                view! {
-                    <li>
-                        <a href=item.href data-testid=item.testid class="nav-link"
-                            aria-current=current.then_some("page")>
-                            {move || i18n.t(item.key)}
-                        </a>
-                    </li>
-                }
-            })
-            .collect_view()
+        let (admin, main): (Vec<&'static NavItem>, Vec<&'static NavItem>) =
+            sections(&session).partition(|item| in_admin_group(item));
+        let here = admin.iter().any(|item| is_current(item.href, &path));
+        let group = (!admin.is_empty()).then(|| {
+            let links = admin.iter().map(|item| link(item, &path)).collect_view();
+            view! {
+                <li class="nav-group" data-testid="nav-group"
+                    on:keydown=move |ev: web_sys::KeyboardEvent| {
+                        if ev.key() == "Escape" && admin_open.get_untracked() {
+                            admin_open.set(false);
+                            focus_by_id("nav-group-toggle");
+                        }
+                    }
+                    on:focusout=move |ev: web_sys::FocusEvent| {
+                        // The focus left the menu (Tab past its last link): it closes.
+                        use wasm_bindgen::JsCast;
+                        let inside = ev
+                            .related_target()
+                            .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+                            .zip(ev.current_target().and_then(|t| t.dyn_into::<web_sys::Node>().ok()))
+                            .is_some_and(|(to, group)| group.contains(Some(&to)));
+                        if !inside {
+                            admin_open.set(false);
+                        }
+                    }>
+                    <button type="button" id="nav-group-toggle" class="nav-link nav-group-toggle" data-testid="nav-more"
+                        class:is-current=here aria-expanded=move || admin_open.get().to_string() aria-controls="nav-group-list"
+                        on:click=move |_| admin_open.update(|o| *o = !*o)>
+                        {move || i18n.t(Key::NavAdmin)}<span class="nav-group-caret" aria-hidden="true"></span>
+                    </button>
+                    <ul id="nav-group-list" class="nav-group-list" class:is-open=move || admin_open.get()>{links}</ul>
+                </li>
+            }
+        });
+        view! {
+            {main.into_iter().map(|item| link(item, &path)).collect_view()}
+            {group}
+        }
     };
 
     let user_line = move || {
@@ -303,6 +347,17 @@ pub fn Shell(children: Children) -> impl IntoView {
         <main id="main" class="site-main" tabindex="-1">
             {children()}
         </main>
+    }
+}
+
+fn focus_by_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
     }
 }
 

@@ -105,6 +105,20 @@ pub fn Notice(message: RwSignal<Option<String>>) -> impl IntoView {
     }
 }
 
+/// [`Notice`] for a message kept as a [`crate::i18n::Said`]: worded in the language of the
+/// moment, so it follows a switch made after it was said.
+#[component]
+pub fn SaidNotice(message: RwSignal<Option<crate::i18n::Said>>) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    view! {
+        <div class="notice-slot" aria-live="polite" aria-atomic="true">
+            {move || message.get().map(|m| view! {
+                <div class="alert alert-success" role="status" data-testid="notice"><p>{move || i18n.said(&m)}</p></div>
+            })}
+        </div>
+    }
+}
+
 /// Move focus to the first field marked invalid, once the page has shown the marks.
 pub fn focus_first_invalid() {
     request_animation_frame(|| {

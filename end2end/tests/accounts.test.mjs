@@ -19,6 +19,8 @@ for (const { user, sees, hidden } of ROLES) {
     const page = await env.newPage();
     await loginHome(page, env.url, user);
     const nav = page.getByTestId('nav');
+    // The administration's sections are one menu (管理): open it to see them.
+    if (await nav.getByTestId('nav-more').isVisible()) await nav.getByTestId('nav-more').click();
     for (const id of sees) assert.ok(await nav.getByTestId(id).isVisible(), `${user} should see ${id}`);
     for (const id of hidden) assert.equal(await nav.getByTestId(id).count(), 0, `${user} should not see ${id}`);
     const navText = await nav.innerText();

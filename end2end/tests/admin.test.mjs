@@ -1,7 +1,7 @@
 // An administrator creates a user with a role and a grid; the new user can sign in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useLinju, loginHome, login, openChild, api, ARTIFACTS } from '../support.mjs';
+import { useLinju, loginHome, login, openChild, api, ARTIFACTS, navTo } from '../support.mjs';
 import path from 'node:path';
 
 const env = useLinju();
@@ -10,7 +10,7 @@ test('an admin creates a user', async () => {
   env.expectConsoleError(/status of 422 .*\/api\/v1\/users$/); // a user with an invalid field is refused first
   const page = await env.newPage();
   await loginHome(page, env.url, 'admin');
-  await page.getByTestId('nav-users').click();
+  await navTo(page, 'nav-users');
   await page.getByTestId('users-list').waitFor();
   assert.ok(await page.locator('[data-testid="user-row"][data-username="gridworker"]').isVisible());
 
@@ -74,7 +74,7 @@ test('an admin edits a user and resets their password', async () => {
 test('the audit log lists sign-ins', async () => {
   const page = await env.newPage();
   await loginHome(page, env.url, 'admin');
-  await page.getByTestId('nav-audit').click();
+  await navTo(page, 'nav-audit');
   await page.getByTestId('audit-list').waitFor();
   assert.ok((await page.getByTestId('audit-entry').count()) > 0);
   // Actions read as words, in the interface language.
@@ -97,7 +97,7 @@ test('the secretary finds who read 张秀兰\'s record this month', async () => 
 
   await page.context().clearCookies();
   await loginHome(page, env.url, 'admin');
-  await page.getByTestId('nav-audit').click();
+  await navTo(page, 'nav-audit');
   await page.getByTestId('audit-list').waitFor();
   // Everything in words: no action codes, no English details.
   const listed = await page.getByTestId('audit-list').innerText();

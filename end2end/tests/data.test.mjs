@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { useLinju, loginHome, api, ARTIFACTS, noHorizontalScroll } from '../support.mjs';
+import { useLinju, loginHome, api, ARTIFACTS, noHorizontalScroll, navTo } from '../support.mjs';
 
 const env = useLinju();
 
@@ -17,7 +17,7 @@ async function downloadBy(page, click) {
 }
 
 async function openDataPage(page) {
-  await page.getByTestId('nav-data').click();
+  await navTo(page, 'nav-data');
   await page.getByTestId('data-title').waitFor();
 }
 
@@ -67,7 +67,7 @@ test('the residents export warns first, then downloads full records and is logge
   assert.ok(lines.slice(1).some((l) => /,\d{17}[\dX],/.test(l)), 'full ID numbers are exported');
 
   // The bulk read is in the audit log, in words.
-  await page.getByTestId('nav-audit').click();
+  await navTo(page, 'nav-audit');
   await page.locator('[data-testid="audit-action"][data-action="residents.export"]').filter({ hasText: '导出居民数据' }).first().waitFor();
 });
 

@@ -9,7 +9,7 @@ test('switch language to English and back', async () => {
   const page = await env.newPage();
   await loginHome(page, env.url, 'admin');
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
-  assert.match(await page.getByTestId('nav').innerText(), /用户管理/);
+  assert.match(await page.getByTestId('nav').textContent(), /用户管理/);
 
   await page.getByTestId('lang-switch').click();
   await page.getByTestId('nav').filter({ hasText: 'Users' }).waitFor();

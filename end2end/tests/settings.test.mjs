@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useLinju, loginHome, api, ARTIFACTS } from '../support.mjs';
+import { useLinju, loginHome, api, ARTIFACTS, navTo } from '../support.mjs';
 
 const env = useLinju();
 
@@ -50,7 +50,7 @@ test('an admin adds, renames, publishes and retires a category and a party', asy
   env.expectConsoleError(/status of 422 .*\/api\/v1\/cases\/categories/); // a duplicate name is refused
   const page = await env.newPage();
   await loginHome(page, env.url, 'admin');
-  await page.getByTestId('nav-settings').click();
+  await navTo(page, 'nav-settings');
   await page.getByTestId('settings-categories').waitFor();
   assert.equal(await page.getByTestId('settings-tab-categories').getAttribute('aria-current'), 'page');
   // The demo tree: groups with their items, the 部件/事件 classes named.

@@ -25,6 +25,7 @@ mod m20261207_000002_mediation_party_identity;
 mod m20261207_000003_letter_notifications;
 mod m20261207_000011_structured_history;
 mod m20261207_000012_case_origin;
+mod m20261207_000021_case_also_reports;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000003_letter_notifications::Migration),
             Box::new(m20261207_000011_structured_history::Migration),
             Box::new(m20261207_000012_case_origin::Migration),
+            Box::new(m20261207_000021_case_also_reports::Migration),
         ]
     }
 }

@@ -827,6 +827,14 @@ pub enum CaseOrigin {
 }
 
 impl CaseOrigin {
+    /// May a case of this origin be offered to anyone reporting nearby (as a
+    /// [`DuplicateCandidate`])? A council decision is public; a letter to the secretary or the
+    /// needs found at a cared-for person's home are not: even their titles may tell about a
+    /// person.
+    pub fn offered_to_anyone(&self) -> bool {
+        matches!(self, CaseOrigin::Council { .. })
+    }
+
     /// The origin as one phrase, e.g. "网格议事决定（议题 #12）".
     pub fn text(&self, lang: Lang) -> String {
         match self {
@@ -1020,6 +1028,47 @@ pub struct CaseView {
     pub may_rate: bool,
     /// For the office: open cases of the same category at the same place or nearby.
     pub possible_duplicates: Vec<CaseSummary>,
+    /// How many others said "this is my problem too" (我也遇到了) instead of reporting it again.
+    #[serde(default)]
+    pub also_reported: u32,
+}
+
+/// Where a new report is about to be filed, to look for an open case of the same problem
+/// (`GET /cases/duplicates`, and the body of "this is my problem too").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct DuplicateQuery {
+    pub category_id: i64,
+    #[serde(default)]
+    pub place_id: Option<i64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+}
+
+/// An open case near a new report, as anyone about to report may see it: what the problem is
+/// and how far it has got. Never who reported it, what they wrote or photographed, or where
+/// they live: a resident is offered other people's reports in this shape only.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DuplicateCandidate {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub category_id: i64,
+    pub stage: Stage,
+    /// Metres from the point of the new report (none when only the place matched).
+    pub distance_m: Option<u32>,
+    /// Reported for the same place (building, micro-grid…) as the new report.
+    pub same_place: bool,
+    /// How many others said "this is my problem too" (我也遇到了).
+    pub also_reported: u32,
+    /// The asker already said so.
+    pub also_reported_by_me: bool,
+    /// The asker may open the case itself (their own report, or one they work on).
+    pub may_open: bool,
 }
 
 /// The reporter's satisfaction with a closed case.

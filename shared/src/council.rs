@@ -831,6 +831,17 @@ pub struct Outcome {
     pub leading: Vec<u16>,
 }
 
+impl Quorum {
+    /// What a result may say about the quorum: whether it was met, or nothing at all when the
+    /// ballot has none (then "quorum met" would claim a rule nobody set).
+    pub fn verdict(self, outcome: &Outcome) -> Option<bool> {
+        match self {
+            Quorum::None => None,
+            Quorum::MoreThanHalf | Quorum::AtLeastPercent { .. } => Some(outcome.quorum_met),
+        }
+    }
+}
+
 /// Count a ballot. `turnout` is how many voters took part (a poll voter may pick several).
 pub fn tally(
     kind: &BallotKind,
@@ -1779,6 +1790,22 @@ mod tests {
             abstain,
             options: vec![],
         }
+    }
+
+    #[test]
+    fn a_ballot_without_quorum_says_nothing_about_one() {
+        let k = BallotKind::Decision;
+        let none = BallotRules {
+            quorum: Quorum::None,
+            ..BallotRules::default()
+        };
+        let o = tally(&k, &none, 100, 1, &decision_counts(1, 0, 0));
+        assert_eq!(Quorum::None.verdict(&o), None);
+        let half = BallotRules::default();
+        let o = tally(&k, &half, 100, 1, &decision_counts(1, 0, 0));
+        assert_eq!(half.quorum.verdict(&o), Some(false));
+        let o = tally(&k, &half, 100, 51, &decision_counts(51, 0, 0));
+        assert_eq!(half.quorum.verdict(&o), Some(true));
     }
 
     #[test]

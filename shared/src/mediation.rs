@@ -698,6 +698,16 @@ impl SessionMode {
             SessionMode::BackToBack => Text::new("背靠背调解", "Back-to-back session"),
         }
     }
+
+    /// Whether what a party says is, unless the mediator records otherwise, shared with the
+    /// other side: in a joint session (面对面) the other side heard it in the room; in a
+    /// back-to-back one it was said to the mediator alone.
+    pub fn shared_by_default(self) -> bool {
+        match self {
+            SessionMode::Joint => true,
+            SessionMode::BackToBack => false,
+        }
+    }
 }
 
 /// May a reader see one party's entry in a session record?
@@ -733,9 +743,17 @@ pub struct EntryInput {
     /// 提议
     #[serde(default)]
     pub proposal: String,
-    /// The party allows this to be shared with the other side.
+    /// The party allows this to be shared with the other side. Left out: the session mode's
+    /// default ([`SessionMode::shared_by_default`]).
     #[serde(default)]
-    pub shareable: bool,
+    pub shareable: Option<bool>,
+}
+
+impl EntryInput {
+    /// Whether the other side may read this entry of a session held in `mode`.
+    pub fn shared_in(&self, mode: SessionMode) -> bool {
+        self.shareable.unwrap_or(mode.shared_by_default())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1561,6 +1579,12 @@ mod tests {
     use super::*;
     use time::macros::date;
 
+    #[test]
+    fn words_said_face_to_face_are_shared_by_default_and_back_to_back_are_not() {
+        assert!(SessionMode::Joint.shared_by_default());
+        assert!(!SessionMode::BackToBack.shared_by_default());
+    }
+
     fn who(roles: &[Role], grids: &[i64]) -> Principal {
         Principal {
             user_id: 9,
@@ -1902,7 +1926,7 @@ mod tests {
                 position: String::new(),
                 interests: String::new(),
                 proposal: String::new(),
-                shareable: false,
+                shareable: Some(false),
             }],
         };
         assert_eq!(

@@ -25,7 +25,7 @@ use crate::cases::{
 };
 use crate::clock::now;
 use crate::drag::{CardKey, card_below, clear_drop_marks, focus_card, open_card};
-use crate::i18n::{Key, set_title, use_i18n};
+use crate::i18n::{Key, Said, set_title, use_i18n};
 use crate::live::LiveEvents;
 use crate::ui::{ErrorBox, Loading};
 use figures::Figures;
@@ -98,7 +98,7 @@ struct Pending {
 #[derive(Clone, Debug, PartialEq)]
 struct Message {
     error: bool,
-    text: String,
+    said: Said,
 }
 
 fn column_index(stage: Stage) -> Option<usize> {
@@ -176,7 +176,8 @@ fn BoardView(principal: Principal) -> impl IntoView {
     let picked = RwSignal::new(None::<Pick>);
     let pending = RwSignal::new(None::<Pending>);
     let message = RwSignal::new(None::<Message>);
-    let live_text = RwSignal::new(String::new());
+    // What was said last, kept as a key and values: both follow a switch of language.
+    let live_text = RwSignal::new(None::<Said>);
     let last_move = RwSignal::new(None::<(i64, i64)>);
     let generation = StoredValue::new(0u64);
     let live_started = StoredValue::new(false);
@@ -184,12 +185,10 @@ fn BoardView(principal: Principal) -> impl IntoView {
     let live = crate::live::page_stream();
     let touch_screen = crate::drag::touch_screen();
 
-    let lang = move || i18n.lang.get_untracked();
-    let stage_name = move |s: Stage| s.text().get(lang()).to_string();
-    let say = move |text: String| live_text.set(text);
-    let tell = move |error: bool, text: String| {
-        live_text.set(text.clone());
-        message.set(Some(Message { error, text }));
+    let say = move |said: Said| live_text.set(Some(said));
+    let tell = move |error: bool, said: Said| {
+        live_text.set(Some(said.clone()));
+        message.set(Some(Message { error, said }));
     };
 
     // Load (or reload) the board under the current filters; stale answers are dropped.
@@ -264,7 +263,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
     // Ctrl+Z: undo my last move.
     let undo = move || {
         let Some((id, version)) = last_move.get_untracked() else {
-            tell(false, i18n.t(Key::NothingToUndo).to_string());
+            tell(false, Said::new(Key::NothingToUndo));
             return;
         };
         spawn_local(async move {
@@ -273,19 +272,15 @@ fn BoardView(principal: Principal) -> impl IntoView {
                     last_move.set(None);
                     tell(
                         false,
-                        i18n.fmt(
-                            Key::UndoneTo,
-                            &[
-                                ("title", &v.summary.title),
-                                ("stage", &stage_name(v.summary.stage)),
-                            ],
-                        ),
+                        Said::new(Key::UndoneTo)
+                            .data("title", v.summary.title.clone())
+                            .text("stage", v.summary.stage.text()),
                     );
                     reload();
                     focus_card(id);
                 }
                 Err(e) => {
-                    tell(true, e.message(lang()));
+                    tell(true, Said::new(Key::ServerSays).error("reason", &e));
                     reload();
                 }
             }
@@ -313,12 +308,9 @@ fn BoardView(principal: Principal) -> impl IntoView {
                 .current::<CaseView>()
                 .map(|c| c.summary.title)
                 .unwrap_or_default();
-            tell(true, i18n.fmt(Key::MoveConflict, &[("title", &title)]));
+            tell(true, Said::new(Key::MoveConflict).data("title", title));
         } else {
-            tell(
-                true,
-                i18n.fmt(Key::MoveRefused, &[("reason", &e.message(lang()))]),
-            );
+            tell(true, Said::new(Key::MoveRefused).error("reason", &e));
         }
         reload();
         focus_card(id);
@@ -328,13 +320,9 @@ fn BoardView(principal: Principal) -> impl IntoView {
         last_move.set(Some((card_id, v.summary.version)));
         tell(
             false,
-            i18n.fmt(
-                Key::MovedTo,
-                &[
-                    ("title", &v.summary.title),
-                    ("stage", &stage_name(v.summary.stage)),
-                ],
-            ),
+            Said::new(Key::MovedTo)
+                .data("title", v.summary.title.clone())
+                .text("stage", v.summary.stage.text()),
         );
         reload();
         focus_card(card_id);
@@ -360,7 +348,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
                     Ok(_) => {
                         tell(
                             false,
-                            i18n.fmt(Key::Reordered, &[("title", &card.case.title)]),
+                            Said::new(Key::Reordered).data("title", card.case.title.clone()),
                         );
                         reload();
                         focus_card(id);
@@ -373,10 +361,9 @@ fn BoardView(principal: Principal) -> impl IntoView {
         let Some(action) = action_between(from, to) else {
             tell(
                 true,
-                i18n.fmt(
-                    Key::NoSuchMove,
-                    &[("from", &stage_name(from)), ("to", &stage_name(to))],
-                ),
+                Said::new(Key::NoSuchMove)
+                    .text("from", from.text())
+                    .text("to", to.text()),
             );
             focus_card(id);
             return;
@@ -393,23 +380,16 @@ fn BoardView(principal: Principal) -> impl IntoView {
             };
             tell(
                 true,
-                i18n.fmt(
-                    key,
-                    &[
-                        ("from", &stage_name(from)),
-                        ("to", &stage_name(to)),
-                        ("action", action.text().get(lang())),
-                    ],
-                ),
+                Said::new(key)
+                    .text("from", from.text())
+                    .text("to", to.text())
+                    .text("action", action.text()),
             );
             focus_card(id);
             return;
         }
         if action.needs() != Needs::Nothing {
-            say(i18n.fmt(
-                Key::MoveNeedsInput,
-                &[("action", action.text().get(lang()))],
-            ));
+            say(Said::new(Key::MoveNeedsInput).text("action", action.text()));
             pending.set(Some(Pending {
                 card,
                 action,
@@ -479,14 +459,10 @@ fn BoardView(principal: Principal) -> impl IntoView {
     };
     let announce_position = move |p: Pick| {
         let n = count_in(p.col, p.id) + 1;
-        say(i18n.fmt(
-            Key::KeyboardAt,
-            &[
-                ("stage", &stage_name(Stage::BOARD[p.col])),
-                ("pos", &(p.idx + 1).to_string()),
-                ("n", &n.to_string()),
-            ],
-        ));
+        say(Said::new(Key::KeyboardAt)
+            .text("stage", Stage::BOARD[p.col].text())
+            .data("pos", (p.idx + 1).to_string())
+            .data("n", n.to_string()));
     };
 
     let on_card_key = move |ev: web_sys::KeyboardEvent, id: i64| {
@@ -506,15 +482,11 @@ fn BoardView(principal: Principal) -> impl IntoView {
                 let p = Pick { id, col, idx };
                 picked.set(Some(p));
                 message.set(None);
-                say(i18n.fmt(
-                    Key::PickedUp,
-                    &[
-                        ("title", &card.case.title),
-                        ("stage", &stage_name(Stage::BOARD[col])),
-                        ("pos", &(idx + 1).to_string()),
-                        ("n", &count_in(col, -1).to_string()),
-                    ],
-                ));
+                say(Said::new(Key::PickedUp)
+                    .data("title", card.case.title.clone())
+                    .text("stage", Stage::BOARD[col].text())
+                    .data("pos", (idx + 1).to_string())
+                    .data("n", count_in(col, -1).to_string()));
                 focus_card(id);
             }
             (CardKey::Drop, Some(p)) => {
@@ -524,7 +496,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
                     return;
                 };
                 if ocol == p.col && oidx == p.idx {
-                    say(i18n.fmt(Key::DroppedUnchanged, &[("title", &card.case.title)]));
+                    say(Said::new(Key::DroppedUnchanged).data("title", card.case.title.clone()));
                     focus_card(id);
                     return;
                 }
@@ -550,7 +522,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
             (CardKey::Cancel, Some(_)) => {
                 ev.prevent_default();
                 picked.set(None);
-                say(i18n.t(Key::MoveCancelled).to_string());
+                say(Said::new(Key::MoveCancelled));
                 focus_card(id);
             }
             (CardKey::Left | CardKey::Right, Some(mut p)) => {
@@ -668,7 +640,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
                             .map(|c| c.case.title.clone())
                     })
                 });
-                say(i18n.fmt(Key::TouchLifted, &[("title", &title.unwrap_or_default())]));
+                say(Said::new(Key::TouchLifted).data("title", title.unwrap_or_default()));
             }
         }),
         over: Box::new(move |x, y, id| {
@@ -684,12 +656,12 @@ fn BoardView(principal: Principal) -> impl IntoView {
             clear_marks();
             match list_at(x, y) {
                 Some((list, col)) => drop_at(list, col, y, id),
-                None => say(i18n.t(Key::MoveCancelled).to_string()),
+                None => say(Said::new(Key::MoveCancelled)),
             }
         }),
         cancelled: Box::new(move |id| {
             clear_marks();
-            say(i18n.t(Key::MoveCancelled).to_string());
+            say(Said::new(Key::MoveCancelled));
             focus_card(id);
         }),
     });
@@ -884,7 +856,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
                     on_done=Callback::new(move |v: CaseView| { pending.set(None); moved(id, v); })
                     on_cancel=Callback::new(move |_| {
                         pending.set(None);
-                        tell(false, i18n.t(Key::MoveCancelled).to_string());
+                        tell(false, Said::new(Key::MoveCancelled));
                         focus_card(id);
                     })
                     on_error=Callback::new(move |e: ApiError| {
@@ -905,10 +877,10 @@ fn BoardView(principal: Principal) -> impl IntoView {
             </div>
             <FilterBar filters filters_open board meta grids people set_filters/>
             <p class="hint" id="board-help" data-testid="board-help">{move || i18n.t(if touch_screen { Key::BoardHelpTouch } else { Key::BoardHelp })}</p>
-            <div class="visually-hidden" aria-live="assertive" aria-atomic="true" data-testid="board-live">{move || live_text.get()}</div>
+            <div class="visually-hidden" aria-live="assertive" aria-atomic="true" data-testid="board-live">{move || live_text.with(|s| s.as_ref().map(|s| i18n.said(s)))}</div>
             {move || message.get().map(|m| view! {
                 <div class="alert board-message" class:alert-error=m.error class:alert-success=!m.error role="status" data-testid="board-message">
-                    <p>{m.text.clone()}</p>
+                    <p>{move || i18n.said(&m.said)}</p>
                     <button type="button" class="button button-quiet" on:click=move |_| message.set(None)>{i18n.t(Key::Dismiss)}</button>
                 </div>
             })}

@@ -151,6 +151,11 @@ pub fn ErrandCard(
                 <div><dt>{move || i18n.t(Key::ErrandUpdated)}</dt><dd>{move || format_moment(e.with(|e| e.updated_at))}</dd></div>
             </dl>
             <FormError error testid="errand-error"/>
+            // Done, and this reader may not confirm it (whoever ran it may not: `errand_step`):
+            // say who does, rather than leave a card with nothing to do.
+            {move || e.with(|e| e.status == ErrandStatus::Done && !e.steps.contains(&ErrandStep::Confirm)).then(|| view! {
+                <p class="hint errand-awaits" data-testid="errand-awaits">{i18n.t(Key::ErrandAwaitsConfirmation)}</p>
+            })}
             {move || (!completing.get() && !cancelling.get()).then(|| {
                 let steps = e.with(|e| e.steps.clone());
                 (!steps.is_empty()).then(|| view! {

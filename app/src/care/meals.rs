@@ -46,6 +46,13 @@ pub fn MealsPage() -> impl IntoView {
     // Held here: the service section is drawn again when the enrolments are read again, and a
     // confirmation must outlive that.
     let notice = RwSignal::new(None::<String>);
+    // Marking a stop delivered is one action of the page: the route, the day's orders and the
+    // month's counts are each read again when it has gone through (its version).
+    let delivering = Deliveries {
+        send: Submit::new(move |id: i64| async move { api::meal_delivered(id).await }),
+        stop: RwSignal::new(None),
+    };
+    let delivered = delivering.send.version();
     view! {
         <div class="page-head">
             <h1>{move || i18n.t(Key::MealsTitle)}</h1>
@@ -63,11 +70,11 @@ pub fn MealsPage() -> impl IntoView {
                 },
             }}
         </section>
-        <MealRoute day=day.clone()/>
+        <MealRoute day=day.clone() delivering/>
         {move || match enrolments.get() {
             Some(Ok(None)) => ().into_any(),
             Some(Ok(Some(list))) => view! {
-                <MealService day=day.clone() enrolments=list menu notice menu_reload=Callback::new(move |_| menu.refetch())
+                <MealService day=day.clone() enrolments=list menu notice delivered menu_reload=Callback::new(move |_| menu.refetch())
                     reload=Callback::new(move |_| enrolments.refetch())/>
             }.into_any(),
             Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| enrolments.refetch())/> }.into_any(),
@@ -76,11 +83,20 @@ pub fn MealsPage() -> impl IntoView {
     }
 }
 
+/// Marking a stop delivered: one action for the page, and the stop it was last tried for.
+#[derive(Clone, Copy)]
+struct Deliveries {
+    send: Submit<i64, OrderView>,
+    stop: RwSignal<Option<i64>>,
+}
+
 /// My deliveries today, in walking order, each with a big "已送达".
 #[component]
-fn MealRoute(day: String) -> impl IntoView {
+fn MealRoute(day: String, delivering: Deliveries) -> impl IntoView {
     let i18n = use_i18n();
+    let delivered = delivering.send.version();
     let route = LocalResource::new(move || {
+        delivered.track();
         let day = day.clone();
         async move { api::meal_orders(&day, true).await }
     });
@@ -95,7 +111,7 @@ fn MealRoute(day: String) -> impl IntoView {
                 }.into_any(),
                 Some(Ok(stops)) => view! {
                     <ol class="route-stops">
-                        {stops.into_iter().enumerate().map(|(n, o)| view! { <RouteStop n=n + 1 order=o/> }).collect_view()}
+                        {stops.into_iter().enumerate().map(|(n, o)| view! { <RouteStop n=n + 1 order=o delivering/> }).collect_view()}
                     </ol>
                 }.into_any(),
             }}
@@ -104,16 +120,15 @@ fn MealRoute(day: String) -> impl IntoView {
 }
 
 #[component]
-fn RouteStop(n: usize, order: OrderView) -> impl IntoView {
+fn RouteStop(n: usize, order: OrderView, delivering: Deliveries) -> impl IntoView {
     let i18n = use_i18n();
     let o = RwSignal::new(order);
     let id = o.with_untracked(|o| o.id);
-    let delivered = Submit::new(move |()| async move {
-        o.set(api::meal_delivered(id).await?);
-        Ok(())
-    });
-    let (error, busy) = (delivered.error, delivered.pending());
-    let deliver = move |_| delivered.dispatch(());
+    let busy = delivering.send.pending();
+    let deliver = move |_| {
+        delivering.stop.set(Some(id));
+        delivering.send.dispatch(id);
+    };
     view! {
         <li class="card route-stop" data-testid="route-stop" data-name=move || o.with(|o| o.resident_name.clone())
             data-status=move || o.with(|o| o.status.as_str())>
@@ -125,7 +140,10 @@ fn RouteStop(n: usize, order: OrderView) -> impl IntoView {
                     <p class="muted">{move || i18n.text(o.with(|o| o.mode).text())}</p>
                 </div>
             </div>
-            <FormError error testid="deliver-error"/>
+            // The page's one action: this stop shows its refusal when the last try was its own.
+            <Show when=move || delivering.stop.get() == Some(id)>
+                <FormError error=delivering.send.error testid="deliver-error"/>
+            </Show>
             {move || match o.with(|o| o.status) {
                 MealStatus::Ordered => view! {
                     <button type="button" class="button button-primary button-block button-big" data-testid="deliver"
@@ -150,6 +168,8 @@ fn MealService(
     enrolments: Vec<EnrolmentView>,
     menu: LocalResource<api::ApiResult<Vec<shared::care::MenuView>>>,
     notice: RwSignal<Option<String>>,
+    /// Deliveries marked on this page so far (the route's action version).
+    delivered: RwSignal<usize>,
     menu_reload: Callback<()>,
     reload: Callback<()>,
 ) -> impl IntoView {
@@ -159,6 +179,7 @@ fn MealService(
     let orders = {
         let day = day.clone();
         LocalResource::new(move || {
+            delivered.track();
             let day = day.clone();
             async move { api::meal_orders(&day, false).await }
         })
@@ -273,7 +294,7 @@ fn MealService(
                     </ul>
                 }.into_any()
             }}
-            <MonthCounts month counted/>
+            <MonthCounts month counted delivered/>
         </section>
     }
 }
@@ -464,11 +485,16 @@ fn EnrolForm(on_saved: Callback<EnrolmentView>, on_cancel: Callback<()>) -> impl
 }
 
 #[component]
-fn MonthCounts(month: String, counted: RwSignal<usize>) -> impl IntoView {
+fn MonthCounts(
+    month: String,
+    counted: RwSignal<usize>,
+    delivered: RwSignal<usize>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let label = month.clone();
     let counts = LocalResource::new(move || {
         counted.track();
+        delivered.track();
         let m = month.clone();
         async move { api::meal_counts(&m).await }
     });

@@ -181,6 +181,9 @@ fn CaseDetail(
                     {s.overdue.then(|| view! { <span class="badge badge-danger" data-testid="overdue">{move || i18n.t(Key::Overdue)}</span> })}
                     {(s.rework_count > 0).then(|| view! { <span class="badge badge-warn">{move || i18n.fmt(Key::ReworkCount, &[("n", &s.rework_count.to_string())])}</span> })}
                 </div>
+                {(case.also_reported > 0).then(|| { let n = case.also_reported.to_string(); view! {
+                    <p class="case-also-reported" data-testid="case-also-reported">{move || i18n.fmt(Key::CaseAlsoReported, &[("n", &n)])}</p>
+                } })}
             </header>
             <FormError error testid="move-error"/>
             {move || undo_version.get().map(|_| view! {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use shared::accounts::Principal;
-use shared::cases::{CaseSummary, CreateCase, Source, Urgency};
+use shared::cases::{CreateCase, DuplicateCandidate, DuplicateQuery, Source, Urgency};
 use shared::error::{FieldError, FieldErrorCode};
 use shared::places::PlaceRefWithPath;
 
@@ -50,7 +50,7 @@ fn ReportForm(principal: Principal) -> impl IntoView {
     let locating = RwSignal::new(false);
     let locate_failed = RwSignal::new(false);
     let hidden = RwSignal::new(false);
-    let duplicates = RwSignal::new(None::<Vec<CaseSummary>>);
+    let duplicates = RwSignal::new(None::<Vec<DuplicateCandidate>>);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
@@ -199,7 +199,13 @@ fn ReportForm(principal: Principal) -> impl IntoView {
         spawn_local(async move {
             // First time: offer open cases of the same kind here before filing another.
             if !checked {
-                match api::duplicates(category_id, Some(place_id), point.get_untracked()).await {
+                let q = DuplicateQuery {
+                    category_id,
+                    place_id: Some(place_id),
+                    lon: point.get_untracked().map(|p| p.0),
+                    lat: point.get_untracked().map(|p| p.1),
+                };
+                match api::duplicates(&q).await {
                     Ok(list) if !list.is_empty() => {
                         duplicates.set(Some(list));
                         busy.set(false);
@@ -367,18 +373,26 @@ fn ReportForm(principal: Principal) -> impl IntoView {
                 {move || i18n.t(Key::HideMyName)}
             </label>
             <p class="hint">{move || i18n.t(Key::HideMyNameHint)}</p>
-            {move || duplicates.get().filter(|d| !d.is_empty()).map(|list| view! {
-                <section class="alert alert-info duplicates" data-testid="duplicates" aria-labelledby="duplicates-title">
-                    <h2 id="duplicates-title" tabindex="-1">{i18n.t(Key::PossibleDuplicates)}</h2>
-                    <p>{i18n.t(Key::PossibleDuplicatesIntro)}</p>
-                    <ul class="case-list">
-                        {list.into_iter().map(|c| view! {
-                            <li><a href=format!("/cases/{}", c.id) class="case-link">
-                                <span class="mono">{c.number.clone()}</span>" "{c.title.clone()}" "<StageBadge stage=c.stage/>
-                            </a></li>
-                        }).collect_view()}
-                    </ul>
-                </section>
+            {move || duplicates.get().filter(|d| !d.is_empty()).map(|list| {
+                // The question these were found by: "this is my problem too" names it again
+                // (the server offers that only for a case the same question finds).
+                let q = category.get_untracked().map(|category_id| DuplicateQuery {
+                    category_id,
+                    place_id: place.with_untracked(|p| p.as_ref().map(|p| p.place.id)),
+                    lon: point.get_untracked().map(|p| p.0),
+                    lat: point.get_untracked().map(|p| p.1),
+                });
+                view! {
+                    <section class="alert alert-info duplicates" data-testid="duplicates" aria-labelledby="duplicates-title">
+                        <h2 id="duplicates-title" tabindex="-1">{move || i18n.t(Key::PossibleDuplicates)}</h2>
+                        <p>{move || i18n.t(Key::PossibleDuplicatesIntro)}</p>
+                        <ul class="duplicate-list">
+                            {list.into_iter().map(|c| view! {
+                                <DuplicateOffer candidate=c query=q.clone() meta=meta/>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }
             })}
             <div class="actions">
                 <button type="submit" class="button button-primary button-block" data-testid="report-submit" disabled=move || busy.get()>
@@ -478,5 +492,84 @@ pub(crate) fn focus_by_id(id: &str) {
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     {
         let _ = el.focus();
+    }
+}
+
+/// One open case offered before filing a report: what, how far it has got and how near, and
+/// "this is my problem too" (我也遇到了) instead of a second report. Nothing about who
+/// reported it: the server sends none.
+#[component]
+fn DuplicateOffer(
+    candidate: DuplicateCandidate,
+    query: Option<DuplicateQuery>,
+    meta: LocalResource<Result<shared::cases::CaseMeta, ApiError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let c = RwSignal::new(candidate);
+    let id = c.with_untracked(|c| c.id);
+    let error = RwSignal::new(None::<ApiError>);
+    let also = crate::submit::Submit::reporting_to(
+        error,
+        RwSignal::new(Vec::new()),
+        move |q: DuplicateQuery| async move {
+            c.set(api::also_report(id, &q).await?);
+            Ok(())
+        },
+    );
+    let busy = also.pending();
+    let where_ = move || {
+        c.with(|c| match (c.same_place, c.distance_m) {
+            // Within a phone's location error: the same spot.
+            (_, Some(m)) if m < 10 => i18n.t(Key::DuplicateHere).to_string(),
+            (_, Some(m)) => i18n.fmt(Key::DuplicateDistance, &[("n", &m.to_string())]),
+            (true, None) => i18n.t(Key::DuplicateSamePlace).to_string(),
+            (false, None) => String::new(),
+        })
+    };
+    let category = move || {
+        let id = c.with(|c| c.category_id);
+        meta.with(|m| {
+            m.as_ref()
+                .and_then(|m| m.as_ref().ok())
+                .and_then(|m| m.categories.iter().find(|x| x.id == id))
+                .map(|x| super::category_name(x, i18n.get()))
+        })
+        .unwrap_or_default()
+    };
+    view! {
+        <li class="duplicate" data-testid="duplicate" data-case-id=id>
+            <p class="duplicate-what">
+                <span class="mono">{c.with_untracked(|c| c.number.clone())}</span>" "
+                <strong data-user-text>{c.with_untracked(|c| c.title.clone())}</strong>" "
+                <StageBadge stage=c.with_untracked(|c| c.stage)/>
+            </p>
+            <p class="muted duplicate-facts">
+                {category}
+                {move || { let w = where_(); (!w.is_empty()).then(|| format!(" · {w}")) }}
+                // Others than the asker: once they said so themselves, they are not "more".
+                {move || {
+                    let n = c.with(|c| c.also_reported - u32::from(c.also_reported_by_me));
+                    (n > 0).then(|| format!(" · {}", i18n.fmt(Key::DuplicateAlsoCount, &[("n", &n.to_string())])))
+                }}
+            </p>
+            <FormError error testid="also-report-error"/>
+            <div class="actions">
+                {move || if c.with(|c| c.also_reported_by_me) {
+                    view! { <p class="duplicate-done" role="status" data-testid="also-reported">{i18n.t(Key::AlsoMineDone)}</p> }.into_any()
+                } else {
+                    let q = query.clone();
+                    view! {
+                        <button type="button" class="button button-primary" data-testid="also-report"
+                            disabled={ let none = q.is_none(); move || busy.get() || none }
+                            on:click={ let q = q.clone(); move |_| if let Some(q) = q.clone() { also.dispatch(q) } }>
+                            {i18n.t(Key::AlsoMine)}
+                        </button>
+                    }.into_any()
+                }}
+                {c.with_untracked(|c| c.may_open).then(|| view! {
+                    <a class="button button-secondary" href=format!("/cases/{id}") data-testid="duplicate-open">{move || i18n.t(Key::DuplicateOpen)}</a>
+                })}
+            </div>
+        </li>
     }
 }

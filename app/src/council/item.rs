@@ -785,16 +785,20 @@ fn BallotCard(
                                     }).collect_view().into_any(),
                                 }}
                             </dl>
-                            {o.map(|o| view! {
+                            {o.map(|o| {
+                                // Without a quorum there is nothing to say about one.
+                                let quorum = rules.quorum.verdict(&o);
+                                view! {
                                 <p class="outcome" data-testid="ballot-outcome">
                                     {move || i18n.fmt(Key::CouncilTurnout, &[("n", &o.turnout.to_string()), ("of", &o.eligible.to_string())])}
-                                    " · "
-                                    {move || i18n.t(if o.quorum_met { Key::CouncilQuorumMet } else { Key::CouncilQuorumNotMet })}
+                                    {quorum.map(|met| view! {
+                                        " · "<span data-testid="ballot-quorum">{move || i18n.t(if met { Key::CouncilQuorumMet } else { Key::CouncilQuorumNotMet })}</span>
+                                    })}
                                     {o.passed.map(|p| view! {
                                         " · "<strong class=if p { "passed" } else { "failed" } data-testid="ballot-passed">{move || i18n.t(if p { Key::CouncilPassed } else { Key::CouncilNotPassed })}</strong>
                                     })}
                                 </p>
-                            })}
+                            }})}
                         </div>
                     }.into_any()
                 }

@@ -17,7 +17,7 @@ use shared::mediation::{
 use super::open::OpenFileForm;
 use crate::api::{self, ApiError};
 use crate::drag::{CardKey, clear_drop_marks, focus_card, open_card};
-use crate::i18n::{Key, set_title, use_i18n};
+use crate::i18n::{Key, Said, set_title, use_i18n};
 use crate::live::LiveEvents;
 use crate::ui::{ErrorBox, Loading};
 use shared::calendar::format_day;
@@ -32,7 +32,7 @@ struct Pick {
 #[derive(Clone, Debug, PartialEq)]
 struct Message {
     error: bool,
-    text: String,
+    said: Said,
 }
 
 fn column_of(stage: MediationStage) -> Option<usize> {
@@ -46,19 +46,18 @@ pub fn MediationBoardPage() -> impl IntoView {
     let board = LocalResource::new(api::mediation_board);
     let picked = RwSignal::new(None::<Pick>);
     let message = RwSignal::new(None::<Message>);
-    let live_text = RwSignal::new(String::new());
+    // Kept as keys and values: what was said follows a switch of language.
+    let live_text = RwSignal::new(None::<Said>);
     // A move that needs a reason first (back to sessions).
     let pending = RwSignal::new(None::<(FileSummary, MediationAction)>);
     let pending_note = RwSignal::new(String::new());
     let form_open = RwSignal::new(false);
     let touch_screen = crate::drag::touch_screen();
 
-    let lang = move || i18n.lang.get_untracked();
-    let stage_name = move |s: MediationStage| s.text().get(lang()).to_string();
-    let say = move |text: String| live_text.set(text);
-    let tell = move |error: bool, text: String| {
-        live_text.set(text.clone());
-        message.set(Some(Message { error, text }));
+    let say = move |said: Said| live_text.set(Some(said));
+    let tell = move |error: bool, said: Said| {
+        live_text.set(Some(said.clone()));
+        message.set(Some(Message { error, said }));
     };
     let reload = move || board.refetch();
 
@@ -66,10 +65,9 @@ pub fn MediationBoardPage() -> impl IntoView {
     // fresh read of the board, so nothing between the read and the stream is missed.
     let live = crate::live::page_stream();
     live.set_value(start_live(board, reload, move |title, stage| {
-        say(i18n.fmt(
-            Key::MedLiveUpdated,
-            &[("title", &title), ("stage", &stage_name(stage))],
-        ))
+        say(Said::new(Key::MedLiveUpdated)
+            .data("title", title)
+            .text("stage", stage.text()))
     }));
 
     let find = move |id: i64| -> Option<FileSummary> {
@@ -88,17 +86,16 @@ pub fn MediationBoardPage() -> impl IntoView {
     let attempt = move |card: FileSummary, to: MediationStage, note: Option<String>| {
         let id = card.id;
         if card.stage == to {
-            say(i18n.fmt(Key::MedDroppedUnchanged, &[("title", &card.title)]));
+            say(Said::new(Key::MedDroppedUnchanged).data("title", card.title.clone()));
             focus_card(id);
             return;
         }
         let Some(action) = MediationAction::between(card.stage, to) else {
             tell(
                 true,
-                i18n.fmt(
-                    Key::MedNoSuchMove,
-                    &[("from", &stage_name(card.stage)), ("to", &stage_name(to))],
-                ),
+                Said::new(Key::MedNoSuchMove)
+                    .text("from", card.stage.text())
+                    .text("to", to.text()),
             );
             focus_card(id);
             return;
@@ -117,22 +114,15 @@ pub fn MediationBoardPage() -> impl IntoView {
             match api::move_file(id, &m).await {
                 Ok(v) => tell(
                     false,
-                    i18n.fmt(
-                        Key::MedMovedTo,
-                        &[
-                            ("title", &v.summary.title),
-                            ("stage", &stage_name(v.summary.stage)),
-                        ],
-                    ),
+                    Said::new(Key::MedMovedTo)
+                        .data("title", v.summary.title)
+                        .text("stage", v.summary.stage.text()),
                 ),
                 Err(e) if e.is(ErrorCode::VersionConflict) => tell(
                     true,
-                    i18n.fmt(Key::MedMoveConflict, &[("title", &card.title)]),
+                    Said::new(Key::MedMoveConflict).data("title", card.title.clone()),
                 ),
-                Err(e) => tell(
-                    true,
-                    i18n.fmt(Key::MedMoveRefused, &[("reason", &e.message(lang()))]),
-                ),
+                Err(e) => tell(true, Said::new(Key::MedMoveRefused).error("reason", &e)),
             }
             reload();
             focus_card(id);
@@ -154,10 +144,9 @@ pub fn MediationBoardPage() -> impl IntoView {
                 };
                 picked.set(Some(Pick { id, col }));
                 message.set(None);
-                say(i18n.fmt(
-                    Key::MedPickedUp,
-                    &[("title", &card.title), ("stage", &stage_name(card.stage))],
-                ));
+                say(Said::new(Key::MedPickedUp)
+                    .data("title", card.title.clone())
+                    .text("stage", card.stage.text()));
                 focus_card(id);
             }
             Some(CardKey::Open) => {
@@ -180,10 +169,8 @@ pub fn MediationBoardPage() -> impl IntoView {
                 ev.prevent_default();
                 p.col = key.column(p.col, MediationStage::BOARD.len());
                 picked.set(Some(p));
-                say(i18n.fmt(
-                    Key::MedKeyboardAt,
-                    &[("stage", &stage_name(MediationStage::BOARD[p.col]))],
-                ));
+                say(Said::new(Key::MedKeyboardAt)
+                    .text("stage", MediationStage::BOARD[p.col].text()));
                 focus_card(p.id);
             }
             Some(CardKey::Drop) => {
@@ -196,7 +183,7 @@ pub fn MediationBoardPage() -> impl IntoView {
             Some(CardKey::Cancel) => {
                 ev.prevent_default();
                 picked.set(None);
-                say(i18n.t(Key::MoveCancelled).to_string());
+                say(Said::new(Key::MoveCancelled));
                 focus_card(p.id);
             }
             _ => {}
@@ -219,7 +206,7 @@ pub fn MediationBoardPage() -> impl IntoView {
             message.set(None);
             if by_touch {
                 let title = find(id).map(|c| c.title).unwrap_or_default();
-                say(i18n.fmt(Key::TouchLifted, &[("title", &title)]));
+                say(Said::new(Key::TouchLifted).data("title", title));
             }
         }),
         over: Box::new(move |x, y, _| {
@@ -232,12 +219,12 @@ pub fn MediationBoardPage() -> impl IntoView {
             clear_drop_marks();
             match (list_at(x, y), find(id)) {
                 (Some((_, col)), Some(card)) => attempt(card, MediationStage::BOARD[col], None),
-                _ => say(i18n.t(Key::MoveCancelled).to_string()),
+                _ => say(Said::new(Key::MoveCancelled)),
             }
         }),
         cancelled: Box::new(move |id| {
             clear_drop_marks();
-            say(i18n.t(Key::MoveCancelled).to_string());
+            say(Said::new(Key::MoveCancelled));
             focus_card(id);
         }),
     });
@@ -357,7 +344,7 @@ pub fn MediationBoardPage() -> impl IntoView {
             };
             let cancel = move || {
                 pending.set(None);
-                say(i18n.t(Key::MoveCancelled).to_string());
+                say(Said::new(Key::MoveCancelled));
                 focus_card(id);
             };
             view! {
@@ -397,10 +384,10 @@ pub fn MediationBoardPage() -> impl IntoView {
                 <OpenFileForm on_cancel=Callback::new(move |_| form_open.set(false))/>
             })}
             <p class="hint" id="med-board-help" data-testid="med-board-help">{move || i18n.t(if touch_screen { Key::MedBoardHelpTouch } else { Key::MedBoardHelp })}</p>
-            <div class="visually-hidden" aria-live="assertive" aria-atomic="true" data-testid="med-board-live">{move || live_text.get()}</div>
+            <div class="visually-hidden" aria-live="assertive" aria-atomic="true" data-testid="med-board-live">{move || live_text.with(|s| s.as_ref().map(|s| i18n.said(s)))}</div>
             {move || message.get().map(|m| view! {
                 <div class="alert board-message" class:alert-error=m.error class:alert-success=!m.error role="status" data-testid="med-board-message">
-                    <p>{m.text.clone()}</p>
+                    <p>{move || i18n.said(&m.said)}</p>
                     <button type="button" class="button button-quiet" on:click=move |_| message.set(None)>{i18n.t(Key::Dismiss)}</button>
                 </div>
             })}

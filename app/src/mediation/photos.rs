@@ -11,7 +11,7 @@ use shared::mediation::{PHOTOS_PER_RECORD, RecordKind, RecordPhoto};
 
 use crate::api::{self, ApiError};
 use crate::cases::photos::{PhotoPicker, Picked, release};
-use crate::i18n::{Key, use_i18n};
+use crate::i18n::{Key, Said, use_i18n};
 use crate::ui::Dialog;
 
 /// Why an upload failed, in words: a full record says so; otherwise the server's reason.
@@ -36,7 +36,9 @@ pub fn RecordPhotos(
     /// The last refused upload, by record: kept by the page, so it survives the file being
     /// read again.
     failed: RwSignal<Option<(i64, ApiError)>>,
-    notice: RwSignal<Option<String>>,
+    notice: RwSignal<Option<Said>>,
+    /// Told when uploads start and end (the page's own changes are not someone else's).
+    writing: RwSignal<u32>,
     /// Read the file again (after uploads).
     reload: Callback<()>,
 ) -> impl IntoView {
@@ -56,6 +58,7 @@ pub fn RecordPhotos(
         failed.set(None);
         let total = list.len();
         progress.set(Some((1, total)));
+        writing.update(|n| *n += 1);
         spawn_local(async move {
             let mut added = 0;
             let mut last_error = None;
@@ -71,11 +74,12 @@ pub fn RecordPhotos(
             if let Some(e) = last_error {
                 failed.set(Some((record_id, e)));
             } else if added > 0 {
-                notice.set(Some(i18n.t(Key::MedPhotoAdded).to_string()));
+                notice.set(Some(Said::new(Key::MedPhotoAdded)));
             }
             if added > 0 {
                 reload.run(());
             }
+            let _ = writing.try_update(|n| *n = n.saturating_sub(1));
         });
     });
     if photos.is_empty() && !may_add {

@@ -12,7 +12,8 @@ use serde::Deserialize;
 use shared::Page;
 use shared::cases::{
     Assignee, CalendarDay, CaseMeta, CaseSummary, CaseView, Category, CategoryInput, CreateCase,
-    MarkRead, MoveCase, Notification, PartyInput, Rating, ResponsibleParty, SlaRule, Stage,
+    DuplicateCandidate, DuplicateQuery, MarkRead, MoveCase, Notification, PartyInput, Rating,
+    ResponsibleParty, SlaRule, Stage,
 };
 use shared::error::Problem;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -174,36 +175,38 @@ async fn make_move(
     Ok(Json(service::make_move(&state, &me, &ctx, id, req).await?))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DuplicateQuery {
-    pub category_id: i64,
-    pub place_id: Option<i64>,
-    pub lon: Option<f64>,
-    pub lat: Option<f64>,
-}
-
 /// Open cases of the same category at the same place or nearby, to offer before filing a
-/// new one (only cases the user may see).
+/// new one. Anyone about to report is offered them, in the public shape: the problem and how
+/// far it has got, never who reported it, their words or photos (`may_open` says whether the
+/// asker may open the case itself).
 #[utoipa::path(get, path = "/cases/duplicates", extensions(("x-permission" = json!("report_cases"))), tag = "cases", params(DuplicateQuery),
-    responses((status = 200, body = Vec<CaseSummary>), (status = 401, body = Problem)))]
+    responses((status = 200, body = Vec<DuplicateCandidate>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn duplicates(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     Query(q): Query<DuplicateQuery>,
-) -> AppResult<Json<Vec<CaseSummary>>> {
+) -> AppResult<Json<Vec<DuplicateCandidate>>> {
+    crate::accounts::require(&me, shared::accounts::Permission::ReportCases)?;
     Ok(Json(
-        service::duplicates(
-            &state.db.conn,
-            &me,
-            state.config.duplicate_radius_m,
-            q.category_id,
-            q.place_id,
-            q.lon.zip(q.lat),
-            None,
-        )
-        .await?,
+        service::duplicate_candidates(&state.db.conn, &me, state.config.duplicate_radius_m, &q)
+            .await?,
     ))
+}
+
+/// "This is my problem too" (我也遇到了) instead of filing it again, for a case the same
+/// question (the body) offers as a duplicate: counted once per account. 404 for a case that
+/// question does not offer.
+#[utoipa::path(post, path = "/cases/{id}/also-reported", extensions(("x-permission" = json!("report_cases"))), tag = "cases", params(("id" = i64, Path)), request_body = DuplicateQuery,
+    responses((status = 200, body = DuplicateCandidate), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
+async fn also_reported(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(q): ApiJson<DuplicateQuery>,
+) -> AppResult<Json<DuplicateCandidate>> {
+    crate::accounts::require(&me, shared::accounts::Permission::ReportCases)?;
+    Ok(Json(service::also_report_case(&state, &me, id, &q).await?))
 }
 
 /// The reporter rates a closed case (回访).
@@ -333,6 +336,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(meta))
         .routes(routes!(duplicates))
+        .routes(routes!(also_reported))
         .routes(routes!(list, create))
         .routes(routes!(get))
         .routes(routes!(make_move))

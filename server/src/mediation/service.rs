@@ -943,7 +943,7 @@ pub async fn add_session(
             position: Set(e.position.trim().to_string()),
             interests: Set(e.interests.trim().to_string()),
             proposal: Set(e.proposal.trim().to_string()),
-            shareable: Set(e.shareable),
+            shareable: Set(e.shared_in(req.mode)),
             ..Default::default()
         }
         .insert(&*txn)

@@ -518,6 +518,14 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             None,
             [200, 200, 200, 200, 200, 200, 401],
         ),
+        // "This is my problem too": anyone who may report, for a case the question offers.
+        case(
+            M::POST,
+            "/api/v1/cases/{id}/also-reported",
+            format!("/api/v1/cases/{case_id}/also-reported"),
+            Some(json!({"category_id": leaf, "place_id": building})),
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
         // Only the reporter rates, and only a closed case.
         case(
             M::POST,

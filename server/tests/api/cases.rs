@@ -410,6 +410,157 @@ async fn duplicates_ratings_and_notifications(app: &TestApp) {
 }
 both!(duplicates_ratings_and_notifications);
 
+/// A resident about to report a hazard the grid worker has already reported is offered that
+/// open case, in the public shape only (what, how far it has got, how near: nobody's name, words,
+/// photos or point), and may say "this is my problem too" once instead of filing a second case;
+/// the office sees how many did. Cases made out of a person's record (a home visit) are not
+/// offered to those who may not open them.
+async fn anyone_reporting_is_offered_open_cases_nearby_without_personal_data(app: &TestApp) {
+    let gw = app.login("gridworker").await;
+    let resident = app.login("resident").await;
+    let staff = app.login("staff").await;
+    let building = app.place_id("XF-C01-B0003").await;
+    let hazard = category(&gw, "E-SAF-02").await;
+    let (status, first) = gw
+        .post(
+            "/api/v1/cases",
+            json!({"title": "车库井口没有盖板", "description": "B2层东侧，夜里很暗，张大爷差点掉下去。",
+                   "category_id": hazard, "urgency": "urgent", "source": "patrol", "place_id": building,
+                   "lon": 121.4512, "lat": 31.2212, "reporter_hidden": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let query =
+        json!({"category_id": hazard, "place_id": building, "lon": 121.4513, "lat": 31.2212});
+    let (status, offered) = resident
+        .get(&format!(
+            "/api/v1/cases/duplicates?category_id={hazard}&place_id={building}&lon=121.4513&lat=31.2212"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{offered}");
+    let offer = offered
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == first["id"])
+        .unwrap_or_else(|| {
+            panic!("the grid worker's open case is offered to the resident: {offered}")
+        })
+        .clone();
+    let mut keys: Vec<&str> = offer
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "also_reported",
+            "also_reported_by_me",
+            "category_id",
+            "distance_m",
+            "id",
+            "may_open",
+            "number",
+            "same_place",
+            "stage",
+            "title"
+        ],
+        "the public shape, nothing more: {offer}"
+    );
+    assert_eq!(offer["number"], first["number"]);
+    assert_eq!(offer["title"], "车库井口没有盖板");
+    assert_eq!(offer["stage"], "reported");
+    assert_eq!(offer["same_place"], true);
+    assert_eq!(offer["distance_m"], 10, "about 10 m from the new point");
+    assert_eq!(
+        offer["may_open"], false,
+        "a resident may not open the grid worker's case"
+    );
+    let text = offer.to_string();
+    assert!(
+        !text.contains("赵网格员") && !text.contains("张大爷"),
+        "{text}"
+    );
+    // Its page stays closed to him.
+    assert_eq!(
+        resident
+            .get(&format!("/api/v1/cases/{}", first["id"]))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+
+    // "This is my problem too", twice (a double tap): counted once.
+    for _ in 0..2 {
+        let (status, also) = resident
+            .post(
+                &format!("/api/v1/cases/{}/also-reported", first["id"]),
+                query.clone(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{also}");
+        assert_eq!(also["also_reported"], 1);
+        assert_eq!(also["also_reported_by_me"], true);
+    }
+    let (_, seen_by_office) = staff.get(&format!("/api/v1/cases/{}", first["id"])).await;
+    assert_eq!(seen_by_office["also_reported"], 1);
+    // Only for a case the same question offers: not a way to reach any case by its number.
+    let far = json!({"category_id": hazard, "lon": 121.46, "lat": 31.23});
+    assert_eq!(
+        resident
+            .post(&format!("/api/v1/cases/{}/also-reported", first["id"]), far)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+
+    // A need found on a home visit, made a case at her flat: not offered to the resident.
+    let zhang = app.resident_id("张秀兰").await;
+    let repair = category(&gw, "E-ENV-01").await;
+    let (status, visit) = gw
+        .post(
+            "/api/v1/care/visits",
+            json!({"resident_id": zhang, "method": "in_person",
+                   "visited_at": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap(),
+                   "needs": "卫生间扶手松动", "follow_up": {"type": "case", "category_id": repair}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{visit}");
+    let case_id = visit["case_id"].clone();
+    let (_, visit_case) = staff.get(&format!("/api/v1/cases/{case_id}")).await;
+    let flat = visit_case["place_id"].clone();
+    let (_, to_resident) = resident
+        .get(&format!(
+            "/api/v1/cases/duplicates?category_id={repair}&place_id={flat}"
+        ))
+        .await;
+    assert!(
+        to_resident
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != case_id),
+        "{to_resident}"
+    );
+    let (_, to_worker) = gw
+        .get(&format!(
+            "/api/v1/cases/duplicates?category_id={repair}&place_id={flat}"
+        ))
+        .await;
+    assert!(
+        to_worker
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == case_id && c["may_open"] == true),
+        "her grid worker may open it: {to_worker}"
+    );
+}
+both!(anyone_reporting_is_offered_open_cases_nearby_without_personal_data);
+
 /// The duplicate radius is each server's own setting (`LINJU_DUPLICATE_RADIUS_M`): two servers
 /// in one process, one with a 20 m and one with a 500 m radius, answer the same question
 /// differently for a report about 95 m away.

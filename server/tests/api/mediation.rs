@@ -531,6 +531,68 @@ async fn the_air_conditioner_case(app: &TestApp) {
 both!(the_air_conditioner_case);
 
 /// Every reader of the file, and of its printouts, sees only what they may.
+/// What a party says face to face (a joint session) the other side heard in the room: unless
+/// the mediator records otherwise it is shared; in a back-to-back session it stays with the
+/// mediator unless the party allows it (`shareable` left out: the mode's default).
+async fn joint_session_words_are_shared_by_default(app: &TestApp) {
+    let d = open_dispute(app).await;
+    let m = app.login("mediator").await;
+    let id = d.id;
+    for party in [d.applicant, d.respondent] {
+        ok(m.put(
+            &format!("/api/v1/mediation/parties/{party}/consent"),
+            json!({"agreed": true}),
+        )
+        .await)
+        .await;
+        ok(m.post(
+            &format!("/api/v1/mediation/parties/{party}/notice"),
+            json!({}),
+        )
+        .await)
+        .await;
+    }
+    ok(mv(&m, id, "accept", None).await).await;
+    ok(m.post(
+        &format!("/api/v1/mediation/files/{id}/sessions"),
+        json!({
+        "mode": "joint", "held_at": "2026-11-20T03:00:00Z", "venue": "调解室",
+        "entries": [{"party_id": d.applicant, "statement": "阳台天天被滴湿"}]}),
+    )
+    .await)
+    .await;
+    ok(m.post(&format!("/api/v1/mediation/files/{id}/sessions"), json!({
+        "mode": "back_to_back", "party_id": d.applicant, "held_at": "2026-11-20T04:00:00Z", "venue": "调解室",
+        "entries": [{"party_id": d.applicant, "statement": "其实我也想早点了结"}]})).await).await;
+    let seen = file(&d.respondent_api, id).await.to_string();
+    assert!(seen.contains("阳台天天被滴湿"), "said face to face: {seen}");
+    assert!(
+        !seen.contains("其实我也想早点了结"),
+        "said to the mediator alone: {seen}"
+    );
+    let entries: Vec<Value> = file(&m, id).await["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["entries"].as_array().unwrap().clone())
+        .collect();
+    let shared: Vec<(&str, bool)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["statement"].as_str().unwrap(),
+                e["shareable"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert!(shared.contains(&("阳台天天被滴湿", true)), "{shared:?}");
+    assert!(
+        shared.contains(&("其实我也想早点了结", false)),
+        "{shared:?}"
+    );
+}
+both!(joint_session_words_are_shared_by_default);
+
 async fn session_records_are_confidential(app: &TestApp) {
     let d = open_dispute(app).await;
     let m = app.login("mediator").await;

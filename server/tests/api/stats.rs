@@ -10,8 +10,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use server::cases::store::{case, event};
 use server::places::store::place;
-use time::{OffsetDateTime, UtcOffset};
 use time::macros::datetime;
+use time::{OffsetDateTime, UtcOffset};
 
 async fn mv(api: &Api, case: &Value, body: Value) -> Value {
     let mut body = body;

@@ -14,7 +14,8 @@ struct EntryRow {
     position: RwSignal<String>,
     interests: RwSignal<String>,
     proposal: RwSignal<String>,
-    shareable: RwSignal<bool>,
+    /// Set by the mediator; until then the session mode's default (`shared_by_default`).
+    shareable: RwSignal<Option<bool>>,
 }
 
 /// The mediator's session record (调解笔录): mode, who is present, when and where, why this
@@ -37,7 +38,7 @@ pub(super) fn SessionForm(
     let send = page.change(
         error,
         Some(errors),
-        move || i18n.t(Key::MedSessionSaved).to_string(),
+        move || Said::new(Key::MedSessionSaved),
         move |s: NewSession| async move { api::add_session(file_id, &s).await },
     );
     let rows: Vec<(PartyView, EntryRow)> = parties
@@ -51,7 +52,7 @@ pub(super) fn SessionForm(
                     position: RwSignal::new(String::new()),
                     interests: RwSignal::new(String::new()),
                     proposal: RwSignal::new(String::new()),
-                    shareable: RwSignal::new(false),
+                    shareable: RwSignal::new(None),
                 },
             )
         })
@@ -88,6 +89,7 @@ pub(super) fn SessionForm(
                 position: r.position.get_untracked().trim().to_string(),
                 interests: r.interests.get_untracked().trim().to_string(),
                 proposal: r.proposal.get_untracked().trim().to_string(),
+                // Untouched: the server applies the mode's default (the same rule as shown).
                 shareable: r.shareable.get_untracked(),
             })
             .filter(|e| {
@@ -183,7 +185,9 @@ pub(super) fn SessionForm(
                         {area(Key::MedInterests, r.interests, "interests")}
                         {area(Key::MedProposal, r.proposal, "proposal")}
                         <label class="choice choice-large">
-                            <input type="checkbox" data-testid="med-entry-shareable" bind:checked=r.shareable/>
+                            <input type="checkbox" data-testid="med-entry-shareable"
+                                prop:checked=move || r.shareable.get().unwrap_or(mode.get().shared_by_default())
+                                on:change=move |ev| r.shareable.set(Some(event_target_checked(&ev)))/>
                             {move || i18n.t(Key::MedShareableLabel)}
                         </label>
                     </fieldset>
@@ -266,7 +270,7 @@ pub(super) fn AgreementForm(
     let send = page.change(
         error,
         Some(errors),
-        move || i18n.t(Key::MedAgreementSaved).to_string(),
+        move || Said::new(Key::MedAgreementSaved),
         move |a: AgreementInput| async move { api::set_agreement(file_id, &a).await },
     );
     let submit = move |ev: SubmitEvent| {
@@ -396,7 +400,7 @@ pub(super) fn ExtensionForm(
     let send = page.change(
         error,
         Some(errors),
-        move || i18n.t(Key::Saved).to_string(),
+        move || Said::new(Key::Saved),
         move |x: Extension| async move { api::extend_file(file_id, &x).await },
     );
     let submit = move |ev: SubmitEvent| {
@@ -486,7 +490,7 @@ pub(super) fn MediatorsForm(
     let send = page.change(
         error,
         Some(errors),
-        move || i18n.t(Key::MedMediatorsSaved).to_string(),
+        move || Said::new(Key::MedMediatorsSaved),
         move |req: Mediators| async move { api::set_file_mediators(file_id, &req).await },
     );
     let open = RwSignal::new(false);

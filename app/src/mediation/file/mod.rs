@@ -24,9 +24,11 @@ use shared::mediation::{
 use super::MediationStageBadge;
 use crate::accounts::{PeoplePicker, use_session};
 use crate::api::{self, ApiError, ApiResult};
-use crate::i18n::{Key, set_title, use_i18n};
+use crate::i18n::{Key, Said, set_title, use_i18n};
 use crate::submit::Submit;
-use crate::ui::{Day, ErrorBox, FieldErrorList, FormError, Loading, Notice, When, use_id_param};
+use crate::ui::{
+    Day, ErrorBox, FieldErrorList, FormError, Loading, SaidNotice, When, use_id_param,
+};
 use forms::{AgreementForm, ExtensionForm, MediatorsForm, SessionForm};
 use party::PartyCard;
 use shared::calendar::format_local_input;
@@ -58,7 +60,7 @@ fn FilePage(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let file = LocalResource::new(move || api::mediation_file(id));
-    let notice = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<Said>);
     Effect::new(move |_| {
         let title = file.with(|f| {
             f.as_ref()
@@ -71,14 +73,18 @@ fn FilePage(id: i64) -> impl IntoView {
         );
     });
     let photo_failed = RwSignal::new(None::<(i64, ApiError)>);
+    let writing = RwSignal::new(0_u32);
     let page = Page {
         file,
         notice,
-        i18n,
         photo_failed,
+        writing,
     };
     // Someone else changed this file: say so and offer the new version, rather than redraw
-    // the page under a form being typed in. Our own changes come back with their version.
+    // the page under a form being typed in. The stream tells of our own changes too, often
+    // before their answer arrives: while a change of ours is under way its version is not
+    // news, and once the answers are in, a version the page already holds is not either. Only
+    // a version newer than every answer we got is someone else's.
     let newest = RwSignal::new(0_i64);
     let shown_version = move || {
         file.with(|f| {
@@ -87,7 +93,8 @@ fn FilePage(id: i64) -> impl IntoView {
                 .map_or(0, |v| v.summary.version)
         })
     };
-    let changed_elsewhere = move || newest.get() > shown_version() && shown_version() > 0;
+    let changed_elsewhere =
+        move || writing.get() == 0 && newest.get() > shown_version() && shown_version() > 0;
     let live = crate::live::page_stream();
     live.set_value(crate::live::LiveEvents::open(
         &api::mediation_live_url(None),
@@ -101,7 +108,7 @@ fn FilePage(id: i64) -> impl IntoView {
     ));
     view! {
         <p class="back"><a href="/mediation" data-testid="med-back">{move || format!("‹ {}", i18n.t(Key::MedBoardTitle))}</a></p>
-        <Notice message=notice/>
+        <SaidNotice message=notice/>
         <Show when=changed_elsewhere>
             <div class="alert alert-info med-file-changed" role="status" data-testid="med-file-changed">
                 <span>{move || i18n.t(Key::MedFileChangedElsewhere)}</span>
@@ -121,20 +128,46 @@ fn FilePage(id: i64) -> impl IntoView {
 #[derive(Clone, Copy)]
 struct Page {
     file: LocalResource<Result<FileView, ApiError>>,
-    notice: RwSignal<Option<String>>,
-    i18n: crate::i18n::I18n,
+    notice: RwSignal<Option<Said>>,
     /// The last refused photo upload, by record (kept while the file is read again).
     photo_failed: RwSignal<Option<(i64, ApiError)>>,
+    /// How many of this page's own changes (and readings after them) are under way.
+    writing: RwSignal<u32>,
 }
 
 impl Page {
     /// Read the file again (after a change made outside `send`, e.g. a photo upload).
     fn reload(self, id: i64) {
+        self.begin_write();
         spawn_local(async move {
             if let Ok(v) = api::mediation_file(id).await {
-                self.file.set(Some(Ok(v)));
+                self.show(v);
             }
+            self.end_write();
         });
+    }
+
+    /// One of our own changes starts: what the live stream says meanwhile is likely its echo.
+    fn begin_write(self) {
+        self.writing.update(|n| *n += 1);
+    }
+
+    fn end_write(self) {
+        // The page may be gone by now: then there is nothing to count.
+        let _ = self.writing.try_update(|n| *n = n.saturating_sub(1));
+    }
+
+    /// Show the file as an answer gave it, unless the page already holds a newer version (two
+    /// quick changes whose answers arrive in the other order).
+    fn show(self, v: FileView) {
+        let older = self.file.with_untracked(|f| {
+            f.as_ref()
+                .and_then(|f| f.as_ref().ok())
+                .is_some_and(|shown| shown.summary.version > v.summary.version)
+        });
+        if !older {
+            self.file.set(Some(Ok(v)));
+        }
     }
 }
 
@@ -146,7 +179,7 @@ impl Page {
         self,
         error: RwSignal<Option<ApiError>>,
         errors: Option<RwSignal<Vec<FieldError>>>,
-        done: impl Fn() -> String + 'static,
+        done: impl Fn() -> Said + 'static,
         call: F,
     ) -> Submit<I>
     where
@@ -156,26 +189,31 @@ impl Page {
     {
         let errors = errors.unwrap_or_else(|| RwSignal::new(Vec::new()));
         Submit::reporting_to(error, errors, move |input: I| {
+            self.begin_write();
             let sent = call(input);
             let done = done();
             async move {
-                match sent.await {
+                let answer = sent.await;
+                let out = match answer {
                     Ok(v) => {
                         self.notice.set(Some(done));
-                        self.file.set(Some(Ok(v)));
+                        self.show(v);
                         Ok(())
                     }
                     Err(e)
                         if e.is(ErrorCode::VersionConflict)
                             && e.current::<FileView>().is_some() =>
                     {
-                        self.notice
-                            .set(Some(self.i18n.t(Key::MedChangedReloaded).to_string()));
-                        self.file.set(e.current::<FileView>().map(Ok));
+                        self.notice.set(Some(Said::new(Key::MedChangedReloaded)));
+                        if let Some(v) = e.current::<FileView>() {
+                            self.show(v);
+                        }
                         Ok(())
                     }
                     Err(e) => Err(e),
-                }
+                };
+                self.end_write();
+                out
             }
         })
         .focusing_invalid()
@@ -216,7 +254,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
         },
     );
     let parties = v.parties.clone();
-    let saved = move || i18n.t(Key::Saved).to_string();
+    let saved = move || Said::new(Key::Saved);
     let file = FileCtx {
         access,
         stage,
@@ -235,19 +273,14 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
         move_error,
         None,
         move || {
-            let lang = i18n.lang.get_untracked();
             last_move
                 .get_value()
                 .map(|action| {
-                    i18n.fmt(
-                        Key::MoveDone,
-                        &[
-                            ("action", action.text().get(lang)),
-                            ("stage", action.to().text().get(lang)),
-                        ],
-                    )
+                    Said::new(Key::MoveDone)
+                        .text("action", action.text())
+                        .text("stage", action.to().text())
                 })
-                .unwrap_or_default()
+                .unwrap_or(Said::new(Key::Saved))
         },
         move |(action, note): (MediationAction, Option<String>)| async move {
             api::move_file(
@@ -472,7 +505,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                                 <p class="timeline-note" data-user-text>{r.text.clone()}</p>
                                 <p class="timeline-meta muted"><When at=r.at/>" · "<span data-user-text>{r.author_name.clone()}</span></p>
                                 <super::photos::RecordPhotos record_id=r.id kind=r.kind photos=r.photos.clone() may_add=r.may_add_photo
-                                    failed=page.photo_failed notice=page.notice reload=Callback::new(move |_| page.reload(id))/>
+                                    failed=page.photo_failed notice=page.notice writing=page.writing reload=Callback::new(move |_| page.reload(id))/>
                             </li>
                         }).collect_view()}
                     </ol>

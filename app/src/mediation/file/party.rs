@@ -8,7 +8,7 @@ use shared::mediation::{Access, Change, Confirm, ConfirmMethod, Consent, PartyVi
 
 use super::FileCtx;
 use crate::api::{self, ApiError};
-use crate::i18n::{Key, use_i18n};
+use crate::i18n::{Key, Said, use_i18n};
 use crate::submit::Submit;
 use crate::ui::{FieldErrorList, FormError, When};
 use shared::calendar::format_moment;
@@ -23,7 +23,7 @@ pub(super) fn PartyCard(p: PartyView, file: FileCtx) -> impl IntoView {
         is_mediator,
         page,
     } = file;
-    let saved = move || i18n.t(Key::Saved).to_string();
+    let saved = move || Said::new(Key::Saved);
     let pid = p.id;
     let revealed = RwSignal::new(None::<String>);
     let reveal_error = RwSignal::new(None::<ApiError>);

@@ -1,20 +1,20 @@
 //! Reading cases: who sees what, summaries and full views, lists, duplicates, assignees.
 
-use crate::cases::store::{case, event};
+use crate::cases::store::{also_report, case, event};
 use crate::error::{AppError, AppResult};
 use crate::places::service::{self as places};
 use crate::state::AppState;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::accounts::{Principal, Role};
 use shared::cases::{
-    CaseEvent, CaseEventKind, CaseRelation, CaseSummary, CaseView, Rating, Source, Stage, Urgency,
-    legal_actions,
+    CaseEvent, CaseEventKind, CaseOrigin, CaseRelation, CaseSummary, CaseView, DuplicateCandidate,
+    DuplicateQuery, Rating, Source, Stage, Urgency, legal_actions,
 };
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::places::PlaceKind;
@@ -154,18 +154,15 @@ pub(super) async fn view(
     let reporter_name = c.reporter_name.clone().filter(|_| !hide_reporter);
     let hidden_actor = if hide_reporter { c.reporter_id } else { None };
     let possible_duplicates = if me.is_office() && stage_of(&c).is_open() {
-        duplicates(
-            conn,
-            me,
-            duplicate_radius_m,
-            c.category_id,
-            c.place_id,
-            c.lon.zip(c.lat),
-            Some(c.id),
-        )
-        .await?
+        duplicates_of(conn, duplicate_radius_m, &c).await?
     } else {
         Vec::new()
+    };
+    // The office weighs a problem by how many have it.
+    let also_reported = if me.is_office() {
+        also_reported(conn, c.id).await?
+    } else {
+        0
     };
     let place_path = match c.place_id {
         Some(id) => {
@@ -197,6 +194,7 @@ pub(super) async fn view(
         }),
         may_rate: rel.is_reporter && stage_of(&c) == Stage::Closed,
         possible_duplicates,
+        also_reported,
         description: c.description,
         origin: c
             .origin
@@ -208,17 +206,20 @@ pub(super) async fn view(
     })
 }
 
-/// Open cases the user may see, of the same category, at the same place or within
-/// `radius_m` of the point (`LINJU_DUPLICATE_RADIUS_M`).
-pub async fn duplicates(
+/// Open cases of `category_id` at `place_id` or within `radius_m` of `point`
+/// (`LINJU_DUPLICATE_RADIUS_M`), nearest first, with their distance from the point. Whoever
+/// asks: the callers decide what of them each reader is shown.
+async fn nearby_open(
     conn: &impl ConnectionTrait,
-    me: &Principal,
     radius_m: f64,
     category_id: i64,
     place_id: Option<i64>,
     point: Option<(f64, f64)>,
     except: Option<i64>,
-) -> AppResult<Vec<CaseSummary>> {
+) -> AppResult<Vec<(case::Model, Option<f64>)>> {
+    if place_id.is_none() && point.is_none() {
+        return Ok(Vec::new());
+    }
     let open: Vec<String> = Stage::ALL
         .into_iter()
         .filter(|s| s.is_open())
@@ -236,36 +237,156 @@ pub async fn duplicates(
                 .add(case::Column::Lat.between(b.min_lat, b.max_lat)),
         );
     }
-    if place_id.is_none() && point.is_none() {
-        return Ok(Vec::new());
-    }
     let mut q = case::Entity::find()
-        .filter(visible(me))
         .filter(case::Column::CategoryId.eq(category_id))
         .filter(case::Column::Stage.is_in(open))
         .filter(near);
     if let Some(id) = except {
         q = q.filter(case::Column::Id.ne(id));
     }
-    let now = crate::clock::now();
-    Ok(q.order_by_desc(case::Column::Id)
-        .limit(20)
+    let mut found: Vec<(case::Model, Option<f64>)> = q
+        .order_by_desc(case::Column::Id)
+        .limit(50)
         .all(conn)
         .await?
         .into_iter()
-        // The box is a prefilter; the circle decides (same-place matches always count).
-        .filter(|c| {
-            c.place_id.is_some() && c.place_id == place_id
-                || match (point, c.lon.zip(c.lat)) {
-                    (Some((lon, lat)), Some((clon, clat))) => {
-                        shared::geo::distance_m(lon, lat, clon, clat) <= radius_m
-                    }
-                    _ => false,
-                }
+        .filter_map(|c| {
+            let distance = point
+                .zip(c.lon.zip(c.lat))
+                .map(|((lon, lat), (clon, clat))| shared::geo::distance_m(lon, lat, clon, clat));
+            // The box is a prefilter; the circle decides (same-place matches always count).
+            let same_place = c.place_id.is_some() && c.place_id == place_id;
+            (same_place || distance.is_some_and(|d| d <= radius_m)).then_some((c, distance))
         })
-        .take(10)
-        .map(|c| summary(&c, now))
+        .collect();
+    found.sort_by(|a, b| {
+        a.1.unwrap_or(f64::MAX)
+            .total_cmp(&b.1.unwrap_or(f64::MAX))
+            .then(b.0.id.cmp(&a.0.id))
+    });
+    found.truncate(10);
+    Ok(found)
+}
+
+/// For the office's view of a case: the other open cases of the same category nearby.
+async fn duplicates_of(
+    conn: &impl ConnectionTrait,
+    radius_m: f64,
+    c: &case::Model,
+) -> AppResult<Vec<CaseSummary>> {
+    let now = crate::clock::now();
+    Ok(nearby_open(
+        conn,
+        radius_m,
+        c.category_id,
+        c.place_id,
+        c.lon.zip(c.lat),
+        Some(c.id),
+    )
+    .await?
+    .into_iter()
+    .map(|(c, _)| summary(&c, now))
+    .collect())
+}
+
+/// Open cases of the same problem where a new report is about to be filed, offered to anyone
+/// about to report it (a resident too, whose own reports are all they may open) in the public
+/// shape [`DuplicateCandidate`]: what and how far, never who, their words or photos. Cases
+/// another area made out of a person's record (a letter, a home visit) are offered only to
+/// those who may open them.
+pub async fn duplicate_candidates(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    radius_m: f64,
+    q: &DuplicateQuery,
+) -> AppResult<Vec<DuplicateCandidate>> {
+    let found = nearby_open(
+        conn,
+        radius_m,
+        q.category_id,
+        q.place_id,
+        q.lon.zip(q.lat),
+        None,
+    )
+    .await?;
+    let ids: Vec<i64> = found.iter().map(|(c, _)| c.id).collect();
+    let also = also_report::Entity::find()
+        .filter(also_report::Column::CaseId.is_in(ids))
+        .all(conn)
+        .await?;
+    Ok(found
+        .into_iter()
+        .filter_map(|(c, distance)| {
+            let may_open = may_see(me, &c);
+            let origin: Option<CaseOrigin> = c
+                .origin
+                .as_deref()
+                .and_then(|o| serde_json::from_str(o).ok());
+            if !may_open && origin.is_some_and(|o| !o.offered_to_anyone()) {
+                return None;
+            }
+            let mine = also.iter().filter(|a| a.case_id == c.id);
+            Some(DuplicateCandidate {
+                id: c.id,
+                number: c.number.clone(),
+                title: c.title.clone(),
+                category_id: c.category_id,
+                stage: stage_of(&c),
+                distance_m: distance.map(|d| d.round() as u32),
+                same_place: c.place_id.is_some() && c.place_id == q.place_id,
+                also_reported: mine.clone().count() as u32,
+                also_reported_by_me: mine.clone().any(|a| a.user_id == me.user_id),
+                may_open,
+            })
+        })
         .collect())
+}
+
+/// How many said "this is my problem too" about a case.
+async fn also_reported(conn: &impl ConnectionTrait, case_id: i64) -> AppResult<u32> {
+    Ok(also_report::Entity::find()
+        .filter(also_report::Column::CaseId.eq(case_id))
+        .count(conn)
+        .await? as u32)
+}
+
+/// "This is my problem too" (我也遇到了) instead of a second report: counted once per account
+/// (a second tap, or two at once, changes nothing). Only for a case this very query offers the
+/// caller (an open case of that category at that place or nearby): not a way to reach any
+/// case by its number. Answers the case as offered now.
+pub async fn also_report_case(
+    state: &AppState,
+    me: &Principal,
+    id: i64,
+    q: &DuplicateQuery,
+) -> AppResult<DuplicateCandidate> {
+    let radius = state.config.duplicate_radius_m;
+    let offered = duplicate_candidates(&state.db.conn, me, radius, q).await?;
+    if !offered.iter().any(|c| c.id == id) {
+        return Err(AppError::Code(ErrorCode::NotFound));
+    }
+    let txn = state.db.begin_write().await?;
+    also_report::Entity::insert(also_report::ActiveModel {
+        case_id: Set(id),
+        user_id: Set(me.user_id),
+        created_at: Set(crate::clock::now()),
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::columns([
+            also_report::Column::CaseId,
+            also_report::Column::UserId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(&*txn)
+    .await?;
+    txn.commit().await?;
+    duplicate_candidates(&state.db.conn, me, radius, q)
+        .await?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or(AppError::Code(ErrorCode::NotFound))
 }
 
 /// A case the user may see, or 404 (outside their view a case does not exist for them).
