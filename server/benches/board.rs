@@ -3,6 +3,8 @@
 //! SQLite always; PostgreSQL too when LINJU_BENCH_POSTGRES_URL names a server. Prints
 //! figures, asserts nothing.
 
+mod support;
+
 use futures::StreamExt;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -17,30 +19,8 @@ const CASES: usize = 10_000;
 const MOVERS: usize = 50;
 const MOVES_EACH: usize = 10;
 
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-async fn login(http: &reqwest::Client, base: &str, user: &str) -> String {
-    let res = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .header("x-requested-with", "bench")
-        .header("origin", base)
-        .json(&serde_json::json!({"username": user, "password": "linju-demo"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
-async fn run(label: &str, url: &str) {
+async fn run(label: &str, url: String) {
+    let url = url.as_str();
     println!("\n== {label}");
     let mut config = Config::for_database(url);
     config.demo = true;
@@ -137,7 +117,7 @@ async fn run(label: &str, url: &str) {
         .pool_max_idle_per_host(64)
         .build()
         .unwrap();
-    let staff = login(&http, &base, "staff").await;
+    let staff = support::login(&http, &base, "staff", "linju-demo").await;
 
     let mut board_ms = Vec::new();
     let mut bytes = 0;
@@ -160,8 +140,8 @@ async fn run(label: &str, url: &str) {
         "board of {CASES} open cases ({} KB, 200 cards per column): p50 {:.1} ms  p95 {:.1} ms  \
          {statements:.0} queries per request (goal p50 <= 50 ms; before issue 20: p50 76 ms, 32 queries on demo data)",
         bytes / 1024,
-        pct(&board_ms, 0.5),
-        pct(&board_ms, 0.95)
+        support::pct(&board_ms, 0.5),
+        support::pct(&board_ms, 0.95)
     );
 
     // One watcher; 50 movers reorder cards (always a legal move) as fast as they can.
@@ -260,8 +240,8 @@ async fn run(label: &str, url: &str) {
             "move on server A → client of server B ({} received): p50 {:.1} ms  p99 {:.1} ms  max {:.1} ms \
              (goal p99 <= 100 ms; before issue 20, same server: SQLite p99 130 ms, PostgreSQL 422 ms)",
             lat.len(),
-            pct(&lat, 0.5),
-            pct(&lat, 0.99),
+            support::pct(&lat, 0.5),
+            support::pct(&lat, 0.99),
             lat[lat.len() - 1]
         );
     }
@@ -269,40 +249,9 @@ async fn run(label: &str, url: &str) {
 
 #[tokio::main]
 async fn main() {
-    // Figures from a busy machine are not comparable: say how busy it was.
-    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
-        println!(
-            "load average at start: {}",
-            load.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
-    }
+    support::print_load_average();
     println!(
         "Linju board benchmark: {CASES} open cases, {MOVERS} concurrent movers × {MOVES_EACH} moves on one server, one client watching through another server on the same database"
     );
-    let dir = std::env::temp_dir().join(format!("linju-board-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    run(
-        "SQLite",
-        &format!("sqlite://{}/bench.db?mode=rwc", dir.display()),
-    )
-    .await;
-    std::fs::remove_dir_all(&dir).ok();
-    if let Ok(admin_url) = std::env::var("LINJU_BENCH_POSTGRES_URL") {
-        use sea_orm::ConnectionTrait;
-        let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
-        let name = format!("linju_board_bench_{}", std::process::id());
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        let (prefix, _) = admin_url.rsplit_once('/').unwrap();
-        run("PostgreSQL", &format!("{prefix}/{name}")).await;
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await
-            .ok();
-    }
+    support::on_each_engine("board", run).await;
 }

@@ -4,6 +4,8 @@
 //! counts exactly one vote per person. SQLite always; PostgreSQL too when
 //! LINJU_BENCH_POSTGRES_URL names a server.
 
+mod support;
+
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use server::accounts::store::{resident_account, session, user, user_role};
@@ -21,31 +23,8 @@ const DOUBLE: usize = 200;
 /// Requests in flight at once (each its own client connection).
 const IN_FLIGHT: usize = 200;
 
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
 fn rfc(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap()
-}
-
-async fn login(http: &reqwest::Client, base: &str, user: &str) -> String {
-    let res = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .header("x-requested-with", "bench")
-        .header("origin", base)
-        .json(&serde_json::json!({"username": user, "password": "linju-demo"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
 }
 
 async fn post(
@@ -145,7 +124,8 @@ async fn make_voters(state: &server::AppState, grid: i64) -> Vec<String> {
     out
 }
 
-async fn run(label: &str, url: &str) {
+async fn run(label: &str, url: String) {
+    let url = url.as_str();
     println!("\n== {label}");
     let mut config = Config::for_database(url);
     config.demo = true;
@@ -172,7 +152,7 @@ async fn run(label: &str, url: &str) {
         .pool_max_idle_per_host(IN_FLIGHT)
         .build()
         .unwrap();
-    let staff = login(&http, &base, "staff").await;
+    let staff = support::login(&http, &base, "staff", "linju-demo").await;
 
     for anonymous in [false, true] {
         let (status, item) = post(
@@ -246,8 +226,8 @@ async fn run(label: &str, url: &str) {
         );
         println!(
             "  latency p50 {:.1} ms  p99 {:.1} ms  max {:.1} ms; statuses {statuses:?}",
-            pct(&lat, 0.5),
-            pct(&lat, 0.99),
+            support::pct(&lat, 0.5),
+            support::pct(&lat, 0.99),
             lat[lat.len() - 1]
         );
 
@@ -296,27 +276,5 @@ async fn main() {
     println!(
         "Linju council benchmark: {VOTERS} residents vote at once over HTTP, {DOUBLE} of them twice"
     );
-    let dir = std::env::temp_dir().join(format!("linju-council-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    run(
-        "SQLite",
-        &format!("sqlite://{}/bench.db?mode=rwc", dir.display()),
-    )
-    .await;
-    std::fs::remove_dir_all(&dir).ok();
-    if let Ok(admin_url) = std::env::var("LINJU_BENCH_POSTGRES_URL") {
-        use sea_orm::ConnectionTrait;
-        let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
-        let name = format!("linju_council_bench_{}", std::process::id());
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        let (prefix, _) = admin_url.rsplit_once('/').unwrap();
-        run("PostgreSQL", &format!("{prefix}/{name}")).await;
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await
-            .ok();
-    }
+    support::on_each_engine("council", run).await;
 }

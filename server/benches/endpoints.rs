@@ -5,6 +5,8 @@
 //! relative to `GET /api/v1/cases` (goal: every read within 3×). SQLite always; PostgreSQL
 //! too when LINJU_BENCH_POSTGRES_URL names a server. Prints figures, asserts nothing.
 
+mod support;
+
 use reqwest::StatusCode;
 use server::config::Config;
 use std::time::Instant;
@@ -31,29 +33,6 @@ fn skipped(path: &str) -> bool {
         || path.ends_with(".csv")
         || path.contains("/export")
         || path.contains("openapi")
-}
-
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-async fn login(http: &reqwest::Client, base: &str, user: &str) -> String {
-    let res = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .header("x-requested-with", "bench")
-        .header("origin", base)
-        .json(&serde_json::json!({"username": user, "password": "linju-demo"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
 }
 
 struct Timing {
@@ -87,8 +66,8 @@ async fn time(http: &reqwest::Client, base: &str, cookie: &str, path: &str) -> T
     Timing {
         path: path.to_string(),
         status,
-        p50: pct(&ms, 0.5),
-        p95: pct(&ms, 0.95),
+        p50: support::pct(&ms, 0.5),
+        p95: support::pct(&ms, 0.95),
         statements,
         kb,
     }
@@ -103,7 +82,8 @@ fn first_id(list: &serde_json::Value) -> Option<i64> {
         .or_else(|| first["summary"]["id"].as_i64())
 }
 
-async fn run(label: &str, url: &str) {
+async fn run(label: &str, url: String) {
+    let url = url.as_str();
     println!("\n== {label}");
     let mut config = Config::for_database(url);
     config.demo = true;
@@ -118,7 +98,7 @@ async fn run(label: &str, url: &str) {
             .unwrap()
     });
     let http = reqwest::Client::new();
-    let staff = login(&http, &base, "staff").await;
+    let staff = support::login(&http, &base, "staff", "linju-demo").await;
     let doc: serde_json::Value = http
         .get(format!("{base}/api/openapi.json"))
         .send()
@@ -188,38 +168,7 @@ async fn run(label: &str, url: &str) {
 
 #[tokio::main]
 async fn main() {
-    // Figures from a busy machine are not comparable: say how busy it was.
-    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
-        println!(
-            "load average at start: {}",
-            load.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
-    }
+    support::print_load_average();
     println!("Linju read endpoints: {ROUNDS} sequential requests each, demo data, as staff");
-    let dir = std::env::temp_dir().join(format!("linju-endpoints-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    run(
-        "SQLite",
-        &format!("sqlite://{}/bench.db?mode=rwc", dir.display()),
-    )
-    .await;
-    std::fs::remove_dir_all(&dir).ok();
-    if let Ok(admin_url) = std::env::var("LINJU_BENCH_POSTGRES_URL") {
-        use sea_orm::ConnectionTrait;
-        let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
-        let name = format!("linju_endpoints_bench_{}", std::process::id());
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        let (prefix, _) = admin_url.rsplit_once('/').unwrap();
-        run("PostgreSQL", &format!("{prefix}/{name}")).await;
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await
-            .ok();
-    }
+    support::on_each_engine("endpoints", run).await;
 }

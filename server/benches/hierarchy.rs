@@ -2,6 +2,8 @@
 //! into a fresh SQLite database — and into PostgreSQL when LINJU_BENCH_POSTGRES_URL names a
 //! server — and the hierarchy API is timed over real HTTP. Prints figures; asserts nothing.
 
+mod support;
+
 use reqwest::StatusCode;
 use server::config::Config;
 use std::time::{Duration, Instant};
@@ -34,25 +36,6 @@ async fn time_get(http: &reqwest::Client, base: &str, cookie: &str, path: &str) 
         percentile(&samples, 0.95),
         percentile(&samples, 1.0)
     )
-}
-
-async fn login(http: &reqwest::Client, base: &str, username: &str) -> String {
-    let res = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .header("x-requested-with", "bench")
-        .header("origin", base)
-        .json(&serde_json::json!({"username": username, "password": "bench-password"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
 }
 
 async fn run(label: &str, url: &str, residents: usize) {
@@ -124,8 +107,8 @@ async fn run(label: &str, url: &str, residents: usize) {
     let app = server::router(state.clone());
     tokio::spawn(async move { server::serve(app, listener).await.unwrap() });
     let http = reqwest::Client::new();
-    let admin = login(&http, &base, "bench-admin").await;
-    let gw = login(&http, &base, "bench-gw").await;
+    let admin = support::login(&http, &base, "bench-admin", "bench-password").await;
+    let gw = support::login(&http, &base, "bench-gw", "bench-password").await;
 
     let cases: Vec<(&str, &str, String)> = vec![
         (
