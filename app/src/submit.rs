@@ -104,6 +104,15 @@ where
         self.action.dispatch(input);
     }
 
+    /// Refuse before sending: the form's own check (the shared rule) found these fields
+    /// invalid. They are marked as a server refusal would mark them, and the focus moves to the
+    /// first.
+    pub fn refuse(&self, errors: Vec<FieldError>) {
+        self.error.set(None);
+        self.errors.set(errors);
+        crate::ui::focus_first_invalid();
+    }
+
     /// Whether a send is under way.
     pub fn pending(&self) -> Memo<bool> {
         self.pending

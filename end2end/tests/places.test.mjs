@@ -179,7 +179,7 @@ test('the browse page at desktop size (artifact)', async () => {
   await page.screenshot({ path: path.join(ARTIFACTS, 'browse-grid-desktop.png'), fullPage: true });
 });
 
-test('staff register a resident in a household, fixing a wrong phone first', async () => {
+test('staff register a resident in a household, fixing a wrong phone first, and delete them again', async () => {
   const page = await env.newPage();
   await loginHome(page, env.url, 'staff');
   const list = await api(page, 'GET', '/residents?limit=1');
@@ -200,6 +200,15 @@ test('staff register a resident in a household, fixing a wrong phone first', asy
   await page.getByTestId('resident-item').filter({ hasText: '张桂芳' }).click();
   await page.getByTestId('resident-name').filter({ hasText: '张桂芳' }).waitFor();
   assert.equal(await page.getByTestId('resident-phone-masked').innerText(), '138****5678');
+
+  // Registered by mistake: deleted again, after a confirmation, back on the household's page.
+  await page.getByTestId('delete-resident').click();
+  await page.getByTestId('confirm-delete-button').click();
+  await page.waitForURL(`${env.url}/places/${household}`);
+  await page.getByTestId('resident-list').waitFor();
+  assert.equal(await page.getByTestId('resident-item').filter({ hasText: '张桂芳' }).count(), 0);
+  const after = await api(page, 'GET', `/residents?q=${encodeURIComponent('张桂芳')}`);
+  assert.equal(after.body.items.length, 0);
 });
 
 test('staff rename a resident without reading the full record, then change the phone after loading it', async () => {

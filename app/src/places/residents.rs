@@ -3,7 +3,6 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use shared::accounts::Permission;
@@ -15,11 +14,10 @@ use shared::places::{
 };
 
 use crate::accounts::use_session;
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::ui::{
-    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, focus_first_invalid,
-};
+use crate::submit::Submit;
+use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When};
 use shared::calendar::format_moment;
 
 #[component]
@@ -138,13 +136,9 @@ fn ResidentBody(
     let may_reveal = move || session.may_in_grid(Permission::RevealSensitive, grid);
     let may_edit = move || session.may_in_grid(Permission::EditPeople, grid);
     let sensitive = RwSignal::new(None::<ResidentSensitive>);
-    let reveal_error = RwSignal::new(None::<ApiError>);
-    let reveal_fields = RwSignal::new(Vec::<FieldError>::new());
-    let revealing = RwSignal::new(false);
     // The purpose is asked first; the record is read only with one.
     let asking = RwSignal::new(false);
     let mode = RwSignal::new(Mode::View);
-    let delete_error = RwSignal::new(None::<ApiError>);
     let id = resident.id;
     let household = resident.household_id;
     let household_place = LocalResource::new(move || api::place(household));
@@ -154,42 +148,27 @@ fn ResidentBody(
         Effect::new(move |_| set_title(&name, i18n.get()));
     }
 
-    let reveal = move |req: RevealRequest| {
-        revealing.set(true);
-        reveal_error.set(None);
-        spawn_local(async move {
-            match api::reveal_resident(id, &req).await {
-                Ok(s) => {
-                    sensitive.set(Some(s));
-                    asking.set(false);
-                }
-                Err(e) => {
-                    reveal_fields.set(e.field_errors());
-                    reveal_error.set(Some(e));
-                }
-            }
-            revealing.set(false);
-        });
-    };
-
-    let do_delete = {
+    let reveal = Submit::new(move |req: RevealRequest| async move {
+        sensitive.set(Some(api::reveal_resident(id, &req).await?));
+        asking.set(false);
+        Ok(())
+    });
+    let delete = {
         let version = resident.version;
-        move |_| {
+        Submit::new(move |()| {
             let navigate = navigate.clone();
-            delete_error.set(None);
-            spawn_local(async move {
-                match api::delete_resident(id, version).await {
-                    Ok(()) => navigate(
-                        &format!("/places/{household}"),
-                        NavigateOptions {
-                            replace: true,
-                            ..Default::default()
-                        },
-                    ),
-                    Err(e) => delete_error.set(Some(e)),
-                }
-            });
-        }
+            async move {
+                api::delete_resident(id, version).await?;
+                navigate(
+                    &format!("/places/{household}"),
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+                Ok(())
+            }
+        })
     };
 
     // The care record (关爱档案) for whoever cares for the resident: where the first pairing,
@@ -251,9 +230,7 @@ fn ResidentBody(
                 <h2 id="sensitive-title">{move || i18n.t(Key::SensitiveTitle)}</h2>
                 {move || match sensitive.get() {
                     None if asking.get() => view! {
-                        <RevealPurposeForm prefix="reveal" note_id="reveal-purpose-note" busy=revealing
-                            error=reveal_error field_errors=reveal_fields
-                            on_reveal=Callback::new(reveal)
+                        <RevealPurposeForm prefix="reveal" note_id="reveal-purpose-note" reveal
                             on_cancel=Callback::new(move |_| {
                                 asking.set(false);
                                 focus_by_id("reveal-button");
@@ -263,8 +240,8 @@ fn ResidentBody(
                         <p class="hint">{move || i18n.t(Key::RevealNote)}</p>
                         <button type="button" class="button button-secondary" id="reveal-button" data-testid="reveal-button"
                             on:click=move |_| {
-                                reveal_error.set(None);
-                                reveal_fields.set(Vec::new());
+                                reveal.error.set(None);
+                                reveal.errors.set(Vec::new());
                                 asking.set(true);
                                 focus_by_id("reveal-purpose-care_recipient");
                             }>
@@ -318,7 +295,6 @@ fn ResidentBody(
             </div>
         </Show>
         {
-            let do_delete = do_delete.clone();
             move || match mode.get() {
             Mode::View => ().into_any(),
             Mode::Edit => view! {
@@ -334,10 +310,9 @@ fn ResidentBody(
             }.into_any(),
             Mode::Delete => {
                 let name = delete_name.clone();
-                let do_delete = do_delete.clone();
                 view! {
-                    <crate::ui::ConfirmDelete name error=delete_error
-                        on_confirm=Callback::new(move |_| do_delete(()))
+                    <crate::ui::ConfirmDelete name error=delete.error
+                        on_confirm=Callback::new(move |_| delete.dispatch(()))
                         on_cancel=Callback::new(move |_| mode.set(Mode::View))/>
                 }.into_any()
             }
@@ -421,33 +396,22 @@ where
 fn RevealPurposeForm(
     prefix: &'static str,
     note_id: &'static str,
-    busy: RwSignal<bool>,
-    error: RwSignal<Option<ApiError>>,
-    field_errors: RwSignal<Vec<FieldError>>,
-    on_reveal: Callback<RevealRequest>,
+    /// Reads the record with the purpose chosen here.
+    reveal: Submit<RevealRequest>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let (error, field_errors, busy) = (reveal.error, reveal.errors, reveal.pending());
     let choice = RwSignal::new(None::<RevealPurpose>);
     let note = RwSignal::new(String::new());
     let confirm = move || {
-        if busy.get_untracked() {
-            return;
-        }
         let req = RevealRequest {
             purpose: choice.get_untracked(),
             note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
         };
-        error.set(None);
         match validate_reveal(&req) {
-            Err(errs) => {
-                field_errors.set(errs.to_field_errors(i18n.lang.get_untracked()));
-                focus_first_invalid();
-            }
-            Ok(_) => {
-                field_errors.set(Vec::new());
-                on_reveal.run(req);
-            }
+            Err(errs) => reveal.refuse(errs.to_field_errors(i18n.lang.get_untracked())),
+            Ok(_) => reveal.dispatch(req),
         }
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
@@ -534,39 +498,41 @@ fn ResidentForm(
     let original_household = (household_id, household_label.get_untracked());
     let version = StoredValue::new(existing.as_ref().map(|v| v.version));
     let resident_id = existing.as_ref().map(|v| v.id);
-    let field_errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
-    let loading_sensitive = RwSignal::new(false);
-    let load_error = RwSignal::new(None::<ApiError>);
-    let load_fields = RwSignal::new(Vec::<FieldError>::new());
     let asking = RwSignal::new(false);
 
-    let load_sensitive = move |req: RevealRequest| {
-        let Some(id) = resident_id else { return };
-        loading_sensitive.set(true);
-        load_error.set(None);
-        spawn_local(async move {
-            match api::reveal_resident(id, &req).await {
-                Ok(s) => {
-                    fill(&s);
-                    asking.set(false);
-                    focus_by_id("edit-resident-id");
-                }
-                Err(e) => {
-                    load_fields.set(e.field_errors());
-                    load_error.set(Some(e));
-                }
+    let load_sensitive = Submit::new(move |req: RevealRequest| async move {
+        // Only an existing resident's record is read (the button is offered only then).
+        let Some(id) = resident_id else { return Ok(()) };
+        fill(&api::reveal_resident(id, &req).await?);
+        asking.set(false);
+        focus_by_id("edit-resident-id");
+        Ok(())
+    });
+    let save = Submit::new(move |input: ResidentInput| async move {
+        let saved = match resident_id {
+            Some(id) => api::update_resident(id, &input).await,
+            None => api::create_resident(&input).await,
+        };
+        match saved {
+            Ok(r) => {
+                on_saved.run(r);
+                Ok(())
             }
-            loading_sensitive.set(false);
-        });
-    };
+            Err(e) => {
+                if e.is(ErrorCode::VersionConflict)
+                    && let Some(now) = e.current::<ResidentView>()
+                {
+                    version.set_value(Some(now.version));
+                }
+                Err(e)
+            }
+        }
+    })
+    .focusing_invalid();
+    let (error, field_errors, busy) = (save.error, save.errors, save.pending());
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         // Sensitive fields travel only when shown: then an emptied field clears the value.
         let open = sensitive_open.get_untracked();
         // The purpose travels with a change of tags.
@@ -583,38 +549,14 @@ fn ResidentForm(
                 .filter(|n| !n.trim().is_empty()),
             version: version.get_value(),
         };
-        error.set(None);
         let errs = match validate_resident(&input) {
             Err(errs) => Some(errs),
             Ok(v) => stored_groups.with_untracked(|s| v.groups_change(s)).err(),
         };
-        if let Some(errs) = errs {
-            field_errors.set(errs.to_field_errors(i18n.lang.get_untracked()));
-            focus_first_invalid();
-            return;
+        match errs {
+            Some(errs) => save.refuse(errs.to_field_errors(i18n.lang.get_untracked())),
+            None => save.dispatch(input),
         }
-        field_errors.set(Vec::new());
-        busy.set(true);
-        spawn_local(async move {
-            let result = match resident_id {
-                Some(id) => api::update_resident(id, &input).await,
-                None => api::create_resident(&input).await,
-            };
-            match result {
-                Ok(r) => on_saved.run(r),
-                Err(e) => {
-                    if e.is(ErrorCode::VersionConflict)
-                        && let Some(now) = e.current::<ResidentView>()
-                    {
-                        version.set_value(Some(now.version));
-                    }
-                    field_errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            busy.set(false);
-        });
     };
 
     let prefix = if editing {
@@ -686,9 +628,7 @@ fn ResidentForm(
                                 <p class="hint" data-testid="sensitive-kept">{move || i18n.t(Key::EditSensitiveKept)}</p>
                                 {move || if asking.get() {
                                     view! {
-                                        <RevealPurposeForm prefix="load" note_id="load-purpose-note" busy=loading_sensitive
-                                            error=load_error field_errors=load_fields
-                                            on_reveal=Callback::new(load_sensitive)
+                                        <RevealPurposeForm prefix="load" note_id="load-purpose-note" reveal=load_sensitive
                                             on_cancel=Callback::new(move |_| {
                                                 asking.set(false);
                                                 focus_by_id("load-sensitive");
@@ -698,8 +638,8 @@ fn ResidentForm(
                                     view! {
                                         <button type="button" class="button button-secondary" id="load-sensitive" data-testid="load-sensitive"
                                             on:click=move |_| {
-                                                load_error.set(None);
-                                                load_fields.set(Vec::new());
+                                                load_sensitive.error.set(None);
+                                                load_sensitive.errors.set(Vec::new());
                                                 asking.set(true);
                                                 focus_by_id("load-purpose-care_recipient");
                                             }>
@@ -735,28 +675,26 @@ fn HouseholdChooser(
     let i18n = use_i18n();
     let moving = RwSignal::new(false);
     let query = RwSignal::new(String::new());
-    let searched = RwSignal::new(None::<String>);
-    let results = RwSignal::new(None::<Result<Vec<PlaceRefWithPath>, ApiError>>);
-    let searching = RwSignal::new(false);
     let original = StoredValue::new(original);
-
-    let run_search = move || {
-        let q = query.get_untracked().trim().to_string();
-        if q.is_empty() || searching.get_untracked() {
-            return;
-        }
-        searching.set(true);
-        spawn_local(async move {
+    // The households a search found, with the words searched for.
+    let search = Action::new_unsync(|q: &String| {
+        let q = q.clone();
+        async move {
             let found = api::search(&q).await.map(|r| {
                 r.places
                     .into_iter()
                     .filter(|p| p.place.kind == PlaceKind::Household)
-                    .collect::<Vec<_>>()
+                    .collect::<Vec<PlaceRefWithPath>>()
             });
-            results.set(Some(found));
-            searched.set(Some(q));
-            searching.set(false);
-        });
+            (q, found)
+        }
+    });
+    let (searching, results) = (search.pending(), search.value());
+    let run_search = move || {
+        let q = query.get_untracked().trim().to_string();
+        if !q.is_empty() && !searching.get_untracked() {
+            search.dispatch(q);
+        }
     };
     let toggle = move |_| {
         let now = !moving.get_untracked();
@@ -768,7 +706,6 @@ fn HouseholdChooser(
             household.set(id);
             household_label.set(label);
             results.set(None);
-            searched.set(None);
         }
     };
     let changed = move || household.get() != original.with_value(|o| o.0);
@@ -800,12 +737,11 @@ fn HouseholdChooser(
                     <div aria-live="polite">
                         {move || match results.get() {
                             None => ().into_any(),
-                            Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
-                            Some(Ok(list)) if list.is_empty() => {
-                                let q = searched.get().unwrap_or_default();
+                            Some((_, Err(e))) => view! { <ErrorBox error=e/> }.into_any(),
+                            Some((q, Ok(list))) if list.is_empty() => {
                                 view! { <p class="empty">{move || i18n.fmt(Key::MoveHouseholdNone, &[("q", &q)])}</p> }.into_any()
                             }
-                            Some(Ok(list)) => view! {
+                            Some((_, Ok(list))) => view! {
                                 <fieldset class="choice-group">
                                     <legend>{move || i18n.t(Key::MoveHouseholdPick)}</legend>
                                     <div class="choices choices-stacked">

@@ -3,7 +3,6 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::cases::{CaseMeta, Category, CategoryInput, PartyInput, ResponsibleParty};
 use shared::error::FieldError;
 use shared::validate::{Code, Name};
@@ -11,14 +10,15 @@ use shared::validate::{Code, Name};
 use super::{focus_id, name_in};
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, use_i18n};
-use crate::ui::{
-    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, focus_first_invalid,
-    local_error,
-};
+use crate::submit::Submit;
+use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, local_error};
 
 type Meta = LocalResource<Result<CaseMeta, ApiError>>;
-/// Where a rename form learns that the server refused its names.
-type Refusal = RwSignal<Option<ApiError>>;
+/// The names a rename form sends: Chinese, English.
+type Names = (String, String);
+/// A change of one flag of a category (retire, restore, publish, withdraw), saved at once, with
+/// the notice to show when it is saved.
+type Toggle = Submit<(i64, CategoryInput, Key)>;
 
 /// The three classes of the first level.
 const CLASSES: [(&str, Key); 3] = [
@@ -71,21 +71,20 @@ pub fn CategoriesSection() -> impl IntoView {
     let adding = RwSignal::new(false);
     let editing = RwSignal::new(None::<i64>);
 
-    // A change of one flag (retire, restore, publish, withdraw), saved at once.
-    let toggle = Callback::new(move |(c, input, done): (Category, CategoryInput, Key)| {
-        error.set(None);
-        notice.set(None);
-        spawn_local(async move {
-            match api::update_category(c.id, &input).await {
-                Ok(saved) => {
-                    let name = name_in(i18n.lang.get_untracked(), &saved.name_zh, &saved.name_en);
-                    notice.set(Some(i18n.fmt(done, &[("name", &name)])));
-                    meta.refetch();
-                }
-                Err(e) => error.set(Some(e)),
+    let toggle: Toggle = Submit::reporting_to(
+        error,
+        RwSignal::new(Vec::new()),
+        move |(id, input, done): (i64, CategoryInput, Key)| {
+            notice.set(None);
+            async move {
+                let saved = api::update_category(id, &input).await?;
+                let name = name_in(i18n.lang.get_untracked(), &saved.name_zh, &saved.name_en);
+                notice.set(Some(i18n.fmt(done, &[("name", &name)])));
+                meta.refetch();
+                Ok(())
             }
-        });
-    });
+        },
+    );
     let on_saved = Callback::new(move |(c, done): (Category, Key)| {
         adding.set(false);
         editing.set(None);
@@ -136,7 +135,7 @@ fn CategoryGroup(
     group: Category,
     items: Vec<Category>,
     editing: RwSignal<Option<i64>>,
-    toggle: Callback<(Category, CategoryInput, Key)>,
+    toggle: Toggle,
     on_saved: Callback<(Category, Key)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -175,7 +174,7 @@ fn CategoryRow(
     /// Groups carry a heading with this id; items are list entries.
     heading: Option<String>,
     editing: RwSignal<Option<i64>>,
-    toggle: Callback<(Category, CategoryInput, Key)>,
+    toggle: Toggle,
     on_saved: Callback<(Category, Key)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -191,6 +190,17 @@ fn CategoryRow(
         let c = c.clone();
         move || name_in(i18n.get(), &c.name_en, &c.name_zh)
     };
+    let rename = Submit::new(move |(zh, en): Names| {
+        let mut input = category_input(&stored.get_value());
+        input.name_zh = zh;
+        input.name_en = en;
+        async move {
+            let saved = api::update_category(id, &input).await?;
+            on_saved.run((saved, Key::CategorySaved));
+            Ok(())
+        }
+    })
+    .focusing_invalid();
     let title = match heading {
         Some(hid) => view! { <h3 class="category-name" id=hid>{name.clone()}</h3> }.into_any(),
         None => view! { <p class="category-name">{name.clone()}</p> }.into_any(),
@@ -204,7 +214,7 @@ fn CategoryRow(
         } else {
             Key::CategoryRestored
         };
-        toggle.run((c, input, done));
+        toggle.dispatch((c.id, input, done));
     };
     let publish = move |_| {
         let c = stored.get_value();
@@ -215,7 +225,7 @@ fn CategoryRow(
         } else {
             Key::CategoryPublished
         };
-        toggle.run((c, input, done));
+        toggle.dispatch((c.id, input, done));
     };
     let active = c.active;
     let public = c.public;
@@ -267,17 +277,7 @@ fn CategoryRow(
                 zh=stored.get_value().name_zh
                 en=stored.get_value().name_en
                 on_cancel=Callback::new(move |_| { editing.set(None); focus_id(format!("rename-category-{id}")); })
-                save=Callback::new(move |(zh, en, result): (String, String, Refusal)| {
-                    let mut input = category_input(&stored.get_value());
-                    input.name_zh = zh;
-                    input.name_en = en;
-                    spawn_local(async move {
-                        match api::update_category(id, &input).await {
-                            Ok(saved) => on_saved.run((saved, Key::CategorySaved)),
-                            Err(e) => result.set(Some(e)),
-                        }
-                    });
-                })
+                save=rename
             />
         })}
     }
@@ -290,45 +290,26 @@ fn RenameForm(
     zh: String,
     en: String,
     on_cancel: Callback<()>,
-    /// Sends the names; sets the result slot when the server refuses.
-    save: Callback<(String, String, Refusal)>,
+    /// Sends the names (its owner knows to what).
+    save: Submit<Names>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let zh = RwSignal::new(zh);
     let en = RwSignal::new(en);
-    let field_errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let result: Refusal = RwSignal::new(None);
-    let busy = RwSignal::new(false);
-    Effect::new(move |_| {
-        if let Some(e) = result.get() {
-            field_errors.set(e.field_errors());
-            error.set(Some(e));
-            busy.set(false);
-            focus_first_invalid();
-        }
-    });
+    let (error, field_errors, busy) = (save.error, save.errors, save.pending());
     let (zh_id, en_id) = match prefix {
         "rename-category" => ("rename-category-zh", "rename-category-en"),
         _ => ("rename-party-zh", "rename-party-en"),
     };
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let errs = check_names(None, &zh.get_untracked(), &en.get_untracked());
-        field_errors.set(errs.clone());
-        error.set(None);
         if !errs.is_empty() {
-            focus_first_invalid();
-            return;
+            return save.refuse(errs);
         }
-        busy.set(true);
-        save.run((
+        save.dispatch((
             zh.get_untracked().trim().to_string(),
             en.get_untracked().trim().to_string(),
-            result,
         ));
     };
     view! {
@@ -365,9 +346,13 @@ fn NewCategoryForm(
     let zh = RwSignal::new(String::new());
     let en = RwSignal::new(String::new());
     let public = RwSignal::new(false);
-    let field_errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let save = Submit::new(move |input: CategoryInput| async move {
+        let c = api::create_category(&input).await?;
+        on_saved.run((c, Key::CategoryAdded));
+        Ok(())
+    })
+    .focusing_invalid();
+    let (error, field_errors, busy) = (save.error, save.errors, save.pending());
     let groups = move || {
         meta.get()
             .and_then(Result::ok)
@@ -384,19 +369,13 @@ fn NewCategoryForm(
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let errs = check_names(
             Some(&code.get_untracked()),
             &zh.get_untracked(),
             &en.get_untracked(),
         );
-        field_errors.set(errs.clone());
-        error.set(None);
         if !errs.is_empty() {
-            focus_first_invalid();
-            return;
+            return save.refuse(errs);
         }
         let parent_id = parent.get_untracked().parse::<i64>().ok();
         let input = CategoryInput {
@@ -408,18 +387,7 @@ fn NewCategoryForm(
             active: true,
             public: parent_id.is_some() && public.get_untracked(),
         };
-        busy.set(true);
-        spawn_local(async move {
-            match api::create_category(&input).await {
-                Ok(c) => on_saved.run((c, Key::CategoryAdded)),
-                Err(e) => {
-                    field_errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            busy.set(false);
-        });
+        save.dispatch(input);
     };
 
     view! {
@@ -515,23 +483,25 @@ pub fn PartiesSection() -> impl IntoView {
         notice.set(Some(i18n.fmt(key, &[("name", &name)])));
         meta.refetch();
     });
-    let retire = Callback::new(move |p: ResponsibleParty| {
-        let mut input = party_input(&p);
-        input.active = !p.active;
-        let key = if p.active {
-            Key::PartyRetired
-        } else {
-            Key::PartyRestored
-        };
-        error.set(None);
-        notice.set(None);
-        spawn_local(async move {
-            match api::update_party(p.id, &input).await {
-                Ok(saved) => done.run((saved, key)),
-                Err(e) => error.set(Some(e)),
+    let retire = Submit::reporting_to(
+        error,
+        RwSignal::new(Vec::new()),
+        move |p: ResponsibleParty| {
+            notice.set(None);
+            let mut input = party_input(&p);
+            input.active = !p.active;
+            let key = if p.active {
+                Key::PartyRetired
+            } else {
+                Key::PartyRestored
+            };
+            async move {
+                let saved = api::update_party(p.id, &input).await?;
+                done.run((saved, key));
+                Ok(())
             }
-        });
-    });
+        },
+    );
 
     view! {
         <div class="actions">
@@ -565,13 +535,24 @@ pub fn PartiesSection() -> impl IntoView {
 fn PartyRow(
     party: ResponsibleParty,
     editing: RwSignal<Option<i64>>,
-    retire: Callback<ResponsibleParty>,
+    retire: Submit<ResponsibleParty>,
     done: Callback<(ResponsibleParty, Key)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = party.id;
     let active = party.active;
     let stored = StoredValue::new(party.clone());
+    let rename = Submit::new(move |(zh, en): Names| {
+        let mut input = party_input(&stored.get_value());
+        input.name_zh = zh;
+        input.name_en = en;
+        async move {
+            let saved = api::update_party(id, &input).await?;
+            done.run((saved, Key::PartySaved));
+            Ok(())
+        }
+    })
+    .focusing_invalid();
     let name = move || stored.with_value(|p| name_in(i18n.get(), &p.name_zh, &p.name_en));
     let other = move || stored.with_value(|p| name_in(i18n.get(), &p.name_en, &p.name_zh));
     view! {
@@ -595,7 +576,7 @@ fn PartyRow(
                     <button type="button" class=if active { "button button-danger-quiet" } else { "button button-secondary" }
                         data-testid="retire-party"
                         aria-label=move || format!("{} · {}", i18n.t(if active { Key::Retire } else { Key::Restore }), name())
-                        on:click=move |_| retire.run(stored.get_value())>
+                        on:click=move |_| retire.dispatch(stored.get_value())>
                         {move || i18n.t(if active { Key::Retire } else { Key::Restore })}
                     </button>
                 </div>
@@ -606,17 +587,7 @@ fn PartyRow(
                     zh=stored.get_value().name_zh
                     en=stored.get_value().name_en
                     on_cancel=Callback::new(move |_| { editing.set(None); focus_id(format!("rename-party-{id}")); })
-                    save=Callback::new(move |(zh, en, result): (String, String, Refusal)| {
-                        let mut input = party_input(&stored.get_value());
-                        input.name_zh = zh;
-                        input.name_en = en;
-                        spawn_local(async move {
-                            match api::update_party(id, &input).await {
-                                Ok(saved) => done.run((saved, Key::PartySaved)),
-                                Err(e) => result.set(Some(e)),
-                            }
-                        });
-                    })
+                    save=rename
                 />
             })}
         </li>
@@ -632,25 +603,23 @@ fn NewPartyForm(
     let code = RwSignal::new(String::new());
     let zh = RwSignal::new(String::new());
     let en = RwSignal::new(String::new());
-    let field_errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let save = Submit::new(move |input: PartyInput| async move {
+        let p = api::create_party(&input).await?;
+        on_saved.run((p, Key::PartyAdded));
+        Ok(())
+    })
+    .focusing_invalid();
+    let (error, field_errors, busy) = (save.error, save.errors, save.pending());
     focus_id("new-party-code");
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let errs = check_names(
             Some(&code.get_untracked()),
             &zh.get_untracked(),
             &en.get_untracked(),
         );
-        field_errors.set(errs.clone());
-        error.set(None);
         if !errs.is_empty() {
-            focus_first_invalid();
-            return;
+            return save.refuse(errs);
         }
         let input = PartyInput {
             code: code.get_untracked().trim().to_string(),
@@ -658,18 +627,7 @@ fn NewPartyForm(
             name_en: en.get_untracked().trim().to_string(),
             active: true,
         };
-        busy.set(true);
-        spawn_local(async move {
-            match api::create_party(&input).await {
-                Ok(p) => on_saved.run((p, Key::PartyAdded)),
-                Err(e) => {
-                    field_errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            busy.set(false);
-        });
+        save.dispatch(input);
     };
     view! {
         <form class="card form" on:submit=submit novalidate data-testid="new-party-form" aria-labelledby="new-party-title">

@@ -3,7 +3,6 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::board::{Board, WipLimit};
 use shared::cases::Stage;
 use shared::error::{FieldError, FieldErrorCode};
@@ -13,9 +12,9 @@ use shared::validate::Name;
 use super::focus_id;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, use_i18n};
+use crate::submit::Submit;
 use crate::ui::{
-    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, focus_first_invalid,
-    local_error,
+    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, When, local_error,
 };
 
 // ---------------------------------------------------------------- WIP limits
@@ -98,46 +97,27 @@ fn WipForm(board: Board, notice: RwSignal<Option<String>>, reload: Callback<()>)
             .map(|r| (r.stage, r.soft, r.hard))
             .collect::<Vec<_>>(),
     );
-    let field_errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let save = Submit::new(move |limits: Vec<WipLimit>| async move {
+        api::set_wip_limits(&limits).await?;
+        notice.set(Some(i18n.t(Key::WipSaved).to_string()));
+        reload.run(());
+        Ok(())
+    })
+    .focusing_invalid();
+    let (error, field_errors, busy) = (save.error, save.errors, save.pending());
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        error.set(None);
         notice.set(None);
         let rows: Vec<(Stage, String, String)> = values.with_value(|v| {
             v.iter()
                 .map(|(s, soft, hard)| (*s, soft.get_untracked(), hard.get_untracked()))
                 .collect()
         });
-        let limits = match read_limits(&rows) {
-            Ok(l) => l,
-            Err(errs) => {
-                field_errors.set(errs);
-                focus_first_invalid();
-                return;
-            }
-        };
-        field_errors.set(Vec::new());
-        busy.set(true);
-        spawn_local(async move {
-            match api::set_wip_limits(&limits).await {
-                Ok(_) => {
-                    notice.set(Some(i18n.t(Key::WipSaved).to_string()));
-                    reload.run(());
-                }
-                Err(e) => {
-                    field_errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            busy.set(false);
-        });
+        match read_limits(&rows) {
+            Ok(limits) => save.dispatch(limits),
+            Err(errs) => save.refuse(errs),
+        }
     };
 
     let fields = rows
@@ -209,20 +189,16 @@ pub fn Open311Section() -> impl IntoView {
     let fresh = RwSignal::new(None::<ApiKeyView>);
     let confirming = RwSignal::new(None::<i64>);
 
-    let revoke = move |k: ApiKeyView| {
-        error.set(None);
+    let revoke = Submit::reporting_to(error, RwSignal::new(Vec::new()), move |k: ApiKeyView| {
         notice.set(None);
-        spawn_local(async move {
-            match api::revoke_open311_key(k.id).await {
-                Ok(()) => {
-                    confirming.set(None);
-                    notice.set(Some(i18n.fmt(Key::ApiKeyRevoked, &[("name", &k.name)])));
-                    keys.refetch();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
+        async move {
+            api::revoke_open311_key(k.id).await?;
+            confirming.set(None);
+            notice.set(Some(i18n.fmt(Key::ApiKeyRevoked, &[("name", &k.name)])));
+            keys.refetch();
+            Ok(())
+        }
+    });
 
     view! {
         <IssueKeyForm on_issued=Callback::new(move |k: ApiKeyView| {
@@ -289,7 +265,7 @@ pub fn Open311Section() -> impl IntoView {
                                                 view! {
                                                     <p class="confirm-question" role="alert">{move || i18n.fmt(Key::RevokeQuestion, &[("name", &n3)])}</p>
                                                     <button type="button" class="button button-danger" data-testid="confirm-revoke"
-                                                        on:click=move |_| revoke(stored.get_value())>
+                                                        on:click=move |_| revoke.dispatch(stored.get_value())>
                                                         {move || i18n.t(Key::ConfirmRevoke)}
                                                     </button>
                                                     <button type="button" class="button button-secondary" data-testid="cancel-revoke"
@@ -323,39 +299,22 @@ pub fn Open311Section() -> impl IntoView {
 fn IssueKeyForm(on_issued: Callback<ApiKeyView>) -> impl IntoView {
     let i18n = use_i18n();
     let name = RwSignal::new(String::new());
-    let field_errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let issue = Submit::new(move |input: NewApiKey| async move {
+        let k = api::issue_open311_key(&input).await?;
+        name.set(String::new());
+        on_issued.run(k);
+        Ok(())
+    })
+    .focusing_invalid();
+    let (error, field_errors, busy) = (issue.error, issue.errors, issue.pending());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
+        match Name::parse(&name.get_untracked()) {
+            Ok(_) => issue.dispatch(NewApiKey {
+                name: name.get_untracked().trim().to_string(),
+            }),
+            Err(c) => issue.refuse(vec![local_error("name", c)]),
         }
-        error.set(None);
-        if let Err(c) = Name::parse(&name.get_untracked()) {
-            field_errors.set(vec![local_error("name", c)]);
-            focus_first_invalid();
-            return;
-        }
-        field_errors.set(Vec::new());
-        let input = NewApiKey {
-            name: name.get_untracked().trim().to_string(),
-        };
-        busy.set(true);
-        spawn_local(async move {
-            match api::issue_open311_key(&input).await {
-                Ok(k) => {
-                    name.set(String::new());
-                    on_issued.run(k);
-                }
-                Err(e) => {
-                    field_errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            busy.set(false);
-        });
     };
     view! {
         <form class="card form" on:submit=submit novalidate data-testid="issue-key-form" aria-labelledby="issue-key-title">

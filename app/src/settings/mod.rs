@@ -15,6 +15,7 @@ use shared::error::FieldError;
 use shared::i18n::Lang;
 
 use crate::accounts::RequirePermission;
+use crate::api::ApiError;
 use crate::i18n::{Key, set_title, use_i18n};
 
 /// Who may open the settings (the server asks the same permission of every settings call,
@@ -164,6 +165,17 @@ fn name_in(lang: Lang, zh: &str, en: &str) -> String {
     match lang {
         Lang::ZhCn => zh.to_string(),
         Lang::En => en.to_string(),
+    }
+}
+
+/// A refusal of a one-row list call, its field marks named as the single form's fields.
+fn one_row(e: ApiError) -> ApiError {
+    match e {
+        ApiError::Problem(mut p) => {
+            p.errors = single_row(std::mem::take(&mut p.errors));
+            ApiError::Problem(p)
+        }
+        other => other,
     }
 }
 

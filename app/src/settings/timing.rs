@@ -3,19 +3,16 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::calendar::{Limit, MAX_WORKING_DAYS, MAX_WORKING_HOURS};
 use shared::cases::{CalendarDay, CaseMeta, Category, DayKind, SlaRule, Urgency};
-use shared::error::{FieldError, FieldErrorCode};
+use shared::error::FieldErrorCode;
 use shared::i18n::Lang;
 
-use super::{focus_id, name_in, single_row};
-use crate::api::{self, ApiError};
+use super::{focus_id, name_in, one_row};
+use crate::api;
 use crate::i18n::{Key, use_i18n};
-use crate::ui::{
-    ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, focus_first_invalid,
-    local_error,
-};
+use crate::submit::Submit;
+use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, local_error};
 
 // ---------------------------------------------------------------- SLA
 
@@ -66,11 +63,7 @@ impl Cell {
 pub fn SlaSection() -> impl IntoView {
     let i18n = use_i18n();
     let meta = LocalResource::new(api::case_meta_all);
-    let rules = RwSignal::new(None::<Result<Vec<SlaRule>, ApiError>>);
-    let load = move || {
-        spawn_local(async move { rules.set(Some(api::sla_rules().await)) });
-    };
-    load();
+    let rules = LocalResource::new(api::sla_rules);
     let editing = RwSignal::new(None::<Cell>);
     let notice = RwSignal::new(None::<String>);
 
@@ -79,8 +72,8 @@ pub fn SlaSection() -> impl IntoView {
         {move || match (meta.get(), rules.get()) {
             (None, _) | (_, None) => view! { <Loading/> }.into_any(),
             (Some(Err(e)), _) => view! { <ErrorBox error=e retry=Callback::new(move |_| meta.refetch())/> }.into_any(),
-            (_, Some(Err(e))) => view! { <ErrorBox error=e retry=Callback::new(move |_| load())/> }.into_any(),
-            (Some(Ok(m)), Some(Ok(r))) => view! { <SlaTable meta=m rules=r editing notice saved=Callback::new(move |r| rules.set(Some(Ok(r))))/> }.into_any(),
+            (_, Some(Err(e))) => view! { <ErrorBox error=e retry=Callback::new(move |_| rules.refetch())/> }.into_any(),
+            (Some(Ok(m)), Some(Ok(r))) => view! { <SlaTable meta=m rules=r editing notice saved=Callback::new(move |()| rules.refetch())/> }.into_any(),
         }}
         <p class="hint">{move || i18n.t(Key::SlaNoRuleHint)}</p>
     }
@@ -92,7 +85,7 @@ fn SlaTable(
     rules: Vec<SlaRule>,
     editing: RwSignal<Option<Cell>>,
     notice: RwSignal<Option<String>>,
-    saved: Callback<Vec<SlaRule>>,
+    saved: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let rules = StoredValue::new(rules);
@@ -174,7 +167,7 @@ fn SlaEditor(
     name: Signal<String>,
     editing: RwSignal<Option<Cell>>,
     notice: RwSignal<Option<String>>,
-    saved: Callback<Vec<SlaRule>>,
+    saved: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let (amount0, unit0) = match current {
@@ -184,53 +177,34 @@ fn SlaEditor(
     };
     let amount = RwSignal::new(amount0);
     let unit = RwSignal::new(unit0.to_string());
-    let field_errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let save = Submit::new(move |rule: SlaRule| async move {
+        let limit = rule.limit;
+        api::set_sla_rules(&[rule]).await.map_err(one_row)?;
+        notice.set(Some(i18n.fmt(
+            Key::SlaSaved,
+            &[
+                ("category", &name.get_untracked()),
+                ("urgency", i18n.text(cell.urgency.text())),
+                ("limit", &limit_text(limit, i18n.lang.get_untracked())),
+            ],
+        )));
+        editing.set(None);
+        focus_id(cell.button_id());
+        saved.run(());
+        Ok(())
+    })
+    .focusing_invalid();
+    let (error, field_errors, busy) = (save.error, save.errors, save.pending());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
+        match parse_limit(&amount.get_untracked(), &unit.get_untracked()) {
+            Ok(limit) => save.dispatch(SlaRule {
+                category_id: cell.category_id,
+                urgency: cell.urgency,
+                limit,
+            }),
+            Err(c) => save.refuse(vec![local_error("limit", c)]),
         }
-        error.set(None);
-        let limit = match parse_limit(&amount.get_untracked(), &unit.get_untracked()) {
-            Ok(l) => l,
-            Err(c) => {
-                field_errors.set(vec![local_error("limit", c)]);
-                focus_first_invalid();
-                return;
-            }
-        };
-        field_errors.set(Vec::new());
-        let rule = SlaRule {
-            category_id: cell.category_id,
-            urgency: cell.urgency,
-            limit,
-        };
-        busy.set(true);
-        spawn_local(async move {
-            match api::set_sla_rules(&[rule]).await {
-                Ok(rules) => {
-                    editing.set(None);
-                    focus_id(cell.button_id());
-                    notice.set(Some(i18n.fmt(
-                        Key::SlaSaved,
-                        &[
-                            ("category", &name.get_untracked()),
-                            ("urgency", i18n.text(cell.urgency.text())),
-                            ("limit", &limit_text(limit, i18n.lang.get_untracked())),
-                        ],
-                    )));
-                    saved.run(rules);
-                }
-                Err(e) => {
-                    field_errors.set(single_row(e.field_errors()));
-                    error.set(Some(e));
-                    busy.set(false);
-                    focus_first_invalid();
-                }
-            }
-        });
     };
     let max = move || {
         if unit.get() == "working_hours" {
@@ -310,37 +284,30 @@ fn weekday_key(d: time::Date) -> Key {
 #[component]
 pub fn CalendarSection() -> impl IntoView {
     let i18n = use_i18n();
-    let days = RwSignal::new(None::<Result<Vec<CalendarDay>, ApiError>>);
-    let load = move || spawn_local(async move { days.set(Some(api::calendar_days().await)) });
-    load();
     let notice = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<ApiError>);
-
-    let remove = move |d: CalendarDay| {
-        error.set(None);
-        notice.set(None);
-        spawn_local(async move {
-            match api::clear_calendar_day(&ymd(d.day)).await {
-                Ok(()) => {
-                    notice.set(Some(i18n.fmt(Key::DayCleared, &[("day", &ymd(d.day))])));
-                    load();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
+    let remove = Submit::new(move |d: CalendarDay| async move {
+        api::clear_calendar_day(&ymd(d.day)).await?;
+        notice.set(Some(i18n.fmt(Key::DayCleared, &[("day", &ymd(d.day))])));
+        Ok(())
+    });
+    let error = remove.error;
+    let removed = remove.version();
+    let days = LocalResource::new(move || {
+        removed.track();
+        api::calendar_days()
+    });
 
     view! {
-        <AddDayForm on_saved=Callback::new(move |(list, day): (Vec<CalendarDay>, String)| {
+        <AddDayForm on_saved=Callback::new(move |day: String| {
             notice.set(Some(i18n.fmt(Key::DaySaved, &[("day", &day)])));
-            days.set(Some(Ok(list)));
+            days.refetch();
         })/>
         <Notice message=notice/>
         <FormError error testid="settings-error"/>
         <h3>{move || i18n.t(Key::CalendarDays)}</h3>
         {move || match days.get() {
             None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| load())/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| days.refetch())/> }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{move || i18n.t(Key::NoCalendarDays)}</p> }.into_any(),
             Some(Ok(list)) => view! {
                 <ul class="cards setting-list" data-testid="calendar-list">
@@ -366,7 +333,7 @@ pub fn CalendarSection() -> impl IntoView {
                                     <div class="setting-actions">
                                         <button type="button" class="button button-danger-quiet" data-testid="clear-day"
                                             aria-label=move || format!("{} · {}", i18n.t(Key::ClearDay), label_day)
-                                            on:click=move |_| remove(d2.clone())>
+                                            on:click=move |_| { notice.set(None); remove.dispatch(d2.clone()) }>
                                             {move || i18n.t(Key::ClearDay)}
                                         </button>
                                     </div>
@@ -381,55 +348,36 @@ pub fn CalendarSection() -> impl IntoView {
 }
 
 #[component]
-fn AddDayForm(on_saved: Callback<(Vec<CalendarDay>, String)>) -> impl IntoView {
+fn AddDayForm(on_saved: Callback<String>) -> impl IntoView {
     let i18n = use_i18n();
     let day = RwSignal::new(String::new());
     let kind = RwSignal::new(DayKind::Holiday);
     let name = RwSignal::new(String::new());
-    let field_errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let save = Submit::new(move |input: CalendarDay| async move {
+        api::set_calendar_days(std::slice::from_ref(&input))
+            .await
+            .map_err(one_row)?;
+        day.set(String::new());
+        name.set(String::new());
+        on_saved.run(ymd(input.day));
+        Ok(())
+    })
+    .focusing_invalid();
+    let (error, field_errors, busy) = (save.error, save.errors, save.pending());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        error.set(None);
         let date = match parse_day(&day.get_untracked()) {
             Ok(d) => d,
-            Err(c) => {
-                field_errors.set(vec![local_error("day", c)]);
-                focus_first_invalid();
-                return;
-            }
+            Err(c) => return save.refuse(vec![local_error("day", c)]),
         };
         if let Err(c) = shared::validate::optional_text(Some(&name.get_untracked()), 64) {
-            field_errors.set(vec![local_error("name", c)]);
-            focus_first_invalid();
-            return;
+            return save.refuse(vec![local_error("name", c)]);
         }
-        field_errors.set(Vec::new());
         let n = name.get_untracked().trim().to_string();
-        let input = CalendarDay {
+        save.dispatch(CalendarDay {
             day: date,
             kind: kind.get_untracked(),
             name: (!n.is_empty()).then_some(n),
-        };
-        busy.set(true);
-        spawn_local(async move {
-            match api::set_calendar_days(std::slice::from_ref(&input)).await {
-                Ok(list) => {
-                    day.set(String::new());
-                    name.set(String::new());
-                    on_saved.run((list, ymd(input.day)));
-                }
-                Err(e) => {
-                    field_errors.set(single_row(e.field_errors()));
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            busy.set(false);
         });
     };
     let day_invalid = move || field_errors.with(|e| e.iter().any(|x| x.field == "day"));
