@@ -6,7 +6,6 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::accounts::Permission;
 use shared::audit::{AuditAction, AuditDetail, AuditEntry, AuditQuery};
-use shared::places::ResidentView;
 
 use crate::accounts::RequirePermission;
 use crate::api;
@@ -49,7 +48,12 @@ fn AuditLog() -> impl IntoView {
     let reads_only = RwSignal::new(false);
     let resident = RwSignal::new(None::<(i64, String)>);
     let resident_q = RwSignal::new(String::new());
-    let resident_hits = RwSignal::new(None::<Vec<ResidentView>>);
+    // The residents a search for the filter found.
+    let find = Action::new_unsync(|q: &String| {
+        let q = q.trim().to_string();
+        async move { api::search(&q).await.map(|r| r.residents) }
+    });
+    let resident_hits = find.value();
     let entity = RwSignal::new(String::new());
     let entity_id = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
@@ -108,16 +112,9 @@ fn AuditLog() -> impl IntoView {
     };
     let find_resident = move || {
         let q = resident_q.get_untracked();
-        if q.trim().is_empty() {
-            return;
+        if !q.trim().is_empty() {
+            find.dispatch(q);
         }
-        leptos::task::spawn_local(async move {
-            let hits = api::search(q.trim())
-                .await
-                .map(|r| r.residents)
-                .unwrap_or_default();
-            resident_hits.set(Some(hits));
-        });
     };
 
     view! {
@@ -175,9 +172,10 @@ fn AuditLog() -> impl IntoView {
                             <button type="button" class="button button-secondary" data-testid="audit-resident-find"
                                 on:click=move |_| find_resident()>{move || i18n.t(Key::AuditResidentFind)}</button>
                         </div>
-                        {move || resident_hits.get().map(|hits| if hits.is_empty() {
-                            view! { <p class="muted" data-testid="audit-resident-none">{move || i18n.t(Key::AuditResidentNone)}</p> }.into_any()
-                        } else {
+                        {move || resident_hits.get().map(|hits| match hits {
+                            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                            Ok(hits) if hits.is_empty() => view! { <p class="muted" data-testid="audit-resident-none">{move || i18n.t(Key::AuditResidentNone)}</p> }.into_any(),
+                            Ok(hits) => {
                             view! {
                                 <ul class="audit-resident-hits">
                                     {hits.into_iter().map(|r| {
@@ -189,6 +187,7 @@ fn AuditLog() -> impl IntoView {
                                     }).collect_view()}
                                 </ul>
                             }.into_any()
+                            }
                         })}
                     }.into_any(),
                 }}

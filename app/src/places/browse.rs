@@ -1,7 +1,6 @@
 //! Browsing the hierarchy one level at a time, with breadcrumbs back up.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use shared::accounts::Permission;
@@ -11,8 +10,9 @@ use super::edit::PlaceForm;
 use super::residents::HouseholdResidents;
 use super::search::SearchBox;
 use crate::accounts::use_session;
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::i18n::{Key, kind_plural, set_title, use_i18n};
+use crate::submit::Submit;
 use crate::ui::{ErrorBox, Loading, Notice, in_sentence};
 
 #[component]
@@ -103,7 +103,6 @@ fn PlaceBody(
     let kind = place.kind;
     let child_kind = kind.child();
     let panel = RwSignal::new(Panel::None);
-    let delete_error = RwSignal::new(None::<ApiError>);
     let children_version = RwSignal::new(0u32);
 
     {
@@ -128,32 +127,28 @@ fn PlaceBody(
     let kind_label = move || i18n.text(kind.text());
     let kind_in_sentence = move || in_sentence(i18n.text(kind.text()));
 
-    let do_delete = {
+    let delete = {
         let parent = place.parent_id;
         let version = place.version;
         let id = place.id;
         let navigate = navigate.clone();
-        move |_| {
+        Submit::new(move |()| {
             let navigate = navigate.clone();
-            delete_error.set(None);
-            spawn_local(async move {
-                match api::delete_place(id, version).await {
-                    Ok(()) => {
-                        let to = parent
-                            .map(|p| format!("/places/{p}"))
-                            .unwrap_or_else(|| "/places".into());
-                        navigate(
-                            &to,
-                            NavigateOptions {
-                                replace: true,
-                                ..Default::default()
-                            },
-                        );
-                    }
-                    Err(e) => delete_error.set(Some(e)),
-                }
-            });
-        }
+            async move {
+                api::delete_place(id, version).await?;
+                let to = parent
+                    .map(|p| format!("/places/{p}"))
+                    .unwrap_or_else(|| "/places".into());
+                navigate(
+                    &to,
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+                Ok(())
+            }
+        })
     };
 
     let leaders = place.leaders.clone();
@@ -214,7 +209,6 @@ fn PlaceBody(
         </Show>
 
         {
-            let do_delete = do_delete.clone();
             let edit_place = edit_place.clone();
             let delete_name = delete_name.clone();
             move || match panel.get() {
@@ -245,11 +239,10 @@ fn PlaceBody(
                 None => ().into_any(),
             },
             Panel::Delete => {
-                let do_delete = do_delete.clone();
                 let name = delete_name.clone();
                 view! {
-                    <crate::ui::ConfirmDelete name error=delete_error
-                        on_confirm=Callback::new(move |_| do_delete(()))
+                    <crate::ui::ConfirmDelete name error=delete.error
+                        on_confirm=Callback::new(move |_| delete.dispatch(()))
                         on_cancel=Callback::new(move |_| panel.set(Panel::None))/>
                 }.into_any()
             }

@@ -3,15 +3,15 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use shared::error::{ErrorCode, FieldError};
+use shared::error::ErrorCode;
 use shared::places::{
     CreatePlace, Leader, LeaderTitle, PlaceKind, PlaceView, UpdatePlace, validate_place,
 };
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::i18n::{Key, use_i18n};
-use crate::ui::{FieldErrorList, FormError, TextField, focus_first_invalid, in_sentence};
+use crate::submit::Submit;
+use crate::ui::{FieldErrorList, FormError, TextField, in_sentence};
 
 #[derive(Clone, Copy)]
 struct LeaderRow {
@@ -76,18 +76,60 @@ pub fn PlaceForm(
             })
             .unwrap_or_default(),
     );
-    let field_errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
     let version = StoredValue::new(existing.as_ref().map(|p| p.version).unwrap_or(0));
-    let geometry = existing.as_ref().and_then(|p| p.geometry.clone());
+    let geometry = StoredValue::new(existing.as_ref().and_then(|p| p.geometry.clone()));
     let place_id = existing.as_ref().map(|p| p.id);
+    // The checked leaders and address; code and name are read as they are when sent.
+    let save = Submit::new(move |(leaders, address): (Vec<Leader>, Option<String>)| {
+        let code = code.get_untracked().trim().to_string();
+        let name = name.get_untracked().trim().to_string();
+        async move {
+            let saved = match place_id {
+                Some(id) => {
+                    let input = UpdatePlace {
+                        code,
+                        name,
+                        address,
+                        geometry: geometry.get_value(),
+                        leaders,
+                        version: version.get_value(),
+                    };
+                    api::update_place(id, &input).await
+                }
+                None => {
+                    let input = CreatePlace {
+                        kind,
+                        parent_id,
+                        code,
+                        name,
+                        address,
+                        geometry: None,
+                        leaders,
+                    };
+                    api::create_place(&input).await
+                }
+            };
+            match saved {
+                Ok(p) => {
+                    on_saved.run(p);
+                    Ok(())
+                }
+                Err(e) => {
+                    if e.is(ErrorCode::VersionConflict)
+                        && let Some(now) = e.current::<PlaceView>()
+                    {
+                        version.set_value(now.version);
+                    }
+                    Err(e)
+                }
+            }
+        }
+    })
+    .focusing_invalid();
+    let (error, field_errors, busy) = (save.error, save.errors, save.pending());
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let list: Vec<Leader> = leaders
             .get_untracked()
             .iter()
@@ -118,56 +160,10 @@ pub fn PlaceForm(
             None,
             &list,
         );
-        error.set(None);
-        if let Err(errs) = checked {
-            field_errors.set(errs.to_field_errors(i18n.lang.get_untracked()));
-            focus_first_invalid();
-            return;
+        match checked {
+            Err(errs) => save.refuse(errs.to_field_errors(i18n.lang.get_untracked())),
+            Ok(_) => save.dispatch((list, addr)),
         }
-        field_errors.set(Vec::new());
-        busy.set(true);
-        let geometry = geometry.clone();
-        spawn_local(async move {
-            let result = match place_id {
-                Some(id) => {
-                    let input = UpdatePlace {
-                        code: code.get_untracked().trim().to_string(),
-                        name: name.get_untracked().trim().to_string(),
-                        address: addr,
-                        geometry,
-                        leaders: list,
-                        version: version.get_value(),
-                    };
-                    api::update_place(id, &input).await
-                }
-                None => {
-                    let input = CreatePlace {
-                        kind,
-                        parent_id,
-                        code: code.get_untracked().trim().to_string(),
-                        name: name.get_untracked().trim().to_string(),
-                        address: addr,
-                        geometry: None,
-                        leaders: list,
-                    };
-                    api::create_place(&input).await
-                }
-            };
-            match result {
-                Ok(p) => on_saved.run(p),
-                Err(e) => {
-                    if e.is(ErrorCode::VersionConflict)
-                        && let Some(now) = e.current::<PlaceView>()
-                    {
-                        version.set_value(now.version);
-                    }
-                    field_errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            busy.set(false);
-        });
     };
 
     let heading = move || {
