@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useLinju, login, launchBrowser, api, ARTIFACTS, mouseDrag, finger, longPress, fingerTo } from '../support.mjs';
+import { useLinju, login, launchBrowser, api, ARTIFACTS, mouseDrag, finger, longPress, fingerTo, navTo } from '../support.mjs';
 
 const env = useLinju();
 let other; // a second browser (its own cookies): staff B
@@ -209,6 +209,32 @@ test('a move from the case page, filters saved per user, swimlanes', async () =>
   assert.equal(await page.getByTestId('filter-q').inputValue(), '楼道');
   await page.getByTestId('filter-clear').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=board-card]').length === 3);
+});
+
+// A person who opens the board and leaves (a card's page, another menu) before the board has
+// loaded: the answer arrives for a page that is gone, and must be dropped quietly (it once
+// panicked the app: "accessed a reactive value that has already been disposed").
+test('leaving the board before it has loaded', async () => {
+  const page = await env.newPage();
+  await login(page, env.url, 'staff');
+  await page.getByTestId('home-welcome').waitFor();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route((url) => url.pathname === '/api/v1/board', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const asked = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/v1/board');
+  await navTo(page, 'nav-board');
+  await asked;
+  await navTo(page, 'nav-home');
+  await page.getByTestId('home-welcome').waitFor();
+  const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/board');
+  release();
+  await answered;
+  // The app has had its turn with the answer; the hooks fail the test on any page error.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100))));
+  await page.getByTestId('home-welcome').waitFor();
 });
 
 async function fingerToColumn(page, f, column) {

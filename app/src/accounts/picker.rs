@@ -75,7 +75,8 @@ pub fn PersonPicker(
         asked.set_value(n);
         spawn_local(async move {
             let answer = api::people(&text, g, work.map(|w| (w, work_grid))).await;
-            if asked.get_value() == n {
+            // The picker may be gone by now (its form closed): then nothing is shown.
+            if asked.try_get_value() == Some(n) {
                 results.set(Some(answer));
             }
         });

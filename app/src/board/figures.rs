@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use shared::board::Board;
 
-use super::fmt_rate;
 use crate::api::ApiError;
 use crate::i18n::{Key, use_i18n};
 
@@ -28,5 +27,13 @@ pub fn Figures(board: RwSignal<Option<Result<Board, ApiError>>>) -> impl IntoVie
                 </dl>
             }
         })
+    }
+}
+
+/// A rate as a whole percentage, "—" when there is nothing to divide by.
+pub fn fmt_rate(r: Option<f64>) -> String {
+    match r {
+        Some(r) if r.is_finite() => format!("{}%", (r * 100.0).round() as i64),
+        _ => "—".into(),
     }
 }

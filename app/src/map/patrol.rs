@@ -122,10 +122,13 @@ pub fn load_tracks(ctx: MapCtx) {
 
 fn show(ctx: MapCtx, mut list: Vec<Patrol>) {
     let rec = ctx.recorder;
-    let live = rec.active.get_untracked();
+    // The tracks may arrive after the user left the map: then there is nothing to draw on.
+    let Some(live) = rec.active.try_get_untracked() else {
+        return;
+    };
     // Points gathered but not sent yet belong on the line too.
     if let Some(a) = &live {
-        let pending = rec.buffer.get_value();
+        let pending = rec.buffer.try_get_value().unwrap_or_default();
         if let Some(p) = list.iter_mut().find(|p| p.id == a.id) {
             p.points.extend(pending);
         } else if ctx.patrol_day.get_untracked().is_empty()
