@@ -69,7 +69,7 @@ const ANSWER_LIMIT: usize = 4 * 1024 * 1024;
 /// A claim without an answer made by another process is taken for a request in flight this
 /// long; older, its process died between commit and answer. (Storing the answer follows the
 /// commit within milliseconds.)
-const IN_FLIGHT_AT_MOST: Duration = Duration::from_secs(10);
+const IN_FLIGHT_AT_MOST: time::Duration = time::Duration::seconds(10);
 /// How long a duplicate waits in this process for the first request to be answered.
 const WAIT_FOR_FIRST: Duration = Duration::from_secs(30);
 /// The answer headers kept for a replay.
@@ -209,44 +209,53 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
 
     // Duplicates in this process wait here for the first to be answered.
     let lock = in_flight_lock(&owner, &key);
-    let Ok(_turn) = tokio::time::timeout(WAIT_FOR_FIRST, lock.clone().lock_owned()).await else {
+    let Ok(turn) = tokio::time::timeout(WAIT_FOR_FIRST, lock.clone().lock_owned()).await else {
+        forget_lock(&owner, &key, lock);
         return AppError::Code(ErrorCode::IdempotencyInProgress).into_response();
     };
-    let answer = async {
-        if let Some(row) = find(&state, &owner, &key).await? {
-            return Ok(answer_from(row, &fingerprint));
-        }
-        let claim = Arc::new(Claim {
-            owner: owner.clone(),
-            key: key.clone(),
-            fingerprint: fingerprint.clone(),
-            state: Mutex::new(ClaimState::Open),
-            lost_race: AtomicBool::new(false),
-        });
-        let req = Request::from_parts(parts, Body::from(bytes));
-        let res = CLAIM.scope(claim.clone(), next.run(req)).await;
-        if claim.lost_race.load(Ordering::SeqCst) {
-            // Another process claimed the key between our look and our write.
-            return match find(&state, &owner, &key).await? {
-                Some(row) => Ok(answer_from(row, &fingerprint)),
-                None => Err(AppError::Code(ErrorCode::IdempotencyInProgress)),
-            };
-        }
-        if !taken(&claim) {
-            // Nothing was written (a refusal, or a request that only reads): nothing to keep,
-            // and the same key may be sent again.
-            return Ok(res);
-        }
-        if HOLD_AFTER_COMMIT.as_deref() == Some(key.as_str()) {
-            tracing::warn!(key = %key, "{HOLD_AFTER_COMMIT_ENV}: holding this answer forever");
-            std::future::pending::<()>().await;
-        }
-        store(&state, &owner, &key, res).await
-    }
-    .await;
-    drop(_turn);
-    forget_lock(&owner, &key, lock);
+    let request = Request::from_parts(parts, Body::from(bytes));
+    let claim = Arc::new(Claim {
+        owner,
+        key,
+        fingerprint,
+        state: Mutex::new(ClaimState::Open),
+        lost_race: AtomicBool::new(false),
+    });
+    let answer = answer_once(&state, claim.clone(), request, next).await;
+    drop(turn);
+    forget_lock(&claim.owner, &claim.key, lock);
     answer.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The stored answer of the claim's key, or the handler's (stored when it wrote).
+async fn answer_once(
+    state: &AppState,
+    claim: Arc<Claim>,
+    request: Request,
+    next: Next,
+) -> AppResult<Response> {
+    let (owner, key) = (claim.owner.as_str(), claim.key.as_str());
+    if let Some(row) = find(state, owner, key).await? {
+        return Ok(answer_from(row, &claim.fingerprint));
+    }
+    let res = CLAIM.scope(claim.clone(), next.run(request)).await;
+    if claim.lost_race.load(Ordering::SeqCst) {
+        // Another process claimed the key between our look and our write.
+        return match find(state, owner, key).await? {
+            Some(row) => Ok(answer_from(row, &claim.fingerprint)),
+            None => Err(AppError::Code(ErrorCode::IdempotencyInProgress)),
+        };
+    }
+    if !taken(&claim) {
+        // Nothing was written (a refusal, or a request that only reads): nothing to keep,
+        // and the same key may be sent again.
+        return Ok(res);
+    }
+    if HOLD_AFTER_COMMIT.as_deref() == Some(key) {
+        tracing::warn!(key = %key, "{HOLD_AFTER_COMMIT_ENV}: holding this answer forever");
+        std::future::pending::<()>().await;
+    }
+    store(state, owner, key, res).await
 }
 
 /// Who the key belongs to: the signed-in user (the principal is kept for the handler), or

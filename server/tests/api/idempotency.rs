@@ -208,9 +208,14 @@ async fn old_keys_are_pruned(app: &TestApp) {
     assert_eq!(status, StatusCode::CREATED);
     let row = key_row::Entity::find().one(&app.state.db.conn).await.unwrap().unwrap();
     let old = key_row::ActiveModel {
+        owner: Set(row.owner.clone()),
         key: Set("old-1".into()),
+        fingerprint: Set(row.fingerprint.clone()),
+        process: Set(row.process.clone()),
         claimed_at: Set(row.claimed_at - time::Duration::hours(49)),
-        ..key_row::ActiveModel::from(row.clone())
+        status: Set(row.status),
+        headers: Set(row.headers.clone()),
+        body: Set(row.body.clone()),
     };
     key_row::Entity::insert(old).exec_without_returning(&app.state.db.conn).await.unwrap();
     assert_eq!(server::idempotency::prune(&app.state).await.unwrap(), 1);
