@@ -70,8 +70,10 @@ test('a new build while a report is half written is offered, not swapped in', as
   // A site of this test's own, so a "new build" can be made of it.
   const site = await mkdtemp(path.join(tmpdir(), 'linju-site-'));
   await cp(SITE_DIR, site, { recursive: true });
-  let server = await startServer({ siteDir: site });
-  const { dir, port } = server;
+  // … and a database of its own that outlives the first server (the same sessions after).
+  const dir = await mkdtemp(path.join(tmpdir(), 'linju-e2e-'));
+  let server = await startServer({ siteDir: site, dir });
+  const { port } = server;
   const browser = await launchBrowser();
   try {
     const page = await browser.context.newPage();
@@ -103,7 +105,8 @@ test('a new build while a report is half written is offered, not swapped in', as
     // The user's tap takes the new version: the page reloads with the new build's files.
     await update.click();
     await page.waitForFunction(() => window.linjuTestSamePage === undefined);
-    await page.getByTestId('report-form').waitFor();
+    // The new build's code is compiled afresh (a slow unoptimised build takes its time).
+    await page.getByTestId('report-form').waitFor({ timeout: 180_000 });
     const after = await page.locator('link[rel=stylesheet]').getAttribute('href');
     assert.notEqual(after, before, 'the new build is in charge');
     // The old version's cache goes when the new worker takes over.
