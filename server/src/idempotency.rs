@@ -157,7 +157,10 @@ pub async fn claim(txn: &DatabaseTransaction) -> AppResult<Option<Hold>> {
         headers: Set(None),
         body: Set(None),
     };
-    match key_row::Entity::insert(row).exec_without_returning(txn).await {
+    match key_row::Entity::insert(row)
+        .exec_without_returning(txn)
+        .await
+    {
         Ok(_) => Ok(Some(hold)),
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             claim.lost_race.store(true, Ordering::SeqCst);
@@ -192,7 +195,12 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let Some(value) = req.headers().get(HEADER).filter(|_| applies) else {
         return next.run(req).await;
     };
-    let Some(key) = value.to_str().ok().filter(|k| valid_key(k)).map(str::to_string) else {
+    let Some(key) = value
+        .to_str()
+        .ok()
+        .filter(|k| valid_key(k))
+        .map(str::to_string)
+    else {
         return AppError::Code(ErrorCode::MalformedRequest).into_response();
     };
     let (mut parts, body) = req.into_parts();
@@ -202,7 +210,11 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let owner = match owner_of(&state, &mut parts, &bytes).await {
         Ok(Some(owner)) => owner,
         // Anonymous: the handler refuses or needs no key (signing in).
-        Ok(None) => return next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Ok(None) => {
+            return next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
+        }
         Err(e) => return e.into_response(),
     };
     let fingerprint = fingerprint(&parts, &bytes);
@@ -287,13 +299,7 @@ fn fingerprint(parts: &axum::http::request::Parts, body: &[u8]) -> String {
     let mut h = Sha256::new();
     h.update(parts.method.as_str());
     h.update(b"\n");
-    h.update(
-        parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or(""),
-    );
+    h.update(parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or(""));
     h.update(b"\n");
     h.update(
         parts
@@ -330,9 +336,11 @@ fn forget_lock(owner: &str, key: &str, lock: Arc<tokio::sync::Mutex<()>>) {
 }
 
 async fn find(state: &AppState, owner: &str, key: &str) -> AppResult<Option<key_row::Model>> {
-    Ok(key_row::Entity::find_by_id((owner.to_string(), key.to_string()))
-        .one(&state.db.conn)
-        .await?)
+    Ok(
+        key_row::Entity::find_by_id((owner.to_string(), key.to_string()))
+            .one(&state.db.conn)
+            .await?,
+    )
 }
 
 /// What a request whose key is already claimed gets.
@@ -362,10 +370,7 @@ fn answer_from(row: key_row::Model, fingerprint: &str) -> Response {
         .and_then(|h| serde_json::from_str(&h).ok())
         .unwrap_or_default();
     for (name, value) in headers {
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::try_from(name),
-            HeaderValue::try_from(value),
-        ) {
+        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
             res.headers_mut().insert(name, value);
         }
     }

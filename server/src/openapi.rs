@@ -461,12 +461,22 @@ mod tests {
         let create = header("/api/v1/cases", "post").expect("documented on a create");
         assert_eq!(create["in"], "header");
         assert_eq!(create["required"], false);
-        assert!(header("/open311/v2/{file}", "post").is_some(), "and on Open311's");
-        assert!(header("/api/v1/cases", "get").is_none(), "reads take none");
-        let conflict = resolve(&doc, &doc["paths"]["/api/v1/cases"]["post"]["responses"]["409"]);
-        let codes = &conflict["content"][PROBLEM_JSON]["schema"]["allOf"][1]["properties"]["code"]["enum"];
         assert!(
-            codes.as_array().unwrap().contains(&serde_json::json!("idempotency_in_progress")),
+            header("/open311/v2/{file}", "post").is_some(),
+            "and on Open311's"
+        );
+        assert!(header("/api/v1/cases", "get").is_none(), "reads take none");
+        let conflict = resolve(
+            &doc,
+            &doc["paths"]["/api/v1/cases"]["post"]["responses"]["409"],
+        );
+        let codes =
+            &conflict["content"][PROBLEM_JSON]["schema"]["allOf"][1]["properties"]["code"]["enum"];
+        assert!(
+            codes
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!("idempotency_in_progress")),
             "{codes}"
         );
     }

@@ -127,13 +127,16 @@ impl Site {
         for name in ICONS {
             if let Ok(bytes) = std::fs::read(dir.join("icons").join(name)) {
                 let stem = name.trim_end_matches(".png");
-                names.push((format!("{{{{{name}}}}}"), add(stem, "png", "image/png", bytes)));
+                names.push((
+                    format!("{{{{{name}}}}}"),
+                    add(stem, "png", "image/png", bytes),
+                ));
             }
         }
         let fill = |text: String| {
-            names
-                .iter()
-                .fold(text, |text, (placeholder, url)| text.replace(placeholder, url))
+            names.iter().fold(text, |text, (placeholder, url)| {
+                text.replace(placeholder, url)
+            })
         };
         let html = fill(template);
         let manifest = std::fs::read_to_string(dir.join("manifest.webmanifest"))
@@ -149,9 +152,8 @@ impl Site {
             let mut hashed: Vec<String> = assets.keys().map(|n| format!("/assets/{n}")).collect();
             hashed.sort();
             files.extend(hashed);
-            let version = short_hash(
-                format!("{html}{}", manifest.as_deref().unwrap_or_default()).as_bytes(),
-            );
+            let version =
+                short_hash(format!("{html}{}", manifest.as_deref().unwrap_or_default()).as_bytes());
             sw.replace("{{version}}", &version).replace(
                 "{{precache}}",
                 &serde_json::to_string(&files).unwrap_or_default(),
@@ -422,29 +424,53 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("linju-sw-test-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("icons")).unwrap();
         for (name, text) in [
-            ("index.html", "<link rel=\"manifest\" href=\"/manifest.webmanifest\"><script src=\"{{boot.js}}\"></script>"),
+            (
+                "index.html",
+                "<link rel=\"manifest\" href=\"/manifest.webmanifest\"><script src=\"{{boot.js}}\"></script>",
+            ),
             ("app.js", "export default function init() {}"),
             ("app_bg.wasm", "\0asm"),
             ("app.css", "body {}"),
-            ("manifest.webmanifest", "{\"icons\": [{\"src\": \"{{icon-192.png}}\"}]}"),
-            ("sw.js", "const VERSION = '{{version}}'; const PRECACHE = {{precache}};"),
+            (
+                "manifest.webmanifest",
+                "{\"icons\": [{\"src\": \"{{icon-192.png}}\"}]}",
+            ),
+            (
+                "sw.js",
+                "const VERSION = '{{version}}'; const PRECACHE = {{precache}};",
+            ),
             ("icons/icon-192.png", "\u{89}PNG fake"),
         ] {
             std::fs::write(dir.join(name), text).unwrap();
         }
         let body = |res: Response| async move {
-            String::from_utf8(to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec())
-                .unwrap()
+            String::from_utf8(
+                to_bytes(res.into_body(), usize::MAX)
+                    .await
+                    .unwrap()
+                    .to_vec(),
+            )
+            .unwrap()
         };
         let site = Site::load(&dir);
         let res = site.manifest(&HeaderMap::new()).await;
         assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
-        assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/manifest+json"));
+        assert!(
+            res.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("application/manifest+json")
+        );
         let manifest: serde_json::Value = serde_json::from_str(&body(res).await).unwrap();
         let icon = manifest["icons"][0]["src"].as_str().unwrap().to_string();
-        assert!(icon.starts_with("/assets/icon-192.") && icon.ends_with(".png"), "{icon}");
+        assert!(
+            icon.starts_with("/assets/icon-192.") && icon.ends_with(".png"),
+            "{icon}"
+        );
         assert_eq!(
-            site.asset(icon.trim_start_matches("/assets/"), &HeaderMap::new()).await.headers()[header::CONTENT_TYPE],
+            site.asset(icon.trim_start_matches("/assets/"), &HeaderMap::new())
+                .await
+                .headers()[header::CONTENT_TYPE],
             "image/png"
         );
 
@@ -454,12 +480,18 @@ mod tests {
         let sw = body(res).await;
         assert!(!sw.contains("{{"), "{sw}");
         let precache: Vec<String> = serde_json::from_str(
-            sw.split("PRECACHE = ").nth(1).unwrap().trim_end_matches(';'),
+            sw.split("PRECACHE = ")
+                .nth(1)
+                .unwrap()
+                .trim_end_matches(';'),
         )
         .unwrap();
         assert_eq!(precache[..2], ["/", "/manifest.webmanifest"]);
         assert!(precache.contains(&icon), "{precache:?}");
-        assert!(precache.iter().any(|f| f.starts_with("/assets/app_bg.")), "{precache:?}");
+        assert!(
+            precache.iter().any(|f| f.starts_with("/assets/app_bg.")),
+            "{precache:?}"
+        );
 
         // Another build, another worker: the browser sees a new version.
         std::fs::write(dir.join("app.css"), "body { color: red }").unwrap();

@@ -333,7 +333,9 @@ async fn a_write_repeated_after_kill_9_between_commit_and_answer_is_done_once(db
     let first = {
         let (http, addr, cookie, where_) =
             (http.clone(), addr.clone(), cookie.clone(), where_.clone());
-        tokio::spawn(async move { file_case_keyed(&http, &addr, &cookie, &where_, title, key).await })
+        tokio::spawn(
+            async move { file_case_keyed(&http, &addr, &cookie, &where_, title, key).await },
+        )
     };
     // Committed: the case is listed while its answer is held.
     let filed = |addr: String, cookie: String| {
@@ -358,14 +360,20 @@ async fn a_write_repeated_after_kill_9_between_commit_and_answer_is_done_once(db
     };
     let started = std::time::Instant::now();
     while filed(addr.clone(), cookie.clone()).await == 0 {
-        assert!(started.elapsed() < Duration::from_secs(30), "the write commits");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the write commits"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(!first.is_finished(), "its answer is held");
     signal(&child, "-KILL");
     let mut child = child;
     child.wait().unwrap();
-    assert!(first.await.unwrap().is_err(), "the first request never got its answer");
+    assert!(
+        first.await.unwrap().is_err(),
+        "the first request never got its answer"
+    );
 
     let (mut child, addr) = start(db_url);
     let started = std::time::Instant::now();
@@ -384,7 +392,12 @@ async fn a_write_repeated_after_kill_9_between_commit_and_answer_is_done_once(db
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
     assert_eq!(problem["code"], "idempotency_answer_lost", "{problem}");
-    assert!(problem["messages"]["zh-CN"].as_str().unwrap().contains("不会重复"));
+    assert!(
+        problem["messages"]["zh-CN"]
+            .as_str()
+            .unwrap()
+            .contains("不会重复")
+    );
     assert_eq!(filed(addr.clone(), cookie.clone()).await, 1, "filed once");
     stop(&mut child);
 }

@@ -30,7 +30,11 @@ async fn send_keyed(
         .get("idempotent-replayed")
         .is_some_and(|v| v == "true");
     let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)), replayed)
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        replayed,
+    )
 }
 
 async fn cases_titled(app: &TestApp, title: &str) -> u64 {
@@ -57,7 +61,11 @@ async fn a_repeated_key_gets_the_first_answer_and_writes_once(app: &TestApp) {
     assert!(!replayed);
     let (status, again, replayed) =
         send_keyed(&staff, Method::POST, "/api/v1/cases", key, &report).await;
-    assert_eq!(status, StatusCode::CREATED, "the first answer again: {again}");
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "the first answer again: {again}"
+    );
     assert!(replayed, "said to be a replay");
     assert_eq!(again, first, "the same body");
     assert_eq!(cases_titled(app, "幂等：井盖缺失").await, 1, "written once");
@@ -65,12 +73,21 @@ async fn a_repeated_key_gets_the_first_answer_and_writes_once(app: &TestApp) {
     // The same key with another body is a mistake of the client's: refused, nothing written.
     let mut other = report.clone();
     other["title"] = json!("幂等：另一件事");
-    let (status, problem, _) =
-        send_keyed(&staff, Method::POST, "/api/v1/cases", key, &other).await;
+    let (status, problem, _) = send_keyed(&staff, Method::POST, "/api/v1/cases", key, &other).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(problem["code"], "idempotency_key_reused");
-    assert!(problem["messages"]["zh-CN"].as_str().unwrap().contains("幂等键"));
-    assert!(problem["messages"]["en"].as_str().unwrap().contains("Idempotency-Key"));
+    assert!(
+        problem["messages"]["zh-CN"]
+            .as_str()
+            .unwrap()
+            .contains("幂等键")
+    );
+    assert!(
+        problem["messages"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("Idempotency-Key")
+    );
     assert_eq!(cases_titled(app, "幂等：另一件事").await, 0);
     // … and with another path.
     let (status, problem, _) = send_keyed(
@@ -206,7 +223,11 @@ async fn old_keys_are_pruned(app: &TestApp) {
     let report = hotline_case(app, &staff, "幂等：保留期").await;
     let (status, _, _) = send_keyed(&staff, Method::POST, "/api/v1/cases", "kept-1", &report).await;
     assert_eq!(status, StatusCode::CREATED);
-    let row = key_row::Entity::find().one(&app.state.db.conn).await.unwrap().unwrap();
+    let row = key_row::Entity::find()
+        .one(&app.state.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
     let old = key_row::ActiveModel {
         owner: Set(row.owner.clone()),
         key: Set("old-1".into()),
@@ -217,7 +238,10 @@ async fn old_keys_are_pruned(app: &TestApp) {
         headers: Set(row.headers.clone()),
         body: Set(row.body.clone()),
     };
-    key_row::Entity::insert(old).exec_without_returning(&app.state.db.conn).await.unwrap();
+    key_row::Entity::insert(old)
+        .exec_without_returning(&app.state.db.conn)
+        .await
+        .unwrap();
     assert_eq!(server::idempotency::prune(&app.state).await.unwrap(), 1);
     let left: Vec<String> = key_row::Entity::find()
         .all(&app.state.db.conn)
