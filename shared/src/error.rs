@@ -469,5 +469,12 @@ mod tests {
         assert!(!ErrorCode::NotFound.is_transient());
         assert!(!ErrorCode::Forbidden.is_transient());
         assert!(!ErrorCode::ValidationFailed.is_transient());
+        // A duplicate sent while the first is answered may get the first answer later; a key
+        // reused or an answer lost never changes.
+        assert!(ErrorCode::IdempotencyInProgress.is_transient());
+        assert!(!ErrorCode::IdempotencyKeyReused.is_transient());
+        assert!(!ErrorCode::IdempotencyAnswerLost.is_transient());
+        assert_eq!(ErrorCode::IdempotencyKeyReused.status(), 422);
+        assert_eq!(ErrorCode::IdempotencyAnswerLost.status(), 409);
     }
 }
