@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { cp, mkdtemp, appendFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { useLinju, loginHome, launchBrowser, startServer, shot, SITE_DIR } from '../support.mjs';
+import { useLinju, loginHome, launchBrowser, startServer, shot, api, SITE_DIR } from '../support.mjs';
 
 const env = useLinju();
 
@@ -82,6 +82,42 @@ test('sign-out empties the caches and forgets the user', async () => {
   await page.waitForFunction(async () => (await caches.keys()).length === 0);
   assert.equal(await page.evaluate(() => caches.match('/').then((r) => r === undefined)), true);
   assert.equal(await page.evaluate(() => localStorage.getItem('linju.principal')), null);
+});
+
+test('a report whose answer was lost is sent again with the same key and filed once', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'resident');
+  await page.goto(`${env.url}/report`);
+  await page.getByTestId('report-form').waitFor();
+  await page.getByTestId('case-title').fill('车库入口井盖缺失');
+  await page.getByTestId('case-group').selectOption({ label: '公用设施' });
+  await page.getByTestId('case-category').selectOption({ label: '井盖破损或缺失' });
+  await page.getByTestId('place-q').fill('XF-C01-B0001');
+  await page.getByTestId('place-search').click();
+  await page.getByTestId('place-result').first().click();
+  await page.getByTestId('place-chosen').filter({ hasText: '1栋' }).waitFor();
+  // The first send reaches the server and is filed; its answer is lost on the way back.
+  const keys = [];
+  let lose = true;
+  await page.route('**/api/v1/cases', async (route) => {
+    if (route.request().method() !== 'POST') return route.fallback();
+    keys.push(route.request().headers()['idempotency-key']);
+    if (!lose) return route.fallback();
+    lose = false;
+    await route.fetch();
+    return route.abort('connectionreset');
+  });
+  env.expectConsoleError(/ERR_CONNECTION_RESET|Failed to load resource/);
+  await page.getByTestId('report-submit').click();
+  await page.getByTestId('form-error').waitFor();
+  // The user taps again: the same submission, the same key, the first answer.
+  await page.getByTestId('report-submit').click();
+  await page.getByTestId('case-detail').waitFor();
+  assert.equal(keys.length, 2, `sent twice: ${keys}`);
+  assert.match(keys[0], /^[0-9a-f-]{36}$/);
+  assert.equal(keys[1], keys[0], 'the retry carries the same key');
+  const mine = await api(page, 'GET', '/cases?mine=true');
+  assert.equal(mine.body.items.filter((c) => c.title === '车库入口井盖缺失').length, 1, 'filed once');
 });
 
 test('a new build while a report is half written is offered, not swapped in', async () => {
