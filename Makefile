@@ -108,6 +108,9 @@ app: wasm-target wasm-bindgen-cli npm
 	cp style/main.css $(SITE)/app.css
 	cp app/index.html $(SITE)/index.html
 	cp app/favicon.svg $(SITE)/favicon.svg
+	cp app/manifest.webmanifest app/sw.js $(SITE)/
+	@mkdir -p $(SITE)/icons
+	cp app/icons/*.png $(SITE)/icons/
 	@ls -l $(SITE) | awk 'NR>1 {printf "  %-14s %8d bytes\n", $$9, $$5}'
 
 server-debug:

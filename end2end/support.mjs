@@ -19,23 +19,27 @@ import { chromium } from 'playwright-core';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ARTIFACTS = path.join(here, 'artifacts');
 const SERVER_BIN = path.resolve(here, process.env.LINJU_SERVER_BIN ?? '../target/debug/server');
-const SITE_DIR = path.resolve(here, process.env.LINJU_SITE_DIR ?? '../target/site');
+export const SITE_DIR = path.resolve(here, process.env.LINJU_SITE_DIR ?? '../target/site');
 const CHROMIUM = process.env.LINJU_CHROMIUM ?? '/usr/bin/chromium';
 export const DEMO_PASSWORD = 'linju-demo';
 
 // The server the browsers of this file use (the latest started), for their warm-up.
 let latestServerUrl = null;
 
-/** Start `server serve` on a random port with a fresh database; resolves once it listens. */
-export async function startServer() {
+/**
+ * Start `server serve` on a random port with a fresh database; resolves once it listens.
+ * To restart "the same site" (a new build on the same origin and database): pass the `port`
+ * and `dir` of the first start, and a `siteDir` of your own; a `dir` passed in is left in place.
+ */
+export async function startServer({ siteDir = SITE_DIR, port = 0, dir: given } = {}) {
   if (!existsSync(SERVER_BIN)) throw new Error(`server binary not found at ${SERVER_BIN} (set LINJU_SERVER_BIN)`);
-  if (!existsSync(path.join(SITE_DIR, 'index.html'))) throw new Error(`site not built at ${SITE_DIR} (set LINJU_SITE_DIR)`);
-  const dir = await mkdtemp(path.join(tmpdir(), 'linju-e2e-'));
+  if (!existsSync(path.join(siteDir, 'index.html'))) throw new Error(`site not built at ${siteDir} (set LINJU_SITE_DIR)`);
+  const dir = given ?? await mkdtemp(path.join(tmpdir(), 'linju-e2e-'));
   const env = {
     ...process.env,
-    PORT: '0',
+    PORT: String(port),
     DATABASE_URL: `sqlite://${path.join(dir, 'linju.db')}?mode=rwc`,
-    LINJU_SITE_DIR: SITE_DIR,
+    LINJU_SITE_DIR: siteDir,
     LINJU_DEMO: '1',
     // Photos go to the test's own directory, removed with it.
     LINJU_UPLOAD_DIR: path.join(dir, 'uploads'),
@@ -65,6 +69,8 @@ export async function startServer() {
   latestServerUrl = url;
   return {
     url,
+    dir,
+    get port() { return Number(new URL(url).port); },
     get log() { return log; },
     async stop() {
       if (child.exitCode === null) {
@@ -73,7 +79,7 @@ export async function startServer() {
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      await rm(dir, { recursive: true, force: true });
+      if (!given) await rm(dir, { recursive: true, force: true });
     },
   };
 }

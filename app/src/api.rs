@@ -216,22 +216,105 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     finish(path, prepare(Request::get(&url(path))).send().await).await
 }
 
-pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
-    let req = prepare(Request::post(&url(path)))
-        .json(body)
+/// One logical submission of a write and its `Idempotency-Key` (the server does a keyed write
+/// once and answers a repeat with the first answer). The key is made for the submission's
+/// content and kept while no definitive answer came: sent again unchanged after a lost
+/// connection or a passing failure (a retry), it carries the same key, so a write whose
+/// answer was lost is not done twice; once answered, the same content again is a new
+/// submission with a new key. (The outbox will keep its items' keys itself.)
+struct Submission {
+    content: u64,
+    key: String,
+}
+
+thread_local! {
+    /// Keys of submissions still waiting for a definitive answer, by their content.
+    static UNANSWERED: RefCell<std::collections::HashMap<u64, String>> = RefCell::default();
+}
+
+impl Submission {
+    fn of(method: &str, path: &str, body: &str) -> Submission {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (method, path, body).hash(&mut h);
+        let content = h.finish();
+        let key = UNANSWERED.with(|u| {
+            u.borrow_mut()
+                .entry(content)
+                .or_insert_with(crate::offline::new_key)
+                .clone()
+        });
+        Submission { content, key }
+    }
+
+    fn keyed(&self, builder: RequestBuilder) -> RequestBuilder {
+        builder.header("Idempotency-Key", &self.key)
+    }
+
+    /// The submission is over unless its answer was lost or may change on a retry.
+    fn settle<T>(self, answer: ApiResult<T>) -> ApiResult<T> {
+        if !matches!(&answer, Err(e) if e.is_transient()) {
+            UNANSWERED.with(|u| u.borrow_mut().remove(&self.content));
+        }
+        answer
+    }
+}
+
+/// Send a write (`POST`, `PUT`) of `body` with its idempotency key.
+async fn write<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: String,
+) -> ApiResult<T> {
+    let submission = Submission::of(method, path, &body);
+    let builder = match method {
+        "PUT" => Request::put(&url(path)),
+        _ => Request::post(&url(path)),
+    };
+    let req = submission
+        .keyed(prepare(builder))
+        .header("Content-Type", content_type)
+        .body(body)
         .map_err(|_| ApiError::BadResponse)?;
-    finish(path, req.send().await).await
+    submission.settle(finish(path, req.send().await).await)
+}
+
+fn to_json<B: Serialize>(body: &B) -> ApiResult<String> {
+    serde_json::to_string(body).map_err(|_| ApiError::BadResponse)
+}
+
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
+    write("POST", path, "application/json", to_json(body)?).await
 }
 
 pub async fn post_empty<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    finish(path, prepare(Request::post(&url(path))).send().await).await
+    let submission = Submission::of("POST", path, "");
+    let req = submission.keyed(prepare(Request::post(&url(path))));
+    submission.settle(finish(path, req.send().await).await)
 }
 
 pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
-    let req = prepare(Request::put(&url(path)))
-        .json(body)
+    write("PUT", path, "application/json", to_json(body)?).await
+}
+
+/// Upload a chosen file as the body of a `POST` (photos), keyed like every write: the file is
+/// told apart by its name, size, type and modification time.
+async fn upload<T: DeserializeOwned>(path: &str, file: web_sys::File) -> ApiResult<T> {
+    let content_type = file.type_();
+    let which = format!(
+        "{}\n{}\n{content_type}\n{}",
+        file.name(),
+        file.size(),
+        file.last_modified()
+    );
+    let submission = Submission::of("POST", path, &which);
+    let req = submission
+        .keyed(prepare(Request::post(&url(path))))
+        .header("Content-Type", &content_type)
+        .body(wasm_bindgen::JsValue::from(file))
         .map_err(|_| ApiError::BadResponse)?;
-    finish(path, req.send().await).await
+    submission.settle(finish(path, req.send().await).await)
 }
 
 pub async fn delete(path: &str) -> ApiResult<()> {
@@ -456,11 +539,7 @@ pub async fn export_residents() -> ApiResult<Download> {
 }
 
 async fn post_text(path: &str, content_type: &str, body: String) -> ApiResult<ImportReport> {
-    let req = prepare(Request::post(&url(path)))
-        .header("Content-Type", content_type)
-        .body(body)
-        .map_err(|_| ApiError::BadResponse)?;
-    finish(path, req.send().await).await
+    write("POST", path, content_type, body).await
 }
 
 /// Check (`dry_run`) or import a GeoJSON FeatureCollection of places, sent as the file has it.
@@ -565,12 +644,7 @@ pub async fn upload_photo(case_id: i64, kind: PhotoKind, file: web_sys::File) ->
         PhotoKind::Feedback => "feedback",
     };
     let path = format!("/cases/{case_id}/photos?kind={kind}");
-    let content_type = file.type_();
-    let req = prepare(Request::post(&url(&path)))
-        .header("Content-Type", &content_type)
-        .body(wasm_bindgen::JsValue::from(file))
-        .map_err(|_| ApiError::BadResponse)?;
-    finish(&path, req.send().await).await
+    upload(&path, file).await
 }
 
 pub async fn photos(case_id: i64) -> ApiResult<Vec<Photo>> {
@@ -718,12 +792,7 @@ pub async fn council_upload_photo(
     file: web_sys::File,
 ) -> ApiResult<shared::council::ItemPhoto> {
     let path = format!("/council/items/{item_id}/photos");
-    let content_type = file.type_();
-    let req = prepare(Request::post(&url(&path)))
-        .header("Content-Type", &content_type)
-        .body(wasm_bindgen::JsValue::from(file))
-        .map_err(|_| ApiError::BadResponse)?;
-    finish(&path, req.send().await).await
+    upload(&path, file).await
 }
 
 pub async fn move_item(id: i64, input: &MoveItem) -> ApiResult<ItemView> {
@@ -887,12 +956,7 @@ pub async fn upload_record_photo(
     file: web_sys::File,
 ) -> ApiResult<shared::mediation::RecordPhoto> {
     let path = format!("/mediation/records/{record_id}/photos");
-    let content_type = file.type_();
-    let req = prepare(Request::post(&url(&path)))
-        .header("Content-Type", &content_type)
-        .body(wasm_bindgen::JsValue::from(file))
-        .map_err(|_| ApiError::BadResponse)?;
-    finish(&path, req.send().await).await
+    upload(&path, file).await
 }
 
 /// The mediation board's live stream (server-sent events).

@@ -48,6 +48,9 @@ keys! {
     Retry => "重试", "Try again";
     NetworkError => "网络连接失败，请检查网络后重试。", "Could not reach the server; check the connection and try again.";
     UnexpectedResponse => "服务器返回了无法识别的内容。", "The server sent a response we could not read.";
+    OfflineTitle => "离线", "Offline";
+    OfflineBody => "当前没有网络连接，显示的是本机保存的内容；恢复连接后才能提交。", "There is no connection: you see what this device kept, and changes can be sent once it is back.";
+    UpdateReady => "新版本可用，点击更新", "A new version is ready: tap to update";
     NotFoundTitle => "找不到这个页面", "Page not found";
     NotFoundBody => "地址可能有误，或该页面已不存在。", "The address may be wrong, or the page no longer exists.";
     BackHome => "返回首页", "Back to home";
@@ -1407,7 +1410,8 @@ fn pieces(template: &str, args: &[(&str, &str)]) -> Vec<(String, bool)> {
     out
 }
 
-fn storage() -> Option<web_sys::Storage> {
+/// The browser's local storage, if it has one (private modes may not).
+pub(crate) fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 

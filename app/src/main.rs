@@ -15,6 +15,7 @@ mod i18n;
 mod live;
 mod map;
 mod mediation;
+mod offline;
 mod places;
 mod settings;
 mod shell;
@@ -52,6 +53,7 @@ macro_rules! protected {
 #[component]
 fn App() -> impl IntoView {
     I18n::provide();
+    offline::Offline::provide();
     Session::provide();
     view! {
         <Router>

@@ -221,6 +221,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     let logout = move |_| {
         spawn_local(async move {
             let _ = api::logout().await;
+            crate::offline::forget_everything().await;
             session.auth.set(Auth::SignedOut);
         });
     };
@@ -344,6 +345,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 </div>
             </Show>
         </header>
+        <crate::offline::ConnectionStatus/>
         <main id="main" class="site-main" tabindex="-1">
             {children()}
         </main>

@@ -54,10 +54,12 @@ pub struct Db {
     writer: Option<Arc<Mutex<()>>>,
 }
 
-/// A write transaction; on SQLite it also holds the single-writer slot until dropped.
+/// A write transaction; on SQLite it also holds the single-writer slot until dropped. Inside
+/// a request sent with an `Idempotency-Key` it also holds the key's claim, committed with it.
 pub struct WriteTxn {
     txn: DatabaseTransaction,
     _slot: Option<OwnedMutexGuard<()>>,
+    claim: Option<crate::idempotency::Hold>,
 }
 
 impl Deref for WriteTxn {
@@ -69,7 +71,11 @@ impl Deref for WriteTxn {
 
 impl WriteTxn {
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await
+        self.txn.commit().await?;
+        if let Some(claim) = &self.claim {
+            claim.taken();
+        }
+        Ok(())
     }
 
     /// Read one row and hold it for the rest of this transaction: `SELECT … FOR UPDATE` on
@@ -135,11 +141,21 @@ impl Db {
     /// Start a write transaction. On SQLite: wait (at most `WRITER_WAIT`) for the writer slot,
     /// then `BEGIN IMMEDIATE`, so the write lock is held from the first statement and a
     /// transaction that reads before it writes cannot meet a newer snapshot.
+    ///
+    /// In a request sent with an `Idempotency-Key`, the first write transaction claims the key
+    /// (`idempotency::claim`): the key is taken exactly when this transaction commits.
     pub async fn begin_write(&self) -> Result<WriteTxn, AppError> {
+        let mut write = self.begin_write_unclaimed().await?;
+        write.claim = crate::idempotency::claim(&write.txn).await?;
+        Ok(write)
+    }
+
+    async fn begin_write_unclaimed(&self) -> Result<WriteTxn, AppError> {
         let Some(m) = &self.writer else {
             return Ok(WriteTxn {
                 txn: self.conn.begin().await?,
                 _slot: None,
+                claim: None,
             });
         };
         let slot = tokio::time::timeout(WRITER_WAIT, m.clone().lock_owned())
@@ -156,6 +172,7 @@ impl Db {
         Ok(WriteTxn {
             txn,
             _slot: Some(slot),
+            claim: None,
         })
     }
 

@@ -33,6 +33,7 @@ pub mod demo_history;
 pub mod demo_stories;
 pub mod error;
 pub mod http;
+pub mod idempotency;
 pub mod live_stream;
 pub mod map;
 pub mod mediation;
@@ -119,6 +120,14 @@ async fn favicon(State(state): State<AppState>, headers: HeaderMap) -> Response 
     state.site.favicon(&headers).await
 }
 
+async fn manifest(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    state.site.manifest(&headers).await
+}
+
+async fn service_worker(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    state.site.service_worker(&headers).await
+}
+
 async fn asset(
     State(state): State<AppState>,
     Path(name): Path<String>,
@@ -158,7 +167,11 @@ pub fn router(state: AppState) -> Router {
     .merge(open311::router())
     .route("/assets/{name}", get(asset))
     .route("/favicon.ico", get(favicon))
+    .route("/manifest.webmanifest", get(manifest))
+    .route("/sw.js", get(service_worker))
     .fallback(fallback)
+    // Inside the CSRF guard: a refused request claims no key.
+    .layer(middleware::from_fn_with_state(state.clone(), idempotency::layer))
     .layer(middleware::from_fn_with_state(state.clone(), http::csrf_guard))
     .layer(
         ServiceBuilder::new()
@@ -239,8 +252,9 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
     Ok(state)
 }
 
-/// Housekeeping while serving: expired sessions and old throttle rows are removed every
-/// ten minutes (any process may do it; the deletes are idempotent).
+/// Housekeeping while serving: expired sessions, old throttle rows and idempotency keys past
+/// their keeping time are removed every ten minutes (any process may do it; the deletes are
+/// idempotent).
 pub fn start_housekeeping(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -252,6 +266,11 @@ pub fn start_housekeeping(state: AppState) {
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+            }
+            match idempotency::prune(&state).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "old idempotency keys removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "removing old idempotency keys failed"),
             }
         }
     });

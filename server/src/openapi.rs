@@ -208,6 +208,15 @@ fn finish_operation(
         }
     }
 
+    if takes_idempotency_key(path, method) {
+        op.parameters
+            .get_or_insert_with(Vec::new)
+            .push(idempotency_key_parameter());
+        // `idempotency`: a key still being answered, or whose answer was lost (409); a key
+        // sent again with another request (422); a key that is not 1–200 visible characters (400).
+        layers.extend([400, 409, 422]);
+    }
+
     let responses = &mut op.responses.responses;
     for (status, response) in responses.iter_mut() {
         let Ok(status) = status.parse::<u16>() else {
@@ -248,6 +257,42 @@ fn finish_operation(
             })
             .or_insert_with(|| RefOr::Ref(Ref::from_response_name(response_name(status))));
     }
+}
+
+/// The operations `idempotency::layer` serves (`idempotency::takes_key`).
+fn takes_idempotency_key(path: &str, method: &str) -> bool {
+    method
+        .to_ascii_uppercase()
+        .parse::<axum::http::Method>()
+        .is_ok_and(|m| crate::idempotency::takes_key(&m, path))
+}
+
+/// The `Idempotency-Key` request header, the same on every write that takes it.
+fn idempotency_key_parameter() -> utoipa::openapi::path::Parameter {
+    use utoipa::openapi::Required;
+    use utoipa::openapi::path::ParameterBuilder;
+    ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(format!(
+            "A key the client makes for one logical submission (a UUID) and sends again with \
+             every retry of it. The first request that writes is done once; a repeat gets the \
+             first answer again (with `Idempotent-Replayed: true`) and writes nothing. The same \
+             key with another request is 422 `idempotency_key_reused`; a repeat while the first is \
+             being answered is 409 `idempotency_in_progress`; a repeat after the server stopped \
+             between committing and answering is 409 `idempotency_answer_lost` (done once, answer \
+             gone). Keys are per user (per API key for Open311) and kept for {} hours.",
+            crate::idempotency::KEEP.as_secs() / 3600
+        )))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(crate::idempotency::MAX_KEY_LEN))
+                .pattern(Some("^[!-~]+$")),
+        ))
+        .build()
 }
 
 #[cfg(test)]
@@ -399,6 +444,40 @@ mod tests {
             "{} misdescriptions:\n{}",
             wrong.len(),
             wrong.join("\n")
+        );
+    }
+
+    #[test]
+    fn writes_document_the_idempotency_key() {
+        let doc = serde_json::to_value(crate::openapi()).unwrap();
+        let header = |path: &str, method: &str| {
+            doc["paths"][path][method]["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|p| p["name"] == "Idempotency-Key")
+                .cloned()
+        };
+        let create = header("/api/v1/cases", "post").expect("documented on a create");
+        assert_eq!(create["in"], "header");
+        assert_eq!(create["required"], false);
+        assert!(
+            header("/open311/v2/{file}", "post").is_some(),
+            "and on Open311's"
+        );
+        assert!(header("/api/v1/cases", "get").is_none(), "reads take none");
+        let conflict = resolve(
+            &doc,
+            &doc["paths"]["/api/v1/cases"]["post"]["responses"]["409"],
+        );
+        let codes =
+            &conflict["content"][PROBLEM_JSON]["schema"]["allOf"][1]["properties"]["code"]["enum"];
+        assert!(
+            codes
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!("idempotency_in_progress")),
+            "{codes}"
         );
     }
 

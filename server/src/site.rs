@@ -1,6 +1,11 @@
 //! Serves the built browser app. At start the files of the site directory are read once,
 //! named by content hash (so they can be cached for a year), and compressed on first use.
 //! `index.html` is never cached, so a new release is picked up on the next visit.
+//!
+//! The installable app (issue 18): the web app manifest at `/manifest.webmanifest` (its icons
+//! hashed like every asset) and the service worker at `/sw.js`, made from the build's `sw.js`
+//! with this build's version and list of files filled in. Both are `no-cache`: the browser
+//! asks every time, so a new build is a new worker (which the app offers as an update).
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -35,8 +40,15 @@ pub struct Site {
     assets: HashMap<String, Asset>,
     /// The app's icon, also at `/favicon.ico` for browsers and tools that ask there.
     favicon: Option<Asset>,
+    /// `/manifest.webmanifest`, when the build has one.
+    manifest: Option<Asset>,
+    /// `/sw.js`, when the build has one.
+    service_worker: Option<Asset>,
     pub built: bool,
 }
+
+/// The PNG icons of the manifest (`make app` copies them from `app/icons/` to `icons/`).
+const ICONS: [&str; 3] = ["icon-192.png", "icon-512.png", "maskable-512.png"];
 
 const SVG: &str = "image/svg+xml";
 
@@ -59,6 +71,8 @@ impl Site {
                     index: Asset::new("text/html; charset=utf-8", NOT_BUILT.as_bytes().to_vec()),
                     assets: HashMap::new(),
                     favicon: None,
+                    manifest: None,
+                    service_worker: None,
                     built: false,
                 }
             }
@@ -104,17 +118,78 @@ impl Site {
             Some(bytes) => add("favicon", "svg", SVG, bytes.clone()),
             None => "/favicon.ico".to_string(),
         };
-        let html = template
-            .replace("{{favicon.svg}}", &icon_url)
-            .replace("{{app.css}}", &css)
-            .replace("{{boot.js}}", &boot)
-            .replace("{{app.wasm}}", &wasm);
+        let mut names = vec![
+            ("{{favicon.svg}}".to_string(), icon_url),
+            ("{{app.css}}".to_string(), css),
+            ("{{boot.js}}".to_string(), boot),
+            ("{{app.wasm}}".to_string(), wasm),
+        ];
+        for name in ICONS {
+            if let Ok(bytes) = std::fs::read(dir.join("icons").join(name)) {
+                let stem = name.trim_end_matches(".png");
+                names.push((
+                    format!("{{{{{name}}}}}"),
+                    add(stem, "png", "image/png", bytes),
+                ));
+            }
+        }
+        let fill = |text: String| {
+            names.iter().fold(text, |text, (placeholder, url)| {
+                text.replace(placeholder, url)
+            })
+        };
+        let html = fill(template);
+        let manifest = std::fs::read_to_string(dir.join("manifest.webmanifest"))
+            .ok()
+            .map(fill);
+        // The worker keeps the page, the manifest and every hashed file; its version changes
+        // with any of them (the page names the hashed files).
+        let service_worker = std::fs::read_to_string(dir.join("sw.js")).ok().map(|sw| {
+            let mut files = vec!["/".to_string()];
+            if manifest.is_some() {
+                files.push("/manifest.webmanifest".to_string());
+            }
+            let mut hashed: Vec<String> = assets.keys().map(|n| format!("/assets/{n}")).collect();
+            hashed.sort();
+            files.extend(hashed);
+            let version =
+                short_hash(format!("{html}{}", manifest.as_deref().unwrap_or_default()).as_bytes());
+            sw.replace("{{version}}", &version).replace(
+                "{{precache}}",
+                &serde_json::to_string(&files).unwrap_or_default(),
+            )
+        });
         Ok(Site {
             index: Asset::new("text/html; charset=utf-8", html.into_bytes()),
             assets,
             favicon: icon.map(|bytes| Asset::new(SVG, bytes)),
+            manifest: manifest
+                .map(|m| Asset::new("application/manifest+json; charset=utf-8", m.into_bytes())),
+            service_worker: service_worker
+                .map(|sw| Asset::new("text/javascript; charset=utf-8", sw.into_bytes())),
             built: true,
         })
+    }
+
+    /// `/manifest.webmanifest`: asked for on every visit, so a new build's icons are seen.
+    pub async fn manifest(&self, headers: &HeaderMap) -> Response {
+        match &self.manifest {
+            Some(a) => respond(a, headers, "no-cache").await,
+            None => StatusCode::NOT_FOUND.into_response(),
+        }
+    }
+
+    /// `/sw.js`: never cached, so the browser finds a new build; its scope is the whole app.
+    pub async fn service_worker(&self, headers: &HeaderMap) -> Response {
+        match &self.service_worker {
+            Some(a) => {
+                let mut res = respond(a, headers, "no-cache").await;
+                res.headers_mut()
+                    .insert("service-worker-allowed", HeaderValue::from_static("/"));
+                res
+            }
+            None => StatusCode::NOT_FOUND.into_response(),
+        }
     }
 
     pub async fn index(&self, headers: &HeaderMap) -> Response {
@@ -341,6 +416,87 @@ mod tests {
         )
         .unwrap();
         assert!(!html2.contains(css));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[tokio::test]
+    async fn the_manifest_and_the_service_worker_name_this_build() {
+        let dir = std::env::temp_dir().join(format!("linju-sw-test-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("icons")).unwrap();
+        for (name, text) in [
+            (
+                "index.html",
+                "<link rel=\"manifest\" href=\"/manifest.webmanifest\"><script src=\"{{boot.js}}\"></script>",
+            ),
+            ("app.js", "export default function init() {}"),
+            ("app_bg.wasm", "\0asm"),
+            ("app.css", "body {}"),
+            (
+                "manifest.webmanifest",
+                "{\"icons\": [{\"src\": \"{{icon-192.png}}\"}]}",
+            ),
+            (
+                "sw.js",
+                "const VERSION = '{{version}}'; const PRECACHE = {{precache}};",
+            ),
+            ("icons/icon-192.png", "\u{89}PNG fake"),
+        ] {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        let body = |res: Response| async move {
+            String::from_utf8(
+                to_bytes(res.into_body(), usize::MAX)
+                    .await
+                    .unwrap()
+                    .to_vec(),
+            )
+            .unwrap()
+        };
+        let site = Site::load(&dir);
+        let res = site.manifest(&HeaderMap::new()).await;
+        assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
+        assert!(
+            res.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("application/manifest+json")
+        );
+        let manifest: serde_json::Value = serde_json::from_str(&body(res).await).unwrap();
+        let icon = manifest["icons"][0]["src"].as_str().unwrap().to_string();
+        assert!(
+            icon.starts_with("/assets/icon-192.") && icon.ends_with(".png"),
+            "{icon}"
+        );
+        assert_eq!(
+            site.asset(icon.trim_start_matches("/assets/"), &HeaderMap::new())
+                .await
+                .headers()[header::CONTENT_TYPE],
+            "image/png"
+        );
+
+        let res = site.service_worker(&HeaderMap::new()).await;
+        assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
+        assert_eq!(res.headers()["service-worker-allowed"], "/");
+        let sw = body(res).await;
+        assert!(!sw.contains("{{"), "{sw}");
+        let precache: Vec<String> = serde_json::from_str(
+            sw.split("PRECACHE = ")
+                .nth(1)
+                .unwrap()
+                .trim_end_matches(';'),
+        )
+        .unwrap();
+        assert_eq!(precache[..2], ["/", "/manifest.webmanifest"]);
+        assert!(precache.contains(&icon), "{precache:?}");
+        assert!(
+            precache.iter().any(|f| f.starts_with("/assets/app_bg.")),
+            "{precache:?}"
+        );
+
+        // Another build, another worker: the browser sees a new version.
+        std::fs::write(dir.join("app.css"), "body { color: red }").unwrap();
+        let sw2 = body(Site::load(&dir).service_worker(&HeaderMap::new()).await).await;
+        assert_ne!(sw, sw2);
         std::fs::remove_dir_all(&dir).ok();
     }
 

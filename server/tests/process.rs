@@ -315,6 +315,112 @@ async fn acknowledged_writes_survive_kill_9(db_url: &str) {
     stop(&mut child);
 }
 
+/// `kill -9` between the commit of a write sent with an `Idempotency-Key` and its answer: the
+/// client never heard back and sends the same request again after the restart. The case is
+/// filed once; the repeat is told the submission took effect (409 `idempotency_answer_lost`).
+/// The test-only hook `LINJU_TEST_HOLD_ANSWER_AFTER_COMMIT_FOR_KEY` holds that one answer after
+/// its commit, so the kill lands exactly in the window.
+async fn a_write_repeated_after_kill_9_between_commit_and_answer_is_done_once(db_url: &str) {
+    let key = "crash-between-commit-and-answer";
+    let title = "断电重发：地下车库井盖缺失";
+    let (child, addr, _) = start_with(
+        db_url,
+        &[("LINJU_TEST_HOLD_ANSWER_AFTER_COMMIT_FOR_KEY", key)],
+    );
+    let http = reqwest::Client::new();
+    let cookie = sign_in(&http, &addr, "staff").await;
+    let where_ = case_category_and_place(&http, &addr, &cookie).await;
+    let first = {
+        let (http, addr, cookie, where_) =
+            (http.clone(), addr.clone(), cookie.clone(), where_.clone());
+        tokio::spawn(
+            async move { file_case_keyed(&http, &addr, &cookie, &where_, title, key).await },
+        )
+    };
+    // Committed: the case is listed while its answer is held.
+    let filed = |addr: String, cookie: String| {
+        let http = http.clone();
+        async move {
+            let page: serde_json::Value = http
+                .get(format!("http://{addr}/api/v1/cases?q={title}"))
+                .header("cookie", &cookie)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["title"] == title)
+                .count()
+        }
+    };
+    let started = std::time::Instant::now();
+    while filed(addr.clone(), cookie.clone()).await == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the write commits"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(!first.is_finished(), "its answer is held");
+    signal(&child, "-KILL");
+    let mut child = child;
+    child.wait().unwrap();
+    assert!(
+        first.await.unwrap().is_err(),
+        "the first request never got its answer"
+    );
+
+    let (mut child, addr) = start(db_url);
+    let started = std::time::Instant::now();
+    let problem = loop {
+        let res = file_case_keyed(&http, &addr, &cookie, &where_, title, key)
+            .await
+            .unwrap();
+        let status = res.status();
+        let problem: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(status, 409, "{problem}");
+        // Just after the restart the claim may still look like a request in flight elsewhere.
+        if problem["code"] != "idempotency_in_progress" {
+            break problem;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "{problem}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert_eq!(problem["code"], "idempotency_answer_lost", "{problem}");
+    assert!(
+        problem["messages"]["zh-CN"]
+            .as_str()
+            .unwrap()
+            .contains("不会重复")
+    );
+    assert_eq!(filed(addr.clone(), cookie.clone()).await, 1, "filed once");
+    stop(&mut child);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_repeated_after_kill_9_between_commit_and_answer_is_done_once_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("linju-idem-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    a_write_repeated_after_kill_9_between_commit_and_answer_is_done_once(&format!(
+        "sqlite://{}/linju.db?mode=rwc",
+        dir.display()
+    ))
+    .await;
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_repeated_after_kill_9_between_commit_and_answer_is_done_once_on_postgres() {
+    let (url, drop) = postgres_database("idem").await;
+    a_write_repeated_after_kill_9_between_commit_and_answer_is_done_once(&url).await;
+    drop.await;
+}
+
 /// A case category (a leaf) and a grid's place, for filing cases.
 #[derive(Clone)]
 struct CaseWhere {
@@ -362,6 +468,28 @@ async fn file_case(
         .header("cookie", cookie)
         .header("origin", format!("http://{addr}"))
         .header("x-requested-with", "t")
+        .json(
+            &serde_json::json!({"title": title, "category_id": where_.category_id,
+            "urgency": "normal", "source": "hotline", "place_id": where_.place_id}),
+        )
+        .send()
+        .await
+}
+
+/// File a hotline case with an `Idempotency-Key`.
+async fn file_case_keyed(
+    http: &reqwest::Client,
+    addr: &str,
+    cookie: &str,
+    where_: &CaseWhere,
+    title: &str,
+    key: &str,
+) -> reqwest::Result<reqwest::Response> {
+    http.post(format!("http://{addr}/api/v1/cases"))
+        .header("cookie", cookie)
+        .header("origin", format!("http://{addr}"))
+        .header("x-requested-with", "t")
+        .header("idempotency-key", key)
         .json(
             &serde_json::json!({"title": title, "category_id": where_.category_id,
             "urgency": "normal", "source": "hotline", "place_id": where_.place_id}),

@@ -34,6 +34,13 @@ pub enum ErrorCode {
     InvalidText,
     /// A mediation step that needs every party told of their rights and duties first.
     RightsNotNotified,
+    /// An `Idempotency-Key` sent again with another request (another body, path or method).
+    IdempotencyKeyReused,
+    /// The same `Idempotency-Key` is being answered right now (a duplicate sent meanwhile).
+    IdempotencyInProgress,
+    /// The request of this `Idempotency-Key` took effect, but the server stopped before its
+    /// answer was kept: it is not done twice, and the first answer cannot be given again.
+    IdempotencyAnswerLost,
     Internal,
     Unavailable,
 }
@@ -57,6 +64,8 @@ impl ErrorCode {
             PayloadTooLarge => 413,
             InvalidText => 422,
             PdfUnsupportedText | RightsNotNotified => 422,
+            IdempotencyKeyReused => 422,
+            IdempotencyInProgress | IdempotencyAnswerLost => 409,
             Internal => 500,
             Unavailable => 503,
         }
@@ -68,7 +77,10 @@ impl ErrorCode {
     pub fn is_transient(self) -> bool {
         matches!(
             self,
-            ErrorCode::Internal | ErrorCode::Unavailable | ErrorCode::LoginThrottled
+            ErrorCode::Internal
+                | ErrorCode::Unavailable
+                | ErrorCode::LoginThrottled
+                | ErrorCode::IdempotencyInProgress
         )
     }
 
@@ -144,6 +156,18 @@ impl ErrorCode {
             RightsNotNotified => Text::new(
                 "还有当事人未被告知调解的权利和义务。请先告知各方（人民调解法第二十三、二十四条），再制作调解协议。",
                 "A party has not yet been told of their rights and duties in mediation. Tell every party first (People's Mediation Law, Art. 23–24), then draft the agreement.",
+            ),
+            IdempotencyKeyReused => Text::new(
+                "这个幂等键（Idempotency-Key）已用于另一份内容不同的提交，请为新的提交换一个键。",
+                "This Idempotency-Key was already used for a different request; use a new key for a new submission.",
+            ),
+            IdempotencyInProgress => Text::new(
+                "同一份提交正在处理中，请稍后再试。",
+                "The same submission is being processed right now; try again shortly.",
+            ),
+            IdempotencyAnswerLost => Text::new(
+                "这份提交已经生效，不会重复办理；服务器在答复前中断，请刷新查看结果。",
+                "This submission already took effect and will not be done twice; the server stopped before answering, so reload to see the result.",
             ),
             Internal => Text::new(
                 "服务器内部错误，请稍后再试。",
@@ -445,5 +469,12 @@ mod tests {
         assert!(!ErrorCode::NotFound.is_transient());
         assert!(!ErrorCode::Forbidden.is_transient());
         assert!(!ErrorCode::ValidationFailed.is_transient());
+        // A duplicate sent while the first is answered may get the first answer later; a key
+        // reused or an answer lost never changes.
+        assert!(ErrorCode::IdempotencyInProgress.is_transient());
+        assert!(!ErrorCode::IdempotencyKeyReused.is_transient());
+        assert!(!ErrorCode::IdempotencyAnswerLost.is_transient());
+        assert_eq!(ErrorCode::IdempotencyKeyReused.status(), 422);
+        assert_eq!(ErrorCode::IdempotencyAnswerLost.status(), 409);
     }
 }

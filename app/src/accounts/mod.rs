@@ -49,6 +49,12 @@ impl Session {
                 session.auth.set(Auth::NeedsLogin);
             }
         });
+        // The signed-in user is kept for starting offline, and forgotten with the session.
+        Effect::new(move |_| match session.auth.get() {
+            Auth::SignedIn(p) => crate::offline::remember(&p),
+            Auth::NeedsLogin | Auth::SignedOut => crate::offline::forget_user(),
+            Auth::Checking | Auth::Failed(_) => {}
+        });
         session.check();
         session
     }
@@ -60,6 +66,12 @@ impl Session {
             let next = match api::session().await {
                 Ok(Some(p)) => Auth::SignedIn(p),
                 Ok(None) => Auth::NeedsLogin,
+                // No connection (the app started offline from the service worker): the user
+                // who signed in last on this browser still is, as far as we know.
+                Err(ApiError::Network) => match crate::offline::remembered() {
+                    Some(p) => Auth::SignedIn(p),
+                    None => Auth::Failed(ApiError::Network),
+                },
                 Err(e) => Auth::Failed(e),
             };
             self.auth.set(next);

@@ -12,6 +12,7 @@ mod demo;
 mod demo_history;
 mod hardening;
 mod http;
+mod idempotency;
 mod map;
 mod mediation;
 mod open311;
