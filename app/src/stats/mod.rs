@@ -412,8 +412,8 @@ pub fn ExportLinks(query: String) -> impl IntoView {
         )
     };
     view! {
-        <a class="button button-secondary" href=href(ExportFormat::Csv) download data-testid="export-csv">{move || i18n.t(Key::StatsExportCsv)}</a>
-        <a class="button button-secondary" href=href(ExportFormat::Xlsx) download data-testid="export-xlsx">{move || i18n.t(Key::StatsExportXlsx)}</a>
+        <a class="button button-secondary" href=href(ExportFormat::Csv) download="" data-testid="export-csv">{move || i18n.t(Key::StatsExportCsv)}</a>
+        <a class="button button-secondary" href=href(ExportFormat::Xlsx) download="" data-testid="export-xlsx">{move || i18n.t(Key::StatsExportXlsx)}</a>
     }
 }
 

@@ -96,7 +96,7 @@ fn Report() -> impl IntoView {
             </div>
             <div class="field field-button">
                 // A plain link: the browser streams the file to disk and shows its progress.
-                <a class="button button-secondary" href=xlsx download data-testid="report-xlsx">{move || i18n.t(Key::StatsDownloadXlsx)}</a>
+                <a class="button button-secondary" href=xlsx download="" data-testid="report-xlsx">{move || i18n.t(Key::StatsDownloadXlsx)}</a>
             </div>
         </form>
         <Transition fallback=|| view! { <Loading/> }>

@@ -221,7 +221,7 @@ pub async fn xlsx_body<R: Rows>(
     let mut wb = rust_xlsxwriter::Workbook::new();
     let f = Formats::default();
     {
-        let ws = wb.add_worksheet_with_constant_memory();
+        let ws = wb.add_worksheet_with_constant_memory().map_err(err)?;
         let mut at = sheet::start_sheet(ws, &table, &f).map_err(err)?;
         loop {
             let batch = rows.next_batch(conn).await?;

@@ -162,27 +162,28 @@ async fn mediation(
     };
     let failed = moved(MediationStage::Failed).await?;
     let performed = moved(MediationStage::Closed).await?;
-    let mut rows: HashMap<DisputeType, MediationOutcomes> = HashMap::new();
-    let mut add = |list: Vec<(i64, String)>, field: fn(&mut MediationOutcomes) -> &mut u64| {
+    let tally = |list: Vec<(i64, String)>| {
+        let mut by_type: HashMap<DisputeType, u64> = HashMap::new();
         for (_, t) in list {
-            let t = DisputeType::parse(&t).unwrap_or(DisputeType::Other);
-            let row = rows.entry(t).or_insert(MediationOutcomes {
-                dispute_type: t,
-                accepted: 0,
-                agreed: 0,
-                failed: 0,
-                performed: 0,
-            });
-            *field(row) += 1;
+            *by_type
+                .entry(DisputeType::parse(&t).unwrap_or(DisputeType::Other))
+                .or_default() += 1;
         }
+        by_type
     };
-    add(accepted, |r| &mut r.accepted);
-    add(agreed, |r| &mut r.agreed);
-    add(failed, |r| &mut r.failed);
-    add(performed, |r| &mut r.performed);
+    let (accepted, agreed, failed, performed) =
+        (tally(accepted), tally(agreed), tally(failed), tally(performed));
+    let of = |m: &HashMap<DisputeType, u64>, t| m.get(&t).copied().unwrap_or(0);
     Ok(DisputeType::ALL
         .into_iter()
-        .filter_map(|t| rows.remove(&t))
+        .map(|t| MediationOutcomes {
+            dispute_type: t,
+            accepted: of(&accepted, t),
+            agreed: of(&agreed, t),
+            failed: of(&failed, t),
+            performed: of(&performed, t),
+        })
+        .filter(|r| r.accepted + r.agreed + r.failed + r.performed > 0)
         .collect())
 }
 

@@ -274,7 +274,7 @@ pub struct ExportQuery {
     responses((status = 200, description = "The rows as CSV (UTF-8 with a byte-order mark) or XLSX", content(
                   ("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn export(
+async fn export_file(
     State(state): State<AppState>,
     ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
@@ -337,5 +337,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(drill))
         .routes(routes!(report))
         .routes(routes!(report_xlsx))
-        .routes(routes!(export))
+        .routes(routes!(export_file))
 }

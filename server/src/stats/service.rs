@@ -385,7 +385,7 @@ async fn moved_to<E: EntityTrait>(
         .await?)
 }
 
-fn ids_of<E: EntityTrait>(id: E::Column, c: Condition) -> SelectStatement {
+fn ids_of<E: EntityTrait + 'static>(id: E::Column, c: Condition) -> SelectStatement {
     Query::select().column(id).from(E::default()).cond_where(c).to_owned()
 }
 
@@ -619,7 +619,7 @@ pub async fn work_counts(
             .column(citem::Column::Id)
             .column(citem::Column::DecisionDeadline)
             .filter(citem::Column::Id.is_in(done.iter().map(|d| d.0).collect::<BTreeSet<_>>()))
-            .into_tuple()
+            .into_tuple::<(i64, Option<time::Date>)>()
             .all(conn)
             .await?
             .into_iter()
@@ -628,7 +628,7 @@ pub async fn work_counts(
         let mut first_done: HashMap<i64, OffsetDateTime> = HashMap::new();
         for (id, at) in done {
             let e = first_done.entry(id).or_insert(at);
-            *e = (*e).min(at);
+            *e = std::cmp::Ord::min(*e, at);
         }
         out.council_done_on_time = first_done
             .into_iter()
@@ -740,10 +740,10 @@ pub async fn trend(
     let now = OffsetDateTime::now_utc();
     let mut points = Vec::with_capacity(buckets.len());
     for b in buckets {
-        let counts = counts(conn, sel, &b, now, &[figure]).await?;
+        let c = counts(conn, sel, &b, now, &[figure]).await?;
         points.push(TrendPoint {
             period: b,
-            value: counts.figure(figure),
+            value: c.figure(figure),
         });
     }
     Ok(Trend {

@@ -124,7 +124,7 @@ fn excel_day(d: Date) -> XlsxResult<ExcelDateTime> {
 
 fn excel_moment(t: OffsetDateTime) -> XlsxResult<ExcelDateTime> {
     let t = t.to_offset(SHANGHAI);
-    excel_day(t.date())?.and_hms(t.hour(), t.minute(), t.second())
+    excel_day(t.date())?.and_hms(u16::from(t.hour()), t.minute(), t.second())
 }
 
 /// The formats of a sheet, made once.
