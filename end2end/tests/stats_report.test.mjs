@@ -46,6 +46,16 @@ function unzip(buf) {
 const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
   .replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 
+/** Rows by their number (1-based) into a list from row 1; rows the sheet leaves out are empty. */
+function placeRows(numbered) {
+  const rows = [];
+  for (const [n, cells] of numbered) {
+    while (rows.length < n - 1) rows.push([]);
+    rows[n - 1] = cells;
+  }
+  return rows;
+}
+
 /** The sheets of a workbook by name, each a list of rows of { ref, type, style, value }. */
 function readWorkbook(buf) {
   const files = unzip(buf);
@@ -57,13 +67,13 @@ function readWorkbook(buf) {
     const xml = files[`xl/worksheets/sheet${i + 1}.xml`];
     sheets[name] = {
       frozen: /<pane [^>]*state="frozen"/.test(xml),
-      rows: [...xml.matchAll(/<row [^>]*>([\s\S]*?)<\/row>/g)].map((row) => [...row[1].matchAll(/<c r="([A-Z]+)\d+"([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)].map((c) => {
+      rows: placeRows([...xml.matchAll(/<row r="(\d+)"[^>]*>([\s\S]*?)<\/row>/g)].map((row) => [Number(row[1]), [...row[2].matchAll(/<c r="([A-Z]+)\d+"([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)].map((c) => {
         const type = /t="(\w+)"/.exec(c[2])?.[1] ?? 'n';
         const v = /<v>([\s\S]*?)<\/v>/.exec(c[3] ?? '')?.[1];
         const inline = /<t[^>]*>([\s\S]*?)<\/t>/.exec(c[3] ?? '')?.[1];
         const value = type === 's' ? strings[Number(v)] : type === 'inlineStr' ? unescape(inline ?? '') : v === undefined ? null : Number(v);
         return { col: c[1], type, style: /s="(\d+)"/.exec(c[2])?.[1], value };
-      })),
+      })])),
     };
   });
   return { names, sheets, styles: files['xl/styles.xml'] };
@@ -119,6 +129,7 @@ test('the secretary reads, prints and downloads the monthly report, and exports 
 
   // To the month's report, by mouse.
   const link = page.getByTestId('stats-report-link');
+  await link.scrollIntoViewIfNeeded();
   const box = await link.boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 6 });
   await page.mouse.down();

@@ -200,7 +200,8 @@ pub fn csv_body<R: Rows>(conn: DatabaseConnection, rows: R) -> AppResult<Body> {
         }
         Some((Ok(Bytes::from(out)), Some((conn, rows, columns))))
     });
-    Ok(Body::from_stream(first.chain(batches)))
+    // Fused: the compression layer polls a body once more after its end.
+    Ok(Body::from_stream(first.chain(batches).fuse()))
 }
 
 /// The rows as an XLSX workbook of one sheet, written in constant-memory mode to a temporary
@@ -253,5 +254,5 @@ pub async fn xlsx_body<R: Rows>(
             Err(e) => Some((Err(e), None)),
         }
     });
-    Ok(Body::from_stream(chunks))
+    Ok(Body::from_stream(chunks.fuse()))
 }
