@@ -193,7 +193,7 @@ fn ReportBody(report: MonthlyReport) -> impl IntoView {
                     <tbody>
                         {weeks.into_iter().map(|w| view! {
                             <tr>
-                                <th scope="row" class="nowrap">{format!("{} – {}", format_day(w.period.from), format_day(w.period.to))}</th>
+                                <th scope="row"><span class="nowrap">{format_day(w.period.from)}</span>" – "<span class="nowrap">{format_day(w.period.to)}</span></th>
                                 <td class="num">{count(w.reported)}</td>
                                 <td class="num">{count(w.closed)}</td>
                             </tr>
