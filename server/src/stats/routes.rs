@@ -254,8 +254,10 @@ async fn report_xlsx(
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// What to export (`cases`).
+    #[param(inline)]
     pub kind: ExportKind,
     /// `csv` or `xlsx`.
+    #[param(inline)]
     pub format: ExportFormat,
     pub period: Option<PeriodKind>,
     pub from: Option<String>,

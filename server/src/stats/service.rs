@@ -667,11 +667,17 @@ pub async fn dashboard(
     let previous = period.previous();
     let last_year = period.same_period_last_year();
     let wanted = FigureId::ALL;
-    let this = counts(conn, &sel, &period, now, &wanted).await?;
+    // The period's visits are walked once, for the tiles and the table per group alike.
+    let (visits, visits_by_group) =
+        visit_schedule(conn, &sel, &period, calendar::day_at(now)).await?;
+    let but_visits: Vec<FigureId> = wanted
+        .into_iter()
+        .filter(|f| !matches!(f, FigureId::VisitsDue | FigureId::VisitsOnSchedule))
+        .collect();
+    let mut this = counts(conn, &sel, &period, now, &but_visits).await?;
+    this.work.visits = visits;
     let before = counts(conn, &sel, &previous, now, &wanted).await?;
     let year_ago = counts(conn, &sel, &last_year, now, &wanted).await?;
-    let (_, visits_by_group) =
-        visit_schedule(conn, &sel, &period, calendar::day_at(now)).await?;
     let figures = wanted
         .iter()
         .map(|id| FigureValue {
