@@ -89,6 +89,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/mailbox") view=protected!(MailboxPage)/>
                     <Route path=path!("/stats") view=protected!(StatsPage)/>
                     <Route path=path!("/stats/cases") view=protected!(StatsCasesPage)/>
+                    <Route path=path!("/stats/report") view=protected!(StatsReportPage)/>
                     <Route path=path!("/admin/users") view=protected!(UsersPage)/>
                     <Route path=path!("/admin/users/:id") view=protected!(UserEditPage)/>
                     <Route path=path!("/admin/audit") view=protected!(AuditPage)/>
@@ -114,4 +115,4 @@ use map::MapPage;
 use mediation::{MediationBoardPage, MediationFilePage};
 use places::{DataPage, PeoplePage, PlacePage, PlacesRootPage, ResidentPage, SearchPage};
 use settings::SettingsPage;
-use stats::{StatsCasesPage, StatsPage};
+use stats::{StatsCasesPage, StatsPage, StatsReportPage};

@@ -119,6 +119,8 @@ audit_actions! {
     Open311KeyRevoke = "open311.key_revoke", "吊销 Open311 密钥", "Revoked an Open311 key", false;
     PatrolStart = "patrol.start", "开始巡查", "Started a patrol", false;
     PatrolEnd = "patrol.end", "结束巡查", "Ended a patrol", false;
+    StatsReportXlsx = "stats.report.xlsx", "下载月度工作报告", "Downloaded a monthly report", true;
+    StatsExport = "stats.export", "导出统计明细", "Exported records", true;
 }
 
 impl AuditAction {
@@ -173,6 +175,7 @@ pub enum Counted {
     MealOrders,
     Volunteers,
     Points,
+    Cases,
 }
 
 impl Counted {
@@ -186,6 +189,7 @@ impl Counted {
             Counted::MealOrders => Text::new("{n} 份订餐", "{n} meal orders"),
             Counted::Volunteers => Text::new("{n} 位志愿者", "{n} volunteers"),
             Counted::Points => Text::new("{n} 积分", "{n} points"),
+            Counted::Cases => Text::new("{n} 件事件", "{n} cases"),
         }
     }
 }

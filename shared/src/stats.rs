@@ -72,6 +72,53 @@ pub enum FigureId {
     ResidentsServed,
 }
 
+/// The parts of the dashboard and the monthly report: the figures of one area together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FigureGroup {
+    Cases,
+    Care,
+    Mediation,
+    Council,
+    Served,
+}
+
+impl FigureGroup {
+    pub const ALL: [FigureGroup; 5] = [
+        FigureGroup::Cases,
+        FigureGroup::Care,
+        FigureGroup::Mediation,
+        FigureGroup::Council,
+        FigureGroup::Served,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FigureGroup::Cases => "cases",
+            FigureGroup::Care => "care",
+            FigureGroup::Mediation => "mediation",
+            FigureGroup::Council => "council",
+            FigureGroup::Served => "served",
+        }
+    }
+
+    pub fn text(self) -> Text {
+        match self {
+            FigureGroup::Cases => Text::new("事件办理", "Cases"),
+            FigureGroup::Care => Text::new("关爱服务", "Care"),
+            FigureGroup::Mediation => Text::new("矛盾调解", "Mediation"),
+            FigureGroup::Council => Text::new("居民议事", "Council"),
+            FigureGroup::Served => Text::new("服务群众", "Residents served"),
+        }
+    }
+
+    /// The group's figures, in the order of [`FigureId::ALL`].
+    pub fn figures(self) -> impl Iterator<Item = FigureId> {
+        FigureId::ALL.into_iter().filter(move |f| f.group() == self)
+    }
+}
+
 /// One figure's definition: what the UI shows as its name, unit and formula.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Figure {
@@ -122,6 +169,23 @@ impl FigureId {
         FigureId::Satisfaction,
     ];
 
+    /// The figures of care, mediation and council work and the residents served (the
+    /// dashboard's second part): counted from those areas' records into [`WorkCounts`].
+    pub const WORK: [FigureId; 12] = [
+        FigureId::VisitsDue,
+        FigureId::VisitsOnSchedule,
+        FigureId::ErrandsDone,
+        FigureId::MealsServed,
+        FigureId::MediationAccepted,
+        FigureId::MediationAgreed,
+        FigureId::MediationSuccessRate,
+        FigureId::MediationPerformed,
+        FigureId::CouncilRaised,
+        FigureId::CouncilDecided,
+        FigureId::CouncilDoneOnTime,
+        FigureId::ResidentsServed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         use FigureId::*;
         match self {
@@ -152,6 +216,20 @@ impl FigureId {
 
     pub fn parse(s: &str) -> Option<FigureId> {
         FigureId::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+
+    /// The part of the dashboard the figure belongs to.
+    pub fn group(self) -> FigureGroup {
+        use FigureId::*;
+        match self {
+            VisitsDue | VisitsOnSchedule | ErrandsDone | MealsServed => FigureGroup::Care,
+            MediationAccepted | MediationAgreed | MediationSuccessRate | MediationPerformed => {
+                FigureGroup::Mediation
+            }
+            CouncilRaised | CouncilDecided | CouncilDoneOnTime => FigureGroup::Council,
+            ResidentsServed => FigureGroup::Served,
+            _ => FigureGroup::Cases,
+        }
     }
 
     /// May this figure be drawn as a trend (a value per day, week or month)? A figure of the
@@ -247,24 +325,24 @@ impl FigureId {
                 Text::new("应走访", "Visits due"),
                 Unit::Times,
                 Text::new(
-                    "期间内按帮扶对象风险等级的走访周期应到期的走访次数，按特殊群体分列",
-                    "Visits falling due in the period by each cared-for resident's visit interval, per special group",
+                    "期间内到期且已过到期日（或已走访）的走访次数：自结对开始，每次走访后按风险等级的走访周期（现行设置）再到期；一个周期无人走访算一次未按期，下一周期从原到期日起算；按特殊群体分列（一人属多个群体时各计一次）",
+                    "Visits that fell due in the period and whose due day has passed (or that were made): from the pairing's start, due one visit interval (by risk level, current settings) after the last visit; an interval without a visit is one missed visit and the next interval runs from that due day; per special group (a person in two groups counts in each)",
                 ),
             ),
             VisitsOnSchedule => (
                 Text::new("按期走访", "Visits on schedule"),
                 Unit::Times,
                 Text::new(
-                    "应走访中在到期日或之前完成的次数，按特殊群体分列",
-                    "Visits due that were made on or before their due day, per special group",
+                    "应走访中在到期日或之前（上次走访之后）完成的次数，按特殊群体分列",
+                    "Visits due that were made on or before their due day (after the visit before), per special group",
                 ),
             ),
             ErrandsDone => (
                 Text::new("代办完成", "Errands done"),
                 Unit::Times,
                 Text::new(
-                    "期间内办结的代办事项数（按完成时间）",
-                    "Errands done in the period (by the time they were done)",
+                    "期间内办结的代办事项数（已办好或已确认，按最后一次办理时间）",
+                    "Errands done in the period (done or confirmed, by the time of their last step)",
                 ),
             ),
             MealsServed => (
@@ -287,8 +365,8 @@ impl FigureId {
                 Text::new("达成协议", "Agreements reached"),
                 Unit::Cases,
                 Text::new(
-                    "期间内达成调解协议的案卷数（按协议时间）",
-                    "Dispute files that reached an agreement in the period (by the time of agreement)",
+                    "期间内达成调解协议并经各方确认生效的案卷数（按协议生效时间）",
+                    "Dispute files whose agreement was confirmed by every party and took effect in the period (by that time)",
                 ),
             ),
             MediationSuccessRate => (
@@ -303,40 +381,40 @@ impl FigureId {
                 Text::new("协议履行", "Agreements performed"),
                 Unit::Cases,
                 Text::new(
-                    "期间内协议全部履行完毕的案卷数",
-                    "Files whose agreement was fully performed in the period",
+                    "期间内协议全部履行完毕而结案的案卷数（按结案时间）",
+                    "Files closed in the period after their agreement was fully performed (by the time of closing)",
                 ),
             ),
             CouncilRaised => (
                 Text::new("议事提出", "Council items raised"),
                 Unit::Cases,
                 Text::new(
-                    "期间内提出的议事事项数",
-                    "Council items raised in the period",
+                    "期间内提出的议事事项数（按提出时间）",
+                    "Council items raised in the period (by the time they were raised)",
                 ),
             ),
             CouncilDecided => (
                 Text::new("议事决定", "Council items decided"),
                 Unit::Cases,
                 Text::new(
-                    "期间内作出决定的议事事项数",
-                    "Council items decided in the period",
+                    "期间内议事会作出决定（明确责任单位和期限）的事项数（按决定时间）",
+                    "Council items decided in the period, with a responsible party and a deadline (by the time of decision)",
                 ),
             ),
             CouncilDoneOnTime => (
                 Text::new("决定按期落实", "Decisions done on time"),
                 Unit::Cases,
                 Text::new(
-                    "期间内落实完毕且不晚于承诺期限的议事决定数",
-                    "Council decisions carried out in the period no later than their promised date",
+                    "期间内办结且办结日（北京时间）不晚于决定期限的议事事项数",
+                    "Council items done in the period on or before their decision's deadline (Beijing day)",
                 ),
             ),
             ResidentsServed => (
                 Text::new("服务群众人次", "Residents served"),
                 Unit::PersonTimes,
                 Text::new(
-                    "期间内为居民提供服务的次数之和，每次服务计一人次：居民上报（含热线、书记信箱、Open311）且结案的事件、完成的走访、办结的代办、送达的餐食、受理的调解案卷（每位当事人计一人次）",
-                    "Services to residents in the period, each counted once per person: cases residents reported (also by hotline, the secretary's mailbox, Open311) that closed, visits made, errands done, meals delivered, dispute files accepted (once per party)",
+                    "期间内为居民提供服务的次数之和，每次服务计一人次：居民上报（含热线、书记信箱、Open311）且在期间内结案的事件 + 期间内的走访 + 办结的代办 + 送达的餐食份数 + 受理的调解案卷的每位当事人",
+                    "Services to residents in the period, each counted once per person: cases residents reported (also by hotline, the secretary's mailbox, Open311) closed in the period + visits made + errands done + meals delivered + each party of the dispute files accepted",
                 ),
             ),
         };
@@ -683,6 +761,163 @@ impl CaseCounts {
     }
 }
 
+/// How many visits fell due in a period and how many of them were made on schedule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitTally {
+    pub due: u64,
+    pub on_schedule: u64,
+}
+
+impl VisitTally {
+    pub fn add(&mut self, other: VisitTally) {
+        self.due += other.due;
+        self.on_schedule += other.on_schedule;
+    }
+
+    /// On schedule ÷ due; none of none.
+    pub fn rate(&self) -> Option<f64> {
+        ratio(self.on_schedule, self.due)
+    }
+}
+
+/// The visits one pairing owed in `period` (see [`FigureId::VisitsDue`]): from `starts_on`
+/// a visit is due every `interval_days` after the visit before; an interval without a visit is
+/// one missed visit, and the next runs from that due day (so a pairing left alone for a month
+/// misses every weekly visit of it, not one). `visits` are the Beijing days the resident was
+/// visited, in any order. A due day not yet passed (`today` or later) without a visit is not
+/// counted yet: there is still time. Nothing is due after `ended_on`.
+pub fn visits_owed(
+    starts_on: Date,
+    ended_on: Option<Date>,
+    interval_days: u32,
+    visits: &[Date],
+    period: &Period,
+    today: Date,
+) -> VisitTally {
+    let mut days: Vec<Date> = visits.iter().copied().filter(|d| *d > starts_on).collect();
+    days.sort_unstable();
+    let step = Duration::days(i64::from(interval_days.max(1)));
+    let mut out = VisitTally::default();
+    let mut anchor = starts_on;
+    let mut next = 0;
+    loop {
+        let due = anchor + step;
+        if due > period.to || ended_on.is_some_and(|end| due > end) {
+            break;
+        }
+        // The latest visit after the anchor, on or before the due day.
+        let mut made = None;
+        while next < days.len() && days[next] <= due {
+            made = Some(days[next]);
+            next += 1;
+        }
+        if made.is_none() && due >= today {
+            break;
+        }
+        if due >= period.from {
+            out.due += 1;
+            out.on_schedule += u64::from(made.is_some());
+        }
+        anchor = made.unwrap_or(due);
+    }
+    out
+}
+
+/// The visits of one special group (none: residents in care without a group tag).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GroupVisits {
+    pub group: Option<crate::places::SpecialGroup>,
+    pub due: u64,
+    pub on_schedule: u64,
+}
+
+/// The raw counts behind the care, mediation and council figures and the residents served,
+/// for one period and scope.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkCounts {
+    /// Every pairing's visits (each pairing once, whatever its groups).
+    pub visits: VisitTally,
+    /// Visits made in the period (any visitor, any method).
+    pub visits_made: u64,
+    pub errands_done: u64,
+    pub meals_served: u64,
+    pub mediation_accepted: u64,
+    /// The parties of the files accepted in the period.
+    pub mediation_parties: u64,
+    pub mediation_agreed: u64,
+    /// Files whose mediation failed in the period.
+    pub mediation_failed: u64,
+    pub mediation_performed: u64,
+    pub council_raised: u64,
+    pub council_decided: u64,
+    pub council_done_on_time: u64,
+    /// Cases from residents (their reports, hotline, mailbox, Open311) closed in the period.
+    pub resident_cases_closed: u64,
+}
+
+/// The sources through which a resident asks for something: their cases count among the
+/// residents served (see [`FigureId::ResidentsServed`]).
+pub const RESIDENT_SOURCES: [crate::cases::Source; 4] = [
+    crate::cases::Source::ResidentReport,
+    crate::cases::Source::Mailbox,
+    crate::cases::Source::Hotline,
+    crate::cases::Source::Open311,
+];
+
+impl WorkCounts {
+    /// 服务群众人次: each service to a resident once per person served.
+    pub fn residents_served(&self) -> u64 {
+        self.resident_cases_closed
+            + self.visits_made
+            + self.errands_done
+            + self.meals_served
+            + self.mediation_parties
+    }
+
+    /// Each work figure, by the definitions above; `None` for a ratio with nothing to count
+    /// and for the case figures ([`CaseCounts::figure`]).
+    pub fn figure(&self, id: FigureId) -> Option<f64> {
+        let n = |v: u64| Some(v as f64);
+        match id {
+            FigureId::VisitsDue => n(self.visits.due),
+            FigureId::VisitsOnSchedule => n(self.visits.on_schedule),
+            FigureId::ErrandsDone => n(self.errands_done),
+            FigureId::MealsServed => n(self.meals_served),
+            FigureId::MediationAccepted => n(self.mediation_accepted),
+            FigureId::MediationAgreed => n(self.mediation_agreed),
+            FigureId::MediationSuccessRate => ratio(
+                self.mediation_agreed,
+                self.mediation_agreed + self.mediation_failed,
+            ),
+            FigureId::MediationPerformed => n(self.mediation_performed),
+            FigureId::CouncilRaised => n(self.council_raised),
+            FigureId::CouncilDecided => n(self.council_decided),
+            FigureId::CouncilDoneOnTime => n(self.council_done_on_time),
+            FigureId::ResidentsServed => n(self.residents_served()),
+            _ => None,
+        }
+    }
+}
+
+/// Every count of one period and scope: any figure from them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Counts {
+    pub cases: CaseCounts,
+    pub work: WorkCounts,
+}
+
+impl Counts {
+    pub fn figure(&self, id: FigureId) -> Option<f64> {
+        if FigureId::CASES.contains(&id) {
+            self.cases.figure(id)
+        } else {
+            self.work.figure(id)
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // What the API answers
 
@@ -730,6 +965,9 @@ pub struct Dashboard {
     pub figures: Vec<FigureValue>,
     /// Time to close by category, most closed first.
     pub by_category: Vec<CategoryTimes>,
+    /// Visits due and on schedule per special group (`SpecialGroup::ALL`'s order, then
+    /// the residents in care without a group); groups with nothing due are left out.
+    pub visits_by_group: Vec<GroupVisits>,
 }
 
 /// One step of a trend.
@@ -813,6 +1051,129 @@ pub struct Breakdown {
     pub rows: Vec<BreakdownRow>,
 }
 
+// ---------------------------------------------------------------------------------------
+// The monthly report (月度工作报告)
+
+/// A month as the report names it: `YYYY-MM`.
+pub fn parse_month(s: &str) -> Option<Period> {
+    let (y, m) = s.trim().split_once('-')?;
+    if y.len() != 4 || m.len() != 2 {
+        return None;
+    }
+    let year: i32 = y.parse().ok()?;
+    let month = Month::try_from(m.parse::<u8>().ok()?).ok()?;
+    let first = Date::from_calendar_date(year, month, 1).ok()?;
+    Some(Period::containing(PeriodKind::Month, first))
+}
+
+/// `YYYY-MM` of a month's period.
+pub fn month_name(p: &Period) -> String {
+    format!("{:04}-{:02}", p.from.year(), u8::from(p.from.month()))
+}
+
+/// A week (or its clipped part) of the month: cases reported and closed in it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportWeek {
+    pub period: Period,
+    pub reported: u64,
+    pub closed: u64,
+}
+
+/// The disputes of one type in the month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MediationOutcomes {
+    pub dispute_type: crate::mediation::DisputeType,
+    pub accepted: u64,
+    pub agreed: u64,
+    pub failed: u64,
+    pub performed: u64,
+}
+
+/// A council item decided in the month, and how far it is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportDecision {
+    pub item_id: i64,
+    pub title: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub decided_at: OffsetDateTime,
+    #[serde(with = "crate::calendar::ymd::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub deadline: Option<Date>,
+    pub stage: crate::council::ItemStage,
+    /// Past its deadline and not done (now).
+    pub overdue: bool,
+}
+
+/// The answer to `GET /api/v1/stats/report`: the month's work in figures and tables, the
+/// same in the printable page and in the workbook.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MonthlyReport {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The headline figures with the month before and the same month last year, the
+    /// visits per special group and the time to close by category: as the dashboard's.
+    pub dashboard: Dashboard,
+    pub weeks: Vec<ReportWeek>,
+    /// Cases reported in the month by grid and by category (as the dashboard's breakdowns).
+    pub by_grid: Vec<BreakdownRow>,
+    pub by_category: Vec<BreakdownRow>,
+    /// Cases reported in the month still open and past their deadline now, the longest
+    /// overdue first (at most [`NOTABLE_CASES`]).
+    pub notable_cases: Vec<crate::cases::CaseSummary>,
+    pub decisions: Vec<ReportDecision>,
+    /// Disputes by type (types with nothing in the month left out).
+    pub mediation: Vec<MediationOutcomes>,
+}
+
+/// Most cases the report lists as notable.
+pub const NOTABLE_CASES: u64 = 20;
+
+// ---------------------------------------------------------------------------------------
+// Exports
+
+/// What a file export holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ExportKind {
+    /// The cases the statistics page lists: reported in the period in the scope, or one
+    /// breakdown group's (`by` and `key`, as `/stats/cases`).
+    Cases,
+}
+
+impl ExportKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportKind::Cases => "cases",
+        }
+    }
+}
+
+/// The file an export is written as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// UTF-8 with a byte-order mark (Excel and WPS read it as Chinese).
+    Csv,
+    Xlsx,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 2] = [ExportFormat::Csv, ExportFormat::Xlsx];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -836,6 +1197,12 @@ mod tests {
             );
         }
         assert!(FigureId::CASES.iter().all(|f| FigureId::ALL.contains(f)));
+        // The case figures are the Cases group, exactly.
+        assert!(FigureGroup::Cases.figures().eq(FigureId::CASES));
+        assert_eq!(
+            FigureGroup::ALL.iter().map(|g| g.figures().count()).sum::<usize>(),
+            FigureId::ALL.len()
+        );
         assert!(
             FigureId::ResidentsServed
                 .definition()
@@ -1079,6 +1446,167 @@ mod tests {
             ..CaseCounts::default()
         };
         assert_eq!(postponed.figure(FigureId::ClosureRate), None);
+    }
+
+    #[test]
+    fn visits_fall_due_each_interval_after_the_last_one() {
+        let march = Period::containing(PeriodKind::Month, date!(2026 - 03 - 01));
+        let later = date!(2026 - 06 - 01);
+        // Weekly from 22 February, each visit on time: due 1 March, then a week after each visit.
+        let on_time = [
+            date!(2026 - 03 - 01),
+            date!(2026 - 03 - 07),
+            date!(2026 - 03 - 14),
+            date!(2026 - 03 - 21),
+            date!(2026 - 03 - 28),
+        ];
+        let t = visits_owed(date!(2026 - 02 - 22), None, 7, &on_time, &march, later);
+        // 1 Mar (met 1 Mar), 8 Mar (7 Mar), 14 Mar (14), 21 Mar (21), 28 Mar (28): the
+        // next is 4 April, outside March.
+        assert_eq!(t, VisitTally { due: 5, on_schedule: 5 });
+        assert_eq!(t.rate(), Some(1.0));
+        // Nobody came: every week is one missed visit, not one for the whole month.
+        let none = visits_owed(date!(2026 - 02 - 22), None, 7, &[], &march, later);
+        assert_eq!(none, VisitTally { due: 5, on_schedule: 0 });
+        // A visit two days late meets the next due day, not the missed one.
+        let late = visits_owed(
+            date!(2026 - 02 - 22),
+            None,
+            7,
+            &[date!(2026 - 03 - 03)],
+            &march,
+            later,
+        );
+        // Due 1 Mar missed; 8 Mar met by 3 Mar; then 10, 17, 24, 31 Mar missed.
+        assert_eq!(late, VisitTally { due: 6, on_schedule: 1 });
+        // Two visits in one interval are one visit due.
+        let twice = visits_owed(
+            date!(2026 - 02 - 22),
+            None,
+            30,
+            &[date!(2026 - 03 - 05), date!(2026 - 03 - 10)],
+            &march,
+            later,
+        );
+        // Due 24 March (22 Feb + 30 days), met; the next, 9 April, is after March.
+        assert_eq!(twice, VisitTally { due: 1, on_schedule: 1 });
+        // A due day crossing into the period: the visit before the period counts.
+        let crossing = visits_owed(
+            date!(2026 - 01 - 31),
+            None,
+            30,
+            &[date!(2026 - 02 - 27)],
+            &march,
+            later,
+        );
+        // Due 2 Mar (31 Jan + 30), met by the visit on 27 Feb; next 29 Mar, missed.
+        assert_eq!(crossing, VisitTally { due: 2, on_schedule: 1 });
+    }
+
+    #[test]
+    fn visits_not_yet_due_or_after_the_pairing_ended_are_not_counted() {
+        let march = Period::containing(PeriodKind::Month, date!(2026 - 03 - 01));
+        // Today is 15 March: the 15th is still open, the 22nd and 29th are ahead.
+        let t = visits_owed(date!(2026 - 02 - 22), None, 7, &[], &march, date!(2026 - 03 - 15));
+        assert_eq!(t, VisitTally { due: 2, on_schedule: 0 });
+        // A visit today meets today's due day at once.
+        let today = visits_owed(
+            date!(2026 - 02 - 22),
+            None,
+            7,
+            &[date!(2026 - 03 - 01), date!(2026 - 03 - 08), date!(2026 - 03 - 15)],
+            &march,
+            date!(2026 - 03 - 15),
+        );
+        assert_eq!(today, VisitTally { due: 3, on_schedule: 3 });
+        // The pairing ended on 10 March: nothing is due after.
+        let ended = visits_owed(
+            date!(2026 - 02 - 22),
+            Some(date!(2026 - 03 - 10)),
+            7,
+            &[],
+            &march,
+            date!(2026 - 06 - 01),
+        );
+        assert_eq!(ended, VisitTally { due: 2, on_schedule: 0 });
+        // A pairing started after the period owes nothing in it; visits before its start
+        // do not count for it.
+        let started = visits_owed(
+            date!(2026 - 03 - 25),
+            None,
+            7,
+            &[date!(2026 - 03 - 20)],
+            &march,
+            date!(2026 - 06 - 01),
+        );
+        assert_eq!(started, VisitTally::default());
+        assert_eq!(started.rate(), None);
+    }
+
+    #[test]
+    fn work_figures_follow_their_formulas() {
+        let w = WorkCounts {
+            visits: VisitTally { due: 10, on_schedule: 7 },
+            visits_made: 9,
+            errands_done: 4,
+            meals_served: 30,
+            mediation_accepted: 3,
+            mediation_parties: 7,
+            mediation_agreed: 3,
+            mediation_failed: 1,
+            mediation_performed: 2,
+            council_raised: 5,
+            council_decided: 2,
+            council_done_on_time: 1,
+            resident_cases_closed: 6,
+        };
+        let f = |id| w.figure(id);
+        assert_eq!(f(FigureId::VisitsDue), Some(10.0));
+        assert_eq!(f(FigureId::VisitsOnSchedule), Some(7.0));
+        assert_eq!(f(FigureId::ErrandsDone), Some(4.0));
+        assert_eq!(f(FigureId::MealsServed), Some(30.0));
+        assert_eq!(f(FigureId::MediationAccepted), Some(3.0));
+        assert_eq!(f(FigureId::MediationAgreed), Some(3.0));
+        assert_eq!(f(FigureId::MediationSuccessRate), Some(0.75));
+        assert_eq!(f(FigureId::MediationPerformed), Some(2.0));
+        assert_eq!(f(FigureId::CouncilRaised), Some(5.0));
+        assert_eq!(f(FigureId::CouncilDecided), Some(2.0));
+        assert_eq!(f(FigureId::CouncilDoneOnTime), Some(1.0));
+        // 6 cases + 9 visits + 4 errands + 30 meals + 7 parties.
+        assert_eq!(f(FigureId::ResidentsServed), Some(56.0));
+        assert_eq!(f(FigureId::ClosureRate), None, "a case figure is not work");
+        // Nothing ended: no success rate; counts of nothing are zero.
+        let empty = WorkCounts::default();
+        assert_eq!(empty.figure(FigureId::MediationSuccessRate), None);
+        for id in FigureId::WORK {
+            if id != FigureId::MediationSuccessRate {
+                assert_eq!(empty.figure(id), Some(0.0), "{id:?}");
+            }
+        }
+        // Every figure is a case figure or a work figure, never both.
+        for id in FigureId::ALL {
+            assert!(FigureId::CASES.contains(&id) != FigureId::WORK.contains(&id), "{id:?}");
+        }
+        let all = Counts {
+            work: w.clone(),
+            cases: CaseCounts {
+                reported: 2,
+                ..CaseCounts::default()
+            },
+        };
+        assert_eq!(all.figure(FigureId::CasesReported), Some(2.0));
+        assert_eq!(all.figure(FigureId::ResidentsServed), Some(56.0));
+    }
+
+    #[test]
+    fn months_are_named_yyyy_mm() {
+        let feb = parse_month("2024-02").unwrap();
+        assert_eq!((feb.from, feb.to), (date!(2024 - 02 - 01), date!(2024 - 02 - 29)));
+        assert_eq!(feb.kind, PeriodKind::Month);
+        assert_eq!(month_name(&feb), "2024-02");
+        for bad in ["2024-13", "2024-2", "24-02", "2024/02", "", "2024-00", "abcd-ef"] {
+            assert_eq!(parse_month(bad), None, "{bad}");
+        }
     }
 
     #[test]

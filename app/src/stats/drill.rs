@@ -26,6 +26,16 @@ pub fn StatsCasesPage() -> impl IntoView {
     }
 }
 
+/// The dashboard's own query for one group, passed through as it came (the server decides
+/// what it means): for the list and for its export alike.
+fn drill_query(m: &leptos_router::params::ParamsMap) -> String {
+    ["period", "from", "to", "place_id", "by", "key"]
+        .into_iter()
+        .filter_map(|k| m.get(k).map(|v| format!("{k}={}", api::encode(&v))))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 #[component]
 fn CasesBehind() -> impl IntoView {
     let i18n = use_i18n();
@@ -33,15 +43,8 @@ fn CasesBehind() -> impl IntoView {
     let query = use_query_map();
     let offset = RwSignal::new(0u64);
     let meta = LocalResource::new(api::case_meta);
-    // The dashboard's own query, passed through: the server decides what it means.
     let list = LocalResource::new(move || {
-        let q = query.with(|m| {
-            ["period", "from", "to", "place_id", "by", "key"]
-                .into_iter()
-                .filter_map(|k| m.get(k).map(|v| format!("{k}={}", api::encode(&v))))
-                .collect::<Vec<_>>()
-                .join("&")
-        });
+        let q = query.with(drill_query);
         let o = offset.get();
         let asked = query.with(|m| m.get("by").is_some());
         async move {
@@ -93,8 +96,10 @@ fn CasesBehind() -> impl IntoView {
                         };
                         let more = page.offset + (page.items.len() as u64) < total;
                         let less = page.offset > 0;
+                        let export_query = query.with_untracked(drill_query);
                         view! {
                             <p data-testid="stats-cases-heading">{heading}</p>
+                            <div class="stats-actions"><super::ExportLinks query=export_query/></div>
                             <ul class="cards case-cards" data-testid="stats-cases">
                                 {page.items.into_iter().map(|c| {
                                     let cat = category_label(meta.get().and_then(Result::ok).as_ref(), c.category_id, i18n.get());

@@ -6,8 +6,10 @@
 
 mod charts;
 mod drill;
+mod report;
 
 pub use drill::StatsCasesPage;
+pub use report::StatsReportPage;
 
 use leptos::prelude::*;
 use shared::accounts::{Permission, Reach};
@@ -15,7 +17,8 @@ use shared::calendar::format_day;
 use shared::i18n::Lang;
 use shared::places::PlaceKind;
 use shared::stats::{
-    Breakdown, BreakdownBy, Dashboard, FigureId, FigureValue, Interval, PeriodKind, Trend, Unit,
+    Breakdown, BreakdownBy, Dashboard, ExportFormat, ExportKind, FigureGroup, FigureId,
+    FigureValue, Interval, PeriodKind, Trend, Unit, VisitTally,
 };
 
 use crate::accounts::{RequirePermission, use_session};
@@ -310,7 +313,7 @@ fn StatsDashboard() -> impl IntoView {
             <Transition fallback=|| view! { <Loading/> }>
                 {move || Suspend::new(async move {
                     match dashboard.await {
-                        Ok(d) => view! { <Headline dashboard=d/> }.into_any(),
+                        Ok(d) => view! { <Headline dashboard=d selection=applied.get_untracked()/> }.into_any(),
                         Err(e) => view! { <ErrorBox error=e retry=Callback::new(move |_| dashboard.refetch())/> }.into_any(),
                     }
                 })}
@@ -325,7 +328,7 @@ fn StatsDashboard() -> impl IntoView {
                     <select id="stats-trend-figure" data-testid="stats-trend-figure" on:change=move |ev| {
                         if let Some(f) = FigureId::parse(&event_target_value(&ev)) { trend_figure.set(f); }
                     }>
-                        {FigureId::CASES.into_iter().filter(|f| f.has_trend()).map(|f| view! {
+                        {FigureId::ALL.into_iter().filter(|f| f.has_trend()).map(|f| view! {
                             <option value=f.as_str() selected=move || trend_figure.get() == f>{move || i18n.text(f.definition().name)}</option>
                         }).collect_view()}
                     </select>
@@ -396,10 +399,36 @@ pub fn by_name(b: BreakdownBy) -> &'static str {
     }
 }
 
+/// Links that download the cases a query selects, as CSV and as XLSX (plain links: the
+/// browser streams the file to disk and shows its progress).
 #[component]
-fn Headline(dashboard: Dashboard) -> impl IntoView {
+pub fn ExportLinks(query: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = move |f: ExportFormat| {
+        format!(
+            "/api/v1/stats/export?kind={}&format={}&{query}",
+            ExportKind::Cases.as_str(),
+            f.as_str()
+        )
+    };
+    view! {
+        <a class="button button-secondary" href=href(ExportFormat::Csv) download="" data-testid="export-csv">{move || i18n.t(Key::StatsExportCsv)}</a>
+        <a class="button button-secondary" href=href(ExportFormat::Xlsx) download="" data-testid="export-xlsx">{move || i18n.t(Key::StatsExportXlsx)}</a>
+    }
+}
+
+#[component]
+fn Headline(dashboard: Dashboard, selection: Selection) -> impl IntoView {
     let i18n = use_i18n();
     let p = dashboard.period;
+    // The report of the month the period starts in, for the same area.
+    let report = {
+        let mut q = format!("month={}", shared::stats::month_name(&p));
+        if let Some(id) = dashboard.scope.place_id {
+            q.push_str(&format!("&place_id={id}"));
+        }
+        format!("/stats/report?{q}")
+    };
     let period_text = move || {
         i18n.fmt(
             Key::StatsShowing,
@@ -408,14 +437,58 @@ fn Headline(dashboard: Dashboard) -> impl IntoView {
     };
     let scope_name = dashboard.scope.name.clone();
     let by_category = dashboard.by_category.clone();
+    let figures = dashboard.figures;
+    let visits_by_group = dashboard.visits_by_group;
     view! {
         <p class="stats-period" data-testid="stats-showing">
             <span>{period_text}</span>
             {scope_name.map(|n| view! { " · " <span data-user-text>{n}</span> })}
         </p>
-        <ul class="stats-tiles" data-testid="stats-tiles">
-            {dashboard.figures.into_iter().map(|f| view! { <Tile figure=f/> }).collect_view()}
-        </ul>
+        <div class="stats-actions">
+            <a class="button button-primary" href=report data-testid="stats-report-link">{move || i18n.t(Key::StatsMonthlyReport)}</a>
+            <ExportLinks query=selection.query()/>
+        </div>
+        <div data-testid="stats-tiles">
+        {FigureGroup::ALL.into_iter().map(|g| {
+            let tiles: Vec<FigureValue> = figures.iter().filter(|f| f.id.group() == g).cloned().collect();
+            view! {
+                <h3 class="stats-group-title">{move || i18n.text(g.text())}</h3>
+                <ul class="stats-tiles" data-testid=format!("stats-tiles-{}", g.as_str())>
+                    {tiles.into_iter().map(|f| view! { <Tile figure=f/> }).collect_view()}
+                </ul>
+            }
+        }).collect_view()}
+        </div>
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || i18n.t(Key::StatsTableScroll)>
+            <table class="report-table stats-table" data-testid="stats-visits-by-group">
+                <caption>{move || i18n.t(Key::StatsVisitsByGroup)}</caption>
+                <thead><tr>
+                    <th scope="col">{move || i18n.t(Key::StatsSpecialGroup)}</th>
+                    <th scope="col" class="num">{move || i18n.text(FigureId::VisitsDue.definition().name)}</th>
+                    <th scope="col" class="num">{move || i18n.text(FigureId::VisitsOnSchedule.definition().name)}</th>
+                    <th scope="col" class="num">{move || i18n.t(Key::StatsOnScheduleRate)}</th>
+                </tr></thead>
+                <tbody>
+                    {visits_by_group.is_empty().then(|| view! {
+                        <tr><td colspan="4" class="muted">{move || i18n.t(Key::StatsNoVisitsDue)}</td></tr>
+                    })}
+                    {visits_by_group.into_iter().map(|g| {
+                        let rate = VisitTally { due: g.due, on_schedule: g.on_schedule }.rate();
+                        view! {
+                            <tr>
+                                <th scope="row">{move || match g.group {
+                                    Some(group) => i18n.text(group.text()),
+                                    None => i18n.t(Key::StatsNoGroup),
+                                }}</th>
+                                <td class="num">{g.due}</td>
+                                <td class="num">{g.on_schedule}</td>
+                                <td class="num">{move || format_value(Unit::Ratio, rate, i18n.get())}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
         <div class="table-scroll" tabindex="0" role="region" aria-label=move || i18n.t(Key::StatsTableScroll)>
             <table class="report-table stats-table" data-testid="stats-by-category">
                 <caption>{move || i18n.t(Key::StatsByCategory)}</caption>

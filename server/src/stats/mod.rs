@@ -2,7 +2,10 @@
 //! over the community and for grid workers over their grids. What each figure means is
 //! `shared::stats`.
 
+pub mod export;
+pub mod report;
 pub mod routes;
 pub mod service;
+pub mod sheet;
 
 pub use routes::router;

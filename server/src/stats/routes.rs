@@ -1,7 +1,12 @@
 //! HTTP routes of the statistics: the headline figures, a figure's trend, and breakdowns.
 
-use super::service;
+use super::{export, report, service, sheet};
 use crate::accounts::CurrentUser;
+use crate::audit;
+use crate::http::RequestCtx;
+use axum::http::header;
+use axum::response::IntoResponse;
+use shared::audit::{AuditAction, AuditDetail, Counted};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use axum::Json;
@@ -11,7 +16,8 @@ use shared::calendar;
 use shared::cases::CaseSummary;
 use shared::error::{FieldErrorCode, Problem};
 use shared::stats::{
-    Breakdown, BreakdownBy, Dashboard, FigureId, Interval, Period, PeriodError, PeriodKind, Trend,
+    Breakdown, BreakdownBy, Dashboard, ExportFormat, ExportKind, FigureId, Interval,
+    MonthlyReport, Period, PeriodError, PeriodKind, Trend,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -167,10 +173,171 @@ async fn drill(
     ))
 }
 
+/// Which month and which part of the community.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    /// `YYYY-MM` (Beijing); default this month.
+    pub month: Option<String>,
+    /// A community, grid or micro-grid; none: all the reader's statistics reach.
+    pub place_id: Option<i64>,
+}
+
+fn month(s: Option<&str>) -> AppResult<Period> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(Period::containing(PeriodKind::Month, calendar::today())),
+        Some(s) => shared::stats::parse_month(s)
+            .ok_or_else(|| AppError::field("month", FieldErrorCode::InvalidFormat)),
+    }
+}
+
+/// The monthly report (月度工作报告): the month's figures against the month before and the
+/// same month last year, cases by week, grid and category, the notable cases, the council's
+/// decisions, the disputes by type and the visits per special group.
+#[utoipa::path(get, path = "/stats/report", extensions(("x-permission" = json!("view_statistics"))), tag = "stats", params(ReportQuery),
+    responses((status = 200, body = MonthlyReport), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
+async fn report(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<ReportQuery>,
+) -> AppResult<impl IntoResponse> {
+    let sel = service::select(&state.db.conn, &me, q.place_id).await?;
+    let m = month(q.month.as_deref())?;
+    let r = report::monthly(&state.db.conn, sel, m).await?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(r)))
+}
+
+/// The monthly report as an XLSX workbook, one sheet per table (the same answer as
+/// `/stats/report`). Audited: it lists cases.
+#[utoipa::path(get, path = "/stats/report.xlsx", extensions(("x-permission" = json!("view_statistics"))), tag = "stats", params(ReportQuery),
+    responses((status = 200, description = "The monthly report as an XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn report_xlsx(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<ReportQuery>,
+) -> AppResult<impl IntoResponse> {
+    let sel = service::select(&state.db.conn, &me, q.place_id).await?;
+    let m = month(q.month.as_deref())?;
+    let r = report::monthly(&state.db.conn, sel, m).await?;
+    let bytes = sheet::workbook(&report::tables(&r))
+        .map_err(|e| AppError::Internal(format!("workbook: {e}")))?;
+    audit::record_now(
+        &state,
+        Some(&me),
+        &ctx,
+        audit::Record {
+            action: AuditAction::StatsReportXlsx,
+            entity: q.place_id.map(|_| "place"),
+            entity_id: q.place_id,
+            resident_id: None,
+            detail: Some(AuditDetail::count(r.notable_cases.len(), Counted::Cases).to_json()),
+        },
+    )
+    .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, XLSX.to_string()),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"report-{}.xlsx\"", r.month),
+            ),
+        ],
+        bytes,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// What to export (`cases`).
+    #[param(inline)]
+    pub kind: ExportKind,
+    /// `csv` or `xlsx`.
+    #[param(inline)]
+    pub format: ExportFormat,
+    pub period: Option<PeriodKind>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub place_id: Option<i64>,
+    /// With `key`: one breakdown group's cases, as `/stats/cases`; none: every case reported
+    /// in the period.
+    pub by: Option<BreakdownBy>,
+    pub key: Option<String>,
+}
+
+/// The cases the statistics pages list, as a CSV or XLSX file: the same selection, the same
+/// reach (a grid worker's grids) and the same fields as `/stats/cases`. Streamed a batch at a
+/// time; audited with the number of rows.
+#[utoipa::path(get, path = "/stats/export", extensions(("x-permission" = json!("view_statistics"))), tag = "stats", params(ExportQuery),
+    responses((status = 200, description = "The rows as CSV (UTF-8 with a byte-order mark) or XLSX", content(
+                  ("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn export_file(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<ExportQuery>,
+) -> AppResult<impl IntoResponse> {
+    let sel = service::select(&state.db.conn, &me, q.place_id).await?;
+    let p = period(q.period, q.from.as_deref(), q.to.as_deref())?;
+    let conn = &state.db.conn;
+    let (rows, total) = match q.kind {
+        ExportKind::Cases => export::cases(conn, &sel, &p, q.by, q.key.as_deref()).await?,
+    };
+    audit::record_now(
+        &state,
+        Some(&me),
+        &ctx,
+        audit::Record {
+            action: AuditAction::StatsExport,
+            entity: q.place_id.map(|_| "place"),
+            entity_id: q.place_id,
+            resident_id: None,
+            detail: Some(AuditDetail::count(total, Counted::Cases).to_json()),
+        },
+    )
+    .await?;
+    let name = format!(
+        "{}-{}-{}.{}",
+        q.kind.as_str(),
+        calendar::format_day(p.from),
+        calendar::format_day(p.to),
+        q.format.as_str()
+    );
+    let (content_type, body) = match q.format {
+        ExportFormat::Csv => (
+            "text/csv; charset=utf-8",
+            export::csv_body(conn.clone(), rows)?,
+        ),
+        ExportFormat::Xlsx => (XLSX, export::xlsx_body(conn, rows, "事件").await?),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    ))
+}
+
+/// The media type of an XLSX workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(dashboard))
         .routes(routes!(trend))
         .routes(routes!(breakdown))
         .routes(routes!(drill))
+        .routes(routes!(report))
+        .routes(routes!(report_xlsx))
+        .routes(routes!(export_file))
 }

@@ -8,7 +8,7 @@ use crate::cases::service::name_of;
 use crate::cases::store::{case, category, event, party};
 use crate::error::{AppError, AppResult};
 use crate::places::service as places;
-use crate::places::store::place;
+use crate::places::store::{place, resident, resident_group};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
@@ -18,19 +18,88 @@ use shared::board::Counts as BoardCounts;
 use shared::cases::{Source, Stage};
 use shared::error::{ErrorCode, FieldErrorCode};
 use shared::places::PlaceKind;
+use crate::care::store::{errand, order, pairing, visit};
+use crate::council::store::{event as cevent, item as citem};
+use crate::mediation::store::{event as mevent, file as mfile, party as mparty};
+use shared::calendar;
+use shared::care::{ErrandStatus, MealStatus, RiskLevel};
+use shared::council::ItemStage;
+use shared::mediation::MediationStage;
+use shared::places::SpecialGroup;
 use shared::stats::{
-    Breakdown, BreakdownBy, BreakdownRow, CaseCounts, CategoryTimes, Dashboard, FigureId,
-    FigureValue, Interval, MAX_TREND_POINTS, Period, SATISFIED_FROM, StatsScope, Trend, TrendPoint,
-    mean, p90,
+    Breakdown, BreakdownBy, BreakdownRow, CaseCounts, CategoryTimes, Counts, Dashboard, FigureId,
+    FigureValue, GroupVisits, Interval, MAX_TREND_POINTS, Period, RESIDENT_SOURCES, SATISFIED_FROM,
+    StatsScope, Trend, TrendPoint, VisitTally, WorkCounts, mean, p90, visits_owed,
 };
 use std::collections::{BTreeSet, HashMap};
 use time::{OffsetDateTime, UtcOffset};
 
-/// The cases a request counts: what the reader may see of statistics, narrowed to the place
-/// asked for.
+/// The records a request counts: what the reader may see of statistics, narrowed to the
+/// place asked for.
 pub struct Selection {
     pub cases: Condition,
     pub scope: StatsScope,
+    /// A grid worker's grids; none: every grid.
+    reach: Option<Vec<i64>>,
+    /// The community, grid or micro-grid asked for.
+    place: Option<(PlaceKind, i64)>,
+}
+
+/// Where a record of some area lies, besides its grid: at a place (a case, a dispute file, a
+/// council item) or with a resident (visits, errands, meals).
+#[derive(Clone, Copy)]
+pub enum At<C> {
+    Place(C),
+    Resident(C),
+}
+
+impl Selection {
+    /// The records of any area in the selection, found by their grid column and their place
+    /// or resident column: the one rule for every figure, so a grid worker's figures of care,
+    /// mediation and council stop at their grids as the case figures do.
+    pub fn records<C: ColumnTrait>(&self, grid: C, at: At<C>) -> Condition {
+        let mut c = Condition::all();
+        if let Some(ids) = &self.reach {
+            c = c.add(grid.is_in(ids.clone()));
+        }
+        match (self.place, at) {
+            (None, _) => c,
+            (Some((PlaceKind::Community, id)), At::Place(place)) => c.add(
+                Condition::any()
+                    .add(grid.in_subquery(grids_of(id)))
+                    .add(place.eq(id)),
+            ),
+            (Some((PlaceKind::Community, id)), At::Resident(_)) => {
+                c.add(grid.in_subquery(grids_of(id)))
+            }
+            (Some((PlaceKind::MicroGrid, id)), At::Place(place)) => {
+                c.add(place.in_subquery(within_micro_grid(id)))
+            }
+            (Some((PlaceKind::MicroGrid, id)), At::Resident(resident)) => {
+                c.add(resident.in_subquery(residents_of_micro_grid(id)))
+            }
+            (Some((_, id)), _) => c.add(grid.eq(id)),
+        }
+    }
+}
+
+/// The grids of a community (ids).
+fn grids_of(community: i64) -> SelectStatement {
+    Query::select()
+        .column(place::Column::Id)
+        .from(place::Entity)
+        .and_where(place::Column::ParentId.eq(community))
+        .and_where(place::Column::Kind.eq(PlaceKind::Grid.as_str()))
+        .to_owned()
+}
+
+/// The residents (ids) living in a micro-grid's households.
+fn residents_of_micro_grid(id: i64) -> SelectStatement {
+    Query::select()
+        .column(resident::Column::Id)
+        .from(resident::Entity)
+        .and_where(resident::Column::HouseholdId.in_subquery(within_micro_grid(id)))
+        .to_owned()
 }
 
 fn forbidden() -> AppError {
@@ -65,69 +134,66 @@ pub async fn select(
     place_id: Option<i64>,
 ) -> AppResult<Selection> {
     crate::accounts::require(me, Permission::ViewStatistics)?;
-    let reach = me.scope(Permission::ViewStatistics);
-    let base = match &reach {
-        Scope::All => Condition::all(),
-        Scope::Grids(ids) => Condition::all().add(case::Column::GridId.is_in(ids.clone())),
+    let reach = match me.scope(Permission::ViewStatistics) {
+        Scope::All => None,
+        Scope::Grids(ids) => Some(ids),
         Scope::None => return Err(forbidden()),
     };
-    let Some(id) = place_id else {
-        return Ok(Selection {
-            cases: base,
-            scope: StatsScope {
+    let (place, scope) = match place_id {
+        None => (
+            None,
+            StatsScope {
                 place_id: None,
                 name: None,
                 kind: None,
             },
-        });
-    };
-    let found = places::find(conn, id).await?;
-    let kind = places::kind_of(&found);
-    let narrowed = match kind {
-        PlaceKind::Community => {
-            let grids = Query::select()
-                .column(place::Column::Id)
-                .from(place::Entity)
-                .and_where(place::Column::ParentId.eq(id))
-                .and_where(place::Column::Kind.eq(PlaceKind::Grid.as_str()))
-                .to_owned();
-            Condition::any()
-                .add(case::Column::GridId.in_subquery(grids))
-                .add(case::Column::PlaceId.eq(id))
+        ),
+        Some(id) => {
+            let found = places::find(conn, id).await?;
+            let kind = places::kind_of(&found);
+            if !matches!(
+                kind,
+                PlaceKind::Community | PlaceKind::Grid | PlaceKind::MicroGrid
+            ) {
+                return Err(AppError::field("place_id", FieldErrorCode::NotAllowed));
+            }
+            if let Some(ids) = &reach
+                && !found.grid_id.is_some_and(|g| ids.contains(&g))
+            {
+                return Err(forbidden());
+            }
+            (
+                Some((kind, id)),
+                StatsScope {
+                    place_id: Some(id),
+                    name: Some(found.name),
+                    kind: Some(kind),
+                },
+            )
         }
-        PlaceKind::Grid => Condition::all().add(case::Column::GridId.eq(id)),
-        PlaceKind::MicroGrid => {
-            Condition::all().add(case::Column::PlaceId.in_subquery(within_micro_grid(id)))
-        }
-        _ => return Err(AppError::field("place_id", FieldErrorCode::NotAllowed)),
     };
-    if let Scope::Grids(ids) = &reach
-        && !found.grid_id.is_some_and(|g| ids.contains(&g))
-    {
-        return Err(forbidden());
-    }
-    Ok(Selection {
-        cases: base.add(narrowed),
-        scope: StatsScope {
-            place_id: Some(id),
-            name: Some(found.name),
-            kind: Some(kind),
-        },
-    })
+    let mut sel = Selection {
+        cases: Condition::all(),
+        scope,
+        reach,
+        place,
+    };
+    sel.cases = sel.records(case::Column::GridId, At::Place(case::Column::PlaceId));
+    Ok(sel)
 }
 
-fn utc(t: OffsetDateTime) -> OffsetDateTime {
+pub(super) fn utc(t: OffsetDateTime) -> OffsetDateTime {
     t.to_offset(UtcOffset::UTC)
 }
 
 /// `column` lies in the period (half-open, Beijing days).
-fn during(column: case::Column, p: &Period) -> Condition {
+pub(super) fn during<C: ColumnTrait>(column: C, p: &Period) -> Condition {
     Condition::all()
         .add(column.gte(utc(p.start())))
         .add(column.lt(utc(p.end())))
 }
 
-fn running_stages() -> Vec<String> {
+pub(super) fn running_stages() -> Vec<String> {
     Stage::ALL
         .into_iter()
         .filter(|s| s.clock_runs())
@@ -135,7 +201,7 @@ fn running_stages() -> Vec<String> {
         .collect()
 }
 
-async fn count(conn: &impl ConnectionTrait, c: Condition) -> AppResult<u64> {
+pub(super) async fn count(conn: &impl ConnectionTrait, c: Condition) -> AppResult<u64> {
     Ok(case::Entity::find().filter(c).count(conn).await?)
 }
 
@@ -289,6 +355,309 @@ pub async fn case_counts(
     Ok(out)
 }
 
+/// Rows of `entity` matching `c`.
+async fn count_of<E: EntityTrait>(conn: &impl ConnectionTrait, c: Condition) -> AppResult<u64>
+where
+    E::Model: Sync,
+{
+    Ok(E::find().filter(c).count(conn).await?)
+}
+
+/// Distinct records (`key`) with an event in the period moving them to `to_stage`.
+async fn moved_to<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    key: E::Column,
+    at: E::Column,
+    to_stage_column: E::Column,
+    to_stage: &str,
+    records: SelectStatement,
+    p: &Period,
+) -> AppResult<Vec<(i64, OffsetDateTime)>> {
+    Ok(E::find()
+        .select_only()
+        .column(key)
+        .column(at)
+        .filter(to_stage_column.eq(to_stage))
+        .filter(during(at, p))
+        .filter(key.in_subquery(records))
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+fn ids_of<E: EntityTrait + 'static>(id: E::Column, c: Condition) -> SelectStatement {
+    Query::select().column(id).from(E::default()).cond_where(c).to_owned()
+}
+
+/// The visits due and on schedule in the period: in total (each pairing once) and per
+/// special group (`shared::stats::visits_owed` over each pairing's visits).
+pub async fn visit_schedule(
+    conn: &impl ConnectionTrait,
+    sel: &Selection,
+    p: &Period,
+    today: time::Date,
+) -> AppResult<(VisitTally, Vec<GroupVisits>)> {
+    let intervals = crate::care::service::intervals(conn).await?;
+    let in_care = sel
+        .records(
+            pairing::Column::GridId,
+            At::Resident(pairing::Column::ResidentId),
+        )
+        .add(pairing::Column::StartsOn.lte(p.to))
+        .add(
+            Condition::any()
+                .add(pairing::Column::EndedOn.gte(p.from))
+                .add(
+                    Condition::all()
+                        .add(pairing::Column::EndedOn.is_null())
+                        .add(pairing::Column::Active.eq(true)),
+                ),
+        );
+    let pairings = pairing::Entity::find()
+        .filter(in_care.clone())
+        .all(conn)
+        .await?;
+    let residents = Query::select()
+        .column(pairing::Column::ResidentId)
+        .from(pairing::Entity)
+        .cond_where(in_care)
+        .to_owned();
+    let mut visited: HashMap<i64, Vec<time::Date>> = HashMap::new();
+    let rows: Vec<(i64, OffsetDateTime)> = visit::Entity::find()
+        .select_only()
+        .column(visit::Column::ResidentId)
+        .column(visit::Column::VisitedAt)
+        .filter(visit::Column::ResidentId.in_subquery(residents.clone()))
+        .filter(visit::Column::VisitedAt.lt(utc(p.end())))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for (r, at) in rows {
+        visited.entry(r).or_default().push(calendar::day_at(at));
+    }
+    let mut groups: HashMap<i64, Vec<SpecialGroup>> = HashMap::new();
+    let tags: Vec<(i64, String)> = resident_group::Entity::find()
+        .select_only()
+        .column(resident_group::Column::ResidentId)
+        .column(resident_group::Column::GroupName)
+        .filter(resident_group::Column::ResidentId.in_subquery(residents))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for (r, g) in tags {
+        if let Some(g) = SpecialGroup::parse(&g) {
+            groups.entry(r).or_default().push(g);
+        }
+    }
+    let mut total = VisitTally::default();
+    let mut per_group: HashMap<Option<SpecialGroup>, VisitTally> = HashMap::new();
+    for pr in pairings {
+        let risk = RiskLevel::parse(&pr.risk).unwrap_or(RiskLevel::Normal);
+        let t = visits_owed(
+            pr.starts_on,
+            pr.ended_on,
+            intervals.days(risk),
+            visited.get(&pr.resident_id).map_or(&[][..], Vec::as_slice),
+            p,
+            today,
+        );
+        total.add(t);
+        match groups.get(&pr.resident_id) {
+            Some(gs) if !gs.is_empty() => {
+                for g in gs {
+                    per_group.entry(Some(*g)).or_default().add(t);
+                }
+            }
+            _ => per_group.entry(None).or_default().add(t),
+        }
+    }
+    let order = SpecialGroup::ALL.into_iter().map(Some).chain([None]);
+    let by_group = order
+        .filter_map(|g| {
+            let t = per_group.get(&g)?;
+            (t.due > 0).then_some(GroupVisits {
+                group: g,
+                due: t.due,
+                on_schedule: t.on_schedule,
+            })
+        })
+        .collect();
+    Ok((total, by_group))
+}
+
+/// The counts behind the `wanted` work figures (care, mediation, council, residents served)
+/// for one period: only the queries those figures need.
+pub async fn work_counts(
+    conn: &impl ConnectionTrait,
+    sel: &Selection,
+    p: &Period,
+    today: time::Date,
+    wanted: &[FigureId],
+) -> AppResult<WorkCounts> {
+    use FigureId as F;
+    let wants = |ids: &[FigureId]| ids.iter().any(|f| wanted.contains(f));
+    let served = wants(&[F::ResidentsServed]);
+    let mut out = WorkCounts::default();
+    if wants(&[F::VisitsDue, F::VisitsOnSchedule]) {
+        out.visits = visit_schedule(conn, sel, p, today).await?.0;
+    }
+    if served {
+        out.visits_made = count_of::<visit::Entity>(
+            conn,
+            sel.records(visit::Column::GridId, At::Resident(visit::Column::ResidentId))
+                .add(during(visit::Column::VisitedAt, p)),
+        )
+        .await?;
+        out.resident_cases_closed = count(
+            conn,
+            sel.cases
+                .clone()
+                .add(case::Column::Stage.eq(name_of(Stage::Closed)))
+                .add(case::Column::Source.is_in(RESIDENT_SOURCES.map(Source::as_str)))
+                .add(during(case::Column::ClosedAt, p)),
+        )
+        .await?;
+    }
+    if served || wants(&[F::ErrandsDone]) {
+        out.errands_done = count_of::<errand::Entity>(
+            conn,
+            sel.records(
+                errand::Column::GridId,
+                At::Resident(errand::Column::ResidentId),
+            )
+            .add(errand::Column::Status.is_in([
+                ErrandStatus::Done.as_str(),
+                ErrandStatus::Confirmed.as_str(),
+            ]))
+            .add(during(errand::Column::UpdatedAt, p)),
+        )
+        .await?;
+    }
+    if served || wants(&[F::MealsServed]) {
+        out.meals_served = count_of::<order::Entity>(
+            conn,
+            sel.records(order::Column::GridId, At::Resident(order::Column::ResidentId))
+                .add(order::Column::Status.eq(MealStatus::Delivered.as_str()))
+                .add(during(order::Column::DeliveredAt, p)),
+        )
+        .await?;
+    }
+    let files = sel.records(mfile::Column::GridId, At::Place(mfile::Column::PlaceId));
+    let accepted = files
+        .clone()
+        .add(during(mfile::Column::AcceptedAt, p));
+    if wants(&[F::MediationAccepted]) {
+        out.mediation_accepted = count_of::<mfile::Entity>(conn, accepted.clone()).await?;
+    }
+    if served {
+        out.mediation_parties = count_of::<mparty::Entity>(
+            conn,
+            Condition::all().add(
+                mparty::Column::FileId
+                    .in_subquery(ids_of::<mfile::Entity>(mfile::Column::Id, accepted)),
+            ),
+        )
+        .await?;
+    }
+    if wants(&[F::MediationAgreed, F::MediationSuccessRate]) {
+        out.mediation_agreed = count_of::<mfile::Entity>(
+            conn,
+            files
+                .clone()
+                .add(during(mfile::Column::AgreementEffectiveAt, p)),
+        )
+        .await?;
+    }
+    let file_moves = |stage: MediationStage| {
+        moved_to::<mevent::Entity>(
+            conn,
+            mevent::Column::FileId,
+            mevent::Column::At,
+            mevent::Column::ToStage,
+            stage.as_str(),
+            ids_of::<mfile::Entity>(mfile::Column::Id, files.clone()),
+            p,
+        )
+    };
+    let distinct = |rows: Vec<(i64, OffsetDateTime)>| {
+        rows.into_iter().map(|r| r.0).collect::<BTreeSet<_>>().len() as u64
+    };
+    if wants(&[F::MediationSuccessRate]) {
+        out.mediation_failed = distinct(file_moves(MediationStage::Failed).await?);
+    }
+    if wants(&[F::MediationPerformed]) {
+        out.mediation_performed = distinct(file_moves(MediationStage::Closed).await?);
+    }
+    let items = sel.records(citem::Column::GridId, At::Place(citem::Column::ScopePlaceId));
+    if wants(&[F::CouncilRaised]) {
+        out.council_raised = count_of::<citem::Entity>(
+            conn,
+            items.clone().add(during(citem::Column::CreatedAt, p)),
+        )
+        .await?;
+    }
+    if wants(&[F::CouncilDecided]) {
+        out.council_decided = count_of::<citem::Entity>(
+            conn,
+            items.clone().add(during(citem::Column::DecidedAt, p)),
+        )
+        .await?;
+    }
+    if wants(&[F::CouncilDoneOnTime]) {
+        let done = moved_to::<cevent::Entity>(
+            conn,
+            cevent::Column::ItemId,
+            cevent::Column::At,
+            cevent::Column::ToStage,
+            ItemStage::Done.as_str(),
+            ids_of::<citem::Entity>(citem::Column::Id, items),
+            p,
+        )
+        .await?;
+        let deadlines: HashMap<i64, Option<time::Date>> = citem::Entity::find()
+            .select_only()
+            .column(citem::Column::Id)
+            .column(citem::Column::DecisionDeadline)
+            .filter(citem::Column::Id.is_in(done.iter().map(|d| d.0).collect::<BTreeSet<_>>()))
+            .into_tuple::<(i64, Option<time::Date>)>()
+            .all(conn)
+            .await?
+            .into_iter()
+            .collect();
+        // Done once, on time: the first time the item was done in the period.
+        let mut first_done: HashMap<i64, OffsetDateTime> = HashMap::new();
+        for (id, at) in done {
+            let e = first_done.entry(id).or_insert(at);
+            *e = std::cmp::Ord::min(*e, at);
+        }
+        out.council_done_on_time = first_done
+            .into_iter()
+            .filter(|(id, at)| {
+                deadlines
+                    .get(id)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|d| calendar::day_at(*at) <= d)
+            })
+            .count() as u64;
+    }
+    Ok(out)
+}
+
+/// Every count the `wanted` figures need for one period.
+pub async fn counts(
+    conn: &impl ConnectionTrait,
+    sel: &Selection,
+    p: &Period,
+    now: OffsetDateTime,
+    wanted: &[FigureId],
+) -> AppResult<Counts> {
+    Ok(Counts {
+        cases: case_counts(conn, &sel.cases, p, now, wanted).await?,
+        work: work_counts(conn, sel, p, calendar::day_at(now), wanted).await?,
+    })
+}
+
 pub async fn dashboard(
     conn: &impl ConnectionTrait,
     sel: Selection,
@@ -297,10 +666,18 @@ pub async fn dashboard(
     let now = OffsetDateTime::now_utc();
     let previous = period.previous();
     let last_year = period.same_period_last_year();
-    let wanted = FigureId::CASES;
-    let this = case_counts(conn, &sel.cases, &period, now, &wanted).await?;
-    let before = case_counts(conn, &sel.cases, &previous, now, &wanted).await?;
-    let year_ago = case_counts(conn, &sel.cases, &last_year, now, &wanted).await?;
+    let wanted = FigureId::ALL;
+    // The period's visits are walked once, for the tiles and the table per group alike.
+    let (visits, visits_by_group) =
+        visit_schedule(conn, &sel, &period, calendar::day_at(now)).await?;
+    let but_visits: Vec<FigureId> = wanted
+        .into_iter()
+        .filter(|f| !matches!(f, FigureId::VisitsDue | FigureId::VisitsOnSchedule))
+        .collect();
+    let mut this = counts(conn, &sel, &period, now, &but_visits).await?;
+    this.work.visits = visits;
+    let before = counts(conn, &sel, &previous, now, &wanted).await?;
+    let year_ago = counts(conn, &sel, &last_year, now, &wanted).await?;
     let figures = wanted
         .iter()
         .map(|id| FigureValue {
@@ -338,6 +715,7 @@ pub async fn dashboard(
         scope: sel.scope,
         figures,
         by_category,
+        visits_by_group,
     })
 }
 
@@ -358,7 +736,7 @@ pub async fn trend(
     figure: FigureId,
     interval: Interval,
 ) -> AppResult<Trend> {
-    if !FigureId::CASES.contains(&figure) || !figure.has_trend() {
+    if !figure.has_trend() {
         return Err(AppError::field("figure", FieldErrorCode::NotAllowed));
     }
     let buckets = period.buckets(interval);
@@ -368,10 +746,10 @@ pub async fn trend(
     let now = OffsetDateTime::now_utc();
     let mut points = Vec::with_capacity(buckets.len());
     for b in buckets {
-        let counts = case_counts(conn, &sel.cases, &b, now, &[figure]).await?;
+        let c = counts(conn, sel, &b, now, &[figure]).await?;
         points.push(TrendPoint {
             period: b,
-            value: counts.figure(figure),
+            value: c.figure(figure),
         });
     }
     Ok(Trend {
@@ -547,19 +925,20 @@ async fn names_of(
     })
 }
 
-/// The cases behind one group of a breakdown — exactly those counted as its `reported` —
-/// newest first, a page at a time: where a bar of the chart leads.
-pub async fn drill(
-    conn: &impl ConnectionTrait,
+/// The cases one group of a breakdown counts as its `reported` (reported in the period, in
+/// that group); with no `by`, every case reported in the period. The drill-down list and the
+/// export both select through here.
+pub fn drill_condition(
     sel: &Selection,
-    period: Period,
-    by: BreakdownBy,
+    period: &Period,
+    by: Option<BreakdownBy>,
     key: Option<&str>,
-    offset: Option<u64>,
-    limit: Option<u64>,
-) -> AppResult<shared::Page<shared::cases::CaseSummary>> {
-    use sea_orm::QueryOrder;
+) -> AppResult<Condition> {
     let key = key.map(str::trim).filter(|k| !k.is_empty() && *k != "none");
+    let reported = sel.cases.clone().add(during(case::Column::CreatedAt, period));
+    let Some(by) = by else {
+        return Ok(reported);
+    };
     let group = if by == BreakdownBy::Source {
         match key {
             Some(k) => {
@@ -583,11 +962,22 @@ pub async fn drill(
             None => column.is_null(),
         }
     };
-    let c = sel
-        .cases
-        .clone()
-        .add(during(case::Column::CreatedAt, &period))
-        .add(group);
+    Ok(reported.add(group))
+}
+
+/// The cases behind one group of a breakdown — exactly those counted as its `reported` —
+/// newest first, a page at a time: where a bar of the chart leads.
+pub async fn drill(
+    conn: &impl ConnectionTrait,
+    sel: &Selection,
+    period: Period,
+    by: BreakdownBy,
+    key: Option<&str>,
+    offset: Option<u64>,
+    limit: Option<u64>,
+) -> AppResult<shared::Page<shared::cases::CaseSummary>> {
+    use sea_orm::QueryOrder;
+    let c = drill_condition(sel, &period, Some(by), key)?;
     let (offset, limit) = shared::clamp_paging(offset, limit);
     let total = count(conn, c.clone()).await?;
     let now = OffsetDateTime::now_utc();

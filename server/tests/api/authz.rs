@@ -584,6 +584,27 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             None,
             [200, 200, 403, 200, 403, 403, 401],
         ),
+        case(
+            M::GET,
+            "/api/v1/stats/report",
+            format!("/api/v1/stats/report?month=2025-03&place_id={grid1}"),
+            None,
+            [200, 200, 403, 200, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/stats/export",
+            format!("/api/v1/stats/export?kind=cases&format=csv&place_id={grid1}"),
+            None,
+            [200, 200, 403, 200, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/stats/report.xlsx",
+            format!("/api/v1/stats/report.xlsx?month=2025-03&place_id={grid1}"),
+            None,
+            [200, 200, 403, 200, 403, 403, 401],
+        ),
         // Sent as an (empty) PNG below: those who may see the case get 422, the rest 404.
         case(
             M::POST,
