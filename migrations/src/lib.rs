@@ -26,6 +26,7 @@ mod m20261207_000003_letter_notifications;
 mod m20261207_000011_structured_history;
 mod m20261207_000012_case_origin;
 mod m20261207_000021_case_also_reports;
+mod m20261207_000031_elder_mode;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_structured_history::Migration),
             Box::new(m20261207_000012_case_origin::Migration),
             Box::new(m20261207_000021_case_also_reports::Migration),
+            Box::new(m20261207_000031_elder_mode::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ mod photos;
 pub use accountability::AccountabilityPage;
 pub use board::CouncilPage;
 pub use item::ItemPage;
+pub(crate) use item::BallotCard;
 pub use meetings::{MeetingPage, MeetingsPage};
 
 use leptos::prelude::*;

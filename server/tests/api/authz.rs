@@ -274,6 +274,27 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         ),
         case(
             M::GET,
+            "/api/v1/me/preferences",
+            "/api/v1/me/preferences".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/me/preferences",
+            "/api/v1/me/preferences".into(),
+            Some(json!({"elder_mode": false, "read_aloud": true, "version": 999})),
+            [409, 409, 409, 409, 409, 409, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/me/home",
+            "/api/v1/me/home".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
             "/api/v1/auth/session",
             "/api/v1/auth/session".into(),
             None,
