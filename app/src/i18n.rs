@@ -1225,7 +1225,8 @@ keys! {
     ElderSentence => "想多说一句（可以不写）", "Anything to add (you may leave it empty)";
     ElderPlace => "地点", "Where";
     ElderPlaceHome => "您家：{place}", "Your home: {place}";
-    ElderNoHome => "您的账号还没有登记住址，请用完整的上报页面。", "Your account has no registered home yet; please use the full report page.";
+    ElderPlaceHere => "您现在的位置：{place}", "Where you are now: {place}";
+    ElderNoHome => "您的账号还没有登记住址：请用手机定位，或用完整的上报页面。", "Your account has no registered home yet: use the phone's location, or the full report page.";
     ElderFullReport => "打开完整的上报页面", "Open the full report page";
     ElderFullCouncil => "查看全部议题", "See all council items";
     ElderFullReports => "查看全部上报", "See all my reports";

@@ -11,7 +11,7 @@ mod report;
 pub use detail::{CasePage, MoveDialog};
 pub use list::MyReportsPage;
 pub use notify::{Bell, NotificationsPage};
-pub(crate) use report::focus_by_id;
+pub(crate) use report::{current_position, focus_by_id};
 pub use report::{PlacePicker, ReportPage};
 
 use leptos::prelude::*;

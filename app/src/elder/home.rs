@@ -132,11 +132,12 @@ pub fn ElderMinePage() -> impl IntoView {
                         <ul class="elder-list">
                             {page.items.into_iter().map(|c| {
                                 let day = format_day(day_at(c.created_at));
+                                let stage = c.stage;
                                 view! {
                                     <li>
-                                        <a href=format!("/cases/{}", c.id)><strong data-user-text>{c.title.clone()}</strong></a>
+                                        <a href=format!("/cases/{}", c.id)><strong data-user-text>{c.title}</strong></a>
                                         <br/>
-                                        {move || i18n.fmt(Key::ElderReportedOn, &[("day", &day), ("stage", i18n.text(c.stage.text()))])}
+                                        {move || i18n.fmt(Key::ElderReportedOn, &[("day", &day), ("stage", i18n.text(stage.text()))])}
                                     </li>
                                 }
                             }).collect_view()}
@@ -154,11 +155,15 @@ pub fn ElderMinePage() -> impl IntoView {
                     Ok(list) if list.is_empty() => nothing().into_any(),
                     Ok(list) => view! {
                         <ul class="elder-list">
-                            {list.into_iter().map(|e| view! {
-                                <li>
-                                    {move || i18n.fmt(Key::ElderErrandLine, &[("what", i18n.text(e.kind.text())), ("status", i18n.text(e.status.text()))])}
-                                    {(!e.description.is_empty()).then(|| view! { <br/><span data-user-text>{e.description.clone()}</span> })}
-                                </li>
+                            {list.into_iter().map(|e| {
+                                let (kind, status) = (e.kind, e.status);
+                                let description = (!e.description.is_empty()).then_some(e.description);
+                                view! {
+                                    <li>
+                                        {move || i18n.fmt(Key::ElderErrandLine, &[("what", i18n.text(kind.text())), ("status", i18n.text(status.text()))])}
+                                        {description.map(|d| view! { <br/><span data-user-text>{d}</span> })}
+                                    </li>
+                                }
                             }).collect_view()}
                         </ul>
                     }.into_any(),
@@ -179,10 +184,11 @@ pub fn ElderMinePage() -> impl IntoView {
                             <ul class="elder-list">
                                 {mine.into_iter().map(|l| {
                                     let day = format_day(day_at(l.created_at));
+                                    let status = l.status;
                                     view! {
                                         <li>
-                                            <strong data-user-text>{l.subject.clone()}</strong><br/>
-                                            {move || i18n.fmt(Key::ElderLetterLine, &[("day", &day), ("status", i18n.text(l.status.text()))])}
+                                            <strong data-user-text>{l.subject}</strong><br/>
+                                            {move || i18n.fmt(Key::ElderLetterLine, &[("day", &day), ("status", i18n.text(status.text()))])}
                                         </li>
                                     }
                                 }).collect_view()}

@@ -57,6 +57,7 @@ impl Elder {
             session,
         };
         provide_context(elder);
+        CURRENT.set(Some(elder));
         set_root_class(elder.on.get_untracked());
         Effect::new(move |_| set_root_class(elder.on.get()));
         Effect::new(move |_| {
@@ -149,6 +150,16 @@ impl Elder {
             }
         });
     }
+}
+
+thread_local! {
+    /// The context, for what speaks from an event handler (no reactive owner to ask there).
+    static CURRENT: std::cell::Cell<Option<Elder>> = const { std::cell::Cell::new(None) };
+}
+
+/// The elder-mode context, wherever the caller runs.
+pub(crate) fn current() -> Option<Elder> {
+    CURRENT.get()
 }
 
 pub fn use_elder() -> Elder {

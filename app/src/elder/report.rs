@@ -1,11 +1,14 @@
 //! 我要报事 in elder mode: tap the problem, add a sentence or a photo if you like, send. The
-//! place is the building of one's household (the server's `/me/home`); the category comes with
-//! the problem (`shared::cases::QUICK_PROBLEMS`). From the home page: three taps.
+//! place is the building of one's household (the server's `/me/home`), or where the phone is
+//! when asked; the category comes with the problem (`shared::cases::QUICK_PROBLEMS`). From the
+//! home page: three taps.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use shared::cases::{CreateCase, QUICK_PROBLEMS, Source, Urgency};
 use shared::error::FieldErrorCode;
+use shared::places::PlaceRefWithPath;
 
 use crate::api;
 use crate::cases::photos::{PhotoPicker, Picked, release, upload_all};
@@ -23,6 +26,37 @@ pub fn ElderReportPage() -> impl IntoView {
     let problem = RwSignal::new(None::<usize>);
     let sentence = RwSignal::new(String::new());
     let photos = RwSignal::new_local(Vec::<Picked>::new());
+    // The phone's location, when asked for: the point and the place it lies in.
+    let located = RwSignal::new(None::<((f64, f64), PlaceRefWithPath)>);
+    let locating = RwSignal::new(false);
+    let locate_failed = RwSignal::new(false);
+    let locate = move |_| {
+        locating.set(true);
+        locate_failed.set(false);
+        crate::cases::current_position(
+            move |lon, lat| {
+                spawn_local(async move {
+                    match api::locate(lon, lat).await {
+                        Ok(loc) => located.set(Some(((lon, lat), loc.finest()))),
+                        Err(_) => locate_failed.set(true),
+                    }
+                    locating.set(false);
+                });
+            },
+            move || {
+                locating.set(false);
+                locate_failed.set(true);
+            },
+        );
+    };
+    // Where the report is filed: the phone's location when given, else the home.
+    let place = move || {
+        located.with(|l| l.as_ref().map(|(_, p)| p.clone())).or_else(|| {
+            home.get()
+                .and_then(Result::ok)
+                .and_then(|h| h.place)
+        })
+    };
 
     let send = Submit::new(move |input: CreateCase| {
         let navigate = navigate.clone();
@@ -62,17 +96,19 @@ pub fn ElderReportPage() -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let place = home
-            .get_untracked()
-            .and_then(Result::ok)
-            .and_then(|h| h.place);
+        let place = untrack(place);
         let chosen = problem
             .get_untracked()
-            .and_then(|i| offered().into_iter().find(|(j, _)| *j == i));
-        let (Some((i, category_id)), Some(place)) = (chosen, place) else {
+            .and_then(|i| untrack(offered).into_iter().find(|(j, _)| *j == i));
+        let Some((i, category_id)) = chosen else {
             errors.set(vec![local_error("problem", FieldErrorCode::Required)]);
             super::announce(Key::ElderChooseProblem.text().get(i18n.lang.get_untracked()));
             crate::cases::focus_by_id("elder-problem-first");
+            return;
+        };
+        let Some(place) = place else {
+            super::announce(Key::ElderNoHome.text().get(i18n.lang.get_untracked()));
+            crate::cases::focus_by_id("elder-locate");
             return;
         };
         send.dispatch(CreateCase {
@@ -82,14 +118,20 @@ pub fn ElderReportPage() -> impl IntoView {
             urgency: Urgency::Normal,
             source: Source::ResidentReport,
             place_id: place.place.id,
-            lon: None,
-            lat: None,
+            lon: located.with_untracked(|l| l.as_ref().map(|((lon, _), _)| *lon)),
+            lat: located.with_untracked(|l| l.as_ref().map(|((_, lat), _)| *lat)),
             reporter_hidden: false,
         });
     };
 
-    let form = move |place: shared::places::PlaceRefWithPath| {
-        let where_ = format!("{} / {}", place.location, place.place.name);
+    let place_line = move || match place() {
+        Some(p) => {
+            let key = if located.with(Option::is_some) { Key::ElderPlaceHere } else { Key::ElderPlaceHome };
+            i18n.fmt(key, &[("place", &format!("{} / {}", p.location, p.place.name))])
+        }
+        None => i18n.t(Key::ElderNoHome).to_string(),
+    };
+    let form = move || {
         view! {
             <form class="card form elder-report" on:submit=submit novalidate data-testid="elder-report-form">
                 <FormError error/>
@@ -124,10 +166,14 @@ pub fn ElderReportPage() -> impl IntoView {
                     <legend>{move || i18n.t(Key::Photos)}<span class="optional">{move || format!(" ({})", i18n.t(Key::Optional))}</span></legend>
                     <PhotoPicker picked=photos multiple=true id="elder-photo-input"/>
                 </fieldset>
-                <p class="elder-place" data-testid="elder-place">
-                    <strong>{move || i18n.t(Key::ElderPlace)}</strong>" "
-                    <span data-user-text>{move || i18n.fmt(Key::ElderPlaceHome, &[("place", &where_)])}</span>
-                </p>
+                <div class="elder-place">
+                    <p data-testid="elder-place"><strong>{move || i18n.t(Key::ElderPlace)}</strong>" "{place_line}</p>
+                    <button type="button" id="elder-locate" class="button button-secondary button-block" data-testid="elder-locate"
+                        disabled=move || locating.get() on:click=locate>
+                        {move || i18n.t(if locating.get() { Key::Locating } else { Key::UseMyLocation })}
+                    </button>
+                    {move || locate_failed.get().then(|| view! { <p class="alert alert-info" role="status">{i18n.t(Key::LocationFailed)}</p> })}
+                </div>
                 <button type="submit" class="button button-primary button-block" data-testid="elder-send" disabled=move || busy.get()>
                     {move || i18n.t(if busy.get() { Key::Sending } else { Key::ElderSend })}
                 </button>
@@ -141,15 +187,7 @@ pub fn ElderReportPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading/> }>
             {move || home.get().map(|r| match r {
                 Err(error) => view! { <ErrorBox error retry=Callback::new(move |_| home.refetch())/> }.into_any(),
-                Ok(h) => match h.place {
-                    Some(place) => form(place).into_any(),
-                    None => view! {
-                        <div class="card" data-testid="elder-no-home">
-                            <p>{move || i18n.t(Key::ElderNoHome)}</p>
-                            <p><a class="button button-primary button-block" href="/report?full=1">{move || i18n.t(Key::ElderFullReport)}</a></p>
-                        </div>
-                    }.into_any(),
-                },
+                Ok(_) => form().into_any(),
             })}
         </Transition>
     }

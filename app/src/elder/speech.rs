@@ -64,7 +64,7 @@ pub fn stop_reading() {
 
 /// Say a message now (a form's error), for those who use read aloud in elder mode.
 pub fn announce(text: &str) {
-    let Some(elder) = use_context::<super::Elder>() else {
+    let Some(elder) = super::current() else {
         return;
     };
     if elder.on.get_untracked() && elder.read_aloud.get_untracked() {
@@ -112,7 +112,6 @@ pub fn ReadAloudBar() -> impl IntoView {
                 <div class="read-aloud-bar">
                     <button type="button" class="button button-secondary read-aloud" data-testid="read-aloud"
                         aria-pressed=move || reading.get().to_string() on:click=toggle>
-                        <span class="read-aloud-icon" aria-hidden="true"></span>
                         {move || i18n.t(if reading.get() { Key::ReadAloudStop } else { Key::ReadAloud })}
                     </button>
                 </div>
