@@ -238,8 +238,7 @@ async fn get_preferences(
 /// Save the signed-in user's display preferences; `offer_answered` ends the elder-mode offer.
 #[utoipa::path(put, path = "/me/preferences", extensions(("x-permission" = json!("own_account"))), tag = "accounts", request_body = UpdatePreferences,
     responses((status = 200, body = PreferencesView), (status = 401, body = Problem),
-              (status = 409, description = "Stale version; `current` holds the saved preferences", body = Problem),
-              (status = 422, body = Problem)))]
+              (status = 409, description = "Stale version; `current` holds the saved preferences", body = Problem)))]
 async fn put_preferences(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,

@@ -70,11 +70,13 @@ async fn preferences_are_kept_per_account_and_the_offer_is_made_once(app: &TestA
         );
     }
 
-    // Not an answer: a body without a version, or not signed in.
+    // Not an answer: a body without a version (unreadable, like any body missing a field), or
+    // nobody signed in.
     let (status, bad) = zhang
         .put("/api/v1/me/preferences", json!({"elder_mode": true, "read_aloud": true}))
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    assert_eq!(bad["code"], "malformed_request");
     let (status, _) = app.anonymous().get("/api/v1/me/preferences").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
