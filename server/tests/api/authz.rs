@@ -88,6 +88,7 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         .unwrap();
     let household = app.place_id("XF-C01-B0001-101").await;
     let r1 = app.resident_id("张秀兰").await;
+    let qu = app.resident_id("瞿桂英").await;
     let user = app.user_id("resident").await;
 
     // A council item in the first grid, gathering support, with a comment and two ballots.
@@ -1503,7 +1504,8 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             M::PUT,
             "/api/v1/users/{id}/resident",
             format!("/api/v1/users/{newcomer}/resident"),
-            Some(json!({"resident_id": r1})),
+            // 瞿桂英 of the first grid: 张秀兰 has her own account (the demo's elder).
+            Some(json!({"resident_id": qu})),
             [200, 200, 403, 200, 403, 403, 401],
         ),
         // Last: it ends the sessions used above.
