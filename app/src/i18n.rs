@@ -1236,7 +1236,7 @@ keys! {
     ElderSupport => "我支持", "I support this";
     ElderSupported => "您已支持", "You support this";
     ElderSupportCount => "已有 {n} 人支持，需要 {of} 人", "{n} of the {of} supporters needed";
-    ElderGridWorker => "您的网格员", "Your grid worker";
+    ElderGridWorker => "您的网格员：", "Your grid worker: ";
     ElderCall => "打电话 {phone}", "Call {phone}";
     ElderNoPhone => "网格员还没有登记工作电话。", "No work phone registered yet.";
     ElderNoGridWorker => "还没有查到您的网格员，请联系社区。", "We could not find your grid worker; please contact the community.";

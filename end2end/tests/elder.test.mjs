@@ -79,11 +79,12 @@ test('张秀兰 is offered elder mode once, reports a broken stair light in 3 ta
   await page.getByTestId('elder-problem-missing').waitFor();
   await page.waitForFunction(() => window.__spoken.some((s) => s.text.includes('请先点一下遇到的问题')));
   await tap(page.getByTestId('elder-problem-stair_light'));
+  await shot(page, 'elder-report-form-390');
   await tap(page.getByTestId('elder-send'));
   await page.getByTestId('case-title-text').filter({ hasText: '楼道灯坏了' }).waitFor();
   assert.ok(taps <= 4, `${taps} taps`);
   assert.equal(taps, 3);
-  await shot(page, 'elder-report-390');
+  await shot(page, 'elder-report-filed-390');
   const mine = await api(page, 'GET', '/cases?mine=true&offset=0&limit=5');
   const filed = (mine.body.items ?? []).find((c) => c.title === '楼道灯坏了');
   assert.ok(filed, JSON.stringify(mine.body));
@@ -352,9 +353,12 @@ test('at 200 % browser text size nothing sticks out, on every page, at 390 and 1
   const problems = [];
   for (const [who, elder] of [['zhangxiulan', false], ['zhangxiulan', true], ['admin', false]]) {
     const page = await phonePage();
-    await textSize(page, 2);
+    const cdp = await textSize(page, 2);
     await signIn(page, who);
     await elderMode(page, elder);
+    // The setting took: the root is twice its size (18 px, or 20 px in elder mode).
+    const root = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+    assert.equal(root, elder ? 40 : 36, `root font size at 200 %${elder ? ' in elder mode' : ''}`);
     const pages = who === 'admin' ? OFFICE_PAGES : await residentPages(page);
     for (const size of [{ width: 320, height: 800 }, PHONE, DESK]) {
       await page.setViewportSize(size);
@@ -377,6 +381,7 @@ test('at 200 % browser text size nothing sticks out, on every page, at 390 and 1
       await settled(page);
       await shot(page, 'elder-text-200-resident-home-390');
     }
+    await cdp.detach();
   }
   assert.deepEqual(problems, [], `${problems.length} problems:\n${problems.join('\n')}`);
 });

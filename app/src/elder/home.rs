@@ -87,7 +87,7 @@ fn ContactTile() -> impl IntoView {
                     }.into_any(),
                     Ok(h) => h.grid_workers.into_iter().map(|w| view! {
                         <div class="elder-grid-worker" data-testid="elder-grid-worker">
-                            <p class="elder-contact-name">{move || i18n.t(Key::ElderGridWorker)}": "
+                            <p class="elder-contact-name">{move || i18n.t(Key::ElderGridWorker)}
                                 <strong data-user-text>{w.display_name.clone()}</strong>
                                 " · "<span data-user-text>{w.grid.name.clone()}</span></p>
                             {match w.work_phone.clone() {

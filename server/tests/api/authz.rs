@@ -1499,7 +1499,7 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             [422, 403, 403, 403, 403, 403, 401],
         ),
         // Verifying a resident account as a resident of the first grid: the office, or its grid
-        // worker. After the care rows: it makes the newcomer 张秀兰's own account.
+        // worker. After the care rows: it makes the newcomer 瞿桂英's own account.
         case(
             M::PUT,
             "/api/v1/users/{id}/resident",
