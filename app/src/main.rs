@@ -122,8 +122,8 @@ use care::{
     VolunteersPage,
 };
 use cases::{CasePage, MyReportsPage, NotificationsPage, ReportPage};
-use elder::{ElderMinePage, ElderReportPage, ElderVotePage, SimpleForElders};
 use council::{AccountabilityPage, CouncilPage, ItemPage, MeetingPage, MeetingsPage};
+use elder::{ElderMinePage, ElderReportPage, ElderVotePage, SimpleForElders};
 use home::HomePage;
 use map::MapPage;
 use mediation::{MediationBoardPage, MediationFilePage};

@@ -767,7 +767,8 @@ async fn elder_account(
         .one(txn)
         .await?
         .ok_or_else(|| AppError::Internal("demo has no 张秀兰".into()))?;
-    let user_id = accounts::insert_user(txn, username, display, hash, &[Role::Resident], &[]).await?;
+    let user_id =
+        accounts::insert_user(txn, username, display, hash, &[Role::Resident], &[]).await?;
     crate::accounts::store::resident_account::ActiveModel {
         user_id: Set(user_id),
         resident_id: Set(her.id),

@@ -825,14 +825,38 @@ mod tests {
         let today = date!(2026 - 12 - 07);
         let fresh = Preferences::default();
         let resident = [Role::Resident];
-        assert!(elder_mode_offered(&resident, Some(1961), today, &fresh, false), "65 this year");
-        assert!(elder_mode_offered(&resident, Some(1956), today, &fresh, false), "张秀兰, 70");
-        assert!(!elder_mode_offered(&resident, Some(1962), today, &fresh, false), "64");
-        assert!(!elder_mode_offered(&resident, None, today, &fresh, false), "no birth year");
-        assert!(!elder_mode_offered(&resident, Some(1956), today, &fresh, true), "answered");
-        let chosen = Preferences { elder_mode: true, ..fresh.clone() };
-        assert!(!elder_mode_offered(&resident, Some(1956), today, &chosen, false), "already on");
-        assert!(!elder_mode_offered(&[Role::Staff], Some(1956), today, &fresh, false), "staff");
+        assert!(
+            elder_mode_offered(&resident, Some(1961), today, &fresh, false),
+            "65 this year"
+        );
+        assert!(
+            elder_mode_offered(&resident, Some(1956), today, &fresh, false),
+            "张秀兰, 70"
+        );
+        assert!(
+            !elder_mode_offered(&resident, Some(1962), today, &fresh, false),
+            "64"
+        );
+        assert!(
+            !elder_mode_offered(&resident, None, today, &fresh, false),
+            "no birth year"
+        );
+        assert!(
+            !elder_mode_offered(&resident, Some(1956), today, &fresh, true),
+            "answered"
+        );
+        let chosen = Preferences {
+            elder_mode: true,
+            ..fresh.clone()
+        };
+        assert!(
+            !elder_mode_offered(&resident, Some(1956), today, &chosen, false),
+            "already on"
+        );
+        assert!(
+            !elder_mode_offered(&[Role::Staff], Some(1956), today, &fresh, false),
+            "staff"
+        );
         // The year turns on the Beijing date: 1961's residents turn 65 on 1 January 2026.
         assert!(!is_elder(Some(1961), date!(2025 - 12 - 31)));
         assert!(is_elder(Some(1961), date!(2026 - 01 - 01)));

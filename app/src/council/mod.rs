@@ -11,8 +11,8 @@ mod photos;
 
 pub use accountability::AccountabilityPage;
 pub use board::CouncilPage;
-pub use item::ItemPage;
 pub(crate) use item::BallotCard;
+pub use item::ItemPage;
 pub use meetings::{MeetingPage, MeetingsPage};
 
 use leptos::prelude::*;

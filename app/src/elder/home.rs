@@ -61,14 +61,15 @@ pub fn ElderHome(principal: Principal) -> impl IntoView {
     }
 }
 
-/// A phone number grouped as people read it out: 138 0000 9901.
+/// A mobile number grouped as people read it out: 138 0000 9901. Other numbers (a landline
+/// with its area code) stay as written.
 fn spoken_phone(phone: &str) -> String {
-    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() != 11 {
+    let mobile =
+        phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit());
+    if !mobile {
         return phone.to_string();
     }
-    let s: String = digits.iter().collect();
-    format!("{} {} {}", &s[..3], &s[3..7], &s[7..])
+    format!("{} {} {}", &phone[..3], &phone[3..7], &phone[7..])
 }
 
 /// 找网格员: the grid workers of one's grid with a tap-to-call link, and the mailbox.

@@ -266,5 +266,11 @@ pub fn SimpleForElders(#[prop(into)] simple: ViewFn, #[prop(into)] full: ViewFn)
         query.read().get("full").is_none()
             && session.principal().is_some_and(|p| simple_for(elder, &p))
     });
-    move || if is_simple.get() { simple.run() } else { full.run() }
+    move || {
+        if is_simple.get() {
+            simple.run()
+        } else {
+            full.run()
+        }
+    }
 }

@@ -51,11 +51,9 @@ pub fn ElderReportPage() -> impl IntoView {
     };
     // Where the report is filed: the phone's location when given, else the home.
     let place = move || {
-        located.with(|l| l.as_ref().map(|(_, p)| p.clone())).or_else(|| {
-            home.get()
-                .and_then(Result::ok)
-                .and_then(|h| h.place)
-        })
+        located
+            .with(|l| l.as_ref().map(|(_, p)| p.clone()))
+            .or_else(|| home.get().and_then(Result::ok).and_then(|h| h.place))
     };
 
     let send = Submit::new(move |input: CreateCase| {
@@ -102,7 +100,11 @@ pub fn ElderReportPage() -> impl IntoView {
             .and_then(|i| untrack(offered).into_iter().find(|(j, _)| *j == i));
         let Some((i, category_id)) = chosen else {
             errors.set(vec![local_error("problem", FieldErrorCode::Required)]);
-            super::announce(Key::ElderChooseProblem.text().get(i18n.lang.get_untracked()));
+            super::announce(
+                Key::ElderChooseProblem
+                    .text()
+                    .get(i18n.lang.get_untracked()),
+            );
             crate::cases::focus_by_id("elder-problem-first");
             return;
         };
@@ -126,8 +128,15 @@ pub fn ElderReportPage() -> impl IntoView {
 
     let place_line = move || match place() {
         Some(p) => {
-            let key = if located.with(Option::is_some) { Key::ElderPlaceHere } else { Key::ElderPlaceHome };
-            i18n.fmt(key, &[("place", &format!("{} / {}", p.location, p.place.name))])
+            let key = if located.with(Option::is_some) {
+                Key::ElderPlaceHere
+            } else {
+                Key::ElderPlaceHome
+            };
+            i18n.fmt(
+                key,
+                &[("place", &format!("{} / {}", p.location, p.place.name))],
+            )
         }
         None => i18n.t(Key::ElderNoHome).to_string(),
     };

@@ -17,8 +17,8 @@ fn concerns_me(item: &ItemView) -> bool {
         .ballots
         .iter()
         .any(|b| b.state == BallotState::Open && (b.may_vote || b.i_voted));
-    let support = item.summary.stage == ItemStage::Gathering
-        && (item.may_support || item.summary.supported);
+    let support =
+        item.summary.stage == ItemStage::Gathering && (item.may_support || item.summary.supported);
     ballot || support
 }
 
@@ -26,9 +26,11 @@ fn concerns_me(item: &ItemView) -> bool {
 async fn my_items() -> ApiResult<Vec<ItemView>> {
     let page = api::council_items("limit=50").await?;
     let mut out = Vec::new();
-    for s in page.items.into_iter().filter(|s| {
-        s.ballot_state == Some(BallotState::Open) || s.stage == ItemStage::Gathering
-    }) {
+    for s in page
+        .items
+        .into_iter()
+        .filter(|s| s.ballot_state == Some(BallotState::Open) || s.stage == ItemStage::Gathering)
+    {
         let item = api::council_item(s.id).await?;
         if concerns_me(&item) {
             out.push(item);
@@ -43,9 +45,11 @@ pub fn ElderVotePage() -> impl IntoView {
     Effect::new(move |_| set_title(i18n.t(Key::ElderTileVote), i18n.get()));
     let notice = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<ApiError>);
-    let support = Submit::reporting_to(error, RwSignal::new(Vec::new()), |(id, on): (i64, bool)| async move {
-        api::support_item(id, on).await.map(|_| ())
-    });
+    let support = Submit::reporting_to(
+        error,
+        RwSignal::new(Vec::new()),
+        |(id, on): (i64, bool)| async move { api::support_item(id, on).await.map(|_| ()) },
+    );
     let items = LocalResource::new(move || {
         support.version().track();
         my_items()
@@ -57,8 +61,8 @@ pub fn ElderVotePage() -> impl IntoView {
     let item_view = move |item: ItemView| {
         let id = item.summary.id;
         let supported = item.summary.supported;
-        let gathering = item.summary.stage == ItemStage::Gathering
-            && (item.may_support || supported);
+        let gathering =
+            item.summary.stage == ItemStage::Gathering && (item.may_support || supported);
         let ballots: Vec<BallotView> = item
             .ballots
             .iter()

@@ -6,12 +6,12 @@ use super::residents::resident_of;
 use super::store::{user, user_grid, user_preference, user_role};
 use crate::db::OnUnique;
 use crate::error::{AppError, AppResult};
+use crate::places::service as places;
 use crate::places::store::place;
 use crate::state::AppState;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use crate::places::service as places;
 use shared::accounts::{
     GridWorkerContact, Preferences, PreferencesView, Principal, ResidentHome, Role,
     UpdatePreferences, elder_mode_offered,
@@ -82,10 +82,12 @@ pub async fn update(
     };
     // Two saves at once from two devices: the second finds the version moved (or the row
     // there) and gets a 409, never a silent overwrite.
-    let stale = || AppError::conflict(&PreferencesView {
-        preferences: current.clone(),
-        offer_elder_mode: false,
-    });
+    let stale = || {
+        AppError::conflict(&PreferencesView {
+            preferences: current.clone(),
+            offer_elder_mode: false,
+        })
+    };
     if row.is_some() {
         let moved = user_preference::Entity::update_many()
             .set(next)
@@ -138,7 +140,10 @@ async fn home_place(
     Ok(Some(PlaceRefWithPath { place, location }))
 }
 
-async fn grid_workers(conn: &impl ConnectionTrait, grid_id: i64) -> AppResult<Vec<GridWorkerContact>> {
+async fn grid_workers(
+    conn: &impl ConnectionTrait,
+    grid_id: i64,
+) -> AppResult<Vec<GridWorkerContact>> {
     let Some(grid) = place::Entity::find_by_id(grid_id).one(conn).await? else {
         return Ok(Vec::new());
     };

@@ -9,8 +9,8 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use shared::accounts::{
-    CreateUser, LoginRequest, Permission, Person, PreferencesView, Principal,
-    ResetPassword, ResidentHome, Role, SessionState, UpdatePreferences, UpdateUser, UserView, Work,
+    CreateUser, LoginRequest, Permission, Person, PreferencesView, Principal, ResetPassword,
+    ResidentHome, Role, SessionState, UpdatePreferences, UpdateUser, UserView, Work,
 };
 use shared::error::{ErrorCode, Problem};
 use utoipa_axum::{router::OpenApiRouter, routes};

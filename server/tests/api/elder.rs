@@ -30,7 +30,11 @@ async fn preferences_are_kept_per_account_and_the_offer_is_made_once(app: &TestA
         json!({"elder_mode": true, "read_aloud": true, "version": 1, "offer_elder_mode": false})
     );
     // Another device signing in as her reads the same.
-    let (_, again) = app.login("zhangxiulan").await.get("/api/v1/me/preferences").await;
+    let (_, again) = app
+        .login("zhangxiulan")
+        .await
+        .get("/api/v1/me/preferences")
+        .await;
     assert_eq!(again, saved);
 
     // A save from a device that read version 0 is refused with what is saved now.
@@ -73,7 +77,10 @@ async fn preferences_are_kept_per_account_and_the_offer_is_made_once(app: &TestA
     // Not an answer: a body without a version (unreadable, like any body missing a field), or
     // nobody signed in.
     let (status, bad) = zhang
-        .put("/api/v1/me/preferences", json!({"elder_mode": true, "read_aloud": true}))
+        .put(
+            "/api/v1/me/preferences",
+            json!({"elder_mode": true, "read_aloud": true}),
+        )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
     assert_eq!(bad["code"], "malformed_request");
@@ -119,10 +126,20 @@ async fn a_resident_finds_their_building_and_grid_worker(app: &TestApp) {
         // The place a report is filed at: the building of their household, in their grid.
         assert_eq!(home["place"]["place"]["kind"], "building", "{who}: {home}");
         let building = home["place"]["place"]["id"].as_i64().unwrap();
-        let (status, b) = app.login(who).await.get(&format!("/api/v1/places/{building}")).await;
+        let (status, b) = app
+            .login(who)
+            .await
+            .get(&format!("/api/v1/places/{building}"))
+            .await;
         assert_eq!(status, StatusCode::OK, "{b}");
         assert_eq!(b["grid_id"], grid1);
-        assert!(home["place"]["location"].as_str().unwrap().contains("幸福社区"), "{home}");
+        assert!(
+            home["place"]["location"]
+                .as_str()
+                .unwrap()
+                .contains("幸福社区"),
+            "{home}"
+        );
     }
     // A disabled grid worker is nobody's contact any more.
     let admin = app.login("admin").await;
