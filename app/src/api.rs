@@ -8,7 +8,10 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::Page;
-use shared::accounts::{CreateUser, LoginRequest, Principal, ResetPassword, UpdateUser, UserView};
+use shared::accounts::{
+    CreateUser, LoginRequest, PreferencesView, Principal, ResetPassword, ResidentHome,
+    UpdatePreferences, UpdateUser, UserView,
+};
 use shared::audit::AuditEntry;
 use shared::board::WipLimit;
 use shared::board::{Board, Card, Undo};
@@ -361,6 +364,20 @@ pub async fn session() -> ApiResult<Option<Principal>> {
     get::<shared::accounts::SessionState>("/auth/session")
         .await
         .map(|s| s.principal)
+}
+
+/// The signed-in user's display preferences and whether to offer elder mode now.
+pub async fn preferences() -> ApiResult<PreferencesView> {
+    get("/me/preferences").await
+}
+
+pub async fn save_preferences(input: &UpdatePreferences) -> ApiResult<PreferencesView> {
+    put("/me/preferences", input).await
+}
+
+/// Where the signed-in resident lives (the building a report is filed at) and their grid workers.
+pub async fn my_home() -> ApiResult<ResidentHome> {
+    get("/me/home").await
 }
 
 pub async fn users() -> ApiResult<Vec<UserView>> {

@@ -1,4 +1,5 @@
-//! The home page: a greeting, the user's roles and grids, and the few things they came for.
+//! The home page: a greeting, the user's roles and grids, and the few things they came for;
+//! in elder mode, a resident's simple home (`crate::elder`).
 
 use leptos::prelude::*;
 use shared::accounts::{Permission, Principal, Role};
@@ -7,13 +8,24 @@ use crate::shell::sections;
 
 use crate::accounts::use_session;
 use crate::api;
+use crate::elder::{ElderHome, ElderOffer, simple_for, use_elder};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::places::SearchBox;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let session = use_session();
-    move || session.principal().map(|p| view! { <Home principal=p/> })
+    let elder = use_elder();
+    // A resident in elder mode gets the simple home of four tiles.
+    move || {
+        session.principal().map(|p| {
+            if simple_for(elder, &p) {
+                view! { <ElderHome principal=p/> }.into_any()
+            } else {
+                view! { <Home principal=p/> }.into_any()
+            }
+        })
+    }
 }
 
 #[component]
@@ -65,6 +77,7 @@ fn Home(principal: Principal) -> impl IntoView {
     };
 
     view! {
+        <ElderOffer/>
         <section class="welcome" aria-labelledby="welcome-title">
             <h1 id="welcome-title" data-testid="home-welcome">{move || i18n.fmt_with_data(Key::Welcome, &[("name", &name)])}</h1>
             <dl class="facts">

@@ -1239,6 +1239,51 @@ keys! {
     MedPhotoAdded => "照片已添加。", "Photo added.";
     MedPhotosFull => "每条记录最多 6 张照片", "at most 6 photos per record";
     MedPhotoFailed => "照片没能上传：{reason}", "The photo did not upload: {reason}";
+
+    // 长辈版 (elder mode) and read aloud
+    ElderMode => "长辈版", "Large text";
+    ElderModeHint => "字更大、按钮更大、一页一件事", "Larger text and buttons, one thing per page";
+    ReadAloudSwitch => "朗读按钮", "Read-aloud button";
+    ReadAloud => "朗读本页", "Read this page aloud";
+    ReadAloudStop => "停止朗读", "Stop reading";
+    ElderOfferTitle => "要不要用长辈版？", "Would you like large text?";
+    ElderOfferBody => "长辈版字更大、按钮更大，报事、投票、找网格员都在首页。以后也可以在菜单里切换。", "Large text has bigger words and buttons, with reporting, voting and your grid worker on the home page. You can switch in the menu at any time.";
+    ElderOfferYes => "用长辈版", "Use large text";
+    ElderOfferNo => "不用了", "No, thanks";
+    ElderTileReport => "我要报事", "Report a problem";
+    ElderTileReportHint => "灯坏了、漏水了，告诉我们", "A light out, a leak: tell us";
+    ElderTileVote => "议事投票", "Have your say";
+    ElderTileVoteHint => "大家的事，您来投票", "Vote on what concerns everyone";
+    ElderTileContact => "找网格员", "Call my grid worker";
+    ElderTileMine => "我的事", "My affairs";
+    ElderTileMineHint => "报的事、代办和来信办到哪了", "How your reports, errands and letters stand";
+    ElderWhatProblem => "遇到了什么问题？点一下：", "What is wrong? Tap one:";
+    ElderSentence => "想多说一句（可以不写）", "Anything to add (you may leave it empty)";
+    ElderPlace => "地点", "Where";
+    ElderPlaceHome => "您家：{place}", "Your home: {place}";
+    ElderPlaceHere => "您现在的位置：{place}", "Where you are now: {place}";
+    ElderNoHome => "您的账号还没有登记住址：请用手机定位，或用完整的上报页面。", "Your account has no registered home yet: use the phone's location, or the full report page.";
+    ElderFullReport => "打开完整的上报页面", "Open the full report page";
+    ElderFullCouncil => "查看全部议题", "See all council items";
+    ElderFullReports => "查看全部上报", "See all my reports";
+    ElderChooseProblem => "请先点一下遇到的问题。", "Please tap the problem first.";
+    ElderSend => "发送", "Send";
+    ElderNoVotes => "现在没有需要您投票或支持的事。", "There is nothing to vote on or support right now.";
+    ElderSupport => "我支持", "I support this";
+    ElderSupported => "您已支持", "You support this";
+    ElderSupportCount => "已有 {n} 人支持，需要 {of} 人", "{n} of the {of} supporters needed";
+    ElderGridWorker => "您的网格员：", "Your grid worker: ";
+    ElderCall => "打电话 {phone}", "Call {phone}";
+    ElderNoPhone => "网格员还没有登记工作电话。", "No work phone registered yet.";
+    ElderNoGridWorker => "还没有查到您的网格员，请联系社区。", "We could not find your grid worker; please contact the community.";
+    ElderWriteSecretary => "给书记写信", "Write to the secretary";
+    ElderMyReports => "我报的事", "My reports";
+    ElderMyErrands => "代办的事", "Errands";
+    ElderMyLetters => "我写的信", "My letters";
+    ElderNothingYet => "还没有。", "None yet.";
+    ElderReportedOn => "{day} 报的，现在：{stage}", "Reported {day}; now: {stage}";
+    ElderErrandLine => "{what}：{status}", "{what}: {status}";
+    ElderLetterLine => "{day} 写的：{status}", "Written {day}: {status}";
 }
 
 /// The language context. `Copy`, so closures can capture it freely.
@@ -1443,7 +1488,8 @@ fn pieces(template: &str, args: &[(&str, &str)]) -> Vec<(String, bool)> {
     out
 }
 
-/// The browser's local storage, if it has one (private modes may not).
+/// The device's own storage (language, elder mode, the last user for offline starts), if it
+/// has one (private modes may not).
 pub(crate) fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }

@@ -10,6 +10,7 @@ mod cases;
 mod clock;
 mod council;
 mod drag;
+mod elder;
 mod home;
 mod i18n;
 mod live;
@@ -50,11 +51,26 @@ macro_rules! protected {
     };
 }
 
+/// A signed-in page that a resident in elder mode gets in its simple form (`?full` opens the
+/// full one): 我要报事, 议事投票 and 我的事 of the elder home.
+macro_rules! simple_for_elders {
+    ($simple:ident, $full:ident) => {
+        || {
+            view! {
+                <RequireAuth>
+                    <SimpleForElders simple=|| view! { <$simple/> } full=|| view! { <$full/> }/>
+                </RequireAuth>
+            }
+        }
+    };
+}
+
 #[component]
 fn App() -> impl IntoView {
     I18n::provide();
     offline::Offline::provide();
-    Session::provide();
+    let session = Session::provide();
+    elder::Elder::provide(session);
     view! {
         <Router>
             <Shell>
@@ -66,12 +82,12 @@ fn App() -> impl IntoView {
                     <Route path=path!("/residents/:id") view=protected!(ResidentPage)/>
                     <Route path=path!("/people") view=protected!(PeoplePage)/>
                     <Route path=path!("/search") view=protected!(SearchPage)/>
-                    <Route path=path!("/report") view=protected!(ReportPage)/>
-                    <Route path=path!("/cases") view=protected!(MyReportsPage)/>
+                    <Route path=path!("/report") view=simple_for_elders!(ElderReportPage, ReportPage)/>
+                    <Route path=path!("/cases") view=simple_for_elders!(ElderMinePage, MyReportsPage)/>
                     <Route path=path!("/cases/:id") view=protected!(CasePage)/>
                     <Route path=path!("/notifications") view=protected!(NotificationsPage)/>
                     <Route path=path!("/board") view=protected!(BoardPage)/>
-                    <Route path=path!("/council") view=protected!(CouncilPage)/>
+                    <Route path=path!("/council") view=simple_for_elders!(ElderVotePage, CouncilPage)/>
                     <Route path=path!("/council/items/:id") view=protected!(ItemPage)/>
                     <Route path=path!("/council/meetings") view=protected!(MeetingsPage)/>
                     <Route path=path!("/council/meetings/:id") view=protected!(MeetingPage)/>
@@ -110,6 +126,7 @@ use care::{
 };
 use cases::{CasePage, MyReportsPage, NotificationsPage, ReportPage};
 use council::{AccountabilityPage, CouncilPage, ItemPage, MeetingPage, MeetingsPage};
+use elder::{ElderMinePage, ElderReportPage, ElderVotePage, SimpleForElders};
 use home::HomePage;
 use map::MapPage;
 use mediation::{MediationBoardPage, MediationFilePage};

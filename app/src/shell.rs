@@ -9,6 +9,7 @@ use shared::accounts::Permission;
 use crate::accounts::{Auth, use_session};
 use crate::api;
 use crate::cases::Bell;
+use crate::elder::{ElderSwitch, ReadAloudBar, ReadAloudSwitch, stop_reading};
 use crate::i18n::{Key, set_title, use_i18n};
 
 /// A section of the app: a link in the navigation and, with a title and a hint, a tile on
@@ -210,6 +211,7 @@ pub fn Shell(children: Children) -> impl IntoView {
         let path = location.pathname.get();
         menu_open.set(false);
         admin_open.set(false);
+        stop_reading();
         if previous.is_some_and(|p| p != path) {
             request_animation_frame(focus_main);
         }
@@ -319,7 +321,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 </a>
                 <Show
                     when=move || signed_in.get()
-                    fallback=move || view! { <div class="header-tools">{lang_button()}</div> }
+                    fallback=move || view! { <div class="header-tools"><ElderSwitch/>{lang_button()}</div> }
                 >
                     <Bell/>
                     <button type="button" class="button button-quiet menu-toggle" data-testid="menu-toggle"
@@ -337,6 +339,8 @@ pub fn Shell(children: Children) -> impl IntoView {
                     </nav>
                     <div class="account">
                         {user_line}
+                        <ElderSwitch/>
+                        <ReadAloudSwitch/>
                         {lang_button()}
                         <button type="button" class="button button-quiet" data-testid="logout" on:click=logout>
                             {move || i18n.t(Key::Logout)}
@@ -346,6 +350,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             </Show>
         </header>
         <crate::offline::ConnectionStatus/>
+        <ReadAloudBar/>
         <main id="main" class="site-main" tabindex="-1">
             {children()}
         </main>

@@ -72,6 +72,14 @@ pub fn FormError(
     };
     let local =
         move || error.with(Option::is_none) && fields.is_some_and(|f| f.with(|f| !f.is_empty()));
+    // Read aloud in elder mode says what went wrong as it appears.
+    Effect::new(move |_| {
+        if let Some(e) = error.get() {
+            crate::elder::announce(&e.message(i18n.lang.get_untracked()));
+        } else if local() {
+            crate::elder::announce(Key::FixFields.text().get(i18n.lang.get_untracked()));
+        }
+    });
     view! {
         <div class="form-error-slot" aria-live="assertive" aria-atomic="true">
             {move || local().then(|| view! {

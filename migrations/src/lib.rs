@@ -26,6 +26,7 @@ mod m20261207_000003_letter_notifications;
 mod m20261207_000011_structured_history;
 mod m20261207_000012_case_origin;
 mod m20261207_000021_case_also_reports;
+mod m20261207_000031_elder_mode;
 mod m20261207_000041_idempotency_keys;
 
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_structured_history::Migration),
             Box::new(m20261207_000012_case_origin::Migration),
             Box::new(m20261207_000021_case_also_reports::Migration),
+            Box::new(m20261207_000031_elder_mode::Migration),
             Box::new(m20261207_000041_idempotency_keys::Migration),
         ]
     }

@@ -23,6 +23,14 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role, bool); 5] = [
     ("resident", "刘先生", Role::Resident, false),
 ];
 
+/// The seed story's 张秀兰 (born 1956, first grid) has an account of her own, verified as her
+/// register record: the elder-mode stories sign in as her.
+pub const DEMO_ELDER_ACCOUNT: (&str, &str) = ("zhangxiulan", "张秀兰");
+
+/// The demo grid worker's work phone, in the 1380000xxxx block of examples (residents' made-up
+/// phones end at 1380000 + their id, far below 9900).
+pub const DEMO_GRID_WORKER_PHONE: &str = "13800009901";
+
 /// A small deterministic generator (SplitMix64): the data must not change between runs.
 struct Rng(u64);
 
@@ -669,7 +677,11 @@ pub async fn seed_if_empty(db: &Db, demo_password: &str) -> AppResult<bool> {
         if role == Role::Resident {
             verified_resident(&*txn, first_grid.id, user_id).await?;
         }
+        if role == Role::GridWorker {
+            set_work_phone(&*txn, user_id, DEMO_GRID_WORKER_PHONE).await?;
+        }
     }
+    elder_account(&*txn, first_grid.id, hash.clone()).await?;
     crate::open311::keys::insert(
         &*txn,
         "演示 Open311 客户端",
@@ -719,6 +731,49 @@ async fn verified_resident(
         resident_id: Set(r.id),
         verified_by: Set(None),
         verified_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+async fn set_work_phone(
+    txn: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+    phone: &str,
+) -> AppResult<()> {
+    use crate::accounts::store::user;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    user::Entity::update_many()
+        .col_expr(user::Column::WorkPhone, Expr::value(phone))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// [`DEMO_ELDER_ACCOUNT`]: a resident account verified as the first grid's 张秀兰.
+async fn elder_account(
+    txn: &impl sea_orm::ConnectionTrait,
+    grid_id: i64,
+    hash: String,
+) -> AppResult<()> {
+    use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter};
+    let (username, display) = DEMO_ELDER_ACCOUNT;
+    let her = resident::Entity::find()
+        .filter(resident::Column::GridId.eq(grid_id))
+        .filter(resident::Column::Name.eq(display))
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::Internal("demo has no 张秀兰".into()))?;
+    let user_id =
+        accounts::insert_user(txn, username, display, hash, &[Role::Resident], &[]).await?;
+    crate::accounts::store::resident_account::ActiveModel {
+        user_id: Set(user_id),
+        resident_id: Set(her.id),
+        verified_by: Set(None),
+        verified_at: Set(OffsetDateTime::now_utc()),
     }
     .insert(txn)
     .await?;

@@ -123,6 +123,11 @@ async fn serve(config: Config) -> ExitCode {
                 role.label(shared::i18n::Lang::ZhCn)
             );
         }
+        let (username, display) = demo::DEMO_ELDER_ACCOUNT;
+        println!(
+            "  {username:<11} {display} ({}, 长辈版)",
+            shared::accounts::Role::Resident.label(shared::i18n::Lang::ZhCn)
+        );
     }
     if !site_built {
         println!("Note: the browser app is not built; run `make run` to build and serve it.");

@@ -525,6 +525,96 @@ pub fn may_name_for(
     Ok(())
 }
 
+/// From this age (by the record's birth year) a resident is offered elder mode (长辈版) once, on
+/// signing in: the age the issue and the MIIT 适老化 guidelines' target group set.
+pub const ELDER_OFFER_AGE: i32 = 65;
+
+/// Is a resident born in `birth_year` of elder age on `today` (the Beijing date)? Only the year
+/// is on record, so the age is the difference of years: born 1956, 65 from 1 January 2021.
+pub fn is_elder(birth_year: Option<i32>, today: time::Date) -> bool {
+    birth_year.is_some_and(|y| today.year() - y >= ELDER_OFFER_AGE)
+}
+
+/// Does the app offer elder mode to this account now? Once, to a resident account verified as a
+/// registered resident of elder age who has neither answered the offer nor already chosen it.
+pub fn elder_mode_offered(
+    roles: &[Role],
+    birth_year: Option<i32>,
+    today: time::Date,
+    preferences: &Preferences,
+    offer_answered: bool,
+) -> bool {
+    roles.contains(&Role::Resident)
+        && is_elder(birth_year, today)
+        && !offer_answered
+        && !preferences.elder_mode
+}
+
+/// How the app shows itself to one account, kept with the account (the device keeps its own
+/// copy, so it applies before signing in). `version` 0: never saved, the defaults.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Preferences {
+    /// 长辈版: large text, large targets, one column, the simple home.
+    pub elder_mode: bool,
+    /// The read-aloud (语音朗读) button on resident pages.
+    pub read_aloud: bool,
+    pub version: i64,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Preferences {
+            elder_mode: false,
+            read_aloud: true,
+            version: 0,
+        }
+    }
+}
+
+/// The answer to `GET /me/preferences`: the preferences and whether to offer elder mode now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PreferencesView {
+    #[serde(flatten)]
+    pub preferences: Preferences,
+    /// Ask this user once whether they want elder mode ([`elder_mode_offered`]).
+    pub offer_elder_mode: bool,
+}
+
+/// Save one's preferences; `version` is the version read (0 when never saved).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdatePreferences {
+    pub elder_mode: bool,
+    pub read_aloud: bool,
+    /// The elder-mode offer was answered (yes or no): it is not made again.
+    #[serde(default)]
+    pub offer_answered: bool,
+    pub version: i64,
+}
+
+/// What the resident's simple home needs about where they live: the place a report is filed
+/// at (the building of their household, the finest place they may name) and whom to call.
+/// Empty for an account not verified as a registered resident.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResidentHome {
+    pub place: Option<crate::places::PlaceRefWithPath>,
+    /// The grid workers of their grid (找网格员).
+    pub grid_workers: Vec<GridWorkerContact>,
+}
+
+/// A resident's grid worker as 找网格员 shows them: whom to call about what.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GridWorkerContact {
+    pub display_name: String,
+    /// The work phone the grid publishes (网格员公示牌), for a `tel:` link; none when not given.
+    pub work_phone: Option<String>,
+    pub grid: crate::places::PlaceRef,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -727,5 +817,48 @@ mod tests {
             vec![Role::Staff, Role::Admin]
         );
         assert!(parse_roles(&[]).is_err());
+    }
+
+    #[test]
+    fn elder_mode_is_offered_once_to_residents_of_65_or_more() {
+        use time::macros::date;
+        let today = date!(2026 - 12 - 07);
+        let fresh = Preferences::default();
+        let resident = [Role::Resident];
+        assert!(
+            elder_mode_offered(&resident, Some(1961), today, &fresh, false),
+            "65 this year"
+        );
+        assert!(
+            elder_mode_offered(&resident, Some(1956), today, &fresh, false),
+            "张秀兰, 70"
+        );
+        assert!(
+            !elder_mode_offered(&resident, Some(1962), today, &fresh, false),
+            "64"
+        );
+        assert!(
+            !elder_mode_offered(&resident, None, today, &fresh, false),
+            "no birth year"
+        );
+        assert!(
+            !elder_mode_offered(&resident, Some(1956), today, &fresh, true),
+            "answered"
+        );
+        let chosen = Preferences {
+            elder_mode: true,
+            ..fresh.clone()
+        };
+        assert!(
+            !elder_mode_offered(&resident, Some(1956), today, &chosen, false),
+            "already on"
+        );
+        assert!(
+            !elder_mode_offered(&[Role::Staff], Some(1956), today, &fresh, false),
+            "staff"
+        );
+        // The year turns on the Beijing date: 1961's residents turn 65 on 1 January 2026.
+        assert!(!is_elder(Some(1961), date!(2025 - 12 - 31)));
+        assert!(is_elder(Some(1961), date!(2026 - 01 - 01)));
     }
 }

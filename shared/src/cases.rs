@@ -952,6 +952,51 @@ pub struct CreateCase {
     pub reporter_hidden: bool,
 }
 
+/// A problem an elderly resident reports with one tap on the simple home (长辈版 我要报事):
+/// its words become the report's title, its category is found by code in the office's catalog
+/// (a preset whose category the office removed is not offered).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuickProblem {
+    /// A stable name, for test ids.
+    pub name: &'static str,
+    pub text: Text,
+    pub category_code: &'static str,
+}
+
+/// The simple home's problems, the most common of elderly residents' reports first.
+pub const QUICK_PROBLEMS: [QuickProblem; 4] = [
+    QuickProblem {
+        name: "stair_light",
+        text: Text::new("楼道灯坏了", "The stairwell light is out"),
+        category_code: "S-REP-01",
+    },
+    QuickProblem {
+        name: "water_leak",
+        text: Text::new("家里或楼道漏水", "Water is leaking"),
+        category_code: "E-NEI-02",
+    },
+    QuickProblem {
+        name: "rubbish",
+        text: Text::new("垃圾没人清", "Rubbish is not cleared"),
+        category_code: "E-ENV-01",
+    },
+    QuickProblem {
+        name: "noise",
+        text: Text::new("噪音吵得睡不着", "Noise keeps me awake"),
+        category_code: "E-NEI-01",
+    },
+];
+
+impl QuickProblem {
+    /// The active category this problem is filed under, if the catalog still has it.
+    pub fn category(&self, categories: &[Category]) -> Option<i64> {
+        categories
+            .iter()
+            .find(|c| c.active && c.parent_id.is_some() && c.code == self.category_code)
+            .map(|c| c.id)
+    }
+}
+
 /// A case in lists and on cards.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -9,6 +9,7 @@ use shared::error::{FieldError, FieldErrorCode};
 
 use super::{Auth, use_session};
 use crate::api::{self, ApiError};
+use crate::elder::ElderSwitch;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::ui::{FormError, TextField};
 
@@ -117,6 +118,10 @@ pub fn LoginPage() -> impl IntoView {
                     </button>
                 </form>
                 <p class="hint login-help">{move || i18n.t(Key::LoginHelp)}</p>
+                <div class="login-elder">
+                    <ElderSwitch testid="login-elder-switch"/>
+                    <p class="hint">{move || i18n.t(Key::ElderModeHint)}</p>
+                </div>
             </div>
         </section>
     }

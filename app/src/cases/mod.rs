@@ -11,8 +11,8 @@ mod report;
 pub use detail::{CasePage, MoveDialog};
 pub use list::MyReportsPage;
 pub use notify::{Bell, NotificationsPage};
-pub(crate) use report::focus_by_id;
 pub use report::{PlacePicker, ReportPage};
+pub(crate) use report::{current_position, focus_by_id};
 
 use leptos::prelude::*;
 use shared::cases::{CaseMeta, Category, RefusalReason, Stage};

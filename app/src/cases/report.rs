@@ -116,36 +116,18 @@ fn ReportForm(principal: Principal) -> impl IntoView {
     }
 
     let use_location = move |_| {
-        use wasm_bindgen::JsCast;
-        use wasm_bindgen::closure::Closure;
-        let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
-            locate_failed.set(true);
-            return;
-        };
         locating.set(true);
         locate_failed.set(false);
-        let ok = Closure::once_into_js(move |pos: web_sys::Position| {
-            let c = pos.coords();
-            locating.set(false);
-            place_from_point(c.longitude(), c.latitude());
-        });
-        let fail = Closure::once_into_js(move |_e: wasm_bindgen::JsValue| {
-            locating.set(false);
-            locate_failed.set(true);
-        });
-        let opts = web_sys::PositionOptions::new();
-        opts.set_timeout(15_000);
-        if geo
-            .get_current_position_with_error_callback_and_options(
-                ok.unchecked_ref(),
-                Some(fail.unchecked_ref()),
-                &opts,
-            )
-            .is_err()
-        {
-            locating.set(false);
-            locate_failed.set(true);
-        }
+        current_position(
+            move |lon, lat| {
+                locating.set(false);
+                place_from_point(lon, lat);
+            },
+            move || {
+                locating.set(false);
+                locate_failed.set(true);
+            },
+        );
     };
 
     let submit = move |ev: SubmitEvent| {
@@ -406,6 +388,48 @@ fn ReportForm(principal: Principal) -> impl IntoView {
                 <p class="hint">{category_label(meta.get().and_then(Result::ok).as_ref(), id, i18n.get())}</p>
             })}
         </form>
+    }
+}
+
+/// The phone's position, asked once: `on_ok(lon, lat)`, or `on_fail()` when there is none (no
+/// permission, no fix within 15 s, no geolocation at all).
+pub(crate) fn current_position(
+    on_ok: impl FnOnce(f64, f64) + 'static,
+    on_fail: impl FnOnce() + 'static,
+) {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let fail: Rc<Cell<Option<Box<dyn FnOnce()>>>> = Rc::new(Cell::new(Some(Box::new(on_fail))));
+    let fail_now = move || {
+        if let Some(f) = fail.take() {
+            f();
+        }
+    };
+    let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
+        fail_now();
+        return;
+    };
+    let ok = Closure::once_into_js(move |pos: web_sys::Position| {
+        let c = pos.coords();
+        on_ok(c.longitude(), c.latitude());
+    });
+    let on_error = {
+        let fail_now = fail_now.clone();
+        Closure::once_into_js(move |_e: wasm_bindgen::JsValue| fail_now())
+    };
+    let opts = web_sys::PositionOptions::new();
+    opts.set_timeout(15_000);
+    if geo
+        .get_current_position_with_error_callback_and_options(
+            ok.unchecked_ref(),
+            Some(on_error.unchecked_ref()),
+            &opts,
+        )
+        .is_err()
+    {
+        fail_now();
     }
 }
 

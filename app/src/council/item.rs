@@ -614,7 +614,7 @@ fn answer_text(a: &Answer, kind: &BallotKind, lang: Lang) -> String {
 /// One ballot: the question, its rules, the vote buttons for those who may vote, the user's
 /// own answer, the results when visible, and closing for those who manage.
 #[component]
-fn BallotCard(
+pub(crate) fn BallotCard(
     ballot: BallotView,
     may_manage: bool,
     on_change: Callback<BallotView>,

@@ -11,6 +11,7 @@ mod photos;
 
 pub use accountability::AccountabilityPage;
 pub use board::CouncilPage;
+pub(crate) use item::BallotCard;
 pub use item::ItemPage;
 pub use meetings::{MeetingPage, MeetingsPage};
 

@@ -1,6 +1,7 @@
 //! Accounts: users, roles, grid scopes, password login, server-side sessions.
 
 pub mod password;
+pub mod preferences;
 pub mod residents;
 pub mod routes;
 pub mod service;

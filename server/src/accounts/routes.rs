@@ -1,6 +1,6 @@
 //! HTTP routes of the accounts area: extract, authorise, call the service, answer.
 
-use super::{CurrentUser, SESSION_COOKIE, require, service, session_token};
+use super::{CurrentUser, SESSION_COOKIE, preferences, require, service, session_token};
 use crate::error::{AppError, AppResult};
 use crate::http::{ApiJson, ApiPath, RequestCtx};
 use crate::state::AppState;
@@ -9,8 +9,8 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use shared::accounts::{
-    CreateUser, LoginRequest, Permission, Person, Principal, ResetPassword, Role, SessionState,
-    UpdateUser, UserView, Work,
+    CreateUser, LoginRequest, Permission, Person, PreferencesView, Principal, ResetPassword,
+    ResidentHome, Role, SessionState, UpdatePreferences, UpdateUser, UserView, Work,
 };
 use shared::error::{ErrorCode, Problem};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -224,6 +224,41 @@ async fn reset_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The signed-in user's display preferences (elder mode, read aloud) and whether to offer elder
+/// mode now: once, to a resident whose register record makes them 65 or older this year.
+#[utoipa::path(get, path = "/me/preferences", extensions(("x-permission" = json!("own_account"))), tag = "accounts",
+    responses((status = 200, body = PreferencesView), (status = 401, body = Problem)))]
+async fn get_preferences(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<Json<PreferencesView>> {
+    Ok(Json(preferences::get(&state, &me).await?))
+}
+
+/// Save the signed-in user's display preferences; `offer_answered` ends the elder-mode offer.
+#[utoipa::path(put, path = "/me/preferences", extensions(("x-permission" = json!("own_account"))), tag = "accounts", request_body = UpdatePreferences,
+    responses((status = 200, body = PreferencesView), (status = 401, body = Problem),
+              (status = 409, description = "Stale version; `current` holds the saved preferences", body = Problem)))]
+async fn put_preferences(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiJson(req): ApiJson<UpdatePreferences>,
+) -> AppResult<Json<PreferencesView>> {
+    Ok(Json(preferences::update(&state, &me, req).await?))
+}
+
+/// Where the signed-in resident lives and whom to call (找网格员): the building of their
+/// household (the place a report is filed at) and their grid's workers with work phones.
+/// Empty for an account not verified as a registered resident.
+#[utoipa::path(get, path = "/me/home", extensions(("x-permission" = json!("own_account"))), tag = "accounts",
+    responses((status = 200, body = ResidentHome), (status = 401, body = Problem)))]
+async fn my_home(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<Json<ResidentHome>> {
+    Ok(Json(preferences::home(&state, &me).await?))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
@@ -234,4 +269,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_user, update_user))
         .routes(routes!(reset_password))
         .routes(routes!(people))
+        .routes(routes!(get_preferences, put_preferences))
+        .routes(routes!(my_home))
 }

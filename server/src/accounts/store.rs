@@ -16,6 +16,8 @@ pub mod user {
         pub disabled: bool,
         pub version: i64,
         pub created_at: TimeDateTimeWithTimeZone,
+        /// The work phone residents may call (a grid worker's, on 找网格员).
+        pub work_phone: Option<String>,
         pub updated_at: TimeDateTimeWithTimeZone,
     }
 
@@ -109,4 +111,15 @@ entity!(resident_account, "resident_accounts", {
     pub resident_id: i64,
     pub verified_by: Option<i64>,
     pub verified_at: TimeDateTimeWithTimeZone,
+});
+
+// One account's display preferences (elder mode, read aloud) and the elder-mode offer's answer.
+entity!(user_preference, "user_preferences", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub user_id: i64,
+    pub elder_mode: bool,
+    pub read_aloud: bool,
+    pub elder_offer_answered: bool,
+    pub version: i64,
+    pub updated_at: TimeDateTimeWithTimeZone,
 });

@@ -88,6 +88,7 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         .unwrap();
     let household = app.place_id("XF-C01-B0001-101").await;
     let r1 = app.resident_id("张秀兰").await;
+    let qu = app.resident_id("瞿桂英").await;
     let user = app.user_id("resident").await;
 
     // A council item in the first grid, gathering support, with a comment and two ballots.
@@ -269,6 +270,27 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             M::GET,
             "/api/v1/auth/me",
             "/api/v1/auth/me".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/me/preferences",
+            "/api/v1/me/preferences".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/me/preferences",
+            "/api/v1/me/preferences".into(),
+            Some(json!({"elder_mode": false, "read_aloud": true, "version": 999})),
+            [409, 409, 409, 409, 409, 409, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/me/home",
+            "/api/v1/me/home".into(),
             None,
             [200, 200, 200, 200, 200, 200, 401],
         ),
@@ -1498,12 +1520,13 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             [422, 403, 403, 403, 403, 403, 401],
         ),
         // Verifying a resident account as a resident of the first grid: the office, or its grid
-        // worker. After the care rows: it makes the newcomer 张秀兰's own account.
+        // worker. After the care rows: it makes the newcomer 瞿桂英's own account.
         case(
             M::PUT,
             "/api/v1/users/{id}/resident",
             format!("/api/v1/users/{newcomer}/resident"),
-            Some(json!({"resident_id": r1})),
+            // 瞿桂英 of the first grid: 张秀兰 has her own account (the demo's elder).
+            Some(json!({"resident_id": qu})),
             [200, 200, 403, 200, 403, 403, 401],
         ),
         // Last: it ends the sessions used above.

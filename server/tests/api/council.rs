@@ -530,7 +530,8 @@ async fn only_residents_in_scope_take_part(app: &TestApp) {
     assert_eq!(status, StatusCode::FORBIDDEN);
     // Once the grid worker verifies them as a resident of the first grid, they may raise there.
     let gw = app.login("gridworker").await;
-    let zhang = app.resident_id("张秀兰").await;
+    // 瞿桂英 of the first grid (张秀兰 has the demo's own account).
+    let zhang = app.resident_id("瞿桂英").await;
     let uid = app.user_id("newcomer").await;
     let (status, v) = gw
         .put(
@@ -539,7 +540,7 @@ async fn only_residents_in_scope_take_part(app: &TestApp) {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
-    raise(&newcomer, app, "XF-C01-G1", "张阿姨想提一个议题").await;
+    raise(&newcomer, app, "XF-C01-G1", "瞿奶奶想提一个议题").await;
     // One account per resident.
     let other = app.user_id("resident").await;
     let (status, p) = staff

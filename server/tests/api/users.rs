@@ -35,8 +35,9 @@ async fn admin_creates_a_scoped_grid_worker_who_sees_only_that_grid(app: &TestAp
     );
     assert!(items.iter().any(|r| r["name"] == "孙玉珍"));
 
+    // The five demo accounts, 张秀兰's own (the demo's elder) and the new one.
     let (_, all) = admin.get("/api/v1/users").await;
-    assert_eq!(all.as_array().unwrap().len(), 6);
+    assert_eq!(all.as_array().unwrap().len(), 7);
 }
 both!(admin_creates_a_scoped_grid_worker_who_sees_only_that_grid);
 
