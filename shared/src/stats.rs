@@ -1200,7 +1200,10 @@ mod tests {
         // The case figures are the Cases group, exactly.
         assert!(FigureGroup::Cases.figures().eq(FigureId::CASES));
         assert_eq!(
-            FigureGroup::ALL.iter().map(|g| g.figures().count()).sum::<usize>(),
+            FigureGroup::ALL
+                .iter()
+                .map(|g| g.figures().count())
+                .sum::<usize>(),
             FigureId::ALL.len()
         );
         assert!(
@@ -1463,11 +1466,23 @@ mod tests {
         let t = visits_owed(date!(2026 - 02 - 22), None, 7, &on_time, &march, later);
         // 1 Mar (met 1 Mar), 8 Mar (7 Mar), 14 Mar (14), 21 Mar (21), 28 Mar (28): the
         // next is 4 April, outside March.
-        assert_eq!(t, VisitTally { due: 5, on_schedule: 5 });
+        assert_eq!(
+            t,
+            VisitTally {
+                due: 5,
+                on_schedule: 5
+            }
+        );
         assert_eq!(t.rate(), Some(1.0));
         // Nobody came: every week is one missed visit, not one for the whole month.
         let none = visits_owed(date!(2026 - 02 - 22), None, 7, &[], &march, later);
-        assert_eq!(none, VisitTally { due: 5, on_schedule: 0 });
+        assert_eq!(
+            none,
+            VisitTally {
+                due: 5,
+                on_schedule: 0
+            }
+        );
         // A visit two days late meets the next due day, not the missed one.
         let late = visits_owed(
             date!(2026 - 02 - 22),
@@ -1478,7 +1493,13 @@ mod tests {
             later,
         );
         // Due 1 Mar missed; 8 Mar met by 3 Mar; then 10, 17, 24, 31 Mar missed.
-        assert_eq!(late, VisitTally { due: 6, on_schedule: 1 });
+        assert_eq!(
+            late,
+            VisitTally {
+                due: 6,
+                on_schedule: 1
+            }
+        );
         // Two visits in one interval are one visit due.
         let twice = visits_owed(
             date!(2026 - 02 - 22),
@@ -1489,7 +1510,13 @@ mod tests {
             later,
         );
         // Due 24 March (22 Feb + 30 days), met; the next, 9 April, is after March.
-        assert_eq!(twice, VisitTally { due: 1, on_schedule: 1 });
+        assert_eq!(
+            twice,
+            VisitTally {
+                due: 1,
+                on_schedule: 1
+            }
+        );
         // A due day crossing into the period: the visit before the period counts.
         let crossing = visits_owed(
             date!(2026 - 01 - 31),
@@ -1500,25 +1527,54 @@ mod tests {
             later,
         );
         // Due 2 Mar (31 Jan + 30), met by the visit on 27 Feb; next 29 Mar, missed.
-        assert_eq!(crossing, VisitTally { due: 2, on_schedule: 1 });
+        assert_eq!(
+            crossing,
+            VisitTally {
+                due: 2,
+                on_schedule: 1
+            }
+        );
     }
 
     #[test]
     fn visits_not_yet_due_or_after_the_pairing_ended_are_not_counted() {
         let march = Period::containing(PeriodKind::Month, date!(2026 - 03 - 01));
         // Today is 15 March: the 15th is still open, the 22nd and 29th are ahead.
-        let t = visits_owed(date!(2026 - 02 - 22), None, 7, &[], &march, date!(2026 - 03 - 15));
-        assert_eq!(t, VisitTally { due: 2, on_schedule: 0 });
+        let t = visits_owed(
+            date!(2026 - 02 - 22),
+            None,
+            7,
+            &[],
+            &march,
+            date!(2026 - 03 - 15),
+        );
+        assert_eq!(
+            t,
+            VisitTally {
+                due: 2,
+                on_schedule: 0
+            }
+        );
         // A visit today meets today's due day at once.
         let today = visits_owed(
             date!(2026 - 02 - 22),
             None,
             7,
-            &[date!(2026 - 03 - 01), date!(2026 - 03 - 08), date!(2026 - 03 - 15)],
+            &[
+                date!(2026 - 03 - 01),
+                date!(2026 - 03 - 08),
+                date!(2026 - 03 - 15),
+            ],
             &march,
             date!(2026 - 03 - 15),
         );
-        assert_eq!(today, VisitTally { due: 3, on_schedule: 3 });
+        assert_eq!(
+            today,
+            VisitTally {
+                due: 3,
+                on_schedule: 3
+            }
+        );
         // The pairing ended on 10 March: nothing is due after.
         let ended = visits_owed(
             date!(2026 - 02 - 22),
@@ -1528,7 +1584,13 @@ mod tests {
             &march,
             date!(2026 - 06 - 01),
         );
-        assert_eq!(ended, VisitTally { due: 2, on_schedule: 0 });
+        assert_eq!(
+            ended,
+            VisitTally {
+                due: 2,
+                on_schedule: 0
+            }
+        );
         // A pairing started after the period owes nothing in it; visits before its start
         // do not count for it.
         let started = visits_owed(
@@ -1546,7 +1608,10 @@ mod tests {
     #[test]
     fn work_figures_follow_their_formulas() {
         let w = WorkCounts {
-            visits: VisitTally { due: 10, on_schedule: 7 },
+            visits: VisitTally {
+                due: 10,
+                on_schedule: 7,
+            },
             visits_made: 9,
             errands_done: 4,
             meals_served: 30,
@@ -1585,7 +1650,10 @@ mod tests {
         }
         // Every figure is a case figure or a work figure, never both.
         for id in FigureId::ALL {
-            assert!(FigureId::CASES.contains(&id) != FigureId::WORK.contains(&id), "{id:?}");
+            assert!(
+                FigureId::CASES.contains(&id) != FigureId::WORK.contains(&id),
+                "{id:?}"
+            );
         }
         let all = Counts {
             work: w.clone(),
@@ -1601,10 +1669,15 @@ mod tests {
     #[test]
     fn months_are_named_yyyy_mm() {
         let feb = parse_month("2024-02").unwrap();
-        assert_eq!((feb.from, feb.to), (date!(2024 - 02 - 01), date!(2024 - 02 - 29)));
+        assert_eq!(
+            (feb.from, feb.to),
+            (date!(2024 - 02 - 01), date!(2024 - 02 - 29))
+        );
         assert_eq!(feb.kind, PeriodKind::Month);
         assert_eq!(month_name(&feb), "2024-02");
-        for bad in ["2024-13", "2024-2", "24-02", "2024/02", "", "2024-00", "abcd-ef"] {
+        for bad in [
+            "2024-13", "2024-2", "24-02", "2024/02", "", "2024-00", "abcd-ef",
+        ] {
             assert_eq!(parse_month(bad), None, "{bad}");
         }
     }

@@ -60,7 +60,12 @@ fn Report() -> impl IntoView {
         let q = query_of(&month.get(), place_id);
         async move { api::get::<MonthlyReport>(&format!("/stats/report?{q}")).await }
     });
-    let xlsx = move || format!("/api/v1/stats/report.xlsx?{}", query_of(&month.get(), place_id));
+    let xlsx = move || {
+        format!(
+            "/api/v1/stats/report.xlsx?{}",
+            query_of(&month.get(), place_id)
+        )
+    };
     let back = move || {
         let mut q = format!("period=month&from={}-01", month.get());
         if let Some(p) = place_id {

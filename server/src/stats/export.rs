@@ -249,7 +249,10 @@ pub async fn xlsx_body<R: Rows>(
             Ok(0) => None,
             Ok(n) => {
                 buf.truncate(n);
-                Some((Ok::<_, std::io::Error>(Bytes::from(buf)), Some((reader, file))))
+                Some((
+                    Ok::<_, std::io::Error>(Bytes::from(buf)),
+                    Some((reader, file)),
+                ))
             }
             Err(e) => Some((Err(e), None)),
         }

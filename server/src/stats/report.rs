@@ -4,6 +4,7 @@
 //! figures are the dashboard's.
 
 use super::service::{self, At, Selection};
+use super::sheet::{Cell, Column, Kind, Table};
 use crate::cases::service::summary;
 use crate::cases::store::case;
 use crate::council::store::item as citem;
@@ -13,14 +14,13 @@ use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use shared::council::{ItemStage, decision_overdue};
-use shared::mediation::{DisputeType, MediationStage};
-use super::sheet::{Cell, Column, Kind, Table};
 use shared::calendar::format_day;
+use shared::council::{ItemStage, decision_overdue};
 use shared::i18n::Lang;
+use shared::mediation::{DisputeType, MediationStage};
 use shared::stats::{
-    BreakdownBy, BreakdownRow, FigureId, Interval, MediationOutcomes, MonthlyReport,
-    NOTABLE_CASES, Period, ReportDecision, ReportWeek, Unit, VisitTally, month_name,
+    BreakdownBy, BreakdownRow, FigureId, Interval, MediationOutcomes, MonthlyReport, NOTABLE_CASES,
+    Period, ReportDecision, ReportWeek, Unit, VisitTally, month_name,
 };
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -171,8 +171,12 @@ async fn mediation(
         }
         by_type
     };
-    let (accepted, agreed, failed, performed) =
-        (tally(accepted), tally(agreed), tally(failed), tally(performed));
+    let (accepted, agreed, failed, performed) = (
+        tally(accepted),
+        tally(agreed),
+        tally(failed),
+        tally(performed),
+    );
     let of = |m: &HashMap<DisputeType, u64>, t| m.get(&t).copied().unwrap_or(0);
     Ok(DisputeType::ALL
         .into_iter()
@@ -192,11 +196,7 @@ pub fn tables(r: &MonthlyReport) -> Vec<Table> {
     use Kind::*;
     let zh = Lang::ZhCn;
     let d = &r.dashboard;
-    let scope = d
-        .scope
-        .name
-        .clone()
-        .unwrap_or_else(|| "全部".to_string());
+    let scope = d.scope.name.clone().unwrap_or_else(|| "全部".to_string());
     let title = |what: &str| {
         Some(format!(
             "{} 月度工作报告 · {what} · {scope}（{} 至 {}）",
@@ -330,9 +330,7 @@ pub fn tables(r: &MonthlyReport) -> Vec<Table> {
                     on_schedule: g.on_schedule,
                 };
                 vec![
-                    g.group
-                        .map_or("未标注群体", |g| g.text().get(zh))
-                        .into(),
+                    g.group.map_or("未标注群体", |g| g.text().get(zh)).into(),
                     g.due.into(),
                     g.on_schedule.into(),
                     t.rate().into(),

@@ -3,21 +3,21 @@
 use super::{export, report, service, sheet};
 use crate::accounts::CurrentUser;
 use crate::audit;
-use crate::http::RequestCtx;
-use axum::http::header;
-use axum::response::IntoResponse;
-use shared::audit::{AuditAction, AuditDetail, Counted};
 use crate::error::{AppError, AppResult};
+use crate::http::RequestCtx;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
 use serde::Deserialize;
+use shared::audit::{AuditAction, AuditDetail, Counted};
 use shared::calendar;
 use shared::cases::CaseSummary;
 use shared::error::{FieldErrorCode, Problem};
 use shared::stats::{
-    Breakdown, BreakdownBy, Dashboard, ExportFormat, ExportKind, FigureId, Interval,
-    MonthlyReport, Period, PeriodError, PeriodKind, Trend,
+    Breakdown, BreakdownBy, Dashboard, ExportFormat, ExportKind, FigureId, Interval, MonthlyReport,
+    Period, PeriodError, PeriodKind, Trend,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 

@@ -4,9 +4,12 @@
 //! an aggregate both engines have. The arithmetic from counts to figures is `shared::stats`.
 
 use crate::accounts::store::user;
+use crate::care::store::{errand, order, pairing, visit};
 use crate::cases::service::name_of;
 use crate::cases::store::{case, category, event, party};
+use crate::council::store::{event as cevent, item as citem};
 use crate::error::{AppError, AppResult};
+use crate::mediation::store::{event as mevent, file as mfile, party as mparty};
 use crate::places::service as places;
 use crate::places::store::{place, resident, resident_group};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
@@ -15,16 +18,13 @@ use sea_orm::{
 };
 use shared::accounts::{Permission, Principal, Scope};
 use shared::board::Counts as BoardCounts;
-use shared::cases::{Source, Stage};
-use shared::error::{ErrorCode, FieldErrorCode};
-use shared::places::PlaceKind;
-use crate::care::store::{errand, order, pairing, visit};
-use crate::council::store::{event as cevent, item as citem};
-use crate::mediation::store::{event as mevent, file as mfile, party as mparty};
 use shared::calendar;
 use shared::care::{ErrandStatus, MealStatus, RiskLevel};
+use shared::cases::{Source, Stage};
 use shared::council::ItemStage;
+use shared::error::{ErrorCode, FieldErrorCode};
 use shared::mediation::MediationStage;
+use shared::places::PlaceKind;
 use shared::places::SpecialGroup;
 use shared::stats::{
     Breakdown, BreakdownBy, BreakdownRow, CaseCounts, CategoryTimes, Counts, Dashboard, FigureId,
@@ -386,7 +386,11 @@ async fn moved_to<E: EntityTrait>(
 }
 
 fn ids_of<E: EntityTrait + 'static>(id: E::Column, c: Condition) -> SelectStatement {
-    Query::select().column(id).from(E::default()).cond_where(c).to_owned()
+    Query::select()
+        .column(id)
+        .from(E::default())
+        .cond_where(c)
+        .to_owned()
 }
 
 /// The visits due and on schedule in the period: in total (each pairing once) and per
@@ -504,8 +508,11 @@ pub async fn work_counts(
     if served {
         out.visits_made = count_of::<visit::Entity>(
             conn,
-            sel.records(visit::Column::GridId, At::Resident(visit::Column::ResidentId))
-                .add(during(visit::Column::VisitedAt, p)),
+            sel.records(
+                visit::Column::GridId,
+                At::Resident(visit::Column::ResidentId),
+            )
+            .add(during(visit::Column::VisitedAt, p)),
         )
         .await?;
         out.resident_cases_closed = count(
@@ -536,16 +543,17 @@ pub async fn work_counts(
     if served || wants(&[F::MealsServed]) {
         out.meals_served = count_of::<order::Entity>(
             conn,
-            sel.records(order::Column::GridId, At::Resident(order::Column::ResidentId))
-                .add(order::Column::Status.eq(MealStatus::Delivered.as_str()))
-                .add(during(order::Column::DeliveredAt, p)),
+            sel.records(
+                order::Column::GridId,
+                At::Resident(order::Column::ResidentId),
+            )
+            .add(order::Column::Status.eq(MealStatus::Delivered.as_str()))
+            .add(during(order::Column::DeliveredAt, p)),
         )
         .await?;
     }
     let files = sel.records(mfile::Column::GridId, At::Place(mfile::Column::PlaceId));
-    let accepted = files
-        .clone()
-        .add(during(mfile::Column::AcceptedAt, p));
+    let accepted = files.clone().add(during(mfile::Column::AcceptedAt, p));
     if wants(&[F::MediationAccepted]) {
         out.mediation_accepted = count_of::<mfile::Entity>(conn, accepted.clone()).await?;
     }
@@ -588,20 +596,19 @@ pub async fn work_counts(
     if wants(&[F::MediationPerformed]) {
         out.mediation_performed = distinct(file_moves(MediationStage::Closed).await?);
     }
-    let items = sel.records(citem::Column::GridId, At::Place(citem::Column::ScopePlaceId));
+    let items = sel.records(
+        citem::Column::GridId,
+        At::Place(citem::Column::ScopePlaceId),
+    );
     if wants(&[F::CouncilRaised]) {
-        out.council_raised = count_of::<citem::Entity>(
-            conn,
-            items.clone().add(during(citem::Column::CreatedAt, p)),
-        )
-        .await?;
+        out.council_raised =
+            count_of::<citem::Entity>(conn, items.clone().add(during(citem::Column::CreatedAt, p)))
+                .await?;
     }
     if wants(&[F::CouncilDecided]) {
-        out.council_decided = count_of::<citem::Entity>(
-            conn,
-            items.clone().add(during(citem::Column::DecidedAt, p)),
-        )
-        .await?;
+        out.council_decided =
+            count_of::<citem::Entity>(conn, items.clone().add(during(citem::Column::DecidedAt, p)))
+                .await?;
     }
     if wants(&[F::CouncilDoneOnTime]) {
         let done = moved_to::<cevent::Entity>(
@@ -935,7 +942,10 @@ pub fn drill_condition(
     key: Option<&str>,
 ) -> AppResult<Condition> {
     let key = key.map(str::trim).filter(|k| !k.is_empty() && *k != "none");
-    let reported = sel.cases.clone().add(during(case::Column::CreatedAt, period));
+    let reported = sel
+        .cases
+        .clone()
+        .add(during(case::Column::CreatedAt, period));
     let Some(by) = by else {
         return Ok(reported);
     };

@@ -267,7 +267,10 @@ mod tests {
     #[test]
     fn cells_that_look_like_formulas_stay_text_in_csv() {
         for s in ["=1+1", "+86 139", "-3", "@SUM(A1)", "\tx", "\rx"] {
-            assert!(csv_text(Kind::Text, &Cell::Text(s.into())).starts_with('\''), "{s:?}");
+            assert!(
+                csv_text(Kind::Text, &Cell::Text(s.into())).starts_with('\''),
+                "{s:?}"
+            );
         }
         for s in ["楼道堆物", "1+1", "a=b", ""] {
             assert_eq!(csv_text(Kind::Text, &Cell::Text(s.into())), s);

@@ -594,7 +594,11 @@ async fn errand(app: &TestApp, resident: (i64, i64), status: &str, at: OffsetDat
     .await;
 }
 
-async fn meals(app: &TestApp, resident: (i64, i64), orders: &[(time::Date, &str, Option<OffsetDateTime>)]) {
+async fn meals(
+    app: &TestApp,
+    resident: (i64, i64),
+    orders: &[(time::Date, &str, Option<OffsetDateTime>)],
+) {
     use sea_orm::Set;
     use server::care::store::{enrolment, menu, order};
     let e = insert(
@@ -810,8 +814,14 @@ async fn work_figures_follow_the_records_of_each_area(app: &TestApp) {
     tag(app, r1.0, &["living_alone", "elderly"]).await;
     tag(app, r2.0, &[]).await;
     server::care::store::settings::Entity::update_many()
-        .col_expr(server::care::store::settings::Column::HighDays, Expr::value(7))
-        .col_expr(server::care::store::settings::Column::KeyDays, Expr::value(30))
+        .col_expr(
+            server::care::store::settings::Column::HighDays,
+            Expr::value(7),
+        )
+        .col_expr(
+            server::care::store::settings::Column::KeyDays,
+            Expr::value(30),
+        )
         .exec(&app.state.db.conn)
         .await
         .unwrap();
@@ -839,8 +849,16 @@ async fn work_figures_follow_the_records_of_each_area(app: &TestApp) {
         app,
         r1,
         &[
-            (time::macros::date!(2025 - 03 - 02), "delivered", Some(datetime!(2025-03-02 11:30 +8))),
-            (time::macros::date!(2025 - 03 - 03), "delivered", Some(datetime!(2025-03-03 11:30 +8))),
+            (
+                time::macros::date!(2025 - 03 - 02),
+                "delivered",
+                Some(datetime!(2025-03-02 11:30 +8)),
+            ),
+            (
+                time::macros::date!(2025 - 03 - 03),
+                "delivered",
+                Some(datetime!(2025-03-03 11:30 +8)),
+            ),
             (time::macros::date!(2025 - 03 - 04), "cancelled", None),
             (time::macros::date!(2025 - 03 - 05), "ordered", None),
         ],
@@ -901,7 +919,10 @@ async fn work_figures_follow_the_records_of_each_area(app: &TestApp) {
             scope_place_id: grid1,
             grid_id: Some(grid1),
             raised: datetime!(2025-03-02 10:00 +8),
-            decided: Some((datetime!(2025-03-05 19:00 +8), time::macros::date!(2025 - 03 - 20))),
+            decided: Some((
+                datetime!(2025-03-05 19:00 +8),
+                time::macros::date!(2025 - 03 - 20),
+            )),
             done: Some(datetime!(2025-03-20 23:00 +8)),
         },
     )
@@ -912,7 +933,10 @@ async fn work_figures_follow_the_records_of_each_area(app: &TestApp) {
             scope_place_id: grid2,
             grid_id: Some(grid2),
             raised: datetime!(2025-02-15 10:00 +8),
-            decided: Some((datetime!(2025-03-01 19:00 +8), time::macros::date!(2025 - 03 - 10))),
+            decided: Some((
+                datetime!(2025-03-01 19:00 +8),
+                time::macros::date!(2025 - 03 - 10),
+            )),
             done: Some(datetime!(2025-03-11 09:00 +8)),
         },
     )
@@ -985,8 +1009,15 @@ async fn work_figures_follow_the_records_of_each_area(app: &TestApp) {
     // February: the errand done before midnight, the failed file's acceptance and parties.
     assert_eq!(figure(&all, "errands_done")["previous"], json!(1.0));
     assert_eq!(figure(&all, "mediation_accepted")["previous"], json!(1.0));
-    assert_eq!(figure(&all, "mediation_success_rate")["previous"], Value::Null);
-    assert_eq!(figure(&all, "residents_served")["previous"], json!(4.0), "1 errand + 3 parties");
+    assert_eq!(
+        figure(&all, "mediation_success_rate")["previous"],
+        Value::Null
+    );
+    assert_eq!(
+        figure(&all, "residents_served")["previous"],
+        json!(4.0),
+        "1 errand + 3 parties"
+    );
 
     // The grid worker: grid 1 only.
     let (_, mine) = gw.get(&format!("/api/v1/stats?{march}")).await;
@@ -1031,7 +1062,10 @@ async fn work_figures_follow_the_records_of_each_area(app: &TestApp) {
     let (_, c) = staff
         .get(&format!("/api/v1/stats?{march}&place_id={community}"))
         .await;
-    expect(&c, &[("council_raised", json!(2.0)), ("visits_due", json!(6.0))]);
+    expect(
+        &c,
+        &[("council_raised", json!(2.0)), ("visits_due", json!(6.0))],
+    );
     let (_, m) = staff
         .get(&format!("/api/v1/stats?{march}&place_id={micro1}"))
         .await;
@@ -1045,12 +1079,16 @@ async fn work_figures_follow_the_records_of_each_area(app: &TestApp) {
         ],
     );
     // April has the minute-past-midnight visit and the file accepted at midnight.
-    let (_, april) = staff.get("/api/v1/stats?period=month&from=2025-04-01").await;
+    let (_, april) = staff
+        .get("/api/v1/stats?period=month&from=2025-04-01")
+        .await;
     expect(&april, &[("mediation_accepted", json!(1.0))]);
 
     // A work figure's trend adds up to its month.
     let (status, trend) = staff
-        .get(&format!("/api/v1/stats/trend?{march}&figure=meals_served&interval=week"))
+        .get(&format!(
+            "/api/v1/stats/trend?{march}&figure=meals_served&interval=week"
+        ))
         .await;
     assert_eq!(status, StatusCode::OK, "{trend}");
     let sum: f64 = trend["points"]
@@ -1061,7 +1099,9 @@ async fn work_figures_follow_the_records_of_each_area(app: &TestApp) {
         .sum();
     assert_eq!(sum, 2.0);
     let (_, served) = staff
-        .get(&format!("/api/v1/stats/trend?{march}&figure=residents_served&interval=month"))
+        .get(&format!(
+            "/api/v1/stats/trend?{march}&figure=residents_served&interval=month"
+        ))
         .await;
     assert_eq!(served["points"][0]["value"], json!(11.0));
 
@@ -1116,10 +1156,15 @@ async fn monthly_report_matches_the_dashboard(
 ) {
     let (status, report) = staff.get("/api/v1/stats/report?month=2025-03").await;
     assert_eq!(status, StatusCode::OK, "{report}");
-    let (_, dashboard) = staff.get("/api/v1/stats?period=month&from=2025-03-01").await;
+    let (_, dashboard) = staff
+        .get("/api/v1/stats?period=month&from=2025-03-01")
+        .await;
     assert_eq!(report["month"], "2025-03");
     assert_eq!(report["dashboard"]["figures"], dashboard["figures"]);
-    assert_eq!(report["dashboard"]["visits_by_group"], dashboard["visits_by_group"]);
+    assert_eq!(
+        report["dashboard"]["visits_by_group"],
+        dashboard["visits_by_group"]
+    );
     // Council: both decisions of March, grid 2's done late; disputes by type.
     assert_eq!(report["decisions"].as_array().unwrap().len(), 2);
     assert_eq!(report["decisions"][0]["stage"], "done");
@@ -1136,7 +1181,10 @@ async fn monthly_report_matches_the_dashboard(
 
     // The workbook: the same figures, read back.
     let res = staff
-        .request(reqwest::Method::GET, "/api/v1/stats/report.xlsx?month=2025-03")
+        .request(
+            reqwest::Method::GET,
+            "/api/v1/stats/report.xlsx?month=2025-03",
+        )
         .send()
         .await
         .unwrap();
@@ -1200,15 +1248,21 @@ async fn monthly_report_matches_the_dashboard(
     assert_eq!(value(&theirs["dashboard"], "visits_due"), json!(5.0));
     assert_eq!(theirs["decisions"].as_array().unwrap().len(), 1);
     let (status, _) = gw
-        .get(&format!("/api/v1/stats/report?month=2025-03&place_id={grid2}"))
+        .get(&format!(
+            "/api/v1/stats/report?month=2025-03&place_id={grid2}"
+        ))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = gw
-        .get(&format!("/api/v1/stats/report.xlsx?month=2025-03&place_id={grid2}"))
+        .get(&format!(
+            "/api/v1/stats/report.xlsx?month=2025-03&place_id={grid2}"
+        ))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = gw
-        .get(&format!("/api/v1/stats/report?month=2025-03&place_id={grid1}"))
+        .get(&format!(
+            "/api/v1/stats/report?month=2025-03&place_id={grid1}"
+        ))
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, err) = staff.get("/api/v1/stats/report?month=2025-3").await;
@@ -1233,7 +1287,10 @@ fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-async fn download(api: &crate::common::Api, path: &str) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+async fn download(
+    api: &crate::common::Api,
+    path: &str,
+) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
     let res = api
         .request(reqwest::Method::GET, path)
         .send()
@@ -1254,7 +1311,13 @@ async fn exports_list_what_the_page_lists(app: &TestApp) {
     let elsewhere = building_in(app, grid2).await;
     let rubbish = category(&resident, "E-ENV-01").await;
     // A title a spreadsheet would run as a formula, in grid 1; a plain one in grid 2.
-    let evil = file(&resident, home.id, "=HYPERLINK(\"http://x\",\"点我\")", rubbish).await;
+    let evil = file(
+        &resident,
+        home.id,
+        "=HYPERLINK(\"http://x\",\"点我\")",
+        rubbish,
+    )
+    .await;
     let plain = file(&resident, elsewhere.id, "路灯不亮", rubbish).await;
     for (c, at) in [
         (&evil, datetime!(2025-05-10 09:00 +8)),
@@ -1287,8 +1350,11 @@ async fn exports_list_what_the_page_lists(app: &TestApp) {
     }
 
     let may = "period=month&from=2025-05-01";
-    let (status, headers, bytes) =
-        download(&staff, &format!("/api/v1/stats/export?kind=cases&format=csv&{may}")).await;
+    let (status, headers, bytes) = download(
+        &staff,
+        &format!("/api/v1/stats/export?kind=cases&format=csv&{may}"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
     assert_eq!(headers["cache-control"], "no-store");
@@ -1337,8 +1403,11 @@ async fn exports_list_what_the_page_lists(app: &TestApp) {
     assert_eq!(res.headers()["content-encoding"], "gzip");
     let zipped = res.bytes().await.expect("the whole body");
     let mut unzipped = Vec::new();
-    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&zipped[..]), &mut unzipped)
-        .unwrap();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&zipped[..]),
+        &mut unzipped,
+    )
+    .unwrap();
     assert_eq!(csv_rows(&unzipped).1.len(), many + 2);
 
     // The page's group: grid 2's cases alone, as `/stats/cases` lists them.
@@ -1355,8 +1424,11 @@ async fn exports_list_what_the_page_lists(app: &TestApp) {
     assert_eq!(g2[0][1], "路灯不亮");
 
     // The grid worker's export stops at their grid.
-    let (status, _, bytes) =
-        download(&gw, &format!("/api/v1/stats/export?kind=cases&format=csv&{may}")).await;
+    let (status, _, bytes) = download(
+        &gw,
+        &format!("/api/v1/stats/export?kind=cases&format=csv&{may}"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let (_, theirs) = csv_rows(&bytes);
     assert_eq!(theirs.len(), many + 1);
@@ -1369,16 +1441,18 @@ async fn exports_list_what_the_page_lists(app: &TestApp) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // XLSX: the same rows, times as dates, the formula as text.
-    let (status, headers, bytes) =
-        download(&staff, &format!("/api/v1/stats/export?kind=cases&format=xlsx&{may}")).await;
+    let (status, headers, bytes) = download(
+        &staff,
+        &format!("/api/v1/stats/export?kind=cases&format=xlsx&{may}"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         headers["content-type"],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
     use calamine::{Data, Reader, Xlsx};
-    let mut wb: Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let sheet = wb.worksheet_range("事件").unwrap();
     let all: Vec<&[Data]> = sheet.rows().collect();
     assert_eq!(all.len(), many + 3, "a header and every row");
@@ -1389,8 +1463,16 @@ async fn exports_list_what_the_page_lists(app: &TestApp) {
         Data::String("=HYPERLINK(\"http://x\",\"点我\")".into()),
         "a string cell, never a formula"
     );
-    assert!(matches!(&last[7], Data::DateTime(d) if d.is_datetime()), "{:?}", last[7]);
-    assert_eq!(app.audit("stats.export").await.len(), 5, "every download is audited");
+    assert!(
+        matches!(&last[7], Data::DateTime(d) if d.is_datetime()),
+        "{:?}",
+        last[7]
+    );
+    assert_eq!(
+        app.audit("stats.export").await.len(),
+        5,
+        "every download is audited"
+    );
 
     let (status, err) = staff
         .get("/api/v1/stats/export?kind=cases&format=pdf")
