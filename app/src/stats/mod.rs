@@ -17,8 +17,8 @@ use shared::calendar::format_day;
 use shared::i18n::Lang;
 use shared::places::PlaceKind;
 use shared::stats::{
-    Breakdown, BreakdownBy, Dashboard, ExportFormat, ExportKind, FigureGroup, FigureId,
-    FigureValue, Interval, PeriodKind, Trend, Unit, VisitTally,
+    Breakdown, BreakdownBy, CategoryTimes, Dashboard, ExportFormat, ExportKind, FigureGroup,
+    FigureId, FigureValue, Interval, PeriodKind, Trend, Unit, VisitTally,
 };
 
 use crate::accounts::{RequirePermission, use_session};
@@ -492,25 +492,7 @@ fn Headline(dashboard: Dashboard, selection: Selection) -> impl IntoView {
         <div class="table-scroll" tabindex="0" role="region" aria-label=move || i18n.t(Key::StatsTableScroll)>
             <table class="report-table stats-table" data-testid="stats-by-category">
                 <caption>{move || i18n.t(Key::StatsByCategory)}</caption>
-                <thead><tr>
-                    <th scope="col">{move || i18n.t(Key::StatsCategory)}</th>
-                    <th scope="col" class="num">{move || i18n.t(Key::StatsClosedCount)}</th>
-                    <th scope="col" class="num">{move || i18n.t(Key::StatsAvgHours)}</th>
-                    <th scope="col" class="num">{move || i18n.t(Key::StatsP90Hours)}</th>
-                </tr></thead>
-                <tbody>
-                    {by_category.is_empty().then(|| view! {
-                        <tr><td colspan="4" class="muted">{move || i18n.t(Key::StatsNoClosed)}</td></tr>
-                    })}
-                    {by_category.into_iter().map(|c| view! {
-                        <tr>
-                            <th scope="row" data-user-text>{c.name.clone()}</th>
-                            <td class="num">{c.closed}</td>
-                            <td class="num">{c.avg_hours.map(|h| format!("{h:.1}")).unwrap_or_else(|| "—".into())}</td>
-                            <td class="num">{c.p90_hours.map(|h| format!("{h:.1}")).unwrap_or_else(|| "—".into())}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
+                {close_times_rows(by_category)}
             </table>
         </div>
     }
@@ -552,5 +534,33 @@ fn Tile(figure: FigureValue) -> impl IntoView {
                 <strong>{move || i18n.t(Key::StatsFormula)}</strong>" "{move || i18n.text(def.formula)}
             </p>
         </li>
+    }
+}
+
+/// The head and rows of the table of times to close by category: on the dashboard and in the
+/// monthly report.
+pub(super) fn close_times_rows(by_category: Vec<CategoryTimes>) -> impl IntoView {
+    let i18n = use_i18n();
+    let hours = |h: Option<f64>| h.map(|h| format!("{h:.1}")).unwrap_or_else(|| "—".into());
+    view! {
+        <thead><tr>
+            <th scope="col">{move || i18n.t(Key::StatsCategory)}</th>
+            <th scope="col" class="num">{move || i18n.t(Key::StatsClosedCount)}</th>
+            <th scope="col" class="num">{move || i18n.t(Key::StatsAvgHours)}</th>
+            <th scope="col" class="num">{move || i18n.t(Key::StatsP90Hours)}</th>
+        </tr></thead>
+        <tbody>
+            {by_category.is_empty().then(|| view! {
+                <tr><td colspan="4" class="muted">{move || i18n.t(Key::StatsNoClosed)}</td></tr>
+            })}
+            {by_category.into_iter().map(|c| view! {
+                <tr>
+                    <th scope="row" data-user-text>{c.name.clone()}</th>
+                    <td class="num">{c.closed}</td>
+                    <td class="num">{hours(c.avg_hours)}</td>
+                    <td class="num">{hours(c.p90_hours)}</td>
+                </tr>
+            }).collect_view()}
+        </tbody>
     }
 }

@@ -12,7 +12,7 @@ use shared::stats::{
     BreakdownRow, FigureGroup, MonthlyReport, Unit, VisitTally, month_name, parse_month,
 };
 
-use super::format_value;
+use super::{close_times_rows, format_value};
 use crate::accounts::RequirePermission;
 use crate::api;
 use crate::i18n::{Key, set_title, use_i18n};
@@ -217,23 +217,7 @@ fn ReportBody(report: MonthlyReport) -> impl IntoView {
                 <h3 id="report-times">{move || i18n.t(Key::StatsByCategory)}</h3>
                 <div class="table-scroll" tabindex="0" role="region" aria-label=scroll>
                 <table class="report-table stats-table">
-                    <thead><tr>
-                        <th scope="col">{move || i18n.t(Key::StatsCategory)}</th>
-                        <th scope="col" class="num">{move || i18n.t(Key::StatsClosedCount)}</th>
-                        <th scope="col" class="num">{move || i18n.t(Key::StatsAvgHours)}</th>
-                        <th scope="col" class="num">{move || i18n.t(Key::StatsP90Hours)}</th>
-                    </tr></thead>
-                    <tbody>
-                        {times.is_empty().then(|| view! { <tr><td colspan="4" class="muted">{move || i18n.t(Key::StatsNoClosed)}</td></tr> })}
-                        {times.into_iter().map(|c| view! {
-                            <tr>
-                                <th scope="row" data-user-text>{c.name.clone()}</th>
-                                <td class="num">{c.closed}</td>
-                                <td class="num">{c.avg_hours.map(|h| format!("{h:.1}")).unwrap_or_else(|| "—".into())}</td>
-                                <td class="num">{c.p90_hours.map(|h| format!("{h:.1}")).unwrap_or_else(|| "—".into())}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
+                    {close_times_rows(times)}
                 </table>
                 </div>
             </section>
