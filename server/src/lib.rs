@@ -19,6 +19,7 @@ macro_rules! entity {
 }
 
 pub mod accounts;
+pub mod assessment;
 pub mod audit;
 pub mod backup;
 pub mod board;
@@ -100,7 +101,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(map::router())
                 .merge(open311::keys::router())
                 .merge(audit::router())
-                .merge(stats::router()),
+                .merge(stats::router())
+                .merge(assessment::router()),
         )
         .routes(routes!(healthz))
         .routes(routes!(readyz))

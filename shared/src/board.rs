@@ -123,8 +123,13 @@ fn ratio(n: u64, d: u64) -> Option<f64> {
 }
 
 impl Counts {
+    /// What the closure rates are counted out of: the cases due less those postponed.
+    pub fn base(self) -> u64 {
+        self.due.saturating_sub(self.postponed)
+    }
+
     pub fn figures(self) -> Figures {
-        let base = self.due.saturating_sub(self.postponed);
+        let base = self.base();
         Figures {
             open: self.open,
             overdue: self.overdue,

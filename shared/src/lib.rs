@@ -3,6 +3,7 @@
 //! the very same functions to enforce them.
 
 pub mod accounts;
+pub mod assessment;
 pub mod audit;
 pub mod board;
 pub mod calendar;

@@ -54,6 +54,23 @@ pub enum At<C> {
 }
 
 impl Selection {
+    /// Every record of some grids, whoever asks (the assessment scores each grid and each
+    /// grid worker's grids by the dashboard's own counting; it checks who may read first).
+    pub fn of_grids(ids: Vec<i64>) -> Selection {
+        let mut sel = Selection {
+            cases: Condition::all(),
+            scope: StatsScope {
+                place_id: None,
+                name: None,
+                kind: None,
+            },
+            reach: Some(ids),
+            place: None,
+        };
+        sel.cases = sel.records(case::Column::GridId, At::Place(case::Column::PlaceId));
+        sel
+    }
+
     /// The records of any area in the selection, found by their grid column and their place
     /// or resident column: the one rule for every figure, so a grid worker's figures of care,
     /// mediation and council stop at their grids as the case figures do.
@@ -182,12 +199,12 @@ pub async fn select(
     Ok(sel)
 }
 
-pub(super) fn utc(t: OffsetDateTime) -> OffsetDateTime {
+pub(crate) fn utc(t: OffsetDateTime) -> OffsetDateTime {
     t.to_offset(UtcOffset::UTC)
 }
 
 /// `column` lies in the period (half-open, Beijing days).
-pub(super) fn during<C: ColumnTrait>(column: C, p: &Period) -> Condition {
+pub(crate) fn during<C: ColumnTrait>(column: C, p: &Period) -> Condition {
     Condition::all()
         .add(column.gte(utc(p.start())))
         .add(column.lt(utc(p.end())))
@@ -201,7 +218,7 @@ pub(super) fn running_stages() -> Vec<String> {
         .collect()
 }
 
-pub(super) async fn count(conn: &impl ConnectionTrait, c: Condition) -> AppResult<u64> {
+pub(crate) async fn count(conn: &impl ConnectionTrait, c: Condition) -> AppResult<u64> {
     Ok(case::Entity::find().filter(c).count(conn).await?)
 }
 

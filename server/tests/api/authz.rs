@@ -627,6 +627,29 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             None,
             [200, 200, 403, 200, 403, 403, 401],
         ),
+        // Assessment: the office every row, a grid worker their own (and their grids');
+        // the rules are the admins' to change.
+        case(
+            M::GET,
+            "/api/v1/assessment",
+            "/api/v1/assessment?subject=grid_worker&month=2025-03".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/assessment/rules",
+            "/api/v1/assessment/rules".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/assessment/rules",
+            "/api/v1/assessment/rules".into(),
+            Some(json!({"version": 1, "rules": []})),
+            [200, 403, 403, 403, 403, 403, 401],
+        ),
         // Sent as an (empty) PNG below: those who may see the case get 422, the rest 404.
         case(
             M::POST,

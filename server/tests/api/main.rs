@@ -2,6 +2,7 @@
 
 mod common;
 
+mod assessment;
 mod audit;
 mod authz;
 mod board;

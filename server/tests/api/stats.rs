@@ -13,7 +13,7 @@ use server::places::store::place;
 use time::macros::datetime;
 use time::{OffsetDateTime, UtcOffset};
 
-async fn mv(api: &Api, case: &Value, body: Value) -> Value {
+pub(crate) async fn mv(api: &Api, case: &Value, body: Value) -> Value {
     let mut body = body;
     body["version"] = case["version"].clone();
     let (status, next) = api
@@ -23,7 +23,7 @@ async fn mv(api: &Api, case: &Value, body: Value) -> Value {
     next
 }
 
-async fn file(api: &Api, place_id: i64, title: &str, cat: i64) -> Value {
+pub(crate) async fn file(api: &Api, place_id: i64, title: &str, cat: i64) -> Value {
     let (status, c) = api
         .post(
             "/api/v1/cases",
@@ -36,7 +36,7 @@ async fn file(api: &Api, place_id: i64, title: &str, cat: i64) -> Value {
 }
 
 /// A building of a grid, found in the seed data.
-async fn building_in(app: &TestApp, grid_id: i64) -> place::Model {
+pub(crate) async fn building_in(app: &TestApp, grid_id: i64) -> place::Model {
     place::Entity::find()
         .filter(place::Column::Kind.eq("building"))
         .filter(place::Column::GridId.eq(grid_id))
@@ -48,7 +48,7 @@ async fn building_in(app: &TestApp, grid_id: i64) -> place::Model {
 
 /// Moves a case's moments (and all its history) to given times: the figures are about
 /// periods in the past, which the API cannot write. Stored in UTC, as the server stores them.
-async fn set_time(app: &TestApp, id: i64, column: case::Column, at: OffsetDateTime) {
+pub(crate) async fn set_time(app: &TestApp, id: i64, column: case::Column, at: OffsetDateTime) {
     case::Entity::update_many()
         .col_expr(column, Expr::value(at.to_offset(UtcOffset::UTC)))
         .filter(case::Column::Id.eq(id))
@@ -456,7 +456,7 @@ both!(case_figures_follow_the_records_and_beijing_days);
 
 /// Stores a row as the areas' services would have left it at a moment in the past (the API
 /// cannot write history): the figures' queries read these tables.
-async fn insert<A>(app: &TestApp, row: A) -> <A::Entity as sea_orm::EntityTrait>::Model
+pub(crate) async fn insert<A>(app: &TestApp, row: A) -> <A::Entity as sea_orm::EntityTrait>::Model
 where
     A: sea_orm::ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
     <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,

@@ -1,0 +1,81 @@
+//! HTTP routes of the assessment: a month's scores and the rules they are made by.
+
+use super::service;
+use crate::accounts::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::http::ApiJson;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Query, State};
+use serde::Deserialize;
+use shared::assessment::{Assessment, Rules, Subject};
+use shared::error::{FieldErrorCode, Problem};
+use shared::stats::{Period, PeriodKind};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// Which subjects and which month.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssessmentQuery {
+    /// grid_worker, party or grid.
+    pub subject: Subject,
+    /// `YYYY-MM` (Beijing); default this month.
+    pub month: Option<String>,
+}
+
+fn month(s: Option<&str>) -> AppResult<Period> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(Period::containing(
+            PeriodKind::Month,
+            shared::calendar::day_at(crate::clock::now()),
+        )),
+        Some(s) => shared::stats::parse_month(s)
+            .ok_or_else(|| AppError::field("month", FieldErrorCode::InvalidFormat)),
+    }
+}
+
+/// The month's scores and ranks of the grid workers, the responsible parties or the grids,
+/// best first, each with the values and counts behind it. A grid worker gets their own row
+/// and their grids'.
+#[utoipa::path(get, path = "/assessment", extensions(("x-permission" = json!("view_statistics"))), tag = "stats", params(AssessmentQuery),
+    responses((status = 200, body = Assessment), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn assessment(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<AssessmentQuery>,
+) -> AppResult<Json<Assessment>> {
+    let p = month(q.month.as_deref())?;
+    Ok(Json(
+        service::assessment(&state.db.conn, &me, q.subject, p).await?,
+    ))
+}
+
+/// The weights, targets and floors the scores are made by.
+#[utoipa::path(get, path = "/assessment/rules", extensions(("x-permission" = json!("view_statistics"))), tag = "stats",
+    responses((status = 200, body = Rules), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn get_rules(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<Json<Rules>> {
+    crate::accounts::require(&me, shared::accounts::Permission::ViewStatistics)?;
+    Ok(Json(service::rules(&state.db.conn).await?))
+}
+
+/// Replace the rules (admins), sent with the version they were read at: 409 with the rules
+/// in force when someone changed them meanwhile.
+#[utoipa::path(put, path = "/assessment/rules", extensions(("x-permission" = json!("manage_settings"))), tag = "stats", request_body = Rules,
+    responses((status = 200, body = Rules), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)))]
+async fn put_rules(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiJson(req): ApiJson<Rules>,
+) -> AppResult<Json<Rules>> {
+    Ok(Json(service::save_rules(&state, &me, req).await?))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(assessment))
+        .routes(routes!(get_rules, put_rules))
+}

@@ -1,0 +1,327 @@
+//! Counting each subject's month and scoring it. The case figures of parties and grids and the
+//! visits are the dashboard's own queries (`stats::service`) over the subject's cases; only
+//! what the dashboard has no figure for (a grid worker's reports, verifications, patrols) is
+//! counted here.
+
+use super::store::{rule, rule_set};
+use crate::accounts::require;
+use crate::accounts::store::{user, user_grid, user_role};
+use crate::cases::service::{calendar as work_calendar, name_of};
+use crate::cases::store::{case, event, party};
+use crate::error::{AppError, AppResult};
+use crate::map::patrols::patrol;
+use crate::places::store::{place, resident};
+use crate::state::AppState;
+use crate::stats::service::{
+    Selection, case_counts, count, during, visit_schedule, work_counts,
+};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use shared::accounts::{Permission, Principal, Role, Scope};
+use shared::assessment::{
+    Assessment, Indicator, Rule, Rules, Subject, SubjectCounts, VERIFY_WITHIN, ranked,
+};
+use shared::calendar;
+use shared::cases::{CaseEventKind, Stage};
+use shared::error::ErrorCode;
+use shared::places::PlaceKind;
+use shared::stats::{FigureId, Period, RESIDENT_SOURCES};
+use std::collections::{BTreeSet, HashMap};
+use time::OffsetDateTime;
+
+/// The one row holding the rules' version.
+const RULE_SET: i64 = 1;
+
+/// The rules in force: the stored ones over the defaults.
+pub async fn rules(conn: &impl ConnectionTrait) -> AppResult<Rules> {
+    let version = rule_set::Entity::find_by_id(RULE_SET)
+        .one(conn)
+        .await?
+        .map_or(1, |s| s.version);
+    let stored = rule::Entity::find().all(conn).await?;
+    Ok(Rules::with(
+        version,
+        stored.into_iter().filter_map(|r| {
+            Some(Rule {
+                subject: Subject::parse(&r.subject)?,
+                indicator: Indicator::parse(&r.indicator)?,
+                weight: u32::try_from(r.weight).ok()?,
+                target: r.target,
+                floor: r.floor,
+            })
+        }),
+    ))
+}
+
+/// Replace the rules (admins), against the version they were read at.
+pub async fn save_rules(state: &AppState, me: &Principal, req: Rules) -> AppResult<Rules> {
+    require(me, Permission::ManageSettings)?;
+    req.check().map_err(|(field, code)| AppError::field(&field, code))?;
+    let txn = state.db.begin_write().await?;
+    let moved = rule_set::Entity::update_many()
+        .col_expr(rule_set::Column::Version, Expr::value(req.version + 1))
+        .col_expr(
+            rule_set::Column::UpdatedAt,
+            Expr::value(crate::clock::now()),
+        )
+        .filter(rule_set::Column::Id.eq(RULE_SET))
+        .filter(rule_set::Column::Version.eq(req.version))
+        .exec(&*txn)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(AppError::conflict(&rules(&*txn).await?));
+    }
+    rule::Entity::delete_many().exec(&*txn).await?;
+    let next = Rules::with(req.version + 1, req.rules);
+    rule::Entity::insert_many(next.rules.iter().map(|r| rule::ActiveModel {
+        subject: Set(r.subject.as_str().to_string()),
+        indicator: Set(r.indicator.as_str().to_string()),
+        weight: Set(r.weight as i32),
+        target: Set(r.target),
+        floor: Set(r.floor),
+    }))
+    .exec(&*txn)
+    .await?;
+    let saved = rules(&*txn).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The month's scores of one kind of subject. The office sees every row; a grid worker sees
+/// their own row among the grid workers (with the rank they hold among all) and their grids'
+/// rows, and no party's.
+pub async fn assessment(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    subject: Subject,
+    period: Period,
+) -> AppResult<Assessment> {
+    require(me, Permission::ViewStatistics)?;
+    let forbidden = || AppError::Code(ErrorCode::Forbidden);
+    let reach = match me.scope(Permission::ViewStatistics) {
+        Scope::All => None,
+        Scope::Grids(ids) => Some(ids),
+        Scope::None => return Err(forbidden()),
+    };
+    if subject == Subject::Party && reach.is_some() {
+        return Err(forbidden());
+    }
+    let rules = rules(conn).await?;
+    let now = crate::clock::now();
+    let counted = match subject {
+        Subject::GridWorker => grid_workers(conn, &period, now).await?,
+        Subject::Party => parties(conn, &period, now).await?,
+        Subject::Grid => grids(conn, &period, now).await?,
+    };
+    let rows = counted
+        .into_iter()
+        .map(|(id, name, counts)| counts.row(&rules, subject, id, name))
+        .collect();
+    let mut rows = ranked(rows);
+    if let Some(grids) = reach {
+        rows.retain(|r| match subject {
+            Subject::GridWorker => r.key_id == me.user_id,
+            Subject::Grid => grids.contains(&r.key_id),
+            Subject::Party => false,
+        });
+    }
+    Ok(Assessment {
+        subject,
+        period,
+        rules,
+        rows,
+    })
+}
+
+type Counted = Vec<(i64, String, SubjectCounts)>;
+
+/// Every enabled grid worker's month.
+async fn grid_workers(
+    conn: &impl ConnectionTrait,
+    p: &Period,
+    now: OffsetDateTime,
+) -> AppResult<Counted> {
+    let workers = user::Entity::find()
+        .filter(user::Column::Disabled.eq(false))
+        .filter(
+            user::Column::Id.in_subquery(
+                Query::select()
+                    .column(user_role::Column::UserId)
+                    .from(user_role::Entity)
+                    .and_where(user_role::Column::Role.eq(Role::GridWorker.as_str()))
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(user::Column::Id)
+        .all(conn)
+        .await?;
+    let mut grids: HashMap<i64, Vec<i64>> = HashMap::new();
+    for g in user_grid::Entity::find().all(conn).await? {
+        grids.entry(g.user_id).or_default().push(g.grid_id);
+    }
+    let work_days = work_calendar(conn).await?;
+    let today = calendar::day_at(now);
+    let resident_sources: Vec<String> = RESIDENT_SOURCES.into_iter().map(name_of).collect();
+    let mut out = Vec::new();
+    for w in workers {
+        let my_grids = grids.remove(&w.id).unwrap_or_default();
+        let reports = Condition::all()
+            .add(case::Column::ReporterId.eq(w.id))
+            .add(during(case::Column::CreatedAt, p));
+        let registered = reports
+            .clone()
+            .add(case::Column::RegisteredAt.is_not_null());
+        let decided = reports.clone().add(
+            Condition::any()
+                .add(case::Column::RegisteredAt.is_not_null())
+                .add(case::Column::Stage.eq(name_of(Stage::Refused))),
+        );
+        let (verifications, verified_on_time) =
+            verifications(conn, w.id, p, &work_days).await?;
+        let missed = Condition::all()
+            .add(case::Column::GridId.is_in(my_grids.clone()))
+            .add(case::Column::Source.is_in(resident_sources.clone()))
+            .add(case::Column::RegisteredAt.is_not_null())
+            .add(during(case::Column::CreatedAt, p));
+        let patrol_days: BTreeSet<time::Date> = patrol::Entity::find()
+            .filter(patrol::Column::UserId.eq(w.id))
+            .filter(during(patrol::Column::StartedAt, p))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|t| calendar::day_at(t.started_at))
+            .collect();
+        let visits = visit_schedule(conn, &Selection::of_grids(my_grids), p, today)
+            .await?
+            .0;
+        out.push((
+            w.id,
+            w.display_name,
+            SubjectCounts {
+                reports_filed: count(conn, reports).await?,
+                reports_decided: count(conn, decided).await?,
+                reports_registered: count(conn, registered).await?,
+                verifications,
+                verified_on_time,
+                missed_reports: count(conn, missed).await?,
+                visits,
+                patrol_days: patrol_days.len() as u64,
+                ..Default::default()
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// A grid worker's verifications in the period, and how many of them came within
+/// [`VERIFY_WITHIN`] of the feedback they verified.
+async fn verifications(
+    conn: &impl ConnectionTrait,
+    worker: i64,
+    p: &Period,
+    work_days: &calendar::WorkCalendar,
+) -> AppResult<(u64, u64)> {
+    let verified = event::Entity::find()
+        .filter(event::Column::ActorId.eq(worker))
+        .filter(event::Column::Action.is_in([
+            CaseEventKind::VerifyPass.as_str(),
+            CaseEventKind::VerifyFail.as_str(),
+        ]))
+        .filter(during(event::Column::At, p))
+        .all(conn)
+        .await?;
+    let feedback = event::Entity::find()
+        .filter(event::Column::CaseId.is_in(verified.iter().map(|v| v.case_id)))
+        .filter(event::Column::Action.eq(CaseEventKind::Feedback.as_str()))
+        .all(conn)
+        .await?;
+    let on_time = verified
+        .iter()
+        .filter(|v| {
+            // The feedback verified: the case's latest before the verification.
+            feedback
+                .iter()
+                .filter(|f| f.case_id == v.case_id && f.at <= v.at)
+                .map(|f| f.at)
+                .max()
+                .is_some_and(|fed_back| v.at <= work_days.deadline(fed_back, VERIFY_WITHIN))
+        })
+        .count();
+    Ok((verified.len() as u64, on_time as u64))
+}
+
+const CASE_FIGURES: [FigureId; 4] = [
+    FigureId::ClosureRate,
+    FigureId::OnTimeRate,
+    FigureId::ReworkRate,
+    FigureId::Satisfaction,
+];
+
+/// Every active responsible party's month, over the cases dispatched to it.
+async fn parties(conn: &impl ConnectionTrait, p: &Period, now: OffsetDateTime) -> AppResult<Counted> {
+    let mut out = Vec::new();
+    for party in party::Entity::find()
+        .filter(party::Column::Active.eq(true))
+        .order_by_asc(party::Column::Id)
+        .all(conn)
+        .await?
+    {
+        let theirs = Condition::all().add(case::Column::ResponsiblePartyId.eq(party.id));
+        let cases = case_counts(conn, &theirs, p, now, &CASE_FIGURES).await?;
+        out.push((
+            party.id,
+            party.name_zh,
+            SubjectCounts {
+                cases,
+                ..Default::default()
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// Every grid's month, counted exactly as the dashboard counts one grid.
+async fn grids(conn: &impl ConnectionTrait, p: &Period, now: OffsetDateTime) -> AppResult<Counted> {
+    let today = calendar::day_at(now);
+    let mut out = Vec::new();
+    for grid in place::Entity::find()
+        .filter(place::Column::Kind.eq(PlaceKind::Grid.as_str()))
+        .order_by_asc(place::Column::Id)
+        .all(conn)
+        .await?
+    {
+        let sel = Selection::of_grids(vec![grid.id]);
+        let cases = case_counts(conn, &sel.cases, p, now, &CASE_FIGURES).await?;
+        let work = work_counts(
+            conn,
+            &sel,
+            p,
+            today,
+            &[
+                FigureId::VisitsDue,
+                FigureId::VisitsOnSchedule,
+                FigureId::ResidentsServed,
+            ],
+        )
+        .await?;
+        let residents = resident::Entity::find()
+            .filter(resident::Column::GridId.eq(grid.id))
+            .count(conn)
+            .await?;
+        out.push((
+            grid.id,
+            grid.name,
+            SubjectCounts {
+                cases,
+                visits: work.visits,
+                served: work.residents_served(),
+                residents,
+                ..Default::default()
+            },
+        ));
+    }
+    Ok(out)
+}
