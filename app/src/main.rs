@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api;
+mod assessment;
 mod audit;
 mod board;
 mod care;
@@ -106,6 +107,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/stats") view=protected!(StatsPage)/>
                     <Route path=path!("/stats/cases") view=protected!(StatsCasesPage)/>
                     <Route path=path!("/stats/report") view=protected!(StatsReportPage)/>
+                    <Route path=path!("/stats/assessment") view=protected!(AssessmentPage)/>
                     <Route path=path!("/admin/users") view=protected!(UsersPage)/>
                     <Route path=path!("/admin/users/:id") view=protected!(UserEditPage)/>
                     <Route path=path!("/admin/audit") view=protected!(AuditPage)/>
@@ -118,6 +120,7 @@ fn App() -> impl IntoView {
     }
 }
 
+use assessment::AssessmentPage;
 use audit::AuditPage;
 use board::BoardPage;
 use care::{

@@ -18,6 +18,7 @@ use crate::cases::store::{case, category, party};
 use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
+use crate::map::patrols;
 use crate::places::store::{place, resident, resident_group};
 use crate::state::AppState;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -27,6 +28,7 @@ use shared::care::{
     OrderInput, PairingInput, RiskLevel, VisitInput, VisitMethod,
 };
 use shared::cases::{Action, CreateCase, MoveCase, Rating, RefusalReason, Source, Urgency};
+use shared::map::{AddTrackPoints, EndPatrol, StartPatrol, TrackPoint};
 use shared::places::PlaceKind;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -49,6 +51,7 @@ pub struct HistoryCounts {
     pub visits: u64,
     pub errands: u64,
     pub meals: u64,
+    pub patrols: u64,
     pub mediation_files: u64,
     pub council_items: u64,
     pub elapsed: std::time::Duration,
@@ -225,12 +228,21 @@ struct CareRun {
     errand: Option<i64>,
 }
 
+/// A grid worker's patrols: most working mornings, a walk past some buildings of their grid.
+struct PatrolRun {
+    rng: Rng,
+    grid: usize,
+    /// The patrol under way, with its version.
+    walking: Option<(i64, i64)>,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Task {
     Case(usize),
     Visit(usize),
     Errand(usize),
     MealDay,
+    Patrol(usize),
     Mediation(usize),
     Council(usize),
 }
@@ -526,6 +538,22 @@ pub async fn fill(state: &AppState, plan: &HistoryPlan) -> AppResult<HistoryCoun
         Task::MealDay,
     );
 
+    // Patrols: each grid's worker walks it on most working mornings.
+    let mut patrols: Vec<PatrolRun> = (0..places.len())
+        .map(|grid| PatrolRun {
+            rng: Rng(rng.next()),
+            grid,
+            walking: None,
+        })
+        .collect();
+    for (i, run) in patrols.iter_mut().enumerate() {
+        let at = first_day
+            .with_time(Time::from_hms(9, 0, 0).expect("a time"))
+            .assume_offset(shared::calendar::SHANGHAI)
+            + run.rng.minutes(0, 60);
+        queue.push(at, Task::Patrol(i));
+    }
+
     // Mediation: a few neighbour disputes a month, between residents of one grid; most end
     // in an agreement that is performed, some fail, a few are refused by a party.
     let mut files = Vec::new();
@@ -619,6 +647,10 @@ pub async fn fill(state: &AppState, plan: &HistoryPlan) -> AppResult<HistoryCoun
             Task::Visit(i) => visit_step(i, state, &cast, &mut cares[i], at, &mut counts).await?,
             Task::Errand(i) => errand_step(i, state, &cast, &mut cares[i], at).await?,
             Task::MealDay => meal_day(state, &cast, at, &mut counts).await?,
+            Task::Patrol(i) => {
+                let run = &mut patrols[i];
+                patrol_step(i, state, &cast, &places, run, at, plan.until, &mut counts).await?
+            }
             Task::Council(i) => {
                 if items[i].id.is_none() {
                     counts.council_items += 1;
@@ -1141,6 +1173,74 @@ const DISPUTES: [(shared::mediation::DisputeType, &str, &str); 4] = [
 ];
 
 /// One step of a mediation file, made by the mediator (the office files it).
+/// A patrol's start (with the walk's points) or its end an hour or two later; after the end,
+/// the next working morning's start (one in five mornings is spent on other work).
+async fn patrol_step(
+    index: usize,
+    state: &AppState,
+    cast: &Cast,
+    places: &[GridPlaces],
+    run: &mut PatrolRun,
+    at: OffsetDateTime,
+    until: OffsetDateTime,
+    counts: &mut HistoryCounts,
+) -> AppResult<Next> {
+    let grid = &places[run.grid];
+    let worker = &cast.grid_workers[&grid.id];
+    if let Some((id, version)) = run.walking.take() {
+        step(
+            "end a patrol",
+            clock::at(
+                at,
+                patrols::end(state, worker, &ctx(), id, EndPatrol { version }),
+            )
+            .await,
+        )?;
+        let mut day = shared::calendar::day_at(at) + Duration::days(1);
+        while matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) || run.rng.chance(20) {
+            day += Duration::days(1);
+        }
+        let next = day
+            .with_time(Time::from_hms(9, 0, 0).expect("a time"))
+            .assume_offset(shared::calendar::SHANGHAI)
+            + run.rng.minutes(0, 60);
+        return Ok(vec![(next, Task::Patrol(index))]);
+    }
+    let stops = 3 + run.rng.below(4) as i64;
+    let ends = at + Duration::minutes(stops * 15 + 5);
+    if ends >= until {
+        // The history ends while this walk would be under way: the worker starts it for real.
+        return Ok(Vec::new());
+    }
+    let walk = step(
+        "start a patrol",
+        clock::at(
+            at,
+            patrols::start(state, worker, &ctx(), StartPatrol { grid_id: grid.id }),
+        )
+        .await,
+    )?;
+    counts.patrols += 1;
+    let points: Vec<TrackPoint> = (0..stops)
+        .map(|k| {
+            let (_, _, lon, lat) = *run.rng.pick(&grid.buildings);
+            TrackPoint {
+                lon,
+                lat,
+                at: at + Duration::minutes(k * 15),
+            }
+        })
+        .collect();
+    let walked = clock::at(
+        ends,
+        patrols::add_points(state, worker, walk.id, AddTrackPoints { points }),
+    )
+    .await;
+    let walked = step("walk a patrol", walked)?;
+    run.walking = Some((walked.id, walked.version));
+    Ok(vec![(ends, Task::Patrol(index))])
+}
+
 async fn mediation_step(
     index: usize,
     state: &AppState,

@@ -480,17 +480,11 @@ impl SubjectCounts {
                 Value::ratio(indicator, self.verified_on_time, self.verifications)
             }
             MissedReports => Value::count(indicator, self.missed_reports),
-            VisitsOnSchedule => {
-                Value::ratio(indicator, self.visits.on_schedule, self.visits.due)
-            }
+            VisitsOnSchedule => Value::ratio(indicator, self.visits.on_schedule, self.visits.due),
             PatrolDays => Value::count(indicator, self.patrol_days),
             ClosureRate => Value::ratio(indicator, board.closed, board.base()),
             OnTimeRate => Value::ratio(indicator, board.closed_on_time, board.base()),
-            ReworkRate => Value::ratio(
-                indicator,
-                board.verifications_failed,
-                board.verifications,
-            ),
+            ReworkRate => Value::ratio(indicator, board.verifications_failed, board.verifications),
             Satisfaction => Value::ratio(indicator, self.cases.satisfied, self.cases.ratings),
             ResidentsServedPer1000 => Value::per_1000(indicator, self.served, self.residents),
         }
@@ -498,7 +492,11 @@ impl SubjectCounts {
 
     /// The subject's row: its values in order, scored by `rules` (ranked later).
     pub fn row(&self, rules: &Rules, subject: Subject, key_id: i64, name: String) -> Row {
-        let mut values: Vec<Value> = subject.indicators().iter().map(|i| self.value(*i)).collect();
+        let mut values: Vec<Value> = subject
+            .indicators()
+            .iter()
+            .map(|i| self.value(*i))
+            .collect();
         let score = score(rules, subject, &mut values);
         Row {
             key_id,
@@ -541,9 +539,7 @@ pub fn score(rules: &Rules, subject: Subject, values: &mut [Value]) -> Option<f6
 pub fn ranks(scores: &[Option<f64>]) -> Vec<Option<u32>> {
     scores
         .iter()
-        .map(|s| {
-            s.map(|mine| 1 + scores.iter().flatten().filter(|o| **o > mine).count() as u32)
-        })
+        .map(|s| s.map(|mine| 1 + scores.iter().flatten().filter(|o| **o > mine).count() as u32))
         .collect()
 }
 

@@ -446,6 +446,7 @@ fn Headline(dashboard: Dashboard, selection: Selection) -> impl IntoView {
         </p>
         <div class="stats-actions">
             <a class="button button-primary" href=report data-testid="stats-report-link">{move || i18n.t(Key::StatsMonthlyReport)}</a>
+            <a class="button button-secondary" href="/stats/assessment" data-testid="stats-assessment-link">{move || i18n.t(Key::AssessmentLink)}</a>
             <ExportLinks query=selection.query()/>
         </div>
         <div data-testid="stats-tiles">

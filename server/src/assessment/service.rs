@@ -12,13 +12,11 @@ use crate::error::{AppError, AppResult};
 use crate::map::patrols::patrol;
 use crate::places::store::{place, resident};
 use crate::state::AppState;
-use crate::stats::service::{
-    Selection, case_counts, count, during, visit_schedule, work_counts,
-};
+use crate::stats::service::{Selection, case_counts, count, during, visit_schedule, work_counts};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    Set,
 };
 use shared::accounts::{Permission, Principal, Role, Scope};
 use shared::assessment::{
@@ -59,7 +57,8 @@ pub async fn rules(conn: &impl ConnectionTrait) -> AppResult<Rules> {
 /// Replace the rules (admins), against the version they were read at.
 pub async fn save_rules(state: &AppState, me: &Principal, req: Rules) -> AppResult<Rules> {
     require(me, Permission::ManageSettings)?;
-    req.check().map_err(|(field, code)| AppError::field(&field, code))?;
+    req.check()
+        .map_err(|(field, code)| AppError::field(&field, code))?;
     let txn = state.db.begin_write().await?;
     let moved = rule_set::Entity::update_many()
         .col_expr(rule_set::Column::Version, Expr::value(req.version + 1))
@@ -179,8 +178,7 @@ async fn grid_workers(
                 .add(case::Column::RegisteredAt.is_not_null())
                 .add(case::Column::Stage.eq(name_of(Stage::Refused))),
         );
-        let (verifications, verified_on_time) =
-            verifications(conn, w.id, p, &work_days).await?;
+        let (verifications, verified_on_time) = verifications(conn, w.id, p, &work_days).await?;
         let missed = Condition::all()
             .add(case::Column::GridId.is_in(my_grids.clone()))
             .add(case::Column::Source.is_in(resident_sources.clone()))
@@ -261,7 +259,11 @@ const CASE_FIGURES: [FigureId; 4] = [
 ];
 
 /// Every active responsible party's month, over the cases dispatched to it.
-async fn parties(conn: &impl ConnectionTrait, p: &Period, now: OffsetDateTime) -> AppResult<Counted> {
+async fn parties(
+    conn: &impl ConnectionTrait,
+    p: &Period,
+    now: OffsetDateTime,
+) -> AppResult<Counted> {
     let mut out = Vec::new();
     for party in party::Entity::find()
         .filter(party::Column::Active.eq(true))

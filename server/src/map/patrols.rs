@@ -138,7 +138,7 @@ pub async fn start(
         user_id: Set(me.user_id),
         worker_name: Set(me.display_name.clone()),
         grid_id: Set(g.id),
-        started_at: Set(OffsetDateTime::now_utc()),
+        started_at: Set(crate::clock::now()),
         ended_at: Set(None),
         version: Set(1),
         ..Default::default()
@@ -193,7 +193,7 @@ pub async fn add_points(
     } else {
         last
     };
-    validate_track(&req.points, area, after, OffsetDateTime::now_utc())?;
+    validate_track(&req.points, area, after, crate::clock::now())?;
     point::Entity::insert_many(req.points.iter().map(|t| point::ActiveModel {
         patrol_id: Set(id),
         lon: Set(t.lon),
@@ -231,7 +231,7 @@ pub async fn end(
     let res = patrol::Entity::update_many()
         .col_expr(
             patrol::Column::EndedAt,
-            Expr::value(Some(OffsetDateTime::now_utc())),
+            Expr::value(Some(crate::clock::now())),
         )
         .col_expr(patrol::Column::Version, Expr::value(req.version + 1))
         .filter(patrol::Column::Id.eq(id))

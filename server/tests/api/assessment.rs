@@ -31,10 +31,16 @@ async fn set_step_time(app: &TestApp, case_id: i64, action: &str, at: OffsetDate
 }
 
 async fn in_march(app: &TestApp, c: &Value) {
-    set_time(app, id(c), case::Column::CreatedAt, datetime!(2025-03-02 10:00 +8)).await;
+    set_time(
+        app,
+        id(c),
+        case::Column::CreatedAt,
+        datetime!(2025-03-02 10:00 +8),
+    )
+    .await;
 }
 
-fn row<'a>(a: &'a Value, key: i64) -> &'a Value {
+fn row(a: &Value, key: i64) -> &Value {
     a["rows"]
         .as_array()
         .unwrap()
@@ -136,10 +142,28 @@ async fn scores_follow_the_record_and_the_rules(app: &TestApp) {
     set_step_time(app, v2, "verify_pass", datetime!(2025-03-11 10:00 +8)).await;
     // The first closed by its deadline, the second due and open: half closed, for the party.
     let closed = mv(&staff, &verified[0], json!({"action": "close"})).await;
-    set_time(app, v1, case::Column::DeadlineAt, datetime!(2025-03-10 17:00 +8)).await;
-    set_time(app, v1, case::Column::ClosedAt, datetime!(2025-03-04 10:00 +8)).await;
+    set_time(
+        app,
+        v1,
+        case::Column::DeadlineAt,
+        datetime!(2025-03-10 17:00 +8),
+    )
+    .await;
+    set_time(
+        app,
+        v1,
+        case::Column::ClosedAt,
+        datetime!(2025-03-04 10:00 +8),
+    )
+    .await;
     set_step_time(app, v1, "close", datetime!(2025-03-04 10:00 +8)).await;
-    set_time(app, v2, case::Column::DeadlineAt, datetime!(2025-03-20 17:00 +8)).await;
+    set_time(
+        app,
+        v2,
+        case::Column::DeadlineAt,
+        datetime!(2025-03-20 17:00 +8),
+    )
+    .await;
     assert_eq!(closed["stage"], "closed");
 
     // Patrols on two days of March (twice on the first) and one in April.
@@ -156,7 +180,9 @@ async fn scores_follow_the_record_and_the_rules(app: &TestApp) {
                 worker_name: Set("gridworker".into()),
                 grid_id: Set(grid1),
                 started_at: Set(at.to_offset(UtcOffset::UTC)),
-                ended_at: Set(Some((at + time::Duration::hours(1)).to_offset(UtcOffset::UTC))),
+                ended_at: Set(Some(
+                    (at + time::Duration::hours(1)).to_offset(UtcOffset::UTC),
+                )),
                 version: Set(1),
                 ..Default::default()
             },
@@ -164,7 +190,11 @@ async fn scores_follow_the_record_and_the_rules(app: &TestApp) {
         .await;
     }
 
-    let workers = get(&staff, "/api/v1/assessment?subject=grid_worker&month=2025-03").await;
+    let workers = get(
+        &staff,
+        "/api/v1/assessment?subject=grid_worker&month=2025-03",
+    )
+    .await;
     let me = row(&workers, gw_id);
     let expect = [
         ("reports_filed", json!(3), json!(null), json!(3.0)),
@@ -206,7 +236,10 @@ async fn scores_follow_the_record_and_the_rules(app: &TestApp) {
         ("rework_rate", 0, 2),
     ] {
         assert_eq!(
-            (value(p, indicator)["numerator"].as_u64(), value(p, indicator)["denominator"].as_u64()),
+            (
+                value(p, indicator)["numerator"].as_u64(),
+                value(p, indicator)["denominator"].as_u64()
+            ),
             (Some(n), Some(d)),
             "{indicator}: {p}"
         );
@@ -216,7 +249,11 @@ async fn scores_follow_the_record_and_the_rules(app: &TestApp) {
     assert_eq!(p["score"].as_f64(), Some(26.7), "{p}");
 
     // The same month asked again: the same answer.
-    let again = get(&staff, "/api/v1/assessment?subject=grid_worker&month=2025-03").await;
+    let again = get(
+        &staff,
+        "/api/v1/assessment?subject=grid_worker&month=2025-03",
+    )
+    .await;
     assert_eq!(again, workers);
 
     // A grid worker sees their own row and their grids', no party's.
@@ -231,9 +268,13 @@ async fn scores_follow_the_record_and_the_rules(app: &TestApp) {
         .map(|r| r["key_id"].as_i64().unwrap())
         .collect();
     assert_eq!(keys, vec![grid1]);
-    let (status, _) = gw.get("/api/v1/assessment?subject=party&month=2025-03").await;
+    let (status, _) = gw
+        .get("/api/v1/assessment?subject=party&month=2025-03")
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, body) = staff.get("/api/v1/assessment?subject=grid_worker&month=2025-3").await;
+    let (status, body) = staff
+        .get("/api/v1/assessment?subject=grid_worker&month=2025-3")
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["errors"][0]["field"], "month");
 
@@ -248,7 +289,11 @@ async fn scores_follow_the_record_and_the_rules(app: &TestApp) {
     let (status, saved) = admin.put("/api/v1/assessment/rules", changed.clone()).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(saved["version"], rules["version"].as_i64().unwrap() + 1);
-    let after = get(&staff, "/api/v1/assessment?subject=grid_worker&month=2025-03").await;
+    let after = get(
+        &staff,
+        "/api/v1/assessment?subject=grid_worker&month=2025-03",
+    )
+    .await;
     let me_after = row(&after, gw_id);
     assert_eq!(value(me_after, "patrol_days")["earned"], json!(1.0));
     let expected = ((earned + 0.9 * 15.0) * 1000.0 / weight).round() / 10.0;

@@ -34,12 +34,13 @@ async fn a_year_of_work_by_the_rules(app: &TestApp) {
     };
     let counts = fill(&app.state, &plan).await.expect("history plays");
     println!(
-        "demo history, 12 months: {} cases, {} moves, {} visits, {} meals, {} mediation files, \
-         {} council items in {:.1} s",
+        "demo history, 12 months: {} cases, {} moves, {} visits, {} meals, {} patrols, \
+         {} mediation files, {} council items in {:.1} s",
         counts.cases,
         counts.moves,
         counts.visits,
         counts.meals,
+        counts.patrols,
         counts.mediation_files,
         counts.council_items,
         counts.elapsed.as_secs_f64()
@@ -365,6 +366,35 @@ async fn a_year_of_work_by_the_rules(app: &TestApp) {
         let who = name_of[&e.actor_id.unwrap()];
         assert!(who.starts_with("gridworker"), "verified by {who}");
     }
+
+    // The month before the last: every grid worker reported, verified and patrolled, so the
+    // assessment scores each of them on every indicator but the visits they may not owe.
+    let month = shared::stats::month_name(&shared::stats::Period::containing(
+        shared::stats::PeriodKind::Month,
+        shared::calendar::day_at(plan.until) - Duration::days(40),
+    ));
+    let admin = app.login("admin").await;
+    let (status, a) = admin
+        .get(&format!(
+            "/api/v1/assessment?subject=grid_worker&month={month}"
+        ))
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{a}");
+    let rows = a["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 4, "{a}");
+    for r in rows {
+        for indicator in ["reports_filed", "patrol_days"] {
+            let v = r["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|v| v["indicator"] == indicator)
+                .unwrap();
+            assert!(v["numerator"].as_u64().unwrap() > 0, "{indicator} of {r}");
+        }
+        assert!(r["score"].as_f64().is_some(), "{r}");
+    }
+    assert!(counts.patrols > 0);
 }
 
 /// The records the history made, as text: what must be the same for the same seed.

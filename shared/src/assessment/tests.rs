@@ -30,12 +30,12 @@ fn an_indicator_earns_its_weight_at_the_target_and_nothing_at_the_floor() {
 fn a_score_counts_only_indicators_with_a_value() {
     let rules = Rules::defaults(1);
     let mut values = vec![
-        Value::count(Indicator::ReportsFiled, 10),          // 15 × 0.5
-        Value::ratio(Indicator::ValidReportRate, 9, 10),    // 20 × 1
-        Value::ratio(Indicator::OnTimeVerification, 0, 0),  // nothing to verify: left out
-        Value::count(Indicator::MissedReports, 0),          // 15 × 1
-        Value::ratio(Indicator::VisitsOnSchedule, 0, 0),    // left out
-        Value::count(Indicator::PatrolDays, 0),             // 15 × 0
+        Value::count(Indicator::ReportsFiled, 10),       // 15 × 0.5
+        Value::ratio(Indicator::ValidReportRate, 9, 10), // 20 × 1
+        Value::ratio(Indicator::OnTimeVerification, 0, 0), // nothing to verify: left out
+        Value::count(Indicator::MissedReports, 0),       // 15 × 1
+        Value::ratio(Indicator::VisitsOnSchedule, 0, 0), // left out
+        Value::count(Indicator::PatrolDays, 0),          // 15 × 0
     ];
     let s = score(&rules, Subject::GridWorker, &mut values).unwrap();
     // (7.5 + 20 + 15 + 0) / (15 + 20 + 15 + 15) = 42.5 / 65
@@ -138,10 +138,17 @@ fn rules_are_checked_field_by_field() {
     );
     // Every subject needs some weight.
     let mut rules = Rules::defaults(1);
-    for r in rules.rules.iter_mut().filter(|r| r.subject == Subject::Party) {
+    for r in rules
+        .rules
+        .iter_mut()
+        .filter(|r| r.subject == Subject::Party)
+    {
         r.weight = 0;
     }
-    assert_eq!(rules.check(), Err(("rules".into(), FieldErrorCode::Required)));
+    assert_eq!(
+        rules.check(),
+        Err(("rules".into(), FieldErrorCode::Required))
+    );
 }
 
 #[test]
