@@ -8,7 +8,9 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
 use serde::Deserialize;
-use shared::assessment::{Assessment, Rules, Subject};
+use shared::Page;
+use shared::assessment::{Assessment, Indicator, Rules, Subject};
+use shared::cases::CaseSummary;
 use shared::error::{FieldErrorCode, Problem};
 use shared::stats::{Period, PeriodKind};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -50,6 +52,47 @@ async fn assessment(
     ))
 }
 
+/// One value of a row and which month.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CasesQuery {
+    /// grid_worker, party or grid.
+    pub subject: Subject,
+    /// The user, party or grid id (the row's `key_id`).
+    pub key: i64,
+    /// An indicator counted from cases (not patrol days, visits or residents served).
+    pub indicator: Indicator,
+    /// `YYYY-MM` (Beijing); default this month.
+    pub month: Option<String>,
+    pub offset: Option<u64>,
+    pub limit: Option<u64>,
+}
+
+/// The cases one value of the month's assessment is counted from (for a ratio, those it is
+/// counted out of), newest first: "which cases" behind a score.
+#[utoipa::path(get, path = "/assessment/cases", extensions(("x-permission" = json!("view_statistics"))), tag = "stats", params(CasesQuery),
+    responses((status = 200, body = Page<CaseSummary>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn cases(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<CasesQuery>,
+) -> AppResult<Json<Page<CaseSummary>>> {
+    let p = month(q.month.as_deref())?;
+    Ok(Json(
+        service::cases(
+            &state.db.conn,
+            &me,
+            q.subject,
+            q.key,
+            q.indicator,
+            p,
+            q.offset,
+            q.limit,
+        )
+        .await?,
+    ))
+}
+
 /// The weights, targets and floors the scores are made by.
 #[utoipa::path(get, path = "/assessment/rules", extensions(("x-permission" = json!("view_statistics"))), tag = "stats",
     responses((status = 200, body = Rules), (status = 401, body = Problem), (status = 403, body = Problem)))]
@@ -77,5 +120,6 @@ async fn put_rules(
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(assessment))
+        .routes(routes!(cases))
         .routes(routes!(get_rules, put_rules))
 }

@@ -12,19 +12,24 @@ use crate::error::{AppError, AppResult};
 use crate::map::patrols::patrol;
 use crate::places::store::{place, resident};
 use crate::state::AppState;
-use crate::stats::service::{Selection, case_counts, count, during, visit_schedule, work_counts};
+use crate::stats::service::{
+    Selection, case_counts, count, due_in, during, rated_in, verified_in, visit_schedule,
+    work_counts,
+};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Set,
+    QuerySelect, Set,
 };
+use shared::Page;
 use shared::accounts::{Permission, Principal, Role, Scope};
 use shared::assessment::{
     Assessment, Indicator, Rule, Rules, Subject, SubjectCounts, VERIFY_WITHIN, ranked,
 };
 use shared::calendar;
+use shared::cases::CaseSummary;
 use shared::cases::{CaseEventKind, Stage};
-use shared::error::ErrorCode;
+use shared::error::{ErrorCode, FieldErrorCode};
 use shared::places::PlaceKind;
 use shared::stats::{FigureId, Period, RESIDENT_SOURCES};
 use std::collections::{BTreeSet, HashMap};
@@ -163,27 +168,11 @@ async fn grid_workers(
     }
     let work_days = work_calendar(conn).await?;
     let today = calendar::day_at(now);
-    let resident_sources: Vec<String> = RESIDENT_SOURCES.into_iter().map(name_of).collect();
     let mut out = Vec::new();
     for w in workers {
         let my_grids = grids.remove(&w.id).unwrap_or_default();
-        let reports = Condition::all()
-            .add(case::Column::ReporterId.eq(w.id))
-            .add(during(case::Column::CreatedAt, p));
-        let registered = reports
-            .clone()
-            .add(case::Column::RegisteredAt.is_not_null());
-        let decided = reports.clone().add(
-            Condition::any()
-                .add(case::Column::RegisteredAt.is_not_null())
-                .add(case::Column::Stage.eq(name_of(Stage::Refused))),
-        );
+        let cases = WorkerCases::of(w.id, &my_grids, p);
         let (verifications, verified_on_time) = verifications(conn, w.id, p, &work_days).await?;
-        let missed = Condition::all()
-            .add(case::Column::GridId.is_in(my_grids.clone()))
-            .add(case::Column::Source.is_in(resident_sources.clone()))
-            .add(case::Column::RegisteredAt.is_not_null())
-            .add(during(case::Column::CreatedAt, p));
         let patrol_days: BTreeSet<time::Date> = patrol::Entity::find()
             .filter(patrol::Column::UserId.eq(w.id))
             .filter(during(patrol::Column::StartedAt, p))
@@ -199,12 +188,12 @@ async fn grid_workers(
             w.id,
             w.display_name,
             SubjectCounts {
-                reports_filed: count(conn, reports).await?,
-                reports_decided: count(conn, decided).await?,
-                reports_registered: count(conn, registered).await?,
+                reports_filed: count(conn, cases.reports).await?,
+                reports_decided: count(conn, cases.decided).await?,
+                reports_registered: count(conn, cases.registered).await?,
                 verifications,
                 verified_on_time,
-                missed_reports: count(conn, missed).await?,
+                missed_reports: count(conn, cases.missed).await?,
                 visits,
                 patrol_days: patrol_days.len() as u64,
                 ..Default::default()
@@ -212,6 +201,146 @@ async fn grid_workers(
         ));
     }
     Ok(out)
+}
+
+/// The cases a grid worker's month is counted from.
+struct WorkerCases {
+    /// Their reports of the month.
+    reports: Condition,
+    /// Of them, decided (registered or refused), and registered.
+    decided: Condition,
+    registered: Condition,
+    /// Cases they verified in the month.
+    verified: Condition,
+    /// Residents' registered reports of the month in their grids.
+    missed: Condition,
+}
+
+impl WorkerCases {
+    fn of(worker: i64, grids: &[i64], p: &Period) -> WorkerCases {
+        let reports = Condition::all()
+            .add(case::Column::ReporterId.eq(worker))
+            .add(during(case::Column::CreatedAt, p));
+        let resident_sources: Vec<String> = RESIDENT_SOURCES.into_iter().map(name_of).collect();
+        WorkerCases {
+            registered: reports
+                .clone()
+                .add(case::Column::RegisteredAt.is_not_null()),
+            decided: reports.clone().add(
+                Condition::any()
+                    .add(case::Column::RegisteredAt.is_not_null())
+                    .add(case::Column::Stage.eq(name_of(Stage::Refused))),
+            ),
+            reports,
+            verified: Condition::all().add(
+                case::Column::Id.in_subquery(
+                    Query::select()
+                        .column(event::Column::CaseId)
+                        .from(event::Entity)
+                        .and_where(event::Column::ActorId.eq(worker))
+                        .and_where(event::Column::Action.is_in(VERIFICATIONS))
+                        .cond_where(during(event::Column::At, p))
+                        .to_owned(),
+                ),
+            ),
+            missed: Condition::all()
+                .add(case::Column::GridId.is_in(grids.to_vec()))
+                .add(case::Column::Source.is_in(resident_sources))
+                .add(case::Column::RegisteredAt.is_not_null())
+                .add(during(case::Column::CreatedAt, p)),
+        }
+    }
+}
+
+const VERIFICATIONS: [&str; 2] = ["verify_pass", "verify_fail"];
+
+/// The cases behind one indicator of one subject's month: exactly those its counts are made
+/// of (for a ratio, what it is counted out of). None for an indicator not counted from cases.
+async fn cases_behind(
+    conn: &impl ConnectionTrait,
+    subject: Subject,
+    key: i64,
+    indicator: Indicator,
+    p: &Period,
+    now: OffsetDateTime,
+) -> AppResult<Option<Condition>> {
+    use Indicator::*;
+    if subject == Subject::GridWorker {
+        let grids: Vec<i64> = user_grid::Entity::find()
+            .filter(user_grid::Column::UserId.eq(key))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|g| g.grid_id)
+            .collect();
+        let cases = WorkerCases::of(key, &grids, p);
+        return Ok(match indicator {
+            ReportsFiled => Some(cases.reports),
+            ValidReportRate => Some(cases.decided),
+            OnTimeVerification => Some(cases.verified),
+            MissedReports => Some(cases.missed),
+            _ => None,
+        });
+    }
+    let theirs = match subject {
+        Subject::Party => Condition::all().add(case::Column::ResponsiblePartyId.eq(key)),
+        _ => Selection::of_grids(vec![key]).cases,
+    };
+    Ok(match indicator {
+        ClosureRate | OnTimeRate => Some(due_in(&theirs, p, now)),
+        ReworkRate => Some(verified_in(&theirs, p)),
+        Satisfaction => Some(rated_in(&theirs, p)),
+        _ => None,
+    })
+}
+
+/// The cases behind one value of the month's assessment, newest first, a page at a time;
+/// read by whoever may read the row.
+#[allow(clippy::too_many_arguments)]
+pub async fn cases(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    subject: Subject,
+    key: i64,
+    indicator: Indicator,
+    period: Period,
+    offset: Option<u64>,
+    limit: Option<u64>,
+) -> AppResult<Page<CaseSummary>> {
+    require(me, Permission::ViewStatistics)?;
+    let forbidden = || AppError::Code(ErrorCode::Forbidden);
+    match (me.scope(Permission::ViewStatistics), subject) {
+        (Scope::All, _) => {}
+        (Scope::Grids(_), Subject::GridWorker) if key == me.user_id => {}
+        (Scope::Grids(ids), Subject::Grid) if ids.contains(&key) => {}
+        _ => return Err(forbidden()),
+    }
+    if !subject.indicators().contains(&indicator) {
+        return Err(AppError::field("indicator", FieldErrorCode::NotAllowed));
+    }
+    let now = crate::clock::now();
+    let Some(c) = cases_behind(conn, subject, key, indicator, &period, now).await? else {
+        return Err(AppError::field("indicator", FieldErrorCode::NotAllowed));
+    };
+    let (offset, limit) = shared::clamp_paging(offset, limit);
+    let total = count(conn, c.clone()).await?;
+    let items = case::Entity::find()
+        .filter(c)
+        .order_by_desc(case::Column::CreatedAt)
+        .order_by_desc(case::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await?
+        .iter()
+        .map(|m| crate::cases::service::summary(m, now))
+        .collect();
+    Ok(Page {
+        items,
+        total,
+        offset,
+        limit,
+    })
 }
 
 /// A grid worker's verifications in the period, and how many of them came within
@@ -224,10 +353,7 @@ async fn verifications(
 ) -> AppResult<(u64, u64)> {
     let verified = event::Entity::find()
         .filter(event::Column::ActorId.eq(worker))
-        .filter(event::Column::Action.is_in([
-            CaseEventKind::VerifyPass.as_str(),
-            CaseEventKind::VerifyFail.as_str(),
-        ]))
+        .filter(event::Column::Action.is_in(VERIFICATIONS))
         .filter(during(event::Column::At, p))
         .all(conn)
         .await?;

@@ -259,6 +259,49 @@ fn hours(rows: &[(i64, OffsetDateTime, Option<OffsetDateTime>)]) -> Vec<f64> {
         .collect()
 }
 
+/// The cases due in the period, which the closure rates count: the deadline fell in it (and
+/// has passed), or the case closed in it; refused cases never.
+pub(crate) fn due_in(s: &Condition, p: &Period, now: OffsetDateTime) -> Condition {
+    let closed = name_of(Stage::Closed);
+    let deadline_passed = if now < p.end() { now } else { p.end() };
+    s.clone()
+        .add(case::Column::Stage.ne(name_of(Stage::Refused)))
+        .add(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(case::Column::DeadlineAt.gte(utc(p.start())))
+                        .add(case::Column::DeadlineAt.lte(utc(deadline_passed))),
+                )
+                .add(
+                    Condition::all()
+                        .add(case::Column::Stage.eq(closed))
+                        .add(during(case::Column::ClosedAt, p)),
+                ),
+        )
+}
+
+/// Of a cohort, the cases closed (and still closed) before the period ended.
+fn closed_by_end_of(cohort: &Condition, p: &Period) -> Condition {
+    cohort
+        .clone()
+        .add(case::Column::Stage.eq(name_of(Stage::Closed)))
+        .add(case::Column::ClosedAt.lt(utc(p.end())))
+}
+
+/// The cases rated in the period (by the time of the rating).
+pub(crate) fn rated_in(s: &Condition, p: &Period) -> Condition {
+    s.clone()
+        .add(case::Column::RatingScore.is_not_null())
+        .add(case::Column::Id.in_subquery(with_event_during(&["rating"], p)))
+}
+
+/// The cases verified (passed or failed) in the period, each once.
+pub(crate) fn verified_in(s: &Condition, p: &Period) -> Condition {
+    s.clone()
+        .add(case::Column::Id.in_subquery(with_event_during(&["verify_pass", "verify_fail"], p)))
+}
+
 /// The counts behind `wanted` figures for one period (only the queries those figures need).
 pub async fn case_counts(
     conn: &impl ConnectionTrait,
@@ -286,28 +329,8 @@ pub async fn case_counts(
         .await?;
     }
     if wants(&[FigureId::ClosureRate, FigureId::OnTimeRate]) {
-        // Due in the period: the deadline fell in it (and has passed), or it closed in it.
-        let deadline_passed = if now < p.end() { now } else { p.end() };
-        let cohort = s
-            .clone()
-            .add(case::Column::Stage.ne(name_of(Stage::Refused)))
-            .add(
-                Condition::any()
-                    .add(
-                        Condition::all()
-                            .add(case::Column::DeadlineAt.gte(utc(p.start())))
-                            .add(case::Column::DeadlineAt.lte(utc(deadline_passed))),
-                    )
-                    .add(
-                        Condition::all()
-                            .add(case::Column::Stage.eq(closed.clone()))
-                            .add(during(case::Column::ClosedAt, p)),
-                    ),
-            );
-        let closed_by_end = cohort
-            .clone()
-            .add(case::Column::Stage.eq(closed.clone()))
-            .add(case::Column::ClosedAt.lt(utc(p.end())));
+        let cohort = due_in(s, p, now);
+        let closed_by_end = closed_by_end_of(&cohort, p);
         out.board = BoardCounts {
             due: count(conn, cohort.clone()).await?,
             postponed: count(
@@ -358,10 +381,7 @@ pub async fn case_counts(
         );
     }
     if wants(&[FigureId::Satisfaction]) {
-        let rated = s
-            .clone()
-            .add(case::Column::RatingScore.is_not_null())
-            .add(case::Column::Id.in_subquery(with_event_during(&["rating"], p)));
+        let rated = rated_in(s, p);
         out.ratings = count(conn, rated.clone()).await?;
         out.satisfied = count(
             conn,

@@ -248,6 +248,69 @@ async fn scores_follow_the_record_and_the_rules(app: &TestApp) {
     // Closure and on-time at their floors earn nothing; no rework earns its 20 of 75.
     assert_eq!(p["score"].as_f64(), Some(26.7), "{p}");
 
+    // The cases behind each count: exactly those counted.
+    let behind = |subject: &str, key: i64, indicator: &str| {
+        format!(
+            "/api/v1/assessment/cases?subject={subject}&key={key}&indicator={indicator}&month=2025-03"
+        )
+    };
+    let ids = |page: &Value| -> Vec<i64> {
+        let mut v: Vec<i64> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect();
+        v.sort();
+        v
+    };
+    let sorted = |mut v: Vec<i64>| {
+        v.sort();
+        v
+    };
+    let mine_ids: Vec<i64> = mine.iter().map(id).collect();
+    for (indicator, expected) in [
+        ("reports_filed", sorted(mine_ids.clone())),
+        ("valid_report_rate", sorted(mine_ids.clone())),
+        ("on_time_verification", sorted(vec![v1, v2])),
+        ("missed_reports", sorted(vec![id(&missed), v1, v2])),
+    ] {
+        let page = get(&staff, &behind("grid_worker", gw_id, indicator)).await;
+        assert_eq!(ids(&page), expected, "{indicator}");
+        assert_eq!(page["total"], expected.len(), "{indicator}");
+    }
+    let page = get(&staff, &behind("party", property, "closure_rate")).await;
+    assert_eq!(ids(&page), sorted(vec![v1, v2]));
+    let page = get(&gw, &behind("grid_worker", gw_id, "reports_filed")).await;
+    assert_eq!(page["total"], 3, "a grid worker reads their own");
+    let (status, body) = staff
+        .get(&behind("grid_worker", gw_id, "patrol_days"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["field"], "indicator");
+    let (status, _) = staff.get(&behind("party", property, "reports_filed")).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not a party's indicator"
+    );
+    let other = app.login("resident").await;
+    let (status, _) = other
+        .get(&behind("grid_worker", gw_id, "reports_filed"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let staff_id = app.user_id("staff").await;
+    let (status, _) = gw
+        .get(&behind("grid_worker", staff_id, "reports_filed"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "another's cases are not a grid worker's to read"
+    );
+    let (status, _) = gw.get(&behind("party", property, "closure_rate")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
     // The same month asked again: the same answer.
     let again = get(
         &staff,

@@ -638,6 +638,15 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         ),
         case(
             M::GET,
+            "/api/v1/assessment/cases",
+            format!(
+                "/api/v1/assessment/cases?subject=grid&key={grid1}&indicator=closure_rate&month=2025-03"
+            ),
+            None,
+            [200, 200, 403, 200, 403, 403, 401],
+        ),
+        case(
+            M::GET,
             "/api/v1/assessment/rules",
             "/api/v1/assessment/rules".into(),
             None,
