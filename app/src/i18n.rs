@@ -932,6 +932,10 @@ keys! {
     AssessmentRulesSave => "保存考核规则", "Save the rules";
     AssessmentRulesSaved => "考核规则已保存，得分已按新规则重算。", "The rules are saved; the scores are recomputed with them.";
     AssessmentBreakdownOf => "{name}：得分 {score}，排名 {rank}", "{name}: score {score}, rank {rank}";
+    AssessmentCasesTitle => "考核事件明细", "Cases behind an assessment value";
+    AssessmentCasesOf => "{name} · {indicator}（{month}）：共 {n} 件", "{name} · {indicator} ({month}): {n} cases";
+    AssessmentSeeCases => "查看这 {n} 件事件", "See these {n} cases";
+    AssessmentBack => "返回考核", "Back to the assessment";
     AssessmentRuleNow => "现行：目标 {target}，零分 {floor}", "Now: target {target}, floor {floor}";
     StatsMonthlyReport => "月度工作报告", "Monthly report";
     StatsReportMonth => "月份", "Month";

@@ -108,6 +108,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/stats/cases") view=protected!(StatsCasesPage)/>
                     <Route path=path!("/stats/report") view=protected!(StatsReportPage)/>
                     <Route path=path!("/stats/assessment") view=protected!(AssessmentPage)/>
+                    <Route path=path!("/stats/assessment/cases") view=protected!(AssessmentCasesPage)/>
                     <Route path=path!("/admin/users") view=protected!(UsersPage)/>
                     <Route path=path!("/admin/users/:id") view=protected!(UserEditPage)/>
                     <Route path=path!("/admin/audit") view=protected!(AuditPage)/>
@@ -120,7 +121,7 @@ fn App() -> impl IntoView {
     }
 }
 
-use assessment::AssessmentPage;
+use assessment::{AssessmentCasesPage, AssessmentPage};
 use audit::AuditPage;
 use board::BoardPage;
 use care::{

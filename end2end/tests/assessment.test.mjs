@@ -76,6 +76,28 @@ test('the secretary ranks last month, reads a breakdown and changes a rule', asy
   assert.match(await detail.textContent(), /漏报数/);
   await shot(page, 'workers-detail-1280');
 
+  // Which cases: the indicator with the most behind it, its list opened and read.
+  const caseIndicators = ['reports_filed', 'valid_report_rate', 'on_time_verification', 'missed_reports'];
+  const richest = best.values.filter((v) => caseIndicators.includes(v.indicator))
+    .sort((a, b) => (b.denominator ?? b.numerator) - (a.denominator ?? a.numerator))[0];
+  const n = richest.denominator ?? richest.numerator;
+  const listed = await api(page, 'GET', `/assessment/cases?subject=grid_worker&key=${best.key_id}&indicator=${richest.indicator}&month=${month}`);
+  assert.equal(listed.status, 200);
+  assert.equal(listed.body.total, n, 'the list holds exactly what was counted');
+  await detail.getByTestId(`assessment-detail-${richest.indicator}`).getByTestId('assessment-cases-link').click();
+  await page.waitForURL(/\/stats\/assessment\/cases\?/);
+  await page.getByTestId('assessment-cases-heading').waitFor();
+  assert.match(await page.getByTestId('assessment-cases-heading').textContent(), new RegExp(`共 ${n} 件`));
+  assert.equal(await page.getByTestId('stats-case').count(), Math.min(n, 50));
+  if (n > 0) {
+    const hrefs = await page.getByTestId('stats-case').locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual(hrefs, listed.body.items.map((c) => `/cases/${c.id}`));
+  }
+  await shot(page, 'cases-behind-1280');
+  await page.getByTestId('assessment-cases-back').click();
+  await page.waitForURL(/\/stats\/assessment\?subject=grid_worker/);
+  await page.getByTestId('assessment-row').first().waitFor();
+
   // The parties and the grids.
   await page.getByTestId('assessment-subject').selectOption('party');
   await page.waitForURL(/subject=party/);

@@ -157,6 +157,12 @@ impl Indicator {
         Indicator::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
+    /// Whether the indicator is counted from cases (its cases can be listed).
+    pub fn counts_cases(self) -> bool {
+        use Indicator::*;
+        !matches!(self, VisitsOnSchedule | PatrolDays | ResidentsServedPer1000)
+    }
+
     pub fn measure(self) -> Measure {
         use Indicator::*;
         match self {

@@ -2,7 +2,10 @@
 //! opening onto the values, counts and rules behind its score; the admins' rules below. The
 //! scores are the server's (`/assessment`), made by `shared::assessment`.
 
+mod cases;
 mod rules;
+
+pub use cases::AssessmentCasesPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -190,7 +193,7 @@ fn ScoreTable(assessment: Assessment) -> impl IntoView {
             </tbody>
         </table>
         </div>
-        {move || chosen().map(|r| view! { <Breakdown row=r rules=rules.clone()/> })}
+        {move || chosen().map(|r| view! { <Breakdown row=r rules=rules.clone() subject period=assessment.period/> })}
     }
     .into_any()
 }
@@ -245,9 +248,11 @@ fn ScoreRow(row: Row, selected: RwSignal<Option<i64>>) -> impl IntoView {
 /// What one subject's score is made of: per indicator its formula, the counts, the value, the
 /// rule and the points earned.
 #[component]
-fn Breakdown(row: Row, rules: Vec<Rule>) -> impl IntoView {
+fn Breakdown(row: Row, rules: Vec<Rule>, subject: Subject, period: Period) -> impl IntoView {
     let i18n = use_i18n();
     let name = row.name.clone();
+    let name_for_link = row.name.clone();
+    let key = row.key_id;
     let score = row.score;
     let rank = row.rank;
     let heading = move || {
@@ -289,6 +294,18 @@ fn Breakdown(row: Row, rules: Vec<Rule>) -> impl IntoView {
                                 })}
                                 {figure(Key::AssessmentEarned, earned, "assessment-earned")}
                             </dl>
+                            {v.indicator.counts_cases().then(|| {
+                                let href = format!(
+                                    "/stats/assessment/cases?subject={}&key={key}&indicator={}&month={}&name={}",
+                                    subject.as_str(), v.indicator.as_str(), api::encode(&month_name(&period)), api::encode(&name_for_link),
+                                );
+                                let n = v.denominator.unwrap_or(v.numerator);
+                                view! {
+                                    <a href=href class="button button-secondary breakdown-cases" data-testid="assessment-cases-link">
+                                        {move || i18n.fmt(Key::AssessmentSeeCases, &[("n", &n.to_string())])}
+                                    </a>
+                                }
+                            })}
                         </li>
                     }
                 }).collect_view()}

@@ -100,17 +100,7 @@ fn CasesBehind() -> impl IntoView {
                         view! {
                             <p data-testid="stats-cases-heading">{heading}</p>
                             <div class="stats-actions"><super::ExportLinks query=export_query/></div>
-                            <ul class="cards case-cards" data-testid="stats-cases">
-                                {page.items.into_iter().map(|c| {
-                                    let cat = category_label(meta.get().and_then(Result::ok).as_ref(), c.category_id, i18n.get());
-                                    view! {
-                                        <li class="card case-card" data-testid="stats-case">
-                                            <a href=format!("/cases/{}", c.id) class="case-title" data-user-text>{c.title.clone()}</a>
-                                            <p class="muted"><StageBadge stage=c.stage/>" "{c.number.clone()}" · "{cat}" · "<When at=c.created_at/></p>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
+                            <CaseCards items=page.items meta/>
                             <div class="pager">
                                 <Show when=move || less>
                                     <button type="button" class="button button-secondary" on:click=move |_| offset.update(|o| *o = o.saturating_sub(PAGE))>{move || i18n.t(Key::Previous)}</button>
@@ -125,5 +115,28 @@ fn CasesBehind() -> impl IntoView {
             })}
         </Transition>
         </Show>
+    }
+}
+
+/// Cases behind a figure, each leading to its case page: the stage, number, category and when
+/// it was reported.
+#[component]
+pub fn CaseCards(
+    items: Vec<CaseSummary>,
+    meta: LocalResource<api::ApiResult<shared::cases::CaseMeta>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul class="cards case-cards" data-testid="stats-cases">
+            {items.into_iter().map(|c| {
+                let cat = move || category_label(meta.get().and_then(Result::ok).as_ref(), c.category_id, i18n.get());
+                view! {
+                    <li class="card case-card" data-testid="stats-case">
+                        <a href=format!("/cases/{}", c.id) class="case-title" data-user-text>{c.title.clone()}</a>
+                        <p class="muted"><StageBadge stage=c.stage/>" "{c.number.clone()}" · "{cat}" · "<When at=c.created_at/></p>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }
