@@ -1120,6 +1120,12 @@ pub struct CaseView {
     /// How many others said "this is my problem too" (我也遇到了) instead of reporting it again.
     #[serde(default)]
     pub also_reported: u32,
+    /// The requests (回退/作废/延期) the asking user may make now; 缓办 is `request_postpone`.
+    #[serde(default)]
+    pub legal_requests: Vec<RequestKind>,
+    /// The request waiting for a decision, for those who work on the case.
+    #[serde(default)]
+    pub pending_request: Option<CaseRequest>,
 }
 
 /// Where a new report is about to be filed, to look for an open case of the same problem
@@ -1216,6 +1222,15 @@ pub enum NotificationAbout {
     Letter {
         letter_id: i64,
         letter_subject: String,
+    },
+    /// A 督办 on a case: issued to the user, or a step on one the user issued or was given
+    /// (`step` none: issued).
+    Directive {
+        directive_id: i64,
+        case_id: i64,
+        case_number: String,
+        case_title: String,
+        step: Option<crate::directives::DirectiveStep>,
     },
 }
 

@@ -146,6 +146,45 @@ pub fn may_issue(who: &Principal) -> bool {
     who.may(crate::accounts::Permission::IssueDirectives)
 }
 
+/// Who hears of a step (the notification): the addressee's answers go to the issuer, the
+/// issuer's judgement to the addressee.
+pub fn notifies_issuer(step: DirectiveStep) -> bool {
+    matches!(step, DirectiveStep::Acknowledge | DirectiveStep::Report)
+}
+
+/// A notification's sentence: "李书记 向您下达了督办", "赵网格员 报结了督办".
+pub fn notice(step: Option<DirectiveStep>, who: &str, lang: Lang) -> String {
+    let t = match step {
+        None => Text::new("{who} 向您下达了督办", "{who} issued you a directive"),
+        Some(DirectiveStep::Acknowledge) => {
+            Text::new("{who} 签收了督办", "{who} acknowledged the directive")
+        }
+        Some(DirectiveStep::Report) => Text::new("{who} 报结了督办", "{who} reported the directive done"),
+        Some(DirectiveStep::Accept) => Text::new("{who} 验收通过了督办", "{who} accepted your report"),
+        Some(DirectiveStep::SendBack) => {
+            Text::new("{who} 退回了督办，请重办", "{who} sent the directive back to be done again")
+        }
+        Some(DirectiveStep::Withdraw) => Text::new("{who} 撤回了督办", "{who} withdrew the directive"),
+    };
+    t.get(lang).replace("{who}", who)
+}
+
+impl DirectiveStep {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DirectiveStep::Acknowledge => "acknowledge",
+            DirectiveStep::Report => "report",
+            DirectiveStep::Accept => "accept",
+            DirectiveStep::SendBack => "send_back",
+            DirectiveStep::Withdraw => "withdraw",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DirectiveStep> {
+        DirectiveStep::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
 /// Why a step was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepRefusal {

@@ -129,7 +129,7 @@ async fn figures(
                 count_where(
                     Condition::all()
                         .add(due.clone())
-                        .add(case::Column::Stage.ne(name_of(Stage::Refused))),
+                        .add(case::Column::Stage.is_not_in([name_of(Stage::Refused), name_of(Stage::Voided)])),
                 ),
                 "due",
             )

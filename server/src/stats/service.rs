@@ -273,7 +273,7 @@ pub async fn case_counts(
         let deadline_passed = if now < p.end() { now } else { p.end() };
         let cohort = s
             .clone()
-            .add(case::Column::Stage.ne(name_of(Stage::Refused)))
+            .add(case::Column::Stage.is_not_in([name_of(Stage::Refused), name_of(Stage::Voided)]))
             .add(
                 Condition::any()
                     .add(
