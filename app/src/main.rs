@@ -9,6 +9,7 @@ mod care;
 mod cases;
 mod clock;
 mod council;
+mod directives;
 mod drag;
 mod elder;
 mod home;
@@ -84,7 +85,9 @@ fn App() -> impl IntoView {
                     <Route path=path!("/search") view=protected!(SearchPage)/>
                     <Route path=path!("/report") view=simple_for_elders!(ElderReportPage, ReportPage)/>
                     <Route path=path!("/cases") view=simple_for_elders!(ElderMinePage, MyReportsPage)/>
+                    <Route path=path!("/cases/requests") view=protected!(LedgerPage)/>
                     <Route path=path!("/cases/:id") view=protected!(CasePage)/>
+                    <Route path=path!("/directives") view=protected!(DirectivesPage)/>
                     <Route path=path!("/notifications") view=protected!(NotificationsPage)/>
                     <Route path=path!("/board") view=protected!(BoardPage)/>
                     <Route path=path!("/council") view=simple_for_elders!(ElderVotePage, CouncilPage)/>
@@ -124,7 +127,8 @@ use care::{
     CarePage, CareRecordPage, ErrandsPage, GroupsPage, MailboxPage, MealsPage, VisitPage,
     VolunteersPage,
 };
-use cases::{CasePage, MyReportsPage, NotificationsPage, ReportPage};
+use cases::{CasePage, LedgerPage, MyReportsPage, NotificationsPage, ReportPage};
+use directives::DirectivesPage;
 use council::{AccountabilityPage, CouncilPage, ItemPage, MeetingPage, MeetingsPage};
 use elder::{ElderMinePage, ElderReportPage, ElderVotePage, SimpleForElders};
 use home::HomePage;

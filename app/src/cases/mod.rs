@@ -7,9 +7,12 @@ mod list;
 mod notify;
 pub mod photos;
 mod report;
+mod requests;
 
 pub use detail::{CasePage, MoveDialog};
 pub use list::MyReportsPage;
+pub use detail::parse_day;
+pub use requests::LedgerPage;
 pub use notify::{Bell, NotificationsPage};
 pub use report::{PlacePicker, ReportPage};
 pub(crate) use report::{current_position, focus_by_id};
@@ -144,6 +147,7 @@ pub fn stage_slug(stage: Stage) -> &'static str {
         Stage::Verified => "verified",
         Stage::Closed => "closed",
         Stage::Refused => "refused",
+        Stage::Voided => "voided",
     }
 }
 
