@@ -85,7 +85,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/search") view=protected!(SearchPage)/>
                     <Route path=path!("/report") view=simple_for_elders!(ElderReportPage, ReportPage)/>
                     <Route path=path!("/cases") view=simple_for_elders!(ElderMinePage, MyReportsPage)/>
-                    <Route path=path!("/cases/requests") view=protected!(LedgerPage)/>
+                    <Route path=path!("/approvals") view=protected!(LedgerPage)/>
                     <Route path=path!("/cases/:id") view=protected!(CasePage)/>
                     <Route path=path!("/directives") view=protected!(DirectivesPage)/>
                     <Route path=path!("/notifications") view=protected!(NotificationsPage)/>

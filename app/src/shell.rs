@@ -136,7 +136,7 @@ const NAV: &[NavItem] = &[
         board: false,
     },
     NavItem {
-        href: "/cases/requests",
+        href: "/approvals",
         tile: None,
         key: Key::NavLedger,
         testid: "nav-ledger",

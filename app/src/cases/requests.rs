@@ -1,6 +1,6 @@
 //! Requests for approval on a case (回退/作废/延期 — 缓办 is the move `request_postpone`): the
 //! requests the reader may make now (the server's `legal_requests`), the request waiting for a
-//! decision with the office's approve/reject, and the ledger page `/cases/requests` with its
+//! decision with the office's approve/reject, and the ledger page `/approvals` with its
 //! filters and CSV/XLSX export.
 
 use leptos::ev::SubmitEvent;
@@ -192,7 +192,7 @@ pub fn RequestsPanel(
     })
 }
 
-/// The approvals ledger `/cases/requests` (the office).
+/// The approvals ledger `/approvals` (the office).
 #[component]
 pub fn LedgerPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -269,7 +269,7 @@ fn Ledger() -> impl IntoView {
                     view! {
                         <p class="muted" data-testid="ledger-total">{move || i18n.fmt(Key::LedgerTotal, &[("n", &total)])}</p>
                         <div class="table-scroll" tabindex="0" role="region" aria-label=move || i18n.t(Key::LedgerTitle)>
-                            <table class="table ledger" data-testid="ledger">
+                            <table class="report-table ledger" data-testid="ledger">
                                 <thead><tr>
                                     <th scope="col">{move || i18n.t(Key::LedgerCase)}</th>
                                     <th scope="col">{move || i18n.t(Key::LedgerKind)}</th>

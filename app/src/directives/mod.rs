@@ -58,7 +58,7 @@ fn DirectivesList() -> impl IntoView {
         <div class="page-head section-head">
             <h1>{move || i18n.t(Key::DirectivesTitle)}</h1>
             {session.may(Permission::DecideCaseRequests).then(|| view! {
-                <a class="button button-quiet" href="/cases/requests" data-testid="to-ledger">{move || i18n.t(Key::NavLedger)}</a>
+                <a class="button button-quiet" href="/approvals" data-testid="to-ledger">{move || i18n.t(Key::NavLedger)}</a>
             })}
         </div>
         <Notice message=notice/>
