@@ -128,8 +128,8 @@ use care::{
     VolunteersPage,
 };
 use cases::{CasePage, LedgerPage, MyReportsPage, NotificationsPage, ReportPage};
-use directives::DirectivesPage;
 use council::{AccountabilityPage, CouncilPage, ItemPage, MeetingPage, MeetingsPage};
+use directives::DirectivesPage;
 use elder::{ElderMinePage, ElderReportPage, ElderVotePage, SimpleForElders};
 use home::HomePage;
 use map::MapPage;

@@ -1831,7 +1831,11 @@ mod request_tests {
         };
         assert_eq!(
             legal_requests(Stage::InProgress, &gw, own),
-            vec![RequestKind::SendBack, RequestKind::Void, RequestKind::Extend]
+            vec![
+                RequestKind::SendBack,
+                RequestKind::Void,
+                RequestKind::Extend
+            ]
         );
         assert_eq!(
             legal_requests(Stage::Registered, &gw, own),

@@ -159,12 +159,19 @@ pub fn notice(step: Option<DirectiveStep>, who: &str, lang: Lang) -> String {
         Some(DirectiveStep::Acknowledge) => {
             Text::new("{who} 签收了督办", "{who} acknowledged the directive")
         }
-        Some(DirectiveStep::Report) => Text::new("{who} 报结了督办", "{who} reported the directive done"),
-        Some(DirectiveStep::Accept) => Text::new("{who} 验收通过了督办", "{who} accepted your report"),
-        Some(DirectiveStep::SendBack) => {
-            Text::new("{who} 退回了督办，请重办", "{who} sent the directive back to be done again")
+        Some(DirectiveStep::Report) => {
+            Text::new("{who} 报结了督办", "{who} reported the directive done")
         }
-        Some(DirectiveStep::Withdraw) => Text::new("{who} 撤回了督办", "{who} withdrew the directive"),
+        Some(DirectiveStep::Accept) => {
+            Text::new("{who} 验收通过了督办", "{who} accepted your report")
+        }
+        Some(DirectiveStep::SendBack) => Text::new(
+            "{who} 退回了督办，请重办",
+            "{who} sent the directive back to be done again",
+        ),
+        Some(DirectiveStep::Withdraw) => {
+            Text::new("{who} 撤回了督办", "{who} withdrew the directive")
+        }
     };
     t.get(lang).replace("{who}", who)
 }

@@ -9,13 +9,13 @@ pub mod photos;
 mod report;
 mod requests;
 
+pub use detail::parse_day;
 pub use detail::{CasePage, MoveDialog};
 pub use list::MyReportsPage;
-pub use detail::parse_day;
-pub use requests::LedgerPage;
 pub use notify::{Bell, NotificationsPage};
 pub use report::{PlacePicker, ReportPage};
 pub(crate) use report::{current_position, focus_by_id};
+pub use requests::LedgerPage;
 
 use leptos::prelude::*;
 use shared::cases::{CaseMeta, Category, RefusalReason, Stage};

@@ -55,14 +55,16 @@ pub fn RequestsPanel(
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let busy = RwSignal::new(false);
     let reload = move |e: &ApiError| {
-        if e.is(ErrorCode::VersionConflict) {
-            if let Some(current) = e.current::<CaseView>() {
-                notice.set(Some(i18n.t(Key::CaseChangedReloaded).to_string()));
-                on_change.run(current);
-                return true;
-            }
+        let current = e
+            .is(ErrorCode::VersionConflict)
+            .then(|| e.current::<CaseView>())
+            .flatten();
+        let reloaded = current.is_some();
+        if let Some(current) = current {
+            notice.set(Some(i18n.t(Key::CaseChangedReloaded).to_string()));
+            on_change.run(current);
         }
-        false
+        reloaded
     };
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -232,7 +234,11 @@ fn Ledger() -> impl IntoView {
         async move { api::case_requests(&format!("{q}&limit=200")).await }
     });
     let export = move |f: ExportFormat| {
-        format!("/api/v1/case-requests/export?format={}&{}", f.as_str(), query.get())
+        format!(
+            "/api/v1/case-requests/export?format={}&{}",
+            f.as_str(),
+            query.get()
+        )
     };
     view! {
         <div class="page-head section-head">

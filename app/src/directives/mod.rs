@@ -234,7 +234,9 @@ pub fn CaseDirectives(case_id: i64, grid_id: Option<i64>, open_case: bool) -> im
     let notice = RwSignal::new(None::<String>);
     let list = LocalResource::new(move || async move {
         if may_follow {
-            api::directives(&format!("case_id={case_id}")).await.map(|p| p.items)
+            api::directives(&format!("case_id={case_id}"))
+                .await
+                .map(|p| p.items)
         } else {
             Ok(Vec::new())
         }
@@ -286,7 +288,8 @@ fn IssueForm(case_id: i64, grid_id: Option<i64>, on_done: Callback<()>) -> impl 
     let error = RwSignal::new(None::<ApiError>);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let busy = RwSignal::new(false);
-    let invalid = move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f)).to_string();
+    let invalid =
+        move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f)).to_string();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {

@@ -10,12 +10,12 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::Page;
-use shared::cases::{
-    Assignee, CalendarDay, CaseMeta, CaseSummary, CaseView, Category, CategoryInput, CreateCase,
-    DuplicateCandidate, DuplicateQuery, MarkRead, MoveCase, Notification, PartyInput, Rating,
-    ResponsibleParty, SlaRule, Stage, CaseRequest, DecideCaseRequest, LedgerQuery, NewCaseRequest,
-};
 use shared::accounts::Permission;
+use shared::cases::{
+    Assignee, CalendarDay, CaseMeta, CaseRequest, CaseSummary, CaseView, Category, CategoryInput,
+    CreateCase, DecideCaseRequest, DuplicateCandidate, DuplicateQuery, LedgerQuery, MarkRead,
+    MoveCase, NewCaseRequest, Notification, PartyInput, Rating, ResponsibleParty, SlaRule, Stage,
+};
 use shared::error::Problem;
 use utoipa_axum::{router::OpenApiRouter, routes};
 

@@ -107,9 +107,7 @@ async fn take_step(
     ApiJson(req): ApiJson<TakeStep>,
 ) -> AppResult<Json<DirectiveView>> {
     require(&me, Permission::FollowDirectives)?;
-    Ok(Json(
-        service::take_step(&state, &me, &ctx, id, req).await?,
-    ))
+    Ok(Json(service::take_step(&state, &me, &ctx, id, req).await?))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

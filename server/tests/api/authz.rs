@@ -625,7 +625,9 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             M::POST,
             "/api/v1/cases/{id}/directives",
             format!("/api/v1/cases/{case_id}/directives"),
-            Some(json!({"instruction": "x", "deadline_at": "2020-01-01T00:00:00Z", "addressee_id": 1})),
+            Some(
+                json!({"instruction": "x", "deadline_at": "2020-01-01T00:00:00Z", "addressee_id": 1}),
+            ),
             [422, 422, 403, 403, 403, 403, 401],
         ),
         case(
@@ -661,7 +663,9 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             M::POST,
             "/api/v1/cases/{id}/requests",
             format!("/api/v1/cases/{case_id}/requests"),
-            Some(json!({"kind": "extend", "reason": "x", "new_deadline": "2030-01-01T00:00:00Z", "version": 999})),
+            Some(
+                json!({"kind": "extend", "reason": "x", "new_deadline": "2030-01-01T00:00:00Z", "version": 999}),
+            ),
             [409, 409, 404, 409, 409, 404, 401],
         ),
         case(

@@ -43,7 +43,12 @@ async fn open_case(app: &TestApp, title: &str, started: bool) -> Value {
         json!({"action": "dispatch", "responsible_party_id": property, "assignee_id": gw_id}),
     )
     .await;
-    mv(&app.login("gridworker").await, &c, json!({"action": "start"})).await
+    mv(
+        &app.login("gridworker").await,
+        &c,
+        json!({"action": "start"}),
+    )
+    .await
 }
 
 async fn mv(api: &Api, case: &Value, body: Value) -> Value {
@@ -81,10 +86,16 @@ async fn a_directive_goes_from_the_secretary_to_the_grid_worker_and_back(app: &T
 
     // Only the office issues; the addressee must be able to work on the case.
     assert_eq!(gw.post(&path, body.clone()).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(resident.post(&path, body.clone()).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        resident.post(&path, body.clone()).await.0,
+        StatusCode::FORBIDDEN
+    );
     let gw2_id = app.user_id("gw2").await;
     let (status, err) = admin
-        .post(&path, json!({"instruction": "x", "deadline_at": rfc(deadline), "addressee_id": gw2_id}))
+        .post(
+            &path,
+            json!({"instruction": "x", "deadline_at": rfc(deadline), "addressee_id": gw2_id}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     assert_eq!(err["errors"][0]["field"], "addressee_id", "{err}");
@@ -114,70 +125,145 @@ async fn a_directive_goes_from_the_secretary_to_the_grid_worker_and_back(app: &T
     let (status, mine) = gw.get("/api/v1/directives?mine=true").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(mine["total"], 1);
-    assert_eq!(mine["items"][0]["legal_steps"], json!(["acknowledge", "report"]));
-    assert_eq!(gw.get("/api/v1/directives/open-cases").await.1, json!([case_id]));
+    assert_eq!(
+        mine["items"][0]["legal_steps"],
+        json!(["acknowledge", "report"])
+    );
+    assert_eq!(
+        gw.get("/api/v1/directives/open-cases").await.1,
+        json!([case_id])
+    );
     assert_eq!(gw2.get("/api/v1/directives").await.1["total"], 0);
-    assert_eq!(gw2.get(&format!("/api/v1/directives/{id}")).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(resident.get("/api/v1/directives").await.0, StatusCode::FORBIDDEN);
-    assert_eq!(mediator.get(&format!("/api/v1/directives/{id}")).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        gw2.get(&format!("/api/v1/directives/{id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        resident.get("/api/v1/directives").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        mediator.get(&format!("/api/v1/directives/{id}")).await.0,
+        StatusCode::FORBIDDEN
+    );
 
     // Others may not answer for the addressee; a stale version is a 409 with the current one.
     let step = format!("/api/v1/directives/{id}/steps");
     assert_eq!(
-        staff.post(&step, json!({"step": "acknowledge", "version": 1})).await.0,
+        staff
+            .post(&step, json!({"step": "acknowledge", "version": 1}))
+            .await
+            .0,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        gw2.post(&step, json!({"step": "acknowledge", "version": 1})).await.0,
+        gw2.post(&step, json!({"step": "acknowledge", "version": 1}))
+            .await
+            .0,
         StatusCode::NOT_FOUND
     );
-    let (status, d) = gw.post(&step, json!({"step": "acknowledge", "version": 1})).await;
+    let (status, d) = gw
+        .post(&step, json!({"step": "acknowledge", "version": 1}))
+        .await;
     assert_eq!(status, StatusCode::OK, "{d}");
     assert_eq!(d["state"], "acknowledged");
     let (status, err) = gw
-        .post(&step, json!({"step": "report", "version": 1, "note": "已补装"}))
+        .post(
+            &step,
+            json!({"step": "report", "version": 1, "note": "已补装"}),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{err}");
     assert_eq!(err["current"]["state"], "acknowledged", "{err}");
-    let (status, err) = gw.post(&step, json!({"step": "report", "version": 2})).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a report says what was done: {err}");
+    let (status, err) = gw
+        .post(&step, json!({"step": "report", "version": 2}))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a report says what was done: {err}"
+    );
     let (status, d) = gw
-        .post(&step, json!({"step": "report", "version": 2, "note": "已补装"}))
+        .post(
+            &step,
+            json!({"step": "report", "version": 2, "note": "已补装"}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{d}");
     assert_eq!(d["state"], "reported");
-    assert_eq!(d["legal_steps"], json!([]), "nobody accepts their own report");
-    let (status, _) = gw.post(&step, json!({"step": "accept", "version": 3})).await;
+    assert_eq!(
+        d["legal_steps"],
+        json!([]),
+        "nobody accepts their own report"
+    );
+    let (status, _) = gw
+        .post(&step, json!({"step": "accept", "version": 3}))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, admin_notes) = admin.get("/api/v1/notifications?unread=true").await;
     assert!(
-        admin_notes.as_array().unwrap().iter().any(|n| n["directive_id"] == id && n["step"] == "report"),
+        admin_notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["directive_id"] == id && n["step"] == "report"),
         "the issuer hears of the report: {admin_notes}"
     );
 
     // Sent back, done again, accepted.
-    let (status, err) = admin.post(&step, json!({"step": "send_back", "version": 3})).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "sending back says why: {err}");
+    let (status, err) = admin
+        .post(&step, json!({"step": "send_back", "version": 3}))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "sending back says why: {err}"
+    );
     let (_, d) = admin
-        .post(&step, json!({"step": "send_back", "version": 3, "note": "照片不清楚"}))
+        .post(
+            &step,
+            json!({"step": "send_back", "version": 3, "note": "照片不清楚"}),
+        )
         .await;
     assert_eq!(d["state"], "acknowledged");
     let (_, d) = gw
-        .post(&step, json!({"step": "report", "version": 4, "note": "已补拍照片"}))
+        .post(
+            &step,
+            json!({"step": "report", "version": 4, "note": "已补拍照片"}),
+        )
         .await;
     assert_eq!(d["state"], "reported");
-    let (status, d) = staff.post(&step, json!({"step": "accept", "version": 5})).await;
+    let (status, d) = staff
+        .post(&step, json!({"step": "accept", "version": 5}))
+        .await;
     assert_eq!(status, StatusCode::OK, "{d}");
     assert_eq!(d["state"], "accepted");
     assert_eq!(d["overdue"], false);
-    let (status, err) = admin.post(&step, json!({"step": "withdraw", "version": 6, "note": "x"})).await;
+    let (status, err) = admin
+        .post(
+            &step,
+            json!({"step": "withdraw", "version": 6, "note": "x"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     assert_eq!(err["code"], "illegal_move");
     let (_, d) = gw.get(&format!("/api/v1/directives/{id}")).await;
-    let steps: Vec<&Value> = d["history"].as_array().unwrap().iter().map(|e| &e["step"]).collect();
+    let steps: Vec<&Value> = d["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["step"])
+        .collect();
     assert_eq!(
         steps,
-        vec![&Value::Null, &json!("acknowledge"), &json!("report"), &json!("send_back"), &json!("report"), &json!("accept")]
+        vec![
+            &Value::Null,
+            &json!("acknowledge"),
+            &json!("report"),
+            &json!("send_back"),
+            &json!("report"),
+            &json!("accept")
+        ]
     );
     assert_eq!(d["history"][3]["note"], "照片不清楚");
     assert_eq!(app.audit("directive.issue").await.len(), 1);
@@ -202,7 +288,9 @@ async fn a_directive_goes_from_the_secretary_to_the_grid_worker_and_back(app: &T
     assert_eq!(overdue["items"][0]["overdue"], true);
     let (_, accepted) = admin.get("/api/v1/directives?state=accepted").await;
     assert_eq!(accepted["total"], 1);
-    let (_, on_case) = admin.get(&format!("/api/v1/directives?case_id={case_id}")).await;
+    let (_, on_case) = admin
+        .get(&format!("/api/v1/directives?case_id={case_id}"))
+        .await;
     assert_eq!(on_case["total"], 2);
 }
 both!(a_directive_goes_from_the_secretary_to_the_grid_worker_and_back);
@@ -234,25 +322,65 @@ async fn each_request_is_approved_or_rejected_and_kept_in_the_ledger(app: &TestA
     let old_deadline = ts(&c["deadline_at"]);
     let later = old_deadline + Duration::days(5);
     let (status, err) = request(&gw, &c, json!({"kind": "extend", "reason": "等配件"})).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the new deadline is required: {err}");
-    let (status, err) = request(&resident, &c, json!({"kind": "extend", "reason": "x", "new_deadline": rfc(later)})).await;
-    assert!(matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{status} {err}");
-    let (status, err) = request(&gw, &json!({"id": c["id"], "version": 1}), json!({"kind": "extend", "reason": "等配件", "new_deadline": rfc(later)})).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the new deadline is required: {err}"
+    );
+    let (status, err) = request(
+        &resident,
+        &c,
+        json!({"kind": "extend", "reason": "x", "new_deadline": rfc(later)}),
+    )
+    .await;
+    assert!(
+        matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+        "{status} {err}"
+    );
+    let (status, err) = request(
+        &gw,
+        &json!({"id": c["id"], "version": 1}),
+        json!({"kind": "extend", "reason": "等配件", "new_deadline": rfc(later)}),
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT, "{err}");
-    let (status, c) = request(&gw, &c, json!({"kind": "extend", "reason": "等配件", "new_deadline": rfc(later)})).await;
+    let (status, c) = request(
+        &gw,
+        &c,
+        json!({"kind": "extend", "reason": "等配件", "new_deadline": rfc(later)}),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{c}");
     let pending = c["pending_request"].clone();
     assert_eq!(pending["kind"], "extend");
     assert_eq!(pending["state"], "pending");
     assert_eq!(pending["requested_by_name"], "赵网格员");
     assert_eq!(c["legal_requests"], json!([]), "one request at a time");
-    assert!(!c["legal_actions"].as_array().unwrap().contains(&json!("request_postpone")));
+    assert!(
+        !c["legal_actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("request_postpone"))
+    );
     let (status, _) = request(&gw, &c, json!({"kind": "void", "reason": "重复"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(decide(&gw, &pending, true, None).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        decide(&gw, &pending, true, None).await.0,
+        StatusCode::FORBIDDEN
+    );
     let (status, err) = decide(&staff, &pending, false, None).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a rejection says why: {err}");
-    let (status, err) = decide(&staff, &json!({"id": pending["id"], "version": 7}), true, None).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a rejection says why: {err}"
+    );
+    let (status, err) = decide(
+        &staff,
+        &json!({"id": pending["id"], "version": 7}),
+        true,
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT, "{err}");
     assert_eq!(err["current"]["state"], "pending");
     let (status, rejected) = decide(&admin, &pending, false, Some("期限内可完成")).await;
@@ -260,27 +388,58 @@ async fn each_request_is_approved_or_rejected_and_kept_in_the_ledger(app: &TestA
     assert_eq!(rejected["state"], "rejected");
     assert_eq!(rejected["decided_by_name"], "李书记");
     assert_eq!(rejected["decision_note"], "期限内可完成");
-    assert_eq!(decide(&admin, &rejected, true, None).await.1["code"], "illegal_move");
+    assert_eq!(
+        decide(&admin, &rejected, true, None).await.1["code"],
+        "illegal_move"
+    );
     let (_, c) = gw.get(&format!("/api/v1/cases/{}", c["id"])).await;
     assert_eq!(ts(&c["deadline_at"]), old_deadline, "unchanged");
     assert_eq!(c["pending_request"], Value::Null);
-    let (_, c) = request(&gw, &c, json!({"kind": "extend", "reason": "配件未到", "new_deadline": rfc(later)})).await;
+    let (_, c) = request(
+        &gw,
+        &c,
+        json!({"kind": "extend", "reason": "配件未到", "new_deadline": rfc(later)}),
+    )
+    .await;
     let (status, approved) = decide(&admin, &c["pending_request"], true, Some("同意")).await;
     assert_eq!(status, StatusCode::OK, "{approved}");
     let (_, c) = gw.get(&format!("/api/v1/cases/{}", c["id"])).await;
     assert_eq!(ts(&c["deadline_at"]), later);
     assert_eq!(c["stage"], "in_progress");
-    let history: Vec<&Value> = c["history"].as_array().unwrap().iter().map(|e| &e["action"]).collect();
-    assert!(history.ends_with(&[&json!("request_extend"), &json!("reject_request"), &json!("request_extend"), &json!("extend")]), "{history:?}");
+    let history: Vec<&Value> = c["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["action"])
+        .collect();
+    assert!(
+        history.ends_with(&[
+            &json!("request_extend"),
+            &json!("reject_request"),
+            &json!("request_extend"),
+            &json!("extend")
+        ]),
+        "{history:?}"
+    );
 
     // 回退: back to registration, without party or assignee.
-    let (_, c) = request(&gw, &c, json!({"kind": "send_back", "reason": "不属于物业职责"})).await;
+    let (_, c) = request(
+        &gw,
+        &c,
+        json!({"kind": "send_back", "reason": "不属于物业职责"}),
+    )
+    .await;
     let (_, _) = decide(&staff, &c["pending_request"], true, None).await;
     let (_, c) = staff.get(&format!("/api/v1/cases/{}", c["id"])).await;
     assert_eq!(c["stage"], "registered");
     assert_eq!(c["assignee_id"], Value::Null);
     assert_eq!(c["responsible_party_id"], Value::Null);
-    assert!(c["legal_actions"].as_array().unwrap().contains(&json!("dispatch")));
+    assert!(
+        c["legal_actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("dispatch"))
+    );
 
     // 作废: off the books; a rejected one leaves the case as it was.
     let (_, c) = request(&staff, &c, json!({"kind": "void", "reason": "重复录入"})).await;
@@ -295,7 +454,12 @@ async fn each_request_is_approved_or_rejected_and_kept_in_the_ledger(app: &TestA
     // 缓办 through the requests API and through the lifecycle's moves: both in the ledger.
     let p = open_case(app, "树枝挡路", true).await;
     let until = OffsetDateTime::now_utc() + Duration::days(20);
-    let (status, p) = request(&gw, &p, json!({"kind": "postpone", "reason": "等园林审批", "new_deadline": rfc(until)})).await;
+    let (status, p) = request(
+        &gw,
+        &p,
+        json!({"kind": "postpone", "reason": "等园林审批", "new_deadline": rfc(until)}),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{p}");
     assert_eq!(p["stage"], "postpone_requested");
     assert_eq!(p["pending_request"]["kind"], "postpone");
@@ -303,35 +467,79 @@ async fn each_request_is_approved_or_rejected_and_kept_in_the_ledger(app: &TestA
     assert_eq!(status, StatusCode::OK, "{d}");
     let (_, p) = staff.get(&format!("/api/v1/cases/{}", p["id"])).await;
     assert_eq!(p["stage"], "postponed");
-    assert_eq!(ts(&p["deadline_at"]).unix_timestamp(), until.unix_timestamp());
+    assert_eq!(
+        ts(&p["deadline_at"]).unix_timestamp(),
+        until.unix_timestamp()
+    );
     let q = open_case(app, "噪音扰民", true).await;
-    let q = mv(&gw, &q, json!({"action": "request_postpone", "note": "当事人外出", "postpone_until": rfc(until)})).await;
+    let q = mv(
+        &gw,
+        &q,
+        json!({"action": "request_postpone", "note": "当事人外出", "postpone_until": rfc(until)}),
+    )
+    .await;
     assert_eq!(q["pending_request"]["kind"], "postpone");
-    let _ = mv(&staff, &q, json!({"action": "reject_postpone", "note": "可先电话沟通"})).await;
+    let _ = mv(
+        &staff,
+        &q,
+        json!({"action": "reject_postpone", "note": "可先电话沟通"}),
+    )
+    .await;
 
     // The ledger: every request and decision, filtered; the office's alone.
-    assert_eq!(gw.get("/api/v1/case-requests").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        gw.get("/api/v1/case-requests").await.0,
+        StatusCode::FORBIDDEN
+    );
     let (status, all) = admin.get("/api/v1/case-requests").await;
     assert_eq!(status, StatusCode::OK, "{all}");
     assert_eq!(all["total"], 6, "{all}");
-    let kinds: Vec<&str> = all["items"].as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, vec!["postpone", "postpone", "void", "send_back", "extend", "extend"]);
+    let kinds: Vec<&str> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            "postpone",
+            "postpone",
+            "void",
+            "send_back",
+            "extend",
+            "extend"
+        ]
+    );
     let (_, rejected) = admin.get("/api/v1/case-requests?state=rejected").await;
     assert_eq!(rejected["total"], 2);
-    let notes: Vec<&str> = rejected["items"].as_array().unwrap().iter().map(|r| r["decision_note"].as_str().unwrap()).collect();
+    let notes: Vec<&str> = rejected["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["decision_note"].as_str().unwrap())
+        .collect();
     assert_eq!(notes, vec!["可先电话沟通", "期限内可完成"]);
-    let (_, extends) = admin.get("/api/v1/case-requests?kind=extend&state=approved").await;
+    let (_, extends) = admin
+        .get("/api/v1/case-requests?kind=extend&state=approved")
+        .await;
     assert_eq!(extends["total"], 1);
     assert_eq!(extends["items"][0]["decided_by_name"], "李书记");
     assert_eq!(ts(&extends["items"][0]["new_deadline"]), later);
     let today = shared::calendar::format_day(shared::calendar::today());
-    let (_, by_day) = admin.get(&format!("/api/v1/case-requests?from={today}&to={today}")).await;
+    let (_, by_day) = admin
+        .get(&format!("/api/v1/case-requests?from={today}&to={today}"))
+        .await;
     assert_eq!(by_day["total"], 6);
     let (status, _) = admin.get("/api/v1/case-requests?from=2026-13-01").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Exported as CSV and XLSX, the same rows, audited.
-    let (status, headers, bytes) = crate::stats::download(&admin, "/api/v1/case-requests/export?format=csv&state=rejected").await;
+    let (status, headers, bytes) = crate::stats::download(
+        &admin,
+        "/api/v1/case-requests/export?format=csv&state=rejected",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["cache-control"], "no-store");
     let (header, rows) = crate::stats::csv_rows(&bytes);
@@ -341,9 +549,15 @@ async fn each_request_is_approved_or_rejected_and_kept_in_the_ledger(app: &TestA
     assert_eq!(rows[0][3], "已驳回");
     assert_eq!(rows[0][4], "当事人外出");
     assert_eq!(rows[1][12], "期限内可完成");
-    let (status, headers, bytes) = crate::stats::download(&staff, "/api/v1/case-requests/export?format=xlsx").await;
+    let (status, headers, bytes) =
+        crate::stats::download(&staff, "/api/v1/case-requests/export?format=xlsx").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(headers["content-disposition"].to_str().unwrap().contains("case-requests.xlsx"));
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("case-requests.xlsx")
+    );
     use calamine::{Data, Reader, Xlsx};
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let sheet = wb.worksheet_range("审批台账").unwrap();
@@ -351,9 +565,18 @@ async fn each_request_is_approved_or_rejected_and_kept_in_the_ledger(app: &TestA
     assert_eq!(all_rows.len(), 7, "a header and six requests");
     assert_eq!(all_rows[0][0], Data::String("事件编号".into()));
     assert_eq!(all_rows[6][2], Data::String("延期".into()));
-    assert_eq!(crate::stats::download(&gw, "/api/v1/case-requests/export?format=csv").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        crate::stats::download(&gw, "/api/v1/case-requests/export?format=csv")
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(app.audit("case_requests.export").await.len(), 2);
-    assert_eq!(app.audit("case_request.create").await.len(), 5, "the moves' postponement is the case's own history");
+    assert_eq!(
+        app.audit("case_request.create").await.len(),
+        5,
+        "the moves' postponement is the case's own history"
+    );
     assert_eq!(app.audit("case_request.decide").await.len(), 5);
 }
 both!(each_request_is_approved_or_rejected_and_kept_in_the_ledger);

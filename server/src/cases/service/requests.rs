@@ -51,7 +51,10 @@ fn to_view(r: request::Model, number: String, title: String) -> CaseRequest {
 }
 
 /// Ledger rows with their cases' numbers and titles.
-async fn views(conn: &impl ConnectionTrait, rows: Vec<request::Model>) -> AppResult<Vec<CaseRequest>> {
+async fn views(
+    conn: &impl ConnectionTrait,
+    rows: Vec<request::Model>,
+) -> AppResult<Vec<CaseRequest>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.case_id).collect();
     let cases: HashMap<i64, (String, String)> = case::Entity::find()
         .filter(case::Column::Id.is_in(ids))
@@ -145,7 +148,11 @@ pub(super) async fn record_postpone_move(
         .col_expr(request::Column::DecidedAt, Expr::value(Some(now)))
         .col_expr(
             request::Column::DecisionNote,
-            Expr::value(shared::validate::optional_text(m.note.as_deref(), 1000).ok().flatten()),
+            Expr::value(
+                shared::validate::optional_text(m.note.as_deref(), 1000)
+                    .ok()
+                    .flatten(),
+            ),
         )
         .col_expr(
             request::Column::Version,
@@ -274,7 +281,9 @@ pub async fn decide_request(
     let txn = state.db.begin_write().await?;
     let now = crate::clock::now();
     let r = request::Entity::find_by_id(id).one_or_404(&*txn).await?;
-    let c = case::Entity::find_by_id(r.case_id).one_or_404(&*txn).await?;
+    let c = case::Entity::find_by_id(r.case_id)
+        .one_or_404(&*txn)
+        .await?;
     if r.version != d.version {
         let current = to_view(r, c.number.clone(), c.title.clone());
         return Err(AppError::conflict(&current));
@@ -314,10 +323,7 @@ pub async fn decide_request(
                         .col_expr(case::Column::Stage, Expr::value(name_of(to)))
                         .col_expr(case::Column::StageEnteredAt, Expr::value(now))
                         .col_expr(case::Column::BoardRank, Expr::value(rank_last(now)))
-                        .col_expr(
-                            case::Column::AssigneeId,
-                            Expr::value(Option::<i64>::None),
-                        )
+                        .col_expr(case::Column::AssigneeId, Expr::value(Option::<i64>::None))
                         .col_expr(
                             case::Column::ResponsiblePartyId,
                             Expr::value(Option::<i64>::None),
@@ -428,10 +434,8 @@ pub fn ledger_condition(q: &LedgerQuery) -> AppResult<Condition> {
     if let Some(d) = day("from", &q.from)? {
         cond = cond.add(request::Column::RequestedAt.gte(start(d)));
     }
-    if let Some(d) = day("to", &q.to)? {
-        if let Some(next) = d.next_day() {
-            cond = cond.add(request::Column::RequestedAt.lt(start(next)));
-        }
+    if let Some(next) = day("to", &q.to)?.and_then(|d| d.next_day()) {
+        cond = cond.add(request::Column::RequestedAt.lt(start(next)));
     }
     Ok(cond)
 }
