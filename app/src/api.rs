@@ -641,6 +641,50 @@ pub async fn move_case(id: i64, input: &MoveCase) -> ApiResult<CaseView> {
     post(&format!("/cases/{id}/moves"), input).await
 }
 
+/// Ask for an approval (回退/作废/延期/缓办) on a case.
+pub async fn request_on_case(
+    id: i64,
+    input: &shared::cases::NewCaseRequest,
+) -> ApiResult<CaseView> {
+    post(&format!("/cases/{id}/requests"), input).await
+}
+
+/// Approve or reject a waiting request (the office).
+pub async fn decide_case_request(
+    id: i64,
+    input: &shared::cases::DecideCaseRequest,
+) -> ApiResult<shared::cases::CaseRequest> {
+    post(&format!("/case-requests/{id}/decision"), input).await
+}
+
+/// The approvals ledger; `query` is the filters' query string (without `?`).
+pub async fn case_requests(query: &str) -> ApiResult<Page<shared::cases::CaseRequest>> {
+    get(&format!("/case-requests?{query}")).await
+}
+
+/// 督办: the list (`query` without `?`), one, issuing and taking a step.
+pub async fn directives(query: &str) -> ApiResult<Page<shared::directives::DirectiveView>> {
+    get(&format!("/directives?{query}")).await
+}
+
+pub async fn directive_open_cases() -> ApiResult<Vec<i64>> {
+    get("/directives/open-cases").await
+}
+
+pub async fn issue_directive(
+    case_id: i64,
+    input: &shared::directives::IssueDirective,
+) -> ApiResult<shared::directives::DirectiveView> {
+    post(&format!("/cases/{case_id}/directives"), input).await
+}
+
+pub async fn directive_step(
+    id: i64,
+    input: &shared::directives::TakeStep,
+) -> ApiResult<shared::directives::DirectiveView> {
+    post(&format!("/directives/{id}/steps"), input).await
+}
+
 pub async fn rank_case(id: i64, input: &Reorder) -> ApiResult<Card> {
     post(&format!("/cases/{id}/rank"), input).await
 }

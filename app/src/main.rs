@@ -10,6 +10,7 @@ mod care;
 mod cases;
 mod clock;
 mod council;
+mod directives;
 mod drag;
 mod elder;
 mod home;
@@ -85,7 +86,9 @@ fn App() -> impl IntoView {
                     <Route path=path!("/search") view=protected!(SearchPage)/>
                     <Route path=path!("/report") view=simple_for_elders!(ElderReportPage, ReportPage)/>
                     <Route path=path!("/cases") view=simple_for_elders!(ElderMinePage, MyReportsPage)/>
+                    <Route path=path!("/approvals") view=protected!(LedgerPage)/>
                     <Route path=path!("/cases/:id") view=protected!(CasePage)/>
+                    <Route path=path!("/directives") view=protected!(DirectivesPage)/>
                     <Route path=path!("/notifications") view=protected!(NotificationsPage)/>
                     <Route path=path!("/board") view=protected!(BoardPage)/>
                     <Route path=path!("/council") view=simple_for_elders!(ElderVotePage, CouncilPage)/>
@@ -128,8 +131,9 @@ use care::{
     CarePage, CareRecordPage, ErrandsPage, GroupsPage, MailboxPage, MealsPage, VisitPage,
     VolunteersPage,
 };
-use cases::{CasePage, MyReportsPage, NotificationsPage, ReportPage};
+use cases::{CasePage, LedgerPage, MyReportsPage, NotificationsPage, ReportPage};
 use council::{AccountabilityPage, CouncilPage, ItemPage, MeetingPage, MeetingsPage};
+use directives::DirectivesPage;
 use elder::{ElderMinePage, ElderReportPage, ElderVotePage, SimpleForElders};
 use home::HomePage;
 use map::MapPage;

@@ -128,6 +128,22 @@ const NAV: &[NavItem] = &[
         board: false,
     },
     NavItem {
+        href: "/directives",
+        tile: None,
+        key: Key::NavDirectives,
+        testid: "nav-directives",
+        needs: Some(Permission::FollowDirectives),
+        board: false,
+    },
+    NavItem {
+        href: "/approvals",
+        tile: None,
+        key: Key::NavLedger,
+        testid: "nav-ledger",
+        needs: Some(Permission::DecideCaseRequests),
+        board: false,
+    },
+    NavItem {
         href: "/stats",
         tile: Some((Key::TileStats, Key::TileStatsHint)),
         key: Key::NavStats,

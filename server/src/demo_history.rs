@@ -856,7 +856,7 @@ async fn case_step(
             }
             return Ok(vec![]);
         }
-        Stage::Refused => return Ok(vec![]),
+        Stage::Refused | Stage::Voided => return Ok(vec![]),
     };
     let action = mv.action;
     let moved = clock::at(

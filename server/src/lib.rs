@@ -32,6 +32,7 @@ pub mod db;
 pub mod demo;
 pub mod demo_history;
 pub mod demo_stories;
+pub mod directives;
 pub mod error;
 pub mod http;
 pub mod idempotency;
@@ -102,7 +103,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(open311::keys::router())
                 .merge(audit::router())
                 .merge(stats::router())
-                .merge(assessment::router()),
+                .merge(assessment::router())
+                .merge(directives::router()),
         )
         .routes(routes!(healthz))
         .routes(routes!(readyz))

@@ -128,10 +128,17 @@ pub enum Permission {
     AnswerLetters,
     /// Read the statistics dashboard: the office the whole community, grid workers their grids.
     ViewStatistics,
+    /// Issue a 督办 (directive) on a case: the office.
+    IssueDirectives,
+    /// Read and answer the 督办 addressed to oneself (the office reads them all).
+    FollowDirectives,
+    /// Decide requests to send back, void, extend or postpone a case, and read and export
+    /// their ledger: the office.
+    DecideCaseRequests,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 31] = [
+    pub const ALL: [Permission; 34] = [
         Permission::Public,
         Permission::OwnAccount,
         Permission::ViewReference,
@@ -163,6 +170,9 @@ impl Permission {
         Permission::WriteLetters,
         Permission::AnswerLetters,
         Permission::ViewStatistics,
+        Permission::IssueDirectives,
+        Permission::FollowDirectives,
+        Permission::DecideCaseRequests,
     ];
 
     /// The name in the OpenAPI document's `x-permission`.
@@ -200,6 +210,9 @@ impl Permission {
             WriteLetters => "write_letters",
             AnswerLetters => "answer_letters",
             ViewStatistics => "view_statistics",
+            IssueDirectives => "issue_directives",
+            FollowDirectives => "follow_directives",
+            DecideCaseRequests => "decide_case_requests",
         }
     }
 
@@ -237,7 +250,7 @@ pub fn reach(role: Role, permission: Permission) -> Reach {
         (_, ManageSettings | EditPlaces | ManageUsers | ViewAudit | BulkData) => Nothing,
         // The office.
         (Role::Staff, _) => Everything,
-        (_, ManageCare | AnswerLetters) => Nothing,
+        (_, ManageCare | AnswerLetters | IssueDirectives | DecideCaseRequests) => Nothing,
         // Grid workers in their grids.
         (Role::GridWorker, ViewPeople | EditPeople | RevealSensitive | NamePeople) => OwnGrids,
         (Role::GridWorker, ViewCases | MoveCases | WorkCases | Patrol) => OwnGrids,
@@ -246,6 +259,8 @@ pub fn reach(role: Role, permission: Permission) -> Reach {
         (Role::GridWorker, CareWork | Volunteer) => OwnGrids,
         (Role::GridWorker, ViewStatistics) => OwnGrids,
         (Role::GridWorker, Mediate) => Nothing,
+        // A 督办 addressed to them (grid workers may be addressed for cases of their grids).
+        (Role::GridWorker, FollowDirectives) => OwnRecords,
         // Mediators: the files they mediate; as people, their own records.
         (Role::Mediator, OpenMediation) => Everything,
         (Role::Mediator, ViewMediation | Mediate) => OwnRecords,

@@ -121,6 +121,11 @@ audit_actions! {
     PatrolEnd = "patrol.end", "结束巡查", "Ended a patrol", false;
     StatsReportXlsx = "stats.report.xlsx", "下载月度工作报告", "Downloaded a monthly report", true;
     StatsExport = "stats.export", "导出统计明细", "Exported records", true;
+    DirectiveIssue = "directive.issue", "下达督办", "Issued a directive", false;
+    DirectiveStep = "directive.step", "办理督办", "Took a step on a directive", false;
+    CaseRequestCreate = "case_request.create", "提出审批申请", "Asked for an approval", false;
+    CaseRequestDecide = "case_request.decide", "审批申请", "Decided a request", false;
+    CaseRequestsExport = "case_requests.export", "导出审批台账", "Exported the approvals ledger", true;
 }
 
 impl AuditAction {
@@ -159,6 +164,8 @@ pub fn entity_text(entity: &str) -> Option<Text> {
         "mediation_party" => Text::new("调解当事人", "Mediation party"),
         "mediation_photo" => Text::new("调解照片", "Mediation photo"),
         "mediation_session" => Text::new("调解笔录", "Mediation session"),
+        "directive" => Text::new("督办", "Directive"),
+        "case_request" => Text::new("审批申请", "Request"),
         _ => return None,
     })
 }
@@ -176,6 +183,7 @@ pub enum Counted {
     Volunteers,
     Points,
     Cases,
+    CaseRequests,
 }
 
 impl Counted {
@@ -190,6 +198,7 @@ impl Counted {
             Counted::Volunteers => Text::new("{n} 位志愿者", "{n} volunteers"),
             Counted::Points => Text::new("{n} 积分", "{n} points"),
             Counted::Cases => Text::new("{n} 件事件", "{n} cases"),
+            Counted::CaseRequests => Text::new("{n} 条审批记录", "{n} requests"),
         }
     }
 }

@@ -24,10 +24,12 @@ pub enum Stage {
     Verified,
     Closed,
     Refused,
+    /// 作废: taken off the books on an approved request (entered twice, not a real case …).
+    Voided,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 10] = [
+    pub const ALL: [Stage; 11] = [
         Stage::Reported,
         Stage::Registered,
         Stage::Dispatched,
@@ -38,6 +40,7 @@ impl Stage {
         Stage::Verified,
         Stage::Closed,
         Stage::Refused,
+        Stage::Voided,
     ];
 
     /// The status board's columns, left to right.
@@ -64,6 +67,7 @@ impl Stage {
             Stage::Verified => Text::new("已核查", "Verified"),
             Stage::Closed => Text::new("结案", "Closed"),
             Stage::Refused => Text::new("不予立案", "Refused"),
+            Stage::Voided => Text::new("已作废", "Voided"),
         }
     }
 
@@ -73,7 +77,7 @@ impl Stage {
 
     /// Open cases count against deadlines; closed and refused ones do not.
     pub fn is_open(self) -> bool {
-        !matches!(self, Stage::Closed | Stage::Refused)
+        !matches!(self, Stage::Closed | Stage::Refused | Stage::Voided)
     }
 
     /// The deadline clock stops while a postponement is approved.
@@ -143,6 +147,8 @@ pub struct CaseRelation {
     pub in_own_grid: bool,
     /// For reopening: the case closed recently enough.
     pub within_reopen_window: bool,
+    /// A request (回退/作废/延期/缓办) on the case waits for a decision: no second one meanwhile.
+    pub request_pending: bool,
 }
 
 impl Action {
@@ -201,6 +207,15 @@ impl Action {
         }
     }
 
+    /// May its maker take this move back (undo)? A postponement's request and decision are
+    /// in the approvals ledger, which is not rewritten: they are not undone.
+    pub fn undoable(self) -> bool {
+        !matches!(
+            self,
+            Action::RequestPostpone | Action::ApprovePostpone | Action::RejectPostpone
+        )
+    }
+
     /// Failed verification is rework (返工) and counts in the rework rate.
     pub fn is_rework(self) -> bool {
         self == Action::VerifyFail
@@ -238,9 +253,8 @@ impl Action {
             | Action::RejectPostpone
             | Action::Close => office,
             // The work itself: whoever it is assigned to, the grid's workers, or the office.
-            Action::Start | Action::RequestPostpone | Action::Resume | Action::Feedback => {
-                office || field || rel.is_assignee
-            }
+            Action::RequestPostpone => (office || field || rel.is_assignee) && !rel.request_pending,
+            Action::Start | Action::Resume | Action::Feedback => office || field || rel.is_assignee,
             // Verification is done on site by the grid's workers (or the office), never by
             // the one who did the work.
             Action::VerifyPass | Action::VerifyFail => {
@@ -295,6 +309,16 @@ pub enum CaseEventKind {
     Undo,
     /// The card's place in its board column changed; not part of the case's story.
     Reorder,
+    /// A request to send the case back (回退), void it (作废) or extend its deadline (延期).
+    RequestSendBack,
+    RequestVoid,
+    RequestExtend,
+    /// Such a request approved: the case went back to registration, was voided, got a new deadline.
+    SendBack,
+    Void,
+    Extend,
+    /// Such a request rejected.
+    RejectRequest,
 }
 
 impl From<Action> for CaseEventKind {
@@ -339,6 +363,13 @@ impl CaseEventKind {
             CaseEventKind::Rating => "rating",
             CaseEventKind::Undo => "undo",
             CaseEventKind::Reorder => "reorder",
+            CaseEventKind::RequestSendBack => "request_send_back",
+            CaseEventKind::RequestVoid => "request_void",
+            CaseEventKind::RequestExtend => "request_extend",
+            CaseEventKind::SendBack => "send_back",
+            CaseEventKind::Void => "void",
+            CaseEventKind::Extend => "extend",
+            CaseEventKind::RejectRequest => "reject_request",
         }
     }
 
@@ -361,6 +392,13 @@ impl CaseEventKind {
             CaseEventKind::Rating => Text::new("评价", "Rated"),
             CaseEventKind::Undo => Text::new("撤销", "Undone"),
             CaseEventKind::Reorder => Text::new("调整顺序", "Reordered"),
+            CaseEventKind::RequestSendBack => Text::new("申请回退", "Asked to send back"),
+            CaseEventKind::RequestVoid => Text::new("申请作废", "Asked to void"),
+            CaseEventKind::RequestExtend => Text::new("申请延期", "Asked for more time"),
+            CaseEventKind::SendBack => Text::new("批准回退", "Sent back"),
+            CaseEventKind::Void => Text::new("批准作废", "Voided"),
+            CaseEventKind::Extend => Text::new("批准延期", "Deadline extended"),
+            CaseEventKind::RejectRequest => Text::new("驳回申请", "Request rejected"),
             move_ => move_
                 .action()
                 .map(Action::text)
@@ -422,6 +460,7 @@ impl CaseEventKind {
                 | CaseEventKind::Close
                 | CaseEventKind::Reopen
                 | CaseEventKind::Rating
+                | CaseEventKind::Void
         )
     }
 }
@@ -544,13 +583,18 @@ mod tests {
         gave_feedback: false,
         in_own_grid: false,
         within_reopen_window: false,
+        request_pending: false,
     };
 
     #[test]
     fn every_stage_but_the_end_has_a_way_forward_and_moves_are_unique() {
         for s in Stage::ALL {
             let out: Vec<_> = Action::ALL.iter().filter(|a| a.from() == s).collect();
-            assert_eq!(out.is_empty(), s == Stage::Refused, "{s:?}");
+            assert_eq!(
+                out.is_empty(),
+                matches!(s, Stage::Refused | Stage::Voided),
+                "{s:?}"
+            );
         }
         for a in Action::ALL {
             assert_eq!(
@@ -1076,6 +1120,12 @@ pub struct CaseView {
     /// How many others said "this is my problem too" (我也遇到了) instead of reporting it again.
     #[serde(default)]
     pub also_reported: u32,
+    /// The requests (回退/作废/延期) the asking user may make now; 缓办 is `request_postpone`.
+    #[serde(default)]
+    pub legal_requests: Vec<RequestKind>,
+    /// The request waiting for a decision, for those who work on the case.
+    #[serde(default)]
+    pub pending_request: Option<CaseRequest>,
 }
 
 /// Where a new report is about to be filed, to look for an open case of the same problem
@@ -1172,6 +1222,15 @@ pub enum NotificationAbout {
     Letter {
         letter_id: i64,
         letter_subject: String,
+    },
+    /// A 督办 on a case: issued to the user, or a step on one the user issued or was given
+    /// (`step` none: issued).
+    Directive {
+        directive_id: i64,
+        case_id: i64,
+        case_number: String,
+        case_title: String,
+        step: Option<crate::directives::DirectiveStep>,
     },
 }
 
@@ -1465,4 +1524,380 @@ pub struct Assignee {
     pub display_name: String,
     pub roles: Vec<Role>,
     pub grid_ids: Vec<i64>,
+}
+
+/// A request on a case that needs the office's approval (审批): send it back to be dispatched
+/// again (回退), void it (作废), extend its deadline (延期) or postpone it (缓办). Every request
+/// and decision is kept in the approvals ledger (审批台账). 缓办 is the lifecycle's own
+/// `RequestPostpone` → `ApprovePostpone`/`RejectPostpone`; the others leave the stage alone
+/// until they are decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    SendBack,
+    Void,
+    Extend,
+    Postpone,
+}
+
+impl RequestKind {
+    pub const ALL: [RequestKind; 4] = [
+        RequestKind::SendBack,
+        RequestKind::Void,
+        RequestKind::Extend,
+        RequestKind::Postpone,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::SendBack => "send_back",
+            RequestKind::Void => "void",
+            RequestKind::Extend => "extend",
+            RequestKind::Postpone => "postpone",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RequestKind> {
+        RequestKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn text(self) -> Text {
+        match self {
+            RequestKind::SendBack => Text::new("回退", "Send back"),
+            RequestKind::Void => Text::new("作废", "Void"),
+            RequestKind::Extend => Text::new("延期", "Extend"),
+            RequestKind::Postpone => Text::new("缓办", "Postpone"),
+        }
+    }
+
+    /// The stages a request of this kind may be made from.
+    pub fn from_stages(self) -> &'static [Stage] {
+        use Stage::*;
+        match self {
+            // Dispatched to the wrong party or person: back to the office to dispatch again.
+            RequestKind::SendBack => &[Dispatched, InProgress],
+            RequestKind::Void => &[Registered, Dispatched, InProgress, Postponed],
+            // More time while the clock runs.
+            RequestKind::Extend => &[Registered, Dispatched, InProgress],
+            RequestKind::Postpone => &[InProgress],
+        }
+    }
+
+    /// A new deadline comes with the request (延期: the new deadline; 缓办: until when).
+    pub fn needs_deadline(self) -> bool {
+        matches!(self, RequestKind::Extend | RequestKind::Postpone)
+    }
+
+    /// May this actor make a request of this kind on a case in `stage`? Those who work on the
+    /// case ask — the office, the grid's workers, the assignee —, one request at a time.
+    pub fn may_request(self, stage: Stage, who: &Principal, rel: CaseRelation) -> bool {
+        if !self.from_stages().contains(&stage) {
+            return false;
+        }
+        match self {
+            RequestKind::Postpone => Action::RequestPostpone.allowed_for(who, rel),
+            _ => {
+                let field = who.has_role(Role::GridWorker) && rel.in_own_grid;
+                (who.is_office() || field || rel.is_assignee) && !rel.request_pending
+            }
+        }
+    }
+
+    /// The stage a case is in once a request of this kind is approved.
+    pub fn approved_stage(self, stage: Stage) -> Stage {
+        match self {
+            RequestKind::SendBack => Stage::Registered,
+            RequestKind::Void => Stage::Voided,
+            RequestKind::Extend => stage,
+            RequestKind::Postpone => Stage::Postponed,
+        }
+    }
+
+    /// The history entries of asking, approving and rejecting.
+    pub fn events(self) -> (CaseEventKind, CaseEventKind, CaseEventKind) {
+        match self {
+            RequestKind::SendBack => (
+                CaseEventKind::RequestSendBack,
+                CaseEventKind::SendBack,
+                CaseEventKind::RejectRequest,
+            ),
+            RequestKind::Void => (
+                CaseEventKind::RequestVoid,
+                CaseEventKind::Void,
+                CaseEventKind::RejectRequest,
+            ),
+            RequestKind::Extend => (
+                CaseEventKind::RequestExtend,
+                CaseEventKind::Extend,
+                CaseEventKind::RejectRequest,
+            ),
+            RequestKind::Postpone => (
+                CaseEventKind::RequestPostpone,
+                CaseEventKind::ApprovePostpone,
+                CaseEventKind::RejectPostpone,
+            ),
+        }
+    }
+}
+
+/// Who decides requests: whoever the permission table gives `decide_case_requests` (the
+/// office) — the same people who decide a postponement.
+pub fn may_decide_requests(who: &Principal) -> bool {
+    who.may(crate::accounts::Permission::DecideCaseRequests)
+}
+
+/// The requests (other than 缓办, which is the lifecycle move `request_postpone`) this actor
+/// may make now: what the case page offers.
+pub fn legal_requests(stage: Stage, who: &Principal, rel: CaseRelation) -> Vec<RequestKind> {
+    RequestKind::ALL
+        .into_iter()
+        .filter(|k| *k != RequestKind::Postpone && k.may_request(stage, who, rel))
+        .collect()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RequestState {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl RequestState {
+    pub const ALL: [RequestState; 3] = [
+        RequestState::Pending,
+        RequestState::Approved,
+        RequestState::Rejected,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestState::Pending => "pending",
+            RequestState::Approved => "approved",
+            RequestState::Rejected => "rejected",
+        }
+    }
+    pub fn parse(s: &str) -> Option<RequestState> {
+        RequestState::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    pub fn text(self) -> Text {
+        match self {
+            RequestState::Pending => Text::new("待审批", "Pending"),
+            RequestState::Approved => Text::new("已批准", "Approved"),
+            RequestState::Rejected => Text::new("已驳回", "Rejected"),
+        }
+    }
+}
+
+/// A new request on a case (`POST /cases/{id}/requests`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewCaseRequest {
+    pub kind: RequestKind,
+    /// Why (at most 1000 characters).
+    pub reason: String,
+    /// 延期: the new deadline, after the current one; 缓办: until when.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub new_deadline: Option<time::OffsetDateTime>,
+    /// The case's version the requester saw.
+    pub version: i64,
+}
+
+impl NewCaseRequest {
+    /// The reason, trimmed; field errors for what is missing.
+    pub fn validate(&self) -> Result<String, crate::error::FieldErrors> {
+        use crate::error::{FieldErrorCode, FieldErrors};
+        let mut errs = FieldErrors::new();
+        let reason = match crate::validate::optional_text(Some(&self.reason), 1000) {
+            Ok(Some(r)) => r,
+            Ok(None) => {
+                errs.add("reason", FieldErrorCode::Required);
+                String::new()
+            }
+            Err(code) => {
+                errs.add("reason", code);
+                String::new()
+            }
+        };
+        if self.kind.needs_deadline() && self.new_deadline.is_none() {
+            errs.add("new_deadline", FieldErrorCode::Required);
+        }
+        errs.into_result()?;
+        Ok(reason)
+    }
+}
+
+/// The decision on a request (`POST /case-requests/{id}/decision`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecideCaseRequest {
+    pub approve: bool,
+    /// The decision note; required to reject.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The request's version the decider saw.
+    pub version: i64,
+}
+
+impl DecideCaseRequest {
+    pub fn validate(&self) -> Result<Option<String>, crate::error::FieldErrors> {
+        use crate::error::{FieldErrorCode, FieldErrors};
+        let mut errs = FieldErrors::new();
+        let note = match crate::validate::optional_text(self.note.as_deref(), 1000) {
+            Ok(n) => n,
+            Err(code) => {
+                errs.add("note", code);
+                None
+            }
+        };
+        if !self.approve && note.is_none() && errs.0.is_empty() {
+            errs.add("note", FieldErrorCode::Required);
+        }
+        errs.into_result()?;
+        Ok(note)
+    }
+}
+
+/// One row of the approvals ledger: the request, who decided, when, the decision note.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseRequest {
+    pub id: i64,
+    pub case_id: i64,
+    pub case_number: String,
+    pub case_title: String,
+    pub kind: RequestKind,
+    pub state: RequestState,
+    pub reason: String,
+    /// The stage the case was in when asked.
+    pub from_stage: Stage,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub old_deadline: Option<time::OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub new_deadline: Option<time::OffsetDateTime>,
+    pub requested_by_name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub requested_at: time::OffsetDateTime,
+    pub decided_by_name: Option<String>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub decided_at: Option<time::OffsetDateTime>,
+    pub decision_note: Option<String>,
+    pub version: i64,
+}
+
+/// The ledger's filters (`GET /case-requests`, and its export).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct LedgerQuery {
+    pub kind: Option<RequestKind>,
+    pub state: Option<RequestState>,
+    pub case_id: Option<i64>,
+    /// Asked on or after this Beijing day (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Asked on or before this Beijing day (`YYYY-MM-DD`).
+    pub to: Option<String>,
+    pub offset: Option<u64>,
+    pub limit: Option<u64>,
+}
+
+#[cfg(test)]
+mod request_tests {
+    use super::*;
+
+    fn who(roles: &[Role]) -> Principal {
+        Principal {
+            user_id: 7,
+            username: "u".into(),
+            display_name: "U".into(),
+            roles: roles.to_vec(),
+            grid_ids: vec![1],
+        }
+    }
+
+    #[test]
+    fn who_may_ask_and_who_decides() {
+        let gw = who(&[Role::GridWorker]);
+        let staff = who(&[Role::Staff]);
+        let resident = who(&[Role::Resident]);
+        let own = CaseRelation {
+            in_own_grid: true,
+            ..Default::default()
+        };
+        let pending = CaseRelation {
+            request_pending: true,
+            ..own
+        };
+        assert_eq!(
+            legal_requests(Stage::InProgress, &gw, own),
+            vec![
+                RequestKind::SendBack,
+                RequestKind::Void,
+                RequestKind::Extend
+            ]
+        );
+        assert_eq!(
+            legal_requests(Stage::Registered, &gw, own),
+            vec![RequestKind::Void, RequestKind::Extend]
+        );
+        assert_eq!(legal_requests(Stage::InProgress, &gw, pending), vec![]);
+        assert!(!RequestKind::Postpone.may_request(Stage::InProgress, &gw, pending));
+        assert!(!Action::RequestPostpone.allowed_for(&gw, pending));
+        assert!(RequestKind::Postpone.may_request(Stage::InProgress, &gw, own));
+        assert_eq!(
+            legal_requests(Stage::InProgress, &gw, CaseRelation::default()),
+            vec![],
+            "another grid"
+        );
+        assert_eq!(legal_requests(Stage::InProgress, &resident, own), vec![]);
+        assert_eq!(legal_requests(Stage::Closed, &staff, own), vec![]);
+        assert!(may_decide_requests(&staff) && !may_decide_requests(&gw));
+        assert_eq!(
+            RequestKind::Void.approved_stage(Stage::InProgress),
+            Stage::Voided
+        );
+        assert_eq!(
+            RequestKind::Extend.approved_stage(Stage::Dispatched),
+            Stage::Dispatched
+        );
+        for k in RequestKind::ALL {
+            assert_eq!(RequestKind::parse(k.as_str()), Some(k));
+            let (ask, yes, no) = k.events();
+            assert_eq!(CaseEventKind::parse(ask.as_str()), Some(ask));
+            assert_ne!(yes, no);
+        }
+        assert!(!Action::ApprovePostpone.undoable() && Action::Register.undoable());
+    }
+
+    #[test]
+    fn requests_and_decisions_say_why() {
+        let r = NewCaseRequest {
+            kind: RequestKind::Extend,
+            reason: " 等待配件 ".into(),
+            new_deadline: None,
+            version: 1,
+        };
+        assert_eq!(r.validate().unwrap_err().0[0].0, "new_deadline");
+        let r = NewCaseRequest {
+            kind: RequestKind::Void,
+            ..r
+        };
+        assert_eq!(r.validate().unwrap(), "等待配件");
+        let no = DecideCaseRequest {
+            approve: false,
+            note: None,
+            version: 1,
+        };
+        assert_eq!(no.validate().unwrap_err().0[0].0, "note");
+        assert_eq!(
+            DecideCaseRequest {
+                approve: true,
+                ..no
+            }
+            .validate()
+            .unwrap(),
+            None
+        );
+    }
 }

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod care;
 pub mod cases;
 pub mod council;
+pub mod directives;
 pub mod error;
 pub mod geo;
 pub mod i18n;

@@ -58,6 +58,7 @@ pub fn BoardPage() -> impl IntoView {
 fn BoardView(principal: Principal) -> impl IntoView {
     let i18n = use_i18n();
     let state = BoardState::new(principal);
+    crate::directives::provide_open_directives();
     let BoardState {
         filters,
         board,

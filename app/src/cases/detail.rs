@@ -219,6 +219,8 @@ fn CaseDetail(
                         on_error=failed/>
                 })}
             </section>
+            <super::requests::RequestsPanel case=case.clone() on_change notice/>
+            <crate::directives::CaseDirectives case_id=id grid_id=s.grid_id open_case=stage.is_open()/>
             <section class="card">
                 <dl class="facts">
                     <div><dt>{move || i18n.t(Key::Category)}</dt>

@@ -7,12 +7,15 @@ mod list;
 mod notify;
 pub mod photos;
 mod report;
+mod requests;
 
+pub use detail::parse_day;
 pub use detail::{CasePage, MoveDialog};
 pub use list::MyReportsPage;
 pub use notify::{Bell, NotificationsPage};
 pub use report::{PlacePicker, ReportPage};
 pub(crate) use report::{current_position, focus_by_id};
+pub use requests::LedgerPage;
 
 use leptos::prelude::*;
 use shared::cases::{CaseMeta, Category, RefusalReason, Stage};
@@ -144,6 +147,7 @@ pub fn stage_slug(stage: Stage) -> &'static str {
         Stage::Verified => "verified",
         Stage::Closed => "closed",
         Stage::Refused => "refused",
+        Stage::Voided => "voided",
     }
 }
 

@@ -75,6 +75,12 @@ pub fn NotificationsPage() -> impl IntoView {
                                 (format!("/cases/{case_id}"), case_title.clone(), Some(case_number.clone())),
                             NotificationAbout::Letter { letter_id, letter_subject } =>
                                 (format!("/mailbox#letter-{letter_id}"), letter_subject.clone(), None),
+                            NotificationAbout::Directive { case_id, case_number, case_title, .. } =>
+                                (format!("/cases/{case_id}"), case_title.clone(), Some(case_number.clone())),
+                        };
+                        let directive = match &n.about {
+                            NotificationAbout::Directive { step, .. } => Some(*step),
+                            _ => None,
                         };
                         let action = n.action;
                         let to = n.stage;
@@ -89,10 +95,12 @@ pub fn NotificationsPage() -> impl IntoView {
                                         {number.map(|n| view! { <span class="mono muted">{n}</span> })}
                                     </span>
                                     <span class="notification-body">
-                                        <span data-testid="notification-what">{move || match action {
-                                            Some(action) => crate::ui::sentence_naming(shared::cases::CaseEventKind::from(action)
+                                        <span data-testid="notification-what">{move || match (directive, action) {
+                                            (Some(step), _) => crate::ui::sentence_naming(
+                                                shared::directives::notice(step, who.as_deref().unwrap_or_default(), i18n.get()), who.as_deref()),
+                                            (None, Some(action)) => crate::ui::sentence_naming(shared::cases::CaseEventKind::from(action)
                                                 .describe(who.as_deref(), Some(action.from()), to, i18n.get()), who.as_deref()),
-                                            None => crate::ui::sentence_naming(i18n.fmt(Key::NotificationLetterAnswered, &[("name", who.as_deref().unwrap_or_default())]), who.as_deref()),
+                                            (None, None) => crate::ui::sentence_naming(i18n.fmt(Key::NotificationLetterAnswered, &[("name", who.as_deref().unwrap_or_default())]), who.as_deref()),
                                         }}</span>
                                         <span class="muted">" · "<When at=n.created_at/></span>
                                     </span>

@@ -10,10 +10,11 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::Page;
+use shared::accounts::Permission;
 use shared::cases::{
-    Assignee, CalendarDay, CaseMeta, CaseSummary, CaseView, Category, CategoryInput, CreateCase,
-    DuplicateCandidate, DuplicateQuery, MarkRead, MoveCase, Notification, PartyInput, Rating,
-    ResponsibleParty, SlaRule, Stage,
+    Assignee, CalendarDay, CaseMeta, CaseRequest, CaseSummary, CaseView, Category, CategoryInput,
+    CreateCase, DecideCaseRequest, DuplicateCandidate, DuplicateQuery, LedgerQuery, MarkRead,
+    MoveCase, NewCaseRequest, Notification, PartyInput, Rating, ResponsibleParty, SlaRule, Stage,
 };
 use shared::error::Problem;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -332,8 +333,119 @@ async fn assignees(
     ))
 }
 
+/// Ask for an approval (审批): send the case back (回退), void it (作废), extend its deadline
+/// (延期) or postpone it (缓办, the move `request_postpone`). Those who work on the case ask
+/// (`shared::cases::RequestKind::may_request`), one request at a time; a stale `version` gets
+/// 409 with the current case.
+#[utoipa::path(post, path = "/cases/{id}/requests", extensions(("x-permission" = json!("move_cases"))), tag = "cases", params(("id" = i64, Path)), request_body = NewCaseRequest,
+    responses((status = 201, body = CaseView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn create_request(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<NewCaseRequest>,
+) -> AppResult<(StatusCode, Json<CaseView>)> {
+    crate::accounts::require(&me, Permission::MoveCases)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(service::create_request(&state, &me, &ctx, id, req).await?),
+    ))
+}
+
+/// Approve or reject a waiting request (the office), with a note (required to reject). A stale
+/// `version` gets 409 with the current request.
+#[utoipa::path(post, path = "/case-requests/{id}/decision", extensions(("x-permission" = json!("decide_case_requests"))), tag = "cases", params(("id" = i64, Path)), request_body = DecideCaseRequest,
+    responses((status = 200, body = CaseRequest), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn decide_request(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(d): ApiJson<DecideCaseRequest>,
+) -> AppResult<Json<CaseRequest>> {
+    crate::accounts::require(&me, Permission::DecideCaseRequests)?;
+    Ok(Json(
+        service::decide_request(&state, &me, &ctx, id, d).await?,
+    ))
+}
+
+/// The approvals ledger (审批台账): every request and its decision, newest first.
+#[utoipa::path(get, path = "/case-requests", extensions(("x-permission" = json!("decide_case_requests"))), tag = "cases", params(LedgerQuery),
+    responses((status = 200, body = Page<CaseRequest>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn ledger(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<LedgerQuery>,
+) -> AppResult<Json<Page<CaseRequest>>> {
+    crate::accounts::require(&me, Permission::DecideCaseRequests)?;
+    Ok(Json(service::ledger(&state.db.conn, &q).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LedgerExportQuery {
+    /// `csv` or `xlsx`.
+    #[param(inline)]
+    pub format: shared::stats::ExportFormat,
+    pub kind: Option<shared::cases::RequestKind>,
+    pub state: Option<shared::cases::RequestState>,
+    pub case_id: Option<i64>,
+    /// Asked on or after this Beijing day (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Asked on or before this Beijing day (`YYYY-MM-DD`).
+    pub to: Option<String>,
+}
+
+/// The approvals ledger as a CSV or XLSX file, with the ledger page's filters; streamed a
+/// batch at a time by the statistics exports' writer, audited with the number of rows.
+#[utoipa::path(get, path = "/case-requests/export", extensions(("x-permission" = json!("decide_case_requests"))), tag = "cases", params(LedgerExportQuery),
+    responses((status = 200, description = "The rows as CSV (UTF-8 with a byte-order mark) or XLSX", content(
+                  ("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn export_ledger(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<LedgerExportQuery>,
+) -> AppResult<axum::response::Response> {
+    crate::accounts::require(&me, Permission::DecideCaseRequests)?;
+    let filter = LedgerQuery {
+        kind: q.kind,
+        state: q.state,
+        case_id: q.case_id,
+        from: q.from,
+        to: q.to,
+        offset: None,
+        limit: None,
+    };
+    let rows = service::LedgerRows::new(&filter)?;
+    let total = service::ledger_count(&state.db.conn, &filter).await?;
+    let audit = crate::audit::Record::global(
+        shared::audit::AuditAction::CaseRequestsExport,
+        shared::audit::AuditDetail::count(total, shared::audit::Counted::CaseRequests),
+    );
+    crate::stats::export::send(
+        &state,
+        &ctx,
+        &me,
+        audit,
+        "case-requests",
+        "审批台账",
+        q.format,
+        rows,
+    )
+    .await
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(create_request))
+        .routes(routes!(decide_request))
+        .routes(routes!(ledger))
+        .routes(routes!(export_ledger))
         .routes(routes!(meta))
         .routes(routes!(duplicates))
         .routes(routes!(also_reported))

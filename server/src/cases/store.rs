@@ -106,6 +106,8 @@ pub mod case {
         /// `shared::cases::CaseOrigin` as JSON, for cases another area filed.
         pub origin: Option<String>,
         pub board_rank: String,
+        /// The kind of the request (`shared::cases::RequestKind`) waiting on the case, if any.
+        pub pending_request: Option<String>,
         pub version: i64,
         pub created_at: TimeDateTimeWithTimeZone,
         pub updated_at: TimeDateTimeWithTimeZone,
@@ -149,6 +151,8 @@ pub mod notification {
         pub case_id: Option<i64>,
         /// The secretary's-mailbox letter whose answer it announces.
         pub letter_id: Option<i64>,
+        /// The 督办 it is about (then `action` is its step, or `issue`).
+        pub directive_id: Option<i64>,
         pub action: String,
         pub stage: Option<String>,
         pub actor_name: Option<String>,
@@ -171,6 +175,35 @@ pub mod also_report {
         #[sea_orm(primary_key, auto_increment = false)]
         pub user_id: i64,
         pub created_at: TimeDateTimeWithTimeZone,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The approvals ledger (审批台账): requests to send back, void, extend or postpone a case.
+pub mod request {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_requests")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub case_id: i64,
+        pub kind: String,
+        pub state: String,
+        pub reason: String,
+        pub from_stage: String,
+        pub old_deadline: Option<TimeDateTimeWithTimeZone>,
+        pub new_deadline: Option<TimeDateTimeWithTimeZone>,
+        pub requested_by: Option<i64>,
+        pub requested_by_name: String,
+        pub requested_at: TimeDateTimeWithTimeZone,
+        pub decided_by: Option<i64>,
+        pub decided_by_name: Option<String>,
+        pub decided_at: Option<TimeDateTimeWithTimeZone>,
+        pub decision_note: Option<String>,
+        pub version: i64,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -259,3 +259,44 @@ pub async fn xlsx_body<R: Rows>(
     });
     Ok(Body::from_stream(chunks.fuse()))
 }
+
+/// An export as the answer to its request: audited first (what was exported, how many rows),
+/// then streamed as CSV or XLSX, `no-store`, as an attachment named `{name}.{csv|xlsx}`. Every
+/// export of the app goes through here (the statistics' cases, the approvals ledger).
+#[allow(clippy::too_many_arguments)]
+pub async fn send<R: Rows>(
+    state: &crate::state::AppState,
+    ctx: &crate::http::RequestCtx,
+    me: &shared::accounts::Principal,
+    record: crate::audit::Record<'_>,
+    name: &str,
+    sheet_name: &str,
+    format: shared::stats::ExportFormat,
+    rows: R,
+) -> AppResult<axum::response::Response> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    crate::audit::record_now(state, Some(me), ctx, record).await?;
+    let conn = &state.db.conn;
+    let (content_type, body) = match format {
+        shared::stats::ExportFormat::Csv => {
+            ("text/csv; charset=utf-8", csv_body(conn.clone(), rows)?)
+        }
+        shared::stats::ExportFormat::Xlsx => (
+            super::routes::XLSX,
+            xlsx_body(conn, rows, sheet_name).await?,
+        ),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.{}\"", format.as_str()),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

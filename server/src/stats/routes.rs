@@ -288,44 +288,20 @@ async fn export_file(
     let (rows, total) = match q.kind {
         ExportKind::Cases => export::cases(conn, &sel, &p, q.by, q.key.as_deref()).await?,
     };
-    audit::record_now(
-        &state,
-        Some(&me),
-        &ctx,
-        audit::Record {
-            action: AuditAction::StatsExport,
-            entity: q.place_id.map(|_| "place"),
-            entity_id: q.place_id,
-            resident_id: None,
-            detail: Some(AuditDetail::count(total, Counted::Cases).to_json()),
-        },
-    )
-    .await?;
+    let record = audit::Record {
+        action: AuditAction::StatsExport,
+        entity: q.place_id.map(|_| "place"),
+        entity_id: q.place_id,
+        resident_id: None,
+        detail: Some(AuditDetail::count(total, Counted::Cases).to_json()),
+    };
     let name = format!(
-        "{}-{}-{}.{}",
+        "{}-{}-{}",
         q.kind.as_str(),
         calendar::format_day(p.from),
         calendar::format_day(p.to),
-        q.format.as_str()
     );
-    let (content_type, body) = match q.format {
-        ExportFormat::Csv => (
-            "text/csv; charset=utf-8",
-            export::csv_body(conn.clone(), rows)?,
-        ),
-        ExportFormat::Xlsx => (XLSX, export::xlsx_body(conn, rows, "事件").await?),
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    ))
+    export::send(&state, &ctx, &me, record, &name, "事件", q.format, rows).await
 }
 
 /// The media type of an XLSX workbook.

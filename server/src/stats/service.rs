@@ -265,7 +265,7 @@ pub(crate) fn due_in(s: &Condition, p: &Period, now: OffsetDateTime) -> Conditio
     let closed = name_of(Stage::Closed);
     let deadline_passed = if now < p.end() { now } else { p.end() };
     s.clone()
-        .add(case::Column::Stage.ne(name_of(Stage::Refused)))
+        .add(case::Column::Stage.is_not_in([name_of(Stage::Refused), name_of(Stage::Voided)]))
         .add(
             Condition::any()
                 .add(

@@ -620,6 +620,75 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             None,
             [200, 200, 403, 200, 403, 403, 401],
         ),
+        // 督办: the office issues; the addressee (a grid worker for their grid's cases) answers.
+        case(
+            M::POST,
+            "/api/v1/cases/{id}/directives",
+            format!("/api/v1/cases/{case_id}/directives"),
+            Some(
+                json!({"instruction": "x", "deadline_at": "2020-01-01T00:00:00Z", "addressee_id": 1}),
+            ),
+            [422, 422, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/directives",
+            "/api/v1/directives".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/directives/open-cases",
+            "/api/v1/directives/open-cases".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/directives/{id}",
+            "/api/v1/directives/999999".into(),
+            None,
+            [404, 404, 403, 404, 403, 404, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/directives/{id}/steps",
+            "/api/v1/directives/999999/steps".into(),
+            Some(json!({"step": "acknowledge", "version": 1})),
+            [404, 404, 403, 404, 403, 404, 401],
+        ),
+        // Requests for approval (回退/作废/延期/缓办): asked like a move, decided by the office.
+        case(
+            M::POST,
+            "/api/v1/cases/{id}/requests",
+            format!("/api/v1/cases/{case_id}/requests"),
+            Some(
+                json!({"kind": "extend", "reason": "x", "new_deadline": "2030-01-01T00:00:00Z", "version": 999}),
+            ),
+            [409, 409, 404, 409, 409, 404, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/case-requests/{id}/decision",
+            "/api/v1/case-requests/999999/decision".into(),
+            Some(json!({"approve": true, "version": 1})),
+            [404, 404, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/case-requests",
+            "/api/v1/case-requests".into(),
+            None,
+            [200, 200, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/case-requests/export",
+            "/api/v1/case-requests/export?format=csv".into(),
+            None,
+            [200, 200, 403, 403, 403, 403, 401],
+        ),
         case(
             M::GET,
             "/api/v1/stats/report.xlsx",

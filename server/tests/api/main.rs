@@ -11,6 +11,7 @@ mod cases;
 mod council;
 mod demo;
 mod demo_history;
+mod directives;
 mod elder;
 mod hardening;
 mod http;

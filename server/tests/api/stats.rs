@@ -1273,7 +1273,7 @@ async fn monthly_report_matches_the_dashboard(
 }
 
 /// The CSV's rows (after the byte-order mark and the header), each as its cells.
-fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+pub(crate) fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     let text = std::str::from_utf8(bytes).unwrap();
     let text = text
         .strip_prefix('\u{feff}')
@@ -1287,7 +1287,7 @@ fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-async fn download(
+pub(crate) async fn download(
     api: &crate::common::Api,
     path: &str,
 ) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {

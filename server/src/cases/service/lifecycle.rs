@@ -307,7 +307,7 @@ pub async fn undo(state: &AppState, me: &Principal, id: i64, version: i64) -> Ap
         .filter(|e| {
             e.actor_id == Some(me.user_id)
                 && e.at + UNDO_WINDOW > now
-                && parse::<Action>(&e.action).is_some()
+                && parse::<Action>(&e.action).is_some_and(Action::undoable)
         })
         .and_then(|e| e.detail)
         .and_then(|d| serde_json::from_str::<Snapshot>(&d).ok())
@@ -412,11 +412,32 @@ pub async fn make_move(
 ) -> AppResult<CaseView> {
     validate_move(&m)?;
     let txn = state.db.begin_write().await?;
-    let c = find_visible(&*txn, me, id).await?;
+    let (event_id, c) = move_in(&txn, state, me, id, &m).await?;
+    let out = view(&*txn, me, c.clone(), state.config.duplicate_radius_m).await?;
+    txn.commit().await?;
+    state.live.publish(crate::cases::live::Change::of(
+        event_id,
+        &name_of(m.action),
+        &c,
+    ));
+    Ok(out)
+}
+
+/// One validated move inside the caller's transaction: the rules, its effects, the history
+/// entry, the reporter's notification and — for a postponement — the approvals ledger.
+/// Returns the history entry's id and the case as it now is.
+pub(super) async fn move_in(
+    txn: &crate::db::WriteTxn,
+    state: &AppState,
+    me: &Principal,
+    id: i64,
+    m: &MoveCase,
+) -> AppResult<(i64, case::Model)> {
+    let c = find_visible(&**txn, me, id).await?;
     let now = crate::clock::now();
     if c.version != m.version {
         return Err(AppError::conflict(
-            &view(&*txn, me, c, state.config.duplicate_radius_m).await?,
+            &view(&**txn, me, c, state.config.duplicate_radius_m).await?,
         ));
     }
     let from = stage_of(&c);
@@ -425,11 +446,11 @@ pub async fn make_move(
         Err(MoveRefusal::NotFromThisStage) => return Err(AppError::Code(ErrorCode::IllegalMove)),
         Err(MoveRefusal::NotYours) => return Err(AppError::Code(ErrorCode::Forbidden)),
     };
-    check_wip(&txn, to).await?;
+    check_wip(txn, to).await?;
     let note = shared::validate::optional_text(m.note.as_deref(), 1000)
         .ok()
         .flatten();
-    let rank = placed_rank(&*txn, to, m.after_id, m.before_id, now).await?;
+    let rank = placed_rank(&**txn, to, m.after_id, m.before_id, now).await?;
     let mut q = case::Entity::update_many()
         .col_expr(case::Column::Stage, Expr::value(name_of(to)))
         .col_expr(case::Column::StageEnteredAt, Expr::value(now))
@@ -440,8 +461,8 @@ pub async fn make_move(
     match m.action {
         Action::Register | Action::Reopen => {
             // The clock starts at registration (again, for a reopened case).
-            let cal = calendar(&*txn).await?;
-            let deadline = limit_for(&*txn, c.category_id, &c.urgency)
+            let cal = calendar(&**txn).await?;
+            let deadline = limit_for(&**txn, c.category_id, &c.urgency)
                 .await?
                 .map(|l| cal.deadline(now, l));
             q = q
@@ -459,7 +480,7 @@ pub async fn make_move(
         Action::Dispatch => {
             let party_id = m.responsible_party_id.expect("validated");
             if party::Entity::find_by_id(party_id)
-                .one(&*txn)
+                .one(&**txn)
                 .await?
                 .is_none_or(|p| !p.active)
             {
@@ -470,7 +491,7 @@ pub async fn make_move(
             }
             if let Some(a) = m.assignee_id {
                 crate::accounts::service::check_named_person(
-                    &*txn,
+                    &**txn,
                     me,
                     shared::accounts::Work::CaseAssignee,
                     a,
@@ -516,12 +537,12 @@ pub async fn make_move(
     let res = q
         .filter(case::Column::Id.eq(id))
         .filter(case::Column::Version.eq(m.version))
-        .exec(&*txn)
+        .exec(&**txn)
         .await?;
     if res.rows_affected != 1 {
-        let current = case::Entity::find_by_id(id).one_or_404(&*txn).await?;
+        let current = case::Entity::find_by_id(id).one_or_404(&**txn).await?;
         return Err(AppError::conflict(
-            &view(&*txn, me, current, state.config.duplicate_radius_m).await?,
+            &view(&**txn, me, current, state.config.duplicate_radius_m).await?,
         ));
     }
     let note = match detail {
@@ -533,7 +554,7 @@ pub async fn make_move(
     };
     let snapshot = serde_json::to_string(&Snapshot::of(&c)).ok();
     let event_id = append(
-        &*txn,
+        &**txn,
         id,
         me,
         CaseEventKind::from(m.action),
@@ -556,16 +577,10 @@ pub async fn make_move(
             read_at: Set(None),
             ..Default::default()
         }
-        .insert(&*txn)
+        .insert(&**txn)
         .await?;
     }
-    let c = case::Entity::find_by_id(id).one_or_404(&*txn).await?;
-    let out = view(&*txn, me, c.clone(), state.config.duplicate_radius_m).await?;
-    txn.commit().await?;
-    state.live.publish(crate::cases::live::Change::of(
-        event_id,
-        &name_of(m.action),
-        &c,
-    ));
-    Ok(out)
+    super::requests::record_postpone_move(&**txn, me, &c, m, now).await?;
+    let c = case::Entity::find_by_id(id).one_or_404(&**txn).await?;
+    Ok((event_id, c))
 }

@@ -6,10 +6,12 @@ mod catalog;
 mod lifecycle;
 mod notifications;
 mod query;
+mod requests;
 mod timing;
 
 pub use catalog::*;
 pub use lifecycle::*;
 pub use notifications::*;
 pub use query::*;
+pub use requests::*;
 pub use timing::*;

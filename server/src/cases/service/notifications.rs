@@ -44,6 +44,16 @@ pub async fn notifications(
         .into_iter()
         .filter_map(|n| {
             let about = match (n.case_id, n.letter_id) {
+                (Some(id), _) if n.directive_id.is_some() => {
+                    let c = cases.get(&id)?;
+                    NotificationAbout::Directive {
+                        directive_id: n.directive_id?,
+                        case_id: c.id,
+                        case_number: c.number.clone(),
+                        case_title: c.title.clone(),
+                        step: shared::directives::DirectiveStep::parse(&n.action),
+                    }
+                }
                 (Some(id), _) => {
                     let c = cases.get(&id)?;
                     NotificationAbout::Case {
@@ -62,7 +72,7 @@ pub async fn notifications(
                 id: n.id,
                 action: match about {
                     NotificationAbout::Case { .. } => Some(parse(&n.action)?),
-                    NotificationAbout::Letter { .. } => None,
+                    NotificationAbout::Letter { .. } | NotificationAbout::Directive { .. } => None,
                 },
                 about,
                 stage: n.stage.as_deref().and_then(parse),

@@ -74,6 +74,7 @@ pub fn relation(me: &Principal, c: &case::Model, now: OffsetDateTime) -> CaseRel
         gave_feedback: c.feedback_by == Some(me.user_id),
         in_own_grid: c.grid_id.is_some_and(|g| me.grid_ids.contains(&g)),
         within_reopen_window: c.closed_at.is_some_and(|t| t + REOPEN_WINDOW > now),
+        request_pending: c.pending_request.is_some(),
     }
 }
 
@@ -177,7 +178,15 @@ pub(super) async fn view(
         }
         None => Vec::new(),
     };
+    let works_on_it = me.is_office() || rel.in_own_grid || rel.is_assignee;
+    let pending_request = if works_on_it && c.pending_request.is_some() {
+        super::requests::pending_of(conn, &c).await?
+    } else {
+        None
+    };
     Ok(CaseView {
+        legal_requests: shared::cases::legal_requests(stage_of(&c), me, rel),
+        pending_request,
         summary: summary(&c, now),
         place_path,
         legal_actions: legal_actions(stage_of(&c), me, rel),

@@ -1,0 +1,374 @@
+//! Directive rules and transactions: issuing one on a case, taking its steps, the history each
+//! change appends, the notification it sends and who may see which directive.
+
+use super::store::{directive, event};
+use crate::accounts::store::user;
+use crate::audit::{self, Record};
+use crate::cases::service::{find_visible, stage_of};
+use crate::cases::store::{case, notification};
+use crate::db::OneOr404;
+use crate::error::{AppError, AppResult};
+use crate::http::RequestCtx;
+use crate::state::AppState;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use shared::Page;
+use shared::accounts::{Principal, Work};
+use shared::audit::AuditAction;
+use shared::directives::{
+    DirectiveEvent, DirectiveRelation, DirectiveState, DirectiveStep, DirectiveView,
+    IssueDirective, StepRefusal, TakeStep, check_step, is_overdue, legal_steps, may_issue,
+    notifies_issuer,
+};
+use shared::error::{ErrorCode, FieldErrorCode};
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+/// What a list asks for.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub state: Option<DirectiveState>,
+    pub overdue: bool,
+    /// Only those addressed to the asker (the office otherwise sees all).
+    pub mine: bool,
+    pub case_id: Option<i64>,
+    pub offset: Option<u64>,
+    pub limit: Option<u64>,
+}
+
+fn state_of(d: &directive::Model) -> DirectiveState {
+    DirectiveState::parse(&d.state).unwrap_or(DirectiveState::Issued)
+}
+
+fn relation(me: &Principal, d: &directive::Model) -> DirectiveRelation {
+    DirectiveRelation {
+        is_addressee: d.addressee_id == me.user_id,
+        is_issuer: d.issuer_id == me.user_id,
+    }
+}
+
+/// The office sees every directive; everyone else those addressed to them or issued by them.
+fn may_see(me: &Principal, d: &directive::Model) -> bool {
+    let rel = relation(me, d);
+    may_issue(me) || rel.is_addressee || rel.is_issuer
+}
+
+fn to_view(
+    me: &Principal,
+    d: directive::Model,
+    c: Option<&case::Model>,
+    history: Vec<DirectiveEvent>,
+    now: OffsetDateTime,
+) -> DirectiveView {
+    let state = state_of(&d);
+    DirectiveView {
+        id: d.id,
+        case_id: d.case_id,
+        case_number: c.map(|c| c.number.clone()).unwrap_or_default(),
+        case_title: c.map(|c| c.title.clone()).unwrap_or_default(),
+        legal_steps: legal_steps(state, me, relation(me, &d)),
+        overdue: is_overdue(state, d.deadline_at, now),
+        instruction: d.instruction,
+        deadline_at: d.deadline_at,
+        addressee_id: d.addressee_id,
+        addressee_name: d.addressee_name,
+        issuer_id: d.issuer_id,
+        issuer_name: d.issuer_name,
+        state,
+        issued_at: d.created_at,
+        reported_at: d.reported_at,
+        version: d.version,
+        history,
+    }
+}
+
+async fn full_view(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    d: directive::Model,
+) -> AppResult<DirectiveView> {
+    let c = case::Entity::find_by_id(d.case_id).one(conn).await?;
+    let history = event::Entity::find()
+        .filter(event::Column::DirectiveId.eq(d.id))
+        .order_by_asc(event::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|e| DirectiveEvent {
+            at: e.at,
+            actor_name: e.actor_name,
+            step: e.step.as_deref().and_then(DirectiveStep::parse),
+            to_state: DirectiveState::parse(&e.to_state).unwrap_or(DirectiveState::Issued),
+            note: e.note,
+        })
+        .collect();
+    Ok(to_view(me, d, c.as_ref(), history, crate::clock::now()))
+}
+
+async fn find_visible_directive(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    id: i64,
+) -> AppResult<directive::Model> {
+    match directive::Entity::find_by_id(id).one(conn).await? {
+        Some(d) if may_see(me, &d) => Ok(d),
+        _ => Err(AppError::Code(ErrorCode::NotFound)),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record_event(
+    conn: &impl ConnectionTrait,
+    d: &directive::Model,
+    me: &Principal,
+    step: Option<DirectiveStep>,
+    to: DirectiveState,
+    note: Option<String>,
+    notify: i64,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    event::ActiveModel {
+        directive_id: Set(d.id),
+        at: Set(now),
+        actor_id: Set(Some(me.user_id)),
+        actor_name: Set(me.display_name.clone()),
+        step: Set(step.map(|s| s.as_str().to_string())),
+        to_state: Set(to.as_str().to_string()),
+        note: Set(note),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    // Through the app's notifications, so every channel that carries them carries these.
+    if notify != me.user_id {
+        notification::ActiveModel {
+            user_id: Set(notify),
+            case_id: Set(Some(d.case_id)),
+            letter_id: Set(None),
+            directive_id: Set(Some(d.id)),
+            action: Set(step.map_or("issue", DirectiveStep::as_str).to_string()),
+            stage: Set(None),
+            actor_name: Set(Some(me.display_name.clone())),
+            created_at: Set(now),
+            read_at: Set(None),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Issue a directive on a case the issuer may see, to someone who may work on it.
+pub async fn issue(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    case_id: i64,
+    req: IssueDirective,
+) -> AppResult<DirectiveView> {
+    if !may_issue(me) {
+        return Err(AppError::Code(ErrorCode::Forbidden));
+    }
+    let now = crate::clock::now();
+    let instruction = req.validate(now)?;
+    let txn = state.db.begin_write().await?;
+    let c = find_visible(&*txn, me, case_id).await?;
+    if !stage_of(&c).is_open() {
+        return Err(AppError::Code(ErrorCode::IllegalMove));
+    }
+    crate::accounts::service::check_named_person(
+        &*txn,
+        me,
+        Work::CaseAssignee,
+        req.addressee_id,
+        c.grid_id,
+        "addressee_id",
+    )
+    .await?;
+    let addressee = user::Entity::find_by_id(req.addressee_id)
+        .one(&*txn)
+        .await?
+        .ok_or_else(|| AppError::field("addressee_id", FieldErrorCode::UnknownReference))?;
+    let d = directive::ActiveModel {
+        case_id: Set(c.id),
+        instruction: Set(instruction),
+        deadline_at: Set(req.deadline_at),
+        addressee_id: Set(addressee.id),
+        addressee_name: Set(addressee.display_name),
+        issuer_id: Set(me.user_id),
+        issuer_name: Set(me.display_name.clone()),
+        state: Set(DirectiveState::Issued.as_str().into()),
+        reported_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    record_event(
+        &*txn,
+        &d,
+        me,
+        None,
+        DirectiveState::Issued,
+        None,
+        d.addressee_id,
+        now,
+    )
+    .await?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new(AuditAction::DirectiveIssue, "directive", d.id),
+    )
+    .await?;
+    let out = full_view(&*txn, me, d).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Take one step. A stale `version` gets 409 with the current directive; a step that does not
+/// exist from its state 422 `illegal_move`; one the user may not take 403.
+pub async fn take_step(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    id: i64,
+    req: TakeStep,
+) -> AppResult<DirectiveView> {
+    let note = req.validate()?;
+    let txn = state.db.begin_write().await?;
+    let d = find_visible_directive(&*txn, me, id).await?;
+    if d.version != req.version {
+        return Err(AppError::conflict(&full_view(&*txn, me, d).await?));
+    }
+    let to = match check_step(state_of(&d), req.step, me, relation(me, &d)) {
+        Ok(to) => to,
+        Err(StepRefusal::NotFromThisState) => return Err(AppError::Code(ErrorCode::IllegalMove)),
+        Err(StepRefusal::NotYours) => return Err(AppError::Code(ErrorCode::Forbidden)),
+    };
+    let now = crate::clock::now();
+    let mut q = directive::Entity::update_many()
+        .col_expr(directive::Column::State, Expr::value(to.as_str()))
+        .col_expr(directive::Column::Version, Expr::value(d.version + 1))
+        .col_expr(directive::Column::UpdatedAt, Expr::value(now));
+    if req.step == DirectiveStep::Report {
+        q = q.col_expr(directive::Column::ReportedAt, Expr::value(Some(now)));
+    }
+    let res = q
+        .filter(directive::Column::Id.eq(d.id))
+        .filter(directive::Column::Version.eq(d.version))
+        .exec(&*txn)
+        .await?;
+    if res.rows_affected != 1 {
+        let current = directive::Entity::find_by_id(id).one_or_404(&*txn).await?;
+        return Err(AppError::conflict(&full_view(&*txn, me, current).await?));
+    }
+    let notify = if notifies_issuer(req.step) {
+        d.issuer_id
+    } else {
+        d.addressee_id
+    };
+    record_event(&*txn, &d, me, Some(req.step), to, note, notify, now).await?;
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new(AuditAction::DirectiveStep, "directive", d.id).detail(req.step.as_str()),
+    )
+    .await?;
+    let d = directive::Entity::find_by_id(id).one_or_404(&*txn).await?;
+    let out = full_view(&*txn, me, d).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+pub async fn get(conn: &impl ConnectionTrait, me: &Principal, id: i64) -> AppResult<DirectiveView> {
+    let d = find_visible_directive(conn, me, id).await?;
+    full_view(conn, me, d).await
+}
+
+fn open_states() -> Vec<&'static str> {
+    DirectiveState::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .map(DirectiveState::as_str)
+        .collect()
+}
+
+/// Directives the user may see, soonest deadline first (history left out).
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    f: Filter,
+) -> AppResult<Page<DirectiveView>> {
+    let now = crate::clock::now();
+    let mut cond = Condition::all();
+    if f.mine || !may_issue(me) {
+        cond = cond.add(directive::Column::AddresseeId.eq(me.user_id));
+    }
+    if let Some(s) = f.state {
+        cond = cond.add(directive::Column::State.eq(s.as_str()));
+    }
+    if f.overdue {
+        cond = cond
+            .add(directive::Column::State.is_in(open_states()))
+            .add(directive::Column::DeadlineAt.lt(now));
+    }
+    if let Some(c) = f.case_id {
+        cond = cond.add(directive::Column::CaseId.eq(c));
+    }
+    let (offset, limit) = shared::clamp_paging(f.offset, f.limit);
+    let total = directive::Entity::find()
+        .filter(cond.clone())
+        .count(conn)
+        .await?;
+    let rows = directive::Entity::find()
+        .filter(cond)
+        .order_by_asc(directive::Column::DeadlineAt)
+        .order_by_asc(directive::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    let case_ids: Vec<i64> = rows.iter().map(|d| d.case_id).collect();
+    let cases: HashMap<i64, case::Model> = case::Entity::find()
+        .filter(case::Column::Id.is_in(case_ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .map(|d| {
+                let c = cases.get(&d.case_id);
+                to_view(me, d, c, Vec::new(), now)
+            })
+            .collect(),
+        total,
+        offset,
+        limit,
+    })
+}
+
+/// The cases with an open directive among those the user may see on the board: the board's
+/// 督办 badge (the office all; others those addressed to them).
+pub async fn open_case_ids(conn: &impl ConnectionTrait, me: &Principal) -> AppResult<Vec<i64>> {
+    let mut q = directive::Entity::find()
+        .select_only()
+        .column(directive::Column::CaseId)
+        .distinct()
+        .filter(directive::Column::State.is_in(open_states()));
+    if !may_issue(me) {
+        q = q.filter(directive::Column::AddresseeId.eq(me.user_id));
+    }
+    Ok(q.into_tuple::<i64>().all(conn).await?)
+}

@@ -1,0 +1,582 @@
+//! 督办 (directives) and the approvals ledger of case requests (回退/作废/延期/缓办).
+
+use crate::both;
+use crate::common::{Api, TestApp, category, party};
+use reqwest::StatusCode;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+use time::{Duration, OffsetDateTime, format_description::well_known::Rfc3339};
+
+fn rfc(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap()
+}
+
+fn ts(v: &Value) -> OffsetDateTime {
+    OffsetDateTime::parse(v.as_str().unwrap(), &Rfc3339).unwrap()
+}
+
+/// A resident's report in the first grid, registered by the office (and dispatched to the
+/// grid worker and started, when `started`).
+async fn open_case(app: &TestApp, title: &str, started: bool) -> Value {
+    let resident = app.login("resident").await;
+    let staff = app.login("staff").await;
+    let building = app.place_id("XF-C01-B0001").await;
+    let rubbish = category(&resident, "E-ENV-01").await;
+    let (status, c) = resident
+        .post(
+            "/api/v1/cases",
+            json!({"title": title, "category_id": rubbish, "urgency": "normal",
+                   "source": "resident_report", "place_id": building}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let c = mv(&staff, &c, json!({"action": "register"})).await;
+    if !started {
+        return c;
+    }
+    let property = party(&staff, "PROPERTY").await;
+    let gw_id = app.user_id("gridworker").await;
+    let c = mv(
+        &staff,
+        &c,
+        json!({"action": "dispatch", "responsible_party_id": property, "assignee_id": gw_id}),
+    )
+    .await;
+    mv(
+        &app.login("gridworker").await,
+        &c,
+        json!({"action": "start"}),
+    )
+    .await
+}
+
+async fn mv(api: &Api, case: &Value, body: Value) -> Value {
+    let mut body = body;
+    body["version"] = case["version"].clone();
+    let (status, c) = api
+        .post(&format!("/api/v1/cases/{}/moves", case["id"]), body)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    c
+}
+
+async fn a_directive_goes_from_the_secretary_to_the_grid_worker_and_back(app: &TestApp) {
+    let admin = app.login("admin").await;
+    let staff = app.login("staff").await;
+    let gw = app.login("gridworker").await;
+    let resident = app.login("resident").await;
+    let mediator = app.login("mediator").await;
+    let grid2 = app.place_id("XF-C01-G2").await;
+    let (status, _) = admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "gw2", "display_name": "第二网格员", "password": "linju-demo",
+                   "roles": ["grid_worker"], "grid_ids": [grid2]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let gw2 = app.login("gw2").await;
+    let gw_id = app.user_id("gridworker").await;
+    let c = open_case(app, "井盖缺失", false).await;
+    let case_id = c["id"].as_i64().unwrap();
+    let deadline = OffsetDateTime::now_utc() + Duration::days(2);
+    let body = json!({"instruction": "两日内补装井盖并反馈", "deadline_at": rfc(deadline), "addressee_id": gw_id});
+    let path = format!("/api/v1/cases/{case_id}/directives");
+
+    // Only the office issues; the addressee must be able to work on the case.
+    assert_eq!(gw.post(&path, body.clone()).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        resident.post(&path, body.clone()).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let gw2_id = app.user_id("gw2").await;
+    let (status, err) = admin
+        .post(
+            &path,
+            json!({"instruction": "x", "deadline_at": rfc(deadline), "addressee_id": gw2_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["errors"][0]["field"], "addressee_id", "{err}");
+    assert_eq!(err["errors"][0]["code"], "not_eligible", "{err}");
+    let (status, err) = admin
+        .post(&path, json!({"instruction": " ", "deadline_at": rfc(OffsetDateTime::now_utc() - Duration::hours(1)), "addressee_id": gw_id}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let (status, d) = admin.post(&path, body.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    assert_eq!(d["state"], "issued");
+    assert_eq!(d["addressee_name"], "赵网格员");
+    assert_eq!(d["legal_steps"], json!(["withdraw"]));
+    let id = d["id"].as_i64().unwrap();
+
+    // The addressee hears of it and sees it as theirs.
+    let (_, notes) = gw.get("/api/v1/notifications?unread=true").await;
+    let note = notes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["about"] == "directive")
+        .unwrap_or_else(|| panic!("a directive notification: {notes}"));
+    assert_eq!(note["directive_id"], id);
+    assert_eq!(note["case_id"], case_id);
+    assert_eq!(note["step"], Value::Null, "issued");
+    let (status, mine) = gw.get("/api/v1/directives?mine=true").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(mine["total"], 1);
+    assert_eq!(
+        mine["items"][0]["legal_steps"],
+        json!(["acknowledge", "report"])
+    );
+    assert_eq!(
+        gw.get("/api/v1/directives/open-cases").await.1,
+        json!([case_id])
+    );
+    assert_eq!(gw2.get("/api/v1/directives").await.1["total"], 0);
+    assert_eq!(
+        gw2.get(&format!("/api/v1/directives/{id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        resident.get("/api/v1/directives").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        mediator.get(&format!("/api/v1/directives/{id}")).await.0,
+        StatusCode::FORBIDDEN
+    );
+
+    // Others may not answer for the addressee; a stale version is a 409 with the current one.
+    let step = format!("/api/v1/directives/{id}/steps");
+    assert_eq!(
+        staff
+            .post(&step, json!({"step": "acknowledge", "version": 1}))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        gw2.post(&step, json!({"step": "acknowledge", "version": 1}))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, d) = gw
+        .post(&step, json!({"step": "acknowledge", "version": 1}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(d["state"], "acknowledged");
+    let (status, err) = gw
+        .post(
+            &step,
+            json!({"step": "report", "version": 1, "note": "已补装"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(err["current"]["state"], "acknowledged", "{err}");
+    let (status, err) = gw
+        .post(&step, json!({"step": "report", "version": 2}))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a report says what was done: {err}"
+    );
+    let (status, d) = gw
+        .post(
+            &step,
+            json!({"step": "report", "version": 2, "note": "已补装"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(d["state"], "reported");
+    assert_eq!(
+        d["legal_steps"],
+        json!([]),
+        "nobody accepts their own report"
+    );
+    let (status, _) = gw
+        .post(&step, json!({"step": "accept", "version": 3}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, admin_notes) = admin.get("/api/v1/notifications?unread=true").await;
+    assert!(
+        admin_notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["directive_id"] == id && n["step"] == "report"),
+        "the issuer hears of the report: {admin_notes}"
+    );
+
+    // Sent back, done again, accepted.
+    let (status, err) = admin
+        .post(&step, json!({"step": "send_back", "version": 3}))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "sending back says why: {err}"
+    );
+    let (_, d) = admin
+        .post(
+            &step,
+            json!({"step": "send_back", "version": 3, "note": "照片不清楚"}),
+        )
+        .await;
+    assert_eq!(d["state"], "acknowledged");
+    let (_, d) = gw
+        .post(
+            &step,
+            json!({"step": "report", "version": 4, "note": "已补拍照片"}),
+        )
+        .await;
+    assert_eq!(d["state"], "reported");
+    let (status, d) = staff
+        .post(&step, json!({"step": "accept", "version": 5}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(d["state"], "accepted");
+    assert_eq!(d["overdue"], false);
+    let (status, err) = admin
+        .post(
+            &step,
+            json!({"step": "withdraw", "version": 6, "note": "x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["code"], "illegal_move");
+    let (_, d) = gw.get(&format!("/api/v1/directives/{id}")).await;
+    let steps: Vec<&Value> = d["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["step"])
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            &Value::Null,
+            &json!("acknowledge"),
+            &json!("report"),
+            &json!("send_back"),
+            &json!("report"),
+            &json!("accept")
+        ]
+    );
+    assert_eq!(d["history"][3]["note"], "照片不清楚");
+    assert_eq!(app.audit("directive.issue").await.len(), 1);
+    assert_eq!(app.audit("directive.step").await.len(), 5);
+    assert_eq!(gw.get("/api/v1/directives/open-cases").await.1, json!([]));
+
+    // Overdue: an open directive past its deadline, filtered and marked.
+    let (_, d2) = admin.post(&path, body.clone()).await;
+    let d2_id = d2["id"].as_i64().unwrap();
+    server::directives::store::directive::Entity::update_many()
+        .col_expr(
+            server::directives::store::directive::Column::DeadlineAt,
+            Expr::value(OffsetDateTime::now_utc() - Duration::hours(1)),
+        )
+        .filter(server::directives::store::directive::Column::Id.eq(d2_id))
+        .exec(&app.state.db.conn)
+        .await
+        .unwrap();
+    let (_, overdue) = admin.get("/api/v1/directives?overdue=true").await;
+    assert_eq!(overdue["total"], 1);
+    assert_eq!(overdue["items"][0]["id"], d2_id);
+    assert_eq!(overdue["items"][0]["overdue"], true);
+    let (_, accepted) = admin.get("/api/v1/directives?state=accepted").await;
+    assert_eq!(accepted["total"], 1);
+    let (_, on_case) = admin
+        .get(&format!("/api/v1/directives?case_id={case_id}"))
+        .await;
+    assert_eq!(on_case["total"], 2);
+}
+both!(a_directive_goes_from_the_secretary_to_the_grid_worker_and_back);
+
+async fn request(api: &Api, case: &Value, body: Value) -> (StatusCode, Value) {
+    let mut body = body;
+    body["version"] = case["version"].clone();
+    api.post(&format!("/api/v1/cases/{}/requests", case["id"]), body)
+        .await
+}
+
+async fn decide(api: &Api, req: &Value, approve: bool, note: Option<&str>) -> (StatusCode, Value) {
+    api.post(
+        &format!("/api/v1/case-requests/{}/decision", req["id"]),
+        json!({"approve": approve, "note": note, "version": req["version"]}),
+    )
+    .await
+}
+
+async fn each_request_is_approved_or_rejected_and_kept_in_the_ledger(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let admin = app.login("admin").await;
+    let gw = app.login("gridworker").await;
+    let resident = app.login("resident").await;
+
+    // 延期: asked by the grid worker, one at a time, rejected with a note, then approved.
+    let c = open_case(app, "路灯不亮", true).await;
+    assert_eq!(c["legal_requests"], json!(["send_back", "void", "extend"]));
+    let old_deadline = ts(&c["deadline_at"]);
+    let later = old_deadline + Duration::days(5);
+    let (status, err) = request(&gw, &c, json!({"kind": "extend", "reason": "等配件"})).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the new deadline is required: {err}"
+    );
+    let (status, err) = request(
+        &resident,
+        &c,
+        json!({"kind": "extend", "reason": "x", "new_deadline": rfc(later)}),
+    )
+    .await;
+    assert!(
+        matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+        "{status} {err}"
+    );
+    let (status, err) = request(
+        &gw,
+        &json!({"id": c["id"], "version": 1}),
+        json!({"kind": "extend", "reason": "等配件", "new_deadline": rfc(later)}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    let (status, c) = request(
+        &gw,
+        &c,
+        json!({"kind": "extend", "reason": "等配件", "new_deadline": rfc(later)}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let pending = c["pending_request"].clone();
+    assert_eq!(pending["kind"], "extend");
+    assert_eq!(pending["state"], "pending");
+    assert_eq!(pending["requested_by_name"], "赵网格员");
+    assert_eq!(c["legal_requests"], json!([]), "one request at a time");
+    assert!(
+        !c["legal_actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("request_postpone"))
+    );
+    let (status, _) = request(&gw, &c, json!({"kind": "void", "reason": "重复"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        decide(&gw, &pending, true, None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, err) = decide(&staff, &pending, false, None).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a rejection says why: {err}"
+    );
+    let (status, err) = decide(
+        &staff,
+        &json!({"id": pending["id"], "version": 7}),
+        true,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(err["current"]["state"], "pending");
+    let (status, rejected) = decide(&admin, &pending, false, Some("期限内可完成")).await;
+    assert_eq!(status, StatusCode::OK, "{rejected}");
+    assert_eq!(rejected["state"], "rejected");
+    assert_eq!(rejected["decided_by_name"], "李书记");
+    assert_eq!(rejected["decision_note"], "期限内可完成");
+    assert_eq!(
+        decide(&admin, &rejected, true, None).await.1["code"],
+        "illegal_move"
+    );
+    let (_, c) = gw.get(&format!("/api/v1/cases/{}", c["id"])).await;
+    assert_eq!(ts(&c["deadline_at"]), old_deadline, "unchanged");
+    assert_eq!(c["pending_request"], Value::Null);
+    let (_, c) = request(
+        &gw,
+        &c,
+        json!({"kind": "extend", "reason": "配件未到", "new_deadline": rfc(later)}),
+    )
+    .await;
+    let (status, approved) = decide(&admin, &c["pending_request"], true, Some("同意")).await;
+    assert_eq!(status, StatusCode::OK, "{approved}");
+    let (_, c) = gw.get(&format!("/api/v1/cases/{}", c["id"])).await;
+    assert_eq!(ts(&c["deadline_at"]), later);
+    assert_eq!(c["stage"], "in_progress");
+    let history: Vec<&Value> = c["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["action"])
+        .collect();
+    assert!(
+        history.ends_with(&[
+            &json!("request_extend"),
+            &json!("reject_request"),
+            &json!("request_extend"),
+            &json!("extend")
+        ]),
+        "{history:?}"
+    );
+
+    // 回退: back to registration, without party or assignee.
+    let (_, c) = request(
+        &gw,
+        &c,
+        json!({"kind": "send_back", "reason": "不属于物业职责"}),
+    )
+    .await;
+    let (_, _) = decide(&staff, &c["pending_request"], true, None).await;
+    let (_, c) = staff.get(&format!("/api/v1/cases/{}", c["id"])).await;
+    assert_eq!(c["stage"], "registered");
+    assert_eq!(c["assignee_id"], Value::Null);
+    assert_eq!(c["responsible_party_id"], Value::Null);
+    assert!(
+        c["legal_actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("dispatch"))
+    );
+
+    // 作废: off the books; a rejected one leaves the case as it was.
+    let (_, c) = request(&staff, &c, json!({"kind": "void", "reason": "重复录入"})).await;
+    let (status, err) = request(&staff, &c, json!({"kind": "void", "reason": "again"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let (_, _) = decide(&admin, &c["pending_request"], true, Some("确认重复")).await;
+    let (_, c) = staff.get(&format!("/api/v1/cases/{}", c["id"])).await;
+    assert_eq!(c["stage"], "voided");
+    assert_eq!(c["legal_actions"], json!([]));
+    assert_eq!(c["legal_requests"], json!([]));
+
+    // 缓办 through the requests API and through the lifecycle's moves: both in the ledger.
+    let p = open_case(app, "树枝挡路", true).await;
+    let until = OffsetDateTime::now_utc() + Duration::days(20);
+    let (status, p) = request(
+        &gw,
+        &p,
+        json!({"kind": "postpone", "reason": "等园林审批", "new_deadline": rfc(until)}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    assert_eq!(p["stage"], "postpone_requested");
+    assert_eq!(p["pending_request"]["kind"], "postpone");
+    let (status, d) = decide(&staff, &p["pending_request"], true, None).await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    let (_, p) = staff.get(&format!("/api/v1/cases/{}", p["id"])).await;
+    assert_eq!(p["stage"], "postponed");
+    assert_eq!(
+        ts(&p["deadline_at"]).unix_timestamp(),
+        until.unix_timestamp()
+    );
+    let q = open_case(app, "噪音扰民", true).await;
+    let q = mv(
+        &gw,
+        &q,
+        json!({"action": "request_postpone", "note": "当事人外出", "postpone_until": rfc(until)}),
+    )
+    .await;
+    assert_eq!(q["pending_request"]["kind"], "postpone");
+    let _ = mv(
+        &staff,
+        &q,
+        json!({"action": "reject_postpone", "note": "可先电话沟通"}),
+    )
+    .await;
+
+    // The ledger: every request and decision, filtered; the office's alone.
+    assert_eq!(
+        gw.get("/api/v1/case-requests").await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, all) = admin.get("/api/v1/case-requests").await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert_eq!(all["total"], 6, "{all}");
+    let kinds: Vec<&str> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            "postpone",
+            "postpone",
+            "void",
+            "send_back",
+            "extend",
+            "extend"
+        ]
+    );
+    let (_, rejected) = admin.get("/api/v1/case-requests?state=rejected").await;
+    assert_eq!(rejected["total"], 2);
+    let notes: Vec<&str> = rejected["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["decision_note"].as_str().unwrap())
+        .collect();
+    assert_eq!(notes, vec!["可先电话沟通", "期限内可完成"]);
+    let (_, extends) = admin
+        .get("/api/v1/case-requests?kind=extend&state=approved")
+        .await;
+    assert_eq!(extends["total"], 1);
+    assert_eq!(extends["items"][0]["decided_by_name"], "李书记");
+    assert_eq!(ts(&extends["items"][0]["new_deadline"]), later);
+    let today = shared::calendar::format_day(shared::calendar::today());
+    let (_, by_day) = admin
+        .get(&format!("/api/v1/case-requests?from={today}&to={today}"))
+        .await;
+    assert_eq!(by_day["total"], 6);
+    let (status, _) = admin.get("/api/v1/case-requests?from=2026-13-01").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Exported as CSV and XLSX, the same rows, audited.
+    let (status, headers, bytes) = crate::stats::download(
+        &admin,
+        "/api/v1/case-requests/export?format=csv&state=rejected",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["cache-control"], "no-store");
+    let (header, rows) = crate::stats::csv_rows(&bytes);
+    assert_eq!(header[2], "申请类型");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0][2], "缓办");
+    assert_eq!(rows[0][3], "已驳回");
+    assert_eq!(rows[0][4], "当事人外出");
+    assert_eq!(rows[1][12], "期限内可完成");
+    let (status, headers, bytes) =
+        crate::stats::download(&staff, "/api/v1/case-requests/export?format=xlsx").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("case-requests.xlsx")
+    );
+    use calamine::{Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range("审批台账").unwrap();
+    let all_rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(all_rows.len(), 7, "a header and six requests");
+    assert_eq!(all_rows[0][0], Data::String("事件编号".into()));
+    assert_eq!(all_rows[6][2], Data::String("延期".into()));
+    assert_eq!(
+        crate::stats::download(&gw, "/api/v1/case-requests/export?format=csv")
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.audit("case_requests.export").await.len(), 2);
+    assert_eq!(
+        app.audit("case_request.create").await.len(),
+        5,
+        "the moves' postponement is the case's own history"
+    );
+    assert_eq!(app.audit("case_request.decide").await.len(), 5);
+}
+both!(each_request_is_approved_or_rejected_and_kept_in_the_ledger);
