@@ -36,6 +36,13 @@ pub struct Config {
     pub live_check_every: Duration,
     /// An optional raster base layer for the map (off by default).
     pub map_tiles: Option<shared::map::TileLayer>,
+    /// How often the supervision scheduler runs a pass (`LINJU_SUPERVISION_EVERY_SECONDS`,
+    /// default 30; 0 turns the loop off — the tests' setting, they run passes themselves).
+    pub supervision_every: Option<Duration>,
+    /// Run the scheduler's passes this far ahead of the wall clock
+    /// (`LINJU_SUPERVISION_AHEAD_HOURS`, default 0): for demos and browser tests that must
+    /// see a warning or an escalation without waiting days.
+    pub supervision_ahead: time::Duration,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -119,6 +126,14 @@ impl Config {
                 .unwrap_or_else(|| PathBuf::from("data/uploads")),
             live_check_every: Duration::from_secs(env_parse("LINJU_LIVE_CHECK_SECONDS", 3)?),
             map_tiles: map_tiles()?,
+            supervision_every: match env_parse::<u64>("LINJU_SUPERVISION_EVERY_SECONDS", 30)? {
+                0 => None,
+                s => Some(Duration::from_secs(s)),
+            },
+            supervision_ahead: time::Duration::hours(env_parse::<i64>(
+                "LINJU_SUPERVISION_AHEAD_HOURS",
+                0,
+            )?),
         })
     }
 
@@ -142,6 +157,8 @@ impl Config {
             upload_dir: std::env::temp_dir().join(format!("linju-uploads-{}", std::process::id())),
             live_check_every: Duration::from_secs(3),
             map_tiles: None,
+            supervision_every: None,
+            supervision_ahead: time::Duration::ZERO,
         }
     }
 }

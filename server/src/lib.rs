@@ -43,6 +43,7 @@ pub mod places;
 pub mod site;
 pub mod state;
 pub mod stats;
+pub mod supervision;
 
 pub use state::AppState;
 
@@ -100,7 +101,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(map::router())
                 .merge(open311::keys::router())
                 .merge(audit::router())
-                .merge(stats::router()),
+                .merge(stats::router())
+                .merge(supervision::router()),
         )
         .routes(routes!(healthz))
         .routes(routes!(readyz))

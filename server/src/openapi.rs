@@ -44,6 +44,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         (name = "open311", description = "Open311 GeoReport v2 (at /open311/v2, by API key) and its keys"),
         (name = "audit", description = "Who read or changed what"),
         (name = "stats", description = "Statistics (统计分析): headline figures, trends and breakdowns"),
+        (name = "supervision", description = "Supervision (督办与预警): warnings and the escalation ladder per category"),
         (name = "operations", description = "Health and the API description")
     )
 )]
