@@ -28,7 +28,9 @@ enum SupervisionPlans {
     CaseId,
     /// The deadline the jobs were planned for; none when the case's clock is not running.
     DeadlineAt,
-    RulesVersion,
+    /// A fingerprint of the rules' version and the office calendar the jobs were planned on:
+    /// either changing plans the open cases again.
+    Basis,
     /// The warning for this deadline went out.
     Warned,
     /// The highest escalation level reached for this deadline.
@@ -118,7 +120,7 @@ impl MigrationTrait for Migration {
                 .table(SupervisionPlans::Table)
                 .col(big_integer(SupervisionPlans::CaseId).primary_key())
                 .col(timestamp_with_time_zone_null(SupervisionPlans::DeadlineAt))
-                .col(big_integer(SupervisionPlans::RulesVersion))
+                .col(big_integer(SupervisionPlans::Basis))
                 .col(boolean(SupervisionPlans::Warned).default(false))
                 .col(string_len_null(SupervisionPlans::EscalatedTo, 24))
                 .col(timestamp_with_time_zone(SupervisionPlans::UpdatedAt))

@@ -184,19 +184,19 @@ pub enum Alert {
 }
 
 impl Alert {
-    /// As stored (the notification's action, the job's step).
+    /// As stored (the notification's action, at most 32 characters; the job's step).
     pub fn as_str(self) -> String {
         match self {
-            Alert::Warning => "supervision_warning".into(),
-            Alert::Escalated { level } => format!("supervision_escalated_{}", level.as_str()),
+            Alert::Warning => "alert_warning".into(),
+            Alert::Escalated { level } => format!("alert_{}", level.as_str()),
         }
     }
 
     pub fn parse(s: &str) -> Option<Alert> {
-        if s == "supervision_warning" {
+        if s == "alert_warning" {
             return Some(Alert::Warning);
         }
-        let level = EscalationLevel::parse(s.strip_prefix("supervision_escalated_")?)?;
+        let level = EscalationLevel::parse(s.strip_prefix("alert_")?)?;
         Some(Alert::Escalated { level })
     }
 
@@ -413,6 +413,12 @@ mod tests {
             assert!(a.sentence("SJ-1", Lang::En).contains("SJ-1"));
         }
         assert_eq!(Alert::parse("register"), None);
+        assert!(
+            EscalationLevel::ALL
+                .iter()
+                .all(|&level| Alert::Escalated { level }.as_str().len() <= 32),
+            "fits the notifications' action column"
+        );
     }
 
     #[test]

@@ -118,6 +118,29 @@ pub fn start(state: AppState, every: std::time::Duration, ahead: Duration) {
     });
 }
 
+/// A fingerprint of what a plan was computed on besides the case: the rules' version and the
+/// office calendar (a holiday announced later delays the steps that fall on it). FNV-1a,
+/// the same in every process.
+pub fn basis(rules_version: i64, cal: &shared::calendar::WorkCalendar) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |v: i64| {
+        for b in v.to_le_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    eat(rules_version);
+    for d in &cal.holidays {
+        eat(i64::from(d.to_julian_day()));
+    }
+    eat(-1);
+    for d in &cal.adjusted_workdays {
+        eat(i64::from(d.to_julian_day()));
+    }
+    // Stored in a signed column.
+    h as i64
+}
+
 type OpenCase = (
     i64,
     String,
@@ -136,6 +159,8 @@ async fn sync_plans(state: &AppState, now: OffsetDateTime) -> AppResult<PassRepo
         .filter(|s| s.is_open())
         .map(name_of)
         .collect();
+    let cal = calendar(conn).await?;
+    let basis = basis(rules.version, &cal);
     let cases: Vec<OpenCase> = case::Entity::find()
         .select_only()
         .columns([
@@ -163,7 +188,7 @@ async fn sync_plans(state: &AppState, now: OffsetDateTime) -> AppResult<PassRepo
         let runs = parse::<Stage>(stage).is_some_and(Stage::clock_runs);
         let want = deadline_at.filter(|_| runs);
         let fresh = plans.get(id).is_some_and(|p| {
-            same_moment(p.deadline_at, want) && (want.is_none() || p.rules_version == rules.version)
+            same_moment(p.deadline_at, want) && (want.is_none() || p.basis == basis)
         });
         if !fresh && (want.is_some() || plans.contains_key(id)) {
             todo.push((*id, *category_id, *registered_at, want));
@@ -183,7 +208,6 @@ async fn sync_plans(state: &AppState, now: OffsetDateTime) -> AppResult<PassRepo
     if todo.is_empty() {
         return Ok(report);
     }
-    let cal = calendar(conn).await?;
     for chunk in todo.chunks(PLAN_BATCH) {
         let txn = state.db.begin_write().await?;
         let ids: Vec<i64> = chunk.iter().map(|t| t.0).collect();
@@ -221,7 +245,7 @@ async fn sync_plans(state: &AppState, now: OffsetDateTime) -> AppResult<PassRepo
             plan_rows.push(plan::ActiveModel {
                 case_id: Set(*id),
                 deadline_at: Set(want.map(|d| d.to_offset(time::UtcOffset::UTC))),
-                rules_version: Set(rules.version),
+                basis: Set(basis),
                 warned: Set(keep.is_some_and(|p| p.warned)),
                 escalated_to: Set(keep.and_then(|p| p.escalated_to.clone())),
                 updated_at: Set(now),
@@ -238,7 +262,7 @@ async fn sync_plans(state: &AppState, now: OffsetDateTime) -> AppResult<PassRepo
                 OnConflict::column(plan::Column::CaseId)
                     .update_columns([
                         plan::Column::DeadlineAt,
-                        plan::Column::RulesVersion,
+                        plan::Column::Basis,
                         plan::Column::Warned,
                         plan::Column::EscalatedTo,
                         plan::Column::UpdatedAt,

@@ -14,7 +14,8 @@ entity!(plan, "supervision_plans", {
     #[sea_orm(primary_key, auto_increment = false)]
     pub case_id: i64,
     pub deadline_at: Option<TimeDateTimeWithTimeZone>,
-    pub rules_version: i64,
+    /// The rules' version and the calendar planned on (`scheduler::basis`).
+    pub basis: i64,
     pub warned: bool,
     pub escalated_to: Option<String>,
     pub updated_at: TimeDateTimeWithTimeZone,

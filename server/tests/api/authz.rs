@@ -809,6 +809,20 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         ),
         case(
             M::GET,
+            "/api/v1/supervision/rules",
+            "/api/v1/supervision/rules".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/supervision/rules",
+            "/api/v1/supervision/rules".into(),
+            Some(json!({"rules": [], "version": 1})),
+            [422, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
             "/api/v1/calendar",
             "/api/v1/calendar".into(),
             None,

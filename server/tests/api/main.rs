@@ -23,5 +23,6 @@ mod residents;
 mod sessions;
 mod stats;
 mod storage;
+mod supervision;
 mod transfer;
 mod users;
