@@ -21,6 +21,7 @@ mod places;
 mod settings;
 mod shell;
 mod stats;
+mod supervision;
 mod submit;
 mod ui;
 

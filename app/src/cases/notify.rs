@@ -77,6 +77,8 @@ pub fn NotificationsPage() -> impl IntoView {
                                 (format!("/mailbox#letter-{letter_id}"), letter_subject.clone(), None),
                         };
                         let action = n.action;
+                        let alert = n.alert;
+                        let alert_number = number.clone().unwrap_or_default();
                         let to = n.stage;
                         let who = n.actor_name.clone();
                         view! {
@@ -90,6 +92,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                     </span>
                                     <span class="notification-body">
                                         <span data-testid="notification-what">{move || match action {
+                                            _ if alert.is_some() => alert.map(|a| a.sentence(&alert_number, i18n.get())).unwrap_or_default().into_any(),
                                             Some(action) => crate::ui::sentence_naming(shared::cases::CaseEventKind::from(action)
                                                 .describe(who.as_deref(), Some(action.from()), to, i18n.get()), who.as_deref()),
                                             None => crate::ui::sentence_naming(i18n.fmt(Key::NotificationLetterAnswered, &[("name", who.as_deref().unwrap_or_default())]), who.as_deref()),
