@@ -318,6 +318,112 @@ impl CaseMark {
     }
 }
 
+/// Where a user wants notifications besides the app, saved with their preferences
+/// (`/me/preferences`). Off unless they say so; the server sends only on channels it has
+/// configured.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChannelPreferences {
+    #[serde(default)]
+    pub email: Option<String>,
+    /// A mainland mobile number (11 digits).
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email_on: bool,
+    #[serde(default)]
+    pub sms_on: bool,
+    /// Staff: one email a day (08:00) with what happened, instead of an email each time.
+    #[serde(default = "yes")]
+    pub digest_on: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for ChannelPreferences {
+    fn default() -> Self {
+        ChannelPreferences {
+            email: None,
+            phone: None,
+            email_on: false,
+            sms_on: false,
+            digest_on: true,
+        }
+    }
+}
+
+/// An address to send to must look like one; a channel switched on needs its address.
+pub fn validate_channels(c: &ChannelPreferences) -> Result<(), FieldErrors> {
+    let mut errs = FieldErrors::new();
+    if let Some(e) = c.email.as_deref().filter(|e| !e.is_empty()) {
+        let ok = e.len() <= 254
+            && e.split_once('@').is_some_and(|(a, d)| {
+                !a.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
+            })
+            && !e.chars().any(|ch| ch.is_whitespace() || ch.is_control());
+        if !ok {
+            errs.add("channels/email", FieldErrorCode::InvalidFormat);
+        }
+    } else if c.email_on {
+        errs.add("channels/email", FieldErrorCode::Required);
+    }
+    if let Some(p) = c.phone.as_deref().filter(|p| !p.is_empty()) {
+        if !(p.len() == 11 && p.starts_with('1') && p.chars().all(|ch| ch.is_ascii_digit())) {
+            errs.add("channels/phone", FieldErrorCode::InvalidFormat);
+        }
+    } else if c.sms_on {
+        errs.add("channels/phone", FieldErrorCode::Required);
+    }
+    errs.into_result()
+}
+
+/// Quiet hours for text messages to residents: 21:00–08:00 Beijing time.
+pub fn in_quiet_hours(t: OffsetDateTime) -> bool {
+    let h = t.to_offset(crate::calendar::SHANGHAI).hour();
+    !(8..21).contains(&h)
+}
+
+/// `t`, or 08:00 Beijing after it when `t` is in quiet hours.
+pub fn after_quiet_hours(t: OffsetDateTime) -> OffsetDateTime {
+    if !in_quiet_hours(t) {
+        return t;
+    }
+    next_morning(t)
+}
+
+/// The first 08:00 Beijing after `t` (the daily digest's moment).
+pub fn next_morning(t: OffsetDateTime) -> OffsetDateTime {
+    let local = t.to_offset(crate::calendar::SHANGHAI);
+    let eight = time::Time::from_hms(8, 0, 0).expect("valid");
+    let day = if local.time() < eight {
+        local.date()
+    } else {
+        local.date().next_day().unwrap_or(local.date())
+    };
+    time::PrimitiveDateTime::new(day, eight)
+        .assume_offset(crate::calendar::SHANGHAI)
+        .to_offset(time::UtcOffset::UTC)
+}
+
+/// The short Chinese text an email or SMS carries for a notification: what happened and the
+/// case number, never names, addresses or the report's words (the app shows those to whom
+/// they may see them).
+pub fn short_message(action: &str, case_number: Option<&str>, stage: Option<crate::cases::Stage>) -> String {
+    let number = case_number.unwrap_or("");
+    if let Some(alert) = Alert::parse(action) {
+        return format!("【邻聚】{}", alert.sentence(number, Lang::ZhCn));
+    }
+    if action == crate::cases::LETTER_ANSWERED {
+        return "【邻聚】您写给书记的信已有回复，请登录邻聚查看。".into();
+    }
+    match stage {
+        Some(s) => format!("【邻聚】您反映的事件 {number} 有新进展：{}。", s.text().zh),
+        None => format!("【邻聚】您反映的事件 {number} 有新进展，请登录邻聚查看。"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,6 +525,43 @@ mod tests {
                 .all(|&level| Alert::Escalated { level }.as_str().len() <= 32),
             "fits the notifications' action column"
         );
+    }
+
+    #[test]
+    fn channels_need_their_address_and_quiet_hours_wait_for_eight() {
+        let mut c = ChannelPreferences::default();
+        assert!(validate_channels(&c).is_ok());
+        c.sms_on = true;
+        assert!(validate_channels(&c).is_err());
+        c.phone = Some("13800001234".into());
+        assert!(validate_channels(&c).is_ok());
+        c.phone = Some("1380000123".into());
+        assert!(validate_channels(&c).is_err());
+        c.phone = None;
+        c.sms_on = false;
+        c.email = Some("a@b".into());
+        assert!(validate_channels(&c).is_err());
+        c.email = Some("wang@example.org".into());
+        c.email_on = true;
+        assert!(validate_channels(&c).is_ok());
+        // 21:30 Beijing (13:30 UTC): quiet until 08:00 the next morning.
+        let late = datetime!(2026-12-07 13:30 UTC);
+        assert!(in_quiet_hours(late));
+        assert_eq!(after_quiet_hours(late), datetime!(2026-12-08 00:00 UTC));
+        // 07:59 Beijing: still quiet, until 08:00 that morning; 08:00 is not.
+        assert_eq!(after_quiet_hours(datetime!(2026-12-07 23:59 UTC)), datetime!(2026-12-08 00:00 UTC));
+        assert!(!in_quiet_hours(datetime!(2026-12-08 00:00 UTC)));
+        assert!(!in_quiet_hours(datetime!(2026-12-08 12:59 UTC)));
+        assert!(in_quiet_hours(datetime!(2026-12-08 13:00 UTC)));
+    }
+
+    #[test]
+    fn short_messages_name_no_one() {
+        let m = short_message("alert_grid_leader", Some("SJ-000012"), None);
+        assert_eq!(m, "【邻聚】【红牌督办】事件 SJ-000012 已逾期，已升级至网格长。");
+        let m = short_message("register", Some("SJ-000012"), Some(crate::cases::Stage::Registered));
+        assert!(m.contains("SJ-000012") && m.chars().count() < 70, "{m}");
+        assert!(short_message(crate::cases::LETTER_ANSWERED, None, None).contains("回复"));
     }
 
     #[test]

@@ -213,6 +213,7 @@ pub async fn answer(
     if let Some(writer) = l.writer_id.filter(|w| *w != me.user_id) {
         crate::supervision::notify::notify(
             &*txn,
+            &state.config.public_url,
             crate::supervision::notify::NewNotification {
                 user_id: writer,
                 case_id: None,

@@ -5,6 +5,7 @@
 //! mark) commit with its completion, so a crash neither loses nor repeats them. The rules are
 //! `shared::supervision`.
 
+pub mod channels;
 pub mod marks;
 pub mod notify;
 pub mod routes;

@@ -20,20 +20,26 @@ pub struct NewNotification {
     pub actor_name: Option<String>,
 }
 
-/// Write `n` for its user in `conn`'s transaction; its id.
-pub async fn notify(conn: &impl ConnectionTrait, n: NewNotification) -> AppResult<i64> {
+/// Write `n` for its user in `conn`'s transaction, with the email and SMS the user wants of
+/// it (`channels::plan`; links in them start with `public_url`); its id.
+pub async fn notify(
+    conn: &impl ConnectionTrait,
+    public_url: &str,
+    n: NewNotification,
+) -> AppResult<i64> {
     let row = notification::ActiveModel {
         user_id: Set(n.user_id),
         case_id: Set(n.case_id),
         letter_id: Set(n.letter_id),
-        action: Set(n.action),
-        stage: Set(n.stage),
-        actor_name: Set(n.actor_name),
+        action: Set(n.action.clone()),
+        stage: Set(n.stage.clone()),
+        actor_name: Set(n.actor_name.clone()),
         created_at: Set(crate::clock::now()),
         read_at: Set(None),
         ..Default::default()
     }
     .insert(conn)
     .await?;
+    super::channels::plan(conn, public_url, row.id, &n).await?;
     Ok(row.id)
 }

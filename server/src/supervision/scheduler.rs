@@ -317,6 +317,11 @@ async fn run_one(
     token: &str,
     now: OffsetDateTime,
 ) -> AppResult<Option<usize>> {
+    if let Some(j) = job::Entity::find_by_id(id).one(&state.db.conn).await?
+        && super::channels::is_delivery(&j.kind)
+    {
+        return deliver_one(state, j, token, now).await;
+    }
     let txn = state.db.begin_write().await?;
     let Some(j) = job::Entity::find_by_id(id).one(&*txn).await? else {
         return Ok(None);
@@ -325,12 +330,15 @@ async fn run_one(
         return Ok(None);
     }
     let (outcome, notified) = match j.kind.as_str() {
-        KIND_CASE_ALERT => case_alert(&*txn, &j).await?,
+        KIND_CASE_ALERT => case_alert(&*txn, &state.config.public_url, &j).await?,
         other => (format!("skipped: unknown kind {other}"), 0),
     };
     let done = job::Entity::update_many()
         .col_expr(job::Column::DoneAt, Expr::value(Some(now)))
-        .col_expr(job::Column::Outcome, Expr::value(Some(outcome)))
+        .col_expr(
+            job::Column::Outcome,
+            Expr::value(Some(outcome.chars().take(200).collect::<String>())),
+        )
         .filter(job::Column::Id.eq(id))
         .filter(job::Column::ClaimedBy.eq(token))
         .filter(job::Column::DoneAt.is_null())
@@ -344,8 +352,46 @@ async fn run_one(
     Ok(Some(notified))
 }
 
+/// Send an email or SMS job outside any transaction (a slow gateway holds no writer), then
+/// record it done under the claim. A failed send stays claimed until the lease lapses and is
+/// tried again, at most `MAX_ATTEMPTS` times.
+async fn deliver_one(
+    state: &AppState,
+    j: job::Model,
+    token: &str,
+    now: OffsetDateTime,
+) -> AppResult<Option<usize>> {
+    if j.done_at.is_some() || j.claimed_by.as_deref() != Some(token) {
+        return Ok(None);
+    }
+    let outcome = match super::channels::deliver(state, &j).await {
+        Ok(outcome) => outcome,
+        Err(e) if j.attempts >= super::channels::MAX_ATTEMPTS => format!("failed: {e}"),
+        Err(e) => {
+            tracing::warn!(job = j.id, error = %e, "delivery failed; tried again later");
+            return Ok(None);
+        }
+    };
+    let outcome: String = outcome.chars().take(200).collect();
+    let txn = state.db.begin_write().await?;
+    let done = job::Entity::update_many()
+        .col_expr(job::Column::DoneAt, Expr::value(Some(now)))
+        .col_expr(job::Column::Outcome, Expr::value(Some(outcome)))
+        .filter(job::Column::Id.eq(j.id))
+        .filter(job::Column::ClaimedBy.eq(token))
+        .filter(job::Column::DoneAt.is_null())
+        .exec(&*txn)
+        .await?;
+    txn.commit().await?;
+    Ok((done.rows_affected == 1).then_some(0))
+}
+
 /// A warning or an escalation step of a case, if the case still stands where it was planned.
-async fn case_alert(conn: &impl ConnectionTrait, j: &job::Model) -> AppResult<(String, usize)> {
+async fn case_alert(
+    conn: &impl ConnectionTrait,
+    public_url: &str,
+    j: &job::Model,
+) -> AppResult<(String, usize)> {
     let Some(alert) = j.payload.as_deref().and_then(Alert::parse) else {
         return Ok(("skipped: unreadable".into(), 0));
     };
@@ -371,6 +417,7 @@ async fn case_alert(conn: &impl ConnectionTrait, j: &job::Model) -> AppResult<(S
     for &user_id in &people {
         notify(
             conn,
+            public_url,
             NewNotification {
                 user_id,
                 case_id: Some(c.id),

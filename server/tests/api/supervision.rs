@@ -331,3 +331,233 @@ async fn admins_edit_the_ladder(app: &TestApp) {
     );
 }
 both!(admins_edit_the_ladder);
+
+// ---------------------------------------------------------------- channels (email and SMS)
+
+use crate::receivers::{SmsGatewayReceiver, SmtpReceiver};
+
+/// Make a move as `username` through the service, with the clock at `t`.
+async fn move_at(app: &TestApp, username: &str, id: i64, body: Value, t: OffsetDateTime) -> Value {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let conn = &app.state.db.conn;
+    let u = server::accounts::store::user::Entity::find()
+        .filter(server::accounts::store::user::Column::Username.eq(username))
+        .one(conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let me = server::accounts::service::load_principal(conn, &u).await.unwrap();
+    let ctx = server::http::RequestCtx {
+        request_id: None,
+        ip: None,
+        lang: shared::i18n::Lang::ZhCn,
+        user_agent: None,
+        secure: false,
+    };
+    let current = server::cases::service::get(&app.state, &me, id).await.unwrap();
+    let mut body = body;
+    body["version"] = json!(current.summary.version);
+    let m = serde_json::from_value(body).unwrap();
+    let out = server::clock::at(t, server::cases::service::make_move(&app.state, &me, &ctx, id, m))
+        .await
+        .unwrap();
+    serde_json::to_value(out).unwrap()
+}
+
+async fn set_channels(api: &Api, channels: Value) -> (StatusCode, Value) {
+    let (_, p) = api.get("/api/v1/me/preferences").await;
+    api.put(
+        "/api/v1/me/preferences",
+        json!({"elder_mode": p["elder_mode"], "read_aloud": p["read_aloud"], "version": p["version"], "channels": channels}),
+    )
+    .await
+}
+
+/// 21:30 Beijing, two days from now (a moment in quiet hours, after anything the test made).
+fn an_evening() -> OffsetDateTime {
+    let day = OffsetDateTime::now_utc()
+        .to_offset(shared::calendar::SHANGHAI)
+        .date()
+        .next_day()
+        .unwrap()
+        .next_day()
+        .unwrap();
+    time::PrimitiveDateTime::new(day, time::macros::time!(21:30))
+        .assume_offset(shared::calendar::SHANGHAI)
+        .to_offset(time::UtcOffset::UTC)
+}
+
+async fn email_and_sms_go_out_once_by_preference_with_quiet_hours_and_unsubscribe(
+    app: &TestApp,
+    smtp: &SmtpReceiver,
+    sms: &SmsGatewayReceiver,
+) {
+    let gw = app.login("gridworker").await;
+    let resident = app.login("resident").await;
+    let staff = app.login("staff").await;
+    // Preferences: off by default; a channel switched on needs its address.
+    let (_, p) = gw.get("/api/v1/me/preferences").await;
+    assert_eq!(p["channels"]["email_on"], false);
+    let (status, err) = set_channels(&gw, json!({"email_on": true})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["errors"][0]["field"], "channels/email");
+    let (status, p) = set_channels(
+        &gw,
+        json!({"email": "zhao@example.org", "phone": "13800001111", "email_on": true, "sms_on": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert_eq!(p["channels"]["email"], "zhao@example.org");
+    let (status, _) = set_channels(
+        &resident,
+        json!({"email": "liu@example.org", "phone": "13800002222", "email_on": true, "sms_on": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = set_channels(&staff, json!({"email": "wang@example.org", "email_on": true, "digest_on": true})).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The resident's report is registered at 21:30: the email goes at once, the text waits
+    // for 08:00 (quiet hours for residents).
+    let building = app.place_id("XF-C01-B0001").await;
+    let rubbish = category(&resident, "E-ENV-01").await;
+    let (_, c) = resident
+        .post("/api/v1/cases", json!({"title": "刘先生家门口垃圾", "category_id": rubbish, "urgency": "normal",
+                                       "source": "resident_report", "place_id": building}))
+        .await;
+    let id = c["id"].as_i64().unwrap();
+    let number = c["number"].as_str().unwrap().to_string();
+    let evening = an_evening();
+    let c = move_at(app, "staff", id, json!({"action": "register"}), evening).await;
+    pass_at(app, evening).await;
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let mail = &mails[0];
+    assert_eq!(mail.to, ["<liu@example.org>"]);
+    let text = mail.text();
+    assert!(text.contains(&number) && text.contains("立案"), "{text}");
+    assert!(!text.contains("刘先生") && !text.contains("垃圾"), "no names or words of the report: {text}");
+    let message_id = mail.header("Message-ID").unwrap();
+    assert!(message_id.starts_with("<linju-job-"), "{message_id}");
+    assert!(text.contains("/api/v1/unsubscribe/"), "{text}");
+    assert!(sms.received().is_empty(), "no text at 21:30");
+    pass_at(app, evening + Duration::hours(2)).await;
+    assert!(sms.received().is_empty(), "nor at 23:30");
+    let morning = shared::supervision::next_morning(evening);
+    assert_eq!(pass_at(app, morning - Duration::minutes(1)).await.ran, 0);
+    pass_at(app, morning).await;
+    let texts = sms.received();
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert_eq!(texts[0].body["phone"], "13800002222");
+    assert!(texts[0].body["text"].as_str().unwrap().contains(&number));
+    assert_eq!(texts[0].authorization.as_deref(), Some("Bearer test-key"));
+    assert_eq!(
+        texts[0].idempotency_key.as_deref(),
+        texts[0].body["id"].as_str(),
+        "the gateway can drop a repeat by the job's id"
+    );
+
+    // Dispatched to the grid worker; the warning (urgent) reaches them at once by both.
+    let registered = ts(&c["stage_entered_at"]);
+    let deadline = ts(&c["deadline_at"]);
+    let gw_id = app.user_id("gridworker").await;
+    let property = party(&staff, "PROPERTY").await;
+    move_at(
+        app,
+        "staff",
+        id,
+        json!({"action": "dispatch", "responsible_party_id": property, "assignee_id": gw_id}),
+        morning + Duration::minutes(5),
+    )
+    .await;
+    let planned = plan(&SupervisionRule::default_rule(), &WorkCalendar::default(), registered, deadline);
+    let before = (smtp.mails().len(), sms.received().len());
+    pass_at(app, planned[0].due_at).await;
+    let mails = smtp.mails();
+    let to_gw: Vec<_> = mails.iter().filter(|m| m.to == ["<zhao@example.org>"]).collect();
+    assert_eq!(to_gw.len(), 1, "{mails:?}");
+    assert!(to_gw[0].text().contains("黄牌"), "{}", to_gw[0].text());
+    let texts = sms.received();
+    assert!(texts.iter().any(|t| t.body["phone"] == "13800001111" && t.body["text"].as_str().unwrap().contains("黄牌")));
+    assert!(mails.len() > before.0 && texts.len() > before.1);
+
+    // Unsubscribe by the email's link: no more email to the grid worker, SMS still.
+    let text = to_gw[0].text();
+    let link = text
+        .split_whitespace()
+        .find_map(|w| w.split("退订：").last().filter(|l| l.contains("/api/v1/unsubscribe/")))
+        .unwrap()
+        .to_string();
+    let path = &link[link.find("/api/v1/unsubscribe/").unwrap()..];
+    let page = reqwest::get(format!("{}{path}", app.base)).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("已退订"));
+    let (_, p) = gw.get("/api/v1/me/preferences").await;
+    assert_eq!(p["channels"]["email_on"], false);
+    assert_eq!(p["channels"]["sms_on"], true);
+    let before = (smtp.mails().len(), sms.received().len());
+    pass_at(app, deadline).await;
+    assert_eq!(smtp.mails().len(), before.0, "unsubscribed from email");
+    assert_eq!(sms.received().len(), before.1 + 1, "the escalation by SMS");
+    assert_eq!(
+        reqwest::get(format!("{}/api/v1/unsubscribe/nonsense", app.base)).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // The office's daily digest: a staff member's own report registered in the evening is in
+    // one email at 08:00, not an email of its own.
+    let (_, own) = staff
+        .post("/api/v1/cases", json!({"title": "路灯不亮", "category_id": rubbish, "urgency": "normal",
+                                       "source": "patrol", "place_id": building}))
+        .await;
+    let own_id = own["id"].as_i64().unwrap();
+    let later = evening + Duration::days(3);
+    move_at(app, "admin", own_id, json!({"action": "register"}), later).await;
+    let before = smtp.mails().len();
+    pass_at(app, later).await;
+    assert_eq!(smtp.mails().len(), before, "no single email for the office");
+    let digest_at = shared::supervision::next_morning(later);
+    pass_at(app, digest_at).await;
+    let mails = smtp.mails();
+    let digests: Vec<_> = mails.iter().filter(|m| m.to == ["<wang@example.org>"]).collect();
+    assert_eq!(digests.len(), 1, "{mails:?}");
+    assert!(digests[0].text().contains(own["number"].as_str().unwrap()));
+    // Nothing is sent twice.
+    let all = (smtp.mails().len(), sms.received().len());
+    assert_eq!(pass_at(app, digest_at).await.ran, 0);
+    assert_eq!((smtp.mails().len(), sms.received().len()), all);
+}
+
+async fn with_receivers(postgres: bool) {
+    let smtp = SmtpReceiver::start().await;
+    let sms = SmsGatewayReceiver::start().await;
+    let tweak = |c: &mut server::config::Config| {
+        c.smtp = Some(server::config::Smtp {
+            url: format!("smtp://{}", smtp.addr),
+            from: "邻聚 <noreply@linju.invalid>".into(),
+        });
+        c.sms = Some(server::config::SmsGateway {
+            url: sms.url.clone(),
+            template: server::config::DEFAULT_SMS_TEMPLATE.into(),
+            auth: Some("Bearer test-key".into()),
+            content_type: "application/json".into(),
+        });
+    };
+    let app = if postgres {
+        TestApp::postgres_configured(true, tweak).await
+    } else {
+        TestApp::sqlite_configured(true, tweak).await
+    };
+    email_and_sms_go_out_once_by_preference_with_quiet_hours_and_unsubscribe(&app, &smtp, &sms).await;
+    app.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn channels_on_sqlite() {
+    with_receivers(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn channels_on_postgres() {
+    with_receivers(true).await;
+}

@@ -547,6 +547,7 @@ pub async fn make_move(
     if let Some(reporter) = c.reporter_id.filter(|r| *r != me.user_id) {
         crate::supervision::notify::notify(
             &*txn,
+            &state.config.public_url,
             crate::supervision::notify::NewNotification {
                 user_id: reporter,
                 case_id: Some(id),
