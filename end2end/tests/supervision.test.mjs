@@ -5,7 +5,7 @@
 // Screenshots at 1280 px and 390 px go to end2end/artifacts/supervision-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useLinju, loginHome, api, navTo, shot } from '../support.mjs';
+import { useLinju, loginHome, api, navTo, shot, noHorizontalScroll } from '../support.mjs';
 
 // Read by `startServer` (this file runs in a process of its own).
 process.env.LINJU_SUPERVISION_EVERY_SECONDS = '1';
@@ -94,8 +94,11 @@ test('the admin edits the ladder; the board shows 黄牌 and 红牌 and filters 
   assert.equal((await redMark.innerText()).trim(), '红牌 · 已升级至街道');
   await shot(page, 'supervision-board-1280');
 
-  // Filter by the mark, from the filter bar.
-  await page.getByTestId('filters-toggle').click();
+  // Filter by the mark, from the filter bar (open on the desk; behind a button on phones).
+  const openFilters = async () => {
+    if (!(await page.getByTestId('filter-mark').isVisible())) await page.getByTestId('filters-toggle').click();
+  };
+  await openFilters();
   await page.getByTestId('filter-mark').selectOption({ label: '黄牌' });
   await card(page, red.id).waitFor({ state: 'detached' });
   await card(page, yellow.id).waitFor();
@@ -110,14 +113,18 @@ test('the admin edits the ladder; the board shows 黄牌 and 红牌 and filters 
 
   // On a phone: the board (still filtered to 红牌) and the ladder.
   await page.setViewportSize({ width: 390, height: 844 });
-  await navTo(page, 'nav-board');
+  await page.getByTestId('menu-toggle').click();
+  await page.getByTestId('nav-board').click();
   await card(page, red.id).getByTestId('case-mark').waitFor();
+  await card(page, red.id).scrollIntoViewIfNeeded();
+  await noHorizontalScroll(page);
   await shot(page, 'supervision-board-390');
-  await page.getByTestId('filters-toggle').click();
+  await openFilters();
   await page.getByTestId('filter-mark').selectOption({ label: '全部' });
   await card(page, yellow.id).getByTestId('case-mark').waitFor();
   await page.goto(`${env.url}/admin/settings/supervision`);
   await page.getByTestId('ladder-form').waitFor();
+  await noHorizontalScroll(page);
   await shot(page, 'supervision-settings-390');
   await page.setViewportSize({ width: 1280, height: 900 });
 });

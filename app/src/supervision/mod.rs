@@ -17,11 +17,11 @@ use crate::submit::Submit;
 use crate::ui::{ErrorBox, FormError, Loading, Notice};
 
 pub async fn rules() -> ApiResult<SupervisionRules> {
-    api::get("/api/v1/supervision/rules").await
+    api::get("/supervision/rules").await
 }
 
 pub async fn save_rules(rules: &SupervisionRules) -> ApiResult<SupervisionRules> {
-    api::put("/api/v1/supervision/rules", rules).await
+    api::put("/supervision/rules", rules).await
 }
 
 /// "黄牌" / "红牌 · 已升级至网格长": the mark as a badge with its word.
