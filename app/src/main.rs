@@ -21,8 +21,8 @@ mod places;
 mod settings;
 mod shell;
 mod stats;
-mod supervision;
 mod submit;
+mod supervision;
 mod ui;
 
 use leptos::prelude::*;

@@ -34,7 +34,12 @@ async fn run(label: &str, url: String) {
         .unwrap()
         .unwrap()
         .id;
-    let stages = [Stage::Registered, Stage::Dispatched, Stage::InProgress, Stage::Handled];
+    let stages = [
+        Stage::Registered,
+        Stage::Dispatched,
+        Stage::InProgress,
+        Stage::Handled,
+    ];
     let now = time::OffsetDateTime::now_utc();
     let txn = state.db.begin_write().await.unwrap();
     let mut batch = Vec::new();
@@ -84,15 +89,27 @@ async fn run(label: &str, url: String) {
         }
     };
     pass("first pass (plans every case)", now).await;
-    pass("steady pass (nothing changed)", now + time::Duration::minutes(1)).await;
+    pass(
+        "steady pass (nothing changed)",
+        now + time::Duration::minutes(1),
+    )
+    .await;
     pass("steady pass again", now + time::Duration::minutes(2)).await;
     let jobs = server::supervision::store::job::Entity::find()
         .count(&state.db.conn)
         .await
         .unwrap();
     println!("jobs planned: {jobs}");
-    pass("a week later (runs what is due)", now + time::Duration::days(7)).await;
-    pass("steady pass after", now + time::Duration::days(7) + time::Duration::minutes(1)).await;
+    pass(
+        "a week later (runs what is due)",
+        now + time::Duration::days(7),
+    )
+    .await;
+    pass(
+        "steady pass after",
+        now + time::Duration::days(7) + time::Duration::minutes(1),
+    )
+    .await;
 }
 
 #[tokio::main]

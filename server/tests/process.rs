@@ -859,12 +859,13 @@ async fn two_processes_send_each_reminder_once_on_postgres() {
     const CASES: usize = 12;
     for i in 0..CASES {
         // Filed on one process, registered on the other.
-        let c: serde_json::Value = file_case(&http, &addr_a, &cookie, &where_, &format!("井盖缺失 {i}"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let c: serde_json::Value =
+            file_case(&http, &addr_a, &cookie, &where_, &format!("井盖缺失 {i}"))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
         let res = http
             .post(format!("http://{addr_b}/api/v1/cases/{}/moves", c["id"]))
             .header("cookie", &cookie)
@@ -891,7 +892,8 @@ async fn two_processes_send_each_reminder_once_on_postgres() {
         }
     };
     let started = std::time::Instant::now();
-    while count("SELECT COUNT(*) FROM supervision_jobs WHERE done_at IS NOT NULL").await < expected {
+    while count("SELECT COUNT(*) FROM supervision_jobs WHERE done_at IS NOT NULL").await < expected
+    {
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "jobs not done within 60 s"
@@ -900,7 +902,10 @@ async fn two_processes_send_each_reminder_once_on_postgres() {
     }
     // One more pass each: nothing is run again.
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    assert_eq!(count("SELECT COUNT(*) FROM supervision_jobs").await, expected);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM supervision_jobs").await,
+        expected
+    );
     assert_eq!(
         count("SELECT COALESCE(MAX(attempts), 0)::bigint FROM supervision_jobs").await,
         1,
@@ -913,9 +918,14 @@ async fn two_processes_send_each_reminder_once_on_postgres() {
     .await;
     assert_eq!(repeated, 0, "a reminder went out twice");
     let sent = count("SELECT COUNT(*) FROM notifications WHERE action LIKE 'alert_%'").await;
-    assert!(sent >= CASES as i64 * 2, "warnings and steps reached people: {sent}");
-    let processes =
-        count("SELECT COUNT(DISTINCT split_part(claimed_by, '-', 1))::bigint FROM supervision_jobs").await;
+    assert!(
+        sent >= CASES as i64 * 2,
+        "warnings and steps reached people: {sent}"
+    );
+    let processes = count(
+        "SELECT COUNT(DISTINCT split_part(claimed_by, '-', 1))::bigint FROM supervision_jobs",
+    )
+    .await;
     eprintln!(
         "{expected} jobs done by {processes} process(es) in {:?}, {sent} notifications",
         started.elapsed()

@@ -135,7 +135,10 @@ pub fn validate_rules(
     for (i, r) in rules.iter().enumerate() {
         if let Some(c) = r.category_id {
             if !known_category(c) {
-                errs.add(format!("rules/{i}/category_id"), FieldErrorCode::UnknownReference);
+                errs.add(
+                    format!("rules/{i}/category_id"),
+                    FieldErrorCode::UnknownReference,
+                );
             } else if rules[..i].iter().any(|o| o.category_id == Some(c)) {
                 errs.add(format!("rules/{i}/category_id"), FieldErrorCode::Duplicate);
             }
@@ -204,7 +207,9 @@ impl Alert {
     /// and SMS alike.
     pub fn sentence(self, number: &str, lang: Lang) -> String {
         match (self, lang) {
-            (Alert::Warning, Lang::ZhCn) => format!("【黄牌预警】事件 {number} 即将到期，请抓紧办理。"),
+            (Alert::Warning, Lang::ZhCn) => {
+                format!("【黄牌预警】事件 {number} 即将到期，请抓紧办理。")
+            }
             (Alert::Warning, Lang::En) => {
                 format!("[Yellow card] Case {number} is nearly due: please act.")
             }
@@ -297,7 +302,11 @@ pub struct CaseMark {
 
 impl CaseMark {
     /// Overdue or escalated is 红牌; warned (and not overdue) is 黄牌; else none.
-    pub fn of(overdue: bool, warned: bool, escalated_to: Option<EscalationLevel>) -> Option<CaseMark> {
+    pub fn of(
+        overdue: bool,
+        warned: bool,
+        escalated_to: Option<EscalationLevel>,
+    ) -> Option<CaseMark> {
         let mark = if overdue || escalated_to.is_some() {
             Mark::Red
         } else if warned {
@@ -313,7 +322,9 @@ impl CaseMark {
         match (self.escalated_to, lang) {
             (None, _) => self.mark.text().get(lang).to_string(),
             (Some(l), Lang::ZhCn) => format!("{} · 已升级至{}", self.mark.text().zh, l.text().zh),
-            (Some(l), Lang::En) => format!("{} · escalated to the {}", self.mark.text().en, l.text().en),
+            (Some(l), Lang::En) => {
+                format!("{} · escalated to the {}", self.mark.text().en, l.text().en)
+            }
         }
     }
 }
@@ -410,7 +421,11 @@ pub fn next_morning(t: OffsetDateTime) -> OffsetDateTime {
 /// The short Chinese text an email or SMS carries for a notification: what happened and the
 /// case number, never names, addresses or the report's words (the app shows those to whom
 /// they may see them).
-pub fn short_message(action: &str, case_number: Option<&str>, stage: Option<crate::cases::Stage>) -> String {
+pub fn short_message(
+    action: &str,
+    case_number: Option<&str>,
+    stage: Option<crate::cases::Stage>,
+) -> String {
     let number = case_number.unwrap_or("");
     if let Some(alert) = Alert::parse(action) {
         return format!("【邻聚】{}", alert.sentence(number, Lang::ZhCn));
@@ -549,7 +564,10 @@ mod tests {
         assert!(in_quiet_hours(late));
         assert_eq!(after_quiet_hours(late), datetime!(2026-12-08 00:00 UTC));
         // 07:59 Beijing: still quiet, until 08:00 that morning; 08:00 is not.
-        assert_eq!(after_quiet_hours(datetime!(2026-12-07 23:59 UTC)), datetime!(2026-12-08 00:00 UTC));
+        assert_eq!(
+            after_quiet_hours(datetime!(2026-12-07 23:59 UTC)),
+            datetime!(2026-12-08 00:00 UTC)
+        );
         assert!(!in_quiet_hours(datetime!(2026-12-08 00:00 UTC)));
         assert!(!in_quiet_hours(datetime!(2026-12-08 12:59 UTC)));
         assert!(in_quiet_hours(datetime!(2026-12-08 13:00 UTC)));
@@ -558,8 +576,15 @@ mod tests {
     #[test]
     fn short_messages_name_no_one() {
         let m = short_message("alert_grid_leader", Some("SJ-000012"), None);
-        assert_eq!(m, "【邻聚】【红牌督办】事件 SJ-000012 已逾期，已升级至网格长。");
-        let m = short_message("register", Some("SJ-000012"), Some(crate::cases::Stage::Registered));
+        assert_eq!(
+            m,
+            "【邻聚】【红牌督办】事件 SJ-000012 已逾期，已升级至网格长。"
+        );
+        let m = short_message(
+            "register",
+            Some("SJ-000012"),
+            Some(crate::cases::Stage::Registered),
+        );
         assert!(m.contains("SJ-000012") && m.chars().count() < 70, "{m}");
         assert!(short_message(crate::cases::LETTER_ANSWERED, None, None).contains("回复"));
     }

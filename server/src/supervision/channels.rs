@@ -82,7 +82,10 @@ pub async fn plan(
         }
     };
     let number = match n.case_id {
-        Some(c) => case::Entity::find_by_id(c).one(conn).await?.map(|c| c.number),
+        Some(c) => case::Entity::find_by_id(c)
+            .one(conn)
+            .await?
+            .map(|c| c.number),
         None => None,
     };
     let text = short_message(
@@ -91,24 +94,51 @@ pub async fn plan(
         n.stage.as_deref().and_then(parse),
     );
     let now = crate::clock::now();
-    let unsubscribe = |channel: &str| format!("{public_url}/api/v1/unsubscribe/{token}?channel={channel}");
+    let unsubscribe =
+        |channel: &str| format!("{public_url}/api/v1/unsubscribe/{token}?channel={channel}");
     let mut jobs = Vec::new();
     if let Some(to) = email {
         if urgent || resident || !p.digest_on {
-            jobs.push((format!("email:{id}"), KIND_EMAIL, now, Outgoing { to, text: text.clone(), unsubscribe: unsubscribe("email") }));
+            jobs.push((
+                format!("email:{id}"),
+                KIND_EMAIL,
+                now,
+                Outgoing {
+                    to,
+                    text: text.clone(),
+                    unsubscribe: unsubscribe("email"),
+                },
+            ));
         } else {
             let at = next_morning(now);
             jobs.push((
                 format!("digest:{}:{}", n.user_id, at.unix_timestamp()),
                 KIND_DIGEST,
                 at,
-                Outgoing { to, text: String::new(), unsubscribe: unsubscribe("email") },
+                Outgoing {
+                    to,
+                    text: String::new(),
+                    unsubscribe: unsubscribe("email"),
+                },
             ));
         }
     }
     if let Some(to) = phone {
-        let at = if resident && !urgent { after_quiet_hours(now) } else { now };
-        jobs.push((format!("sms:{id}"), KIND_SMS, at, Outgoing { to, text, unsubscribe: unsubscribe("sms") }));
+        let at = if resident && !urgent {
+            after_quiet_hours(now)
+        } else {
+            now
+        };
+        jobs.push((
+            format!("sms:{id}"),
+            KIND_SMS,
+            at,
+            Outgoing {
+                to,
+                text,
+                unsubscribe: unsubscribe("sms"),
+            },
+        ));
     }
     for (key, kind, due, out) in jobs {
         job::Entity::insert(job::ActiveModel {
@@ -125,7 +155,11 @@ pub async fn plan(
             attempts: Set(0),
             ..Default::default()
         })
-        .on_conflict(OnConflict::column(job::Column::JobKey).do_nothing().to_owned())
+        .on_conflict(
+            OnConflict::column(job::Column::JobKey)
+                .do_nothing()
+                .to_owned(),
+        )
         .exec_without_returning(conn)
         .await?;
     }
@@ -144,19 +178,30 @@ pub async fn deliver(state: &AppState, j: &job::Model) -> Result<String, String>
     match j.kind.as_str() {
         KIND_EMAIL => match &state.config.smtp {
             None => Ok("skipped: email is not configured".into()),
-            Some(smtp) => send_email(smtp, &identity, &out.to, &subject(&out.text), &out.text, &out.unsubscribe)
-                .await
-                .map(|()| "sent".into()),
+            Some(smtp) => send_email(
+                smtp,
+                &identity,
+                &out.to,
+                &subject(&out.text),
+                &out.text,
+                &out.unsubscribe,
+            )
+            .await
+            .map(|()| "sent".into()),
         },
         KIND_SMS => match &state.config.sms {
             None => Ok("skipped: SMS is not configured".into()),
-            Some(gw) => send_sms(gw, &identity, &out.to, &out.text).await.map(|()| "sent".into()),
+            Some(gw) => send_sms(gw, &identity, &out.to, &out.text)
+                .await
+                .map(|()| "sent".into()),
         },
         KIND_DIGEST => {
             let Some(smtp) = &state.config.smtp else {
                 return Ok("skipped: email is not configured".into());
             };
-            let lines = digest_lines(&state.db.conn, j).await.map_err(|e| e.to_string())?;
+            let lines = digest_lines(&state.db.conn, j)
+                .await
+                .map_err(|e| e.to_string())?;
             if lines.is_empty() {
                 return Ok("skipped: nothing new".into());
             }
@@ -172,7 +217,12 @@ pub async fn deliver(state: &AppState, j: &job::Model) -> Result<String, String>
 
 /// The subject of a single message: its first sentence.
 fn subject(text: &str) -> String {
-    text.split('。').next().unwrap_or(text).chars().take(60).collect()
+    text.split('。')
+        .next()
+        .unwrap_or(text)
+        .chars()
+        .take(60)
+        .collect()
 }
 
 /// The user's notifications of the day before the digest's moment, as short messages.

@@ -43,18 +43,24 @@ fn cases_where(cond: Condition) -> SelectStatement {
 
 /// The condition on cases for a mark filter, given the condition that a case is overdue:
 /// 红牌 is overdue or escalated; 黄牌 warned and neither.
-pub fn condition(mark: Mark, id: crate::cases::store::case::Column, overdue: Condition) -> Condition {
+pub fn condition(
+    mark: Mark,
+    id: crate::cases::store::case::Column,
+    overdue: Condition,
+) -> Condition {
     let escalated = id.in_subquery(cases_where(
         Condition::all().add(plan::Column::EscalatedTo.is_not_null()),
     ));
     match mark {
         Mark::Red => Condition::any().add(overdue).add(escalated),
         Mark::Yellow => Condition::all()
-            .add(id.in_subquery(cases_where(
-                Condition::all()
-                    .add(plan::Column::Warned.eq(true))
-                    .add(plan::Column::EscalatedTo.is_null()),
-            )))
+            .add(
+                id.in_subquery(cases_where(
+                    Condition::all()
+                        .add(plan::Column::Warned.eq(true))
+                        .add(plan::Column::EscalatedTo.is_null()),
+                )),
+            )
             .add(overdue.not()),
     }
 }

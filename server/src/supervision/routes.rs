@@ -54,9 +54,15 @@ async fn unsubscribe(
     ApiPath(token): ApiPath<String>,
     Query(q): Query<UnsubscribeQuery>,
 ) -> AppResult<axum::response::Response> {
-    let channel = if q.channel.as_deref() == Some("sms") { "sms" } else { "email" };
+    let channel = if q.channel.as_deref() == Some("sms") {
+        "sms"
+    } else {
+        "email"
+    };
     if !super::channels::unsubscribe(&state, &token, channel).await? {
-        return Err(crate::error::AppError::Code(shared::error::ErrorCode::NotFound));
+        return Err(crate::error::AppError::Code(
+            shared::error::ErrorCode::NotFound,
+        ));
     }
     let what = if channel == "sms" { "短信" } else { "邮件" };
     let page = format!(

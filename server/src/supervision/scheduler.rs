@@ -17,8 +17,7 @@ use crate::error::AppResult;
 use crate::state::AppState;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use shared::accounts::Role;
 use shared::cases::Stage;
@@ -196,7 +195,9 @@ async fn sync_plans(state: &AppState, now: OffsetDateTime) -> AppResult<PassRepo
     }
     // Closed since: their pending jobs go, their mark with them.
     for p in plans.values() {
-        if !seen.contains(&p.case_id) && (p.deadline_at.is_some() || p.warned || p.escalated_to.is_some()) {
+        if !seen.contains(&p.case_id)
+            && (p.deadline_at.is_some() || p.warned || p.escalated_to.is_some())
+        {
             todo.push((p.case_id, 0, None, None));
         }
     }
@@ -253,7 +254,11 @@ async fn sync_plans(state: &AppState, now: OffsetDateTime) -> AppResult<PassRepo
         }
         for part in jobs.chunks(100) {
             job::Entity::insert_many(part.to_vec())
-                .on_conflict(OnConflict::column(job::Column::JobKey).do_nothing().to_owned())
+                .on_conflict(
+                    OnConflict::column(job::Column::JobKey)
+                        .do_nothing()
+                        .to_owned(),
+                )
                 .exec_without_returning(&*txn)
                 .await?;
         }
@@ -277,7 +282,11 @@ async fn sync_plans(state: &AppState, now: OffsetDateTime) -> AppResult<PassRepo
 }
 
 /// Claim up to a batch of due jobs for `token`; their ids.
-async fn claim(conn: &impl ConnectionTrait, now: OffsetDateTime, token: &str) -> AppResult<Vec<i64>> {
+async fn claim(
+    conn: &impl ConnectionTrait,
+    now: OffsetDateTime,
+    token: &str,
+) -> AppResult<Vec<i64>> {
     let free = Condition::all()
         .add(job::Column::DoneAt.is_null())
         .add(job::Column::DueAt.lte(now))
@@ -304,7 +313,8 @@ async fn claim(conn: &impl ConnectionTrait, now: OffsetDateTime, token: &str) ->
         .filter(free)
         .exec_with_returning(conn)
         .await?;
-    let mut ids: Vec<(OffsetDateTime, i64)> = claimed.into_iter().map(|j| (j.due_at, j.id)).collect();
+    let mut ids: Vec<(OffsetDateTime, i64)> =
+        claimed.into_iter().map(|j| (j.due_at, j.id)).collect();
     ids.sort();
     Ok(ids.into_iter().map(|(_, id)| id).collect())
 }
@@ -498,7 +508,9 @@ async fn recipients(
                     .collect()
             }
         },
-        EscalationLevel::GridLeader => leaders(grid, vec![name_of(LeaderTitle::GridLeader)]).await?,
+        EscalationLevel::GridLeader => {
+            leaders(grid, vec![name_of(LeaderTitle::GridLeader)]).await?
+        }
         EscalationLevel::Secretary => {
             let community = parent_of(grid).await?;
             let named = leaders(community, vec![name_of(LeaderTitle::PartySecretary)]).await?;

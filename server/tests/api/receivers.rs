@@ -122,7 +122,10 @@ impl SmtpReceiver {
                         let upper = line.to_ascii_uppercase();
                         let reply: &[u8] = if upper.starts_with("EHLO") {
                             b"250-linju-test\r\n250 8BITMIME\r\n"
-                        } else if upper.starts_with("HELO") || upper.starts_with("NOOP") || upper.starts_with("RSET") {
+                        } else if upper.starts_with("HELO")
+                            || upper.starts_with("NOOP")
+                            || upper.starts_with("RSET")
+                        {
                             b"250 OK\r\n"
                         } else if upper.starts_with("MAIL FROM:") {
                             from = line[10..].trim().to_string();
@@ -193,11 +196,17 @@ impl SmsGatewayReceiver {
             axum::routing::post(move |headers: HeaderMap, body: String| {
                 let kept = kept.clone();
                 async move {
-                    let get = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
+                    let get = |n: &str| {
+                        headers
+                            .get(n)
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_string)
+                    };
                     kept.lock().unwrap().push(Sms {
                         authorization: get("authorization"),
                         idempotency_key: get("idempotency-key"),
-                        body: serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body)),
+                        body: serde_json::from_str(&body)
+                            .unwrap_or(serde_json::Value::String(body)),
                     });
                     r#"{"code":0}"#
                 }

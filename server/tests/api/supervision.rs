@@ -83,8 +83,11 @@ async fn dispatched_case(app: &TestApp) -> (Value, OffsetDateTime) {
     let building = app.place_id("XF-C01-B0001").await;
     let rubbish = category(&resident, "E-ENV-01").await;
     let (status, c) = resident
-        .post("/api/v1/cases", json!({"title": "楼道堆物", "category_id": rubbish, "urgency": "normal",
-                                       "source": "resident_report", "place_id": building}))
+        .post(
+            "/api/v1/cases",
+            json!({"title": "楼道堆物", "category_id": rubbish, "urgency": "normal",
+                                       "source": "resident_report", "place_id": building}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{c}");
     let (status, c) = mv(&staff, &c, json!({"action": "register"})).await;
@@ -179,7 +182,10 @@ async fn warning_then_each_step_of_the_ladder_once_and_a_holiday_delays_a_step(a
             .unwrap()
             .due_at
     };
-    assert_eq!(step2(EscalationLevel::GridLeader), step(EscalationLevel::GridLeader));
+    assert_eq!(
+        step2(EscalationLevel::GridLeader),
+        step(EscalationLevel::GridLeader)
+    );
     assert!(step2(EscalationLevel::Secretary) > step(EscalationLevel::Secretary));
 
     let r = pass_at(app, step(EscalationLevel::GridLeader)).await;
@@ -318,7 +324,12 @@ async fn admins_edit_the_ladder(app: &TestApp) {
     let (c, registered) = dispatched_case(app).await;
     let id = c["id"].as_i64().unwrap();
     let rule: SupervisionRule = serde_json::from_value(saved["rules"][1].clone()).unwrap();
-    let planned = plan(&rule, &WorkCalendar::default(), registered, ts(&c["deadline_at"]));
+    let planned = plan(
+        &rule,
+        &WorkCalendar::default(),
+        registered,
+        ts(&c["deadline_at"]),
+    );
     assert_eq!(planned.len(), 3);
     for p in &planned {
         assert_eq!(pass_at(app, p.due_at).await.ran, 1);
@@ -346,7 +357,9 @@ async fn move_at(app: &TestApp, username: &str, id: i64, body: Value, t: OffsetD
         .await
         .unwrap()
         .unwrap();
-    let me = server::accounts::service::load_principal(conn, &u).await.unwrap();
+    let me = server::accounts::service::load_principal(conn, &u)
+        .await
+        .unwrap();
     let ctx = server::http::RequestCtx {
         request_id: None,
         ip: None,
@@ -354,13 +367,18 @@ async fn move_at(app: &TestApp, username: &str, id: i64, body: Value, t: OffsetD
         user_agent: None,
         secure: false,
     };
-    let current = server::cases::service::get(&app.state, &me, id).await.unwrap();
+    let current = server::cases::service::get(&app.state, &me, id)
+        .await
+        .unwrap();
     let mut body = body;
     body["version"] = json!(current.summary.version);
     let m = serde_json::from_value(body).unwrap();
-    let out = server::clock::at(t, server::cases::service::make_move(&app.state, &me, &ctx, id, m))
-        .await
-        .unwrap();
+    let out = server::clock::at(
+        t,
+        server::cases::service::make_move(&app.state, &me, &ctx, id, m),
+    )
+    .await
+    .unwrap();
     serde_json::to_value(out).unwrap()
 }
 
@@ -414,7 +432,11 @@ async fn email_and_sms_go_out_once_by_preference_with_quiet_hours_and_unsubscrib
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = set_channels(&staff, json!({"email": "wang@example.org", "email_on": true, "digest_on": true})).await;
+    let (status, _) = set_channels(
+        &staff,
+        json!({"email": "wang@example.org", "email_on": true, "digest_on": true}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
 
     // The resident's report is registered at 21:30: the email goes at once, the text waits
@@ -422,8 +444,11 @@ async fn email_and_sms_go_out_once_by_preference_with_quiet_hours_and_unsubscrib
     let building = app.place_id("XF-C01-B0001").await;
     let rubbish = category(&resident, "E-ENV-01").await;
     let (_, c) = resident
-        .post("/api/v1/cases", json!({"title": "刘先生家门口垃圾", "category_id": rubbish, "urgency": "normal",
-                                       "source": "resident_report", "place_id": building}))
+        .post(
+            "/api/v1/cases",
+            json!({"title": "刘先生家门口垃圾", "category_id": rubbish, "urgency": "normal",
+                                       "source": "resident_report", "place_id": building}),
+        )
         .await;
     let id = c["id"].as_i64().unwrap();
     let number = c["number"].as_str().unwrap().to_string();
@@ -436,7 +461,10 @@ async fn email_and_sms_go_out_once_by_preference_with_quiet_hours_and_unsubscrib
     assert_eq!(mail.to, ["<liu@example.org>"]);
     let text = mail.text();
     assert!(text.contains(&number) && text.contains("立案"), "{text}");
-    assert!(!text.contains("刘先生") && !text.contains("垃圾"), "no names or words of the report: {text}");
+    assert!(
+        !text.contains("刘先生") && !text.contains("垃圾"),
+        "no names or words of the report: {text}"
+    );
     let message_id = mail.header("Message-ID").unwrap();
     assert!(message_id.starts_with("<linju-job-"), "{message_id}");
     assert!(text.contains("/api/v1/unsubscribe/"), "{text}");
@@ -470,22 +498,37 @@ async fn email_and_sms_go_out_once_by_preference_with_quiet_hours_and_unsubscrib
         morning + Duration::minutes(5),
     )
     .await;
-    let planned = plan(&SupervisionRule::default_rule(), &WorkCalendar::default(), registered, deadline);
+    let planned = plan(
+        &SupervisionRule::default_rule(),
+        &WorkCalendar::default(),
+        registered,
+        deadline,
+    );
     let before = (smtp.mails().len(), sms.received().len());
     pass_at(app, planned[0].due_at).await;
     let mails = smtp.mails();
-    let to_gw: Vec<_> = mails.iter().filter(|m| m.to == ["<zhao@example.org>"]).collect();
+    let to_gw: Vec<_> = mails
+        .iter()
+        .filter(|m| m.to == ["<zhao@example.org>"])
+        .collect();
     assert_eq!(to_gw.len(), 1, "{mails:?}");
     assert!(to_gw[0].text().contains("黄牌"), "{}", to_gw[0].text());
     let texts = sms.received();
-    assert!(texts.iter().any(|t| t.body["phone"] == "13800001111" && t.body["text"].as_str().unwrap().contains("黄牌")));
+    assert!(
+        texts.iter().any(|t| t.body["phone"] == "13800001111"
+            && t.body["text"].as_str().unwrap().contains("黄牌"))
+    );
     assert!(mails.len() > before.0 && texts.len() > before.1);
 
     // Unsubscribe by the email's link: no more email to the grid worker, SMS still.
     let text = to_gw[0].text();
     let link = text
         .split_whitespace()
-        .find_map(|w| w.split("退订：").last().filter(|l| l.contains("/api/v1/unsubscribe/")))
+        .find_map(|w| {
+            w.split("退订：")
+                .last()
+                .filter(|l| l.contains("/api/v1/unsubscribe/"))
+        })
         .unwrap()
         .to_string();
     let path = &link[link.find("/api/v1/unsubscribe/").unwrap()..];
@@ -500,15 +543,21 @@ async fn email_and_sms_go_out_once_by_preference_with_quiet_hours_and_unsubscrib
     assert_eq!(smtp.mails().len(), before.0, "unsubscribed from email");
     assert_eq!(sms.received().len(), before.1 + 1, "the escalation by SMS");
     assert_eq!(
-        reqwest::get(format!("{}/api/v1/unsubscribe/nonsense", app.base)).await.unwrap().status(),
+        reqwest::get(format!("{}/api/v1/unsubscribe/nonsense", app.base))
+            .await
+            .unwrap()
+            .status(),
         StatusCode::NOT_FOUND
     );
 
     // The office's daily digest: a staff member's own report registered in the evening is in
     // one email at 08:00, not an email of its own.
     let (_, own) = staff
-        .post("/api/v1/cases", json!({"title": "路灯不亮", "category_id": rubbish, "urgency": "normal",
-                                       "source": "patrol", "place_id": building}))
+        .post(
+            "/api/v1/cases",
+            json!({"title": "路灯不亮", "category_id": rubbish, "urgency": "normal",
+                                       "source": "patrol", "place_id": building}),
+        )
         .await;
     let own_id = own["id"].as_i64().unwrap();
     let later = evening + Duration::days(3);
@@ -519,7 +568,10 @@ async fn email_and_sms_go_out_once_by_preference_with_quiet_hours_and_unsubscrib
     let digest_at = shared::supervision::next_morning(later);
     pass_at(app, digest_at).await;
     let mails = smtp.mails();
-    let digests: Vec<_> = mails.iter().filter(|m| m.to == ["<wang@example.org>"]).collect();
+    let digests: Vec<_> = mails
+        .iter()
+        .filter(|m| m.to == ["<wang@example.org>"])
+        .collect();
     assert_eq!(digests.len(), 1, "{mails:?}");
     assert!(digests[0].text().contains(own["number"].as_str().unwrap()));
     // Nothing is sent twice.
@@ -548,7 +600,8 @@ async fn with_receivers(postgres: bool) {
     } else {
         TestApp::sqlite_configured(true, tweak).await
     };
-    email_and_sms_go_out_once_by_preference_with_quiet_hours_and_unsubscribe(&app, &smtp, &sms).await;
+    email_and_sms_go_out_once_by_preference_with_quiet_hours_and_unsubscribe(&app, &smtp, &sms)
+        .await;
     app.cleanup().await;
 }
 
