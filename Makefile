@@ -69,10 +69,10 @@ test-e2e: npm chromium
 		node --test --test-concurrency=1 --test-reporter=tap tests/
 
 ## make bench — the hierarchy on a 200,000-resident district; the board with 10,000 cases;
-## 1,000 residents voting at once on a council ballot;
+## 1,000 residents voting at once on a council ballot; one supervision pass over 10,000 open cases;
 ## the map with 10,000 buildings and 2,000 case pins
 bench: bench-map
-	LINJU_BENCH_POSTGRES_URL="$$(.ci/postgres.sh)" cargo bench -p server --bench hierarchy --bench board --bench endpoints --bench council
+	LINJU_BENCH_POSTGRES_URL="$$(.ci/postgres.sh)" cargo bench -p server --bench hierarchy --bench board --bench endpoints --bench council --bench supervision
 
 ## make bench-map — first drawing and frame times of the map in headless Chromium
 bench-map: tools app server-release npm chromium

@@ -24,6 +24,7 @@ mod settings;
 mod shell;
 mod stats;
 mod submit;
+mod supervision;
 mod ui;
 
 use leptos::prelude::*;

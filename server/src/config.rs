@@ -36,6 +36,55 @@ pub struct Config {
     pub live_check_every: Duration,
     /// An optional raster base layer for the map (off by default).
     pub map_tiles: Option<shared::map::TileLayer>,
+    /// How often the supervision scheduler runs a pass (`LINJU_SUPERVISION_EVERY_SECONDS`,
+    /// default 30; 0 turns the loop off — the tests' setting, they run passes themselves).
+    pub supervision_every: Option<Duration>,
+    /// Run the scheduler's passes this far ahead of the wall clock
+    /// (`LINJU_SUPERVISION_AHEAD_HOURS`, default 0): for demos and browser tests that must
+    /// see a warning or an escalation without waiting days.
+    pub supervision_ahead: time::Duration,
+    /// Email (off unless `LINJU_SMTP_URL` is set).
+    pub smtp: Option<Smtp>,
+    /// Text messages through an HTTP gateway (off unless `LINJU_SMS_URL` is set).
+    pub sms: Option<SmsGateway>,
+    /// The address users reach the app at, for links in emails and texts (`LINJU_PUBLIC_URL`;
+    /// default: the first of `LINJU_PUBLIC_ORIGINS`, else `http://HOST:PORT`).
+    pub public_url: String,
+}
+
+/// `LINJU_SMTP_URL` as lettre reads it (`smtp://user:pass@host:587?tls=required`,
+/// `smtps://…`, `smtp://127.0.0.1:2525` for a relay without TLS) and `LINJU_SMTP_FROM`.
+#[derive(Clone, Debug)]
+pub struct Smtp {
+    pub url: String,
+    pub from: String,
+}
+
+/// `LINJU_SMS_URL` (POSTed to), `LINJU_SMS_TEMPLATE` (the body; `{phone}`, `{text}` and `{id}`
+/// are replaced, JSON-escaped), `LINJU_SMS_AUTH` (the `Authorization` header's value) and
+/// `LINJU_SMS_CONTENT_TYPE` (default `application/json`).
+#[derive(Clone, Debug)]
+pub struct SmsGateway {
+    pub url: String,
+    pub template: String,
+    pub auth: Option<String>,
+    pub content_type: String,
+}
+
+pub const DEFAULT_SMS_TEMPLATE: &str = r#"{"phone":"{phone}","text":"{text}","id":"{id}"}"#;
+
+fn channels() -> (Option<Smtp>, Option<SmsGateway>) {
+    let smtp = env("LINJU_SMTP_URL").map(|url| Smtp {
+        url,
+        from: env("LINJU_SMTP_FROM").unwrap_or_else(|| "邻聚 <noreply@linju.invalid>".into()),
+    });
+    let sms = env("LINJU_SMS_URL").map(|url| SmsGateway {
+        url,
+        template: env("LINJU_SMS_TEMPLATE").unwrap_or_else(|| DEFAULT_SMS_TEMPLATE.into()),
+        auth: env("LINJU_SMS_AUTH"),
+        content_type: env("LINJU_SMS_CONTENT_TYPE").unwrap_or_else(|| "application/json".into()),
+    });
+    (smtp, sms)
 }
 
 fn env(name: &str) -> Option<String> {
@@ -86,7 +135,21 @@ fn map_tiles() -> Result<Option<shared::map::TileLayer>, String> {
 
 impl Config {
     pub fn from_env() -> Result<Config, String> {
+        let (smtp, sms) = channels();
+        let host: IpAddr = env_parse("HOST", IpAddr::from([127, 0, 0, 1]))?;
+        let port: u16 = env_parse("PORT", 8080)?;
+        let public_url = env("LINJU_PUBLIC_URL")
+            .or_else(|| {
+                env("LINJU_PUBLIC_ORIGINS")
+                    .and_then(|v| v.split(',').next().map(|s| s.trim().to_string()))
+            })
+            .unwrap_or_else(|| format!("http://{host}:{port}"))
+            .trim_end_matches('/')
+            .to_string();
         Ok(Config {
+            smtp,
+            sms,
+            public_url,
             host: env_parse("HOST", IpAddr::from([127, 0, 0, 1]))?,
             port: env_parse("PORT", 8080)?,
             database_url: env("DATABASE_URL")
@@ -119,6 +182,14 @@ impl Config {
                 .unwrap_or_else(|| PathBuf::from("data/uploads")),
             live_check_every: Duration::from_secs(env_parse("LINJU_LIVE_CHECK_SECONDS", 3)?),
             map_tiles: map_tiles()?,
+            supervision_every: match env_parse::<u64>("LINJU_SUPERVISION_EVERY_SECONDS", 30)? {
+                0 => None,
+                s => Some(Duration::from_secs(s)),
+            },
+            supervision_ahead: time::Duration::hours(env_parse::<i64>(
+                "LINJU_SUPERVISION_AHEAD_HOURS",
+                0,
+            )?),
         })
     }
 
@@ -142,6 +213,11 @@ impl Config {
             upload_dir: std::env::temp_dir().join(format!("linju-uploads-{}", std::process::id())),
             live_check_every: Duration::from_secs(3),
             map_tiles: None,
+            supervision_every: None,
+            supervision_ahead: time::Duration::ZERO,
+            smtp: None,
+            sms: None,
+            public_url: "http://127.0.0.1".into(),
         }
     }
 }

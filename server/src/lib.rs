@@ -45,6 +45,7 @@ pub mod places;
 pub mod site;
 pub mod state;
 pub mod stats;
+pub mod supervision;
 
 pub use state::AppState;
 
@@ -104,7 +105,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(audit::router())
                 .merge(stats::router())
                 .merge(assessment::router())
-                .merge(directives::router()),
+                .merge(directives::router())
+                .merge(supervision::router()),
         )
         .routes(routes!(healthz))
         .routes(routes!(readyz))

@@ -104,6 +104,9 @@ async fn serve(config: Config) -> ExitCode {
     };
     let site_built = state.site.built;
     server::start_housekeeping(state.clone());
+    if let Some(every) = state.config.supervision_every {
+        server::supervision::scheduler::start(state.clone(), every, state.config.supervision_ahead);
+    }
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,
         Err(e) => {

@@ -45,6 +45,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         (name = "audit", description = "Who read or changed what"),
         (name = "stats", description = "Statistics (统计分析): headline figures, trends and breakdowns"),
         (name = "directives", description = "督办: instructions with a deadline on a case, followed to acceptance"),
+        (name = "supervision", description = "Supervision (督办与预警): warnings and the escalation ladder per category"),
         (name = "operations", description = "Health and the API description")
     )
 )]

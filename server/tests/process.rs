@@ -811,3 +811,134 @@ async fn a_backup_under_writes_restores_on_postgres() {
     drop_copy.await;
     drop_quiet.await;
 }
+
+/// Two server processes on one PostgreSQL database run the supervision scheduler side by side
+/// (a pass each second, 100 days ahead of the wall clock so every warning and step of the
+/// ladder is due): each job is run by one of them, and each notification is written once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_send_each_reminder_once_on_postgres() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let (url, drop) = postgres_database("supervision").await;
+    let env = [
+        ("LINJU_SUPERVISION_EVERY_SECONDS", "1"),
+        ("LINJU_SUPERVISION_AHEAD_HOURS", "2400"),
+    ];
+    let (mut a, addr_a, _) = start_with(&url, &env);
+    let (mut b, addr_b, _) = start_with(&url, &env);
+    let http = reqwest::Client::new();
+    let cookie = sign_in(&http, &addr_a, "staff").await;
+    let meta: serde_json::Value = http
+        .get(format!("http://{addr_a}/api/v1/cases/meta"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rubbish = meta["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "E-ENV-01")
+        .unwrap()["id"]
+        .clone();
+    let grids: serde_json::Value = http
+        .get(format!("http://{addr_a}/api/v1/grids"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let where_ = CaseWhere {
+        category_id: rubbish,
+        place_id: grids[0]["place"]["id"].clone(),
+    };
+    const CASES: usize = 12;
+    for i in 0..CASES {
+        // Filed on one process, registered on the other.
+        let c: serde_json::Value =
+            file_case(&http, &addr_a, &cookie, &where_, &format!("井盖缺失 {i}"))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+        let res = http
+            .post(format!("http://{addr_b}/api/v1/cases/{}/moves", c["id"]))
+            .header("cookie", &cookie)
+            .header("origin", format!("http://{addr_b}"))
+            .header("x-requested-with", "t")
+            .json(&serde_json::json!({"action": "register", "version": c["version"]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+    }
+    // A warning and four steps per case.
+    let expected = (CASES * 5) as i64;
+    let db = sea_orm::Database::connect(&url).await.unwrap();
+    let count = |sql: &'static str| {
+        let db = &db;
+        async move {
+            db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index::<i64>(0)
+                .unwrap()
+        }
+    };
+    let started = std::time::Instant::now();
+    while count("SELECT COUNT(*) FROM supervision_jobs WHERE done_at IS NOT NULL").await < expected
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "jobs not done within 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    // One more pass each: nothing is run again.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        count("SELECT COUNT(*) FROM supervision_jobs").await,
+        expected
+    );
+    assert_eq!(
+        count("SELECT COALESCE(MAX(attempts), 0)::bigint FROM supervision_jobs").await,
+        1,
+        "no job was claimed twice"
+    );
+    let repeated = count(
+        "SELECT COUNT(*) FROM (SELECT user_id, case_id, action FROM notifications \
+         WHERE action LIKE 'alert_%' GROUP BY user_id, case_id, action HAVING COUNT(*) > 1) t",
+    )
+    .await;
+    assert_eq!(repeated, 0, "a reminder went out twice");
+    let sent = count("SELECT COUNT(*) FROM notifications WHERE action LIKE 'alert_%'").await;
+    assert!(
+        sent >= CASES as i64 * 2,
+        "warnings and steps reached people: {sent}"
+    );
+    let processes = count(
+        "SELECT COUNT(DISTINCT split_part(claimed_by, '-', 1))::bigint FROM supervision_jobs",
+    )
+    .await;
+    eprintln!(
+        "{expected} jobs done by {processes} process(es) in {:?}, {sent} notifications",
+        started.elapsed()
+    );
+    for c in [&a, &b] {
+        signal(c, "-TERM");
+    }
+    for c in [&mut a, &mut b] {
+        assert_eq!(
+            wait(c, Duration::from_secs(20)).and_then(|s| s.code()),
+            Some(0)
+        );
+    }
+    db.close().await.ok();
+    drop.await;
+}

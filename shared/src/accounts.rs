@@ -574,6 +574,9 @@ pub struct Preferences {
     pub elder_mode: bool,
     /// The read-aloud (语音朗读) button on resident pages.
     pub read_aloud: bool,
+    /// Email and SMS besides the app (supervision's channels).
+    #[serde(default)]
+    pub channels: crate::supervision::ChannelPreferences,
     pub version: i64,
 }
 
@@ -582,6 +585,7 @@ impl Default for Preferences {
         Preferences {
             elder_mode: false,
             read_aloud: true,
+            channels: crate::supervision::ChannelPreferences::default(),
             version: 0,
         }
     }
@@ -606,6 +610,9 @@ pub struct UpdatePreferences {
     /// The elder-mode offer was answered (yes or no): it is not made again.
     #[serde(default)]
     pub offer_answered: bool,
+    /// Email and SMS; absent: kept as saved.
+    #[serde(default)]
+    pub channels: Option<crate::supervision::ChannelPreferences>,
     pub version: i64,
 }
 

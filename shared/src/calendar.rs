@@ -170,27 +170,12 @@ impl WorkCalendar {
             Limit::WorkingHours(h) => Limit::WorkingHours(h.min(MAX_WORKING_HOURS)),
             Limit::WorkingDays(d) => Limit::WorkingDays(d.min(MAX_WORKING_DAYS)),
         };
-        let mut t = self.next_working_moment(start);
+        let t = self.next_working_moment(start);
         if self.day_start >= self.day_end {
             return t;
         }
         match limit {
-            Limit::WorkingHours(h) => {
-                let mut left = Duration::hours(i64::from(h));
-                loop {
-                    let end_of_day = Self::at(t.to_offset(SHANGHAI).date(), self.day_end);
-                    let today = end_of_day - t;
-                    if left <= today {
-                        return (t + left).to_offset(UtcOffset::UTC);
-                    }
-                    left -= today;
-                    let next = self.next_working_moment(end_of_day);
-                    if next <= t {
-                        return (t + left).to_offset(UtcOffset::UTC);
-                    }
-                    t = next;
-                }
-            }
+            Limit::WorkingHours(h) => self.add_working_time(t, Duration::hours(i64::from(h))),
             Limit::WorkingDays(n) => {
                 let mut d = t.to_offset(SHANGHAI).date();
                 let mut counted = 0;
@@ -210,6 +195,29 @@ impl WorkCalendar {
                 }
                 Self::at(d, self.day_end).to_offset(UtcOffset::UTC)
             }
+        }
+    }
+
+    /// `start` plus a span of working time (the first working moment when `start` is out of
+    /// hours): an SLA in hours, and the supervision ladder's warning and escalation moments.
+    pub fn add_working_time(&self, start: OffsetDateTime, span: Duration) -> OffsetDateTime {
+        let mut t = self.next_working_moment(start);
+        if self.day_start >= self.day_end {
+            return t;
+        }
+        let mut left = span.min(Duration::hours(i64::from(MAX_WORKING_HOURS)));
+        loop {
+            let end_of_day = Self::at(t.to_offset(SHANGHAI).date(), self.day_end);
+            let today = end_of_day - t;
+            if left <= today {
+                return (t + left).to_offset(UtcOffset::UTC);
+            }
+            left -= today;
+            let next = self.next_working_moment(end_of_day);
+            if next <= t {
+                return (t + left).to_offset(UtcOffset::UTC);
+            }
+            t = next;
         }
     }
 

@@ -1059,6 +1059,9 @@ pub struct CaseSummary {
     #[serde(with = "time::serde::rfc3339::option")]
     pub deadline_at: Option<time::OffsetDateTime>,
     pub overdue: bool,
+    /// 黄牌 (warned) or 红牌 (overdue or escalated), from supervision.
+    #[serde(default)]
+    pub mark: Option<crate::supervision::CaseMark>,
     pub rework_count: i32,
     #[serde(with = "time::serde::rfc3339")]
     pub stage_entered_at: time::OffsetDateTime,
@@ -1199,6 +1202,9 @@ pub struct Notification {
     pub about: NotificationAbout,
     /// The case move that happened (it says from which stage to which); none for a letter's answer.
     pub action: Option<Action>,
+    /// A warning or escalation of the case by the scheduler (no move, no actor).
+    #[serde(default)]
+    pub alert: Option<crate::supervision::Alert>,
     pub stage: Option<Stage>,
     /// Who made it.
     pub actor_name: Option<String>,

@@ -19,6 +19,7 @@ pub mod mediation;
 pub mod open311;
 pub mod places;
 pub mod stats;
+pub mod supervision;
 pub mod validate;
 
 /// A page of results with the total count, for lists that may be long.

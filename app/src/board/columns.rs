@@ -216,6 +216,7 @@ fn board_card(
                     <span class="mono board-card-number">{card.case.number.clone()}</span>
                     {card.case.overdue.then(|| view! { <span class="badge badge-danger" data-testid="card-overdue">{i18n.t(Key::Overdue)}</span> })}
                     <crate::directives::DirectiveBadge case_id=id/>
+                    {card.case.mark.map(crate::supervision::mark_badge)}
                 </p>
                 {card.photo_id.map(|p| view! {
                     <img class="board-card-photo" src=format!("/api/v1/photos/{p}/thumb") loading="lazy" width="56" height="56"

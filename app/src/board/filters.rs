@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use shared::board::Board;
 use shared::cases::{Assignee, CaseMeta, Source};
 use shared::places::PlaceRefWithPath;
+use shared::supervision::Mark;
 
 use crate::api::{self, ApiError, ApiResult};
 use crate::cases::category_name;
@@ -55,6 +56,9 @@ pub struct Filters {
     pub source: Option<Source>,
     #[serde(default)]
     pub overdue: bool,
+    /// 黄牌 or 红牌 only.
+    #[serde(default)]
+    pub mark: Option<Mark>,
     #[serde(default)]
     pub q: String,
     #[serde(default)]
@@ -79,6 +83,9 @@ impl Filters {
         }
         if self.overdue {
             parts.push("overdue=true".into());
+        }
+        if let Some(m) = self.mark {
+            parts.push(format!("mark={}", m.as_str()));
         }
         if !self.q.trim().is_empty() {
             parts.push(format!("q={}", api::encode(self.q.trim())));
@@ -195,6 +202,20 @@ pub fn FilterBar(
                     <option value="">{move || i18n.t(Key::All)}</option>
                     {Source::ALL.into_iter().map(|s| view! {
                         <option value=s.as_str() selected=move || filters.with(|f| f.source == Some(s))>{move || i18n.text(s.text())}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-mark">{move || i18n.t(Key::FilterMark)}</label>
+                <select id="f-mark" data-testid="filter-mark" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    let mut f = filters.get_untracked();
+                    f.mark = Mark::ALL.into_iter().find(|m| m.as_str() == v);
+                    set_filters.run(f);
+                }>
+                    <option value="" selected=move || filters.with(|f| f.mark.is_none())>{move || i18n.t(Key::MarkAny)}</option>
+                    {Mark::ALL.into_iter().map(|m| view! {
+                        <option value=m.as_str() selected=move || filters.with(|f| f.mark == Some(m))>{move || i18n.text(m.text())}</option>
                     }).collect_view()}
                 </select>
             </div>

@@ -179,6 +179,7 @@ fn CaseDetail(
                     <StageBadge stage/>
                     <span class="badge">{move || i18n.text(s.urgency.text())}</span>
                     {s.overdue.then(|| view! { <span class="badge badge-danger" data-testid="overdue">{move || i18n.t(Key::Overdue)}</span> })}
+                    {s.mark.map(crate::supervision::mark_badge)}
                     {(s.rework_count > 0).then(|| view! { <span class="badge badge-warn">{move || i18n.fmt(Key::ReworkCount, &[("n", &s.rework_count.to_string())])}</span> })}
                 </div>
                 {(case.also_reported > 0).then(|| { let n = case.also_reported.to_string(); view! {

@@ -83,6 +83,8 @@ pub fn NotificationsPage() -> impl IntoView {
                             _ => None,
                         };
                         let action = n.action;
+                        let alert = n.alert;
+                        let alert_number = number.clone().unwrap_or_default();
                         let to = n.stage;
                         let who = n.actor_name.clone();
                         view! {
@@ -96,6 +98,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                     </span>
                                     <span class="notification-body">
                                         <span data-testid="notification-what">{move || match (directive, action) {
+                                            _ if alert.is_some() => alert.map(|a| a.sentence(&alert_number, i18n.get())).unwrap_or_default().into_any(),
                                             (Some(step), _) => crate::ui::sentence_naming(
                                                 shared::directives::notice(step, who.as_deref().unwrap_or_default(), i18n.get()), who.as_deref()),
                                             (None, Some(action)) => crate::ui::sentence_naming(shared::cases::CaseEventKind::from(action)

@@ -121,6 +121,8 @@ impl Elder {
             elder_mode: self.on.get_untracked(),
             read_aloud: self.read_aloud.get_untracked(),
             offer_answered,
+            // Elder mode's switch leaves the email and SMS choices as saved.
+            channels: None,
             version: self.version.get_untracked(),
         }
     }

@@ -1,5 +1,6 @@
 //! Admin settings: the case categories (GB/T 30428 部件/事件 and services) and responsible
-//! parties, the SLA table, the office calendar, the board's WIP limits and Open311 API keys.
+//! parties, the SLA table, the office calendar, the warning and escalation ladder
+//! (`crate::supervision`), the board's WIP limits and Open311 API keys.
 //! Every change goes to the server, which validates it; these screens check what `shared`
 //! can check before sending and show the server's field errors next to the inputs.
 
@@ -28,16 +29,18 @@ enum Section {
     Parties,
     Sla,
     Calendar,
+    Supervision,
     Board,
     Open311,
 }
 
 impl Section {
-    const ALL: [Section; 6] = [
+    const ALL: [Section; 7] = [
         Section::Categories,
         Section::Parties,
         Section::Sla,
         Section::Calendar,
+        Section::Supervision,
         Section::Board,
         Section::Open311,
     ];
@@ -48,6 +51,7 @@ impl Section {
             Section::Parties => "parties",
             Section::Sla => "sla",
             Section::Calendar => "calendar",
+            Section::Supervision => "supervision",
             Section::Board => "board",
             Section::Open311 => "open311",
         }
@@ -63,6 +67,7 @@ impl Section {
             Section::Parties => Key::SettingsParties,
             Section::Sla => Key::SettingsSla,
             Section::Calendar => Key::SettingsCalendar,
+            Section::Supervision => Key::SettingsSupervision,
             Section::Board => Key::SettingsBoard,
             Section::Open311 => Key::SettingsOpen311,
         }
@@ -74,6 +79,7 @@ impl Section {
             Section::Parties => Key::SettingsPartiesIntro,
             Section::Sla => Key::SettingsSlaIntro,
             Section::Calendar => Key::SettingsCalendarIntro,
+            Section::Supervision => Key::SettingsSupervisionIntro,
             Section::Board => Key::SettingsBoardIntro,
             Section::Open311 => Key::SettingsOpen311Intro,
         }
@@ -153,6 +159,7 @@ fn Settings(section: Section) -> impl IntoView {
                 Section::Parties => view! { <catalog::PartiesSection/> }.into_any(),
                 Section::Sla => view! { <timing::SlaSection/> }.into_any(),
                 Section::Calendar => view! { <timing::CalendarSection/> }.into_any(),
+                Section::Supervision => view! { <crate::supervision::LadderSection/> }.into_any(),
                 Section::Board => view! { <channels::WipSection/> }.into_any(),
                 Section::Open311 => view! { <channels::Open311Section/> }.into_any(),
             }}

@@ -22,6 +22,13 @@ fn preferences_of(row: Option<&user_preference::Model>) -> Preferences {
     row.map_or_else(Preferences::default, |r| Preferences {
         elder_mode: r.elder_mode,
         read_aloud: r.read_aloud,
+        channels: shared::supervision::ChannelPreferences {
+            email: r.notify_email.clone(),
+            phone: r.notify_phone.clone(),
+            email_on: r.email_on,
+            sms_on: r.sms_on,
+            digest_on: r.digest_on,
+        },
         version: r.version,
     })
 }
@@ -72,6 +79,9 @@ pub async fn update(
         return Err(AppError::conflict(&current));
     }
     let answered = req.offer_answered || row.as_ref().is_some_and(|r| r.elder_offer_answered);
+    let channels = req.channels.unwrap_or_else(|| current.channels.clone());
+    shared::supervision::validate_channels(&channels)?;
+    let blank = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let next = user_preference::ActiveModel {
         user_id: Set(me.user_id),
         elder_mode: Set(req.elder_mode),
@@ -79,6 +89,12 @@ pub async fn update(
         elder_offer_answered: Set(answered),
         version: Set(current.version + 1),
         updated_at: Set(crate::clock::now()),
+        notify_email: Set(blank(channels.email)),
+        notify_phone: Set(blank(channels.phone)),
+        email_on: Set(channels.email_on),
+        sms_on: Set(channels.sms_on),
+        digest_on: Set(channels.digest_on),
+        unsubscribe_token: Set(row.as_ref().and_then(|r| r.unsubscribe_token.clone())),
     };
     // Two saves at once from two devices: the second finds the version moved (or the row
     // there) and gets a 409, never a silent overwrite.

@@ -122,4 +122,12 @@ entity!(user_preference, "user_preferences", {
     pub elder_offer_answered: bool,
     pub version: i64,
     pub updated_at: TimeDateTimeWithTimeZone,
+    /// Supervision's channels (`shared::supervision::ChannelPreferences`).
+    pub notify_email: Option<String>,
+    pub notify_phone: Option<String>,
+    pub email_on: bool,
+    pub sms_on: bool,
+    pub digest_on: bool,
+    /// In the unsubscribe link of every email and SMS; made with the first one sent.
+    pub unsubscribe_token: Option<String>,
 });

@@ -31,6 +31,8 @@ pub struct BoardQuery {
     pub source: Option<Source>,
     #[serde(default)]
     pub overdue: bool,
+    /// Only cases with this mark: `yellow` (黄牌, warned) or `red` (红牌, overdue or escalated).
+    pub mark: Option<shared::supervision::Mark>,
     /// Part of the title or number.
     pub q: Option<String>,
 }
@@ -50,6 +52,7 @@ async fn board(
         assignee_id: q.assignee_id,
         source: q.source,
         overdue: q.overdue,
+        mark: q.mark,
         q: q.q,
     };
     Ok(Json(service::board(&state.db.conn, &me, &f).await?))

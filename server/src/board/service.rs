@@ -28,6 +28,8 @@ pub struct BoardFilter {
     pub assignee_id: Option<i64>,
     pub source: Option<Source>,
     pub overdue: bool,
+    /// Only cases with this mark (黄牌/红牌).
+    pub mark: Option<shared::supervision::Mark>,
     pub q: Option<String>,
 }
 
@@ -53,10 +55,18 @@ fn condition(me: &Principal, f: &BoardFilter, now: OffsetDateTime) -> AppResult<
     if let Some(s) = f.source {
         c = c.add(case::Column::Source.eq(s.as_str()));
     }
+    let overdue = Condition::all()
+        .add(case::Column::DeadlineAt.lt(now))
+        .add(case::Column::Stage.is_in(running_stages()));
     if f.overdue {
-        c = c
-            .add(case::Column::DeadlineAt.lt(now))
-            .add(case::Column::Stage.is_in(running_stages()));
+        c = c.add(overdue.clone());
+    }
+    if let Some(mark) = f.mark {
+        c = c.add(crate::supervision::marks::condition(
+            mark,
+            case::Column::Id,
+            overdue,
+        ));
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         if q.chars().count() > 64 {
@@ -262,7 +272,7 @@ pub async fn board(
         .into_iter()
         .map(|l| (l.stage.clone(), l))
         .collect();
-    let columns = columns
+    let mut columns: Vec<Column> = columns
         .into_iter()
         .map(|(stage, total, rows)| Column {
             stage,
@@ -291,6 +301,13 @@ pub async fn board(
                 .collect(),
         })
         .collect();
+    let mut shown: Vec<&mut shared::cases::CaseSummary> = Vec::new();
+    for col in columns.iter_mut() {
+        for card in col.cards.iter_mut() {
+            shown.push(&mut card.case);
+        }
+    }
+    crate::supervision::marks::apply(conn, shown).await?;
     Ok(Board {
         columns,
         figures: figures(conn, &base, now).await?.figures(),
@@ -353,7 +370,9 @@ pub async fn reorder(state: &AppState, me: &Principal, id: i64, r: Reorder) -> A
     state.live.publish(crate::cases::live::Change::of(
         event_id, "reorder", &updated,
     ));
-    Ok(card_of(&updated))
+    let mut card = card_of(&updated);
+    crate::supervision::marks::apply(&state.db.conn, [&mut card.case]).await?;
+    Ok(card)
 }
 
 /// Set the work-in-progress limits (admin). Columns not named keep theirs.

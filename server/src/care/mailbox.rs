@@ -2,7 +2,7 @@
 //! into a case; the writer sees the answer and the case's progress.
 
 use super::store::letter;
-use crate::cases::store::{case, notification};
+use crate::cases::store::case;
 use crate::db::OneOr404;
 use crate::error::{AppError, AppResult, Or404};
 use crate::places::store::place;
@@ -211,18 +211,18 @@ pub async fn answer(
     }
     // The writer hears of the answer in the app (the bell), in the same transaction.
     if let Some(writer) = l.writer_id.filter(|w| *w != me.user_id) {
-        notification::ActiveModel {
-            user_id: Set(writer),
-            case_id: Set(None),
-            letter_id: Set(Some(id)),
-            action: Set(shared::cases::LETTER_ANSWERED.into()),
-            stage: Set(None),
-            actor_name: Set(Some(me.display_name.clone())),
-            created_at: Set(crate::clock::now()),
-            read_at: Set(None),
-            ..Default::default()
-        }
-        .insert(&*txn)
+        crate::supervision::notify::notify(
+            &*txn,
+            &state.config.public_url,
+            crate::supervision::notify::NewNotification {
+                user_id: writer,
+                case_id: None,
+                letter_id: Some(id),
+                action: shared::cases::LETTER_ANSWERED.into(),
+                stage: None,
+                actor_name: Some(me.display_name.clone()),
+            },
+        )
         .await?;
     }
     let l = letter::Entity::find_by_id(id).one_or_404(&*txn).await?;

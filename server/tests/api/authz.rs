@@ -910,6 +910,28 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         ),
         case(
             M::GET,
+            "/api/v1/supervision/rules",
+            "/api/v1/supervision/rules".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        // An unsubscribe link works without signing in; an unknown token is a 404 for everyone.
+        case(
+            M::GET,
+            "/api/v1/unsubscribe/{token}",
+            "/api/v1/unsubscribe/no-such-token?channel=email".into(),
+            None,
+            [404; 7],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/supervision/rules",
+            "/api/v1/supervision/rules".into(),
+            Some(json!({"rules": [], "version": 1})),
+            [422, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
             "/api/v1/calendar",
             "/api/v1/calendar".into(),
             None,

@@ -7,6 +7,11 @@ use crate::common::TestApp;
 use reqwest::StatusCode;
 use serde_json::json;
 
+/// The channels (supervision's email and SMS) of an account that never chose any.
+fn no_channels() -> serde_json::Value {
+    json!({"email": null, "phone": null, "email_on": false, "sms_on": false, "digest_on": true})
+}
+
 async fn preferences_are_kept_per_account_and_the_offer_is_made_once(app: &TestApp) {
     // 张秀兰, born 1956, verified as her register record: offered elder mode.
     let zhang = app.login("zhangxiulan").await;
@@ -14,7 +19,7 @@ async fn preferences_are_kept_per_account_and_the_offer_is_made_once(app: &TestA
     assert_eq!(status, StatusCode::OK, "{first}");
     assert_eq!(
         first,
-        json!({"elder_mode": false, "read_aloud": true, "version": 0, "offer_elder_mode": true})
+        json!({"elder_mode": false, "read_aloud": true, "version": 0, "offer_elder_mode": true, "channels": no_channels()})
     );
 
     // She says yes: elder mode is on and the offer is not made again.
@@ -27,7 +32,7 @@ async fn preferences_are_kept_per_account_and_the_offer_is_made_once(app: &TestA
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(
         saved,
-        json!({"elder_mode": true, "read_aloud": true, "version": 1, "offer_elder_mode": false})
+        json!({"elder_mode": true, "read_aloud": true, "version": 1, "offer_elder_mode": false, "channels": no_channels()})
     );
     // Another device signing in as her reads the same.
     let (_, again) = app
@@ -59,7 +64,7 @@ async fn preferences_are_kept_per_account_and_the_offer_is_made_once(app: &TestA
     assert_eq!(status, StatusCode::OK, "{off}");
     assert_eq!(
         off,
-        json!({"elder_mode": false, "read_aloud": false, "version": 2, "offer_elder_mode": false})
+        json!({"elder_mode": false, "read_aloud": false, "version": 2, "offer_elder_mode": false, "channels": no_channels()})
     );
 
     // 刘先生 (born 1972) is not offered; nor is staff, who is no registered resident; and her
@@ -69,7 +74,7 @@ async fn preferences_are_kept_per_account_and_the_offer_is_made_once(app: &TestA
         assert_eq!(status, StatusCode::OK, "{who}: {p}");
         assert_eq!(
             p,
-            json!({"elder_mode": false, "read_aloud": true, "version": 0, "offer_elder_mode": false}),
+            json!({"elder_mode": false, "read_aloud": true, "version": 0, "offer_elder_mode": false, "channels": no_channels()}),
             "{who}"
         );
     }

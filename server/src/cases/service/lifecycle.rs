@@ -3,7 +3,7 @@
 
 use super::query::{find_visible, name_of, parse, relation, stage_of, view};
 use super::timing::{calendar, limit_for};
-use crate::cases::store::{case, category, event, notification, party, wip_limit};
+use crate::cases::store::{case, category, event, party, wip_limit};
 use crate::db::OneOr404;
 use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
@@ -566,18 +566,18 @@ pub(super) async fn move_in(
     .await?;
     // The reporter hears of every step of their report (not of their own moves).
     if let Some(reporter) = c.reporter_id.filter(|r| *r != me.user_id) {
-        notification::ActiveModel {
-            user_id: Set(reporter),
-            case_id: Set(Some(id)),
-            letter_id: Set(None),
-            action: Set(name_of(m.action)),
-            stage: Set(Some(name_of(to))),
-            actor_name: Set(Some(me.display_name.clone())),
-            created_at: Set(now),
-            read_at: Set(None),
-            ..Default::default()
-        }
-        .insert(&**txn)
+        crate::supervision::notify::notify(
+            &**txn,
+            &state.config.public_url,
+            crate::supervision::notify::NewNotification {
+                user_id: reporter,
+                case_id: Some(id),
+                letter_id: None,
+                action: name_of(m.action),
+                stage: Some(name_of(to)),
+                actor_name: Some(me.display_name.clone()),
+            },
+        )
         .await?;
     }
     super::requests::record_postpone_move(&**txn, me, &c, m, now).await?;

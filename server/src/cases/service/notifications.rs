@@ -68,12 +68,14 @@ pub async fn notifications(
                 },
                 (None, None) => return None,
             };
+            let alert = shared::supervision::Alert::parse(&n.action);
             Some(Notification {
                 id: n.id,
                 action: match about {
-                    NotificationAbout::Case { .. } => Some(parse(&n.action)?),
-                    NotificationAbout::Letter { .. } | NotificationAbout::Directive { .. } => None,
+                    NotificationAbout::Case { .. } if alert.is_none() => Some(parse(&n.action)?),
+                    _ => None,
                 },
+                alert,
                 about,
                 stage: n.stage.as_deref().and_then(parse),
                 actor_name: n.actor_name,

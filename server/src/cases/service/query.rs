@@ -84,6 +84,7 @@ pub fn stage_of(c: &case::Model) -> Stage {
 
 pub fn summary(c: &case::Model, now: OffsetDateTime) -> CaseSummary {
     let stage = stage_of(c);
+    let overdue = stage.clock_runs() && c.deadline_at.is_some_and(|d| d < now);
     CaseSummary {
         id: c.id,
         number: c.number.clone(),
@@ -97,7 +98,10 @@ pub fn summary(c: &case::Model, now: OffsetDateTime) -> CaseSummary {
         assignee_id: c.assignee_id,
         responsible_party_id: c.responsible_party_id,
         deadline_at: c.deadline_at,
-        overdue: stage.clock_runs() && c.deadline_at.is_some_and(|d| d < now),
+        overdue,
+        // Overdue alone already is 红牌; warnings and escalations are added by
+        // `supervision::marks::apply` where the board and the case page read them.
+        mark: shared::supervision::CaseMark::of(overdue, false, None),
         rework_count: c.rework_count,
         stage_entered_at: c.stage_entered_at,
         created_at: c.created_at,
@@ -184,7 +188,7 @@ pub(super) async fn view(
     } else {
         None
     };
-    Ok(CaseView {
+    let mut out = CaseView {
         legal_requests: shared::cases::legal_requests(stage_of(&c), me, rel),
         pending_request,
         summary: summary(&c, now),
@@ -212,7 +216,9 @@ pub(super) async fn view(
         reporter_name,
         lon: c.lon,
         lat: c.lat,
-    })
+    };
+    crate::supervision::marks::apply(conn, [&mut out.summary]).await?;
+    Ok(out)
 }
 
 /// Open cases of `category_id` at `place_id` or within `radius_m` of `point`

@@ -1,0 +1,616 @@
+//! Supervision: warnings and the escalation ladder, run by the scheduler on a stepped clock.
+//! The case is filed and moved over HTTP at the wall clock's time; every moment the test
+//! steps to is computed from the record (its deadline), never from the wall clock.
+
+use crate::both;
+use crate::common::{Api, TestApp, category, party};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use server::supervision::scheduler::{PassReport, run_due};
+use shared::calendar::WorkCalendar;
+use shared::supervision::{Alert, EscalationLevel, SupervisionRule, plan};
+use time::{Duration, OffsetDateTime};
+
+async fn mv(api: &Api, case: &Value, body: Value) -> (StatusCode, Value) {
+    let mut body = body;
+    body["version"] = case["version"].clone();
+    api.post(&format!("/api/v1/cases/{}/moves", case["id"]), body)
+        .await
+}
+
+fn ts(v: &Value) -> OffsetDateTime {
+    OffsetDateTime::parse(
+        v.as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap()
+}
+
+/// One scheduler pass with the clock at `t`.
+async fn pass_at(app: &TestApp, t: OffsetDateTime) -> PassReport {
+    server::clock::at(t, run_due(&app.state)).await.unwrap()
+}
+
+/// The supervision alerts `api`'s user has received about case `id`.
+async fn alerts(api: &Api, id: i64) -> Vec<Alert> {
+    let (status, list) = api.get("/api/v1/notifications").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let mut out: Vec<Alert> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["case_id"] == id && !n["alert"].is_null())
+        .map(|n| serde_json::from_value(n["alert"].clone()).unwrap())
+        .collect();
+    out.reverse();
+    out
+}
+
+/// The mark of case `id` on the board (with an optional `mark` filter); none when the case is
+/// not on the filtered board.
+async fn board_mark(api: &Api, id: i64, filter: &str) -> Option<Value> {
+    let (status, board) = api.get(&format!("/api/v1/board{filter}")).await;
+    assert_eq!(status, StatusCode::OK, "{board}");
+    board["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["cards"].as_array().unwrap().iter())
+        .find(|c| c["id"] == id)
+        .map(|c| c["mark"].clone())
+}
+
+/// Make `username` the grid leader of grid `grid_code`, with their account.
+async fn make_grid_leader(app: &TestApp, grid_code: &str, username: &str) {
+    use sea_orm::{ActiveModelTrait, Set};
+    server::places::store::place_leader::ActiveModel {
+        place_id: Set(app.place_id(grid_code).await),
+        position: Set(9),
+        title: Set("grid_leader".into()),
+        name: Set("网格长".into()),
+        user_id: Set(Some(app.user_id(username).await)),
+        ..Default::default()
+    }
+    .insert(&app.state.db.conn)
+    .await
+    .unwrap();
+}
+
+/// A rubbish report in grid 1, registered by staff and dispatched to the grid's worker.
+async fn dispatched_case(app: &TestApp) -> (Value, OffsetDateTime) {
+    let resident = app.login("resident").await;
+    let staff = app.login("staff").await;
+    let building = app.place_id("XF-C01-B0001").await;
+    let rubbish = category(&resident, "E-ENV-01").await;
+    let (status, c) = resident
+        .post(
+            "/api/v1/cases",
+            json!({"title": "楼道堆物", "category_id": rubbish, "urgency": "normal",
+                                       "source": "resident_report", "place_id": building}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let (status, c) = mv(&staff, &c, json!({"action": "register"})).await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    let registered = ts(&c["stage_entered_at"]);
+    let gw = app.user_id("gridworker").await;
+    let property = party(&staff, "PROPERTY").await;
+    let (status, c) = mv(
+        &staff,
+        &c,
+        json!({"action": "dispatch", "responsible_party_id": property, "assignee_id": gw}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    (c, registered)
+}
+
+async fn warning_then_each_step_of_the_ladder_once_and_a_holiday_delays_a_step(app: &TestApp) {
+    make_grid_leader(app, "XF-C01-G1", "staff").await;
+    let gw = app.login("gridworker").await;
+    let staff = app.login("staff").await;
+    let admin = app.login("admin").await;
+    let (c, registered) = dispatched_case(app).await;
+    let id = c["id"].as_i64().unwrap();
+    let deadline = ts(&c["deadline_at"]);
+    let planned = plan(
+        &SupervisionRule::default_rule(),
+        &WorkCalendar::default(),
+        registered,
+        deadline,
+    );
+    let at = |alert: Alert| planned.iter().find(|p| p.alert == alert).unwrap().due_at;
+    let warn_at = at(Alert::Warning);
+    assert!(registered < warn_at && warn_at < deadline);
+
+    // A minute before the warning: nothing.
+    let r = pass_at(app, warn_at - Duration::minutes(1)).await;
+    assert_eq!(r.ran, 0, "{r:?}");
+    assert!(alerts(&gw, id).await.is_empty());
+    assert_eq!(board_mark(&staff, id, "").await, Some(Value::Null));
+
+    // The warning: to the assignee, once; the card carries 黄牌.
+    let r = pass_at(app, warn_at).await;
+    assert_eq!((r.ran, r.notified), (1, 1), "{r:?}");
+    assert_eq!(pass_at(app, warn_at).await.ran, 0, "run once");
+    assert_eq!(alerts(&gw, id).await, [Alert::Warning]);
+    let mark = board_mark(&staff, id, "").await.unwrap();
+    assert_eq!(mark, json!({"mark": "yellow", "escalated_to": null}));
+    assert!(board_mark(&staff, id, "?mark=yellow").await.is_some());
+    assert!(board_mark(&staff, id, "?mark=red").await.is_none());
+    let (_, view) = gw.get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(view["mark"]["mark"], "yellow", "the case page shows it too");
+
+    // The deadline: the assignee's step; 红牌 from here on.
+    let step = |level| at(Alert::Escalated { level });
+    let r = pass_at(app, step(EscalationLevel::Assignee)).await;
+    assert_eq!((r.ran, r.notified), (1, 1), "{r:?}");
+    assert_eq!(
+        alerts(&gw, id).await,
+        [
+            Alert::Warning,
+            Alert::Escalated {
+                level: EscalationLevel::Assignee
+            }
+        ]
+    );
+    assert_eq!(
+        board_mark(&staff, id, "?mark=red").await.unwrap(),
+        json!({"mark": "red", "escalated_to": "assignee"})
+    );
+    assert!(board_mark(&staff, id, "?mark=yellow").await.is_none());
+
+    // The day of the secretary's step becomes a holiday: that step waits for the next
+    // working day; the grid leader's (earlier) does not move.
+    let secretary_day = step(EscalationLevel::Secretary)
+        .to_offset(shared::calendar::SHANGHAI)
+        .date();
+    let (status, _) = admin
+        .put(
+            "/api/v1/calendar",
+            json!([{"day": secretary_day.to_string(), "kind": "holiday", "name": "测试假日"}]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut cal = WorkCalendar::default();
+    cal.holidays.insert(secretary_day);
+    let replanned = plan(&SupervisionRule::default_rule(), &cal, registered, deadline);
+    let step2 = |level| {
+        replanned
+            .iter()
+            .find(|p| p.alert == Alert::Escalated { level })
+            .unwrap()
+            .due_at
+    };
+    assert_eq!(
+        step2(EscalationLevel::GridLeader),
+        step(EscalationLevel::GridLeader)
+    );
+    assert!(step2(EscalationLevel::Secretary) > step(EscalationLevel::Secretary));
+
+    let r = pass_at(app, step(EscalationLevel::GridLeader)).await;
+    assert_eq!((r.ran, r.notified), (1, 1), "{r:?}");
+    assert_eq!(
+        alerts(&staff, id).await,
+        [Alert::Escalated {
+            level: EscalationLevel::GridLeader
+        }],
+        "the grid leader (王干事 here) hears of it"
+    );
+    // At the secretary's old moment: nothing (the holiday).
+    assert_eq!(pass_at(app, step(EscalationLevel::Secretary)).await.ran, 0);
+    assert!(alerts(&admin, id).await.is_empty());
+    let r = pass_at(app, step2(EscalationLevel::Secretary)).await;
+    assert_eq!(r.ran, 1, "{r:?}");
+    assert_eq!(
+        alerts(&admin, id).await,
+        [Alert::Escalated {
+            level: EscalationLevel::Secretary
+        }],
+        "no party secretary with an account: the admins"
+    );
+    // The street: nobody there has an account; the step is still taken and marked.
+    let r = pass_at(app, step2(EscalationLevel::Street)).await;
+    assert_eq!((r.ran, r.notified), (1, 0), "{r:?}");
+    assert_eq!(
+        board_mark(&staff, id, "").await.unwrap(),
+        json!({"mark": "red", "escalated_to": "street"})
+    );
+    // Long after: nothing more, nothing twice.
+    assert_eq!(
+        pass_at(app, step2(EscalationLevel::Street) + Duration::days(30))
+            .await
+            .ran,
+        0
+    );
+    assert_eq!(alerts(&gw, id).await.len(), 2);
+    assert_eq!(alerts(&staff, id).await.len(), 1);
+    assert_eq!(alerts(&admin, id).await.len(), 1);
+
+    // Closing ends supervision: no mark in the closed column.
+    let (_, c) = gw.get(&format!("/api/v1/cases/{id}")).await;
+    let (_, c) = mv(&gw, &c, json!({"action": "start"})).await;
+    let (_, c) = mv(&gw, &c, json!({"action": "feedback", "note": "已清理"})).await;
+    let (status, c) = mv(&staff, &c, json!({"action": "verify_pass"})).await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    let (status, c) = mv(&staff, &c, json!({"action": "close"})).await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    pass_at(app, step2(EscalationLevel::Street) + Duration::days(31)).await;
+    assert_eq!(board_mark(&staff, id, "").await, Some(Value::Null));
+}
+both!(warning_then_each_step_of_the_ladder_once_and_a_holiday_delays_a_step);
+
+async fn a_changed_deadline_plans_again(app: &TestApp) {
+    let gw = app.login("gridworker").await;
+    let staff = app.login("staff").await;
+    let (c, registered) = dispatched_case(app).await;
+    let id = c["id"].as_i64().unwrap();
+    let deadline = ts(&c["deadline_at"]);
+    let rule = SupervisionRule::default_rule();
+    let first = plan(&rule, &WorkCalendar::default(), registered, deadline);
+    pass_at(app, first[0].due_at).await;
+    assert_eq!(alerts(&gw, id).await, [Alert::Warning]);
+
+    // Postponed with a new deadline a month on (the clock stops), then resumed.
+    let (_, c) = mv(&gw, &c, json!({"action": "start"})).await;
+    let until = OffsetDateTime::now_utc() + Duration::days(30);
+    let until_text = until
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let (status, c) = mv(
+        &gw,
+        &c,
+        json!({"action": "request_postpone", "postpone_until": until_text, "note": "等配件"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    let (status, c) = mv(&staff, &c, json!({"action": "approve_postpone"})).await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    assert_eq!(c["stage"], "postponed");
+    // While the clock stands, the old deadline's steps do not come and the card is clean.
+    let r = pass_at(app, deadline + Duration::days(3)).await;
+    assert_eq!(r.ran, 0, "{r:?}");
+    assert_eq!(board_mark(&staff, id, "").await, Some(Value::Null));
+    let (status, c) = mv(&gw, &c, json!({"action": "resume"})).await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    let new_deadline = ts(&c["deadline_at"]);
+    assert!(new_deadline > deadline);
+    // Planned again from the new deadline: a fresh card, a new warning when its time comes.
+    let again = plan(&rule, &WorkCalendar::default(), registered, new_deadline);
+    let r = pass_at(app, again[0].due_at - Duration::minutes(1)).await;
+    assert_eq!(r.ran, 0, "{r:?}");
+    assert_eq!(board_mark(&staff, id, "").await, Some(Value::Null));
+    assert_eq!(pass_at(app, again[0].due_at).await.ran, 1);
+    assert_eq!(alerts(&gw, id).await, [Alert::Warning, Alert::Warning]);
+}
+both!(a_changed_deadline_plans_again);
+
+async fn admins_edit_the_ladder(app: &TestApp) {
+    let admin = app.login("admin").await;
+    let staff = app.login("staff").await;
+    let (status, rules) = staff.get("/api/v1/supervision/rules").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(rules["rules"][0]["warn_percent_left"], 25);
+    assert_eq!(rules["rules"][0]["steps"].as_array().unwrap().len(), 4);
+    let rubbish = category(&admin, "E-ENV-01").await;
+    let mut body = rules.clone();
+    body["rules"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"category_id": rubbish, "warn_percent_left": 50,
+                     "steps": [{"level": "assignee", "delay_hours": 0}, {"level": "secretary", "delay_hours": 2}]}));
+    assert_eq!(
+        staff.put("/api/v1/supervision/rules", body.clone()).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let mut bad = body.clone();
+    bad["rules"][1]["steps"] =
+        json!([{"level": "secretary", "delay_hours": 0}, {"level": "assignee", "delay_hours": 2}]);
+    let (status, err) = admin.put("/api/v1/supervision/rules", bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["errors"][0]["field"], "rules/1/steps/1/level");
+    let (status, saved) = admin.put("/api/v1/supervision/rules", body.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["version"], rules["version"].as_i64().unwrap() + 1);
+    // A stale save: 409 with what is saved.
+    let (status, current) = admin.put("/api/v1/supervision/rules", body).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(current["current"]["rules"][1]["warn_percent_left"], 50);
+
+    // The category's own rule plans its cases: warning at half the time, the secretary two
+    // working hours after the deadline.
+    let (c, registered) = dispatched_case(app).await;
+    let id = c["id"].as_i64().unwrap();
+    let rule: SupervisionRule = serde_json::from_value(saved["rules"][1].clone()).unwrap();
+    let planned = plan(
+        &rule,
+        &WorkCalendar::default(),
+        registered,
+        ts(&c["deadline_at"]),
+    );
+    assert_eq!(planned.len(), 3);
+    for p in &planned {
+        assert_eq!(pass_at(app, p.due_at).await.ran, 1);
+    }
+    assert_eq!(
+        alerts(&admin, id).await,
+        [Alert::Escalated {
+            level: EscalationLevel::Secretary
+        }]
+    );
+}
+both!(admins_edit_the_ladder);
+
+// ---------------------------------------------------------------- channels (email and SMS)
+
+use crate::receivers::{SmsGatewayReceiver, SmtpReceiver};
+
+/// Make a move as `username` through the service, with the clock at `t`.
+async fn move_at(app: &TestApp, username: &str, id: i64, body: Value, t: OffsetDateTime) -> Value {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let conn = &app.state.db.conn;
+    let u = server::accounts::store::user::Entity::find()
+        .filter(server::accounts::store::user::Column::Username.eq(username))
+        .one(conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let me = server::accounts::service::load_principal(conn, &u)
+        .await
+        .unwrap();
+    let ctx = server::http::RequestCtx {
+        request_id: None,
+        ip: None,
+        lang: shared::i18n::Lang::ZhCn,
+        user_agent: None,
+        secure: false,
+    };
+    let current = server::cases::service::get(&app.state, &me, id)
+        .await
+        .unwrap();
+    let mut body = body;
+    body["version"] = json!(current.summary.version);
+    let m = serde_json::from_value(body).unwrap();
+    let out = server::clock::at(
+        t,
+        server::cases::service::make_move(&app.state, &me, &ctx, id, m),
+    )
+    .await
+    .unwrap();
+    serde_json::to_value(out).unwrap()
+}
+
+async fn set_channels(api: &Api, channels: Value) -> (StatusCode, Value) {
+    let (_, p) = api.get("/api/v1/me/preferences").await;
+    api.put(
+        "/api/v1/me/preferences",
+        json!({"elder_mode": p["elder_mode"], "read_aloud": p["read_aloud"], "version": p["version"], "channels": channels}),
+    )
+    .await
+}
+
+/// 21:30 Beijing, two days from now (a moment in quiet hours, after anything the test made).
+fn an_evening() -> OffsetDateTime {
+    let day = OffsetDateTime::now_utc()
+        .to_offset(shared::calendar::SHANGHAI)
+        .date()
+        .next_day()
+        .unwrap()
+        .next_day()
+        .unwrap();
+    time::PrimitiveDateTime::new(day, time::macros::time!(21:30))
+        .assume_offset(shared::calendar::SHANGHAI)
+        .to_offset(time::UtcOffset::UTC)
+}
+
+async fn email_and_sms_go_out_once_by_preference_with_quiet_hours_and_unsubscribe(
+    app: &TestApp,
+    smtp: &SmtpReceiver,
+    sms: &SmsGatewayReceiver,
+) {
+    let gw = app.login("gridworker").await;
+    let resident = app.login("resident").await;
+    let staff = app.login("staff").await;
+    // Preferences: off by default; a channel switched on needs its address.
+    let (_, p) = gw.get("/api/v1/me/preferences").await;
+    assert_eq!(p["channels"]["email_on"], false);
+    let (status, err) = set_channels(&gw, json!({"email_on": true})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["errors"][0]["field"], "channels/email");
+    let (status, p) = set_channels(
+        &gw,
+        json!({"email": "zhao@example.org", "phone": "13800001111", "email_on": true, "sms_on": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert_eq!(p["channels"]["email"], "zhao@example.org");
+    let (status, _) = set_channels(
+        &resident,
+        json!({"email": "liu@example.org", "phone": "13800002222", "email_on": true, "sms_on": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = set_channels(
+        &staff,
+        json!({"email": "wang@example.org", "email_on": true, "digest_on": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The resident's report is registered at 21:30: the email goes at once, the text waits
+    // for 08:00 (quiet hours for residents).
+    let building = app.place_id("XF-C01-B0001").await;
+    let rubbish = category(&resident, "E-ENV-01").await;
+    let (_, c) = resident
+        .post(
+            "/api/v1/cases",
+            json!({"title": "刘先生家门口垃圾", "category_id": rubbish, "urgency": "normal",
+                                       "source": "resident_report", "place_id": building}),
+        )
+        .await;
+    let id = c["id"].as_i64().unwrap();
+    let number = c["number"].as_str().unwrap().to_string();
+    let evening = an_evening();
+    let c = move_at(app, "staff", id, json!({"action": "register"}), evening).await;
+    pass_at(app, evening).await;
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let mail = &mails[0];
+    assert_eq!(mail.to, ["<liu@example.org>"]);
+    let text = mail.text();
+    assert!(text.contains(&number) && text.contains("立案"), "{text}");
+    assert!(
+        !text.contains("刘先生") && !text.contains("垃圾"),
+        "no names or words of the report: {text}"
+    );
+    let message_id = mail.header("Message-ID").unwrap();
+    assert!(message_id.starts_with("<linju-job-"), "{message_id}");
+    assert!(text.contains("/api/v1/unsubscribe/"), "{text}");
+    assert!(sms.received().is_empty(), "no text at 21:30");
+    pass_at(app, evening + Duration::hours(2)).await;
+    assert!(sms.received().is_empty(), "nor at 23:30");
+    let morning = shared::supervision::next_morning(evening);
+    assert_eq!(pass_at(app, morning - Duration::minutes(1)).await.ran, 0);
+    pass_at(app, morning).await;
+    let texts = sms.received();
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert_eq!(texts[0].body["phone"], "13800002222");
+    assert!(texts[0].body["text"].as_str().unwrap().contains(&number));
+    assert_eq!(texts[0].authorization.as_deref(), Some("Bearer test-key"));
+    assert_eq!(
+        texts[0].idempotency_key.as_deref(),
+        texts[0].body["id"].as_str(),
+        "the gateway can drop a repeat by the job's id"
+    );
+
+    // Dispatched to the grid worker; the warning (urgent) reaches them at once by both.
+    let registered = ts(&c["stage_entered_at"]);
+    let deadline = ts(&c["deadline_at"]);
+    let gw_id = app.user_id("gridworker").await;
+    let property = party(&staff, "PROPERTY").await;
+    move_at(
+        app,
+        "staff",
+        id,
+        json!({"action": "dispatch", "responsible_party_id": property, "assignee_id": gw_id}),
+        morning + Duration::minutes(5),
+    )
+    .await;
+    let planned = plan(
+        &SupervisionRule::default_rule(),
+        &WorkCalendar::default(),
+        registered,
+        deadline,
+    );
+    let before = (smtp.mails().len(), sms.received().len());
+    pass_at(app, planned[0].due_at).await;
+    let mails = smtp.mails();
+    let to_gw: Vec<_> = mails
+        .iter()
+        .filter(|m| m.to == ["<zhao@example.org>"])
+        .collect();
+    assert_eq!(to_gw.len(), 1, "{mails:?}");
+    assert!(to_gw[0].text().contains("黄牌"), "{}", to_gw[0].text());
+    let texts = sms.received();
+    assert!(
+        texts.iter().any(|t| t.body["phone"] == "13800001111"
+            && t.body["text"].as_str().unwrap().contains("黄牌"))
+    );
+    assert!(mails.len() > before.0 && texts.len() > before.1);
+
+    // Unsubscribe by the email's link: no more email to the grid worker, SMS still.
+    let text = to_gw[0].text();
+    let link = text
+        .split_whitespace()
+        .find_map(|w| {
+            w.split("退订：")
+                .last()
+                .filter(|l| l.contains("/api/v1/unsubscribe/"))
+        })
+        .unwrap()
+        .to_string();
+    let path = &link[link.find("/api/v1/unsubscribe/").unwrap()..];
+    let page = reqwest::get(format!("{}{path}", app.base)).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("已退订"));
+    let (_, p) = gw.get("/api/v1/me/preferences").await;
+    assert_eq!(p["channels"]["email_on"], false);
+    assert_eq!(p["channels"]["sms_on"], true);
+    let before = (smtp.mails().len(), sms.received().len());
+    pass_at(app, deadline).await;
+    assert_eq!(smtp.mails().len(), before.0, "unsubscribed from email");
+    assert_eq!(sms.received().len(), before.1 + 1, "the escalation by SMS");
+    assert_eq!(
+        reqwest::get(format!("{}/api/v1/unsubscribe/nonsense", app.base))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // The office's daily digest: a staff member's own report registered in the evening is in
+    // one email at 08:00, not an email of its own.
+    let (_, own) = staff
+        .post(
+            "/api/v1/cases",
+            json!({"title": "路灯不亮", "category_id": rubbish, "urgency": "normal",
+                                       "source": "patrol", "place_id": building}),
+        )
+        .await;
+    let own_id = own["id"].as_i64().unwrap();
+    let later = evening + Duration::days(3);
+    move_at(app, "admin", own_id, json!({"action": "register"}), later).await;
+    let before = smtp.mails().len();
+    pass_at(app, later).await;
+    assert_eq!(smtp.mails().len(), before, "no single email for the office");
+    let digest_at = shared::supervision::next_morning(later);
+    pass_at(app, digest_at).await;
+    let mails = smtp.mails();
+    let digests: Vec<_> = mails
+        .iter()
+        .filter(|m| m.to == ["<wang@example.org>"])
+        .collect();
+    assert_eq!(digests.len(), 1, "{mails:?}");
+    assert!(digests[0].text().contains(own["number"].as_str().unwrap()));
+    // Nothing is sent twice.
+    let all = (smtp.mails().len(), sms.received().len());
+    assert_eq!(pass_at(app, digest_at).await.ran, 0);
+    assert_eq!((smtp.mails().len(), sms.received().len()), all);
+}
+
+async fn with_receivers(postgres: bool) {
+    let smtp = SmtpReceiver::start().await;
+    let sms = SmsGatewayReceiver::start().await;
+    let tweak = |c: &mut server::config::Config| {
+        c.smtp = Some(server::config::Smtp {
+            url: format!("smtp://{}", smtp.addr),
+            from: "邻聚 <noreply@linju.invalid>".into(),
+        });
+        c.sms = Some(server::config::SmsGateway {
+            url: sms.url.clone(),
+            template: server::config::DEFAULT_SMS_TEMPLATE.into(),
+            auth: Some("Bearer test-key".into()),
+            content_type: "application/json".into(),
+        });
+    };
+    let app = if postgres {
+        TestApp::postgres_configured(true, tweak).await
+    } else {
+        TestApp::sqlite_configured(true, tweak).await
+    };
+    email_and_sms_go_out_once_by_preference_with_quiet_hours_and_unsubscribe(&app, &smtp, &sms)
+        .await;
+    app.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn channels_on_sqlite() {
+    with_receivers(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn channels_on_postgres() {
+    with_receivers(true).await;
+}
