@@ -184,7 +184,7 @@ pub fn browser_online() -> bool {
 pub async fn forget_everything() {
     forget_user();
     store::delete_everything().await;
-    outbox::refresh().await;
+    outbox::forget();
     let Some(Ok(caches)) = web_sys::window().map(|w| w.caches()) else {
         return;
     };

@@ -223,6 +223,13 @@ async fn read() -> Vec<Item> {
         .collect()
 }
 
+/// Sign-out deleted the outbox: the page shows it empty.
+pub(super) fn forget() {
+    if let Some(signal) = ITEMS.get() {
+        signal.try_set(Vec::new());
+    }
+}
+
 /// Read the outbox again into the page's signal.
 pub async fn refresh() {
     let items = read().await;
@@ -284,6 +291,11 @@ async fn keep(item: Item, photos: Vec<web_sys::File>) -> ApiResult<()> {
     refresh().await;
     ask_for_background_sync();
     ask_to_persist();
+    // Kept while the browser says it is online (the connection broke, or the answer was
+    // lost): try again after the first backoff, whether or not Background Sync is there.
+    if super::browser_online() {
+        schedule(backoff(1));
+    }
     Ok(())
 }
 
@@ -311,6 +323,10 @@ fn ask_to_persist() {
 /// Send what waits, in order, one at a time. `now`: ignore the backoff (the connection just
 /// came back, or the user asked).
 pub async fn drain(now: bool) {
+    // Signed out: the outbox is gone with the user (and opening it would make it again).
+    if super::remembered().is_none() {
+        return;
+    }
     if DRAINING.replace(true) {
         AGAIN.set(true);
         return;
@@ -418,9 +434,10 @@ async fn deliver(item: &Item) -> ApiResult<Option<String>> {
     if item.kind != Kind::Report {
         return Ok(item.href.clone());
     }
-    let Some(case_id) = answer["summary"]["id"].as_i64() else {
-        return Err(ApiError::BadResponse);
-    };
+    let case_id = serde_json::from_value::<shared::cases::CaseView>(answer)
+        .map_err(|_| ApiError::BadResponse)?
+        .summary
+        .id;
     for (n, photo) in store::photos(item.id).await.into_iter().enumerate() {
         api::upload_kept(
             &format!("/cases/{case_id}/photos?kind=report"),
@@ -449,9 +466,9 @@ pub fn reapply(mut item: Item) {
     let State::Conflict { current, .. } = &item.state else {
         return;
     };
-    let version = current["version"]
-        .as_i64()
-        .or_else(|| current["summary"]["version"].as_i64());
+    // Every versioned record the outbox moves (an errand, a case: `CaseView` flattens its
+    // summary) answers with its version at the top.
+    let version = current["version"].as_i64();
     let (Some(version), Some(body)) = (version, item.body.as_deref()) else {
         return;
     };
