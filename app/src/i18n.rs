@@ -68,6 +68,7 @@ keys! {
     OutboxDiscard => "放弃", "Discard";
     OutboxReapply => "按现状重新提交", "Apply again to the current state";
     OutboxDrop => "放弃这一步", "Drop this step";
+    OutboxDiscardQuestion => "放弃后这条内容不会发送，也无法找回。确定放弃吗？", "Discarded, this item is not sent and cannot be recovered. Discard it?";
     OutboxCurrent => "服务器上的现状：{state}", "Now on the server: {state}";
     OutboxViewResult => "查看", "View";
     OutboxPhotos => "附 {n} 张照片", "{n} photo(s) attached";

@@ -209,7 +209,8 @@ test('a step queued on an errand someone changed meanwhile shows the server stat
   await item.getByTestId('outbox-reapply').click();
   await item.and(page.locator('[data-state=refused]')).waitFor();
   assert.ok((await item.getByTestId('outbox-reason').textContent()).length > 0);
-  // Dropped: gone.
+  // Dropped, after a yes: gone.
+  page.once('dialog', (d) => { assert.match(d.message(), /放弃后这条内容不会发送/); d.accept(); });
   await item.getByTestId('outbox-discard').click();
   await item.waitFor({ state: 'detached' });
   await page.getByTestId('outbox-count').filter({ hasText: '待发送 0 条' }).waitFor();

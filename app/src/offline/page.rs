@@ -14,6 +14,7 @@ pub fn OutboxPage() -> impl IntoView {
     let i18n = use_i18n();
     Effect::new(move |_| set_title(i18n.t(Key::OutboxTitle), i18n.get()));
     let outbox = use_outbox();
+    let online = super::use_offline().online;
     let unsent = outbox.unsent();
     let any_sent = move || outbox.items.with(|i| i.iter().any(|i| !i.unsent()));
     view! {
@@ -26,7 +27,7 @@ pub fn OutboxPage() -> impl IntoView {
         </p>
         <div class="actions">
             <button type="button" class="button button-primary" data-testid="outbox-send-now"
-                disabled=move || unsent.get() == 0
+                disabled=move || unsent.get() == 0 || !online.get()
                 on:click=move |_| leptos::task::spawn_local(outbox::drain(true))>
                 {move || i18n.t(Key::OutboxSendNow)}
             </button>
@@ -116,7 +117,7 @@ fn OutboxEntry(item: Item) -> impl IntoView {
                     <button type="button" class="button button-primary" data-testid="outbox-retry"
                         on:click=move |_| outbox::retry(a.clone())>{move || i18n.t(Key::OutboxRetry)}</button>
                     <button type="button" class="button button-quiet" data-testid="outbox-discard"
-                        on:click=move |_| outbox::discard(b.clone())>{move || i18n.t(Key::OutboxDiscard)}</button>
+                        on:click=move |_| discard_asking(b.clone())>{move || i18n.t(Key::OutboxDiscard)}</button>
                 </div>
             }.into_any())
         }
@@ -127,7 +128,7 @@ fn OutboxEntry(item: Item) -> impl IntoView {
                     <button type="button" class="button button-primary" data-testid="outbox-reapply"
                         on:click=move |_| outbox::reapply(a.clone())>{move || i18n.t(Key::OutboxReapply)}</button>
                     <button type="button" class="button button-quiet" data-testid="outbox-drop"
-                        on:click=move |_| outbox::discard(b.clone())>{move || i18n.t(Key::OutboxDrop)}</button>
+                        on:click=move |_| discard_asking(b.clone())>{move || i18n.t(Key::OutboxDrop)}</button>
                 </div>
             }.into_any())
         }
@@ -136,7 +137,7 @@ fn OutboxEntry(item: Item) -> impl IntoView {
             Some(view! {
                 <div class="actions">
                     <button type="button" class="button button-quiet" data-testid="outbox-discard"
-                        on:click=move |_| outbox::discard(b.clone())>{move || i18n.t(Key::OutboxDiscard)}</button>
+                        on:click=move |_| discard_asking(b.clone())>{move || i18n.t(Key::OutboxDiscard)}</button>
                 </div>
             }.into_any())
         }
@@ -159,6 +160,19 @@ fn OutboxEntry(item: Item) -> impl IntoView {
             {detail}
             {actions}
         </article>
+    }
+}
+
+/// Discard an unsent item after the user's yes: what it holds is then lost.
+fn discard_asking(item: Item) {
+    let question = Key::OutboxDiscardQuestion
+        .text()
+        .get(crate::api::language());
+    let sure = web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false);
+    if sure {
+        outbox::discard(item);
     }
 }
 
