@@ -20,7 +20,7 @@ WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run test setup tools wasm-target wasm-bindgen-cli npm chromium app server-debug server-release \
+.PHONY: run test setup tools wasm-target wasm-bindgen-cli npm chromium app bench-outbox server-debug server-release \
         test-rust test-e2e fuzz fuzz-tools bench bench-map clean
 
 ## make run — build everything and serve the demo on http://127.0.0.1:$(PORT)
@@ -77,6 +77,11 @@ bench: bench-map
 ## make bench-map — first drawing and frame times of the map in headless Chromium
 bench-map: tools app server-release npm chromium
 	cd end2end && LINJU_SERVER_BIN=../target/release/server LINJU_SITE_DIR=../$(SITE) node bench/map.mjs
+
+## make bench-outbox — an outbox of 50 reports (10 with photos) draining on loopback, and a
+## repeat visit with a warm service worker (bytes over the network, time to the home page)
+bench-outbox: tools app server-release npm chromium
+	cd end2end && LINJU_SERVER_BIN=../target/release/server LINJU_SITE_DIR=../$(SITE) node bench/outbox.mjs
 
 setup tools: wasm-target wasm-bindgen-cli npm
 

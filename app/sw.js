@@ -8,7 +8,11 @@
 // - A new version installs beside the old one and waits: the page offers "新版本可用，点击更新"
 //   and only the user's click lets it take over (message "skip-waiting"), so nothing swaps
 //   under a half-filled form. Old versions' caches are removed when the new one takes over.
-// - Sign-out deletes every cache (the page does it, app/src/offline.rs).
+// - Sign-out deletes every cache (the page does it, app/src/offline/mod.rs).
+// - Background Sync: the page registers "linju-outbox" when it keeps a write in its outbox
+//   (IndexedDB, app/src/offline/outbox.rs); when the browser sees the connection return it
+//   wakes this worker, which tells the open pages to send. (The sending stays in the page: one
+//   sender, with the session and the outbox's rules, rather than a second copy here.)
 
 const VERSION = '{{version}}';
 const PRECACHE = {{precache}};
@@ -30,6 +34,13 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   if (event.data === 'skip-waiting') self.skipWaiting();
+});
+
+self.addEventListener('sync', (event) => {
+  if (event.tag !== 'linju-outbox') return;
+  event.waitUntil((async () => {
+    for (const client of await self.clients.matchAll({ type: 'window' })) client.postMessage('outbox-sync');
+  })());
 });
 
 self.addEventListener('fetch', (event) => {

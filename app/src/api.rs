@@ -16,9 +16,8 @@ use shared::audit::AuditEntry;
 use shared::board::WipLimit;
 use shared::board::{Board, Card, Undo};
 use shared::care::{
-    CareRecord, EnrolInput, EnrolmentView, ErrandMove, ErrandView, LetterAnswer, LetterInput,
-    LetterView, MealCounts, MenuInput, MenuView, OrderInput, OrderView, PairingInput, PairingView,
-    VisitInput, VisitView,
+    CareRecord, EnrolInput, EnrolmentView, ErrandView, LetterAnswer, LetterInput, LetterView,
+    MealCounts, MenuInput, MenuView, OrderInput, OrderView, PairingInput, PairingView,
 };
 use shared::cases::{
     Assignee, CalendarDay, CaseMeta, CaseSummary, CaseView, Category, CategoryInput, CreateCase,
@@ -43,6 +42,7 @@ use shared::places::{
 };
 
 use crate::i18n::Key;
+use crate::offline::copies::kept;
 
 const BASE: &str = "/api/v1";
 
@@ -320,6 +320,38 @@ async fn upload<T: DeserializeOwned>(path: &str, file: web_sys::File) -> ApiResu
     submission.settle(finish(path, req.send().await).await)
 }
 
+/// A `POST` the outbox keeps (`crate::offline::outbox`), sent with the key it was kept with: the
+/// outbox, not [`Submission`], owns that key from the first try to the last. The answer as JSON.
+pub async fn send_kept(
+    path: &str,
+    body: Option<String>,
+    key: &str,
+) -> ApiResult<serde_json::Value> {
+    let builder = prepare(Request::post(&url(path))).header("Idempotency-Key", key);
+    let sent = match body {
+        Some(body) => {
+            let req = builder
+                .header("Content-Type", "application/json")
+                .body(body)
+                .map_err(|_| ApiError::BadResponse)?;
+            req.send().await
+        }
+        None => builder.send().await,
+    };
+    finish(path, sent).await
+}
+
+/// A photo the outbox kept (a Blob), uploaded with its own key.
+pub async fn upload_kept(path: &str, photo: web_sys::Blob, key: &str) -> ApiResult<Photo> {
+    let content_type = photo.type_();
+    let req = prepare(Request::post(&url(path)))
+        .header("Idempotency-Key", key)
+        .header("Content-Type", &content_type)
+        .body(wasm_bindgen::JsValue::from(photo))
+        .map_err(|_| ApiError::BadResponse)?;
+    finish(path, req.send().await).await
+}
+
 pub async fn delete(path: &str) -> ApiResult<()> {
     finish(path, prepare(Request::delete(&url(path))).send().await).await
 }
@@ -473,7 +505,7 @@ pub async fn search(q: &str) -> ApiResult<SearchResults> {
 
 /// Every grid with where it lies ("幸福街道 / 幸福社区 / 第一网格"), for grid pickers.
 pub async fn grids() -> ApiResult<Vec<PlaceRefWithPath>> {
-    get("/grids").await
+    kept("grids", get("/grids")).await
 }
 
 // ---- residents ----
@@ -604,12 +636,18 @@ pub async fn audit(q: &shared::audit::AuditQuery) -> ApiResult<Page<AuditEntry>>
 // ---- cases ----
 
 pub async fn case_meta() -> ApiResult<CaseMeta> {
-    get("/cases/meta").await
+    kept("case_meta", get("/cases/meta")).await
 }
 
 /// Cases the user reported ("我的上报"), newest first.
 pub async fn my_cases(offset: u64, limit: u64) -> ApiResult<Page<CaseSummary>> {
-    get(&format!("/cases?mine=true&offset={offset}&limit={limit}")).await
+    let path = format!("/cases?mine=true&offset={offset}&limit={limit}");
+    let read = get(&path);
+    if offset == 0 {
+        kept("my_cases", read).await
+    } else {
+        read.await
+    }
 }
 
 pub async fn create_case(input: &CreateCase) -> ApiResult<CaseView> {
@@ -1032,11 +1070,19 @@ pub fn mediation_live_url(since: Option<i64>) -> String {
 
 /// Due visits, overdue first; `mine`: only the residents I am the helper of.
 pub async fn due_visits(mine: bool) -> ApiResult<Vec<PairingView>> {
-    get(if mine {
+    let read = get(if mine {
         "/care/due?mine=true"
     } else {
         "/care/due"
-    })
+    });
+    kept(
+        if mine {
+            "due_visits_mine"
+        } else {
+            "due_visits"
+        },
+        read,
+    )
     .await
 }
 
@@ -1048,16 +1094,8 @@ pub async fn create_pairing(input: &PairingInput) -> ApiResult<PairingView> {
     post("/care/pairings", input).await
 }
 
-pub async fn record_visit(input: &VisitInput) -> ApiResult<VisitView> {
-    post("/care/visits", input).await
-}
-
 pub async fn errands() -> ApiResult<Vec<ErrandView>> {
     get("/care/errands").await
-}
-
-pub async fn move_errand(id: i64, input: &ErrandMove) -> ApiResult<ErrandView> {
-    post(&format!("/care/errands/{id}/moves"), input).await
 }
 
 pub async fn letters() -> ApiResult<Vec<LetterView>> {
@@ -1096,10 +1134,6 @@ pub async fn meal_orders(day: &str, mine: bool) -> ApiResult<Vec<OrderView>> {
 
 pub async fn place_meal_orders(input: &OrderInput) -> ApiResult<Vec<OrderView>> {
     post("/care/meals/orders", input).await
-}
-
-pub async fn meal_delivered(id: i64) -> ApiResult<OrderView> {
-    post_empty(&format!("/care/meals/orders/{id}/delivered")).await
 }
 
 /// Meals per day of a month (`YYYY-MM`).

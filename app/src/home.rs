@@ -39,17 +39,20 @@ fn Home(principal: Principal) -> impl IntoView {
     let grid_ids = principal.grid_ids.clone();
     let is_grid_worker = principal.has_role(Role::GridWorker);
 
+    // Without signal, the names kept from the last visit (`offline::copies`).
     let grid_names = LocalResource::new(move || {
         let ids = grid_ids.clone();
-        async move {
+        crate::offline::copies::kept("home_grids", async move {
             let mut names = Vec::new();
             for id in ids {
-                if let Ok(p) = api::place(id).await {
-                    names.push((p.id, p.name));
+                match api::place(id).await {
+                    Ok(p) => names.push((p.id, p.name)),
+                    Err(api::ApiError::Network) => return Err(api::ApiError::Network),
+                    Err(_) => {}
                 }
             }
-            names
-        }
+            Ok(names)
+        })
     });
 
     // Every section the user may use, as a large tile with what it is for: residents find
@@ -93,8 +96,9 @@ fn Home(principal: Principal) -> impl IntoView {
                         <dd data-testid="home-grids">
                             {move || match grid_names.get() {
                                 None => i18n.t(Key::Loading).to_string(),
-                                Some(list) if list.is_empty() => i18n.t(Key::NoGridsAssigned).to_string(),
-                                Some(list) => list.into_iter().map(|(_, n)| n).collect::<Vec<_>>().join("、"),
+                                Some(Err(_)) => i18n.t(Key::OfflineNoCopy).to_string(),
+                                Some(Ok(list)) if list.is_empty() => i18n.t(Key::NoGridsAssigned).to_string(),
+                                Some(Ok(list)) => list.into_iter().map(|(_, n)| n).collect::<Vec<_>>().join("、"),
                             }}
                         </dd>
                     </div>

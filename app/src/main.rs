@@ -85,6 +85,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/residents/:id") view=protected!(ResidentPage)/>
                     <Route path=path!("/people") view=protected!(PeoplePage)/>
                     <Route path=path!("/search") view=protected!(SearchPage)/>
+                    <Route path=path!("/outbox") view=protected!(OutboxPage)/>
                     <Route path=path!("/report") view=simple_for_elders!(ElderReportPage, ReportPage)/>
                     <Route path=path!("/cases") view=simple_for_elders!(ElderMinePage, MyReportsPage)/>
                     <Route path=path!("/approvals") view=protected!(LedgerPage)/>
@@ -139,6 +140,7 @@ use elder::{ElderMinePage, ElderReportPage, ElderVotePage, SimpleForElders};
 use home::HomePage;
 use map::MapPage;
 use mediation::{MediationBoardPage, MediationFilePage};
+use offline::page::OutboxPage;
 use places::{DataPage, PeoplePage, PlacePage, PlacesRootPage, ResidentPage, SearchPage};
 use settings::SettingsPage;
 use stats::{StatsCasesPage, StatsPage, StatsReportPage};

@@ -236,7 +236,19 @@ pub fn Shell(children: Children) -> impl IntoView {
     // Tell the API which language to answer in.
     Effect::new(move |_| api::set_language(i18n.get()));
 
+    let unsent = crate::offline::outbox::use_outbox().unsent();
     let logout = move |_| {
+        // Signing out deletes the outbox: say so first when something in it is not sent.
+        let n = unsent.get_untracked();
+        if n > 0 {
+            let question = i18n.fmt(Key::OutboxSignOutWarning, &[("n", &n.to_string())]);
+            let sure = web_sys::window()
+                .and_then(|w| w.confirm_with_message(&question).ok())
+                .unwrap_or(false);
+            if !sure {
+                return;
+            }
+        }
         spawn_local(async move {
             let _ = api::logout().await;
             crate::offline::forget_everything().await;

@@ -9,6 +9,8 @@ use shared::care::{ErrandMove, ErrandStatus, ErrandStep, ErrandView};
 use super::{CareTabs, fmt_yuan, parse_yuan};
 use crate::api;
 use crate::i18n::{Key, set_title, use_i18n};
+use crate::offline::outbox::{self, Item, Sent};
+use crate::offline::page::KeptNotice;
 use crate::submit::Submit;
 use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, local_error};
 use shared::calendar::format_moment;
@@ -59,10 +61,20 @@ pub fn ErrandCard(
     let amount = RwSignal::new(String::new());
     let receipt = RwSignal::new(String::new());
     let id = e.with_untracked(|e| e.id);
+    // The step was kept in the outbox (no signal).
+    let kept = RwSignal::new(false);
 
     let step = Submit::new(move |mv: ErrandMove| async move {
-        match api::move_errand(id, &mv).await {
-            Ok(next) => {
+        let label =
+            e.with_untracked(|e| format!("{} · {}", i18n.text(mv.step.text()), e.resident_name));
+        match outbox::send::<ErrandView>(Item::errand_step(id, &mv, label), Vec::new()).await {
+            Ok(Sent::Kept) => {
+                completing.set(false);
+                cancelling.set(false);
+                kept.set(true);
+                Ok(())
+            }
+            Ok(Sent::Now(next)) => {
                 completing.set(false);
                 cancelling.set(false);
                 e.set(next.clone());
@@ -151,12 +163,14 @@ pub fn ErrandCard(
                 <div><dt>{move || i18n.t(Key::ErrandUpdated)}</dt><dd>{move || format_moment(e.with(|e| e.updated_at))}</dd></div>
             </dl>
             <FormError error testid="errand-error"/>
+            <KeptNotice kept/>
             // Done, and this reader may not confirm it (whoever ran it may not: `errand_step`):
             // say who does, rather than leave a card with nothing to do.
             {move || e.with(|e| e.status == ErrandStatus::Done && !e.steps.contains(&ErrandStep::Confirm)).then(|| view! {
                 <p class="hint errand-awaits" data-testid="errand-awaits">{i18n.t(Key::ErrandAwaitsConfirmation)}</p>
             })}
-            {move || (!completing.get() && !cancelling.get()).then(|| {
+            // A step kept in the outbox: no further step on this card until it is sent.
+            {move || (!completing.get() && !cancelling.get() && !kept.get()).then(|| {
                 let steps = e.with(|e| e.steps.clone());
                 (!steps.is_empty()).then(|| view! {
                     <div class="errand-steps">

@@ -17,6 +17,7 @@ use crate::accounts::{PersonPicker, use_session};
 use crate::api;
 use crate::clock::today;
 use crate::i18n::{Key, set_title, use_i18n};
+use crate::offline::outbox::{self, Item, Sent};
 use crate::submit::Submit;
 use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField};
 use shared::calendar::format_moment;
@@ -48,9 +49,19 @@ pub fn MealsPage() -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     // Marking a stop delivered is one action of the page: the route, the day's orders and the
     // month's counts are each read again when it has gone through (its version).
+    let kept = RwSignal::new(Vec::<i64>::new());
     let delivering = Deliveries {
-        send: Submit::new(move |id: i64| async move { api::meal_delivered(id).await }),
+        // Through the outbox: without signal the delivery is kept and sent later.
+        send: Submit::new(move |(id, name): (i64, String)| async move {
+            if let Sent::Kept =
+                outbox::send::<OrderView>(Item::meal_delivered(id, name), Vec::new()).await?
+            {
+                kept.update(|k| k.push(id));
+            }
+            Ok(())
+        }),
         stop: RwSignal::new(None),
+        kept,
     };
     let delivered = delivering.send.version();
     view! {
@@ -86,8 +97,10 @@ pub fn MealsPage() -> impl IntoView {
 /// Marking a stop delivered: one action for the page, and the stop it was last tried for.
 #[derive(Clone, Copy)]
 struct Deliveries {
-    send: Submit<i64, OrderView>,
+    send: Submit<(i64, String)>,
     stop: RwSignal<Option<i64>>,
+    /// Stops whose delivery waits in the outbox.
+    kept: RwSignal<Vec<i64>>,
 }
 
 /// My deliveries today, in walking order, each with a big "已送达".
@@ -127,7 +140,9 @@ fn RouteStop(n: usize, order: OrderView, delivering: Deliveries) -> impl IntoVie
     let busy = delivering.send.pending();
     let deliver = move |_| {
         delivering.stop.set(Some(id));
-        delivering.send.dispatch(id);
+        delivering
+            .send
+            .dispatch((id, o.with_untracked(|o| o.resident_name.clone())));
     };
     view! {
         <li class="card route-stop" data-testid="route-stop" data-name=move || o.with(|o| o.resident_name.clone())
@@ -145,6 +160,11 @@ fn RouteStop(n: usize, order: OrderView, delivering: Deliveries) -> impl IntoVie
                 <FormError error=delivering.send.error testid="deliver-error"/>
             </Show>
             {move || match o.with(|o| o.status) {
+                MealStatus::Ordered if delivering.kept.with(|k| k.contains(&id)) => view! {
+                    <p class="route-done" role="status" data-testid="route-kept">
+                        <span class="badge">{i18n.t(Key::OutboxWaiting)}</span>" "{i18n.t(Key::OutboxKept)}
+                    </p>
+                }.into_any(),
                 MealStatus::Ordered => view! {
                     <button type="button" class="button button-primary button-block button-big" data-testid="deliver"
                         disabled=move || busy.get() on:click=deliver>

@@ -9,6 +9,8 @@ use shared::care::{ErrandKind, ErrandView, FollowUp, VisitInput, VisitMethod, Vi
 use super::{CategoryPicker, clear_on_change, local_errors};
 use crate::api;
 use crate::i18n::{Key, set_title, use_i18n};
+use crate::offline::outbox::{self, Item, Sent};
+use crate::offline::page::KeptNotice;
 use crate::submit::Submit;
 use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, focus_first_invalid, use_id_param};
 
@@ -76,8 +78,19 @@ fn VisitForm(resident_id: i64, name: String, open_errands: Vec<ErrandView>) -> i
         confirm_duplicate.set(false);
     });
     let done = RwSignal::new(None::<VisitView>);
+    // Kept in the outbox (no signal): the form says so and starts empty again.
+    let kept = RwSignal::new(false);
+    let who = StoredValue::new(name.clone());
     let send = Submit::new(move |input: VisitInput| async move {
-        done.set(Some(api::record_visit(&input).await?));
+        let item = Item::visit(&input, &who.get_value());
+        match outbox::send::<VisitView>(item, Vec::new()).await? {
+            Sent::Now(visit) => done.set(Some(visit)),
+            Sent::Kept => {
+                needs.set(String::new());
+                observations.set(String::new());
+                kept.set(true);
+            }
+        }
         Ok(())
     })
     .focusing_invalid();
@@ -93,6 +106,7 @@ fn VisitForm(resident_id: i64, name: String, open_errands: Vec<ErrandView>) -> i
             return;
         }
         error.set(None);
+        kept.set(false);
         let follow_up = match then.get_untracked() {
             Then::Nothing => FollowUp::None,
             Then::Errand => FollowUp::Errand {
@@ -140,6 +154,7 @@ fn VisitForm(resident_id: i64, name: String, open_errands: Vec<ErrandView>) -> i
             None => view! {
                 <form class="card form visit-form" on:submit=submit novalidate data-testid="visit-form">
                     <FormError error fields=errors/>
+                    <KeptNotice kept/>
                     <fieldset class="field">
                         <legend>{move || i18n.t(Key::VisitMethod)}</legend>
                         <div class="toggles toggles-3" role="group">

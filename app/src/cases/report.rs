@@ -15,6 +15,8 @@ use super::{StageBadge, category_label, category_name};
 use crate::accounts::use_session;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
+use crate::offline::outbox::{self, Item, Sent};
+use crate::offline::page::KeptNotice;
 use crate::ui::{FieldErrorList, FormError, focus_first_invalid, local_error};
 
 #[component]
@@ -56,6 +58,8 @@ fn ReportForm(principal: Principal) -> impl IntoView {
     let busy = RwSignal::new(false);
     let photos = RwSignal::new_local(Vec::<super::photos::Picked>::new());
     let uploading = RwSignal::new(false);
+    // Kept in the outbox (no signal): said until the next send.
+    let kept = RwSignal::new(false);
 
     // A field the user changes loses its old error mark.
     let clear = move |fields: &'static [&'static str]| {
@@ -136,6 +140,7 @@ fn ReportForm(principal: Principal) -> impl IntoView {
             return;
         }
         error.set(None);
+        kept.set(false);
         let mut local = Vec::new();
         if title.get_untracked().trim().is_empty() {
             local.push(local_error("title", FieldErrorCode::Required));
@@ -197,8 +202,21 @@ fn ReportForm(principal: Principal) -> impl IntoView {
                     _ => duplicates.set(Some(Vec::new())),
                 }
             }
-            match api::create_case(&input).await {
-                Ok(view) => {
+            // Through the outbox: without signal the report (and its photos) is kept on the
+            // phone and sent when the connection returns.
+            let picked = photos.get_untracked();
+            let item = Item::report(&input, picked.len() as u32);
+            let files = picked.iter().map(|p| p.file.clone()).collect();
+            match outbox::send::<shared::cases::CaseView>(item, files).await {
+                Ok(Sent::Kept) => {
+                    busy.set(false);
+                    super::photos::release(&picked);
+                    photos.set(Vec::new());
+                    title.set(String::new());
+                    description.set(String::new());
+                    kept.set(true);
+                }
+                Ok(Sent::Now(view)) => {
                     let id = view.summary.id;
                     // The photos go up right after the case exists; then the user lands on it.
                     let picked = photos.get_untracked();
@@ -264,6 +282,7 @@ fn ReportForm(principal: Principal) -> impl IntoView {
         </div>
         <form class="card form report-form" on:submit=submit novalidate data-testid="report-form">
             <FormError error fields=errors/>
+            <KeptNotice kept/>
             <div class="field" class:field-invalid=invalid("title")>
                 <label for="case-title">{move || i18n.t(Key::CaseTitleLabel)}</label>
                 <p class="hint" id="case-title-hint">{move || i18n.t(Key::CaseTitleHint)}</p>

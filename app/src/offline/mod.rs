@@ -1,8 +1,14 @@
 //! Field work without signal (issue 18), the app's side so far: the service worker that keeps
 //! the app shell (registered here; `app/sw.js`), whether the browser is online, the signed-in
 //! user remembered so the app opens offline, the "新版本可用，点击更新" prompt, idempotency keys
-//! for writes, and forgetting all of it at sign-out. The outbox (IndexedDB) comes next and
-//! keeps its items here: `forget_everything` is where sign-out will clear it too.
+//! for writes, and forgetting all of it at sign-out. The outbox of writes made without signal
+//! is `outbox` (its page `page`), the read copies for field work `copies`, both kept in
+//! IndexedDB by `store`.
+
+pub mod copies;
+pub mod outbox;
+pub mod page;
+mod store;
 
 use std::cell::{Cell, RefCell};
 
@@ -46,12 +52,15 @@ impl Offline {
         // Listeners for the app's whole life: their handles are not needed to remove them.
         let _ = window_event_listener(leptos::ev::online, move |_| {
             online.set(true);
+            // Back in signal: what waits in the outbox goes now.
+            spawn_local(outbox::drain(true));
             // Back in signal (or back in the app): a good moment to look for a new version.
             check_for_update();
         });
         let _ = window_event_listener(leptos::ev::offline, move |_| online.set(false));
         let _ = window_event_listener(leptos::ev::focus, move |_| check_for_update());
         register(offline.update_ready);
+        outbox::provide();
         offline
     }
 }
@@ -165,9 +174,17 @@ pub fn forget_user() {
     }
 }
 
-/// Sign-out: forget the remembered user and empty every cache this app keeps.
+/// Whether the browser says it has a connection.
+pub fn browser_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// Sign-out: forget the remembered user, delete the outbox and the read copies (IndexedDB) and
+/// empty every cache this app keeps.
 pub async fn forget_everything() {
     forget_user();
+    store::delete_everything().await;
+    outbox::forget();
     let Some(Ok(caches)) = web_sys::window().map(|w| w.caches()) else {
         return;
     };
@@ -201,7 +218,15 @@ pub fn new_key() -> String {
 pub fn ConnectionStatus() -> impl IntoView {
     let i18n = use_i18n();
     let offline = use_offline();
+    let unsent = outbox::use_outbox().unsent();
     view! {
+        <Show when=move || { unsent.get() > 0 }>
+            <p class="connection-banner is-outbox" role="status">
+                <a href="/outbox" data-testid="outbox-link">
+                    {move || i18n.fmt(Key::OutboxCount, &[("n", &unsent.get().to_string())])}
+                </a>
+            </p>
+        </Show>
         <Show when=move || !offline.online.get()>
             <p class="connection-banner is-offline" role="status" data-testid="offline-banner">
                 <strong>{move || i18n.t(Key::OfflineTitle)}</strong>" "

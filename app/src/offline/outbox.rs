@@ -1,0 +1,554 @@
+//! The outbox (待发送): field writes made without signal — a case report with its photos and
+//! location, a care visit, an errand step, a meal delivery — kept in IndexedDB with the
+//! idempotency key they were made with, and sent when the connection returns (the `online`
+//! event, the app's start, Background Sync's message from the service worker), one after
+//! another in the order they were made, with backoff after a failure.
+//!
+//! Exactly once: an item keeps its key from its first try to its last, and the server answers a
+//! repeated key with the first answer, so an answer lost on the way back costs nothing.
+//! Never a silent loss or overwrite: a refusal stays in the outbox with the server's reason (retry
+//! or discard), and a step on a record someone changed meanwhile (409 with the record as it is
+//! now) is shown with that state and waits for the user: apply it again to the current version,
+//! or drop it. Later items of the same record wait behind a refused one.
+
+use std::cell::{Cell, RefCell};
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use shared::error::ErrorCode;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use super::store;
+use crate::api::{self, ApiError, ApiResult};
+
+/// What an item does (for its label, and how its answer is read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Kind {
+    Report,
+    Visit,
+    ErrandStep,
+    MealDelivered,
+}
+
+/// Where an item stands.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum State {
+    Waiting,
+    Sending,
+    /// Done; `href` is what it made or changed.
+    Sent {
+        href: Option<String>,
+    },
+    /// The server said no; its reason, in the language of that moment.
+    Refused {
+        reason: String,
+    },
+    /// Someone changed the record first: the server's reason and the record as it is now.
+    Conflict {
+        reason: String,
+        current: serde_json::Value,
+    },
+}
+
+impl State {
+    pub fn slug(&self) -> &'static str {
+        match self {
+            State::Waiting => "waiting",
+            State::Sending => "sending",
+            State::Sent { .. } => "sent",
+            State::Refused { .. } => "refused",
+            State::Conflict { .. } => "conflict",
+        }
+    }
+}
+
+/// One write waiting to be sent (its photos are kept beside it, see `store`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// The item's number in IndexedDB: the order items were made in.
+    #[serde(skip)]
+    pub id: u32,
+    /// The user who made it: only they send it.
+    pub owner: i64,
+    /// The `Idempotency-Key` of every try.
+    pub key: String,
+    pub kind: Kind,
+    /// What the user typed or chose that tells this item apart (a title, a name).
+    pub label: String,
+    /// Items of the same record are sent in order, a later one never before an earlier.
+    pub record: String,
+    pub path: String,
+    /// The JSON body, or none for a bodiless POST.
+    pub body: Option<String>,
+    /// Photos kept with the item (a report's), uploaded after the case exists.
+    pub photos: u32,
+    /// Where what it changes is seen (known before sending for all but a new case).
+    pub href: Option<String>,
+    pub state: State,
+    pub attempts: u32,
+    /// Not before this time (ms since the epoch): the backoff.
+    pub next_try: f64,
+}
+
+impl Item {
+    fn new(kind: Kind, label: String, record: String, path: String, body: Option<String>) -> Item {
+        Item {
+            id: 0,
+            owner: super::remembered().map_or(0, |p| p.user_id),
+            key: super::new_key(),
+            kind,
+            label,
+            record,
+            path,
+            body,
+            photos: 0,
+            href: None,
+            state: State::Waiting,
+            attempts: 0,
+            next_try: 0.0,
+        }
+    }
+
+    pub fn report(input: &shared::cases::CreateCase, photos: u32) -> Item {
+        let mut item = Item::new(
+            Kind::Report,
+            input.title.clone(),
+            String::new(),
+            "/cases".into(),
+            serde_json::to_string(input).ok(),
+        );
+        // A new case is a record of its own.
+        item.record = format!("new-case:{}", item.key);
+        item.photos = photos;
+        item
+    }
+
+    pub fn visit(input: &shared::care::VisitInput, name: &str) -> Item {
+        let mut item = Item::new(
+            Kind::Visit,
+            name.to_string(),
+            format!("resident:{}", input.resident_id),
+            "/care/visits".into(),
+            serde_json::to_string(input).ok(),
+        );
+        item.href = Some(format!("/care/residents/{}", input.resident_id));
+        item
+    }
+
+    pub fn errand_step(id: i64, step: &shared::care::ErrandMove, label: String) -> Item {
+        Item::new(
+            Kind::ErrandStep,
+            label,
+            format!("errand:{id}"),
+            format!("/care/errands/{id}/moves"),
+            serde_json::to_string(step).ok(),
+        )
+    }
+
+    pub fn meal_delivered(order_id: i64, label: String) -> Item {
+        Item::new(
+            Kind::MealDelivered,
+            label,
+            format!("meal-order:{order_id}"),
+            format!("/care/meals/orders/{order_id}/delivered"),
+            None,
+        )
+    }
+
+    pub fn unsent(&self) -> bool {
+        !matches!(self.state, State::Sent { .. })
+    }
+}
+
+/// The outbox as the page shows it.
+#[derive(Clone, Copy)]
+pub struct Outbox {
+    pub items: RwSignal<Vec<Item>>,
+}
+
+impl Outbox {
+    /// How many items are not sent yet.
+    pub fn unsent(&self) -> Memo<usize> {
+        let items = self.items;
+        Memo::new(move |_| items.with(|i| i.iter().filter(|i| i.unsent()).count()))
+    }
+}
+
+thread_local! {
+    static ITEMS: Cell<Option<RwSignal<Vec<Item>>>> = const { Cell::new(None) };
+    static DRAINING: Cell<bool> = const { Cell::new(false) };
+    /// A reason to look again came while draining.
+    static AGAIN: Cell<bool> = const { Cell::new(false) };
+    static TIMER: RefCell<Option<leptos::prelude::TimeoutHandle>> = const { RefCell::new(None) };
+}
+
+/// The outbox for the app's life: read it, and send what waits (the app's start).
+pub(super) fn provide() -> Outbox {
+    let outbox = Outbox {
+        items: RwSignal::new(Vec::new()),
+    };
+    ITEMS.set(Some(outbox.items));
+    provide_context(outbox);
+    listen_to_worker();
+    spawn_local(async {
+        // A send cut off by a closed page: it waits again.
+        for mut item in read().await {
+            if item.state == State::Sending {
+                item.state = State::Waiting;
+                save(&item, false).await;
+            }
+        }
+        drain(true).await;
+    });
+    outbox
+}
+
+pub fn use_outbox() -> Outbox {
+    expect_context::<Outbox>()
+}
+
+async fn read() -> Vec<Item> {
+    store::items()
+        .await
+        .into_iter()
+        .filter_map(|(id, json)| {
+            let mut item: Item = serde_json::from_str(&json).ok()?;
+            item.id = id;
+            Some(item)
+        })
+        .collect()
+}
+
+/// Sign-out deleted the outbox: the page shows it empty.
+pub(super) fn forget() {
+    if let Some(signal) = ITEMS.get() {
+        signal.try_set(Vec::new());
+    }
+}
+
+/// Read the outbox again into the page's signal.
+pub async fn refresh() {
+    let items = read().await;
+    if let Some(signal) = ITEMS.get() {
+        signal.try_set(items);
+    }
+}
+
+async fn save(item: &Item, drop_photos: bool) {
+    if let Ok(json) = serde_json::to_string(item) {
+        store::update_item(item.id, &json, drop_photos).await;
+    }
+}
+
+/// What a form's send came to: answered now, or kept in the outbox.
+pub enum Sent<T> {
+    Now(T),
+    Kept,
+}
+
+/// Send a field write now if there is a connection; kept in the outbox if there is none (or
+/// it broke). Photos are kept with the item; sent now, the form uploads them itself.
+pub async fn send<T: DeserializeOwned>(
+    item: Item,
+    photos: Vec<web_sys::File>,
+) -> ApiResult<Sent<T>> {
+    if super::browser_online() {
+        match api::send_kept(&item.path, item.body.clone(), &item.key).await {
+            Ok(answer) => {
+                return serde_json::from_value(answer)
+                    .map(Sent::Now)
+                    .map_err(|_| ApiError::BadResponse);
+            }
+            Err(e) if keep_after(&e) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    keep(item, photos).await?;
+    Ok(Sent::Kept)
+}
+
+/// Failures after which a write waits in the outbox: no answer came, or the server could
+/// not take it now.
+fn keep_after(e: &ApiError) -> bool {
+    matches!(e, ApiError::Network | ApiError::BadResponse)
+        || matches!(e.status(), Some(502..=504))
+        || e.is(ErrorCode::IdempotencyInProgress)
+}
+
+async fn keep(item: Item, photos: Vec<web_sys::File>) -> ApiResult<()> {
+    let json = serde_json::to_string(&item).map_err(|_| ApiError::BadResponse)?;
+    let blobs = js_sys::Array::new();
+    for photo in photos {
+        blobs.push(&photo);
+    }
+    store::add_item(&json, &blobs)
+        .await
+        .ok_or(ApiError::Network)?;
+    refresh().await;
+    ask_for_background_sync();
+    ask_to_persist();
+    // Kept while the browser says it is online (the connection broke, or the answer was
+    // lost): try again after the first backoff, whether or not Background Sync is there.
+    if super::browser_online() {
+        schedule(backoff(1));
+    }
+    Ok(())
+}
+
+/// Ask the browser not to evict this site's storage under pressure (the outbox holds work not
+/// yet sent). Chromium answers without asking the user; a refusal changes nothing here.
+fn ask_to_persist() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(storage) = js_sys::Reflect::get(&window.navigator(), &"storage".into()) else {
+        return;
+    };
+    let Ok(persist) = js_sys::Reflect::get(&storage, &"persist".into())
+        .and_then(|f| f.dyn_into::<js_sys::Function>())
+    else {
+        return;
+    };
+    if let Ok(promise) = persist.call0(&storage) {
+        spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await;
+        });
+    }
+}
+
+/// Send what waits, in order, one at a time. `now`: ignore the backoff (the connection just
+/// came back, or the user asked).
+pub async fn drain(now: bool) {
+    // Signed out: the outbox is gone with the user (and opening it would make it again).
+    if super::remembered().is_none() {
+        return;
+    }
+    if DRAINING.replace(true) {
+        AGAIN.set(true);
+        return;
+    }
+    loop {
+        AGAIN.set(false);
+        drain_once(now).await;
+        if !AGAIN.get() {
+            break;
+        }
+    }
+    DRAINING.set(false);
+    refresh().await;
+}
+
+async fn drain_once(now: bool) {
+    let me = super::remembered().map(|p| p.user_id);
+    let mut held: Vec<String> = Vec::new();
+    let mut soonest: Option<f64> = None;
+    for mut item in read().await {
+        if !item.unsent() || Some(item.owner) != me || held.contains(&item.record) {
+            continue;
+        }
+        if !matches!(item.state, State::Waiting) {
+            held.push(item.record.clone());
+            continue;
+        }
+        if !super::browser_online() {
+            return;
+        }
+        let clock = js_sys::Date::now();
+        if !now && item.next_try > clock {
+            soonest = Some(soonest.map_or(item.next_try, |s: f64| s.min(item.next_try)));
+            held.push(item.record.clone());
+            continue;
+        }
+        item.state = State::Sending;
+        save(&item, false).await;
+        refresh().await;
+        let answer = deliver(&item).await;
+        let lang = api::language();
+        let mut drop_photos = false;
+        match answer {
+            Ok(href) => {
+                item.state = State::Sent { href };
+                drop_photos = true;
+            }
+            // The first try took effect and its answer is gone: done, not done again.
+            Err(e) if e.is(ErrorCode::IdempotencyAnswerLost) => {
+                item.state = State::Sent {
+                    href: item.href.clone(),
+                };
+                drop_photos = true;
+            }
+            Err(e) if keep_after(&e) || e.is(ErrorCode::Unauthenticated) || e.is_transient() => {
+                item.attempts += 1;
+                item.next_try = clock + backoff(item.attempts);
+                item.state = State::Waiting;
+                soonest = Some(soonest.map_or(item.next_try, |s: f64| s.min(item.next_try)));
+                held.push(item.record.clone());
+                save(&item, false).await;
+                // No connection or no session: nothing else will go either.
+                if matches!(e, ApiError::Network) || e.is(ErrorCode::Unauthenticated) {
+                    break;
+                }
+                continue;
+            }
+            Err(e) => {
+                let reason = e.reason(lang);
+                item.state = match e.current::<serde_json::Value>() {
+                    Some(current) if e.status() == Some(409) => State::Conflict { reason, current },
+                    _ => State::Refused { reason },
+                };
+                held.push(item.record.clone());
+            }
+        }
+        save(&item, drop_photos).await;
+    }
+    if let Some(at) = soonest {
+        schedule(at - js_sys::Date::now());
+    }
+}
+
+/// 2 s, 4 s, 8 s … at most 5 minutes.
+fn backoff(attempts: u32) -> f64 {
+    (2000.0 * 2f64.powi(attempts.min(20) as i32 - 1)).min(300_000.0)
+}
+
+fn schedule(after_ms: f64) {
+    let handle = set_timeout_with_handle(
+        || spawn_local(drain(false)),
+        std::time::Duration::from_millis(after_ms.max(0.0) as u64),
+    );
+    if let Ok(handle) = handle
+        && let Some(old) = TIMER.with(|t| t.borrow_mut().replace(handle))
+    {
+        old.clear();
+    }
+}
+
+/// One try of one item: the write, then a new case's photos (each with a key of its own made
+/// from the item's, so a retry uploads none twice). Where the result is seen comes back.
+async fn deliver(item: &Item) -> ApiResult<Option<String>> {
+    let answer = api::send_kept(&item.path, item.body.clone(), &item.key).await?;
+    if item.kind != Kind::Report {
+        return Ok(item.href.clone());
+    }
+    let case_id = serde_json::from_value::<shared::cases::CaseView>(answer)
+        .map_err(|_| ApiError::BadResponse)?
+        .summary
+        .id;
+    for (n, photo) in store::photos(item.id).await.into_iter().enumerate() {
+        api::upload_kept(
+            &format!("/cases/{case_id}/photos?kind=report"),
+            photo,
+            &format!("{}-photo-{n}", item.key),
+        )
+        .await?;
+    }
+    Ok(Some(format!("/cases/{case_id}")))
+}
+
+/// Send a refused item again as it is (with its key), now.
+pub fn retry(mut item: Item) {
+    spawn_local(async move {
+        item.state = State::Waiting;
+        item.attempts = 0;
+        item.next_try = 0.0;
+        save(&item, false).await;
+        drain(true).await;
+    });
+}
+
+/// A conflicting step, applied again to the record as it is now: the same step with the
+/// current version, as a new submission (a new key: the old one belongs to the refused body).
+pub fn reapply(mut item: Item) {
+    let State::Conflict { current, .. } = &item.state else {
+        return;
+    };
+    // Every versioned record the outbox moves (an errand, a case: `CaseView` flattens its
+    // summary) answers with its version at the top.
+    let version = current["version"].as_i64();
+    let (Some(version), Some(body)) = (version, item.body.as_deref()) else {
+        return;
+    };
+    let Ok(mut body) = serde_json::from_str::<serde_json::Value>(body) else {
+        return;
+    };
+    body["version"] = version.into();
+    item.body = Some(body.to_string());
+    item.key = super::new_key();
+    retry(item);
+}
+
+/// Remove an item (discarded by the user, or sent and cleared away).
+pub fn discard(item: Item) {
+    spawn_local(async move {
+        store::remove_item(item.id).await;
+        refresh().await;
+        // What waited behind it may go now.
+        drain(true).await;
+    });
+}
+
+/// Clear the sent items from the list.
+pub fn clear_sent(items: Vec<Item>) {
+    spawn_local(async move {
+        for item in items.iter().filter(|i| !i.unsent()) {
+            store::remove_item(item.id).await;
+        }
+        refresh().await;
+    });
+}
+
+/// Ask the browser to wake the service worker when the connection returns (Background Sync,
+/// where the browser has it); the worker tells the page, which sends.
+fn ask_for_background_sync() {
+    spawn_local(async {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let navigator = window.navigator();
+        if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+            return;
+        }
+        let Ok(ready) = navigator.service_worker().ready() else {
+            return;
+        };
+        let Ok(registration) = wasm_bindgen_futures::JsFuture::from(ready).await else {
+            return;
+        };
+        let Ok(sync) = js_sys::Reflect::get(&registration, &"sync".into()) else {
+            return;
+        };
+        let Ok(register) = js_sys::Reflect::get(&sync, &"register".into())
+            .and_then(|f| f.dyn_into::<js_sys::Function>())
+        else {
+            return;
+        };
+        if let Ok(promise) = register.call1(&sync, &"linju-outbox".into()) {
+            let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await;
+        }
+    });
+}
+
+/// The service worker's "outbox-sync" message (its `sync` event): send.
+fn listen_to_worker() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+        return;
+    }
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|ev: web_sys::MessageEvent| {
+            if ev.data().as_string().as_deref() == Some("outbox-sync") {
+                spawn_local(drain(true));
+            }
+        });
+    let _ = navigator
+        .service_worker()
+        .add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+    on_message.forget();
+}
