@@ -541,7 +541,8 @@ pub async fn fill(state: &AppState, plan: &HistoryPlan) -> AppResult<HistoryCoun
     // Patrols: each grid's worker walks it on most working mornings.
     let mut patrols: Vec<PatrolRun> = (0..places.len())
         .map(|grid| PatrolRun {
-            rng: Rng(rng.next()),
+            // A stream of its own: the patrols leave the other plans' draws as they were.
+            rng: Rng(plan.seed ^ 0x5041_5452_4f4c ^ ((grid as u64) << 40)),
             grid,
             walking: None,
         })

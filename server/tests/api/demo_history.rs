@@ -269,10 +269,19 @@ async fn a_year_of_work_by_the_rules(app: &TestApp) {
     }
     let ended = |s: &str| files.iter().filter(|f| f.stage == s).count();
     assert!(files.len() >= 30, "mediation files: {}", files.len());
+    // Most files opened two months or more before the history's end have been performed (the
+    // newer ones are still being mediated or performed: how many depends on the day the test
+    // runs, as the history ends an hour before now).
+    let settled: Vec<_> = files
+        .iter()
+        .filter(|f| f.created_at < plan.until - Duration::days(60))
+        .collect();
+    assert!(settled.len() >= 20, "settled files: {}", settled.len());
+    let performed = settled.iter().filter(|f| f.stage == "closed").count();
     assert!(
-        ended("closed") * 2 >= files.len(),
-        "performed: {}",
-        ended("closed")
+        performed * 2 >= settled.len(),
+        "performed: {performed} of {}",
+        settled.len()
     );
     assert!(ended("failed") >= 1);
     // Council items: the same, and decided items carried out by cases that were closed.
