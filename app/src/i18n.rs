@@ -1015,9 +1015,9 @@ keys! {
     AssessmentRulesHint => "每个对象的权重合计不必为 100：得分按有数据指标的权重折算。越少越好的指标（漏报、返工），零分值高于目标值。", "The weights of a subject need not add up to 100: scores are taken over the weights of the indicators with data. For indicators where less is better (missed reports, rework) the floor lies above the target.";
     AssessmentRulesSave => "保存考核规则", "Save the rules";
     AssessmentRulesSaved => "考核规则已保存，得分已按新规则重算。", "The rules are saved; the scores are recomputed with them.";
-    AssessmentBreakdownOf => "{name}：得分 {score}，排名 {rank}", "{name}: score {score}, rank {rank}";
+    AssessmentBreakdownOf => "得分 {score}，排名 {rank}", "score {score}, rank {rank}";
     AssessmentCasesTitle => "考核事件明细", "Cases behind an assessment value";
-    AssessmentCasesOf => "{name} · {indicator}（{month}）：共 {n} 件", "{name} · {indicator} ({month}): {n} cases";
+    AssessmentCasesOf => "{indicator}（{month}）：共 {n} 件", "{indicator} ({month}): {n} cases";
     AssessmentSeeCases => "查看这 {n} 件事件", "See these {n} cases";
     AssessmentBack => "返回考核", "Back to the assessment";
     AssessmentRuleNow => "现行：目标 {target}，零分 {floor}", "Now: target {target}, floor {floor}";

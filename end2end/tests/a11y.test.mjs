@@ -89,7 +89,7 @@ async function walk(page, routes, check) {
   const seen = new Set();
   const visited = new Set();
   const visits = new Map();
-  const stack = ['/'];
+  const stack = ['/', ...(await openedByButtons(page)).reverse()];
   while (stack.length) {
     const address = stack.pop();
     if (visited.has(address)) continue;
@@ -116,6 +116,21 @@ async function walk(page, routes, check) {
     }
   }
   return seen;
+}
+
+/**
+ * Pages a person reaches by a button rather than a link on a page the walk sees: the outbox
+ * (its link shows only while something waits to be sent) and the cases behind an assessment
+ * count (the link is in a breakdown a button opens). The walk starts there too.
+ */
+async function openedByButtons(page) {
+  const me = await api(page, 'GET', '/auth/me');
+  const month = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 7);
+  const pages = ['/outbox'];
+  if (me.status === 200) {
+    pages.push(`/stats/assessment/cases?subject=grid_worker&key=${me.body.user_id}&indicator=reports_filed&month=${month}&name=${encodeURIComponent(me.body.display_name)}`);
+  }
+  return pages;
 }
 
 async function signIn(page, username) {

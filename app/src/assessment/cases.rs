@@ -85,14 +85,16 @@ fn CasesBehind() -> impl IntoView {
                     Err(e) => view! { <ErrorBox error=e retry=Callback::new(move |_| list.refetch())/> }.into_any(),
                     Ok(page) => {
                         let total = page.total;
+                        // The name is a person's or a place's as recorded: marked as such.
+                        let name = move || what().0;
                         let heading = move || {
-                            let (name, indicator, month) = what();
-                            i18n.fmt(Key::AssessmentCasesOf, &[("name", &name), ("indicator", &indicator), ("month", &month), ("n", &total.to_string())])
+                            let (_, indicator, month) = what();
+                            i18n.fmt(Key::AssessmentCasesOf, &[("indicator", &indicator), ("month", &month), ("n", &total.to_string())])
                         };
                         let more = page.offset + (page.items.len() as u64) < total;
                         let less = page.offset > 0;
                         view! {
-                            <p data-testid="assessment-cases-heading">{heading}</p>
+                            <p data-testid="assessment-cases-heading"><span data-user-text>{name}</span>" · "{heading}</p>
                             <CaseCards items=page.items meta/>
                             <div class="pager">
                                 <Show when=move || less>

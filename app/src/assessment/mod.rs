@@ -262,13 +262,13 @@ fn Breakdown(row: Row, rules: Vec<Rule>, subject: Subject, period: Period) -> im
         let rank = rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into());
         i18n.fmt(
             Key::AssessmentBreakdownOf,
-            &[("name", &name), ("score", &score), ("rank", &rank)],
+            &[("score", &score), ("rank", &rank)],
         )
     };
     view! {
         <section id="assessment-breakdown" class="card assessment-breakdown" aria-labelledby="assessment-breakdown-title"
             data-testid="assessment-detail">
-            <h2 id="assessment-breakdown-title" tabindex="-1">{heading}</h2>
+            <h2 id="assessment-breakdown-title" tabindex="-1"><span data-user-text>{name}</span>" · "{heading}</h2>
             <ul class="breakdown-list">
                 {row.values.into_iter().map(|v| {
                     let rule = rules.iter().find(|r| r.indicator == v.indicator).copied();
