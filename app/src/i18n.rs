@@ -1019,6 +1019,7 @@ keys! {
     AssessmentCasesTitle => "考核事件明细", "Cases behind an assessment value";
     AssessmentCasesOf => "{indicator}（{month}）：共 {n} 件", "{indicator} ({month}): {n} cases";
     AssessmentSeeCases => "查看这 {n} 件事件", "See these {n} cases";
+    AssessmentPickACount => "请在考核明细中选择一项计数，查看其中的事件。", "Choose a count in an assessment breakdown to see its cases.";
     AssessmentBack => "返回考核", "Back to the assessment";
     AssessmentRuleNow => "现行：目标 {target}，零分 {floor}", "Now: target {target}, floor {floor}";
     StatsMonthlyReport => "月度工作报告", "Monthly report";

@@ -63,7 +63,11 @@ test('张秀兰 is offered elder mode once, reports a broken stair light in 3 ta
   assert.equal(await page.evaluate(() => document.documentElement.classList.contains('elder')), true);
   // The account remembers: the offer is answered, elder mode on.
   const prefs = await api(page, 'GET', '/me/preferences');
-  assert.deepEqual(prefs.body, { elder_mode: true, read_aloud: true, version: 1, offer_elder_mode: false });
+  const { elder_mode, read_aloud, version, offer_elder_mode, channels } = prefs.body;
+  assert.deepEqual({ elder_mode, read_aloud, version, offer_elder_mode }, { elder_mode: true, read_aloud: true, version: 1, offer_elder_mode: false });
+  // No message goes out by email or SMS unless she asks for it.
+  assert.equal(channels.email_on, false);
+  assert.equal(channels.sms_on, false);
   // 找网格员 is on the home page: her grid worker with a tap-to-call link.
   await page.getByTestId('elder-grid-worker').filter({ hasText: '赵网格员' }).waitFor();
   assert.equal(await page.getByTestId('elder-call').getAttribute('href'), 'tel:13800009901');

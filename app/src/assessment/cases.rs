@@ -18,6 +18,8 @@ const PAGE: u64 = 50;
 
 #[component]
 pub fn AssessmentCasesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    Effect::new(move |_| set_title(i18n.t(Key::AssessmentCasesTitle), i18n.get()));
     view! {
         <RequirePermission permission=Permission::ViewStatistics>
             <CasesBehind/>
@@ -28,8 +30,15 @@ pub fn AssessmentCasesPage() -> impl IntoView {
 #[component]
 fn CasesBehind() -> impl IntoView {
     let i18n = use_i18n();
-    Effect::new(move |_| set_title(i18n.t(Key::AssessmentCasesTitle), i18n.get()));
     let query = use_query_map();
+    // Reached from a count of the assessment's breakdown; without one there is nothing to ask.
+    let complete = move || {
+        query.with(|m| {
+            ["subject", "key", "indicator"]
+                .iter()
+                .all(|k| m.get(k).is_some())
+        })
+    };
     let asked = move || {
         query.with(|m| {
             ["subject", "key", "indicator", "month"]
@@ -44,7 +53,16 @@ fn CasesBehind() -> impl IntoView {
     let list = LocalResource::new(move || {
         let q = asked();
         let o = offset.get();
+        let complete = complete();
         async move {
+            if !complete {
+                return Ok(Page {
+                    items: Vec::new(),
+                    total: 0,
+                    offset: 0,
+                    limit: PAGE,
+                });
+            }
             api::get::<Page<CaseSummary>>(&format!("/assessment/cases?{q}&offset={o}&limit={PAGE}"))
                 .await
         }
@@ -79,6 +97,8 @@ fn CasesBehind() -> impl IntoView {
             <h1>{move || i18n.t(Key::AssessmentCasesTitle)}</h1>
             <a class="button button-secondary" href=back data-testid="assessment-cases-back">{move || i18n.t(Key::AssessmentBack)}</a>
         </div>
+        <Show when=complete
+            fallback=move || view! { <p class="empty" data-testid="assessment-cases-none">{move || i18n.t(Key::AssessmentPickACount)}</p> }>
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match list.await {
@@ -109,5 +129,6 @@ fn CasesBehind() -> impl IntoView {
                 }
             })}
         </Transition>
+        </Show>
     }
 }

@@ -21,6 +21,8 @@ use crate::ui::{ErrorBox, Loading};
 
 #[component]
 pub fn AssessmentPage() -> impl IntoView {
+    let i18n = use_i18n();
+    Effect::new(move |_| set_title(i18n.t(Key::AssessmentTitle), i18n.get()));
     view! {
         <RequirePermission permission=Permission::ViewStatistics>
             <Scores/>
@@ -58,7 +60,6 @@ fn query_of(subject: Subject, month: &str) -> String {
 #[component]
 fn Scores() -> impl IntoView {
     let i18n = use_i18n();
-    Effect::new(move |_| set_title(i18n.t(Key::AssessmentTitle), i18n.get()));
     let session = use_session();
     // Parties are the office's to compare; a grid worker's view stops at their own row and grids.
     let whole_community = move || {
