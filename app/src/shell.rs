@@ -195,10 +195,11 @@ pub fn sections(session: &crate::accounts::Session) -> impl Iterator<Item = &'st
         .filter(move |item| !item.board || may_use_board)
 }
 
-/// The administration's sections (accounts, audit log, data, settings) share one entry of the
-/// navigation, a menu: with every other section beside them they would not fit one line.
+/// The administration's sections (accounts, audit log, data, settings, the approvals ledger)
+/// share one entry of the navigation, a menu: with every other section beside them they would
+/// not fit one line.
 fn in_admin_group(item: &NavItem) -> bool {
-    item.href.starts_with("/admin/")
+    item.href.starts_with("/admin/") || item.href == "/approvals"
 }
 
 /// Is `path` the page of this nav item or below it?
