@@ -195,11 +195,13 @@ pub fn sections(session: &crate::accounts::Session) -> impl Iterator<Item = &'st
         .filter(move |item| !item.board || may_use_board)
 }
 
-/// The administration's sections (accounts, audit log, data, settings, the approvals ledger)
-/// share one entry of the navigation, a menu: with every other section beside them they would
-/// not fit one line.
-fn in_admin_group(item: &NavItem) -> bool {
-    item.href.starts_with("/admin/") || item.href == "/approvals"
+/// The administration's sections (accounts, audit log, data, settings) share one entry of the
+/// navigation, a menu: with every other section beside them they would not fit one line. Where
+/// there is such a menu, 督办 and the approvals ledger join it for the same reason; a grid
+/// worker, with no administration, keeps 督办 in the bar.
+fn in_admin_group(item: &NavItem, beside_administration: bool) -> bool {
+    item.href.starts_with("/admin/")
+        || (beside_administration && matches!(item.href, "/approvals" | "/directives"))
 }
 
 /// Is `path` the page of this nav item or below it?
@@ -270,8 +272,11 @@ pub fn Shell(children: Children) -> impl IntoView {
     };
     let nav_links = move || {
         let path = location.pathname.get();
-        let (admin, main): (Vec<&'static NavItem>, Vec<&'static NavItem>) =
-            sections(&session).partition(|item| in_admin_group(item));
+        let all: Vec<&'static NavItem> = sections(&session).collect();
+        let administers = all.iter().any(|item| item.href.starts_with("/admin/"));
+        let (admin, main): (Vec<&'static NavItem>, Vec<&'static NavItem>) = all
+            .into_iter()
+            .partition(|item| in_admin_group(item, administers));
         let here = admin.iter().any(|item| is_current(item.href, &path));
         let group = (!admin.is_empty()).then(|| {
             let links = admin.iter().map(|item| link(item, &path)).collect_view();
