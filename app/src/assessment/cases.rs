@@ -11,7 +11,7 @@ use shared::cases::CaseSummary;
 use crate::accounts::RequirePermission;
 use crate::api;
 use crate::i18n::{Key, set_title, use_i18n};
-use crate::stats::CaseCards;
+use crate::stats::{CaseCards, CasePager};
 use crate::ui::{ErrorBox, Loading};
 
 const PAGE: u64 = 50;
@@ -111,19 +111,11 @@ fn CasesBehind() -> impl IntoView {
                             let (_, indicator, month) = what();
                             i18n.fmt(Key::AssessmentCasesOf, &[("indicator", &indicator), ("month", &month), ("n", &total.to_string())])
                         };
-                        let more = page.offset + (page.items.len() as u64) < total;
-                        let less = page.offset > 0;
+                        let shown = page.items.len() as u64;
                         view! {
                             <p data-testid="assessment-cases-heading"><span data-user-text>{name}</span>" · "{heading}</p>
                             <CaseCards items=page.items meta/>
-                            <div class="pager">
-                                <Show when=move || less>
-                                    <button type="button" class="button button-secondary" on:click=move |_| offset.update(|o| *o = o.saturating_sub(PAGE))>{move || i18n.t(Key::Previous)}</button>
-                                </Show>
-                                <Show when=move || more>
-                                    <button type="button" class="button button-secondary" on:click=move |_| offset.update(|o| *o += PAGE)>{move || i18n.t(Key::Next)}</button>
-                                </Show>
-                            </div>
+                            <CasePager page_offset=page.offset shown=shown total offset step=PAGE/>
                         }.into_any()
                     }
                 }

@@ -94,21 +94,13 @@ fn CasesBehind() -> impl IntoView {
                             let (from, to) = period().map(|p: Period| (format_day(p.from), format_day(p.to))).unwrap_or_default();
                             i18n.fmt(Key::StatsCasesOf, &[("group", &group()), ("from", &from), ("to", &to), ("n", &total.to_string())])
                         };
-                        let more = page.offset + (page.items.len() as u64) < total;
-                        let less = page.offset > 0;
+                        let shown = page.items.len() as u64;
                         let export_query = query.with_untracked(drill_query);
                         view! {
                             <p data-testid="stats-cases-heading">{heading}</p>
                             <div class="stats-actions"><super::ExportLinks query=export_query/></div>
                             <CaseCards items=page.items meta/>
-                            <div class="pager">
-                                <Show when=move || less>
-                                    <button type="button" class="button button-secondary" on:click=move |_| offset.update(|o| *o = o.saturating_sub(PAGE))>{move || i18n.t(Key::Previous)}</button>
-                                </Show>
-                                <Show when=move || more>
-                                    <button type="button" class="button button-secondary" on:click=move |_| offset.update(|o| *o += PAGE)>{move || i18n.t(Key::Next)}</button>
-                                </Show>
-                            </div>
+                            <CasePager page_offset=page.offset shown=shown total offset step=PAGE/>
                         }.into_any()
                     }
                 }
@@ -138,5 +130,30 @@ pub fn CaseCards(
                 }
             }).collect_view()}
         </ul>
+    }
+}
+
+/// Back and forth through a list of cases a page at a time: `offset` is the list's, `step` its
+/// page size.
+#[component]
+pub fn CasePager(
+    page_offset: u64,
+    shown: u64,
+    total: u64,
+    offset: RwSignal<u64>,
+    step: u64,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let more = page_offset + shown < total;
+    let less = page_offset > 0;
+    view! {
+        <div class="pager">
+            <Show when=move || less>
+                <button type="button" class="button button-secondary" on:click=move |_| offset.update(|o| *o = o.saturating_sub(step))>{move || i18n.t(Key::Previous)}</button>
+            </Show>
+            <Show when=move || more>
+                <button type="button" class="button button-secondary" on:click=move |_| offset.update(|o| *o += step)>{move || i18n.t(Key::Next)}</button>
+            </Show>
+        </div>
     }
 }

@@ -8,7 +8,7 @@ mod charts;
 mod drill;
 mod report;
 
-pub use drill::{CaseCards, StatsCasesPage};
+pub use drill::{CaseCards, CasePager, StatsCasesPage};
 pub use report::StatsReportPage;
 
 use leptos::prelude::*;

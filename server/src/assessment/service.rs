@@ -13,13 +13,13 @@ use crate::map::patrols::patrol;
 use crate::places::store::{place, resident};
 use crate::state::AppState;
 use crate::stats::service::{
-    Selection, case_counts, count, due_in, during, rated_in, verified_in, visit_schedule,
-    work_counts,
+    Selection, case_counts, count, due_in, during, page_of_cases, rated_in, verified_in,
+    visit_schedule, work_counts,
 };
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    Set,
 };
 use shared::Page;
 use shared::accounts::{Permission, Principal, Role, Scope};
@@ -322,25 +322,7 @@ pub async fn cases(
     let Some(c) = cases_behind(conn, subject, key, indicator, &period, now).await? else {
         return Err(AppError::field("indicator", FieldErrorCode::NotAllowed));
     };
-    let (offset, limit) = shared::clamp_paging(offset, limit);
-    let total = count(conn, c.clone()).await?;
-    let items = case::Entity::find()
-        .filter(c)
-        .order_by_desc(case::Column::CreatedAt)
-        .order_by_desc(case::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(conn)
-        .await?
-        .iter()
-        .map(|m| crate::cases::service::summary(m, now))
-        .collect();
-    Ok(Page {
-        items,
-        total,
-        offset,
-        limit,
-    })
+    page_of_cases(conn, c, offset, limit).await
 }
 
 /// A grid worker's verifications in the period, and how many of them came within

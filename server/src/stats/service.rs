@@ -1023,11 +1023,21 @@ pub async fn drill(
     offset: Option<u64>,
     limit: Option<u64>,
 ) -> AppResult<shared::Page<shared::cases::CaseSummary>> {
-    use sea_orm::QueryOrder;
     let c = drill_condition(sel, &period, Some(by), key)?;
+    page_of_cases(conn, c, offset, limit).await
+}
+
+/// The cases matching `c`, newest first, a page at a time: a figure's cases as a list.
+pub(crate) async fn page_of_cases(
+    conn: &impl ConnectionTrait,
+    c: Condition,
+    offset: Option<u64>,
+    limit: Option<u64>,
+) -> AppResult<shared::Page<shared::cases::CaseSummary>> {
+    use sea_orm::QueryOrder;
     let (offset, limit) = shared::clamp_paging(offset, limit);
     let total = count(conn, c.clone()).await?;
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let items = case::Entity::find()
         .filter(c)
         .order_by_desc(case::Column::CreatedAt)
