@@ -28,6 +28,7 @@ mod m20261207_000012_case_origin;
 mod m20261207_000021_case_also_reports;
 mod m20261207_000031_elder_mode;
 mod m20261207_000041_idempotency_keys;
+mod m20261207_000071_proxy_actions;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_case_also_reports::Migration),
             Box::new(m20261207_000031_elder_mode::Migration),
             Box::new(m20261207_000041_idempotency_keys::Migration),
+            Box::new(m20261207_000071_proxy_actions::Migration),
         ]
     }
 }

@@ -128,10 +128,13 @@ pub enum Permission {
     AnswerLetters,
     /// Read the statistics dashboard: the office the whole community, grid workers their grids.
     ViewStatistics,
+    /// Act on a resident's behalf, in their presence (代办): report, support, vote, write to
+    /// the secretary, ask for an errand — the office anywhere, grid workers in their grids.
+    ActForResidents,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 31] = [
+    pub const ALL: [Permission; 32] = [
         Permission::Public,
         Permission::OwnAccount,
         Permission::ViewReference,
@@ -163,6 +166,7 @@ impl Permission {
         Permission::WriteLetters,
         Permission::AnswerLetters,
         Permission::ViewStatistics,
+        Permission::ActForResidents,
     ];
 
     /// The name in the OpenAPI document's `x-permission`.
@@ -200,6 +204,7 @@ impl Permission {
             WriteLetters => "write_letters",
             AnswerLetters => "answer_letters",
             ViewStatistics => "view_statistics",
+            ActForResidents => "act_for_residents",
         }
     }
 
@@ -244,7 +249,7 @@ pub fn reach(role: Role, permission: Permission) -> Reach {
         (Role::GridWorker, Deliberate | Vote | RunCouncil) => OwnGrids,
         (Role::GridWorker, OpenMediation | ViewMediation) => OwnGrids,
         (Role::GridWorker, CareWork | Volunteer) => OwnGrids,
-        (Role::GridWorker, ViewStatistics) => OwnGrids,
+        (Role::GridWorker, ViewStatistics | ActForResidents) => OwnGrids,
         (Role::GridWorker, Mediate) => Nothing,
         // Mediators: the files they mediate; as people, their own records.
         (Role::Mediator, OpenMediation) => Everything,

@@ -24,10 +24,12 @@ pub enum Stage {
     Verified,
     Closed,
     Refused,
+    /// Taken back by its reporter before anyone acted on it (撤回): kept, never counted.
+    Withdrawn,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 10] = [
+    pub const ALL: [Stage; 11] = [
         Stage::Reported,
         Stage::Registered,
         Stage::Dispatched,
@@ -38,6 +40,7 @@ impl Stage {
         Stage::Verified,
         Stage::Closed,
         Stage::Refused,
+        Stage::Withdrawn,
     ];
 
     /// The status board's columns, left to right.
@@ -64,6 +67,7 @@ impl Stage {
             Stage::Verified => Text::new("已核查", "Verified"),
             Stage::Closed => Text::new("结案", "Closed"),
             Stage::Refused => Text::new("不予立案", "Refused"),
+            Stage::Withdrawn => Text::new("已撤回", "Withdrawn"),
         }
     }
 
@@ -71,9 +75,9 @@ impl Stage {
         self.text().get(lang)
     }
 
-    /// Open cases count against deadlines; closed and refused ones do not.
+    /// Open cases count against deadlines; closed, refused and withdrawn ones do not.
     pub fn is_open(self) -> bool {
-        !matches!(self, Stage::Closed | Stage::Refused)
+        !matches!(self, Stage::Closed | Stage::Refused | Stage::Withdrawn)
     }
 
     /// The deadline clock stops while a postponement is approved.
@@ -293,6 +297,8 @@ pub enum CaseEventKind {
     Rating,
     /// A move taken back by its maker (from the stage it had reached back to the one before).
     Undo,
+    /// The report taken back by its reporter before anyone acted on it.
+    Withdraw,
     /// The card's place in its board column changed; not part of the case's story.
     Reorder,
 }
@@ -338,6 +344,7 @@ impl CaseEventKind {
             CaseEventKind::Photo => "photo",
             CaseEventKind::Rating => "rating",
             CaseEventKind::Undo => "undo",
+            CaseEventKind::Withdraw => "withdraw",
             CaseEventKind::Reorder => "reorder",
         }
     }
@@ -360,6 +367,7 @@ impl CaseEventKind {
             CaseEventKind::Photo => Text::new("添加照片", "Photo added"),
             CaseEventKind::Rating => Text::new("评价", "Rated"),
             CaseEventKind::Undo => Text::new("撤销", "Undone"),
+            CaseEventKind::Withdraw => Text::new("撤回", "Withdrawn"),
             CaseEventKind::Reorder => Text::new("调整顺序", "Reordered"),
             move_ => move_
                 .action()
@@ -391,6 +399,7 @@ impl CaseEventKind {
                 "{who} 调整了事件在看板上的顺序",
                 "{who} reordered the case on the board",
             ),
+            CaseEventKind::Withdraw => Text::new("{who} 撤回了上报", "{who} withdrew the report"),
             CaseEventKind::Undo => Text::new(
                 "{who} 撤销了上一步，事件从 {from} 回到 {to}",
                 "{who} undid the last move: the case went back from {from} to {to}",
@@ -424,6 +433,21 @@ impl CaseEventKind {
                 | CaseEventKind::Rating
         )
     }
+}
+
+/// Until when the reporter may withdraw their report (撤回): within the undo window of filing
+/// and only while it is still just reported — once the office registers or refuses it,
+/// someone has acted on it. `None`: not (or no longer) theirs to withdraw.
+pub fn withdraw_until(
+    stage: Stage,
+    is_reporter: bool,
+    filed_at: time::OffsetDateTime,
+    now: time::OffsetDateTime,
+) -> Option<time::OffsetDateTime> {
+    if !is_reporter || stage != Stage::Reported {
+        return None;
+    }
+    crate::undo::undo_until(filed_at, now, None)
 }
 
 /// Why a move was refused, for the message the user sees.
@@ -550,7 +574,11 @@ mod tests {
     fn every_stage_but_the_end_has_a_way_forward_and_moves_are_unique() {
         for s in Stage::ALL {
             let out: Vec<_> = Action::ALL.iter().filter(|a| a.from() == s).collect();
-            assert_eq!(out.is_empty(), s == Stage::Refused, "{s:?}");
+            assert_eq!(
+                out.is_empty(),
+                matches!(s, Stage::Refused | Stage::Withdrawn),
+                "{s:?}"
+            );
         }
         for a in Action::ALL {
             assert_eq!(
@@ -1076,6 +1104,10 @@ pub struct CaseView {
     /// How many others said "this is my problem too" (我也遇到了) instead of reporting it again.
     #[serde(default)]
     pub also_reported: u32,
+    /// The asking user reported it and may still withdraw it, until then
+    /// (`withdraw_until`); `None` otherwise.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub withdraw_until: Option<time::OffsetDateTime>,
 }
 
 /// Where a new report is about to be filed, to look for an open case of the same problem
