@@ -18,11 +18,13 @@ mod map;
 mod mediation;
 mod offline;
 mod places;
+mod proxy;
 mod settings;
 mod shell;
 mod stats;
 mod submit;
 mod ui;
+mod undo;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -81,6 +83,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/places/:id") view=protected!(PlacePage)/>
                     <Route path=path!("/residents/:id") view=protected!(ResidentPage)/>
                     <Route path=path!("/people") view=protected!(PeoplePage)/>
+                    <Route path=path!("/proxy") view=protected!(ProxyPage)/>
                     <Route path=path!("/search") view=protected!(SearchPage)/>
                     <Route path=path!("/report") view=simple_for_elders!(ElderReportPage, ReportPage)/>
                     <Route path=path!("/cases") view=simple_for_elders!(ElderMinePage, MyReportsPage)/>
@@ -131,5 +134,6 @@ use home::HomePage;
 use map::MapPage;
 use mediation::{MediationBoardPage, MediationFilePage};
 use places::{DataPage, PeoplePage, PlacePage, PlacesRootPage, ResidentPage, SearchPage};
+use proxy::ProxyPage;
 use settings::SettingsPage;
 use stats::{StatsCasesPage, StatsPage, StatsReportPage};

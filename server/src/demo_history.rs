@@ -824,7 +824,7 @@ async fn case_step(
             }
             return Ok(vec![]);
         }
-        Stage::Refused => return Ok(vec![]),
+        Stage::Refused | Stage::Withdrawn => return Ok(vec![]),
     };
     let action = mv.action;
     let moved = clock::at(

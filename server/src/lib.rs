@@ -40,6 +40,7 @@ pub mod mediation;
 pub mod open311;
 pub mod openapi;
 pub mod places;
+pub mod proxy;
 pub mod site;
 pub mod state;
 pub mod stats;
@@ -100,7 +101,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(map::router())
                 .merge(open311::keys::router())
                 .merge(audit::router())
-                .merge(stats::router()),
+                .merge(stats::router())
+                .merge(proxy::router()),
         )
         .routes(routes!(healthz))
         .routes(routes!(readyz))

@@ -450,6 +450,14 @@ pub fn withdraw_until(
     crate::undo::undo_until(filed_at, now, None)
 }
 
+/// Withdraw one's report (`POST /cases/{id}/withdraw`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Withdraw {
+    /// The case's version as the reporter saw it.
+    pub version: i64,
+}
+
 /// Why a move was refused, for the message the user sees.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -144,6 +144,7 @@ pub fn stage_slug(stage: Stage) -> &'static str {
         Stage::Verified => "verified",
         Stage::Closed => "closed",
         Stage::Refused => "refused",
+        Stage::Withdrawn => "withdrawn",
     }
 }
 

@@ -204,6 +204,8 @@ fn ItemDetail(
     let may_manage = item.may_manage;
     let may_support = item.may_support;
     let supported = s.supported;
+    // Once given, a support is taken back only within the undo window (撤回).
+    let support_withdraw_until = s.support_withdraw_until;
     let description = item.description.clone();
     let decision = item.decision.clone();
     let reason = item.reason.clone();
@@ -249,11 +251,15 @@ fn ItemDetail(
                     <SupportBar count=s.support_count threshold=s.support_threshold/>
                     {may_support.then(|| view! {
                         <button type="button" class="button support-toggle" class:button-primary=!supported class:button-secondary=supported
-                            aria-pressed=supported.to_string() data-testid="support-toggle" disabled=move || busy.get()
-                            on:click=move |_| toggle_support(!supported)>
+                            aria-pressed=supported.to_string() data-testid="support-toggle" disabled=move || busy.get() || supported
+                            on:click=move |_| toggle_support(true)>
                             <span aria-hidden="true">{if supported { "✓ " } else { "👍 " }}</span>
-                            {move || i18n.t(if supported { Key::CouncilSupportedWithdraw } else { Key::CouncilSupport })}
+                            {move || i18n.t(if supported { Key::ElderSupported } else { Key::CouncilSupport })}
                         </button>
+                        {support_withdraw_until.map(|until| view! {
+                            <crate::undo::UndoButton until label=Key::UndoWithdrawSupport testid="support-withdraw"
+                                busy on_undo=Callback::new(move |_| toggle_support(false))/>
+                        })}
                     })}
                 </section>
             })}
@@ -675,6 +681,24 @@ pub(crate) fn BallotCard(
         Ok(())
     });
     let close = move |_| close_ballot.dispatch(());
+    // Taking one's vote back (撤回) while the rule allows.
+    let withdraw = Submit::new(move |()| async move {
+        match api::withdraw_vote(bid).await {
+            Ok(v) => {
+                notice.set(Some(i18n.t(Key::UndoVoteWithdrawn).to_string()));
+                on_change.run(v);
+            }
+            Err(e) if e.status() == Some(409) => {
+                notice.set(Some(e.message(i18n.lang.get_untracked())));
+                reload.run(());
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    });
+    let withdraw_error = withdraw.error;
+    let withdrawing = withdraw.pending();
+    let withdraw_until = b.withdraw_until;
     let my = b.my_answer.clone();
     let my_choice = match &my {
         Some(Answer::Decision { choice }) => Some(*choice),
@@ -757,6 +781,14 @@ pub(crate) fn BallotCard(
                         </div>
                     </crate::ui::Dialog>
                 }
+            })}
+            {b.voted_by_proxy.then(|| view! {
+                <p class="alert alert-info" data-testid="voted-by-proxy">{move || i18n.t(Key::ProxyVotedForYou)}</p>
+            })}
+            <FormError error=withdraw_error testid="vote-withdraw-error"/>
+            {withdraw_until.map(|until| view! {
+                <crate::undo::UndoButton until label=Key::UndoWithdrawVote testid="vote-withdraw"
+                    busy=withdrawing on_undo=Callback::new(move |_| withdraw.dispatch(()))/>
             })}
             {match (&my, b.i_voted) {
                 (Some(a), _) => {

@@ -178,7 +178,10 @@ pub async fn select(
         reach,
         place,
     };
-    sel.cases = sel.records(case::Column::GridId, At::Place(case::Column::PlaceId));
+    // A report its reporter withdrew (撤回) happened to nobody: no figure counts it.
+    sel.cases = sel
+        .records(case::Column::GridId, At::Place(case::Column::PlaceId))
+        .add(case::Column::Stage.ne(name_of(Stage::Withdrawn)));
     Ok(sel)
 }
 

@@ -19,6 +19,7 @@ mod mediation;
 mod open311;
 mod people;
 mod places;
+mod proxy;
 mod residents;
 mod sessions;
 mod stats;
