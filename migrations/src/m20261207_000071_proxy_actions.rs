@@ -154,7 +154,7 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(
             Index::create()
-                .name("ux_council_supports_resident")
+                .name("ux_council_supports_by_resident")
                 .table(CouncilSupports::Table)
                 .col(CouncilSupportsNew::ItemId)
                 .col(CouncilSupportsNew::ResidentId)
@@ -164,7 +164,7 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(
             Index::create()
-                .name("ux_council_supports_user")
+                .name("ux_council_supports_by_user")
                 .table(CouncilSupports::Table)
                 .col(CouncilSupportsNew::ItemId)
                 .col(CouncilSupportsNew::UserId)

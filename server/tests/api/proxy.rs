@@ -314,7 +314,7 @@ async fn one_person_one_vote_with_proxy_votes(app: &TestApp) {
     let (status, refused) = gw.post("/api/v1/proxy/actions", proxy(her, ballot, &agree)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_eq!(refused["code"], "proxy_not_allowed");
-    // Rules written before the setting take the council's default: proxy votes allowed.
+    // The ballot keeps the setting it was opened with.
     let (_, item) = staff.get(&format!("/api/v1/council/items/{}", ballot_item(app, ballot).await)).await;
     assert_eq!(item["ballots"][0]["rules"]["proxy_allowed"], false);
 
@@ -338,7 +338,8 @@ async fn one_person_one_vote_with_proxy_votes(app: &TestApp) {
     let (_, item) = zhang.get(&format!("/api/v1/council/items/{}", ballot_item(app, ballot).await)).await;
     assert_eq!(item["ballots"][0]["i_voted"], false);
 
-    // Audited: two proxy votes went through, each with her as the resident.
+    // Audited: the one proxy vote that went through, with her as the resident (the refused
+    // ones left no entry).
     let audit = app.audit("proxy.act").await;
     assert_eq!(audit.len(), 1, "only the vote that counted");
     assert_eq!(audit[0].resident_id, Some(her));
