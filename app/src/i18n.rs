@@ -1303,7 +1303,6 @@ keys! {
     ProxyVoteFor => "代 {name} 投票", "Vote for {name}";
     ProxySupportFor => "代 {name} 附议", "Support for {name}";
     ProxyNotAllowed => "这次表决按规则不接受代办投票。", "This ballot takes no votes cast for others.";
-    ProxyAlreadyVoted => "已投过票", "Already voted";
     ProxySubject => "信的标题", "Subject";
     ProxyBody => "信的内容", "Letter";
     ProxyErrandKind => "代办服务的种类", "Kind of errand";
@@ -1315,6 +1314,8 @@ keys! {
     ProxyHistory => "为这位居民代办过的事", "Done for this resident";
     ProxyNoticesTitle => "别人代您办的事", "Done on your behalf";
     ProxyNoticesSeen => "知道了", "Got it";
+    CouncilProxyAllowed => "接受网格员代办投票（居民在场确认）", "Take votes cast for residents by grid workers (resident present)";
+    CouncilNoProxy => "不接受代办投票", "No votes cast for others";
     ProxyTileHint => "替不方便用手机的居民报事、投票、写信", "Report, vote or write for a resident without a phone";
 }
 

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use shared::accounts::{Person, Work};
 use shared::cases::{
-    Action, CaseOrigin, CaseView, MoveCase, Needs, Rating, RefusalReason, ResponsibleParty, Stage,
+    Action, CaseOrigin, CaseView, MoveCase, Needs, Rating, RefusalReason, ResponsibleParty,
     validate_move,
 };
 use shared::error::{ErrorCode, FieldError};

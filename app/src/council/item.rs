@@ -724,6 +724,7 @@ pub(crate) fn BallotCard(
                     if rules.per_household { parts.push(i18n.t(Key::CouncilPerHousehold).to_string()); }
                     if rules.hidden_until_close { parts.push(i18n.t(Key::CouncilHiddenUntilClose).to_string()); }
                     if rules.anonymous { parts.push(i18n.t(Key::CouncilAnonymous).to_string()); }
+                    if !rules.proxy_allowed { parts.push(i18n.t(Key::CouncilNoProxy).to_string()); }
                     parts.join(" · ")
                 }}
             </p>
@@ -859,6 +860,8 @@ fn BallotForm(item_id: i64, on_done: Callback<()>, on_cancel: Callback<()>) -> i
     let per_household = RwSignal::new(false);
     let hidden = RwSignal::new(false);
     let anonymous = RwSignal::new(false);
+    // The council rules' default (`shared::council::proxy_votes_by_default`).
+    let proxy_allowed = RwSignal::new(shared::council::proxy_votes_by_default());
     let closes = RwSignal::new(format_local_input(
         crate::clock::now() + time::Duration::days(3),
     ));
@@ -921,6 +924,7 @@ fn BallotForm(item_id: i64, on_done: Callback<()>, on_cancel: Callback<()>) -> i
                 per_household: per_household.get_untracked(),
                 hidden_until_close: hidden.get_untracked(),
                 anonymous: anonymous.get_untracked(),
+                proxy_allowed: proxy_allowed.get_untracked(),
             },
             opens_at: now - time::Duration::seconds(5),
             closes_at,
@@ -1014,6 +1018,7 @@ fn BallotForm(item_id: i64, on_done: Callback<()>, on_cancel: Callback<()>) -> i
                     {check(hidden, Key::CouncilHiddenUntilClose, "ballot-hidden")}
                     {check(anonymous, Key::CouncilAnonymous, "ballot-anonymous")}
                     {check(per_household, Key::CouncilPerHousehold, "ballot-household")}
+                    {check(proxy_allowed, Key::CouncilProxyAllowed, "ballot-proxy")}
                 </div>
             </fieldset>
             <div class="actions">

@@ -146,7 +146,7 @@ fn ProxyFor(resident: ResidentView, on_other: Callback<()>) -> impl IntoView {
         </section>
         <Notice message=notice/>
         <FormError error testid="proxy-error" fields=errors/>
-        <fieldset class="card field">
+        <div class="card"><fieldset class="field">
             <legend>{move || i18n.t(Key::ProxyConfirmation)}</legend>
             <div class="choices choices-stacked">
                 {CONFIRMATIONS.into_iter().map(|m| view! {
@@ -158,8 +158,8 @@ fn ProxyFor(resident: ResidentView, on_other: Callback<()>) -> impl IntoView {
                     </label>
                 }).collect_view()}
             </div>
-        </fieldset>
-        <fieldset class="card field">
+        </fieldset></div>
+        <div class="card"><fieldset class="field">
             <legend>{move || i18n.t(Key::ProxyWhat)}</legend>
             <div class="choices">
                 {ProxyKind::ALL.into_iter().map(|k| view! {
@@ -170,7 +170,7 @@ fn ProxyFor(resident: ResidentView, on_other: Callback<()>) -> impl IntoView {
                     </label>
                 }).collect_view()}
             </div>
-        </fieldset>
+        </fieldset></div>
         {move || match kind.get() {
             ProxyKind::Vote | ProxyKind::Support => {
                 let voting = kind.get() == ProxyKind::Vote;

@@ -442,6 +442,16 @@ fn a_proxy_vote_and_an_own_vote_never_both_count() {
 }
 
 #[test]
+fn ballots_opened_before_the_proxy_rule_take_the_councils_default() {
+    let old: BallotRules = serde_json::from_str(
+        r#"{"quorum": {"type": "none"}, "pass": "majority_of_cast", "per_household": false, "hidden_until_close": false, "anonymous": false}"#,
+    )
+    .unwrap();
+    assert_eq!(old.proxy_allowed, proxy_votes_by_default());
+    assert!(BallotRules::default().proxy_allowed);
+}
+
+#[test]
 fn own_votes_and_supports_are_withdrawn_within_the_window_only() {
     let rules = BallotRules::default();
     let at = datetime!(2026-12-07 08:00 UTC);
