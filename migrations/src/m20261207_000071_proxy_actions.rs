@@ -50,6 +50,11 @@ enum CouncilSupportsNew {
 }
 
 #[derive(DeriveIden)]
+enum CouncilSupportsOld {
+    Table,
+}
+
+#[derive(DeriveIden)]
 enum CouncilItems {
     Table,
     Id,
@@ -175,6 +180,60 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // Supports keyed by account again: those given on a resident's behalf have no account
+        // and do not survive the way back.
+        m.create_table(
+            Table::create()
+                .table(CouncilSupportsOld::Table)
+                .col(big_integer(CouncilSupportsNew::ItemId))
+                .col(big_integer(CouncilSupportsNew::UserId))
+                .col(big_integer_null(CouncilSupportsNew::ResidentId))
+                .col(timestamp_with_time_zone(CouncilSupportsNew::CreatedAt))
+                .primary_key(
+                    Index::create()
+                        .col(CouncilSupportsNew::ItemId)
+                        .col(CouncilSupportsNew::UserId),
+                )
+                .foreign_key(&mut fk(
+                    "fk_council_supports_item",
+                    (CouncilSupportsOld::Table, CouncilSupportsNew::ItemId),
+                    (CouncilItems::Table, CouncilItems::Id),
+                    true,
+                ))
+                .foreign_key(&mut fk(
+                    "fk_council_supports_user",
+                    (CouncilSupportsOld::Table, CouncilSupportsNew::UserId),
+                    (Users::Table, Users::Id),
+                    true,
+                ))
+                .to_owned(),
+        )
+        .await?;
+        m.get_connection()
+            .execute_unprepared(
+                "INSERT INTO council_supports_old (item_id, user_id, resident_id, created_at) \
+                 SELECT item_id, user_id, resident_id, created_at FROM council_supports \
+                 WHERE user_id IS NOT NULL",
+            )
+            .await?;
+        m.drop_table(Table::drop().table(CouncilSupports::Table).to_owned())
+            .await?;
+        m.rename_table(
+            Table::rename()
+                .table(CouncilSupportsOld::Table, CouncilSupports::Table)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ux_council_supports_resident")
+                .table(CouncilSupports::Table)
+                .col(CouncilSupportsNew::ItemId)
+                .col(CouncilSupportsNew::ResidentId)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
         m.alter_table(
             Table::alter()
                 .table(CouncilVotes::Table)
