@@ -34,11 +34,6 @@ enum CouncilVotes {
 }
 
 #[derive(DeriveIden)]
-enum CouncilSupports {
-    Table,
-}
-
-#[derive(DeriveIden)]
 enum CouncilSupportsNew {
     Table,
     Id,
@@ -117,123 +112,90 @@ impl MigrationTrait for Migration {
         .await?;
 
         // Supports get a key of their own: a support given for a resident without an account
-        // has no account to be keyed by.
-        m.create_table(
-            Table::create()
-                .table(CouncilSupportsNew::Table)
-                .col(pk_auto(CouncilSupportsNew::Id).big_integer())
-                .col(big_integer(CouncilSupportsNew::ItemId))
-                .col(big_integer_null(CouncilSupportsNew::UserId))
-                .col(big_integer_null(CouncilSupportsNew::ResidentId))
-                .col(big_integer_null(CouncilSupportsNew::ProxyActionId))
-                .col(timestamp_with_time_zone(CouncilSupportsNew::CreatedAt))
-                .foreign_key(&mut fk(
-                    "fk_council_supports2_item",
-                    (CouncilSupportsNew::Table, CouncilSupportsNew::ItemId),
-                    (CouncilItems::Table, CouncilItems::Id),
-                    true,
-                ))
-                .foreign_key(&mut fk(
-                    "fk_council_supports2_user",
-                    (CouncilSupportsNew::Table, CouncilSupportsNew::UserId),
-                    (Users::Table, Users::Id),
-                    true,
-                ))
-                .to_owned(),
-        )
-        .await?;
-        let db = m.get_connection();
-        db.execute_unprepared(
-            "INSERT INTO council_supports_new (item_id, user_id, resident_id, created_at) \
-             SELECT item_id, user_id, resident_id, created_at FROM council_supports \
-             ORDER BY created_at",
-        )
-        .await?;
-        m.drop_table(Table::drop().table(CouncilSupports::Table).to_owned())
+        // has no account to be keyed by. One batch on one connection: the pool's other
+        // connections must not see (or act on) the table half rebuilt.
+        let create = m
+            .get_database_backend()
+            .build(
+                &Table::create()
+                    .table(CouncilSupportsNew::Table)
+                    .col(pk_auto(CouncilSupportsNew::Id).big_integer())
+                    .col(big_integer(CouncilSupportsNew::ItemId))
+                    .col(big_integer_null(CouncilSupportsNew::UserId))
+                    .col(big_integer_null(CouncilSupportsNew::ResidentId))
+                    .col(big_integer_null(CouncilSupportsNew::ProxyActionId))
+                    .col(timestamp_with_time_zone(CouncilSupportsNew::CreatedAt))
+                    .foreign_key(&mut fk(
+                        "fk_council_supports2_item",
+                        (CouncilSupportsNew::Table, CouncilSupportsNew::ItemId),
+                        (CouncilItems::Table, CouncilItems::Id),
+                        true,
+                    ))
+                    .foreign_key(&mut fk(
+                        "fk_council_supports2_user",
+                        (CouncilSupportsNew::Table, CouncilSupportsNew::UserId),
+                        (Users::Table, Users::Id),
+                        true,
+                    ))
+                    .to_owned(),
+            )
+            .sql;
+        m.get_connection()
+            .execute_unprepared(&format!(
+                "{create};
+                INSERT INTO council_supports_new (item_id, user_id, resident_id, created_at)
+                    SELECT item_id, user_id, resident_id, created_at FROM council_supports ORDER BY created_at;
+                DROP TABLE council_supports;
+                ALTER TABLE council_supports_new RENAME TO council_supports;
+                CREATE UNIQUE INDEX ux_council_supports_by_resident ON council_supports (item_id, resident_id);
+                CREATE UNIQUE INDEX ux_council_supports_by_user ON council_supports (item_id, user_id);"
+            ))
             .await?;
-        m.rename_table(
-            Table::rename()
-                .table(CouncilSupportsNew::Table, CouncilSupports::Table)
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(
-            Index::create()
-                .name("ux_council_supports_by_resident")
-                .table(CouncilSupports::Table)
-                .col(CouncilSupportsNew::ItemId)
-                .col(CouncilSupportsNew::ResidentId)
-                .unique()
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(
-            Index::create()
-                .name("ux_council_supports_by_user")
-                .table(CouncilSupports::Table)
-                .col(CouncilSupportsNew::ItemId)
-                .col(CouncilSupportsNew::UserId)
-                .unique()
-                .to_owned(),
-        )
-        .await
+        Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         // Supports keyed by account again: those given on a resident's behalf have no account
-        // and do not survive the way back.
-        m.create_table(
-            Table::create()
-                .table(CouncilSupportsOld::Table)
-                .col(big_integer(CouncilSupportsNew::ItemId))
-                .col(big_integer(CouncilSupportsNew::UserId))
-                .col(big_integer_null(CouncilSupportsNew::ResidentId))
-                .col(timestamp_with_time_zone(CouncilSupportsNew::CreatedAt))
-                .primary_key(
-                    Index::create()
-                        .col(CouncilSupportsNew::ItemId)
-                        .col(CouncilSupportsNew::UserId),
-                )
-                .foreign_key(&mut fk(
-                    "fk_council_supports_item",
-                    (CouncilSupportsOld::Table, CouncilSupportsNew::ItemId),
-                    (CouncilItems::Table, CouncilItems::Id),
-                    true,
-                ))
-                .foreign_key(&mut fk(
-                    "fk_council_supports_user",
-                    (CouncilSupportsOld::Table, CouncilSupportsNew::UserId),
-                    (Users::Table, Users::Id),
-                    true,
-                ))
-                .to_owned(),
-        )
-        .await?;
-        m.get_connection()
-            .execute_unprepared(
-                "INSERT INTO council_supports_old (item_id, user_id, resident_id, created_at) \
-                 SELECT item_id, user_id, resident_id, created_at FROM council_supports \
-                 WHERE user_id IS NOT NULL",
+        // and do not survive the way back. One batch on one connection, as on the way up.
+        let create = m
+            .get_database_backend()
+            .build(
+                &Table::create()
+                    .table(CouncilSupportsOld::Table)
+                    .col(big_integer(CouncilSupportsNew::ItemId))
+                    .col(big_integer(CouncilSupportsNew::UserId))
+                    .col(big_integer_null(CouncilSupportsNew::ResidentId))
+                    .col(timestamp_with_time_zone(CouncilSupportsNew::CreatedAt))
+                    .primary_key(
+                        Index::create()
+                            .col(CouncilSupportsNew::ItemId)
+                            .col(CouncilSupportsNew::UserId),
+                    )
+                    .foreign_key(&mut fk(
+                        "fk_council_supports_item",
+                        (CouncilSupportsOld::Table, CouncilSupportsNew::ItemId),
+                        (CouncilItems::Table, CouncilItems::Id),
+                        true,
+                    ))
+                    .foreign_key(&mut fk(
+                        "fk_council_supports_user",
+                        (CouncilSupportsOld::Table, CouncilSupportsNew::UserId),
+                        (Users::Table, Users::Id),
+                        true,
+                    ))
+                    .to_owned(),
             )
+            .sql;
+        m.get_connection()
+            .execute_unprepared(&format!(
+                "{create};
+                INSERT INTO council_supports_old (item_id, user_id, resident_id, created_at)
+                    SELECT item_id, user_id, resident_id, created_at FROM council_supports WHERE user_id IS NOT NULL;
+                DROP TABLE council_supports;
+                ALTER TABLE council_supports_old RENAME TO council_supports;
+                CREATE UNIQUE INDEX ux_council_supports_resident ON council_supports (item_id, resident_id);"
+            ))
             .await?;
-        m.drop_table(Table::drop().table(CouncilSupports::Table).to_owned())
-            .await?;
-        m.rename_table(
-            Table::rename()
-                .table(CouncilSupportsOld::Table, CouncilSupports::Table)
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(
-            Index::create()
-                .name("ux_council_supports_resident")
-                .table(CouncilSupports::Table)
-                .col(CouncilSupportsNew::ItemId)
-                .col(CouncilSupportsNew::ResidentId)
-                .unique()
-                .to_owned(),
-        )
-        .await?;
         m.alter_table(
             Table::alter()
                 .table(CouncilVotes::Table)
