@@ -732,6 +732,15 @@ pub async fn undo_case(id: i64, version: i64) -> ApiResult<CaseView> {
     post(&format!("/cases/{id}/undo"), &Undo { version }).await
 }
 
+/// Withdraw one's report (撤回, within the undo window, before anyone acted on it).
+pub async fn withdraw_case(id: i64, version: i64) -> ApiResult<CaseView> {
+    post(
+        &format!("/cases/{id}/withdraw"),
+        &shared::cases::Withdraw { version },
+    )
+    .await
+}
+
 pub async fn rate_case(id: i64, input: &Rating) -> ApiResult<CaseView> {
     post(&format!("/cases/{id}/rating"), input).await
 }
@@ -926,6 +935,11 @@ pub async fn open_ballot(item_id: i64, input: &CreateBallot) -> ApiResult<Ballot
 
 pub async fn cast_vote(ballot_id: i64, input: &CastVote) -> ApiResult<BallotView> {
     post(&format!("/council/ballots/{ballot_id}/votes"), input).await
+}
+
+/// Take back one's own vote (撤回, within the undo window).
+pub async fn withdraw_vote(ballot_id: i64) -> ApiResult<BallotView> {
+    delete_json(&format!("/council/ballots/{ballot_id}/votes")).await
 }
 
 pub async fn close_ballot(ballot_id: i64) -> ApiResult<BallotView> {
@@ -1220,4 +1234,27 @@ mod tests {
         assert_eq!(filename_of("attachment"), None);
         assert_eq!(filename_of("attachment; filename=\"../x\""), None);
     }
+}
+
+// ---- 代办 (acting on a resident's behalf) ----
+
+pub async fn act_for(input: &shared::proxy::ActFor) -> ApiResult<shared::proxy::ProxyActionView> {
+    post("/proxy/actions", input).await
+}
+
+pub async fn proxy_actions_for(resident_id: i64) -> ApiResult<Vec<shared::proxy::ProxyActionView>> {
+    get(&format!("/proxy/residents/{resident_id}/actions")).await
+}
+
+/// What was done on the signed-in resident's behalf and not read yet.
+pub async fn proxy_notices() -> ApiResult<Vec<shared::proxy::ProxyActionView>> {
+    get("/me/proxy-notices").await
+}
+
+pub async fn proxy_notices_seen(ids: Vec<i64>) -> ApiResult<()> {
+    post(
+        "/me/proxy-notices/seen",
+        &shared::proxy::NoticesSeen { ids },
+    )
+    .await
 }

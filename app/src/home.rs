@@ -38,6 +38,8 @@ fn Home(principal: Principal) -> impl IntoView {
     let roles = principal.roles.clone();
     let grid_ids = principal.grid_ids.clone();
     let is_grid_worker = principal.has_role(Role::GridWorker);
+    // What a grid worker did on a resident's behalf is told to them here (代办).
+    let resident = principal.has_role(Role::Resident);
 
     // Without signal, the names kept from the last visit (`offline::copies`).
     let grid_names = LocalResource::new(move || {
@@ -81,6 +83,7 @@ fn Home(principal: Principal) -> impl IntoView {
 
     view! {
         <ElderOffer/>
+        {resident.then(|| view! { <crate::proxy::ProxyNotices/> })}
         <section class="welcome" aria-labelledby="welcome-title">
             <h1 id="welcome-title" data-testid="home-welcome">{move || i18n.fmt_with_data(Key::Welcome, &[("name", &name)])}</h1>
             <dl class="facts">

@@ -1099,7 +1099,6 @@ keys! {
     CouncilSupported => "已支持这个议题，谢谢！", "You support this item — thank you!";
     CouncilSupportWithdrawn => "已撤回支持。", "Your support was withdrawn.";
     CouncilSupport => "支持", "Support";
-    CouncilSupportedWithdraw => "已支持（点此撤回）", "Supported (tap to withdraw)";
     CouncilDecision => "议定事项", "Decision";
     CouncilCase => "落实事件", "Follow-up case";
     CouncilNotAdoptedReason => "不予采纳的理由", "Why it was not adopted";
@@ -1394,6 +1393,40 @@ keys! {
     ElderReportedOn => "{day} 报的，现在：{stage}", "Reported {day}; now: {stage}";
     ElderErrandLine => "{what}：{status}", "{what}: {status}";
     ElderLetterLine => "{day} 写的：{status}", "Written {day}: {status}";
+    UndoWithdrawVote => "撤回投票（还剩 {n} 分钟）", "Take back my vote ({n} min left)";
+    UndoWithdrawSupport => "撤回支持（还剩 {n} 分钟）", "Take back my support ({n} min left)";
+    UndoWithdrawReport => "撤回上报（还剩 {n} 分钟）", "Withdraw this report ({n} min left)";
+    UndoVoteWithdrawn => "您的投票已撤回，可以重新投。", "Your vote was taken back; you may vote again.";
+    UndoSupportWithdrawn => "您的支持已撤回。", "Your support was taken back.";
+    UndoReportWithdrawn => "这件事已撤回，不再办理。", "The report was withdrawn and will not be handled.";
+    ProxyVotedForYou => "这一票已由网格员代您投出，每人只算一票。", "This vote was cast for you by your grid worker; each person counts once.";
+    ProxyTitle => "代办", "Act for a resident";
+    ProxyIntro => "居民在场时，替不方便用手机的居民报事、附议、投票、给书记写信、申请代办服务。每一次都会记录并告诉居民本人。", "With the resident present, file a report, support an item, vote, write to the secretary or ask for an errand for a resident who cannot use a phone. Each act is recorded and the resident is told.";
+    ProxyFindResident => "居民姓名", "Resident's name";
+    ProxyFind => "查找居民", "Find the resident";
+    ProxyNoResident => "没有找到这位居民（只能为您网格的居民代办）。", "No such resident (you may act only for residents of your grids).";
+    ProxyFor => "为 {name} 代办", "Acting for {name}";
+    ProxyOtherResident => "换一位居民", "Another resident";
+    ProxyWhat => "办什么", "What to do";
+    ProxyConfirmation => "居民本人如何确认", "How the resident confirmed";
+    ProxyNothingOpen => "这位居民现在没有可投票或可附议的议题。", "Nothing for this resident to vote on or support right now.";
+    ProxyVoteFor => "代 {name} 投票", "Vote for {name}";
+    ProxySupportFor => "代 {name} 附议", "Support for {name}";
+    ProxyNotAllowed => "这次表决按规则不接受代办投票。", "This ballot takes no votes cast for others.";
+    ProxySubject => "信的标题", "Subject";
+    ProxyBody => "信的内容", "Letter";
+    ProxyErrandKind => "代办服务的种类", "Kind of errand";
+    ProxyDescription => "需要什么", "What is needed";
+    ProxyReportTitle => "什么问题", "What is wrong";
+    ProxyReportCategory => "问题分类", "Category";
+    ProxySubmit => "代为提交", "Submit for the resident";
+    ProxyDone => "已为 {name} 代办：{what}", "Done for {name}: {what}";
+    ProxyHistory => "为这位居民代办过的事", "Done for this resident";
+    ProxyNoticesTitle => "别人代您办的事", "Done on your behalf";
+    ProxyNoticesSeen => "知道了", "Got it";
+    CouncilProxyAllowed => "接受网格员代办投票（居民在场确认）", "Take votes cast for residents by grid workers (resident present)";
+    CouncilNoProxy => "不接受代办投票", "No votes cast for others";
+    ProxyTileHint => "替不方便用手机的居民报事、投票、写信", "Report, vote or write for a resident without a phone";
 }
 
 /// The language context. `Copy`, so closures can capture it freely.

@@ -20,12 +20,14 @@ mod map;
 mod mediation;
 mod offline;
 mod places;
+mod proxy;
 mod settings;
 mod shell;
 mod stats;
 mod submit;
 mod supervision;
 mod ui;
+mod undo;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -84,6 +86,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/places/:id") view=protected!(PlacePage)/>
                     <Route path=path!("/residents/:id") view=protected!(ResidentPage)/>
                     <Route path=path!("/people") view=protected!(PeoplePage)/>
+                    <Route path=path!("/proxy") view=protected!(ProxyPage)/>
                     <Route path=path!("/search") view=protected!(SearchPage)/>
                     <Route path=path!("/outbox") view=protected!(OutboxPage)/>
                     <Route path=path!("/report") view=simple_for_elders!(ElderReportPage, ReportPage)/>
@@ -142,5 +145,6 @@ use map::MapPage;
 use mediation::{MediationBoardPage, MediationFilePage};
 use offline::page::OutboxPage;
 use places::{DataPage, PeoplePage, PlacePage, PlacesRootPage, ResidentPage, SearchPage};
+use proxy::ProxyPage;
 use settings::SettingsPage;
 use stats::{StatsCasesPage, StatsPage, StatsReportPage};

@@ -119,6 +119,15 @@ const NAV: &[NavItem] = &[
         needs: Some(Permission::ViewPeople),
         board: false,
     },
+    // 代办: acting for a resident in their presence (the office, and grid workers).
+    NavItem {
+        href: "/proxy",
+        tile: Some((Key::ProxyTitle, Key::ProxyTileHint)),
+        key: Key::ProxyTitle,
+        testid: "nav-proxy",
+        needs: Some(Permission::ActForResidents),
+        board: false,
+    },
     NavItem {
         href: "/search",
         tile: Some((Key::QuickSearch, Key::QuickSearchHintPublic)),

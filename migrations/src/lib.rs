@@ -30,6 +30,7 @@ mod m20261207_000031_elder_mode;
 mod m20261207_000041_idempotency_keys;
 mod m20261207_000051_supervision;
 mod m20261207_000061_directives_approvals;
+mod m20261207_000071_proxy_actions;
 mod m20261207_000081_assessment;
 
 pub struct Migrator;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000041_idempotency_keys::Migration),
             Box::new(m20261207_000051_supervision::Migration),
             Box::new(m20261207_000061_directives_approvals::Migration),
+            Box::new(m20261207_000071_proxy_actions::Migration),
             Box::new(m20261207_000081_assessment::Migration),
         ]
     }

@@ -857,7 +857,7 @@ async fn case_step(
             }
             return Ok(vec![]);
         }
-        Stage::Refused | Stage::Voided => return Ok(vec![]),
+        Stage::Refused | Stage::Voided | Stage::Withdrawn => return Ok(vec![]),
     };
     let action = mv.action;
     let moved = clock::at(

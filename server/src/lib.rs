@@ -42,6 +42,7 @@ pub mod mediation;
 pub mod open311;
 pub mod openapi;
 pub mod places;
+pub mod proxy;
 pub mod site;
 pub mod state;
 pub mod stats;
@@ -106,7 +107,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(stats::router())
                 .merge(assessment::router())
                 .merge(directives::router())
-                .merge(supervision::router()),
+                .merge(supervision::router())
+                .merge(proxy::router()),
         )
         .routes(routes!(healthz))
         .routes(routes!(readyz))

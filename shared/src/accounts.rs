@@ -135,10 +135,13 @@ pub enum Permission {
     /// Decide requests to send back, void, extend or postpone a case, and read and export
     /// their ledger: the office.
     DecideCaseRequests,
+    /// Act on a resident's behalf, in their presence (代办): report, support, vote, write to
+    /// the secretary, ask for an errand — the office anywhere, grid workers in their grids.
+    ActForResidents,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 34] = [
+    pub const ALL: [Permission; 35] = [
         Permission::Public,
         Permission::OwnAccount,
         Permission::ViewReference,
@@ -173,6 +176,7 @@ impl Permission {
         Permission::IssueDirectives,
         Permission::FollowDirectives,
         Permission::DecideCaseRequests,
+        Permission::ActForResidents,
     ];
 
     /// The name in the OpenAPI document's `x-permission`.
@@ -213,6 +217,7 @@ impl Permission {
             IssueDirectives => "issue_directives",
             FollowDirectives => "follow_directives",
             DecideCaseRequests => "decide_case_requests",
+            ActForResidents => "act_for_residents",
         }
     }
 
@@ -257,7 +262,7 @@ pub fn reach(role: Role, permission: Permission) -> Reach {
         (Role::GridWorker, Deliberate | Vote | RunCouncil) => OwnGrids,
         (Role::GridWorker, OpenMediation | ViewMediation) => OwnGrids,
         (Role::GridWorker, CareWork | Volunteer) => OwnGrids,
-        (Role::GridWorker, ViewStatistics) => OwnGrids,
+        (Role::GridWorker, ViewStatistics | ActForResidents) => OwnGrids,
         (Role::GridWorker, Mediate) => Nothing,
         // A 督办 addressed to them (grid workers may be addressed for cases of their grids).
         (Role::GridWorker, FollowDirectives) => OwnRecords,

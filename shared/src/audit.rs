@@ -107,6 +107,10 @@ audit_actions! {
     CareTimebankRedeem = "care.timebank.redeem", "兑换积分", "Redeemed points", false;
     MailboxPrivateRead = "mailbox.private.read", "查看书记信箱私信", "Read private letters", true;
     CouncilVoteRecord = "council.vote.record", "代为登记表决", "Recorded a resident's vote", false;
+    CouncilVoteWithdraw = "council.vote.withdraw", "撤回投票", "Withdrew a vote", false;
+    CouncilSupportWithdraw = "council.support.withdraw", "撤回附议", "Withdrew a support", false;
+    CaseWithdraw = "case.withdraw", "撤回报事", "Withdrew a report", false;
+    ProxyAct = "proxy.act", "代办", "Acted on a resident's behalf", false;
     MediationCreate = "mediation.create", "调解立卷", "Opened a mediation file", false;
     MediationMediators = "mediation.mediators", "指派调解员", "Assigned mediators", false;
     MediationNotesRead = "mediation.notes.read", "查看调解笔录", "Read mediation notes", true;
@@ -160,6 +164,10 @@ pub fn entity_text(entity: &str) -> Option<Text> {
         "volunteer" => Text::new("志愿者", "Volunteer"),
         "volunteer_activity" => Text::new("志愿活动", "Volunteer activity"),
         "ballot" => Text::new("表决", "Ballot"),
+        "case" => Text::new("事件", "Case"),
+        "council_item" => Text::new("议题", "Agenda item"),
+        "letter" => Text::new("书记信箱来信", "Letter"),
+        "errand" => Text::new("代办服务", "Errand"),
         "mediation_file" => Text::new("调解卷宗", "Mediation file"),
         "mediation_party" => Text::new("调解当事人", "Mediation party"),
         "mediation_photo" => Text::new("调解照片", "Mediation photo"),
@@ -223,6 +231,11 @@ pub enum AuditDetail {
     ResidentLink { resident_id: Option<i64> },
     /// A vote recorded on a resident's behalf.
     VoteFor { resident_id: i64 },
+    /// An act on a resident's behalf (代办) and how they confirmed it.
+    Proxy {
+        act: crate::proxy::ProxyKind,
+        confirmation: crate::proxy::ConfirmMethod,
+    },
     /// A mediation file's mediators, chosen by the parties or assigned by the committee.
     Mediators {
         names: Vec<String>,
@@ -289,6 +302,9 @@ impl AuditDetail {
             AuditDetail::ResidentLink { resident_id: None } => {
                 t("取消核实", "Verification removed").to_string()
             }
+            AuditDetail::Proxy { act, confirmation } => t("{what}（{how}）", "{what} ({how})")
+                .replace("{what}", act.text().get(lang))
+                .replace("{how}", confirmation.text().get(lang)),
             AuditDetail::VoteFor { resident_id } => {
                 t("为居民 #{r} 登记", "For resident #{r}").replace("{r}", &resident_id.to_string())
             }

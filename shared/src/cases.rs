@@ -26,10 +26,12 @@ pub enum Stage {
     Refused,
     /// 作废: taken off the books on an approved request (entered twice, not a real case …).
     Voided,
+    /// Taken back by its reporter before anyone acted on it (撤回): kept, never counted.
+    Withdrawn,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 11] = [
+    pub const ALL: [Stage; 12] = [
         Stage::Reported,
         Stage::Registered,
         Stage::Dispatched,
@@ -41,6 +43,7 @@ impl Stage {
         Stage::Closed,
         Stage::Refused,
         Stage::Voided,
+        Stage::Withdrawn,
     ];
 
     /// The status board's columns, left to right.
@@ -68,6 +71,7 @@ impl Stage {
             Stage::Closed => Text::new("结案", "Closed"),
             Stage::Refused => Text::new("不予立案", "Refused"),
             Stage::Voided => Text::new("已作废", "Voided"),
+            Stage::Withdrawn => Text::new("已撤回", "Withdrawn"),
         }
     }
 
@@ -75,9 +79,12 @@ impl Stage {
         self.text().get(lang)
     }
 
-    /// Open cases count against deadlines; closed and refused ones do not.
+    /// Open cases count against deadlines; closed, refused and withdrawn ones do not.
     pub fn is_open(self) -> bool {
-        !matches!(self, Stage::Closed | Stage::Refused | Stage::Voided)
+        !matches!(
+            self,
+            Stage::Closed | Stage::Refused | Stage::Voided | Stage::Withdrawn
+        )
     }
 
     /// The deadline clock stops while a postponement is approved.
@@ -307,6 +314,8 @@ pub enum CaseEventKind {
     Rating,
     /// A move taken back by its maker (from the stage it had reached back to the one before).
     Undo,
+    /// The report taken back by its reporter before anyone acted on it.
+    Withdraw,
     /// The card's place in its board column changed; not part of the case's story.
     Reorder,
     /// A request to send the case back (回退), void it (作废) or extend its deadline (延期).
@@ -362,6 +371,7 @@ impl CaseEventKind {
             CaseEventKind::Photo => "photo",
             CaseEventKind::Rating => "rating",
             CaseEventKind::Undo => "undo",
+            CaseEventKind::Withdraw => "withdraw",
             CaseEventKind::Reorder => "reorder",
             CaseEventKind::RequestSendBack => "request_send_back",
             CaseEventKind::RequestVoid => "request_void",
@@ -391,6 +401,7 @@ impl CaseEventKind {
             CaseEventKind::Photo => Text::new("添加照片", "Photo added"),
             CaseEventKind::Rating => Text::new("评价", "Rated"),
             CaseEventKind::Undo => Text::new("撤销", "Undone"),
+            CaseEventKind::Withdraw => Text::new("撤回", "Withdrawn"),
             CaseEventKind::Reorder => Text::new("调整顺序", "Reordered"),
             CaseEventKind::RequestSendBack => Text::new("申请回退", "Asked to send back"),
             CaseEventKind::RequestVoid => Text::new("申请作废", "Asked to void"),
@@ -429,6 +440,7 @@ impl CaseEventKind {
                 "{who} 调整了事件在看板上的顺序",
                 "{who} reordered the case on the board",
             ),
+            CaseEventKind::Withdraw => Text::new("{who} 撤回了上报", "{who} withdrew the report"),
             CaseEventKind::Undo => Text::new(
                 "{who} 撤销了上一步，事件从 {from} 回到 {to}",
                 "{who} undid the last move: the case went back from {from} to {to}",
@@ -463,6 +475,29 @@ impl CaseEventKind {
                 | CaseEventKind::Void
         )
     }
+}
+
+/// Until when the reporter may withdraw their report (撤回): within the undo window of filing
+/// and only while it is still just reported — once the office registers or refuses it,
+/// someone has acted on it. `None`: not (or no longer) theirs to withdraw.
+pub fn withdraw_until(
+    stage: Stage,
+    is_reporter: bool,
+    filed_at: time::OffsetDateTime,
+    now: time::OffsetDateTime,
+) -> Option<time::OffsetDateTime> {
+    if !is_reporter || stage != Stage::Reported {
+        return None;
+    }
+    crate::undo::undo_until(filed_at, now, None)
+}
+
+/// Withdraw one's report (`POST /cases/{id}/withdraw`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Withdraw {
+    /// The case's version as the reporter saw it.
+    pub version: i64,
 }
 
 /// Why a move was refused, for the message the user sees.
@@ -592,7 +627,7 @@ mod tests {
             let out: Vec<_> = Action::ALL.iter().filter(|a| a.from() == s).collect();
             assert_eq!(
                 out.is_empty(),
-                matches!(s, Stage::Refused | Stage::Voided),
+                matches!(s, Stage::Refused | Stage::Voided | Stage::Withdrawn),
                 "{s:?}"
             );
         }
@@ -1129,6 +1164,10 @@ pub struct CaseView {
     /// The request waiting for a decision, for those who work on the case.
     #[serde(default)]
     pub pending_request: Option<CaseRequest>,
+    /// The asking user reported it and may still withdraw it, until then
+    /// (`withdraw_until`); `None` otherwise.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub withdraw_until: Option<time::OffsetDateTime>,
 }
 
 /// Where a new report is about to be filed, to look for an open case of the same problem

@@ -28,6 +28,14 @@ pub enum ErrorCode {
     NotEligible,
     BallotClosed,
     AlreadyVoted,
+    /// A vote was already cast for this resident by someone else — on their behalf (代办), or
+    /// their own before someone tried to vote for them: one person one vote.
+    VoteCastByOther,
+    /// The ballot's rules take no votes cast on a resident's behalf.
+    ProxyNotAllowed,
+    /// A report, support or vote that can no longer be taken back (撤回): the time passed, or
+    /// someone acted on it.
+    CannotWithdraw,
     PayloadTooLarge,
     PdfUnsupportedText,
     /// Text with control characters (NUL, escape …), or line breaks in a one-line field.
@@ -60,7 +68,9 @@ impl ErrorCode {
             IllegalMove => 422,
             WipLimitReached | CannotUndo => 409,
             NotEligible => 403,
-            BallotClosed | AlreadyVoted => 409,
+            BallotClosed | AlreadyVoted | VoteCastByOther => 409,
+            ProxyNotAllowed => 422,
+            CannotWithdraw => 409,
             PayloadTooLarge => 413,
             InvalidText => 422,
             PdfUnsupportedText | RightsNotNotified => 422,
@@ -143,6 +153,18 @@ impl ErrorCode {
             AlreadyVoted => Text::new(
                 "已经投过票：无记名投票投出后不能更改，按户表决时每户一票。",
                 "A vote was already cast: anonymous votes are final, and per-household ballots take one vote per household.",
+            ),
+            VoteCastByOther => Text::new(
+                "这一票已经投过了：网格员代办投的票和本人投的票只算一次。",
+                "This vote was already cast: a vote cast on a resident's behalf and their own count only once.",
+            ),
+            ProxyNotAllowed => Text::new(
+                "按议事规则，这次表决不接受代办投票。",
+                "Under the council's rules, this ballot takes no votes cast on a resident's behalf.",
+            ),
+            CannotWithdraw => Text::new(
+                "无法撤回：已超过 10 分钟，或已有人处理。",
+                "Cannot withdraw: more than 10 minutes have passed, or someone has acted on it.",
             ),
             PayloadTooLarge => Text::new("提交的内容过大。", "The request is too large."),
             PdfUnsupportedText => Text::new(

@@ -18,8 +18,10 @@ pub mod map;
 pub mod mediation;
 pub mod open311;
 pub mod places;
+pub mod proxy;
 pub mod stats;
 pub mod supervision;
+pub mod undo;
 pub mod validate;
 
 /// A page of results with the total count, for lists that may be long.

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use shared::accounts::{Person, Work};
 use shared::cases::{
-    Action, CaseOrigin, CaseView, MoveCase, Needs, Rating, RefusalReason, ResponsibleParty, Stage,
+    Action, CaseOrigin, CaseView, MoveCase, Needs, Rating, RefusalReason, ResponsibleParty,
     validate_move,
 };
 use shared::error::{ErrorCode, FieldError};
@@ -153,6 +153,22 @@ fn CaseDetail(
         });
     };
 
+    // The reporter may take the report back while nobody acted on it (撤回).
+    let withdrawing = RwSignal::new(false);
+    let withdraw = move |_| {
+        withdrawing.set(true);
+        spawn_local(async move {
+            match api::withdraw_case(id, version).await {
+                Ok(view) => {
+                    notice.set(Some(i18n.t(Key::UndoReportWithdrawn).to_string()));
+                    on_change.run(view);
+                }
+                Err(e) => failed.run(e),
+            }
+            withdrawing.set(false);
+        });
+    };
+    let withdraw_until = case.withdraw_until;
     let can_rate = case.may_rate;
     let actions = case.legal_actions.clone();
     let history = case.history.clone();
@@ -187,6 +203,10 @@ fn CaseDetail(
                 } })}
             </header>
             <FormError error testid="move-error"/>
+            {withdraw_until.map(|until| view! {
+                <crate::undo::UndoButton until label=Key::UndoWithdrawReport testid="case-withdraw"
+                    busy=withdrawing on_undo=Callback::new(withdraw)/>
+            })}
             {move || undo_version.get().map(|_| view! {
                 <p><button type="button" class="button button-quiet" data-testid="undo" on:click=undo>{i18n.t(Key::UndoMove)}</button></p>
             })}
@@ -256,7 +276,7 @@ fn CaseDetail(
                     })}
                 </dl>
             </section>
-            <super::photos::Gallery case_id=id may_add=!matches!(stage, Stage::Closed | Stage::Refused)/>
+            <super::photos::Gallery case_id=id may_add=stage.is_open()/>
             {(!dups.is_empty()).then(|| view! {
                 <section class="card" aria-labelledby="dups-title">
                     <h2 id="dups-title">{move || i18n.t(Key::PossibleDuplicates)}</h2>

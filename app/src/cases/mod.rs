@@ -148,6 +148,7 @@ pub fn stage_slug(stage: Stage) -> &'static str {
         Stage::Closed => "closed",
         Stage::Refused => "refused",
         Stage::Voided => "voided",
+        Stage::Withdrawn => "withdrawn",
     }
 }
 

@@ -204,6 +204,8 @@ fn ItemDetail(
     let may_manage = item.may_manage;
     let may_support = item.may_support;
     let supported = s.supported;
+    // Once given, a support is taken back only within the undo window (撤回).
+    let support_withdraw_until = s.support_withdraw_until;
     let description = item.description.clone();
     let decision = item.decision.clone();
     let reason = item.reason.clone();
@@ -249,11 +251,15 @@ fn ItemDetail(
                     <SupportBar count=s.support_count threshold=s.support_threshold/>
                     {may_support.then(|| view! {
                         <button type="button" class="button support-toggle" class:button-primary=!supported class:button-secondary=supported
-                            aria-pressed=supported.to_string() data-testid="support-toggle" disabled=move || busy.get()
-                            on:click=move |_| toggle_support(!supported)>
+                            aria-pressed=supported.to_string() data-testid="support-toggle" disabled=move || busy.get() || supported
+                            on:click=move |_| toggle_support(true)>
                             <span aria-hidden="true">{if supported { "✓ " } else { "👍 " }}</span>
-                            {move || i18n.t(if supported { Key::CouncilSupportedWithdraw } else { Key::CouncilSupport })}
+                            {move || i18n.t(if supported { Key::ElderSupported } else { Key::CouncilSupport })}
                         </button>
+                        {support_withdraw_until.map(|until| view! {
+                            <crate::undo::UndoButton until label=Key::UndoWithdrawSupport testid="support-withdraw"
+                                busy on_undo=Callback::new(move |_| toggle_support(false))/>
+                        })}
                     })}
                 </section>
             })}
@@ -675,6 +681,24 @@ pub(crate) fn BallotCard(
         Ok(())
     });
     let close = move |_| close_ballot.dispatch(());
+    // Taking one's vote back (撤回) while the rule allows.
+    let withdraw = Submit::new(move |()| async move {
+        match api::withdraw_vote(bid).await {
+            Ok(v) => {
+                notice.set(Some(i18n.t(Key::UndoVoteWithdrawn).to_string()));
+                on_change.run(v);
+            }
+            Err(e) if e.status() == Some(409) => {
+                notice.set(Some(e.message(i18n.lang.get_untracked())));
+                reload.run(());
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    });
+    let withdraw_error = withdraw.error;
+    let withdrawing = withdraw.pending();
+    let withdraw_until = b.withdraw_until;
     let my = b.my_answer.clone();
     let my_choice = match &my {
         Some(Answer::Decision { choice }) => Some(*choice),
@@ -700,6 +724,7 @@ pub(crate) fn BallotCard(
                     if rules.per_household { parts.push(i18n.t(Key::CouncilPerHousehold).to_string()); }
                     if rules.hidden_until_close { parts.push(i18n.t(Key::CouncilHiddenUntilClose).to_string()); }
                     if rules.anonymous { parts.push(i18n.t(Key::CouncilAnonymous).to_string()); }
+                    if !rules.proxy_allowed { parts.push(i18n.t(Key::CouncilNoProxy).to_string()); }
                     parts.join(" · ")
                 }}
             </p>
@@ -757,6 +782,14 @@ pub(crate) fn BallotCard(
                         </div>
                     </crate::ui::Dialog>
                 }
+            })}
+            {b.voted_by_proxy.then(|| view! {
+                <p class="alert alert-info" data-testid="voted-by-proxy">{move || i18n.t(Key::ProxyVotedForYou)}</p>
+            })}
+            <FormError error=withdraw_error testid="vote-withdraw-error"/>
+            {withdraw_until.map(|until| view! {
+                <crate::undo::UndoButton until label=Key::UndoWithdrawVote testid="vote-withdraw"
+                    busy=withdrawing on_undo=Callback::new(move |_| withdraw.dispatch(()))/>
             })}
             {match (&my, b.i_voted) {
                 (Some(a), _) => {
@@ -827,6 +860,8 @@ fn BallotForm(item_id: i64, on_done: Callback<()>, on_cancel: Callback<()>) -> i
     let per_household = RwSignal::new(false);
     let hidden = RwSignal::new(false);
     let anonymous = RwSignal::new(false);
+    // The council rules' default (`shared::council::proxy_votes_by_default`).
+    let proxy_allowed = RwSignal::new(shared::council::proxy_votes_by_default());
     let closes = RwSignal::new(format_local_input(
         crate::clock::now() + time::Duration::days(3),
     ));
@@ -889,6 +924,7 @@ fn BallotForm(item_id: i64, on_done: Callback<()>, on_cancel: Callback<()>) -> i
                 per_household: per_household.get_untracked(),
                 hidden_until_close: hidden.get_untracked(),
                 anonymous: anonymous.get_untracked(),
+                proxy_allowed: proxy_allowed.get_untracked(),
             },
             opens_at: now - time::Duration::seconds(5),
             closes_at,
@@ -982,6 +1018,7 @@ fn BallotForm(item_id: i64, on_done: Callback<()>, on_cancel: Callback<()>) -> i
                     {check(hidden, Key::CouncilHiddenUntilClose, "ballot-hidden")}
                     {check(anonymous, Key::CouncilAnonymous, "ballot-anonymous")}
                     {check(per_household, Key::CouncilPerHousehold, "ballot-household")}
+                    {check(proxy_allowed, Key::CouncilProxyAllowed, "ballot-proxy")}
                 </div>
             </fieldset>
             <div class="actions">

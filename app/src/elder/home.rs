@@ -51,6 +51,7 @@ pub fn ElderHome(principal: Principal) -> impl IntoView {
     view! {
         <section class="elder-home" aria-labelledby="welcome-title">
             <h1 id="welcome-title" data-testid="home-welcome">{move || i18n.fmt_with_data(Key::Welcome, &[("name", &name)])}</h1>
+            <crate::proxy::ProxyNotices/>
             <ul class="elder-tiles">
                 {tile(REPORT)}
                 {tile(VOTE)}

@@ -48,7 +48,13 @@ pub fn ElderVotePage() -> impl IntoView {
     let support = Submit::reporting_to(
         error,
         RwSignal::new(Vec::new()),
-        |(id, on): (i64, bool)| async move { api::support_item(id, on).await.map(|_| ()) },
+        move |(id, on): (i64, bool)| async move {
+            api::support_item(id, on).await?;
+            if !on {
+                notice.set(Some(i18n.t(Key::UndoSupportWithdrawn).to_string()));
+            }
+            Ok(())
+        },
     );
     let items = LocalResource::new(move || {
         support.version().track();
@@ -61,6 +67,7 @@ pub fn ElderVotePage() -> impl IntoView {
     let item_view = move |item: ItemView| {
         let id = item.summary.id;
         let supported = item.summary.supported;
+        let withdraw_until = item.summary.support_withdraw_until;
         let gathering =
             item.summary.stage == ItemStage::Gathering && (item.may_support || supported);
         let ballots: Vec<BallotView> = item
@@ -77,11 +84,16 @@ pub fn ElderVotePage() -> impl IntoView {
                 {gathering.then(|| view! {
                     <p>{move || i18n.fmt(Key::ElderSupportCount, &[("n", &count.to_string()), ("of", &threshold.to_string())])}</p>
                     <button type="button" class="button button-primary button-block switch" data-testid="elder-support"
-                        aria-pressed=supported.to_string() disabled=move || busy.get()
-                        on:click=move |_| support.dispatch((id, !supported))>
+                        aria-pressed=supported.to_string() disabled=move || busy.get() || supported
+                        on:click=move |_| support.dispatch((id, true))>
                         <span class="switch-box" aria-hidden="true"></span>
                         <span>{move || i18n.t(if supported { Key::ElderSupported } else { Key::ElderSupport })}</span>
                     </button>
+                    // Taken back only within the undo window (撤回), with the minutes left.
+                    {withdraw_until.map(|until| view! {
+                        <crate::undo::UndoButton until label=Key::UndoWithdrawSupport testid="elder-support-withdraw"
+                            busy on_undo=Callback::new(move |_| support.dispatch((id, false)))/>
+                    })}
                 })}
                 {(!ballots.is_empty()).then(|| view! {
                     <ul class="ballots">

@@ -120,50 +120,55 @@ async fn figures(
     let due = Condition::any()
         .add(case::Column::DeadlineAt.lte(now))
         .add(case::Column::Stage.eq(closed.clone()));
-    let sums = case::Entity::find()
-        .select_only()
-        .column_as(
-            count_where(Condition::all().add(case::Column::Stage.is_in(open_stages))),
-            "open",
-        )
-        .column_as(
-            count_where(
-                Condition::all()
-                    .add(case::Column::DeadlineAt.lt(now))
-                    .add(case::Column::Stage.is_in(running_stages())),
-            ),
-            "overdue",
-        )
-        .column_as(
-            count_where(Condition::all().add(due.clone()).add(
-                case::Column::Stage.is_not_in([name_of(Stage::Refused), name_of(Stage::Voided)]),
-            )),
-            "due",
-        )
-        .column_as(
-            count_where(
-                Condition::all()
-                    .add(due)
-                    .add(case::Column::Stage.eq(name_of(Stage::Postponed))),
-            ),
-            "postponed",
-        )
-        .column_as(
-            count_where(Condition::all().add(case::Column::Stage.eq(closed.clone()))),
-            "closed",
-        )
-        .column_as(
-            count_where(
-                Condition::all().add(case::Column::Stage.eq(closed)).add(
-                    Expr::col(case::Column::ClosedAt).lte(Expr::col(case::Column::DeadlineAt)),
+    let sums =
+        case::Entity::find()
+            .select_only()
+            .column_as(
+                count_where(Condition::all().add(case::Column::Stage.is_in(open_stages))),
+                "open",
+            )
+            .column_as(
+                count_where(
+                    Condition::all()
+                        .add(case::Column::DeadlineAt.lt(now))
+                        .add(case::Column::Stage.is_in(running_stages())),
                 ),
-            ),
-            "closed_on_time",
-        )
-        .filter(base.clone())
-        .into_model::<CaseSums>()
-        .one(conn)
-        .await?;
+                "overdue",
+            )
+            .column_as(
+                count_where(
+                    Condition::all()
+                        .add(due.clone())
+                        .add(case::Column::Stage.is_not_in([
+                            name_of(Stage::Refused),
+                            name_of(Stage::Voided),
+                            name_of(Stage::Withdrawn),
+                        ])),
+                ),
+                "due",
+            )
+            .column_as(
+                count_where(
+                    Condition::all()
+                        .add(due)
+                        .add(case::Column::Stage.eq(name_of(Stage::Postponed))),
+                ),
+                "postponed",
+            )
+            .column_as(
+                count_where(Condition::all().add(case::Column::Stage.eq(closed.clone()))),
+                "closed",
+            )
+            .column_as(
+                count_where(Condition::all().add(case::Column::Stage.eq(closed)).add(
+                    Expr::col(case::Column::ClosedAt).lte(Expr::col(case::Column::DeadlineAt)),
+                )),
+                "closed_on_time",
+            )
+            .filter(base.clone())
+            .into_model::<CaseSums>()
+            .one(conn)
+            .await?;
     let in_scope = Query::select()
         .column(case::Column::Id)
         .from(case::Entity)

@@ -50,11 +50,25 @@ async fn view(
 }
 
 pub async fn write(state: &AppState, me: &Principal, req: LetterInput) -> AppResult<LetterView> {
-    let (subject, body) = req.validate()?;
     let txn = state.db.begin_write().await?;
-    let l = letter::ActiveModel {
-        writer_id: Set(Some(me.user_id)),
-        writer_name: Set(me.display_name.clone()),
+    let l = write_in(&*txn, Some(me.user_id), me.display_name.clone(), &req).await?;
+    let out = view(&*txn, me, l).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Write a letter inside the caller's transaction, as `writer_name` (and their account, if
+/// they have one: a letter written on a resident's behalf is theirs to read).
+pub(crate) async fn write_in(
+    conn: &impl ConnectionTrait,
+    writer_id: Option<i64>,
+    writer_name: String,
+    req: &LetterInput,
+) -> AppResult<letter::Model> {
+    let (subject, body) = req.validate()?;
+    Ok(letter::ActiveModel {
+        writer_id: Set(writer_id),
+        writer_name: Set(writer_name),
         subject: Set(subject),
         body: Set(body),
         private: Set(req.private),
@@ -63,11 +77,8 @@ pub async fn write(state: &AppState, me: &Principal, req: LetterInput) -> AppRes
         created_at: Set(crate::clock::now()),
         ..Default::default()
     }
-    .insert(&*txn)
-    .await?;
-    let out = view(&*txn, me, l).await?;
-    txn.commit().await?;
-    Ok(out)
+    .insert(conn)
+    .await?)
 }
 
 /// The letters `me` may read (`shared::care::may_read_letter`), newest first.

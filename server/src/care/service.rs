@@ -622,6 +622,20 @@ async fn is_the_resident(
         .is_some_and(|r| r.id == resident_id))
 }
 
+/// Ask for an errand for a resident inside the caller's transaction (who may, the caller
+/// has checked): refused as `already_open` on `field` like any other request.
+pub(crate) async fn request_errand_in(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    r: &resident::Model,
+    req: &ErrandInput,
+    field: &str,
+) -> AppResult<errand::Model> {
+    let description = req.validate()?;
+    refuse_open_errand(conn, r.id, req.kind, req.confirm_duplicate, field).await?;
+    insert_errand(conn, me, r, req.kind, description, None).await
+}
+
 /// Ask for an errand: residents for themselves, carers for those they care for.
 pub async fn request_errand(
     state: &AppState,

@@ -15,6 +15,7 @@ use shared::cases::{
     Assignee, CalendarDay, CaseMeta, CaseRequest, CaseSummary, CaseView, Category, CategoryInput,
     CreateCase, DecideCaseRequest, DuplicateCandidate, DuplicateQuery, LedgerQuery, MarkRead,
     MoveCase, NewCaseRequest, Notification, PartyInput, Rating, ResponsibleParty, SlaRule, Stage,
+    Withdraw,
 };
 use shared::error::Problem;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -208,6 +209,23 @@ async fn also_reported(
 ) -> AppResult<Json<DuplicateCandidate>> {
     crate::accounts::require(&me, shared::accounts::Permission::ReportCases)?;
     Ok(Json(service::also_report_case(&state, &me, id, &q).await?))
+}
+
+/// Withdraw one's report (撤回): the reporter, within 10 minutes of filing it and while
+/// nobody has acted on it (`shared::cases::withdraw_until`), else 409 `cannot_withdraw`. The
+/// case is kept as 已撤回 (history, audit log) and counts in no figure.
+#[utoipa::path(post, path = "/cases/{id}/withdraw", extensions(("x-permission" = json!("report_cases"))), tag = "cases", params(("id" = i64, Path)), request_body = Withdraw,
+    responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn withdraw(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(w): ApiJson<Withdraw>,
+) -> AppResult<Json<CaseView>> {
+    Ok(Json(
+        service::withdraw(&state, &me, &ctx, id, w.version).await?,
+    ))
 }
 
 /// The reporter rates a closed case (回访).
@@ -453,6 +471,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get))
         .routes(routes!(make_move))
         .routes(routes!(rate))
+        .routes(routes!(withdraw))
         .routes(routes!(notifications))
         .routes(routes!(mark_read))
         .routes(routes!(sla, set_sla))

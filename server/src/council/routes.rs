@@ -113,26 +113,30 @@ async fn move_item(
     responses((status = 200, body = ItemView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn support(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<ItemView>> {
     Ok(Json(kicked(
         &state,
-        service::support(&state, &me, id, true).await?,
+        service::support(&state, &me, &ctx, id, true).await?,
     )))
 }
 
-/// Withdraw one's support.
+/// Take back one's support (撤回): within 10 minutes of giving it and while the item still
+/// gathers support (`support_withdraw_until`), else 409 `cannot_withdraw`; audited.
 #[utoipa::path(delete, path = "/council/items/{id}/support", extensions(("x-permission" = json!("vote"))), tag = "council", params(("id" = i64, Path)),
-    responses((status = 200, body = ItemView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = ItemView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn withdraw_support(
     State(state): State<AppState>,
+    ctx: RequestCtx,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<ItemView>> {
     Ok(Json(kicked(
         &state,
-        service::support(&state, &me, id, false).await?,
+        service::support(&state, &me, &ctx, id, false).await?,
     )))
 }
 
@@ -206,6 +210,21 @@ async fn vote(
     ApiJson(req): ApiJson<CastVote>,
 ) -> AppResult<Json<BallotView>> {
     Ok(Json(service::cast_vote(&state, &me, &ctx, id, req).await?))
+}
+
+/// Take back one's own vote (撤回): within 10 minutes of casting it and before the ballot
+/// closes (`vote_withdraw_until`; never an anonymous vote, nor one cast on one's behalf),
+/// else 409 `cannot_withdraw`. Audited: who took back a vote on which ballot.
+#[utoipa::path(delete, path = "/council/ballots/{id}/votes", extensions(("x-permission" = json!("vote"))), tag = "council", params(("id" = i64, Path)),
+    responses((status = 200, body = BallotView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem)))]
+async fn withdraw_vote(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<BallotView>> {
+    Ok(Json(service::withdraw_vote(&state, &me, &ctx, id).await?))
 }
 
 /// Close a ballot now: the result is computed and frozen.
@@ -407,7 +426,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(comments, add_comment))
         .routes(routes!(hide_comment))
         .routes(routes!(create_ballot))
-        .routes(routes!(vote))
+        .routes(routes!(vote, withdraw_vote))
         .routes(routes!(close_ballot))
         .routes(routes!(list_meetings, create_meeting))
         .routes(routes!(get_meeting))

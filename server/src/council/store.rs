@@ -38,12 +38,15 @@ entity!(item, "council_items", {
 });
 
 entity!(support, "council_supports", {
-    #[sea_orm(primary_key, auto_increment = false)]
+    #[sea_orm(primary_key)]
+    pub id: i64,
     pub item_id: i64,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: i64,
+    /// The account that gave it; none when given on a resident's behalf (代办).
+    pub user_id: Option<i64>,
     /// The resident the account was verified as: one support per resident and item.
     pub resident_id: Option<i64>,
+    /// The act on the resident's behalf that gave it (`proxy_actions`).
+    pub proxy_action_id: Option<i64>,
     pub created_at: TimeDateTimeWithTimeZone,
 });
 
@@ -122,6 +125,8 @@ entity!(vote, "council_votes", {
     /// None on anonymous ballots.
     pub answer: Option<String>,
     pub updated_at: TimeDateTimeWithTimeZone,
+    /// The act on the resident's behalf that cast it (`proxy_actions`).
+    pub proxy_action_id: Option<i64>,
 });
 
 entity!(tally, "council_tallies", {

@@ -67,8 +67,15 @@ impl Selection {
             reach: Some(ids),
             place: None,
         };
-        sel.cases = sel.records(case::Column::GridId, At::Place(case::Column::PlaceId));
+        sel.cases = sel.counted_cases();
         sel
+    }
+
+    /// The cases any figure counts: those of the selection's records, less the reports their
+    /// reporters withdrew (撤回), which happened to nobody.
+    fn counted_cases(&self) -> Condition {
+        self.records(case::Column::GridId, At::Place(case::Column::PlaceId))
+            .add(case::Column::Stage.ne(name_of(Stage::Withdrawn)))
     }
 
     /// The records of any area in the selection, found by their grid column and their place
@@ -195,7 +202,7 @@ pub async fn select(
         reach,
         place,
     };
-    sel.cases = sel.records(case::Column::GridId, At::Place(case::Column::PlaceId));
+    sel.cases = sel.counted_cases();
     Ok(sel)
 }
 

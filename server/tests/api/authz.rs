@@ -556,6 +556,14 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             Some(json!({"score": 5})),
             [403, 403, 404, 403, 422, 404, 401],
         ),
+        // Only the reporter withdraws (a stale version is a conflict).
+        case(
+            M::POST,
+            "/api/v1/cases/{id}/withdraw",
+            format!("/api/v1/cases/{case_id}/withdraw"),
+            Some(json!({"version": 999})),
+            [403, 403, 404, 403, 409, 404, 401],
+        ),
         case(
             M::GET,
             "/api/v1/notifications",
@@ -1158,6 +1166,46 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
             format!("/api/v1/council/ballots/{}/votes", ballots[0]),
             Some(json!({"answer": {"type": "decision", "choice": "agree"}})),
             [403, 403, 403, 403, 200, 403, 401],
+        ),
+        // Only the voter takes back their vote (within the undo window).
+        case(
+            M::DELETE,
+            "/api/v1/council/ballots/{id}/votes",
+            format!("/api/v1/council/ballots/{}/votes", ballots[0]),
+            None,
+            [403, 403, 403, 403, 200, 403, 401],
+        ),
+        // 代办: the office and the grid's worker act for a resident; nobody else (a grid
+        // worker of another grid is not told she exists). The item does not exist.
+        case(
+            M::POST,
+            "/api/v1/proxy/actions",
+            "/api/v1/proxy/actions".into(),
+            Some(
+                json!({"resident_id": qu, "confirmation": "thumbprint", "act": {"kind": "support", "item_id": 999_999}}),
+            ),
+            [404, 404, 403, 404, 403, 422, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/proxy/residents/{id}/actions",
+            format!("/api/v1/proxy/residents/{qu}/actions"),
+            None,
+            [200, 200, 403, 200, 403, 404, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/me/proxy-notices",
+            "/api/v1/me/proxy-notices".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            "/api/v1/me/proxy-notices/seen",
+            "/api/v1/me/proxy-notices/seen".into(),
+            Some(json!({"ids": []})),
+            [204, 204, 204, 204, 204, 204, 401],
         ),
         // The first close freezes the ballot; closing it again is a conflict.
         case(

@@ -1285,9 +1285,11 @@ async fn support_is_one_per_resident(app: &TestApp) {
         use server::council::store::support;
         let dup = support::ActiveModel {
             item_id: Set(id),
-            user_id: Set(second_id),
+            user_id: Set(Some(second_id)),
             resident_id: Set(Some(liu)),
+            proxy_action_id: Set(None),
             created_at: Set(OffsetDateTime::now_utc()),
+            ..Default::default()
         }
         .insert(&app.state.db.conn)
         .await;

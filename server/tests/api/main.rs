@@ -21,6 +21,7 @@ mod mediation;
 mod open311;
 mod people;
 mod places;
+mod proxy;
 mod receivers;
 mod residents;
 mod sessions;

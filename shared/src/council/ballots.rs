@@ -88,6 +88,16 @@ pub struct BallotRules {
     pub hidden_until_close: bool,
     /// Who voted is recorded, what they chose is not; an anonymous vote is final once cast.
     pub anonymous: bool,
+    /// A grid worker or the office may cast a resident's vote on their behalf, in their
+    /// presence (代办). Ballots opened before this rule existed take the council's default.
+    #[serde(default = "proxy_votes_by_default")]
+    pub proxy_allowed: bool,
+}
+
+/// The council's default: those without a phone are still heard, so a ballot takes votes
+/// cast on a resident's behalf unless its rules say otherwise.
+pub fn proxy_votes_by_default() -> bool {
+    true
 }
 
 impl Default for BallotRules {
@@ -98,6 +108,7 @@ impl Default for BallotRules {
             per_household: false,
             hidden_until_close: false,
             anonymous: false,
+            proxy_allowed: proxy_votes_by_default(),
         }
     }
 }
@@ -411,19 +422,47 @@ pub enum VoteRefusal {
     NotEligible,
     /// An anonymous vote was already cast, or another member of the household voted.
     AlreadyVoted,
+    /// A vote was already cast for this voter by someone else (on their behalf, or their own
+    /// before someone tried to vote for them): one person one vote, never two.
+    CastByOther,
+    /// This ballot's rules take no votes cast on a resident's behalf.
+    ProxyNotAllowed,
 }
 
-/// May this vote be cast or changed? `previous` is the resident who cast the vote already
-/// counted for the same voter key, if any.
+/// How a vote comes to be cast.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoteWay {
+    /// The resident votes themselves, on their own account.
+    Own,
+    /// The office records a show of hands at the meeting.
+    ShowOfHands,
+    /// A grid worker or the office votes on the resident's behalf, in their presence (代办).
+    Proxy,
+}
+
+/// The vote already counted for the same voter key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PreviousVote {
+    pub resident_id: i64,
+    pub way: VoteWay,
+}
+
+/// May this vote be cast or changed? `previous` is the vote already counted for the same
+/// voter key, if any. A vote cast on a resident's behalf and one of their own never both
+/// count: whichever comes second is refused, and neither replaces the other.
 pub fn check_vote(
     state: BallotState,
     rules: &BallotRules,
     eligible: bool,
     resident_id: i64,
-    previous: Option<i64>,
+    way: VoteWay,
+    previous: Option<PreviousVote>,
 ) -> Result<(), VoteRefusal> {
     if state != BallotState::Open {
         return Err(VoteRefusal::NotOpen);
+    }
+    if way == VoteWay::Proxy && !rules.proxy_allowed {
+        return Err(VoteRefusal::ProxyNotAllowed);
     }
     if !eligible {
         return Err(VoteRefusal::NotEligible);
@@ -431,9 +470,34 @@ pub fn check_vote(
     match previous {
         None => Ok(()),
         Some(_) if rules.anonymous => Err(VoteRefusal::AlreadyVoted),
-        Some(p) if p != resident_id => Err(VoteRefusal::AlreadyVoted),
+        Some(p) if p.resident_id != resident_id => Err(VoteRefusal::AlreadyVoted),
+        Some(p) if p.way == VoteWay::Proxy || way == VoteWay::Proxy => {
+            Err(VoteRefusal::CastByOther)
+        }
+        // The resident's own vote is theirs: the office does not record over it.
+        Some(p) if p.way == VoteWay::Own && way == VoteWay::ShowOfHands => {
+            Err(VoteRefusal::AlreadyVoted)
+        }
         Some(_) => Ok(()),
     }
+}
+
+/// Until when a resident may take back their own vote (撤回): within the undo window of
+/// casting it and before the ballot closes. Anonymous votes are final once cast (the counters
+/// cannot tell which one to take off), and a vote cast on their behalf is taken back only
+/// with whoever cast it.
+pub fn vote_withdraw_until(
+    rules: &BallotRules,
+    state: BallotState,
+    way: VoteWay,
+    cast_at: OffsetDateTime,
+    closes_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Option<OffsetDateTime> {
+    if rules.anonymous || state != BallotState::Open || way != VoteWay::Own {
+        return None;
+    }
+    crate::undo::undo_until(cast_at, now, Some(closes_at))
 }
 
 /// Cast or change a vote. Staff recording a show of hands name the resident.
@@ -475,5 +539,12 @@ pub struct BallotView {
     pub i_voted: bool,
     /// The asking user may vote (a verified resident in scope, ballot open).
     pub may_vote: bool,
+    /// The asking user's vote was cast on their behalf (代办): it counts, and they may not
+    /// cast another.
+    #[serde(default)]
+    pub voted_by_proxy: bool,
+    /// The asking user may take back their vote until then (`vote_withdraw_until`).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub withdraw_until: Option<OffsetDateTime>,
     pub version: i64,
 }

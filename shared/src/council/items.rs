@@ -136,6 +136,9 @@ pub struct ItemSummary {
     pub support_threshold: u32,
     /// The asking user supports it.
     pub supported: bool,
+    /// The asking user may take back their support until then (`support_withdraw_until`).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub support_withdraw_until: Option<OffsetDateTime>,
     /// State of the newest ballot, if any.
     pub ballot_state: Option<BallotState>,
     pub meeting_id: Option<i64>,

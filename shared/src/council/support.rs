@@ -3,6 +3,21 @@
 use crate::error::{FieldErrorCode, FieldErrors};
 use serde::{Deserialize, Serialize};
 
+/// Until when a resident may take back their support (撤回): within the undo window of giving
+/// it and while the item is still gathering support (once it is scheduled, the support has
+/// done its work). A support given on their behalf is not theirs to take back alone.
+pub fn support_withdraw_until(
+    stage: super::ItemStage,
+    given_by_themselves: bool,
+    given_at: time::OffsetDateTime,
+    now: time::OffsetDateTime,
+) -> Option<time::OffsetDateTime> {
+    if stage != super::ItemStage::Gathering || !given_by_themselves {
+        return None;
+    }
+    crate::undo::undo_until(given_at, now, None)
+}
+
 /// Does `supports` reach the threshold that schedules an item?
 pub fn support_reached(supports: u64, threshold: u32) -> bool {
     threshold > 0 && supports >= u64::from(threshold)

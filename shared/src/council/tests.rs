@@ -360,27 +360,40 @@ fn answers_match_their_ballot() {
 fn votes_change_until_close_except_anonymous() {
     let open = BallotState::Open;
     let rules = BallotRules::default();
-    assert_eq!(check_vote(open, &rules, true, 7, None), Ok(()));
-    assert_eq!(check_vote(open, &rules, true, 7, Some(7)), Ok(()));
     assert_eq!(
-        check_vote(BallotState::Closed, &rules, true, 7, Some(7)),
+        check_vote(open, &rules, true, 7, VoteWay::Own, None),
+        Ok(())
+    );
+    assert_eq!(
+        check_vote(open, &rules, true, 7, VoteWay::Own, Some(own(7))),
+        Ok(())
+    );
+    assert_eq!(
+        check_vote(
+            BallotState::Closed,
+            &rules,
+            true,
+            7,
+            VoteWay::Own,
+            Some(own(7))
+        ),
         Err(VoteRefusal::NotOpen)
     );
     assert_eq!(
-        check_vote(BallotState::NotYetOpen, &rules, true, 7, None),
+        check_vote(BallotState::NotYetOpen, &rules, true, 7, VoteWay::Own, None),
         Err(VoteRefusal::NotOpen)
     );
     assert_eq!(
-        check_vote(open, &rules, false, 7, None),
+        check_vote(open, &rules, false, 7, VoteWay::Own, None),
         Err(VoteRefusal::NotEligible)
     );
     let anon = BallotRules {
         anonymous: true,
         ..rules
     };
-    assert_eq!(check_vote(open, &anon, true, 7, None), Ok(()));
+    assert_eq!(check_vote(open, &anon, true, 7, VoteWay::Own, None), Ok(()));
     assert_eq!(
-        check_vote(open, &anon, true, 7, Some(7)),
+        check_vote(open, &anon, true, 7, VoteWay::Own, Some(own(7))),
         Err(VoteRefusal::AlreadyVoted)
     );
     let household = BallotRules {
@@ -391,8 +404,139 @@ fn votes_change_until_close_except_anonymous() {
     assert_eq!(voter_key(&rules, 7, 40), "r:7");
     // Another member of the household already voted.
     assert_eq!(
-        check_vote(open, &household, true, 8, Some(7)),
+        check_vote(open, &household, true, 8, VoteWay::Own, Some(own(7))),
         Err(VoteRefusal::AlreadyVoted)
+    );
+}
+
+fn own(resident_id: i64) -> PreviousVote {
+    PreviousVote {
+        resident_id,
+        way: VoteWay::Own,
+    }
+}
+
+#[test]
+fn a_proxy_vote_and_an_own_vote_never_both_count() {
+    let rules = BallotRules::default();
+    let open = BallotState::Open;
+    let proxy = PreviousVote {
+        resident_id: 7,
+        way: VoteWay::Proxy,
+    };
+    assert_eq!(
+        check_vote(open, &rules, true, 7, VoteWay::Proxy, None),
+        Ok(())
+    );
+    // Her own vote after one cast for her, and one cast for her after her own.
+    assert_eq!(
+        check_vote(open, &rules, true, 7, VoteWay::Own, Some(proxy)),
+        Err(VoteRefusal::CastByOther)
+    );
+    assert_eq!(
+        check_vote(open, &rules, true, 7, VoteWay::Proxy, Some(own(7))),
+        Err(VoteRefusal::CastByOther)
+    );
+    assert_eq!(
+        check_vote(open, &rules, true, 7, VoteWay::Proxy, Some(proxy)),
+        Err(VoteRefusal::CastByOther)
+    );
+    // The office does not record a show of hands over her own vote.
+    assert_eq!(
+        check_vote(open, &rules, true, 7, VoteWay::ShowOfHands, Some(own(7))),
+        Err(VoteRefusal::AlreadyVoted)
+    );
+    let no_proxy = BallotRules {
+        proxy_allowed: false,
+        ..rules
+    };
+    assert_eq!(
+        check_vote(open, &no_proxy, true, 7, VoteWay::Proxy, None),
+        Err(VoteRefusal::ProxyNotAllowed)
+    );
+    assert_eq!(
+        check_vote(open, &no_proxy, true, 7, VoteWay::Own, None),
+        Ok(())
+    );
+}
+
+#[test]
+fn ballots_opened_before_the_proxy_rule_take_the_councils_default() {
+    let old: BallotRules = serde_json::from_str(
+        r#"{"quorum": {"type": "none"}, "pass": "majority_of_cast", "per_household": false, "hidden_until_close": false, "anonymous": false}"#,
+    )
+    .unwrap();
+    assert_eq!(old.proxy_allowed, proxy_votes_by_default());
+    assert!(BallotRules::default().proxy_allowed);
+}
+
+#[test]
+fn own_votes_and_supports_are_withdrawn_within_the_window_only() {
+    let rules = BallotRules::default();
+    let at = datetime!(2026-12-07 08:00 UTC);
+    let closes = datetime!(2026-12-07 08:05 UTC);
+    let open = BallotState::Open;
+    assert_eq!(
+        vote_withdraw_until(&rules, open, VoteWay::Own, at, closes, at),
+        Some(closes)
+    );
+    assert_eq!(
+        vote_withdraw_until(
+            &rules,
+            BallotState::Closed,
+            VoteWay::Own,
+            at,
+            closes,
+            closes
+        ),
+        None
+    );
+    let later = datetime!(2026-12-08 08:00 UTC);
+    assert_eq!(
+        vote_withdraw_until(
+            &rules,
+            open,
+            VoteWay::Own,
+            at,
+            later,
+            at + time::Duration::minutes(9)
+        ),
+        Some(at + crate::undo::UNDO_WINDOW)
+    );
+    assert_eq!(
+        vote_withdraw_until(
+            &rules,
+            open,
+            VoteWay::Own,
+            at,
+            later,
+            at + crate::undo::UNDO_WINDOW
+        ),
+        None
+    );
+    assert_eq!(
+        vote_withdraw_until(&rules, open, VoteWay::Proxy, at, later, at),
+        None
+    );
+    let anon = BallotRules {
+        anonymous: true,
+        ..rules
+    };
+    assert_eq!(
+        vote_withdraw_until(&anon, open, VoteWay::Own, at, later, at),
+        None
+    );
+    assert_eq!(
+        support_withdraw_until(ItemStage::Gathering, true, at, at),
+        Some(at + crate::undo::UNDO_WINDOW)
+    );
+    assert_eq!(
+        support_withdraw_until(ItemStage::Scheduled, true, at, at),
+        None
+    );
+    assert_eq!(
+        support_withdraw_until(ItemStage::Gathering, false, at, at),
+        None
     );
 }
 

@@ -94,7 +94,7 @@ pub fn stage_colour(stage: Stage) -> &'static str {
         Stage::InProgress | Stage::PostponeRequested => "#b45309",
         Stage::Postponed => "#6b7280",
         Stage::Handled | Stage::Verified => "#0f766e",
-        Stage::Closed | Stage::Refused | Stage::Voided => "#4b5563",
+        Stage::Closed | Stage::Refused | Stage::Voided | Stage::Withdrawn => "#4b5563",
     }
 }
 

@@ -284,8 +284,103 @@ impl Snapshot {
     }
 }
 
-/// How long after a move its maker may take it back.
-const UNDO_WINDOW: time::Duration = time::Duration::minutes(10);
+use shared::undo::UNDO_WINDOW;
+
+/// Until when `me` may withdraw this report (`shared::cases::withdraw_until`): their own,
+/// filed by themselves (a report filed on their behalf is withdrawn with whoever filed it).
+pub async fn withdraw_until_for(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    c: &case::Model,
+    now: OffsetDateTime,
+) -> AppResult<Option<OffsetDateTime>> {
+    let is_reporter = c.reporter_id == Some(me.user_id);
+    if !is_reporter || stage_of(c) != Stage::Reported {
+        return Ok(None);
+    }
+    let filed_by_themselves = event::Entity::find()
+        .filter(event::Column::CaseId.eq(c.id))
+        .filter(event::Column::Action.eq(CaseEventKind::Created.as_str()))
+        .one(conn)
+        .await?
+        .is_some_and(|e| e.actor_id == Some(me.user_id));
+    Ok(shared::cases::withdraw_until(
+        stage_of(c),
+        filed_by_themselves,
+        c.created_at,
+        now,
+    ))
+}
+
+/// The reporter takes their report back (撤回) within the undo window, before anyone acted
+/// on it. The case is kept, in the stage 已撤回, with the step in its history and the audit
+/// log; it counts in no figure and leaves the board.
+pub async fn withdraw(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    id: i64,
+    version: i64,
+) -> AppResult<CaseView> {
+    let txn = state.db.begin_write().await?;
+    let c = find_visible(&*txn, me, id).await?;
+    if c.reporter_id != Some(me.user_id) {
+        return Err(AppError::Code(ErrorCode::Forbidden));
+    }
+    let now = crate::clock::now();
+    if withdraw_until_for(&*txn, me, &c, now).await?.is_none() {
+        return Err(AppError::Code(ErrorCode::CannotWithdraw));
+    }
+    if c.version != version {
+        return Err(AppError::conflict(
+            &view(&*txn, me, c, state.config.duplicate_radius_m).await?,
+        ));
+    }
+    let res = case::Entity::update_many()
+        .col_expr(case::Column::Stage, Expr::value(name_of(Stage::Withdrawn)))
+        .col_expr(case::Column::StageEnteredAt, Expr::value(now))
+        .col_expr(case::Column::Version, Expr::value(version + 1))
+        .col_expr(case::Column::UpdatedAt, Expr::value(now))
+        .filter(case::Column::Id.eq(id))
+        .filter(case::Column::Version.eq(version))
+        .filter(case::Column::Stage.eq(name_of(Stage::Reported)))
+        .exec(&*txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::Code(ErrorCode::CannotWithdraw));
+    }
+    let event_id = append(
+        &*txn,
+        id,
+        me,
+        CaseEventKind::Withdraw,
+        Some(Stage::Reported),
+        Some(Stage::Withdrawn),
+        None,
+        None,
+    )
+    .await?;
+    crate::audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        crate::audit::Record {
+            action: shared::audit::AuditAction::CaseWithdraw,
+            entity: Some("case"),
+            entity_id: Some(id),
+            resident_id: None,
+            detail: None,
+        },
+    )
+    .await?;
+    let c = case::Entity::find_by_id(id).one_or_404(&*txn).await?;
+    let out = view(&*txn, me, c.clone(), state.config.duplicate_radius_m).await?;
+    txn.commit().await?;
+    state
+        .live
+        .publish(crate::cases::live::Change::of(event_id, "withdraw", &c));
+    Ok(out)
+}
 
 /// Undo one's own last move (Ctrl+Z on the board): only while nothing else happened to the
 /// case since, within the undo window; the case returns to exactly where it was.

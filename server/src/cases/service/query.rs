@@ -208,6 +208,7 @@ pub(super) async fn view(
         may_rate: rel.is_reporter && stage_of(&c) == Stage::Closed,
         possible_duplicates,
         also_reported,
+        withdraw_until: super::lifecycle::withdraw_until_for(conn, me, &c, now).await?,
         description: c.description,
         origin: c
             .origin

@@ -4,7 +4,7 @@ use super::records::{append, find_item, internal, relation, stage_of};
 use super::voters::{eligible_count, lives_in, may_support};
 use crate::accounts::residents::resident_of;
 use crate::council::store::{attendee, ballot, item, tally, vote};
-use crate::db::{OnUnique, OneOr404};
+use crate::db::{OnUnique, OneOr404, WriteTxn};
 use crate::error::{AppError, AppResult};
 use crate::places::store::{place, resident};
 use crate::state::AppState;
@@ -160,6 +160,8 @@ pub(super) async fn ballot_view(
     let mut my_answer = None;
     let mut i_voted = false;
     let mut may_vote = false;
+    let mut voted_by_proxy = false;
+    let mut withdraw_until = None;
     if let Some(r) = &me_resident {
         let key = voter_key(&rules, r.id, r.household_id);
         if let Some(v) = vote::Entity::find()
@@ -169,10 +171,17 @@ pub(super) async fn ballot_view(
             .await?
         {
             i_voted = v.resident_id == r.id;
+            let way = way_of(&v);
+            voted_by_proxy = i_voted && way == VoteWay::Proxy;
             if i_voted && !rules.anonymous {
                 my_answer = v.answer.as_deref().and_then(|a| Answer::decode(a, &kind));
+                withdraw_until =
+                    vote_withdraw_until(&rules, state, way, v.updated_at, b.closes_at, now);
             }
-            may_vote = state == BallotState::Open && v.resident_id == r.id && !rules.anonymous;
+            may_vote = state == BallotState::Open
+                && v.resident_id == r.id
+                && !rules.anonymous
+                && way != VoteWay::Proxy;
         } else {
             may_vote = state == BallotState::Open && may_support(conn, me, m).await?;
         }
@@ -192,6 +201,8 @@ pub(super) async fn ballot_view(
         my_answer,
         i_voted,
         may_vote,
+        voted_by_proxy,
+        withdraw_until,
         version: b.version,
     })
 }
@@ -264,6 +275,25 @@ pub async fn create_ballot(
     Ok(out)
 }
 
+/// How a stored vote came to be cast.
+fn way_of(v: &vote::Model) -> VoteWay {
+    match (v.proxy_action_id, v.recorded_by) {
+        (Some(_), _) => VoteWay::Proxy,
+        (None, Some(_)) => VoteWay::ShowOfHands,
+        (None, None) => VoteWay::Own,
+    }
+}
+
+/// Whose vote is cast, and how.
+pub enum Voter {
+    /// The signed-in resident's own.
+    Own,
+    /// An attendee's, recorded by the office from a show of hands at the meeting.
+    ShowOfHands(i64),
+    /// A resident's, cast on their behalf in their presence (代办): the act recorded.
+    Proxy { resident_id: i64, action_id: i64 },
+}
+
 /// Cast or change a vote. The ballot row is locked for the count, and the unique
 /// (ballot, voter) index is the last word on one person one vote.
 pub async fn cast_vote(
@@ -274,30 +304,53 @@ pub async fn cast_vote(
     req: CastVote,
 ) -> AppResult<BallotView> {
     let txn = state.db.begin_write().await?;
+    let voter = match req.resident_id {
+        None => Voter::Own,
+        Some(rid) => Voter::ShowOfHands(rid),
+    };
+    let out = cast_in(&txn, me, ctx, ballot_id, &req.answer, voter).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Cast a vote inside the caller's transaction.
+pub(crate) async fn cast_in(
+    txn: &WriteTxn,
+    me: &Principal,
+    ctx: &crate::http::RequestCtx,
+    ballot_id: i64,
+    answer: &Answer,
+    voter: Voter,
+) -> AppResult<BallotView> {
     let b = ballot::Entity::find_by_id(ballot_id)
         .lock_exclusive()
-        .one_or_404(&*txn)
+        .one_or_404(&**txn)
         .await?;
     let (kind, rules) = (kind_of(&b)?, rules_of(&b)?);
-    let answer = req
-        .answer
+    let answer = answer
         .check(&kind)
         .map_err(|c| AppError::field("answer", c))?;
-    let m = find_item(&*txn, b.item_id).await?;
+    let m = find_item(&**txn, b.item_id).await?;
     let scope = place::Entity::find_by_id(m.scope_place_id)
-        .one_or_404(&*txn)
+        .one_or_404(&**txn)
         .await?;
-    // Whose vote: one's own, or an attendee's recorded by the office (show of hands).
-    let (voter, recorded_by) = match req.resident_id {
-        None => (resident_of(&*txn, me.user_id).await?, None),
-        Some(rid) => {
+    // Whose vote: one's own, an attendee's recorded by the office (show of hands), or one
+    // cast on a resident's behalf (its act already checked and recorded by the caller).
+    let (resident, way, recorded_by, proxy_action_id) = match voter {
+        Voter::Own => (
+            resident_of(&**txn, me.user_id).await?,
+            VoteWay::Own,
+            None,
+            None,
+        ),
+        Voter::ShowOfHands(rid) => {
             if !may_record_votes(me, relation(me, m.grid_id)) {
                 return Err(AppError::Code(ErrorCode::Forbidden));
             }
             if rules.anonymous {
                 return Err(AppError::field("resident_id", FieldErrorCode::NotAllowed));
             }
-            let r = resident::Entity::find_by_id(rid).one(&*txn).await?;
+            let r = resident::Entity::find_by_id(rid).one(&**txn).await?;
             if r.is_none() {
                 return Err(AppError::field(
                     "resident_id",
@@ -309,7 +362,7 @@ pub async fn cast_vote(
                 Some(mt) => attendee::Entity::find()
                     .filter(attendee::Column::MeetingId.eq(mt))
                     .filter(attendee::Column::ResidentId.eq(rid))
-                    .one(&*txn)
+                    .one(&**txn)
                     .await?
                     .is_some(),
                 None => false,
@@ -317,37 +370,54 @@ pub async fn cast_vote(
             if !present {
                 return Err(AppError::field("resident_id", FieldErrorCode::NotAllowed));
             }
-            (r, Some(me.user_id))
+            (r, VoteWay::ShowOfHands, Some(me.user_id), None)
         }
+        Voter::Proxy {
+            resident_id,
+            action_id,
+        } => (
+            resident::Entity::find_by_id(resident_id)
+                .one(&**txn)
+                .await?,
+            VoteWay::Proxy,
+            Some(me.user_id),
+            Some(action_id),
+        ),
     };
     let now = crate::clock::now();
     let state_now = ballot_state(now, b.opens_at, b.closes_at, b.frozen);
-    let eligible = match &voter {
-        Some(r) => lives_in(&*txn, r, &scope).await?,
+    let eligible = match &resident {
+        Some(r) => lives_in(&**txn, r, &scope).await?,
         None => false,
     };
-    let (rid, hid) = voter.as_ref().map_or((0, 0), |r| (r.id, r.household_id));
+    let (rid, hid) = resident.as_ref().map_or((0, 0), |r| (r.id, r.household_id));
     let key = voter_key(&rules, rid, hid);
     let previous = vote::Entity::find()
         .filter(vote::Column::BallotId.eq(b.id))
         .filter(vote::Column::VoterKey.eq(key.clone()))
-        .one(&*txn)
+        .one(&**txn)
         .await?;
     match check_vote(
         state_now,
         &rules,
         eligible,
         rid,
-        previous.as_ref().map(|p| p.resident_id),
+        way,
+        previous.as_ref().map(|p| PreviousVote {
+            resident_id: p.resident_id,
+            way: way_of(p),
+        }),
     ) {
         Ok(()) => {}
         Err(VoteRefusal::NotOpen) => return Err(AppError::Code(ErrorCode::BallotClosed)),
         Err(VoteRefusal::NotEligible) => return Err(AppError::Code(ErrorCode::NotEligible)),
         Err(VoteRefusal::AlreadyVoted) => return Err(AppError::Code(ErrorCode::AlreadyVoted)),
-    }
-    // A resident's own vote is theirs: the office does not record over it.
-    if recorded_by.is_some() && previous.as_ref().is_some_and(|p| p.recorded_by.is_none()) {
-        return Err(AppError::Code(ErrorCode::AlreadyVoted));
+        Err(VoteRefusal::CastByOther) => {
+            return Err(AppError::Code(ErrorCode::VoteCastByOther));
+        }
+        Err(VoteRefusal::ProxyNotAllowed) => {
+            return Err(AppError::Code(ErrorCode::ProxyNotAllowed));
+        }
     }
     let stored = (!rules.anonymous).then(|| answer.encode());
     match previous {
@@ -357,7 +427,7 @@ pub async fn cast_vote(
                 .col_expr(vote::Column::RecordedBy, Expr::value(recorded_by))
                 .col_expr(vote::Column::UpdatedAt, Expr::value(now))
                 .filter(vote::Column::Id.eq(p.id))
-                .exec(&*txn)
+                .exec(&**txn)
                 .await?;
         }
         None => {
@@ -366,15 +436,22 @@ pub async fn cast_vote(
                 voter_key: Set(key),
                 resident_id: Set(rid),
                 household_id: Set(Some(hid)),
-                user_id: Set(recorded_by.is_none().then_some(me.user_id)),
+                user_id: Set((way == VoteWay::Own).then_some(me.user_id)),
                 recorded_by: Set(recorded_by),
                 answer: Set(stored),
                 updated_at: Set(now),
+                proxy_action_id: Set(proxy_action_id),
                 ..Default::default()
             }
-            .insert(&*txn)
+            .insert(&**txn)
             .await
-            .on_unique(AppError::Code(ErrorCode::AlreadyVoted))?;
+            // Two at once for the same voter: whoever comes second is refused as the rule
+            // says (the other way's vote, or another of the household).
+            .on_unique(AppError::Code(if way == VoteWay::Proxy {
+                ErrorCode::VoteCastByOther
+            } else {
+                ErrorCode::AlreadyVoted
+            }))?;
             if rules.anonymous {
                 for k in answer.keys() {
                     tally::Entity::insert(tally::ActiveModel {
@@ -393,15 +470,15 @@ pub async fn cast_vote(
                             )
                             .to_owned(),
                     )
-                    .exec_without_returning(&*txn)
+                    .exec_without_returning(&**txn)
                     .await?;
                 }
             }
         }
     }
-    if recorded_by.is_some() {
+    if way == VoteWay::ShowOfHands {
         crate::audit::record(
-            &*txn,
+            &**txn,
             Some(me),
             ctx,
             crate::audit::Record {
@@ -415,8 +492,64 @@ pub async fn cast_vote(
         .await?;
     }
     let b = ballot::Entity::find_by_id(ballot_id)
+        .one_or_404(&**txn)
+        .await?;
+    ballot_view(&**txn, me, &m, b).await
+}
+
+/// Take back one's own vote within the undo window, before the ballot closes. The vote is
+/// no longer counted; the audit log keeps that it was cast and taken back.
+pub async fn withdraw_vote(
+    state: &AppState,
+    me: &Principal,
+    ctx: &crate::http::RequestCtx,
+    ballot_id: i64,
+) -> AppResult<BallotView> {
+    let txn = state.db.begin_write().await?;
+    let b = ballot::Entity::find_by_id(ballot_id)
+        .lock_exclusive()
         .one_or_404(&*txn)
         .await?;
+    let rules = rules_of(&b)?;
+    let m = find_item(&*txn, b.item_id).await?;
+    let r = resident_of(&*txn, me.user_id)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotEligible))?;
+    let now = crate::clock::now();
+    let state_now = ballot_state(now, b.opens_at, b.closes_at, b.frozen);
+    let v = vote::Entity::find()
+        .filter(vote::Column::BallotId.eq(b.id))
+        .filter(vote::Column::VoterKey.eq(voter_key(&rules, r.id, r.household_id)))
+        .filter(vote::Column::ResidentId.eq(r.id))
+        .one(&*txn)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::CannotWithdraw))?;
+    if vote_withdraw_until(
+        &rules,
+        state_now,
+        way_of(&v),
+        v.updated_at,
+        b.closes_at,
+        now,
+    )
+    .is_none()
+    {
+        return Err(AppError::Code(ErrorCode::CannotWithdraw));
+    }
+    vote::Entity::delete_by_id(v.id).exec(&*txn).await?;
+    crate::audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        crate::audit::Record {
+            action: shared::audit::AuditAction::CouncilVoteWithdraw,
+            entity: Some("ballot"),
+            entity_id: Some(ballot_id),
+            resident_id: Some(r.id),
+            detail: None,
+        },
+    )
+    .await?;
     let out = ballot_view(&*txn, me, &m, b).await?;
     txn.commit().await?;
     Ok(out)

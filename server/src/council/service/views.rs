@@ -41,13 +41,13 @@ pub(super) async fn summaries(
         Some(resident_id) => support::Column::ResidentId.eq(resident_id),
         None => support::Column::UserId.eq(me.user_id),
     };
-    let mine: HashSet<i64> = support::Entity::find()
+    let mine: HashMap<i64, support::Model> = support::Entity::find()
         .filter(support::Column::ItemId.is_in(ids.clone()))
         .filter(who)
         .all(conn)
         .await?
         .into_iter()
-        .map(|s| s.item_id)
+        .map(|s| (s.item_id, s))
         .collect();
     let now = crate::clock::now();
     let mut ballots: HashMap<i64, BallotState> = HashMap::new();
@@ -106,7 +106,10 @@ pub(super) async fn summaries(
                 grid_id: i.grid_id,
                 support_count: i.support_count.max(0) as u64,
                 support_threshold: threshold,
-                supported: mine.contains(&i.id),
+                supported: mine.contains_key(&i.id),
+                support_withdraw_until: mine.get(&i.id).and_then(|s| {
+                    support_withdraw_until(stage, s.proxy_action_id.is_none(), s.created_at, now)
+                }),
                 ballot_state: ballots.get(&i.id).copied(),
                 meeting_id: i.meeting_id,
                 meeting_at: i.meeting_id.and_then(|m| meetings.get(&m).copied()),
