@@ -1049,6 +1049,7 @@ keys! {
     StatsNoNotable => "本月上报的事件现在都没有超期。", "None of this month's cases is overdue now.";
     StatsExportCsv => "导出 CSV", "Export CSV";
     StatsExportXlsx => "导出 Excel", "Export Excel";
+    StatsExportWhat => "导出明细", "Export the records";
     StatsClosedCount => "结案数", "Closed";
     StatsAvgHours => "平均（小时）", "Mean (hours)";
     StatsP90Hours => "90%（小时）", "90th percentile (hours)";

@@ -206,11 +206,11 @@ pub fn sections(session: &crate::accounts::Session) -> impl Iterator<Item = &'st
 
 /// The administration's sections (accounts, audit log, data, settings) share one entry of the
 /// navigation, a menu: with every other section beside them they would not fit one line. Where
-/// there is such a menu, 督办 and the approvals ledger join it for the same reason; a grid
-/// worker, with no administration, keeps 督办 in the bar.
+/// there is such a menu, 督办, the approvals ledger and 代办 join it for the same reason; a grid
+/// worker, with no administration, keeps 督办 and 代办 in the bar.
 fn in_admin_group(item: &NavItem, beside_administration: bool) -> bool {
     item.href.starts_with("/admin/")
-        || (beside_administration && matches!(item.href, "/approvals" | "/directives"))
+        || (beside_administration && matches!(item.href, "/approvals" | "/directives" | "/proxy"))
 }
 
 /// Is `path` the page of this nav item or below it?

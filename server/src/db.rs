@@ -210,6 +210,14 @@ impl<T> OnUnique<T> for Result<T, DbErr> {
     }
 }
 
+/// The next version of a row, counted by the database from the stored one: the update that
+/// sets it is filtered on the version the client sent, so a client's number is compared,
+/// never added to (a version of `i64::MAX` from outside is a 409, not an overflow).
+pub fn next_version<C: sea_orm::sea_query::IntoColumnRef>(version: C) -> sea_orm::sea_query::Expr {
+    use sea_orm::sea_query::ExprTrait;
+    sea_orm::sea_query::Expr::col(version).add(1)
+}
+
 /// The file behind an SQLite URL, so its directory can be created on first start.
 pub(crate) fn sqlite_file_path(url: &str) -> Option<String> {
     let rest = url.strip_prefix("sqlite:")?;

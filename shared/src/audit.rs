@@ -192,6 +192,10 @@ pub enum Counted {
     Points,
     Cases,
     CaseRequests,
+    Visits,
+    MediationFiles,
+    CouncilItems,
+    AssessmentRows,
 }
 
 impl Counted {
@@ -207,6 +211,10 @@ impl Counted {
             Counted::Points => Text::new("{n} 积分", "{n} points"),
             Counted::Cases => Text::new("{n} 件事件", "{n} cases"),
             Counted::CaseRequests => Text::new("{n} 条审批记录", "{n} requests"),
+            Counted::Visits => Text::new("{n} 次走访", "{n} visits"),
+            Counted::MediationFiles => Text::new("{n} 件调解案卷", "{n} mediation files"),
+            Counted::CouncilItems => Text::new("{n} 项议事事项", "{n} council items"),
+            Counted::AssessmentRows => Text::new("{n} 行考核得分", "{n} assessment scores"),
         }
     }
 }

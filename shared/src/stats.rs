@@ -1143,12 +1143,88 @@ pub enum ExportKind {
     /// The cases the statistics page lists: reported in the period in the scope, or one
     /// breakdown group's (`by` and `key`, as `/stats/cases`).
     Cases,
+    /// The visits made in the period to residents in care in the scope.
+    Visits,
+    /// The errands asked for in the period, or done in it.
+    Errands,
+    /// The meals ordered for a day of the period.
+    Meals,
+    /// The mediation files accepted in the period.
+    MediationFiles,
+    /// The council items raised in the period, or decided in it.
+    CouncilItems,
 }
 
 impl ExportKind {
+    pub const ALL: [ExportKind; 6] = [
+        ExportKind::Cases,
+        ExportKind::Visits,
+        ExportKind::Errands,
+        ExportKind::Meals,
+        ExportKind::MediationFiles,
+        ExportKind::CouncilItems,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ExportKind::Cases => "cases",
+            ExportKind::Visits => "visits",
+            ExportKind::Errands => "errands",
+            ExportKind::Meals => "meals",
+            ExportKind::MediationFiles => "mediation_files",
+            ExportKind::CouncilItems => "council_items",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ExportKind> {
+        ExportKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The records' name, as the export's sheet and the page's choice call them.
+    pub fn text(self) -> Text {
+        match self {
+            ExportKind::Cases => Text::new("事件", "Cases"),
+            ExportKind::Visits => Text::new("走访记录", "Visits"),
+            ExportKind::Errands => Text::new("代办事项", "Errands"),
+            ExportKind::Meals => Text::new("送餐记录", "Meals"),
+            ExportKind::MediationFiles => Text::new("调解案卷", "Mediation files"),
+            ExportKind::CouncilItems => Text::new("议事事项", "Council items"),
+        }
+    }
+
+    /// How the audit log counts the file's rows.
+    pub fn counted(self) -> crate::audit::Counted {
+        use crate::audit::Counted;
+        match self {
+            ExportKind::Cases => Counted::Cases,
+            ExportKind::Visits => Counted::Visits,
+            ExportKind::Errands => Counted::Errands,
+            ExportKind::Meals => Counted::MealOrders,
+            ExportKind::MediationFiles => Counted::MediationFiles,
+            ExportKind::CouncilItems => Counted::CouncilItems,
+        }
+    }
+
+    /// Which of the period's records the file lists.
+    pub fn selects(self) -> Text {
+        match self {
+            ExportKind::Cases => Text::new("期间上报的事件", "cases reported in the period"),
+            ExportKind::Visits => Text::new("期间的走访", "visits made in the period"),
+            ExportKind::Errands => Text::new(
+                "期间提出或办结的代办事项",
+                "errands asked for or done in the period",
+            ),
+            ExportKind::Meals => {
+                Text::new("期间各日的订餐", "meals ordered for a day of the period")
+            }
+            ExportKind::MediationFiles => Text::new(
+                "期间受理的调解案卷",
+                "mediation files accepted in the period",
+            ),
+            ExportKind::CouncilItems => Text::new(
+                "期间提出或作出决定的议事事项",
+                "council items raised or decided in the period",
+            ),
         }
     }
 }

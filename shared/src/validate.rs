@@ -332,8 +332,30 @@ pub fn mask_phone(s: &str) -> String {
     mask_middle(s, 3, 4)
 }
 
+/// `张秀兰` → `张*兰`, `李明` → `李*`: a person in a list others read (an export, a ranking)
+/// recognisable to whoever knows them, not findable by whoever does not.
+pub fn mask_name(s: &str) -> String {
+    let chars: Vec<char> = s.trim().chars().collect();
+    match chars.len() {
+        0 => String::new(),
+        1 => "*".to_string(),
+        2 => format!("{}*", chars[0]),
+        _ => mask_middle(s.trim(), 1, 1),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_are_masked_in_the_middle() {
+        use super::mask_name;
+        assert_eq!(mask_name("张秀兰"), "张*兰");
+        assert_eq!(mask_name("欧阳娜娜"), "欧**娜");
+        assert_eq!(mask_name("李明"), "李*");
+        assert_eq!(mask_name("王"), "*");
+        assert_eq!(mask_name(" "), "");
+    }
+
     #[test]
     fn text_rule() {
         use super::check_text;

@@ -12,7 +12,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::accounts::{Permission, Scope};
 use shared::assessment::{Assessment, Measure, Row, Rule, Subject, Value};
 use shared::i18n::Lang;
-use shared::stats::{Period, PeriodKind, month_name, parse_month};
+use shared::stats::{ExportFormat, Period, PeriodKind, month_name, parse_month};
 
 use crate::accounts::{RequirePermission, use_session};
 use crate::api;
@@ -55,6 +55,15 @@ fn format_counts(v: &Value, lang: Lang) -> String {
 
 fn query_of(subject: Subject, month: &str) -> String {
     format!("subject={}&month={}", subject.as_str(), api::encode(month))
+}
+
+/// The ranking shown, as a file (the rows the page shows, audited).
+fn export_href(subject: Subject, month: &str, format: ExportFormat) -> String {
+    format!(
+        "/api/v1/assessment/export?{}&format={}",
+        query_of(subject, month),
+        format.as_str()
+    )
 }
 
 #[component]
@@ -143,6 +152,12 @@ fn Scores() -> impl IntoView {
                     }/>
             </div>
         </form>
+        <div class="stats-actions" data-testid="assessment-export">
+            <a class="button button-secondary" download="" data-testid="assessment-export-csv"
+                href=move || export_href(subject.get(), &month.get(), ExportFormat::Csv)>{move || i18n.t(Key::StatsExportCsv)}</a>
+            <a class="button button-secondary" download="" data-testid="assessment-export-xlsx"
+                href=move || export_href(subject.get(), &month.get(), ExportFormat::Xlsx)>{move || i18n.t(Key::StatsExportXlsx)}</a>
+        </div>
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match scores.await {

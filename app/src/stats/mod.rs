@@ -399,21 +399,47 @@ pub fn by_name(b: BreakdownBy) -> &'static str {
     }
 }
 
-/// Links that download the cases a query selects, as CSV and as XLSX (plain links: the
-/// browser streams the file to disk and shows its progress).
+/// Links that download the records of `kind` a query selects, as CSV and as XLSX (plain
+/// links: the browser streams the file to disk and shows its progress).
 #[component]
-pub fn ExportLinks(query: String) -> impl IntoView {
+pub fn ExportLinks(
+    query: String,
+    #[prop(into, default = Signal::stored(ExportKind::Cases))] kind: Signal<ExportKind>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let query = StoredValue::new(query);
     let href = move |f: ExportFormat| {
         format!(
-            "/api/v1/stats/export?kind={}&format={}&{query}",
-            ExportKind::Cases.as_str(),
-            f.as_str()
+            "/api/v1/stats/export?kind={}&format={}&{}",
+            kind.get().as_str(),
+            f.as_str(),
+            query.get_value()
         )
     };
     view! {
-        <a class="button button-secondary" href=href(ExportFormat::Csv) download="" data-testid="export-csv">{move || i18n.t(Key::StatsExportCsv)}</a>
-        <a class="button button-secondary" href=href(ExportFormat::Xlsx) download="" data-testid="export-xlsx">{move || i18n.t(Key::StatsExportXlsx)}</a>
+        <a class="button button-secondary" href=move || href(ExportFormat::Csv) download="" data-testid="export-csv">{move || i18n.t(Key::StatsExportCsv)}</a>
+        <a class="button button-secondary" href=move || href(ExportFormat::Xlsx) download="" data-testid="export-xlsx">{move || i18n.t(Key::StatsExportXlsx)}</a>
+    }
+}
+
+/// The choice of what to export (cases, visits, errands, meals, mediation files, council
+/// items) and its two links; the hint says which of the period's records the file holds.
+#[component]
+fn ExportChoice(query: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = RwSignal::new(ExportKind::Cases);
+    view! {
+        <div class="field export-choice">
+            <label for="stats-export-kind">{move || i18n.t(Key::StatsExportWhat)}</label>
+            <select id="stats-export-kind" data-testid="stats-export-kind" aria-describedby="stats-export-hint"
+                on:change=move |ev| if let Some(k) = ExportKind::parse(&event_target_value(&ev)) { kind.set(k) }>
+                {ExportKind::ALL.into_iter().map(|k| view! {
+                    <option value=k.as_str() selected=move || kind.get() == k>{move || i18n.text(k.text())}</option>
+                }).collect_view()}
+            </select>
+            <span id="stats-export-hint" class="hint">{move || i18n.text(kind.get().selects())}</span>
+        </div>
+        <ExportLinks query kind/>
     }
 }
 
@@ -447,7 +473,9 @@ fn Headline(dashboard: Dashboard, selection: Selection) -> impl IntoView {
         <div class="stats-actions">
             <a class="button button-primary" href=report data-testid="stats-report-link">{move || i18n.t(Key::StatsMonthlyReport)}</a>
             <a class="button button-secondary" href="/stats/assessment" data-testid="stats-assessment-link">{move || i18n.t(Key::AssessmentLink)}</a>
-            <ExportLinks query=selection.query()/>
+        </div>
+        <div class="stats-actions stats-export" data-testid="stats-export">
+            <ExportChoice query=selection.query()/>
         </div>
         <div data-testid="stats-tiles">
         {FigureGroup::ALL.into_iter().map(|g| {

@@ -587,7 +587,10 @@ pub async fn update_user(
             Expr::value(display.expect("checked").into_string()),
         )
         .col_expr(user::Column::Disabled, Expr::value(req.disabled))
-        .col_expr(user::Column::Version, Expr::value(req.version + 1))
+        .col_expr(
+            user::Column::Version,
+            crate::db::next_version(user::Column::Version),
+        )
         .col_expr(user::Column::UpdatedAt, Expr::value(now()))
         .filter(user::Column::Id.eq(id))
         .filter(user::Column::Version.eq(req.version))
@@ -639,7 +642,10 @@ pub async fn reset_password(
     get_user(&*txn, id).await?;
     let res = user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(hash))
-        .col_expr(user::Column::Version, Expr::value(req.version + 1))
+        .col_expr(
+            user::Column::Version,
+            crate::db::next_version(user::Column::Version),
+        )
         .col_expr(user::Column::UpdatedAt, Expr::value(now()))
         .filter(user::Column::Id.eq(id))
         .filter(user::Column::Version.eq(req.version))

@@ -3,16 +3,17 @@
 use super::service;
 use crate::accounts::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::http::ApiJson;
+use crate::http::{ApiJson, RequestCtx};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 use shared::Page;
 use shared::assessment::{Assessment, Indicator, Rules, Subject};
+use shared::audit::{AuditAction, AuditDetail, Counted};
 use shared::cases::CaseSummary;
 use shared::error::{FieldErrorCode, Problem};
-use shared::stats::{Period, PeriodKind};
+use shared::stats::{ExportFormat, Period, PeriodKind};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// Which subjects and which month.
@@ -50,6 +51,60 @@ async fn assessment(
     Ok(Json(
         service::assessment(&state.db.conn, &me, q.subject, p).await?,
     ))
+}
+
+/// Which subjects, which month, which file.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// grid_worker, party or grid.
+    pub subject: Subject,
+    /// `YYYY-MM` (Beijing); default this month.
+    pub month: Option<String>,
+    /// `csv` or `xlsx`.
+    #[param(inline)]
+    pub format: ExportFormat,
+}
+
+/// The month's ranking as a CSV or XLSX file: the rows `GET /assessment` answers (a grid
+/// worker's own row and their grids'), each indicator's value beside the score; audited.
+#[utoipa::path(get, path = "/assessment/export", extensions(("x-permission" = json!("view_statistics"))), tag = "stats", params(ExportQuery),
+    responses((status = 200, description = "The ranking as CSV (UTF-8 with a byte-order mark) or XLSX", content(
+                  ("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn export(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<ExportQuery>,
+) -> AppResult<axum::response::Response> {
+    let p = month(q.month.as_deref())?;
+    let a = service::assessment(&state.db.conn, &me, q.subject, p).await?;
+    let (columns, rows) = service::table(&a);
+    let record = crate::audit::Record {
+        action: AuditAction::StatsExport,
+        entity: None,
+        entity_id: None,
+        resident_id: None,
+        detail: Some(AuditDetail::count(rows.len(), Counted::AssessmentRows).to_json()),
+    };
+    let name = format!(
+        "assessment-{}-{}",
+        q.subject.as_str(),
+        shared::stats::month_name(&a.period)
+    );
+    let sheet = q.subject.text().get(shared::i18n::Lang::ZhCn);
+    crate::stats::export::send(
+        &state,
+        &ctx,
+        &me,
+        record,
+        &name,
+        sheet,
+        q.format,
+        crate::stats::export::Fixed::new(columns, rows),
+    )
+    .await
 }
 
 /// One value of a row and which month.
@@ -121,5 +176,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(assessment))
         .routes(routes!(cases))
+        .routes(routes!(export))
         .routes(routes!(get_rules, put_rules))
 }

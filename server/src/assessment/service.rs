@@ -16,6 +16,7 @@ use crate::stats::service::{
     Selection, case_counts, count, due_in, during, page_of_cases, rated_in, verified_in,
     visit_schedule, work_counts,
 };
+use crate::stats::sheet::{Cell, Column, Kind};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -24,12 +25,13 @@ use sea_orm::{
 use shared::Page;
 use shared::accounts::{Permission, Principal, Role, Scope};
 use shared::assessment::{
-    Assessment, Indicator, Rule, Rules, Subject, SubjectCounts, VERIFY_WITHIN, ranked,
+    Assessment, Indicator, Measure, Rule, Rules, Subject, SubjectCounts, VERIFY_WITHIN, ranked,
 };
 use shared::calendar;
 use shared::cases::CaseSummary;
 use shared::cases::{CaseEventKind, Stage};
 use shared::error::{ErrorCode, FieldErrorCode};
+use shared::i18n::Lang;
 use shared::places::PlaceKind;
 use shared::stats::{FigureId, Period, RESIDENT_SOURCES};
 use std::collections::{BTreeSet, HashMap};
@@ -66,7 +68,10 @@ pub async fn save_rules(state: &AppState, me: &Principal, req: Rules) -> AppResu
         .map_err(|(field, code)| AppError::field(&field, code))?;
     let txn = state.db.begin_write().await?;
     let moved = rule_set::Entity::update_many()
-        .col_expr(rule_set::Column::Version, Expr::value(req.version + 1))
+        .col_expr(
+            rule_set::Column::Version,
+            crate::db::next_version(rule_set::Column::Version),
+        )
         .col_expr(
             rule_set::Column::UpdatedAt,
             Expr::value(crate::clock::now()),
@@ -434,4 +439,43 @@ async fn grids(conn: &impl ConnectionTrait, p: &Period, now: OffsetDateTime) -> 
         ));
     }
     Ok(out)
+}
+
+/// The ranking as a sheet: rank, name and score, then each indicator's value (a rate as a
+/// percentage), as the page's table shows them.
+pub fn table(a: &Assessment) -> (Vec<Column>, Vec<Vec<Cell>>) {
+    let indicators = a.subject.indicators();
+    let mut columns = vec![
+        Column::new("排名", Kind::Count, 6.0),
+        Column::new(a.subject.text().get(Lang::ZhCn), Kind::Text, 16.0),
+        Column::new("得分", Kind::Decimal, 8.0),
+    ];
+    for i in indicators {
+        let kind = match i.measure() {
+            Measure::Ratio => Kind::Ratio,
+            Measure::Count => Kind::Count,
+            Measure::Per1000 => Kind::Decimal,
+        };
+        columns.push(Column::new(i.text().0.get(Lang::ZhCn), kind, 12.0));
+    }
+    let rows = a
+        .rows
+        .iter()
+        .map(|r| {
+            let mut cells: Vec<Cell> = vec![
+                r.rank.map_or(Cell::Empty, |n| u64::from(n).into()),
+                r.name.clone().into(),
+                r.score.map_or(Cell::Empty, Cell::Decimal),
+            ];
+            cells.extend(indicators.iter().map(|i| {
+                r.values
+                    .iter()
+                    .find(|v| v.indicator == *i)
+                    .and_then(|v| v.value)
+                    .into()
+            }));
+            cells
+        })
+        .collect();
+    (columns, rows)
 }

@@ -48,7 +48,10 @@ pub async fn set_intervals(state: &AppState, new: VisitIntervals) -> AppResult<V
             settings::Column::NormalDays,
             Expr::value(new.normal_days as i32),
         )
-        .col_expr(settings::Column::Version, Expr::value(new.version + 1))
+        .col_expr(
+            settings::Column::Version,
+            crate::db::next_version(settings::Column::Version),
+        )
         .filter(settings::Column::Id.eq(1))
         .filter(settings::Column::Version.eq(new.version))
         .exec(&*txn)

@@ -48,7 +48,7 @@ pub async fn set_rules(state: &AppState, new: TimeBankRules) -> AppResult<TimeBa
         )
         .col_expr(
             time_bank_rules::Column::Version,
-            Expr::value(new.version + 1),
+            crate::db::next_version(time_bank_rules::Column::Version),
         )
         .filter(time_bank_rules::Column::Id.eq(1))
         .filter(time_bank_rules::Column::Version.eq(new.version))

@@ -233,7 +233,10 @@ pub async fn end(
             patrol::Column::EndedAt,
             Expr::value(Some(crate::clock::now())),
         )
-        .col_expr(patrol::Column::Version, Expr::value(req.version + 1))
+        .col_expr(
+            patrol::Column::Version,
+            crate::db::next_version(patrol::Column::Version),
+        )
         .filter(patrol::Column::Id.eq(id))
         .filter(patrol::Column::Version.eq(req.version))
         .exec(&*txn)

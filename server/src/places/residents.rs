@@ -566,7 +566,10 @@ pub async fn update(
         .col_expr(resident::Column::IdNumber, Expr::value(id_number))
         .col_expr(resident::Column::Phone, Expr::value(phone))
         .col_expr(resident::Column::BirthYear, Expr::value(birth_year))
-        .col_expr(resident::Column::Version, Expr::value(version + 1))
+        .col_expr(
+            resident::Column::Version,
+            crate::db::next_version(resident::Column::Version),
+        )
         .col_expr(
             resident::Column::UpdatedAt,
             Expr::value(OffsetDateTime::now_utc()),

@@ -613,7 +613,10 @@ pub async fn update(
         .col_expr(place::Column::MinLat, Expr::value(min_lat))
         .col_expr(place::Column::MaxLon, Expr::value(max_lon))
         .col_expr(place::Column::MaxLat, Expr::value(max_lat))
-        .col_expr(place::Column::Version, Expr::value(req.version + 1))
+        .col_expr(
+            place::Column::Version,
+            crate::db::next_version(place::Column::Version),
+        )
         .col_expr(
             place::Column::UpdatedAt,
             Expr::value(OffsetDateTime::now_utc()),
@@ -719,7 +722,10 @@ pub async fn undo_geometry(
         .col_expr(place::Column::MinLat, Expr::value(min_lat))
         .col_expr(place::Column::MaxLon, Expr::value(max_lon))
         .col_expr(place::Column::MaxLat, Expr::value(max_lat))
-        .col_expr(place::Column::Version, Expr::value(version + 1))
+        .col_expr(
+            place::Column::Version,
+            crate::db::next_version(place::Column::Version),
+        )
         .col_expr(
             place::Column::UpdatedAt,
             Expr::value(OffsetDateTime::now_utc()),

@@ -143,6 +143,31 @@ impl Rows for CaseRows {
     }
 }
 
+/// A short table already in memory (a ranking of a few dozen rows), as export rows.
+pub struct Fixed {
+    columns: Vec<Column>,
+    rows: Option<Vec<Vec<Cell>>>,
+}
+
+impl Fixed {
+    pub fn new(columns: Vec<Column>, rows: Vec<Vec<Cell>>) -> Fixed {
+        Fixed {
+            columns,
+            rows: Some(rows),
+        }
+    }
+}
+
+impl Rows for Fixed {
+    fn columns(&self) -> Vec<Column> {
+        self.columns.clone()
+    }
+
+    async fn next_batch(&mut self, _conn: &DatabaseConnection) -> AppResult<Vec<Vec<Cell>>> {
+        Ok(self.rows.take().unwrap_or_default())
+    }
+}
+
 /// The cases of the statistics page's selection (or of one breakdown group) and how many.
 pub async fn cases(
     conn: &DatabaseConnection,

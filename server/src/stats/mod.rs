@@ -3,6 +3,7 @@
 //! `shared::stats`.
 
 pub mod export;
+pub mod records;
 pub mod report;
 pub mod routes;
 pub mod service;

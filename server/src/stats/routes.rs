@@ -1,6 +1,6 @@
 //! HTTP routes of the statistics: the headline figures, a figure's trend, and breakdowns.
 
-use super::{export, report, service, sheet};
+use super::{export, records, report, service, sheet};
 use crate::accounts::CurrentUser;
 use crate::audit;
 use crate::error::{AppError, AppResult};
@@ -253,7 +253,8 @@ async fn report_xlsx(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// What to export (`cases`).
+    /// What to export: `cases`, `visits`, `errands`, `meals`, `mediation_files` or
+    /// `council_items` (care records name people in care by a masked name only).
     #[param(inline)]
     pub kind: ExportKind,
     /// `csv` or `xlsx`.
@@ -263,15 +264,15 @@ pub struct ExportQuery {
     pub from: Option<String>,
     pub to: Option<String>,
     pub place_id: Option<i64>,
-    /// With `key`: one breakdown group's cases, as `/stats/cases`; none: every case reported
-    /// in the period.
+    /// With `key`: one breakdown group's cases, as `/stats/cases` (cases only); none: every
+    /// record of the kind in the period.
     pub by: Option<BreakdownBy>,
     pub key: Option<String>,
 }
 
-/// The cases the statistics pages list, as a CSV or XLSX file: the same selection, the same
-/// reach (a grid worker's grids) and the same fields as `/stats/cases`. Streamed a batch at a
-/// time; audited with the number of rows.
+/// The records the statistics pages count, as a CSV or XLSX file: the same selection and
+/// reach (a grid worker's grids) as the dashboard; cases with the fields of `/stats/cases`.
+/// Streamed a batch at a time; audited with the number of rows.
 #[utoipa::path(get, path = "/stats/export", extensions(("x-permission" = json!("view_statistics"))), tag = "stats", params(ExportQuery),
     responses((status = 200, description = "The rows as CSV (UTF-8 with a byte-order mark) or XLSX", content(
                   ("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
@@ -284,16 +285,14 @@ async fn export_file(
 ) -> AppResult<impl IntoResponse> {
     let sel = service::select(&state.db.conn, &me, q.place_id).await?;
     let p = period(q.period, q.from.as_deref(), q.to.as_deref())?;
-    let conn = &state.db.conn;
-    let (rows, total) = match q.kind {
-        ExportKind::Cases => export::cases(conn, &sel, &p, q.by, q.key.as_deref()).await?,
-    };
+    let (rows, total) =
+        records::of_kind(&state.db.conn, &sel, &p, q.kind, q.by, q.key.as_deref()).await?;
     let record = audit::Record {
         action: AuditAction::StatsExport,
         entity: q.place_id.map(|_| "place"),
         entity_id: q.place_id,
         resident_id: None,
-        detail: Some(AuditDetail::count(total, Counted::Cases).to_json()),
+        detail: Some(AuditDetail::count(total, q.kind.counted()).to_json()),
     };
     let name = format!(
         "{}-{}-{}",
@@ -301,7 +300,8 @@ async fn export_file(
         calendar::format_day(p.from),
         calendar::format_day(p.to),
     );
-    export::send(&state, &ctx, &me, record, &name, "事件", q.format, rows).await
+    let sheet = q.kind.text().get(shared::i18n::Lang::ZhCn);
+    export::send(&state, &ctx, &me, record, &name, sheet, q.format, rows).await
 }
 
 /// The media type of an XLSX workbook.

@@ -25,6 +25,7 @@ pub enum Kind {
     Moment,
 }
 
+#[derive(Clone)]
 pub struct Column {
     pub header: String,
     pub kind: Kind,

@@ -724,6 +724,13 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         ),
         case(
             M::GET,
+            "/api/v1/assessment/export",
+            "/api/v1/assessment/export?subject=grid_worker&month=2025-03&format=csv".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
+        case(
+            M::GET,
             "/api/v1/assessment/rules",
             "/api/v1/assessment/rules".into(),
             None,

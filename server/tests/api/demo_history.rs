@@ -404,6 +404,195 @@ async fn a_year_of_work_by_the_rules(app: &TestApp) {
         assert!(r["score"].as_f64().is_some(), "{r}");
     }
     assert!(counts.patrols > 0);
+    exports_of_a_month(app, &month).await;
+}
+
+/// Every kind of export over a month of the history: as many rows as the dashboard counts,
+/// people in care by a masked name only, a grid worker's file stopping at their grids, and
+/// the assessment's ranking as its page shows it.
+async fn exports_of_a_month(app: &TestApp, month: &str) {
+    use crate::stats::{csv_rows, download};
+    use reqwest::StatusCode;
+    let staff = app.login("staff").await;
+    let gw = app.login("gridworker").await;
+    let period = format!("period=month&from={month}-01");
+    let (_, dashboard) = staff.get(&format!("/api/v1/stats?{period}")).await;
+    let figure = |d: &serde_json::Value, id: &str| {
+        d["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id)
+            .unwrap()["value"]
+            .as_f64()
+            .unwrap() as usize
+    };
+    let conn = &app.state.db.conn;
+    let full_names: std::collections::HashSet<String> =
+        server::places::store::resident::Entity::find()
+            .all(conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+    let grids: HashMap<i64, String> = server::places::store::place::Entity::find()
+        .all(conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|p| p.kind == "grid")
+        .map(|p| (p.id, p.name))
+        .collect();
+    let grid_names: std::collections::HashSet<&String> = grids.values().collect();
+    let (_, session) = gw.get("/api/v1/auth/session").await;
+    let my_grids: Vec<&String> = session["principal"]["grid_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| &grids[&g.as_i64().unwrap()])
+        .collect();
+    assert!(!my_grids.is_empty());
+    for kind in shared::stats::ExportKind::ALL {
+        let path = format!(
+            "/api/v1/stats/export?kind={}&format=csv&{period}",
+            kind.as_str()
+        );
+        let (status, _, bytes) = download(&staff, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let (header, rows) = csv_rows(&bytes);
+        assert!(
+            !rows.is_empty(),
+            "{kind:?}: the history has some in {month}"
+        );
+        let grid_col = header.iter().position(|h| h == "网格").unwrap();
+        assert!(
+            rows.iter()
+                .all(|r| r[grid_col].is_empty() || grid_names.contains(&r[grid_col])),
+            "{kind:?}: grids by name"
+        );
+        match kind {
+            shared::stats::ExportKind::Cases => {
+                assert_eq!(rows.len(), figure(&dashboard, "cases_reported"));
+            }
+            shared::stats::ExportKind::MediationFiles => {
+                assert_eq!(rows.len(), figure(&dashboard, "mediation_accepted"));
+            }
+            shared::stats::ExportKind::CouncilItems => {
+                assert!(rows.len() >= figure(&dashboard, "council_raised"));
+            }
+            _ => {
+                // A person in care: the family name and a star, never the whole name.
+                let person = header
+                    .iter()
+                    .position(|h| h.ends_with("对象"))
+                    .unwrap_or_else(|| panic!("{kind:?}: {header:?}"));
+                for r in &rows {
+                    assert!(r[person].contains('*'), "{kind:?}: {:?}", r[person]);
+                    assert!(
+                        !full_names.contains(&r[person]),
+                        "{kind:?}: {:?}",
+                        r[person]
+                    );
+                }
+                assert!(
+                    !header
+                        .iter()
+                        .any(|h| h.contains("备注") || h.contains("情况")),
+                    "{kind:?}: no notes: {header:?}"
+                );
+            }
+        }
+        // The grid worker's file holds only their grids' records.
+        let (status, _, bytes) = download(&gw, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let (_, theirs) = csv_rows(&bytes);
+        assert!(theirs.len() <= rows.len(), "{kind:?}");
+        assert!(
+            theirs
+                .iter()
+                .all(|r| r[grid_col].is_empty() || my_grids.contains(&&r[grid_col])),
+            "{kind:?}: {my_grids:?}"
+        );
+    }
+    assert!(
+        download(
+            &staff,
+            &format!("/api/v1/stats/export?kind=visits&format=csv&{period}&by=grid&key=1"),
+        )
+        .await
+        .0 == StatusCode::UNPROCESSABLE_ENTITY,
+        "a breakdown group is the cases' alone"
+    );
+    // One kind as a workbook: its sheet named for the records, the same rows.
+    let (_, _, bytes) = download(
+        &staff,
+        &format!("/api/v1/stats/export?kind=visits&format=xlsx&{period}"),
+    )
+    .await;
+    use calamine::{Reader, Xlsx};
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let visits = wb.worksheet_range("走访记录").unwrap();
+    let (_, _, csv) = download(
+        &staff,
+        &format!("/api/v1/stats/export?kind=visits&format=csv&{period}"),
+    )
+    .await;
+    assert_eq!(visits.rows().count(), csv_rows(&csv).1.len() + 1);
+
+    // The ranking: the page's rows, best first, score beside each indicator.
+    for subject in ["grid_worker", "party", "grid"] {
+        let (_, page) = staff
+            .get(&format!(
+                "/api/v1/assessment?subject={subject}&month={month}"
+            ))
+            .await;
+        let (status, headers, bytes) = download(
+            &staff,
+            &format!("/api/v1/assessment/export?subject={subject}&month={month}&format=csv"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers["cache-control"], "no-store");
+        let (header, rows) = csv_rows(&bytes);
+        assert_eq!(header[0], "排名");
+        assert_eq!(header[2], "得分");
+        let page_rows = page["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), page_rows.len(), "{subject}");
+        for (r, p) in rows.iter().zip(page_rows) {
+            assert_eq!(r[1], p["name"].as_str().unwrap());
+            assert_eq!(
+                r[0],
+                p["rank"]
+                    .as_u64()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
+            );
+        }
+    }
+    // A grid worker's file: their own row among the grid workers, as their page.
+    let (_, theirs) = gw
+        .get(&format!(
+            "/api/v1/assessment?subject=grid_worker&month={month}"
+        ))
+        .await;
+    let (_, _, bytes) = download(
+        &gw,
+        &format!("/api/v1/assessment/export?subject=grid_worker&month={month}&format=xlsx"),
+    )
+    .await;
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range(&wb.sheet_names()[0].clone()).unwrap();
+    assert_eq!(
+        sheet.rows().count(),
+        theirs["rows"].as_array().unwrap().len() + 1
+    );
+    let audited = app.audit("stats.export").await;
+    assert_eq!(
+        audited.len(),
+        2 * shared::stats::ExportKind::ALL.len() + 2 + 3 + 1,
+        "every file is audited (the refused one is not)"
+    );
 }
 
 /// The records the history made, as text: what must be the same for the same seed.

@@ -1114,3 +1114,25 @@ async fn csv_exports_guard_formulas(app: &TestApp) {
     }
 }
 both!(csv_exports_guard_formulas);
+
+/// A version from outside is compared with the stored one, never added to: the largest number
+/// a client can send is a stale version (409), not an overflow that drops the connection (the
+/// fuzzer found `{"version": 9223372036854775807}` closing it on the assessment rules).
+async fn the_largest_version_is_only_stale(app: &TestApp) {
+    let admin = app.login("admin").await;
+    for path in [
+        "/api/v1/assessment/rules",
+        "/api/v1/care/intervals",
+        "/api/v1/care/timebank",
+        "/api/v1/council/settings",
+    ] {
+        let (status, mut current) = admin.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {current}");
+        current["version"] = json!(i64::MAX);
+        let (status, body) = admin.put(path, current).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{path}: {body}");
+        let (_, after) = admin.get(path).await;
+        assert_ne!(after["version"], json!(i64::MAX), "{path}");
+    }
+}
+both!(the_largest_version_is_only_stale);

@@ -9,7 +9,7 @@ use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
 use crate::places::service::{self as places};
 use crate::state::AppState;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
@@ -47,7 +47,7 @@ pub async fn rate(state: &AppState, me: &Principal, id: i64, r: Rating) -> AppRe
         .col_expr(case::Column::RatingNote, Expr::value(note.clone()))
         .col_expr(
             case::Column::Version,
-            Expr::col(case::Column::Version).add(1),
+            crate::db::next_version(case::Column::Version),
         )
         .filter(case::Column::Id.eq(id))
         .exec(&*txn)
@@ -339,7 +339,10 @@ pub async fn withdraw(
     let res = case::Entity::update_many()
         .col_expr(case::Column::Stage, Expr::value(name_of(Stage::Withdrawn)))
         .col_expr(case::Column::StageEnteredAt, Expr::value(now))
-        .col_expr(case::Column::Version, Expr::value(version + 1))
+        .col_expr(
+            case::Column::Version,
+            crate::db::next_version(case::Column::Version),
+        )
         .col_expr(case::Column::UpdatedAt, Expr::value(now))
         .filter(case::Column::Id.eq(id))
         .filter(case::Column::Version.eq(version))
@@ -438,7 +441,10 @@ pub async fn undo(state: &AppState, me: &Principal, id: i64, version: i64) -> Ap
             case::Column::ReworkCount,
             Expr::value(snapshot.rework_count),
         )
-        .col_expr(case::Column::Version, Expr::value(version + 1))
+        .col_expr(
+            case::Column::Version,
+            crate::db::next_version(case::Column::Version),
+        )
         .col_expr(case::Column::UpdatedAt, Expr::value(now))
         .filter(case::Column::Id.eq(id))
         .filter(case::Column::Version.eq(version))

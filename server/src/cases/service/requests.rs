@@ -13,7 +13,7 @@ use crate::http::RequestCtx;
 use crate::state::AppState;
 use crate::stats::export::{BATCH, Rows};
 use crate::stats::sheet::{Cell, Column, Kind};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -156,7 +156,7 @@ pub(super) async fn record_postpone_move(
         )
         .col_expr(
             request::Column::Version,
-            Expr::col(request::Column::Version).add(1),
+            crate::db::next_version(request::Column::Version),
         )
         .filter(pending_filter(c.id))
         .exec(conn)

@@ -31,7 +31,10 @@ pub async fn update_settings(state: &AppState, new: CouncilSettings) -> AppResul
             settings::Column::SmallMatterDays,
             Expr::value(new.small_matter_days as i32),
         )
-        .col_expr(settings::Column::Version, Expr::value(new.version + 1))
+        .col_expr(
+            settings::Column::Version,
+            crate::db::next_version(settings::Column::Version),
+        )
         .filter(settings::Column::Id.eq(1))
         .filter(settings::Column::Version.eq(new.version))
         .exec(&*txn)
