@@ -708,6 +708,9 @@ test('story 3: a council item from a resident\'s phone to a decision followed up
   await desk.getByTestId('item-action-open').click();
   await desk.getByTestId('ballot-new').or(desk.getByTestId('action-submit')).first().waitFor();
   if (await desk.getByTestId('action-submit').isVisible()) await desk.getByTestId('action-submit').click();
+  // A person waits for the page to say the deliberation began before opening a ballot (the
+  // item is shown afresh with the answer; a slow answer would otherwise close the new form).
+  await desk.locator('[data-testid=item-detail][data-stage=deliberating]').waitFor();
   await desk.getByTestId('ballot-new').click();
   await desk.getByTestId('ballot-question-input').fill('是否同意在3栋东侧建电动车充电棚？');
   await desk.getByTestId('ballot-kind-decision').check();
