@@ -214,6 +214,9 @@ impl BoardState {
                 .map(|c| c.summary.title)
                 .unwrap_or_default();
             self.tell(true, Said::new(Key::MoveConflict).data("title", title));
+        } else if matches!(e, ApiError::Network) {
+            // Board moves are not kept for later: say so, plainly.
+            self.tell(true, Said::new(Key::MoveOffline));
         } else {
             self.tell(true, Said::new(Key::MoveRefused).error("reason", &e));
         }

@@ -2,6 +2,12 @@
 //! (`watchPosition`) and sent in batches, "结束巡查" sends the rest and ends the patrol. The
 //! patrol layer draws the tracks of a chosen day. Who may patrol is `shared::map::may_patrol`;
 //! the server checks the points (`shared::map::validate_track`).
+//!
+//! Every write of a patrol — its start, each batch, its end — goes through the outbox
+//! (`crate::offline::outbox`): without signal (a garage) it is kept there in order and sent
+//! exactly once when the signal returns; a patrol may even begin there (its start carries when
+//! it began). The points gathered since the last batch are handed to the outbox when the page
+//! is hidden (the phone put away, the tab closed), so a closed page loses none of them.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -12,6 +18,7 @@ use wasm_bindgen::closure::Closure;
 use super::{MapCtx, canvas};
 use crate::api;
 use crate::i18n::{Key, use_i18n};
+use crate::offline::outbox::{self, Item, Kind, PatrolRef, Sent};
 
 /// Send the points gathered so far once this many have come (or when the patrol ends).
 const BATCH: usize = 5;
@@ -19,13 +26,17 @@ const BATCH: usize = 5;
 /// The patrol under way on this device.
 #[derive(Clone, Copy)]
 pub struct Recorder {
+    /// The patrol as drawn and told (a patrol begun without signal has number 0 here).
     pub active: RwSignal<Option<Patrol>>,
+    /// How the outbox names the patrol under way.
+    patrol: StoredValue<Option<PatrolRef>, LocalStorage>,
     buffer: StoredValue<Vec<TrackPoint>, LocalStorage>,
     watch: StoredValue<Option<i32>, LocalStorage>,
+    /// A batch is being handed over: the next waits (batches go in order).
     sending: StoredValue<bool, LocalStorage>,
     pub busy: RwSignal<bool>,
-    /// A patrol of this user still open on the server but not followed on this page (the
-    /// page was reloaded or closed): it can be continued or ended.
+    /// A patrol of this user not ended but not followed on this page (the page was reloaded
+    /// or closed): it can be continued or ended.
     pub interrupted: RwSignal<bool>,
 }
 
@@ -33,6 +44,7 @@ impl Recorder {
     pub fn new() -> Recorder {
         Recorder {
             active: RwSignal::new(None),
+            patrol: StoredValue::new_local(None),
             buffer: StoredValue::new_local(Vec::new()),
             watch: StoredValue::new_local(None),
             sending: StoredValue::new_local(false),
@@ -42,50 +54,92 @@ impl Recorder {
     }
 }
 
-/// Points gathered but not sent yet are kept in the browser too, so a reload loses none.
-fn unsent_key(patrol_id: i64) -> String {
-    format!("linju.patrol.{patrol_id}.unsent")
+fn say(ctx: MapCtx, key: Key) {
+    ctx.status
+        .set(Some(key.text().get(api::language()).to_string()));
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-}
-
-fn keep_unsent(ctx: MapCtx) {
-    let Some(a) = ctx.recorder.active.get_untracked() else {
-        return;
-    };
-    let Some(s) = storage() else { return };
-    let points = ctx.recorder.buffer.get_value();
-    if points.is_empty() {
-        let _ = s.remove_item(&unsent_key(a.id));
-    } else if let Ok(json) = serde_json::to_string(&points) {
-        let _ = s.set_item(&unsent_key(a.id), &json);
+/// A patrol as this page knows it before the server does (begun without signal).
+fn local_patrol(user_id: i64, start: &StartPatrol, grid: String) -> Patrol {
+    Patrol {
+        id: 0,
+        user_id,
+        worker_name: String::new(),
+        grid_id: start.grid_id,
+        grid_name: grid,
+        started_at: start.started_at.unwrap_or_else(now_time),
+        ended_at: None,
+        points: Vec::new(),
+        version: 1,
     }
 }
 
-/// Find this user's patrol of today that was never ended (after a reload): shown as under
-/// way, to be continued or ended, with the points this browser had not sent yet.
+fn points_of(item: &Item) -> Vec<TrackPoint> {
+    item.body
+        .as_deref()
+        .and_then(|b| serde_json::from_str::<AddTrackPoints>(b).ok())
+        .map(|a| a.points)
+        .unwrap_or_default()
+}
+
+/// Find this user's patrol that was never ended (after a reload): shown as under way, to be
+/// continued or ended, with the points still waiting in the outbox. A patrol whose start
+/// still waits there is found there (also offline); else the server is asked.
 pub fn find_interrupted(ctx: MapCtx, user_id: i64) {
     let rec = ctx.recorder;
     spawn_local(async move {
-        let Ok(list) = api::get::<Vec<Patrol>>("/map/patrols").await else {
-            return;
-        };
-        let Some(open) = list
-            .into_iter()
-            .find(|p| p.user_id == user_id && p.ended_at.is_none())
-        else {
-            return;
-        };
-        if rec.active.with_untracked(Option::is_some) {
+        let kept = outbox::unsent_patrol_items().await;
+        // The last patrol written here ended (its end waits to be sent): nothing is under way.
+        if kept.last().is_some_and(|i| i.kind == Kind::PatrolEnd) {
             return;
         }
-        let unsent: Vec<TrackPoint> = storage()
-            .and_then(|s| s.get_item(&unsent_key(open.id)).ok().flatten())
-            .and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or_default();
-        rec.buffer.set_value(unsent);
+        let (open, patrol, points) = match kept.iter().rposition(|i| i.kind == Kind::PatrolStart)
+        {
+            Some(at) => {
+                let start = &kept[at];
+                let Some(req) = start
+                    .body
+                    .as_deref()
+                    .and_then(|b| serde_json::from_str::<StartPatrol>(b).ok())
+                else {
+                    return;
+                };
+                let patrol = PatrolRef::Kept {
+                    start_key: start.key.clone(),
+                    grid: start.label.clone(),
+                };
+                let points = kept[at..].iter().flat_map(points_of).collect::<Vec<_>>();
+                (local_patrol(user_id, &req, start.label.clone()), patrol, points)
+            }
+            None => {
+                let Ok(list) = api::get::<Vec<Patrol>>("/map/patrols").await else {
+                    return;
+                };
+                let Some(open) = list
+                    .into_iter()
+                    .find(|p| p.user_id == user_id && p.ended_at.is_none())
+                else {
+                    return;
+                };
+                let own = format!("/map/patrols/{}/", open.id);
+                let points = kept
+                    .iter()
+                    .filter(|i| i.path.starts_with(&own))
+                    .flat_map(points_of)
+                    .collect();
+                let patrol = PatrolRef::Known {
+                    id: open.id,
+                    grid: open.grid_name.clone(),
+                };
+                (open, patrol, points)
+            }
+        };
+        if rec.active.try_with_untracked(Option::is_some) != Some(false) {
+            return;
+        }
+        let mut open = open;
+        open.points.extend(points);
+        rec.patrol.set_value(Some(patrol));
         rec.active.set(Some(open));
         rec.interrupted.set(true);
         ctx.layers.update(|l| l.patrols = true);
@@ -97,12 +151,7 @@ pub fn find_interrupted(ctx: MapCtx, user_id: i64) {
 pub fn resume(ctx: MapCtx) {
     ctx.recorder.interrupted.set(false);
     watch(ctx);
-    ctx.status.set(Some(
-        Key::MapPatrolResumed
-            .text()
-            .get(api::language())
-            .to_string(),
-    ));
+    say(ctx, Key::MapPatrolResumed);
 }
 
 fn today() -> String {
@@ -127,16 +176,25 @@ fn show(ctx: MapCtx, mut list: Vec<Patrol>) {
         return;
     };
     // Points gathered but not sent yet belong on the line too.
+    let live = live.map(|mut a| {
+        a.points.extend(rec.buffer.try_get_value().unwrap_or_default());
+        a
+    });
     if let Some(a) = &live {
-        let pending = rec.buffer.try_get_value().unwrap_or_default();
-        if let Some(p) = list.iter_mut().find(|p| p.id == a.id) {
-            p.points.extend(pending);
-        } else if ctx.patrol_day.get_untracked().is_empty()
-            || ctx.patrol_day.get_untracked() == today()
-        {
-            let mut a = a.clone();
-            a.points.extend(pending);
-            list.push(a);
+        let on_server = rec
+            .patrol
+            .try_with_value(|p| p.as_ref().and_then(PatrolRef::id))
+            .flatten();
+        match list.iter_mut().find(|p| Some(p.id) == on_server) {
+            // The server's line with what this page holds that it has not got yet.
+            Some(p) if p.points.len() < a.points.len() => *p = a.clone(),
+            Some(_) => {}
+            None if ctx.patrol_day.get_untracked().is_empty()
+                || ctx.patrol_day.get_untracked() == today() =>
+            {
+                list.push(a.clone())
+            }
+            None => {}
         }
     }
     ctx.patrol_count.set(list.len());
@@ -149,41 +207,47 @@ pub(crate) fn now_time() -> time::OffsetDateTime {
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
-/// Begin patrolling `grid_id`: the server records the start, then the position is watched.
-pub fn start(ctx: MapCtx, grid_id: i64) {
+/// Begin patrolling `grid_id`: the start goes through the outbox (kept without signal), then
+/// the position is watched.
+pub fn start(ctx: MapCtx, grid_id: i64, grid: String) {
     let rec = ctx.recorder;
     rec.busy.set(true);
     spawn_local(async move {
-        match api::post::<_, Patrol>("/map/patrols", &StartPatrol { grid_id }).await {
-            Ok(p) => {
+        let req = StartPatrol {
+            grid_id,
+            started_at: Some(now_time()),
+        };
+        let item = Item::patrol_start(&req, &grid);
+        let start_key = item.key.clone();
+        let owner = item.owner;
+        let sent = outbox::send::<Patrol>(item, Vec::new()).await;
+        rec.busy.set(false);
+        match sent {
+            Ok(Sent::Now(p)) => {
+                rec.patrol.set_value(Some(PatrolRef::Known { id: p.id, grid }));
                 rec.active.set(Some(p));
-                rec.busy.set(false);
-                ctx.layers.update(|l| l.patrols = true);
-                watch(ctx);
-                ctx.status.set(Some(
-                    Key::MapPatrolStarted
-                        .text()
-                        .get(api::language())
-                        .to_string(),
-                ));
+                say(ctx, Key::MapPatrolStarted);
+            }
+            Ok(Sent::Kept) => {
+                rec.active.set(Some(local_patrol(owner, &req, grid.clone())));
+                rec.patrol
+                    .set_value(Some(PatrolRef::Kept { start_key, grid }));
+                say(ctx, Key::MapPatrolKept);
             }
             Err(e) => {
-                rec.busy.set(false);
                 ctx.status.set(Some(e.reason(api::language())));
+                return;
             }
         }
+        ctx.layers.update(|l| l.patrols = true);
+        watch(ctx);
     });
 }
 
 fn watch(ctx: MapCtx) {
     let rec = ctx.recorder;
     let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
-        ctx.status.set(Some(
-            Key::MapLocationFailed
-                .text()
-                .get(api::language())
-                .to_string(),
-        ));
+        say(ctx, Key::MapLocationFailed);
         return;
     };
     let ok = Closure::<dyn FnMut(web_sys::Position)>::new(move |pos: web_sys::Position| {
@@ -201,7 +265,6 @@ fn watch(ctx: MapCtx) {
                 at,
             })
         });
-        keep_unsent(ctx);
         load_local(ctx);
         if rec.buffer.with_value(Vec::len) >= BATCH {
             flush(ctx, None);
@@ -209,12 +272,7 @@ fn watch(ctx: MapCtx) {
     });
     let fail =
         Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |_e: wasm_bindgen::JsValue| {
-            ctx.status.set(Some(
-                Key::MapLocationFailed
-                    .text()
-                    .get(api::language())
-                    .to_string(),
-            ));
+            say(ctx, Key::MapLocationFailed);
         });
     let opts = web_sys::PositionOptions::new();
     opts.set_enable_high_accuracy(true);
@@ -229,6 +287,23 @@ fn watch(ctx: MapCtx) {
     // The callbacks live as long as the page; the watch is cleared when the patrol ends.
     ok.forget();
     fail.forget();
+    // The phone put away or the page closed: what was gathered goes to the outbox now (a
+    // hidden page may be ended without another word).
+    let on_hidden = Closure::<dyn FnMut()>::new(move || {
+        let hidden = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.hidden());
+        if hidden && rec.active.try_with_untracked(Option::is_some) == Some(true) {
+            flush(ctx, None);
+        }
+    });
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        let _ = doc.add_event_listener_with_callback(
+            "visibilitychange",
+            on_hidden.as_ref().unchecked_ref(),
+        );
+    }
+    on_hidden.forget();
 }
 
 /// Redraw the patrol under way with its newest points (no server round trip).
@@ -247,10 +322,11 @@ fn load_local(ctx: MapCtx) {
     });
 }
 
-/// Send the gathered points; then, if `then_end`, end the patrol.
+/// Hand the gathered points to the outbox (sent now, or kept); then, if `then_end`, end
+/// the patrol.
 fn flush(ctx: MapCtx, then_end: Option<Box<dyn FnOnce()>>) {
     let rec = ctx.recorder;
-    if rec.sending.get_value() {
+    if rec.sending.try_get_value() != Some(false) {
         if let Some(f) = then_end {
             // Try again shortly: a batch is on its way.
             set_timeout(
@@ -260,7 +336,7 @@ fn flush(ctx: MapCtx, then_end: Option<Box<dyn FnOnce()>>) {
         }
         return;
     }
-    let Some(a) = rec.active.get_untracked() else {
+    let Some(patrol) = rec.patrol.get_value() else {
         return;
     };
     let points: Vec<TrackPoint> = rec
@@ -275,41 +351,35 @@ fn flush(ctx: MapCtx, then_end: Option<Box<dyn FnOnce()>>) {
     }
     rec.sending.set_value(true);
     spawn_local(async move {
-        let sent = points.clone();
-        let r = api::post::<_, Patrol>(
-            &format!("/map/patrols/{}/points", a.id),
-            &AddTrackPoints { points },
-        )
-        .await;
-        rec.sending.set_value(false);
+        let item = Item::patrol_points(&patrol, &AddTrackPoints { points });
+        let handed = points_of(&item);
+        let r = outbox::send::<Patrol>(item, Vec::new()).await;
+        rec.sending.try_set_value(false);
         match r {
-            Ok(p) => {
-                if rec.active.with_untracked(|x| x.as_ref().map(|x| x.id)) == Some(p.id) {
-                    rec.active.set(Some(p));
+            Ok(Sent::Now(p)) => {
+                if patrol.id() == Some(p.id) {
+                    rec.active.try_set(Some(p));
                 }
-                keep_unsent(ctx);
-                load_local(ctx);
             }
-            Err(e) => {
-                if matches!(e, api::ApiError::Network) {
-                    // No signal in a garage: not lost, sent again in front of newer points.
-                    rec.buffer.update_value(|b| {
-                        let newer = std::mem::take(b);
-                        *b = sent;
-                        b.extend(newer);
-                    });
-                    keep_unsent(ctx);
-                }
-                ctx.status.set(Some(e.reason(api::language())));
+            // Kept in order in the outbox: drawn from here meanwhile.
+            Ok(Sent::Kept) => {
+                rec.active.try_update(|a| {
+                    if let Some(a) = a {
+                        a.points.extend(handed);
+                    }
+                });
             }
+            // Refused (e.g. far outside the grid): the server's reason.
+            Err(e) => ctx.status.set(Some(e.reason(api::language()))),
         }
+        load_local(ctx);
         if let Some(f) = then_end {
             f();
         }
     });
 }
 
-/// End the patrol under way: stop watching, send what is left, end it on the server.
+/// End the patrol under way: stop watching, send what is left, end it (through the outbox).
 pub fn end(ctx: MapCtx) {
     let rec = ctx.recorder;
     if let Some(id) = rec.watch.try_update_value(Option::take).flatten() {
@@ -321,26 +391,25 @@ pub fn end(ctx: MapCtx) {
     flush(
         ctx,
         Some(Box::new(move || {
-            let Some(a) = rec.active.get_untracked() else {
+            let (Some(a), Some(patrol)) = (rec.active.get_untracked(), rec.patrol.get_value())
+            else {
                 rec.busy.set(false);
                 return;
             };
             spawn_local(async move {
-                match api::post::<_, Patrol>(
-                    &format!("/map/patrols/{}/end", a.id),
-                    &EndPatrol { version: a.version },
-                )
-                .await
-                {
-                    Ok(_) => {
-                        if let Some(s) = storage() {
-                            let _ = s.remove_item(&unsent_key(a.id));
-                        }
+                let item = Item::patrol_end(&patrol, &EndPatrol { version: a.version });
+                match outbox::send::<Patrol>(item, Vec::new()).await {
+                    Ok(sent) => {
+                        rec.patrol.set_value(None);
                         rec.active.set(None);
                         rec.interrupted.set(false);
-                        ctx.status.set(Some(
-                            Key::MapPatrolEnded.text().get(api::language()).to_string(),
-                        ));
+                        say(
+                            ctx,
+                            match sent {
+                                Sent::Now(_) => Key::MapPatrolEnded,
+                                Sent::Kept => Key::MapPatrolKept,
+                            },
+                        );
                         load_tracks(ctx);
                     }
                     Err(e) => ctx.status.set(Some(e.reason(api::language()))),
@@ -359,6 +428,10 @@ pub fn PatrolControl(grids: Vec<(i64, String)>) -> impl IntoView {
     let rec = ctx.recorder;
     let chosen = RwSignal::new(grids.first().map(|g| g.0));
     let many = grids.len() > 1;
+    let grids_named = StoredValue::new(grids.clone());
+    let grid_name = |named: &StoredValue<Vec<(i64, String)>>, id: i64| {
+        named.with_value(|g| g.iter().find(|g| g.0 == id).map(|g| g.1.clone()).unwrap_or_default())
+    };
     view! {
         <fieldset class="field map-patrol" data-testid="map-patrol">
             <legend>{move || i18n.t(Key::MapPatrol)}</legend>
@@ -387,7 +460,7 @@ pub fn PatrolControl(grids: Vec<(i64, String)>) -> impl IntoView {
                         })}
                         <button type="button" class="button button-primary" data-testid="patrol-start"
                             disabled=move || rec.busy.get() || chosen.get().is_none()
-                            on:click=move |_| if let Some(g) = chosen.get_untracked() { start(ctx, g) }>
+                            on:click=move |_| if let Some(g) = chosen.get_untracked() { start(ctx, g, grid_name(&grids_named, g)) }>
                             {i18n.t(Key::MapPatrolStart)}
                         </button>
                     }.into_any()
