@@ -6,8 +6,8 @@
 //! Every write of a patrol — its start, each batch, its end — goes through the outbox
 //! (`crate::offline::outbox`): without signal (a garage) it is kept there in order and sent
 //! exactly once when the signal returns; a patrol may even begin there (its start carries when
-//! it began). The points gathered since the last batch are handed to the outbox when the page
-//! is hidden (the phone put away, the tab closed), so a closed page loses none of them.
+//! it began). The batch being gathered is kept in the outbox point by point (open: not sent
+//! until it is full or the patrol ends), so a closed or reloaded page loses no point.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -30,10 +30,8 @@ pub struct Recorder {
     pub active: RwSignal<Option<Patrol>>,
     /// How the outbox names the patrol under way.
     patrol: StoredValue<Option<PatrolRef>, LocalStorage>,
-    buffer: StoredValue<Vec<TrackPoint>, LocalStorage>,
+    batch: StoredValue<Batch, LocalStorage>,
     watch: StoredValue<Option<i32>, LocalStorage>,
-    /// A batch is being handed over: the next waits (batches go in order).
-    sending: StoredValue<bool, LocalStorage>,
     pub busy: RwSignal<bool>,
     /// A patrol of this user not ended but not followed on this page (the page was reloaded
     /// or closed): it can be continued or ended.
@@ -45,13 +43,99 @@ impl Recorder {
         Recorder {
             active: RwSignal::new(None),
             patrol: StoredValue::new_local(None),
-            buffer: StoredValue::new_local(Vec::new()),
+            batch: StoredValue::new_local(Batch::default()),
             watch: StoredValue::new_local(None),
-            sending: StoredValue::new_local(false),
             busy: RwSignal::new(false),
             interrupted: RwSignal::new(false),
         }
     }
+}
+
+/// The batch of points being gathered, and its copy in the outbox (written by one task at a
+/// time, in order: `writing`; a point that came meanwhile: `dirty`).
+#[derive(Default)]
+struct Batch {
+    /// Its number in the outbox, once kept there.
+    id: Option<u32>,
+    points: Vec<TrackPoint>,
+    /// Full, or the patrol ends: close it in the outbox (it may go).
+    closing: bool,
+    writing: bool,
+    dirty: bool,
+}
+
+impl Recorder {
+    fn gathered(&self) -> Vec<TrackPoint> {
+        self.batch
+            .try_with_value(|b| b.points.clone())
+            .unwrap_or_default()
+    }
+
+    /// Nothing left to write to the outbox.
+    fn settled(&self) -> bool {
+        self.batch
+            .try_with_value(|b| b.points.is_empty() && !b.writing)
+            .unwrap_or(true)
+    }
+}
+
+/// Write the batch to the outbox (one writer; a point that comes meanwhile is written next).
+fn keep_batch(ctx: MapCtx) {
+    let rec = ctx.recorder;
+    let first = rec.batch.try_update_value(|b| {
+        if b.writing {
+            b.dirty = true;
+            false
+        } else {
+            b.writing = true;
+            true
+        }
+    });
+    if first != Some(true) {
+        return;
+    }
+    spawn_local(async move {
+        loop {
+            let snapshot = rec.batch.try_update_value(|b| {
+                b.dirty = false;
+                (!b.points.is_empty()).then(|| (b.id, b.points.clone(), b.closing))
+            });
+            let (Some(Some((id, points, closing))), Some(Some(patrol))) =
+                (snapshot, rec.patrol.try_get_value())
+            else {
+                break;
+            };
+            let n = points.len();
+            let kept = outbox::keep_batch(id, &patrol, points, !closing).await;
+            let again = rec.batch.try_update_value(|b| {
+                if closing {
+                    // Closed and on its way: its points join the line of the patrol; newer
+                    // points begin the next batch.
+                    let done: Vec<TrackPoint> = b.points.drain(..n).collect();
+                    rec.active.try_update(|a| {
+                        if let Some(a) = a {
+                            a.points.extend(done);
+                        }
+                    });
+                    b.id = None;
+                    b.closing = false;
+                } else {
+                    b.id = kept.or(b.id);
+                }
+                b.dirty || (closing && !b.points.is_empty())
+            });
+            if again != Some(true) {
+                break;
+            }
+        }
+        rec.batch.try_update_value(|b| b.writing = false);
+    });
+}
+
+/// Close the batch: it goes when it can, after what is ahead of it.
+fn close_batch(ctx: MapCtx) {
+    ctx.recorder.batch.try_update_value(|b| b.closing = true);
+    keep_batch(ctx);
 }
 
 fn say(ctx: MapCtx, key: Key) {
@@ -88,6 +172,8 @@ fn points_of(item: &Item) -> Vec<TrackPoint> {
 pub fn find_interrupted(ctx: MapCtx, user_id: i64) {
     let rec = ctx.recorder;
     spawn_local(async move {
+        // Batches a closed page was gathering may go now; this page gathers its own.
+        outbox::close_open_batches().await;
         let kept = outbox::unsent_patrol_items().await;
         // The last patrol written here ended (its end waits to be sent): nothing is under way.
         if kept.last().is_some_and(|i| i.kind == Kind::PatrolEnd) {
@@ -122,10 +208,13 @@ pub fn find_interrupted(ctx: MapCtx, user_id: i64) {
                     return;
                 };
                 let own = format!("/map/patrols/{}/", open.id);
+                // A batch the app's start sent meanwhile is in the server's line already.
+                let last = open.points.last().map(|p| p.at);
                 let points = kept
                     .iter()
                     .filter(|i| i.path.starts_with(&own))
                     .flat_map(points_of)
+                    .filter(|p| last.is_none_or(|l| p.at > l))
                     .collect();
                 let patrol = PatrolRef::Known {
                     id: open.id,
@@ -177,7 +266,7 @@ fn show(ctx: MapCtx, mut list: Vec<Patrol>) {
     };
     // Points gathered but not sent yet belong on the line too.
     let live = live.map(|mut a| {
-        a.points.extend(rec.buffer.try_get_value().unwrap_or_default());
+        a.points.extend(rec.gathered());
         a
     });
     if let Some(a) = &live {
@@ -258,16 +347,19 @@ fn watch(ctx: MapCtx) {
         if ctx.status.with_untracked(|s| s.as_deref() == Some(failed)) {
             ctx.status.set(None);
         }
-        rec.buffer.update_value(|b| {
-            b.push(TrackPoint {
+        let full = rec.batch.try_update_value(|b| {
+            b.points.push(TrackPoint {
                 lon: c.longitude(),
                 lat: c.latitude(),
                 at,
-            })
+            });
+            b.points.len() >= BATCH
         });
         load_local(ctx);
-        if rec.buffer.with_value(Vec::len) >= BATCH {
-            flush(ctx, None);
+        if full == Some(true) {
+            close_batch(ctx);
+        } else {
+            keep_batch(ctx);
         }
     });
     let fail =
@@ -287,23 +379,6 @@ fn watch(ctx: MapCtx) {
     // The callbacks live as long as the page; the watch is cleared when the patrol ends.
     ok.forget();
     fail.forget();
-    // The phone put away or the page closed: what was gathered goes to the outbox now (a
-    // hidden page may be ended without another word).
-    let on_hidden = Closure::<dyn FnMut()>::new(move || {
-        let hidden = web_sys::window()
-            .and_then(|w| w.document())
-            .is_some_and(|d| d.hidden());
-        if hidden && rec.active.try_with_untracked(Option::is_some) == Some(true) {
-            flush(ctx, None);
-        }
-    });
-    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-        let _ = doc.add_event_listener_with_callback(
-            "visibilitychange",
-            on_hidden.as_ref().unchecked_ref(),
-        );
-    }
-    on_hidden.forget();
 }
 
 /// Redraw the patrol under way with its newest points (no server round trip).
@@ -311,7 +386,7 @@ fn load_local(ctx: MapCtx) {
     let Some(a) = ctx.recorder.active.get_untracked() else {
         return;
     };
-    let pending = ctx.recorder.buffer.get_value();
+    let pending = ctx.recorder.gathered();
     let mut mine = a.clone();
     mine.points.extend(pending);
     canvas::with(|e| {
@@ -322,64 +397,18 @@ fn load_local(ctx: MapCtx) {
     });
 }
 
-/// Hand the gathered points to the outbox (sent now, or kept); then, if `then_end`, end
-/// the patrol.
-fn flush(ctx: MapCtx, then_end: Option<Box<dyn FnOnce()>>) {
-    let rec = ctx.recorder;
-    if rec.sending.try_get_value() != Some(false) {
-        if let Some(f) = then_end {
-            // Try again shortly: a batch is on its way.
-            set_timeout(
-                move || flush(ctx, Some(f)),
-                std::time::Duration::from_millis(150),
-            );
-        }
-        return;
-    }
-    let Some(patrol) = rec.patrol.get_value() else {
-        return;
-    };
-    let points: Vec<TrackPoint> = rec
-        .buffer
-        .try_update_value(std::mem::take)
-        .unwrap_or_default();
-    if points.is_empty() {
-        if let Some(f) = then_end {
-            f();
-        }
-        return;
-    }
-    rec.sending.set_value(true);
-    spawn_local(async move {
-        let item = Item::patrol_points(&patrol, &AddTrackPoints { points });
-        let handed = points_of(&item);
-        let r = outbox::send::<Patrol>(item, Vec::new()).await;
-        rec.sending.try_set_value(false);
-        match r {
-            Ok(Sent::Now(p)) => {
-                if patrol.id() == Some(p.id) {
-                    rec.active.try_set(Some(p));
-                }
-            }
-            // Kept in order in the outbox: drawn from here meanwhile.
-            Ok(Sent::Kept) => {
-                rec.active.try_update(|a| {
-                    if let Some(a) = a {
-                        a.points.extend(handed);
-                    }
-                });
-            }
-            // Refused (e.g. far outside the grid): the server's reason.
-            Err(e) => ctx.status.set(Some(e.reason(api::language()))),
-        }
-        load_local(ctx);
-        if let Some(f) = then_end {
-            f();
+/// Wait `ms` milliseconds.
+async fn pause(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
         }
     });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// End the patrol under way: stop watching, send what is left, end it (through the outbox).
+/// End the patrol under way: stop watching, close the last batch, send what waits (in
+/// order), then the end — through the outbox, kept there without signal.
 pub fn end(ctx: MapCtx) {
     let rec = ctx.recorder;
     if let Some(id) = rec.watch.try_update_value(Option::take).flatten() {
@@ -388,36 +417,39 @@ pub fn end(ctx: MapCtx) {
         }
     }
     rec.busy.set(true);
-    flush(
-        ctx,
-        Some(Box::new(move || {
-            let (Some(a), Some(patrol)) = (rec.active.get_untracked(), rec.patrol.get_value())
-            else {
-                rec.busy.set(false);
-                return;
-            };
-            spawn_local(async move {
-                let item = Item::patrol_end(&patrol, &EndPatrol { version: a.version });
-                match outbox::send::<Patrol>(item, Vec::new()).await {
-                    Ok(sent) => {
-                        rec.patrol.set_value(None);
-                        rec.active.set(None);
-                        rec.interrupted.set(false);
-                        say(
-                            ctx,
-                            match sent {
-                                Sent::Now(_) => Key::MapPatrolEnded,
-                                Sent::Kept => Key::MapPatrolKept,
-                            },
-                        );
-                        load_tracks(ctx);
-                    }
-                    Err(e) => ctx.status.set(Some(e.reason(api::language()))),
-                }
-                rec.busy.set(false);
-            });
-        })),
-    );
+    close_batch(ctx);
+    spawn_local(async move {
+        // The last batch is written to the outbox first (a write takes a moment).
+        while !rec.settled() {
+            pause(50).await;
+        }
+        let (Some(Some(a)), Some(Some(patrol))) =
+            (rec.active.try_get_untracked(), rec.patrol.try_get_value())
+        else {
+            rec.busy.try_set(false);
+            return;
+        };
+        // With signal, what waits goes now, so the end can follow at once.
+        outbox::drain(true).await;
+        let item = Item::patrol_end(&patrol, &EndPatrol { version: a.version });
+        match outbox::send::<Patrol>(item, Vec::new()).await {
+            Ok(sent) => {
+                rec.patrol.try_set_value(None);
+                rec.active.try_set(None);
+                rec.interrupted.try_set(false);
+                say(
+                    ctx,
+                    match sent {
+                        Sent::Now(_) => Key::MapPatrolEnded,
+                        Sent::Kept => Key::MapPatrolKept,
+                    },
+                );
+                load_tracks(ctx);
+            }
+            Err(e) => ctx.status.set(Some(e.reason(api::language()))),
+        }
+        rec.busy.try_set(false);
+    });
 }
 
 /// "开始巡查 / 结束巡查" with the grid to patrol, for those who may patrol.

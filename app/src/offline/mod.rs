@@ -218,7 +218,7 @@ pub fn new_key() -> String {
 pub fn ConnectionStatus() -> impl IntoView {
     let i18n = use_i18n();
     let offline = use_offline();
-    let unsent = outbox::use_outbox().unsent();
+    let unsent = outbox::use_outbox().waiting();
     view! {
         <Show when=move || { unsent.get() > 0 }>
             <p class="connection-banner is-outbox" role="status">

@@ -113,6 +113,10 @@ pub struct Item {
     /// Track points carried (a patrol's batch), for the outbox page.
     #[serde(default)]
     pub points: u32,
+    /// Still being gathered (a patrol's batch, kept point by point so a closed page loses
+    /// none): not sent, and nothing of its record after it, until it is closed.
+    #[serde(default)]
+    pub open: bool,
     pub state: State,
     pub attempts: u32,
     /// Not before this time (ms since the epoch): the backoff.
@@ -134,6 +138,7 @@ impl Item {
             href: None,
             depends_on: None,
             points: 0,
+            open: false,
             state: State::Waiting,
             attempts: 0,
             next_try: 0.0,
@@ -296,10 +301,18 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    /// How many items are not sent yet.
+    /// How many items are not sent yet (with a patrol's batch still being gathered).
     pub fn unsent(&self) -> Memo<usize> {
         let items = self.items;
         Memo::new(move |_| items.with(|i| i.iter().filter(|i| i.unsent()).count()))
+    }
+
+    /// How many items wait to be sent (a batch still being gathered does not wait yet).
+    pub fn waiting(&self) -> Memo<usize> {
+        let items = self.items;
+        Memo::new(move |_| {
+            items.with(|i| i.iter().filter(|i| i.unsent() && !i.open).count())
+        })
     }
 }
 
@@ -435,6 +448,50 @@ pub async fn unsent_patrol_items() -> Vec<Item> {
         .collect()
 }
 
+/// Keep a patrol's batch: a new one (`id` none) or the one being gathered, with all its
+/// points so far. `open`: more points may come; closed, it goes (now, if there is signal).
+/// Its number in the outbox comes back.
+pub async fn keep_batch(
+    id: Option<u32>,
+    patrol: &PatrolRef,
+    points: Vec<shared::map::TrackPoint>,
+    open: bool,
+) -> Option<u32> {
+    let mut item = Item::patrol_points(patrol, &shared::map::AddTrackPoints { points });
+    item.open = open;
+    // Its patrol's start was sent meanwhile: kept with the number, not the placeholder.
+    resolve(&mut item);
+    let id = match id {
+        Some(id) => {
+            item.id = id;
+            save(&item, false).await;
+            Some(id)
+        }
+        None => {
+            let json = serde_json::to_string(&item).ok()?;
+            store::add_item(&json, &js_sys::Array::new()).await
+        }
+    };
+    refresh().await;
+    if !open {
+        ask_for_background_sync();
+        ask_to_persist();
+        spawn_local(drain(true));
+    }
+    id
+}
+
+/// Close the batches left open by a page that ended while gathering them: they may go.
+pub async fn close_open_batches() {
+    for mut item in unsent_patrol_items().await {
+        if item.open {
+            item.open = false;
+            save(&item, false).await;
+        }
+    }
+    refresh().await;
+}
+
 /// Failures after which a write waits in the outbox: no answer came, or the server could
 /// not take it now.
 fn keep_after(e: &ApiError) -> bool {
@@ -515,7 +572,7 @@ async fn drain_once(now: bool) {
         if !item.unsent() || Some(item.owner) != me || held.contains(&item.record) {
             continue;
         }
-        if !matches!(item.state, State::Waiting) {
+        if !matches!(item.state, State::Waiting) || item.open {
             held.push(item.record.clone());
             continue;
         }
@@ -548,6 +605,14 @@ async fn drain_once(now: bool) {
                 }
                 item.state = State::Sent { href };
                 drop_photos = true;
+                // A patrol's steps have nothing to look at once sent: the track is on the map.
+                if matches!(
+                    item.kind,
+                    Kind::PatrolStart | Kind::PatrolPoints | Kind::PatrolEnd
+                ) {
+                    store::remove_item(item.id).await;
+                    continue;
+                }
             }
             // The first try took effect and its answer is gone: done, not done again.
             Err(e) if e.is(ErrorCode::IdempotencyAnswerLost) => {

@@ -154,7 +154,9 @@ fn OutboxEntry(item: Item) -> impl IntoView {
         }
         _ => None,
     };
-    let slug = state.slug();
+    // A patrol's batch still being gathered: not waiting yet.
+    let slug = if item.open { "recording" } else { state.slug() };
+    let open = item.open;
     view! {
         <article class="card outbox-item" data-testid="outbox-item" data-state=slug>
             <div class="outbox-head">
@@ -162,7 +164,7 @@ fn OutboxEntry(item: Item) -> impl IntoView {
                     {move || i18n.text(kind_text(kind))}" · "<span data-user-text>{label.clone()}</span>
                 </h2>
                 <span class=format!("badge outbox-state state-{slug}") data-testid="outbox-state">
-                    {move || i18n.t(state_key(&state))}
+                    {move || i18n.t(if open { Key::OutboxRecording } else { state_key(&state) })}
                 </span>
             </div>
             {(photos > 0).then(|| view! {
