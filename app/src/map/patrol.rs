@@ -174,6 +174,7 @@ pub fn find_interrupted(ctx: MapCtx, user_id: i64) {
     spawn_local(async move {
         // Batches a closed page was gathering may go now; this page gathers its own.
         outbox::close_open_batches().await;
+        spawn_local(outbox::drain(true));
         let kept = outbox::unsent_patrol_items().await;
         // The last patrol written here ended (its end waits to be sent): nothing is under way.
         if kept.last().is_some_and(|i| i.kind == Kind::PatrolEnd) {
@@ -397,16 +398,6 @@ fn load_local(ctx: MapCtx) {
     });
 }
 
-/// Wait `ms` milliseconds.
-async fn pause(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
 /// End the patrol under way: stop watching, close the last batch, send what waits (in
 /// order), then the end — through the outbox, kept there without signal.
 pub fn end(ctx: MapCtx) {
@@ -421,7 +412,7 @@ pub fn end(ctx: MapCtx) {
     spawn_local(async move {
         // The last batch is written to the outbox first (a write takes a moment).
         while !rec.settled() {
-            pause(50).await;
+            crate::offline::pause(50).await;
         }
         let (Some(Some(a)), Some(Some(patrol))) =
             (rec.active.try_get_untracked(), rec.patrol.try_get_value())
@@ -430,7 +421,7 @@ pub fn end(ctx: MapCtx) {
             return;
         };
         // With signal, what waits goes now, so the end can follow at once.
-        outbox::drain(true).await;
+        outbox::drain_all().await;
         let item = Item::patrol_end(&patrol, &EndPatrol { version: a.version });
         match outbox::send::<Patrol>(item, Vec::new()).await {
             Ok(sent) => {

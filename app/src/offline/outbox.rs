@@ -564,6 +564,14 @@ pub async fn drain(now: bool) {
     refresh().await;
 }
 
+/// Send what waits now and return when the sending (also one already under way) is done.
+pub async fn drain_all() {
+    drain(true).await;
+    while DRAINING.get() {
+        super::pause(50).await;
+    }
+}
+
 async fn drain_once(now: bool) {
     let me = super::remembered().map(|p| p.user_id);
     let mut held: Vec<String> = Vec::new();
