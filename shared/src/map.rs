@@ -517,7 +517,11 @@ pub struct StartPatrol {
     /// When the patrol began on the phone, if it was kept in the outbox first; none: now.
     /// At most [`PATROL_LATE_START_S`] ago and not ahead of the server's clock by more than
     /// the skew allowed ([`patrol_started_at`]).
-    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub started_at: Option<time::OffsetDateTime>,
 }
@@ -880,6 +884,9 @@ mod tests {
         assert!(patrol_started_at(&start(Some(PATROL_CLOCK_SKEW_S + 1)), now).is_err());
         assert!(patrol_started_at(&start(Some(-PATROL_LATE_START_S)), now).is_ok());
         let late = patrol_started_at(&start(Some(-PATROL_LATE_START_S - 1)), now).unwrap_err();
-        assert_eq!(late.0.into_iter().map(|(f, _)| f).collect::<Vec<_>>(), ["started_at"]);
+        assert_eq!(
+            late.0.into_iter().map(|(f, _)| f).collect::<Vec<_>>(),
+            ["started_at"]
+        );
     }
 }

@@ -180,8 +180,7 @@ pub fn find_interrupted(ctx: MapCtx, user_id: i64) {
         if kept.last().is_some_and(|i| i.kind == Kind::PatrolEnd) {
             return;
         }
-        let (open, patrol, points) = match kept.iter().rposition(|i| i.kind == Kind::PatrolStart)
-        {
+        let (open, patrol, points) = match kept.iter().rposition(|i| i.kind == Kind::PatrolStart) {
             Some(at) => {
                 let start = &kept[at];
                 let Some(req) = start
@@ -196,7 +195,11 @@ pub fn find_interrupted(ctx: MapCtx, user_id: i64) {
                     grid: start.label.clone(),
                 };
                 let points = kept[at..].iter().flat_map(points_of).collect::<Vec<_>>();
-                (local_patrol(user_id, &req, start.label.clone()), patrol, points)
+                (
+                    local_patrol(user_id, &req, start.label.clone()),
+                    patrol,
+                    points,
+                )
             }
             None => {
                 let Ok(list) = api::get::<Vec<Patrol>>("/map/patrols").await else {
@@ -314,12 +317,14 @@ pub fn start(ctx: MapCtx, grid_id: i64, grid: String) {
         rec.busy.set(false);
         match sent {
             Ok(Sent::Now(p)) => {
-                rec.patrol.set_value(Some(PatrolRef::Known { id: p.id, grid }));
+                rec.patrol
+                    .set_value(Some(PatrolRef::Known { id: p.id, grid }));
                 rec.active.set(Some(p));
                 say(ctx, Key::MapPatrolStarted);
             }
             Ok(Sent::Kept) => {
-                rec.active.set(Some(local_patrol(owner, &req, grid.clone())));
+                rec.active
+                    .set(Some(local_patrol(owner, &req, grid.clone())));
                 rec.patrol
                     .set_value(Some(PatrolRef::Kept { start_key, grid }));
                 say(ctx, Key::MapPatrolKept);
@@ -453,7 +458,12 @@ pub fn PatrolControl(grids: Vec<(i64, String)>) -> impl IntoView {
     let many = grids.len() > 1;
     let grids_named = StoredValue::new(grids.clone());
     let grid_name = |named: &StoredValue<Vec<(i64, String)>>, id: i64| {
-        named.with_value(|g| g.iter().find(|g| g.0 == id).map(|g| g.1.clone()).unwrap_or_default())
+        named.with_value(|g| {
+            g.iter()
+                .find(|g| g.0 == id)
+                .map(|g| g.1.clone())
+                .unwrap_or_default()
+        })
     };
     view! {
         <fieldset class="field map-patrol" data-testid="map-patrol">

@@ -310,9 +310,7 @@ impl Outbox {
     /// How many items wait to be sent (a batch still being gathered does not wait yet).
     pub fn waiting(&self) -> Memo<usize> {
         let items = self.items;
-        Memo::new(move |_| {
-            items.with(|i| i.iter().filter(|i| i.unsent() && !i.open).count())
-        })
+        Memo::new(move |_| items.with(|i| i.iter().filter(|i| i.unsent() && !i.open).count()))
     }
 }
 

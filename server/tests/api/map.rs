@@ -903,7 +903,10 @@ async fn a_patrol_kept_offline_arrives_late_with_its_own_times(app: &TestApp) {
     assert_eq!(status, StatusCode::CREATED, "{p}");
     let (again, same) = send_start().await;
     assert_eq!(again, StatusCode::CREATED);
-    assert_eq!(same["id"], p["id"], "the repeated start is the first patrol");
+    assert_eq!(
+        same["id"], p["id"],
+        "the repeated start is the first patrol"
+    );
     let id = p["id"].as_i64().unwrap();
     let started = time::OffsetDateTime::parse(
         p["started_at"].as_str().unwrap(),
