@@ -8,7 +8,7 @@
 // a photo; a site check 核查 that meets someone else's change) go the same way.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useLinju, loginHome, api, shot, makePng, noHorizontalScroll, DEMO_PASSWORD } from '../support.mjs';
+import { useLinju, loginHome, api, shot, makePng, noHorizontalScroll, mouseDrag, DEMO_PASSWORD } from '../support.mjs';
 
 const env = useLinju();
 const PHONE = { width: 390, height: 844 };
@@ -488,4 +488,34 @@ test('Background Sync: the service worker\'s sync event, fired through CDP while
   assert.ok(tries.every((k) => k === tries[0]), 'every try with the same key');
   await cdp.detach();
   await front.close();
+});
+
+test('a board move without signal is not kept: the board says plainly that it was not made', async () => {
+  const admin = await otherUser('admin');
+  const meta = await admin('GET', '/cases/meta');
+  const found = await admin('GET', `/search?q=${encodeURIComponent('XF-C01-B0001')}`);
+  const made = await admin('POST', '/cases', {
+    title: '车库入口积水', description: '', category_id: meta.body.categories.find((c) => c.code === 'C-PUB-02').id,
+    urgency: 'normal', source: 'hotline', place_id: found.body.places.find((p) => p.place.code === 'XF-C01-B0001').place.id,
+    reporter_hidden: false,
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const page = await env.newPage();
+  await env.browser.context.setOffline(false);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await loginHome(page, env.url, 'staff');
+  await page.goto(`${env.url}/board`);
+  const card = page.locator('[data-testid=board-card][data-title="车库入口积水"]');
+  await card.waitFor();
+
+  env.expectConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to load resource|EventSource/);
+  await env.browser.context.setOffline(true);
+  await page.getByTestId('offline-banner').waitFor();
+  await mouseDrag(page, card, page.locator('[data-testid=column-cards][data-stage=registered]'));
+  await page.getByTestId('board-message').filter({ hasText: '没有网络，这一步没有做，卡片已回到原位' }).waitFor();
+  assert.equal(await card.getAttribute('data-stage'), 'reported', 'the card stays where it was');
+  assert.equal(await page.getByTestId('outbox-link').count(), 0, 'nothing kept for later');
+  await shot(page, 'board-move-offline-1280');
+  await env.browser.context.setOffline(false);
+  assert.equal((await admin('GET', `/cases/${made.body.id}`)).body.stage, 'reported', 'not moved');
 });

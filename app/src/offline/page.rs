@@ -143,6 +143,8 @@ fn OutboxEntry(item: Item) -> impl IntoView {
                 </div>
             }.into_any())
         }
+        // A batch still being gathered belongs to the patrol under way: it ends with it.
+        State::Waiting if item.open => None,
         State::Waiting => {
             let b = item.clone();
             Some(view! {
