@@ -76,6 +76,14 @@ keys! {
     OutboxKindVisit => "走访记录", "Visit record";
     OutboxKindErrand => "代办步骤", "Errand step";
     OutboxKindMeal => "送餐", "Meal delivery";
+    OutboxKindPatrolStart => "开始巡查", "Patrol start";
+    OutboxKindPatrolPoints => "巡查轨迹", "Patrol track";
+    OutboxKindPatrolEnd => "结束巡查", "Patrol end";
+    OutboxRecording => "正在记录", "Recording";
+    OutboxPoints => "{n} 个位置点", "{n} track point(s)";
+    MoveKept => "没有网络：这一步已保存到待发送，恢复网络后按顺序发送。", "No connection: this move is kept in the outbox and sent in order when the connection returns.";
+    MoveOffline => "没有网络，这一步没有做，卡片已回到原位。看板上的移动需要联网；在案件页面上办理可离线保存。", "No connection: the move was not made and the card is back where it was. Board moves need a connection; on the case's page a move can be kept offline.";
+    MapPatrolKept => "没有网络：巡查记录保存在待发送，恢复网络后按顺序发送。", "No connection: the patrol is kept in the outbox and sent in order when the connection returns.";
     OutboxSignOutWarning => "还有 {n} 条待发送的内容没有发出，退出登录会删除它们。确定退出吗？", "{n} item(s) in the outbox have not been sent; signing out deletes them. Sign out anyway?";
     OfflineNoCopy => "离线，本机没有保存的内容", "Offline: nothing kept on this device";
     NotFoundTitle => "找不到这个页面", "Page not found";

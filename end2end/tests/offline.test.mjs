@@ -141,3 +141,76 @@ test('a new build while a report is half written is offered, not swapped in', as
     await rm(site, { recursive: true, force: true });
   }
 });
+
+test('what the browser keeps (IndexedDB, Cache Storage) holds no ID numbers, phones or special-group tags', async () => {
+  const page = await env.newPage();
+  await env.browser.context.setOffline(false);
+  await loginHome(page, env.url, 'gridworker');
+  await controlled(page);
+  // Field work's reads, each kept for offline use: the home's grids, today's visits, the
+  // categories and grids of the report form, the grid worker's own cases.
+  await page.getByTestId('home-grids').filter({ hasText: '第一网格' }).waitFor();
+  await page.goto(`${env.url}/care`);
+  await page.getByTestId('due-list').or(page.getByTestId('due-empty')).first().waitFor();
+  await page.goto(`${env.url}/report`);
+  await page.getByTestId('case-group').locator('option', { hasText: '公用设施' }).waitFor({ state: 'attached' });
+  await page.goto(`${env.url}/cases`);
+  await page.waitForLoadState('networkidle');
+  // And a visit kept in the outbox without signal.
+  const found = await page.evaluate(async () => {
+    const r = await fetch('/api/v1/search?q=%E5%BC%A0%E7%A7%80%E5%85%B0', { headers: { 'X-Requested-With': 'linju' } });
+    return (await r.json()).residents.find((x) => x.name === '张秀兰').id;
+  });
+  await page.goto(`${env.url}/care/residents/${found}/visit`);
+  await page.getByTestId('visit-form').waitFor();
+  env.expectConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to load resource/);
+  await env.browser.context.setOffline(true);
+  await page.getByTestId('visit-needs').fill('独居老人家中无异常');
+  await page.getByTestId('visit-submit').click();
+  await page.getByTestId('outbox-kept').waitFor();
+
+  const kept = await page.evaluate(async () => {
+    const out = { stores: {}, cached: [] };
+    const db = await new Promise((ok, ko) => { const r = indexedDB.open('linju'); r.onsuccess = () => ok(r.result); r.onerror = ko; });
+    for (const name of db.objectStoreNames) {
+      out.stores[name] = await new Promise((ok) => {
+        db.transaction(name).objectStore(name).getAll().onsuccess = (e) => ok(JSON.stringify(e.target.result,
+          (k, v) => (v instanceof Blob ? `[blob ${v.type}]` : v)));
+      });
+    }
+    db.close();
+    for (const cacheName of await caches.keys()) {
+      const cache = await caches.open(cacheName);
+      for (const request of await cache.keys()) {
+        const response = await cache.match(request);
+        const type = response.headers.get('content-type') ?? '';
+        // The app's code holds every word of the interface (also "独居"): only what is not
+        // code is read, the rest named.
+        const readable = /html|json/.test(type);
+        out.cached.push({ url: new URL(request.url).pathname, type, text: readable ? await response.text() : '' });
+      }
+    }
+    return out;
+  });
+  await env.browser.context.setOffline(false);
+
+  // The check reads something: the copies and the outbox item are there.
+  for (const name of ['home_grids', 'due_visits', 'case_meta', 'grids']) {
+    assert.ok(kept.stores.copies.includes(`"name":"${name}`), `copy ${name} kept: ${kept.stores.copies.slice(0, 300)}`);
+  }
+  assert.match(kept.stores.outbox, /独居老人家中无异常/, 'what the user typed is kept (their own words)');
+  assert.ok(kept.cached.some((c) => c.url === '/'), 'the shell is cached');
+  assert.deepEqual(kept.cached.filter((c) => c.url.startsWith('/api/') || c.url.startsWith('/open311/')), [], 'no answer of the API in a cache');
+
+  const text = [...Object.values(kept.stores), ...kept.cached.map((c) => c.text)].join('\n')
+    // What the user typed in the visit is theirs; the tags looked for are the records'.
+    .replaceAll('独居老人家中无异常', '');
+  const ID_NUMBER = /(?<![0-9])[1-9]\d{16}[0-9Xx](?![0-9])/;
+  const PHONE = /(?<![0-9])1[3-9]\d{9}(?![0-9])/;
+  assert.ok(ID_NUMBER.test('990102195601011234') && PHONE.test('13800001234'), 'the patterns find what they look for');
+  assert.equal(text.match(ID_NUMBER)?.[0], undefined, 'no ID number');
+  assert.equal(text.match(PHONE)?.[0], undefined, 'no phone number');
+  const tags = /living_alone|empty_nest|lost_only_child|disabled"|low_income|chronic_illness|left_behind_child|special_group|独居|空巢|失独|残疾|低保|慢性病|留守儿童/;
+  assert.equal(text.match(tags)?.[0], undefined, 'no special-group tag');
+  assert.equal(text.match(/"[a-z_]*(phone|id_number)[a-z_]*":"[^"]+"/)?.[0], undefined, 'no phone or ID field with a value');
+});

@@ -3,10 +3,12 @@
 // wait in the outbox, survive closing the page, and arrive exactly once when the signal returns.
 // A write whose answer is lost is sent again with the same key and filed once. A step queued on
 // an errand someone else changed meanwhile shows the server's state and offers re-apply or drop.
-// Signing out with unsent items warns first, then deletes IndexedDB and the caches.
+// Signing out with unsent items warns first, then deletes IndexedDB and the caches. A patrol
+// walked in a garage (begun there too) and a grid worker's moves on a case's page (handled with
+// a photo; a site check 核查 that meets someone else's change) go the same way.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useLinju, loginHome, api, shot, makePng, noHorizontalScroll, DEMO_PASSWORD } from '../support.mjs';
+import { useLinju, loginHome, api, shot, makePng, noHorizontalScroll, mouseDrag, DEMO_PASSWORD } from '../support.mjs';
 
 const env = useLinju();
 const PHONE = { width: 390, height: 844 };
@@ -250,4 +252,270 @@ test('sign-out with unsent items warns first, then deletes IndexedDB and the cac
   await page.waitForFunction(async () => !(await indexedDB.databases()).some((d) => d.name === 'linju'));
   assert.equal(await page.evaluate(() => localStorage.getItem('linju.principal')), null);
   await env.browser.context.setOffline(false);
+});
+
+/** Open the map and wait until it has drawn the community. */
+async function openMap(page) {
+  await page.goto(`${env.url}/map`);
+  await page.getByTestId('map-canvas').waitFor();
+  await page.waitForFunction(() => window.__linjuMap?.firstFull !== undefined && window.__linjuMap.features > 40);
+}
+
+test('a patrol walked in a garage without signal arrives exactly once, in order, when the signal returns', async () => {
+  const page = await env.newPage();
+  const context = env.browser.context;
+  await context.setOffline(false);
+  await page.setViewportSize(PHONE);
+  await context.grantPermissions(['geolocation'], { origin: env.url });
+  const at = (i) => ({ longitude: 103.8304 + i * 0.0001, latitude: 36.0604 + i * 0.0002 });
+  await context.setGeolocation(at(0));
+  await loginHome(page, env.url, 'gridworker');
+  await controlled(page);
+  const before = (await api(page, 'GET', '/map/patrols')).body.length;
+  await openMap(page);
+  await page.getByTestId('patrol-start').waitFor();
+
+  // Down the ramp: no signal before the patrol even begins.
+  env.expectConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to load resource/);
+  await context.setOffline(true);
+  await page.getByTestId('offline-banner').waitFor();
+  await page.getByTestId('patrol-start').click();
+  await page.getByTestId('map-status').filter({ hasText: '巡查记录保存在待发送' }).waitFor();
+  await page.getByTestId('patrol-under-way').waitFor();
+  // Where it began and seven steps through the garage: a full batch of five and three more.
+  await page.waitForFunction(() => (window.__linjuMap.trackPoints ?? 0) >= 1);
+  for (let i = 1; i <= 7; i++) {
+    await context.setGeolocation(at(i));
+    await page.waitForFunction((n) => (window.__linjuMap.trackPoints ?? 0) >= n, i + 1);
+  }
+  await page.getByTestId('patrol-end').click();
+  await page.getByTestId('map-status').filter({ hasText: '巡查记录保存在待发送' }).waitFor();
+  await page.getByTestId('patrol-start').waitFor();
+  await page.getByTestId('outbox-link').filter({ hasText: '待发送 4 条' }).waitFor();
+
+  // The phone goes into a pocket: the page is closed and opened again, still without signal.
+  await page.close();
+  const again = await context.newPage();
+  env.page = again;
+  await again.setViewportSize(PHONE);
+  await again.goto(`${env.url}/outbox`);
+  await again.getByTestId('outbox-count').filter({ hasText: '待发送 4 条' }).waitFor();
+  const waiting = await outboxItems(again);
+  assert.deepEqual(waiting.map(([s]) => s), ['waiting', 'waiting', 'waiting', 'waiting']);
+  assert.match(waiting[0][1], /开始巡查 · 第一网格/);
+  assert.match(waiting[1][1], /巡查轨迹 · 第一网格.*5 个位置点/);
+  assert.match(waiting[2][1], /巡查轨迹 · 第一网格.*3 个位置点/);
+  assert.match(waiting[3][1], /结束巡查 · 第一网格/);
+  await noHorizontalScroll(again);
+  await shot(again, 'outbox-patrol-waiting-390');
+
+  // Out in the street: all of it goes, in order, and the outbox is empty (a patrol's steps
+  // have nothing to look at once sent).
+  await context.setOffline(false);
+  await again.getByTestId('outbox-empty').waitFor({ timeout: 20_000 });
+  const list = (await api(again, 'GET', '/map/patrols')).body;
+  assert.equal(list.length, before + 1, 'one patrol');
+  const patrol = list.at(-1);
+  assert.ok(patrol.ended_at, 'ended');
+  assert.equal(patrol.points.length, 8, 'every point, once');
+  const times = patrol.points.map((p) => Date.parse(p.at));
+  assert.deepEqual(times, [...times].sort((a, b) => a - b), 'in the order walked');
+  assert.ok(Date.parse(patrol.started_at) <= times[0], 'it began before its first point');
+  assert.deepEqual(patrol.points.map((p) => p.lat.toFixed(4)), [0, 1, 2, 3, 4, 5, 6, 7].map((i) => at(i).latitude.toFixed(4)));
+});
+
+/** A case in the first grid made by the admin: registered, dispatched to `assignee`, started;
+ *  with `handled`, also handled by 王干事 (waiting for the site check, 核查). */
+async function officeCase(title, assignee, { handled = false } = {}) {
+  const admin = await otherUser('admin');
+  const meta = await admin('GET', '/cases/meta');
+  const category = meta.body.categories.find((c) => c.code === 'C-PUB-02');
+  const found = await admin('GET', `/search?q=${encodeURIComponent('XF-C01-B0001')}`);
+  const place = found.body.places.find((p) => p.place.code === 'XF-C01-B0001');
+  let r = await admin('POST', '/cases', {
+    title, description: '', category_id: category.id, urgency: 'normal', source: 'hotline',
+    place_id: place.place.id, reporter_hidden: false,
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  r = await admin('POST', `/cases/${r.body.id}/moves`, { action: 'register', version: r.body.version });
+  const party = meta.body.parties.find((p) => p.code === 'PROPERTY');
+  const takers = await admin('GET', `/assignees?grid_id=${r.body.grid_id}`);
+  const taker = takers.body.find((a) => a.display_name === assignee);
+  r = await admin('POST', `/cases/${r.body.id}/moves`,
+    { action: 'dispatch', version: r.body.version, responsible_party_id: party.id, assignee_id: taker.id });
+  r = await admin('POST', `/cases/${r.body.id}/moves`, { action: 'start', version: r.body.version });
+  // The one who did the work reports it handled (and may not check it).
+  if (handled) r = await (await otherUser('staff'))('POST', `/cases/${r.body.id}/moves`, { action: 'feedback', version: r.body.version, note: '已清理' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return { admin, case: r.body };
+}
+
+test('a grid worker\'s move with a photo on a case\'s page waits in the outbox without signal and arrives once', async () => {
+  const { case: c } = await officeCase('车库排水沟堵塞', '赵网格员');
+  const page = await env.newPage();
+  await env.browser.context.setOffline(false);
+  await page.setViewportSize(PHONE);
+  await loginHome(page, env.url, 'gridworker');
+  await controlled(page);
+  await page.goto(`${env.url}/cases/${c.id}`);
+  await page.getByTestId('action-feedback').waitFor();
+
+  env.expectConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to load resource/);
+  await env.browser.context.setOffline(true);
+  await page.getByTestId('offline-banner').waitFor();
+  await page.getByTestId('action-feedback').click();
+  await page.getByTestId('move-note').fill('排水沟已疏通');
+  const png = await makePng(page, '#27ae60');
+  await page.locator('#feedback-photo-input').setInputFiles({ name: 'drain.png', mimeType: 'image/png', buffer: png });
+  await page.getByTestId('photo-preview').first().waitFor();
+  await page.getByTestId('move-submit').click();
+  // Kept: the page says so and offers no second move on a stage the case is not in yet.
+  await page.getByTestId('case-move-waiting').waitFor();
+  await page.getByTestId('move-dialog').waitFor({ state: 'detached' });
+  assert.equal(await page.getByTestId('case-actions').count(), 0, 'no other move meanwhile');
+  await page.getByTestId('outbox-link').filter({ hasText: '待发送 1 条' }).waitFor();
+  await noHorizontalScroll(page);
+  await shot(page, 'outbox-case-move-kept-390');
+
+  // Signal again: the photo, then the move, once; the page shows the case as it is now.
+  await env.browser.context.setOffline(false);
+  await page.getByTestId('case-move-waiting').waitFor({ state: 'detached', timeout: 20_000 });
+  await page.locator('[data-testid=case-detail][data-stage=handled]').waitFor();
+  const now = await api(page, 'GET', `/cases/${c.id}`);
+  assert.equal(now.body.stage, 'handled');
+  assert.equal(now.body.history.filter((h) => h.action === 'feedback').length, 1, 'moved once');
+  const photos = await api(page, 'GET', `/cases/${c.id}/photos`);
+  assert.deepEqual(photos.body.map((p) => [p.kind, p.width, p.height]), [['feedback', 64, 48]], 'its photo, once, intact');
+});
+
+test('a site check queued on a case someone changed meanwhile shows the server\'s state, then re-apply or drop', async () => {
+  const { admin, case: c } = await officeCase('地下室墙面渗水', '王干事', { handled: true });
+  const page = await env.newPage();
+  await env.browser.context.setOffline(false);
+  await page.setViewportSize(PHONE);
+  await loginHome(page, env.url, 'gridworker');
+  await controlled(page);
+  await page.goto(`${env.url}/cases/${c.id}`);
+  await page.getByTestId('action-verify_pass').waitFor();
+
+  // In the basement the grid worker finds the wall dry: 核查通过, kept.
+  env.expectConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to load resource|409/);
+  await env.browser.context.setOffline(true);
+  await page.getByTestId('offline-banner').waitFor();
+  await page.getByTestId('action-verify_pass').click();
+  await page.getByTestId('case-move-waiting').waitFor();
+
+  // Meanwhile the office finds it wet after all and sends it back.
+  const failed = await admin('POST', `/cases/${c.id}/moves`, { action: 'verify_fail', version: c.version, note: '仍有渗水' });
+  assert.equal(failed.status, 200, JSON.stringify(failed.body));
+
+  // Signal back: the queued check meets the change, shown with the server's state.
+  await env.browser.context.setOffline(false);
+  await page.getByTestId('case-move-waiting').getByRole('link').click();
+  const item = page.getByTestId('outbox-item').filter({ hasText: '地下室墙面渗水' });
+  await item.and(page.locator('[data-state=conflict]')).waitFor({ timeout: 20_000 });
+  assert.match(await item.textContent(), /核查通过/);
+  assert.equal(failed.body.stage, 'in_progress', 'back in progress (rework)');
+  assert.match(await item.getByTestId('outbox-current').textContent(), /服务器上的现状：处置中/);
+  await noHorizontalScroll(page);
+  await shot(page, 'outbox-case-conflict-390');
+  const after = await admin('GET', `/cases/${c.id}`);
+  assert.equal(after.body.stage, failed.body.stage, 'nothing sent over the change');
+
+  // Applied again to the current state: a case back in handling cannot be verified; the
+  // server says why. Then dropped, after a yes.
+  await item.getByTestId('outbox-reapply').click();
+  await item.and(page.locator('[data-state=refused]')).waitFor();
+  assert.ok((await item.getByTestId('outbox-reason').textContent()).length > 0);
+  page.once('dialog', (d) => d.accept());
+  await item.getByTestId('outbox-discard').click();
+  await item.waitFor({ state: 'detached' });
+  assert.equal((await admin('GET', `/cases/${c.id}`)).body.stage, failed.body.stage);
+});
+
+test('Background Sync: the service worker\'s sync event, fired through CDP while the page is in the background, sends what waits', async () => {
+  const page = await env.newPage();
+  const context = env.browser.context;
+  await context.setOffline(false);
+  await page.setViewportSize(PHONE);
+  await loginHome(page, env.url, 'gridworker');
+  await controlled(page);
+  const zhang = await residentId(page, '张秀兰');
+  await page.goto(`${env.url}/care/residents/${zhang}/visit`);
+  await page.getByTestId('visit-form').waitFor();
+  await page.evaluate(() => {
+    window.linjuSyncHeard = 0;
+    navigator.serviceWorker.addEventListener('message', (e) => { if (e.data === 'outbox-sync') window.linjuSyncHeard += 1; });
+  });
+  // The connection drops under this write and under the page's own retries.
+  let failing = true;
+  const tries = [];
+  await page.route('**/api/v1/care/visits', (route) => {
+    if (route.request().method() !== 'POST') return route.fallback();
+    tries.push(route.request().headers()['idempotency-key']);
+    return failing ? route.abort('internetdisconnected') : route.fallback();
+  });
+  env.expectConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to load resource/);
+  await page.getByTestId('visit-needs').fill('楼梯扶手松动，需要加固');
+  await page.getByTestId('visit-submit').click();
+  await page.getByTestId('outbox-kept').waitFor();
+  // Two retries fail as well: the next retry of the page's own is 8 s away.
+  while (tries.length < 3) await page.waitForTimeout(200);
+
+  // Another tab in front: this page is behind it (headless Chromium still calls it visible).
+  const front = await context.newPage();
+  await front.goto('about:blank');
+  await front.bringToFront();
+  failing = false;
+  await page.evaluate(() => { window.linjuSyncHeard = 0; });
+
+  // What Chromium does when the connection returns: the registration's sync event.
+  const cdp = await context.newCDPSession(page);
+  const registrations = [];
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations));
+  await cdp.send('ServiceWorker.enable');
+  while (!registrations.some((r) => r.scopeURL === `${env.url}/` && !r.isDeleted)) await page.waitForTimeout(50);
+  const registrationId = registrations.find((r) => r.scopeURL === `${env.url}/`).registrationId;
+  await cdp.send('ServiceWorker.dispatchSyncEvent', { origin: env.url, registrationId, tag: 'linju-outbox', lastChance: false });
+
+  // The worker told the page, which sent the visit: once, with the key it was kept with.
+  await page.waitForFunction(() => window.linjuSyncHeard > 0);
+  const arrived = async () => (await api(page, 'GET', `/care/residents/${zhang}`)).body.visits
+    .filter((v) => v.needs === '楼梯扶手松动，需要加固').length;
+  while ((await arrived()) === 0) await page.waitForTimeout(100);
+  assert.equal(await arrived(), 1, 'one visit');
+  assert.equal(tries.length, 4, `one more try, the sync's: ${tries.length}`);
+  assert.ok(tries.every((k) => k === tries[0]), 'every try with the same key');
+  await cdp.detach();
+  await front.close();
+});
+
+test('a board move without signal is not kept: the board says plainly that it was not made', async () => {
+  const admin = await otherUser('admin');
+  const meta = await admin('GET', '/cases/meta');
+  const found = await admin('GET', `/search?q=${encodeURIComponent('XF-C01-B0001')}`);
+  const made = await admin('POST', '/cases', {
+    title: '车库入口积水', description: '', category_id: meta.body.categories.find((c) => c.code === 'C-PUB-02').id,
+    urgency: 'normal', source: 'hotline', place_id: found.body.places.find((p) => p.place.code === 'XF-C01-B0001').place.id,
+    reporter_hidden: false,
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const page = await env.newPage();
+  await env.browser.context.setOffline(false);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await loginHome(page, env.url, 'staff');
+  await page.goto(`${env.url}/board`);
+  const card = page.locator('[data-testid=board-card][data-title="车库入口积水"]');
+  await card.waitFor();
+
+  env.expectConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to load resource|EventSource/);
+  await env.browser.context.setOffline(true);
+  await page.getByTestId('offline-banner').waitFor();
+  await mouseDrag(page, card, page.locator('[data-testid=column-cards][data-stage=registered]'));
+  await page.getByTestId('board-message').filter({ hasText: '没有网络，这一步没有做，卡片已回到原位' }).waitFor();
+  assert.equal(await card.getAttribute('data-stage'), 'reported', 'the card stays where it was');
+  assert.equal(await page.getByTestId('outbox-link').count(), 0, 'nothing kept for later');
+  await shot(page, 'board-move-offline-1280');
+  await env.browser.context.setOffline(false);
+  assert.equal((await admin('GET', `/cases/${made.body.id}`)).body.stage, 'reported', 'not moved');
 });

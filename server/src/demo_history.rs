@@ -1217,7 +1217,15 @@ async fn patrol_step(
         "start a patrol",
         clock::at(
             at,
-            patrols::start(state, worker, &ctx(), StartPatrol { grid_id: grid.id }),
+            patrols::start(
+                state,
+                worker,
+                &ctx(),
+                StartPatrol {
+                    grid_id: grid.id,
+                    started_at: None,
+                },
+            ),
         )
         .await,
     )?;

@@ -504,11 +504,45 @@ pub struct TrackPoint {
     pub at: time::OffsetDateTime,
 }
 
+/// How long before it reaches the server a patrol may have started on the phone: a patrol
+/// begun without signal (in a garage) is sent from the outbox when the signal returns, with
+/// the time it really began, so that its points, measured before the sending, still follow it.
+pub const PATROL_LATE_START_S: i64 = 24 * 3600;
+
 /// Start a patrol of a grid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StartPatrol {
     pub grid_id: i64,
+    /// When the patrol began on the phone, if it was kept in the outbox first; none: now.
+    /// At most [`PATROL_LATE_START_S`] ago and not ahead of the server's clock by more than
+    /// the skew allowed ([`patrol_started_at`]).
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub started_at: Option<time::OffsetDateTime>,
+}
+
+/// When a patrol began: the phone's time if it gave one within the window allowed, else now.
+/// An error names `started_at`.
+pub fn patrol_started_at(
+    req: &StartPatrol,
+    now: time::OffsetDateTime,
+) -> Result<time::OffsetDateTime, crate::error::FieldErrors> {
+    let Some(at) = req.started_at else {
+        return Ok(now);
+    };
+    let earliest = now - time::Duration::seconds(PATROL_LATE_START_S);
+    let latest = now + time::Duration::seconds(PATROL_CLOCK_SKEW_S);
+    if at < earliest || at > latest {
+        let mut errs = crate::error::FieldErrors::new();
+        errs.add("started_at", crate::error::FieldErrorCode::OutOfRange);
+        return Err(errs);
+    }
+    Ok(at.min(now))
 }
 
 /// A batch of points for a patrol under way.
@@ -833,5 +867,26 @@ mod tests {
         );
         // The margin: a step outside the grid's edge is fine.
         assert!(validate_track(&[p(121.4525, 31.2265, 1)], area, t0, now).is_ok());
+    }
+
+    #[test]
+    fn a_patrol_kept_offline_starts_when_it_began_within_a_day() {
+        let now = time::macros::datetime!(2026-12-07 12:00 UTC);
+        let start = |s: Option<i64>| StartPatrol {
+            grid_id: 1,
+            started_at: s.map(|s| now + time::Duration::seconds(s)),
+        };
+        assert_eq!(patrol_started_at(&start(None), now), Ok(now));
+        let hour_ago = now - time::Duration::hours(1);
+        assert_eq!(patrol_started_at(&start(Some(-3600)), now), Ok(hour_ago));
+        // A phone a little ahead: the server's now, never a start in the future.
+        assert_eq!(patrol_started_at(&start(Some(60)), now), Ok(now));
+        assert!(patrol_started_at(&start(Some(PATROL_CLOCK_SKEW_S + 1)), now).is_err());
+        assert!(patrol_started_at(&start(Some(-PATROL_LATE_START_S)), now).is_ok());
+        let late = patrol_started_at(&start(Some(-PATROL_LATE_START_S - 1)), now).unwrap_err();
+        assert_eq!(
+            late.0.into_iter().map(|(f, _)| f).collect::<Vec<_>>(),
+            ["started_at"]
+        );
     }
 }

@@ -173,7 +173,7 @@ fn BoardView(principal: Principal) -> impl IntoView {
                         focus_card(id);
                     })
                     on_error=Callback::new(move |e: ApiError| {
-                        if e.is(ErrorCode::VersionConflict) {
+                        if e.is(ErrorCode::VersionConflict) || matches!(e, ApiError::Network) {
                             pending.set(None);
                             state.refused(e, id);
                         }

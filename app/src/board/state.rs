@@ -214,6 +214,12 @@ impl BoardState {
                 .map(|c| c.summary.title)
                 .unwrap_or_default();
             self.tell(true, Said::new(Key::MoveConflict).data("title", title));
+        } else if matches!(e, ApiError::Network) {
+            // Board moves are not kept for later: say so, plainly. Nothing changed, and a
+            // reload without signal would only put an error where the board is.
+            self.tell(true, Said::new(Key::MoveOffline));
+            focus_card(id);
+            return;
         } else {
             self.tell(true, Said::new(Key::MoveRefused).error("reason", &e));
         }

@@ -19,6 +19,7 @@ use crate::accounts::PersonPicker;
 use crate::api::{self, ApiError};
 use crate::clock::now;
 use crate::i18n::{Key, set_title, use_i18n};
+use crate::offline::outbox::{self, Item, Sent};
 use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, When};
 
 /// The API's name of an action (`verify_fail`), for test ids and messages.
@@ -34,6 +35,26 @@ pub fn parse_day(s: &str) -> Option<OffsetDateTime> {
     let date = shared::calendar::parse_day(s)?;
     let t = time::Time::from_hms(18, 0, 0).ok()?;
     Some(date.with_time(t).assume_offset(shared::calendar::SHANGHAI))
+}
+
+/// A move made on the case's page, where a grid worker may stand in a basement: through the
+/// outbox, kept there without signal (and behind a move of the same case still waiting).
+/// `label`: the case's number and title, for the outbox page.
+async fn send_move(
+    case_id: i64,
+    m: &MoveCase,
+    label: String,
+    photos: Vec<web_sys::File>,
+) -> api::ApiResult<Sent<CaseView>> {
+    outbox::send(Item::case_move(case_id, m, label), photos).await
+}
+
+/// How a move dialog sends: on the case's page through the outbox (`label` names the case
+/// there, `on_kept` hears that the move waits); without it (the board), online only.
+#[derive(Clone)]
+pub struct KeptMove {
+    pub label: String,
+    pub on_kept: Callback<()>,
 }
 
 #[component]
@@ -97,6 +118,34 @@ fn CaseDetail(
     let id = s.id;
     let version = s.version;
     let stage = s.stage;
+    let label = format!("{} {}", s.number, s.title);
+    // A move of this case waits in the outbox: no other move until it is sent (it would be
+    // made on a stage the case is not in yet); then the case is read again.
+    let outbox_items = outbox::use_outbox().items;
+    let record = format!("case:{id}");
+    let waiting = Memo::new(move |_| {
+        outbox_items.with(|items| items.iter().any(|i| i.unsent() && i.record == record))
+    });
+    Effect::new(move |was: Option<bool>| {
+        let now = waiting.get();
+        if was == Some(true) && !now {
+            spawn_local(async move {
+                if let Ok(v) = api::case(id).await {
+                    on_change.run(v);
+                }
+            });
+        }
+        now
+    });
+    let on_kept = Callback::new(move |_| {
+        open.set(None);
+        error.set(None);
+    });
+    let kept_move = KeptMove {
+        label: label.clone(),
+        on_kept,
+    };
+    let label = StoredValue::new(label);
 
     let done = Callback::new(move |(action, v): (Action, CaseView)| {
         open.set(None);
@@ -129,10 +178,12 @@ fn CaseDetail(
             return;
         }
         error.set(None);
+        let label = label.get_value();
         spawn_local(async move {
             let m = MoveCase::new(action, version);
-            match api::move_case(id, &m).await {
-                Ok(v) => done.run((action, v)),
+            match send_move(id, &m, label, Vec::new()).await {
+                Ok(Sent::Now(v)) => done.run((action, v)),
+                Ok(Sent::Kept) => on_kept.run(()),
                 Err(e) => failed.run(e),
             }
         });
@@ -212,7 +263,16 @@ fn CaseDetail(
             })}
             <section class="card" aria-labelledby="case-actions-title">
                 <h2 id="case-actions-title">{move || i18n.t(Key::WhatNext)}</h2>
-                {if actions.is_empty() {
+                <div class="notice-slot" aria-live="polite" aria-atomic="true">
+                    {move || waiting.get().then(|| view! {
+                        <p class="alert alert-info" role="status" data-testid="case-move-waiting">
+                            {i18n.t(Key::MoveKept)}" "<a href="/outbox">{i18n.t(Key::OutboxOpen)}</a>
+                        </p>
+                    })}
+                </div>
+                {move || if waiting.get() {
+                    ().into_any()
+                } else if actions.is_empty() {
                     view! { <p class="muted" data-testid="no-actions">{move || i18n.t(Key::NoActions)}</p> }.into_any()
                 } else {
                     view! {
@@ -232,7 +292,7 @@ fn CaseDetail(
                     }.into_any()
                 }}
                 {move || open.get().map(|a| view! {
-                    <MoveDialog case_id=id version action=a modal=false
+                    <MoveDialog case_id=id version action=a modal=false kept=kept_move.clone()
                         parties=meta.get().and_then(Result::ok).map(|m| m.parties).unwrap_or_default()
                         grid_id=s.grid_id
                         on_done=Callback::new(move |v| done.run((a, v)))
@@ -418,6 +478,9 @@ pub fn MoveDialog(
     on_done: Callback<CaseView>,
     on_cancel: Callback<()>,
     #[prop(optional)] on_error: Option<Callback<ApiError>>,
+    /// Sent through the outbox (the case's page); none: online only (the board).
+    #[prop(optional)]
+    kept: Option<KeptMove>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let needs = action.needs();
@@ -481,7 +544,32 @@ pub fn MoveDialog(
         error.set(None);
         busy.set(true);
         let picked = photo.get_untracked();
+        let kept = kept.clone();
         spawn_local(async move {
+            if let Some(KeptMove { label, on_kept }) = kept {
+                // Through the outbox: the photos go up first there, with the move's key.
+                let files = picked.iter().map(|p| p.file.clone()).collect();
+                let r = send_move(case_id, &m, label, files).await;
+                busy.set(false);
+                match r {
+                    Ok(sent) => {
+                        super::photos::release(&picked);
+                        photo.set(Vec::new());
+                        match sent {
+                            Sent::Now(v) => on_done.run(v),
+                            Sent::Kept => on_kept.run(()),
+                        }
+                    }
+                    Err(e) => {
+                        errors.set(e.field_errors());
+                        error.set(Some(e.clone()));
+                        if let Some(cb) = on_error {
+                            cb.run(e);
+                        }
+                    }
+                }
+                return;
+            }
             // The result photo goes up first; a refused photo stops the move.
             if !picked.is_empty() {
                 if let Err(e) = super::photos::upload_all(

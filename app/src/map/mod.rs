@@ -319,21 +319,23 @@ pub fn MapPage() -> impl IntoView {
                         }
                     }
                     refresh(ctx, true);
-                    if may_patrol_any {
-                        if let Some(p) = principal_for_patrol.clone() {
-                            patrol::find_interrupted(ctx, p.user_id);
-                            if let Ok(list) = api::grids().await {
-                                patrol_grids.set(
-                                    list.into_iter()
-                                        .filter(|g| shared::map::may_patrol(&p, g.place.id))
-                                        .map(|g| (g.place.id, g.place.name))
-                                        .collect(),
-                                );
-                            }
-                        }
-                    }
                 }
                 Err(err) => ctx.error.set(Some(err)),
+            }
+            // Patrols also without signal (the grids are a kept copy; a patrol whose start
+            // waits in the outbox is found there).
+            if may_patrol_any {
+                if let Some(p) = principal_for_patrol.clone() {
+                    patrol::find_interrupted(ctx, p.user_id);
+                    if let Ok(list) = api::grids().await {
+                        patrol_grids.set(
+                            list.into_iter()
+                                .filter(|g| shared::map::may_patrol(&p, g.place.id))
+                                .map(|g| (g.place.id, g.place.name))
+                                .collect(),
+                        );
+                    }
+                }
             }
         });
     });

@@ -198,6 +198,16 @@ pub async fn forget_everything() {
     }
 }
 
+/// Wait `ms` milliseconds.
+pub async fn pause(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 /// A new idempotency key (a random UUID) for one submission.
 pub fn new_key() -> String {
     web_sys::window()
@@ -218,7 +228,7 @@ pub fn new_key() -> String {
 pub fn ConnectionStatus() -> impl IntoView {
     let i18n = use_i18n();
     let offline = use_offline();
-    let unsent = outbox::use_outbox().unsent();
+    let unsent = outbox::use_outbox().waiting();
     view! {
         <Show when=move || { unsent.get() > 0 }>
             <p class="connection-banner is-outbox" role="status">

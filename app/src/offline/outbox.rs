@@ -1,5 +1,7 @@
 //! The outbox (待发送): field writes made without signal — a case report with its photos and
-//! location, a care visit, an errand step, a meal delivery — kept in IndexedDB with the
+//! location, a care visit, an errand step, a meal delivery, a patrol (its start, its track in
+//! batches, its end), a grid worker's move of a case from the case page (handled with its
+//! photo, the site check 核查 passed or failed) — kept in IndexedDB with the
 //! idempotency key they were made with, and sent when the connection returns (the `online`
 //! event, the app's start, Background Sync's message from the service worker), one after
 //! another in the order they were made, with backoff after a failure.
@@ -9,7 +11,13 @@
 //! Never a silent loss or overwrite: a refusal stays in the outbox with the server's reason (retry
 //! or discard), and a step on a record someone changed meanwhile (409 with the record as it is
 //! now) is shown with that state and waits for the user: apply it again to the current version,
-//! or drop it. Later items of the same record wait behind a refused one.
+//! or drop it. Later items of the same record wait behind a refused one, and a new write of a
+//! record with items still waiting joins the queue rather than overtaking it.
+//!
+//! A patrol begun without signal has no number on the server yet: its later items name it by
+//! the key of its start (`depends_on`) and a placeholder in their path, filled in when the
+//! start is sent (in the items kept, before the start counts as sent, so a closed page loses
+//! nothing). All of a user's patrol items are one record: one patrol at a time, in order.
 
 use std::cell::{Cell, RefCell};
 
@@ -31,7 +39,17 @@ pub enum Kind {
     Visit,
     ErrandStep,
     MealDelivered,
+    PatrolStart,
+    PatrolPoints,
+    PatrolEnd,
+    /// A move of a case (its photos, if any, go up before the move).
+    CaseMove(shared::cases::Action),
 }
+
+/// The record all of a user's patrol items belong to: they go in the order they were made.
+const PATROL_RECORD: &str = "patrol";
+/// Where a patrol's number goes in the path of an item made before the server knew it.
+const PATROL_PLACEHOLDER: &str = "{patrol}";
 
 /// Where an item stands.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -88,6 +106,17 @@ pub struct Item {
     pub photos: u32,
     /// Where what it changes is seen (known before sending for all but a new case).
     pub href: Option<String>,
+    /// The key of the item that creates the record this one changes (a patrol started
+    /// without signal), while the record's number is not known: `{patrol}` in `path`.
+    #[serde(default)]
+    pub depends_on: Option<String>,
+    /// Track points carried (a patrol's batch), for the outbox page.
+    #[serde(default)]
+    pub points: u32,
+    /// Still being gathered (a patrol's batch, kept point by point so a closed page loses
+    /// none): not sent, and nothing of its record after it, until it is closed.
+    #[serde(default)]
+    pub open: bool,
     pub state: State,
     pub attempts: u32,
     /// Not before this time (ms since the epoch): the backoff.
@@ -107,6 +136,9 @@ impl Item {
             body,
             photos: 0,
             href: None,
+            depends_on: None,
+            points: 0,
+            open: false,
             state: State::Waiting,
             attempts: 0,
             next_try: 0.0,
@@ -159,9 +191,107 @@ impl Item {
         )
     }
 
+    /// The start of a patrol of the grid named `grid`.
+    pub fn patrol_start(input: &shared::map::StartPatrol, grid: &str) -> Item {
+        let mut item = Item::new(
+            Kind::PatrolStart,
+            grid.to_string(),
+            PATROL_RECORD.into(),
+            "/map/patrols".into(),
+            serde_json::to_string(input).ok(),
+        );
+        item.href = Some("/map".into());
+        item
+    }
+
+    /// A batch of points of the patrol `patrol`.
+    pub fn patrol_points(patrol: &PatrolRef, input: &shared::map::AddTrackPoints) -> Item {
+        let mut item = patrol.item(Kind::PatrolPoints, "points", serde_json::to_string(input));
+        item.points = input.points.len() as u32;
+        item
+    }
+
+    /// The end of the patrol `patrol`.
+    pub fn patrol_end(patrol: &PatrolRef, input: &shared::map::EndPatrol) -> Item {
+        patrol.item(Kind::PatrolEnd, "end", serde_json::to_string(input))
+    }
+
+    /// A move of case `case_id` (`label`: its number and title), with its photos if any.
+    pub fn case_move(case_id: i64, input: &shared::cases::MoveCase, label: String) -> Item {
+        let mut item = Item::new(
+            Kind::CaseMove(input.action),
+            label,
+            format!("case:{case_id}"),
+            format!("/cases/{case_id}/moves"),
+            serde_json::to_string(input).ok(),
+        );
+        item.href = Some(format!("/cases/{case_id}"));
+        item
+    }
+
     pub fn unsent(&self) -> bool {
         !matches!(self.state, State::Sent { .. })
     }
+}
+
+/// A patrol as its later items name it: by its number once the server gave one, else by the
+/// key of its start still waiting in the outbox.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PatrolRef {
+    Known { id: i64, grid: String },
+    Kept { start_key: String, grid: String },
+}
+
+impl PatrolRef {
+    fn item(&self, kind: Kind, step: &str, body: serde_json::Result<String>) -> Item {
+        let (id, grid, depends_on) = match self {
+            PatrolRef::Known { id, grid } => (id.to_string(), grid, None),
+            PatrolRef::Kept { start_key, grid } => (
+                PATROL_PLACEHOLDER.to_string(),
+                grid,
+                Some(start_key.clone()),
+            ),
+        };
+        let mut item = Item::new(
+            kind,
+            grid.clone(),
+            PATROL_RECORD.into(),
+            format!("/map/patrols/{id}/{step}"),
+            body.ok(),
+        );
+        item.depends_on = depends_on;
+        item.href = Some("/map".into());
+        item
+    }
+
+    /// The patrol's number, if the server gave one (also while this page ran: its start was
+    /// sent from the outbox).
+    pub fn id(&self) -> Option<i64> {
+        match self {
+            PatrolRef::Known { id, .. } => Some(*id),
+            PatrolRef::Kept { start_key, .. } => created(start_key),
+        }
+    }
+}
+
+/// The number the server gave the record made by the item with this key (sent in this
+/// page's life).
+pub fn created(key: &str) -> Option<i64> {
+    CREATED.with(|c| c.borrow().iter().find(|(k, _)| k == key).map(|(_, id)| *id))
+}
+
+/// Fill in the patrol's number in an item made before the server knew it; false while it
+/// is still unknown.
+fn resolve(item: &mut Item) -> bool {
+    let Some(start) = item.depends_on.clone() else {
+        return true;
+    };
+    let Some(id) = created(&start) else {
+        return false;
+    };
+    item.path = item.path.replace(PATROL_PLACEHOLDER, &id.to_string());
+    item.depends_on = None;
+    true
 }
 
 /// The outbox as the page shows it.
@@ -171,10 +301,16 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    /// How many items are not sent yet.
+    /// How many items are not sent yet (with a patrol's batch still being gathered).
     pub fn unsent(&self) -> Memo<usize> {
         let items = self.items;
         Memo::new(move |_| items.with(|i| i.iter().filter(|i| i.unsent()).count()))
+    }
+
+    /// How many items wait to be sent (a batch still being gathered does not wait yet).
+    pub fn waiting(&self) -> Memo<usize> {
+        let items = self.items;
+        Memo::new(move |_| items.with(|i| i.iter().filter(|i| i.unsent() && !i.open).count()))
     }
 }
 
@@ -184,6 +320,8 @@ thread_local! {
     /// A reason to look again came while draining.
     static AGAIN: Cell<bool> = const { Cell::new(false) };
     static TIMER: RefCell<Option<leptos::prelude::TimeoutHandle>> = const { RefCell::new(None) };
+    /// Records made from the outbox in this page's life: (key of the item, number).
+    static CREATED: RefCell<Vec<(String, i64)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The outbox for the app's life: read it, and send what waits (the app's start).
@@ -251,13 +389,17 @@ pub enum Sent<T> {
 }
 
 /// Send a field write now if there is a connection; kept in the outbox if there is none (or
-/// it broke). Photos are kept with the item; sent now, the form uploads them itself.
+/// it broke), or if items of the same record wait there. Photos are kept with the item; sent
+/// now, a case move's go up first here (with the keys the outbox would use, so a connection
+/// lost half way uploads none twice), a report's are uploaded by its form.
 pub async fn send<T: DeserializeOwned>(
-    item: Item,
+    mut item: Item,
     photos: Vec<web_sys::File>,
 ) -> ApiResult<Sent<T>> {
-    if super::browser_online() {
-        match api::send_kept(&item.path, item.body.clone(), &item.key).await {
+    // In order: behind what of the same record still waits, never before it.
+    let queued = !resolve(&mut item) || waits_behind(&item).await;
+    if super::browser_online() && !queued {
+        match send_now(&item, &photos).await {
             Ok(answer) => {
                 return serde_json::from_value(answer)
                     .map(Sent::Now)
@@ -271,6 +413,83 @@ pub async fn send<T: DeserializeOwned>(
     Ok(Sent::Kept)
 }
 
+async fn send_now(item: &Item, photos: &[web_sys::File]) -> ApiResult<serde_json::Value> {
+    if let Kind::CaseMove(_) = item.kind {
+        let case = item.record.trim_start_matches("case:");
+        for (n, photo) in photos.iter().enumerate() {
+            api::upload_kept(
+                &format!("/cases/{case}/photos?kind=feedback"),
+                photo.clone().into(),
+                &photo_key(item, n),
+            )
+            .await?;
+        }
+    }
+    api::send_kept(&item.path, item.body.clone(), &item.key).await
+}
+
+/// Whether items of the same record (this user's) are in the outbox unsent.
+pub async fn waits_behind(item: &Item) -> bool {
+    read()
+        .await
+        .iter()
+        .any(|i| i.unsent() && i.owner == item.owner && i.record == item.record)
+}
+
+/// The unsent items of this user's patrols, in order (for a patrol to go on after a reload).
+pub async fn unsent_patrol_items() -> Vec<Item> {
+    let me = super::remembered().map(|p| p.user_id);
+    read()
+        .await
+        .into_iter()
+        .filter(|i| i.unsent() && Some(i.owner) == me && i.record == PATROL_RECORD)
+        .collect()
+}
+
+/// Keep a patrol's batch: a new one (`id` none) or the one being gathered, with all its
+/// points so far. `open`: more points may come; closed, it goes (now, if there is signal).
+/// Its number in the outbox comes back.
+pub async fn keep_batch(
+    id: Option<u32>,
+    patrol: &PatrolRef,
+    points: Vec<shared::map::TrackPoint>,
+    open: bool,
+) -> Option<u32> {
+    let mut item = Item::patrol_points(patrol, &shared::map::AddTrackPoints { points });
+    item.open = open;
+    // Its patrol's start was sent meanwhile: kept with the number, not the placeholder.
+    resolve(&mut item);
+    let id = match id {
+        Some(id) => {
+            item.id = id;
+            save(&item, false).await;
+            Some(id)
+        }
+        None => {
+            let json = serde_json::to_string(&item).ok()?;
+            store::add_item(&json, &js_sys::Array::new()).await
+        }
+    };
+    refresh().await;
+    if !open {
+        ask_for_background_sync();
+        ask_to_persist();
+        spawn_local(drain(true));
+    }
+    id
+}
+
+/// Close the batches left open by a page that ended while gathering them: they may go.
+pub async fn close_open_batches() {
+    for mut item in unsent_patrol_items().await {
+        if item.open {
+            item.open = false;
+            save(&item, false).await;
+        }
+    }
+    refresh().await;
+}
+
 /// Failures after which a write waits in the outbox: no answer came, or the server could
 /// not take it now.
 fn keep_after(e: &ApiError) -> bool {
@@ -279,7 +498,8 @@ fn keep_after(e: &ApiError) -> bool {
         || e.is(ErrorCode::IdempotencyInProgress)
 }
 
-async fn keep(item: Item, photos: Vec<web_sys::File>) -> ApiResult<()> {
+async fn keep(mut item: Item, photos: Vec<web_sys::File>) -> ApiResult<()> {
+    item.photos = photos.len() as u32;
     let json = serde_json::to_string(&item).map_err(|_| ApiError::BadResponse)?;
     let blobs = js_sys::Array::new();
     for photo in photos {
@@ -342,6 +562,14 @@ pub async fn drain(now: bool) {
     refresh().await;
 }
 
+/// Send what waits now and return when the sending (also one already under way) is done.
+pub async fn drain_all() {
+    drain(true).await;
+    while DRAINING.get() {
+        super::pause(50).await;
+    }
+}
+
 async fn drain_once(now: bool) {
     let me = super::remembered().map(|p| p.user_id);
     let mut held: Vec<String> = Vec::new();
@@ -350,12 +578,17 @@ async fn drain_once(now: bool) {
         if !item.unsent() || Some(item.owner) != me || held.contains(&item.record) {
             continue;
         }
-        if !matches!(item.state, State::Waiting) {
+        if !matches!(item.state, State::Waiting) || item.open {
             held.push(item.record.clone());
             continue;
         }
         if !super::browser_online() {
             return;
+        }
+        // A patrol's step before its start was sent: it waits (its start is ahead of it).
+        if !resolve(&mut item) {
+            held.push(item.record.clone());
+            continue;
         }
         let clock = js_sys::Date::now();
         if !now && item.next_try > clock {
@@ -370,9 +603,22 @@ async fn drain_once(now: bool) {
         let lang = api::language();
         let mut drop_photos = false;
         match answer {
-            Ok(href) => {
+            Ok((href, made)) => {
+                if let Some(id) = made {
+                    // What waits on this record learns its number before this counts as sent.
+                    CREATED.with(|c| c.borrow_mut().push((item.key.clone(), id)));
+                    fill_in_followers(&item.key).await;
+                }
                 item.state = State::Sent { href };
                 drop_photos = true;
+                // A patrol's steps have nothing to look at once sent: the track is on the map.
+                if matches!(
+                    item.kind,
+                    Kind::PatrolStart | Kind::PatrolPoints | Kind::PatrolEnd
+                ) {
+                    store::remove_item(item.id).await;
+                    continue;
+                }
             }
             // The first try took effect and its answer is gone: done, not done again.
             Err(e) if e.is(ErrorCode::IdempotencyAnswerLost) => {
@@ -427,12 +673,47 @@ fn schedule(after_ms: f64) {
     }
 }
 
+/// Write the number of the record the item with key `start` made into the items kept that
+/// waited for it.
+async fn fill_in_followers(start: &str) {
+    for mut item in read().await {
+        if item.depends_on.as_deref() == Some(start) && resolve(&mut item) {
+            save(&item, false).await;
+        }
+    }
+}
+
+/// A photo's own idempotency key, made from its item's.
+fn photo_key(item: &Item, n: usize) -> String {
+    format!("{}-photo-{n}", item.key)
+}
+
 /// One try of one item: the write, then a new case's photos (each with a key of its own made
-/// from the item's, so a retry uploads none twice). Where the result is seen comes back.
-async fn deliver(item: &Item) -> ApiResult<Option<String>> {
+/// from the item's, so a retry uploads none twice); a case move's photos go first. Where the
+/// result is seen comes back, and the number of a record the item made (a patrol).
+async fn deliver(item: &Item) -> ApiResult<(Option<String>, Option<i64>)> {
+    if let Kind::CaseMove(_) = item.kind
+        && item.photos > 0
+    {
+        let case = item.record.trim_start_matches("case:");
+        for (n, photo) in store::photos(item.id).await.into_iter().enumerate() {
+            api::upload_kept(
+                &format!("/cases/{case}/photos?kind=feedback"),
+                photo,
+                &photo_key(item, n),
+            )
+            .await?;
+        }
+    }
     let answer = api::send_kept(&item.path, item.body.clone(), &item.key).await?;
+    if item.kind == Kind::PatrolStart {
+        let id = serde_json::from_value::<shared::map::Patrol>(answer)
+            .map_err(|_| ApiError::BadResponse)?
+            .id;
+        return Ok((item.href.clone(), Some(id)));
+    }
     if item.kind != Kind::Report {
-        return Ok(item.href.clone());
+        return Ok((item.href.clone(), None));
     }
     let case_id = serde_json::from_value::<shared::cases::CaseView>(answer)
         .map_err(|_| ApiError::BadResponse)?
@@ -442,11 +723,11 @@ async fn deliver(item: &Item) -> ApiResult<Option<String>> {
         api::upload_kept(
             &format!("/cases/{case_id}/photos?kind=report"),
             photo,
-            &format!("{}-photo-{n}", item.key),
+            &photo_key(item, n),
         )
         .await?;
     }
-    Ok(Some(format!("/cases/{case_id}")))
+    Ok((Some(format!("/cases/{case_id}")), None))
 }
 
 /// Send a refused item again as it is (with its key), now.
@@ -478,7 +759,19 @@ pub fn reapply(mut item: Item) {
     body["version"] = version.into();
     item.body = Some(body.to_string());
     item.key = super::new_key();
-    retry(item);
+    // A case move's photos went up before the move was refused: they are on the case now, and
+    // a new key would upload them a second time.
+    let photos_sent = matches!(item.kind, Kind::CaseMove(_)) && item.photos > 0;
+    if photos_sent {
+        item.photos = 0;
+    }
+    spawn_local(async move {
+        item.state = State::Waiting;
+        item.attempts = 0;
+        item.next_try = 0.0;
+        save(&item, photos_sent).await;
+        drain(true).await;
+    });
 }
 
 /// Remove an item (discarded by the user, or sent and cleared away).

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use shared::care::ErrandView;
+use shared::cases::CaseView;
 
 use super::outbox::{self, Item, Kind, State, use_outbox};
 use crate::i18n::{Key, set_title, use_i18n};
@@ -53,13 +54,19 @@ pub fn OutboxPage() -> impl IntoView {
     }
 }
 
-fn kind_key(kind: Kind) -> Key {
-    match kind {
+/// What an item does, in words: a case move says which move.
+fn kind_text(kind: Kind) -> shared::i18n::Text {
+    let key = match kind {
         Kind::Report => Key::OutboxKindReport,
         Kind::Visit => Key::OutboxKindVisit,
         Kind::ErrandStep => Key::OutboxKindErrand,
         Kind::MealDelivered => Key::OutboxKindMeal,
-    }
+        Kind::PatrolStart => Key::OutboxKindPatrolStart,
+        Kind::PatrolPoints => Key::OutboxKindPatrolPoints,
+        Kind::PatrolEnd => Key::OutboxKindPatrolEnd,
+        Kind::CaseMove(action) => return action.text(),
+    };
+    key.text()
 }
 
 fn state_key(state: &State) -> Key {
@@ -78,6 +85,9 @@ fn current_state(kind: Kind, current: &serde_json::Value) -> Option<shared::i18n
         Kind::ErrandStep => serde_json::from_value::<ErrandView>(current.clone())
             .ok()
             .map(|e| e.status.text()),
+        Kind::CaseMove(_) => serde_json::from_value::<CaseView>(current.clone())
+            .ok()
+            .map(|c| c.summary.stage.text()),
         _ => None,
     }
 }
@@ -88,6 +98,7 @@ fn OutboxEntry(item: Item) -> impl IntoView {
     let kind = item.kind;
     let state = item.state.clone();
     let photos = item.photos;
+    let points = item.points;
     let label = item.label.clone();
     let detail = match &state {
         State::Refused { reason } => Some(view! {
@@ -132,6 +143,8 @@ fn OutboxEntry(item: Item) -> impl IntoView {
                 </div>
             }.into_any())
         }
+        // A batch still being gathered belongs to the patrol under way: it ends with it.
+        State::Waiting if item.open => None,
         State::Waiting => {
             let b = item.clone();
             Some(view! {
@@ -143,19 +156,24 @@ fn OutboxEntry(item: Item) -> impl IntoView {
         }
         _ => None,
     };
-    let slug = state.slug();
+    // A patrol's batch still being gathered: not waiting yet.
+    let slug = if item.open { "recording" } else { state.slug() };
+    let open = item.open;
     view! {
         <article class="card outbox-item" data-testid="outbox-item" data-state=slug>
             <div class="outbox-head">
                 <h2 class="outbox-title">
-                    {move || i18n.t(kind_key(kind))}" · "<span data-user-text>{label.clone()}</span>
+                    {move || i18n.text(kind_text(kind))}" · "<span data-user-text>{label.clone()}</span>
                 </h2>
                 <span class=format!("badge outbox-state state-{slug}") data-testid="outbox-state">
-                    {move || i18n.t(state_key(&state))}
+                    {move || i18n.t(if open { Key::OutboxRecording } else { state_key(&state) })}
                 </span>
             </div>
             {(photos > 0).then(|| view! {
                 <p class="muted">{move || i18n.fmt(Key::OutboxPhotos, &[("n", &photos.to_string())])}</p>
+            })}
+            {(points > 0).then(|| view! {
+                <p class="muted">{move || i18n.fmt(Key::OutboxPoints, &[("n", &points.to_string())])}</p>
             })}
             {detail}
             {actions}

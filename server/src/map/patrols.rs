@@ -16,7 +16,7 @@ use shared::error::{ErrorCode, FieldErrorCode};
 use shared::geo::BBox;
 use shared::map::{
     AddTrackPoints, EndPatrol, Patrol, StartPatrol, TrackPoint, may_patrol, may_see_patrol,
-    patrol_area, validate_track,
+    patrol_area, patrol_started_at, validate_track,
 };
 use shared::places::PlaceKind;
 use std::collections::HashMap;
@@ -134,11 +134,13 @@ pub async fn start(
     if !may_patrol(me, g.id) {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
+    let started_at = patrol_started_at(&req, crate::clock::now())?;
     let m = patrol::ActiveModel {
         user_id: Set(me.user_id),
         worker_name: Set(me.display_name.clone()),
         grid_id: Set(g.id),
-        started_at: Set(crate::clock::now()),
+        // Stored in UTC: SQLite orders times as text.
+        started_at: Set(started_at.to_offset(time::UtcOffset::UTC)),
         ended_at: Set(None),
         version: Set(1),
         ..Default::default()

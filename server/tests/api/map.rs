@@ -878,3 +878,85 @@ async fn a_patrol_records_a_track_its_readers_see(app: &TestApp) {
     assert!(!app.audit("patrol.start").await.is_empty());
 }
 both!(a_patrol_records_a_track_its_readers_see);
+
+/// A patrol walked without signal (issue 18): the phone's outbox sends the start, the points
+/// and the end when the signal returns, the start with the time it began, so the points
+/// measured before the sending follow it. Each write is sent with its idempotency key: a
+/// start sent twice (its answer lost) is one patrol. A start more than a day old is refused.
+async fn a_patrol_kept_offline_arrives_late_with_its_own_times(app: &TestApp) {
+    let gridworker = app.login("gridworker").await;
+    let g1 = app.place_id("XF-C01-G1").await;
+    let now = time::OffsetDateTime::now_utc();
+    let ago = |s: i64| rfc3339(now - time::Duration::seconds(s));
+    let start = json!({"grid_id": g1, "started_at": ago(20 * 60)});
+    let send_start = || async {
+        gridworker
+            .send(
+                gridworker
+                    .request(reqwest::Method::POST, "/api/v1/map/patrols")
+                    .header("idempotency-key", "garage-patrol-start")
+                    .json(&start),
+            )
+            .await
+    };
+    let (status, p) = send_start().await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let (again, same) = send_start().await;
+    assert_eq!(again, StatusCode::CREATED);
+    assert_eq!(
+        same["id"], p["id"],
+        "the repeated start is the first patrol"
+    );
+    let id = p["id"].as_i64().unwrap();
+    let started = time::OffsetDateTime::parse(
+        p["started_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert!(
+        (started - (now - time::Duration::minutes(20))).abs() < time::Duration::seconds(1),
+        "started when it began on the phone: {started}"
+    );
+    // The points walked in the garage, before anything reached the server.
+    let pt = |lon: f64, lat: f64, s: i64| json!({"lon": lon, "lat": lat, "at": ago(s)});
+    let (status, body) = gridworker
+        .post(
+            &format!("/api/v1/map/patrols/{id}/points"),
+            json!({"points": [pt(103.8305, 36.0605, 19 * 60), pt(103.8307, 36.0610, 18 * 60)]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = gridworker
+        .post(
+            &format!("/api/v1/map/patrols/{id}/end"),
+            json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["points"].as_array().unwrap().len(), 2);
+    let (_, list) = gridworker.get("/api/v1/map/patrols").await;
+    assert_eq!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["id"] == id)
+            .count(),
+        1
+    );
+
+    // Too old, or ahead of the server's clock: refused, naming the field.
+    for at in [
+        ago(shared::map::PATROL_LATE_START_S + 60),
+        rfc3339(now + time::Duration::hours(1)),
+    ] {
+        let (status, body) = gridworker
+            .post(
+                "/api/v1/map/patrols",
+                json!({"grid_id": g1, "started_at": at}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["errors"][0]["field"], "started_at");
+    }
+}
+both!(a_patrol_kept_offline_arrives_late_with_its_own_times);
