@@ -614,3 +614,381 @@ async fn channels_on_sqlite() {
 async fn channels_on_postgres() {
     with_receivers(true).await;
 }
+
+// ---------------------------------------------------------------- reminders across areas
+
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use shared::supervision::reminders::{self as rem, ReminderKind, ReminderSettings};
+
+/// The reminders `api`'s user has received: (kind, open_id, at), oldest first.
+async fn reminders(api: &Api) -> Vec<(ReminderKind, Option<i64>, Value)> {
+    let (status, list) = api.get("/api/v1/notifications").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let mut out: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["about"] == "reminder")
+        .map(|n| {
+            let r = &n["reminder"];
+            (
+                serde_json::from_value(r["kind"].clone()).unwrap(),
+                r["open_id"].as_i64(),
+                r.clone(),
+            )
+        })
+        .collect();
+    out.reverse();
+    out
+}
+
+async fn count_of(api: &Api, kind: ReminderKind, open_id: i64) -> usize {
+    reminders(api)
+        .await
+        .iter()
+        .filter(|(k, id, _)| *k == kind && *id == Some(open_id))
+        .count()
+}
+
+fn beijing_today() -> time::Date {
+    OffsetDateTime::now_utc()
+        .to_offset(shared::calendar::SHANGHAI)
+        .date()
+}
+
+/// A new resident of grid 1 (no visits, nobody's account).
+async fn new_resident(app: &TestApp, name: &str) -> server::places::store::resident::Model {
+    use server::places::store::resident;
+    let conn = &app.state.db.conn;
+    let liu = resident::Entity::find_by_id(app.resident_id("刘建华").await)
+        .one(conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let now = OffsetDateTime::now_utc();
+    resident::ActiveModel {
+        household_id: Set(liu.household_id),
+        grid_id: Set(liu.grid_id),
+        name: Set(name.into()),
+        birth_year: Set(Some(1940)),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .unwrap()
+}
+
+async fn new_pairing(
+    app: &TestApp,
+    r: &server::places::store::resident::Model,
+    helper: Option<i64>,
+    starts_on: time::Date,
+) -> server::care::store::pairing::Model {
+    server::care::store::pairing::ActiveModel {
+        resident_id: Set(r.id),
+        grid_id: Set(r.grid_id),
+        helper_user_id: Set(helper),
+        helper_name: Set("王干事".into()),
+        helper_kind: Set("volunteer".into()),
+        risk: Set("high".into()),
+        purpose: Set("探访".into()),
+        contact_schedule: Set("每周".into()),
+        starts_on: Set(starts_on),
+        active: Set(true),
+        version: Set(1),
+        created_at: Set(OffsetDateTime::now_utc()),
+        ended_on: Set(None),
+        end_reason: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.state.db.conn)
+    .await
+    .unwrap()
+}
+
+async fn care_reminders_reach_the_helper_and_the_grid_worker_once(app: &TestApp) {
+    let conn = &app.state.db.conn;
+    let gw = app.login("gridworker").await;
+    let staff = app.login("staff").await;
+    let admin = app.login("admin").await;
+    let resident = app.login("resident").await;
+    let staff_id = app.user_id("staff").await;
+    let iv = server::care::service::intervals(conn).await.unwrap();
+    let days = i64::from(iv.days(shared::care::RiskLevel::High));
+    // Two high-risk residents due in three days: one with 王干事 as helper (visited on the
+    // day), one with no helper (not visited).
+    let due = beijing_today() + Duration::days(3);
+    let visited = new_resident(app, "走访甲").await;
+    let missed = new_resident(app, "走访乙").await;
+    new_pairing(app, &visited, Some(staff_id), due - Duration::days(days)).await;
+    new_pairing(app, &missed, None, due - Duration::days(days)).await;
+    assert_eq!(
+        shared::care::next_visit_due(None, due - Duration::days(days), days as u32),
+        due
+    );
+
+    // The evening before: nothing yet.
+    let due_at = rem::visit_due_at(due);
+    pass_at(app, due_at - Duration::minutes(1)).await;
+    assert_eq!(count_of(&gw, ReminderKind::VisitDue, visited.id).await, 0);
+    // The morning it is due: to the helper and the grid worker, once; to nobody else.
+    pass_at(app, due_at).await;
+    pass_at(app, due_at + Duration::minutes(1)).await;
+    assert_eq!(count_of(&gw, ReminderKind::VisitDue, visited.id).await, 1);
+    assert_eq!(count_of(&staff, ReminderKind::VisitDue, visited.id).await, 1);
+    assert_eq!(count_of(&gw, ReminderKind::VisitDue, missed.id).await, 1);
+    assert_eq!(count_of(&staff, ReminderKind::VisitDue, missed.id).await, 0, "not their pairing");
+    for other in [&admin, &resident] {
+        assert!(
+            reminders(other)
+                .await
+                .iter()
+                .all(|(_, id, _)| *id != Some(visited.id) && *id != Some(missed.id))
+        );
+    }
+    let (_, _, r) = &reminders(&gw).await[0];
+    let text = serde_json::to_string(r).unwrap();
+    assert!(!text.contains("走访甲"), "no resident's name: {text}");
+
+    // The first is visited that day: its overdue reminder is dropped and its next visit is
+    // planned from the new record; the second is overdue on the next working day.
+    server::care::store::visit::ActiveModel {
+        resident_id: Set(visited.id),
+        grid_id: Set(visited.grid_id),
+        visitor_id: Set(Some(staff_id)),
+        visitor_name: Set("王干事".into()),
+        method: Set("home".into()),
+        visited_at: Set(due_at + Duration::hours(2)),
+        needs: Set(String::new()),
+        observations: Set(String::new()),
+        errand_id: Set(None),
+        case_id: Set(None),
+        created_at: Set(due_at + Duration::hours(2)),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+    let overdue_at = rem::visit_overdue_at(&WorkCalendar::default(), due);
+    for t in [overdue_at, overdue_at + Duration::days(2)] {
+        pass_at(app, t).await;
+    }
+    assert_eq!(count_of(&gw, ReminderKind::VisitOverdue, visited.id).await, 0);
+    assert_eq!(count_of(&staff, ReminderKind::VisitOverdue, visited.id).await, 0);
+    assert_eq!(count_of(&gw, ReminderKind::VisitOverdue, missed.id).await, 1);
+    let next_due = due + Duration::days(days);
+    pass_at(app, rem::visit_due_at(next_due)).await;
+    assert_eq!(count_of(&staff, ReminderKind::VisitDue, visited.id).await, 2, "the next visit");
+
+    // Meals: one ordered for a day and not delivered by 12:30, to the deliverer and the grid
+    // worker; one delivered in time is no reminder.
+    let day = due + Duration::days(1);
+    let enrol = server::care::store::enrolment::ActiveModel {
+        resident_id: Set(missed.id),
+        grid_id: Set(missed.grid_id),
+        mode: Set("delivery".into()),
+        deliverer_user_id: Set(Some(staff_id)),
+        notes: Set(String::new()),
+        active: Set(true),
+        created_at: Set(OffsetDateTime::now_utc()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+    for (d, status) in [(day, "ordered"), (day + Duration::days(1), "delivered")] {
+        server::care::store::order::ActiveModel {
+            day: Set(d),
+            enrolment_id: Set(enrol.id),
+            resident_id: Set(missed.id),
+            grid_id: Set(missed.grid_id),
+            mode: Set("delivery".into()),
+            deliverer_user_id: Set(Some(staff_id)),
+            status: Set(status.into()),
+            delivered_at: Set(None),
+            delivered_by: Set(None),
+            created_at: Set(OffsetDateTime::now_utc()),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await
+        .unwrap();
+    }
+    let s = ReminderSettings::default();
+    let meals = |api: &Api| {
+        let api = api.clone();
+        async move {
+            reminders(&api)
+                .await
+                .into_iter()
+                .filter(|(k, _, _)| *k == ReminderKind::MealNotDelivered)
+                .collect::<Vec<_>>()
+        }
+    };
+    let before = meals(&gw).await.len();
+    pass_at(app, rem::meal_check_at(&s, day) - Duration::minutes(1)).await;
+    assert_eq!(meals(&gw).await.len(), before);
+    pass_at(app, rem::meal_check_at(&s, day)).await;
+    pass_at(app, rem::meal_check_at(&s, day + Duration::days(1))).await;
+    let got = meals(&staff).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].2["count"], 1);
+    assert_eq!(meals(&gw).await.len(), before + 1);
+}
+both!(care_reminders_reach_the_helper_and_the_grid_worker_once);
+
+async fn new_file(app: &TestApp, stage: &str, deadline: Option<time::Date>) -> server::mediation::store::file::Model {
+    let now = OffsetDateTime::now_utc();
+    let n = server::mediation::store::file::Entity::find()
+        .all(&app.state.db.conn)
+        .await
+        .unwrap()
+        .len();
+    let f = server::mediation::store::file::ActiveModel {
+        number: Set(format!("TJ-T{n:04}")),
+        title: Set("邻里噪音".into()),
+        description: Set(String::new()),
+        dispute_type: Set("neighbour".into()),
+        origin: Set("application".into()),
+        source_case_id: Set(None),
+        place_id: Set(app.place_id("XF-C01-G1").await),
+        grid_id: Set(Some(app.place_id("XF-C01-G1").await)),
+        stage: Set(stage.into()),
+        risk: Set(false),
+        chosen_by_parties: Set(false),
+        deadline: Set(deadline),
+        accepted_at: Set(Some(now)),
+        agreement_facts: Set(None),
+        agreement_oral: Set(false),
+        agreement_effective_at: Set(None),
+        outcome_note: Set(None),
+        created_by: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.state.db.conn)
+    .await
+    .unwrap();
+    server::mediation::store::mediator::ActiveModel {
+        file_id: Set(f.id),
+        user_id: Set(app.user_id("mediator").await),
+    }
+    .insert(&app.state.db.conn)
+    .await
+    .unwrap();
+    f
+}
+
+async fn mediation_and_case_reminders_follow_the_record(app: &TestApp) {
+    let conn = &app.state.db.conn;
+    let mediator = app.login("mediator").await;
+    let gw = app.login("gridworker").await;
+    let resident = app.login("resident").await;
+    let s = ReminderSettings::default();
+    // A file's time limit: three days before, to its mediator. Extended before then: the
+    // reminder moves with it.
+    let deadline = beijing_today() + Duration::days(10);
+    let f = new_file(app, "in_session", Some(deadline)).await;
+    pass_at(app, OffsetDateTime::now_utc()).await;
+    let mut m: server::mediation::store::file::ActiveModel = f.clone().into();
+    let later = deadline + Duration::days(5);
+    m.deadline = Set(Some(later));
+    m.update(conn).await.unwrap();
+    pass_at(app, rem::mediation_limit_at(&s, deadline)).await;
+    assert_eq!(count_of(&mediator, ReminderKind::MediationLimit, f.id).await, 0, "re-planned");
+    pass_at(app, rem::mediation_limit_at(&s, later)).await;
+    pass_at(app, rem::mediation_limit_at(&s, later) + Duration::hours(1)).await;
+    assert_eq!(count_of(&mediator, ReminderKind::MediationLimit, f.id).await, 1);
+    assert_eq!(count_of(&gw, ReminderKind::MediationLimit, f.id).await, 0);
+    let got = reminders(&mediator).await;
+    let r = &got.iter().find(|(k, _, _)| *k == ReminderKind::MediationLimit).unwrap().2;
+    assert_eq!(r["number"], f.number.as_str());
+
+    // An agreement in performance: its term due, then (performed) the follow-up visit; the
+    // judicial-confirmation window before it closes, to the mediator and the party with an
+    // account.
+    let effective = OffsetDateTime::now_utc();
+    let g = new_file(app, "performance", None).await;
+    let mut m: server::mediation::store::file::ActiveModel = g.clone().into();
+    m.agreement_effective_at = Set(Some(effective));
+    m.update(conn).await.unwrap();
+    server::mediation::store::party::ActiveModel {
+        file_id: Set(g.id),
+        position: Set(0),
+        side: Set("applicant".into()),
+        name: Set("刘建华".into()),
+        user_id: Set(Some(app.user_id("resident").await)),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+    let term_due = beijing_today() + Duration::days(4);
+    let t = server::mediation::store::term::ActiveModel {
+        file_id: Set(g.id),
+        position: Set(0),
+        text: Set("移走空调外机".into()),
+        due: Set(term_due),
+        performed_at: Set(None),
+        proof: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+    pass_at(app, rem::term_reminder_at(&s, term_due)).await;
+    pass_at(app, rem::term_reminder_at(&s, term_due) + Duration::minutes(5)).await;
+    assert_eq!(count_of(&mediator, ReminderKind::TermDue, g.id).await, 1);
+    let performed = rem::term_reminder_at(&s, term_due) + Duration::hours(3);
+    let mut tm: server::mediation::store::term::ActiveModel = t.into();
+    tm.performed_at = Set(Some(performed));
+    tm.update(conn).await.unwrap();
+    let follow = rem::follow_up_due(&s, shared::calendar::day_at(performed));
+    pass_at(app, rem::at_local(follow, rem::MORNING)).await;
+    assert_eq!(count_of(&mediator, ReminderKind::FollowUpDue, g.id).await, 1);
+    let window = rem::confirmation_reminder_at(&s, effective);
+    pass_at(app, window - Duration::minutes(1)).await;
+    assert_eq!(count_of(&mediator, ReminderKind::ConfirmationWindow, g.id).await, 0);
+    pass_at(app, window).await;
+    pass_at(app, window + Duration::minutes(1)).await;
+    assert_eq!(count_of(&mediator, ReminderKind::ConfirmationWindow, g.id).await, 1);
+    assert_eq!(count_of(&resident, ReminderKind::ConfirmationWindow, g.id).await, 1);
+    assert_eq!(count_of(&gw, ReminderKind::ConfirmationWindow, g.id).await, 0);
+    let got = reminders(&resident).await;
+    let r = &got.iter().find(|(k, _, _)| *k == ReminderKind::ConfirmationWindow).unwrap().2;
+    let closes = rem::confirmation_closes(effective);
+    assert_eq!(shared::calendar::day_at(ts(&r["at"])), closes);
+
+    // A case reopened: to the office (staff and admin), not the grid worker.
+    let (c, _) = dispatched_case(app).await;
+    let id = c["id"].as_i64().unwrap();
+    let now = OffsetDateTime::now_utc();
+    server::cases::store::event::ActiveModel {
+        case_id: Set(id),
+        at: Set(now),
+        actor_id: Set(None),
+        actor_name: Set(Some("刘先生".into())),
+        action: Set("reopen".into()),
+        from_stage: Set(Some("closed".into())),
+        to_stage: Set(Some("registered".into())),
+        note: Set(None),
+        detail: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+    pass_at(app, now + Duration::minutes(1)).await;
+    pass_at(app, now + Duration::minutes(2)).await;
+    for u in ["staff", "admin"] {
+        let api = app.login(u).await;
+        assert_eq!(count_of(&api, ReminderKind::CaseReopened, id).await, 1, "{u}");
+    }
+    assert_eq!(count_of(&gw, ReminderKind::CaseReopened, id).await, 0);
+}
+both!(mediation_and_case_reminders_follow_the_record);
