@@ -580,9 +580,8 @@ async fn email_and_sms_go_out_once_by_preference_with_quiet_hours_and_unsubscrib
     assert_eq!((smtp.mails().len(), sms.received().len()), all);
 }
 
-async fn with_receivers(postgres: bool) {
-    let smtp = SmtpReceiver::start().await;
-    let sms = SmsGatewayReceiver::start().await;
+/// An app that sends email to `smtp` and SMS to `sms`.
+async fn app_with_receivers(postgres: bool, smtp: &SmtpReceiver, sms: &SmsGatewayReceiver) -> TestApp {
     let tweak = |c: &mut server::config::Config| {
         c.smtp = Some(server::config::Smtp {
             url: format!("smtp://{}", smtp.addr),
@@ -595,11 +594,17 @@ async fn with_receivers(postgres: bool) {
             content_type: "application/json".into(),
         });
     };
-    let app = if postgres {
+    if postgres {
         TestApp::postgres_configured(true, tweak).await
     } else {
         TestApp::sqlite_configured(true, tweak).await
-    };
+    }
+}
+
+async fn with_receivers(postgres: bool) {
+    let smtp = SmtpReceiver::start().await;
+    let sms = SmsGatewayReceiver::start().await;
+    let app = app_with_receivers(postgres, &smtp, &sms).await;
     email_and_sms_go_out_once_by_preference_with_quiet_hours_and_unsubscribe(&app, &smtp, &sms)
         .await;
     app.cleanup().await;
@@ -992,3 +997,214 @@ async fn mediation_and_case_reminders_follow_the_record(app: &TestApp) {
     assert_eq!(count_of(&gw, ReminderKind::CaseReopened, id).await, 0);
 }
 both!(mediation_and_case_reminders_follow_the_record);
+
+async fn council_reminders_wait_out_quiet_hours_and_directives_reach_email(
+    app: &TestApp,
+    smtp: &SmtpReceiver,
+    sms: &SmsGatewayReceiver,
+) {
+    let conn = &app.state.db.conn;
+    let resident = app.login("resident").await;
+    let elder = app.login("zhangxiulan").await;
+    let staff = app.login("staff").await;
+    let gw = app.login("gridworker").await;
+    let (status, _) = set_channels(
+        &resident,
+        json!({"email": "liu@example.org", "phone": "13800002222", "email_on": true, "sms_on": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = set_channels(
+        &gw,
+        json!({"email": "zhao@example.org", "email_on": true, "digest_on": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let grid = app.place_id("XF-C01-G1").await;
+    let now = OffsetDateTime::now_utc();
+    let it = server::council::store::item::ActiveModel {
+        scope_place_id: Set(grid),
+        grid_id: Set(Some(grid)),
+        title: Set("加装电梯".into()),
+        description: Set(String::new()),
+        stage: Set("deliberating".into()),
+        support_count: Set(0),
+        raised_by: Set(None),
+        raised_by_name: Set("王干事".into()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+    // The ballot closes at 22:30 Beijing: the reminder comes at 22:30 the evening before, in
+    // the residents' quiet hours.
+    let closes = an_evening() + Duration::days(1) + Duration::hours(1);
+    let rules = shared::council::BallotRules {
+        quorum: shared::council::Quorum::None,
+        pass: shared::council::PassRule::MajorityOfCast,
+        per_household: false,
+        hidden_until_close: false,
+        anonymous: false,
+        proxy_allowed: true,
+    };
+    let b = server::council::store::ballot::ActiveModel {
+        item_id: Set(it.id),
+        question: Set("是否同意加装电梯".into()),
+        kind: Set(serde_json::to_string(&shared::council::BallotKind::Decision).unwrap()),
+        rules: Set(serde_json::to_string(&rules).unwrap()),
+        opens_at: Set(now),
+        closes_at: Set(closes),
+        frozen: Set(false),
+        created_by: Set(Some(app.user_id("staff").await)),
+        version: Set(1),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+    // 张秀兰 has voted already; 刘建华 (the `resident` account) has not.
+    let zhang = server::places::store::resident::Entity::find_by_id(app.resident_id("张秀兰").await)
+        .one(conn)
+        .await
+        .unwrap()
+        .unwrap();
+    server::council::store::vote::ActiveModel {
+        ballot_id: Set(b.id),
+        voter_key: Set(shared::council::voter_key(&rules, zhang.id, zhang.household_id)),
+        resident_id: Set(zhang.id),
+        household_id: Set(Some(zhang.household_id)),
+        user_id: Set(Some(app.user_id("zhangxiulan").await)),
+        recorded_by: Set(None),
+        answer: Set(Some("agree".into())),
+        updated_at: Set(now),
+        proxy_action_id: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+    let s = ReminderSettings::default();
+    let at = rem::ballot_reminder_at(&s, closes);
+    assert!(shared::supervision::in_quiet_hours(at));
+    let texts_before = sms.received().len();
+    pass_at(app, at - Duration::minutes(1)).await;
+    assert_eq!(count_of(&resident, ReminderKind::BallotNotVoted, it.id).await, 0);
+    pass_at(app, at).await;
+    pass_at(app, at + Duration::minutes(1)).await;
+    assert_eq!(count_of(&resident, ReminderKind::BallotNotVoted, it.id).await, 1);
+    assert_eq!(count_of(&elder, ReminderKind::BallotNotVoted, it.id).await, 0, "she voted");
+    assert_eq!(count_of(&staff, ReminderKind::BallotClosing, it.id).await, 1, "who opened it");
+    assert_eq!(count_of(&staff, ReminderKind::BallotNotVoted, it.id).await, 0);
+    assert_eq!(count_of(&gw, ReminderKind::BallotClosing, it.id).await, 0);
+    // The email goes at once; the text waits for 08:00, still before the ballot closes.
+    let mails = smtp.mails();
+    let to_liu: Vec<_> = mails.iter().filter(|m| m.to == ["<liu@example.org>"]).collect();
+    assert_eq!(to_liu.len(), 1, "{mails:?}");
+    assert!(to_liu[0].text().contains("加装电梯"), "{}", to_liu[0].text());
+    assert_eq!(sms.received().len(), texts_before, "quiet hours");
+    let morning = shared::supervision::next_morning(at);
+    assert!(morning < closes);
+    pass_at(app, morning - Duration::minutes(1)).await;
+    assert_eq!(sms.received().len(), texts_before);
+    pass_at(app, morning).await;
+    let texts = sms.received();
+    assert_eq!(texts.len(), texts_before + 1, "{texts:?}");
+    let last = texts.last().unwrap();
+    assert_eq!(last.body["phone"], "13800002222");
+    assert!(last.body["text"].as_str().unwrap().contains("您还没有投票"));
+    pass_at(app, morning + Duration::minutes(1)).await;
+    assert_eq!(sms.received().len(), texts_before + 1, "once");
+
+    // A meeting: its agenda to the attendees with an account, a day before.
+    let starts = closes + Duration::days(2);
+    let m = server::council::store::meeting::ActiveModel {
+        scope_place_id: Set(grid),
+        grid_id: Set(Some(grid)),
+        kind: Set("deliberation".into()),
+        title: Set("第一网格议事会".into()),
+        venue: Set("社区活动室".into()),
+        starts_at: Set(starts),
+        created_by: Set(Some(app.user_id("staff").await)),
+        version: Set(1),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+    server::council::store::agenda::ActiveModel {
+        meeting_id: Set(m.id),
+        item_id: Set(it.id),
+        position: Set(0),
+        minutes: Set(None),
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+    server::council::store::attendee::ActiveModel {
+        meeting_id: Set(m.id),
+        position: Set(0),
+        kind: Set("resident".into()),
+        name: Set("刘建华".into()),
+        resident_id: Set(Some(app.resident_id("刘建华").await)),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+    pass_at(app, rem::meeting_reminder_at(&s, starts)).await;
+    assert_eq!(count_of(&resident, ReminderKind::MeetingSoon, m.id).await, 1);
+    assert_eq!(count_of(&elder, ReminderKind::MeetingSoon, m.id).await, 0, "not an attendee");
+    let got = reminders(&resident).await;
+    let r = &got.iter().find(|(k, _, _)| *k == ReminderKind::MeetingSoon).unwrap().2;
+    assert_eq!(r["agenda"], json!(["加装电梯"]));
+
+    // A 督办 goes out through the one writer: the grid worker's email, at once (not in the
+    // digest).
+    let (c, _) = dispatched_case(app).await;
+    let number = c["number"].as_str().unwrap().to_string();
+    let before = smtp.mails().len();
+    let (status, d) = staff
+        .post(
+            &format!("/api/v1/cases/{}/directives", c["id"]),
+            json!({"instruction": "三日内清理完毕", "deadline_at": (OffsetDateTime::now_utc() + Duration::days(3)).format(&time::format_description::well_known::Rfc3339).unwrap(),
+                   "addressee_id": app.user_id("gridworker").await}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    pass_at(app, OffsetDateTime::now_utc()).await;
+    let mails = smtp.mails();
+    let to_zhao: Vec<_> = mails[before..]
+        .iter()
+        .filter(|m| m.to == ["<zhao@example.org>"])
+        .collect();
+    assert_eq!(to_zhao.len(), 1, "{mails:?}");
+    let text = to_zhao[0].text();
+    assert!(text.contains("督办") && text.contains(&number), "{text}");
+    assert!(!text.contains("三日内清理"), "the instruction stays in the app: {text}");
+    // And the notification is still the 督办 one in the app.
+    let (_, list) = gw.get("/api/v1/notifications").await;
+    assert!(list.as_array().unwrap().iter().any(|n| n["about"] == "directive" && n["directive_id"] == d["id"]));
+}
+
+async fn council_and_directives_with_receivers(postgres: bool) {
+    let smtp = SmtpReceiver::start().await;
+    let sms = SmsGatewayReceiver::start().await;
+    let app = app_with_receivers(postgres, &smtp, &sms).await;
+    council_reminders_wait_out_quiet_hours_and_directives_reach_email(&app, &smtp, &sms).await;
+    app.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn council_reminders_and_directive_mail_on_sqlite() {
+    council_and_directives_with_receivers(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn council_reminders_and_directive_mail_on_postgres() {
+    council_and_directives_with_receivers(true).await;
+}
