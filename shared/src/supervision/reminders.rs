@@ -444,11 +444,15 @@ mod tests {
         assert!(s.validate().is_err());
         s.meal_cutoff = "9:30".into();
         assert!(s.validate().is_err());
-        let mut s = ReminderSettings::default();
-        s.ballot_lead_hours = MAX_LEAD_HOURS + 1;
+        let s = ReminderSettings {
+            ballot_lead_hours: MAX_LEAD_HOURS + 1,
+            ..Default::default()
+        };
         assert!(s.validate().is_err());
-        let mut s = ReminderSettings::default();
-        s.confirmation_lead_days = 30;
+        let s = ReminderSettings {
+            confirmation_lead_days: 30,
+            ..Default::default()
+        };
         assert!(s.validate().is_err());
     }
 
