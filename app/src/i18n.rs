@@ -638,6 +638,9 @@ keys! {
     LadderAdd => "添加", "Add";
     LadderRemove => "移除", "Remove";
     LadderSaved => "预警与升级规则已保存，进行中的事件将按新规则重新计划。", "Warning and escalation rules saved; open cases are planned again by them.";
+    Reminder => "提醒", "Reminder";
+    MealCutoff => "助餐未送达提醒时间", "Remind of meals not delivered by";
+    MealCutoffHint => "到此时仍未送达的助餐，提醒送餐人和网格员（北京时间）。", "Meals still not delivered at this time are reminded to the deliverer and the grid worker (Beijing time).";
     FilterMark => "督办标记", "Card";
     MarkAny => "全部", "Any";
     SettingsOpen311Intro => "外部平台（如 12345 热线）通过 Open311 接口上报事件时使用的 API 密钥。", "API keys for outside platforms (such as the 12345 hotline) that file cases through Open311.";

@@ -1277,6 +1277,10 @@ pub enum NotificationAbout {
         case_title: String,
         step: Option<crate::directives::DirectiveStep>,
     },
+    /// A reminder of the scheduler (a visit due, a ballot closing, a mediation time limit …).
+    Reminder {
+        reminder: crate::supervision::reminders::Reminder,
+    },
 }
 
 /// The action of a notification that a letter to the secretary was answered.

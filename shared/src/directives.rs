@@ -176,6 +176,12 @@ pub fn notice(step: Option<DirectiveStep>, who: &str, lang: Lang) -> String {
     t.get(lang).replace("{who}", who)
 }
 
+/// The short Chinese text of an email or SMS about a directive on case `number`: the notice
+/// (it names the member of staff who acted, whom the recipient works with) and the number.
+pub fn short_message(step: Option<DirectiveStep>, who: &str, number: &str) -> String {
+    format!("【邻聚】{}：事件 {number}。", notice(step, who, Lang::ZhCn))
+}
+
 impl DirectiveStep {
     pub fn as_str(self) -> &'static str {
         match self {

@@ -77,6 +77,12 @@ pub fn NotificationsPage() -> impl IntoView {
                                 (format!("/mailbox#letter-{letter_id}"), letter_subject.clone(), None),
                             NotificationAbout::Directive { case_id, case_number, case_title, .. } =>
                                 (format!("/cases/{case_id}"), case_title.clone(), Some(case_number.clone())),
+                            NotificationAbout::Reminder { reminder } =>
+                                (reminder.href(), i18n.t(Key::Reminder).to_string(), reminder.number.clone()),
+                        };
+                        let reminder = match &n.about {
+                            NotificationAbout::Reminder { reminder } => Some(reminder.clone()),
+                            _ => None,
                         };
                         let directive = match &n.about {
                             NotificationAbout::Directive { step, .. } => Some(*step),
@@ -98,6 +104,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                     </span>
                                     <span class="notification-body">
                                         <span data-testid="notification-what">{move || match (directive, action) {
+                                            _ if reminder.is_some() => reminder.as_ref().map(|r| r.sentence(i18n.get())).unwrap_or_default().into_any(),
                                             _ if alert.is_some() => alert.map(|a| a.sentence(&alert_number, i18n.get())).unwrap_or_default().into_any(),
                                             (Some(step), _) => crate::ui::sentence_naming(
                                                 shared::directives::notice(step, who.as_deref().unwrap_or_default(), i18n.get()), who.as_deref()),

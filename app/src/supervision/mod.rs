@@ -114,6 +114,7 @@ pub fn LadderSection() -> impl IntoView {
 fn LadderForm(meta: CaseMeta, rules: SupervisionRules) -> impl IntoView {
     let i18n = use_i18n();
     let version = RwSignal::new(rules.version);
+    let reminders = RwSignal::new(rules.reminders.clone());
     let drafts = RwSignal::new(rules.rules.iter().map(Draft::of).collect::<Vec<_>>());
     let notice = RwSignal::new(None::<String>);
     let leaves: Vec<(i64, String, String)> = meta
@@ -137,6 +138,7 @@ fn LadderForm(meta: CaseMeta, rules: SupervisionRules) -> impl IntoView {
     let save = Submit::new(move |body: SupervisionRules| async move {
         let out = save_rules(&body).await?;
         version.set(out.version);
+        reminders.set(out.reminders);
         drafts.set(out.rules.iter().map(Draft::of).collect());
         notice.set(Some(i18n.t(Key::LadderSaved).to_string()));
         Ok(())
@@ -162,6 +164,7 @@ fn LadderForm(meta: CaseMeta, rules: SupervisionRules) -> impl IntoView {
         }
         save.dispatch(SupervisionRules {
             rules: out,
+            reminders: reminders.get_untracked(),
             version: version.get_untracked(),
         });
     };
@@ -273,6 +276,15 @@ fn LadderForm(meta: CaseMeta, rules: SupervisionRules) -> impl IntoView {
                     disabled=move || adding.with(String::is_empty)>
                     {move || i18n.t(Key::LadderAdd)}
                 </button>
+            </div>
+            <div class="field">
+                <label for="meal-cutoff">{move || i18n.t(Key::MealCutoff)}</label>
+                <input id="meal-cutoff" type="time" data-testid="meal-cutoff" data-field="reminders/meal_cutoff"
+                    aria-invalid=move || invalid("reminders/meal_cutoff".into()).to_string()
+                    aria-describedby="meal-cutoff-hint"
+                    prop:value=move || reminders.with(|r| r.meal_cutoff.clone())
+                    on:input=move |ev| { let v = event_target_value(&ev); reminders.update(|r| r.meal_cutoff = v); }/>
+                <p class="hint" id="meal-cutoff-hint">{move || i18n.t(Key::MealCutoffHint)}</p>
             </div>
             <div class="actions">
                 <button type="submit" class="button button-primary" data-testid="ladder-save" disabled=move || busy.get()>

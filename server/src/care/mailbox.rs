@@ -232,6 +232,7 @@ pub async fn answer(
                 action: shared::cases::LETTER_ANSWERED.into(),
                 stage: None,
                 actor_name: Some(me.display_name.clone()),
+                ..Default::default()
             },
         )
         .await?;

@@ -154,6 +154,8 @@ pub mod notification {
         /// The 督办 it is about (then `action` is its step, or `issue`).
         pub directive_id: Option<i64>,
         pub action: String,
+        /// The reminder it announces (`shared::supervision::reminders::Reminder` as JSON).
+        pub reminder: Option<String>,
         pub stage: Option<String>,
         pub actor_name: Option<String>,
         pub created_at: TimeDateTimeWithTimeZone,

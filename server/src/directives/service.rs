@@ -5,7 +5,8 @@ use super::store::{directive, event};
 use crate::accounts::store::user;
 use crate::audit::{self, Record};
 use crate::cases::service::{find_visible, stage_of};
-use crate::cases::store::{case, notification};
+use crate::cases::store::case;
+use crate::supervision::notify::NewNotification;
 use crate::db::OneOr404;
 use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
@@ -122,6 +123,7 @@ async fn find_visible_directive(
 #[allow(clippy::too_many_arguments)]
 async fn record_event(
     conn: &impl ConnectionTrait,
+    public_url: &str,
     d: &directive::Model,
     me: &Principal,
     step: Option<DirectiveStep>,
@@ -142,21 +144,20 @@ async fn record_event(
     }
     .insert(conn)
     .await?;
-    // Through the app's notifications, so every channel that carries them carries these.
+    // Through the one notification writer, so email and SMS carry it as the user wants.
     if notify != me.user_id {
-        notification::ActiveModel {
-            user_id: Set(notify),
-            case_id: Set(Some(d.case_id)),
-            letter_id: Set(None),
-            directive_id: Set(Some(d.id)),
-            action: Set(step.map_or("issue", DirectiveStep::as_str).to_string()),
-            stage: Set(None),
-            actor_name: Set(Some(me.display_name.clone())),
-            created_at: Set(now),
-            read_at: Set(None),
-            ..Default::default()
-        }
-        .insert(conn)
+        crate::supervision::notify::notify(
+            conn,
+            public_url,
+            NewNotification {
+                user_id: notify,
+                case_id: Some(d.case_id),
+                directive_id: Some(d.id),
+                action: step.map_or("issue", DirectiveStep::as_str).to_string(),
+                actor_name: Some(me.display_name.clone()),
+                ..Default::default()
+            },
+        )
         .await?;
     }
     Ok(())
@@ -212,6 +213,7 @@ pub async fn issue(
     .await?;
     record_event(
         &*txn,
+        &state.config.public_url,
         &d,
         me,
         None,
@@ -275,7 +277,18 @@ pub async fn take_step(
     } else {
         d.addressee_id
     };
-    record_event(&*txn, &d, me, Some(req.step), to, note, notify, now).await?;
+    record_event(
+        &*txn,
+        &state.config.public_url,
+        &d,
+        me,
+        Some(req.step),
+        to,
+        note,
+        notify,
+        now,
+    )
+    .await?;
     audit::record(
         &*txn,
         Some(me),

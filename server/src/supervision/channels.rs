@@ -21,6 +21,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 use shared::accounts::Role;
+use shared::supervision::reminders::Reminder;
 use shared::supervision::{Alert, after_quiet_hours, next_morning, short_message};
 use time::Duration;
 
@@ -66,6 +67,9 @@ pub async fn plan(
     // A resident and nothing else: quiet hours, no digest.
     let resident = roles.iter().all(|r| r == Role::Resident.as_str());
     let urgent = Alert::parse(&n.action).is_some();
+    // Reminders and 督办 are about a day or an instruction: they go when made, not in
+    // tomorrow's digest (an SMS to a resident still waits out the quiet hours).
+    let immediate = urgent || n.reminder.is_some() || n.directive_id.is_some();
     let token = match p.unsubscribe_token.clone() {
         Some(t) => t,
         None => {
@@ -88,17 +92,20 @@ pub async fn plan(
             .map(|c| c.number),
         None => None,
     };
-    let text = short_message(
+    let text = text_of(
         &n.action,
+        n.reminder.as_ref(),
+        n.directive_id.is_some(),
+        n.actor_name.as_deref(),
         number.as_deref(),
-        n.stage.as_deref().and_then(parse),
+        n.stage.as_deref(),
     );
     let now = crate::clock::now();
     let unsubscribe =
         |channel: &str| format!("{public_url}/api/v1/unsubscribe/{token}?channel={channel}");
     let mut jobs = Vec::new();
     if let Some(to) = email {
-        if urgent || resident || !p.digest_on {
+        if immediate || resident || !p.digest_on {
             jobs.push((
                 format!("email:{id}"),
                 KIND_EMAIL,
@@ -248,13 +255,42 @@ async fn digest_lines(conn: &impl ConnectionTrait, j: &job::Model) -> AppResult<
     Ok(rows
         .iter()
         .map(|n| {
-            short_message(
+            let reminder: Option<Reminder> = n
+                .reminder
+                .as_deref()
+                .and_then(|r| serde_json::from_str(r).ok());
+            text_of(
                 &n.action,
+                reminder.as_ref(),
+                n.directive_id.is_some(),
+                n.actor_name.as_deref(),
                 n.case_id.and_then(|c| numbers.get(&c)).map(String::as_str),
-                n.stage.as_deref().and_then(parse),
+                n.stage.as_deref(),
             )
         })
         .collect())
+}
+
+/// The short text of a notification: a reminder's, a directive's, or a case's or letter's.
+fn text_of(
+    action: &str,
+    reminder: Option<&Reminder>,
+    directive: bool,
+    actor_name: Option<&str>,
+    case_number: Option<&str>,
+    stage: Option<&str>,
+) -> String {
+    if let Some(r) = reminder {
+        return r.short_message();
+    }
+    if directive {
+        return shared::directives::short_message(
+            shared::directives::DirectiveStep::parse(action),
+            actor_name.unwrap_or_default(),
+            case_number.unwrap_or_default(),
+        );
+    }
+    short_message(action, case_number, stage.and_then(parse))
 }
 
 async fn send_email(

@@ -8,6 +8,8 @@
 pub mod channels;
 pub mod marks;
 pub mod notify;
+pub mod people;
+pub mod reminders;
 pub mod routes;
 pub mod rules;
 pub mod scheduler;

@@ -1,10 +1,12 @@
 //! The warning and escalation rules, saved as a whole with one version.
 
-use super::store::rule;
+use super::store::{rule, settings};
 use crate::cases::store::category;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set};
+use shared::supervision::reminders::ReminderSettings;
 use shared::supervision::{SupervisionRule, SupervisionRules, validate_rules};
 
 pub async fn load(conn: &impl ConnectionTrait) -> AppResult<SupervisionRules> {
@@ -26,7 +28,22 @@ pub async fn load(conn: &impl ConnectionTrait) -> AppResult<SupervisionRules> {
     if !rules.iter().any(|r| r.category_id.is_none()) {
         rules.insert(0, SupervisionRule::default_rule());
     }
-    Ok(SupervisionRules { rules, version })
+    Ok(SupervisionRules {
+        rules,
+        reminders: reminder_settings(conn).await?,
+        version,
+    })
+}
+
+/// The reminder settings (the defaults until the office saves its own).
+pub async fn reminder_settings(conn: &impl ConnectionTrait) -> AppResult<ReminderSettings> {
+    Ok(settings::Entity::find_by_id(1)
+        .one(conn)
+        .await?
+        // Written by `save` only, validated; a row that does not read falls back to the
+        // defaults rather than stopping every reminder.
+        .and_then(|s| serde_json::from_str(&s.reminders).ok())
+        .unwrap_or_default())
 }
 
 /// Replace all rules (admin) if `given.version` is the saved one; a stale save is a 409
@@ -44,7 +61,25 @@ pub async fn save(state: &AppState, given: &SupervisionRules) -> AppResult<Super
         .filter(|c| c.parent_id.is_some())
         .map(|c| c.id)
         .collect();
-    validate_rules(&given.rules, |id| leaves.contains(&id))?;
+    let mut errs = match validate_rules(&given.rules, |id| leaves.contains(&id)) {
+        Ok(()) => shared::error::FieldErrors::new(),
+        Err(e) => e,
+    };
+    if let Err(e) = given.reminders.validate() {
+        errs.0.extend(e.0);
+    }
+    errs.into_result()?;
+    settings::Entity::insert(settings::ActiveModel {
+        id: Set(1),
+        reminders: Set(serde_json::to_string(&given.reminders).unwrap_or_default()),
+    })
+    .on_conflict(
+        OnConflict::column(settings::Column::Id)
+            .update_column(settings::Column::Reminders)
+            .to_owned(),
+    )
+    .exec_without_returning(&*txn)
+    .await?;
     rule::Entity::delete_many().exec(&*txn).await?;
     let version = current.version + 1;
     for r in &given.rules {

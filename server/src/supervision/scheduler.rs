@@ -47,6 +47,8 @@ pub struct PassReport {
     pub ran: usize,
     /// Notifications written by them.
     pub notified: usize,
+    /// Reminder jobs planned or dropped (`reminders::sync`).
+    pub reminders_planned: usize,
 }
 
 fn job_key(case_id: i64, deadline: OffsetDateTime, alert: Alert) -> String {
@@ -74,6 +76,7 @@ fn claim_token() -> String {
 pub async fn run_due(state: &AppState) -> AppResult<PassReport> {
     let now = crate::clock::now();
     let mut report = sync_plans(state, now).await?;
+    report.reminders_planned = super::reminders::sync(state, now).await?;
     let token = claim_token();
     loop {
         let ids = claim(&state.db.conn, now, &token).await?;
@@ -104,8 +107,9 @@ pub fn start(state: AppState, every: std::time::Duration, ahead: Duration) {
             }
             let at = OffsetDateTime::now_utc() + ahead;
             match crate::clock::at(at, run_due(&state)).await {
-                Ok(r) if r.ran > 0 || r.planned > 0 => tracing::info!(
+                Ok(r) if r.ran > 0 || r.planned > 0 || r.reminders_planned > 0 => tracing::info!(
                     planned = r.planned,
+                    reminders = r.reminders_planned,
                     ran = r.ran,
                     notified = r.notified,
                     "supervision pass"
@@ -341,6 +345,9 @@ async fn run_one(
     }
     let (outcome, notified) = match j.kind.as_str() {
         KIND_CASE_ALERT => case_alert(&*txn, &state.config.public_url, &j).await?,
+        super::reminders::KIND_REMINDER => {
+            super::reminders::run(&*txn, &state.config.public_url, &j, now).await?
+        }
         other => (format!("skipped: unknown kind {other}"), 0),
     };
     let done = job::Entity::update_many()
@@ -431,10 +438,10 @@ async fn case_alert(
             NewNotification {
                 user_id,
                 case_id: Some(c.id),
-                letter_id: None,
                 action: alert.as_str(),
                 stage: Some(c.stage.clone()),
                 actor_name: None,
+                ..Default::default()
             },
         )
         .await?;
@@ -457,7 +464,6 @@ async fn recipients(
     c: &case::Model,
     level: EscalationLevel,
 ) -> AppResult<Vec<i64>> {
-    use crate::accounts::store::{user, user_grid, user_role};
     use crate::places::store::{place, place_leader};
     let grid = c.grid_id;
     let parent_of = |id: Option<i64>| async move {
@@ -486,27 +492,11 @@ async fn recipients(
             .filter_map(|l| l.user_id)
             .collect())
     };
-    let mut ids: Vec<i64> = match level {
+    let ids: Vec<i64> = match level {
         EscalationLevel::Assignee => match c.assignee_id {
             Some(a) => vec![a],
             // Nobody assigned yet: the grid's workers.
-            None => {
-                let in_grid: Vec<i64> = user_grid::Entity::find()
-                    .filter(user_grid::Column::GridId.eq(grid.unwrap_or(-1)))
-                    .all(conn)
-                    .await?
-                    .into_iter()
-                    .map(|g| g.user_id)
-                    .collect();
-                user_role::Entity::find()
-                    .filter(user_role::Column::UserId.is_in(in_grid))
-                    .filter(user_role::Column::Role.eq(Role::GridWorker.as_str()))
-                    .all(conn)
-                    .await?
-                    .into_iter()
-                    .map(|r| r.user_id)
-                    .collect()
-            }
+            None => super::people::grid_workers(conn, grid).await?,
         },
         EscalationLevel::GridLeader => {
             leaders(grid, vec![name_of(LeaderTitle::GridLeader)]).await?
@@ -516,13 +506,7 @@ async fn recipients(
             let named = leaders(community, vec![name_of(LeaderTitle::PartySecretary)]).await?;
             if named.is_empty() {
                 // No secretary with an account: the community's admins (书记/管理员).
-                user_role::Entity::find()
-                    .filter(user_role::Column::Role.eq(Role::Admin.as_str()))
-                    .all(conn)
-                    .await?
-                    .into_iter()
-                    .map(|r| r.user_id)
-                    .collect()
+                super::people::having_role(conn, &[Role::Admin]).await?
             } else {
                 named
             }
@@ -532,16 +516,5 @@ async fn recipients(
             leaders(parent_of(community).await?, Vec::new()).await?
         }
     };
-    ids.sort();
-    ids.dedup();
-    let enabled: HashSet<i64> = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids.clone()))
-        .filter(user::Column::Disabled.eq(false))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|u| u.id)
-        .collect();
-    ids.retain(|id| enabled.contains(id));
-    Ok(ids)
+    super::people::enabled_only(conn, ids).await
 }

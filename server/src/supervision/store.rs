@@ -37,3 +37,10 @@ entity!(job, "supervision_jobs", {
     pub outcome: Option<String>,
     pub attempts: i32,
 });
+
+entity!(settings, "supervision_settings", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: i64,
+    /// `shared::supervision::reminders::ReminderSettings` as JSON.
+    pub reminders: String,
+});

@@ -677,6 +677,7 @@ pub(super) async fn move_in(
                 action: name_of(m.action),
                 stage: Some(name_of(to)),
                 actor_name: Some(me.display_name.clone()),
+                ..Default::default()
             },
         )
         .await?;

@@ -43,7 +43,14 @@ pub async fn notifications(
     Ok(rows
         .into_iter()
         .filter_map(|n| {
+            let reminder = n
+                .reminder
+                .as_deref()
+                .and_then(|r| serde_json::from_str(r).ok());
             let about = match (n.case_id, n.letter_id) {
+                _ if reminder.is_some() => NotificationAbout::Reminder {
+                    reminder: reminder?,
+                },
                 (Some(id), _) if n.directive_id.is_some() => {
                     let c = cases.get(&id)?;
                     NotificationAbout::Directive {

@@ -59,7 +59,7 @@ pub(super) async fn lineage(conn: &impl ConnectionTrait, id: i64) -> AppResult<V
 }
 
 /// Does a resident live within `scope` (their household lies below it)?
-pub(super) async fn lives_in(
+pub(crate) async fn lives_in(
     conn: &impl ConnectionTrait,
     r: &resident::Model,
     scope: &place::Model,

@@ -5,6 +5,8 @@
 //! office calendar. The server plans these moments as jobs from the case (`plan`), runs them
 //! on its clock, and marks the case; the board and the case page show the mark.
 
+pub mod reminders;
+
 use crate::calendar::WorkCalendar;
 use crate::error::{FieldErrorCode, FieldErrors};
 use crate::i18n::{Lang, Text};
@@ -83,6 +85,9 @@ pub struct SupervisionRule {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupervisionRules {
     pub rules: Vec<SupervisionRule>,
+    /// Reminders across areas: lead times and the meal time (saved with the rules, one version).
+    #[serde(default)]
+    pub reminders: reminders::ReminderSettings,
     pub version: i64,
 }
 
