@@ -709,6 +709,7 @@ pub struct MyCare {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MyMeal {
+    #[serde(with = "crate::calendar::ymd")]
     pub day: time::Date,
     pub mode: crate::care::MealMode,
     pub status: crate::care::MealStatus,
