@@ -304,6 +304,15 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Api
 /// Upload a chosen file as the body of a `POST` (photos), keyed like every write: the file is
 /// told apart by its name, size, type and modification time.
 async fn upload<T: DeserializeOwned>(path: &str, file: web_sys::File) -> ApiResult<T> {
+    send_file("POST", path, file).await
+}
+
+/// A chosen file as the body of `method` (`POST` adds a photo, `PUT` replaces one).
+async fn send_file<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    file: web_sys::File,
+) -> ApiResult<T> {
     let content_type = file.type_();
     let which = format!(
         "{}\n{}\n{content_type}\n{}",
@@ -311,9 +320,14 @@ async fn upload<T: DeserializeOwned>(path: &str, file: web_sys::File) -> ApiResu
         file.size(),
         file.last_modified()
     );
-    let submission = Submission::of("POST", path, &which);
+    let submission = Submission::of(method, path, &which);
+    let request = if method == "PUT" {
+        Request::put(&url(path))
+    } else {
+        Request::post(&url(path))
+    };
     let req = submission
-        .keyed(prepare(Request::post(&url(path))))
+        .keyed(prepare(request))
         .header("Content-Type", &content_type)
         .body(wasm_bindgen::JsValue::from(file))
         .map_err(|_| ApiError::BadResponse)?;
@@ -410,6 +424,20 @@ pub async fn save_preferences(input: &UpdatePreferences) -> ApiResult<Preference
 /// Where the signed-in resident lives (the building a report is filed at) and their grid workers.
 pub async fn my_home() -> ApiResult<ResidentHome> {
     get("/me/home").await
+}
+
+/// The signed-in resident's own meals and visits (我的事).
+pub async fn my_care() -> ApiResult<shared::accounts::MyCare> {
+    get("/me/care").await
+}
+
+/// Set a user's photo at the version the editor saw.
+pub async fn set_user_photo(id: i64, version: i64, file: web_sys::File) -> ApiResult<UserView> {
+    send_file("PUT", &format!("/users/{id}/photo?version={version}"), file).await
+}
+
+pub async fn remove_user_photo(id: i64, version: i64) -> ApiResult<UserView> {
+    delete_json(&format!("/users/{id}/photo?version={version}")).await
 }
 
 pub async fn users() -> ApiResult<Vec<UserView>> {

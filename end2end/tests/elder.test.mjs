@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
-import { useLinju, login, api, shot } from '../support.mjs';
+import { useLinju, login, api, shot, makePng } from '../support.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -179,6 +179,84 @@ test('张秀兰 votes in 2 taps and supports an item in her grid', async () => {
   await shot(page, 'elder-vote-390');
 });
 
+test('我的事 tells 张秀兰 of her meal and the visit; 找网格员 shows the photo the office set; the simple form offers 我也遇到了', async () => {
+  await env.browser.context.clearCookies();
+  const page = await phonePage();
+  // Where she lives, as her account says, and the problem's category.
+  await signIn(page, 'zhangxiulan');
+  const building = (await api(page, 'GET', '/me/home')).body.place.place.id;
+  const stairLight = (await api(page, 'GET', '/cases/meta')).body.categories.find((k) => k.code === 'S-REP-01').id;
+  await page.context().clearCookies();
+
+  // The office sets the grid worker's photo in the user editor: initials until then.
+  await signIn(page, 'admin');
+  const gw = (await api(page, 'GET', '/users')).body.find((u) => u.username === 'gridworker');
+  await page.goto(`${env.url}/admin/users/${gw.id}`);
+  const photoCard = page.getByTestId('user-photo');
+  await photoCard.getByTestId('worker-initials').filter({ hasText: '赵' }).waitFor();
+  await photoCard.getByTestId('user-photo-input').setInputFiles({ name: 'zhao.png', mimeType: 'image/png', buffer: await makePng(page, '#2c6fbb') });
+  await photoCard.getByTestId('worker-photo').waitFor();
+  await page.getByTestId('notice').filter({ hasText: '照片已保存' }).waitFor();
+  // Her lunch today, eaten at the canteen.
+  const zhang = (await api(page, 'GET', `/residents?q=${encodeURIComponent('张秀兰')}&offset=0&limit=5`)).body.items.find((r) => r.name === '张秀兰');
+  const enrolled = await api(page, 'POST', '/care/meals/enrolments', { resident_id: zhang.id, mode: 'eat_in' });
+  assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const orders = await api(page, 'POST', '/care/meals/orders', { day: today });
+  assert.equal(orders.status, 200, JSON.stringify(orders.body));
+  const hers = orders.body.find((o) => o.resident_id === zhang.id);
+  const served = await api(page, 'POST', `/care/meals/orders/${hers.id}/delivered`, null);
+  assert.equal(served.status, 200, JSON.stringify(served.body));
+  await page.context().clearCookies();
+
+  // The grid worker calls on her, and reports a stair light at her building on his patrol.
+  await signIn(page, 'gridworker');
+  const visited = await api(page, 'POST', '/care/visits', { resident_id: zhang.id, method: 'in_person', visited_at: new Date().toISOString(), needs: '', observations: '精神不错' });
+  assert.equal(visited.status, 201, JSON.stringify(visited.body));
+  const filed = await api(page, 'POST', '/cases', { title: '一单元楼道灯不亮', description: '', category_id: stairLight, urgency: 'normal', source: 'patrol', place_id: building, reporter_hidden: false });
+  assert.equal(filed.status, 201, JSON.stringify(filed.body));
+  await page.context().clearCookies();
+
+  await signIn(page, 'zhangxiulan');
+  await elderMode(page, true);
+  // 找网格员: his face, loaded.
+  const photo = page.getByTestId('elder-grid-worker').filter({ hasText: '赵网格员' }).getByTestId('worker-photo');
+  await photo.waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid=elder-grid-worker] img')?.naturalWidth > 0);
+  assert.equal(await photo.getAttribute('alt'), '网格员赵网格员的照片');
+  await shot(page, 'elder-home-photo-390');
+  // 我的事, in plain words: the lunch, and who came.
+  await page.getByTestId('elder-tile-mine').tap();
+  const care = page.getByTestId('elder-mine-care');
+  await care.getByTestId('elder-meal').filter({ hasText: '今天的午餐已在食堂用过' }).waitFor();
+  await care.getByTestId('elder-visit').filter({ hasText: /^\d{1,2}月\d{1,2}日 网格员赵网格员来看望过您$/ }).waitFor();
+  assert.equal(await care.textContent().then((t) => t.includes('精神不错')), false, 'what the visitor noted stays with the carers');
+  await shot(page, 'elder-mine-care-390');
+
+  // The simple report: the open case of the same problem is offered as 我也遇到了, taps counted.
+  const before = (await api(page, 'GET', '/cases?mine=true&offset=0&limit=50')).body.total;
+  await page.goto(`${env.url}/`);
+  let taps = 0;
+  const tap = async (locator) => { await locator.tap(); taps += 1; };
+  await tap(page.getByTestId('elder-tile-report'));
+  await page.getByTestId('elder-place').filter({ hasText: '您家' }).waitFor();
+  await tap(page.getByTestId('elder-problem-stair_light'));
+  const offer = page.getByTestId('duplicate').filter({ hasText: '一单元楼道灯不亮' });
+  await offer.getByTestId('also-report').waitFor();
+  assert.equal((await page.getByTestId('elder-send').textContent()).trim(), '这是另一件事，仍然发送');
+  assert.deepEqual(await elderRules(page), []);
+  await shot(page, 'elder-report-duplicate-390');
+  await tap(offer.getByTestId('also-report'));
+  await offer.getByTestId('also-reported').waitFor();
+  assert.ok(taps <= 4, `${taps} taps`);
+  assert.equal(taps, 3);
+  // No second case: she is counted on the one there is.
+  assert.equal((await api(page, 'GET', '/cases?mine=true&offset=0&limit=50')).body.total, before);
+  const dupes = await api(page, 'GET', `/cases/duplicates?category_id=${stairLight}&place_id=${building}`);
+  assert.equal(dupes.body.find((c) => c.id === filed.body.id).also_reported_by_me, true);
+  assert.deepEqual(env.consoleErrors, []);
+});
+
 // ---------- the rules of elder mode, page by page ----------
 
 /** The resident's pages: the navigation's, and one case and one item of theirs. */
@@ -275,6 +353,19 @@ test('elder mode on every resident page at 390 and 1280 px: axe finds nothing, t
       const h1 = await page.locator('main h1').first().evaluate((h) => parseFloat(getComputedStyle(h).fontSize));
       if (h1 < 30) problems.push(`${where} heading ${h1}px`);
     }
+  }
+  // 代办: the page a grid worker opens at an elderly resident's door, in elder mode too.
+  await page.context().clearCookies();
+  await signIn(page, 'gridworker');
+  await elderMode(page, true);
+  for (const size of [PHONE, DESK]) {
+    await page.setViewportSize(size);
+    await page.goto(`${env.url}/proxy`);
+    await settled(page);
+    const where = `${size.width} /proxy`;
+    for (const v of await axe(page, ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])) problems.push(`${where} axe ${v.id}: ${v.nodes.join(' | ')}`);
+    for (const v of await axe(page, ['wcag2aaa']).then((vs) => vs.filter((v) => v.id === 'color-contrast-enhanced'))) problems.push(`${where} axe ${v.id}: ${v.nodes.join(' | ')}`);
+    for (const p of await elderRules(page)) problems.push(`${where} ${p}`);
   }
   assert.deepEqual(problems, [], `${problems.length} problems:\n${problems.join('\n')}`);
 });

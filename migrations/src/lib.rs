@@ -32,6 +32,7 @@ mod m20261207_000051_supervision;
 mod m20261207_000061_directives_approvals;
 mod m20261207_000071_proxy_actions;
 mod m20261207_000081_assessment;
+mod m20261207_000091_worker_photo;
 mod m20261207_000111_reminders;
 
 pub struct Migrator;
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000061_directives_approvals::Migration),
             Box::new(m20261207_000071_proxy_actions::Migration),
             Box::new(m20261207_000081_assessment::Migration),
+            Box::new(m20261207_000091_worker_photo::Migration),
             Box::new(m20261207_000111_reminders::Migration),
         ]
     }

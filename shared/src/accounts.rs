@@ -379,6 +379,12 @@ pub struct UserView {
     pub version: i64,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// The work phone residents may call (a grid worker's, on 找网格员).
+    #[serde(default)]
+    pub work_phone: Option<String>,
+    /// Where the account's photo is served ([`user_photo_url`]); none when no photo is set.
+    #[serde(default)]
+    pub photo_url: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -401,6 +407,31 @@ pub struct UpdateUser {
     #[serde(default)]
     pub grid_ids: Vec<i64>,
     pub disabled: bool,
+    /// The work phone residents may call ([`parse_work_phone`]); absent or blank: none.
+    #[serde(default)]
+    pub work_phone: Option<String>,
+    pub version: i64,
+}
+
+/// A work phone as stored: blank is none; else a mainland mobile or a landline with its area
+/// code (`validate::Phone`), kept without spaces so a `tel:` link dials it as it is.
+pub fn parse_work_phone(s: Option<&str>) -> Result<Option<String>, crate::error::FieldErrorCode> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => Ok(Some(crate::validate::Phone::parse(s)?.as_str().to_string())),
+    }
+}
+
+/// Where an account's photo is served; the version makes a replaced photo a new address.
+pub fn user_photo_url(user_id: i64, version: i64) -> String {
+    format!("/api/v1/users/{user_id}/photo?v={version}")
+}
+
+/// Which version of a user a photo change is made against (`PUT`/`DELETE /users/{id}/photo`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct UserVersion {
     pub version: i64,
 }
 
@@ -640,6 +671,60 @@ pub struct GridWorkerContact {
     /// The work phone the grid publishes (网格员公示牌), for a `tel:` link; none when not given.
     pub work_phone: Option<String>,
     pub grid: crate::places::PlaceRef,
+    /// Their photo's address ([`user_photo_url`]); none: the card shows their initials.
+    #[serde(default)]
+    pub photo_url: Option<String>,
+}
+
+/// What a grid worker's card shows without a photo: the first character of the name (a
+/// Chinese name's surname, 王 of 王芳), or the first letters of two words of a Latin name.
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let latin = words
+        .first()
+        .and_then(|w| w.chars().next())
+        .is_some_and(|c| c.is_ascii_alphabetic());
+    if latin {
+        words
+            .iter()
+            .take(2)
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .collect()
+    } else {
+        name.trim().chars().next().map(String::from).unwrap_or_default()
+    }
+}
+
+/// The signed-in resident's own care records, as 我的事 says them in plain words: the meals
+/// brought (送餐) and the visits made (走访), newest first. Never what the visitor noted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyCare {
+    pub meals: Vec<MyMeal>,
+    pub visits: Vec<MyVisit>,
+}
+
+/// One day's meal of the resident's: 今天的午餐已送到.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyMeal {
+    #[serde(with = "crate::calendar::ymd")]
+    pub day: time::Date,
+    pub mode: crate::care::MealMode,
+    pub status: crate::care::MealStatus,
+}
+
+/// One visit to the resident: 3月5日 网格员王芳来看望过您.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyVisit {
+    #[serde(with = "time::serde::rfc3339")]
+    pub visited_at: OffsetDateTime,
+    pub visitor_name: String,
+    /// The visitor is a grid worker (said as 网格员王芳).
+    pub by_grid_worker: bool,
+    pub method: crate::care::VisitMethod,
 }
 
 #[cfg(test)]
@@ -654,6 +739,33 @@ mod tests {
             roles: roles.to_vec(),
             grid_ids: grids.to_vec(),
         }
+    }
+
+    #[test]
+    fn work_phones_are_checked_and_kept_without_spaces() {
+        assert_eq!(parse_work_phone(None), Ok(None));
+        assert_eq!(parse_work_phone(Some("  ")), Ok(None));
+        assert_eq!(
+            parse_work_phone(Some("138 0000 9901")),
+            Ok(Some("13800009901".into()))
+        );
+        assert_eq!(
+            parse_work_phone(Some("0931-1234567")),
+            Ok(Some("0931-1234567".into()))
+        );
+        assert_eq!(
+            parse_work_phone(Some("12345")),
+            Err(crate::error::FieldErrorCode::InvalidFormat)
+        );
+    }
+
+    #[test]
+    fn initials_are_the_surname_or_two_letters() {
+        assert_eq!(initials("王芳"), "王");
+        assert_eq!(initials(" 赵网格员"), "赵");
+        assert_eq!(initials("Wang Fang"), "WF");
+        assert_eq!(initials("li"), "L");
+        assert_eq!(initials(""), "");
     }
 
     #[test]

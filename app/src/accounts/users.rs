@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::accounts::{
     CreateUser, Permission, ResetPassword, Role, UpdateUser, UserView, parse_roles,
+    parse_work_phone,
 };
 use shared::error::{ErrorCode, FieldError};
 use shared::places::PlaceRefWithPath;
@@ -305,6 +306,7 @@ fn UserEditor(user: UserView, grids: LocalResource<Result<Grids, ApiError>>) -> 
     let roles = RwSignal::new(user.roles.clone());
     let grid_ids = RwSignal::new(user.grid_ids.clone());
     let disabled = RwSignal::new(user.disabled);
+    let work_phone = RwSignal::new(user.work_phone.clone().unwrap_or_default());
     let field_errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<String>);
@@ -325,6 +327,7 @@ fn UserEditor(user: UserView, grids: LocalResource<Result<Grids, ApiError>>) -> 
         roles.set(u.roles.clone());
         grid_ids.set(u.grid_ids.clone());
         disabled.set(u.disabled);
+        work_phone.set(u.work_phone.clone().unwrap_or_default());
         current.set(u);
     };
 
@@ -340,6 +343,9 @@ fn UserEditor(user: UserView, grids: LocalResource<Result<Grids, ApiError>>) -> 
         if let Err(c) = parse_roles(&roles.get_untracked()) {
             errs.push(local_error("roles", c));
         }
+        if let Err(c) = parse_work_phone(Some(&work_phone.get_untracked())) {
+            errs.push(local_error("work_phone", c));
+        }
         field_errors.set(errs.clone());
         error.set(None);
         notice.set(None);
@@ -352,6 +358,7 @@ fn UserEditor(user: UserView, grids: LocalResource<Result<Grids, ApiError>>) -> 
             roles: roles.get_untracked(),
             grid_ids: grid_ids.get_untracked(),
             disabled: disabled.get_untracked(),
+            work_phone: Some(work_phone.get_untracked()),
             version: current.with_untracked(|u| u.version),
         };
         busy.set(true);
@@ -393,6 +400,8 @@ fn UserEditor(user: UserView, grids: LocalResource<Result<Grids, ApiError>>) -> 
                 field="display_name" required=true/>
             <RolePicker id="edit-user" roles errors=field_errors/>
             <GridPicker id="edit-user" selected=grid_ids grids errors=field_errors/>
+            <TextField id="edit-user-work-phone" label=Key::WorkPhone value=work_phone errors=field_errors
+                field="work_phone" kind="tel" autocomplete="off" inputmode="tel" hint=Key::WorkPhoneHint testid="edit-user-work-phone"/>
             <div class="field">
                 <label class="choice" for="edit-user-disabled">
                     <input type="checkbox" id="edit-user-disabled" data-testid="edit-user-disabled" bind:checked=disabled/>
@@ -405,7 +414,106 @@ fn UserEditor(user: UserView, grids: LocalResource<Result<Grids, ApiError>>) -> 
                 </button>
             </div>
         </form>
+        <UserPhoto id current/>
         <PasswordReset id current/>
+    }
+}
+
+/// The account's photo (the face on 找网格员): upload or remove, each at the version shown;
+/// the type and size are checked before sending (`cases::photos::check_photo`, the shared
+/// limits) and again by the server.
+#[component]
+fn UserPhoto(id: i64, current: RwSignal<UserView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = RwSignal::new(None::<ApiError>);
+    let notice = RwSignal::new(None::<String>);
+    let refused = RwSignal::new(None::<Key>);
+    let busy = RwSignal::new(false);
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+    // Either change answers with the user as saved; a stale version reloads it.
+    let settle = move |r: Result<UserView, ApiError>, done: Key| {
+        spawn_local(async move {
+            match r {
+                Ok(u) => {
+                    current.set(u);
+                    notice.set(Some(i18n.t(done).to_string()));
+                }
+                Err(e) => {
+                    if e.is(ErrorCode::VersionConflict)
+                        && let Ok(u) = api::user(id).await
+                    {
+                        current.set(u);
+                    }
+                    error.set(Some(e));
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|l| l.get(0)) else { return };
+        input.set_value("");
+        error.set(None);
+        notice.set(None);
+        if let Err(k) = crate::cases::photos::check_photo(&file.type_(), file.size()) {
+            refused.set(Some(k));
+            return;
+        }
+        refused.set(None);
+        busy.set(true);
+        let version = current.with_untracked(|u| u.version);
+        spawn_local(async move {
+            let r = api::set_user_photo(id, version, file).await;
+            settle(r, Key::UserPhotoSaved);
+        });
+    };
+    let remove = move |_| {
+        error.set(None);
+        notice.set(None);
+        busy.set(true);
+        let version = current.with_untracked(|u| u.version);
+        spawn_local(async move {
+            let r = api::remove_user_photo(id, version).await;
+            settle(r, Key::UserPhotoRemoved);
+        });
+    };
+    view! {
+        <section class="card form" data-testid="user-photo" aria-labelledby="user-photo-title">
+            <h2 id="user-photo-title">{move || i18n.t(Key::UserPhoto)}</h2>
+            <p class="hint">{move || i18n.t(Key::UserPhotoHint)}</p>
+            <Notice message=notice/>
+            <FormError error/>
+            <div class="elder-worker-head">
+                {move || current.with(|u| view! {
+                    <crate::elder::WorkerFace name=u.display_name.clone() photo_url=u.photo_url.clone()/>
+                })}
+                {move || current.with(|u| u.photo_url.is_none()).then(|| view! {
+                    <p class="muted">{move || i18n.t(Key::UserPhotoNone)}</p>
+                })}
+            </div>
+            {move || refused.get().map(|k| view! { <p class="field-error" role="alert" data-testid="user-photo-refused">{move || i18n.t(k)}</p> })}
+            <input type="file" accept="image/jpeg,image/png,image/webp" hidden node_ref=input_ref
+                data-testid="user-photo-input" on:change=on_change/>
+            <div class="actions">
+                <button type="button" class="button button-secondary" data-testid="user-photo-upload" disabled=move || busy.get()
+                    on:click=move |_| if let Some(i) = input_ref.get() { i.click() }>
+                    {move || i18n.t(Key::UserPhotoUpload)}
+                </button>
+                {move || current.with(|u| u.photo_url.is_some()).then(|| view! {
+                    <button type="button" class="button button-quiet" data-testid="user-photo-remove" disabled=move || busy.get()
+                        on:click=remove>
+                        {move || i18n.t(Key::UserPhotoRemove)}
+                    </button>
+                })}
+            </div>
+        </section>
     }
 }
 

@@ -14,6 +14,7 @@ pub use detail::{CasePage, MoveDialog};
 pub use list::MyReportsPage;
 pub use notify::{Bell, NotificationsPage};
 pub use report::{PlacePicker, ReportPage};
+pub(crate) use report::DuplicateOffer;
 pub(crate) use report::{current_position, focus_by_id};
 pub use requests::LedgerPage;
 

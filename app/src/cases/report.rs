@@ -542,7 +542,7 @@ pub(crate) fn focus_by_id(id: &str) {
 /// "this is my problem too" (我也遇到了) instead of a second report. Nothing about who
 /// reported it: the server sends none.
 #[component]
-fn DuplicateOffer(
+pub(crate) fn DuplicateOffer(
     candidate: DuplicateCandidate,
     query: Option<DuplicateQuery>,
     meta: LocalResource<Result<shared::cases::CaseMeta, ApiError>>,

@@ -2,7 +2,8 @@
 //! them — and 我的事 (one's affairs in plain words).
 
 use leptos::prelude::*;
-use shared::accounts::Principal;
+use shared::accounts::{MyMeal, MyVisit, Principal};
+use shared::care::{MealMode, MealStatus, VisitMethod};
 use shared::calendar::{day_at, format_day};
 
 use crate::api;
@@ -89,9 +90,12 @@ fn ContactTile() -> impl IntoView {
                     }.into_any(),
                     Ok(h) => h.grid_workers.into_iter().map(|w| view! {
                         <div class="elder-grid-worker" data-testid="elder-grid-worker">
-                            <p class="elder-contact-name">{move || i18n.t(Key::ElderGridWorker)}
-                                <strong data-user-text>{w.display_name.clone()}</strong>
-                                " · "<span data-user-text>{w.grid.name.clone()}</span></p>
+                            <div class="elder-worker-head">
+                                <WorkerFace name=w.display_name.clone() photo_url=w.photo_url.clone()/>
+                                <p class="elder-contact-name">{move || i18n.t(Key::ElderGridWorker)}
+                                    <strong data-user-text>{w.display_name.clone()}</strong>
+                                    " · "<span data-user-text>{w.grid.name.clone()}</span></p>
+                            </div>
                             {match w.work_phone.clone() {
                                 Some(phone) => {
                                     let said = spoken_phone(&phone);
@@ -113,6 +117,35 @@ fn ContactTile() -> impl IntoView {
     }
 }
 
+/// A grid worker's face: their photo when the office set one, else the first character of
+/// their name in a circle (`shared::accounts::initials`). The name is said next to it, so the
+/// initials are decoration to a screen reader.
+#[component]
+pub fn WorkerFace(name: String, photo_url: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    match photo_url {
+        Some(url) => view! {
+            <img class="worker-face" src=url data-testid="worker-photo"
+                alt=move || i18n.fmt(Key::ElderGridWorkerPhoto, &[("name", &name)])/>
+        }
+        .into_any(),
+        None => view! {
+            <span class="worker-face worker-initials" aria-hidden="true" data-testid="worker-initials">
+                {shared::accounts::initials(&name)}
+            </span>
+        }
+        .into_any(),
+    }
+}
+
+/// A day as said aloud: 3月5日, or 5 Mar.
+fn spoken_day(day: time::Date, lang: shared::i18n::Lang) -> String {
+    match lang {
+        shared::i18n::Lang::ZhCn => format!("{}月{}日", u8::from(day.month()), day.day()),
+        shared::i18n::Lang::En => format!("{} {}", day.day(), &day.month().to_string()[..3]),
+    }
+}
+
 /// 我的事: one's reports, errands and letters, each a plain sentence of how it stands.
 #[component]
 pub fn ElderMinePage() -> impl IntoView {
@@ -121,6 +154,7 @@ pub fn ElderMinePage() -> impl IntoView {
     let reports = LocalResource::new(|| api::my_cases(0, 20));
     let errands = LocalResource::new(api::errands);
     let letters = LocalResource::new(api::letters);
+    let care = LocalResource::new(api::my_care);
     let nothing = move || view! { <p class="muted">{move || i18n.t(Key::ElderNothingYet)}</p> };
     view! {
         <div class="page-head"><h1>{move || i18n.t(Key::ElderTileMine)}</h1></div>
@@ -172,6 +206,25 @@ pub fn ElderMinePage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+        <section class="card" aria-labelledby="mine-care" data-testid="elder-mine-care">
+            <h2 id="mine-care">{move || i18n.t(Key::ElderMyCare)}</h2>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || care.get().map(|r| match r {
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                    Ok(c) if c.meals.is_empty() && c.visits.is_empty() => nothing().into_any(),
+                    Ok(c) => view! {
+                        <ul class="elder-list">
+                            {c.meals.into_iter().map(|m| view! {
+                                <li data-testid="elder-meal">{move || meal_line(i18n, &m)}</li>
+                            }).collect_view()}
+                            {c.visits.into_iter().map(|v| view! {
+                                <li data-testid="elder-visit">{move || visit_line(i18n, &v)}</li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
         <section class="card" aria-labelledby="mine-letters" data-testid="elder-mine-letters">
             <h2 id="mine-letters">{move || i18n.t(Key::ElderMyLetters)}</h2>
             <Transition fallback=|| view! { <Loading/> }>
@@ -201,6 +254,39 @@ pub fn ElderMinePage() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// 今天的午餐已送到: which day, and how the meal stands for the way it comes.
+fn meal_line(i18n: crate::i18n::I18n, m: &MyMeal) -> String {
+    let how = i18n.t(match (m.status, m.mode) {
+        (MealStatus::Ordered, MealMode::Delivery) => Key::ElderMealComing,
+        (MealStatus::Ordered, MealMode::EatIn) => Key::ElderMealBooked,
+        (MealStatus::Delivered, MealMode::Delivery) => Key::ElderMealDelivered,
+        (MealStatus::Delivered, MealMode::EatIn) => Key::ElderMealServed,
+        (MealStatus::Cancelled, _) => Key::ElderMealCancelled,
+    });
+    if m.day == crate::clock::today() {
+        i18n.fmt(Key::ElderMealToday, &[("how", how)])
+    } else {
+        let day = spoken_day(m.day, i18n.get());
+        i18n.fmt(Key::ElderMealOn, &[("day", &day), ("how", how)])
+    }
+}
+
+/// 3月5日 网格员王芳来看望过您: when, who (a grid worker said as such) and how.
+fn visit_line(i18n: crate::i18n::I18n, v: &MyVisit) -> AnyView {
+    let day = spoken_day(day_at(v.visited_at), i18n.get());
+    let who = if v.by_grid_worker {
+        i18n.fmt(Key::ElderVisitorGridWorker, &[("name", &v.visitor_name)])
+    } else {
+        v.visitor_name.clone()
+    };
+    let key = match v.method {
+        VisitMethod::InPerson => Key::ElderVisitInPerson,
+        VisitMethod::Phone => Key::ElderVisitPhone,
+        VisitMethod::Video => Key::ElderVisitVideo,
+    };
+    i18n.fmt_with_data(key, &[("day", &day), ("who", &who)])
 }
 
 #[cfg(test)]

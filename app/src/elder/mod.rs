@@ -11,7 +11,7 @@ mod report;
 mod speech;
 mod vote;
 
-pub use home::{ElderHome, ElderMinePage};
+pub use home::{ElderHome, ElderMinePage, WorkerFace};
 pub use report::ElderReportPage;
 pub use speech::{ReadAloudBar, announce, stop_reading};
 pub use vote::ElderVotePage;

@@ -1,17 +1,19 @@
 //! 我要报事 in elder mode: tap the problem, add a sentence or a photo if you like, send. The
 //! place is the building of one's household (the server's `/me/home`), or where the phone is
 //! when asked; the category comes with the problem (`shared::cases::QUICK_PROBLEMS`). From the
-//! home page: three taps.
+//! home page: three taps. When an open case of the same problem is there already, "我也遇到了"
+//! is offered right under the problem instead of a second case (three taps too).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use shared::cases::{CreateCase, QUICK_PROBLEMS, Source, Urgency};
+use shared::cases::{CreateCase, DuplicateQuery, QUICK_PROBLEMS, Source, Urgency};
 use shared::error::FieldErrorCode;
 use shared::places::PlaceRefWithPath;
 
 use crate::api;
 use crate::cases::photos::{PhotoPicker, Picked, release, upload_all};
+use crate::cases::DuplicateOffer;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::submit::Submit;
 use crate::ui::{ErrorBox, FormError, Loading, local_error};
@@ -92,6 +94,37 @@ pub fn ElderReportPage() -> impl IntoView {
             .unwrap_or_default()
     };
 
+    // Open cases of the chosen problem where it would be filed: offered as "我也遇到了"
+    // (this is my problem too) before a second case is filed — the same question the full
+    // form asks (`GET /cases/duplicates`), asked as soon as the problem is tapped.
+    let duplicate_query = move || {
+        let i = problem.get()?;
+        let (_, category_id) = offered().into_iter().find(|(j, _)| *j == i)?;
+        let place_id = place()?.place.id;
+        let point = located.with(|l| l.as_ref().map(|(p, _)| *p));
+        Some(DuplicateQuery {
+            category_id,
+            place_id: Some(place_id),
+            lon: point.map(|p| p.0),
+            lat: point.map(|p| p.1),
+        })
+    };
+    let duplicates = LocalResource::new(move || {
+        let q = duplicate_query();
+        async move {
+            match q {
+                Some(q) => api::duplicates(&q).await.map(|list| (Some(q), list)),
+                None => Ok((None, Vec::new())),
+            }
+        }
+    });
+    let has_duplicates = move || {
+        duplicates
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|(_, list)| !list.is_empty())
+    };
+
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let place = untrack(place);
@@ -167,6 +200,17 @@ pub fn ElderReportPage() -> impl IntoView {
                         })}
                     </div>
                 </fieldset>
+                {move || duplicates.get().and_then(Result::ok).filter(|(_, list)| !list.is_empty()).map(|(q, list)| view! {
+                    <section class="alert alert-info duplicates elder-duplicates" data-testid="duplicates" aria-labelledby="elder-duplicates-title">
+                        <h2 id="elder-duplicates-title">{move || i18n.t(Key::PossibleDuplicates)}</h2>
+                        <p>{move || i18n.t(Key::ElderAlsoMineIntro)}</p>
+                        <ul class="duplicate-list">
+                            {list.into_iter().map(|c| view! {
+                                <DuplicateOffer candidate=c query=q.clone() meta/>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
                 <div class="field">
                     <label for="elder-sentence">{move || i18n.t(Key::ElderSentence)}</label>
                     <textarea id="elder-sentence" rows="2" maxlength="4000" data-testid="elder-sentence" bind:value=sentence></textarea>
@@ -184,7 +228,7 @@ pub fn ElderReportPage() -> impl IntoView {
                     {move || locate_failed.get().then(|| view! { <p class="alert alert-info" role="status">{i18n.t(Key::LocationFailed)}</p> })}
                 </div>
                 <button type="submit" class="button button-primary button-block" data-testid="elder-send" disabled=move || busy.get()>
-                    {move || i18n.t(if busy.get() { Key::Sending } else { Key::ElderSend })}
+                    {move || i18n.t(if busy.get() { Key::Sending } else if has_duplicates() { Key::ElderReportAnyway } else { Key::ElderSend })}
                 </button>
             </form>
             <p><a href="/report?full=1" data-testid="elder-full-report">{move || i18n.t(Key::ElderFullReport)}</a></p>

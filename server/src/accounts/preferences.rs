@@ -10,12 +10,14 @@ use crate::places::service as places;
 use crate::places::store::place;
 use crate::state::AppState;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use shared::accounts::{
-    GridWorkerContact, Preferences, PreferencesView, Principal, ResidentHome, Role,
-    UpdatePreferences, elder_mode_offered,
+    GridWorkerContact, MyCare, MyMeal, MyVisit, Preferences, PreferencesView, Principal,
+    ResidentHome, Role, UpdatePreferences, elder_mode_offered,
 };
+use shared::care::{MealMode, MealStatus, VisitMethod};
 use shared::places::PlaceRefWithPath;
 
 fn preferences_of(row: Option<&user_preference::Model>) -> Preferences {
@@ -187,9 +189,73 @@ async fn grid_workers(
         .await?
         .into_iter()
         .map(|u| GridWorkerContact {
+            photo_url: u
+                .photo_thumb
+                .is_some()
+                .then(|| shared::accounts::user_photo_url(u.id, u.version)),
             display_name: u.display_name,
             work_phone: u.work_phone,
             grid: grid_ref.clone(),
         })
         .collect())
+}
+
+/// How many meals and visits 我的事 lists, newest first: enough for the last weeks.
+const MY_CARE_LIMIT: u64 = 10;
+
+/// The signed-in resident's own meals and visits (我的事), by the register record their account
+/// is verified as — never another resident's. What a visitor noted (needs, observations) stays
+/// out: the resident is told who came and when. Empty for an account not verified as a
+/// registered resident.
+pub async fn care(state: &AppState, me: &Principal) -> AppResult<MyCare> {
+    use crate::care::store::{order, visit};
+    let conn = &state.db.conn;
+    let Some(resident) = resident_of(conn, me.user_id).await? else {
+        return Ok(MyCare::default());
+    };
+    let meals = order::Entity::find()
+        .filter(order::Column::ResidentId.eq(resident.id))
+        .filter(order::Column::Day.lte(crate::clock::today()))
+        .order_by_desc(order::Column::Day)
+        .order_by_desc(order::Column::Id)
+        .limit(MY_CARE_LIMIT)
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|o| {
+            Some(MyMeal {
+                day: o.day,
+                mode: MealMode::parse(&o.mode)?,
+                status: MealStatus::parse(&o.status)?,
+            })
+        })
+        .collect();
+    let visits = visit::Entity::find()
+        .filter(visit::Column::ResidentId.eq(resident.id))
+        .order_by_desc(visit::Column::VisitedAt)
+        .order_by_desc(visit::Column::Id)
+        .limit(MY_CARE_LIMIT)
+        .all(conn)
+        .await?;
+    let visitors: Vec<i64> = visits.iter().filter_map(|v| v.visitor_id).collect();
+    let grid_workers: Vec<i64> = user_role::Entity::find()
+        .filter(user_role::Column::UserId.is_in(visitors))
+        .filter(user_role::Column::Role.eq(Role::GridWorker.as_str()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| r.user_id)
+        .collect();
+    let visits = visits
+        .into_iter()
+        .filter_map(|v| {
+            Some(MyVisit {
+                visited_at: v.visited_at,
+                by_grid_worker: v.visitor_id.is_some_and(|id| grid_workers.contains(&id)),
+                method: VisitMethod::parse(&v.method)?,
+                visitor_name: v.visitor_name,
+            })
+        })
+        .collect();
+    Ok(MyCare { meals, visits })
 }

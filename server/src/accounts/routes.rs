@@ -5,12 +5,14 @@ use crate::error::{AppError, AppResult};
 use crate::http::{ApiJson, ApiPath, RequestCtx};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{FromRequestParts, State};
-use axum::http::{HeaderValue, StatusCode, header, request::Parts};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use shared::accounts::{
     CreateUser, LoginRequest, Permission, Person, PreferencesView, Principal, ResetPassword,
-    ResidentHome, Role, SessionState, UpdatePreferences, UpdateUser, UserView, Work,
+    MyCare, ResidentHome, Role, SessionState, UpdatePreferences, UpdateUser, UserVersion, UserView,
+    Work,
 };
 use shared::error::{ErrorCode, Problem};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -259,8 +261,78 @@ async fn my_home(
     Ok(Json(preferences::home(&state, &me).await?))
 }
 
+/// Set a user's photo (admin): the body is the image itself (`image/jpeg`, `image/png` or
+/// `image/webp`, at most 12 MB: `shared::cases::PHOTO_TYPES`, `PHOTO_MAX_BYTES`), checked and
+/// re-encoded without EXIF like case photos. Changes the user's version; audited.
+#[utoipa::path(put, path = "/users/{id}/photo", extensions(("x-permission" = json!("manage_users"))), tag = "accounts", params(("id" = i64, Path), UserVersion),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 200, body = UserView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, description = "Stale version; `current` holds the record", body = Problem),
+              (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+async fn put_photo(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    Query(q): Query<UserVersion>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Json<UserView>> {
+    require(&me, Permission::ManageUsers)?;
+    let declared = crate::cases::photos::declared_type(&headers)?;
+    let stored = crate::cases::photos::store(&state, body, declared).await?;
+    Ok(Json(
+        service::set_photo(&state, &me, &ctx, id, q.version, Some(stored)).await?,
+    ))
+}
+
+/// Remove a user's photo (admin); their card shows their initials again. Audited.
+#[utoipa::path(delete, path = "/users/{id}/photo", extensions(("x-permission" = json!("manage_users"))), tag = "accounts", params(("id" = i64, Path), UserVersion),
+    responses((status = 200, body = UserView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, description = "Stale version; `current` holds the record", body = Problem)))]
+async fn remove_photo(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    Query(q): Query<UserVersion>,
+) -> AppResult<Json<UserView>> {
+    require(&me, Permission::ManageUsers)?;
+    Ok(Json(
+        service::set_photo(&state, &me, &ctx, id, q.version, None).await?,
+    ))
+}
+
+/// A user's photo (JPEG, at most 320 px), for anyone signed in: the face on a grid worker's
+/// card (找网格员), as on the grid's public board. `v` only tells one photo from the next.
+#[utoipa::path(get, path = "/users/{id}/photo", extensions(("x-permission" = json!("own_account"))), tag = "accounts",
+    params(("id" = i64, Path), ("v" = Option<i64>, Query, description = "The user's version when the address was given; ignored")),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn user_photo(
+    State(state): State<AppState>,
+    CurrentUser(_me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Response> {
+    let file = service::photo_file(&state.db.conn, id).await?;
+    crate::cases::photos::send_file(&state, &file).await
+}
+
+/// The signed-in resident's own meals (送餐) and visits (走访), for 我的事: only the care
+/// records of the register record their account is verified as. Empty for anyone else.
+#[utoipa::path(get, path = "/me/care", extensions(("x-permission" = json!("own_account"))), tag = "accounts",
+    responses((status = 200, body = MyCare), (status = 401, body = Problem)))]
+async fn my_care(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<Json<MyCare>> {
+    Ok(Json(preferences::care(&state, &me).await?))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(put_photo, remove_photo, user_photo))
+        .layer(DefaultBodyLimit::max(shared::cases::PHOTO_MAX_BYTES))
+        .routes(routes!(my_care))
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(me))

@@ -16,7 +16,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use shared::accounts::{
     CreateUser, LoginRequest, PEOPLE_LIMIT, Person, Principal, ResetPassword, Role, Scope,
-    UpdateUser, UserView, Work, may_name_for, parse_roles, people_scope, person_in_scope,
+    UpdateUser, UserView, Work, may_name_for, parse_roles, parse_work_phone, people_scope, person_in_scope,
 };
 use shared::error::{ErrorCode, FieldErrorCode, FieldErrors};
 use shared::places::PlaceKind;
@@ -365,6 +365,11 @@ fn view(u: user::Model, roles: Vec<Role>, grid_ids: Vec<i64>) -> UserView {
         disabled: u.disabled,
         version: u.version,
         created_at: u.created_at,
+        work_phone: u.work_phone,
+        photo_url: u
+            .photo_file
+            .is_some()
+            .then(|| shared::accounts::user_photo_url(u.id, u.version)),
     }
 }
 
@@ -565,6 +570,7 @@ pub async fn update_user(
     let mut errs = FieldErrors::new();
     let display = errs.check("display_name", Name::parse(&req.display_name));
     let roles = errs.check("roles", parse_roles(&req.roles));
+    let work_phone = errs.check("work_phone", parse_work_phone(req.work_phone.as_deref()));
     // Nobody can lock themselves out: an admin keeps their own admin role and account.
     if id == me.user_id {
         if req.disabled {
@@ -587,6 +593,10 @@ pub async fn update_user(
             Expr::value(display.expect("checked").into_string()),
         )
         .col_expr(user::Column::Disabled, Expr::value(req.disabled))
+        .col_expr(
+            user::Column::WorkPhone,
+            Expr::value(work_phone.expect("checked")),
+        )
         .col_expr(
             user::Column::Version,
             crate::db::next_version(user::Column::Version),
@@ -627,6 +637,63 @@ pub async fn update_user(
     let out = get_user(&*txn, id).await?;
     txn.commit().await?;
     Ok(out)
+}
+
+/// Set (`Some`) or remove (`None`) a user's photo at the version the editor saw; a stale
+/// version is a 409 with the current user. The stored files of a new photo are published
+/// after the commit; old files stay (another row may name the same content).
+pub async fn set_photo(
+    state: &AppState,
+    me: &Principal,
+    ctx: &RequestCtx,
+    id: i64,
+    version: i64,
+    photo: Option<crate::cases::photos::Stored>,
+) -> AppResult<UserView> {
+    let txn = state.db.begin_write().await?;
+    let current = get_user(&*txn, id).await?;
+    if current.version != version {
+        return Err(AppError::conflict(&current));
+    }
+    let names = photo.as_ref().map(|p| (p.file_name.clone(), p.thumb_name.clone()));
+    let res = user::Entity::update_many()
+        .col_expr(
+            user::Column::PhotoFile,
+            Expr::value(names.as_ref().map(|n| n.0.clone())),
+        )
+        .col_expr(
+            user::Column::PhotoThumb,
+            Expr::value(names.as_ref().map(|n| n.1.clone())),
+        )
+        .col_expr(user::Column::Version, Expr::value(version + 1))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now()))
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::Version.eq(version))
+        .exec(&*txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::conflict(&get_user(&*txn, id).await?));
+    }
+    audit::record(
+        &*txn,
+        Some(me),
+        ctx,
+        Record::new(shared::audit::AuditAction::UserUpdate, "user", id),
+    )
+    .await?;
+    let out = get_user(&*txn, id).await?;
+    txn.commit().await?;
+    if let Some(p) = photo {
+        p.publish().await?;
+    }
+    Ok(out)
+}
+
+/// The file a user's photo is served from — its thumbnail (at most 320 px: a face on a card)
+/// — or 404 when none is set.
+pub async fn photo_file(conn: &impl ConnectionTrait, id: i64) -> AppResult<String> {
+    let u = user::Entity::find_by_id(id).one_or_404(conn).await?;
+    u.photo_thumb.ok_or(AppError::Code(ErrorCode::NotFound))
 }
 
 pub async fn reset_password(

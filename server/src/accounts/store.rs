@@ -19,6 +19,9 @@ pub mod user {
         /// The work phone residents may call (a grid worker's, on 找网格员).
         pub work_phone: Option<String>,
         pub updated_at: TimeDateTimeWithTimeZone,
+        /// The account's photo and its thumbnail in the upload directory (找网格员).
+        pub photo_file: Option<String>,
+        pub photo_thumb: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

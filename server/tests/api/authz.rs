@@ -289,6 +289,13 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
         ),
         case(
             M::GET,
+            "/api/v1/me/care",
+            "/api/v1/me/care".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
             "/api/v1/me/home",
             "/api/v1/me/home".into(),
             None,
@@ -345,6 +352,27 @@ async fn every_operation_answers_each_role_as_the_permission_table_says(app: &Te
                 json!({"display_name": "刘先生", "roles": ["resident"], "grid_ids": [], "disabled": false, "version": 0}),
             ),
             [409, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::PUT,
+            "/api/v1/users/{id}/photo",
+            format!("/api/v1/users/{user}/photo?version=999"),
+            None,
+            [415, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::DELETE,
+            "/api/v1/users/{id}/photo",
+            format!("/api/v1/users/{user}/photo?version=999"),
+            None,
+            [409, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            "/api/v1/users/{id}/photo",
+            format!("/api/v1/users/{user}/photo"),
+            None,
+            [404, 404, 404, 404, 404, 404, 401],
         ),
         case(
             M::POST,

@@ -124,7 +124,7 @@ async fn a_resident_finds_their_building_and_grid_worker(app: &TestApp) {
         let workers = &home["grid_workers"];
         assert_eq!(
             workers,
-            &json!([{"display_name": "赵网格员", "work_phone": "13800009901",
+            &json!([{"display_name": "赵网格员", "work_phone": "13800009901", "photo_url": null,
                 "grid": {"id": grid1, "kind": "grid", "code": "XF-C01-G1", "name": workers[0]["grid"]["name"]}}]),
             "{who}"
         );
@@ -166,3 +166,206 @@ async fn a_resident_finds_their_building_and_grid_worker(app: &TestApp) {
     assert_eq!(none, json!({"place": null, "grid_workers": []}));
 }
 both!(a_resident_finds_their_building_and_grid_worker);
+
+/// Today in Beijing, as the meal service counts days.
+fn beijing_today() -> String {
+    (time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)))
+        .date()
+        .to_string()
+}
+
+async fn ok(r: (StatusCode, serde_json::Value), expect: StatusCode) -> serde_json::Value {
+    assert_eq!(r.0, expect, "{}", r.1);
+    r.1
+}
+
+/// 我的事: a resident hears of their own meals and visits in plain words — who came, how, when;
+/// never what the visitor noted, and never another resident's.
+async fn a_resident_sees_their_own_meals_and_visits_only(app: &TestApp) {
+    let staff = app.login("staff").await;
+    let gw = app.login("gridworker").await;
+    let zhang = app.resident_id("张秀兰").await;
+    let qu = app.resident_id("瞿桂英").await;
+    let today = beijing_today();
+    // 张秀兰 eats at the canteen today; 瞿桂英 (no account of hers here) has hers brought.
+    for (resident, mode) in [(zhang, "eat_in"), (qu, "eat_in")] {
+        ok(
+            staff
+                .post(
+                    "/api/v1/care/meals/enrolments",
+                    json!({"resident_id": resident, "mode": mode}),
+                )
+                .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    let orders = ok(
+        staff
+            .post("/api/v1/care/meals/orders", json!({"day": today}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let zhang_order = orders
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["resident_id"] == zhang)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    ok(
+        staff
+            .post(
+                &format!("/api/v1/care/meals/orders/{zhang_order}/delivered"),
+                json!(null),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    // The grid worker calls on both; what they noted is for the carers.
+    let at = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    for (resident, method) in [(zhang, "in_person"), (qu, "phone")] {
+        ok(
+            gw.post(
+                "/api/v1/care/visits",
+                json!({"resident_id": resident, "method": method, "visited_at": at,
+                    "needs": "降压药快吃完了", "observations": "精神不错"}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+
+    let her = app.login("zhangxiulan").await;
+    let r = her
+        .request(reqwest::Method::GET, "/api/v1/me/care")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let mine: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        mine["meals"],
+        json!([{"day": today, "mode": "eat_in", "status": "delivered"}])
+    );
+    let visits = mine["visits"].as_array().unwrap();
+    assert_eq!(visits.len(), 1, "{mine}");
+    assert_eq!(visits[0]["visitor_name"], "赵网格员");
+    assert_eq!(visits[0]["by_grid_worker"], true);
+    assert_eq!(visits[0]["method"], "in_person");
+    assert!(!mine.to_string().contains("降压药"), "{mine}");
+    assert!(!mine.to_string().contains("精神不错"), "{mine}");
+
+    // Another resident of the same grid hears nothing of hers (nor of 瞿桂英's).
+    let (status, other) = app.login("resident").await.get("/api/v1/me/care").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(other, json!({"meals": [], "visits": []}));
+    // An account that is no registered resident has no care record of its own.
+    let (_, none) = staff.get("/api/v1/me/care").await;
+    assert_eq!(none, json!({"meals": [], "visits": []}));
+}
+both!(a_resident_sees_their_own_meals_and_visits_only);
+
+/// The office sets a grid worker's work phone and photo (versioned, checked, audited); a
+/// resident's 找网格员 shows them. Nobody else may change them.
+async fn the_office_sets_a_grid_workers_phone_and_photo(app: &TestApp) {
+    let admin = app.login("admin").await;
+    let gw_api = app.login("gridworker").await;
+    let gw = app.user_id("gridworker").await;
+    let (_, user) = admin.get(&format!("/api/v1/users/{gw}")).await;
+    assert_eq!(user["work_phone"], "13800009901");
+    assert_eq!(user["photo_url"], serde_json::Value::Null);
+    let edit = |phone: &str, version: &serde_json::Value| {
+        json!({"display_name": user["display_name"], "roles": user["roles"], "grid_ids": user["grid_ids"],
+            "disabled": false, "work_phone": phone, "version": version})
+    };
+    let path = format!("/api/v1/users/{gw}");
+
+    // The phone is checked in shared: not a phone number is refused by field.
+    let (status, bad) = admin.put(&path, edit("12345", &user["version"])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    assert_eq!(bad["errors"][0]["field"], "work_phone");
+    assert_eq!(bad["errors"][0]["code"], "invalid_format");
+    // A grid worker cannot change it, theirs or anyone's.
+    let (status, _) = gw_api.put(&path, edit("13912345678", &user["version"])).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // The office changes it; spaces go, the version moves, the change is audited.
+    let audited = app.audit("user.update").await.len();
+    let saved = ok(
+        admin.put(&path, edit("139 1234 5678", &user["version"])).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(saved["work_phone"], "13912345678");
+    assert_eq!(saved["version"], user["version"].as_i64().unwrap() + 1);
+    assert_eq!(app.audit("user.update").await.len(), audited + 1);
+    // An editor who read the old version is refused with the current record.
+    let (status, stale) = admin.put(&path, edit("13700000000", &user["version"])).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{stale}");
+    assert_eq!(stale["current"]["work_phone"], "13912345678");
+
+    // The photo: an image body at the version read.
+    let upload = |api: &crate::common::Api, version: i64| {
+        api.request(
+            reqwest::Method::PUT,
+            &format!("/api/v1/users/{gw}/photo?version={version}"),
+        )
+        .header("content-type", "image/png")
+        .body(crate::cases::png(40, 30))
+    };
+    let v = saved["version"].as_i64().unwrap();
+    let (status, _) = gw_api.send(upload(&gw_api, v)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a grid worker sets no photo");
+    let (status, stale) = admin.send(upload(&admin, v - 1)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{stale}");
+    let (status, not_image) = admin
+        .send(
+            admin
+                .request(
+                    reqwest::Method::PUT,
+                    &format!("/api/v1/users/{gw}/photo?version={v}"),
+                )
+                .header("content-type", "text/plain")
+                .body("hello"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{not_image}");
+    let (status, with_photo) = admin.send(upload(&admin, v)).await;
+    assert_eq!(status, StatusCode::OK, "{with_photo}");
+    assert_eq!(with_photo["version"], v + 1);
+    let url = with_photo["photo_url"].as_str().unwrap().to_string();
+    assert_eq!(app.audit("user.update").await.len(), audited + 2);
+
+    // 找网格员: the resident's home names the photo, and she may see it.
+    let her = app.login("zhangxiulan").await;
+    let (_, home) = her.get("/api/v1/me/home").await;
+    assert_eq!(home["grid_workers"][0]["photo_url"], url);
+    assert_eq!(home["grid_workers"][0]["work_phone"], "13912345678");
+    let r = her
+        .request(reqwest::Method::GET, &url)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/jpeg");
+    assert_eq!(r.headers()["cache-control"], "no-store");
+
+    // Removed: the card shows initials again, and the address answers 404.
+    let (status, without) = admin
+        .delete(&format!("/api/v1/users/{gw}/photo?version={}", v + 1))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{without}");
+    assert_eq!(without["photo_url"], serde_json::Value::Null);
+    let (_, home) = her.get("/api/v1/me/home").await;
+    assert_eq!(home["grid_workers"][0]["photo_url"], serde_json::Value::Null);
+    let (status, _) = her.get(&format!("/api/v1/users/{gw}/photo")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+both!(the_office_sets_a_grid_workers_phone_and_photo);
