@@ -222,6 +222,8 @@ async fn seed_reminder_records(state: &server::state::AppState) {
 #[tokio::main]
 async fn main() {
     support::print_load_average();
-    println!("Linju supervision benchmark: one scheduler pass over {CASES} open cases and the reminders of a district");
+    println!(
+        "Linju supervision benchmark: one scheduler pass over {CASES} open cases and the reminders of a district"
+    );
     support::on_each_engine("supervision", run).await;
 }

@@ -692,7 +692,11 @@ pub fn initials(name: &str) -> String {
             .flat_map(char::to_uppercase)
             .collect()
     } else {
-        name.trim().chars().next().map(String::from).unwrap_or_default()
+        name.trim()
+            .chars()
+            .next()
+            .map(String::from)
+            .unwrap_or_default()
     }
 }
 

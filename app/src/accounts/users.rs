@@ -458,7 +458,9 @@ fn UserPhoto(id: i64, current: RwSignal<UserView>) -> impl IntoView {
         else {
             return;
         };
-        let Some(file) = input.files().and_then(|l| l.get(0)) else { return };
+        let Some(file) = input.files().and_then(|l| l.get(0)) else {
+            return;
+        };
         input.set_value("");
         error.set(None);
         notice.set(None);

@@ -13,8 +13,8 @@ pub use detail::parse_day;
 pub use detail::{CasePage, MoveDialog};
 pub use list::MyReportsPage;
 pub use notify::{Bell, NotificationsPage};
-pub use report::{PlacePicker, ReportPage};
 pub(crate) use report::DuplicateOffer;
+pub use report::{PlacePicker, ReportPage};
 pub(crate) use report::{current_position, focus_by_id};
 pub use requests::LedgerPage;
 

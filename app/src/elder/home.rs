@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 use shared::accounts::{MyMeal, MyVisit, Principal};
-use shared::care::{MealMode, MealStatus, VisitMethod};
 use shared::calendar::{day_at, format_day};
+use shared::care::{MealMode, MealStatus, VisitMethod};
 
 use crate::api;
 use crate::i18n::{Key, set_title, use_i18n};

@@ -12,8 +12,8 @@ use shared::error::FieldErrorCode;
 use shared::places::PlaceRefWithPath;
 
 use crate::api;
-use crate::cases::photos::{PhotoPicker, Picked, release, upload_all};
 use crate::cases::DuplicateOffer;
+use crate::cases::photos::{PhotoPicker, Picked, release, upload_all};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::submit::Submit;
 use crate::ui::{ErrorBox, FormError, Loading, local_error};

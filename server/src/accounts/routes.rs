@@ -10,9 +10,9 @@ use axum::extract::{DefaultBodyLimit, FromRequestParts, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use shared::accounts::{
-    CreateUser, LoginRequest, Permission, Person, PreferencesView, Principal, ResetPassword,
-    MyCare, ResidentHome, Role, SessionState, UpdatePreferences, UpdateUser, UserVersion, UserView,
-    Work,
+    CreateUser, LoginRequest, MyCare, Permission, Person, PreferencesView, Principal,
+    ResetPassword, ResidentHome, Role, SessionState, UpdatePreferences, UpdateUser, UserVersion,
+    UserView, Work,
 };
 use shared::error::{ErrorCode, Problem};
 use utoipa_axum::{router::OpenApiRouter, routes};

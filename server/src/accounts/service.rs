@@ -16,7 +16,8 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use shared::accounts::{
     CreateUser, LoginRequest, PEOPLE_LIMIT, Person, Principal, ResetPassword, Role, Scope,
-    UpdateUser, UserView, Work, may_name_for, parse_roles, parse_work_phone, people_scope, person_in_scope,
+    UpdateUser, UserView, Work, may_name_for, parse_roles, parse_work_phone, people_scope,
+    person_in_scope,
 };
 use shared::error::{ErrorCode, FieldErrorCode, FieldErrors};
 use shared::places::PlaceKind;
@@ -655,7 +656,9 @@ pub async fn set_photo(
     if current.version != version {
         return Err(AppError::conflict(&current));
     }
-    let names = photo.as_ref().map(|p| (p.file_name.clone(), p.thumb_name.clone()));
+    let names = photo
+        .as_ref()
+        .map(|p| (p.file_name.clone(), p.thumb_name.clone()));
     let res = user::Entity::update_many()
         .col_expr(
             user::Column::PhotoFile,
@@ -665,7 +668,10 @@ pub async fn set_photo(
             user::Column::PhotoThumb,
             Expr::value(names.as_ref().map(|n| n.1.clone())),
         )
-        .col_expr(user::Column::Version, Expr::value(version + 1))
+        .col_expr(
+            user::Column::Version,
+            crate::db::next_version(user::Column::Version),
+        )
         .col_expr(user::Column::UpdatedAt, Expr::value(now()))
         .filter(user::Column::Id.eq(id))
         .filter(user::Column::Version.eq(version))

@@ -6,11 +6,11 @@ use crate::accounts::store::user;
 use crate::audit::{self, Record};
 use crate::cases::service::{find_visible, stage_of};
 use crate::cases::store::case;
-use crate::supervision::notify::NewNotification;
 use crate::db::OneOr404;
 use crate::error::{AppError, AppResult};
 use crate::http::RequestCtx;
 use crate::state::AppState;
+use crate::supervision::notify::NewNotification;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,

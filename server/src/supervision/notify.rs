@@ -38,7 +38,10 @@ pub async fn notify(
         case_id: Set(n.case_id),
         letter_id: Set(n.letter_id),
         directive_id: Set(n.directive_id),
-        reminder: Set(n.reminder.as_ref().and_then(|r| serde_json::to_string(r).ok())),
+        reminder: Set(n
+            .reminder
+            .as_ref()
+            .and_then(|r| serde_json::to_string(r).ok())),
         action: Set(n.action.clone()),
         stage: Set(n.stage.clone()),
         actor_name: Set(n.actor_name.clone()),

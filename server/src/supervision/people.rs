@@ -20,7 +20,11 @@ pub async fn grid_workers(conn: &impl ConnectionTrait, grid: Option<i64>) -> App
 }
 
 /// Those of `ids` who have one of `roles`.
-async fn with_role(conn: &impl ConnectionTrait, ids: Vec<i64>, roles: &[Role]) -> AppResult<Vec<i64>> {
+async fn with_role(
+    conn: &impl ConnectionTrait,
+    ids: Vec<i64>,
+    roles: &[Role],
+) -> AppResult<Vec<i64>> {
     Ok(user_role::Entity::find()
         .filter(user_role::Column::UserId.is_in(ids))
         .filter(user_role::Column::Role.is_in(roles.iter().map(|r| r.as_str())))

@@ -19,7 +19,9 @@ use crate::mediation::store::{file, mediator, party, record, term};
 use crate::places::store::{place, resident};
 use crate::state::AppState;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use serde::{Deserialize, Serialize};
 use shared::calendar::{SHANGHAI, WorkCalendar, day_at};
 use shared::care::{RiskLevel, next_visit_due};
@@ -163,8 +165,17 @@ async fn wanted(
         let last = last_visits(conn, pairings.iter().map(|p| p.resident_id).collect()).await?;
         for p in &pairings {
             let risk = RiskLevel::parse(&p.risk).unwrap_or(RiskLevel::Normal);
-            let due = next_visit_due(last.get(&p.resident_id).copied(), p.starts_on, iv.days(risk));
-            out.push(Planned::new(ReminderKind::VisitDue, p.id, midnight(due), visit_due_at(due)));
+            let due = next_visit_due(
+                last.get(&p.resident_id).copied(),
+                p.starts_on,
+                iv.days(risk),
+            );
+            out.push(Planned::new(
+                ReminderKind::VisitDue,
+                p.id,
+                midnight(due),
+                visit_due_at(due),
+            ));
             out.push(Planned::new(
                 ReminderKind::VisitOverdue,
                 p.id,
@@ -205,8 +216,18 @@ async fn wanted(
     {
         let at = ballot_reminder_at(s, b.closes_at);
         if at >= b.opens_at && at < b.closes_at {
-            out.push(Planned::new(ReminderKind::BallotClosing, b.id, b.closes_at, at));
-            out.push(Planned::new(ReminderKind::BallotNotVoted, b.id, b.closes_at, at));
+            out.push(Planned::new(
+                ReminderKind::BallotClosing,
+                b.id,
+                b.closes_at,
+                at,
+            ));
+            out.push(Planned::new(
+                ReminderKind::BallotNotVoted,
+                b.id,
+                b.closes_at,
+                at,
+            ));
         }
     }
     for m in meeting::Entity::find()
@@ -216,7 +237,12 @@ async fn wanted(
     {
         let at = meeting_reminder_at(s, m.starts_at);
         if at < m.starts_at {
-            out.push(Planned::new(ReminderKind::MeetingSoon, m.id, m.starts_at, at));
+            out.push(Planned::new(
+                ReminderKind::MeetingSoon,
+                m.id,
+                m.starts_at,
+                at,
+            ));
         }
     }
 
@@ -226,7 +252,10 @@ async fn wanted(
         .filter(
             sea_orm::Condition::any()
                 .add(file::Column::Stage.is_in(open_mediation_stages()))
-                .add(file::Column::AgreementEffectiveAt.gt(now - time::Duration::days(CONFIRMATION_WINDOW_DAYS + 1))),
+                .add(
+                    file::Column::AgreementEffectiveAt
+                        .gt(now - time::Duration::days(CONFIRMATION_WINDOW_DAYS + 1)),
+                ),
         )
         .all(conn)
         .await?;
@@ -276,7 +305,10 @@ async fn wanted(
         }
         if stage == Some(MediationStage::Performance) && !followed.contains(&f.id) {
             let own: Vec<&term::Model> = terms.iter().filter(|t| t.file_id == f.id).collect();
-            let last = own.iter().map(|t| t.performed_at).collect::<Option<Vec<_>>>();
+            let last = own
+                .iter()
+                .map(|t| t.performed_at)
+                .collect::<Option<Vec<_>>>();
             if let Some(last) = last.and_then(|v| v.into_iter().max()) {
                 let due = follow_up_due(s, day_at(last));
                 out.push(Planned::new(
@@ -340,7 +372,10 @@ async fn last_visits(
             .into_tuple()
             .all(conn)
             .await?;
-        out.extend(rows.into_iter().map(|(r, t)| (r, t.to_offset(SHANGHAI).date())));
+        out.extend(
+            rows.into_iter()
+                .map(|(r, t)| (r, t.to_offset(SHANGHAI).date())),
+        );
     }
     Ok(out)
 }
@@ -398,7 +433,11 @@ async fn reach(
             let iv = crate::care::service::intervals(conn).await?;
             let last = last_visits(conn, vec![pr.resident_id]).await?;
             let risk = RiskLevel::parse(&pr.risk).unwrap_or(RiskLevel::Normal);
-            let due = next_visit_due(last.get(&pr.resident_id).copied(), pr.starts_on, iv.days(risk));
+            let due = next_visit_due(
+                last.get(&pr.resident_id).copied(),
+                pr.starts_on,
+                iv.days(risk),
+            );
             if !pr.active || midnight(due) != p.about {
                 return Ok(None);
             }
@@ -466,7 +505,10 @@ async fn reach(
                 .into_iter()
                 .map(|i| (i.id, i.title))
                 .collect();
-            r.agenda = items.iter().filter_map(|i| titles.get(i).cloned()).collect();
+            r.agenda = items
+                .iter()
+                .filter_map(|i| titles.get(i).cloned())
+                .collect();
             let residents: Vec<i64> = attendee::Entity::find()
                 .filter(attendee::Column::MeetingId.eq(m.id))
                 .all(conn)
@@ -485,8 +527,10 @@ async fn reach(
             let stage = MediationStage::parse(&f.stage);
             let still = match p.kind {
                 ReminderKind::MediationLimit => {
-                    matches!(stage, Some(MediationStage::Accepted | MediationStage::InSession))
-                        && f.deadline.map(midnight) == Some(p.about)
+                    matches!(
+                        stage,
+                        Some(MediationStage::Accepted | MediationStage::InSession)
+                    ) && f.deadline.map(midnight) == Some(p.about)
                 }
                 ReminderKind::FollowUpDue => {
                     stage == Some(MediationStage::Performance)
@@ -590,7 +634,10 @@ async fn not_voted(
     let Ok(rules) = serde_json::from_str::<shared::council::BallotRules>(&b.rules) else {
         return Ok(Vec::new());
     };
-    let Some(scope) = place::Entity::find_by_id(it.scope_place_id).one(conn).await? else {
+    let Some(scope) = place::Entity::find_by_id(it.scope_place_id)
+        .one(conn)
+        .await?
+    else {
         return Ok(Vec::new());
     };
     let voted: HashSet<String> = vote::Entity::find()
@@ -602,13 +649,20 @@ async fn not_voted(
         .collect();
     let mut out = Vec::new();
     for link in resident_account::Entity::find().all(conn).await? {
-        let Some(res) = resident::Entity::find_by_id(link.resident_id).one(conn).await? else {
+        let Some(res) = resident::Entity::find_by_id(link.resident_id)
+            .one(conn)
+            .await?
+        else {
             continue;
         };
         if !crate::council::service::lives_in(conn, &res, &scope).await? {
             continue;
         }
-        if !voted.contains(&shared::council::voter_key(&rules, res.id, res.household_id)) {
+        if !voted.contains(&shared::council::voter_key(
+            &rules,
+            res.id,
+            res.household_id,
+        )) {
             out.push(link.user_id);
         }
     }

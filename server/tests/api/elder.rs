@@ -294,12 +294,16 @@ async fn the_office_sets_a_grid_workers_phone_and_photo(app: &TestApp) {
     assert_eq!(bad["errors"][0]["field"], "work_phone");
     assert_eq!(bad["errors"][0]["code"], "invalid_format");
     // A grid worker cannot change it, theirs or anyone's.
-    let (status, _) = gw_api.put(&path, edit("13912345678", &user["version"])).await;
+    let (status, _) = gw_api
+        .put(&path, edit("13912345678", &user["version"]))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // The office changes it; spaces go, the version moves, the change is audited.
     let audited = app.audit("user.update").await.len();
     let saved = ok(
-        admin.put(&path, edit("139 1234 5678", &user["version"])).await,
+        admin
+            .put(&path, edit("139 1234 5678", &user["version"]))
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -307,7 +311,9 @@ async fn the_office_sets_a_grid_workers_phone_and_photo(app: &TestApp) {
     assert_eq!(saved["version"], user["version"].as_i64().unwrap() + 1);
     assert_eq!(app.audit("user.update").await.len(), audited + 1);
     // An editor who read the old version is refused with the current record.
-    let (status, stale) = admin.put(&path, edit("13700000000", &user["version"])).await;
+    let (status, stale) = admin
+        .put(&path, edit("13700000000", &user["version"]))
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{stale}");
     assert_eq!(stale["current"]["work_phone"], "13912345678");
 
@@ -364,7 +370,10 @@ async fn the_office_sets_a_grid_workers_phone_and_photo(app: &TestApp) {
     assert_eq!(status, StatusCode::OK, "{without}");
     assert_eq!(without["photo_url"], serde_json::Value::Null);
     let (_, home) = her.get("/api/v1/me/home").await;
-    assert_eq!(home["grid_workers"][0]["photo_url"], serde_json::Value::Null);
+    assert_eq!(
+        home["grid_workers"][0]["photo_url"],
+        serde_json::Value::Null
+    );
     let (status, _) = her.get(&format!("/api/v1/users/{gw}/photo")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

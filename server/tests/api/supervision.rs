@@ -581,7 +581,11 @@ async fn email_and_sms_go_out_once_by_preference_with_quiet_hours_and_unsubscrib
 }
 
 /// An app that sends email to `smtp` and SMS to `sms`.
-async fn app_with_receivers(postgres: bool, smtp: &SmtpReceiver, sms: &SmsGatewayReceiver) -> TestApp {
+async fn app_with_receivers(
+    postgres: bool,
+    smtp: &SmtpReceiver,
+    sms: &SmsGatewayReceiver,
+) -> TestApp {
     let tweak = |c: &mut server::config::Config| {
         c.smtp = Some(server::config::Smtp {
             url: format!("smtp://{}", smtp.addr),
@@ -743,9 +747,16 @@ async fn care_reminders_reach_the_helper_and_the_grid_worker_once(app: &TestApp)
     pass_at(app, due_at).await;
     pass_at(app, due_at + Duration::minutes(1)).await;
     assert_eq!(count_of(&gw, ReminderKind::VisitDue, visited.id).await, 1);
-    assert_eq!(count_of(&staff, ReminderKind::VisitDue, visited.id).await, 1);
+    assert_eq!(
+        count_of(&staff, ReminderKind::VisitDue, visited.id).await,
+        1
+    );
     assert_eq!(count_of(&gw, ReminderKind::VisitDue, missed.id).await, 1);
-    assert_eq!(count_of(&staff, ReminderKind::VisitDue, missed.id).await, 0, "not their pairing");
+    assert_eq!(
+        count_of(&staff, ReminderKind::VisitDue, missed.id).await,
+        0,
+        "not their pairing"
+    );
     for other in [&admin, &resident] {
         assert!(
             reminders(other)
@@ -781,12 +792,25 @@ async fn care_reminders_reach_the_helper_and_the_grid_worker_once(app: &TestApp)
     for t in [overdue_at, overdue_at + Duration::days(2)] {
         pass_at(app, t).await;
     }
-    assert_eq!(count_of(&gw, ReminderKind::VisitOverdue, visited.id).await, 0);
-    assert_eq!(count_of(&staff, ReminderKind::VisitOverdue, visited.id).await, 0);
-    assert_eq!(count_of(&gw, ReminderKind::VisitOverdue, missed.id).await, 1);
+    assert_eq!(
+        count_of(&gw, ReminderKind::VisitOverdue, visited.id).await,
+        0
+    );
+    assert_eq!(
+        count_of(&staff, ReminderKind::VisitOverdue, visited.id).await,
+        0
+    );
+    assert_eq!(
+        count_of(&gw, ReminderKind::VisitOverdue, missed.id).await,
+        1
+    );
     let next_due = due + Duration::days(days);
     pass_at(app, rem::visit_due_at(next_due)).await;
-    assert_eq!(count_of(&staff, ReminderKind::VisitDue, visited.id).await, 2, "the next visit");
+    assert_eq!(
+        count_of(&staff, ReminderKind::VisitDue, visited.id).await,
+        2,
+        "the next visit"
+    );
 
     // Meals: one ordered for a day and not delivered by 12:30, to the deliverer and the grid
     // worker; one delivered in time is no reminder.
@@ -845,7 +869,11 @@ async fn care_reminders_reach_the_helper_and_the_grid_worker_once(app: &TestApp)
 }
 both!(care_reminders_reach_the_helper_and_the_grid_worker_once);
 
-async fn new_file(app: &TestApp, stage: &str, deadline: Option<time::Date>) -> server::mediation::store::file::Model {
+async fn new_file(
+    app: &TestApp,
+    stage: &str,
+    deadline: Option<time::Date>,
+) -> server::mediation::store::file::Model {
     let now = OffsetDateTime::now_utc();
     let n = server::mediation::store::file::Entity::find()
         .all(&app.state.db.conn)
@@ -905,13 +933,24 @@ async fn mediation_and_case_reminders_follow_the_record(app: &TestApp) {
     m.deadline = Set(Some(later));
     m.update(conn).await.unwrap();
     pass_at(app, rem::mediation_limit_at(&s, deadline)).await;
-    assert_eq!(count_of(&mediator, ReminderKind::MediationLimit, f.id).await, 0, "re-planned");
+    assert_eq!(
+        count_of(&mediator, ReminderKind::MediationLimit, f.id).await,
+        0,
+        "re-planned"
+    );
     pass_at(app, rem::mediation_limit_at(&s, later)).await;
     pass_at(app, rem::mediation_limit_at(&s, later) + Duration::hours(1)).await;
-    assert_eq!(count_of(&mediator, ReminderKind::MediationLimit, f.id).await, 1);
+    assert_eq!(
+        count_of(&mediator, ReminderKind::MediationLimit, f.id).await,
+        1
+    );
     assert_eq!(count_of(&gw, ReminderKind::MediationLimit, f.id).await, 0);
     let got = reminders(&mediator).await;
-    let r = &got.iter().find(|(k, _, _)| *k == ReminderKind::MediationLimit).unwrap().2;
+    let r = &got
+        .iter()
+        .find(|(k, _, _)| *k == ReminderKind::MediationLimit)
+        .unwrap()
+        .2;
     assert_eq!(r["number"], f.number.as_str());
 
     // An agreement in performance: its term due, then (performed) the follow-up visit; the
@@ -947,7 +986,11 @@ async fn mediation_and_case_reminders_follow_the_record(app: &TestApp) {
     .await
     .unwrap();
     pass_at(app, rem::term_reminder_at(&s, term_due)).await;
-    pass_at(app, rem::term_reminder_at(&s, term_due) + Duration::minutes(5)).await;
+    pass_at(
+        app,
+        rem::term_reminder_at(&s, term_due) + Duration::minutes(5),
+    )
+    .await;
     assert_eq!(count_of(&mediator, ReminderKind::TermDue, g.id).await, 1);
     let performed = rem::term_reminder_at(&s, term_due) + Duration::hours(3);
     let mut tm: server::mediation::store::term::ActiveModel = t.into();
@@ -955,17 +998,36 @@ async fn mediation_and_case_reminders_follow_the_record(app: &TestApp) {
     tm.update(conn).await.unwrap();
     let follow = rem::follow_up_due(&s, shared::calendar::day_at(performed));
     pass_at(app, rem::at_local(follow, rem::MORNING)).await;
-    assert_eq!(count_of(&mediator, ReminderKind::FollowUpDue, g.id).await, 1);
+    assert_eq!(
+        count_of(&mediator, ReminderKind::FollowUpDue, g.id).await,
+        1
+    );
     let window = rem::confirmation_reminder_at(&s, effective);
     pass_at(app, window - Duration::minutes(1)).await;
-    assert_eq!(count_of(&mediator, ReminderKind::ConfirmationWindow, g.id).await, 0);
+    assert_eq!(
+        count_of(&mediator, ReminderKind::ConfirmationWindow, g.id).await,
+        0
+    );
     pass_at(app, window).await;
     pass_at(app, window + Duration::minutes(1)).await;
-    assert_eq!(count_of(&mediator, ReminderKind::ConfirmationWindow, g.id).await, 1);
-    assert_eq!(count_of(&resident, ReminderKind::ConfirmationWindow, g.id).await, 1);
-    assert_eq!(count_of(&gw, ReminderKind::ConfirmationWindow, g.id).await, 0);
+    assert_eq!(
+        count_of(&mediator, ReminderKind::ConfirmationWindow, g.id).await,
+        1
+    );
+    assert_eq!(
+        count_of(&resident, ReminderKind::ConfirmationWindow, g.id).await,
+        1
+    );
+    assert_eq!(
+        count_of(&gw, ReminderKind::ConfirmationWindow, g.id).await,
+        0
+    );
     let got = reminders(&resident).await;
-    let r = &got.iter().find(|(k, _, _)| *k == ReminderKind::ConfirmationWindow).unwrap().2;
+    let r = &got
+        .iter()
+        .find(|(k, _, _)| *k == ReminderKind::ConfirmationWindow)
+        .unwrap()
+        .2;
     let closes = rem::confirmation_closes(effective);
     assert_eq!(shared::calendar::day_at(ts(&r["at"])), closes);
 
@@ -992,7 +1054,11 @@ async fn mediation_and_case_reminders_follow_the_record(app: &TestApp) {
     pass_at(app, now + Duration::minutes(2)).await;
     for u in ["staff", "admin"] {
         let api = app.login(u).await;
-        assert_eq!(count_of(&api, ReminderKind::CaseReopened, id).await, 1, "{u}");
+        assert_eq!(
+            count_of(&api, ReminderKind::CaseReopened, id).await,
+            1,
+            "{u}"
+        );
     }
     assert_eq!(count_of(&gw, ReminderKind::CaseReopened, id).await, 0);
 }
@@ -1067,14 +1133,19 @@ async fn council_reminders_wait_out_quiet_hours_and_directives_reach_email(
     .await
     .unwrap();
     // 张秀兰 has voted already; 刘建华 (the `resident` account) has not.
-    let zhang = server::places::store::resident::Entity::find_by_id(app.resident_id("张秀兰").await)
-        .one(conn)
-        .await
-        .unwrap()
-        .unwrap();
+    let zhang =
+        server::places::store::resident::Entity::find_by_id(app.resident_id("张秀兰").await)
+            .one(conn)
+            .await
+            .unwrap()
+            .unwrap();
     server::council::store::vote::ActiveModel {
         ballot_id: Set(b.id),
-        voter_key: Set(shared::council::voter_key(&rules, zhang.id, zhang.household_id)),
+        voter_key: Set(shared::council::voter_key(
+            &rules,
+            zhang.id,
+            zhang.household_id,
+        )),
         resident_id: Set(zhang.id),
         household_id: Set(Some(zhang.household_id)),
         user_id: Set(Some(app.user_id("zhangxiulan").await)),
@@ -1092,19 +1163,43 @@ async fn council_reminders_wait_out_quiet_hours_and_directives_reach_email(
     assert!(shared::supervision::in_quiet_hours(at));
     let texts_before = sms.received().len();
     pass_at(app, at - Duration::minutes(1)).await;
-    assert_eq!(count_of(&resident, ReminderKind::BallotNotVoted, it.id).await, 0);
+    assert_eq!(
+        count_of(&resident, ReminderKind::BallotNotVoted, it.id).await,
+        0
+    );
     pass_at(app, at).await;
     pass_at(app, at + Duration::minutes(1)).await;
-    assert_eq!(count_of(&resident, ReminderKind::BallotNotVoted, it.id).await, 1);
-    assert_eq!(count_of(&elder, ReminderKind::BallotNotVoted, it.id).await, 0, "she voted");
-    assert_eq!(count_of(&staff, ReminderKind::BallotClosing, it.id).await, 1, "who opened it");
-    assert_eq!(count_of(&staff, ReminderKind::BallotNotVoted, it.id).await, 0);
+    assert_eq!(
+        count_of(&resident, ReminderKind::BallotNotVoted, it.id).await,
+        1
+    );
+    assert_eq!(
+        count_of(&elder, ReminderKind::BallotNotVoted, it.id).await,
+        0,
+        "she voted"
+    );
+    assert_eq!(
+        count_of(&staff, ReminderKind::BallotClosing, it.id).await,
+        1,
+        "who opened it"
+    );
+    assert_eq!(
+        count_of(&staff, ReminderKind::BallotNotVoted, it.id).await,
+        0
+    );
     assert_eq!(count_of(&gw, ReminderKind::BallotClosing, it.id).await, 0);
     // The email goes at once; the text waits for 08:00, still before the ballot closes.
     let mails = smtp.mails();
-    let to_liu: Vec<_> = mails.iter().filter(|m| m.to == ["<liu@example.org>"]).collect();
+    let to_liu: Vec<_> = mails
+        .iter()
+        .filter(|m| m.to == ["<liu@example.org>"])
+        .collect();
     assert_eq!(to_liu.len(), 1, "{mails:?}");
-    assert!(to_liu[0].text().contains("加装电梯"), "{}", to_liu[0].text());
+    assert!(
+        to_liu[0].text().contains("加装电梯"),
+        "{}",
+        to_liu[0].text()
+    );
     assert_eq!(sms.received().len(), texts_before, "quiet hours");
     let morning = shared::supervision::next_morning(at);
     assert!(morning < closes);
@@ -1157,10 +1252,21 @@ async fn council_reminders_wait_out_quiet_hours_and_directives_reach_email(
     .await
     .unwrap();
     pass_at(app, rem::meeting_reminder_at(&s, starts)).await;
-    assert_eq!(count_of(&resident, ReminderKind::MeetingSoon, m.id).await, 1);
-    assert_eq!(count_of(&elder, ReminderKind::MeetingSoon, m.id).await, 0, "not an attendee");
+    assert_eq!(
+        count_of(&resident, ReminderKind::MeetingSoon, m.id).await,
+        1
+    );
+    assert_eq!(
+        count_of(&elder, ReminderKind::MeetingSoon, m.id).await,
+        0,
+        "not an attendee"
+    );
     let got = reminders(&resident).await;
-    let r = &got.iter().find(|(k, _, _)| *k == ReminderKind::MeetingSoon).unwrap().2;
+    let r = &got
+        .iter()
+        .find(|(k, _, _)| *k == ReminderKind::MeetingSoon)
+        .unwrap()
+        .2;
     assert_eq!(r["agenda"], json!(["加装电梯"]));
 
     // A 督办 goes out through the one writer: the grid worker's email, at once (not in the
@@ -1185,10 +1291,18 @@ async fn council_reminders_wait_out_quiet_hours_and_directives_reach_email(
     assert_eq!(to_zhao.len(), 1, "{mails:?}");
     let text = to_zhao[0].text();
     assert!(text.contains("督办") && text.contains(&number), "{text}");
-    assert!(!text.contains("三日内清理"), "the instruction stays in the app: {text}");
+    assert!(
+        !text.contains("三日内清理"),
+        "the instruction stays in the app: {text}"
+    );
     // And the notification is still the 督办 one in the app.
     let (_, list) = gw.get("/api/v1/notifications").await;
-    assert!(list.as_array().unwrap().iter().any(|n| n["about"] == "directive" && n["directive_id"] == d["id"]));
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["about"] == "directive" && n["directive_id"] == d["id"])
+    );
 }
 
 async fn council_and_directives_with_receivers(postgres: bool) {

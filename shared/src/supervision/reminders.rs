@@ -96,7 +96,9 @@ impl ReminderKind {
     pub fn reaches_residents(self) -> bool {
         matches!(
             self,
-            ReminderKind::BallotNotVoted | ReminderKind::MeetingSoon | ReminderKind::ConfirmationWindow
+            ReminderKind::BallotNotVoted
+                | ReminderKind::MeetingSoon
+                | ReminderKind::ConfirmationWindow
         )
     }
 }
@@ -266,7 +268,10 @@ pub fn confirmation_closes(effective_at: OffsetDateTime) -> Date {
 }
 
 /// The judicial-confirmation reminder: the morning the lead before the window closes.
-pub fn confirmation_reminder_at(s: &ReminderSettings, effective_at: OffsetDateTime) -> OffsetDateTime {
+pub fn confirmation_reminder_at(
+    s: &ReminderSettings,
+    effective_at: OffsetDateTime,
+) -> OffsetDateTime {
     at_local(
         days_before(confirmation_closes(effective_at), s.confirmation_lead_days),
         MORNING,
@@ -439,7 +444,10 @@ mod tests {
     fn settings_are_checked() {
         let mut s = ReminderSettings::default();
         assert!(s.validate().is_ok());
-        assert_eq!(s.meal_cutoff_time(), Some(Time::from_hms(12, 30, 0).unwrap()));
+        assert_eq!(
+            s.meal_cutoff_time(),
+            Some(Time::from_hms(12, 30, 0).unwrap())
+        );
         s.meal_cutoff = "25:00".into();
         assert!(s.validate().is_err());
         s.meal_cutoff = "9:30".into();
@@ -461,7 +469,10 @@ mod tests {
         let s = ReminderSettings::default();
         let cal = WorkCalendar::default();
         // Due Friday 11 December: that morning; overdue: Monday 14th (the weekend skipped).
-        assert_eq!(visit_due_at(date!(2026 - 12 - 11)), datetime!(2026-12-11 00:00 UTC));
+        assert_eq!(
+            visit_due_at(date!(2026 - 12 - 11)),
+            datetime!(2026-12-11 00:00 UTC)
+        );
         assert_eq!(
             visit_overdue_at(&cal, date!(2026 - 12 - 11)),
             datetime!(2026-12-14 00:00 UTC)
@@ -473,7 +484,10 @@ mod tests {
             visit_overdue_at(&cal2, date!(2026 - 12 - 11)),
             datetime!(2026-12-15 00:00 UTC)
         );
-        assert_eq!(meal_check_at(&s, date!(2026 - 12 - 08)), datetime!(2026-12-08 04:30 UTC));
+        assert_eq!(
+            meal_check_at(&s, date!(2026 - 12 - 08)),
+            datetime!(2026-12-08 04:30 UTC)
+        );
         assert_eq!(
             ballot_reminder_at(&s, datetime!(2026-12-09 14:30 UTC)),
             datetime!(2026-12-08 14:30 UTC)
@@ -486,15 +500,30 @@ mod tests {
             mediation_limit_at(&s, date!(2026 - 12 - 31)),
             datetime!(2026-12-28 00:00 UTC)
         );
-        assert_eq!(term_reminder_at(&s, date!(2026 - 12 - 20)), datetime!(2026-12-19 00:00 UTC));
-        assert_eq!(follow_up_due(&s, date!(2026 - 12 - 20)), date!(2026 - 12 - 27));
+        assert_eq!(
+            term_reminder_at(&s, date!(2026 - 12 - 20)),
+            datetime!(2026-12-19 00:00 UTC)
+        );
+        assert_eq!(
+            follow_up_due(&s, date!(2026 - 12 - 20)),
+            date!(2026 - 12 - 27)
+        );
         // Took effect 1 December 15:00 Beijing: the window closes 31 December; reminded the
         // 26th.
         let eff = datetime!(2026-12-01 07:00 UTC);
         assert_eq!(confirmation_closes(eff), date!(2026 - 12 - 31));
-        assert_eq!(confirmation_reminder_at(&s, eff), datetime!(2026-12-26 00:00 UTC));
-        assert!(still_timely(datetime!(2026-12-01 00:00 UTC), datetime!(2026-12-08 00:00 UTC)));
-        assert!(!still_timely(datetime!(2026-12-01 00:00 UTC), datetime!(2026-12-08 00:01 UTC)));
+        assert_eq!(
+            confirmation_reminder_at(&s, eff),
+            datetime!(2026-12-26 00:00 UTC)
+        );
+        assert!(still_timely(
+            datetime!(2026-12-01 00:00 UTC),
+            datetime!(2026-12-08 00:00 UTC)
+        ));
+        assert!(!still_timely(
+            datetime!(2026-12-01 00:00 UTC),
+            datetime!(2026-12-08 00:01 UTC)
+        ));
     }
 
     #[test]
