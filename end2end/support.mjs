@@ -8,7 +8,8 @@
 // errors are matched as "<text> <url of the source>", so a pattern may name the URL.
 
 import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -444,4 +445,22 @@ export async function navTo(page, testid) {
     if (await group.isVisible()) await group.click();
   }
   await link.click();
+}
+
+// ---------- axe-core ----------
+
+const requireHere = createRequire(import.meta.url);
+let axeSource;
+
+/** The WCAG 2.2 A and AA rules, as axe-core tags them. */
+export const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** What axe-core finds on the page for these tags: each rule broken, with up to three places. */
+export async function axe(page, tags = WCAG_AA) {
+  axeSource ??= await readFile(requireHere.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  return page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return r.violations.map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n')[1] ?? ''}`) }));
+  }, tags);
 }

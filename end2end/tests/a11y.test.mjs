@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useLinju, login, api, ARTIFACTS, smallTargets } from '../support.mjs';
+import { useLinju, login, api, ARTIFACTS, smallTargets, axe } from '../support.mjs';
 
 // The demo with its stories told: council items, mediation files and care records to walk to.
 process.env.LINJU_DEMO_STORIES = '1';
@@ -260,9 +260,10 @@ test('dialogs: the dispatch dialog and the export warning, keyboard only', async
 
 // ---------- touch targets ----------
 
-test('touch targets: every link, button and field is at least 44 × 44 px on a phone, for every role', async () => {
+test('touch targets: every link, button and field is at least 44 × 44 px on a phone, for every role; axe finds nothing', async () => {
   const routes = await appRoutes();
   const problems = [];
+  const broken = [];
   const page = await env.newPage();
   await page.setViewportSize({ width: 390, height: 844 });
   const errors = watchErrors(page);
@@ -278,6 +279,7 @@ test('touch targets: every link, button and field is at least 44 × 44 px on a p
       const toggle = pg.getByTestId('menu-toggle');
       if (await toggle.isVisible()) await toggle.click();
       for (const p of await smallTargets(pg)) problems.push({ role, page: address, ...p });
+      for (const v of await axe(pg)) broken.push({ role, page: address, ...v });
       if (route === '/' && role === 'resident') {
         await pg.screenshot({ path: path.join(ARTIFACTS, 'a11y-targets-resident-home-390.png'), fullPage: true });
       }
@@ -291,8 +293,18 @@ test('touch targets: every link, button and field is at least 44 × 44 px on a p
     return seen.has(k) ? false : (seen.add(k), true);
   });
   assert.deepEqual(unique, [], `${unique.length} targets under 44 × 44 px:\n${unique.map((p) => JSON.stringify(p)).join('\n')}`);
+  assert.deepEqual(onceEach(broken), [], 'axe (WCAG 2.2 AA) at 390 px');
   assert.deepEqual(errors, []);
 });
+
+/** Each rule broken once per page shape (ids in addresses alike). */
+function onceEach(violations) {
+  const keys = new Set();
+  return violations.filter((v) => {
+    const k = `${v.page.replace(/\d+/g, '#')} ${v.id}`;
+    return keys.has(k) ? false : (keys.add(k), true);
+  });
+}
 
 // ---------- English ----------
 
@@ -339,11 +351,12 @@ async function chineseLeftovers(page) {
 
 // History entries keep facts (which party consented, a record's kind, an item's tier), which the
 // app words in the reader's language; what people typed is marked as user text.
-test('English: every page as admin and as a resident shows no Chinese outside names and user text', async () => {
+test('English: every page as admin and as a resident shows no Chinese outside names and user text; axe finds nothing at 1280 px', async () => {
   const routes = await appRoutes();
   const page = await env.newPage();
   const errors = watchErrors(page);
   const problems = [];
+  const broken = [];
   const seen = new Set();
   await appLoaded(page);
   await page.getByTestId('lang-switch').click();
@@ -354,6 +367,7 @@ test('English: every page as admin and as a resident shows no Chinese outside na
     await signIn(page, role);
     const walked = await walk(page, routes, async (pg, route, address) => {
       for (const p of await chineseLeftovers(pg)) problems.push({ role, page: address, ...p });
+      for (const v of await axe(pg)) broken.push({ role, page: address, ...v });
     });
     for (const r of walked) seen.add(r);
   }
@@ -367,5 +381,6 @@ test('English: every page as admin and as a resident shows no Chinese outside na
     if (!keys.has(k)) { keys.add(k); unique.push(p); }
   }
   assert.deepEqual(unique, [], `${unique.length} Chinese leftovers:\n${unique.map((p) => JSON.stringify(p)).join('\n')}`);
+  assert.deepEqual(onceEach(broken), [], 'axe (WCAG 2.2 AA) at 1280 px');
   assert.deepEqual(errors, []);
 });

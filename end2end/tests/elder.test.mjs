@@ -7,12 +7,8 @@
 // the office, normal mode and elder mode: nothing sticks out of the page or out of its box.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { readFile } from 'node:fs/promises';
-import { useLinju, login, api, shot, makePng } from '../support.mjs';
+import { useLinju, login, api, shot, makePng, axe, WCAG_AA } from '../support.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const PHONE = { width: 390, height: 844 };
 const DESK = { width: 1280, height: 900 };
@@ -280,14 +276,6 @@ async function settled(page) {
   }
 }
 
-async function axe(page, tags) {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async (tags) => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return r.violations.map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n')[1] ?? ''}`) }));
-  }, tags);
-}
-
 /**
  * What breaks elder mode on this page: visible text under 20 px, a target under 60 × 60 px
  * (a check box counts by its label), two targets nearer than 8 px.
@@ -346,7 +334,7 @@ test('elder mode on every resident page at 390 and 1280 px: axe finds nothing, t
       await settled(page);
       const where = `${size.width} ${address}`;
       // WCAG 2.2 A/AA, and the AAA contrast of elder mode (7:1).
-      for (const v of await axe(page, ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])) problems.push(`${where} axe ${v.id}: ${v.nodes.join(' | ')}`);
+      for (const v of await axe(page, WCAG_AA)) problems.push(`${where} axe ${v.id}: ${v.nodes.join(' | ')}`);
       for (const v of await axe(page, ['wcag2aaa']).then((vs) => vs.filter((v) => v.id === 'color-contrast-enhanced'))) problems.push(`${where} axe ${v.id}: ${v.nodes.join(' | ')}`);
       for (const p of await elderRules(page)) problems.push(`${where} ${p}`);
       // The largest text: the page's heading, at least 30 px.
@@ -363,7 +351,7 @@ test('elder mode on every resident page at 390 and 1280 px: axe finds nothing, t
     await page.goto(`${env.url}/proxy`);
     await settled(page);
     const where = `${size.width} /proxy`;
-    for (const v of await axe(page, ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])) problems.push(`${where} axe ${v.id}: ${v.nodes.join(' | ')}`);
+    for (const v of await axe(page, WCAG_AA)) problems.push(`${where} axe ${v.id}: ${v.nodes.join(' | ')}`);
     for (const v of await axe(page, ['wcag2aaa']).then((vs) => vs.filter((v) => v.id === 'color-contrast-enhanced'))) problems.push(`${where} axe ${v.id}: ${v.nodes.join(' | ')}`);
     for (const p of await elderRules(page)) problems.push(`${where} ${p}`);
   }
