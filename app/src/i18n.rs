@@ -473,7 +473,7 @@ keys! {
 
     // Notifications
     Notifications => "消息", "Notifications";
-    NotificationsUnread => "消息（{n} 条未读）", "Notifications ({n} unread)";
+    NotificationsUnread => "（{n} 条未读）", " ({n} unread)";
     MarkAllRead => "全部标为已读", "Mark all as read";
     NoNotifications => "暂无消息。", "No notifications.";
     Unread => "未读", "Unread";
@@ -686,7 +686,7 @@ keys! {
     OneWorkingDay => "1 个工作日", "1 working day";
     NoLimit => "未设置", "Not set";
     SlaNoRuleHint => "未设置时限的事件没有办理期限。", "Cases without a limit get no deadline.";
-    EditSlaFor => "修改时限：{category} · {urgency}", "Change the limit: {category} · {urgency}";
+    EditSlaFor => "{limit}，修改时限：{category} · {urgency}", "{limit}, change the limit: {category} · {urgency}";
     SlaSaved => "已保存：{category} · {urgency}：{limit}。", "Saved: {category} · {urgency}: {limit}.";
     LimitAmount => "时限", "Limit";
     LimitUnit => "单位", "Unit";

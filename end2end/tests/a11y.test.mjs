@@ -380,7 +380,7 @@ test('English: every page as admin and as a resident shows no Chinese outside na
     const k = `${p.page.replace(/\d+/g, '#')} ${p.where} ${p.text}`;
     if (!keys.has(k)) { keys.add(k); unique.push(p); }
   }
-  assert.deepEqual(unique, [], `${unique.length} Chinese leftovers:\n${unique.map((p) => JSON.stringify(p)).join('\n')}`);
   assert.deepEqual(onceEach(broken), [], 'axe (WCAG 2.2 AA) at 1280 px');
+  assert.deepEqual(unique, [], `${unique.length} Chinese leftovers:\n${unique.map((p) => JSON.stringify(p)).join('\n')}`);
   assert.deepEqual(errors, []);
 });

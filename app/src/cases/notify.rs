@@ -34,14 +34,18 @@ pub fn Bell() -> impl IntoView {
     });
     let count = move || unread.get().unwrap_or(0);
     view! {
-        <a href="/notifications" class="button button-quiet bell" data-testid="bell"
-            aria-label=move || i18n.fmt(Key::NotificationsUnread, &[("n", &count().to_string())])>
+        // Named by its own words (WCAG 2.5.3: the visible label is in the name), the count
+        // read out as "3 unread" rather than the bare digit shown.
+        <a href="/notifications" class="button button-quiet bell" data-testid="bell">
             <svg class="bell-icon" aria-hidden="true" viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
                 <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9"/>
                 <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0"/>
             </svg>
-            <span class="bell-text" aria-hidden="true">{move || i18n.t(Key::Notifications)}</span>
-            {move || (count() > 0).then(|| view! { <span class="bell-count" data-testid="bell-count" aria-hidden="true">{count()}</span> })}
+            <span class="bell-text">{move || i18n.t(Key::Notifications)}</span>
+            {move || (count() > 0).then(|| view! {
+                <span class="bell-count" data-testid="bell-count" aria-hidden="true">{count()}</span>
+                <span class="visually-hidden">{i18n.fmt(Key::NotificationsUnread, &[("n", &count().to_string())])}</span>
+            })}
         </a>
     }
 }

@@ -130,7 +130,7 @@ pub fn WorkerFace(name: String, photo_url: Option<String>) -> impl IntoView {
         }
         .into_any(),
         None => view! {
-            <span class="worker-face worker-initials" aria-hidden="true" data-testid="worker-initials">
+            <span class="worker-face worker-initials" aria-hidden="true" data-testid="worker-initials" data-user-text>
                 {shared::accounts::initials(&name)}
             </span>
         }

@@ -121,6 +121,8 @@ fn SlaTable(
                                 {Urgency::ALL.into_iter().map(|u| {
                                     let cell = Cell { category_id: cid, urgency: u };
                                     let current = rules.with_value(|r| r.iter().find(|x| x.category_id == cid && x.urgency == u).map(|x| x.limit));
+                                    // What the button shows, also first in its name (WCAG 2.5.3).
+                                    let shown = move || current.map(|l| limit_text(l, i18n.get())).unwrap_or_else(|| i18n.t(Key::NoLimit).to_string());
                                     view! {
                                         <td data-label=move || i18n.text(u.text()) data-testid="sla-cell" data-urgency=u.as_str()>
                                             {move || if editing.get() == Some(cell) {
@@ -128,9 +130,9 @@ fn SlaTable(
                                             } else {
                                                 view! {
                                                     <button type="button" class="button button-quiet sla-value" data-testid="sla-edit" id=cell.button_id()
-                                                        aria-label=move || i18n.fmt(Key::EditSlaFor, &[("category", &name()), ("urgency", i18n.text(u.text()))])
+                                                        aria-label=move || i18n.fmt(Key::EditSlaFor, &[("limit", &shown()), ("category", &name()), ("urgency", i18n.text(u.text()))])
                                                         on:click=move |_| { notice.set(None); editing.set(Some(cell)); focus_id("sla-amount"); }>
-                                                        {move || current.map(|l| limit_text(l, i18n.get())).unwrap_or_else(|| i18n.t(Key::NoLimit).to_string())}
+                                                        {shown}
                                                     </button>
                                                 }.into_any()
                                             }}
