@@ -57,8 +57,14 @@ test('张秀兰 is offered elder mode once, reports a broken stair light in 3 ta
   await page.getByTestId('elder-offer-yes').tap();
   await page.getByTestId('elder-tile-report').waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.classList.contains('elder')), true);
-  // The account remembers: the offer is answered, elder mode on.
-  const prefs = await api(page, 'GET', '/me/preferences');
+  // The account remembers: the offer is answered, elder mode on (the page switches at once and
+  // saves the answer in the background: wait for the save, as a later sign-in would).
+  let prefs;
+  for (let i = 0; i < 50; i += 1) {
+    prefs = await api(page, 'GET', '/me/preferences');
+    if (prefs.body.version > 0) break;
+    await page.waitForTimeout(200);
+  }
   const { elder_mode, read_aloud, version, offer_elder_mode, channels } = prefs.body;
   assert.deepEqual({ elder_mode, read_aloud, version, offer_elder_mode }, { elder_mode: true, read_aloud: true, version: 1, offer_elder_mode: false });
   // No message goes out by email or SMS unless she asks for it.
