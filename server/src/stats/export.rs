@@ -35,6 +35,26 @@ pub trait Rows: Send + 'static {
     ) -> impl Future<Output = AppResult<Vec<Vec<Cell>>>> + Send;
 }
 
+/// The grids' and the categories' (Chinese) names, which export rows print instead of ids.
+pub async fn grid_and_category_names(
+    conn: &DatabaseConnection,
+) -> AppResult<(HashMap<i64, String>, HashMap<i64, String>)> {
+    let grids = place::Entity::find()
+        .filter(place::Column::Kind.eq("grid"))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let categories = category::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name_zh))
+        .collect();
+    Ok((grids, categories))
+}
+
 /// The cases an export lists, as the drill-down page shows them (`CaseSummary`: no reporter,
 /// no phone — nothing the page masks), newest first.
 pub struct CaseRows {
@@ -47,19 +67,7 @@ pub struct CaseRows {
 
 impl CaseRows {
     pub async fn new(conn: &DatabaseConnection, filter: Condition) -> AppResult<CaseRows> {
-        let categories = category::Entity::find()
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c.name_zh))
-            .collect();
-        let grids = place::Entity::find()
-            .filter(place::Column::Kind.eq("grid"))
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p.name))
-            .collect();
+        let (grids, categories) = grid_and_category_names(conn).await?;
         Ok(CaseRows {
             filter,
             after: None,

@@ -10,11 +10,10 @@ use super::export::{BATCH, Rows};
 use super::service::{At, Selection, during};
 use super::sheet::{Cell, Column, Kind};
 use crate::care::store::{errand, order, visit};
-use crate::cases::store::category;
 use crate::council::store::item as citem;
 use crate::error::{AppError, AppResult};
 use crate::mediation::store::file as mfile;
-use crate::places::store::{place, resident};
+use crate::places::store::resident;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -250,19 +249,7 @@ pub struct Listing<E: Record> {
 
 impl<E: Record> Listing<E> {
     async fn new(conn: &DatabaseConnection, filter: Condition) -> AppResult<Listing<E>> {
-        let grids = place::Entity::find()
-            .filter(place::Column::Kind.eq("grid"))
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p.name))
-            .collect();
-        let categories = category::Entity::find()
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c.name_zh))
-            .collect();
+        let (grids, categories) = super::export::grid_and_category_names(conn).await?;
         Ok(Listing {
             filter,
             after: None,
