@@ -94,6 +94,40 @@ impl WriteTxn {
             find.one(&self.txn).await
         }
     }
+
+    /// Read one row and keep it from changing until this transaction ends, while others may
+    /// read and share it too: `SELECT … FOR SHARE` on PostgreSQL (on SQLite this transaction
+    /// already holds the only writer slot). Many writers that only need the row to stay as it
+    /// is (votes on an open ballot) run side by side; one that changes it (closing the ballot)
+    /// waits for them and they for it.
+    pub async fn share<E: EntityTrait>(
+        &self,
+        id: <E::PrimaryKey as PrimaryKeyTrait>::ValueType,
+    ) -> Result<Option<E::Model>, DbErr> {
+        let find = E::find_by_id(id);
+        if self.txn.get_database_backend() == DbBackend::Postgres {
+            find.lock_shared().one(&self.txn).await
+        } else {
+            find.one(&self.txn).await
+        }
+    }
+
+    /// Hold a named lock until this transaction ends, so that two writers about the same
+    /// thing (one voter on one ballot) pass one by one while all others go on: a transaction
+    /// advisory lock on PostgreSQL; nothing to do on SQLite, where this transaction already
+    /// holds the only writer slot.
+    pub async fn hold(&self, name: &str) -> Result<(), DbErr> {
+        if self.txn.get_database_backend() == DbBackend::Postgres {
+            self.txn
+                .execute_raw(sea_orm::Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                    [name.into()],
+                ))
+                .await?;
+        }
+        Ok(())
+    }
 }
 
 impl Db {

@@ -822,10 +822,98 @@ pub struct ImportReport {
     pub committed: bool,
 }
 
+/// A column of the residents roster, as the CSV export writes it and as an import reads it
+/// from a CSV file or an Excel workbook. Committees keep their rosters in Excel under Chinese
+/// headings, so each column is also recognised by the names such sheets use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RosterColumn {
+    HouseholdCode,
+    Name,
+    IdNumber,
+    Phone,
+    SpecialGroups,
+}
+
+impl RosterColumn {
+    /// In the order the export writes them.
+    pub const ALL: [RosterColumn; 5] = [
+        RosterColumn::HouseholdCode,
+        RosterColumn::Name,
+        RosterColumn::IdNumber,
+        RosterColumn::Phone,
+        RosterColumn::SpecialGroups,
+    ];
+
+    /// The export's heading, also the field name in an import's row report.
+    pub fn key(self) -> &'static str {
+        match self {
+            RosterColumn::HouseholdCode => "household_code",
+            RosterColumn::Name => "name",
+            RosterColumn::IdNumber => "id_number",
+            RosterColumn::Phone => "phone",
+            RosterColumn::SpecialGroups => "special_groups",
+        }
+    }
+
+    /// Headings a roster kept by hand uses for this column (the first is the one to show).
+    pub fn chinese_names(self) -> &'static [&'static str] {
+        match self {
+            RosterColumn::HouseholdCode => &["户编码", "户号", "户编号", "房屋编码"],
+            RosterColumn::Name => &["姓名", "居民姓名"],
+            RosterColumn::IdNumber => &["身份证号", "身份证号码", "公民身份号码", "证件号码"],
+            RosterColumn::Phone => &["联系电话", "电话", "手机号", "手机号码", "联系方式"],
+            RosterColumn::SpecialGroups => &["特殊群体", "人群类别", "重点人群"],
+        }
+    }
+
+    /// Whether a column needs a value in every row.
+    pub fn required(self) -> bool {
+        matches!(self, RosterColumn::HouseholdCode | RosterColumn::Name)
+    }
+
+    /// The column a heading names: the export's key in any case, or a Chinese name, ignoring
+    /// spaces and a required-mark (`*姓名`, `姓名（必填）`).
+    pub fn recognise(heading: &str) -> Option<RosterColumn> {
+        let cleaned: String = heading
+            .trim_start_matches('\u{feff}')
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '*' && *c != '＊')
+            .collect();
+        let cleaned = ["（必填）", "(必填)"]
+            .iter()
+            .fold(cleaned, |h, mark| h.replace(mark, ""));
+        RosterColumn::ALL.into_iter().find(|c| {
+            c.key().eq_ignore_ascii_case(&cleaned) || c.chinese_names().contains(&cleaned.as_str())
+        })
+    }
+}
+
+impl SpecialGroup {
+    /// The groups a roster's cell names, by code (`living_alone`) or by their Chinese word
+    /// (独居), separated by `;`, `；`, `、`, `,` or `，`. `Err` carries the first word that names
+    /// no group.
+    pub fn from_cell(cell: &str) -> Result<Vec<SpecialGroup>, String> {
+        let mut out = Vec::new();
+        for word in cell
+            .split([';', '；', '、', ',', '，'])
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+        {
+            let g = SpecialGroup::parse(word)
+                .or_else(|| SpecialGroup::ALL.into_iter().find(|g| g.text().zh == word))
+                .ok_or_else(|| word.to_string())?;
+            if !out.contains(&g) {
+                out.push(g);
+            }
+        }
+        Ok(out)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RejectedRow {
-    /// 1-based row (CSV line after the header, or feature index + 1).
+    /// 1-based row (a CSV line or a sheet's row after the heading row, or feature index + 1).
     pub row: u64,
     pub errors: Vec<crate::error::FieldError>,
 }
@@ -1125,6 +1213,41 @@ mod tests {
         assert_eq!(
             PurposeDetail::of_entry("resident.reveal", Some("free text")),
             None
+        );
+    }
+
+    #[test]
+    fn roster_headings_are_recognised_in_english_and_chinese() {
+        assert_eq!(
+            RosterColumn::recognise("household_code"),
+            Some(RosterColumn::HouseholdCode)
+        );
+        assert_eq!(RosterColumn::recognise(" Name "), Some(RosterColumn::Name));
+        assert_eq!(RosterColumn::recognise("*姓名"), Some(RosterColumn::Name));
+        assert_eq!(
+            RosterColumn::recognise("公民身份号码（必填）"),
+            Some(RosterColumn::IdNumber)
+        );
+        assert_eq!(RosterColumn::recognise("手机号"), Some(RosterColumn::Phone));
+        assert_eq!(RosterColumn::recognise("备注"), None);
+        for c in RosterColumn::ALL {
+            assert_eq!(RosterColumn::recognise(c.key()), Some(c));
+            for name in c.chinese_names() {
+                assert_eq!(RosterColumn::recognise(name), Some(c), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_roster_cell_names_groups_by_code_or_chinese_word() {
+        assert_eq!(
+            SpecialGroup::from_cell("独居、高龄；living_alone"),
+            Ok(vec![SpecialGroup::LivingAlone, SpecialGroup::Elderly])
+        );
+        assert_eq!(SpecialGroup::from_cell(" "), Ok(vec![]));
+        assert_eq!(
+            SpecialGroup::from_cell("空巢,孤寡"),
+            Err("孤寡".to_string())
         );
     }
 

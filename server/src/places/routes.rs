@@ -1,6 +1,6 @@
 //! HTTP routes of the places area.
 
-use super::{residents, service, transfer};
+use super::{residents, roster, service, transfer};
 use crate::accounts::CurrentUser;
 use crate::error::AppError;
 use crate::error::AppResult;
@@ -342,9 +342,14 @@ async fn export_residents(
     ))
 }
 
-/// Import new residents from CSV (the export's columns). Nothing is written unless every row is accepted.
+/// Import new residents from CSV (the export's columns) or from an Excel workbook (.xlsx: the
+/// first sheet with a heading row; Chinese headings such as 户编码, 姓名, 身份证号, 联系电话 and
+/// 特殊群体 are recognised). Nothing is written unless every row is accepted.
 #[utoipa::path(post, path = "/residents/import", extensions(("x-permission" = json!("bulk_data"))), tag = "residents", params(ImportParams),
-    request_body(content = String, content_type = "text/csv"),
+    request_body(content(
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     responses((status = 200, body = ImportReport), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 415, body = Problem), (status = 422, body = Problem)))]
 async fn import_residents(
@@ -353,17 +358,22 @@ async fn import_residents(
     CurrentUser(me): CurrentUser,
     Query(p): Query<ImportParams>,
     headers: axum::http::HeaderMap,
-    body: String,
+    body: axum::body::Bytes,
 ) -> AppResult<Json<ImportReport>> {
-    let csv = headers
+    let media = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/csv"));
-    if !csv {
+        .map(|v| v.to_ascii_lowercase())
+        .unwrap_or_default();
+    let roster = if media.starts_with("text/csv") {
+        roster::from_csv(&body)?
+    } else if media.starts_with(roster::XLSX) {
+        roster::from_xlsx(&body)?
+    } else {
         return Err(AppError::Code(ErrorCode::UnsupportedMediaType));
-    }
+    };
     Ok(Json(
-        transfer::import_residents(&state, &me, &ctx, &body, p.dry_run).await?,
+        transfer::import_residents(&state, &me, &ctx, roster, p.dry_run).await?,
     ))
 }
 

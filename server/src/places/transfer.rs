@@ -1,8 +1,10 @@
-//! Bulk transfer: the hierarchy with its geometry as GeoJSON, residents as CSV. Imports check
+//! Bulk transfer: the hierarchy with its geometry as GeoJSON, residents as CSV (and in from
+//! Excel). Imports check
 //! every row and write nothing unless all rows are acceptable (one transaction), and answer
 //! with a report of the rejected rows.
 
 use super::residents;
+use super::roster::Roster;
 use super::service::{self as places, kind_of};
 use super::store::{place, place_leader, resident, resident_group};
 use crate::accounts::require;
@@ -17,8 +19,8 @@ use shared::accounts::{Permission, Principal};
 use shared::error::{FieldErrorCode, FieldErrors};
 use shared::i18n::Lang;
 use shared::places::{
-    Change, ImportReport, Leader, PlaceKind, RejectedRow, ResidentInput, SpecialGroup, ValidPlace,
-    validate_place, validate_resident,
+    Change, ImportReport, Leader, PlaceKind, RejectedRow, ResidentInput, RosterColumn,
+    SpecialGroup, ValidPlace, validate_place, validate_resident,
 };
 use shared::validate::{check_text, spreadsheet_safe, spreadsheet_unguard};
 use std::collections::{HashMap, HashSet};
@@ -311,14 +313,6 @@ pub async fn import_places(
     })
 }
 
-pub const RESIDENT_COLUMNS: [&str; 5] = [
-    "household_code",
-    "name",
-    "id_number",
-    "phone",
-    "special_groups",
-];
-
 /// Residents as CSV with full identity numbers and phones: an audited bulk read.
 pub async fn export_residents(
     state: &AppState,
@@ -339,7 +333,7 @@ pub async fn export_residents(
         groups.entry(g.resident_id).or_default().push(g.group_name);
     }
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(RESIDENT_COLUMNS)
+    out.write_record(RosterColumn::ALL.map(RosterColumn::key))
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let rows = resident::Entity::find()
         .order_by_asc(resident::Column::Id)
@@ -380,31 +374,22 @@ pub async fn export_residents(
     String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
 }
 
-/// Import residents from CSV (header row with the export's columns; `special_groups` separated
-/// by `;`). New residents only; all rows are checked before any is written.
+/// Import residents from a roster (a CSV file with the export's columns or an Excel
+/// workbook, `super::roster`; special groups by code or Chinese word). New residents only; all
+/// rows are checked before any is written.
 pub async fn import_residents(
     state: &AppState,
     me: &Principal,
     ctx: &RequestCtx,
-    body: &str,
+    roster: Roster,
     dry_run: bool,
 ) -> AppResult<ImportReport> {
     require(me, Permission::BulkData)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(body.trim_start_matches('\u{feff}').as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|_| AppError::field("header", FieldErrorCode::InvalidFormat))?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let col = |name: &str| header.iter().position(|h| h == name);
-    let (Some(c_household), Some(c_name)) = (col("household_code"), col("name")) else {
-        return Err(AppError::field("header", FieldErrorCode::Required));
-    };
-    let (c_id, c_phone, c_groups) = (col("id_number"), col("phone"), col("special_groups"));
+    let c_household = roster.position(RosterColumn::HouseholdCode);
+    let c_name = roster.position(RosterColumn::Name);
+    let c_id = roster.position(RosterColumn::IdNumber);
+    let c_phone = roster.position(RosterColumn::Phone);
+    let c_groups = roster.position(RosterColumn::SpecialGroups);
     let txn = if dry_run {
         None
     } else {
@@ -430,9 +415,9 @@ pub async fn import_residents(
     let mut seen = HashSet::new();
     let mut rows = Vec::new();
     let mut rejected = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let row = i + 1;
-        let Ok(record) = record else {
+    for (row, record) in &roster.rows {
+        let row = *row as usize;
+        let Some(record) = record else {
             reject(
                 &mut rejected,
                 row,
@@ -441,38 +426,38 @@ pub async fn import_residents(
             );
             continue;
         };
+        // Undo the export's spreadsheet guard ('=…) so a round trip keeps names as they were.
         let get = |c: Option<usize>| {
             c.and_then(|c| record.get(c))
-                .map(|cell| spreadsheet_unguard(cell).to_string())
+                .map(|cell| spreadsheet_unguard(cell.trim()).to_string())
                 .filter(|s| !s.is_empty())
         };
         let mut errs = FieldErrors::new();
-        // The text rule, as for every other text the API reads.
-        for (cell, name) in record.iter().zip(&header) {
+        // The text rule, as for every other text the API reads; a cell is named by the
+        // roster column its heading names, else by the heading itself.
+        for (i, cell) in record.iter().enumerate() {
             if check_text(cell, false).is_err() {
-                errs.add(name.as_str(), FieldErrorCode::InvalidText);
+                let name = match roster.columns.get(i).copied().flatten() {
+                    Some(c) => c.key(),
+                    None => roster.headings.get(i).map_or("row", String::as_str),
+                };
+                errs.add(name, FieldErrorCode::InvalidText);
             }
         }
-        let household = get(Some(c_household))
+        let household = get(c_household)
             .map(|c| c.to_ascii_uppercase())
             .and_then(|c| households.get(&c).cloned());
         if household.is_none() {
             errs.add("household_code", FieldErrorCode::UnknownReference);
         }
-        let mut groups = Vec::new();
-        for g in get(c_groups)
-            .unwrap_or_default()
-            .split(';')
-            .map(str::trim)
-            .filter(|g| !g.is_empty())
-        {
-            match SpecialGroup::parse(g) {
-                Some(g) => groups.push(g),
-                None => errs.add("special_groups", FieldErrorCode::NotAllowed),
+        let groups = match SpecialGroup::from_cell(&get(c_groups).unwrap_or_default()) {
+            Ok(groups) => groups,
+            Err(_) => {
+                errs.add("special_groups", FieldErrorCode::NotAllowed);
+                Vec::new()
             }
-        }
-        // Undo the export's spreadsheet guard ('=…) so a round trip keeps names as they were.
-        let name = get(Some(c_name));
+        };
+        let name = get(c_name);
         let input = ResidentInput {
             household_id: household.as_ref().map(|h| h.id).unwrap_or(0),
             name: name.unwrap_or_default(),

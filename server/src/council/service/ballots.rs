@@ -5,7 +5,7 @@ use super::voters::{eligible_count, lives_in, may_support};
 use crate::accounts::residents::resident_of;
 use crate::council::store::{attendee, ballot, item, tally, vote};
 use crate::db::{OnUnique, OneOr404, WriteTxn};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Or404};
 use crate::places::store::{place, resident};
 use crate::state::AppState;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -303,17 +303,27 @@ pub async fn cast_vote(
     ballot_id: i64,
     req: CastVote,
 ) -> AppResult<BallotView> {
-    let txn = state.db.begin_write().await?;
     let voter = match req.resident_id {
         None => Voter::Own,
         Some(rid) => Voter::ShowOfHands(rid),
     };
-    let out = cast_in(&txn, me, ctx, ballot_id, &req.answer, voter).await?;
+    let txn = state.db.begin_write().await?;
+    let item = cast_in(&txn, me, ctx, ballot_id, &req.answer, voter).await?;
     txn.commit().await?;
-    Ok(out)
+    // The voter's view (with the live count where the rules show it) is read after the
+    // commit, off the writer: on SQLite the next vote need not wait for this vote's count.
+    let b = ballot::Entity::find_by_id(ballot_id)
+        .one_or_404(&state.db.conn)
+        .await?;
+    ballot_view(&state.db.conn, me, &item, b).await
 }
 
-/// Cast a vote inside the caller's transaction.
+/// Cast a vote inside the caller's transaction; gives the ballot's item.
+///
+/// Votes on one ballot run side by side: each shares the ballot row (closing it waits for
+/// them, and they for the close) and holds a lock named after its voter, so only the same
+/// voter's (or household's) votes pass one by one — a second vote then sees the first and
+/// changes it, or is refused as the rules say.
 pub(crate) async fn cast_in(
     txn: &WriteTxn,
     me: &Principal,
@@ -321,11 +331,8 @@ pub(crate) async fn cast_in(
     ballot_id: i64,
     answer: &Answer,
     voter: Voter,
-) -> AppResult<BallotView> {
-    let b = ballot::Entity::find_by_id(ballot_id)
-        .lock_exclusive()
-        .one_or_404(&**txn)
-        .await?;
+) -> AppResult<item::Model> {
+    let b = txn.share::<ballot::Entity>(ballot_id).await?.or_404()?;
     let (kind, rules) = (kind_of(&b)?, rules_of(&b)?);
     let answer = answer
         .check(&kind)
@@ -392,6 +399,7 @@ pub(crate) async fn cast_in(
     };
     let (rid, hid) = resident.as_ref().map_or((0, 0), |r| (r.id, r.household_id));
     let key = voter_key(&rules, rid, hid);
+    txn.hold(&format!("vote:{}:{key}", b.id)).await?;
     let previous = vote::Entity::find()
         .filter(vote::Column::BallotId.eq(b.id))
         .filter(vote::Column::VoterKey.eq(key.clone()))
@@ -491,10 +499,7 @@ pub(crate) async fn cast_in(
         )
         .await?;
     }
-    let b = ballot::Entity::find_by_id(ballot_id)
-        .one_or_404(&**txn)
-        .await?;
-    ballot_view(&**txn, me, &m, b).await
+    Ok(m)
 }
 
 /// Take back one's own vote within the undo window, before the ballot closes. The vote is
@@ -506,10 +511,7 @@ pub async fn withdraw_vote(
     ballot_id: i64,
 ) -> AppResult<BallotView> {
     let txn = state.db.begin_write().await?;
-    let b = ballot::Entity::find_by_id(ballot_id)
-        .lock_exclusive()
-        .one_or_404(&*txn)
-        .await?;
+    let b = txn.share::<ballot::Entity>(ballot_id).await?.or_404()?;
     let rules = rules_of(&b)?;
     let m = find_item(&*txn, b.item_id).await?;
     let r = resident_of(&*txn, me.user_id)
@@ -517,9 +519,11 @@ pub async fn withdraw_vote(
         .ok_or(AppError::Code(ErrorCode::NotEligible))?;
     let now = crate::clock::now();
     let state_now = ballot_state(now, b.opens_at, b.closes_at, b.frozen);
+    let key = voter_key(&rules, r.id, r.household_id);
+    txn.hold(&format!("vote:{}:{key}", b.id)).await?;
     let v = vote::Entity::find()
         .filter(vote::Column::BallotId.eq(b.id))
-        .filter(vote::Column::VoterKey.eq(voter_key(&rules, r.id, r.household_id)))
+        .filter(vote::Column::VoterKey.eq(key))
         .filter(vote::Column::ResidentId.eq(r.id))
         .one(&*txn)
         .await?
@@ -550,9 +554,8 @@ pub async fn withdraw_vote(
         },
     )
     .await?;
-    let out = ballot_view(&*txn, me, &m, b).await?;
     txn.commit().await?;
-    Ok(out)
+    ballot_view(&state.db.conn, me, &m, b).await
 }
 
 pub async fn close_ballot(
