@@ -699,8 +699,9 @@ pub async fn also_report(id: i64, q: &DuplicateQuery) -> ApiResult<DuplicateCand
     post(&format!("/cases/{id}/also-reported"), q).await
 }
 
+/// One case; the copy kept of it answers when the network is gone (`offline::copies`).
 pub async fn case(id: i64) -> ApiResult<CaseView> {
-    get(&format!("/cases/{id}")).await
+    kept(&format!("case_{id}"), get(&format!("/cases/{id}"))).await
 }
 
 pub async fn move_case(id: i64, input: &MoveCase) -> ApiResult<CaseView> {

@@ -388,6 +388,57 @@ test('a grid worker\'s move with a photo on a case\'s page waits in the outbox w
   assert.deepEqual(photos.body.map((p) => [p.kind, p.width, p.height]), [['feedback', 64, 48]], 'its photo, once, intact');
 });
 
+test('a case page opened with signal opens again on a reload without it, from a copy that leaves out who reported it', async () => {
+  const { case: c } = await officeCase('地下车库积水', '赵网格员');
+  const page = await env.newPage();
+  await env.browser.context.setOffline(false);
+  await page.setViewportSize(PHONE);
+  await loginHome(page, env.url, 'gridworker');
+  await controlled(page);
+  await page.goto(`${env.url}/cases/${c.id}`);
+  const detail = page.getByTestId('case-detail');
+  await detail.waitFor();
+  await page.getByTestId('action-feedback').waitFor();
+
+  // In the garage the phone reloads the tab (or wakes it): no signal.
+  env.expectConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to load resource/);
+  await env.browser.context.setOffline(true);
+  await page.getByTestId('offline-banner').waitFor();
+  const reloaded = await page.reload();
+  assert.ok(reloaded.fromServiceWorker(), 'the page came from the service worker');
+  await detail.waitFor();
+  assert.equal(await page.getByTestId('case-number').textContent(), c.number, 'the same case, from its copy');
+  await page.getByText('地下车库积水').first().waitFor();
+  // The field move still goes into the outbox from the copy.
+  await page.getByTestId('action-feedback').click();
+  await page.getByTestId('move-note').fill('积水已排除');
+  await page.getByTestId('move-submit').click();
+  await page.getByTestId('case-move-waiting').waitFor();
+  await noHorizontalScroll(page);
+  await shot(page, 'outbox-case-reload-390');
+
+  const copies = await page.evaluate(async () => {
+    const db = await new Promise((ok, ko) => { const r = indexedDB.open('linju'); r.onsuccess = () => ok(r.result); r.onerror = ko; });
+    const all = await new Promise((ok) => { db.transaction('copies').objectStore('copies').getAll().onsuccess = (e) => ok(e.target.result); });
+    db.close();
+    return all;
+  });
+  const kept = copies.find((k) => k.name === `case_${c.id}`);
+  assert.ok(kept, `the case is kept: ${copies.map((k) => k.name)}`);
+  const view = JSON.parse(kept.json);
+  assert.equal(view.id, c.id);
+  assert.equal(view.reporter_name, null, 'who reported it stays with the office');
+
+  // Signal back: the move arrives once.
+  await env.browser.context.setOffline(false);
+  await page.getByTestId('offline-banner').waitFor({ state: 'detached' });
+  await page.getByTestId('case-move-waiting').waitFor({ state: 'detached', timeout: 20_000 });
+  await page.locator('[data-testid=case-detail][data-stage=handled]').waitFor();
+  const admin = await otherUser('admin');
+  const after = await admin('GET', `/cases/${c.id}`);
+  assert.equal(after.body.history.filter((h) => h.action === 'feedback').length, 1, JSON.stringify(after.body.history));
+});
+
 test('a site check queued on a case someone changed meanwhile shows the server\'s state, then re-apply or drop', async () => {
   const { admin, case: c } = await officeCase('地下室墙面渗水', '王干事', { handled: true });
   const page = await env.newPage();

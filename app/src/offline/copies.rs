@@ -1,5 +1,6 @@
 //! Read copies for field work without signal: what a grid worker needs to file a report and
-//! find today's visits (the categories, the grids, their own open cases, today's due visits),
+//! find today's visits (the categories, the grids, their own open cases, today's due visits,
+//! and each case page they opened, so it opens again on a reload in a garage),
 //! kept in IndexedDB when read online and given back when the network is gone. Nothing
 //! sensitive is kept: the calls that use this answer without ID numbers, phones or
 //! special-group tags, and [`Strip`] blanks what could still say more than field work needs.
@@ -31,6 +32,19 @@ impl Strip for shared::cases::CaseMeta {}
 impl Strip for shared::cases::CaseSummary {}
 impl Strip for shared::places::PlaceRefWithPath {}
 impl Strip for (i64, String) {}
+
+impl Strip for shared::cases::CaseView {
+    /// A case the grid worker opened, for opening it again without signal: who reported it
+    /// stays out (the office has it), and so do the requests' reasons and decisions, which
+    /// are about colleagues, not about the spot.
+    fn strip(&mut self) {
+        self.reporter_name = None;
+        if let Some(r) = &mut self.pending_request {
+            r.reason.clear();
+            r.decision_note = None;
+        }
+    }
+}
 
 impl Strip for shared::care::PairingView {
     /// Why someone is cared for and why a pairing ended can tell their health or situation.
