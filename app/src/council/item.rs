@@ -100,7 +100,8 @@ fn ItemWithComments(id: i64, notice: RwSignal<Option<String>>) -> impl IntoView 
         );
     });
     let loaded = Memo::new(move |_| item.with(Option::is_some));
-    let may_manage = Signal::derive(move || item.with(|v| v.as_ref().is_some_and(|v| v.may_manage)));
+    let may_manage =
+        Signal::derive(move || item.with(|v| v.as_ref().is_some_and(|v| v.may_manage)));
     let reload = Callback::new(move |_: ()| reading.refetch());
     view! {
         {move || match reading.get() {
@@ -143,7 +144,11 @@ fn ItemDetail(
     let stage = part(item, |v| Some(v.summary.stage));
     let tier = part(item, |v| v.summary.tier);
     let facts = part(item, |v| {
-        Some((v.summary.clone(), v.description.clone(), v.raised_by_name.clone()))
+        Some((
+            v.summary.clone(),
+            v.description.clone(),
+            v.raised_by_name.clone(),
+        ))
     });
     let photos = part(item, |v| (v.photos.clone(), v.may_add_photo));
     let support = part(item, |v| {
