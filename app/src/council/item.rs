@@ -277,7 +277,7 @@ fn ItemDetail(
     view! {
         <article class="council-item" data-testid="item-detail"
             data-stage=move || stage.get().map(|s| s.as_str()) data-version=move || version.get()>
-            {move || facts.get().map(|(s, description, raised_by_name)| view! {
+            {move || facts.get().map(|(s, _, _)| view! {
                 <header class="page-head">
                     <h1 data-testid="item-title" data-user-text>{s.title.clone()}</h1>
                     <div class="badges">
@@ -287,6 +287,9 @@ fn ItemDetail(
                     </div>
                     {s.tier.map(|t| view! { <p class="tier-route" data-testid="tier-route">{move || i18n.text(t.route_text())}</p> })}
                 </header>
+            })}
+            <FormError error testid="item-error"/>
+            {move || facts.get().map(|(s, description, raised_by_name)| view! {
                 <section class="card item-facts">
                     {(!description.is_empty()).then(|| view! { <p class="item-description" data-testid="item-description" data-user-text>{description.clone()}</p> })}
                     <dl class="facts">
@@ -300,7 +303,6 @@ fn ItemDetail(
                     </dl>
                 </section>
             })}
-            <FormError error testid="item-error"/>
             {move || {
                 let (photos, may_add) = photos.get();
                 view! { <super::photos::ItemPhotos item_id=id photos may_add reload/> }
