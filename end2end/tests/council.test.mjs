@@ -443,3 +443,57 @@ test('raising an item while the board listens live: the item page opens, nothing
   await page.waitForTimeout(2500);
   await page.unroute(/\/api\/v1\/council\/items\/\d+$/);
 });
+
+test('a slow answer to a move updates the item in place: a ballot form opened meanwhile stays open with its text', async () => {
+  // Setup by API: an item scheduled on a deliberation day, ready to be opened.
+  const staffApi = await client(env.url, 'staff');
+  const grids = await staffApi('GET', '/grids');
+  const grid1 = grids.body.find((g) => g.place.code === 'XF-C01-G1').place;
+  let r = await staffApi('POST', '/council/items', { title: '楼道加装声控灯', description: '', scope_place_id: grid1.id });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const id = r.body.summary.id;
+  r = await staffApi('POST', `/council/items/${id}/moves`, { action: 'accept', tier: 'big', version: r.body.summary.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const startsAt = new Date(Date.now() + 2 * 86_400_000).toISOString();
+  const meeting = await staffApi('POST', '/council/meetings', { scope_place_id: grid1.id, kind: 'regular', title: '声控灯议事日', venue: '网格议事角', starts_at: startsAt });
+  assert.equal(meeting.status, 201, JSON.stringify(meeting.body));
+  r = await staffApi('POST', `/council/items/${id}/moves`, { action: 'schedule', meeting_id: meeting.body.summary.id, version: r.body.summary.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+
+  await desk.context.clearCookies();
+  const staff = await desk.context.newPage();
+  await login(staff, env.url, 'staff');
+  await staff.getByTestId('home-welcome').waitFor();
+  await staff.goto(`${env.url}/council/items/${id}`);
+  await waitItemStage(staff, 'scheduled');
+  // The answer to opening the deliberation is slow (a poor connection).
+  let answered;
+  const moved = new Promise((resolve) => { answered = resolve; });
+  await staff.route(`**/api/v1/council/items/${id}/moves`, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await route.continue();
+    answered();
+  });
+  await staff.getByTestId('item-action-open').click();
+  // Meanwhile staff starts writing the ballot.
+  await staff.getByTestId('ballot-new').click();
+  const question = staff.getByTestId('ballot-question-input');
+  await question.pressSequentially('是否同意在楼道加装声控灯？');
+  await moved;
+  await waitItemStage(staff, 'deliberating');
+  await staff.getByTestId('notice').filter({ hasText: '当前环节' }).waitFor();
+  // The answer changed the stage, the moves and the history; the form and its text are still there.
+  assert.equal(await question.count(), 1, 'the ballot form is still open');
+  assert.equal(await question.inputValue(), '是否同意在楼道加装声控灯？');
+  assert.equal(await staff.getByTestId('ballot-new').getAttribute('aria-expanded'), 'true');
+  const history = await staff.getByTestId('item-event').evaluateAll((els) => els.map((e) => e.dataset.action));
+  assert.equal(history.at(-1), 'open');
+  await staff.unroute(`**/api/v1/council/items/${id}/moves`);
+  // The ballot opens from that form.
+  await staff.getByTestId('ballot-quorum').selectOption('none');
+  await staff.getByTestId('ballot-submit').click();
+  await staff.getByTestId('notice').filter({ hasText: '表决已发起' }).waitFor();
+  await staff.locator('[data-testid=ballot][data-state=open]').waitFor();
+  assert.deepEqual(env.consoleErrors, []);
+  await staff.close();
+});

@@ -2,15 +2,15 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::error::{FieldError, FieldErrorCode};
 
 use super::{Auth, use_session};
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::elder::ElderSwitch;
 use crate::i18n::{Key, set_title, use_i18n};
+use crate::submit::Submit;
 use crate::ui::{FormError, TextField};
 
 /// Only same-site paths are followed after sign-in (no `//evil.example`).
@@ -38,9 +38,21 @@ pub fn LoginPage() -> impl IntoView {
 
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let field_errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    // Signed in: the session says so (and the page goes on). Refused: the password is typed
+    // again, with the focus on it.
+    let sign_in = Submit::new(move |(u, p): (String, String)| async move {
+        let answer = api::login(&u, &p).await;
+        password.set(String::new());
+        match answer {
+            Ok(principal) => session.auth.set(Auth::SignedIn(principal)),
+            Err(e) => {
+                focus("login-password");
+                return Err(e);
+            }
+        }
+        Ok(())
+    });
+    let (field_errors, error, busy) = (sign_in.errors, sign_in.error, sign_in.pending());
 
     Effect::new(move |_| set_title(i18n.t(Key::LoginTitle), i18n.get()));
 
@@ -83,22 +95,7 @@ pub fn LoginPage() -> impl IntoView {
             focus(&format!("login-{}", missing[0].field));
             return;
         }
-        busy.set(true);
-        spawn_local(async move {
-            match api::login(&u, &p).await {
-                Ok(principal) => {
-                    password.set(String::new());
-                    session.auth.set(Auth::SignedIn(principal));
-                }
-                Err(e) => {
-                    field_errors.set(e.field_errors());
-                    error.set(Some(e));
-                    password.set(String::new());
-                    focus("login-password");
-                }
-            }
-            busy.set(false);
-        });
+        sign_in.dispatch((u, p));
     };
 
     view! {

@@ -10,7 +10,6 @@ pub use picker::{PeoplePicker, PersonPicker};
 pub use users::{UserEditPage, UsersPage};
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
 use shared::accounts::{Permission, Principal, Role};
@@ -36,13 +35,28 @@ pub enum Auth {
 #[derive(Clone, Copy)]
 pub struct Session {
     pub auth: RwSignal<Auth>,
+    /// Asking the server for the current session (`Session::check`).
+    asking: Action<(), ()>,
 }
 
 impl Session {
     pub fn provide() -> Session {
-        let session = Session {
-            auth: RwSignal::new(Auth::Checking),
-        };
+        let auth = RwSignal::new(Auth::Checking);
+        let asking = Action::new_unsync(move |_: &()| async move {
+            let next = match api::session().await {
+                Ok(Some(p)) => Auth::SignedIn(p),
+                Ok(None) => Auth::NeedsLogin,
+                // No connection (the app started offline from the service worker): the user
+                // who signed in last on this browser still is, as far as we know.
+                Err(ApiError::Network) => match crate::offline::remembered() {
+                    Some(p) => Auth::SignedIn(p),
+                    None => Auth::Failed(ApiError::Network),
+                },
+                Err(e) => Auth::Failed(e),
+            };
+            auth.set(next);
+        });
+        let session = Session { auth, asking };
         provide_context(session);
         api::on_unauthenticated(move || {
             if matches!(session.auth.get_untracked(), Auth::SignedIn(_)) {
@@ -62,20 +76,7 @@ impl Session {
     /// Ask the server for the current session.
     pub fn check(self) {
         self.auth.set(Auth::Checking);
-        spawn_local(async move {
-            let next = match api::session().await {
-                Ok(Some(p)) => Auth::SignedIn(p),
-                Ok(None) => Auth::NeedsLogin,
-                // No connection (the app started offline from the service worker): the user
-                // who signed in last on this browser still is, as far as we know.
-                Err(ApiError::Network) => match crate::offline::remembered() {
-                    Some(p) => Auth::SignedIn(p),
-                    None => Auth::Failed(ApiError::Network),
-                },
-                Err(e) => Auth::Failed(e),
-            };
-            self.auth.set(next);
-        });
+        self.asking.dispatch(());
     }
 
     /// The signed-in user (tracked).

@@ -6,7 +6,6 @@
 //! the choice a card with 更换.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::accounts::{Person, Work};
 use shared::error::FieldError;
 
@@ -64,23 +63,20 @@ pub fn PersonPicker(
     let i18n = use_i18n();
     let q = RwSignal::new(String::new());
     let grid = RwSignal::new(None::<i64>);
-    let results = RwSignal::new(None::<Result<Vec<Person>, api::ApiError>>);
     let grids = LocalResource::new(api::grids);
-    // Answers may come back out of order: only the latest search is shown.
-    let asked = StoredValue::new(0u32);
-    let search = move || {
-        let text = q.get_untracked();
-        let g = grid.get_untracked();
-        let n = asked.get_value() + 1;
-        asked.set_value(n);
-        spawn_local(async move {
-            let answer = api::people(&text, g, work.map(|w| (w, work_grid))).await;
-            // The picker may be gone by now (its form closed): then nothing is shown.
-            if asked.try_get_value() == Some(n) {
-                results.set(Some(answer));
+    // What was last searched for (none: no list shown). The answer follows it: answers that
+    // come back out of order never show an older search.
+    let asked = RwSignal::new(None::<(String, Option<i64>)>);
+    let results = LocalResource::new(move || {
+        let asked = asked.get();
+        async move {
+            match asked {
+                Some((text, g)) => Some(api::people(&text, g, work.map(|w| (w, work_grid))).await),
+                None => None,
             }
-        });
-    };
+        }
+    });
+    let search = move || asked.set(Some((q.get_untracked(), grid.get_untracked())));
     if browse && chosen.get_untracked().is_none() {
         search();
     }
@@ -93,7 +89,7 @@ pub fn PersonPicker(
     let change_id = StoredValue::new(format!("{id}-change"));
     let pick = move |p: Person| {
         chosen.set(Some(p));
-        results.set(None);
+        asked.set(None);
         errors.update(|e| e.retain(|x| x.field != field));
         // The search box is gone: the focus goes to the choice's 更换, not to the page.
         request_animation_frame(move || change_id.with_value(|c| super::login::focus(c)));
@@ -142,7 +138,7 @@ pub fn PersonPicker(
                                     on:keydown=move |ev| if ev.key() == "Enter" {
                                         // Enter searches, and picks the only match; it never sends the form.
                                         ev.prevent_default();
-                                        match results.get_untracked() {
+                                        match results.get_untracked().flatten() {
                                             Some(Ok(list)) if list.len() == 1 => pick(list[0].clone()),
                                             _ => search(),
                                         }
@@ -160,7 +156,7 @@ pub fn PersonPicker(
                                 </select>
                             </div>
                         </div>
-                        {move || results.get().map(|r| match r {
+                        {move || results.get().flatten().map(|r| match r {
                             Err(e) => view! { <p class="field-error" role="alert">{e.message(i18n.get())}</p> }.into_any(),
                             Ok(list) if list.is_empty() => view! {
                                 <p class="empty" role="status" data-testid=format!("{testid}-none")>{i18n.t(Key::PersonNoneFound)}</p>

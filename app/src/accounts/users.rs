@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::accounts::{
     CreateUser, Permission, ResetPassword, Role, UpdateUser, UserView, parse_roles,
     parse_work_phone,
@@ -18,6 +17,7 @@ use super::RequirePermission;
 use super::RolePicker;
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
+use crate::submit::Submit;
 use crate::ui::{
     ErrorBox, FieldErrorList, FormError, Loading, Notice, TextField, focus_first_invalid,
     local_error,
@@ -194,9 +194,12 @@ fn NewUserForm(
     let password = RwSignal::new(String::new());
     let roles = RwSignal::new(Vec::<Role>::new());
     let grid_ids = RwSignal::new(Vec::<i64>::new());
-    let field_errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let create = Submit::new(move |input: CreateUser| async move {
+        on_created.run(api::create_user(&input).await?);
+        Ok(())
+    })
+    .focusing_invalid();
+    let (field_errors, error, busy) = (create.errors, create.error, create.pending());
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -229,18 +232,7 @@ fn NewUserForm(
             roles: roles.get_untracked(),
             grid_ids: grid_ids.get_untracked(),
         };
-        busy.set(true);
-        spawn_local(async move {
-            match api::create_user(&input).await {
-                Ok(user) => on_created.run(user),
-                Err(e) => {
-                    field_errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            busy.set(false);
-        });
+        create.dispatch(input);
     };
 
     view! {
@@ -307,10 +299,7 @@ fn UserEditor(user: UserView, grids: LocalResource<Result<Grids, ApiError>>) -> 
     let grid_ids = RwSignal::new(user.grid_ids.clone());
     let disabled = RwSignal::new(user.disabled);
     let work_phone = RwSignal::new(user.work_phone.clone().unwrap_or_default());
-    let field_errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
     Effect::new(move |_| {
         set_title(
             &format!(
@@ -330,6 +319,27 @@ fn UserEditor(user: UserView, grids: LocalResource<Result<Grids, ApiError>>) -> 
         work_phone.set(u.work_phone.clone().unwrap_or_default());
         current.set(u);
     };
+    // Saved: the user as saved. Someone else's change: the user as it is now, said so.
+    let save = Submit::new(move |input: UpdateUser| async move {
+        match api::update_user(id, &input).await {
+            Ok(u) => {
+                load(u);
+                notice.set(Some(i18n.t(Key::Saved).to_string()));
+            }
+            Err(e) if e.is(ErrorCode::VersionConflict) => {
+                if let Some(now) = e.current::<UserView>() {
+                    load(now);
+                } else if let Ok(now) = api::user(id).await {
+                    load(now);
+                }
+                notice.set(Some(i18n.t(Key::VersionConflictReloaded).to_string()));
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    })
+    .focusing_invalid();
+    let (field_errors, error, busy) = (save.errors, save.error, save.pending());
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -361,29 +371,7 @@ fn UserEditor(user: UserView, grids: LocalResource<Result<Grids, ApiError>>) -> 
             work_phone: Some(work_phone.get_untracked()),
             version: current.with_untracked(|u| u.version),
         };
-        busy.set(true);
-        spawn_local(async move {
-            match api::update_user(id, &input).await {
-                Ok(u) => {
-                    load(u);
-                    notice.set(Some(i18n.t(Key::Saved).to_string()));
-                }
-                Err(e) if e.is(ErrorCode::VersionConflict) => {
-                    if let Some(now) = e.current::<UserView>() {
-                        load(now);
-                    } else if let Ok(now) = api::user(id).await {
-                        load(now);
-                    }
-                    notice.set(Some(i18n.t(Key::VersionConflictReloaded).to_string()));
-                }
-                Err(e) => {
-                    field_errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            busy.set(false);
-        });
+        save.dispatch(input);
     };
 
     view! {
@@ -428,15 +416,29 @@ fn UserPhoto(id: i64, current: RwSignal<UserView>) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<String>);
     let refused = RwSignal::new(None::<Key>);
-    let busy = RwSignal::new(false);
     let input_ref = NodeRef::<leptos::html::Input>::new();
-    // Either change answers with the user as saved; a stale version reloads it.
-    let settle = move |r: Result<UserView, ApiError>, done: Key| {
-        spawn_local(async move {
-            match r {
+    // A new photo (`Some`) or none, at the version shown; either answers with the user as
+    // saved, and a stale version reads the user again.
+    let change = Submit::reporting_to(
+        error,
+        RwSignal::new(Vec::new()),
+        move |photo: Option<send_wrapper::SendWrapper<web_sys::File>>| async move {
+            let version = current.with_untracked(|u| u.version);
+            let (answer, done) = match photo {
+                Some(file) => (
+                    api::set_user_photo(id, version, file.take()).await,
+                    Key::UserPhotoSaved,
+                ),
+                None => (
+                    api::remove_user_photo(id, version).await,
+                    Key::UserPhotoRemoved,
+                ),
+            };
+            match answer {
                 Ok(u) => {
                     current.set(u);
                     notice.set(Some(i18n.t(done).to_string()));
+                    Ok(())
                 }
                 Err(e) => {
                     if e.is(ErrorCode::VersionConflict)
@@ -444,12 +446,12 @@ fn UserPhoto(id: i64, current: RwSignal<UserView>) -> impl IntoView {
                     {
                         current.set(u);
                     }
-                    error.set(Some(e));
+                    Err(e)
                 }
             }
-            busy.set(false);
-        });
-    };
+        },
+    );
+    let busy = change.pending();
     let on_change = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
         let Some(input) = ev
@@ -469,22 +471,12 @@ fn UserPhoto(id: i64, current: RwSignal<UserView>) -> impl IntoView {
             return;
         }
         refused.set(None);
-        busy.set(true);
-        let version = current.with_untracked(|u| u.version);
-        spawn_local(async move {
-            let r = api::set_user_photo(id, version, file).await;
-            settle(r, Key::UserPhotoSaved);
-        });
+        change.dispatch(Some(send_wrapper::SendWrapper::new(file)));
     };
     let remove = move |_| {
         error.set(None);
         notice.set(None);
-        busy.set(true);
-        let version = current.with_untracked(|u| u.version);
-        spawn_local(async move {
-            let r = api::remove_user_photo(id, version).await;
-            settle(r, Key::UserPhotoRemoved);
-        });
+        change.dispatch(None);
     };
     view! {
         <section class="card form" data-testid="user-photo" aria-labelledby="user-photo-title">
@@ -523,10 +515,26 @@ fn UserPhoto(id: i64, current: RwSignal<UserView>) -> impl IntoView {
 fn PasswordReset(id: i64, current: RwSignal<UserView>) -> impl IntoView {
     let i18n = use_i18n();
     let password = RwSignal::new(String::new());
-    let field_errors = RwSignal::new(Vec::<FieldError>::new());
-    let error = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let reset = Submit::new(move |input: ResetPassword| async move {
+        let answer = api::reset_password(id, &input).await;
+        // The reset may have bumped the user's version; a stale one is read again too.
+        if answer.is_ok()
+            || answer
+                .as_ref()
+                .is_err_and(|e| e.is(ErrorCode::VersionConflict))
+        {
+            if let Ok(u) = api::user(id).await {
+                current.set(u);
+            }
+        }
+        answer?;
+        password.set(String::new());
+        notice.set(Some(i18n.t(Key::PasswordReset).to_string()));
+        Ok(())
+    })
+    .focusing_invalid();
+    let (field_errors, error, busy) = (reset.errors, reset.error, reset.pending());
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -544,30 +552,7 @@ fn PasswordReset(id: i64, current: RwSignal<UserView>) -> impl IntoView {
             password: password.get_untracked(),
             version: current.with_untracked(|u| u.version),
         };
-        busy.set(true);
-        spawn_local(async move {
-            match api::reset_password(id, &input).await {
-                Ok(()) => {
-                    password.set(String::new());
-                    notice.set(Some(i18n.t(Key::PasswordReset).to_string()));
-                    // The reset may have bumped the user's version.
-                    if let Ok(u) = api::user(id).await {
-                        current.set(u);
-                    }
-                }
-                Err(e) => {
-                    if e.is(ErrorCode::VersionConflict)
-                        && let Ok(u) = api::user(id).await
-                    {
-                        current.set(u);
-                    }
-                    field_errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-            busy.set(false);
-        });
+        reset.dispatch(input);
     };
 
     view! {

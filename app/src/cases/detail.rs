@@ -3,7 +3,6 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use shared::accounts::{Person, Work};
 use shared::cases::{
@@ -20,6 +19,7 @@ use crate::api::{self, ApiError};
 use crate::clock::now;
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::offline::outbox::{self, Item, Sent};
+use crate::submit::Submit;
 use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, Notice, When};
 
 /// The API's name of an action (`verify_fail`), for test ids and messages.
@@ -63,16 +63,10 @@ pub fn CasePage() -> impl IntoView {
     let query = use_query_map();
     let id = crate::ui::use_id_param();
     let id = Memo::new(move |_| id.get().unwrap_or(0));
-    let case = RwSignal::new(None::<Result<CaseView, ApiError>>);
-    let load = move || {
-        let id = id.get_untracked();
-        spawn_local(async move { case.set(Some(api::case(id).await)) });
-    };
-    Effect::new(move |_| {
-        id.track();
-        case.set(None);
-        load();
-    });
+    // Another case in the address is read afresh; a move's answer is the case as it is now
+    // and is shown without reading it again.
+    let case = LocalResource::new(move || api::case(id.get()));
+    let reload = Callback::new(move |_: ()| case.refetch());
     let notice = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if query.read().get("photo_failed").is_some() {
@@ -97,8 +91,8 @@ pub fn CasePage() -> impl IntoView {
         <Notice message=notice/>
         {move || match case.get() {
             None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorBox error=e retry=Callback::new(move |_| load())/> }.into_any(),
-            Some(Ok(c)) => view! { <CaseDetail case=c on_change=Callback::new(move |v: CaseView| case.set(Some(Ok(v)))) notice/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBox error=e retry=reload/> }.into_any(),
+            Some(Ok(c)) => view! { <CaseDetail case=c on_change=Callback::new(move |v: CaseView| case.set(Some(Ok(v)))) reload notice/> }.into_any(),
         }}
     }
 }
@@ -107,6 +101,8 @@ pub fn CasePage() -> impl IntoView {
 fn CaseDetail(
     case: CaseView,
     on_change: Callback<CaseView>,
+    /// Read the case again.
+    reload: Callback<()>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -129,11 +125,7 @@ fn CaseDetail(
     Effect::new(move |was: Option<bool>| {
         let now = waiting.get();
         if was == Some(true) && !now {
-            spawn_local(async move {
-                if let Ok(v) = api::case(id).await {
-                    on_change.run(v);
-                }
-            });
+            reload.run(());
         }
         now
     });
@@ -172,53 +164,53 @@ fn CaseDetail(
         }
         error.set(Some(e));
     });
-    let run = move |action: Action| {
-        if action.needs() != Needs::Nothing {
-            open.set(Some(action));
-            return;
-        }
-        error.set(None);
+    // A move that needs no form goes straight out (through the outbox, as the dialog's).
+    let move_now = Submit::reporting_to(error, RwSignal::new(Vec::new()), move |action: Action| {
         let label = label.get_value();
-        spawn_local(async move {
+        async move {
             let m = MoveCase::new(action, version);
             match send_move(id, &m, label, Vec::new()).await {
                 Ok(Sent::Now(v)) => done.run((action, v)),
                 Ok(Sent::Kept) => on_kept.run(()),
                 Err(e) => failed.run(e),
             }
-        });
-    };
-    let undo = move |_| {
-        let Some(v) = undo_version.get_untracked() else {
+            Ok(())
+        }
+    });
+    let run = move |action: Action| {
+        if action.needs() != Needs::Nothing {
+            open.set(Some(action));
             return;
-        };
-        spawn_local(async move {
-            match api::undo_case(id, v).await {
-                Ok(view) => {
-                    undo_version.set(None);
-                    notice.set(Some(i18n.t(Key::Undone).to_string()));
-                    on_change.run(view);
-                }
-                Err(e) => error.set(Some(e)),
-            }
+        }
+        move_now.dispatch(action);
+    };
+    let undo_move =
+        Submit::reporting_to(error, RwSignal::new(Vec::new()), move |v: i64| async move {
+            let view = api::undo_case(id, v).await?;
+            undo_version.set(None);
+            notice.set(Some(i18n.t(Key::Undone).to_string()));
+            on_change.run(view);
+            Ok(())
         });
+    let undo = move |_| {
+        if let Some(v) = undo_version.get_untracked() {
+            undo_move.dispatch(v);
+        }
     };
 
     // The reporter may take the report back while nobody acted on it (撤回).
-    let withdrawing = RwSignal::new(false);
-    let withdraw = move |_| {
-        withdrawing.set(true);
-        spawn_local(async move {
-            match api::withdraw_case(id, version).await {
-                Ok(view) => {
-                    notice.set(Some(i18n.t(Key::UndoReportWithdrawn).to_string()));
-                    on_change.run(view);
-                }
-                Err(e) => failed.run(e),
+    let withdraw_report = Submit::new(move |()| async move {
+        match api::withdraw_case(id, version).await {
+            Ok(view) => {
+                notice.set(Some(i18n.t(Key::UndoReportWithdrawn).to_string()));
+                on_change.run(view);
             }
-            withdrawing.set(false);
-        });
-    };
+            Err(e) => failed.run(e),
+        }
+        Ok(())
+    });
+    let withdrawing = withdraw_report.pending();
+    let withdraw = move |_| withdraw_report.dispatch(());
     let withdraw_until = case.withdraw_until;
     let can_rate = case.may_rate;
     let actions = case.legal_actions.clone();
@@ -401,8 +393,11 @@ fn RateForm(case_id: i64, on_done: Callback<CaseView>, initial: Option<Rating>) 
     let i18n = use_i18n();
     let score = RwSignal::new(initial.as_ref().map_or(0, |r| r.score));
     let note = RwSignal::new(initial.and_then(|r| r.note).unwrap_or_default());
-    let error = RwSignal::new(None::<ApiError>);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let rate = Submit::new(move |rating: Rating| async move {
+        on_done.run(api::rate_case(case_id, &rating).await?);
+        Ok(())
+    });
+    let (error, errors) = (rate.error, rate.errors);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let s = score.get_untracked();
@@ -415,22 +410,9 @@ fn RateForm(case_id: i64, on_done: Callback<CaseView>, initial: Option<Rating>) 
             return;
         }
         let n = note.get_untracked().trim().to_string();
-        spawn_local(async move {
-            match api::rate_case(
-                case_id,
-                &Rating {
-                    score: s,
-                    note: (!n.is_empty()).then_some(n),
-                },
-            )
-            .await
-            {
-                Ok(v) => on_done.run(v),
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                }
-            }
+        rate.dispatch(Rating {
+            score: s,
+            note: (!n.is_empty()).then_some(n),
         });
     };
     view! {
@@ -489,11 +471,53 @@ pub fn MoveDialog(
     let party = RwSignal::new(None::<i64>);
     let assignee = RwSignal::new(None::<Person>);
     let until = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let busy = RwSignal::new(false);
-    let note_required = matches!(needs, Needs::PostponeReason | Needs::Feedback | Needs::Note);
     let photo = RwSignal::new_local(Vec::<super::photos::Picked>::new());
+    // Someone told of refusals (the board shows a 409 its own way) hears them too.
+    let refused = move |e: ApiError| {
+        if let Some(cb) = on_error {
+            cb.run(e.clone());
+        }
+        Err(e)
+    };
+    let send = Submit::new(move |m: MoveCase| {
+        let picked = photo.get_untracked();
+        let kept = kept.clone();
+        async move {
+            if let Some(KeptMove { label, on_kept }) = kept {
+                // Through the outbox: the photos go up first there, with the move's key.
+                let files = picked.iter().map(|p| p.file.clone()).collect();
+                let sent = match send_move(case_id, &m, label, files).await {
+                    Ok(sent) => sent,
+                    Err(e) => return refused(e),
+                };
+                super::photos::release(&picked);
+                photo.set(Vec::new());
+                match sent {
+                    Sent::Now(v) => on_done.run(v),
+                    Sent::Kept => on_kept.run(()),
+                }
+                return Ok(());
+            }
+            // The result photo goes up first; a refused photo stops the move.
+            if !picked.is_empty() {
+                super::photos::upload_all(
+                    case_id,
+                    shared::cases::PhotoKind::Feedback,
+                    picked.clone(),
+                )
+                .await?;
+                super::photos::release(&picked);
+                photo.set(Vec::new());
+            }
+            match api::move_case(case_id, &m).await {
+                Ok(v) => on_done.run(v),
+                Err(e) => return refused(e),
+            }
+            Ok(())
+        }
+    });
+    let (error, errors, busy) = (send.error, send.errors, send.pending());
+    let note_required = matches!(needs, Needs::PostponeReason | Needs::Feedback | Needs::Note);
     // Start in the form: the first field takes the focus (a modal dialog does this itself).
     request_animation_frame(move || {
         if modal {
@@ -540,66 +564,7 @@ pub fn MoveDialog(
             crate::ui::focus_first_invalid();
             return;
         }
-        errors.set(Vec::new());
-        error.set(None);
-        busy.set(true);
-        let picked = photo.get_untracked();
-        let kept = kept.clone();
-        spawn_local(async move {
-            if let Some(KeptMove { label, on_kept }) = kept {
-                // Through the outbox: the photos go up first there, with the move's key.
-                let files = picked.iter().map(|p| p.file.clone()).collect();
-                let r = send_move(case_id, &m, label, files).await;
-                busy.set(false);
-                match r {
-                    Ok(sent) => {
-                        super::photos::release(&picked);
-                        photo.set(Vec::new());
-                        match sent {
-                            Sent::Now(v) => on_done.run(v),
-                            Sent::Kept => on_kept.run(()),
-                        }
-                    }
-                    Err(e) => {
-                        errors.set(e.field_errors());
-                        error.set(Some(e.clone()));
-                        if let Some(cb) = on_error {
-                            cb.run(e);
-                        }
-                    }
-                }
-                return;
-            }
-            // The result photo goes up first; a refused photo stops the move.
-            if !picked.is_empty() {
-                if let Err(e) = super::photos::upload_all(
-                    case_id,
-                    shared::cases::PhotoKind::Feedback,
-                    picked.clone(),
-                )
-                .await
-                {
-                    busy.set(false);
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                    return;
-                }
-                super::photos::release(&picked);
-                photo.set(Vec::new());
-            }
-            let r = api::move_case(case_id, &m).await;
-            busy.set(false);
-            match r {
-                Ok(v) => on_done.run(v),
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e.clone()));
-                    if let Some(cb) = on_error {
-                        cb.run(e);
-                    }
-                }
-            }
-        });
+        send.dispatch(m);
     };
     let invalid =
         move |f: &'static str| move || errors.with(|e| e.iter().any(|x| x.field == f)).to_string();

@@ -15,7 +15,7 @@ pub use list::MyReportsPage;
 pub use notify::{Bell, NotificationsPage};
 pub(crate) use report::DuplicateOffer;
 pub use report::{PlacePicker, ReportPage};
-pub(crate) use report::{current_position, focus_by_id};
+pub(crate) use report::{current_position, focus_by_id, place_at};
 pub use requests::LedgerPage;
 
 use leptos::prelude::*;

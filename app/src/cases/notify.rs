@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_location;
 
 use crate::api;
@@ -54,12 +53,20 @@ pub fn Bell() -> impl IntoView {
 pub fn NotificationsPage() -> impl IntoView {
     let i18n = use_i18n();
     Effect::new(move |_| set_title(i18n.t(Key::Notifications), i18n.get()));
-    let list = LocalResource::new(|| api::notifications(false));
+    // Marking read: all from the button (the list is read again after), or the one opened (as
+    // the page is left for it; a failure only leaves it unread).
+    let mark_read = Action::new_unsync(|ids: &Vec<i64>| {
+        let ids = ids.clone();
+        async move {
+            let _ = api::mark_read(ids).await;
+        }
+    });
+    let list = LocalResource::new(move || {
+        mark_read.version().track();
+        api::notifications(false)
+    });
     let mark_all = move |_| {
-        spawn_local(async move {
-            let _ = api::mark_read(Vec::new()).await;
-            list.refetch();
-        });
+        mark_read.dispatch(Vec::new());
     };
     view! {
         <div class="page-head section-head">
@@ -100,7 +107,7 @@ pub fn NotificationsPage() -> impl IntoView {
                         view! {
                             <li>
                                 <a class="card notification" class:is-unread=!n.read href=href data-testid="notification"
-                                    on:click=move |_| spawn_local(async move { let _ = api::mark_read(vec![id]).await; })>
+                                    on:click=move |_| { mark_read.dispatch(vec![id]); }>
                                     <span class="notification-head">
                                         {(!n.read).then(|| view! { <span class="badge badge-warn">{move || i18n.t(Key::Unread)}</span> })}
                                         <strong data-user-text>{title}</strong>

@@ -2,11 +2,13 @@
 //! sent), previews, uploading, and a case's gallery with a full-size view.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use std::future::Future;
+
 use shared::cases::{PHOTO_MAX_BYTES, PHOTO_TYPES, PHOTOS_PER_CASE, Photo, PhotoKind};
 
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, use_i18n};
+use crate::submit::Submit;
 
 /// A chosen file and its preview (an object URL).
 #[derive(Clone)]
@@ -31,6 +33,34 @@ pub fn release(picked: &[Picked]) {
     for p in picked {
         let _ = web_sys::Url::revoke_object_url(&p.preview);
     }
+}
+
+/// Chosen photos go up as soon as they are chosen: `upload` sends the list, then its previews
+/// are released. One send at a time; what is chosen while one runs goes with the next choice.
+pub fn upload_when_picked<F, Fu>(
+    picked: RwSignal<Vec<Picked>, LocalStorage>,
+    upload: F,
+) -> Submit<()>
+where
+    F: Fn(Vec<Picked>) -> Fu + 'static,
+    Fu: Future<Output = api::ApiResult<()>> + 'static,
+{
+    let send = Submit::new(move |()| {
+        let list = picked.get_untracked();
+        picked.set(Vec::new());
+        let sent = upload(list.clone());
+        async move {
+            let answer = sent.await;
+            release(&list);
+            answer
+        }
+    });
+    Effect::new(move |_| {
+        if picked.with(|l| !l.is_empty()) {
+            send.dispatch(());
+        }
+    });
+    send
 }
 
 /// Upload the chosen files one after another; how many failed.
@@ -144,31 +174,16 @@ pub fn PhotoPicker(
 #[component]
 pub fn Gallery(case_id: i64, may_add: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let photos = RwSignal::new(None::<Result<Vec<Photo>, ApiError>>);
-    let load = move || spawn_local(async move { photos.set(Some(api::photos(case_id).await)) });
-    load();
     let open = RwSignal::new(None::<(Key, usize, Photo)>);
     let picked = RwSignal::new_local(Vec::<Picked>::new());
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
-    // Chosen photos go up at once.
-    Effect::new(move |_| {
-        let list = picked.get();
-        if list.is_empty() || busy.get_untracked() {
-            return;
-        }
-        picked.set(Vec::new());
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let r = upload_all(case_id, PhotoKind::Report, list.clone()).await;
-            release(&list);
-            busy.set(false);
-            if let Err(e) = r {
-                error.set(Some(e));
-            }
-            load();
-        });
+    let upload = upload_when_picked(picked, move |list| {
+        upload_all(case_id, PhotoKind::Report, list)
+    });
+    let (error, busy) = (upload.error, upload.pending());
+    // Read again after each upload, whether or not every photo went up.
+    let photos = LocalResource::new(move || {
+        upload.version().track();
+        api::photos(case_id)
     });
     view! {
         <section class="card" aria-labelledby="photos-title" data-testid="case-photos">

@@ -4,7 +4,6 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use shared::accounts::Principal;
 use shared::cases::{CreateCase, DuplicateCandidate, DuplicateQuery, Source, Urgency};
@@ -17,6 +16,7 @@ use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
 use crate::offline::outbox::{self, Item, Sent};
 use crate::offline::page::KeptNotice;
+use crate::submit::Submit;
 use crate::ui::{FieldErrorList, FormError, focus_first_invalid, local_error};
 
 #[component]
@@ -55,7 +55,6 @@ fn ReportForm(principal: Principal) -> impl IntoView {
     let duplicates = RwSignal::new(None::<Vec<DuplicateCandidate>>);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
     let photos = RwSignal::new_local(Vec::<super::photos::Picked>::new());
     let uploading = RwSignal::new(false);
     // Kept in the outbox (no signal): said until the next send.
@@ -91,24 +90,22 @@ fn ReportForm(principal: Principal) -> impl IntoView {
     // lies in as the server finds it: the building whose footprint holds it, else the
     // micro-grid or grid. A point outside every grid says so and leaves the choice to the
     // user (the search and grid list stay right above).
+    let located = place_at(point);
+    Effect::new(move |_| match located.get().flatten() {
+        Some(Ok(p)) => place.set(Some(p)),
+        Some(Err(e))
+            if e.field_errors()
+                .iter()
+                .any(|f| f.code == FieldErrorCode::OutsideGrids) =>
+        {
+            locate_error.set(Some(i18n.t(Key::LocationOutsideGrids).to_string()))
+        }
+        Some(Err(e)) => locate_error.set(Some(e.reason(crate::api::language()))),
+        None => {}
+    });
     let place_from_point = move |lon: f64, lat: f64| {
         point.set(Some((lon, lat)));
         locate_error.set(None);
-        spawn_local(async move {
-            match api::locate(lon, lat).await {
-                // A later point (or a cleared one) wins over a slow answer.
-                Ok(_) if point.get_untracked() != Some((lon, lat)) => {}
-                Ok(loc) => place.set(Some(loc.finest())),
-                Err(e)
-                    if e.field_errors()
-                        .iter()
-                        .any(|f| f.code == FieldErrorCode::OutsideGrids) =>
-                {
-                    locate_error.set(Some(i18n.t(Key::LocationOutsideGrids).to_string()))
-                }
-                Err(e) => locate_error.set(Some(e.reason(crate::api::language()))),
-            }
-        });
     };
     let query = leptos_router::hooks::use_query_map().get_untracked();
     let from_map = query
@@ -134,12 +131,78 @@ fn ReportForm(principal: Principal) -> impl IntoView {
         );
     };
 
+    // Sending: the duplicate offer first (once), then the report through the outbox, then its
+    // photos, then the case's page.
+    let send = Submit::reporting_to(
+        error,
+        errors,
+        move |(input, checked): (CreateCase, bool)| {
+            let navigate = navigate.clone();
+            let (category_id, place_id) = (input.category_id, input.place_id);
+            async move {
+                // First time: offer open cases of the same kind here before filing another.
+                if !checked {
+                    let q = DuplicateQuery {
+                        category_id,
+                        place_id: Some(place_id),
+                        lon: point.get_untracked().map(|p| p.0),
+                        lat: point.get_untracked().map(|p| p.1),
+                    };
+                    match api::duplicates(&q).await {
+                        Ok(list) if !list.is_empty() => {
+                            duplicates.set(Some(list));
+                            request_animation_frame(|| focus_by_id("duplicates-title"));
+                            return Ok(());
+                        }
+                        _ => duplicates.set(Some(Vec::new())),
+                    }
+                }
+                // Through the outbox: without signal the report (and its photos) is kept on the
+                // phone and sent when the connection returns.
+                let picked = photos.get_untracked();
+                let item = Item::report(&input, picked.len() as u32);
+                let files = picked.iter().map(|p| p.file.clone()).collect();
+                match outbox::send::<shared::cases::CaseView>(item, files).await {
+                    Ok(Sent::Kept) => {
+                        super::photos::release(&picked);
+                        photos.set(Vec::new());
+                        title.set(String::new());
+                        description.set(String::new());
+                        kept.set(true);
+                    }
+                    Ok(Sent::Now(view)) => {
+                        let id = view.summary.id;
+                        // The photos go up right after the case exists; then the user lands on it.
+                        let picked = photos.get_untracked();
+                        let mut failed = false;
+                        if !picked.is_empty() {
+                            uploading.set(true);
+                            failed = super::photos::upload_all(
+                                id,
+                                shared::cases::PhotoKind::Report,
+                                picked.clone(),
+                            )
+                            .await
+                            .is_err();
+                            super::photos::release(&picked);
+                            uploading.set(false);
+                        }
+                        let extra = if failed { "&photo_failed=1" } else { "" };
+                        navigate(&format!("/cases/{id}?filed=1{extra}"), Default::default());
+                    }
+                    Err(e) => return Err(e),
+                }
+                Ok(())
+            }
+        },
+    )
+    .focusing_invalid();
+    let busy = send.pending();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
             return;
         }
-        error.set(None);
         kept.set(false);
         let mut local = Vec::new();
         if title.get_untracked().trim().is_empty() {
@@ -180,71 +243,7 @@ fn ReportForm(principal: Principal) -> impl IntoView {
             lat: point.get_untracked().map(|p| p.1),
             reporter_hidden: hidden.get_untracked(),
         };
-        let checked = duplicates.with_untracked(Option::is_some);
-        let navigate = navigate.clone();
-        busy.set(true);
-        spawn_local(async move {
-            // First time: offer open cases of the same kind here before filing another.
-            if !checked {
-                let q = DuplicateQuery {
-                    category_id,
-                    place_id: Some(place_id),
-                    lon: point.get_untracked().map(|p| p.0),
-                    lat: point.get_untracked().map(|p| p.1),
-                };
-                match api::duplicates(&q).await {
-                    Ok(list) if !list.is_empty() => {
-                        duplicates.set(Some(list));
-                        busy.set(false);
-                        request_animation_frame(|| focus_by_id("duplicates-title"));
-                        return;
-                    }
-                    _ => duplicates.set(Some(Vec::new())),
-                }
-            }
-            // Through the outbox: without signal the report (and its photos) is kept on the
-            // phone and sent when the connection returns.
-            let picked = photos.get_untracked();
-            let item = Item::report(&input, picked.len() as u32);
-            let files = picked.iter().map(|p| p.file.clone()).collect();
-            match outbox::send::<shared::cases::CaseView>(item, files).await {
-                Ok(Sent::Kept) => {
-                    busy.set(false);
-                    super::photos::release(&picked);
-                    photos.set(Vec::new());
-                    title.set(String::new());
-                    description.set(String::new());
-                    kept.set(true);
-                }
-                Ok(Sent::Now(view)) => {
-                    let id = view.summary.id;
-                    // The photos go up right after the case exists; then the user lands on it.
-                    let picked = photos.get_untracked();
-                    let mut failed = false;
-                    if !picked.is_empty() {
-                        uploading.set(true);
-                        failed = super::photos::upload_all(
-                            id,
-                            shared::cases::PhotoKind::Report,
-                            picked.clone(),
-                        )
-                        .await
-                        .is_err();
-                        super::photos::release(&picked);
-                        uploading.set(false);
-                    }
-                    busy.set(false);
-                    let extra = if failed { "&photo_failed=1" } else { "" };
-                    navigate(&format!("/cases/{id}?filed=1{extra}"), Default::default());
-                }
-                Err(e) => {
-                    busy.set(false);
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-        });
+        send.dispatch((input, duplicates.with_untracked(Option::is_some)));
     };
 
     let groups = move || {
@@ -410,6 +409,23 @@ fn ReportForm(principal: Principal) -> impl IntoView {
     }
 }
 
+/// The place a point lies in, as the server finds it (the building whose footprint holds it,
+/// else the micro-grid or grid), read again whenever the point changes, so a later point wins
+/// over a slow answer. `None` while there is no point.
+pub(crate) fn place_at(
+    point: RwSignal<Option<(f64, f64)>>,
+) -> LocalResource<Option<api::ApiResult<PlaceRefWithPath>>> {
+    LocalResource::new(move || {
+        let at = point.get();
+        async move {
+            match at {
+                Some((lon, lat)) => Some(api::locate(lon, lat).await.map(|l| l.finest())),
+                None => None,
+            }
+        }
+    })
+}
+
 /// The phone's position, asked once: `on_ok(lon, lat)`, or `on_fail()` when there is none (no
 /// permission, no fix within 15 s, no geolocation at all).
 pub(crate) fn current_position(
@@ -462,16 +478,23 @@ pub fn PlacePicker(
     let i18n = use_i18n();
     let grids = LocalResource::new(api::grids);
     let place_q = RwSignal::new(String::new());
-    let place_results = RwSignal::new(None::<Result<Vec<PlaceRefWithPath>, ApiError>>);
+    // What was last searched for (none: no list shown); the answer follows it, the latest
+    // search winning over a slow one.
+    let searched = RwSignal::new(None::<String>);
+    let place_results = LocalResource::new(move || {
+        let q = searched.get();
+        async move {
+            match q {
+                Some(q) => Some(api::search(&q).await.map(|r| r.places)),
+                None => None,
+            }
+        }
+    });
     let search_place = move || {
         let q = place_q.get_untracked().trim().to_string();
-        if q.is_empty() {
-            return;
+        if !q.is_empty() {
+            searched.set(Some(q));
         }
-        place_results.set(None);
-        spawn_local(async move {
-            place_results.set(Some(api::search(&q).await.map(|r| r.places)));
-        });
     };
     view! {
         <p class="place-chosen" data-testid="place-chosen" aria-live="polite">
@@ -489,7 +512,7 @@ pub fn PlacePicker(
                 {move || i18n.t(Key::SearchButton)}
             </button>
         </div>
-        {move || place_results.get().map(|r| match r {
+        {move || place_results.get().flatten().map(|r| match r {
             Err(e) => view! { <p class="field-error">{e.message(i18n.get())}</p> }.into_any(),
             Ok(list) if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoPlaceFound)}</p> }.into_any(),
             Ok(list) => view! {
@@ -501,7 +524,7 @@ pub fn PlacePicker(
                             <li>
                                 <button type="button" class="button button-quiet choice-button" data-testid="place-result"
                                     aria-pressed=move || place.with(|c| c.as_ref().map(|c| c.place.id) == Some(id)).to_string()
-                                    on:click=move |_| { place.set(Some(chosen.clone())); place_results.set(None); }>
+                                    on:click=move |_| { place.set(Some(chosen.clone())); searched.set(None); }>
                                     <strong data-user-text>{p.place.name.clone()}</strong>
                                     <span class="muted">{p.location.clone()}</span>
                                 </button>

@@ -5,7 +5,6 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::accounts::Permission;
 use shared::cases::{
     CaseRequest, CaseView, DecideCaseRequest, NewCaseRequest, RequestKind, RequestState,
@@ -18,6 +17,7 @@ use super::detail::parse_day;
 use crate::accounts::{RequirePermission, use_session};
 use crate::api::{self, ApiError};
 use crate::i18n::{Key, set_title, use_i18n};
+use crate::submit::Submit;
 use crate::ui::{ErrorBox, FieldErrorList, FormError, Loading, When};
 
 fn field_errors(errs: shared::error::FieldErrors) -> Vec<FieldError> {
@@ -53,7 +53,6 @@ pub fn RequestsPanel(
     let day = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let errors = RwSignal::new(Vec::<FieldError>::new());
-    let busy = RwSignal::new(false);
     let reload = move |e: &ApiError| {
         let current = e
             .is(ErrorCode::VersionConflict)
@@ -66,6 +65,31 @@ pub fn RequestsPanel(
         }
         reloaded
     };
+    // Asking and deciding report to the one error line of the section. Someone else's change
+    // (409 with the case as it is now) shows that case instead.
+    let ask = Submit::reporting_to(error, errors, move |input: NewCaseRequest| async move {
+        match api::request_on_case(id, &input).await {
+            Ok(v) => {
+                notice.set(Some(i18n.t(Key::RequestSent).to_string()));
+                on_change.run(v);
+                Ok(())
+            }
+            Err(e) if reload(&e) => Ok(()),
+            Err(e) => Err(e),
+        }
+    });
+    let decide_one = Submit::reporting_to(
+        error,
+        errors,
+        move |(request_id, input): (i64, DecideCaseRequest)| async move {
+            api::decide_case_request(request_id, &input).await?;
+            notice.set(Some(i18n.t(Key::RequestDecided).to_string()));
+            if let Ok(v) = api::case(id).await {
+                on_change.run(v);
+            }
+            Ok(())
+        },
+    );
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(kind) = open.get_untracked() else {
@@ -82,21 +106,7 @@ pub fn RequestsPanel(
             crate::ui::focus_first_invalid();
             return;
         }
-        busy.set(true);
-        spawn_local(async move {
-            match api::request_on_case(id, &input).await {
-                Ok(v) => {
-                    notice.set(Some(i18n.t(Key::RequestSent).to_string()));
-                    on_change.run(v);
-                }
-                Err(e) if reload(&e) => {}
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                }
-            }
-            busy.set(false);
-        });
+        ask.dispatch(input);
     };
     let decision_note = RwSignal::new(String::new());
     let decide = move |req: CaseRequest, approve: bool| {
@@ -111,23 +121,9 @@ pub fn RequestsPanel(
             crate::ui::focus_first_invalid();
             return;
         }
-        busy.set(true);
-        spawn_local(async move {
-            match api::decide_case_request(req.id, &input).await {
-                Ok(_) => {
-                    notice.set(Some(i18n.t(Key::RequestDecided).to_string()));
-                    if let Ok(v) = api::case(id).await {
-                        on_change.run(v);
-                    }
-                }
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    error.set(Some(e));
-                }
-            }
-            busy.set(false);
-        });
+        decide_one.dispatch((req.id, input));
     };
+    let busy = Signal::derive(move || ask.pending().get() || decide_one.pending().get());
     Some(view! {
         <section class="card" aria-labelledby="case-requests-title" data-testid="case-requests">
             <h2 id="case-requests-title">{move || i18n.t(Key::RequestsTitle)}</h2>

@@ -133,6 +133,8 @@ fn start_live(
         if fresh {
             return;
         }
+        // A message of the live stream, not a user's action: nothing waits on this reading
+        // (no pending state to show), and it may outlive the board, hence `try_` below.
         spawn_local(async move {
             let Ok(v) = api::council_item(change.item_id).await else {
                 return;
@@ -168,6 +170,8 @@ fn start_live(
     };
     let on_resync = move || {
         let g = grid.get_untracked();
+        // The live stream (re)opened, not a user's action: read the board again in the
+        // background and keep what is shown if that fails.
         spawn_local(async move {
             // A failed resync keeps the board as it was (the next change tries again).
             if let Ok(p) = api::council_items(&items_query(g)).await {

@@ -80,42 +80,102 @@ pub fn ItemPage() -> impl IntoView {
 #[component]
 fn ItemWithComments(id: i64, notice: RwSignal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
-    let item = LocalResource::new(move || api::council_item(id));
+    let reading = LocalResource::new(move || api::council_item(id));
+    // The item as shown: each reading and each move's answer lands here. The page is built once
+    // from the first; later ones redraw only the parts that differ, so what the user opened
+    // meanwhile (a ballot being written while a move's answer was on its way) stays open.
+    let item = RwSignal::new(None::<ItemView>);
     Effect::new(move |_| {
-        let title = item.with(|c| {
-            c.as_ref()
-                .and_then(|c| c.as_ref().ok())
-                .map(|c| c.summary.title.clone())
-        });
+        if let Some(Ok(v)) = reading.get() {
+            item.set(Some(v));
+        }
+    });
+    let title = Memo::new(move |_| item.with(|v| v.as_ref().map(|v| v.summary.title.clone())));
+    Effect::new(move |_| {
         set_title(
-            &title.unwrap_or_else(|| i18n.t(Key::CouncilItemPage).to_string()),
+            &title
+                .get()
+                .unwrap_or_else(|| i18n.t(Key::CouncilItemPage).to_string()),
             i18n.get(),
         );
     });
-    let load = Callback::new(move |_: ()| item.refetch());
-    // A move's answer is the item as it is now: shown without reading it again.
-    let set = Callback::new(move |v: ItemView| item.set(Some(Ok(v))));
+    let loaded = Memo::new(move |_| item.with(Option::is_some));
+    let may_manage =
+        Signal::derive(move || item.with(|v| v.as_ref().is_some_and(|v| v.may_manage)));
+    let reload = Callback::new(move |_: ()| reading.refetch());
     view! {
-        {move || match item.get() {
-            None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorBox error=e retry=load/> }.into_any(),
-            Some(Ok(v)) => view! { <ItemDetail item=v set reload=load notice/> }.into_any(),
+        {move || match reading.get() {
+            Some(Err(e)) => view! { <ErrorBox error=e retry=reload/> }.into_any(),
+            _ if !loaded.get() => view! { <Loading/> }.into_any(),
+            _ => ().into_any(),
         }}
-        {(id > 0).then(|| view! { <Comments item_id=id item/> })}
+        {move || loaded.get().then(|| view! { <ItemDetail item reload notice/> })}
+        {(id > 0).then(|| view! { <Comments item_id=id may_manage/> })}
     }
+}
+
+/// What the support card shows.
+#[derive(Clone, PartialEq)]
+struct SupportPart {
+    count: u64,
+    threshold: u32,
+    may_support: bool,
+    supported: bool,
+    withdraw_until: Option<time::OffsetDateTime>,
 }
 
 #[component]
 fn ItemDetail(
-    item: ItemView,
-    set: Callback<ItemView>,
+    item: RwSignal<Option<ItemView>>,
     reload: Callback<()>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let s = item.summary.clone();
-    let id = s.id;
-    let version = s.version;
+    // Each part of the item is read through its own memo: an answer that leaves a part as it
+    // was does not draw it again.
+    fn part<T: Clone + PartialEq + Default + Send + Sync + 'static>(
+        item: RwSignal<Option<ItemView>>,
+        pick: impl Fn(&ItemView) -> T + Send + Sync + 'static,
+    ) -> Memo<T> {
+        Memo::new(move |_| item.with(|v| v.as_ref().map(&pick).unwrap_or_default()))
+    }
+    let id = item.with_untracked(|v| v.as_ref().map_or(0, |v| v.summary.id));
+    let version = part(item, |v| v.summary.version);
+    let stage = part(item, |v| Some(v.summary.stage));
+    let tier = part(item, |v| v.summary.tier);
+    let facts = part(item, |v| {
+        Some((
+            v.summary.clone(),
+            v.description.clone(),
+            v.raised_by_name.clone(),
+        ))
+    });
+    let photos = part(item, |v| (v.photos.clone(), v.may_add_photo));
+    let support = part(item, |v| {
+        let s = &v.summary;
+        let shown = matches!(
+            s.stage,
+            shared::council::ItemStage::Proposed | shared::council::ItemStage::Gathering
+        ) || s.support_count > 0;
+        shown.then(|| SupportPart {
+            count: s.support_count,
+            threshold: s.support_threshold,
+            may_support: v.may_support,
+            supported: s.supported,
+            // Once given, a support is taken back only within the undo window (撤回).
+            withdraw_until: s.support_withdraw_until,
+        })
+    });
+    let decision = part(item, |v| v.decision.clone());
+    let reason = part(item, |v| v.reason.clone());
+    let actions = part(item, |v| v.legal_actions.clone());
+    let has_actions = Memo::new(move |_| actions.with(|a| !a.is_empty()));
+    let may_manage = part(item, |v| v.may_manage);
+    let may_open_ballot = part(item, |v| v.may_manage && v.summary.stage.is_undecided());
+    let ballots = part(item, |v| v.ballots.clone());
+    let has_ballots = Memo::new(move |_| ballots.with(|b| !b.is_empty()));
+    let history = part(item, |v| v.history.clone());
+
     let open = RwSignal::new(None::<ItemAction>);
     let error = RwSignal::new(None::<ApiError>);
     let ballot_form = RwSignal::new(false);
@@ -132,7 +192,12 @@ fn ItemDetail(
         }
     });
     let done = Callback::new(move |(action, v): (ItemAction, ItemView)| {
-        open.set(None);
+        // The move's own form closes; another one opened meanwhile stays while still legal.
+        open.update(|o| {
+            if o.is_some_and(|a| a == action || !v.legal_actions.contains(&a)) {
+                *o = None;
+            }
+        });
         error.set(None);
         let lang = i18n.lang.get_untracked();
         notice.set(Some(i18n.fmt(
@@ -142,13 +207,13 @@ fn ItemDetail(
                 ("stage", v.summary.stage.text().get(lang)),
             ],
         )));
-        set.run(v);
+        item.set(Some(v));
     });
     // A move that needs no form goes straight out.
     let move_now = Submit::new(move |action: ItemAction| async move {
         let m = MoveItem {
             action,
-            version,
+            version: version.get_untracked(),
             tier: None,
             meeting_id: None,
             note: None,
@@ -172,7 +237,7 @@ fn ItemDetail(
         error.set(None);
         move_now.dispatch(action);
     };
-    let support = Submit::new(move |on: bool| async move {
+    let support_send = Submit::new(move |on: bool| async move {
         match api::support_item(id, on).await {
             Ok(v) => {
                 notice.set(Some(
@@ -183,80 +248,78 @@ fn ItemDetail(
                     })
                     .to_string(),
                 ));
-                set.run(v);
+                item.set(Some(v));
             }
             Err(e) => failed.run(e),
         }
         Ok(())
     });
-    let busy = support.pending();
+    let busy = support_send.pending();
     let toggle_support = move |on: bool| {
         if busy.get_untracked() {
             return;
         }
         error.set(None);
-        support.dispatch(on);
+        support_send.dispatch(on);
     };
-
-    let actions = item.legal_actions.clone();
-    let history = item.history.clone();
-    let ballots = item.ballots.clone();
-    let may_manage = item.may_manage;
-    let may_support = item.may_support;
-    let supported = s.supported;
-    // Once given, a support is taken back only within the undo window (撤回).
-    let support_withdraw_until = s.support_withdraw_until;
-    let description = item.description.clone();
-    let decision = item.decision.clone();
-    let reason = item.reason.clone();
-    let tier = s.tier;
-    let stage = s.stage;
-    let ballot_item = item.clone();
-    let photos = item.photos.clone();
-    let may_add_photo = item.may_add_photo;
-    let show_support = matches!(
-        stage,
-        shared::council::ItemStage::Proposed | shared::council::ItemStage::Gathering
-    ) || s.support_count > 0;
+    // A ballot's answer replaces that ballot in the item as it is now.
+    let ballot_changed = Callback::new(move |nb: BallotView| {
+        item.update(|v| {
+            if let Some(x) = v
+                .as_mut()
+                .and_then(|v| v.ballots.iter_mut().find(|x| x.id == nb.id))
+            {
+                *x = nb;
+            }
+        });
+    });
 
     view! {
-        <article class="council-item" data-testid="item-detail" data-stage=stage.as_str() data-version=version>
-            <header class="page-head">
-                <h1 data-testid="item-title" data-user-text>{s.title.clone()}</h1>
-                <div class="badges">
-                    <ItemStageBadge stage/>
-                    <TierBadge tier/>
-                    {s.overdue.then(|| view! { <span class="badge badge-danger" data-testid="item-overdue">{move || i18n.t(Key::Overdue)}</span> })}
-                </div>
-                {tier.map(|t| view! { <p class="tier-route" data-testid="tier-route">{move || i18n.text(t.route_text())}</p> })}
-            </header>
+        <article class="council-item" data-testid="item-detail"
+            data-stage=move || stage.get().map(|s| s.as_str()) data-version=move || version.get()>
+            {move || facts.get().map(|(s, _, _)| view! {
+                <header class="page-head">
+                    <h1 data-testid="item-title" data-user-text>{s.title.clone()}</h1>
+                    <div class="badges">
+                        <ItemStageBadge stage=s.stage/>
+                        <TierBadge tier=s.tier/>
+                        {s.overdue.then(|| view! { <span class="badge badge-danger" data-testid="item-overdue">{move || i18n.t(Key::Overdue)}</span> })}
+                    </div>
+                    {s.tier.map(|t| view! { <p class="tier-route" data-testid="tier-route">{move || i18n.text(t.route_text())}</p> })}
+                </header>
+            })}
             <FormError error testid="item-error"/>
-            <section class="card item-facts">
-                {(!description.is_empty()).then(|| view! { <p class="item-description" data-testid="item-description" data-user-text>{description.clone()}</p> })}
-                <dl class="facts">
-                    <div><dt>{move || i18n.t(Key::CouncilScope)}</dt><dd data-testid="item-scope" data-user-text>{s.scope_name.clone()}</dd></div>
-                    <div><dt>{move || i18n.t(Key::CouncilRaisedBy)}</dt><dd><span data-user-text>{item.raised_by_name.clone()}</span>" · "<When at=s.created_at/></dd></div>
-                    {s.meeting_at.map(|t| {
-                        let href = s.meeting_id.map(|m| format!("/council/meetings/{m}")).unwrap_or_default();
-                        view! { <div><dt>{move || i18n.t(Key::CouncilMeeting)}</dt><dd><a href=href data-testid="item-meeting"><When at=t/></a></dd></div> }
-                    })}
-                    {s.due.map(|d| view! { <div><dt>{move || i18n.t(Key::Deadline)}</dt><dd class:is-late=s.overdue><Day day=d/></dd></div> })}
-                </dl>
-            </section>
-            <super::photos::ItemPhotos item_id=id photos may_add=may_add_photo reload/>
+            {move || facts.get().map(|(s, description, raised_by_name)| view! {
+                <section class="card item-facts">
+                    {(!description.is_empty()).then(|| view! { <p class="item-description" data-testid="item-description" data-user-text>{description.clone()}</p> })}
+                    <dl class="facts">
+                        <div><dt>{move || i18n.t(Key::CouncilScope)}</dt><dd data-testid="item-scope" data-user-text>{s.scope_name.clone()}</dd></div>
+                        <div><dt>{move || i18n.t(Key::CouncilRaisedBy)}</dt><dd><span data-user-text>{raised_by_name}</span>" · "<When at=s.created_at/></dd></div>
+                        {s.meeting_at.map(|t| {
+                            let href = s.meeting_id.map(|m| format!("/council/meetings/{m}")).unwrap_or_default();
+                            view! { <div><dt>{move || i18n.t(Key::CouncilMeeting)}</dt><dd><a href=href data-testid="item-meeting"><When at=t/></a></dd></div> }
+                        })}
+                        {s.due.map(|d| view! { <div><dt>{move || i18n.t(Key::Deadline)}</dt><dd class:is-late=s.overdue><Day day=d/></dd></div> })}
+                    </dl>
+                </section>
+            })}
+            {move || {
+                let (photos, may_add) = photos.get();
+                view! { <super::photos::ItemPhotos item_id=id photos may_add reload/> }
+            }}
 
-            {show_support.then(|| view! {
+            {move || support.get().map(|p| view! {
                 <section class="card support-card" aria-labelledby="support-title">
                     <h2 id="support-title">{move || i18n.t(Key::CouncilSupports)}</h2>
-                    <SupportBar count=s.support_count threshold=s.support_threshold/>
-                    {may_support.then(|| view! {
-                        <button type="button" class="button support-toggle" class:button-primary=!supported class:button-secondary=supported
-                            aria-pressed=supported.to_string() data-testid="support-toggle" disabled=move || busy.get() || supported
+                    <SupportBar count=p.count threshold=p.threshold/>
+                    {p.may_support.then(|| view! {
+                        <button type="button" class="button support-toggle" class:button-primary=!p.supported class:button-secondary=p.supported
+                            aria-pressed=p.supported.to_string() data-testid="support-toggle" disabled=move || busy.get() || p.supported
                             on:click=move |_| toggle_support(true)>
-                            <span aria-hidden="true">{if supported { "✓ " } else { "👍 " }}</span>
-                            {move || i18n.t(if supported { Key::ElderSupported } else { Key::CouncilSupport })}
+                            <span aria-hidden="true">{if p.supported { "✓ " } else { "👍 " }}</span>
+                            {move || i18n.t(if p.supported { Key::ElderSupported } else { Key::CouncilSupport })}
                         </button>
-                        {support_withdraw_until.map(|until| view! {
+                        {p.withdraw_until.map(|until| view! {
                             <crate::undo::UndoButton until label=Key::UndoWithdrawSupport testid="support-withdraw"
                                 busy on_undo=Callback::new(move |_| toggle_support(false))/>
                         })}
@@ -264,7 +327,7 @@ fn ItemDetail(
                 </section>
             })}
 
-            {decision.map(|d| {
+            {move || decision.get().map(|d| {
                 let party = d.clone();
                 view! {
                     <section class="card decision-card" aria-labelledby="decision-title" data-testid="item-decision">
@@ -283,31 +346,28 @@ fn ItemDetail(
                     </section>
                 }
             })}
-            {reason.map(|r| view! {
+            {move || reason.get().map(|r| view! {
                 <section class="card" data-testid="item-reason">
                     <h2>{move || i18n.t(Key::CouncilNotAdoptedReason)}</h2>
                     <p>{r}</p>
                 </section>
             })}
 
-            {(!actions.is_empty()).then(|| view! {
+            {move || has_actions.get().then(|| view! {
                 <section class="card" aria-labelledby="item-actions-title">
                     <h2 id="item-actions-title">{move || i18n.t(Key::WhatNext)}</h2>
                     <div class="actions" data-testid="item-actions">
-                        {actions.iter().map(|a| {
-                            let a = *a;
-                            view! {
-                                <button type="button" class=if a.needs() == ItemNeeds::Nothing { "button button-primary" } else { "button button-secondary" }
-                                    data-testid=format!("item-action-{}", a.as_str())
-                                    aria-expanded=move || (a.needs() != ItemNeeds::Nothing).then(|| (open.get() == Some(a)).to_string())
-                                    on:click=move |_| run(a)>
-                                    {move || i18n.text(a.text())}
-                                </button>
-                            }
-                        }).collect_view()}
+                        <For each=move || actions.get() key=|a| *a let:a>
+                            <button type="button" class=if a.needs() == ItemNeeds::Nothing { "button button-primary" } else { "button button-secondary" }
+                                data-testid=format!("item-action-{}", a.as_str())
+                                aria-expanded=move || (a.needs() != ItemNeeds::Nothing).then(|| (open.get() == Some(a)).to_string())
+                                on:click=move |_| run(a)>
+                                {move || i18n.text(a.text())}
+                            </button>
+                        </For>
                     </div>
                     {move || open.get().map(|a| view! {
-                        <ActionForm item_id=id version action=a tier
+                        <ActionForm item_id=id version action=a tier=tier.get_untracked()
                             on_done=Callback::new(move |v| done.run((a, v)))
                             on_cancel=Callback::new(move |_| open.set(None))
                             on_error=failed/>
@@ -318,66 +378,67 @@ fn ItemDetail(
             <section class="card" aria-labelledby="ballots-title">
                 <div class="section-head">
                     <h2 id="ballots-title">{move || i18n.t(Key::CouncilBallots)}</h2>
-                    {(may_manage && stage.is_undecided()).then(|| view! {
+                    {move || may_open_ballot.get().then(|| view! {
                         <button type="button" class="button button-secondary" data-testid="ballot-new"
                             aria-expanded=move || ballot_form.get().to_string()
                             on:click=move |_| ballot_form.update(|b| *b = !*b)>{move || i18n.t(Key::CouncilOpenBallot)}</button>
                     })}
                 </div>
-                {move || ballot_form.get().then(|| view! {
+                {move || (ballot_form.get() && may_open_ballot.get()).then(|| view! {
                     <BallotForm item_id=id
                         on_done=Callback::new(move |_| { ballot_form.set(false); notice.set(Some(i18n.t(Key::CouncilBallotOpened).to_string())); reload.run(()); })
                         on_cancel=Callback::new(move |_| ballot_form.set(false))/>
                 })}
-                {if ballots.is_empty() {
-                    view! { <p class="muted" data-testid="no-ballots">{move || i18n.t(Key::CouncilNoBallots)}</p> }.into_any()
-                } else {
+                {move || if has_ballots.get() {
                     view! {
                         <ul class="ballots">
-                            {ballots.into_iter().map(|b| {
-                                let it = ballot_item.clone();
-                                view! {
-                                    <BallotCard ballot=b may_manage
-                                        on_change=Callback::new(move |nb: BallotView| {
-                                            let mut v = it.clone();
-                                            if let Some(x) = v.ballots.iter_mut().find(|x| x.id == nb.id) { *x = nb; }
-                                            set.run(v);
-                                        })
-                                        reload notice on_error=failed/>
-                                }
-                            }).collect_view()}
+                            // A ballot is drawn again when anything in it changed (its key is all
+                            // of it); the others keep what the user was doing in them.
+                            <For each=move || ballots.get() key=|b| (b.id, format!("{b:?}")) let:b>
+                                <BallotCard ballot=b may_manage=may_manage.get_untracked()
+                                    on_change=ballot_changed reload notice on_error=failed/>
+                            </For>
                         </ul>
                     }.into_any()
+                } else {
+                    view! { <p class="muted" data-testid="no-ballots">{move || i18n.t(Key::CouncilNoBallots)}</p> }.into_any()
                 }}
             </section>
 
             <section class="card" aria-labelledby="item-history-title">
                 <h2 id="item-history-title">{move || i18n.t(Key::History)}</h2>
                 <ol class="timeline" data-testid="item-history">
-                    {history.into_iter().map(|e| {
-                        let action = e.action.clone();
-                        view! {
-                            <li class="timeline-item" data-testid="item-event" data-action=e.action.clone()>
-                                <p><strong>{move || event_label(&action, i18n.get())}</strong>
-                                    {e.to_stage.map(|st| view! { " → "{move || i18n.text(st.text())} })}</p>
-                                <p class="timeline-meta muted"><When at=e.at/>" · "{if e.actor_name.is_empty() {
-                                    view! { <span>{move || i18n.t(Key::System)}</span> }.into_any()
-                                } else {
-                                    view! { <span data-user-text>{e.actor_name.clone()}</span> }.into_any()
-                                }}</p>
-                                // The entry's facts in the reader's language (the tier, a ballot's
-                                // result), then what was typed.
-                                {e.detail.describe(i18n.get()).is_some().then(|| {
-                                    let detail = e.detail.clone();
-                                    view! { <p class="timeline-what" data-testid="item-event-what">{move || detail.describe(i18n.get())}</p> }
-                                })}
-                                {e.note.clone().map(|n| view! { <p class="timeline-note" data-user-text>{n}</p> })}
-                            </li>
-                        }
-                    }).collect_view()}
+                    // An entry never changes once written: new ones are added below.
+                    <For each=move || history.get() key=|e| e.id let:e>
+                        <HistoryEntry e/>
+                    </For>
                 </ol>
             </section>
         </article>
+    }
+}
+
+#[component]
+fn HistoryEntry(e: shared::council::ItemEvent) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = e.action.clone();
+    view! {
+        <li class="timeline-item" data-testid="item-event" data-action=e.action.clone()>
+            <p><strong>{move || event_label(&action, i18n.get())}</strong>
+                {e.to_stage.map(|st| view! { " → "{move || i18n.text(st.text())} })}</p>
+            <p class="timeline-meta muted"><When at=e.at/>" · "{if e.actor_name.is_empty() {
+                view! { <span>{move || i18n.t(Key::System)}</span> }.into_any()
+            } else {
+                view! { <span data-user-text>{e.actor_name.clone()}</span> }.into_any()
+            }}</p>
+            // The entry's facts in the reader's language (the tier, a ballot's
+            // result), then what was typed.
+            {e.detail.describe(i18n.get()).is_some().then(|| {
+                let detail = e.detail.clone();
+                view! { <p class="timeline-what" data-testid="item-event-what">{move || detail.describe(i18n.get())}</p> }
+            })}
+            {e.note.clone().map(|n| view! { <p class="timeline-note" data-user-text>{n}</p> })}
+        </li>
     }
 }
 
@@ -386,7 +447,8 @@ fn ItemDetail(
 #[component]
 fn ActionForm(
     item_id: i64,
-    version: i64,
+    /// The item's version as it is now (read when sending).
+    version: Memo<i64>,
     action: ItemAction,
     tier: Option<Tier>,
     on_done: Callback<ItemView>,
@@ -448,7 +510,7 @@ fn ActionForm(
         });
         let m = MoveItem {
             action,
-            version,
+            version: version.get_untracked(),
             tier: chosen_tier.get_untracked(),
             meeting_id: meeting.get_untracked(),
             note: (!n.is_empty()).then_some(n),
@@ -1032,15 +1094,8 @@ fn BallotForm(item_id: i64, on_done: Callback<()>, on_cancel: Callback<()>) -> i
 /// Comments under an item: the list (hidden ones keep their place with the reason), the form,
 /// and hiding with a reason for those who manage the item.
 #[component]
-fn Comments(item_id: i64, item: LocalResource<Result<ItemView, ApiError>>) -> impl IntoView {
+fn Comments(item_id: i64, may_manage: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
-    let may_manage = move || {
-        item.with(|i| {
-            i.as_ref()
-                .and_then(|i| i.as_ref().ok())
-                .is_some_and(|i| i.may_manage)
-        })
-    };
     let body = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let error = RwSignal::new(None::<ApiError>);
@@ -1101,7 +1156,7 @@ fn Comments(item_id: i64, item: LocalResource<Result<ItemView, ApiError>>) -> im
                                         <p class="comment-hidden" data-testid="comment-hidden">{i18n.fmt(Key::CouncilCommentHidden, &[("reason", c.hidden_reason.as_deref().unwrap_or(""))])}</p>
                                     })}
                                     {(!c.body.is_empty()).then(|| view! { <p class="comment-body" data-testid="comment-body" data-user-text>{c.body.clone()}</p> })}
-                                    {(may_manage() && !c.hidden).then(|| view! {
+                                    {(may_manage.get() && !c.hidden).then(|| view! {
                                         {move || if hiding.get() == Some(cid) {
                                             view! {
                                                 <form class="hide-form" on:submit=hide data-testid="hide-form">

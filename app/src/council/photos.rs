@@ -3,11 +3,10 @@
 //! `shared::council::may_add_photo`) — the phone camera / file picker of the case photos.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::council::{ItemPhoto, PHOTOS_PER_ITEM};
 
 use crate::api::{self, ApiError};
-use crate::cases::photos::{PhotoPicker, Picked, release};
+use crate::cases::photos::{PhotoPicker, Picked, upload_when_picked};
 use crate::i18n::{Key, use_i18n};
 
 /// Upload chosen photos one after another; the last error, if any.
@@ -32,30 +31,14 @@ pub fn ItemPhotos(
     let i18n = use_i18n();
     let open = RwSignal::new(None::<(usize, ItemPhoto)>);
     let picked = RwSignal::new_local(Vec::<Picked>::new());
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
     let room = PHOTOS_PER_ITEM.saturating_sub(photos.len() as u64);
-    Effect::new(move |_| {
-        let list = picked.get();
-        if list.is_empty() || busy.get_untracked() {
-            return;
-        }
-        picked.set(Vec::new());
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let r = upload_all(item_id, list.clone()).await;
-            release(&list);
-            busy.set(false);
-            match r {
-                Ok(()) => reload.run(()),
-                Err(e) => {
-                    error.set(Some(e));
-                    reload.run(());
-                }
-            }
-        });
+    // The item is read again after each upload, whether or not every photo went up.
+    let upload = upload_when_picked(picked, move |list| async move {
+        let answer = upload_all(item_id, list).await;
+        reload.run(());
+        answer
     });
+    let (error, busy) = (upload.error, upload.pending());
     if photos.is_empty() && !may_add {
         return ().into_any();
     }

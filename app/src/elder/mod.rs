@@ -17,7 +17,6 @@ pub use speech::{ReadAloudBar, announce, stop_reading};
 pub use vote::ElderVotePage;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use shared::accounts::{Preferences, PreferencesView, Principal, Role, UpdatePreferences};
 
@@ -41,6 +40,8 @@ pub struct Elder {
     pub offer: RwSignal<bool>,
     /// The account's saved version (0: never saved).
     version: RwSignal<i64>,
+    /// Saving the choice with the account (`Elder::save`).
+    saving: Action<UpdatePreferences, ()>,
     session: Session,
 }
 
@@ -49,11 +50,35 @@ impl Elder {
     /// once someone signs in.
     pub fn provide(session: Session) -> Elder {
         let defaults = Preferences::default();
+        let version = RwSignal::new(0);
+        let offer = RwSignal::new(false);
+        // A save from another device in between is a 409: this tap is the newer choice, so it
+        // is made again over that version.
+        let saving = Action::new_unsync(move |wanted: &UpdatePreferences| {
+            let mut wanted = wanted.clone();
+            async move {
+                for _ in 0..2 {
+                    match api::save_preferences(&wanted).await {
+                        Ok(view) => {
+                            version.set(view.preferences.version);
+                            offer.set(view.offer_elder_mode);
+                            return;
+                        }
+                        Err(e) => match e.current::<PreferencesView>() {
+                            Some(current) => wanted.version = current.preferences.version,
+                            // Kept on the device; the next change tries the account again.
+                            None => return,
+                        },
+                    }
+                }
+            }
+        });
         let elder = Elder {
             on: RwSignal::new(stored(ELDER_KEY).unwrap_or(defaults.elder_mode)),
             read_aloud: RwSignal::new(stored(READ_ALOUD_KEY).unwrap_or(defaults.read_aloud)),
-            offer: RwSignal::new(false),
-            version: RwSignal::new(0),
+            offer,
+            version,
+            saving,
             session,
         };
         provide_context(elder);
@@ -65,32 +90,44 @@ impl Elder {
             remember(READ_ALOUD_KEY, elder.read_aloud.get());
         });
         let user = Memo::new(move |_| session.principal().map(|p| p.user_id));
+        // The account's saved choice, read again whenever another user signs in; it names
+        // whose it is, so the previous user's is never applied to the next.
+        let saved = LocalResource::new(move || {
+            let who = user.get();
+            async move {
+                match who {
+                    Some(who) => api::preferences().await.ok().map(|view| (who, view)),
+                    None => None,
+                }
+            }
+        });
         Effect::new(move |_| {
-            if user.get().is_none() {
+            let Some(who) = user.get() else {
                 elder.offer.set(false);
                 elder.version.set(0);
                 return;
+            };
+            let Some(Some((whose, view))) = saved.get() else {
+                return;
+            };
+            if whose != who {
+                return;
             }
-            spawn_local(async move {
-                let Ok(view) = api::preferences().await else {
+            if view.preferences.version == 0 {
+                // Never saved with the account: what this device chose becomes the
+                // account's, when it differs from the defaults.
+                if elder.wanted(false).elder_mode != Preferences::default().elder_mode
+                    || elder.wanted(false).read_aloud != Preferences::default().read_aloud
+                {
+                    elder.save(false);
                     return;
-                };
-                if view.preferences.version == 0 {
-                    // Never saved with the account: what this device chose becomes the
-                    // account's, when it differs from the defaults.
-                    if elder.wanted(false).elder_mode != Preferences::default().elder_mode
-                        || elder.wanted(false).read_aloud != Preferences::default().read_aloud
-                    {
-                        elder.save(false);
-                        return;
-                    }
-                } else {
-                    elder.on.set(view.preferences.elder_mode);
-                    elder.read_aloud.set(view.preferences.read_aloud);
                 }
-                elder.version.set(view.preferences.version);
-                elder.offer.set(view.offer_elder_mode);
-            });
+            } else {
+                elder.on.set(view.preferences.elder_mode);
+                elder.read_aloud.set(view.preferences.read_aloud);
+            }
+            elder.version.set(view.preferences.version);
+            elder.offer.set(view.offer_elder_mode);
         });
         elder
     }
@@ -127,30 +164,12 @@ impl Elder {
         }
     }
 
-    /// Save the current choice with the account (the device keeps it in any case). A save
-    /// from another device in between is a 409: this tap is the newer choice, so it is made
-    /// again over that version.
+    /// Save the current choice with the account (the device keeps it in any case).
     fn save(self, offer_answered: bool) {
         if self.session.principal().is_none() {
             return;
         }
-        let mut wanted = self.wanted(offer_answered);
-        spawn_local(async move {
-            for _ in 0..2 {
-                match api::save_preferences(&wanted).await {
-                    Ok(view) => {
-                        self.version.set(view.preferences.version);
-                        self.offer.set(view.offer_elder_mode);
-                        return;
-                    }
-                    Err(e) => match e.current::<PreferencesView>() {
-                        Some(current) => wanted.version = current.preferences.version,
-                        // Kept on the device; the next change tries the account again.
-                        None => return,
-                    },
-                }
-            }
-        });
+        self.saving.dispatch(self.wanted(offer_answered));
     }
 }
 

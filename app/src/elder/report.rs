@@ -5,11 +5,9 @@
 //! is offered right under the problem instead of a second case (three taps too).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use shared::cases::{CreateCase, DuplicateQuery, QUICK_PROBLEMS, Source, Urgency};
 use shared::error::FieldErrorCode;
-use shared::places::PlaceRefWithPath;
 
 use crate::api;
 use crate::cases::DuplicateOffer;
@@ -28,25 +26,32 @@ pub fn ElderReportPage() -> impl IntoView {
     let problem = RwSignal::new(None::<usize>);
     let sentence = RwSignal::new(String::new());
     let photos = RwSignal::new_local(Vec::<Picked>::new());
-    // The phone's location, when asked for: the point and the place it lies in.
-    let located = RwSignal::new(None::<((f64, f64), PlaceRefWithPath)>);
-    let locating = RwSignal::new(false);
+    // The phone's location, when asked for, and the place it lies in.
+    let point = RwSignal::new(None::<(f64, f64)>);
+    let place_here = crate::cases::place_at(point);
+    let located = Signal::derive(move || match (point.get(), place_here.get().flatten()) {
+        (Some(at), Some(Ok(p))) => Some((at, p)),
+        _ => None,
+    });
+    // Waiting for the phone's position, then for the place it lies in.
+    let asking = RwSignal::new(false);
+    let locating = move || asking.get() || place_here.get().is_none();
     let locate_failed = RwSignal::new(false);
+    Effect::new(move |_| {
+        if matches!(place_here.get().flatten(), Some(Err(_))) {
+            locate_failed.set(true);
+        }
+    });
     let locate = move |_| {
-        locating.set(true);
+        asking.set(true);
         locate_failed.set(false);
         crate::cases::current_position(
             move |lon, lat| {
-                spawn_local(async move {
-                    match api::locate(lon, lat).await {
-                        Ok(loc) => located.set(Some(((lon, lat), loc.finest()))),
-                        Err(_) => locate_failed.set(true),
-                    }
-                    locating.set(false);
-                });
+                asking.set(false);
+                point.set(Some((lon, lat)));
             },
             move || {
-                locating.set(false);
+                asking.set(false);
                 locate_failed.set(true);
             },
         );
@@ -222,8 +227,8 @@ pub fn ElderReportPage() -> impl IntoView {
                 <div class="elder-place">
                     <p data-testid="elder-place"><strong>{move || i18n.t(Key::ElderPlace)}</strong>" "{place_line}</p>
                     <button type="button" id="elder-locate" class="button button-secondary button-block" data-testid="elder-locate"
-                        disabled=move || locating.get() on:click=locate>
-                        {move || i18n.t(if locating.get() { Key::Locating } else { Key::UseMyLocation })}
+                        disabled=locating on:click=locate>
+                        {move || i18n.t(if locating() { Key::Locating } else { Key::UseMyLocation })}
                     </button>
                     {move || locate_failed.get().then(|| view! { <p class="alert alert-info" role="status">{i18n.t(Key::LocationFailed)}</p> })}
                 </div>

@@ -8,7 +8,6 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::error::ErrorCode;
 use shared::mediation::{
     BoardColumn, FileSummary, LiveFileChange, MediationAction, MediationStage, MoveFile,
@@ -82,6 +81,28 @@ pub fn MediationBoardPage() -> impl IntoView {
         })
     };
 
+    // A move sent: its answer is said (a stale version by name), the board read again and the
+    // card focused where it now stands.
+    let send_move = Action::new_unsync(move |(title, id, m): &(String, i64, MoveFile)| {
+        let (title, id, m) = (title.clone(), *id, m.clone());
+        async move {
+            match api::move_file(id, &m).await {
+                Ok(v) => tell(
+                    false,
+                    Said::new(Key::MedMovedTo)
+                        .data("title", v.summary.title)
+                        .text("stage", v.summary.stage.text()),
+                ),
+                Err(e) if e.is(ErrorCode::VersionConflict) => {
+                    tell(true, Said::new(Key::MedMoveConflict).data("title", title))
+                }
+                Err(e) => tell(true, Said::new(Key::MedMoveRefused).error("reason", &e)),
+            }
+            reload();
+            focus_card(id);
+        }
+    });
+
     // Put `card` into the column of `to`: the move between the two stages, if there is one.
     let attempt = move |card: FileSummary, to: MediationStage, note: Option<String>| {
         let id = card.id;
@@ -105,28 +126,15 @@ pub fn MediationBoardPage() -> impl IntoView {
             pending.set(Some((card, action)));
             return;
         }
-        spawn_local(async move {
-            let m = MoveFile {
+        send_move.dispatch((
+            card.title.clone(),
+            id,
+            MoveFile {
                 action,
                 version: card.version,
                 note,
-            };
-            match api::move_file(id, &m).await {
-                Ok(v) => tell(
-                    false,
-                    Said::new(Key::MedMovedTo)
-                        .data("title", v.summary.title)
-                        .text("stage", v.summary.stage.text()),
-                ),
-                Err(e) if e.is(ErrorCode::VersionConflict) => tell(
-                    true,
-                    Said::new(Key::MedMoveConflict).data("title", card.title.clone()),
-                ),
-                Err(e) => tell(true, Said::new(Key::MedMoveRefused).error("reason", &e)),
-            }
-            reload();
-            focus_card(id);
-        });
+            },
+        ));
     };
 
     // ---- keyboard ----

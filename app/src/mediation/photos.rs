@@ -5,12 +5,11 @@
 //! the count shown; a refusal is shown under the record in the reader's language.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::error::FieldErrorCode;
 use shared::mediation::{PHOTOS_PER_RECORD, RecordKind, RecordPhoto};
 
 use crate::api::{self, ApiError};
-use crate::cases::photos::{PhotoPicker, Picked, release};
+use crate::cases::photos::{PhotoPicker, Picked, upload_when_picked};
 use crate::i18n::{Key, Said, use_i18n};
 use crate::ui::Dialog;
 
@@ -49,38 +48,32 @@ pub fn RecordPhotos(
     let picked = RwSignal::new_local(Vec::<Picked>::new());
     let progress = RwSignal::new(None::<(usize, usize)>);
     let room = PHOTOS_PER_RECORD.saturating_sub(photos.len() as u64);
-    Effect::new(move |_| {
-        let list = picked.get();
-        if list.is_empty() || progress.get_untracked().is_some() {
-            return;
-        }
-        picked.set(Vec::new());
+    // The page may be drawn anew while photos go up (another record arrives): what this one
+    // shows is then gone, hence `try_` for its own signals.
+    upload_when_picked(picked, move |list| async move {
         failed.set(None);
         let total = list.len();
-        progress.set(Some((1, total)));
         writing.update(|n| *n += 1);
-        spawn_local(async move {
-            let mut added = 0;
-            let mut last_error = None;
-            for (i, p) in list.iter().enumerate() {
-                progress.try_set(Some((i + 1, total)));
-                match api::upload_record_photo(record_id, p.file.clone()).await {
-                    Ok(_) => added += 1,
-                    Err(e) => last_error = Some(e),
-                }
+        let mut added = 0;
+        let mut last_error = None;
+        for (i, p) in list.iter().enumerate() {
+            progress.try_set(Some((i + 1, total)));
+            match api::upload_record_photo(record_id, p.file.clone()).await {
+                Ok(_) => added += 1,
+                Err(e) => last_error = Some(e),
             }
-            release(&list);
-            progress.try_set(None);
-            if let Some(e) = last_error {
-                failed.set(Some((record_id, e)));
-            } else if added > 0 {
-                notice.set(Some(Said::new(Key::MedPhotoAdded)));
-            }
-            if added > 0 {
-                reload.run(());
-            }
-            let _ = writing.try_update(|n| *n = n.saturating_sub(1));
-        });
+        }
+        progress.try_set(None);
+        if let Some(e) = last_error {
+            failed.set(Some((record_id, e)));
+        } else if added > 0 {
+            notice.set(Some(Said::new(Key::MedPhotoAdded)));
+        }
+        if added > 0 {
+            reload.run(());
+        }
+        let _ = writing.try_update(|n| *n = n.saturating_sub(1));
+        Ok(())
     });
     if photos.is_empty() && !may_add {
         return ().into_any();

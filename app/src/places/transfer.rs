@@ -3,7 +3,6 @@
 //! always checked first (a dry run that writes nothing), written only when every row passes.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::accounts::Permission;
 use shared::error::FieldError;
 use shared::places::{ImportReport, SpecialGroup};
@@ -69,54 +68,40 @@ fn DataTransfer() -> impl IntoView {
     }
 }
 
-/// Where a download stands.
-#[derive(Clone, PartialEq)]
-enum Fetch {
-    Idle,
-    Busy,
-    Done(String),
-    Failed(ApiError),
-}
+/// A download: the file fetched and handed to the browser; its name, or why not. Its pending
+/// state says "downloading"; its value (none before the first) says how the last one went.
+type Fetch = Action<(), Result<String, ApiError>>;
 
-fn run_download(state: RwSignal<Fetch>, kind: Kind) {
-    if state.get_untracked() == Fetch::Busy {
-        return;
-    }
-    state.set(Fetch::Busy);
-    spawn_local(async move {
-        let fetched = match kind {
+fn download(kind: Kind) -> Fetch {
+    Action::new_unsync(move |_: &()| async move {
+        let d = match kind {
             Kind::Places => api::export_places().await,
             Kind::Residents => api::export_residents().await,
-        };
-        let next = match fetched {
-            Ok(d) => {
-                if save_file(&d) {
-                    Fetch::Done(d.filename)
-                } else {
-                    Fetch::Failed(ApiError::BadResponse)
-                }
-            }
-            Err(e) => Fetch::Failed(e),
-        };
-        state.set(next);
-    });
+        }?;
+        if save_file(&d) {
+            Ok(d.filename)
+        } else {
+            Err(ApiError::BadResponse)
+        }
+    })
 }
 
 /// The status line under a download button.
 #[component]
-fn FetchStatus(state: RwSignal<Fetch>, testid: &'static str) -> impl IntoView {
+fn FetchStatus(fetch: Fetch, testid: &'static str) -> impl IntoView {
     let i18n = use_i18n();
+    let busy = fetch.pending();
     view! {
         <div class="notice-slot" aria-live="polite" aria-atomic="true">
-            {move || match state.get() {
-                Fetch::Idle => ().into_any(),
-                Fetch::Busy => view! { <p class="hint" role="status">{move || i18n.t(Key::Downloading)}</p> }.into_any(),
-                Fetch::Done(file) => view! {
+            {move || match fetch.value().get() {
+                _ if busy.get() => view! { <p class="hint" role="status">{move || i18n.t(Key::Downloading)}</p> }.into_any(),
+                None => ().into_any(),
+                Some(Ok(file)) => view! {
                     <div class="alert alert-success" role="status" data-testid=testid>
                         <p>{move || i18n.fmt(Key::Downloaded, &[("file", &file)])}</p>
                     </div>
                 }.into_any(),
-                Fetch::Failed(e) => view! { <ErrorBox error=e/> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
             }}
         </div>
     }
@@ -125,15 +110,15 @@ fn FetchStatus(state: RwSignal<Fetch>, testid: &'static str) -> impl IntoView {
 #[component]
 fn ExportPlaces() -> impl IntoView {
     let i18n = use_i18n();
-    let state = RwSignal::new(Fetch::Idle);
+    let fetch = download(Kind::Places);
     view! {
         <div class="transfer-export">
             <button type="button" class="button button-secondary" data-testid="export-places"
-                disabled=move || state.get() == Fetch::Busy
-                on:click=move |_| run_download(state, Kind::Places)>
+                disabled=move || fetch.pending().get()
+                on:click=move |_| { fetch.dispatch(()); }>
                 {move || i18n.t(Key::DownloadPlaces)}
             </button>
-            <FetchStatus state testid="export-places-done"/>
+            <FetchStatus fetch testid="export-places-done"/>
         </div>
     }
 }
@@ -141,20 +126,20 @@ fn ExportPlaces() -> impl IntoView {
 #[component]
 fn ExportResidents() -> impl IntoView {
     let i18n = use_i18n();
-    let state = RwSignal::new(Fetch::Idle);
+    let fetch = download(Kind::Residents);
     let confirming = RwSignal::new(false);
     let download = move |_| {
         confirming.set(false);
-        run_download(state, Kind::Residents);
+        fetch.dispatch(());
         focus_by_id("export-residents");
     };
     view! {
         <div class="transfer-export">
             <button type="button" id="export-residents" class="button button-secondary" data-testid="export-residents"
                 aria-expanded=move || confirming.get().to_string() aria-controls="export-residents-warning"
-                disabled=move || state.get() == Fetch::Busy
+                disabled=move || fetch.pending().get()
                 on:click=move |_| {
-                    state.set(Fetch::Idle);
+                    fetch.value().set(None);
                     confirming.update(|c| *c = !*c);
                 }>
                 {move || i18n.t(Key::DownloadResidents)}
@@ -179,7 +164,7 @@ fn ExportResidents() -> impl IntoView {
                     </crate::ui::Dialog>
                 })}
             </div>
-            <FetchStatus state testid="export-residents-done"/>
+            <FetchStatus fetch testid="export-residents-done"/>
         </div>
     }
 }
@@ -224,6 +209,14 @@ fn save_file(d: &Download) -> bool {
     true
 }
 
+/// Send an import file: a dry run (`check`) or the import itself.
+async fn import(kind: Kind, text: String, check: bool) -> api::ApiResult<ImportReport> {
+    match kind {
+        Kind::Places => api::import_places(text, check).await,
+        Kind::Residents => api::import_residents(text, check).await,
+    }
+}
+
 fn focus_by_id(id: &'static str) {
     request_animation_frame(move || {
         if let Some(el) = web_sys::window()
@@ -262,23 +255,66 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
     let input_id = format!("import-{}-file", kind.id());
     let hint_id = format!("import-{}-hint", kind.id());
 
+    // Checking (a dry run on the server) and importing: each sets where the import stands.
+    let checking = Action::new_unsync(move |text: &String| {
+        let text = text.clone();
+        async move {
+            stage.set(match import(kind, text, true).await {
+                Ok(report) => Stage::Checked(report),
+                Err(e) => Stage::Failed(e),
+            });
+        }
+    });
     let check = move || {
         let Some(text) = content.get_value() else {
             return;
         };
         stale.set(false);
         stage.set(Stage::Checking);
-        spawn_local(async move {
-            let result = match kind {
-                Kind::Places => api::import_places(text, true).await,
-                Kind::Residents => api::import_residents(text, true).await,
-            };
-            stage.set(match result {
-                Ok(report) => Stage::Checked(report),
-                Err(e) => Stage::Failed(e),
-            });
-        });
+        checking.dispatch(text);
     };
+    // Reading the chosen file in the browser, then checking it.
+    let reading = Action::new_local(move |file: &web_sys::File| {
+        let file = file.clone();
+        async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string());
+            let Some(text) = text else {
+                stage.set(Stage::FileProblem(Key::FileUnreadable));
+                return;
+            };
+            if let Some(problem) = file_problem(kind, &text) {
+                stage.set(Stage::FileProblem(problem));
+                return;
+            }
+            content.set_value(Some(text));
+            check();
+        }
+    });
+    let importing = Action::new_unsync(move |text: &String| {
+        let text = text.clone();
+        async move {
+            match import(kind, text, false).await {
+                Ok(report) if report.committed => {
+                    // Done: the same file should not be imported twice by accident.
+                    content.set_value(None);
+                    file_name.set(None);
+                    if let Some(input) = input_ref.get_untracked() {
+                        input.set_value("");
+                    }
+                    stage.set(Stage::Done(report));
+                }
+                // Someone changed the data between the check and the import: show what is wrong now.
+                Ok(report) => {
+                    stale.set(true);
+                    stage.set(Stage::Checked(report));
+                }
+                Err(e) => stage.set(Stage::Failed(e)),
+            }
+        }
+    });
 
     let on_change = move |_| {
         let Some(file) = input_ref
@@ -298,22 +334,7 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
             return;
         }
         stage.set(Stage::Reading);
-        spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|v| v.as_string());
-            let Some(text) = text else {
-                stage.set(Stage::FileProblem(Key::FileUnreadable));
-                return;
-            };
-            if let Some(problem) = file_problem(kind, &text) {
-                stage.set(Stage::FileProblem(problem));
-                return;
-            }
-            content.set_value(Some(text));
-            check();
-        });
+        reading.dispatch_local(file);
     };
 
     let import_now = move |_| {
@@ -322,29 +343,7 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
             return;
         };
         stage.set(Stage::Importing(report));
-        spawn_local(async move {
-            let result = match kind {
-                Kind::Places => api::import_places(text, false).await,
-                Kind::Residents => api::import_residents(text, false).await,
-            };
-            match result {
-                Ok(report) if report.committed => {
-                    // Done: the same file should not be imported twice by accident.
-                    content.set_value(None);
-                    file_name.set(None);
-                    if let Some(input) = input_ref.get_untracked() {
-                        input.set_value("");
-                    }
-                    stage.set(Stage::Done(report));
-                }
-                // Someone changed the data between the check and the import: show what is wrong now.
-                Ok(report) => {
-                    stale.set(true);
-                    stage.set(Stage::Checked(report));
-                }
-                Err(e) => stage.set(Stage::Failed(e)),
-            }
-        });
+        importing.dispatch(text);
     };
 
     let (choose, hint) = match kind {

@@ -42,14 +42,27 @@ pub fn ProxyPage() -> impl IntoView {
     let i18n = use_i18n();
     Effect::new(move |_| set_title(i18n.t(Key::ProxyTitle), i18n.get()));
     let typed = RwSignal::new(String::new());
-    let found = RwSignal::new(None::<ApiResult<Vec<ResidentView>>>);
     let chosen = RwSignal::new(None::<ResidentView>);
+    // The name last asked for; the registry's answer is read again when it changes.
+    let asked = RwSignal::new(None::<String>);
+    let found = LocalResource::new(move || {
+        let q = asked.get();
+        async move {
+            match q {
+                Some(q) => Some(api::residents(&q, None, 0, 10).await.map(|p| p.items)),
+                None => None,
+            }
+        }
+    });
     let find = move |ev: SubmitEvent| {
         ev.prevent_default();
         let q = typed.get_untracked();
-        leptos::task::spawn_local(async move {
-            found.set(Some(api::residents(&q, None, 0, 10).await.map(|p| p.items)));
-        });
+        // The same name again reads the registry again (someone may have been added).
+        if asked.get_untracked().as_ref() == Some(&q) {
+            found.refetch();
+        } else {
+            asked.set(Some(q));
+        }
     };
     view! {
         <div class="page-head"><h1>{move || i18n.t(Key::ProxyTitle)}</h1></div>
@@ -67,8 +80,9 @@ pub fn ProxyPage() -> impl IntoView {
                 </label>
                 <button type="submit" class="button button-primary" data-testid="proxy-find-submit">{move || i18n.t(Key::ProxyFind)}</button>
             </form>
-            {move || found.get().map(|r| match r {
-                Err(error) => view! { <ErrorBox error retry=Callback::new(move |_| ())/> }.into_any(),
+            <Transition fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move { found.await.map(|r| match r {
+                Err(error) => view! { <ErrorBox error retry=Callback::new(move |_| found.refetch())/> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <p class="card" data-testid="proxy-none">{move || i18n.t(Key::ProxyNoResident)}</p> }.into_any(),
                 Ok(list) => view! {
                     <ul class="plain-list">
@@ -83,7 +97,8 @@ pub fn ProxyPage() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 }.into_any(),
-            })}
+            }) })}
+            </Transition>
         </Show>
     }
 }

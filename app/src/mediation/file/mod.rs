@@ -12,7 +12,6 @@ mod party;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::accounts::{Person, Principal, Work};
 use shared::error::{ErrorCode, FieldError};
 use shared::mediation::{
@@ -74,12 +73,25 @@ fn FilePage(id: i64) -> impl IntoView {
     });
     let photo_failed = RwSignal::new(None::<(i64, ApiError)>);
     let writing = RwSignal::new(0_u32);
+    let reading = Action::new_unsync(move |id: &i64| {
+        let id = *id;
+        async move {
+            // A failed reading leaves the page as it was.
+            if let Ok(v) = api::mediation_file(id).await {
+                show_newer(file, v);
+            }
+            // The page may be gone by now: then there is nothing to count.
+            let _ = writing.try_update(|n| *n = n.saturating_sub(1));
+        }
+    });
     let page = Page {
         file,
         notice,
         photo_failed,
         writing,
+        reading,
     };
+
     // Someone else changed this file: say so and offer the new version, rather than redraw
     // the page under a form being typed in. The stream tells of our own changes too, often
     // before their answer arrives: while a change of ours is under way its version is not
@@ -133,18 +145,15 @@ struct Page {
     photo_failed: RwSignal<Option<(i64, ApiError)>>,
     /// How many of this page's own changes (and readings after them) are under way.
     writing: RwSignal<u32>,
+    /// Reading the file again (`Page::reload`); the answer lands through `Page::show`.
+    reading: Action<i64, ()>,
 }
 
 impl Page {
     /// Read the file again (after a change made outside `send`, e.g. a photo upload).
     fn reload(self, id: i64) {
         self.begin_write();
-        spawn_local(async move {
-            if let Ok(v) = api::mediation_file(id).await {
-                self.show(v);
-            }
-            self.end_write();
-        });
+        self.reading.dispatch(id);
     }
 
     /// One of our own changes starts: what the live stream says meanwhile is likely its echo.
@@ -157,17 +166,22 @@ impl Page {
         let _ = self.writing.try_update(|n| *n = n.saturating_sub(1));
     }
 
-    /// Show the file as an answer gave it, unless the page already holds a newer version (two
-    /// quick changes whose answers arrive in the other order).
+    /// Show the file as an answer gave it (`show_newer`).
     fn show(self, v: FileView) {
-        let older = self.file.with_untracked(|f| {
-            f.as_ref()
-                .and_then(|f| f.as_ref().ok())
-                .is_some_and(|shown| shown.summary.version > v.summary.version)
-        });
-        if !older {
-            self.file.set(Some(Ok(v)));
-        }
+        show_newer(self.file, v);
+    }
+}
+
+/// Show the file as an answer gave it, unless the page already holds a newer version (two
+/// quick changes whose answers arrive in the other order).
+fn show_newer(file: LocalResource<Result<FileView, ApiError>>, v: FileView) {
+    let older = file.with_untracked(|f| {
+        f.as_ref()
+            .and_then(|f| f.as_ref().ok())
+            .is_some_and(|shown| shown.summary.version > v.summary.version)
+    });
+    if !older {
+        file.set(Some(Ok(v)));
     }
 }
 
