@@ -114,14 +114,14 @@ async function startNginx({ bin, upstreams, port, dir }) {
 
 /** Three processes on a fresh database, nginx in front; `{ url, servers, accessLog(), stop() }`. */
 async function startCluster() {
-  const bin = process.env.LINJU_NGINX ?? ['/usr/sbin/nginx', '/usr/bin/nginx'].find(existsSync);
+  const bin = process.env.LINJU_NGINX || ['/usr/sbin/nginx', '/usr/bin/nginx'].find(existsSync);
   if (!bin) throw new Error('nginx not found: run .ci/nginx.sh (Debian package nginx-light) or set LINJU_NGINX');
   const dir = await mkdtemp(path.join(tmpdir(), 'linju-cluster-'));
   const uploads = path.join(dir, 'uploads');
   const nginxDir = path.join(dir, 'nginx');
   await mkdir(uploads);
   await mkdir(nginxDir);
-  const db = `linju_cluster_${process.pid}_${Date.now()}`;
+  const db = `linju_test_cluster_${process.pid}_${Date.now()}`;
   psql(PG_ADMIN, `CREATE DATABASE ${db}`);
   const databaseUrl = `${PG_ADMIN.slice(0, PG_ADMIN.lastIndexOf('/'))}/${db}`;
   const port = await freePort();
