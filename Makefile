@@ -34,12 +34,13 @@ test: tools fuzz-tools app server-debug
 	@rm -f target/test-logs/*.log
 	@status=0; \
 	pg_url="$$(.ci/postgres.sh)"; \
+	nginx_bin="$$(.ci/nginx.sh)" || status=1; \
 	echo "== unit and API tests (SQLite and PostgreSQL at $${pg_url%%@*}@…)"; \
 	LINJU_TEST_POSTGRES_URL="$$pg_url" cargo test --no-fail-fast -p shared -p migrations -p server -p app 2>&1 | tee target/test-logs/rust.log || status=1; \
 	echo "== fuzzing the API over its OpenAPI document (schemathesis; SQLite and PostgreSQL)"; \
 	.ci/fuzz.sh target/debug/server "$$pg_url" 2>&1 | tee target/test-logs/fuzz.log || status=1; \
 	echo "== browser tests (headless Chromium)"; \
-	$(MAKE) --no-print-directory test-e2e 2>&1 | tee target/test-logs/e2e.log || status=1; \
+	LINJU_TEST_POSTGRES_URL="$$pg_url" LINJU_NGINX="$$nginx_bin" $(MAKE) --no-print-directory test-e2e 2>&1 | tee target/test-logs/e2e.log || status=1; \
 	passed=$$(cat target/test-logs/*.log | awk '/^test result:/ {for (i=1;i<=NF;i++) if ($$i ~ /^passed;?$$/) s+=$$(i-1)} /^# pass / {s+=$$3} END {print s+0}'); \
 	failed=$$(cat target/test-logs/*.log | awk '/^test result:/ {for (i=1;i<=NF;i++) if ($$i ~ /^failed;?$$/) s+=$$(i-1)} /^# fail / {s+=$$3} END {print s+0}'); \
 	echo "== summary"; \
@@ -64,6 +65,9 @@ $(FUZZ_VENV)/.schemathesis-$(SCHEMATHESIS_VERSION):
 	$(FUZZ_VENV)/bin/pip install --quiet --disable-pip-version-check "schemathesis==$(SCHEMATHESIS_VERSION)"
 	@touch $@
 
+# The cluster test (tests/cluster.test.mjs: three processes behind nginx) needs PostgreSQL and
+# nginx: `make test` passes LINJU_TEST_POSTGRES_URL (.ci/postgres.sh) and LINJU_NGINX (.ci/nginx.sh);
+# without the URL it skips, saying why.
 test-e2e: npm chromium
 	cd end2end && LINJU_SERVER_BIN=../target/debug/server LINJU_SITE_DIR=../$(SITE) \
 		node --test --test-concurrency=1 --test-reporter=tap tests/

@@ -31,20 +31,23 @@ let latestServerUrl = null;
  * Start `server serve` on a random port with a fresh database; resolves once it listens.
  * To restart "the same site" (a new build on the same origin and database): pass the `port`
  * and `dir` of the first start, and a `siteDir` of your own; a `dir` passed in is left in place.
+ * Several processes of one site: the same `databaseUrl` (instead of the SQLite file in `dir`),
+ * the same `uploadDir`, and more variables in `env`.
  */
-export async function startServer({ siteDir = SITE_DIR, port = 0, dir: given } = {}) {
+export async function startServer({ siteDir = SITE_DIR, port = 0, dir: given, databaseUrl, uploadDir, env: more = {} } = {}) {
   if (!existsSync(SERVER_BIN)) throw new Error(`server binary not found at ${SERVER_BIN} (set LINJU_SERVER_BIN)`);
   if (!existsSync(path.join(siteDir, 'index.html'))) throw new Error(`site not built at ${siteDir} (set LINJU_SITE_DIR)`);
   const dir = given ?? await mkdtemp(path.join(tmpdir(), 'linju-e2e-'));
   const env = {
     ...process.env,
     PORT: String(port),
-    DATABASE_URL: `sqlite://${path.join(dir, 'linju.db')}?mode=rwc`,
+    DATABASE_URL: databaseUrl ?? `sqlite://${path.join(dir, 'linju.db')}?mode=rwc`,
     LINJU_SITE_DIR: siteDir,
     LINJU_DEMO: '1',
     // Photos go to the test's own directory, removed with it.
-    LINJU_UPLOAD_DIR: path.join(dir, 'uploads'),
+    LINJU_UPLOAD_DIR: uploadDir ?? path.join(dir, 'uploads'),
     RUST_LOG: process.env.RUST_LOG ?? 'warn',
+    ...more,
   };
   const child = spawn(SERVER_BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -73,8 +76,16 @@ export async function startServer({ siteDir = SITE_DIR, port = 0, dir: given } =
     dir,
     get port() { return Number(new URL(url).port); },
     get log() { return log; },
+    get pid() { return child.pid; },
+    /** Send `signal` (e.g. SIGKILL: a crash) and resolve once the process is gone. */
+    async kill(signal) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill(signal);
+      await exited;
+    },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
@@ -154,12 +165,15 @@ export async function launchBrowser(viewport = { width: 1280, height: 900 }, opt
  * console error in any watched browser fails the test unless declared with
  * `env.expectConsoleError(/pattern/)`.
  */
-export function useLinju({ viewport, browserOptions } = {}) {
+export function useLinju({ viewport, browserOptions, startSite = startServer } = {}) {
   const env = { server: null, browser: null, page: null, url: '', consoleErrors: [] };
   before(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    env.server = await startServer();
+    // `startSite` (default: one server) resolves to `{ url, stop() }`: e.g. several servers
+    // behind a proxy, whose address is then the one the browsers use and warm up on.
+    env.server = await startSite();
     env.url = env.server.url;
+    latestServerUrl = env.url;
     env.browser = await launchBrowser(viewport, browserOptions);
   });
   beforeEach(() => {
