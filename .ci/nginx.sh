@@ -17,7 +17,7 @@ if bin="$(find_nginx)"; then echo "$bin"; exit 0; fi
 
 echo "installing nginx (Debian package nginx-light)…" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2 && apt-get install -y -qq nginx-light >&2
+apt-get update -qq >&2 && { apt-get install -y -qq nginx-light >&2 || apt-get install -y -qq nginx >&2; }
 bin="$(find_nginx)" || { echo "nginx is not on PATH after installing nginx-light" >&2; exit 1; }
 "$bin" -v >&2
 echo "$bin"

@@ -639,6 +639,23 @@ pub async fn import_residents(csv: String, dry_run: bool) -> ApiResult<ImportRep
     .await
 }
 
+/// Check (`dry_run`) or import residents from an Excel workbook (.xlsx), sent as the file has
+/// it (the server reads the sheet).
+pub async fn import_residents_workbook(xlsx: Vec<u8>, dry_run: bool) -> ApiResult<ImportReport> {
+    use std::hash::{Hash, Hasher};
+    let path = format!("/residents/import?dry_run={dry_run}");
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    xlsx.hash(&mut h);
+    let submission = Submission::of("POST", &path, &format!("xlsx {:x}", h.finish()));
+    let body = js_sys::Uint8Array::from(xlsx.as_slice());
+    let req = submission
+        .keyed(prepare(Request::post(&url(&path))))
+        .header("Content-Type", shared::places::XLSX_MEDIA_TYPE)
+        .body(wasm_bindgen::JsValue::from(body))
+        .map_err(|_| ApiError::BadResponse)?;
+    submission.settle(finish(&path, req.send().await).await)
+}
+
 // ---- audit ----
 
 pub async fn audit(q: &shared::audit::AuditQuery) -> ApiResult<Page<AuditEntry>> {

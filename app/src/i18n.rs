@@ -288,12 +288,13 @@ keys! {
     ExportConfirm => "我已了解，下载", "I understand, download";
     ImportTitle => "导入", "Import";
     ImportPlacesHint => "GeoJSON 要素集合（FeatureCollection），每个要素的 properties 包括 kind、code、name、parent_code、address、leaders。已有编号的地点会被更新，新编号会新建在 parent_code 之下。", "A GeoJSON FeatureCollection; each feature's properties hold kind, code, name, parent_code, address and leaders. Places whose code exists are updated; new codes are created under parent_code.";
-    ImportResidentsHint => "CSV 文件（UTF-8 编码），第一行为下面的表头。多个特殊群体用英文分号“;”分隔。只能新增居民；身份证号已登记的行会被拒绝。", "A CSV file (UTF-8) whose first line is the header below. Separate several special groups with semicolons (;). Adds new residents only; rows whose ID number is already registered are refused.";
+    ImportResidentsHint => "Excel 花名册（.xlsx）或 CSV 文件（UTF-8 编码）。表头用下面的英文列名或中文列名均可，Excel 表头上方可以有标题行。多个特殊群体用分号或顿号分隔（如“独居、高龄”）。只能新增居民；身份证号已登记的行会被拒绝。", "An Excel roster (.xlsx) or a CSV file (UTF-8). The header may use the English or the Chinese column names below; in Excel a title may stand above it. Separate several special groups with semicolons or 、 (e.g. 独居、高龄). Adds new residents only; rows whose ID number is already registered are refused.";
+    ImportColumnsChinese => "中文表头：", "Chinese headings: ";
     ImportColumns => "表头：", "Header: ";
     NoFileChosen => "未选择文件", "No file chosen";
-    ImportGroupCodes => "特殊群体代码", "Special group codes";
+    ImportGroupCodes => "特殊群体代码（也可写中文名）", "Special group codes (or their Chinese names)";
     ChooseGeoJson => "选择 GeoJSON 文件", "Choose a GeoJSON file";
-    ChooseCsv => "选择 CSV 文件", "Choose a CSV file";
+    ChooseCsv => "选择 Excel 或 CSV 文件", "Choose an Excel or CSV file";
     Checking => "正在检查文件…", "Checking the file…";
     Importing => "正在导入…", "Importing…";
     CheckAgain => "重新检查", "Check again";
@@ -308,6 +309,7 @@ keys! {
     ImportEmpty => "文件中没有可导入的行。", "The file has no rows to import.";
     RejectedRows => "有问题的行", "Rows with problems";
     RowNumberCsv => "行号从表头下一行开始计：第 1 行是表头下面的第一行。", "Rows are counted from the line below the header: row 1 is the first line after the header.";
+    RowNumberWorkbook => "行号即 Excel 表格左侧显示的行号。", "Rows are numbered as Excel shows them at the left of the sheet.";
     RowNumberGeoJson => "行号是地点在文件中的顺序：第 1 行是第一个要素（feature）。", "Rows are the order of places in the file: row 1 is the first feature.";
     ColRow => "行", "Row";
     ColField => "字段", "Field";

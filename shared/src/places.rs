@@ -822,6 +822,10 @@ pub struct ImportReport {
     pub committed: bool,
 }
 
+/// The media type of an Excel workbook (.xlsx), in which a residents roster may be imported.
+pub const XLSX_MEDIA_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /// A column of the residents roster, as the CSV export writes it and as an import reads it
 /// from a CSV file or an Excel workbook. Committees keep their rosters in Excel under Chinese
 /// headings, so each column is also recognised by the names such sheets use.

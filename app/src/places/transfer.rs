@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use shared::accounts::Permission;
 use shared::error::FieldError;
-use shared::places::{ImportReport, SpecialGroup};
+use shared::places::{ImportReport, RosterColumn, SpecialGroup};
 use wasm_bindgen::JsCast;
 
 use crate::accounts::RequirePermission;
@@ -210,11 +210,26 @@ fn save_file(d: &Download) -> bool {
 }
 
 /// Send an import file: a dry run (`check`) or the import itself.
-async fn import(kind: Kind, text: String, check: bool) -> api::ApiResult<ImportReport> {
-    match kind {
-        Kind::Places => api::import_places(text, check).await,
-        Kind::Residents => api::import_residents(text, check).await,
+/// A chosen file as read in the browser: text (GeoJSON, CSV) or an Excel workbook's bytes,
+/// which the server reads.
+#[derive(Clone)]
+enum Content {
+    Text(String),
+    Workbook(Vec<u8>),
+}
+
+async fn import(kind: Kind, content: Content, check: bool) -> api::ApiResult<ImportReport> {
+    match (kind, content) {
+        (Kind::Places, Content::Text(text)) => api::import_places(text, check).await,
+        (Kind::Residents, Content::Text(text)) => api::import_residents(text, check).await,
+        (_, Content::Workbook(xlsx)) => api::import_residents_workbook(xlsx, check).await,
     }
+}
+
+/// Whether a chosen file is an Excel workbook (by its type, or by its name when the browser
+/// gives no type).
+fn is_workbook(file: &web_sys::File) -> bool {
+    file.type_() == shared::places::XLSX_MEDIA_TYPE || file.name().to_lowercase().ends_with(".xlsx")
 }
 
 fn focus_by_id(id: &'static str) {
@@ -248,7 +263,7 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
     let i18n = use_i18n();
     let stage = RwSignal::new(Stage::Idle);
     let file_name = RwSignal::new(None::<String>);
-    let content = StoredValue::new(None::<String>);
+    let content = StoredValue::new(None::<Content>);
     let input_ref = NodeRef::<leptos::html::Input>::new();
     // The import found problems the check had not: the data changed in between.
     let stale = RwSignal::new(false);
@@ -256,27 +271,41 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
     let hint_id = format!("import-{}-hint", kind.id());
 
     // Checking (a dry run on the server) and importing: each sets where the import stands.
-    let checking = Action::new_unsync(move |text: &String| {
-        let text = text.clone();
+    let checking = Action::new_unsync(move |chosen: &Content| {
+        let chosen = chosen.clone();
         async move {
-            stage.set(match import(kind, text, true).await {
+            stage.set(match import(kind, chosen, true).await {
                 Ok(report) => Stage::Checked(report),
                 Err(e) => Stage::Failed(e),
             });
         }
     });
     let check = move || {
-        let Some(text) = content.get_value() else {
+        let Some(chosen) = content.get_value() else {
             return;
         };
         stale.set(false);
         stage.set(Stage::Checking);
-        checking.dispatch(text);
+        checking.dispatch(chosen);
     };
     // Reading the chosen file in the browser, then checking it.
     let reading = Action::new_local(move |file: &web_sys::File| {
         let file = file.clone();
         async move {
+            if kind == Kind::Residents && is_workbook(&file) {
+                let bytes = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+                    .await
+                    .map(|b| js_sys::Uint8Array::new(&b).to_vec());
+                match bytes {
+                    Ok(b) if b.is_empty() => stage.set(Stage::FileProblem(Key::ImportEmpty)),
+                    Ok(b) => {
+                        content.set_value(Some(Content::Workbook(b)));
+                        check();
+                    }
+                    Err(_) => stage.set(Stage::FileProblem(Key::FileUnreadable)),
+                }
+                return;
+            }
             let text = wasm_bindgen_futures::JsFuture::from(file.text())
                 .await
                 .ok()
@@ -289,14 +318,14 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
                 stage.set(Stage::FileProblem(problem));
                 return;
             }
-            content.set_value(Some(text));
+            content.set_value(Some(Content::Text(text)));
             check();
         }
     });
-    let importing = Action::new_unsync(move |text: &String| {
-        let text = text.clone();
+    let importing = Action::new_unsync(move |chosen: &Content| {
+        let chosen = chosen.clone();
         async move {
-            match import(kind, text, false).await {
+            match import(kind, chosen, false).await {
                 Ok(report) if report.committed => {
                     // Done: the same file should not be imported twice by accident.
                     content.set_value(None);
@@ -338,12 +367,12 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
     };
 
     let import_now = move |_| {
-        let (Some(text), Stage::Checked(report)) = (content.get_value(), stage.get_untracked())
+        let (Some(chosen), Stage::Checked(report)) = (content.get_value(), stage.get_untracked())
         else {
             return;
         };
         stage.set(Stage::Importing(report));
-        importing.dispatch(text);
+        importing.dispatch(chosen);
     };
 
     let (choose, hint) = match kind {
@@ -352,8 +381,11 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
     };
     let accept = match kind {
         Kind::Places => ".geojson,.json,application/geo+json,application/json",
-        Kind::Residents => ".csv,text/csv",
+        Kind::Residents => {
+            ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,.csv,text/csv"
+        }
     };
+    let workbook = move || matches!(content.get_value(), Some(Content::Workbook(_)));
     let busy = move || {
         matches!(
             stage.get(),
@@ -367,7 +399,9 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
             <p class="hint" id=hint_id.clone()>{move || i18n.t(hint)}</p>
             {(kind == Kind::Residents).then(|| view! {
                 <p class="columns"><span class="muted">{move || i18n.t(Key::ImportColumns)}</span>
-                    <code class="mono">"household_code,name,id_number,phone,special_groups"</code></p>
+                    <code class="mono">{RosterColumn::ALL.map(RosterColumn::key).join(",")}</code></p>
+                <p class="columns"><span class="muted">{move || i18n.t(Key::ImportColumnsChinese)}</span>
+                    <span data-testid="import-chinese-headings">{RosterColumn::ALL.map(|c| c.chinese_names()[0]).join("、")}</span></p>
                 {group_codes()}
             })}
             // The browser's own file button speaks the browser's language; this one speaks ours.
@@ -397,7 +431,7 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
                         {stale.get_untracked().then(|| view! {
                             <div class="alert alert-error" role="alert"><p>{move || i18n.t(Key::ImportNotCommitted)}</p></div>
                         })}
-                        <Report kind report=report.clone() file=file_name.get_untracked().unwrap_or_default()/>
+                        <Report kind report=report.clone() file=file_name.get_untracked().unwrap_or_default() workbook=workbook()/>
                         {(report.rejected.is_empty() && report.accepted > 0).then(|| {
                             let n = report.accepted.to_string();
                             view! {
@@ -414,7 +448,7 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
                         })}
                     }.into_any(),
                     Stage::Importing(report) => view! {
-                        <Report kind report file=file_name.get_untracked().unwrap_or_default()/>
+                        <Report kind report file=file_name.get_untracked().unwrap_or_default() workbook=workbook()/>
                         <div class="loading" role="status"><span class="spinner" aria-hidden="true"></span>
                             <span>{move || i18n.t(Key::Importing)}</span></div>
                     }.into_any(),
@@ -464,7 +498,7 @@ fn file_problem(kind: Kind, text: &str) -> Option<Key> {
 
 /// The outcome of a check: how many rows pass, and every problem by row and field.
 #[component]
-fn Report(kind: Kind, report: ImportReport, file: String) -> impl IntoView {
+fn Report(kind: Kind, report: ImportReport, file: String, workbook: bool) -> impl IntoView {
     let i18n = use_i18n();
     let accepted = report.accepted.to_string();
     let rejected_rows = report.rejected.len();
@@ -505,7 +539,11 @@ fn Report(kind: Kind, report: ImportReport, file: String) -> impl IntoView {
                         <p>{move || i18n.t(Key::NothingWritten)}</p>
                     </div>
                     <h5 id=table_title.clone()>{move || i18n.t(Key::RejectedRows)}</h5>
-                    <p class="hint">{move || i18n.t(if kind == Kind::Residents { Key::RowNumberCsv } else { Key::RowNumberGeoJson })}</p>
+                    <p class="hint">{move || i18n.t(match (kind, workbook) {
+                        (_, true) => Key::RowNumberWorkbook,
+                        (Kind::Residents, false) => Key::RowNumberCsv,
+                        (Kind::Places, false) => Key::RowNumberGeoJson,
+                    })}</p>
                     <div class="table-scroll" tabindex="0" role="region" aria-labelledby=table_title.clone()>
                         <table class="report-table" data-testid="import-rejected" aria-labelledby=table_title.clone()>
                             <thead><tr>

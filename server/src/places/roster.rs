@@ -8,9 +8,6 @@ use calamine::{Data, Reader, Xlsx};
 use shared::error::FieldErrorCode;
 use shared::places::RosterColumn;
 
-/// The media type of an Excel workbook.
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
 /// Rows a workbook's heading may be preceded by (a title such as 幸福社区居民花名册, a date).
 const TITLE_ROWS: usize = 10;
 

@@ -367,7 +367,7 @@ async fn import_residents(
         .unwrap_or_default();
     let roster = if media.starts_with("text/csv") {
         roster::from_csv(&body)?
-    } else if media.starts_with(roster::XLSX) {
+    } else if media.starts_with(shared::places::XLSX_MEDIA_TYPE) {
         roster::from_xlsx(&body)?
     } else {
         return Err(AppError::Code(ErrorCode::UnsupportedMediaType));
