@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { useLinju, loginHome, api, ARTIFACTS, noHorizontalScroll, navTo } from '../support.mjs';
 
 const env = useLinju();
@@ -133,6 +134,63 @@ test('an admin imports residents: one bad row refuses all, the fixed file is imp
   await page.getByTestId('resident-item').filter({ hasText: '钱多多' }).click();
   await page.getByTestId('resident-name').filter({ hasText: '钱多多' }).waitFor();
   assert.equal(await page.getByTestId('resident-phone-masked').innerText(), '139****5678');
+  assert.deepEqual(env.consoleErrors, []);
+});
+
+test('an admin imports the roster the committee keeps in Excel: Chinese headings under a title, groups in Chinese', async () => {
+  const page = await env.newPage();
+  await loginHome(page, env.url, 'admin');
+  const one = await api(page, 'GET', '/residents?limit=1');
+  const household = await api(page, 'GET', `/places/${one.body.items[0].household_id}`);
+  const code = household.body.code;
+
+  // The roster as a committee keeps it: a title row, Chinese headings, a serial number and a
+  // remarks column, a phone typed as a number, groups by their Chinese words.
+  const roster = async (rows) => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('花名册');
+    sheet.addRow(['幸福社区居民花名册']);
+    sheet.addRow(['序号', '户号', '姓名', '身份证号', '联系电话', '特殊群体', '备注']);
+    rows.forEach((r, i) => sheet.addRow([i + 1, ...r, '']));
+    return Buffer.from(await book.xlsx.writeBuffer());
+  };
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+  await openDataPage(page);
+  const panel = page.getByTestId('import-residents');
+  assert.match(await panel.getByTestId('import-chinese-headings').innerText(), /户编码、姓名、身份证号、联系电话、特殊群体/);
+  await panel.getByTestId('import-residents-file').setInputFiles({
+    name: '花名册.xlsx', mimeType: XLSX,
+    buffer: await roster([[code, '周桂芳', '', 13912340001, '独居、高龄'], [code, '吴建国', '', 13912340002, '孤寡']]),
+  });
+  const report = panel.getByTestId('import-residents-report');
+  await report.waitFor();
+  // 孤寡 is no group: the row Excel shows as 4 is named, and nothing is offered for import.
+  const bad = report.locator('[data-testid="import-rejected-row"][data-row="4"][data-field="special_groups"]');
+  await bad.waitFor();
+  await report.getByText('行号即 Excel 表格左侧显示的行号').waitFor();
+  assert.equal(await panel.getByTestId('import-residents-commit').count(), 0, 'no import while a row is refused');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await noHorizontalScroll(page);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'data-xlsx-phone.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  await panel.getByTestId('import-residents-file').setInputFiles({
+    name: '花名册-改.xlsx', mimeType: XLSX,
+    buffer: await roster([[code, '周桂芳', '', 13912340001, '独居、高龄'], [code, '吴建国', '', 13912340002, '空巢']]),
+  });
+  await panel.getByTestId('import-ready').filter({ hasText: '全部 2 行检查通过' }).waitFor();
+  await panel.getByTestId('import-residents-commit').click();
+  await panel.getByTestId('import-residents-done').filter({ hasText: '已导入 2 行' }).waitFor();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'data-xlsx-desktop.png'), fullPage: true });
+
+  // As written in Excel: the phone typed as a number is its digits (shown masked).
+  await page.getByTestId('nav-search').click();
+  await page.getByTestId('search-input').fill('周桂芳');
+  await page.getByTestId('search-submit').click();
+  await page.getByTestId('resident-item').filter({ hasText: '周桂芳' }).click();
+  await page.getByTestId('resident-name').filter({ hasText: '周桂芳' }).waitFor();
+  assert.equal(await page.getByTestId('resident-phone-masked').innerText(), '139****0001');
   assert.deepEqual(env.consoleErrors, []);
 });
 
