@@ -404,6 +404,9 @@ keys! {
     DirectiveNote => "说明", "Note";
     DirectiveChanged => "此督办刚被他人更新，已显示最新状态。", "Someone else just changed this directive; the latest state is shown.";
     DirectivesOnCase => "督办", "Directives";
+    DirectivesOnDecision => "落实督办", "Directives on carrying it out";
+    DirectivesOnTerms => "履行督办", "Directives on the terms";
+    DirectiveTerm => "协议条款", "Agreement term";
     // Approvals (审批) and their ledger
     NavLedger => "审批台账", "Approvals";
     RequestsTitle => "申请审批", "Ask for approval";

@@ -208,6 +208,7 @@ fn ItemDetail(
     let support_withdraw_until = s.support_withdraw_until;
     let description = item.description.clone();
     let decision = item.decision.clone();
+    let has_decision = decision.is_some();
     let reason = item.reason.clone();
     let tier = s.tier;
     let stage = s.stage;
@@ -282,6 +283,10 @@ fn ItemDetail(
                         </dl>
                     </section>
                 }
+            })}
+            {has_decision.then(|| view! {
+                <crate::directives::CouncilItemDirectives item_id=id grid_id=s.grid_id
+                    decided=matches!(stage, shared::council::ItemStage::Decided | shared::council::ItemStage::CarryingOut)/>
             })}
             {reason.map(|r| view! {
                 <section class="card" data-testid="item-reason">

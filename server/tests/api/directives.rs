@@ -142,9 +142,10 @@ async fn a_directive_goes_from_the_secretary_to_the_grid_worker_and_back(app: &T
         resident.get("/api/v1/directives").await.0,
         StatusCode::FORBIDDEN
     );
+    // A mediator follows the 督办 addressed to them (on agreement terms), not this one.
     assert_eq!(
         mediator.get(&format!("/api/v1/directives/{id}")).await.0,
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     );
 
     // Others may not answer for the addressee; a stale version is a 409 with the current one.
@@ -580,3 +581,214 @@ async fn each_request_is_approved_or_rejected_and_kept_in_the_ledger(app: &TestA
     assert_eq!(app.audit("case_request.decide").await.len(), 5);
 }
 both!(each_request_is_approved_or_rejected_and_kept_in_the_ledger);
+
+// ------------------------------------------- 督办 on council decisions and agreement terms
+
+/// A small matter raised by the resident in the first grid and accepted by its grid worker;
+/// decided too when `decide`.
+async fn council_item(app: &TestApp, title: &str, decide: bool) -> Value {
+    let leader = app.login("gridworker").await;
+    let resident = app.login("resident").await;
+    let scope = app.place_id("XF-C01-G1").await;
+    let (status, item) = resident
+        .post(
+            "/api/v1/council/items",
+            json!({"title": title, "description": "楼道灯坏了，晚上看不见台阶。", "scope_place_id": scope}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{item}");
+    let act = |item: Value, body: Value| {
+        let leader = &leader;
+        async move {
+            let id = item["summary"]["id"].as_i64().unwrap();
+            let mut body = body;
+            body["version"] = item["summary"]["version"].clone();
+            let (status, v) = leader
+                .post(&format!("/api/v1/council/items/{id}/moves"), body)
+                .await;
+            assert_eq!(status, StatusCode::OK, "{v}");
+            v
+        }
+    };
+    let item = act(item, json!({"action": "accept", "tier": "small"})).await;
+    if !decide {
+        return item;
+    }
+    let (_, meta) = leader.get("/api/v1/cases/meta").await;
+    let party = meta["parties"][0]["id"].as_i64().unwrap();
+    let category = meta["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !c["parent_id"].is_null())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let deadline = (OffsetDateTime::now_utc().date() + Duration::days(3)).to_string();
+    act(
+        item,
+        json!({"action": "decide", "decision": {"text": "物业三天内更换灯泡", "responsible_party_id": party,
+               "category_id": category, "deadline": deadline}}),
+    )
+    .await
+}
+
+async fn directives_on_council_decisions_and_agreement_terms(app: &TestApp) {
+    let admin = app.login("admin").await;
+    let gw = app.login("gridworker").await;
+    let mediator = app.login("mediator").await;
+    let gw_id = app.user_id("gridworker").await;
+    let mediator_id = app.user_id("mediator").await;
+    let deadline = rfc(OffsetDateTime::now_utc() + Duration::days(2));
+    let on = |kind: &str, id: i64, addressee: i64| {
+        json!({"subject": {"kind": kind, "id": id}, "instruction": "三日内落实并反馈",
+               "deadline_at": deadline, "addressee_id": addressee})
+    };
+
+    // A council item: only once decided (its 落实), to someone who may carry it out.
+    let undecided = council_item(app, "楼道灯坏了", false).await;
+    let undecided_id = undecided["summary"]["id"].as_i64().unwrap();
+    let (status, p) = admin
+        .post(
+            "/api/v1/directives",
+            on("council_item", undecided_id, gw_id),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["code"], "illegal_move");
+    let item = council_item(app, "楼道灯又坏了", true).await;
+    assert_eq!(item["summary"]["stage"], "decided");
+    let item_id = item["summary"]["id"].as_i64().unwrap();
+    let (status, p) = admin
+        .post("/api/v1/directives", on("council_item", 999_999, gw_id))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{p}");
+    assert_eq!(
+        gw.post("/api/v1/directives", on("council_item", item_id, gw_id))
+            .await
+            .0,
+        StatusCode::FORBIDDEN,
+        "a grid worker does not issue"
+    );
+    let (status, p) = admin
+        .post(
+            "/api/v1/directives",
+            on("council_item", item_id, mediator_id),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["errors"][0]["field"], "addressee_id", "{p}");
+    let (status, d) = admin
+        .post("/api/v1/directives", on("council_item", item_id, gw_id))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    assert_eq!(d["subject"], json!({"kind": "council_item", "id": item_id}));
+    assert_eq!(d["case_id"], Value::Null);
+    assert_eq!(d["subject_title"], "楼道灯又坏了");
+    assert_eq!(d["subject_href"], format!("/council/items/{item_id}"));
+    // The addressee finds it in the same 督办 list and acknowledges it.
+    let (_, mine) = gw.get("/api/v1/directives?mine=true").await;
+    assert_eq!(mine["total"], 1, "{mine}");
+    assert_eq!(
+        mine["items"][0]["legal_steps"],
+        json!(["acknowledge", "report"])
+    );
+    let (_, on_item) = admin
+        .get(&format!("/api/v1/directives?council_item_id={item_id}"))
+        .await;
+    assert_eq!(on_item["total"], 1);
+    let (status, acked) = gw
+        .post(
+            &format!("/api/v1/directives/{}/steps", d["id"]),
+            json!({"step": "acknowledge", "version": d["version"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{acked}");
+    assert_eq!(acked["state"], "acknowledged");
+    assert_eq!(
+        gw.get("/api/v1/directives/open-cases").await.1,
+        json!([]),
+        "not a case: no board badge"
+    );
+
+    // An agreement term (its 履行): the file's mediator may be addressed; those who may not
+    // see the file, or the 督办 on it, do not.
+    let staff = app.login("staff").await;
+    let building = app.place_id("XF-C01-B0001").await;
+    let (status, f) = staff
+        .post(
+            "/api/v1/mediation/files",
+            json!({"title": "空调外机滴水纠纷", "description": "外机滴水。", "dispute_type": "neighbour",
+                "origin": "application", "place_id": building,
+                "parties": [{"side": "applicant", "name": "王阿姨"}, {"side": "respondent", "name": "李先生"}],
+                "mediator_ids": [mediator_id]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{f}");
+    let file_id = f["summary"]["id"].as_i64().unwrap();
+    // The agreement's way there (sessions, notices, signatures) is the mediation tests'
+    // business: the term is written straight into the file.
+    use sea_orm::ActiveModelTrait;
+    let term = server::mediation::store::term::ActiveModel {
+        file_id: sea_orm::Set(file_id),
+        position: sea_orm::Set(1),
+        text: sea_orm::Set("李先生将空调外机移至北墙".into()),
+        due: sea_orm::Set(OffsetDateTime::now_utc().date() + Duration::days(5)),
+        performed_at: sea_orm::Set(None),
+        proof: sea_orm::Set(None),
+        ..Default::default()
+    }
+    .insert(&app.state.db.conn)
+    .await
+    .unwrap();
+    let (status, _) = admin
+        .post(
+            "/api/v1/directives",
+            on("agreement_term", 999_999, mediator_id),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, d) = admin
+        .post(
+            "/api/v1/directives",
+            on("agreement_term", term.id, mediator_id),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    assert_eq!(d["subject_number"], f["summary"]["number"]);
+    assert_eq!(d["subject_href"], format!("/mediation/{file_id}"));
+    let (_, mine) = mediator.get("/api/v1/directives?mine=true").await;
+    assert_eq!(mine["total"], 1, "{mine}");
+    assert_eq!(
+        mine["items"][0]["subject_title"],
+        "李先生将空调外机移至北墙"
+    );
+    let (_, on_file) = staff
+        .get(&format!("/api/v1/directives?mediation_file_id={file_id}"))
+        .await;
+    assert_eq!(on_file["total"], 1);
+    assert_eq!(
+        gw.get(&format!("/api/v1/directives/{}", d["id"])).await.0,
+        StatusCode::NOT_FOUND,
+        "not theirs"
+    );
+    // A performed term has nothing left to carry out.
+    server::mediation::store::term::Entity::update_many()
+        .col_expr(
+            server::mediation::store::term::Column::PerformedAt,
+            Expr::value(Some(OffsetDateTime::now_utc())),
+        )
+        .filter(server::mediation::store::term::Column::Id.eq(term.id))
+        .exec(&app.state.db.conn)
+        .await
+        .unwrap();
+    let (status, p) = admin
+        .post(
+            "/api/v1/directives",
+            on("agreement_term", term.id, mediator_id),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["code"], "illegal_move");
+}
+both!(directives_on_council_decisions_and_agreement_terms);
