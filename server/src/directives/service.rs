@@ -564,3 +564,45 @@ pub async fn open_case_ids(conn: &impl ConnectionTrait, me: &Principal) -> AppRe
     }
     Ok(q.into_tuple::<i64>().all(conn).await?)
 }
+
+/// The 督办 issued in `[from, to)` as the statistics count them: each with its subject's grid
+/// and the moment it was first taken on (签收, or 报结 straight away).
+pub async fn stats_records(
+    conn: &impl ConnectionTrait,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> AppResult<Vec<shared::stats::DirectiveRecord>> {
+    let rows = directive::Entity::find()
+        .filter(directive::Column::CreatedAt.gte(from))
+        .filter(directive::Column::CreatedAt.lt(to))
+        .all(conn)
+        .await?;
+    let subjects: Vec<DirectiveSubject> = rows.iter().map(subject_of).collect();
+    let facts = subjects_facts(conn, &subjects).await?;
+    let mut taken_on: HashMap<i64, OffsetDateTime> = HashMap::new();
+    for e in event::Entity::find()
+        .filter(event::Column::DirectiveId.is_in(rows.iter().map(|d| d.id)))
+        .filter(event::Column::Step.is_in([
+            DirectiveStep::Acknowledge.as_str(),
+            DirectiveStep::Report.as_str(),
+        ]))
+        .all(conn)
+        .await?
+    {
+        let first = taken_on.entry(e.directive_id).or_insert(e.at);
+        if e.at < *first {
+            *first = e.at;
+        }
+    }
+    Ok(rows
+        .iter()
+        .map(|d| shared::stats::DirectiveRecord {
+            grid_id: facts.get(&subject_of(d)).and_then(|f| f.grid_id),
+            issued_at: d.created_at,
+            deadline_at: d.deadline_at,
+            acknowledged_at: taken_on.get(&d.id).copied(),
+            reported_at: d.reported_at,
+            state: state_of(d),
+        })
+        .collect())
+}

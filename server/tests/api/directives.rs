@@ -792,3 +792,134 @@ async fn directives_on_council_decisions_and_agreement_terms(app: &TestApp) {
     assert_eq!(p["code"], "illegal_move");
 }
 both!(directives_on_council_decisions_and_agreement_terms);
+
+/// The dashboard's 督办 figure equals what the records say: issued, acknowledged by the
+/// deadline, overdue (past the deadline without a report by then), by grid and month.
+async fn the_directive_figure_equals_the_records(app: &TestApp) {
+    use server::directives::store::{directive, event};
+    let admin = app.login("admin").await;
+    let gw = app.login("gridworker").await;
+    let gw_id = app.user_id("gridworker").await;
+    let deadline = rfc(OffsetDateTime::now_utc() + Duration::days(2));
+    let body = json!({"instruction": "按期办结", "deadline_at": deadline, "addressee_id": gw_id});
+    let mut ids = Vec::new();
+    for title in ["统计一", "统计二", "统计三"] {
+        let c = open_case(app, title, false).await;
+        let (status, d) = admin
+            .post(
+                &format!("/api/v1/cases/{}/directives", c["id"]),
+                body.clone(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{d}");
+        ids.push(d);
+    }
+    let item = council_item(app, "统计议事", true).await;
+    let (status, d) = admin
+        .post(
+            "/api/v1/directives",
+            json!({"subject": {"kind": "council_item", "id": item["summary"]["id"]},
+                   "instruction": "落实", "deadline_at": deadline, "addressee_id": gw_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    ids.push(d);
+    // Acknowledged in time: the first two. Overdue: the third, its deadline moved into the
+    // past (as if issued days ago).
+    for d in &ids[..2] {
+        let (status, v) = gw
+            .post(
+                &format!("/api/v1/directives/{}/steps", d["id"]),
+                json!({"step": "acknowledge", "version": d["version"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+    }
+    directive::Entity::update_many()
+        .col_expr(
+            directive::Column::DeadlineAt,
+            Expr::value(OffsetDateTime::now_utc() - Duration::hours(1)),
+        )
+        .filter(directive::Column::Id.eq(ids[2]["id"].as_i64().unwrap()))
+        .exec(&app.state.db.conn)
+        .await
+        .unwrap();
+
+    // What the records say, counted here without the shared function.
+    let conn = &app.state.db.conn;
+    let now = OffsetDateTime::now_utc();
+    let rows = directive::Entity::find().all(conn).await.unwrap();
+    let events = event::Entity::find().all(conn).await.unwrap();
+    let mut expected: std::collections::BTreeMap<(i64, String), (u64, u64, u64)> =
+        Default::default();
+    for d in &rows {
+        let grid = match d.subject_kind.as_str() {
+            "case" => {
+                server::cases::store::case::Entity::find_by_id(d.subject_id)
+                    .one(conn)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .grid_id
+            }
+            _ => {
+                server::council::store::item::Entity::find_by_id(d.subject_id)
+                    .one(conn)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .grid_id
+            }
+        }
+        .unwrap();
+        let day = d.created_at.to_offset(shared::calendar::SHANGHAI).date();
+        let month = format!("{:04}-{:02}", day.year(), day.month() as u8);
+        let acked = events.iter().any(|e| {
+            e.directive_id == d.id
+                && matches!(e.step.as_deref(), Some("acknowledge" | "report"))
+                && e.at <= d.deadline_at
+        });
+        let late = now > d.deadline_at && d.reported_at.is_none_or(|r| r > d.deadline_at);
+        let row = expected.entry((grid, month)).or_default();
+        row.0 += 1;
+        row.1 += u64::from(acked);
+        row.2 += u64::from(late);
+    }
+    assert_eq!(
+        expected
+            .values()
+            .map(|v| (v.0, v.1, v.2))
+            .fold((0, 0, 0), |a, v| (a.0 + v.0, a.1 + v.1, a.2 + v.2)),
+        (4, 2, 1),
+        "the fixture: four issued, two acknowledged in time, one overdue"
+    );
+    let (status, dash) = admin.get("/api/v1/stats").await;
+    assert_eq!(status, StatusCode::OK, "{dash}");
+    let got: std::collections::BTreeMap<(i64, String), (u64, u64, u64)> = dash["directives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                (
+                    f["grid_id"].as_i64().unwrap(),
+                    f["month"].as_str().unwrap().to_string(),
+                ),
+                (
+                    f["issued"].as_u64().unwrap(),
+                    f["acknowledged_in_time"].as_u64().unwrap(),
+                    f["overdue"].as_u64().unwrap(),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected, "{}", dash["directives"]);
+    assert!(
+        dash["directives"][0]["grid_name"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty()),
+        "{}",
+        dash["directives"]
+    );
+}
+both!(the_directive_figure_equals_the_records);
