@@ -224,3 +224,27 @@ test('a 督办 on a council decision: issued on the item page at 1280 px, acknow
   await gw.locator('[data-testid="case-directives"] [data-testid="directive"][data-state="acknowledged"]').waitFor();
   await noHorizontalScroll(gw);
 });
+
+test('the statistics page counts 督办 by grid and month', async () => {
+  const admin = await env.newPage();
+  await login(admin, env.url, 'admin');
+  await admin.getByTestId('home-welcome').waitFor();
+  const c = await openCase(admin, '统计用井盖');
+  const takers = await api(admin, 'GET', `/assignees?grid_id=${c.grid_id}`);
+  const gw = takers.body.find((a) => a.display_name === '赵网格员');
+  const deadline = new Date(Date.now() + 2 * 86400_000).toISOString();
+  const r = await api(admin, 'POST', `/cases/${c.id}/directives`, { instruction: '按期办结', deadline_at: deadline, addressee_id: gw.id });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const dash = await api(admin, 'GET', '/stats');
+  const mine = dash.body.directives.find((d) => d.grid_id === c.grid_id);
+  assert.ok(mine && mine.issued >= 1, JSON.stringify(dash.body.directives));
+  await navTo(admin, 'nav-stats');
+  const table = admin.getByTestId('stats-directives');
+  await table.waitFor();
+  const row = table.getByTestId('stats-directive-row').filter({ hasText: mine.grid_name });
+  await row.waitFor();
+  const cells = await row.locator('td').allTextContents();
+  assert.deepEqual(cells.slice(1).map(Number), [mine.issued, mine.acknowledged_in_time, mine.overdue]);
+  await table.scrollIntoViewIfNeeded();
+  await shot(admin, 'stats-directives-1280');
+});
