@@ -1816,7 +1816,7 @@ impl DirectiveRecord {
     pub fn overdue(&self, now: OffsetDateTime) -> bool {
         self.state != crate::directives::DirectiveState::Withdrawn
             && now > self.deadline_at
-            && !self.reported_at.is_some_and(|r| r <= self.deadline_at)
+            && self.reported_at.is_none_or(|r| r > self.deadline_at)
     }
 }
 
