@@ -755,11 +755,22 @@ pub async fn directive_open_cases() -> ApiResult<Vec<i64>> {
     get("/directives/open-cases").await
 }
 
+/// Issue a directive: a case's at the case, any other subject's at `/directives`.
 pub async fn issue_directive(
-    case_id: i64,
+    subject: shared::directives::DirectiveSubject,
     input: &shared::directives::IssueDirective,
 ) -> ApiResult<shared::directives::DirectiveView> {
-    post(&format!("/cases/{case_id}/directives"), input).await
+    use shared::directives::{DirectiveSubject, IssueDirectiveOn};
+    match subject {
+        DirectiveSubject::Case { id } => post(&format!("/cases/{id}/directives"), input).await,
+        _ => {
+            let on = IssueDirectiveOn {
+                subject,
+                directive: input.clone(),
+            };
+            post("/directives", &on).await
+        }
+    }
 }
 
 pub async fn directive_step(

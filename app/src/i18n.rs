@@ -406,6 +406,15 @@ keys! {
     DirectiveNote => "说明", "Note";
     DirectiveChanged => "此督办刚被他人更新，已显示最新状态。", "Someone else just changed this directive; the latest state is shown.";
     DirectivesOnCase => "督办", "Directives";
+    DirectivesOnDecision => "落实督办", "Directives on carrying it out";
+    DirectivesOnTerms => "履行督办", "Directives on the terms";
+    DirectiveTerm => "协议条款", "Agreement term";
+    StatsDirectives => "督办（按网格、月份）", "Directives by grid and month";
+    StatsGrid => "网格", "Grid";
+    StatsMonth => "月份", "Month";
+    StatsDirectivesIssued => "下达", "Issued";
+    StatsDirectivesAcknowledged => "按时签收", "Acknowledged in time";
+    StatsDirectivesOverdue => "逾期", "Overdue";
     // Approvals (审批) and their ledger
     NavLedger => "审批台账", "Approvals";
     RequestsTitle => "申请审批", "Ask for approval";

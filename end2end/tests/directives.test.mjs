@@ -159,3 +159,92 @@ test('an extension request approved by the secretary shows in the ledger', async
   assert.match(csv, /12栋路灯不亮,延期,已批准,灯杆需整体更换/);
   await shot(admin, 'ledger-1280');
 });
+
+test('a 督办 on a council decision: issued on the item page at 1280 px, acknowledged on a phone', async (t) => {
+  const admin = await env.newPage();
+  await login(admin, env.url, 'admin');
+  await admin.getByTestId('home-welcome').waitFor();
+  // A small matter of the first grid, decided (the council's own tests walk that road).
+  const found = await api(admin, 'GET', `/search?q=${encodeURIComponent('XF-C01-G1')}`);
+  const grid = found.body.places.find((p) => p.place.code === 'XF-C01-G1');
+  let r = await api(admin, 'POST', '/council/items', {
+    title: '3号楼楼道灯不亮', description: '晚上看不见台阶。', scope_place_id: grid.place.id,
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const id = r.body.summary.id;
+  r = await api(admin, 'POST', `/council/items/${id}/moves`, { action: 'accept', tier: 'small', version: r.body.summary.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const meta = await api(admin, 'GET', '/cases/meta');
+  const category = meta.body.categories.find((c) => c.parent_id !== null);
+  r = await api(admin, 'POST', `/council/items/${id}/moves`, {
+    action: 'decide', version: r.body.summary.version,
+    decision: { text: '物业三天内更换灯泡', responsible_party_id: meta.body.parties[0].id, category_id: category.id, deadline: beijingDay(3) },
+  });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+
+  // The item page: 落实督办 under the decision, the form filled as a person does.
+  await admin.goto(`${env.url}/council/items/${id}`);
+  await admin.getByTestId('item-decision').waitFor();
+  const section = admin.getByTestId('case-directives');
+  await section.getByTestId('no-directives').waitFor();
+  assert.match(await section.locator('h2').textContent(), /落实督办/);
+  await section.getByTestId('directive-new').click();
+  await admin.getByTestId('directive-instruction-input').fill('督促物业三日内更换灯泡，完成后反馈');
+  await admin.getByTestId('directive-deadline').fill(beijingDay(3));
+  await admin.getByTestId('directive-addressee-q').fill('赵');
+  await admin.getByTestId('directive-addressee-option').filter({ hasText: '赵网格员' }).click();
+  await admin.getByTestId('directive-addressee-chosen').filter({ hasText: '赵网格员' }).waitFor();
+  await admin.getByTestId('directive-submit').click();
+  const issued = section.getByTestId('directive');
+  await issued.waitFor();
+  assert.equal(await issued.getAttribute('data-state'), 'issued');
+  await issued.scrollIntoViewIfNeeded();
+  await shot(admin, 'directive-council-issued-1280');
+
+  // The grid worker on a phone: the same 督办 list, the item named, a tap to acknowledge.
+  const phone = await launchBrowser({ width: 390, height: 844 }, { hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  t.after(() => phone.close());
+  const gw = await phone.context.newPage();
+  await login(gw, env.url, 'gridworker');
+  await gw.getByTestId('home-welcome').waitFor();
+  await gw.getByTestId('menu-toggle').tap();
+  await gw.getByTestId('nav-directives').tap();
+  const mine = gw.getByTestId('directives').getByTestId('directive').filter({ hasText: '3号楼楼道灯不亮' });
+  await mine.waitFor();
+  const subject = mine.getByTestId('directive-subject');
+  assert.match(await subject.textContent(), /议事决定/);
+  assert.equal(await subject.getAttribute('href'), `/council/items/${id}`);
+  await noHorizontalScroll(gw);
+  await shot(gw, 'directive-council-phone-390');
+  await mine.getByTestId('directive-acknowledge').tap();
+  await gw.locator('[data-testid="directives"] [data-testid="directive"][data-state="acknowledged"]').filter({ hasText: '3号楼楼道灯不亮' }).waitFor();
+  // Its link leads to the item, where the 督办 shows acknowledged.
+  await subject.tap();
+  await gw.getByTestId('item-decision').waitFor();
+  await gw.locator('[data-testid="case-directives"] [data-testid="directive"][data-state="acknowledged"]').waitFor();
+  await noHorizontalScroll(gw);
+});
+
+test('the statistics page counts 督办 by grid and month', async () => {
+  const admin = await env.newPage();
+  await login(admin, env.url, 'admin');
+  await admin.getByTestId('home-welcome').waitFor();
+  const c = await openCase(admin, '统计用井盖');
+  const takers = await api(admin, 'GET', `/assignees?grid_id=${c.grid_id}`);
+  const gw = takers.body.find((a) => a.display_name === '赵网格员');
+  const deadline = new Date(Date.now() + 2 * 86400_000).toISOString();
+  const r = await api(admin, 'POST', `/cases/${c.id}/directives`, { instruction: '按期办结', deadline_at: deadline, addressee_id: gw.id });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const dash = await api(admin, 'GET', '/stats');
+  const mine = dash.body.directives.find((d) => d.grid_id === c.grid_id);
+  assert.ok(mine && mine.issued >= 1, JSON.stringify(dash.body.directives));
+  await navTo(admin, 'nav-stats');
+  const table = admin.getByTestId('stats-directives');
+  await table.waitFor();
+  const row = table.getByTestId('stats-directive-row').filter({ hasText: mine.grid_name });
+  await row.waitFor();
+  const cells = await row.locator('td').allTextContents();
+  assert.deepEqual(cells.slice(1).map(Number), [mine.issued, mine.acknowledged_in_time, mine.overdue]);
+  await table.scrollIntoViewIfNeeded();
+  await shot(admin, 'stats-directives-1280');
+});

@@ -34,6 +34,7 @@ mod m20261207_000071_proxy_actions;
 mod m20261207_000081_assessment;
 mod m20261207_000091_worker_photo;
 mod m20261207_000111_reminders;
+mod m20261208_000121_directive_subjects;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000081_assessment::Migration),
             Box::new(m20261207_000091_worker_photo::Migration),
             Box::new(m20261207_000111_reminders::Migration),
+            Box::new(m20261208_000121_directive_subjects::Migration),
         ]
     }
 }

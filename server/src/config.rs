@@ -43,6 +43,9 @@ pub struct Config {
     /// (`LINJU_SUPERVISION_AHEAD_HOURS`, default 0): for demos and browser tests that must
     /// see a warning or an escalation without waiting days.
     pub supervision_ahead: time::Duration,
+    /// How long a scheduler claim holds (`LINJU_SUPERVISION_LEASE_SECONDS`, default 300):
+    /// a job claimed by a process that died is taken over by another once it lapses.
+    pub supervision_lease: time::Duration,
     /// Email (off unless `LINJU_SMTP_URL` is set).
     pub smtp: Option<Smtp>,
     /// Text messages through an HTTP gateway (off unless `LINJU_SMS_URL` is set).
@@ -190,6 +193,10 @@ impl Config {
                 "LINJU_SUPERVISION_AHEAD_HOURS",
                 0,
             )?),
+            supervision_lease: match env_parse::<i64>("LINJU_SUPERVISION_LEASE_SECONDS", 300)? {
+                s if s > 0 => time::Duration::seconds(s),
+                _ => return Err("LINJU_SUPERVISION_LEASE_SECONDS must be positive".into()),
+            },
         })
     }
 
@@ -215,6 +222,7 @@ impl Config {
             map_tiles: None,
             supervision_every: None,
             supervision_ahead: time::Duration::ZERO,
+            supervision_lease: crate::supervision::scheduler::LEASE,
             smtp: None,
             sms: None,
             public_url: "http://127.0.0.1".into(),

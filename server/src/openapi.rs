@@ -45,7 +45,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         (name = "audit", description = "Who read or changed what"),
         (name = "proxy", description = "代办: acting on a resident's behalf, in their presence, and the notices they read"),
         (name = "stats", description = "Statistics (统计分析): headline figures, trends and breakdowns"),
-        (name = "directives", description = "督办: instructions with a deadline on a case, followed to acceptance"),
+        (name = "directives", description = "督办: instructions with a deadline on a case, a council decision or a mediation agreement term, followed to acceptance"),
         (name = "supervision", description = "Supervision (督办与预警): warnings and the escalation ladder per category"),
         (name = "operations", description = "Health and the API description")
     )

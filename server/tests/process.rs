@@ -817,7 +817,6 @@ async fn a_backup_under_writes_restores_on_postgres() {
 /// ladder is due): each job is run by one of them, and each notification is written once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_send_each_reminder_once_on_postgres() {
-    use sea_orm::{ConnectionTrait, Statement};
     let (url, drop) = postgres_database("supervision").await;
     let env = [
         ("LINJU_SUPERVISION_EVERY_SECONDS", "1"),
@@ -827,70 +826,12 @@ async fn two_processes_send_each_reminder_once_on_postgres() {
     let (mut b, addr_b, _) = start_with(&url, &env);
     let http = reqwest::Client::new();
     let cookie = sign_in(&http, &addr_a, "staff").await;
-    let meta: serde_json::Value = http
-        .get(format!("http://{addr_a}/api/v1/cases/meta"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let rubbish = meta["categories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["code"] == "E-ENV-01")
-        .unwrap()["id"]
-        .clone();
-    let grids: serde_json::Value = http
-        .get(format!("http://{addr_a}/api/v1/grids"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let where_ = CaseWhere {
-        category_id: rubbish,
-        place_id: grids[0]["place"]["id"].clone(),
-    };
     const CASES: usize = 12;
-    for i in 0..CASES {
-        // Filed on one process, registered on the other.
-        let c: serde_json::Value =
-            file_case(&http, &addr_a, &cookie, &where_, &format!("井盖缺失 {i}"))
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-        let res = http
-            .post(format!("http://{addr_b}/api/v1/cases/{}/moves", c["id"]))
-            .header("cookie", &cookie)
-            .header("origin", format!("http://{addr_b}"))
-            .header("x-requested-with", "t")
-            .json(&serde_json::json!({"action": "register", "version": c["version"]}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-    }
+    file_and_register_rubbish_cases(&http, &addr_a, &addr_b, &cookie, CASES).await;
     // A warning and four steps per case.
     let expected = (CASES * 5) as i64;
     let db = sea_orm::Database::connect(&url).await.unwrap();
-    let count = |sql: &'static str| {
-        let db = &db;
-        async move {
-            db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-                .await
-                .unwrap()
-                .unwrap()
-                .try_get_by_index::<i64>(0)
-                .unwrap()
-        }
-    };
+    let count = |sql: &'static str| scalar(&db, sql);
     let started = std::time::Instant::now();
     while count("SELECT COUNT(*) FROM supervision_jobs WHERE done_at IS NOT NULL").await < expected
     {
@@ -939,6 +880,272 @@ async fn two_processes_send_each_reminder_once_on_postgres() {
             Some(0)
         );
     }
+    db.close().await.ok();
+    drop.await;
+}
+
+/// File `n` rubbish reports in the first grid on process `a` and register each on process
+/// `b` (a registered case has a deadline: a warning and four escalation steps to plan).
+async fn file_and_register_rubbish_cases(
+    http: &reqwest::Client,
+    addr_a: &str,
+    addr_b: &str,
+    cookie: &str,
+    n: usize,
+) {
+    let meta: serde_json::Value = http
+        .get(format!("http://{addr_a}/api/v1/cases/meta"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rubbish = meta["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "E-ENV-01")
+        .unwrap()["id"]
+        .clone();
+    let grids: serde_json::Value = http
+        .get(format!("http://{addr_a}/api/v1/grids"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let where_ = CaseWhere {
+        category_id: rubbish,
+        place_id: grids[0]["place"]["id"].clone(),
+    };
+    for i in 0..n {
+        let c: serde_json::Value =
+            file_case(http, addr_a, cookie, &where_, &format!("井盖缺失 {i}"))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+        let res = http
+            .post(format!("http://{addr_b}/api/v1/cases/{}/moves", c["id"]))
+            .header("cookie", cookie)
+            .header("origin", format!("http://{addr_b}"))
+            .header("x-requested-with", "t")
+            .json(&serde_json::json!({"action": "register", "version": c["version"]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+    }
+}
+
+/// The one number a query answers.
+async fn scalar(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<i64>(0)
+        .unwrap()
+}
+
+#[path = "api/receivers.rs"]
+#[allow(dead_code)]
+mod receivers;
+
+/// Switch a user's text messages on (a work phone; not a resident, so no quiet hours).
+async fn sms_on(http: &reqwest::Client, addr: &str, cookie: &str, phone: &str) {
+    let p: serde_json::Value = http
+        .get(format!("http://{addr}/api/v1/me/preferences"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = http
+        .put(format!("http://{addr}/api/v1/me/preferences"))
+        .header("cookie", cookie)
+        .header("origin", format!("http://{addr}"))
+        .header("x-requested-with", "t")
+        .json(
+            &serde_json::json!({"elder_mode": p["elder_mode"], "read_aloud": p["read_aloud"],
+            "version": p["version"], "channels": {"phone": phone, "sms_on": true}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+}
+
+/// `kill -9` in the middle of a pass: two processes on PostgreSQL send text messages through a
+/// slow gateway (it keeps each request, then answers 300 ms later); once the first have
+/// arrived, the process holding the most unfinished claims is killed with SIGKILL. The
+/// survivor takes its claims over once their lease (3 s here) lapses, and the gateway gets
+/// every message — by its `Idempotency-Key` exactly once; the one send that was in flight
+/// when the process died (received, not yet recorded) may arrive a second time with the same
+/// key, and no other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scheduler_killed_mid_pass_is_taken_over_and_each_message_arrives_once_on_postgres() {
+    use std::collections::{HashMap, HashSet};
+    let (url, drop) = postgres_database("takeover").await;
+    let gateway =
+        receivers::SmsGatewayReceiver::start_answering_after(Duration::from_millis(300)).await;
+    let env = [
+        ("LINJU_SUPERVISION_EVERY_SECONDS", "1"),
+        ("LINJU_SUPERVISION_AHEAD_HOURS", "2400"),
+        ("LINJU_SUPERVISION_LEASE_SECONDS", "3"),
+        ("LINJU_SMS_URL", gateway.url.as_str()),
+    ];
+    let (a, addr_a, _) = start_with(&url, &env);
+    let (b, addr_b, _) = start_with(&url, &env);
+    let mut processes = vec![a, b];
+    let http = reqwest::Client::new();
+    let cookie = sign_in(&http, &addr_a, "staff").await;
+    for (i, user) in ["admin", "staff", "gridworker"].into_iter().enumerate() {
+        let c = sign_in(&http, &addr_b, user).await;
+        sms_on(&http, &addr_b, &c, &format!("1380000990{}", i + 5)).await;
+    }
+    const CASES: usize = 12;
+    file_and_register_rubbish_cases(&http, &addr_a, &addr_b, &cookie, CASES).await;
+
+    let db = sea_orm::Database::connect(&url).await.unwrap();
+    let started = std::time::Instant::now();
+    while gateway.received().len() < 3 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no text within 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Mid-pass: kill the process that holds the most claims not yet done.
+    let victim = loop {
+        let holder = scalar(
+            &db,
+            "SELECT COALESCE((SELECT split_part(claimed_by, '-', 1)::bigint FROM supervision_jobs \
+             WHERE done_at IS NULL AND claimed_by IS NOT NULL GROUP BY 1 ORDER BY COUNT(*) DESC \
+             LIMIT 1), 0)",
+        )
+        .await;
+        if let Some(i) = processes.iter().position(|p| i64::from(p.id()) == holder) {
+            break i;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no claim held within 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let mut killed = processes.remove(victim);
+    let killed_pid = i64::from(killed.id());
+    signal(&killed, "-KILL");
+    killed.wait().unwrap();
+    let abandoned = scalar(
+        &db,
+        &format!(
+            "SELECT COUNT(*) FROM supervision_jobs WHERE done_at IS NULL \
+             AND split_part(claimed_by, '-', 1) = '{killed_pid}'"
+        ),
+    )
+    .await;
+    assert!(abandoned > 0, "the process died holding claims");
+
+    // The survivor finishes: every alert run, every text sent and recorded.
+    let expected_alerts = (CASES * 5) as i64;
+    loop {
+        let alerts_done = scalar(
+            &db,
+            "SELECT COUNT(*) FROM supervision_jobs WHERE kind = 'case_alert' AND done_at IS NOT NULL",
+        )
+        .await;
+        let pending = scalar(
+            &db,
+            "SELECT COUNT(*) FROM supervision_jobs WHERE done_at IS NULL",
+        )
+        .await;
+        if alerts_done == expected_alerts && pending == 0 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "not finished within 120 s: {alerts_done} alerts done, {pending} jobs pending"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let jobs = scalar(
+        &db,
+        "SELECT COUNT(*) FROM supervision_jobs WHERE kind = 'sms'",
+    )
+    .await;
+    let sent = scalar(
+        &db,
+        "SELECT COUNT(*) FROM supervision_jobs WHERE kind = 'sms' AND outcome = 'sent'",
+    )
+    .await;
+    assert_eq!(sent, jobs, "every text recorded as sent");
+    let taken_over = scalar(
+        &db,
+        &format!(
+            "SELECT COUNT(*) FROM supervision_jobs WHERE attempts > 1 \
+             AND split_part(claimed_by, '-', 1) <> '{killed_pid}'"
+        ),
+    )
+    .await;
+    assert!(
+        taken_over >= abandoned,
+        "the survivor ran the abandoned jobs: {taken_over} of {abandoned}"
+    );
+    let received = gateway.received();
+    let mut by_key: HashMap<String, Vec<serde_json::Value>> = HashMap::new();
+    for m in &received {
+        let key = m
+            .idempotency_key
+            .clone()
+            .expect("every text carries its key");
+        by_key.entry(key).or_default().push(m.body.clone());
+    }
+    let wanted: HashSet<String> = {
+        use sea_orm::{ConnectionTrait, Statement};
+        db.query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT id FROM supervision_jobs WHERE kind = 'sms'",
+        ))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| format!("linju-job-{}", r.try_get_by_index::<i64>(0).unwrap()))
+        .collect()
+    };
+    let keys: HashSet<String> = by_key.keys().cloned().collect();
+    assert_eq!(keys, wanted, "each text job arrived, by its key");
+    let repeated: Vec<_> = by_key.iter().filter(|(_, v)| v.len() > 1).collect();
+    assert!(
+        repeated.len() <= 1 && repeated.iter().all(|(_, v)| v.len() == 2 && v[0] == v[1]),
+        "only the send in flight at the kill may arrive twice, the same: {repeated:?}"
+    );
+    let repeated_alerts = scalar(
+        &db,
+        "SELECT COUNT(*) FROM (SELECT user_id, case_id, action FROM notifications \
+         WHERE action LIKE 'alert_%' GROUP BY user_id, case_id, action HAVING COUNT(*) > 1) t",
+    )
+    .await;
+    assert_eq!(repeated_alerts, 0, "an in-app alert went out twice");
+    eprintln!(
+        "{jobs} texts, {} requests received ({} repeated by key), {abandoned} claims abandoned by \
+         the killed process and taken over, finished in {:?}",
+        received.len(),
+        repeated.len(),
+        started.elapsed()
+    );
+    let mut survivor = processes.remove(0);
+    assert_eq!(stop(&mut survivor), Some(0));
     db.close().await.ok();
     drop.await;
 }

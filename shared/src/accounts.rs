@@ -270,6 +270,8 @@ pub fn reach(role: Role, permission: Permission) -> Reach {
         (Role::Mediator, OpenMediation) => Everything,
         (Role::Mediator, ViewMediation | Mediate) => OwnRecords,
         (Role::Mediator, ViewCases | MoveCases | CareWork | Volunteer | NamePeople) => OwnRecords,
+        // A 督办 on an agreement term of a file they mediate, addressed to them.
+        (Role::Mediator, FollowDirectives) => OwnRecords,
         (Role::Mediator, _) => Nothing,
         // Residents: their own reports, items, votes, files, the people they look after.
         (Role::Resident, ViewCases | MoveCases | Deliberate | Vote) => OwnRecords,

@@ -182,6 +182,23 @@ pub fn short_message(step: Option<DirectiveStep>, who: &str, number: &str) -> St
     format!("【邻聚】{}：事件 {number}。", notice(step, who, Lang::ZhCn))
 }
 
+#[cfg(test)]
+mod subject_tests {
+    use super::*;
+
+    #[test]
+    fn a_subject_is_kind_and_id_both_ways() {
+        for kind in DirectiveSubject::KINDS {
+            let s = DirectiveSubject::parse(kind, 5).unwrap();
+            assert_eq!((s.kind(), s.id()), (kind, 5));
+            let json = serde_json::to_value(s).unwrap();
+            assert_eq!(json, serde_json::json!({"kind": kind, "id": 5}));
+            assert_eq!(serde_json::from_value::<DirectiveSubject>(json).unwrap(), s);
+        }
+        assert_eq!(DirectiveSubject::parse("ballot", 1), None);
+    }
+}
+
 impl DirectiveStep {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -246,6 +263,65 @@ pub fn done_on_time(
     reported_at: Option<OffsetDateTime>,
 ) -> bool {
     state == DirectiveState::Accepted && reported_at.is_some_and(|r| r <= deadline)
+}
+
+/// What a 督办 is about: a case, a decided council item (its 落实) or a term of a mediation
+/// agreement (its 履行). Stored as kind and id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DirectiveSubject {
+    Case { id: i64 },
+    CouncilItem { id: i64 },
+    AgreementTerm { id: i64 },
+}
+
+impl DirectiveSubject {
+    pub const KINDS: [&'static str; 3] = ["case", "council_item", "agreement_term"];
+
+    pub fn kind(self) -> &'static str {
+        match self {
+            DirectiveSubject::Case { .. } => "case",
+            DirectiveSubject::CouncilItem { .. } => "council_item",
+            DirectiveSubject::AgreementTerm { .. } => "agreement_term",
+        }
+    }
+
+    pub fn id(self) -> i64 {
+        match self {
+            DirectiveSubject::Case { id }
+            | DirectiveSubject::CouncilItem { id }
+            | DirectiveSubject::AgreementTerm { id } => id,
+        }
+    }
+
+    pub fn parse(kind: &str, id: i64) -> Option<DirectiveSubject> {
+        match kind {
+            "case" => Some(DirectiveSubject::Case { id }),
+            "council_item" => Some(DirectiveSubject::CouncilItem { id }),
+            "agreement_term" => Some(DirectiveSubject::AgreementTerm { id }),
+            _ => None,
+        }
+    }
+
+    /// What the subject is called before its number: 事件 / 议事 / 调解协议.
+    pub fn text(self) -> Text {
+        match self {
+            DirectiveSubject::Case { .. } => Text::new("事件", "Case"),
+            DirectiveSubject::CouncilItem { .. } => Text::new("议事决定", "Council decision"),
+            DirectiveSubject::AgreementTerm { .. } => Text::new("调解协议条款", "Agreement term"),
+        }
+    }
+}
+
+/// A new directive on a council item or an agreement term (`POST /directives`); a case's
+/// directive is issued at `POST /cases/{id}/directives`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssueDirectiveOn {
+    pub subject: DirectiveSubject,
+    #[serde(flatten)]
+    pub directive: IssueDirective,
 }
 
 /// A new directive on a case.
@@ -345,9 +421,15 @@ impl DirectiveEvent {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DirectiveView {
     pub id: i64,
-    pub case_id: i64,
-    pub case_number: String,
-    pub case_title: String,
+    pub subject: DirectiveSubject,
+    /// The case's id for a directive on a case (the board's badge, the case page).
+    pub case_id: Option<i64>,
+    /// The subject's number (case or mediation file number, `#id` of a council item).
+    pub subject_number: String,
+    /// The subject's title (for a term: the term's text).
+    pub subject_title: String,
+    /// Where the subject's page is in the app.
+    pub subject_href: String,
     pub instruction: String,
     #[serde(with = "time::serde::rfc3339")]
     pub deadline_at: OffsetDateTime,

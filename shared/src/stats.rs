@@ -968,6 +968,9 @@ pub struct Dashboard {
     /// Visits due and on schedule per special group (`SpecialGroup::ALL`'s order, then
     /// the residents in care without a group); groups with nothing due are left out.
     pub visits_by_group: Vec<GroupVisits>,
+    /// 督办 issued in the period, by grid and month (`directive_figures`).
+    #[serde(default)]
+    pub directives: Vec<DirectiveFigures>,
 }
 
 /// One step of a trend.
@@ -1767,5 +1770,161 @@ mod tests {
         let eleven: Vec<f64> = (1..=11).rev().map(f64::from).collect();
         assert_eq!(p90(&eleven), Some(10.0));
         assert_eq!(mean(&[1.0, 2.0]), Some(1.5));
+    }
+}
+
+// ------------------------------------------------------------------ 督办 figures
+
+/// One 督办 as the statistics count it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DirectiveRecord {
+    /// The grid of its subject (a case's, a council item's, a mediation file's).
+    pub grid_id: Option<i64>,
+    pub issued_at: OffsetDateTime,
+    pub deadline_at: OffsetDateTime,
+    /// When the addressee first took it on (签收, or 报结 straight away).
+    pub acknowledged_at: Option<OffsetDateTime>,
+    pub reported_at: Option<OffsetDateTime>,
+    pub state: crate::directives::DirectiveState,
+}
+
+/// 督办 of one grid issued in one month (Beijing).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DirectiveFigures {
+    pub grid_id: Option<i64>,
+    /// The grid's name (empty for subjects above grid level).
+    pub grid_name: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub issued: u64,
+    pub acknowledged_in_time: u64,
+    pub overdue: u64,
+}
+
+/// The formulas, as the dashboard shows them.
+pub const DIRECTIVE_FIGURES_TEXT: Text = Text::new(
+    "下达：期内下达的督办；按时签收：在办结期限前签收（或直接报结）的；逾期：期限已过仍未报结、或期限后才报结的（撤回的不计）。",
+    "Issued: directives issued in the period; acknowledged in time: taken on (or reported done) by their deadline; overdue: past the deadline without a report by then (withdrawn ones not counted).",
+);
+
+impl DirectiveRecord {
+    pub fn acknowledged_in_time(&self) -> bool {
+        self.acknowledged_at.is_some_and(|a| a <= self.deadline_at)
+    }
+
+    pub fn overdue(&self, now: OffsetDateTime) -> bool {
+        self.state != crate::directives::DirectiveState::Withdrawn
+            && now > self.deadline_at
+            && self.reported_at.is_none_or(|r| r > self.deadline_at)
+    }
+}
+
+/// Count the records by grid and month of issue (Beijing), grids by id, months in order.
+pub fn directive_figures(
+    records: &[DirectiveRecord],
+    grid_names: &std::collections::HashMap<i64, String>,
+    now: OffsetDateTime,
+) -> Vec<DirectiveFigures> {
+    let mut out: std::collections::BTreeMap<(Option<i64>, String), DirectiveFigures> =
+        std::collections::BTreeMap::new();
+    for r in records {
+        let day = r.issued_at.to_offset(SHANGHAI).date();
+        let month = format!("{:04}-{:02}", day.year(), u8::from(day.month()));
+        let row = out
+            .entry((r.grid_id, month.clone()))
+            .or_insert_with(|| DirectiveFigures {
+                grid_id: r.grid_id,
+                grid_name: r
+                    .grid_id
+                    .and_then(|g| grid_names.get(&g).cloned())
+                    .unwrap_or_default(),
+                month,
+                issued: 0,
+                acknowledged_in_time: 0,
+                overdue: 0,
+            });
+        row.issued += 1;
+        row.acknowledged_in_time += u64::from(r.acknowledged_in_time());
+        row.overdue += u64::from(r.overdue(now));
+    }
+    out.into_values().collect()
+}
+
+#[cfg(test)]
+mod directive_figure_tests {
+    use super::*;
+    use crate::directives::DirectiveState;
+    use time::macros::datetime;
+
+    #[test]
+    fn directives_count_by_grid_and_beijing_month() {
+        let d = |grid, issued, deadline, ack, rep, state| DirectiveRecord {
+            grid_id: grid,
+            issued_at: issued,
+            deadline_at: deadline,
+            acknowledged_at: ack,
+            reported_at: rep,
+            state,
+        };
+        let now = datetime!(2026-12-20 00:00 UTC);
+        let records = [
+            // 1 Dec 01:00 Beijing is still November in UTC: it counts in December.
+            d(
+                Some(1),
+                datetime!(2026-11-30 17:00 UTC),
+                datetime!(2026-12-03 00:00 UTC),
+                Some(datetime!(2026-12-01 00:00 UTC)),
+                Some(datetime!(2026-12-02 00:00 UTC)),
+                DirectiveState::Accepted,
+            ),
+            d(
+                Some(1),
+                datetime!(2026-12-05 00:00 UTC),
+                datetime!(2026-12-06 00:00 UTC),
+                Some(datetime!(2026-12-07 00:00 UTC)),
+                None,
+                DirectiveState::Acknowledged,
+            ),
+            d(
+                Some(1),
+                datetime!(2026-12-05 00:00 UTC),
+                datetime!(2026-12-06 00:00 UTC),
+                None,
+                None,
+                DirectiveState::Withdrawn,
+            ),
+            d(
+                Some(2),
+                datetime!(2026-11-05 00:00 UTC),
+                datetime!(2026-12-30 00:00 UTC),
+                None,
+                None,
+                DirectiveState::Issued,
+            ),
+        ];
+        let names = [(1, "一网格".to_string())].into_iter().collect();
+        let f = directive_figures(&records, &names, now);
+        assert_eq!(
+            f,
+            vec![
+                DirectiveFigures {
+                    grid_id: Some(1),
+                    grid_name: "一网格".into(),
+                    month: "2026-12".into(),
+                    issued: 3,
+                    acknowledged_in_time: 1,
+                    overdue: 1
+                },
+                DirectiveFigures {
+                    grid_id: Some(2),
+                    grid_name: String::new(),
+                    month: "2026-11".into(),
+                    issued: 1,
+                    acknowledged_in_time: 0,
+                    overdue: 0
+                },
+            ]
+        );
     }
 }

@@ -167,6 +167,18 @@ fn ItemDetail(
         })
     });
     let decision = part(item, |v| v.decision.clone());
+    // 落实督办 once there is a decision: (the item's grid, whether it is still being carried out).
+    let follow_up = part(item, |v| {
+        v.decision.is_some().then(|| {
+            (
+                v.summary.grid_id,
+                matches!(
+                    v.summary.stage,
+                    shared::council::ItemStage::Decided | shared::council::ItemStage::CarryingOut
+                ),
+            )
+        })
+    });
     let reason = part(item, |v| v.reason.clone());
     let actions = part(item, |v| v.legal_actions.clone());
     let has_actions = Memo::new(move |_| actions.with(|a| !a.is_empty()));
@@ -345,6 +357,9 @@ fn ItemDetail(
                         </dl>
                     </section>
                 }
+            })}
+            {move || follow_up.get().map(|(grid_id, decided)| view! {
+                <crate::directives::CouncilItemDirectives item_id=id grid_id decided/>
             })}
             {move || reason.get().map(|r| view! {
                 <section class="card" data-testid="item-reason">

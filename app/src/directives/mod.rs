@@ -1,13 +1,15 @@
 //! 督办 (directives): the list page (the office all, filtered by state and overdue; everyone
-//! else what is addressed to them), the directives on a case with the issue form, and the
-//! small 督办 badge of a board card. Each directive offers exactly the server's `legal_steps`.
+//! else what is addressed to them), the directives on a subject — a case, a decided council
+//! item, a mediation agreement's terms — with the issue form, and the small 督办 badge of a
+//! board card. Each directive offers exactly the server's `legal_steps`.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::accounts::{Permission, Person, Work};
 use shared::directives::{
-    DirectiveState, DirectiveStep, DirectiveView, IssueDirective, TakeStep, may_issue,
+    DirectiveState, DirectiveStep, DirectiveSubject, DirectiveView, IssueDirective, TakeStep,
+    may_issue,
 };
 use shared::error::{ErrorCode, FieldError};
 
@@ -184,7 +186,12 @@ fn DirectiveCard(
                     <span class="badge" data-testid="directive-state">{move || i18n.text(state.text())}</span>
                     {v.overdue.then(|| view! { <span class="badge badge-danger" data-testid="directive-overdue">{move || i18n.t(Key::Overdue)}</span> })}
                     {show_case.then(|| view! {
-                        <a class="case-link" href=format!("/cases/{}", v.case_id)><span class="mono">{v.case_number.clone()}</span>" "<span data-user-text>{v.case_title.clone()}</span></a>
+                        <a class="case-link" href=v.subject_href.clone() data-testid="directive-subject">
+                            {(!matches!(v.subject, DirectiveSubject::Case { .. })).then(|| {
+                                let kind = v.subject.text();
+                                view! { <span class="muted">{move || i18n.text(kind)}" "</span> }
+                            })}
+                            <span class="mono">{v.subject_number.clone()}</span>" "<span data-user-text>{v.subject_title.clone()}</span></a>
                     })}
                 </p>
                 <p class="directive-instruction" data-testid="directive-instruction" data-user-text>{v.instruction.clone()}</p>
@@ -227,27 +234,77 @@ fn DirectiveCard(
 /// The directives on one case, and for the office the form to issue one.
 #[component]
 pub fn CaseDirectives(case_id: i64, grid_id: Option<i64>, open_case: bool) -> impl IntoView {
+    view! {
+        <SubjectDirectives query=format!("case_id={case_id}") title=Key::DirectivesOnCase
+            subjects=if open_case { vec![(DirectiveSubject::Case { id: case_id }, String::new())] } else { Vec::new() }
+            grid_id work=Work::CaseAssignee/>
+    }
+}
+
+/// The directives on a decided council item (its 落实), and the form to issue one while there
+/// is something to carry out.
+#[component]
+pub fn CouncilItemDirectives(item_id: i64, grid_id: Option<i64>, decided: bool) -> impl IntoView {
+    view! {
+        <SubjectDirectives query=format!("council_item_id={item_id}") title=Key::DirectivesOnDecision
+            subjects=if decided { vec![(DirectiveSubject::CouncilItem { id: item_id }, String::new())] } else { Vec::new() }
+            grid_id work=Work::CaseAssignee/>
+    }
+}
+
+/// The directives on a mediation agreement's terms (their 履行), and the form to issue one on
+/// a term not yet performed (`open_terms`: id and text), addressed to a mediator.
+#[component]
+pub fn AgreementDirectives(
+    file_id: i64,
+    grid_id: Option<i64>,
+    open_terms: Vec<(i64, String)>,
+) -> impl IntoView {
+    let subjects = open_terms
+        .into_iter()
+        .map(|(id, text)| (DirectiveSubject::AgreementTerm { id }, text))
+        .collect();
+    view! {
+        <SubjectDirectives query=format!("mediation_file_id={file_id}") title=Key::DirectivesOnTerms
+            subjects grid_id work=Work::Mediator/>
+    }
+}
+
+/// The directives a query finds, and for the office the form to issue one on one of
+/// `subjects` (none: nothing left to carry out, no form). Several subjects (the terms of an
+/// agreement) are chosen between by their label.
+#[component]
+fn SubjectDirectives(
+    query: String,
+    title: Key,
+    subjects: Vec<(DirectiveSubject, String)>,
+    grid_id: Option<i64>,
+    work: Work,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let may_follow = session.may(Permission::FollowDirectives);
     let office = session.principal().is_some_and(|p| may_issue(&p));
     let notice = RwSignal::new(None::<String>);
-    let list = LocalResource::new(move || async move {
-        if may_follow {
-            api::directives(&format!("case_id={case_id}"))
-                .await
-                .map(|p| p.items)
-        } else {
-            Ok(Vec::new())
+    let list = LocalResource::new(move || {
+        let query = query.clone();
+        async move {
+            if may_follow {
+                api::directives(&query).await.map(|p| p.items)
+            } else {
+                Ok(Vec::new())
+            }
         }
     });
     let show_form = RwSignal::new(false);
+    let may_issue_here = office && !subjects.is_empty();
     move || {
+        let subjects = subjects.clone();
         (may_follow).then(|| view! {
             <section class="card" aria-labelledby="case-directives-title" data-testid="case-directives">
                 <div class="section-head">
-                    <h2 id="case-directives-title">{move || i18n.t(Key::DirectivesOnCase)}</h2>
-                    {(office && open_case).then(|| view! {
+                    <h2 id="case-directives-title">{move || i18n.t(title)}</h2>
+                    {may_issue_here.then(|| view! {
                         <button type="button" class="button button-secondary" data-testid="directive-new"
                             aria-expanded=move || show_form.get().to_string()
                             on:click=move |_| show_form.update(|v| *v = !*v)>{move || i18n.t(Key::DirectiveIssueTitle)}</button>
@@ -255,7 +312,7 @@ pub fn CaseDirectives(case_id: i64, grid_id: Option<i64>, open_case: bool) -> im
                 </div>
                 <Notice message=notice/>
                 {move || show_form.get().then(|| view! {
-                    <IssueForm case_id grid_id on_done=Callback::new(move |_| {
+                    <IssueForm subjects=subjects.clone() grid_id work on_done=Callback::new(move |_| {
                         show_form.set(false);
                         notice.set(Some(i18n.t(Key::DirectiveIssued).to_string()));
                         list.refetch();
@@ -280,8 +337,15 @@ pub fn CaseDirectives(case_id: i64, grid_id: Option<i64>, open_case: bool) -> im
 }
 
 #[component]
-fn IssueForm(case_id: i64, grid_id: Option<i64>, on_done: Callback<()>) -> impl IntoView {
+fn IssueForm(
+    subjects: Vec<(DirectiveSubject, String)>,
+    grid_id: Option<i64>,
+    work: Work,
+    on_done: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let choose = subjects.len() > 1;
+    let subject = RwSignal::new(subjects[0].0);
     let instruction = RwSignal::new(String::new());
     let day = RwSignal::new(String::new());
     let addressee = RwSignal::new(None::<Person>);
@@ -341,7 +405,7 @@ fn IssueForm(case_id: i64, grid_id: Option<i64>, on_done: Callback<()>) -> impl 
         errors.set(Vec::new());
         busy.set(true);
         spawn_local(async move {
-            match api::issue_directive(case_id, &input).await {
+            match api::issue_directive(subject.get_untracked(), &input).await {
                 Ok(_) => on_done.run(()),
                 Err(e) => {
                     errors.set(e.field_errors());
@@ -353,6 +417,20 @@ fn IssueForm(case_id: i64, grid_id: Option<i64>, on_done: Callback<()>) -> impl 
     };
     view! {
         <form class="stack" data-testid="directive-form" on:submit=submit novalidate>
+            {choose.then(|| view! {
+                <div class="field">
+                    <label for="directive-subject">{move || i18n.t(Key::DirectiveTerm)}</label>
+                    <select id="directive-subject" data-testid="directive-subject-choice"
+                        on:change=move |ev| {
+                            let id = event_target_value(&ev).parse().unwrap_or_default();
+                            subject.set(DirectiveSubject::AgreementTerm { id });
+                        }>
+                        {subjects.iter().map(|(s, label)| view! {
+                            <option value=s.id().to_string() data-user-text>{label.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
             <div class="field" class:field-invalid=move || invalid("instruction")() == "true">
                 <label for="directive-instruction">{move || i18n.t(Key::DirectiveInstruction)}</label>
                 <textarea id="directive-instruction" data-testid="directive-instruction-input" rows="3" maxlength="500"
@@ -365,7 +443,7 @@ fn IssueForm(case_id: i64, grid_id: Option<i64>, on_done: Callback<()>) -> impl 
                 <FieldErrorList errors field="deadline_at" id="directive-deadline-error".to_string()/>
             </div>
             <PersonPicker id="directive-addressee" testid="directive-addressee" label=Key::DirectiveAddressee chosen=addressee errors
-                field="addressee_id" work=Work::CaseAssignee work_grid=grid_id browse=true required=true/>
+                field="addressee_id" work=work work_grid=grid_id browse=true required=true/>
             <FormError error testid="directive-form-error"/>
             <button type="submit" class="button button-primary" data-testid="directive-submit" disabled=move || busy.get()>{move || i18n.t(Key::DirectiveIssue)}</button>
         </form>

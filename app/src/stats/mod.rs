@@ -465,6 +465,7 @@ fn Headline(dashboard: Dashboard, selection: Selection) -> impl IntoView {
     let by_category = dashboard.by_category.clone();
     let figures = dashboard.figures;
     let visits_by_group = dashboard.visits_by_group;
+    let directives = dashboard.directives;
     view! {
         <p class="stats-period" data-testid="stats-showing">
             <span>{period_text}</span>
@@ -514,6 +515,33 @@ fn Headline(dashboard: Dashboard, selection: Selection) -> impl IntoView {
                                 <td class="num">{move || format_value(Unit::Ratio, rate, i18n.get())}</td>
                             </tr>
                         }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || i18n.t(Key::StatsTableScroll)>
+            <table class="report-table stats-table" data-testid="stats-directives">
+                <caption>{move || i18n.t(Key::StatsDirectives)}
+                    <span class="muted stats-formula">" "{move || i18n.text(shared::stats::DIRECTIVE_FIGURES_TEXT)}</span></caption>
+                <thead><tr>
+                    <th scope="col">{move || i18n.t(Key::StatsGrid)}</th>
+                    <th scope="col">{move || i18n.t(Key::StatsMonth)}</th>
+                    <th scope="col" class="num">{move || i18n.t(Key::StatsDirectivesIssued)}</th>
+                    <th scope="col" class="num">{move || i18n.t(Key::StatsDirectivesAcknowledged)}</th>
+                    <th scope="col" class="num">{move || i18n.t(Key::StatsDirectivesOverdue)}</th>
+                </tr></thead>
+                <tbody>
+                    {directives.is_empty().then(|| view! {
+                        <tr><td colspan="5" class="muted">{move || i18n.t(Key::DirectivesNone)}</td></tr>
+                    })}
+                    {directives.into_iter().map(|d| view! {
+                        <tr data-testid="stats-directive-row">
+                            <th scope="row" data-user-text>{d.grid_name}</th>
+                            <td>{d.month}</td>
+                            <td class="num">{d.issued}</td>
+                            <td class="num">{d.acknowledged_in_time}</td>
+                            <td class="num">{d.overdue}</td>
+                        </tr>
                     }).collect_view()}
                 </tbody>
             </table>

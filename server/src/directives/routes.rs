@@ -11,7 +11,9 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::Page;
 use shared::accounts::Permission;
-use shared::directives::{DirectiveState, DirectiveView, IssueDirective, TakeStep};
+use shared::directives::{
+    DirectiveState, DirectiveSubject, DirectiveView, IssueDirective, IssueDirectiveOn, TakeStep,
+};
 use shared::error::Problem;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -26,6 +28,10 @@ pub struct DirectiveQuery {
     #[serde(default)]
     pub mine: bool,
     pub case_id: Option<i64>,
+    /// Only those on this council item.
+    pub council_item_id: Option<i64>,
+    /// Only those on the terms of this mediation file's agreement.
+    pub mediation_file_id: Option<i64>,
     pub offset: Option<u64>,
     pub limit: Option<u64>,
 }
@@ -45,7 +51,27 @@ async fn issue(
     require(&me, Permission::IssueDirectives)?;
     Ok((
         StatusCode::CREATED,
-        Json(service::issue(&state, &me, &ctx, id, req).await?),
+        Json(service::issue(&state, &me, &ctx, DirectiveSubject::Case { id }, req).await?),
+    ))
+}
+
+/// Issue a 督办 on a subject: a decided council item (its 落实) or a mediation agreement's
+/// term (its 履行) — or a case. Someone who may not see the subject gets 404; a subject with
+/// nothing left to carry out (an item not decided, or done; a term performed; a closed case)
+/// 422 `illegal_move`.
+#[utoipa::path(post, path = "/directives", extensions(("x-permission" = json!("issue_directives"))), tag = "directives", request_body = IssueDirectiveOn,
+    responses((status = 201, body = DirectiveView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
+async fn issue_on(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    CurrentUser(me): CurrentUser,
+    ApiJson(req): ApiJson<IssueDirectiveOn>,
+) -> AppResult<(StatusCode, Json<DirectiveView>)> {
+    require(&me, Permission::IssueDirectives)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(service::issue(&state, &me, &ctx, req.subject, req.directive).await?),
     ))
 }
 
@@ -64,6 +90,8 @@ async fn list(
         overdue: q.overdue,
         mine: q.mine,
         case_id: q.case_id,
+        council_item_id: q.council_item_id,
+        mediation_file_id: q.mediation_file_id,
         offset: q.offset,
         limit: q.limit,
     };
@@ -113,7 +141,7 @@ async fn take_step(
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(issue))
-        .routes(routes!(list))
+        .routes(routes!(list, issue_on))
         .routes(routes!(open_cases))
         .routes(routes!(get))
         .routes(routes!(take_step))

@@ -1,5 +1,6 @@
-//! Directive rules and transactions: issuing one on a case, taking its steps, the history each
-//! change appends, the notification it sends and who may see which directive.
+//! Directive rules and transactions: issuing one on a subject (a case, a decided council item,
+//! an agreement term), taking its steps, the history each change appends, the notification it
+//! sends and who may see which directive.
 
 use super::store::{directive, event};
 use crate::accounts::store::user;
@@ -20,9 +21,9 @@ use shared::Page;
 use shared::accounts::{Principal, Work};
 use shared::audit::AuditAction;
 use shared::directives::{
-    DirectiveEvent, DirectiveRelation, DirectiveState, DirectiveStep, DirectiveView,
-    IssueDirective, StepRefusal, TakeStep, check_step, is_overdue, legal_steps, may_issue,
-    notifies_issuer,
+    DirectiveEvent, DirectiveRelation, DirectiveState, DirectiveStep, DirectiveSubject,
+    DirectiveView, IssueDirective, StepRefusal, TakeStep, check_step, is_overdue, legal_steps,
+    may_issue, notifies_issuer,
 };
 use shared::error::{ErrorCode, FieldErrorCode};
 use std::collections::HashMap;
@@ -36,6 +37,10 @@ pub struct Filter {
     /// Only those addressed to the asker (the office otherwise sees all).
     pub mine: bool,
     pub case_id: Option<i64>,
+    /// Those on this council item.
+    pub council_item_id: Option<i64>,
+    /// Those on the terms of this mediation file's agreement.
+    pub mediation_file_id: Option<i64>,
     pub offset: Option<u64>,
     pub limit: Option<u64>,
 }
@@ -57,19 +62,137 @@ fn may_see(me: &Principal, d: &directive::Model) -> bool {
     may_issue(me) || rel.is_addressee || rel.is_issuer
 }
 
+fn subject_of(d: &directive::Model) -> DirectiveSubject {
+    DirectiveSubject::parse(&d.subject_kind, d.subject_id)
+        .unwrap_or(DirectiveSubject::Case { id: d.subject_id })
+}
+
+/// What a view shows of a directive's subject, and what issuing on it checks.
+#[derive(Clone, Debug, Default)]
+struct SubjectFacts {
+    case_id: Option<i64>,
+    grid_id: Option<i64>,
+    number: String,
+    title: String,
+    href: String,
+    /// Still something to carry out: an open case, a decided item not yet done, a term not
+    /// yet performed.
+    open: bool,
+    /// The mediation file's mediators (who may be addressed for a term besides the office
+    /// and the grid's workers).
+    mediators: Vec<i64>,
+}
+
+/// The facts of each subject, read in one query per kind (no visibility check: callers have
+/// decided who may see the directive).
+async fn subjects_facts(
+    conn: &impl ConnectionTrait,
+    subjects: &[DirectiveSubject],
+) -> AppResult<HashMap<DirectiveSubject, SubjectFacts>> {
+    use crate::council::store::item;
+    use crate::mediation::store::{file, mediator, term};
+    let ids = |kind: &str| -> Vec<i64> {
+        subjects
+            .iter()
+            .filter(|s| s.kind() == kind)
+            .map(|s| s.id())
+            .collect()
+    };
+    let mut out = HashMap::new();
+    for c in case::Entity::find()
+        .filter(case::Column::Id.is_in(ids("case")))
+        .all(conn)
+        .await?
+    {
+        out.insert(
+            DirectiveSubject::Case { id: c.id },
+            SubjectFacts {
+                case_id: Some(c.id),
+                grid_id: c.grid_id,
+                open: stage_of(&c).is_open(),
+                href: format!("/cases/{}", c.id),
+                number: c.number,
+                title: c.title,
+                mediators: Vec::new(),
+            },
+        );
+    }
+    for i in item::Entity::find()
+        .filter(item::Column::Id.is_in(ids("council_item")))
+        .all(conn)
+        .await?
+    {
+        use shared::council::ItemStage;
+        let stage = ItemStage::parse(&i.stage);
+        out.insert(
+            DirectiveSubject::CouncilItem { id: i.id },
+            SubjectFacts {
+                case_id: None,
+                grid_id: i.grid_id,
+                open: matches!(stage, Some(ItemStage::Decided | ItemStage::CarryingOut)),
+                href: format!("/council/items/{}", i.id),
+                number: format!("#{}", i.id),
+                title: i.title,
+                mediators: Vec::new(),
+            },
+        );
+    }
+    let terms = term::Entity::find()
+        .filter(term::Column::Id.is_in(ids("agreement_term")))
+        .all(conn)
+        .await?;
+    let file_ids: Vec<i64> = terms.iter().map(|t| t.file_id).collect();
+    let files: HashMap<i64, file::Model> = file::Entity::find()
+        .filter(file::Column::Id.is_in(file_ids.clone()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|f| (f.id, f))
+        .collect();
+    let mut mediators: HashMap<i64, Vec<i64>> = HashMap::new();
+    for m in mediator::Entity::find()
+        .filter(mediator::Column::FileId.is_in(file_ids))
+        .all(conn)
+        .await?
+    {
+        mediators.entry(m.file_id).or_default().push(m.user_id);
+    }
+    for t in terms {
+        let Some(f) = files.get(&t.file_id) else {
+            continue;
+        };
+        out.insert(
+            DirectiveSubject::AgreementTerm { id: t.id },
+            SubjectFacts {
+                case_id: None,
+                grid_id: f.grid_id,
+                open: t.performed_at.is_none(),
+                href: format!("/mediation/{}", f.id),
+                number: f.number.clone(),
+                title: t.text,
+                mediators: mediators.remove(&f.id).unwrap_or_default(),
+            },
+        );
+    }
+    Ok(out)
+}
+
 fn to_view(
     me: &Principal,
     d: directive::Model,
-    c: Option<&case::Model>,
+    facts: Option<&SubjectFacts>,
     history: Vec<DirectiveEvent>,
     now: OffsetDateTime,
 ) -> DirectiveView {
     let state = state_of(&d);
+    let facts = facts.cloned().unwrap_or_default();
     DirectiveView {
         id: d.id,
+        subject: subject_of(&d),
         case_id: d.case_id,
-        case_number: c.map(|c| c.number.clone()).unwrap_or_default(),
-        case_title: c.map(|c| c.title.clone()).unwrap_or_default(),
+        subject_number: facts.number,
+        subject_title: facts.title,
+        subject_href: facts.href,
         legal_steps: legal_steps(state, me, relation(me, &d)),
         overdue: is_overdue(state, d.deadline_at, now),
         instruction: d.instruction,
@@ -91,7 +214,8 @@ async fn full_view(
     me: &Principal,
     d: directive::Model,
 ) -> AppResult<DirectiveView> {
-    let c = case::Entity::find_by_id(d.case_id).one(conn).await?;
+    let subject = subject_of(&d);
+    let facts = subjects_facts(conn, &[subject]).await?;
     let history = event::Entity::find()
         .filter(event::Column::DirectiveId.eq(d.id))
         .order_by_asc(event::Column::Id)
@@ -106,7 +230,13 @@ async fn full_view(
             note: e.note,
         })
         .collect();
-    Ok(to_view(me, d, c.as_ref(), history, crate::clock::now()))
+    Ok(to_view(
+        me,
+        d,
+        facts.get(&subject),
+        history,
+        crate::clock::now(),
+    ))
 }
 
 async fn find_visible_directive(
@@ -151,7 +281,7 @@ async fn record_event(
             public_url,
             NewNotification {
                 user_id: notify,
-                case_id: Some(d.case_id),
+                case_id: d.case_id,
                 directive_id: Some(d.id),
                 action: step.map_or("issue", DirectiveStep::as_str).to_string(),
                 actor_name: Some(me.display_name.clone()),
@@ -163,12 +293,47 @@ async fn record_event(
     Ok(())
 }
 
-/// Issue a directive on a case the issuer may see, to someone who may work on it.
+/// The subject's facts for issuing a directive on it: 404 when it does not exist or the
+/// issuer may not see it (a case by the cases' rule, a term by its mediation file's), 422
+/// `illegal_move` when there is nothing left to carry out (a closed case, an item not decided
+/// or already done, a term performed).
+async fn issuable(
+    conn: &impl ConnectionTrait,
+    me: &Principal,
+    subject: DirectiveSubject,
+) -> AppResult<SubjectFacts> {
+    match subject {
+        DirectiveSubject::Case { id } => {
+            find_visible(conn, me, id).await?;
+        }
+        DirectiveSubject::CouncilItem { id } => {
+            crate::council::service::get_item(conn, me, id).await?;
+        }
+        DirectiveSubject::AgreementTerm { id } => {
+            let t = crate::mediation::store::term::Entity::find_by_id(id)
+                .one_or_404(conn)
+                .await?;
+            crate::mediation::service::find_accessible(conn, me, t.file_id).await?;
+        }
+    }
+    let facts = subjects_facts(conn, &[subject])
+        .await?
+        .remove(&subject)
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    if !facts.open {
+        return Err(AppError::Code(ErrorCode::IllegalMove));
+    }
+    Ok(facts)
+}
+
+/// Issue a directive on a subject the issuer may see, to someone who may carry it out: for a
+/// case or a council item the office or a grid worker of its grid, for an agreement term also
+/// the file's mediators.
 pub async fn issue(
     state: &AppState,
     me: &Principal,
     ctx: &RequestCtx,
-    case_id: i64,
+    subject: DirectiveSubject,
     req: IssueDirective,
 ) -> AppResult<DirectiveView> {
     if !may_issue(me) {
@@ -177,25 +342,26 @@ pub async fn issue(
     let now = crate::clock::now();
     let instruction = req.validate(now)?;
     let txn = state.db.begin_write().await?;
-    let c = find_visible(&*txn, me, case_id).await?;
-    if !stage_of(&c).is_open() {
-        return Err(AppError::Code(ErrorCode::IllegalMove));
+    let facts = issuable(&*txn, me, subject).await?;
+    if !facts.mediators.contains(&req.addressee_id) {
+        crate::accounts::service::check_named_person(
+            &*txn,
+            me,
+            Work::CaseAssignee,
+            req.addressee_id,
+            facts.grid_id,
+            "addressee_id",
+        )
+        .await?;
     }
-    crate::accounts::service::check_named_person(
-        &*txn,
-        me,
-        Work::CaseAssignee,
-        req.addressee_id,
-        c.grid_id,
-        "addressee_id",
-    )
-    .await?;
     let addressee = user::Entity::find_by_id(req.addressee_id)
         .one(&*txn)
         .await?
         .ok_or_else(|| AppError::field("addressee_id", FieldErrorCode::UnknownReference))?;
     let d = directive::ActiveModel {
-        case_id: Set(c.id),
+        case_id: Set(facts.case_id),
+        subject_kind: Set(subject.kind().to_string()),
+        subject_id: Set(subject.id()),
         instruction: Set(instruction),
         deadline_at: Set(req.deadline_at),
         addressee_id: Set(addressee.id),
@@ -337,6 +503,24 @@ pub async fn list(
     if let Some(c) = f.case_id {
         cond = cond.add(directive::Column::CaseId.eq(c));
     }
+    if let Some(i) = f.council_item_id {
+        cond = cond
+            .add(directive::Column::SubjectKind.eq("council_item"))
+            .add(directive::Column::SubjectId.eq(i));
+    }
+    if let Some(file_id) = f.mediation_file_id {
+        use crate::mediation::store::term;
+        let terms: Vec<i64> = term::Entity::find()
+            .select_only()
+            .column(term::Column::Id)
+            .filter(term::Column::FileId.eq(file_id))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        cond = cond
+            .add(directive::Column::SubjectKind.eq("agreement_term"))
+            .add(directive::Column::SubjectId.is_in(terms));
+    }
     let (offset, limit) = shared::clamp_paging(f.offset, f.limit);
     let total = directive::Entity::find()
         .filter(cond.clone())
@@ -350,20 +534,14 @@ pub async fn list(
         .limit(limit)
         .all(conn)
         .await?;
-    let case_ids: Vec<i64> = rows.iter().map(|d| d.case_id).collect();
-    let cases: HashMap<i64, case::Model> = case::Entity::find()
-        .filter(case::Column::Id.is_in(case_ids))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
+    let subjects: Vec<DirectiveSubject> = rows.iter().map(subject_of).collect();
+    let facts = subjects_facts(conn, &subjects).await?;
     Ok(Page {
         items: rows
             .into_iter()
             .map(|d| {
-                let c = cases.get(&d.case_id);
-                to_view(me, d, c, Vec::new(), now)
+                let f = facts.get(&subject_of(&d));
+                to_view(me, d, f, Vec::new(), now)
             })
             .collect(),
         total,
@@ -379,9 +557,52 @@ pub async fn open_case_ids(conn: &impl ConnectionTrait, me: &Principal) -> AppRe
         .select_only()
         .column(directive::Column::CaseId)
         .distinct()
+        .filter(directive::Column::CaseId.is_not_null())
         .filter(directive::Column::State.is_in(open_states()));
     if !may_issue(me) {
         q = q.filter(directive::Column::AddresseeId.eq(me.user_id));
     }
     Ok(q.into_tuple::<i64>().all(conn).await?)
+}
+
+/// The 督办 issued in `[from, to)` as the statistics count them: each with its subject's grid
+/// and the moment it was first taken on (签收, or 报结 straight away).
+pub async fn stats_records(
+    conn: &impl ConnectionTrait,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> AppResult<Vec<shared::stats::DirectiveRecord>> {
+    let rows = directive::Entity::find()
+        .filter(directive::Column::CreatedAt.gte(from))
+        .filter(directive::Column::CreatedAt.lt(to))
+        .all(conn)
+        .await?;
+    let subjects: Vec<DirectiveSubject> = rows.iter().map(subject_of).collect();
+    let facts = subjects_facts(conn, &subjects).await?;
+    let mut taken_on: HashMap<i64, OffsetDateTime> = HashMap::new();
+    for e in event::Entity::find()
+        .filter(event::Column::DirectiveId.is_in(rows.iter().map(|d| d.id)))
+        .filter(event::Column::Step.is_in([
+            DirectiveStep::Acknowledge.as_str(),
+            DirectiveStep::Report.as_str(),
+        ]))
+        .all(conn)
+        .await?
+    {
+        let first = taken_on.entry(e.directive_id).or_insert(e.at);
+        if e.at < *first {
+            *first = e.at;
+        }
+    }
+    Ok(rows
+        .iter()
+        .map(|d| shared::stats::DirectiveRecord {
+            grid_id: facts.get(&subject_of(d)).and_then(|f| f.grid_id),
+            issued_at: d.created_at,
+            deadline_at: d.deadline_at,
+            acknowledged_at: taken_on.get(&d.id).copied(),
+            reported_at: d.reported_at,
+            state: state_of(d),
+        })
+        .collect())
 }

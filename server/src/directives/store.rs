@@ -3,7 +3,11 @@
 entity!(directive, "directives", {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub case_id: i64,
+    /// Filled for a directive on a case.
+    pub case_id: Option<i64>,
+    /// `shared::directives::DirectiveSubject`: its kind and id.
+    pub subject_kind: String,
+    pub subject_id: i64,
     pub instruction: String,
     pub deadline_at: TimeDateTimeWithTimeZone,
     pub addressee_id: i64,

@@ -48,7 +48,7 @@ async fn relation(
 }
 
 /// The file and how much of it `me` may see; files one may not see do not exist (404).
-pub(super) async fn find_accessible(
+pub(crate) async fn find_accessible(
     conn: &impl ConnectionTrait,
     me: &Principal,
     id: i64,

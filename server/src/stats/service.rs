@@ -759,6 +759,7 @@ pub async fn dashboard(
         })
         .collect();
     by_category.sort_by(|a, b| b.closed.cmp(&a.closed).then(a.name.cmp(&b.name)));
+    let directives = directive_figures(conn, &sel, &period, now).await?;
     Ok(Dashboard {
         period,
         previous,
@@ -767,7 +768,58 @@ pub async fn dashboard(
         figures,
         by_category,
         visits_by_group,
+        directives,
     })
+}
+
+/// The grids a selection counts (none: every grid). 督办 are counted by their subject's grid:
+/// a micro-grid's figures are its grid's.
+async fn selected_grids(
+    conn: &impl ConnectionTrait,
+    sel: &Selection,
+) -> AppResult<Option<Vec<i64>>> {
+    let asked = match sel.place {
+        None => None,
+        Some((PlaceKind::Community, id)) => Some(
+            place::Entity::find()
+                .select_only()
+                .column(place::Column::Id)
+                .filter(place::Column::Id.in_subquery(grids_of(id)))
+                .into_tuple::<i64>()
+                .all(conn)
+                .await?,
+        ),
+        Some((_, id)) => Some(places::find(conn, id).await?.grid_id.into_iter().collect()),
+    };
+    Ok(match (asked, &sel.reach) {
+        (None, None) => None,
+        (Some(a), None) => Some(a),
+        (None, Some(r)) => Some(r.clone()),
+        (Some(a), Some(r)) => Some(a.into_iter().filter(|g| r.contains(g)).collect()),
+    })
+}
+
+/// 督办 issued in the period, by grid and month (`shared::stats::directive_figures`).
+pub async fn directive_figures(
+    conn: &impl ConnectionTrait,
+    sel: &Selection,
+    p: &Period,
+    now: OffsetDateTime,
+) -> AppResult<Vec<shared::stats::DirectiveFigures>> {
+    let mut records =
+        crate::directives::service::stats_records(conn, utc(p.start()), utc(p.end())).await?;
+    if let Some(grids) = selected_grids(conn, sel).await? {
+        records.retain(|r| r.grid_id.is_some_and(|g| grids.contains(&g)));
+    }
+    let ids: Vec<i64> = records.iter().filter_map(|r| r.grid_id).collect();
+    let names: HashMap<i64, String> = place::Entity::find()
+        .filter(place::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    Ok(shared::stats::directive_figures(&records, &names, now))
 }
 
 /// The interval a trend uses when none is asked for: days for up to a month, weeks for up to

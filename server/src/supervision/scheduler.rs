@@ -7,7 +7,7 @@
 //! RETURNING id` (one process wins each row; PostgreSQL re-checks the condition on a row
 //! another transaction just claimed), and its effects commit together with `done_at` set
 //! under the claim. A process killed mid-job commits nothing; its claim lapses after
-//! [`LEASE`] and another process runs the job from the start.
+//! its lease ([`LEASE`] unless configured) and another process runs the job from the start.
 
 use super::notify::{NewNotification, notify};
 use super::store::{job, plan};
@@ -26,8 +26,8 @@ use shared::supervision::{Alert, EscalationLevel, plan as plan_case, rule_for};
 use std::collections::{HashMap, HashSet};
 use time::{Duration, OffsetDateTime};
 
-/// How long a claim holds: far longer than a job takes, short enough that a crashed
-/// process's jobs are soon taken over.
+/// How long a claim holds by default (`Config::supervision_lease`): far longer than a job
+/// takes, short enough that a crashed process's jobs are soon taken over.
 pub const LEASE: Duration = Duration::minutes(5);
 /// Jobs claimed at once by one process.
 const CLAIM_BATCH: u64 = 50;
@@ -71,6 +71,30 @@ fn claim_token() -> String {
         .collect()
 }
 
+/// Claims expire on the pass's clock (the moment it runs at, which tests and demos set) plus
+/// the real time the pass has taken so far: a long pass does not hand out claims that have
+/// already lapsed for the other processes.
+struct Lease {
+    at: OffsetDateTime,
+    started: std::time::Instant,
+    length: Duration,
+}
+
+impl Lease {
+    fn new(at: OffsetDateTime, length: Duration) -> Lease {
+        Lease {
+            at,
+            started: std::time::Instant::now(),
+            length,
+        }
+    }
+
+    /// When a claim made or renewed now lapses.
+    fn until(&self) -> OffsetDateTime {
+        self.at + Duration::try_from(self.started.elapsed()).unwrap_or(Duration::ZERO) + self.length
+    }
+}
+
 /// One pass at the clock's time: plan, then run what is due. Tests call it inside
 /// `clock::at` to step through days; the server's loop calls it every few seconds.
 pub async fn run_due(state: &AppState) -> AppResult<PassReport> {
@@ -78,13 +102,14 @@ pub async fn run_due(state: &AppState) -> AppResult<PassReport> {
     let mut report = sync_plans(state, now).await?;
     report.reminders_planned = super::reminders::sync(state, now).await?;
     let token = claim_token();
+    let lease = Lease::new(now, state.config.supervision_lease);
     loop {
-        let ids = claim(&state.db.conn, now, &token).await?;
+        let ids = claim(&state.db.conn, now, lease.until(), &token).await?;
         if ids.is_empty() {
             break;
         }
         for id in ids {
-            if let Some(n) = run_one(state, id, &token, now).await? {
+            if let Some(n) = run_one(state, id, &token, now, &lease).await? {
                 report.ran += 1;
                 report.notified += n;
             }
@@ -289,6 +314,7 @@ async fn sync_plans(state: &AppState, now: OffsetDateTime) -> AppResult<PassRepo
 async fn claim(
     conn: &impl ConnectionTrait,
     now: OffsetDateTime,
+    until: OffsetDateTime,
     token: &str,
 ) -> AppResult<Vec<i64>> {
     let free = Condition::all()
@@ -307,7 +333,7 @@ async fn claim(
         .limit(CLAIM_BATCH)
         .to_owned();
     let claimed = job::Entity::update_many()
-        .col_expr(job::Column::ClaimedUntil, Expr::value(Some(now + LEASE)))
+        .col_expr(job::Column::ClaimedUntil, Expr::value(Some(until)))
         .col_expr(job::Column::ClaimedBy, Expr::value(Some(token.to_string())))
         .col_expr(
             job::Column::Attempts,
@@ -330,11 +356,12 @@ async fn run_one(
     id: i64,
     token: &str,
     now: OffsetDateTime,
+    lease: &Lease,
 ) -> AppResult<Option<usize>> {
     if let Some(j) = job::Entity::find_by_id(id).one(&state.db.conn).await?
         && super::channels::is_delivery(&j.kind)
     {
-        return deliver_one(state, j, token, now).await;
+        return deliver_one(state, j, token, now, lease).await;
     }
     let txn = state.db.begin_write().await?;
     let Some(j) = job::Entity::find_by_id(id).one(&*txn).await? else {
@@ -372,13 +399,28 @@ async fn run_one(
 /// Send an email or SMS job outside any transaction (a slow gateway holds no writer), then
 /// record it done under the claim. A failed send stays claimed until the lease lapses and is
 /// tried again, at most `MAX_ATTEMPTS` times.
+///
+/// The claim is renewed just before the send (and the send made only if it is still ours): a
+/// job late in a long pass's batch may have lapsed and been taken by another process, and
+/// only a single send slower than the whole lease could then go out twice.
 async fn deliver_one(
     state: &AppState,
     j: job::Model,
     token: &str,
     now: OffsetDateTime,
+    lease: &Lease,
 ) -> AppResult<Option<usize>> {
     if j.done_at.is_some() || j.claimed_by.as_deref() != Some(token) {
+        return Ok(None);
+    }
+    let renewed = job::Entity::update_many()
+        .col_expr(job::Column::ClaimedUntil, Expr::value(Some(lease.until())))
+        .filter(job::Column::Id.eq(j.id))
+        .filter(job::Column::ClaimedBy.eq(token))
+        .filter(job::Column::DoneAt.is_null())
+        .exec(&state.db.conn)
+        .await?;
+    if renewed.rows_affected != 1 {
         return Ok(None);
     }
     let outcome = match super::channels::deliver(state, &j).await {

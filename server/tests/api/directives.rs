@@ -142,9 +142,10 @@ async fn a_directive_goes_from_the_secretary_to_the_grid_worker_and_back(app: &T
         resident.get("/api/v1/directives").await.0,
         StatusCode::FORBIDDEN
     );
+    // A mediator follows the 督办 addressed to them (on agreement terms), not this one.
     assert_eq!(
         mediator.get(&format!("/api/v1/directives/{id}")).await.0,
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     );
 
     // Others may not answer for the addressee; a stale version is a 409 with the current one.
@@ -580,3 +581,345 @@ async fn each_request_is_approved_or_rejected_and_kept_in_the_ledger(app: &TestA
     assert_eq!(app.audit("case_request.decide").await.len(), 5);
 }
 both!(each_request_is_approved_or_rejected_and_kept_in_the_ledger);
+
+// ------------------------------------------- 督办 on council decisions and agreement terms
+
+/// A small matter raised by the resident in the first grid and accepted by its grid worker;
+/// decided too when `decide`.
+async fn council_item(app: &TestApp, title: &str, decide: bool) -> Value {
+    let leader = app.login("gridworker").await;
+    let resident = app.login("resident").await;
+    let scope = app.place_id("XF-C01-G1").await;
+    let (status, item) = resident
+        .post(
+            "/api/v1/council/items",
+            json!({"title": title, "description": "楼道灯坏了，晚上看不见台阶。", "scope_place_id": scope}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{item}");
+    let act = |item: Value, body: Value| {
+        let leader = &leader;
+        async move {
+            let id = item["summary"]["id"].as_i64().unwrap();
+            let mut body = body;
+            body["version"] = item["summary"]["version"].clone();
+            let (status, v) = leader
+                .post(&format!("/api/v1/council/items/{id}/moves"), body)
+                .await;
+            assert_eq!(status, StatusCode::OK, "{v}");
+            v
+        }
+    };
+    let item = act(item, json!({"action": "accept", "tier": "small"})).await;
+    if !decide {
+        return item;
+    }
+    let (_, meta) = leader.get("/api/v1/cases/meta").await;
+    let party = meta["parties"][0]["id"].as_i64().unwrap();
+    let category = meta["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !c["parent_id"].is_null())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let deadline = (OffsetDateTime::now_utc().date() + Duration::days(3)).to_string();
+    act(
+        item,
+        json!({"action": "decide", "decision": {"text": "物业三天内更换灯泡", "responsible_party_id": party,
+               "category_id": category, "deadline": deadline}}),
+    )
+    .await
+}
+
+async fn directives_on_council_decisions_and_agreement_terms(app: &TestApp) {
+    let admin = app.login("admin").await;
+    let gw = app.login("gridworker").await;
+    let mediator = app.login("mediator").await;
+    let gw_id = app.user_id("gridworker").await;
+    let mediator_id = app.user_id("mediator").await;
+    let deadline = rfc(OffsetDateTime::now_utc() + Duration::days(2));
+    let on = |kind: &str, id: i64, addressee: i64| {
+        json!({"subject": {"kind": kind, "id": id}, "instruction": "三日内落实并反馈",
+               "deadline_at": deadline, "addressee_id": addressee})
+    };
+
+    // A council item: only once decided (its 落实), to someone who may carry it out.
+    let undecided = council_item(app, "楼道灯坏了", false).await;
+    let undecided_id = undecided["summary"]["id"].as_i64().unwrap();
+    let (status, p) = admin
+        .post(
+            "/api/v1/directives",
+            on("council_item", undecided_id, gw_id),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["code"], "illegal_move");
+    let item = council_item(app, "楼道灯又坏了", true).await;
+    assert_eq!(item["summary"]["stage"], "decided");
+    let item_id = item["summary"]["id"].as_i64().unwrap();
+    let (status, p) = admin
+        .post("/api/v1/directives", on("council_item", 999_999, gw_id))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{p}");
+    assert_eq!(
+        gw.post("/api/v1/directives", on("council_item", item_id, gw_id))
+            .await
+            .0,
+        StatusCode::FORBIDDEN,
+        "a grid worker does not issue"
+    );
+    let (status, p) = admin
+        .post(
+            "/api/v1/directives",
+            on("council_item", item_id, mediator_id),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["errors"][0]["field"], "addressee_id", "{p}");
+    let (status, d) = admin
+        .post("/api/v1/directives", on("council_item", item_id, gw_id))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    assert_eq!(d["subject"], json!({"kind": "council_item", "id": item_id}));
+    assert_eq!(d["case_id"], Value::Null);
+    assert_eq!(d["subject_title"], "楼道灯又坏了");
+    assert_eq!(d["subject_href"], format!("/council/items/{item_id}"));
+    // The addressee finds it in the same 督办 list and acknowledges it.
+    let (_, mine) = gw.get("/api/v1/directives?mine=true").await;
+    assert_eq!(mine["total"], 1, "{mine}");
+    assert_eq!(
+        mine["items"][0]["legal_steps"],
+        json!(["acknowledge", "report"])
+    );
+    let (_, on_item) = admin
+        .get(&format!("/api/v1/directives?council_item_id={item_id}"))
+        .await;
+    assert_eq!(on_item["total"], 1);
+    let (status, acked) = gw
+        .post(
+            &format!("/api/v1/directives/{}/steps", d["id"]),
+            json!({"step": "acknowledge", "version": d["version"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{acked}");
+    assert_eq!(acked["state"], "acknowledged");
+    assert_eq!(
+        gw.get("/api/v1/directives/open-cases").await.1,
+        json!([]),
+        "not a case: no board badge"
+    );
+
+    // An agreement term (its 履行): the file's mediator may be addressed; those who may not
+    // see the file, or the 督办 on it, do not.
+    let staff = app.login("staff").await;
+    let building = app.place_id("XF-C01-B0001").await;
+    let (status, f) = staff
+        .post(
+            "/api/v1/mediation/files",
+            json!({"title": "空调外机滴水纠纷", "description": "外机滴水。", "dispute_type": "neighbour",
+                "origin": "application", "place_id": building,
+                "parties": [{"side": "applicant", "name": "王阿姨"}, {"side": "respondent", "name": "李先生"}],
+                "mediator_ids": [mediator_id]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{f}");
+    let file_id = f["summary"]["id"].as_i64().unwrap();
+    // The agreement's way there (sessions, notices, signatures) is the mediation tests'
+    // business: the term is written straight into the file.
+    use sea_orm::ActiveModelTrait;
+    let term = server::mediation::store::term::ActiveModel {
+        file_id: sea_orm::Set(file_id),
+        position: sea_orm::Set(1),
+        text: sea_orm::Set("李先生将空调外机移至北墙".into()),
+        due: sea_orm::Set(OffsetDateTime::now_utc().date() + Duration::days(5)),
+        performed_at: sea_orm::Set(None),
+        proof: sea_orm::Set(None),
+        ..Default::default()
+    }
+    .insert(&app.state.db.conn)
+    .await
+    .unwrap();
+    let (status, _) = admin
+        .post(
+            "/api/v1/directives",
+            on("agreement_term", 999_999, mediator_id),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, d) = admin
+        .post(
+            "/api/v1/directives",
+            on("agreement_term", term.id, mediator_id),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    assert_eq!(d["subject_number"], f["summary"]["number"]);
+    assert_eq!(d["subject_href"], format!("/mediation/{file_id}"));
+    let (_, mine) = mediator.get("/api/v1/directives?mine=true").await;
+    assert_eq!(mine["total"], 1, "{mine}");
+    assert_eq!(
+        mine["items"][0]["subject_title"],
+        "李先生将空调外机移至北墙"
+    );
+    let (_, on_file) = staff
+        .get(&format!("/api/v1/directives?mediation_file_id={file_id}"))
+        .await;
+    assert_eq!(on_file["total"], 1);
+    assert_eq!(
+        gw.get(&format!("/api/v1/directives/{}", d["id"])).await.0,
+        StatusCode::NOT_FOUND,
+        "not theirs"
+    );
+    // A performed term has nothing left to carry out.
+    server::mediation::store::term::Entity::update_many()
+        .col_expr(
+            server::mediation::store::term::Column::PerformedAt,
+            Expr::value(Some(OffsetDateTime::now_utc())),
+        )
+        .filter(server::mediation::store::term::Column::Id.eq(term.id))
+        .exec(&app.state.db.conn)
+        .await
+        .unwrap();
+    let (status, p) = admin
+        .post(
+            "/api/v1/directives",
+            on("agreement_term", term.id, mediator_id),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["code"], "illegal_move");
+}
+both!(directives_on_council_decisions_and_agreement_terms);
+
+/// The dashboard's 督办 figure equals what the records say: issued, acknowledged by the
+/// deadline, overdue (past the deadline without a report by then), by grid and month.
+async fn the_directive_figure_equals_the_records(app: &TestApp) {
+    use server::directives::store::{directive, event};
+    let admin = app.login("admin").await;
+    let gw = app.login("gridworker").await;
+    let gw_id = app.user_id("gridworker").await;
+    let deadline = rfc(OffsetDateTime::now_utc() + Duration::days(2));
+    let body = json!({"instruction": "按期办结", "deadline_at": deadline, "addressee_id": gw_id});
+    let mut ids = Vec::new();
+    for title in ["统计一", "统计二", "统计三"] {
+        let c = open_case(app, title, false).await;
+        let (status, d) = admin
+            .post(
+                &format!("/api/v1/cases/{}/directives", c["id"]),
+                body.clone(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{d}");
+        ids.push(d);
+    }
+    let item = council_item(app, "统计议事", true).await;
+    let (status, d) = admin
+        .post(
+            "/api/v1/directives",
+            json!({"subject": {"kind": "council_item", "id": item["summary"]["id"]},
+                   "instruction": "落实", "deadline_at": deadline, "addressee_id": gw_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    ids.push(d);
+    // Acknowledged in time: the first two. Overdue: the third, its deadline moved into the
+    // past (as if issued days ago).
+    for d in &ids[..2] {
+        let (status, v) = gw
+            .post(
+                &format!("/api/v1/directives/{}/steps", d["id"]),
+                json!({"step": "acknowledge", "version": d["version"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+    }
+    directive::Entity::update_many()
+        .col_expr(
+            directive::Column::DeadlineAt,
+            Expr::value(OffsetDateTime::now_utc() - Duration::hours(1)),
+        )
+        .filter(directive::Column::Id.eq(ids[2]["id"].as_i64().unwrap()))
+        .exec(&app.state.db.conn)
+        .await
+        .unwrap();
+
+    // What the records say, counted here without the shared function.
+    let conn = &app.state.db.conn;
+    let now = OffsetDateTime::now_utc();
+    let rows = directive::Entity::find().all(conn).await.unwrap();
+    let events = event::Entity::find().all(conn).await.unwrap();
+    let mut expected: std::collections::BTreeMap<(i64, String), (u64, u64, u64)> =
+        Default::default();
+    for d in &rows {
+        let grid = match d.subject_kind.as_str() {
+            "case" => {
+                server::cases::store::case::Entity::find_by_id(d.subject_id)
+                    .one(conn)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .grid_id
+            }
+            _ => {
+                server::council::store::item::Entity::find_by_id(d.subject_id)
+                    .one(conn)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .grid_id
+            }
+        }
+        .unwrap();
+        let day = d.created_at.to_offset(shared::calendar::SHANGHAI).date();
+        let month = format!("{:04}-{:02}", day.year(), day.month() as u8);
+        let acked = events.iter().any(|e| {
+            e.directive_id == d.id
+                && matches!(e.step.as_deref(), Some("acknowledge" | "report"))
+                && e.at <= d.deadline_at
+        });
+        let late = now > d.deadline_at && d.reported_at.is_none_or(|r| r > d.deadline_at);
+        let row = expected.entry((grid, month)).or_default();
+        row.0 += 1;
+        row.1 += u64::from(acked);
+        row.2 += u64::from(late);
+    }
+    assert_eq!(
+        expected
+            .values()
+            .map(|v| (v.0, v.1, v.2))
+            .fold((0, 0, 0), |a, v| (a.0 + v.0, a.1 + v.1, a.2 + v.2)),
+        (4, 2, 1),
+        "the fixture: four issued, two acknowledged in time, one overdue"
+    );
+    let (status, dash) = admin.get("/api/v1/stats").await;
+    assert_eq!(status, StatusCode::OK, "{dash}");
+    let got: std::collections::BTreeMap<(i64, String), (u64, u64, u64)> = dash["directives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                (
+                    f["grid_id"].as_i64().unwrap(),
+                    f["month"].as_str().unwrap().to_string(),
+                ),
+                (
+                    f["issued"].as_u64().unwrap(),
+                    f["acknowledged_in_time"].as_u64().unwrap(),
+                    f["overdue"].as_u64().unwrap(),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected, "{}", dash["directives"]);
+    assert!(
+        dash["directives"][0]["grid_name"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty()),
+        "{}",
+        dash["directives"]
+    );
+}
+both!(the_directive_figure_equals_the_records);

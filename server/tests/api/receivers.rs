@@ -188,6 +188,12 @@ pub struct SmsGatewayReceiver {
 
 impl SmsGatewayReceiver {
     pub async fn start() -> SmsGatewayReceiver {
+        Self::start_answering_after(std::time::Duration::ZERO).await
+    }
+
+    /// A gateway that keeps each request as it arrives and answers `delay` later (a slow
+    /// provider: the process test kills a sender while it waits).
+    pub async fn start_answering_after(delay: std::time::Duration) -> SmsGatewayReceiver {
         use axum::http::HeaderMap;
         let received: Arc<Mutex<Vec<Sms>>> = Arc::default();
         let kept = received.clone();
@@ -208,6 +214,7 @@ impl SmsGatewayReceiver {
                         body: serde_json::from_str(&body)
                             .unwrap_or(serde_json::Value::String(body)),
                     });
+                    tokio::time::sleep(delay).await;
                     r#"{"code":0}"#
                 }
             }),

@@ -655,6 +655,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
 
     // ---- agreement ----
     let agreement = v.agreement.clone();
+    let file_grid = s.grid_id;
     let agreement_view = {
         let agreement = agreement.clone();
         view! {
@@ -664,6 +665,10 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                     None => view! { <p class="muted">{move || i18n.t(Key::MedNoAgreement)}</p> }.into_any(),
                     Some(a) => {
                         let may_perform = runs && Change::Performed.allowed_in(stage);
+                        let open_terms: Vec<(i64, String)> = a.terms.iter()
+                            .filter(|t| t.performed_at.is_none())
+                            .map(|t| (t.id, t.text.clone()))
+                            .collect();
                         view! {
                             <div data-testid="med-agreement">
                                 {a.oral.then(|| view! { <p><span class="badge">{move || i18n.t(Key::MedOralAgreement)}</span></p> })}
@@ -711,6 +716,7 @@ fn FileDetail(v: FileView, me: Principal, page: Page) -> impl IntoView {
                                 {a.judicial_confirmation_until.map(|d| view! {
                                     <p class="alert alert-info" data-testid="med-judicial">{move || i18n.fmt(Key::MedJudicial, &[("date", &format_day(d))])}</p>
                                 })}
+                                <crate::directives::AgreementDirectives file_id=id grid_id=file_grid open_terms/>
                             </div>
                         }.into_any()
                     }
