@@ -288,7 +288,7 @@ keys! {
     ExportConfirm => "我已了解，下载", "I understand, download";
     ImportTitle => "导入", "Import";
     ImportPlacesHint => "GeoJSON 要素集合（FeatureCollection），每个要素的 properties 包括 kind、code、name、parent_code、address、leaders。已有编号的地点会被更新，新编号会新建在 parent_code 之下。", "A GeoJSON FeatureCollection; each feature's properties hold kind, code, name, parent_code, address and leaders. Places whose code exists are updated; new codes are created under parent_code.";
-    ImportResidentsHint => "Excel 花名册（.xlsx）或 CSV 文件（UTF-8 编码）。表头用下面的英文列名或中文列名均可，Excel 表头上方可以有标题行。多个特殊群体用分号或顿号分隔（如“独居、高龄”）。只能新增居民；身份证号已登记的行会被拒绝。", "An Excel roster (.xlsx) or a CSV file (UTF-8). The header may use the English or the Chinese column names below; in Excel a title may stand above it. Separate several special groups with semicolons or 、 (e.g. 独居、高龄). Adds new residents only; rows whose ID number is already registered are refused.";
+    ImportResidentsHint => "Excel 花名册（.xlsx）或 CSV 文件（UTF-8 编码）。表头用下面的英文列名或中文列名均可，Excel 表头上方可以有标题行。多个特殊群体用分号或顿号分隔（如“独居、高龄”）。只能新增居民；身份证号已登记的行会被拒绝。", "An Excel roster (.xlsx) or a CSV file (UTF-8). The header may use the English or the Chinese column names below; in Excel a title may stand above it. Separate several special groups with semicolons; a group may be given by its code or its Chinese name. Adds new residents only; rows whose ID number is already registered are refused.";
     ImportColumnsChinese => "中文表头：", "Chinese headings: ";
     ImportColumns => "表头：", "Header: ";
     NoFileChosen => "未选择文件", "No file chosen";
