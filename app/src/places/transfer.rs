@@ -401,7 +401,7 @@ fn ImportPanel(kind: Kind) -> impl IntoView {
                 <p class="columns"><span class="muted">{move || i18n.t(Key::ImportColumns)}</span>
                     <code class="mono">{RosterColumn::ALL.map(RosterColumn::key).join(",")}</code></p>
                 <p class="columns"><span class="muted">{move || i18n.t(Key::ImportColumnsChinese)}</span>
-                    <span data-testid="import-chinese-headings">{RosterColumn::ALL.map(|c| c.chinese_names()[0]).join("、")}</span></p>
+                    <span data-testid="import-chinese-headings" lang="zh-CN" translate="no">{RosterColumn::ALL.map(|c| c.chinese_names()[0]).join("、")}</span></p>
                 {group_codes()}
             })}
             // The browser's own file button speaks the browser's language; this one speaks ours.
