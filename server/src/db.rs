@@ -8,6 +8,7 @@
 
 use crate::error::{AppError, AppResult, Or404};
 use migrations::{Migrator, MigratorTrait};
+use sea_orm::sea_query::LockType;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
@@ -87,12 +88,7 @@ impl WriteTxn {
         &self,
         id: <E::PrimaryKey as PrimaryKeyTrait>::ValueType,
     ) -> Result<Option<E::Model>, DbErr> {
-        let find = E::find_by_id(id);
-        if self.txn.get_database_backend() == DbBackend::Postgres {
-            find.lock_exclusive().one(&self.txn).await
-        } else {
-            find.one(&self.txn).await
-        }
+        self.read_locked::<E>(id, LockType::Update).await
     }
 
     /// Read one row and keep it from changing until this transaction ends, while others may
@@ -104,9 +100,18 @@ impl WriteTxn {
         &self,
         id: <E::PrimaryKey as PrimaryKeyTrait>::ValueType,
     ) -> Result<Option<E::Model>, DbErr> {
+        self.read_locked::<E>(id, LockType::Share).await
+    }
+
+    /// One row read with a row lock on PostgreSQL; on SQLite the writer slot is the lock.
+    async fn read_locked<E: EntityTrait>(
+        &self,
+        id: <E::PrimaryKey as PrimaryKeyTrait>::ValueType,
+        kind: LockType,
+    ) -> Result<Option<E::Model>, DbErr> {
         let find = E::find_by_id(id);
         if self.txn.get_database_backend() == DbBackend::Postgres {
-            find.lock_shared().one(&self.txn).await
+            find.lock(kind).one(&self.txn).await
         } else {
             find.one(&self.txn).await
         }

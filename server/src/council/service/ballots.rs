@@ -308,17 +308,20 @@ pub async fn cast_vote(
         Some(rid) => Voter::ShowOfHands(rid),
     };
     let txn = state.db.begin_write().await?;
-    let item = cast_in(&txn, me, ctx, ballot_id, &req.answer, voter).await?;
+    let (item, b) = cast_in(&txn, me, ctx, ballot_id, &req.answer, voter).await?;
     txn.commit().await?;
     // The voter's view (with the live count where the rules show it) is read after the
     // commit, off the writer: on SQLite the next vote need not wait for this vote's count.
-    let b = ballot::Entity::find_by_id(ballot_id)
-        .one_or_404(&state.db.conn)
-        .await?;
     ballot_view(&state.db.conn, me, &item, b).await
 }
 
-/// Cast a vote inside the caller's transaction; gives the ballot's item.
+/// The lock a vote on `ballot` by `voter_key` holds, so one voter's votes pass one by one.
+fn voter_lock(ballot: i64, voter_key: &str) -> String {
+    format!("vote:{ballot}:{voter_key}")
+}
+
+/// Cast a vote inside the caller's transaction; gives the ballot's item and the ballot (a vote
+/// leaves the ballot's row as it was).
 ///
 /// Votes on one ballot run side by side: each shares the ballot row (closing it waits for
 /// them, and they for the close) and holds a lock named after its voter, so only the same
@@ -331,7 +334,7 @@ pub(crate) async fn cast_in(
     ballot_id: i64,
     answer: &Answer,
     voter: Voter,
-) -> AppResult<item::Model> {
+) -> AppResult<(item::Model, ballot::Model)> {
     let b = txn.share::<ballot::Entity>(ballot_id).await?.or_404()?;
     let (kind, rules) = (kind_of(&b)?, rules_of(&b)?);
     let answer = answer
@@ -399,7 +402,7 @@ pub(crate) async fn cast_in(
     };
     let (rid, hid) = resident.as_ref().map_or((0, 0), |r| (r.id, r.household_id));
     let key = voter_key(&rules, rid, hid);
-    txn.hold(&format!("vote:{}:{key}", b.id)).await?;
+    txn.hold(&voter_lock(b.id, &key)).await?;
     let previous = vote::Entity::find()
         .filter(vote::Column::BallotId.eq(b.id))
         .filter(vote::Column::VoterKey.eq(key.clone()))
@@ -499,7 +502,7 @@ pub(crate) async fn cast_in(
         )
         .await?;
     }
-    Ok(m)
+    Ok((m, b))
 }
 
 /// Take back one's own vote within the undo window, before the ballot closes. The vote is
@@ -520,7 +523,7 @@ pub async fn withdraw_vote(
     let now = crate::clock::now();
     let state_now = ballot_state(now, b.opens_at, b.closes_at, b.frozen);
     let key = voter_key(&rules, r.id, r.household_id);
-    txn.hold(&format!("vote:{}:{key}", b.id)).await?;
+    txn.hold(&voter_lock(b.id, &key)).await?;
     let v = vote::Entity::find()
         .filter(vote::Column::BallotId.eq(b.id))
         .filter(vote::Column::VoterKey.eq(key))
